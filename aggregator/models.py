@@ -1,0 +1,242 @@
+"""The records that flow between the stages: plain, immutable values.
+
+fetch -> FetchResult; parse -> ParsedFeed; clean -> Post / Comment; store keeps them and hands back
+StoredPost / StoredComment; select and publish read those.  No stage passes anything else along.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Literal, Mapping
+
+Kind = Literal["corporate", "employee"]
+Display = Literal["excerpt", "full"]
+CommentKind = Literal["comment", "pingback", "trackback"]
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One blog, as written in content/participants/<slug>.toml."""
+
+    slug: str
+    name: str
+    feed: str
+    home: str
+    author: str = ""
+    kind: Kind = "employee"
+    language: str = "de"
+    display: Display = "excerpt"
+    active: bool = True
+    # Only posts carrying one of these categories are taken (case-insensitive); empty = all.
+    categories: tuple[str, ...] = ()
+
+
+class ErrorKind(str, Enum):
+    """Why a feed could not be updated; the words `status` shows."""
+
+    INVALID_URL = "invalid-url"
+    DNS = "dns"
+    CONNECTION = "connection"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too-large"
+    REDIRECTS = "redirects"
+    HTTP = "http"
+    GONE = "gone"
+    DECODING = "decoding"  # a broken gzip/deflate stream
+    NOT_A_FEED = "not-a-feed"
+    ENTITIES = "entities"  # a document declaring entities: bomb or XXE
+    EMPTY = "empty"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class FetchError:
+    kind: ErrorKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """HTTP caching state sent with a request (from the store)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What fetching one URL produced.  Never an exception: `error` says what went wrong."""
+
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int | None = None
+    body: bytes | None = None  # decoded from gzip/deflate, at most the byte cap
+    headers: Mapping[str, str] = field(default_factory=dict)
+    # Set when every redirect on the way was permanent (301/308): the feed has moved.
+    permanent_redirect: str | None = None
+    error: FetchError | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status == 200 and self.body is not None
+
+    @property
+    def conditional(self) -> Conditional:
+        return Conditional(self.headers.get("etag"), self.headers.get("last-modified"))
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    """One feed entry as feedparser read it: raw, untrusted HTML, dates already UTC."""
+
+    guid: str  # stable: guid/id, else link, else hash of title+date
+    url: str
+    title: str
+    author: str
+    published: datetime | None
+    updated: datetime | None
+    summary_html: str
+    content_html: str
+    categories: tuple[str, ...]
+    base_url: str  # what relative URLs in the entry resolve against
+    language: str | None = None
+    comment_feed: str | None = None  # wfw:commentRss or Atom link rel="replies"
+    comment_count: int | None = None  # slash:comments or thr:total
+    # For comments (entries of a comment feed):
+    in_reply_to: str | None = None  # thr:in-reply-to ref
+    in_reply_to_url: str | None = None  # thr:in-reply-to href
+    author_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    home_url: str | None
+    language: str | None
+    entries: tuple[ParsedEntry, ...]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A cleaned post, ready to store: safe HTML, absolute URLs, plain-text title and excerpt."""
+
+    participant: str  # slug
+    guid: str
+    url: str
+    title: str
+    author: str
+    published: datetime | None  # None: the store uses the first-seen time
+    updated: datetime | None
+    excerpt: str
+    content_html: str
+    categories: tuple[str, ...] = ()
+    language: str | None = None
+    links: tuple[str, ...] = ()  # absolute outbound links in the body (parades need them)
+    comment_feed: str | None = None
+    comment_count: int | None = None
+
+    @property
+    def id(self) -> str:
+        return post_id(self.participant, self.guid)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A cleaned comment. Never carries an e-mail address."""
+
+    post_id: str
+    guid: str
+    url: str | None
+    parent_guid: str | None  # resolved against the post's other comments by the store/select
+    author: str
+    author_url: str | None
+    published: datetime | None
+    content_html: str
+    kind: CommentKind = "comment"
+
+    @property
+    def id(self) -> str:
+        return comment_id(self.post_id, self.guid)
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store remembers about one feed between runs."""
+
+    url: str
+    participant: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None  # an unchanged body is not parsed again
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: FetchError | None = None
+    consecutive_errors: int = 0
+    moved_to: str | None = None  # target of a permanent redirect
+    gone: bool = False  # answered 410: not asked again
+
+    @property
+    def conditional(self) -> Conditional:
+        return Conditional(self.etag, self.last_modified)
+
+
+@dataclass(frozen=True)
+class StoredPost:
+    """A post as the store holds it: what publish and select read."""
+
+    id: str
+    participant: str
+    guid: str
+    url: str
+    title: str
+    author: str
+    published: datetime  # the feed's date, else first seen
+    updated: datetime | None
+    first_seen: datetime
+    excerpt: str
+    content_html: str
+    categories: tuple[str, ...]
+    language: str | None
+    links: tuple[str, ...]
+    comment_feed: str | None
+    comment_count: int | None
+
+
+@dataclass(frozen=True)
+class StoredComment:
+    id: str
+    post_id: str
+    guid: str
+    url: str | None
+    parent_id: str | None
+    author: str
+    author_url: str | None
+    published: datetime
+    first_seen: datetime
+    content_html: str
+    kind: CommentKind
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def post_id(participant: str, guid: str) -> str:
+    """A short id that stays the same for the same entry of the same blog."""
+    return _digest(participant, guid)
+
+
+def comment_id(post: str, guid: str) -> str:
+    return _digest(post, guid)

@@ -1,0 +1,158 @@
+"""Participant files: one small TOML file per blog in content/participants/.
+
+One file per blog so that contributors' pull requests never conflict.  Reading validates; every
+problem is reported with the file (and the line, where TOML gives one) so `blogparade check` can
+list them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomli_w
+
+from .models import Participant
+
+KINDS = ("corporate", "employee")
+DISPLAYS = ("excerpt", "full")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_REQUIRED = ("name", "feed", "home")
+_KEYS = {f.name for f in fields(Participant)} - {"slug"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class ParticipantError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def is_http_url(url: object) -> bool:
+    if not isinstance(url, str) or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  raises on a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe slug, transliterating German umlauts the German way."""
+    text = text.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
+    return slug[:60].strip("-") or "blog"
+
+
+def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
+    problems = [Problem(path, f"unknown key {key!r}") for key in data if key not in _KEYS]
+    problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
+    for key in ("name", "author", "language"):
+        if key in data and not isinstance(data[key], str):
+            problems.append(Problem(path, f"{key!r} must be a string"))
+    if isinstance(data.get("name"), str) and not data["name"].strip():
+        problems.append(Problem(path, "'name' must not be empty"))
+    for key in ("feed", "home"):
+        if key in data and not is_http_url(data[key]):
+            problems.append(Problem(path, f"{key!r} must be an http(s) URL, not {data[key]!r}"))
+    if "kind" in data and data["kind"] not in KINDS:
+        problems.append(Problem(path, f"'kind' must be one of {', '.join(KINDS)}"))
+    if "display" in data and data["display"] not in DISPLAYS:
+        problems.append(Problem(path, f"'display' must be one of {', '.join(DISPLAYS)}"))
+    if "active" in data and not isinstance(data["active"], bool):
+        problems.append(Problem(path, "'active' must be true or false"))
+    categories = data.get("categories", [])
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        problems.append(Problem(path, "'categories' must be a list of strings"))
+    if not _SLUG.match(path.stem):
+        problems.append(
+            Problem(path, "file name must be a slug: lower-case letters, digits and dashes")
+        )
+    return problems
+
+
+def read_participant(path: Path) -> Participant:
+    """One participant file, validated; ParticipantError lists everything wrong with it."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        raise ParticipantError(
+            [Problem(path, f"invalid TOML: {error}", int(line.group(1)) if line else None)]
+        ) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ParticipantError([Problem(path, f"cannot read: {error}")]) from error
+    problems = _validate(path, data)
+    if problems:
+        raise ParticipantError(problems)
+    data["categories"] = tuple(data.get("categories", ()))
+    return Participant(slug=path.stem, **data)
+
+
+def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
+    """Every participant in a folder, and the problems of the files that are not usable.
+
+    Two files for the same feed are a problem too: the second would double every post.
+    """
+    participants: list[Participant] = []
+    problems: list[Problem] = []
+    feeds: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            participant = read_participant(path)
+        except ParticipantError as error:
+            problems.extend(error.problems)
+            continue
+        key = normalise_feed_key(participant.feed)
+        if key in feeds:
+            problems.append(Problem(path, f"same feed as {feeds[key].name}: {participant.feed}"))
+            continue
+        feeds[key] = path
+        participants.append(participant)
+    return participants, problems
+
+
+def normalise_feed_key(url: str) -> str:
+    """Two spellings of one feed URL compare equal (scheme, case, trailing slash)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port else ""
+    path = parts.path.rstrip("/") or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{port}{path}{query}"
+
+
+def participant_document(participant: Participant) -> str:
+    """The TOML text of a participant file, without defaults, so files stay small."""
+    data: dict[str, Any] = {"name": participant.name, "feed": participant.feed, "home": participant.home}
+    defaults = Participant(slug="", name="", feed="", home="")
+    for key in ("author", "kind", "language", "display", "active", "categories"):
+        value = getattr(participant, key)
+        if value != getattr(defaults, key) or key in ("author", "kind"):
+            data[key] = list(value) if isinstance(value, tuple) else value
+    return tomli_w.dumps(data)
+
+
+def write_participant(folder: Path, participant: Participant) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{participant.slug}.toml"
+    path.write_text(participant_document(participant), encoding="utf-8")
+    return path

@@ -1,0 +1,89 @@
+"""A site: a folder with pelicanconf.py, content/ and the store, and the settings read from it.
+
+blogparade's own settings live in pelicanconf.py beside Pelican's, prefixed ``BLOGPARADE_``, so a
+site has one settings file.  Defaults are here; pelicanconf.py names only what a site changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+SETTINGS_FILE = "pelicanconf.py"
+
+DEFAULTS: dict[str, Any] = {
+    "BLOGPARADE_STORE": "blogparade.sqlite",  # relative to the site folder
+    "BLOGPARADE_PARTICIPANTS": "participants",  # relative to PATH (content/)
+    "BLOGPARADE_PARADES": "parades",  # relative to PATH
+    "BLOGPARADE_EXPORT": "aggregated",  # relative to PATH: one JSON file per post
+    "BLOGPARADE_MAX_CONNECTIONS": 64,
+    "BLOGPARADE_PER_HOST": 4,
+    "BLOGPARADE_CONNECT_TIMEOUT": 10.0,  # seconds
+    "BLOGPARADE_TIMEOUT": 60.0,  # seconds for a whole response, body included
+    "BLOGPARADE_MAX_BYTES": 20 * 1024 * 1024,  # after decompression
+    "BLOGPARADE_MAX_REDIRECTS": 5,
+    "BLOGPARADE_COMMENT_DAYS": 60,  # how long a post's comments are followed
+    "BLOGPARADE_PARADE_GRACE_DAYS": 14,  # comments followed this long after a parade ends
+}
+
+
+class SiteError(Exception):
+    """The site folder or its settings are not usable; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    settings: dict[str, Any]
+
+    @classmethod
+    def load(cls, root: str | Path) -> Site:
+        root = Path(root).resolve()
+        settings_path = root / SETTINGS_FILE
+        if not settings_path.is_file():
+            raise SiteError(
+                f"{root} is not a blogparade site: it has no {SETTINGS_FILE} "
+                "(create one with `blogparade init DIR`, or point --site at one)"
+            )
+        from pelican.settings import read_settings  # slow import: only where needed
+
+        try:
+            settings = read_settings(str(settings_path))
+        except Exception as error:  # a settings file is code: anything can go wrong in it
+            raise SiteError(f"cannot read {settings_path}: {error}") from error
+        return cls(root, {**DEFAULTS, **settings})
+
+    def __getitem__(self, key: str) -> Any:
+        return self.settings[key]
+
+    @property
+    def content(self) -> Path:
+        return self.root / self.settings.get("PATH", "content")
+
+    @property
+    def output(self) -> Path:
+        return self.root / self.settings.get("OUTPUT_PATH", "output")
+
+    @property
+    def participants_dir(self) -> Path:
+        return self.content / self["BLOGPARADE_PARTICIPANTS"]
+
+    @property
+    def parades_dir(self) -> Path:
+        return self.content / self["BLOGPARADE_PARADES"]
+
+    @property
+    def export_dir(self) -> Path:
+        return self.content / self["BLOGPARADE_EXPORT"]
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / self["BLOGPARADE_STORE"]
+
+    @property
+    def user_agent(self) -> str:
+        url = self.settings.get("SITEURL") or "https://github.com/blogparade/blogparade"
+        return f"blogparade/{__version__} (+{url})"
