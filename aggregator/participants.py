@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,11 @@ def is_http_url(url: object) -> bool:
 
 def slugify(text: str) -> str:
     """A file-name-safe slug, transliterating German umlauts the German way."""
-    text = text.lower()
+    text = re.sub(r"['’`´]", "", text.lower())
     for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(umlaut, plain)
-    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:60].strip("-") or "blog"
 
 

@@ -1,0 +1,260 @@
+"""The `blogparade` command: a thin Click layer over the library.
+
+It parses options, calls the library, shows progress and summaries, and turns the library's
+errors into messages and exit codes: 0 done (some feeds may have failed), 1 the job failed
+(or, with --strict, a feed failed), 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator, NoReturn
+
+import click
+
+from . import __version__
+from .models import Participant
+from .participants import Problem, load_participants
+from .site import Site, SiteError
+from .store import Store, StoreError
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def load_site(ctx: click.Context) -> Site:
+    try:
+        return Site.load(ctx.obj["site"])
+    except SiteError as error:
+        fail(str(error), EXIT_CONFIG)
+
+
+@contextmanager
+def open_store(site: Site) -> Iterator[Store]:
+    try:
+        with Store(site.store_path) as store:
+            yield store
+    except StoreError as error:
+        fail(str(error))
+
+
+def report_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.secho(f"  {problem}", fg="red", err=True)
+
+
+def active_participants(site: Site) -> tuple[list[Participant], list[Problem]]:
+    participants, problems = load_participants(site.participants_dir)
+    if problems:
+        click.secho(f"{len(problems)} problem(s) in participant files:", fg="red", err=True)
+        report_problems(problems)
+    return participants, problems
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="blogparade")
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder (with pelicanconf.py).",
+)
+@click.pass_context
+def cli(ctx: click.Context, site: Path) -> None:
+    """Collect many people's blogs, their comments and blog parades into one static site."""
+    ctx.obj = {"site": site}
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Blogparade", show_default=True, help="The site's name.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def init(directory: Path, title: str, lang: str) -> None:
+    """Create a new site in DIRECTORY, with no participants, that builds."""
+    from .sitetemplate import create_site
+
+    if directory.exists() and any(directory.iterdir()):
+        fail(f"{directory} exists and is not empty", EXIT_CONFIG)
+    create_site(directory, title=title, lang=lang)
+    click.echo(f"Created a new site in {directory}.")
+    click.echo(f"Next: cd {directory} && blogparade join URL-OF-A-BLOG && blogparade run")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--name", help="The blog's name (default: the feed's title).")
+@click.option("--author", help="Who writes it (default: the feed's most frequent author).")
+@click.option(
+    "--kind",
+    type=click.Choice(["corporate", "employee"]),
+    default="employee",
+    show_default=True,
+    help="A company's blog, or one of its people's.",
+)
+@click.pass_context
+def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str) -> None:
+    """Add the blog at URL (its home page or its feed) as a participant."""
+    from .join import JoinError, join as join_blog
+
+    site = load_site(ctx)
+    try:
+        participant, path = asyncio.run(
+            join_blog(site, url, name=name, author=author, kind=kind)  # type: ignore[arg-type]
+        )
+    except JoinError as error:
+        fail(str(error))
+    click.echo(f"Joined: {participant.name} ({participant.feed})")
+    click.echo(f"Wrote {path}")
+
+
+def run_fetch(site: Site, strict: bool) -> bool:
+    """Fetch every active participant; False when the run should exit non-zero."""
+    from .fetch import FetchSettings
+    from .update import update
+
+    participants, problems = active_participants(site)
+    active = [p for p in participants if p.active]
+    with open_store(site) as store:
+        with progress_bar(len(active), "Fetching") as advance:
+            summary = asyncio.run(
+                update(store, participants, FetchSettings.from_site(site), lambda _: advance())
+            )
+    click.echo(format_summary(summary))
+    if problems:
+        click.secho("Some participant files are invalid (see above); run `blogparade check`.", err=True)
+    return not problems and not (strict and summary.errors)
+
+
+@contextmanager
+def progress_bar(length: int, label: str) -> Iterator[callable]:  # type: ignore[valid-type]
+    """A progress bar on a terminal; nothing in cron logs."""
+    if not sys.stderr.isatty() or length == 0:
+        yield lambda: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
+
+
+def format_summary(summary) -> str:  # noqa: ANN001  (UpdateSummary; imported lazily)
+    from .update import Outcome
+
+    lines = [
+        f"{len(summary.reports)} feeds: {summary.count(Outcome.UPDATED)} fetched, "
+        f"{summary.count(Outcome.UNCHANGED)} unchanged, {len(summary.errors)} errors; "
+        f"{summary.new_posts} new posts, {summary.changed_posts} updated."
+    ]
+    for report in sorted(summary.errors, key=lambda r: r.participant.name.casefold()):
+        lines.append(f"  {report.participant.name} ({report.url}): error: {report.error}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
+@click.pass_context
+def fetch(ctx: click.Context, strict: bool) -> None:
+    """Update the store from all active participants."""
+    if not run_fetch(load_site(ctx), strict):
+        sys.exit(EXIT_FAILED)
+
+
+def run_build(site: Site, force: bool) -> None:
+    from .build import BuildError, build_site, needs_build, record_build
+
+    with open_store(site) as store:
+        if not force and not needs_build(site, store):
+            click.echo("Nothing changed since the last build; the site is up to date.")
+            return
+        try:
+            result = build_site(site, store)
+        except BuildError as error:
+            fail(f"the build failed:\n{error}")
+        record_build(site, store)
+    click.echo(f"Built {result} into {site.output}")
+
+
+@cli.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Publish the store as the site in output/, without network."""
+    run_build(load_site(ctx), force=True)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
+@click.option("--force-build", is_flag=True, help="Build even when nothing changed.")
+@click.pass_context
+def run(ctx: click.Context, strict: bool, force_build: bool) -> None:
+    """Fetch, then build when anything changed: the nightly job."""
+    site = load_site(ctx)
+    fetched = run_fetch(site, strict)
+    run_build(site, force=force_build)
+    if not fetched:
+        sys.exit(EXIT_FAILED)
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+@cli.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """One line per participant: name, feed, ok or error, last success, posts stored."""
+    from .status import participant_statuses
+
+    site = load_site(ctx)
+    participants, _ = active_participants(site)
+    if not participants:
+        click.echo("No participants yet: add one with `blogparade join URL`.")
+        return
+    with open_store(site) as store:
+        rows = participant_statuses(store, participants)
+    for row in rows:
+        health = click.style(row.health, fg="green" if row.health == "ok" else "red")
+        click.echo(
+            f"{row.participant.name}\t{row.feed_url}\t{health}\t"
+            f"last success: {_when(row.last_success)}\t{row.posts} posts"
+        )
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate participant files (for pull requests); exit 2 on any problem."""
+    site = load_site(ctx)
+    participants, problems = load_participants(site.participants_dir)
+    if problems:
+        click.secho(f"{len(problems)} problem(s):", fg="red", err=True)
+        report_problems(problems)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"{len(participants)} participants OK.")
+
+
+@cli.command()
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default="demo-site"
+)
+def demo(directory: Path) -> None:
+    """Serve the bundled sample blogs on 127.0.0.1, join, fetch and build them into DIRECTORY."""
+    from .demo_site import DemoError, run_demo
+
+    try:
+        index = run_demo(directory, echo=click.echo)
+    except DemoError as error:
+        fail(str(error))
+    click.echo(f"The demo site is ready: {index}")
+    click.echo(f"Serve it with: cd {directory} && python -m http.server -d output 8000")
+
+
+def main() -> None:
+    cli(prog_name="blogparade")

@@ -1,0 +1,87 @@
+"""Joining: a blog URL becomes a validated participant file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .discover import Discovered, DiscoveryError, discover
+from .fetch import Fetcher, FetchSettings
+from .models import Kind, Participant
+from .participants import load_participants, normalise_feed_key, slugify, write_participant
+from .site import Site
+
+
+class JoinError(Exception):
+    """The blog cannot join; the message says why, for a person."""
+
+
+def first_author(found: Discovered) -> str:
+    authors = [entry.author for entry in found.feed.entries if entry.author]
+    return max(set(authors), key=authors.count) if authors else ""
+
+
+def unique_slug(wanted: str, taken: set[str]) -> str:
+    slug, number = wanted, 2
+    while slug in taken:
+        slug, number = f"{wanted}-{number}", number + 1
+    return slug
+
+
+def new_participant(
+    found: Discovered,
+    existing: list[Participant],
+    *,
+    name: str | None = None,
+    author: str | None = None,
+    kind: Kind = "employee",
+) -> Participant:
+    """The participant for a discovered feed; JoinError if the site has that feed already."""
+    key = normalise_feed_key(found.feed_url)
+    for other in existing:
+        if normalise_feed_key(other.feed) == key:
+            raise JoinError(f"{found.feed_url} is already on the site as {other.slug!r} ({other.name})")
+    name = (name or found.feed.title or "").strip() or found.home_url
+    return Participant(
+        slug=unique_slug(slugify(name), {p.slug for p in existing}),
+        name=name,
+        feed=found.feed_url,
+        home=found.home_url,
+        author=(author if author is not None else first_author(found)).strip(),
+        kind=kind,
+        language=(found.feed.language or "de").split("-")[0].lower() or "de",
+    )
+
+
+def existing_participants(site: Site) -> list[Participant]:
+    participants, _ = load_participants(site.participants_dir)
+    # Invalid files still hold their slugs: never overwrite one of them.
+    taken = [path.stem for path in site.participants_dir.glob("*.toml")]
+    known = {p.slug for p in participants}
+    return participants + [
+        Participant(slug=slug, name=slug, feed=f"invalid:{slug}", home="")
+        for slug in taken
+        if slug not in known
+    ]
+
+
+async def join(
+    site: Site,
+    url: str,
+    *,
+    name: str | None = None,
+    author: str | None = None,
+    kind: Kind = "employee",
+    fetcher: Fetcher | None = None,
+) -> tuple[Participant, Path]:
+    """Discover the feed behind `url`, validate it and write the participant file."""
+    if fetcher is None:
+        async with Fetcher(FetchSettings.from_site(site)) as own:
+            return await join(site, url, name=name, author=author, kind=kind, fetcher=own)
+    try:
+        found = await discover(url.strip(), fetcher)
+    except DiscoveryError as error:
+        raise JoinError(str(error)) from error
+    participant = new_participant(
+        found, existing_participants(site), name=name, author=author, kind=kind
+    )
+    return participant, write_participant(site.participants_dir, participant)

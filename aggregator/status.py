@@ -1,0 +1,44 @@
+"""What an editor needs to know about each participant's feed, assembled from the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import FeedState, Participant
+from .store import Store
+
+
+@dataclass(frozen=True)
+class ParticipantStatus:
+    participant: Participant
+    state: FeedState | None
+    posts: int
+
+    @property
+    def feed_url(self) -> str:
+        return (self.state and self.state.moved_to) or self.participant.feed
+
+    @property
+    def health(self) -> str:
+        """`ok`, `error: <what>`, or why the feed is not read."""
+        if self.state is None or self.state.last_attempt is None:
+            return "never fetched" if self.participant.active else "inactive"
+        if self.state.gone:
+            return f"error: {self.state.last_error or 'gone (410)'}; not fetched any more"
+        if self.state.last_error:
+            return f"error: {self.state.last_error}"
+        return "ok" if self.participant.active else "inactive"
+
+    @property
+    def last_success(self) -> datetime | None:
+        return self.state.last_success if self.state else None
+
+
+def participant_statuses(store: Store, participants: list[Participant]) -> list[ParticipantStatus]:
+    states = store.feed_states()
+    counts = store.post_counts()
+    return [
+        ParticipantStatus(p, states.get(p.feed), counts.get(p.slug, 0))
+        for p in sorted(participants, key=lambda p: p.name.casefold())
+    ]

@@ -1,0 +1,92 @@
+"""Participant files: read, validated with file and line, written small."""
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.models import Participant
+from aggregator.participants import (
+    ParticipantError,
+    load_participants,
+    normalise_feed_key,
+    read_participant,
+    slugify,
+    write_participant,
+)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = 'name = "Jörg schreibt"\nfeed = "https://joerg.example/feed/"\nhome = "https://joerg.example/"\n'
+
+
+def test_reads_a_minimal_file_with_defaults(tmp_path):
+    participant = read_participant(write(tmp_path, "joerg.toml", GOOD))
+    assert participant == Participant(
+        slug="joerg", name="Jörg schreibt", feed="https://joerg.example/feed/",
+        home="https://joerg.example/",
+    )  # fmt: skip
+    assert participant.kind == "employee" and participant.display == "excerpt"
+
+
+def test_bad_toml_names_file_and_line(tmp_path):
+    path = write(tmp_path, "broken.toml", GOOD + 'author = "unterminated\nkind = "corporate"\n')
+    with pytest.raises(ParticipantError) as caught:
+        read_participant(path)
+    [problem] = caught.value.problems
+    assert problem.path == path and problem.line == 4
+    assert str(problem).startswith(f"{path}:4: invalid TOML")
+
+
+def test_every_problem_of_a_file_is_reported(tmp_path):
+    path = write(tmp_path, "Bad_Name.toml",
+                 'name = ""\nfeed = "ftp://x.example/feed"\nkind = "freelancer"\ncolour = "red"\n')
+    with pytest.raises(ParticipantError) as caught:
+        read_participant(path)
+    messages = [p.message for p in caught.value.problems]
+    assert "unknown key 'colour'" in messages
+    assert "missing key 'home'" in messages
+    assert "'name' must not be empty" in messages
+    assert any(m.startswith("'feed' must be an http(s) URL") for m in messages)
+    assert any(m.startswith("'kind' must be one of") for m in messages)
+    assert any(m.startswith("file name must be a slug") for m in messages)
+
+
+def test_load_skips_bad_files_and_duplicate_feeds_but_keeps_the_rest(tmp_path):
+    write(tmp_path, "a.toml", GOOD)
+    write(tmp_path, "b.toml", GOOD.replace("https://joerg.example/feed/", "http://www.Joerg.example/feed"))
+    write(tmp_path, "c.toml", "not toml at all = = =")
+    write(tmp_path, "d.toml", GOOD.replace("joerg", "dora"))
+    participants, problems = load_participants(tmp_path)
+    assert [p.slug for p in participants] == ["a", "d"]
+    assert {p.path.name for p in problems} == {"b.toml", "c.toml"}
+    assert "same feed as a.toml" in str(problems[0])
+
+
+def test_missing_folder_means_no_participants(tmp_path):
+    assert load_participants(tmp_path / "absent") == ([], [])
+
+
+def test_written_file_reads_back_equal(tmp_path):
+    participant = Participant(slug="firma", name="Firma „Größe“ GmbH", feed="https://f.example/atom.xml",
+                              home="https://f.example/", author="Team", kind="corporate",
+                              categories=("Remote",))
+    path = write_participant(tmp_path / "participants", participant)
+    assert read_participant(path) == participant
+    assert "display" not in path.read_text(encoding="utf-8")  # defaults stay out of the file
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("Jörg's Blög", "joergs-bloeg"), ("Straße & Co.", "strasse-co"), ("  ", "blog"), ("日本", "blog"),
+])  # fmt: skip
+def test_slugify(text, slug):
+    assert slugify(text) == slug
+
+
+def test_feed_keys_ignore_scheme_www_case_and_trailing_slash():
+    assert normalise_feed_key("https://www.Blog.example/feed/") == normalise_feed_key("http://blog.example/feed")
+    assert normalise_feed_key("https://blog.example/feed?x=1") != normalise_feed_key("https://blog.example/feed")

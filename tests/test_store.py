@@ -1,0 +1,169 @@
+"""The store keeps everything it was given: upserts, first-seen dates, errors, migrations."""
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aggregator.models import Comment, ErrorKind, FetchError, Post
+from aggregator.store import MIGRATIONS, Store, StoreError
+
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def post(guid: str = "g1", **changes) -> Post:
+    values = dict(
+        participant="anna", guid=guid, url=f"https://anna.example/{guid}", title="Über Remote",
+        author="Anna", published=datetime(2026, 11, 2, 9, 30, tzinfo=UTC), updated=None,
+        excerpt="Kurz", content_html="<p>Größer</p>", categories=("Remote",),
+        links=("https://host.example/aufruf/",),
+    )  # fmt: skip
+    return Post(**{**values, **changes})
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.sqlite") as store:
+        yield store
+
+
+def test_new_store_is_migrated_to_latest_version_in_wal_mode(store):
+    assert store.version == len(MIGRATIONS)
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_saves_and_reads_back_a_post_unchanged(store):
+    counts = store.record_success("anna", "https://anna.example/feed", etag='"e1"',
+                                  last_modified=None, body_hash="h", posts=[post()], now=NOW)
+    assert (counts.new, counts.changed) == (1, 0)
+    [stored] = store.posts()
+    assert stored.title == "Über Remote"
+    assert stored.categories == ("Remote",)
+    assert stored.links == ("https://host.example/aufruf/",)
+    assert stored.published == datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    assert stored.first_seen == NOW
+
+
+def test_same_post_again_is_neither_new_nor_changed(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    counts = store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                                  posts=[post()])
+    assert (counts.new, counts.changed) == (0, 0)
+
+
+def test_edited_post_is_updated_in_place(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    counts = store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                                  posts=[post(title="Über Remote (aktualisiert)")])
+    assert counts.changed == 1
+    assert [p.title for p in store.posts()] == ["Über Remote (aktualisiert)"]
+
+
+def test_post_without_date_keeps_its_first_seen_time_across_runs(store):
+    undated = post(published=None)
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                         posts=[undated], now=NOW)
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                         posts=[undated], now=NOW + timedelta(days=3))
+    [stored] = store.posts()
+    assert stored.published == NOW
+
+
+def test_posts_dropped_from_the_feed_stay(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                         posts=[post("g1"), post("g2")])
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                         posts=[post("g3")])
+    assert sorted(p.guid for p in store.posts()) == ["g1", "g2", "g3"]
+
+
+def test_error_is_counted_and_keeps_posts_and_caching_state(store):
+    store.record_success("anna", "f", etag='"e"', last_modified="Mon", body_hash="a",
+                         posts=[post()])
+    store.record_error("anna", "f", FetchError(ErrorKind.HTTP, "500 Internal Server Error"))
+    store.record_error("anna", "f", FetchError(ErrorKind.TIMEOUT, "no response"))
+    state = store.feed_state("f")
+    assert state.consecutive_errors == 2
+    assert state.last_error == FetchError(ErrorKind.TIMEOUT, "no response")
+    assert (state.etag, state.last_modified) == ('"e"', "Mon")
+    assert len(list(store.posts())) == 1
+
+
+def test_success_clears_the_error(store):
+    store.record_error("anna", "f", FetchError(ErrorKind.GONE, "410 Gone"))
+    assert store.feed_state("f").gone
+    store.record_unchanged("anna", "f", etag='"x"')
+    state = store.feed_state("f")
+    assert state.last_error is None and state.consecutive_errors == 0 and state.etag == '"x"'
+
+
+def test_permanent_redirect_is_remembered(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                         moved_to="https://new.example/feed")
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b")
+    assert store.feed_state("f").moved_to == "https://new.example/feed"
+
+
+def test_failed_transaction_leaves_nothing_half_written(store):
+    broken = post("g2", title=None)  # NOT NULL violation in the middle of a feed's posts
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                             posts=[post("g1"), broken])
+    assert list(store.posts()) == []
+    assert store.feed_state("f") is None
+
+
+def comment(guid: str, parent: str | None = None, **changes) -> Comment:
+    values = dict(post_id=post().id, guid=guid, url=f"https://anna.example/g1#comment-{guid}",
+                  parent_guid=parent, author="Bea", author_url=None,
+                  published=datetime(2026, 11, 3, tzinfo=UTC), content_html="<p>Ja!</p>")
+    return Comment(**{**values, **changes})
+
+
+def test_comments_resolve_parents_by_guid_or_url_and_keep_orphans(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="a", comments=[
+        comment("1"), comment("2", parent="1"),
+        comment("3", parent="https://anna.example/g1#comment-2"), comment("4", parent="missing"),
+    ])  # fmt: skip
+    parents = {c.guid: c.parent_id for c in store.comments(post().id)}
+    ids = {c.guid: c.id for c in store.comments(post().id)}
+    assert parents == {"1": None, "2": ids["1"], "3": ids["2"], "4": None}
+
+
+def test_reply_keeps_its_parent_when_a_later_feed_omits_it(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="a",
+                         comments=[comment("1"), comment("2", parent="1")])
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="b",
+                         comments=[comment("2", parent=None)])
+    assert {c.guid: c.parent_id is not None for c in store.comments()} == {"1": False, "2": True}
+
+
+def test_fingerprint_moves_only_when_content_changes(store):
+    before = store.fingerprint()
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                         posts=[post()], now=NOW)
+    after_insert = store.fingerprint()
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                         posts=[post()], now=NOW + timedelta(hours=1))
+    assert before != after_insert == store.fingerprint()
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="c",
+                         posts=[post(title="Neu")], now=NOW + timedelta(hours=2))
+    assert store.fingerprint() != after_insert
+
+
+def test_store_from_a_newer_blogparade_is_refused(tmp_path):
+    path = tmp_path / "store.sqlite"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_missing_folder_and_garbage_file_are_clear_errors(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(tmp_path / "nowhere" / "store.sqlite")
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot use store"):
+        Store(garbage)
