@@ -258,3 +258,7 @@ def demo(directory: Path) -> None:
 
 def main() -> None:
     cli(prog_name="blogparade")
+
+
+if __name__ == "__main__":
+    main()
