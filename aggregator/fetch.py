@@ -1,0 +1,491 @@
+"""fetch: HTTP and nothing else.  One URL in, one `FetchResult` out, never an exception.
+
+A `Fetcher` owns one aiohttp session for a whole run (aiohttp: measured 7x faster than httpx at
+64 concurrent connections, DESIGN.md).  It adds what a feed aggregator needs on top of plain GETs:
+
+- a global and a per-host concurrency limit, enforced by our own semaphores *before* the deadline
+  starts, so that a request queued behind slow ones on the same host does not time out unsent;
+- conditional GET (If-None-Match / If-Modified-Since), 304 as a normal result;
+- redirects followed by hand: bounded, http(s) only, and whether every hop was permanent;
+- a connect timeout and a deadline for the whole response, body included (trickling servers);
+- a byte cap that holds after gzip/deflate inflation: we inflate ourselves, incrementally and
+  bounded by `max_length`, so a gzip bomb never grows beyond the cap in memory.
+
+Usage::
+
+    async with Fetcher(FetchSettings.from_site(site)) as fetcher:
+        result = await fetcher.fetch(url, state.conditional)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import logging
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import yarl
+
+from .models import Conditional, ErrorKind, FetchError, FetchResult
+
+if TYPE_CHECKING:
+    from .site import Site
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+)
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+# Only what we can inflate ourselves without another dependency (no brotli, no zstd).
+ACCEPT_ENCODING = "gzip, deflate"
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+# Host names as DNS allows them (after IDNA); yarl lets spaces and other junk through in hosts.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}\.?$")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """The limits of one fetch run; `from_site` reads them from the site's settings."""
+
+    user_agent: str
+    max_connections: int = 64  # global concurrency
+    per_host: int = 4  # per-host concurrency
+    connect_timeout: float = 10.0
+    timeout: float = 60.0  # whole request including body (and redirects)
+    max_bytes: int = 20 * 1024 * 1024  # cap on the body AFTER gzip/deflate inflation
+    max_redirects: int = 5
+
+    @classmethod
+    def from_site(cls, site: Site) -> FetchSettings:
+        """Settings from a `Site` (its `BLOGPARADE_*` values and its User-Agent)."""
+        return cls(
+            user_agent=site.user_agent,
+            max_connections=int(site["BLOGPARADE_MAX_CONNECTIONS"]),
+            per_host=int(site["BLOGPARADE_PER_HOST"]),
+            connect_timeout=float(site["BLOGPARADE_CONNECT_TIMEOUT"]),
+            timeout=float(site["BLOGPARADE_TIMEOUT"]),
+            max_bytes=int(site["BLOGPARADE_MAX_BYTES"]),
+            max_redirects=int(site["BLOGPARADE_MAX_REDIRECTS"]),
+        )
+
+
+class _Failure(Exception):
+    """Ends a fetch with an error; carries what the result should say."""
+
+    def __init__(self, kind: ErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.error = FetchError(kind, message)
+
+
+# --------------------------------------------------------------------------------------- URLs
+
+
+def _check_url(url: str) -> yarl.URL:
+    """The URL as yarl sees it, or `_Failure(INVALID_URL)` when it cannot be fetched over HTTP."""
+    if not isinstance(url, str):
+        raise _Failure(ErrorKind.INVALID_URL, f"not a URL: {url!r}")
+    try:
+        parsed = yarl.URL(url.strip())
+        host = parsed.raw_host
+        parsed.port  # noqa: B018 - raises on a port out of range
+    except (ValueError, TypeError, UnicodeError) as error:
+        raise _Failure(ErrorKind.INVALID_URL, f"not a valid URL: {error}") from None
+    if parsed.scheme not in ("http", "https"):
+        what = f"a {parsed.scheme}: URL" if parsed.scheme else "not an absolute URL"
+        raise _Failure(ErrorKind.INVALID_URL, f"{what}, only http and https can be fetched")
+    if not host or not _valid_host(host):
+        raise _Failure(ErrorKind.INVALID_URL, f"no valid host name in {url!r}")
+    return parsed.with_fragment(None)
+
+
+def _valid_host(host: str) -> bool:
+    if ":" not in host:
+        return _HOSTNAME.match(host) is not None
+    try:  # an IPv6 literal, maybe with a zone
+        ipaddress.IPv6Address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _redirect_target(current: yarl.URL, location: str | None) -> yarl.URL:
+    if not location:
+        raise _Failure(ErrorKind.REDIRECTS, "redirect without a Location header")
+    try:
+        target = current.join(yarl.URL(location.strip()))
+    except (ValueError, TypeError, UnicodeError):
+        raise _Failure(ErrorKind.REDIRECTS, f"redirect to an invalid URL {location!r}") from None
+    try:
+        return _check_url(str(target))
+    except _Failure:
+        message = f"redirect to an unfetchable URL {location!r}"
+        raise _Failure(ErrorKind.REDIRECTS, message) from None
+
+
+# ----------------------------------------------------------------------------------- Inflation
+
+
+class _Inflater:
+    """Incremental gzip/deflate decoding that never produces more than it is allowed to."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            self._z: Any = _zlib_or_gzip()
+        elif encoding in ("", "identity"):
+            self._z = None
+        else:
+            raise _Failure(ErrorKind.DECODING, f"unsupported content encoding {encoding!r}")
+        # Input kept until the first output, to retry "deflate" as raw deflate.
+        self._first: bytes | None = b"" if encoding == "deflate" else None
+
+    @property
+    def active(self) -> bool:
+        return self._z is not None
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Inflate `data` into at most `room + 1` bytes: more than `room` means over the cap."""
+        if self._z is None:
+            return data[: room + 1]
+        try:
+            return self._feed(data, room)
+        except zlib.error as error:
+            raise _Failure(ErrorKind.DECODING, f"broken {self.encoding} stream ({error})") from None
+
+    def _feed(self, data: bytes, room: int) -> bytes:
+        if self._first is None:
+            return self._inflate(data, room)
+        self._first += data
+        try:
+            out = self._inflate(data, room)
+        except zlib.error:
+            # "deflate" means zlib-wrapped, but some servers send raw deflate under that name.
+            self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+            data, self._first = self._first, None
+            return self._inflate(data, room)
+        if out:
+            self._first = None
+        return out
+
+    def _inflate(self, data: bytes, room: int) -> bytes:
+        out = b""
+        while data and len(out) <= room:
+            if self._z.eof:
+                if data[:2] != b"\x1f\x8b":  # junk after the end: ignored, as browsers do
+                    break
+                self._z = _zlib_or_gzip()  # another gzip member: concatenated gzip is valid
+            # max_length: a bomb never inflates beyond the cap (+1 byte to notice) in memory.
+            out += self._z.decompress(data, room + 1 - len(out))
+            data = self._z.unused_data if self._z.eof else b""
+        return out
+
+    def finish(self) -> None:
+        """Raise DECODING when the compressed stream ended before its end marker."""
+        if self._z is not None and not self._z.eof:
+            raise _Failure(ErrorKind.DECODING, f"{self.encoding} stream cut short")
+
+
+def _zlib_or_gzip() -> Any:
+    # 32+: either header; servers mix up gzip and zlib-wrapped deflate under both names.
+    return zlib.decompressobj(32 + zlib.MAX_WBITS)
+
+
+# ------------------------------------------------------------------------------------ Fetcher
+
+
+@dataclass
+class _Hop:
+    """What one request on the way produced."""
+
+    url: yarl.URL
+    status: int
+    headers: dict[str, str]
+    body: bytes | None = None
+    location: str | None = None
+
+
+class Fetcher:
+    """Fetches URLs concurrently within the limits of `FetchSettings`; use as `async with`."""
+
+    def __init__(self, settings: FetchSettings) -> None:
+        self.settings = settings
+        self._session: aiohttp.ClientSession | None = None
+        self._global = asyncio.Semaphore(settings.max_connections)
+        self._hosts: defaultdict[tuple[str, str, int | None], asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(settings.per_host)
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        connector = aiohttp.TCPConnector(limit=s.max_connections, limit_per_host=s.per_host)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            # Only the TCP connect here: the deadline for the whole response is ours (asyncio),
+            # and aiohttp's `connect` would also count the wait for a pooled connection.
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=s.connect_timeout),
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            auto_decompress=False,  # we inflate ourselves, under the byte cap
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def fetch(
+        self, url: str, conditional: Conditional | None = None, *, accept: str = FEED_ACCEPT
+    ) -> FetchResult:
+        """GET `url`.  Every failure is a result with `error` set; only cancellation raises."""
+        if self._session is None:
+            raise RuntimeError("use Fetcher as `async with Fetcher(settings) as fetcher`")
+        state = _Walk(url)
+        try:
+            current = _check_url(url)
+            # Waiting for a free slot is not the server's fault: the deadline starts once the
+            # first request can go out (see _request), not when it is queued.
+            async with self._global:
+                hop = await self._follow(current, conditional, accept, state)
+            return _result(url, hop, state)
+        except _Failure as failure:
+            return state.failed(failure.error)
+        except TimeoutError as error:
+            return state.failed(self._timeout_error(error, state))
+        except Exception as error:  # noqa: BLE001 - the contract: no exception escapes a feed
+            return state.failed(_describe(error))
+
+    async def _follow(
+        self, current: yarl.URL, conditional: Conditional | None, accept: str, state: _Walk
+    ) -> _Hop:
+        """Request `current` and follow redirects, at most `max_redirects` of them."""
+        headers = _request_headers(conditional, accept)
+        while True:
+            state.at(current)
+            hop = await self._request(current, headers, state)
+            if hop.status not in _REDIRECTS or hop.location is None:
+                return hop
+            if len(state.statuses) >= self.settings.max_redirects:
+                raise _Failure(ErrorKind.REDIRECTS, state.too_many(self.settings.max_redirects))
+            state.statuses.append(hop.status)
+            current = _redirect_target(current, hop.location)
+
+    async def _request(self, url: yarl.URL, headers: dict[str, str], state: _Walk) -> _Hop:
+        """One GET under the per-host limit and the deadline; a body is read only for a 2xx."""
+        async with self._hosts[(url.scheme, url.host or "", url.port)]:
+            if state.deadline is None:
+                state.deadline = asyncio.get_running_loop().time() + self.settings.timeout
+            async with asyncio.timeout_at(state.deadline):
+                return await self._exchange(url, headers, state)
+
+    async def _exchange(self, url: yarl.URL, headers: dict[str, str], state: _Walk) -> _Hop:
+        assert self._session is not None
+        async with self._session.get(url, headers=headers, allow_redirects=False) as response:
+            state.headers_received = True
+            hop = _Hop(url, response.status, _lower_headers(response.headers))
+            if response.status in _REDIRECTS:
+                hop.location = response.headers.get("Location")
+            elif 200 <= response.status < 300:
+                hop.body = await self._read_body(response, hop.headers)
+            return hop
+
+    async def _read_body(self, response: aiohttp.ClientResponse, headers: dict[str, str]) -> bytes:
+        """The body, inflated, at most `max_bytes`; TOO_LARGE as soon as it would be more."""
+        cap = self.settings.max_bytes
+        declared = response.content_length
+        if declared is not None and declared > cap:
+            message = f"{_size(declared)} announced, the limit is {_size(cap)}"
+            raise _Failure(ErrorKind.TOO_LARGE, message)
+        inflater = _Inflater(headers.get("content-encoding", "").strip().lower())
+        body = bytearray()
+        async for chunk in response.content.iter_any():
+            body += inflater.feed(chunk, cap - len(body))
+            if len(body) > cap:
+                raise _Failure(ErrorKind.TOO_LARGE, f"more than {_size(cap)}")
+        inflater.finish()
+        if inflater.active:
+            # The body no longer is what these headers describe.
+            headers.pop("content-encoding", None)
+            headers.pop("content-length", None)
+        return bytes(body)
+
+    def _timeout_error(self, error: TimeoutError, state: _Walk) -> FetchError:
+        if isinstance(error, aiohttp.ConnectionTimeoutError):
+            seconds = self.settings.connect_timeout
+            return FetchError(ErrorKind.TIMEOUT, f"could not connect within {seconds:g} s")
+        what = "response not complete" if state.headers_received else "no response"
+        return FetchError(ErrorKind.TIMEOUT, f"{what} within {self.settings.timeout:g} s")
+
+
+class _Walk:
+    """Where a fetch has got to: the URL now, the redirect statuses so far."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.final_url = url
+        self.visited: list[str] = []
+        self.statuses: list[int] = []
+        self.headers_received = False
+        self.deadline: float | None = None  # loop time, set when the first request goes out
+
+    def at(self, current: yarl.URL) -> None:
+        if self.visited:  # keep the URL as given until a redirect changes it
+            self.final_url = str(current)
+        self.visited.append(str(current))
+        self.headers_received = False
+
+    def too_many(self, limit: int) -> str:
+        if len(set(self.visited)) < len(self.visited):
+            return f"redirect loop at {self.visited[-1]}"
+        return f"more than {limit} redirects"
+
+    def failed(self, error: FetchError) -> FetchResult:
+        return FetchResult(url=self.url, final_url=self.final_url, error=error)
+
+
+def fetch_one(
+    url: str,
+    settings: FetchSettings,
+    conditional: Conditional | None = None,
+    *,
+    accept: str = FEED_ACCEPT,
+) -> FetchResult:
+    """One fetch from synchronous code (e.g. `blogparade join`); not for many URLs."""
+
+    async def run() -> FetchResult:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch(url, conditional, accept=accept)
+
+    return asyncio.run(run())
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _request_headers(conditional: Conditional | None, accept: str) -> dict[str, str]:
+    headers = {"Accept": accept}
+    if conditional is not None and conditional.etag:
+        headers["If-None-Match"] = conditional.etag
+    if conditional is not None and conditional.last_modified:
+        headers["If-Modified-Since"] = conditional.last_modified
+    return headers
+
+
+def _lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Lower-cased names; a repeated header joined with ", " as HTTP allows."""
+    result: dict[str, str] = {}
+    for name, value in headers.items():
+        key = name.lower()
+        result[key] = f"{result[key]}, {value}" if key in result else value
+    return result
+
+
+def _result(url: str, hop: _Hop, state: _Walk) -> FetchResult:
+    """The result for the last response: success, 304, or an HTTP error."""
+    error = _status_error(hop)
+    moved = None
+    if error is None and state.statuses and all(s in _PERMANENT for s in state.statuses):
+        moved = state.final_url
+    return FetchResult(
+        url=url,
+        final_url=state.final_url,
+        status=hop.status,
+        body=hop.body if error is None and hop.status != 304 else None,
+        headers=hop.headers,
+        permanent_redirect=moved,
+        error=error,
+    )
+
+
+def _status_error(hop: _Hop) -> FetchError | None:
+    status = hop.status
+    if status == 410:
+        return FetchError(ErrorKind.GONE, "410 Gone: the feed was removed for good")
+    if status >= 400:
+        return FetchError(ErrorKind.HTTP, _status_text(status))
+    if 300 <= status < 400 and status != 304:  # no Location, or 300/305: nothing to follow
+        return FetchError(ErrorKind.HTTP, f"{_status_text(status)} without a Location to follow")
+    if 200 <= status < 300 and not hop.body:
+        return FetchError(ErrorKind.EMPTY, f"{_status_text(status)} with an empty body")
+    if status < 200:
+        return FetchError(ErrorKind.HTTP, _status_text(status))
+    return None
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def _describe(error: Exception) -> FetchError:
+    """A short, human error for an exception from aiohttp or the socket layer."""
+    # Order matters: the DNS error is a connector error is an OSError.
+    if isinstance(error, aiohttp.ClientConnectorDNSError):
+        return FetchError(ErrorKind.DNS, f"host not found: {error.host}")
+    if isinstance(error, aiohttp.ClientConnectorCertificateError):
+        return FetchError(ErrorKind.CONNECTION, f"TLS certificate not accepted for {error.host}")
+    if isinstance(error, aiohttp.ClientSSLError):
+        return FetchError(ErrorKind.CONNECTION, f"TLS failed with {error.host}")
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return FetchError(ErrorKind.CONNECTION, _os_text(error.os_error, "cannot connect"))
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        return FetchError(ErrorKind.CONNECTION, "server closed the connection without a response")
+    if isinstance(error, aiohttp.ClientPayloadError):
+        return FetchError(ErrorKind.CONNECTION, "connection broke off in the middle of the body")
+    if isinstance(error, (ConnectionResetError, aiohttp.ClientConnectionResetError)):
+        return FetchError(ErrorKind.CONNECTION, "connection reset by peer")
+    if isinstance(error, aiohttp.ClientResponseError):  # unparseable status line or headers
+        detail = str(error.message).splitlines()[0].strip(" :") if error.message else ""
+        return FetchError(ErrorKind.CONNECTION, f"not a valid HTTP response ({detail})"[:200])
+    if isinstance(error, aiohttp.InvalidURL):
+        return FetchError(ErrorKind.INVALID_URL, f"not a valid URL: {error}")
+    if isinstance(error, OSError):
+        return FetchError(ErrorKind.CONNECTION, _os_text(error, "connection failed"))
+    if isinstance(error, aiohttp.ClientError):
+        return FetchError(ErrorKind.CONNECTION, f"{type(error).__name__}: {error}"[:200])
+    # Not a network failure: a bug, ours or aiohttp's.  Keep the feed's run going, but say so.
+    log.warning("unexpected error while fetching", exc_info=error)
+    return FetchError(ErrorKind.CONNECTION, f"unexpected {type(error).__name__}: {error}"[:200])
+
+
+_ERRNO_TEXT = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset by peer",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+    errno.ETIMEDOUT: "connection timed out",
+}
+
+
+def _os_text(error: OSError | None, fallback: str) -> str:
+    if error is None:
+        return fallback
+    return _ERRNO_TEXT.get(error.errno or 0) or (error.strerror or fallback).lower()
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
