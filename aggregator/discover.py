@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from .fetch import Fetcher
+from .fetch import HTML_ACCEPT, Fetcher
 from .models import FetchResult, ParsedFeed
 from .parse import ParseError, parse_feed
 from .participants import is_http_url
@@ -39,7 +39,6 @@ USUAL_PATHS = (
     "feeds/posts/default",
     "?feed=rss2",
 )
-HTML_ACCEPT = "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.5"
 
 
 class DiscoveryError(Exception):
