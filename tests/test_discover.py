@@ -1,0 +1,115 @@
+"""Feed discovery and joining, against real pages and feeds on 127.0.0.1."""
+
+import asyncio
+
+import pytest
+
+from aggregator.discover import DiscoveryError, discover, feed_links, usual_feed_urls
+from aggregator.fetch import Fetcher, FetchSettings
+from aggregator.join import JoinError, new_participant
+from aggregator.models import Participant
+from tests.feedmaker import Item, atom, rss
+from tests.servers import ATOM_TYPE, HTML_TYPE, respond
+
+SETTINGS = FetchSettings(user_agent="blogparade-tests", timeout=5, connect_timeout=2)
+POSTS = [Item("1", "Grüße aus Köln", "https://koeln.example/1", author="Jörg")]
+
+
+def page(*links: str) -> bytes:
+    head = "".join(links)
+    return f"<!doctype html><html><head><title>Blog</title>{head}</head><body>Hallo</body></html>".encode()
+
+
+def find(url: str):
+    async def go():
+        async with Fetcher(SETTINGS) as fetcher:
+            return await discover(url, fetcher)
+
+    return asyncio.run(go())
+
+
+def test_links_in_a_page_post_feeds_first_relative_resolved():
+    html = page(
+        '<link rel="alternate" type="application/rss+xml" title="Kommentar-Feed" href="/comments/feed/">',
+        '<link rel="alternate" type="application/rss+xml" title="Feed" href="feed/">',
+        '<link rel="alternate" type="application/atom+xml" href="https://cdn.example/atom.xml">',
+        '<link rel="stylesheet" type="text/css" href="/style.css">',
+        '<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">',
+    )
+    assert feed_links(html, "https://blog.example/home/") == [
+        "https://blog.example/home/feed/",
+        "https://cdn.example/atom.xml",
+        "https://blog.example/comments/feed/",
+    ]
+
+
+def test_base_href_is_respected():
+    html = page('<base href="https://other.example/x/">',
+                '<link rel="alternate" type="application/atom+xml" href="atom.xml">')
+    assert feed_links(html, "https://blog.example/") == ["https://other.example/x/atom.xml"]
+
+
+def test_usual_paths_are_relative_to_the_page_then_the_root():
+    urls = usual_feed_urls("https://blog.example/team/anna")
+    assert urls[0] == "https://blog.example/team/anna/feed/"
+    assert "https://blog.example/feed/" in urls and "https://blog.example/feeds/posts/default" in urls
+
+
+def test_home_page_with_a_link_to_an_atom_feed(feed_server):
+    feed_server.route("/atom.xml", respond(atom(POSTS).encode(), content_type=ATOM_TYPE))
+    home = feed_server.route("/", respond(page(
+        '<link rel="alternate" type="application/atom+xml" href="/atom.xml">'), content_type=HTML_TYPE))
+    found = find(home)
+    assert found.feed_url == feed_server.url("/atom.xml")
+    assert found.home_url == home
+    assert found.feed.entries[0].title == "Grüße aus Köln"
+
+
+def test_feed_url_itself(feed_server):
+    url = feed_server.route("/feed/", respond(rss(POSTS, link="https://koeln.example/").encode()))
+    found = find(url)
+    assert (found.feed_url, found.home_url) == (url, "https://koeln.example/")
+
+
+def test_page_without_links_falls_back_to_the_usual_paths(feed_server):
+    feed_server.route("/blog/", respond(page(), content_type=HTML_TYPE))
+    feed_server.route("/rss.xml", respond(rss(POSTS).encode()))
+    assert find(feed_server.url("/blog/")).feed_url == feed_server.url("/rss.xml")
+
+
+def test_announced_but_broken_feed_falls_through_to_a_working_one(feed_server):
+    feed_server.route("/", respond(page(
+        '<link rel="alternate" type="application/rss+xml" href="/broken.xml">'), content_type=HTML_TYPE))
+    feed_server.route("/broken.xml", respond(b"<html>not a feed</html>", content_type=HTML_TYPE))
+    feed_server.route("/feed/", respond(rss(POSTS).encode()))
+    assert find(feed_server.url("/")).feed_url == feed_server.url("/feed/")
+
+
+@pytest.mark.parametrize("url", ["ftp://blog.example/", "blog.example", "http://", "https://a b.example/"])
+def test_invalid_urls(url):
+    with pytest.raises(DiscoveryError, match="not an http"):
+        find(url)
+
+
+def test_no_feed_anywhere(feed_server):
+    feed_server.routes.clear()  # the server's default routes include feeds at usual paths
+    home = feed_server.route("/nothing/", respond(page(), content_type=HTML_TYPE))
+    with pytest.raises(DiscoveryError, match="no usable feed"):
+        find(home)
+
+
+def test_unreachable_page(feed_server):
+    with pytest.raises(DiscoveryError, match="cannot fetch"):
+        find(feed_server.url("/missing"))
+
+
+def test_new_participant_takes_name_author_language_and_refuses_duplicates(feed_server):
+    url = feed_server.route("/feed/", respond(rss(POSTS, title="Köln & mehr").encode()))
+    found = find(url)
+    existing = [Participant(slug="koeln-mehr", name="x", feed="https://other.example/", home="h")]
+    joined = new_participant(found, existing, kind="corporate")
+    assert (joined.slug, joined.name, joined.author, joined.kind, joined.language) == (
+        "koeln-mehr-2", "Köln & mehr", "Jörg", "corporate", "de")
+    twin = url.replace("http://127.0.0.1", "https://www.127.0.0.1").rstrip("/")
+    with pytest.raises(JoinError, match="already on the site"):
+        new_participant(found, [Participant(slug="k", name="K", feed=twin, home="h")])
