@@ -12,7 +12,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import Callable, Iterator, NoReturn
 
 import click
 
@@ -21,6 +21,7 @@ from .models import Participant
 from .participants import Problem, load_participants
 from .site import Site, SiteError
 from .store import Store, StoreError
+from .update import Outcome, UpdateSummary
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -119,24 +120,23 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
 
 def run_fetch(site: Site, strict: bool) -> bool:
     """Fetch every active participant; False when the run should exit non-zero."""
-    from .fetch import FetchSettings
-    from .update import update
+    from .jobs import fetch_site
 
-    participants, problems = active_participants(site)
-    active = [p for p in participants if p.active]
     with open_store(site) as store:
-        with progress_bar(len(active), "Fetching") as advance:
-            summary = asyncio.run(
-                update(store, participants, FetchSettings.from_site(site), lambda _: advance())
-            )
-    click.echo(format_summary(summary))
-    if problems:
-        click.secho("Some participant files are invalid (see above); run `blogparade check`.", err=True)
-    return not problems and not (strict and summary.errors)
+        active = sum(1 for _ in site.participants_dir.glob("*.toml"))
+        with progress_bar(active, "Fetching") as advance:
+            run = fetch_site(site, store, lambda report: report.kind == "posts" and advance())
+    if run.problems:
+        click.secho(f"{len(run.problems)} problem(s) in participant files:", fg="red", err=True)
+        report_problems(run.problems)
+    click.echo(format_summary(run.summary))
+    if run.problems:
+        click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
+    return not run.problems and not (strict and run.summary.errors)
 
 
 @contextmanager
-def progress_bar(length: int, label: str) -> Iterator[callable]:  # type: ignore[valid-type]
+def progress_bar(length: int, label: str) -> Iterator[Callable[[], None]]:
     """A progress bar on a terminal; nothing in cron logs."""
     if not sys.stderr.isatty() or length == 0:
         yield lambda: None
@@ -145,16 +145,20 @@ def progress_bar(length: int, label: str) -> Iterator[callable]:  # type: ignore
         yield lambda: bar.update(1)
 
 
-def format_summary(summary) -> str:  # noqa: ANN001  (UpdateSummary; imported lazily)
-    from .update import Outcome
-
+def format_summary(summary: UpdateSummary) -> str:
+    posts, comments = summary.of("posts"), summary.of("comments")
     lines = [
-        f"{len(summary.reports)} feeds: {summary.count(Outcome.UPDATED)} fetched, "
-        f"{summary.count(Outcome.UNCHANGED)} unchanged, {len(summary.errors)} errors; "
-        f"{summary.new_posts} new posts, {summary.changed_posts} updated."
+        f"{len(posts)} feeds: {summary.count(Outcome.UPDATED)} fetched, "
+        f"{summary.count(Outcome.UNCHANGED)} unchanged, "
+        f"{sum(r.failed for r in posts)} errors; "
+        f"{summary.new_posts} new posts, {summary.changed_posts} updated.",
+        f"{len(comments)} comment feeds: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
+        f"{summary.count(Outcome.UNCHANGED, 'comments')} unchanged, "
+        f"{sum(r.failed for r in comments)} errors; {summary.new('comments')} new comments.",
     ]
-    for report in sorted(summary.errors, key=lambda r: r.participant.name.casefold()):
-        lines.append(f"  {report.participant.name} ({report.url}): error: {report.error}")
+    for report in sorted(summary.errors, key=lambda r: (r.kind != "posts", r.participant.name.casefold())):
+        what = "" if report.kind == "posts" else " comments"
+        lines.append(f"  {report.participant.name}{what} ({report.url}): error: {report.error}")
     return "\n".join(lines)
 
 
@@ -221,9 +225,11 @@ def status(ctx: click.Context) -> None:
         rows = participant_statuses(store, participants)
     for row in rows:
         health = click.style(row.health, fg="green" if row.health == "ok" else "red")
+        errors = f", {row.comment_feed_errors} failing" if row.comment_feed_errors else ""
         click.echo(
             f"{row.participant.name}\t{row.feed_url}\t{health}\t"
-            f"last success: {_when(row.last_success)}\t{row.posts} posts"
+            f"last success: {_when(row.last_success)}\t{row.posts} posts\t"
+            f"{row.comments} comments ({row.comment_feeds} comment feeds{errors})"
         )
 
 

@@ -212,6 +212,8 @@ class StoredPost:
     links: tuple[str, ...]
     comment_feed: str | None
     comment_count: int | None
+    # The feed's comment count when this post's comments were last read: unchanged, not asked.
+    comments_checked: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ class ParticipantStatus:
     participant: Participant
     state: FeedState | None
     posts: int
+    comments: int = 0
+    comment_feeds: int = 0
+    comment_feed_errors: int = 0
 
     @property
     def feed_url(self) -> str:
@@ -37,8 +40,13 @@ class ParticipantStatus:
 
 def participant_statuses(store: Store, participants: list[Participant]) -> list[ParticipantStatus]:
     states = store.feed_states()
-    counts = store.post_counts()
+    posts = store.post_counts()
+    comments = store.comment_counts_by_participant()
+    health = store.comment_feed_health()
     return [
-        ParticipantStatus(p, states.get(p.feed), counts.get(p.slug, 0))
+        ParticipantStatus(
+            p, states.get(p.feed), posts.get(p.slug, 0), comments.get(p.slug, 0),
+            *health.get(p.slug, (0, 0)),
+        )
         for p in sorted(participants, key=lambda p: p.name.casefold())
     ]

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Literal, Sequence
 
 from .models import (
     Comment,
@@ -23,6 +23,9 @@ from .models import (
     StoredComment,
     StoredPost,
 )
+
+
+FeedKind = Literal["posts", "comments"]
 
 
 class StoreError(Exception):
@@ -83,6 +86,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX comments_post ON comments (post_id, published);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: comment feeds beside post feeds, and per post the comment count last read.
+    """
+    ALTER TABLE feeds ADD COLUMN kind TEXT NOT NULL DEFAULT 'posts';
+    ALTER TABLE posts ADD COLUMN comments_checked INTEGER;
     """,
 )
 
@@ -184,12 +192,14 @@ class Store:
     def feed_states(self) -> dict[str, FeedState]:
         return {row["url"]: _feed_state(row) for row in self._db.execute("SELECT * FROM feeds")}
 
-    def _touch_feed(self, db: sqlite3.Connection, participant: str, url: str, now: datetime) -> None:
+    def _touch_feed(
+        self, db: sqlite3.Connection, participant: str, url: str, now: datetime, kind: FeedKind
+    ) -> None:
         db.execute(
-            "INSERT INTO feeds (url, participant, last_attempt) VALUES (?, ?, ?) "
+            "INSERT INTO feeds (url, participant, last_attempt, kind) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET participant = excluded.participant, "
-            "last_attempt = excluded.last_attempt",
-            (url, participant, _iso(now)),
+            "last_attempt = excluded.last_attempt, kind = excluded.kind",
+            (url, participant, _iso(now), kind),
         )
 
     def record_success(
@@ -203,12 +213,13 @@ class Store:
         moved_to: str | None = None,
         posts: Sequence[Post] = (),
         comments: Sequence[Comment] = (),
+        kind: FeedKind = "posts",
         now: datetime | None = None,
     ) -> SaveCounts:
         """One feed fetched and parsed: its state and everything it carried, in one transaction."""
         now = now or utcnow()
         with self.transaction() as db:
-            self._touch_feed(db, participant, url, now)
+            self._touch_feed(db, participant, url, now, kind)
             db.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_success = ?, "
                 "error_kind = NULL, error_message = NULL, consecutive_errors = 0, gone = 0, "
@@ -224,12 +235,12 @@ class Store:
 
     def record_unchanged(
         self, participant: str, url: str, *, etag: str | None = None, last_modified: str | None = None,
-        now: datetime | None = None,
+        kind: FeedKind = "posts", now: datetime | None = None,
     ) -> None:  # fmt: skip
         """304, or a body identical to the last one: a success that costs no parsing."""
         now = now or utcnow()
         with self.transaction() as db:
-            self._touch_feed(db, participant, url, now)
+            self._touch_feed(db, participant, url, now, kind)
             db.execute(
                 "UPDATE feeds SET etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
                 "last_success = ?, error_kind = NULL, error_message = NULL, consecutive_errors = 0 "
@@ -238,12 +249,13 @@ class Store:
             )
 
     def record_error(
-        self, participant: str, url: str, error: FetchError, now: datetime | None = None
-    ) -> None:
+        self, participant: str, url: str, error: FetchError, *, kind: FeedKind = "posts",
+        now: datetime | None = None,
+    ) -> None:  # fmt: skip
         """A failed update: remembered, and nothing stored before it is touched."""
         now = now or utcnow()
         with self.transaction() as db:
-            self._touch_feed(db, participant, url, now)
+            self._touch_feed(db, participant, url, now, kind)
             db.execute(
                 "UPDATE feeds SET error_kind = ?, error_message = ?, "
                 "consecutive_errors = consecutive_errors + 1, gone = ? WHERE url = ?",
@@ -378,6 +390,29 @@ class Store:
                 seen.add(row["id"])
                 yield _stored_comment(row)
 
+    def mark_comments_checked(self, counts: dict[str, int | None]) -> None:
+        """Remember each post's comment count as of reading its comments."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE posts SET comments_checked = ? WHERE id = ?",
+                [(count, post_id) for post_id, count in counts.items()],
+            )
+
+    def comment_feed_health(self) -> dict[str, tuple[int, int]]:
+        """Per participant: how many comment feeds are known, and how many failed last time."""
+        rows = self._db.execute(
+            "SELECT participant, count(*), count(error_kind) FROM feeds "
+            "WHERE kind = 'comments' GROUP BY participant"
+        )
+        return {participant: (total, failed) for participant, total, failed in rows}
+
+    def comment_counts_by_participant(self) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT p.participant, count(*) FROM comments c JOIN posts p ON p.id = c.post_id "
+            "GROUP BY p.participant"
+        )
+        return {participant: count for participant, count in rows}
+
     def comment_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT post_id, count(*) FROM comments GROUP BY post_id")
         return {post_id: count for post_id, count in rows}
@@ -444,6 +479,7 @@ def _stored_post(row: sqlite3.Row) -> StoredPost:
         links=tuple(json.loads(row["links"])),
         comment_feed=row["comment_feed"],
         comment_count=row["comment_count"],
+        comments_checked=row["comments_checked"],
     )
 
 

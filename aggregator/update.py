@@ -4,6 +4,8 @@ Each feed is updated on its own and in its own transaction: a broken feed is rec
 and never stops the others or touches what was stored before.  Fetching is concurrent (asyncio);
 parsing, the CPU-bound part, runs in a process pool so that two cores parse in parallel.  A 304 or
 a body identical to the last one costs no parsing at all.
+
+Posts come first; then the comments of the posts still followed (see comments.py for which feeds).
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Callable, Iterator, Sequence
 
-from .clean import clean_post
+from . import comments as plan
+from .clean import clean_comment, clean_post
 from .fetch import Fetcher, FetchSettings
-from .models import ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
+from .models import Comment, ErrorKind, FetchError, FetchResult, Participant, Post
 from .parse import ParseError, parse_feed
-from .store import Store
+from .store import FeedKind, Store, utcnow
 
 
 class Outcome(str, Enum):
@@ -39,41 +44,53 @@ class FeedReport:
     participant: Participant
     url: str  # what was requested
     outcome: Outcome
-    new_posts: int = 0
-    changed_posts: int = 0
+    new: int = 0  # posts, or comments for a comment feed
+    changed: int = 0
     error: FetchError | None = None
+    kind: FeedKind = "posts"
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in (Outcome.ERROR, Outcome.RETIRED)
 
 
 @dataclass
 class UpdateSummary:
     reports: list[FeedReport] = field(default_factory=list)
 
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for report in self.reports if report.outcome is outcome)
+    def of(self, kind: FeedKind) -> list[FeedReport]:
+        return [report for report in self.reports if report.kind == kind]
 
-    @property
-    def new_posts(self) -> int:
-        return sum(report.new_posts for report in self.reports)
+    def count(self, outcome: Outcome, kind: FeedKind = "posts") -> int:
+        return sum(1 for report in self.of(kind) if report.outcome is outcome)
 
-    @property
-    def changed_posts(self) -> int:
-        return sum(report.changed_posts for report in self.reports)
+    def new(self, kind: FeedKind = "posts") -> int:
+        return sum(report.new for report in self.of(kind))
 
     @property
     def errors(self) -> list[FeedReport]:
-        return [r for r in self.reports if r.outcome in (Outcome.ERROR, Outcome.RETIRED)]
+        """Every feed that failed, post and comment feeds alike."""
+        return [report for report in self.reports if report.failed]
+
+    @property
+    def new_posts(self) -> int:
+        return self.new("posts")
+
+    @property
+    def changed_posts(self) -> int:
+        return sum(report.changed for report in self.of("posts"))
 
 
 Progress = Callable[[FeedReport], None]
+# What a worker makes of a body: records for the store, or the error that made it unusable.
+Parsed = tuple[list[Post] | list[Comment], FetchError | None]
 
 
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def parse_posts(
-    body: bytes, headers: dict[str, str], url: str, participant: Participant
-) -> tuple[list[Post], FetchError | None]:
+def parse_posts(body: bytes, headers: dict[str, str], url: str, participant: Participant) -> Parsed:
     """Bytes to clean posts.  Runs in a worker process, so it returns errors instead of raising."""
     try:
         feed = parse_feed(body, headers, url)
@@ -81,6 +98,14 @@ def parse_posts(
         return [], FetchError(error.kind, error.message)
     posts = [clean_post(entry, participant) for entry in feed.entries]
     return [post for post in posts if wanted(post, participant)], None
+
+
+def parse_comments(body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed) -> Parsed:
+    try:
+        parsed = parse_feed(body, headers, url)
+    except ParseError as error:
+        return [], FetchError(error.kind, error.message)
+    return plan.for_posts(parsed.entries, feed, clean_comment), None
 
 
 def wanted(post: Post, participant: Participant) -> bool:
@@ -91,80 +116,144 @@ def wanted(post: Post, participant: Participant) -> bool:
     return any(category.casefold() in chosen for category in post.categories)
 
 
+@dataclass(frozen=True)
+class CommentOptions:
+    days: int = 60  # comments of posts younger than this are followed
+    always: frozenset[str] = frozenset()  # post ids followed regardless (open parades)
+
+
 class Updater:
-    """Updates the posts of many participants with one fetcher, one store and one parser pool."""
+    """Updates many participants with one fetcher, one store and one parser pool."""
 
     def __init__(self, store: Store, fetcher: Fetcher, parser: Executor | None):
         self.store = store
         self.fetcher = fetcher
         self.parser = parser
 
+    # -- one feed, posts or comments --------------------------------------------------------------
+
+    async def read(
+        self, participant: Participant, key: str, url: str, parse: Callable[..., Parsed],
+        kind: FeedKind = "posts",
+    ) -> FeedReport:  # fmt: skip
+        """Fetch `url` (stored under `key`), parse it with `parse` and store what it carried."""
+        state = self.store.feed_state(key)
+        if state and state.gone:
+            return FeedReport(participant, url, Outcome.RETIRED, error=state.last_error, kind=kind)
+        url = (state and state.moved_to) or url
+        result = await self.fetcher.fetch(url, state.conditional if state else None)
+        try:
+            return await self._store(participant, key, result, parse, kind, state and state.body_hash)
+        except Exception as error:  # a bug must cost one feed, not the run: record and go on
+            failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
+            self.store.record_error(participant.slug, key, failure, kind=kind)
+            return FeedReport(participant, url, Outcome.ERROR, error=failure, kind=kind)
+
+    async def _store(
+        self, participant: Participant, key: str, result: FetchResult,
+        parse: Callable[..., Parsed], kind: FeedKind, last_hash: str | None,
+    ) -> FeedReport:  # fmt: skip
+        report = partial(FeedReport, participant, result.url, kind=kind)
+        if result.error:
+            self.store.record_error(participant.slug, key, result.error, kind=kind)
+            return report(Outcome.ERROR, error=result.error)
+        cache = result.conditional
+        if result.not_modified or (result.body and body_hash(result.body) == last_hash):
+            self.store.record_unchanged(
+                participant.slug, key, etag=cache.etag, last_modified=cache.last_modified, kind=kind
+            )
+            return report(Outcome.UNCHANGED)
+        assert result.body is not None  # fetch guarantees a body with a 200
+        records, error = await self._parse(parse, result)
+        if error:
+            self.store.record_error(participant.slug, key, error, kind=kind)
+            return report(Outcome.ERROR, error=error)
+        posts = records if kind == "posts" else []
+        comments = records if kind == "comments" else []
+        counts = self.store.record_success(
+            participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
+            body_hash=body_hash(result.body), moved_to=result.permanent_redirect,
+            posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
+        )  # fmt: skip
+        return report(Outcome.UPDATED, counts.new, counts.changed)
+
+    async def _parse(self, parse: Callable[..., Parsed], result: FetchResult) -> Parsed:
+        args = (result.body, dict(result.headers), result.final_url)
+        if self.parser is None:
+            return parse(*args)
+        return await asyncio.get_running_loop().run_in_executor(self.parser, parse, *args)
+
+    # -- posts ------------------------------------------------------------------------------------
+
+    async def update_posts(self, participant: Participant) -> FeedReport:
+        parse = partial(parse_posts, participant=participant)
+        return await self.read(participant, participant.feed, participant.feed, parse)
+
+    # -- comments ---------------------------------------------------------------------------------
+
+    async def read_comments(self, feed: plan.CommentFeed) -> FeedReport:
+        """The first of a feed's URLs that answers; a missing Atom twin falls back to RSS."""
+        parse = partial(parse_comments, feed=feed)
+        for url in feed.urls:
+            state = self.store.feed_state(url)
+            if url != feed.urls[-1] and state and state.last_error and state.last_error.kind in (
+                ErrorKind.HTTP, ErrorKind.GONE, ErrorKind.NOT_A_FEED
+            ):
+                continue  # this blog has no such twin: don't ask every night
+            report = await self.read(feed.participant, url, url, parse, kind="comments")
+            if not report.failed or url == feed.urls[-1]:
+                return report
+        raise AssertionError("unreachable: the last URL always returns")
+
+    async def update_comments(
+        self, participant: Participant, options: CommentOptions, now: datetime
+    ) -> list[FeedReport]:
+        posts = [
+            post for post in self.store.posts(participant.slug)
+            if plan.followed(post, now, options.days, options.always)
+        ]  # fmt: skip
+        reports = []
+        sitewide = plan.plan_sitewide(participant, posts)
+        if sitewide:
+            reports.append(await self.read_comments(sitewide))
+        stored = self.store.comment_counts()
+        per_post = plan.plan_per_post(participant, posts, stored)
+        per_post_reports = await asyncio.gather(*(self.read_comments(feed) for feed in per_post))
+        reports += per_post_reports
+        checked = {
+            feed.posts[0].id: feed.posts[0].comment_count
+            for feed, report in zip(per_post, per_post_reports)
+            if not report.failed
+        }
+        if checked:
+            self.store.mark_comments_checked(checked)
+        return reports
+
+    # -- everything -------------------------------------------------------------------------------
+
     async def update_all(
-        self, participants: Sequence[Participant], progress: Progress | None = None
-    ) -> UpdateSummary:
-        states = self.store.feed_states()
+        self, participants: Sequence[Participant], options: CommentOptions,
+        progress: Progress | None = None,
+    ) -> UpdateSummary:  # fmt: skip
         summary = UpdateSummary()
 
         async def one(participant: Participant) -> None:
-            report = await self.update_one(participant, states.get(participant.feed))
+            report = await self.update_posts(participant)
             summary.reports.append(report)
             if progress:
                 progress(report)
+            for report in await self.update_comments(participant, options, utcnow()):
+                summary.reports.append(report)
+                if progress:
+                    progress(report)
 
         await asyncio.gather(*(one(p) for p in participants if p.active))
         return summary
 
-    async def update_one(self, participant: Participant, state: FeedState | None) -> FeedReport:
-        if state and state.gone:
-            return FeedReport(participant, participant.feed, Outcome.RETIRED, error=state.last_error)
-        url = (state and state.moved_to) or participant.feed
-        result = await self.fetcher.fetch(url, state.conditional if state else None)
-        try:
-            return await self._store_result(participant, state, url, result)
-        except Exception as error:  # a bug must cost one feed, not the run: record and go on
-            failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
-            self.store.record_error(participant.slug, participant.feed, failure)
-            return FeedReport(participant, url, Outcome.ERROR, error=failure)
-
-    async def _store_result(
-        self, participant: Participant, state: FeedState | None, url: str, result: FetchResult
-    ) -> FeedReport:
-        key, slug = participant.feed, participant.slug
-        if result.error:
-            self.store.record_error(slug, key, result.error)
-            return FeedReport(participant, url, Outcome.ERROR, error=result.error)
-        cache = result.conditional
-        if result.not_modified:
-            self.store.record_unchanged(slug, key)
-            return FeedReport(participant, url, Outcome.UNCHANGED)
-        assert result.body is not None  # fetch guarantees a body with a 200
-        digest = body_hash(result.body)
-        if state and state.body_hash == digest:
-            self.store.record_unchanged(slug, key, etag=cache.etag, last_modified=cache.last_modified)
-            return FeedReport(participant, url, Outcome.UNCHANGED)
-        posts, error = await self._parse(result, participant)
-        if error:
-            self.store.record_error(slug, key, error)
-            return FeedReport(participant, url, Outcome.ERROR, error=error)
-        counts = self.store.record_success(
-            slug, key, etag=cache.etag, last_modified=cache.last_modified, body_hash=digest,
-            moved_to=result.permanent_redirect, posts=posts,
-        )  # fmt: skip
-        return FeedReport(participant, url, Outcome.UPDATED, counts.new, counts.changed)
-
-    async def _parse(
-        self, result: FetchResult, participant: Participant
-    ) -> tuple[list[Post], FetchError | None]:
-        args = (result.body, dict(result.headers), result.final_url, participant)
-        if self.parser is None:
-            return parse_posts(*args)  # type: ignore[arg-type]
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.parser, parse_posts, *args)
-
 
 @contextmanager
 def parser_pool(jobs: int) -> Iterator[Executor | None]:
-    """A process pool for parsing, or None (parse inline) when there is one core or one job."""
+    """A process pool for parsing, or None (parse inline) when there is one core or few jobs."""
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or jobs < 4:
         yield None
@@ -178,9 +267,10 @@ async def update(
     participants: Sequence[Participant],
     settings: FetchSettings,
     progress: Progress | None = None,
+    comments: CommentOptions = CommentOptions(),
 ) -> UpdateSummary:
-    """Update every active participant's posts.  Feeds fail one by one, never all together."""
+    """Update every active participant's posts and comments.  Feeds fail one by one."""
     active = [p for p in participants if p.active]
     with parser_pool(len(active)) as pool:
         async with Fetcher(settings) as fetcher:
-            return await Updater(store, fetcher, pool).update_all(active, progress)
+            return await Updater(store, fetcher, pool).update_all(active, comments, progress)

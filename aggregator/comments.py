@@ -1,0 +1,159 @@
+"""Which comment feeds to read, and which post each comment belongs to: pure logic, no I/O.
+
+The common WordPress case costs about one request per blog per run: its site-wide Atom comment feed
+(``/comments/feed/atom/``) carries the latest comments of every post, threaded.  Per-post feeds are
+read only for posts whose known comment count says that feed missed some, or whose count nobody
+tells us; never for posts whose count is known and unchanged since their comments were last read,
+and only while a post is young enough to be followed (or belongs to an open parade).
+
+WordPress puts threading (``thr:in-reply-to``) only into its Atom comment feeds, so a WordPress
+RSS comment feed ``…/feed/`` is read as its Atom twin ``…/feed/atom/``; the RSS feed stays the
+fallback where the twin does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+from .models import Comment, ParsedEntry, Participant, StoredPost
+
+
+@dataclass(frozen=True)
+class CommentFeed:
+    """One comment feed to read: its URLs in order of preference, and the posts it may serve."""
+
+    participant: Participant
+    urls: tuple[str, ...]  # the first that answers is used (Atom twin first)
+    posts: tuple[StoredPost, ...]
+    sitewide: bool = False
+
+    @property
+    def key(self) -> str:
+        """What the store keys this feed's caching state by: the URL the blog announced."""
+        return self.urls[-1]
+
+
+def _with_path(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def atom_twin(url: str) -> str | None:
+    """WordPress's Atom comment feed beside its RSS one: `…/feed/` -> `…/feed/atom/`."""
+    path = urlsplit(url).path
+    if path.endswith("/feed/") or path.endswith("/feed"):
+        return _with_path(url, path.rstrip("/") + "/atom/")
+    return None
+
+
+def is_wordpress_comment_feed(post: StoredPost) -> bool:
+    """WordPress names a post's comment feed `<permalink>feed/` (or `?feed=rss2&p=N`)."""
+    feed = post.comment_feed or ""
+    return bool(feed) and (feed.rstrip("/") == post.url.rstrip("/") + "/feed" or "feed=rss2" in feed)
+
+
+def sitewide_feed(participant: Participant) -> str | None:
+    """The site-wide Atom comment feed of a WordPress blog, from its post feed's URL."""
+    path = urlsplit(participant.feed).path
+    for suffix in ("/feed/atom/", "/feed/atom", "/feed/", "/feed"):
+        if path.endswith(suffix):
+            return _with_path(participant.feed, path[: -len(suffix)] + "/comments/feed/atom/")
+    return None
+
+
+def followed(post: StoredPost, now: datetime, days: int, always: frozenset[str]) -> bool:
+    """Comments are followed while a post is young, and always for posts in open parades."""
+    return post.id in always or post.published >= now - timedelta(days=days)
+
+
+def wants_comments(post: StoredPost, stored: int) -> bool:
+    """Whether a post's own comment feed is worth a request this run."""
+    if not post.comment_feed:
+        return False
+    count = post.comment_count
+    if count is None:
+        return True  # nobody tells us: ask (a conditional request, cheap when unchanged)
+    if count == 0 or stored >= count:
+        return False
+    return count != post.comments_checked
+
+
+def per_post_feed(participant: Participant, post: StoredPost) -> CommentFeed:
+    announced = post.comment_feed or ""
+    twin = atom_twin(announced) if is_wordpress_comment_feed(post) else None
+    urls = (twin, announced) if twin else (announced,)
+    return CommentFeed(participant, urls, (post,))
+
+
+def plan_sitewide(
+    participant: Participant, posts: Sequence[StoredPost]
+) -> CommentFeed | None:
+    """One request for all of a WordPress blog's recent comments, if it is one."""
+    if not any(is_wordpress_comment_feed(post) for post in posts):
+        return None
+    url = sitewide_feed(participant)
+    return CommentFeed(participant, (url,), tuple(posts), sitewide=True) if url else None
+
+
+def plan_per_post(
+    participant: Participant, posts: Sequence[StoredPost], stored: dict[str, int]
+) -> list[CommentFeed]:
+    return [per_post_feed(participant, p) for p in posts if wants_comments(p, stored.get(p.id, 0))]
+
+
+def _key(url: str | None) -> str:
+    """URLs compared loosely: scheme, `www.`, trailing slash and fragment do not matter."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{parts.path.rstrip('/')}{query}"
+
+
+def _without_fragment(value: str | None) -> str:
+    return (value or "").split("#", 1)[0]
+
+
+def post_of(entry: ParsedEntry, posts: Sequence[StoredPost]) -> StoredPost | None:
+    """The post a comment of a site-wide feed belongs to.
+
+    WordPress: a top-level comment's `thr:in-reply-to` names the post (ref = its guid, href = its
+    permalink); a reply names its parent comment, whose id is `<post guid>#comment-N` and whose
+    link is `<permalink>#comment-N`.  The comment's own link and id carry the same prefixes.
+    """
+    by_guid = {p.guid: p for p in posts}
+    by_url = {_key(p.url): p for p in posts}
+    for guid in (entry.in_reply_to, _without_fragment(entry.in_reply_to), _without_fragment(entry.guid)):
+        if guid and guid in by_guid:
+            return by_guid[guid]
+    for url in (entry.in_reply_to_url, entry.url, entry.guid):
+        post = by_url.get(_key(_without_fragment(url)))
+        if post:
+            return post
+    return None
+
+
+def is_reply_to_post(comment: Comment, post: StoredPost) -> bool:
+    parent = comment.parent_guid
+    return bool(parent) and (parent == post.guid or _key(parent) == _key(post.url))
+
+
+def top_level_if_reply_to_post(comment: Comment, post: StoredPost) -> Comment:
+    """`thr:in-reply-to` naming the post itself means: no parent comment."""
+    return replace(comment, parent_guid=None) if is_reply_to_post(comment, post) else comment
+
+
+def for_posts(
+    entries: Iterable[ParsedEntry], feed: CommentFeed, clean: Callable[[ParsedEntry, str], Comment]
+) -> list[Comment]:
+    """Comments of a feed, each attached to its post; entries of unknown posts are dropped."""
+    comments = []
+    for entry in entries:
+        post = feed.posts[0] if not feed.sitewide else post_of(entry, feed.posts)
+        if post is not None:
+            comments.append(top_level_if_reply_to_post(clean(entry, post.id), post))
+    return comments

@@ -1,0 +1,68 @@
+"""`blogparade demo`: the whole job on the bundled sample blogs, served on 127.0.0.1.
+
+It does what an editor does on a new site: init, join each blog by its home page, fetch, build.
+The sample blogs' server lives only as long as the command, so the folder is rebuilt each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from .build import BuildError, build_site, record_build
+from .demo.server import DemoServer
+from .fetch import Fetcher, FetchSettings
+from .join import JoinError, join
+from .site import Site
+from .sitetemplate import create_site
+from .store import Store
+from .jobs import fetch_site
+
+MARKER = ".blogparade-demo"
+
+
+class DemoError(Exception):
+    pass
+
+
+def prepare(directory: Path) -> None:
+    """An empty folder for the demo; only ever deletes a folder an earlier demo made."""
+    if directory.exists():
+        if not (directory / MARKER).exists() and any(directory.iterdir()):
+            raise DemoError(f"{directory} exists and was not made by `blogparade demo`; choose another")
+        shutil.rmtree(directory)
+    create_site(directory, title="Blogparade-Demo")
+    (directory / MARKER).write_text("made by `blogparade demo`; deleted by the next one\n")
+
+
+async def join_all(site: Site, server: DemoServer, echo: Callable[[str], None]) -> None:
+    async with Fetcher(FetchSettings.from_site(site)) as fetcher:
+        for blog in server.blogs:
+            participant, _ = await join(site, blog.home_url, kind=blog.kind, fetcher=fetcher)
+            echo(f"  joined {participant.name} <{participant.feed}>")
+
+
+def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
+    """Build the demo site in `directory`; returns the path of its home page."""
+    prepare(directory)
+    site = Site.load(directory)
+    with DemoServer() as server:
+        echo(f"Sample blogs served at {server.base_url}")
+        try:
+            asyncio.run(join_all(site, server, echo))
+        except JoinError as error:
+            raise DemoError(f"a sample blog could not join: {error}") from error
+        with Store(site.store_path) as store:
+            summary = fetch_site(site, store).summary
+            echo(f"Fetched {len(summary.of('posts'))} blogs: {summary.new_posts} posts, "
+                 f"{summary.new('comments')} comments from {len(summary.of('comments'))} comment feeds")
+            if summary.errors:
+                raise DemoError(f"a sample feed failed: {summary.errors[0].error}")
+            try:
+                build_site(site, store)
+            except BuildError as error:
+                raise DemoError(f"the demo site did not build: {error}") from error
+            record_build(site, store)
+    return site.output / "index.html"
