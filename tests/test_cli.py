@@ -1,0 +1,138 @@
+"""The command line through CliRunner on real sites, real files and a real loopback server."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from tests.feedmaker import Item, rss
+from tests.servers import HTML_TYPE, respond, status
+
+
+def invoke(site: Path, *args: str):
+    return CliRunner().invoke(cli, ["--site", str(site), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "site"), "--title", "Unsere Blogs"])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "site"
+
+
+def blog(server, slug: str, *titles: str) -> str:
+    """A blog with a home page that announces its feed; returns the home page URL."""
+    items = [Item(f"{slug}-{n}", t, f"https://{slug}.example/{n}/") for n, t in enumerate(titles)]
+    body = rss(items, title=f"Blog {slug}").encode()
+    server.route(f"/{slug}/feed/", respond(body, etag=f'"{hashlib.sha1(body).hexdigest()}"'))
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="/{slug}/feed/"></head></html>'
+    return server.route(f"/{slug}/", respond(page.encode(), content_type=HTML_TYPE))
+
+
+def test_init_makes_a_site_that_checks_and_builds(site):
+    assert (site / "pelicanconf.py").is_file()
+    assert invoke(site, "check").output.strip() == "0 participants OK."
+    result = invoke(site, "build")
+    assert result.exit_code == 0, result.output
+    assert (site / "output" / "index.html").is_file()
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.txt").write_text("mine")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "not empty" in result.output
+
+
+def test_commands_outside_a_site_say_so(tmp_path):
+    for command in ("fetch", "build", "status", "check", "run"):
+        result = CliRunner().invoke(cli, ["--site", str(tmp_path), command])
+        assert result.exit_code == 2, command
+        assert "is not a blogparade site" in result.output
+
+
+def test_join_fetch_status_and_run(site, feed_server):
+    assert invoke(site, "join", blog(feed_server, "anna", "Grüße", "Tschüß"), "--kind", "corporate").exit_code == 0
+    assert invoke(site, "join", blog(feed_server, "bert", "Hallo")).exit_code == 0
+    written = (site / "content" / "participants" / "blog-anna.toml").read_text(encoding="utf-8")
+    assert 'kind = "corporate"' in written and "/anna/feed/" in written
+
+    fetched = invoke(site, "fetch")
+    assert fetched.exit_code == 0
+    assert "2 feeds: 2 fetched, 0 unchanged, 0 errors; 3 new posts" in fetched.output
+
+    feed_server.route("/bert/feed/", status(500))
+    again = invoke(site, "fetch")
+    assert again.exit_code == 0
+    assert "1 unchanged, 1 errors" in again.output
+    assert "Blog bert (" in again.output and "error: http: 500" in again.output
+    assert invoke(site, "fetch", "--strict").exit_code == 1
+
+    lines = invoke(site, "status").output.splitlines()
+    assert len(lines) == 2
+    anna, bert = lines
+    assert "\tok\t" in anna and "2 posts" in anna
+    assert "\terror: http: 500 Internal Server Error\t" in bert and "1 posts" in bert
+
+    first = invoke(site, "run")
+    assert first.exit_code == 0 and "Built" in first.output
+    index = site / "output" / "index.html"
+    stamp = index.stat().st_mtime_ns
+    second = invoke(site, "run")
+    assert "up to date" in second.output and index.stat().st_mtime_ns == stamp
+    index.unlink()
+    assert "Built" in invoke(site, "run").output and index.is_file()
+
+
+def test_join_without_feed_fails_clearly_and_writes_nothing(site, feed_server):
+    feed_server.routes.clear()
+    home = feed_server.route("/nothing/", respond(b"<html><body>hi</body></html>", content_type=HTML_TYPE))
+    result = invoke(site, "join", home)
+    assert result.exit_code == 1
+    assert "no usable feed" in result.output
+    assert list((site / "content" / "participants").glob("*.toml")) == []
+
+
+def test_join_twice_is_refused(site, feed_server):
+    home = blog(feed_server, "anna", "Eins")
+    assert invoke(site, "join", home).exit_code == 0
+    result = invoke(site, "join", home.replace("/anna/", "/anna/feed/"))
+    assert result.exit_code == 1 and "already on the site" in result.output
+
+
+def test_check_names_file_line_and_unknown_keys(site):
+    folder = site / "content" / "participants"
+    (folder / "kaputt.toml").write_text('name = "x"\nfeed = "https://x.example/feed"\nhome = \n')
+    (folder / "extra.toml").write_text(
+        'name = "E"\nfeed = "https://e.example/feed"\nhome = "https://e.example/"\ncolor = "blau"\n'
+    )
+    result = invoke(site, "check")
+    assert result.exit_code == 2
+    assert f"{folder / 'kaputt.toml'}:3: invalid TOML" in result.output
+    assert "extra.toml: unknown key 'color'" in result.output
+
+
+def test_fetch_with_a_broken_participant_file_fetches_the_rest_and_fails(site, feed_server):
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    (site / "content" / "participants" / "kaputt.toml").write_text("name = ")
+    result = invoke(site, "fetch")
+    assert result.exit_code == 1
+    assert "kaputt.toml" in result.output and "1 new posts" in result.output
+
+
+def test_unusable_store_is_a_clear_error(site):
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write('\nBLOGPARADE_STORE = "missing-folder/store.sqlite"\n')
+    result = invoke(site, "fetch")
+    assert result.exit_code == 1
+    assert "cannot open store" in result.output and "does not exist" in result.output
+
+
+def test_store_path_that_is_a_folder_is_a_clear_error(site):
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write('\nBLOGPARADE_STORE = "content"\n')
+    result = invoke(site, "fetch")
+    assert result.exit_code == 1
+    assert "cannot use store" in result.output and "Traceback" not in result.output
