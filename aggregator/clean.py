@@ -1,0 +1,471 @@
+"""clean: untrusted entries -> safe Post and Comment records.  Pure functions, no I/O.
+
+HTML goes through nh3 (Rust's ammonia, an html5ever-based allowlist sanitiser) with the allowlists
+below; every href/src/srcset is made absolute against the entry's base URL while sanitising (nh3's
+``attribute_filter``), and only http(s) links, mailto links in posts, and http(s) images survive.
+Everything else -- script, style, iframe, object, embed, form, SVG, MathML, event handlers, style
+and class attributes, ids (they could clobber the page's own), ``javascript:``/``data:``/
+``vbscript:`` URLs in any spelling -- is dropped.
+
+Plain-text fields (titles, authors, categories, excerpts) have tags stripped, entities decoded,
+whitespace collapsed and a length bound; "<" and ">" become "‹" and "›", so that such a field
+is harmless even where a template forgets to escape it (Pelican's templates do not autoescape).
+
+Decisions:
+
+- A post whose link is not a usable http(s) URL is kept and linked to the blog's home page: a
+  post is never lost for a bad link.  (So the same URL can belong to several posts of one blog.)
+- A post without a title gets the start of its text as title (micro-blogs have no titles).
+- The author falls back to the participant's author, then the participant's name.
+- Posts get ``rel="noopener"`` on links (participants may see the parade site as referrer);
+  comments get ``rel="nofollow ugc noopener"``, a smaller allowlist without images, no mailto
+  links, and e-mail addresses in their text replaced by "[…]".
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from contextvars import ContextVar
+from functools import lru_cache, partial
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import nh3
+
+from .models import Comment, CommentKind, ParsedEntry, Participant, Post
+
+TITLE_LIMIT = 300
+EXCERPT_LIMIT = 300
+AUTHOR_LIMIT = 120
+CATEGORY_LIMIT = 100
+MAX_CATEGORIES = 50
+# html5ever checks the open-element stack on every tag, which makes 20,000 nested elements cost
+# seconds; deeper than this, a body is flattened to its text instead (no blog nests this deep).
+MAX_DEPTH = 512
+
+POST_TAGS = {
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+    "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "source", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
+    "ul", "var", "wbr",
+}
+POST_ATTRIBUTES = {
+    "*": {"lang", "dir", "title"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height"},
+    "source": {"srcset", "sizes", "type", "media"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "del": {"datetime"},
+    "ins": {"datetime"},
+    "details": {"open"},
+}
+POST_ATTRIBUTE_VALUES = {
+    "img": {"loading": {"lazy", "eager"}},
+    "ol": {"type": {"1", "a", "A", "i", "I"}},
+    "th": {"scope": {"row", "col", "rowgroup", "colgroup"}},
+}
+COMMENT_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "i", "ins", "li", "ol", "p", "pre",
+    "q", "s", "strong", "sub", "sup", "u", "ul",
+}
+COMMENT_ATTRIBUTES = {"*": {"lang", "dir", "title"}, "a": {"href"}}
+# Dropped together with their content: code, embeds, and text that is no text (SVG, MathML).
+DROP_WITH_CONTENT = {
+    "script", "style", "template", "iframe", "object", "applet", "noembed", "noframes", "frame",
+    "frameset", "svg", "math", "textarea", "select", "option", "title", "xmp", "form", "button",
+    "audio", "video", "canvas", "head",
+}
+_INT_ATTRIBUTES = {"width", "height", "colspan", "rowspan", "span", "start", "value"}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_URL_JUNK = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in a URL
+_EMAIL = re.compile(r"(?:mailto:)?[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+# An element start tag as html5ever serialises it: attribute values are always double-quoted.
+_ATTRS = r"((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*/?>"
+_A_TAG = re.compile(r"<a" + _ATTRS)
+_IMG_TAG = re.compile(r"<img" + _ATTRS)
+_HREF = re.compile(r'\shref="([^"]*)"')
+_ANY_TAG = re.compile(r"</?[A-Za-z][^\s/>]*" + _ATTRS)
+# WordPress turns emoji into 72x72 images from s.w.org in feeds; they are text again here.
+_EMOJI_IMG = re.compile(r"<img\b[^>]*?\bsrc=[\"'][^\"']*s\.w\.org/images/core/emoji/[^>]*>", re.I)
+_ALT = re.compile(r"\balt=(?:\"([^\"]*)\"|'([^']*)')", re.I)
+_NOSCRIPT = re.compile(r"</?noscript\b[^>]*>", re.I)  # lazy-loading fallbacks hold the real <img>
+_BLOCK = re.compile(
+    r"<(?:/?(?:p|div|br|li|ul|ol|dd|dt|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption|hr|"
+    r"section|article|header|footer|aside)\b)", re.I)
+_TAG = re.compile(r"<[^>]*>?")
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
+
+
+# --- records ---------------------------------------------------------------------------------------
+
+
+def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
+    """A safe Post from a parsed entry (the participant's category filter is the pipeline's job)."""
+    base = _base(entry.base_url, participant.home)
+    content = sanitize_html(entry.content_html or entry.summary_html, base)
+    title = _bounded(plain_text(entry.title), TITLE_LIMIT)
+    title = title or _bounded(_text_of_sanitized(content), 80)
+    author = _bounded(strip_email(plain_text(entry.author)), AUTHOR_LIMIT)
+    return Post(
+        participant=participant.slug,
+        guid=entry.guid,
+        url=_http_url(entry.url, base) or participant.home,
+        title=title,
+        author=author or participant.author or participant.name,
+        published=entry.published,
+        updated=entry.updated,
+        excerpt=_bounded(_text_of_sanitized(content), EXCERPT_LIMIT),
+        content_html=content,
+        categories=_categories(entry.categories),
+        language=entry.language or participant.language,
+        links=_links_in(content),
+        comment_feed=_http_url(entry.comment_feed, base),
+        comment_count=entry.comment_count if (entry.comment_count or 0) >= 0 else None,
+    )
+
+
+def clean_comment(entry: ParsedEntry, post_id: str) -> Comment:
+    """A safe Comment from an entry of a post's comment feed; never with an e-mail address."""
+    base = entry.base_url
+    content = sanitize_html(entry.content_html or entry.summary_html, base, comment=True)
+    return Comment(
+        post_id=post_id,
+        guid=entry.guid,
+        url=_http_url(entry.url, base),
+        parent_guid=parent_guid(entry),
+        author=_bounded(strip_email(plain_text(entry.author)), AUTHOR_LIMIT),
+        author_url=_http_url(entry.author_url, base),
+        published=entry.published or entry.updated,
+        content_html=content,
+        kind=comment_kind(entry),
+    )
+
+
+def parent_guid(entry: ParsedEntry) -> str | None:
+    """What a comment replies to, from Atom threading (RFC 4685 ``thr:in-reply-to``).
+
+    The ref identifies the parent; with only an href, the href (the parent's link) stands in.  A
+    reply to the post itself is top-level (None): WordPress then gives the post's guid and
+    permalink, neither with a fragment, while a reply to a comment carries "#comment-N" in both.
+    So: an href without a fragment and a ref without one means "the post".
+    """
+    ref = (entry.in_reply_to or "").strip()
+    href = (entry.in_reply_to_url or "").strip()
+    if href and "#" not in href and "#" not in ref:
+        return None
+    return ref or href or None
+
+
+_PINGBACK_TITLE = re.compile(r"^\s*(?:(?:von|by|from)\s*:\s*)?(pingback|trackback)\b", re.I)
+_ELLIPSIS_START = re.compile(r"^\s*\[(?:…|\.\.\.|&#8230;)\]")
+_ELLIPSIS_END = re.compile(r"(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$")
+_TRACKBACK_HTML = re.compile(r"^\s*(?:<p>\s*)?<strong>[^<]+</strong>", re.I)
+
+
+def comment_kind(entry: ParsedEntry) -> CommentKind:
+    """comment, pingback or trackback.  Feeds do not say which, so (WordPress being most blogs):
+
+    1. a title or author starting with "Pingback" / "Trackback", also after "Von:" / "By:" (some
+       themes and plugins write that) -> that kind;
+    2. text that starts with "[…]" (or "[...]") and ends with "[…]" -> pingback: WordPress stores a
+       received pingback as "[…] excerpt around the link […]" (wp_xmlrpc_server::pingback_ping);
+    3. HTML that starts with "<strong>title</strong>" and text that ends with an ellipsis ("…",
+       "...", "[…]") -> trackback: WordPress stores a trackback as "<strong>title</strong> excerpt"
+       (wp-trackback.php) and senders cut the excerpt;
+    4. anything else -> comment.  (The "Von: …" / "By: …" titles of WordPress comment feeds are
+       the same for all three, so they decide nothing.)
+    """
+    for label in (plain_text(entry.title), plain_text(entry.author)):
+        match = _PINGBACK_TITLE.match(label)
+        if match:
+            return "pingback" if match.group(1).lower() == "pingback" else "trackback"
+    body = entry.content_html or entry.summary_html
+    text = plain_text(body)
+    if _ELLIPSIS_START.match(text) and _ELLIPSIS_END.search(text) and len(text) > 8:
+        return "pingback"
+    if _TRACKBACK_HTML.match(body) and _ELLIPSIS_END.search(text):
+        return "trackback"
+    return "comment"
+
+
+# --- HTML ------------------------------------------------------------------------------------------
+
+
+def sanitize_html(html: str, base_url: str, *, comment: bool = False) -> str:
+    """Safe HTML from untrusted HTML: the allowlist, URLs absolute, only http(s)/mailto links."""
+    if not html or not html.strip():
+        return ""
+    html = _prepare(html)
+    if _too_deep(html):
+        return _flattened(html)
+    token = _BASE_URL.set(base_url)
+    try:
+        out = (_COMMENT_CLEANER if comment else _POST_CLEANER).clean(html)
+    finally:
+        _BASE_URL.reset(token)
+    out = _IMG_TAG.sub(_drop_img_without_src, out)
+    if comment:
+        out = _EMAIL_IN_TEXT.sub("[…]", out)
+    return out.strip()
+
+
+def _prepare(html: str) -> str:
+    html = _CONTROL.sub("", html)
+    html = _NOSCRIPT.sub("", html)
+    return _EMOJI_IMG.sub(_emoji_text, html)
+
+
+def _emoji_text(match: re.Match[str]) -> str:
+    alt = _ALT.search(match.group(0))
+    text = html_lib.unescape((alt.group(1) or alt.group(2)) if alt else "")
+    return html_lib.escape(text[:8])
+
+
+def _drop_img_without_src(match: re.Match[str]) -> str:
+    return match.group(0) if ' src="' in match.group(1) else ""
+
+
+def _attribute(comment: bool, tag: str, name: str, value: str) -> str | None:
+    """nh3's attribute_filter: URLs absolute and of a safe scheme, numbers numeric.  Never raises
+    (nh3 would report an exception as unraisable and drop the attribute anyway)."""
+    try:
+        base = _BASE_URL.get()
+        if name == "href":
+            return _http_url(value, base) if comment else safe_url(value, base)
+        if name == "src":
+            return _http_url(value, base)
+        if name == "srcset":
+            return _srcset(value, base)
+        if name in _INT_ATTRIBUTES:
+            value = value.strip()
+            return value if re.fullmatch(r"\d{1,5}", value) else None
+        return value
+    except Exception:
+        return None
+
+
+# The base URL of the HTML being sanitised, read by the attribute filter: one Cleaner per kind
+# is built once (building one costs more than cleaning a post), and a context variable is private
+# to its thread, so concurrent callers do not see each other's base.
+_BASE_URL: ContextVar[str] = ContextVar("blogparade_base_url", default="")
+_POST_CLEANER = nh3.Cleaner(
+    tags=POST_TAGS,
+    clean_content_tags=DROP_WITH_CONTENT,
+    attributes=POST_ATTRIBUTES,
+    tag_attribute_values=POST_ATTRIBUTE_VALUES,
+    attribute_filter=partial(_attribute, False),
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener",
+    strip_comments=True,
+)
+_COMMENT_CLEANER = nh3.Cleaner(
+    tags=COMMENT_TAGS,
+    clean_content_tags=DROP_WITH_CONTENT,
+    attributes=COMMENT_ATTRIBUTES,
+    attribute_filter=partial(_attribute, True),
+    url_schemes={"http", "https"},
+    link_rel="nofollow ugc noopener",
+    strip_comments=True,
+)
+
+
+_DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx]$")
+
+
+def _srcset(value: str, base: str) -> str | None:
+    """Each candidate's URL absolute http(s), descriptors checked; bad candidates are dropped."""
+    candidates = []
+    for candidate in value.split(","):
+        parts = candidate.split()
+        if not parts:
+            continue
+        url = _http_url(parts[0], base)
+        descriptor = parts[1] if len(parts) == 2 else ""
+        if url and len(parts) <= 2 and (not descriptor or _DESCRIPTOR.match(descriptor)):
+            url = url.replace(",", "%2C")
+            candidates.append(f"{url} {descriptor}".strip())
+    return ", ".join(candidates) or None
+
+
+def _too_deep(html: str) -> bool:
+    if html.count("<") < MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _TAG_TOKEN.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth += -1 if closing else 1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _flattened(html: str) -> str:
+    text = " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+    return f"<p>{html_lib.escape(text, quote=False)}</p>" if text else ""
+
+
+def outbound_links(html: str, base_url: str) -> tuple[str, ...]:
+    """The absolute http(s) hrefs of the links in `html`, deduplicated, in order."""
+    return _links_in(sanitize_html(html, base_url))
+
+
+def _links_in(sanitized: str) -> tuple[str, ...]:
+    links: dict[str, None] = {}
+    for tag in _A_TAG.finditer(sanitized):
+        href = _HREF.search(tag.group(1))
+        if href:
+            url = html_lib.unescape(href.group(1))
+            if url.startswith(("http://", "https://")):
+                links[url] = None
+    return tuple(links)
+
+
+# --- URLs ------------------------------------------------------------------------------------------
+
+
+def safe_url(url: str | None, base_url: str) -> str | None:
+    """`url` made absolute against `base_url`; None unless it is http(s) with a host, or mailto."""
+    if not isinstance(url, str):
+        return None
+    url = _URL_JUNK.sub("", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+                                         "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
+                                         "\x1d\x1e\x1f \x7f")
+    if url[:7].lower() == "mailto:":
+        address = url[7:]
+        ok = address and not any(c.isspace() or c in "<>\"'" for c in address)
+        return "mailto:" + address if ok else None
+    return _http_url(url, base_url)
+
+
+@lru_cache(maxsize=4096)  # feeds repeat their links (navigation, "first published on" footers)
+def _http_url_cached(url: str, base_url: str) -> str | None:
+    return _resolve_http(url, base_url)
+
+
+_PLAIN_ABSOLUTE = re.compile(r"^https?://[^\x00-\x20\x7f\\/?#@]+(?:[/?#][^\x00-\x20\x7f\\]*)?$", re.I)
+
+
+def _http_url(url: str | None, base_url: str) -> str | None:
+    """An absolute http(s) URL with a host, resolved against `base_url`, else None."""
+    if not isinstance(url, str) or not isinstance(base_url, (str, type(None))):
+        return None
+    return _http_url_cached(url, base_url or "")
+
+
+def _resolve_http(url: str, base_url: str) -> str | None:
+    if not _PLAIN_ABSOLUTE.match(url):  # the common case needs no cleaning and no resolving
+        url = _CONTROL.sub("", _URL_JUNK.sub("", url)).strip()
+        if not url:
+            return None
+        # Browsers read "\" as "/" in http(s) URLs; resolving the same way means the link we
+        # check is the link they follow.
+        url = url.replace("\\", "/").replace(" ", "%20")
+        base = _base(base_url, "")
+        try:
+            url = urljoin(base, url) if base else url
+        except ValueError:
+            return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  raises ValueError on a malformed port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, parts.fragment))
+
+
+@lru_cache(maxsize=1024)
+def _base(base_url: str | None, fallback: str) -> str:
+    """A usable base URL: an absolute http(s) URL, else `fallback`."""
+    if isinstance(base_url, str):
+        try:
+            parts = urlsplit(base_url.strip())
+        except ValueError:
+            return fallback
+        if parts.scheme.lower() in ("http", "https") and parts.netloc:
+            return base_url.strip()
+    return fallback
+
+
+# --- plain text ------------------------------------------------------------------------------------
+
+_TEXT_CLEANER = nh3.Cleaner(tags=set(), clean_content_tags=DROP_WITH_CONTENT | {"noscript"},
+                            attributes={}, link_rel=None)
+
+
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment: tags gone, entities decoded, whitespace collapsed, and no
+    "<" or ">" left (they become "‹" "›"), so it cannot become markup wherever it is put."""
+    if not html or not isinstance(html, str):
+        return ""
+    html = _CONTROL.sub("", _EMOJI_IMG.sub(_emoji_text, html))
+    if "<" in html:
+        html = _BLOCK.sub(r" \g<0>", html)
+        html = _TAG.sub(" ", html) if _too_deep(html) else _TEXT_CLEANER.clean(html)
+    text = " ".join(_CONTROL.sub("", html_lib.unescape(html)).split())
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def _text_of_sanitized(sanitized: str) -> str:
+    """plain_text for our own sanitiser's output: its markup is regular, so a pattern will do."""
+    text = _ANY_TAG.sub("", _BLOCK.sub(r" \g<0>", sanitized))
+    text = " ".join(html_lib.unescape(text).split())
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def excerpt(html: str, limit: int = EXCERPT_LIMIT) -> str:
+    """Plain text of at most `limit` characters, cut at a word boundary and ended with "…"."""
+    return _bounded(plain_text(html), limit)
+
+
+def _bounded(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]  # room for the ellipsis
+    if text[limit - 1] != " ":  # the cut fell inside a word: back to the last space
+        space = cut.rfind(" ")
+        if space > limit // 2:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—([{„“\"'") + "…"
+
+
+def strip_email(text: str) -> str:
+    """A name without e-mail addresses: 'a@b.de (Anna)', 'Anna <a@b.de>' and
+    'a@b.de (Anna) (a@b.de)' -> 'Anna'; an address alone -> ''."""
+    if not text:
+        return ""
+    text = _EMAIL.sub("", text)
+    previous = None
+    while previous != text:  # brackets that held only an address
+        previous, text = text, _EMPTY_BRACKETS.sub("", text)
+    text = " ".join(text.split()).strip(" ,;:-")
+    wrapped = re.fullmatch(r"\(([^()]*)\)", text)  # what is left of "address (Name)"
+    return wrapped.group(1).strip() if wrapped else text
+
+
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|‹\s*›|\[\s*\]")
+
+
+def _categories(categories: tuple[str, ...]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for category in categories:
+        name = _bounded(plain_text(category), CATEGORY_LIMIT)
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return tuple(seen.values())[:MAX_CATEGORIES]

@@ -1,0 +1,591 @@
+"""parse: the bytes of a feed -> ParsedFeed.  Pure: no network, no files, no clock unless `now` is omitted.
+
+What happens to a body, in order:
+
+1. Empty or whitespace only -> ParseError(EMPTY).
+2. Decode it ourselves (`_decode`) instead of trusting feedparser's RFC 3023 rules, which turn a UTF-8
+   feed served as ``text/html; charset=ISO-8859-1`` (an old Apache default) into mojibake and read
+   ``text/xml`` without a charset as US-ASCII.  Order: BOM or UTF-16/32 byte pattern; bytes that are
+   valid UTF-8 are UTF-8 whatever the labels say (Latin-1 German text is never valid UTF-8 by
+   accident); else the HTTP charset, else the XML declaration (ISO-8859-1 read as windows-1252, as
+   browsers do); else UTF-8 with stray bytes read as windows-1252 (feeds that mix both).  Text that
+   was double-encoded ("Ã¤" for "ä") is repaired where the pattern is unambiguous (`_repair_mojibake`).
+3. Refuse any entity declaration (`<!ENTITY` outside comments and CDATA) -> ParseError(ENTITIES):
+   billion laughs, quadratic blow-up and XXE never reach a parser.  Even a harmless internal entity
+   is refused: blog software does not declare entities, so the rule can stay this simple.
+4. JSON: a JSON Feed (https://jsonfeed.org, versions 1 and 1.1) is read here, because feedparser 6
+   does not read JSON; any other JSON -> NOT_A_FEED.  An HTML root element -> NOT_A_FEED.
+5. feedparser on the re-encoded UTF-8 bytes, wrapped in BytesIO (feedparser opens a *bytes* argument
+   as a file name first!), with sanitising and URL resolution off (clean does both, faster), the
+   feed's URL as Content-Location (for xml:base) and the HTTP Content-Language.
+6. No version and no entries -> NOT_A_FEED; a recognised feed without entries is a valid, empty feed;
+   an ill-formed feed that still yields entries is accepted.
+
+Field rules (the contract with clean):
+
+- ``title`` is HTML: a plain-text title is HTML-escaped here, so clean always treats it as HTML.
+  ``ParsedFeed.title`` is already plain text (the name a participant file gets).
+- ``guid``: the entry's id/guid, else its link, else ``sha1:`` of title + date (+ summary when
+  there is no date), whitespace stripped, so the same entry gets the same guid on every run.  A guid
+  listed twice in one feed yields one entry: the first (feeds list newest first).
+- Dates are timezone-aware UTC; missing or unparseable -> None (the store uses first-seen).
+  Without a published date, the updated date is the published date (Atom requires only
+  <updated>; RSS 1.0 has only dc:date): closer to the truth than the first-seen time.  A date
+  more than `FUTURE_TOLERANCE` after `now`, or before 1971 (epoch-zero artefacts), is also None: a
+  wrong clock or time zone must not pin a post above all others for months, and None keeps the guid
+  and the stored date stable (the first-seen time) instead of clamping to a moving "now".
+- ``author`` and ``categories`` are plain text (entities decoded: WordPress escapes them even in
+  CDATA); ``author`` is a name, never an e-mail address ("a@b.de (Name)" -> "Name", a bare
+  address -> "").
+- ``base_url``: the entry's xml:base where the document declares one, else the entry link, else the
+  feed URL; clean resolves relative URLs in the entry's HTML against it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html
+import io
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping
+from urllib.parse import urljoin, urlsplit
+from xml.parsers import expat
+
+import feedparser
+from feedparser.datetimes import _parse_date
+
+from .clean import plain_text, strip_email
+from .models import ErrorKind, ParsedEntry, ParsedFeed
+
+# feedparser resolves an RSS <guid> (unless isPermaLink="false") and an Atom <id> against the
+# feed's URL, so a guid "42" becomes "https://blog/feed/42" and changes when the feed moves (say,
+# from http to https): every post would come back as a new one.  A guid is an identifier, not a
+# link; this keeps it as written (the only use of the set is that resolution; links are resolved
+# in _entry instead).
+feedparser.mixin._FeedParserMixin.can_be_relative_uri = (
+    set(feedparser.mixin._FeedParserMixin.can_be_relative_uri) - {"id"}
+)
+
+FUTURE_TOLERANCE = timedelta(days=2)  # time-zone mistakes and clock skew, not scheduled posts
+_OLDEST = datetime(1971, 1, 1, tzinfo=timezone.utc)
+_MAX_GUID = 1024  # longer "guids" are hashed: a store key, not a document
+
+__all__ = ["ParseError", "parse_feed", "FUTURE_TOLERANCE"]
+
+
+class ParseError(Exception):
+    """The body is not a usable feed.  `kind` is NOT_A_FEED, ENTITIES or EMPTY."""
+
+    def __init__(self, kind: ErrorKind, message: str):
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+
+
+def parse_feed(
+    body: bytes, headers: Mapping[str, str], url: str, *, now: datetime | None = None
+) -> ParsedFeed:
+    """The feed in `body` (fetched from `url` with response `headers`) as records."""
+    if not body or not body.strip():
+        raise ParseError(ErrorKind.EMPTY, "the response body is empty")
+    lower = {k.lower(): v for k, v in headers.items()}
+    text = _repair_mojibake(_decode(body, lower.get("content-type", "")))
+    text = text.lstrip("\ufeff \t\r\n")
+    if not text:
+        raise ParseError(ErrorKind.EMPTY, "the response body is only whitespace")
+    _refuse_entities(text)
+    base = _document_base(url, lower.get("content-location"))
+    now = now or datetime.now(timezone.utc)
+    if text[0] in "{[":
+        return _parse_json_feed(text, base, now)
+    root = _root_element(text)
+    if root is not None and root.split(":")[-1].lower() == "html":
+        raise ParseError(ErrorKind.NOT_A_FEED, "an HTML page, not a feed")
+    return _parse_xml(text, base, lower.get("content-language"), now, root)
+
+
+# --- decoding --------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+# '<?' (or '<' + letter) in encodings that are not ASCII-compatible, as in XML 1.0 appendix F.
+_MARKERS = (
+    (re.compile(rb"^\x00\x00\x00<"), "utf-32-be"),
+    (re.compile(rb"^<\x00\x00\x00"), "utf-32-le"),
+    (re.compile(rb"^\x00[<\s]\x00[?!a-zA-Z\s]"), "utf-16-be"),
+    (re.compile(rb"^[<\s]\x00[?!a-zA-Z\s]\x00"), "utf-16-le"),
+    (re.compile(rb"^\x4c\x6f\xa7\x94"), "cp037"),  # EBCDIC '<?xm'
+)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.I)
+# Labels whose real-world meaning is windows-1252 (WHATWG Encoding Standard).
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii",
+              "iso_8859-1", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"}
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Decode bytes that are not UTF-8 as windows-1252: feeds that mix UTF-8 and Latin-1."""
+    assert isinstance(error, UnicodeDecodeError)
+    chunk = error.object[error.start:error.end]
+    return chunk.decode("cp1252", "replace"), error.end
+
+
+codecs.register_error("blogparade-cp1252", _cp1252_fallback)
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    """Bytes -> text by the rules in the module docstring."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, "replace")
+    for marker, encoding in _MARKERS:
+        if marker.match(body):
+            return body.decode(encoding, "replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _CHARSET.search(content_type or "")
+    in_xml = _XML_ENCODING.match(body[:1024])
+    for label in (declared and declared.group(1), in_xml and in_xml.group(1).decode("ascii")):
+        text = _decode_as(body, label)
+        if text is not None:
+            return text
+    return body.decode("utf-8", "blogparade-cp1252")
+
+
+def _decode_as(body: bytes, label: str | None) -> str | None:
+    """`body` decoded with a declared encoding, or None where that cannot be right."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _AS_CP1252:
+        return body.decode("cp1252", "replace")
+    try:
+        if codecs.lookup(label).name in ("utf-8", "utf-16", "utf-32"):
+            return None  # already failed as UTF-8; a UTF-16 label without a BOM is a lie
+        return body.decode(label)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+# cp1252 byte value of each character, for re-reading mojibake as the UTF-8 it was.
+_CP1252_BYTE = {chr(b): b for b in range(0xA0, 0x100)}
+_CP1252_BYTE.update({bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0)
+                     if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
+_CP1252_BYTE.update({chr(b): b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
+_CONT = "[" + re.escape("".join(c for c, b in _CP1252_BYTE.items() if 0x80 <= b <= 0xBF)) + "]"
+# Only leads that never precede such a character in real German text: Â Ã (U+0080-U+00FF) and
+# â€ / â‚ / â„ (U+2000-U+213F: quotes, dashes, ellipsis, euro, trade mark).  "ß“" is left alone.
+_MOJIBAKE = re.compile(f"(?:[ÂÃ]{_CONT}|â[€‚ƒ„]{_CONT})+")
+
+
+def _repair_mojibake(text: str) -> str:
+    """ "FÃ¼r â€žSie â€œ" -> "Für „Sie “": UTF-8 that was read as windows-1252 and encoded again."""
+    if "Ã" not in text and "Â" not in text and "â" not in text:
+        return text
+    return _MOJIBAKE.sub(_unmojibake, text)
+
+
+def _unmojibake(match: re.Match[str]) -> str:
+    raw = bytes(_CP1252_BYTE[c] for c in match.group(0))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group(0)
+
+
+# --- refusing what is not a feed -------------------------------------------------------------------
+
+_ENTITY = re.compile(r"<!\s*entity", re.I)
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _refuse_entities(text: str) -> None:
+    """ParseError(ENTITIES) when the prolog declares an entity (see the module docstring).
+
+    Only an XML parser can say where the prolog ends (literals and comments may hold anything), so
+    when "<!ENTITY" occurs at all, expat reads the prolog alone: it reports each declaration before
+    expanding anything, and stops at the root element.  A prolog expat cannot read counts as
+    declaring entities when "<!ENTITY" occurs anywhere: refusing a broken document costs nothing.
+    """
+    if not _ENTITY.search(text):  # the fast path for every normal feed
+        return
+    data = text.encode("utf-8", "replace")
+    root_at = _prolog_length(data)
+    if root_at is None or _ENTITY.search(text, 0, root_at):
+        raise ParseError(
+            ErrorKind.ENTITIES,
+            "the document declares XML entities (<!ENTITY): refused as an entity bomb or XXE",
+        )
+
+
+def _prolog_length(data: bytes) -> int | None:
+    """Characters before the root element as expat sees them; None if it declares an entity or
+    expat fails before the root element."""
+    parser = expat.ParserCreate("utf-8")
+
+    def entity(*_: Any) -> None:
+        raise _RootReached("entity")
+
+    def start(*_: Any) -> None:
+        raise _RootReached("root")
+
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except _RootReached as reached:
+        if str(reached) == "entity":
+            return None
+        return len(data[: parser.CurrentByteIndex].decode("utf-8", "replace"))
+    except expat.ExpatError:
+        return None
+    return None
+
+
+_SKIP_PROLOG = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S | re.I)
+_START_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
+
+
+def _root_element(text: str) -> str | None:
+    """The name of the root element, or None when the text does not start like XML."""
+    pos = 0
+    while match := _SKIP_PROLOG.match(text, pos):
+        if match.end() == pos:
+            break
+        pos = match.end()
+    tag = _START_TAG.match(text, pos)
+    return tag.group(1) if tag else None
+
+
+def _not_a_feed(text: str, root: str | None, parsed: Any) -> ParseError:
+    if root is None:
+        what = "not XML" if text[:1] != "<" else "no root element found"
+    elif parsed.get("version"):
+        what = "a malformed feed without readable entries"
+    else:
+        what = f"an XML document with root element <{root}>, not RSS, Atom or RDF"
+    problem = parsed.get("bozo_exception")
+    detail = f" ({_first_line(str(problem))})" if problem else ""
+    return ParseError(ErrorKind.NOT_A_FEED, f"not a feed: {what}{detail}")
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:limit]
+
+
+# --- XML feeds via feedparser ----------------------------------------------------------------------
+
+
+def _document_base(url: str, content_location: str | None) -> str:
+    if content_location:
+        joined = urljoin(url, content_location.strip())
+        if urlsplit(joined).scheme in ("http", "https"):
+            return joined
+    return url
+
+
+def _parse_xml(text: str, base: str, language: str | None, now: datetime, root: str | None) -> ParsedFeed:
+    headers = {"content-type": "application/xml; charset=utf-8", "content-location": base}
+    if language:
+        headers["content-language"] = language
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(text.encode("utf-8", "replace")),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as error:  # feedparser's loose parser has crashed on odd input before
+        raise ParseError(ErrorKind.NOT_A_FEED, f"feedparser failed: {type(error).__name__}") from error
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        # Not well-formed and nothing to read (a truncated download, an HTML page, random bytes):
+        # an error the status shows, not a silently empty feed.
+        raise _not_a_feed(text, root, parsed)
+    feed = parsed.feed
+    feed_language = _language(feed.get("language")) or _language(language)
+    entries = _unique(_entry(e, base, feed_language, now) for e in parsed.entries)
+    return ParsedFeed(
+        title=plain_text(_html_of(feed.get("title_detail"), feed.get("title", ""))),
+        home_url=_http_url(feed.get("link")),
+        language=feed_language,
+        entries=entries,
+    )
+
+
+def _unique(entries: Any) -> tuple[ParsedEntry, ...]:
+    seen: dict[str, ParsedEntry] = {}
+    for entry in entries:
+        if entry is not None and entry.guid not in seen:
+            seen[entry.guid] = entry
+    return tuple(seen.values())
+
+
+def _entry(e: Any, base: str, feed_language: str | None, now: datetime) -> ParsedEntry | None:
+    title = _html_of(e.get("title_detail"), e.get("title", ""))
+    content = _content(e)
+    summary = _html_of(e.get("summary_detail"), e.get("summary", ""))
+    raw_link = _str(e.get("link"))  # a guid taken as link is not resolved yet: see the top
+    link = (_http_url(urljoin(base, raw_link)) if raw_link else None) or ""
+    if not (title.strip() or content.strip() or summary.strip() or link):
+        return None  # nothing to show and nothing to identify it by
+    # dict.get: FeedParserDict answers "updated" with "published" (and a DeprecationWarning)
+    published_raw = _date(dict.get(e, "published_parsed"))
+    updated_raw = _date(dict.get(e, "updated_parsed"))
+    reply = _mapping(e.get("thr_in-reply-to"))
+    author = _mapping(e.get("author_detail"))
+    return ParsedEntry(
+        guid=_guid(e, link, title, published_raw or updated_raw, summary or content),
+        url=link,
+        title=title,
+        author=_author(e),
+        published=_plausible(published_raw or updated_raw, now),
+        updated=_plausible(updated_raw, now),
+        summary_html=summary,
+        content_html=content or summary,
+        categories=_categories(e.get("tags") or ()),
+        base_url=_entry_base(e, link, base),
+        language=_entry_language(e) or feed_language,
+        comment_feed=_comment_feed(e),
+        comment_count=_comment_count(e),
+        in_reply_to=_str(reply.get("ref")) or None,
+        in_reply_to_url=_str(reply.get("href")) or None,
+        author_url=_str(author.get("href")) or None,
+    )
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _html_of(detail: Any, value: Any) -> str:
+    """An element's value as HTML: plain text is escaped so that clean can always read HTML."""
+    value = value if isinstance(value, str) else ""
+    kind = (detail or {}).get("type") or "text/html"
+    if "html" in kind:
+        return value
+    return html.escape(value, quote=False)
+
+
+def _content(e: Any) -> str:
+    """The longest of the entry's <content> values (Atom allows several, feeds repeat themselves)."""
+    values = [_text_block(c) for c in e.get("content") or () if isinstance(c, Mapping)]
+    return max(values, key=len, default="")
+
+
+def _text_block(detail: Mapping[str, Any]) -> str:
+    value = detail.get("value") if isinstance(detail.get("value"), str) else ""
+    if "html" in (detail.get("type") or "text/html"):
+        return value
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return "".join(f"<p>{html.escape(p, quote=False).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def _guid(e: Any, link: str, title: str, date: datetime | None, summary: str) -> str:
+    guid = _str(e.get("id")) or link
+    if not guid:
+        parts = [title.strip(), date.isoformat() if date else ""]
+        if date is None:
+            parts.append(summary.strip())
+        guid = "sha1:" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    if len(guid) > _MAX_GUID:
+        guid = "sha1:" + hashlib.sha1(guid.encode("utf-8")).hexdigest()
+    return guid
+
+
+def _date(value: Any) -> datetime | None:
+    """feedparser's *_parsed struct_time (UTC) -> aware datetime, None where it makes no date."""
+    if value is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(v) for v in tuple(value)[:6])
+        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone.utc)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _plausible(date: datetime | None, now: datetime) -> datetime | None:
+    if date is None or date < _OLDEST or date > now + FUTURE_TOLERANCE:
+        return None
+    return date
+
+
+def _author(e: Any) -> str:
+    """The author's name.  feedparser cuts e-mail addresses out with a pattern that knows only
+    two- to four-letter top-level domains ("redaktion@blog.example" leaves the name "ple"), so
+    where its raw `author` holds an address, the name comes from that string alone."""
+    raw = e.get("author") if isinstance(e.get("author"), str) else ""
+    if "@" in raw:
+        return _name(raw)
+    detail = e.get("author_detail") or {}
+    candidates = [raw, detail.get("name")]
+    candidates += [a.get("name") for a in e.get("authors") or () if isinstance(a, Mapping)]
+    for candidate in candidates:
+        name = _name(candidate) if isinstance(candidate, str) else ""
+        if name:
+            return name
+    return ""
+
+
+def _name(raw: str) -> str:
+    """Plain text without addresses; WordPress writes names HTML-escaped even inside CDATA."""
+    return strip_email(plain_text(raw))
+
+
+def _categories(tags: Any) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for tag in tags:
+        if not isinstance(tag, Mapping):
+            continue
+        name = plain_text(_str(tag.get("label") or tag.get("term")))
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return tuple(seen.values())
+
+
+def _entry_base(e: Any, link: str, document_base: str) -> str:
+    """xml:base in effect for the entry's content where declared, else its link, else the feed URL."""
+    for detail in [*(e.get("content") or ()), e.get("summary_detail"), e.get("title_detail")]:
+        declared = _http_url((detail or {}).get("base"))
+        if declared and declared != document_base:
+            return declared
+    return link or document_base
+
+
+_LANGUAGE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$")
+
+
+def _language(value: Any) -> str | None:
+    """'de-DE', 'de_at', 'DE' -> 'de'; anything that is not a language tag -> None."""
+    match = _LANGUAGE.match(value) if isinstance(value, str) else None
+    return match.group(1).lower() if match else None
+
+
+def _entry_language(e: Any) -> str | None:
+    for detail in [*(e.get("content") or ()), e.get("summary_detail"), e.get("title_detail")]:
+        language = _language((detail or {}).get("language"))
+        if language:
+            return language
+    return _language(e.get("language"))
+
+
+def _comment_feed(e: Any) -> str | None:
+    """RSS wfw:commentRss, else an Atom <link rel="replies"> to a feed (Atom preferred)."""
+    url = _http_url(e.get("wfw_commentrss"))
+    if url:
+        return url
+    replies = [link for link in e.get("links") or () if link.get("rel") == "replies"]
+    for kind in ("application/atom+xml", "application/rss+xml"):
+        for link in replies:
+            if link.get("type") == kind and _http_url(link.get("href")):
+                return _http_url(link.get("href"))
+    return None
+
+
+def _comment_count(e: Any) -> int | None:
+    """slash:comments, else thr:total, else thr:count on a replies link."""
+    candidates = [e.get("slash_comments"), e.get("thr_total")]
+    for link in e.get("links") or ():
+        if link.get("rel") == "replies":
+            candidates += [link.get("thr:count"), link.get("count")]
+    for value in candidates:
+        count = _count(value)
+        if count is not None:
+            return count
+    return None
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,9}\s*", value):
+        return int(value)
+    return None
+
+
+def _http_url(value: Any) -> str | None:
+    """An absolute http(s) URL as given, else None (clean makes URLs safe; this only selects)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# --- JSON Feed -------------------------------------------------------------------------------------
+
+
+def _parse_json_feed(text: str, base: str, now: datetime) -> ParsedFeed:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise ParseError(ErrorKind.NOT_A_FEED, f"not a feed: malformed JSON ({error})") from None
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
+        raise ParseError(ErrorKind.NOT_A_FEED, "JSON, but not a JSON Feed")
+    language = _language(data.get("language"))
+    home = _http_url(data.get("home_page_url"))
+    authors = _json_authors(data)
+    items = data.get("items") if isinstance(data.get("items"), list) else []
+    entries = _unique(_json_entry(i, home or base, authors, language, now) for i in items
+                      if isinstance(i, dict))
+    title = data.get("title") if isinstance(data.get("title"), str) else ""
+    return ParsedFeed(plain_text(html.escape(title)), home, language, entries)
+
+
+def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    authors = obj.get("authors") if isinstance(obj.get("authors"), list) else [obj.get("author")]
+    return [a for a in authors if isinstance(a, dict)]
+
+
+def _json_entry(item: dict[str, Any], base: str, feed_authors: list[dict[str, Any]],
+                feed_language: str | None, now: datetime) -> ParsedEntry | None:
+    def text(key: str) -> str:
+        return item[key] if isinstance(item.get(key), str) else ""
+
+    title = html.escape(text("title"), quote=False)
+    content = text("content_html") or _text_block({"value": text("content_text"), "type": "text"})
+    summary = html.escape(text("summary"), quote=False)
+    link = _http_url(urljoin(base, text("url"))) if text("url") else None
+    link = link or _http_url(text("external_url")) or ""
+    if not (title or content or summary or link):
+        return None
+    published = _date(_parse_date(text("date_published"))) if text("date_published") else None
+    updated = _date(_parse_date(text("date_modified"))) if text("date_modified") else None
+    authors = _json_authors(item) or feed_authors
+    author = next((_name(a["name"]) for a in authors if isinstance(a.get("name"), str)), "")
+    item_id = item.get("id")
+    e = {"id": str(item_id) if isinstance(item_id, (str, int)) and item_id != "" else ""}
+    tags = [{"term": t} for t in item.get("tags") or () if isinstance(t, str)]
+    return ParsedEntry(
+        guid=_guid(e, link, title, published or updated, summary or content),
+        url=link,
+        title=title,
+        author=author,
+        published=_plausible(published or updated, now),
+        updated=_plausible(updated, now),
+        summary_html=summary,
+        content_html=content or summary,
+        categories=_categories(tags),
+        base_url=link or base,
+        language=_language(item.get("language")) or feed_language,
+        author_url=next((a["url"] for a in authors if isinstance(a.get("url"), str)), None),
+    )

@@ -1,0 +1,396 @@
+"""parse_feed on small hand-written feeds (tests/feeds/): formats, fields, encodings, refusals."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from aggregator.models import ErrorKind
+from aggregator.parse import ParseError, parse_feed
+
+FEEDS = Path(__file__).resolve().parent / "feeds"
+FEED_URL = "https://blog.gruenfink.example/feed/"
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+
+
+def parse(name: str, headers: dict[str, str] | None = None, url: str = FEED_URL, **kw):
+    return parse_feed((FEEDS / name).read_bytes(), headers or {}, url, now=kw.pop("now", NOW), **kw)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+def refused(body: bytes, kind: ErrorKind, headers: dict[str, str] | None = None) -> ParseError:
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, headers or {}, FEED_URL, now=NOW)
+    assert caught.value.kind == kind, caught.value.message
+    return caught.value
+
+
+# --- RSS 2.0 as WordPress writes it ----------------------------------------------------------------
+
+
+def test_wordpress_rss_post_fields():
+    feed = parse("wordpress-rss2.xml")
+    assert feed.title == "Gärtnerei Grünfink – Das Firmenblog"
+    assert feed.home_url == "https://blog.gruenfink.example"
+    assert feed.language == "de"
+    post = feed.entries[0]
+    assert post.guid == "https://blog.gruenfink.example/?p=123"
+    assert post.url == "https://blog.gruenfink.example/2024/05/blogparade-lieblingswerkzeug/"
+    # The title is HTML: RSS titles are plain text, so "&" comes out escaped for clean.
+    assert post.title == "Blogparade: Mein „Lieblingswerkzeug“ &amp; warum"
+    assert post.author == "Jürgen Müller"
+    assert post.published == utc(2024, 5, 13, 10, 0)
+    assert post.updated is None
+    assert post.categories == ("Blogparade", "Werkzeuge")  # "blogparade" again is a duplicate
+    assert post.language == "de"
+    assert post.comment_feed == "https://blog.gruenfink.example/2024/05/blogparade-lieblingswerkzeug/feed/"
+    assert post.comment_count == 3
+    assert post.base_url == post.url
+    assert post.content_html.startswith("<p>Zur <a href=\"https://anna.example.net/")
+    assert 'src="/wp-content/uploads/2024/05/gabel-1024x768.jpg"' in post.content_html  # raw here
+    assert post.summary_html.startswith("Zur Blogparade von Anna")
+
+
+def test_dates_are_utc_and_zero_counts_are_kept():
+    second = parse("wordpress-rss2.xml").entries[1]
+    assert second.published == utc(2024, 5, 10, 7, 30)  # +0200 in the feed
+    assert second.published.tzinfo is timezone.utc
+    assert second.comment_count == 0
+    assert second.content_html == second.summary_html == "Über Pfingsten haben wir geschlossen."
+
+
+def test_an_author_that_is_only_an_email_address_is_dropped():
+    assert parse("wordpress-rss2.xml").entries[1].author == ""
+
+
+# --- Atom ------------------------------------------------------------------------------------------
+
+
+def test_atom_xml_base_and_replies():
+    feed = parse("atom-replies.xml")
+    assert feed.title == "Notizen & Skizzen"
+    assert feed.home_url == "https://notizen.example.org/blog/"
+    entry = feed.entries[0]
+    assert entry.guid == "tag:notizen.example.org,2024:werkzeug"  # whitespace stripped
+    assert entry.url == "https://notizen.example.org/blog/2024/05/werkzeug/"
+    assert entry.base_url == "https://notizen.example.org/blog/2024/05/werkzeug/"
+    # Relative URLs stay in the HTML; clean resolves them against base_url.
+    assert 'src="bleistift.jpg"' in entry.content_html
+    assert entry.comment_feed == "https://notizen.example.org/blog/2024/05/werkzeug/kommentare.atom"
+    assert entry.comment_count == 2  # thr:count on the replies link
+    assert entry.published == utc(2024, 5, 13, 10, 0)
+    assert entry.updated == utc(2024, 5, 14, 10, 0)
+    assert entry.categories == ("Blogparade", "werkzeug")  # label over term, duplicates once
+    assert entry.title == "Mein <em>liebstes</em> Werkzeug"  # type="html" stays HTML
+    assert entry.author == ""  # the feed's author is not repeated here; clean falls back
+    assert entry.language == "de"
+
+
+def test_atom_text_constructs_and_thr_total():
+    entry = parse("atom-replies.xml").entries[1]
+    assert entry.title == "A plain &lt;title&gt; in Atom"  # type="text" is escaped into HTML
+    assert entry.content_html == "<p>First paragraph &amp; more.</p><p>Second paragraph.</p>"
+    assert entry.comment_count == 5  # thr:total
+    assert entry.language == "en"  # xml:lang on the entry
+    assert entry.published == entry.updated == utc(2024, 4, 1, 8, 0)  # only <updated> given
+    assert entry.base_url == "https://notizen.example.org/blog/"  # the feed's xml:base
+
+
+def test_wordpress_atom_comment_feed_threading():
+    entries = parse("wordpress-comments-atom.xml").entries
+    top, reply, pingback = entries
+    assert top.in_reply_to == "https://blog.gruenfink.example/?p=123"
+    assert top.in_reply_to_url == "https://blog.gruenfink.example/2024/05/blogparade-lieblingswerkzeug/"
+    assert top.author_url == "https://anna.example.net"
+    assert reply.in_reply_to == "https://blog.gruenfink.example/?p=123#comment-45"
+    assert reply.in_reply_to_url.endswith("/#comment-45")
+    assert reply.author == "Jürgen Müller"  # "address (name)" -> name
+    assert "@" not in reply.author
+    assert reply.base_url.endswith("/blogparade-lieblingswerkzeug/#comment-46")
+    assert pingback.title == "Von: Pingback: Werkzeugblog"
+
+
+def test_wordpress_rss_comment_feed():
+    entries = parse("wordpress-comments-rss2.xml").entries
+    assert [e.author for e in entries] == [
+        "Anna Schmidt",
+        "Werkzeugblog » Blogparade: Werkzeuge im Garten – die Zusammenfassung",
+        "Gartenfreund",
+    ]
+    assert entries[0].guid == "https://blog.gruenfink.example/?p=123#comment-45"
+    assert entries[1].content_html.startswith("<p>[&#8230;] Jürgen")
+
+
+# --- RSS 0.91 and 1.0 ------------------------------------------------------------------------------
+
+
+def test_rss091_with_netscape_doctype_and_html_entities():
+    feed = parse("rss091.xml")
+    entry = feed.entries[0]
+    assert entry.title == "Erster Eintrag mit ä, ö und ü"
+    assert entry.summary_html == "Schöne Grüße\xa0aus dem Jahr 1999."
+    assert entry.guid == entry.url == "http://altes-weblog.example/archiv/1.html"
+    assert entry.published is None
+
+
+def test_rss10_rdf():
+    feed = parse("rss10.rdf")
+    assert feed.language == "de"  # de-AT -> primary subtag
+    entry = feed.entries[0]
+    assert entry.title == "Grüße aus Wien"
+    assert entry.author == "Franz Huber"
+    assert entry.categories == ("Wien",)
+    assert entry.published == utc(2024, 5, 13, 8, 0)  # dc:date
+    assert entry.content_html.startswith("<p>Lang gesagt")  # content:encoded over description
+
+
+# --- guids and dates -------------------------------------------------------------------------------
+
+
+def test_guids_without_guid_or_link_are_stable_hashes():
+    first = parse("nodates.xml").entries
+    again = parse("nodates.xml", url="http://elsewhere.example/feed").entries
+    assert [e.guid for e in first] == [e.guid for e in again]
+    hashed = [e for e in first if e.guid.startswith("sha1:")]
+    assert len(hashed) == 2  # same title, no date: the summary tells them apart
+    assert hashed[0].guid != hashed[1].guid
+    assert all(e.url == "" for e in hashed)
+
+
+def test_link_is_the_guid_when_there_is_none():
+    entry = next(e for e in parse("nodates.xml").entries if e.title == "Mit Link")
+    assert entry.guid == entry.url == "https://ohne-datum.example/mit-link"
+
+
+def test_a_guid_is_not_resolved_against_the_feed_url():
+    # feedparser would make "kaputt-1" into "<feed URL>/kaputt-1": a guid that changes when the
+    # feed moves from http to https.
+    http = parse("nodates.xml", url="http://ohne-datum.example/feed").entries
+    https = parse("nodates.xml", url="https://ohne-datum.example/feed").entries
+    assert [e.guid for e in http] == [e.guid for e in https]
+    assert "kaputt-1" in [e.guid for e in http]
+
+
+def test_a_guid_listed_twice_yields_the_first_entry():
+    entries = parse("nodates.xml").entries
+    assert [e.title for e in entries if e.guid == "kaputt-1"] == ["Kaputtes Datum"]
+
+
+def test_unparseable_and_far_future_dates_are_none():
+    entries = {e.title: e for e in parse("nodates.xml").entries}
+    assert entries["Kaputtes Datum"].published is None
+    assert entries["Aus der Zukunft"].published is None  # 2100: a broken clock
+    later = {e.title: e for e in parse("nodates.xml", now=utc(2099, 12, 30)).entries}
+    assert later["Aus der Zukunft"].published == utc(2100, 1, 1)  # within two days of "now"
+
+
+def test_an_entry_with_nothing_to_show_is_dropped():
+    assert len(parse("nodates.xml").entries) == 5  # the seventh item has only an author
+
+
+def test_a_very_long_guid_is_hashed():
+    body = (FEEDS / "nodates.xml").read_bytes().replace(b"kaputt-1", b"x" * 5000, 1)
+    guid = parse_feed(body, {}, FEED_URL, now=NOW).entries[3].guid
+    assert guid.startswith("sha1:") and len(guid) < 100
+
+
+# --- encodings -------------------------------------------------------------------------------------
+
+UMLAUTS = "Schöne Grüße aus Köln: Ärger über Öl und Übermut"
+
+
+def test_latin1_feed():
+    feed = parse("latin1.xml")
+    assert feed.entries[0].title == UMLAUTS
+    assert feed.entries[0].summary_html == "Straße, Maß, Fuß - äöüÄÖÜß"
+
+
+def test_windows1252_feed():
+    entry = parse("windows-1252.xml").entries[0]
+    assert entry.title == "„Zitat“ – 5 € … ‚einfach‘"
+    assert entry.summary_html == "Öffnungszeiten: 9–17 Uhr, Eintritt 3 €"
+
+
+@pytest.mark.parametrize("headers", [{}, {"Content-Type": "application/rss+xml; charset=UTF-8"}])
+def test_latin1_bytes_labelled_utf8(headers):
+    entry = parse("mislabelled-latin1-as-utf8.xml", headers).entries[0]
+    assert entry.title == UMLAUTS
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"Content-Type": "text/html; charset=ISO-8859-1"},  # an old Apache default
+    {"content-type": "text/xml"},  # "us-ascii" by RFC 3023
+])
+def test_utf8_bytes_labelled_latin1(headers):
+    entry = parse("mislabelled-utf8-as-latin1.xml", headers).entries[0]
+    assert entry.title == UMLAUTS
+    assert entry.summary_html == "Straße, Maß, Fuß – äöüÄÖÜß"
+
+
+def test_utf8_with_a_stray_latin1_word():
+    entry = parse("mixed-utf8-latin1.xml").entries[0]
+    assert entry.title == UMLAUTS
+    assert entry.summary_html == "Jürgen schrieb: Grüße"
+
+
+def test_double_encoded_utf8_is_repaired():
+    feed = parse("double-encoded.xml")
+    assert feed.title == "Für „Sie“ – ein Café"
+    assert feed.entries[0].title == "Für „Sie“ – ein Café"
+
+
+def test_legitimate_text_is_not_taken_for_mojibake():
+    body = (FEEDS / "latin1.xml").read_bytes().decode("latin-1")
+    body = body.replace(UMLAUTS, "Gruß“ an São Paulo: Â la carte").encode("utf-8")
+    body = body.replace(b'encoding="ISO-8859-1"', b'encoding="UTF-8"')
+    assert parse_feed(body, {}, FEED_URL, now=NOW).entries[0].title == "Gruß“ an São Paulo: Â la carte"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32(codec):
+    text = (FEEDS / "wordpress-rss2.xml").read_text("utf-8").replace('encoding="UTF-8"', f'encoding="{codec}"')
+    feed = parse_feed(text.encode(codec), {}, FEED_URL, now=NOW)
+    assert feed.title == "Gärtnerei Grünfink – Das Firmenblog"
+    assert feed.entries[0].author == "Jürgen Müller"
+
+
+# --- JSON Feed (feedparser 6 reads no JSON; parse does) ----------------------------------------------
+
+
+def test_json_feed():
+    feed = parse("jsonfeed.json", url="https://mikro.example.de/feed.json")
+    assert (feed.title, feed.home_url, feed.language) == ("Mikroblog & Notizen", "https://mikro.example.de/", "de")
+    note, other = feed.entries
+    assert note.guid == "https://mikro.example.de/2024/05/13/notiz"
+    assert note.url == "https://mikro.example.de/2024/05/13/notiz"
+    assert note.title == ""
+    assert note.author == "Mia Mikro"  # the feed's authors
+    assert note.author_url == "https://mikro.example.de/about/"
+    assert note.published == utc(2024, 5, 13, 8, 0)
+    assert note.categories == ("Blogparade", "notiz")
+    assert other.guid == "42"
+    assert other.title == "Ein &lt;Titel&gt; &amp; mehr"
+    assert other.author == "Gast"
+    assert other.published is None
+    assert other.content_html == "<p>Erster Absatz.</p><p>Zweiter Absatz.</p>"
+
+
+def test_json_that_is_not_a_feed():
+    error = refused(json.dumps({"hello": "world"}).encode(), ErrorKind.NOT_A_FEED)
+    assert "JSON" in error.message
+    refused(b"{not json", ErrorKind.NOT_A_FEED)
+    refused(b"[" * 100000, ErrorKind.NOT_A_FEED)  # deeper than json's recursion limit
+
+
+# --- refusals --------------------------------------------------------------------------------------
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+  <!ENTITY a "lol">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+]>
+<rss version="2.0"><channel><title>&c;</title><item><title>&c;</title></item></channel></rss>
+"""
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_entity_declarations_are_refused_in_any_encoding(codec):
+    body = BOMB.decode().replace('version="1.0"', f'version="1.0" encoding="{codec}"').encode(codec)
+    error = refused(body, ErrorKind.ENTITIES)
+    assert "ENTITY" in error.message
+
+
+@pytest.mark.parametrize("prolog", [
+    '<!DOCTYPE rss [<!entity x "y">]>',  # lower case: not XML, refused all the same
+    '<!DOCTYPE rss SYSTEM "<!--" [<!ENTITY x "y">]><!-- -->',  # a "comment" inside a literal
+    '<!DOCTYPE rss [<!-- a comment --><!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    '<!-- <!ENTITY x "y"> -->',  # in a comment before the root: refused, it costs nothing
+])
+def test_entity_declarations_are_found_wherever_they_hide(prolog):
+    refused(f'<?xml version="1.0"?>{prolog}<rss version="2.0"><channel/></rss>'.encode(), ErrorKind.ENTITIES)
+
+
+def test_entity_text_in_content_is_not_a_declaration():
+    # A post about XXE quotes "<!ENTITY" in CDATA or escaped; that is not a declaration.
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Sicherheit</title>
+    <item><title>XXE erkl\xc3\xa4rt</title><guid>xxe</guid>
+    <description><![CDATA[<pre><!ENTITY xxe SYSTEM "file:///etc/passwd"></pre>]]></description>
+    </item><!-- <!ENTITY in a comment after the root> --></channel></rss>"""
+    entry = parse_feed(body, {}, FEED_URL, now=NOW).entries[0]
+    assert "<!ENTITY xxe" in entry.summary_html
+
+
+def test_an_external_dtd_is_never_read(tmp_path):
+    dtd = tmp_path / "secret.dtd"
+    dtd.write_text('<!ENTITY secret "TOPSECRET">')
+    body = f"""<?xml version="1.0"?>
+<!DOCTYPE rss SYSTEM "{dtd.as_uri()}">
+<rss version="2.0"><channel><title>t &secret;</title>
+<item><title>x &secret;</title><guid>1</guid></item></channel></rss>""".encode()
+    feed = parse_feed(body, {}, FEED_URL, now=NOW)
+    assert "TOPSECRET" not in repr(feed)
+
+
+@pytest.mark.parametrize("body", [b"/etc/passwd", b"tests/feeds/wordpress-rss2.xml", b"https://example.org/feed"])
+def test_a_body_that_looks_like_a_path_or_url_is_not_opened(body):
+    # feedparser.parse(bytes) tries open(bytes) first; parse must never let it.
+    error = refused(body, ErrorKind.NOT_A_FEED)
+    assert "root:" not in error.message
+
+
+def test_html_is_not_a_feed():
+    page = b"<!DOCTYPE html>\n<html lang=de><head><title>Blog</title></head><body><p>Hallo</p></body></html>"
+    assert "HTML page" in refused(page, ErrorKind.NOT_A_FEED).message
+    assert "HTML page" in refused(b"  \n" + page.lower(), ErrorKind.NOT_A_FEED).message
+
+
+@pytest.mark.parametrize("body", [b"plain text, not a feed", bytes(range(256)) * 4, b"<note><to>x</to></note>"])
+def test_other_things_are_not_feeds(body):
+    refused(body, ErrorKind.NOT_A_FEED)
+
+
+def test_a_malformed_feed_without_entries_is_not_a_feed():
+    error = refused(b'<rss version="2.0"><channel><title>abgeschnitten', ErrorKind.NOT_A_FEED)
+    assert "malformed" in error.message
+
+
+@pytest.mark.parametrize("body", [b"", b" \n\t ", b"\xef\xbb\xbf  \n"])
+def test_empty_bodies(body):
+    refused(body, ErrorKind.EMPTY)
+
+
+def test_a_wellformed_feed_without_entries_is_an_empty_feed():
+    feed = parse_feed(b'<rss version="2.0"><channel><title>Noch leer</title></channel></rss>', {}, FEED_URL)
+    assert feed.title == "Noch leer" and feed.entries == ()
+
+
+def test_an_illformed_feed_with_entries_is_accepted():
+    body = b"""<rss version="2.0"><channel><title>Tom & Jerry</title>
+    <item><title>Caf&eacute; &amp; Kuchen</title><link>https://x.example/1</link></item>
+    <item><title>Zweiter</title><link>https://x.example/2</link></item></channel></rss>"""
+    feed = parse_feed(body, {}, FEED_URL, now=NOW)
+    assert [e.title for e in feed.entries] == ["Café &amp; Kuchen", "Zweiter"]
+
+
+# --- headers ---------------------------------------------------------------------------------------
+
+
+def test_content_location_is_the_base_of_relative_links():
+    body = b'<rss version="2.0"><channel><link>/</link><item><title>t</title><link>/post/1</link></item></channel></rss>'
+    feed = parse_feed(body, {"Content-Location": "https://moved.example/blog/feed"}, "https://old.example/feed", now=NOW)
+    assert feed.entries[0].url == "https://moved.example/post/1"
+    assert feed.home_url == "https://moved.example/"
+
+
+def test_content_language_is_the_last_language_fallback():
+    body = b'<rss version="2.0"><channel><item><title>t</title><link>https://x.example/1</link></item></channel></rss>'
+    feed = parse_feed(body, {"Content-Language": "de-CH"}, FEED_URL, now=NOW)
+    assert feed.language == "de" and feed.entries[0].language == "de"
