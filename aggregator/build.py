@@ -1,0 +1,221 @@
+"""build: export the store, then run Pelican with errors fatal; and know when a build is needless.
+
+Pelican rewrites every output file on every build (90 % of its time), so `blogparade run` asks
+`needs_build` first: the store's fingerprint, content/ (without the export), the theme, the
+settings files and blogparade's own code, compared with what the last successful build recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import __version__
+from .participants import load_participants
+from .publish import ExportResult, export
+from .site import DEFAULTS, SETTINGS_FILE, Site
+from .store import Store
+
+LAST_BUILD = "last_build"  # the store's meta key
+PUBLISH_SETTINGS_FILE = "publishconf.py"
+# Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
+# connection garbage-collected during the build must not fail it.
+UNRELATED_LOGGERS = ("asyncio", "aiohttp")
+CODE = ("pelican_plugin.py", "publish.py", "i18n.py", "build.py")
+
+
+class BuildError(Exception):
+    """Pelican reported errors; `messages` lists them, the message says them all."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    exported: ExportResult
+    articles: int
+    pages: int
+    seconds: float
+    output: Path
+    warnings: tuple[str, ...] = field(default=())
+
+    def __str__(self) -> str:
+        posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
+        pages = f"{self.pages} page{'' if self.pages == 1 else 's'}"
+        return f"{posts} and {pages} in {self.seconds:.1f} s"
+
+
+def build_site(
+    site: Site,
+    store: Store | None = None,
+    *,
+    settings_file: str | Path | None = None,
+    quiet: bool = True,
+) -> BuildResult:
+    """Export the store's posts into content/, then build output/ with Pelican.
+
+    `settings_file` builds with another settings file (publishconf.py); `quiet` keeps Pelican's
+    console summary out of the caller's output.  Raises BuildError when anything logged an error.
+    """
+    started = time.perf_counter()
+    participants, problems = load_participants(site.participants_dir)
+    keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
+    if store is None:
+        with Store(site.store_path) as own:
+            exported = export(own, site, participants, keep=keep)
+    else:
+        exported = export(store, site, participants, keep=keep)
+    settings = pelican_settings(site, settings_file)
+    articles, pages, warnings = run_pelican(settings, quiet=quiet)
+    return BuildResult(exported, articles, pages, time.perf_counter() - started,
+                       Path(settings["OUTPUT_PATH"]),
+                       tuple(str(problem) for problem in problems) + warnings)  # fmt: skip
+
+
+def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dict[str, Any]:
+    """Fresh settings for one Pelican run (Pelican changes the dict it is given)."""
+    from pelican.settings import read_settings
+
+    path = Path(settings_file) if settings_file else site.root / SETTINGS_FILE
+    if not path.is_absolute():
+        path = site.root / path
+    return {**DEFAULTS, **read_settings(str(path))}
+
+
+def run_pelican(settings: dict[str, Any], *, quiet: bool = True) -> tuple[int, int, tuple[str, ...]]:
+    """Pelican's `--fatal errors`, without its exception from inside a log call.
+
+    Returns the number of articles and pages and the warnings logged; raises BuildError.
+    """
+    from pelican import signals
+    from pelican.generators import ArticlesGenerator, PagesGenerator
+
+    generators: list[Any] = []
+
+    def keep(sender: list[Any]) -> None:
+        generators.extend(sender)
+
+    signals.all_generators_finalized.connect(keep)
+    try:
+        with recording_logs() as records, quiet_console(quiet):
+            try:
+                pelican_class(settings)(settings).run()
+            except Exception as error:  # noqa: BLE001  whatever broke, it is the build's error
+                raise BuildError(errors(records) + [f"{type(error).__name__}: {error}"]) from error
+    finally:
+        signals.all_generators_finalized.disconnect(keep)
+    if errors(records):
+        raise BuildError(errors(records))
+    articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
+    return (
+        len(articles.articles) if articles else 0,
+        len(pages.pages) if pages else 0,
+        tuple(r.getMessage() for r in records if r.levelno < logging.ERROR),
+    )
+
+
+def pelican_class(settings: dict[str, Any]) -> type:
+    cls = settings.get("PELICAN_CLASS", "pelican.Pelican")
+    if isinstance(cls, str):
+        module, name = cls.rsplit(".", 1)
+        cls = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def errors(records: list[logging.LogRecord]) -> list[str]:
+    return [record.getMessage() for record in records if record.levelno >= logging.ERROR]
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith(UNRELATED_LOGGERS):
+            self.records.append(record)
+
+
+@contextmanager
+def recording_logs() -> Iterator[list[logging.LogRecord]]:
+    """Warnings and errors logged meanwhile; on the root logger, which also keeps Python's
+    last-resort handler from printing them (the caller decides what to show)."""
+    recorder = _Recorder()
+    root = logging.getLogger()
+    root.addHandler(recorder)
+    try:
+        yield recorder.records
+    finally:
+        root.removeHandler(recorder)
+
+
+@contextmanager
+def quiet_console(quiet: bool) -> Iterator[None]:
+    from pelican.log import console
+
+    previous = console.quiet
+    console.quiet = quiet or previous
+    try:
+        yield
+    finally:
+        console.quiet = previous
+
+
+# -- skipping needless builds -------------------------------------------------------------------
+
+
+def build_fingerprint(site: Site, store: Store) -> str:
+    """Changes whenever anything a build reads changes (the exported files excepted: they
+    follow from the store and the participants)."""
+    theme = Path(str(site.settings.get("THEME", "")))
+    parts = {
+        "store": store.fingerprint(),
+        "content": tree_stamp(site.content, exclude=site.export_dir),
+        "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
+        "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
+        "code": [__version__] + [file_stamp(Path(__file__).with_name(name)) for name in CODE],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def needs_build(site: Site, store: Store) -> bool:
+    """False when the output is intact and nothing changed since the last recorded build."""
+    if not (site.output / "index.html").is_file():
+        return True
+    return store.get_meta(LAST_BUILD) != build_fingerprint(site, store)
+
+
+def record_build(site: Site, store: Store) -> None:
+    """Remember a successful build, so an unchanged site is not built again."""
+    store.set_meta(LAST_BUILD, build_fingerprint(site, store))
+
+
+def file_stamp(path: Path) -> list[Any]:
+    try:
+        stat = path.stat()
+    except OSError:  # missing (publishconf.py is optional) or a dangling link
+        return [path.name, None]
+    return [path.name, stat.st_size, stat.st_mtime_ns]
+
+
+def tree_stamp(root: Path, exclude: Path | None = None) -> str:
+    """Names, sizes and modification times of every file under `root`: cheap, and enough."""
+    digest = hashlib.sha256()
+    for directory, folders, files in os.walk(root):
+        here = Path(directory)
+        folders[:] = sorted(f for f in folders if exclude is None or here / f != exclude)
+        for name in sorted(files):
+            relative = (here / name).relative_to(root).as_posix()
+            digest.update(json.dumps([relative] + file_stamp(here / name)[1:]).encode())
+    return digest.hexdigest()

@@ -1,0 +1,241 @@
+"""publish: the store's posts as one JSON file per post, for Pelican to read.
+
+content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body, its plain-text
+metadata and its comment thread.  A file is rewritten only when its bytes change (so Pelican's
+cache and autoreload see only real changes) and removed when its post is no longer published:
+posts of participants removed from content/participants/ leave the site but stay in the store.
+Inactive participants' posts stay: they are the site's history.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .models import Participant, StoredComment, StoredPost
+from .participants import is_http_url
+from .site import Site
+from .store import Store
+
+FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
+# Deeper replies hang under their ancestor at this depth: a hostile or runaway thread must not
+# nest without end (page layout, Jinja's and json's recursion limits).  WordPress allows 10.
+MAX_DEPTH = 6
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+# Characters XML 1.0 forbids (and HTML calls parse errors): one raw ESC from a post about shell
+# colours would make Pelican's Atom writer fail the whole build; a lone surrogate cannot even
+# be written as UTF-8.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    written: int  # new or changed files
+    unchanged: int
+    removed: int
+
+    @property
+    def posts(self) -> int:
+        return self.written + self.unchanged
+
+    def __str__(self) -> str:
+        return f"{self.posts} posts exported ({self.written} written, {self.removed} removed)"
+
+
+def export(
+    store: Store, site: Site, participants: Iterable[Participant], *, keep: Iterable[str] = ()
+) -> ExportResult:
+    """Write every published post under `site.export_dir`; remove the files of the others.
+
+    `keep` names participants whose files stay as they are (say, their participant file is
+    broken today: a typo must not unpublish a blog).
+    """
+    folder = site.export_dir
+    by_slug = {participant.slug: participant for participant in participants}
+    counts = store.comment_counts()
+    expected: set[Path] = set()
+    written = unchanged = 0
+    for post in store.posts():
+        participant = by_slug.get(post.participant)
+        if participant is None or not is_selected(participant, post):
+            continue
+        comments = list(store.comments(post.id)) if counts.get(post.id) else []
+        path = folder / post.participant / f"{post.id}.json"
+        expected.add(path)
+        if write_if_changed(path, encode(post_document(post, participant, comments))):
+            written += 1
+        else:
+            unchanged += 1
+    removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
+    return ExportResult(written, unchanged, removed)
+
+
+def is_selected(participant: Participant, post: StoredPost) -> bool:
+    """A participant may limit the site to posts of some categories; the current file decides."""
+    if not participant.categories:
+        return True
+    chosen = {category.casefold() for category in participant.categories}
+    return any(category.casefold() in chosen for category in post.categories)
+
+
+def post_document(
+    post: StoredPost, participant: Participant, comments: Sequence[StoredComment]
+) -> dict[str, Any]:
+    stored = sum(1 for comment in comments if comment.kind == "comment")  # mentions are apart
+    return {
+        "format": FORMAT,
+        "id": post.id,
+        "guid": post.guid,
+        "title": post.title,
+        "url": post.url,
+        "participant": participant.slug,
+        "blog": participant.name,
+        "blog_home": participant.home,
+        "kind": participant.kind,
+        "display": participant.display,
+        "author": person(post.author) or person(participant.author),
+        "published": iso(post.published),
+        "updated": iso(post.updated),
+        "excerpt": post.excerpt,
+        "body": post.content_html,
+        "categories": [c for c in dict.fromkeys(c.strip() for c in post.categories) if c],
+        "language": language_tag(post.language or participant.language),
+        # The feed's count when it knows of more than we stored (comment feeds are truncated).
+        "comment_count": max(stored, post.comment_count or 0),
+        "comments": comment_tree(comments),
+    }
+
+
+def comment_tree(comments: Sequence[StoredComment]) -> list[dict[str, Any]]:
+    """Nested replies, oldest first; a reply to an unknown comment (or a cycle) goes on top."""
+    nodes = {comment.id: comment_node(comment) for comment in comments}
+    parents = {
+        comment.id: comment.parent_id if comment.parent_id in nodes else None
+        for comment in comments
+    }
+    _break_cycles(parents)
+    roots: list[dict[str, Any]] = []
+    for comment in comments:
+        chain = _ancestors(parents, comment.id)
+        if not chain:
+            roots.append(nodes[comment.id])
+            continue
+        # chain[0] is the parent, chain[-1] the root: a reply never sits deeper than MAX_DEPTH.
+        parent = chain[max(0, len(chain) - MAX_DEPTH)]
+        nodes[parent]["replies"].append(nodes[comment.id])
+    return roots
+
+
+def _break_cycles(parents: dict[str, str | None]) -> None:
+    for start in parents:  # oldest first: the oldest comment of a cycle becomes its root
+        seen: list[str] = []
+        current: str | None = start
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = parents[current]
+        if current is not None:
+            parents[current] = None
+
+
+def _ancestors(parents: dict[str, str | None], comment: str) -> list[str]:
+    chain = []
+    current = parents[comment]
+    while current is not None:
+        chain.append(current)
+        current = parents[current]
+    return chain
+
+
+def comment_node(comment: StoredComment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "kind": comment.kind,
+        "author": person(comment.author),
+        # Only web links: a mailto: here would show a commenter's address.
+        "author_url": comment.author_url if is_http_url(comment.author_url) else None,
+        "url": comment.url if is_http_url(comment.url) else None,
+        "published": iso(comment.published),
+        "body": comment.content_html,
+        "replies": [],
+    }
+
+
+def person(name: str | None) -> str:
+    """A name without any e-mail address ("anna@example.org (Anna)" is common in RSS)."""
+    if not name:
+        return ""
+    text = _EMPTY_BRACKETS.sub("", _EMAIL.sub("", name))
+    text = " ".join(text.split())
+    if len(text) > 1 and text[0] + text[-1] in ("()", "<>", "[]"):
+        text = text[1:-1].strip()
+    return text
+
+
+def language_tag(value: str | None) -> str | None:
+    """A BCP 47-looking tag for the `lang` attribute, or nothing."""
+    return value.replace("_", "-") if value and _LANGUAGE.match(value) else None
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    """Deterministic bytes: the same post always gives the same file."""
+    text = json.dumps(xml_safe(document), sort_keys=True, ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+def xml_safe(value: Any) -> Any:
+    """`value` with every string stripped of characters that XML and HTML cannot carry."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [xml_safe(item) for item in value]
+    return value
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` unless the file already holds it; True when written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Atomic, so a Pelican running with --autoreload never reads half a file; the dot keeps
+    # the temporary file out of Pelican's sight (IGNORE_FILES).
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
+
+
+def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()) -> int:
+    """Remove exported files not in `expected` (outside `keep`); then empty folders."""
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path in expected:
+            continue
+        relative = path.relative_to(folder)
+        if len(relative.parts) > 1 and relative.parts[0] in keep:
+            continue
+        if path.suffix == ".json" or path.name.endswith(".json.tmp"):
+            path.unlink()
+            removed += path.suffix == ".json"
+    for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        if not any(directory.iterdir()):
+            directory.rmdir()
+    return removed

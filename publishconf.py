@@ -1,0 +1,17 @@
+"""Pelican settings for publishing: the development settings plus the real address.
+
+Build with `pelican content -s publishconf.py --fatal errors` after `blogparade build`.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.modules.pop("pelicanconf", None)  # this site's settings, not another's read before
+from pelicanconf import *  # noqa: E402, F403
+
+SITEURL = "https://blogparade.example"  # the site's real address, without a trailing slash
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+AUTHOR_FEED_ATOM = "feeds/blogs/{slug}.atom.xml"

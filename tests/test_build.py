@@ -1,0 +1,328 @@
+"""Building a site: export + Pelican with errors fatal, skipping needless builds, new sites.
+
+`make_site` and `fill_store` build the sample site test_theme.py reads too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from aggregator.build import BuildError, build_site, needs_build, pelican_settings, record_build, run_pelican
+from aggregator.models import Comment, Participant, Post
+from aggregator.participants import write_participant
+from aggregator.sitetemplate import create_site, pelicanconf_text, theme_path
+from aggregator.site import Site
+from aggregator.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+PARTICIPANTS = (
+    Participant(slug="anna", name="Annas Blög", feed="https://anna.example/feed/",
+                home="https://anna.example/", author="Anna Ärger", display="full"),
+    Participant(slug="acme", name="ACME Technik", feed="https://acme.example/feed/",
+                home="https://acme.example/", kind="corporate"),
+    Participant(slug="bernd", name="Bernds Notizen", feed="https://bernd.example/feed/",
+                home="https://bernd.example/", author="Bernd", active=False),
+    Participant(slug="dora", name="Dora denkt", feed="https://dora.example/feed/",
+                home="https://dora.example/", author="Dora"),
+)  # fmt: skip
+
+
+def post(participant: str, guid: str, title: str, published: datetime, **changes) -> Post:
+    values = dict(
+        participant=participant, guid=guid, url=f"https://{participant}.example/{guid}/",
+        title=title, author="", published=published, updated=None,
+        excerpt=f"Auszug von {title}.", content_html=f"<p>Ganzer Text von {title}.</p>",
+    )  # fmt: skip
+    return Post(**{**values, **changes})
+
+
+def comment(post_id: str, guid: str, minutes: int, parent: str | None = None, **changes) -> Comment:
+    values = dict(
+        post_id=post_id, guid=guid, url=None, parent_guid=parent, author=f"Person {guid}",
+        author_url=None, published=T + timedelta(minutes=minutes),
+        content_html=f"<p>Kommentar {guid}.</p>",
+    )  # fmt: skip
+    return Comment(**{**values, **changes})
+
+
+ANNA = post("anna", "remote", "Über Remote & <Büros>", T, author="anna@example.org (Anna Ärger)",
+            updated=T + timedelta(days=1), categories=("Remote", "Arbeit"),
+            excerpt="Warum ich gern zu Hause arbeite.",
+            content_html="<p>Größer als gedacht: <strong>drei Jahre</strong> Remote.</p>")  # fmt: skip
+ACME = post("acme", "rz", "Neues Rechenzentrum in Köln", T + timedelta(days=3), author="Presse",
+            excerpt="Wir eröffnen ein Rechenzentrum.",
+            content_html="<p>Geheimer voller Text, nur auf dem Originalblog.</p>",
+            categories=("News",), comment_count=7)  # fmt: skip
+BERND = post("bernd", "gruss", "Grüße aus dem Süden", T - timedelta(days=32), categories=("Reisen",))
+COMMENTS = (
+    comment(ANNA.id, "c1", 60, author="Bernd", author_url="https://bernd.example/"),
+    comment(ANNA.id, "c2", 120, parent="c1", author="Anna Ärger"),
+    comment(ANNA.id, "c3", 180, parent="c2", author="Clara <clara@example.org>",
+            author_url="mailto:clara@example.org"),
+    comment(ANNA.id, "c4", 240, parent="https://anna.example/remote/#comment-999"),
+    comment(ANNA.id, "p1", 300, author="Ein anderes Blog", author_url="https://other.example/x/",
+            kind="pingback", content_html="<p>[…] wie Anna schreibt […]</p>"),
+    comment(ANNA.id, "t1", 360, author="Ein Trackback", kind="trackback"),
+)  # fmt: skip
+OWN_ARTICLE = """\
+Title: Willkommen zur Blogparade
+Date: 2026-11-10 10:00
+Summary: Unser eigener Beitrag zum Start.
+
+Das ist **unser** eigener Beitrag, geschrieben von der Redaktion.
+"""
+
+
+def make_site(root: Path, *, lang: str = "de", extra_settings: str = "") -> Site:
+    create_site(root, title="Blogparade Süd", lang=lang)
+    for participant in PARTICIPANTS:
+        write_participant(root / "content" / "participants", participant)
+    (root / "content" / "articles").mkdir()
+    (root / "content" / "articles" / "willkommen.md").write_text(OWN_ARTICLE, encoding="utf-8")
+    if extra_settings:
+        with open(root / "pelicanconf.py", "a", encoding="utf-8") as settings:
+            settings.write("\n" + extra_settings + "\n")
+    return Site.load(root)
+
+
+def fill_store(store: Store) -> None:
+    for participant, posts, comments in (
+        ("anna", [ANNA], COMMENTS), ("acme", [ACME], ()), ("bernd", [BERND], ()),
+    ):  # fmt: skip
+        store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
+                             last_modified=None, body_hash=participant, posts=posts,
+                             comments=comments, now=T)  # fmt: skip
+
+
+def build_sample(root: Path, **options) -> Site:
+    site = make_site(root, **options)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store)
+        record_build(site, store)
+    return site
+
+
+# -- tests ---------------------------------------------------------------------------------------
+
+
+def test_a_new_site_builds_with_no_participants(tmp_path):
+    create_site(tmp_path / "site", title="Neue Parade")
+    site = Site.load(tmp_path / "site")
+    result = build_site(site)
+    assert (result.articles, result.exported.posts) == (0, 0)
+    home = (site.output / "index.html").read_text(encoding="utf-8")
+    assert "Noch keine Beiträge" in home
+    assert (site.output / "blogs" / "index.html").is_file()
+    assert (site.output / "mitmachen" / "index.html").is_file()
+
+
+def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
+    create_site(tmp_path / "site", title="Neue Parade", lang="en")
+    assert {p.name for p in (tmp_path / "site" / "content" / "participants").iterdir()} == {"README.md"}
+    ignored = (tmp_path / "site" / ".gitignore").read_text()
+    for name in ("*.sqlite", "output/", "cache/", "content/aggregated/"):
+        assert name in ignored
+    site = Site.load(tmp_path / "site")
+    result = build_site(site)
+    assert result.articles == 0  # the participants' README is not an article
+    assert (site.output / "join" / "index.html").is_file()
+
+
+def test_create_site_refuses_to_overwrite_a_site(tmp_path):
+    create_site(tmp_path, title="Eins")
+    with pytest.raises(FileExistsError):
+        create_site(tmp_path, title="Zwei")
+
+
+def test_build_reports_what_it_did(tmp_path):
+    site = make_site(tmp_path)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        result = build_site(site, store)
+    assert (result.articles, result.pages, result.exported.posts) == (4, 1, 3)
+    assert str(result).startswith("4 posts and 1 page in ")
+    assert result.output == site.output
+
+
+def test_needs_build_only_when_something_changed(tmp_path):
+    site = make_site(tmp_path)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        assert needs_build(site, store)
+        build_site(site, store)
+        record_build(site, store)
+        assert not needs_build(site, store)
+        build_site(site, store)  # exporting again changes nothing that counts
+        assert not needs_build(site, store)
+
+        changed = post("acme", "rz", "Neues Rechenzentrum in Köln, eröffnet", ACME.published)
+        store.record_success("acme", "https://acme.example/feed/", etag=None, last_modified=None,
+                             body_hash="new", posts=[changed])  # fmt: skip
+        assert needs_build(site, store)
+        build_site(site, store)
+        record_build(site, store)
+        assert not needs_build(site, store)
+
+        (site.output / "index.html").unlink()
+        assert needs_build(site, store)
+        build_site(site, store)
+        record_build(site, store)
+        assert not needs_build(site, store)
+
+        page = site.content / "pages" / "mitmachen.md"
+        page.write_text(page.read_text() + "\nNoch ein Satz.\n")
+        os.utime(page, ns=(1, 1))  # a different mtime even on a coarse clock
+        assert needs_build(site, store)
+
+
+def test_a_removed_participant_leaves_the_site_but_not_the_store(tmp_path):
+    site = build_sample(tmp_path)
+    assert (site.output / "blogs" / "acme" / "index.html").is_file()
+    (site.participants_dir / "acme.toml").unlink()
+    with Store(site.store_path) as store:
+        assert needs_build(site, store)
+        result = build_site(site, store)
+        assert result.exported.removed == 1
+        assert len(list(store.posts(participant="acme"))) == 1
+    assert not (site.output / "blogs" / "acme").exists()
+    assert "Rechenzentrum" not in (site.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_stale_pages_leave_the_output_and_everything_else_stays(tmp_path):
+    site = build_sample(tmp_path)
+    planted = {
+        "stale/index.html": True, "feeds/old.atom.xml": True,  # gone after the build
+        "CNAME": False, ".git/hooks/x.html": False, "robots.txt": False, "theme/extra.html": False,
+    }  # fmt: skip
+    for name in planted:
+        (site.output / name).parent.mkdir(parents=True, exist_ok=True)
+        (site.output / name).write_text("x")
+    build_site(site)
+    for name, stale in planted.items():
+        assert (site.output / name).exists() != stale, name
+    assert not (site.output / "stale").exists()
+    for kept in ("index.html", "feeds/all.atom.xml", "theme/css/style.css", f"blogs/anna/{ANNA.id}/index.html"):
+        assert (site.output / kept).is_file(), kept
+
+
+def test_a_broken_participant_file_keeps_its_blog_published(tmp_path):
+    site = build_sample(tmp_path)
+    (site.participants_dir / "acme.toml").write_text("name = [unclosed\n")
+    with Store(site.store_path) as store:
+        result = build_site(site, store)
+    assert result.exported.removed == 0
+    assert any("acme.toml" in warning for warning in result.warnings)
+    assert "Rechenzentrum" in (site.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unreadable_export_file_fails_the_build_naming_the_file(tmp_path):
+    site = make_site(tmp_path)
+    broken = site.export_dir / "anna" / "0123456789abcdef.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"format": "blogparade-post/1", "title": ')
+    with pytest.raises(BuildError) as error:
+        run_pelican(pelican_settings(site))
+    assert "0123456789abcdef.json" in str(error.value)
+    assert "JSON" in str(error.value)
+
+
+def test_a_json_file_that_is_not_an_export_fails_the_build(tmp_path):
+    site = make_site(tmp_path)
+    (site.content / "articles" / "data.json").write_text('{"some": "data"}')
+    with pytest.raises(BuildError, match="data.json: not a blogparade export"):
+        build_site(site)
+
+
+def test_template_errors_are_fatal(tmp_path):
+    site = make_site(tmp_path)
+    article = site.content / "articles" / "willkommen.md"
+    article.write_text("Template: does-not-exist\n" + OWN_ARTICLE, encoding="utf-8")
+    with pytest.raises(BuildError, match="does-not-exist"):
+        build_site(site)
+
+
+def test_hostile_text_and_links_stay_harmless(tmp_path):
+    """Titles, names and excerpts are text; only web links leave the site (defence in depth:
+    clean.py sanitises bodies and URLs before anything is stored)."""
+    site = make_site(tmp_path)
+    evil = post("anna", "evil", '<script>alert("t")</script>', T, url="javascript:alert(1)",
+                author='<img src=x onerror="alert(1)">', excerpt="<b>fett</b> & Co",
+                categories=("<i>x</i>",), content_html="<p>sauber</p>")  # fmt: skip
+    reply = comment(evil.id, "r", 1, author="<script>", author_url="javascript:alert(2)")
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="h", posts=[evil], comments=[reply])  # fmt: skip
+        build_site(site, store)
+    for file in site.output.rglob("*.html"):
+        text = file.read_text(encoding="utf-8")
+        assert "<script" not in text and "javascript:" not in text and "<img" not in text, file
+    page = (site.output / "blogs" / "anna" / evil.id / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;fett&lt;/b&gt; &amp; Co" in page
+
+
+def test_pagination_never_collides_between_similar_tags(tmp_path):
+    """Pelican's default pattern writes page 4 of tag3 where tag34 lives (pelican #2754)."""
+    site = make_site(tmp_path, extra_settings='DEFAULT_PAGINATION = 1\n'
+                                              'PAGINATED_TEMPLATES = {"index": None, "tag": None}')
+    posts = [post("anna", f"p{i}", f"Beitrag {i}", T + timedelta(hours=i), categories=("tag3",))
+             for i in range(4)] + [post("anna", "q", "Anderer", T, categories=("tag34",))]  # fmt: skip
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="h", posts=posts)  # fmt: skip
+        build_site(site, store)
+    assert (site.output / "tag" / "tag3" / "page" / "4" / "index.html").is_file()
+    assert "Anderer" in (site.output / "tag" / "tag34" / "index.html").read_text(encoding="utf-8")
+    assert (site.output / "page" / "2" / "index.html").is_file()
+
+
+def test_publishconf_makes_addresses_absolute(tmp_path):
+    site = build_sample(tmp_path)
+    settings = site.root / "publishconf.py"
+    settings.write_text(settings.read_text().replace("https://blogparade.example", "https://parade.example"))
+    build_site(site, settings_file="publishconf.py")
+    home = (site.output / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://parade.example/blogs/anna/"' in home
+    feed = (site.output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert "https://parade.example/blogs/anna/" in feed
+
+
+def test_theme_path_finds_the_theme_next_to_the_package():
+    assert theme_path() == REPO / "theme"
+
+
+def test_the_repository_settings_are_the_new_site_settings(tmp_path):
+    """pelicanconf.py of this repository and `blogparade init`'s must not drift apart."""
+    from pelican.settings import read_settings
+
+    repo = read_settings(str(REPO / "pelicanconf.py"))
+    (tmp_path / "content").mkdir()
+    generated = tmp_path / "generated_pelicanconf.py"
+    generated.write_text(pelicanconf_text(title=repo["SITENAME"], theme="theme"))
+    new = read_settings(str(generated))
+    paths = {"THEME", "PATH", "OUTPUT_PATH", "CACHE_PATH"}  # absolute: they differ by folder
+    assert {k: v for k, v in repo.items() if k not in paths} == {
+        k: v for k, v in new.items() if k not in paths
+    }
+
+
+@pytest.mark.slow
+def test_pelican_alone_builds_the_repository_content(tmp_path):
+    """`pelican content` works without blogparade's CLI once posts are exported."""
+    output = tmp_path / "output"
+    subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
+         "--fatal", "errors"],
+        cwd=REPO, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert (output / "index.html").is_file()
+    assert (output / "blogs" / "index.html").is_file()

@@ -1,0 +1,247 @@
+"""publish.export: one deterministic JSON file per published post, rewritten only when changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aggregator.models import Comment, Participant, Post, StoredComment
+from aggregator.publish import FORMAT, MAX_DEPTH, comment_tree, export, person
+from aggregator.site import Site
+from aggregator.sitetemplate import create_site
+from aggregator.store import Store
+
+T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+ANNA = Participant(slug="anna", name="Annas Blög", feed="https://anna.example/feed/",
+                   home="https://anna.example/", author="Anna Ärger", display="full")  # fmt: skip
+ACME = Participant(slug="acme", name="ACME", feed="https://acme.example/feed/",
+                   home="https://acme.example/", kind="corporate")  # fmt: skip
+
+
+def post(participant: str = "anna", guid: str = "g1", **changes) -> Post:
+    values = dict(
+        participant=participant, guid=guid, url=f"https://{participant}.example/{guid}/",
+        title="Über Größe", author="", published=T, updated=None, excerpt="Kurz und gut.",
+        content_html="<p>Größer</p>", categories=("Remote",), comment_count=None,
+    )  # fmt: skip
+    return Post(**{**values, **changes})
+
+
+def comment(post_id: str, guid: str, minutes: int, parent: str | None = None, **changes) -> Comment:
+    values = dict(
+        post_id=post_id, guid=guid, url=None, parent_guid=parent, author=f"P {guid}",
+        author_url=None, published=T + timedelta(minutes=minutes), content_html=f"<p>{guid}</p>",
+    )  # fmt: skip
+    return Comment(**{**values, **changes})
+
+
+def stored(comment_id: str, parent_id: str | None, minutes: int = 0, kind: str = "comment") -> StoredComment:
+    return StoredComment(id=comment_id, post_id="p", guid=comment_id, url=None, parent_id=parent_id,
+                         author=comment_id, author_url=None, published=T + timedelta(minutes=minutes),
+                         first_seen=T, content_html="", kind=kind)  # fmt: skip
+
+
+@pytest.fixture
+def site(tmp_path):
+    create_site(tmp_path, title="Test")
+    return Site.load(tmp_path)
+
+
+@pytest.fixture
+def store(site):
+    with Store(site.store_path) as store:
+        yield store
+
+
+def save(store: Store, posts=(), comments=(), participant: str = "anna") -> None:
+    store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
+                         last_modified=None, body_hash=None, posts=posts, comments=comments,
+                         now=T)  # fmt: skip
+
+
+def read(site: Site, p: Post) -> dict:
+    return json.loads((site.export_dir / p.participant / f"{p.id}.json").read_text(encoding="utf-8"))
+
+
+def test_one_file_per_post_with_its_metadata(site, store):
+    p = post(author="anna@example.org (Anna Ä.)", updated=T + timedelta(days=1),
+             categories=("Remote", " Arbeit ", "Remote"), language="de-DE", comment_count=3)  # fmt: skip
+    save(store, [p])
+    result = export(store, site, [ANNA])
+    assert (result.written, result.unchanged, result.removed) == (1, 0, 0)
+    data = read(site, p)
+    assert data["format"] == FORMAT
+    assert data["title"] == "Über Größe"
+    assert (data["participant"], data["blog"], data["blog_home"]) == ("anna", "Annas Blög", "https://anna.example/")
+    assert (data["kind"], data["display"]) == ("employee", "full")
+    assert data["author"] == "Anna Ä."
+    assert (data["published"], data["updated"]) == ("2026-11-02T09:30:00+00:00", "2026-11-03T09:30:00+00:00")
+    assert data["body"] == "<p>Größer</p>" and data["excerpt"] == "Kurz und gut."
+    assert data["categories"] == ["Remote", "Arbeit"]
+    assert data["language"] == "de-DE"
+    assert (data["comment_count"], data["comments"]) == (3, [])  # the feed's count, none stored
+
+
+def test_the_participant_author_stands_in_for_a_missing_one(site, store):
+    p = post(author="")
+    save(store, [p])
+    export(store, site, [ANNA])
+    assert read(site, p)["author"] == "Anna Ärger"
+
+
+def test_the_file_is_deterministic_utf8_with_sorted_keys(site, store):
+    p = post()
+    save(store, [p])
+    export(store, site, [ANNA])
+    raw = (site.export_dir / "anna" / f"{p.id}.json").read_bytes()
+    assert "Über Größe".encode() in raw  # not \u escapes
+    keys = list(json.loads(raw))
+    assert keys == sorted(keys)
+    export(store, site, [ANNA])
+    assert (site.export_dir / "anna" / f"{p.id}.json").read_bytes() == raw
+
+
+def test_comments_are_a_tree_with_orphans_and_mentions_on_top(site, store):
+    p = post()
+    comments = [
+        comment(p.id, "a", 1),
+        comment(p.id, "b", 2, parent="a"),
+        comment(p.id, "c", 3, parent="b"),
+        comment(p.id, "orphan", 4, parent="never-stored"),
+        comment(p.id, "ping", 5, kind="pingback"),
+        comment(p.id, "track", 6, kind="trackback"),
+        comment(p.id, "d", 7, parent="a"),
+    ]
+    save(store, [p], comments)
+    export(store, site, [ANNA])
+    tree = read(site, p)["comments"]
+    assert [(n["author"], n["kind"]) for n in tree] == [
+        ("P a", "comment"), ("P orphan", "comment"), ("P ping", "pingback"), ("P track", "trackback")
+    ]
+    a = tree[0]
+    assert [r["author"] for r in a["replies"]] == ["P b", "P d"]
+    assert [r["author"] for r in a["replies"][0]["replies"]] == ["P c"]
+    assert a["published"] == "2026-11-02T09:31:00+00:00"
+    assert read(site, p)["comment_count"] == 5  # comments, not pingbacks and trackbacks
+
+
+def test_a_reply_cycle_loses_no_comment():
+    tree = comment_tree([stored("x", "y", 1), stored("y", "x", 2), stored("z", "y", 3)])
+    assert [n["id"] for n in tree] == ["x"]
+    assert [n["id"] for n in tree[0]["replies"]] == ["y"]
+    assert [n["id"] for n in tree[0]["replies"][0]["replies"]] == ["z"]
+
+
+def test_a_runaway_thread_nests_no_deeper_than_max_depth():
+    comments = [stored("c0", None)] + [stored(f"c{i}", f"c{i - 1}", i) for i in range(1, 50)]
+    tree = comment_tree(comments)
+    depth, level, count = 0, tree, 0
+    while level:
+        count += len(level)
+        deepest = level
+        level = [reply for node in level for reply in node["replies"]]
+        depth += 1
+    assert depth == MAX_DEPTH + 1
+    assert count == 50
+    assert len(deepest) == 50 - MAX_DEPTH
+
+
+def test_no_e_mail_address_is_exported(site, store):
+    p = post(author="Anna <anna@example.org>")
+    save(store, [p], [comment(p.id, "m", 1, author="clara@example.org (Clara)",
+                              author_url="mailto:clara@example.org")])  # fmt: skip
+    export(store, site, [ANNA])
+    raw = (site.export_dir / "anna" / f"{p.id}.json").read_text(encoding="utf-8")
+    assert "@" not in raw
+    node = read(site, p)["comments"][0]
+    assert (node["author"], node["author_url"]) == ("Clara", None)
+
+
+def test_characters_xml_cannot_carry_are_dropped(site, store):
+    """A raw ESC (from a post about shell colours) would break the Atom feed and the build."""
+    p = post(title="Farben\x1b[31m", content_html="<p><code>\x1b[0m</code>\x0c</p>", excerpt="a\x00b")
+    save(store, [p], [comment(p.id, "esc", 1, content_html="<p>\x1b</p>")])
+    export(store, site, [ANNA])
+    data = read(site, p)
+    assert (data["title"], data["excerpt"]) == ("Farben[31m", "ab")
+    assert data["body"] == "<p><code>[0m</code></p>"
+    assert data["comments"][0]["body"] == "<p></p>"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("Anna", "Anna"), ("anna@example.org (Anna Ä.)", "Anna Ä."), ("Anna <a@b.de>", "Anna"),
+     ("a@b.de", ""), ("", ""), (None, "")],
+)  # fmt: skip
+def test_person_drops_addresses(name, expected):
+    assert person(name) == expected
+
+
+def test_files_are_rewritten_only_when_their_post_changed(site, store):
+    one, two = post(guid="one"), post(guid="two", title="Zwei")
+    save(store, [one, two])
+    export(store, site, [ANNA])
+    paths = {p: site.export_dir / "anna" / f"{p.id}.json" for p in (one, two)}
+    mtimes = {p: path.stat().st_mtime_ns for p, path in paths.items()}
+    assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 2, 0)
+    save(store, [dataclasses.replace(two, title="Zwei, geändert")])
+    assert dataclasses.astuple(export(store, site, [ANNA])) == (1, 1, 0)
+    assert paths[one].stat().st_mtime_ns == mtimes[one]
+    assert read(site, two)["title"] == "Zwei, geändert"
+
+
+def test_a_new_comment_rewrites_its_post(site, store):
+    p = post()
+    save(store, [p])
+    export(store, site, [ANNA])
+    save(store, comments=[comment(p.id, "new", 5)])
+    assert export(store, site, [ANNA]).written == 1
+    assert read(site, p)["comments"][0]["author"] == "P new"
+
+
+def test_removed_participants_leave_the_export_and_stay_in_the_store(site, store):
+    save(store, [post()])
+    save(store, [post("acme", "x")], participant="acme")
+    export(store, site, [ANNA, ACME])
+    assert (site.export_dir / "acme").is_dir()
+    result = export(store, site, [ANNA])
+    assert (result.unchanged, result.removed) == (1, 1)
+    assert not (site.export_dir / "acme").exists()  # its empty folder too
+    assert len(list(store.posts(participant="acme"))) == 1
+
+
+def test_inactive_participants_stay_published(site, store):
+    save(store, [post()])
+    result = export(store, site, [dataclasses.replace(ANNA, active=False)])
+    assert result.written == 1
+
+
+def test_kept_participants_keep_their_files(site, store):
+    save(store, [post("acme", "x")], participant="acme")
+    export(store, site, [ACME])
+    result = export(store, site, [], keep={"acme"})
+    assert result.removed == 0
+    assert any((site.export_dir / "acme").iterdir())
+
+
+def test_a_category_filter_publishes_only_matching_posts(site, store):
+    remote, other = post(guid="r", categories=("remote",)), post(guid="o", categories=("Kochen",))
+    save(store, [remote, other])
+    export(store, site, [dataclasses.replace(ANNA, categories=("Remote",))])
+    assert {p.name for p in (site.export_dir / "anna").iterdir()} == {f"{remote.id}.json"}
+
+
+def test_stray_files_in_the_export_folder_are_removed(site, store):
+    save(store, [post()])
+    stray = site.export_dir / "gone" / "0000000000000000.json"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("{}")
+    assert export(store, site, [ANNA]).removed == 1
+    assert not stray.parent.exists()
+
+
+def test_an_empty_store_exports_nothing(site, store):
+    assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 0, 0)

@@ -1,0 +1,268 @@
+"""The built site, read as HTML: what a reader (and a screen reader) gets.
+
+One German and one English sample site are built per module (see test_build.make_site).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from aggregator.i18n import catalog_path, extract_messages, untranslated
+from aggregator.sitetemplate import theme_path
+from tests.test_build import ACME, ANNA, BERND, COMMENTS, build_sample
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("de"))
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("en"), lang="en")
+
+
+def page(site, path: str) -> BeautifulSoup:
+    file = site.output / path / "index.html" if not path.endswith(".html") else site.output / path
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def post_path(p) -> str:
+    return f"blogs/{p.participant}/{p.id}"
+
+
+def comment_node(soup: BeautifulSoup, guid: str):
+    from aggregator.models import comment_id
+
+    return soup.find("article", id=f"comment-{comment_id(ANNA.id, guid)}")
+
+
+# -- lists ---------------------------------------------------------------------------------------
+
+
+def test_home_lists_posts_newest_first_with_umlauts_intact(site):
+    home = page(site, "index.html")
+    titles = [h2.get_text(strip=True) for h2 in home.select("main .post-summary h2")]
+    assert titles == ["Willkommen zur Blogparade", "Neues Rechenzentrum in Köln",
+                      "Über Remote & <Büros>", "Grüße aus dem Süden"]  # fmt: skip
+
+
+def test_home_entries_link_here_and_to_the_original(site):
+    home = page(site, "index.html")
+    entry = home.find("a", string="Über Remote & <Büros>").find_parent("article")
+    assert entry.h2.a["href"] == f"./{post_path(ANNA)}/"
+    assert entry.select_one(".blog").get_text() == "Annas Blög"
+    assert entry.select_one(".writer").get_text() == "von Anna Ärger"
+    assert entry.time["datetime"] == "2026-11-02T10:30+01:00"
+    assert entry.time.get_text() == "2. November 2026"
+    assert "Warum ich gern zu Hause arbeite." in entry.get_text()
+    assert entry.find("a", href=f"./{post_path(ANNA)}/#comments").get_text(strip=True) == "4 Kommentare"
+    assert entry.find("a", href=ANNA.url).get_text(strip=True) == "Original bei Annas Blög"
+
+
+def test_titles_are_text_never_markup(site):
+    assert "<Büros>" not in (site.output / post_path(ANNA) / "index.html").read_text(encoding="utf-8")
+    assert page(site, post_path(ANNA)).h1.get_text() == "Über Remote & <Büros>"
+
+
+def test_blog_pages_list_their_posts_and_link_home(site):
+    for p in (ANNA, ACME, BERND):
+        blog = page(site, f"blogs/{p.participant}")
+        assert blog.find("a", href=f"../../{post_path(p)}/")
+    anna = page(site, "blogs/anna")
+    assert anna.h1.get_text() == "Annas Blög"
+    assert anna.select_one(".badge").get_text() == "Persönliches Blog"
+    assert page(site, "blogs/acme").select_one(".badge").get_text() == "Unternehmensblog"
+    assert anna.find("a", href="https://anna.example/")
+    assert anna.find("a", href="../../feeds/blogs/anna.atom.xml")
+    assert not (site.output / "blogs" / "dora").exists()  # no posts, no page
+
+
+def test_the_blogs_page_lists_every_participant_by_kind(site):
+    blogs = page(site, "blogs")
+    groups = {s.h2.get_text(): [h3.get_text(strip=True) for h3 in s.select("h3")]
+              for s in blogs.select("section.blog-group")}  # fmt: skip
+    assert groups == {"Unternehmensblogs": ["ACME Technik"],
+                      "Blogs von Mitarbeitenden": ["Annas Blög", "Bernds Notizen", "Dora denkt"]}  # fmt: skip
+    anna = blogs.find("a", string="Annas Blög").find_parent("li")
+    assert anna.h3.a["href"] == "../blogs/anna/"
+    assert "1 Beitrag" in anna.get_text()
+    dora = blogs.find("h3", string="Dora denkt").find_parent("li")
+    assert dora.h3.a is None and "0 Beiträge" in dora.get_text()
+    assert "pausiert" in blogs.find("a", string="Bernds Notizen").find_parent("li").get_text()
+
+
+def test_archives_and_topics(site):
+    archive = page(site, "archives")
+    assert [a.get_text() for a in archive.select("main ol a")][:2] == [
+        "Willkommen zur Blogparade", "Neues Rechenzentrum in Köln"
+    ]
+    topics = page(site, "tags")
+    assert {a.get_text() for a in topics.select("main li a")} == {"Arbeit", "News", "Reisen", "Remote"}
+    remote = page(site, "tag/remote")
+    assert remote.h1.get_text() == "Thema: Remote"
+    assert remote.find("a", string="Über Remote & <Büros>").find_next_sibling(class_="blog").get_text() == "Annas Blög"
+
+
+# -- one post ------------------------------------------------------------------------------------
+
+
+def test_a_post_page_shows_title_blog_author_date_and_the_original(site):
+    post = page(site, post_path(ANNA))
+    article = post.select_one("main article.post")
+    assert article.h1.get_text() == "Über Remote & <Büros>"
+    assert article.select_one(".blog")["href"] == "../../../blogs/anna/"
+    assert article.select_one(".writer").get_text() == "von Anna Ärger"
+    assert article.time["datetime"] == "2026-11-02T10:30+01:00"
+    original = article.find("a", class_="button")
+    assert (original["href"], original.get_text()) == (ANNA.url, "Zum Originalbeitrag")
+    assert post.find("link", rel="canonical")["href"] == ANNA.url
+    assert [a.get_text() for a in article.select(".tags a")] == ["Remote", "Arbeit"]
+
+
+def test_full_display_shows_the_body_and_excerpt_display_only_the_excerpt(site):
+    full = page(site, post_path(ANNA)).select_one(".post-body")
+    assert full.strong.get_text() == "drei Jahre"
+    excerpt = page(site, post_path(ACME))
+    assert excerpt.select_one(".post-body").get_text(strip=True) == "Wir eröffnen ein Rechenzentrum."
+    assert "Geheimer voller Text" not in str(excerpt)
+    assert "Den ganzen Beitrag gibt es auf ACME Technik." in excerpt.select_one(".original").get_text()
+    feed = (site.output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert "Geheimer voller Text" not in feed  # not through the back door either
+
+
+def test_comments_nest_replies_under_their_parent(site):
+    post = page(site, post_path(ANNA))
+    thread = post.select_one("#comments > ol.thread")
+    top = [li.article.select_one(".comment-author").get_text(strip=True) for li in thread.find_all("li", recursive=False)]
+    assert top == ["Bernd", "Person c4"]  # c4 replies to an unknown comment: on top, not lost
+    reply = comment_node(post, "c2")
+    assert reply.find_parent("li").find_parent("li").article is comment_node(post, "c1")
+    deeper = comment_node(post, "c3")
+    assert deeper.find_parent("li").find_parent("li").article is reply
+    assert deeper.find("time")["datetime"] == "2026-11-02T13:30+01:00"
+    assert deeper.time.get_text() == "2. November 2026, 13:30"
+    assert comment_node(post, "c1").select_one(".comment-body").get_text(strip=True) == "Kommentar c1."
+
+
+def test_pingbacks_and_trackbacks_are_mentions_apart_from_comments(site):
+    post = page(site, post_path(ANNA))
+    mentions = post.select_one("section#mentions")
+    assert mentions.h2.get_text() == "Erwähnungen"
+    assert {a.get_text(strip=True) for a in mentions.select(".comment-author")} == {"Ein anderes Blog", "Ein Trackback"}
+    assert not post.select_one("#comments").find(string=re.compile("Ein anderes Blog"))
+
+
+def test_comment_author_links_are_nofollow_ugc(site):
+    post = page(site, post_path(ANNA))
+    links = post.select(".comment-author a")
+    assert {a["href"] for a in links} == {"https://bernd.example/", "https://other.example/x/"}
+    for link in links:
+        assert {"nofollow", "ugc"} <= set(link["rel"])
+
+
+def test_a_reply_link_leads_to_the_original_blog(site):
+    reply = page(site, post_path(ANNA)).select_one("#comments .reply a")
+    assert (reply["href"], reply.get_text()) == (ANNA.url + "#respond", "Auf dem Originalblog antworten")
+
+
+def test_a_post_without_stored_comments_says_how_many_the_original_has(site):
+    comments = page(site, post_path(ACME)).select_one("#comments")
+    assert "Der Originalbeitrag hat 7 Kommentare." in comments.get_text()
+
+
+def test_no_e_mail_address_anywhere(site):
+    address = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+    for file in site.output.rglob("*"):
+        if file.suffix in (".html", ".xml"):
+            assert not address.search(file.read_text(encoding="utf-8")), file
+
+
+def test_the_editors_article_is_marked_as_their_own(site):
+    own = page(site, "2026/willkommen-zur-blogparade")
+    article = own.select_one("main article.post.own")
+    assert article.select_one(".badge").get_text() == "Beitrag der Redaktion"
+    assert article.strong.get_text() == "unser"
+    assert not own.find("link", rel="canonical") and not own.select_one("#comments")
+    home_entry = page(site, "index.html").find("a", string="Willkommen zur Blogparade").find_parent("article")
+    assert home_entry.select_one(".badge").get_text() == "Beitrag der Redaktion"
+
+
+# -- feeds -----------------------------------------------------------------------------------------
+
+
+def test_the_atom_feeds_are_valid_xml_with_entries(site):
+    feed = ET.parse(site.output / "feeds" / "all.atom.xml").getroot()
+    titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
+    assert titles[:3] == ["Willkommen zur Blogparade", "Neues Rechenzentrum in Köln", "Über Remote & <Büros>"]
+    anna = ET.parse(site.output / "feeds" / "blogs" / "anna.atom.xml").getroot()
+    [entry] = anna.iter(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}author/{ATOM}name").text == "Annas Blög"
+
+
+# -- accessibility and language --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["index.html", "blogs", "blogs/anna", "archives", "tags", "mitmachen",
+                                  "blogs/anna/" + ANNA.id, "2026/willkommen-zur-blogparade"])  # fmt: skip
+def test_every_page_has_language_landmarks_skip_link_and_one_h1(site, path):
+    soup = page(site, path)
+    assert soup.html["lang"] == "de"
+    skip = soup.find("a", class_="skip-link")
+    assert skip["href"] == "#main" and soup.find(id="main").name == "main"
+    assert soup.find("header") and soup.find("nav")["aria-label"] and soup.find("footer")
+    assert len(soup.find_all("h1")) == 1
+    levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels  # no skipped levels
+    assert soup.find("link", rel="stylesheet")
+    assert not soup.find("script")
+
+
+def test_the_current_page_is_marked_in_the_navigation(site):
+    assert page(site, "blogs").select_one('nav a[aria-current="page"]').get_text() == "Blogs"
+
+
+def test_german_by_default(site):
+    home = page(site, "index.html")
+    assert home.find("a", class_="skip-link").get_text() == "Zum Inhalt springen"
+    assert home.h1.get_text(strip=True) == "Neueste Beiträge"
+
+
+def test_english_on_request(english):
+    home = page(english, "index.html")
+    assert home.html["lang"] == "en"
+    assert home.h1.get_text(strip=True) == "Newest posts"
+    assert home.find("a", class_="skip-link").get_text() == "Skip to content"
+    post = page(english, post_path(ANNA))
+    assert post.find("a", class_="button").get_text() == "Read the original post"
+    assert post.select_one("#mentions h2").get_text() == "Mentions"
+    assert post.select_one(".post-header time").get_text() == "November 2, 2026"
+    assert page(english, "blogs").find("h2", string="Company blogs")
+    assert (english.output / "join" / "index.html").is_file()
+
+
+def test_every_message_of_the_theme_has_a_german_translation():
+    from babel.messages.pofile import read_po
+
+    theme = theme_path()
+    with open(catalog_path(theme, "de"), "rb") as po:
+        catalog = read_po(po)
+    wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in extract_messages(theme) if m.id}
+    have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    assert wanted <= have, "run `python -m aggregator.i18n` and translate"
+    assert untranslated(catalog) == []
+
+
+def test_the_theme_is_small_and_uses_no_webfonts():
+    css = (theme_path() / "static" / "css" / "style.css").read_text()
+    assert len(css) < 12_000
+    assert "@import" not in css and "@font-face" not in css and "url(" not in css
+    assert ":focus-visible" in css
+    assert [p.name for p in (theme_path() / "static").rglob("*") if p.is_file()] == ["style.css"]
