@@ -35,6 +35,7 @@ import nh3
 from .models import Comment, CommentKind, ParsedEntry, Participant, Post
 
 TITLE_LIMIT = 300
+NAME_INPUT_LIMIT = 1000  # a longer "name" is junk; bounding it bounds the work on it
 EXCERPT_LIMIT = 300
 AUTHOR_LIMIT = 120
 CATEGORY_LIMIT = 100
@@ -87,8 +88,10 @@ _INT_ATTRIBUTES = {"width", "height", "colspan", "rowspan", "span", "start", "va
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _URL_JUNK = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in a URL
-_EMAIL = re.compile(r"(?:mailto:)?[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.I)
-_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+# The look-behinds make a match start only where a word starts: without them, a long run of
+# letters without "@" is scanned again from every position (quadratic time on hostile input).
+_EMAIL = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])(?:mailto:)?[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+_EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # An element start tag as html5ever serialises it: attribute values are always double-quoted.
 _ATTRS = r"((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*/?>"
 _A_TAG = re.compile(r"<a" + _ATTRS)
@@ -96,14 +99,16 @@ _IMG_TAG = re.compile(r"<img" + _ATTRS)
 _HREF = re.compile(r'\shref="([^"]*)"')
 _ANY_TAG = re.compile(r"</?[A-Za-z][^\s/>]*" + _ATTRS)
 # WordPress turns emoji into 72x72 images from s.w.org in feeds; they are text again here.
-_EMOJI_IMG = re.compile(r"<img\b[^>]*?\bsrc=[\"'][^\"']*s\.w\.org/images/core/emoji/[^>]*>", re.I)
+# [^<>]: without "<", a tag that never closes costs one scan to the next tag, not to the end.
+_EMOJI_IMG = re.compile(r"<img\b[^<>]*?\bsrc=[\"'][^\"'<>]*s\.w\.org/images/core/emoji/[^<>]*>", re.I)
 _ALT = re.compile(r"\balt=(?:\"([^\"]*)\"|'([^']*)')", re.I)
-_NOSCRIPT = re.compile(r"</?noscript\b[^>]*>", re.I)  # lazy-loading fallbacks hold the real <img>
+_NOSCRIPT = re.compile(r"</?noscript\b[^<>]*>", re.I)  # lazy-loading fallbacks hold the real <img>
 _BLOCK = re.compile(
     r"<(?:/?(?:p|div|br|li|ul|ol|dd|dt|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption|hr|"
     r"section|article|header|footer|aside)\b)", re.I)
 _TAG = re.compile(r"<[^>]*>?")
-_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
+_CODE = re.compile(r"<(script|style|template|svg|math)\b", re.I)
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^<>]*)>")  # [^<>]: linear on "<a<a<a"
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
 
@@ -168,7 +173,7 @@ def parent_guid(entry: ParsedEntry) -> str | None:
     return ref or href or None
 
 
-_PINGBACK_TITLE = re.compile(r"^\s*(?:(?:von|by|from)\s*:\s*)?(pingback|trackback)\b", re.I)
+_PINGBACK_TITLE = re.compile(r"^\s*(?:(?:von|by|from)\s*:\s*)?(pingback|trackback)\s*:", re.I)
 _ELLIPSIS_START = re.compile(r"^\s*\[(?:…|\.\.\.|&#8230;)\]")
 _ELLIPSIS_END = re.compile(r"(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$")
 _TRACKBACK_HTML = re.compile(r"^\s*(?:<p>\s*)?<strong>[^<]+</strong>", re.I)
@@ -177,8 +182,8 @@ _TRACKBACK_HTML = re.compile(r"^\s*(?:<p>\s*)?<strong>[^<]+</strong>", re.I)
 def comment_kind(entry: ParsedEntry) -> CommentKind:
     """comment, pingback or trackback.  Feeds do not say which, so (WordPress being most blogs):
 
-    1. a title or author starting with "Pingback" / "Trackback", also after "Von:" / "By:" (some
-       themes and plugins write that) -> that kind;
+    1. a title or author starting with "Pingback:" / "Trackback:", also after "Von:" / "By:"
+       (some themes and plugins write that) -> that kind;
     2. text that starts with "[…]" (or "[...]") and ends with "[…]" -> pingback: WordPress stores a
        received pingback as "[…] excerpt around the link […]" (wp_xmlrpc_server::pingback_ping);
     3. HTML that starts with "<strong>title</strong>" and text that ends with an ellipsis ("…",
@@ -304,8 +309,8 @@ def _too_deep(html: str) -> bool:
         return False
     depth = 0
     for match in _TAG_TOKEN.finditer(html):
-        closing, name, self_closing = match.groups()
-        if name.lower() in _VOID or self_closing:
+        closing, name, rest = match.groups()
+        if name.lower() in _VOID or rest.endswith("/"):
             continue
         depth += -1 if closing else 1
         if depth > MAX_DEPTH:
@@ -314,8 +319,24 @@ def _too_deep(html: str) -> bool:
 
 
 def _flattened(html: str) -> str:
-    text = " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+    """Escaped text in one paragraph: for bodies too deep to sanitise as HTML."""
+    text = " ".join(html_lib.unescape(_TAG.sub(" ", _without_code(html))).split())
     return f"<p>{html_lib.escape(text, quote=False)}</p>" if text else ""
+
+
+def _without_code(html: str) -> str:
+    """`html` without script, style, SVG ... elements, in one pass (an unclosed one runs to the
+    end), for the flattening path where html5ever is not used."""
+    lowered, parts, pos = html.lower(), [], 0
+    while match := _CODE.search(html, pos):
+        parts.append(html[pos:match.start()])
+        end = lowered.find("</" + match.group(1).lower(), match.end())
+        if end < 0:
+            return " ".join(parts)
+        close = lowered.find(">", end)
+        pos = len(html) if close < 0 else close + 1
+    parts.append(html[pos:])
+    return " ".join(parts)
 
 
 def outbound_links(html: str, base_url: str) -> tuple[str, ...]:
@@ -417,7 +438,7 @@ def plain_text(html: str) -> str:
     html = _CONTROL.sub("", _EMOJI_IMG.sub(_emoji_text, html))
     if "<" in html:
         html = _BLOCK.sub(r" \g<0>", html)
-        html = _TAG.sub(" ", html) if _too_deep(html) else _TEXT_CLEANER.clean(html)
+        html = _TAG.sub(" ", _without_code(html)) if _too_deep(html) else _TEXT_CLEANER.clean(html)
     text = " ".join(_CONTROL.sub("", html_lib.unescape(html)).split())
     return text.replace("<", "‹").replace(">", "›")
 
@@ -450,7 +471,7 @@ def strip_email(text: str) -> str:
     'a@b.de (Anna) (a@b.de)' -> 'Anna'; an address alone -> ''."""
     if not text:
         return ""
-    text = _EMAIL.sub("", text)
+    text = _EMAIL.sub("", text[:NAME_INPUT_LIMIT])
     previous = None
     while previous != text:  # brackets that held only an address
         previous, text = text, _EMPTY_BRACKETS.sub("", text)

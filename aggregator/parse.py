@@ -255,7 +255,8 @@ def _prolog_length(data: bytes) -> int | None:
     return None
 
 
-_SKIP_PROLOG = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S | re.I)
+# Possessive quantifiers: "<!DOCTYPE [][][]..." without ">" must fail in linear time.
+_SKIP_PROLOG = re.compile(r"\s++|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]++|\[[^\]]*+\])*+>", re.S | re.I)
 _START_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
 
 
@@ -446,7 +447,7 @@ def _author(e: Any) -> str:
 
 def _name(raw: str) -> str:
     """Plain text without addresses; WordPress writes names HTML-escaped even inside CDATA."""
-    return strip_email(plain_text(raw))
+    return strip_email(plain_text(raw[:1000]))
 
 
 def _categories(tags: Any) -> tuple[str, ...]:

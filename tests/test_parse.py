@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -394,3 +395,15 @@ def test_content_language_is_the_last_language_fallback():
     body = b'<rss version="2.0"><channel><item><title>t</title><link>https://x.example/1</link></item></channel></rss>'
     feed = parse_feed(body, {"Content-Language": "de-CH"}, FEED_URL, now=NOW)
     assert feed.language == "de" and feed.entries[0].language == "de"
+
+
+@pytest.mark.parametrize("body", [
+    b"<!DOCTYPE rss " + b"[]" * 20_000,  # no ">": a backtracking pattern would never finish
+    b"<!--" * 50_000 + b"<!ENTITY x 'y'>",
+    "Ã¤".encode() * 100_000,
+])
+def test_hostile_prologs_cost_linear_time(body):
+    start = time.perf_counter()
+    with pytest.raises(ParseError):
+        parse_feed(body, {}, FEED_URL, now=NOW)
+    assert time.perf_counter() - start < 3.0

@@ -1,0 +1,375 @@
+"""clean: sanitising, URLs, plain text, and the Post / Comment records built from parsed samples."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from aggregator.clean import (
+    clean_comment,
+    clean_post,
+    comment_kind,
+    excerpt,
+    outbound_links,
+    parent_guid,
+    plain_text,
+    safe_url,
+    sanitize_html,
+    strip_email,
+)
+from aggregator.models import ParsedEntry, Participant
+from aggregator.parse import parse_feed
+
+FEEDS = Path(__file__).resolve().parent / "feeds"
+BASE = "https://blog.example.de/2024/05/post/"
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+PARTICIPANT = Participant(
+    slug="gruenfink", name="Gärtnerei Grünfink", feed="https://blog.gruenfink.example/feed/",
+    home="https://blog.gruenfink.example/", author="", language="de",
+)
+
+
+def entries(name: str) -> tuple[ParsedEntry, ...]:
+    return parse_feed((FEEDS / name).read_bytes(), {}, "https://blog.gruenfink.example/feed/", now=NOW).entries
+
+
+def entry(**fields) -> ParsedEntry:
+    defaults = dict(guid="g", url="", title="", author="", published=None, updated=None,
+                    summary_html="", content_html="", categories=(), base_url=BASE)
+    return ParsedEntry(**{**defaults, **fields})
+
+
+def soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+# --- safe_url --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://example.org/a?b=1#c", "https://example.org/a?b=1#c"),
+    ("HTTP://Example.org", "http://Example.org/"),
+    ("bild.png", "https://blog.example.de/2024/05/post/bild.png"),
+    ("../../../impressum", "https://blog.example.de/impressum"),
+    ("/impressum", "https://blog.example.de/impressum"),
+    ("//cdn.example.net/x.js", "https://cdn.example.net/x.js"),
+    ("  https://example.org/leer zeichen  ", "https://example.org/leer%20zeichen"),
+    ("mailto:info@example.org", "mailto:info@example.org"),
+    ("MAILTO:info@example.org", "mailto:info@example.org"),
+    ("#fussnote", "https://blog.example.de/2024/05/post/#fussnote"),
+    ("/\\evil.example/x", "https://evil.example/x"),  # as a browser reads it
+])
+def test_safe_url_resolves(url, expected):
+    assert safe_url(url, BASE) == expected
+
+
+@pytest.mark.parametrize("url", [
+    None, "", "   ", "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
+    "java\tscript:alert(1)", "java\nscript:alert(1)", "\x01javascript:alert(1)",
+    "vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd",
+    "ftp://example.org/", "https://example.org:99999/", "http://", "mailto:", "mailto:a b@c.de",
+])
+def test_safe_url_refuses(url):
+    assert safe_url(url, BASE) is None
+
+
+def test_safe_url_without_a_usable_base_needs_an_absolute_url():
+    assert safe_url("/relative", "") is None
+    assert safe_url("/relative", "javascript:alert(1)") is None
+    assert safe_url("https://example.org/x", "") == "https://example.org/x"
+
+
+# --- sanitize_html ---------------------------------------------------------------------------------
+
+
+def test_sanitize_keeps_blog_markup():
+    html = ("<h2>Titel</h2><p>Ein <em>kurzer</em> <strong>Text</strong> mit <code>code</code>.</p>"
+            "<blockquote><p>Zitat</p></blockquote><ul><li>eins</li></ul>"
+            "<figure><img src='a.jpg' alt='A' width='10' height='20'><figcaption>Bild</figcaption></figure>"
+            "<table><tr><th scope='col'>K</th></tr><tr><td colspan='2'>Z</td></tr></table><pre>x</pre><hr>")
+    out = soup(sanitize_html(html, BASE))
+    for tag in ("h2", "em", "strong", "code", "blockquote", "ul", "li", "figure", "img", "figcaption",
+                "table", "th", "td", "pre", "hr"):
+        assert out.find(tag) is not None, tag
+    assert out.img["src"] == BASE + "a.jpg"
+    assert (out.img["width"], out.img["height"], out.img["alt"]) == ("10", "20", "A")
+    assert out.th["scope"] == "col" and out.td["colspan"] == "2"
+
+
+@pytest.mark.parametrize("html", [
+    "<script>alert(1)</script>Text",
+    "<style>body{display:none}</style>Text",
+    "<iframe src='https://evil.example'>fallback</iframe>Text",
+    "<object data='x.swf'>o</object><embed src='x.swf'>Text",
+    "<form action='https://evil.example'><input name=pw><button>Los</button></form>Text",
+    "<svg onload=alert(1)><circle/></svg><math><mi>x</mi></math>Text",
+])
+def test_sanitize_drops_active_content(html):
+    out = sanitize_html(html, BASE)
+    assert out == "Text"
+
+
+def test_sanitize_drops_dangerous_attributes_and_urls():
+    html = ('<p onclick="evil()" style="color:red" class="x" id="main">'
+            '<a href="javascript:alert(1)" onmouseover="evil()">j</a>'
+            '<a href="JaVaScRiPt&#58;alert(1)">k</a>'
+            '<a href="jav&#x09;ascript:alert(1)">l</a>'
+            '<a href="data:text/html,x">d</a>'
+            '<a href="vbscript:x">v</a>'
+            '<img src="data:image/png;base64,AAAA" alt="weg">'
+            '<img src="javascript:alert(1)">'
+            '<a href="/ok" target="_blank" rel="opener">ok</a></p>')
+    out = sanitize_html(html, BASE)
+    parsed = soup(out)
+    assert parsed.find("img") is None  # an image without a usable source is removed
+    for tag in parsed.find_all(True):
+        assert not {"onclick", "onmouseover", "style", "class", "id", "target"} & set(tag.attrs)
+    hrefs = [a.get("href") for a in parsed.find_all("a")]
+    assert hrefs == [None, None, None, None, None, "https://blog.example.de/ok"]
+    assert all(a["rel"] == ["noopener"] for a in parsed.find_all("a"))
+
+
+def test_srcset_candidates_are_resolved_or_dropped():
+    html = '<img src="a.jpg" srcset="a-300.jpg 300w, javascript:alert(1) 2x, //cdn.example/a.jpg 2x, b.jpg evil">'
+    img = soup(sanitize_html(html, BASE)).img
+    assert img["srcset"] == f"{BASE}a-300.jpg 300w, https://cdn.example/a.jpg 2x"
+
+
+def test_picture_sources_are_kept_safe():
+    html = '<picture><source srcset="a.webp" type="image/webp" onerror="x()"><img src="a.jpg" alt=""></picture>'
+    out = soup(sanitize_html(html, BASE))
+    assert out.source["srcset"] == BASE + "a.webp" and "onerror" not in out.source.attrs
+
+
+def test_mailto_links_in_posts_but_not_in_comments():
+    html = '<p><a href="mailto:info@example.org">Schreib mir</a></p>'
+    assert soup(sanitize_html(html, BASE)).a["href"] == "mailto:info@example.org"
+    comment = sanitize_html(html, BASE, comment=True)
+    assert "mailto" not in comment and "href" not in comment
+
+
+def test_comment_html_is_smaller_and_nofollow():
+    html = '<p>Danke! <img src="https://spam.example/pixel.gif"> <a href="https://anna.example.net/">Anna</a></p><h1>Groß</h1>'
+    out = soup(sanitize_html(html, BASE, comment=True))
+    assert out.find("img") is None and out.find("h1") is None
+    assert out.a["rel"] == ["nofollow", "ugc", "noopener"]
+    assert "Groß" in out.get_text()
+
+
+def test_comments_never_show_an_email_address():
+    out = sanitize_html("<p>Schreib an anna.schmidt@example.org oder ruf an.</p>", BASE, comment=True)
+    assert "@" not in out and "[…]" in out
+
+
+def test_wordpress_emoji_images_become_text():
+    html = '<p>Super <img src="https://s.w.org/images/core/emoji/15.0.3/72x72/1f642.png" alt="🙂" class="wp-smiley" style="height: 1em" /></p>'
+    assert sanitize_html(html, BASE) == "<p>Super 🙂</p>"
+    assert plain_text(html) == "Super 🙂"
+
+
+def test_noscript_fallback_images_are_kept():
+    html = '<img src="data:image/gif;base64,R0lGOD" data-src="real.jpg"><noscript><img src="real.jpg"></noscript>'
+    out = soup(sanitize_html(html, BASE))
+    assert [img["src"] for img in out.find_all("img")] == [BASE + "real.jpg"]
+
+
+def test_html_comments_and_empty_input():
+    assert sanitize_html("<!-- <script>x</script> -->Text", BASE) == "Text"
+    assert sanitize_html("", BASE) == "" and sanitize_html("  \n", BASE) == ""
+
+
+def test_pathologically_deep_html_is_flattened_quickly():
+    html = "<div>" * 20000 + "tief &amp; unten" + "</div>" * 20000 + "<script>x</script>"
+    start = time.perf_counter()
+    out = sanitize_html(html, BASE)
+    text = plain_text(html)
+    assert time.perf_counter() - start < 1.0
+    assert out == "<p>tief &amp; unten</p>"
+    assert text == "tief & unten"
+
+
+# --- plain text, excerpt, links --------------------------------------------------------------------
+
+
+def test_plain_text():
+    assert plain_text("<p>Eins</p><p>Zwei&nbsp;&amp; <b>drei</b></p>") == "Eins Zwei & drei"
+    assert plain_text("<script>alert(1)</script><style>p{}</style>Text") == "Text"
+    assert plain_text("A &lt;b&gt;bold&lt;/b&gt; title") == "A ‹b›bold‹/b› title"  # never markup again
+    assert plain_text("  viel\n\n  Platz\t ") == "viel Platz"
+    assert plain_text("Li<br>ne") == "Li ne"
+    assert plain_text("") == ""
+    assert plain_text("Null\x00byte \u202eumgedreht") == "Nullbyte umgedreht"
+
+
+def test_excerpt_cuts_at_a_word_boundary():
+    text = "Wort " * 100
+    short = excerpt(f"<p>{text}</p>", 32)
+    assert short == "Wort Wort Wort Wort Wort Wort…"
+    assert len(short) <= 32
+    assert excerpt("<p>Kurz.</p>") == "Kurz."
+    assert excerpt("Donaudampfschifffahrtsgesellschaftskapitän", 10) == "Donaudamp…"
+
+
+def test_outbound_links_are_absolute_unique_and_ordered():
+    html = ('<a href="https://anna.example.net/aufruf/">Aufruf</a> <a href="/intern">i</a> '
+            '<a href="https://anna.example.net/aufruf/">wieder</a> <a href="mailto:a@b.de">m</a> '
+            '<a href="javascript:x">j</a> <a href="https://x.example/?a=1&amp;b=2">q</a>')
+    assert outbound_links(html, BASE) == (
+        "https://anna.example.net/aufruf/", "https://blog.example.de/intern", "https://x.example/?a=1&b=2",
+    )
+
+
+def test_strip_email():
+    assert strip_email("juergen@example.de (Jürgen Müller)") == "Jürgen Müller"
+    assert strip_email("Jürgen Müller <juergen@example.de>") == "Jürgen Müller"
+    assert strip_email("a@b.de (Anna) (a@b.de)") == "Anna"
+    assert strip_email("mailto:a@b.de") == ""
+    assert strip_email("Anna (Redaktion)") == "Anna (Redaktion)"
+
+
+# --- clean_post ------------------------------------------------------------------------------------
+
+
+def test_clean_post_from_a_wordpress_feed():
+    post = clean_post(entries("wordpress-rss2.xml")[0], PARTICIPANT)
+    assert post.participant == "gruenfink"
+    assert post.guid == "https://blog.gruenfink.example/?p=123"
+    assert post.title == "Blogparade: Mein „Lieblingswerkzeug“ & warum"
+    assert post.author == "Jürgen Müller"
+    assert post.published == datetime(2024, 5, 13, 10, tzinfo=timezone.utc)
+    assert post.categories == ("Blogparade", "Werkzeuge")
+    assert post.language == "de"
+    assert post.comment_count == 3
+    assert post.comment_feed == "https://blog.gruenfink.example/2024/05/blogparade-lieblingswerkzeug/feed/"
+    assert post.links[0] == "https://anna.example.net/2024/05/aufruf-blogparade/"
+    assert "https://blog.gruenfink.example/2023/09/herbstputz/" in post.links
+    img = soup(post.content_html).img
+    assert img["src"] == "https://blog.gruenfink.example/wp-content/uploads/2024/05/gabel-1024x768.jpg"
+    assert "https://blog.gruenfink.example/wp-content/uploads/2024/05/gabel-300x225.jpg 300w" in img["srcset"]
+    assert "class" not in img.attrs and "decoding" not in img.attrs
+    assert post.excerpt.startswith("Zur Blogparade von Anna: Mein Lieblingswerkzeug ist die Grabegabel.")
+    assert "<" not in post.excerpt
+
+
+def test_author_falls_back_to_the_participant():
+    bare = entries("wordpress-rss2.xml")[1]  # its only author was an e-mail address
+    assert clean_post(bare, PARTICIPANT).author == "Gärtnerei Grünfink"
+    assert clean_post(bare, replace(PARTICIPANT, author="Jana Jäger")).author == "Jana Jäger"
+
+
+def test_a_post_without_a_usable_link_links_to_the_blog():
+    post = clean_post(entry(url="", title="Ohne Link", content_html="<p>x</p>"), PARTICIPANT)
+    assert post.url == "https://blog.gruenfink.example/"
+    post = clean_post(entry(url="javascript:alert(1)", title="t"), PARTICIPANT)
+    assert post.url == "https://blog.gruenfink.example/"
+
+
+def test_a_post_without_a_title_gets_the_start_of_its_text():
+    text = "Heute im Garten: " + "sehr viel Unkraut " * 20
+    post = clean_post(entry(content_html=f"<p>{text}</p>"), PARTICIPANT)
+    assert post.title.startswith("Heute im Garten: sehr viel Unkraut") and post.title.endswith("…")
+    assert len(post.title) <= 80
+
+
+def test_language_and_category_filter_are_left_as_they_are():
+    post = clean_post(entry(title="t", categories=("Privat", " Tipps &amp; Tricks ", "privat")),
+                      replace(PARTICIPANT, language="en", categories=("Blogparade",)))
+    assert post.language == "en"
+    assert post.categories == ("Privat", "Tipps & Tricks")  # not filtered here: the pipeline does
+
+
+def test_titles_and_categories_are_bounded_plain_text():
+    post = clean_post(entry(title="<b>Fett</b> " + "lang " * 200, categories=("<i>x</i>" * 100,)), PARTICIPANT)
+    assert post.title.startswith("Fett lang") and len(post.title) <= 300
+    assert len(post.categories[0]) <= 100 and "<" not in post.categories[0]
+
+
+def test_relative_urls_resolve_against_the_xml_base():
+    post = clean_post(entries("atom-replies.xml")[0], PARTICIPANT)
+    assert soup(post.content_html).img["src"] == "https://notizen.example.org/blog/2024/05/werkzeug/bleistift.jpg"
+    assert post.links == (
+        "https://notizen.example.org/blog/ueber/",
+        "https://notizen.example.org/blog/2024/05/werkzeug/#fussnote",
+    )
+    assert post.title == "Mein liebstes Werkzeug"
+
+
+# --- clean_comment ---------------------------------------------------------------------------------
+
+
+def test_comments_from_a_wordpress_atom_feed():
+    top, reply, pingback = (clean_comment(e, "post-1") for e in entries("wordpress-comments-atom.xml"))
+    assert (top.parent_guid, top.author, top.author_url) == (None, "Anna Schmidt", "https://anna.example.net/")
+    assert top.kind == "comment" and top.post_id == "post-1"
+    assert reply.parent_guid == "https://blog.gruenfink.example/?p=123#comment-45"
+    assert reply.author == "Jürgen Müller"
+    assert reply.author_url is None  # a mailto: "homepage" is an e-mail address
+    a = soup(reply.content_html).a
+    assert a["href"] == "https://blog.gruenfink.example/2023/09/herbstputz/"
+    assert a["rel"] == ["nofollow", "ugc", "noopener"] and "onclick" not in a.attrs
+    assert pingback.kind == "pingback"  # "Pingback:" in the title
+
+
+def test_comments_from_a_wordpress_rss_feed():
+    anna, ping, track = (clean_comment(e, "post-1") for e in entries("wordpress-comments-rss2.xml"))
+    assert anna.kind == "comment"
+    assert "@" not in anna.content_html
+    assert ping.kind == "pingback"
+    assert ping.author == "Werkzeugblog » Blogparade: Werkzeuge im Garten – die Zusammenfassung"
+    assert track.kind == "trackback"
+    assert anna.url == "https://blog.gruenfink.example/2024/05/blogparade-lieblingswerkzeug/#comment-45"
+    assert anna.published == datetime(2024, 5, 14, 7, 15, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("fields, kind", [
+    ({"content_html": "<p>[&#8230;] kurz vor dem Link [&#8230;]</p>"}, "pingback"),
+    ({"content_html": "<p>[...] Auszug [...]</p>"}, "pingback"),
+    ({"title": "Pingback: Anderes Blog", "content_html": "<p>x</p>"}, "pingback"),
+    ({"title": "By: Trackback from Blog", "content_html": "<p>x</p>"}, "comment"),
+    ({"author": "Trackback: Ein Blog", "content_html": "<p>x</p>"}, "trackback"),
+    ({"content_html": "<strong>Spaten im Test</strong>\n\nWir haben zwölf Spaten ausprobiert [&#8230;]"}, "trackback"),
+    ({"content_html": "<p><strong>Wichtig:</strong> das stimmt so nicht.</p>"}, "comment"),
+    ({"content_html": "<p>[…] und dann habe ich noch etwas gesagt.</p>"}, "comment"),
+    ({"content_html": "<p>Ganz normaler Kommentar …</p>"}, "comment"),
+])
+def test_comment_kind_heuristic(fields, kind):
+    assert comment_kind(entry(**fields)) == kind
+
+
+@pytest.mark.parametrize("ref, href, expected", [
+    (None, None, None),
+    ("https://b.example/?p=1", "https://b.example/post/", None),  # WordPress: reply to the post
+    ("https://b.example/?p=1#comment-5", "https://b.example/post/#comment-5", "https://b.example/?p=1#comment-5"),
+    (None, "https://b.example/post/#comment-5", "https://b.example/post/#comment-5"),
+    ("urn:uuid:1234", None, "urn:uuid:1234"),
+])
+def test_parent_guid(ref, href, expected):
+    assert parent_guid(entry(in_reply_to=ref, in_reply_to_url=href)) == expected
+
+
+def test_a_comment_author_that_is_an_address_is_dropped():
+    comment = clean_comment(entry(author="spam@example.org", author_url="mailto:spam@example.org",
+                                  content_html="<p>Hallo</p>"), "p")
+    assert comment.author == "" and comment.author_url is None
+
+
+@pytest.mark.parametrize("hostile", [
+    "<a" * 100_000,  # tags that never close
+    "<div>" * 100_000,
+    "a" * 500_000,  # a run of letters with no "@" (e-mail patterns)
+    "<noscript" * 50_000,
+    '<img src="https://s.w.org/images/core/emoji/x' * 20_000,
+    "<div>" * 1000 + "<script>" * 20_000,
+])
+def test_hostile_markup_costs_linear_time(hostile):
+    start = time.perf_counter()
+    sanitize_html(hostile, BASE)
+    sanitize_html(hostile, BASE, comment=True)
+    plain_text(hostile)
+    strip_email(hostile)
+    assert time.perf_counter() - start < 3.0
