@@ -27,6 +27,14 @@ def unique_slug(wanted: str, taken: set[str]) -> str:
     return slug
 
 
+def already_there(url: str, existing: list[Participant]) -> None:
+    """JoinError when `url` is, however spelt, the feed or home page of a participant."""
+    key = normalise_feed_key(url)
+    for other in existing:
+        if key in (normalise_feed_key(other.feed), normalise_feed_key(other.home or "-")):
+            raise JoinError(f"{url} is already on the site as {other.slug!r} ({other.name})")
+
+
 def new_participant(
     found: Discovered,
     existing: list[Participant],
@@ -36,10 +44,7 @@ def new_participant(
     kind: Kind = "employee",
 ) -> Participant:
     """The participant for a discovered feed; JoinError if the site has that feed already."""
-    key = normalise_feed_key(found.feed_url)
-    for other in existing:
-        if normalise_feed_key(other.feed) == key:
-            raise JoinError(f"{found.feed_url} is already on the site as {other.slug!r} ({other.name})")
+    already_there(found.feed_url, existing)
     name = (name or found.feed.title or "").strip() or found.home_url
     return Participant(
         slug=unique_slug(slugify(name), {p.slug for p in existing}),
@@ -77,11 +82,11 @@ async def join(
     if fetcher is None:
         async with Fetcher(FetchSettings.from_site(site)) as own:
             return await join(site, url, name=name, author=author, kind=kind, fetcher=own)
+    existing = existing_participants(site)
+    already_there(url.strip(), existing)  # before any request: a dead spelling is still a twin
     try:
         found = await discover(url.strip(), fetcher)
     except DiscoveryError as error:
         raise JoinError(str(error)) from error
-    participant = new_participant(
-        found, existing_participants(site), name=name, author=author, kind=kind
-    )
+    participant = new_participant(found, existing, name=name, author=author, kind=kind)
     return participant, write_participant(site.participants_dir, participant)

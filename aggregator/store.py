@@ -127,7 +127,8 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         if not self.path.parent.is_dir():
-            raise StoreError(f"cannot open store {self.path}: folder {self.path.parent} does not exist")
+            problem = "is not a folder" if self.path.parent.exists() else "does not exist"
+            raise StoreError(f"cannot open store {self.path}: {self.path.parent} {problem}")
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self._db.row_factory = sqlite3.Row

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -253,12 +254,18 @@ class Updater:
 
 @contextmanager
 def parser_pool(jobs: int) -> Iterator[Executor | None]:
-    """A process pool for parsing, or None (parse inline) when there is one core or few jobs."""
+    """A process pool for parsing, or None (parse inline) when there is one core or few jobs.
+
+    Workers come from a fork server, not a fork of this process: a forked worker would inherit
+    every open socket (a reset connection would then look like a timeout) and every thread (the
+    demo serves its blogs from one; forking a threaded process can deadlock).
+    """
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or jobs < 4:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield pool
 
 

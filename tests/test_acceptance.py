@@ -354,11 +354,6 @@ def test_join_refuses_a_blog_that_is_already_on_the_site(joinable):
     refused(site, f"{base}/dup/feed/", message=r"already on the site")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="join checks for a duplicate only after fetching: an https spelling of a blog already "
-    "on the site fails with a fetch error instead of 'already on the site' (aggregator/join.py)",
-)
 def test_join_names_a_duplicate_even_when_its_other_spelling_cannot_be_fetched(joinable):
     site, base = joinable
     ok(invoke(site, "join", f"{base}/dup/feed/"))
@@ -565,13 +560,6 @@ def check_status(site: Path, healthy: dict[str, str]) -> None:
         assert "\t0 posts" in lines[name] and "last success: never" in lines[name], lines[name]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the parser pool forks the whole process (aggregator/update.py parser_pool: "
-    "ProcessPoolExecutor with the default 'fork' context) while sockets are open: the workers "
-    "inherit them, so a connection the other side resets or closes stays open and is reported "
-    "as a timeout (and fork() of a threaded process, as `blogparade demo` is, may deadlock)",
-)
 def test_a_reset_in_the_same_process_is_a_connection_error_even_with_the_parser_pool(
     feed_server, tmp_path
 ):

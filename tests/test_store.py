@@ -161,7 +161,7 @@ def test_store_from_a_newer_blogparade_is_refused(tmp_path):
 
 
 def test_missing_folder_and_garbage_file_are_clear_errors(tmp_path):
-    with pytest.raises(StoreError, match="does not exist"):
+    with pytest.raises(StoreError, match="nowhere does not exist"):
         Store(tmp_path / "nowhere" / "store.sqlite")
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"this is not a database" * 100)
