@@ -377,6 +377,12 @@ def _http_url_cached(url: str, base_url: str) -> str | None:
     return _resolve_http(url, base_url)
 
 
+# Spaces, controls and invisible format characters at either end: old browsers skipped some of
+# them before a scheme ("\u180ejavascript:"), so they are gone before the scheme is judged.
+_INVISIBLE_EDGES = re.compile(
+    r"^[\s\x00-\x20\x7f-\xa0\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\ufeff]+"
+    r"|[\s\x00-\x20\x7f-\xa0\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\ufeff]+$"
+)
 _PLAIN_ABSOLUTE = re.compile(r"^https?://[^\x00-\x20\x7f\\/?#@]+(?:[/?#][^\x00-\x20\x7f\\]*)?$", re.I)
 
 
@@ -389,7 +395,7 @@ def _http_url(url: str | None, base_url: str) -> str | None:
 
 def _resolve_http(url: str, base_url: str) -> str | None:
     if not _PLAIN_ABSOLUTE.match(url):  # the common case needs no cleaning and no resolving
-        url = _CONTROL.sub("", _URL_JUNK.sub("", url)).strip()
+        url = _INVISIBLE_EDGES.sub("", _CONTROL.sub("", _URL_JUNK.sub("", url)))
         if not url:
             return None
         # Browsers read "\" as "/" in http(s) URLs; resolving the same way means the link we

@@ -292,11 +292,16 @@ def _first_line(text: str, limit: int = 200) -> str:
 
 
 def _document_base(url: str, content_location: str | None) -> str:
-    if content_location:
-        joined = urljoin(url, content_location.strip())
-        if urlsplit(joined).scheme in ("http", "https"):
-            return joined
-    return url
+    joined = _join(url, content_location.strip()) if content_location else None
+    return joined if _http_url(joined) else url
+
+
+def _join(base: str, url: str) -> str | None:
+    """urljoin, or None where either URL is malformed (urljoin raises on "http://[::1")."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return None
 
 
 def _parse_xml(text: str, base: str, language: str | None, now: datetime, root: str | None) -> ParsedFeed:
@@ -340,7 +345,7 @@ def _entry(e: Any, base: str, feed_language: str | None, now: datetime) -> Parse
     content = _content(e)
     summary = _html_of(e.get("summary_detail"), e.get("summary", ""))
     raw_link = _str(e.get("link"))  # a guid taken as link is not resolved yet: see the top
-    link = (_http_url(urljoin(base, raw_link)) if raw_link else None) or ""
+    link = (_http_url(_join(base, raw_link)) if raw_link else None) or ""
     if not (title.strip() or content.strip() or summary.strip() or link):
         return None  # nothing to show and nothing to identify it by
     # dict.get: FeedParserDict answers "updated" with "published" (and a DeprecationWarning)
@@ -565,7 +570,7 @@ def _json_entry(item: dict[str, Any], base: str, feed_authors: list[dict[str, An
     title = html.escape(text("title"), quote=False)
     content = text("content_html") or _text_block({"value": text("content_text"), "type": "text"})
     summary = html.escape(text("summary"), quote=False)
-    link = _http_url(urljoin(base, text("url"))) if text("url") else None
+    link = _http_url(_join(base, text("url"))) if text("url") else None
     link = link or _http_url(text("external_url")) or ""
     if not (title or content or summary or link):
         return None
