@@ -86,6 +86,9 @@ DROP_WITH_CONTENT = {
 }
 _INT_ATTRIBUTES = {"width", "height", "colspan", "rowspan", "span", "start", "value"}
 
+_C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML or HTML text
+# ... and in one-line fields and URLs also bidi overrides, which can make a name or link read
+# backwards (HTML bodies keep them: right-to-left text needs them).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _URL_JUNK = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in a URL
 # The look-behinds make a match start only where a word starts: without them, a long run of
@@ -109,8 +112,9 @@ _BLOCK = re.compile(
 _TAG = re.compile(r"<[^>]*>?")
 _CODE = re.compile(r"<(script|style|template|svg|math)\b", re.I)
 _TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^<>]*)>")  # [^<>]: linear on "<a<a<a"
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
+# Void elements, and those an HTML parser closes by itself: they do not add depth.
+_NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
 
 
 # --- records ---------------------------------------------------------------------------------------
@@ -227,7 +231,7 @@ def sanitize_html(html: str, base_url: str, *, comment: bool = False) -> str:
 
 
 def _prepare(html: str) -> str:
-    html = _CONTROL.sub("", html)
+    html = _C0.sub("", html)
     html = _NOSCRIPT.sub("", html)
     return _EMOJI_IMG.sub(_emoji_text, html)
 
@@ -310,7 +314,7 @@ def _too_deep(html: str) -> bool:
     depth = 0
     for match in _TAG_TOKEN.finditer(html):
         closing, name, rest = match.groups()
-        if name.lower() in _VOID or rest.endswith("/"):
+        if name.lower() in _NOT_NESTING or rest.endswith("/"):
             continue
         depth += -1 if closing else 1
         if depth > MAX_DEPTH:
@@ -362,11 +366,9 @@ def safe_url(url: str | None, base_url: str) -> str | None:
     """`url` made absolute against `base_url`; None unless it is http(s) with a host, or mailto."""
     if not isinstance(url, str):
         return None
-    url = _URL_JUNK.sub("", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                         "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
-                                         "\x1d\x1e\x1f \x7f")
-    if url[:7].lower() == "mailto:":
-        address = url[7:]
+    cleaned = _INVISIBLE_EDGES.sub("", _CONTROL.sub("", _URL_JUNK.sub("", url)))
+    if cleaned[:7].lower() == "mailto:":
+        address = cleaned[7:]
         ok = address and not any(c.isspace() or c in "<>\"'" for c in address)
         return "mailto:" + address if ok else None
     return _http_url(url, base_url)

@@ -99,6 +99,7 @@ def parse_feed(
     _refuse_entities(text)
     base = _document_base(url, lower.get("content-location"))
     now = now or datetime.now(timezone.utc)
+    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     if text[0] in "{[":
         return _parse_json_feed(text, base, now)
     root = _root_element(text)
