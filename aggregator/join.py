@@ -7,7 +7,7 @@ from pathlib import Path
 from .discover import Discovered, DiscoveryError, discover
 from .fetch import Fetcher, FetchSettings
 from .models import Kind, Participant
-from .participants import load_participants, normalise_feed_key, slugify, write_participant
+from .participants import is_http_url, load_participants, normalise_feed_key, slugify, write_participant
 from .site import Site
 
 
@@ -82,10 +82,13 @@ async def join(
     if fetcher is None:
         async with Fetcher(FetchSettings.from_site(site)) as own:
             return await join(site, url, name=name, author=author, kind=kind, fetcher=own)
+    url = url.strip()
+    if not is_http_url(url):
+        raise JoinError(f"not an http(s) URL: {url!r}")
     existing = existing_participants(site)
-    already_there(url.strip(), existing)  # before any request: a dead spelling is still a twin
+    already_there(url, existing)  # before any request: a dead spelling is still a twin
     try:
-        found = await discover(url.strip(), fetcher)
+        found = await discover(url, fetcher)
     except DiscoveryError as error:
         raise JoinError(str(error)) from error
     participant = new_participant(found, existing, name=name, author=author, kind=kind)

@@ -134,9 +134,12 @@ def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
 
 def normalise_feed_key(url: str) -> str:
     """Two spellings of one feed URL compare equal (scheme, case, trailing slash)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a URL at all: compare it as it is
+        return url.strip()
     host = (parts.hostname or "").lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port else ""
     path = parts.path.rstrip("/") or "/"
     query = f"?{parts.query}" if parts.query else ""
     return f"{host}{port}{path}{query}"
