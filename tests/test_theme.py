@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from aggregator.i18n import catalog_path, extract_messages, untranslated
 from aggregator.sitetemplate import theme_path
-from tests.test_build import ACME, ANNA, BERND, COMMENTS, build_sample
+from tests.test_build import ACME, ANNA, BERND, build_sample
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
