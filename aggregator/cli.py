@@ -183,6 +183,8 @@ def run_build(site: Site, force: bool) -> None:
         except BuildError as error:
             fail(f"the build failed:\n{error}")
         record_build(site, store)
+    for warning in result.warnings:
+        click.secho(f"  warning: {warning}", fg="yellow", err=True)
     click.echo(f"Built {result} into {site.output}")
 
 
