@@ -146,7 +146,7 @@ def progress_bar(length: int, label: str) -> Iterator[Callable[[], None]]:
 
 
 def format_summary(summary: UpdateSummary) -> str:
-    posts, comments = summary.of("posts"), summary.of("comments")
+    posts, comments = summary.of("posts"), summary.comment_feeds
     lines = [
         f"{len(posts)} feeds: {summary.count(Outcome.UPDATED)} fetched, "
         f"{summary.count(Outcome.UNCHANGED)} unchanged, "

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
+PROBE_RETRY = timedelta(days=7)  # a guessed feed that was missing is guessed again after this
 from typing import Callable, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,11 +31,11 @@ class CommentFeed:
     urls: tuple[str, ...]  # the first that answers is used (Atom twin first)
     posts: tuple[StoredPost, ...]
     sitewide: bool = False
+    announced: str | None = None  # the URL the blog itself named; the others are guesses
 
-    @property
-    def key(self) -> str:
-        """What the store keys this feed's caching state by: the URL the blog announced."""
-        return self.urls[-1]
+    def is_probe(self, url: str) -> bool:
+        """A URL we guessed at: when it fails, that is no error, only a reason not to guess."""
+        return url != self.announced
 
 
 def _with_path(url: str, path: str) -> str:
@@ -85,7 +87,7 @@ def per_post_feed(participant: Participant, post: StoredPost) -> CommentFeed:
     announced = post.comment_feed or ""
     twin = atom_twin(announced) if is_wordpress_comment_feed(post) else None
     urls = (twin, announced) if twin else (announced,)
-    return CommentFeed(participant, urls, (post,))
+    return CommentFeed(participant, urls, (post,), announced=announced)
 
 
 def plan_sitewide(
@@ -102,6 +104,10 @@ def plan_per_post(
     participant: Participant, posts: Sequence[StoredPost], stored: dict[str, int]
 ) -> list[CommentFeed]:
     return [per_post_feed(participant, p) for p in posts if wants_comments(p, stored.get(p.id, 0))]
+
+
+def worth_probing(last_error: bool, last_attempt: datetime | None, now: datetime) -> bool:
+    return not last_error or last_attempt is None or now - last_attempt >= PROBE_RETRY
 
 
 def _key(url: str | None) -> str:

@@ -25,7 +25,8 @@ from .models import (
 )
 
 
-FeedKind = Literal["posts", "comments"]
+# "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed).
+FeedKind = Literal["posts", "comments", "probe"]
 
 
 class StoreError(Exception):
@@ -402,8 +403,8 @@ class Store:
     def comment_feed_health(self) -> dict[str, tuple[int, int]]:
         """Per participant: how many comment feeds are known, and how many failed last time."""
         rows = self._db.execute(
-            "SELECT participant, count(*), count(error_kind) FROM feeds "
-            "WHERE kind = 'comments' GROUP BY participant"
+            "SELECT participant, count(*), count(error_kind) FROM feeds WHERE kind = 'comments' "
+            "OR (kind = 'probe' AND error_kind IS NULL) GROUP BY participant"
         )
         return {participant: (total, failed) for participant, total, failed in rows}
 

@@ -63,15 +63,23 @@ class UpdateSummary:
         return [report for report in self.reports if report.kind == kind]
 
     def count(self, outcome: Outcome, kind: FeedKind = "posts") -> int:
-        return sum(1 for report in self.of(kind) if report.outcome is outcome)
+        reports = self.comment_feeds if kind == "comments" else self.of(kind)
+        return sum(1 for report in reports if report.outcome is outcome)
 
     def new(self, kind: FeedKind = "posts") -> int:
-        return sum(report.new for report in self.of(kind))
+        reports = self.comment_feeds if kind == "comments" else self.of(kind)
+        return sum(report.new for report in reports)
 
     @property
     def errors(self) -> list[FeedReport]:
-        """Every feed that failed, post and comment feeds alike."""
-        return [report for report in self.reports if report.failed]
+        """Every feed that failed, post and comment feeds alike (a failed guess is no error)."""
+        return [report for report in self.reports if report.failed and report.kind != "probe"]
+
+    @property
+    def comment_feeds(self) -> list[FeedReport]:
+        """Comment feeds read: the announced ones, and the guesses that worked."""
+        probes = [report for report in self.of("probe") if not report.failed]
+        return self.of("comments") + probes
 
     @property
     def new_posts(self) -> int:
@@ -169,8 +177,7 @@ class Updater:
         if error:
             self.store.record_error(participant.slug, key, error, kind=kind)
             return report(Outcome.ERROR, error=error)
-        posts = records if kind == "posts" else []
-        comments = records if kind == "comments" else []
+        posts, comments = (records, []) if kind == "posts" else ([], records)
         counts = self.store.record_success(
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
             body_hash=body_hash(result.body), moved_to=result.permanent_redirect,
@@ -192,19 +199,26 @@ class Updater:
 
     # -- comments ---------------------------------------------------------------------------------
 
-    async def read_comments(self, feed: plan.CommentFeed) -> FeedReport:
-        """The first of a feed's URLs that answers; a missing Atom twin falls back to RSS."""
+    async def read_comments(self, feed: plan.CommentFeed, now: datetime) -> FeedReport | None:
+        """The first of a feed's URLs that answers (a missing Atom twin falls back to RSS).
+
+        None when there was nothing to read: only guessed URLs, recently found missing.
+        """
         parse = partial(parse_comments, feed=feed)
+        report = None
         for url in feed.urls:
+            probe = feed.is_probe(url)
             state = self.store.feed_state(url)
-            if url != feed.urls[-1] and state and state.last_error and state.last_error.kind in (
-                ErrorKind.HTTP, ErrorKind.GONE, ErrorKind.NOT_A_FEED
+            if probe and state and not plan.worth_probing(
+                state.last_error is not None, state.last_attempt, now
             ):
-                continue  # this blog has no such twin: don't ask every night
-            report = await self.read(feed.participant, url, url, parse, kind="comments")
-            if not report.failed or url == feed.urls[-1]:
+                continue
+            report = await self.read(
+                feed.participant, url, url, parse, kind="probe" if probe else "comments"
+            )
+            if not report.failed:
                 return report
-        raise AssertionError("unreachable: the last URL always returns")
+        return report
 
     async def update_comments(
         self, participant: Participant, options: CommentOptions, now: datetime
@@ -213,22 +227,19 @@ class Updater:
             post for post in self.store.posts(participant.slug)
             if plan.followed(post, now, options.days, options.always)
         ]  # fmt: skip
-        reports = []
         sitewide = plan.plan_sitewide(participant, posts)
-        if sitewide:
-            reports.append(await self.read_comments(sitewide))
+        first = [await self.read_comments(sitewide, now)] if sitewide else []
         stored = self.store.comment_counts()
         per_post = plan.plan_per_post(participant, posts, stored)
-        per_post_reports = await asyncio.gather(*(self.read_comments(feed) for feed in per_post))
-        reports += per_post_reports
+        then = await asyncio.gather(*(self.read_comments(feed, now) for feed in per_post))
         checked = {
             feed.posts[0].id: feed.posts[0].comment_count
-            for feed, report in zip(per_post, per_post_reports)
-            if not report.failed
+            for feed, report in zip(per_post, then)
+            if report and not report.failed
         }
         if checked:
             self.store.mark_comments_checked(checked)
-        return reports
+        return [report for report in first + list(then) if report]
 
     # -- everything -------------------------------------------------------------------------------
 

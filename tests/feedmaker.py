@@ -80,3 +80,68 @@ def atom(items: list[Item], title: str = "Ein Atom-Blog", link: str = "https://a
         + "".join(entries)
         + "</feed>"
     )
+
+
+@dataclass
+class Reply:
+    """A comment in a blog's comment feed; `parent` is another Reply's number, or None."""
+
+    number: int
+    author: str
+    text: str
+    parent: int | None = None
+    author_url: str | None = None
+    published: datetime | None = None
+
+
+def _wp_comment_id(post_guid: str, number: int) -> str:
+    return f"{post_guid}#comment-{number}"
+
+
+def wordpress_comments_rss(post_guid: str, post_url: str, replies: list[Reply]) -> str:
+    """A WordPress per-post (or site-wide) RSS comment feed: no threading, as WordPress has it."""
+    items = "".join(
+        f"<item><title>Von: {escape(r.author)}</title>"
+        f"<link>{escape(post_url)}#comment-{r.number}</link>"
+        f"<dc:creator><![CDATA[{r.author}]]></dc:creator>"
+        + (f"<pubDate>{format_datetime(r.published)}</pubDate>" if r.published else "")
+        + f'<guid isPermaLink="false">{escape(_wp_comment_id(post_guid, r.number))}</guid>'
+        f"<description>{escape(r.text)}</description>"
+        f"<content:encoded><![CDATA[<p>{r.text}</p>]]></content:encoded></item>"
+        for r in replies
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        f"<title>Kommentare zu: Beitrag</title><link>{escape(post_url)}</link>{items}</channel></rss>"
+    )
+
+
+def threaded_comments_atom(post_guid: str, post_url: str, replies: list[Reply],
+                           comment_id=_wp_comment_id) -> str:  # noqa: ANN001
+    """An Atom comment feed with RFC 4685 threading, as WordPress's feed/atom/ and Hugo/Blogger
+    comment feeds write it: top-level comments reply to the post, replies to their parent."""
+    entries = []
+    for r in replies:
+        own = comment_id(post_guid, r.number)
+        if r.parent is None:
+            reply_to = f'<thr:in-reply-to ref="{escape(post_guid)}" href="{escape(post_url)}" type="text/html"/>'
+        else:
+            parent = comment_id(post_guid, r.parent)
+            reply_to = (f'<thr:in-reply-to ref="{escape(parent)}" '
+                        f'href="{escape(post_url)}#comment-{r.parent}" type="text/html"/>')
+        uri = f"<uri>{escape(r.author_url)}</uri>" if r.author_url else ""
+        date = f"<published>{r.published.isoformat()}</published>" if r.published else ""
+        entries.append(
+            f"<entry><title>Von: {escape(r.author)}</title>"
+            f'<link rel="alternate" href="{escape(post_url)}#comment-{r.number}" type="text/html"/>'
+            f"<author><name>{escape(r.author)}</name>{uri}</author><id>{escape(own)}</id>{date}"
+            f'<content type="html">{escape("<p>" + r.text + "</p>")}</content>{reply_to}</entry>'
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:thr="http://purl.org/syndication/thread/1.0">'
+        f"<title>Kommentare</title><id>{escape(post_url)}comments</id>"
+        "<updated>2026-11-20T10:00:00Z</updated>" + "".join(entries) + "</feed>"
+    )

@@ -113,9 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def _answer(self, send_body: bool) -> None:
-        status = self._respond(send_body)
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        self.demo.requests.append(RequestRecord(self.command, self.path, status, headers))
+        self._respond(send_body)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # Recorded before the answer leaves: a client that has its answer finds its request here.
+        headers = {name.lower(): value for name, value in (self.headers or {}).items()}
+        self.demo.requests.append(RequestRecord(self.command or "", self.path or "", code, headers))
+        super().send_response(code, message)
 
     def _respond(self, send_body: bool) -> int:
         served, redirect_to = self.demo.lookup(self.path)

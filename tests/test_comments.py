@@ -1,0 +1,291 @@
+"""Comments, end to end: WordPress-style and Atom blogs on loopback, threads on the built pages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aggregator import comments as plan
+from aggregator.models import Participant, StoredPost
+from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
+from tests.feedmaker import Item, Reply, atom, rss, threaded_comments_atom, wordpress_comments_rss
+from tests.servers import ATOM_TYPE, respond, status
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+THREAD = [  # (number, author, parent): two levels of replies and a second top-level comment
+    (1, "Anna", None), (2, "Bert", 1), (3, "Cleo", None), (4, "Dora", 2), (5, "Emil", 3),
+]  # fmt: skip
+
+
+def replies(blog: str, post: int) -> list[Reply]:
+    return [
+        Reply(n, author, f"Kommentar {blog}-{post}-{n} von {author}, grüß dich!", parent,
+              author_url=f"https://{author.lower()}.example/" if n % 2 else None,
+              published=NOW - timedelta(days=3, hours=-n))
+        for n, author, parent in THREAD
+    ]  # fmt: skip
+
+
+def marker(blog: str, post: int, number: int) -> str:
+    return f"Kommentar {blog}-{post}-{number} "
+
+
+@dataclass
+class Blog:
+    slug: str
+    feed: str
+    wordpress: bool
+
+
+def serve_wordpress(server, slug: str, *, twins: bool = True, sitewide: bool = False) -> Blog:
+    """Posts in RSS with wfw:commentRss + slash:comments; per-post RSS comment feeds and (with
+    `twins`) their threaded Atom twins; with `sitewide`, the latest 3 comments of the blog."""
+    items, latest = [], []
+    for post in (1, 2):
+        url, guid = server.url(f"/{slug}/post-{post}/"), server.url(f"/{slug}/?p={post}")
+        thread = replies(slug, post)
+        items.append(Item(guid, f"{slug} Beitrag {post}", url, NOW - timedelta(days=5),
+                          comments_feed=url + "feed/", comment_count=len(thread)))
+        server.route(f"/{slug}/post-{post}/feed/", respond(wordpress_comments_rss(guid, url, thread).encode()))
+        if twins:
+            server.route(f"/{slug}/post-{post}/feed/atom/",
+                         respond(threaded_comments_atom(guid, url, thread).encode(), content_type=ATOM_TYPE))
+        latest.append((guid, url, thread[-3:]))
+    if sitewide:
+        entries = "".join(
+            threaded_comments_atom(guid, url, thread).split("<updated>2026-11-20T10:00:00Z</updated>")[1]
+            .removesuffix("</feed>") for guid, url, thread in latest[-1:]
+        )  # fmt: skip
+        feed = threaded_comments_atom("x", "x", []).replace("</feed>", entries + "</feed>")
+        server.route(f"/{slug}/comments/feed/atom/", respond(feed.encode(), content_type=ATOM_TYPE))
+    server.route(f"/{slug}/feed/", respond(rss(items, title=f"Blog {slug}").encode(), etag=f'"{slug}"'))
+    return Blog(slug, server.url(f"/{slug}/feed/"), True)
+
+
+def atom_comment_id(post_guid: str, number: int) -> str:
+    return f"{post_guid}.comment-{number}"
+
+
+def serve_atom(server, slug: str) -> Blog:
+    """Atom posts with rel="replies" links (RFC 4685) to threaded Atom comment feeds."""
+    items = []
+    for post in (1, 2):
+        url, guid = server.url(f"/{slug}/{post}.html"), f"tag:{slug}.example,2026:post-{post}"
+        thread = replies(slug, post)
+        comments_url = server.url(f"/{slug}/{post}/comments.atom")
+        items.append(Item(guid, f"{slug} Beitrag {post}", url, NOW - timedelta(days=5),
+                          comments_feed=comments_url, comment_count=len(thread)))
+        server.route(f"/{slug}/{post}/comments.atom", respond(
+            threaded_comments_atom(guid, url, thread, atom_comment_id).encode(), content_type=ATOM_TYPE))
+    server.route(f"/{slug}/atom.xml", respond(atom(items, title=f"Blog {slug}").encode(),
+                                              content_type=ATOM_TYPE, etag=f'"{slug}"'))
+    return Blog(slug, server.url(f"/{slug}/atom.xml"), False)
+
+
+def site_with(tmp_path, blogs: list[Blog]):
+    site = new_site(tmp_path / "site")
+    for blog in blogs:
+        write_participant(site, blog.slug, f"Blog {blog.slug}", blog.feed)
+    return site
+
+
+def comment_article(page, blog: str, post: int, number: int):
+    [body] = [b for b in page.xpath("//div[contains(@class, 'comment-body')]")
+              if marker(blog, post, number) in " ".join(b.text_content().split()) + " "]
+    return body.xpath("ancestor::article[1]")[0]
+
+
+def parent_article(article):
+    """The comment a reply is nested under: the article of the enclosing list item's item."""
+    outer = article.xpath("ancestor::li[2]")
+    return outer[0].xpath("./article")[0] if outer else None
+
+
+def assert_threads(output, blogs: list[Blog], nested: bool = True) -> None:
+    pages = post_pages(output)
+    for blog in blogs:
+        for post in (1, 2):
+            page = parse_html(pages[f"{blog.slug} Beitrag {post}"].path)
+            for number, author, parent in THREAD:
+                article = comment_article(page, blog.slug, post, number)
+                assert author in article.text_content()
+                if nested:
+                    expected = comment_article(page, blog.slug, post, parent) if parent else None
+                    assert parent_article(article) is expected, (blog.slug, post, number)
+
+
+@pytest.fixture
+def six_blogs(feed_server):
+    return [
+        serve_wordpress(feed_server, "wp-eins"),
+        serve_wordpress(feed_server, "wp-zwei"),
+        serve_wordpress(feed_server, "wp-drei", sitewide=True),
+        serve_atom(feed_server, "atom-eins"),
+        serve_atom(feed_server, "atom-zwei"),
+        serve_atom(feed_server, "atom-drei"),
+    ]
+
+
+def test_every_comment_on_its_post_page_and_every_reply_under_its_parent(tmp_path, six_blogs):
+    site = site_with(tmp_path, six_blogs)
+    fetched = ok(invoke(site, "fetch"))
+    assert "60 new comments" in fetched.output
+    ok(invoke(site, "build"))
+    assert_threads(site / "output", six_blogs)
+
+
+def test_author_links_are_nofollow_ugc_and_listings_show_counts(tmp_path, six_blogs):
+    site = site_with(tmp_path, six_blogs[:1])
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["wp-eins Beitrag 1"].path)
+    anna = comment_article(page, "wp-eins", 1, 1).xpath(".//a[@href='https://anna.example/']")[0]
+    assert set(anna.get("rel").split()) >= {"nofollow", "ugc"}
+    reply = page.xpath("//a[contains(@href, '#respond')]")
+    assert reply, "a link to reply on the original blog"
+    home = parse_html(site / "output" / "index.html")
+    assert "5 Kommentare" in " ".join(home.text_content().split())
+
+
+def test_second_run_asks_only_what_may_have_changed(tmp_path, feed_server, six_blogs):
+    site = site_with(tmp_path, six_blogs)
+    ok(invoke(site, "fetch"))
+    before = len(feed_server.requests)
+    again = ok(invoke(site, "fetch"))
+    asked = [seen.path for seen in feed_server.requests[before:]]
+    # Counts known and unchanged: no per-post comment feed of a WordPress blog is asked again;
+    # the site-wide feed is one conditional request.
+    assert not [path for path in asked if path.startswith("/wp-") and "/post-" in path], asked
+    assert asked.count("/wp-drei/comments/feed/atom/") == 1
+    assert "0 new comments" in again.output
+
+
+def test_missing_atom_twin_falls_back_to_rss_and_is_no_error(tmp_path, feed_server):
+    blog = serve_wordpress(feed_server, "wp-alt", twins=False)
+    site = site_with(tmp_path, [blog])
+    fetched = ok(invoke(site, "fetch"))
+    assert "10 new comments" in fetched.output and "error" not in fetched.output.split("comments.")[-1]
+    ok(invoke(site, "build"))
+    assert_threads(site / "output", [blog], nested=False)  # RSS carries no threading
+    status_line = ok(invoke(site, "status")).output
+    assert "failing" not in status_line
+
+
+def test_failing_or_shrinking_comment_feed_loses_nothing(tmp_path, feed_server):
+    blogs = [serve_wordpress(feed_server, "wp-eins"), serve_atom(feed_server, "atom-eins")]
+    site = site_with(tmp_path, blogs)
+    ok(invoke(site, "fetch"))
+    shrunk = replies("atom-eins", 1)[-1:]
+    feed_server.route("/atom-eins/1/comments.atom", respond(threaded_comments_atom(
+        "tag:atom-eins.example,2026:post-1", feed_server.url("/atom-eins/1.html"), shrunk,
+        atom_comment_id).encode(), content_type=ATOM_TYPE))
+    feed_server.route("/atom-eins/2/comments.atom", status(500))
+    # A new comment count makes the WordPress post's comment feed worth asking again: it fails.
+    wp = feed_server.routes["/wp-eins/feed/"]
+    feed_server.route("/wp-eins/post-1/feed/atom/", status(500))
+    feed_server.route("/wp-eins/post-1/feed/", status(500))
+    feed_server.route("/wp-eins/feed/", respond(rss([
+        Item(feed_server.url("/wp-eins/?p=1"), "wp-eins Beitrag 1", feed_server.url("/wp-eins/post-1/"),
+             NOW - timedelta(days=5), comments_feed=feed_server.url("/wp-eins/post-1/feed/"),
+             comment_count=6)], title="Blog wp-eins").encode()))
+    assert wp is not feed_server.routes["/wp-eins/feed/"]
+    fetched = ok(invoke(site, "fetch"))
+    assert "comments (" in fetched.output and "error" in fetched.output
+    ok(invoke(site, "build"))
+    assert_threads(site / "output", blogs)
+    assert "failing" in ok(invoke(site, "status")).output
+
+
+def test_comments_of_old_posts_are_not_followed(tmp_path, feed_server):
+    url = feed_server.url("/alt/post/")
+    old = Item("alt-1", "Alter Beitrag", url, NOW - timedelta(days=90),
+               comments_feed=feed_server.url("/alt/post/comments.atom"))
+    feed_server.route("/alt/atom.xml", respond(atom([old]).encode(), content_type=ATOM_TYPE))
+    feed_server.route("/alt/post/comments.atom", respond(threaded_comments_atom(
+        "alt-1", url, replies("alt", 1)).encode(), content_type=ATOM_TYPE))
+    site = site_with(tmp_path, [Blog("alt", feed_server.url("/alt/atom.xml"), False)])
+    ok(invoke(site, "fetch"))
+    assert feed_server.hits("/alt/post/comments.atom") == 0
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write("\nBLOGPARADE_COMMENT_DAYS = 120\n")
+    ok(invoke(site, "fetch"))
+    assert feed_server.hits("/alt/post/comments.atom") == 1
+
+
+@pytest.mark.corpus
+def test_xss_in_comment_bodies_and_authors_is_neutralised(tmp_path, feed_server, corpus):
+    from tests.acceptance_helpers import dangers, html_files
+
+    vectors = json.loads((corpus / "xss-vectors" / "xss_vectors.json").read_text(encoding="utf-8"))
+    vectors = [v if isinstance(v, str) else v.get("vector") or v.get("payload") for v in vectors]
+    url, guid = feed_server.url("/x/post/"), "x-1"
+    thread = [Reply(n, f"Autor-{n} {vector}", f"Harmlos-{n} {vector}", None,
+                    author_url="javascript:alert(1)" if n % 2 else f"https://a{n}.example/")
+              for n, vector in enumerate(vectors, 1)]  # fmt: skip
+    post = Item(guid, "Beitrag mit bösen Kommentaren", url, NOW - timedelta(days=1),
+                comments_feed=feed_server.url("/x/comments.atom"), comment_count=len(thread))
+    feed_server.route("/x/atom.xml", respond(atom([post]).encode(), content_type=ATOM_TYPE))
+    feed_server.route("/x/comments.atom", respond(
+        threaded_comments_atom(guid, url, thread).encode(), content_type=ATOM_TYPE))
+    site = site_with(tmp_path, [Blog("x", feed_server.url("/x/atom.xml"), False)])
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    page = post_pages(site / "output")["Beitrag mit bösen Kommentaren"]
+    found = [danger for path in html_files(site / "output") for danger in dangers(parse_html(path))]
+    assert found == []
+    kept = sum(f"Harmlos-{n} " in page.text + " " for n in range(1, len(thread) + 1))
+    assert kept >= 0.95 * len(thread)  # a vector that opens an unclosed <script> eats what follows
+
+
+def post(url: str, feed: str | None, count: int | None = None, checked: int | None = None,
+         days: int = 1, guid: str = "g") -> StoredPost:
+    when = NOW - timedelta(days=days)
+    return StoredPost(id="p", participant="b", guid=guid, url=url, title="T", author="A",
+                      published=when, updated=None, first_seen=when, excerpt="", content_html="",
+                      categories=(), language=None, links=(), comment_feed=feed,
+                      comment_count=count, comments_checked=checked)  # fmt: skip
+
+
+def test_wordpress_feed_urls():
+    assert plan.atom_twin("https://b.example/2026/post/feed/") == "https://b.example/2026/post/feed/atom/"
+    assert plan.atom_twin("https://b.example/comments.atom") is None
+    blog = Participant(slug="b", name="B", feed="https://b.example/blog/feed/", home="https://b.example/")
+    assert plan.sitewide_feed(blog) == "https://b.example/blog/comments/feed/atom/"
+    assert plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/p/feed/"))
+    assert not plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/c.atom"))
+
+
+@pytest.mark.parametrize(("count", "checked", "stored", "wanted"), [
+    (None, None, 0, True),   # nobody tells the count: ask
+    (0, None, 0, False),     # nothing to read
+    (3, None, 3, False),     # everything is here (say, from the site-wide feed)
+    (5, None, 3, True),      # some are missing
+    (5, 5, 3, False),        # missing, but the count hasn't changed since the last read
+    (6, 5, 3, True),         # a new comment
+])  # fmt: skip
+def test_when_a_posts_comment_feed_is_asked(count, checked, stored, wanted):
+    assert plan.wants_comments(post("u", "f", count, checked), stored) is wanted
+
+
+def test_sitewide_comments_find_their_post_by_reply_target_or_own_link():
+    from aggregator.models import ParsedEntry
+
+    posts = [post("https://b.example/a/", None, guid="https://b.example/?p=1"),
+             post("https://b.example/b/", None, guid="https://b.example/?p=2")]
+
+    def entry(guid: str, url: str, ref: str | None = None, href: str | None = None) -> ParsedEntry:
+        return ParsedEntry(guid=guid, url=url, title="", author="", published=None, updated=None,
+                           summary_html="", content_html="", categories=(), base_url=url,
+                           in_reply_to=ref, in_reply_to_url=href)
+
+    top = entry("https://b.example/?p=2#comment-7", "https://b.example/b/#comment-7",
+                "https://b.example/?p=2", "https://b.example/b/")
+    reply = entry("https://b.example/?p=1#comment-9", "https://b.example/a/#comment-9",
+                  "https://b.example/?p=1#comment-8", "https://b.example/a/#comment-8")
+    bare = entry("urn:x", "https://www.b.example/b#comment-3")
+    assert [plan.post_of(e, posts).guid for e in (top, reply, bare)] == [
+        "https://b.example/?p=2", "https://b.example/?p=1", "https://b.example/?p=2"]
+    assert plan.post_of(entry("urn:y", "https://elsewhere.example/"), posts) is None
