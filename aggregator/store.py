@@ -288,30 +288,8 @@ class Store:
             "comment_feed": post.comment_feed,
             "comment_count": post.comment_count,
         }
-        existing = db.execute(
-            "SELECT published, first_seen, " + ", ".join(_POST_FIELDS) + " FROM posts WHERE id = ?",
-            (post.id,),
-        ).fetchone()
-        if existing is None:
-            values["published"] = values["published"] or values["first_seen"]
-            db.execute(
-                f"INSERT INTO posts ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                tuple(values.values()),
-            )
-            counts.new += 1
-            return
-        # A post that lost its date keeps the one it had; an unchanged post is not rewritten,
-        # so `changed` tells publish exactly what moved.
-        values["published"] = values["published"] or existing["published"]
-        fields = ("published",) + _POST_FIELDS
-        if all(values[name] == existing[name] for name in fields):
-            return
-        assignments = ", ".join(f"{name} = ?" for name in fields + ("changed",))
-        db.execute(
-            f"UPDATE posts SET {assignments} WHERE id = ?",
-            tuple(values[name] for name in fields + ("changed",)) + (post.id,),
-        )
-        counts.changed += 1
+        # A post that lost its date keeps the one it had.
+        _upsert(db, "posts", values, ("published",) + _POST_FIELDS, ("published",), counts)
 
     def posts(
         self, participant: str | None = None, since: datetime | None = None
@@ -352,29 +330,8 @@ class Store:
             "content_html": comment.content_html,
             "kind": comment.kind,
         }
-        existing = db.execute(
-            "SELECT " + ", ".join(_COMMENT_FIELDS) + " FROM comments WHERE id = ?", (comment.id,)
-        ).fetchone()
-        if existing is None:
-            values["published"] = values["published"] or values["first_seen"]
-            db.execute(
-                f"INSERT INTO comments ({', '.join(values)}) "
-                f"VALUES ({', '.join('?' * len(values))})",
-                tuple(values.values()),
-            )
-            counts.new += 1
-            return
-        values["published"] = values["published"] or existing["published"]
         # A reply whose parent a later feed no longer names keeps the parent it had.
-        values["parent_guid"] = values["parent_guid"] or existing["parent_guid"]
-        if all(values[name] == existing[name] for name in _COMMENT_FIELDS):
-            return
-        assignments = ", ".join(f"{name} = ?" for name in _COMMENT_FIELDS + ("changed",))
-        db.execute(
-            f"UPDATE comments SET {assignments} WHERE id = ?",
-            tuple(values[name] for name in _COMMENT_FIELDS + ("changed",)) + (comment.id,),
-        )
-        counts.changed += 1
+        _upsert(db, "comments", values, _COMMENT_FIELDS, ("published", "parent_guid"), counts)
 
     def comments(self, post_id: str | None = None) -> Iterator[StoredComment]:
         """Comments, oldest first, with `parent_id` resolved where the parent is stored."""
@@ -440,6 +397,39 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _upsert(
+    db: sqlite3.Connection, table: str, values: dict[str, object], fields: tuple[str, ...],
+    sticky: tuple[str, ...], counts: SaveCounts,
+) -> None:  # fmt: skip
+    """Insert a record, or update it where any of `fields` changed.
+
+    `sticky` fields keep their stored value when the feed no longer gives one.  An unchanged
+    record is not rewritten, so its `changed` time tells publish exactly what moved.
+    """
+    existing = db.execute(
+        f"SELECT {', '.join(fields)} FROM {table} WHERE id = ?", (values["id"],)
+    ).fetchone()
+    if existing is None:
+        values["published"] = values["published"] or values["first_seen"]
+        columns = ", ".join(values)
+        db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
+        )
+        counts.new += 1
+        return
+    for name in sticky:
+        values[name] = values[name] or existing[name]
+    if all(values[name] == existing[name] for name in fields):
+        return
+    assignments = ", ".join(f"{name} = ?" for name in fields + ("changed",))
+    db.execute(
+        f"UPDATE {table} SET {assignments} WHERE id = ?",
+        tuple(values[name] for name in fields + ("changed",)) + (values["id"],),
+    )
+    counts.changed += 1
 
 
 def _feed_state(row: sqlite3.Row) -> FeedState:
