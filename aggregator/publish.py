@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .models import Participant, StoredComment, StoredPost
 from .participants import is_http_url
@@ -51,13 +51,20 @@ class ExportResult:
 
 
 def export(
-    store: Store, site: Site, participants: Iterable[Participant], *, keep: Iterable[str] = ()
+    store: Store,
+    site: Site,
+    participants: Iterable[Participant],
+    *,
+    keep: Iterable[str] = (),
+    parades: Mapping[str, Sequence[str]] | None = None,
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
     `keep` names participants whose files stay as they are (say, their participant file is
-    broken today: a typo must not unpublish a blog).
+    broken today: a typo must not unpublish a blog).  `parades` maps a post id to the slugs of
+    the parades it contributes to (select.py decides; the plugin only groups by them).
     """
+    memberships = parades or {}
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
     counts = store.comment_counts()
@@ -70,7 +77,8 @@ def export(
         comments = list(store.comments(post.id)) if counts.get(post.id) else []
         path = folder / post.participant / f"{post.id}.json"
         expected.add(path)
-        if write_if_changed(path, encode(post_document(post, participant, comments))):
+        document = post_document(post, participant, comments, memberships.get(post.id, ()))
+        if write_if_changed(path, encode(document)):
             written += 1
         else:
             unchanged += 1
@@ -87,7 +95,10 @@ def is_selected(participant: Participant, post: StoredPost) -> bool:
 
 
 def post_document(
-    post: StoredPost, participant: Participant, comments: Sequence[StoredComment]
+    post: StoredPost,
+    participant: Participant,
+    comments: Sequence[StoredComment],
+    parades: Sequence[str] = (),
 ) -> dict[str, Any]:
     stored = sum(1 for comment in comments if comment.kind == "comment")  # mentions are apart
     return {
@@ -111,6 +122,7 @@ def post_document(
         # The feed's count when it knows of more than we stored (comment feeds are truncated).
         "comment_count": max(stored, post.comment_count or 0),
         "comments": comment_tree(comments),
+        "parades": sorted(parades),
     }
 
 
