@@ -1,0 +1,207 @@
+"""pages: the links on a post's own page, for posts whose feed carries only a summary.
+
+A summary may have lost the link to the parade's call that the post itself has.  For those posts
+(select.candidates_needing_page) we ask for the post's page, once: a successful look-up is
+remembered for good and never repeated; a failed one is tried again at most once a day.  Requests
+to one host go one after another (politeness), hosts in parallel within the Fetcher's limits.
+
+The memory is a `PageLinkCache`: two methods the store implements (see the store proposal in the
+parade work's notes); tests use a dict.  Only the fetch stage asks the network; the build reads
+what is remembered (`remembered_page_links`) and never fetches.
+
+Of a page we take the links of the article body where the page marks one (WordPress's
+``.entry-content``, Blogger's ``.post-body``, ``<article>``, ``<main>``...), else of the whole
+page, without navigation, sidebars and the comments: a link to the call in a sidebar widget or
+in a reader's comment does not make a post a contribution.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+from .clean import safe_url
+from .fetch import HTML_ACCEPT, Fetcher
+from .models import FetchResult, Participant, StoredPost
+from .parades import Parade
+from .select import candidates_needing_page, followed_parades
+
+RETRY_AFTER = timedelta(days=1)
+MAX_LINKS = 1000  # a page with more is a link farm; what matters is near the top anyway
+# Most specific first: the post's text where the theme marks it, then the page's main part.
+BODY_SELECTORS = (
+    ".entry-content", ".post-content", ".post-body", ".article-content", ".e-content",
+    "[itemprop=articleBody]", "article", "main", "[role=main]",
+)  # fmt: skip
+# Inside the body, what is not the author's text.
+NOT_BODY = (
+    "nav, aside, form, script, style, noscript, template, iframe, #comments, .comments, "
+    ".comments-area, .comment-list, .commentlist, #respond, .sharedaddy, .share, .social-share, "
+    ".related, .related-posts, .jp-relatedposts"
+)
+_HTML_TYPES = re.compile(r"^\s*(text/html|application/xhtml\+xml)\b|^\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class PageLookup:
+    """What looking at one page found: its links, or why it failed (`error` set, no links)."""
+
+    url: str
+    fetched_at: datetime
+    links: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class PageLinkCache(Protocol):
+    """The memory of page look-ups (the store implements it)."""
+
+    def get_page_lookup(self, url: str) -> PageLookup | None: ...
+
+    def put_page_lookup(self, lookup: PageLookup) -> None: ...
+
+
+def due(lookup: PageLookup | None, now: datetime) -> bool:
+    """Whether a page must be asked for: never asked, or failed more than a day ago."""
+    return lookup is None or (not lookup.ok and now - lookup.fetched_at >= RETRY_AFTER)
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+
+def extract_links(html: bytes | str, page_url: str, content_type: str = "") -> tuple[str, ...]:
+    """The absolute http(s) links of a page's article body (or of the whole page), in order."""
+    encoding = _charset(content_type)
+    soup = BeautifulSoup(html, "lxml", from_encoding=encoding if isinstance(html, bytes) else None)
+    base = _base(soup, page_url)
+    body = next((found for s in BODY_SELECTORS if (found := soup.select_one(s))), None)
+    body = body or soup.body or soup
+    for junk in body.select(NOT_BODY):
+        junk.decompose()
+    links: dict[str, None] = {}
+    for anchor in body.find_all("a", href=True):
+        url = safe_url(str(anchor["href"]), base)
+        if url and url.startswith(("http://", "https://")):
+            links[url] = None
+            if len(links) >= MAX_LINKS:
+                break
+    return tuple(links)
+
+
+def _base(soup: BeautifulSoup, page_url: str) -> str:
+    """The page's <base href> resolved against its URL, where it has a usable one."""
+    tag = soup.find("base", href=True)
+    return (safe_url(str(tag["href"]), page_url) if tag else None) or page_url
+
+
+def _charset(content_type: str) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", content_type, re.I)
+    return match.group(1) if match else None
+
+
+def lookup_of(result: FetchResult, now: datetime) -> PageLookup:
+    """A fetch result as a look-up: the links of an HTML page, or the error."""
+    if result.error is not None:
+        return PageLookup(result.url, now, error=str(result.error))
+    if not result.ok or result.body is None:
+        return PageLookup(result.url, now, error=f"http: status {result.status}")
+    content_type = result.headers.get("content-type", "")
+    if not _HTML_TYPES.match(content_type):  # a PDF or an image: an answer, without links
+        return PageLookup(result.url, now)
+    return PageLookup(result.url, now, extract_links(result.body, result.final_url, content_type))
+
+
+# --- fetching -----------------------------------------------------------------------------------
+
+
+async def page_links(
+    urls: Iterable[str],
+    fetcher: Fetcher,
+    known: PageLinkCache,
+    *,
+    now: datetime | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Per URL, the links on its page: remembered, or looked up now and remembered.
+
+    URLs whose look-up failed (now, or less than a day ago) are left out.
+    """
+    now = now or datetime.now(UTC)
+    found: dict[str, tuple[str, ...]] = {}
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in dict.fromkeys(urls):
+        lookup = known.get_page_lookup(url)
+        if lookup is not None and lookup.ok:
+            found[url] = lookup.links
+        elif due(lookup, now):
+            by_host[(urlsplit(url).hostname or "").lower()].append(url)
+    results = await asyncio.gather(*(_one_host(fetcher, batch, now) for batch in by_host.values()))
+    for lookup in (lookup for batch in results for lookup in batch):
+        known.put_page_lookup(lookup)
+        if lookup.ok:
+            found[lookup.url] = lookup.links
+    return found
+
+
+async def _one_host(fetcher: Fetcher, urls: list[str], now: datetime) -> list[PageLookup]:
+    """One host's pages, one request after another."""
+    lookups = []
+    for url in urls:
+        result = await fetcher.fetch(url, accept=HTML_ACCEPT)
+        # BeautifulSoup on a big page takes a while: off the loop, so other hosts go on.
+        lookups.append(await asyncio.to_thread(lookup_of, result, now))
+    return lookups
+
+
+def by_post(posts: Iterable[StoredPost], links: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Links per URL (page_links' answer) as links per post id (what select takes)."""
+    return {post.id: links[post.url] for post in posts if post.url in links}
+
+
+def remembered_page_links(
+    posts: Iterable[StoredPost], known: PageLinkCache
+) -> dict[str, tuple[str, ...]]:
+    """Per post id, the links remembered from its page; no request (for the build)."""
+    found = {}
+    for post in posts:
+        lookup = known.get_page_lookup(post.url)
+        if lookup is not None and lookup.ok:
+            found[post.id] = lookup.links
+    return found
+
+
+async def parade_page_links(
+    parades: Iterable[Parade],
+    posts: Iterable[StoredPost],
+    fetcher: Fetcher,
+    known: PageLinkCache,
+    *,
+    today: date,
+    grace_days: int,
+    participants: Mapping[str, Participant] | Iterable[Participant] = (),
+    now: datetime | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """The fetch stage's step: look at the pages of the candidates of the parades still followed
+    (open, or closed less than `grace_days` ago), and return links per post id for select.
+
+    Parades long closed ask nothing any more: what their posts' pages said is remembered.
+    """
+    posts = list(posts)
+    participants = list(participants.values() if isinstance(participants, Mapping) else participants)
+    wanted = {
+        post.id: post
+        for parade in followed_parades(parades, today, grace_days)
+        for post in candidates_needing_page(parade, posts, participants=participants)
+    }
+    links = await page_links([post.url for post in wanted.values()], fetcher, known, now=now)
+    return by_post(wanted.values(), links)

@@ -1,0 +1,342 @@
+"""The roundup: a draft Pelican article listing a parade's contributions, for the host to edit.
+
+`roundup_text` writes the Markdown; `write_roundup` puts it at ``content/<slug>-rueckschau.md``
+(``<slug>-roundup.md`` in English), a draft (``Status: draft``) until the host publishes it, and
+never over an existing file unless told to.
+
+Everything the participants wrote (titles, blog names, authors, excerpts) is untrusted: it is
+escaped so that it reads as text and can never become Markdown or HTML markup, links included.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from babel.dates import format_date
+
+from .models import Participant, StoredPost
+from .parades import Parade, read_metadata
+from .select import MORE_MARKER
+
+# Escaped with a backslash: what Python-Markdown (and Pelican's "extra") would read as markup.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+# At the start of a line these begin a heading, quote, list or rule ("1." an ordered list).
+_LINE_START = re.compile(r"^(\s*)(?:([#>+\-])|(\d+)([.)]))")
+_SENTENCE_END = re.compile(r"([.!?…][\"“”»’']?)\s+(?=[\"„“«‚(]?[A-ZÄÖÜ0-9])")
+# "z. B. Heizung": an abbreviation or initial before the dot does not end a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b\w|\b(?:bzw|ca|dr|prof|nr|usw|etc|vgl|inkl|evtl|ggf|bspw|mio|mrd|st|str|z\.b|d\.h|"
+    r"u\.a|e\.g|i\.e|mr|mrs|ms|vs|no))\.$",
+    re.I,
+)
+OPENING_LIMIT = 280
+
+TEXTS = {
+    "de": {
+        "title": "Rückschau: {title}",
+        "slug": "{slug}-rueckschau",
+        "category": "Blogparade",
+        "tags": "Blogparade",
+        "note": ("ENTWURF: Bitte die Einleitung schreiben und diesen Hinweis löschen. "
+                 "Zum Veröffentlichen die Zeile \"Status: draft\" entfernen."),
+        "intro": ("**Einleitung:** *Hier ein paar eigene Sätze zur Blogparade: wie es war, "
+                  "was euch aufgefallen ist, wem ihr danken möchtet.*"),
+        "window": "Vom {start} bis zum {end} lief die Blogparade [„{title}“]({call}).",
+        "thanks": "{posts} aus {blogs} – danke an alle, die mitgeschrieben haben!",
+        "none": "Zu dieser Blogparade sind keine Beiträge eingegangen.",
+        "contributions": "Die Beiträge",
+        "by": "von {author}",
+        "figures": "In Zahlen",
+        "n_posts": ("{n} Beitrag", "{n} Beiträge"),
+        "n_comments": ("{n} Kommentar", "{n} Kommentare"),
+        "n_blogs": ("{n} Blog", "{n} Blogs"),
+        "f_posts": "Beiträge: {n}",
+        "f_comments": "Kommentare: {n}",
+        "f_blogs": "Blogs: {n}",
+        "f_first": "Erster Beitrag: {date}, {title} ({blog})",
+        "f_last": "Letzter Beitrag: {date}, {title} ({blog})",
+    },
+    "en": {
+        "title": "Roundup: {title}",
+        "slug": "{slug}-roundup",
+        "category": "Blog parade",
+        "tags": "blog parade",
+        "note": ("DRAFT: Please write the introduction and delete this note. "
+                 "To publish, remove the line \"Status: draft\"."),
+        "intro": ("**Introduction:** *A few words of your own about the parade: how it went, "
+                  "what struck you, whom you would like to thank.*"),
+        "window": "From {start} to {end} we ran the blog parade [“{title}”]({call}).",
+        "thanks": "{posts} from {blogs} – thank you to everyone who took part!",
+        "none": "No contributions came in for this blog parade.",
+        "contributions": "The contributions",
+        "by": "by {author}",
+        "figures": "In figures",
+        "n_posts": ("{n} contribution", "{n} contributions"),
+        "n_comments": ("{n} comment", "{n} comments"),
+        "n_blogs": ("{n} blog", "{n} blogs"),
+        "f_posts": "Contributions: {n}",
+        "f_comments": "Comments: {n}",
+        "f_blogs": "Blogs: {n}",
+        "f_first": "First contribution: {date}, {title} ({blog})",
+        "f_last": "Last contribution: {date}, {title} ({blog})",
+    },
+}
+
+
+class RoundupExists(Exception):
+    """A roundup draft is there already; writing again needs force."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(
+            f"{path} exists already: edit that file, or write a new draft over it with --force"
+        )
+
+
+# --- escaping -----------------------------------------------------------------------------------
+
+
+def escape_markdown(text: str) -> str:
+    """Untrusted text as Markdown that renders as exactly this text: one line, no markup."""
+    text = " ".join(str(text).split())  # one line: no headings, lists or code blocks by layout
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # "&lt;" in a title means those four characters; a lone "&" stays readable ("Kaffee & Code").
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    # "<" as an entity: Markdown passes raw HTML through, and has no backslash escape for "<".
+    text = text.replace("<", "&lt;")
+    return _LINE_START.sub(_escape_line_start, text, count=1)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    if match[2]:
+        return f"{match[1]}\\{match[2]}"
+    return f"{match[1]}{match[3]}\\{match[4]}"  # "1\." : the dot makes the list
+
+
+def markdown_url(url: str) -> str | None:
+    """An http(s) URL safe to put into `[text](url)`, else None (nothing else is ever linked)."""
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+        return None
+    # Encoded: what would end the URL or the link, and what a later edit could make odd of.
+    return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%-._~")
+
+
+def _link(text: str, url: str | None) -> str:
+    safe = markdown_url(url or "")
+    return f"[{escape_markdown(text)}]({safe})" if safe else escape_markdown(text)
+
+
+# --- pieces -------------------------------------------------------------------------------------
+
+
+def opening(excerpt: str, sentences: int = 2, limit: int = OPENING_LIMIT) -> str:
+    """The first one or two sentences of an excerpt: two where they fit within `limit`."""
+    text = MORE_MARKER.sub("", " ".join(excerpt.split())).rstrip(" ,;:-–")
+    parts = _sentences(text)
+    chosen = parts[0] if parts else ""
+    for part in parts[1:sentences]:
+        if len(chosen) + 1 + len(part) > limit:
+            break
+        chosen = f"{chosen} {part}"
+    if len(chosen) > limit:  # one endless sentence: cut at a word
+        chosen = chosen[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–") + "…"
+    elif chosen and MORE_MARKER.search(excerpt) and chosen == text and chosen[-1] not in ".!?…":
+        chosen += " …"  # the excerpt stopped mid-sentence: say so
+    return chosen
+
+
+def _sentences(text: str) -> list[str]:
+    parts, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        sentence = text[start : match.end(1)]
+        if _ABBREVIATION.search(sentence.rstrip("\"“”»’'")):
+            continue
+        parts.append(sentence.strip())
+        start = match.end()
+    parts.append(text[start:].strip())
+    return [part for part in parts if part]
+
+
+def _plural(texts: Mapping[str, object], key: str, n: int) -> str:
+    one, many = texts[key]  # type: ignore[misc]
+    return (one if n == 1 else many).format(n=n)
+
+
+@dataclass(frozen=True)
+class _Blog:
+    name: str
+    home: str | None
+
+
+def _blog(post: StoredPost, participants: Mapping[str, Participant]) -> _Blog:
+    participant = participants.get(post.participant)
+    if participant is not None:
+        return _Blog(participant.name, participant.home)
+    parts = urlsplit(post.url)  # a participant gone since: the post's site stands in
+    return _Blog(parts.hostname or post.participant, f"{parts.scheme}://{parts.netloc}/")
+
+
+def _comments(post: StoredPost, counts: Mapping[str, int]) -> int:
+    # What the blog announces may be more than we could read: the larger one is the truer one.
+    return max(counts.get(post.id, 0), post.comment_count or 0)
+
+
+def _metadata(parade: Parade, texts: Mapping[str, object], today: date, category: str) -> str:
+    tags = ", ".join(dict.fromkeys(t for t in (parade.tag, str(texts["tags"])) if t))
+    lines = {
+        "Title": str(texts["title"]).format(title=parade.title),
+        "Date": today.isoformat(),
+        "Status": "draft",
+        "Category": category,
+        "Tags": tags,
+        "Slug": str(texts["slug"]).format(slug=parade.slug),
+        "Parade": parade.slug,
+    }
+    # Metadata lines are one line each, whatever the parade file held.
+    return "\n".join(f"{key}: {' '.join(value.split())}" for key, value in lines.items())
+
+
+def _entry(
+    post: StoredPost, parade: Parade, texts: Mapping[str, object], lang: str,
+    participants: Mapping[str, Participant], counts: Mapping[str, int],
+) -> str:  # fmt: skip
+    blog = _blog(post, participants)
+    facts = [_link(blog.name, blog.home)]
+    if post.author and post.author.strip() != blog.name.strip():
+        facts.append(str(texts["by"]).format(author=escape_markdown(post.author)))
+    facts.append(format_date(parade.local_date(post.published), "long", locale=lang))
+    facts.append(_plural(texts, "n_comments", _comments(post, counts)))
+    entry = f"### {_link(post.title, post.url)}\n\n{' · '.join(facts)}"
+    first = opening(post.excerpt)
+    return entry + (f"\n\n> {escape_markdown(first)}" if first else "")
+
+
+def _figures(
+    posts: list[StoredPost], parade: Parade, texts: Mapping[str, object], lang: str,
+    participants: Mapping[str, Participant], counts: Mapping[str, int],
+) -> list[str]:  # fmt: skip
+    lines = [
+        str(texts["f_posts"]).format(n=len(posts)),
+        str(texts["f_comments"]).format(n=sum(_comments(post, counts) for post in posts)),
+        str(texts["f_blogs"]).format(n=len({post.participant for post in posts})),
+    ]
+    for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():
+        day = format_date(parade.local_date(post.published), "long", locale=lang)
+        blog = escape_markdown(_blog(post, participants).name)
+        lines.append(str(texts[key]).format(date=day, title=_link(post.title, post.url), blog=blog))
+    return [f"- {line}" for line in lines]
+
+
+# --- the article --------------------------------------------------------------------------------
+
+
+def roundup_text(
+    parade: Parade,
+    contributions: Iterable[StoredPost],
+    *,
+    participants: Mapping[str, Participant] | Iterable[Participant],
+    comment_counts: Mapping[str, int],
+    today: date,
+    lang: str = "de",
+    category: str | None = None,
+) -> str:
+    """The roundup's Markdown: metadata, an introduction to fill in, every contribution with its
+    blog, author, date, comment count and opening sentences, and the parade in figures."""
+    texts = TEXTS.get(lang.split("-")[0].lower(), TEXTS["de"])
+    lang = "en" if texts is TEXTS["en"] else "de"
+    people = participants if isinstance(participants, Mapping) else {p.slug: p for p in participants}
+    posts = sorted(contributions, key=lambda post: (post.published, post.id))
+    day = lambda d: format_date(d, "long", locale=lang)  # noqa: E731
+    window = str(texts["window"]).format(
+        start=day(parade.start), end=day(parade.end), title=escape_markdown(parade.title),
+        call=markdown_url(parade.call_url) or "",
+    )  # fmt: skip
+    blogs = len({post.participant for post in posts})
+    summary = (
+        str(texts["thanks"]).format(
+            posts=_plural(texts, "n_posts", len(posts)), blogs=_plural(texts, "n_blogs", blogs)
+        )
+        if posts
+        else str(texts["none"])
+    )
+    blocks = [
+        _metadata(parade, texts, today, category or str(texts["category"])),
+        f"<!-- {texts['note']} -->",
+        str(texts["intro"]),
+        f"{window} {summary}",
+        f"## {texts['contributions']}",
+        *(_entry(post, parade, texts, lang, people, comment_counts) for post in posts),
+        f"## {texts['figures']}",
+        "\n".join(_figures(posts, parade, texts, lang, people, comment_counts)),
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+
+def roundup_path(content_dir: Path, parade: Parade, lang: str = "de") -> Path:
+    slug = str(TEXTS.get(lang.split("-")[0].lower(), TEXTS["de"])["slug"]).format(slug=parade.slug)
+    return content_dir / f"{slug}.md"
+
+
+def existing_roundup(content_dir: Path, parade: Parade, lang: str = "de") -> Path | None:
+    """The roundup's file if there is one: at its place, or moved elsewhere under content/
+    (found by its Slug: a second file with that slug would make Pelican publish one over the
+    other)."""
+    path = roundup_path(content_dir, parade, lang)
+    if path.exists():
+        return path
+    slug = path.stem
+    for other in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
+        try:
+            head = other.read_text(encoding="utf-8-sig", errors="replace")[:4000]
+        except OSError:
+            continue
+        if read_metadata(head).first("slug") == slug:
+            return other
+    return None
+
+
+def write_roundup(
+    content_dir: Path, parade: Parade, text: str, force: bool = False, *, lang: str = "de"
+) -> Path:
+    """Write the draft to content/<slug>-rueckschau.md (…-roundup.md in English) and return where.
+
+    RoundupExists when the roundup is there already (at that place, or moved and found by its
+    slug); with force, the existing file is replaced.
+    """
+    existing = existing_roundup(content_dir, parade, lang)
+    if existing is not None and not force:
+        raise RoundupExists(existing)
+    path = existing or roundup_path(content_dir, parade, lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if existing is None:
+        try:
+            with path.open("x", encoding="utf-8") as file:  # "x": never over a file made meanwhile
+                file.write(text)
+        except FileExistsError:
+            raise RoundupExists(path) from None
+        return path
+    _replace(path, text)
+    return path
+
+
+def _replace(path: Path, text: str) -> None:
+    # Through a temporary file: an interrupted write never leaves half a draft.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

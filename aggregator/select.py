@@ -1,0 +1,375 @@
+"""select: which stored posts belong to which parade.  Pure logic over records, no I/O.
+
+A post belongs to a parade when it was published within the window and either links to the call
+or carries the parade's tag (a category, case-insensitive, or a ``#Tag`` in its text).  The
+editor's Include and Exclude lists override that; the call itself never is its own contribution.
+
+Links are compared the way a person would (`normalise_link`).  The same post reached through two
+feeds (a company blog and an employee's author feed, say) counts once.
+
+Posts of feeds that carry only summaries may have lost the link to the call; for those
+(`candidates_needing_page`) pages.py looks at the post's own page once, and the links it found
+come back in here as `page_links`.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
+
+from .clean import plain_text
+from .models import Participant, StoredPost
+from .parades import Parade, state
+
+# Query parameters that only say where a reader came from: never part of a page's identity.
+_TRACKING = re.compile(
+    r"^(utm_\w*|mtm_\w*|pk_\w*|piwik_\w*|at_\w*|wt_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|"
+    r"yclid|igshid|mc_cid|mc_eid|_hsenc|_hsmi|ref|ref_src|referrer|source|share|amp|"
+    r"replytocom|shared|from|via)$",
+    re.I,
+)
+_INDEX_FILES = ("index.html", "index.htm", "index.php")
+# Paths whose query names the page: WordPress's plain permalinks (/?p=123), old CMSes
+# (/index.php?id=5, /article.php?id=5).  Elsewhere a query never changes which post it is.
+_SCRIPT = re.compile(r"(^|/)[^/]*\.(php\d?|aspx?|cgi|jsp|pl)$|^/?$", re.I)
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ABSOLUTE = re.compile(r"^https?://", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_DEFAULT_PORTS = (None, 80, 443)  # http or https: the scheme does not matter, so neither does
+# An excerpt or content that ends like this was cut short by the blog, not by its author.
+MORE_MARKER = re.compile(
+    r"(\[\s*(?:…|\.\.\.|&hellip;)\s*\]|…|\.\.\.|\b(?:weiterlesen|mehr lesen|(?:den )?"
+    r"(?:ganzen|vollständigen) (?:artikel|beitrag) lesen|read more|continue reading|"
+    r"read the full (?:post|article))\b)[\s.:»›>→\]]*$",
+    re.I,
+)
+# Yoast and others end every feed item with this; it says nothing about the post's length.
+_FEED_FOOTER = re.compile(
+    r"\s*(?:der beitrag .{1,300}? erschien zuerst auf .{1,200}?|"
+    r"the post .{1,300}? appeared first on .{1,200}?)\.?\s*$",
+    re.I,
+)
+# Shorter than this, a post's text is taken for a feed summary (WordPress cuts at 55 words,
+# about 400 characters; no post that links to a call and says something is that short).
+SUMMARY_LIMIT = 500
+_TAIL = 800  # a feed footer fits in this many characters at the end
+_MARKER_ROOM = 80  # and a "more" marker in this many
+
+
+# --- links --------------------------------------------------------------------------------------
+
+
+def normalise_link(url: str, base: str | None = None) -> str:
+    """A key under which two spellings of one page's URL are equal.
+
+    http and https, host case, a leading "www.", default ports, a trailing slash, index.html /
+    index.htm / index.php, tracking or other query parameters, fragments, percent-encoding and
+    letter case in the path do not matter.  Relative URLs are resolved against `base`.  The
+    key is not a URL: it is for comparing, never for linking.  Anything that is not an http(s)
+    URL comes back stripped, as it is.
+    """
+    url = url.strip() if isinstance(url, str) else ""
+    # An absolute link needs no base: without one, its key is cached once for every post.
+    return _normalise(url, "" if _ABSOLUTE.match(url) else (base or "").strip())
+
+
+@lru_cache(maxsize=65536)  # the same call, hosts and links are compared again and again
+def _normalise(url: str, base: str) -> str:
+    try:
+        parts = urlsplit(urljoin(base, url) if base else url)
+        port = parts.port
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return url
+    host = _host(parts.hostname)
+    host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    netloc = host if port in _DEFAULT_PORTS else f"{host}:{port}"
+    path = _path(parts.path)
+    query = _query(parts.query) if _SCRIPT.search(parts.path) else ""
+    return f"{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def _host(hostname: str) -> str:
+    host = hostname.lower().rstrip(".").removeprefix("www.")
+    if host.isascii():
+        return host
+    try:  # müller.de and xn--mller-kva.de are one host
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _path(path: str) -> str:
+    # Percent-encode what is not ASCII, then decode what needs no encoding: "/über", "/%C3%BCber"
+    # and "/%c3%bcber" become one.  Case last: WordPress (MySQL) finds slugs case-insensitively,
+    # and no blog has two posts whose addresses differ only in case.
+    path = _PERCENT.sub(_percent, quote(path, safe="".join(map(chr, range(0x21, 0x7F)))))
+    path = path.lower()
+    head, _, last = path.rpartition("/")
+    if last in _INDEX_FILES:
+        path = head
+    return path.rstrip("/")
+
+
+def _percent(match: re.Match[str]) -> str:
+    char = chr(int(match[1], 16))
+    return char if char in _UNRESERVED else f"%{match[1].upper()}"
+
+
+def _query(query: str) -> str:
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
+    return urlencode(sorted(pairs))
+
+
+def links_to(post: StoredPost, target: str, extra: Iterable[str] = ()) -> bool:
+    """Whether the post's body (or `extra` links, found on its page) links to `target`."""
+    key = normalise_link(target)
+    host = key.split("/", 1)[0].split("?", 1)[0]
+    return any(
+        normalise_link(link, post.url) == key
+        for link in (*post.links, *extra)
+        if _may_be_on(link, host)
+    )
+
+
+def _may_be_on(link: str, host: str) -> bool:
+    """False only where `link` cannot be on `host`: an absolute ASCII URL without the host's
+    name in it.  Most links are that, and this spares normalising them (20,000 posts)."""
+    return not (link.isascii() and _ABSOLUTE.match(link)) or host in link.lower()
+
+
+# --- tags ---------------------------------------------------------------------------------------
+
+
+def _tag_key(tag: str) -> str:
+    return " ".join(tag.lstrip("#").split()).casefold()
+
+
+@lru_cache(maxsize=64)
+def _hashtag(tag: str) -> re.Pattern[str]:
+    # A hashtag has no spaces: the tag "Blogparade Remote" is written #BlogparadeRemote.  Not
+    # inside a word, a URL ("/#Tag"), an entity ("&#Tag") or a longer tag ("#TagTwo").
+    compact = re.escape("".join(tag.lstrip("#").split()))
+    return re.compile(rf"(?<![\w#&/])#{compact}(?![\w-])", re.I)
+
+
+def carries_tag(post: StoredPost, tag: str | None) -> bool:
+    """The tag as a category (case-insensitive, "#" or no "#") or as a #hashtag in the text."""
+    if not tag:
+        return False
+    if _tag_key(tag) in {_tag_key(category) for category in post.categories}:
+        return True
+    compact = "".join(tag.lstrip("#").split()).casefold()
+    if compact not in post.excerpt.casefold() and compact not in post.content_html.casefold():
+        return False  # the tag's letters are nowhere: no need to read the text out of the HTML
+    pattern = _hashtag(tag)
+    return bool(pattern.search(post.excerpt) or pattern.search(plain_text(post.content_html)))
+
+
+def rough_text(html: str) -> str:
+    """The text of the store's HTML, by pattern: it is our sanitiser's output (regular markup,
+    no scripts or comments), so this is exact enough to measure it and read its last words,
+    at a fraction of plain_text's cost."""
+    return " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+
+
+# --- contributions ------------------------------------------------------------------------------
+
+
+def _by_slug(participants: Mapping[str, Participant] | Iterable[Participant]) -> dict[str, Participant]:
+    if isinstance(participants, Mapping):
+        return dict(participants)
+    return {participant.slug: participant for participant in participants}
+
+
+def home_like(posts: list[StoredPost], participants: Mapping[str, Participant]) -> frozenset[str]:
+    """Ids of posts whose URL is no post's own address but a blog's home page.
+
+    clean gives a post without a usable link its blog's home page; such URLs say nothing about
+    which post it is.  Known: the participant's home, a site root, or a URL that several posts of
+    one blog share (no two posts of one blog share a permalink).
+    """
+    shared = Counter((post.participant, normalise_link(post.url)) for post in posts)
+    homes = {slug: normalise_link(p.home) for slug, p in participants.items() if p.home}
+    ids = set()
+    for post in posts:
+        key = normalise_link(post.url)
+        root = "/" not in key and "?" not in key
+        if root or key == homes.get(post.participant) or shared[post.participant, key] > 1:
+            ids.add(post.id)
+    return frozenset(ids)
+
+
+@lru_cache(maxsize=64)
+def _keys(parade: Parade) -> tuple[str, frozenset[str], frozenset[str]]:
+    """The call's, the included and the excluded URLs' keys, computed once per parade."""
+    include = frozenset(normalise_link(url) for url in parade.include)
+    exclude = frozenset(normalise_link(url) for url in parade.exclude)
+    return normalise_link(parade.call_url), include, exclude
+
+
+def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = ()) -> bool:
+    """The rule itself, for one post: window and (link to the call or tag), overrides first."""
+    call, include, exclude = _keys(parade)
+    in_window = parade.contains(post.published)
+    if not in_window and not include:
+        return False  # only Include takes a post from outside the window (most posts are)
+    key = normalise_link(post.url)
+    if key == call:
+        return False  # the call is not its own contribution, whatever else it says
+    if key in exclude:
+        return False
+    if key in include:
+        return True
+    if not in_window:
+        return False
+    return links_to(post, parade.call_url, page_links) or carries_tag(post, parade.tag)
+
+
+def contributions(
+    parade: Parade,
+    posts: Iterable[StoredPost],
+    *,
+    page_links: Mapping[str, tuple[str, ...]] | None = None,
+    participants: Mapping[str, Participant] | Iterable[Participant] = (),
+) -> list[StoredPost]:
+    """The parade's contributions among `posts`, once each, oldest first.
+
+    `page_links`: per post id, the links found on the post's own page (pages.py).
+    `participants`: lets a home-page URL be recognised as such and a post reached through two
+    blogs' feeds be credited to the one it was published on; it works without, less surely.
+    """
+    posts = list(posts)
+    people = _by_slug(participants)
+    found = [post for post in posts if belongs(parade, post, (page_links or {}).get(post.id, ()))]
+    blogs = {post.participant for post in found}
+    homes = home_like([post for post in posts if post.participant in blogs], people)
+    return sorted(dedupe(found, people, homes), key=lambda post: (post.published, post.id))
+
+
+def _global_guid(guid: str) -> bool:
+    # Only ids meant to be unique everywhere (URLs, tag: and urn: URIs) tell that two feeds
+    # carry one post; "post-1" or a hash of title and date may well repeat between blogs.
+    return ":" in guid and len(guid) >= 12
+
+
+def _credit(post: StoredPost, people: Mapping[str, Participant]) -> tuple[int, int]:
+    """How well the post's URL matches its participant's home: host first, then path prefix."""
+    participant = people.get(post.participant)
+    if participant is None:
+        return (0, 0)
+    home, url = urlsplit(participant.home), urlsplit(post.url)
+    if _host(home.hostname or "") != _host(url.hostname or ""):
+        return (0, 0)
+    prefix = home.path.rstrip("/") + "/"
+    return (1, len(prefix) if url.path.startswith(prefix) else 0)
+
+
+def dedupe(
+    posts: Iterable[StoredPost],
+    participants: Mapping[str, Participant] = {},  # noqa: B006 - read only
+    homes: frozenset[str] = frozenset(),
+) -> list[StoredPost]:
+    """One post per guid / canonical link; from the blog it was published on, else the first seen.
+
+    Posts whose URL is only a home page (`homes`) are never merged by link.
+    """
+    def preference(post: StoredPost) -> tuple[object, ...]:
+        host, prefix = _credit(post, participants)
+        return (-host, -prefix, post.first_seen, post.participant, post.id)
+
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for post in sorted(posts, key=preference):
+        keys = {("guid", post.guid)} if _global_guid(post.guid) else set()
+        if post.id not in homes:
+            keys.add(("link", normalise_link(post.url)))
+        if keys & seen:
+            continue
+        seen |= keys
+        kept.append(post)
+    return kept
+
+
+# --- what else needs doing ----------------------------------------------------------------------
+
+
+def followed_parades(parades: Iterable[Parade], today: date, grace_days: int) -> list[Parade]:
+    """Parades that are open, or closed no more than `grace_days` ago."""
+    return [
+        parade for parade in parades
+        if state(parade, today) == "open"
+        or (state(parade, today) == "closed" and today <= parade.end + timedelta(days=grace_days))
+    ]  # fmt: skip
+
+
+def followed_posts(
+    parades: Iterable[Parade],
+    posts: Iterable[StoredPost],
+    today: date,
+    grace_days: int,
+    *,
+    page_links: Mapping[str, tuple[str, ...]] | None = None,
+    participants: Mapping[str, Participant] | Iterable[Participant] = (),
+) -> frozenset[str]:
+    """Ids of the contributions whose comments are followed beyond the usual days: those of open
+    parades and of parades closed less than `grace_days` ago (comments come in after the end)."""
+    posts = list(posts)
+    return frozenset(
+        post.id
+        for parade in followed_parades(parades, today, grace_days)
+        for post in contributions(parade, posts, page_links=page_links, participants=participants)
+    )
+
+
+def looks_like_summary(post: StoredPost) -> bool:
+    """Whether the feed seems to carry only a summary of the post, so its links may be missing.
+
+    Rule: the text (without a "The post … appeared first on …" footer) is shorter than
+    SUMMARY_LIMIT characters, or it ends in a "more" marker: "[…]", "…", "...", "Weiterlesen",
+    "Read more", "Continue reading" and the like.
+    """
+    if len(post.content_html) < SUMMARY_LIMIT:  # the text is shorter than its HTML
+        return True
+    text = _without_footer(rough_text(post.content_html))
+    # The marker is at the very end: searching all of a long text for it costs 100 times more.
+    return len(text) < SUMMARY_LIMIT or bool(MORE_MARKER.search(text[-_MARKER_ROOM:]))
+
+
+def _without_footer(text: str) -> str:
+    tail = text[-_TAIL:]
+    lowered = tail.lower()
+    if "erschien zuerst auf" not in lowered and "appeared first on" not in lowered:
+        return text  # the usual case, without running the pattern
+    return text[: -len(tail)] + _FEED_FOOTER.sub("", tail)
+
+
+def candidates_needing_page(
+    parade: Parade,
+    posts: Iterable[StoredPost],
+    *,
+    participants: Mapping[str, Participant] | Iterable[Participant] = (),
+) -> list[StoredPost]:
+    """Posts in the window that neither link to the call nor carry the tag, and whose feed seems
+    to carry only a summary: whether they link to the call only their own page can tell."""
+    posts = list(posts)
+    homes = home_like(posts, _by_slug(participants))
+    call, include, exclude = _keys(parade)
+    decided = {call} | include | exclude
+    return [
+        post for post in posts
+        if post.id not in homes
+        and parade.contains(post.published)
+        and normalise_link(post.url) not in decided
+        and post.url.startswith(("http://", "https://"))
+        and not links_to(post, parade.call_url)
+        and not carries_tag(post, parade.tag)
+        and looks_like_summary(post)
+    ]  # fmt: skip

@@ -1,0 +1,253 @@
+"""The roundup draft: its content, read back by Pelican's own Markdown reader; escaping of what
+participants wrote; and never writing over a draft."""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican.readers import MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
+
+from aggregator.models import Participant, StoredPost, post_id
+from aggregator.parades import Parade
+from aggregator.roundup import (
+    RoundupExists,
+    escape_markdown,
+    opening,
+    roundup_path,
+    roundup_text,
+    write_roundup,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+CALL = "https://hafenkante.example/blogparade-wie-arbeiten-wir-remote/"
+PARADE = Parade("remote-arbeiten", "Wie arbeiten wir remote?", CALL, date(2026, 11, 1),
+                date(2026, 11, 30), "BlogparadeRemote", timezone="Europe/Berlin")
+TODAY = date(2026, 12, 2)
+BLOGS = {
+    "kaffee": Participant("kaffee", "Kaffee & Code", "https://kaffee.example/feed/",
+                          "https://kaffee.example/", author="Jonas Petersen"),
+    "lena": Participant("lena", "Lenas Notizen", "https://lena.example/atom.xml", "https://lena.example/"),
+    "werkstatt": Participant("werkstatt", "Werners Werkstatt", "https://werkstatt.example/rss.xml",
+                             "https://werkstatt.example/"),
+}
+
+
+def contribution(blog: str, slug: str, when: datetime, title: str, excerpt: str, author: str = "",
+                 comment_count: int | None = None) -> StoredPost:
+    url = f"https://{blog}.example/{slug}/"
+    return StoredPost(
+        id=post_id(blog, url), participant=blog, guid=url, url=url, title=title,
+        author=author or BLOGS[blog].name, published=when.astimezone(UTC), updated=None,
+        first_seen=when.astimezone(UTC), excerpt=excerpt, content_html=f"<p>{excerpt}</p>",
+        categories=(), language="de", links=(CALL,), comment_feed=None, comment_count=comment_count,
+    )  # fmt: skip
+
+
+POSTS = [
+    contribution("lena", "schreibtisch-ueberall", datetime(2026, 11, 1, 0, 15, tzinfo=BERLIN),
+                 "Mein Schreibtisch ist überall",
+                 "Seit drei Jahren arbeite ich ohne festen Platz. Das ist z. B. im Zug gar nicht so "
+                 "schlimm. Ein dritter Satz, der nicht mehr hineingehört.", author="Lena Vogt"),
+    contribution("kaffee", "remote-seit-2020", datetime(2026, 11, 9, 18, 0, tzinfo=BERLIN),
+                 "Remote seit 2020", "Wie alles anfing: mit einem Laptop und viel Kaffee […]",
+                 author="Jonas Petersen", comment_count=7),
+    contribution("werkstatt", "heizungskeller", datetime(2026, 11, 30, 23, 30, tzinfo=BERLIN),
+                 "Homeoffice im Heizungskeller", "Bei uns geht Homeoffice nur halb. Der Rest ist "
+                 "Handwerk.", author="Werner Kolbe"),
+    contribution("kaffee", "nachtrag", datetime(2026, 11, 20, 9, 0, tzinfo=BERLIN),
+                 "Ein Nachtrag", "Noch ein paar Gedanken."),  # by "Kaffee & Code": the feed names no one
+]
+COUNTS = {POSTS[0].id: 4, POSTS[1].id: 3, POSTS[2].id: 0}  # the second: the feed says 7
+
+
+def draft(posts=POSTS, **options) -> str:
+    options = {"participants": BLOGS, "comment_counts": COUNTS, "today": TODAY, **options}
+    return roundup_text(PARADE, posts, **options)
+
+
+def pelican_read(tmp_path: Path, text: str) -> tuple[BeautifulSoup, dict]:
+    """The draft as Pelican reads it, with Pelican's default Markdown settings."""
+    path = tmp_path / "draft.md"
+    path.write_text(text, encoding="utf-8")
+    content, metadata = MarkdownReader(copy.deepcopy(DEFAULT_CONFIG)).read(str(path))
+    return BeautifulSoup(content, "html.parser"), metadata
+
+
+def test_the_draft_as_pelican_reads_it(tmp_path):
+    text = draft()
+    assert text.startswith(
+        "Title: Rückschau: Wie arbeiten wir remote?\nDate: 2026-12-02\nStatus: draft\n"
+        "Category: Blogparade\nTags: BlogparadeRemote, Blogparade\nSlug: remote-arbeiten-rueckschau\n"
+        "Parade: remote-arbeiten\n\n")
+    html, metadata = pelican_read(tmp_path, text)
+    assert str(metadata["title"]) == "Rückschau: Wie arbeiten wir remote?"
+    assert (metadata["status"], metadata["slug"], metadata["parade"]) == (
+        "draft", "remote-arbeiten-rueckschau", "remote-arbeiten")
+    assert [str(tag) for tag in metadata["tags"]] == ["BlogparadeRemote", "Blogparade"]
+    # exactly the four, oldest first, each linked to its original
+    headings = html.find_all("h3")
+    assert [h.get_text() for h in headings] == [
+        "Mein Schreibtisch ist überall", "Remote seit 2020", "Ein Nachtrag", "Homeoffice im Heizungskeller"]
+    assert [h.a["href"] for h in headings] == [POSTS[i].url for i in (0, 1, 3, 2)]
+
+
+def test_an_introduction_to_fill_in(tmp_path):
+    text = draft()
+    assert "<!-- ENTWURF: Bitte die Einleitung schreiben und diesen Hinweis löschen." in text
+    html, _ = pelican_read(tmp_path, text)
+    paragraphs = [p.get_text() for p in html.find_all("p")]
+    assert paragraphs[0].startswith("Einleitung: Hier ein paar eigene Sätze zur Blogparade")
+    assert paragraphs[1] == ("Vom 1. November 2026 bis zum 30. November 2026 lief die Blogparade "
+                             "„Wie arbeiten wir remote?“. 4 Beiträge aus 3 Blogs – danke an alle, "
+                             "die mitgeschrieben haben!")
+    assert html.find("a", string="„Wie arbeiten wir remote?“")["href"] == CALL
+
+
+def test_each_contribution_with_blog_author_date_comments_and_opening(tmp_path):
+    html, _ = pelican_read(tmp_path, draft())
+    entries = []
+    for heading in html.find_all("h3"):
+        facts = heading.find_next_sibling("p")
+        quote = facts.find_next_sibling()
+        entries.append((facts.get_text(), facts.a["href"],
+                        quote.get_text(" ", strip=True) if quote.name == "blockquote" else None))
+    assert entries[0] == (
+        "Lenas Notizen · von Lena Vogt · 1. November 2026 · 4 Kommentare", "https://lena.example/",
+        "Seit drei Jahren arbeite ich ohne festen Platz. Das ist z. B. im Zug gar nicht so schlimm.")
+    # 7 announced beats 3 read; an excerpt cut short says so
+    assert entries[1] == ("Kaffee & Code · von Jonas Petersen · 9. November 2026 · 7 Kommentare",
+                          "https://kaffee.example/", "Wie alles anfing: mit einem Laptop und viel Kaffee …")
+    # an "author" that is only the blog's name is not named twice; no count known: 0
+    assert entries[2] == ("Kaffee & Code · 20. November 2026 · 0 Kommentare", "https://kaffee.example/",
+                          "Noch ein paar Gedanken.")
+    # 23:30 in Berlin on the last day: the date a reader of the site sees
+    assert entries[3][0] == "Werners Werkstatt · von Werner Kolbe · 30. November 2026 · 0 Kommentare"
+
+
+def test_the_figures(tmp_path):
+    html, _ = pelican_read(tmp_path, draft())
+    figures = [li.get_text() for li in html.find_all("h2")[-1].find_next_sibling("ul").find_all("li")]
+    assert figures == [
+        "Beiträge: 4", "Kommentare: 11", "Blogs: 3",
+        "Erster Beitrag: 1. November 2026, Mein Schreibtisch ist überall (Lenas Notizen)",
+        "Letzter Beitrag: 30. November 2026, Homeoffice im Heizungskeller (Werners Werkstatt)",
+    ]
+
+
+def test_in_english(tmp_path):
+    text = draft(lang="en")
+    assert "Title: Roundup: Wie arbeiten wir remote?" in text and "Slug: remote-arbeiten-roundup" in text
+    html, _ = pelican_read(tmp_path, text)
+    assert "From November 1, 2026 to November 30, 2026 we ran the blog parade" in html.get_text()
+    assert html.find("h3").find_next_sibling("p").get_text() == (
+        "Lenas Notizen · by Lena Vogt · November 1, 2026 · 4 comments")
+    assert "First contribution: November 1, 2026" in html.get_text()
+    assert roundup_path(Path("content"), PARADE, "en") == Path("content/remote-arbeiten-roundup.md")
+
+
+def test_no_contributions_yet(tmp_path):
+    html, metadata = pelican_read(tmp_path, draft([]))
+    assert metadata["status"] == "draft" and html.find("h3") is None
+    assert "Zu dieser Blogparade sind keine Beiträge eingegangen." in html.get_text()
+    assert [li.get_text() for li in html.find_all("li")] == ["Beiträge: 0", "Kommentare: 0", "Blogs: 0"]
+
+
+def test_a_participant_gone_since_is_named_by_the_post_site(tmp_path):
+    html, _ = pelican_read(tmp_path, draft(POSTS[:1], participants={}))
+    facts = html.find("h3").find_next_sibling("p")
+    assert facts.get_text().startswith("lena.example · von Lena Vogt") and facts.a["href"] == "https://lena.example/"
+
+
+# --- escaping -----------------------------------------------------------------------------------
+
+HOSTILE = "*wow* [x](javascript:alert(1)) <script>alert(1)</script> `code` _u_ {: #id} ![i](http://x/i.png)"
+
+
+def test_untrusted_text_stays_text(tmp_path):
+    post = contribution("lena", "boese", datetime(2026, 11, 5, tzinfo=BERLIN), HOSTILE,
+                        "# Keine Überschrift. 1. Keine Liste. > Kein Zitat [^1] <b>fett</b>",
+                        author="<img src=x onerror=alert(1)> **Lena**")
+    blogs = {"lena": Participant("lena", "[Lena](javascript:x) <i>N</i>", "https://lena.example/f",
+                                 "https://lena.example/")}
+    html, _ = pelican_read(tmp_path, draft([post], participants=blogs))
+    # no markup made of it: one link per place we link, to where we link, and nothing else
+    made = html.find_all(["em", "strong", "script", "img", "code", "b", "i", "h1", "ol", "sup"])
+    assert [tag.name for tag in made] == ["strong", "em"]  # the introduction's, ours
+    assert made[0].parent.get_text().startswith("Einleitung:")
+    hrefs = [a["href"] for a in html.find_all("a")]
+    assert hrefs == [CALL, post.url, "https://lena.example/", post.url, post.url]  # + first, last
+    assert not any(a.get("id") for a in html.find_all(True))
+    heading = html.find("h3")
+    assert heading.get_text() == HOSTILE  # exactly the text, every character of it
+    facts = heading.find_next_sibling("p").get_text()
+    assert facts.startswith("[Lena](javascript:x) <i>N</i> · von <img src=x onerror=alert(1)> **Lena**")
+    assert html.find("blockquote").get_text(strip=True) == (
+        "# Keine Überschrift. 1. Keine Liste. > Kein Zitat [^1] <b>fett</b>")
+
+
+def test_escape_markdown_reads_back_as_the_same_text():
+    import markdown
+
+    md = markdown.Markdown(extensions=["extra"])
+    for text in [HOSTILE, "# a", "1. b", "- c", "+ d", "> e", "2) f", "a\\b", "Kaffee & Code",
+                 "&lt;script&gt;", "snake_case_name", "C++ und C#", "50 % mehr!"]:
+        html = md.reset().convert(escape_markdown(text))
+        assert BeautifulSoup(html, "html.parser").get_text() == text, text
+    assert escape_markdown("zwei\nZeilen\n\n# nein") == "zwei Zeilen # nein"
+
+
+def test_opening_sentences():
+    assert opening("Eins. Zwei! Drei? Vier.") == "Eins. Zwei!"
+    assert opening("Ein Satz. " + "Lang " * 80) == "Ein Satz."  # the second does not fit
+    assert opening("Nur ein Anfang, der mitten im Satz […]") == "Nur ein Anfang, der mitten im Satz …"
+    assert opening("Er sagte: „Komm mit.“ Dann ging er. Sonst nichts.") == "Er sagte: „Komm mit.“ Dann ging er."
+    assert opening("Um 9 Uhr, d. h. früh. Gut.") == "Um 9 Uhr, d. h. früh. Gut."
+    assert opening("") == ""
+    long = opening("Wort " * 100)
+    assert len(long) <= 280 and long.endswith("Wort…")
+
+
+def test_no_link_but_http():
+    bad = contribution("lena", "x", datetime(2026, 11, 5, tzinfo=BERLIN), "Titel", "Text.")
+    bad = StoredPost(**{**bad.__dict__, "url": "javascript:alert(1)"})
+    text = draft([bad], participants={})
+    assert "javascript" not in text.split("## ")[1]
+    assert "### Titel\n" in text
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+def test_written_once_and_never_over_a_draft(tmp_path):
+    content = tmp_path / "content"
+    path = write_roundup(content, PARADE, "erster Entwurf\n")
+    assert path == content / "remote-arbeiten-rueckschau.md"
+    assert path.read_text(encoding="utf-8") == "erster Entwurf\n"
+    path.write_text("vom Host bearbeitet\n", encoding="utf-8")
+    with pytest.raises(RoundupExists, match=re.escape(f"{path} exists already")) as caught:
+        write_roundup(content, PARADE, "zweiter Entwurf\n")
+    assert caught.value.path == path and "--force" in str(caught.value)
+    assert path.read_text(encoding="utf-8") == "vom Host bearbeitet\n"
+    assert write_roundup(content, PARADE, "zweiter Entwurf\n", force=True) == path
+    assert path.read_text(encoding="utf-8") == "zweiter Entwurf\n"
+    assert sorted(p.name for p in content.iterdir()) == ["remote-arbeiten-rueckschau.md"]  # no leftovers
+
+
+def test_a_moved_draft_is_found_by_its_slug(tmp_path):
+    content = tmp_path / "content"
+    moved = content / "2026" / "rueckschau-remote.md"
+    moved.parent.mkdir(parents=True)
+    moved.write_text(draft(), encoding="utf-8")
+    (content / "other.md").write_text("Title: Anderes\nSlug: anderes\n\nText", encoding="utf-8")
+    with pytest.raises(RoundupExists) as caught:
+        write_roundup(content, PARADE, draft())
+    assert caught.value.path == moved
+    assert write_roundup(content, PARADE, "neu\n", force=True) == moved  # replaced where it is
+    assert moved.read_text(encoding="utf-8") == "neu\n"
+    assert not (content / "remote-arbeiten-rueckschau.md").exists()
