@@ -8,8 +8,8 @@ and class attributes, ids (they could clobber the page's own), ``javascript:``/`
 ``vbscript:`` URLs in any spelling -- is dropped.
 
 Plain-text fields (titles, authors, categories, excerpts) have tags stripped, entities decoded,
-whitespace collapsed and a length bound; "<" and ">" become "‹" and "›", so that such a field
-is harmless even where a template forgets to escape it (Pelican's templates do not autoescape).
+whitespace collapsed and a length bound.  They stay text: a title about the <dialog> element
+keeps its "<"; the theme autoescapes every plain-text field (the plugin turns autoescape on).
 
 Decisions:
 
@@ -34,7 +34,7 @@ import nh3
 
 from .models import Comment, CommentKind, ParsedEntry, Participant, Post
 
-TITLE_LIMIT = 300
+TITLE_LIMIT = 1000  # some authors paste a paragraph into the title; keep it whole
 NAME_INPUT_LIMIT = 1000  # a longer "name" is junk; bounding it bounds the work on it
 EXCERPT_LIMIT = 300
 AUTHOR_LIMIT = 120
@@ -439,23 +439,23 @@ _TEXT_CLEANER = nh3.Cleaner(tags=set(), clean_content_tags=DROP_WITH_CONTENT | {
 
 
 def plain_text(html: str) -> str:
-    """The text of an HTML fragment: tags gone, entities decoded, whitespace collapsed, and no
-    "<" or ">" left (they become "‹" "›"), so it cannot become markup wherever it is put."""
+    """The text of an HTML fragment: tags gone, entities decoded, whitespace collapsed.
+
+    A "<" in the text stays a "<" (a title may be about the <dialog> element): the theme
+    escapes every plain-text field, so it never becomes markup."""
     if not html or not isinstance(html, str):
         return ""
     html = _CONTROL.sub("", _EMOJI_IMG.sub(_emoji_text, html))
     if "<" in html:
         html = _BLOCK.sub(r" \g<0>", html)
         html = _TAG.sub(" ", _without_code(html)) if _too_deep(html) else _TEXT_CLEANER.clean(html)
-    text = " ".join(_CONTROL.sub("", html_lib.unescape(html)).split())
-    return text.replace("<", "‹").replace(">", "›")
+    return " ".join(_CONTROL.sub("", html_lib.unescape(html)).split())
 
 
 def _text_of_sanitized(sanitized: str) -> str:
     """plain_text for our own sanitiser's output: its markup is regular, so a pattern will do."""
     text = _ANY_TAG.sub("", _BLOCK.sub(r" \g<0>", sanitized))
-    text = " ".join(html_lib.unescape(text).split())
-    return text.replace("<", "‹").replace(">", "›")
+    return " ".join(html_lib.unescape(text).split())
 
 
 def excerpt(html: str, limit: int = EXCERPT_LIMIT) -> str:

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from aggregator.clean import (
+    TITLE_LIMIT,
     clean_comment,
     clean_post,
     comment_kind,
@@ -199,7 +200,7 @@ def test_pathologically_deep_html_is_flattened_quickly():
 def test_plain_text():
     assert plain_text("<p>Eins</p><p>Zwei&nbsp;&amp; <b>drei</b></p>") == "Eins Zwei & drei"
     assert plain_text("<script>alert(1)</script><style>p{}</style>Text") == "Text"
-    assert plain_text("A &lt;b&gt;bold&lt;/b&gt; title") == "A ‹b›bold‹/b› title"  # never markup again
+    assert plain_text("A &lt;b&gt;bold&lt;/b&gt; title") == "A <b>bold</b> title"  # text, escaped on output
     assert plain_text("  viel\n\n  Platz\t ") == "viel Platz"
     assert plain_text("Li<br>ne") == "Li ne"
     assert plain_text("") == ""
@@ -285,7 +286,7 @@ def test_language_and_category_filter_are_left_as_they_are():
 
 def test_titles_and_categories_are_bounded_plain_text():
     post = clean_post(entry(title="<b>Fett</b> " + "lang " * 200, categories=("<i>x</i>" * 100,)), PARTICIPANT)
-    assert post.title.startswith("Fett lang") and len(post.title) <= 300
+    assert post.title.startswith("Fett lang") and len(post.title) <= TITLE_LIMIT
     assert len(post.categories[0]) <= 100 and "<" not in post.categories[0]
 
 

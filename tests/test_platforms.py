@@ -19,10 +19,6 @@ site, so it counts by its link only; an entry without an http(s) link is linked 
 home page, so it counts by its title only.  blogparade keeps the first entry of a guid listed
 twice in a feed (feedparser keeps both); the expected entries do the same.
 
-Two known product defects change a few titles (KNOWN_DEFECTS): the tests that demand the titles
-as the feeds have them are strict xfails, and the "lenient" figures, which forgive exactly those
-two defects, must meet the same thresholds, so that any other loss still fails.
-
 Run with `-rA` (or `-s`) to see the table per feed; misses are listed in it and in the message
 of any failing assertion.
 """
@@ -261,32 +257,12 @@ def post_pages(output: Path, slug: str) -> list[Page]:
     return pages
 
 
-# Known product defects (see the xfail reasons below): clean.plain_text() writes "<" and ">" in
-# titles as "‹" and "›", and clean_post() cuts titles after 300 characters with "…".  The
-# "lenient" figures forgive exactly these two, so that every other loss still fails a test.
-TITLE_LIMIT = 300
-KNOWN_DEFECTS = (
-    "blogparade changes titles: clean.plain_text() (aggregator/clean.py:451) replaces '<' and '>' "
-    "with '‹' and '›' ('Why <Suspense> Changed…' is shown as 'Why ‹Suspense› Changed…'; also "
-    "'<dialog>', '<3'), though the theme autoescapes (pelican_plugin.prepare_environment) and "
-    "does not need it; and clean_post() (clean.py:127) cuts titles longer than TITLE_LIMIT = 300 "
-    "characters with '…'"
-)
-
-
-def lenient(title: str) -> str:
-    return title.replace("<", "‹").replace(">", "›")
-
-
-def matched(expected: list[str], found: list[str], *, forgive: bool = False) -> tuple[int, list[str]]:
+def matched(expected: list[str], found: list[str]) -> tuple[int, list[str]]:
     """Hits and misses, counting duplicates ("Photo" three times needs three pages)."""
-    have = Counter(lenient(f) if forgive else f for f in found)
+    have = Counter(found)
     hits, misses = 0, []
-    for item, count in Counter(lenient(e) if forgive else e for e in expected).items():
+    for item, count in Counter(expected).items():
         hit = min(count, have[item])
-        if forgive and hit < count and len(item) > TITLE_LIMIT:
-            cut = [f for f in have if f.endswith("…") and item.startswith(f[:-1]) and have[f]]
-            hit += min(count - hit, sum(have[f] for f in cut))
         hits += hit
         misses += [item] * (count - hit)
     return hits, misses
@@ -299,7 +275,6 @@ class Result:
     pages: int
     title_hits: int
     link_hits: int
-    lenient_title_hits: int
     title_misses: list[str]
     link_misses: list[str]
     found_titles: list[str]
@@ -307,10 +282,6 @@ class Result:
     @property
     def title_percent(self) -> float:
         return percent(self.title_hits, len(self.expected.titles))
-
-    @property
-    def lenient_title_percent(self) -> float:
-        return percent(self.lenient_title_hits, len(self.expected.titles))
 
     @property
     def link_percent(self) -> float:
@@ -324,28 +295,24 @@ def percent(hits: int, total: int) -> float:
 def compare(source: Source, expected: Expected, pages: list[Page]) -> Result:
     titles = [p.title for p in pages]
     title_hits, title_misses = matched(expected.titles, titles)
-    lenient_hits, _ = matched(expected.titles, titles, forgive=True)
     link_hits, link_misses = matched(expected.links, [p.link for p in pages if p.link])
-    return Result(source, expected, len(pages), title_hits, link_hits, lenient_hits, title_misses,
+    return Result(source, expected, len(pages), title_hits, link_hits, title_misses,
                   link_misses, titles)
 
 
 @dataclass(frozen=True)
 class Totals:
     titles: float
-    lenient_titles: float
     links: float
 
     def __str__(self) -> str:
-        return (f"titles {self.titles:.2f} % ({self.lenient_titles:.2f} % forgiving the known "
-                f"defects), links {self.links:.2f} %")
+        return f"titles {self.titles:.2f} %, links {self.links:.2f} %"
 
 
 def totals(results: list[Result]) -> Totals:
     titles = sum(len(r.expected.titles) for r in results)
     links = sum(len(r.expected.links) for r in results)
     return Totals(percent(sum(r.title_hits for r in results), titles),
-                  percent(sum(r.lenient_title_hits for r in results), titles),
                   percent(sum(r.link_hits for r in results), links))
 
 
@@ -451,18 +418,10 @@ def test_platform_links_reach_the_site(platforms):
     assert not weak, "\n".join(weak) + "\n\n" + text
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS)
 def test_platform_titles_reach_the_site(platforms):
     text = report(platforms, "Platform feeds (tests/feeds/platforms):")
     weak = below(platforms, "title_percent", PER_PLATFORM)
     assert totals(platforms).titles >= OVERALL and not weak, "\n".join(weak) + "\n\n" + text
-
-
-def test_platform_titles_are_lost_only_to_the_known_defects(platforms):
-    text = report(platforms, "Platform feeds (tests/feeds/platforms):")
-    assert totals(platforms).lenient_titles >= OVERALL, text
-    weak = below(platforms, "lenient_title_percent", PER_PLATFORM)
-    assert not weak, "\n".join(weak) + "\n\n" + text
 
 
 @pytest.mark.corpus
@@ -478,11 +437,10 @@ def test_corpus_feeds_reach_the_site(platforms, corpus_feeds):
     ])
     print("\n" + text)
     assert totals(corpus_feeds).titles >= OVERALL and totals(corpus_feeds).links >= OVERALL, text
-    assert totals(both).links >= OVERALL and totals(both).lenient_titles >= OVERALL, text
+    assert totals(both).links >= OVERALL and totals(both).titles >= OVERALL, text
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS)
 def test_platform_and_corpus_titles_reach_the_site(platforms, corpus_feeds):
     both = platforms + corpus_feeds
     assert totals(both).titles >= OVERALL, report(both, "Platform and corpus feeds:")
