@@ -100,11 +100,20 @@ def attribute_problems(tag: str, name: str, value: str | list[str]) -> list[str]
     return problems
 
 
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def text_problems(text: str) -> list[str]:
-    if "<" in text or ">" in text:
-        return [f"markup characters in plain text {text[:80]!r}"]
-    if BeautifulSoup(text, "html.parser").find(True) is not None:
-        return [f"an element in plain text {text[:80]!r}"]
+    """Plain text is safe when, escaped as the theme escapes it, it is still only text.
+
+    (It may spell "<script>": a title can be about the element; it is never markup.)
+    """
+    if CONTROL.search(text):
+        return [f"control characters in plain text {text[:80]!r}"]
+    if BeautifulSoup(html.escape(text), "html.parser").find(True) is not None:
+        return [f"an element in escaped plain text {text[:80]!r}"]
+    if text != " ".join(text.split()):
+        return [f"whitespace not collapsed {text[:80]!r}"]
     return []
 
 
