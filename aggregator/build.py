@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
+from .membership import calendar_matters, select, today
+from .models import Participant
 from .participants import load_participants
 from .publish import ExportResult, export
 from .site import DEFAULTS, SETTINGS_FILE, Site
@@ -29,7 +31,10 @@ PUBLISH_SETTINGS_FILE = "publishconf.py"
 # Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
 # connection garbage-collected during the build must not fail it.
 UNRELATED_LOGGERS = ("asyncio", "aiohttp")
-CODE = ("pelican_plugin.py", "publish.py", "i18n.py", "build.py")
+CODE = (
+    "pelican_plugin.py", "publish.py", "i18n.py", "build.py", "membership.py", "select.py",
+    "parades.py", "opml.py",
+)  # fmt: skip
 
 
 class BuildError(Exception):
@@ -72,14 +77,22 @@ def build_site(
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
     if store is None:
         with Store(site.store_path) as own:
-            exported = export(own, site, participants, keep=keep)
+            exported = export_site(site, own, participants, keep)
     else:
-        exported = export(store, site, participants, keep=keep)
+        exported = export_site(site, store, participants, keep)
     settings = pelican_settings(site, settings_file)
     articles, pages, warnings = run_pelican(settings, quiet=quiet)
     return BuildResult(exported, articles, pages, time.perf_counter() - started,
                        Path(settings["OUTPUT_PATH"]),
                        tuple(str(problem) for problem in problems) + warnings)  # fmt: skip
+
+
+def export_site(
+    site: Site, store: Store, participants: list[Participant], keep: set[str]
+) -> ExportResult:
+    """The store's posts as files for Pelican, each naming the parades it contributes to."""
+    memberships = select(site, store, participants).memberships()
+    return export(store, site, participants, keep=keep, parades=memberships)
 
 
 def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dict[str, Any]:
@@ -185,6 +198,8 @@ def build_fingerprint(site: Site, store: Store) -> str:
         "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
         "code": [__version__] + [file_stamp(Path(__file__).with_name(name)) for name in CODE],
+        # An open parade's page counts its days left: then a new day is a change.
+        "today": today(site).isoformat() if calendar_matters(site) else None,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

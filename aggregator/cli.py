@@ -238,14 +238,75 @@ def status(ctx: click.Context) -> None:
 @cli.command()
 @click.pass_context
 def check(ctx: click.Context) -> None:
-    """Validate participant files (for pull requests); exit 2 on any problem."""
-    site = load_site(ctx)
-    participants, problems = load_participants(site.participants_dir)
-    if problems:
-        click.secho(f"{len(problems)} problem(s):", fg="red", err=True)
-        report_problems(problems)
+    """Validate participant and parade files (for pull requests); exit 2 on any problem."""
+    from .jobs import check_site
+
+    result = check_site(load_site(ctx))
+    if result.problems:
+        click.secho(f"{len(result.problems)} problem(s):", fg="red", err=True)
+        report_problems(result.problems)
         sys.exit(EXIT_CONFIG)
-    click.echo(f"{len(participants)} participants OK.")
+    click.echo(f"{result.participants} participants and {result.parades} parades OK.")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--force", is_flag=True, help="Replace a draft that exists already.")
+@click.pass_context
+def roundup(ctx: click.Context, slug: str, force: bool) -> None:
+    """Write a draft roundup of parade SLUG's contributions into content/."""
+    from .jobs import JobError, draft_roundup
+    from .roundup import RoundupExists
+
+    site = load_site(ctx)
+    with open_store(site) as store:
+        try:
+            path = draft_roundup(site, store, slug, force=force)
+        except JobError as error:
+            fail(str(error), EXIT_CONFIG)
+        except RoundupExists as error:
+            fail(f"{error.path} exists already: edit it, or replace it with --force")
+    click.echo(f"Wrote the draft {path}: fill in the introduction, then remove 'Status: draft'.")
+
+
+@cli.group()
+def opml() -> None:
+    """The blog roll as OPML: export it, or add the blogs of one."""
+
+
+@opml.command("export")
+@click.argument("output", type=click.File("w", encoding="utf-8"), default="-")
+@click.pass_context
+def opml_export(ctx: click.Context, output) -> None:  # noqa: ANN001  (a click.File)
+    """Write the blog roll as OPML to OUTPUT (default: standard output)."""
+    from .jobs import blogroll
+
+    output.write(blogroll(load_site(ctx)))
+
+
+@opml.command("import")
+@click.argument("source", type=click.File("rb"))
+@click.pass_context
+def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.File)
+    """Join every blog of the OPML file SOURCE, each checked as `join` checks one."""
+    from .join import JoinError
+    from .opml import OpmlError, import_opml
+
+    site = load_site(ctx)
+    try:
+        results = asyncio.run(import_opml(site, source.read()))
+    except OpmlError as error:
+        fail(f"{source.name}: {error}", EXIT_CONFIG)
+    failed = 0
+    for feed, outcome in results:
+        if isinstance(outcome, JoinError):
+            failed += 1
+            click.secho(f"  not joined: {feed.xml_url}: {outcome}", fg="red", err=True)
+        else:
+            click.echo(f"  joined {outcome.name} <{outcome.feed}>")
+    click.echo(f"{len(results) - failed} of {len(results)} blogs joined.")
+    if failed:
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command()

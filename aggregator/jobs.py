@@ -6,10 +6,17 @@ Each takes a Site and returns values; printing and exit codes are the caller's b
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from .fetch import FetchSettings
+from .fetch import Fetcher, FetchSettings
+from .membership import followed, select, today
+from .models import Participant
+from .opml import export_opml
+from .pages import parade_page_links
+from .parades import find_parade, load_site_parades
 from .participants import Problem, load_participants
+from .roundup import roundup_text, write_roundup
 from .site import Site
 from .store import Store
 from .update import CommentOptions, Progress, UpdateSummary, update
@@ -19,17 +26,71 @@ from .update import CommentOptions, Progress, UpdateSummary, update
 class FetchRun:
     summary: UpdateSummary
     problems: list[Problem]  # participant files that could not be read (their blogs were skipped)
+    pages: int = 0  # posts of summary-only feeds whose own page told whether they link a call
 
 
-def comment_options(site: Site, store: Store) -> CommentOptions:
-    return CommentOptions(days=int(site["BLOGPARADE_COMMENT_DAYS"]))
+@dataclass(frozen=True)
+class CheckResult:
+    participants: int
+    parades: int
+    problems: list[Problem] = field(default_factory=list)
+
+
+class JobError(Exception):
+    """A job cannot be done as asked; the message says why, for a person."""
 
 
 def fetch_site(site: Site, store: Store, progress: Progress | None = None) -> FetchRun:
-    """Update the store from every active participant of the site."""
+    """Update the store from every active participant; then look at summary-only parade posts."""
     participants, problems = load_participants(site.participants_dir)
-    summary = asyncio.run(
-        update(store, participants, FetchSettings.from_site(site), progress,
-               comment_options(site, store))
+    comments = CommentOptions(
+        days=int(site["BLOGPARADE_COMMENT_DAYS"]),
+        always=followed(site, select(site, store, participants)),
+    )
+    settings = FetchSettings.from_site(site)
+    summary = asyncio.run(update(store, participants, settings, progress, comments))
+    pages = asyncio.run(look_at_pages(site, store, participants, settings))
+    return FetchRun(summary, problems, pages)
+
+
+async def look_at_pages(
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
+) -> int:
+    """A feed of summaries may hide the link to a call: ask the post's page, once."""
+    selection = select(site, store, participants)
+    if not selection.parades:
+        return 0
+    async with Fetcher(settings) as fetcher:
+        found = await parade_page_links(
+            selection.parades, selection.posts, fetcher, store, today=today(site),
+            grace_days=int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), participants=participants,
+        )  # fmt: skip
+    return len(found)
+
+
+def check_site(site: Site) -> CheckResult:
+    """Every participant and parade file, validated (for pull requests)."""
+    participants, problems = load_participants(site.participants_dir)
+    parades, parade_problems = load_site_parades(site)
+    return CheckResult(len(participants), len(parades), problems + parade_problems)
+
+
+def draft_roundup(site: Site, store: Store, slug: str, *, force: bool = False) -> Path:
+    """Write the roundup draft of a parade into content/; JobError if there is no such parade."""
+    participants, _ = load_participants(site.participants_dir)
+    selection = select(site, store, participants)
+    parade = find_parade(selection.parades, slug)
+    if parade is None:
+        known = ", ".join(p.slug for p in selection.parades) or "none"
+        raise JobError(f"no parade {slug!r} in {site.parades_dir} (known: {known})")
+    lang = str(site.settings.get("DEFAULT_LANG", "de"))
+    text = roundup_text(
+        parade, selection.contributions(parade), participants={p.slug: p for p in participants},
+        comment_counts=store.comment_counts(), today=today(site), lang=lang,
     )  # fmt: skip
-    return FetchRun(summary, problems)
+    return write_roundup(site.content, parade, text, force=force, lang=lang)
+
+
+def blogroll(site: Site) -> str:
+    participants, _ = load_participants(site.participants_dir)
+    return export_opml(participants, title=str(site.settings.get("SITENAME", "blogparade")))

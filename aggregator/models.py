@@ -231,6 +231,20 @@ class StoredComment:
     kind: CommentKind
 
 
+@dataclass(frozen=True)
+class PageLookup:
+    """What looking at a post's own page found: its links, or why it failed (`error` set)."""
+
+    url: str
+    fetched_at: datetime
+    links: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 

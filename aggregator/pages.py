@@ -21,7 +21,6 @@ import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -30,7 +29,7 @@ from bs4 import BeautifulSoup
 
 from .clean import safe_url
 from .fetch import HTML_ACCEPT, Fetcher
-from .models import FetchResult, Participant, StoredPost
+from .models import FetchResult, PageLookup, Participant, StoredPost
 from .parades import Parade
 from .select import candidates_needing_page, followed_parades
 
@@ -48,20 +47,6 @@ NOT_BODY = (
     ".related, .related-posts, .jp-relatedposts"
 )
 _HTML_TYPES = re.compile(r"^\s*(text/html|application/xhtml\+xml)\b|^\s*$", re.I)
-
-
-@dataclass(frozen=True)
-class PageLookup:
-    """What looking at one page found: its links, or why it failed (`error` set, no links)."""
-
-    url: str
-    fetched_at: datetime
-    links: tuple[str, ...] = ()
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 class PageLinkCache(Protocol):

@@ -16,6 +16,7 @@ from typing import Iterator, Literal, Sequence
 
 from .models import (
     Comment,
+    PageLookup,
     ErrorKind,
     FeedState,
     FetchError,
@@ -92,6 +93,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE feeds ADD COLUMN kind TEXT NOT NULL DEFAULT 'posts';
     ALTER TABLE posts ADD COLUMN comments_checked INTEGER;
+    """,
+    # 3: what a post's own page linked to (pages.py), for parades of summary-only feeds.
+    """
+    CREATE TABLE page_links (
+        url TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        links TEXT NOT NULL DEFAULT '[]',
+        error TEXT
+    );
     """,
 )
 
@@ -376,13 +386,34 @@ class Store:
         rows = self._db.execute("SELECT post_id, count(*) FROM comments GROUP BY post_id")
         return {post_id: count for post_id, count in rows}
 
+    # -- page look-ups (pages.py) ---------------------------------------------------------------
+
+    def get_page_lookup(self, url: str) -> PageLookup | None:
+        row = self._db.execute("SELECT * FROM page_links WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        return PageLookup(row["url"], _dt(row["fetched_at"]), tuple(json.loads(row["links"])),  # type: ignore[arg-type]
+                          row["error"])  # fmt: skip
+
+    def put_page_lookup(self, lookup: PageLookup) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO page_links (url, fetched_at, links, error) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET fetched_at = excluded.fetched_at, "
+                "links = excluded.links, error = excluded.error",
+                (lookup.url, _iso(lookup.fetched_at),
+                 json.dumps(list(lookup.links), ensure_ascii=False), lookup.error),
+            )  # fmt: skip
+
     # -- bookkeeping ----------------------------------------------------------------------------
 
     def fingerprint(self) -> str:
         """Changes whenever anything publish reads changes (for skipping needless builds)."""
+        # Page look-ups count: a link found on a post's page can make it a parade contribution.
         row = self._db.execute(
             "SELECT (SELECT count(*) FROM posts), (SELECT max(changed) FROM posts), "
-            "(SELECT count(*) FROM comments), (SELECT max(changed) FROM comments)"
+            "(SELECT count(*) FROM comments), (SELECT max(changed) FROM comments), "
+            "(SELECT count(*) FROM page_links), (SELECT max(fetched_at) FROM page_links)"
         ).fetchone()
         return "|".join(str(value) for value in row)
 

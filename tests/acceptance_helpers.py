@@ -369,7 +369,7 @@ URL_ATTRIBUTES = frozenset({
 })  # fmt: skip
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
 # What the theme itself puts in <head>: nothing else may appear as <link> or <meta>.
-THEME_LINK_RELS = frozenset({"stylesheet", "alternate", "canonical"})
+THEME_LINK_RELS = frozenset({"stylesheet", "alternate", "canonical", "outline"})
 THEME_META = frozenset({"viewport", "description"})
 _NOT_IN_URLS = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\ufeff]")
 

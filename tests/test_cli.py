@@ -33,7 +33,7 @@ def blog(server, slug: str, *titles: str) -> str:
 
 def test_init_makes_a_site_that_checks_and_builds(site):
     assert (site / "pelicanconf.py").is_file()
-    assert invoke(site, "check").output.strip() == "0 participants OK."
+    assert invoke(site, "check").output.strip() == "0 participants and 0 parades OK."
     result = invoke(site, "build")
     assert result.exit_code == 0, result.output
     assert (site / "output" / "index.html").is_file()
