@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .build import BuildError, build_site, record_build
+from .demo.manifest import DemoParade
 from .demo.server import DemoServer
 from .fetch import Fetcher, FetchSettings
 from .join import JoinError, join
@@ -44,12 +45,26 @@ async def join_all(site: Site, server: DemoServer, echo: Callable[[str], None]) 
             echo(f"  joined {participant.name} <{participant.feed}>")
 
 
+def write_parade(site: Site, parade: DemoParade) -> Path:
+    """The sample parade as an editor writes it: a Pelican page whose metadata defines it."""
+    path = site.parades_dir / f"{parade.slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"Title: {parade.title}\nCall: {parade.call_url}\nStart: {parade.start.isoformat()}\n"
+        f"End: {parade.end.isoformat()}\nTag: {parade.tag}\n\n{parade.text.strip()}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
     """Build the demo site in `directory`; returns the path of its home page."""
     prepare(directory)
     site = Site.load(directory)
     with DemoServer() as server:
         echo(f"Sample blogs served at {server.base_url}")
+        write_parade(site, server.parade)
+        echo(f"  parade „{server.parade.title}“ from {server.parade.start} to {server.parade.end}")
         try:
             asyncio.run(join_all(site, server, echo))
         except JoinError as error:
@@ -57,7 +72,7 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
         with Store(site.store_path) as store:
             summary = fetch_site(site, store).summary
             echo(f"Fetched {len(summary.of('posts'))} blogs: {summary.new_posts} posts, "
-                 f"{summary.new('comments')} comments from {len(summary.of('comments'))} comment feeds")
+                 f"{summary.new('comments')} comments from {len(summary.comment_feeds)} comment feeds")
             if summary.errors:
                 raise DemoError(f"a sample feed failed: {summary.errors[0].error}")
             try:
