@@ -1,0 +1,140 @@
+"""A parade end to end through the command line: the call, eight blogs, the parade's page, the
+roundup draft, and the blog roll as OPML out and in."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import pytest
+
+from aggregator.opml import read_opml
+from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
+from tests.feedmaker import Item, atom, rss
+from tests.servers import ATOM_TYPE, HTML_TYPE, respond
+
+pytestmark = pytest.mark.slow
+
+IN = datetime(2026, 10, 12, 9, 0, tzinfo=UTC)
+BEFORE = datetime(2026, 9, 28, 9, 0, tzinfo=UTC)
+AFTER = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+PARADE = """Title: Wie dokumentieren wir?
+Call: {call}
+Start: 2026-10-01
+End: 2026-10-31
+Tag: BlogparadeDoku
+
+Schreibt, wie ihr dokumentiert, und verlinkt diesen Aufruf.
+"""
+
+
+def body(*links: str) -> str:
+    anchors = " ".join(f'<a href="{link}">hier</a>' for link in links)
+    return f"<p>Ein langer Beitrag über Dokumentation mit Umlauten: äöü. {anchors}</p>" * 3
+
+
+def serve(server, slug: str, items: list[Item], atom_feed: bool = False) -> str:
+    text = atom(items, title=f"Blog {slug}") if atom_feed else rss(items, title=f"Blog {slug}")
+    data = text.encode()
+    etag = f'"{hashlib.sha1(data).hexdigest()[:10]}"'
+    kind = ATOM_TYPE if atom_feed else "application/rss+xml; charset=utf-8"
+    return server.route(f"/{slug}/feed/", respond(data, content_type=kind, etag=etag))
+
+
+@pytest.fixture
+def parade_site(tmp_path, feed_server):
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    https_call = call.replace("http://", "https://")
+    unrelated = Item("x", "Etwas ganz anderes", "", IN, body("https://example.org/"))
+
+    def post(slug: str, n: int, title: str, when: datetime, *links: str, tags=()) -> Item:
+        return Item(f"{slug}-{n}", title, f"{base}/{slug}/{n}/", when, body(*links), list(tags))
+
+    blogs = {
+        "host": [post("host", 1, "Aufruf: Wie dokumentieren wir?", BEFORE, tags=["BlogparadeDoku"])],
+        "eins": [post("eins", 1, "Doku mit Schrägstrich", IN, call.rstrip("/"))],
+        "zwei": [post("zwei", 1, "Doku über https", IN, https_call)],
+        "drei": [post("drei", 1, "Doku mit Parametern", IN, call + "?utm_source=blog#kommentare")],
+        "vier": [post("vier", 1, "Doku nur mit Schlagwort", IN, tags=["blogparadedoku"])],
+        "fuenf": [post("fuenf", 1, "Ohne Bezug zur Parade", IN, "https://example.org/")],
+        "sechs": [post("sechs", 1, "Zu früh verlinkt", BEFORE, call)],
+        "sieben": [post("sieben", 1, "Zu spät verlinkt", AFTER, call)],
+        "acht": [post("acht", 1, "Impressum des Gastgebers", IN, f"{base}/host/impressum/")],
+    }
+    site = new_site(tmp_path / "site", "BLOGPARADE_TODAY = '2026-11-05'\n")
+    for number, (slug, items) in enumerate(blogs.items()):
+        items.append(Item(f"{slug}-alt", f"Alter Beitrag von {slug}", f"{base}/{slug}/alt/", BEFORE,
+                          body(), ["Allerlei"]))
+        items.append(unrelated.__class__(**{**unrelated.__dict__, "guid": f"{slug}-x",
+                                            "link": f"{base}/{slug}/x/"}))
+        feed = serve(feed_server, slug, items, atom_feed=number % 2 == 1)
+        write_participant(site, slug, f"Blog {slug}", feed, f"{base}/{slug}/")
+    (site / "content" / "parades").mkdir(exist_ok=True)
+    (site / "content" / "parades" / "doku.md").write_text(PARADE.format(call=call), encoding="utf-8")
+    feed_server.route("/host/aufruf/", respond(b"<html><body>Aufruf</body></html>", content_type=HTML_TYPE))
+    return site
+
+
+RIGHT = {"Doku mit Schrägstrich", "Doku über https", "Doku mit Parametern", "Doku nur mit Schlagwort"}
+
+
+def test_parade_page_lists_exactly_the_contributions_and_the_roundup_drafts_them(parade_site):
+    assert "1 parades OK" in ok(invoke(parade_site, "check")).output
+    ok(invoke(parade_site, "fetch"))
+    ok(invoke(parade_site, "build"))
+    page = parse_html(parade_site / "output" / "parades" / "doku" / "index.html")
+    [section] = page.xpath("//section[@id='contributions']")
+    listed = {" ".join(h.text_content().split()) for h in section.xpath(".//h3")}
+    assert listed == RIGHT
+
+    marked = parse_html(next((parade_site / "output" / "blogs").glob("vier/*/index.html")))
+    assert "Wie dokumentieren wir?" in marked.text_content()
+
+    drafted = ok(invoke(parade_site, "roundup", "doku"))
+    [draft] = [p for p in (parade_site / "content").glob("*.md") if "doku" in p.name]
+    assert str(draft) in drafted.output
+    text = draft.read_text(encoding="utf-8")
+    assert "Status: draft" in text
+    for title in RIGHT:
+        assert title in text
+    for wrong in ("Ohne Bezug", "Zu früh", "Zu spät", "Impressum", "Aufruf: Wie", "Alter Beitrag"):
+        assert wrong not in text
+
+    again = invoke(parade_site, "roundup", "doku")
+    assert again.exit_code != 0 and "exists already" in again.output
+    draft.write_text("bearbeitet", encoding="utf-8")
+    assert draft.read_text(encoding="utf-8") == "bearbeitet"  # untouched without --force
+    ok(invoke(parade_site, "roundup", "doku", "--force"))
+    assert "Doku nur mit Schlagwort" in draft.read_text(encoding="utf-8")
+
+
+def test_unknown_parade_and_broken_parade_files(parade_site):
+    result = invoke(parade_site, "roundup", "gibt-es-nicht")
+    assert result.exit_code == 2 and "no parade 'gibt-es-nicht'" in result.output
+    (parade_site / "content" / "parades" / "kaputt.md").write_text(
+        "Title: Kaputt\nCall: ftp://x.example/\nStart: 2026-10-10\nEnd: 2026-10-01\n", encoding="utf-8"
+    )
+    checked = invoke(parade_site, "check")
+    assert checked.exit_code == 2
+    assert "kaputt.md" in checked.output and "Call" in checked.output
+
+
+def test_blog_roll_as_opml_out_and_in(parade_site, tmp_path, feed_server):
+    exported = ok(invoke(parade_site, "opml", "export")).output
+    feeds = read_opml(exported.encode())
+    assert len(feeds) == 9 and all(f.xml_url.startswith(feed_server.base_url) for f in feeds)
+
+    other = new_site(tmp_path / "other")
+    roll = tmp_path / "roll.opml"
+    extra = '<outline type="rss" text="Kaputt" xmlUrl="http://127.0.0.1:9/nowhere.xml"/>'
+    roll.write_text(exported.replace("</body>", extra + "</body>"), encoding="utf-8")
+    imported = invoke(other, "opml", "import", str(roll))
+    assert imported.exit_code == 1
+    assert "9 of 10 blogs joined" in imported.output and "nowhere.xml" in imported.output
+    assert len(list((other / "content" / "participants").glob("*.toml"))) == 9
+
+    garbage = tmp_path / "bomb.opml"
+    garbage.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml/>')
+    refused = invoke(other, "opml", "import", str(garbage))
+    assert refused.exit_code == 2 and "bomb.opml" in refused.output
