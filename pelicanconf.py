@@ -42,6 +42,9 @@ BLOGPARADE_POST_URL = "blogs/{participant}/{id}/"
 BLOGPARADE_POST_SAVE_AS = "blogs/{participant}/{id}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# A blog parade (content/parades/<slug>.md) is a page at parades/<slug>/, the slug its file's name.
+BLOGPARADE_PARADE_URL = "parades/{slug}/"
+BLOGPARADE_PARADE_SAVE_AS = "parades/{slug}/index.html"
 AUTHOR_URL = "blogs/{slug}/"
 AUTHOR_SAVE_AS = "blogs/{slug}/index.html"
 # Aggregated posts are filed by blog kind; pages per kind would repeat the home page's list.
@@ -54,9 +57,11 @@ DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 
 # Lean listings: Pelican writes every page on every build.
-DIRECT_TEMPLATES = ["index", "blogs", "archives", "tags"]
+DIRECT_TEMPLATES = ["index", "blogs", "parades", "archives", "tags"]
 BLOGS_URL = "blogs/"
 BLOGS_SAVE_AS = "blogs/index.html"
+PARADES_URL = "parades/"  # every blog parade, newest first
+PARADES_SAVE_AS = "parades/index.html"
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 TAGS_URL = "tags/"
@@ -90,3 +95,8 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 DISPLAY_PAGES_ON_MENU = True
+
+# A parade is upcoming, open or closed on the day of the build, in TIMEZONE; pin that day for
+# reproducible builds with BLOGPARADE_TODAY = "2026-11-15".
+# The blog roll as OPML for feed readers, published beside the pages ("" publishes none).
+BLOGPARADE_BLOGROLL = "blogroll.opml"

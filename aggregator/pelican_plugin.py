@@ -8,7 +8,13 @@
   in that language and TIMEZONE, and autoescaping (the theme relies on it: titles and names are
   plain text; only sanitised HTML bodies are marked safe).
 - After the articles are read: `blogs` and `blog_groups` in the template context, the list of
-  every participant with its post count, for the `blogs` page.
+  every participant with its post count, for the `blogs` page; `blogroll_url`, where the blog
+  roll is published as OPML (written with the articles, `BLOGPARADE_BLOGROLL`).
+- After everything is read: the parades (see `attach_parades`).  Each page from content/parades/
+  is published at `BLOGPARADE_PARADE_URL` with the `parade` template and carries `page.parade`
+  (a ParadeView: window, state, contributions, blogs still missing, roundup); the context gets
+  `parades` (newest first) and `current_parades`; a contribution carries `contributes_to`, a
+  published roundup (an article with `Parade: <slug>`) `roundup_of`.
 - After a successful run: stale pages removed from output/ (see OutputLedger).
 
 Register with PLUGINS = ["aggregator.pelican_plugin"] and also import this module in
@@ -21,10 +27,12 @@ import html
 import json
 import logging
 import os
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from jinja2.ext import InternationalizationExtension
@@ -35,8 +43,9 @@ from pelican.utils import slugify
 from pelican.writers import Writer
 
 from .i18n import N_, date_filters, translations
+from .parades import Parade, ParadeError, days_left, load_parades, local_today, read_parade, state
 from .participants import is_http_url, load_participants
-from .publish import FORMAT
+from .publish import FORMAT, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +55,13 @@ DEFAULTS = {
     "BLOGPARADE_PRUNE_OUTPUT": True,
     "BLOGPARADE_POST_URL": "blogs/{participant}/{id}/",
     "BLOGPARADE_POST_SAVE_AS": "blogs/{participant}/{id}/index.html",
+    "BLOGPARADE_PARADES": "parades",  # relative to PATH
+    "BLOGPARADE_PARADE_URL": "parades/{slug}/",
+    "BLOGPARADE_PARADE_SAVE_AS": "parades/{slug}/index.html",
+    "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
+    "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
 }
+PARADE_TEMPLATE = "parade"
 KINDS = {"corporate": N_("Company blogs"), "employee": N_("Employee blogs")}  # groups
 KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog")}  # one blog
 MENTION_KINDS = ("pingback", "trackback")
@@ -91,6 +106,32 @@ class BlogEntry:
     latest: datetime | None
     active: bool
     author: str
+
+
+@dataclass(frozen=True)
+class ParadeView:
+    """What the templates know about a parade: its definition, where it stands on the day of
+    the build, and what came in."""
+
+    slug: str
+    title: str
+    call_url: str
+    start: date  # inclusive, site time zone
+    end: date  # inclusive, site time zone
+    tag: str | None
+    state: str  # "upcoming" | "open" | "closed"
+    days_left: int  # days one can still contribute, today included (1 on the last day)
+    days_to_start: int  # 0 unless upcoming
+    url: str
+    contributions: tuple[Any, ...]  # aggregated Articles, oldest first
+    waiting: tuple[BlogEntry, ...]  # active blogs without a contribution yet; while open only
+    roundup: Any | None  # the published roundup Article
+    page: Any = None
+
+    @property
+    def blogs(self) -> int:
+        """How many blogs contributed."""
+        return len({article.blog.slug for article in self.contributions})
 
 
 def setting(settings: dict[str, Any], key: str) -> Any:
@@ -171,6 +212,8 @@ class ExportReader(BaseReader):
             "comment_count": int(data["comment_count"]),
             "aggregated": True,
             "post_id": data["id"],
+            # The slugs of the parades it contributes to (select.py decided; older files lack it).
+            "parades": tuple(data.get("parades") or ()),
         }
         if data.get("updated"):
             metadata["modified"] = self._date(data["updated"])
@@ -267,11 +310,11 @@ class OutputLedger:
     """The files one Pelican run writes; after it, other pages in output/ are stale.
 
     Instead of DELETE_OUTPUT_DIRECTORY (recreating thousands of folders costs a fifth of a build
-    here, and the site is empty meanwhile), stale .html and .xml files are removed after a
-    successful run: the pages of a removed blog or post.  Static files are left alone.
+    here, and the site is empty meanwhile), stale .html, .xml and .opml files are removed after
+    a successful run: the pages of a removed blog or post.  Static files are left alone.
     """
 
-    SUFFIXES = (".html", ".xml")
+    SUFFIXES = (".html", ".xml", ".opml")
 
     def __init__(self) -> None:
         self.written: set[str] = set()
@@ -297,7 +340,7 @@ class OutputLedger:
 
 
 def prune_output(output: Path, written: set[str], keep: set[str]) -> int:
-    """Remove .html/.xml files not in `written` (absolute paths), and then empty folders;
+    """Remove .html/.xml/.opml files not in `written` (absolute paths), then empty folders;
     top-level names in `keep` are not touched."""
     removed = 0
     for directory, folders, files in os.walk(output):
@@ -362,12 +405,206 @@ def add_blogs(generator: Any) -> None:
             )
         )
     entries.sort(key=lambda entry: (entry.blog.name.casefold(), entry.blog.slug))
+    generator.context["blogparade_participants"] = participants  # for the blog roll
+    generator.context["blogroll_url"] = setting(settings, "BLOGPARADE_BLOGROLL") or None
     generator.context["blogs"] = entries
     generator.context["blog_groups"] = [
         (label(title), [entry for entry in entries if entry.blog.kind == kind])
         for kind, title in KINDS.items()
         if any(entry.blog.kind == kind for entry in entries)
     ]
+
+
+def default_category(generator: Any, metadata: dict[str, Any]) -> None:
+    """The editors' own articles without a `Category:` are filed under DEFAULT_CATEGORY.
+
+    Pelican gives them none while CATEGORY_SAVE_AS is empty (no category pages here), and then
+    fails on the first draft (a roundup before it is published, a future-dated article).
+    """
+    settings = generator.settings
+    if "category" not in metadata and settings.get("DEFAULT_CATEGORY"):
+        metadata["category"] = Category(settings["DEFAULT_CATEGORY"], settings)
+
+
+def write_blogroll(generator: Any, writer: Any = None) -> None:
+    """The participants as OPML at BLOGPARADE_BLOGROLL (rewritten only when it changed)."""
+    from .opml import export_opml  # imports the joining machinery: only when building
+
+    settings = generator.settings
+    name = setting(settings, "BLOGPARADE_BLOGROLL")
+    if not name:
+        return
+    participants = generator.context.get("blogparade_participants", [])
+    text = export_opml(participants, title=settings.get("SITENAME") or "blogparade")
+    path = Path(generator.output_path) / name
+    write_if_changed(path, text.encode("utf-8"))
+    LEDGER.add(str(path))
+
+
+# -- parades ------------------------------------------------------------------------------------
+
+
+def build_today(settings: dict[str, Any]) -> date:
+    """The day the parades' state is judged on: BLOGPARADE_TODAY, else today in TIMEZONE."""
+    pinned = setting(settings, "BLOGPARADE_TODAY")
+    if isinstance(pinned, datetime):
+        return pinned.date()
+    if isinstance(pinned, date):
+        return pinned
+    if pinned:
+        try:
+            return date.fromisoformat(str(pinned).strip())
+        except ValueError:
+            logger.error("BLOGPARADE_TODAY must be a date like 2026-11-15, not %r", pinned)
+    return local_today(settings.get("TIMEZONE") or "UTC")
+
+
+def is_parade_page(page: Any, folder: Path) -> bool:
+    source = Path(page.source_path).resolve()
+    return source.is_relative_to(folder) or getattr(page, "template", None) == PARADE_TEMPLATE
+
+
+def read_parades(pages: Iterable[Any], settings: dict[str, Any]) -> list[tuple[Any, Parade]]:
+    """The parade pages with their parades, read and validated by parades.py; every problem is
+    an ERROR naming the file (a build with errors fatal fails on it)."""
+    timezone = settings.get("TIMEZONE") or "UTC"
+    folder = (Path(settings["PATH"]) / setting(settings, "BLOGPARADE_PARADES")).resolve()
+    # load_parades reads what select.py reads, and refuses two parades with one slug or call.
+    loaded, problems = load_parades(folder, timezone)
+    for problem in problems:
+        logger.error("Blog parade: %s", problem)
+    failed = {problem.path.resolve() for problem in problems}
+    by_path = {parade.path.resolve(): parade for parade in loaded if parade.path}
+    found = []
+    for page in pages:
+        if not is_parade_page(page, folder):
+            continue
+        source = Path(page.source_path).resolve()
+        if source in failed:
+            continue
+        parade = by_path.get(source)
+        if parade is None:  # a page elsewhere with the parade template, or in a subfolder
+            logger.warning("%s: a parade outside %s, whose posts are not collected", source, folder)
+            try:
+                parade = read_parade(source, timezone)
+            except ParadeError as error:
+                for problem in error.problems:
+                    logger.error("Blog parade: %s", problem)
+                continue
+        found.append((page, parade))
+    return found
+
+
+def parade_view(
+    parade: Parade,
+    today: date,
+    url: str,
+    contributions: list[Any],
+    blogs: list[BlogEntry],
+    roundup: Any | None,
+    page: Any,
+) -> ParadeView:
+    where = state(parade, today)
+    contributed = {article.blog.slug for article in contributions}
+    waiting = (
+        tuple(entry for entry in blogs if entry.active and entry.blog.slug not in contributed)
+        if where == "open"
+        else ()
+    )
+    return ParadeView(
+        slug=parade.slug,
+        title=parade.title,
+        call_url=parade.call_url,
+        start=parade.start,
+        end=parade.end,
+        tag=parade.tag,
+        state=where,
+        days_left=days_left(parade, today),
+        days_to_start=(parade.start - today).days if where == "upcoming" else 0,
+        url=url,
+        contributions=tuple(contributions),
+        waiting=waiting,
+        roundup=roundup,
+        page=page,
+    )
+
+
+def current_parades(views: list[ParadeView]) -> list[ParadeView]:
+    """The open parades, closing soonest first; else the next one to open; else none."""
+    open_ = sorted((v for v in views if v.state == "open"), key=lambda v: (v.end, v.start, v.slug))
+    if open_:
+        return open_
+    upcoming = sorted((v for v in views if v.state == "upcoming"), key=lambda v: (v.start, v.slug))
+    return upcoming[:1]
+
+
+def attach_parades(generators: list[Any]) -> None:
+    """Parade pages get their address, template and ParadeView; contributions and roundups
+    their parade; the context `parades` (newest first) and `current_parades`."""
+    from pelican.generators import ArticlesGenerator, PagesGenerator
+
+    articles_gen = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    pages_gen = next((g for g in generators if isinstance(g, PagesGenerator)), None)
+    if pages_gen is None:
+        return
+    settings, context = pages_gen.settings, pages_gen.context
+    today = build_today(settings)
+    articles = list(articles_gen.articles) if articles_gen else []
+    contributions: dict[str, list[Any]] = defaultdict(list)
+    roundups: dict[str, Any] = {}
+    for article in articles:
+        if getattr(article, "aggregated", False):
+            for slug in article.parades:
+                contributions[slug].append(article)
+            continue
+        # The editors' own article with `Parade: <slug>` is its roundup (the newest, if two).
+        slug = str(getattr(article, "parade", "") or "").strip()
+        if slug and (slug not in roundups or article.date > roundups[slug].date):
+            roundups[slug] = article
+    published = list(chain(pages_gen.pages, pages_gen.hidden_pages))
+    drafts = {id(page) for page in pages_gen.draft_pages}  # they keep their draft address
+    listed: list[ParadeView] = []
+    views: dict[str, ParadeView] = {}
+    for page, parade in read_parades(published + list(pages_gen.draft_pages), settings):
+        draft = id(page) in drafts
+        if not draft and parade.slug in views:
+            logger.error("Blog parade: %s: same slug %r as %s", page.source_path, parade.slug,
+                         views[parade.slug].page.source_path)  # fmt: skip
+            continue
+        names = {"slug": parade.slug}
+        page.slug = parade.slug
+        if page.template == "page":  # a page's own `Template:` wins
+            page.template = PARADE_TEMPLATE
+        if not draft:
+            page.override_url = setting(settings, "BLOGPARADE_PARADE_URL").format(**names)
+            page.override_save_as = setting(settings, "BLOGPARADE_PARADE_SAVE_AS").format(**names)
+        posts = sorted(contributions.get(parade.slug, ()), key=lambda a: (a.date, a.post_id))
+        view = parade_view(parade, today, page.url, posts, context.get("blogs", []),
+                           roundups.get(parade.slug), page)  # fmt: skip
+        page.parade = view
+        if not draft:
+            listed.append(view)
+            views[parade.slug] = view
+    for article in articles:
+        slugs = article.parades if getattr(article, "aggregated", False) else ()
+        article.contributes_to = tuple(views[slug] for slug in slugs if slug in views)
+        article.roundup_of = None
+    for slug, article in roundups.items():
+        if slug in views:
+            article.roundup_of = views[slug]
+    listed.sort(key=lambda v: (v.start, v.end, v.slug), reverse=True)
+    context["parades"] = listed
+    context["current_parades"] = current_parades(listed)
+    context["parades_url"] = parades_url(settings)
+
+
+def parades_url(settings: dict[str, Any]) -> str | None:
+    """Where the list of all parades is, if the site has one (the `parades` direct template)."""
+    if "parades" not in settings.get("DIRECT_TEMPLATES", ()):
+        return None
+    if not settings.get("PARADES_SAVE_AS", "parades.html"):
+        return None
+    return settings.get("PARADES_URL", "parades.html")
 
 
 def writer(pelican: Any) -> type:
@@ -383,4 +620,7 @@ def register() -> None:
     signals.get_writer.connect(writer)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(prepare_environment)
+    signals.article_generator_context.connect(default_category)
     signals.article_generator_finalized.connect(add_blogs)
+    signals.all_generators_finalized.connect(attach_parades)
+    signals.article_writer_finalized.connect(write_blogroll)

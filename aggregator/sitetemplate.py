@@ -12,17 +12,136 @@ from pathlib import Path
 # A file only blogparade's theme has: another package's "theme" folder is not ours.
 THEME_MARKER = Path("templates") / "blogs.html"
 
+# The "join" page of a new site: how a blog joins, and the rules of a blog parade.  Its
+# template adds the parades one can write for now.
+JOIN_DE = """\
+Title: Mitmachen
+Slug: mitmachen
+Template: join
+
+Diese Seite sammelt Blogs und ihre **Blogparaden** an einem Ort: Jemand ruft zu einem Thema auf,
+andere schreiben dazu auf ihrem eigenen Blog, und am Ende fasst, wer aufgerufen hat, alle
+Beiträge in einer Rückschau zusammen. Hier erscheinen die Beiträge mit ihren Kommentaren, jeweils
+mit Link zum Original.
+
+## So kommt euer Blog dazu
+
+Euer Blog braucht nur einen Feed (RSS oder Atom); fast jedes Blog hat einen.
+
+**Mit einem Befehl:** Im Repository dieser Seite genügt
+
+    blogparade join https://euer-blog.example/
+
+`join` findet den Feed, prüft ihn und legt die Datei für euer Blog an. Mit `--name`, `--author`
+und `--kind` bestimmt ihr, wie es hier heißt, wer schreibt und ob es ein persönliches Blog
+(`employee`) oder ein Firmenblog (`corporate`) ist.
+
+**Mit einem Pull Request:** Legt eine kleine Datei `content/participants/euer-blog.toml` an, zum
+Beispiel:
+
+    :::toml
+    name = "Annas Blog"
+    feed = "https://anna.example/feed/"
+    home = "https://anna.example/"
+    author = "Anna Beispiel"
+    kind = "employee"
+    display = "excerpt"
+
+- `name`: so heißt euer Blog hier;
+- `feed`: die Adresse eures Feeds (RSS oder Atom);
+- `home`: die Startseite eures Blogs;
+- `author`: wer schreibt;
+- `kind`: `"employee"` für ein persönliches Blog, `"corporate"` für ein Firmenblog;
+- `display`: `"excerpt"` zeigt hier nur einen Auszug, `"full"` den ganzen Beitrag.
+
+Nur `name`, `feed` und `home` müssen sein. Wer mag, setzt noch `language = "en"` (die Sprache
+eurer Beiträge), `categories = ["Blogparade"]` (nur Beiträge dieser Kategorien erscheinen hier)
+oder `active = false` (pausiert). Der Dateiname ist die Adresse eures Blogs auf dieser Seite:
+Kleinbuchstaben, Ziffern und Bindestriche. `blogparade check` prüft die Datei, bevor ihr sie
+einreicht. Nach dem nächsten nächtlichen Lauf stehen eure Beiträge hier.
+
+## Die Regeln einer Blogparade
+
+1. **Der Aufruf:** Jede Blogparade hat einen Aufruf mit Thema und Zeitraum; ihre Seite hier
+   verlinkt ihn. Lest ihn, bevor ihr schreibt.
+2. **Im Zeitraum veröffentlichen:** Euer Beitrag erscheint zwischen dem ersten und dem letzten
+   Tag der Blogparade; beide Tage zählen mit, es gilt die Zeitzone dieser Seite.
+3. **Auf den Aufruf verlinken:** Setzt in euren Beitrag einen Link auf den Aufruf, oder gebt ihm
+   das Schlagwort der Blogparade, wo sie eins hat (als Kategorie, Tag oder #Hashtag).
+4. **Gesammelt wird für euch:** Diese Seite findet eure Beiträge beim nächsten Abruf von selbst
+   und zeigt sie bei der Blogparade. Wer aufgerufen hat, schreibt nach dem Ende eine Rückschau
+   über alle Beiträge. Fehlt eurer, sagt Bescheid: Er lässt sich von Hand aufnehmen.
+5. **Kommentiert wird bei euch:** Hier stehen ein Auszug (oder, wenn ihr wollt, der ganze
+   Beitrag) und der Link zum Original. Kommentare schreiben die Lesenden auf eurem Blog; diese
+   Seite zeigt sie nur an.
+"""
+
+JOIN_EN = """\
+Title: Join
+Slug: join
+Template: join
+
+This site collects blogs and their **blog parades** in one place: someone calls for posts on a
+topic, others write about it on their own blogs, and at the end whoever made the call sums up all
+contributions in a roundup. Here the posts appear with their comments, each linking to its
+original.
+
+## How your blog joins
+
+All your blog needs is a feed (RSS or Atom); almost every blog has one.
+
+**With a command:** in this site's repository, run
+
+    blogparade join https://your-blog.example/
+
+`join` finds the feed, checks it and writes your blog's file. With `--name`, `--author` and
+`--kind` you choose what it is called here, who writes it and whether it is a personal blog
+(`employee`) or a company blog (`corporate`).
+
+**With a pull request:** add one small file `content/participants/your-blog.toml`, for example:
+
+    :::toml
+    name = "Anna's Blog"
+    feed = "https://anna.example/feed/"
+    home = "https://anna.example/"
+    author = "Anna Example"
+    kind = "employee"
+    display = "excerpt"
+
+- `name`: what your blog is called here;
+- `feed`: the address of your feed (RSS or Atom);
+- `home`: your blog's home page;
+- `author`: who writes it;
+- `kind`: `"employee"` for a personal blog, `"corporate"` for a company blog;
+- `display`: `"excerpt"` shows only an excerpt here, `"full"` the whole post.
+
+Only `name`, `feed` and `home` are required. You may add `language = "de"` (the language of your
+posts), `categories = ["blog parade"]` (only posts in these categories appear here) or
+`active = false` (paused). The file's name is your blog's address on this site: lower-case
+letters, digits and dashes. `blogparade check` checks the file before you send it. After the next
+nightly run your posts appear here.
+
+## The rules of a blog parade
+
+1. **The call:** every blog parade has a call with a topic and a period; its page here links to
+   it. Read it before you write.
+2. **Publish within the period:** your post appears between the parade's first and last day;
+   both days count, in this site's time zone.
+3. **Link to the call:** put a link to the call into your post, or give it the parade's tag where
+   it has one (as a category, tag or #hashtag).
+4. **Collected for you:** this site finds your post on its next update and shows it with the
+   parade. After the end, whoever made the call writes a roundup of all contributions. If yours
+   is missing, say so: it can be added by hand.
+5. **Comments stay with you:** here you find an excerpt (or, if you like, the whole post) and the
+   link to the original. Readers comment on your blog; this site only shows the comments.
+"""
+
 TEXTS = {
     "de": {
         "author": "Redaktion",
         "category": "Redaktion",
         "page_file": "mitmachen.md",
-        "page": (
-            "Title: Mitmachen\n"
-            "Slug: mitmachen\n\n"
-            "Hier steht bald, wie euer Blog dazukommt: eine kleine Datei in "
-            "`content/participants/` genügt (`blogparade join URL`).\n"
-        ),
+        "page": JOIN_DE,
         "participants": (
             "# Teilnehmende Blogs\n\n"
             "Eine TOML-Datei je Blog, z. B. `anna.toml` (am einfachsten mit `blogparade join URL`):\n\n"
@@ -32,12 +151,7 @@ TEXTS = {
         "author": "Editors",
         "category": "Editorial",
         "page_file": "join.md",
-        "page": (
-            "Title: Join\n"
-            "Slug: join\n\n"
-            "How your blog joins will be explained here: one small file in "
-            "`content/participants/` is all it takes (`blogparade join URL`).\n"
-        ),
+        "page": JOIN_EN,
         "participants": (
             "# Participating blogs\n\n"
             "One TOML file per blog, e.g. `anna.toml` (easiest with `blogparade join URL`):\n\n"
@@ -111,6 +225,9 @@ BLOGPARADE_POST_URL = "blogs/{{participant}}/{{id}}/"
 BLOGPARADE_POST_SAVE_AS = "blogs/{{participant}}/{{id}}/index.html"
 PAGE_URL = "{{slug}}/"
 PAGE_SAVE_AS = "{{slug}}/index.html"
+# A blog parade (content/parades/<slug>.md) is a page at parades/<slug>/, the slug its file's name.
+BLOGPARADE_PARADE_URL = "parades/{{slug}}/"
+BLOGPARADE_PARADE_SAVE_AS = "parades/{{slug}}/index.html"
 AUTHOR_URL = "blogs/{{slug}}/"
 AUTHOR_SAVE_AS = "blogs/{{slug}}/index.html"
 # Aggregated posts are filed by blog kind; pages per kind would repeat the home page's list.
@@ -123,9 +240,11 @@ DRAFT_URL = "drafts/{{slug}}/"
 DRAFT_SAVE_AS = "drafts/{{slug}}/index.html"
 
 # Lean listings: Pelican writes every page on every build.
-DIRECT_TEMPLATES = ["index", "blogs", "archives", "tags"]
+DIRECT_TEMPLATES = ["index", "blogs", "parades", "archives", "tags"]
 BLOGS_URL = "blogs/"
 BLOGS_SAVE_AS = "blogs/index.html"
+PARADES_URL = "parades/"  # every blog parade, newest first
+PARADES_SAVE_AS = "parades/index.html"
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 TAGS_URL = "tags/"
@@ -159,6 +278,11 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 DISPLAY_PAGES_ON_MENU = True
+
+# A parade is upcoming, open or closed on the day of the build, in TIMEZONE; pin that day for
+# reproducible builds with BLOGPARADE_TODAY = "2026-11-15".
+# The blog roll as OPML for feed readers, published beside the pages ("" publishes none).
+BLOGPARADE_BLOGROLL = "blogroll.opml"
 '''
 
 PUBLISHCONF = '''\

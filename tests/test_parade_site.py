@@ -1,0 +1,394 @@
+"""Blog parades on the built site: parade pages, the list of all parades, the current parade on
+the home page, contributions marked on their pages, the join page and the published blog roll.
+
+Real Pelican builds of sites made by `create_site` (see test_build.make_site); which post belongs
+to which parade is given to `publish.export` as select.py would decide it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from aggregator.build import BuildError, pelican_settings, run_pelican
+from aggregator.opml import read_opml
+from aggregator.participants import load_participants
+from aggregator.publish import export
+from aggregator.site import Site
+from aggregator.store import Store
+from tests.test_build import ACME, ANNA, BERND, COMMENTS, T, make_site, post
+
+REMOTE = """\
+Title: Wie arbeiten wir remote?
+Call: https://hafenkante.example/blogparade-remote/
+Start: 2026-11-01
+End: 2026-11-30
+Tag: BlogparadeRemote
+
+Erzählt uns, wie ihr **remote** arbeitet.
+"""
+AUTUMN = """\
+Title: Herbst & Zukunft
+Call: https://hafenkante.example/blogparade-herbst/
+Start: 2026-09-20
+End: 2026-10-15
+
+Was bringt der Herbst?
+"""
+WINTER = """\
+Title: Winterprojekte
+Call: https://dora.example/aufruf-winter/
+Start: 2026-12-01
+End: 2026-12-31
+
+Woran arbeitet ihr im Winter?
+"""
+ROUNDUP = """\
+Title: Rückschau: Herbst & Zukunft
+Date: 2026-10-20 10:00
+Slug: herbst-rueckschau
+Parade: herbst
+Summary: Drei Wochen Herbst, ein Beitrag.
+
+Danke an alle.
+"""
+DRAFT_ROUNDUP = """\
+Title: Rückschau: Wie arbeiten wir remote?
+Date: 2026-11-16 10:00
+Slug: remote-rueckschau
+Status: draft
+Parade: remote
+
+Noch nicht fertig.
+"""
+OTHER = post("anna", "kuchen", "Apfelkuchen", T + timedelta(days=1), excerpt="Ein Rezept.")
+DORA = post("dora", "notiz", "Doras Notiz", T + timedelta(days=4), excerpt="Nicht zur Parade.")
+# What select.py would have decided; ACME's post is older in the list than ANNA's on purpose.
+MEMBERSHIPS = {ACME.id: ["remote"], ANNA.id: ["remote"], BERND.id: ["herbst"]}
+
+
+def build(site: Site, memberships=MEMBERSHIPS) -> Site:
+    """Export the store with parade memberships, then run Pelican (errors fatal)."""
+    participants, _ = load_participants(site.participants_dir)
+    with Store(site.store_path) as store:
+        export(store, site, participants, parades=memberships)
+    run_pelican(pelican_settings(site))
+    return site
+
+
+def parade_site(root: Path, *, lang: str = "de", today: str | None = "2026-11-15",
+                parades: dict[str, str] | None = None, extra: str = "") -> Site:  # fmt: skip
+    settings = (f'BLOGPARADE_TODAY = "{today}"\n' if today else "") + extra
+    site = make_site(root, lang=lang, extra_settings=settings)
+    for slug, text in (parades if parades is not None else
+                       {"remote": REMOTE, "herbst": AUTUMN, "winter": WINTER}).items():  # fmt: skip
+        (site.parades_dir / f"{slug}.md").write_text(text, encoding="utf-8")
+    articles = site.content / "articles"
+    (articles / "herbst-rueckschau.md").write_text(ROUNDUP, encoding="utf-8")
+    (articles / "remote-rueckschau.md").write_text(DRAFT_ROUNDUP, encoding="utf-8")
+    with Store(site.store_path) as store:
+        for participant, posts, comments in (
+            ("anna", [ANNA, OTHER], COMMENTS), ("acme", [ACME], ()), ("bernd", [BERND], ()),
+            ("dora", [DORA], ()),
+        ):  # fmt: skip
+            store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
+                                 last_modified=None, body_hash=participant, posts=posts,
+                                 comments=comments, now=T)  # fmt: skip
+    return site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build(parade_site(tmp_path_factory.mktemp("parades")))
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    return build(parade_site(tmp_path_factory.mktemp("parades-en"), lang="en"))
+
+
+def page(site: Site, path: str) -> BeautifulSoup:
+    file = site.output / path / "index.html" if not path.endswith((".html", ".opml")) else site.output / path
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def text(node) -> str:
+    """The text a reader sees, whitespace collapsed."""
+    return " ".join(node.get_text().split())
+
+
+def post_path(p) -> str:
+    return f"blogs/{p.participant}/{p.id}/"
+
+
+# -- the parade's page -----------------------------------------------------------------------------
+
+
+def test_a_parade_page_lives_under_its_file_name_with_the_call(site):
+    soup = page(site, "parades/remote")
+    assert soup.h1.get_text() == "Wie arbeiten wir remote?"
+    assert soup.title.get_text().startswith("Wie arbeiten wir remote? – ")
+    assert "Erzählt uns, wie ihr" in text(soup.find(class_="page-body"))
+    assert soup.find("a", href="https://hafenkante.example/blogparade-remote/").get_text() == "Zum Aufruf"
+    facts = soup.find("dl", class_="parade-facts")
+    assert [dt.get_text() for dt in facts.find_all("dt")] == ["Stand", "Zeitraum", "Aufruf", "Schlagwort", "Beiträge"]
+    assert [t["datetime"] for t in facts.find_all("time")] == ["2026-11-01", "2026-11-30"]
+    assert "1. November 2026 bis 30. November 2026" in text(facts)
+    assert "BlogparadeRemote" in text(facts)
+    assert not (site.output / "wie-arbeiten-wir-remote").exists()  # not under its title's slug
+
+
+def test_the_parade_page_lists_exactly_its_contributions_oldest_first(site):
+    soup = page(site, "parades/remote")
+    section = soup.find("section", id="contributions")
+    titles = [text(h) for h in section.find_all("h3")]
+    assert titles == [ANNA.title, ACME.title]  # by date, not in the order they were given
+    assert "2 Beiträge aus 2 Blogs" in text(section)
+    assert "Apfelkuchen" not in text(soup) and "Doras Notiz" not in text(soup)
+    assert "1 Beitrag" in text(page(site, "parades/herbst").find("section", id="contributions"))
+
+
+def test_each_contribution_shows_its_details_and_links(site):
+    first = page(site, "parades/remote").find("section", id="contributions").find("article")
+    assert first.find("h3").a["href"] == "../../" + post_path(ANNA)
+    assert first.find("a", class_="blog")["href"] == "../../blogs/anna/"
+    assert first.find("a", class_="blog").get_text() == "Annas Blög"
+    assert "von Anna Ärger" in text(first)
+    assert first.find("time")["datetime"].startswith("2026-11-02T10:30")
+    assert "Warum ich gern zu Hause arbeite." in text(first)
+    assert "4 Kommentare" in text(first)  # the stored comments, mentions apart
+    assert first.find("a", href=ANNA.url).get_text() == "Original bei Annas Blög"
+
+
+@pytest.mark.parametrize(("slug", "state"), [
+    ("remote", "Läuft: noch 16 Tage"), ("herbst", "Beendet"), ("winter", "Demnächst: beginnt in 16 Tagen"),
+])  # fmt: skip
+def test_the_state_is_said_in_words(site, slug, state):
+    soup = page(site, f"parades/{slug}")
+    assert text(soup.find(class_="parade-state")) == state
+
+
+def test_blogs_not_yet_contributed_are_listed_while_open_only(site):
+    waiting = page(site, "parades/remote").find("section", class_="waiting")
+    assert waiting.h2.get_text() == "Noch nicht dabei"
+    # Dora has posts, but none for this parade; Bernd's blog is paused.
+    assert [a.get_text() for a in waiting.find_all("a")] == ["Dora denkt"]
+    assert waiting.a["href"] == "../../blogs/dora/"
+    for slug in ("herbst", "winter"):
+        assert not page(site, f"parades/{slug}").find("section", class_="waiting"), slug
+
+
+def test_an_upcoming_parade_says_it_has_not_started(site):
+    soup = page(site, "parades/winter")
+    assert text(soup.find("section", id="contributions")).endswith("Die Blogparade hat noch nicht begonnen.")
+    assert "Zum Mitmachen" in text(soup.find(class_="parade-howto"))
+    assert not page(site, "parades/herbst").find(class_="parade-howto")
+
+
+def test_a_published_roundup_is_shown_and_linked_both_ways(site):
+    soup = page(site, "parades/herbst")
+    roundup = soup.find("section", class_="roundup")
+    assert roundup.h2.get_text() == "Rückschau"
+    assert roundup.a["href"] == "../../2026/herbst-rueckschau/"
+    assert "Drei Wochen Herbst" in text(roundup)
+    article = page(site, "2026/herbst-rueckschau")
+    mark = article.find(class_="parade-mark")
+    assert text(mark) == "Rückschau auf die Blogparade „Herbst & Zukunft“"
+    assert mark.a["href"] == "../../parades/herbst/"
+    # A draft roundup stays off the parade's page.
+    assert not page(site, "parades/remote").find("section", class_="roundup")
+
+
+# -- the parades list, the home page, the navigation ------------------------------------------------
+
+
+def test_the_parades_page_lists_every_parade_newest_first(site):
+    soup = page(site, "parades")
+    assert soup.h1.get_text() == "Blogparaden"
+    entries = soup.find("ol", class_="parade-list").find_all("li", recursive=False)
+    assert [text(e.h2) for e in entries] == ["Winterprojekte", "Wie arbeiten wir remote?", "Herbst & Zukunft"]
+    assert [e.h2.a["href"] for e in entries] == ["../parades/winter/", "../parades/remote/", "../parades/herbst/"]
+    remote = text(entries[1])
+    assert "Läuft: noch 16 Tage" in remote and "2 Beiträge" in remote
+    assert "1. November 2026 bis 30. November 2026" in remote
+    assert "Beendet" in text(entries[2]) and "1 Beitrag" in text(entries[2])
+    assert "0 Beiträge" in text(entries[0])
+
+
+def test_the_navigation_leads_to_the_parades_but_not_to_each(site):
+    soup = page(site, "index.html")
+    nav = [a.get_text() for a in soup.find("nav").find_all("a")]
+    assert nav == ["Beiträge", "Blogparaden", "Blogs", "Archiv", "Themen", "Mitmachen"]
+    assert page(site, "parades").select_one('nav a[aria-current="page"]').get_text() == "Blogparaden"
+
+
+def test_the_home_page_shows_the_open_parade_above_the_posts(site):
+    soup = page(site, "index.html")
+    box = soup.find("aside", class_="current-parade")
+    assert box.find_next("h1") is soup.h1  # before the list of posts
+    assert soup.find(id=box["aria-labelledby"]).get_text(strip=True) == "Aktuelle Blogparade"
+    assert box.find(class_="current-parade-title").a["href"] == "./parades/remote/"
+    assert "Läuft: noch 16 Tage" in text(box)
+    assert box.find("a", href="https://hafenkante.example/blogparade-remote/").get_text() == "Zum Aufruf"
+    assert "2 Beiträge" in text(box)
+    assert "Winterprojekte" not in text(box)
+
+
+def test_without_an_open_parade_the_home_page_announces_the_next(tmp_path):
+    site = build(parade_site(tmp_path, today="2026-10-20"))
+    box = page(site, "index.html").find("aside", class_="current-parade")
+    assert text(box.find(class_="current-parade-title")) == "Wie arbeiten wir remote?"
+    assert "Demnächst: beginnt in 12 Tagen" in text(box)
+    assert not page(site, "parades/remote").find("section", class_="waiting")
+
+
+def test_with_no_parade_at_all_the_site_still_builds(tmp_path):
+    site = build(parade_site(tmp_path, parades={}), memberships={})
+    assert not page(site, "index.html").find("aside")
+    assert page(site, "parades").find("p", class_="empty").get_text() == "Noch keine Blogparaden."
+    assert "Gerade läuft keine Blogparade" in text(page(site, "mitmachen"))
+
+
+@pytest.mark.parametrize(("today", "state"), [
+    ("2026-10-31", "Demnächst: beginnt morgen"), ("2026-11-01", "Läuft: noch 30 Tage"),
+    ("2026-11-29", "Läuft: noch 2 Tage"), ("2026-11-30", "Läuft: heute ist der letzte Tag"),
+    ("2026-12-01", "Beendet"),
+])  # fmt: skip
+def test_the_state_follows_the_day_of_the_build(tmp_path, today, state):
+    site = build(parade_site(tmp_path, today=today, parades={"remote": REMOTE}), memberships={})
+    assert text(page(site, "parades/remote").find(class_="parade-state")) == state
+
+
+def test_without_a_pinned_day_the_state_is_todays(tmp_path):
+    from aggregator.parades import local_today
+
+    today = local_today("Europe/Berlin")
+    window = (f"Title: Heute\nCall: https://host.example/heute/\nStart: {today - timedelta(days=1)}\n"
+              f"End: {today + timedelta(days=1)}\n\nText.\n")  # fmt: skip
+    site = build(parade_site(tmp_path, today=None, parades={"heute": window}), memberships={})
+    assert text(page(site, "parades/heute").find(class_="parade-state")) == "Läuft: noch 2 Tage"
+
+
+# -- posts ------------------------------------------------------------------------------------------
+
+
+def test_a_contribution_is_marked_on_its_page(site):
+    soup = page(site, post_path(ANNA))
+    mark = soup.find("header", class_="post-header").find(class_="parade-mark")
+    assert text(mark) == "Beitrag zur Blogparade „Wie arbeiten wir remote?“"
+    assert mark.a["href"] == "../../../parades/remote/"
+    for other in (OTHER, DORA):
+        assert not page(site, post_path(other)).find(class_="parade-mark")
+
+
+# -- joining and the blog roll ----------------------------------------------------------------------
+
+
+def test_the_join_page_explains_joining_and_lists_the_parades_to_write_for(site):
+    soup = page(site, "mitmachen")
+    body = text(soup)
+    assert "blogparade join https://euer-blog.example/" in body
+    assert "content/participants/euer-blog.toml" in body
+    for field in ("name =", "feed =", "home =", "author =", "kind =", "display ="):
+        assert field in body, field
+    assert "Die Regeln einer Blogparade" in body and "Kommentiert wird bei euch" in body
+    listed = soup.find("section", class_="join-parades")
+    assert [text(h) for h in listed.find_all("h3")] == ["Winterprojekte", "Wie arbeiten wir remote?"]
+    assert listed.find("a", href="https://dora.example/aufruf-winter/")
+    assert listed.find("a", href="../parades/").get_text() == "Alle Blogparaden"
+    assert listed.find("a", href="../blogroll.opml")
+
+
+def test_the_blog_roll_is_published_as_opml_with_every_active_blog(site):
+    data = (site.output / "blogroll.opml").read_bytes()
+    root = ET.fromstring(data)
+    assert root.tag == "opml" and root.get("version") == "2.0"
+    assert root.find("head/title").text == "Blogparade Süd"
+    feeds = read_opml(data)
+    assert sorted(f.xml_url for f in feeds) == [
+        "https://acme.example/feed/", "https://anna.example/feed/", "https://dora.example/feed/",
+    ]  # Bernd's blog is paused
+    assert {f.title: f.kind for f in feeds}["ACME Technik"] == "corporate"
+
+
+def test_the_blog_roll_is_linked_from_the_blogs_page_the_footer_and_the_head(site):
+    blogs = page(site, "blogs")
+    link = blogs.find("main").find("a", href="../blogroll.opml")
+    assert link.get_text() == "Alle Blogs als OPML-Datei für euren Feedreader"
+    assert link["type"] == "text/x-opml"
+    for path, prefix in (("index.html", "./"), ("parades/remote", "../../")):
+        soup = page(site, path)
+        assert soup.find("footer").find("a", href=f"{prefix}blogroll.opml")
+        link = soup.find("link", rel="outline")
+        assert link["type"] == "text/x-opml" and link["href"] == f"{prefix}blogroll.opml"
+
+
+def test_the_blog_roll_survives_pruning_and_leaves_when_switched_off(tmp_path):
+    site = build(parade_site(tmp_path))
+    build(site)  # a second build prunes what it did not write
+    assert (site.output / "blogroll.opml").is_file()
+    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write('\nBLOGPARADE_BLOGROLL = ""\n')
+    build(site)
+    assert not (site.output / "blogroll.opml").exists()
+    assert not page(site, "index.html").find("link", rel="outline")
+
+
+# -- language, accessibility, errors ----------------------------------------------------------------
+
+
+def test_english_on_request(english):
+    soup = page(english, "parades/remote")
+    assert text(soup.find(class_="parade-state")) == "Open: 16 days left"
+    assert "November 1, 2026 to November 30, 2026" in text(soup.find("dl"))
+    assert soup.find("section", class_="waiting").h2.get_text() == "Not yet contributed"
+    assert text(page(english, post_path(ANNA)).find(class_="parade-mark")) == \
+        "Contribution to the blog parade “Wie arbeiten wir remote?”"
+    assert page(english, "parades").h1.get_text() == "Blog parades"
+    home = page(english, "index.html")
+    assert home.find(id="current-parade-label").get_text(strip=True) == "Current blog parade"
+    join = page(english, "join")
+    assert "blogparade join https://your-blog.example/" in text(join)
+    assert join.find("section", class_="join-parades").h2.get_text() == "Blog parades to write for now"
+    assert text(page(english, "parades/herbst").find(class_="parade-state")) == "Closed"
+
+
+@pytest.mark.parametrize("path", ["parades", "parades/remote", "parades/herbst", "index.html",
+                                  "mitmachen", post_path(ANNA)])  # fmt: skip
+def test_parade_pages_are_accessible(site, path):
+    soup = page(site, path)
+    assert len(soup.find_all("h1")) == 1
+    levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert not soup.find("script")
+    for time in soup.find_all("time"):
+        assert time["datetime"]
+    for label in soup.find_all(attrs={"aria-labelledby": True}):
+        assert soup.find(id=label["aria-labelledby"]), label["aria-labelledby"]
+
+
+def test_a_parade_ending_before_it_starts_fails_the_build_naming_the_file(tmp_path):
+    broken = REMOTE.replace("End: 2026-11-30", "End: 2026-10-30")
+    site = parade_site(tmp_path, parades={"remote": broken})
+    with pytest.raises(BuildError) as error:
+        build(site, memberships={})
+    assert "remote.md" in str(error.value)
+    assert "'End' (2026-10-30) is before 'Start' (2026-11-01)" in str(error.value)
+
+
+def test_a_bad_pinned_day_fails_the_build(tmp_path):
+    site = parade_site(tmp_path, today="15.11.2026", parades={"remote": REMOTE})
+    with pytest.raises(BuildError, match="BLOGPARADE_TODAY"):
+        build(site, memberships={})
+
+
+def test_two_parades_with_one_call_fail_the_build_naming_the_second(tmp_path):
+    twin = REMOTE.replace("Wie arbeiten wir remote?", "Noch einmal remote")
+    site = parade_site(tmp_path, parades={"remote": REMOTE, "zwilling": twin})
+    with pytest.raises(BuildError, match=r"zwilling\.md: same call as remote\.md"):
+        build(site, memberships={})
