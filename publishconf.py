@@ -15,3 +15,6 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 AUTHOR_FEED_ATOM = "feeds/blogs/{slug}.atom.xml"
+# Drafts (a roundup being written) are previewed in development builds, never published.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
