@@ -17,7 +17,6 @@ from typing import Callable, Iterator, NoReturn
 import click
 
 from . import __version__
-from .models import Participant
 from .participants import Problem, load_participants
 from .site import Site, SiteError
 from .store import Store, StoreError
@@ -48,17 +47,12 @@ def open_store(site: Site) -> Iterator[Store]:
         fail(str(error))
 
 
-def report_problems(problems: list[Problem]) -> None:
+def report_problems(problems: list[Problem], of: str = "") -> None:
+    """Each problem on its own line, under a count (nothing when there are none)."""
+    if problems:
+        click.secho(f"{len(problems)} problem(s){of}:", fg="red", err=True)
     for problem in problems:
         click.secho(f"  {problem}", fg="red", err=True)
-
-
-def active_participants(site: Site) -> tuple[list[Participant], list[Problem]]:
-    participants, problems = load_participants(site.participants_dir)
-    if problems:
-        click.secho(f"{len(problems)} problem(s) in participant files:", fg="red", err=True)
-        report_problems(problems)
-    return participants, problems
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,10 +120,10 @@ def run_fetch(site: Site, strict: bool) -> bool:
         active = sum(1 for _ in site.participants_dir.glob("*.toml"))
         with progress_bar(active, "Fetching") as advance:
             run = fetch_site(site, store, lambda report: report.kind == "posts" and advance())
-    if run.problems:
-        click.secho(f"{len(run.problems)} problem(s) in participant files:", fg="red", err=True)
-        report_problems(run.problems)
+    report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
+    if run.pages:
+        click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
     return not run.problems and not (strict and run.summary.errors)
@@ -219,7 +213,8 @@ def status(ctx: click.Context) -> None:
     from .status import participant_statuses
 
     site = load_site(ctx)
-    participants, _ = active_participants(site)
+    participants, problems = load_participants(site.participants_dir)
+    report_problems(problems, " in participant files")
     if not participants:
         click.echo("No participants yet: add one with `blogparade join URL`.")
         return
@@ -243,7 +238,6 @@ def check(ctx: click.Context) -> None:
 
     result = check_site(load_site(ctx))
     if result.problems:
-        click.secho(f"{len(result.problems)} problem(s):", fg="red", err=True)
         report_problems(result.problems)
         sys.exit(EXIT_CONFIG)
     click.echo(f"{result.participants} participants and {result.parades} parades OK.")
