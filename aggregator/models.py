@@ -33,6 +33,14 @@ class Participant:
     # Only posts carrying one of these categories are taken (case-insensitive); empty = all.
     categories: tuple[str, ...] = ()
 
+    def takes(self, categories: tuple[str, ...]) -> bool:
+        """Whether a post with these categories belongs on the site (say, a personal blog
+        whose owner wants only their posts about work there)."""
+        if not self.categories:
+            return True
+        chosen = {category.casefold() for category in self.categories}
+        return any(category.casefold() in chosen for category in categories)
+
 
 class ErrorKind(str, Enum):
     """Why a feed could not be updated; the words `status` shows."""

@@ -72,7 +72,8 @@ def export(
     written = unchanged = 0
     for post in store.posts():
         participant = by_slug.get(post.participant)
-        if participant is None or not is_selected(participant, post):
+        # The participant file as it is today decides (its category filter may be new).
+        if participant is None or not participant.takes(post.categories):
             continue
         comments = list(store.comments(post.id)) if counts.get(post.id) else []
         path = folder / post.participant / f"{post.id}.json"
@@ -84,14 +85,6 @@ def export(
             unchanged += 1
     removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
     return ExportResult(written, unchanged, removed)
-
-
-def is_selected(participant: Participant, post: StoredPost) -> bool:
-    """A participant may limit the site to posts of some categories; the current file decides."""
-    if not participant.categories:
-        return True
-    chosen = {category.casefold() for category in participant.categories}
-    return any(category.casefold() in chosen for category in post.categories)
 
 
 def post_document(

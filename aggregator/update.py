@@ -106,7 +106,7 @@ def parse_posts(body: bytes, headers: dict[str, str], url: str, participant: Par
     except ParseError as error:
         return [], FetchError(error.kind, error.message)
     posts = [clean_post(entry, participant) for entry in feed.entries]
-    return [post for post in posts if wanted(post, participant)], None
+    return [post for post in posts if participant.takes(post.categories)], None
 
 
 def parse_comments(body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed) -> Parsed:
@@ -115,14 +115,6 @@ def parse_comments(body: bytes, headers: dict[str, str], url: str, feed: plan.Co
     except ParseError as error:
         return [], FetchError(error.kind, error.message)
     return plan.for_posts(parsed.entries, feed, clean_comment), None
-
-
-def wanted(post: Post, participant: Participant) -> bool:
-    """A participant may limit the site to posts of some categories (say, a personal blog)."""
-    if not participant.categories:
-        return True
-    chosen = {c.casefold() for c in participant.categories}
-    return any(category.casefold() in chosen for category in post.categories)
 
 
 @dataclass(frozen=True)
@@ -142,14 +134,17 @@ class Updater:
     # -- one feed, posts or comments --------------------------------------------------------------
 
     async def read(
-        self, participant: Participant, key: str, url: str, parse: Callable[..., Parsed],
+        self, participant: Participant, key: str, parse: Callable[..., Parsed],
         kind: FeedKind = "posts",
     ) -> FeedReport:  # fmt: skip
-        """Fetch `url` (stored under `key`), parse it with `parse` and store what it carried."""
+        """Fetch the feed at `key` (or where it moved), parse it with `parse`, store the result.
+
+        The store keeps the feed's state under `key`, the URL as configured or announced.
+        """
         state = self.store.feed_state(key)
         if state and state.gone:
-            return FeedReport(participant, url, Outcome.RETIRED, error=state.last_error, kind=kind)
-        url = (state and state.moved_to) or url
+            return FeedReport(participant, key, Outcome.RETIRED, error=state.last_error, kind=kind)
+        url = (state and state.moved_to) or key
         result = await self.fetcher.fetch(url, state.conditional if state else None)
         try:
             return await self._store(participant, key, result, parse, kind, state and state.body_hash)
@@ -195,7 +190,7 @@ class Updater:
 
     async def update_posts(self, participant: Participant) -> FeedReport:
         parse = partial(parse_posts, participant=participant)
-        return await self.read(participant, participant.feed, participant.feed, parse)
+        return await self.read(participant, participant.feed, parse)
 
     # -- comments ---------------------------------------------------------------------------------
 
@@ -213,9 +208,7 @@ class Updater:
                 state.last_error is not None, state.last_attempt, now
             ):
                 continue
-            report = await self.read(
-                feed.participant, url, url, parse, kind="probe" if probe else "comments"
-            )
+            report = await self.read(feed.participant, url, parse, "probe" if probe else "comments")
             if not report.failed:
                 return report
         return report
