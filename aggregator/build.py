@@ -31,9 +31,12 @@ PUBLISH_SETTINGS_FILE = "publishconf.py"
 # Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
 # connection garbage-collected during the build must not fail it.
 UNRELATED_LOGGERS = ("asyncio", "aiohttp")
+# blogparade's files whose change changes the site, relative to this folder.  The plugin's
+# modules are globbed, so that a module added to the package counts without a change here.
+PLUGIN = Path(__file__).with_name("pelican_plugin")
 CODE = (
-    "pelican_plugin.py", "publish.py", "i18n.py", "build.py", "membership.py", "select.py",
-    "parades.py", "opml.py",
+    *sorted(f"{PLUGIN.name}/{module.name}" for module in PLUGIN.glob("*.py")),
+    "publish.py", "i18n.py", "build.py", "membership.py", "select.py", "parades.py", "opml.py",
 )  # fmt: skip
 
 
@@ -197,7 +200,7 @@ def build_fingerprint(site: Site, store: Store) -> str:
         "content": tree_stamp(site.content, exclude=site.export_dir),
         "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
-        "code": [__version__] + [file_stamp(Path(__file__).with_name(name)) for name in CODE],
+        "code": [__version__] + [file_stamp(Path(__file__).parent / name) for name in CODE],
         # An open parade's page counts its days left: then a new day is a change.
         "today": today(site).isoformat() if calendar_matters(site) else None,
     }

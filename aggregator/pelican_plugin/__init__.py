@@ -1,0 +1,63 @@
+"""The Pelican plugin: exported posts become articles, the theme gets translations and dates.
+
+This module only connects Pelican's signals; each job has its module:
+
+- reader.py: content/aggregated/<participant>/<post-id>.json (written by `publish.export`)
+  becomes an Article whose author is the blog and whose `writer` is the person.
+- blogs.py: blogs as Authors, their kinds as Categories; `blogs`, `blog_groups` and
+  `blogroll_url` in the template context, for the `blogs` page.
+- parade_pages.py: the parades' pages (a ParadeView each), `parades` and `current_parades`,
+  contributions and roundups marked.
+- environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
+- feeds.py: the writer, which keeps plain-text titles in feeds.
+- blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
+- output.py: after a successful run, stale pages removed from output/ (see OutputLedger).
+- settings.py: the plugin's settings and their defaults.
+
+Register with PLUGINS = ["aggregator.pelican_plugin"] and also import this package in
+pelicanconf.py: Pelican only logs a plugin that fails to import.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .blogroll import write_blogroll
+from .blogs import Blog, BlogEntry, add_blogs, default_category
+from .environment import prepare_environment
+from .feeds import PlainTitleWriter, writer
+from .output import LEDGER, OutputLedger, prune_output
+from .parade_pages import ParadeView, attach_parades
+from .reader import ExportError, ExportReader, ThreadComment, add_reader
+from .settings import DEFAULTS
+
+# The main names of the former single-module plugin, for code that imported them from it.
+__all__ = [
+    "DEFAULTS",
+    "LEDGER",
+    "Blog",
+    "BlogEntry",
+    "ExportError",
+    "ExportReader",
+    "OutputLedger",
+    "ParadeView",
+    "PlainTitleWriter",
+    "ThreadComment",
+    "prune_output",
+    "register",
+]
+
+
+def register() -> None:
+    signals.get_generators.connect(LEDGER.start)
+    signals.content_written.connect(LEDGER.add)
+    signals.feed_written.connect(LEDGER.add)
+    signals.static_generator_finalized.connect(LEDGER.add_static)
+    signals.finalized.connect(LEDGER.prune)
+    signals.get_writer.connect(writer)
+    signals.readers_init.connect(add_reader)
+    signals.generator_init.connect(prepare_environment)
+    signals.article_generator_context.connect(default_category)
+    signals.article_generator_finalized.connect(add_blogs)
+    signals.all_generators_finalized.connect(attach_parades)
+    signals.article_writer_finalized.connect(write_blogroll)

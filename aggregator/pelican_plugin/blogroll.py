@@ -1,0 +1,25 @@
+"""The blog roll: every participant as OPML, written with the articles (`BLOGPARADE_BLOGROLL`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..publish import write_if_changed
+from .output import LEDGER
+from .settings import setting
+
+
+def write_blogroll(generator: Any, writer: Any = None) -> None:
+    """The participants as OPML at BLOGPARADE_BLOGROLL (rewritten only when it changed)."""
+    from ..opml import export_opml  # imports the joining machinery: only when building
+
+    settings = generator.settings
+    name = setting(settings, "BLOGPARADE_BLOGROLL")
+    if not name:
+        return
+    participants = generator.context.get("blogparade_participants", [])
+    text = export_opml(participants, title=settings.get("SITENAME") or "blogparade")
+    path = Path(generator.output_path) / name
+    write_if_changed(path, text.encode("utf-8"))
+    LEDGER.add(str(path))  # Pelican's writer did not write it: the ledger must still keep it

@@ -1,0 +1,109 @@
+"""Blogs in Pelican's terms, and the categories of articles.
+
+A blog is an Author with the participant's slug, so author pages are blog pages with their own
+feeds; its kind ("corporate", "employee") is the Category of its posts.  After the articles are
+read, the template context gets `blogs` and `blog_groups` (every participant with its post
+count, for the `blogs` page) and `blogroll_url`, where the blog roll is published as OPML.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pelican.contents import Author, Category
+
+from ..i18n import N_
+from ..participants import load_participants
+from .settings import gettext, setting
+
+logger = logging.getLogger(__name__)
+
+# N_() marks these for the theme's catalog: aggregator.i18n.PYTHON_SOURCES names this file.
+KINDS = {"corporate": N_("Company blogs"), "employee": N_("Employee blogs")}  # groups
+KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog")}  # one blog
+
+
+@dataclass(frozen=True)
+class Blog:
+    """What the templates know about a participating blog."""
+
+    slug: str
+    name: str
+    home: str
+    kind: str
+    kind_label: str  # "Company blog", in the site's language
+
+
+@dataclass(frozen=True)
+class BlogEntry:
+    """A line of the blogs page: the blog, its page here (when it has posts) and its count."""
+
+    blog: Blog
+    url: str | None
+    posts: int
+    latest: datetime | None
+    active: bool
+    author: str
+
+
+def blog_author(blog: Blog, settings: dict[str, Any]) -> Author:
+    author = Author(blog.name, settings)
+    author.slug = blog.slug  # the participant's slug, not one made from the name: it is stable
+    author.blog = blog
+    return author
+
+
+def kind_category(blog: Blog, label: str, settings: dict[str, Any]) -> Category:
+    category = Category(label, settings)
+    category.slug = blog.kind  # the label follows the site's language, the URL does not
+    return category
+
+
+def add_blogs(generator: Any) -> None:
+    """Every participant, with its blog page and post count, for the `blogs` page."""
+    settings = generator.settings
+    folder = Path(settings["PATH"]) / setting(settings, "BLOGPARADE_PARTICIPANTS")
+    participants, problems = load_participants(folder)
+    for problem in problems:
+        logger.warning("%s", problem)
+    label = gettext(settings)
+    pages = {author.slug: (author, articles) for author, articles in generator.authors}
+    entries = []
+    for participant in participants:
+        author, articles = pages.get(participant.slug, (None, []))
+        blog = Blog(participant.slug, participant.name, participant.home, participant.kind,
+                    label(KIND.get(participant.kind, participant.kind)))  # fmt: skip
+        entries.append(
+            BlogEntry(
+                blog=blog,
+                url=author.url if author is not None else None,
+                posts=len(articles),
+                latest=articles[0].date if articles else None,
+                active=participant.active,
+                author=participant.author,
+            )
+        )
+    entries.sort(key=lambda entry: (entry.blog.name.casefold(), entry.blog.slug))
+    generator.context["blogparade_participants"] = participants  # for the blog roll
+    generator.context["blogroll_url"] = setting(settings, "BLOGPARADE_BLOGROLL") or None
+    generator.context["blogs"] = entries
+    generator.context["blog_groups"] = [
+        (label(title), [entry for entry in entries if entry.blog.kind == kind])
+        for kind, title in KINDS.items()
+        if any(entry.blog.kind == kind for entry in entries)
+    ]
+
+
+def default_category(generator: Any, metadata: dict[str, Any]) -> None:
+    """The editors' own articles without a `Category:` are filed under DEFAULT_CATEGORY.
+
+    Pelican gives them none while CATEGORY_SAVE_AS is empty (no category pages here), and then
+    fails on the first draft (a roundup before it is published, a future-dated article).
+    """
+    settings = generator.settings
+    if "category" not in metadata and settings.get("DEFAULT_CATEGORY"):
+        metadata["category"] = Category(settings["DEFAULT_CATEGORY"], settings)

@@ -1,0 +1,193 @@
+"""The reader for content/aggregated/<participant>/<post-id>.json (written by `publish.export`).
+
+Each file becomes an Article whose author is the *blog* (see blogs.py), whose `writer` is the
+person, whose category is the blog's kind and whose tags are the post's categories.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican.contents import Tag
+from pelican.readers import BaseReader
+from pelican.utils import slugify
+
+from ..participants import is_http_url
+from ..publish import FORMAT
+from .blogs import KIND, KINDS, Blog, blog_author, kind_category
+from .settings import gettext, setting
+
+logger = logging.getLogger(__name__)
+
+EXTENSION = "json"
+MENTION_KINDS = ("pingback", "trackback")
+
+
+class ExportError(ValueError):
+    """An exported file Pelican cannot use; the message names the file."""
+
+
+@dataclass(frozen=True)
+class ThreadComment:
+    """One comment, pingback or trackback, with its replies (nested, oldest first)."""
+
+    id: str
+    kind: str
+    author: str
+    author_url: str | None
+    url: str | None
+    published: datetime
+    body: str  # sanitised HTML
+    replies: tuple[ThreadComment, ...]
+
+
+class ExportReader(BaseReader):
+    """Reads the JSON files of `publish.export`."""
+
+    enabled = True
+    # Empty on purpose: Pelican registers every BaseReader subclass for its extensions just for
+    # being imported; this one is registered in readers_init, only where the plugin is enabled.
+    file_extensions: list[str] = []
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        # Per build, not per file: a site has thousands of posts and a few hundred tags.
+        self._zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        self._gettext = gettext(settings)
+        self._tag_slugs: dict[str, str] = {}
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        data = self._load(source_path)
+        try:
+            return content_html(data), self.post_metadata(data)
+        except (KeyError, TypeError, ValueError) as error:
+            raise self._error(source_path, f"unusable value: {error!r}") from error
+
+    def _load(self, source_path: str) -> dict[str, Any]:
+        try:
+            data = json.loads(Path(source_path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise self._error(source_path, f"cannot read it as JSON: {error}") from error
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise self._error(
+                source_path, f"not a blogparade export (no \"format\": \"{FORMAT}\")"
+            )
+        return data
+
+    @staticmethod
+    def _error(source_path: str, reason: str) -> ExportError:
+        # Pelican logs a failing file without the exception's message: say it here.
+        message = f"{source_path}: {reason}"
+        logger.error("%s", message)
+        return ExportError(message)
+
+    def post_metadata(self, data: dict[str, Any]) -> dict[str, Any]:
+        settings = self.settings
+        names = {"participant": data["participant"], "id": data["id"]}
+        blog = Blog(
+            slug=data["participant"],
+            name=data["blog"],
+            home=data["blog_home"],
+            kind=data["kind"],
+            kind_label=self._gettext(KIND.get(data["kind"], data["kind"])),
+        )
+        metadata: dict[str, Any] = {
+            "title": data["title"].strip() or fallback_title(data),
+            "date": self._date(data["published"]),
+            "slug": f"{blog.slug}-{data['id']}",
+            "url": setting(settings, "BLOGPARADE_POST_URL").format(**names),
+            "save_as": setting(settings, "BLOGPARADE_POST_SAVE_AS").format(**names),
+            "author": blog_author(blog, settings),
+            "category": kind_category(blog, self._gettext(KINDS.get(blog.kind, blog.kind)), settings),
+            "summary": paragraph(data["excerpt"]),
+            "writer": data["author"],
+            "blog": blog,
+            # Links leave the site only to the web: clean.py promises it, the page checks it.
+            "original_url": data["url"] if is_http_url(data["url"]) else None,
+            "reply_url": reply_url(data["url"]) if is_http_url(data["url"]) else None,
+            "excerpt": data["excerpt"],
+            "display": data["display"],
+            "language": data.get("language"),
+            "comment_count": int(data["comment_count"]),
+            "aggregated": True,
+            "post_id": data["id"],
+            # The slugs of the parades it contributes to (select.py decided; older files lack it).
+            "parades": tuple(data.get("parades") or ()),
+        }
+        if data.get("updated"):
+            metadata["modified"] = self._date(data["updated"])
+        tags = post_tags(data["categories"], settings, self._tag_slugs)
+        if tags:
+            metadata["tags"] = tags
+        thread = [thread_comment(node) for node in data["comments"]]
+        metadata["comments"] = [c for c in thread if c.kind not in MENTION_KINDS]
+        metadata["mentions"] = [c for c in thread if c.kind in MENTION_KINDS]
+        return metadata
+
+    def _date(self, value: str) -> datetime:
+        # Our own ISO format: no need for Pelican's dateutil guessing (a third of reading time).
+        return datetime.fromisoformat(value).astimezone(self._zone)
+
+
+def content_html(data: dict[str, Any]) -> str:
+    """What the post's page shows: the whole sanitised body only where the blog asked for it."""
+    if data["display"] == "full" and data["body"].strip():
+        return data["body"]
+    return paragraph(data["excerpt"])
+
+
+def paragraph(text: str) -> str:
+    return f"<p>{html.escape(text, quote=False)}</p>" if text.strip() else ""
+
+
+def reply_url(url: str) -> str:
+    """Where to answer: the original's comment form (WordPress's anchor; elsewhere the page)."""
+    return url.split("#", 1)[0] + "#respond"
+
+
+def fallback_title(data: dict[str, Any]) -> str:
+    words = data["excerpt"].split()
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "") if words else data["url"]
+
+
+def post_tags(names: list[str], settings: dict[str, Any], slugs: dict[str, str]) -> list[Tag]:
+    """Tags with slugs made as Pelican makes them (`slugs` remembers them across posts)."""
+    tags = []
+    for name in names:
+        if name not in slugs:
+            slugs[name] = slugify(
+                name,
+                regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", settings["SLUG_REGEX_SUBSTITUTIONS"]),
+                preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+                use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+            )
+        slug = slugs[name]
+        if slug:  # a category of only punctuation would make an unwritable tag page
+            tag = Tag(name, settings)
+            tag.slug = slug
+            tags.append(tag)
+    return tags
+
+
+def thread_comment(node: dict[str, Any]) -> ThreadComment:
+    return ThreadComment(
+        id=node["id"],
+        kind=node["kind"],
+        author=node["author"],
+        author_url=node.get("author_url"),
+        url=node.get("url"),
+        published=datetime.fromisoformat(node["published"]),
+        body=node["body"],
+        replies=tuple(thread_comment(reply) for reply in node["replies"]),
+    )
+
+
+def add_reader(readers: Any) -> None:
+    readers.reader_classes[EXTENSION] = ExportReader

@@ -1,0 +1,27 @@
+"""The plugin's own settings, with their defaults; the site's translations for Python strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..i18n import translations
+
+DEFAULTS = {
+    "BLOGPARADE_PARTICIPANTS": "participants",
+    "BLOGPARADE_PRUNE_OUTPUT": True,
+    "BLOGPARADE_POST_URL": "blogs/{participant}/{id}/",
+    "BLOGPARADE_POST_SAVE_AS": "blogs/{participant}/{id}/index.html",
+    "BLOGPARADE_PARADES": "parades",  # relative to PATH
+    "BLOGPARADE_PARADE_URL": "parades/{slug}/",
+    "BLOGPARADE_PARADE_SAVE_AS": "parades/{slug}/index.html",
+    "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
+    "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
+}
+
+
+def setting(settings: dict[str, Any], key: str) -> Any:
+    return settings.get(key, DEFAULTS.get(key))
+
+
+def gettext(settings: dict[str, Any]):  # noqa: ANN201  a bound gettext
+    return translations(settings["THEME"], settings.get("DEFAULT_LANG", "en")).gettext
