@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from .discover import Discovered, DiscoveryError, discover
@@ -16,8 +17,9 @@ class JoinError(Exception):
 
 
 def first_author(found: Discovered) -> str:
-    authors = [entry.author for entry in found.feed.entries if entry.author]
-    return max(set(authors), key=authors.count) if authors else ""
+    authors = Counter(entry.author for entry in found.feed.entries if entry.author)
+    # most_common keeps first-seen order among equals: the same feed always names the same author.
+    return authors.most_common(1)[0][0] if authors else ""
 
 
 def unique_slug(wanted: str, taken: set[str]) -> str:
