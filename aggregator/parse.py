@@ -32,6 +32,11 @@ Field rules (the contract with clean):
 - ``author`` and ``categories`` are plain text (entities decoded: WordPress escapes them even in
   CDATA); ``author`` is a name, never an e-mail address ("a@b.de (Name)" -> "Name", a bare
   address -> "").
+- ``in_reply_to`` / ``in_reply_to_url``: the ref and href of RFC 4685 ``thr:in-reply-to``, except
+  for a Blogger reply: Blogger points thr:in-reply-to at the post and names the parent comment only
+  in ``<link rel="related" href="…blogger.com/feeds/<blog>/<post>/comments/default/<comment>">``,
+  so its in_reply_to is the parent's id ``tag:blogger.com,1999:blog-<blog>.post-<comment>`` and
+  in_reply_to_url is None (the post's page would make it top-level; see clean.parent_guid).
 - ``base_url``: the entry's xml:base where the document declares one, else the entry link, else the
   feed URL; clean resolves relative URLs in the entry's HTML against it.
 """
@@ -251,7 +256,7 @@ def _entry(e: Any, base: str, feed_language: str | None, now: datetime) -> Parse
     # dict.get: FeedParserDict answers "updated" with "published" (and a DeprecationWarning)
     published_raw = _date(dict.get(e, "published_parsed"))
     updated_raw = _date(dict.get(e, "updated_parsed"))
-    reply = _mapping(e.get("thr_in-reply-to"))
+    in_reply_to, in_reply_to_url = _in_reply_to(e)
     author = _mapping(e.get("author_detail"))
     return ParsedEntry(
         guid=_guid(e, link, title, published_raw or updated_raw, summary or content),
@@ -267,8 +272,8 @@ def _entry(e: Any, base: str, feed_language: str | None, now: datetime) -> Parse
         language=_entry_language(e) or feed_language,
         comment_feed=_comment_feed(e),
         comment_count=_comment_count(e),
-        in_reply_to=_str(reply.get("ref")) or None,
-        in_reply_to_url=_str(reply.get("href")) or None,
+        in_reply_to=in_reply_to,
+        in_reply_to_url=in_reply_to_url,
         author_url=_str(author.get("href")) or None,
     )
 
@@ -421,6 +426,36 @@ def _comment_count(e: Any) -> int | None:
 def _count(value: Any) -> int | None:
     if isinstance(value, str) and re.fullmatch(r"\s*\d{1,9}\s*", value):
         return int(value)
+    return None
+
+
+# Blogger's thr:in-reply-to names the post for every comment, replies included; a reply names its
+# parent only in <link rel="related"> to the parent's entry in the post's comment feed.
+_BLOGGER_COMMENT = re.compile(r"tag:blogger\.com,1999:blog-(\d+)\.post-\d+")
+_BLOGGER_PARENT = re.compile(r"(?i:https?://(?:www\.)?blogger\.com)/feeds/(\d+)/\d+/comments/default/(\d+)")
+
+
+def _in_reply_to(e: Any) -> tuple[str | None, str | None]:
+    """The ref and href of thr:in-reply-to; for a Blogger reply, its parent comment's id and no
+    href (Blogger's href is the post's page, which clean.parent_guid reads as "top-level")."""
+    reply = _mapping(e.get("thr_in-reply-to"))
+    ref, href = _str(reply.get("ref")) or None, _str(reply.get("href")) or None
+    parent = _blogger_parent(e)
+    if parent is None or parent == ref:
+        return ref, href
+    return parent, None
+
+
+def _blogger_parent(e: Any) -> str | None:
+    """The id of the comment a Blogger comment replies to: its related link names the parent's
+    feed entry, whose id is Blogger's tag (same blog id) with the parent's number."""
+    own = _BLOGGER_COMMENT.fullmatch(_str(e.get("id")))
+    if own is None:
+        return None
+    for link in e.get("links") or ():
+        related = _BLOGGER_PARENT.fullmatch(_str(link.get("href"))) if link.get("rel") == "related" else None
+        if related and related.group(1) == own.group(1):
+            return f"tag:blogger.com,1999:blog-{related.group(1)}.post-{related.group(2)}"
     return None
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.clean import parent_guid
 from aggregator.models import ErrorKind
 from aggregator.parse import ParseError, parse_feed
 
@@ -115,6 +116,68 @@ def test_wordpress_atom_comment_feed_threading():
     assert "@" not in reply.author
     assert reply.base_url.endswith("/blogparade-lieblingswerkzeug/#comment-46")
     assert pingback.title == "Von: Pingback: Werkzeugblog"
+
+
+# A post's comment feed as Blogger serves it (/feeds/<post>/comments/default, public, shortened):
+# every thr:in-reply-to names the post; a reply names its parent only in <link rel='related'>.
+BLOG, POST = "7365941023458871234", "2945817365823401178"
+TOP, REPLY, REPLY_TO_REPLY = "6301946283749215501", "4410376928104726602", "1873650293847561003"
+BLOGGER_COMMENTS = f"""<?xml version='1.0' encoding='UTF-8'?><?xml-stylesheet href="http://www.blogger.com/styles/atom.css" type="text/css"?><feed xmlns='http://www.w3.org/2005/Atom' xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/' xmlns:blogger='http://schemas.google.com/blogger/2008' xmlns:georss='http://www.georss.org/georss' xmlns:gd="http://schemas.google.com/g/2005" xmlns:thr='http://purl.org/syndication/thread/1.0'><id>tag:blogger.com,1999:blog-{BLOG}.post{POST}..comments</id><updated>2024-05-14T21:07:12.345+02:00</updated><title type='text'>Kommentare zu Zug und Zuhause: Mit dem Nachtzug nach Wien</title><link rel='http://schemas.google.com/g/2005#feed' type='application/atom+xml' href='https://zugundzuhause.blogspot.com/feeds/{POST}/comments/default'/><link rel='self' type='application/atom+xml' href='https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default'/><link rel='alternate' type='text/html' href='https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html'/><author><name>Miriam</name><uri>https://www.blogger.com/profile/04711234567890123456</uri><email>noreply@blogger.com</email></author><generator version='7.00' uri='http://www.blogger.com'>Blogger</generator><openSearch:totalResults>3</openSearch:totalResults><openSearch:startIndex>1</openSearch:startIndex><openSearch:itemsPerPage>25</openSearch:itemsPerPage>
+<entry><id>tag:blogger.com,1999:blog-{BLOG}.post-{REPLY_TO_REPLY}</id><published>2024-05-14T21:07:12.345+02:00</published><updated>2024-05-14T21:07:12.345+02:00</updated><title type='text'>Gern geschehen!</title><content type='html'>Gern geschehen!</content><link rel='self' type='application/atom+xml' href='https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{REPLY_TO_REPLY}'/><link rel='alternate' type='text/html' href='https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html?showComment=1715713632345#c{REPLY_TO_REPLY}' title=''/><link rel='related' type='application/atom+xml' href='http://blogger.com/feeds/{BLOG}/{POST}/comments/default/{REPLY}'/><author><name>Jonas</name><email>noreply@blogger.com</email></author><thr:in-reply-to href='https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html' ref='tag:blogger.com,1999:blog-{BLOG}.post-{POST}' source='http://www.blogger.com/feeds/{BLOG}/posts/default/{POST}' type='text/html'/><gd:extendedProperty name='blogger.itemClass' value='pid-1309457821'/><gd:extendedProperty name='blogger.displayTime' value='14. Mai 2024 um 21:07'/></entry>
+<entry><id>tag:blogger.com,1999:blog-{BLOG}.post-{REPLY}</id><published>2024-05-14T19:30:01.002+02:00</published><updated>2024-05-14T19:30:01.002+02:00</updated><title type='text'>Danke für den Tipp mit dem Liegewagen!</title><content type='html'>Danke f&#252;r den Tipp mit dem Liegewagen!</content><link rel='self' type='application/atom+xml' href='https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{REPLY}'/><link rel='alternate' type='text/html' href='https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html?showComment=1715707801002#c{REPLY}' title=''/><link rel='related' type='application/atom+xml' href='https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{TOP}'/><author><name>Miriam</name><uri>https://www.blogger.com/profile/04711234567890123456</uri><email>noreply@blogger.com</email></author><thr:in-reply-to href='https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html' ref='tag:blogger.com,1999:blog-{BLOG}.post-{POST}' source='http://www.blogger.com/feeds/{BLOG}/posts/default/{POST}' type='text/html'/><gd:extendedProperty name='blogger.itemClass' value='pid-1801836842'/><gd:extendedProperty name='blogger.displayTime' value='14. Mai 2024 um 19:30'/></entry>
+<entry><id>tag:blogger.com,1999:blog-{BLOG}.post-{TOP}</id><published>2024-05-14T08:15:44.870+02:00</published><updated>2024-05-14T08:15:44.870+02:00</updated><title type='text'>Nimm den Liegewagen, der Schlafwagen ist...</title><content type='html'>Nimm den Liegewagen, der Schlafwagen ist immer ausgebucht.</content><link rel='self' type='application/atom+xml' href='https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{TOP}'/><link rel='alternate' type='text/html' href='https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html?showComment=1715667344870#c{TOP}' title=''/><author><name>Jonas</name><email>noreply@blogger.com</email></author><thr:in-reply-to href='https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html' ref='tag:blogger.com,1999:blog-{BLOG}.post-{POST}' source='http://www.blogger.com/feeds/{BLOG}/posts/default/{POST}' type='text/html'/><gd:extendedProperty name='blogger.itemClass' value='pid-1309457821'/><gd:extendedProperty name='blogger.displayTime' value='14. Mai 2024 um 08:15'/></entry></feed>"""
+
+
+def blogger_tag(number: str) -> str:
+    return f"tag:blogger.com,1999:blog-{BLOG}.post-{number}"
+
+
+def reply_to_reply_linking(related: str):
+    """The reply to a reply, with its rel='related' link replaced by `related`."""
+    body = BLOGGER_COMMENTS.replace(f"http://blogger.com/feeds/{BLOG}/{POST}/comments/default/{REPLY}", related)
+    return parse_feed(body.encode(), {}, FEED_URL, now=NOW).entries[0]
+
+
+def test_blogger_replies_name_their_parent_comment():
+    url = f"https://zugundzuhause.blogspot.com/feeds/{POST}/comments/default"
+    feed = parse_feed(BLOGGER_COMMENTS.encode(), {}, url, now=NOW)
+    reply_to_reply, reply, top = feed.entries
+    assert top.guid == blogger_tag(TOP)
+    assert top.in_reply_to == blogger_tag(POST)  # the post: a top-level comment
+    assert top.in_reply_to_url == "https://zugundzuhause.blogspot.com/2024/05/nachtzug-wien.html"
+    # The post's page as href would make a reply top-level: a reply keeps only its parent's id.
+    assert (reply.in_reply_to, reply.in_reply_to_url) == (blogger_tag(TOP), None)
+    assert (reply_to_reply.in_reply_to, reply_to_reply.in_reply_to_url) == (blogger_tag(REPLY), None)
+    assert [parent_guid(e) for e in feed.entries] == [blogger_tag(REPLY), blogger_tag(TOP), None]
+
+
+@pytest.mark.parametrize("related", [
+    f"https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{TOP}",
+    f"http://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{TOP}",
+    f"https://blogger.com/feeds/{BLOG}/{POST}/comments/default/{TOP}",
+])
+def test_blogger_parent_links_with_or_without_https_and_www(related):
+    assert reply_to_reply_linking(related).in_reply_to == blogger_tag(TOP)
+
+
+@pytest.mark.parametrize("related", [
+    f"https://www.blogger.com/feeds/1234567890/{POST}/comments/default/{TOP}",  # another blog's comment
+    f"https://www.blogger.com/feeds/{BLOG}/posts/default/{TOP}",  # a post, not a comment
+    f"https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{TOP}/x",
+    f"https://notblogger.com/feeds/{BLOG}/{POST}/comments/default/{TOP}",
+    "https://de.wikipedia.org/wiki/Nachtzug",  # a post's "title link", also rel='related'
+])
+def test_only_blogger_comment_links_name_a_parent(related):
+    entry = reply_to_reply_linking(related)
+    assert (entry.in_reply_to, parent_guid(entry)) == (blogger_tag(POST), None)
+
+
+def test_a_related_link_outside_blogger_comments_changes_nothing():
+    # thr:in-reply-to stays as written where the entry is no Blogger comment (WordPress here).
+    related = "<link rel='related' href='https://www.blogger.com/feeds/1/2/comments/default/3'/>"
+    body = (FEEDS / "wordpress-comments-atom.xml").read_text("utf-8").replace("<thr:in-reply-to", related + "<thr:in-reply-to")
+    reply = parse_feed(body.encode(), {}, FEED_URL, now=NOW).entries[1]
+    assert reply.in_reply_to == "https://blog.gruenfink.example/?p=123#comment-45"
 
 
 def test_wordpress_rss_comment_feed():

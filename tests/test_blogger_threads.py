@@ -1,0 +1,102 @@
+"""Blogger comment threads, end to end: a Blogger-style blog on loopback, replies nested on the post page.
+
+Blogger's thr:in-reply-to names the post for every comment; a reply names its parent only in
+<link rel='related'> to the parent's entry at www.blogger.com (see aggregator/parse.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from xml.sax.saxutils import escape
+
+from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
+from tests.servers import ATOM_TYPE, respond
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+BLOG, POST = "7365941023458871234", "2945817365823401178"
+NAMESPACES = ("xmlns='http://www.w3.org/2005/Atom' xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/' "
+              "xmlns:blogger='http://schemas.google.com/blogger/2008' xmlns:gd='http://schemas.google.com/g/2005' "
+              "xmlns:thr='http://purl.org/syndication/thread/1.0'")
+THREAD = [  # (comment number, author, text, the number it replies to)
+    ("6301946283749215501", "Jonas", "Nimm den Liegewagen, der Schlafwagen ist immer ausgebucht.", None),
+    ("4410376928104726602", "Miriam", "Danke für den Tipp mit dem Liegewagen!", "6301946283749215501"),
+    ("1873650293847561003", "Jonas", "Gern geschehen, gute Fahrt!", "4410376928104726602"),
+    ("9023817465029384756", "Ute", "Wie war das Frühstück im Zug?", None),
+]  # fmt: skip
+
+
+def tag(number: str) -> str:
+    return f"tag:blogger.com,1999:blog-{BLOG}.post-{number}"
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")  # Blogger writes milliseconds
+
+
+def posts_feed(post_url: str, comments_url: str) -> str:
+    """/feeds/posts/default with the post's two rel='replies' links, as Blogger has them."""
+    count = len(THREAD)
+    return (f"<?xml version='1.0' encoding='UTF-8'?><feed {NAMESPACES}><id>tag:blogger.com,1999:blog-{BLOG}</id>"
+            f"<updated>{timestamp(NOW)}</updated><title type='text'>Zug und Zuhause</title>"
+            f"<entry><id>{tag(POST)}</id><published>{timestamp(NOW - timedelta(days=2))}</published>"
+            f"<updated>{timestamp(NOW - timedelta(days=2))}</updated><title type='text'>Mit dem Nachtzug nach Wien</title>"
+            "<content type='html'>&lt;p&gt;Zwölf Stunden, ein Liegewagen.&lt;/p&gt;</content>"
+            f"<link rel='replies' type='application/atom+xml' href='{escape(comments_url)}' title='Kommentare zum Post'/>"
+            f"<link rel='replies' type='text/html' href='{escape(post_url)}#comment-form' title='{count} Kommentare'/>"
+            f"<link rel='alternate' type='text/html' href='{escape(post_url)}' title='Mit dem Nachtzug nach Wien'/>"
+            "<author><name>Miriam</name><email>noreply@blogger.com</email></author>"
+            f"<thr:total>{count}</thr:total></entry></feed>")
+
+
+def comment_entry(post_url: str, index: int, number: str, author: str, text: str, parent: str | None) -> str:
+    """One comment, newest first as Blogger lists them; thr:in-reply-to always names the post."""
+    own = f"https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{number}"
+    related = (f"<link rel='related' type='application/atom+xml' "
+               f"href='https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{parent}'/>" if parent else "")
+    when = timestamp(NOW - timedelta(days=1, hours=-index))
+    return (f"<entry><id>{tag(number)}</id><published>{when}</published><updated>{when}</updated>"
+            f"<title type='text'>{escape(text[:40])}</title><content type='html'>{escape(text)}</content>"
+            f"<link rel='self' type='application/atom+xml' href='{own}'/>"
+            f"<link rel='alternate' type='text/html' href='{escape(post_url)}?showComment={index}#c{number}' title=''/>"
+            f"{related}<author><name>{escape(author)}</name><email>noreply@blogger.com</email></author>"
+            f"<thr:in-reply-to href='{escape(post_url)}' ref='{tag(POST)}' "
+            f"source='http://www.blogger.com/feeds/{BLOG}/posts/default/{POST}' type='text/html'/></entry>")
+
+
+def comments_feed(post_url: str) -> str:
+    entries = [comment_entry(post_url, index, *comment) for index, comment in enumerate(THREAD)]
+    return (f"<?xml version='1.0' encoding='UTF-8'?><feed {NAMESPACES}>"
+            f"<id>tag:blogger.com,1999:blog-{BLOG}.post{POST}..comments</id><updated>{timestamp(NOW)}</updated>"
+            "<title type='text'>Kommentare zu Zug und Zuhause: Mit dem Nachtzug nach Wien</title>"
+            + "".join(reversed(entries)) + "</feed>")
+
+
+def comment_article(page, text: str):
+    [body] = page.xpath("//div[@class='comment-body'][contains(., $text)]", text=text)
+    return body.getparent()
+
+
+def nested_under(article):
+    """The comment whose list item holds this comment's list item, or None at the top level."""
+    outer = article.xpath("ancestor::li[2]/article")
+    return outer[0] if outer else None
+
+
+def test_blogger_replies_are_nested_under_their_parent_on_the_post_page(tmp_path, feed_server):
+    post_url = feed_server.url("/2026/11/nachtzug-wien.html")
+    comments_url = feed_server.url(f"/feeds/{POST}/comments/default")
+    feed_server.route("/feeds/posts/default", respond(posts_feed(post_url, comments_url).encode(),
+                                                      content_type=ATOM_TYPE))
+    feed_server.route(f"/feeds/{POST}/comments/default", respond(comments_feed(post_url).encode(),
+                                                                 content_type=ATOM_TYPE))
+    site = new_site(tmp_path / "site")
+    write_participant(site, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default"),
+                      home=feed_server.url("/"))
+    assert "4 new comments" in ok(invoke(site, "fetch")).output
+    ok(invoke(site, "build"))
+
+    page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
+    articles = {number: comment_article(page, text) for number, _, text, _ in THREAD}
+    for number, author, _, parent in THREAD:
+        assert author in articles[number].text_content()
+        assert nested_under(articles[number]) is (articles[parent] if parent else None), number
