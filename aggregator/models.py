@@ -123,7 +123,7 @@ class ParsedEntry:
     comment_feed: str | None = None  # wfw:commentRss or Atom link rel="replies"
     comment_count: int | None = None  # slash:comments or thr:total
     # For comments (entries of a comment feed):
-    in_reply_to: str | None = None  # thr:in-reply-to ref
+    in_reply_to: str | None = None  # the parent: thr:in-reply-to ref (Blogger: its related link)
     in_reply_to_url: str | None = None  # thr:in-reply-to href
     author_url: str | None = None
 
