@@ -23,6 +23,7 @@ import tomli_w
 from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
+from tests.feedmaker import billion_laughs
 from tests.servers import Handler, Request
 
 REPO = Path(__file__).resolve().parents[1]
@@ -253,23 +254,10 @@ def xml_safe(text: str) -> str:
     return _XML_INVALID.sub(lambda m: f"&#x{ord(m.group(0)):x};", text)
 
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE rss [
-  <!ENTITY lol "lol">
-  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
-  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-  <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
-  <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
-  <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
-  <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
-  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
-  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<rss version="2.0"><channel><title>Lachsalve &lol9;</title><link>http://127.0.0.1/</link>
-<item><title>Bombe &lol9;</title><link>http://127.0.0.1/bombe</link><guid>bombe-1</guid>
-<description>&lol9;</description></item></channel></rss>
-"""
+BILLION_LAUGHS = billion_laughs("rss", """<rss version="2.0"><channel><title>Lachsalve &lol9;</title>
+<link>http://127.0.0.1/</link><item><title>Bombe &lol9;</title><link>http://127.0.0.1/bombe</link>
+<guid>bombe-1</guid><description>&lol9;</description></item></channel></rss>
+""")
 
 XXE_PROBE = b"""<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

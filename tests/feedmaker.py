@@ -145,3 +145,13 @@ def threaded_comments_atom(post_guid: str, post_url: str, replies: list[Reply],
         f"<title>Kommentare</title><id>{escape(post_url)}comments</id>"
         "<updated>2026-11-20T10:00:00Z</updated>" + "".join(entries) + "</feed>"
     )
+
+
+def billion_laughs(root: str, body: str) -> bytes:
+    """A document whose DOCTYPE would expand `&lol9;` to a billion "lol"s: it must be refused,
+    never expanded.  `body` is the document after the DOCTYPE and may use `&lol9;`."""
+    levels = ['  <!ENTITY lol0 "lol">'] + [
+        f'  <!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    ]
+    doctype = f"<!DOCTYPE {root} [\n" + "\n".join(levels) + "\n]>\n"
+    return ('<?xml version="1.0"?>\n' + doctype + body).encode()

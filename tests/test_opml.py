@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.feedmaker import billion_laughs
+
 from aggregator.fetch import Fetcher, FetchSettings
 from aggregator.join import JoinError
 from aggregator.models import Participant
@@ -89,19 +91,9 @@ def test_other_encodings_are_read():
     assert read_opml(latin.encode("latin-1"))[0].title == "Bäcker"
 
 
-BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE opml [
- <!ENTITY lol "lol">
- <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<opml version="2.0"><body><outline text="&lol9;" xmlUrl="https://x.example/feed"/></body></opml>"""
+BOMB = billion_laughs(
+    "opml", '<opml version="2.0"><body><outline text="&lol9;" xmlUrl="https://x.example/feed"/></body></opml>'
+)
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE opml [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
