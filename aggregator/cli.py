@@ -117,7 +117,8 @@ def run_fetch(site: Site, strict: bool) -> bool:
     from .jobs import fetch_site
 
     with open_store(site) as store:
-        active = sum(1 for _ in site.participants_dir.glob("*.toml"))
+        participants, _ = load_participants(site.participants_dir)
+        active = sum(1 for participant in participants if participant.active)
         with progress_bar(active, "Fetching") as advance:
             run = fetch_site(site, store, lambda report: report.kind == "posts" and advance())
     report_problems(run.problems, " in participant files")

@@ -313,10 +313,6 @@ class Store:
         for row in self._db.execute(query + " ORDER BY published DESC, id", args):
             yield _stored_post(row)
 
-    def post(self, post_id: str) -> StoredPost | None:
-        row = self._db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
-        return _stored_post(row) if row else None
-
     def post_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")
         return {participant: count for participant, count in rows}
@@ -382,8 +378,16 @@ class Store:
         )
         return {participant: count for participant, count in rows}
 
-    def comment_counts(self) -> dict[str, int]:
-        rows = self._db.execute("SELECT post_id, count(*) FROM comments GROUP BY post_id")
+    def comment_counts(self, participant: str | None = None) -> dict[str, int]:
+        """Comments stored per post id: of every post, or of one participant's posts."""
+        if participant is None:
+            rows = self._db.execute("SELECT post_id, count(*) FROM comments GROUP BY post_id")
+        else:
+            rows = self._db.execute(
+                "SELECT c.post_id, count(*) FROM comments c JOIN posts p ON p.id = c.post_id "
+                "WHERE p.participant = ? GROUP BY c.post_id",
+                (participant,),
+            )
         return {post_id: count for post_id, count in rows}
 
     # -- page look-ups (pages.py) ---------------------------------------------------------------

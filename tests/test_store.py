@@ -167,3 +167,13 @@ def test_missing_folder_and_garbage_file_are_clear_errors(tmp_path):
     garbage.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot use store"):
         Store(garbage)
+
+
+def test_comment_counts_of_one_participant(store):
+    other = post("g9", participant="bert")
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                         posts=[post(), other])
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="a",
+                         comments=[comment("1"), comment("2"), comment("3", post_id=other.id)])
+    assert store.comment_counts("anna") == {post().id: 2}
+    assert store.comment_counts() == {post().id: 2, other.id: 1}
