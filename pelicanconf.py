@@ -6,7 +6,7 @@ blogparade reads its own BLOGPARADE_* settings from here too (defaults: aggregat
 import logging
 
 # Fail loudly: a plugin that cannot be imported is only an error in Pelican's log.
-import aggregator.pelican_plugin  # noqa: F401
+import aggregator.website.plugin  # noqa: F401
 
 AUTHOR = 'Redaktion'
 SITENAME = 'blogparade'
@@ -20,7 +20,7 @@ TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = 'de'  # the theme speaks "de" and "en"
 
 THEME = 'theme'
-PLUGINS = ["aggregator.pelican_plugin"]
+PLUGINS = ["aggregator.website.plugin"]
 # The theme is written for autoescaping; the plugin enforces it and installs the translations.
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "autoescape": True,
                       "trim_blocks": True, "lstrip_blocks": True}

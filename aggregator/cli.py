@@ -17,10 +17,10 @@ from typing import Callable, Iterator, NoReturn
 import click
 
 from . import __version__
-from .participants import Problem, load_participants
+from .editors.participants import Problem, load_participants
+from .feeds.update import Outcome, UpdateSummary
 from .site import Site, SiteError
 from .store import Store, StoreError
-from .update import Outcome, UpdateSummary
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -76,7 +76,7 @@ def cli(ctx: click.Context, site: Path) -> None:
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
 def init(directory: Path, title: str, lang: str) -> None:
     """Create a new site in DIRECTORY, with no participants, that builds."""
-    from .sitetemplate import create_site
+    from .website.sitetemplate import create_site
 
     if directory.exists() and any(directory.iterdir()):
         fail(f"{directory} exists and is not empty", EXIT_CONFIG)
@@ -99,7 +99,8 @@ def init(directory: Path, title: str, lang: str) -> None:
 @click.pass_context
 def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str) -> None:
     """Add the blog at URL (its home page or its feed) as a participant."""
-    from .join import JoinError, join as join_blog
+    from .editors.join import JoinError
+    from .editors.join import join as join_blog
 
     site = load_site(ctx)
     try:
@@ -167,7 +168,7 @@ def fetch(ctx: click.Context, strict: bool) -> None:
 
 
 def run_build(site: Site, force: bool) -> None:
-    from .build import BuildError, build_site, needs_build, record_build
+    from .website.build import BuildError, build_site, needs_build, record_build
 
     with open_store(site) as store:
         if not force and not needs_build(site, store):
@@ -211,7 +212,7 @@ def _when(value: datetime | None) -> str:
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """One line per participant: name, feed, ok or error, last success, posts stored."""
-    from .status import participant_statuses
+    from .editors.status import participant_statuses
 
     site = load_site(ctx)
     participants, problems = load_participants(site.participants_dir)
@@ -251,7 +252,7 @@ def check(ctx: click.Context) -> None:
 def roundup(ctx: click.Context, slug: str, force: bool) -> None:
     """Write a draft roundup of parade SLUG's contributions into content/."""
     from .jobs import JobError, draft_roundup
-    from .roundup import RoundupExists
+    from .parades.roundup import RoundupExists
 
     site = load_site(ctx)
     with open_store(site) as store:
@@ -284,8 +285,8 @@ def opml_export(ctx: click.Context, output) -> None:  # noqa: ANN001  (a click.F
 @click.pass_context
 def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.File)
     """Join every blog of the OPML file SOURCE, each checked as `join` checks one."""
-    from .join import JoinError
-    from .opml import OpmlError, import_opml
+    from .editors.join import JoinError
+    from .editors.opml import OpmlError, import_opml
 
     site = load_site(ctx)
     try:
@@ -310,7 +311,7 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
 )
 def demo(directory: Path) -> None:
     """Serve the bundled sample blogs on 127.0.0.1, join, fetch and build them into DIRECTORY."""
-    from .demo_site import DemoError, run_demo
+    from .demo.site import DemoError, run_demo
 
     try:
         index = run_demo(directory, echo=click.echo)

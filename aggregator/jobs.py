@@ -9,17 +9,17 @@ import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fetch import Fetcher, FetchSettings
-from .membership import followed, select, today
+from .editors.opml import export_opml
+from .editors.participants import Problem, load_participants
+from .feeds.fetch import Fetcher, FetchSettings
+from .feeds.update import CommentOptions, Progress, UpdateSummary, update
 from .models import Participant
-from .opml import export_opml
-from .pages import parade_page_links
-from .parades import find_parade, load_site_parades
-from .participants import Problem, load_participants
-from .roundup import roundup_text, write_roundup
+from .parades.files import find_parade, load_site_parades
+from .parades.membership import followed, select, today
+from .parades.pages import parade_page_links
+from .parades.roundup import roundup_text, write_roundup
 from .site import Site
 from .store import Store
-from .update import CommentOptions, Progress, UpdateSummary, update
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,14 @@ from typing import Iterator, Literal, Sequence
 
 from .models import (
     Comment,
-    PageLookup,
     ErrorKind,
     FeedState,
     FetchError,
+    PageLookup,
     Post,
     StoredComment,
     StoredPost,
 )
-
 
 # "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed).
 FeedKind = Literal["posts", "comments", "probe"]

@@ -51,12 +51,12 @@ def synthetic(posts: int, seed: int = 1):  # noqa: ANN201  yields (participant, 
 
 
 def run_blogparade(root: Path, posts: int) -> dict:
-    from aggregator.build import build_site, needs_build, record_build
+    from aggregator.editors.participants import write_participant
     from aggregator.models import Comment, Participant, Post
-    from aggregator.participants import write_participant
     from aggregator.site import Site
-    from aggregator.sitetemplate import create_site
     from aggregator.store import Store
+    from aggregator.website.build import build_site, needs_build, record_build
+    from aggregator.website.sitetemplate import create_site
 
     create_site(root, title="Benchmark")
     for n in range(max(1, posts // 20)):

@@ -1,4 +1,4 @@
-"""How fast `aggregator.fetch.Fetcher` gets many feeds, against baselines measured in the same run.
+"""How fast `aggregator.feeds.fetch.Fetcher` gets many feeds, against baselines measured in the same run.
 
     .venv/bin/python benchmarks/bench_fetch.py [--feeds 300] [--hosts 30] [--latency 0.05]
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aggregator.fetch import Fetcher, FetchSettings  # noqa: E402
+from aggregator.feeds.fetch import Fetcher, FetchSettings  # noqa: E402
 from aggregator.models import Conditional, FetchResult  # noqa: E402
 
 USER_AGENT = "blogparade-bench/0 (+http://127.0.0.1/)"

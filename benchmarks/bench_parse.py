@@ -15,8 +15,8 @@ import io
 import random
 import sys
 import time
-from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import feedparser  # noqa: E402
 
-from aggregator.clean import clean_post  # noqa: E402
+from aggregator.feeds.clean import clean_post  # noqa: E402
+from aggregator.feeds.parse import parse_feed  # noqa: E402
 from aggregator.models import Participant  # noqa: E402
-from aggregator.parse import parse_feed  # noqa: E402
 
 WORDS = ("Blogparade Garten Werkzeug Grabegabel über schöne Grüße Ärger Öl Straße Beet Büro "
          "Kunden Mitarbeiter Zukunft Idee Projekt Erfahrung heute morgen gestern warum weil "

@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import feedparser  # noqa: E402
 from bench_fetch import start_server  # noqa: E402
 
-from aggregator.fetch import FetchSettings  # noqa: E402
+from aggregator.feeds import update as updater  # noqa: E402
+from aggregator.feeds.fetch import FetchSettings  # noqa: E402
+from aggregator.feeds.update import Outcome, update  # noqa: E402
 from aggregator.models import Participant  # noqa: E402
 from aggregator.store import Store  # noqa: E402
-from aggregator import update as updater  # noqa: E402
-from aggregator.update import Outcome, update  # noqa: E402
 
 USER_AGENT = "blogparade-bench/0 (+http://127.0.0.1/)"
 

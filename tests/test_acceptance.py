@@ -51,11 +51,11 @@ from tests.acceptance_helpers import (
 from tests.feedmaker import Item, atom, rss
 from tests.servers import (
     ATOM_TYPE,
-    Blackhole,
     GB,
     HTML_TYPE,
     MB,
     RSS_TYPE,
+    Blackhole,
     FeedServer,
     gzip_bomb,
     huge,

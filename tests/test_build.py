@@ -13,12 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.build import BuildError, build_site, needs_build, pelican_settings, record_build, run_pelican
+from aggregator.editors.participants import write_participant
 from aggregator.models import Comment, Participant, Post
-from aggregator.participants import write_participant
-from aggregator.sitetemplate import create_site, pelicanconf_text, theme_path
 from aggregator.site import Site
 from aggregator.store import Store
+from aggregator.website.build import (
+    BuildError,
+    build_site,
+    needs_build,
+    pelican_settings,
+    record_build,
+    run_pelican,
+)
+from aggregator.website.sitetemplate import create_site, pelicanconf_text, theme_path
 
 REPO = Path(__file__).resolve().parent.parent
 T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from aggregator.clean import (
+from aggregator.feeds.clean import (
     TITLE_LIMIT,
     clean_comment,
     clean_post,
@@ -23,8 +23,8 @@ from aggregator.clean import (
     sanitize_html,
     strip_email,
 )
+from aggregator.feeds.parse import parse_feed
 from aggregator.models import ParsedEntry, Participant
-from aggregator.parse import parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "feeds"
 BASE = "https://blog.example.de/2024/05/post/"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aggregator import comments as plan
+from aggregator.feeds import comments as plan
 from aggregator.models import Participant, StoredPost
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
 from tests.feedmaker import Item, Reply, atom, rss, threaded_comments_atom, wordpress_comments_rss

@@ -21,9 +21,16 @@ import pytest
 from bs4 import BeautifulSoup
 from feedparser.datetimes import _parse_date
 
-from aggregator.clean import COMMENT_TAGS, POST_TAGS, clean_comment, clean_post, plain_text, sanitize_html
+from aggregator.feeds.clean import (
+    COMMENT_TAGS,
+    POST_TAGS,
+    clean_comment,
+    clean_post,
+    plain_text,
+    sanitize_html,
+)
+from aggregator.feeds.parse import ParseError, parse_feed
 from aggregator.models import ErrorKind, Participant
-from aggregator.parse import ParseError, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.is_dir():

@@ -4,9 +4,9 @@ import asyncio
 
 import pytest
 
-from aggregator.discover import DiscoveryError, discover, feed_links, usual_feed_urls
-from aggregator.fetch import Fetcher, FetchSettings
-from aggregator.join import JoinError, new_participant
+from aggregator.editors.join import JoinError, new_participant
+from aggregator.feeds.discover import DiscoveryError, discover, feed_links, usual_feed_urls
+from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.models import Participant
 from tests.feedmaker import Item, atom, rss
 from tests.servers import ATOM_TYPE, HTML_TYPE, respond

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.encoding import decode, repair_mojibake
+from aggregator.feeds.encoding import decode, repair_mojibake
 
 FEEDS = Path(__file__).resolve().parent / "feeds"
 UMLAUTS = "Schöne Grüße aus Köln: Ärger über Öl und Übermut"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.fetch import (
+from aggregator.feeds.fetch import (
     ACCEPT_ENCODING,
     FEED_ACCEPT,
     HTML_ACCEPT,

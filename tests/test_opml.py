@@ -9,15 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.feedmaker import billion_laughs
-
-from aggregator.fetch import Fetcher, FetchSettings
-from aggregator.join import JoinError
+from aggregator.editors.join import JoinError
+from aggregator.editors.opml import MAX_BYTES, OpmlError, OpmlFeed, export_opml, import_opml, read_opml
+from aggregator.editors.participants import load_participants
+from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.models import Participant
-from aggregator.opml import MAX_BYTES, OpmlError, OpmlFeed, export_opml, import_opml, read_opml
-from aggregator.participants import load_participants
 from aggregator.site import Site
-from aggregator.sitetemplate import create_site
+from aggregator.website.sitetemplate import create_site
+from tests.feedmaker import billion_laughs
 
 BLOGS = [
     Participant("hafenkante", 'Hafenkante <Digital> & "Söhne"', "https://hafenkante.example/feed/",

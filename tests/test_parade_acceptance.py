@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aggregator.opml import read_opml
+from aggregator.editors.opml import read_opml
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
 from tests.feedmaker import Item, atom, rss
 from tests.servers import ATOM_TYPE, HTML_TYPE, respond

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from aggregator.build import BuildError, pelican_settings, run_pelican
-from aggregator.opml import read_opml
-from aggregator.participants import load_participants
-from aggregator.publish import export
+from aggregator.editors.opml import read_opml
+from aggregator.editors.participants import load_participants
 from aggregator.site import Site
 from aggregator.store import Store
+from aggregator.website.build import BuildError, pelican_settings, run_pelican
+from aggregator.website.export import export
 from tests.test_build import ACME, ANNA, BERND, COMMENTS, T, make_site, post
 
 REMOTE = """\
@@ -265,7 +265,7 @@ def test_the_state_follows_the_day_of_the_build(tmp_path, today, state):
 
 
 def test_without_a_pinned_day_the_state_is_todays(tmp_path):
-    from aggregator.parades import local_today
+    from aggregator.parades.files import local_today
 
     today = local_today("Europe/Berlin")
     window = (f"Title: Heute\nCall: https://host.example/heute/\nStart: {today - timedelta(days=1)}\n"

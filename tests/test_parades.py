@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from aggregator.parades import (
+from aggregator.parades.files import (
     Parade,
     ParadeError,
     days_left,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.clean import parent_guid
+from aggregator.feeds.clean import parent_guid
+from aggregator.feeds.parse import ParseError, parse_feed
 from aggregator.models import ErrorKind
-from aggregator.parse import ParseError, parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "feeds"
 FEED_URL = "https://blog.gruenfink.example/feed/"

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.models import Participant
-from aggregator.participants import (
+from aggregator.editors.participants import (
     ParticipantError,
     load_participants,
     normalise_feed_key,
@@ -13,6 +12,7 @@ from aggregator.participants import (
     slugify,
     write_participant,
 )
+from aggregator.models import Participant
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aggregator.models import Comment, Participant, Post, StoredComment
-from aggregator.publish import FORMAT, MAX_DEPTH, comment_tree, export, person
 from aggregator.site import Site
-from aggregator.sitetemplate import create_site
 from aggregator.store import Store
+from aggregator.website.export import FORMAT, MAX_DEPTH, comment_tree, export, person
+from aggregator.website.sitetemplate import create_site
 
 T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 ANNA = Participant(slug="anna", name="Annas Blög", feed="https://anna.example/feed/",

@@ -15,8 +15,8 @@ from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
 from aggregator.models import Participant, StoredPost, post_id
-from aggregator.parades import Parade
-from aggregator.roundup import (
+from aggregator.parades.files import Parade
+from aggregator.parades.roundup import (
     RoundupExists,
     escape_markdown,
     opening,

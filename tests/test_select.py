@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aggregator.fetch import HTML_ACCEPT, Fetcher, FetchSettings
+from aggregator.feeds.fetch import HTML_ACCEPT, Fetcher, FetchSettings
 from aggregator.models import Participant, StoredPost, post_id
-from aggregator.pages import (
+from aggregator.parades.files import Parade
+from aggregator.parades.pages import (
     PageLookup,
     by_post,
     extract_links,
@@ -21,8 +22,7 @@ from aggregator.pages import (
     parade_page_links,
     remembered_page_links,
 )
-from aggregator.parades import Parade
-from aggregator.select import (
+from aggregator.parades.select import (
     candidates_needing_page,
     carries_tag,
     contributions,
@@ -334,8 +334,8 @@ def test_the_demo_parade_is_selected_exactly(tmp_path):
     """The bundled sample blogs through the real update pipeline: select must agree with the
     answer key in their MANIFEST, contributions and decoys alike."""
     from aggregator.demo import DemoServer
+    from aggregator.feeds.update import update
     from aggregator.store import Store
-    from aggregator.update import update
 
     with DemoServer() as server, Store(tmp_path / "store.sqlite") as store:
         blogs = [blog.participant() for blog in server.blogs]

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from aggregator.i18n import catalog_path, extract_messages, untranslated
-from aggregator.sitetemplate import theme_path
+from aggregator.website.sitetemplate import theme_path
 from tests.test_build import ACME, ANNA, BERND, build_sample
 
 ATOM = "{http://www.w3.org/2005/Atom}"

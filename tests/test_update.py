@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aggregator.fetch import FetchSettings
+from aggregator.feeds.fetch import FetchSettings
+from aggregator.feeds.update import Outcome, update
 from aggregator.models import ErrorKind, Participant
 from aggregator.store import Store
-from aggregator.update import Outcome, update
 from tests.feedmaker import Item, atom, rss
 from tests.servers import ATOM_TYPE, random_body, redirect, respond, status
 

@@ -22,9 +22,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
-from .clean import plain_text
-from .models import Participant, StoredPost
-from .parades import Parade, state
+from ..feeds.clean import plain_text
+from ..models import Participant, StoredPost
+from .files import Parade, state
 
 # Query parameters that only say where a reader came from: never part of a page's identity.
 _TRACKING = re.compile(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .discover import Discovered, DiscoveryError, discover
-from .fetch import Fetcher, FetchSettings
-from .models import Kind, Participant
+from ..feeds.discover import Discovered, DiscoveryError, discover
+from ..feeds.fetch import Fetcher, FetchSettings
+from ..models import Kind, Participant
+from ..site import Site
 from .participants import is_http_url, load_participants, normalise_feed_key, slugify, write_participant
-from .site import Site
 
 
 class JoinError(Exception):

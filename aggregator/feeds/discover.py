@@ -13,10 +13,10 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
+from ..editors.participants import is_http_url
+from ..models import FetchResult, ParsedFeed
 from .fetch import HTML_ACCEPT, Fetcher
-from .models import FetchResult, ParsedFeed
 from .parse import ParseError, parse_feed
-from .participants import is_http_url
 
 FEED_TYPES = (
     "application/rss+xml",

@@ -27,10 +27,10 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from .clean import safe_url
-from .fetch import HTML_ACCEPT, Fetcher
-from .models import FetchResult, PageLookup, Participant, StoredPost
-from .parades import Parade
+from ..feeds.clean import safe_url
+from ..feeds.fetch import HTML_ACCEPT, Fetcher
+from ..models import FetchResult, PageLookup, Participant, StoredPost
+from .files import Parade
 from .select import candidates_needing_page, followed_parades
 
 RETRY_AFTER = timedelta(days=1)

@@ -16,8 +16,8 @@ from typing import Any
 
 from pelican.contents import Author, Category
 
-from ..i18n import N_
-from ..participants import load_participants
+from ...editors.participants import load_participants
+from ...i18n import N_
 from .settings import gettext, setting
 
 logger = logging.getLogger(__name__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import FeedState, Participant
-from .store import Store
+from ..models import FeedState, Participant
+from ..store import Store
 
 
 @dataclass(frozen=True)

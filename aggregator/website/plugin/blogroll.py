@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..publish import write_if_changed
+from ..export import write_if_changed
 from .output import LEDGER
 from .settings import setting
 
 
 def write_blogroll(generator: Any, writer: Any = None) -> None:
     """The participants as OPML at BLOGPARADE_BLOGROLL (rewritten only when it changed)."""
-    from ..opml import export_opml  # imports the joining machinery: only when building
+    from ...editors.opml import export_opml  # imports the joining machinery: only when building
 
     settings = generator.settings
     name = setting(settings, "BLOGPARADE_BLOGROLL")

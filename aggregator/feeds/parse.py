@@ -56,9 +56,9 @@ from xml.parsers import expat
 import feedparser
 from feedparser.datetimes import _parse_date
 
+from ..models import ErrorKind, ParsedEntry, ParsedFeed
 from .clean import plain_text, strip_email
 from .encoding import decode
-from .models import ErrorKind, ParsedEntry, ParsedFeed
 
 # feedparser resolves an RSS <guid> (unless isPermaLink="false") and an Atom <id> against the
 # feed's URL, so a guid "42" becomes "https://blog/feed/42" and changes when the feed moves (say,

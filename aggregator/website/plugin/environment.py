@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2.ext import InternationalizationExtension
 
-from ..i18n import date_filters, translations
+from ...i18n import date_filters, translations
 
 
 def prepare_environment(generator: Any) -> None:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
-from .models import Participant, StoredPost
+from ..models import Participant, StoredPost
+from ..site import Site
+from ..store import Store
+from .files import Parade, load_site_parades, local_today, site_timezone, state
 from .pages import remembered_page_links
-from .parades import Parade, load_site_parades, local_today, site_timezone, state
 from .select import contributions, followed_posts
-from .site import Site
-from .store import Store
 
 
 @dataclass(frozen=True)

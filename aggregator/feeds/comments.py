@@ -20,7 +20,7 @@ PROBE_RETRY = timedelta(days=7)  # a guessed feed that was missing is guessed ag
 from typing import Callable, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from .models import Comment, ParsedEntry, Participant, StoredPost
+from ..models import Comment, ParsedEntry, Participant, StoredPost
 
 
 @dataclass(frozen=True)

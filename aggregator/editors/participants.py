@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
-from .models import Participant
+from ..models import Participant
 
 KINDS = ("corporate", "employee")
 DISPLAYS = ("excerpt", "full")

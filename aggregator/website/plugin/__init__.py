@@ -14,7 +14,7 @@ This module only connects Pelican's signals; each job has its module:
 - output.py: after a successful run, stale pages removed from output/ (see OutputLedger).
 - settings.py: the plugin's settings and their defaults.
 
-Register with PLUGINS = ["aggregator.pelican_plugin"] and also import this package in
+Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
 pelicanconf.py: Pelican only logs a plugin that fails to import.
 """
 

@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .participants import Problem, is_http_url
+from ..editors.participants import Problem, is_http_url
 
 if TYPE_CHECKING:
-    from .site import Site
+    from ..site import Site
 
 State = Literal["upcoming", "open", "closed"]
 

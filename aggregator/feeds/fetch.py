@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import yarl
 
-from .models import Conditional, ErrorKind, FetchError, FetchResult
+from ..models import Conditional, ErrorKind, FetchError, FetchResult
 
 if TYPE_CHECKING:
-    from .site import Site
+    from ..site import Site
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from urllib.parse import quote, urlsplit
 
 from babel.dates import format_date
 
-from .models import Participant, StoredPost
-from .parades import Parade, read_metadata
+from ..models import Participant, StoredPost
+from .files import Parade, read_metadata
 from .select import MORE_MARKER
 
 # Escaped with a backslash: what Python-Markdown (and Pelican's "extra") would read as markup.

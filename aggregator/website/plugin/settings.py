@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import translations
+from ...i18n import translations
 
 DEFAULTS = {
     "BLOGPARADE_PARTICIPANTS": "participants",

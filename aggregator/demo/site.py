@@ -11,15 +11,15 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from .build import BuildError, build_site, record_build
-from .demo.manifest import DemoParade
-from .demo.server import DemoServer
-from .fetch import Fetcher, FetchSettings
-from .join import JoinError, join
-from .site import Site
-from .sitetemplate import create_site
-from .store import Store
-from .jobs import fetch_site
+from ..editors.join import JoinError, join
+from ..feeds.fetch import Fetcher, FetchSettings
+from ..jobs import fetch_site
+from ..site import Site
+from ..store import Store
+from ..website.build import BuildError, build_site, record_build
+from ..website.sitetemplate import create_site
+from .manifest import DemoParade
+from .server import DemoServer
 
 MARKER = ".blogparade-demo"
 

@@ -20,13 +20,13 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING, Iterable
 from xml.parsers import expat
 
+from ..models import Kind, Participant
 from .join import JoinError, join
-from .models import Kind, Participant
 from .participants import KINDS, normalise_feed_key
 
 if TYPE_CHECKING:
-    from .fetch import Fetcher
-    from .site import Site
+    from ..feeds.fetch import Fetcher
+    from ..site import Site
 
 MAX_BYTES = 10 * 1024 * 1024  # a blog roll of 10 MB would be a hundred thousand blogs
 # Characters XML 1.0 cannot carry at all, not even as references.
@@ -194,7 +194,7 @@ async def import_opml(
     """
     feeds = read_opml(data)
     if fetcher is None:
-        from .fetch import Fetcher, FetchSettings
+        from ..feeds.fetch import Fetcher, FetchSettings
 
         async with Fetcher(FetchSettings.from_site(site)) as own:
             return await import_opml(site, data, own)

@@ -22,12 +22,12 @@ from enum import Enum
 from functools import partial
 from typing import Callable, Iterator, Sequence
 
+from ..models import Comment, ErrorKind, FetchError, FetchResult, Participant, Post
+from ..store import FeedKind, Store, utcnow
 from . import comments as plan
 from .clean import clean_comment, clean_post
 from .fetch import Fetcher, FetchSettings
-from .models import Comment, ErrorKind, FetchError, FetchResult, Participant, Post
 from .parse import ParseError, parse_feed
-from .store import FeedKind, Store, utcnow
 
 
 class Outcome(str, Enum):

@@ -18,26 +18,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import __version__
-from .membership import calendar_matters, select, today
-from .models import Participant
-from .participants import load_participants
-from .publish import ExportResult, export
-from .site import DEFAULTS, SETTINGS_FILE, Site
-from .store import Store
+from .. import __version__
+from ..editors.participants import load_participants
+from ..models import Participant
+from ..parades.membership import calendar_matters, select, today
+from ..site import DEFAULTS, SETTINGS_FILE, Site
+from ..store import Store
+from .export import ExportResult, export
 
 LAST_BUILD = "last_build"  # the store's meta key
 PUBLISH_SETTINGS_FILE = "publishconf.py"
 # Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
 # connection garbage-collected during the build must not fail it.
 UNRELATED_LOGGERS = ("asyncio", "aiohttp")
-# blogparade's files whose change changes the site, relative to this folder.  The plugin's
-# modules are globbed, so that a module added to the package counts without a change here.
-PLUGIN = Path(__file__).with_name("pelican_plugin")
-CODE = (
-    *sorted(f"{PLUGIN.name}/{module.name}" for module in PLUGIN.glob("*.py")),
-    "publish.py", "i18n.py", "build.py", "membership.py", "select.py", "parades.py", "opml.py",
-)  # fmt: skip
+# blogparade's files whose change changes the site: the stages after the store, globbed so that
+# a module added to them counts without a change here.
+PACKAGE = Path(__file__).resolve().parent.parent
+CODE = tuple(
+    sorted(str(module.relative_to(PACKAGE)) for folder in ("website", "parades", "editors")
+           for module in (PACKAGE / folder).rglob("*.py"))
+) + ("i18n.py",)
 
 
 class BuildError(Exception):
@@ -200,7 +200,7 @@ def build_fingerprint(site: Site, store: Store) -> str:
         "content": tree_stamp(site.content, exclude=site.export_dir),
         "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
-        "code": [__version__] + [file_stamp(Path(__file__).parent / name) for name in CODE],
+        "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
         # An open parade's page counts its days left: then a new day is a change.
         "today": today(site).isoformat() if calendar_matters(site) else None,
     }

@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import nh3
 
-from .models import Comment, CommentKind, ParsedEntry, Participant, Post
+from ..models import Comment, CommentKind, ParsedEntry, Participant, Post
 
 TITLE_LIMIT = 1000  # some authors paste a paragraph into the title; keep it whole
 NAME_INPUT_LIMIT = 1000  # a longer "name" is junk; bounding it bounds the work on it

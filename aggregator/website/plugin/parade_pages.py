@@ -4,7 +4,7 @@ Each page from content/parades/ is published at `BLOGPARADE_PARADE_URL` with the
 template and carries `page.parade` (a ParadeView: window, state, contributions, blogs still
 missing, roundup); the context gets `parades` (newest first) and `current_parades`; a
 contribution carries `contributes_to`, a published roundup (an article with `Parade: <slug>`)
-`roundup_of`.  Reading and validating parades is aggregator.parades' job; this is their pages'.
+`roundup_of`.  Reading and validating parades is aggregator.parades.files' job; this is their pages'.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..parades import Parade, ParadeError, days_left, load_parades, local_today, read_parade, state
+from ...parades.files import Parade, ParadeError, days_left, load_parades, local_today, read_parade, state
 from .blogs import BlogEntry
 from .settings import setting
 

@@ -19,8 +19,8 @@ from pelican.contents import Tag
 from pelican.readers import BaseReader
 from pelican.utils import slugify
 
-from ..participants import is_http_url
-from ..publish import FORMAT
+from ...editors.participants import is_http_url
+from ..export import FORMAT
 from .blogs import KIND, KINDS, Blog, blog_author, kind_category
 from .settings import gettext, setting
 

@@ -1,0 +1,1 @@
+"""What editors and contributors handle: participant files, joining, status, OPML."""

@@ -1,0 +1,1 @@
+"""The feeds stage: fetch, decode, parse, clean, and the update pipeline that runs them."""

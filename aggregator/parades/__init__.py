@@ -1,0 +1,1 @@
+"""Blog parades: their files, which posts contribute, page look-ups, roundups."""
