@@ -7,12 +7,12 @@ import pytest
 from aggregator.editors.participants import (
     ParticipantError,
     load_participants,
-    normalise_feed_key,
     read_participant,
     slugify,
     write_participant,
 )
 from aggregator.models import Participant
+from aggregator.urls import feed_key
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -88,5 +88,5 @@ def test_slugify(text, slug):
 
 
 def test_feed_keys_ignore_scheme_www_case_and_trailing_slash():
-    assert normalise_feed_key("https://www.Blog.example/feed/") == normalise_feed_key("http://blog.example/feed")
-    assert normalise_feed_key("https://blog.example/feed?x=1") != normalise_feed_key("https://blog.example/feed")
+    assert feed_key("https://www.Blog.example/feed/") == feed_key("http://blog.example/feed")
+    assert feed_key("https://blog.example/feed?x=1") != feed_key("https://blog.example/feed")

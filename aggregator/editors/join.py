@@ -9,7 +9,8 @@ from ..feeds.discover import Discovered, DiscoveryError, discover
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..models import Kind, Participant
 from ..site import Site
-from .participants import is_http_url, load_participants, normalise_feed_key, slugify, write_participant
+from ..urls import feed_key, is_http_url
+from .participants import load_participants, slugify, write_participant
 
 
 class JoinError(Exception):
@@ -31,9 +32,9 @@ def unique_slug(wanted: str, taken: set[str]) -> str:
 
 def already_there(url: str, existing: list[Participant]) -> None:
     """JoinError when `url` is, however spelt, the feed or home page of a participant."""
-    key = normalise_feed_key(url)
+    key = feed_key(url)
     for other in existing:
-        if key in (normalise_feed_key(other.feed), normalise_feed_key(other.home or "-")):
+        if key in (feed_key(other.feed), feed_key(other.home or "-")):
             raise JoinError(f"{url} is already on the site as {other.slug!r} ({other.name})")
 
 

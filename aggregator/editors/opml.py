@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Iterable
 from xml.parsers import expat
 
 from ..models import Kind, Participant
+from ..urls import feed_key
 from .join import JoinError, join
-from .participants import KINDS, normalise_feed_key
+from .participants import KINDS
 
 if TYPE_CHECKING:
     from ..feeds.fetch import Fetcher
@@ -151,7 +152,7 @@ class _Reader:
         for outline in self.outlines:
             feed = _feed(outline)
             if feed is not None:
-                feeds.setdefault(normalise_feed_key(feed.xml_url), feed)
+                feeds.setdefault(feed_key(feed.xml_url), feed)
         if not feeds:
             raise OpmlError("no feeds in this OPML file: no <outline> has an xmlUrl")
         return list(feeds.values())

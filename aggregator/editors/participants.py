@@ -13,11 +13,11 @@ import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import tomli_w
 
 from ..models import Participant
+from ..urls import feed_key, is_http_url
 
 KINDS = ("corporate", "employee")
 DISPLAYS = ("excerpt", "full")
@@ -41,17 +41,6 @@ class ParticipantError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-def is_http_url(url: object) -> bool:
-    if not isinstance(url, str) or any(c.isspace() for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  raises on a malformed port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def slugify(text: str) -> str:
@@ -123,26 +112,13 @@ def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
         except ParticipantError as error:
             problems.extend(error.problems)
             continue
-        key = normalise_feed_key(participant.feed)
+        key = feed_key(participant.feed)
         if key in feeds:
             problems.append(Problem(path, f"same feed as {feeds[key].name}: {participant.feed}"))
             continue
         feeds[key] = path
         participants.append(participant)
     return participants, problems
-
-
-def normalise_feed_key(url: str) -> str:
-    """Two spellings of one feed URL compare equal (scheme, case, trailing slash)."""
-    try:
-        parts = urlsplit(url.strip())
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:  # not a URL at all: compare it as it is
-        return url.strip()
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    path = parts.path.rstrip("/") or "/"
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{port}{path}{query}"
 
 
 def participant_document(participant: Participant) -> str:

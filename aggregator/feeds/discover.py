@@ -13,8 +13,8 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from ..editors.participants import is_http_url
 from ..models import FetchResult, ParsedFeed
+from ..urls import is_http_url
 from .fetch import HTML_ACCEPT, Fetcher
 from .parse import ParseError, parse_feed
 

@@ -50,13 +50,14 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from xml.parsers import expat
 
 import feedparser
 from feedparser.datetimes import _parse_date
 
 from ..models import ErrorKind, ParsedEntry, ParsedFeed
+from ..urls import absolute_http_url
 from .clean import plain_text, strip_email
 from .encoding import decode
 
@@ -198,7 +199,7 @@ def _first_line(text: str, limit: int = 200) -> str:
 
 def _document_base(url: str, content_location: str | None) -> str:
     joined = _join(url, content_location.strip()) if content_location else None
-    return joined if _http_url(joined) else url
+    return joined if absolute_http_url(joined) else url
 
 
 def _join(base: str, url: str) -> str | None:
@@ -231,7 +232,7 @@ def _parse_xml(text: str, base: str, language: str | None, now: datetime, root: 
     entries = _unique(_entry(e, base, feed_language, now) for e in parsed.entries)
     return ParsedFeed(
         title=plain_text(_html_of(feed.get("title_detail"), feed.get("title", ""))),
-        home_url=_http_url(feed.get("link")),
+        home_url=absolute_http_url(feed.get("link")),
         language=feed_language,
         entries=entries,
     )
@@ -250,7 +251,7 @@ def _entry(e: Any, base: str, feed_language: str | None, now: datetime) -> Parse
     content = _content(e)
     summary = _html_of(e.get("summary_detail"), e.get("summary", ""))
     raw_link = _str(e.get("link"))  # a guid taken as link is not resolved yet: see the top
-    link = (_http_url(_join(base, raw_link)) if raw_link else None) or ""
+    link = (absolute_http_url(_join(base, raw_link)) if raw_link else None) or ""
     if not (title.strip() or content.strip() or summary.strip() or link):
         return None  # nothing to show and nothing to identify it by
     # dict.get: FeedParserDict answers "updated" with "published" (and a DeprecationWarning)
@@ -374,7 +375,7 @@ def _categories(tags: Any) -> tuple[str, ...]:
 def _entry_base(e: Any, link: str, document_base: str) -> str:
     """xml:base in effect for the entry's content where declared, else its link, else the feed URL."""
     for detail in [*(e.get("content") or ()), e.get("summary_detail"), e.get("title_detail")]:
-        declared = _http_url((detail or {}).get("base"))
+        declared = absolute_http_url((detail or {}).get("base"))
         if declared and declared != document_base:
             return declared
     return link or document_base
@@ -399,14 +400,14 @@ def _entry_language(e: Any) -> str | None:
 
 def _comment_feed(e: Any) -> str | None:
     """RSS wfw:commentRss, else an Atom <link rel="replies"> to a feed (Atom preferred)."""
-    url = _http_url(e.get("wfw_commentrss"))
+    url = absolute_http_url(e.get("wfw_commentrss"))
     if url:
         return url
     replies = [link for link in e.get("links") or () if link.get("rel") == "replies"]
     for kind in ("application/atom+xml", "application/rss+xml"):
         for link in replies:
-            if link.get("type") == kind and _http_url(link.get("href")):
-                return _http_url(link.get("href"))
+            if link.get("type") == kind and absolute_http_url(link.get("href")):
+                return absolute_http_url(link.get("href"))
     return None
 
 
@@ -459,18 +460,6 @@ def _blogger_parent(e: Any) -> str | None:
     return None
 
 
-def _http_url(value: Any) -> str | None:
-    """An absolute http(s) URL as given, else None (clean makes URLs safe; this only selects)."""
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    return value if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 # --- JSON Feed -------------------------------------------------------------------------------------
 
 
@@ -483,7 +472,7 @@ def _parse_json_feed(text: str, base: str, now: datetime) -> ParsedFeed:
     if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
         raise ParseError(ErrorKind.NOT_A_FEED, "JSON, but not a JSON Feed")
     language = _language(data.get("language"))
-    home = _http_url(data.get("home_page_url"))
+    home = absolute_http_url(data.get("home_page_url"))
     authors = _json_authors(data)
     items = data.get("items") if isinstance(data.get("items"), list) else []
     entries = _unique(_json_entry(i, home or base, authors, language, now) for i in items
@@ -505,8 +494,8 @@ def _json_entry(item: dict[str, Any], base: str, feed_authors: list[dict[str, An
     title = html.escape(text("title"), quote=False)
     content = text("content_html") or _text_block({"value": text("content_text"), "type": "text"})
     summary = html.escape(text("summary"), quote=False)
-    link = _http_url(_join(base, text("url"))) if text("url") else None
-    link = link or _http_url(text("external_url")) or ""
+    link = absolute_http_url(_join(base, text("url"))) if text("url") else None
+    link = link or absolute_http_url(text("external_url")) or ""
     if not (title or content or summary or link):
         return None
     published = _date(_parse_date(text("date_published"))) if text("date_published") else None

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..editors.participants import Problem, is_http_url
+from ..editors.participants import Problem
+from ..urls import is_http_url, page_key
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -245,13 +246,12 @@ def _urls(path: Path, meta: _Meta, key: str, problems: list[Problem]) -> tuple[s
 def _contradictions(
     path: Path, meta: _Meta, include: tuple[str, ...], exclude: tuple[str, ...]
 ) -> list[Problem]:
-    from .select import normalise_link  # select reads parades: imported here, not at the top
 
-    excluded = {normalise_link(url) for url in exclude}
+    excluded = {page_key(url) for url in exclude}
     return [
         _problem(path, meta, "include", f"{url} is both included and excluded")
         for url in include
-        if normalise_link(url) in excluded
+        if page_key(url) in excluded
     ]
 
 
@@ -290,10 +290,9 @@ def _parade_files(folder: Path) -> list[Path]:
 
 
 def _duplicate(parade: Parade, slugs: dict[str, Path], calls: dict[str, Path]) -> Problem | None:
-    from .select import normalise_link
 
     assert parade.path is not None
-    call = normalise_link(parade.call_url)
+    call = page_key(parade.call_url)
     if parade.slug in slugs:
         return Problem(parade.path, f"same slug {parade.slug!r} as {slugs[parade.slug].name}")
     if call in calls:

@@ -4,7 +4,7 @@ A post belongs to a parade when it was published within the window and either li
 or carries the parade's tag (a category, case-insensitive, or a ``#Tag`` in its text).  The
 editor's Include and Exclude lists override that; the call itself never is its own contribution.
 
-Links are compared the way a person would (`normalise_link`).  The same post reached through two
+Links are compared the way a person would (`urls.page_key`).  The same post reached through two
 feeds (a company blog and an employee's author feed, say) counts once.
 
 Posts of feeds that carry only summaries may have lost the link to the call; for those
@@ -20,29 +20,16 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ..feeds.clean import plain_text
 from ..models import Participant, StoredPost
+from ..urls import host_key, page_key
 from .files import Parade, state
 
-# Query parameters that only say where a reader came from: never part of a page's identity.
-_TRACKING = re.compile(
-    r"^(utm_\w*|mtm_\w*|pk_\w*|piwik_\w*|at_\w*|wt_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|"
-    r"yclid|igshid|mc_cid|mc_eid|_hsenc|_hsmi|ref|ref_src|referrer|source|share|amp|"
-    r"replytocom|shared|from|via)$",
-    re.I,
-)
-_INDEX_FILES = ("index.html", "index.htm", "index.php")
-# Paths whose query names the page: WordPress's plain permalinks (/?p=123), old CMSes
-# (/index.php?id=5, /article.php?id=5).  Elsewhere a query never changes which post it is.
-_SCRIPT = re.compile(r"(^|/)[^/]*\.(php\d?|aspx?|cgi|jsp|pl)$|^/?$", re.I)
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# An excerpt or content that ends like this was cut short by the blog, not by its author.
 _ABSOLUTE = re.compile(r"^https?://", re.I)
 _TAG = re.compile(r"<[^>]*>")
-_DEFAULT_PORTS = (None, 80, 443)  # http or https: the scheme does not matter, so neither does
-# An excerpt or content that ends like this was cut short by the blog, not by its author.
 MORE_MARKER = re.compile(
     r"(\[\s*(?:…|\.\.\.|&hellip;)\s*\]|…|\.\.\.|\b(?:weiterlesen|mehr lesen|(?:den )?"
     r"(?:ganzen|vollständigen) (?:artikel|beitrag) lesen|read more|continue reading|"
@@ -62,78 +49,12 @@ _TAIL = 800  # a feed footer fits in this many characters at the end
 _MARKER_ROOM = 80  # and a "more" marker in this many
 
 
-# --- links --------------------------------------------------------------------------------------
-
-
-def normalise_link(url: str, base: str | None = None) -> str:
-    """A key under which two spellings of one page's URL are equal.
-
-    http and https, host case, a leading "www.", default ports, a trailing slash, index.html /
-    index.htm / index.php, tracking or other query parameters, fragments, percent-encoding and
-    letter case in the path do not matter.  Relative URLs are resolved against `base`.  The
-    key is not a URL: it is for comparing, never for linking.  Anything that is not an http(s)
-    URL comes back stripped, as it is.
-    """
-    url = url.strip() if isinstance(url, str) else ""
-    # An absolute link needs no base: without one, its key is cached once for every post.
-    return _normalise(url, "" if _ABSOLUTE.match(url) else (base or "").strip())
-
-
-@lru_cache(maxsize=65536)  # the same call, hosts and links are compared again and again
-def _normalise(url: str, base: str) -> str:
-    try:
-        parts = urlsplit(urljoin(base, url) if base else url)
-        port = parts.port
-    except ValueError:
-        return url
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return url
-    host = _host(parts.hostname)
-    host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
-    netloc = host if port in _DEFAULT_PORTS else f"{host}:{port}"
-    path = _path(parts.path)
-    query = _query(parts.query) if _SCRIPT.search(parts.path) else ""
-    return f"{netloc}{path}" + (f"?{query}" if query else "")
-
-
-def _host(hostname: str) -> str:
-    host = hostname.lower().rstrip(".").removeprefix("www.")
-    if host.isascii():
-        return host
-    try:  # müller.de and xn--mller-kva.de are one host
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
-
-
-def _path(path: str) -> str:
-    # Percent-encode what is not ASCII, then decode what needs no encoding: "/über", "/%C3%BCber"
-    # and "/%c3%bcber" become one.  Case last: WordPress (MySQL) finds slugs case-insensitively,
-    # and no blog has two posts whose addresses differ only in case.
-    path = _PERCENT.sub(_percent, quote(path, safe="".join(map(chr, range(0x21, 0x7F)))))
-    path = path.lower()
-    head, _, last = path.rpartition("/")
-    if last in _INDEX_FILES:
-        path = head
-    return path.rstrip("/")
-
-
-def _percent(match: re.Match[str]) -> str:
-    char = chr(int(match[1], 16))
-    return char if char in _UNRESERVED else f"%{match[1].upper()}"
-
-
-def _query(query: str) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
-    return urlencode(sorted(pairs))
-
-
 def links_to(post: StoredPost, target: str, extra: Iterable[str] = ()) -> bool:
     """Whether the post's body (or `extra` links, found on its page) links to `target`."""
-    key = normalise_link(target)
+    key = page_key(target)
     host = key.split("/", 1)[0].split("?", 1)[0]
     return any(
-        normalise_link(link, post.url) == key
+        page_key(link, post.url) == key
         for link in (*post.links, *extra)
         if _may_be_on(link, host)
     )
@@ -196,11 +117,11 @@ def home_like(posts: list[StoredPost], participants: Mapping[str, Participant]) 
     which post it is.  Known: the participant's home, a site root, or a URL that several posts of
     one blog share (no two posts of one blog share a permalink).
     """
-    shared = Counter((post.participant, normalise_link(post.url)) for post in posts)
-    homes = {slug: normalise_link(p.home) for slug, p in participants.items() if p.home}
+    shared = Counter((post.participant, page_key(post.url)) for post in posts)
+    homes = {slug: page_key(p.home) for slug, p in participants.items() if p.home}
     ids = set()
     for post in posts:
-        key = normalise_link(post.url)
+        key = page_key(post.url)
         root = "/" not in key and "?" not in key
         if root or key == homes.get(post.participant) or shared[post.participant, key] > 1:
             ids.add(post.id)
@@ -210,9 +131,9 @@ def home_like(posts: list[StoredPost], participants: Mapping[str, Participant]) 
 @lru_cache(maxsize=64)
 def _keys(parade: Parade) -> tuple[str, frozenset[str], frozenset[str]]:
     """The call's, the included and the excluded URLs' keys, computed once per parade."""
-    include = frozenset(normalise_link(url) for url in parade.include)
-    exclude = frozenset(normalise_link(url) for url in parade.exclude)
-    return normalise_link(parade.call_url), include, exclude
+    include = frozenset(page_key(url) for url in parade.include)
+    exclude = frozenset(page_key(url) for url in parade.exclude)
+    return page_key(parade.call_url), include, exclude
 
 
 def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = ()) -> bool:
@@ -221,7 +142,7 @@ def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = ()) ->
     in_window = parade.contains(post.published)
     if not in_window and not include:
         return False  # only Include takes a post from outside the window (most posts are)
-    key = normalise_link(post.url)
+    key = page_key(post.url)
     if key == call:
         return False  # the call is not its own contribution, whatever else it says
     if key in exclude:
@@ -266,7 +187,7 @@ def _credit(post: StoredPost, people: Mapping[str, Participant]) -> tuple[int, i
     if participant is None:
         return (0, 0)
     home, url = urlsplit(participant.home), urlsplit(post.url)
-    if _host(home.hostname or "") != _host(url.hostname or ""):
+    if host_key(home.hostname or "") != host_key(url.hostname or ""):
         return (0, 0)
     prefix = home.path.rstrip("/") + "/"
     return (1, len(prefix) if url.path.startswith(prefix) else 0)
@@ -290,7 +211,7 @@ def dedupe(
     for post in sorted(posts, key=preference):
         keys = {("guid", post.guid)} if _global_guid(post.guid) else set()
         if post.id not in homes:
-            keys.add(("link", normalise_link(post.url)))
+            keys.add(("link", page_key(post.url)))
         if keys & seen:
             continue
         seen |= keys
@@ -367,7 +288,7 @@ def candidates_needing_page(
         post for post in posts
         if post.id not in homes
         and parade.contains(post.published)
-        and normalise_link(post.url) not in decided
+        and page_key(post.url) not in decided
         and post.url.startswith(("http://", "https://"))
         and not links_to(post, parade.call_url)
         and not carries_tag(post, parade.tag)

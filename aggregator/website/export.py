@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..editors.participants import is_http_url
 from ..models import Participant, StoredComment, StoredPost
 from ..site import Site
 from ..store import Store
+from ..urls import is_http_url
 
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
 # Deeper replies hang under their ancestor at this depth: a hostile or runaway thread must not

@@ -19,7 +19,7 @@ from pelican.contents import Tag
 from pelican.readers import BaseReader
 from pelican.utils import slugify
 
-from ...editors.participants import is_http_url
+from ...urls import is_http_url
 from ..export import FORMAT
 from .blogs import KIND, KINDS, Blog, blog_author, kind_category
 from .settings import gettext, setting

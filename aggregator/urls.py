@@ -1,0 +1,137 @@
+"""URLs: what counts as one, and when two are the same.  One named rule per use, no I/O.
+
+Comparing URLs has no single right answer: a feed, a page and a comment's parent are compared
+by different rules, because each use tolerates different differences.  Every comparison in the
+package goes through one of these:
+
+- `is_http_url`: a URL a person wrote in a file (participant, parade) is usable: http(s), a host,
+  a valid port, no whitespace.
+- `absolute_http_url`: a link a feed gave is absolute http(s) as written, else None (parse only
+  selects; clean makes links safe).
+- `feed_key`: two spellings of one feed (join, OPML import, duplicate participants): scheme,
+  host case, `www.` and a trailing slash do not matter; the query does.
+- `page_key`: two spellings of one page as a person would see them (parades); `host_key` for
+  its host alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
+
+# Query parameters that only say where a reader came from: never part of a page's identity.
+_TRACKING = re.compile(
+    r"^(utm_\w*|mtm_\w*|pk_\w*|piwik_\w*|at_\w*|wt_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|"
+    r"yclid|igshid|mc_cid|mc_eid|_hsenc|_hsmi|ref|ref_src|referrer|source|share|amp|"
+    r"replytocom|shared|from|via)$",
+    re.I,
+)
+_INDEX_FILES = ("index.html", "index.htm", "index.php")
+# Paths whose query names the page: WordPress's plain permalinks (/?p=123), old CMSes
+# (/index.php?id=5, /article.php?id=5).  Elsewhere a query never changes which post it is.
+_SCRIPT = re.compile(r"(^|/)[^/]*\.(php\d?|aspx?|cgi|jsp|pl)$|^/?$", re.I)
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ABSOLUTE = re.compile(r"^https?://", re.I)
+_DEFAULT_PORTS = (None, 80, 443)  # http or https: the scheme does not matter, so neither does
+
+def page_key(url: str, base: str | None = None) -> str:
+    """Same page, as a person would say (parades: links to the call, Include/Exclude, one post
+    reached through two feeds).
+
+    http and https, host case, a leading "www.", default ports, a trailing slash, index.html /
+    index.htm / index.php, tracking or other query parameters, fragments, percent-encoding and
+    letter case in the path do not matter.  Relative URLs are resolved against `base`.  The
+    key is not a URL: it is for comparing, never for linking.  Anything that is not an http(s)
+    URL comes back stripped, as it is.
+    """
+    url = url.strip() if isinstance(url, str) else ""
+    # An absolute link needs no base: without one, its key is cached once for every post.
+    return _normalise(url, "" if _ABSOLUTE.match(url) else (base or "").strip())
+
+
+@lru_cache(maxsize=65536)  # the same call, hosts and links are compared again and again
+def _normalise(url: str, base: str) -> str:
+    try:
+        parts = urlsplit(urljoin(base, url) if base else url)
+        port = parts.port
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return url
+    host = host_key(parts.hostname)
+    host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    netloc = host if port in _DEFAULT_PORTS else f"{host}:{port}"
+    path = _path(parts.path)
+    query = _query(parts.query) if _SCRIPT.search(parts.path) else ""
+    return f"{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def host_key(hostname: str) -> str:
+    """Same host: case, a trailing dot, `www.` and IDNA spelling do not matter."""
+    host = hostname.lower().rstrip(".").removeprefix("www.")
+    if host.isascii():
+        return host
+    try:  # müller.de and xn--mller-kva.de are one host
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _path(path: str) -> str:
+    # Percent-encode what is not ASCII, then decode what needs no encoding: "/über", "/%C3%BCber"
+    # and "/%c3%bcber" become one.  Case last: WordPress (MySQL) finds slugs case-insensitively,
+    # and no blog has two posts whose addresses differ only in case.
+    path = _PERCENT.sub(_percent, quote(path, safe="".join(map(chr, range(0x21, 0x7F)))))
+    path = path.lower()
+    head, _, last = path.rpartition("/")
+    if last in _INDEX_FILES:
+        path = head
+    return path.rstrip("/")
+
+
+def _percent(match: re.Match[str]) -> str:
+    char = chr(int(match[1], 16))
+    return char if char in _UNRESERVED else f"%{match[1].upper()}"
+
+
+def _query(query: str) -> str:
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
+    return urlencode(sorted(pairs))
+
+
+def is_http_url(url: object) -> bool:
+    if not isinstance(url, str) or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  raises on a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def absolute_http_url(value: object) -> str | None:
+    """An absolute http(s) URL as given, else None (clean makes URLs safe; this only selects)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def feed_key(url: str) -> str:
+    """Two spellings of one feed URL compare equal (scheme, case, trailing slash)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a URL at all: compare it as it is
+        return url.strip()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.rstrip("/") or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{port}{path}{query}"
