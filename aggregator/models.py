@@ -134,6 +134,10 @@ class ParsedFeed:
     home_url: str | None
     language: str | None
     entries: tuple[ParsedEntry, ...]
+    # The feed's own author (Atom <feed><author>, RSS channel dc:creator / itunes:author): the
+    # blog's writer where entries name none.
+    author: str = ""
+    subtitle: str = ""  # plain text: Atom <subtitle>, RSS channel <description>
 
 
 @dataclass(frozen=True)

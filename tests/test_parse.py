@@ -90,7 +90,7 @@ def test_atom_xml_base_and_replies():
     assert entry.updated == utc(2024, 5, 14, 10, 0)
     assert entry.categories == ("Blogparade", "werkzeug")  # label over term, duplicates once
     assert entry.title == "Mein <em>liebstes</em> Werkzeug"  # type="html" stays HTML
-    assert entry.author == ""  # the feed's author is not repeated here; clean falls back
+    assert entry.author == feed.author == "Erika Mustermann"  # RFC 4287 4.2.1: the feed's author
     assert entry.language == "de"
 
 

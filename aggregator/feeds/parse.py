@@ -229,12 +229,18 @@ def _parse_xml(text: str, base: str, language: str | None, now: datetime, root: 
         raise _not_a_feed(text, root, parsed)
     feed = parsed.feed
     feed_language = _language(feed.get("language")) or _language(language)
-    entries = _unique(_entry(e, base, feed_language, now) for e in parsed.entries)
+    feed_author = _author(feed)
+    # Atom (RFC 4287 4.2.1): an entry without an author has the feed's.  RSS's channel-level
+    # managingEditor is an editor, not the writer of every post.
+    inherited = feed_author if str(parsed.get("version", "")).startswith("atom") else ""
+    entries = _unique(_entry(e, base, feed_language, now, inherited) for e in parsed.entries)
     return ParsedFeed(
         title=plain_text(_html_of(feed.get("title_detail"), feed.get("title", ""))),
         home_url=absolute_http_url(feed.get("link")),
         language=feed_language,
         entries=entries,
+        author=feed_author,
+        subtitle=plain_text(_html_of(feed.get("subtitle_detail"), feed.get("subtitle", "")))[:1000],
     )
 
 
@@ -246,7 +252,9 @@ def _unique(entries: Any) -> tuple[ParsedEntry, ...]:
     return tuple(seen.values())
 
 
-def _entry(e: Any, base: str, feed_language: str | None, now: datetime) -> ParsedEntry | None:
+def _entry(
+    e: Any, base: str, feed_language: str | None, now: datetime, feed_author: str = ""
+) -> ParsedEntry | None:
     title = _html_of(e.get("title_detail"), e.get("title", ""))
     content = _content(e)
     summary = _html_of(e.get("summary_detail"), e.get("summary", ""))
@@ -263,7 +271,7 @@ def _entry(e: Any, base: str, feed_language: str | None, now: datetime) -> Parse
         guid=_guid(e, link, title, published_raw or updated_raw, summary or content),
         url=link,
         title=title,
-        author=_author(e),
+        author=_author(e) or feed_author,
         published=_plausible(published_raw or updated_raw, now),
         updated=_plausible(updated_raw, now),
         summary_html=summary,
@@ -478,7 +486,10 @@ def _parse_json_feed(text: str, base: str, now: datetime) -> ParsedFeed:
     entries = _unique(_json_entry(i, home or base, authors, language, now) for i in items
                       if isinstance(i, dict))
     title = data.get("title") if isinstance(data.get("title"), str) else ""
-    return ParsedFeed(plain_text(html.escape(title)), home, language, entries)
+    description = data.get("description") if isinstance(data.get("description"), str) else ""
+    author = next((_name(a["name"]) for a in authors if isinstance(a.get("name"), str)), "")
+    return ParsedFeed(plain_text(html.escape(title)), home, language, entries, author=author,
+                      subtitle=plain_text(html.escape(description))[:1000])
 
 
 def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
