@@ -171,7 +171,9 @@ class Comment:
     post_id: str
     guid: str
     url: str | None
-    parent_guid: str | None  # resolved against the post's other comments by the store/select
+    # The parent comment as the feed names it (an id or a link), None for a top-level comment;
+    # resolved against the post's other comments when its thread is built (website/threads.py).
+    parent_guid: str | None
     author: str
     author_url: str | None
     published: datetime | None
@@ -234,7 +236,7 @@ class StoredComment:
     post_id: str
     guid: str
     url: str | None
-    parent_id: str | None
+    parent_ref: str | None  # Comment.parent_guid: resolved when the thread is built
     author: str
     author_url: str | None
     published: datetime

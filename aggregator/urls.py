@@ -12,6 +12,8 @@ package goes through one of these:
   host case, `www.` and a trailing slash do not matter; the query does.
 - `page_key`: two spellings of one page as a person would see them (parades); `host_key` for
   its host alone.
+- `thread_key`: the same post or comment in a comment thread (which comment a reply answers):
+  like `feed_key`, but the fragment (`#comment-7`) counts and WordPress's comment pages do not.
 """
 
 from __future__ import annotations
@@ -135,3 +137,37 @@ def feed_key(url: str) -> str:
     path = parts.path.rstrip("/") or "/"
     query = f"?{parts.query}" if parts.query else ""
     return f"{host}{port}{path}{query}"
+
+
+# WordPress pages long comment threads: the same comment is `…/post/comment-page-2/#comment-7`
+# or `…/?p=12&cpage=2#comment-7`, depending on where a link was made.
+_COMMENT_PAGE = re.compile(r"/comment-page-\d+(?=/|$)")
+_COMMENT_PAGE_QUERY = re.compile(r"(^|&)cpage=\d+(?=&|$)")
+
+
+def thread_key(url: str | None) -> str:
+    """Same post or comment in a comment thread: scheme, host case, `www.`, a trailing slash and
+    WordPress's comment pages do not matter; the query (`?p=12`) and the fragment
+    (`#comment-7`, which comment) do.  Ids that are not http(s) URLs (`tag:` URIs) stay as they
+    are, stripped."""
+    if not url:
+        return ""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return url
+    host = host_key(parts.hostname)
+    path = _COMMENT_PAGE.sub("", parts.path).rstrip("/")
+    query = _COMMENT_PAGE_QUERY.sub("", parts.query).strip("&")
+    return f"{host}{path}" + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def without_fragment(url: str | None) -> str:
+    return (url or "").split("#", 1)[0]
+
+
+def fragment(url: str | None) -> str:
+    return (url or "").partition("#")[2]

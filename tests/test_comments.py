@@ -253,7 +253,9 @@ def test_wordpress_feed_urls():
     assert plan.atom_twin("https://b.example/2026/post/feed/") == "https://b.example/2026/post/feed/atom/"
     assert plan.atom_twin("https://b.example/comments.atom") is None
     blog = Participant(slug="b", name="B", feed="https://b.example/blog/feed/", home="https://b.example/")
-    assert plan.sitewide_feed(blog) == "https://b.example/blog/comments/feed/atom/"
+    assert plan.sitewide_feeds(blog) == (
+        "https://b.example/blog/comments/feed/atom/", "https://b.example/blog/comments/feed/"
+    )
     assert plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/p/feed/"))
     assert not plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/c.atom"))
 

@@ -11,7 +11,9 @@ import pytest
 from aggregator.models import Comment, Participant, Post, StoredComment
 from aggregator.site import Site
 from aggregator.store import Store
-from aggregator.website.export import FORMAT, MAX_DEPTH, comment_tree, export, person
+from aggregator.website.export import FORMAT, comment_node, export, person
+from aggregator.website.threads import MAX_DEPTH
+from aggregator.website.threads import comment_tree as thread
 from aggregator.website.sitetemplate import create_site
 
 T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -39,7 +41,7 @@ def comment(post_id: str, guid: str, minutes: int, parent: str | None = None, **
 
 
 def stored(comment_id: str, parent_id: str | None, minutes: int = 0, kind: str = "comment") -> StoredComment:
-    return StoredComment(id=comment_id, post_id="p", guid=comment_id, url=None, parent_id=parent_id,
+    return StoredComment(id=comment_id, post_id="p", guid=comment_id, url=None, parent_ref=parent_id,
                          author=comment_id, author_url=None, published=T + timedelta(minutes=minutes),
                          first_seen=T, content_html="", kind=kind)  # fmt: skip
 
@@ -126,6 +128,11 @@ def test_comments_are_a_tree_with_orphans_and_mentions_on_top(site, store):
     assert [r["author"] for r in a["replies"][0]["replies"]] == ["P c"]
     assert a["published"] == "2026-11-02T09:31:00+00:00"
     assert read(site, p)["comment_count"] == 5  # comments, not pingbacks and trackbacks
+    assert read(site, p)["mention_count"] == 2
+
+
+def comment_tree(comments):
+    return thread(comments, comment_node)
 
 
 def test_a_reply_cycle_loses_no_comment():

@@ -62,7 +62,7 @@ def test_home_entries_link_here_and_to_the_original(site):
     assert entry.time["datetime"] == "2026-11-02T10:30+01:00"
     assert entry.time.get_text() == "2. November 2026"
     assert "Warum ich gern zu Hause arbeite." in entry.get_text()
-    assert entry.find("a", href=f"./{post_path(ANNA)}/#comments").get_text(strip=True) == "4 Kommentare"
+    assert entry.find("a", href=f"./{post_path(ANNA)}/#comments").get_text(strip=True) == "4 Kommentare, 2 Erwähnungen"
     assert entry.find("a", href=ANNA.url).get_text(strip=True) == "Original bei Annas Blög"
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-
-PROBE_RETRY = timedelta(days=7)  # a guessed feed that was missing is guessed again after this
 from typing import Callable, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from ..models import Comment, ParsedEntry, Participant, StoredPost
+from ..urls import thread_key, without_fragment
+
+PROBE_RETRY = timedelta(days=7)  # a guessed feed that was missing is guessed again after this
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,16 @@ def is_wordpress_comment_feed(post: StoredPost) -> bool:
     return bool(feed) and (feed.rstrip("/") == post.url.rstrip("/") + "/feed" or "feed=rss2" in feed)
 
 
-def sitewide_feed(participant: Participant) -> str | None:
-    """The site-wide Atom comment feed of a WordPress blog, from its post feed's URL."""
+def sitewide_feeds(participant: Participant) -> tuple[str, ...]:
+    """A WordPress blog's site-wide comment feeds, from its post feed's URL: the Atom one first
+    (threaded), the RSS one where Atom feeds are switched off."""
     path = urlsplit(participant.feed).path
     for suffix in ("/feed/atom/", "/feed/atom", "/feed/", "/feed"):
         if path.endswith(suffix):
-            return _with_path(participant.feed, path[: -len(suffix)] + "/comments/feed/atom/")
-    return None
+            base = path[: -len(suffix)]
+            return tuple(_with_path(participant.feed, base + tail)
+                         for tail in ("/comments/feed/atom/", "/comments/feed/"))
+    return ()
 
 
 def followed(post: StoredPost, now: datetime, days: int, always: frozenset[str]) -> bool:
@@ -93,11 +97,14 @@ def per_post_feed(participant: Participant, post: StoredPost) -> CommentFeed:
 def plan_sitewide(
     participant: Participant, posts: Sequence[StoredPost]
 ) -> CommentFeed | None:
-    """One request for all of a WordPress blog's recent comments, if it is one."""
+    """One request for all of a WordPress blog's recent comments, if it is one and any of its
+    followed posts may have comments (a count of 0 everywhere needs no request)."""
     if not any(is_wordpress_comment_feed(post) for post in posts):
         return None
-    url = sitewide_feed(participant)
-    return CommentFeed(participant, (url,), tuple(posts), sitewide=True) if url else None
+    if all(post.comment_count == 0 for post in posts):
+        return None
+    urls = sitewide_feeds(participant)
+    return CommentFeed(participant, urls, tuple(posts), sitewide=True) if urls else None
 
 
 def plan_per_post(
@@ -110,20 +117,6 @@ def worth_probing(last_error: bool, last_attempt: datetime | None, now: datetime
     return not last_error or last_attempt is None or now - last_attempt >= PROBE_RETRY
 
 
-def _key(url: str | None) -> str:
-    """URLs compared loosely: scheme, `www.`, trailing slash and fragment do not matter."""
-    if not url:
-        return ""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{parts.path.rstrip('/')}{query}"
-
-
-def _without_fragment(value: str | None) -> str:
-    return (value or "").split("#", 1)[0]
-
-
 def post_of(entry: ParsedEntry, posts: Sequence[StoredPost]) -> StoredPost | None:
     """The post a comment of a site-wide feed belongs to.
 
@@ -132,20 +125,24 @@ def post_of(entry: ParsedEntry, posts: Sequence[StoredPost]) -> StoredPost | Non
     link is `<permalink>#comment-N`.  The comment's own link and id carry the same prefixes.
     """
     by_guid = {p.guid: p for p in posts}
-    by_url = {_key(p.url): p for p in posts}
-    for guid in (entry.in_reply_to, _without_fragment(entry.in_reply_to), _without_fragment(entry.guid)):
+    by_url = {thread_key(p.url): p for p in posts}
+    for guid in (entry.in_reply_to, without_fragment(entry.in_reply_to), without_fragment(entry.guid)):
         if guid and guid in by_guid:
             return by_guid[guid]
     for url in (entry.in_reply_to_url, entry.url, entry.guid):
-        post = by_url.get(_key(_without_fragment(url)))
+        post = by_url.get(thread_key(without_fragment(url)))
         if post:
             return post
     return None
 
 
 def is_reply_to_post(comment: Comment, post: StoredPost) -> bool:
+    """A parent reference that names the post itself, not one of its comments: only a reference
+    without a fragment can (`…/post/#comment-12` is comment 12, not the post)."""
     parent = comment.parent_guid
-    return bool(parent) and (parent == post.guid or _key(parent) == _key(post.url))
+    if not parent or "#" in parent:
+        return False
+    return parent == post.guid or thread_key(parent) in (thread_key(post.url), thread_key(post.guid))
 
 
 def top_level_if_reply_to_post(comment: Comment, post: StoredPost) -> Comment:

@@ -37,6 +37,9 @@ Field rules (the contract with clean):
   in ``<link rel="related" href="…blogger.com/feeds/<blog>/<post>/comments/default/<comment>">``,
   so its in_reply_to is the parent's id ``tag:blogger.com,1999:blog-<blog>.post-<comment>`` and
   in_reply_to_url is None (the post's page would make it top-level; see clean.parent_guid).
+  Without threading (WordPress's RSS comment feeds), a reply's first paragraph "In reply to
+  <a href=…#comment-N>Name</a>." in any language gives in_reply_to_url (see replies.py); the
+  paragraph stays in the body (the site drops it where the reply is nested under its parent).
 - ``base_url``: the entry's xml:base where the document declares one, else the entry link, else the
   feed URL; clean resolves relative URLs in the entry's HTML against it.
 """
@@ -50,16 +53,17 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
 import feedparser
 from feedparser.datetimes import _parse_date
 
 from ..models import ErrorKind, ParsedEntry, ParsedFeed
-from ..urls import absolute_http_url
+from ..urls import absolute_http_url, host_key
 from .clean import plain_text, strip_email
 from .encoding import decode
+from .replies import reply_marker
 
 # feedparser resolves an RSS <guid> (unless isPermaLink="false") and an Atom <id> against the
 # feed's URL, so a guid "42" becomes "https://blog/feed/42" and changes when the feed moves (say,
@@ -265,7 +269,7 @@ def _entry(
     # dict.get: FeedParserDict answers "updated" with "published" (and a DeprecationWarning)
     published_raw = _date(dict.get(e, "published_parsed"))
     updated_raw = _date(dict.get(e, "updated_parsed"))
-    in_reply_to, in_reply_to_url = _in_reply_to(e)
+    in_reply_to, in_reply_to_url = _in_reply_to(e, content or summary, link)
     author = _mapping(e.get("author_detail"))
     return ParsedEntry(
         guid=_guid(e, link, title, published_raw or updated_raw, summary or content),
@@ -444,15 +448,30 @@ _BLOGGER_COMMENT = re.compile(r"tag:blogger\.com,1999:blog-(\d+)\.post-\d+")
 _BLOGGER_PARENT = re.compile(r"(?i:https?://(?:www\.)?blogger\.com)/feeds/(\d+)/\d+/comments/default/(\d+)")
 
 
-def _in_reply_to(e: Any) -> tuple[str | None, str | None]:
+def _in_reply_to(e: Any, body: str, link: str) -> tuple[str | None, str | None]:
     """The ref and href of thr:in-reply-to; for a Blogger reply, its parent comment's id and no
-    href (Blogger's href is the post's page, which clean.parent_guid reads as "top-level")."""
+    href (Blogger's href is the post's page, which clean.parent_guid reads as "top-level");
+    without either, the parent linked by an "In reply to …" paragraph (WordPress's RSS)."""
     reply = _mapping(e.get("thr_in-reply-to"))
     ref, href = _str(reply.get("ref")) or None, _str(reply.get("href")) or None
     parent = _blogger_parent(e)
-    if parent is None or parent == ref:
+    if parent is not None and parent != ref:
+        return parent, None
+    if ref or href:
         return ref, href
-    return parent, None
+    marker = reply_marker(body)
+    if marker is None:
+        return None, None
+    parent_link = absolute_http_url(_join(link, html.unescape(marker.href))) if link else None
+    parent_link = parent_link or absolute_http_url(html.unescape(marker.href))
+    # A link to another site's comment is a comment that quotes it, not a reply.
+    if parent_link and (not link or _host(parent_link) == _host(link)):
+        return None, parent_link
+    return None, None
+
+
+def _host(url: str) -> str:
+    return host_key(urlsplit(url).hostname or "")
 
 
 def _blogger_parent(e: Any) -> str | None:

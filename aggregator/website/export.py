@@ -21,11 +21,9 @@ from ..models import Participant, StoredComment, StoredPost
 from ..site import Site
 from ..store import Store
 from ..urls import is_http_url
+from .threads import comment_tree
 
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
-# Deeper replies hang under their ancestor at this depth: a hostile or runaway thread must not
-# nest without end (page layout, Jinja's and json's recursion limits).  WordPress allows 10.
-MAX_DEPTH = 6
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
@@ -93,7 +91,8 @@ def post_document(
     comments: Sequence[StoredComment],
     parades: Sequence[str] = (),
 ) -> dict[str, Any]:
-    stored = sum(1 for comment in comments if comment.kind == "comment")  # mentions are apart
+    stored = sum(1 for comment in comments if comment.kind == "comment")
+    mentions = len(comments) - stored  # pingbacks and trackbacks: shown apart
     return {
         "format": FORMAT,
         "id": post.id,
@@ -112,51 +111,13 @@ def post_document(
         "body": post.content_html,
         "categories": [c for c in dict.fromkeys(c.strip() for c in post.categories) if c],
         "language": language_tag(post.language or participant.language),
-        # The feed's count when it knows of more than we stored (comment feeds are truncated).
-        "comment_count": max(stored, post.comment_count or 0),
-        "comments": comment_tree(comments),
+        # What the original shows: WordPress's count (slash:comments) includes pingbacks and
+        # trackbacks, and a comment feed may hold fewer than the post has.
+        "comment_count": max(stored, (post.comment_count or 0) - mentions),
+        "mention_count": mentions,
+        "comments": comment_tree(comments, comment_node),
         "parades": sorted(parades),
     }
-
-
-def comment_tree(comments: Sequence[StoredComment]) -> list[dict[str, Any]]:
-    """Nested replies, oldest first; a reply to an unknown comment (or a cycle) goes on top."""
-    nodes = {comment.id: comment_node(comment) for comment in comments}
-    parents = {
-        comment.id: comment.parent_id if comment.parent_id in nodes else None
-        for comment in comments
-    }
-    _break_cycles(parents)
-    roots: list[dict[str, Any]] = []
-    for comment in comments:
-        chain = _ancestors(parents, comment.id)
-        if not chain:
-            roots.append(nodes[comment.id])
-            continue
-        # chain[0] is the parent, chain[-1] the root: a reply never sits deeper than MAX_DEPTH.
-        parent = chain[max(0, len(chain) - MAX_DEPTH)]
-        nodes[parent]["replies"].append(nodes[comment.id])
-    return roots
-
-
-def _break_cycles(parents: dict[str, str | None]) -> None:
-    for start in parents:  # oldest first: the oldest comment of a cycle becomes its root
-        seen: list[str] = []
-        current: str | None = start
-        while current is not None and current not in seen:
-            seen.append(current)
-            current = parents[current]
-        if current is not None:
-            parents[current] = None
-
-
-def _ancestors(parents: dict[str, str | None], comment: str) -> list[str]:
-    chain = []
-    current = parents[comment]
-    while current is not None:
-        chain.append(current)
-        current = parents[current]
-    return chain
 
 
 def comment_node(comment: StoredComment) -> dict[str, Any]:

@@ -116,6 +116,7 @@ class ExportReader(BaseReader):
             "display": data["display"],
             "language": data.get("language"),
             "comment_count": int(data["comment_count"]),
+            "mention_count": int(data.get("mention_count") or 0),  # older files lack it
             "aggregated": True,
             "post_id": data["id"],
             # The slugs of the parades it contributes to (select.py decided; older files lack it).

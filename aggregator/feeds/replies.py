@@ -1,0 +1,83 @@
+"""The "In reply to …" paragraph a comment may start with: which comment it answers.  Pure.
+
+WordPress has no threading element in RSS.  In its comment feeds (RSS and Atom alike) a reply's
+text starts with a paragraph that names and links its parent (`get_comment_text`, when
+`is_comment_feed()`):
+
+    <p>In reply to <a href="https://blog.example/post/#comment-12">Anna</a>.</p>
+
+The sentence is translated with the blog's language ("Als Antwort auf %s.", "En réponse à %s.",
+"W odpowiedzi do %s.", "%s への返信"), so it is recognised by its shape, not its words: the first
+paragraph holds one link to a comment's anchor (a fragment with a digit, or `#comment…`) and at
+most a few short words around it.  A paragraph that says more than that is the comment itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# One link, alone in the first paragraph (or before the first <br> or blank line) but for a few
+# words; possessive quantifiers keep a hostile body from making this slow.
+_MARKER = re.compile(
+    r"""^\s*+(?P<open><p(?:\s[^>]*+)?>)?\s*+
+    (?P<before>[^<]{0,80}?)
+    <a\s(?P<attrs_before>[^>]*?)\bhref\s*=\s*(?P<quote>["'])(?P<href>[^"'<>\s]*+)(?P=quote)[^>]*+>
+    (?P<name>[^<]{1,200}?)</a>
+    (?P<after>[^<]{0,40}?)
+    (?P<close></p>\s*+|<br\s*/?>\s*+|\n\s*\n\s*|$)""",
+    re.I | re.X,
+)
+_COMMENT_ANCHOR = re.compile(r"^(?:comment\S*|\D{0,12}\d+)$", re.I)
+_WORD = re.compile(r"\w+")
+_MAX_WORDS = 6  # "W odpowiedzi do", "Als Antwort auf", "In risposta a": three or four words
+_SENTENCE_INSIDE = re.compile(r"[.!?;]\s+\w")
+
+
+@dataclass(frozen=True)
+class ReplyMarker:
+    href: str  # the parent's link, as the body has it
+    name: str  # the link's text: the parent's author, HTML-escaped as in the body
+    start: int  # the marker's span in the body: remove it to drop the marker
+    end: int
+    href_start: int  # the href's span: replace it to point the link elsewhere
+    href_end: int
+
+
+def reply_marker(html: str | None) -> ReplyMarker | None:
+    """The parent a comment body names in its first paragraph, or None."""
+    if not html or "<a" not in html[:400].lower():
+        return None
+    match = _MARKER.match(html)
+    if match is None:
+        return None
+    href = match["href"]
+    _, _, anchor = href.partition("#")
+    if not anchor or not _COMMENT_ANCHOR.match(anchor):
+        return None
+    close = match["close"].strip().lower()
+    if match["open"] and not close.startswith(("</p", "<br")):
+        return None  # the paragraph goes on after the link: the link is part of the comment
+    words = _WORD.findall(match["before"]) + _WORD.findall(match["after"])
+    if len(words) > _MAX_WORDS or _SENTENCE_INSIDE.search(match["before"] + match["after"]):
+        return None
+    # A marker ended by <br> inside a paragraph leaves the paragraph's start for the rest.
+    start = match.end("open") if match["open"] and close.startswith("<br") else match.start()
+    return ReplyMarker(
+        href=href,
+        name=match["name"].strip(),
+        start=start,
+        end=match.end(),
+        href_start=match.start("href"),
+        href_end=match.end("href"),
+    )
+
+
+def without_marker(html: str, marker: ReplyMarker) -> str:
+    """The body without its "In reply to" paragraph (the nesting says it)."""
+    return html[: marker.start] + html[marker.end :]
+
+
+def pointing_to(html: str, marker: ReplyMarker, href: str) -> str:
+    """The body with its "In reply to" link pointing at `href` (the parent on our page)."""
+    return html[: marker.href_start] + href + html[marker.href_end :]

@@ -1,0 +1,148 @@
+"""A post's comments as the thread readers saw on the original blog.  Pure, and linear in the
+number of comments, whatever the shape of the thread.
+
+Which comment a reply answers is decided here, once per build, from the reference its feed gave
+(`Comment.parent_guid`), looked up in this order among the post's comments:
+
+1. a comment whose id is the reference (WordPress's `thr:in-reply-to ref`, tag URIs, Blogger's
+   ids);
+2. a comment whose id or link is the same URL by `urls.thread_key` (`href`, or an "In reply to"
+   paragraph's link: `…/post/#comment-12`, `…/post/comment-page-2/#comment-12`, `?p=5#comment-12`);
+3. a comment whose id or link carries the same fragment (`#comment-12`), where only one does: a
+   post's comments are one page, so the anchor names the comment whatever the URL before it
+   (WordPress ids in `?p=` form, links in permalink form).
+
+A reference that names no stored comment (the post itself, or a parent not stored yet) leaves the
+reply on top; when its parent arrives, the next build nests it.  Cycles (hostile or broken feeds)
+are cut at their oldest comment.  Replies deeper than `MAX_DEPTH` hang under their ancestor at
+that depth, so neither the page nor Jinja's and json's recursion have to follow a runaway thread.
+
+A reply's own "In reply to …" paragraph (feeds/replies.py) is dropped where the reply sits under
+that parent, and otherwise pointed at the parent on this page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..feeds.replies import pointing_to, reply_marker, without_marker
+from ..models import StoredComment
+from ..urls import fragment, thread_key
+
+# WordPress allows 10 levels; six still fit a phone's width.
+MAX_DEPTH = 6
+_AMBIGUOUS = ""  # a fragment two comments share names neither
+
+
+class Lookup:
+    """Which of a post's comments a parent reference names (rules 1 to 3 above)."""
+
+    def __init__(self, comments: Sequence[StoredComment]):
+        self.by_guid: dict[str, str] = {}
+        self.by_key: dict[str, str] = {}
+        self.by_fragment: dict[str, str] = {}
+        for comment in comments:
+            self.by_guid.setdefault(comment.guid, comment.id)
+            for name in (comment.guid, comment.url):
+                if not name:
+                    continue
+                self.by_key.setdefault(thread_key(name), comment.id)
+                anchor = fragment(name)
+                if anchor and self.by_fragment.get(anchor, comment.id) != comment.id:
+                    self.by_fragment[anchor] = _AMBIGUOUS
+                elif anchor:
+                    self.by_fragment[anchor] = comment.id
+
+    def __call__(self, reference: str | None) -> str | None:
+        if not reference:
+            return None
+        found = self.by_guid.get(reference) or self.by_key.get(thread_key(reference))
+        if found:
+            return found
+        anchor = fragment(reference)
+        return self.by_fragment.get(anchor) or None if anchor else None
+
+
+def parents(comments: Sequence[StoredComment], lookup: Lookup) -> dict[str, str | None]:
+    """Each comment's parent comment id (None: on top), cycles cut at their oldest comment."""
+    parent: dict[str, str | None] = {}
+    for comment in comments:
+        found = lookup(comment.parent_ref)
+        parent[comment.id] = found if found != comment.id else None
+    _cut_cycles(parent)
+    return parent
+
+
+def _cut_cycles(parent: dict[str, str | None]) -> None:
+    """Linear: each comment is walked over once; a walk stops at a comment already settled."""
+    order = {comment: index for index, comment in enumerate(parent)}  # oldest first
+    settled: set[str] = set()
+    for start in parent:
+        path: list[str] = []
+        on_path: set[str] = set()
+        current: str | None = start
+        while current is not None and current not in settled and current not in on_path:
+            path.append(current)
+            on_path.add(current)
+            current = parent[current]
+        if current is not None and current in on_path:  # back to the walk itself: a cycle
+            cycle = path[path.index(current):]
+            parent[min(cycle, key=order.__getitem__)] = None
+        settled.update(path)
+
+
+def depths(parent: dict[str, str | None]) -> dict[str, int]:
+    """Each comment's depth (0 on top), each comment's chain walked once."""
+    depth: dict[str, int] = {}
+    for start in parent:
+        path: list[str] = []
+        current: str | None = start
+        while current is not None and current not in depth:
+            path.append(current)
+            current = parent[current]
+        known = -1 if current is None else depth[current]
+        for comment in reversed(path):
+            known += 1
+            depth[comment] = known
+    return depth
+
+
+def comment_tree(
+    comments: Sequence[StoredComment], node: Callable[[StoredComment], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Nested replies, oldest first: each comment made by `node`, replies under "replies"."""
+    lookup = Lookup(comments)
+    parent = parents(comments, lookup)
+    depth = depths(parent)
+    nodes = {comment.id: node(comment) for comment in comments}
+    shown_under: dict[str, str | None] = {}
+    roots: list[dict[str, Any]] = []
+    # Shallow first, so that a comment's place is known before its replies look for theirs.
+    for comment in sorted(comments, key=lambda c: depth[c.id]):
+        above = parent[comment.id]
+        if above is not None and depth[above] >= MAX_DEPTH:
+            above = shown_under[above]  # hang it beside its parent, at the deepest level shown
+        shown_under[comment.id] = above
+    for comment in comments:  # oldest first, in every list
+        above = shown_under[comment.id]
+        (roots if above is None else nodes[above]["replies"]).append(nodes[comment.id])
+        if parent[comment.id] is not None:
+            nodes[comment.id]["body"] = _reply_marker_resolved(
+                nodes[comment.id]["body"], lookup, parent[comment.id], above  # type: ignore[arg-type]
+            )
+    return roots
+
+
+def _reply_marker_resolved(body: str, lookup: Lookup, parent: str, shown_under: str | None) -> str:
+    """The "In reply to" paragraph gone where the nesting says it, else linking here."""
+    marker = reply_marker(body)
+    if marker is None:
+        return body
+    named = lookup(html.unescape(marker.href))
+    if named is None:
+        return body  # names a comment we do not have: the original's link is the only one
+    if named == parent == shown_under:
+        return without_marker(body, marker)
+    return pointing_to(body, marker, f"#comment-{named}")

@@ -1,0 +1,266 @@
+"""Threads: every form a parent reference takes nests the reply under its parent (library level).
+
+End to end, through WordPress-shaped blogs on loopback, see test_threads_acceptance.py.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aggregator.feeds import comments as plan
+from aggregator.feeds.clean import clean_comment
+from aggregator.feeds.parse import parse_feed
+from aggregator.feeds.replies import reply_marker
+from aggregator.models import Participant, StoredComment, StoredPost
+from aggregator.urls import thread_key
+from aggregator.website.export import comment_node
+from aggregator.website.threads import MAX_DEPTH, comment_tree
+
+T = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+BLOG = Participant(slug="b", name="B", feed="https://blog.example/feed/", home="https://blog.example/")
+PERMALINK = "https://blog.example/2026/11/remote/"
+
+
+def post(guid: str = "https://blog.example/?p=5", url: str = PERMALINK) -> StoredPost:
+    return StoredPost(id="p", participant="b", guid=guid, url=url, title="T", author="A",
+                      published=T, updated=None, first_seen=T, excerpt="", content_html="",
+                      categories=(), language=None, links=(), comment_feed=url + "feed/",
+                      comment_count=None)  # fmt: skip
+
+
+def stored(n: int, guid: str, url: str | None, parent: str | None, body: str = "") -> StoredComment:
+    return StoredComment(id=f"c{n}", post_id="p", guid=guid, url=url, parent_ref=parent, author=f"P{n}",
+                         author_url=None, published=T + timedelta(minutes=n), first_seen=T,
+                         content_html=body or f"<p>Text {n}</p>", kind="comment")  # fmt: skip
+
+
+def shape(tree: list[dict]) -> dict[str, list]:
+    """{id: [reply ids…]} for every node, and "" for the top level."""
+    result = {"": [node["id"] for node in tree]}
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        result[node["id"]] = [reply["id"] for reply in node["replies"]]
+        stack += node["replies"]
+    return result
+
+
+def tree(comments: list[StoredComment]) -> list[dict]:
+    return comment_tree(comments, comment_node)
+
+
+# --- the forms of a parent reference ---------------------------------------------------------------
+
+
+def wp(n: int, form: str) -> tuple[str, str]:
+    """A WordPress comment's (guid, link): guid `<post guid>#comment-N`, link permalink#comment-N."""
+    guid = f"https://blog.example/?p=5#comment-{n}" if form == "?p=" else f"{PERMALINK}#comment-{n}"
+    return guid, f"{PERMALINK}#comment-{n}"
+
+
+@pytest.mark.parametrize("form", ["?p=", "permalink"])
+@pytest.mark.parametrize("by", ["ref", "href"])
+def test_wordpress_replies_nest_by_ref_or_href(form: str, by: str):
+    g1, l1 = wp(1, form)
+    g2, l2 = wp(2, form)
+    g3, l3 = wp(3, form)
+    parent_of_2 = g1 if by == "ref" else l1
+    parent_of_3 = g2 if by == "ref" else l2
+    comments = [stored(1, g1, l1, None), stored(2, g2, l2, parent_of_2), stored(3, g3, l3, parent_of_3)]
+    assert shape(tree(comments)) == {"": ["c1"], "c1": ["c2"], "c2": ["c3"], "c3": []}
+
+
+def test_paginated_comment_links_and_cpage_name_the_same_comment():
+    comments = [
+        stored(1, "https://blog.example/?p=5#comment-1", f"{PERMALINK}comment-page-2/#comment-1", None),
+        stored(2, "https://blog.example/?p=5#comment-2", f"{PERMALINK}#comment-2",
+               f"{PERMALINK}comment-page-1/#comment-1"),
+        stored(3, "https://blog.example/?p=5#comment-3", None, "https://blog.example/?p=5&cpage=3#comment-2"),
+    ]
+    assert shape(tree(comments)) == {"": ["c1"], "c1": ["c2"], "c2": ["c3"], "c3": []}
+
+
+def test_a_fragment_names_the_comment_whatever_form_the_url_before_it_has():
+    # ids in ?p= form, no links stored; the reply names its parent by permalink (http, www).
+    comments = [
+        stored(1, "https://blog.example/?p=5#comment-1", None, None),
+        stored(2, "https://blog.example/?p=5#comment-2", None, "http://www.blog.example/2026/11/remote#comment-1"),
+    ]
+    assert shape(tree(comments))["c1"] == ["c2"]
+
+
+def test_a_fragment_two_comments_share_names_neither():
+    comments = [
+        stored(1, "https://a.example/x#c1", None, None),
+        stored(2, "https://b.example/y#c1", None, None),
+        stored(3, "https://c.example/z#c3", None, "https://elsewhere.example/#c1"),
+    ]
+    assert shape(tree(comments))[""] == ["c1", "c2", "c3"]
+
+
+def test_tag_uris_and_plain_ids():
+    comments = [
+        stored(1, "tag:blog.example,2026:comment-1", None, None),
+        stored(2, "tag:blog.example,2026:comment-2", None, "tag:blog.example,2026:comment-1"),
+        stored(3, "42", None, "tag:blog.example,2026:comment-2"),
+        stored(4, "43", None, "42"),
+    ]
+    assert shape(tree(comments)) == {"": ["c1"], "c1": ["c2"], "c2": ["c3"], "c3": ["c4"], "c4": []}
+
+
+def test_a_reply_whose_parent_is_not_stored_stays_on_top_until_it_comes():
+    reply = stored(2, *wp(2, "?p="), f"{PERMALINK}#comment-1")
+    assert shape(tree([reply]))[""] == ["c2"]
+    assert shape(tree([stored(1, *wp(1, "?p="), None), reply]))["c1"] == ["c2"]
+
+
+def test_a_cycle_is_cut_at_its_oldest_comment_and_loses_nothing():
+    comments = [stored(1, "a", None, "c"), stored(2, "b", None, "a"), stored(3, "c", None, "b"),
+                stored(4, "d", None, "d")]  # fmt: skip
+    assert shape(tree(comments)) == {"": ["c1", "c4"], "c1": ["c2"], "c2": ["c3"], "c3": [], "c4": []}
+
+
+# --- which post, and "top level" ------------------------------------------------------------------
+
+
+def entry_from(xml_item: str, url: str = "https://blog.example/comments/feed/atom/"):
+    body = ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+            'xmlns:thr="http://purl.org/syndication/thread/1.0"><title>Comments</title>'
+            f"{xml_item}</feed>").encode()  # fmt: skip
+    return parse_feed(body, {}, url).entries
+
+
+@pytest.mark.parametrize("form", ["?p=", "permalink"])
+def test_sitewide_atom_comments_find_their_post_and_only_a_reference_to_the_post_is_top_level(form):
+    the_post = post(guid="https://blog.example/?p=5" if form == "?p=" else PERMALINK)
+    g1, l1 = wp(1, form)
+    g2, l2 = wp(2, form)
+    entries = entry_from(
+        f'<entry><id>{g1}</id><title>Von: Anna</title><link href="{l1}"/>'
+        f'<thr:in-reply-to ref="{the_post.guid}" href="{PERMALINK}" type="text/html"/>'
+        "<content type='html'>&lt;p&gt;Erster&lt;/p&gt;</content><updated>2026-11-02T10:00:00Z</updated></entry>"
+        f'<entry><id>{g2}</id><title>Von: Bea</title><link href="{l2}"/>'
+        f'<thr:in-reply-to ref="{g1}" href="{l1}" type="text/html"/>'
+        "<content type='html'>&lt;p&gt;Zweite&lt;/p&gt;</content><updated>2026-11-02T11:00:00Z</updated></entry>"
+    )
+    feed = plan.CommentFeed(BLOG, ("https://blog.example/comments/feed/atom/",), (the_post,), sitewide=True)
+    first, second = plan.for_posts(entries, feed, clean_comment)
+    assert first.post_id == second.post_id == "p"
+    assert first.parent_guid is None
+    assert second.parent_guid == g1  # permalink#comment-1 is comment 1, not the post
+
+
+# --- RSS "In reply to" paragraphs ----------------------------------------------------------------
+
+
+REPLY_PHRASES = {
+    "en": "In reply to {link}.",
+    "de": "Als Antwort auf {link}.",
+    "fr": "En réponse à {link}.",
+    "pl": "W odpowiedzi do {link}.",
+    "es": "En respuesta a {link}",  # without the full stop
+    "ja": "{link} への返信",  # the link first
+}
+
+
+def rss_comment_feed(items: list[tuple[int, str]]) -> bytes:
+    out = []
+    for n, html in items:
+        out.append(
+            f"<item><title>Von: P{n}</title><link>{PERMALINK}#comment-{n}</link>"
+            f'<guid isPermaLink="false">https://blog.example/?p=5#comment-{n}</guid>'
+            f"<pubDate>Mon, 02 Nov 2026 1{n}:00:00 +0000</pubDate>"
+            f"<content:encoded><![CDATA[{html}]]></content:encoded></item>"
+        )
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+            "<title>Kommentare zu: T</title>" + "".join(out) + "</channel></rss>").encode()  # fmt: skip
+
+
+@pytest.mark.parametrize("language", REPLY_PHRASES)
+def test_rss_in_reply_to_paragraph_in_any_language_nests_and_is_dropped(language: str):
+    link = f'<a href="{PERMALINK}#comment-1">P1</a>'
+    marker = REPLY_PHRASES[language].format(link=link)
+    body = rss_comment_feed([
+        (1, "<p>Erster Kommentar.</p>"),
+        (2, f"<p>{marker}</p>\n<p>Ganz meine Meinung, danke.</p>"),
+    ])  # fmt: skip
+    entries = parse_feed(body, {}, PERMALINK + "feed/").entries
+    assert entries[1].in_reply_to_url == f"{PERMALINK}#comment-1"
+    feed = plan.per_post_feed(BLOG, post())
+    comments = plan.for_posts(entries, feed, clean_comment)
+    as_stored = [stored(n, c.guid, c.url, c.parent_guid, c.content_html) for n, c in enumerate(comments, 1)]
+    nodes = tree(as_stored)
+    assert shape(nodes)["c1"] == ["c2"]
+    reply = nodes[0]["replies"][0]["body"]
+    assert "Ganz meine Meinung, danke." in reply and "P1</a>" not in reply  # nested: marker gone
+
+
+def test_in_reply_to_paragraph_points_here_where_the_depth_cap_hides_the_parent():
+    chain = [stored(0, "g0", f"{PERMALINK}#comment-0", None)]
+    for n in range(1, MAX_DEPTH + 2):
+        body = f'<p>In reply to <a href="{PERMALINK}#comment-{n - 1}">P{n - 1}</a>.</p><p>Nummer {n}</p>'
+        chain.append(stored(n, f"g{n}", f"{PERMALINK}#comment-{n}", f"g{n - 1}", body))
+    nodes = {c["id"]: c for c in _walk(tree(chain))}
+    deepest = nodes[f"c{MAX_DEPTH + 1}"]["body"]
+    assert f'href="#comment-c{MAX_DEPTH}"' in deepest and f"Nummer {MAX_DEPTH + 1}" in deepest
+    assert "In reply to" not in nodes["c1"]["body"] and "Nummer 1" in nodes["c1"]["body"]
+
+
+def test_in_reply_to_paragraph_stays_as_written_when_the_parent_is_unknown():
+    body = f'<p>In reply to <a href="{PERMALINK}#comment-9">P9</a>.</p><p>Hallo</p>'
+    nodes = tree([stored(2, "g2", None, f"{PERMALINK}#comment-9", body)])
+    assert nodes[0]["body"] == body
+
+
+def _walk(nodes: list[dict]):
+    for node in nodes:
+        yield node
+        yield from _walk(node["replies"])
+
+
+@pytest.mark.parametrize("html", [
+    f'<p>Look at <a href="{PERMALINK}#comment-3">this one</a>, which says something else entirely.</p>',
+    f'<p>In reply to <a href="{PERMALINK}#respond">P3</a>.</p>',
+    f'<p>See <a href="{PERMALINK}#comment-3">P3</a>. I agree fully with all of it.</p>',
+    "<p>No link at all.</p>",
+])  # fmt: skip
+def test_a_comment_that_merely_links_a_comment_is_no_reply_marker(html: str):
+    assert reply_marker(html) is None
+
+
+def test_a_reply_marker_to_another_site_is_not_a_parent():
+    body = rss_comment_feed([(2, '<p>In reply to <a href="https://other.example/p/#comment-1">X</a>.</p><p>Hm</p>')])
+    assert parse_feed(body, {}, PERMALINK + "feed/").entries[0].in_reply_to_url is None
+
+
+def test_thread_key_rules():
+    assert thread_key("https://www.Blog.example/p/comment-page-3/#comment-4") == thread_key("http://blog.example/p#comment-4")
+    assert thread_key("https://blog.example/?p=5&cpage=2#comment-4") == thread_key("https://blog.example/?p=5#comment-4")
+    assert thread_key("https://blog.example/p/#comment-4") != thread_key("https://blog.example/p/#comment-5")
+    assert thread_key("tag:x,2026:1") == "tag:x,2026:1"
+
+
+# --- cost -------------------------------------------------------------------------------------------
+
+
+def _seconds(comments: list[StoredComment]) -> float:
+    started = time.perf_counter()
+    tree(comments)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("kind", ["chain", "flat"])
+def test_building_a_thread_is_linear(kind: str):
+    def thread(n: int) -> list[StoredComment]:
+        return [stored(i, f"https://blog.example/?p=5#comment-{i}", f"{PERMALINK}#comment-{i}",
+                       f"{PERMALINK}#comment-{i - 1}" if kind == "chain" and i else None)
+                for i in range(n)]  # fmt: skip
+
+    small, big = thread(2_000), thread(20_000)
+    _seconds(small)  # warm up
+    ratio = min(_seconds(big) for _ in range(2)) / min(_seconds(small) for _ in range(3))
+    assert ratio < 25, f"10x the comments cost {ratio:.1f}x the time (linear: 10x, quadratic: 100x)"
