@@ -109,8 +109,20 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
         )
     except JoinError as error:
         fail(str(error))
-    click.echo(f"Joined: {participant.name} ({participant.feed})")
+    click.echo(f"Joined: {participant.name} ({participant.feed}), as detected:")
+    for label, value in (
+        ("name", participant.name),
+        ("feed", participant.feed),
+        ("home", participant.home),
+        ("author", participant.author or "(none found)"),
+        ("kind", participant.kind),
+        ("language", participant.language),
+    ):
+        click.echo(f"  {label + ':':<10}{value}")
     click.echo(f"Wrote {path}")
+    click.echo(
+        "Not right? Edit that file, or delete it and join again with --name, --author or --kind."
+    )
 
 
 def run_fetch(site: Site, strict: bool) -> bool:

@@ -28,18 +28,20 @@ def find(url: str):
     return asyncio.run(go())
 
 
-def test_links_in_a_page_post_feeds_first_relative_resolved():
+def test_links_in_a_page_relative_resolved_comment_feeds_left_out():
     html = page(
-        '<link rel="alternate" type="application/rss+xml" title="Kommentar-Feed" href="/comments/feed/">',
-        '<link rel="alternate" type="application/rss+xml" title="Feed" href="feed/">',
+        '<link rel="alternate" type="application/rss+xml" title="Blog &raquo; Kommentar-Feed" href="/comments/feed/">',
+        '<link rel="alternate" type="application/rss+xml" title="Blog &raquo; Feed" href="feed/">',
         '<link rel="alternate" type="application/atom+xml" href="https://cdn.example/atom.xml">',
+        '<link rel="alternate" type="application/rss+xml" title="Blog &raquo; Hallo-Kommentar-Feed" href="/hallo/feed/">',
+        '<link rel="alternate" type="application/rss+xml" title="Blog &raquo; Comments Feed" href="/x.xml">',
+        '<link rel="alternate" type="application/rss+xml" title="Feed" href="/?feed=comments-rss2">',
         '<link rel="stylesheet" type="text/css" href="/style.css">',
         '<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">',
     )
     assert feed_links(html, "https://blog.example/home/") == [
         "https://blog.example/home/feed/",
         "https://cdn.example/atom.xml",
-        "https://blog.example/comments/feed/",
     ]
 
 

@@ -17,6 +17,7 @@ from aggregator.models import Participant
 from aggregator.site import Site
 from aggregator.website.sitetemplate import create_site
 from tests.feedmaker import billion_laughs
+from tests.servers import ATOM, ATOM_TYPE, respond
 
 BLOGS = [
     Participant("hafenkante", 'Hafenkante <Digital> & "Söhne"', "https://hafenkante.example/feed/",
@@ -150,6 +151,10 @@ def import_into(site: Site, data: bytes):
 def test_import_joins_the_good_feeds_and_reports_the_bad(tmp_path, feed_server):
     create_site(tmp_path / "site", title="Import")
     site = Site.load(tmp_path / "site")
+    # The server's sample RSS and Atom feeds both link to http://127.0.0.1/, as one blog's two
+    # feeds would, and join refuses a blog twice: here the Atom feed is another blog's.
+    other_blog = ATOM.replace(b'<link href="http://127.0.0.1/"/>', b'<link href="https://atom-gmbh.example/"/>')
+    feed_server.route("/atom.xml", respond(other_blog, content_type=ATOM_TYPE))
     data = opml(f"""
         <outline text="Testblog" title="Mein Testblog" xmlUrl="{feed_server.url('/feed.xml')}"/>
         <outline text="Ordner">

@@ -34,7 +34,9 @@ def body(*links: str) -> str:
 
 
 def serve(server, slug: str, items: list[Item], atom_feed: bool = False) -> str:
-    text = atom(items, title=f"Blog {slug}") if atom_feed else rss(items, title=f"Blog {slug}")
+    home = f"{server.base_url}/{slug}/"  # each blog its own home: join refuses a blog twice
+    make = atom if atom_feed else rss
+    text = make(items, title=f"Blog {slug}", link=home)
     data = text.encode()
     etag = f'"{hashlib.sha1(data).hexdigest()[:10]}"'
     kind = ATOM_TYPE if atom_feed else "application/rss+xml; charset=utf-8"

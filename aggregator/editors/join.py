@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..feeds.discover import Discovered, DiscoveryError, discover
+from ..feeds.discover import CommentFeedError, Discovered, DiscoveryError, discover
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..models import Kind, Participant
 from ..site import Site
-from ..urls import feed_key, is_http_url
+from ..urls import feed_key, is_http_url, page_key
 from .participants import load_participants, slugify, write_participant
 
 
@@ -18,9 +18,11 @@ class JoinError(Exception):
 
 
 def first_author(found: Discovered) -> str:
+    """The entries' most frequent author, else the feed's own (Atom <feed><author>, RSS channel
+    author): a blog that names its writer once at the top still gets one."""
     authors = Counter(entry.author for entry in found.feed.entries if entry.author)
     # most_common keeps first-seen order among equals: the same feed always names the same author.
-    return authors.most_common(1)[0][0] if authors else ""
+    return authors.most_common(1)[0][0] if authors else found.feed.author
 
 
 def unique_slug(wanted: str, taken: set[str]) -> str:
@@ -38,6 +40,35 @@ def already_there(url: str, existing: list[Participant]) -> None:
             raise JoinError(f"{url} is already on the site as {other.slug!r} ({other.name})")
 
 
+def blog_already_there(url: str, home: str, existing: list[Participant]) -> None:
+    """JoinError when `home`, the blog's home page found for `url`, is a participant's home.
+
+    page_key, not feed_key: a home page is a page, and two spellings of it are one blog whatever
+    http/https, "www.", a trailing slash, index.html, a tracking query or the path's letter case
+    (feed_key keeps the last three: a feed's query can select another feed, ?cat=3).  The path
+    still counts, so two blogs in sub-folders of one host stay two."""
+    key = page_key(home)
+    for other in existing:
+        if is_http_url(other.home) and page_key(other.home) == key:
+            raise JoinError(
+                f"{url} is a feed of {home}, which is already on the site as {other.slug!r} "
+                f"({other.name}, {other.feed})"
+            )
+
+
+def comment_feed_refusal(error: CommentFeedError, existing: list[Participant]) -> str:
+    """The one sentence that says a comment feed cannot join, and what to join instead."""
+    start = f"{error.url} is the comment feed of {error.home}"
+    if error.post_feed is None:
+        return (f"{start}; join the blog's post feed instead (none was found at {error.home}: "
+                "give its address, blogparade join <post feed>)")
+    for other in existing:
+        if feed_key(other.feed) == feed_key(error.post_feed):
+            return (f"{start}, whose post feed {error.post_feed} is already on the site as "
+                    f"{other.slug!r} ({other.name})")
+    return f"{start}; join its post feed instead: blogparade join {error.post_feed}"
+
+
 def new_participant(
     found: Discovered,
     existing: list[Participant],
@@ -46,8 +77,10 @@ def new_participant(
     author: str | None = None,
     kind: Kind = "employee",
 ) -> Participant:
-    """The participant for a discovered feed; JoinError if the site has that feed already."""
+    """The participant for a discovered feed; JoinError if the site has that feed or that blog
+    (its home page) already."""
     already_there(found.feed_url, existing)
+    blog_already_there(found.feed_url, found.home_url, existing)
     name = (name or found.feed.title or "").strip() or found.home_url
     return Participant(
         slug=unique_slug(slugify(name), {p.slug for p in existing}),
@@ -81,7 +114,10 @@ async def join(
     kind: Kind = "employee",
     fetcher: Fetcher | None = None,
 ) -> tuple[Participant, Path]:
-    """Discover the feed behind `url`, validate it and write the participant file."""
+    """Discover the feed behind `url`, validate it and write the participant file.
+
+    Refused (JoinError, nothing written): a URL that is not http(s), a feed or blog already on the
+    site, a URL with no usable feed, and a comment feed (named with the blog's post feed)."""
     if fetcher is None:
         async with Fetcher(FetchSettings.from_site(site)) as own:
             return await join(site, url, name=name, author=author, kind=kind, fetcher=own)
@@ -92,6 +128,8 @@ async def join(
     already_there(url, existing)  # before any request: a dead spelling is still a twin
     try:
         found = await discover(url, fetcher)
+    except CommentFeedError as error:
+        raise JoinError(comment_feed_refusal(error, existing)) from error
     except DiscoveryError as error:
         raise JoinError(str(error)) from error
     participant = new_participant(found, existing, name=name, author=author, kind=kind)

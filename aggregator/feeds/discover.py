@@ -1,20 +1,24 @@
-"""Feed discovery: from a URL a contributor gives (home page or feed) to a usable feed.
+"""Feed discovery: from a URL a contributor gives (home page or feed) to a usable feed of posts.
 
 Order: the URL itself if it is a feed; the page's ``<link rel="alternate">`` feeds (RSS, Atom,
-JSON Feed), post feeds before comment feeds; then the paths WordPress, Blogger and static-site
-generators use.  Every candidate is fetched and parsed: only a feed with entries or a title counts.
+JSON Feed) that are not comment feeds; then the paths WordPress, Blogger and static-site
+generators use.  Every candidate is fetched and parsed: only a feed with entries or a title counts,
+and never a comment feed (see `comment_feed_reason`).  A URL that is itself a comment feed raises
+`CommentFeedError`, which names the blog's post feed when one is found from the blog's home page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from ..models import FetchResult, ParsedFeed
-from ..urls import is_http_url
+from ..models import FetchResult, ParsedEntry, ParsedFeed
+from ..urls import feed_key, is_http_url
 from .fetch import HTML_ACCEPT, Fetcher
 from .parse import ParseError, parse_feed
 
@@ -45,6 +49,19 @@ class DiscoveryError(Exception):
     """No usable feed at a URL; the message says what was tried, for a person."""
 
 
+class CommentFeedError(DiscoveryError):
+    """The URL is a blog's comment feed, not its feed of posts.
+
+    `home` is the page the comment feed belongs to (the blog, or for a per-post feed the post),
+    `post_feed` the blog's post feed discovered from there, or None when none was found.
+    """
+
+    def __init__(self, url: str, home: str, post_feed: str | None, reason: str) -> None:
+        self.url, self.home, self.post_feed, self.reason = url, home, post_feed, reason
+        instead = f"its post feed is {post_feed}" if post_feed else f"no post feed found at {home}"
+        super().__init__(f"{url} is the comment feed of {home} ({reason}); {instead}")
+
+
 @dataclass(frozen=True)
 class Discovered:
     feed_url: str
@@ -52,13 +69,103 @@ class Discovered:
     feed: ParsedFeed
 
 
-def feed_links(html: bytes | str, page_url: str) -> list[str]:
-    """Feed URLs a page announces, post feeds first, comment feeds last."""
-    soup = BeautifulSoup(html, "html.parser")
+# --- comment feeds ---------------------------------------------------------------------------------
+#
+# WordPress writes its comment feeds from feed-rss2-comments.php and feed-atom-comments.php:
+#   channel title  "Comments on: %s" (RSS, one post)   "Comments on %s" (Atom, one post)
+#                  "Comments for %s" (the whole site)
+#   entry title    "By: %s" (one post)                 "Comment on %1$s by %2$s" (whole site)
+#   entry link     <permalink>#comment-N;  Atom entries carry <thr:in-reply-to> (RFC 4685)
+# translated with the blog's language (German "Kommentare zu: %s", "Kommentare für %s", "Von: %s",
+# "Kommentar zu %1$s von %2$s").  The patterns take the word for "comments" in the languages
+# below and any short preposition after it, so a translation's exact preposition does not matter.
+
+_COMMENTS_WORD = (
+    r"(?:comments|kommentare|commentaires|comentarios|coment[aá]rios|commenti|reacties|komentarze"
+    r"|kommentarer|komment[aá]re|komentáře|kommentit)"
+)
+_COMMENT_WORD = (
+    r"(?:comment|kommentar|commentaire|comentario|coment[aá]rio|commento|reactie|komentarz"
+    r"|komentář|kommentti)"
+)
+_BY_WORD = r"(?:by|von|par|por|de|di|da|door|od|autor|av|af|fra|kirjoittanut)"
+# "Comments on: Post" (RSS, one post), in any of those languages: a colon after the one short
+# word following "Comments" is what no blog's own title looks like.
+_STRONG_TITLE = re.compile(rf"^{_COMMENTS_WORD}\s+[^\s:]{{1,8}}\s*:\s*\S", re.I)
+# "Comments for Blog", "Comments on Post" (Atom): a blog might be named so ("Comments on Design"),
+# so this counts only with entries that look like comments, or with no entries at all.
+_WEAK_TITLE = re.compile(rf"^{_COMMENTS_WORD}\s+\S{{1,8}}\s+\S", re.I)
+# "By: Anna" (one post's feed), "Comment on Post by Anna" (the site's).
+_COMMENT_ENTRY_TITLE = re.compile(
+    rf"^(?:{_BY_WORD}\s*:\s*\S|{_COMMENT_WORD}\s+\S{{1,8}}\s+.+\s{_BY_WORD}\s+\S)", re.I
+)
+_COMMENT_LINK_FRAGMENT = re.compile(r"^(?:comment|c\d)", re.I)  # WordPress #comment-N, Blogger #c123
+# Addresses only comment feeds have: WordPress /comments/feed/ (and /comments/feed/atom/),
+# ?feed=comments-rss2 (plain permalinks), Blogger /feeds/comments/default and
+# /feeds/<post>/comments/default.
+_COMMENT_PATH = re.compile(r"/comments/feed(?:/|$)|/feeds/comments/|/feeds/[^/]+/comments/", re.I)
+_COMMENT_QUERY = re.compile(r"^comments-", re.I)
+# How a page's <link rel=alternate title="…"> names a comment feed: WordPress "Blog » Comments
+# Feed", "Blog » Kommentar-Feed", "Blog » Post Comments Feed".
+_COMMENT_LINK_TITLE = re.compile(rf"\b(?:{_COMMENTS_WORD}|{_COMMENT_WORD})\b", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def is_comment_feed_url(url: str) -> bool:
+    """Whether `url` has the address of a comment feed (WordPress, Blogger)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    query = dict(parse_qsl(parts.query))
+    return bool(_COMMENT_PATH.search(parts.path) or _COMMENT_QUERY.match(query.get("feed", "")))
+
+
+def _is_comment(entry: ParsedEntry) -> bool:
+    """An entry that is a comment: it replies to something, links to a comment, or is titled
+    the way comment feeds title their entries."""
+    if entry.in_reply_to or entry.in_reply_to_url:
+        return True
+    try:
+        link = urlsplit(entry.url or "")
+    except ValueError:
+        link = urlsplit("")
+    if _COMMENT_LINK_FRAGMENT.match(link.fragment) or "showComment=" in link.query:
+        return True
+    title = " ".join(html.unescape(_TAG.sub("", entry.title or "")).split())
+    return bool(_COMMENT_ENTRY_TITLE.match(title))
+
+
+def comment_feed_reason(url: str, feed: ParsedFeed) -> str | None:
+    """Why the feed at `url` is a comment feed (a few words, for a person), or None if it is not.
+
+    Any one of these: its address (/comments/feed, ?feed=comments-rss2, Blogger's comment
+    feeds); a WordPress comment feed title ("Comments on: …", "Kommentare zu: …"); every entry a
+    comment (thr:in-reply-to, a #comment-N link, "By: …"/"Von: …" titles); or a title like
+    "Comments for …"/"Kommentare für …" with no entries or with entries that are comments.
+    """
+    if is_comment_feed_url(url):
+        return "its address is a comment feed's"
+    title = " ".join((feed.title or "").split())
+    if _STRONG_TITLE.match(title):
+        return f"its title is {title!r}"
+    comments = [_is_comment(entry) for entry in feed.entries]
+    if comments and all(comments):
+        return "every entry in it is a comment"
+    if _WEAK_TITLE.match(title) and (not comments or any(comments)):
+        return f"its title is {title!r}"
+    return None
+
+
+# --- discovery -------------------------------------------------------------------------------------
+
+
+def feed_links(html_text: bytes | str, page_url: str) -> list[str]:
+    """Feed URLs a page announces, without its comment feeds (by their title or address)."""
+    soup = BeautifulSoup(html_text, "html.parser")
     base = soup.find("base", href=True)
     base_url = urljoin(page_url, str(base["href"])) if base else page_url
     posts: list[str] = []
-    comments: list[str] = []
     for link in soup.find_all("link", href=True):
         rel = [value.lower() for value in link.get("rel") or []]
         kind = str(link.get("type") or "").split(";")[0].strip().lower()
@@ -67,10 +174,10 @@ def feed_links(html: bytes | str, page_url: str) -> list[str]:
         url = urljoin(base_url, str(link["href"]).strip())
         if not is_http_url(url):
             continue
-        described = f"{link.get('title') or ''} {url}".lower()
-        is_comments = any(word in described for word in ("comment", "kommentar"))
-        (comments if is_comments else posts).append(url)
-    return list(dict.fromkeys(posts + comments))
+        if _COMMENT_LINK_TITLE.search(str(link.get("title") or "")) or is_comment_feed_url(url):
+            continue
+        posts.append(url)
+    return list(dict.fromkeys(posts))
 
 
 def usual_feed_urls(page_url: str) -> list[str]:
@@ -100,7 +207,12 @@ def _home(feed: ParsedFeed, page_url: str | None, feed_url: str) -> str:
 
 
 async def discover(url: str, fetcher: Fetcher) -> Discovered:
-    """The feed behind `url`, fetched and parsed; DiscoveryError says why there is none."""
+    """The post feed behind `url`, fetched and parsed; DiscoveryError says why there is none,
+    CommentFeedError (a DiscoveryError) that `url` is a comment feed and what to join instead."""
+    return await _discover(url, fetcher, follow_comment_feed=True)
+
+
+async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) -> Discovered:
     if not is_http_url(url):
         raise DiscoveryError(f"not an http(s) URL: {url!r}")
     page = await fetcher.fetch(url, accept=HTML_ACCEPT)
@@ -108,14 +220,46 @@ async def discover(url: str, fetcher: Fetcher) -> Discovered:
         raise DiscoveryError(f"cannot fetch {url}: {page.error}")
     feed = _as_feed(page)
     if feed is not None:
-        return Discovered(page.final_url, _home(feed, None, page.final_url), feed)
+        reason = comment_feed_reason(page.final_url, feed)
+        if reason is None:
+            return Discovered(page.final_url, _home(feed, None, page.final_url), feed)
+        home = _comment_feed_home(feed, page.final_url)
+        post_feed = await _post_feed(home, page.final_url, fetcher) if follow_comment_feed else None
+        raise CommentFeedError(page.final_url, home, post_feed, reason)
     announced = feed_links(page.body or b"", page.final_url) if page.ok else []
+    skipped: list[str] = []
     for candidates in (announced, usual_feed_urls(page.final_url)):
         # Fetched together, chosen in order: the first usable candidate wins.
         results = await asyncio.gather(*(fetcher.fetch(c) for c in candidates))
         for candidate, result in zip(candidates, results):
             feed = _as_feed(result)
-            if feed is not None:
-                return Discovered(result.final_url or candidate, page.final_url, feed)
+            found = result.final_url or candidate
+            if feed is None:
+                continue
+            if comment_feed_reason(found, feed) is not None:
+                skipped.append(found)
+                continue
+            return Discovered(found, page.final_url, feed)
     tried = "its <link rel=alternate> feeds and the usual feed paths"
-    raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried})")
+    also = f"; {', '.join(dict.fromkeys(skipped))} is a comment feed, not a feed of posts" if skipped else ""
+    raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
+
+
+def _comment_feed_home(feed: ParsedFeed, feed_url: str) -> str:
+    """The page a comment feed belongs to: its link (the blog's home page, or for one post's
+    comments the post, without WordPress's "#comments"), else the site's root."""
+    home = feed.home_url if feed.home_url and is_http_url(feed.home_url) else ""
+    return home.split("#", 1)[0] or urljoin(feed_url, "/")
+
+
+async def _post_feed(home: str, comment_feed: str, fetcher: Fetcher) -> str | None:
+    """The blog's post feed, discovered from the comment feed's home page, or None.
+
+    Only from there: the site's root may hold another blog (a blog in a sub-folder), and naming
+    someone else's feed would be worse than naming none."""
+    if feed_key(home) == feed_key(comment_feed):
+        return None
+    try:
+        return (await _discover(home, fetcher, follow_comment_feed=False)).feed_url
+    except DiscoveryError:
+        return None
