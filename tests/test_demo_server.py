@@ -196,6 +196,35 @@ def test_replies_in_atom_comment_feeds_point_at_the_post_or_another_comment(serv
                       "zugundzuhause": 2}
 
 
+def test_wordpress_comment_feeds_name_a_replys_parent_first(server):
+    """get_comment_text() in a comment feed: "<p>Als Antwort auf <a href=parent>Name</a>.</p>" before
+    a reply's text, in RSS and Atom, per post and site-wide; the post's page threads instead."""
+    sources = load_sources(load_blogs(server.base_url))
+    replies = 0
+    for blog in (b for b in server.blogs if b.engine == "wordpress"):
+        source = sources[blog.slug]
+        by_link = {f"{source.post_url(c.post)}#comment-{c.number}": c for c in source.comments}
+        feeds = [blog.comments_feed_url] + [comment_feed_url(e) for e in feed_of(server, blog.feed_url).entries]
+        for url in feeds + [url + "atom/" for url in feeds]:
+            for entry in feed_of(server, url).entries:
+                comment = by_link[entry.link]
+                body = entry.content[0].value
+                if comment.parent is None:
+                    assert "Als Antwort auf" not in body, entry.link
+                    continue
+                parent = comment.parent
+                link = f"{source.post_url(parent.post)}#comment-{parent.number}"
+                marker = f'<p>Als Antwort auf <a href="{link}">{html.escape(parent.author)}</a>.</p>\n'
+                assert body == marker + comment.html, entry.link
+                if "description" in entry and "atom" not in url:  # RSS: the same as plain text
+                    assert entry.description.startswith(f"Als Antwort auf {parent.author}. "), entry.link
+                replies += 1
+        for post in source.posts:
+            page = get(server, source.post_url(post)).body.decode()
+            assert "Als Antwort auf" not in page
+    assert replies > 20
+
+
 def test_pingbacks_look_as_wordpress_sends_them(server):
     call = server.parade.call_url
     comments = feed_of(server, call + "feed/").entries
