@@ -196,6 +196,25 @@ def test_replies_in_atom_comment_feeds_point_at_the_post_or_another_comment(serv
                       "zugundzuhause": 2}
 
 
+def test_wordpress_guids_are_shortlinks_or_permalinks(server):
+    """WordPress's own guid is /?p=N; a blog moved from elsewhere keeps permalinks as guids.  Comment
+    ids are "<post guid>#comment-N" either way, comment links "<permalink>#comment-N"."""
+    forms = {}
+    for blog in (b for b in server.blogs if b.engine == "wordpress"):
+        answer = get(server, blog.feed_url)
+        assert b'isPermaLink="true"' not in answer.body  # WordPress writes "false" whatever the guid
+        for post in parse(answer, blog.feed_url).entries:
+            permalink = post.id == post.link
+            assert permalink or re.fullmatch(re.escape(blog.home_url) + r"\?p=\d+", post.id), post.id
+            forms.setdefault(blog.slug, set()).add("permalink" if permalink else "shortlink")
+            for url in (comment_feed_url(post), comment_feed_url(post) + "atom/"):
+                for comment in feed_of(server, url).entries:
+                    number = comment.link.rpartition("#comment-")[2]
+                    assert comment.link == f"{post.link}#comment-{number}" and number.isdigit()
+                    assert comment.id == f"{post.id}#comment-{number}"
+    assert forms == {"hafenkante": {"shortlink"}, "brueckner": {"shortlink"}, "kaffeeundcode": {"permalink"}}
+
+
 def test_wordpress_comment_feeds_name_a_replys_parent_first(server):
     """get_comment_text() in a comment feed: "<p>Als Antwort auf <a href=parent>Name</a>.</p>" before
     a reply's text, in RSS and Atom, per post and site-wide; the post's page threads instead."""

@@ -7,7 +7,8 @@ meets those quirks in the wild:
   in RSS (/<post>/feed/, no threading element) and Atom (/<post>/feed/atom/, threading via
   thr:in-reply-to, top-level comments pointing at the post's guid); site-wide comment feeds of
   the newest 10 comments; dates in +0000; pingbacks as comments titled "Von: <page title>" with
-  "[…] excerpt […]" as text; /?p=<id> shortlinks redirecting to the post.  In every comment feed a
+  "[…] excerpt […]" as text; /?p=<id> shortlinks redirecting to the post, which are also the
+  posts' guids unless the manifest says `guid_form = "permalink"`.  In every comment feed a
   reply's text starts with "<p>Als Antwort auf <a href=…#comment-N>Name</a>.</p>" in the blog's
   language (get_comment_text() when is_comment_feed()); the post's page threads replies instead.
 - hugo: Atom at /atom.xml served as application/xml, entries with link rel="replies"
@@ -175,8 +176,14 @@ def post_list(blog: SourceBlog) -> str:
 
 # --- WordPress -------------------------------------------------------------------------------
 
-def wp_guid(blog: SourceBlog, post: SourcePost) -> str:
+def wp_shortlink(blog: SourceBlog, post: SourcePost) -> str:
     return blog.meta.url(f"?p={post.number}")
+
+
+def wp_guid(blog: SourceBlog, post: SourcePost) -> str:
+    """the_guid(): the shortlink WordPress gave the post, or its permalink where an import set
+    that.  WordPress writes isPermaLink="false" in either case."""
+    return blog.post_url(post) if blog.meta.guid_form == "permalink" else wp_shortlink(blog, post)
 
 
 def wp_comment_link(blog: SourceBlog, comment: SourceComment) -> str:
@@ -232,7 +239,7 @@ def wp_head(blog: SourceBlog, post: SourcePost | None = None) -> str:
             f'<link rel="alternate" type="application/rss+xml" title="{esc(meta.name)} &raquo; '
             f'{esc(post.title)}-Kommentar-Feed" href="{esc(url)}feed/" />',
             f'<link rel="canonical" href="{esc(url)}" />',
-            f"<link rel='shortlink' href='{esc(wp_guid(blog, post))}' />",
+            f"<link rel='shortlink' href='{esc(wp_shortlink(blog, post))}' />",
         ]
     links.append(f'<meta name="generator" content="WordPress {WP_VERSION}" />')
     return "\n".join(links)
