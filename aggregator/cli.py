@@ -109,7 +109,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
         )
     except JoinError as error:
         fail(str(error))
-    click.echo(f"Joined: {participant.name} ({participant.feed}), as detected:")
+    click.echo(f"Joined {participant.name}, as detected:")
     for label, value in (
         ("name", participant.name),
         ("feed", participant.feed),
