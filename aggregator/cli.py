@@ -88,7 +88,10 @@ def init(directory: Path, title: str, lang: str) -> None:
 @cli.command()
 @click.argument("url")
 @click.option("--name", help="The blog's name (default: the feed's title).")
-@click.option("--author", help="Who writes it (default: the feed's most frequent author).")
+@click.option(
+    "--author",
+    help="Who writes it (default: the entries' most frequent author, else the feed's own).",
+)
 @click.option(
     "--kind",
     type=click.Choice(["corporate", "employee"]),

@@ -246,7 +246,12 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
                 continue
             return Discovered(found, page.final_url, feed)
     tried = "its <link rel=alternate> feeds and the usual feed paths"
-    also = f"; {', '.join(dict.fromkeys(skipped))} is a comment feed, not a feed of posts" if skipped else ""
+    skipped = list(dict.fromkeys(skipped))
+    also = ""
+    if len(skipped) == 1:
+        also = f"; {skipped[0]} is a comment feed, not a feed of posts"
+    elif skipped:
+        also = f"; {', '.join(skipped[:-1])} and {skipped[-1]} are comment feeds, not feeds of posts"
     raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
 
 
