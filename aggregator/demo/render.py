@@ -11,6 +11,8 @@ meets those quirks in the wild:
   posts' guids unless the manifest says `guid_form = "permalink"`.  In every comment feed a
   reply's text starts with "<p>Als Antwort auf <a href=…#comment-N>Name</a>.</p>" in the blog's
   language (get_comment_text() when is_comment_feed()); the post's page threads replies instead.
+  With `atom_comment_feeds = false` the Atom comment feeds answer 404, so that paragraph is all
+  that threads the blog's replies.
 - hugo: Atom at /atom.xml served as application/xml, entries with link rel="replies"
   thr:count="N" to /posts/<slug>/comments.atom; content carries xml:base because bodies use
   page-relative links and images.
@@ -412,15 +414,17 @@ def wordpress(blog: SourceBlog) -> Files:
         meta.home_path: text_file(wp_home(blog), html_type, blog.modified),
         meta.feed_path: text_file(wp_feed(blog), rss_type, max(p.updated for p in blog.posts)),
         f"{meta.home_path}comments/feed/": text_file(wp_comments_rss(blog, newest, None), rss_type, site_changed),
-        f"{meta.home_path}comments/feed/atom/": text_file(wp_comments_atom(blog, newest, None), atom_type,
-                                                          site_changed),
     }
+    if meta.atom_comment_feeds:
+        files[f"{meta.home_path}comments/feed/atom/"] = text_file(wp_comments_atom(blog, newest, None), atom_type,
+                                                                  site_changed)
     for post in blog.posts:
         path = meta.home_path + post.path
         shown = newest_first(post.comments)[:WP_COMMENT_LIMIT]
         files[path] = text_file(wp_post_page(blog, post), html_type, post.modified)
         files[path + "feed/"] = text_file(wp_comments_rss(blog, shown, post), rss_type, post.modified)
-        files[path + "feed/atom/"] = text_file(wp_comments_atom(blog, shown, post), atom_type, post.modified)
+        if meta.atom_comment_feeds:
+            files[path + "feed/atom/"] = text_file(wp_comments_atom(blog, shown, post), atom_type, post.modified)
         files[f"{meta.home_path}?p={post.number}"] = redirect(blog.post_url(post), post.modified)
     return files
 
