@@ -459,6 +459,17 @@ def test_another_feed_of_a_blog_on_the_site_is_refused_naming_the_blog(site, fee
             f"is a feed of {blog.home}, which is already on the site as 'joergs-werkstatt'")
 
 
+def test_an_authors_feed_of_a_blog_on_the_site_joins_beside_it(site, feed_server):
+    # A company's blog roll: the company's blog, and each employee's author feed on it.
+    blog = wordpress_blog(feed_server)
+    joined(site, blog.home)
+    items = [Item(f"{blog.home}?p=5", "Werkbank", blog.post, body="<p>Eine neue Werkbank.</p>", author="Anna")]
+    author_feed = feed_server.route("/werkstatt/author/anna/feed/",
+                                    respond(rss(items, title="Anna", link=blog.home).encode(), content_type=RSS_TYPE))
+    assert joined(site, author_feed)["feed"] == author_feed
+    assert len(list(participants_dir(site).glob("*.toml"))) == 2
+
+
 def test_two_blogs_in_folders_of_one_host_both_join(site, feed_server):
     anna = wordpress_blog(feed_server, "anna", "Annas Blog")
     bert = wordpress_blog(feed_server, "bert", "Berts Blog")
