@@ -240,7 +240,7 @@ class Blog:
             "\t<sy:updateFrequency>\n\t1\t</sy:updateFrequency>\n"
             f"\t<generator>https://wordpress.org/?v={WORDPRESS_VERSION}</generator>\n"
             f"{items}\t</channel>\n</rss>\n"
-        ).encode("utf-8")
+        ).encode()
 
     def _post_item(self, post: Post) -> str:
         link = self.permalink(post)
@@ -281,7 +281,7 @@ class Blog:
             f'\t<link rel="self" type="application/atom+xml" href="{self.posts_atom_url()}" />\n\n'
             f'\t<generator uri="https://wordpress.org/" version="{WORDPRESS_VERSION}">WordPress</generator>\n'
             f"{entries}</feed>\n"
-        ).encode("utf-8")
+        ).encode()
 
     def _post_entry(self, post: Post) -> str:
         link = self.permalink(post)
@@ -347,7 +347,7 @@ class Blog:
             "\t<sy:updateFrequency>\n\t1\t</sy:updateFrequency>\n"
             f"\t<generator>https://wordpress.org/?v={WORDPRESS_VERSION}</generator>\n"
             f"{items}\t</channel>\n</rss>\n"
-        ).encode("utf-8")
+        ).encode()
 
     def _comment_title(self, comment: Comment, singular: bool) -> str:
         author = _author_rss(comment.author)
@@ -407,7 +407,7 @@ class Blog:
             f"{head}"
             f'<generator uri="https://wordpress.org/" version="{WORDPRESS_VERSION}">WordPress</generator>\n'
             f"{entries}</feed>\n"
-        ).encode("utf-8")
+        ).encode()
 
     def _comment_entry(self, comment: Comment, singular: bool) -> str:
         link = self.comment_link(comment)
@@ -501,7 +501,7 @@ def _author_rss(name: str) -> str:
     return _esc_html(name)
 
 
-_BLOCK = re.compile(r"^<(?:p|div|blockquote|ul|ol|pre|h[1-6]|figure|table)\b", re.I)
+_BLOCK = re.compile(r"^<(?:p|div|blockquote|ul|ol|pre|h[1-6]|figure|table)\b", re.IGNORECASE)
 
 
 def _wpautop(text: str) -> str:
@@ -542,5 +542,5 @@ def _atom_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _newest_first(records: list) -> list:  # noqa: ANN001 Posts or Comments
+def _newest_first(records: list) -> list:
     return sorted(records, key=lambda r: (r.published, r.id), reverse=True)
