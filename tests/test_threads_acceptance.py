@@ -538,9 +538,14 @@ class Other:
 
     id: str
     author: str
-    text: str
+    text: str  # its words, as the page must show them
     reference: str  # the feed's XML that names its parent
     parent: str | None  # the id of the comment it answers (None: top level)
+    html: str = ""  # its body in the feed, where more than <p>text</p>
+
+    @property
+    def body(self) -> str:
+        return self.html or f"<p>{self.text}</p>"
 
 
 def tag_uri_thread(permalink: str) -> tuple[str, list[Other]]:
@@ -558,7 +563,10 @@ def tag_uri_thread(permalink: str) -> tuple[str, list[Other]]:
         # The post itself, by its permalink (no fragment): top level.
         Other(cid(3), "Kai", "Welches Holz hat die Platte?", reply_ref(permalink, permalink), None),
         # A comment by its id and link: nested.
-        Other(cid(4), "Ida", "Ja, sie wird jeden Winter abgezogen.", reply_ref(cid(2), f"{permalink}#c2"), cid(2)),
+        # A comment by its id and link, its text starting with a short address linking its parent
+        # (as "@reply" plugins write it): nested, and its own words stay.
+        Other(cid(4), "Ida", "ja, sie wird jeden Winter abgezogen.", reply_ref(cid(2), f"{permalink}#c2"), cid(2),
+              html=f'<p><a href="{permalink}#c2">@Jan</a> ja, sie wird jeden Winter abgezogen.</p>'),
         # A comment by its link only: nested.
         Other(cid(5), "Ida", "Buche, fünf Zentimeter stark.", reply_ref(None, f"{permalink}#c3"), cid(3)),
     ]  # fmt: skip
@@ -584,7 +592,7 @@ def serve_tag_uri_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
         f"<author><name>{c.author}</name></author>"
         f"<published>{published + timedelta(hours=n + 1):%Y-%m-%dT%H:%M:%SZ}</published>"
         f"<updated>{published + timedelta(hours=n + 1):%Y-%m-%dT%H:%M:%SZ}</updated>"
-        f'<content type="html">{escape("<p>" + c.text + "</p>")}</content>{c.reference}</entry>'
+        f'<content type="html">{escape(c.body)}</content>{c.reference}</entry>'
         for n, c in enumerate(thread)
     ]
     server.route("/werkstatt/atom.xml", respond(atom_document("Werkstatt", "tag:werkstatt.example,2026:feed",
@@ -670,7 +678,10 @@ def test_parent_references_of_other_engines_nest(tmp_path, feed_server, engine):
     articles = {}
     for comment in thread:
         found = find_comment(page, comment.text)
-        assert len(found) == 1, f"comment {comment.id} ({comment.text!r}) is shown {len(found)} times"
+        assert len(found) == 1, (
+            f"comment {comment.id} by {comment.author} is shown {len(found)} times with its words "
+            f"{comment.text!r} (its body in the feed: {comment.body!r})"
+        )
         articles[comment.id] = found[0]
     for comment in thread:
         holder = thread_parent(articles[comment.id])
