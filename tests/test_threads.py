@@ -227,6 +227,7 @@ def _walk(nodes: list[dict]):
     f'<p>In reply to <a href="{PERMALINK}#respond">P3</a>.</p>',
     f'<p>See <a href="{PERMALINK}#comment-3">P3</a>. I agree fully with all of it.</p>',
     "<p>No link at all.</p>",
+    f'<p><a href="{PERMALINK}#c2">@Jan</a> ja, sie wird jeden Winter abgezogen.</p>',
 ])  # fmt: skip
 def test_a_comment_that_merely_links_a_comment_is_no_reply_marker(html: str):
     assert reply_marker(html) is None
