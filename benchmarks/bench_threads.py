@@ -108,6 +108,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each row as soon as it is measured
     if args.worker:
         print(json.dumps(run_worker(args.dir, args.comments, args.worker == "chain")))
         return
