@@ -115,7 +115,7 @@ def post_document(
         # trackbacks, and a comment feed may hold fewer than the post has.
         "comment_count": max(stored, (post.comment_count or 0) - mentions),
         "mention_count": mentions,
-        "comments": comment_tree(comments, comment_node),
+        "comments": comment_tree(comments, comment_node, post),
         "parades": sorted(parades),
     }
 
