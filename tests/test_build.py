@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from aggregator.website.build import (
     record_build,
     run_pelican,
 )
+from aggregator.website.export import FORMAT
 from aggregator.website.sitetemplate import create_site, pelicanconf_text, theme_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -242,11 +244,24 @@ def test_an_unreadable_export_file_fails_the_build_naming_the_file(tmp_path):
     assert "JSON" in str(error.value)
 
 
-def test_a_json_file_that_is_not_an_export_fails_the_build(tmp_path):
+def test_stray_files_in_the_export_folder_are_removed_before_pelican_reads_it(tmp_path):
     site = make_site(tmp_path)
-    (site.content / "articles" / "data.json").write_text('{"some": "data"}')
-    with pytest.raises(BuildError, match="data.json: not a blogparade export"):
+    (site.export_dir / "anna").mkdir(parents=True, exist_ok=True)
+    (site.export_dir / "anna" / "data.json").write_text('{"some": "data"}')
+    build_site(site)
+    assert not (site.export_dir / "anna" / "data.json").exists()
+
+
+def test_an_export_outside_the_export_folder_is_never_published(tmp_path):
+    # A pull request adding content/notes/x.json with the format marker must not publish raw HTML.
+    site = make_site(tmp_path)
+    smuggled = {"format": FORMAT, "id": "x", "title": "Hi", "body": "<script>alert(1)</script>"}
+    (site.content / "notes").mkdir()
+    (site.content / "notes" / "x.json").write_text(json.dumps(smuggled))
+    with pytest.raises(BuildError, match="x.json: a JSON file outside .* is never read as an aggregated post"):
         build_site(site)
+    assert not list(site.output.rglob("*.html")) or "alert(1)" not in "".join(
+        p.read_text(errors="replace") for p in site.output.rglob("*.html"))
 
 
 def test_template_errors_are_fatal(tmp_path):

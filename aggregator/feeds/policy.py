@@ -139,8 +139,9 @@ def resolve_and_check(host: str, policy: NetworkPolicy) -> Sequence[str]:
     it resolves to is refused."""
     literal = literal_address(host)
     if literal is not None:
-        policy.check([str(literal)], host)
-        return [str(literal)]
+        written = host.strip("[]")  # as the URL has it: "::ffff:10.0.0.5", not "::ffff:a00:5"
+        policy.check([written], host)
+        return [written]
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     policy.check(addresses, host)

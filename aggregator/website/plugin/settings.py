@@ -8,6 +8,7 @@ from ...i18n import translations
 
 DEFAULTS = {
     "BLOGPARADE_PARTICIPANTS": "participants",
+    "BLOGPARADE_EXPORT": "aggregated",  # relative to PATH: the only place aggregated posts are read
     "BLOGPARADE_PRUNE_OUTPUT": True,
     "BLOGPARADE_POST_URL": "blogs/{participant}/{id}/",
     "BLOGPARADE_POST_SAVE_AS": "blogs/{participant}/{id}/index.html",
