@@ -136,7 +136,7 @@ def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     create_site(tmp_path / "site", title="Neue Parade", lang="en")
     assert {p.name for p in (tmp_path / "site" / "content" / "participants").iterdir()} == {"README.md"}
     ignored = (tmp_path / "site" / ".gitignore").read_text()
-    for name in ("*.sqlite", "output/", "cache/", "content/aggregated/"):
+    for name in ("*.sqlite", "output/", ".output.*/", "cache/", "content/aggregated/"):
         assert name in ignored
     site = Site.load(tmp_path / "site")
     result = build_site(site)
@@ -204,21 +204,25 @@ def test_a_removed_participant_leaves_the_site_but_not_the_store(tmp_path):
     assert "Rechenzentrum" not in (site.output / "index.html").read_text(encoding="utf-8")
 
 
-def test_stale_pages_leave_the_output_and_everything_else_stays(tmp_path):
+def test_each_build_is_a_fresh_output_keeping_only_what_output_retention_names(tmp_path):
     site = build_sample(tmp_path)
     planted = {
-        "stale/index.html": True, "feeds/old.atom.xml": True,  # gone after the build
-        "CNAME": False, ".git/hooks/x.html": False, "robots.txt": False, "theme/extra.html": False,
+        "stale/index.html": False, "feeds/old.atom.xml": False, "robots.txt": False,
+        "theme/extra.html": False, "CNAME": True, ".git/hooks/x.html": True, ".nojekyll": True,
     }  # fmt: skip
     for name in planted:
         (site.output / name).parent.mkdir(parents=True, exist_ok=True)
-        (site.output / name).write_text("x")
+        (site.output / name).write_text(f"planted {name}")
+    os.symlink("/nowhere", site.output / ".hg")  # retained as what it is, a link
     build_site(site)
-    for name, stale in planted.items():
-        assert (site.output / name).exists() != stale, name
+    for name, kept in planted.items():
+        assert (site.output / name).exists() == kept, name
+    assert (site.output / "CNAME").read_text() == "planted CNAME"
+    assert os.readlink(site.output / ".hg") == "/nowhere"
     assert not (site.output / "stale").exists()
-    for kept in ("index.html", "feeds/all.atom.xml", "theme/css/style.css", f"blogs/anna/{ANNA.id}/index.html"):
-        assert (site.output / kept).is_file(), kept
+    for built in ("index.html", "feeds/all.atom.xml", "theme/css/style.css", f"blogs/anna/{ANNA.id}/index.html"):
+        assert (site.output / built).is_file(), built
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == []
 
 
 def test_a_broken_participant_file_keeps_its_blog_published(tmp_path):

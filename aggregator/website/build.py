@@ -1,5 +1,8 @@
 """build: export the store, then run Pelican with errors fatal; and know when a build is needless.
 
+Pelican writes into a fresh folder that replaces output/ only when the build succeeded (see
+output.py): a failed, killed or disk-full build leaves yesterday's site served, whole.
+
 Pelican rewrites every output file on every build (90 % of its time), so `blogparade run` asks
 `needs_build` first: the store's fingerprint, content/ (without the export), the theme, the
 settings files and blogparade's own code, compared with what the last successful build recorded.
@@ -12,6 +15,7 @@ import importlib
 import json
 import logging
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +28,7 @@ from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
 from ..site import DEFAULTS, SETTINGS_FILE, Site
 from ..store import Store
+from . import output as tree
 from .export import ExportResult, export
 
 LAST_BUILD = "last_build"  # the store's meta key
@@ -41,7 +46,8 @@ CODE = tuple(
 
 
 class BuildError(Exception):
-    """Pelican reported errors; `messages` lists them, the message says them all."""
+    """Pelican reported errors, or the disk failed; `messages` lists them, the message says
+    them all.  output/ is as it was before the build."""
 
     def __init__(self, messages: list[str]):
         self.messages = messages
@@ -70,24 +76,63 @@ def build_site(
     settings_file: str | Path | None = None,
     quiet: bool = True,
 ) -> BuildResult:
-    """Export the store's posts into content/, then build output/ with Pelican.
+    """Export the store's posts into content/, build them with Pelican into a fresh folder, and
+    make that output/.
 
     `settings_file` builds with another settings file (publishconf.py); `quiet` keeps Pelican's
-    console summary out of the caller's output.  Raises BuildError when anything logged an error.
+    console summary out of the caller's output.  Raises BuildError when anything logged an error
+    or a write failed.
     """
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
-    if store is None:
-        with Store(site.store_path) as own:
-            exported = export_site(site, own, participants, keep)
-    else:
-        exported = export_site(site, store, participants, keep)
+    with disk_errors("cannot export the posts"):
+        if store is None:
+            with Store(site.store_path) as own:
+                exported = export_site(site, own, participants, keep)
+        else:
+            exported = export_site(site, store, participants, keep)
     settings = pelican_settings(site, settings_file)
-    articles, pages, warnings = run_pelican(settings, quiet=quiet)
+    with disk_errors("cannot write the site"):
+        articles, pages, warnings = build_output(settings, quiet=quiet)
     return BuildResult(exported, articles, pages, time.perf_counter() - started,
                        Path(settings["OUTPUT_PATH"]),
                        tuple(str(problem) for problem in problems) + warnings)  # fmt: skip
+
+
+def build_output(
+    settings: dict[str, Any], *, quiet: bool = True
+) -> tuple[int, int, tuple[str, ...]]:
+    """Pelican into a fresh folder beside OUTPUT_PATH, which replaces it only on success.
+    Returns what `run_pelican` returns."""
+    output = tree.real_output(settings["OUTPUT_PATH"])
+    tree.remove_leftovers(output)
+    building = tree.new_tree(output)
+    try:
+        counts = run_pelican({**settings, "OUTPUT_PATH": str(building)}, quiet=quiet)
+        tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
+        old = tree.replace_output(building, output)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)  # a leftover, should this fail: the next build's
+    return counts
+
+
+@contextmanager
+def disk_errors(doing: str) -> Iterator[None]:
+    """A failed write (a full disk, a read-only folder) as the build's error, in a sentence."""
+    try:
+        yield
+    except OSError as error:
+        raise BuildError([f"{doing}: {describe(error)}"]) from error
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
+    return f"{type(error).__name__}: {error}"
 
 
 def export_site(
@@ -127,7 +172,7 @@ def run_pelican(settings: dict[str, Any], *, quiet: bool = True) -> tuple[int, i
             try:
                 pelican_class(settings)(settings).run()
             except Exception as error:  # noqa: BLE001  whatever broke, it is the build's error
-                raise BuildError(errors(records) + [f"{type(error).__name__}: {error}"]) from error
+                raise BuildError(errors(records) + [describe(error)]) from error
     finally:
         signals.all_generators_finalized.disconnect(keep)
     if errors(records):
