@@ -183,7 +183,7 @@ def fetch(ctx: click.Context, strict: bool) -> None:
 
 
 def run_build(site: Site, force: bool) -> None:
-    from .website.build import BuildError, build_site, needs_build, record_build
+    from .website.build import BuildError, build_site, needs_build
 
     with open_store(site) as store:
         if not force and not needs_build(site, store):
@@ -193,7 +193,6 @@ def run_build(site: Site, force: bool) -> None:
             result = build_site(site, store)
         except BuildError as error:
             fail(f"the build failed:\n{error}")
-        record_build(site, store)
     for warning in result.warnings:
         click.secho(f"  warning: {warning}", fg="yellow", err=True)
     click.echo(f"Built {result} into {site.output}")

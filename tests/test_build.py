@@ -22,7 +22,6 @@ from aggregator.website.build import (
     build_site,
     needs_build,
     pelican_settings,
-    record_build,
     run_pelican,
 )
 from aggregator.website.sitetemplate import create_site, pelicanconf_text, theme_path
@@ -114,7 +113,6 @@ def build_sample(root: Path, **options) -> Site:
     with Store(site.store_path) as store:
         fill_store(store)
         build_site(site, store)
-        record_build(site, store)
     return site
 
 
@@ -166,7 +164,6 @@ def test_needs_build_only_when_something_changed(tmp_path):
         fill_store(store)
         assert needs_build(site, store)
         build_site(site, store)
-        record_build(site, store)
         assert not needs_build(site, store)
         build_site(site, store)  # exporting again changes nothing that counts
         assert not needs_build(site, store)
@@ -176,19 +173,43 @@ def test_needs_build_only_when_something_changed(tmp_path):
                              body_hash="new", posts=[changed])  # fmt: skip
         assert needs_build(site, store)
         build_site(site, store)
-        record_build(site, store)
         assert not needs_build(site, store)
 
         (site.output / "index.html").unlink()
         assert needs_build(site, store)
         build_site(site, store)
-        record_build(site, store)
         assert not needs_build(site, store)
 
         page = site.content / "pages" / "mitmachen.md"
         page.write_text(page.read_text() + "\nNoch ein Satz.\n")
         os.utime(page, ns=(1, 1))  # a different mtime even on a coarse clock
         assert needs_build(site, store)
+
+
+def test_a_post_stored_while_pelican_works_makes_the_next_build_needed(tmp_path):
+    """The fingerprint is of what was exported: a concurrent fetch's post is not built yet."""
+    from pelican import signals
+
+    site = make_site(tmp_path)
+    late = post("dora", "spaet", "Spät gespeichert", T + timedelta(days=5))
+
+    def store_meanwhile(_: object) -> None:
+        with Store(site.store_path) as other:  # another connection, as another process has
+            other.record_success("dora", "https://dora.example/feed/", etag=None,
+                                 last_modified=None, body_hash="neu", posts=[late])  # fmt: skip
+
+    with Store(site.store_path) as store:
+        fill_store(store)
+        signals.all_generators_finalized.connect(store_meanwhile)
+        try:
+            build_site(site, store)
+        finally:
+            signals.all_generators_finalized.disconnect(store_meanwhile)
+        assert not (site.output / "blogs" / "dora" / late.id).exists()
+        assert needs_build(site, store)
+        build_site(site, store)
+        assert (site.output / "blogs" / "dora" / late.id / "index.html").is_file()
+        assert not needs_build(site, store)
 
 
 def test_a_removed_participant_leaves_the_site_but_not_the_store(tmp_path):

@@ -6,6 +6,8 @@ output.py): a failed, killed or disk-full build leaves yesterday's site served, 
 Pelican rewrites every output file on every build (90 % of its time), so `blogparade run` asks
 `needs_build` first: the store's fingerprint, content/ (without the export), the theme, the
 settings files and blogparade's own code, compared with what the last successful build recorded.
+The fingerprint is taken before exporting, in the same read of the store as the export: a post a
+concurrent fetch stores meanwhile is not counted as built, so the next run builds it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ..store import Store
 from . import output as tree
 from .export import ExportResult, export
 
-LAST_BUILD = "last_build"  # the store's meta key
+LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what output/ shows
 PUBLISH_SETTINGS_FILE = "publishconf.py"
 # Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
 # connection garbage-collected during the build must not fail it.
@@ -62,6 +64,7 @@ class BuildResult:
     seconds: float
     output: Path
     warnings: tuple[str, ...] = field(default=())
+    fingerprint: str = ""  # of what was exported, taken before exporting; recorded on success
 
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
@@ -77,27 +80,28 @@ def build_site(
     quiet: bool = True,
 ) -> BuildResult:
     """Export the store's posts into content/, build them with Pelican into a fresh folder, and
-    make that output/.
+    make that output/; then record the build's fingerprint in the store.
 
     `settings_file` builds with another settings file (publishconf.py); `quiet` keeps Pelican's
     console summary out of the caller's output.  Raises BuildError when anything logged an error
     or a write failed.
     """
+    if store is None:
+        with Store(site.store_path) as own:
+            return build_site(site, own, settings_file=settings_file, quiet=quiet)
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
-    with disk_errors("cannot export the posts"):
-        if store is None:
-            with Store(site.store_path) as own:
-                exported = export_site(site, own, participants, keep)
-        else:
-            exported = export_site(site, store, participants, keep)
+    with disk_errors("cannot export the posts"), store.snapshot():
+        fingerprint = build_fingerprint(site, store)
+        exported = export_site(site, store, participants, keep)
     settings = pelican_settings(site, settings_file)
     with disk_errors("cannot write the site"):
         articles, pages, warnings = build_output(settings, quiet=quiet)
+    store.set_meta(LAST_BUILD, fingerprint)
+    warnings = tuple(str(problem) for problem in problems) + warnings
     return BuildResult(exported, articles, pages, time.perf_counter() - started,
-                       Path(settings["OUTPUT_PATH"]),
-                       tuple(str(problem) for problem in problems) + warnings)  # fmt: skip
+                       Path(settings["OUTPUT_PATH"]), warnings, fingerprint)  # fmt: skip
 
 
 def build_output(
@@ -257,11 +261,6 @@ def needs_build(site: Site, store: Store) -> bool:
     if not (site.output / "index.html").is_file():
         return True
     return store.get_meta(LAST_BUILD) != build_fingerprint(site, store)
-
-
-def record_build(site: Site, store: Store) -> None:
-    """Remember a successful build, so an unchanged site is not built again."""
-    store.set_meta(LAST_BUILD, build_fingerprint(site, store))
 
 
 def file_stamp(path: Path) -> list[Any]:
