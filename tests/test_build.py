@@ -347,6 +347,12 @@ def test_the_repository_settings_are_the_new_site_settings(tmp_path):
     }
 
 
+def test_the_repository_publishconf_is_the_new_site_publishconf(tmp_path):
+    """publishconf.py only adds to pelicanconf.py: the repository's is exactly `init`'s."""
+    create_site(tmp_path / "site", title="Neu")
+    assert (REPO / "publishconf.py").read_text() == (tmp_path / "site" / "publishconf.py").read_text()
+
+
 @pytest.mark.slow
 def test_pelican_alone_builds_the_repository_content(tmp_path):
     """`pelican content` works without blogparade's CLI once posts are exported."""

@@ -98,3 +98,10 @@ def test_an_output_that_is_a_link_is_replaced_where_it_points(tmp_path):
     assert not (served / "alt.html").exists()
     assert leftovers(tmp_path / "www") == [] and leftovers(site.root) == []
 
+
+def test_the_stamp_says_which_settings_built_a_tree(tmp_path):
+    assert tree.built_with(tmp_path) is None  # not built by blogparade (or before it stamped)
+    tree.write_stamp(tmp_path, "publishconf.py")
+    assert tree.built_with(tmp_path) == "publishconf.py"
+    (tmp_path / tree.STAMP).write_text("[kaputt")
+    assert tree.built_with(tmp_path) is None

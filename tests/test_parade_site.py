@@ -77,7 +77,7 @@ def build(site: Site, memberships=MEMBERSHIPS) -> Site:
     participants, _ = load_participants(site.participants_dir)
     with Store(site.store_path) as store:
         export(store, site, participants, parades=memberships)
-    build_output(pelican_settings(site))
+    build_output(pelican_settings(site), "pelicanconf.py")
     return site
 
 

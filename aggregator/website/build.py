@@ -5,9 +5,10 @@ output.py): a failed, killed or disk-full build leaves yesterday's site served, 
 
 Pelican rewrites every output file on every build (90 % of its time), so `blogparade run` asks
 `needs_build` first: the store's fingerprint, content/ (without the export), the theme, the
-settings files and blogparade's own code, compared with what the last successful build recorded.
-The fingerprint is taken before exporting, in the same read of the store as the export: a post a
-concurrent fetch stores meanwhile is not counted as built, so the next run builds it.
+settings files, which of them builds, and blogparade's own code, compared with what the last
+successful build recorded.  The fingerprint is taken before exporting, in the same read of the
+store as the export: a post a concurrent fetch stores meanwhile is not counted as built, so the
+next run builds it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 from .. import __version__
 from ..editors.participants import load_participants
@@ -56,6 +58,10 @@ class BuildError(Exception):
         super().__init__("\n".join(messages))
 
 
+class BuildRefused(Exception):
+    """The build was not started: the message says why and what to do, for a person."""
+
+
 @dataclass(frozen=True)
 class BuildResult:
     exported: ExportResult
@@ -83,37 +89,61 @@ def build_site(
     make that output/; then record the build's fingerprint in the store.
 
     `settings_file` builds with another settings file (publishconf.py); `quiet` keeps Pelican's
-    console summary out of the caller's output.  Raises BuildError when anything logged an error
-    or a write failed.
+    console summary out of the caller's output.  Raises BuildRefused before doing anything
+    (see `settings_path`), BuildError when anything logged an error or a write failed.
     """
+    path = settings_path(site, settings_file)
     if store is None:
         with Store(site.store_path) as own:
-            return build_site(site, own, settings_file=settings_file, quiet=quiet)
+            return build_site(site, own, settings_file=path, quiet=quiet)
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
     with disk_errors("cannot export the posts"), store.snapshot():
-        fingerprint = build_fingerprint(site, store)
+        fingerprint = build_fingerprint(site, store, path)
         exported = export_site(site, store, participants, keep)
-    settings = pelican_settings(site, settings_file)
+    settings = pelican_settings(site, path)
     with disk_errors("cannot write the site"):
-        articles, pages, warnings = build_output(settings, quiet=quiet)
+        articles, pages, warnings = build_output(settings, path.name, quiet=quiet)
     store.set_meta(LAST_BUILD, fingerprint)
     warnings = tuple(str(problem) for problem in problems) + warnings
+    warnings += address_warnings(settings, path)
     return BuildResult(exported, articles, pages, time.perf_counter() - started,
                        Path(settings["OUTPUT_PATH"]), warnings, fingerprint)  # fmt: skip
 
 
+def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
+    """The settings file a build reads.  BuildRefused when it is missing, or when it would
+    silently turn a published output/ into a development build."""
+    path = Path(settings_file) if settings_file else Path(SETTINGS_FILE)
+    if not path.is_absolute():
+        path = site.root / path
+    if not path.is_file():
+        if path.name == PUBLISH_SETTINGS_FILE:
+            raise BuildRefused(
+                f"{site.root} has no {PUBLISH_SETTINGS_FILE} to publish with: write one with the "
+                f"site's address (SITEURL) beside {SETTINGS_FILE}, as `blogparade init` does"
+            )
+        raise BuildRefused(f"{path} does not exist")
+    if path.name != PUBLISH_SETTINGS_FILE and tree.built_with(site.output) == PUBLISH_SETTINGS_FILE:
+        raise BuildRefused(
+            f"{site.output} holds the published site (built with {PUBLISH_SETTINGS_FILE}): "
+            f"build it with --publish, or remove {site.output} first for a development build"
+        )
+    return path
+
+
 def build_output(
-    settings: dict[str, Any], *, quiet: bool = True
+    settings: dict[str, Any], settings_name: str, *, quiet: bool = True
 ) -> tuple[int, int, tuple[str, ...]]:
-    """Pelican into a fresh folder beside OUTPUT_PATH, which replaces it only on success.
-    Returns what `run_pelican` returns."""
+    """Pelican into a fresh folder beside OUTPUT_PATH, which replaces it only on success;
+    `settings_name` is stamped into it.  Returns what `run_pelican` returns."""
     output = tree.real_output(settings["OUTPUT_PATH"])
     tree.remove_leftovers(output)
     building = tree.new_tree(output)
     try:
         counts = run_pelican({**settings, "OUTPUT_PATH": str(building)}, quiet=quiet)
+        tree.write_stamp(building, settings_name)  # before carry_over: never into a hard link
         tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
         old = tree.replace_output(building, output)
     except BaseException:
@@ -137,6 +167,18 @@ def describe(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
     return f"{type(error).__name__}: {error}"
+
+
+def address_warnings(settings: dict[str, Any], path: Path) -> tuple[str, ...]:
+    """A published site whose address is missing or still the example: its feeds would lie."""
+    if path.name != PUBLISH_SETTINGS_FILE:
+        return ()
+    url = str(settings.get("SITEURL") or "")
+    if not url:
+        return (f"{path.name} sets no SITEURL: the feeds' links are not absolute",)
+    if (urlsplit(url).hostname or "").endswith(".example"):
+        return (f"{path.name} still has the example address {url}: set SITEURL to the real one",)
+    return ()
 
 
 def export_site(
@@ -240,15 +282,16 @@ def quiet_console(quiet: bool) -> Iterator[None]:
 # -- skipping needless builds -------------------------------------------------------------------
 
 
-def build_fingerprint(site: Site, store: Store) -> str:
+def build_fingerprint(site: Site, store: Store, settings_file: str | Path | None = None) -> str:
     """Changes whenever anything a build reads changes (the exported files excepted: they
-    follow from the store and the participants)."""
+    follow from the store and the participants), or another settings file builds."""
     theme = Path(str(site.settings.get("THEME", "")))
     parts = {
         "store": store.fingerprint(),
         "content": tree_stamp(site.content, exclude=site.export_dir),
         "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
+        "built with": Path(settings_file or SETTINGS_FILE).name,
         "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
         # An open parade's page counts its days left: then a new day is a change.
         "today": today(site).isoformat() if calendar_matters(site) else None,
@@ -256,11 +299,14 @@ def build_fingerprint(site: Site, store: Store) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def needs_build(site: Site, store: Store) -> bool:
-    """False when the output is intact and nothing changed since the last recorded build."""
-    if not (site.output / "index.html").is_file():
+def needs_build(site: Site, store: Store, settings_file: str | Path | None = None) -> bool:
+    """False when the output is intact, was built with the same settings file, and nothing
+    changed since the last recorded build.  Raises BuildRefused as `settings_path` does."""
+    path = settings_path(site, settings_file)
+    output = Path(pelican_settings(site, path)["OUTPUT_PATH"])
+    if not (output / "index.html").is_file() or tree.built_with(output) != path.name:
         return True
-    return store.get_meta(LAST_BUILD) != build_fingerprint(site, store)
+    return store.get_meta(LAST_BUILD) != build_fingerprint(site, store, path)
 
 
 def file_stamp(path: Path) -> list[Any]:

@@ -5,12 +5,18 @@ until the new one is whole, never a mix, never a truncated page.  So Pelican wri
 `.output.building-<pid>-<token>` beside output/ (the same filesystem, so renames are possible),
 and only a build that succeeded swaps the two: atomically with Linux's renameat2(RENAME_EXCHANGE),
 elsewhere with two renames.  What a killed build leaves behind, the next build cleans up.
+
+A small stamp file in the tree says which settings file built it, so that a development build
+cannot silently replace a published site.  It lives in the tree, not in the store, because it
+must describe exactly the tree being served: it is swapped in with it, is gone when output/ is
+removed, and stays right when the store is replaced or restored.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import os
 import re
 import secrets
@@ -19,6 +25,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+STAMP = ".blogparade-build.json"
 BUILDING = "building"  # a tree being written, or the old tree after an atomic swap
 PREVIOUS = "previous"  # the old tree between the two renames where no swap is available
 
@@ -131,3 +138,15 @@ def exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # old kernel, or e.g. NFS
         return False
     raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def write_stamp(tree: Path, settings_file: str) -> None:
+    (tree / STAMP).write_text(json.dumps({"settings": settings_file}) + "\n", encoding="utf-8")
+
+
+def built_with(output: Path) -> str | None:
+    """The name of the settings file that built `output`, if a blogparade build did."""
+    try:
+        return str(json.loads((output / STAMP).read_text(encoding="utf-8"))["settings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
