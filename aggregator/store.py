@@ -194,6 +194,19 @@ class Store:
         except sqlite3.OperationalError as error:
             raise StoreError(f"cannot write store {self.path}: {error}") from error
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads meanwhile see one state of the store, whatever other connections write then
+        (a read transaction: WAL mode lets writers go on).  Nothing may be written inside."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")  # it only read: nothing to keep or undo
+
     # -- feeds ----------------------------------------------------------------------------------
 
     def feed_state(self, url: str) -> FeedState | None:

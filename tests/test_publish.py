@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from aggregator.models import Comment, Participant, Post, StoredComment
 from aggregator.site import Site
 from aggregator.store import Store
-from aggregator.website.export import FORMAT, comment_node, export, person
+from aggregator.website.export import FORMAT, comment_node, export, person, write_if_changed
 from aggregator.website.threads import MAX_DEPTH
 from aggregator.website.threads import comment_tree as thread
 from aggregator.website.sitetemplate import create_site
@@ -248,6 +251,36 @@ def test_stray_files_in_the_export_folder_are_removed(site, store):
     stray.write_text("{}")
     assert export(store, site, [ANNA]).removed == 1
     assert not stray.parent.exists()
+
+
+def test_writers_of_the_same_file_never_trip_over_each_others_temporary_file(tmp_path):
+    """Two exports of one post at once (two overlapping runs) once shared `.name.tmp`: one
+    renamed the other's file away and failed with FileNotFoundError."""
+    path = tmp_path / "anna" / "0123456789abcdef.json"
+    versions = [f'{{"version": {n}}}\n'.encode() * (n + 1) for n in range(8)]
+
+    def write_often(data: bytes) -> None:
+        for _ in range(200):
+            write_if_changed(path, data)
+            path.unlink(missing_ok=True)  # so that the next call writes again
+
+    with ThreadPoolExecutor(len(versions)) as pool:
+        list(pool.map(write_often, versions))  # re-raises what any writer raised
+    assert [p.name for p in path.parent.iterdir()] in ([], [path.name])
+
+
+def test_only_temporary_files_of_killed_exports_are_removed(site, store):
+    save(store, [post()])
+    folder = site.export_dir / "anna"
+    folder.mkdir(parents=True)
+    killed, writing = folder / ".x.json.1-aaaa.tmp", folder / ".y.json.2-bbbb.tmp"
+    for temporary in (killed, writing):
+        temporary.write_text("{")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(killed, (hours_ago, hours_ago))
+    export(store, site, [ANNA])
+    assert not killed.exists()
+    assert writing.exists()  # another export may be about to rename it
 
 
 def test_an_empty_store_exports_nothing(site, store):

@@ -16,7 +16,7 @@ from ..feeds.fetch import Fetcher, FetchSettings
 from ..jobs import fetch_site
 from ..site import Site
 from ..store import Store
-from ..website.build import BuildError, build_site, record_build
+from ..website.build import BuildError, build_site
 from ..website.sitetemplate import create_site
 from .manifest import DemoParade
 from .server import DemoServer
@@ -79,5 +79,4 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
                 build_site(site, store)
             except BuildError as error:
                 raise DemoError(f"the demo site did not build: {error}") from error
-            record_build(site, store)
     return site.output / "index.html"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +30,9 @@ FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are no
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+# A temporary file older than this was left by a killed export (a write takes milliseconds):
+# younger ones may be another process's, still being written.
+STALE_TEMPORARY_SECONDS = 3600
 # Characters XML 1.0 forbids (and HTML calls parse errors): one raw ESC from a post about shell
 # colours would make Pelican's Atom writer fail the whole build; a lone surrogate cannot even
 # be written as UTF-8.
@@ -180,11 +185,27 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     # Atomic, so a Pelican running with --autoreload never reads half a file; the dot keeps
-    # the temporary file out of Pelican's sight (IGNORE_FILES).
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    # the temporary file out of Pelican's sight (IGNORE_FILES).  Its name is this write's own:
+    # two processes exporting the same post must not rename each other's file away.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "xb") as file:  # not mkstemp: the file gets the umask's mode
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return True
+
+
+def is_stale_temporary(path: Path) -> bool:
+    """A temporary file of `write_if_changed` that a killed process left behind."""
+    if not (path.name.startswith(".") and path.name.endswith(".tmp")):
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > STALE_TEMPORARY_SECONDS
+    except FileNotFoundError:  # its writer just renamed it
+        return False
 
 
 def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()) -> int:
@@ -198,10 +219,14 @@ def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()
         relative = path.relative_to(folder)
         if len(relative.parts) > 1 and relative.parts[0] in keep:
             continue
-        if path.suffix == ".json" or path.name.endswith(".json.tmp"):
-            path.unlink()
-            removed += path.suffix == ".json"
+        if path.suffix == ".json":
+            path.unlink(missing_ok=True)
+            removed += 1
+        elif is_stale_temporary(path):
+            path.unlink(missing_ok=True)
     for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-        if not any(directory.iterdir()):
+        try:
             directory.rmdir()
+        except OSError:  # not empty (or just removed by another export): it stays
+            pass
     return removed
