@@ -46,6 +46,7 @@ class ErrorKind(str, Enum):
     """Why a feed could not be updated; the words `status` shows."""
 
     INVALID_URL = "invalid-url"
+    NOT_ALLOWED = "address not allowed"  # by the network policy (feeds/policy.py)
     DNS = "dns"
     CONNECTION = "connection"
     TIMEOUT = "timeout"

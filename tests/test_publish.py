@@ -14,10 +14,16 @@ import pytest
 from aggregator.models import Comment, Participant, Post, StoredComment
 from aggregator.site import Site
 from aggregator.store import Store
-from aggregator.website.export import FORMAT, comment_node, export, person, write_if_changed
+from aggregator.website.export import (
+    FORMAT,
+    comment_node,
+    export,
+    person,
+    write_if_changed,
+)
+from aggregator.website.sitetemplate import create_site
 from aggregator.website.threads import MAX_DEPTH
 from aggregator.website.threads import comment_tree as thread
-from aggregator.website.sitetemplate import create_site
 
 T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 ANNA = Participant(slug="anna", name="Annas Blög", feed="https://anna.example/feed/",

@@ -11,7 +11,14 @@ from aggregator.feeds.update import Outcome, update
 from aggregator.models import ErrorKind, Participant
 from aggregator.store import Store
 from tests.feedmaker import Item, atom, rss
-from tests.servers import ATOM_TYPE, random_body, redirect, respond, status
+from tests.servers import (
+    ATOM_TYPE,
+    LOOPBACK_POLICY,
+    random_body,
+    redirect,
+    respond,
+    status,
+)
 
 
 def serve(server, path: str, body: str, **options) -> str:
@@ -21,7 +28,7 @@ def serve(server, path: str, body: str, **options) -> str:
     return server.route(path, respond(data, etag=etag, **options))
 
 DAY = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-SETTINGS = FetchSettings(user_agent="blogparade-tests", timeout=5, connect_timeout=2)
+SETTINGS = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
 
 
 def items(first: int, last: int, blog: str = "anna") -> list[Item]:
