@@ -6,6 +6,8 @@ parsing, the CPU-bound part, runs in a process pool so that two cores parse in p
 a body identical to the last one costs no parsing at all.
 
 Posts come first; then the comments of the posts still followed (see comments.py for which feeds).
+Which feeds a run asks, and where, decide.py decides: a feed waits after its server's Retry-After
+or while it keeps failing, and a moved feed whose new address fails is asked where it was.
 """
 
 from __future__ import annotations
@@ -16,18 +18,23 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from functools import partial
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from ..models import Comment, ErrorKind, FetchError, FetchResult, Participant, Post
+from ..models import Comment, ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
+from . import decide
 from .clean import clean_comment, clean_post
+from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
 from .parse import ParseError, parse_feed
+
+if TYPE_CHECKING:
+    from ..site import Site
 
 
 class Outcome(str, Enum):
@@ -35,6 +42,7 @@ class Outcome(str, Enum):
     UNCHANGED = "unchanged"  # 304, or the same body as last time
     ERROR = "error"
     RETIRED = "retired"  # answered 410 Gone before: not asked again
+    WAITING = "waiting"  # not asked before its next try (Retry-After, or failing again and again)
 
     def __str__(self) -> str:
         return self.value
@@ -47,12 +55,18 @@ class FeedReport:
     outcome: Outcome
     new: int = 0  # posts, or comments for a comment feed
     changed: int = 0
-    error: FetchError | None = None
+    error: FetchError | None = None  # this run's, or for a waiting feed the last one
     kind: FeedKind = "posts"
+    next_try: datetime | None = None  # when a failed or waiting feed is asked again
 
     @property
     def failed(self) -> bool:
+        """Failed this run (or for good); a feed waiting for its next try has not."""
         return self.outcome in (Outcome.ERROR, Outcome.RETIRED)
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome in (Outcome.UPDATED, Outcome.UNCHANGED)
 
 
 @dataclass
@@ -74,6 +88,14 @@ class UpdateSummary:
     def errors(self) -> list[FeedReport]:
         """Every feed that failed, post and comment feeds alike (a failed guess is no error)."""
         return [report for report in self.reports if report.failed and report.kind != "probe"]
+
+    @property
+    def waiting(self) -> list[FeedReport]:
+        """Feeds not asked this run because they wait for their next try: no error of this run."""
+        return [
+            report for report in self.reports
+            if report.outcome is Outcome.WAITING and report.kind != "probe"
+        ]  # fmt: skip
 
     @property
     def comment_feeds(self) -> list[FeedReport]:
@@ -123,13 +145,43 @@ class CommentOptions:
     always: frozenset[str] = frozenset()  # post ids followed regardless (open parades)
 
 
-class Updater:
-    """Updates many participants with one fetcher, one store and one parser pool."""
+@dataclass(frozen=True)
+class FeedOptions:
+    """What holds for every feed of a run, post and comment feeds alike."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, parser: Executor | None):
+    politeness: Politeness = Politeness()  # who waits, and `--all`
+
+    @classmethod
+    def from_site(cls, site: Site, *, ask_all: bool = False) -> FeedOptions:
+        days = float(site["BLOGPARADE_MAX_WAIT_DAYS"])
+        return cls(Politeness.from_days(days, ask_all=ask_all))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A feed's answer this run: the one to store, where the feed answered, the failed ones."""
+
+    result: FetchResult
+    moved_to: str | None = None  # where it answered when not at its configured address
+    failed: tuple[FetchResult, ...] = ()
+
+
+class Updater:
+    """Updates many participants with one fetcher, one store and one parser pool.
+
+    `now` is the run's time: decisions about waiting feeds are made against it (tests pass
+    another day); the store records the real times.
+    """
+
+    def __init__(
+        self, store: Store, fetcher: Fetcher, parser: Executor | None,
+        options: FeedOptions = FeedOptions(), now: datetime | None = None,
+    ):  # fmt: skip
         self.store = store
         self.fetcher = fetcher
         self.parser = parser
+        self.options = options
+        self.now = now or utcnow()
 
     # -- one feed, posts or comments --------------------------------------------------------------
 
@@ -142,43 +194,76 @@ class Updater:
         The store keeps the feed's state under `key`, the URL as configured or announced.
         """
         state = self.store.feed_state(key)
-        if state and state.gone:
-            return FeedReport(participant, key, Outcome.RETIRED, error=state.last_error, kind=kind)
-        url = (state and state.moved_to) or key
-        result = await self.fetcher.fetch(url, state.conditional if state else None)
+        verdict = decide.verdict(state, self.now, self.options.politeness)
+        if verdict is not Verdict.ASK:
+            assert state is not None  # a feed never asked is always asked
+            outcome = Outcome.RETIRED if verdict is Verdict.RETIRED else Outcome.WAITING
+            return FeedReport(participant, key, outcome, error=state.last_error, kind=kind,
+                              next_try=state.next_try)  # fmt: skip
+        fetched = await self._fetch(key, state)
         try:
-            return await self._store(participant, key, result, parse, kind, state and state.body_hash)
+            return await self._store(participant, key, fetched, parse, kind, state)
         except Exception as error:  # a bug must cost one feed, not the run: record and go on
             failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
-            self.store.record_error(participant.slug, key, failure, kind=kind)
-            return FeedReport(participant, url, Outcome.ERROR, error=failure, kind=kind)
+            return self._failed(participant, key, fetched.result.url, failure, (), kind, state)
+
+    async def _fetch(self, key: str, state: FeedState | None) -> Fetched:
+        """The feed where it moved; when that fails, at its configured address in the same run."""
+        first, *configured = decide.addresses(key, state)
+        result = await self.fetcher.fetch(first, state.conditional if state else None)
+        if not result.error:
+            return Fetched(result, _moved(result, first, key))
+        if not configured or not decide.falls_back(result):
+            return Fetched(result, failed=(result,))
+        # Without the moved feed's validators: they belong to another resource.
+        again = await self.fetcher.fetch(key)
+        if not again.error:
+            # The move is forgotten, unless the configured address redirects permanently again:
+            # the editors' address answers and the one it had moved to fails, and keeping the
+            # move would cost a failed request before the real one in every run.
+            return Fetched(again, _moved(again, key, key))
+        moved = f"where it had moved, {first}: {result.error}"
+        both = FetchError(again.error.kind, f"{again.error.message} (and {moved})")
+        return Fetched(replace(again, error=both), failed=(result, again))
 
     async def _store(
-        self, participant: Participant, key: str, result: FetchResult,
-        parse: Callable[..., Parsed], kind: FeedKind, last_hash: str | None,
+        self, participant: Participant, key: str, fetched: Fetched,
+        parse: Callable[..., Parsed], kind: FeedKind, state: FeedState | None,
     ) -> FeedReport:  # fmt: skip
+        result = fetched.result
         report = partial(FeedReport, participant, result.url, kind=kind)
         if result.error:
-            self.store.record_error(participant.slug, key, result.error, kind=kind)
-            return report(Outcome.ERROR, error=result.error)
+            return self._failed(participant, key, result.url, result.error, fetched.failed, kind,
+                                state)  # fmt: skip
         cache = result.conditional
+        last_hash = state.body_hash if state else None
         if result.not_modified or (result.body and body_hash(result.body) == last_hash):
             self.store.record_unchanged(
-                participant.slug, key, etag=cache.etag, last_modified=cache.last_modified, kind=kind
-            )
+                participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
+                moved_to=fetched.moved_to, kind=kind,
+            )  # fmt: skip
             return report(Outcome.UNCHANGED)
         assert result.body is not None  # fetch guarantees a body with a 200
         records, error = await self._parse(parse, result)
         if error:
-            self.store.record_error(participant.slug, key, error, kind=kind)
-            return report(Outcome.ERROR, error=error)
+            return self._failed(participant, key, result.url, error, (), kind, state)
         posts, comments = (records, []) if kind == "posts" else ([], records)
         counts = self.store.record_success(
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
-            body_hash=body_hash(result.body), moved_to=result.permanent_redirect,
+            body_hash=body_hash(result.body), moved_to=fetched.moved_to,
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed)
+
+    def _failed(
+        self, participant: Participant, key: str, url: str, error: FetchError,
+        answers: tuple[FetchResult, ...], kind: FeedKind, state: FeedState | None,
+    ) -> FeedReport:  # fmt: skip
+        """Record a failure, and when the feed is asked again (its Retry-After, or backoff)."""
+        failures = (state.consecutive_errors if state else 0) + 1
+        when = decide.next_try(failures, answers, self.now, self.options.politeness)
+        self.store.record_error(participant.slug, key, error, kind=kind, next_try=when)
+        return FeedReport(participant, url, Outcome.ERROR, error=error, kind=kind, next_try=when)
 
     async def _parse(self, parse: Callable[..., Parsed], result: FetchResult) -> Parsed:
         args = (result.body, dict(result.headers), result.final_url)
@@ -209,7 +294,7 @@ class Updater:
             ):
                 continue
             report = await self.read(feed.participant, url, parse, "probe" if probe else "comments")
-            if not report.failed:
+            if not report.failed:  # read, or waiting: not its other address meanwhile
                 return report
         return report
 
@@ -228,7 +313,7 @@ class Updater:
         checked = {
             feed.posts[0].id: feed.posts[0].comment_count
             for feed, report in zip(per_post, then)
-            if report and not report.failed
+            if report and report.answered
         }
         if checked:
             self.store.mark_comments_checked(checked)
@@ -247,13 +332,19 @@ class Updater:
             summary.reports.append(report)
             if progress:
                 progress(report)
-            for report in await self.update_comments(participant, options, utcnow()):
+            for report in await self.update_comments(participant, options, self.now):
                 summary.reports.append(report)
                 if progress:
                     progress(report)
 
         await asyncio.gather(*(one(p) for p in participants if p.active))
         return summary
+
+
+def _moved(result: FetchResult, asked: str, key: str) -> str | None:
+    """Where a feed answered, when that is not its configured address `key`."""
+    where = result.permanent_redirect or asked
+    return None if where == key else where
 
 
 @contextmanager
@@ -279,9 +370,15 @@ async def update(
     settings: FetchSettings,
     progress: Progress | None = None,
     comments: CommentOptions = CommentOptions(),
+    feeds: FeedOptions = FeedOptions(),
+    now: datetime | None = None,
 ) -> UpdateSummary:
-    """Update every active participant's posts and comments.  Feeds fail one by one."""
+    """Update every active participant's posts and comments.  Feeds fail one by one.
+
+    `now` is the time the run decides against (default: the real time).
+    """
     active = [p for p in participants if p.active]
     with parser_pool(len(active)) as pool:
         async with Fetcher(settings) as fetcher:
-            return await Updater(store, fetcher, pool).update_all(active, comments, progress)
+            updater = Updater(store, fetcher, pool, feeds, now)
+            return await updater.update_all(active, comments, progress)
