@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     # Politeness (feeds/decide.py): a feed is not asked while its server asked us to wait
     # (Retry-After on 429/503), nor while it keeps failing (1 h, 2 h, 4 h… after the 2nd failure).
     "BLOGPARADE_MAX_WAIT_DAYS": 7,  # the longest either wait lasts; 0: every feed every run
+    # Limits per participant: one blog must not cost every run or every build minutes.  The
+    # store keeps everything it took; raise a limit and the next build shows more.
+    "BLOGPARADE_MAX_ITEMS_PER_FEED": 1000,  # entries taken from a feed per run, newest first
 }
 
 

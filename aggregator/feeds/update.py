@@ -20,12 +20,14 @@ import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from ..models import Comment, ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
+from ..models import (
+    Comment, ErrorKind, FeedState, FetchError, FetchResult, ParsedEntry, Participant, Post,
+)  # fmt: skip
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
 from . import decide
@@ -118,26 +120,43 @@ Progress = Callable[[FeedReport], None]
 Parsed = tuple[list[Post] | list[Comment], FetchError | None]
 
 
+MAX_ITEMS = 1000  # entries taken per feed and run (the site's BLOGPARADE_MAX_ITEMS_PER_FEED)
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def parse_posts(body: bytes, headers: dict[str, str], url: str, participant: Participant) -> Parsed:
+def newest(entries: Sequence[ParsedEntry], limit: int) -> Sequence[ParsedEntry]:
+    """At most `limit` entries, the newest by date; undated ones last, in feed order (feeds list
+    newest first).  Taken before cleaning: a feed of 100,000 items costs the parse, no more."""
+    if len(entries) <= limit:
+        return entries
+    by_date = sorted(entries, key=lambda e: e.published or e.updated or _UNDATED, reverse=True)
+    return by_date[: max(limit, 0)]
+
+
+def parse_posts(
+    body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS
+) -> Parsed:
     """Bytes to clean posts.  Runs in a worker process, so it returns errors instead of raising."""
     try:
         feed = parse_feed(body, headers, url)
     except ParseError as error:
         return [], FetchError(error.kind, error.message)
-    posts = [clean_post(entry, participant) for entry in feed.entries]
+    posts = [clean_post(entry, participant) for entry in newest(feed.entries, limit)]
     return [post for post in posts if participant.takes(post.categories)], None
 
 
-def parse_comments(body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed) -> Parsed:
+def parse_comments(
+    body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed, limit: int = MAX_ITEMS
+) -> Parsed:
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
         return [], FetchError(error.kind, error.message)
-    return plan.for_posts(parsed.entries, feed, clean_comment), None
+    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None
 
 
 @dataclass(frozen=True)
@@ -151,11 +170,13 @@ class FeedOptions:
     """What holds for every feed of a run, post and comment feeds alike."""
 
     politeness: Politeness = Politeness()  # who waits, and `--all`
+    max_items: int = MAX_ITEMS  # entries taken per feed and run, newest first
 
     @classmethod
     def from_site(cls, site: Site, *, ask_all: bool = False) -> FeedOptions:
         days = float(site["BLOGPARADE_MAX_WAIT_DAYS"])
-        return cls(Politeness.from_days(days, ask_all=ask_all))
+        return cls(Politeness.from_days(days, ask_all=ask_all),
+                   int(site["BLOGPARADE_MAX_ITEMS_PER_FEED"]))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -275,7 +296,7 @@ class Updater:
     # -- posts ------------------------------------------------------------------------------------
 
     async def update_posts(self, participant: Participant) -> FeedReport:
-        parse = partial(parse_posts, participant=participant)
+        parse = partial(parse_posts, participant=participant, limit=self.options.max_items)
         return await self.read(participant, participant.feed, parse)
 
     # -- comments ---------------------------------------------------------------------------------
@@ -285,7 +306,7 @@ class Updater:
 
         None when there was nothing to read: only guessed URLs, recently found missing.
         """
-        parse = partial(parse_comments, feed=feed)
+        parse = partial(parse_comments, feed=feed, limit=self.options.max_items)
         report = None
         for url in feed.urls:
             probe = feed.is_probe(url)
