@@ -33,6 +33,11 @@ DEFAULTS: dict[str, Any] = {
     # Limits per participant: one blog must not cost every run or every build minutes.  The
     # store keeps everything it took; raise a limit and the next build shows more.
     "BLOGPARADE_MAX_ITEMS_PER_FEED": 1000,  # entries taken from a feed per run, newest first
+    "BLOGPARADE_MAX_POSTS_PER_BLOG": 2000,  # the newest published per participant (and its
+    #                                         parade contributions); the older stay in the store
+    "BLOGPARADE_MAX_CATEGORIES": 20,  # shown per post (clean.py stores at most 50)
+    "BLOGPARADE_MAX_TITLE": 1000,  # characters of a post title (clean.py stores at most 1000)
+    "BLOGPARADE_MAX_NAME": 120,  # characters of an author's or a category's name (stored: 120)
 }
 
 
