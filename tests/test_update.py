@@ -149,6 +149,19 @@ def test_a_move_whose_target_fails_falls_back_to_the_configured_feed(feed_server
     assert (feed_server.hits("/new.xml"), feed_server.hits("/old.xml")) == (2, 3)
 
 
+def test_a_move_target_answering_junk_falls_back_too(feed_server, store):
+    # The new domain expired: a parking page answers 200 where the feed was.
+    new = serve(feed_server, "/new.xml", rss(items(1, 1)))
+    anna = person("anna", feed_server.route("/old.xml", redirect(new, 301)))
+    run(store, [anna])
+    feed_server.route("/new.xml", respond(b"<html><body>Domain zu verkaufen</body></html>",
+                                          content_type="text/html"))  # fmt: skip
+    serve(feed_server, "/old.xml", rss(items(1, 2)))
+    summary = run(store, [anna])
+    assert summary.errors == [] and summary.new_posts == 1
+    assert store.feed_state(anna.feed).moved_to is None
+
+
 def test_the_configured_feed_moving_again_is_followed_there(feed_server, store):
     new = serve(feed_server, "/new.xml", rss(items(1, 1)))
     anna = person("anna", feed_server.route("/old.xml", redirect(new, 301)))

@@ -26,7 +26,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..models import (
-    Comment, ErrorKind, FeedState, FetchError, FetchResult, ParsedEntry, Participant, Post,
+    Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, ParsedEntry, Participant,
+    Post,
 )  # fmt: skip
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
@@ -180,12 +181,15 @@ class FeedOptions:
 
 
 @dataclass(frozen=True)
-class Fetched:
-    """A feed's answer this run: the one to store, where the feed answered, the failed ones."""
+class Answer:
+    """What asking one address gave: the response and, for a changed feed, its records."""
 
     result: FetchResult
-    moved_to: str | None = None  # where it answered when not at its configured address
-    failed: tuple[FetchResult, ...] = ()
+    records: list[Post] | list[Comment] = field(default_factory=list)
+    error: FetchError | None = None  # the fetch's, or the parse's
+    unchanged: bool = False  # 304, or the same body as last time: nothing parsed
+    moved_to: str | None = None  # where the feed answered when not at its configured address
+    failed: tuple[FetchResult, ...] = ()  # this run's failed responses (Retry-After is in them)
 
 
 class Updater:
@@ -222,57 +226,69 @@ class Updater:
             outcome = Outcome.RETIRED if verdict is Verdict.RETIRED else Outcome.WAITING
             return FeedReport(participant, key, outcome, error=state.last_error, kind=kind,
                               next_try=state.next_try)  # fmt: skip
-        fetched = await self._fetch(key, state)
         try:
-            return await self._store(participant, key, fetched, parse, kind, state)
+            answer = await self._answer(key, state, parse)
+            return self._store(participant, key, answer, kind, state)
         except Exception as error:  # a bug must cost one feed, not the run: record and go on
             failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
-            return self._failed(participant, key, fetched.result.url, failure, (), kind, state)
+            return self._failed(participant, key, key, failure, (), kind, state)
 
-    async def _fetch(self, key: str, state: FeedState | None) -> Fetched:
+    async def _answer(
+        self, key: str, state: FeedState | None, parse: Callable[..., Parsed]
+    ) -> Answer:
         """The feed where it moved; when that fails, at its configured address in the same run."""
         first, *configured = decide.addresses(key, state)
-        result = await self.fetcher.fetch(first, state.conditional if state else None)
-        if not result.error:
-            return Fetched(result, _moved(result, first, key))
-        if not configured or not decide.falls_back(result):
-            return Fetched(result, failed=(result,))
+        answer = await self._ask(first, state, parse, state.conditional if state else None)
+        if not answer.error:
+            return replace(answer, moved_to=_moved(answer.result, first, key))
+        if not configured or not decide.falls_back(answer.result):
+            return answer
         # Without the moved feed's validators: they belong to another resource.
-        again = await self.fetcher.fetch(key)
+        again = await self._ask(key, state, parse, None)
         if not again.error:
             # The move is forgotten, unless the configured address redirects permanently again:
             # the editors' address answers and the one it had moved to fails, and keeping the
             # move would cost a failed request before the real one in every run.
-            return Fetched(again, _moved(again, key, key))
-        moved = f"where it had moved, {first}: {result.error}"
+            return replace(again, moved_to=_moved(again.result, key, key))
+        moved = f"where it had moved, {first}: {answer.error}"
         both = FetchError(again.error.kind, f"{again.error.message} (and {moved})")
-        return Fetched(replace(again, error=both), failed=(result, again))
+        return replace(again, error=both, failed=answer.failed + again.failed)
 
-    async def _store(
-        self, participant: Participant, key: str, fetched: Fetched,
-        parse: Callable[..., Parsed], kind: FeedKind, state: FeedState | None,
-    ) -> FeedReport:  # fmt: skip
-        result = fetched.result
-        report = partial(FeedReport, participant, result.url, kind=kind)
+    async def _ask(
+        self, url: str, state: FeedState | None, parse: Callable[..., Parsed],
+        conditional: Conditional | None,
+    ) -> Answer:  # fmt: skip
+        """One address: fetched, and parsed unless unchanged.  A junk body is a failure too
+        (a moved feed's expired domain serves a parking page)."""
+        result = await self.fetcher.fetch(url, conditional)
         if result.error:
-            return self._failed(participant, key, result.url, result.error, fetched.failed, kind,
-                                state)  # fmt: skip
-        cache = result.conditional
+            return Answer(result, error=result.error, failed=(result,))
         last_hash = state.body_hash if state else None
         if result.not_modified or (result.body and body_hash(result.body) == last_hash):
+            return Answer(result, unchanged=True)
+        records, error = await self._parse(parse, result)
+        return Answer(result, records, error)
+
+    def _store(
+        self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
+        state: FeedState | None,
+    ) -> FeedReport:  # fmt: skip
+        result = answer.result
+        if answer.error:
+            return self._failed(participant, key, result.url, answer.error, answer.failed, kind,
+                                state)  # fmt: skip
+        report = partial(FeedReport, participant, result.url, kind=kind)
+        cache = result.conditional
+        if answer.unchanged:
             self.store.record_unchanged(
                 participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
-                moved_to=fetched.moved_to, kind=kind,
+                moved_to=answer.moved_to, kind=kind,
             )  # fmt: skip
             return report(Outcome.UNCHANGED)
-        assert result.body is not None  # fetch guarantees a body with a 200
-        records, error = await self._parse(parse, result)
-        if error:
-            return self._failed(participant, key, result.url, error, (), kind, state)
-        posts, comments = (records, []) if kind == "posts" else ([], records)
+        posts, comments = (answer.records, []) if kind == "posts" else ([], answer.records)
         counts = self.store.record_success(
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
-            body_hash=body_hash(result.body), moved_to=fetched.moved_to,
+            body_hash=body_hash(result.body or b""), moved_to=answer.moved_to,
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed)
