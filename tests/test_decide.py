@@ -47,10 +47,15 @@ def test_a_waiting_feed_is_not_asked_before_its_next_try_unless_all_are_asked():
     assert verdict(waiting, NIGHT, Politeness(ask_all=True)) is Verdict.ASK
 
 
-def test_the_next_night_is_due_though_it_starts_a_few_seconds_early():
-    # Asked to come back 24 h after last night's run, which had started 3 s later than tonight's.
-    assert verdict(state(next_try=NIGHT + timedelta(seconds=3)), NIGHT) is Verdict.ASK
-    assert verdict(state(next_try=NIGHT + EARLY + timedelta(seconds=1)), NIGHT) is Verdict.WAIT
+def test_our_waits_end_a_little_early_a_servers_to_the_second():
+    # A week's backoff from tonight's run is over for the run a week later, started 4 s earlier.
+    week_later = next_try(10, [answer(500)], NIGHT)
+    assert week_later == NIGHT + WEEK - EARLY
+    assert verdict(state(next_try=week_later), NIGHT + WEEK - timedelta(seconds=4)) is Verdict.ASK
+    # "Retry-After: 86400" means not a second before.
+    asked = next_try(1, [answer(429, "86400")], NIGHT)
+    assert verdict(state(next_try=asked), NIGHT + DAY - timedelta(seconds=1)) is Verdict.WAIT
+    assert verdict(state(next_try=asked), NIGHT + DAY) is Verdict.ASK
 
 
 def test_a_gone_feed_stays_retired_even_when_all_are_asked():
@@ -94,9 +99,10 @@ def test_retry_after_as_an_http_date():
 
 
 def test_retry_after_is_capped_at_the_longest_wait():
-    assert next_try(1, [answer(429, str(365 * 86400))], NIGHT) == NIGHT + WEEK
-    assert next_try(1, [answer(429, "Fri, 01 Jan 2100 00:00:00 GMT")], NIGHT) == NIGHT + WEEK
-    assert next_try(1, [answer(429, "99999999999999999999")], NIGHT) == NIGHT + WEEK
+    capped = NIGHT + WEEK - EARLY  # the cap is ours: it ends early too
+    assert next_try(1, [answer(429, str(365 * 86400))], NIGHT) == capped
+    assert next_try(1, [answer(429, "Fri, 01 Jan 2100 00:00:00 GMT")], NIGHT) == capped
+    assert next_try(1, [answer(429, "99999999999999999999")], NIGHT) == capped
 
 
 def test_retry_after_counts_only_with_429_and_503():
@@ -105,7 +111,7 @@ def test_retry_after_counts_only_with_429_and_503():
 
 
 def test_the_longer_of_backoff_and_retry_after_wins():
-    assert next_try(5, [answer(429, "60")], NIGHT) == NIGHT + 8 * HOUR
+    assert next_try(5, [answer(429, "60")], NIGHT) == NIGHT + 8 * HOUR - EARLY
     assert next_try(2, [answer(429, "86400")], NIGHT) == NIGHT + DAY
     # A moved feed that fell back: both answers count.
     assert next_try(1, [answer(404), answer(503, "7200")], NIGHT) == NIGHT + 2 * HOUR

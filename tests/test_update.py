@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from aggregator.feeds.decide import Politeness
+from aggregator.feeds.decide import EARLY, Politeness
 from aggregator.feeds.fetch import FetchSettings
 from aggregator.feeds.update import FeedOptions, Outcome, update
 from aggregator.models import ErrorKind, Participant
@@ -235,11 +235,12 @@ def test_a_failing_feed_waits_twice_as_long_after_each_failure_up_to_a_week(feed
     for _ in range(11):
         [error] = run(store, [anna], now=now).errors
         wait = (error.next_try - now) if error.next_try else timedelta(0)
-        waits.append(wait / timedelta(hours=1))
+        waits.append(wait)
         if wait:  # half-way through the wait, a run leaves it alone
             assert run(store, [anna], now=now + wait / 2).waiting
         now += wait or timedelta(minutes=1)
-    assert waits == [0, 1, 2, 4, 8, 16, 32, 64, 128, 168, 168]
+    hours = [1, 2, 4, 8, 16, 32, 64, 128, 168, 168]  # each ends EARLY: see decide.py
+    assert waits == [timedelta(0)] + [timedelta(hours=h) - EARLY for h in hours]
     assert feed_server.hits("/anna.xml") == 11
     assert store.feed_state(anna.feed).consecutive_errors == 11
 

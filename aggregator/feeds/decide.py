@@ -10,7 +10,8 @@ shape is lemon24/reader's update decider.
   - it keeps failing: the first failure costs nothing (most are one night's hiccup), from the
     second failure in a row it waits an hour, then twice as long after each further failure.
   Both waits end after `Politeness.longest` at most (a week by default): a server's absurd
-  Retry-After, or a blog dead for months, is still asked once a week.
+  Retry-After, or a blog dead for months, is still asked once a week.  Our own waits end a few
+  minutes early (`EARLY`), so that the run at the same hour a week later counts.
 - `ask_all` (`fetch --all`) asks every feed that is not retired, waiting or not.
 - A feed that moved (permanent redirect) is asked where it moved; when that address fails, its
   configured address is asked again in the same run (see `falls_back`).
@@ -28,8 +29,9 @@ from typing import Iterable
 from ..models import FeedState, FetchResult
 
 FIRST_BACKOFF = timedelta(hours=1)
-# A run is asked to come back "at 03:17:05" by the run that started at 03:17:05 a night ago; the
-# next one starts a few seconds earlier or later.  Due this much early, it is asked tonight.
+# Our own waits end this much early: a week's wait that starts with tonight's run at 03:17:05
+# must be over for the run a week later, which cron may start at 03:17:01.  A time a server
+# named in Retry-After is kept to the second.
 EARLY = timedelta(minutes=5)
 # A server asks for patience with these; any other failure of a moved feed is the new address's.
 PATIENCE = frozenset({429, 503})
@@ -71,7 +73,7 @@ def verdict(
 
 
 def is_due(next_try: datetime | None, now: datetime) -> bool:
-    return next_try is None or now >= next_try - EARLY
+    return next_try is None or now >= next_try
 
 
 def addresses(configured: str, state: FeedState | None) -> tuple[str, ...]:
@@ -97,13 +99,18 @@ def next_try(
 
     `answers` are this run's failed answers (two when a moved feed fell back); None: next run.
     """
-    waits = [backoff(failures, politeness)]
+    waits = [_ours(backoff(failures, politeness))]
     for answer in answers:
         asked = retry_after(answer.headers.get("retry-after"), now)
         if asked and answer.status in PATIENCE:
             waits.append(asked - now)
-    wait = min(max(waits), politeness.longest)
+    wait = min(max(waits), _ours(politeness.longest))
     return now + wait if wait else None
+
+
+def _ours(wait: timedelta) -> timedelta:
+    """A wait of our own making, ending `EARLY`."""
+    return max(wait - EARLY, timedelta(0))
 
 
 def backoff(failures: int, politeness: Politeness = Politeness()) -> timedelta:
