@@ -291,6 +291,9 @@ def status(ctx: click.Context) -> None:
         waiting = f"; next try {_when(row.next_try)}" if row.next_try else ""
         health = click.style(row.health + waiting, fg="green" if row.health == "ok" else "red")
         errors = f", {row.comment_feed_errors} failing" if row.comment_feed_errors else ""
+        if row.comment_feed_errors and row.comment_feed_error:
+            url, error = row.comment_feed_error
+            errors += f"; {url}: error: {error}"
         click.echo(
             f"{row.participant.name}\t{row.feed_url}\t{health}\t"
             f"last success: {_when(row.last_success)}\t{row.posts} posts\t"

@@ -394,6 +394,18 @@ class Store:
         )
         return {participant: (total, failed) for participant, total, failed in rows}
 
+    def comment_feed_errors(self) -> dict[str, tuple[str, FetchError]]:
+        """Per participant: the comment feed that failed most recently, and why (a guessed
+        feed that is missing is no error)."""
+        rows = self._db.execute(
+            "SELECT participant, url, error_kind, error_message, max(last_attempt) FROM feeds "
+            "WHERE kind = 'comments' AND error_kind IS NOT NULL GROUP BY participant"
+        )
+        return {
+            participant: (url, FetchError(ErrorKind(kind), message or ""))
+            for participant, url, kind, message, _ in rows
+        }
+
     def comment_counts_by_participant(self) -> dict[str, int]:
         rows = self._db.execute(
             "SELECT p.participant, count(*) FROM comments c JOIN posts p ON p.id = c.post_id "

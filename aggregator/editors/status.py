@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..feeds.decide import is_due
-from ..models import FeedState, Participant
+from ..models import FeedState, FetchError, Participant
 from ..store import Store, utcnow
 
 
@@ -19,6 +19,7 @@ class ParticipantStatus:
     comment_feeds: int = 0
     comment_feed_errors: int = 0
     next_try: datetime | None = None  # the feed waits until then (Retry-After, or backoff)
+    comment_feed_error: tuple[str, FetchError] | None = None  # the latest failing one, and why
 
     @property
     def feed_url(self) -> str:
@@ -51,11 +52,13 @@ def participant_statuses(
     posts = store.post_counts()
     comments = store.comment_counts_by_participant()
     health = store.comment_feed_health()
+    comment_errors = store.comment_feed_errors()
     now = now or utcnow()
     return [
         ParticipantStatus(
             p, states.get(p.feed), posts.get(p.slug, 0), comments.get(p.slug, 0),
             *health.get(p.slug, (0, 0)), next_try=waiting_until(states.get(p.feed), now),
+            comment_feed_error=comment_errors.get(p.slug),
         )
         for p in sorted(participants, key=lambda p: p.name.casefold())
     ]
