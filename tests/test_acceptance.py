@@ -566,7 +566,8 @@ def test_a_reset_in_the_same_process_is_a_connection_error_even_with_the_parser_
 ):
     # The servers run in threads of this process, as `blogparade demo` serves its blogs.
     site = new_site(tmp_path / "site", QUICK)
-    for name, url in serve_healthy(feed_server, 4).items():  # four feeds: the pool is used
+    # More feeds never fetched than update.INLINE: the pool is started at once.
+    for name, url in serve_healthy(feed_server, 14).items():
         write_participant(site, name.lower().replace(" ", "-"), name, url)
 
     def later(handler):  # noqa: ANN001, ANN202  answer once the pool has started (at 1st parse)

@@ -2,11 +2,13 @@
 
 import asyncio
 import hashlib
+import os
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
+from aggregator.feeds import update as updater
 from aggregator.feeds.decide import EARLY, Politeness
 from aggregator.feeds.fetch import FetchSettings
 from aggregator.feeds.update import FeedOptions, Outcome, update
@@ -129,11 +131,53 @@ def test_category_filter_and_inactive_participants(feed_server, store):
     assert [r.participant.slug for r in summary.reports] == ["anna"]
 
 
-def test_many_feeds_use_the_parser_pool(feed_server, store):
+@pytest.fixture
+def pool_starts(monkeypatch):
+    """How many times an update started its parser pool."""
+    started = []
+    real = updater.Parsers._start
+
+    def start(self):  # noqa: ANN001, ANN202
+        started.append(self)
+        real(self)
+
+    monkeypatch.setattr(updater.Parsers, "_start", start)
+    return started
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: parsing runs without a pool")
+def test_a_first_run_of_many_feeds_uses_the_parser_pool(feed_server, store, pool_starts):
+    count = updater.INLINE + 8
     participants = [person(f"p{n}", serve(feed_server, f"/p{n}.xml", rss(items(1, 2, f"p{n}"))))
-                    for n in range(12)]
+                    for n in range(count)]  # fmt: skip
     summary = run(store, participants)
-    assert summary.count(Outcome.UPDATED) == 12 and summary.new_posts == 24
+    assert summary.count(Outcome.UPDATED) == count and summary.new_posts == 2 * count
+    assert len(pool_starts) == 1
+    # Nothing changed: nothing to parse, and no pool started for it.
+    summary = run(store, participants)
+    assert summary.count(Outcome.UNCHANGED) == count
+    assert len(pool_starts) == 1
+
+
+def test_few_feeds_are_parsed_without_a_pool(feed_server, store, pool_starts):
+    participants = [person(f"p{n}", serve(feed_server, f"/p{n}.xml", rss(items(1, 2, f"p{n}"))))
+                    for n in range(5)]  # fmt: skip
+    assert run(store, participants).new_posts == 10
+    assert pool_starts == []
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: parsing runs without a pool")
+def test_a_run_that_turns_out_to_parse_many_bodies_starts_the_pool(feed_server, store, pool_starts):
+    count = updater.INLINE + 8
+    participants = [person(f"p{n}", serve(feed_server, f"/p{n}.xml", rss(items(1, 1, f"p{n}"))))
+                    for n in range(count)]  # fmt: skip
+    run(store, participants)
+    pool_starts.clear()
+    for n in range(count):  # every blog has written a post since
+        serve(feed_server, f"/p{n}.xml", rss(items(1, 2, f"p{n}")))
+    summary = run(store, participants)
+    assert summary.new_posts == count
+    assert len(pool_starts) == 1
 
 
 # -- moved feeds: the new address while it works, the configured one when it fails -------------

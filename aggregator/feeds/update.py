@@ -1,9 +1,11 @@
 """The update pipeline: for every active participant, fetch -> parse -> clean -> store.
 
 Each feed is updated on its own and in its own transaction: a broken feed is recorded as an error
-and never stops the others or touches what was stored before.  Fetching is concurrent (asyncio);
-parsing, the CPU-bound part, runs in a process pool so that two cores parse in parallel.  A 304 or
-a body identical to the last one costs no parsing at all.
+and never stops the others or touches what was stored before.  Fetching is concurrent (asyncio).
+Parsing, the CPU-bound part, runs in this process while a run has few bodies to parse (every
+run where little changed), and in a pool of processes once it has many (a first run): two cores
+parse in parallel, and the pool's workers import the parsing code once, in their fork server
+(see `Parsers`).  A 304 or a body identical to the last one costs no parsing at all.
 
 Posts come first; then the comments of the posts still followed (see comments.py for which feeds).
 Which feeds a run asks, and where, decide.py decides: a feed waits after its server's Retry-After
@@ -18,146 +20,35 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from enum import Enum
+from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, Sequence
 
-from ..models import (
-    Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, ParsedEntry, Participant,
-    Post,
-)  # fmt: skip
+from ..models import Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
-from . import decide
-from .clean import clean_comment, clean_post
+from . import decide, work
 from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
-from .parse import ParseError, parse_feed
+from .report import FeedReport, Outcome, Progress, UpdateSummary
+from .work import MAX_ITEMS, Parsed, PostRef, newest, parse_comments, parse_posts
 
 if TYPE_CHECKING:
     from ..site import Site
 
 
-class Outcome(str, Enum):
-    UPDATED = "updated"  # fetched and parsed
-    UNCHANGED = "unchanged"  # 304, or the same body as last time
-    ERROR = "error"
-    RETIRED = "retired"  # answered 410 Gone before: not asked again
-    WAITING = "waiting"  # not asked before its next try (Retry-After, or failing again and again)
 
-    def __str__(self) -> str:
-        return self.value
-
-
-@dataclass(frozen=True)
-class FeedReport:
-    participant: Participant
-    url: str  # what was requested
-    outcome: Outcome
-    new: int = 0  # posts, or comments for a comment feed
-    changed: int = 0
-    error: FetchError | None = None  # this run's, or for a waiting feed the last one
-    kind: FeedKind = "posts"
-    next_try: datetime | None = None  # when a failed or waiting feed is asked again
-
-    @property
-    def failed(self) -> bool:
-        """Failed this run (or for good); a feed waiting for its next try has not."""
-        return self.outcome in (Outcome.ERROR, Outcome.RETIRED)
-
-    @property
-    def answered(self) -> bool:
-        return self.outcome in (Outcome.UPDATED, Outcome.UNCHANGED)
-
-
-@dataclass
-class UpdateSummary:
-    reports: list[FeedReport] = field(default_factory=list)
-
-    def of(self, kind: FeedKind) -> list[FeedReport]:
-        return [report for report in self.reports if report.kind == kind]
-
-    def count(self, outcome: Outcome, kind: FeedKind = "posts") -> int:
-        reports = self.comment_feeds if kind == "comments" else self.of(kind)
-        return sum(1 for report in reports if report.outcome is outcome)
-
-    def new(self, kind: FeedKind = "posts") -> int:
-        reports = self.comment_feeds if kind == "comments" else self.of(kind)
-        return sum(report.new for report in reports)
-
-    @property
-    def errors(self) -> list[FeedReport]:
-        """Every feed that failed, post and comment feeds alike (a failed guess is no error)."""
-        return [report for report in self.reports if report.failed and report.kind != "probe"]
-
-    @property
-    def waiting(self) -> list[FeedReport]:
-        """Feeds not asked this run because they wait for their next try: no error of this run."""
-        return [
-            report for report in self.reports
-            if report.outcome is Outcome.WAITING and report.kind != "probe"
-        ]  # fmt: skip
-
-    @property
-    def comment_feeds(self) -> list[FeedReport]:
-        """Comment feeds read: the announced ones, and the guesses that worked."""
-        probes = [report for report in self.of("probe") if not report.failed]
-        return self.of("comments") + probes
-
-    @property
-    def new_posts(self) -> int:
-        return self.new("posts")
-
-    @property
-    def changed_posts(self) -> int:
-        return sum(report.changed for report in self.of("posts"))
-
-
-Progress = Callable[[FeedReport], None]
-# What a worker makes of a body: records for the store, or the error that made it unusable.
-Parsed = tuple[list[Post] | list[Comment], FetchError | None]
-
-
-MAX_ITEMS = 1000  # entries taken per feed and run (the site's BLOGPARADE_MAX_ITEMS_PER_FEED)
-_UNDATED = datetime.min.replace(tzinfo=UTC)
+__all__ = [
+    "MAX_ITEMS", "CommentOptions", "FeedOptions", "FeedReport", "Outcome", "Parsed", "Parsers",
+    "Progress", "UpdateSummary", "Updater", "body_hash", "newest", "parse_comments", "parse_posts",
+    "update",
+]  # fmt: skip
 
 
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
-
-
-def newest(entries: Sequence[ParsedEntry], limit: int) -> Sequence[ParsedEntry]:
-    """At most `limit` entries, the newest by date; undated ones last, in feed order (feeds list
-    newest first).  Taken before cleaning: a feed of 100,000 items costs the parse, no more."""
-    if len(entries) <= limit:
-        return entries
-    by_date = sorted(entries, key=lambda e: e.published or e.updated or _UNDATED, reverse=True)
-    return by_date[: max(limit, 0)]
-
-
-def parse_posts(
-    body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS
-) -> Parsed:
-    """Bytes to clean posts.  Runs in a worker process, so it returns errors instead of raising."""
-    try:
-        feed = parse_feed(body, headers, url)
-    except ParseError as error:
-        return [], FetchError(error.kind, error.message)
-    posts = [clean_post(entry, participant) for entry in newest(feed.entries, limit)]
-    return [post for post in posts if participant.takes(post.categories)], None
-
-
-def parse_comments(
-    body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed, limit: int = MAX_ITEMS
-) -> Parsed:
-    try:
-        parsed = parse_feed(body, headers, url)
-    except ParseError as error:
-        return [], FetchError(error.kind, error.message)
-    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None
 
 
 @dataclass(frozen=True)
@@ -200,7 +91,7 @@ class Updater:
     """
 
     def __init__(
-        self, store: Store, fetcher: Fetcher, parser: Executor | None,
+        self, store: Store, fetcher: Fetcher, parser: Parsers | Executor | None,
         options: FeedOptions = FeedOptions(), now: datetime | None = None,
     ):  # fmt: skip
         self.store = store
@@ -307,6 +198,8 @@ class Updater:
         args = (result.body, dict(result.headers), result.final_url)
         if self.parser is None:
             return parse(*args)
+        if isinstance(self.parser, Parsers):
+            return await self.parser.run(parse, *args)
         return await asyncio.get_running_loop().run_in_executor(self.parser, parse, *args)
 
     # -- posts ------------------------------------------------------------------------------------
@@ -322,7 +215,10 @@ class Updater:
 
         None when there was nothing to read: only guessed URLs, recently found missing.
         """
-        parse = partial(parse_comments, feed=feed, limit=self.options.max_items)
+        # The job needs of the posts only what a comment names: not their content, pickled into
+        # a worker with every job.
+        posts = tuple(PostRef(post.id, post.guid, post.url) for post in feed.posts)
+        parse = partial(parse_comments, feed=replace(feed, posts=posts), limit=self.options.max_items)
         report = None
         for url in feed.urls:
             probe = feed.is_probe(url)
@@ -385,19 +281,92 @@ def _moved(result: FetchResult, asked: str, key: str) -> str | None:
     return None if where == key else where
 
 
-@contextmanager
-def parser_pool(jobs: int) -> Iterator[Executor | None]:
-    """A process pool for parsing, or None (parse inline) when there is one core or few jobs.
+WORKER_MODULE = work.__name__  # what the pool's fork server imports once, for every worker
+INLINE = 12  # bodies a run parses in this process before it starts the pool
+
+
+class Parsers:
+    """Where an update parses: in this process while it has few bodies to parse, in a pool of
+    worker processes once it has many.
+
+    A pool costs ~0.3 s of CPU to start (a fork server that imports the parsing code, then its
+    workers) and ~100 MB while it lives; a run of unchanged feeds (all 304) parses nothing and
+    should pay none of it.  So bodies are parsed inline, and once a run has more than `INLINE`
+    to parse, or `expected` says it will (feeds never fetched before: a first run), the pool is
+    started in a thread (the fork server's start blocks) while parsing goes on inline; the pool
+    takes the bodies that come once it is up.
 
     Workers come from a fork server, not a fork of this process: a forked worker would inherit
     every open socket (a reset connection would then look like a timeout) and every thread (the
-    demo serves its blogs from one; forking a threaded process can deadlock).
+    demo serves its blogs from one; forking a threaded process can deadlock).  The fork server
+    imports `WORKER_MODULE` (parse, clean, lxml, nh3), so no worker imports anything itself.
     """
+
+    def __init__(self, expected: int = 0, workers: int | None = None):
+        cores = os.cpu_count() or 1
+        self.workers = min(cores, 4) if workers is None else workers
+        if self.workers < 2:
+            self.workers = 0  # one core: a pool would only add its cost
+        self.parsed = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.starting: asyncio.Future[None] | None = None
+        self.expected = expected
+
+    async def run(self, parse: Callable[..., Parsed], *args: Any) -> Parsed:
+        self.parsed += 1
+        if self.pool is not None:
+            return await asyncio.get_running_loop().run_in_executor(self.pool, parse, *args)
+        if self.workers and self.starting is None and max(self.parsed, self.expected) > INLINE:
+            self.start()
+        return parse(*args)
+
+    def start(self) -> None:
+        """Start the pool in a thread; bodies are parsed here until it is up."""
+        if self.workers and self.starting is None:
+            self.starting = asyncio.get_running_loop().run_in_executor(None, self._start)
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([WORKER_MODULE])
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=end_with_main_process
+        )  # fmt: skip
+        # One job per worker makes the pool start them all now, not when bodies are waiting.
+        for job in [pool.submit(work.ready) for _ in range(self.workers)]:
+            job.result()
+        self.pool = pool
+
+    async def close(self) -> None:
+        if self.starting is not None:
+            try:
+                await self.starting
+            except Exception:  # noqa: BLE001  a pool that failed to start parsed nothing
+                pass
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+
+
+@asynccontextmanager
+async def parsers(expected: int = 0) -> AsyncIterator[Parsers]:
+    """Parsers for one run; the pool's workers (if it was started) end with it."""
+    found = Parsers(expected)
+    try:
+        yield found
+    finally:
+        await found.close()
+
+
+@contextmanager
+def parser_pool(jobs: int) -> Iterator[Executor | None]:
+    """A process pool started at once (for callers that know they parse many bodies), or None
+    for one core or few jobs.  `update` uses `Parsers`, which starts a pool only when it pays."""
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or jobs < 4:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([WORKER_MODULE])
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=end_with_main_process
     ) as pool:
@@ -439,7 +408,11 @@ async def update(
     `now` is the time the run decides against (default: the real time).
     """
     active = [p for p in participants if p.active]
-    with parser_pool(len(active)) as pool:
+    # Feeds never fetched will all be parsed: a first run starts the pool at once.
+    never = sum(1 for p in active if store.feed_state(p.feed) is None)
+    async with parsers(never) as pool:
+        if never > INLINE:
+            pool.start()
         async with Fetcher(settings) as fetcher:
             updater = Updater(store, fetcher, pool, feeds, now)
             return await updater.update_all(active, comments, progress)

@@ -1,0 +1,93 @@
+"""What an update reports: one FeedReport per feed asked (or not), summed up in an UpdateSummary.
+
+Apart from the pipeline (update.py) so that the command line can print a summary without
+importing the HTTP client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Callable
+
+from ..models import FetchError, Participant
+from ..store import FeedKind
+
+
+class Outcome(str, Enum):
+    UPDATED = "updated"  # fetched and parsed
+    UNCHANGED = "unchanged"  # 304, or the same body as last time
+    ERROR = "error"
+    RETIRED = "retired"  # answered 410 Gone before: not asked again
+    WAITING = "waiting"  # not asked before its next try (Retry-After, or failing again and again)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class FeedReport:
+    participant: Participant
+    url: str  # what was requested
+    outcome: Outcome
+    new: int = 0  # posts, or comments for a comment feed
+    changed: int = 0
+    error: FetchError | None = None  # this run's, or for a waiting feed the last one
+    kind: FeedKind = "posts"
+    next_try: datetime | None = None  # when a failed or waiting feed is asked again
+
+    @property
+    def failed(self) -> bool:
+        """Failed this run (or for good); a feed waiting for its next try has not."""
+        return self.outcome in (Outcome.ERROR, Outcome.RETIRED)
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome in (Outcome.UPDATED, Outcome.UNCHANGED)
+
+
+@dataclass
+class UpdateSummary:
+    reports: list[FeedReport] = field(default_factory=list)
+
+    def of(self, kind: FeedKind) -> list[FeedReport]:
+        return [report for report in self.reports if report.kind == kind]
+
+    def count(self, outcome: Outcome, kind: FeedKind = "posts") -> int:
+        reports = self.comment_feeds if kind == "comments" else self.of(kind)
+        return sum(1 for report in reports if report.outcome is outcome)
+
+    def new(self, kind: FeedKind = "posts") -> int:
+        reports = self.comment_feeds if kind == "comments" else self.of(kind)
+        return sum(report.new for report in reports)
+
+    @property
+    def errors(self) -> list[FeedReport]:
+        """Every feed that failed, post and comment feeds alike (a failed guess is no error)."""
+        return [report for report in self.reports if report.failed and report.kind != "probe"]
+
+    @property
+    def waiting(self) -> list[FeedReport]:
+        """Feeds not asked this run because they wait for their next try: no error of this run."""
+        return [
+            report for report in self.reports
+            if report.outcome is Outcome.WAITING and report.kind != "probe"
+        ]  # fmt: skip
+
+    @property
+    def comment_feeds(self) -> list[FeedReport]:
+        """Comment feeds read: the announced ones, and the guesses that worked."""
+        probes = [report for report in self.of("probe") if not report.failed]
+        return self.of("comments") + probes
+
+    @property
+    def new_posts(self) -> int:
+        return self.new("posts")
+
+    @property
+    def changed_posts(self) -> int:
+        return sum(report.changed for report in self.of("posts"))
+
+
+Progress = Callable[[FeedReport], None]
