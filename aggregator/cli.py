@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .editors.participants import Problem, load_participants
-from .feeds.update import FeedReport, Outcome, UpdateSummary
+from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .site import Site, SiteError
 from .store import Store, StoreError
 

@@ -20,7 +20,6 @@ from .models import Participant
 from .parades.files import find_parade, load_site_parades
 from .parades.membership import followed, select, today
 from .parades.pages import parade_page_links
-from .parades.roundup import roundup_text, write_roundup
 from .site import SETTINGS_FILE, Site
 from .store import Store
 
@@ -135,6 +134,8 @@ def _refusal(host: str, policy: NetworkPolicy) -> str | None:
 
 def draft_roundup(site: Site, store: Store, slug: str, *, force: bool = False) -> Path:
     """Write the roundup draft of a parade into content/; JobError if there is no such parade."""
+    from .parades.roundup import roundup_text, write_roundup  # babel: not for every fetch
+
     participants, _ = load_participants(site.participants_dir)
     selection = select(site, store, participants)
     parade = find_parade(selection.parades, slug)

@@ -2,10 +2,27 @@
 
 blogparade's own settings live in pelicanconf.py beside Pelican's, prefixed ``BLOGPARADE_``, so a
 site has one settings file.  Defaults are here; pelicanconf.py names only what a site changes.
+
+The file is read as Pelican's `read_settings` reads it, without importing Pelican (a third of a
+second at every `blogparade fetch`; the build reads the settings with Pelican itself): executed as
+the module `pelicanconf` (so that publishconf.py can import it), its upper-case names taken; PATH,
+OUTPUT_PATH, CACHE_PATH and (where it names a folder) THEME made absolute against the file's
+folder; Pelican's defaults for what blogparade reads (PATH ".", OUTPUT_PATH "output", SITEURL "",
+SITENAME, DEFAULT_LANG "en", THEME notmyidea); a missing content folder or theme refused with
+Pelican's words; DEFAULT_LANG lower-cased and a trailing "/" of SITEURL dropped, as Pelican does.
+The one statement it does not execute is `import aggregator.website.plugin` (pelicanconf.py
+imports the plugin so that a build fails loudly when it cannot be imported; the plugin imports
+Pelican): a file that needs more of the plugin than that import is executed as written.
+Pelican's renaming of deprecated settings and its locale setting are left to the build.
 """
 
 from __future__ import annotations
 
+import builtins
+import importlib
+import importlib.util
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,10 +76,8 @@ class Site:
                 f"{root} is not a blogparade site: it has no {SETTINGS_FILE} "
                 "(create one with `blogparade init DIR`, or point --site at one)"
             )
-        from pelican.settings import read_settings  # slow import: only where needed
-
         try:
-            settings = read_settings(str(settings_path))
+            settings = read_settings(settings_path)
         except Exception as error:  # a settings file is code: anything can go wrong in it
             raise SiteError(f"cannot read {settings_path}: {error}") from error
         return cls(root, {**DEFAULTS, **settings})
@@ -98,3 +113,92 @@ class Site:
     def user_agent(self) -> str:
         url = self.settings.get("SITEURL") or "https://github.com/blogparade/blogparade"
         return f"blogparade/{__version__} (+{url})"
+
+
+# --- pelicanconf.py as Pelican reads it -----------------------------------------------------------
+
+# Pelican's defaults (pelican/settings.py DEFAULT_CONFIG) for the values blogparade reads.
+PELICAN_DEFAULTS: dict[str, Any] = {
+    "PATH": os.curdir,
+    "OUTPUT_PATH": "output",
+    "SITEURL": "",
+    "SITENAME": "A Pelican Blog",
+    "DEFAULT_LANG": "en",
+}
+# Imported by every site's pelicanconf.py for the build's sake; importing them imports Pelican.
+_PLUGIN_MODULES = frozenset({"aggregator.website.plugin", "aggregator.pelican_plugin"})
+
+
+def read_settings(path: str | Path) -> dict[str, Any]:
+    """The settings in `path` as pelican.settings.read_settings gives the values blogparade reads
+    (see the module docstring); ValueError where Pelican would refuse them."""
+    path = Path(path)
+    try:
+        settings = _execute(path, skip_plugin=True)
+    except Exception:  # noqa: BLE001  it may need the plugin after all: run it as written
+        settings = _execute(path, skip_plugin=False)
+    folder = os.path.dirname(str(path))
+
+    def absolute(value: str) -> str:
+        if os.path.isabs(value):
+            return value
+        return os.path.abspath(os.path.normpath(os.path.join(folder, value)))
+
+    for key in ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH"):
+        if settings.get(key) is not None:
+            found = absolute(settings[key])
+            if key != "THEME" or os.path.exists(found):  # a theme may be named, not a folder
+                settings[key] = found
+    if settings.get("PLUGIN_PATHS") is not None:
+        settings["PLUGIN_PATHS"] = [absolute(p) for p in settings["PLUGIN_PATHS"]]
+    settings = {**PELICAN_DEFAULTS, **settings}
+    if "THEME" not in settings:
+        settings["THEME"] = os.path.join(_pelican_folder(), "themes", "notmyidea")
+    if not os.path.isdir(settings["PATH"]):
+        raise ValueError("You need to specify a path containing the content"
+                         " (see pelican --help for more information)")  # fmt: skip
+    if not os.path.isdir(settings["THEME"]):
+        theme = os.path.join(_pelican_folder(), "themes", settings["THEME"])
+        if not os.path.exists(theme):
+            raise ValueError(f"Could not find the theme {settings['THEME']}")
+        settings["THEME"] = theme
+    if isinstance(settings.get("DEFAULT_LANG"), str):
+        settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].lower()
+    if isinstance(settings.get("SITEURL"), str) and settings["SITEURL"].endswith("/"):
+        settings["SITEURL"] = settings["SITEURL"][:-1]
+    return settings
+
+
+def _execute(path: Path, *, skip_plugin: bool) -> dict[str, Any]:
+    """pelican.settings.load_source and get_settings_from_module: the file run as the module
+    named after it (in sys.modules, as Pelican leaves it), its upper-case names."""
+    name = path.stem
+    spec = importlib.util.spec_from_file_location(name, str(path))
+    if spec is None or spec.loader is None:
+        raise ValueError(f"cannot load {path} as Python")
+    module = importlib.util.module_from_spec(spec)
+    if skip_plugin:
+        module.__dict__["__builtins__"] = {**builtins.__dict__, "__import__": _import_without_plugin}
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        module.__dict__["__builtins__"] = builtins
+    return {key: getattr(module, key) for key in dir(module) if key.isupper()}
+
+
+def _import_without_plugin(name: str, globals: Any = None, locals: Any = None,
+                           fromlist: Any = (), level: int = 0) -> Any:  # fmt: skip
+    """__import__, but `import aggregator.website.plugin` binds `aggregator` without importing the
+    plugin (and Pelican with it)."""
+    if level == 0 and not fromlist and name in _PLUGIN_MODULES:
+        return importlib.import_module(name.partition(".")[0])
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+def _pelican_folder() -> str:
+    """Where Pelican is installed, found without importing it."""
+    spec = importlib.util.find_spec("pelican")
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError("Pelican is not installed")
+    return list(spec.submodule_search_locations)[0]

@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-
 from ..models import FetchResult, ParsedEntry, ParsedFeed
 from ..urls import feed_key, is_http_url
 from .fetch import HTML_ACCEPT, Fetcher
@@ -167,6 +165,8 @@ def comment_feed_reason(url: str, feed: ParsedFeed) -> str | None:
 
 def feed_links(html_text: bytes | str, page_url: str) -> list[str]:
     """Feed URLs a page announces, without its comment feeds (by their title or address)."""
+    from bs4 import BeautifulSoup  # only where a page is read: `fetch` starts without it
+
     soup = BeautifulSoup(html_text, "html.parser")
     base = soup.find("base", href=True)
     base_url = urljoin(page_url, str(base["href"])) if base else page_url

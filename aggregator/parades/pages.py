@@ -22,16 +22,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
-
-from bs4 import BeautifulSoup
 
 from ..feeds.clean import safe_url
 from ..feeds.fetch import HTML_ACCEPT, Fetcher
 from ..models import FetchResult, PageLookup, Participant, StoredPost
 from .files import Parade
 from .select import candidates_needing_page, followed_parades
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 RETRY_AFTER = timedelta(days=1)
 MAX_LINKS = 1000  # a page with more is a link farm; what matters is near the top anyway
@@ -67,6 +68,8 @@ def due(lookup: PageLookup | None, now: datetime) -> bool:
 
 def extract_links(html: bytes | str, page_url: str, content_type: str = "") -> tuple[str, ...]:
     """The absolute http(s) links of a page's article body (or of the whole page), in order."""
+    from bs4 import BeautifulSoup  # only for page look-ups: `fetch` starts without it
+
     encoding = _charset(content_type)
     soup = BeautifulSoup(html, "lxml", from_encoding=encoding if isinstance(html, bytes) else None)
     base = _base(soup, page_url)
