@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Literal, Mapping
+from typing import Literal, Mapping, NamedTuple
 
 Kind = Literal["corporate", "employee"]
 Display = Literal["excerpt", "full"]
@@ -230,6 +230,20 @@ class StoredPost:
     comment_count: int | None
     # The feed's comment count when this post's comments were last read: unchanged, not asked.
     comments_checked: int | None = None
+
+
+class PostHead(NamedTuple):
+    """A stored post without its text: what deciding which comment feeds to read needs (the
+    fields of StoredPost of the same names)."""
+
+    id: str
+    participant: str
+    guid: str
+    url: str
+    published: datetime
+    comment_feed: str | None
+    comment_count: int | None
+    comments_checked: int | None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .models import (
     FetchError,
     PageLookup,
     Post,
+    PostHead,
     StoredComment,
     StoredPost,
 )
@@ -199,6 +200,19 @@ class Store:
             raise StoreError(f"cannot write store {self.path}: {error}") from error
 
     @contextmanager
+    def deferred_checkpoints(self) -> Iterator[None]:
+        """Many transactions in a row (an update: one per feed): the write-ahead log is copied
+        into the database once at the end instead of every 1000 pages, each copy waiting for
+        the disk (2 ms a feed of 110 KB, measured, against 0.6 ms).  Nothing is less durable:
+        a commit is in the log either way."""
+        self._db.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            yield
+        finally:
+            self._db.execute("PRAGMA wal_autocheckpoint = 1000")
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Reads meanwhile see one state of the store, whatever other connections write then
         (a read transaction: WAL mode lets writers go on).  Nothing may be written inside."""
@@ -339,6 +353,15 @@ class Store:
             query, args = query + " AND published >= ?", args + [_iso(since)]
         for row in self._db.execute(query + " ORDER BY published DESC, id", args):
             yield _stored_post(row)
+
+    def post_heads(self, participant: str) -> list[PostHead]:
+        """A participant's posts without their text (to plan comment feeds), newest first."""
+        rows = self._db.execute(
+            "SELECT id, participant, guid, url, published, comment_feed, comment_count, "
+            "comments_checked FROM posts WHERE participant = ? ORDER BY published DESC, id",
+            (participant,),
+        )  # fmt: skip
+        return [PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]) for row in rows]  # type: ignore[arg-type]
 
     def post_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")

@@ -18,7 +18,6 @@ import asyncio
 import hashlib
 import multiprocessing
 import os
-import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,9 @@ from . import decide, work
 from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
 from .report import FeedReport, Outcome, Progress, UpdateSummary
-from .work import MAX_ITEMS, Parsed, PostRef, newest, parse_comments, parse_posts
+from .work import (
+    MAX_ITEMS, Parsed, PostRef, end_with_main_process, newest, parse_comments, parse_posts,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -81,6 +82,7 @@ class Answer:
     unchanged: bool = False  # 304, or the same body as last time: nothing parsed
     moved_to: str | None = None  # where the feed answered when not at its configured address
     failed: tuple[FetchResult, ...] = ()  # this run's failed responses (Retry-After is in them)
+    digest: str | None = None  # body_hash of the body parsed
 
 
 class Updater:
@@ -154,11 +156,13 @@ class Updater:
         result = await self.fetcher.fetch(url, conditional)
         if result.error:
             return Answer(result, error=result.error, failed=(result,))
-        last_hash = state.body_hash if state else None
-        if result.not_modified or (result.body and body_hash(result.body) == last_hash):
+        if result.not_modified:
+            return Answer(result, unchanged=True)
+        digest = body_hash(result.body or b"")  # once: compared here, stored by _store
+        if result.body and state is not None and digest == state.body_hash:
             return Answer(result, unchanged=True)
         records, error = await self._parse(parse, result)
-        return Answer(result, records, error)
+        return Answer(result, records, error, digest=digest)
 
     def _store(
         self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
@@ -179,7 +183,7 @@ class Updater:
         posts, comments = (answer.records, []) if kind == "posts" else ([], answer.records)
         counts = self.store.record_success(
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
-            body_hash=body_hash(result.body or b""), moved_to=answer.moved_to,
+            body_hash=answer.digest or body_hash(result.body or b""), moved_to=answer.moved_to,
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed)
@@ -236,8 +240,8 @@ class Updater:
         self, participant: Participant, options: CommentOptions, now: datetime
     ) -> list[FeedReport]:
         posts = [
-            post for post in self.store.posts(participant.slug)
-            if plan.followed(post, now, options.days, options.always)
+            post for post in self.store.post_heads(participant.slug)
+            if plan.followed(post, now, options.days, options.always)  # type: ignore[arg-type]
         ]  # fmt: skip
         sitewide = plan.plan_sitewide(participant, posts)
         first = [await self.read_comments(sitewide, now)] if sitewide else []
@@ -281,7 +285,10 @@ def _moved(result: FetchResult, asked: str, key: str) -> str | None:
     return None if where == key else where
 
 
-WORKER_MODULE = work.__name__  # what the pool's fork server imports once, for every worker
+# What the pool's fork server imports once, for every worker: the main module (multiprocessing
+# imports it in every new process; a worker forked from a server that has it skips that) and the
+# jobs.  Their initializer is in `work` too: unpickled from another module, it would import it.
+PRELOAD = ["__main__", work.__name__]
 INLINE = 12  # bodies a run parses in this process before it starts the pool
 
 
@@ -299,7 +306,7 @@ class Parsers:
     Workers come from a fork server, not a fork of this process: a forked worker would inherit
     every open socket (a reset connection would then look like a timeout) and every thread (the
     demo serves its blogs from one; forking a threaded process can deadlock).  The fork server
-    imports `WORKER_MODULE` (parse, clean, lxml, nh3), so no worker imports anything itself.
+    imports `PRELOAD` (parse, clean, lxml, nh3), so no worker imports anything itself.
     """
 
     def __init__(self, expected: int = 0, workers: int | None = None):
@@ -327,7 +334,7 @@ class Parsers:
 
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([WORKER_MODULE])
+        context.set_forkserver_preload(PRELOAD)
         pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=context, initializer=end_with_main_process
         )  # fmt: skip
@@ -366,32 +373,11 @@ def parser_pool(jobs: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([WORKER_MODULE])
+    context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=end_with_main_process
     ) as pool:
         yield pool
-
-
-def end_with_main_process() -> None:
-    """Pool initializer: the worker exits as soon as the process that made the pool has ended.
-
-    An idle worker waits on its task queue, whose write end it holds itself, so it never sees
-    the main process die without a goodbye (`kill -9`, the OOM killer): every such night left
-    the fork server and its workers behind, ~110 MB.  The parent sentinel multiprocessing
-    gives a worker is a pipe only the main process writes to: it reads EOF when that process
-    is gone, however it ended.  (PR_SET_PDEATHSIG would not do: a worker's parent is the fork
-    server, and the fork server lives as long as any of its workers.)
-    """
-    main = multiprocessing.parent_process()
-    if main is None:  # not started by multiprocessing: nothing to follow
-        return
-
-    def watch() -> None:
-        main.join()
-        os._exit(1)
-
-    threading.Thread(target=watch, name="end-with-main-process", daemon=True).start()
 
 
 async def update(
@@ -410,9 +396,10 @@ async def update(
     active = [p for p in participants if p.active]
     # Feeds never fetched will all be parsed: a first run starts the pool at once.
     never = sum(1 for p in active if store.feed_state(p.feed) is None)
-    async with parsers(never) as pool:
-        if never > INLINE:
-            pool.start()
-        async with Fetcher(settings) as fetcher:
-            updater = Updater(store, fetcher, pool, feeds, now)
-            return await updater.update_all(active, comments, progress)
+    with store.deferred_checkpoints():
+        async with parsers(never) as pool:
+            if never > INLINE:
+                pool.start()
+            async with Fetcher(settings) as fetcher:
+                updater = Updater(store, fetcher, pool, feeds, now)
+                return await updater.update_all(active, comments, progress)
