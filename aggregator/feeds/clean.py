@@ -263,7 +263,7 @@ def _attribute(comment: bool, base: str, tag: str, name: str, value: str) -> str
             return _srcset(value, base)
         if name in _INT_ATTRIBUTES:
             value = value.strip()
-            return value if re.fullmatch(r"\d{1,5}", value) else None
+            return value if 1 <= len(value) <= 5 and value.isdecimal() else None  # \d{1,5}
         return value
     except Exception:
         return None
@@ -299,11 +299,16 @@ _COMMENT_CLEANER = nh3.Cleaner(
 # spaces escaped, "<" escaped in text), so a tag found is always a whole tag.
 # tests/test_clean.py compares this with nh3's own attribute_filter on the XSS corpus.
 _FILTERED = frozenset({"href", "src", "srcset"}) | _INT_ATTRIBUTES
-_FILTERED_TAG = re.compile(
+_FILTERED_TAG_FULL = re.compile(
     r"<(?:(a|img|source|td|th|col|colgroup|ol|li)((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)(\s*/?>)"
     r"|/?[A-Za-z][^\s/>]*(?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*\s*/?>)"
 )
 _ONE_ATTRIBUTE = re.compile(r"\s+([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
+# Where html5ever escapes ">" in attribute values as well (nh3 0.3), a tag ends at the first ">":
+# a much cheaper pattern finds the few tags with attributes to filter.
+_FILTERED_TAG_QUICK = re.compile(r"<(a|img|source|td|th|col|colgroup|ol|li)(\s[^>]*)(>)")
+_GT_ESCAPED = "&gt;" in nh3.clean('<a title="&gt;">x</a>', tags={"a"}, attributes={"a": {"title"}})
+_FILTERED_TAG = _FILTERED_TAG_QUICK if _GT_ESCAPED else _FILTERED_TAG_FULL
 
 
 def _filter_attributes(html: str, base_url: str, comment: bool) -> str:

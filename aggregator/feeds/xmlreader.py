@@ -266,14 +266,21 @@ def _content_type(value: str) -> str:
     return value
 
 
+_C1_BYTES = bytes(range(0x80, 0xA0))
+
+
 def _repaired(value: str) -> str:
     """The end of feedparser's pop(): UTF-8 read as Latin-1 repaired, C1 as windows-1252."""
     if value.isascii():
         return value
     try:
-        value = value.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
+        raw = value.encode("iso-8859-1")
+    except UnicodeEncodeError:  # beyond Latin-1: no UTF-8 in disguise
+        return value.translate(CP1252) if _C1.search(value) else value
+    try:
+        value = raw.decode("utf-8")
+    except UnicodeDecodeError:  # Latin-1 text as it is (a C1 control is a byte 0x80-0x9f)
+        return value if len(raw.translate(None, _C1_BYTES)) == len(raw) else value.translate(CP1252)
     return value.translate(CP1252) if _C1.search(value) else value
 
 
