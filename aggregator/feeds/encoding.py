@@ -20,7 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["decode", "repair_mojibake"]
+__all__ = ["decode", "decode_checked", "repair_mojibake"]
 
 _BOMS = (
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -46,7 +46,15 @@ _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", 
 
 def decode(body: bytes, content_type: str) -> str:
     """`body` as text by the rules in the module docstring, double-encoded UTF-8 repaired."""
-    return repair_mojibake(_decode(body, content_type))
+    return decode_checked(body, content_type)[0]
+
+
+def decode_checked(body: bytes, content_type: str) -> tuple[str, bool]:
+    """`decode`, and whether its text is `body` read as UTF-8 as it is (no BOM, nothing
+    repaired): then `body` is that text's UTF-8 and need not be encoded again."""
+    text, plain = _decode(body, content_type)
+    repaired = repair_mojibake(text)
+    return repaired, plain and (repaired is text or repaired == text)
 
 
 def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -59,15 +67,16 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("blogparade-cp1252", _cp1252_fallback)
 
 
-def _decode(body: bytes, content_type: str) -> str:
+def _decode(body: bytes, content_type: str) -> tuple[str, bool]:
+    """The text, and whether it is `body` read as UTF-8."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, "replace")
+            return body[len(bom):].decode(encoding, "replace"), False
     for marker, encoding in _MARKERS:
         if marker.match(body):
-            return body.decode(encoding, "replace")
+            return body.decode(encoding, "replace"), False
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     declared = _CHARSET.search(content_type or "")
@@ -75,8 +84,8 @@ def _decode(body: bytes, content_type: str) -> str:
     for label in (declared and declared.group(1), in_xml and in_xml.group(1).decode("ascii")):
         text = _decode_as(body, label)
         if text is not None:
-            return text
-    return body.decode("utf-8", "blogparade-cp1252")
+            return text, False
+    return body.decode("utf-8", "blogparade-cp1252"), False
 
 
 def _decode_as(body: bytes, label: str | None) -> str | None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, Sequen
 from ..models import Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
-from . import decide, work
+from . import decide, poolmain, work
 from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
 from .report import FeedReport, Outcome, Progress, UpdateSummary
@@ -285,10 +285,10 @@ def _moved(result: FetchResult, asked: str, key: str) -> str | None:
     return None if where == key else where
 
 
-# What the pool's fork server imports once, for every worker: the main module (multiprocessing
-# imports it in every new process; a worker forked from a server that has it skips that) and the
-# jobs.  Their initializer is in `work` too: unpickled from another module, it would import it.
-PRELOAD = ["__main__", work.__name__]
+# What the pool's fork server imports once, for every worker: the jobs (their initializer is in
+# `work` too: unpickled from another module, it would import that module), and `poolmain`, which
+# spares each worker importing the main script again (see there).
+PRELOAD = [poolmain.__name__, work.__name__]
 INLINE = 12  # bodies a run parses in this process before it starts the pool
 
 
@@ -330,6 +330,9 @@ class Parsers:
     def start(self) -> None:
         """Start the pool in a thread; bodies are parsed here until it is up."""
         if self.workers and self.starting is None:
+            # Read by the fork server when it starts (here, not in the thread: the environment
+            # is not safe to change while other threads may read it).
+            os.environ[poolmain.VARIABLE] = poolmain.describe_main()
             self.starting = asyncio.get_running_loop().run_in_executor(None, self._start)
 
     def _start(self) -> None:
@@ -374,6 +377,7 @@ def parser_pool(jobs: int) -> Iterator[Executor | None]:
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
+    os.environ[poolmain.VARIABLE] = poolmain.describe_main()
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=end_with_main_process
     ) as pool:

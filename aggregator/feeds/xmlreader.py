@@ -40,6 +40,7 @@ import io
 import re
 import urllib.parse
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -219,12 +220,29 @@ _ENTITY_REF = re.compile(r"&(\w+);")
 # --- feedparser's small functions ----------------------------------------------------------------
 
 
+# An absolute http(s) URL urljoin gives back as it is, whatever the (parseable) base: a lower-case
+# scheme, a plain host, printable ASCII without "\\", no empty query or fragment to drop.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-\[\]-~]*)?")
+
+
 def _urljoin(base: str, uri: str) -> str:
+    """feedparser.urls._urljoin."""
+    if _PLAIN_URL.fullmatch(uri) and not uri.endswith(("?", "#")) and "?#" not in uri and _parses(base):
+        return uri
     uri = _URIFIXER.sub(r"\1\3", uri)
     try:
         return urllib.parse.urljoin(base, uri)
     except ValueError:
         return ""
+
+
+@lru_cache(maxsize=256)
+def _parses(base: str) -> bool:
+    try:
+        urllib.parse.urlparse(base)
+    except ValueError:
+        return False
+    return True
 
 
 def _safe_absolute(base: str, rel: str | None = None) -> str:
@@ -266,7 +284,7 @@ def _content_type(value: str) -> str:
     return value
 
 
-_C1_BYTES = bytes(range(0x80, 0xA0))
+_C1_IN_BYTES = re.compile(b"[\x80-\x9f]")
 
 
 def _repaired(value: str) -> str:
@@ -280,7 +298,7 @@ def _repaired(value: str) -> str:
     try:
         value = raw.decode("utf-8")
     except UnicodeDecodeError:  # Latin-1 text as it is (a C1 control is a byte 0x80-0x9f)
-        return value if len(raw.translate(None, _C1_BYTES)) == len(raw) else value.translate(CP1252)
+        return value.translate(CP1252) if _C1_IN_BYTES.search(raw) else value
     return value.translate(CP1252) if _C1.search(value) else value
 
 
