@@ -136,11 +136,11 @@ def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
     from .jobs import fetch_site
 
     with open_store(site) as store:
-        participants, _ = load_participants(site.participants_dir)
-        active = sum(1 for participant in participants if participant.active)
+        loaded = load_participants(site.participants_dir)
+        active = sum(1 for participant in loaded[0] if participant.active)
         with progress_bar(active, "Fetching") as advance:
             run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
-                             ask_all=ask_all)  # fmt: skip
+                             ask_all=ask_all, loaded=loaded)  # fmt: skip
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
     if run.pages:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .editors.opml import export_opml
 from .editors.participants import Problem, load_participants
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.policy import SETTING as POLICY_SETTING
@@ -43,13 +42,15 @@ class JobError(Exception):
 
 
 def fetch_site(
-    site: Site, store: Store, progress: Progress | None = None, *, ask_all: bool = False
+    site: Site, store: Store, progress: Progress | None = None, *, ask_all: bool = False,
+    loaded: tuple[list[Participant], list[Problem]] | None = None,
 ) -> FetchRun:
     """Update the store from every active participant; then look at summary-only parade posts.
 
-    Feeds waiting for their next try are not asked, unless `ask_all`.
+    Feeds waiting for their next try are not asked, unless `ask_all`.  `loaded`: the
+    participants (and problems) the caller has just read with load_participants.
     """
-    participants, problems = load_participants(site.participants_dir)
+    participants, problems = loaded or load_participants(site.participants_dir)
     comments = CommentOptions(
         days=int(site["BLOGPARADE_COMMENT_DAYS"]),
         always=followed(site, select(site, store, participants)),
@@ -151,5 +152,7 @@ def draft_roundup(site: Site, store: Store, slug: str, *, force: bool = False) -
 
 
 def blogroll(site: Site) -> str:
+    from .editors.opml import export_opml  # with join and discovery: not for every fetch
+
     participants, _ = load_participants(site.participants_dir)
     return export_opml(participants, title=str(site.settings.get("SITENAME", "blogparade")))

@@ -104,7 +104,7 @@ def _query(query: str) -> str:
 
 
 def is_http_url(url: object) -> bool:
-    if not isinstance(url, str) or any(c.isspace() for c in url):
+    if not isinstance(url, str) or (url and url.split() != [url]):  # any white space in it
         return False
     try:
         parts = urlsplit(url)

@@ -64,6 +64,8 @@ _JOINERS = frozenset("\u200c\u200d")
 
 def unsafe_character(text: str) -> str | None:
     """The first bidi control, control or invisible format character in `text`, else None."""
+    if text.isprintable():  # no Cc, Cf, Co, Cs or Cn (bidi controls are Cf): the usual case
+        return None
     for char in text:
         if char in _BIDI:
             return char

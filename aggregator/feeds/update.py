@@ -288,7 +288,7 @@ def _moved(result: FetchResult, asked: str, key: str) -> str | None:
 # What the pool's fork server imports once, for every worker: the jobs (their initializer is in
 # `work` too: unpickled from another module, it would import that module), and `poolmain`, which
 # spares each worker importing the main script again (see there).
-PRELOAD = [poolmain.__name__, work.__name__]
+PRELOAD = [poolmain.__name__, work.__name__, *work.PARSING]
 INLINE = 12  # bodies a run parses in this process before it starts the pool
 
 

@@ -16,8 +16,10 @@ from typing import NamedTuple, Sequence
 
 from ..models import Comment, FetchError, ParsedEntry, Participant, Post
 from . import comments as plan
-from .clean import clean_comment, clean_post
-from .parse import ParseError, parse_feed
+
+# parse and clean (lxml, nh3 and a hundred patterns) are imported by the first job: a run that
+# parses nothing (all 304) never needs them, and the pool's fork server preloads them.
+PARSING = ("aggregator.feeds.parse", "aggregator.feeds.clean")
 
 MAX_ITEMS = 1000  # entries taken per feed and run (the site's BLOGPARADE_MAX_ITEMS_PER_FEED)
 _UNDATED = datetime.min.replace(tzinfo=UTC)
@@ -48,6 +50,9 @@ def parse_posts(
     body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS
 ) -> Parsed:
     """Bytes to clean posts."""
+    from .clean import clean_post
+    from .parse import ParseError, parse_feed
+
     try:
         feed = parse_feed(body, headers, url)
     except ParseError as error:
@@ -60,6 +65,9 @@ def parse_comments(
     body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed, limit: int = MAX_ITEMS
 ) -> Parsed:
     """Bytes to clean comments, each attached to its post (`feed.posts` may be PostRefs)."""
+    from .clean import clean_comment
+    from .parse import ParseError, parse_feed
+
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
