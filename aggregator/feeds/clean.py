@@ -324,7 +324,7 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
         for index, (attribute, value) in enumerate(attributes):
             if attribute not in _FILTERED:
                 continue
-            original = html_lib.unescape(value)
+            original = html_lib.unescape(value) if "&" in value else value
             new = _attribute(comment, base_url, name, attribute, original)
             if new is None:
                 dropped.append(index)
@@ -348,8 +348,13 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
 
 def _escape_attribute(value: str) -> str:
     """html5ever's escaping of an attribute value."""
+    if not _TO_ESCAPE.search(value):
+        return value
     value = value.replace("&", "&amp;").replace("\u00a0", "&nbsp;").replace('"', "&quot;")
     return value.replace("<", "&lt;").replace(">", "&gt;")
+
+
+_TO_ESCAPE = re.compile('[&\u00a0"<>]')
 
 
 _DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx]$")

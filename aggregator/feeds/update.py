@@ -15,6 +15,7 @@ or while it keeps failing, and a moved feed whose new address fails is asked whe
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -384,6 +385,23 @@ def parser_pool(jobs: int) -> Iterator[Executor | None]:
         yield pool
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The cyclic garbage collector, set for a run: what was loaded before it (modules, classes,
+    settings) is frozen out of every collection, and young objects are collected every 50,000
+    allocations instead of 700.  A run allocates millions of short-lived containers that die by
+    reference count; with the defaults the collector went over the whole heap again and again
+    (0.5 ms per feed of a first run, measured).  Afterwards, the defaults are back."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 async def update(
     store: Store,
     participants: Sequence[Participant],
@@ -400,7 +418,7 @@ async def update(
     active = [p for p in participants if p.active]
     # Feeds never fetched will all be parsed: a first run starts the pool at once.
     never = sum(1 for p in active if store.feed_state(p.feed) is None)
-    with store.deferred_checkpoints():
+    with store.deferred_checkpoints(), fewer_collections():
         async with parsers(never) as pool:
             if never > INLINE:
                 pool.start()
