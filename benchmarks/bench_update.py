@@ -1,109 +1,400 @@
-"""The whole update (fetch, parse, clean, store) against baselines measured in the same run.
+"""The update (`blogparade fetch`) against rawdog and a feedparser loop, measured in the same run.
 
-    .venv/bin/python benchmarks/bench_update.py [--feeds 300] [--hosts 30] [--latency 0.05]
+    .venv/bin/python benchmarks/bench_update.py [--feeds 300 1000] [--comments 0] [--reps 3]
+                                                [--latency 0.05] [--peers ../shared/peers]
 
-Uses bench_fetch's server (a child process, ~10 KB feeds, artificial latency, ETags honoured).
-Measured, all in this run:
-  1. blogparade update, first run: every feed fetched, parsed, cleaned, stored (SQLite file)
-  2. blogparade update, second run: every feed answers 304, nothing parsed
-  3. the first run again with parsing inline (no process pool): what the pool is worth
-  4. baseline: a 20-thread loop of feedparser.parse(url), as planet/rawdog-style tools do
-     (feedparser fetching and parsing, nothing cleaned or stored)
+The farm (benchmarks/farm.py, a process of its own) serves WordPress-style blogs on many
+loopback addresses, 10 posts of ~11 KB each, every post with `wfw:commentRss` and
+`slash:comments` (`--comments N`: N comments per post, 0: every post says it has none), 50 ms
+latency, ETags and 304s.  Three clients update from it, each as a whole process of its own:
+
+  blogparade  `blogparade --site SITE fetch`: fetch, parse, clean and store posts and comments
+              (a site made by `blogparade init`, with BLOGPARADE_ALLOWED_NETWORKS = 127.0.0.0/8)
+  rawdog      rawdog 3.0 (the Python 3 port from PEERS/rawdog-py3, installed into a venv of its
+              own on first use): `rawdog -d DIR -u` with numthreads 20, timeout 60s, tidyhtml
+              false, changeconfig false, one `feed 0 URL` line per blog (skipped, saying so,
+              where PEERS/rawdog-py3 is absent)
+  feedparser  20 threads of urllib GET + feedparser.parse(bytes), conditional with the ETag of
+              the last run (state in a JSON file): what planet-style tools do, nothing stored
+
+Each client runs a first run from an empty state, then a no-change run (every feed answers 304).
+Runs alternate between clients (the order rotates every repetition) and the table shows the
+median of `--reps` repetitions of: wall time of the whole process, CPU time of its whole process
+tree (user + system, the parser pool and the fork server included: this process is their child
+subreaper and reaps them), and the peak of the tree's summed RSS (sampled every 50 ms).  Ratios
+are computed from those medians; the load average before and after says how busy the machine was.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
+import ctypes
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import feedparser  # noqa: E402
-from bench_fetch import start_server  # noqa: E402
+import farm  # noqa: E402
 
-from aggregator.feeds import update as updater  # noqa: E402
-from aggregator.feeds.fetch import FetchSettings  # noqa: E402
-from aggregator.feeds.update import Outcome, update  # noqa: E402
-from aggregator.models import Participant  # noqa: E402
-from aggregator.store import Store  # noqa: E402
-
-USER_AGENT = "blogparade-bench/0 (+http://127.0.0.1/)"
+USER_AGENT = "bench-feedparser/0 (+http://127.0.0.1/)"
+PR_SET_CHILD_SUBREAPER = 36
 
 
-def timed(call, *args):  # type: ignore[no-untyped-def]
+# ------------------------------------------------------------------------------ measuring
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    cpu: float  # seconds, user + system, the whole process tree
+    peak: float  # MB, the largest sum of the tree's RSS seen
+    output: str
+    load: float  # the 1-minute load average when it ended
+
+
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, RSS in pages) of a process, None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), int(fields[21])
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants (also those handed to us,
+    the subreaper, when their parent ended) every `interval` seconds."""
+
+    def __init__(self, root: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.root, self.interval = root, interval
+        self.known = {root}
+        self.peak = 0
+        self.done = threading.Event()
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            parents = {}
+            for name in os.listdir("/proc"):
+                if name.isdigit():
+                    stat = _stat(int(name))
+                    if stat:
+                        parents[int(name)] = stat
+            grew = True
+            while grew:  # descendants of what is known
+                grew = False
+                for pid, (parent, _) in parents.items():
+                    if parent in self.known and pid not in self.known:
+                        self.known.add(pid)
+                        grew = True
+            rss = sum(parents[pid][1] for pid in self.known if pid in parents)
+            self.peak = max(self.peak, rss * self.page)
+            self.done.wait(self.interval)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _reap_orphans(keep: set[int], deadline: float) -> None:
+    """Wait for every child of ours but `keep` (orphans of the measured tree come to us, the
+    subreaper): their CPU time counts only once they are reaped."""
+    me = os.getpid()
+    while time.monotonic() < deadline:
+        orphans = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+                   if pid not in keep and (_stat(pid) or (0, 0))[0] == me]  # fmt: skip
+        if not orphans:
+            return
+        for pid in orphans:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+    raise RuntimeError("processes of the measured run did not end")
+
+
+def measure(command: list[str], keep: set[int], env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Run:  # fmt: skip
+    cpu_before = _children_cpu()
     start = time.perf_counter()
-    result = call(*args)
-    return result, time.perf_counter() - start
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             env=env, cwd=cwd)  # fmt: skip
+    memory = TreeMemory(child.pid)
+    memory.start()
+    output, _ = child.communicate()
+    wall = time.perf_counter() - start
+    _reap_orphans(keep, time.monotonic() + 30)
+    memory.done.set()
+    memory.join()
+    text = output.decode("utf-8", "replace")
+    if child.returncode != 0:
+        raise RuntimeError(f"{command[0]} exited {child.returncode}:\n{text[-3000:]}")
+    return Run(wall, _children_cpu() - cpu_before, memory.peak / 1e6, text, os.getloadavg()[0])
 
 
-@contextlib.contextmanager
-def inline_pool(jobs: int) -> Iterator[None]:
-    yield None
+# ------------------------------------------------------------------------------ the clients
 
 
-def baseline(urls: list[str]) -> int:
-    def one(url: str) -> int:
-        return len(feedparser.parse(url, agent=USER_AGENT).entries)
+class Client:
+    name = ""
+
+    def prepare(self, feeds: list[str], folder: Path) -> None:
+        """A fresh state in `folder` for a first run."""
+
+    def command(self, folder: Path) -> list[str]:
+        raise NotImplementedError
+
+    def check(self, run: Run, feeds: int, first: bool) -> None:
+        """Fail loudly when a run did not do what it is measured for."""
+
+
+class Blogparade(Client):
+    name = "blogparade"
+
+    def prepare(self, feeds: list[str], folder: Path) -> None:
+        from aggregator.editors.participants import write_participant
+        from aggregator.models import Participant
+        from aggregator.website.sitetemplate import create_site
+
+        create_site(folder, title="Bench")
+        with open(folder / "pelicanconf.py", "a", encoding="utf-8") as conf:
+            conf.write('\nBLOGPARADE_ALLOWED_NETWORKS = ["127.0.0.0/8"]\n')
+        for n, url in enumerate(feeds):
+            home = url.removesuffix("feed/")
+            write_participant(folder / "content" / "participants",
+                              Participant(f"blog-{n}", f"Blog {n}", url, home))  # fmt: skip
+
+    def command(self, folder: Path) -> list[str]:
+        script = Path(sys.executable).parent / "blogparade"
+        return [str(script), "--site", str(folder), "fetch"]
+
+    def check(self, run: Run, feeds: int, first: bool) -> None:
+        lines = run.output.splitlines()
+        posts = f"{feeds} feeds: {feeds if first else 0} fetched, {0 if first else feeds} unchanged, 0 errors"
+        comments = [line for line in lines if " comment feeds: " in line]
+        if not any(line.startswith(posts) for line in lines) or not comments or " 0 errors" not in comments[0]:
+            raise RuntimeError(f"blogparade did not do the run measured:\n{run.output[-3000:]}")
+
+
+class Rawdog(Client):
+    name = "rawdog"
+
+    def __init__(self, venv: Path):
+        self.venv = venv
+
+    def prepare(self, feeds: list[str], folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = ["numthreads 20", "timeout 60s", "tidyhtml false", "changeconfig false",
+                 "showfeeds false", "maxarticles 20000", "expireage 10d", "keepmin 20"]  # fmt: skip
+        lines += [f"feed 0 {url}" for url in feeds]
+        (folder / "config").write_text("\n".join(lines) + "\n")
+
+    def command(self, folder: Path) -> list[str]:
+        return [str(self.venv / "bin" / "rawdog"), "-d", str(folder), "-u"]
+
+    def check(self, run: Run, feeds: int, first: bool) -> None:
+        if "rror" in run.output:
+            raise RuntimeError(f"rawdog reported errors:\n{run.output[-3000:]}")
+
+
+class FeedparserLoop(Client):
+    name = "feedparser"
+
+    def prepare(self, feeds: list[str], folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "feeds.json").write_text(json.dumps(feeds))
+
+    def command(self, folder: Path) -> list[str]:
+        return [sys.executable, __file__, "--feedparser-client", str(folder)]
+
+    def check(self, run: Run, feeds: int, first: bool) -> None:
+        expected = f"{feeds * 10 if first else 0} entries, {0 if first else feeds} unchanged"
+        if expected not in run.output:
+            raise RuntimeError(f"the feedparser loop did not do the run measured: {run.output}")
+
+
+def feedparser_client(folder: Path) -> None:
+    """20 threads: GET (conditional with the last ETag), feedparser.parse(bytes) of a 200."""
+    import io
+
+    import feedparser
+
+    feeds = json.loads((folder / "feeds.json").read_text())
+    state_file = folder / "etags.json"
+    etags = json.loads(state_file.read_text()) if state_file.exists() else {}
+
+    def one(url: str) -> tuple[str, str | None, int]:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        if etags.get(url):
+            request.add_header("If-None-Match", etags[url])
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                body, headers = response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            if error.code == 304:
+                return url, etags[url], -1
+            raise
+        parsed = feedparser.parse(io.BytesIO(body), response_headers={
+            "content-location": url, "content-type": headers.get("Content-Type", "")})  # fmt: skip
+        return url, headers.get("ETag"), len(parsed.entries)
 
     with ThreadPoolExecutor(20) as pool:
-        return sum(pool.map(one, urls))
+        results = list(pool.map(one, feeds))
+    state_file.write_text(json.dumps({url: etag for url, etag, _ in results}))
+    entries = sum(n for _, _, n in results if n >= 0)
+    unchanged = sum(1 for _, _, n in results if n < 0)
+    print(f"{entries} entries, {unchanged} unchanged")
+
+
+def rawdog_venv(peers: Path, venv: Path) -> Path | None:
+    """rawdog installed into a venv of its own (made on first use), or None where it is absent."""
+    source = peers / "rawdog-py3"
+    if not (source / "setup.py").exists():
+        return None
+    if not (venv / "bin" / "rawdog").exists():
+        print(f"installing rawdog from {source} into {venv} …", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "feedparser", str(source)],
+                       check=True)  # fmt: skip
+    return venv
+
+
+# ------------------------------------------------------------------------------ the table
+
+
+def median(runs: list[Run], field: str) -> float:
+    return statistics.median(getattr(run, field) for run in runs)
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
+    server, info = farm.start(feeds, args.comments, args.latency)
+    keep = {server.pid}
+    results: dict[str, dict[str, list[Run]]] = {c.name: {"first": [], "again": []} for c in clients}
+    try:
+        urls = info["feeds"]
+        for rep in range(args.reps):
+            order = clients[rep % len(clients):] + clients[: rep % len(clients)]
+            for client in order:
+                with tempfile.TemporaryDirectory(prefix=f"bench-{client.name}-") as tmp:
+                    folder = Path(tmp) / "state"
+                    client.prepare(urls, folder)
+                    for kind in ("first", "again"):
+                        run = measure(client.command(folder), keep)
+                        client.check(run, feeds, kind == "first")
+                        results[client.name][kind].append(run)
+                        print(f"  {feeds:>5} feeds  {client.name:<10} {kind:<5} rep {rep + 1}: "
+                              f"{run.wall:6.2f} s wall {run.cpu:6.2f} s CPU {run.peak:6.0f} MB "
+                              f"(load {run.load:.1f})", flush=True)  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait()
+    return {"feeds": feeds, "feed_bytes": info["feed_bytes"], "results": results}
+
+
+GOALS = {  # issue 14's goals, for the table: (300 feeds, 1,000 feeds)
+    "first": ("≥ 2", "≥ 2.6"),
+    "again": ("≥ 1.3", "≥ 2"),
+    "cpu": ("≤ 0.7", "≤ 0.7"),
+}
+
+
+def report(table: list[dict], args: argparse.Namespace, loads: list[float]) -> None:
+    feeds = [row["feeds"] for row in table]
+    print(f"\nmedians of {args.reps} alternating runs; {args.comments} comments per post; "
+          f"{args.latency * 1000:.0f} ms latency; one loopback address per blog; "
+          f"{table[0]['feed_bytes'] / 1000:.0f} KB per post feed")
+    print(f"1-minute load average at the end of each run: min {min(loads):.2f}, "
+          f"median {statistics.median(loads):.2f}, max {max(loads):.2f} ({os.cpu_count()} cores)\n")
+    print(f"{'feeds':>5}  {'client':<10} {'run':<9} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}")
+    for row in table:
+        for name, kinds in row["results"].items():
+            for kind, runs in kinds.items():
+                label = "first" if kind == "first" else "no-change"
+                print(f"{row['feeds']:>5}  {name:<10} {label:<9} {median(runs, 'wall'):7.2f} "
+                      f"{median(runs, 'cpu'):7.2f} {median(runs, 'peak'):8.0f}")
+    for other in ("rawdog", "feedparser"):
+        rows = [row for row in table if other in row["results"] and "blogparade" in row["results"]]
+        if not rows:
+            continue
+        print(f"\n| {other} vs blogparade | " + " | ".join(f"{r['feeds']:,} feeds" for r in rows)
+              + (" | goal (300 / 1,000) |" if other == "rawdog" else " |"))
+        print("|---|" + "---|" * len(rows) + ("---|" if other == "rawdog" else ""))
+        lines = [
+            ("first", f"first run, {other} ÷ blogparade (wall)",
+             lambda bp, o: median(o["first"], "wall") / median(bp["first"], "wall")),
+            ("again", f"no-change run (all 304), {other} ÷ blogparade (wall)",
+             lambda bp, o: median(o["again"], "wall") / median(bp["again"], "wall")),
+            ("cpu", f"CPU of a first run, blogparade ÷ {other}",
+             lambda bp, o: median(bp["first"], "cpu") / median(o["first"], "cpu")),
+            ("peak", f"peak memory of a first run, blogparade ÷ {other}",
+             lambda bp, o: median(bp["first"], "peak") / median(o["first"], "peak")),
+        ]
+        for key, label, ratio in lines:
+            values = [ratio(r["results"]["blogparade"], r["results"][other]) for r in rows]
+            goal = " / ".join(GOALS[key]) if key in GOALS and other == "rawdog" else ""
+            print(f"| {label} | " + " | ".join(f"{v:.2f}" for v in values)
+                  + (f" | {goal} |" if other == "rawdog" else " |"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--feeds", type=int, default=300)
-    parser.add_argument("--hosts", type=int, default=30)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--feeds", type=int, nargs="+", default=[300, 1000])
+    parser.add_argument("--comments", type=int, default=0, help="comments per post (default 0)")
+    parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--peers", type=Path, default=ROOT.parent / "shared" / "peers")
+    parser.add_argument("--rawdog-venv", type=Path, default=ROOT / "benchmarks" / ".rawdog-venv")
+    parser.add_argument("--clients", nargs="+", default=["blogparade", "rawdog", "feedparser"])
+    parser.add_argument("--feedparser-client", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    hosts = [f"127.0.0.{2 + n}" for n in range(args.hosts)]
-    child, ports = start_server(hosts, args.feeds, args.latency)
-    try:
-        urls = [
-            f"http://{hosts[i % len(hosts)]}:{ports[hosts[i % len(hosts)]]}/feed/{i}.xml"
-            for i in range(args.feeds)
-        ]
-        participants = [
-            Participant(slug=f"blog-{i}", name=f"Blog {i}", feed=url, home=url)
-            for i, url in enumerate(urls)
-        ]
-        settings = FetchSettings(user_agent=USER_AGENT)
-        with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.sqlite") as store:
-            first, t_first = timed(asyncio.run, update(store, participants, settings))
-            second, t_second = timed(asyncio.run, update(store, participants, settings))
-        with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.sqlite") as store:
-            real_pool, updater.parser_pool = updater.parser_pool, inline_pool
-            try:
-                inline, t_inline = timed(asyncio.run, update(store, participants, settings))
-            finally:
-                updater.parser_pool = real_pool
-        assert inline.new_posts == first.new_posts
-        assert first.count(Outcome.UPDATED) == args.feeds, first.errors[:3]
-        assert second.count(Outcome.UNCHANGED) == args.feeds
-        entries, t_base = timed(baseline, urls)
-        assert entries == first.new_posts, (entries, first.new_posts)
-    finally:
-        child.terminate()
-        child.wait()
+    if args.feedparser_client:
+        feedparser_client(args.feedparser_client)
+        return
 
-    print(f"{args.feeds} feeds x 10 posts, {args.latency * 1000:.0f} ms latency, {len(hosts)} hosts\n")
-    for name, seconds in (
-        ("blogparade update, first run (fetch+parse+clean+store)", t_first),
-        ("blogparade update, nothing changed (all 304)", t_second),
-        ("blogparade update, first run, parsing inline (no pool)", t_inline),
-        ("baseline: 20-thread feedparser.parse(url) loop", t_base),
-    ):
-        print(f"  {name:<56} {seconds:6.2f} s")
-    print(f"\n  first run vs baseline:      {t_base / t_first:.1f}x faster")
-    print(f"  parser pool vs inline:      {t_inline / t_first:.1f}x faster")
-    print(f"  unchanged run vs baseline:  {t_base / t_second:.1f}x faster")
+    clients: list[Client] = []
+    for name in args.clients:
+        if name == "blogparade":
+            clients.append(Blogparade())
+        elif name == "feedparser":
+            clients.append(FeedparserLoop())
+        elif name == "rawdog":
+            venv = rawdog_venv(args.peers, args.rawdog_venv)
+            if venv is None:
+                print(f"rawdog skipped: {args.peers / 'rawdog-py3'} is absent "
+                      "(pass --peers DIR, the folder holding rawdog-py3/)")  # fmt: skip
+            else:
+                clients.append(Rawdog(venv))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise SystemExit("cannot become a child subreaper: CPU of orphaned processes would be lost")
+    print(f"load average before: {loadavg()} ({os.cpu_count()} cores)", flush=True)
+    table = [bench(feeds, args, clients) for feeds in args.feeds]
+    print(f"load average after:  {loadavg()}")
+    loads = [run.load for row in table for kinds in row["results"].values()
+             for runs in kinds.values() for run in runs]  # fmt: skip
+    report(table, args, loads)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,200 @@
+"""A farm of WordPress-style blogs on loopback, for the update benchmark (bench_update.py).
+
+Each blog is served as WordPress 6 serves it (tests/wordpress.py renders the templates): its
+post feed `/bN/feed/` (RSS 2.0, 10 posts of ~11 KB of HTML each, every post with
+`wfw:commentRss` and `slash:comments`), the site-wide comment feeds `/bN/comments/feed/atom/` and
+`/bN/comments/feed/`, and each post's comment feeds `<permalink>feed/` and `<permalink>feed/atom/`.
+
+Blogs are spread over loopback addresses (127.0.1.1, 127.0.1.2, …), one listening socket per
+address; every answer waits `latency` seconds first (the network), and a request that sends the
+document's ETag or Last-Modified gets 304.  The server runs in a process of its own so that it
+does not share a GIL (or a profile) with the client measured.
+
+    python benchmarks/farm.py --blogs 300 --comments 0 --latency 0.05
+    (prints one JSON line: {"feeds": [post feed URLs], "pid": …} once it listens)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import random
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.wordpress import Blog, Comment, Post  # noqa: E402
+
+POSTS = 10
+WORDS = (
+    "Blogparade Garten Werkzeug Grabegabel über schöne Grüße Ärger Öl Straße Beet Büro Kunden "
+    "Mitarbeiter Zukunft Idee Projekt Erfahrung heute morgen gestern warum weil und oder aber "
+    "nicht immer oft selten Kompost Saatgut Gießkanne Frühling Sommer Herbst Ernte Tomaten"
+).split()
+
+
+def host_of(n: int) -> str:
+    """Blog n's address: 127.0.1.1, 127.0.1.2, … 127.0.1.250, 127.0.2.1, …"""
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def post_html(rng: random.Random, home: str, size: int = 10_000) -> str:
+    """About `size` characters of HTML as a WordPress block editor writes a post."""
+    parts: list[str] = []
+    n = 0
+    while sum(map(len, parts)) < size:
+        n += 1
+        kind = n % 6
+        if kind == 1:
+            link = f"{home}/2025/{rng.randint(1, 12):02d}/beitrag-{rng.randint(1, 999)}/"
+            text = _sentence(rng, 22)
+            words = text.split(" ")
+            words[4] = f'<a href="{link}">{words[4]}</a>'
+            words[9] = f"<strong>{words[9]}</strong>"
+            words[15] = f"<em>{words[15]}</em>"
+            parts.append("<p>" + " ".join(words) + " " + _sentence(rng, 18) + "</p>\n")
+        elif kind == 2:
+            image = f"/wp-content/uploads/2026/0{rng.randint(1, 9)}/bild-{n}"
+            parts.append(
+                '<figure class="wp-block-image size-large"><img loading="lazy" decoding="async" '
+                f'width="1024" height="768" src="{image}-1024x768.jpg" alt="{_sentence(rng, 4)}" '
+                f'class="wp-image-{n}" srcset="{image}-1024x768.jpg 1024w, {image}-300x225.jpg 300w, '
+                f'{image}-768x576.jpg 768w" sizes="(max-width: 1024px) 100vw, 1024px" />'
+                f"<figcaption>{_sentence(rng, 7)}</figcaption></figure>\n"
+            )
+        elif kind == 3:
+            items = "".join(f"<li>{_sentence(rng, 6)}</li>" for _ in range(4))
+            parts.append(f'<ul class="wp-block-list">{items}</ul>\n')
+        elif kind == 4:
+            parts.append(f'<h2 class="wp-block-heading">{_sentence(rng, 5)}</h2>\n')
+        elif kind == 5:
+            other = f"https://{rng.choice(['anna', 'jan', 'mira'])}.example.net/{rng.randint(1, 99)}/"
+            parts.append(
+                f'<p>{_sentence(rng, 14)} <a href="{other}" target="_blank" rel="noreferrer '
+                f'noopener">{_sentence(rng, 3)}</a> {_sentence(rng, 12)}</p>\n'
+            )
+        else:
+            parts.append(f"<blockquote class=\"wp-block-quote\"><p>{_sentence(rng, 20)}</p></blockquote>\n")
+    return "".join(parts)
+
+
+def make_blog(n: int, port: int, comments: int, now: datetime) -> Blog:
+    """Blog n with 10 posts from the last days, each with `comments` comments (every third one
+    a reply to the one before, as readers answer each other)."""
+    rng = random.Random(n)
+    home = f"http://{host_of(n)}:{port}/b{n}"
+    posts, comment_id = [], 1000
+    for i in range(POSTS):
+        published = now - timedelta(days=i, hours=rng.randint(0, 20))
+        post = Post(id=100 + i, slug=f"beitrag-{n}-{i}", title=f"{_sentence(rng, 6)[:-1]} ({n}.{i})",
+                    published=published, content=post_html(rng, home),
+                    author="Jörg Beispiel", categories=("Garten", rng.choice(WORDS)))
+        for c in range(comments):
+            comment_id += 1
+            parent = comment_id - 1 if c % 3 == 2 else 0
+            post.comments.append(Comment(
+                id=comment_id, author=f"Leserin {c}", text=_sentence(rng, 25) + "\n\n" + _sentence(rng, 12),
+                published=published + timedelta(hours=1 + c), parent=parent,
+                author_url=f"https://leserin{c}.example/",
+            ))  # fmt: skip
+        posts.append(post)
+    return Blog(home=home, name=f"Gartenblog {n}", posts=posts, language="de")
+
+
+def documents(blog: Blog) -> dict[str, tuple[bytes, str]]:
+    """{path: (body, content type)} of every feed the blog serves."""
+    found: dict[str, tuple[bytes, str]] = {}
+    for kind in blog.documents().values():
+        found.update(kind)
+    return found
+
+
+async def serve(blogs: int, comments: int, latency: float) -> None:
+    from aiohttp import web
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    modified = format_datetime(now - timedelta(hours=1), usegmt=True)
+    sockets: list[socket.socket] = []
+    port = 0
+    for n in range(blogs):  # one port on every address: the first one free, then the same
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host_of(n), port))  # taken on some address: start() tries another port
+        sock.listen(1024)
+        sock.setblocking(False)
+        port = sock.getsockname()[1]
+        sockets.append(sock)
+    served: dict[str, tuple[bytes, str, str]] = {}
+    feeds = []
+    for n in range(blogs):
+        blog = make_blog(n, port, comments, now)
+        feeds.append(blog.posts_rss_url())
+        for path, (body, kind) in documents(blog).items():
+            etag = '"' + hashlib.md5(body).hexdigest() + '"'
+            served[f"{host_of(n)}{path}"] = (body, kind, etag)
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(latency)
+        key = f"{request.host.rsplit(':', 1)[0]}{request.path}"
+        found = served.get(key)
+        if found is None:
+            return web.Response(status=404, text="not found")
+        body, kind, etag = found
+        headers = {"ETag": etag, "Last-Modified": modified}
+        if request.headers.get("If-None-Match") == etag or (
+            "If-None-Match" not in request.headers
+            and request.headers.get("If-Modified-Since") == modified
+        ):
+            return web.Response(status=304, headers=headers)
+        return web.Response(body=body, headers={**headers, "Content-Type": kind})
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handle)
+    runner = web.AppRunner(app, access_log=None, handle_signals=True)
+    await runner.setup()
+    for sock in sockets:
+        await web.SockSite(runner, sock).start()
+    size = len(served[f"{host_of(0)}/b0/feed/"][0])
+    print(json.dumps({"feeds": feeds, "feed_bytes": size, "documents": len(served)}), flush=True)
+    await asyncio.Event().wait()
+
+
+def start(blogs: int, comments: int, latency: float) -> tuple[subprocess.Popen[str], dict]:
+    """The farm in a child process, and what it printed once it listens."""
+    for _ in range(5):
+        child = subprocess.Popen(
+            [sys.executable, __file__, "--blogs", str(blogs), "--comments", str(comments),
+             "--latency", str(latency)],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if line:
+            return child, json.loads(line)
+        child.wait()
+    raise RuntimeError("the farm did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--blogs", type=int, default=300)
+    parser.add_argument("--comments", type=int, default=0, help="comments per post")
+    parser.add_argument("--latency", type=float, default=0.05)
+    args = parser.parse_args()
+    asyncio.run(serve(args.blogs, args.comments, args.latency))
+
+
+if __name__ == "__main__":
+    main()

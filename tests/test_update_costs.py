@@ -1,0 +1,106 @@
+"""What an update costs: no request that cannot bring anything, no parse of an unchanged body.
+
+WordPress blogs as tests/wordpress.py renders them, on loopback: every request the server gets
+is counted, and every body the update parses (aggregator.feeds.parse.parse_feed, which the jobs
+look up when they run).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aggregator.feeds import parse as parse_module
+from aggregator.feeds.fetch import FetchSettings
+from aggregator.feeds.update import Outcome, update
+from aggregator.models import Participant
+from aggregator.store import Store
+from tests import wordpress
+from tests.servers import LOOPBACK_POLICY, respond
+
+SETTINGS = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.sqlite") as store:
+        yield store
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The URLs of the bodies parsed, in order."""
+    urls: list[str] = []
+    real = parse_module.parse_feed
+
+    def counting(body, headers, url, **options):  # noqa: ANN001, ANN202
+        urls.append(url)
+        return real(body, headers, url, **options)
+
+    monkeypatch.setattr(parse_module, "parse_feed", counting)
+    return urls
+
+
+def serve_blog(server, slug: str, comments: int) -> Participant:
+    """A WordPress blog of 3 recent posts with `comments` comments each, all its feeds served
+    with ETags (the 304s a real WordPress sends)."""
+    home = server.url(f"/{slug}").rstrip("/")
+    posts = []
+    for n in range(3):
+        post = wordpress.Post(n + 1, f"beitrag-{n}", f"Beitrag {n}", NOW - timedelta(days=n + 1))
+        for c in range(comments):
+            post.comments.append(wordpress.Comment(100 * n + c, f"Leser {c}", f"Kommentar {c}",
+                                                   NOW - timedelta(days=n, hours=c)))  # fmt: skip
+        posts.append(post)
+    blog = wordpress.Blog(home, f"Blog {slug}", posts)
+    for documents in blog.documents().values():
+        for path, (body, kind) in documents.items():
+            server.route(path, respond(body, content_type=kind, etag=f'"{hash(body)}"'))
+    return Participant(slug, f"Blog {slug}", blog.posts_rss_url(), home + "/")
+
+
+def run(store, participants):
+    return asyncio.run(update(store, participants, SETTINGS))
+
+
+def asked(server) -> list[str]:
+    return [request.path for request in server.requests]
+
+
+def test_no_comment_feed_is_asked_while_every_post_says_it_has_none(feed_server, store, parsed):
+    blog = serve_blog(feed_server, "ohne", comments=0)
+    first = run(store, [blog])
+    assert first.new_posts == 3 and first.comment_feeds == []
+    again = run(store, [blog])
+    assert [r.outcome for r in again.reports] == [Outcome.UNCHANGED]
+    assert asked(feed_server) == ["/ohne/feed/", "/ohne/feed/"]  # no site-wide, no per-post feed
+    assert parsed == [blog.feed]  # the 304 parsed nothing
+
+
+def test_with_comments_an_unchanged_run_asks_the_site_wide_feed_only_and_parses_nothing(
+    feed_server, store, parsed
+):
+    blog = serve_blog(feed_server, "mit", comments=2)
+    first = run(store, [blog])
+    assert first.new("comments") == 6
+    parsed_first, asked_first = len(parsed), len(feed_server.requests)
+    again = run(store, [blog])
+    assert {r.outcome for r in again.reports} == {Outcome.UNCHANGED}
+    # The post feed and the site-wide comment feed, both conditional; per-post feeds whose
+    # count is known and unchanged are not asked.
+    assert asked(feed_server)[asked_first:] == ["/mit/feed/", "/mit/comments/feed/atom/"]
+    assert all("if-none-match" in r.headers for r in feed_server.requests[asked_first:])
+    assert len(parsed) == parsed_first
+
+
+def test_a_body_identical_to_the_last_one_is_not_parsed(feed_server, store, parsed):
+    body = wordpress.Blog(feed_server.url("/gleich").rstrip("/"), "Gleich", [
+        wordpress.Post(1, "eins", "Eins", NOW - timedelta(days=1))]).posts_rss()  # fmt: skip
+    url = feed_server.route("/gleich/feed/", respond(body, etag=None))  # no validators at all
+    blog = Participant("gleich", "Gleich", url, url)
+    run(store, [blog])
+    assert [r.outcome for r in run(store, [blog]).reports] == [Outcome.UNCHANGED]
+    assert parsed == [url]
