@@ -7,15 +7,19 @@ Generates WordPress-like RSS feeds (German text, links, images with srcset, rela
 (sanitising and URL resolution on), (b) `parse_feed` alone, read by lxml (feeds/xmlreader.py) and
 (c) by feedparser (`engine="feedparser"`, its fallback), and (d) `parse_feed` plus `clean_post`
 for every entry.  Best of --repeat runs each, so that a busy machine does not decide the ratio.
+Last, what a pool worker's answer costs to send back: a feed's Post records pickled and
+unpickled, against plain tuples pickled, unpickled and made into Posts again.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import pickle
 import random
 import sys
 import time
+import timeit
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -27,7 +31,7 @@ import feedparser  # noqa: E402
 
 from aggregator.feeds.clean import clean_post  # noqa: E402
 from aggregator.feeds.parse import parse_feed  # noqa: E402
-from aggregator.models import Participant  # noqa: E402
+from aggregator.models import Participant, Post  # noqa: E402
 
 WORDS = ("Blogparade Garten Werkzeug Grabegabel über schöne Grüße Ärger Öl Straße Beet Büro "
          "Kunden Mitarbeiter Zukunft Idee Projekt Erfahrung heute morgen gestern warum weil "
@@ -124,6 +128,21 @@ def main() -> None:
     print(f"parse_feed + clean_post (lxml reader)   {ms['ours']:7.2f} ms/feed")
     print(f"lxml reader vs feedparser engine        {ms['feedparser'] / ms['lxml']:7.1f}x faster")
     print(f"ratio (parse + clean / baseline)        {ms['ours'] / ms['base']:7.2f}")
+    posts = [clean_post(entry, participant)
+             for entry in parse_feed(bodies[0][1], {}, bodies[0][0]).entries]  # fmt: skip
+    fields = tuple(Post.__dataclass_fields__)
+
+    def as_records() -> None:
+        pickle.loads(pickle.dumps(posts, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def as_tuples() -> None:
+        rows = [tuple(getattr(post, name) for name in fields) for post in posts]
+        [Post(*row) for row in pickle.loads(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))]
+
+    records_us = min(timeit.repeat(as_records, number=200, repeat=args.repeat)) / 200 * 1e6
+    tuples_us = min(timeit.repeat(as_tuples, number=200, repeat=args.repeat)) / 200 * 1e6
+    print(f"a feed's {len(posts)} Posts to a worker's parent: records {records_us:.0f} us, "
+          f"tuples {tuples_us:.0f} us")
 
 
 if __name__ == "__main__":
