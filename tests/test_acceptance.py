@@ -20,6 +20,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from aggregator.feeds.update import INLINE
 from tests.acceptance_helpers import (
     BILLION_LAUGHS,
     THEME_TEMPLATES,
@@ -566,9 +567,13 @@ def test_a_reset_in_the_same_process_is_a_connection_error_even_with_the_parser_
 ):
     # The servers run in threads of this process, as `blogparade demo` serves its blogs.
     site = new_site(tmp_path / "site", QUICK)
-    # More feeds never fetched than update.INLINE: the pool is started at once.
-    for name, url in serve_healthy(feed_server, 14).items():
+    for name, url in serve_healthy(feed_server, 4).items():
         write_participant(site, name.lower().replace(" ", "-"), name, url)
+    # More feeds never fetched than update.INLINE: the pool is started at once.
+    for n in range(INLINE):
+        item = Item(f"mehr-{n}", f"Noch ein Blog {n}", f"{feed_server.base_url}/mehr{n}/1/")
+        url = feed_server.route(f"/mehr{n}/feed", respond(rss([item]).encode()))
+        write_participant(site, f"mehr-{n}", f"Mehr {n}", url)
 
     def later(handler):  # noqa: ANN001, ANN202  answer once the pool has started (at 1st parse)
         async def delayed(request):  # noqa: ANN001, ANN202
