@@ -22,7 +22,10 @@ Runs alternate between clients (the order rotates every repetition) and the tabl
 median of `--reps` repetitions of: wall time of the whole process, CPU time of its whole process
 tree (user + system, the parser pool and the fork server included: this process is their child
 subreaper and reaps them), and the peak of the tree's summed RSS (sampled every 50 ms).  Ratios
-are computed from those medians; the load average before and after says how busy the machine was.
+are computed from those medians.  How busy the machine was: the load average and Linux's CPU
+pressure (the share of time some task waited for a CPU) at the end of every run.  Where other
+work keeps the CPUs busy, blogparade's processes share them with it and its wall time follows
+its CPU time; the goals are for a quiet machine.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ import ctypes
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -65,6 +67,7 @@ class Run:
     peak: float  # MB, the largest sum of the tree's RSS seen
     output: str
     load: float  # the 1-minute load average when it ended
+    pressure: float | None  # % of the last 10 s some task waited for a CPU (Linux PSI), if known
 
 
 def _stat(pid: int) -> tuple[int, int] | None:
@@ -147,7 +150,18 @@ def measure(command: list[str], keep: set[int], env: dict[str, str] | None = Non
     text = output.decode("utf-8", "replace")
     if child.returncode != 0:
         raise RuntimeError(f"{command[0]} exited {child.returncode}:\n{text[-3000:]}")
-    return Run(wall, _children_cpu() - cpu_before, memory.peak / 1e6, text, os.getloadavg()[0])
+    return Run(wall, _children_cpu() - cpu_before, memory.peak / 1e6, text, os.getloadavg()[0],
+               cpu_pressure())
+
+
+def cpu_pressure() -> float | None:
+    """Linux's pressure stall information: the share of the last 10 s in which some runnable
+    task waited for a CPU (0 on a quiet machine; other work on it makes ours wait)."""
+    try:
+        with open("/proc/pressure/cpu") as pressure:
+            return float(pressure.readline().split()[1].split("=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 # ------------------------------------------------------------------------------ the clients
@@ -306,7 +320,7 @@ def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
                         results[client.name][kind].append(run)
                         print(f"  {feeds:>5} feeds  {client.name:<10} {kind:<5} rep {rep + 1}: "
                               f"{run.wall:6.2f} s wall {run.cpu:6.2f} s CPU {run.peak:6.0f} MB "
-                              f"(load {run.load:.1f})", flush=True)  # fmt: skip
+                              f"(load {run.load:.1f}, CPU pressure {run.pressure}%)", flush=True)  # fmt: skip
     finally:
         server.terminate()
         server.wait()
@@ -320,13 +334,18 @@ GOALS = {  # issue 14's goals, for the table: (300 feeds, 1,000 feeds)
 }
 
 
-def report(table: list[dict], args: argparse.Namespace, loads: list[float]) -> None:
-    feeds = [row["feeds"] for row in table]
+def report(table: list[dict], args: argparse.Namespace, loads: list[float],
+           pressures: list[float]) -> None:  # fmt: skip
     print(f"\nmedians of {args.reps} alternating runs; {args.comments} comments per post; "
           f"{args.latency * 1000:.0f} ms latency; one loopback address per blog; "
           f"{table[0]['feed_bytes'] / 1000:.0f} KB per post feed")
     print(f"1-minute load average at the end of each run: min {min(loads):.2f}, "
-          f"median {statistics.median(loads):.2f}, max {max(loads):.2f} ({os.cpu_count()} cores)\n")
+          f"median {statistics.median(loads):.2f}, max {max(loads):.2f} ({os.cpu_count()} cores)")
+    if pressures:
+        print(f"CPU pressure (share of the last 10 s some task waited for a CPU) at the end of each "
+              f"run: min {min(pressures):.0f} %, median {statistics.median(pressures):.0f} %, "
+              f"max {max(pressures):.0f} %")
+    print()
     print(f"{'feeds':>5}  {'client':<10} {'run':<9} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}")
     for row in table:
         for name, kinds in row["results"].items():
@@ -392,9 +411,10 @@ def main() -> None:
     print(f"load average before: {loadavg()} ({os.cpu_count()} cores)", flush=True)
     table = [bench(feeds, args, clients) for feeds in args.feeds]
     print(f"load average after:  {loadavg()}")
-    loads = [run.load for row in table for kinds in row["results"].values()
-             for runs in kinds.values() for run in runs]  # fmt: skip
-    report(table, args, loads)
+    runs = [run for row in table for kinds in row["results"].values()
+            for runs in kinds.values() for run in runs]  # fmt: skip
+    report(table, args, [run.load for run in runs],
+           [run.pressure for run in runs if run.pressure is not None])  # fmt: skip
 
 
 if __name__ == "__main__":
