@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .editors.opml import export_opml
 from .editors.participants import Problem, load_participants
+from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
@@ -23,6 +25,11 @@ from .parades.pages import parade_page_links
 from .parades.roundup import roundup_text, write_roundup
 from .site import SETTINGS_FILE, Site
 from .store import Store
+from .urls import feed_key
+
+if TYPE_CHECKING:
+    from .editors.notify import NotifyReport
+    from .feeds.images import ImageReport
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,10 @@ class FetchRun:
     summary: UpdateSummary
     problems: list[Problem]  # participant files that could not be read (their blogs were skipped)
     pages: int = 0  # posts of summary-only feeds whose own page told whether they link a call
+    removed: list[str] = field(default_factory=list)  # participants removed for good: not read
+    comments_dropped: int = 0  # erased for being older than BLOGPARADE_COMMENT_RETENTION_DAYS
+    notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
+    images: ImageReport | None = None  # images of posts downloaded (website/media.py)
 
 
 @dataclass(frozen=True)
@@ -51,15 +62,34 @@ def fetch_site(
     Feeds waiting for their next try are not asked, unless `ask_all`.
     """
     participants, problems = load_participants(site.participants_dir)
+    # A blog removed with --purge whose file came back (say, in a pull request) is not read.
+    removed = [p for p in participants if store.is_buried("feed", feed_key(p.feed))]
+    participants = [p for p in participants if p not in removed]
     comments = CommentOptions(
         days=int(site["BLOGPARADE_COMMENT_DAYS"]),
         always=followed(site, select(site, store, participants)),
     )
     settings = FetchSettings.from_site(site)
     feeds = FeedOptions.from_site(site, ask_all=ask_all)
+    store.keep_comments_since = retention_cutoff(site)  # older comments are not stored at all
     summary = asyncio.run(update(store, participants, settings, progress, comments, feeds))
     pages = asyncio.run(look_at_pages(site, store, participants, settings))
-    return FetchRun(summary, problems, pages)
+    after = after_fetch(site, store, participants, settings)
+    return FetchRun(summary, problems, pages, removed=[p.slug for p in removed], **after)
+
+
+def after_fetch(
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
+) -> dict[str, object]:
+    """What a run does once the feeds are read: erase comments past their retention, tell
+    people about failing feeds, download the images of new posts."""
+    from .editors.notify import notify_site
+    from .feeds.images import download_images
+
+    dropped = apply_retention(site, store)
+    notified = notify_site(site, store, participants)
+    images = asyncio.run(download_images(site, store, participants, settings))
+    return {"comments_dropped": dropped, "notified": notified, "images": images}
 
 
 async def look_at_pages(

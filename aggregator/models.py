@@ -32,6 +32,8 @@ class Participant:
     active: bool = True
     # Only posts carrying one of these categories are taken (case-insensitive); empty = all.
     categories: tuple[str, ...] = ()
+    # Told when the feed keeps failing and when it recovers (editors/notify.py); never published.
+    contact: str = ""  # "mailto:owner@example.org"
 
     def takes(self, categories: tuple[str, ...]) -> bool:
         """Whether a post with these categories belongs on the site (say, a personal blog

@@ -464,6 +464,17 @@ class Store:
             for participant, url, kind, message, _ in rows
         }
 
+    def comment_feed_urls(self) -> dict[str, list[str]]:
+        """Per participant: the comment feeds it reads (announced, or guessed that answered)."""
+        rows = self._db.execute(
+            "SELECT participant, coalesce(moved_to, url) FROM feeds WHERE (kind = 'comments' OR "
+            "(kind = 'probe' AND last_success IS NOT NULL)) ORDER BY participant, url"
+        )
+        found: dict[str, list[str]] = {}
+        for participant, url in rows:
+            found.setdefault(participant, []).append(url)
+        return found
+
     def comment_counts_by_participant(self) -> dict[str, int]:
         rows = self._db.execute(
             "SELECT p.participant, count(*) FROM comments c JOIN posts p ON p.id = c.post_id "

@@ -212,11 +212,17 @@ def _local(output: Path, page: Path, href: str) -> Path | None:
     return target / "index.html" if not target.suffix else target
 
 
+def status_rows(output: str) -> list[str]:
+    """`blogparade status` without its header lines."""
+    return [line for line in output.strip().splitlines() if not line.startswith("#")]
+
+
 def status_lines(output: str) -> dict[str, str]:
-    """`blogparade status` lines by participant name (the first tab-separated field)."""
+    """`blogparade status` lines by participant name (the first tab-separated field); its
+    header lines start with "#"."""
     lines: dict[str, str] = {}
     for line in output.splitlines():
-        if "\t" in line:
+        if "\t" in line and not line.startswith("#"):
             lines[line.split("\t", 1)[0]] = line
     return lines
 

@@ -19,20 +19,27 @@ import re
 import secrets
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..editors.privacy import Naming, comment_naming, shown_name
+from ..editors.status import participant_statuses, status_document
 from ..feeds.clean import bounded
+from ..feeds.images import media_folder
 from ..models import Participant, StoredComment, StoredPost
 from ..site import DEFAULTS, Site
-from ..store import Store
+from ..store import MediaRecord, Store
 from ..urls import is_http_url
+from .media import FOLDER as MEDIA
+from .media import local_images, publish_media
 from .threads import comment_tree
 
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
+# The blogs' feed health for the site's pages (plugin/editorial.py).
+STATUS_FILE = ".status"  # JSON; no .json suffix: the reader would take it for a post
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
@@ -100,10 +107,13 @@ def export(
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
     counts = store.comment_counts()
+    # Images are served from the site (media.py), commenters named as the site says (privacy.py).
+    images = Images(store.media(), "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/")
+    naming = comment_naming(site.settings)
     published: Counter[str] = Counter()
     expected: set[Path] = set()
     written = unchanged = 0
-    for post in store.posts():  # newest first
+    for post in store.posts(hidden=False):  # newest first; hidden ones are taken down
         participant = by_slug.get(post.participant)
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(post.categories):
@@ -112,16 +122,48 @@ def export(
         if published[post.participant] >= limits.posts and post.id not in memberships:
             continue
         published[post.participant] += 1
-        comments = list(store.comments(post.id)) if counts.get(post.id) else []
+        comments = list(store.comments(post.id, hidden=False)) if counts.get(post.id) else []
         path = folder / post.participant / f"{post.id}.json"
         expected.add(path)
-        document = post_document(post, participant, comments, memberships.get(post.id, ()), limits)
+        document = post_document(post, participant, comments, memberships.get(post.id, ()), limits,
+                                 images=images, naming=naming)  # fmt: skip
         if write_if_changed(path, encode(document)):
             written += 1
         else:
             unchanged += 1
+    status = folder / STATUS_FILE
+    write_if_changed(status, encode(site_status(store, site, list(by_slug.values()))))
+    expected.add(status)
     removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
+    publish_media(media_folder(site), folder / MEDIA, images.used)
     return ExportResult(written, unchanged, removed)
+
+
+@dataclass
+class Images:
+    """The downloaded images (feeds/images.py), where the site links them, and which it uses."""
+
+    media: Mapping[str, MediaRecord] = field(default_factory=dict)
+    prefix: str = ""
+    used: set[str] = field(default_factory=set)
+
+
+def site_status(store: Store, site: Site, participants: list[Participant]) -> dict[str, Any]:
+    """The blogs' feed health for the site's pages (a blog's note, the editors' status page,
+    the privacy notice's list of feeds read): `status --json`'s document, plus comment feeds.
+
+    Dated by the last fetch, not the build: an unchanged store exports unchanged bytes."""
+    rows = participant_statuses(store, participants)
+    attempts = [row.state.last_attempt for row in rows if row.state and row.state.last_attempt]
+    document = status_document(
+        rows, site_name=str(site.settings.get("SITENAME") or ""),
+        timezone=str(site.settings.get("TIMEZONE") or "UTC"),
+        now=max(attempts) if attempts else datetime(1970, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    feeds = store.comment_feed_urls()
+    for blog in document["blogs"]:
+        blog["comment_feed_urls"] = feeds.get(blog["slug"], [])
+    return document
 
 
 def post_document(
@@ -130,6 +172,9 @@ def post_document(
     comments: Sequence[StoredComment],
     parades: Sequence[str] = (),
     limits: Limits = Limits(),
+    *,
+    images: Images | None = None,
+    naming: Naming = "full",
 ) -> dict[str, Any]:
     stored = sum(1 for comment in comments if comment.kind == "comment")
     mentions = len(comments) - stored  # pingbacks and trackbacks: shown apart
@@ -149,27 +194,35 @@ def post_document(
         "published": iso(post.published),
         "updated": iso(post.updated),
         "excerpt": post.excerpt,
-        "body": post.content_html,
+        # No image from another host: copies served here, or none (website/media.py).
+        "body": local_images(post.content_html, images.media, images.prefix, images.used)
+        if images else local_images(post.content_html, {}, "", set()),
         "categories": [bounded(c, limits.name) for c in categories[: limits.categories]],
         "language": language_tag(post.language or participant.language),
         # What the original shows: WordPress's count (slash:comments) includes pingbacks and
         # trackbacks, and a comment feed may hold fewer than the post has.
         "comment_count": max(stored, (post.comment_count or 0) - mentions),
         "mention_count": mentions,
-        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name), post),
+        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name,
+                                                   naming=naming), post),
         "parades": sorted(parades),
     }
 
 
 def comment_node(
-    comment: StoredComment, name_limit: int = DEFAULTS["BLOGPARADE_MAX_NAME"]
+    comment: StoredComment, name_limit: int = DEFAULTS["BLOGPARADE_MAX_NAME"],
+    naming: Naming = "full",
 ) -> dict[str, Any]:
+    # A pingback's "author" is a blog, not a person: named as it is.
+    shown = "full" if comment.kind != "comment" else naming
     return {
         "id": comment.id,
         "kind": comment.kind,
-        "author": bounded(person(comment.author), name_limit),
-        # Only web links: a mailto: here would show a commenter's address.
-        "author_url": comment.author_url if is_http_url(comment.author_url) else None,
+        "author": bounded(shown_name(person(comment.author), shown), name_limit),
+        # Only web links: a mailto: here would show a commenter's address.  A commenter's own
+        # site is as telling as their name: shown only with the full name.
+        "author_url": comment.author_url
+        if is_http_url(comment.author_url) and shown == "full" else None,
         "url": comment.url if is_http_url(comment.url) else None,
         "published": iso(comment.published),
         "body": comment.content_html,

@@ -1,0 +1,109 @@
+"""Webhooks: a JSON body POSTed to an editors' URL (a chat's incoming webhook, a ticket system).
+
+The only module that POSTs.  Like every fetch it honours the network policy (feeds/policy.py):
+the host is resolved, every address must be allowed, and the connection goes to the addresses
+that were checked.  `https://` is required, except where the site allows the host's network
+explicitly in BLOGPARADE_ALLOWED_NETWORKS (an intranet chat server, loopback in tests): only
+there may a webhook be plain `http://`, since a notice names blogs and their errors and should
+not cross the internet in clear.  Redirects are not followed (a POST that moves is a mistake in
+the setting, and following it would be a way around the policy).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from ..feeds.policy import SETTING as POLICY_SETTING
+from ..feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyResolver, literal_address
+
+TIMEOUT = 15.0  # seconds for the whole POST: a hanging webhook must not hold up the night
+MAX_ANSWER = 64 * 1024  # bytes of an error answer kept for the message
+
+
+class WebhookError(Exception):
+    """The POST failed; the message says why, for a person."""
+
+
+def check_url(url: str, policy: NetworkPolicy) -> None:
+    """WebhookError unless `url` is https://, or http:// to a network the site allows."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme != "http" or not parts.hostname:
+        raise WebhookError(f"a webhook must be an https:// URL, not {url!r}")
+    try:
+        addresses = _addresses(parts.hostname)
+    except OSError as error:
+        raise WebhookError(f"cannot resolve {parts.hostname}: {error}") from None
+    if not addresses or not all(_explicitly_allowed(a, policy) for a in addresses):
+        raise WebhookError(
+            f"{url}: plain http:// only to networks allowed in {POLICY_SETTING}; use https://"
+        )
+
+
+def _addresses(host: str) -> list[str]:
+    literal = literal_address(host)
+    if literal is not None:
+        return [str(literal)]
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _explicitly_allowed(address: str, policy: NetworkPolicy) -> bool:
+    literal = literal_address(address)
+    return literal is not None and any(
+        literal in network for network in policy.allowed if network.version == literal.version
+    )
+
+
+async def post_json(url: str, body: dict[str, Any], *, policy: NetworkPolicy, user_agent: str,
+                    timeout: float = TIMEOUT) -> int:  # fmt: skip
+    """POST `body` as JSON; the status of a 2xx answer.  WebhookError for anything else."""
+    check_url(url, policy)
+    literal = literal_address(urlsplit(url).hostname or "")
+    if literal is not None and not policy.allows(literal):
+        raise WebhookError(f"{url}: {AddressNotAllowed(str(literal)).detail}")
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    connector = aiohttp.TCPConnector(resolver=PolicyResolver(policy))
+    try:
+        async with aiohttp.ClientSession(
+            connector=connector, headers={"User-Agent": user_agent},
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as session:  # fmt: skip
+            async with session.post(
+                url, data=data, allow_redirects=False,
+                headers={"Content-Type": "application/json; charset=utf-8"},
+            ) as response:  # fmt: skip
+                if 200 <= response.status < 300:
+                    return response.status
+                answer = (await response.content.read(MAX_ANSWER)).decode("utf-8", "replace")
+                raise WebhookError(f"{url} answered {response.status}: {answer.strip()[:200]}")
+    except WebhookError:
+        raise
+    except TimeoutError:
+        raise WebhookError(f"{url}: no answer within {timeout:g} s") from None
+    except (aiohttp.ClientError, OSError) as error:
+        refused = _refusal(error)
+        if refused is not None:
+            raise WebhookError(f"{url}: address not allowed: {refused.detail}") from None
+        raise WebhookError(f"{url}: {type(error).__name__}: {error}"[:300]) from None
+
+
+def _refusal(error: BaseException | None) -> AddressNotAllowed | None:
+    for _ in range(5):
+        if error is None or isinstance(error, AddressNotAllowed):
+            return error
+        error = getattr(error, "os_error", None) or error.__cause__ or error.__context__
+    return None
+
+
+def send_json(url: str, body: dict[str, Any], *, policy: NetworkPolicy, user_agent: str,
+              timeout: float = TIMEOUT) -> int:  # fmt: skip
+    """`post_json` from synchronous code."""
+    return asyncio.run(post_json(url, body, policy=policy, user_agent=user_agent, timeout=timeout))
