@@ -27,7 +27,7 @@ MAX_ANSWER = 64 * 1024  # bytes of an error answer kept for the message
 
 
 class WebhookError(Exception):
-    """The POST failed; the message says why, for a person."""
+    """The POST failed; the message says why, for a person (the caller names the URL)."""
 
 
 def check_url(url: str, policy: NetworkPolicy) -> None:
@@ -43,7 +43,7 @@ def check_url(url: str, policy: NetworkPolicy) -> None:
         raise WebhookError(f"cannot resolve {parts.hostname}: {error}") from None
     if not addresses or not all(_explicitly_allowed(a, policy) for a in addresses):
         raise WebhookError(
-            f"{url}: plain http:// only to networks allowed in {POLICY_SETTING}; use https://"
+            f"plain http:// only to networks allowed in {POLICY_SETTING}; use https://"
         )
 
 
@@ -68,7 +68,7 @@ async def post_json(url: str, body: dict[str, Any], *, policy: NetworkPolicy, us
     check_url(url, policy)
     literal = literal_address(urlsplit(url).hostname or "")
     if literal is not None and not policy.allows(literal):
-        raise WebhookError(f"{url}: {AddressNotAllowed(str(literal)).detail}")
+        raise WebhookError(f"address not allowed: {AddressNotAllowed(str(literal)).detail}")
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     connector = aiohttp.TCPConnector(resolver=PolicyResolver(policy))
     try:
@@ -83,16 +83,16 @@ async def post_json(url: str, body: dict[str, Any], *, policy: NetworkPolicy, us
                 if 200 <= response.status < 300:
                     return response.status
                 answer = (await response.content.read(MAX_ANSWER)).decode("utf-8", "replace")
-                raise WebhookError(f"{url} answered {response.status}: {answer.strip()[:200]}")
+                raise WebhookError(f"answered {response.status}: {answer.strip()[:200]}")
     except WebhookError:
         raise
     except TimeoutError:
-        raise WebhookError(f"{url}: no answer within {timeout:g} s") from None
+        raise WebhookError(f"no answer within {timeout:g} s") from None
     except (aiohttp.ClientError, OSError) as error:
         refused = _refusal(error)
         if refused is not None:
-            raise WebhookError(f"{url}: address not allowed: {refused.detail}") from None
-        raise WebhookError(f"{url}: {type(error).__name__}: {error}"[:300]) from None
+            raise WebhookError(f"address not allowed: {refused.detail}") from None
+        raise WebhookError(f"{type(error).__name__}: {error}"[:300]) from None
 
 
 def _refusal(error: BaseException | None) -> AddressNotAllowed | None:

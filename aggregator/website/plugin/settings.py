@@ -16,6 +16,11 @@ DEFAULTS = {
     "BLOGPARADE_PARADE_SAVE_AS": "parades/{slug}/index.html",
     "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
     "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
+    "BLOGPARADE_STATUS_PAGE": "",  # the editors' feed status page, e.g. "status/index.html"
+    "BLOGPARADE_PRIVACY_PAGE": "datenschutz/index.html",  # the privacy notice; "" writes none
+    "BLOGPARADE_PRIVACY_CONTACT": "",  # whom readers ask for removal ("mailto:…" or a page)
+    "BLOGPARADE_COMMENT_AUTHORS": "full",  # how the privacy notice says commenters are named
+    "BLOGPARADE_COMMENT_RETENTION_DAYS": 0,
 }
 
 
