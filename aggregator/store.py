@@ -573,12 +573,24 @@ class Store:
         rows = self._db.execute("SELECT kind, key, created FROM tombstones ORDER BY created, kind, key")
         return [(kind, key, _dt(created)) for kind, key, created in rows]  # type: ignore[misc]
 
+    @contextmanager
+    def erasing(self) -> Iterator[sqlite3.Connection]:
+        """A transaction whose deletions leave no trace in the file: freed pages are zeroed
+        (secure_delete) and the write-ahead log, which still holds the old pages, is emptied."""
+        self._db.execute("PRAGMA secure_delete = ON")
+        try:
+            with self.transaction() as db:
+                yield db
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._db.execute("PRAGMA secure_delete = OFF")
+
     def purge_participant(self, participant: str, feeds: Sequence[str] = (),
                           now: datetime | None = None) -> tuple[int, int]:  # fmt: skip
         """Delete a blog's posts, their comments and its feeds' state; tombstones for each post
         and comment (id and link) and for `feeds` (feed_key).  Returns (posts, comments)."""
         now = now or utcnow()
-        with self.transaction() as db:
+        with self.erasing() as db:
             posts = db.execute("SELECT id, url FROM posts WHERE participant = ?", (participant,)).fetchall()
             ids = [row["id"] for row in posts]
             comments = db.execute(
@@ -595,6 +607,7 @@ class Store:
             self._bury(db, graves, now)
             db.executemany("DELETE FROM comments WHERE post_id = ?", [(i,) for i in ids])
             db.execute("DELETE FROM posts WHERE participant = ?", (participant,))
+            db.executemany("DELETE FROM page_links WHERE url = ?", [(row["url"],) for row in posts])
             db.execute("DELETE FROM feeds WHERE participant = ?", (participant,))
             db.execute("DELETE FROM alerts WHERE participant = ?", (participant,))
             return len(posts), len(comments)
@@ -604,7 +617,7 @@ class Store:
         """Delete every comment whose author's name digest (`commenter_digest`) or web address
         (thread_key) matches; tombstones for the person and each comment.  Returns what went."""
         now = now or utcnow()
-        with self.transaction() as db:
+        with self.erasing() as db:
             rows = db.execute(
                 "SELECT c.id, c.url, c.author, c.author_url, p.participant, p.title "
                 "FROM comments c JOIN posts p ON p.id = c.post_id"
@@ -630,7 +643,10 @@ class Store:
 
     def drop_comments_before(self, cutoff: datetime) -> int:
         """Delete comments published before `cutoff` (the site's retention); how many went."""
-        with self.transaction() as db:
+        if self._db.execute("SELECT 1 FROM comments WHERE published < ? LIMIT 1",
+                            (_iso(cutoff),)).fetchone() is None:  # fmt: skip
+            return 0
+        with self.erasing() as db:
             return db.execute("DELETE FROM comments WHERE published < ?", (_iso(cutoff),)).rowcount
 
     # -- feed health (editors/notify.py, editors/status.py) --------------------------------------
