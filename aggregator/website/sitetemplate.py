@@ -185,6 +185,10 @@ output/
 cache/
 content/aggregated/
 __pycache__/
+# images of posts, downloaded once (BLOGPARADE_MEDIA), and the take-down log: they belong with
+# the store, and the log names what was taken down
+media/
+takedowns.log
 """
 
 PELICANCONF = '''\
