@@ -87,6 +87,11 @@ def test_a_blog_failing_three_nights_is_told_once_and_once_when_it_recovers(fail
     [anna] = document["blogs"]
     assert anna["streak"] == 4 and anna["ok"] is False and anna["notified"]
     assert anna["failing_since"] and document["timezone"] == "Europe/Berlin"
+    plain = ok(invoke(site, "status")).output
+    assert plain.startswith("# ") and "(Europe/Berlin; all times in this zone)" in plain
+    [line] = [line for line in plain.splitlines() if line.startswith("Annas Blog\t")]
+    assert "\tfailed 4 runs in a row since " in line and "(notice sent " in line
+    assert "\tlast new post: 20" in line
 
     server.route("/anna/feed/", respond(anna_feed(server), content_type=RSS_TYPE))
     night(site)
