@@ -115,7 +115,21 @@ def check_site(site: Site) -> CheckResult:
     parades, parade_problems = load_site_parades(site)
     problems += parade_problems + stray_exports(site)
     problems += address_problems(site, participants)
+    problems += removed_problems(site, participants)
     return CheckResult(len(participants), len(parades), problems)
+
+
+def removed_problems(site: Site, participants: list[Participant]) -> list[Problem]:
+    """Participant files of blogs the editors removed for good (`remove --purge`): a pull request
+    must not bring one back.  Only where the store is (CI checks without one)."""
+    if not site.store_path.is_file():
+        return []
+    with Store(site.store_path) as store:
+        return [
+            Problem(site.participants_dir / f"{p.slug}.toml",
+                    f"{p.feed} was removed from this site for good (see takedowns.log)")
+            for p in participants if store.is_buried("feed", feed_key(p.feed))
+        ]  # fmt: skip
 
 
 def stray_exports(site: Site) -> list[Problem]:

@@ -699,6 +699,15 @@ class Store:
                  _iso(record.fetched_at), record.error),
             )  # fmt: skip
 
+    def forget_media(self, urls: Iterable[str]) -> list[str]:
+        """Forget the images at `urls`; the names of their files, for the caller to delete."""
+        urls = list(urls)
+        with self.erasing() as db:
+            files = [row[0] for url in urls for row in db.execute(
+                "SELECT file FROM media WHERE url = ? AND file IS NOT NULL", (url,))]  # fmt: skip
+            db.executemany("DELETE FROM media WHERE url = ?", [(url,) for url in urls])
+        return files
+
     def posts_changed_since(self, since: datetime | None) -> Iterator[StoredPost]:
         """Posts stored or changed after `since` (all when None), visible ones only."""
         query, args = "SELECT * FROM posts WHERE hidden IS NULL", ()

@@ -150,3 +150,12 @@ def test_the_built_pages_ask_no_host_but_the_sites_own(image_site):
     images = [url for url in post.requests if "/_media/" in url]
     assert images and all(post.statuses.get(url) == 200 for url in images), post
     assert blog.hits("/bilder/foto.png") == 1  # the download, nothing from the browser
+
+
+def test_a_purged_blog_takes_its_images_along(image_site):
+    site, _ = image_site
+    [cached] = (site / "media").iterdir()
+    ok(invoke(site, "remove", "bilder", "--purge"))
+    assert not cached.exists()
+    ok(invoke(site, "build"))
+    assert not list((site / "output").rglob("*.png"))

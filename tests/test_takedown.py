@@ -101,6 +101,15 @@ def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
     imported = invoke(site, "opml", "import", str(opml))
     assert imported.exit_code == 1 and "removed from this site for good" in imported.output
 
+    # A pull request bringing its file back: check refuses it, fetch does not read it.
+    (site / "content" / "participants" / "tom.toml").write_text(
+        f'name = "Tom"\nfeed = "{feed_server.url("/tom/feed/")}"\nhome = "{homes["tom"]}"\n', encoding="utf-8")
+    check = invoke(site, "check")
+    assert check.exit_code == 2 and "removed from this site for good" in check.output
+    fetched = ok(invoke(site, "fetch"))
+    assert "Not read: tom was removed for good" in fetched.output
+    (site / "content" / "participants" / "tom.toml").unlink()
+
     log = (site / "takedowns.log").read_text(encoding="utf-8")
     assert "\thide\tpost\t" in log and "Wunsch der Autorin" in log and "\thide\tcomment\t" in log
     assert "\tremove\tblog (purged)\ttoms-blog" in log and "Blog eingestellt" in log

@@ -123,7 +123,9 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
               if state.participant == slug and state.moved_to]  # fmt: skip
     posts = comments = 0
     if purge:
+        images = blog_images(store, slug)
         posts, comments = store.purge_participant(slug, feeds)
+        forget_images(site, store, images)
     removed = path if path.is_file() else None
     if removed:
         path.unlink()
@@ -131,6 +133,26 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
     log(site, "remove", what, f"{slug} {' '.join(feeds)}".strip() + (
         f" ({posts} posts, {comments} comments erased)" if purge else ""), reason)
     return Removal(slug, name, removed, posts, comments)
+
+
+def blog_images(store: Store, slug: str) -> set[str]:
+    """The images of a blog's posts that no other blog's post shows."""
+    from ..feeds.images import image_urls
+
+    mine: set[str] = set()
+    others: set[str] = set()
+    for post in store.posts():
+        (mine if post.participant == slug else others).update(image_urls(post.content_html))
+    return mine - others
+
+
+def forget_images(site: Site, store: Store, urls: set[str]) -> None:
+    """Erased posts' images leave the store and the media folder (the export drops its copy)."""
+    from ..feeds.images import media_folder
+
+    folder = media_folder(site)
+    for name in store.forget_media(urls):
+        (folder / name).unlink(missing_ok=True)
 
 
 def is_removed_feed(site: Site, url: str) -> datetime | None:
