@@ -156,3 +156,18 @@ def test_webhooks_are_https_except_on_networks_the_site_allows():
     check_url("http://127.0.0.1:8080/hook", NetworkPolicy.from_setting(["127.0.0.0/8"]))
     with pytest.raises(WebhookError):
         check_url("http://127.0.0.1:8080/hook", public)
+
+
+def test_a_feed_that_is_gone_is_told_at_once(tmp_path, feed_server, smtp):  # noqa: F811
+    controller, inbox = smtp
+    feed_server.route("/anna/feed/", status(410))
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_SMTP = "smtp://127.0.0.1:{controller.port}"
+BLOGPARADE_NOTIFY = ["mailto:{EDITORS}"]
+""")
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
+    night(site)
+    [(subject, text)] = mails_to(inbox, EDITORS)
+    assert "entfernt" in subject and "410 Gone" in text
+    night(site)
+    assert len(mails_to(inbox, EDITORS)) == 1

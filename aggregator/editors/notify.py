@@ -42,6 +42,7 @@ class Notice:
     failures: int  # runs in a row that failed (0 for "recovered")
     failing_since: datetime | None
     error: str = ""  # the last error, for "failing"
+    gone: bool = False  # answered 410 Gone: not asked again until the editors act
 
     def payload(self, site_name: str, site_url: str, text: str) -> dict[str, Any]:
         """The webhook's JSON body; its keys are stable (README, "Notifications")."""
@@ -86,7 +87,7 @@ def due_notices(
             assert state is not None
             notices.append(Notice("failing", participant, participant.feed,
                                   state.consecutive_errors, since.get(participant.feed),
-                                  str(state.last_error or "")))  # fmt: skip
+                                  str(state.last_error or ""), state.gone))  # fmt: skip
         elif alert is not None and state is not None and state.consecutive_errors == 0 \
                 and state.last_success is not None:
             notices.append(Notice("recovered", participant, participant.feed, 0,
@@ -95,7 +96,11 @@ def due_notices(
 
 
 def failing(state: FeedState | None, after: int) -> bool:
-    return state is not None and state.consecutive_errors >= max(after, 1)
+    """Failed `after` runs in a row; or answered 410 Gone, after which it is never asked again
+    (so its streak would never grow to `after`)."""
+    if state is None or state.consecutive_errors == 0:
+        return False
+    return state.gone or state.consecutive_errors >= max(after, 1)
 
 
 def notify_site(site: Site, store: Store, participants: Sequence[Participant],
@@ -164,6 +169,16 @@ def message_text(notice: Notice, site_name: str, lang: str = "de") -> tuple[str,
     """Subject and text of a notice, in the site's language (German or English)."""
     blog, feed = notice.participant.name, notice.feed
     since = notice.failing_since.strftime("%d.%m.%Y") if notice.failing_since else None
+    if notice.gone:
+        if lang.startswith("de"):
+            return (f"[{site_name}] Der Feed von {blog} wurde entfernt",
+                    f"Der Feed von {blog} ({feed}) antwortet 410 Gone: er wurde entfernt und wird "
+                    "nicht mehr abgerufen. Hat das Blog eine neue Adresse, tragt sie in seine "
+                    "Teilnehmerdatei ein; sonst: blogparade remove.")  # fmt: skip
+        return (f"[{site_name}] The feed of {blog} is gone",
+                f"The feed of {blog} ({feed}) answers 410 Gone: it was removed and is not read "
+                "any more. If the blog has a new address, put it in its participant file; "
+                "otherwise: blogparade remove.")  # fmt: skip
     if lang.startswith("de"):
         if notice.event == "failing":
             subject = f"[{site_name}] Der Feed von {blog} ist nicht erreichbar"
