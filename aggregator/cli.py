@@ -133,14 +133,18 @@ def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
 
     A feed waiting for its next try is no failure: it was not asked.
     """
+    from .feeds.fetch import SettingError
     from .jobs import fetch_site
 
     with open_store(site) as store:
         participants, _ = load_participants(site.participants_dir)
         active = sum(1 for participant in participants if participant.active)
         with progress_bar(active, "Fetching") as advance:
-            run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
-                             ask_all=ask_all)  # fmt: skip
+            try:
+                run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
+                                 ask_all=ask_all)  # fmt: skip
+            except SettingError as error:  # a proxy, trust or network setting that is unusable
+                fail(str(error), EXIT_CONFIG)
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
     if run.pages:
@@ -308,6 +312,8 @@ def check(ctx: click.Context) -> None:
     from .jobs import check_site
 
     result = check_site(load_site(ctx))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.problems:
         report_problems(result.problems)
         sys.exit(EXIT_CONFIG)
