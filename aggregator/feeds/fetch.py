@@ -47,7 +47,7 @@ from .policy import SETTING as POLICY_SETTING
 from .policy import AddressNotAllowed, NetworkPolicy, PolicyError, PolicyResolver, literal_address
 from .proxies import SETTING as PROXY_SETTING
 from .proxies import Proxies, Proxy, ProxyError
-from .trust import Trust, TrustError, tls_problem
+from .trust import CLIENT_CERT, CLIENT_KEY, Trust, TrustError, tls_problem
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -311,7 +311,7 @@ class Fetcher:
         except TimeoutError as error:
             return state.failed(self._timeout_error(error, state))
         except Exception as error:  # noqa: BLE001 - the contract: no exception escapes a feed
-            return state.failed(_describe(error, state.host))
+            return state.failed(_describe(error, state.host, https=state.https))
 
     async def _follow(
         self, current: yarl.URL, conditional: Conditional | None, accept: str, state: _Walk,
@@ -447,9 +447,11 @@ class _Walk:
         self.deadline: float | None = None  # loop time, set when the first request goes out
         self.proxy: Proxy | None = None  # the proxy the current hop goes through
         self.host = ""
+        self.https = False
 
     def at(self, current: yarl.URL) -> None:
         self.host = current.raw_host or ""
+        self.https = current.scheme == "https"
         self.proxy = None
         if self.visited:  # keep the URL as given until a redirect changes it
             self.final_url = str(current)
@@ -547,7 +549,7 @@ def _status_text(status: int) -> str:
         return str(status)
 
 
-def _describe(error: Exception, host: str = "") -> FetchError:
+def _describe(error: Exception, host: str = "", *, https: bool = False) -> FetchError:
     """A short, human error for an exception from aiohttp or the socket layer."""
     # Order matters: the DNS error is a connector error is an OSError.
     refused = _refusal(error)
@@ -566,7 +568,11 @@ def _describe(error: Exception, host: str = "") -> FetchError:
     if isinstance(error, aiohttp.ClientConnectorError):
         return FetchError(ErrorKind.CONNECTION, _os_text(error.os_error, "cannot connect"))
     if isinstance(error, aiohttp.ServerDisconnectedError):
-        return FetchError(ErrorKind.CONNECTION, "server closed the connection without a response")
+        # Under TLS 1.3 a server that wants a client certificate (or not ours) checks it after
+        # the handshake, and often just hangs up: say so, it is the usual cause on an intranet.
+        hint = (f" (if it wants a client certificate, set {CLIENT_CERT} and {CLIENT_KEY}; if it"
+                " has ours, it does not accept it)") if https else ""
+        return FetchError(ErrorKind.CONNECTION, "server closed the connection without a response" + hint)
     if isinstance(error, aiohttp.ClientPayloadError):
         return FetchError(ErrorKind.CONNECTION, "connection broke off in the middle of the body")
     if isinstance(error, (ConnectionResetError, aiohttp.ClientConnectionResetError)):

@@ -94,7 +94,8 @@ def _readable(path: str, name: str) -> None:
 # OpenSSL's verify codes (X509_V_ERR_*) that editors meet, and what they can do about them.
 _SELF_SIGNED = {18, 19}  # DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN
 _UNKNOWN_ISSUER = {2, 20, 21}  # UNABLE_TO_GET_ISSUER_CERT(_LOCALLY), UNABLE_TO_VERIFY_LEAF_SIGNATURE
-_EXPIRED, _NOT_YET_VALID, _HOSTNAME = 10, 9, 62
+_EXPIRED, _NOT_YET_VALID = 10, 9
+_HOSTNAME = {62, 64}  # HOSTNAME_MISMATCH, IP_ADDRESS_MISMATCH
 
 
 def tls_problem(error: BaseException, host: str) -> str | None:
@@ -128,7 +129,7 @@ def _verify_problem(error: ssl.SSLCertVerificationError, host: str) -> str:
         return f"certificate expired: {host}'s certificate is no longer valid; its owner must renew it"
     if code == _NOT_YET_VALID:
         return f"certificate not yet valid: {host}'s certificate starts later (or this clock is wrong)"
-    if code == _HOSTNAME:
+    if code in _HOSTNAME:
         return f"wrong host name: {message}"
     return f"certificate not accepted for {host}: {message}"
 
