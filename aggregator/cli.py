@@ -99,19 +99,25 @@ def init(directory: Path, title: str, lang: str) -> None:
     show_default=True,
     help="A company's blog, or one of its people's.",
 )
+@click.option("--department", default="", help='Its department on an internal blog roll ("Vertrieb").')
 @click.pass_context
-def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str) -> None:
+def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str,
+         department: str) -> None:  # fmt: skip
     """Add the blog at URL (its home page or its feed) as a participant."""
     from .editors.join import JoinError
     from .editors.join import join as join_blog
+    from .feeds.fetch import SettingError
 
     site = load_site(ctx)
     try:
         participant, path = asyncio.run(
-            join_blog(site, url, name=name, author=author, kind=kind)  # type: ignore[arg-type]
+            join_blog(site, url, name=name, author=author, kind=kind,  # type: ignore[arg-type]
+                      department=department)  # fmt: skip
         )
     except JoinError as error:
         fail(str(error))
+    except SettingError as error:
+        fail(str(error), EXIT_CONFIG)
     click.echo(f"Joined {participant.name}, as detected:")
     for label, value in (
         ("name", participant.name),
@@ -120,6 +126,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
         ("author", participant.author or "(none found)"),
         ("kind", participant.kind),
         ("language", participant.language),
+        *((("department", participant.department),) if participant.department else ()),
     ):
         click.echo(f"  {label + ':':<10}{value}")
     click.echo(f"Wrote {path}")

@@ -11,6 +11,7 @@ This module only connects Pelican's signals; each job has its module:
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - feeds.py: the writer, which keeps plain-text titles in feeds.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
+- departments.py: a page and an Atom feed per department of an internal blog roll.
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -23,6 +24,7 @@ from pelican import signals
 
 from .blogroll import write_blogroll
 from .blogs import Blog, BlogEntry, add_blogs, default_category
+from .departments import write_departments
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
 from .parade_pages import ParadeView, attach_parades
@@ -51,3 +53,4 @@ def register() -> None:
     signals.article_generator_finalized.connect(add_blogs)
     signals.all_generators_finalized.connect(attach_parades)
     signals.article_writer_finalized.connect(write_blogroll)
+    signals.article_writer_finalized.connect(write_departments)
