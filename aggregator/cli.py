@@ -347,6 +347,55 @@ def roundup(ctx: click.Context, slug: str, force: bool) -> None:
     click.echo(f"Wrote the draft {path}: fill in the introduction, then remove 'Status: draft'.")
 
 
+@cli.command()
+@click.option("--since", "period", default="7d", show_default=True,
+              help="The period: 7d, 24h, 2w.")
+@click.option("--department", help="Only the blogs of this department.")
+@click.option("--to", "recipients", multiple=True, metavar="ADDRESS",
+              help="Send to ADDRESS (repeatable; default: BLOGPARADE_DIGEST_TO).")
+@click.option("--dry-run", is_flag=True, help="Print the e-mail instead of sending it.")
+@click.pass_context
+def digest(ctx: click.Context, period: str, department: str | None, recipients: tuple[str, ...],
+           dry_run: bool) -> None:  # fmt: skip
+    """E-mail the period's new posts (HTML and plain text), or print them with --dry-run."""
+    from .editors.digest import DigestError, as_text, collect, digest_message, parse_period, recipients_from
+    from .editors.mail import MailError, SmtpSettings, send
+    from .feeds.trust import CA_BUNDLE, setting_or_env
+
+    site = load_site(ctx)
+    try:
+        since = parse_period(period)
+        with open_store(site) as store:
+            found = collect(site, store, since=since, department=department)
+    except DigestError as error:
+        fail(str(error), EXIT_CONFIG)
+    to = recipients_from(site.settings, recipients)
+    # The company's CA is the environment's or pelicanconf's, for the mail server as for feeds.
+    mail_settings = {**site.settings, CA_BUNDLE: setting_or_env(site.settings, CA_BUNDLE)}
+    try:
+        smtp: SmtpSettings | None = SmtpSettings.from_settings(mail_settings)
+    except MailError as error:
+        if not dry_run:
+            fail(str(error), EXIT_CONFIG)
+        smtp = None
+    sender = smtp.sender if smtp else str(site.settings.get("BLOGPARADE_MAIL_FROM") or "blogparade@localhost")
+    message = digest_message(found, sender=sender, recipients=to)
+    if dry_run:
+        click.echo(as_text(message))
+        return
+    if not found.posts:
+        click.echo(f"No new posts since {found.since.astimezone():%Y-%m-%d %H:%M}; nothing sent.")
+        return
+    if not to:
+        fail("no recipients: give --to ADDRESS, or set BLOGPARADE_DIGEST_TO in pelicanconf.py", EXIT_CONFIG)
+    assert smtp is not None
+    try:
+        send(smtp, message)
+    except MailError as error:
+        fail(str(error))
+    click.echo(f"Sent the digest of {len(found.posts)} posts to {', '.join(to)}.")
+
+
 @cli.group()
 def opml() -> None:
     """The blog roll as OPML: export it, or add the blogs of one."""

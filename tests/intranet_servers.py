@@ -53,19 +53,39 @@ class CompanyCA:
         return cert, key
 
 
-class TLSFeedServer(FeedServer):
-    """The misbehaving FeedServer, over TLS with the given server context."""
+class WatchedFeedServer(FeedServer):
+    """The FeedServer, remembering where each connection came from (`peers`): a connection
+    through the proxy comes from one of the proxy's own sockets (`ForwardProxy.upstream`)."""
 
-    def __init__(self, context: ssl.SSLContext, routes: Mapping[str, Handler] | None = None, *,
-                 host: str = "127.0.0.1", defaults: bool = True) -> None:
+    def __init__(self, routes: Mapping[str, Handler] | None = None, *, host: str = "127.0.0.1",
+                 defaults: bool = True, name: str | None = None) -> None:
         super().__init__(routes, host=host, defaults=defaults)
-        self.context = context
-        self.name = host  # the host name URLs use (the certificate must carry it)
+        self.peers: list[tuple[str, int]] = []
+        self.name = name or host  # the host name URLs use
 
     @property
     def base_url(self) -> str:
         host = f"[{self.name}]" if ":" in self.name else self.name
-        return f"https://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
+
+    scheme = "http"
+
+    async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        if peer:
+            self.peers.append((peer[0], peer[1]))
+        await super()._on_connection(reader, writer)
+
+
+class TLSFeedServer(WatchedFeedServer):
+    """The misbehaving FeedServer, over TLS with the given server context."""
+
+    scheme = "https"
+
+    def __init__(self, context: ssl.SSLContext, routes: Mapping[str, Handler] | None = None, *,
+                 host: str = "127.0.0.1", defaults: bool = True, name: str | None = None) -> None:
+        super().__init__(routes, host=host, defaults=defaults, name=name)
+        self.context = context
 
     async def _listen(self) -> asyncio.AbstractServer:
         return await asyncio.start_server(self._on_connection, self.host, 0, ssl=self.context)
@@ -87,6 +107,7 @@ class ForwardProxy:
 
     def __init__(self, login: tuple[str, str] | None = None) -> None:
         self.carried: list[Carried] = []
+        self.upstream: list[tuple[str, int]] = []  # the proxy's own sockets towards the targets
         self.port = 0
         self._login = (
             "Basic " + base64.b64encode(f"{login[0]}:{login[1]}".encode()).decode() if login else None
@@ -126,6 +147,10 @@ class ForwardProxy:
         self._thread.join(10)
         self._loop.close()
 
+    def _remember(self, writer: asyncio.StreamWriter) -> None:
+        own = writer.get_extra_info("sockname")
+        self.upstream.append((own[0], own[1]))
+
     async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
@@ -164,6 +189,7 @@ class ForwardProxy:
         host, _, port = target.rpartition(":")
         try:
             up_reader, up_writer = await asyncio.open_connection(host.strip("[]"), int(port))
+            self._remember(up_writer)
         except OSError:
             writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
             await writer.drain()
@@ -183,6 +209,7 @@ class ForwardProxy:
         authority, _, path = rest.partition("/")
         host, _, port = authority.rpartition(":") if authority.count(":") else (authority, "", "80")
         up_reader, up_writer = await asyncio.open_connection(host.strip("[]"), int(port or 80))
+        self._remember(up_writer)
         forwarded = {k: v for k, v in headers.items()
                      if k not in ("proxy-authorization", "proxy-connection", "connection")}
         forwarded["connection"] = "close"
