@@ -369,6 +369,9 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
             found = collect(site, store, since=since, department=department)
     except DigestError as error:
         fail(str(error), EXIT_CONFIG)
+    if not found.posts and not dry_run:
+        click.echo(f"No new posts since {found.since.astimezone():%Y-%m-%d %H:%M}; nothing sent.")
+        return
     to = recipients_from(site.settings, recipients)
     # The company's CA is the environment's or pelicanconf's, for the mail server as for feeds.
     mail_settings = {**site.settings, CA_BUNDLE: setting_or_env(site.settings, CA_BUNDLE)}
@@ -382,9 +385,6 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
     message = digest_message(found, sender=sender, recipients=to)
     if dry_run:
         click.echo(as_text(message))
-        return
-    if not found.posts:
-        click.echo(f"No new posts since {found.since.astimezone():%Y-%m-%d %H:%M}; nothing sent.")
         return
     if not to:
         fail("no recipients: give --to ADDRESS, or set BLOGPARADE_DIGEST_TO in pelicanconf.py", EXIT_CONFIG)
