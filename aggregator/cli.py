@@ -419,11 +419,15 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
     from .editors.join import JoinError
     from .editors.opml import OpmlError, import_opml
 
+    from .feeds.fetch import SettingError
+
     site = load_site(ctx)
     try:
         results = asyncio.run(import_opml(site, source.read()))
     except OpmlError as error:
         fail(f"{source.name}: {error}", EXIT_CONFIG)
+    except SettingError as error:
+        fail(str(error), EXIT_CONFIG)
     failed = 0
     for feed, outcome in results:
         if isinstance(outcome, JoinError):

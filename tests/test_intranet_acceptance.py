@@ -18,7 +18,7 @@ import pytest
 from tests.acceptance_helpers import (
     invoke, new_site, ok, parse_html, post_pages, status_lines, write_participant,
 )  # fmt: skip
-from tests.feedmaker import Item, rss
+from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
 from tests.intranet_servers import CompanyCA, ForwardProxy, TLSFeedServer, WatchedFeedServer
 from tests.servers import Request, respond
 
@@ -50,8 +50,11 @@ class Blog:
 
 
 def feed_of(blog_name: str, base: str, recent: list[str], old: list[str]) -> bytes:
+    # Each blog's newest post has a comment feed on the blog's own origin (behind its login).
     items = [Item(guid=f"{base}/{i}", title=title, link=f"{base}/{i}/", author="Anna Beispiel",
-                  published=NOW - timedelta(days=1 + i), body=f"<p>{title}: Text.</p>")
+                  published=NOW - timedelta(days=1 + i), body=f"<p>{title}: Text.</p>",
+                  comments_feed=f"{base}/comments/{i}/" if i == 0 else None,
+                  comment_count=1 if i == 0 else None)
              for i, title in enumerate(recent)]
     items += [Item(guid=f"{base}/old-{i}", title=title, link=f"{base}/old-{i}/",
                    published=NOW - timedelta(days=30 + i), body=f"<p>{title}: Alt.</p>")
@@ -99,8 +102,12 @@ def intranet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Intran
                 "news": ("Authorization", f"Bearer {TOKEN}")}
         for blog in blogs:
             body = feed_of(blog.name, blog.server.base_url, blog.recent, blog.old)
-            route = behind(*auth[blog.slug], body) if blog.slug in auth else respond(body)
-            blog.server.route("/feed/", route)
+            base = blog.server.base_url
+            comments = wordpress_comments_rss(f"{base}/0", f"{base}/0/",
+                                              [Reply(1, "Bernd", f"Kommentar bei {blog.name}")]).encode()
+            for path, answer in (("/feed/", body), ("/comments/0/", comments)):
+                route = behind(*auth[blog.slug], answer) if blog.slug in auth else respond(answer)
+                blog.server.route(path, route)
         site = new_site(tmp_path / "intranet", settings=f"""
 SITENAME = "Beispiel AG Blogs"
 BLOGPARADE_MAX_WAIT_DAYS = 0
@@ -129,6 +136,9 @@ def test_every_post_arrives_through_the_proxy_with_no_secret_in_git(intranet: In
     ok(invoke(site, "run"))
     pages = post_pages(site / "output")
     assert set(pages) == {title for blog in intranet.blogs for title in blog.titles}
+    # Comment feeds on the blog's origin are read with its login too.
+    for blog in intranet.blogs:
+        assert f"Kommentar bei {blog.name}" in pages[blog.recent[0]].text, blog.slug
     # The participant files (what lands in git) hold no secret.
     for path in (site / "content" / "participants").glob("*.toml"):
         text = path.read_text(encoding="utf-8")
