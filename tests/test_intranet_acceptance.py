@@ -108,7 +108,7 @@ def intranet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Intran
             for path, answer in (("/feed/", body), ("/comments/0/", comments)):
                 route = behind(*auth[blog.slug], answer) if blog.slug in auth else respond(answer)
                 blog.server.route(path, route)
-        site = new_site(tmp_path / "intranet", settings=f"""
+        site = new_site(tmp_path / "intranet", settings="""
 SITENAME = "Beispiel AG Blogs"
 BLOGPARADE_MAX_WAIT_DAYS = 0
 """)

@@ -391,7 +391,6 @@ class Fetcher:
         assert self._session is not None
         via: dict[str, Any] = {}
         if proxy is not None:
-            state.proxy = proxy
             via["proxy"] = proxy.url
             if proxy.authorization and url.scheme == "https":
                 # For a tunnel the proxy's login goes with CONNECT only, never to the target.
@@ -445,14 +444,12 @@ class _Walk:
         self.statuses: list[int] = []
         self.headers_received = False
         self.deadline: float | None = None  # loop time, set when the first request goes out
-        self.proxy: Proxy | None = None  # the proxy the current hop goes through
         self.host = ""
         self.https = False
 
     def at(self, current: yarl.URL) -> None:
         self.host = current.raw_host or ""
         self.https = current.scheme == "https"
-        self.proxy = None
         if self.visited:  # keep the URL as given until a redirect changes it
             self.final_url = str(current)
         self.visited.append(str(current))
