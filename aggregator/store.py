@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ from .models import (
     StoredComment,
     StoredPost,
 )
+
+TIMEOUT = 30.0  # seconds to wait for another process's write to end
 
 # "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed).
 FeedKind = Literal["posts", "comments", "probe"]
@@ -140,9 +143,9 @@ class Store:
             problem = "is not a folder" if self.path.parent.exists() else "does not exist"
             raise StoreError(f"cannot open store {self.path}: {self.path.parent} {problem}")
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=TIMEOUT)
             self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
@@ -158,6 +161,19 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def _use_wal(self) -> None:
+        # WAL is a property of the file, set once.  Switching needs the file to itself, and
+        # SQLite does not wait for that: two processes opening a new store try again.
+        deadline = time.monotonic() + TIMEOUT
+        while self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     # -- schema ---------------------------------------------------------------------------------
 
     @property
@@ -165,18 +181,26 @@ class Store:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
+        while self._check_version() < len(MIGRATIONS):
+            with self.transaction():
+                # Read again under the write lock: another process opening the same new store
+                # may have migrated it since, and must not be migrated over.
+                version = self._check_version()
+                if version == len(MIGRATIONS):
+                    break
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _check_version(self) -> int:
         current = self.version
         if current > len(MIGRATIONS):
             raise StoreError(
                 f"store {self.path} has schema version {current}, newer than this blogparade "
                 f"knows ({len(MIGRATIONS)}): upgrade blogparade"
             )
-        for version in range(current, len(MIGRATIONS)):
-            with self.transaction():
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {version + 1}")
+        return current
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -1,6 +1,9 @@
 """The store keeps everything it was given: upserts, first-seen dates, errors, migrations."""
 
 import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -177,3 +180,28 @@ def test_comment_counts_of_one_participant(store):
                          comments=[comment("1"), comment("2"), comment("3", post_id=other.id)])
     assert store.comment_counts("anna") == {post().id: 2}
     assert store.comment_counts() == {post().id: 2, other.id: 1}
+
+
+OPEN_AT_ONCE = """
+import sys, time
+from aggregator.store import Store
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+with Store(sys.argv[1]) as store:
+    print(store.version)
+"""
+
+
+def test_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path):
+    """Each reads the schema version again inside its write transaction: before, the second
+    process to migrate failed with "table feeds already exists"."""
+    for attempt in range(5):
+        path = tmp_path / f"store-{attempt}.sqlite"
+        start = time.time() + 1.0  # every process imported and waiting
+        processes = [
+            subprocess.Popen([sys.executable, "-c", OPEN_AT_ONCE, str(path), str(start)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(6)
+        ]  # fmt: skip
+        for process in processes:
+            out, err = process.communicate(timeout=60)
+            assert process.returncode == 0 and out.strip() == str(len(MIGRATIONS)), err
