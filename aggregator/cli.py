@@ -2,7 +2,7 @@
 
 It parses options, calls the library, shows progress and summaries, and turns the library's
 errors into messages and exit codes: 0 done (some feeds may have failed), 1 the job failed
-(or, with --strict, a feed failed), 2 bad usage or configuration.
+(or, with --strict, a feed failed), 2 bad usage or configuration, 3 another job holds the site.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ import click
 from . import __version__
 from .editors.participants import Problem, load_participants
 from .feeds.update import Outcome, UpdateSummary
+from .lock import SiteBusy, site_lock
 from .site import Site, SiteError
 from .store import Store, StoreError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+EXIT_BUSY = 3
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -36,6 +38,28 @@ def load_site(ctx: click.Context) -> Site:
         return Site.load(ctx.obj["site"])
     except SiteError as error:
         fail(str(error), EXIT_CONFIG)
+
+
+@contextmanager
+def working_on(ctx: click.Context, site: Site, *, wait: bool | None = None) -> Iterator[None]:
+    """The site's lock, for the whole command: one job that writes at a time.
+
+    `wait` is the command's --wait (None: the command has no such option).
+    """
+    command = ctx.command_path.split(" ", 1)[-1]  # "run", "opml import"
+
+    def waiting(busy: SiteBusy) -> None:
+        click.echo(f"Waiting: {busy}.", err=True)
+
+    try:
+        with site_lock(site.root, command, wait=bool(wait), waiting=waiting):
+            yield
+    except SiteBusy as busy:
+        hint = ", or add --wait to wait for it" if wait is not None else ""
+        fail(f"{busy}; nothing was done: try again when it has finished{hint}.", EXIT_BUSY)
+
+
+WAIT = click.option("--wait", is_flag=True, help="Wait for another job on this site to finish.")
 
 
 @contextmanager
@@ -104,9 +128,10 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
 
     site = load_site(ctx)
     try:
-        participant, path = asyncio.run(
-            join_blog(site, url, name=name, author=author, kind=kind)  # type: ignore[arg-type]
-        )
+        with working_on(ctx, site):
+            participant, path = asyncio.run(
+                join_blog(site, url, name=name, author=author, kind=kind)  # type: ignore[arg-type]
+            )
     except JoinError as error:
         fail(str(error))
     click.echo(f"Joined: {participant.name} ({participant.feed}), as detected:")
@@ -172,10 +197,14 @@ def format_summary(summary: UpdateSummary) -> str:
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
+@WAIT
 @click.pass_context
-def fetch(ctx: click.Context, strict: bool) -> None:
+def fetch(ctx: click.Context, strict: bool, wait: bool) -> None:
     """Update the store from all active participants."""
-    if not run_fetch(load_site(ctx), strict):
+    site = load_site(ctx)
+    with working_on(ctx, site, wait=wait):
+        fetched = run_fetch(site, strict)
+    if not fetched:
         sys.exit(EXIT_FAILED)
 
 
@@ -197,21 +226,26 @@ def run_build(site: Site, force: bool) -> None:
 
 
 @cli.command()
+@WAIT
 @click.pass_context
-def build(ctx: click.Context) -> None:
+def build(ctx: click.Context, wait: bool) -> None:
     """Publish the store as the site in output/, without network."""
-    run_build(load_site(ctx), force=True)
+    site = load_site(ctx)
+    with working_on(ctx, site, wait=wait):
+        run_build(site, force=True)
 
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
 @click.option("--force-build", is_flag=True, help="Build even when nothing changed.")
+@WAIT
 @click.pass_context
-def run(ctx: click.Context, strict: bool, force_build: bool) -> None:
+def run(ctx: click.Context, strict: bool, force_build: bool, wait: bool) -> None:
     """Fetch, then build when anything changed: the nightly job."""
     site = load_site(ctx)
-    fetched = run_fetch(site, strict)
-    run_build(site, force=force_build)
+    with working_on(ctx, site, wait=wait):
+        fetched = run_fetch(site, strict)
+        run_build(site, force=force_build)
     if not fetched:
         sys.exit(EXIT_FAILED)
 
@@ -267,7 +301,7 @@ def roundup(ctx: click.Context, slug: str, force: bool) -> None:
     from .parades.roundup import RoundupExists
 
     site = load_site(ctx)
-    with open_store(site) as store:
+    with working_on(ctx, site), open_store(site) as store:
         try:
             path = draft_roundup(site, store, slug, force=force)
         except JobError as error:
@@ -302,7 +336,8 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
 
     site = load_site(ctx)
     try:
-        results = asyncio.run(import_opml(site, source.read()))
+        with working_on(ctx, site):
+            results = asyncio.run(import_opml(site, source.read()))
     except OpmlError as error:
         fail(f"{source.name}: {error}", EXIT_CONFIG)
     failed = 0
@@ -329,6 +364,8 @@ def demo(directory: Path) -> None:
         index = run_demo(directory, echo=click.echo)
     except DemoError as error:
         fail(str(error))
+    except SiteBusy as busy:
+        fail(f"{busy}; try again when it has finished.", EXIT_BUSY)
     click.echo(f"The demo site is ready: {index}")
     click.echo(f"Serve it with: cd {directory} && python -m http.server -d output 8000")
 
