@@ -252,3 +252,35 @@ def test_stray_files_in_the_export_folder_are_removed(site, store):
 
 def test_an_empty_store_exports_nothing(site, store):
     assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 0, 0)
+
+
+def test_posts_the_store_lost_keep_their_files(site, store, tmp_path):
+    """A store restored from last week's backup, or started again empty, does not know the
+    newest posts: their pages stay until a fetch brings them back (and then they are its own)."""
+    kept, lost = post(guid="kept"), post(guid="lost")
+    save(store, [kept, lost])
+    export(store, site, [ANNA])
+    with Store(tmp_path / "older.sqlite") as older:
+        save(older, [kept])
+        result = export(older, site, [ANNA])
+    assert (result.unchanged, result.removed) == (1, 0)
+    assert read(site, lost)["id"] == lost.id
+    # What the store knows and no longer publishes still goes: here, by a category filter.
+    result = export(store, site, [dataclasses.replace(ANNA, categories=("Kochen",))])
+    assert result.removed == 2 and not (site.export_dir / "anna").exists()
+
+
+def test_a_file_that_cannot_be_written_is_named(site, store, monkeypatch):
+    save(store, [post()])
+    original = type(site.export_dir).write_bytes
+
+    def disk_full(path, data):  # noqa: ANN001, ANN202
+        original(path, data[:10])
+        raise OSError(28, "No space left on device")  # as write() raises it: without a name
+
+    monkeypatch.setattr(type(site.export_dir), "write_bytes", disk_full)
+    with pytest.raises(OSError) as error:
+        export(store, site, [ANNA])
+    assert error.value.strerror == "No space left on device"
+    assert error.value.filename == str(site.export_dir / "anna" / f"{post().id}.json")
+    assert not any(site.export_dir.rglob("*.tmp"))  # the half-written file went

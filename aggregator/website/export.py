@@ -4,7 +4,8 @@ content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body,
 metadata and its comment thread.  A file is rewritten only when its bytes change (so Pelican's
 cache and autoreload see only real changes) and removed when its post is no longer published:
 posts of participants removed from content/participants/ leave the site but stay in the store.
-Inactive participants' posts stay: they are the site's history.
+Inactive participants' posts stay: they are the site's history.  So do posts the store does not
+know (it was lost, or restored from an older backup): the store forgetting is no unpublishing.
 """
 
 from __future__ import annotations
@@ -67,8 +68,10 @@ def export(
     by_slug = {participant.slug: participant for participant in participants}
     counts = store.comment_counts()
     expected: set[Path] = set()
+    known: set[str] = set()
     written = unchanged = 0
     for post in store.posts():
+        known.add(post.id)
         participant = by_slug.get(post.participant)
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(post.categories):
@@ -81,7 +84,8 @@ def export(
             written += 1
         else:
             unchanged += 1
-    removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
+    removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug),
+                           current=set(by_slug), known=known)  # fmt: skip
     return ExportResult(written, unchanged, removed)
 
 
@@ -178,17 +182,28 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Atomic, so a Pelican running with --autoreload never reads half a file; the dot keeps
     # the temporary file out of Pelican's sight (IGNORE_FILES).
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as error:  # a full disk: name the file (a failed write() names none)
+        temporary.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from error
     return True
 
 
-def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()) -> int:
-    """Remove exported files not in `expected` (outside `keep`); then empty folders."""
+def remove_stale(
+    folder: Path, expected: set[Path], keep: set[str] = frozenset(), *,
+    current: set[str] = frozenset(), known: set[str] | None = None,
+) -> int:  # fmt: skip
+    """Remove exported files not in `expected` (outside `keep`); then empty folders.
+
+    With `known` (the ids of every post in the store), a post of a `current` participant that
+    the store does not know keeps its file: the store lost it, the site did not.
+    """
     if not folder.is_dir():
         return 0
     removed = 0
@@ -197,6 +212,9 @@ def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()
             continue
         relative = path.relative_to(folder)
         if len(relative.parts) > 1 and relative.parts[0] in keep:
+            continue
+        lost = known is not None and path.suffix == ".json" and path.stem not in known
+        if lost and len(relative.parts) == 2 and relative.parts[0] in current:
             continue
         if path.suffix == ".json" or path.name.endswith(".json.tmp"):
             path.unlink()
