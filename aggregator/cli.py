@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import traceback
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -19,9 +20,10 @@ import click
 from . import __version__
 from .editors.participants import Problem, load_participants
 from .feeds.update import Outcome, UpdateSummary
-from .lock import SiteBusy, site_lock
+from .jobs import open_store
+from .lock import LockError, SiteBusy, site_lock
 from .site import Site, SiteError
-from .store import Store, StoreError
+from .store import StoreError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -62,13 +64,39 @@ def working_on(ctx: click.Context, site: Site, *, wait: bool | None = None) -> I
 WAIT = click.option("--wait", is_flag=True, help="Wait for another job on this site to finish.")
 
 
-@contextmanager
-def open_store(site: Site) -> Iterator[Store]:
-    try:
-        with Store(site.store_path) as store:
-            yield store
-    except StoreError as error:
-        fail(str(error))
+# What the library raises when a job cannot be done: each says why in one sentence.
+LIBRARY_ERRORS = (StoreError, LockError, OSError)
+
+
+def sentence(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror}"  # a disk error: which file, and what went wrong
+    return str(error)
+
+
+class Blogparade(click.Group):
+    """The `blogparade` group: a library error is one `Error:` line and exit 1, anything
+    unexpected one line too; the traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except LIBRARY_ERRORS as error:
+            give_up(ctx, sentence(error))
+        except Exception as error:  # noqa: BLE001  the last resort: a sentence, not a traceback
+            give_up(ctx, unexpected(error))
+
+
+def unexpected(error: BaseException) -> str:
+    return f"unexpected error: {type(error).__name__}: {error}; run with --debug for details"
+
+
+def give_up(ctx: click.Context, message: str) -> NoReturn:
+    if ctx.params.get("debug"):
+        traceback.print_exc()
+    fail(message)
 
 
 def report_problems(problems: list[Problem], of: str = "") -> None:
@@ -79,7 +107,7 @@ def report_problems(problems: list[Problem], of: str = "") -> None:
         click.secho(f"  {problem}", fg="red", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Blogparade, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blogparade")
 @click.option(
     "--site",
@@ -88,10 +116,11 @@ def report_problems(problems: list[Problem], of: str = "") -> None:
     show_default=True,
     help="The site folder (with pelicanconf.py).",
 )
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.pass_context
-def cli(ctx: click.Context, site: Path) -> None:
+def cli(ctx: click.Context, site: Path, debug: bool) -> None:
     """Collect many people's blogs, their comments and blog parades into one static site."""
-    ctx.obj = {"site": site}
+    ctx.obj = {"site": site}  # --debug is read where errors are reported (Blogparade.invoke)
 
 
 @cli.command()
@@ -154,7 +183,7 @@ def run_fetch(site: Site, strict: bool) -> bool:
     """Fetch every active participant; False when the run should exit non-zero."""
     from .jobs import fetch_site
 
-    with open_store(site) as store:
+    with open_store(site, backup=True) as store:
         participants, _ = load_participants(site.participants_dir)
         active = sum(1 for participant in participants if participant.active)
         with progress_bar(active, "Fetching") as advance:
@@ -211,7 +240,7 @@ def fetch(ctx: click.Context, strict: bool, wait: bool) -> None:
 def run_build(site: Site, force: bool) -> None:
     from .website.build import BuildError, build_site, needs_build, record_build
 
-    with open_store(site) as store:
+    with open_store(site, writes=True) as store:
         if not force and not needs_build(site, store):
             click.echo("Nothing changed since the last build; the site is up to date.")
             return
@@ -311,6 +340,32 @@ def roundup(ctx: click.Context, slug: str, force: bool) -> None:
     click.echo(f"Wrote the draft {path}: fill in the introduction, then remove 'Status: draft'.")
 
 
+@cli.command()
+@click.argument("backup", required=False)
+@click.option("--empty", is_flag=True, help="Start again with an empty store instead.")
+@click.pass_context
+def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
+    """Put BACKUP (default: the newest whole one in backups/) in place of the store.
+
+    The store there now is kept aside, renamed.  With --empty, start again from the feeds with
+    an empty store; the posts published so far stay on the site.
+    """
+    from .backups import restore as restore_store
+
+    if backup and empty:
+        fail("give a BACKUP or --empty, not both", EXIT_CONFIG)
+    site = load_site(ctx)
+    with working_on(ctx, site):
+        restored = restore_store(site, backup, empty=empty)
+    if restored.aside:
+        click.echo(f"Kept the store that was there as {restored.aside}.")
+    if restored.backup:
+        click.echo(f"Restored {restored.backup} ({restored.posts} posts) as {site.store_path}.")
+    else:
+        click.echo(f"Started again with an empty store, {site.store_path}.")
+    click.echo("Next: `blogparade run` fetches what the feeds have now, and builds.")
+
+
 @cli.group()
 def opml() -> None:
     """The blog roll as OPML: export it, or add the blogs of one."""
@@ -371,7 +426,13 @@ def demo(directory: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="blogparade")
+    try:
+        cli(prog_name="blogparade")
+    except Exception as error:  # noqa: BLE001  whatever escaped Click: one line, not a traceback
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.secho(f"Error: {unexpected(error)}", fg="red", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "BLOGPARADE_MAX_REDIRECTS": 5,
     "BLOGPARADE_COMMENT_DAYS": 60,  # how long a post's comments are followed
     "BLOGPARADE_PARADE_GRACE_DAYS": 14,  # comments followed this long after a parade ends
+    "BLOGPARADE_BACKUPS": 7,  # backups of the store kept in backups/, one per fetch; 0: none
 }
 
 

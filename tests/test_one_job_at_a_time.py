@@ -126,7 +126,7 @@ def files(site: Path) -> dict[Path, tuple[int, int]]:
 
 @pytest.mark.parametrize(
     "command", [["fetch"], ["build"], ["run"], ["join", "http://127.0.0.1:9/"], ["roundup", "x"],
-                ["opml", "import", "-"]]
+                ["opml", "import", "-"], ["restore"]]
 )  # fmt: skip
 def test_every_job_that_writes_refuses_while_another_works(feed_server, tmp_path, command):
     site = new_site(tmp_path / "site")

@@ -174,6 +174,8 @@ GITIGNORE = """\
 *.sqlite
 *.sqlite-wal
 *.sqlite-shm
+backups/
+.blogparade.lock
 output/
 cache/
 content/aggregated/
