@@ -420,7 +420,7 @@ def demo(directory: Path) -> None:
     except DemoError as error:
         fail(str(error))
     except SiteBusy as busy:
-        fail(f"{busy}; try again when it has finished.", EXIT_BUSY)
+        fail(f"{busy}; nothing was done: try again when it has finished.", EXIT_BUSY)
     click.echo(f"The demo site is ready: {index}")
     click.echo(f"Serve it with: cd {directory} && python -m http.server -d output 8000")
 

@@ -162,3 +162,18 @@ def test_a_killed_run_blocks_nobody_and_is_not_named_later(feed_server, tmp_path
     assert f"pid {killed.pid}" not in refused.output
     assert finish(holder).returncode == 0
     assert "Nacht 1: Neuigkeiten" in post_pages(site / "output")
+
+
+def test_a_demo_refuses_a_folder_another_demo_works_in(tmp_path):
+    folder = tmp_path / "demo-site"
+    folder.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(folder)], stdout=subprocess.PIPE,
+                              text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        refused = invoke(None, "demo", str(folder))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refused.exit_code == EXIT_BUSY and BUSY.search(refused.output), refused.output
+    assert [p.name for p in folder.iterdir()] == [".blogparade.lock"]  # nothing deleted or made

@@ -216,12 +216,14 @@ def unprivileged() -> list[str]:
     return prefix  # type: ignore[return-value]
 
 
-def blogparade(site: Path, *args: str, prefix: list[str] = (), max_file_size: int | None = None) -> Finished:  # type: ignore[assignment]
+def blogparade(
+    site: Path, *args: str, prefix: list[str] | None = None, max_file_size: int | None = None
+) -> Finished:
     def limit() -> None:  # Python ignores SIGXFSZ: a write past the limit fails with EFBIG
         if max_file_size is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
 
-    process = subprocess.run([*prefix, *blogparade_command(), "--site", str(site), *args],
+    process = subprocess.run([*(prefix or []), *blogparade_command(), "--site", str(site), *args],
                              capture_output=True, text=True, timeout=120, preexec_fn=limit)  # fmt: skip
     return Finished(process.returncode, process.stdout, process.stderr)
 
@@ -257,9 +259,9 @@ def test_a_read_only_site_folder(feed_server, tmp_path):
         site.chmod(0o755)
         (site / ".blogparade.lock").unlink()
         site.chmod(0o555)
-        for command in ("fetch", "run", "build", "roundup"):
-            one_sentence(blogparade(site, command, *(["x"] if command == "roundup" else []), prefix=prefix),
-                         r"cannot lock the site: cannot open .*\.blogparade\.lock: Permission denied$")  # fmt: skip
+        no_lock = r"cannot lock the site: cannot open .*\.blogparade\.lock: Permission denied$"
+        for command in (["fetch"], ["run"], ["build"], ["roundup", "x"]):
+            one_sentence(blogparade(site, *command, prefix=prefix), no_lock)
     finally:
         site.chmod(0o755)
     assert pages(site) == published
@@ -272,8 +274,8 @@ def test_a_store_in_a_read_only_folder(feed_server, tmp_path):
                           f"BLOGPARADE_STORE = {str(elsewhere / 'blogparade.sqlite')!r}")  # fmt: skip
     elsewhere.chmod(0o555)
     try:
-        one_sentence(blogparade(site, "fetch", prefix=unprivileged()),
-                     rf"cannot write store {re.escape(str(elsewhere))}/blogparade.sqlite: its folder is read-only")  # fmt: skip
+        said = rf"cannot write store {re.escape(str(elsewhere))}/blogparade.sqlite: its folder is read-only"
+        one_sentence(blogparade(site, "fetch", prefix=unprivileged()), said)
     finally:
         elsewhere.chmod(0o755)
 
@@ -286,8 +288,9 @@ def test_a_full_disk_during_the_export(feed_server, tmp_path):
     published = pages(site)
     serve_blog(feed_server, 4, body="<p>" + "Sehr lang. " * 40_000 + "</p>")  # a 440 KB post
     ok(invoke(site, "fetch"))
+    export = re.escape(str(site / "content" / "aggregated"))
     line = one_sentence(blogparade(site, "build", max_file_size=256 * 1024),
-                        rf"{re.escape(str(site / 'content' / 'aggregated'))}/chronik/\w+\.json: File too large$")  # fmt: skip
+                        rf"{export}/chronik/\w+\.json: File too large$")  # fmt: skip
     assert pages(site) == published  # yesterday's site, whole
     assert not list((site / "content" / "aggregated").rglob("*.tmp")), line
     ok(invoke(site, "build"))  # space again: it builds
