@@ -85,8 +85,8 @@ FEED_MAX_ITEMS = 50
 LOG_FILTER = [(logging.WARNING, "Feeds generated without SITEURL or FEED_DOMAIN set properly"
                                 " may not be valid")]
 
-# Removed participants' posts must leave the site: after each build the plugin removes the
-# pages it did not write (BLOGPARADE_PRUNE_OUTPUT), cheaper than emptying output/ first.
+# `blogparade build` writes a fresh folder that replaces output/ when it succeeded: pages of
+# removed posts are gone, and only what is named here is carried over from the old output/.
 DELETE_OUTPUT_DIRECTORY = False
 OUTPUT_RETENTION = [".git", ".hg", ".nojekyll", "CNAME"]
 # Reading the exported JSON is cheap, writing is 90 % of a build; a stale cache (after a change

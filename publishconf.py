@@ -1,6 +1,6 @@
 """Pelican settings for publishing: the development settings plus the real address.
 
-Build with `pelican content -s publishconf.py --fatal errors` after `blogparade build`.
+`blogparade run --publish` (the nightly job) and `blogparade build --publish` build with them.
 """
 
 import os

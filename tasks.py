@@ -1,6 +1,6 @@
 """Invoke tasks for this site, in the style of Pelican's quickstart, plus blogparade's jobs.
 
-    invoke run        # the nightly job: fetch, then build when anything changed
+    invoke run        # the nightly job: fetch, then publish when anything changed
     invoke serve      # look at output/ on http://localhost:8000
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from invoke import task
 
 SITE = Path(__file__).resolve().parent
-SETTINGS = {"base": SITE / "pelicanconf.py", "publish": SITE / "publishconf.py"}
+SETTINGS = SITE / "pelicanconf.py"  # for development; blogparade reads publishconf.py itself
 OUTPUT = SITE / "output"
 BLOGPARADE = f"{shlex.quote(sys.executable)} -m aggregator.cli --site {shlex.quote(str(SITE))}"
 PELICAN = f"{shlex.quote(sys.executable)} -m pelican {shlex.quote(str(SITE / 'content'))}"
@@ -26,14 +26,14 @@ def fetch(c, strict=False):
 
 @task
 def build(c):
-    """Export the store and build the site into output/."""
+    """Export the store and build the site into output/ for development (relative addresses)."""
     c.run(f"{BLOGPARADE} build")
 
 
 @task
 def run(c, strict=False):
-    """Fetch, then build when anything changed: the nightly job."""
-    c.run(f"{BLOGPARADE} run" + (" --strict" if strict else ""))
+    """Fetch, then publish when anything changed (publishconf.py): the nightly job."""
+    c.run(f"{BLOGPARADE} run --publish" + (" --strict" if strict else ""))
 
 
 @task
@@ -59,10 +59,13 @@ def rebuild(c):
     """Build from scratch."""
 
 
-@task
+@task(pre=[build])
 def regenerate(c):
-    """Rebuild with Pelican whenever content or theme changes (after one `build`)."""
-    c.run(f"{PELICAN} -r -s {SETTINGS['base']}")
+    """Build, then rebuild with Pelican whenever content or theme changes.
+
+    `build` exports the posts, and refuses to turn a published output/ into a development build.
+    """
+    c.run(f"{PELICAN} -r -s {shlex.quote(str(SETTINGS))}")
 
 
 @task
@@ -78,10 +81,9 @@ def preview(c):
 
 
 @task
-def publish(c):
-    """Build with publishconf.py (absolute URLs) for upload; copy output/ where you host it."""
-    c.run(f"{BLOGPARADE} build")
-    c.run(f"{PELICAN} -s {SETTINGS['publish']} --fatal errors")
+def publish(c, strict=False):
+    """Fetch, then build with publishconf.py (absolute URLs, no drafts) into output/."""
+    c.run(f"{BLOGPARADE} run --publish --force-build" + (" --strict" if strict else ""))
 
 
 @task

@@ -17,11 +17,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .site import Site
-from .store import Store, StoreDamaged, StoreError, check_copy
+from .store import RESTORED_AT, Store, StoreDamaged, StoreError, check_copy
 
 FOLDER = "backups"  # in the site folder
 STAMP = "%Y-%m-%dT%H%M%SZ"  # UTC: names sort as times do, across summer time
-STARTED_EMPTY = "started_empty"  # the store's meta key: an editor chose to start again
 POST_PAGES = "blogs/{participant}/{id}/index.html"  # the plugin's BLOGPARADE_POST_SAVE_AS
 
 
@@ -81,8 +80,8 @@ def published_posts(site: Site) -> tuple[int, Path]:
 def refuse_lost_store(site: Site, store: Store | None) -> None:
     """StoreLost if the store is new (None: no file yet) or empty while the site has published
     posts: a run on it would unpublish them, and fetching again brings back only what the
-    feeds still list."""
-    if store is not None and (store.post_counts() or store.get_meta(STARTED_EMPTY)):
+    feeds still list.  An empty store an editor restored on purpose is no loss."""
+    if store is not None and (store.post_counts() or store.get_meta(RESTORED_AT)):
         return
     count, where = published_posts(site)
     if not count:
@@ -121,8 +120,7 @@ def restore(site: Site, backup: str | Path | None = None, *, empty: bool = False
         shutil.copyfile(chosen, temporary)
         os.replace(temporary, site.store_path)
     with Store(site.store_path) as store:  # migrated, if the backup is older than this blogparade
-        if chosen is None:
-            store.set_meta(STARTED_EMPTY, datetime.now(UTC).isoformat(timespec="seconds"))
+        store.set_meta(RESTORED_AT, datetime.now(UTC).isoformat())
         posts = sum(store.post_counts().values())
     return Restored(chosen, posts, aside)
 

@@ -141,7 +141,10 @@ def init(directory: Path, title: str, lang: str) -> None:
 @cli.command()
 @click.argument("url")
 @click.option("--name", help="The blog's name (default: the feed's title).")
-@click.option("--author", help="Who writes it (default: the feed's most frequent author).")
+@click.option(
+    "--author",
+    help="Who writes it (default: the entries' most frequent author, else the feed's own).",
+)
 @click.option(
     "--kind",
     type=click.Choice(["corporate", "employee"]),
@@ -163,7 +166,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
             )
     except JoinError as error:
         fail(str(error))
-    click.echo(f"Joined: {participant.name} ({participant.feed}), as detected:")
+    click.echo(f"Joined {participant.name}, as detected:")
     for label, value in (
         ("name", participant.name),
         ("feed", participant.feed),
@@ -237,44 +240,65 @@ def fetch(ctx: click.Context, strict: bool, wait: bool) -> None:
         sys.exit(EXIT_FAILED)
 
 
-def run_build(site: Site, force: bool) -> None:
-    from .website.build import BuildError, build_site, needs_build, record_build
+PUBLISH_HELP = "Build with publishconf.py: the site's real address, no drafts."
 
+
+def settings_file(site: Site, publish: bool) -> str | None:
+    """The settings file to build with; refuses before anything is done if it cannot be."""
+    from .website.build import PUBLISH_SETTINGS_FILE, BuildRefused, settings_path
+
+    name = PUBLISH_SETTINGS_FILE if publish else None
+    try:
+        settings_path(site, name)
+    except BuildRefused as error:
+        fail(str(error))
+    return name
+
+
+def run_build(site: Site, force: bool, publish: bool = False) -> None:
+    from .website.build import BuildError, BuildRefused, build_site, needs_build
+
+    settings = settings_file(site, publish)
     with open_store(site, writes=True) as store:
-        if not force and not needs_build(site, store):
-            click.echo("Nothing changed since the last build; the site is up to date.")
-            return
         try:
-            result = build_site(site, store)
+            if not force and not needs_build(site, store, settings):
+                click.echo("Nothing changed since the last build; the site is up to date.")
+                return
+            result = build_site(site, store, settings_file=settings)
+        except BuildRefused as error:
+            fail(str(error))
         except BuildError as error:
-            fail(f"the build failed:\n{error}")
-        record_build(site, store)
+            what = f" {error}" if len(error.messages) == 1 else f"\n{error}"
+            fail(f"the build failed, {site.output} is unchanged:{what}")
     for warning in result.warnings:
         click.secho(f"  warning: {warning}", fg="yellow", err=True)
-    click.echo(f"Built {result} into {site.output}")
+    click.echo(f"Built {result} into {result.output}")
 
 
 @cli.command()
+@click.option("--publish", is_flag=True, help=PUBLISH_HELP)
 @WAIT
 @click.pass_context
-def build(ctx: click.Context, wait: bool) -> None:
+def build(ctx: click.Context, publish: bool, wait: bool) -> None:
     """Publish the store as the site in output/, without network."""
     site = load_site(ctx)
     with working_on(ctx, site, wait=wait):
-        run_build(site, force=True)
+        run_build(site, force=True, publish=publish)
 
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
 @click.option("--force-build", is_flag=True, help="Build even when nothing changed.")
+@click.option("--publish", is_flag=True, help=PUBLISH_HELP)
 @WAIT
 @click.pass_context
-def run(ctx: click.Context, strict: bool, force_build: bool, wait: bool) -> None:
-    """Fetch, then build when anything changed: the nightly job."""
+def run(ctx: click.Context, strict: bool, force_build: bool, publish: bool, wait: bool) -> None:
+    """Fetch, then build when anything changed: the nightly job (with --publish)."""
     site = load_site(ctx)
+    settings_file(site, publish)  # a build that will be refused must not wait for the fetch
     with working_on(ctx, site, wait=wait):
         fetched = run_fetch(site, strict)
-        run_build(site, force=force_build)
+        run_build(site, force=force_build, publish=publish)
     if not fetched:
         sys.exit(EXIT_FAILED)
 
@@ -363,7 +387,7 @@ def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
         click.echo(f"Restored {restored.backup} ({restored.posts} posts) as {site.store_path}.")
     else:
         click.echo(f"Started again with an empty store, {site.store_path}.")
-    click.echo("Next: `blogparade run` fetches what the feeds have now, and builds.")
+    click.echo("Next: `blogparade run --publish` fetches what the feeds have now, and builds.")
 
 
 @cli.group()

@@ -10,18 +10,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from .backups import advice, back_up, refuse_lost_store
 from .editors.opml import export_opml
 from .editors.participants import Problem, load_participants
 from .feeds.fetch import Fetcher, FetchSettings
+from .feeds.policy import SETTING as POLICY_SETTING
+from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
 from .feeds.update import CommentOptions, Progress, UpdateSummary, update
 from .models import Participant
 from .parades.files import find_parade, load_site_parades
 from .parades.membership import followed, select, today
 from .parades.pages import parade_page_links
 from .parades.roundup import roundup_text, write_roundup
-from .site import Site
+from .site import SETTINGS_FILE, Site
 from .store import Store, StoreDamaged
 
 
@@ -95,10 +98,59 @@ async def look_at_pages(
 
 
 def check_site(site: Site) -> CheckResult:
-    """Every participant and parade file, validated (for pull requests)."""
+    """What a pull request can change, validated as CI runs it: participant and parade files,
+    the addresses participants name (against the network policy), and no aggregated data
+    outside the export folder."""
     participants, problems = load_participants(site.participants_dir)
     parades, parade_problems = load_site_parades(site)
-    return CheckResult(len(participants), len(parades), problems + parade_problems)
+    problems += parade_problems + stray_exports(site)
+    problems += address_problems(site, participants)
+    return CheckResult(len(participants), len(parades), problems)
+
+
+def stray_exports(site: Site) -> list[Problem]:
+    """JSON files in content/ outside the export folder: the site's reader would take them for
+    aggregated posts (and refuses them), and only blogparade writes those."""
+    export = site.export_dir.resolve()
+    return [
+        Problem(path, f"a JSON file outside {site.export_dir.relative_to(site.root)}/: aggregated "
+                      "posts are written by blogparade alone; remove it")
+        for path in sorted(site.content.rglob("*.json"))
+        if not path.resolve().is_relative_to(export)
+    ]
+
+
+def address_problems(site: Site, participants: list[Participant]) -> list[Problem]:
+    """Participants whose feed or home resolves to an address the network policy refuses.
+
+    A name that does not resolve here is no problem of the file (DNS may be down, or the blog
+    may be on an intranet CI cannot see): fetch refuses it later if it resolves badly."""
+    try:
+        policy = NetworkPolicy.from_setting(site.settings.get(POLICY_SETTING))
+    except PolicyError as error:
+        return [Problem(site.root / SETTINGS_FILE, str(error))]
+    problems = []
+    hosts: dict[str, str | None] = {}
+    for participant in participants:
+        for key in ("feed", "home"):
+            url = getattr(participant, key)
+            host = urlsplit(url).hostname or ""
+            if host not in hosts:
+                hosts[host] = _refusal(host, policy)
+            if hosts[host]:
+                path = site.participants_dir / f"{participant.slug}.toml"
+                problems.append(Problem(path, f"{key!r} {url}: {hosts[host]}"))
+    return problems
+
+
+def _refusal(host: str, policy: NetworkPolicy) -> str | None:
+    try:
+        resolve_and_check(host, policy)
+    except AddressNotAllowed as error:
+        return str(error)
+    except (OSError, UnicodeError):
+        return None
+    return None
 
 
 def draft_roundup(site: Site, store: Store, slug: str, *, force: bool = False) -> Path:

@@ -30,6 +30,9 @@ from .models import (
 )
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
+# The meta key of when `blogparade restore` put this store in place (ISO, UTC): posts published
+# before then that it does not know were lost with the old store, not unpublished.
+RESTORED_AT = "restored_at"
 
 # "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed).
 FeedKind = Literal["posts", "comments", "probe"]
@@ -241,6 +244,19 @@ class Store:
             self._db.execute("COMMIT")
         except sqlite3.OperationalError as error:
             raise StoreError(f"cannot write store {self.path}: {error}") from error
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads meanwhile see one state of the store, whatever other connections write then
+        (a read transaction: WAL mode lets writers go on).  Nothing may be written inside."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")  # it only read: nothing to keep or undo
 
     # -- the file -------------------------------------------------------------------------------
 

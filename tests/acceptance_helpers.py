@@ -59,12 +59,16 @@ def no_traceback(result: Result) -> None:
     assert "Traceback" not in result.output, explain(result)
 
 
+# Tests serve their blogs on loopback, which the network policy refuses unless a site allows it.
+ALLOW_LOOPBACK = 'BLOGPARADE_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]'
+
+
 def new_site(root: Path, settings: str = "", *, title: str = "Blogparade Test") -> Path:
-    """`blogparade init ROOT`, plus `settings` appended to its pelicanconf.py."""
+    """`blogparade init ROOT`, allowing loopback, plus `settings` appended to its pelicanconf.py
+    (a setting there overrides the allowance)."""
     ok(invoke(None, "init", str(root), "--title", title))
-    if settings:
-        with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
-            conf.write("\n" + settings.strip() + "\n")
+    with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\n" + ALLOW_LOOPBACK + "\n" + settings.strip() + "\n")
     return root
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,9 +23,9 @@ from aggregator.website.build import (
     build_site,
     needs_build,
     pelican_settings,
-    record_build,
     run_pelican,
 )
+from aggregator.website.export import FORMAT
 from aggregator.website.sitetemplate import create_site, pelicanconf_text, theme_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -114,7 +115,6 @@ def build_sample(root: Path, **options) -> Site:
     with Store(site.store_path) as store:
         fill_store(store)
         build_site(site, store)
-        record_build(site, store)
     return site
 
 
@@ -136,7 +136,8 @@ def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     create_site(tmp_path / "site", title="Neue Parade", lang="en")
     assert {p.name for p in (tmp_path / "site" / "content" / "participants").iterdir()} == {"README.md"}
     ignored = (tmp_path / "site" / ".gitignore").read_text()
-    for name in ("*.sqlite", "output/", "cache/", "content/aggregated/", "backups/", ".blogparade.lock"):
+    for name in ("*.sqlite", "output/", ".output.*/", "cache/", "content/aggregated/", "backups/",
+                 ".blogparade.lock"):
         assert name in ignored
     site = Site.load(tmp_path / "site")
     result = build_site(site)
@@ -166,7 +167,6 @@ def test_needs_build_only_when_something_changed(tmp_path):
         fill_store(store)
         assert needs_build(site, store)
         build_site(site, store)
-        record_build(site, store)
         assert not needs_build(site, store)
         build_site(site, store)  # exporting again changes nothing that counts
         assert not needs_build(site, store)
@@ -176,19 +176,43 @@ def test_needs_build_only_when_something_changed(tmp_path):
                              body_hash="new", posts=[changed])  # fmt: skip
         assert needs_build(site, store)
         build_site(site, store)
-        record_build(site, store)
         assert not needs_build(site, store)
 
         (site.output / "index.html").unlink()
         assert needs_build(site, store)
         build_site(site, store)
-        record_build(site, store)
         assert not needs_build(site, store)
 
         page = site.content / "pages" / "mitmachen.md"
         page.write_text(page.read_text() + "\nNoch ein Satz.\n")
         os.utime(page, ns=(1, 1))  # a different mtime even on a coarse clock
         assert needs_build(site, store)
+
+
+def test_a_post_stored_while_pelican_works_makes_the_next_build_needed(tmp_path):
+    """The fingerprint is of what was exported: a concurrent fetch's post is not built yet."""
+    from pelican import signals
+
+    site = make_site(tmp_path)
+    late = post("dora", "spaet", "Spät gespeichert", T + timedelta(days=5))
+
+    def store_meanwhile(_: object) -> None:
+        with Store(site.store_path) as other:  # another connection, as another process has
+            other.record_success("dora", "https://dora.example/feed/", etag=None,
+                                 last_modified=None, body_hash="neu", posts=[late])  # fmt: skip
+
+    with Store(site.store_path) as store:
+        fill_store(store)
+        signals.all_generators_finalized.connect(store_meanwhile)
+        try:
+            build_site(site, store)
+        finally:
+            signals.all_generators_finalized.disconnect(store_meanwhile)
+        assert not (site.output / "blogs" / "dora" / late.id).exists()
+        assert needs_build(site, store)
+        build_site(site, store)
+        assert (site.output / "blogs" / "dora" / late.id / "index.html").is_file()
+        assert not needs_build(site, store)
 
 
 def test_a_removed_participant_leaves_the_site_but_not_the_store(tmp_path):
@@ -204,21 +228,25 @@ def test_a_removed_participant_leaves_the_site_but_not_the_store(tmp_path):
     assert "Rechenzentrum" not in (site.output / "index.html").read_text(encoding="utf-8")
 
 
-def test_stale_pages_leave_the_output_and_everything_else_stays(tmp_path):
+def test_each_build_is_a_fresh_output_keeping_only_what_output_retention_names(tmp_path):
     site = build_sample(tmp_path)
     planted = {
-        "stale/index.html": True, "feeds/old.atom.xml": True,  # gone after the build
-        "CNAME": False, ".git/hooks/x.html": False, "robots.txt": False, "theme/extra.html": False,
+        "stale/index.html": False, "feeds/old.atom.xml": False, "robots.txt": False,
+        "theme/extra.html": False, "CNAME": True, ".git/hooks/x.html": True, ".nojekyll": True,
     }  # fmt: skip
     for name in planted:
         (site.output / name).parent.mkdir(parents=True, exist_ok=True)
-        (site.output / name).write_text("x")
+        (site.output / name).write_text(f"planted {name}")
+    os.symlink("/nowhere", site.output / ".hg")  # retained as what it is, a link
     build_site(site)
-    for name, stale in planted.items():
-        assert (site.output / name).exists() != stale, name
+    for name, kept in planted.items():
+        assert (site.output / name).exists() == kept, name
+    assert (site.output / "CNAME").read_text() == "planted CNAME"
+    assert os.readlink(site.output / ".hg") == "/nowhere"
     assert not (site.output / "stale").exists()
-    for kept in ("index.html", "feeds/all.atom.xml", "theme/css/style.css", f"blogs/anna/{ANNA.id}/index.html"):
-        assert (site.output / kept).is_file(), kept
+    for built in ("index.html", "feeds/all.atom.xml", "theme/css/style.css", f"blogs/anna/{ANNA.id}/index.html"):
+        assert (site.output / built).is_file(), built
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == []
 
 
 def test_a_broken_participant_file_keeps_its_blog_published(tmp_path):
@@ -242,11 +270,24 @@ def test_an_unreadable_export_file_fails_the_build_naming_the_file(tmp_path):
     assert "JSON" in str(error.value)
 
 
-def test_a_json_file_that_is_not_an_export_fails_the_build(tmp_path):
+def test_stray_files_in_the_export_folder_are_removed_before_pelican_reads_it(tmp_path):
     site = make_site(tmp_path)
-    (site.content / "articles" / "data.json").write_text('{"some": "data"}')
-    with pytest.raises(BuildError, match="data.json: not a blogparade export"):
+    (site.export_dir / "anna").mkdir(parents=True, exist_ok=True)
+    (site.export_dir / "anna" / "data.json").write_text('{"some": "data"}')
+    build_site(site)
+    assert not (site.export_dir / "anna" / "data.json").exists()
+
+
+def test_an_export_outside_the_export_folder_is_never_published(tmp_path):
+    # A pull request adding content/notes/x.json with the format marker must not publish raw HTML.
+    site = make_site(tmp_path)
+    smuggled = {"format": FORMAT, "id": "x", "title": "Hi", "body": "<script>alert(1)</script>"}
+    (site.content / "notes").mkdir()
+    (site.content / "notes" / "x.json").write_text(json.dumps(smuggled))
+    with pytest.raises(BuildError, match="x.json: a JSON file outside .* is never read as an aggregated post"):
         build_site(site)
+    assert not list(site.output.rglob("*.html")) or "alert(1)" not in "".join(
+        p.read_text(errors="replace") for p in site.output.rglob("*.html"))
 
 
 def test_template_errors_are_fatal(tmp_path):
@@ -320,6 +361,12 @@ def test_the_repository_settings_are_the_new_site_settings(tmp_path):
     assert {k: v for k, v in repo.items() if k not in paths} == {
         k: v for k, v in new.items() if k not in paths
     }
+
+
+def test_the_repository_publishconf_is_the_new_site_publishconf(tmp_path):
+    """publishconf.py only adds to pelicanconf.py: the repository's is exactly `init`'s."""
+    create_site(tmp_path / "site", title="Neu")
+    assert (REPO / "publishconf.py").read_text() == (tmp_path / "site" / "publishconf.py").read_text()
 
 
 @pytest.mark.slow

@@ -150,9 +150,11 @@ def test_each_post_has_a_comment_feed_with_as_many_comments_as_announced(server)
             comments = feed_of(server, comment_feed_url(entry))
             assert len(comments.entries) == announced_count(entry), entry.link
             total += len(comments.entries)
-            if blog.engine == "wordpress":  # the Atom twin lists the same comments
+            if blog.engine == "wordpress" and blog.atom_comment_feeds:  # the Atom twin lists the same
                 twin = feed_of(server, comment_feed_url(entry) + "atom/")
                 assert [e.id for e in twin.entries] == [e.id for e in comments.entries]
+            elif blog.engine == "wordpress":  # switched off
+                assert get(server, comment_feed_url(entry) + "atom/").status == 404
         assert total == COMMENTS[blog.slug] == len(sources[blog.slug].comments), blog.slug
     some_posts_without_comments = [b for b in sources.values() if any(not p.comments for p in b.posts)]
     assert len(some_posts_without_comments) >= 4
@@ -169,21 +171,32 @@ def test_site_wide_comment_feeds_show_the_newest_comments(server):
         assert dates == sorted(dates, reverse=True)
         if blog.engine == "wordpress":
             assert feed.entries[0].title.startswith("Kommentar zu ")
+            if not blog.atom_comment_feeds:
+                assert get(server, blog.comments_feed_url + "atom/").status == 404
+                continue
             twin = feed_of(server, blog.comments_feed_url + "atom/")
             assert [e.id for e in twin.entries] == [e.id for e in feed.entries]
 
 
-def test_replies_in_atom_comment_feeds_point_at_the_post_or_another_comment(server):
+def test_replies_point_at_the_post_or_another_comment(server):
+    """In Atom comment feeds by thr:in-reply-to; in a WordPress blog's RSS comment feeds, where its
+    Atom ones are switched off, only by the "Als Antwort auf <a href=…>" paragraph."""
     depths: dict[str, int] = {}
     for blog in server.blogs:
-        if blog.engine == "plain":  # RSS comment feeds cannot thread
+        if blog.engine == "plain":  # RSS comment feeds without even a paragraph: no threads
             continue
+        rss_only = blog.engine == "wordpress" and not blog.atom_comment_feeds
         for post in feed_of(server, blog.feed_url).entries:
-            url = comment_feed_url(post) + ("atom/" if blog.engine == "wordpress" else "")
+            url = comment_feed_url(post) + ("atom/" if blog.engine == "wordpress" and not rss_only else "")
             comments = feed_of(server, url).entries
             parents = {}
+            by_link = {c.link: c.id for c in comments}
             for comment in comments:
-                ref = comment["thr_in-reply-to"]["ref"]
+                if rss_only:
+                    marker = re.match(r'<p>Als Antwort auf <a href="([^"]+)">', comment.content[0].value)
+                    ref = by_link[html.unescape(marker[1])] if marker else post.id
+                else:
+                    ref = comment["thr_in-reply-to"]["ref"]
                 assert ref == post.id or ref in {c.id for c in comments}, f"{comment.id} -> {ref}"
                 parents[comment.id] = ref
             for comment_id in parents:
@@ -194,6 +207,55 @@ def test_replies_in_atom_comment_feeds_point_at_the_post_or_another_comment(serv
     # Three levels where the software allows it; Blogger threads two.
     assert depths == {"hafenkante": 3, "brueckner": 3, "kaffeeundcode": 3, "lenas-notizen": 3,
                       "zugundzuhause": 2}
+    assert [b.slug for b in server.blogs if b.engine == "wordpress" and not b.atom_comment_feeds] == ["brueckner"]
+
+
+def test_wordpress_guids_are_shortlinks_or_permalinks(server):
+    """WordPress's own guid is /?p=N; a blog moved from elsewhere keeps permalinks as guids.  Comment
+    ids are "<post guid>#comment-N" either way, comment links "<permalink>#comment-N"."""
+    forms = {}
+    for blog in (b for b in server.blogs if b.engine == "wordpress"):
+        answer = get(server, blog.feed_url)
+        assert b'isPermaLink="true"' not in answer.body  # WordPress writes "false" whatever the guid
+        for post in parse(answer, blog.feed_url).entries:
+            permalink = post.id == post.link
+            assert permalink or re.fullmatch(re.escape(blog.home_url) + r"\?p=\d+", post.id), post.id
+            forms.setdefault(blog.slug, set()).add("permalink" if permalink else "shortlink")
+            for url in (comment_feed_url(post), comment_feed_url(post) + "atom/")[:1 + blog.atom_comment_feeds]:
+                for comment in feed_of(server, url).entries:
+                    number = comment.link.rpartition("#comment-")[2]
+                    assert comment.link == f"{post.link}#comment-{number}" and number.isdigit()
+                    assert comment.id == f"{post.id}#comment-{number}"
+    assert forms == {"hafenkante": {"shortlink"}, "brueckner": {"shortlink"}, "kaffeeundcode": {"permalink"}}
+
+
+def test_wordpress_comment_feeds_name_a_replys_parent_first(server):
+    """get_comment_text() in a comment feed: "<p>Als Antwort auf <a href=parent>Name</a>.</p>" before
+    a reply's text, in RSS and Atom, per post and site-wide; the post's page threads instead."""
+    sources = load_sources(load_blogs(server.base_url))
+    replies = 0
+    for blog in (b for b in server.blogs if b.engine == "wordpress"):
+        source = sources[blog.slug]
+        by_link = {f"{source.post_url(c.post)}#comment-{c.number}": c for c in source.comments}
+        feeds = [blog.comments_feed_url] + [comment_feed_url(e) for e in feed_of(server, blog.feed_url).entries]
+        for url in feeds + [url + "atom/" for url in feeds if blog.atom_comment_feeds]:
+            for entry in feed_of(server, url).entries:
+                comment = by_link[entry.link]
+                body = entry.content[0].value
+                if comment.parent is None:
+                    assert "Als Antwort auf" not in body, entry.link
+                    continue
+                parent = comment.parent
+                link = f"{source.post_url(parent.post)}#comment-{parent.number}"
+                marker = f'<p>Als Antwort auf <a href="{link}">{html.escape(parent.author)}</a>.</p>\n'
+                assert body == marker + comment.html, entry.link
+                if "description" in entry and "atom" not in url:  # RSS: the same as plain text
+                    assert entry.description.startswith(f"Als Antwort auf {parent.author}. "), entry.link
+                replies += 1
+        for post in source.posts:
+            page = get(server, source.post_url(post)).body.decode()
+            assert "Als Antwort auf" not in page
+    assert replies > 20
 
 
 def test_pingbacks_look_as_wordpress_sends_them(server):

@@ -5,7 +5,13 @@ import asyncio
 import pytest
 
 from aggregator.editors.join import JoinError, new_participant
-from aggregator.feeds.discover import DiscoveryError, discover, feed_links, usual_feed_urls
+from aggregator.feeds.discover import (
+    CommentFeedError,
+    DiscoveryError,
+    discover,
+    feed_links,
+    usual_feed_urls,
+)
 from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.models import Participant
 from tests.feedmaker import Item, atom, rss
@@ -115,3 +121,46 @@ def test_new_participant_takes_name_author_language_and_refuses_duplicates(feed_
     twin = url.replace("http://127.0.0.1", "https://www.127.0.0.1").rstrip("/")
     with pytest.raises(JoinError, match="already on the site"):
         new_participant(found, [Participant(slug="k", name="K", feed=twin, home="h")])
+
+
+def test_a_posts_page_naming_no_feed_skips_the_posts_comment_feed_at_feed(feed_server):
+    """WordPress answers `<permalink>feed/` with the post's comments: the usual path relative to
+    a post's page is a comment feed, never taken; the site's /feed/ is."""
+    feed_server.routes.clear()
+    post = feed_server.route("/2026/11/werkbank/", respond(page(), content_type=HTML_TYPE))
+    comments = rss([Item("c12", "Von: Anna", post + "#comment-12")], title="Kommentare zu: Werkbank", link=post)
+    feed_server.route("/2026/11/werkbank/feed/", respond(comments.encode()))
+    feed_server.route("/feed/", respond(rss(POSTS).encode()))
+    found = find(post)
+    assert found.feed_url == feed_server.url("/feed/")
+    assert feed_server.hits("/2026/11/werkbank/feed/") == 1
+
+
+def test_no_feed_but_comment_feeds_says_so(feed_server):
+    feed_server.routes.clear()
+    home = feed_server.route("/blog/", respond(page(
+        '<link rel="alternate" type="application/rss+xml" title="Feed" href="stimmen.xml">',
+        '<link rel="alternate" type="application/atom+xml" title="Atom" href="/blog/stimmen.atom">',
+    ), content_type=HTML_TYPE))
+    replies = [Item("c1", "Von: Anna", f"{home}eintrag/#comment-1")]
+    feed_server.route("/blog/stimmen.xml", respond(rss(replies, title="Stimmen", link=home).encode()))
+    feed_server.route("/blog/stimmen.atom", respond(atom(replies, title="Stimmen", link=home).encode(),
+                                                    content_type=ATOM_TYPE))
+    with pytest.raises(DiscoveryError) as refused:
+        find(home)
+    assert str(refused.value).endswith(
+        f"; {home}stimmen.xml and {home}stimmen.atom are comment feeds, not feeds of posts")
+
+
+def test_a_comment_feed_given_names_its_blogs_post_feed(feed_server):
+    home = feed_server.route("/blog/", respond(page(
+        '<link rel="alternate" type="application/rss+xml" title="Blog &raquo; Feed" href="/blog/feed/">',
+        '<link rel="alternate" type="application/rss+xml" title="Blog &raquo; Kommentar-Feed" '
+        'href="/blog/comments/feed/">'), content_type=HTML_TYPE))
+    feed_server.route("/blog/feed/", respond(rss(POSTS, link=home).encode()))
+    url = feed_server.route("/blog/comments/feed/", respond(rss(
+        [Item("c1", "Von: Anna", f"{home}eintrag/#comment-1")], title="Kommentare für Blog", link=home).encode()))
+    with pytest.raises(CommentFeedError) as refused:
+        find(url)
+    assert (refused.value.url, refused.value.home, refused.value.post_feed) == (
+        url, home, feed_server.url("/blog/feed/"))

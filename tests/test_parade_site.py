@@ -19,7 +19,7 @@ from aggregator.editors.opml import read_opml
 from aggregator.editors.participants import load_participants
 from aggregator.site import Site
 from aggregator.store import Store
-from aggregator.website.build import BuildError, pelican_settings, run_pelican
+from aggregator.website.build import BuildError, build_output, pelican_settings
 from aggregator.website.export import export
 from tests.test_build import ACME, ANNA, BERND, COMMENTS, T, make_site, post
 
@@ -73,11 +73,11 @@ MEMBERSHIPS = {ACME.id: ["remote"], ANNA.id: ["remote"], BERND.id: ["herbst"]}
 
 
 def build(site: Site, memberships=MEMBERSHIPS) -> Site:
-    """Export the store with parade memberships, then run Pelican (errors fatal)."""
+    """Export the store with parade memberships, then build output/ with Pelican (errors fatal)."""
     participants, _ = load_participants(site.participants_dir)
     with Store(site.store_path) as store:
         export(store, site, participants, parades=memberships)
-    run_pelican(pelican_settings(site))
+    build_output(pelican_settings(site), "pelicanconf.py")
     return site
 
 
@@ -328,9 +328,9 @@ def test_the_blog_roll_is_linked_from_the_blogs_page_the_footer_and_the_head(sit
         assert link["type"] == "text/x-opml" and link["href"] == f"{prefix}blogroll.opml"
 
 
-def test_the_blog_roll_survives_pruning_and_leaves_when_switched_off(tmp_path):
+def test_the_blog_roll_is_in_every_build_and_leaves_when_switched_off(tmp_path):
     site = build(parade_site(tmp_path))
-    build(site)  # a second build prunes what it did not write
+    build(site)  # a second build, into a fresh folder, writes it again
     assert (site.output / "blogroll.opml").is_file()
     with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as settings:
         settings.write('\nBLOGPARADE_BLOGROLL = ""\n')

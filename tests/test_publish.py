@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from aggregator.models import Comment, Participant, Post, StoredComment
 from aggregator.site import Site
-from aggregator.store import Store
-from aggregator.website.export import FORMAT, comment_node, export, person
+from aggregator.store import RESTORED_AT, Store
+from aggregator.website import export as export_module
+from aggregator.website.export import FORMAT, comment_node, export, person, write_if_changed
+from aggregator.website.sitetemplate import create_site
 from aggregator.website.threads import MAX_DEPTH
 from aggregator.website.threads import comment_tree as thread
-from aggregator.website.sitetemplate import create_site
 
 T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 ANNA = Participant(slug="anna", name="Annas Blög", feed="https://anna.example/feed/",
@@ -250,11 +254,41 @@ def test_stray_files_in_the_export_folder_are_removed(site, store):
     assert not stray.parent.exists()
 
 
+def test_writers_of_the_same_file_never_trip_over_each_others_temporary_file(tmp_path):
+    """Two exports of one post at once (two overlapping runs) once shared `.name.tmp`: one
+    renamed the other's file away and failed with FileNotFoundError."""
+    path = tmp_path / "anna" / "0123456789abcdef.json"
+    versions = [f'{{"version": {n}}}\n'.encode() * (n + 1) for n in range(8)]
+
+    def write_often(data: bytes) -> None:
+        for _ in range(200):
+            write_if_changed(path, data)
+            path.unlink(missing_ok=True)  # so that the next call writes again
+
+    with ThreadPoolExecutor(len(versions)) as pool:
+        list(pool.map(write_often, versions))  # re-raises what any writer raised
+    assert [p.name for p in path.parent.iterdir()] in ([], [path.name])
+
+
+def test_only_temporary_files_of_killed_exports_are_removed(site, store):
+    save(store, [post()])
+    folder = site.export_dir / "anna"
+    folder.mkdir(parents=True)
+    killed, writing = folder / ".x.json.1-aaaa.tmp", folder / ".y.json.2-bbbb.tmp"
+    for temporary in (killed, writing):
+        temporary.write_text("{")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(killed, (hours_ago, hours_ago))
+    export(store, site, [ANNA])
+    assert not killed.exists()
+    assert writing.exists()  # another export may be about to rename it
+
+
 def test_an_empty_store_exports_nothing(site, store):
     assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 0, 0)
 
 
-def test_posts_the_store_lost_keep_their_files(site, store, tmp_path):
+def test_posts_a_restored_store_lost_keep_their_files(site, store, tmp_path):
     """A store restored from last week's backup, or started again empty, does not know the
     newest posts: their pages stay until a fetch brings them back (and then they are its own)."""
     kept, lost = post(guid="kept"), post(guid="lost")
@@ -262,23 +296,41 @@ def test_posts_the_store_lost_keep_their_files(site, store, tmp_path):
     export(store, site, [ANNA])
     with Store(tmp_path / "older.sqlite") as older:
         save(older, [kept])
+        assert export(older, site, [ANNA]).removed == 1  # not restored: it unpublishes as asked
+        export(store, site, [ANNA])
+        older.set_meta(RESTORED_AT, datetime.now(UTC).isoformat())
         result = export(older, site, [ANNA])
-    assert (result.unchanged, result.removed) == (1, 0)
-    assert read(site, lost)["id"] == lost.id
-    # What the store knows and no longer publishes still goes: here, by a category filter.
-    result = export(store, site, [dataclasses.replace(ANNA, categories=("Kochen",))])
-    assert result.removed == 2 and not (site.export_dir / "anna").exists()
+        assert (result.unchanged, result.removed) == (1, 0)
+        assert read(site, lost)["id"] == lost.id
+        # A file slipped in after the restore (a pull request, say) is never published.
+        slipped = site.export_dir / "anna" / "0123456789abcdef.json"
+        slipped.write_text(json.dumps({"format": FORMAT, "id": "x", "body": "<script>"}))
+        assert export(older, site, [ANNA]).removed == 1 and not slipped.exists()
+        # What the store knows and no longer publishes still goes: here, by a category filter.
+        result = export(older, site, [dataclasses.replace(ANNA, categories=("Kochen",))])
+        assert result.removed == 1 and read(site, lost)["id"] == lost.id
+
+
+class FullDisk:
+    """A file opened on a full disk: write() fails as the system's does, naming no file."""
+
+    def __init__(self, path, mode):  # noqa: ANN001
+        self.file = open(path, mode)  # noqa: SIM115
+
+    def __enter__(self) -> FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def write(self, data: bytes) -> int:
+        self.file.write(data[:10])
+        raise OSError(28, "No space left on device")
 
 
 def test_a_file_that_cannot_be_written_is_named(site, store, monkeypatch):
     save(store, [post()])
-    original = type(site.export_dir).write_bytes
-
-    def disk_full(path, data):  # noqa: ANN001, ANN202
-        original(path, data[:10])
-        raise OSError(28, "No space left on device")  # as write() raises it: without a name
-
-    monkeypatch.setattr(type(site.export_dir), "write_bytes", disk_full)
+    monkeypatch.setattr(export_module, "open", FullDisk, raising=False)
     with pytest.raises(OSError) as error:
         export(store, site, [ANNA])
     assert error.value.strerror == "No space left on device"

@@ -49,7 +49,7 @@ def shape(tree: list[dict]) -> dict[str, list]:
 
 
 def tree(comments: list[StoredComment]) -> list[dict]:
-    return comment_tree(comments, comment_node)
+    return comment_tree(comments, comment_node, post())
 
 
 # --- the forms of a parent reference ---------------------------------------------------------------
@@ -90,6 +90,15 @@ def test_a_fragment_names_the_comment_whatever_form_the_url_before_it_has():
         stored(2, "https://blog.example/?p=5#comment-2", None, "http://www.blog.example/2026/11/remote#comment-1"),
     ]
     assert shape(tree(comments))["c1"] == ["c2"]
+
+
+def test_a_fragment_names_a_comment_only_on_this_posts_pages():
+    # Engines that number comments per post have a #c2 on every post.
+    comments = [
+        stored(1, "https://blog.example/p/#c1", "https://blog.example/p/#c1", None),
+        stored(2, "https://blog.example/p/#c2", "https://blog.example/p/#c2", "https://blog.example/other/#c1"),
+    ]
+    assert shape(tree(comments))[""] == ["c1", "c2"]
 
 
 def test_a_fragment_two_comments_share_names_neither():
@@ -227,6 +236,7 @@ def _walk(nodes: list[dict]):
     f'<p>In reply to <a href="{PERMALINK}#respond">P3</a>.</p>',
     f'<p>See <a href="{PERMALINK}#comment-3">P3</a>. I agree fully with all of it.</p>',
     "<p>No link at all.</p>",
+    f'<p><a href="{PERMALINK}#c2">@Jan</a> ja, sie wird jeden Winter abgezogen.</p>',
 ])  # fmt: skip
 def test_a_comment_that_merely_links_a_comment_is_no_reply_marker(html: str):
     assert reply_marker(html) is None
@@ -260,7 +270,8 @@ def test_building_a_thread_is_linear(kind: str):
                        f"{PERMALINK}#comment-{i - 1}" if kind == "chain" and i else None)
                 for i in range(n)]  # fmt: skip
 
-    small, big = thread(2_000), thread(20_000)
+    small, big = thread(5_000), thread(20_000)
     _seconds(small)  # warm up
-    ratio = min(_seconds(big) for _ in range(2)) / min(_seconds(small) for _ in range(3))
-    assert ratio < 25, f"10x the comments cost {ratio:.1f}x the time (linear: 10x, quadratic: 100x)"
+    # The least of several runs: other tests share the machine.
+    ratio = min(_seconds(big) for _ in range(3)) / min(_seconds(small) for _ in range(5))
+    assert ratio < 9, f"4x the comments cost {ratio:.1f}x the time (linear: 4x, quadratic: 16x)"

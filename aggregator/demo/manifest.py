@@ -37,6 +37,12 @@ class DemoBlog:
     discoverable: bool = True  # does the home page announce its feed with <link rel=alternate>?
     comments_feed_path: str | None = None  # a site-wide comment feed, where the engine has one
     blog_id: str = ""  # Blogger's numeric blog id, used in its tag: URIs
+    # WordPress: a post's guid is its shortlink /?p=<id> (as WordPress sets it) or its permalink
+    # (as imports and migrations leave it); comment ids are "<post guid>#comment-<id>" either way.
+    guid_form: Literal["shortlink", "permalink"] = "shortlink"
+    # WordPress: are the Atom comment feeds (…/feed/atom/) served?  Security plugins and static
+    # exports switch them off; then replies thread only by their "In reply to" paragraphs.
+    atom_comment_feeds: bool = True
     base_url: str = ""  # set by the server; "" leaves the URLs as paths
 
     @property

@@ -4,10 +4,15 @@ Each engine imitates what its software really emits, quirks included, because th
 meets those quirks in the wild:
 
 - wordpress: RSS 2.0 at /feed/ with wfw:commentRss and slash:comments; per-post comment feeds
-  in RSS (/<post>/feed/, no threading) and Atom (/<post>/feed/atom/, threading via
+  in RSS (/<post>/feed/, no threading element) and Atom (/<post>/feed/atom/, threading via
   thr:in-reply-to, top-level comments pointing at the post's guid); site-wide comment feeds of
   the newest 10 comments; dates in +0000; pingbacks as comments titled "Von: <page title>" with
-  "[…] excerpt […]" as text; /?p=<id> shortlinks redirecting to the post.
+  "[…] excerpt […]" as text; /?p=<id> shortlinks redirecting to the post, which are also the
+  posts' guids unless the manifest says `guid_form = "permalink"`.  In every comment feed a
+  reply's text starts with "<p>Als Antwort auf <a href=…#comment-N>Name</a>.</p>" in the blog's
+  language (get_comment_text() when is_comment_feed()); the post's page threads replies instead.
+  With `atom_comment_feeds = false` the Atom comment feeds answer 404, so that paragraph is all
+  that threads the blog's replies.
 - hugo: Atom at /atom.xml served as application/xml, entries with link rel="replies"
   thr:count="N" to /posts/<slug>/comments.atom; content carries xml:base because bodies use
   page-relative links and images.
@@ -173,8 +178,14 @@ def post_list(blog: SourceBlog) -> str:
 
 # --- WordPress -------------------------------------------------------------------------------
 
-def wp_guid(blog: SourceBlog, post: SourcePost) -> str:
+def wp_shortlink(blog: SourceBlog, post: SourcePost) -> str:
     return blog.meta.url(f"?p={post.number}")
+
+
+def wp_guid(blog: SourceBlog, post: SourcePost) -> str:
+    """the_guid(): the shortlink WordPress gave the post, or its permalink where an import set
+    that.  WordPress writes isPermaLink="false" in either case."""
+    return blog.post_url(post) if blog.meta.guid_form == "permalink" else wp_shortlink(blog, post)
 
 
 def wp_comment_link(blog: SourceBlog, comment: SourceComment) -> str:
@@ -183,6 +194,37 @@ def wp_comment_link(blog: SourceBlog, comment: SourceComment) -> str:
 
 def wp_comment_guid(blog: SourceBlog, comment: SourceComment) -> str:
     return f"{wp_guid(blog, comment.post)}#comment-{comment.number}"
+
+
+# get_comment_text() in a comment feed: __( 'In reply to %s.' ), as the blog's language has it.
+WP_IN_REPLY_TO = {"de": "Als Antwort auf {}.", "en": "In reply to {}."}
+
+
+def wp_in_reply_to(blog: SourceBlog, comment: SourceComment, *, plain: bool = False) -> str:
+    """The sentence a reply starts with in comment feeds ("" for a top-level comment)."""
+    parent = comment.parent
+    if parent is None:
+        return ""
+    sentence = WP_IN_REPLY_TO.get(blog.meta.language.split("-")[0], WP_IN_REPLY_TO["en"])
+    if plain:
+        return sentence.format(parent.author)
+    return sentence.format(f'<a href="{esc(wp_comment_link(blog, parent))}">{esc(parent.author)}</a>')
+
+
+def wp_feed_text(blog: SourceBlog, comment: SourceComment) -> str:
+    """A comment's HTML as WordPress's comment feeds (RSS and Atom) write it: a reply first names
+    and links its parent, in a paragraph of its own (wpautop makes one of the line WordPress
+    puts before the text).  The post's page shows the thread instead, so its HTML is
+    `comment.html` alone."""
+    sentence = wp_in_reply_to(blog, comment)
+    return f"<p>{sentence}</p>\n{comment.html}" if sentence else comment.html
+
+
+def wp_feed_plain(blog: SourceBlog, comment: SourceComment) -> str:
+    """The same as plain text, for RSS <description>."""
+    text = plain_text(comment.html).replace("…", "&#8230;")
+    sentence = wp_in_reply_to(blog, comment, plain=True)
+    return f"{sentence} {text}" if sentence else text
 
 
 def wp_head(blog: SourceBlog, post: SourcePost | None = None) -> str:
@@ -199,7 +241,7 @@ def wp_head(blog: SourceBlog, post: SourcePost | None = None) -> str:
             f'<link rel="alternate" type="application/rss+xml" title="{esc(meta.name)} &raquo; '
             f'{esc(post.title)}-Kommentar-Feed" href="{esc(url)}feed/" />',
             f'<link rel="canonical" href="{esc(url)}" />',
-            f"<link rel='shortlink' href='{esc(wp_guid(blog, post))}' />",
+            f"<link rel='shortlink' href='{esc(wp_shortlink(blog, post))}' />",
         ]
     links.append(f'<meta name="generator" content="WordPress {WP_VERSION}" />')
     return "\n".join(links)
@@ -299,8 +341,8 @@ def wp_comments_rss(blog: SourceBlog, comments: list[SourceComment], post: Sourc
 		<pubDate>{rfc822(utc(comment.date))}</pubDate>
 		<guid isPermaLink="false">{esc(wp_comment_guid(blog, comment))}</guid>
 
-					<description>{cdata(plain_text(comment.html).replace("…", "&#8230;"))}</description>
-		<content:encoded>{cdata(comment.html)}</content:encoded>
+					<description>{cdata(wp_feed_plain(blog, comment))}</description>
+		<content:encoded>{cdata(wp_feed_text(blog, comment))}</content:encoded>
 
 		</item>""")
     built = latest((c.date for c in comments), post.date if post else blog.modified)
@@ -339,7 +381,7 @@ def wp_comments_atom(blog: SourceBlog, comments: list[SourceComment], post: Sour
 		<updated>{iso_z(comment.date)}</updated>
 		<published>{iso_z(comment.date)}</published>
 
-		<content type="html" xml:base="{esc(link)}">{cdata(comment.html)}</content>
+		<content type="html" xml:base="{esc(link)}">{cdata(wp_feed_text(blog, comment))}</content>
 
 		<thr:in-reply-to ref="{esc(ref)}" href="{esc(href)}" type="text/html" />
 	</entry>""")
@@ -372,15 +414,17 @@ def wordpress(blog: SourceBlog) -> Files:
         meta.home_path: text_file(wp_home(blog), html_type, blog.modified),
         meta.feed_path: text_file(wp_feed(blog), rss_type, max(p.updated for p in blog.posts)),
         f"{meta.home_path}comments/feed/": text_file(wp_comments_rss(blog, newest, None), rss_type, site_changed),
-        f"{meta.home_path}comments/feed/atom/": text_file(wp_comments_atom(blog, newest, None), atom_type,
-                                                          site_changed),
     }
+    if meta.atom_comment_feeds:
+        files[f"{meta.home_path}comments/feed/atom/"] = text_file(wp_comments_atom(blog, newest, None), atom_type,
+                                                                  site_changed)
     for post in blog.posts:
         path = meta.home_path + post.path
         shown = newest_first(post.comments)[:WP_COMMENT_LIMIT]
         files[path] = text_file(wp_post_page(blog, post), html_type, post.modified)
         files[path + "feed/"] = text_file(wp_comments_rss(blog, shown, post), rss_type, post.modified)
-        files[path + "feed/atom/"] = text_file(wp_comments_atom(blog, shown, post), atom_type, post.modified)
+        if meta.atom_comment_feeds:
+            files[path + "feed/atom/"] = text_file(wp_comments_atom(blog, shown, post), atom_type, post.modified)
         files[f"{meta.home_path}?p={post.number}"] = redirect(blog.post_url(post), post.modified)
     return files
 

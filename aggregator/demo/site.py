@@ -17,7 +17,7 @@ from ..jobs import fetch_site
 from ..lock import LOCK_FILE, site_lock
 from ..site import Site
 from ..store import Store
-from ..website.build import BuildError, build_site, record_build
+from ..website.build import BuildError, build_site
 from ..website.sitetemplate import create_site
 from .manifest import DemoParade
 from .server import DemoServer
@@ -101,5 +101,4 @@ def build_demo(directory: Path, echo: Callable[[str], None]) -> Path:
                 build_site(site, store)
             except BuildError as error:
                 raise DemoError(f"the demo site did not build: {error}") from error
-            record_build(site, store)
     return site.output / "index.html"

@@ -53,12 +53,45 @@ def slugify(text: str) -> str:
     return slug[:60].strip("-") or "blog"
 
 
+# A contributor's file is a stranger's input: what the site shows from it is bounded and plain.
+LIMITS = {"name": 200, "author": 200, "language": 35, "feed": 2000, "home": 2000}
+MAX_CATEGORIES, MAX_CATEGORY = 50, 100
+# Bidi overrides and isolates reorder the text around them ("‮gpj.exe"); the other format and
+# control characters are invisible or break the page.  Zero-width joiners stay: emoji use them.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first bidi control, control or invisible format character in `text`, else None."""
+    for char in text:
+        if char in _BIDI:
+            return char
+        if char not in _JOINERS and unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            return char
+    return None
+
+
+def _text_problems(path: Path, key: str, value: str, limit: int) -> list[Problem]:
+    problems = []
+    if len(value) > limit:
+        problems.append(Problem(path, f"{key!r} is {len(value):,} characters long; at most {limit} are allowed"))
+    char = unsafe_character(value)
+    if char is not None:
+        name = unicodedata.name(char, f"U+{ord(char):04X}")
+        problems.append(Problem(path, f"{key!r} holds the invisible character U+{ord(char):04X} ({name}): remove it"))
+    return problems
+
+
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     problems = [Problem(path, f"unknown key {key!r}") for key in data if key not in _KEYS]
     problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
     for key in ("name", "author", "language"):
         if key in data and not isinstance(data[key], str):
             problems.append(Problem(path, f"{key!r} must be a string"))
+    for key, limit in LIMITS.items():
+        if isinstance(data.get(key), str):
+            problems += _text_problems(path, key, data[key], limit)
     if isinstance(data.get("name"), str) and not data["name"].strip():
         problems.append(Problem(path, "'name' must not be empty"))
     for key in ("feed", "home"):
@@ -73,6 +106,11 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     categories = data.get("categories", [])
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
         problems.append(Problem(path, "'categories' must be a list of strings"))
+    elif len(categories) > MAX_CATEGORIES:
+        problems.append(Problem(path, f"'categories' lists {len(categories)}; at most {MAX_CATEGORIES} are allowed"))
+    else:
+        for category in categories:
+            problems += _text_problems(path, "categories", category, MAX_CATEGORY)
     if not _SLUG.match(path.stem):
         problems.append(
             Problem(path, "file name must be a slug: lower-case letters, digits and dashes")

@@ -76,9 +76,12 @@ class Discovered:
 #                  "Comments for %s" (the whole site)
 #   entry title    "By: %s" (one post)                 "Comment on %1$s by %2$s" (whole site)
 #   entry link     <permalink>#comment-N;  Atom entries carry <thr:in-reply-to> (RFC 4685)
-# translated with the blog's language (German "Kommentare zu: %s", "Kommentare für %s", "Von: %s",
-# "Kommentar zu %1$s von %2$s").  The patterns take the word for "comments" in the languages
-# below and any short preposition after it, so a translation's exact preposition does not matter.
+# translated with the blog's language: German "Kommentare zu: %s", "Kommentare für %s", "Von: %s",
+# "Kommentar zu %1$s von %2$s"; French "Commentaires sur : %s", "Par : %s"; Polish "Komentarze
+# do: %s", "Przez: %s", "Komentarz do %1$s autorstwa %2$s"; Japanese "%s へのコメント",
+# "%s のコメント", "投稿者: %s", "%2$s より %1$s へのコメント".  The patterns take the word for
+# "comments" in the languages below and any short preposition after it, so a translation's exact
+# preposition does not matter.
 
 _COMMENTS_WORD = (
     r"(?:comments|kommentare|commentaires|comentarios|coment[aá]rios|commenti|reacties|komentarze"
@@ -88,16 +91,18 @@ _COMMENT_WORD = (
     r"(?:comment|kommentar|commentaire|comentario|coment[aá]rio|commento|reactie|komentarz"
     r"|komentář|kommentti)"
 )
-_BY_WORD = r"(?:by|von|par|por|de|di|da|door|od|autor|av|af|fra|kirjoittanut)"
+_BY_WORD = r"(?:by|von|par|por|de|di|da|door|od|przez|autor|autorstwa|av|af|fra|投稿者)"
 # "Comments on: Post" (RSS, one post), in any of those languages: a colon after the one short
 # word following "Comments" is what no blog's own title looks like.
 _STRONG_TITLE = re.compile(rf"^{_COMMENTS_WORD}\s+[^\s:]{{1,8}}\s*:\s*\S", re.I)
-# "Comments for Blog", "Comments on Post" (Atom): a blog might be named so ("Comments on Design"),
-# so this counts only with entries that look like comments, or with no entries at all.
-_WEAK_TITLE = re.compile(rf"^{_COMMENTS_WORD}\s+\S{{1,8}}\s+\S", re.I)
+# "Comments for Blog", "Comments on Post" (Atom), "Post へのコメント": a blog might be named so
+# ("Comments on Design"), so this counts only with entries that are comments, or no entries.
+_WEAK_TITLE = re.compile(rf"^{_COMMENTS_WORD}\s+\S{{1,8}}\s+\S|^.*\S\s*へ?のコメント$", re.I)
 # "By: Anna" (one post's feed), "Comment on Post by Anna" (the site's).
 _COMMENT_ENTRY_TITLE = re.compile(
-    rf"^(?:{_BY_WORD}\s*:\s*\S|{_COMMENT_WORD}\s+\S{{1,8}}\s+.+\s{_BY_WORD}\s+\S)", re.I
+    rf"^(?:{_BY_WORD}\s*:\s*\S|{_COMMENT_WORD}\s+\S{{1,8}}\s+.+\s{_BY_WORD}\s+\S)"
+    r"|^.+\sより\s.+へのコメント$",
+    re.I,
 )
 _COMMENT_LINK_FRAGMENT = re.compile(r"^(?:comment|c\d)", re.I)  # WordPress #comment-N, Blogger #c123
 # Addresses only comment feeds have: WordPress /comments/feed/ (and /comments/feed/atom/),
@@ -106,8 +111,8 @@ _COMMENT_LINK_FRAGMENT = re.compile(r"^(?:comment|c\d)", re.I)  # WordPress #com
 _COMMENT_PATH = re.compile(r"/comments/feed(?:/|$)|/feeds/comments/|/feeds/[^/]+/comments/", re.I)
 _COMMENT_QUERY = re.compile(r"^comments-", re.I)
 # How a page's <link rel=alternate title="…"> names a comment feed: WordPress "Blog » Comments
-# Feed", "Blog » Kommentar-Feed", "Blog » Post Comments Feed".
-_COMMENT_LINK_TITLE = re.compile(rf"\b(?:{_COMMENTS_WORD}|{_COMMENT_WORD})\b", re.I)
+# Feed", "Blog » Kommentar-Feed", "Blog » Post Comments Feed", "ブログ » コメントフィード".
+_COMMENT_LINK_TITLE = re.compile(rf"\b(?:{_COMMENTS_WORD}|{_COMMENT_WORD})\b|コメント", re.I)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -241,7 +246,12 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
                 continue
             return Discovered(found, page.final_url, feed)
     tried = "its <link rel=alternate> feeds and the usual feed paths"
-    also = f"; {', '.join(dict.fromkeys(skipped))} is a comment feed, not a feed of posts" if skipped else ""
+    skipped = list(dict.fromkeys(skipped))
+    also = ""
+    if len(skipped) == 1:
+        also = f"; {skipped[0]} is a comment feed, not a feed of posts"
+    elif skipped:
+        also = f"; {', '.join(skipped[:-1])} and {skipped[-1]} are comment feeds, not feeds of posts"
     raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
 
 

@@ -30,7 +30,8 @@ _MARKER = re.compile(
 )
 _COMMENT_ANCHOR = re.compile(r"^(?:comment\S*|\D{0,12}\d+)$", re.I)
 _WORD = re.compile(r"\w+")
-_MAX_WORDS = 6  # "W odpowiedzi do", "Als Antwort auf", "In risposta a": three or four words
+_MAX_WORDS_BEFORE = 5  # "W odpowiedzi do", "Als Antwort auf", "In risposta a": three or four
+_MAX_WORDS_AFTER = 2  # "への返信", "님에게 답글"
 _SENTENCE_INSIDE = re.compile(r"[.!?;]\s+\w")
 
 
@@ -58,8 +59,12 @@ def reply_marker(html: str | None) -> ReplyMarker | None:
     close = match["close"].strip().lower()
     if match["open"] and not close.startswith(("</p", "<br")):
         return None  # the paragraph goes on after the link: the link is part of the comment
-    words = _WORD.findall(match["before"]) + _WORD.findall(match["after"])
-    if len(words) > _MAX_WORDS or _SENTENCE_INSIDE.search(match["before"] + match["after"]):
+    before, after = _WORD.findall(match["before"]), _WORD.findall(match["after"])
+    # The sentence leads to the link ("In reply to", "Als Antwort auf") or, in a few languages,
+    # follows it ("への返信"); "@Jan ja, sie wird abgezogen" is a comment addressing Jan.
+    if len(before) > _MAX_WORDS_BEFORE or len(after) > _MAX_WORDS_AFTER:
+        return None
+    if _SENTENCE_INSIDE.search(match["before"] + match["after"]):
         return None
     # A marker ended by <br> inside a paragraph leaves the paragraph's start for the rest.
     start = match.end("open") if match["open"] and close.startswith("<br") else match.start()

@@ -24,6 +24,7 @@ one, the line, so `blogparade check` lists them all at once.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -43,6 +44,10 @@ State = Literal["upcoming", "open", "closed"]
 # The extensions Pelican's Markdown reader takes.
 EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 REQUIRED = ("title", "call", "start", "end")
+# What a parade file may say: its own keys, and Pelican's harmless page metadata.  Anything else
+# is a typo ("Edn:") or Pelican metadata that changes where and how the page is built (Template,
+# Save_as, Url, Status…): a parade file must not redirect or break the build.
+KEYS = (*REQUIRED, "tag", "include", "exclude", "slug", "summary", "lang", "mentions", "comments", "late")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Python-Markdown's meta extension, pattern for pattern, so we read what Pelican reads.
@@ -211,7 +216,17 @@ def _check_keys(path: Path, meta: _Meta) -> list[Problem]:
             message = (f"line starts with '{key}:' - URLs continuing 'Include' or 'Exclude' on "
                        "their own lines must be indented by four spaces")
             problems.append(_problem(path, meta, key, message))
+    for key in meta.values:
+        if key not in KEYS and key not in ("http", "https"):
+            problems.append(_problem(path, meta, key, _unknown_key(key)))
     return problems
+
+
+def _unknown_key(key: str) -> str:
+    guess = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
+    hint = f"did you mean '{guess[0].capitalize()}'?" if guess else (
+        "a parade file takes " + ", ".join(f"'{k.capitalize()}'" for k in KEYS))
+    return f"unknown key '{key.capitalize()}': {hint}"
 
 
 def _date(path: Path, meta: _Meta, key: str, problems: list[Problem]) -> date | None:

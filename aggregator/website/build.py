@@ -1,8 +1,14 @@
 """build: export the store, then run Pelican with errors fatal; and know when a build is needless.
 
+Pelican writes into a fresh folder that replaces output/ only when the build succeeded (see
+output.py): a failed, killed or disk-full build leaves yesterday's site served, whole.
+
 Pelican rewrites every output file on every build (90 % of its time), so `blogparade run` asks
 `needs_build` first: the store's fingerprint, content/ (without the export), the theme, the
-settings files and blogparade's own code, compared with what the last successful build recorded.
+settings files, which of them builds, and blogparade's own code, compared with what the last
+successful build recorded.  The fingerprint is taken before exporting, in the same read of the
+store as the export: a post a concurrent fetch stores meanwhile is not counted as built, so the
+next run builds it.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ import importlib
 import json
 import logging
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 from .. import __version__
 from ..editors.participants import load_participants
@@ -24,9 +32,10 @@ from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
 from ..site import DEFAULTS, SETTINGS_FILE, Site
 from ..store import Store
+from . import output as tree
 from .export import ExportResult, export
 
-LAST_BUILD = "last_build"  # the store's meta key
+LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what output/ shows
 PUBLISH_SETTINGS_FILE = "publishconf.py"
 # Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
 # connection garbage-collected during the build must not fail it.
@@ -41,11 +50,16 @@ CODE = tuple(
 
 
 class BuildError(Exception):
-    """Pelican reported errors; `messages` lists them, the message says them all."""
+    """Pelican reported errors, or the disk failed; `messages` lists them, the message says
+    them all.  output/ is as it was before the build."""
 
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("\n".join(messages))
+
+
+class BuildRefused(Exception):
+    """The build was not started: the message says why and what to do, for a person."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,7 @@ class BuildResult:
     seconds: float
     output: Path
     warnings: tuple[str, ...] = field(default=())
+    fingerprint: str = ""  # of what was exported, taken before exporting; recorded on success
 
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
@@ -70,24 +85,100 @@ def build_site(
     settings_file: str | Path | None = None,
     quiet: bool = True,
 ) -> BuildResult:
-    """Export the store's posts into content/, then build output/ with Pelican.
+    """Export the store's posts into content/, build them with Pelican into a fresh folder, and
+    make that output/; then record the build's fingerprint in the store.
 
     `settings_file` builds with another settings file (publishconf.py); `quiet` keeps Pelican's
-    console summary out of the caller's output.  Raises BuildError when anything logged an error.
+    console summary out of the caller's output.  Raises BuildRefused before doing anything
+    (see `settings_path`), BuildError when anything logged an error or a write failed.
     """
+    path = settings_path(site, settings_file)
+    if store is None:
+        with Store(site.store_path) as own:
+            return build_site(site, own, settings_file=path, quiet=quiet)
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
-    if store is None:
-        with Store(site.store_path) as own:
-            exported = export_site(site, own, participants, keep)
-    else:
+    with disk_errors("cannot export the posts"), store.snapshot():
+        fingerprint = build_fingerprint(site, store, path)
         exported = export_site(site, store, participants, keep)
-    settings = pelican_settings(site, settings_file)
-    articles, pages, warnings = run_pelican(settings, quiet=quiet)
+    settings = pelican_settings(site, path)
+    with disk_errors("cannot write the site"):
+        articles, pages, warnings = build_output(settings, path.name, quiet=quiet)
+    store.set_meta(LAST_BUILD, fingerprint)
+    warnings = tuple(str(problem) for problem in problems) + warnings
+    warnings += address_warnings(settings, path)
     return BuildResult(exported, articles, pages, time.perf_counter() - started,
-                       Path(settings["OUTPUT_PATH"]),
-                       tuple(str(problem) for problem in problems) + warnings)  # fmt: skip
+                       Path(settings["OUTPUT_PATH"]), warnings, fingerprint)  # fmt: skip
+
+
+def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
+    """The settings file a build reads.  BuildRefused when it is missing, or when it would
+    silently turn a published output/ into a development build."""
+    path = Path(settings_file) if settings_file else Path(SETTINGS_FILE)
+    if not path.is_absolute():
+        path = site.root / path
+    if not path.is_file():
+        if path.name == PUBLISH_SETTINGS_FILE:
+            raise BuildRefused(
+                f"{site.root} has no {PUBLISH_SETTINGS_FILE} to publish with: write one with the "
+                f"site's address (SITEURL) beside {SETTINGS_FILE}, as `blogparade init` does"
+            )
+        raise BuildRefused(f"{path} does not exist")
+    if path.name != PUBLISH_SETTINGS_FILE and tree.built_with(site.output) == PUBLISH_SETTINGS_FILE:
+        raise BuildRefused(
+            f"{site.output} holds the published site (built with {PUBLISH_SETTINGS_FILE}): "
+            f"build it with --publish, or remove {site.output} first for a development build"
+        )
+    return path
+
+
+def build_output(
+    settings: dict[str, Any], settings_name: str, *, quiet: bool = True
+) -> tuple[int, int, tuple[str, ...]]:
+    """Pelican into a fresh folder beside OUTPUT_PATH, which replaces it only on success;
+    `settings_name` is stamped into it.  Returns what `run_pelican` returns."""
+    output = tree.real_output(settings["OUTPUT_PATH"])
+    tree.remove_leftovers(output)
+    building = tree.new_tree(output)
+    try:
+        counts = run_pelican({**settings, "OUTPUT_PATH": str(building)}, quiet=quiet)
+        tree.write_stamp(building, settings_name)  # before carry_over: never into a hard link
+        tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
+        old = tree.replace_output(building, output)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)  # a leftover, should this fail: the next build's
+    return counts
+
+
+@contextmanager
+def disk_errors(doing: str) -> Iterator[None]:
+    """A failed write (a full disk, a read-only folder) as the build's error, in a sentence."""
+    try:
+        yield
+    except OSError as error:
+        raise BuildError([f"{doing}: {describe(error)}"]) from error
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
+    return f"{type(error).__name__}: {error}"
+
+
+def address_warnings(settings: dict[str, Any], path: Path) -> tuple[str, ...]:
+    """A published site whose address is missing or still the example: its feeds would lie."""
+    if path.name != PUBLISH_SETTINGS_FILE:
+        return ()
+    url = str(settings.get("SITEURL") or "")
+    if not url:
+        return (f"{path.name} sets no SITEURL: the feeds' links are not absolute",)
+    if (urlsplit(url).hostname or "").endswith(".example"):
+        return (f"{path.name} still has the example address {url}: set SITEURL to the real one",)
+    return ()
 
 
 def export_site(
@@ -127,7 +218,7 @@ def run_pelican(settings: dict[str, Any], *, quiet: bool = True) -> tuple[int, i
             try:
                 pelican_class(settings)(settings).run()
             except Exception as error:  # noqa: BLE001  whatever broke, it is the build's error
-                raise BuildError(errors(records) + [f"{type(error).__name__}: {error}"]) from error
+                raise BuildError(errors(records) + [describe(error)]) from error
     finally:
         signals.all_generators_finalized.disconnect(keep)
     if errors(records):
@@ -191,15 +282,16 @@ def quiet_console(quiet: bool) -> Iterator[None]:
 # -- skipping needless builds -------------------------------------------------------------------
 
 
-def build_fingerprint(site: Site, store: Store) -> str:
+def build_fingerprint(site: Site, store: Store, settings_file: str | Path | None = None) -> str:
     """Changes whenever anything a build reads changes (the exported files excepted: they
-    follow from the store and the participants)."""
+    follow from the store and the participants), or another settings file builds."""
     theme = Path(str(site.settings.get("THEME", "")))
     parts = {
         "store": store.fingerprint(),
         "content": tree_stamp(site.content, exclude=site.export_dir),
         "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
+        "built with": Path(settings_file or SETTINGS_FILE).name,
         "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
         # An open parade's page counts its days left: then a new day is a change.
         "today": today(site).isoformat() if calendar_matters(site) else None,
@@ -207,16 +299,14 @@ def build_fingerprint(site: Site, store: Store) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def needs_build(site: Site, store: Store) -> bool:
-    """False when the output is intact and nothing changed since the last recorded build."""
-    if not (site.output / "index.html").is_file():
+def needs_build(site: Site, store: Store, settings_file: str | Path | None = None) -> bool:
+    """False when the output is intact, was built with the same settings file, and nothing
+    changed since the last recorded build.  Raises BuildRefused as `settings_path` does."""
+    path = settings_path(site, settings_file)
+    output = Path(pelican_settings(site, path)["OUTPUT_PATH"])
+    if not (output / "index.html").is_file() or tree.built_with(output) != path.name:
         return True
-    return store.get_meta(LAST_BUILD) != build_fingerprint(site, store)
-
-
-def record_build(site: Site, store: Store) -> None:
-    """Remember a successful build, so an unchanged site is not built again."""
-    store.set_meta(LAST_BUILD, build_fingerprint(site, store))
+    return store.get_meta(LAST_BUILD) != build_fingerprint(site, store, path)
 
 
 def file_stamp(path: Path) -> list[Any]:

@@ -4,8 +4,9 @@ content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body,
 metadata and its comment thread.  A file is rewritten only when its bytes change (so Pelican's
 cache and autoreload see only real changes) and removed when its post is no longer published:
 posts of participants removed from content/participants/ leave the site but stay in the store.
-Inactive participants' posts stay: they are the site's history.  So do posts the store does not
-know (it was lost, or restored from an older backup): the store forgetting is no unpublishing.
+Inactive participants' posts stay: they are the site's history.  So do the posts a restored store
+does not know (restored from an older backup, or started again empty): they were exported before
+the restore, and a store that forgot them did not unpublish them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..models import Participant, StoredComment, StoredPost
 from ..site import Site
-from ..store import Store
+from ..store import RESTORED_AT, Store
 from ..urls import is_http_url
 from .threads import comment_tree
 
@@ -29,6 +32,9 @@ FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are no
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+# A temporary file older than this was left by a killed export (a write takes milliseconds):
+# younger ones may be another process's, still being written.
+STALE_TEMPORARY_SECONDS = 3600
 # Characters XML 1.0 forbids (and HTML calls parse errors): one raw ESC from a post about shell
 # colours would make Pelican's Atom writer fail the whole build; a lone surrogate cannot even
 # be written as UTF-8.
@@ -84,8 +90,11 @@ def export(
             written += 1
         else:
             unchanged += 1
-    removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug),
-                           current=set(by_slug), known=known)  # fmt: skip
+    restored = store.get_meta(RESTORED_AT)
+    removed = remove_stale(
+        folder, expected, keep=set(keep) - set(by_slug), current=set(by_slug), known=known,
+        restored=datetime.fromisoformat(restored) if restored else None,
+    )
     return ExportResult(written, unchanged, removed)
 
 
@@ -119,7 +128,7 @@ def post_document(
         # trackbacks, and a comment feed may hold fewer than the post has.
         "comment_count": max(stored, (post.comment_count or 0) - mentions),
         "mention_count": mentions,
-        "comments": comment_tree(comments, comment_node),
+        "comments": comment_tree(comments, comment_node, post),
         "parades": sorted(parades),
     }
 
@@ -183,26 +192,52 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except FileNotFoundError:
         pass
     # Atomic, so a Pelican running with --autoreload never reads half a file; the dot keeps
-    # the temporary file out of Pelican's sight (IGNORE_FILES).
-    temporary = path.with_name(f".{path.name}.tmp")
+    # the temporary file out of Pelican's sight (IGNORE_FILES).  Its name is this write's own:
+    # two processes exporting the same post must not rename each other's file away.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
+        with open(temporary, "xb") as file:  # not mkstemp: the file gets the umask's mode
+            file.write(data)
         os.replace(temporary, path)
     except OSError as error:  # a full disk: name the file (a failed write() names none)
         temporary.unlink(missing_ok=True)
         raise OSError(error.errno, error.strerror, str(path)) from error
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return True
+
+
+def lost_with_the_store(path: Path, restored: datetime) -> bool:
+    """An export of ours written before the store was restored."""
+    try:
+        if path.suffix != ".json" or path.stat().st_mtime >= restored.timestamp():
+            return False
+        return json.loads(path.read_bytes()).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):  # unreadable, no JSON, no object
+        return False
+
+
+def is_stale_temporary(path: Path) -> bool:
+    """A temporary file of `write_if_changed` that a killed process left behind."""
+    if not (path.name.startswith(".") and path.name.endswith(".tmp")):
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > STALE_TEMPORARY_SECONDS
+    except FileNotFoundError:  # its writer just renamed it
+        return False
 
 
 def remove_stale(
     folder: Path, expected: set[Path], keep: set[str] = frozenset(), *,
-    current: set[str] = frozenset(), known: set[str] | None = None,
+    current: set[str] = frozenset(), known: set[str] = frozenset(), restored: datetime | None = None,
 ) -> int:  # fmt: skip
     """Remove exported files not in `expected` (outside `keep`); then empty folders.
 
-    With `known` (the ids of every post in the store), a post of a `current` participant that
-    the store does not know keeps its file: the store lost it, the site did not.
+    A store `restored` then lost the posts it does not know (not `known`): their exports from
+    before that moment stay, if of a `current` participant.  Anything else unknown goes: a JSON
+    file slipped into the folder later (say, by a pull request) is never published.
     """
     if not folder.is_dir():
         return 0
@@ -213,13 +248,17 @@ def remove_stale(
         relative = path.relative_to(folder)
         if len(relative.parts) > 1 and relative.parts[0] in keep:
             continue
-        lost = known is not None and path.suffix == ".json" and path.stem not in known
-        if lost and len(relative.parts) == 2 and relative.parts[0] in current:
-            continue
-        if path.suffix == ".json" or path.name.endswith(".json.tmp"):
-            path.unlink()
-            removed += path.suffix == ".json"
+        if restored and len(relative.parts) == 2 and relative.parts[0] in current:
+            if path.stem not in known and lost_with_the_store(path, restored):
+                continue
+        if path.suffix == ".json":
+            path.unlink(missing_ok=True)
+            removed += 1
+        elif is_stale_temporary(path):
+            path.unlink(missing_ok=True)
     for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-        if not any(directory.iterdir()):
+        try:
             directory.rmdir()
+        except OSError:  # not empty (or just removed by another export): it stays
+            pass
     return removed

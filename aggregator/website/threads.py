@@ -8,9 +8,10 @@ Which comment a reply answers is decided here, once per build, from the referenc
    ids);
 2. a comment whose id or link is the same URL by `urls.thread_key` (`href`, or an "In reply to"
    paragraph's link: `…/post/#comment-12`, `…/post/comment-page-2/#comment-12`, `?p=5#comment-12`);
-3. a comment whose id or link carries the same fragment (`#comment-12`), where only one does: a
-   post's comments are one page, so the anchor names the comment whatever the URL before it
-   (WordPress ids in `?p=` form, links in permalink form).
+3. a comment whose id or link carries the same fragment (`#comment-12`), where only one does and
+   the reference is to this post's page or its comments' pages: a post's comments are one page,
+   so the anchor names the comment whatever form the URL before it takes (WordPress ids in `?p=`
+   form, links in permalink form).
 
 A reference that names no stored comment (the post itself, or a parent not stored yet) leaves the
 reply on top; when its parent arrives, the next build nests it.  Cycles (hostile or broken feeds)
@@ -28,8 +29,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..feeds.replies import pointing_to, reply_marker, without_marker
-from ..models import StoredComment
-from ..urls import fragment, thread_key
+from ..models import StoredComment, StoredPost
+from ..urls import fragment, thread_key, without_fragment
 
 # WordPress allows 10 levels; six still fit a phone's width.
 MAX_DEPTH = 6
@@ -37,18 +38,24 @@ _AMBIGUOUS = ""  # a fragment two comments share names neither
 
 
 class Lookup:
-    """Which of a post's comments a parent reference names (rules 1 to 3 above)."""
+    """Which of a post's comments a parent reference names (rules 1 to 3 above).
 
-    def __init__(self, comments: Sequence[StoredComment]):
+    `pages` are the post's own addresses (its link and guid): a fragment alone names a comment
+    only in a reference to this post's page or its comments' pages, since engines that number
+    comments per post (`#c2`) have a `#c2` on every post."""
+
+    def __init__(self, comments: Sequence[StoredComment], pages: Sequence[str] = ()):
         self.by_guid: dict[str, str] = {}
         self.by_key: dict[str, str] = {}
         self.by_fragment: dict[str, str] = {}
+        self.pages = {thread_key(without_fragment(page)) for page in pages if page}
         for comment in comments:
             self.by_guid.setdefault(comment.guid, comment.id)
             for name in (comment.guid, comment.url):
                 if not name:
                     continue
                 self.by_key.setdefault(thread_key(name), comment.id)
+                self.pages.add(thread_key(without_fragment(name)))
                 anchor = fragment(name)
                 if anchor and self.by_fragment.get(anchor, comment.id) != comment.id:
                     self.by_fragment[anchor] = _AMBIGUOUS
@@ -62,7 +69,9 @@ class Lookup:
         if found:
             return found
         anchor = fragment(reference)
-        return self.by_fragment.get(anchor) or None if anchor else None
+        if not anchor or thread_key(without_fragment(reference)) not in self.pages:
+            return None
+        return self.by_fragment.get(anchor) or None
 
 
 def parents(comments: Sequence[StoredComment], lookup: Lookup) -> dict[str, str | None]:
@@ -110,10 +119,13 @@ def depths(parent: dict[str, str | None]) -> dict[str, int]:
 
 
 def comment_tree(
-    comments: Sequence[StoredComment], node: Callable[[StoredComment], dict[str, Any]]
+    comments: Sequence[StoredComment],
+    node: Callable[[StoredComment], dict[str, Any]],
+    post: StoredPost | None = None,
 ) -> list[dict[str, Any]]:
-    """Nested replies, oldest first: each comment made by `node`, replies under "replies"."""
-    lookup = Lookup(comments)
+    """Nested replies of `post`, oldest first: each comment made by `node`, replies under
+    "replies"."""
+    lookup = Lookup(comments, (post.url, post.guid) if post else ())
     parent = parents(comments, lookup)
     depth = depths(parent)
     nodes = {comment.id: node(comment) for comment in comments}

@@ -11,7 +11,6 @@ This module only connects Pelican's signals; each job has its module:
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - feeds.py: the writer, which keeps plain-text titles in feeds.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
-- output.py: after a successful run, stale pages removed from output/ (see OutputLedger).
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -26,7 +25,6 @@ from .blogroll import write_blogroll
 from .blogs import Blog, BlogEntry, add_blogs, default_category
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
-from .output import LEDGER, OutputLedger, prune_output
 from .parade_pages import ParadeView, attach_parades
 from .reader import ExportError, ExportReader, ThreadComment, add_reader
 from .settings import DEFAULTS
@@ -34,26 +32,18 @@ from .settings import DEFAULTS
 # The main names of the former single-module plugin, for code that imported them from it.
 __all__ = [
     "DEFAULTS",
-    "LEDGER",
     "Blog",
     "BlogEntry",
     "ExportError",
     "ExportReader",
-    "OutputLedger",
     "ParadeView",
     "PlainTitleWriter",
     "ThreadComment",
-    "prune_output",
     "register",
 ]
 
 
 def register() -> None:
-    signals.get_generators.connect(LEDGER.start)
-    signals.content_written.connect(LEDGER.add)
-    signals.feed_written.connect(LEDGER.add)
-    signals.static_generator_finalized.connect(LEDGER.add_static)
-    signals.finalized.connect(LEDGER.prune)
     signals.get_writer.connect(writer)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(prepare_environment)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from ..export import write_if_changed
-from .output import LEDGER
 from .settings import setting
 
 
@@ -22,4 +21,3 @@ def write_blogroll(generator: Any, writer: Any = None) -> None:
     text = export_opml(participants, title=settings.get("SITENAME") or "blogparade")
     path = Path(generator.output_path) / name
     write_if_changed(path, text.encode("utf-8"))
-    LEDGER.add(str(path))  # Pelican's writer did not write it: the ledger must still keep it

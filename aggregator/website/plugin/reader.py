@@ -71,6 +71,11 @@ class ExportReader(BaseReader):
             raise self._error(source_path, f"unusable value: {error!r}") from error
 
     def _load(self, source_path: str) -> dict[str, Any]:
+        if not self._exported(source_path):
+            raise self._error(source_path, (
+                f"a JSON file outside {self._export_dir} is never read as an aggregated post "
+                "(blogparade writes those there alone): remove it, or move data elsewhere"
+            ))
         try:
             data = json.loads(Path(source_path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -80,6 +85,16 @@ class ExportReader(BaseReader):
                 source_path, f"not a blogparade export (no \"format\": \"{FORMAT}\")"
             )
         return data
+
+    @property
+    def _export_dir(self) -> Path:
+        content = Path(self.settings.get("PATH") or "content")
+        return (content / setting(self.settings, "BLOGPARADE_EXPORT")).resolve()
+
+    def _exported(self, source_path: str) -> bool:
+        """Only blogparade's own export is aggregated data: a file with the format marker
+        anywhere else in content/ (say, from a pull request) would publish raw HTML."""
+        return Path(source_path).resolve().is_relative_to(self._export_dir)
 
     @staticmethod
     def _error(source_path: str, reason: str) -> ExportError:

@@ -8,7 +8,7 @@ from ...i18n import translations
 
 DEFAULTS = {
     "BLOGPARADE_PARTICIPANTS": "participants",
-    "BLOGPARADE_PRUNE_OUTPUT": True,
+    "BLOGPARADE_EXPORT": "aggregated",  # relative to PATH: the only place aggregated posts are read
     "BLOGPARADE_POST_URL": "blogs/{participant}/{id}/",
     "BLOGPARADE_POST_SAVE_AS": "blogs/{participant}/{id}/index.html",
     "BLOGPARADE_PARADES": "parades",  # relative to PATH

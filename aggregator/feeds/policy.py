@@ -1,0 +1,148 @@
+"""The network policy: which addresses blogparade may connect to.  Applied to every request.
+
+A participant file comes from a stranger's pull request, and CI builds the site from it; a feed
+names comment feeds and redirects wherever it likes.  So no URL decides by itself where a
+connection goes: its host is resolved, and every address it resolves to must be allowed, or the
+request is refused before any connection is made (SSRF: cloud metadata at 169.254.169.254, the CI
+machine's own services on loopback, the office network).  The connection then goes to exactly the
+addresses that were checked: the resolver that checks them is the one the HTTP client connects
+with, so no second DNS answer comes in between.
+
+Allowed by default: public unicast addresses.  Refused: loopback, private (RFC 1918, unique
+local), link-local (cloud metadata), CGNAT, multicast, unspecified, reserved and documentation
+ranges, and the IPv6 forms that carry such an IPv4 address (mapped, 6to4, NAT64, Teredo).  A site
+allows more with ``BLOGPARADE_ALLOWED_NETWORKS`` (CIDR strings: ``["10.0.0.0/8"]`` for an intranet
+blog roll; the demo allows ``127.0.0.1/32`` for its own sample server).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Union
+
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+
+SETTING = "BLOGPARADE_ALLOWED_NETWORKS"
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix
+
+
+class PolicyError(ValueError):
+    """The setting itself is unusable; the message says why, for a person."""
+
+
+class AddressNotAllowed(OSError):
+    """A host resolved to an address the policy refuses.  An OSError, so that the HTTP client
+    reports it as a failure to connect; fetch turns it into ErrorKind.NOT_ALLOWED."""
+
+    def __init__(self, address: str, host: str | None = None):
+        self.address = address
+        self.host = host
+        super().__init__(f"address not allowed: {address} (set {SETTING} to allow it)")
+
+
+@dataclass(frozen=True)
+class NetworkPolicy:
+    """Public addresses, plus the networks a site allows."""
+
+    allowed: tuple[Network, ...] = ()
+
+    @classmethod
+    def from_setting(cls, value: object) -> NetworkPolicy:
+        """From the setting's value: a list of CIDR strings (a single string is one network)."""
+        if value is None or value == "":
+            return cls()
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            raise PolicyError(f"{SETTING} must be a list of networks like [\"10.0.0.0/8\"], not {value!r}")
+        networks = []
+        for item in items:
+            try:
+                networks.append(ipaddress.ip_network(str(item).strip(), strict=False))
+            except ValueError:
+                raise PolicyError(f"{SETTING}: {item!r} is not a network like \"10.0.0.0/8\"") from None
+        return cls(tuple(networks))
+
+    def allows(self, address: str | IPAddress) -> bool:
+        ip = ipaddress.ip_address(address.split("%", 1)[0]) if isinstance(address, str) else address
+        if any(ip in network for network in self.allowed if network.version == ip.version):
+            return True
+        return all(_public(candidate) for candidate in _meanings(ip))
+
+    def check(self, addresses: Iterable[str], host: str | None = None) -> None:
+        """AddressNotAllowed for the first address the policy refuses."""
+        for address in addresses:
+            if not self.allows(address):
+                raise AddressNotAllowed(address, host)
+
+
+def _meanings(ip: IPAddress) -> list[IPAddress]:
+    """The address, and the IPv4 address an IPv6 one carries (mapped, 6to4, NAT64, Teredo):
+    each must be public, or "::ffff:10.0.0.5" would reach the office network."""
+    found: list[IPAddress] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            found.append(ip.ipv4_mapped)
+        if ip.sixtofour:
+            found.append(ip.sixtofour)
+        if ip.teredo:
+            found.extend(ip.teredo)
+        if ip in _NAT64:
+            found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
+def _public(ip: IPAddress) -> bool:
+    # is_global is False for private, loopback, link-local, CGNAT, reserved, unspecified and the
+    # documentation ranges, but True for much of multicast.
+    return ip.is_global and not ip.is_multicast
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address a URL's host names literally ("10.0.0.5", "[::1]"), else None."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+class PolicyResolver(AbstractResolver):
+    """The HTTP client's resolver: resolves as usual, then refuses the whole answer when any
+    address in it is not allowed (an attacker's DNS may mix a public address with a private one).
+    """
+
+    def __init__(self, policy: NetworkPolicy, resolver: AbstractResolver | None = None):
+        self.policy = policy
+        self._resolver = resolver or DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        answers = await self._resolver.resolve(host, port, family)
+        self.policy.check((answer["host"] for answer in answers), host)
+        return answers
+
+    async def close(self) -> None:
+        await self._resolver.close()
+
+
+def resolve_and_check(host: str, policy: NetworkPolicy) -> Sequence[str]:
+    """Blocking: the host's addresses, each checked (for `blogparade check`, outside any fetch).
+
+    OSError (socket.gaierror) when the name does not resolve; AddressNotAllowed when any address
+    it resolves to is refused."""
+    literal = literal_address(host)
+    if literal is not None:
+        written = host.strip("[]")  # as the URL has it: "::ffff:10.0.0.5", not "::ffff:a00:5"
+        policy.check([written], host)
+        return [written]
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    policy.check(addresses, host)
+    return addresses

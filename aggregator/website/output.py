@@ -1,0 +1,152 @@
+"""output/: each build writes a fresh folder beside it, which replaces it by renames on success.
+
+A web server serves output/ while Pelican works for minutes: it must see yesterday's whole site
+until the new one is whole, never a mix, never a truncated page.  So Pelican writes into
+`.output.building-<pid>-<token>` beside output/ (the same filesystem, so renames are possible),
+and only a build that succeeded swaps the two: atomically with Linux's renameat2(RENAME_EXCHANGE),
+elsewhere with two renames.  What a killed build leaves behind, the next build cleans up.
+
+A small stamp file in the tree says which settings file built it, so that a development build
+cannot silently replace a published site.  It lives in the tree, not in the store, because it
+must describe exactly the tree being served: it is swapped in with it, is gone when output/ is
+removed, and stays right when the store is replaced or restored.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import re
+import secrets
+import shutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+STAMP = ".blogparade-build.json"
+BUILDING = "building"  # a tree being written, or the old tree after an atomic swap
+PREVIOUS = "previous"  # the old tree between the two renames where no swap is available
+
+
+def real_output(path: str | Path) -> Path:
+    """The folder to replace: an output/ that is a symbolic link is replaced where it points."""
+    return Path(os.path.realpath(path))
+
+
+def leftover_pattern(output: Path) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(output.name)}\.({BUILDING}|{PREVIOUS})-(\d+)-[0-9a-f]+")
+
+
+def new_tree(output: Path) -> Path:
+    """An empty folder beside `output`, with `output`'s permissions (a web server reads it)."""
+    tree = output.with_name(f".{output.name}.{BUILDING}-{os.getpid()}-{secrets.token_hex(4)}")
+    tree.mkdir()  # not mkdtemp: its 0700 would lock the web server out once it is output/
+    if output.is_dir():
+        shutil.copymode(output, tree)
+    return tree
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove the trees of builds whose process is gone (killed, or the machine went down).
+
+    A PREVIOUS tree while output/ is missing is the old site of a build killed between its two
+    renames: it is whole, and becomes output/ again.
+    """
+    pattern = leftover_pattern(output)
+    if not output.parent.is_dir():
+        return
+    for path in output.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if not match or process_alive(int(match[2])):
+            continue
+        if match[1] == PREVIOUS and not output.exists():
+            os.rename(path, output)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process `pid` exists (a reused pid keeps a leftover until that process ends)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def carry_over(old: Path, new: Path, names: Iterable[str]) -> None:
+    """Top-level files and folders named in OUTPUT_RETENTION (.git, CNAME...) from the old
+    output into the new tree, as hard links where possible: cheap for a big .git, and the old
+    tree stays whole until the swap.  What the build itself wrote wins."""
+    for name in names:
+        source, target = old / name, new / name
+        if not (source.exists() or source.is_symlink()) or target.exists() or target.is_symlink():
+            continue
+        if source.is_dir() and not source.is_symlink():
+            shutil.copytree(source, target, symlinks=True, copy_function=link_or_copy)
+        else:
+            link_or_copy(source, target)
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(source, target)
+
+
+def replace_output(tree: Path, output: Path) -> Path | None:
+    """Make `tree` the output; returns where the old output now is (for removal), if any."""
+    if not output.exists() and not output.is_symlink():
+        os.rename(tree, output)
+        return None
+    if exchange(tree, output):
+        return tree  # the names swapped: the old site is now where the new one was built
+    previous = tree.with_name(tree.name.replace(f".{BUILDING}-", f".{PREVIOUS}-", 1))
+    os.rename(output, previous)
+    try:
+        os.rename(tree, output)
+    except BaseException:
+        os.rename(previous, output)
+        raise
+    return previous
+
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically; False where the system or the filesystem cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)  # glibc 2.28+
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p] * 2 + [ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # old kernel, or e.g. NFS
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def write_stamp(tree: Path, settings_file: str) -> None:
+    (tree / STAMP).write_text(json.dumps({"settings": settings_file}) + "\n", encoding="utf-8")
+
+
+def built_with(output: Path) -> str | None:
+    """The name of the settings file that built `output`, if a blogparade build did."""
+    try:
+        return str(json.loads((output / STAMP).read_text(encoding="utf-8"))["settings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

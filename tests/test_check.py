@@ -1,0 +1,119 @@
+"""`blogparade check` as CI runs it on a stranger's pull request (issue 9)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aggregator.website.export import FORMAT
+from tests.acceptance_helpers import explain, invoke, new_site, no_traceback, write_participant
+
+ONLY_ONE_LOOPBACK = 'BLOGPARADE_ALLOWED_NETWORKS = ["127.0.0.1/32"]'
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    root = new_site(tmp_path / "site", ONLY_ONE_LOOPBACK)
+    write_participant(root, "fine", "Ein Blog", "http://127.0.0.1:8080/feed/", "http://127.0.0.1:8080/")
+    return root
+
+
+def check(site: Path) -> str:
+    result = invoke(site, "check")
+    no_traceback(result) if result.exit_code else None
+    return result.output if result.exit_code == 0 else "FAILED\n" + result.output
+
+
+def test_a_clean_site_passes(site):
+    result = invoke(site, "check")
+    assert result.exit_code == 0, explain(result)
+    assert "1 participants and 0 parades OK" in result.output
+
+
+@pytest.mark.parametrize("feed, address", [
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+    ("http://10.0.0.5/feed/", "10.0.0.5"),
+    ("http://127.0.0.2:8080/feed/", "127.0.0.2"),
+    ("http://[::1]:8080/feed/", "::1"),
+    ("http://0.0.0.0/feed/", "0.0.0.0"),
+    ("http://[::ffff:10.0.0.5]/feed/", "::ffff:10.0.0.5"),
+])  # fmt: skip
+def test_a_participant_naming_a_refused_address_fails(site, feed: str, address: str):
+    write_participant(site, "inside", "Innen", feed, "https://blog.example.org/")
+    output = check(site)
+    assert output.startswith("FAILED"), output
+    assert f"inside.toml: 'feed' {feed}: address not allowed: {address}" in output
+    assert "set BLOGPARADE_ALLOWED_NETWORKS to allow it" in output
+
+
+def test_localhost_is_refused_by_default(tmp_path):
+    root = new_site(tmp_path / "site", "BLOGPARADE_ALLOWED_NETWORKS = []")
+    write_participant(root, "local", "Lokal", "http://localhost:8080/feed/", "https://blog.example.org/")
+    output = check(root)
+    assert "local.toml: 'feed' http://localhost:8080/feed/: address not allowed" in output
+
+
+def test_a_name_that_does_not_resolve_is_no_problem_of_the_file(site):
+    write_participant(site, "gone", "Weg", "http://no-such-host.invalid/feed/", "http://no-such-host.invalid/")
+    result = invoke(site, "check")
+    assert result.exit_code == 0, explain(result)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("A" * 100_000, "'name' is 100,000 characters long; at most 200 are allowed"),
+    ("Anna \u202egnp.exe", "'name' holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ("Anna\x07", "'name' holds the invisible character U+0007"),
+    ("Anna \u2066x\u2069", "U+2066"),
+])  # fmt: skip
+def test_names_that_would_deface_the_site_fail(site, name: str, message: str):
+    write_participant(site, "bad", name, "http://127.0.0.1:8080/bad/feed/", "http://127.0.0.1:8080/bad/")
+    output = check(site)
+    assert output.startswith("FAILED") and message in output, output[:2000]
+    assert len(output) < 5_000  # the 100 KB name is not repeated back
+
+
+def test_emoji_with_joiners_are_fine(site):
+    write_participant(site, "coder", "👩‍💻 Anna", "http://127.0.0.1:8080/c/feed/", "http://127.0.0.1:8080/c/")
+    assert invoke(site, "check").exit_code == 0
+
+
+PARADE = """Title: Wie arbeiten wir remote?
+Call: https://host.example/aufruf/
+Start: 2026-11-01
+End: 2026-11-30
+{extra}
+Der Aufruf.
+"""
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("Save_as: index.html", "unknown key 'Save_as'"),
+    ("Template: ../../etc/passwd", "unknown key 'Template'"),
+    ("Url: https://elsewhere.example/", "unknown key 'Url'"),
+    ("Status: hidden", "unknown key 'Status'"),
+    ("Edn: 2026-12-01", "unknown key 'Edn': did you mean 'End'?"),
+    ("Tga: Remote", "did you mean 'Tag'?"),
+])  # fmt: skip
+def test_parade_files_take_only_their_own_keys(site, extra: str, message: str):
+    parades = site / "content" / "parades"
+    parades.mkdir(exist_ok=True)
+    (parades / "remote.md").write_text(PARADE.format(extra=extra), encoding="utf-8")
+    output = check(site)
+    assert output.startswith("FAILED") and message in output, output
+
+
+def test_aggregated_data_outside_the_export_folder_fails(site):
+    notes = site / "content" / "notes"
+    notes.mkdir()
+    (notes / "post.json").write_text(json.dumps({"format": FORMAT, "body": "<script>alert(1)</script>"}))
+    output = check(site)
+    assert output.startswith("FAILED") and "notes/post.json: a JSON file outside content/aggregated/" in output
+
+
+def test_an_unusable_network_setting_is_named(tmp_path):
+    root = new_site(tmp_path / "site", 'BLOGPARADE_ALLOWED_NETWORKS = ["intranet"]')
+    write_participant(root, "fine", "Ein Blog", "https://blog.example.org/feed/", "https://blog.example.org/")
+    output = check(root)
+    assert output.startswith("FAILED") and "BLOGPARADE_ALLOWED_NETWORKS: 'intranet' is not a network" in output

@@ -1,0 +1,306 @@
+"""The nightly job publishes: `run --publish` builds with publishconf.py, output/ is replaced only
+by a whole build, and what is stored while a build runs is built by the next run.
+
+Real site folders made by `blogparade init`, blogs served on 127.0.0.1 (tests/servers.py), the
+real CLI (CliRunner, or a subprocess where it must be killed or run out of disk), real Pelican.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import resource
+import shutil
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import lxml.etree
+import pytest
+
+from aggregator.website import output as tree
+from tests.acceptance_helpers import (
+    blogparade_command,
+    explain,
+    invoke,
+    new_site,
+    no_traceback,
+    ok,
+    write_participant,
+)
+from tests.feedmaker import Item, rss
+from tests.servers import FeedServer, respond
+
+SITEURL = "https://parade.example.org"
+ATOM = "{http://www.w3.org/2005/Atom}"
+DRAFT = """\
+Title: Rückschau im Entwurf
+Date: 2026-05-03 10:00
+Status: draft
+
+Noch nicht fertig.
+"""
+T = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def items(server: FeedServer, count: int) -> list[Item]:
+    return [Item(f"p{n}", f"Beitrag {n}", f"{server.base_url}/heil/{n}/", T + timedelta(days=n))
+            for n in range(1, count + 1)]  # fmt: skip
+
+
+def serve(server: FeedServer, count: int) -> str:
+    """Heil's blog with `count` posts (its ETag changes with them)."""
+    body = rss(items(server, count), title="Heil", link=f"{server.base_url}/heil/").encode()
+    return server.route("/heil/feed", respond(body, etag=f'"{count}"'))
+
+
+def publishing_site(root: Path, server: FeedServer, posts: int = 1) -> Path:
+    """A new site whose publishconf.py has a real address, one blog, and a draft of our own."""
+    site = new_site(root)
+    publishconf = site / "publishconf.py"
+    text = publishconf.read_text(encoding="utf-8").replace("https://blogparade.example", SITEURL)
+    publishconf.write_text(text, encoding="utf-8")
+    write_participant(site, "heil", "Heil", serve(server, posts), f"{server.base_url}/heil/")
+    (site / "content" / "entwurf.md").write_text(DRAFT, encoding="utf-8")
+    return site
+
+
+def snapshot(output: Path) -> dict[str, str]:
+    """Every file of a build with a digest of its bytes: two builds compare by content."""
+    return {
+        path.relative_to(output).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(output.rglob("*")) if path.is_file()
+    }  # fmt: skip
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.iterdir() if p.name.startswith(".output."))
+
+
+def atom_entries(output: Path) -> dict[str, list[lxml.etree._Element]]:
+    feeds = sorted((output / "feeds").rglob("*.atom.xml"))
+    return {f.relative_to(output).as_posix(): lxml.etree.parse(f).getroot().findall(f"{ATOM}entry")
+            for f in feeds}  # fmt: skip
+
+
+def assert_published(site: Path, posts: int) -> None:
+    """What a feed reader and a visitor of the real site need: absolute links, no drafts."""
+    output = site / "output"
+    feeds = atom_entries(output)
+    assert set(feeds) == {"feeds/all.atom.xml", "feeds/blogs/heil.atom.xml"}, feeds
+    for name, entries in feeds.items():
+        assert len(entries) == posts, name
+        root = lxml.etree.parse(str(output / name)).getroot()
+        assert root.find(f"{ATOM}link[@rel='self']").get("href") == f"{SITEURL}/{name}"
+        for entry in entries:
+            links = [link.get("href") for link in entry.findall(f"{ATOM}link")]
+            assert links and all(link.startswith(f"{SITEURL}/") for link in links), (name, links)
+            assert "None" not in entry.findtext(f"{ATOM}id"), name
+    assert not (output / "drafts").exists()
+    pages = "".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
+    assert "Rückschau im Entwurf" not in pages
+    assert 'href="/' not in pages and 'href="../' not in pages  # no relative addresses
+    assert tree.built_with(output) == "publishconf.py"
+
+
+# ----------------------------------------------------------------------- publishing settings
+
+
+def test_run_publish_publishes_absolute_links_no_drafts_and_keeps_doing_so(feed_server, tmp_path):
+    site = publishing_site(tmp_path / "site", feed_server)
+    first = ok(invoke(site, "run", "--publish"))
+    assert "Built " in first.output, first.output
+    assert_published(site, posts=1)
+
+    serve(feed_server, 2)  # news: the next nightly run must publish it the same way
+    second = ok(invoke(site, "run", "--publish"))
+    assert "1 new posts" in second.output and "Built " in second.output, second.output
+    assert_published(site, posts=2)
+    assert leftovers(site) == []
+
+
+def test_a_development_build_never_replaces_a_published_site(feed_server, tmp_path):
+    site = publishing_site(tmp_path / "site", feed_server)
+    ok(invoke(site, "run", "--publish"))
+    published = snapshot(site / "output")
+    for command in (["build"], ["run"], ["run", "--force-build"]):
+        hits = feed_server.hits("/heil/feed")
+        result = invoke(site, *command)
+        assert result.exit_code == 1, (command, explain(result))
+        no_traceback(result)
+        [line] = result.output.strip().splitlines()  # one sentence, saying how to go on
+        assert "published" in line and "--publish" in line and "remove" in line, line
+        assert feed_server.hits("/heil/feed") == hits  # refused before fetching anything
+        assert snapshot(site / "output") == published
+
+    # As the sentence says: without output/, a development build is fine again.
+    shutil.rmtree(site / "output")
+    ok(invoke(site, "build"))
+    assert (site / "output" / "drafts").is_dir()  # drafts are previewed in development
+
+
+def test_a_publish_run_after_a_development_run_rebuilds_though_nothing_changed(
+    feed_server, tmp_path
+):
+    site = publishing_site(tmp_path / "site", feed_server)
+    ok(invoke(site, "run"))
+    assert (site / "output" / "drafts").is_dir()
+    assert tree.built_with(site / "output") == "pelicanconf.py"
+
+    published = ok(invoke(site, "run", "--publish"))
+    assert "0 new posts" in published.output and "Built " in published.output, published.output
+    assert_published(site, posts=1)
+
+    again = ok(invoke(site, "run", "--publish"))
+    assert "up to date" in again.output and "Built " not in again.output, again.output
+
+
+def test_publishing_without_publishconf_is_refused_before_anything_is_done(feed_server, tmp_path):
+    site = publishing_site(tmp_path / "site", feed_server)
+    (site / "publishconf.py").unlink()
+    for command in (["build", "--publish"], ["run", "--publish"]):
+        result = invoke(site, *command)
+        assert result.exit_code == 1, (command, explain(result))
+        no_traceback(result)
+        [line] = result.output.strip().splitlines()
+        assert "has no publishconf.py" in line and "SITEURL" in line, line
+    assert feed_server.hits("/heil/feed") == 0
+    assert not (site / "output").exists()
+
+
+def test_a_new_site_publishes_and_is_reminded_of_its_example_address(tmp_path):
+    site = new_site(tmp_path / "site")
+    result = ok(invoke(site, "build", "--publish"))
+    example = "publishconf.py still has the example address https://blogparade.example"
+    assert example in result.output
+    home = (site / "output" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://blogparade.example/blogs/"' in home
+    feed = (site / "output" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert 'href="https://blogparade.example/feeds/all.atom.xml" rel="self"' in feed
+
+
+# ------------------------------------------------------------- a fetch while the site builds
+
+
+def test_a_post_fetched_while_the_site_builds_is_on_the_site_after_the_next_run(
+    feed_server, tmp_path
+):
+    """A fetch started while Pelican works waits for the run to finish (the site's lock): so the
+    next run must build although its own fetch finds nothing new (the feed answers 304).
+    test_build has the same with the post stored during the build itself."""
+    from pelican import signals
+
+    site = publishing_site(tmp_path / "site", feed_server)
+    fetches: list[subprocess.Popen[str]] = []
+
+    def concurrent_fetch(_: object) -> None:
+        if not fetches:
+            serve(feed_server, 2)
+            fetches.append(subprocess.Popen(
+                blogparade_command() + ["--site", str(site), "fetch", "--wait"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            ))  # fmt: skip
+
+    signals.all_generators_finalized.connect(concurrent_fetch)
+    try:
+        first = ok(invoke(site, "run", "--publish"))
+    finally:
+        signals.all_generators_finalized.disconnect(concurrent_fetch)
+    stdout, stderr = fetches[0].communicate(timeout=120)
+    assert fetches[0].returncode == 0 and "1 new posts" in stdout, (stdout, stderr)
+    assert "Built " in first.output
+    assert_published(site, posts=1)  # the build had exported before the post arrived
+
+    second = ok(invoke(site, "run", "--publish"))
+    assert "0 new posts" in second.output and "Built " in second.output, second.output
+    assert_published(site, posts=2)
+    assert "Beitrag 2" in (site / "output" / "index.html").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------- builds that do not finish
+
+
+def test_a_failing_build_leaves_the_published_site_whole(feed_server, tmp_path):
+    site = publishing_site(tmp_path / "site", feed_server)
+    ok(invoke(site, "run", "--publish"))
+    published = snapshot(site / "output")
+    serve(feed_server, 2)
+    (site / "content" / "kaputt.md").write_text(
+        "Title: Kaputt\nDate: 2026-05-04\nTemplate: gibt-es-nicht\n\nText.\n", encoding="utf-8"
+    )
+    result = invoke(site, "run", "--publish")
+    assert result.exit_code == 1, explain(result)
+    no_traceback(result)
+    assert "the build failed" in result.output and "gibt-es-nicht" in result.output
+    assert snapshot(site / "output") == published
+    assert leftovers(site) == []
+
+    (site / "content" / "kaputt.md").unlink()
+    ok(invoke(site, "run", "--publish"))
+    assert_published(site, posts=2)
+
+
+def test_a_full_disk_during_the_build_leaves_the_published_site_whole(feed_server, tmp_path):
+    """RLIMIT_FSIZE makes writes past a size fail as a full disk does (Python ignores SIGXFSZ,
+    so the write raises EFBIG): here the page of a big article, in the middle of Pelican's work."""
+    site = publishing_site(tmp_path / "site", feed_server)
+    ok(invoke(site, "run", "--publish"))
+    published = snapshot(site / "output")
+    limit = 512 * 1024
+    assert max(p.stat().st_size for p in site.rglob("*") if p.is_file()) < limit
+    big = "Ein langer Absatz über das Warten auf Pelican. " * (2 * limit // 40)
+    article = f"Title: Groß\nDate: 2026-05-04\n\n{big}\n"
+    (site / "content" / "gross.md").write_text(article, encoding="utf-8")
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run(blogparade_command() + ["--site", str(site), "build", "--publish"],
+                            capture_output=True, text=True, timeout=120,
+                            preexec_fn=limit_file_size)  # fmt: skip
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: the build failed") and "File too large" in line, line
+    assert snapshot(site / "output") == published
+    assert leftovers(site) == []
+
+
+@pytest.mark.slow
+def test_builds_killed_at_random_moments_leave_one_whole_build_served(feed_server, tmp_path):
+    """SIGKILL allows no clean-up: whatever moment it hits, output/ is the old build or the new
+    one, never a mix; the next build removes what the killed ones left."""
+    site = publishing_site(tmp_path / "site", feed_server, posts=40)
+    output = site / "output"
+    ok(invoke(site, "run", "--publish"))
+    old = snapshot(output)
+    shutil.copytree(output, tmp_path / "old-output", symlinks=True)
+    serve(feed_server, 60)
+    ok(invoke(site, "fetch"))  # news in the store: the builds below make a different site
+
+    command = blogparade_command() + ["--site", str(site), "build", "--publish"]
+    started = time.monotonic()
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    duration = time.monotonic() - started  # Python's start included
+    new = snapshot(output)
+    assert new != old
+
+    rng = random.Random(8)
+    seen, left = [], set()
+    for fraction in (0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2):
+        shutil.rmtree(output)
+        shutil.copytree(tmp_path / "old-output", output, symlinks=True)  # the old site again
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction * rng.uniform(0.9, 1.1))
+        process.kill()
+        process.wait(30)
+        seen.append(snapshot(output))
+        left.update(leftovers(site))
+    assert all(state in (old, new) for state in seen), [sorted(set(s) ^ set(old)) for s in seen]
+    assert old in seen
+    assert left, "no kill hit a build in the middle: the test proved nothing"
+
+    ok(invoke(site, "build", "--publish"))
+    assert snapshot(output) == new
+    assert leftovers(site) == []

@@ -1,0 +1,107 @@
+"""output.py: a fresh tree per build replaces output/ by renames; what killed builds leave is
+removed by the next one (the whole builds, killed and failing, are in test_nightly_publish.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from aggregator.site import Site
+from aggregator.website import output as tree
+from aggregator.website.build import build_site
+from tests.acceptance_helpers import new_site
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".output."))
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended (and, this soon, most likely not been reused)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_leftovers_of_dead_builds_are_removed_and_an_interrupted_swap_is_undone(tmp_path):
+    output = tmp_path / "output"
+    dead, alive = dead_pid(), os.getpid()
+    killed = tmp_path / f".output.building-{dead}-0a1b"
+    running = tmp_path / f".output.building-{alive}-2c3d"
+    previous = tmp_path / f".output.previous-{dead}-4e5f"  # the old site, between two renames
+    for folder in (killed, running, previous):
+        folder.mkdir()
+        (folder / "index.html").write_text(folder.name)
+    unrelated = tmp_path / ".output.building-notapid"
+    unrelated.mkdir()
+    tree.remove_leftovers(output)
+    assert (output / "index.html").read_text() == previous.name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["output", running.name, unrelated.name]
+    )
+
+
+@pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "two renames"])
+def test_a_new_tree_replaces_output_whole(tmp_path, monkeypatch, atomic):
+    if not atomic:
+        monkeypatch.setattr(tree, "exchange", lambda first, second: False)
+    output = tmp_path / "output"
+    output.mkdir(mode=0o751)
+    output.chmod(0o751)
+    (output / "alt.html").write_text("alt")
+    new = tree.new_tree(output)
+    assert new.parent == tmp_path and (new.stat().st_mode & 0o777) == 0o751
+    (new / "neu.html").write_text("neu")
+    old = tree.replace_output(new, output)
+    assert [p.name for p in output.iterdir()] == ["neu.html"]
+    assert old is not None and [p.name for p in old.iterdir()] == ["alt.html"]
+    assert tree.leftover_pattern(output).fullmatch(old.name)
+
+
+def test_renameat2_swaps_where_the_system_has_it(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "from-a").touch()
+    if not tree.exchange(first, second):
+        pytest.skip("no renameat2(RENAME_EXCHANGE) here: the two renames are used")
+    assert [p.name for p in second.iterdir()] == ["from-a"]
+    assert list(first.iterdir()) == []
+
+
+def test_output_retention_is_carried_over_as_hard_links(tmp_path):
+    old, new = tmp_path / "output", tmp_path / "new"
+    (old / ".git" / "objects").mkdir(parents=True)
+    (old / ".git" / "objects" / "ab").write_bytes(b"blob")
+    (old / "CNAME").write_text("alt.example\n")
+    (old / "stale.html").write_text("weg")
+    new.mkdir()
+    (new / "CNAME").write_text("neu.example\n")  # what the build wrote wins
+    tree.carry_over(old, new, [".git", "CNAME", ".nojekyll"])
+    assert sorted(p.name for p in new.iterdir()) == [".git", "CNAME"]
+    assert (new / "CNAME").read_text() == "neu.example\n"
+    linked = new / ".git" / "objects" / "ab"
+    assert linked.stat().st_ino == (old / ".git" / "objects" / "ab").stat().st_ino
+
+
+def test_an_output_that_is_a_link_is_replaced_where_it_points(tmp_path):
+    site = Site.load(new_site(tmp_path / "site"))
+    served = tmp_path / "www" / "parade"
+    served.mkdir(parents=True)
+    (served / "alt.html").write_text("alt")
+    os.symlink(served, site.output)
+    build_site(site)
+    assert site.output.is_symlink() and (served / "index.html").is_file()
+    assert not (served / "alt.html").exists()
+    assert leftovers(tmp_path / "www") == [] and leftovers(site.root) == []
+
+
+def test_the_stamp_says_which_settings_built_a_tree(tmp_path):
+    assert tree.built_with(tmp_path) is None  # not built by blogparade (or before it stamped)
+    tree.write_stamp(tmp_path, "publishconf.py")
+    assert tree.built_with(tmp_path) == "publishconf.py"
+    (tmp_path / tree.STAMP).write_text("[kaputt")
+    assert tree.built_with(tmp_path) is None
