@@ -100,3 +100,7 @@ DISPLAY_PAGES_ON_MENU = True
 # reproducible builds with BLOGPARADE_TODAY = "2026-11-15".
 # The blog roll as OPML for feed readers, published beside the pages ("" publishes none).
 BLOGPARADE_BLOGROLL = "blogroll.opml"
+
+# blogparade connects only to public addresses (a contributor's file must not make it fetch the
+# machine's own services or the office network).  An intranet blog roll allows its networks:
+# BLOGPARADE_ALLOWED_NETWORKS = ["10.0.0.0/8"]

@@ -19,7 +19,7 @@ import click
 
 from . import __version__
 from .editors.participants import Problem, load_participants
-from .feeds.update import Outcome, UpdateSummary
+from .feeds.update import FeedReport, Outcome, UpdateSummary
 from .jobs import open_store
 from .lock import LockError, SiteBusy, site_lock
 from .site import Site, SiteError
@@ -182,15 +182,19 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
     )
 
 
-def run_fetch(site: Site, strict: bool) -> bool:
-    """Fetch every active participant; False when the run should exit non-zero."""
+def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
+    """Fetch every active participant; False when the run should exit non-zero.
+
+    A feed waiting for its next try is no failure: it was not asked.
+    """
     from .jobs import fetch_site
 
     with open_store(site, backup=True) as store:
         participants, _ = load_participants(site.participants_dir)
         active = sum(1 for participant in participants if participant.active)
         with progress_bar(active, "Fetching") as advance:
-            run = fetch_site(site, store, lambda report: report.kind == "posts" and advance())
+            run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
+                             ask_all=ask_all)  # fmt: skip
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
     if run.pages:
@@ -215,27 +219,51 @@ def format_summary(summary: UpdateSummary) -> str:
     lines = [
         f"{len(posts)} feeds: {summary.count(Outcome.UPDATED)} fetched, "
         f"{summary.count(Outcome.UNCHANGED)} unchanged, "
-        f"{sum(r.failed for r in posts)} errors; "
+        f"{sum(r.failed for r in posts)} errors{_waiting(posts)}; "
         f"{summary.new_posts} new posts, {summary.changed_posts} updated.",
         f"{len(comments)} comment feeds: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
         f"{summary.count(Outcome.UNCHANGED, 'comments')} unchanged, "
-        f"{sum(r.failed for r in comments)} errors; {summary.new('comments')} new comments.",
+        f"{sum(r.failed for r in comments)} errors{_waiting(comments)}; "
+        f"{summary.new('comments')} new comments.",
     ]
-    for report in sorted(summary.errors, key=lambda r: (r.kind != "posts", r.participant.name.casefold())):
-        what = "" if report.kind == "posts" else " comments"
-        lines.append(f"  {report.participant.name}{what} ({report.url}): error: {report.error}")
+    for report in _by_blog(summary.errors):
+        lines.append(f"  {_feed_name(report)} ({report.url}): error: {report.error}"
+                     + (f"; next try {_when(report.next_try)}" if report.next_try else ""))
+    for report in _by_blog(summary.waiting):
+        lines.append(f"  {_feed_name(report)} ({report.url}): waiting, next try "
+                     f"{_when(report.next_try)} (last: {report.error}); --all asks it now")
     return "\n".join(lines)
+
+
+def _waiting(reports: list[FeedReport]) -> str:
+    waiting = sum(report.outcome is Outcome.WAITING for report in reports)
+    return f", {waiting} waiting" if waiting else ""
+
+
+def _by_blog(reports: list[FeedReport]) -> list[FeedReport]:
+    return sorted(reports, key=lambda r: (r.kind != "posts", r.participant.name.casefold()))
+
+
+def _feed_name(report: FeedReport) -> str:
+    return report.participant.name + ("" if report.kind == "posts" else " comments")
+
+
+ASK_ALL = click.option(
+    "--all", "ask_all", is_flag=True,
+    help="Ask every feed now, also those waiting for their next try.",
+)  # fmt: skip
 
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
+@ASK_ALL
 @WAIT
 @click.pass_context
-def fetch(ctx: click.Context, strict: bool, wait: bool) -> None:
+def fetch(ctx: click.Context, strict: bool, ask_all: bool, wait: bool) -> None:
     """Update the store from all active participants."""
     site = load_site(ctx)
     with working_on(ctx, site, wait=wait):
-        fetched = run_fetch(site, strict)
+        fetched = run_fetch(site, strict, ask_all)
     if not fetched:
         sys.exit(EXIT_FAILED)
 
@@ -288,16 +316,19 @@ def build(ctx: click.Context, publish: bool, wait: bool) -> None:
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
+@ASK_ALL
 @click.option("--force-build", is_flag=True, help="Build even when nothing changed.")
 @click.option("--publish", is_flag=True, help=PUBLISH_HELP)
 @WAIT
 @click.pass_context
-def run(ctx: click.Context, strict: bool, force_build: bool, publish: bool, wait: bool) -> None:
+def run(
+    ctx: click.Context, strict: bool, ask_all: bool, force_build: bool, publish: bool, wait: bool
+) -> None:
     """Fetch, then build when anything changed: the nightly job (with --publish)."""
     site = load_site(ctx)
     settings_file(site, publish)  # a build that will be refused must not wait for the fetch
     with working_on(ctx, site, wait=wait):
-        fetched = run_fetch(site, strict)
+        fetched = run_fetch(site, strict, ask_all)
         run_build(site, force=force_build, publish=publish)
     if not fetched:
         sys.exit(EXIT_FAILED)
@@ -322,8 +353,12 @@ def status(ctx: click.Context) -> None:
     with open_store(site) as store:
         rows = participant_statuses(store, participants)
     for row in rows:
-        health = click.style(row.health, fg="green" if row.health == "ok" else "red")
+        waiting = f"; next try {_when(row.next_try)}" if row.next_try else ""
+        health = click.style(row.health + waiting, fg="green" if row.health == "ok" else "red")
         errors = f", {row.comment_feed_errors} failing" if row.comment_feed_errors else ""
+        if row.comment_feed_errors and row.comment_feed_error:
+            url, error = row.comment_feed_error
+            errors += f"; {url}: error: {error}"
         click.echo(
             f"{row.participant.name}\t{row.feed_url}\t{health}\t"
             f"last success: {_when(row.last_success)}\t{row.posts} posts\t"

@@ -18,7 +18,7 @@ from .editors.participants import Problem, load_participants
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
-from .feeds.update import CommentOptions, Progress, UpdateSummary, update
+from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import Participant
 from .parades.files import find_parade, load_site_parades
 from .parades.membership import followed, select, today
@@ -69,15 +69,21 @@ def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Ite
         raise StoreDamaged(f"{error}; {advice(site)}") from error
 
 
-def fetch_site(site: Site, store: Store, progress: Progress | None = None) -> FetchRun:
-    """Update the store from every active participant; then look at summary-only parade posts."""
+def fetch_site(
+    site: Site, store: Store, progress: Progress | None = None, *, ask_all: bool = False
+) -> FetchRun:
+    """Update the store from every active participant; then look at summary-only parade posts.
+
+    Feeds waiting for their next try are not asked, unless `ask_all`.
+    """
     participants, problems = load_participants(site.participants_dir)
     comments = CommentOptions(
         days=int(site["BLOGPARADE_COMMENT_DAYS"]),
         always=followed(site, select(site, store, participants)),
     )
     settings = FetchSettings.from_site(site)
-    summary = asyncio.run(update(store, participants, settings, progress, comments))
+    feeds = FeedOptions.from_site(site, ask_all=ask_all)
+    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds))
     pages = asyncio.run(look_at_pages(site, store, participants, settings))
     return FetchRun(summary, problems, pages)
 

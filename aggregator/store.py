@@ -119,6 +119,10 @@ MIGRATIONS: tuple[str, ...] = (
         error TEXT
     );
     """,
+    # 4: when a feed is asked again: its server's Retry-After, or backing off a failing feed.
+    """
+    ALTER TABLE feeds ADD COLUMN next_try TEXT;
+    """,
 )
 
 _POST_FIELDS = (
@@ -326,14 +330,18 @@ class Store:
         kind: FeedKind = "posts",
         now: datetime | None = None,
     ) -> SaveCounts:
-        """One feed fetched and parsed: its state and everything it carried, in one transaction."""
+        """One feed fetched and parsed: its state and everything it carried, in one transaction.
+
+        `moved_to` is where the feed answered when not at `url` (a permanent redirect's target);
+        None: it answered at `url` itself.
+        """
         now = now or utcnow()
         with self.transaction() as db:
             self._touch_feed(db, participant, url, now, kind)
             db.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_success = ?, "
                 "error_kind = NULL, error_message = NULL, consecutive_errors = 0, gone = 0, "
-                "moved_to = coalesce(?, moved_to) WHERE url = ?",
+                "next_try = NULL, moved_to = ? WHERE url = ?",
                 (etag, last_modified, body_hash, _iso(now), moved_to, url),
             )
             counts = SaveCounts()
@@ -345,32 +353,39 @@ class Store:
 
     def record_unchanged(
         self, participant: str, url: str, *, etag: str | None = None, last_modified: str | None = None,
-        kind: FeedKind = "posts", now: datetime | None = None,
+        moved_to: str | None = None, kind: FeedKind = "posts", now: datetime | None = None,
     ) -> None:  # fmt: skip
-        """304, or a body identical to the last one: a success that costs no parsing."""
+        """304, or a body identical to the last one: a success that costs no parsing.
+
+        `moved_to` as for record_success: where the feed answered, None for `url` itself.
+        """
         now = now or utcnow()
         with self.transaction() as db:
             self._touch_feed(db, participant, url, now, kind)
             db.execute(
                 "UPDATE feeds SET etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
-                "last_success = ?, error_kind = NULL, error_message = NULL, consecutive_errors = 0 "
-                "WHERE url = ?",
-                (etag, last_modified, _iso(now), url),
+                "last_success = ?, error_kind = NULL, error_message = NULL, consecutive_errors = 0, "
+                "next_try = NULL, moved_to = ? WHERE url = ?",
+                (etag, last_modified, _iso(now), moved_to, url),
             )
 
     def record_error(
         self, participant: str, url: str, error: FetchError, *, kind: FeedKind = "posts",
-        now: datetime | None = None,
+        next_try: datetime | None = None, now: datetime | None = None,
     ) -> None:  # fmt: skip
-        """A failed update: remembered, and nothing stored before it is touched."""
+        """A failed update: remembered, and nothing stored before it is touched.
+
+        `next_try`: not asked before then (decide.next_try); None: asked by the next run.
+        """
         now = now or utcnow()
         with self.transaction() as db:
             self._touch_feed(db, participant, url, now, kind)
             db.execute(
-                "UPDATE feeds SET error_kind = ?, error_message = ?, "
+                "UPDATE feeds SET error_kind = ?, error_message = ?, next_try = ?, "
                 "consecutive_errors = consecutive_errors + 1, gone = ? WHERE url = ?",
-                (error.kind.value, error.message, int(error.kind is ErrorKind.GONE), url),
-            )
+                (error.kind.value, error.message, _iso(next_try),
+                 int(error.kind is ErrorKind.GONE), url),
+            )  # fmt: skip
 
     # -- posts ----------------------------------------------------------------------------------
 
@@ -464,6 +479,18 @@ class Store:
             "OR (kind = 'probe' AND error_kind IS NULL) GROUP BY participant"
         )
         return {participant: (total, failed) for participant, total, failed in rows}
+
+    def comment_feed_errors(self) -> dict[str, tuple[str, FetchError]]:
+        """Per participant: the comment feed that failed most recently, and why (a guessed
+        feed that is missing is no error)."""
+        rows = self._db.execute(
+            "SELECT participant, url, error_kind, error_message, max(last_attempt) FROM feeds "
+            "WHERE kind = 'comments' AND error_kind IS NOT NULL GROUP BY participant"
+        )
+        return {
+            participant: (url, FetchError(ErrorKind(kind), message or ""))
+            for participant, url, kind, message, _ in rows
+        }
 
     def comment_counts_by_participant(self) -> dict[str, int]:
         rows = self._db.execute(
@@ -702,6 +729,7 @@ def _feed_state(row: sqlite3.Row) -> FeedState:
         consecutive_errors=row["consecutive_errors"],
         moved_to=row["moved_to"],
         gone=bool(row["gone"]),
+        next_try=_dt(row["next_try"]),
     )
 
 

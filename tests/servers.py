@@ -35,6 +35,8 @@ from http import HTTPStatus
 
 import pytest
 
+from aggregator.feeds.policy import NetworkPolicy
+
 Handler = Callable[["Request"], Awaitable[None]]
 
 KB = 1024
@@ -448,11 +450,11 @@ def default_routes() -> dict[str, Handler]:
 class FeedServer:
     """The server: `start()`/`stop()` or `with`; routes can change while it runs."""
 
-    host = "127.0.0.1"
-
     def __init__(
-        self, routes: Mapping[str, Handler] | None = None, *, defaults: bool = True
-    ) -> None:
+        self, routes: Mapping[str, Handler] | None = None, *, defaults: bool = True,
+        host: str = "127.0.0.1",
+    ) -> None:  # fmt: skip
+        self.host = host  # any loopback address: 127.0.0.2, ::1 (where hosts matter)
         self.routes: dict[str, Handler] = default_routes() if defaults else {}
         self.routes.update(routes or {})
         self.requests: list[Seen] = []
@@ -467,11 +469,12 @@ class FeedServer:
     # -- use
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{self.base_url}{path}"
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def route(self, path: str, handler: Handler | None = None, /, **respond_args: object) -> str:
         """Set what `path` answers: a handler, or `respond(**respond_args)`.  Returns its URL."""
@@ -588,3 +591,8 @@ def feed_server() -> Iterator[FeedServer]:
     """A started `FeedServer` with the default routes, stopped after the test."""
     with FeedServer() as server:
         yield server
+
+
+# These servers listen on loopback, which the network policy refuses unless allowed explicitly.
+LOOPBACK_NETWORKS = ["127.0.0.0/8", "::1/128"]
+LOOPBACK_POLICY = NetworkPolicy.from_setting(LOOPBACK_NETWORKS)

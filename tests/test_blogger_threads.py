@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
-from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
+from tests.acceptance_helpers import (
+    invoke,
+    new_site,
+    ok,
+    parse_html,
+    post_pages,
+    write_participant,
+)
 from tests.servers import ATOM_TYPE, respond
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from aggregator.website.export import FORMAT
-from tests.acceptance_helpers import explain, invoke, new_site, no_traceback, write_participant
+from tests.acceptance_helpers import (
+    explain,
+    invoke,
+    new_site,
+    no_traceback,
+    write_participant,
+)
 
 ONLY_ONE_LOOPBACK = 'BLOGPARADE_ALLOWED_NETWORKS = ["127.0.0.1/32"]'
 

@@ -10,8 +10,22 @@ import pytest
 
 from aggregator.feeds import comments as plan
 from aggregator.models import Participant, StoredPost
-from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
-from tests.feedmaker import Item, Reply, atom, rss, threaded_comments_atom, wordpress_comments_rss
+from tests.acceptance_helpers import (
+    invoke,
+    new_site,
+    ok,
+    parse_html,
+    post_pages,
+    write_participant,
+)
+from tests.feedmaker import (
+    Item,
+    Reply,
+    atom,
+    rss,
+    threaded_comments_atom,
+    wordpress_comments_rss,
+)
 from tests.servers import ATOM_TYPE, respond, status
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -15,9 +15,9 @@ from aggregator.feeds.discover import (
 from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.models import Participant
 from tests.feedmaker import Item, atom, rss
-from tests.servers import ATOM_TYPE, HTML_TYPE, respond
+from tests.servers import ATOM_TYPE, HTML_TYPE, LOOPBACK_POLICY, respond
 
-SETTINGS = FetchSettings(user_agent="blogparade-tests", timeout=5, connect_timeout=2)
+SETTINGS = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
 POSTS = [Item("1", "Grüße aus Köln", "https://koeln.example/1", author="Jörg")]
 
 

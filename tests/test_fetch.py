@@ -26,6 +26,7 @@ from tests.servers import (
     ETAG,
     HTML,
     LAST_MODIFIED,
+    LOOPBACK_POLICY,
     MB,
     RSS,
     Blackhole,
@@ -52,6 +53,7 @@ def settings(**overrides: object) -> FetchSettings:
         "connect_timeout": 1.0,
         "max_bytes": 1 * MB,
         "per_host": 16,
+        "policy": LOOPBACK_POLICY,
     }
     return FetchSettings(**{**values, **overrides})  # type: ignore[arg-type]
 

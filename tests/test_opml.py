@@ -10,14 +10,21 @@ from datetime import UTC, datetime
 import pytest
 
 from aggregator.editors.join import JoinError
-from aggregator.editors.opml import MAX_BYTES, OpmlError, OpmlFeed, export_opml, import_opml, read_opml
+from aggregator.editors.opml import (
+    MAX_BYTES,
+    OpmlError,
+    OpmlFeed,
+    export_opml,
+    import_opml,
+    read_opml,
+)
 from aggregator.editors.participants import load_participants
 from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.models import Participant
 from aggregator.site import Site
 from aggregator.website.sitetemplate import create_site
 from tests.feedmaker import billion_laughs
-from tests.servers import ATOM, ATOM_TYPE, respond
+from tests.servers import ATOM, ATOM_TYPE, LOOPBACK_NETWORKS, LOOPBACK_POLICY, respond
 
 BLOGS = [
     Participant("hafenkante", 'Hafenkante <Digital> & "Söhne"', "https://hafenkante.example/feed/",
@@ -138,7 +145,7 @@ def test_a_huge_file_is_not_read():
 
 # --- import: each feed joined as `join` would -----------------------------------------------------
 
-FETCH = FetchSettings(user_agent="blogparade-tests", timeout=5, connect_timeout=2)
+FETCH = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
 
 
 def import_into(site: Site, data: bytes):
@@ -150,6 +157,7 @@ def import_into(site: Site, data: bytes):
 
 def test_import_joins_the_good_feeds_and_reports_the_bad(tmp_path, feed_server):
     create_site(tmp_path / "site", title="Import")
+    allow_loopback(tmp_path / "site")
     site = Site.load(tmp_path / "site")
     # The server's sample RSS and Atom feeds both link to http://127.0.0.1/, as one blog's two
     # feeds would, and join refuses a blog twice: here the Atom feed is another blog's.
@@ -184,7 +192,13 @@ def test_import_joins_the_good_feeds_and_reports_the_bad(tmp_path, feed_server):
 
 def test_a_bad_file_imports_nothing_and_asks_nobody(tmp_path, feed_server):
     create_site(tmp_path / "site", title="Import")
+    allow_loopback(tmp_path / "site")
     site = Site.load(tmp_path / "site")
     with pytest.raises(OpmlError):
         asyncio.run(import_opml(site, XXE))
     assert feed_server.requests == [] and load_participants(site.participants_dir) == ([], [])
+
+
+def allow_loopback(root) -> None:  # noqa: ANN001
+    with open(root / "pelicanconf.py", "a") as settings:
+        settings.write(f"\nBLOGPARADE_ALLOWED_NETWORKS = {LOOPBACK_NETWORKS!r}\n")

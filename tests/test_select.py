@@ -31,7 +31,14 @@ from aggregator.parades.select import (
     looks_like_summary,
 )
 from aggregator.urls import page_key
-from tests.servers import HTML_TYPE, redirect, respond, sequence, status
+from tests.servers import (
+    HTML_TYPE,
+    LOOPBACK_POLICY,
+    redirect,
+    respond,
+    sequence,
+    status,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOST = "http://hafenkante.example"
@@ -339,7 +346,7 @@ def test_the_demo_parade_is_selected_exactly(tmp_path):
 
     with DemoServer() as server, Store(tmp_path / "store.sqlite") as store:
         blogs = [blog.participant() for blog in server.blogs]
-        settings = FetchSettings(user_agent="blogparade-tests", timeout=10, connect_timeout=5)
+        settings = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=10, connect_timeout=5)
         asyncio.run(update(store, blogs, settings))
         demo = server.parade
         parade = Parade(demo.slug, demo.title, demo.call_url, demo.start, demo.end, demo.tag,
@@ -356,7 +363,7 @@ def test_the_demo_parade_is_selected_exactly(tmp_path):
 
 # --- pages: the links on a post's own page, against a real server -------------------------------
 
-FETCH = FetchSettings(user_agent="blogparade-tests", timeout=5, connect_timeout=2)
+FETCH = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 

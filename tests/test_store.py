@@ -103,11 +103,48 @@ def test_success_clears_the_error(store):
     assert state.last_error is None and state.consecutive_errors == 0 and state.etag == '"x"'
 
 
-def test_permanent_redirect_is_remembered(store):
+def test_the_store_keeps_where_the_feed_answered_last(store):
+    # The updater says where each success came from: the move target, or the feed's own URL.
     store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
                          moved_to="https://new.example/feed")
-    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b")
     assert store.feed_state("f").moved_to == "https://new.example/feed"
+    store.record_unchanged("anna", "f", moved_to="https://new.example/feed")
+    store.record_error("anna", "f", FetchError(ErrorKind.HTTP, "404 Not Found"))
+    assert store.feed_state("f").moved_to == "https://new.example/feed"  # a failure moves nothing
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b")
+    assert store.feed_state("f").moved_to is None
+
+
+def test_next_try_is_kept_with_the_error_and_cleared_by_a_success(store):
+    later = NOW + timedelta(days=1)
+    store.record_error("anna", "f", FetchError(ErrorKind.HTTP, "429 Too Many Requests"),
+                       next_try=later, now=NOW)
+    assert store.feed_state("f").next_try == later
+    store.record_error("anna", "f", FetchError(ErrorKind.HTTP, "500"), now=NOW)
+    assert store.feed_state("f").next_try is None  # each failure says anew when to come back
+    store.record_error("anna", "f", FetchError(ErrorKind.HTTP, "500"), next_try=later)
+    store.record_unchanged("anna", "f")
+    assert store.feed_state("f").next_try is None
+    store.record_error("anna", "f", FetchError(ErrorKind.HTTP, "500"), next_try=later)
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b")
+    assert store.feed_state("f").next_try is None
+
+
+def test_a_store_of_version_3_is_migrated_and_keeps_its_feeds(tmp_path):
+    path = tmp_path / "store.sqlite"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:3]:
+        db.executescript(script)
+    db.execute("INSERT INTO feeds (url, participant, moved_to, consecutive_errors) "
+               "VALUES ('f', 'anna', 'https://new.example/feed', 3)")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.version == len(MIGRATIONS) == 4
+        state = store.feed_state("f")
+    assert (state.moved_to, state.consecutive_errors, state.next_try) == (
+        "https://new.example/feed", 3, None)
 
 
 def test_failed_transaction_leaves_nothing_half_written(store):

@@ -15,7 +15,7 @@ from ..editors.join import JoinError, join
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..jobs import fetch_site
 from ..lock import LOCK_FILE, site_lock
-from ..site import Site
+from ..site import SETTINGS_FILE, Site
 from ..store import Store
 from ..website.build import BuildError, build_site
 from ..website.sitetemplate import create_site
@@ -23,6 +23,7 @@ from .manifest import DemoParade
 from .server import DemoServer
 
 MARKER = ".blogparade-demo"
+DEMO_NETWORK = "127.0.0.1/32"  # where DemoServer listens
 
 
 class DemoError(Exception):
@@ -48,6 +49,9 @@ def prepare(directory: Path) -> None:
             child.unlink()
     create_site(directory, title="Blogparade-Demo")
     (directory / MARKER).write_text("made by `blogparade demo`; deleted by the next one\n")
+    with open(directory / SETTINGS_FILE, "a", encoding="utf-8") as settings:
+        settings.write(f"\n# The sample blogs are served on this machine: allow that, and nothing else.\n"
+                       f"BLOGPARADE_ALLOWED_NETWORKS = [{DEMO_NETWORK!r}]\n")
 
 
 async def join_all(site: Site, server: DemoServer, echo: Callable[[str], None]) -> None:

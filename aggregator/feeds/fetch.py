@@ -36,6 +36,8 @@ import aiohttp
 import yarl
 
 from ..models import Conditional, ErrorKind, FetchError, FetchResult
+from .policy import SETTING as POLICY_SETTING
+from .policy import AddressNotAllowed, NetworkPolicy, PolicyResolver, literal_address
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -68,10 +70,14 @@ class FetchSettings:
     timeout: float = 60.0  # whole request including body (and redirects)
     max_bytes: int = 20 * 1024 * 1024  # cap on the body AFTER gzip/deflate inflation
     max_redirects: int = 5
+    # Which addresses may be connected to: public ones only, unless the site allows more.
+    policy: NetworkPolicy = NetworkPolicy()
 
     @classmethod
     def from_site(cls, site: Site) -> FetchSettings:
-        """Settings from a `Site` (its `BLOGPARADE_*` values and its User-Agent)."""
+        """Settings from a `Site` (its `BLOGPARADE_*` values and its User-Agent).
+
+        PolicyError when BLOGPARADE_ALLOWED_NETWORKS is unusable."""
         return cls(
             user_agent=site.user_agent,
             max_connections=int(site["BLOGPARADE_MAX_CONNECTIONS"]),
@@ -80,6 +86,7 @@ class FetchSettings:
             timeout=float(site["BLOGPARADE_TIMEOUT"]),
             max_bytes=int(site["BLOGPARADE_MAX_BYTES"]),
             max_redirects=int(site["BLOGPARADE_MAX_REDIRECTS"]),
+            policy=NetworkPolicy.from_setting(site.settings.get(POLICY_SETTING)),
         )
 
 
@@ -231,7 +238,11 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
-        connector = aiohttp.TCPConnector(limit=s.max_connections, limit_per_host=s.per_host)
+        connector = aiohttp.TCPConnector(
+            limit=s.max_connections, limit_per_host=s.per_host,
+            # Every address a host resolves to is checked, and connected to as checked.
+            resolver=PolicyResolver(s.policy),
+        )  # fmt: skip
         self._session = aiohttp.ClientSession(
             connector=connector,
             # Only the TCP connect here: the deadline for the whole response is ours (asyncio),
@@ -280,6 +291,7 @@ class Fetcher:
         headers = _request_headers(conditional, accept)
         while True:
             state.at(current)
+            self._allowed(current)
             hop = await self._request(current, headers, state)
             if hop.status not in _REDIRECTS or hop.location is None:
                 return hop
@@ -287,6 +299,13 @@ class Fetcher:
                 raise _Failure(ErrorKind.REDIRECTS, state.too_many(self.settings.max_redirects))
             state.statuses.append(hop.status)
             current = _redirect_target(current, hop.location)
+
+    def _allowed(self, url: yarl.URL) -> None:
+        """A host written as an address ("10.0.0.5", "[::1]") is checked here: the HTTP client
+        asks no resolver for it.  Names are checked by the resolver (PolicyResolver)."""
+        literal = literal_address(url.raw_host or "")
+        if literal is not None and not self.settings.policy.allows(literal):
+            raise _Failure(ErrorKind.NOT_ALLOWED, AddressNotAllowed(url.raw_host or "").detail)
 
     async def _request(self, url: yarl.URL, headers: dict[str, str], state: _Walk) -> _Hop:
         """One GET under the per-host limit and the deadline; a body is read only for a 2xx."""
@@ -440,6 +459,9 @@ def _status_text(status: int) -> str:
 def _describe(error: Exception) -> FetchError:
     """A short, human error for an exception from aiohttp or the socket layer."""
     # Order matters: the DNS error is a connector error is an OSError.
+    refused = _refusal(error)
+    if refused is not None:
+        return FetchError(ErrorKind.NOT_ALLOWED, refused.detail)
     if isinstance(error, aiohttp.ClientConnectorDNSError):
         return FetchError(ErrorKind.DNS, f"host not found: {error.host}")
     if isinstance(error, aiohttp.ClientConnectorCertificateError):
@@ -466,6 +488,17 @@ def _describe(error: Exception) -> FetchError:
     # Not a network failure: a bug, ours or aiohttp's.  Keep the feed's run going, but say so.
     log.warning("unexpected error while fetching", exc_info=error)
     return FetchError(ErrorKind.CONNECTION, f"unexpected {type(error).__name__}: {error}"[:200])
+
+
+def _refusal(error: BaseException) -> AddressNotAllowed | None:
+    """The policy's refusal behind an error of the HTTP client (it wraps the resolver's)."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, AddressNotAllowed):
+            return error
+        error = getattr(error, "os_error", None) or error.__cause__ or error.__context__  # type: ignore[assignment]
+        seen += 1
+    return None
 
 
 _ERRNO_TEXT = {

@@ -44,7 +44,8 @@ class AddressNotAllowed(OSError):
     def __init__(self, address: str, host: str | None = None):
         self.address = address
         self.host = host
-        super().__init__(f"address not allowed: {address} (set {SETTING} to allow it)")
+        self.detail = f"{address} (set {SETTING} to allow it)"
+        super().__init__(f"address not allowed: {self.detail}")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ posts of participants removed from content/participants/ leave the site but stay
 Inactive participants' posts stay: they are the site's history.  So do the posts a restored store
 does not know (restored from an older backup, or started again empty): they were exported before
 the restore, and a store that forgot them did not unpublish them.
+
+The site's limits per participant (`Limits`) apply here, not in the store: a participant's
+oldest posts beyond the limit, surplus categories and the ends of overlong names are not
+published, and come back when a limit is raised.
 """
 
 from __future__ import annotations
@@ -16,13 +20,16 @@ import os
 import re
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..feeds.clean import bounded
 from ..models import Participant, StoredComment, StoredPost
-from ..site import Site
+from ..site import DEFAULTS, Site
 from ..store import RESTORED_AT, Store
 from ..urls import is_http_url
 from .threads import comment_tree
@@ -39,6 +46,25 @@ STALE_TEMPORARY_SECONDS = 3600
 # colours would make Pelican's Atom writer fail the whole build; a lone surrogate cannot even
 # be written as UTF-8.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one participant may put on the site (the BLOGPARADE_MAX_* settings)."""
+
+    posts: int = DEFAULTS["BLOGPARADE_MAX_POSTS_PER_BLOG"]  # the newest, and every contribution
+    categories: int = DEFAULTS["BLOGPARADE_MAX_CATEGORIES"]  # per post
+    title: int = DEFAULTS["BLOGPARADE_MAX_TITLE"]  # characters
+    name: int = DEFAULTS["BLOGPARADE_MAX_NAME"]  # characters of an author or a category
+
+    @classmethod
+    def from_site(cls, site: Site) -> Limits:
+        def setting(name: str, least: int = 0) -> int:
+            return max(int(site[f"BLOGPARADE_MAX_{name}"]), least)
+
+        # A name needs room for a character and the ellipsis.
+        return cls(setting("POSTS_PER_BLOG"), setting("CATEGORIES"), setting("TITLE", 2),
+                   setting("NAME", 2))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,30 +88,38 @@ def export(
     *,
     keep: Iterable[str] = (),
     parades: Mapping[str, Sequence[str]] | None = None,
+    limits: Limits | None = None,
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
     `keep` names participants whose files stay as they are (say, their participant file is
     broken today: a typo must not unpublish a blog).  `parades` maps a post id to the slugs of
     the parades it contributes to (select.py decides; the plugin only groups by them).
+    `limits` default to the site's.
     """
     memberships = parades or {}
+    limits = limits or Limits.from_site(site)
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
     counts = store.comment_counts()
+    published: Counter[str] = Counter()
     expected: set[Path] = set()
     known: set[str] = set()
     written = unchanged = 0
-    for post in store.posts():
+    for post in store.posts():  # newest first
         known.add(post.id)
         participant = by_slug.get(post.participant)
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(post.categories):
             continue
+        # Beyond the limit only the older posts stay unpublished: a parade needs all of its own.
+        if published[post.participant] >= limits.posts and post.id not in memberships:
+            continue
+        published[post.participant] += 1
         comments = list(store.comments(post.id)) if counts.get(post.id) else []
         path = folder / post.participant / f"{post.id}.json"
         expected.add(path)
-        document = post_document(post, participant, comments, memberships.get(post.id, ()))
+        document = post_document(post, participant, comments, memberships.get(post.id, ()), limits)
         if write_if_changed(path, encode(document)):
             written += 1
         else:
@@ -103,41 +137,45 @@ def post_document(
     participant: Participant,
     comments: Sequence[StoredComment],
     parades: Sequence[str] = (),
+    limits: Limits = Limits(),
 ) -> dict[str, Any]:
     stored = sum(1 for comment in comments if comment.kind == "comment")
     mentions = len(comments) - stored  # pingbacks and trackbacks: shown apart
+    categories = [c for c in dict.fromkeys(c.strip() for c in post.categories) if c]
     return {
         "format": FORMAT,
         "id": post.id,
         "guid": post.guid,
-        "title": post.title,
+        "title": bounded(post.title, limits.title),
         "url": post.url,
         "participant": participant.slug,
         "blog": participant.name,
         "blog_home": participant.home,
         "kind": participant.kind,
         "display": participant.display,
-        "author": person(post.author) or person(participant.author),
+        "author": bounded(person(post.author), limits.name) or person(participant.author),
         "published": iso(post.published),
         "updated": iso(post.updated),
         "excerpt": post.excerpt,
         "body": post.content_html,
-        "categories": [c for c in dict.fromkeys(c.strip() for c in post.categories) if c],
+        "categories": [bounded(c, limits.name) for c in categories[: limits.categories]],
         "language": language_tag(post.language or participant.language),
         # What the original shows: WordPress's count (slash:comments) includes pingbacks and
         # trackbacks, and a comment feed may hold fewer than the post has.
         "comment_count": max(stored, (post.comment_count or 0) - mentions),
         "mention_count": mentions,
-        "comments": comment_tree(comments, comment_node, post),
+        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name), post),
         "parades": sorted(parades),
     }
 
 
-def comment_node(comment: StoredComment) -> dict[str, Any]:
+def comment_node(
+    comment: StoredComment, name_limit: int = DEFAULTS["BLOGPARADE_MAX_NAME"]
+) -> dict[str, Any]:
     return {
         "id": comment.id,
         "kind": comment.kind,
-        "author": person(comment.author),
+        "author": bounded(person(comment.author), name_limit),
         # Only web links: a mailto: here would show a commenter's address.
         "author_url": comment.author_url if is_http_url(comment.author_url) else None,
         "url": comment.url if is_http_url(comment.url) else None,

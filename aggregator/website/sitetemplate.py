@@ -60,6 +60,9 @@ oder `active = false` (pausiert). Der Dateiname ist die Adresse eures Blogs auf 
 Kleinbuchstaben, Ziffern und Bindestriche. `blogparade check` prüft die Datei, bevor ihr sie
 einreicht. Nach dem nächsten nächtlichen Lauf stehen eure Beiträge hier.
 
+Ein Pull Request enthält nur diese eine Datei. Alles andere (Seiten, Blogparaden, Einstellungen)
+schreibt die Redaktion: Solche Änderungen prüft sie selbst, bevor sie sie übernimmt.
+
 ## Die Regeln einer Blogparade
 
 1. **Der Aufruf:** Jede Blogparade hat einen Aufruf mit Thema und Zeitraum; ihre Seite hier
@@ -120,6 +123,9 @@ posts), `categories = ["blog parade"]` (only posts in these categories appear he
 `active = false` (paused). The file's name is your blog's address on this site: lower-case
 letters, digits and dashes. `blogparade check` checks the file before you send it. After the next
 nightly run your posts appear here.
+
+A pull request holds that one file and nothing else. Everything else (pages, blog parades,
+settings) is the editors' to write: they review such changes themselves before taking them.
 
 ## The rules of a blog parade
 
@@ -286,6 +292,10 @@ DISPLAY_PAGES_ON_MENU = True
 # reproducible builds with BLOGPARADE_TODAY = "2026-11-15".
 # The blog roll as OPML for feed readers, published beside the pages ("" publishes none).
 BLOGPARADE_BLOGROLL = "blogroll.opml"
+
+# blogparade connects only to public addresses (a contributor's file must not make it fetch the
+# machine's own services or the office network).  An intranet blog roll allows its networks:
+# BLOGPARADE_ALLOWED_NETWORKS = ["10.0.0.0/8"]
 '''
 
 PUBLISHCONF = '''\
