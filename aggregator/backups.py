@@ -101,9 +101,11 @@ def advice(site: Site) -> str:
             f"there is no backup in {folder(site)}; to start again from the feeds, keeping the "
             "posts published so far, run `blogparade restore --empty`"
         )
+    if len(found) == 1:
+        return f"restore its backup, {found[0]}, with `blogparade restore`"
     return (
-        f"restore the newest backup, {found[0]}, with `blogparade restore` "
-        f"(or another of the {len(found)} there with `blogparade restore BACKUP`)"
+        f"restore the newest of its {len(found)} backups, {found[0]}, with `blogparade restore` "
+        "(or another with `blogparade restore BACKUP`)"
     )
 
 
