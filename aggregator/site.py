@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "BLOGPARADE_MAX_CATEGORIES": 20,  # shown per post (clean.py stores at most 50)
     "BLOGPARADE_MAX_TITLE": 1000,  # characters of a post title (clean.py stores at most 1000)
     "BLOGPARADE_MAX_NAME": 120,  # characters of an author's or a category's name (stored: 120)
+    "BLOGPARADE_BACKUPS": 7,  # backups of the store kept in backups/, one per fetch; 0: none
 }
 
 
