@@ -6,15 +6,18 @@ Each takes a Site and returns values; printing and exit codes are the caller's b
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
+from .backups import advice, back_up, refuse_lost_store
 from .editors.opml import export_opml
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
+from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
 from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
@@ -24,7 +27,7 @@ from .parades.membership import followed, select, today
 from .parades.pages import parade_page_links
 from .parades.roundup import roundup_text, write_roundup
 from .site import SETTINGS_FILE, Site
-from .store import Store
+from .store import Store, StoreDamaged
 from .urls import feed_key
 
 if TYPE_CHECKING:
@@ -48,10 +51,35 @@ class CheckResult:
     participants: int
     parades: int
     problems: list[Problem] = field(default_factory=list)
+    # Not the files' fault, but the nightly job would fail: a login's secret missing here.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class JobError(Exception):
     """A job cannot be done as asked; the message says why, for a person."""
+
+
+@contextmanager
+def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Iterator[Store]:
+    """The site's store, checked before a job uses it.
+
+    Refused when damaged (SQLite's quick_check) or lost (new or empty while the site has
+    published posts), and when a job that `writes` cannot write it; with `backup` (a fetch)
+    backed up first.  A damage met later, mid-job, names the backup to restore too.
+    """
+    if not site.store_path.exists() or site.store_path.stat().st_size == 0:
+        refuse_lost_store(site, None)  # before opening would make a new store there
+    try:
+        with Store(site.store_path) as store:
+            store.check()
+            refuse_lost_store(site, store)
+            if writes or backup:
+                store.check_writable()
+            if backup:
+                back_up(site, store)
+            yield store
+    except StoreDamaged as error:
+        raise StoreDamaged(f"{error}; {advice(site)}") from error
 
 
 def fetch_site(
@@ -72,8 +100,10 @@ def fetch_site(
     settings = FetchSettings.from_site(site)
     feeds = FeedOptions.from_site(site, ask_all=ask_all)
     store.keep_comments_since = retention_cutoff(site)  # older comments are not stored at all
-    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds))
-    pages = asyncio.run(look_at_pages(site, store, participants, settings))
+    logins = logins_for(participants, Secrets.for_site(site.root, site.settings))
+    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds,
+                                 logins=logins))  # fmt: skip
+    pages = asyncio.run(look_at_pages(site, store, participants, settings, logins))
     after = after_fetch(site, store, participants, settings)
     return FetchRun(summary, problems, pages, removed=[p.slug for p in removed], **after)
 
@@ -93,8 +123,9 @@ def after_fetch(
 
 
 async def look_at_pages(
-    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
-) -> int:
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings,
+    logins: dict[str, Login] | None = None,
+) -> int:  # fmt: skip
     """A feed of summaries may hide the link to a call: ask the post's page, once."""
     selection = select(site, store, participants)
     if not selection.parades:
@@ -103,6 +134,7 @@ async def look_at_pages(
         found = await parade_page_links(
             selection.parades, selection.posts, fetcher, store, today=today(site),
             grace_days=int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), participants=participants,
+            logins=logins,
         )  # fmt: skip
     return len(found)
 
@@ -116,7 +148,26 @@ def check_site(site: Site) -> CheckResult:
     problems += parade_problems + stray_exports(site)
     problems += address_problems(site, participants)
     problems += removed_problems(site, participants)
-    return CheckResult(len(participants), len(parades), problems)
+    problems += [Problem(participant_path(site, p), message)
+                 for p, message in shared_secret_problems(participants)]  # fmt: skip
+    return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants))
+
+
+def participant_path(site: Site, participant: Participant) -> Path:
+    return site.participants_dir / f"{participant.slug}.toml"
+
+
+def missing_secrets(site: Site, participants: list[Participant]) -> list[Problem]:
+    """Logins whose secret cannot be had here, named by where it should be (never its value).
+    A warning, not a problem: CI checking a pull request has no secrets, the nightly job does."""
+    secrets = Secrets.for_site(site.root, site.settings)
+    warnings = []
+    for participant in participants:
+        login = login_for(participant, secrets)
+        if login is not None and login.missing:
+            warnings.append(Problem(participant_path(site, participant),
+                                    f"login ({login.described}): {login.missing}"))
+    return warnings
 
 
 def removed_problems(site: Site, participants: list[Participant]) -> list[Problem]:

@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "BLOGPARADE_STATUS_PAGE": "",  # e.g. "status/index.html": the editors' feed status page
     "BLOGPARADE_PRIVACY_PAGE": "datenschutz/index.html",  # the privacy notice; "" writes none
     "BLOGPARADE_PRIVACY_CONTACT": "",  # whom to ask for removal, e.g. "mailto:redaktion@…"
+    "BLOGPARADE_BACKUPS": 7,  # backups of the store kept in backups/, one per fetch; 0: none
 }
 
 

@@ -113,7 +113,7 @@ def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
     log = (site / "takedowns.log").read_text(encoding="utf-8")
     assert "\thide\tpost\t" in log and "Wunsch der Autorin" in log and "\thide\tcomment\t" in log
     assert "\tremove\tblog (purged)\ttoms-blog" in log and "Blog eingestellt" in log
-    assert "\tforget\tcommenter\tname sha256:" in log and "Bernd" not in log
+    assert "\tforget\tcommenter\tname sha256:" in log and "Bernd" not in log and "2 comments erased" in log
 
     shown = ok(invoke(site, "unhide", homes["anna"] + "peinlich/"))
     assert "Shown again" in shown.output
@@ -140,3 +140,26 @@ def test_a_take_down_of_nothing_says_so(tmp_path, command):
     site = new_site(tmp_path / "site")
     result = invoke(site, *command)
     assert result.exit_code == 1 and "Error: no " in result.output
+
+
+def test_a_restored_backup_does_not_bring_take_downs_back(tmp_path, feed_server):
+    homes = serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    for url in (feed_server.url("/anna/feed/"), feed_server.url("/tom/feed/")):
+        ok(invoke(site, "join", url))
+    ok(invoke(site, "run"))
+    ok(invoke(site, "fetch", "--all"))  # its backup holds everything
+    [*_, full] = sorted((site / "backups").glob("*.sqlite"))
+    ok(invoke(site, "hide", homes["anna"] + "peinlich/"))
+    ok(invoke(site, "remove", "toms-blog", "--purge"))
+    ok(invoke(site, "forget", "--commenter", "Clara Muster"))
+
+    restored = ok(invoke(site, "restore", str(full)))
+    assert "Applied the 3 take-downs of takedowns.log again" in restored.output
+    ok(invoke(site, "run", "--all"))
+    text = all_output_text(site)
+    for gone in ("Annas Peinlicher Beitrag", "Claras Kommentar", "Toms Werkstattbericht"):
+        assert gone not in text, gone
+    assert b"Clara" not in store_bytes(site)
+    db = sqlite3.connect(site / "blogparade.sqlite")
+    assert db.execute("SELECT count(*) FROM posts WHERE participant = 'toms-blog'").fetchone() == (0,)

@@ -11,6 +11,7 @@ editors can answer a request: when, what, which, and why where `--reason` said.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,11 +19,11 @@ from urllib.parse import urlsplit
 
 from ..editors.participants import ParticipantError, read_participant
 from ..site import Site
-from ..store import Store, TakenItem, commenter_digest, utcnow
+from ..store import EMPTIED_AT, Store, TakenItem, commenter_digest, utcnow
 from ..urls import feed_key, is_http_url, thread_key
 
 LOG_NAME = "takedowns.log"
-LOG_HEADER = "# when (UTC)\taction\twhat\twhich\treason\n"
+LOG_HEADER = "# when (UTC)\taction\twhat\twhich\treason\tdone\n"
 _POST_ID = re.compile(r"^[0-9a-f]{16}$")
 _COMMENT_ANCHOR = re.compile(r"^comment-([0-9a-f]{16})$")
 
@@ -126,12 +127,17 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
         images = blog_images(store, slug)
         posts, comments = store.purge_participant(slug, feeds)
         forget_images(site, store, images)
+        # Its exported posts go now, not at the next build: the store no longer has them, and a
+        # store with fewer posts than the site published would be taken for a lost one.
+        shutil.rmtree(site.export_dir / slug, ignore_errors=True)
+        if not store.post_counts():  # it was the last blog: an empty store, on purpose
+            store.set_meta(EMPTIED_AT, utcnow().isoformat())
     removed = path if path.is_file() else None
     if removed:
         path.unlink()
     what = "blog (purged)" if purge else "blog"
-    log(site, "remove", what, f"{slug} {' '.join(feeds)}".strip() + (
-        f" ({posts} posts, {comments} comments erased)" if purge else ""), reason)
+    log(site, "remove", what, " ".join([slug, *feeds]), reason,
+        done=f"{posts} posts, {comments} comments erased" if purge else "file deleted")
     return Removal(slug, name, removed, posts, comments)
 
 
@@ -182,8 +188,8 @@ def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") ->
     else:
         digest = commenter_digest(who)
         gone = store.forget_commenter(name_digest=digest)
-        which = f"name sha256:{digest[:16]}"  # the log keeps no name
-    log(site, "forget", "commenter", f"{which} ({len(gone)} comments erased)", reason)
+        which = f"name sha256:{digest}"  # the log keeps no name
+    log(site, "forget", "commenter", which, reason, done=f"{len(gone)} comments erased")
     return gone
 
 
@@ -194,15 +200,55 @@ def log_path(site: Site) -> Path:
     return site.store_path.parent / LOG_NAME
 
 
-def log(site: Site, action: str, what: str, which: str, reason: str = "",
+def log(site: Site, action: str, what: str, which: str, reason: str = "", *, done: str = "",
         now: datetime | None = None) -> None:  # fmt: skip
     """One line in the take-down log: tab-separated, newest last."""
     path = log_path(site)
     when = (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S")
-    fields = [when, action, what, which, reason]
+    fields = [when, action, what, which, reason, done]
     line = "\t".join(" ".join(str(field).split()) for field in fields) + "\n"
     new = not path.exists()
     with open(path, "a", encoding="utf-8") as file:
         if new:
             file.write(LOG_HEADER)
         file.write(line)
+
+
+# -- after a restore ----------------------------------------------------------------------------
+
+
+def replay(site: Site, store: Store) -> int:
+    """Apply every take-down of the log again, in order: a restored backup may be older than
+    some of them, and must not bring back what the editors took down.  Returns how many."""
+    path = log_path(site)
+    if not path.is_file():
+        return 0
+    applied = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = (line.split("\t") + [""] * 6)[:6]
+        _, action, what, which, _, _ = fields
+        applied += _apply(store, action, what, which)
+    return applied
+
+
+def _apply(store: Store, action: str, what: str, which: str) -> int:
+    if action in ("hide", "unhide") and what in ("post", "comment"):
+        items = find(store, which) if is_http_url(which) else (
+            store.find_posts(ids=[which]) if what == "post" else store.find_comments(ids=[which]))
+        for item in items:
+            store.set_hidden(item.kind, [item.id], hidden=action == "hide")
+        return 1
+    if action == "remove" and what == "blog (purged)" and which:
+        slug, *feeds = which.split()
+        store.purge_participant(slug, feeds)
+        return 1
+    if action == "forget" and what == "commenter":
+        if which.startswith("name sha256:"):
+            store.forget_commenter(name_digest=which.removeprefix("name sha256:"))
+            return 1
+        if which.startswith("web address "):
+            store.forget_commenter(url_key=thread_key(which.removeprefix("web address ")))
+            return 1
+    return 0

@@ -4,7 +4,9 @@ content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body,
 metadata and its comment thread.  A file is rewritten only when its bytes change (so Pelican's
 cache and autoreload see only real changes) and removed when its post is no longer published:
 posts of participants removed from content/participants/ leave the site but stay in the store.
-Inactive participants' posts stay: they are the site's history.
+Inactive participants' posts stay: they are the site's history.  So do the posts a restored store
+does not know (restored from an older backup, or started again empty): they were exported before
+the restore, and a store that forgot them did not unpublish them.
 
 The site's limits per participant (`Limits`) apply here, not in the store: a participant's
 oldest posts beyond the limit, surplus categories and the ends of overlong names are not
@@ -31,7 +33,7 @@ from ..feeds.clean import bounded
 from ..feeds.images import media_folder
 from ..models import Participant, StoredComment, StoredPost
 from ..site import DEFAULTS, Site
-from ..store import MediaRecord, Store
+from ..store import RESTORED_AT, MediaRecord, Store
 from ..urls import is_http_url
 from .media import FOLDER as MEDIA
 from .media import local_images, publish_media
@@ -112,8 +114,13 @@ def export(
     naming = comment_naming(site.settings)
     published: Counter[str] = Counter()
     expected: set[Path] = set()
+    known: set[str] = set()
     written = unchanged = 0
-    for post in store.posts(hidden=False):  # newest first; hidden ones are taken down
+    hidden = store.hidden_post_ids()
+    for post in store.posts():  # newest first
+        known.add(post.id)  # a hidden post is known: the store did not lose it
+        if post.id in hidden:  # taken down by the editors (`blogparade hide`)
+            continue
         participant = by_slug.get(post.participant)
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(post.categories):
@@ -134,7 +141,11 @@ def export(
     status = folder / STATUS_FILE
     write_if_changed(status, encode(site_status(store, site, list(by_slug.values()))))
     expected.add(status)
-    removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
+    restored = store.get_meta(RESTORED_AT)
+    removed = remove_stale(
+        folder, expected, keep=set(keep) - set(by_slug), current=set(by_slug), known=known,
+        restored=datetime.fromisoformat(restored) if restored else None,
+    )
     publish_media(media_folder(site), folder / MEDIA, images.used)
     return ExportResult(written, unchanged, removed)
 
@@ -274,19 +285,32 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Atomic, so a Pelican running with --autoreload never reads half a file; the dot keeps
     # the temporary file out of Pelican's sight (IGNORE_FILES).  Its name is this write's own:
     # two processes exporting the same post must not rename each other's file away.
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "xb") as file:  # not mkstemp: the file gets the umask's mode
             file.write(data)
         os.replace(temporary, path)
+    except OSError as error:  # a full disk: name the file (a failed write() names none)
+        temporary.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from error
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return True
+
+
+def lost_with_the_store(path: Path, restored: datetime) -> bool:
+    """An export of ours written before the store was restored."""
+    try:
+        if path.suffix != ".json" or path.stat().st_mtime >= restored.timestamp():
+            return False
+        return json.loads(path.read_bytes()).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):  # unreadable, no JSON, no object
+        return False
 
 
 def is_stale_temporary(path: Path) -> bool:
@@ -299,8 +323,16 @@ def is_stale_temporary(path: Path) -> bool:
         return False
 
 
-def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()) -> int:
-    """Remove exported files not in `expected` (outside `keep`); then empty folders."""
+def remove_stale(
+    folder: Path, expected: set[Path], keep: set[str] = frozenset(), *,
+    current: set[str] = frozenset(), known: set[str] = frozenset(), restored: datetime | None = None,
+) -> int:  # fmt: skip
+    """Remove exported files not in `expected` (outside `keep`); then empty folders.
+
+    A store `restored` then lost the posts it does not know (not `known`): their exports from
+    before that moment stay, if of a `current` participant.  Anything else unknown goes: a JSON
+    file slipped into the folder later (say, by a pull request) is never published.
+    """
     if not folder.is_dir():
         return 0
     removed = 0
@@ -310,6 +342,9 @@ def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()
         relative = path.relative_to(folder)
         if len(relative.parts) > 1 and relative.parts[0] in keep:
             continue
+        if restored and len(relative.parts) == 2 and relative.parts[0] in current:
+            if path.stem not in known and lost_with_the_store(path, restored):
+                continue
         if path.suffix == ".json":
             path.unlink(missing_ok=True)
             removed += 1

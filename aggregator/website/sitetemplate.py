@@ -180,6 +180,8 @@ GITIGNORE = """\
 *.sqlite
 *.sqlite-wal
 *.sqlite-shm
+backups/
+.blogparade.lock
 output/
 .output.*/
 cache/

@@ -12,6 +12,7 @@ This module only connects Pelican's signals; each job has its module:
 - feeds.py: the writer, which keeps plain-text titles in feeds.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
 - editorial.py: a failing blog's quiet note, the editors' status page, the privacy notice.
+- departments.py: a page and an Atom feed per department of an internal blog roll.
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -25,6 +26,7 @@ from pelican import signals
 from .blogroll import write_blogroll
 from .blogs import Blog, BlogEntry, add_blogs, default_category
 from .editorial import note_failing_blogs, write_editorial_pages
+from .departments import write_departments
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
 from .parade_pages import ParadeView, attach_parades
@@ -55,3 +57,4 @@ def register() -> None:
     signals.all_generators_finalized.connect(attach_parades)
     signals.article_writer_finalized.connect(write_blogroll)
     signals.article_writer_finalized.connect(write_editorial_pages)
+    signals.article_writer_finalized.connect(write_departments)

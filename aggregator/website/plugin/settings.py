@@ -21,6 +21,10 @@ DEFAULTS = {
     "BLOGPARADE_PRIVACY_CONTACT": "",  # whom readers ask for removal ("mailto:…" or a page)
     "BLOGPARADE_COMMENT_AUTHORS": "full",  # how the privacy notice says commenters are named
     "BLOGPARADE_COMMENT_RETENTION_DAYS": 0,
+    # A department's page and feed (departments.py); "" publishes none.
+    "BLOGPARADE_DEPARTMENT_URL": "departments/{slug}/",
+    "BLOGPARADE_DEPARTMENT_SAVE_AS": "departments/{slug}/index.html",
+    "BLOGPARADE_DEPARTMENT_FEED_ATOM": "feeds/departments/{slug}.atom.xml",
 }
 
 
