@@ -46,9 +46,10 @@ def candidate_posts(store: Store, parades: Sequence[Parade]) -> list[StoredPost]
     """
     if not parades:
         return []
+    # Hidden posts (`blogparade hide`) are taken down: no contribution, in no roundup.
     if any(parade.include for parade in parades):
-        return list(store.posts())
-    return list(store.posts(since=min(parade.window_start for parade in parades)))
+        return list(store.posts(hidden=False))
+    return list(store.posts(since=min(parade.window_start for parade in parades), hidden=False))
 
 
 def select(site: Site, store: Store, participants: Sequence[Participant]) -> Selection:
