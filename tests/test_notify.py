@@ -79,6 +79,9 @@ def test_a_blog_failing_three_nights_is_told_once_and_once_when_it_recovers(fail
     assert body["blog"]["slug"] == "anna" and body["blog"]["name"] == "Annas Blog"
     assert body["failing_since"] and "500" in body["error"] and body["text"]
     assert "Notice: Annas Blog failing (3 failed runs in a row)" in third
+    [hook] = [seen for seen in server.requests if seen.path == "/hook"]
+    assert hook.method == "POST" and hook.headers["user-agent"].startswith("blogparade/")
+    assert hook.headers["content-type"].startswith("application/json")
 
     night(site)  # the fourth night: nobody is told again
     assert len(mails_to(inbox, EDITORS)) == 1 and len(posts_to_hook(server)) == 1

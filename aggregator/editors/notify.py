@@ -22,8 +22,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, Literal, Sequence
 
-from ..feeds.policy import SETTING as POLICY_SETTING
-from ..feeds.policy import NetworkPolicy, PolicyError
+from ..feeds.fetch import FetchSettings, SettingError
 from ..models import FeedState, Participant
 from ..site import Site
 from ..store import Alert, Store, utcnow
@@ -145,15 +144,11 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
         try:
             body = notice.payload(str(site.settings.get("SITENAME") or ""),
                                   str(site.settings.get("SITEURL") or ""), text)  # fmt: skip
-            send_json(url, body, policy=_policy(site), user_agent=site.user_agent)
-        except (WebhookError, PolicyError) as error:
+            send_json(url, body, settings=FetchSettings.from_site(site))
+        except (WebhookError, *SettingError) as error:
             report.failed.append(f"{label} -> {url}: {error}")
         else:
             report.delivered.append(f"{label} -> {url}")
-
-
-def _policy(site: Site) -> NetworkPolicy:
-    return NetworkPolicy.from_setting(site.settings.get(POLICY_SETTING))
 
 
 def send_mail(site: Site, address: str, subject: str, text: str) -> None:

@@ -1,8 +1,9 @@
 """Webhooks: a JSON body POSTed to an editors' URL (a chat's incoming webhook, a ticket system).
 
-The only module that POSTs.  Like every fetch it honours the network policy (feeds/policy.py):
-the host is resolved, every address must be allowed, and the connection goes to the addresses
-that were checked.  `https://` is required, except where the site allows the host's network
+The only module that POSTs.  It goes out as every fetch does, with the run's FetchSettings: the
+network policy (the host is resolved, every address must be allowed, the connection goes to the
+addresses that were checked), the proxy the environment or BLOGPARADE_PROXY names, the site's TLS
+trust (a company CA), and blogparade's User-Agent.  `https://` is required, except where the site allows the host's network
 explicitly in BLOGPARADE_ALLOWED_NETWORKS (an intranet chat server, loopback in tests): only
 there may a webhook be plain `http://`, since a notice names blogs and their errors and should
 not cross the internet in clear.  Redirects are not followed (a POST that moves is a mistake in
@@ -18,7 +19,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+import yarl
 
+from ..feeds.fetch import FetchSettings
 from ..feeds.policy import SETTING as POLICY_SETTING
 from ..feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyResolver, literal_address
 
@@ -62,24 +65,39 @@ def _explicitly_allowed(address: str, policy: NetworkPolicy) -> bool:
     )
 
 
-async def post_json(url: str, body: dict[str, Any], *, policy: NetworkPolicy, user_agent: str,
+async def post_json(url: str, body: dict[str, Any], *, settings: FetchSettings,
                     timeout: float = TIMEOUT) -> int:  # fmt: skip
-    """POST `body` as JSON; the status of a 2xx answer.  WebhookError for anything else."""
+    """POST `body` as JSON with the run's fetch settings (network policy, proxies, the site's
+    TLS trust, User-Agent); the status of a 2xx answer.  WebhookError for anything else."""
+    policy = settings.policy
     check_url(url, policy)
-    literal = literal_address(urlsplit(url).hostname or "")
+    target = yarl.URL(url)
+    literal = literal_address(target.raw_host or "")
     if literal is not None and not policy.allows(literal):
         raise WebhookError(f"address not allowed: {AddressNotAllowed(str(literal)).detail}")
+    resolver = PolicyResolver(policy, trusted=settings.proxies.endpoints)
+    proxy = settings.proxies.for_url(target)
+    via: dict[str, Any] = {}
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if proxy is not None:
+        via["proxy"] = proxy.url
+        if proxy.authorization and target.scheme == "https":  # the proxy's login with CONNECT only
+            via["proxy_headers"] = {"Proxy-Authorization": proxy.authorization}
+        elif proxy.authorization:
+            headers["Proxy-Authorization"] = proxy.authorization
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    connector = aiohttp.TCPConnector(resolver=PolicyResolver(policy))
+    connector = aiohttp.TCPConnector(resolver=resolver,
+                                     ssl=settings.tls if settings.tls is not None else True)
     try:
+        if proxy is not None and literal is None:
+            # The proxy connects to the target: its name is checked here first, as fetch does.
+            await resolver.resolve_checked(target.raw_host or "", family=socket.AF_UNSPEC)
         async with aiohttp.ClientSession(
-            connector=connector, headers={"User-Agent": user_agent},
+            connector=connector, headers={"User-Agent": settings.user_agent}, trust_env=False,
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as session:  # fmt: skip
-            async with session.post(
-                url, data=data, allow_redirects=False,
-                headers={"Content-Type": "application/json; charset=utf-8"},
-            ) as response:  # fmt: skip
+            async with session.post(target, data=data, allow_redirects=False, headers=headers,
+                                    **via) as response:  # fmt: skip
                 if 200 <= response.status < 300:
                     return response.status
                 answer = (await response.content.read(MAX_ANSWER)).decode("utf-8", "replace")
@@ -93,6 +111,8 @@ async def post_json(url: str, body: dict[str, Any], *, policy: NetworkPolicy, us
         if refused is not None:
             raise WebhookError(f"address not allowed: {refused.detail}") from None
         raise WebhookError(f"{type(error).__name__}: {error}"[:300]) from None
+    finally:
+        await connector.close()
 
 
 def _refusal(error: BaseException | None) -> AddressNotAllowed | None:
@@ -103,7 +123,7 @@ def _refusal(error: BaseException | None) -> AddressNotAllowed | None:
     return None
 
 
-def send_json(url: str, body: dict[str, Any], *, policy: NetworkPolicy, user_agent: str,
+def send_json(url: str, body: dict[str, Any], *, settings: FetchSettings,
               timeout: float = TIMEOUT) -> int:  # fmt: skip
     """`post_json` from synchronous code."""
-    return asyncio.run(post_json(url, body, policy=policy, user_agent=user_agent, timeout=timeout))
+    return asyncio.run(post_json(url, body, settings=settings, timeout=timeout))
