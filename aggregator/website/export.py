@@ -60,14 +60,18 @@ def export(
     *,
     keep: Iterable[str] = (),
     parades: Mapping[str, Sequence[str]] | None = None,
+    marks: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
     `keep` names participants whose files stay as they are (say, their participant file is
     broken today: a typo must not unpublish a blog).  `parades` maps a post id to the slugs of
-    the parades it contributes to (select.py decides; the plugin only groups by them).
+    the parades it contributes to (select.py decides; the plugin only groups by them); `marks`
+    to more fields of its file (membership.Selection.marks: late, calls).  A blog of kind
+    "external" publishes its contributions only.
     """
     memberships = parades or {}
+    extra = marks or {}
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
     counts = store.comment_counts()
@@ -78,10 +82,13 @@ def export(
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(post.categories):
             continue
+        if participant.kind == "external" and post.id not in memberships:
+            continue  # a page it was once accepted for, excluded since, or of no parade now
         comments = list(store.comments(post.id)) if counts.get(post.id) else []
         path = folder / post.participant / f"{post.id}.json"
         expected.add(path)
         document = post_document(post, participant, comments, memberships.get(post.id, ()))
+        document.update(extra.get(post.id, {}))
         if write_if_changed(path, encode(document)):
             written += 1
         else:

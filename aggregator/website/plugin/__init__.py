@@ -7,7 +7,8 @@ This module only connects Pelican's signals; each job has its module:
 - blogs.py: blogs as Authors, their kinds as Categories; `blogs`, `blog_groups` and
   `blogroll_url` in the template context, for the `blogs` page.
 - parade_pages.py: the parades' pages (a ParadeView each), `parades` and `current_parades`,
-  contributions and roundups marked.
+  contributions, calls and roundups marked.
+- parade_files.py: per parade, its contributions as Atom, JSON and an HTML snippet for the host.
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - feeds.py: the writer, which keeps plain-text titles in feeds.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
@@ -25,6 +26,7 @@ from .blogroll import write_blogroll
 from .blogs import Blog, BlogEntry, add_blogs, default_category
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
+from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
 from .reader import ExportError, ExportReader, ThreadComment, add_reader
 from .settings import DEFAULTS
@@ -51,3 +53,4 @@ def register() -> None:
     signals.article_generator_finalized.connect(add_blogs)
     signals.all_generators_finalized.connect(attach_parades)
     signals.article_writer_finalized.connect(write_blogroll)
+    signals.page_writer_finalized.connect(write_parade_files)

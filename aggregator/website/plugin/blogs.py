@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 # N_() marks these for the theme's catalog: aggregator.i18n.PYTHON_SOURCES names this file.
 KINDS = {"corporate": N_("Company blogs"), "employee": N_("Employee blogs")}  # groups
-KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog")}  # one blog
+# "external": a blog that contributed to a parade without joining (never in a group).
+KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog"),
+        "external": N_("Guest of a blog parade")}  # one blog  # fmt: skip
 
 
 @dataclass(frozen=True)
