@@ -125,3 +125,8 @@ def test_broken_json_ld_is_skipped():
 ])  # fmt: skip
 def test_what_counts_as_html(content_type, html):
     assert is_html(content_type) is html
+
+
+def test_the_excerpt_keeps_paragraphs_apart_and_words_whole():
+    body = "<article><p>Erster Absatz mit <a href='/x'>Link</a></p><p>Zwei<b>ter</b> Absatz.</p></article>"
+    assert read_page(page(body=body), URL).excerpt == "Erster Absatz mit Link Zweiter Absatz."

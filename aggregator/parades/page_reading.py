@@ -73,6 +73,11 @@ JUNK_CLASSES = frozenset({
     "comments", "comments-area", "comment-list", "commentlist", "sharedaddy", "share", "social-share",
     "related", "related-posts", "jp-relatedposts", "widget", "sidebar",
 })  # fmt: skip
+BLOCKS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "header", "figure",
+    "figcaption", "hr", "main", "body",
+})  # fmt: skip
 _TITLE_TAIL = re.compile(r"\s+[-–—|·:»]\s+[^-–—|·:»]{1,120}$")
 
 
@@ -396,7 +401,23 @@ def _links(body: Any, base: str) -> tuple[str, ...]:
     return tuple(links)
 
 
+def _block_text(element: Any) -> str:
+    """The text of an element with a space where a block (a paragraph, a list item…) begins or
+    ends, so that paragraphs do not run into each other; iteratively: pages nest deep."""
+    parts: list[str] = []
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
+        block = isinstance(node.tag, str) and node.tag in BLOCKS
+        if event == "start":
+            parts.append(" " if block else "")
+            parts.append(node.text or "")
+        else:
+            parts.append(" " if block else "")
+            if node is not element:
+                parts.append(node.tail or "")
+    return " ".join("".join(parts).split())
+
+
 def _excerpt(meta: dict[str, str], body: Any) -> str:
     described = meta.get("og:description") or meta.get("description") or meta.get("twitter:description")
-    text = described or _text(body)
+    text = described or _block_text(body)
     return text_excerpt(html_lib.escape(text, quote=False))
