@@ -141,9 +141,21 @@ def run_fetch(site: Site, strict: bool) -> bool:
     click.echo(format_summary(run.summary))
     if run.pages:
         click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
+    if run.parades.channels or run.parades.looked_at:
+        click.echo(format_parade_run(run.parades))
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
-    return not run.problems and not (strict and run.summary.errors)
+    return not run.problems and not (strict and (run.summary.errors or run.parades.errors))
+
+
+def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
+    lines = [
+        f"Parades: {run.new_candidates} new candidates, {run.looked_at} pages checked, "
+        f"{run.accepted} new contributions from them."
+    ]
+    for report in run.errors:
+        lines.append(f"  parade {report.parade}: {report.channel} feed ({report.url}): error: {report.error}")
+    return "\n".join(lines)
 
 
 @contextmanager
@@ -249,6 +261,7 @@ def _when(value: datetime | None) -> str:
 def status(ctx: click.Context) -> None:
     """One line per participant: name, feed, ok or error, last success, posts stored."""
     from .editors.status import participant_statuses
+    from .jobs import parade_feed_errors
 
     site = load_site(ctx)
     participants, problems = load_participants(site.participants_dir)
@@ -258,6 +271,9 @@ def status(ctx: click.Context) -> None:
         return
     with open_store(site) as store:
         rows = participant_statuses(store, participants)
+        parade_errors = parade_feed_errors(site, store)
+    for line in parade_errors:  # a parade's Mentions or Comments feed: it never stops the run
+        click.secho(line, fg="red")
     for row in rows:
         health = click.style(row.health, fg="green" if row.health == "ok" else "red")
         errors = f", {row.comment_feed_errors} failing" if row.comment_feed_errors else ""
@@ -284,21 +300,98 @@ def check(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("slug")
 @click.option("--force", is_flag=True, help="Replace a draft that exists already.")
+@click.option(
+    "--format", "form", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True,
+    help="markdown: a draft article in content/; html: to paste into WordPress, in roundups/.",
+)
 @click.pass_context
-def roundup(ctx: click.Context, slug: str, force: bool) -> None:
-    """Write a draft roundup of parade SLUG's contributions into content/."""
+def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
+    """Write a draft roundup of parade SLUG's contributions."""
     from .jobs import JobError, draft_roundup
     from .parades.roundup import RoundupExists
 
     site = load_site(ctx)
     with open_store(site) as store:
         try:
-            path = draft_roundup(site, store, slug, force=force)
+            draft = draft_roundup(site, store, slug, force=force, html=form == "html")
         except JobError as error:
             fail(str(error), EXIT_CONFIG)
         except RoundupExists as error:
             fail(f"{error.path} exists already: edit it, or replace it with --force")
-    click.echo(f"Wrote the draft {path}: fill in the introduction, then remove 'Status: draft'.")
+    if draft.still_open:
+        click.secho(f"Warning: parade {slug} is still open; contributions may still come in.",
+                    fg="yellow", err=True)  # fmt: skip
+    if form == "html":
+        click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")
+    else:
+        click.echo(f"Wrote the draft {draft.path}: fill in the introduction, then remove 'Status: draft'.")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--parade", "slug", help="The parade's slug (default: the one that is open).")
+@click.pass_context
+def submit(ctx: click.Context, url: str, slug: str | None) -> None:
+    """Hand in the post at URL as a contribution to a parade: it is checked now."""
+    from .jobs import submit_url
+    from .parades.collect import SubmitRefused
+
+    site = load_site(ctx)
+    with open_store(site) as store:
+        try:
+            done = submit_url(site, store, url, slug)
+        except SubmitRefused as error:
+            fail(str(error), EXIT_CONFIG if error.usage else EXIT_FAILED)
+    parade, verdict = done.parade, done.verdict
+    if verdict.accepted:
+        found = verdict.contribution
+        what = f"“{found.title}” ({found.blog_name})" if found else url
+        click.echo(f"Accepted for parade {parade.slug}: {what}; it is on the site after the next build.")
+    else:
+        click.echo(f"Not a contribution to parade {parade.slug} (yet): {verdict}.")
+        click.echo("It is remembered and checked again once a day while the parade takes contributions.")
+
+
+@cli.group()
+def parade() -> None:
+    """Blog parades: where each one stands, for its host."""
+
+
+@parade.command("status")
+@click.argument("slug")
+@click.pass_context
+def parade_status(ctx: click.Context, slug: str) -> None:
+    """Contributions of parade SLUG, and rejected candidates with their reasons."""
+    from .jobs import JobError, parade_report
+
+    site = load_site(ctx)
+    with open_store(site) as store:
+        try:
+            report = parade_report(site, store, slug)
+        except JobError as error:
+            fail(str(error), EXIT_CONFIG)
+    click.echo(format_parade_status(report))
+
+
+def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.ParadeStatus
+    parade = report.parade
+    lines = [f"{parade.title} ({parade.slug}): {report.state}, {parade.start} to {parade.end}",
+             f"Call: {parade.call_url}"]  # fmt: skip
+    for channel in report.channels:
+        lines.append(f"{channel.name} feed: {channel.url}: {channel.health}")
+    lines.append(f"{len(report.contributions)} contributions:")
+    for row in report.contributions:
+        post = row.post
+        marks = [m for m in ("late" if row.late else "", "external" if row.external else "") if m]
+        heard = f" [{', '.join(row.channels)}]" if row.channels else ""
+        extra = f" ({', '.join(marks)})" if marks else ""
+        lines.append(f"  {parade.local_date(post.published)}  {post.title} – {row.blog}{extra}{heard}")
+        lines.append(f"      {post.url}")
+    lines.append(f"{len(report.rejected)} rejected:")
+    for row in report.rejected:
+        checked = f", checked {_when(row.checked_at)}" if row.checked_at else ""
+        lines.append(f"  {row.url} [{', '.join(row.channels)}]: {row.verdict}{checked}")
+    return "\n".join(lines)
 
 
 @cli.group()
