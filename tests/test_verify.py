@@ -158,3 +158,10 @@ def test_a_joined_blogs_post_is_judged_by_selects_rule(published, links, tag, re
     post = StoredPost("id", "anna", URL, URL, "T", "A", published, None, published, "", "<p>x</p>", tag,
                       "de", links, None, None)  # fmt: skip
     assert judge_post(replace(PARADE, tag="BlogparadeDoku"), post).reason is reason
+
+
+def test_a_canonical_address_on_another_site_is_not_followed():
+    elsewhere = looked(canonical="https://spam.example/anything/")
+    assert verify(candidate(), elsewhere, PARADE, TODAY).contribution.url == URL
+    moved = looked(url=URL + "?amp=1", canonical=URL)
+    assert verify(candidate(), moved, PARADE, TODAY).contribution.url == URL

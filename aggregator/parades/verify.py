@@ -169,7 +169,7 @@ def contribution(
 ) -> Contribution:
     """What is shown of an accepted page: the page's own words first, then its feed entry's."""
     entry = page.entry
-    url = reading.canonical or reading.url
+    url = canonical(reading)
     home = blog_home(reading, page)
     return Contribution(
         url=url,
@@ -182,6 +182,16 @@ def contribution(
         blog_feed=reading.feed,
         late=late,
     )
+
+
+def canonical(reading: PageReading) -> str:
+    """The page's canonical address where it is on the page's own site; a page naming another
+    site's page as its canonical one would send the parade's readers there."""
+    if reading.canonical:
+        here, there = urlsplit(reading.url), urlsplit(reading.canonical)
+        if host_key(here.hostname or "") == host_key(there.hostname or "") and here.port == there.port:
+            return reading.canonical
+    return reading.url
 
 
 def blog_home(reading: PageReading, page: CandidatePage) -> str:
