@@ -73,8 +73,9 @@ schreibt die Redaktion: Solche Änderungen prüft sie selbst, bevor sie sie übe
    das Schlagwort der Blogparade, wo sie eins hat (als Kategorie, Tag oder #Hashtag).
 4. **Gesammelt wird für euch:** Diese Seite findet eure Beiträge beim nächsten Abruf von selbst
    und zeigt sie bei der Blogparade, auch von Blogs, die hier nicht mitmachen: Der Pingback oder
-   die Webmention, die euer Link zum Aufruf auslöst, genügt meist. Wer aufgerufen hat, schreibt nach dem
-   Ende eine Rückschau über alle Beiträge. Fehlt eurer, sagt Bescheid: Er lässt sich nachreichen.
+   die Webmention, die euer Link zum Aufruf auslöst, genügt meist. Wer aufgerufen hat, schreibt
+   nach dem Ende eine Rückschau über alle Beiträge. Fehlt eurer, sagt Bescheid: Er lässt sich
+   nachreichen.
 5. **Kommentiert wird bei euch:** Hier stehen ein Auszug (oder, wenn ihr wollt, der ganze
    Beitrag) und der Link zum Original. Kommentare schreiben die Lesenden auf eurem Blog; diese
    Seite zeigt sie nur an.
