@@ -6,16 +6,19 @@ Each takes a Site and returns values; printing and exit codes are the caller's b
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
+from .backups import advice, back_up, refuse_lost_store
 from .editors.opml import export_opml
 from .editors.participants import Problem, load_participants
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
-from .feeds.update import CommentOptions, Progress, UpdateSummary, update
+from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import Participant
 from .parades.collect import Context, ParadeRun, Submitted, follow_parades, submit
 from .parades.files import Parade, find_parade, load_site_parades, state
@@ -25,7 +28,7 @@ from .parades.report import ParadeStatus, channel_errors, parade_status
 from .parades.roundup import roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
 from .site import SETTINGS_FILE, Site
-from .store import Store
+from .store import Store, StoreDamaged
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,44 @@ class JobError(Exception):
     """A job cannot be done as asked; the message says why, for a person."""
 
 
-def fetch_site(site: Site, store: Store, progress: Progress | None = None) -> FetchRun:
-    """Update the store from every active participant; then look at summary-only parade posts."""
+@contextmanager
+def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Iterator[Store]:
+    """The site's store, checked before a job uses it.
+
+    Refused when damaged (SQLite's quick_check) or lost (new or empty while the site has
+    published posts), and when a job that `writes` cannot write it; with `backup` (a fetch)
+    backed up first.  A damage met later, mid-job, names the backup to restore too.
+    """
+    if not site.store_path.exists() or site.store_path.stat().st_size == 0:
+        refuse_lost_store(site, None)  # before opening would make a new store there
+    try:
+        with Store(site.store_path) as store:
+            store.check()
+            refuse_lost_store(site, store)
+            if writes or backup:
+                store.check_writable()
+            if backup:
+                back_up(site, store)
+            yield store
+    except StoreDamaged as error:
+        raise StoreDamaged(f"{error}; {advice(site)}") from error
+
+
+def fetch_site(
+    site: Site, store: Store, progress: Progress | None = None, *, ask_all: bool = False
+) -> FetchRun:
+    """Update the store from every active participant; then look at summary-only parade posts.
+
+    Feeds waiting for their next try are not asked, unless `ask_all`.
+    """
     participants, problems = load_participants(site.participants_dir)
     comments = CommentOptions(
         days=int(site["BLOGPARADE_COMMENT_DAYS"]),
         always=followed(site, select(site, store, participants)),
     )
     settings = FetchSettings.from_site(site)
-    summary = asyncio.run(update(store, participants, settings, progress, comments))
+    feeds = FeedOptions.from_site(site, ask_all=ask_all)
+    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds))
     pages = asyncio.run(look_at_pages(site, store, participants, settings))
     parades = asyncio.run(follow_parades(store, settings, parade_context(site, participants)))
     return FetchRun(summary, problems, pages, parades)

@@ -201,8 +201,9 @@ class FeedState:
     last_success: datetime | None = None
     last_error: FetchError | None = None
     consecutive_errors: int = 0
-    moved_to: str | None = None  # target of a permanent redirect
+    moved_to: str | None = None  # target of a permanent redirect, while it works
     gone: bool = False  # answered 410: not asked again
+    next_try: datetime | None = None  # not asked before (Retry-After, or failing again and again)
 
     @property
     def conditional(self) -> Conditional:

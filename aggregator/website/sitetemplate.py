@@ -183,6 +183,8 @@ GITIGNORE = """\
 *.sqlite
 *.sqlite-wal
 *.sqlite-shm
+backups/
+.blogparade.lock
 output/
 .output.*/
 cache/
