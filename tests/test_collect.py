@@ -147,3 +147,16 @@ def test_late_contributions_are_taken_after_the_end(feed_server, store):
     taken = run(store, [late], nov + timedelta(hours=2), date(2026, 11, 5))
     assert (taken.accepted, taken.looked_at) == (1, 0)  # what the page said decides: not asked again
     assert feed_server.hits("/anna/p/") == 1
+
+
+def test_a_mention_feed_that_asks_for_patience_waits_like_any_feed(feed_server, store):
+    feed_server.route("/jf2", respond(b"busy", 503, {"Retry-After": "7200"}, content_type="text/plain"))
+    doku = parade(feed_server, mentions=feed_server.url("/jf2"))
+    [first] = run(store, [doku]).channels
+    assert first.outcome == "error"
+    [waiting] = run(store, [doku], NOW + timedelta(hours=1)).channels
+    assert waiting.outcome == "waiting" and str(waiting.error) == "http: 503 Service Unavailable"
+    assert feed_server.hits("/jf2") == 1
+    feed_server.route("/jf2", respond(b'{"children": []}', content_type="application/json"))
+    [later] = run(store, [doku], NOW + timedelta(hours=3)).channels
+    assert later.outcome == "updated" and feed_server.hits("/jf2") == 2

@@ -9,7 +9,8 @@ late contributions until its roundup):
 1. its channels: the pingbacks the call post received (where the call is on a joined blog they
    are stored with its comments already), the ``Comments`` and ``Mentions`` feeds (fetched like any
    feed: conditional, its state and errors in the store's feeds table, as participant
-   ``parade:<slug>``), and the parade file's Include;
+   ``parade:<slug>``, waiting after a Retry-After or repeated failures as decide.py says), and
+   the parade file's Include;
 2. the pages of candidates that need a look: never looked at; or still rejected while the parade
    takes contributions, and last looked at a day ago or more.  An accepted page is not asked
    again, and a failed look keeps what an earlier one read: nothing accepted is lost.  One look
@@ -33,12 +34,13 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from ..feeds import comments as comment_plan
+from ..feeds import decide
 from ..feeds.clean import clean_post
 from ..feeds.fetch import HTML_ACCEPT, Fetcher, FetchSettings
 from ..feeds.parse import ParseError, parse_feed
 from ..feeds.update import CommentOptions, FeedReport, Updater, body_hash
 from ..models import (
-    CandidatePage, ErrorKind, ExternalBlog, FetchError, FetchResult, NamedCandidate, ParadeCandidate,
+    CandidatePage, ErrorKind, FeedState, FetchError, FetchResult, NamedCandidate, ParadeCandidate,
     ParsedFeed, Participant, Post, StoredPost,
 )  # fmt: skip
 from ..store import Store, utcnow
@@ -69,9 +71,9 @@ class ChannelReport:
     parade: str
     channel: ChannelName
     url: str
-    outcome: Literal["updated", "unchanged", "error"]
+    outcome: Literal["updated", "unchanged", "error", "waiting"]
     named: int = 0  # candidates it named (this read)
-    error: FetchError | None = None
+    error: FetchError | None = None  # this read's; for a feed waiting for its next try, the last
 
 
 @dataclass
@@ -86,7 +88,7 @@ class ParadeRun:
 
     @property
     def errors(self) -> list[ChannelReport]:
-        return [report for report in self.channels if report.error is not None]
+        return [report for report in self.channels if report.outcome == "error"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ class FeedCache:
         if not result.ok:
             return None
         try:
-            return await asyncio.to_thread(parse_feed, result.body or b"", dict(result.headers), result.final_url)
+            body, headers = result.body or b"", dict(result.headers)
+            return await asyncio.to_thread(parse_feed, body, headers, result.final_url)
         except ParseError:
             return None
 
@@ -160,9 +163,9 @@ async def look(url: str, fetcher: Fetcher, feeds: FeedCache, now: datetime) -> C
     reading = await asyncio.to_thread(read_page, result.body or b"", result.final_url, content_type)
     feed = await feeds.get(reading.feed) if reading.feed else None
     entry = own_entry(feed, (url, result.final_url, reading.canonical or ""), reading.url) if feed else None
+    home = feed.home_url if feed and is_http_url(feed.home_url) else None
     return CandidatePage(key, url, now, reading=reading, entry=entry,
-                         feed_title=feed.title if feed else "",
-                         feed_home=feed.home_url if feed and is_http_url(feed.home_url) else None)  # fmt: skip
+                         feed_title=feed.title if feed else "", feed_home=home)  # fmt: skip
 
 
 def own_entry(feed: ParsedFeed, urls: Iterable[str], home: str) -> Post | None:
@@ -223,7 +226,8 @@ def remembered(store: Store, context: Context, now: datetime) -> int:
                 continue
             verdict = verify(candidate, page, parade, context.today)
             if verdict.accepted:
-                pages[candidate.key] = replace(page, post_id=accept(store, page, verdict, context.participants, now))
+                post = accept(store, page, verdict, context.participants, now)
+                pages[candidate.key] = replace(page, post_id=post)
                 store.put_candidate_page(pages[candidate.key])
                 stored += 1
     return stored
@@ -245,8 +249,13 @@ async def read_channel(
         if probe and state and not comment_plan.worth_probing(state.last_error is not None,
                                                               state.last_attempt, now):  # fmt: skip
             continue
+        verdict = decide.verdict(state, now)
+        if verdict is not decide.Verdict.ASK:
+            assert state is not None  # a feed never asked is always asked
+            outcome = "waiting" if verdict is decide.Verdict.WAIT else "error"  # 410: for good
+            return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), []
         result = await fetcher.fetch(address, state.conditional if state else None)
-        report, named = _channel_answer(store, parade, channel, owner, address, result, state and state.body_hash)
+        report, named = _channel_answer(store, parade, channel, owner, address, result, state, now)
         if report.error is None or not probe:
             return report, named
     raise AssertionError("unreachable: the configured address is always asked")
@@ -254,21 +263,26 @@ async def read_channel(
 
 def _channel_answer(
     store: Store, parade: Parade, channel: ChannelName, owner: str, url: str, result: FetchResult,
-    last_hash: str | None,
+    state: FeedState | None, now: datetime,
 ) -> tuple[ChannelReport, list[NamedCandidate]]:  # fmt: skip
+    def failed(error: FetchError) -> tuple[ChannelReport, list[NamedCandidate]]:
+        failures = (state.consecutive_errors if state else 0) + 1
+        later = decide.next_try(failures, [result], now)  # Retry-After, or backing off
+        store.record_error(owner, url, error, kind="parade", next_try=later)
+        return ChannelReport(parade.slug, channel, url, "error", error=error), []
+
     if result.error is not None:
-        store.record_error(owner, url, result.error, kind="parade")
-        return ChannelReport(parade.slug, channel, url, "error", error=result.error), []
+        return failed(result.error)
     cache = result.conditional
-    if result.not_modified or (result.body and body_hash(result.body) == last_hash):
+    if result.not_modified or (result.body and body_hash(result.body) == (state and state.body_hash)):
         store.record_unchanged(owner, url, etag=cache.etag, last_modified=cache.last_modified, kind="parade")
         return ChannelReport(parade.slug, channel, url, "unchanged"), []
     try:
         named = _named(channel, result)
-    except (ParseError, channels.NotAMentionFeed) as error:
-        failure = error.error if isinstance(error, channels.NotAMentionFeed) else FetchError(error.kind, error.message)
-        store.record_error(owner, url, failure, kind="parade")
-        return ChannelReport(parade.slug, channel, url, "error", error=failure), []
+    except channels.NotAMentionFeed as error:
+        return failed(error.error)
+    except ParseError as error:
+        return failed(FetchError(error.kind, error.message))
     store.record_success(owner, url, etag=cache.etag, last_modified=cache.last_modified,
                          body_hash=body_hash(result.body or b""), kind="parade")  # fmt: skip
     return ChannelReport(parade.slug, channel, url, "updated", len(named)), named
@@ -291,7 +305,9 @@ async def gather_candidates(
             named += channels.from_call_mentions(store.comments(post.id))
         for channel, url in (("mentions", parade.mentions), ("comments", parade.comments)):
             if url:
-                report, found = await read_channel(fetcher, store, parade, channel, url, now)  # type: ignore[arg-type]
+                report, found = await read_channel(
+                    fetcher, store, parade, channel, url, now  # type: ignore[arg-type]
+                )
                 run.channels.append(report)
                 named += found
         run.new_candidates += store.add_candidates(parade.slug, named, now)

@@ -110,7 +110,8 @@ def read_page(body: bytes | str, url: str, content_type: str = "") -> PageReadin
     entry = _first(doc, ARTICLE)
     body = _first(doc, BODY)
     body = body if body is not None else entry if entry is not None else doc
-    site_name = _bounded(meta.get("og:site_name") or _name(website) or _name(_mapping(article.get("publisher")))
+    publisher = _name(_mapping(article.get("publisher")))
+    site_name = _bounded(meta.get("og:site_name") or _name(website) or publisher
                          or meta.get("application-name", ""), NAME_LIMIT)  # fmt: skip
     published, source = _published(doc, entry, meta, article)
     return PageReading(

@@ -88,7 +88,9 @@ def _state(states: dict[str, FeedState], url: str, name: str) -> FeedState | Non
     return states.get(url)
 
 
-def channel_errors(parades: list[Parade], feed_states: dict[str, FeedState]) -> list[tuple[Parade, ChannelRow]]:
+def channel_errors(
+    parades: list[Parade], feed_states: dict[str, FeedState]
+) -> list[tuple[Parade, ChannelRow]]:
     """The parades' own feeds that failed when last read (for `blogparade status`)."""
     found = []
     for parade in parades:

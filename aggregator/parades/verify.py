@@ -61,7 +61,9 @@ class Contribution:
     title: str
     author: str
     published: datetime  # aware
-    date_source: str  # "feed", "h-entry", "json-ld", "article:published_time", "time", "channel", "first seen"
+    # Where the date came from: "feed", "h-entry", "json-ld", "article:published_time", "time",
+    # "channel" (a pingback's or webmention's), "first seen".
+    date_source: str
     blog_name: str
     blog_home: str
     blog_feed: str | None

@@ -70,7 +70,9 @@ def parade_json(view: ParadeView, items: list[dict[str, Any]], site_url: str) ->
     return (json.dumps(xml_safe(document), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def parade_feed(view: ParadeView, items: list[dict[str, Any]], settings: dict[str, Any], site_url: str) -> bytes:
+def parade_feed(
+    view: ParadeView, items: list[dict[str, Any]], settings: dict[str, Any], site_url: str
+) -> bytes:
     _ = gettext(settings)
     feed = Atom1Feed(
         title=_(FEED_TITLE) % {"title": view.title},
@@ -89,7 +91,9 @@ def parade_feed(view: ParadeView, items: list[dict[str, Any]], settings: dict[st
     return feed.writeString("utf-8").encode("utf-8")
 
 
-def parade_snippet(view: ParadeView, items: list[dict[str, Any]], settings: dict[str, Any], site_url: str) -> str:
+def parade_snippet(
+    view: ParadeView, items: list[dict[str, Any]], settings: dict[str, Any], site_url: str
+) -> str:
     """The HTML for the call post: a heading line, the list, a link to the parade's page here."""
     _ = gettext(settings)
     day = date_filters(settings.get("DEFAULT_LANG", "en"), settings.get("TIMEZONE") or "UTC")["localdate"]

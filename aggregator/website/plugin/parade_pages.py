@@ -5,7 +5,8 @@ template and carries `page.parade` (a ParadeView: window, state, host, contribut
 still missing, roundup, where its feed, JSON and snippet are); the context gets `parades` (newest
 first) and `current_parades`; a contribution carries `contributes_to` (and `late_to`), the call's
 own post `call_of`, a published roundup (an article with `Parade: <slug>`) `roundup_of`.
-Contributions of blogs that never joined are hidden articles: found here all the same.  Reading and validating parades is aggregator.parades.files' job; this is their pages'.
+Contributions of blogs that never joined are hidden articles: found here all the same.  Reading
+and validating parades is aggregator.parades.files' job; this is their pages'.
 """
 
 from __future__ import annotations
