@@ -89,13 +89,19 @@ def fetch_site(
     feeds = FeedOptions.from_site(site, ask_all=ask_all)
     summary = asyncio.run(update(store, participants, settings, progress, comments, feeds))
     pages = asyncio.run(look_at_pages(site, store, participants, settings))
-    parades = asyncio.run(follow_parades(store, settings, parade_context(site, participants)))
+    context = parade_context(site, participants, feeds)
+    parades = asyncio.run(follow_parades(store, settings, context))
     return FetchRun(summary, problems, pages, parades)
 
 
-def parade_context(site: Site, participants: list[Participant]) -> Context:
+def parade_context(
+    site: Site, participants: list[Participant], feeds: FeedOptions | None = None
+) -> Context:
+    """What the parade step knows: the parades (with their roundups' dates), the joined blogs,
+    the site's day, and how politely its own feeds are asked (`feeds`: as every feed this run)."""
+    feeds = feeds or FeedOptions.from_site(site)
     return Context(load_parades(site), participants, today(site),
-                   int(site["BLOGPARADE_PARADE_GRACE_DAYS"]))  # fmt: skip
+                   int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), feeds.politeness)  # fmt: skip
 
 
 def submit_url(site: Site, store: Store, url: str, slug: str | None = None) -> Submitted:

@@ -160,3 +160,14 @@ def test_a_mention_feed_that_asks_for_patience_waits_like_any_feed(feed_server, 
     feed_server.route("/jf2", respond(b'{"children": []}', content_type="application/json"))
     [later] = run(store, [doku], NOW + timedelta(hours=3)).channels
     assert later.outcome == "updated" and feed_server.hits("/jf2") == 2
+
+
+def test_fetch_all_asks_a_waiting_mention_feed_too(feed_server, store):
+    from aggregator.feeds.decide import Politeness
+
+    feed_server.route("/jf2", respond(b"busy", 503, {"Retry-After": "7200"}, content_type="text/plain"))
+    doku = parade(feed_server, mentions=feed_server.url("/jf2"))
+    run(store, [doku])
+    context = Context([doku], [], TODAY, 14, Politeness(ask_all=True))
+    asyncio.run(follow_parades(store, SETTINGS, context, now=NOW + timedelta(hours=1)))
+    assert feed_server.hits("/jf2") == 2

@@ -99,6 +99,7 @@ class Context:
     participants: Sequence[Participant]  # the joined blogs
     today: date
     grace_days: int
+    politeness: decide.Politeness = decide.Politeness()  # for the parades' own feeds (`--all`)
 
 
 # --- which pages need a look ----------------------------------------------------------------------
@@ -237,8 +238,9 @@ def remembered(store: Store, context: Context, now: datetime) -> int:
 
 
 async def read_channel(
-    fetcher: Fetcher, store: Store, parade: Parade, channel: ChannelName, url: str, now: datetime
-) -> tuple[ChannelReport, list[NamedCandidate]]:
+    fetcher: Fetcher, store: Store, parade: Parade, channel: ChannelName, url: str, now: datetime,
+    politeness: decide.Politeness = decide.Politeness(),
+) -> tuple[ChannelReport, list[NamedCandidate]]:  # fmt: skip
     """A parade's Mentions or Comments feed, conditionally: a feed that did not change names
     nothing new (what it named before is stored)."""
     owner = channel_participant(parade)
@@ -249,13 +251,14 @@ async def read_channel(
         if probe and state and not comment_plan.worth_probing(state.last_error is not None,
                                                               state.last_attempt, now):  # fmt: skip
             continue
-        verdict = decide.verdict(state, now)
+        verdict = decide.verdict(state, now, politeness)
         if verdict is not decide.Verdict.ASK:
             assert state is not None  # a feed never asked is always asked
             outcome = "waiting" if verdict is decide.Verdict.WAIT else "error"  # 410: for good
             return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), []
         result = await fetcher.fetch(address, state.conditional if state else None)
-        report, named = _channel_answer(store, parade, channel, owner, address, result, state, now)
+        report, named = _channel_answer(store, parade, channel, owner, address, result, state, now,
+                                        politeness)  # fmt: skip
         if report.error is None or not probe:
             return report, named
     raise AssertionError("unreachable: the configured address is always asked")
@@ -263,11 +266,11 @@ async def read_channel(
 
 def _channel_answer(
     store: Store, parade: Parade, channel: ChannelName, owner: str, url: str, result: FetchResult,
-    state: FeedState | None, now: datetime,
+    state: FeedState | None, now: datetime, politeness: decide.Politeness,
 ) -> tuple[ChannelReport, list[NamedCandidate]]:  # fmt: skip
     def failed(error: FetchError) -> tuple[ChannelReport, list[NamedCandidate]]:
         failures = (state.consecutive_errors if state else 0) + 1
-        later = decide.next_try(failures, [result], now)  # Retry-After, or backing off
+        later = decide.next_try(failures, [result], now, politeness)  # Retry-After, or backing off
         store.record_error(owner, url, error, kind="parade", next_try=later)
         return ChannelReport(parade.slug, channel, url, "error", error=error), []
 
@@ -297,7 +300,7 @@ def _named(channel: ChannelName, result: FetchResult) -> list[NamedCandidate]:
 
 async def gather_candidates(
     fetcher: Fetcher, store: Store, parades: Sequence[Parade], joined_posts: Sequence[StoredPost],
-    run: ParadeRun, now: datetime,
+    run: ParadeRun, now: datetime, politeness: decide.Politeness = decide.Politeness(),
 ) -> None:  # fmt: skip
     async def one(parade: Parade) -> None:
         named = channels.named(parade.include, "include")
@@ -306,7 +309,7 @@ async def gather_candidates(
         for channel, url in (("mentions", parade.mentions), ("comments", parade.comments)):
             if url:
                 report, found = await read_channel(
-                    fetcher, store, parade, channel, url, now  # type: ignore[arg-type]
+                    fetcher, store, parade, channel, url, now, politeness  # type: ignore[arg-type]
                 )
                 run.channels.append(report)
                 named += found
@@ -389,7 +392,7 @@ async def follow_parades(
                     if post.participant in joined]  # fmt: skip
     joined_keys = {page_key(post.url) for post in joined_posts}
     async with Fetcher(settings) as fetcher:
-        await gather_candidates(fetcher, store, parades, joined_posts, run, now)
+        await gather_candidates(fetcher, store, parades, joined_posts, run, now, context.politeness)
         run.accepted += remembered(store, context, now)
         await verify_candidates(fetcher, store, parades, context, joined_keys, run, now)
         run.comments = await follow_comments(store, fetcher, context, parades, now)
