@@ -49,9 +49,16 @@ class Selection:
     pages: dict[str, CandidatePage] = field(default_factory=dict)  # per candidate key
     external: list[Participant] = field(default_factory=list)  # blogs that never joined
     external_posts: dict[str, StoredPost] = field(default_factory=dict)  # by id
+    # The build asks for memberships and marks, both per parade: each is worked out once.
+    _found: dict[str, list[StoredPost]] = field(default_factory=dict, repr=False, compare=False)
 
     def contributions(self, parade: Parade) -> list[StoredPost]:
         """The joined blogs' contributions and the accepted candidates', once each, oldest first."""
+        if parade.slug not in self._found:
+            self._found[parade.slug] = self._contributions(parade)
+        return list(self._found[parade.slug])
+
+    def _contributions(self, parade: Parade) -> list[StoredPost]:
         joined = contributions(parade, self.posts, page_links=self.page_links,
                                participants=self.participants)  # fmt: skip
         keys = {page_key(post.url) for post in joined}
