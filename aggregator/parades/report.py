@@ -59,19 +59,25 @@ def parade_status(
 ) -> ParadeStatus:
     blogs: dict[str, Participant] = {blog.slug: blog for blog in selection.blogs}
     judged = selection.judged(parade)
-    heard = {j.candidate.key: j.candidate.channels for j in judged}
+    # Where each contribution was heard of: by its post (a candidate's address may differ from
+    # the canonical one its post has), else by its address.
+    heard: dict[str, tuple[str, ...]] = {}
+    for j in judged:
+        for key in ([j.post.id] if j.post else []) + [j.candidate.key]:
+            heard[key] = tuple(dict.fromkeys(heard.get(key, ()) + j.candidate.channels))
     rows = []
     for post in selection.contributions(parade):
         blog = blogs.get(post.participant)
         rows.append(ContributionRow(
             post, blog.name if blog else post.participant, bool(blog and blog.kind == "external"),
-            parade.is_late(post.published), heard.get(page_key(post.url), ()),
+            parade.is_late(post.published), heard.get(post.id) or heard.get(page_key(post.url), ()),
         ))  # fmt: skip
-    accepted = {page_key(row.post.url) for row in rows}
+    accepted = {page_key(row.post.url) for row in rows} | {row.post.id for row in rows}
     rejected = [
         RejectedRow(j.candidate.url, j.candidate.channels, j.verdict, j.page.checked_at if j.page else None)
         for j in judged
         if not j.verdict.accepted and j.candidate.key not in accepted
+        and not (j.post and j.post.id in accepted)
     ]  # fmt: skip
     channels = [
         ChannelRow(name, url, _state(feed_states, url, name))
