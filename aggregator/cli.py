@@ -152,20 +152,26 @@ def init(directory: Path, title: str, lang: str) -> None:
     show_default=True,
     help="A company's blog, or one of its people's.",
 )
+@click.option("--department", default="", help='Its department on an internal blog roll ("Vertrieb").')
 @click.pass_context
-def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str) -> None:
+def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str,
+         department: str) -> None:  # fmt: skip
     """Add the blog at URL (its home page or its feed) as a participant."""
     from .editors.join import JoinError
     from .editors.join import join as join_blog
+    from .feeds.fetch import SettingError
 
     site = load_site(ctx)
     try:
         with working_on(ctx, site):
             participant, path = asyncio.run(
-                join_blog(site, url, name=name, author=author, kind=kind)  # type: ignore[arg-type]
+                join_blog(site, url, name=name, author=author, kind=kind,  # type: ignore[arg-type]
+                          department=department)  # fmt: skip
             )
     except JoinError as error:
         fail(str(error))
+    except SettingError as error:
+        fail(str(error), EXIT_CONFIG)
     click.echo(f"Joined {participant.name}, as detected:")
     for label, value in (
         ("name", participant.name),
@@ -174,6 +180,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
         ("author", participant.author or "(none found)"),
         ("kind", participant.kind),
         ("language", participant.language),
+        *((("department", participant.department),) if participant.department else ()),
     ):
         click.echo(f"  {label + ':':<10}{value}")
     click.echo(f"Wrote {path}")
@@ -187,14 +194,18 @@ def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
 
     A feed waiting for its next try is no failure: it was not asked.
     """
+    from .feeds.fetch import SettingError
     from .jobs import fetch_site
 
     with open_store(site, backup=True) as store:
         participants, _ = load_participants(site.participants_dir)
         active = sum(1 for participant in participants if participant.active)
         with progress_bar(active, "Fetching") as advance:
-            run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
-                             ask_all=ask_all)  # fmt: skip
+            try:
+                run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
+                                 ask_all=ask_all)  # fmt: skip
+            except SettingError as error:  # a proxy, trust or network setting that is unusable
+                fail(str(error), EXIT_CONFIG)
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
     if run.pages:
@@ -389,6 +400,8 @@ def check(ctx: click.Context) -> None:
     from .jobs import check_site
 
     result = check_site(load_site(ctx))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.problems:
         report_problems(result.problems)
         sys.exit(EXIT_CONFIG)
@@ -494,6 +507,55 @@ def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.Parad
 
 
 @cli.command()
+@click.option("--since", "period", default="7d", show_default=True,
+              help="The period: 7d, 24h, 2w.")
+@click.option("--department", help="Only the blogs of this department.")
+@click.option("--to", "recipients", multiple=True, metavar="ADDRESS",
+              help="Send to ADDRESS (repeatable; default: BLOGPARADE_DIGEST_TO).")
+@click.option("--dry-run", is_flag=True, help="Print the e-mail instead of sending it.")
+@click.pass_context
+def digest(ctx: click.Context, period: str, department: str | None, recipients: tuple[str, ...],
+           dry_run: bool) -> None:  # fmt: skip
+    """E-mail the period's new posts (HTML and plain text), or print them with --dry-run."""
+    from .editors.digest import DigestError, as_text, collect, digest_message, parse_period, recipients_from
+    from .editors.mail import MailError, SmtpSettings, send
+    from .feeds.trust import CA_BUNDLE, setting_or_env
+
+    site = load_site(ctx)
+    try:
+        since = parse_period(period)
+        with open_store(site) as store:
+            found = collect(site, store, since=since, department=department)
+    except DigestError as error:
+        fail(str(error), EXIT_CONFIG)
+    if not found.posts and not dry_run:
+        click.echo(f"No new posts since {found.since.astimezone():%Y-%m-%d %H:%M}; nothing sent.")
+        return
+    to = recipients_from(site.settings, recipients)
+    # The company's CA is the environment's or pelicanconf's, for the mail server as for feeds.
+    mail_settings = {**site.settings, CA_BUNDLE: setting_or_env(site.settings, CA_BUNDLE)}
+    try:
+        smtp: SmtpSettings | None = SmtpSettings.from_settings(mail_settings)
+    except MailError as error:
+        if not dry_run:
+            fail(str(error), EXIT_CONFIG)
+        smtp = None
+    sender = smtp.sender if smtp else str(site.settings.get("BLOGPARADE_MAIL_FROM") or "blogparade@localhost")
+    message = digest_message(found, sender=sender, recipients=to)
+    if dry_run:
+        click.echo(as_text(message))
+        return
+    if not to:
+        fail("no recipients: give --to ADDRESS, or set BLOGPARADE_DIGEST_TO in pelicanconf.py", EXIT_CONFIG)
+    assert smtp is not None
+    try:
+        send(smtp, message)
+    except MailError as error:
+        fail(str(error))
+    click.echo(f"Sent the digest of {len(found.posts)} posts to {', '.join(to)}.")
+
+
+@cli.command()
 @click.argument("backup", required=False)
 @click.option("--empty", is_flag=True, help="Start again with an empty store instead.")
 @click.pass_context
@@ -542,12 +604,16 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
     from .editors.join import JoinError
     from .editors.opml import OpmlError, import_opml
 
+    from .feeds.fetch import SettingError
+
     site = load_site(ctx)
     try:
         with working_on(ctx, site):
             results = asyncio.run(import_opml(site, source.read()))
     except OpmlError as error:
         fail(f"{source.name}: {error}", EXIT_CONFIG)
+    except SettingError as error:
+        fail(str(error), EXIT_CONFIG)
     failed = 0
     for feed, outcome in results:
         if isinstance(outcome, JoinError):

@@ -16,6 +16,7 @@ from .backups import advice, back_up, refuse_lost_store
 from .editors.opml import export_opml
 from .editors.participants import Problem, load_participants
 from .feeds.fetch import Fetcher, FetchSettings
+from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
 from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
@@ -44,6 +45,8 @@ class CheckResult:
     participants: int
     parades: int
     problems: list[Problem] = field(default_factory=list)
+    # Not the files' fault, but the nightly job would fail: a login's secret missing here.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class JobError(Exception):
@@ -87,12 +90,14 @@ def fetch_site(
     )
     settings = FetchSettings.from_site(site)
     feeds = FeedOptions.from_site(site, ask_all=ask_all)
-    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds))
-    pages = asyncio.run(look_at_pages(site, store, participants, settings))
+    logins = logins_for(participants, Secrets.for_site(site.root, site.settings))
+    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds,
+                                 logins=logins))  # fmt: skip
+    pages = asyncio.run(look_at_pages(site, store, participants, settings, logins))
+    # Parade candidates are public pages of blogs that never joined: no login goes with them.
     context = parade_context(site, participants, feeds)
     parades = asyncio.run(follow_parades(store, settings, context))
     return FetchRun(summary, problems, pages, parades)
-
 
 def parade_context(
     site: Site, participants: list[Participant], feeds: FeedOptions | None = None
@@ -136,8 +141,9 @@ def parade_feed_errors(site: Site, store: Store) -> list[str]:
 
 
 async def look_at_pages(
-    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
-) -> int:
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings,
+    logins: dict[str, Login] | None = None,
+) -> int:  # fmt: skip
     """A feed of summaries may hide the link to a call: ask the post's page, once."""
     selection = select(site, store, participants)
     if not selection.parades:
@@ -146,6 +152,7 @@ async def look_at_pages(
         found = await parade_page_links(
             selection.parades, selection.posts, fetcher, store, today=today(site),
             grace_days=int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), participants=participants,
+            logins=logins,
         )  # fmt: skip
     return len(found)
 
@@ -158,7 +165,26 @@ def check_site(site: Site) -> CheckResult:
     parades, parade_problems = load_site_parades(site)
     problems += parade_problems + stray_exports(site)
     problems += address_problems(site, participants)
-    return CheckResult(len(participants), len(parades), problems)
+    problems += [Problem(participant_path(site, p), message)
+                 for p, message in shared_secret_problems(participants)]  # fmt: skip
+    return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants))
+
+
+def participant_path(site: Site, participant: Participant) -> Path:
+    return site.participants_dir / f"{participant.slug}.toml"
+
+
+def missing_secrets(site: Site, participants: list[Participant]) -> list[Problem]:
+    """Logins whose secret cannot be had here, named by where it should be (never its value).
+    A warning, not a problem: CI checking a pull request has no secrets, the nightly job does."""
+    secrets = Secrets.for_site(site.root, site.settings)
+    warnings = []
+    for participant in participants:
+        login = login_for(participant, secrets)
+        if login is not None and login.missing:
+            warnings.append(Problem(participant_path(site, participant),
+                                    f"login ({login.described}): {login.missing}"))
+    return warnings
 
 
 def stray_exports(site: Site) -> list[Problem]:

@@ -17,6 +17,27 @@ Kind = Literal["corporate", "employee"]
 BlogKind = Literal["corporate", "employee", "external"]
 Display = Literal["excerpt", "full"]
 CommentKind = Literal["comment", "pingback", "trackback"]
+LoginKind = Literal["basic", "bearer", "header"]
+
+
+@dataclass(frozen=True)
+class LoginSpec:
+    """How to log in to a blog, as its participant file says: never the secret itself, only
+    where it is (an environment variable or a file outside the site's repository).  Reading the
+    secret and sending it is feeds/logins.py's job."""
+
+    kind: LoginKind
+    user: str = ""  # basic
+    header: str = ""  # header: the header's name ("Cookie")
+    secret_env: str = ""
+    secret_file: str = ""
+
+    @property
+    def secret_source(self) -> str:
+        """Where the secret is, for messages: never the secret."""
+        if self.secret_env:
+            return f"the environment variable {self.secret_env}"
+        return f"the file {self.secret_file}"
 
 
 @dataclass(frozen=True)
@@ -34,6 +55,8 @@ class Participant:
     active: bool = True
     # Only posts carrying one of these categories are taken (case-insensitive); empty = all.
     categories: tuple[str, ...] = ()
+    department: str = ""  # an internal blog roll's department ("Vertrieb"): its page and feed
+    login: LoginSpec | None = None  # feeds behind a login (feeds/logins.py)
 
     def takes(self, categories: tuple[str, ...]) -> bool:
         """Whether a post with these categories belongs on the site (say, a personal blog
@@ -49,6 +72,9 @@ class ErrorKind(str, Enum):
 
     INVALID_URL = "invalid-url"
     NOT_ALLOWED = "address not allowed"  # by the network policy (feeds/policy.py)
+    PROXY = "proxy"  # the forward proxy failed or refused (feeds/proxies.py)
+    TLS = "tls"  # the certificate or the TLS handshake (feeds/trust.py)
+    LOGIN = "login refused"  # 401/403 with the blog's login, or its secret missing (feeds/logins.py)
     DNS = "dns"
     CONNECTION = "connection"
     TIMEOUT = "timeout"

@@ -51,7 +51,9 @@ def prepare(directory: Path) -> None:
     (directory / MARKER).write_text("made by `blogparade demo`; deleted by the next one\n")
     with open(directory / SETTINGS_FILE, "a", encoding="utf-8") as settings:
         settings.write(f"\n# The sample blogs are served on this machine: allow that, and nothing else.\n"
-                       f"BLOGPARADE_ALLOWED_NETWORKS = [{DEMO_NETWORK!r}]\n")
+                       f"BLOGPARADE_ALLOWED_NETWORKS = [{DEMO_NETWORK!r}]\n"
+                       "# A proxy from the environment could not reach this machine's loopback.\n"
+                       'BLOGPARADE_PROXY = "direct"\n')
 
 
 async def join_all(site: Site, server: DemoServer, echo: Callable[[str], None]) -> None:

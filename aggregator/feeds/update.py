@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 from ..models import (
     Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, ParsedEntry, Participant,
@@ -35,6 +35,7 @@ from . import decide
 from .clean import clean_comment, clean_post
 from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
+from .logins import Login
 from .parse import ParseError, parse_feed
 
 if TYPE_CHECKING:
@@ -202,12 +203,14 @@ class Updater:
     def __init__(
         self, store: Store, fetcher: Fetcher, parser: Executor | None,
         options: FeedOptions = FeedOptions(), now: datetime | None = None,
+        logins: Mapping[str, Login] | None = None,
     ):  # fmt: skip
         self.store = store
         self.fetcher = fetcher
         self.parser = parser
         self.options = options
         self.now = now or utcnow()
+        self.logins = logins or {}  # by participant slug: sent with its requests (logins.py)
 
     # -- one feed, posts or comments --------------------------------------------------------------
 
@@ -227,24 +230,25 @@ class Updater:
             return FeedReport(participant, key, outcome, error=state.last_error, kind=kind,
                               next_try=state.next_try)  # fmt: skip
         try:
-            answer = await self._answer(key, state, parse)
+            answer = await self._answer(key, state, parse, self.logins.get(participant.slug))
             return self._store(participant, key, answer, kind, state)
         except Exception as error:  # a bug must cost one feed, not the run: record and go on
             failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
             return self._failed(participant, key, key, failure, (), kind, state)
 
     async def _answer(
-        self, key: str, state: FeedState | None, parse: Callable[..., Parsed]
-    ) -> Answer:
+        self, key: str, state: FeedState | None, parse: Callable[..., Parsed],
+        login: Login | None = None,
+    ) -> Answer:  # fmt: skip
         """The feed where it moved; when that fails, at its configured address in the same run."""
         first, *configured = decide.addresses(key, state)
-        answer = await self._ask(first, state, parse, state.conditional if state else None)
+        answer = await self._ask(first, state, parse, state.conditional if state else None, login)
         if not answer.error:
             return replace(answer, moved_to=_moved(answer.result, first, key))
         if not configured or not decide.falls_back(answer.result):
             return answer
         # Without the moved feed's validators: they belong to another resource.
-        again = await self._ask(key, state, parse, None)
+        again = await self._ask(key, state, parse, None, login)
         if not again.error:
             # The move is forgotten, unless the configured address redirects permanently again:
             # the editors' address answers and the one it had moved to fails, and keeping the
@@ -256,11 +260,11 @@ class Updater:
 
     async def _ask(
         self, url: str, state: FeedState | None, parse: Callable[..., Parsed],
-        conditional: Conditional | None,
+        conditional: Conditional | None, login: Login | None = None,
     ) -> Answer:  # fmt: skip
         """One address: fetched, and parsed unless unchanged.  A junk body is a failure too
         (a moved feed's expired domain serves a parking page)."""
-        result = await self.fetcher.fetch(url, conditional)
+        result = await self.fetcher.fetch(url, conditional, login=login)
         if result.error:
             return Answer(result, error=result.error, failed=(result,))
         last_hash = state.body_hash if state else None
@@ -433,13 +437,15 @@ async def update(
     comments: CommentOptions = CommentOptions(),
     feeds: FeedOptions = FeedOptions(),
     now: datetime | None = None,
+    logins: Mapping[str, Login] | None = None,
 ) -> UpdateSummary:
     """Update every active participant's posts and comments.  Feeds fail one by one.
 
-    `now` is the time the run decides against (default: the real time).
+    `now` is the time the run decides against (default: the real time); `logins` are the
+    participants' by slug.
     """
     active = [p for p in participants if p.active]
     with parser_pool(len(active)) as pool:
         async with Fetcher(settings) as fetcher:
-            updater = Updater(store, fetcher, pool, feeds, now)
+            updater = Updater(store, fetcher, pool, feeds, now, logins)
             return await updater.update_all(active, comments, progress)

@@ -12,6 +12,7 @@ This module only connects Pelican's signals; each job has its module:
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - feeds.py: the writer, which keeps plain-text titles in feeds.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
+- departments.py: a page and an Atom feed per department of an internal blog roll.
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -24,6 +25,7 @@ from pelican import signals
 
 from .blogroll import write_blogroll
 from .blogs import Blog, BlogEntry, add_blogs, default_category
+from .departments import write_departments
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
 from .parade_files import write_parade_files
@@ -53,4 +55,5 @@ def register() -> None:
     signals.article_generator_finalized.connect(add_blogs)
     signals.all_generators_finalized.connect(attach_parades)
     signals.article_writer_finalized.connect(write_blogroll)
+    signals.article_writer_finalized.connect(write_departments)
     signals.page_writer_finalized.connect(write_parade_files)

@@ -20,6 +20,10 @@ DEFAULTS = {
     "BLOGPARADE_PARADE_SNIPPET": "parades/{slug}/snippet.html",
     "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
     "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
+    # A department's page and feed (departments.py); "" publishes none.
+    "BLOGPARADE_DEPARTMENT_URL": "departments/{slug}/",
+    "BLOGPARADE_DEPARTMENT_SAVE_AS": "departments/{slug}/index.html",
+    "BLOGPARADE_DEPARTMENT_FEED_ATOM": "feeds/departments/{slug}.atom.xml",
 }
 
 
