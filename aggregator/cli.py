@@ -212,9 +212,21 @@ def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
         click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
     for line in after_fetch_lines(run):
         click.echo(line)
+    if run.parades.channels or run.parades.looked_at:
+        click.echo(format_parade_run(run.parades))
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
-    return not run.problems and not (strict and run.summary.errors)
+    return not run.problems and not (strict and (run.summary.errors or run.parades.errors))
+
+
+def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
+    lines = [
+        f"Parades: {run.new_candidates} new candidates, {run.looked_at} pages checked, "
+        f"{run.accepted} new contributions from them."
+    ]
+    for report in run.errors:
+        lines.append(f"  parade {report.parade}: {report.channel} feed ({report.url}): error: {report.error}")
+    return "\n".join(lines)
 
 
 def after_fetch_lines(run) -> list[str]:  # noqa: ANN001  (a jobs.FetchRun)
@@ -382,6 +394,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     from zoneinfo import ZoneInfo
 
     from .editors.status import participant_statuses, status_document
+    from .jobs import parade_feed_errors
     from .store import utcnow
 
     site = load_site(ctx)
@@ -389,13 +402,15 @@ def status(ctx: click.Context, as_json: bool) -> None:
     report_problems(problems, " in participant files")
     timezone = str(site.settings.get("TIMEZONE") or "UTC")
     now = utcnow()
-    rows = []
+    rows, parade_errors = [], []
     if participants:
         with open_store(site) as store:
             rows = participant_statuses(store, participants, now)
+            parade_errors = parade_feed_errors(site, store)
     if as_json:
         document = status_document(rows, site_name=str(site.settings.get("SITENAME") or ""),
                                    timezone=timezone, now=now)  # fmt: skip
+        document["parade_feed_errors"] = parade_errors
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     zone = ZoneInfo(timezone)
@@ -406,6 +421,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo("No participants yet: add one with `blogparade join URL`.")
         return
     click.echo("# blog\tfeed\thealth\tfailed runs in a row\tlast success\tlast new post\tposts\tcomments")
+    for line in parade_errors:  # a parade's Mentions or Comments feed: it never stops the run
+        click.secho(line, fg="red")
     for row in rows:
         waiting = f"; next try {_when(row.next_try, zone)}" if row.next_try else ""
         health = click.style(row.health + waiting, fg="green" if row.health == "ok" else "red")
@@ -444,21 +461,99 @@ def check(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("slug")
 @click.option("--force", is_flag=True, help="Replace a draft that exists already.")
+@click.option(
+    "--format", "form", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True,
+    help="markdown: a draft article in content/; html: to paste into WordPress, in roundups/.",
+)
 @click.pass_context
-def roundup(ctx: click.Context, slug: str, force: bool) -> None:
-    """Write a draft roundup of parade SLUG's contributions into content/."""
+def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
+    """Write a draft roundup of parade SLUG's contributions."""
     from .jobs import JobError, draft_roundup
     from .parades.roundup import RoundupExists
 
     site = load_site(ctx)
     with working_on(ctx, site), open_store(site) as store:
         try:
-            path = draft_roundup(site, store, slug, force=force)
+            draft = draft_roundup(site, store, slug, force=force, html=form == "html")
         except JobError as error:
             fail(str(error), EXIT_CONFIG)
         except RoundupExists as error:
             fail(f"{error.path} exists already: edit it, or replace it with --force")
-    click.echo(f"Wrote the draft {path}: fill in the introduction, then remove 'Status: draft'.")
+    if draft.still_open:
+        click.secho(f"Warning: parade {slug} is still open; contributions may still come in.",
+                    fg="yellow", err=True)  # fmt: skip
+    if form == "html":
+        click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")
+    else:
+        click.echo(f"Wrote the draft {draft.path}: fill in the introduction, then remove 'Status: draft'.")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--parade", "slug", help="The parade's slug (default: the one that is open).")
+@WAIT
+@click.pass_context
+def submit(ctx: click.Context, url: str, slug: str | None, wait: bool) -> None:
+    """Hand in the post at URL as a contribution to a parade: it is checked now."""
+    from .jobs import submit_url
+    from .parades.collect import SubmitRefused
+
+    site = load_site(ctx)
+    with working_on(ctx, site, wait=wait), open_store(site, writes=True) as store:
+        try:
+            done = submit_url(site, store, url, slug)
+        except SubmitRefused as error:
+            fail(str(error), EXIT_CONFIG if error.usage else EXIT_FAILED)
+    parade, verdict = done.parade, done.verdict
+    if verdict.accepted:
+        found = verdict.contribution
+        what = f"“{found.title}” ({found.blog_name})" if found else url
+        click.echo(f"Accepted for parade {parade.slug}: {what}; it is on the site after the next build.")
+    else:
+        click.echo(f"Not a contribution to parade {parade.slug} (yet): {verdict}.")
+        click.echo("It is remembered and checked again once a day while the parade takes contributions.")
+
+
+@cli.group()
+def parade() -> None:
+    """Blog parades: where each one stands, for its host."""
+
+
+@parade.command("status")
+@click.argument("slug")
+@click.pass_context
+def parade_status(ctx: click.Context, slug: str) -> None:
+    """Contributions of parade SLUG, and rejected candidates with their reasons."""
+    from .jobs import JobError, parade_report
+
+    site = load_site(ctx)
+    with open_store(site) as store:
+        try:
+            report = parade_report(site, store, slug)
+        except JobError as error:
+            fail(str(error), EXIT_CONFIG)
+    click.echo(format_parade_status(report))
+
+
+def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.ParadeStatus
+    parade = report.parade
+    lines = [f"{parade.title} ({parade.slug}): {report.state}, {parade.start} to {parade.end}",
+             f"Call: {parade.call_url}"]  # fmt: skip
+    for channel in report.channels:
+        lines.append(f"{channel.name} feed: {channel.url}: {channel.health}")
+    lines.append(f"{len(report.contributions)} contributions:")
+    for row in report.contributions:
+        post = row.post
+        marks = [m for m in ("late" if row.late else "", "external" if row.external else "") if m]
+        heard = f" [{', '.join(row.channels)}]" if row.channels else ""
+        extra = f" ({', '.join(marks)})" if marks else ""
+        lines.append(f"  {parade.local_date(post.published)}  {post.title} – {row.blog}{extra}{heard}")
+        lines.append(f"      {post.url}")
+    lines.append(f"{len(report.rejected)} rejected:")
+    for row in report.rejected:
+        checked = f", checked {_when(row.checked_at)}" if row.checked_at else ""
+        lines.append(f"  {row.url} [{', '.join(row.channels)}]: {row.verdict}{checked}")
+    return "\n".join(lines)
 
 
 @cli.command()

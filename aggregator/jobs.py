@@ -22,10 +22,13 @@ from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import Participant
-from .parades.files import find_parade, load_site_parades
-from .parades.membership import followed, select, today
+from .parades.collect import Context, ParadeRun, Submitted, follow_parades, submit
+from .parades.files import Parade, find_parade, load_site_parades, state
+from .parades.membership import followed, load_parades, select, today
 from .parades.pages import parade_page_links
+from .parades.report import ParadeStatus, channel_errors, parade_status
 from .parades.roundup import roundup_text, write_roundup
+from .parades.roundup_html import roundup_html, write_roundup_html
 from .site import SETTINGS_FILE, Site
 from .store import Store, StoreDamaged
 from .urls import feed_key
@@ -44,6 +47,7 @@ class FetchRun:
     comments_dropped: int = 0  # erased for being older than BLOGPARADE_COMMENT_RETENTION_DAYS
     notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
     images: ImageReport | None = None  # images of posts downloaded (website/media.py)
+    parades: ParadeRun = field(default_factory=ParadeRun)  # candidates from the parades' channels
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,11 @@ def fetch_site(
     summary = asyncio.run(update(store, participants, settings, progress, comments, feeds,
                                  logins=logins))  # fmt: skip
     pages = asyncio.run(look_at_pages(site, store, participants, settings, logins))
+    # Parade candidates are public pages of blogs that never joined: no login goes with them.
+    context = parade_context(site, participants, feeds)
+    parades = asyncio.run(follow_parades(store, settings, context))
     after = after_fetch(site, store, participants, settings)
-    return FetchRun(summary, problems, pages, removed=[p.slug for p in removed], **after)
+    return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed], **after)
 
 
 def after_fetch(
@@ -120,6 +127,47 @@ def after_fetch(
     notified = notify_site(site, store, participants)
     images = asyncio.run(download_images(site, store, participants, settings))
     return {"comments_dropped": dropped, "notified": notified, "images": images}
+
+
+def parade_context(
+    site: Site, participants: list[Participant], feeds: FeedOptions | None = None
+) -> Context:
+    """What the parade step knows: the parades (with their roundups' dates), the joined blogs,
+    the site's day, and how politely its own feeds are asked (`feeds`: as every feed this run)."""
+    feeds = feeds or FeedOptions.from_site(site)
+    return Context(load_parades(site), participants, today(site),
+                   int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), feeds.politeness)  # fmt: skip
+
+
+def submit_url(site: Site, store: Store, url: str, slug: str | None = None) -> Submitted:
+    """Hand a post in to a parade (the one open, or `slug`); collect.SubmitRefused says why not."""
+    participants, _ = load_participants(site.participants_dir)
+    settings = FetchSettings.from_site(site)
+    return asyncio.run(submit(store, settings, parade_context(site, participants), url, slug))
+
+
+def find_site_parade(site: Site, parades: list[Parade], slug: str) -> Parade:
+    parade = find_parade(parades, slug)
+    if parade is None:
+        known = ", ".join(p.slug for p in parades) or "none"
+        raise JobError(f"no parade {slug!r} in {site.parades_dir} (known: {known})")
+    return parade
+
+
+def parade_report(site: Site, store: Store, slug: str) -> ParadeStatus:
+    """Contributions, rejected candidates and the parade's own feeds, for its host."""
+    participants, _ = load_participants(site.participants_dir)
+    selection = select(site, store, participants)
+    parade = find_site_parade(site, selection.parades, slug)
+    return parade_status(selection, parade, store.feed_states(), today(site))
+
+
+def parade_feed_errors(site: Site, store: Store) -> list[str]:
+    """The parades' Mentions and Comments feeds that failed when last read, one line each."""
+    return [
+        f"parade {parade.slug}: {row.name} feed {row.url}: {row.health}"
+        for parade, row in channel_errors(load_parades(site), store.feed_states())
+    ]
 
 
 async def look_at_pages(
@@ -228,20 +276,29 @@ def _refusal(host: str, policy: NetworkPolicy) -> str | None:
     return None
 
 
-def draft_roundup(site: Site, store: Store, slug: str, *, force: bool = False) -> Path:
-    """Write the roundup draft of a parade into content/; JobError if there is no such parade."""
+@dataclass(frozen=True)
+class RoundupDraft:
+    path: Path
+    still_open: bool  # the parade takes contributions yet: the roundup may miss some
+
+
+def draft_roundup(
+    site: Site, store: Store, slug: str, *, force: bool = False, html: bool = False
+) -> RoundupDraft:
+    """Write the roundup draft of a parade into content/ (Markdown), or as HTML to paste into
+    WordPress into roundups/ (`html`); JobError if there is no such parade."""
     participants, _ = load_participants(site.participants_dir)
     selection = select(site, store, participants)
-    parade = find_parade(selection.parades, slug)
-    if parade is None:
-        known = ", ".join(p.slug for p in selection.parades) or "none"
-        raise JobError(f"no parade {slug!r} in {site.parades_dir} (known: {known})")
+    parade = find_site_parade(site, selection.parades, slug)
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
-    text = roundup_text(
-        parade, selection.contributions(parade), participants={p.slug: p for p in participants},
-        comment_counts=store.comment_counts(), today=today(site), lang=lang,
-    )  # fmt: skip
-    return write_roundup(site.content, parade, text, force=force, lang=lang)
+    blogs = {p.slug: p for p in selection.blogs}
+    posts, counts, day = selection.contributions(parade), store.comment_counts(), today(site)
+    still_open = state(parade, day) != "closed"
+    if html:
+        text = roundup_html(parade, posts, participants=blogs, comment_counts=counts, lang=lang)
+        return RoundupDraft(write_roundup_html(site.root, parade, text, force=force, lang=lang), still_open)
+    text = roundup_text(parade, posts, participants=blogs, comment_counts=counts, today=day, lang=lang)
+    return RoundupDraft(write_roundup(site.content, parade, text, force=force, lang=lang), still_open)
 
 
 def blogroll(site: Site) -> str:

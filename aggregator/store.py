@@ -14,22 +14,27 @@ import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterable, Iterator, Literal, NoReturn, Sequence
 
 from .models import (
+    CandidatePage,
     Comment,
     ErrorKind,
+    ExternalBlog,
     FeedState,
     FetchError,
+    NamedCandidate,
     PageLookup,
+    PageReading,
+    ParadeCandidate,
     Post,
     StoredComment,
     StoredPost,
 )
-from .urls import feed_key, thread_key
+from .urls import feed_key, page_key, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
 # The meta key of when `blogparade restore` put this store in place (ISO, UTC): posts published
@@ -37,8 +42,9 @@ TIMEOUT = 30.0  # seconds to wait for another process's write to end
 RESTORED_AT = "restored_at"
 EMPTIED_AT = "emptied_at"  # meta: the editors erased the last posts (`remove --purge`)
 
-# "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed).
-FeedKind = Literal["posts", "comments", "probe"]
+# "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed);
+# "parade": a parade's own channel (its Mentions or Comments feed; participant "parade:<slug>").
+FeedKind = Literal["posts", "comments", "probe", "parade"]
 
 
 class StoreError(Exception):
@@ -126,7 +132,40 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE feeds ADD COLUMN next_try TEXT;
     """,
-    # 5 (issue 11): take-downs.  Hidden posts and comments stay, marked with when; tombstones
+    # 5 (issue 10): open parades.  Candidates from every channel, once per page and parade;
+    # what each candidate's page said (the last good reading survives a failed look); blogs that
+    # contributed without joining (their posts are posts of participant `slug`).
+    """
+    CREATE TABLE parade_candidates (
+        parade TEXT NOT NULL,
+        key TEXT NOT NULL,
+        url TEXT NOT NULL,
+        channels TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        date TEXT,
+        PRIMARY KEY (parade, key)
+    );
+    CREATE TABLE candidate_pages (
+        key TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        problem TEXT,
+        error TEXT,
+        reading TEXT,
+        entry TEXT,
+        feed_title TEXT NOT NULL DEFAULT '',
+        feed_home TEXT,
+        post_id TEXT
+    );
+    CREATE TABLE external_blogs (
+        slug TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        home TEXT NOT NULL,
+        feed TEXT,
+        first_seen TEXT NOT NULL
+    );
+    """,
+    # 6 (issue 11): take-downs.  Hidden posts and comments stay, marked with when; tombstones
     # remember what was erased (ids, URLs, a commenter's name as a digest) so no fetch brings it
     # back.  `kind`: post, comment, url (thread_key of a post's or comment's link), feed
     # (feed_key), commenter (name digest), commenter-url (thread_key).
@@ -140,7 +179,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (kind, key)
     );
     """,
-    # 6 (issue 11): feed health that reaches people.  Since when a feed fails (cleared by a
+    # 7 (issue 11): feed health that reaches people.  Since when a feed fails (cleared by a
     # success), and per blog the failure notice that went out (deleted when "recovered" goes).
     """
     ALTER TABLE feeds ADD COLUMN failing_since TEXT;
@@ -151,7 +190,7 @@ MIGRATIONS: tuple[str, ...] = (
         notified TEXT NOT NULL
     );
     """,
-    # 7 (issue 11): images of posts, downloaded once: the file served from the site, or why not.
+    # 8 (issue 11): images of posts, downloaded once: the file served from the site, or why not.
     """
     CREATE TABLE media (
         url TEXT PRIMARY KEY,
@@ -480,6 +519,24 @@ class Store:
         for row in self._db.execute(query + " ORDER BY published DESC, id", args):
             yield _stored_post(row)
 
+    def save_posts(self, posts: Sequence[Post], now: datetime | None = None) -> SaveCounts:
+        """Posts that came from no feed of theirs (parade contributions read from their page)."""
+        now = now or utcnow()
+        counts = SaveCounts()
+        with self.transaction() as db:
+            for post in posts:
+                self._upsert_post(db, post, now, counts)
+        return counts
+
+    def posts_by_id(self, ids: Sequence[str]) -> dict[str, StoredPost]:
+        found: dict[str, StoredPost] = {}
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), 500):  # SQLite's limit on parameters
+            chunk = ids[start : start + 500]
+            query = f"SELECT * FROM posts WHERE id IN ({', '.join('?' * len(chunk))})"
+            found.update((row["id"], _stored_post(row)) for row in self._db.execute(query, chunk))
+        return found
+
     def post_counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")
         return {participant: count for participant, count in rows}
@@ -807,6 +864,89 @@ class Store:
             yield _stored_post(row)
 
 
+    # -- parade candidates (parades/candidates.py, verify.py) ------------------------------------
+
+    def add_candidates(
+        self, parade: str, named: Sequence[NamedCandidate], now: datetime | None = None
+    ) -> int:
+        """Remember what channels named for a parade; a page already known gains the channel.
+        Returns how many pages are new.  Nothing is ever removed: a channel that fails or
+        forgets a page later takes no contribution away."""
+        now = now or utcnow()
+        new = 0
+        with self.transaction() as db:
+            for candidate in named:
+                key = page_key(candidate.url)
+                row = db.execute("SELECT channels, date FROM parade_candidates WHERE parade = ? "
+                                 "AND key = ?", (parade, key)).fetchone()  # fmt: skip
+                date = _iso(candidate.date)
+                if row is None:
+                    db.execute(
+                        "INSERT INTO parade_candidates (parade, key, url, channels, first_seen, date) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (parade, key, candidate.url, json.dumps([candidate.channel]), _iso(now), date),
+                    )
+                    new += 1
+                    continue
+                channels = json.loads(row["channels"])
+                earliest = min(filter(None, (row["date"], date)), default=None)
+                if candidate.channel not in channels or earliest != row["date"]:
+                    channels = list(dict.fromkeys(channels + [candidate.channel]))
+                    db.execute("UPDATE parade_candidates SET channels = ?, date = ? WHERE parade = ? "
+                               "AND key = ?", (json.dumps(channels), earliest, parade, key))  # fmt: skip
+        return new
+
+    def candidates(self, parade: str | None = None) -> list[ParadeCandidate]:
+        query, args = "SELECT * FROM parade_candidates", ()
+        if parade is not None:
+            query, args = query + " WHERE parade = ?", (parade,)
+        return [
+            ParadeCandidate(row["parade"], row["key"], row["url"], tuple(json.loads(row["channels"])),
+                            _dt(row["first_seen"]), _dt(row["date"]))  # type: ignore[arg-type]
+            for row in self._db.execute(query + " ORDER BY first_seen, key", args)
+        ]  # fmt: skip
+
+    def candidate_pages(self, keys: Sequence[str] | None = None) -> dict[str, CandidatePage]:
+        rows = self._db.execute("SELECT * FROM candidate_pages")
+        wanted = None if keys is None else set(keys)
+        return {row["key"]: _candidate_page(row) for row in rows if wanted is None or row["key"] in wanted}
+
+    def put_candidate_page(self, page: CandidatePage) -> None:
+        """The last look at a candidate's page.  One without a reading keeps the reading (and
+        the entry, and the post) an earlier look made."""
+        reading = _reading_json(page.reading) if page.reading else None
+        entry = _post_json(page.entry) if page.entry else None
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO candidate_pages (key, url, checked_at, problem, error, reading, entry, "
+                "feed_title, feed_home, post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET url = excluded.url, checked_at = excluded.checked_at, "
+                "problem = excluded.problem, error = excluded.error, "
+                "reading = coalesce(excluded.reading, reading), entry = CASE WHEN excluded.reading "
+                "IS NULL THEN entry ELSE excluded.entry END, feed_title = CASE WHEN excluded.reading "
+                "IS NULL THEN feed_title ELSE excluded.feed_title END, feed_home = CASE WHEN "
+                "excluded.reading IS NULL THEN feed_home ELSE excluded.feed_home END, "
+                "post_id = coalesce(excluded.post_id, post_id)",
+                (page.key, page.url, _iso(page.checked_at), page.problem, page.error, reading, entry,
+                 page.feed_title, page.feed_home, page.post_id),
+            )  # fmt: skip
+
+    def external_blogs(self) -> list[ExternalBlog]:
+        return [
+            ExternalBlog(row["slug"], row["name"], row["home"], row["feed"], _dt(row["first_seen"]))  # type: ignore[arg-type]
+            for row in self._db.execute("SELECT * FROM external_blogs ORDER BY slug")
+        ]
+
+    def put_external_blog(self, blog: ExternalBlog) -> None:
+        """A blog that contributed without joining; its name and feed follow what it says now."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO external_blogs (slug, name, home, feed, first_seen) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (slug) DO UPDATE SET name = excluded.name, home = excluded.home, "
+                "feed = coalesce(excluded.feed, feed)",
+                (blog.slug, blog.name, blog.home, blog.feed, _iso(blog.first_seen)),
+            )
+
     # -- bookkeeping ----------------------------------------------------------------------------
 
     def fingerprint(self) -> str:
@@ -814,11 +954,15 @@ class Store:
 
         Hiding and unhiding touch `changed`; erasing changes the counts; a blog's failure notice
         (alerts) is what its page's note follows."""
-        # Page look-ups count: a link found on a post's page can make it a parade contribution.
+        # Page look-ups count: a link found on a post's page can make it a parade contribution;
+        # so do parade candidates and what their pages said.
         row = self._db.execute(
             "SELECT (SELECT count(*) FROM posts), (SELECT max(changed) FROM posts), "
             "(SELECT count(*) FROM comments), (SELECT max(changed) FROM comments), "
             "(SELECT count(*) FROM page_links), (SELECT max(fetched_at) FROM page_links), "
+            "(SELECT count(*) FROM parade_candidates), (SELECT group_concat(channels) FROM "
+            "parade_candidates), (SELECT max(checked_at) FROM candidate_pages), "
+            "(SELECT group_concat(name || feed) FROM external_blogs), "
             "(SELECT count(*) FROM tombstones), (SELECT count(*) FROM media), "
             "(SELECT max(fetched_at) FROM media), "
             "(SELECT group_concat(participant || notified) FROM alerts)"
@@ -1109,6 +1253,52 @@ def _stored_post(row: sqlite3.Row) -> StoredPost:
         comment_feed=row["comment_feed"],
         comment_count=row["comment_count"],
         comments_checked=row["comments_checked"],
+    )
+
+
+def _reading_json(reading: PageReading) -> str:
+    data = asdict(reading)
+    data["published"] = reading.published.isoformat() if reading.published else None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _reading(text: str) -> PageReading:
+    data = json.loads(text)
+    known = {name: data[name] for name in PageReading.__dataclass_fields__ if name in data}
+    known["published"] = datetime.fromisoformat(data["published"]) if data.get("published") else None
+    known["links"] = tuple(known.get("links") or ())
+    return PageReading(**known)
+
+
+def _post_json(post: Post) -> str:
+    data = asdict(post)
+    for name in ("published", "updated"):
+        data[name] = _iso(data[name])
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _post(text: str) -> Post:
+    data = json.loads(text)
+    known = {name: data[name] for name in Post.__dataclass_fields__ if name in data}
+    for name in ("published", "updated"):
+        known[name] = _dt(known.get(name))
+    for name in ("categories", "links"):
+        known[name] = tuple(known.get(name) or ())
+    return Post(**known)
+
+
+def _candidate_page(row: sqlite3.Row) -> CandidatePage:
+    return CandidatePage(
+        key=row["key"],
+        url=row["url"],
+        checked_at=_dt(row["checked_at"]),  # type: ignore[arg-type]
+        problem=row["problem"],
+        error=row["error"],
+        reading=_reading(row["reading"]) if row["reading"] else None,
+        entry=_post(row["entry"]) if row["entry"] else None,
+        feed_title=row["feed_title"] or "",
+        feed_home=row["feed_home"],
+        post_id=row["post_id"],
     )
 
 

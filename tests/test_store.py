@@ -141,7 +141,7 @@ def test_a_store_of_version_3_is_migrated_and_keeps_its_feeds(tmp_path):
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.version == len(MIGRATIONS)
+        assert store.version == len(MIGRATIONS)  # 4 and every migration appended since
         state = store.feed_state("f")
     assert (state.moved_to, state.consecutive_errors, state.next_try) == (
         "https://new.example/feed", 3, None)
@@ -330,3 +330,56 @@ def test_a_folder_in_place_of_the_store_is_a_sentence(tmp_path):
     (tmp_path / "store.sqlite").mkdir()
     with pytest.raises(StoreError, match="it is a folder, not a file"):
         Store(tmp_path / "store.sqlite")
+# --- parade candidates (issue 10) ---------------------------------------------------------------
+
+from aggregator.models import CandidatePage, ExternalBlog, NamedCandidate, PageReading  # noqa: E402
+
+
+def test_candidates_are_one_per_page_and_gather_their_channels(store):
+    new = store.add_candidates("doku", [
+        NamedCandidate("https://anna.example/beitrag/", "pingback", datetime(2026, 10, 12, tzinfo=UTC)),
+        NamedCandidate("http://www.anna.example/beitrag?utm_source=x", "mention", datetime(2026, 10, 11, tzinfo=UTC)),
+    ], NOW)  # fmt: skip
+    assert new == 1
+    assert store.add_candidates("doku", [NamedCandidate("https://anna.example/beitrag/", "submit")], NOW) == 0
+    [candidate] = store.candidates("doku")
+    assert candidate.url == "https://anna.example/beitrag/"  # as first named
+    assert candidate.channels == ("pingback", "mention", "submit")
+    assert candidate.date == datetime(2026, 10, 11, tzinfo=UTC)  # the earliest any channel gave
+    assert store.candidates("andere") == []
+
+
+def test_a_failed_look_keeps_the_reading_an_earlier_one_made(store):
+    reading = PageReading("https://anna.example/beitrag/", title="Mein Beitrag",
+                          published=datetime(2026, 10, 12), links=("https://host.example/aufruf/",))  # fmt: skip
+    entry = post("beitrag", comment_feed="https://anna.example/beitrag/feed/")
+    store.put_candidate_page(CandidatePage("k", "https://anna.example/beitrag/", NOW, reading=reading,
+                                           entry=entry, feed_title="Annas Blog", post_id="p1"))  # fmt: skip
+    later = NOW + timedelta(days=2)
+    store.put_candidate_page(CandidatePage("k", "https://anna.example/beitrag/", later, "unfetchable",
+                                           "connection: connection refused"))  # fmt: skip
+    page = store.candidate_pages()["k"]
+    assert (page.checked_at, page.problem, page.error) == (later, "unfetchable", "connection: connection refused")
+    assert page.reading == reading  # a naive date stays naive
+    assert page.entry == entry and page.feed_title == "Annas Blog" and page.post_id == "p1"
+
+
+def test_external_blogs_and_their_posts(store):
+    blog = ExternalBlog("ext_anna-example", "Annas Blog", "https://anna.example/", None, NOW)
+    store.put_external_blog(blog)
+    store.put_external_blog(ExternalBlog("ext_anna-example", "Annas neuer Name", "https://anna.example/",
+                                         "https://anna.example/feed/", NOW + timedelta(days=1)))  # fmt: skip
+    [stored] = store.external_blogs()
+    assert (stored.name, stored.feed, stored.first_seen) == ("Annas neuer Name", "https://anna.example/feed/", NOW)
+    counts = store.save_posts([post(participant="ext_anna-example")], NOW)
+    assert counts.new == 1
+    [saved] = store.posts("ext_anna-example")
+    assert store.posts_by_id([saved.id, "missing"]) == {saved.id: saved}
+
+
+def test_the_fingerprint_follows_candidates_and_their_pages(store):
+    before = store.fingerprint()
+    store.add_candidates("doku", [NamedCandidate("https://anna.example/beitrag/", "submit")], NOW)
+    with_candidate = store.fingerprint()
+    store.put_candidate_page(CandidatePage("k", "https://anna.example/beitrag/", NOW, "not-html", "application/pdf"))
+    assert len({before, with_candidate, store.fingerprint()}) == 3

@@ -95,16 +95,19 @@ def export(
     *,
     keep: Iterable[str] = (),
     parades: Mapping[str, Sequence[str]] | None = None,
+    marks: Mapping[str, Mapping[str, Any]] | None = None,
     limits: Limits | None = None,
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
     `keep` names participants whose files stay as they are (say, their participant file is
     broken today: a typo must not unpublish a blog).  `parades` maps a post id to the slugs of
-    the parades it contributes to (select.py decides; the plugin only groups by them).
-    `limits` default to the site's.
+    the parades it contributes to (select.py decides; the plugin only groups by them); `marks`
+    to more fields of its file (membership.Selection.marks: late, calls).  A blog of kind
+    "external" publishes its contributions only.  `limits` default to the site's.
     """
     memberships = parades or {}
+    extra = marks or {}
     limits = limits or Limits.from_site(site)
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
@@ -125,6 +128,8 @@ def export(
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(post.categories):
             continue
+        if participant.kind == "external" and post.id not in memberships:
+            continue  # a page it was once accepted for, excluded since, or of no parade now
         # Beyond the limit only the older posts stay unpublished: a parade needs all of its own.
         if published[post.participant] >= limits.posts and post.id not in memberships:
             continue
@@ -134,6 +139,7 @@ def export(
         expected.add(path)
         document = post_document(post, participant, comments, memberships.get(post.id, ()), limits,
                                  images=images, naming=naming)  # fmt: skip
+        document.update(extra.get(post.id, {}))
         if write_if_changed(path, encode(document)):
             written += 1
         else:

@@ -7,7 +7,8 @@ This module only connects Pelican's signals; each job has its module:
 - blogs.py: blogs as Authors, their kinds as Categories; `blogs`, `blog_groups` and
   `blogroll_url` in the template context, for the `blogs` page.
 - parade_pages.py: the parades' pages (a ParadeView each), `parades` and `current_parades`,
-  contributions and roundups marked.
+  contributions, calls and roundups marked.
+- parade_files.py: per parade, its contributions as Atom, JSON and an HTML snippet for the host.
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - feeds.py: the writer, which keeps plain-text titles in feeds.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
@@ -29,6 +30,7 @@ from .editorial import note_failing_blogs, write_editorial_pages
 from .departments import write_departments
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
+from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
 from .reader import ExportError, ExportReader, ThreadComment, add_reader
 from .settings import DEFAULTS
@@ -58,3 +60,4 @@ def register() -> None:
     signals.article_writer_finalized.connect(write_blogroll)
     signals.article_writer_finalized.connect(write_editorial_pages)
     signals.article_writer_finalized.connect(write_departments)
+    signals.page_writer_finalized.connect(write_parade_files)

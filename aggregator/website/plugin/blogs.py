@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 # N_() marks these for the theme's catalog: aggregator.i18n.PYTHON_SOURCES names this file.
 KINDS = {"corporate": N_("Company blogs"), "employee": N_("Employee blogs")}  # groups
-KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog")}  # one blog
+# "external": a blog that contributed to a parade without joining (never in a group).
+KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog"),
+        "external": N_("Guest of a blog parade")}  # one blog  # fmt: skip
 NO_DEPARTMENT = N_("Other blogs")  # the group of blogs without a department, where others have one
 
 

@@ -14,6 +14,10 @@ DEFAULTS = {
     "BLOGPARADE_PARADES": "parades",  # relative to PATH
     "BLOGPARADE_PARADE_URL": "parades/{slug}/",
     "BLOGPARADE_PARADE_SAVE_AS": "parades/{slug}/index.html",
+    # Per parade, its contributions for the host: Atom, JSON, an HTML snippet ("" publishes none).
+    "BLOGPARADE_PARADE_FEED": "parades/{slug}/feed.atom.xml",
+    "BLOGPARADE_PARADE_JSON": "parades/{slug}/contributions.json",
+    "BLOGPARADE_PARADE_SNIPPET": "parades/{slug}/snippet.html",
     "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
     "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
     "BLOGPARADE_STATUS_PAGE": "",  # the editors' feed status page, e.g. "status/index.html"
