@@ -51,7 +51,8 @@ class Chromium:
         if path is None:
             raise FileNotFoundError("no chromium on PATH")
         self.port = _free_port()
-        self.profile = tempfile.TemporaryDirectory(prefix="blogparade-chromium-")
+        # Chromium's helper processes may still write there as it exits: cleaning up is best effort.
+        self.profile = tempfile.TemporaryDirectory(prefix="blogparade-chromium-", ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [path, *FLAGS, f"--user-data-dir={self.profile.name}",
              f"--remote-debugging-port={self.port}", "about:blank"],
