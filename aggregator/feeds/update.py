@@ -91,8 +91,9 @@ class UpdateSummary:
 
 
 Progress = Callable[[FeedReport], None]
-# What a worker makes of a body: records for the store, or the error that made it unusable.
-Parsed = tuple[list[Post] | list[Comment], FetchError | None]
+# What a worker makes of a body: records for the store, or the error that made it unusable; and
+# for a post feed its own description (None for comment feeds: nothing to store).
+Parsed = tuple[list[Post] | list[Comment], FetchError | None, str | None]
 
 
 def body_hash(body: bytes) -> str:
@@ -104,17 +105,17 @@ def parse_posts(body: bytes, headers: dict[str, str], url: str, participant: Par
     try:
         feed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message)
+        return [], FetchError(error.kind, error.message), None
     posts = [clean_post(entry, participant) for entry in feed.entries]
-    return [post for post in posts if participant.takes(post.categories)], None
+    return [post for post in posts if participant.takes(post.categories)], None, feed.subtitle
 
 
 def parse_comments(body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed) -> Parsed:
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message)
-    return plan.for_posts(parsed.entries, feed, clean_comment), None
+        return [], FetchError(error.kind, error.message), None
+    return plan.for_posts(parsed.entries, feed, clean_comment), None, None
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class Updater:
             )
             return report(Outcome.UNCHANGED)
         assert result.body is not None  # fetch guarantees a body with a 200
-        records, error = await self._parse(parse, result)
+        records, error, description = await self._parse(parse, result)
         if error:
             self.store.record_error(participant.slug, key, error, kind=kind)
             return report(Outcome.ERROR, error=error)
@@ -176,7 +177,7 @@ class Updater:
         counts = self.store.record_success(
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
             body_hash=body_hash(result.body), moved_to=result.permanent_redirect,
-            posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
+            posts=posts, comments=comments, kind=kind, description=description,  # type: ignore[arg-type]
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed)
 
