@@ -1,7 +1,8 @@
 """publish: the store's posts as one JSON file per post, for Pelican to read.
 
 content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body, its plain-text
-metadata and its comment thread.  A file is rewritten only when its bytes change (so Pelican's
+metadata and its comment thread; content/aggregated/feeds.toml what the feeds say of themselves
+(each blog's description) and when they were last read, for the blog pages and the footer.  A file is rewritten only when its bytes change (so Pelican's
 cache and autoreload see only real changes) and removed when its post is no longer published:
 posts of participants removed from content/participants/ leave the site but stay in the store.
 Inactive participants' posts stay: they are the site's history.
@@ -14,10 +15,13 @@ import os
 import re
 import secrets
 import time
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
+
+import tomli_w
 
 from ..models import Participant, StoredComment, StoredPost
 from ..site import Site
@@ -26,6 +30,8 @@ from ..urls import is_http_url
 from .threads import comment_tree
 
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
+# Beside the posts, and no post: no reader of Pelican's takes .toml files.
+FEEDS_FILE = "feeds.toml"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
@@ -51,6 +57,44 @@ class ExportResult:
 
     def __str__(self) -> str:
         return f"{self.posts} posts exported ({self.written} written, {self.removed} removed)"
+
+
+@dataclass(frozen=True)
+class FeedFacts:
+    """What the feeds said of themselves, as of one export."""
+
+    last_read: datetime | None = None  # when a post feed was last read successfully
+    descriptions: dict[str, str] = field(default_factory=dict)  # participant slug: its feed's
+
+    @classmethod
+    def of(cls, store: Store, participants: Iterable[Participant]) -> FeedFacts:
+        by_url = store.feed_descriptions()
+        descriptions = {p.slug: by_url[p.feed] for p in participants if by_url.get(p.feed)}
+        return cls(store.last_read(), descriptions)
+
+    @classmethod
+    def read(cls, folder: Path) -> FeedFacts:
+        """The facts an export wrote into `folder`; none where it wrote none (or they are broken:
+        a missing description must not fail a build)."""
+        try:
+            data = tomllib.loads((folder / FEEDS_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return cls()
+        last_read = data.get("last_read")
+        blogs = data.get("blogs") if isinstance(data.get("blogs"), dict) else {}
+        return cls(
+            last_read if isinstance(last_read, datetime) else None,
+            {slug: str(blog.get("description") or "") for slug, blog in blogs.items()
+             if isinstance(blog, dict) and blog.get("description")},
+        )  # fmt: skip
+
+    def encode(self) -> bytes:
+        document: dict[str, Any] = {}
+        if self.last_read:
+            document["last_read"] = self.last_read.astimezone(UTC)
+        document["blogs"] = {slug: {"description": xml_safe(text)}
+                             for slug, text in sorted(self.descriptions.items())}  # fmt: skip
+        return tomli_w.dumps(document).encode("utf-8")
 
 
 def export(
@@ -87,6 +131,7 @@ def export(
         else:
             unchanged += 1
     removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
+    write_if_changed(folder / FEEDS_FILE, FeedFacts.of(store, by_slug.values()).encode())
     return ExportResult(written, unchanged, removed)
 
 

@@ -16,6 +16,10 @@ DEFAULTS = {
     "BLOGPARADE_PARADE_SAVE_AS": "parades/{slug}/index.html",
     "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
     "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
+    "BLOGPARADE_DESCRIPTION": "",  # what the site is: on the home page, and its meta description
+    "BLOGPARADE_REPOSITORY": "",  # where contributors send pull requests ("Mitmachen")
+    "BLOGPARADE_CONTACT": "",  # an e-mail address or a web page for the editors
+    "BLOGPARADE_CARD_IMAGE": None,  # the sharing picture, relative to the output; None: the theme's
 }
 
 
