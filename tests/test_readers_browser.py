@@ -242,6 +242,16 @@ def test_results_show_title_blog_date_and_excerpt(site, reader):
     assert reader.open(siteurl + href).status == 200
 
 
+def test_a_parade_found_is_not_credited_to_a_contribution(site, reader):
+    needs_search()
+    _, siteurl = site
+    reader.open(f"{siteurl}/search/?q=remote")
+    search_results(reader, "remote")
+    parade = reader.page.locator("#search-results article", has=reader.page.locator("a[href^='/parades/']"))
+    assert parade.count() == 1
+    assert parade.locator(".byline").count() == 0  # no blog, no date: a parade is the site's own
+
+
 def test_listings_are_not_in_the_index(site, reader):
     needs_search()
     _, siteurl = site
