@@ -294,6 +294,7 @@ def test_without_pagefind_the_build_skips_the_index_with_one_warning(tmp_path, m
     assert result.searchable is None and "searchable" not in str(result)
     assert "noch keinen Suchindex" in soup(site, "search").get_text()
     assert not soup(site, "search").find("script")
+    assert not soup(site, "index.html").find("form", class_="site-search")  # no field to nowhere
 
 
 def test_feeds_file_is_no_post(site):
