@@ -29,7 +29,11 @@ HEADER_COMMENT = (
     "# Refresh with `python -m aggregator.i18n` after changing templates; no .mo files in git."
 )
 # Python modules whose N_()-marked strings end up on pages (kind labels and the like).
-PYTHON_SOURCES = ("website/plugin/blogs.py", "website/plugin/content.py")
+PYTHON_SOURCES = (
+    "website/plugin/blogs.py",
+    "website/plugin/content.py",
+    "website/plugin/parade_files.py",
+)
 
 
 def N_(message: str) -> str:  # noqa: N802  the gettext convention

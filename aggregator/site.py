@@ -27,6 +27,18 @@ DEFAULTS: dict[str, Any] = {
     "BLOGPARADE_MAX_REDIRECTS": 5,
     "BLOGPARADE_COMMENT_DAYS": 60,  # how long a post's comments are followed
     "BLOGPARADE_PARADE_GRACE_DAYS": 14,  # comments followed this long after a parade ends
+    # Politeness (feeds/decide.py): a feed is not asked while its server asked us to wait
+    # (Retry-After on 429/503), nor while it keeps failing (1 h, 2 h, 4 h… after the 2nd failure).
+    "BLOGPARADE_MAX_WAIT_DAYS": 7,  # the longest either wait lasts; 0: every feed every run
+    # Limits per participant: one blog must not cost every run or every build minutes.  The
+    # store keeps everything it took; raise a limit and the next build shows more.
+    "BLOGPARADE_MAX_ITEMS_PER_FEED": 1000,  # entries taken from a feed per run, newest first
+    "BLOGPARADE_MAX_POSTS_PER_BLOG": 2000,  # the newest published per participant (and its
+    #                                         parade contributions); the older stay in the store
+    "BLOGPARADE_MAX_CATEGORIES": 20,  # shown per post (clean.py stores at most 50)
+    "BLOGPARADE_MAX_TITLE": 1000,  # characters of a post title (clean.py stores at most 1000)
+    "BLOGPARADE_MAX_NAME": 120,  # characters of an author's or a category's name (stored: 120)
+    "BLOGPARADE_BACKUPS": 7,  # backups of the store kept in backups/, one per fetch; 0: none
 }
 
 

@@ -137,7 +137,8 @@ def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     create_site(tmp_path / "site", title="Neue Parade", lang="en")
     assert {p.name for p in (tmp_path / "site" / "content" / "participants").iterdir()} == {"README.md"}
     ignored = (tmp_path / "site" / ".gitignore").read_text()
-    for name in ("*.sqlite", "output/", ".output.*/", "cache/", "content/aggregated/"):
+    for name in ("*.sqlite", "output/", ".output.*/", "cache/", "content/aggregated/", "backups/",
+                 ".blogparade.lock"):
         assert name in ignored
     site = Site.load(tmp_path / "site")
     result = build_site(site)

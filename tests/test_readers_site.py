@@ -22,6 +22,8 @@ from aggregator.store import MIGRATIONS, Store
 from aggregator.website.build import build_site, needs_build
 from aggregator.website.export import FEEDS_FILE, FeedFacts
 from aggregator.website.search import MISSING, indexer
+from tests.acceptance_helpers import invoke, new_site, ok, write_participant
+from tests.servers import ATOM_TYPE, redirect, respond
 from tests.test_build import ACME, ANNA, OWN_ARTICLE, T, fill_store, make_site
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -92,20 +94,42 @@ def test_the_store_keeps_a_feeds_description_until_the_feed_changes_it(tmp_path)
 
 
 def test_the_migration_has_every_post_feed_parsed_once_more(tmp_path):
+    # Version 5 is the store before issue 13 (4: next_try, 5: open parades); the descriptions
+    # came with 6.
+    assert "description" in MIGRATIONS[5] and not any("description" in m for m in MIGRATIONS[:5])
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
-    for version, script in enumerate(MIGRATIONS[:3]):
+    for script in MIGRATIONS[:5]:
         db.executescript(script)
-    db.execute("INSERT INTO feeds (url, participant, etag, body_hash, kind) VALUES "
-               "('https://a.example/feed/', 'a', '\"e\"', 'h', 'posts'), "
-               "('https://a.example/comments/', 'a', '\"e\"', 'h', 'comments')")  # fmt: skip
-    db.execute("PRAGMA user_version = 3")
+    db.execute("INSERT INTO feeds (url, participant, etag, body_hash, kind, next_try) VALUES "
+               "('https://a.example/feed/', 'a', '\"e\"', 'h', 'posts', '2026-11-03T00:00:00+00:00'), "
+               "('https://a.example/comments/', 'a', '\"e\"', 'h', 'comments', NULL)")  # fmt: skip
+    db.execute("PRAGMA user_version = 5")
     db.commit()
     db.close()
     with Store(path) as store:
+        assert store.version == 6
         posts, comments = store.feed_state("https://a.example/feed/"), store.feed_state("https://a.example/comments/")
     assert (posts.etag, posts.body_hash) == (None, None)
+    assert posts.next_try is not None  # a waiting feed still waits: only its validators go
     assert (comments.etag, comments.body_hash) == ('"e"', "h")
+
+
+def test_a_moved_feeds_description_arrives_with_the_nightly_run(feed_server, tmp_path):
+    """Through `blogparade run` as it is: the feed answers where it moved (301), and the
+    description is kept under the configured address; an unchanged feed keeps it."""
+    site = new_site(tmp_path / "site")
+    moved = feed_server.route("/neu/feed/", respond(ATOM_WITH_SUBTITLE, content_type=ATOM_TYPE))
+    configured = feed_server.route("/alt/feed/", redirect(moved, 301))
+    write_participant(site, "anna", "Annas Blog", configured)
+    ok(invoke(site, "run"))
+    ok(invoke(site, "run"))  # unchanged: nothing parsed, nothing forgotten
+    with Store(site / "blogparade.sqlite") as store:
+        assert store.feed_descriptions() == {configured: "Gedanken aus dem Homeoffice, seit 2023."}
+        assert store.feed_state(configured).moved_to == moved
+    page = BeautifulSoup((site / "output" / "blogs" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")  # fmt: skip
+    assert page.select_one(".blog-description").get_text() == "Gedanken aus dem Homeoffice, seit 2023."
 
 
 def test_the_export_writes_what_the_feeds_said_of_themselves(site):

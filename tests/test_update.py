@@ -3,11 +3,13 @@
 import asyncio
 import hashlib
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
+from aggregator.feeds.decide import EARLY, Politeness
 from aggregator.feeds.fetch import FetchSettings
-from aggregator.feeds.update import Outcome, update
+from aggregator.feeds.update import FeedOptions, Outcome, update
 from aggregator.models import ErrorKind, Participant
 from aggregator.store import Store
 from tests.feedmaker import Item, atom, rss
@@ -49,8 +51,10 @@ def store(tmp_path):
         yield store
 
 
-def run(store, participants):
-    return asyncio.run(update(store, participants, SETTINGS))
+def run(store, participants, *, now=None, ask_all=False):
+    """One run; `now` is the time it decides against (another hour, another day)."""
+    feeds = FeedOptions(Politeness(ask_all=ask_all))
+    return asyncio.run(update(store, participants, SETTINGS, feeds=feeds, now=now))
 
 
 def titles(store, participant=None):
@@ -130,3 +134,140 @@ def test_many_feeds_use_the_parser_pool(feed_server, store):
                     for n in range(12)]
     summary = run(store, participants)
     assert summary.count(Outcome.UPDATED) == 12 and summary.new_posts == 24
+
+
+# -- moved feeds: the new address while it works, the configured one when it fails -------------
+
+
+def test_a_move_whose_target_fails_falls_back_to_the_configured_feed(feed_server, store):
+    new = serve(feed_server, "/new.xml", rss(items(1, 2)))
+    anna = person("anna", feed_server.route("/old.xml", redirect(new, 301)))
+    run(store, [anna])
+    assert store.feed_state(anna.feed).moved_to == new
+    feed_server.route("/new.xml", status(404))
+    serve(feed_server, "/old.xml", rss(items(1, 4)))  # the blog moved back, with new posts
+
+    summary = run(store, [anna])
+    assert summary.errors == [] and summary.new_posts == 2
+    assert len(titles(store)) == 4
+    assert store.feed_state(anna.feed).moved_to is None  # forgotten: the old address answers
+    assert (feed_server.hits("/new.xml"), feed_server.hits("/old.xml")) == (2, 2)
+    run(store, [anna])
+    assert (feed_server.hits("/new.xml"), feed_server.hits("/old.xml")) == (2, 3)
+
+
+def test_a_move_target_answering_junk_falls_back_too(feed_server, store):
+    # The new domain expired: a parking page answers 200 where the feed was.
+    new = serve(feed_server, "/new.xml", rss(items(1, 1)))
+    anna = person("anna", feed_server.route("/old.xml", redirect(new, 301)))
+    run(store, [anna])
+    feed_server.route("/new.xml", respond(b"<html><body>Domain zu verkaufen</body></html>",
+                                          content_type="text/html"))  # fmt: skip
+    serve(feed_server, "/old.xml", rss(items(1, 2)))
+    summary = run(store, [anna])
+    assert summary.errors == [] and summary.new_posts == 1
+    assert store.feed_state(anna.feed).moved_to is None
+
+
+def test_the_configured_feed_moving_again_is_followed_there(feed_server, store):
+    new = serve(feed_server, "/new.xml", rss(items(1, 1)))
+    anna = person("anna", feed_server.route("/old.xml", redirect(new, 301)))
+    run(store, [anna])
+    feed_server.route("/new.xml", status(404))
+    newer = serve(feed_server, "/newer.xml", rss(items(1, 3)))
+    feed_server.route("/old.xml", redirect(newer, 308))
+    assert run(store, [anna]).new_posts == 2
+    assert store.feed_state(anna.feed).moved_to == newer
+
+
+def test_when_both_addresses_fail_the_error_names_both_and_the_move_is_kept(feed_server, store):
+    new = serve(feed_server, "/new.xml", rss(items(1, 1)))
+    anna = person("anna", feed_server.route("/old.xml", redirect(new, 301)))
+    run(store, [anna])
+    feed_server.route("/new.xml", status(404))
+    feed_server.route("/old.xml", status(500))
+    [error] = run(store, [anna]).errors
+    assert error.error.kind is ErrorKind.HTTP and error.url == anna.feed
+    said = error.error.message
+    assert "500" in said and new in said and "404" in said
+    state = store.feed_state(anna.feed)
+    assert state.moved_to == new and state.consecutive_errors == 1
+
+
+def test_a_moved_feed_whose_server_asks_for_patience_is_not_asked_elsewhere(feed_server, store):
+    new = serve(feed_server, "/new.xml", rss(items(1, 1)))
+    anna = person("anna", feed_server.route("/old.xml", redirect(new, 301)))
+    run(store, [anna])
+    feed_server.route("/new.xml", respond(b"busy", 429, {"Retry-After": "3600"}))
+    [error] = run(store, [anna], now=DAY).errors
+    assert error.url == new and error.next_try == DAY + timedelta(hours=1)
+    assert feed_server.hits("/old.xml") == 1  # only the first run's
+    assert store.feed_state(anna.feed).moved_to == new
+
+
+# -- waiting: Retry-After, and backing off a feed that keeps failing ----------------------------
+
+
+def busy(server, path: str, retry_after: str, code: int = 429) -> str:
+    return server.route(path, respond(b"later, please\n", code, {"Retry-After": retry_after},
+                                      content_type="text/plain"))  # fmt: skip
+
+
+def test_retry_after_86400_is_honoured_in_every_run_of_that_day(feed_server, store):
+    anna = person("anna", busy(feed_server, "/anna.xml", "86400"))
+    [error] = run(store, [anna], now=DAY).errors
+    assert error.next_try == DAY + timedelta(days=1)
+    for hours in (1, 6, 12, 23):
+        summary = run(store, [anna], now=DAY + timedelta(hours=hours))
+        assert summary.errors == [] and [r.outcome for r in summary.waiting] == [Outcome.WAITING]
+        assert summary.waiting[0].next_try == DAY + timedelta(days=1)
+    assert feed_server.hits("/anna.xml") == 1
+    serve(feed_server, "/anna.xml", rss(items(1, 2)))
+    assert run(store, [anna], now=DAY + timedelta(days=1)).new_posts == 2
+    assert store.feed_state(anna.feed).next_try is None
+
+
+def test_retry_after_as_an_http_date(feed_server, store):
+    date = format_datetime(DAY + timedelta(days=2), usegmt=True)
+    anna = person("anna", busy(feed_server, "/anna.xml", date, 503))
+    run(store, [anna], now=DAY)
+    assert run(store, [anna], now=DAY + timedelta(days=1)).waiting
+    assert not run(store, [anna], now=DAY + timedelta(days=2)).waiting
+    assert feed_server.hits("/anna.xml") == 2
+
+
+def test_a_failing_feed_waits_twice_as_long_after_each_failure_up_to_a_week(feed_server, store):
+    anna = person("anna", feed_server.route("/anna.xml", status(500)))
+    now, waits = DAY, []
+    for _ in range(11):
+        [error] = run(store, [anna], now=now).errors
+        wait = (error.next_try - now) if error.next_try else timedelta(0)
+        waits.append(wait)
+        if wait:  # half-way through the wait, a run leaves it alone
+            assert run(store, [anna], now=now + wait / 2).waiting
+        now += wait or timedelta(minutes=1)
+    hours = [1, 2, 4, 8, 16, 32, 64, 128, 168, 168]  # each ends EARLY: see decide.py
+    assert waits == [timedelta(0)] + [timedelta(hours=h) - EARLY for h in hours]
+    assert feed_server.hits("/anna.xml") == 11
+    assert store.feed_state(anna.feed).consecutive_errors == 11
+
+
+def test_all_asks_the_waiting_feeds_too(feed_server, store):
+    anna = person("anna", busy(feed_server, "/anna.xml", "86400"))
+    run(store, [anna], now=DAY)
+    serve(feed_server, "/anna.xml", rss(items(1, 1)))
+    summary = run(store, [anna], now=DAY + timedelta(hours=1), ask_all=True)
+    assert summary.new_posts == 1 and not summary.waiting
+
+
+def test_comment_feeds_wait_as_post_feeds_do(feed_server, store):
+    post = Item("anna-1", "Beitrag mit Kommentaren", "https://anna.example/1/",
+                DAY - timedelta(days=1), comments_feed=feed_server.url("/anna/1/comments.xml"),
+                comment_count=2)
+    anna = person("anna", serve(feed_server, "/anna.xml", rss([post])))
+    busy(feed_server, "/anna/1/comments.xml", "86400")
+    first = run(store, [anna], now=DAY)
+    assert [r.kind for r in first.errors] == ["comments"]
+    later = run(store, [anna], now=DAY + timedelta(hours=2))
+    assert later.errors == [] and [r.kind for r in later.waiting] == ["comments"]
+    assert feed_server.hits("/anna/1/comments.xml") == 1 and feed_server.hits("/anna.xml") == 2

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import FeedState, Participant
-from ..store import Store
+from ..feeds.decide import is_due
+from ..models import FeedState, FetchError, Participant
+from ..store import Store, utcnow
 
 
 @dataclass(frozen=True)
@@ -17,10 +18,16 @@ class ParticipantStatus:
     comments: int = 0
     comment_feeds: int = 0
     comment_feed_errors: int = 0
+    next_try: datetime | None = None  # the feed waits until then (Retry-After, or backoff)
+    comment_feed_error: tuple[str, FetchError] | None = None  # the latest failing one, and why
 
     @property
     def feed_url(self) -> str:
-        return (self.state and self.state.moved_to) or self.participant.feed
+        """The configured feed; where it moved too, while it is read there."""
+        moved = self.state.moved_to if self.state else None
+        if moved and moved != self.participant.feed:
+            return f"{self.participant.feed} (moved to {moved})"
+        return self.participant.feed
 
     @property
     def health(self) -> str:
@@ -38,15 +45,27 @@ class ParticipantStatus:
         return self.state.last_success if self.state else None
 
 
-def participant_statuses(store: Store, participants: list[Participant]) -> list[ParticipantStatus]:
+def participant_statuses(
+    store: Store, participants: list[Participant], now: datetime | None = None
+) -> list[ParticipantStatus]:
     states = store.feed_states()
     posts = store.post_counts()
     comments = store.comment_counts_by_participant()
     health = store.comment_feed_health()
+    comment_errors = store.comment_feed_errors()
+    now = now or utcnow()
     return [
         ParticipantStatus(
             p, states.get(p.feed), posts.get(p.slug, 0), comments.get(p.slug, 0),
-            *health.get(p.slug, (0, 0)),
+            *health.get(p.slug, (0, 0)), next_try=waiting_until(states.get(p.feed), now),
+            comment_feed_error=comment_errors.get(p.slug),
         )
         for p in sorted(participants, key=lambda p: p.name.casefold())
     ]
+
+
+def waiting_until(state: FeedState | None, now: datetime) -> datetime | None:
+    """When a feed waiting for its next try is asked again; None when the next run asks it."""
+    if state is None or state.gone or is_due(state.next_try, now):
+        return None
+    return state.next_try

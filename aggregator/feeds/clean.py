@@ -124,9 +124,9 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
     """A safe Post from a parsed entry (the participant's category filter is the pipeline's job)."""
     base = _base(entry.base_url, participant.home)
     content = sanitize_html(entry.content_html or entry.summary_html, base)
-    title = _bounded(plain_text(entry.title), TITLE_LIMIT)
-    title = title or _bounded(_text_of_sanitized(content), 80)
-    author = _bounded(strip_email(plain_text(entry.author)), AUTHOR_LIMIT)
+    title = bounded(plain_text(entry.title), TITLE_LIMIT)
+    title = title or bounded(_text_of_sanitized(content), 80)
+    author = bounded(strip_email(plain_text(entry.author)), AUTHOR_LIMIT)
     return Post(
         participant=participant.slug,
         guid=entry.guid,
@@ -135,7 +135,7 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
         author=author or participant.author or participant.name,
         published=entry.published,
         updated=entry.updated,
-        excerpt=_bounded(_text_of_sanitized(content), EXCERPT_LIMIT),
+        excerpt=bounded(_text_of_sanitized(content), EXCERPT_LIMIT),
         content_html=content,
         categories=_categories(entry.categories),
         language=entry.language or participant.language,
@@ -154,7 +154,7 @@ def clean_comment(entry: ParsedEntry, post_id: str) -> Comment:
         guid=entry.guid,
         url=_http_url(entry.url, base),
         parent_guid=parent_guid(entry),
-        author=_bounded(strip_email(plain_text(entry.author)), AUTHOR_LIMIT),
+        author=bounded(strip_email(plain_text(entry.author)), AUTHOR_LIMIT),
         author_url=_http_url(entry.author_url, base),
         published=entry.published or entry.updated,
         content_html=content,
@@ -460,10 +460,11 @@ def _text_of_sanitized(sanitized: str) -> str:
 
 def excerpt(html: str, limit: int = EXCERPT_LIMIT) -> str:
     """Plain text of at most `limit` characters, cut at a word boundary and ended with "…"."""
-    return _bounded(plain_text(html), limit)
+    return bounded(plain_text(html), limit)
 
 
-def _bounded(text: str, limit: int) -> str:
+def bounded(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut at a word boundary and ended with "…"."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]  # room for the ellipsis
@@ -494,7 +495,7 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|‹\s*›|\[\s*\]")
 def _categories(categories: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for category in categories:
-        name = _bounded(plain_text(category), CATEGORY_LIMIT)
+        name = bounded(plain_text(category), CATEGORY_LIMIT)
         if name and name.casefold() not in seen:
             seen[name.casefold()] = name
     return tuple(seen.values())[:MAX_CATEGORIES]

@@ -6,6 +6,8 @@ parsing, the CPU-bound part, runs in a process pool so that two cores parse in p
 a body identical to the last one costs no parsing at all.
 
 Posts come first; then the comments of the posts still followed (see comments.py for which feeds).
+Which feeds a run asks, and where, decide.py decides: a feed waits after its server's Retry-After
+or while it keeps failing, and a moved feed whose new address fails is asked where it was.
 """
 
 from __future__ import annotations
@@ -14,20 +16,30 @@ import asyncio
 import hashlib
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from enum import Enum
 from functools import partial
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
-from ..models import Comment, ErrorKind, FetchError, FetchResult, Participant, Post
+from ..models import (
+    Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, ParsedEntry, Participant,
+    Post,
+)  # fmt: skip
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
+from . import decide
 from .clean import clean_comment, clean_post
+from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
+from .logins import Login
 from .parse import ParseError, parse_feed
+
+if TYPE_CHECKING:
+    from ..site import Site
 
 
 class Outcome(str, Enum):
@@ -35,6 +47,7 @@ class Outcome(str, Enum):
     UNCHANGED = "unchanged"  # 304, or the same body as last time
     ERROR = "error"
     RETIRED = "retired"  # answered 410 Gone before: not asked again
+    WAITING = "waiting"  # not asked before its next try (Retry-After, or failing again and again)
 
     def __str__(self) -> str:
         return self.value
@@ -47,12 +60,18 @@ class FeedReport:
     outcome: Outcome
     new: int = 0  # posts, or comments for a comment feed
     changed: int = 0
-    error: FetchError | None = None
+    error: FetchError | None = None  # this run's, or for a waiting feed the last one
     kind: FeedKind = "posts"
+    next_try: datetime | None = None  # when a failed or waiting feed is asked again
 
     @property
     def failed(self) -> bool:
+        """Failed this run (or for good); a feed waiting for its next try has not."""
         return self.outcome in (Outcome.ERROR, Outcome.RETIRED)
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome in (Outcome.UPDATED, Outcome.UNCHANGED)
 
 
 @dataclass
@@ -76,6 +95,14 @@ class UpdateSummary:
         return [report for report in self.reports if report.failed and report.kind != "probe"]
 
     @property
+    def waiting(self) -> list[FeedReport]:
+        """Feeds not asked this run because they wait for their next try: no error of this run."""
+        return [
+            report for report in self.reports
+            if report.outcome is Outcome.WAITING and report.kind != "probe"
+        ]  # fmt: skip
+
+    @property
     def comment_feeds(self) -> list[FeedReport]:
         """Comment feeds read: the announced ones, and the guesses that worked."""
         probes = [report for report in self.of("probe") if not report.failed]
@@ -96,26 +123,43 @@ Progress = Callable[[FeedReport], None]
 Parsed = tuple[list[Post] | list[Comment], FetchError | None, str | None]
 
 
+MAX_ITEMS = 1000  # entries taken per feed and run (the site's BLOGPARADE_MAX_ITEMS_PER_FEED)
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def parse_posts(body: bytes, headers: dict[str, str], url: str, participant: Participant) -> Parsed:
+def newest(entries: Sequence[ParsedEntry], limit: int) -> Sequence[ParsedEntry]:
+    """At most `limit` entries, the newest by date; undated ones last, in feed order (feeds list
+    newest first).  Taken before cleaning: a feed of 100,000 items costs the parse, no more."""
+    if len(entries) <= limit:
+        return entries
+    by_date = sorted(entries, key=lambda e: e.published or e.updated or _UNDATED, reverse=True)
+    return by_date[: max(limit, 0)]
+
+
+def parse_posts(
+    body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS
+) -> Parsed:
     """Bytes to clean posts.  Runs in a worker process, so it returns errors instead of raising."""
     try:
         feed = parse_feed(body, headers, url)
     except ParseError as error:
         return [], FetchError(error.kind, error.message), None
-    posts = [clean_post(entry, participant) for entry in feed.entries]
+    posts = [clean_post(entry, participant) for entry in newest(feed.entries, limit)]
     return [post for post in posts if participant.takes(post.categories)], None, feed.subtitle
 
 
-def parse_comments(body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed) -> Parsed:
+def parse_comments(
+    body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed, limit: int = MAX_ITEMS
+) -> Parsed:
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
         return [], FetchError(error.kind, error.message), None
-    return plan.for_posts(parsed.entries, feed, clean_comment), None, None
+    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None, None
 
 
 @dataclass(frozen=True)
@@ -124,13 +168,51 @@ class CommentOptions:
     always: frozenset[str] = frozenset()  # post ids followed regardless (open parades)
 
 
-class Updater:
-    """Updates many participants with one fetcher, one store and one parser pool."""
+@dataclass(frozen=True)
+class FeedOptions:
+    """What holds for every feed of a run, post and comment feeds alike."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, parser: Executor | None):
+    politeness: Politeness = Politeness()  # who waits, and `--all`
+    max_items: int = MAX_ITEMS  # entries taken per feed and run, newest first
+
+    @classmethod
+    def from_site(cls, site: Site, *, ask_all: bool = False) -> FeedOptions:
+        days = float(site["BLOGPARADE_MAX_WAIT_DAYS"])
+        return cls(Politeness.from_days(days, ask_all=ask_all),
+                   int(site["BLOGPARADE_MAX_ITEMS_PER_FEED"]))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What asking one address gave: the response and, for a changed feed, its records."""
+
+    result: FetchResult
+    records: list[Post] | list[Comment] = field(default_factory=list)
+    error: FetchError | None = None  # the fetch's, or the parse's
+    unchanged: bool = False  # 304, or the same body as last time: nothing parsed
+    moved_to: str | None = None  # where the feed answered when not at its configured address
+    failed: tuple[FetchResult, ...] = ()  # this run's failed responses (Retry-After is in them)
+    description: str | None = None  # a changed post feed's own description (None: keep stored)
+
+
+class Updater:
+    """Updates many participants with one fetcher, one store and one parser pool.
+
+    `now` is the run's time: decisions about waiting feeds are made against it (tests pass
+    another day); the store records the real times.
+    """
+
+    def __init__(
+        self, store: Store, fetcher: Fetcher, parser: Executor | None,
+        options: FeedOptions = FeedOptions(), now: datetime | None = None,
+        logins: Mapping[str, Login] | None = None,
+    ):  # fmt: skip
         self.store = store
         self.fetcher = fetcher
         self.parser = parser
+        self.options = options
+        self.now = now or utcnow()
+        self.logins = logins or {}  # by participant slug: sent with its requests (logins.py)
 
     # -- one feed, posts or comments --------------------------------------------------------------
 
@@ -143,43 +225,90 @@ class Updater:
         The store keeps the feed's state under `key`, the URL as configured or announced.
         """
         state = self.store.feed_state(key)
-        if state and state.gone:
-            return FeedReport(participant, key, Outcome.RETIRED, error=state.last_error, kind=kind)
-        url = (state and state.moved_to) or key
-        result = await self.fetcher.fetch(url, state.conditional if state else None)
+        verdict = decide.verdict(state, self.now, self.options.politeness)
+        if verdict is not Verdict.ASK:
+            assert state is not None  # a feed never asked is always asked
+            outcome = Outcome.RETIRED if verdict is Verdict.RETIRED else Outcome.WAITING
+            return FeedReport(participant, key, outcome, error=state.last_error, kind=kind,
+                              next_try=state.next_try)  # fmt: skip
         try:
-            return await self._store(participant, key, result, parse, kind, state and state.body_hash)
+            answer = await self._answer(key, state, parse, self.logins.get(participant.slug))
+            return self._store(participant, key, answer, kind, state)
         except Exception as error:  # a bug must cost one feed, not the run: record and go on
             failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
-            self.store.record_error(participant.slug, key, failure, kind=kind)
-            return FeedReport(participant, url, Outcome.ERROR, error=failure, kind=kind)
+            return self._failed(participant, key, key, failure, (), kind, state)
 
-    async def _store(
-        self, participant: Participant, key: str, result: FetchResult,
-        parse: Callable[..., Parsed], kind: FeedKind, last_hash: str | None,
-    ) -> FeedReport:  # fmt: skip
-        report = partial(FeedReport, participant, result.url, kind=kind)
+    async def _answer(
+        self, key: str, state: FeedState | None, parse: Callable[..., Parsed],
+        login: Login | None = None,
+    ) -> Answer:  # fmt: skip
+        """The feed where it moved; when that fails, at its configured address in the same run."""
+        first, *configured = decide.addresses(key, state)
+        answer = await self._ask(first, state, parse, state.conditional if state else None, login)
+        if not answer.error:
+            return replace(answer, moved_to=_moved(answer.result, first, key))
+        if not configured or not decide.falls_back(answer.result):
+            return answer
+        # Without the moved feed's validators: they belong to another resource.
+        again = await self._ask(key, state, parse, None, login)
+        if not again.error:
+            # The move is forgotten, unless the configured address redirects permanently again:
+            # the editors' address answers and the one it had moved to fails, and keeping the
+            # move would cost a failed request before the real one in every run.
+            return replace(again, moved_to=_moved(again.result, key, key))
+        moved = f"where it had moved, {first}: {answer.error}"
+        both = FetchError(again.error.kind, f"{again.error.message} (and {moved})")
+        return replace(again, error=both, failed=answer.failed + again.failed)
+
+    async def _ask(
+        self, url: str, state: FeedState | None, parse: Callable[..., Parsed],
+        conditional: Conditional | None, login: Login | None = None,
+    ) -> Answer:  # fmt: skip
+        """One address: fetched, and parsed unless unchanged.  A junk body is a failure too
+        (a moved feed's expired domain serves a parking page)."""
+        result = await self.fetcher.fetch(url, conditional, login=login)
         if result.error:
-            self.store.record_error(participant.slug, key, result.error, kind=kind)
-            return report(Outcome.ERROR, error=result.error)
-        cache = result.conditional
+            return Answer(result, error=result.error, failed=(result,))
+        last_hash = state.body_hash if state else None
         if result.not_modified or (result.body and body_hash(result.body) == last_hash):
-            self.store.record_unchanged(
-                participant.slug, key, etag=cache.etag, last_modified=cache.last_modified, kind=kind
-            )
-            return report(Outcome.UNCHANGED)
-        assert result.body is not None  # fetch guarantees a body with a 200
+            return Answer(result, unchanged=True)
         records, error, description = await self._parse(parse, result)
-        if error:
-            self.store.record_error(participant.slug, key, error, kind=kind)
-            return report(Outcome.ERROR, error=error)
-        posts, comments = (records, []) if kind == "posts" else ([], records)
+        return Answer(result, records, error, description=description)
+
+    def _store(
+        self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
+        state: FeedState | None,
+    ) -> FeedReport:  # fmt: skip
+        result = answer.result
+        if answer.error:
+            return self._failed(participant, key, result.url, answer.error, answer.failed, kind,
+                                state)  # fmt: skip
+        report = partial(FeedReport, participant, result.url, kind=kind)
+        cache = result.conditional
+        if answer.unchanged:
+            self.store.record_unchanged(
+                participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
+                moved_to=answer.moved_to, kind=kind,
+            )  # fmt: skip
+            return report(Outcome.UNCHANGED)
+        posts, comments = (answer.records, []) if kind == "posts" else ([], answer.records)
         counts = self.store.record_success(
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
-            body_hash=body_hash(result.body), moved_to=result.permanent_redirect,
-            posts=posts, comments=comments, kind=kind, description=description,  # type: ignore[arg-type]
+            body_hash=body_hash(result.body or b""), moved_to=answer.moved_to,
+            posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
+            description=answer.description,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed)
+
+    def _failed(
+        self, participant: Participant, key: str, url: str, error: FetchError,
+        answers: tuple[FetchResult, ...], kind: FeedKind, state: FeedState | None,
+    ) -> FeedReport:  # fmt: skip
+        """Record a failure, and when the feed is asked again (its Retry-After, or backoff)."""
+        failures = (state.consecutive_errors if state else 0) + 1
+        when = decide.next_try(failures, answers, self.now, self.options.politeness)
+        self.store.record_error(participant.slug, key, error, kind=kind, next_try=when)
+        return FeedReport(participant, url, Outcome.ERROR, error=error, kind=kind, next_try=when)
 
     async def _parse(self, parse: Callable[..., Parsed], result: FetchResult) -> Parsed:
         args = (result.body, dict(result.headers), result.final_url)
@@ -190,7 +319,7 @@ class Updater:
     # -- posts ------------------------------------------------------------------------------------
 
     async def update_posts(self, participant: Participant) -> FeedReport:
-        parse = partial(parse_posts, participant=participant)
+        parse = partial(parse_posts, participant=participant, limit=self.options.max_items)
         return await self.read(participant, participant.feed, parse)
 
     # -- comments ---------------------------------------------------------------------------------
@@ -200,7 +329,7 @@ class Updater:
 
         None when there was nothing to read: only guessed URLs, recently found missing.
         """
-        parse = partial(parse_comments, feed=feed)
+        parse = partial(parse_comments, feed=feed, limit=self.options.max_items)
         report = None
         for url in feed.urls:
             probe = feed.is_probe(url)
@@ -210,7 +339,7 @@ class Updater:
             ):
                 continue
             report = await self.read(feed.participant, url, parse, "probe" if probe else "comments")
-            if not report.failed:
+            if not report.failed:  # read, or waiting: not its other address meanwhile
                 return report
         return report
 
@@ -229,7 +358,7 @@ class Updater:
         checked = {
             feed.posts[0].id: feed.posts[0].comment_count
             for feed, report in zip(per_post, then)
-            if report and not report.failed
+            if report and report.answered
         }
         if checked:
             self.store.mark_comments_checked(checked)
@@ -248,13 +377,19 @@ class Updater:
             summary.reports.append(report)
             if progress:
                 progress(report)
-            for report in await self.update_comments(participant, options, utcnow()):
+            for report in await self.update_comments(participant, options, self.now):
                 summary.reports.append(report)
                 if progress:
                     progress(report)
 
         await asyncio.gather(*(one(p) for p in participants if p.active))
         return summary
+
+
+def _moved(result: FetchResult, asked: str, key: str) -> str | None:
+    """Where a feed answered, when that is not its configured address `key`."""
+    where = result.permanent_redirect or asked
+    return None if where == key else where
 
 
 @contextmanager
@@ -270,8 +405,31 @@ def parser_pool(jobs: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=end_with_main_process
+    ) as pool:
         yield pool
+
+
+def end_with_main_process() -> None:
+    """Pool initializer: the worker exits as soon as the process that made the pool has ended.
+
+    An idle worker waits on its task queue, whose write end it holds itself, so it never sees
+    the main process die without a goodbye (`kill -9`, the OOM killer): every such night left
+    the fork server and its workers behind, ~110 MB.  The parent sentinel multiprocessing
+    gives a worker is a pipe only the main process writes to: it reads EOF when that process
+    is gone, however it ended.  (PR_SET_PDEATHSIG would not do: a worker's parent is the fork
+    server, and the fork server lives as long as any of its workers.)
+    """
+    main = multiprocessing.parent_process()
+    if main is None:  # not started by multiprocessing: nothing to follow
+        return
+
+    def watch() -> None:
+        main.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-main-process", daemon=True).start()
 
 
 async def update(
@@ -280,9 +438,17 @@ async def update(
     settings: FetchSettings,
     progress: Progress | None = None,
     comments: CommentOptions = CommentOptions(),
+    feeds: FeedOptions = FeedOptions(),
+    now: datetime | None = None,
+    logins: Mapping[str, Login] | None = None,
 ) -> UpdateSummary:
-    """Update every active participant's posts and comments.  Feeds fail one by one."""
+    """Update every active participant's posts and comments.  Feeds fail one by one.
+
+    `now` is the time the run decides against (default: the real time); `logins` are the
+    participants' by slug.
+    """
     active = [p for p in participants if p.active]
     with parser_pool(len(active)) as pool:
         async with Fetcher(settings) as fetcher:
-            return await Updater(store, fetcher, pool).update_all(active, comments, progress)
+            updater = Updater(store, fetcher, pool, feeds, now, logins)
+            return await updater.update_all(active, comments, progress)

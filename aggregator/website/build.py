@@ -203,9 +203,11 @@ def address_warnings(settings: dict[str, Any], path: Path) -> tuple[str, ...]:
 def export_site(
     site: Site, store: Store, participants: list[Participant], keep: set[str]
 ) -> ExportResult:
-    """The store's posts as files for Pelican, each naming the parades it contributes to."""
-    memberships = select(site, store, participants).memberships()
-    return export(store, site, participants, keep=keep, parades=memberships)
+    """The store's posts as files for Pelican, each naming the parades it contributes to; the
+    contributions of blogs that never joined too (as hidden posts: see parades/external.py)."""
+    selection = select(site, store, participants)
+    return export(store, site, selection.blogs, keep=keep, parades=selection.memberships(),
+                  marks=selection.marks())  # fmt: skip
 
 
 def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dict[str, Any]:

@@ -2,10 +2,17 @@
 
 content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body, its plain-text
 metadata and its comment thread; content/aggregated/feeds.toml what the feeds say of themselves
-(each blog's description) and when they were last read, for the blog pages and the footer.  A file is rewritten only when its bytes change (so Pelican's
-cache and autoreload see only real changes) and removed when its post is no longer published:
-posts of participants removed from content/participants/ leave the site but stay in the store.
-Inactive participants' posts stay: they are the site's history.
+(each blog's description) and when they were last read, for the blog pages and the footer.  A
+file is rewritten only when its bytes change (so Pelican's cache and autoreload see only real
+changes) and removed when its post is no longer published: posts of participants removed from
+content/participants/ leave the site but stay in the store.  Inactive participants' posts stay:
+they are the site's history.  So do the posts a restored store does not know (restored from an
+older backup, or started again empty): they were exported before the restore, and a store that
+forgot them did not unpublish them.
+
+The site's limits per participant (`Limits`) apply here, not in the store: a participant's
+oldest posts beyond the limit, surplus categories and the ends of overlong names are not
+published, and come back when a limit is raised.
 """
 
 from __future__ import annotations
@@ -16,16 +23,19 @@ import re
 import secrets
 import time
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import tomli_w
 
+from ..feeds.clean import bounded
 from ..models import Participant, StoredComment, StoredPost
-from ..site import Site
-from ..store import Store
+from ..site import DEFAULTS, Site
+from ..store import RESTORED_AT, Store
 from ..urls import is_http_url
 from .threads import comment_tree
 
@@ -43,6 +53,25 @@ STALE_TEMPORARY_SECONDS = 3600
 # colours would make Pelican's Atom writer fail the whole build; a lone surrogate cannot even
 # be written as UTF-8.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one participant may put on the site (the BLOGPARADE_MAX_* settings)."""
+
+    posts: int = DEFAULTS["BLOGPARADE_MAX_POSTS_PER_BLOG"]  # the newest, and every contribution
+    categories: int = DEFAULTS["BLOGPARADE_MAX_CATEGORIES"]  # per post
+    title: int = DEFAULTS["BLOGPARADE_MAX_TITLE"]  # characters
+    name: int = DEFAULTS["BLOGPARADE_MAX_NAME"]  # characters of an author or a category
+
+    @classmethod
+    def from_site(cls, site: Site) -> Limits:
+        def setting(name: str, least: int = 0) -> int:
+            return max(int(site[f"BLOGPARADE_MAX_{name}"]), least)
+
+        # A name needs room for a character and the ellipsis.
+        return cls(setting("POSTS_PER_BLOG"), setting("CATEGORIES"), setting("TITLE", 2),
+                   setting("NAME", 2))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,33 +133,53 @@ def export(
     *,
     keep: Iterable[str] = (),
     parades: Mapping[str, Sequence[str]] | None = None,
+    marks: Mapping[str, Mapping[str, Any]] | None = None,
+    limits: Limits | None = None,
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
     `keep` names participants whose files stay as they are (say, their participant file is
     broken today: a typo must not unpublish a blog).  `parades` maps a post id to the slugs of
-    the parades it contributes to (select.py decides; the plugin only groups by them).
+    the parades it contributes to (select.py decides; the plugin only groups by them); `marks`
+    to more fields of its file (membership.Selection.marks: late, calls).  A blog of kind
+    "external" publishes its contributions only.  `limits` default to the site's.
     """
     memberships = parades or {}
+    extra = marks or {}
+    limits = limits or Limits.from_site(site)
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
     counts = store.comment_counts()
+    published: Counter[str] = Counter()
     expected: set[Path] = set()
+    known: set[str] = set()
     written = unchanged = 0
-    for post in store.posts():
+    for post in store.posts():  # newest first
+        known.add(post.id)
         participant = by_slug.get(post.participant)
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(post.categories):
             continue
+        if participant.kind == "external" and post.id not in memberships:
+            continue  # a page it was once accepted for, excluded since, or of no parade now
+        # Beyond the limit only the older posts stay unpublished: a parade needs all of its own.
+        if published[post.participant] >= limits.posts and post.id not in memberships:
+            continue
+        published[post.participant] += 1
         comments = list(store.comments(post.id)) if counts.get(post.id) else []
         path = folder / post.participant / f"{post.id}.json"
         expected.add(path)
-        document = post_document(post, participant, comments, memberships.get(post.id, ()))
+        document = post_document(post, participant, comments, memberships.get(post.id, ()), limits)
+        document.update(extra.get(post.id, {}))
         if write_if_changed(path, encode(document)):
             written += 1
         else:
             unchanged += 1
-    removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
+    restored = store.get_meta(RESTORED_AT)
+    removed = remove_stale(
+        folder, expected, keep=set(keep) - set(by_slug), current=set(by_slug), known=known,
+        restored=datetime.fromisoformat(restored) if restored else None,
+    )
     write_if_changed(folder / FEEDS_FILE, FeedFacts.of(store, by_slug.values()).encode())
     return ExportResult(written, unchanged, removed)
 
@@ -140,41 +189,45 @@ def post_document(
     participant: Participant,
     comments: Sequence[StoredComment],
     parades: Sequence[str] = (),
+    limits: Limits = Limits(),
 ) -> dict[str, Any]:
     stored = sum(1 for comment in comments if comment.kind == "comment")
     mentions = len(comments) - stored  # pingbacks and trackbacks: shown apart
+    categories = [c for c in dict.fromkeys(c.strip() for c in post.categories) if c]
     return {
         "format": FORMAT,
         "id": post.id,
         "guid": post.guid,
-        "title": post.title,
+        "title": bounded(post.title, limits.title),
         "url": post.url,
         "participant": participant.slug,
         "blog": participant.name,
         "blog_home": participant.home,
         "kind": participant.kind,
         "display": participant.display,
-        "author": person(post.author) or person(participant.author),
+        "author": bounded(person(post.author), limits.name) or person(participant.author),
         "published": iso(post.published),
         "updated": iso(post.updated),
         "excerpt": post.excerpt,
         "body": post.content_html,
-        "categories": [c for c in dict.fromkeys(c.strip() for c in post.categories) if c],
+        "categories": [bounded(c, limits.name) for c in categories[: limits.categories]],
         "language": language_tag(post.language or participant.language),
         # What the original shows: WordPress's count (slash:comments) includes pingbacks and
         # trackbacks, and a comment feed may hold fewer than the post has.
         "comment_count": max(stored, (post.comment_count or 0) - mentions),
         "mention_count": mentions,
-        "comments": comment_tree(comments, comment_node, post),
+        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name), post),
         "parades": sorted(parades),
     }
 
 
-def comment_node(comment: StoredComment) -> dict[str, Any]:
+def comment_node(
+    comment: StoredComment, name_limit: int = DEFAULTS["BLOGPARADE_MAX_NAME"]
+) -> dict[str, Any]:
     return {
         "id": comment.id,
         "kind": comment.kind,
-        "author": person(comment.author),
+        "author": bounded(person(comment.author), name_limit),
         # Only web links: a mailto: here would show a commenter's address.
         "author_url": comment.author_url if is_http_url(comment.author_url) else None,
         "url": comment.url if is_http_url(comment.url) else None,
@@ -228,19 +281,32 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Atomic, so a Pelican running with --autoreload never reads half a file; the dot keeps
     # the temporary file out of Pelican's sight (IGNORE_FILES).  Its name is this write's own:
     # two processes exporting the same post must not rename each other's file away.
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "xb") as file:  # not mkstemp: the file gets the umask's mode
             file.write(data)
         os.replace(temporary, path)
+    except OSError as error:  # a full disk: name the file (a failed write() names none)
+        temporary.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from error
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return True
+
+
+def lost_with_the_store(path: Path, restored: datetime) -> bool:
+    """An export of ours written before the store was restored."""
+    try:
+        if path.suffix != ".json" or path.stat().st_mtime >= restored.timestamp():
+            return False
+        return json.loads(path.read_bytes()).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):  # unreadable, no JSON, no object
+        return False
 
 
 def is_stale_temporary(path: Path) -> bool:
@@ -253,8 +319,16 @@ def is_stale_temporary(path: Path) -> bool:
         return False
 
 
-def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()) -> int:
-    """Remove exported files not in `expected` (outside `keep`); then empty folders."""
+def remove_stale(
+    folder: Path, expected: set[Path], keep: set[str] = frozenset(), *,
+    current: set[str] = frozenset(), known: set[str] = frozenset(), restored: datetime | None = None,
+) -> int:  # fmt: skip
+    """Remove exported files not in `expected` (outside `keep`); then empty folders.
+
+    A store `restored` then lost the posts it does not know (not `known`): their exports from
+    before that moment stay, if of a `current` participant.  Anything else unknown goes: a JSON
+    file slipped into the folder later (say, by a pull request) is never published.
+    """
     if not folder.is_dir():
         return 0
     removed = 0
@@ -264,6 +338,9 @@ def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()
         relative = path.relative_to(folder)
         if len(relative.parts) > 1 and relative.parts[0] in keep:
             continue
+        if restored and len(relative.parts) == 2 and relative.parts[0] in current:
+            if path.stem not in known and lost_with_the_store(path, restored):
+                continue
         if path.suffix == ".json":
             path.unlink(missing_ok=True)
             removed += 1

@@ -72,9 +72,10 @@ schreibt die Redaktion: Solche Änderungen prüft sie selbst, bevor sie sie übe
 3. **Auf den Aufruf verlinken:** Setzt in euren Beitrag einen Link auf den Aufruf, oder gebt ihm
    das Schlagwort der Blogparade, wo sie eins hat (als Kategorie, Tag oder #Hashtag).
 4. **Gesammelt wird für euch:** Diese Seite findet eure Beiträge beim nächsten Abruf von selbst
-   und zeigt sie bei der Blogparade. Wer aufgerufen hat, schreibt nach dem Ende eine Rückschau
-   über alle Beiträge. Fehlt eurer, [sagt der Redaktion Bescheid]({contact}): Er lässt sich von
-   Hand aufnehmen.
+   und zeigt sie bei der Blogparade, auch von Blogs, die hier nicht mitmachen: Der Pingback oder
+   die Webmention, die euer Link zum Aufruf auslöst, genügt meist. Wer aufgerufen hat, schreibt
+   nach dem Ende eine Rückschau über alle Beiträge. Fehlt eurer,
+   [sagt der Redaktion Bescheid]({contact}): Er lässt sich nachreichen.
 5. **Kommentiert wird bei euch:** Hier stehen ein Auszug (oder, wenn ihr wollt, der ganze
    Beitrag) und der Link zum Original. Kommentare schreiben die Lesenden auf eurem Blog; diese
    Seite zeigt sie nur an.
@@ -138,8 +139,9 @@ settings) is the editors' to write: they review such changes themselves before t
 3. **Link to the call:** put a link to the call into your post, or give it the parade's tag where
    it has one (as a category, tag or #hashtag).
 4. **Collected for you:** this site finds your post on its next update and shows it with the
-   parade. After the end, whoever made the call writes a roundup of all contributions. If yours
-   is missing, [tell the editors]({contact}): it can be added by hand.
+   parade, from blogs that do not take part here too: the pingback or webmention your link to the
+   call sends is usually enough. After the end, whoever made the call writes a roundup of all
+   contributions. If yours is missing, [tell the editors]({contact}): it can be handed in.
 5. **Comments stay with you:** here you find an excerpt (or, if you like, the whole post) and the
    link to the original. Readers comment on your blog; this site only shows the comments.
 """
@@ -184,6 +186,8 @@ GITIGNORE = """\
 *.sqlite
 *.sqlite-wal
 *.sqlite-shm
+backups/
+.blogparade.lock
 output/
 .output.*/
 cache/

@@ -7,7 +7,8 @@ This module only connects Pelican's signals; each job has its module:
 - blogs.py: blogs as Authors, their kinds as Categories; `blogs`, `blog_groups` and
   `blogroll_url` in the template context, for the `blogs` page.
 - parade_pages.py: the parades' pages (a ParadeView each), `parades` and `current_parades`,
-  contributions and roundups marked.
+  contributions, calls and roundups marked.
+- parade_files.py: per parade, its contributions as Atom, JSON and an HTML snippet for the host.
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - sharing.py: each page's description and locale, for meta descriptions and sharing cards.
 - sitefiles.py: sitemap.xml, robots.txt and the default favicon.ico.
@@ -15,6 +16,7 @@ This module only connects Pelican's signals; each job has its module:
 - content.py: keyboard-reachable code blocks, and the "Mitmachen" page's contact links.
 - feeds.py: the writer: entries name their writer and blog, titles stay plain text.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
+- departments.py: a page and an Atom feed per department of an internal blog roll.
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -30,8 +32,10 @@ from pelican import signals
 from .blogroll import write_blogroll
 from .blogs import Blog, BlogEntry, add_blogs, default_category
 from .content import prepare_content
+from .departments import write_departments
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
+from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
 from .reader import ExportError, ExportReader, ThreadComment, add_reader
 from .search_page import add_search
@@ -70,3 +74,5 @@ def register() -> None:
     signals.article_generator_finalized.connect(add_blogs)
     signals.all_generators_finalized.connect(after_reading)
     signals.article_writer_finalized.connect(write_blogroll)
+    signals.article_writer_finalized.connect(write_departments)
+    signals.page_writer_finalized.connect(write_parade_files)

@@ -134,9 +134,17 @@ class ExportReader(BaseReader):
             "mention_count": int(data.get("mention_count") or 0),  # older files lack it
             "aggregated": True,
             "post_id": data["id"],
-            # The slugs of the parades it contributes to (select.py decided; older files lack it).
+            # The slugs of the parades it contributes to (select.py decided; older files lack it),
+            # it came late to, and it is the call of.
             "parades": tuple(data.get("parades") or ()),
+            "late_for": tuple(data.get("late") or ()),
+            "calls": tuple(data.get("calls") or ()),
+            # A blog that never joined: its contribution has its own page, listed nowhere but
+            # on its parade's page (Pelican leaves hidden articles out of lists and feeds).
+            "external": blog.kind == "external",
         }
+        if blog.kind == "external":
+            metadata["status"] = "hidden"
         if data.get("updated"):
             metadata["modified"] = self._date(data["updated"])
         tags = post_tags(data["categories"], settings, self._tag_slugs)

@@ -1,10 +1,11 @@
 """The files crawlers and browsers ask every site for: sitemap.xml, robots.txt, favicon.ico.
 
 Written after everything is read, straight into the output.  The sitemap lists the pages whose
-home is this site (listings, blogs, topics, parades, pages, the editors' own articles) with
-absolute addresses, so only where SITEURL is one (publishconf.py); aggregated posts are left
-out, since each names its original as canonical.  robots.txt names the sitemap.  A site's own
-static file of the same name (say content/extra/robots.txt mapped to robots.txt) wins.
+home is this site (listings, blogs, departments, topics, parades, pages, the editors' own
+articles) with absolute addresses, so only where SITEURL is one (publishconf.py); aggregated
+posts are left out, since each names its original as canonical.  robots.txt names the sitemap.
+A site's own static file of the same name (say content/extra/robots.txt mapped to robots.txt)
+wins.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from ..export import write_if_changed
+from .settings import setting
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
@@ -64,6 +66,9 @@ def sitemap_entries(generators: list[Any]) -> list[tuple[str, datetime | None]]:
         for tag, posts in articles_gen.tags.items():
             if tag.save_as:
                 entries.append((tag.url, newest(p.date for p in posts)))
+        if setting(settings, "BLOGPARADE_DEPARTMENT_SAVE_AS"):  # departments.py writes them
+            for department in articles_gen.context.get("departments", ()):
+                entries.append((department.url, newest(p.date for p in department.articles)))
     unique: dict[str, datetime | None] = {}
     for path, changed in entries:
         unique.setdefault(path, changed)  # each address once, as first named

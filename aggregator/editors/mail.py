@@ -1,0 +1,99 @@
+"""Sending e-mail: notifications to editors, the weekly digest.  The only module that speaks SMTP.
+
+The server is one setting, a URL, so that the password never has to stand in pelicanconf.py
+(which lands in git): it comes from the environment.
+
+    BLOGPARADE_SMTP = "smtp+starttls://blogparade@mail.example.org:587"  # STARTTLS, required
+    BLOGPARADE_SMTP = "smtps://mail.example.org"                         # TLS from the start (465)
+    BLOGPARADE_SMTP = "smtp://127.0.0.1:25"                              # plain, e.g. a local relay
+    BLOGPARADE_MAIL_FROM = "blogparade@example.org"
+    # password: the environment variable BLOGPARADE_SMTP_PASSWORD (or the one BLOGPARADE_SMTP_
+    # PASSWORD_ENV names)
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any, Mapping
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_PASSWORD_ENV = "BLOGPARADE_SMTP_PASSWORD"
+_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+TIMEOUT = 30.0  # seconds: a hanging mail server must not hold up the nightly run
+
+
+class MailError(Exception):
+    """Mail cannot be sent (settings or server); the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    scheme: str  # smtp, smtp+starttls or smtps
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    sender: str
+    ca_bundle: str | None = None  # an extra PEM file to trust (a company's CA)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> SmtpSettings:
+        """From the site's BLOGPARADE_SMTP* settings; MailError when they are missing or wrong."""
+        url = settings.get("BLOGPARADE_SMTP")
+        if not url or not isinstance(url, str):
+            raise MailError("no mail server: set BLOGPARADE_SMTP in pelicanconf.py, e.g. "
+                            '"smtp+starttls://user@mail.example.org:587"')
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as error:
+            raise MailError(f"BLOGPARADE_SMTP is not a usable URL: {error}") from None
+        if parts.scheme not in _PORTS or not parts.hostname:
+            raise MailError(f"BLOGPARADE_SMTP must be smtp://, smtp+starttls:// or smtps://HOST, not {url!r}")
+        if parts.password:
+            raise MailError("BLOGPARADE_SMTP must not hold the password (pelicanconf.py lands in git): "
+                            f"put it in the environment variable {DEFAULT_PASSWORD_ENV}")
+        sender = settings.get("BLOGPARADE_MAIL_FROM") or (
+            f"{unquote(parts.username)}@{parts.hostname}" if parts.username else f"blogparade@{parts.hostname}")
+        password_env = settings.get("BLOGPARADE_SMTP_PASSWORD_ENV") or DEFAULT_PASSWORD_ENV
+        return cls(
+            scheme=parts.scheme, host=parts.hostname, port=port or _PORTS[parts.scheme],
+            user=unquote(parts.username) if parts.username else None,
+            password=os.environ.get(str(password_env)), sender=str(sender),
+            ca_bundle=settings.get("BLOGPARADE_CA_BUNDLE") or None,
+        )  # fmt: skip
+
+
+def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_bundle:
+        context.load_verify_locations(ca_bundle)
+    return context
+
+
+def send(settings: SmtpSettings, message: EmailMessage) -> None:
+    """Send one message (its From is set here when missing); MailError says what went wrong."""
+    if "From" not in message:
+        message["From"] = settings.sender
+    try:
+        if settings.scheme == "smtps":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT,
+                                                    context=tls_context(settings.ca_bundle))
+        else:
+            server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT)
+        with server:
+            if settings.scheme == "smtp+starttls":
+                server.starttls(context=tls_context(settings.ca_bundle))
+            if settings.user and settings.password is not None:
+                server.login(settings.user, settings.password)
+            server.send_message(message)
+    except smtplib.SMTPAuthenticationError:
+        raise MailError(f"the mail server {settings.host} refused the login of {settings.user!r}") from None
+    except smtplib.SMTPRecipientsRefused as error:
+        raise MailError(f"the mail server refused the recipients {', '.join(error.recipients)}") from None
+    except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
+        raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {error}") from None

@@ -1,0 +1,78 @@
+"""Sending mail through a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import socket
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from aggregator.editors.mail import MailError, SmtpSettings, send
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 (aiosmtpd's hook)
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+def message(to: str = "redaktion@example.org") -> EmailMessage:
+    mail = EmailMessage()
+    mail["To"], mail["Subject"] = to, "Ein Feed ist ausgefallen"
+    mail.set_content("Der Feed von Annas Blog ist seit drei Nächten nicht erreichbar.")
+    return mail
+
+
+def test_a_message_reaches_the_server(smtp):
+    controller, inbox = smtp
+    port = controller.port
+    settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": f"smtp://127.0.0.1:{port}",
+                                           "BLOGPARADE_MAIL_FROM": "blogparade@example.org"})
+    send(settings, message())
+    [(sender, recipients, content)] = inbox.messages
+    assert sender == "blogparade@example.org" and recipients == ["redaktion@example.org"]
+    assert "Annas Blog" in content.decode()
+
+
+@pytest.mark.parametrize("value, words", [
+    (None, "no mail server"),
+    ("http://mail.example.org", "must be smtp://"),
+    ("smtp://user:secret@mail.example.org", "must not hold the password"),
+    ("smtp://mail.example.org:99999", "not a usable URL"),
+])  # fmt: skip
+def test_unusable_settings_are_one_sentence(value, words):
+    with pytest.raises(MailError, match=words):
+        SmtpSettings.from_settings({"BLOGPARADE_SMTP": value})
+
+
+def test_a_server_that_is_not_there_is_one_sentence():
+    settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp://127.0.0.1:9"})
+    with pytest.raises(MailError, match="cannot send mail through 127.0.0.1:9"):
+        send(settings, message())
+
+
+def test_the_password_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BLOGPARADE_SMTP_PASSWORD", "geheim")
+    settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp+starttls://redaktion@mail.example.org"})
+    assert (settings.user, settings.password, settings.port) == ("redaktion", "geheim", 587)

@@ -1,0 +1,158 @@
+"""The nightly job is polite and follows moved blogs home: the real CLI, real sites, loopback blogs.
+
+A server that answers 429 with Retry-After is left alone for as long as it asked; a feed that keeps
+failing waits longer and longer; a feed that moved is read where it moved while that works, and
+where the editors configured it when the new address fails.  Days pass by moving the store's
+"next try" times, as a day would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance_helpers import (
+    invoke,
+    listing_titles,
+    new_site,
+    ok,
+    post_pages,
+    run_measured,
+    status_lines,
+    write_participant,
+)
+from tests.feedmaker import Item, rss
+from tests.servers import FeedServer, redirect, respond, status
+
+STORE = "blogparade.sqlite"
+
+
+def posts(server: FeedServer, blog: str, first: int, last: int) -> bytes:
+    items = [
+        Item(f"{blog}-{n}", f"{blog.title()}s Beitrag {n}: Grüße", f"{server.base_url}/{blog}/{n}/",
+             datetime(2026, 10, n, 9, tzinfo=UTC))
+        for n in range(first, last + 1)
+    ]  # fmt: skip
+    return rss(items, title=blog.title()).encode()
+
+
+def busy(retry_after: str):
+    return respond(b"Zu viele Anfragen\n", 429, {"Retry-After": retry_after},
+                   content_type="text/plain")  # fmt: skip
+
+
+def next_try(site: Path, url: str) -> datetime | None:
+    with sqlite3.connect(site / STORE) as db:
+        [value] = db.execute("SELECT next_try FROM feeds WHERE url = ?", (url,)).fetchone()
+    return datetime.fromisoformat(value) if value else None
+
+
+def let_time_pass(site: Path, hours: float) -> None:
+    """As if `hours` had passed: every feed's next try comes that much closer."""
+    with sqlite3.connect(site / STORE) as db:
+        rows = db.execute("SELECT url, next_try FROM feeds WHERE next_try IS NOT NULL").fetchall()
+        for url, value in rows:
+            moved = datetime.fromisoformat(value) - timedelta(hours=hours)
+            db.execute("UPDATE feeds SET next_try = ? WHERE url = ?", (moved.isoformat(), url))
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return new_site(tmp_path / "site")
+
+
+def test_retry_after_86400_leaves_the_feed_alone_for_the_day(feed_server, site):
+    healthy = feed_server.route("/heil/feed/", respond(posts(feed_server, "heil", 1, 2)))
+    waits = feed_server.route("/geduld/feed/", busy("86400"))
+    write_participant(site, "heil", "Heil", healthy)
+    write_participant(site, "geduld", "Geduld", waits)
+
+    # Two real nightly runs, as cron starts them: the second does not ask the busy feed.
+    first = run_measured(site, "run")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "2 feeds: 1 fetched, 0 unchanged, 1 errors; 2 new posts" in first.stdout, first.stdout
+    assert f"Geduld ({waits}): error: http: 429 Too Many Requests; next try " in first.stdout
+    asked_at = datetime.now(UTC)
+    second = run_measured(site, "run", "--strict")
+    assert second.returncode == 0, second.stdout + second.stderr  # waiting is no failure
+    assert "2 feeds: 0 fetched, 1 unchanged, 0 errors, 1 waiting; 0 new posts" in second.stdout
+    assert f"Geduld ({waits}): waiting, next try " in second.stdout, second.stdout
+    assert feed_server.hits("/geduld/feed/") == 1
+
+    when = next_try(site, waits)
+    assert timedelta(hours=23, minutes=55) < when - asked_at <= timedelta(days=1)
+    line = status_lines(ok(invoke(site, "status")).output)["Geduld"]
+    shown = when.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert f"\terror: http: 429 Too Many Requests; next try {shown}\t" in line, line
+
+    for hours in (6, 12, 5):  # the rest of that day: three more runs, none asks
+        let_time_pass(site, hours)
+        assert "1 waiting" in ok(invoke(site, "fetch", "--strict")).output
+    assert feed_server.hits("/geduld/feed/") == 1
+
+    feed_server.route("/geduld/feed/", respond(posts(feed_server, "geduld", 1, 3)))
+    let_time_pass(site, 1)  # the next night
+    fetched = ok(invoke(site, "fetch"))
+    assert "2 feeds: 1 fetched, 1 unchanged, 0 errors; 3 new posts" in fetched.output
+    assert feed_server.hits("/geduld/feed/") == 2
+    assert "\tok\t" in status_lines(ok(invoke(site, "status")).output)["Geduld"]
+
+
+def test_retry_after_as_a_date_and_all_asks_anyway(feed_server, site):
+    date = "Fri, 01 Jan 2100 00:00:00 GMT"  # far beyond the longest wait: a week it is
+    waits = feed_server.route("/geduld/feed/", respond(b"", 503, {"Retry-After": date}))
+    write_participant(site, "geduld", "Geduld", waits)
+    ok(invoke(site, "fetch"))
+    assert timedelta(days=6, hours=23) < next_try(site, waits) - datetime.now(UTC) <= timedelta(days=7)
+    assert "1 waiting" in ok(invoke(site, "fetch")).output
+    assert feed_server.hits("/geduld/feed/") == 1
+
+    feed_server.route("/geduld/feed/", respond(posts(feed_server, "geduld", 1, 1)))
+    fetched = ok(invoke(site, "fetch", "--all"))
+    assert "1 new posts" in fetched.output and "waiting" not in fetched.output
+    assert feed_server.hits("/geduld/feed/") == 2 and next_try(site, waits) is None
+
+
+def test_a_feed_that_keeps_failing_waits_longer_each_time_and_strict_fails_only_when_asked(
+    feed_server, site
+):
+    dead = feed_server.route("/tot/feed/", status(500))
+    write_participant(site, "tot", "Tot", dead)
+    assert invoke(site, "fetch", "--strict").exit_code == 1  # 1st failure: asked next run
+    assert next_try(site, dead) is None
+    assert invoke(site, "fetch", "--strict").exit_code == 1  # 2nd: an hour
+    waited = []
+    for _ in range(4):
+        waiting = ok(invoke(site, "fetch", "--strict"))  # not asked: no failure of this run
+        assert "0 errors, 1 waiting" in waiting.output, waiting.output
+        waited.append(round((next_try(site, dead) - datetime.now(UTC)) / timedelta(hours=1)))
+        let_time_pass(site, waited[-1])
+        assert invoke(site, "fetch", "--strict").exit_code == 1  # due: asked, failed again
+    assert waited == [1, 2, 4, 8]
+    assert feed_server.hits("/tot/feed/") == 6
+
+
+def test_a_moved_feed_whose_new_address_fails_is_read_where_it_was(feed_server, site):
+    moved = feed_server.route("/neu/feed/", respond(posts(feed_server, "umzug", 1, 2)))
+    configured = feed_server.route("/alt/feed/", redirect(moved, 301))
+    write_participant(site, "umzug", "Umzug", configured)
+    assert "2 new posts" in ok(invoke(site, "run")).output
+    line = status_lines(ok(invoke(site, "status")).output)["Umzug"]
+    assert line.split("\t")[1] == f"{configured} (moved to {moved})", line
+
+    # The new address breaks; the blog is back at its old one, with two new posts.
+    feed_server.route("/neu/feed/", status(404))
+    feed_server.route("/alt/feed/", respond(posts(feed_server, "umzug", 1, 4)))
+    result = ok(invoke(site, "run", "--strict"))
+    assert "1 feeds: 1 fetched, 0 unchanged, 0 errors; 2 new posts" in result.output, result.output
+    expected = {f"Umzugs Beitrag {n}: Grüße" for n in range(1, 5)}
+    assert set(post_pages(site / "output")) == expected
+    assert listing_titles(site / "output", "index.html") == expected
+    line = status_lines(ok(invoke(site, "status")).output)["Umzug"]
+    assert line.split("\t")[1:3] == [configured, "ok"], line  # the move is forgotten
+
+    ok(invoke(site, "fetch"))
+    assert (feed_server.hits("/neu/feed/"), feed_server.hits("/alt/feed/")) == (2, 3)
