@@ -201,6 +201,14 @@ MIGRATIONS: tuple[str, ...] = (
         error TEXT
     );
     """,
+    # 9 (issue 13): a post feed's own description (Atom <subtitle>, RSS channel <description>),
+    # shown on its blog's page.  Post feeds forget their cache validators once, so the next fetch
+    # reads and parses each of them and every blog's description arrives (an unchanged feed is
+    # not parsed).
+    """
+    ALTER TABLE feeds ADD COLUMN description TEXT;
+    UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL WHERE kind = 'posts';
+    """,
 )
 
 TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
@@ -388,6 +396,18 @@ class Store:
     def feed_states(self) -> dict[str, FeedState]:
         return {row["url"]: _feed_state(row) for row in self._db.execute("SELECT * FROM feeds")}
 
+    def feed_descriptions(self) -> dict[str, str]:
+        """Each post feed's own description, by the feed's URL as configured; none if empty."""
+        rows = self._db.execute(
+            "SELECT url, description FROM feeds WHERE kind = 'posts' AND description != ''"
+        )
+        return {url: description for url, description in rows}
+
+    def last_read(self) -> datetime | None:
+        """When a post feed was last read successfully (unchanged counts): the site's freshness."""
+        row = self._db.execute("SELECT max(last_success) FROM feeds WHERE kind = 'posts'").fetchone()
+        return _dt(row[0])
+
     def _touch_feed(
         self, db: sqlite3.Connection, participant: str, url: str, now: datetime, kind: FeedKind
     ) -> None:
@@ -411,11 +431,13 @@ class Store:
         comments: Sequence[Comment] = (),
         kind: FeedKind = "posts",
         now: datetime | None = None,
+        description: str | None = None,
     ) -> SaveCounts:
         """One feed fetched and parsed: its state and everything it carried, in one transaction.
 
         `moved_to` is where the feed answered when not at `url` (a permanent redirect's target);
-        None: it answered at `url` itself.
+        None: it answered at `url` itself.  `description` is the feed's own ("" when it has none);
+        None leaves the stored one.
         """
         now = now or utcnow()
         with self.transaction() as db:
@@ -423,8 +445,9 @@ class Store:
             db.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_success = ?, "
                 "error_kind = NULL, error_message = NULL, consecutive_errors = 0, gone = 0, "
-                "next_try = NULL, failing_since = NULL, moved_to = ? WHERE url = ?",
-                (etag, last_modified, body_hash, _iso(now), moved_to, url),
+                "next_try = NULL, failing_since = NULL, moved_to = ?, "
+                "description = coalesce(?, description) WHERE url = ?",
+                (etag, last_modified, body_hash, _iso(now), moved_to, description, url),
             )
             counts = SaveCounts()
             buried = _Buried(db)

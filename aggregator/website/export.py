@@ -1,12 +1,14 @@
 """publish: the store's posts as one JSON file per post, for Pelican to read.
 
 content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body, its plain-text
-metadata and its comment thread.  A file is rewritten only when its bytes change (so Pelican's
-cache and autoreload see only real changes) and removed when its post is no longer published:
-posts of participants removed from content/participants/ leave the site but stay in the store.
-Inactive participants' posts stay: they are the site's history.  So do the posts a restored store
-does not know (restored from an older backup, or started again empty): they were exported before
-the restore, and a store that forgot them did not unpublish them.
+metadata and its comment thread; content/aggregated/feeds.toml what the feeds say of themselves
+(each blog's description) and when they were last read, for the blog pages and the footer.  A
+file is rewritten only when its bytes change (so Pelican's cache and autoreload see only real
+changes) and removed when its post is no longer published: posts of participants removed from
+content/participants/ leave the site but stay in the store.  Inactive participants' posts stay:
+they are the site's history.  So do the posts a restored store does not know (restored from an
+older backup, or started again empty): they were exported before the restore, and a store that
+forgot them did not unpublish them.
 
 The site's limits per participant (`Limits`) apply here, not in the store: a participant's
 oldest posts beyond the limit, surplus categories and the ends of overlong names are not
@@ -20,12 +22,15 @@ import os
 import re
 import secrets
 import time
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
+
+import tomli_w
 
 from ..editors.privacy import Naming, comment_naming, shown_name
 from ..editors.status import participant_statuses, status_document
@@ -42,6 +47,8 @@ from .threads import comment_tree
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
 # The blogs' feed health for the site's pages (plugin/editorial.py).
 STATUS_FILE = ".status"  # JSON; no .json suffix: the reader would take it for a post
+# Beside the posts, and no post: no reader of Pelican's takes .toml files.
+FEEDS_FILE = "feeds.toml"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
@@ -86,6 +93,44 @@ class ExportResult:
 
     def __str__(self) -> str:
         return f"{self.posts} posts exported ({self.written} written, {self.removed} removed)"
+
+
+@dataclass(frozen=True)
+class FeedFacts:
+    """What the feeds said of themselves, as of one export."""
+
+    last_read: datetime | None = None  # when a post feed was last read successfully
+    descriptions: dict[str, str] = field(default_factory=dict)  # participant slug: its feed's
+
+    @classmethod
+    def of(cls, store: Store, participants: Iterable[Participant]) -> FeedFacts:
+        by_url = store.feed_descriptions()
+        descriptions = {p.slug: by_url[p.feed] for p in participants if by_url.get(p.feed)}
+        return cls(store.last_read(), descriptions)
+
+    @classmethod
+    def read(cls, folder: Path) -> FeedFacts:
+        """The facts an export wrote into `folder`; none where it wrote none (or they are broken:
+        a missing description must not fail a build)."""
+        try:
+            data = tomllib.loads((folder / FEEDS_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return cls()
+        last_read = data.get("last_read")
+        blogs = data.get("blogs") if isinstance(data.get("blogs"), dict) else {}
+        return cls(
+            last_read if isinstance(last_read, datetime) else None,
+            {slug: str(blog.get("description") or "") for slug, blog in blogs.items()
+             if isinstance(blog, dict) and blog.get("description")},
+        )  # fmt: skip
+
+    def encode(self) -> bytes:
+        document: dict[str, Any] = {}
+        if self.last_read:
+            document["last_read"] = self.last_read.astimezone(UTC)
+        document["blogs"] = {slug: {"description": xml_safe(text)}
+                             for slug, text in sorted(self.descriptions.items())}  # fmt: skip
+        return tomli_w.dumps(document).encode("utf-8")
 
 
 def export(
@@ -153,6 +198,7 @@ def export(
         restored=datetime.fromisoformat(restored) if restored else None,
     )
     publish_media(media_folder(site), folder / MEDIA, images.used)
+    write_if_changed(folder / FEEDS_FILE, FeedFacts.of(store, by_slug.values()).encode())
     return ExportResult(written, unchanged, removed)
 
 
