@@ -71,6 +71,8 @@ class BuildResult:
     output: Path
     warnings: tuple[str, ...] = field(default=())
     fingerprint: str = ""  # of what was exported, taken before exporting; recorded on success
+    rendered: int = 0  # pages and feeds written afresh
+    reused: int = 0  # unchanged pages and feeds carried over from the previous output
 
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
@@ -103,13 +105,16 @@ def build_site(
         fingerprint = build_fingerprint(site, store, path)
         exported = export_site(site, store, participants, keep)
     settings = pelican_settings(site, path)
+    stamp = build_stamp(site, path, settings)
     with disk_errors("cannot write the site"):
-        articles, pages, warnings = build_output(settings, path.name, quiet=quiet)
+        (articles, pages, warnings), reuse = build_output(settings, path.name, quiet=quiet,
+                                                          stamp=stamp)  # fmt: skip
     store.set_meta(LAST_BUILD, fingerprint)
     warnings = tuple(str(problem) for problem in problems) + warnings
     warnings += address_warnings(settings, path)
     return BuildResult(exported, articles, pages, time.perf_counter() - started,
-                       Path(settings["OUTPUT_PATH"]), warnings, fingerprint)  # fmt: skip
+                       Path(settings["OUTPUT_PATH"]), warnings, fingerprint,
+                       reuse.rendered if reuse else 0, reuse.reused if reuse else 0)  # fmt: skip
 
 
 def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
@@ -134,15 +139,35 @@ def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
 
 
 def build_output(
-    settings: dict[str, Any], settings_name: str, *, quiet: bool = True
-) -> tuple[int, int, tuple[str, ...]]:
+    settings: dict[str, Any], settings_name: str, *, quiet: bool = True, stamp: str | None = None
+) -> tuple[tuple[int, int, tuple[str, ...]], Any]:
     """Pelican into a fresh folder beside OUTPUT_PATH, which replaces it only on success;
-    `settings_name` is stamped into it.  Returns what `run_pelican` returns."""
+    `settings_name` is stamped into it.  Returns what `run_pelican` returns, and the build's
+    plugin.incremental.Reuse (None without the plugin).
+
+    With a `stamp` (see `build_stamp`), pages and feeds that are as in the current output/
+    (built with the same settings file) are hard links to its files, not rendered again
+    (plugin/incremental.py): output/ itself is never written to, and stays whole until the
+    swap.
+    """
+    from .plugin import incremental
+    from .plugin.feeds import SESSIONS
+
     output = tree.real_output(settings["OUTPUT_PATH"])
     tree.remove_leftovers(output)
     building = tree.new_tree(output)
+    settings = {**settings, "OUTPUT_PATH": str(building)}
+    if stamp:
+        settings[incremental.STAMP_SETTING] = stamp
+        if tree.built_with(output) == settings_name:
+            settings[incremental.REUSE_SETTING] = str(output)
     try:
-        counts = run_pelican({**settings, "OUTPUT_PATH": str(building)}, quiet=quiet)
+        try:
+            counts = run_pelican(settings, quiet=quiet)
+        finally:
+            reuse = SESSIONS.pop(str(building.resolve()), None)
+        if reuse is not None:
+            reuse.write_manifest()
         tree.write_stamp(building, settings_name)  # before carry_over: never into a hard link
         tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
         old = tree.replace_output(building, output)
@@ -151,7 +176,7 @@ def build_output(
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)  # a leftover, should this fail: the next build's
-    return counts
+    return counts, reuse
 
 
 @contextmanager
@@ -297,6 +322,25 @@ def build_fingerprint(site: Site, store: Store, settings_file: str | Path | None
         "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
         # An open parade's page counts its days left: then a new day is a change.
         "today": today(site).isoformat() if calendar_matters(site) else None,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any]) -> str:
+    """What every page and feed is made of besides the posts and the values its template reads
+    (plugin/incremental.py): the fingerprint's parts but the store and the day, the libraries'
+    versions, and the settings as read."""
+    from .plugin.incremental import environment_stamp, settings_digest
+
+    theme = Path(str(site.settings.get("THEME", "")))
+    parts = {
+        "content": tree_stamp(site.content, exclude=site.export_dir),
+        "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
+        "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
+        "built with": Path(settings_file).name,
+        "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
+        "environment": environment_stamp(),
+        "settings read": settings_digest(settings),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

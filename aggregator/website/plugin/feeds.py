@@ -1,20 +1,119 @@
-"""The writer Pelican uses for pages and feeds: its own, but keeping plain-text feed titles."""
+"""The writer Pelican uses for pages and feeds: its own, keeping plain-text feed titles, carrying
+unchanged outputs over from the previous build (incremental.py), and never writing into a file
+that already exists (a file of the new tree may be a hard link into the served one)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from pelican.writers import Writer
+from pelican.utils import sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .incremental import Reuse, link, relative_name
+
+# The Reuse of each output folder being built, for website/build.py to read once Pelican is done.
+SESSIONS: dict[str, Reuse] = {}
 
 
 class PlainTitleWriter(Writer):
-    """Pelican strips tags from feed titles, which eats "<div>" from a plain-text title such as
-    "Why <div> soup hurts"; aggregated titles are plain text, and the feed escapes them."""
+    """Pelican's writer, with:
+
+    - plain-text feed titles: Pelican strips tags from them, which eats "<div>" from a plain-text
+      title such as "Why <div> soup hurts"; aggregated titles are plain text, the feed escapes them;
+    - reuse: a page or feed whose key (incremental.py) is the previous build's is linked from the
+      previous tree, not rendered;
+    - new files only: an existing file is removed before it is written, so that a hard link into
+      the tree being served is replaced, never written through.
+    """
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self.reuse = Reuse(output_path, self.settings)
+        SESSIONS[str(Path(output_path).resolve())] = self.reuse
+        # A path about to be opened -> its name, key, and old file where it is carried over.
+        self._pending: dict[str, tuple[str, str | None, Path | None]] = {}
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
         super()._add_item_to_the_feed(feed, item)
         if getattr(item, "aggregated", False):
             feed.items[-1]["title"] = item.title
+
+    def write_file(self, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> None:
+        if name and self.reuse.active:
+            template = _ReusingTemplate(template, self)
+        super().write_file(name, template, context, *args, **kwargs)
+
+    def write_feed(self, elements: Any, context: Any, path: Any = None, url: Any = None,
+                   feed_type: str = "atom", override_output: bool = False,
+                   feed_title: Any = None) -> Any:  # fmt: skip
+        if path and self.reuse.active:
+            complete = sanitised_join(self.output_path, path)
+            name = relative_name(self.output_path, complete)
+            key = self.reuse.feed_key(elements, context, path, url, feed_type, feed_title)
+            old = self.reuse.reusable(name, key) if name else None
+            if name:
+                self._pending[complete] = (name, key, old)
+            if old is not None:
+                os.makedirs(os.path.dirname(complete), exist_ok=True)
+                with self._open_w(complete, "utf-8", override_output):
+                    pass
+                return None
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        """Pelican's bookkeeping of written files (4.11, 4.12), then a new file: written, or
+        linked from the previous tree (and the write goes nowhere)."""
+        name, key, old = self._pending.pop(filename, (None, None, None))
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            return open(os.devnull, "w", encoding=encoding)  # Pelican: 'Skipping "%s"'
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                "previously (set `override=True` if intended)")  # fmt: skip
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        if name is not None:
+            self.reuse.record(name, key, old is not None)
+        if old is not None:
+            link(old, filename)
+            return open(os.devnull, "w", encoding=encoding)
+        try:
+            os.unlink(filename)  # never write through a hard link
+        except FileNotFoundError:
+            pass
+        return open(filename, "x", encoding=encoding)
+
+
+class _ReusingTemplate:
+    """A template for Pelican's write_file: renders only what changed.  Pelican renders it once
+    per output (once per page of a paginated list), then opens the output's path (_open_w)."""
+
+    def __init__(self, template: Any, writer: PlainTitleWriter) -> None:
+        self._template = template
+        self._writer = writer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)
+
+    def render(self, context: dict[str, Any]) -> str:
+        writer = self._writer
+        output_file = context.get("output_file")
+        complete = sanitised_join(writer.output_path, output_file)
+        name = relative_name(writer.output_path, complete)
+        if name is None:
+            return self._template.render(context)
+        key = writer.reuse.page_key(self._template, context)
+        old = writer.reuse.reusable(name, key)
+        writer._pending[complete] = (name, key, old)
+        if old is not None:
+            return ""
+        return self._template.render(context)
 
 
 def writer(pelican: Any) -> type:

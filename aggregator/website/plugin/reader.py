@@ -6,6 +6,7 @@ person, whose category is the blog's kind and whose tags are the post's categori
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -77,13 +78,18 @@ class ExportReader(BaseReader):
                 "(blogparade writes those there alone): remove it, or move data elsewhere"
             ))
         try:
-            data = json.loads(Path(source_path).read_text(encoding="utf-8"))
+            raw = Path(source_path).read_bytes()
+            data = json.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise self._error(source_path, f"cannot read it as JSON: {error}") from error
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise self._error(
                 source_path, f"not a blogparade export (no \"format\": \"{FORMAT}\")"
             )
+        # What the article is made of, for incremental.py: the file's bytes (and its path).
+        data["source_digest"] = hashlib.blake2b(
+            source_path.encode("utf-8", "surrogateescape") + b"\0" + raw, digest_size=16
+        ).hexdigest()
         return data
 
     @property
@@ -134,6 +140,7 @@ class ExportReader(BaseReader):
             "mention_count": int(data.get("mention_count") or 0),  # older files lack it
             "aggregated": True,
             "post_id": data["id"],
+            "source_digest": data.get("source_digest"),
             # The slugs of the parades it contributes to (select.py decided; older files lack it),
             # it came late to, and it is the call of.
             "parades": tuple(data.get("parades") or ()),
