@@ -25,12 +25,12 @@ PAGINATION = (
 
 
 def more_posts(store: Store) -> None:
-    """Enough posts for several pages of every listing."""
+    """Enough posts for several pages of every listing (stored at T, long before any export)."""
     for participant in ("anna", "dora", "acme"):
         posts = [post(participant, f"extra-{n}", f"Mehr {participant} {n}", T - timedelta(days=n),
                       categories=("Arbeit", f"Thema {n % 3}")) for n in range(1, 7)]  # fmt: skip
         store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
-                             last_modified=None, body_hash=None, posts=posts)  # fmt: skip
+                             last_modified=None, body_hash=None, posts=posts, now=T)  # fmt: skip
 
 
 def files(tree: Path) -> dict[str, Path]:
@@ -98,3 +98,26 @@ def test_a_new_comment_and_a_changed_setting(tmp_path):
         assert third.reused == 0  # a setting changes every page
         manifest = json.loads((site.output / MANIFEST).read_text(encoding="utf-8"))
         assert len(manifest["files"]) == third.rendered
+
+
+def test_export_reads_only_the_posts_whose_changed_time_moved(tmp_path, monkeypatch):
+    from aggregator.editors.participants import load_participants
+    from aggregator.website.export import export
+
+    site = parade_site(tmp_path / "site", today=None, parades={})
+    participants, _ = load_participants(site.participants_dir)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        first = export(store, site, participants)
+        asked: list[str] = []
+        read = store.posts_by_id
+        monkeypatch.setattr(store, "posts_by_id", lambda ids: asked.extend(ids) or read(ids))
+        assert (export(store, site, participants).written, asked) == (0, [])
+        changed = post("dora", "extra-2", "Geändert", T - timedelta(days=2), categories=("Arbeit",))
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[changed])  # fmt: skip
+        again = export(store, site, participants)
+        assert (again.written, again.posts, asked) == (1, first.posts, [changed.id])
+        path = site.export_dir / "dora" / f"{changed.id}.json"
+        path.write_text("{}", encoding="utf-8")  # changed behind its back: exported again
+        assert export(store, site, participants).written == 1
