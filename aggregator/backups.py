@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .site import Site
-from .store import RESTORED_AT, Store, StoreDamaged, StoreError, check_copy
+from .store import EMPTIED_AT, RESTORED_AT, Store, StoreDamaged, StoreError, check_copy
 
 FOLDER = "backups"  # in the site folder
 STAMP = "%Y-%m-%dT%H%M%SZ"  # UTC: names sort as times do, across summer time
@@ -81,7 +81,8 @@ def refuse_lost_store(site: Site, store: Store | None) -> None:
     """StoreLost if the store is new (None: no file yet) or empty while the site has published
     posts: a run on it would unpublish them, and fetching again brings back only what the
     feeds still list.  An empty store an editor restored on purpose is no loss."""
-    if store is not None and (store.post_counts() or store.get_meta(RESTORED_AT)):
+    if store is not None and (store.post_counts() or store.get_meta(RESTORED_AT)
+                              or store.get_meta(EMPTIED_AT)):  # erased on purpose: no loss
         return
     count, where = published_posts(site)
     if not count:

@@ -11,7 +11,7 @@ import asyncio
 import sys
 import traceback
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Callable, Iterator, NoReturn
 
@@ -210,6 +210,8 @@ def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
     click.echo(format_summary(run.summary))
     if run.pages:
         click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
+    for line in after_fetch_lines(run):
+        click.echo(line)
     if run.parades.channels or run.parades.looked_at:
         click.echo(format_parade_run(run.parades))
     if run.problems:
@@ -225,6 +227,26 @@ def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
     for report in run.errors:
         lines.append(f"  parade {report.parade}: {report.channel} feed ({report.url}): error: {report.error}")
     return "\n".join(lines)
+
+
+def after_fetch_lines(run) -> list[str]:  # noqa: ANN001  (a jobs.FetchRun)
+    """Take-downs, privacy, notices and images: what the run did after reading the feeds."""
+    lines = [f"Not read: {slug} was removed for good (`remove --purge`); delete its file."
+             for slug in run.removed]  # fmt: skip
+    if run.comments_dropped:
+        lines.append(f"{run.comments_dropped} comments older than BLOGPARADE_COMMENT_RETENTION_DAYS "
+                     "erased from the store (and from the site at this build).")
+    if run.notified is not None:
+        for notice in run.notified.notices:
+            lines.append(f"Notice: {notice.participant.name} {notice.event}"
+                         + (f" ({notice.failures} failed runs in a row)" if notice.failures else ""))
+        lines += [f"  told {line}" for line in run.notified.delivered]
+        lines += [f"  notifier failed: {line}" for line in run.notified.failed]
+    if run.images is not None and (run.images.downloaded or run.images.failed or run.images.left):
+        lines.append(f"Images: {run.images.downloaded} downloaded, {len(run.images.failed)} "
+                     "dropped (failed or not an image)"
+                     + (f", {run.images.left} left for the next runs" if run.images.left else ""))
+    return lines
 
 
 @contextmanager
@@ -357,38 +379,66 @@ def run(
         sys.exit(EXIT_FAILED)
 
 
-def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "never"
+def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
+    """A time for people: in `zone` (the site's, for status), else the machine's."""
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "never"
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON document for scripts (stable keys: see the README).")
 @click.pass_context
-def status(ctx: click.Context) -> None:
-    """One line per participant: name, feed, ok or error, last success, posts stored."""
-    from .editors.status import participant_statuses
+def status(ctx: click.Context, as_json: bool) -> None:
+    """One line per blog: feed, ok or error, failure streak, last success and new post, counts."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from .editors.status import participant_statuses, status_document
     from .jobs import parade_feed_errors
+    from .store import utcnow
 
     site = load_site(ctx)
     participants, problems = load_participants(site.participants_dir)
     report_problems(problems, " in participant files")
+    timezone = str(site.settings.get("TIMEZONE") or "UTC")
+    now = utcnow()
+    rows, parade_errors = [], []
+    if participants:
+        with open_store(site) as store:
+            rows = participant_statuses(store, participants, now)
+            parade_errors = parade_feed_errors(site, store)
+    if as_json:
+        document = status_document(rows, site_name=str(site.settings.get("SITENAME") or ""),
+                                   timezone=timezone, now=now)  # fmt: skip
+        document["parade_feed_errors"] = parade_errors
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    zone = ZoneInfo(timezone)
+    # Header lines start with "#", as comments in tab-separated data do.
+    click.echo(f"# {site.settings.get('SITENAME') or site.root.name}: {len(rows)} blogs, "
+               f"{_when(now, zone)} ({timezone}; all times in this zone)")
     if not participants:
         click.echo("No participants yet: add one with `blogparade join URL`.")
         return
-    with open_store(site) as store:
-        rows = participant_statuses(store, participants)
-        parade_errors = parade_feed_errors(site, store)
+    click.echo("# blog\tfeed\thealth\tfailed runs in a row\tlast success\tlast new post\tposts\tcomments")
     for line in parade_errors:  # a parade's Mentions or Comments feed: it never stops the run
         click.secho(line, fg="red")
     for row in rows:
-        waiting = f"; next try {_when(row.next_try)}" if row.next_try else ""
+        waiting = f"; next try {_when(row.next_try, zone)}" if row.next_try else ""
         health = click.style(row.health + waiting, fg="green" if row.health == "ok" else "red")
         errors = f", {row.comment_feed_errors} failing" if row.comment_feed_errors else ""
         if row.comment_feed_errors and row.comment_feed_error:
             url, error = row.comment_feed_error
             errors += f"; {url}: error: {error}"
+        streak = f"failed {row.streak} runs in a row" if row.streak else "no failures"
+        if row.failing_since:
+            streak += f" since {_when(row.failing_since, zone)}"
+        if row.notified:
+            streak += f" (notice sent {_when(row.notified, zone)})"
         click.echo(
-            f"{row.participant.name}\t{row.feed_url}\t{health}\t"
-            f"last success: {_when(row.last_success)}\t{row.posts} posts\t"
+            f"{row.participant.name}\t{row.feed_url}\t{health}\t{streak}\t"
+            f"last success: {_when(row.last_success, zone)}\t"
+            f"last new post: {_when(row.last_new_post, zone)}\t{row.posts} posts\t"
             f"{row.comments} comments ({row.comment_feeds} comment feeds{errors})"
         )
 
@@ -572,13 +622,25 @@ def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
     site = load_site(ctx)
     with working_on(ctx, site):
         restored = restore_store(site, backup, empty=empty)
+        replayed = replay_takedowns(site)
     if restored.aside:
         click.echo(f"Kept the store that was there as {restored.aside}.")
     if restored.backup:
         click.echo(f"Restored {restored.backup} ({restored.posts} posts) as {site.store_path}.")
     else:
         click.echo(f"Started again with an empty store, {site.store_path}.")
+    if replayed:
+        click.echo(f"Applied the {replayed} take-downs of takedowns.log again: a backup may be "
+                   "older than some of them.")
     click.echo("Next: `blogparade run --publish` fetches what the feeds have now, and builds.")
+
+
+def replay_takedowns(site: Site) -> int:
+    from .editors.takedown import replay
+    from .store import Store
+
+    with Store(site.store_path) as store:
+        return replay(site, store)
 
 
 @cli.group()
@@ -624,6 +686,99 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
     click.echo(f"{len(results) - failed} of {len(results)} blogs joined.")
     if failed:
         sys.exit(EXIT_FAILED)
+
+
+# -- take-downs (editors/takedown.py) -------------------------------------------------------------
+
+REASON = click.option("--reason", default="", help="Why: written to the take-down log.")
+
+
+def _describe_item(item) -> str:  # noqa: ANN001  (a store.TakenItem)
+    return f"{item.kind} {item.title!r} ({item.url or item.id})"
+
+
+@cli.command()
+@click.argument("url")
+@REASON
+@click.pass_context
+def hide(ctx: click.Context, url: str, reason: str) -> None:
+    """Hide a post or a comment (its original URL, or its page here) from the site and feeds."""
+    _hide(ctx, url, reason, shown=False)
+
+
+@cli.command()
+@click.argument("url")
+@REASON
+@click.pass_context
+def unhide(ctx: click.Context, url: str, reason: str) -> None:
+    """Show a hidden post or comment again."""
+    _hide(ctx, url, reason, shown=True)
+
+
+def _hide(ctx: click.Context, url: str, reason: str, shown: bool) -> None:
+    from .editors.takedown import TakedownError
+    from .editors.takedown import hide as hide_items
+
+    site = load_site(ctx)
+    # A take-down writes the store and the site's files: one job at a time.
+    with working_on(ctx, site), open_store(site, writes=True) as store:
+        try:
+            items = hide_items(site, store, url, reason=reason, shown=shown)
+        except TakedownError as error:
+            fail(str(error))
+    for item in items:
+        click.echo(f"{'Shown again' if shown else 'Hidden'}: {_describe_item(item)}")
+    click.echo("The next `blogparade run` (or `build`) publishes it.")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--purge", is_flag=True,
+              help="Also erase its posts and comments from the store, for good (tombstones).")
+@REASON
+@click.pass_context
+def remove(ctx: click.Context, slug: str, purge: bool, reason: str) -> None:
+    """Take the blog SLUG off the roll (its participant file goes)."""
+    from .editors.takedown import TakedownError
+    from .editors.takedown import remove as remove_blog
+
+    site = load_site(ctx)
+    # A take-down writes the store and the site's files: one job at a time.
+    with working_on(ctx, site), open_store(site, writes=True) as store:
+        try:
+            removal = remove_blog(site, store, slug, purge=purge, reason=reason)
+        except TakedownError as error:
+            fail(str(error))
+    if removal.file:
+        click.echo(f"Removed {removal.name}: deleted {removal.file}")
+    if purge:
+        click.echo(f"Erased {removal.posts} posts and {removal.comments} comments from the store; "
+                   "no fetch, join or OPML import brings them back.")
+    else:
+        click.echo("Its posts leave the site at the next build and stay in the store "
+                   "(--purge erases them).")
+
+
+@cli.command()
+@click.option("--commenter", "who", required=True, metavar="NAME|URL",
+              help="The person: their name as shown with their comments, or their web address.")
+@REASON
+@click.pass_context
+def forget(ctx: click.Context, who: str, reason: str) -> None:
+    """Erase a person's comments and name from the store and the site (DSGVO Art. 17)."""
+    from .editors.takedown import TakedownError, forget_commenter
+
+    site = load_site(ctx)
+    # A take-down writes the store and the site's files: one job at a time.
+    with working_on(ctx, site), open_store(site, writes=True) as store:
+        try:
+            gone = forget_commenter(site, store, who, reason=reason)
+        except TakedownError as error:
+            fail(str(error))
+    for item in gone:
+        click.echo(f"  erased comment {item.id} on {item.title!r} ({item.url or 'no link'})")
+    click.echo(f"Erased {len(gone)} comment{'' if len(gone) == 1 else 's'} of {who}; "
+               "their comment feeds will not bring them back.")
 
 
 @cli.command()

@@ -9,12 +9,13 @@ import asyncio
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
 from .backups import advice, back_up, refuse_lost_store
 from .editors.opml import export_opml
 from .editors.participants import Problem, load_participants
+from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
 from .feeds.policy import SETTING as POLICY_SETTING
@@ -30,6 +31,11 @@ from .parades.roundup import roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
 from .site import SETTINGS_FILE, Site
 from .store import Store, StoreDamaged
+from .urls import feed_key
+
+if TYPE_CHECKING:
+    from .editors.notify import NotifyReport
+    from .feeds.images import ImageReport
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,10 @@ class FetchRun:
     summary: UpdateSummary
     problems: list[Problem]  # participant files that could not be read (their blogs were skipped)
     pages: int = 0  # posts of summary-only feeds whose own page told whether they link a call
+    removed: list[str] = field(default_factory=list)  # participants removed for good: not read
+    comments_dropped: int = 0  # erased for being older than BLOGPARADE_COMMENT_RETENTION_DAYS
+    notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
+    images: ImageReport | None = None  # images of posts downloaded (website/media.py)
     parades: ParadeRun = field(default_factory=ParadeRun)  # candidates from the parades' channels
 
 
@@ -84,12 +94,16 @@ def fetch_site(
     Feeds waiting for their next try are not asked, unless `ask_all`.
     """
     participants, problems = load_participants(site.participants_dir)
+    # A blog removed with --purge whose file came back (say, in a pull request) is not read.
+    removed = [p for p in participants if store.is_buried("feed", feed_key(p.feed))]
+    participants = [p for p in participants if p not in removed]
     comments = CommentOptions(
         days=int(site["BLOGPARADE_COMMENT_DAYS"]),
         always=followed(site, select(site, store, participants)),
     )
     settings = FetchSettings.from_site(site)
     feeds = FeedOptions.from_site(site, ask_all=ask_all)
+    store.keep_comments_since = retention_cutoff(site)  # older comments are not stored at all
     logins = logins_for(participants, Secrets.for_site(site.root, site.settings))
     summary = asyncio.run(update(store, participants, settings, progress, comments, feeds,
                                  logins=logins))  # fmt: skip
@@ -97,7 +111,23 @@ def fetch_site(
     # Parade candidates are public pages of blogs that never joined: no login goes with them.
     context = parade_context(site, participants, feeds)
     parades = asyncio.run(follow_parades(store, settings, context))
-    return FetchRun(summary, problems, pages, parades)
+    after = after_fetch(site, store, participants, settings)
+    return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed], **after)
+
+
+def after_fetch(
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
+) -> dict[str, object]:
+    """What a run does once the feeds are read: erase comments past their retention, tell
+    people about failing feeds, download the images of new posts."""
+    from .editors.notify import notify_site
+    from .feeds.images import download_images
+
+    dropped = apply_retention(site, store)
+    notified = notify_site(site, store, participants)
+    images = asyncio.run(download_images(site, store, participants, settings))
+    return {"comments_dropped": dropped, "notified": notified, "images": images}
+
 
 def parade_context(
     site: Site, participants: list[Participant], feeds: FeedOptions | None = None
@@ -165,6 +195,7 @@ def check_site(site: Site) -> CheckResult:
     parades, parade_problems = load_site_parades(site)
     problems += parade_problems + stray_exports(site)
     problems += address_problems(site, participants)
+    problems += removed_problems(site, participants)
     problems += [Problem(participant_path(site, p), message)
                  for p, message in shared_secret_problems(participants)]  # fmt: skip
     return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants))
@@ -185,6 +216,19 @@ def missing_secrets(site: Site, participants: list[Participant]) -> list[Problem
             warnings.append(Problem(participant_path(site, participant),
                                     f"login ({login.described}): {login.missing}"))
     return warnings
+
+
+def removed_problems(site: Site, participants: list[Participant]) -> list[Problem]:
+    """Participant files of blogs the editors removed for good (`remove --purge`): a pull request
+    must not bring one back.  Only where the store is (CI checks without one)."""
+    if not site.store_path.is_file():
+        return []
+    with Store(site.store_path) as store:
+        return [
+            Problem(site.participants_dir / f"{p.slug}.toml",
+                    f"{p.feed} was removed from this site for good (see takedowns.log)")
+            for p in participants if store.is_buried("feed", feed_key(p.feed))
+        ]  # fmt: skip
 
 
 def stray_exports(site: Site) -> list[Problem]:

@@ -55,6 +55,8 @@ class Participant:
     active: bool = True
     # Only posts carrying one of these categories are taken (case-insensitive); empty = all.
     categories: tuple[str, ...] = ()
+    # Told when the feed keeps failing and when it recovers (editors/notify.py); never published.
+    contact: str = ""  # "mailto:owner@example.org"
     department: str = ""  # an internal blog roll's department ("Vertrieb"): its page and feed
     login: LoginSpec | None = None  # feeds behind a login (feeds/logins.py)
 

@@ -7,6 +7,7 @@ goes wrong with the file itself (damaged, read-only, disk full) is a StoreError 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Literal, NoReturn, Sequence
+from typing import Iterable, Iterator, Literal, NoReturn, Sequence
 
 from .models import (
     CandidatePage,
@@ -33,12 +34,13 @@ from .models import (
     StoredComment,
     StoredPost,
 )
-from .urls import page_key
+from .urls import feed_key, page_key, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
 # The meta key of when `blogparade restore` put this store in place (ISO, UTC): posts published
 # before then that it does not know were lost with the old store, not unpublished.
 RESTORED_AT = "restored_at"
+EMPTIED_AT = "emptied_at"  # meta: the editors erased the last posts (`remove --purge`)
 
 # "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed);
 # "parade": a parade's own channel (its Mentions or Comments feed; participant "parade:<slug>").
@@ -163,7 +165,53 @@ MIGRATIONS: tuple[str, ...] = (
         first_seen TEXT NOT NULL
     );
     """,
+    # 6 (issue 11): take-downs.  Hidden posts and comments stay, marked with when; tombstones
+    # remember what was erased (ids, URLs, a commenter's name as a digest) so no fetch brings it
+    # back.  `kind`: post, comment, url (thread_key of a post's or comment's link), feed
+    # (feed_key), commenter (name digest), commenter-url (thread_key).
+    """
+    ALTER TABLE posts ADD COLUMN hidden TEXT;
+    ALTER TABLE comments ADD COLUMN hidden TEXT;
+    CREATE TABLE tombstones (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
+    # 7 (issue 11): feed health that reaches people.  Since when a feed fails (cleared by a
+    # success), and per blog the failure notice that went out (deleted when "recovered" goes).
+    """
+    ALTER TABLE feeds ADD COLUMN failing_since TEXT;
+    CREATE TABLE alerts (
+        participant TEXT PRIMARY KEY,
+        feed TEXT NOT NULL,
+        failing_since TEXT,
+        notified TEXT NOT NULL
+    );
+    """,
+    # 8 (issue 11): images of posts, downloaded once: the file served from the site, or why not.
+    """
+    CREATE TABLE media (
+        url TEXT PRIMARY KEY,
+        file TEXT,
+        content_type TEXT,
+        size INTEGER,
+        fetched_at TEXT NOT NULL,
+        error TEXT
+    );
+    """,
+    # 9 (issue 13): a post feed's own description (Atom <subtitle>, RSS channel <description>),
+    # shown on its blog's page.  Post feeds forget their cache validators once, so the next fetch
+    # reads and parses each of them and every blog's description arrives (an unchanged feed is
+    # not parsed).
+    """
+    ALTER TABLE feeds ADD COLUMN description TEXT;
+    UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL WHERE kind = 'posts';
+    """,
 )
+
+TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
 
 _POST_FIELDS = (
     "url", "title", "author", "updated", "excerpt", "content_html", "categories", "language",
@@ -197,6 +245,8 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        # Comments published before this are not stored (the site's retention); None: all.
+        self.keep_comments_since: datetime | None = None
         if not self.path.parent.is_dir():
             problem = "is not a folder" if self.path.parent.exists() else "does not exist"
             raise StoreError(f"cannot open store {self.path}: {self.path.parent} {problem}")
@@ -346,6 +396,18 @@ class Store:
     def feed_states(self) -> dict[str, FeedState]:
         return {row["url"]: _feed_state(row) for row in self._db.execute("SELECT * FROM feeds")}
 
+    def feed_descriptions(self) -> dict[str, str]:
+        """Each post feed's own description, by the feed's URL as configured; none if empty."""
+        rows = self._db.execute(
+            "SELECT url, description FROM feeds WHERE kind = 'posts' AND description != ''"
+        )
+        return {url: description for url, description in rows}
+
+    def last_read(self) -> datetime | None:
+        """When a post feed was last read successfully (unchanged counts): the site's freshness."""
+        row = self._db.execute("SELECT max(last_success) FROM feeds WHERE kind = 'posts'").fetchone()
+        return _dt(row[0])
+
     def _touch_feed(
         self, db: sqlite3.Connection, participant: str, url: str, now: datetime, kind: FeedKind
     ) -> None:
@@ -369,11 +431,13 @@ class Store:
         comments: Sequence[Comment] = (),
         kind: FeedKind = "posts",
         now: datetime | None = None,
+        description: str | None = None,
     ) -> SaveCounts:
         """One feed fetched and parsed: its state and everything it carried, in one transaction.
 
         `moved_to` is where the feed answered when not at `url` (a permanent redirect's target);
-        None: it answered at `url` itself.
+        None: it answered at `url` itself.  `description` is the feed's own ("" when it has none);
+        None leaves the stored one.
         """
         now = now or utcnow()
         with self.transaction() as db:
@@ -381,13 +445,21 @@ class Store:
             db.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_success = ?, "
                 "error_kind = NULL, error_message = NULL, consecutive_errors = 0, gone = 0, "
-                "next_try = NULL, moved_to = ? WHERE url = ?",
-                (etag, last_modified, body_hash, _iso(now), moved_to, url),
+                "next_try = NULL, failing_since = NULL, moved_to = ?, "
+                "description = coalesce(?, description) WHERE url = ?",
+                (etag, last_modified, body_hash, _iso(now), moved_to, description, url),
             )
             counts = SaveCounts()
+            buried = _Buried(db)
             for post in posts:
-                self._upsert_post(db, post, now, counts)
+                if not buried.post(post):  # taken down for good: never stored again
+                    self._upsert_post(db, post, now, counts)
             for comment in comments:
+                if buried.comment(comment):
+                    continue
+                if self.keep_comments_since and comment.published and \
+                        comment.published < self.keep_comments_since:
+                    continue  # older than the site keeps comments (BLOGPARADE_COMMENT_RETENTION_DAYS)
                 self._upsert_comment(db, comment, now, counts)
             return counts
 
@@ -405,7 +477,7 @@ class Store:
             db.execute(
                 "UPDATE feeds SET etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
                 "last_success = ?, error_kind = NULL, error_message = NULL, consecutive_errors = 0, "
-                "next_try = NULL, moved_to = ? WHERE url = ?",
+                "next_try = NULL, failing_since = NULL, moved_to = ? WHERE url = ?",
                 (etag, last_modified, _iso(now), moved_to, url),
             )
 
@@ -422,9 +494,10 @@ class Store:
             self._touch_feed(db, participant, url, now, kind)
             db.execute(
                 "UPDATE feeds SET error_kind = ?, error_message = ?, next_try = ?, "
-                "consecutive_errors = consecutive_errors + 1, gone = ? WHERE url = ?",
+                "consecutive_errors = consecutive_errors + 1, gone = ?, "
+                "failing_since = coalesce(failing_since, ?) WHERE url = ?",
                 (error.kind.value, error.message, _iso(next_try),
-                 int(error.kind is ErrorKind.GONE), url),
+                 int(error.kind is ErrorKind.GONE), _iso(now), url),
             )  # fmt: skip
 
     # -- posts ----------------------------------------------------------------------------------
@@ -455,10 +528,13 @@ class Store:
         _upsert(db, "posts", values, ("published",) + _POST_FIELDS, ("published",), counts)
 
     def posts(
-        self, participant: str | None = None, since: datetime | None = None
-    ) -> Iterator[StoredPost]:
-        """Posts, newest first."""
+        self, participant: str | None = None, since: datetime | None = None, *,
+        hidden: bool = True,
+    ) -> Iterator[StoredPost]:  # fmt: skip
+        """Posts, newest first; `hidden=False` leaves out those taken down with `hide`."""
         query, args = "SELECT * FROM posts WHERE 1", []
+        if not hidden:
+            query += " AND hidden IS NULL"
         if participant is not None:
             query, args = query + " AND participant = ?", args + [participant]
         if since is not None:
@@ -523,15 +599,20 @@ class Store:
         # A reply whose parent a later feed no longer names keeps the parent it had.
         _upsert(db, "comments", values, _COMMENT_FIELDS, ("published", "parent_guid"), counts)
 
-    def comments(self, post_id: str | None = None) -> Iterator[StoredComment]:
-        """Comments, oldest first, each with the parent reference its feed gave.
+    def comments(
+        self, post_id: str | None = None, *, hidden: bool = True
+    ) -> Iterator[StoredComment]:
+        """Comments, oldest first, each with the parent reference its feed gave; `hidden=False`
+        leaves out those taken down with `hide`.
 
         Which comment a reference names is decided when the thread is built (website/threads.py),
         in one pass over a post's comments: a join here cost 35 s for 20,000 comments.
         """
-        query, args = "SELECT * FROM comments", ()
+        query, args = "SELECT * FROM comments WHERE 1", ()
         if post_id is not None:
-            query, args = query + " WHERE post_id = ?", (post_id,)
+            query, args = query + " AND post_id = ?", (post_id,)
+        if not hidden:
+            query += " AND hidden IS NULL"
         for row in self._db.execute(query + " ORDER BY published, id", args):
             yield _stored_comment(row)
 
@@ -562,6 +643,17 @@ class Store:
             participant: (url, FetchError(ErrorKind(kind), message or ""))
             for participant, url, kind, message, _ in rows
         }
+
+    def comment_feed_urls(self) -> dict[str, list[str]]:
+        """Per participant: the comment feeds it reads (announced, or guessed that answered)."""
+        rows = self._db.execute(
+            "SELECT participant, coalesce(moved_to, url) FROM feeds WHERE (kind = 'comments' OR "
+            "(kind = 'probe' AND last_success IS NOT NULL)) ORDER BY participant, url"
+        )
+        found: dict[str, list[str]] = {}
+        for participant, url in rows:
+            found.setdefault(participant, []).append(url)
+        return found
 
     def comment_counts_by_participant(self) -> dict[str, int]:
         rows = self._db.execute(
@@ -600,6 +692,213 @@ class Store:
                 (lookup.url, _iso(lookup.fetched_at),
                  json.dumps(list(lookup.links), ensure_ascii=False), lookup.error),
             )  # fmt: skip
+
+    # -- take-downs (editors/takedown.py) -------------------------------------------------------
+
+    def find_posts(self, *, ids: Sequence[str] = (), url_key: str | None = None) -> list[TakenItem]:
+        """Posts by id, or whose link is `url_key` (urls.thread_key), with whether hidden."""
+        rows = self._db.execute(
+            f"SELECT id, participant, url, title, hidden FROM posts WHERE id IN "
+            f"({', '.join('?' * len(ids))})", tuple(ids)
+        ).fetchall() if ids else []
+        if url_key is not None:
+            rows += [row for row in self._db.execute(
+                "SELECT id, participant, url, title, hidden FROM posts") if thread_key(row["url"]) == url_key]
+        return [TakenItem("post", row["id"], row["url"], row["title"], row["participant"],
+                          bool(row["hidden"])) for row in _unique(rows)]  # fmt: skip
+
+    def find_comments(self, *, ids: Sequence[str] = (), url_key: str | None = None) -> list[TakenItem]:
+        """Comments by id, or whose link is `url_key` (urls.thread_key), with whether hidden."""
+        select = ("SELECT c.id, c.url, c.author, c.hidden, p.participant, p.title FROM comments c "
+                  "JOIN posts p ON p.id = c.post_id")
+        rows = self._db.execute(
+            f"{select} WHERE c.id IN ({', '.join('?' * len(ids))})", tuple(ids)
+        ).fetchall() if ids else []
+        if url_key is not None:
+            rows += [row for row in self._db.execute(f"{select} WHERE c.url IS NOT NULL")
+                     if thread_key(row["url"]) == url_key]
+        return [TakenItem("comment", row["id"], row["url"] or "", f"{row['author']} on {row['title']}",
+                          row["participant"], bool(row["hidden"])) for row in _unique(rows)]  # fmt: skip
+
+    def hidden_post_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT id FROM posts WHERE hidden IS NOT NULL")}
+
+    def set_hidden(self, kind: Literal["post", "comment"], ids: Sequence[str], hidden: bool,
+                   now: datetime | None = None) -> int:  # fmt: skip
+        """Mark posts or comments hidden (or shown again); `changed` moves so the site rebuilds."""
+        table = "posts" if kind == "post" else "comments"
+        now_text = _iso(now or utcnow())
+        with self.transaction() as db:
+            return db.executemany(
+                f"UPDATE {table} SET hidden = ?, changed = ? WHERE id = ?",
+                [(now_text if hidden else None, now_text, item) for item in ids],
+            ).rowcount
+
+    def bury(self, tombstones: Iterable[tuple[TombstoneKind, str]], now: datetime | None = None) -> None:
+        with self.transaction() as db:
+            self._bury(db, tombstones, now or utcnow())
+
+    @staticmethod
+    def _bury(db: sqlite3.Connection, tombstones: Iterable[tuple[TombstoneKind, str]],
+              now: datetime) -> None:  # fmt: skip
+        db.executemany(
+            "INSERT OR IGNORE INTO tombstones (kind, key, created) VALUES (?, ?, ?)",
+            [(kind, key, _iso(now)) for kind, key in tombstones if key],
+        )
+
+    def is_buried(self, kind: TombstoneKind, key: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM tombstones WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        return row is not None
+
+    def tombstones(self) -> list[tuple[str, str, datetime]]:
+        rows = self._db.execute("SELECT kind, key, created FROM tombstones ORDER BY created, kind, key")
+        return [(kind, key, _dt(created)) for kind, key, created in rows]  # type: ignore[misc]
+
+    @contextmanager
+    def erasing(self) -> Iterator[sqlite3.Connection]:
+        """A transaction whose deletions leave no trace in the file: freed pages are zeroed
+        (secure_delete) and the write-ahead log, which still holds the old pages, is emptied."""
+        self._db.execute("PRAGMA secure_delete = ON")
+        try:
+            with self.transaction() as db:
+                yield db
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._db.execute("PRAGMA secure_delete = OFF")
+
+    def purge_participant(self, participant: str, feeds: Sequence[str] = (),
+                          now: datetime | None = None) -> tuple[int, int]:  # fmt: skip
+        """Delete a blog's posts, their comments and its feeds' state; tombstones for each post
+        and comment (id and link) and for `feeds` (feed_key).  Returns (posts, comments)."""
+        now = now or utcnow()
+        with self.erasing() as db:
+            posts = db.execute("SELECT id, url FROM posts WHERE participant = ?", (participant,)).fetchall()
+            ids = [row["id"] for row in posts]
+            comments = db.execute(
+                "SELECT c.id, c.url FROM comments c JOIN posts p ON p.id = c.post_id "
+                "WHERE p.participant = ?", (participant,)
+            ).fetchall()
+            graves: list[tuple[TombstoneKind, str]] = [("feed", feed_key(url)) for url in feeds]
+            for row in posts:
+                graves += [("post", row["id"]), ("url", thread_key(row["url"]))]
+            for row in comments:
+                graves += [("comment", row["id"])]
+                if row["url"]:
+                    graves.append(("url", thread_key(row["url"])))
+            self._bury(db, graves, now)
+            db.executemany("DELETE FROM comments WHERE post_id = ?", [(i,) for i in ids])
+            db.execute("DELETE FROM posts WHERE participant = ?", (participant,))
+            db.executemany("DELETE FROM page_links WHERE url = ?", [(row["url"],) for row in posts])
+            db.execute("DELETE FROM feeds WHERE participant = ?", (participant,))
+            db.execute("DELETE FROM alerts WHERE participant = ?", (participant,))
+            return len(posts), len(comments)
+
+    def forget_commenter(self, *, name_digest: str | None = None, url_key: str | None = None,
+                         now: datetime | None = None) -> list[TakenItem]:  # fmt: skip
+        """Delete every comment whose author's name digest (`commenter_digest`) or web address
+        (thread_key) matches; tombstones for the person and each comment.  Returns what went."""
+        now = now or utcnow()
+        with self.erasing() as db:
+            rows = db.execute(
+                "SELECT c.id, c.url, c.author, c.author_url, p.participant, p.title "
+                "FROM comments c JOIN posts p ON p.id = c.post_id"
+            ).fetchall()
+            gone = [
+                row for row in rows
+                if (name_digest and commenter_digest(row["author"]) == name_digest)
+                or (url_key and row["author_url"] and thread_key(row["author_url"]) == url_key)
+            ]  # fmt: skip
+            graves: list[tuple[TombstoneKind, str]] = []
+            if name_digest:
+                graves.append(("commenter", name_digest))
+            if url_key:
+                graves.append(("commenter-url", url_key))
+            for row in gone:
+                graves.append(("comment", row["id"]))
+                if row["url"]:
+                    graves.append(("url", thread_key(row["url"])))
+            self._bury(db, graves, now)
+            db.executemany("DELETE FROM comments WHERE id = ?", [(row["id"],) for row in gone])
+        return [TakenItem("comment", row["id"], row["url"] or "", row["title"], row["participant"])
+                for row in gone]  # fmt: skip
+
+    def drop_comments_before(self, cutoff: datetime) -> int:
+        """Delete comments published before `cutoff` (the site's retention); how many went."""
+        if self._db.execute("SELECT 1 FROM comments WHERE published < ? LIMIT 1",
+                            (_iso(cutoff),)).fetchone() is None:  # fmt: skip
+            return 0
+        with self.erasing() as db:
+            return db.execute("DELETE FROM comments WHERE published < ?", (_iso(cutoff),)).rowcount
+
+    # -- feed health (editors/notify.py, editors/status.py) --------------------------------------
+
+    def failing_since(self) -> dict[str, datetime]:
+        """Per feed URL that fails now: the time of the first failure in a row."""
+        rows = self._db.execute("SELECT url, failing_since FROM feeds WHERE failing_since IS NOT NULL")
+        return {url: _dt(since) for url, since in rows}  # type: ignore[misc]
+
+    def last_new_posts(self) -> dict[str, datetime]:
+        """Per participant: when its newest post was first seen here."""
+        rows = self._db.execute("SELECT participant, max(first_seen) FROM posts GROUP BY participant")
+        return {participant: _dt(seen) for participant, seen in rows}  # type: ignore[misc]
+
+    def alerts(self) -> dict[str, Alert]:
+        """Per participant: the failure notice that went out and has not been followed by
+        "recovered" yet."""
+        rows = self._db.execute("SELECT * FROM alerts")
+        return {row["participant"]: Alert(row["participant"], row["feed"], _dt(row["failing_since"]),
+                                          _dt(row["notified"])) for row in rows}  # type: ignore[arg-type]
+
+    def set_alert(self, alert: Alert) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO alerts (participant, feed, failing_since, notified) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (participant) DO UPDATE SET feed = excluded.feed, "
+                "failing_since = excluded.failing_since, notified = excluded.notified",
+                (alert.participant, alert.feed, _iso(alert.failing_since), _iso(alert.notified)),
+            )
+
+    def clear_alert(self, participant: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM alerts WHERE participant = ?", (participant,))
+
+    # -- media (feeds/images.py) -----------------------------------------------------------------
+
+    def media(self) -> dict[str, MediaRecord]:
+        rows = self._db.execute("SELECT * FROM media")
+        return {row["url"]: MediaRecord(row["url"], row["file"], row["content_type"], row["size"],
+                                        _dt(row["fetched_at"]), row["error"]) for row in rows}  # type: ignore[arg-type]
+
+    def put_media(self, record: MediaRecord) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO media (url, file, content_type, size, fetched_at, error) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET file = excluded.file, "
+                "content_type = excluded.content_type, size = excluded.size, "
+                "fetched_at = excluded.fetched_at, error = excluded.error",
+                (record.url, record.file, record.content_type, record.size,
+                 _iso(record.fetched_at), record.error),
+            )  # fmt: skip
+
+    def forget_media(self, urls: Iterable[str]) -> list[str]:
+        """Forget the images at `urls`; the names of their files, for the caller to delete."""
+        urls = list(urls)
+        with self.erasing() as db:
+            files = [row[0] for url in urls for row in db.execute(
+                "SELECT file FROM media WHERE url = ? AND file IS NOT NULL", (url,))]  # fmt: skip
+            db.executemany("DELETE FROM media WHERE url = ?", [(url,) for url in urls])
+        return files
+
+    def posts_changed_since(self, since: datetime | None) -> Iterator[StoredPost]:
+        """Posts stored or changed after `since` (all when None), visible ones only."""
+        query, args = "SELECT * FROM posts WHERE hidden IS NULL", ()
+        if since is not None:
+            query, args = query + " AND changed > ?", (_iso(since),)
+        for row in self._db.execute(query, args):
+            yield _stored_post(row)
+
 
     # -- parade candidates (parades/candidates.py, verify.py) ------------------------------------
 
@@ -687,7 +986,10 @@ class Store:
     # -- bookkeeping ----------------------------------------------------------------------------
 
     def fingerprint(self) -> str:
-        """Changes whenever anything publish reads changes (for skipping needless builds)."""
+        """Changes whenever anything publish reads changes (for skipping needless builds).
+
+        Hiding and unhiding touch `changed`; erasing changes the counts; a blog's failure notice
+        (alerts) is what its page's note follows."""
         # Page look-ups count: a link found on a post's page can make it a parade contribution;
         # so do parade candidates and what their pages said.
         row = self._db.execute(
@@ -696,7 +998,10 @@ class Store:
             "(SELECT count(*) FROM page_links), (SELECT max(fetched_at) FROM page_links), "
             "(SELECT count(*) FROM parade_candidates), (SELECT group_concat(channels) FROM "
             "parade_candidates), (SELECT max(checked_at) FROM candidate_pages), "
-            "(SELECT group_concat(name || feed) FROM external_blogs)"
+            "(SELECT group_concat(name || feed) FROM external_blogs), "
+            "(SELECT count(*) FROM tombstones), (SELECT count(*) FROM media), "
+            "(SELECT max(fetched_at) FROM media), "
+            "(SELECT group_concat(participant || notified) FROM alerts)"
         ).fetchone()
         return "|".join(str(value) for value in row)
 
@@ -711,6 +1016,80 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+@dataclass(frozen=True)
+class TakenItem:
+    """A post or comment as the take-down commands name it."""
+
+    kind: Literal["post", "comment"]
+    id: str
+    url: str
+    title: str  # a post's title; for a comment "<author> on <post title>"
+    participant: str
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A blog's failure notice that went out (editors/notify.py)."""
+
+    participant: str
+    feed: str
+    failing_since: datetime | None
+    notified: datetime
+
+
+@dataclass(frozen=True)
+class MediaRecord:
+    """An image of a post: downloaded once, served from the site as `file`, or why not."""
+
+    url: str
+    file: str | None  # the file's name in the media folder; None: failed (`error`)
+    content_type: str | None
+    size: int | None
+    fetched_at: datetime
+    error: str | None = None
+
+
+def commenter_digest(name: str | None) -> str:
+    """A commenter's name as a tombstone keeps it: a digest, never the name itself."""
+    normal = " ".join((name or "").casefold().split())
+    return hashlib.sha256(f"commenter:{normal}".encode()).hexdigest() if normal else ""
+
+
+class _Buried:
+    """Within one transaction: whether a record from a feed was taken down for good."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.any = db.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is not None
+
+    def _has(self, kind: str, key: str | None) -> bool:
+        return bool(key) and self.db.execute(
+            "SELECT 1 FROM tombstones WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone() is not None
+
+    def post(self, post: Post) -> bool:
+        return self.any and (self._has("post", post.id) or self._has("url", thread_key(post.url)))
+
+    def comment(self, comment: Comment) -> bool:
+        if not self.any:
+            return False
+        return (
+            self._has("comment", comment.id) or self._has("post", comment.post_id)
+            or (comment.url is not None and self._has("url", thread_key(comment.url)))
+            or self._has("commenter", commenter_digest(comment.author))
+            or (comment.author_url is not None
+                and self._has("commenter-url", thread_key(comment.author_url)))
+        )  # fmt: skip
+
+
+def _unique(rows: list[sqlite3.Row]) -> list[sqlite3.Row]:
+    seen: dict[str, sqlite3.Row] = {}
+    for row in rows:
+        seen.setdefault(row["id"], row)
+    return list(seen.values())
 
 
 def check_copy(path: Path) -> int:

@@ -190,6 +190,9 @@ def test_each_department_has_its_page_and_feed_with_exactly_its_posts(intranet: 
         expected = {t for blog in intranet.blogs if blog.department == department for t in blog.titles}
         page = parse_html(output / "departments" / slug / "index.html")
         assert " ".join(page.xpath("//h1")[0].text_content().split()) == department
+        # The department's own address for search engines and sharing (issue 13), and in the sitemap.
+        assert page.xpath("//link[@rel='canonical']/@href") == [f"{SITEURL}/departments/{slug}/"]
+        assert f"<loc>{SITEURL}/departments/{slug}/</loc>" in (output / "sitemap.xml").read_text()
         listed = {" ".join(a.text_content().split())
                   for a in page.xpath("//main//article//h2//a | //main//article//h3//a")}
         assert listed == expected, (department, listed)

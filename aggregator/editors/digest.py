@@ -138,8 +138,8 @@ def collect(
     post_url = str(settings.get("BLOGPARADE_POST_URL") or POST_URL)
     blog_url = str(settings.get("AUTHOR_URL") or "blogs/{slug}/")
     posts = []
-    for participant in chosen:
-        for post in store.posts(participant.slug, since=start):
+    for participant in chosen:  # hidden posts (`blogparade hide`) are not news
+        for post in store.posts(participant.slug, since=start, hidden=False):
             if post.published > now:
                 continue  # dated in the future: not new in this period
             posts.append(DigestPost(
@@ -176,7 +176,7 @@ def _of_department(participants: list[Participant], department: str | None) -> l
 
 def _comments(store: Store, post: StoredPost) -> int:
     """Comments as the site counts them: those stored, else what the original says."""
-    stored = sum(1 for comment in store.comments(post.id) if comment.kind == "comment")
+    stored = sum(1 for comment in store.comments(post.id, hidden=False) if comment.kind == "comment")
     return stored or (post.comment_count or 0)
 
 

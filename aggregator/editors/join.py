@@ -152,12 +152,25 @@ async def join(
         raise JoinError(f"not an http(s) URL: {url!r}")
     existing = existing_participants(site)
     already_there(url, existing)  # before any request: a dead spelling is still a twin
+    refuse_removed(site, url)
     try:
         found = await discover(url, fetcher)
     except CommentFeedError as error:
         raise JoinError(comment_feed_refusal(error, existing)) from error
     except DiscoveryError as error:
         raise JoinError(str(error)) from error
+    refuse_removed(site, found.feed_url)
     participant = new_participant(found, existing, name=name, author=author, kind=kind,
                                   department=department)  # fmt: skip
     return participant, write_participant(site.participants_dir, participant)
+
+
+def refuse_removed(site: Site, url: str) -> None:
+    """A feed the editors removed for good (`remove --purge`) does not join again, by hand or
+    by OPML import: the take-down must survive."""
+    from .takedown import LOG_NAME, is_removed_feed
+
+    removed = is_removed_feed(site, url)
+    if removed is not None:
+        raise JoinError(f"{url} was removed from this site for good on {removed:%Y-%m-%d} "
+                        f"(see {LOG_NAME}); it does not join again")

@@ -55,7 +55,9 @@ def slugify(text: str) -> str:
 
 
 # A contributor's file is a stranger's input: what the site shows from it is bounded and plain.
-LIMITS = {"name": 200, "author": 200, "language": 35, "feed": 2000, "home": 2000, "department": 100}
+LIMITS = {"name": 200, "author": 200, "language": 35, "feed": 2000, "home": 2000, "department": 100,
+          "contact": 320}
+_MAILTO = re.compile(r"^mailto:[^@\s<>\"',;:]+@[^@\s<>\"',;:/?]+\.[^@\s<>\"',;:/?]+$")
 MAX_CATEGORIES, MAX_CATEGORY = 50, 100
 # Bidi overrides and isolates reorder the text around them ("‮gpj.exe"); the other format and
 # control characters are invisible or break the page.  Zero-width joiners stay: emoji use them.
@@ -87,6 +89,8 @@ def _text_problems(path: Path, key: str, value: str, limit: int) -> list[Problem
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     problems = [Problem(path, f"unknown key {key!r}") for key in data if key not in _KEYS]
     problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
+    if "contact" in data and not (isinstance(data["contact"], str) and _MAILTO.match(data["contact"])):
+        problems.append(Problem(path, "'contact' must be one address like \"mailto:anna@example.org\""))
     for key in ("name", "author", "language", "department"):
         if key in data and not isinstance(data[key], str):
             problems.append(Problem(path, f"{key!r} must be a string"))
@@ -170,7 +174,8 @@ def participant_document(participant: Participant) -> str:
     """The TOML text of a participant file, without defaults, so files stay small."""
     data: dict[str, Any] = {"name": participant.name, "feed": participant.feed, "home": participant.home}
     defaults = Participant(slug="", name="", feed="", home="")
-    for key in ("author", "kind", "language", "display", "active", "categories", "department"):
+    for key in ("author", "kind", "language", "display", "active", "categories", "department",
+                "contact"):
         value = getattr(participant, key)
         if value != getattr(defaults, key) or key in ("author", "kind"):
             data[key] = list(value) if isinstance(value, tuple) else value

@@ -118,8 +118,9 @@ class UpdateSummary:
 
 
 Progress = Callable[[FeedReport], None]
-# What a worker makes of a body: records for the store, or the error that made it unusable.
-Parsed = tuple[list[Post] | list[Comment], FetchError | None]
+# What a worker makes of a body: records for the store, or the error that made it unusable; and
+# for a post feed its own description (None for comment feeds: nothing to store).
+Parsed = tuple[list[Post] | list[Comment], FetchError | None, str | None]
 
 
 MAX_ITEMS = 1000  # entries taken per feed and run (the site's BLOGPARADE_MAX_ITEMS_PER_FEED)
@@ -146,9 +147,9 @@ def parse_posts(
     try:
         feed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message)
+        return [], FetchError(error.kind, error.message), None
     posts = [clean_post(entry, participant) for entry in newest(feed.entries, limit)]
-    return [post for post in posts if participant.takes(post.categories)], None
+    return [post for post in posts if participant.takes(post.categories)], None, feed.subtitle
 
 
 def parse_comments(
@@ -157,8 +158,8 @@ def parse_comments(
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message)
-    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None
+        return [], FetchError(error.kind, error.message), None
+    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None, None
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class Answer:
     unchanged: bool = False  # 304, or the same body as last time: nothing parsed
     moved_to: str | None = None  # where the feed answered when not at its configured address
     failed: tuple[FetchResult, ...] = ()  # this run's failed responses (Retry-After is in them)
+    description: str | None = None  # a changed post feed's own description (None: keep stored)
 
 
 class Updater:
@@ -270,8 +272,8 @@ class Updater:
         last_hash = state.body_hash if state else None
         if result.not_modified or (result.body and body_hash(result.body) == last_hash):
             return Answer(result, unchanged=True)
-        records, error = await self._parse(parse, result)
-        return Answer(result, records, error)
+        records, error, description = await self._parse(parse, result)
+        return Answer(result, records, error, description=description)
 
     def _store(
         self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
@@ -294,6 +296,7 @@ class Updater:
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
             body_hash=body_hash(result.body or b""), moved_to=answer.moved_to,
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
+            description=answer.description,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed)
 

@@ -132,9 +132,10 @@ def candidate_posts(
     """
     if not parades:
         return []
+    # Hidden posts (`blogparade hide`) are taken down: no contribution, in no roundup.
     if any(parade.include for parade in parades):
-        return list(store.posts())
-    posts = list(store.posts(since=min(parade.window_start for parade in parades)))
+        return list(store.posts(hidden=False))
+    posts = list(store.posts(since=min(parade.window_start for parade in parades), hidden=False))
     seen = {post.id for post in posts}
     for parade in parades:
         posts += [post for post in stored_calls(store, parade, participants) if post.id not in seen]
@@ -145,7 +146,7 @@ def candidate_posts(
 def stored_calls(store: Store, parade: Parade, participants: Sequence[Participant]) -> list[StoredPost]:
     """The call as a post of the joined blog whose site it is on (asking only that blog's posts)."""
     host = joined_blog(parade.call_url, participants)
-    return call_posts(parade, store.posts(host.slug)) if host else []
+    return call_posts(parade, store.posts(host.slug, hidden=False)) if host else []
 
 
 def with_roundup_dates(parades: list[Parade], site: Site) -> list[Parade]:

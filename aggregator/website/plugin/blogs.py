@@ -3,9 +3,10 @@
 A blog is an Author with the participant's slug, so author pages are blog pages with their own
 feeds; its kind ("corporate", "employee") is the Category of its posts.  After the articles are
 read, the template context gets `blogs` and `blog_groups` (every participant with its post
-count, for the `blogs` page: by department where the participant files name departments, else
-by kind), `departments` (departments.py) and `blogroll_url`, where the blog roll is published
-as OPML.
+count and its feed's description, for the `blogs` page: by department where the participant
+files name departments, else by kind), `departments` (departments.py), `blogroll_url`, where the
+blog roll is published as OPML, and `last_read`, when the feeds were last read (the export's
+feeds.toml).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pelican.contents import Author, Category
 
 from ...editors.participants import load_participants
 from ...i18n import N_
+from ..export import FeedFacts
 from .departments import DepartmentView, department_views
 from .settings import gettext, setting
 
@@ -55,6 +57,7 @@ class BlogEntry:
     latest: datetime | None
     active: bool
     author: str
+    description: str = ""  # what the blog's feed says of it (plain text)
 
 
 class BlogGroup(NamedTuple):
@@ -87,6 +90,7 @@ def add_blogs(generator: Any) -> None:
         logger.warning("%s", problem)
     label = gettext(settings)
     pages = {author.slug: (author, articles) for author, articles in generator.authors}
+    facts = FeedFacts.read(Path(settings["PATH"]) / setting(settings, "BLOGPARADE_EXPORT"))
     entries = []
     for participant in participants:
         author, articles = pages.get(participant.slug, (None, []))
@@ -101,12 +105,16 @@ def add_blogs(generator: Any) -> None:
                 latest=articles[0].date if articles else None,
                 active=participant.active,
                 author=participant.author,
+                description=facts.descriptions.get(participant.slug, ""),
             )
         )
+        if author is not None:
+            author.entry = entries[-1]  # the blog page shows what the blogs page knows
     entries.sort(key=lambda entry: (entry.blog.name.casefold(), entry.blog.slug))
     generator.context["blogparade_participants"] = participants  # for the blog roll
     generator.context["blogroll_url"] = setting(settings, "BLOGPARADE_BLOGROLL") or None
     generator.context["blogs"] = entries
+    generator.context["last_read"] = facts.last_read
     departments = department_views(entries, {a.slug: list(arts) for a, arts in pages.values()},
                                    settings)  # fmt: skip
     generator.context["departments"] = departments

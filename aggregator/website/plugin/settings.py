@@ -20,6 +20,15 @@ DEFAULTS = {
     "BLOGPARADE_PARADE_SNIPPET": "parades/{slug}/snippet.html",
     "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
     "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
+    "BLOGPARADE_STATUS_PAGE": "",  # the editors' feed status page, e.g. "status/index.html"
+    "BLOGPARADE_PRIVACY_PAGE": "datenschutz/index.html",  # the privacy notice; "" writes none
+    "BLOGPARADE_PRIVACY_CONTACT": "",  # whom readers ask for removal ("mailto:…" or a page)
+    "BLOGPARADE_COMMENT_AUTHORS": "full",  # how the privacy notice says commenters are named
+    "BLOGPARADE_COMMENT_RETENTION_DAYS": 0,
+    "BLOGPARADE_DESCRIPTION": "",  # what the site is: on the home page, and its meta description
+    "BLOGPARADE_REPOSITORY": "",  # where contributors send pull requests ("Mitmachen")
+    "BLOGPARADE_CONTACT": "",  # an e-mail address or a web page for the editors
+    "BLOGPARADE_CARD_IMAGE": None,  # the sharing picture, relative to the output; None: the theme's
     # A department's page and feed (departments.py); "" publishes none.
     "BLOGPARADE_DEPARTMENT_URL": "departments/{slug}/",
     "BLOGPARADE_DEPARTMENT_SAVE_AS": "departments/{slug}/index.html",
