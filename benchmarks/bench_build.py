@@ -9,7 +9,8 @@ none warms another's caches and blogparade's plugin stays out of the baseline):
 
 1. *one new post*: one post more in the store, then `build_site` over the previous output/
    (export what moved, build what changed);
-2. *full*: export and build from nothing (content/aggregated/ and output/ removed first), and
+2. *full*: export and build everything (the exported files, Pelican's reader cache and the
+   previous output's manifest removed first: nothing to reuse, as after a change of theme), and
    compare every file of that output with what the one-new-post run built: they must be equal;
 3. *baseline*: bare Pelican on the same posts as Markdown files (same bodies, authors and tags),
    its "simple" theme, its content cache off.
@@ -63,6 +64,23 @@ def synthetic(posts: int, seed: int = 1, first: int = 0):  # noqa: ANN201  yield
 
 
 # -- workers (one process each) ------------------------------------------------------------------
+
+SEARCH_SECONDS = [0.0]  # how long the build's search index took (part of the build's time)
+
+
+def time_search_index() -> None:
+    from aggregator.website import build, search
+
+    index_site = search.index_site
+
+    def timed(tree: Path):  # noqa: ANN202
+        started = time.perf_counter()
+        try:
+            return index_site(tree)
+        finally:
+            SEARCH_SECONDS[0] += time.perf_counter() - started
+
+    build.search.index_site = timed  # type: ignore[assignment]
 
 
 def store_posts(store, items) -> None:  # noqa: ANN001
@@ -140,24 +158,28 @@ def run_baseline(root: Path, posts: int) -> dict:
 
 
 def run_full(root: Path, posts: int) -> dict:
-    """Export and build from nothing; then compare with the one-new-post run's output."""
+    """Export and build everything; then compare with the one-new-post run's output."""
     from aggregator.site import Site
     from aggregator.store import Store
-    from aggregator.website.build import build_site
+    from aggregator.website.build import CACHE_FOLDER, build_site
+    from aggregator.website.plugin.incremental import MANIFEST
 
     site = Site.load(root)
     incremental = root / "output.incremental"
     shutil.rmtree(incremental, ignore_errors=True)
-    if site.output.exists():
-        os.rename(site.output, incremental)
+    if site.output.exists():  # a copy of the one-new-post run's output, to compare
+        subprocess.run(["cp", "-al", str(site.output), str(incremental)], check=True)
+        (site.output / MANIFEST).unlink(missing_ok=True)
     shutil.rmtree(site.export_dir, ignore_errors=True)
+    shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)
     with Store(site.store_path) as store:
         started = time.perf_counter()
         result = build_site(site, store)
         seconds = time.perf_counter() - started
     differing = compare(site.output, incremental) if incremental.exists() else None
     shutil.rmtree(incremental, ignore_errors=True)
-    return {"seconds": seconds, "articles": result.articles, "differing": differing}
+    return {"seconds": seconds, "articles": result.articles, "differing": differing,
+            "search": SEARCH_SECONDS[0]}
 
 
 def run_one_new(root: Path, posts: int, number: int) -> dict:
@@ -182,6 +204,8 @@ def run_one_new(root: Path, posts: int, number: int) -> dict:
         "exported": result.exported.written,
         "rendered": getattr(result, "rendered", None),
         "reused": getattr(result, "reused", None),
+        "patched": getattr(result, "patched", None),
+        "search": SEARCH_SECONDS[0],
         "skipped_before": skip,
         "needs_build_seconds": check_seconds,
     }
@@ -218,7 +242,16 @@ def worker(kind: str, folder: Path, posts: int, *extra: str) -> dict:
         raise SystemExit(f"{kind} failed:\n{errors}")
     result = json.loads(lines[-1])
     result["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    settle(folder)
     return result
+
+
+def settle(folder: Path) -> None:
+    """Wait (untimed) until the previous output trees are removed: the build leaves a big one to
+    a process of its own, which must not slow the next measurement down."""
+    deadline = time.monotonic() + 900
+    while any(p.name.startswith(".output.") for p in folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.5)
 
 
 def load() -> str:
@@ -236,6 +269,7 @@ def main() -> None:
     parser.add_argument("--number", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
+        time_search_index()
         if args.worker == "one-new":
             result = run_one_new(args.dir, args.posts, args.number)
         else:
@@ -290,8 +324,11 @@ def main() -> None:
           f" | ÷ full build: **{share:.3f}** |")
     last = rows[-1][2]
     if last.get("rendered") is not None:
-        print(f"\none new post: {last['exported']} file exported, {last['rendered']} output files "
-              f"written, {last['reused']} carried over from the previous output")
+        print(f"\none new post: {last['exported']} file exported; of the pages and feeds "
+              f"{last['rendered'] - last['patched']} rendered, {last['patched']} patched (only "
+              f"the footer's time changed), {last['reused']} linked from the previous output")
+    print(f"search index (Pagefind), median: full build {median([f['search'] for _, f, _ in rows]):.1f} s,"
+          f" one new post {median([w['search'] for _, _, w in rows]):.1f} s")
     print(f"outputs of the one-new-post runs identical to full builds: "
           f"{all(f['differing'] == [] for _, f, _ in rows)}")
     print(f"after: {load()}")

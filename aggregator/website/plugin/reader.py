@@ -63,6 +63,8 @@ class ExportReader(BaseReader):
         self._zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
         self._gettext = gettext(settings)
         self._tag_slugs: dict[str, str] = {}
+        self._resolved_export: Path | None = None
+        self._folders: dict[Path, Path] = {}
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         data = self._load(source_path)
@@ -94,13 +96,21 @@ class ExportReader(BaseReader):
 
     @property
     def _export_dir(self) -> Path:
-        content = Path(self.settings.get("PATH") or "content")
-        return (content / setting(self.settings, "BLOGPARADE_EXPORT")).resolve()
+        if self._resolved_export is None:
+            content = Path(self.settings.get("PATH") or "content")
+            self._resolved_export = (content / setting(self.settings, "BLOGPARADE_EXPORT")).resolve()
+        return self._resolved_export
 
     def _exported(self, source_path: str) -> bool:
         """Only blogparade's own export is aggregated data: a file with the format marker
         anywhere else in content/ (say, from a pull request) would publish raw HTML."""
-        return Path(source_path).resolve().is_relative_to(self._export_dir)
+        path = Path(source_path)
+        if path.is_symlink():
+            return path.resolve().is_relative_to(self._export_dir)
+        folder = self._folders.get(path.parent)  # resolved once per folder, not per file
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder.is_relative_to(self._export_dir)
 
     @staticmethod
     def _error(source_path: str, reason: str) -> ExportError:
