@@ -133,6 +133,8 @@ class Digests:
         from pelican.urlwrappers import URLWrapper
 
         name = type(value).__name__
+        if not value and isinstance(value, (list, tuple, dict, set, frozenset)):
+            return f"{name}:empty"
         if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
             return _hash(name, *(self.of(item, attrs, depth) for item in value))
         if isinstance(value, dict):
@@ -169,7 +171,9 @@ class Digests:
         parts = [type(content).__name__, source]
         if depth < MAX_DEPTH:
             for attr in sorted(ATTACHED if attrs is None else attrs & ATTACHED):
-                parts.append(f"{attr}={self.of(getattr(content, attr, None), attrs, depth + 1)}")
+                value = getattr(content, attr, None)
+                if value:  # most posts have none: then the same for every template
+                    parts.append(f"{attr}={self.of(value, attrs, depth + 1)}")
         return _hash(*parts)
 
 
@@ -198,6 +202,7 @@ class TemplateReads:
     def __init__(self, env: Any) -> None:
         self.env = env
         self._known: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {}
+        self._files: dict[str, tuple[set[str], set[str], list[str | None]]] = {}  # one template
 
     def of(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
         if name not in self._known:
@@ -205,8 +210,6 @@ class TemplateReads:
         return self._known[name]
 
     def _read(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
-        from jinja2 import meta, nodes
-
         names: set[str] | None = set()
         attrs: set[str] = set()
         todo, seen = [name], set()
@@ -215,26 +218,35 @@ class TemplateReads:
             if current in seen:
                 continue
             seen.add(current)
-            source = self.env.loader.get_source(self.env, current)[0]
-            tree = self.env.parse(source)
+            if current not in self._files:
+                self._files[current] = self._read_one(current)
+            own_names, own_attrs, references = self._files[current]
             if names is not None:
-                names |= meta.find_undeclared_variables(tree)
-            for node in tree.find_all(nodes.Getattr):
-                attrs.add(node.attr)
-            for node in tree.find_all(nodes.Getitem):  # x["name"]
-                if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-                    attrs.add(node.arg.value)
-            for node in tree.find_all((nodes.Filter, nodes.Test)):  # |map(attribute="x.y")...
-                for argument in chain(node.args, (pair.value for pair in node.kwargs)):
-                    for const in chain([argument], argument.find_all(nodes.Const)):
-                        if isinstance(const, nodes.Const) and isinstance(const.value, str):
-                            attrs.update(const.value.split("."))
-            for referenced in meta.find_referenced_templates(tree):
+                names |= own_names
+            attrs |= own_attrs
+            for referenced in references:
                 if referenced is None:
                     names = None
                 else:
                     todo.append(referenced)
         return (frozenset(names) if names is not None else None), frozenset(attrs)
+
+    def _read_one(self, name: str) -> tuple[set[str], set[str], list[str | None]]:
+        from jinja2 import meta, nodes
+
+        tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+        attrs: set[str] = set()
+        for node in tree.find_all(nodes.Getattr):
+            attrs.add(node.attr)
+        for node in tree.find_all(nodes.Getitem):  # x["name"]
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                attrs.add(node.arg.value)
+        for node in tree.find_all((nodes.Filter, nodes.Test)):  # |map(attribute="x.y")...
+            for argument in chain(node.args, (pair.value for pair in node.kwargs)):
+                for const in chain([argument], argument.find_all(nodes.Const)):
+                    if isinstance(const, nodes.Const) and isinstance(const.value, str):
+                        attrs.update(const.value.split("."))
+        return set(meta.find_undeclared_variables(tree)), attrs, list(meta.find_referenced_templates(tree))
 
 
 class Volatile:
