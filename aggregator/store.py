@@ -542,6 +542,19 @@ class Store:
         for row in self._db.execute(query + " ORDER BY published DESC, id", args):
             yield _stored_post(row)
 
+    def post_index(self) -> Iterator[tuple[str, str, tuple[str, ...], str, int]]:
+        """Every post, newest first (as `posts`), without its text: id, participant, categories,
+        its version (changes whenever the post or any of its comments is stored changed) and
+        its number of comments.  Publishing reads whole posts only where the version moved."""
+        rows = self._db.execute(
+            "SELECT p.id, p.participant, p.categories, p.changed, c.n, c.last FROM posts p "
+            "LEFT JOIN (SELECT post_id, count(*) AS n, max(changed) AS last FROM comments "
+            "GROUP BY post_id) c ON c.post_id = p.id ORDER BY p.published DESC, p.id"
+        )
+        for post_id, participant, categories, changed, count, last in rows:
+            yield (post_id, participant, tuple(json.loads(categories)), f"{changed}|{last or ''}|{count or 0}",
+                   count or 0)  # fmt: skip
+
     def save_posts(self, posts: Sequence[Post], now: datetime | None = None) -> SaveCounts:
         """Posts that came from no feed of theirs (parade contributions read from their page)."""
         now = now or utcnow()

@@ -17,6 +17,7 @@ published, and come back when a limit is raised.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -156,39 +157,55 @@ def export(
     limits = limits or Limits.from_site(site)
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
-    counts = store.comment_counts()
     # Images are served from the site (media.py), commenters named as the site says (privacy.py).
-    images = Images(store.media(), "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/")
+    media = store.media()
+    images = Images(media, "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/")
     naming = comment_naming(site.settings)
+    state = ExportState.load(folder, str(naming))
     published: Counter[str] = Counter()
     expected: set[Path] = set()
     known: set[str] = set()
-    written = unchanged = 0
+    todo: list[tuple[str, Path, str, bool]] = []  # posts whose file may have to change
+    unchanged = 0
     hidden = store.hidden_post_ids()
-    for post in store.posts():  # newest first
-        known.add(post.id)  # a hidden post is known: the store did not lose it
-        if post.id in hidden:  # taken down by the editors (`blogparade hide`)
+    for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
+        known.add(post_id)  # a hidden post is known: the store did not lose it
+        if post_id in hidden:  # taken down by the editors (`blogparade hide`)
             continue
-        participant = by_slug.get(post.participant)
+        participant = by_slug.get(slug)
         # The participant file as it is today decides (its category filter may be new).
-        if participant is None or not participant.takes(post.categories):
+        if participant is None or not participant.takes(categories):
             continue
-        if participant.kind == "external" and post.id not in memberships:
+        if participant.kind == "external" and post_id not in memberships:
             continue  # a page it was once accepted for, excluded since, or of no parade now
         # Beyond the limit only the older posts stay unpublished: a parade needs all of its own.
-        if published[post.participant] >= limits.posts and post.id not in memberships:
+        if published[slug] >= limits.posts and post_id not in memberships:
             continue
-        published[post.participant] += 1
-        comments = list(store.comments(post.id, hidden=False)) if counts.get(post.id) else []
-        path = folder / post.participant / f"{post.id}.json"
+        published[slug] += 1
+        path = folder / slug / f"{post_id}.json"
         expected.add(path)
-        document = post_document(post, participant, comments, memberships.get(post.id, ()), limits,
-                                 images=images, naming=naming)  # fmt: skip
-        document.update(extra.get(post.id, {}))
+        key = document_key(version, participant, memberships.get(post_id, ()), extra.get(post_id),
+                           limits)  # fmt: skip
+        if state.fresh(path, key, version, media, images.used):
+            unchanged += 1  # its file is as this export wrote it, from the same post and images
+        else:
+            todo.append((post_id, path, key, comment_count > 0))
+    written = 0
+    posts = store.posts_by_id([post_id for post_id, _, _, _ in todo])
+    for post_id, path, key, has_comments in todo:
+        post = posts[post_id]
+        participant = by_slug[post.participant]
+        comments = list(store.comments(post_id, hidden=False)) if has_comments else []
+        own = Images(_Recording(media), images.prefix)  # the images this post looks up
+        document = post_document(post, participant, comments, memberships.get(post_id, ()), limits,
+                                 images=own, naming=naming)  # fmt: skip
+        document.update(extra.get(post_id, {}))
+        images.used |= own.used
         if write_if_changed(path, encode(document)):
             written += 1
         else:
             unchanged += 1
+        state.record(path, key, own.media.asked, media, own.used)
     status = folder / STATUS_FILE
     write_if_changed(status, encode(site_status(store, site, list(by_slug.values()))))
     expected.add(status)
@@ -199,7 +216,121 @@ def export(
     )
     publish_media(media_folder(site), folder / MEDIA, images.used)
     write_if_changed(folder / FEEDS_FILE, FeedFacts.of(store, by_slug.values()).encode())
+    state.keep(expected)
+    state.save()
     return ExportResult(written, unchanged, removed)
+
+
+# -- exporting only what moved ------------------------------------------------------------------
+
+STATE = ".blogparade-export.state"  # in the export folder; no reader reads this extension
+STATE_FORMAT = "blogparade-export-state/2"
+# What makes a document besides the store: these modules.
+_CODE = tuple(Path(__file__).with_name(name) for name in ("export.py", "threads.py", "media.py"))
+
+
+def code_stamp(naming: str) -> str:
+    digest = hashlib.blake2b(f"{FORMAT}|{naming}".encode(), digest_size=16)
+    for path in _CODE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_key(version: str, participant: Participant, parades: Sequence[str],
+                 marks: Mapping[str, Any] | None, limits: Limits) -> str:  # fmt: skip
+    """What a post's document is made of besides its images: the post and its comments as
+    stored (`version`, see Store.post_index), its participant, its parades and marks, the limits."""
+    parts = [version, repr(participant), repr(sorted(parades)),
+             json.dumps(marks or {}, sort_keys=True, default=str), repr(limits)]  # fmt: skip
+    return _digest(parts)
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _images_digest(urls: Iterable[str], media: Mapping[str, MediaRecord]) -> str:
+    return _digest(f"{url}={media.get(url)!r}" for url in urls)
+
+
+class _Recording(dict):
+    """The store's images, noting which addresses a post's body looked up."""
+
+    def __init__(self, media: Mapping[str, MediaRecord]) -> None:
+        super().__init__()
+        self._media = media
+        self.asked: list[str] = []
+
+    def get(self, url: str, default: Any = None) -> Any:  # type: ignore[override]
+        self.asked.append(url)
+        return self._media.get(url, default)
+
+
+class ExportState:
+    """Per exported file: the key of the document it holds (`document_key`), the file's size and
+    time as written, the image addresses its body looked up (with a digest of what the store
+    said of them) and the image files it uses.  A file whose key, stat and images are as
+    recorded is not exported again: neither its post nor its comments are read.  Made by other
+    code or another comment naming, lost or unreadable: every file is compared by its bytes,
+    as without it."""
+
+    def __init__(self, folder: Path, code: str, files: dict[str, list[Any]], since: str = "") -> None:
+        self.folder = folder
+        self.code = code
+        self.files = files
+        self.since = since  # when the export that wrote `files` began (UTC, ISO, seconds)
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+
+    @classmethod
+    def load(cls, folder: Path, naming: str = "full") -> ExportState:
+        code = code_stamp(naming)
+        try:
+            document = json.loads((folder / STATE).read_text(encoding="utf-8"))
+            if document.get("format") == STATE_FORMAT and document.get("code") == code:
+                return cls(folder, code, dict(document["files"]), str(document["since"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        return cls(folder, code, {})
+
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def fresh(self, path: Path, key: str, version: str, media: Mapping[str, MediaRecord],
+              used: set[str]) -> bool:  # fmt: skip
+        """Whether `path` holds the document of `key` with today's images (then its image files
+        are added to `used`).  The store's times have seconds: a post or comment stored in the
+        second the last export began, or later, is compared by its bytes all the same."""
+        known = self.files.get(self._name(path))
+        if not known or known[0] != key or len(known) != 6:
+            return False
+        if max(version.split("|")[:2]) >= self.since:  # its changed time, its comments' latest
+            return False
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        if [stat.st_size, stat.st_mtime_ns] != known[1:3] or _images_digest(known[3], media) != known[4]:
+            return False
+        used.update(known[5])
+        return True
+
+    def record(self, path: Path, key: str, urls: list[str], media: Mapping[str, MediaRecord],
+               used: set[str]) -> None:  # fmt: skip
+        stat = path.stat()
+        urls = sorted(set(urls))
+        self.files[self._name(path)] = [key, stat.st_size, stat.st_mtime_ns, urls,
+                                        _images_digest(urls, media), sorted(used)]  # fmt: skip
+
+    def keep(self, paths: set[Path]) -> None:
+        names = {self._name(path) for path in paths}
+        self.files = {name: value for name, value in self.files.items() if name in names}
+
+    def save(self) -> None:
+        if not self.files and not self.folder.is_dir():
+            return
+        document = {"format": STATE_FORMAT, "code": self.code, "since": self.started,
+                    "files": self.files}  # fmt: skip
+        write_if_changed(self.folder / STATE, (json.dumps(document, separators=(",", ":")) + "\n").encode())
 
 
 @dataclass

@@ -18,6 +18,7 @@ This module only connects Pelican's signals; each job has its module:
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
 - editorial.py: a failing blog's quiet note, the editors' status page, the privacy notice.
 - departments.py: a page and an Atom feed per department of an internal blog roll.
+- lists.py: Pelican's quadratic list filters (tags, authors, categories, translations), linear.
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -37,6 +38,8 @@ from .editorial import note_failing_blogs, write_editorial_pages
 from .departments import write_departments
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
+from .lists import install as install_linear_lists
+from .lists import taxonomy_pages
 from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
 from .reader import ExportError, ExportReader, ThreadComment, add_reader
@@ -68,6 +71,8 @@ def after_reading(generators: list[Any]) -> None:
 
 
 def register() -> None:
+    install_linear_lists()
+    signals.article_generator_init.connect(taxonomy_pages)
     signals.get_writer.connect(writer)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(prepare_environment)

@@ -81,6 +81,9 @@ def parade_feed(
         description="",
         language=settings.get("DEFAULT_LANG"),
     )
+    if not items:  # feedgenerator would say "updated" now: the same build gives the same bytes
+        start = datetime(view.start.year, view.start.month, view.start.day, tzinfo=UTC)
+        feed.latest_post_date = lambda: start  # type: ignore[method-assign]
     for item in reversed(items):  # newest first, as feeds go
         published = datetime.fromisoformat(item["published"])
         feed.add_item(
