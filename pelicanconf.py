@@ -11,6 +11,9 @@ import aggregator.website.plugin  # noqa: F401
 AUTHOR = 'Redaktion'
 SITENAME = 'blogparade'
 SITESUBTITLE = ""
+# What the site is, in a sentence or two: on the home page, and its description for search
+# engines and sharing cards.
+BLOGPARADE_DESCRIPTION = 'Beiträge und Kommentare vieler Blogs an einem Ort – und ihre Blogparaden.'
 SITEURL = ""
 RELATIVE_URLS = True
 
@@ -30,8 +33,11 @@ JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "autoescape": True,
 ARTICLE_PATHS = [""]
 ARTICLE_EXCLUDES = ["participants"]
 PAGE_PATHS = ["pages", "parades"]
-EXTRA_PATH_METADATA = {"parades": {"template": "parade"}}
-STATIC_PATHS = ["images"]
+EXTRA_PATH_METADATA = {"parades": {"template": "parade"},
+                       "extra/favicon.ico": {"path": "favicon.ico"},
+                       "extra/robots.txt": {"path": "robots.txt"}}
+# content/extra/favicon.ico, if you add one, replaces the theme's icon; so does robots.txt there.
+STATIC_PATHS = ["images", "extra"]
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = 'Redaktion'  # your own articles; aggregated posts are filed by blog kind
 
@@ -57,7 +63,9 @@ DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 
 # Lean listings: Pelican writes every page on every build.
-DIRECT_TEMPLATES = ["index", "blogs", "parades", "archives", "tags"]
+# "search" needs the search index (pip install 'blogparade[search]'); "404" is the error page,
+# 404.html: have the web server show it (nginx: error_page 404 /404.html;).
+DIRECT_TEMPLATES = ["index", "blogs", "parades", "archives", "tags", "search", "404"]
 BLOGS_URL = "blogs/"
 BLOGS_SAVE_AS = "blogs/index.html"
 PARADES_URL = "parades/"  # every blog parade, newest first
@@ -66,6 +74,8 @@ ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 TAGS_URL = "tags/"
 TAGS_SAVE_AS = "tags/index.html"
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {"index": None, "tag": 100, "category": None, "author": None, "archives": 200}
 # {base_name}/page/N/: the default pattern makes page 4 of tag "tag3" collide with tag "tag34".
@@ -95,6 +105,13 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 DISPLAY_PAGES_ON_MENU = True
+
+# The "Mitmachen" page links to {repository} and {contact}: where contributors send pull
+# requests, and how they reach you (an e-mail address or a web page).  Unset, the page says so.
+BLOGPARADE_REPOSITORY = "https://github.com/blogparade/blogparade"
+BLOGPARADE_CONTACT = "https://github.com/blogparade/blogparade/issues"
+# The picture of sharing cards (OpenGraph, Twitter), relative to the output; 1200 × 630 pixels.
+# Put yours into content/images/ and name it here: BLOGPARADE_CARD_IMAGE = "images/card.png"
 
 # A parade is upcoming, open or closed on the day of the build, in TIMEZONE; pin that day for
 # reproducible builds with BLOGPARADE_TODAY = "2026-11-15".

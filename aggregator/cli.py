@@ -2,15 +2,16 @@
 
 It parses options, calls the library, shows progress and summaries, and turns the library's
 errors into messages and exit codes: 0 done (some feeds may have failed), 1 the job failed
-(or, with --strict, a feed failed), 2 bad usage or configuration.
+(or, with --strict, a feed failed), 2 bad usage or configuration, 3 another job holds the site.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import traceback
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Callable, Iterator, NoReturn
 
@@ -19,11 +20,14 @@ import click
 from . import __version__
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
+from .jobs import open_store
+from .lock import LockError, SiteBusy, site_lock
 from .site import Site, SiteError
-from .store import Store, StoreError
+from .store import StoreError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+EXIT_BUSY = 3
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -39,12 +43,60 @@ def load_site(ctx: click.Context) -> Site:
 
 
 @contextmanager
-def open_store(site: Site) -> Iterator[Store]:
+def working_on(ctx: click.Context, site: Site, *, wait: bool | None = None) -> Iterator[None]:
+    """The site's lock, for the whole command: one job that writes at a time.
+
+    `wait` is the command's --wait (None: the command has no such option).
+    """
+    command = ctx.command_path.split(" ", 1)[-1]  # "run", "opml import"
+
+    def waiting(busy: SiteBusy) -> None:
+        click.echo(f"Waiting: {busy}.", err=True)
+
     try:
-        with Store(site.store_path) as store:
-            yield store
-    except StoreError as error:
-        fail(str(error))
+        with site_lock(site.root, command, wait=bool(wait), waiting=waiting):
+            yield
+    except SiteBusy as busy:
+        hint = ", or add --wait to wait for it" if wait is not None else ""
+        fail(f"{busy}; nothing was done: try again when it has finished{hint}.", EXIT_BUSY)
+
+
+WAIT = click.option("--wait", is_flag=True, help="Wait for another job on this site to finish.")
+
+
+# What the library raises when a job cannot be done: each says why in one sentence.
+LIBRARY_ERRORS = (StoreError, LockError, OSError)
+
+
+def sentence(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror}"  # a disk error: which file, and what went wrong
+    return str(error)
+
+
+class Blogparade(click.Group):
+    """The `blogparade` group: a library error is one `Error:` line and exit 1, anything
+    unexpected one line too; the traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except LIBRARY_ERRORS as error:
+            give_up(ctx, sentence(error))
+        except Exception as error:  # noqa: BLE001  the last resort: a sentence, not a traceback
+            give_up(ctx, unexpected(error))
+
+
+def unexpected(error: BaseException) -> str:
+    return f"unexpected error: {type(error).__name__}: {error}; run with --debug for details"
+
+
+def give_up(ctx: click.Context, message: str) -> NoReturn:
+    if ctx.params.get("debug"):
+        traceback.print_exc()
+    fail(message)
 
 
 def report_problems(problems: list[Problem], of: str = "") -> None:
@@ -55,7 +107,7 @@ def report_problems(problems: list[Problem], of: str = "") -> None:
         click.secho(f"  {problem}", fg="red", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Blogparade, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blogparade")
 @click.option(
     "--site",
@@ -64,10 +116,11 @@ def report_problems(problems: list[Problem], of: str = "") -> None:
     show_default=True,
     help="The site folder (with pelicanconf.py).",
 )
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.pass_context
-def cli(ctx: click.Context, site: Path) -> None:
+def cli(ctx: click.Context, site: Path, debug: bool) -> None:
     """Collect many people's blogs, their comments and blog parades into one static site."""
-    ctx.obj = {"site": site}
+    ctx.obj = {"site": site}  # --debug is read where errors are reported (Blogparade.invoke)
 
 
 @cli.command()
@@ -99,19 +152,26 @@ def init(directory: Path, title: str, lang: str) -> None:
     show_default=True,
     help="A company's blog, or one of its people's.",
 )
+@click.option("--department", default="", help='Its department on an internal blog roll ("Vertrieb").')
 @click.pass_context
-def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str) -> None:
+def join(ctx: click.Context, url: str, name: str | None, author: str | None, kind: str,
+         department: str) -> None:  # fmt: skip
     """Add the blog at URL (its home page or its feed) as a participant."""
     from .editors.join import JoinError
     from .editors.join import join as join_blog
+    from .feeds.fetch import SettingError
 
     site = load_site(ctx)
     try:
-        participant, path = asyncio.run(
-            join_blog(site, url, name=name, author=author, kind=kind)  # type: ignore[arg-type]
-        )
+        with working_on(ctx, site):
+            participant, path = asyncio.run(
+                join_blog(site, url, name=name, author=author, kind=kind,  # type: ignore[arg-type]
+                          department=department)  # fmt: skip
+            )
     except JoinError as error:
         fail(str(error))
+    except SettingError as error:
+        fail(str(error), EXIT_CONFIG)
     click.echo(f"Joined {participant.name}, as detected:")
     for label, value in (
         ("name", participant.name),
@@ -120,6 +180,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
         ("author", participant.author or "(none found)"),
         ("kind", participant.kind),
         ("language", participant.language),
+        *((("department", participant.department),) if participant.department else ()),
     ):
         click.echo(f"  {label + ':':<10}{value}")
     click.echo(f"Wrote {path}")
@@ -133,21 +194,59 @@ def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
 
     A feed waiting for its next try is no failure: it was not asked.
     """
+    from .feeds.fetch import SettingError
     from .jobs import fetch_site
 
-    with open_store(site) as store:
+    with open_store(site, backup=True) as store:
         loaded = load_participants(site.participants_dir)
         active = sum(1 for participant in loaded[0] if participant.active)
         with progress_bar(active, "Fetching") as advance:
-            run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
-                             ask_all=ask_all, loaded=loaded)  # fmt: skip
+            try:
+                run = fetch_site(site, store, lambda report: report.kind == "posts" and advance(),
+                                 ask_all=ask_all, loaded=loaded)  # fmt: skip
+            except SettingError as error:  # a proxy, trust or network setting that is unusable
+                fail(str(error), EXIT_CONFIG)
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
     if run.pages:
         click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
+    for line in after_fetch_lines(run):
+        click.echo(line)
+    if run.parades.channels or run.parades.looked_at:
+        click.echo(format_parade_run(run.parades))
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
-    return not run.problems and not (strict and run.summary.errors)
+    return not run.problems and not (strict and (run.summary.errors or run.parades.errors))
+
+
+def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
+    lines = [
+        f"Parades: {run.new_candidates} new candidates, {run.looked_at} pages checked, "
+        f"{run.accepted} new contributions from them."
+    ]
+    for report in run.errors:
+        lines.append(f"  parade {report.parade}: {report.channel} feed ({report.url}): error: {report.error}")
+    return "\n".join(lines)
+
+
+def after_fetch_lines(run) -> list[str]:  # noqa: ANN001  (a jobs.FetchRun)
+    """Take-downs, privacy, notices and images: what the run did after reading the feeds."""
+    lines = [f"Not read: {slug} was removed for good (`remove --purge`); delete its file."
+             for slug in run.removed]  # fmt: skip
+    if run.comments_dropped:
+        lines.append(f"{run.comments_dropped} comments older than BLOGPARADE_COMMENT_RETENTION_DAYS "
+                     "erased from the store (and from the site at this build).")
+    if run.notified is not None:
+        for notice in run.notified.notices:
+            lines.append(f"Notice: {notice.participant.name} {notice.event}"
+                         + (f" ({notice.failures} failed runs in a row)" if notice.failures else ""))
+        lines += [f"  told {line}" for line in run.notified.delivered]
+        lines += [f"  notifier failed: {line}" for line in run.notified.failed]
+    if run.images is not None and (run.images.downloaded or run.images.failed or run.images.left):
+        lines.append(f"Images: {run.images.downloaded} downloaded, {len(run.images.failed)} "
+                     "dropped (failed or not an image)"
+                     + (f", {run.images.left} left for the next runs" if run.images.left else ""))
+    return lines
 
 
 @contextmanager
@@ -203,10 +302,14 @@ ASK_ALL = click.option(
 @cli.command()
 @click.option("--strict", is_flag=True, help="Exit 1 when any feed failed.")
 @ASK_ALL
+@WAIT
 @click.pass_context
-def fetch(ctx: click.Context, strict: bool, ask_all: bool) -> None:
+def fetch(ctx: click.Context, strict: bool, ask_all: bool, wait: bool) -> None:
     """Update the store from all active participants."""
-    if not run_fetch(load_site(ctx), strict, ask_all):
+    site = load_site(ctx)
+    with working_on(ctx, site, wait=wait):
+        fetched = run_fetch(site, strict, ask_all)
+    if not fetched:
         sys.exit(EXIT_FAILED)
 
 
@@ -229,7 +332,7 @@ def run_build(site: Site, force: bool, publish: bool = False) -> None:
     from .website.build import BuildError, BuildRefused, build_site, needs_build
 
     settings = settings_file(site, publish)
-    with open_store(site) as store:
+    with open_store(site, writes=True) as store:
         try:
             if not force and not needs_build(site, store, settings):
                 click.echo("Nothing changed since the last build; the site is up to date.")
@@ -247,10 +350,13 @@ def run_build(site: Site, force: bool, publish: bool = False) -> None:
 
 @cli.command()
 @click.option("--publish", is_flag=True, help=PUBLISH_HELP)
+@WAIT
 @click.pass_context
-def build(ctx: click.Context, publish: bool) -> None:
+def build(ctx: click.Context, publish: bool, wait: bool) -> None:
     """Publish the store as the site in output/, without network."""
-    run_build(load_site(ctx), force=True, publish=publish)
+    site = load_site(ctx)
+    with working_on(ctx, site, wait=wait):
+        run_build(site, force=True, publish=publish)
 
 
 @cli.command()
@@ -258,45 +364,81 @@ def build(ctx: click.Context, publish: bool) -> None:
 @ASK_ALL
 @click.option("--force-build", is_flag=True, help="Build even when nothing changed.")
 @click.option("--publish", is_flag=True, help=PUBLISH_HELP)
+@WAIT
 @click.pass_context
-def run(ctx: click.Context, strict: bool, ask_all: bool, force_build: bool, publish: bool) -> None:
+def run(
+    ctx: click.Context, strict: bool, ask_all: bool, force_build: bool, publish: bool, wait: bool
+) -> None:
     """Fetch, then build when anything changed: the nightly job (with --publish)."""
     site = load_site(ctx)
     settings_file(site, publish)  # a build that will be refused must not wait for the fetch
-    fetched = run_fetch(site, strict, ask_all)
-    run_build(site, force=force_build, publish=publish)
+    with working_on(ctx, site, wait=wait):
+        fetched = run_fetch(site, strict, ask_all)
+        run_build(site, force=force_build, publish=publish)
     if not fetched:
         sys.exit(EXIT_FAILED)
 
 
-def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "never"
+def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
+    """A time for people: in `zone` (the site's, for status), else the machine's."""
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "never"
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON document for scripts (stable keys: see the README).")
 @click.pass_context
-def status(ctx: click.Context) -> None:
-    """One line per participant: name, feed, ok or error, last success, posts stored."""
-    from .editors.status import participant_statuses
+def status(ctx: click.Context, as_json: bool) -> None:
+    """One line per blog: feed, ok or error, failure streak, last success and new post, counts."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from .editors.status import participant_statuses, status_document
+    from .jobs import parade_feed_errors
+    from .store import utcnow
 
     site = load_site(ctx)
     participants, problems = load_participants(site.participants_dir)
     report_problems(problems, " in participant files")
+    timezone = str(site.settings.get("TIMEZONE") or "UTC")
+    now = utcnow()
+    rows, parade_errors = [], []
+    if participants:
+        with open_store(site) as store:
+            rows = participant_statuses(store, participants, now)
+            parade_errors = parade_feed_errors(site, store)
+    if as_json:
+        document = status_document(rows, site_name=str(site.settings.get("SITENAME") or ""),
+                                   timezone=timezone, now=now)  # fmt: skip
+        document["parade_feed_errors"] = parade_errors
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    zone = ZoneInfo(timezone)
+    # Header lines start with "#", as comments in tab-separated data do.
+    click.echo(f"# {site.settings.get('SITENAME') or site.root.name}: {len(rows)} blogs, "
+               f"{_when(now, zone)} ({timezone}; all times in this zone)")
     if not participants:
         click.echo("No participants yet: add one with `blogparade join URL`.")
         return
-    with open_store(site) as store:
-        rows = participant_statuses(store, participants)
+    click.echo("# blog\tfeed\thealth\tfailed runs in a row\tlast success\tlast new post\tposts\tcomments")
+    for line in parade_errors:  # a parade's Mentions or Comments feed: it never stops the run
+        click.secho(line, fg="red")
     for row in rows:
-        waiting = f"; next try {_when(row.next_try)}" if row.next_try else ""
+        waiting = f"; next try {_when(row.next_try, zone)}" if row.next_try else ""
         health = click.style(row.health + waiting, fg="green" if row.health == "ok" else "red")
         errors = f", {row.comment_feed_errors} failing" if row.comment_feed_errors else ""
         if row.comment_feed_errors and row.comment_feed_error:
             url, error = row.comment_feed_error
             errors += f"; {url}: error: {error}"
+        streak = f"failed {row.streak} runs in a row" if row.streak else "no failures"
+        if row.failing_since:
+            streak += f" since {_when(row.failing_since, zone)}"
+        if row.notified:
+            streak += f" (notice sent {_when(row.notified, zone)})"
         click.echo(
-            f"{row.participant.name}\t{row.feed_url}\t{health}\t"
-            f"last success: {_when(row.last_success)}\t{row.posts} posts\t"
+            f"{row.participant.name}\t{row.feed_url}\t{health}\t{streak}\t"
+            f"last success: {_when(row.last_success, zone)}\t"
+            f"last new post: {_when(row.last_new_post, zone)}\t{row.posts} posts\t"
             f"{row.comments} comments ({row.comment_feeds} comment feeds{errors})"
         )
 
@@ -308,6 +450,8 @@ def check(ctx: click.Context) -> None:
     from .jobs import check_site
 
     result = check_site(load_site(ctx))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.problems:
         report_problems(result.problems)
         sys.exit(EXIT_CONFIG)
@@ -317,21 +461,186 @@ def check(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("slug")
 @click.option("--force", is_flag=True, help="Replace a draft that exists already.")
+@click.option(
+    "--format", "form", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True,
+    help="markdown: a draft article in content/; html: to paste into WordPress, in roundups/.",
+)
 @click.pass_context
-def roundup(ctx: click.Context, slug: str, force: bool) -> None:
-    """Write a draft roundup of parade SLUG's contributions into content/."""
+def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
+    """Write a draft roundup of parade SLUG's contributions."""
     from .jobs import JobError, draft_roundup
     from .parades.roundup import RoundupExists
 
     site = load_site(ctx)
-    with open_store(site) as store:
+    with working_on(ctx, site), open_store(site) as store:
         try:
-            path = draft_roundup(site, store, slug, force=force)
+            draft = draft_roundup(site, store, slug, force=force, html=form == "html")
         except JobError as error:
             fail(str(error), EXIT_CONFIG)
         except RoundupExists as error:
             fail(f"{error.path} exists already: edit it, or replace it with --force")
-    click.echo(f"Wrote the draft {path}: fill in the introduction, then remove 'Status: draft'.")
+    if draft.still_open:
+        click.secho(f"Warning: parade {slug} is still open; contributions may still come in.",
+                    fg="yellow", err=True)  # fmt: skip
+    if form == "html":
+        click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")
+    else:
+        click.echo(f"Wrote the draft {draft.path}: fill in the introduction, then remove 'Status: draft'.")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--parade", "slug", help="The parade's slug (default: the one that is open).")
+@WAIT
+@click.pass_context
+def submit(ctx: click.Context, url: str, slug: str | None, wait: bool) -> None:
+    """Hand in the post at URL as a contribution to a parade: it is checked now."""
+    from .jobs import submit_url
+    from .parades.collect import SubmitRefused
+
+    site = load_site(ctx)
+    with working_on(ctx, site, wait=wait), open_store(site, writes=True) as store:
+        try:
+            done = submit_url(site, store, url, slug)
+        except SubmitRefused as error:
+            fail(str(error), EXIT_CONFIG if error.usage else EXIT_FAILED)
+    parade, verdict = done.parade, done.verdict
+    if verdict.accepted:
+        found = verdict.contribution
+        what = f"“{found.title}” ({found.blog_name})" if found else url
+        click.echo(f"Accepted for parade {parade.slug}: {what}; it is on the site after the next build.")
+    else:
+        click.echo(f"Not a contribution to parade {parade.slug} (yet): {verdict}.")
+        click.echo("It is remembered and checked again once a day while the parade takes contributions.")
+
+
+@cli.group()
+def parade() -> None:
+    """Blog parades: where each one stands, for its host."""
+
+
+@parade.command("status")
+@click.argument("slug")
+@click.pass_context
+def parade_status(ctx: click.Context, slug: str) -> None:
+    """Contributions of parade SLUG, and rejected candidates with their reasons."""
+    from .jobs import JobError, parade_report
+
+    site = load_site(ctx)
+    with open_store(site) as store:
+        try:
+            report = parade_report(site, store, slug)
+        except JobError as error:
+            fail(str(error), EXIT_CONFIG)
+    click.echo(format_parade_status(report))
+
+
+def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.ParadeStatus
+    parade = report.parade
+    lines = [f"{parade.title} ({parade.slug}): {report.state}, {parade.start} to {parade.end}",
+             f"Call: {parade.call_url}"]  # fmt: skip
+    for channel in report.channels:
+        lines.append(f"{channel.name} feed: {channel.url}: {channel.health}")
+    lines.append(f"{len(report.contributions)} contributions:")
+    for row in report.contributions:
+        post = row.post
+        marks = [m for m in ("late" if row.late else "", "external" if row.external else "") if m]
+        heard = f" [{', '.join(row.channels)}]" if row.channels else ""
+        extra = f" ({', '.join(marks)})" if marks else ""
+        lines.append(f"  {parade.local_date(post.published)}  {post.title} – {row.blog}{extra}{heard}")
+        lines.append(f"      {post.url}")
+    lines.append(f"{len(report.rejected)} rejected:")
+    for row in report.rejected:
+        checked = f", checked {_when(row.checked_at)}" if row.checked_at else ""
+        lines.append(f"  {row.url} [{', '.join(row.channels)}]: {row.verdict}{checked}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--since", "period", default="7d", show_default=True,
+              help="The period: 7d, 24h, 2w.")
+@click.option("--department", help="Only the blogs of this department.")
+@click.option("--to", "recipients", multiple=True, metavar="ADDRESS",
+              help="Send to ADDRESS (repeatable; default: BLOGPARADE_DIGEST_TO).")
+@click.option("--dry-run", is_flag=True, help="Print the e-mail instead of sending it.")
+@click.pass_context
+def digest(ctx: click.Context, period: str, department: str | None, recipients: tuple[str, ...],
+           dry_run: bool) -> None:  # fmt: skip
+    """E-mail the period's new posts (HTML and plain text), or print them with --dry-run."""
+    from .editors.digest import DigestError, as_text, collect, digest_message, parse_period, recipients_from
+    from .editors.mail import MailError, SmtpSettings, send
+    from .feeds.trust import CA_BUNDLE, setting_or_env
+
+    site = load_site(ctx)
+    try:
+        since = parse_period(period)
+        with open_store(site) as store:
+            found = collect(site, store, since=since, department=department)
+    except DigestError as error:
+        fail(str(error), EXIT_CONFIG)
+    if not found.posts and not dry_run:
+        click.echo(f"No new posts since {found.since.astimezone():%Y-%m-%d %H:%M}; nothing sent.")
+        return
+    to = recipients_from(site.settings, recipients)
+    # The company's CA is the environment's or pelicanconf's, for the mail server as for feeds.
+    mail_settings = {**site.settings, CA_BUNDLE: setting_or_env(site.settings, CA_BUNDLE)}
+    try:
+        smtp: SmtpSettings | None = SmtpSettings.from_settings(mail_settings)
+    except MailError as error:
+        if not dry_run:
+            fail(str(error), EXIT_CONFIG)
+        smtp = None
+    sender = smtp.sender if smtp else str(site.settings.get("BLOGPARADE_MAIL_FROM") or "blogparade@localhost")
+    message = digest_message(found, sender=sender, recipients=to)
+    if dry_run:
+        click.echo(as_text(message))
+        return
+    if not to:
+        fail("no recipients: give --to ADDRESS, or set BLOGPARADE_DIGEST_TO in pelicanconf.py", EXIT_CONFIG)
+    assert smtp is not None
+    try:
+        send(smtp, message)
+    except MailError as error:
+        fail(str(error))
+    click.echo(f"Sent the digest of {len(found.posts)} posts to {', '.join(to)}.")
+
+
+@cli.command()
+@click.argument("backup", required=False)
+@click.option("--empty", is_flag=True, help="Start again with an empty store instead.")
+@click.pass_context
+def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
+    """Put BACKUP (default: the newest whole one in backups/) in place of the store.
+
+    The store there now is kept aside, renamed.  With --empty, start again from the feeds with
+    an empty store; the posts published so far stay on the site.
+    """
+    from .backups import restore as restore_store
+
+    if backup and empty:
+        fail("give a BACKUP or --empty, not both", EXIT_CONFIG)
+    site = load_site(ctx)
+    with working_on(ctx, site):
+        restored = restore_store(site, backup, empty=empty)
+        replayed = replay_takedowns(site)
+    if restored.aside:
+        click.echo(f"Kept the store that was there as {restored.aside}.")
+    if restored.backup:
+        click.echo(f"Restored {restored.backup} ({restored.posts} posts) as {site.store_path}.")
+    else:
+        click.echo(f"Started again with an empty store, {site.store_path}.")
+    if replayed:
+        click.echo(f"Applied the {replayed} take-downs of takedowns.log again: a backup may be "
+                   "older than some of them.")
+    click.echo("Next: `blogparade run --publish` fetches what the feeds have now, and builds.")
+
+
+def replay_takedowns(site: Site) -> int:
+    from .editors.takedown import replay
+    from .store import Store
+
+    with Store(site.store_path) as store:
+        return replay(site, store)
 
 
 @cli.group()
@@ -357,11 +666,16 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
     from .editors.join import JoinError
     from .editors.opml import OpmlError, import_opml
 
+    from .feeds.fetch import SettingError
+
     site = load_site(ctx)
     try:
-        results = asyncio.run(import_opml(site, source.read()))
+        with working_on(ctx, site):
+            results = asyncio.run(import_opml(site, source.read()))
     except OpmlError as error:
         fail(f"{source.name}: {error}", EXIT_CONFIG)
+    except SettingError as error:
+        fail(str(error), EXIT_CONFIG)
     failed = 0
     for feed, outcome in results:
         if isinstance(outcome, JoinError):
@@ -372,6 +686,99 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
     click.echo(f"{len(results) - failed} of {len(results)} blogs joined.")
     if failed:
         sys.exit(EXIT_FAILED)
+
+
+# -- take-downs (editors/takedown.py) -------------------------------------------------------------
+
+REASON = click.option("--reason", default="", help="Why: written to the take-down log.")
+
+
+def _describe_item(item) -> str:  # noqa: ANN001  (a store.TakenItem)
+    return f"{item.kind} {item.title!r} ({item.url or item.id})"
+
+
+@cli.command()
+@click.argument("url")
+@REASON
+@click.pass_context
+def hide(ctx: click.Context, url: str, reason: str) -> None:
+    """Hide a post or a comment (its original URL, or its page here) from the site and feeds."""
+    _hide(ctx, url, reason, shown=False)
+
+
+@cli.command()
+@click.argument("url")
+@REASON
+@click.pass_context
+def unhide(ctx: click.Context, url: str, reason: str) -> None:
+    """Show a hidden post or comment again."""
+    _hide(ctx, url, reason, shown=True)
+
+
+def _hide(ctx: click.Context, url: str, reason: str, shown: bool) -> None:
+    from .editors.takedown import TakedownError
+    from .editors.takedown import hide as hide_items
+
+    site = load_site(ctx)
+    # A take-down writes the store and the site's files: one job at a time.
+    with working_on(ctx, site), open_store(site, writes=True) as store:
+        try:
+            items = hide_items(site, store, url, reason=reason, shown=shown)
+        except TakedownError as error:
+            fail(str(error))
+    for item in items:
+        click.echo(f"{'Shown again' if shown else 'Hidden'}: {_describe_item(item)}")
+    click.echo("The next `blogparade run` (or `build`) publishes it.")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--purge", is_flag=True,
+              help="Also erase its posts and comments from the store, for good (tombstones).")
+@REASON
+@click.pass_context
+def remove(ctx: click.Context, slug: str, purge: bool, reason: str) -> None:
+    """Take the blog SLUG off the roll (its participant file goes)."""
+    from .editors.takedown import TakedownError
+    from .editors.takedown import remove as remove_blog
+
+    site = load_site(ctx)
+    # A take-down writes the store and the site's files: one job at a time.
+    with working_on(ctx, site), open_store(site, writes=True) as store:
+        try:
+            removal = remove_blog(site, store, slug, purge=purge, reason=reason)
+        except TakedownError as error:
+            fail(str(error))
+    if removal.file:
+        click.echo(f"Removed {removal.name}: deleted {removal.file}")
+    if purge:
+        click.echo(f"Erased {removal.posts} posts and {removal.comments} comments from the store; "
+                   "no fetch, join or OPML import brings them back.")
+    else:
+        click.echo("Its posts leave the site at the next build and stay in the store "
+                   "(--purge erases them).")
+
+
+@cli.command()
+@click.option("--commenter", "who", required=True, metavar="NAME|URL",
+              help="The person: their name as shown with their comments, or their web address.")
+@REASON
+@click.pass_context
+def forget(ctx: click.Context, who: str, reason: str) -> None:
+    """Erase a person's comments and name from the store and the site (DSGVO Art. 17)."""
+    from .editors.takedown import TakedownError, forget_commenter
+
+    site = load_site(ctx)
+    # A take-down writes the store and the site's files: one job at a time.
+    with working_on(ctx, site), open_store(site, writes=True) as store:
+        try:
+            gone = forget_commenter(site, store, who, reason=reason)
+        except TakedownError as error:
+            fail(str(error))
+    for item in gone:
+        click.echo(f"  erased comment {item.id} on {item.title!r} ({item.url or 'no link'})")
+    click.echo(f"Erased {len(gone)} comment{'' if len(gone) == 1 else 's'} of {who}; "
+               "their comment feeds will not bring them back.")
 
 
 @cli.command()
@@ -386,12 +793,20 @@ def demo(directory: Path) -> None:
         index = run_demo(directory, echo=click.echo)
     except DemoError as error:
         fail(str(error))
+    except SiteBusy as busy:
+        fail(f"{busy}; nothing was done: try again when it has finished.", EXIT_BUSY)
     click.echo(f"The demo site is ready: {index}")
     click.echo(f"Serve it with: cd {directory} && python -m http.server -d output 8000")
 
 
 def main() -> None:
-    cli(prog_name="blogparade")
+    try:
+        cli(prog_name="blogparade")
+    except Exception as error:  # noqa: BLE001  whatever escaped Click: one line, not a traceback
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.secho(f"Error: {unexpected(error)}", fg="red", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

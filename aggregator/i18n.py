@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract, extract_from_file
 from babel.messages.mofile import write_mo
@@ -29,7 +29,11 @@ HEADER_COMMENT = (
     "# Refresh with `python -m aggregator.i18n` after changing templates; no .mo files in git."
 )
 # Python modules whose N_()-marked strings end up on pages (kind labels and the like).
-PYTHON_SOURCES = ("website/plugin/blogs.py",)
+PYTHON_SOURCES = (
+    "website/plugin/blogs.py",
+    "website/plugin/content.py",
+    "website/plugin/parade_files.py",
+)
 
 
 def N_(message: str) -> str:  # noqa: N802  the gettext convention
@@ -92,7 +96,18 @@ def date_filters(lang: str, timezone: str) -> dict[str, Callable[[datetime | dat
         """For `<time datetime>`: machine-readable, with the offset."""
         return local(value).isoformat(timespec="minutes")
 
-    return {"localdate": localdate, "localdatetime": localdatetime, "isodate": isodate}
+    @cache
+    def monthname(value: datetime) -> str:
+        """A month and its year, as a heading: "November 2026"."""
+        return format_date(local(value), "LLLL yyyy", locale=locale)
+
+    @cache
+    def dayofmonth(value: datetime) -> str:
+        """Day and month, short, under a month's heading: "29. Nov." ("Nov 29")."""
+        return format_skeleton("MMMd", local(value), locale=locale)
+
+    return {"localdate": localdate, "localdatetime": localdatetime, "isodate": isodate,
+            "monthname": monthname, "dayofmonth": dayofmonth}  # fmt: skip
 
 
 # -- keeping the catalogs up to date (a developer's tool, not used at build time) ---------------

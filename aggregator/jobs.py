@@ -6,21 +6,35 @@ Each takes a Site and returns values; printing and exit codes are the caller's b
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
+from .backups import advice, back_up, refuse_lost_store
 from .editors.participants import Problem, load_participants
+from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
+from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
 from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import Participant
-from .parades.files import find_parade, load_site_parades
-from .parades.membership import followed, select, today
+from .parades.collect import Context, ParadeRun, Submitted, follow_parades, submit
+from .parades.files import Parade, find_parade, load_site_parades, state
+from .parades.membership import followed, load_parades, select, today
 from .parades.pages import parade_page_links
+from .parades.report import ParadeStatus, channel_errors, parade_status
+from .parades.roundup import roundup_text, write_roundup
+from .parades.roundup_html import roundup_html, write_roundup_html
 from .site import SETTINGS_FILE, Site
-from .store import Store
+from .store import Store, StoreDamaged
+from .urls import feed_key
+
+if TYPE_CHECKING:
+    from .editors.notify import NotifyReport
+    from .feeds.images import ImageReport
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,11 @@ class FetchRun:
     summary: UpdateSummary
     problems: list[Problem]  # participant files that could not be read (their blogs were skipped)
     pages: int = 0  # posts of summary-only feeds whose own page told whether they link a call
+    removed: list[str] = field(default_factory=list)  # participants removed for good: not read
+    comments_dropped: int = 0  # erased for being older than BLOGPARADE_COMMENT_RETENTION_DAYS
+    notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
+    images: ImageReport | None = None  # images of posts downloaded (website/media.py)
+    parades: ParadeRun = field(default_factory=ParadeRun)  # candidates from the parades' channels
 
 
 @dataclass(frozen=True)
@@ -35,10 +54,35 @@ class CheckResult:
     participants: int
     parades: int
     problems: list[Problem] = field(default_factory=list)
+    # Not the files' fault, but the nightly job would fail: a login's secret missing here.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class JobError(Exception):
     """A job cannot be done as asked; the message says why, for a person."""
+
+
+@contextmanager
+def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Iterator[Store]:
+    """The site's store, checked before a job uses it.
+
+    Refused when damaged (SQLite's quick_check) or lost (new or empty while the site has
+    published posts), and when a job that `writes` cannot write it; with `backup` (a fetch)
+    backed up first.  A damage met later, mid-job, names the backup to restore too.
+    """
+    if not site.store_path.exists() or site.store_path.stat().st_size == 0:
+        refuse_lost_store(site, None)  # before opening would make a new store there
+    try:
+        with Store(site.store_path) as store:
+            store.check()
+            refuse_lost_store(site, store)
+            if writes or backup:
+                store.check_writable()
+            if backup:
+                back_up(site, store)
+            yield store
+    except StoreDamaged as error:
+        raise StoreDamaged(f"{error}; {advice(site)}") from error
 
 
 def fetch_site(
@@ -51,20 +95,86 @@ def fetch_site(
     participants (and problems) the caller has just read with load_participants.
     """
     participants, problems = loaded or load_participants(site.participants_dir)
+    # A blog removed with --purge whose file came back (say, in a pull request) is not read.
+    removed = [p for p in participants if store.is_buried("feed", feed_key(p.feed))]
+    participants = [p for p in participants if p not in removed]
     comments = CommentOptions(
         days=int(site["BLOGPARADE_COMMENT_DAYS"]),
         always=followed(site, select(site, store, participants)),
     )
     settings = FetchSettings.from_site(site)
     feeds = FeedOptions.from_site(site, ask_all=ask_all)
-    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds))
-    pages = asyncio.run(look_at_pages(site, store, participants, settings))
-    return FetchRun(summary, problems, pages)
+    store.keep_comments_since = retention_cutoff(site)  # older comments are not stored at all
+    logins = logins_for(participants, Secrets.for_site(site.root, site.settings))
+    summary = asyncio.run(update(store, participants, settings, progress, comments, feeds,
+                                 logins=logins))  # fmt: skip
+    pages = asyncio.run(look_at_pages(site, store, participants, settings, logins))
+    # Parade candidates are public pages of blogs that never joined: no login goes with them.
+    context = parade_context(site, participants, feeds)
+    parades = asyncio.run(follow_parades(store, settings, context))
+    after = after_fetch(site, store, participants, settings)
+    return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed], **after)
+
+
+def after_fetch(
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
+) -> dict[str, object]:
+    """What a run does once the feeds are read: erase comments past their retention, tell
+    people about failing feeds, download the images of new posts."""
+    from .editors.notify import notify_site
+    from .feeds.images import download_images
+
+    dropped = apply_retention(site, store)
+    notified = notify_site(site, store, participants)
+    images = asyncio.run(download_images(site, store, participants, settings))
+    return {"comments_dropped": dropped, "notified": notified, "images": images}
+
+
+def parade_context(
+    site: Site, participants: list[Participant], feeds: FeedOptions | None = None
+) -> Context:
+    """What the parade step knows: the parades (with their roundups' dates), the joined blogs,
+    the site's day, and how politely its own feeds are asked (`feeds`: as every feed this run)."""
+    feeds = feeds or FeedOptions.from_site(site)
+    return Context(load_parades(site), participants, today(site),
+                   int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), feeds.politeness)  # fmt: skip
+
+
+def submit_url(site: Site, store: Store, url: str, slug: str | None = None) -> Submitted:
+    """Hand a post in to a parade (the one open, or `slug`); collect.SubmitRefused says why not."""
+    participants, _ = load_participants(site.participants_dir)
+    settings = FetchSettings.from_site(site)
+    return asyncio.run(submit(store, settings, parade_context(site, participants), url, slug))
+
+
+def find_site_parade(site: Site, parades: list[Parade], slug: str) -> Parade:
+    parade = find_parade(parades, slug)
+    if parade is None:
+        known = ", ".join(p.slug for p in parades) or "none"
+        raise JobError(f"no parade {slug!r} in {site.parades_dir} (known: {known})")
+    return parade
+
+
+def parade_report(site: Site, store: Store, slug: str) -> ParadeStatus:
+    """Contributions, rejected candidates and the parade's own feeds, for its host."""
+    participants, _ = load_participants(site.participants_dir)
+    selection = select(site, store, participants)
+    parade = find_site_parade(site, selection.parades, slug)
+    return parade_status(selection, parade, store.feed_states(), today(site))
+
+
+def parade_feed_errors(site: Site, store: Store) -> list[str]:
+    """The parades' Mentions and Comments feeds that failed when last read, one line each."""
+    return [
+        f"parade {parade.slug}: {row.name} feed {row.url}: {row.health}"
+        for parade, row in channel_errors(load_parades(site), store.feed_states())
+    ]
 
 
 async def look_at_pages(
-    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
-) -> int:
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings,
+    logins: dict[str, Login] | None = None,
+) -> int:  # fmt: skip
     """A feed of summaries may hide the link to a call: ask the post's page, once."""
     selection = select(site, store, participants)
     if not selection.parades:
@@ -73,6 +183,7 @@ async def look_at_pages(
         found = await parade_page_links(
             selection.parades, selection.posts, fetcher, store, today=today(site),
             grace_days=int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), participants=participants,
+            logins=logins,
         )  # fmt: skip
     return len(found)
 
@@ -85,7 +196,40 @@ def check_site(site: Site) -> CheckResult:
     parades, parade_problems = load_site_parades(site)
     problems += parade_problems + stray_exports(site)
     problems += address_problems(site, participants)
-    return CheckResult(len(participants), len(parades), problems)
+    problems += removed_problems(site, participants)
+    problems += [Problem(participant_path(site, p), message)
+                 for p, message in shared_secret_problems(participants)]  # fmt: skip
+    return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants))
+
+
+def participant_path(site: Site, participant: Participant) -> Path:
+    return site.participants_dir / f"{participant.slug}.toml"
+
+
+def missing_secrets(site: Site, participants: list[Participant]) -> list[Problem]:
+    """Logins whose secret cannot be had here, named by where it should be (never its value).
+    A warning, not a problem: CI checking a pull request has no secrets, the nightly job does."""
+    secrets = Secrets.for_site(site.root, site.settings)
+    warnings = []
+    for participant in participants:
+        login = login_for(participant, secrets)
+        if login is not None and login.missing:
+            warnings.append(Problem(participant_path(site, participant),
+                                    f"login ({login.described}): {login.missing}"))
+    return warnings
+
+
+def removed_problems(site: Site, participants: list[Participant]) -> list[Problem]:
+    """Participant files of blogs the editors removed for good (`remove --purge`): a pull request
+    must not bring one back.  Only where the store is (CI checks without one)."""
+    if not site.store_path.is_file():
+        return []
+    with Store(site.store_path) as store:
+        return [
+            Problem(site.participants_dir / f"{p.slug}.toml",
+                    f"{p.feed} was removed from this site for good (see takedowns.log)")
+            for p in participants if store.is_buried("feed", feed_key(p.feed))
+        ]  # fmt: skip
 
 
 def stray_exports(site: Site) -> list[Problem]:
@@ -133,22 +277,29 @@ def _refusal(host: str, policy: NetworkPolicy) -> str | None:
     return None
 
 
-def draft_roundup(site: Site, store: Store, slug: str, *, force: bool = False) -> Path:
-    """Write the roundup draft of a parade into content/; JobError if there is no such parade."""
-    from .parades.roundup import roundup_text, write_roundup  # babel: not for every fetch
+@dataclass(frozen=True)
+class RoundupDraft:
+    path: Path
+    still_open: bool  # the parade takes contributions yet: the roundup may miss some
 
+
+def draft_roundup(
+    site: Site, store: Store, slug: str, *, force: bool = False, html: bool = False
+) -> RoundupDraft:
+    """Write the roundup draft of a parade into content/ (Markdown), or as HTML to paste into
+    WordPress into roundups/ (`html`); JobError if there is no such parade."""
     participants, _ = load_participants(site.participants_dir)
     selection = select(site, store, participants)
-    parade = find_parade(selection.parades, slug)
-    if parade is None:
-        known = ", ".join(p.slug for p in selection.parades) or "none"
-        raise JobError(f"no parade {slug!r} in {site.parades_dir} (known: {known})")
+    parade = find_site_parade(site, selection.parades, slug)
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
-    text = roundup_text(
-        parade, selection.contributions(parade), participants={p.slug: p for p in participants},
-        comment_counts=store.comment_counts(), today=today(site), lang=lang,
-    )  # fmt: skip
-    return write_roundup(site.content, parade, text, force=force, lang=lang)
+    blogs = {p.slug: p for p in selection.blogs}
+    posts, counts, day = selection.contributions(parade), store.comment_counts(), today(site)
+    still_open = state(parade, day) != "closed"
+    if html:
+        text = roundup_html(parade, posts, participants=blogs, comment_counts=counts, lang=lang)
+        return RoundupDraft(write_roundup_html(site.root, parade, text, force=force, lang=lang), still_open)
+    text = roundup_text(parade, posts, participants=blogs, comment_counts=counts, today=day, lang=lang)
+    return RoundupDraft(write_roundup(site.content, parade, text, force=force, lang=lang), still_open)
 
 
 def blogroll(site: Site) -> str:

@@ -13,8 +13,31 @@ from enum import Enum
 from typing import Literal, Mapping, NamedTuple
 
 Kind = Literal["corporate", "employee"]
+# "external": a blog that never joined, standing in for its parade contributions (parades/external.py)
+BlogKind = Literal["corporate", "employee", "external"]
 Display = Literal["excerpt", "full"]
 CommentKind = Literal["comment", "pingback", "trackback"]
+LoginKind = Literal["basic", "bearer", "header"]
+
+
+@dataclass(frozen=True)
+class LoginSpec:
+    """How to log in to a blog, as its participant file says: never the secret itself, only
+    where it is (an environment variable or a file outside the site's repository).  Reading the
+    secret and sending it is feeds/logins.py's job."""
+
+    kind: LoginKind
+    user: str = ""  # basic
+    header: str = ""  # header: the header's name ("Cookie")
+    secret_env: str = ""
+    secret_file: str = ""
+
+    @property
+    def secret_source(self) -> str:
+        """Where the secret is, for messages: never the secret."""
+        if self.secret_env:
+            return f"the environment variable {self.secret_env}"
+        return f"the file {self.secret_file}"
 
 
 @dataclass(frozen=True)
@@ -26,12 +49,16 @@ class Participant:
     feed: str
     home: str
     author: str = ""
-    kind: Kind = "employee"
+    kind: BlogKind = "employee"
     language: str = "de"
     display: Display = "excerpt"
     active: bool = True
     # Only posts carrying one of these categories are taken (case-insensitive); empty = all.
     categories: tuple[str, ...] = ()
+    # Told when the feed keeps failing and when it recovers (editors/notify.py); never published.
+    contact: str = ""  # "mailto:owner@example.org"
+    department: str = ""  # an internal blog roll's department ("Vertrieb"): its page and feed
+    login: LoginSpec | None = None  # feeds behind a login (feeds/logins.py)
 
     def takes(self, categories: tuple[str, ...]) -> bool:
         """Whether a post with these categories belongs on the site (say, a personal blog
@@ -47,6 +74,9 @@ class ErrorKind(str, Enum):
 
     INVALID_URL = "invalid-url"
     NOT_ALLOWED = "address not allowed"  # by the network policy (feeds/policy.py)
+    PROXY = "proxy"  # the forward proxy failed or refused (feeds/proxies.py)
+    TLS = "tls"  # the certificate or the TLS handshake (feeds/trust.py)
+    LOGIN = "login refused"  # 401/403 with the blog's login, or its secret missing (feeds/logins.py)
     DNS = "dns"
     CONNECTION = "connection"
     TIMEOUT = "timeout"
@@ -273,6 +303,94 @@ class PageLookup:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+# --- blog parades: candidates from every channel, and what their pages said -----------------------
+
+# Where a parade candidate came from: a pingback or trackback the call received ("pingback": read
+# with a joined host blog's comments; "comments": from the parade's Comments feed), a webmention
+# ("mention"), `blogparade submit` ("submit"), or the parade file's Include ("include").
+Channel = Literal["pingback", "comments", "mention", "submit", "include"]
+
+
+@dataclass(frozen=True)
+class NamedCandidate:
+    """A URL a channel names as a possible contribution."""
+
+    url: str
+    channel: Channel
+    # When the channel says the page was published or the mention sent: the date of last resort.
+    date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ParadeCandidate:
+    """A possible contribution to a parade, as the store remembers it (once per page)."""
+
+    parade: str  # slug
+    key: str  # urls.page_key(url): the same page however channels spell it
+    url: str  # as the first channel named it
+    channels: tuple[Channel, ...]
+    first_seen: datetime
+    date: datetime | None = None  # NamedCandidate.date, the earliest any channel gave
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """What a post's page says about itself (parades/page_reading.py reads it).  `published`
+    may be naive (a page giving only a day): verify.py reads it in the parade's time zone."""
+
+    url: str  # where the page was read (after redirects)
+    canonical: str | None = None
+    title: str = ""
+    author: str = ""
+    published: datetime | None = None
+    date_source: str = ""  # "h-entry", "json-ld", "article:published_time", "time"
+    site_name: str = ""
+    home: str | None = None
+    feed: str | None = None  # the blog's feed, by autodiscovery
+    comment_feed: str | None = None  # this post's own comment feed, where the page names it
+    links: tuple[str, ...] = ()  # absolute http(s) links of the article, in order
+    excerpt: str = ""
+    language: str | None = None
+
+
+PageProblem = Literal["unfetchable", "not-html"]
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    """The evidence about one candidate page: the last look at it, and the last good reading.
+
+    A look that fails keeps the reading an earlier one made: a page that is down today does not
+    undo a contribution accepted yesterday."""
+
+    key: str  # urls.page_key of the candidate's URL
+    url: str  # as asked
+    checked_at: datetime  # the last look
+    problem: PageProblem | None = None  # the last look's, None when it read the page
+    error: str | None = None  # what went wrong (a fetch error, the content type)
+    reading: PageReading | None = None
+    entry: Post | None = None  # the blog's own feed entry for the page, where its feed has it
+    feed_title: str = ""  # the blog's feed: its title and home link
+    feed_home: str | None = None
+    post_id: str | None = None  # the stored post an accepted page became
+
+
+@dataclass(frozen=True)
+class ExternalBlog:
+    """A blog that contributed to a parade without joining the site."""
+
+    slug: str  # "ext_…": participant file names cannot contain "_", so never one of theirs
+    name: str
+    home: str
+    feed: str | None
+    first_seen: datetime
+
+    def as_participant(self) -> Participant:
+        """The stand-in the publish and comment stages take it for: excerpts only."""
+        return Participant(self.slug, self.name, self.feed or self.home, self.home,
+                           kind="external", display="excerpt", language="")  # fmt: skip
 
 
 def _digest(*parts: str) -> str:

@@ -55,6 +55,19 @@ DEFAULTS: dict[str, Any] = {
     "BLOGPARADE_MAX_CATEGORIES": 20,  # shown per post (clean.py stores at most 50)
     "BLOGPARADE_MAX_TITLE": 1000,  # characters of a post title (clean.py stores at most 1000)
     "BLOGPARADE_MAX_NAME": 120,  # characters of an author's or a category's name (stored: 120)
+    # Editors in control (issue 11; editors/notify.py, takedown.py, website/media.py).
+    "BLOGPARADE_NOTIFY": [],  # "mailto:…" addresses and https:// webhooks told about failing feeds
+    "BLOGPARADE_NOTIFY_AFTER": 3,  # failed runs in a row before the one notice goes out
+    "BLOGPARADE_COMMENT_AUTHORS": "full",  # how commenters are named: full, initials or hidden
+    "BLOGPARADE_COMMENT_RETENTION_DAYS": 0,  # comments older than this are erased; 0: kept
+    "BLOGPARADE_MEDIA": "media",  # images of posts: this folder beside the store, and media/ on the site
+    "BLOGPARADE_MEDIA_MAX_BYTES": 5 * 1024 * 1024,  # per image
+    "BLOGPARADE_MEDIA_PER_POST": 20,  # images downloaded per post; more are dropped
+    "BLOGPARADE_MEDIA_PER_RUN": 500,  # downloads per run; the rest come with the next runs
+    "BLOGPARADE_STATUS_PAGE": "",  # e.g. "status/index.html": the editors' feed status page
+    "BLOGPARADE_PRIVACY_PAGE": "datenschutz/index.html",  # the privacy notice; "" writes none
+    "BLOGPARADE_PRIVACY_CONTACT": "",  # whom to ask for removal, e.g. "mailto:redaktion@…"
+    "BLOGPARADE_BACKUPS": 7,  # backups of the store kept in backups/, one per fetch; 0: none
 }
 
 

@@ -1,18 +1,34 @@
-"""Export + build a synthetic site of N posts and compare with plain Pelican on the same machine.
+"""The build: a full build against bare Pelican, and the run after one new post against a full build.
 
-    python benchmarks/bench_build.py               # 2,000 posts
-    python benchmarks/bench_build.py --posts 20000
+    python benchmarks/bench_build.py                          # 2,000 posts, 3 rounds
+    python benchmarks/bench_build.py --posts 20000 --rounds 3
 
-The baseline is a plain Pelican build of N Markdown articles (same bodies, authors and tags) with
-Pelican's "simple" theme, measured in the same run.  Each build runs in its own process, so that
-neither warms the other's caches and blogparade's plugin stays out of the baseline.
+One synthetic site (N posts of ~3 KB over N/20 blogs, 3 of 200 topics each, comments on every
+5th post) is stored once; then each round runs, alternating, each in its own process (so that
+none warms another's caches and blogparade's plugin stays out of the baseline):
+
+1. *one new post*: one post more in the store, then `build_site` over the previous output/
+   (export what moved, build what changed);
+2. *full*: export and build everything (the exported files, Pelican's reader cache and the
+   previous output's manifest removed first: nothing to reuse, as after a change of theme), and
+   compare every file of that output with what the one-new-post run built: they must be equal;
+3. *baseline*: bare Pelican on the same posts as Markdown files (same bodies, authors and tags),
+   its "simple" theme, its content cache off.
+
+Printed: the medians, the ratios of each round (the figures are ratios measured side by side,
+alternating, on a machine that may be busy), the peak memory (maximum resident set) of each
+process, and how many of the one-new-post run's files were written afresh.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
+import os
 import random
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,10 +46,10 @@ def text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def synthetic(posts: int, seed: int = 1):  # noqa: ANN201  yields (participant, post fields, comments)
+def synthetic(posts: int, seed: int = 1, first: int = 0):  # noqa: ANN201  yields post fields
     rng = random.Random(seed)
     participants = max(1, posts // 20)
-    for i in range(posts):
+    for i in range(first, first + posts):
         body = "".join(f"<p>{text(rng, 70)}</p>" for _ in range(6))  # about 3 KB
         yield {
             "participant": f"blog-{i % participants}",
@@ -49,13 +65,51 @@ def synthetic(posts: int, seed: int = 1):  # noqa: ANN201  yields (participant, 
 
 # -- workers (one process each) ------------------------------------------------------------------
 
+SEARCH_SECONDS = [0.0]  # how long the build's search index took (part of the build's time)
 
-def run_blogparade(root: Path, posts: int) -> dict:
+
+def time_search_index() -> None:
+    from aggregator.website import build, search
+
+    index_site = search.index_site
+
+    def timed(tree: Path):  # noqa: ANN202
+        started = time.perf_counter()
+        try:
+            return index_site(tree)
+        finally:
+            SEARCH_SECONDS[0] += time.perf_counter() - started
+
+    build.search.index_site = timed  # type: ignore[assignment]
+
+
+def store_posts(store, items) -> None:  # noqa: ANN001
+    from aggregator.models import Comment, Post
+
+    by_participant: dict[str, tuple[list, list]] = {}
+    for item in items:
+        count = item.pop("comments")
+        post = Post(author="Jemand", updated=None, url=f"https://x.example/{item['guid']}/", **item)
+        batch = by_participant.setdefault(post.participant, ([], []))
+        batch[0].append(post)
+        for c in range(count):
+            batch[1].append(Comment(
+                post_id=post.id, guid=f"c{c}", url=None, parent_guid=f"c{c - 1}" if c % 2 else None,
+                author=f"Leser {c}", author_url="https://reader.example/",
+                published=post.published + timedelta(minutes=c), content_html="<p>Danke!</p>"))  # fmt: skip
+    for participant, (batch_posts, batch_comments) in by_participant.items():
+        store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
+                             last_modified=None, body_hash=None, posts=batch_posts,
+                             comments=batch_comments)  # fmt: skip
+
+
+def setup_blogparade(root: Path, posts: int) -> dict:
+    """The site and its store; then a first full build, untimed, for the first round to follow."""
     from aggregator.editors.participants import write_participant
-    from aggregator.models import Comment, Participant, Post
+    from aggregator.models import Participant
     from aggregator.site import Site
     from aggregator.store import Store
-    from aggregator.website.build import build_site, needs_build
+    from aggregator.website.build import build_site
     from aggregator.website.sitetemplate import create_site
 
     create_site(root, title="Benchmark")
@@ -65,45 +119,12 @@ def run_blogparade(root: Path, posts: int) -> dict:
             home=f"https://b{n}.example/", display="full" if n % 2 else "excerpt"))  # fmt: skip
     site = Site.load(root)
     with Store(site.store_path) as store:
-        by_participant: dict[str, tuple[list, list]] = {}
-        for item in synthetic(posts):
-            count = item.pop("comments")
-            post = Post(author="Jemand", updated=None, url=f"https://x.example/{item['guid']}/", **item)
-            batch = by_participant.setdefault(post.participant, ([], []))
-            batch[0].append(post)
-            for c in range(count):
-                batch[1].append(Comment(
-                    post_id=post.id, guid=f"c{c}", url=None, parent_guid=f"c{c - 1}" if c % 2 else None,
-                    author=f"Leser {c}", author_url="https://reader.example/",
-                    published=post.published + timedelta(minutes=c), content_html="<p>Danke!</p>"))  # fmt: skip
-        for participant, (batch_posts, batch_comments) in by_participant.items():
-            store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
-                                 last_modified=None, body_hash=None, posts=batch_posts,
-                                 comments=batch_comments)  # fmt: skip
-        started = time.perf_counter()
-        first = build_site(site, store)
-        first_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        skip = not needs_build(site, store)
-        check_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        second = build_site(site, store)
-        second_seconds = time.perf_counter() - started
-    return {
-        "articles": first.articles,
-        "seconds": first_seconds,
-        "export_written": first.exported.written,
-        "rebuild_seconds": second_seconds,
-        "rebuild_written": second.exported.written,
-        "needs_build_seconds": check_seconds,
-        "skipped": skip,
-    }
+        store_posts(store, synthetic(posts))
+        build_site(site, store)
+    return {}
 
 
-def run_baseline(root: Path, posts: int) -> dict:
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
+def setup_baseline(root: Path, posts: int) -> dict:
     content = root / "content"
     content.mkdir(parents=True)
     for i, item in enumerate(synthetic(posts)):
@@ -114,59 +135,203 @@ def run_baseline(root: Path, posts: int) -> dict:
             f"Summary: {item['excerpt']}\n\n{item['content_html']}\n",
             encoding="utf-8",
         )
-    settings_file = root / "pelicanconf.py"
-    settings_file.write_text(
+    (root / "pelicanconf.py").write_text(
         'PATH = "content"\nOUTPUT_PATH = "output"\nTHEME = "simple"\nSITEURL = "http://localhost"\n'
-        'TIMEZONE = "Europe/Berlin"\nDEFAULT_PAGINATION = 20\n'
+        'TIMEZONE = "Europe/Berlin"\nDEFAULT_PAGINATION = 20\nCACHE_CONTENT = False\n'
+        'LOAD_CONTENT_CACHE = False\n'
         # Without this the default pattern crashes: page 2 of "thema-18" is "thema-182".
         'PAGINATION_PATTERNS = ((1, "{url}", "{save_as}"),\n'
         '    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"))\n'
     )
-    settings = read_settings(str(settings_file))
+    return {}
+
+
+def run_baseline(root: Path, posts: int) -> dict:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    shutil.rmtree(root / "output", ignore_errors=True)
+    settings = read_settings(str(root / "pelicanconf.py"))
     started = time.perf_counter()
     Pelican(settings).run()
     return {"seconds": time.perf_counter() - started}
 
 
+def run_full(root: Path, posts: int) -> dict:
+    """Export and build everything; then compare with the one-new-post run's output."""
+    from aggregator.site import Site
+    from aggregator.store import Store
+    from aggregator.website.build import CACHE_FOLDER, build_site
+    from aggregator.website.plugin.incremental import MANIFEST
+
+    site = Site.load(root)
+    incremental = root / "output.incremental"
+    shutil.rmtree(incremental, ignore_errors=True)
+    if site.output.exists():  # a copy of the one-new-post run's output, to compare
+        subprocess.run(["cp", "-al", str(site.output), str(incremental)], check=True)
+        (site.output / MANIFEST).unlink(missing_ok=True)
+    shutil.rmtree(site.export_dir, ignore_errors=True)
+    shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)
+    with Store(site.store_path) as store:
+        started = time.perf_counter()
+        result = build_site(site, store)
+        seconds = time.perf_counter() - started
+    differing = compare(site.output, incremental) if incremental.exists() else None
+    shutil.rmtree(incremental, ignore_errors=True)
+    return {"seconds": seconds, "articles": result.articles, "differing": differing,
+            "search": SEARCH_SECONDS[0]}
+
+
+def run_one_new(root: Path, posts: int, number: int) -> dict:
+    """One post more (the newest, on the first blog, with three topics), then a build."""
+    from aggregator.site import Site
+    from aggregator.store import Store
+    from aggregator.website.build import build_site, needs_build
+
+    site = Site.load(root)
+    with Store(site.store_path) as store:
+        started = time.perf_counter()
+        skip = not needs_build(site, store)
+        check_seconds = time.perf_counter() - started
+        item = next(synthetic(1, seed=number, first=posts + number))
+        item["participant"] = "blog-0"
+        store_posts(store, [item])
+        started = time.perf_counter()
+        result = build_site(site, store)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "exported": result.exported.written,
+        "rendered": getattr(result, "rendered", None),
+        "reused": getattr(result, "reused", None),
+        "patched": getattr(result, "patched", None),
+        "search": SEARCH_SECONDS[0],
+        "skipped_before": skip,
+        "needs_build_seconds": check_seconds,
+    }
+
+
+def compare(first: Path, second: Path) -> list[str]:
+    """Relative paths whose bytes differ, or that only one of the trees has."""
+    names = {}
+    for tree in (first, second):
+        names[tree] = {p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()}
+    differing = sorted(names[first] ^ names[second])
+    for name in sorted(names[first] & names[second]):
+        if not filecmp.cmp(first / name, second / name, shallow=False):
+            differing.append(name)
+    return differing
+
+
 # -- the comparison ------------------------------------------------------------------------------
 
 
-def worker(kind: str, posts: int, keep: bool) -> dict:
-    folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
-    result = subprocess.run(
-        [sys.executable, __file__, "--worker", kind, "--posts", str(posts), "--dir", str(folder)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    if not keep:
-        subprocess.run(["rm", "-rf", str(folder)], check=True)
-    else:
-        print(f"  ({kind} site kept in {folder})")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def worker(kind: str, folder: Path, posts: int, *extra: str) -> dict:
+    """Run one worker process; its result, with its wall time and peak memory (MB)."""
+    command = [sys.executable, __file__, "--worker", kind, "--posts", str(posts), "--dir", str(folder),
+               *extra]  # fmt: skip
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors = process.stderr.read()
+        process.stderr.close()
+        out.seek(0)
+        lines = out.read().decode().strip().splitlines()
+    if process.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{errors}")
+    result = json.loads(lines[-1])
+    result["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    settle(folder)
+    return result
+
+
+def settle(folder: Path) -> None:
+    """Wait (untimed) until the previous output trees are removed: the build leaves a big one to
+    a process of its own, which must not slow the next measurement down."""
+    deadline = time.monotonic() + 900
+    while any(p.name.startswith(".output.") for p in folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min: {five:.1f}) on {os.cpu_count()} cores"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the built sites")
-    parser.add_argument("--worker", choices=("blogparade", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--number", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        run = run_blogparade if args.worker == "blogparade" else run_baseline
-        print(json.dumps(run(args.dir, args.posts)))
+        time_search_index()
+        if args.worker == "one-new":
+            result = run_one_new(args.dir, args.posts, args.number)
+        else:
+            result = globals()[f"{args.worker.replace('-', '_')}"](args.dir, args.posts)
+        print(json.dumps(result))
         return
 
     n = args.posts
-    print(f"{n} posts, {max(1, n // 20)} blogs, comments on every 5th post")
-    base = worker("baseline", n, args.keep)
-    ours = worker("blogparade", n, args.keep)
-    base_rate, our_rate = n / base["seconds"], n / ours["seconds"]
-    print(f"plain Pelican, Markdown, simple theme: {base['seconds']:7.2f} s  {base_rate:7.0f} posts/s")
-    print(f"blogparade export + build:             {ours['seconds']:7.2f} s  {our_rate:7.0f} posts/s"
-          f"  (ratio {our_rate / base_rate:.2f})")  # fmt: skip
-    print(f"  nothing changed: needs_build says {'skip' if ours['skipped'] else 'BUILD'} "
-          f"in {ours['needs_build_seconds'] * 1000:.0f} ms; a forced rebuild takes "
-          f"{ours['rebuild_seconds']:.2f} s and rewrites {ours['rebuild_written']} exported files")
+    ours_dir = Path(tempfile.mkdtemp(prefix="bench-blogparade-"))
+    base_dir = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    print(f"{n} posts, {max(1, n // 20)} blogs, 3 of 200 topics per post, comments on every 5th post;"
+          f" {args.rounds} rounds, alternating")  # fmt: skip
+    print(f"before: {load()}")
+    worker("setup_blogparade", ours_dir, n)
+    worker("setup_baseline", base_dir, n)
+    rows = []
+    try:
+        for number in range(1, args.rounds + 1):
+            new = worker("one-new", ours_dir, n, "--number", str(number))
+            full = worker("run_full", ours_dir, n)
+            base = worker("run_baseline", base_dir, n)
+            rows.append((base, full, new))
+            speed = (full["articles"] / full["seconds"]) / (n / base["seconds"])
+            same = "identical" if full["differing"] == [] else f"DIFFERENT: {full['differing'][:5]}"
+            print(f"round {number}: Pelican {base['seconds']:6.1f} s, full {full['seconds']:6.1f} s, "
+                  f"one new post {new['seconds']:6.1f} s; posts/s ratio {speed:.2f}, "
+                  f"one new ÷ full {new['seconds'] / full['seconds']:.3f}; one-new output {same}; "
+                  f"{load()}", flush=True)  # fmt: skip
+    finally:
+        if args.keep:
+            print(f"sites kept in {ours_dir} and {base_dir}")
+        else:
+            shutil.rmtree(ours_dir, ignore_errors=True)
+            shutil.rmtree(base_dir, ignore_errors=True)
+
+    def median(values: list[float]) -> float:
+        return statistics.median(values)
+
+    base_s = median([b["seconds"] for b, _, _ in rows])
+    full_s = median([f["seconds"] for _, f, _ in rows])
+    new_s = median([w["seconds"] for _, _, w in rows])
+    speed = median([(f["articles"] / f["seconds"]) / (n / b["seconds"]) for b, f, _ in rows])
+    share = median([w["seconds"] / f["seconds"] for _, f, w in rows])
+    print()
+    print(f"| run (median of {len(rows)}) | seconds | posts/s | peak MB | ratio |")
+    print("|---|---|---|---|---|")
+    print(f"| bare Pelican 4.12, Markdown, simple theme | {base_s:.1f} | {n / base_s:.0f} | "
+          f"{max(b['peak_mb'] for b, _, _ in rows):.0f} | |")
+    print(f"| blogparade full build (export + build) | {full_s:.1f} | {n / full_s:.0f} | "
+          f"{max(f['peak_mb'] for _, f, _ in rows):.0f} | posts/s ÷ Pelican's: **{speed:.2f}** |")
+    print(f"| blogparade after one new post | {new_s:.1f} | | {max(w['peak_mb'] for _, _, w in rows):.0f}"
+          f" | ÷ full build: **{share:.3f}** |")
+    last = rows[-1][2]
+    if last.get("rendered") is not None:
+        print(f"\none new post: {last['exported']} file exported; of the pages and feeds "
+              f"{last['rendered'] - last['patched']} rendered, {last['patched']} patched (only "
+              f"the footer's time changed), {last['reused']} linked from the previous output")
+    print(f"search index (Pagefind), median: full build {median([f['search'] for _, f, _ in rows]):.1f} s,"
+          f" one new post {median([w['search'] for _, _, w in rows]):.1f} s")
+    print(f"outputs of the one-new-post runs identical to full builds: "
+          f"{all(f['differing'] == [] for _, f, _ in rows)}")
+    print(f"after: {load()}")
 
 
 if __name__ == "__main__":

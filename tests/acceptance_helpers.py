@@ -212,11 +212,17 @@ def _local(output: Path, page: Path, href: str) -> Path | None:
     return target / "index.html" if not target.suffix else target
 
 
+def status_rows(output: str) -> list[str]:
+    """`blogparade status` without its header lines."""
+    return [line for line in output.strip().splitlines() if not line.startswith("#")]
+
+
 def status_lines(output: str) -> dict[str, str]:
-    """`blogparade status` lines by participant name (the first tab-separated field)."""
+    """`blogparade status` lines by participant name (the first tab-separated field); its
+    header lines start with "#"."""
     lines: dict[str, str] = {}
     for line in output.splitlines():
-        if "\t" in line:
+        if "\t" in line and not line.startswith("#"):
             lines[line.split("\t", 1)[0]] = line
     return lines
 
@@ -361,8 +367,18 @@ URL_ATTRIBUTES = frozenset({
 })  # fmt: skip
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
 # What the theme itself puts in <head>: nothing else may appear as <link> or <meta>.
-THEME_LINK_RELS = frozenset({"stylesheet", "alternate", "canonical", "outline"})
+THEME_LINK_RELS = frozenset({"stylesheet", "alternate", "canonical", "outline", "icon"})
 THEME_META = frozenset({"viewport", "description"})
+THEME_META_PREFIXES = ("og:", "article:", "twitter:")  # sharing cards: property= or name=
+# The theme's own scripts and forms, each exactly where the theme puts it (and all within
+# it): the search field in the header, its no-JavaScript fallback, and the search page.
+THEME_OWN = (
+    "/html/head/noscript[count(*) = 1][style]",
+    "/html/head/script[@type = 'module'][contains(@src, '/js/search.js')][not(node())]",
+    "/html/body/header[@class = 'site-header']/div/div[@class = 'site-brand']/form[@class = 'site-search']",
+    "/html/body/main/form[@class = 'search-page-form']",
+    "/html/body/main/noscript",
+)
 _NOT_IN_URLS = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -373,9 +389,14 @@ def _clean_url(value: str) -> str:
 def dangers(doc: lxml.html.HtmlElement, *, page: bool = True) -> list[str]:
     """Everything in a parsed page (or fragment, page=False) that could run code or reframe it."""
     found: list[str] = []
+    # The elements themselves, not their id(): lxml makes a new proxy (and id) per access
+    # unless one is held.
+    own = {e for path in THEME_OWN for top in doc.xpath(path) for e in top.iter()} if page else set()
     for element in doc.iter():
         if not isinstance(element.tag, str):
             continue  # comments, processing instructions
+        if element in own:
+            continue
         tag = element.tag.lower().rsplit("}", 1)[-1]
         if tag in FORBIDDEN_ELEMENTS:
             found.append(f"<{tag}> element")
@@ -387,8 +408,9 @@ def dangers(doc: lxml.html.HtmlElement, *, page: bool = True) -> list[str]:
         if tag == "meta":
             name = (element.get("name") or "").lower()
             # http-equiv: refresh (a redirect), set-cookie, content-security-policy...
+            card = (element.get("property") or name).lower().startswith(THEME_META_PREFIXES)
             if not page or element.get("http-equiv") is not None or (
-                name not in THEME_META and element.get("charset") is None
+                name not in THEME_META and element.get("charset") is None and not card
             ):
                 found.append(f"<meta {dict(element.attrib)!r}>")
         for name, value in element.attrib.items():

@@ -175,6 +175,7 @@ class Seen:
     method: str
     target: str
     headers: Mapping[str, str]
+    body: bytes = b""  # what a POST sent (webhooks)
 
     @property
     def path(self) -> str:
@@ -549,11 +550,12 @@ class FeedServer:
             if ":" in line:
                 name, value = line.split(":", 1)
                 headers[name.strip().lower()] = value.strip()
+        body = b""
         if int(headers.get("content-length", "0") or 0):
-            await reader.readexactly(int(headers["content-length"]))
+            body = await reader.readexactly(int(headers["content-length"]))
         request = Request(method, target, headers, reader, writer)
         request.keep_alive = headers.get("connection", "").lower() != "close"
-        self.requests.append(Seen(method, target, dict(headers)))
+        self.requests.append(Seen(method, target, dict(headers), body))
         handler = self.routes.get(target) or self.routes.get(request.path) or not_found()
         await handler(request)
         return request.keep_alive and not writer.is_closing()

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from aggregator.cli import cli
+from tests.acceptance_helpers import status_rows
 from tests.feedmaker import Item, rss
 from tests.servers import HTML_TYPE, LOOPBACK_NETWORKS, respond, status
 
@@ -72,7 +73,7 @@ def test_join_fetch_status_and_run(site, feed_server):
     assert "Blog bert (" in again.output and "error: http: 500" in again.output
     assert invoke(site, "fetch", "--strict").exit_code == 1
 
-    lines = invoke(site, "status").output.splitlines()
+    lines = status_rows(invoke(site, "status").output)
     assert len(lines) == 2
     anna, bert = lines
     assert "\tok\t" in anna and "2 posts" in anna

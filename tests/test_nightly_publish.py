@@ -186,25 +186,29 @@ def test_a_new_site_publishes_and_is_reminded_of_its_example_address(tmp_path):
 def test_a_post_fetched_while_the_site_builds_is_on_the_site_after_the_next_run(
     feed_server, tmp_path
 ):
-    """Another process fetches news while Pelican works: that post was not exported, so the
-    next run must build although its own fetch finds nothing new (the feed answers 304)."""
+    """A fetch started while Pelican works waits for the run to finish (the site's lock): so the
+    next run must build although its own fetch finds nothing new (the feed answers 304).
+    test_build has the same with the post stored during the build itself."""
     from pelican import signals
 
     site = publishing_site(tmp_path / "site", feed_server)
-    fetched: list[subprocess.CompletedProcess[str]] = []
+    fetches: list[subprocess.Popen[str]] = []
 
     def concurrent_fetch(_: object) -> None:
-        if not fetched:
+        if not fetches:
             serve(feed_server, 2)
-            fetched.append(subprocess.run(blogparade_command() + ["--site", str(site), "fetch"],
-                                          capture_output=True, text=True, timeout=120))  # fmt: skip
+            fetches.append(subprocess.Popen(
+                blogparade_command() + ["--site", str(site), "fetch", "--wait"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            ))  # fmt: skip
 
     signals.all_generators_finalized.connect(concurrent_fetch)
     try:
         first = ok(invoke(site, "run", "--publish"))
     finally:
         signals.all_generators_finalized.disconnect(concurrent_fetch)
-    assert fetched[0].returncode == 0 and "1 new posts" in fetched[0].stdout, fetched[0]
+    stdout, stderr = fetches[0].communicate(timeout=120)
+    assert fetches[0].returncode == 0 and "1 new posts" in stdout, (stdout, stderr)
     assert "Built " in first.output
     assert_published(site, posts=1)  # the build had exported before the post arrived
 

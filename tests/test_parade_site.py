@@ -136,7 +136,9 @@ def test_a_parade_page_lives_under_its_file_name_with_the_call(site):
     assert "Erzählt uns, wie ihr" in text(soup.find(class_="page-body"))
     assert soup.find("a", href="https://hafenkante.example/blogparade-remote/").get_text() == "Zum Aufruf"
     facts = soup.find("dl", class_="parade-facts")
-    assert [dt.get_text() for dt in facts.find_all("dt")] == ["Stand", "Zeitraum", "Aufruf", "Schlagwort", "Beiträge"]
+    assert [dt.get_text() for dt in facts.find_all("dt")] == ["Stand", "Zeitraum", "Gastgeber", "Aufruf",
+                                                              "Schlagwort", "Beiträge"]  # fmt: skip
+    assert text(facts.find("dt", string="Gastgeber").find_next("dd")) == "hafenkante.example"
     assert [t["datetime"] for t in facts.find_all("time")] == ["2026-11-01", "2026-11-30"]
     assert "1. November 2026 bis 30. November 2026" in text(facts)
     assert "BlogparadeRemote" in text(facts)

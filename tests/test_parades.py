@@ -234,3 +234,58 @@ def test_local_today_is_the_date_in_the_site_time_zone():
     assert local_today(BERLIN, late) == date(2026, 12, 1)
     assert local_today("UTC", late) == date(2026, 11, 30)
     assert state(parade(), local_today(BERLIN, late)) == "closed"
+
+
+# --- channels and late contributions (issue 10) -------------------------------------------------
+
+CHANNELS = f"""Title: Offen für alle
+Call: {CALL}
+Start: 2026-11-01
+End: 2026-11-30
+Mentions: https://webmention.io/api/mentions.jf2?target={CALL}
+Comments: {CALL}feed/
+Late: yes
+"""
+
+
+def test_mentions_comments_and_late_are_read(tmp_path):
+    parade = read_parade(write(tmp_path, "offen.md", CHANNELS), BERLIN)
+    assert parade.mentions == f"https://webmention.io/api/mentions.jf2?target={CALL}"
+    assert parade.comments == f"{CALL}feed/"
+    assert parade.late is True
+    assert read_parade(write(tmp_path, "ohne.md", GOOD), BERLIN).late is False
+
+
+@pytest.mark.parametrize("value, late", [("yes", True), ("Ja", True), ("true", True), ("no", False),
+                                         ("nein", False)])  # fmt: skip
+def test_late_takes_yes_or_no_in_either_language(tmp_path, value, late):
+    text = CHANNELS.replace("Late: yes", f"Late: {value}")
+    assert read_parade(write(tmp_path, "offen.md", text), BERLIN).late is late
+
+
+def test_bad_channel_values_are_problems_with_their_line(tmp_path):
+    text = (CHANNELS.replace("Late: yes", "Late: vielleicht")
+            .replace(f"Comments: {CALL}feed/", "Comments: ftp://x.example/feed/")
+            .replace(f"Mentions: https://webmention.io/api/mentions.jf2?target={CALL}",
+                     "Mentions: https://a.example/1.jf2 https://b.example/2.jf2"))  # fmt: skip
+    path = write(tmp_path, "offen.md", text)
+    assert problems_of(path) == [
+        f"{path}:5: 'Mentions' takes one URL, not 2",
+        f"{path}:6: 'Comments' must be an http(s) URL, not 'ftp://x.example/feed/'",
+        f"{path}:7: 'Late' is 'yes' or 'no', not 'vielleicht'",
+    ]
+
+
+def test_late_contributions_are_admitted_after_the_end_until_the_roundup():
+    from dataclasses import replace
+
+    p = replace(parade(), late=True)
+    after = datetime(2026, 12, 3, 12, tzinfo=UTC)
+    before = datetime(2026, 10, 30, 12, tzinfo=UTC)
+    assert p.admits(after) and p.is_late(after)
+    assert not p.admits(before)
+    assert not parade().admits(after)  # without Late: the window only
+    assert replace(p, roundup_date=date(2026, 12, 5)).admits(after)
+    assert not replace(p, roundup_date=date(2026, 12, 2)).admits(after)
+    inside = datetime(2026, 11, 15, tzinfo=UTC)
+    assert p.admits(inside) and not p.is_late(inside)

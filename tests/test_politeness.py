@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_retry_after_86400_leaves_the_feed_alone_for_the_day(feed_server, site):
     when = next_try(site, waits)
     assert timedelta(hours=23, minutes=55) < when - asked_at <= timedelta(days=1)
     line = status_lines(ok(invoke(site, "status")).output)["Geduld"]
-    shown = when.astimezone().strftime("%Y-%m-%d %H:%M")
+    shown = when.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M")  # the site's zone
     assert f"\terror: http: 429 Too Many Requests; next try {shown}\t" in line, line
 
     for hours in (6, 12, 5):  # the rest of that day: three more runs, none asks

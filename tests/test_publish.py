@@ -13,14 +13,9 @@ import pytest
 
 from aggregator.models import Comment, Participant, Post, StoredComment
 from aggregator.site import Site
-from aggregator.store import Store
-from aggregator.website.export import (
-    FORMAT,
-    comment_node,
-    export,
-    person,
-    write_if_changed,
-)
+from aggregator.store import RESTORED_AT, Store
+from aggregator.website import export as export_module
+from aggregator.website.export import FORMAT, comment_node, export, person, write_if_changed
 from aggregator.website.sitetemplate import create_site
 from aggregator.website.threads import MAX_DEPTH
 from aggregator.website.threads import comment_tree as thread
@@ -203,7 +198,10 @@ def test_files_are_rewritten_only_when_their_post_changed(site, store):
     paths = {p: site.export_dir / "anna" / f"{p.id}.json" for p in (one, two)}
     mtimes = {p: path.stat().st_mtime_ns for p, path in paths.items()}
     assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 2, 0)
-    save(store, [dataclasses.replace(two, title="Zwei, geändert")])
+    # Stored as a later fetch stores it: its `changed` time moves (only such posts are read).
+    store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                         body_hash=None, posts=[dataclasses.replace(two, title="Zwei, geändert")],
+                         now=T + timedelta(minutes=1))  # fmt: skip
     assert dataclasses.astuple(export(store, site, [ANNA])) == (1, 1, 0)
     assert paths[one].stat().st_mtime_ns == mtimes[one]
     assert read(site, two)["title"] == "Zwei, geändert"
@@ -291,3 +289,53 @@ def test_only_temporary_files_of_killed_exports_are_removed(site, store):
 
 def test_an_empty_store_exports_nothing(site, store):
     assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 0, 0)
+
+
+def test_posts_a_restored_store_lost_keep_their_files(site, store, tmp_path):
+    """A store restored from last week's backup, or started again empty, does not know the
+    newest posts: their pages stay until a fetch brings them back (and then they are its own)."""
+    kept, lost = post(guid="kept"), post(guid="lost")
+    save(store, [kept, lost])
+    export(store, site, [ANNA])
+    with Store(tmp_path / "older.sqlite") as older:
+        save(older, [kept])
+        assert export(older, site, [ANNA]).removed == 1  # not restored: it unpublishes as asked
+        export(store, site, [ANNA])
+        older.set_meta(RESTORED_AT, datetime.now(UTC).isoformat())
+        result = export(older, site, [ANNA])
+        assert (result.unchanged, result.removed) == (1, 0)
+        assert read(site, lost)["id"] == lost.id
+        # A file slipped in after the restore (a pull request, say) is never published.
+        slipped = site.export_dir / "anna" / "0123456789abcdef.json"
+        slipped.write_text(json.dumps({"format": FORMAT, "id": "x", "body": "<script>"}))
+        assert export(older, site, [ANNA]).removed == 1 and not slipped.exists()
+        # What the store knows and no longer publishes still goes: here, by a category filter.
+        result = export(older, site, [dataclasses.replace(ANNA, categories=("Kochen",))])
+        assert result.removed == 1 and read(site, lost)["id"] == lost.id
+
+
+class FullDisk:
+    """A file opened on a full disk: write() fails as the system's does, naming no file."""
+
+    def __init__(self, path, mode):  # noqa: ANN001
+        self.file = open(path, mode)  # noqa: SIM115
+
+    def __enter__(self) -> FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def write(self, data: bytes) -> int:
+        self.file.write(data[:10])
+        raise OSError(28, "No space left on device")
+
+
+def test_a_file_that_cannot_be_written_is_named(site, store, monkeypatch):
+    save(store, [post()])
+    monkeypatch.setattr(export_module, "open", FullDisk, raising=False)
+    with pytest.raises(OSError) as error:
+        export(store, site, [ANNA])
+    assert error.value.strerror == "No space left on device"
+    assert error.value.filename == str(site.export_dir / "anna" / f"{post().id}.json")
+    assert not any(site.export_dir.rglob("*.tmp"))  # the half-written file went

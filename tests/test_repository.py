@@ -24,8 +24,8 @@ def test_quick_start_is_two_commands_and_ci_runs_the_second():
 
 
 def test_generated_files_are_ignored_by_git():
-    generated = ["blogparade.sqlite", "blogparade.sqlite-wal", "output/index.html",
-                 ".output.building-123-0a1b2c3d/index.html",
+    generated = ["blogparade.sqlite", "blogparade.sqlite-wal", "output/index.html", ".blogparade.lock",
+                 ".output.building-123-0a1b2c3d/index.html", "backups/blogparade-2026-11-29T021705Z.sqlite",
                  "content/aggregated/x/y.json", "demo-site/pelicanconf.py", ".venv/bin/python",
                  "aggregator/__pycache__/x.pyc"]  # fmt: skip
     ignored = subprocess.run(["git", "check-ignore", "--no-index", *generated], cwd=ROOT,

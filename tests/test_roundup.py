@@ -251,3 +251,39 @@ def test_a_moved_draft_is_found_by_its_slug(tmp_path):
     assert write_roundup(content, PARADE, "neu\n", force=True) == moved  # replaced where it is
     assert moved.read_text(encoding="utf-8") == "neu\n"
     assert not (content / "remote-arbeiten-rueckschau.md").exists()
+
+
+# --- as HTML for WordPress, and late contributions (issue 10) -----------------------------------
+
+from dataclasses import replace as _replace  # noqa: E402
+
+from aggregator.parades.roundup_html import roundup_html, write_roundup_html  # noqa: E402
+from tests.acceptance_helpers import fragment_dangers  # noqa: E402
+
+
+def test_the_html_roundup_has_every_contribution_escaped_and_nothing_active(tmp_path):
+    hostile = contribution("lena", "boese", datetime(2026, 11, 3, tzinfo=BERLIN), '<script>alert(1)</script> & "Tricks"',
+                           "Ein <img src=x onerror=alert(1)> Satz.", author="<b>Lena</b>")  # fmt: skip
+    text = roundup_html(PARADE, POSTS + [hostile], participants=BLOGS, comment_counts=COUNTS)
+    assert fragment_dangers(text) == []
+    soup = BeautifulSoup(text, "html.parser")
+    titles = [h3.get_text() for h3 in soup.find_all("h3")]
+    assert titles[0] == "Mein Schreibtisch ist überall" and '<script>alert(1)</script> & "Tricks"' in titles
+    assert soup.find("a", string="Wie arbeiten wir remote?") is None  # the call's title is quoted
+    assert soup.find("a", href=CALL).get_text() == "„Wie arbeiten wir remote?“"
+    assert "Kaffee & Code · von Jonas Petersen · 9. November 2026 · 7 Kommentare" in soup.get_text()
+    assert [li.get_text() for li in soup.find_all("li")][:3] == ["Beiträge: 5", "Kommentare: 11", "Blogs: 3"]
+    path = write_roundup_html(tmp_path, PARADE, text)
+    assert path == tmp_path / "roundups" / "remote-arbeiten-rueckschau.html"
+    with pytest.raises(RoundupExists):
+        write_roundup_html(tmp_path, PARADE, "anders")
+    assert write_roundup_html(tmp_path, PARADE, "anders", force=True).read_text(encoding="utf-8") == "anders"
+
+
+def test_late_contributions_are_marked_late_in_both_roundups():
+    late_parade = _replace(PARADE, late=True)
+    late = contribution("lena", "spaet", datetime(2026, 12, 1, 10, tzinfo=BERLIN), "Spät dran", "Endlich.")
+    assert "1. Dezember 2026 · nachgereicht" in roundup_text(late_parade, [late], participants=BLOGS,
+                                                             comment_counts={}, today=TODAY)  # fmt: skip
+    html = roundup_html(late_parade, [late], participants=BLOGS, comment_counts={}, lang="en")
+    assert "December 1, 2026 · late" in html

@@ -506,3 +506,21 @@ def test_a_summary_post_joins_the_parade_through_its_page(feed_server):
     cache.lookups.clear()
     assert asyncio.run(go(date(2027, 1, 31))) == {}
     assert feed_server.hits("/2026/11/remote/") == 1
+
+
+# --- late contributions (issue 10) --------------------------------------------------------------
+
+
+def test_a_parade_taking_late_contributions_takes_posts_after_its_end():
+    from dataclasses import replace
+
+    from aggregator.parades.select import followed_parade
+
+    late = replace(PARADE, late=True)
+    after = post("anna", "/nach-dem-ende/", PARADE.window_end + timedelta(days=2), links=(CALL,))
+    assert contributions(late, [after]) == [after]
+    assert contributions(PARADE, [after]) == []
+    closed = PARADE.end + timedelta(days=40)
+    assert followed_parade(late, closed, grace_days=14)  # no roundup yet: still followed
+    assert not followed_parade(PARADE, closed, grace_days=14)
+    assert not followed_parade(replace(late, roundup_date=PARADE.end + timedelta(days=3)), closed, 14)

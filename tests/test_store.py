@@ -1,12 +1,18 @@
 """The store keeps everything it was given: upserts, first-seen dates, errors, migrations."""
 
+import os
+import random
+import re
 import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from aggregator.models import Comment, ErrorKind, FetchError, Post
-from aggregator.store import MIGRATIONS, Store, StoreError
+from aggregator.store import MIGRATIONS, Store, StoreDamaged, StoreError, check_copy
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -135,7 +141,7 @@ def test_a_store_of_version_3_is_migrated_and_keeps_its_feeds(tmp_path):
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.version == len(MIGRATIONS) == 4
+        assert store.version == len(MIGRATIONS)  # 4 and every migration appended since
         state = store.feed_state("f")
     assert (state.moved_to, state.consecutive_errors, state.next_try) == (
         "https://new.example/feed", 3, None)
@@ -214,3 +220,166 @@ def test_comment_counts_of_one_participant(store):
                          comments=[comment("1"), comment("2"), comment("3", post_id=other.id)])
     assert store.comment_counts("anna") == {post().id: 2}
     assert store.comment_counts() == {post().id: 2, other.id: 1}
+
+
+OPEN_AT_ONCE = """
+import sys, time
+from aggregator.store import Store
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+with Store(sys.argv[1]) as store:
+    print(store.version)
+"""
+
+
+def test_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path):
+    """Each reads the schema version again inside its write transaction: before, the second
+    process to migrate failed with "table feeds already exists"."""
+    for attempt in range(5):
+        path = tmp_path / f"store-{attempt}.sqlite"
+        start = time.time() + 1.0  # every process imported and waiting
+        processes = [
+            subprocess.Popen([sys.executable, "-c", OPEN_AT_ONCE, str(path), str(start)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(6)
+        ]  # fmt: skip
+        for process in processes:
+            out, err = process.communicate(timeout=60)
+            assert process.returncode == 0 and out.strip() == str(len(MIGRATIONS)), err
+
+
+# --- the file: damage, backups, errors in sentences --------------------------------------------
+
+
+def damage_a_page(path) -> None:
+    """Overwrite one page in the middle of the file with junk, as a failing disk would."""
+    size = path.stat().st_size
+    with open(path, "r+b") as file:
+        file.seek(4096 * (size // 4096 // 2))
+        file.write(bytes(range(256)) * 16)
+
+
+def filled_store(path, posts: int = 300) -> None:
+    with Store(path) as store:
+        store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                             posts=[post(f"g{n}", content_html="<p>Text</p>" * 50)
+                                    for n in range(posts)])  # fmt: skip
+
+
+def test_a_whole_store_passes_its_check(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    store.check()
+
+
+def test_a_damaged_page_fails_the_check_and_any_query_that_meets_it_in_one_line(tmp_path):
+    path = tmp_path / "store.sqlite"
+    filled_store(path)
+    damage_a_page(path)
+    with Store(path) as store, pytest.raises(StoreDamaged) as damaged:
+        store.check()
+    assert str(damaged.value).startswith(f"cannot use store {path}: it is damaged (")
+    assert "\n" not in str(damaged.value)
+    with Store(path) as store, pytest.raises(StoreDamaged, match="it is damaged"):
+        list(store.posts())  # the page is met mid-iteration: a StoreError, not sqlite3's
+
+
+@pytest.mark.parametrize("damage", ["random bytes", "truncated"])
+def test_a_store_of_random_bytes_or_cut_short_is_damaged(tmp_path, damage):
+    path = tmp_path / "store.sqlite"
+    filled_store(path)
+    size = path.stat().st_size
+    if damage == "random bytes":
+        path.write_bytes(random.Random(1).randbytes(size))
+    else:
+        os.truncate(path, size // 2)
+    with pytest.raises(StoreDamaged, match=rf"^cannot use store {re.escape(str(path))}: it is damaged"):
+        with Store(path) as store:
+            store.check()
+
+
+def test_errors_of_the_sql_itself_stay_what_they_are(store):
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        store._db.execute("SELECT * FROM nothing_here")
+
+
+def test_a_backup_is_one_whole_file_with_everything(tmp_path):
+    path = tmp_path / "store.sqlite"
+    filled_store(path, posts=20)
+    target = tmp_path / "backups" / "copy.sqlite"
+    target.parent.mkdir()
+    with Store(path) as store:
+        store.backup(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["copy.sqlite"]  # no -wal, no .tmp
+    assert check_copy(target) == 20
+    assert sqlite3.connect(target).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert check_copy(target) == 20  # looking changed nothing
+
+
+def test_a_damaged_copy_is_told_apart(tmp_path):
+    copy = tmp_path / "copy.sqlite"
+    filled_store(copy)
+    damage_a_page(copy)
+    with pytest.raises(StoreDamaged):
+        check_copy(copy)
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE x (y)")
+    with pytest.raises(StoreDamaged, match="no blogparade store"):
+        check_copy(other)
+
+
+def test_a_folder_in_place_of_the_store_is_a_sentence(tmp_path):
+    (tmp_path / "store.sqlite").mkdir()
+    with pytest.raises(StoreError, match="it is a folder, not a file"):
+        Store(tmp_path / "store.sqlite")
+# --- parade candidates (issue 10) ---------------------------------------------------------------
+
+from aggregator.models import CandidatePage, ExternalBlog, NamedCandidate, PageReading  # noqa: E402
+
+
+def test_candidates_are_one_per_page_and_gather_their_channels(store):
+    new = store.add_candidates("doku", [
+        NamedCandidate("https://anna.example/beitrag/", "pingback", datetime(2026, 10, 12, tzinfo=UTC)),
+        NamedCandidate("http://www.anna.example/beitrag?utm_source=x", "mention", datetime(2026, 10, 11, tzinfo=UTC)),
+    ], NOW)  # fmt: skip
+    assert new == 1
+    assert store.add_candidates("doku", [NamedCandidate("https://anna.example/beitrag/", "submit")], NOW) == 0
+    [candidate] = store.candidates("doku")
+    assert candidate.url == "https://anna.example/beitrag/"  # as first named
+    assert candidate.channels == ("pingback", "mention", "submit")
+    assert candidate.date == datetime(2026, 10, 11, tzinfo=UTC)  # the earliest any channel gave
+    assert store.candidates("andere") == []
+
+
+def test_a_failed_look_keeps_the_reading_an_earlier_one_made(store):
+    reading = PageReading("https://anna.example/beitrag/", title="Mein Beitrag",
+                          published=datetime(2026, 10, 12), links=("https://host.example/aufruf/",))  # fmt: skip
+    entry = post("beitrag", comment_feed="https://anna.example/beitrag/feed/")
+    store.put_candidate_page(CandidatePage("k", "https://anna.example/beitrag/", NOW, reading=reading,
+                                           entry=entry, feed_title="Annas Blog", post_id="p1"))  # fmt: skip
+    later = NOW + timedelta(days=2)
+    store.put_candidate_page(CandidatePage("k", "https://anna.example/beitrag/", later, "unfetchable",
+                                           "connection: connection refused"))  # fmt: skip
+    page = store.candidate_pages()["k"]
+    assert (page.checked_at, page.problem, page.error) == (later, "unfetchable", "connection: connection refused")
+    assert page.reading == reading  # a naive date stays naive
+    assert page.entry == entry and page.feed_title == "Annas Blog" and page.post_id == "p1"
+
+
+def test_external_blogs_and_their_posts(store):
+    blog = ExternalBlog("ext_anna-example", "Annas Blog", "https://anna.example/", None, NOW)
+    store.put_external_blog(blog)
+    store.put_external_blog(ExternalBlog("ext_anna-example", "Annas neuer Name", "https://anna.example/",
+                                         "https://anna.example/feed/", NOW + timedelta(days=1)))  # fmt: skip
+    [stored] = store.external_blogs()
+    assert (stored.name, stored.feed, stored.first_seen) == ("Annas neuer Name", "https://anna.example/feed/", NOW)
+    counts = store.save_posts([post(participant="ext_anna-example")], NOW)
+    assert counts.new == 1
+    [saved] = store.posts("ext_anna-example")
+    assert store.posts_by_id([saved.id, "missing"]) == {saved.id: saved}
+
+
+def test_the_fingerprint_follows_candidates_and_their_pages(store):
+    before = store.fingerprint()
+    store.add_candidates("doku", [NamedCandidate("https://anna.example/beitrag/", "submit")], NOW)
+    with_candidate = store.fingerprint()
+    store.put_candidate_page(CandidatePage("k", "https://anna.example/beitrag/", NOW, "not-html", "application/pdf"))
+    assert len({before, with_candidate, store.fingerprint()}) == 3

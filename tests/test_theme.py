@@ -189,7 +189,8 @@ def test_the_editors_article_is_marked_as_their_own(site):
     article = own.select_one("main article.post.own")
     assert article.select_one(".badge").get_text() == "Beitrag der Redaktion"
     assert article.strong.get_text() == "unser"
-    assert not own.find("link", rel="canonical") and not own.select_one("#comments")
+    assert own.find("link", rel="canonical")["href"] == "../../2026/willkommen-zur-blogparade/"  # its own
+    assert not own.select_one("#comments")
     home_entry = page(site, "index.html").find("a", string="Willkommen zur Blogparade").find_parent("article")
     assert home_entry.select_one(".badge").get_text() == "Beitrag der Redaktion"
 
@@ -203,7 +204,10 @@ def test_the_atom_feeds_are_valid_xml_with_entries(site):
     assert titles[:3] == ["Willkommen zur Blogparade", "Neues Rechenzentrum in Köln", "Über Remote & <Büros>"]
     anna = ET.parse(site.output / "feeds" / "blogs" / "anna.atom.xml").getroot()
     [entry] = anna.iter(f"{ATOM}entry")
-    assert entry.find(f"{ATOM}author/{ATOM}name").text == "Annas Blög"
+    assert entry.find(f"{ATOM}author/{ATOM}name").text == "Anna Ärger"  # the writer, not the blog
+    assert entry.find(f"{ATOM}source/{ATOM}title").text == "Annas Blög"
+    assert entry.find(f"{ATOM}source/{ATOM}link").get("href") == "https://anna.example/"
+    assert "<strong>drei Jahre</strong>" in entry.find(f"{ATOM}content").text  # display = "full"
 
 
 # -- accessibility and language --------------------------------------------------------------------
@@ -264,4 +268,7 @@ def test_the_theme_is_small_and_uses_no_webfonts():
     assert len(css) < 12_000
     assert "@import" not in css and "@font-face" not in css and "url(" not in css
     assert ":focus-visible" in css
-    assert [p.name for p in (theme_path() / "static").rglob("*") if p.is_file()] == ["style.css"]
+    static = {p.relative_to(theme_path() / "static").as_posix(): p.stat().st_size
+              for p in (theme_path() / "static").rglob("*") if p.is_file()}  # fmt: skip
+    assert set(static) == {"css/style.css", "js/search.js", "favicon.ico", "images/card.png"}
+    assert static["js/search.js"] < 6_000 and static["images/card.png"] < 60_000

@@ -258,9 +258,10 @@ def test_thread_key_rules():
 
 
 def _seconds(comments: list[StoredComment]) -> float:
-    started = time.perf_counter()
+    # CPU time of this process: other work on the machine barely moves it, unlike wall time.
+    started = time.process_time()
     tree(comments)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 @pytest.mark.parametrize("kind", ["chain", "flat"])
@@ -274,4 +275,4 @@ def test_building_a_thread_is_linear(kind: str):
     _seconds(small)  # warm up
     # The least of several runs: other tests share the machine.
     ratio = min(_seconds(big) for _ in range(3)) / min(_seconds(small) for _ in range(5))
-    assert ratio < 9, f"4x the comments cost {ratio:.1f}x the time (linear: 4x, quadratic: 16x)"
+    assert ratio < 10, f"4x the comments cost {ratio:.1f}x the time (linear: 4x, quadratic: 16x)"

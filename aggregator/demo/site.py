@@ -14,6 +14,7 @@ from typing import Callable
 from ..editors.join import JoinError, join
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..jobs import fetch_site
+from ..lock import LOCK_FILE, site_lock
 from ..site import SETTINGS_FILE, Site
 from ..store import Store
 from ..website.build import BuildError, build_site
@@ -29,17 +30,30 @@ class DemoError(Exception):
     pass
 
 
+def check_folder(directory: Path) -> None:
+    """The demo only ever deletes a folder an earlier demo made."""
+    if (directory.exists() and not (directory / MARKER).exists()
+            and any(child.name != LOCK_FILE for child in directory.iterdir())):
+        raise DemoError(f"{directory} exists and was not made by `blogparade demo`; choose another")
+
+
 def prepare(directory: Path) -> None:
-    """An empty folder for the demo; only ever deletes a folder an earlier demo made."""
-    if directory.exists():
-        if not (directory / MARKER).exists() and any(directory.iterdir()):
-            raise DemoError(f"{directory} exists and was not made by `blogparade demo`; choose another")
-        shutil.rmtree(directory)
+    """An empty folder for the demo, but for the lock file the running demo holds."""
+    check_folder(directory)
+    for child in directory.iterdir():
+        if child.name == LOCK_FILE:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
     create_site(directory, title="Blogparade-Demo")
     (directory / MARKER).write_text("made by `blogparade demo`; deleted by the next one\n")
     with open(directory / SETTINGS_FILE, "a", encoding="utf-8") as settings:
         settings.write(f"\n# The sample blogs are served on this machine: allow that, and nothing else.\n"
-                       f"BLOGPARADE_ALLOWED_NETWORKS = [{DEMO_NETWORK!r}]\n")
+                       f"BLOGPARADE_ALLOWED_NETWORKS = [{DEMO_NETWORK!r}]\n"
+                       "# A proxy from the environment could not reach this machine's loopback.\n"
+                       'BLOGPARADE_PROXY = "direct"\n')
 
 
 async def join_all(site: Site, server: DemoServer, echo: Callable[[str], None]) -> None:
@@ -62,7 +76,17 @@ def write_parade(site: Site, parade: DemoParade) -> Path:
 
 
 def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
-    """Build the demo site in `directory`; returns the path of its home page."""
+    """Build the demo site in `directory`; returns the path of its home page.
+
+    Two demos in one folder would delete each other's files: the second says so (SiteBusy).
+    """
+    check_folder(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    with site_lock(directory, "demo"):
+        return build_demo(directory, echo)
+
+
+def build_demo(directory: Path, echo: Callable[[str], None]) -> Path:
     prepare(directory)
     site = Site.load(directory)
     with DemoServer() as server:

@@ -98,6 +98,7 @@ def new_participant(
     name: str | None = None,
     author: str | None = None,
     kind: Kind = "employee",
+    department: str = "",
 ) -> Participant:
     """The participant for a discovered feed; JoinError if the site has that feed or that blog
     (its home page) already."""
@@ -112,6 +113,7 @@ def new_participant(
         author=(author if author is not None else first_author(found)).strip(),
         kind=kind,
         language=(found.feed.language or "de").split("-")[0].lower() or "de",
+        department=" ".join(department.split()),
     )
 
 
@@ -135,6 +137,7 @@ async def join(
     author: str | None = None,
     kind: Kind = "employee",
     fetcher: Fetcher | None = None,
+    department: str = "",
 ) -> tuple[Participant, Path]:
     """Discover the feed behind `url`, validate it and write the participant file.
 
@@ -142,17 +145,32 @@ async def join(
     site, a URL with no usable feed, and a comment feed (named with the blog's post feed)."""
     if fetcher is None:
         async with Fetcher(FetchSettings.from_site(site)) as own:
-            return await join(site, url, name=name, author=author, kind=kind, fetcher=own)
+            return await join(site, url, name=name, author=author, kind=kind, fetcher=own,
+                              department=department)  # fmt: skip
     url = url.strip()
     if not is_http_url(url):
         raise JoinError(f"not an http(s) URL: {url!r}")
     existing = existing_participants(site)
     already_there(url, existing)  # before any request: a dead spelling is still a twin
+    refuse_removed(site, url)
     try:
         found = await discover(url, fetcher)
     except CommentFeedError as error:
         raise JoinError(comment_feed_refusal(error, existing)) from error
     except DiscoveryError as error:
         raise JoinError(str(error)) from error
-    participant = new_participant(found, existing, name=name, author=author, kind=kind)
+    refuse_removed(site, found.feed_url)
+    participant = new_participant(found, existing, name=name, author=author, kind=kind,
+                                  department=department)  # fmt: skip
     return participant, write_participant(site.participants_dir, participant)
+
+
+def refuse_removed(site: Site, url: str) -> None:
+    """A feed the editors removed for good (`remove --purge`) does not join again, by hand or
+    by OPML import: the take-down must survive."""
+    from .takedown import LOG_NAME, is_removed_feed
+
+    removed = is_removed_feed(site, url)
+    if removed is not None:
+        raise JoinError(f"{url} was removed from this site for good on {removed:%Y-%m-%d} "
+                        f"(see {LOG_NAME}); it does not join again")

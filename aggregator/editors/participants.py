@@ -16,6 +16,7 @@ from typing import Any
 
 import tomli_w
 
+from ..feeds.logins import parse_spec, spec_problems, spec_table
 from ..models import Participant
 from ..urls import feed_key, is_http_url
 
@@ -54,7 +55,9 @@ def slugify(text: str) -> str:
 
 
 # A contributor's file is a stranger's input: what the site shows from it is bounded and plain.
-LIMITS = {"name": 200, "author": 200, "language": 35, "feed": 2000, "home": 2000}
+LIMITS = {"name": 200, "author": 200, "language": 35, "feed": 2000, "home": 2000, "department": 100,
+          "contact": 320}
+_MAILTO = re.compile(r"^mailto:[^@\s<>\"',;:]+@[^@\s<>\"',;:/?]+\.[^@\s<>\"',;:/?]+$")
 MAX_CATEGORIES, MAX_CATEGORY = 50, 100
 # Bidi overrides and isolates reorder the text around them ("‮gpj.exe"); the other format and
 # control characters are invisible or break the page.  Zero-width joiners stay: emoji use them.
@@ -88,7 +91,9 @@ def _text_problems(path: Path, key: str, value: str, limit: int) -> list[Problem
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     problems = [Problem(path, f"unknown key {key!r}") for key in data if key not in _KEYS]
     problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
-    for key in ("name", "author", "language"):
+    if "contact" in data and not (isinstance(data["contact"], str) and _MAILTO.match(data["contact"])):
+        problems.append(Problem(path, "'contact' must be one address like \"mailto:anna@example.org\""))
+    for key in ("name", "author", "language", "department"):
         if key in data and not isinstance(data[key], str):
             problems.append(Problem(path, f"{key!r} must be a string"))
     for key, limit in LIMITS.items():
@@ -113,6 +118,8 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     else:
         for category in categories:
             problems += _text_problems(path, "categories", category, MAX_CATEGORY)
+    if "login" in data:
+        problems += [Problem(path, message) for message in spec_problems(data["login"])]
     if not _SLUG.match(path.stem):
         problems.append(
             Problem(path, "file name must be a slug: lower-case letters, digits and dashes")
@@ -135,6 +142,10 @@ def read_participant(path: Path) -> Participant:
     if problems:
         raise ParticipantError(problems)
     data["categories"] = tuple(data.get("categories", ()))
+    if "department" in data:
+        data["department"] = " ".join(data["department"].split())
+    if "login" in data:
+        data["login"] = parse_spec(data["login"])
     return Participant(slug=path.stem, **data)
 
 
@@ -165,10 +176,13 @@ def participant_document(participant: Participant) -> str:
     """The TOML text of a participant file, without defaults, so files stay small."""
     data: dict[str, Any] = {"name": participant.name, "feed": participant.feed, "home": participant.home}
     defaults = Participant(slug="", name="", feed="", home="")
-    for key in ("author", "kind", "language", "display", "active", "categories"):
+    for key in ("author", "kind", "language", "display", "active", "categories", "department",
+                "contact"):
         value = getattr(participant, key)
         if value != getattr(defaults, key) or key in ("author", "kind"):
             data[key] = list(value) if isinstance(value, tuple) else value
+    if participant.login is not None:
+        data["login"] = spec_table(participant.login)
     return tomli_w.dumps(data)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from ..feeds.decide import is_due
 from ..models import FeedState, FetchError, Participant
@@ -20,6 +21,14 @@ class ParticipantStatus:
     comment_feed_errors: int = 0
     next_try: datetime | None = None  # the feed waits until then (Retry-After, or backoff)
     comment_feed_error: tuple[str, FetchError] | None = None  # the latest failing one, and why
+    failing_since: datetime | None = None  # the first failure of the current streak
+    last_new_post: datetime | None = None  # when its newest post was first seen here
+    notified: datetime | None = None  # when the failure notice went out (editors/notify.py)
+
+    @property
+    def streak(self) -> int:
+        """Runs in a row whose fetch of the post feed failed (0: the last one worked)."""
+        return self.state.consecutive_errors if self.state else 0
 
     @property
     def feed_url(self) -> str:
@@ -53,12 +62,15 @@ def participant_statuses(
     comments = store.comment_counts_by_participant()
     health = store.comment_feed_health()
     comment_errors = store.comment_feed_errors()
+    failing, newest, alerts = store.failing_since(), store.last_new_posts(), store.alerts()
     now = now or utcnow()
     return [
         ParticipantStatus(
             p, states.get(p.feed), posts.get(p.slug, 0), comments.get(p.slug, 0),
             *health.get(p.slug, (0, 0)), next_try=waiting_until(states.get(p.feed), now),
-            comment_feed_error=comment_errors.get(p.slug),
+            comment_feed_error=comment_errors.get(p.slug), failing_since=failing.get(p.feed),
+            last_new_post=newest.get(p.slug),
+            notified=alerts[p.slug].notified if p.slug in alerts else None,
         )
         for p in sorted(participants, key=lambda p: p.name.casefold())
     ]
@@ -69,3 +81,46 @@ def waiting_until(state: FeedState | None, now: datetime) -> datetime | None:
     if state is None or state.gone or is_due(state.next_try, now):
         return None
     return state.next_try
+
+
+STATUS_FORMAT = "blogparade-status/1"
+
+
+def status_document(
+    rows: list[ParticipantStatus], *, site_name: str, timezone: str, now: datetime
+) -> dict[str, Any]:
+    """`status --json`, and what the site's status page and blog pages read: stable keys
+    (README, "status --json"); times ISO 8601 in UTC, or null."""
+    return {
+        "format": STATUS_FORMAT,
+        "site": site_name,
+        "timezone": timezone,
+        "generated": _iso(now),
+        "blogs": [
+            {
+                "slug": row.participant.slug,
+                "name": row.participant.name,
+                "feed": row.participant.feed,
+                "moved_to": row.state.moved_to if row.state else None,
+                "active": row.participant.active,
+                "health": row.health,
+                "ok": row.health == "ok",
+                "error": str(row.state.last_error) if row.state and row.state.last_error else None,
+                "streak": row.streak,
+                "failing_since": _iso(row.failing_since),
+                "notified": _iso(row.notified),
+                "next_try": _iso(row.next_try),
+                "last_success": _iso(row.last_success),
+                "last_new_post": _iso(row.last_new_post),
+                "posts": row.posts,
+                "comments": row.comments,
+                "comment_feeds": row.comment_feeds,
+                "comment_feed_errors": row.comment_feed_errors,
+            }
+            for row in rows
+        ],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None

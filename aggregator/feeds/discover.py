@@ -179,10 +179,15 @@ def feed_links(html_text: bytes | str, page_url: str) -> list[str]:
         url = urljoin(base_url, str(link["href"]).strip())
         if not is_http_url(url):
             continue
-        if _COMMENT_LINK_TITLE.search(str(link.get("title") or "")) or is_comment_feed_url(url):
+        if is_comment_feed_link(str(link.get("title") or ""), url):
             continue
         posts.append(url)
     return list(dict.fromkeys(posts))
+
+
+def is_comment_feed_link(title: str, url: str) -> bool:
+    """Whether a page's <link rel=alternate> names a comment feed, by its title or address."""
+    return bool(_COMMENT_LINK_TITLE.search(title)) or is_comment_feed_url(url)
 
 
 def usual_feed_urls(page_url: str) -> list[str]:

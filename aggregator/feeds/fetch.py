@@ -9,7 +9,11 @@ A `Fetcher` owns one aiohttp session for a whole run (aiohttp: measured 7x faste
 - redirects followed by hand: bounded, http(s) only, and whether every hop was permanent;
 - a connect timeout and a deadline for the whole response, body included (trickling servers);
 - a byte cap that holds after gzip/deflate inflation: we inflate ourselves, incrementally and
-  bounded by `max_length`, so a gzip bomb never grows beyond the cap in memory.
+  bounded by `max_length`, so a gzip bomb never grows beyond the cap in memory;
+- a forward proxy per request, as the environment or BLOGPARADE_PROXY say (proxies.py), with
+  the target still checked against the network policy here;
+- one SSLContext for the run: the system's CAs, a company's CA, a client certificate (trust.py);
+- a blog's login, sent only to its feed's origin, and refused once, never sent again (logins.py).
 
 Usage::
 
@@ -24,6 +28,8 @@ import errno
 import ipaddress
 import logging
 import re
+import socket
+import ssl
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping
@@ -36,8 +42,12 @@ import aiohttp
 import yarl
 
 from ..models import Conditional, ErrorKind, FetchError, FetchResult
+from .logins import Login
 from .policy import SETTING as POLICY_SETTING
-from .policy import AddressNotAllowed, NetworkPolicy, PolicyResolver, literal_address
+from .policy import AddressNotAllowed, NetworkPolicy, PolicyError, PolicyResolver, literal_address
+from .proxies import SETTING as PROXY_SETTING
+from .proxies import Proxies, Proxy, ProxyError
+from .trust import CLIENT_CERT, CLIENT_KEY, Trust, TrustError, tls_problem
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -52,7 +62,11 @@ HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 # Only what we can inflate ourselves without another dependency (no brotli, no zstd).
 ACCEPT_ENCODING = "gzip, deflate"
 
+# What FetchSettings.from_site raises for a network setting that cannot be used.
+SettingError = (PolicyError, ProxyError, TrustError)
+
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_LOGIN_REFUSED = frozenset({401, 403})
 _PERMANENT = frozenset({301, 308})
 # Host names as DNS allows them (after IDNA); yarl lets spaces and other junk through in hosts.
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
@@ -72,12 +86,16 @@ class FetchSettings:
     max_redirects: int = 5
     # Which addresses may be connected to: public ones only, unless the site allows more.
     policy: NetworkPolicy = NetworkPolicy()
+    proxies: Proxies = Proxies()  # none: every request goes direct
+    tls: ssl.SSLContext | None = None  # None: the system's CAs, no client certificate
 
     @classmethod
     def from_site(cls, site: Site) -> FetchSettings:
-        """Settings from a `Site` (its `BLOGPARADE_*` values and its User-Agent).
+        """Settings from a `Site` (its `BLOGPARADE_*` values, the environment's proxies and
+        trust settings, its User-Agent).
 
-        PolicyError when BLOGPARADE_ALLOWED_NETWORKS is unusable."""
+        One of SettingError (PolicyError, ProxyError, TrustError) when a setting is unusable."""
+        trust = Trust.from_settings(site.settings)
         return cls(
             user_agent=site.user_agent,
             max_connections=int(site["BLOGPARADE_MAX_CONNECTIONS"]),
@@ -87,6 +105,8 @@ class FetchSettings:
             max_bytes=int(site["BLOGPARADE_MAX_BYTES"]),
             max_redirects=int(site["BLOGPARADE_MAX_REDIRECTS"]),
             policy=NetworkPolicy.from_setting(site.settings.get(POLICY_SETTING)),
+            proxies=Proxies.from_environment(setting=site.settings.get(PROXY_SETTING)),
+            tls=None if trust.default else trust.context(),
         )
 
 
@@ -235,13 +255,19 @@ class Fetcher:
         self._hosts: defaultdict[tuple[str, str, int | None], asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.per_host)
         )
+        # The policy's resolver; the proxies' own addresses are the editors' and trusted.
+        self._resolver = PolicyResolver(settings.policy, trusted=settings.proxies.endpoints)
+        # Targets of proxied requests, resolved and checked here once per run (see _check_target).
+        self._targets: dict[str, asyncio.Future[None]] = {}
+        self._refused: set[tuple[object, ...]] = set()  # logins refused in this run: not sent again
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
         connector = aiohttp.TCPConnector(
             limit=s.max_connections, limit_per_host=s.per_host,
             # Every address a host resolves to is checked, and connected to as checked.
-            resolver=PolicyResolver(s.policy),
+            resolver=self._resolver,
+            ssl=s.tls if s.tls is not None else True,
         )  # fmt: skip
         self._session = aiohttp.ClientSession(
             connector=connector,
@@ -250,6 +276,7 @@ class Fetcher:
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=s.connect_timeout),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             auto_decompress=False,  # we inflate ourselves, under the byte cap
+            trust_env=False,  # proxies are chosen per request (proxies.py); no ~/.netrc logins
         )
         return self
 
@@ -264,9 +291,11 @@ class Fetcher:
             self._session = None
 
     async def fetch(
-        self, url: str, conditional: Conditional | None = None, *, accept: str = FEED_ACCEPT
-    ) -> FetchResult:
-        """GET `url`.  Every failure is a result with `error` set; only cancellation raises."""
+        self, url: str, conditional: Conditional | None = None, *, accept: str = FEED_ACCEPT,
+        login: Login | None = None,
+    ) -> FetchResult:  # fmt: skip
+        """GET `url`, with `login` on the hops to its origin.  Every failure is a result with
+        `error` set; only cancellation raises."""
         if self._session is None:
             raise RuntimeError("use Fetcher as `async with Fetcher(settings) as fetcher`")
         state = _Walk(url)
@@ -275,30 +304,69 @@ class Fetcher:
             # Waiting for a free slot is not the server's fault: the deadline starts once the
             # first request can go out (see _request), not when it is queued.
             async with self._global:
-                hop = await self._follow(current, conditional, accept, state)
+                hop = await self._follow(current, conditional, accept, state, login)
             return _result(url, hop, state)
         except _Failure as failure:
             return state.failed(failure.error)
         except TimeoutError as error:
             return state.failed(self._timeout_error(error, state))
         except Exception as error:  # noqa: BLE001 - the contract: no exception escapes a feed
-            return state.failed(_describe(error))
+            return state.failed(_describe(error, state.host, https=state.https))
 
     async def _follow(
-        self, current: yarl.URL, conditional: Conditional | None, accept: str, state: _Walk
-    ) -> _Hop:
+        self, current: yarl.URL, conditional: Conditional | None, accept: str, state: _Walk,
+        login: Login | None = None,
+    ) -> _Hop:  # fmt: skip
         """Request `current` and follow redirects, at most `max_redirects` of them."""
         headers = _request_headers(conditional, accept)
         while True:
             state.at(current)
             self._allowed(current)
-            hop = await self._request(current, headers, state)
+            proxy = self.settings.proxies.for_url(current)
+            if proxy is not None:
+                await self._check_target(current)
+            logged_in = login is not None and login.applies_to(current)
+            hop_headers = self._with_login(headers, login) if logged_in else headers
+            hop = await self._request(current, hop_headers, state, proxy)
+            if logged_in and hop.status in _LOGIN_REFUSED:
+                assert login is not None
+                self._refused.add(login.key)
+                raise _Failure(ErrorKind.LOGIN, f"{_status_text(hop.status)} to the {login.described}")
             if hop.status not in _REDIRECTS or hop.location is None:
                 return hop
             if len(state.statuses) >= self.settings.max_redirects:
                 raise _Failure(ErrorKind.REDIRECTS, state.too_many(self.settings.max_redirects))
             state.statuses.append(hop.status)
             current = _redirect_target(current, hop.location)
+
+    def _with_login(self, headers: dict[str, str], login: Login) -> dict[str, str]:
+        """The request's headers with the login's; LOGIN when it cannot or must not be sent."""
+        if login.missing or login.value is None:
+            raise _Failure(ErrorKind.LOGIN, f"cannot log in with the {login.described}: {login.missing}")
+        if login.key in self._refused:
+            raise _Failure(ErrorKind.LOGIN, f"the {login.described} was refused earlier in this "
+                                            "run; not sent again")  # fmt: skip
+        return {**headers, login.header: login.value}
+
+    async def _check_target(self, url: yarl.URL) -> None:
+        """Through a proxy, the connection goes to the proxy, which connects to the target: so
+        the target's name is resolved here and every address checked, once per host and run,
+        before the request goes out.  (A host written as an address: `_allowed`.)"""
+        host = url.raw_host or ""
+        if literal_address(host) is not None:
+            return
+        if host not in self._targets:
+            self._targets[host] = asyncio.ensure_future(self._resolve_target(host))
+        await asyncio.shield(self._targets[host])
+
+    async def _resolve_target(self, host: str) -> None:
+        try:
+            await self._resolver.resolve_checked(host, family=socket.AF_UNSPEC)
+        except AddressNotAllowed as error:
+            raise _Failure(ErrorKind.NOT_ALLOWED, error.detail) from None
+        except OSError:
+            raise _Failure(ErrorKind.DNS, f"host not found: {host} (resolved here before asking "
+                                          "the proxy, to check it against the network policy)") from None
 
     def _allowed(self, url: yarl.URL) -> None:
         """A host written as an address ("10.0.0.5", "[::1]") is checked here: the HTTP client
@@ -307,17 +375,29 @@ class Fetcher:
         if literal is not None and not self.settings.policy.allows(literal):
             raise _Failure(ErrorKind.NOT_ALLOWED, AddressNotAllowed(url.raw_host or "").detail)
 
-    async def _request(self, url: yarl.URL, headers: dict[str, str], state: _Walk) -> _Hop:
+    async def _request(
+        self, url: yarl.URL, headers: dict[str, str], state: _Walk, proxy: Proxy | None = None
+    ) -> _Hop:
         """One GET under the per-host limit and the deadline; a body is read only for a 2xx."""
         async with self._hosts[(url.scheme, url.host or "", url.port)]:
             if state.deadline is None:
                 state.deadline = asyncio.get_running_loop().time() + self.settings.timeout
             async with asyncio.timeout_at(state.deadline):
-                return await self._exchange(url, headers, state)
+                return await self._exchange(url, headers, state, proxy)
 
-    async def _exchange(self, url: yarl.URL, headers: dict[str, str], state: _Walk) -> _Hop:
+    async def _exchange(
+        self, url: yarl.URL, headers: dict[str, str], state: _Walk, proxy: Proxy | None = None
+    ) -> _Hop:
         assert self._session is not None
-        async with self._session.get(url, headers=headers, allow_redirects=False) as response:
+        via: dict[str, Any] = {}
+        if proxy is not None:
+            via["proxy"] = proxy.url
+            if proxy.authorization and url.scheme == "https":
+                # For a tunnel the proxy's login goes with CONNECT only, never to the target.
+                via["proxy_headers"] = {"Proxy-Authorization": proxy.authorization}
+            elif proxy.authorization:
+                headers = {**headers, "Proxy-Authorization": proxy.authorization}
+        async with self._session.get(url, headers=headers, allow_redirects=False, **via) as response:
             state.headers_received = True
             hop = _Hop(url, response.status, _lower_headers(response.headers))
             if response.status in _REDIRECTS:
@@ -364,8 +444,12 @@ class _Walk:
         self.statuses: list[int] = []
         self.headers_received = False
         self.deadline: float | None = None  # loop time, set when the first request goes out
+        self.host = ""
+        self.https = False
 
     def at(self, current: yarl.URL) -> None:
+        self.host = current.raw_host or ""
+        self.https = current.scheme == "https"
         if self.visited:  # keep the URL as given until a redirect changes it
             self.final_url = str(current)
         self.visited.append(str(current))
@@ -438,6 +522,12 @@ def _status_error(hop: _Hop) -> FetchError | None:
     status = hop.status
     if status == 410:
         return FetchError(ErrorKind.GONE, "410 Gone: the feed was removed for good")
+    if status == 401:
+        return FetchError(ErrorKind.HTTP, f"{_status_text(status)}: the feed needs a login "
+                                          "(a `login` in its participant file)")
+    if status == 407:
+        return FetchError(ErrorKind.PROXY, f"{_status_text(status)}: the proxy wants a login "
+                                           "(http://user:password@proxy:port)")
     if status >= 400:
         return FetchError(ErrorKind.HTTP, _status_text(status))
     if 300 <= status < 400 and status != 304:  # no Location, or 300/305: nothing to follow
@@ -456,22 +546,30 @@ def _status_text(status: int) -> str:
         return str(status)
 
 
-def _describe(error: Exception) -> FetchError:
+def _describe(error: Exception, host: str = "", *, https: bool = False) -> FetchError:
     """A short, human error for an exception from aiohttp or the socket layer."""
     # Order matters: the DNS error is a connector error is an OSError.
     refused = _refusal(error)
     if refused is not None:
         return FetchError(ErrorKind.NOT_ALLOWED, refused.detail)
+    if isinstance(error, aiohttp.ClientProxyConnectionError):
+        what = _os_text(error.os_error, "connection failed")
+        return FetchError(ErrorKind.PROXY, f"cannot connect to the proxy {error.host}:{error.port}: {what}")
+    if isinstance(error, aiohttp.ClientHttpProxyError):
+        return FetchError(ErrorKind.PROXY, f"the proxy refused the tunnel to {host}: {_status_text(error.status)}")
     if isinstance(error, aiohttp.ClientConnectorDNSError):
         return FetchError(ErrorKind.DNS, f"host not found: {error.host}")
-    if isinstance(error, aiohttp.ClientConnectorCertificateError):
-        return FetchError(ErrorKind.CONNECTION, f"TLS certificate not accepted for {error.host}")
-    if isinstance(error, aiohttp.ClientSSLError):
-        return FetchError(ErrorKind.CONNECTION, f"TLS failed with {error.host}")
+    tls = tls_problem(error, getattr(error, "host", None) or host)
+    if tls is not None:
+        return FetchError(ErrorKind.TLS, tls)
     if isinstance(error, aiohttp.ClientConnectorError):
         return FetchError(ErrorKind.CONNECTION, _os_text(error.os_error, "cannot connect"))
     if isinstance(error, aiohttp.ServerDisconnectedError):
-        return FetchError(ErrorKind.CONNECTION, "server closed the connection without a response")
+        # Under TLS 1.3 a server that wants a client certificate (or not ours) checks it after
+        # the handshake, and often just hangs up: say so, it is the usual cause on an intranet.
+        hint = (f" (if it wants a client certificate, set {CLIENT_CERT} and {CLIENT_KEY}; if it"
+                " has ours, it does not accept it)") if https else ""
+        return FetchError(ErrorKind.CONNECTION, "server closed the connection without a response" + hint)
     if isinstance(error, aiohttp.ClientPayloadError):
         return FetchError(ErrorKind.CONNECTION, "connection broke off in the middle of the body")
     if isinstance(error, (ConnectionResetError, aiohttp.ClientConnectionResetError)):

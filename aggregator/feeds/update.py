@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, Mapping, Sequence
 
 from ..models import Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
 from ..store import FeedKind, Store, utcnow
@@ -32,6 +32,7 @@ from . import comments as plan
 from . import decide, poolmain, work
 from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
+from .logins import Login
 from .report import FeedReport, Outcome, Progress, UpdateSummary
 from .work import (
     MAX_ITEMS, Parsed, PostRef, end_with_main_process, newest, parse_comments, parse_posts,
@@ -84,6 +85,7 @@ class Answer:
     moved_to: str | None = None  # where the feed answered when not at its configured address
     failed: tuple[FetchResult, ...] = ()  # this run's failed responses (Retry-After is in them)
     digest: str | None = None  # body_hash of the body parsed
+    description: str | None = None  # a changed post feed's own description (None: keep stored)
 
 
 class Updater:
@@ -96,12 +98,14 @@ class Updater:
     def __init__(
         self, store: Store, fetcher: Fetcher, parser: Parsers | Executor | None,
         options: FeedOptions = FeedOptions(), now: datetime | None = None,
+        logins: Mapping[str, Login] | None = None,
     ):  # fmt: skip
         self.store = store
         self.fetcher = fetcher
         self.parser = parser
         self.options = options
         self.now = now or utcnow()
+        self.logins = logins or {}  # by participant slug: sent with its requests (logins.py)
 
     # -- one feed, posts or comments --------------------------------------------------------------
 
@@ -121,24 +125,25 @@ class Updater:
             return FeedReport(participant, key, outcome, error=state.last_error, kind=kind,
                               next_try=state.next_try)  # fmt: skip
         try:
-            answer = await self._answer(key, state, parse)
+            answer = await self._answer(key, state, parse, self.logins.get(participant.slug))
             return self._store(participant, key, answer, kind, state)
         except Exception as error:  # a bug must cost one feed, not the run: record and go on
             failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
             return self._failed(participant, key, key, failure, (), kind, state)
 
     async def _answer(
-        self, key: str, state: FeedState | None, parse: Callable[..., Parsed]
-    ) -> Answer:
+        self, key: str, state: FeedState | None, parse: Callable[..., Parsed],
+        login: Login | None = None,
+    ) -> Answer:  # fmt: skip
         """The feed where it moved; when that fails, at its configured address in the same run."""
         first, *configured = decide.addresses(key, state)
-        answer = await self._ask(first, state, parse, state.conditional if state else None)
+        answer = await self._ask(first, state, parse, state.conditional if state else None, login)
         if not answer.error:
             return replace(answer, moved_to=_moved(answer.result, first, key))
         if not configured or not decide.falls_back(answer.result):
             return answer
         # Without the moved feed's validators: they belong to another resource.
-        again = await self._ask(key, state, parse, None)
+        again = await self._ask(key, state, parse, None, login)
         if not again.error:
             # The move is forgotten, unless the configured address redirects permanently again:
             # the editors' address answers and the one it had moved to fails, and keeping the
@@ -150,11 +155,11 @@ class Updater:
 
     async def _ask(
         self, url: str, state: FeedState | None, parse: Callable[..., Parsed],
-        conditional: Conditional | None,
+        conditional: Conditional | None, login: Login | None = None,
     ) -> Answer:  # fmt: skip
         """One address: fetched, and parsed unless unchanged.  A junk body is a failure too
         (a moved feed's expired domain serves a parking page)."""
-        result = await self.fetcher.fetch(url, conditional)
+        result = await self.fetcher.fetch(url, conditional, login=login)
         if result.error:
             return Answer(result, error=result.error, failed=(result,))
         if result.not_modified:
@@ -162,8 +167,8 @@ class Updater:
         digest = body_hash(result.body or b"")  # once: compared here, stored by _store
         if result.body and state is not None and digest == state.body_hash:
             return Answer(result, unchanged=True)
-        records, error = await self._parse(parse, result)
-        return Answer(result, records, error, digest=digest)
+        records, error, description = await self._parse(parse, result)
+        return Answer(result, records, error, digest=digest, description=description)
 
     def _store(
         self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
@@ -186,6 +191,7 @@ class Updater:
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
             body_hash=answer.digest or body_hash(result.body or b""), moved_to=answer.moved_to,
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
+            description=answer.description,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed)
 
@@ -413,10 +419,12 @@ async def update(
     comments: CommentOptions = CommentOptions(),
     feeds: FeedOptions = FeedOptions(),
     now: datetime | None = None,
+    logins: Mapping[str, Login] | None = None,
 ) -> UpdateSummary:
     """Update every active participant's posts and comments.  Feeds fail one by one.
 
-    `now` is the time the run decides against (default: the real time).
+    `now` is the time the run decides against (default: the real time); `logins` are the
+    participants' by slug.
     """
     active = [p for p in participants if p.active]
     # Feeds never fetched will all be parsed: a first run starts the pool at once.
@@ -426,5 +434,5 @@ async def update(
             if never > INLINE:
                 pool.start()
             async with Fetcher(settings) as fetcher:
-                updater = Updater(store, fetcher, pool, feeds, now)
+                updater = Updater(store, fetcher, pool, feeds, now, logins)
                 return await updater.update_all(active, comments, progress)

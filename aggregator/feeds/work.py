@@ -24,8 +24,9 @@ PARSING = ("aggregator.feeds.parse", "aggregator.feeds.clean")
 MAX_ITEMS = 1000  # entries taken per feed and run (the site's BLOGPARADE_MAX_ITEMS_PER_FEED)
 _UNDATED = datetime.min.replace(tzinfo=UTC)
 
-# What a job makes of a body: records for the store, or the error that made it unusable.
-Parsed = tuple[list[Post] | list[Comment], FetchError | None]
+# What a job makes of a body: records for the store, or the error that made it unusable; and
+# for a post feed its own description (None for comment feeds: nothing to store).
+Parsed = tuple[list[Post] | list[Comment], FetchError | None, str | None]
 
 
 class PostRef(NamedTuple):
@@ -56,9 +57,9 @@ def parse_posts(
     try:
         feed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message)
+        return [], FetchError(error.kind, error.message), None
     posts = [clean_post(entry, participant) for entry in newest(feed.entries, limit)]
-    return [post for post in posts if participant.takes(post.categories)], None
+    return [post for post in posts if participant.takes(post.categories)], None, feed.subtitle
 
 
 def parse_comments(
@@ -71,8 +72,8 @@ def parse_comments(
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message)
-    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None
+        return [], FetchError(error.kind, error.message), None
+    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None, None
 
 
 def ready() -> int:

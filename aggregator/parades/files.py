@@ -10,6 +10,9 @@ The page's metadata defines the parade, in Pelican's (Python-Markdown's ``meta``
     Include: https://example.org/a-post/, https://example.org/another/
     Exclude:
         https://example.net/not-really-a-contribution/
+    Mentions: https://webmention.io/api/mentions.jf2?target=https://hafenkante.example/blogparade-…/
+    Comments: https://hafenkante.example/blogparade-wie-arbeiten-wir-remote/feed/
+    Late: yes
 
     The call's text, as Markdown.
 
@@ -17,6 +20,11 @@ Start and End are inclusive dates in the site's time zone (Pelican's ``TIMEZONE`
 from 00:00 local time on Start to 24:00 local time on End.  Include and Exclude hold post URLs,
 separated by commas or on indented continuation lines (as Python-Markdown reads them).  The slug
 is the file name, or the page's ``Slug:`` where it sets one (Pelican publishes under that).
+
+Where contributions come from besides the site's own blogs (see candidates.py): ``Mentions`` names
+a JF2 mention feed of the call (webmention.io's ``/api/mentions.jf2?target=…``), ``Comments`` the
+call's comment feed when the call is not on a joined blog (its pingbacks).  ``Late: yes`` accepts
+contributions published after End, marked late, until the roundup is published.
 
 Reading validates, like participants.py: every problem comes with the file and, where there is
 one, the line, so `blogparade check` lists them all at once.
@@ -57,6 +65,8 @@ _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 # A comma separates URLs only where another URL follows: a comma inside a URL is left alone.
 _URL_SEPARATOR = re.compile(r"\s+|,(?=\s*https?:)|,\s*$", re.I)
+_YES = ("yes", "ja", "true", "on", "1")
+_NO = ("no", "nein", "false", "off", "0")
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,12 @@ class Parade:
     exclude: tuple[str, ...] = ()  # post URLs that never are
     path: Path | None = None
     timezone: str = "UTC"  # the site's TIMEZONE: what Start and End are dates in
+    mentions: str | None = None  # a JF2 mention feed of the call (webmention.io's shape)
+    comments: str | None = None  # the call's comment feed, for its pingbacks
+    late: bool = False  # contributions after End are taken (marked late) until the roundup
+    # The published roundup's day (not in the parade file: membership.py finds the roundup);
+    # late contributions published after it are not taken.
+    roundup_date: date | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -89,6 +105,19 @@ class Parade:
     def contains(self, moment: datetime) -> bool:
         """Whether an aware datetime falls within the window."""
         return self.window_start <= moment < self.window_end
+
+    def admits(self, moment: datetime) -> bool:
+        """Whether a post published at `moment` may contribute: within the window, or after it
+        where the parade takes late contributions (until the day of its roundup)."""
+        if self.contains(moment):
+            return True
+        return self.late and self.is_late(moment) and (
+            self.roundup_date is None or self.local_date(moment) <= self.roundup_date
+        )
+
+    def is_late(self, moment: datetime) -> bool:
+        """Published after the window (what a late contribution is marked as)."""
+        return moment >= self.window_end
 
     def local_date(self, moment: datetime) -> date:
         """The day `moment` is in the site's time zone (what a reader of the site calls its date)."""
@@ -191,10 +220,14 @@ def read_parade(path: Path, timezone: str = "UTC") -> Parade:
     include = _urls(path, meta, "include", problems)
     exclude = _urls(path, meta, "exclude", problems)
     problems += _contradictions(path, meta, include, exclude)
+    mentions = _feed_url(path, meta, "mentions", problems)
+    comments = _feed_url(path, meta, "comments", problems)
+    late = _flag(path, meta, "late", problems)
     if problems:
         raise ParadeError(problems)
     assert start and end  # no problems: both were read
-    return Parade(slug, meta.first("title"), call, start, end, tag, include, exclude, path, timezone)
+    return Parade(slug, meta.first("title"), call, start, end, tag, include, exclude, path, timezone,
+                  mentions, comments, late)  # fmt: skip
 
 
 def _problem(path: Path, meta: _Meta, key: str, message: str) -> Problem:
@@ -256,6 +289,34 @@ def _urls(path: Path, meta: _Meta, key: str, problems: list[Problem]) -> tuple[s
             message = f"'{key.capitalize()}' holds {url!r}, which is not an http(s) URL"
             problems.append(_problem(path, meta, key, message))
     return urls
+
+
+def _feed_url(path: Path, meta: _Meta, key: str, problems: list[Problem]) -> str | None:
+    """One http(s) URL (a feed the fetch stage reads), or None where the key is not given."""
+    if key not in meta.values:
+        return None
+    urls = split_urls(meta.values[key])
+    name = key.capitalize()
+    if len(urls) != 1:
+        what = "is empty" if not urls else f"takes one URL, not {len(urls)}"
+        problems.append(_problem(path, meta, key, f"'{name}' {what}"))
+        return None
+    if not is_http_url(urls[0]):
+        problems.append(_problem(path, meta, key, f"'{name}' must be an http(s) URL, not {urls[0]!r}"))
+        return None
+    return urls[0]
+
+
+def _flag(path: Path, meta: _Meta, key: str, problems: list[Problem]) -> bool:
+    if key not in meta.values:
+        return False
+    value = meta.first(key).strip().lower()
+    if value in _YES:
+        return True
+    if value not in _NO:
+        message = f"'{key.capitalize()}' is 'yes' or 'no', not {meta.first(key)!r}"
+        problems.append(_problem(path, meta, key, message))
+    return False
 
 
 def _contradictions(

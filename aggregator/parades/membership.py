@@ -1,34 +1,95 @@
-"""Which stored posts belong to which parade: select.py's rules over the store and parade files.
+"""Which stored posts belong to which parade: select.py's and verify.py's rules over the store and
+the parade files.
 
 The build, the fetch stage (comments of contributions are followed longer; summary-only posts get
-their pages looked at) and the roundup all ask the same question; this module answers it once.
+their pages looked at), the roundup and `parade status` all ask the same question; this module
+answers it once.  A parade's contributions are the joined blogs' posts select.py accepts and the
+candidate pages verify.py accepts (stored as posts of their external blog, or of the joined blog
+whose site they are on), once each.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Sequence
 
-from ..models import Participant, StoredPost
+from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
 from ..site import Site
 from ..store import Store
-from .files import Parade, load_site_parades, local_today, site_timezone, state
+from ..urls import page_key
+from .external import joined_blog, participants_of
+from .files import Parade, load_site_parades, local_today, read_metadata, site_timezone, state
 from .pages import remembered_page_links
-from .select import contributions, followed_posts
+from .roundup import existing_roundup
+from .select import contributions, followed_parades, followed_posts
+from .verify import Verdict, judge_post, verify
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A candidate of a parade with its verdict, and the post it is where it is one."""
+
+    candidate: ParadeCandidate
+    verdict: Verdict
+    page: CandidatePage | None
+    post: StoredPost | None = None
+    joined: bool = False  # a joined blog's post, judged by select.py's rule
 
 
 @dataclass(frozen=True)
 class Selection:
     parades: list[Parade]
-    participants: list[Participant]
-    posts: list[StoredPost]  # the posts any parade could claim
+    participants: list[Participant]  # the joined blogs
+    posts: list[StoredPost]  # the joined blogs' posts any parade could claim
     page_links: dict[str, tuple[str, ...]]  # per post id, links remembered from its page
+    today: date = field(default_factory=date.today)
+    candidates: dict[str, list[ParadeCandidate]] = field(default_factory=dict)  # per parade slug
+    pages: dict[str, CandidatePage] = field(default_factory=dict)  # per candidate key
+    external: list[Participant] = field(default_factory=list)  # blogs that never joined
+    external_posts: dict[str, StoredPost] = field(default_factory=dict)  # by id
+    # The build asks for memberships and marks, both per parade: each is worked out once.
+    _found: dict[str, list[StoredPost]] = field(default_factory=dict, repr=False, compare=False)
 
     def contributions(self, parade: Parade) -> list[StoredPost]:
-        return contributions(
-            parade, self.posts, page_links=self.page_links, participants=self.participants
-        )
+        """The joined blogs' contributions and the accepted candidates', once each, oldest first."""
+        if parade.slug not in self._found:
+            self._found[parade.slug] = self._contributions(parade)
+        return list(self._found[parade.slug])
+
+    def _contributions(self, parade: Parade) -> list[StoredPost]:
+        joined = contributions(parade, self.posts, page_links=self.page_links,
+                               participants=self.participants)  # fmt: skip
+        keys = {page_key(post.url) for post in joined}
+        ids = {post.id for post in joined}
+        found = list(joined)
+        for judged in self.judged(parade):
+            post = judged.post
+            if post is None or not judged.verdict.accepted or post.id in ids:
+                continue
+            if page_key(post.url) in keys:
+                continue  # the same post came in through a joined blog's feed: that one counts
+            keys.add(page_key(post.url))
+            ids.add(post.id)
+            found.append(post)
+        return sorted(found, key=lambda post: (post.published, post.id))
+
+    def judged(self, parade: Parade) -> list[Judged]:
+        """Every candidate of the parade with its verdict (for `parade status`)."""
+        joined = {page_key(post.url): post for post in self.posts}
+        found = []
+        for candidate in self.candidates.get(parade.slug, ()):
+            post = joined.get(candidate.key)
+            if post is not None:
+                verdict = judge_post(parade, post, self.page_links.get(post.id, ()))
+                found.append(Judged(candidate, verdict, self.pages.get(candidate.key), post, True))
+                continue
+            page = self.pages.get(candidate.key)
+            verdict = verify(candidate, page, parade, self.today)
+            post = self.external_posts.get(page.post_id) if page and page.post_id else None
+            found.append(Judged(candidate, verdict, page, post))
+        return found
 
     def memberships(self) -> dict[str, list[str]]:
         """Per post id, the slugs of the parades it contributes to."""
@@ -38,23 +99,101 @@ class Selection:
                 found.setdefault(post.id, []).append(parade.slug)
         return found
 
+    def marks(self) -> dict[str, dict[str, list[str]]]:
+        """Per post id, what its page says besides its parades: `late` (the parades it came late
+        to) and `calls` (the parades it is the call of)."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for parade in self.parades:
+            for post in self.contributions(parade):
+                if parade.is_late(post.published):
+                    found.setdefault(post.id, {}).setdefault("late", []).append(parade.slug)
+            for post in call_posts(parade, self.posts):
+                found.setdefault(post.id, {}).setdefault("calls", []).append(parade.slug)
+        return found
 
-def candidate_posts(store: Store, parades: Sequence[Parade]) -> list[StoredPost]:
+    @property
+    def blogs(self) -> list[Participant]:
+        """Joined and external blogs: whom a contribution may be from."""
+        return self.participants + self.external
+
+
+def call_posts(parade: Parade, posts: Iterable[StoredPost]) -> list[StoredPost]:
+    call = page_key(parade.call_url)
+    return [post for post in posts if page_key(post.url) == call]
+
+
+def candidate_posts(
+    store: Store, parades: Sequence[Parade], participants: Sequence[Participant] = ()
+) -> list[StoredPost]:
     """Posts from the earliest window on: the others cannot be contributions.
 
     A parade that includes posts by hand may name any post, so then every post is a candidate.
+    The calls' own posts are there too, however old (their pages link their parade).
     """
     if not parades:
         return []
+    # Hidden posts (`blogparade hide`) are taken down: no contribution, in no roundup.
     if any(parade.include for parade in parades):
-        return list(store.posts())
-    return list(store.posts(since=min(parade.window_start for parade in parades)))
+        return list(store.posts(hidden=False))
+    posts = list(store.posts(since=min(parade.window_start for parade in parades), hidden=False))
+    seen = {post.id for post in posts}
+    for parade in parades:
+        posts += [post for post in stored_calls(store, parade, participants) if post.id not in seen]
+        seen |= {post.id for post in posts}
+    return posts
+
+
+def stored_calls(store: Store, parade: Parade, participants: Sequence[Participant]) -> list[StoredPost]:
+    """The call as a post of the joined blog whose site it is on (asking only that blog's posts)."""
+    host = joined_blog(parade.call_url, participants)
+    return call_posts(parade, store.posts(host.slug, hidden=False)) if host else []
+
+
+def with_roundup_dates(parades: list[Parade], site: Site) -> list[Parade]:
+    """Each parade with the day of its published roundup (late contributions end there)."""
+    lang = str(site.settings.get("DEFAULT_LANG", "de"))
+    dated = []
+    for parade in parades:
+        path = existing_roundup(site.content, parade, lang) if parade.late else None
+        dated.append(replace(parade, roundup_date=roundup_date(path)) if path else parade)
+    return dated
+
+
+def roundup_date(path) -> date | None:  # noqa: ANN001  a Path
+    """The Date of a published roundup file; None for a draft or a file without one."""
+    try:
+        meta = read_metadata(path.read_text(encoding="utf-8-sig", errors="replace")[:4000])
+    except OSError:
+        return None
+    if meta.first("status").strip().lower() in ("draft", "hidden", "skip"):
+        return None
+    try:
+        return date.fromisoformat(meta.first("date").strip()[:10])
+    except ValueError:
+        return None
+
+
+def load_parades(site: Site) -> list[Parade]:
+    parades, _ = load_site_parades(site)  # broken parade files are `check`'s to report
+    return with_roundup_dates(parades, site)
 
 
 def select(site: Site, store: Store, participants: Sequence[Participant]) -> Selection:
-    parades, _ = load_site_parades(site)  # broken parade files are `check`'s to report
-    posts = candidate_posts(store, parades)
-    return Selection(parades, list(participants), posts, remembered_page_links(posts, store))
+    parades = load_parades(site)
+    external = participants_of(store.external_blogs())
+    external_slugs = {blog.slug for blog in external}
+    posts = [post for post in candidate_posts(store, parades, participants)
+             if post.participant not in external_slugs]  # fmt: skip
+    candidates: dict[str, list[ParadeCandidate]] = {}
+    for candidate in store.candidates() if parades else ():
+        candidates.setdefault(candidate.parade, []).append(candidate)
+    pages = store.candidate_pages() if candidates else {}
+    ids = [page.post_id for page in pages.values() if page.post_id]
+    external_posts = {
+        post.id: post for post in store.posts_by_id(ids).values() if post.participant in external_slugs
+    }  # fmt: skip
+    return Selection(parades, list(participants), posts, remembered_page_links(posts, store),
+                     today(site), candidates, pages, external, external_posts)  # fmt: skip
 
 
 def today(site: Site) -> date:
@@ -64,11 +203,18 @@ def today(site: Site) -> date:
 
 
 def followed(site: Site, selection: Selection) -> frozenset[str]:
-    """Contributions whose comments are followed beyond the usual age limit."""
-    return followed_posts(
-        selection.parades, selection.posts, today(site), int(site["BLOGPARADE_PARADE_GRACE_DAYS"]),
+    """Contributions whose comments are followed beyond the usual age limit, and the calls of
+    followed parades (their pingbacks are candidates)."""
+    grace = int(site["BLOGPARADE_PARADE_GRACE_DAYS"])
+    posts = followed_posts(
+        selection.parades, selection.posts, today(site), grace,
         page_links=selection.page_links, participants=selection.participants,
     )  # fmt: skip
+    calls = {
+        post.id for parade in followed_parades(selection.parades, today(site), grace)
+        for post in call_posts(parade, selection.posts)
+    }  # fmt: skip
+    return posts | calls
 
 
 def calendar_matters(site: Site) -> bool:

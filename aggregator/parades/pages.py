@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from ..feeds.clean import safe_url
 from ..feeds.fetch import HTML_ACCEPT, Fetcher
+from ..feeds.logins import Login
 from ..models import FetchResult, PageLookup, Participant, StoredPost
 from .files import Parade
 from .select import candidates_needing_page, followed_parades
@@ -119,10 +120,12 @@ async def page_links(
     known: PageLinkCache,
     *,
     now: datetime | None = None,
+    logins: Mapping[str, Login] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Per URL, the links on its page: remembered, or looked up now and remembered.
 
-    URLs whose look-up failed (now, or less than a day ago) are left out.
+    URLs whose look-up failed (now, or less than a day ago) are left out.  `logins`: the login
+    of each URL's blog, by URL (sent only to that blog's feed's origin).
     """
     now = now or datetime.now(UTC)
     found: dict[str, tuple[str, ...]] = {}
@@ -133,7 +136,9 @@ async def page_links(
             found[url] = lookup.links
         elif due(lookup, now):
             by_host[(urlsplit(url).hostname or "").lower()].append(url)
-    results = await asyncio.gather(*(_one_host(fetcher, batch, now) for batch in by_host.values()))
+    results = await asyncio.gather(
+        *(_one_host(fetcher, batch, now, logins or {}) for batch in by_host.values())
+    )
     for lookup in (lookup for batch in results for lookup in batch):
         known.put_page_lookup(lookup)
         if lookup.ok:
@@ -141,11 +146,13 @@ async def page_links(
     return found
 
 
-async def _one_host(fetcher: Fetcher, urls: list[str], now: datetime) -> list[PageLookup]:
+async def _one_host(
+    fetcher: Fetcher, urls: list[str], now: datetime, logins: Mapping[str, Login]
+) -> list[PageLookup]:
     """One host's pages, one request after another."""
     lookups = []
     for url in urls:
-        result = await fetcher.fetch(url, accept=HTML_ACCEPT)
+        result = await fetcher.fetch(url, accept=HTML_ACCEPT, login=logins.get(url))
         # BeautifulSoup on a big page takes a while: off the loop, so other hosts go on.
         lookups.append(await asyncio.to_thread(lookup_of, result, now))
     return lookups
@@ -178,6 +185,7 @@ async def parade_page_links(
     grace_days: int,
     participants: Mapping[str, Participant] | Iterable[Participant] = (),
     now: datetime | None = None,
+    logins: Mapping[str, Login] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """The fetch stage's step: look at the pages of the candidates of the parades still followed
     (open, or closed less than `grace_days` ago), and return links per post id for select.
@@ -191,5 +199,9 @@ async def parade_page_links(
         for parade in followed_parades(parades, today, grace_days)
         for post in candidates_needing_page(parade, posts, participants=participants)
     }
-    links = await page_links([post.url for post in wanted.values()], fetcher, known, now=now)
+    by_blog = logins or {}  # a post's page is asked with its blog's login (on its origin only)
+    login_of = {post.url: by_blog[post.participant] for post in wanted.values()
+                if post.participant in by_blog}  # fmt: skip
+    links = await page_links([post.url for post in wanted.values()], fetcher, known, now=now,
+                             logins=login_of)  # fmt: skip
     return by_post(wanted.values(), links)

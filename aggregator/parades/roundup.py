@@ -54,6 +54,7 @@ TEXTS = {
         "none": "Zu dieser Blogparade sind keine Beiträge eingegangen.",
         "contributions": "Die Beiträge",
         "by": "von {author}",
+        "late": "nachgereicht",
         "figures": "In Zahlen",
         "n_posts": ("{n} Beitrag", "{n} Beiträge"),
         "n_comments": ("{n} Kommentar", "{n} Kommentare"),
@@ -78,6 +79,7 @@ TEXTS = {
         "none": "No contributions came in for this blog parade.",
         "contributions": "The contributions",
         "by": "by {author}",
+        "late": "late",
         "figures": "In figures",
         "n_posts": ("{n} contribution", "{n} contributions"),
         "n_comments": ("{n} comment", "{n} comments"),
@@ -213,6 +215,8 @@ def _entry(
     if post.author and post.author.strip() != blog.name.strip():
         facts.append(str(texts["by"]).format(author=escape_markdown(post.author)))
     facts.append(format_date(parade.local_date(post.published), "long", locale=lang))
+    if parade.is_late(post.published):
+        facts.append(str(texts["late"]))
     facts.append(_plural(texts, "n_comments", _comments(post, counts)))
     entry = f"### {_link(post.title, post.url)}\n\n{' · '.join(facts)}"
     first = opening(post.excerpt)

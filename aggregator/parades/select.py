@@ -139,7 +139,7 @@ def _keys(parade: Parade) -> tuple[str, frozenset[str], frozenset[str]]:
 def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = ()) -> bool:
     """The rule itself, for one post: window and (link to the call or tag), overrides first."""
     call, include, exclude = _keys(parade)
-    in_window = parade.contains(post.published)
+    in_window = parade.admits(post.published)  # late ones too, where the parade takes them
     if not in_window and not include:
         return False  # only Include takes a post from outside the window (most posts are)
     key = page_key(post.url)
@@ -223,12 +223,18 @@ def dedupe(
 
 
 def followed_parades(parades: Iterable[Parade], today: date, grace_days: int) -> list[Parade]:
-    """Parades that are open, or closed no more than `grace_days` ago."""
-    return [
-        parade for parade in parades
-        if state(parade, today) == "open"
-        or (state(parade, today) == "closed" and today <= parade.end + timedelta(days=grace_days))
-    ]  # fmt: skip
+    """Parades that are open, or closed no more than `grace_days` ago; one that takes late
+    contributions until `grace_days` after its roundup (it may get some until then)."""
+    return [parade for parade in parades if followed_parade(parade, today, grace_days)]
+
+
+def followed_parade(parade: Parade, today: date, grace_days: int) -> bool:
+    where = state(parade, today)
+    if where != "closed":
+        return where == "open"
+    if parade.late:
+        return parade.roundup_date is None or today <= parade.roundup_date + timedelta(days=grace_days)
+    return today <= parade.end + timedelta(days=grace_days)
 
 
 def followed_posts(
@@ -287,7 +293,7 @@ def candidates_needing_page(
     return [
         post for post in posts
         if post.id not in homes
-        and parade.contains(post.published)
+        and parade.admits(post.published)
         and page_key(post.url) not in decided
         and post.url.startswith(("http://", "https://"))
         and not links_to(post, parade.call_url)

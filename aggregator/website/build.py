@@ -1,7 +1,8 @@
 """build: export the store, then run Pelican with errors fatal; and know when a build is needless.
 
 Pelican writes into a fresh folder that replaces output/ only when the build succeeded (see
-output.py): a failed, killed or disk-full build leaves yesterday's site served, whole.
+output.py): a failed, killed or disk-full build leaves yesterday's site served, whole.  The
+search index is built into that folder too, after Pelican (see search.py).
 
 Pelican rewrites every output file on every build (90 % of its time), so `blogparade run` asks
 `needs_build` first: the store's fingerprint, content/ (without the export), the theme, the
@@ -23,8 +24,9 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from .. import __version__
 from ..editors.participants import load_participants
@@ -33,6 +35,7 @@ from ..parades.membership import calendar_matters, select, today
 from ..site import DEFAULTS, SETTINGS_FILE, Site
 from ..store import Store
 from . import output as tree
+from . import search
 from .export import ExportResult, export
 
 LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what output/ shows
@@ -71,11 +74,28 @@ class BuildResult:
     output: Path
     warnings: tuple[str, ...] = field(default=())
     fingerprint: str = ""  # of what was exported, taken before exporting; recorded on success
+    searchable: int | None = None  # pages in the search index; None: no index was built
+    rendered: int = 0  # pages and feeds written afresh
+    reused: int = 0  # unchanged pages and feeds carried over from the previous output
+    patched: int = 0  # of those written: the previous page with its "last updated" time replaced
 
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
         pages = f"{self.pages} page{'' if self.pages == 1 else 's'}"
-        return f"{posts} and {pages} in {self.seconds:.1f} s"
+        index = f", {self.searchable} pages searchable" if self.searchable is not None else ""
+        return f"{posts} and {pages} in {self.seconds:.1f} s{index}"
+
+
+class Built(NamedTuple):
+    """What one Pelican run wrote into output/."""
+
+    articles: int
+    pages: int
+    warnings: tuple[str, ...]
+    searchable: int | None  # pages in the search index; None: no index was built
+    rendered: int = 0  # pages and feeds written afresh (plugin/incremental.py)
+    reused: int = 0  # unchanged pages and feeds carried over from the previous output
+    patched: int = 0  # of those written: the previous page with its "last updated" time replaced
 
 
 def build_site(
@@ -103,13 +123,15 @@ def build_site(
         fingerprint = build_fingerprint(site, store, path)
         exported = export_site(site, store, participants, keep)
     settings = pelican_settings(site, path)
+    stamp = build_stamp(site, path, settings)
     with disk_errors("cannot write the site"):
-        articles, pages, warnings = build_output(settings, path.name, quiet=quiet)
+        built = build_output(settings, path.name, quiet=quiet, stamp=stamp)
     store.set_meta(LAST_BUILD, fingerprint)
-    warnings = tuple(str(problem) for problem in problems) + warnings
+    warnings = tuple(str(problem) for problem in problems) + built.warnings
     warnings += address_warnings(settings, path)
-    return BuildResult(exported, articles, pages, time.perf_counter() - started,
-                       Path(settings["OUTPUT_PATH"]), warnings, fingerprint)  # fmt: skip
+    return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
+                       Path(settings["OUTPUT_PATH"]), warnings, fingerprint,
+                       built.searchable, built.rendered, built.reused, built.patched)  # fmt: skip
 
 
 def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
@@ -133,16 +155,36 @@ def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
     return path
 
 
-def build_output(
-    settings: dict[str, Any], settings_name: str, *, quiet: bool = True
-) -> tuple[int, int, tuple[str, ...]]:
-    """Pelican into a fresh folder beside OUTPUT_PATH, which replaces it only on success;
-    `settings_name` is stamped into it.  Returns what `run_pelican` returns."""
+def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = True,
+                 stamp: str | None = None) -> Built:  # fmt: skip
+    """Pelican, then the search index, into a fresh folder beside OUTPUT_PATH, which replaces
+    it only on success; `settings_name` is stamped into it.
+
+    With a `stamp` (see `build_stamp`), pages and feeds that are as in the current output/
+    (built with the same settings file) are hard links to its files, not rendered again
+    (plugin/incremental.py): output/ itself is never written to, and stays whole until the swap.
+    """
+    from .plugin import incremental
+    from .plugin.feeds import SESSIONS
+
     output = tree.real_output(settings["OUTPUT_PATH"])
     tree.remove_leftovers(output)
     building = tree.new_tree(output)
+    settings = {**settings, "OUTPUT_PATH": str(building)}
+    if stamp:
+        settings[incremental.STAMP_SETTING] = stamp
+        if tree.built_with(output) == settings_name:
+            settings[incremental.REUSE_SETTING] = str(output)
+        settings.update(reader_cache(settings, stamp))
+    reuse = None
     try:
-        counts = run_pelican({**settings, "OUTPUT_PATH": str(building)}, quiet=quiet)
+        try:
+            articles, pages, warnings = run_pelican(settings, quiet=quiet)
+        finally:
+            reuse = SESSIONS.pop(str(building.resolve()), None)
+        if reuse is not None:
+            reuse.write_manifest()
+        index = search.index_site(building) if search.enabled(settings) else None
         tree.write_stamp(building, settings_name)  # before carry_over: never into a hard link
         tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
         old = tree.replace_output(building, output)
@@ -150,8 +192,33 @@ def build_output(
         shutil.rmtree(building, ignore_errors=True)
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)  # a leftover, should this fail: the next build's
-    return counts
+        tree.remove_old(old, reuse.rendered + reuse.reused if reuse is not None else 0)
+    counts = (reuse.rendered, reuse.reused, reuse.patched) if reuse is not None else (0, 0, 0)
+    if index is None:
+        return Built(articles, pages, warnings, None, *counts)
+    if index.warning:
+        return Built(articles, pages, warnings + (index.warning,), None, *counts)
+    return Built(articles, pages, warnings, index.pages, *counts)
+
+
+CACHE_FOLDER = Path("cache") / "blogparade"  # beside content/ (the site's cache/, ignored by git)
+
+
+def reader_cache(settings: dict[str, Any], stamp: str) -> dict[str, Any]:
+    """Pelican's cache of what its readers read (each file's content and metadata, by file and
+    modification time), in a folder of this build's stamp: reading 20,000 exported posts is a
+    fifth of a build, and a cache made with other code, theme or settings is never read (the
+    cache of another stamp is removed).  CACHE_CONTENT = False in the settings keeps it off."""
+    if settings.get("BLOGPARADE_READER_CACHE") is False:
+        return {}
+    root = Path(str(settings.get("PATH") or "content")).resolve().parent / CACHE_FOLDER
+    folder = root / stamp[:16]
+    if root.is_dir():
+        for other in root.iterdir():
+            if other != folder:
+                shutil.rmtree(other, ignore_errors=True)
+    return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": "reader",
+            "CACHE_PATH": str(folder), "GZIP_CACHE": False, "CHECK_MODIFIED_METHOD": "mtime"}
 
 
 @contextmanager
@@ -184,9 +251,11 @@ def address_warnings(settings: dict[str, Any], path: Path) -> tuple[str, ...]:
 def export_site(
     site: Site, store: Store, participants: list[Participant], keep: set[str]
 ) -> ExportResult:
-    """The store's posts as files for Pelican, each naming the parades it contributes to."""
-    memberships = select(site, store, participants).memberships()
-    return export(store, site, participants, keep=keep, parades=memberships)
+    """The store's posts as files for Pelican, each naming the parades it contributes to; the
+    contributions of blogs that never joined too (as hidden posts: see parades/external.py)."""
+    selection = select(site, store, participants)
+    return export(store, site, selection.blogs, keep=keep, parades=selection.memberships(),
+                  marks=selection.marks())  # fmt: skip
 
 
 def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dict[str, Any]:
@@ -295,8 +364,40 @@ def build_fingerprint(site: Site, store: Store, settings_file: str | Path | None
         "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
         # An open parade's page counts its days left: then a new day is a change.
         "today": today(site).isoformat() if calendar_matters(site) else None,
+        "feeds": feed_stamp(site, store),
+        "search": file_stamp(search.indexer() or Path("pagefind")),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any]) -> str:
+    """What every page and feed is made of besides the posts and the values its template reads
+    (plugin/incremental.py): the fingerprint's parts but the store and the day, the libraries'
+    versions, and the settings as read."""
+    from .plugin.incremental import environment_stamp, settings_digest
+
+    theme = Path(str(site.settings.get("THEME", "")))
+    parts = {
+        "content": tree_stamp(site.content, exclude=site.export_dir),
+        "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
+        "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
+        "built with": Path(settings_file).name,
+        "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
+        "environment": environment_stamp(),
+        "settings read": settings_digest(settings),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def feed_stamp(site: Site, store: Store) -> dict[str, Any]:
+    """The feeds' descriptions, and the day they were last read: the footer says when, so a
+    day's first fetch rebuilds even when no post changed (later ones the same day do not)."""
+    last_read = store.last_read()
+    zone = ZoneInfo(str(site.settings.get("TIMEZONE") or "UTC"))
+    return {
+        "descriptions": sorted(store.feed_descriptions().items()),
+        "read on": last_read.astimezone(zone).date().isoformat() if last_read else None,
+    }
 
 
 def needs_build(site: Site, store: Store, settings_file: str | Path | None = None) -> bool:

@@ -1,10 +1,14 @@
 """publish: the store's posts as one JSON file per post, for Pelican to read.
 
 content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body, its plain-text
-metadata and its comment thread.  A file is rewritten only when its bytes change (so Pelican's
-cache and autoreload see only real changes) and removed when its post is no longer published:
-posts of participants removed from content/participants/ leave the site but stay in the store.
-Inactive participants' posts stay: they are the site's history.
+metadata and its comment thread; content/aggregated/feeds.toml what the feeds say of themselves
+(each blog's description) and when they were last read, for the blog pages and the footer.  A
+file is rewritten only when its bytes change (so Pelican's cache and autoreload see only real
+changes) and removed when its post is no longer published: posts of participants removed from
+content/participants/ leave the site but stay in the store.  Inactive participants' posts stay:
+they are the site's history.  So do the posts a restored store does not know (restored from an
+older backup, or started again empty): they were exported before the restore, and a store that
+forgot them did not unpublish them.
 
 The site's limits per participant (`Limits`) apply here, not in the store: a participant's
 oldest posts beyond the limit, surplus categories and the ends of overlong names are not
@@ -13,26 +17,39 @@ published, and come back when a limit is raised.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import secrets
 import time
+import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+import tomli_w
+
+from ..editors.privacy import Naming, comment_naming, shown_name
+from ..editors.status import participant_statuses, status_document
 from ..feeds.clean import bounded
+from ..feeds.images import media_folder
 from ..models import Participant, StoredComment, StoredPost
 from ..site import DEFAULTS, Site
-from ..store import Store
+from ..store import RESTORED_AT, MediaRecord, Store
 from ..urls import is_http_url
+from .media import FOLDER as MEDIA
+from .media import local_images, publish_media
 from .threads import comment_tree
 
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
+# The blogs' feed health for the site's pages (plugin/editorial.py).
+STATUS_FILE = ".status"  # JSON; no .json suffix: the reader would take it for a post
+# Beside the posts, and no post: no reader of Pelican's takes .toml files.
+FEEDS_FILE = "feeds.toml"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
@@ -79,6 +96,44 @@ class ExportResult:
         return f"{self.posts} posts exported ({self.written} written, {self.removed} removed)"
 
 
+@dataclass(frozen=True)
+class FeedFacts:
+    """What the feeds said of themselves, as of one export."""
+
+    last_read: datetime | None = None  # when a post feed was last read successfully
+    descriptions: dict[str, str] = field(default_factory=dict)  # participant slug: its feed's
+
+    @classmethod
+    def of(cls, store: Store, participants: Iterable[Participant]) -> FeedFacts:
+        by_url = store.feed_descriptions()
+        descriptions = {p.slug: by_url[p.feed] for p in participants if by_url.get(p.feed)}
+        return cls(store.last_read(), descriptions)
+
+    @classmethod
+    def read(cls, folder: Path) -> FeedFacts:
+        """The facts an export wrote into `folder`; none where it wrote none (or they are broken:
+        a missing description must not fail a build)."""
+        try:
+            data = tomllib.loads((folder / FEEDS_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return cls()
+        last_read = data.get("last_read")
+        blogs = data.get("blogs") if isinstance(data.get("blogs"), dict) else {}
+        return cls(
+            last_read if isinstance(last_read, datetime) else None,
+            {slug: str(blog.get("description") or "") for slug, blog in blogs.items()
+             if isinstance(blog, dict) and blog.get("description")},
+        )  # fmt: skip
+
+    def encode(self) -> bytes:
+        document: dict[str, Any] = {}
+        if self.last_read:
+            document["last_read"] = self.last_read.astimezone(UTC)
+        document["blogs"] = {slug: {"description": xml_safe(text)}
+                             for slug, text in sorted(self.descriptions.items())}  # fmt: skip
+        return tomli_w.dumps(document).encode("utf-8")
+
+
 def export(
     store: Store,
     site: Site,
@@ -86,42 +141,223 @@ def export(
     *,
     keep: Iterable[str] = (),
     parades: Mapping[str, Sequence[str]] | None = None,
+    marks: Mapping[str, Mapping[str, Any]] | None = None,
     limits: Limits | None = None,
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
     `keep` names participants whose files stay as they are (say, their participant file is
     broken today: a typo must not unpublish a blog).  `parades` maps a post id to the slugs of
-    the parades it contributes to (select.py decides; the plugin only groups by them).
-    `limits` default to the site's.
+    the parades it contributes to (select.py decides; the plugin only groups by them); `marks`
+    to more fields of its file (membership.Selection.marks: late, calls).  A blog of kind
+    "external" publishes its contributions only.  `limits` default to the site's.
     """
     memberships = parades or {}
+    extra = marks or {}
     limits = limits or Limits.from_site(site)
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
-    counts = store.comment_counts()
+    # Images are served from the site (media.py), commenters named as the site says (privacy.py).
+    media = store.media()
+    images = Images(media, "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/")
+    naming = comment_naming(site.settings)
+    state = ExportState.load(folder, str(naming))
     published: Counter[str] = Counter()
     expected: set[Path] = set()
-    written = unchanged = 0
-    for post in store.posts():  # newest first
-        participant = by_slug.get(post.participant)
+    known: set[str] = set()
+    todo: list[tuple[str, Path, str, bool]] = []  # posts whose file may have to change
+    unchanged = 0
+    hidden = store.hidden_post_ids()
+    for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
+        known.add(post_id)  # a hidden post is known: the store did not lose it
+        if post_id in hidden:  # taken down by the editors (`blogparade hide`)
+            continue
+        participant = by_slug.get(slug)
         # The participant file as it is today decides (its category filter may be new).
-        if participant is None or not participant.takes(post.categories):
+        if participant is None or not participant.takes(categories):
             continue
+        if participant.kind == "external" and post_id not in memberships:
+            continue  # a page it was once accepted for, excluded since, or of no parade now
         # Beyond the limit only the older posts stay unpublished: a parade needs all of its own.
-        if published[post.participant] >= limits.posts and post.id not in memberships:
+        if published[slug] >= limits.posts and post_id not in memberships:
             continue
-        published[post.participant] += 1
-        comments = list(store.comments(post.id)) if counts.get(post.id) else []
-        path = folder / post.participant / f"{post.id}.json"
+        published[slug] += 1
+        path = folder / slug / f"{post_id}.json"
         expected.add(path)
-        document = post_document(post, participant, comments, memberships.get(post.id, ()), limits)
+        key = document_key(version, participant, memberships.get(post_id, ()), extra.get(post_id),
+                           limits)  # fmt: skip
+        if state.fresh(path, key, version, media, images.used):
+            unchanged += 1  # its file is as this export wrote it, from the same post and images
+        else:
+            todo.append((post_id, path, key, comment_count > 0))
+    written = 0
+    posts = store.posts_by_id([post_id for post_id, _, _, _ in todo])
+    for post_id, path, key, has_comments in todo:
+        post = posts[post_id]
+        participant = by_slug[post.participant]
+        comments = list(store.comments(post_id, hidden=False)) if has_comments else []
+        own = Images(_Recording(media), images.prefix)  # the images this post looks up
+        document = post_document(post, participant, comments, memberships.get(post_id, ()), limits,
+                                 images=own, naming=naming)  # fmt: skip
+        document.update(extra.get(post_id, {}))
+        images.used |= own.used
         if write_if_changed(path, encode(document)):
             written += 1
         else:
             unchanged += 1
-    removed = remove_stale(folder, expected, keep=set(keep) - set(by_slug))
+        state.record(path, key, own.media.asked, media, own.used)
+    status = folder / STATUS_FILE
+    write_if_changed(status, encode(site_status(store, site, list(by_slug.values()))))
+    expected.add(status)
+    restored = store.get_meta(RESTORED_AT)
+    removed = remove_stale(
+        folder, expected, keep=set(keep) - set(by_slug), current=set(by_slug), known=known,
+        restored=datetime.fromisoformat(restored) if restored else None,
+    )
+    publish_media(media_folder(site), folder / MEDIA, images.used)
+    write_if_changed(folder / FEEDS_FILE, FeedFacts.of(store, by_slug.values()).encode())
+    state.keep(expected)
+    state.save()
     return ExportResult(written, unchanged, removed)
+
+
+# -- exporting only what moved ------------------------------------------------------------------
+
+STATE = ".blogparade-export.state"  # in the export folder; no reader reads this extension
+STATE_FORMAT = "blogparade-export-state/2"
+# What makes a document besides the store: these modules.
+_CODE = tuple(Path(__file__).with_name(name) for name in ("export.py", "threads.py", "media.py"))
+
+
+def code_stamp(naming: str) -> str:
+    digest = hashlib.blake2b(f"{FORMAT}|{naming}".encode(), digest_size=16)
+    for path in _CODE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_key(version: str, participant: Participant, parades: Sequence[str],
+                 marks: Mapping[str, Any] | None, limits: Limits) -> str:  # fmt: skip
+    """What a post's document is made of besides its images: the post and its comments as
+    stored (`version`, see Store.post_index), its participant, its parades and marks, the limits."""
+    parts = [version, repr(participant), repr(sorted(parades)),
+             json.dumps(marks or {}, sort_keys=True, default=str), repr(limits)]  # fmt: skip
+    return _digest(parts)
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _images_digest(urls: Iterable[str], media: Mapping[str, MediaRecord]) -> str:
+    return _digest(f"{url}={media.get(url)!r}" for url in urls)
+
+
+class _Recording(dict):
+    """The store's images, noting which addresses a post's body looked up."""
+
+    def __init__(self, media: Mapping[str, MediaRecord]) -> None:
+        super().__init__()
+        self._media = media
+        self.asked: list[str] = []
+
+    def get(self, url: str, default: Any = None) -> Any:  # type: ignore[override]
+        self.asked.append(url)
+        return self._media.get(url, default)
+
+
+class ExportState:
+    """Per exported file: the key of the document it holds (`document_key`), the file's size and
+    time as written, the image addresses its body looked up (with a digest of what the store
+    said of them) and the image files it uses.  A file whose key, stat and images are as
+    recorded is not exported again: neither its post nor its comments are read.  Made by other
+    code or another comment naming, lost or unreadable: every file is compared by its bytes,
+    as without it."""
+
+    def __init__(self, folder: Path, code: str, files: dict[str, list[Any]], since: str = "") -> None:
+        self.folder = folder
+        self.code = code
+        self.files = files
+        self.since = since  # when the export that wrote `files` began (UTC, ISO, seconds)
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+
+    @classmethod
+    def load(cls, folder: Path, naming: str = "full") -> ExportState:
+        code = code_stamp(naming)
+        try:
+            document = json.loads((folder / STATE).read_text(encoding="utf-8"))
+            if document.get("format") == STATE_FORMAT and document.get("code") == code:
+                return cls(folder, code, dict(document["files"]), str(document["since"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        return cls(folder, code, {})
+
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def fresh(self, path: Path, key: str, version: str, media: Mapping[str, MediaRecord],
+              used: set[str]) -> bool:  # fmt: skip
+        """Whether `path` holds the document of `key` with today's images (then its image files
+        are added to `used`).  The store's times have seconds: a post or comment stored in the
+        second the last export began, or later, is compared by its bytes all the same."""
+        known = self.files.get(self._name(path))
+        if not known or known[0] != key or len(known) != 6:
+            return False
+        if max(version.split("|")[:2]) >= self.since:  # its changed time, its comments' latest
+            return False
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        if [stat.st_size, stat.st_mtime_ns] != known[1:3] or _images_digest(known[3], media) != known[4]:
+            return False
+        used.update(known[5])
+        return True
+
+    def record(self, path: Path, key: str, urls: list[str], media: Mapping[str, MediaRecord],
+               used: set[str]) -> None:  # fmt: skip
+        stat = path.stat()
+        urls = sorted(set(urls))
+        self.files[self._name(path)] = [key, stat.st_size, stat.st_mtime_ns, urls,
+                                        _images_digest(urls, media), sorted(used)]  # fmt: skip
+
+    def keep(self, paths: set[Path]) -> None:
+        names = {self._name(path) for path in paths}
+        self.files = {name: value for name, value in self.files.items() if name in names}
+
+    def save(self) -> None:
+        if not self.files and not self.folder.is_dir():
+            return
+        document = {"format": STATE_FORMAT, "code": self.code, "since": self.started,
+                    "files": self.files}  # fmt: skip
+        write_if_changed(self.folder / STATE, (json.dumps(document, separators=(",", ":")) + "\n").encode())
+
+
+@dataclass
+class Images:
+    """The downloaded images (feeds/images.py), where the site links them, and which it uses."""
+
+    media: Mapping[str, MediaRecord] = field(default_factory=dict)
+    prefix: str = ""
+    used: set[str] = field(default_factory=set)
+
+
+def site_status(store: Store, site: Site, participants: list[Participant]) -> dict[str, Any]:
+    """The blogs' feed health for the site's pages (a blog's note, the editors' status page,
+    the privacy notice's list of feeds read): `status --json`'s document, plus comment feeds.
+
+    Dated by the last fetch, not the build: an unchanged store exports unchanged bytes."""
+    rows = participant_statuses(store, participants)
+    attempts = [row.state.last_attempt for row in rows if row.state and row.state.last_attempt]
+    document = status_document(
+        rows, site_name=str(site.settings.get("SITENAME") or ""),
+        timezone=str(site.settings.get("TIMEZONE") or "UTC"),
+        now=max(attempts) if attempts else datetime(1970, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    feeds = store.comment_feed_urls()
+    for blog in document["blogs"]:
+        blog["comment_feed_urls"] = feeds.get(blog["slug"], [])
+    return document
 
 
 def post_document(
@@ -130,6 +366,9 @@ def post_document(
     comments: Sequence[StoredComment],
     parades: Sequence[str] = (),
     limits: Limits = Limits(),
+    *,
+    images: Images | None = None,
+    naming: Naming = "full",
 ) -> dict[str, Any]:
     stored = sum(1 for comment in comments if comment.kind == "comment")
     mentions = len(comments) - stored  # pingbacks and trackbacks: shown apart
@@ -149,27 +388,35 @@ def post_document(
         "published": iso(post.published),
         "updated": iso(post.updated),
         "excerpt": post.excerpt,
-        "body": post.content_html,
+        # No image from another host: copies served here, or none (website/media.py).
+        "body": local_images(post.content_html, images.media, images.prefix, images.used)
+        if images else local_images(post.content_html, {}, "", set()),
         "categories": [bounded(c, limits.name) for c in categories[: limits.categories]],
         "language": language_tag(post.language or participant.language),
         # What the original shows: WordPress's count (slash:comments) includes pingbacks and
         # trackbacks, and a comment feed may hold fewer than the post has.
         "comment_count": max(stored, (post.comment_count or 0) - mentions),
         "mention_count": mentions,
-        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name), post),
+        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name,
+                                                   naming=naming), post),
         "parades": sorted(parades),
     }
 
 
 def comment_node(
-    comment: StoredComment, name_limit: int = DEFAULTS["BLOGPARADE_MAX_NAME"]
+    comment: StoredComment, name_limit: int = DEFAULTS["BLOGPARADE_MAX_NAME"],
+    naming: Naming = "full",
 ) -> dict[str, Any]:
+    # A pingback's "author" is a blog, not a person: named as it is.
+    shown = "full" if comment.kind != "comment" else naming
     return {
         "id": comment.id,
         "kind": comment.kind,
-        "author": bounded(person(comment.author), name_limit),
-        # Only web links: a mailto: here would show a commenter's address.
-        "author_url": comment.author_url if is_http_url(comment.author_url) else None,
+        "author": bounded(shown_name(person(comment.author), shown), name_limit),
+        # Only web links: a mailto: here would show a commenter's address.  A commenter's own
+        # site is as telling as their name: shown only with the full name.
+        "author_url": comment.author_url
+        if is_http_url(comment.author_url) and shown == "full" else None,
         "url": comment.url if is_http_url(comment.url) else None,
         "published": iso(comment.published),
         "body": comment.content_html,
@@ -221,19 +468,32 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Atomic, so a Pelican running with --autoreload never reads half a file; the dot keeps
     # the temporary file out of Pelican's sight (IGNORE_FILES).  Its name is this write's own:
     # two processes exporting the same post must not rename each other's file away.
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "xb") as file:  # not mkstemp: the file gets the umask's mode
             file.write(data)
         os.replace(temporary, path)
+    except OSError as error:  # a full disk: name the file (a failed write() names none)
+        temporary.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from error
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return True
+
+
+def lost_with_the_store(path: Path, restored: datetime) -> bool:
+    """An export of ours written before the store was restored."""
+    try:
+        if path.suffix != ".json" or path.stat().st_mtime >= restored.timestamp():
+            return False
+        return json.loads(path.read_bytes()).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):  # unreadable, no JSON, no object
+        return False
 
 
 def is_stale_temporary(path: Path) -> bool:
@@ -246,8 +506,16 @@ def is_stale_temporary(path: Path) -> bool:
         return False
 
 
-def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()) -> int:
-    """Remove exported files not in `expected` (outside `keep`); then empty folders."""
+def remove_stale(
+    folder: Path, expected: set[Path], keep: set[str] = frozenset(), *,
+    current: set[str] = frozenset(), known: set[str] = frozenset(), restored: datetime | None = None,
+) -> int:  # fmt: skip
+    """Remove exported files not in `expected` (outside `keep`); then empty folders.
+
+    A store `restored` then lost the posts it does not know (not `known`): their exports from
+    before that moment stay, if of a `current` participant.  Anything else unknown goes: a JSON
+    file slipped into the folder later (say, by a pull request) is never published.
+    """
     if not folder.is_dir():
         return 0
     removed = 0
@@ -257,6 +525,9 @@ def remove_stale(folder: Path, expected: set[Path], keep: set[str] = frozenset()
         relative = path.relative_to(folder)
         if len(relative.parts) > 1 and relative.parts[0] in keep:
             continue
+        if restored and len(relative.parts) == 2 and relative.parts[0] in current:
+            if path.stem not in known and lost_with_the_store(path, restored):
+                continue
         if path.suffix == ".json":
             path.unlink(missing_ok=True)
             removed += 1

@@ -36,8 +36,8 @@ Euer Blog braucht nur einen Feed (RSS oder Atom); fast jedes Blog hat einen.
 und `--kind` bestimmt ihr, wie es hier heißt, wer schreibt und ob es ein persönliches Blog
 (`employee`) oder ein Firmenblog (`corporate`) ist.
 
-**Mit einem Pull Request:** Legt eine kleine Datei `content/participants/euer-blog.toml` an, zum
-Beispiel:
+**Mit einem Pull Request:** Legt im [Repository dieser Seite]({repository}) eine kleine Datei
+`content/participants/euer-blog.toml` an, zum Beispiel:
 
     :::toml
     name = "Annas Blog"
@@ -72,8 +72,10 @@ schreibt die Redaktion: Solche Änderungen prüft sie selbst, bevor sie sie übe
 3. **Auf den Aufruf verlinken:** Setzt in euren Beitrag einen Link auf den Aufruf, oder gebt ihm
    das Schlagwort der Blogparade, wo sie eins hat (als Kategorie, Tag oder #Hashtag).
 4. **Gesammelt wird für euch:** Diese Seite findet eure Beiträge beim nächsten Abruf von selbst
-   und zeigt sie bei der Blogparade. Wer aufgerufen hat, schreibt nach dem Ende eine Rückschau
-   über alle Beiträge. Fehlt eurer, sagt Bescheid: Er lässt sich von Hand aufnehmen.
+   und zeigt sie bei der Blogparade, auch von Blogs, die hier nicht mitmachen: Der Pingback oder
+   die Webmention, die euer Link zum Aufruf auslöst, genügt meist. Wer aufgerufen hat, schreibt
+   nach dem Ende eine Rückschau über alle Beiträge. Fehlt eurer,
+   [sagt der Redaktion Bescheid]({contact}): Er lässt sich nachreichen.
 5. **Kommentiert wird bei euch:** Hier stehen ein Auszug (oder, wenn ihr wollt, der ganze
    Beitrag) und der Link zum Original. Kommentare schreiben die Lesenden auf eurem Blog; diese
    Seite zeigt sie nur an.
@@ -101,7 +103,8 @@ All your blog needs is a feed (RSS or Atom); almost every blog has one.
 `--kind` you choose what it is called here, who writes it and whether it is a personal blog
 (`employee`) or a company blog (`corporate`).
 
-**With a pull request:** add one small file `content/participants/your-blog.toml`, for example:
+**With a pull request:** add one small file `content/participants/your-blog.toml` in
+[this site's repository]({repository}), for example:
 
     :::toml
     name = "Anna's Blog"
@@ -136,14 +139,16 @@ settings) is the editors' to write: they review such changes themselves before t
 3. **Link to the call:** put a link to the call into your post, or give it the parade's tag where
    it has one (as a category, tag or #hashtag).
 4. **Collected for you:** this site finds your post on its next update and shows it with the
-   parade. After the end, whoever made the call writes a roundup of all contributions. If yours
-   is missing, say so: it can be added by hand.
+   parade, from blogs that do not take part here too: the pingback or webmention your link to the
+   call sends is usually enough. After the end, whoever made the call writes a roundup of all
+   contributions. If yours is missing, [tell the editors]({contact}): it can be handed in.
 5. **Comments stay with you:** here you find an excerpt (or, if you like, the whole post) and the
    link to the original. Readers comment on your blog; this site only shows the comments.
 """
 
 TEXTS = {
     "de": {
+        "description": "Beiträge und Kommentare vieler Blogs an einem Ort – und ihre Blogparaden.",
         "author": "Redaktion",
         "category": "Redaktion",
         "page_file": "mitmachen.md",
@@ -154,6 +159,7 @@ TEXTS = {
         ),
     },
     "en": {
+        "description": "Posts and comments of many blogs in one place – and their blog parades.",
         "author": "Editors",
         "category": "Editorial",
         "page_file": "join.md",
@@ -180,11 +186,17 @@ GITIGNORE = """\
 *.sqlite
 *.sqlite-wal
 *.sqlite-shm
+backups/
+.blogparade.lock
 output/
 .output.*/
 cache/
 content/aggregated/
 __pycache__/
+# images of posts, downloaded once (BLOGPARADE_MEDIA), and the take-down log: they belong with
+# the store, and the log names what was taken down
+media/
+takedowns.log
 """
 
 PELICANCONF = '''\
@@ -201,6 +213,9 @@ import aggregator.website.plugin  # noqa: F401
 AUTHOR = {author!r}
 SITENAME = {title!r}
 SITESUBTITLE = ""
+# What the site is, in a sentence or two: on the home page, and its description for search
+# engines and sharing cards.
+BLOGPARADE_DESCRIPTION = {description!r}
 SITEURL = ""
 RELATIVE_URLS = True
 
@@ -220,8 +235,11 @@ JINJA_ENVIRONMENT = {{"extensions": ["jinja2.ext.i18n"], "autoescape": True,
 ARTICLE_PATHS = [""]
 ARTICLE_EXCLUDES = ["participants"]
 PAGE_PATHS = ["pages", "parades"]
-EXTRA_PATH_METADATA = {{"parades": {{"template": "parade"}}}}
-STATIC_PATHS = ["images"]
+EXTRA_PATH_METADATA = {{"parades": {{"template": "parade"}},
+                       "extra/favicon.ico": {{"path": "favicon.ico"}},
+                       "extra/robots.txt": {{"path": "robots.txt"}}}}
+# content/extra/favicon.ico, if you add one, replaces the theme's icon; so does robots.txt there.
+STATIC_PATHS = ["images", "extra"]
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = {category!r}  # your own articles; aggregated posts are filed by blog kind
 
@@ -247,7 +265,9 @@ DRAFT_URL = "drafts/{{slug}}/"
 DRAFT_SAVE_AS = "drafts/{{slug}}/index.html"
 
 # Lean listings: Pelican writes every page on every build.
-DIRECT_TEMPLATES = ["index", "blogs", "parades", "archives", "tags"]
+# "search" needs the search index (pip install 'blogparade[search]'); "404" is the error page,
+# 404.html: have the web server show it (nginx: error_page 404 /404.html;).
+DIRECT_TEMPLATES = ["index", "blogs", "parades", "archives", "tags", "search", "404"]
 BLOGS_URL = "blogs/"
 BLOGS_SAVE_AS = "blogs/index.html"
 PARADES_URL = "parades/"  # every blog parade, newest first
@@ -256,6 +276,8 @@ ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 TAGS_URL = "tags/"
 TAGS_SAVE_AS = "tags/index.html"
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {{"index": None, "tag": 100, "category": None, "author": None, "archives": 200}}
 # {{base_name}}/page/N/: the default pattern makes page 4 of tag "tag3" collide with tag "tag34".
@@ -285,6 +307,13 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 DISPLAY_PAGES_ON_MENU = True
+
+# The "Mitmachen" page links to {{repository}} and {{contact}}: where contributors send pull
+# requests, and how they reach you (an e-mail address or a web page).  Unset, the page says so.
+BLOGPARADE_REPOSITORY = ""
+BLOGPARADE_CONTACT = ""
+# The picture of sharing cards (OpenGraph, Twitter), relative to the output; 1200 × 630 pixels.
+# Put yours into content/images/ and name it here: BLOGPARADE_CARD_IMAGE = "images/card.png"
 
 # A parade is upcoming, open or closed on the day of the build, in TIMEZONE; pin that day for
 # reproducible builds with BLOGPARADE_TODAY = "2026-11-15".
@@ -337,6 +366,7 @@ def pelicanconf_text(*, title: str, lang: str = "de", theme: str | None = None) 
     texts = TEXTS.get(lang, TEXTS["en"])
     return PELICANCONF.format(
         title=title,
+        description=texts["description"],
         lang=lang,
         author=texts["author"],
         category=texts["category"],

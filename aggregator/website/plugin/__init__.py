@@ -7,10 +7,18 @@ This module only connects Pelican's signals; each job has its module:
 - blogs.py: blogs as Authors, their kinds as Categories; `blogs`, `blog_groups` and
   `blogroll_url` in the template context, for the `blogs` page.
 - parade_pages.py: the parades' pages (a ParadeView each), `parades` and `current_parades`,
-  contributions and roundups marked.
+  contributions, calls and roundups marked.
+- parade_files.py: per parade, its contributions as Atom, JSON and an HTML snippet for the host.
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
-- feeds.py: the writer, which keeps plain-text titles in feeds.
+- sharing.py: each page's description and locale, for meta descriptions and sharing cards.
+- sitefiles.py: sitemap.xml, robots.txt and the default favicon.ico.
+- search_page.py: where the search page is, for the header's search field.
+- content.py: keyboard-reachable code blocks, and the "Mitmachen" page's contact links.
+- feeds.py: the writer: entries name their writer and blog, titles stay plain text.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
+- editorial.py: a failing blog's quiet note, the editors' status page, the privacy notice.
+- departments.py: a page and an Atom feed per department of an internal blog roll.
+- lists.py: Pelican's quadratic list filters (tags, authors, categories, translations), linear.
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -19,15 +27,26 @@ pelicanconf.py: Pelican only logs a plugin that fails to import.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pelican import signals
 
 from .blogroll import write_blogroll
 from .blogs import Blog, BlogEntry, add_blogs, default_category
+from .content import prepare_content
+from .editorial import note_failing_blogs, write_editorial_pages
+from .departments import write_departments
 from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
+from .lists import install as install_linear_lists
+from .lists import taxonomy_pages
+from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
 from .reader import ExportError, ExportReader, ThreadComment, add_reader
+from .search_page import add_search
 from .settings import DEFAULTS
+from .sharing import describe_all
+from .sitefiles import write_site_files
 
 # The main names of the former single-module plugin, for code that imported them from it.
 __all__ = [
@@ -43,11 +62,26 @@ __all__ = [
 ]
 
 
+def after_reading(generators: list[Any]) -> None:
+    """Everything that needs all content read, in order: parades get their addresses first."""
+    attach_parades(generators)
+    describe_all(generators)
+    add_search(generators)
+    write_site_files(generators)
+
+
 def register() -> None:
+    install_linear_lists()
+    signals.article_generator_init.connect(taxonomy_pages)
     signals.get_writer.connect(writer)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(prepare_environment)
+    signals.content_object_init.connect(prepare_content)
     signals.article_generator_context.connect(default_category)
     signals.article_generator_finalized.connect(add_blogs)
-    signals.all_generators_finalized.connect(attach_parades)
+    signals.article_generator_finalized.connect(note_failing_blogs)
+    signals.all_generators_finalized.connect(after_reading)
     signals.article_writer_finalized.connect(write_blogroll)
+    signals.article_writer_finalized.connect(write_editorial_pages)
+    signals.article_writer_finalized.connect(write_departments)
+    signals.page_writer_finalized.connect(write_parade_files)

@@ -3,7 +3,10 @@
 A blog is an Author with the participant's slug, so author pages are blog pages with their own
 feeds; its kind ("corporate", "employee") is the Category of its posts.  After the articles are
 read, the template context gets `blogs` and `blog_groups` (every participant with its post
-count, for the `blogs` page) and `blogroll_url`, where the blog roll is published as OPML.
+count and its feed's description, for the `blogs` page: by department where the participant
+files name departments, else by kind), `departments` (departments.py), `blogroll_url`, where the
+blog roll is published as OPML, and `last_read`, when the feeds were last read (the export's
+feeds.toml).
 """
 
 from __future__ import annotations
@@ -12,19 +15,24 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pelican.contents import Author, Category
 
 from ...editors.participants import load_participants
 from ...i18n import N_
+from ..export import FeedFacts
+from .departments import DepartmentView, department_views
 from .settings import gettext, setting
 
 logger = logging.getLogger(__name__)
 
 # N_() marks these for the theme's catalog: aggregator.i18n.PYTHON_SOURCES names this file.
 KINDS = {"corporate": N_("Company blogs"), "employee": N_("Employee blogs")}  # groups
-KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog")}  # one blog
+# "external": a blog that contributed to a parade without joining (never in a group).
+KIND = {"corporate": N_("Company blog"), "employee": N_("Employee blog"),
+        "external": N_("Guest of a blog parade")}  # one blog  # fmt: skip
+NO_DEPARTMENT = N_("Other blogs")  # the group of blogs without a department, where others have one
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class Blog:
     home: str
     kind: str
     kind_label: str  # "Company blog", in the site's language
+    department: str = ""  # as the participant file names it; "" for none
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,15 @@ class BlogEntry:
     latest: datetime | None
     active: bool
     author: str
+    description: str = ""  # what the blog's feed says of it (plain text)
+
+
+class BlogGroup(NamedTuple):
+    """A heading of the blogs page and its blogs; `department` when it is one."""
+
+    label: str
+    entries: list[BlogEntry]
+    department: DepartmentView | None = None
 
 
 def blog_author(blog: Blog, settings: dict[str, Any]) -> Author:
@@ -72,11 +90,13 @@ def add_blogs(generator: Any) -> None:
         logger.warning("%s", problem)
     label = gettext(settings)
     pages = {author.slug: (author, articles) for author, articles in generator.authors}
+    facts = FeedFacts.read(Path(settings["PATH"]) / setting(settings, "BLOGPARADE_EXPORT"))
     entries = []
     for participant in participants:
         author, articles = pages.get(participant.slug, (None, []))
         blog = Blog(participant.slug, participant.name, participant.home, participant.kind,
-                    label(KIND.get(participant.kind, participant.kind)))  # fmt: skip
+                    label(KIND.get(participant.kind, participant.kind)),
+                    participant.department)  # fmt: skip
         entries.append(
             BlogEntry(
                 blog=blog,
@@ -85,14 +105,31 @@ def add_blogs(generator: Any) -> None:
                 latest=articles[0].date if articles else None,
                 active=participant.active,
                 author=participant.author,
+                description=facts.descriptions.get(participant.slug, ""),
             )
         )
+        if author is not None:
+            author.entry = entries[-1]  # the blog page shows what the blogs page knows
     entries.sort(key=lambda entry: (entry.blog.name.casefold(), entry.blog.slug))
     generator.context["blogparade_participants"] = participants  # for the blog roll
     generator.context["blogroll_url"] = setting(settings, "BLOGPARADE_BLOGROLL") or None
     generator.context["blogs"] = entries
-    generator.context["blog_groups"] = [
-        (label(title), [entry for entry in entries if entry.blog.kind == kind])
+    generator.context["last_read"] = facts.last_read
+    departments = department_views(entries, {a.slug: list(arts) for a, arts in pages.values()},
+                                   settings)  # fmt: skip
+    generator.context["departments"] = departments
+    generator.context["blog_groups"] = blog_groups(entries, departments, label)
+
+
+def blog_groups(entries: list[BlogEntry], departments: list[DepartmentView], label: Any) -> list[BlogGroup]:
+    """By department where the participant files name any (the blogs without one last), else
+    by kind."""
+    if departments:
+        groups = [BlogGroup(view.name, view.entries, view) for view in departments]
+        rest = [entry for entry in entries if not entry.blog.department]
+        return groups + ([BlogGroup(label(NO_DEPARTMENT), rest)] if rest else [])
+    return [
+        BlogGroup(label(title), [entry for entry in entries if entry.blog.kind == kind])
         for kind, title in KINDS.items()
         if any(entry.blog.kind == kind for entry in entries)
     ]

@@ -1,20 +1,206 @@
-"""The writer Pelican uses for pages and feeds: its own, but keeping plain-text feed titles."""
+"""The writer Pelican uses for pages and feeds: its own, with entries that say whose they are,
+carrying unchanged outputs over from the previous build (incremental.py), and never writing into
+a file that already exists (a file of the new tree may be a hard link into the served one).
+
+An aggregated post's entry names its writer (the person) as author and its blog as Atom
+`<source>`, keeps its plain-text title, and carries what the post's page shows: the whole post
+for blogs whose `display` is "full", else the excerpt.
+"""
 
 from __future__ import annotations
 
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from pelican.writers import Writer
+from feedgenerator import Atom1Feed
+from pelican.utils import sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .incremental import SENTINEL, Reuse, iso_time, link, relative_name
+
+# The Reuse of each output folder being built, for website/build.py to read once Pelican is done.
+SESSIONS: dict[str, Reuse] = {}
+
+
+class SourcedAtomFeed(Atom1Feed):
+    """Atom with `<source>` on entries that came from another blog (RFC 4287, 4.2.11)."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)
+        source = item.get("source")
+        if source:
+            handler.startElement("source", {})
+            handler.addQuickElement("id", source["home"])
+            handler.addQuickElement("title", source["name"])
+            handler.addQuickElement("link", "", {"href": source["home"], "rel": "alternate"})
+            handler.endElement("source")
 
 
 class PlainTitleWriter(Writer):
-    """Pelican strips tags from feed titles, which eats "<div>" from a plain-text title such as
-    "Why <div> soup hurts"; aggregated titles are plain text, and the feed escapes them."""
+    """Pelican's writer, with:
+
+    - aggregated entries as described above;
+    - reuse: a page or feed whose key (incremental.py) is the previous build's is linked from the
+      previous tree, not rendered;
+    - new files only: an existing file is removed before it is written, so that a hard link into
+      the tree being served is replaced, never written through.
+    """
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self.reuse = Reuse(output_path, self.settings)
+        SESSIONS[str(Path(output_path).resolve())] = self.reuse
+        # A path about to be opened -> its name, key, old file where it is carried over, and
+        # the volatile times it shows (incremental.Volatile).
+        self._pending: dict[str, tuple[str, str | None, Path | None, Any]] = {}
+
+    def _create_new_feed(self, feed_type: str, feed_title: str, context: dict[str, Any]) -> Any:
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        if type(feed) is Atom1Feed:
+            feed.__class__ = SourcedAtomFeed  # the same feed, writing one element more per entry
+        return feed
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
         super()._add_item_to_the_feed(feed, item)
-        if getattr(item, "aggregated", False):
-            feed.items[-1]["title"] = item.title
+        if not getattr(item, "aggregated", False):
+            return
+        entry = feed.items[-1]
+        # Pelican strips tags from titles, which eats "<div>" from a plain-text title such as
+        # "Why <div> soup hurts"; aggregated titles are plain text, and the feed escapes them.
+        entry["title"] = item.title
+        entry["author_name"] = item.writer or item.blog.name
+        entry["source"] = {"name": item.blog.name, "home": item.blog.home}
+
+    def write_file(self, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> None:
+        if name and self.reuse.active:
+            template = _ReusingTemplate(template, self)
+        super().write_file(name, template, context, *args, **kwargs)
+
+    def write_feed(self, elements: Any, context: Any, path: Any = None, url: Any = None,
+                   feed_type: str = "atom", override_output: bool = False,
+                   feed_title: Any = None) -> Any:  # fmt: skip
+        if path and self.reuse.active:
+            complete = sanitised_join(self.output_path, path)
+            name = relative_name(self.output_path, complete)
+            key = self.reuse.feed_key(elements, context, path, url, feed_type, feed_title)
+            old = self.reuse.reusable(name, key) if name else None
+            if name:
+                self._pending[complete] = (name, key, old, None)
+            if old is not None:
+                os.makedirs(os.path.dirname(complete), exist_ok=True)
+                with self._open_w(complete, "utf-8", override_output):
+                    pass
+                return None
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        """Pelican's bookkeeping of written files (4.11, 4.12), then a new file: written, or
+        linked from the previous tree (and the write goes nowhere)."""
+        name, key, old, times = self._pending.pop(filename, (None, None, None, None))
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            return open(os.devnull, "w", encoding=encoding)  # Pelican: 'Skipping "%s"'
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                "previously (set `override=True` if intended)")  # fmt: skip
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        if name is not None:
+            self.reuse.record(name, key, old is not None, times)
+        if old is not None:
+            link(old, filename)
+            return open(os.devnull, "w", encoding=encoding)
+        try:
+            os.unlink(filename)  # never write through a hard link
+        except FileNotFoundError:
+            pass
+        return open(filename, "x", encoding=encoding)
+
+
+class _ReusingTemplate:
+    """A template for Pelican's write_file: renders only what changed.  Pelican renders it once
+    per output (once per page of a paginated list), then opens the output's path (_open_w)."""
+
+    def __init__(self, template: Any, writer: PlainTitleWriter) -> None:
+        self._template = template
+        self._writer = writer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)
+
+    def render(self, context: dict[str, Any]) -> str:
+        writer = self._writer
+        reuse = writer.reuse
+        complete = sanitised_join(writer.output_path, context.get("output_file"))
+        name = relative_name(writer.output_path, complete)
+        if name is None:
+            return self._template.render(context)
+        key, times = reuse.page_key(self._template, context)
+        old = reuse.reusable(name, key)
+        if not times:
+            writer._pending[complete] = (name, key, old, None)
+            return "" if old is not None else self._template.render(context)
+        # The page shows a time that changes on every run (incremental.Volatile).
+        shown = {time_name: iso_time(value) for time_name, value in times.items()}
+        before = reuse.old_times(name) if old is not None else {}
+        if old is not None and all(before.get(n, [None])[0] == shown[n] for n in shown):
+            writer._pending[complete] = (name, key, old, before)  # the same times: the same page
+            return ""
+        volatile = reuse.volatile
+        patchable = volatile.verified.get(self._template.name)
+        if patchable is None:
+            real = self._template.render(context)
+            patchable = volatile.verified[self._template.name] = (
+                self._with_sentinels(context, times)[0] == real)
+        if patchable and old is not None:
+            text = self._patched(old, before, times)
+            if text is not None:
+                reuse.patched += 1
+                writer._pending[complete] = (name, key, None, {
+                    n: [shown[n], before[n][1]] for n in shown})  # fmt: skip
+                return text
+        if patchable:
+            text, counts = self._with_sentinels(context, times)
+            writer._pending[complete] = (name, key, None, {
+                n: [shown[n], counts[n]] for n in shown})  # fmt: skip
+            return text
+        writer._pending[complete] = (name, key, None, {n: [shown[n], None] for n in shown})
+        return self._template.render(context)
+
+    def _with_sentinels(self, context: dict[str, Any], times: dict[str, Any]) -> tuple[str, dict[str, list[int]]]:
+        """The page rendered with SENTINEL (a day apart per time) for each time, then each
+        sentinel's forms replaced by the time's; with how often each form occurred."""
+        volatile = self._writer.reuse.volatile
+        sentinels = {n: SENTINEL + timedelta(days=i) for i, n in enumerate(sorted(times))}
+        text = self._template.render({**context, **sentinels})
+        counts = {}
+        for n, sentinel in sentinels.items():
+            pieces, counts[n] = volatile.split(text, sentinel)
+            text = volatile.join(pieces, times[n])
+        return text, counts
+
+    def _patched(self, old: Path, before: dict[str, list[Any]], times: dict[str, Any]) -> str | None:
+        """The previous page with its times replaced; None where it cannot be told apart."""
+        volatile = self._writer.reuse.volatile
+        try:
+            text = old.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        for n, value in sorted(times.items()):
+            iso, counts = before.get(n, [None, None])
+            if iso is None or counts is None:
+                return None
+            pieces, found = volatile.split(text, datetime.fromisoformat(iso))
+            if found != counts:  # the time's text occurs elsewhere too: render
+                return None
+            text = volatile.join(pieces, value)
+        return text
 
 
 def writer(pelican: Any) -> type:

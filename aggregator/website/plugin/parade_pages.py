@@ -1,10 +1,12 @@
 """Parade pages, after everything is read (see `attach_parades`).
 
 Each page from content/parades/ is published at `BLOGPARADE_PARADE_URL` with the `parade`
-template and carries `page.parade` (a ParadeView: window, state, contributions, blogs still
-missing, roundup); the context gets `parades` (newest first) and `current_parades`; a
-contribution carries `contributes_to`, a published roundup (an article with `Parade: <slug>`)
-`roundup_of`.  Reading and validating parades is aggregator.parades.files' job; this is their pages'.
+template and carries `page.parade` (a ParadeView: window, state, host, contributions, blogs
+still missing, roundup, where its feed, JSON and snippet are); the context gets `parades` (newest
+first) and `current_parades`; a contribution carries `contributes_to` (and `late_to`), the call's
+own post `call_of`, a published roundup (an article with `Parade: <slug>`) `roundup_of`.
+Contributions of blogs that never joined are hidden articles: found here all the same.  Reading
+and validating parades is aggregator.parades.files' job; this is their pages'.
 """
 
 from __future__ import annotations
@@ -16,14 +18,25 @@ from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from ...parades.files import Parade, ParadeError, days_left, load_parades, local_today, read_parade, state
+from ...urls import host_key
 from .blogs import BlogEntry
 from .settings import setting
 
 logger = logging.getLogger(__name__)
 
 PARADE_TEMPLATE = "parade"
+
+
+@dataclass(frozen=True)
+class Host:
+    """Who called the parade: the joined blog the call is on (its page here), else the call's site."""
+
+    name: str
+    url: str  # its page on this site (relative, like every site URL), or its home elsewhere
+    here: bool  # `url` is on this site
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,12 @@ class ParadeView:
     waiting: tuple[BlogEntry, ...]  # active blogs without a contribution yet; while open only
     roundup: Any | None  # the published roundup Article
     page: Any = None
+    host: Host | None = None
+    late: bool = False  # takes contributions after End, marked late
+    listens: bool = False  # hears of posts on any blog (the call's pingbacks, webmentions)
+    feed_url: str | None = None  # its contributions as Atom, as JSON, as an HTML snippet
+    json_url: str | None = None
+    snippet_url: str | None = None
 
     @property
     def blogs(self) -> int:
@@ -103,6 +122,25 @@ def read_parades(pages: Iterable[Any], settings: dict[str, Any]) -> list[tuple[A
     return found
 
 
+def host_of(parade: Parade, call: Any | None) -> Host:
+    """The joined blog whose post the call is, else the call's site by its host name."""
+    if call is not None:
+        return Host(call.author.name, call.author.url, True)
+    parts = urlsplit(parade.call_url)
+    return Host(host_key(parts.hostname or "") or parade.call_url, f"{parts.scheme}://{parts.netloc}/", False)
+
+
+def parade_files(parade: Parade, settings: dict[str, Any]) -> dict[str, str | None]:
+    """Where the parade's Atom feed, JSON and HTML snippet are published ("" publishes none)."""
+    names = {"slug": parade.slug}
+    found: dict[str, str | None] = {}
+    for field, key in (("feed_url", "BLOGPARADE_PARADE_FEED"), ("json_url", "BLOGPARADE_PARADE_JSON"),
+                       ("snippet_url", "BLOGPARADE_PARADE_SNIPPET")):  # fmt: skip
+        value = setting(settings, key)
+        found[field] = value.format(**names) if value else None
+    return found
+
+
 def parade_view(
     parade: Parade,
     today: date,
@@ -111,6 +149,8 @@ def parade_view(
     blogs: list[BlogEntry],
     roundup: Any | None,
     page: Any,
+    call: Any | None = None,
+    files: dict[str, str | None] | None = None,
 ) -> ParadeView:
     where = state(parade, today)
     contributed = {article.blog.slug for article in contributions}
@@ -134,6 +174,10 @@ def parade_view(
         waiting=waiting,
         roundup=roundup,
         page=page,
+        host=host_of(parade, call),
+        late=parade.late,
+        listens=bool(parade.mentions or parade.comments or call is not None),
+        **(files or {}),
     )
 
 
@@ -157,13 +201,17 @@ def attach_parades(generators: list[Any]) -> None:
         return
     settings, context = pages_gen.settings, pages_gen.context
     today = build_today(settings)
-    articles = list(articles_gen.articles) if articles_gen else []
+    # Hidden articles too: the contributions of blogs that never joined.
+    articles = list(chain(articles_gen.articles, articles_gen.hidden_articles)) if articles_gen else []
     contributions: dict[str, list[Any]] = defaultdict(list)
+    calls: dict[str, Any] = {}
     roundups: dict[str, Any] = {}
     for article in articles:
         if getattr(article, "aggregated", False):
             for slug in article.parades:
                 contributions[slug].append(article)
+            for slug in getattr(article, "calls", ()):
+                calls.setdefault(slug, article)
             continue
         # The editors' own article with `Parade: <slug>` is its roundup (the newest, if two).
         slug = str(getattr(article, "parade", "") or "").strip()
@@ -188,14 +236,18 @@ def attach_parades(generators: list[Any]) -> None:
             page.override_save_as = setting(settings, "BLOGPARADE_PARADE_SAVE_AS").format(**names)
         posts = sorted(contributions.get(parade.slug, ()), key=lambda a: (a.date, a.post_id))
         view = parade_view(parade, today, page.url, posts, context.get("blogs", []),
-                           roundups.get(parade.slug), page)  # fmt: skip
+                           roundups.get(parade.slug), page, calls.get(parade.slug),
+                           parade_files(parade, settings) if not draft else None)  # fmt: skip
         page.parade = view
         if not draft:
             listed.append(view)
             views[parade.slug] = view
     for article in articles:
-        slugs = article.parades if getattr(article, "aggregated", False) else ()
+        aggregated = getattr(article, "aggregated", False)
+        slugs = article.parades if aggregated else ()
         article.contributes_to = tuple(views[slug] for slug in slugs if slug in views)
+        article.late_to = frozenset(getattr(article, "late_for", ())) if aggregated else frozenset()
+        article.call_of = tuple(views[slug] for slug in getattr(article, "calls", ()) if slug in views)
         article.roundup_of = None
     for slug, article in roundups.items():
         if slug in views:

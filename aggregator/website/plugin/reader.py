@@ -6,6 +6,7 @@ person, whose category is the blog's kind and whose tags are the post's categori
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -62,6 +63,8 @@ class ExportReader(BaseReader):
         self._zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
         self._gettext = gettext(settings)
         self._tag_slugs: dict[str, str] = {}
+        self._resolved_export: Path | None = None
+        self._folders: dict[Path, Path] = {}
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         data = self._load(source_path)
@@ -77,24 +80,37 @@ class ExportReader(BaseReader):
                 "(blogparade writes those there alone): remove it, or move data elsewhere"
             ))
         try:
-            data = json.loads(Path(source_path).read_text(encoding="utf-8"))
+            raw = Path(source_path).read_bytes()
+            data = json.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise self._error(source_path, f"cannot read it as JSON: {error}") from error
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise self._error(
                 source_path, f"not a blogparade export (no \"format\": \"{FORMAT}\")"
             )
+        # What the article is made of, for incremental.py: the file's bytes (and its path).
+        data["source_digest"] = hashlib.blake2b(
+            source_path.encode("utf-8", "surrogateescape") + b"\0" + raw, digest_size=16
+        ).hexdigest()
         return data
 
     @property
     def _export_dir(self) -> Path:
-        content = Path(self.settings.get("PATH") or "content")
-        return (content / setting(self.settings, "BLOGPARADE_EXPORT")).resolve()
+        if self._resolved_export is None:
+            content = Path(self.settings.get("PATH") or "content")
+            self._resolved_export = (content / setting(self.settings, "BLOGPARADE_EXPORT")).resolve()
+        return self._resolved_export
 
     def _exported(self, source_path: str) -> bool:
         """Only blogparade's own export is aggregated data: a file with the format marker
         anywhere else in content/ (say, from a pull request) would publish raw HTML."""
-        return Path(source_path).resolve().is_relative_to(self._export_dir)
+        path = Path(source_path)
+        if path.is_symlink():
+            return path.resolve().is_relative_to(self._export_dir)
+        folder = self._folders.get(path.parent)  # resolved once per folder, not per file
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder.is_relative_to(self._export_dir)
 
     @staticmethod
     def _error(source_path: str, reason: str) -> ExportError:
@@ -134,9 +150,18 @@ class ExportReader(BaseReader):
             "mention_count": int(data.get("mention_count") or 0),  # older files lack it
             "aggregated": True,
             "post_id": data["id"],
-            # The slugs of the parades it contributes to (select.py decided; older files lack it).
+            "source_digest": data.get("source_digest"),
+            # The slugs of the parades it contributes to (select.py decided; older files lack it),
+            # it came late to, and it is the call of.
             "parades": tuple(data.get("parades") or ()),
+            "late_for": tuple(data.get("late") or ()),
+            "calls": tuple(data.get("calls") or ()),
+            # A blog that never joined: its contribution has its own page, listed nowhere but
+            # on its parade's page (Pelican leaves hidden articles out of lists and feeds).
+            "external": blog.kind == "external",
         }
+        if blog.kind == "external":
+            metadata["status"] = "hidden"
         if data.get("updated"):
             metadata["modified"] = self._date(data["updated"])
         tags = post_tags(data["categories"], settings, self._tag_slugs)

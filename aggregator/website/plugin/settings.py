@@ -14,8 +14,25 @@ DEFAULTS = {
     "BLOGPARADE_PARADES": "parades",  # relative to PATH
     "BLOGPARADE_PARADE_URL": "parades/{slug}/",
     "BLOGPARADE_PARADE_SAVE_AS": "parades/{slug}/index.html",
+    # Per parade, its contributions for the host: Atom, JSON, an HTML snippet ("" publishes none).
+    "BLOGPARADE_PARADE_FEED": "parades/{slug}/feed.atom.xml",
+    "BLOGPARADE_PARADE_JSON": "parades/{slug}/contributions.json",
+    "BLOGPARADE_PARADE_SNIPPET": "parades/{slug}/snippet.html",
     "BLOGPARADE_BLOGROLL": "blogroll.opml",  # relative to OUTPUT_PATH; "" publishes none
     "BLOGPARADE_TODAY": None,  # an ISO date pinning "today" for the parades' state
+    "BLOGPARADE_STATUS_PAGE": "",  # the editors' feed status page, e.g. "status/index.html"
+    "BLOGPARADE_PRIVACY_PAGE": "datenschutz/index.html",  # the privacy notice; "" writes none
+    "BLOGPARADE_PRIVACY_CONTACT": "",  # whom readers ask for removal ("mailto:…" or a page)
+    "BLOGPARADE_COMMENT_AUTHORS": "full",  # how the privacy notice says commenters are named
+    "BLOGPARADE_COMMENT_RETENTION_DAYS": 0,
+    "BLOGPARADE_DESCRIPTION": "",  # what the site is: on the home page, and its meta description
+    "BLOGPARADE_REPOSITORY": "",  # where contributors send pull requests ("Mitmachen")
+    "BLOGPARADE_CONTACT": "",  # an e-mail address or a web page for the editors
+    "BLOGPARADE_CARD_IMAGE": None,  # the sharing picture, relative to the output; None: the theme's
+    # A department's page and feed (departments.py); "" publishes none.
+    "BLOGPARADE_DEPARTMENT_URL": "departments/{slug}/",
+    "BLOGPARADE_DEPARTMENT_SAVE_AS": "departments/{slug}/index.html",
+    "BLOGPARADE_DEPARTMENT_FEED_ATOM": "feeds/departments/{slug}.atom.xml",
 }
 
 

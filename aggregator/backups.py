@@ -1,0 +1,164 @@
+"""The store's backups, and what to do when the store is lost or damaged.
+
+The store is the only copy of the site's history.  Before each job that writes it (fetch, run)
+a dated copy goes into backups/ in the site folder, made with SQLite's online backup; the newest
+BLOGPARADE_BACKUPS are kept.  A store that is damaged, or new or empty while the site has
+published posts, is refused with the newest backup named; `restore` puts one back and keeps the
+store it replaces aside, renamed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from .site import Site
+from .store import EMPTIED_AT, RESTORED_AT, Store, StoreDamaged, StoreError, check_copy
+
+FOLDER = "backups"  # in the site folder
+STAMP = "%Y-%m-%dT%H%M%SZ"  # UTC: names sort as times do, across summer time
+POST_PAGES = "blogs/{participant}/{id}/index.html"  # the plugin's BLOGPARADE_POST_SAVE_AS
+
+
+class StoreLost(StoreError):
+    """The store is new or empty while the site has published posts."""
+
+
+class RestoreError(StoreError):
+    """No backup can be restored as asked; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: Path | None  # None: an empty store, started again on purpose
+    posts: int
+    aside: Path | None  # the store that was there, renamed; None if there was none
+
+
+def folder(site: Site) -> Path:
+    return site.root / FOLDER
+
+
+def backups(site: Site) -> list[Path]:
+    """The store's backups, newest first (their names sort as their times do)."""
+    pattern = re.compile(rf"^{re.escape(site.store_path.stem)}-\d{{4}}-\d\d-\d\dT\d{{6}}Z\.sqlite$")
+    return sorted((p for p in folder(site).glob("*.sqlite") if pattern.match(p.name)), reverse=True)
+
+
+def back_up(site: Site, store: Store, now: datetime | None = None) -> Path | None:
+    """A dated backup of the store; then only the newest BLOGPARADE_BACKUPS are kept (0: none)."""
+    keep = int(site["BLOGPARADE_BACKUPS"])
+    if keep <= 0:
+        return None
+    when = (now or datetime.now(UTC)).astimezone(UTC)
+    existing = backups(site)
+    if existing:  # one backup per fetch: one within the same second is named a second later
+        newest = datetime.strptime(existing[0].stem.removeprefix(f"{site.store_path.stem}-"), STAMP)
+        when = max(when, newest.replace(tzinfo=UTC) + timedelta(seconds=1))
+    target = folder(site) / f"{site.store_path.stem}-{when.strftime(STAMP)}.sqlite"
+    target.parent.mkdir(exist_ok=True)
+    store.backup(target)
+    for old in backups(site)[keep:]:
+        old.unlink()
+    return target
+
+
+def published_posts(site: Site) -> tuple[int, Path]:
+    """How many posts the site has published, and where it says so (the export, or output/)."""
+    exported = sum(1 for _ in site.export_dir.rglob("*.json")) if site.export_dir.is_dir() else 0
+    if exported:
+        return exported, site.export_dir
+    pattern = re.sub(r"\{[^}]*\}", "*", str(site.settings.get("BLOGPARADE_POST_SAVE_AS", POST_PAGES)))
+    pages = sum(1 for _ in site.output.glob(pattern)) if site.output.is_dir() else 0
+    return pages, site.output
+
+
+def refuse_lost_store(site: Site, store: Store | None) -> None:
+    """StoreLost if the store is new (None: no file yet) or empty while the site has published
+    posts: a run on it would unpublish them, and fetching again brings back only what the
+    feeds still list.  An empty store an editor restored on purpose is no loss."""
+    if store is not None and (store.post_counts() or store.get_meta(RESTORED_AT)
+                              or store.get_meta(EMPTIED_AT)):  # erased on purpose: no loss
+        return
+    count, where = published_posts(site)
+    if not count:
+        return
+    state = "holds no posts" if store is not None or site.store_path.exists() else "does not exist"
+    raise StoreLost(
+        f"the store {site.store_path} {state}, but the site has published {count} posts "
+        f"({where}): it was lost or replaced, and nothing was done; {advice(site)}"
+    )
+
+
+def advice(site: Site) -> str:
+    """What to do about a lost or damaged store: the backup to restore, and how."""
+    found = backups(site)
+    if not found:
+        return (
+            f"there is no backup in {folder(site)}; to start again from the feeds, keeping the "
+            "posts published so far, run `blogparade restore --empty`"
+        )
+    if len(found) == 1:
+        return f"restore its backup, {found[0]}, with `blogparade restore`"
+    return (
+        f"restore the newest of its {len(found)} backups, {found[0]}, with `blogparade restore` "
+        "(or another with `blogparade restore BACKUP`)"
+    )
+
+
+def restore(site: Site, backup: str | Path | None = None, *, empty: bool = False) -> Restored:
+    """Put a backup in place of the store: `backup` (a path, or a name in backups/), else the
+    newest that passes SQLite's check; with `empty`, an empty store that knows it started again.
+
+    The store there before (with its -wal and -shm) is renamed, never deleted.
+    """
+    chosen, posts = (None, 0) if empty else _choose(site, backup)
+    aside = _put_aside(site.store_path)
+    if chosen is not None:
+        temporary = site.store_path.with_name(f".{site.store_path.name}.restoring")
+        shutil.copyfile(chosen, temporary)
+        os.replace(temporary, site.store_path)
+    with Store(site.store_path) as store:  # migrated, if the backup is older than this blogparade
+        store.set_meta(RESTORED_AT, datetime.now(UTC).isoformat())
+        posts = sum(store.post_counts().values())
+    return Restored(chosen, posts, aside)
+
+
+def _choose(site: Site, backup: str | Path | None) -> tuple[Path, int]:
+    found = backups(site)
+    if backup is not None:
+        path = Path(backup)
+        if not path.is_file() and (folder(site) / path).is_file():
+            path = folder(site) / path
+        if not path.is_file():
+            names = ", ".join(p.name for p in found) or "none"
+            raise RestoreError(f"there is no backup {backup} (in {folder(site)}: {names})")
+        try:
+            return path, check_copy(path)
+        except StoreDamaged as error:
+            raise RestoreError(f"{error}; choose another backup") from error
+    for path in found:
+        try:
+            return path, check_copy(path)
+        except StoreDamaged:
+            continue  # an older one may be whole
+    if found:
+        raise RestoreError(f"none of the {len(found)} backups in {folder(site)} is whole")
+    raise RestoreError(f"there is no backup in {folder(site)} to restore")
+
+
+def _put_aside(store: Path) -> Path | None:
+    """Rename the store and its -wal and -shm (a WAL beside a restored store would corrupt it)."""
+    stamp = datetime.now(UTC).strftime(STAMP)
+    aside = store.with_name(f"{store.stem}-before-restore-{stamp}{store.suffix}")
+    moved = None
+    for suffix in ("-wal", "-shm", ""):
+        current = store.with_name(store.name + suffix)
+        if current.exists() or current.is_symlink():
+            moved = aside.with_name(aside.name + suffix)
+            os.replace(current, moved)
+    return aside if moved is not None else None

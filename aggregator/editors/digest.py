@@ -1,0 +1,300 @@
+"""The digest: a period's new posts as one e-mail (HTML with a plain-text part), in the site's
+language, linking to the posts on the published site (SITEURL of publishconf.py).
+
+    digest = collect(site, store, since=timedelta(days=7), department="Vertrieb")
+    message = digest_message(digest, sender="blogparade@example.org", recipients=["alle@…"])
+
+A post is new in the period when it was published in it (the feed's date; a post without one
+counts from when it was first fetched).  Sending is mail.py's job.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from ..i18n import babel_locale
+from ..models import Participant, StoredPost
+from ..site import Site
+from ..store import Store, utcnow
+from .participants import load_participants, slugify
+
+PUBLISH_SETTINGS = "publishconf.py"
+POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
+EXCERPT = 300  # characters of a post's excerpt in the mail
+_PERIOD = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.I)
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+# The mail's words; German is the default, as the site's DEFAULT_LANG is.
+TEXTS = {
+    "de": {
+        "subject": "{site}: {count} neue Beiträge seit {since}",
+        "subject_one": "{site}: ein neuer Beitrag seit {since}",
+        "department": " – {department}",
+        "intro": "Neue Beiträge seit {since}{where}:",
+        "where": " aus {department}",
+        "by": "von {author}",
+        "in": "bei {blog}",
+        "comments": {0: "noch keine Kommentare", 1: "1 Kommentar"},
+        "comments_n": "{count} Kommentare",
+        "read": "Weiterlesen",
+        "all": "Alle Beiträge",
+        "footer": "Diese Zusammenfassung kommt von {site}.",
+        "none": "Keine neuen Beiträge seit {since}{where}.",
+    },
+    "en": {
+        "subject": "{site}: {count} new posts since {since}",
+        "subject_one": "{site}: one new post since {since}",
+        "department": " – {department}",
+        "intro": "New posts since {since}{where}:",
+        "where": " from {department}",
+        "by": "by {author}",
+        "in": "on {blog}",
+        "comments": {0: "no comments yet", 1: "1 comment"},
+        "comments_n": "{count} comments",
+        "read": "Read on",
+        "all": "All posts",
+        "footer": "This digest comes from {site}.",
+        "none": "No new posts since {since}{where}.",
+    },
+}
+
+
+class DigestError(Exception):
+    """A digest cannot be made as asked; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class DigestPost:
+    title: str
+    blog: str
+    author: str
+    excerpt: str
+    comments: int
+    published: datetime
+    url: str  # the post's page on the site
+    blog_url: str  # the blog's page on the site
+
+
+@dataclass(frozen=True)
+class Digest:
+    site_name: str
+    site_url: str  # SITEURL of publishconf.py, without a trailing slash
+    since: datetime
+    until: datetime
+    department: str | None
+    posts: tuple[DigestPost, ...]
+    lang: str = "de"
+    timezone: str = "UTC"
+
+    def words(self) -> dict[str, Any]:
+        return TEXTS.get(self.lang.split("-")[0].split("_")[0], TEXTS["en"])
+
+    def day(self, value: datetime) -> str:
+        return format_date(value.astimezone(ZoneInfo(self.timezone)), "long",
+                           locale=babel_locale(self.lang))  # fmt: skip
+
+
+def parse_period(text: str) -> timedelta:
+    """"7d", "24h", "2w" as a timedelta; DigestError for anything else."""
+    match = _PERIOD.match(text or "")
+    if not match or int(match.group(1)) == 0:
+        raise DigestError(f"--since takes a period like 7d, 24h or 2w, not {text!r}")
+    return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+
+
+def publish_settings(site: Site) -> dict[str, Any]:
+    """The settings of publishconf.py (the site's real address), else the development ones."""
+    path = site.root / PUBLISH_SETTINGS
+    if not path.is_file():
+        return dict(site.settings)
+    from pelican.settings import read_settings
+
+    try:
+        return {**site.settings, **read_settings(str(path))}
+    except Exception as error:  # a settings file is code: anything can go wrong in it
+        raise DigestError(f"cannot read {path}: {error}") from error
+
+
+def collect(
+    site: Site, store: Store, *, since: timedelta, department: str | None = None,
+    now: datetime | None = None,
+) -> Digest:  # fmt: skip
+    """The period's new posts of every active blog (of one department), newest first."""
+    now = now or utcnow()
+    start = now - since
+    participants, _ = load_participants(site.participants_dir)
+    chosen = _of_department(participants, department)
+    settings = publish_settings(site)
+    site_url = str(settings.get("SITEURL") or "").rstrip("/")
+    post_url = str(settings.get("BLOGPARADE_POST_URL") or POST_URL)
+    blog_url = str(settings.get("AUTHOR_URL") or "blogs/{slug}/")
+    posts = []
+    for participant in chosen:  # hidden posts (`blogparade hide`) are not news
+        for post in store.posts(participant.slug, since=start, hidden=False):
+            if post.published > now:
+                continue  # dated in the future: not new in this period
+            posts.append(DigestPost(
+                title=post.title or _words(post.excerpt, 8) or post.url,
+                blog=participant.name,
+                author=post.author or participant.author,
+                excerpt=_words(post.excerpt, 60, limit=EXCERPT),
+                comments=_comments(store, post),
+                published=post.published,
+                url=_join(site_url, post_url.format(participant=participant.slug, id=post.id)),
+                blog_url=_join(site_url, blog_url.format(slug=participant.slug)),
+            ))  # fmt: skip
+    posts.sort(key=lambda p: p.published, reverse=True)
+    return Digest(
+        site_name=str(settings.get("SITENAME") or "blogparade"), site_url=site_url,
+        since=start, until=now, department=chosen[0].department if department and chosen else None,
+        posts=tuple(posts), lang=str(settings.get("DEFAULT_LANG") or "de"),
+        timezone=str(settings.get("TIMEZONE") or "UTC"),
+    )  # fmt: skip
+
+
+def _of_department(participants: list[Participant], department: str | None) -> list[Participant]:
+    active = [p for p in participants if p.active]
+    if not department:
+        return active
+    wanted = slugify(department)
+    chosen = [p for p in active if p.department and slugify(p.department) == wanted]
+    if not chosen:
+        known = sorted({p.department for p in participants if p.department}, key=str.casefold)
+        raise DigestError(f"no blog of the department {department!r} "
+                          f"(departments: {', '.join(known) or 'none'})")  # fmt: skip
+    return chosen
+
+
+def _comments(store: Store, post: StoredPost) -> int:
+    """Comments as the site counts them: those stored, else what the original says."""
+    stored = sum(1 for comment in store.comments(post.id, hidden=False) if comment.kind == "comment")
+    return stored or (post.comment_count or 0)
+
+
+def _words(text: str, count: int, *, limit: int | None = None) -> str:
+    words = text.split()
+    short = " ".join(words[:count])
+    if limit is not None and len(short) > limit:
+        short = short[:limit].rsplit(" ", 1)[0]
+    return short + (" …" if short != " ".join(words) else "")
+
+
+def _join(base: str, path: str) -> str:
+    return f"{base}/{path.lstrip('/')}" if base else path
+
+
+# -- the message ---------------------------------------------------------------------------------
+
+
+def subject(digest: Digest) -> str:
+    w = digest.words()
+    since = digest.day(digest.since)
+    count = len(digest.posts)
+    text = (w["subject_one"] if count == 1 else w["subject"]).format(
+        site=digest.site_name, count=count, since=since)
+    if digest.department:
+        text += w["department"].format(department=digest.department)
+    return text
+
+
+def _intro(digest: Digest, key: str = "intro") -> str:
+    w = digest.words()
+    where = w["where"].format(department=digest.department) if digest.department else ""
+    return w[key].format(since=digest.day(digest.since), where=where)
+
+
+def _comment_words(digest: Digest, count: int) -> str:
+    w = digest.words()
+    return w["comments"].get(count) or w["comments_n"].format(count=count)
+
+
+def render_text(digest: Digest) -> str:
+    w = digest.words()
+    if not digest.posts:
+        return _intro(digest, "none") + "\n"
+    lines = [_intro(digest), ""]
+    for post in digest.posts:
+        lines += [
+            post.title,
+            f"{w['in'].format(blog=post.blog)}"
+            + (f", {w['by'].format(author=post.author)}" if post.author else "")
+            + f", {digest.day(post.published)} · {_comment_words(digest, post.comments)}",
+            *([post.excerpt] if post.excerpt else []),
+            f"{w['read']}: {post.url}",
+            "",
+        ]
+    lines += ["-- ", w["footer"].format(site=digest.site_name)
+              + (f" {w['all']}: {digest.site_url}/" if digest.site_url else "")]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(digest: Digest) -> str:
+    w = digest.words()
+    e = html.escape
+    items = []
+    for post in digest.posts:
+        byline = e(w["in"].format(blog="")) + f'<a href="{e(post.blog_url)}">{e(post.blog)}</a>'
+        if post.author:
+            byline += ", " + e(w["by"].format(author=post.author))
+        byline += f", {e(digest.day(post.published))} · {e(_comment_words(digest, post.comments))}"
+        items.append(
+            '<li style="margin:0 0 1.2em 0">'
+            f'<h2 style="font-size:1.1em;margin:0"><a href="{e(post.url)}">{e(post.title)}</a></h2>'
+            f'<p style="margin:.2em 0;color:#555">{byline}</p>'
+            + (f'<p style="margin:.2em 0">{e(post.excerpt)}</p>' if post.excerpt else "")
+            + f'<p style="margin:.2em 0"><a href="{e(post.url)}">{e(w["read"])}</a></p></li>'
+        )
+    body = (f"<ul style=\"list-style:none;padding:0\">{''.join(items)}</ul>" if items
+            else f"<p>{e(_intro(digest, 'none'))}</p>")  # fmt: skip
+    home = (f' <a href="{e(digest.site_url)}/">{e(w["all"])}</a>' if digest.site_url else "")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{e(digest.lang)}"><head><meta charset="utf-8">'
+        f"<title>{e(subject(digest))}</title></head>"
+        '<body style="font-family:sans-serif;max-width:40em">'
+        f"<p>{e(_intro(digest)) if digest.posts else ''}</p>{body}"
+        f'<p style="color:#555;font-size:.9em">{e(w["footer"].format(site=digest.site_name))}{home}</p>'
+        "</body></html>\n"
+    )
+
+
+def digest_message(digest: Digest, *, sender: str, recipients: list[str]) -> EmailMessage:
+    """The e-mail: a plain-text part and its HTML alternative."""
+    message = EmailMessage()
+    message["Subject"] = subject(digest)
+    message["From"] = sender
+    if recipients:
+        message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Content-Language"] = digest.lang
+    message.set_content(render_text(digest))
+    message.add_alternative(render_html(digest), subtype="html")
+    return message
+
+
+def recipients_from(settings: dict[str, Any], given: tuple[str, ...]) -> list[str]:
+    """--to, else BLOGPARADE_DIGEST_TO (a list, or one address)."""
+    if given:
+        return list(given)
+    value = settings.get("BLOGPARADE_DIGEST_TO") or []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def as_text(message: EmailMessage) -> str:
+    """The message as --dry-run prints it: headers, then each part readable (no encodings)."""
+    head = "\n".join(f"{name}: {value}" for name, value in message.items()
+                     if name in ("Subject", "From", "To", "Date"))  # fmt: skip
+    parts = [part for part in message.walk() if not part.is_multipart()]
+    text = next((p.get_content() for p in parts if p.get_content_type() == "text/plain"), "")
+    markup = next((p.get_content() for p in parts if p.get_content_type() == "text/html"), "")
+    return f"{head}\n\n{text}\n--- text/html ---\n{markup}"
+

@@ -1,0 +1,204 @@
+"""Notifications: the editors (and a blog's own contact) hear about a feed that keeps failing.
+
+After every fetch, each blog's post feed is compared with what the editors were told (the
+store's `alerts`):
+
+- it has failed `BLOGPARADE_NOTIFY_AFTER` runs in a row (default 3) and no notice went out for
+  this streak: a "failing" notice goes out, once, and the store remembers it;
+- it answers again after such a notice: a "recovered" notice goes out, once, and the memory goes.
+
+So a dead blog costs one message, not one every night.  Where they go: `BLOGPARADE_NOTIFY`, a
+list of `mailto:` addresses (sent through BLOGPARADE_SMTP with editors/mail.py) and `https://`
+webhooks (a JSON body, see `payload`; editors/webhook.py), plus the blog's own `contact =
+"mailto:…"` from its participant file.  A notice counts as given once it was tried: a failing
+mail server or webhook is reported in the run's summary, never fails the run, and is not
+retried the next night (that would repeat the notice to everyone it did reach).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any, Literal, Sequence
+
+from ..feeds.fetch import FetchSettings, SettingError
+from ..models import FeedState, Participant
+from ..site import Site
+from ..store import Alert, Store, utcnow
+from .mail import MailError, SmtpSettings, send
+from .webhook import WebhookError, send_json
+
+Event = Literal["failing", "recovered"]
+PAYLOAD_FORMAT = "blogparade-notice/1"
+
+
+@dataclass(frozen=True)
+class Notice:
+    event: Event
+    participant: Participant
+    feed: str
+    failures: int  # runs in a row that failed (0 for "recovered")
+    failing_since: datetime | None
+    error: str = ""  # the last error, for "failing"
+    gone: bool = False  # answered 410 Gone: not asked again until the editors act
+
+    def payload(self, site_name: str, site_url: str, text: str) -> dict[str, Any]:
+        """The webhook's JSON body; its keys are stable (README, "Notifications")."""
+        return {
+            "format": PAYLOAD_FORMAT,
+            "event": self.event,
+            "site": site_name,
+            "site_url": site_url or None,
+            "blog": {"slug": self.participant.slug, "name": self.participant.name,
+                     "home": self.participant.home, "feed": self.feed},
+            "failures": self.failures,
+            "failing_since": _iso(self.failing_since),
+            "error": self.error or None,
+            "text": text,  # what chat webhooks (Slack, Mattermost, Rocket.Chat) show
+        }  # fmt: skip
+
+
+@dataclass
+class NotifyReport:
+    notices: list[Notice] = field(default_factory=list)
+    delivered: list[str] = field(default_factory=list)  # "failing: Annas Blog -> mailto:…"
+    failed: list[str] = field(default_factory=list)  # the same, with why
+
+
+def due_notices(
+    store: Store, participants: Sequence[Participant], after: int
+) -> tuple[list[Notice], list[str]]:
+    """What goes out now, and the participants whose notice is moot (removed, inactive)."""
+    states, alerts = store.feed_states(), store.alerts()
+    since = store.failing_since()
+    notices, moot = [], []
+    by_slug = {p.slug: p for p in participants}
+    for slug in alerts:
+        if slug not in by_slug or not by_slug[slug].active:
+            moot.append(slug)
+    for participant in participants:
+        if not participant.active:
+            continue
+        state = states.get(participant.feed)
+        alert = alerts.get(participant.slug)
+        if alert is None and failing(state, after):
+            assert state is not None
+            notices.append(Notice("failing", participant, participant.feed,
+                                  state.consecutive_errors, since.get(participant.feed),
+                                  str(state.last_error or ""), state.gone))  # fmt: skip
+        elif alert is not None and state is not None and state.consecutive_errors == 0 \
+                and state.last_success is not None:
+            notices.append(Notice("recovered", participant, participant.feed, 0,
+                                  alert.failing_since))  # fmt: skip
+    return notices, moot
+
+
+def failing(state: FeedState | None, after: int) -> bool:
+    """Failed `after` runs in a row; or answered 410 Gone, after which it is never asked again
+    (so its streak would never grow to `after`)."""
+    if state is None or state.consecutive_errors == 0:
+        return False
+    return state.gone or state.consecutive_errors >= max(after, 1)
+
+
+def notify_site(site: Site, store: Store, participants: Sequence[Participant],
+                now: datetime | None = None) -> NotifyReport:  # fmt: skip
+    """Send what is due (see the module's text) and remember it; never raises for a target."""
+    now = now or utcnow()
+    after = int(site["BLOGPARADE_NOTIFY_AFTER"])
+    notices, moot = due_notices(store, participants, after)
+    for slug in moot:
+        store.clear_alert(slug)
+    report = NotifyReport(notices)
+    targets = notify_targets(site)
+    for notice in notices:
+        if notice.event == "failing":
+            store.set_alert(Alert(notice.participant.slug, notice.feed, notice.failing_since, now))
+        else:
+            store.clear_alert(notice.participant.slug)
+        contact = [notice.participant.contact] if notice.participant.contact else []
+        deliver(site, notice, targets + contact, report)
+    return report
+
+
+def notify_targets(site: Site) -> list[str]:
+    value = site.settings.get("BLOGPARADE_NOTIFY") or []
+    return [value] if isinstance(value, str) else [str(target) for target in value]
+
+
+def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyReport) -> None:
+    lang = str(site.settings.get("DEFAULT_LANG", "de"))
+    subject, text = message_text(notice, str(site.settings.get("SITENAME") or "blogparade"), lang)
+    mails = [t.removeprefix("mailto:") for t in targets if t.startswith("mailto:")]
+    hooks = [t for t in targets if not t.startswith("mailto:")]
+    label = f"{notice.event}: {notice.participant.name}"
+    for address in mails:
+        try:
+            send_mail(site, address, subject, text)
+        except MailError as error:
+            report.failed.append(f"{label} -> mailto:{address}: {error}")
+        else:
+            report.delivered.append(f"{label} -> mailto:{address}")
+    for url in hooks:
+        try:
+            body = notice.payload(str(site.settings.get("SITENAME") or ""),
+                                  str(site.settings.get("SITEURL") or ""), text)  # fmt: skip
+            send_json(url, body, settings=FetchSettings.from_site(site))
+        except (WebhookError, *SettingError) as error:
+            report.failed.append(f"{label} -> {url}: {error}")
+        else:
+            report.delivered.append(f"{label} -> {url}")
+
+
+def send_mail(site: Site, address: str, subject: str, text: str) -> None:
+    settings = SmtpSettings.from_settings(site.settings)
+    message = EmailMessage()
+    message["To"], message["Subject"] = address, subject
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    message.set_content(text)
+    send(settings, message)
+
+
+def message_text(notice: Notice, site_name: str, lang: str = "de") -> tuple[str, str]:
+    """Subject and text of a notice, in the site's language (German or English)."""
+    blog, feed = notice.participant.name, notice.feed
+    since = notice.failing_since.strftime("%d.%m.%Y") if notice.failing_since else None
+    if notice.gone:
+        if lang.startswith("de"):
+            return (f"[{site_name}] Der Feed von {blog} wurde entfernt",
+                    f"Der Feed von {blog} ({feed}) antwortet 410 Gone: er wurde entfernt und wird "
+                    "nicht mehr abgerufen. Hat das Blog eine neue Adresse, tragt sie in seine "
+                    "Teilnehmerdatei ein; sonst: blogparade remove.")  # fmt: skip
+        return (f"[{site_name}] The feed of {blog} is gone",
+                f"The feed of {blog} ({feed}) answers 410 Gone: it was removed and is not read "
+                "any more. If the blog has a new address, put it in its participant file; "
+                "otherwise: blogparade remove.")  # fmt: skip
+    if lang.startswith("de"):
+        if notice.event == "failing":
+            subject = f"[{site_name}] Der Feed von {blog} ist nicht erreichbar"
+            text = (f"Der Feed von {blog} ({feed}) ist {notice.failures}-mal in Folge nicht "
+                    f"erreichbar gewesen" + (f", seit {since}" if since else "") + ".\n"
+                    f"Zuletzt: {notice.error}\n\n"
+                    f"Neue Beiträge erscheinen auf {site_name} erst wieder, wenn er antwortet. "
+                    "Diese Nachricht kommt nur einmal; wenn der Feed wieder antwortet, folgt "
+                    "eine Nachricht.")  # fmt: skip
+        else:
+            subject = f"[{site_name}] Der Feed von {blog} antwortet wieder"
+            text = (f"Der Feed von {blog} ({feed}) antwortet wieder"
+                    + (f" (nicht erreichbar seit {since})" if since else "") + ".")
+    elif notice.event == "failing":
+        subject = f"[{site_name}] The feed of {blog} cannot be read"
+        text = (f"The feed of {blog} ({feed}) has failed {notice.failures} times in a row"
+                + (f", since {since}" if since else "") + f".\nLast error: {notice.error}\n\n"
+                f"New posts reach {site_name} again when it answers. This message comes once; "
+                "another follows when the feed answers again.")  # fmt: skip
+    else:
+        subject = f"[{site_name}] The feed of {blog} answers again"
+        text = f"The feed of {blog} ({feed}) answers again" + (
+            f" (failing since {since})" if since else "") + "."
+    return subject, text
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None

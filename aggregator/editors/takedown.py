@@ -1,0 +1,254 @@
+"""Take-downs: hide and unhide a post or a comment, remove a blog, forget a commenter.
+
+What an editor takes down stays down: hidden items stay in the store, marked, and are left out of
+the export (so out of the site, its feeds and search); erased ones are deleted and remembered as
+tombstones (ids, links, a commenter's name as a digest), which the store consults for every
+record a feed brings (store.record_success) and `join` and `opml import` consult for feeds.
+Every take-down is a line in the site's take-down log (`takedowns.log`, beside the store), so the
+editors can answer a request: when, what, which, and why where `--reason` said.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..editors.participants import ParticipantError, read_participant
+from ..site import Site
+from ..store import EMPTIED_AT, Store, TakenItem, commenter_digest, utcnow
+from ..urls import feed_key, is_http_url, thread_key
+
+LOG_NAME = "takedowns.log"
+LOG_HEADER = "# when (UTC)\taction\twhat\twhich\treason\tdone\n"
+_POST_ID = re.compile(r"^[0-9a-f]{16}$")
+_COMMENT_ANCHOR = re.compile(r"^comment-([0-9a-f]{16})$")
+
+
+class TakedownError(Exception):
+    """A take-down cannot be done as asked; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Removal:
+    slug: str
+    name: str
+    file: Path | None  # the participant file deleted, if there was one
+    posts: int = 0  # erased from the store (--purge)
+    comments: int = 0
+
+
+# -- finding what a URL names -------------------------------------------------------------------
+
+
+def find(store: Store, target: str) -> list[TakenItem]:
+    """The posts and comments `target` names: its page here (…/blogs/<blog>/<post-id>/, with
+    #comment-<id> for a comment), or its original link."""
+    target = target.strip()
+    ours = _our_page(target)
+    if ours is not None:
+        post_id, comment = ours
+        if comment:
+            found = store.find_comments(ids=[comment])
+            if found:
+                return found
+        if post_id:
+            found = store.find_posts(ids=[post_id])
+            if found:
+                return found
+    if not is_http_url(target):
+        return []
+    key = thread_key(target)
+    return store.find_comments(url_key=key) or store.find_posts(url_key=key)
+
+
+def _our_page(target: str) -> tuple[str | None, str | None] | None:
+    """(post id, comment id) when `target` looks like a page of this site, else None."""
+    parts = urlsplit(target)
+    segments = [segment for segment in parts.path.split("/") if segment and segment != "index.html"]
+    post_id = next((s for s in reversed(segments) if _POST_ID.match(s)), None)
+    anchor = _COMMENT_ANCHOR.match(parts.fragment or "")
+    comment = anchor.group(1) if anchor else None
+    if post_id is None and comment is None:
+        return None
+    return post_id, comment
+
+
+# -- hide and unhide ----------------------------------------------------------------------------
+
+
+def hide(site: Site, store: Store, target: str, *, reason: str = "", shown: bool = False
+         ) -> list[TakenItem]:  # fmt: skip
+    """Hide what `target` names from the site (or show it again with `shown`); logged.
+
+    TakedownError when it names nothing stored."""
+    items = find(store, target)
+    if not items:
+        raise TakedownError(f"no stored post or comment at {target} (give its original link, or "
+                            "its page here; a comment's page link ends in #comment-…)")
+    for kind in ("post", "comment"):
+        ids = [item.id for item in items if item.kind == kind]
+        if ids:
+            store.set_hidden(kind, ids, hidden=not shown)  # type: ignore[arg-type]
+    for item in items:
+        log(site, "unhide" if shown else "hide", item.kind, item.url or item.id, reason)
+    return items
+
+
+# -- remove a blog ------------------------------------------------------------------------------
+
+
+def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: str = "") -> Removal:
+    """Take the blog `slug` off the roll: its participant file goes (its posts leave the site at
+    the next build, and stay in the store).  With `purge` its posts and comments are erased from
+    the store too, and its feed, posts and comments are tombstoned."""
+    path = site.participants_dir / f"{slug}.toml"
+    name, feeds = slug, []
+    if path.is_file():
+        try:
+            participant = read_participant(path)
+            name, feeds = participant.name, [participant.feed]
+        except ParticipantError:
+            pass  # a broken file is removed all the same
+    known = store.post_counts().get(slug, 0) or any(
+        state.participant == slug for state in store.feed_states().values()
+    )
+    if not path.is_file() and not (purge and known):
+        raise TakedownError(f"no blog {slug!r}: {path} does not exist"
+                            + ("" if purge else " (--purge erases what the store keeps of one)"))
+    # Where it moved counts too: joining the new address must not bring it back either.
+    feeds += [state.moved_to for state in store.feed_states().values()
+              if state.participant == slug and state.moved_to]  # fmt: skip
+    posts = comments = 0
+    if purge:
+        images = blog_images(store, slug)
+        posts, comments = store.purge_participant(slug, feeds)
+        forget_images(site, store, images)
+        # Its exported posts go now, not at the next build: the store no longer has them, and a
+        # store with fewer posts than the site published would be taken for a lost one.
+        shutil.rmtree(site.export_dir / slug, ignore_errors=True)
+        if not store.post_counts():  # it was the last blog: an empty store, on purpose
+            store.set_meta(EMPTIED_AT, utcnow().isoformat())
+    removed = path if path.is_file() else None
+    if removed:
+        path.unlink()
+    what = "blog (purged)" if purge else "blog"
+    log(site, "remove", what, " ".join([slug, *feeds]), reason,
+        done=f"{posts} posts, {comments} comments erased" if purge else "file deleted")
+    return Removal(slug, name, removed, posts, comments)
+
+
+def blog_images(store: Store, slug: str) -> set[str]:
+    """The images of a blog's posts that no other blog's post shows."""
+    from ..feeds.images import image_urls
+
+    mine: set[str] = set()
+    others: set[str] = set()
+    for post in store.posts():
+        (mine if post.participant == slug else others).update(image_urls(post.content_html))
+    return mine - others
+
+
+def forget_images(site: Site, store: Store, urls: set[str]) -> None:
+    """Erased posts' images leave the store and the media folder (the export drops its copy)."""
+    from ..feeds.images import media_folder
+
+    folder = media_folder(site)
+    for name in store.forget_media(urls):
+        (folder / name).unlink(missing_ok=True)
+
+
+def is_removed_feed(site: Site, url: str) -> datetime | None:
+    """When the feed at `url` was removed for good (`remove --purge`), else None."""
+    if not site.store_path.is_file():
+        return None
+    key = feed_key(url)
+    with Store(site.store_path) as store:
+        for kind, stored, created in store.tombstones():
+            if kind == "feed" and stored == key:
+                return created
+    return None
+
+
+# -- forget a commenter -------------------------------------------------------------------------
+
+
+def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") -> list[TakenItem]:
+    """Erase every comment of the person `who` (their name as shown, or their web address) from
+    the store; tombstones keep their comments' ids and links and their name as a digest only."""
+    who = who.strip()
+    if not who:
+        raise TakedownError("say whose comments to forget: --commenter NAME or --commenter URL")
+    if is_http_url(who):
+        gone = store.forget_commenter(url_key=thread_key(who))
+        which = f"web address {who}"
+    else:
+        digest = commenter_digest(who)
+        gone = store.forget_commenter(name_digest=digest)
+        which = f"name sha256:{digest}"  # the log keeps no name
+    log(site, "forget", "commenter", which, reason, done=f"{len(gone)} comments erased")
+    return gone
+
+
+# -- the log ------------------------------------------------------------------------------------
+
+
+def log_path(site: Site) -> Path:
+    return site.store_path.parent / LOG_NAME
+
+
+def log(site: Site, action: str, what: str, which: str, reason: str = "", *, done: str = "",
+        now: datetime | None = None) -> None:  # fmt: skip
+    """One line in the take-down log: tab-separated, newest last."""
+    path = log_path(site)
+    when = (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S")
+    fields = [when, action, what, which, reason, done]
+    line = "\t".join(" ".join(str(field).split()) for field in fields) + "\n"
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8") as file:
+        if new:
+            file.write(LOG_HEADER)
+        file.write(line)
+
+
+# -- after a restore ----------------------------------------------------------------------------
+
+
+def replay(site: Site, store: Store) -> int:
+    """Apply every take-down of the log again, in order: a restored backup may be older than
+    some of them, and must not bring back what the editors took down.  Returns how many."""
+    path = log_path(site)
+    if not path.is_file():
+        return 0
+    applied = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = (line.split("\t") + [""] * 6)[:6]
+        _, action, what, which, _, _ = fields
+        applied += _apply(store, action, what, which)
+    return applied
+
+
+def _apply(store: Store, action: str, what: str, which: str) -> int:
+    if action in ("hide", "unhide") and what in ("post", "comment"):
+        items = find(store, which) if is_http_url(which) else (
+            store.find_posts(ids=[which]) if what == "post" else store.find_comments(ids=[which]))
+        for item in items:
+            store.set_hidden(item.kind, [item.id], hidden=action == "hide")
+        return 1
+    if action == "remove" and what == "blog (purged)" and which:
+        slug, *feeds = which.split()
+        store.purge_participant(slug, feeds)
+        return 1
+    if action == "forget" and what == "commenter":
+        if which.startswith("name sha256:"):
+            store.forget_commenter(name_digest=which.removeprefix("name sha256:"))
+            return 1
+        if which.startswith("web address "):
+            store.forget_commenter(url_key=thread_key(which.removeprefix("web address ")))
+            return 1
+    return 0

@@ -1,0 +1,129 @@
+"""Images of full posts, downloaded once so that readers' browsers never ask the original blog.
+
+A reader's browser must make no request to any host but the site's own (no hotlinking: the blog
+would learn who reads what, DSGVO).  So after each fetch, the `<img>` sources of the new or
+changed posts of blogs shown in full (`display = "full"`) are downloaded once, through the
+Fetcher (the network policy, timeouts, redirects), with caps: `BLOGPARADE_MEDIA_MAX_BYTES` per
+image, `BLOGPARADE_MEDIA_PER_POST` per post and `BLOGPARADE_MEDIA_PER_RUN` per run (the rest come
+with the next runs).  Only PNG, JPEG, GIF, WebP and AVIF are kept, recognised by their first
+bytes, whatever the Content-Type says.  SVG is refused, not sanitised: it is a document that
+can carry scripts, styles and references to other hosts, and a sanitiser for it would be a
+second HTML cleaner to keep safe.  A failed image is remembered and not asked again; the
+export drops it from the post (website/media.py).
+
+Files are named by their content's SHA-256, in the media folder beside the store
+(`BLOGPARADE_MEDIA`, ignored by git); the export copies the ones published into the site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from ..models import Participant
+from ..store import MediaRecord, Store, utcnow
+from .fetch import Fetcher, FetchSettings
+
+if TYPE_CHECKING:
+    from ..site import Site
+
+IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9"
+SCANNED = "media_scanned"  # the store's meta key: when the last run looked at posts
+SCANNED_BLOGS = "media_blogs"  # ... and which blogs were shown in full then
+# nh3 serialises attribute values in double quotes: this finds every <img>'s src.
+_IMG_SRC = re.compile(r"<img\b[^<>]*?\ssrc=\"([^\"]*)\"", re.I)
+
+
+@dataclass
+class ImageReport:
+    downloaded: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+    left: int = 0  # over this run's cap: asked by the next runs
+
+
+def sniff(body: bytes) -> tuple[str, str] | None:
+    """(content type, file extension) of an image we serve, by its magic bytes; else None."""
+    if body.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", "png"
+    if body.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", "jpg"
+    if body.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif", "gif"
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    if body[4:8] == b"ftyp" and body[8:12] in (b"avif", b"avis"):
+        return "image/avif", "avif"
+    return None
+
+
+def image_urls(content_html: str) -> list[str]:
+    """The http(s) sources of a sanitised body's images, in order, each once."""
+    urls = (html.unescape(src).strip() for src in _IMG_SRC.findall(content_html))
+    return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
+
+
+def media_folder(site: Site) -> Path:
+    return site.store_path.parent / str(site["BLOGPARADE_MEDIA"])
+
+
+async def download_images(
+    site: Site, store: Store, participants: Sequence[Participant], settings: FetchSettings,
+    now: datetime | None = None,
+) -> ImageReport:  # fmt: skip
+    """Download the images of posts stored or changed since the last run (see the module)."""
+    started = now or utcnow()
+    full = sorted(p.slug for p in participants if p.display == "full")
+    scanned = store.get_meta(SCANNED)
+    # A blog newly shown in full: its older posts' images are wanted now too.
+    since = datetime.fromisoformat(scanned) if scanned and store.get_meta(SCANNED_BLOGS) == ",".join(full) else None
+    known = store.media()
+    per_post, per_run = int(site["BLOGPARADE_MEDIA_PER_POST"]), int(site["BLOGPARADE_MEDIA_PER_RUN"])
+    wanted: list[str] = []
+    for post in store.posts_changed_since(since):
+        if post.participant in full:
+            wanted += [url for url in image_urls(post.content_html)[:per_post] if url not in known]
+    wanted = list(dict.fromkeys(wanted))
+    report = ImageReport(left=max(len(wanted) - per_run, 0))
+    folder = media_folder(site)
+    cap = int(site["BLOGPARADE_MEDIA_MAX_BYTES"])
+    async with Fetcher(replace(settings, max_bytes=cap)) as fetcher:
+        records = await asyncio.gather(*(download(fetcher, url, folder) for url in wanted[:per_run]))
+    for record in records:
+        store.put_media(record)
+        if record.file:
+            report.downloaded += 1
+        else:
+            report.failed.append((record.url, record.error or ""))
+    if not report.left:
+        store.set_meta(SCANNED, started.isoformat())
+        store.set_meta(SCANNED_BLOGS, ",".join(full))
+    return report
+
+
+async def download(fetcher: Fetcher, url: str, folder: Path) -> MediaRecord:
+    """One image, fetched, recognised and written; a record of the file or of why not."""
+    result = await fetcher.fetch(url, accept=IMAGE_ACCEPT)
+    now = utcnow()
+    if result.error or not result.body:
+        why = str(result.error) if result.error else "no body"
+        return MediaRecord(url, None, None, None, now, why)
+    kind = sniff(result.body)
+    if kind is None:
+        said = result.headers.get("content-type", "no type")
+        return MediaRecord(url, None, None, len(result.body), now,
+                           f"not a PNG, JPEG, GIF, WebP or AVIF image (says {said}; SVG is refused)")
+    content_type, extension = kind
+    name = f"{hashlib.sha256(result.body).hexdigest()[:32]}.{extension}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():
+        temporary = path.with_name(f".{name}.tmp")
+        temporary.write_bytes(result.body)
+        temporary.replace(path)
+    return MediaRecord(url, name, content_type, len(result.body), now)

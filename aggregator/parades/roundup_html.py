@@ -1,0 +1,120 @@
+"""The roundup as HTML to paste into WordPress (its code editor, or a "Custom HTML" block): the
+same parts as roundup.py's Markdown draft, for hosts whose call is on their own blog.
+
+Written to ``roundups/<slug>-rueckschau.html`` in the site folder, not under content/: Pelican
+would read an .html file there as an article of this site.  Plain markup only (headings,
+paragraphs, links, a list, quotes): no script, no style, no images, nothing a blog's editor could
+refuse or that would fetch anything.  Everything the participants wrote is escaped.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from html import escape
+from pathlib import Path
+
+from babel.dates import format_date
+
+from ..models import Participant, StoredPost
+from .files import Parade
+from .roundup import TEXTS, RoundupExists, _blog, _comments, _plural, markdown_url, opening
+
+FOLDER = "roundups"
+
+HTML_TEXTS = {
+    "de": {
+        "intro": "Einleitung: Hier ein paar eigene Sätze zur Blogparade – wie es war, was euch "
+                 "aufgefallen ist, wem ihr danken möchtet.",
+        "window": "Vom {start} bis zum {end} lief die Blogparade {link}.",
+        "quoted": "„{title}“",
+        "late": "nachgereicht",
+    },
+    "en": {
+        "intro": "Introduction: a few words of your own about the parade – how it went, what "
+                 "struck you, whom you would like to thank.",
+        "window": "From {start} to {end} we ran the blog parade {link}.",
+        "quoted": "“{title}”",
+        "late": "late",
+    },
+}  # fmt: skip
+
+
+def _link(text: str, url: str | None) -> str:
+    safe = markdown_url(url or "")  # http(s) only, quotes and brackets encoded
+    return f'<a href="{escape(safe)}">{escape(text)}</a>' if safe else escape(text)
+
+
+def roundup_html(
+    parade: Parade,
+    contributions: Iterable[StoredPost],
+    *,
+    participants: Mapping[str, Participant],
+    comment_counts: Mapping[str, int],
+    lang: str = "de",
+) -> str:
+    """The roundup's HTML: an introduction to replace, every contribution with its blog,
+    author, date, comment count and opening sentences, and the parade in figures."""
+    short = "en" if lang.split("-")[0].lower() == "en" else "de"
+    texts, own = TEXTS[short], HTML_TEXTS[short]
+    posts = sorted(contributions, key=lambda post: (post.published, post.id))
+    day = lambda d: format_date(d, "long", locale=short)  # noqa: E731
+    link = _link(str(own["quoted"]).format(title=parade.title), parade.call_url)
+    window = str(own["window"]).format(start=day(parade.start), end=day(parade.end), link=link)
+    blogs = len({post.participant for post in posts})
+    summary = (
+        str(texts["thanks"]).format(posts=_plural(texts, "n_posts", len(posts)),
+                                    blogs=_plural(texts, "n_blogs", blogs))  # fmt: skip
+        if posts else str(texts["none"])
+    )
+    parts = [
+        f"<p><em>{escape(str(own['intro']))}</em></p>",
+        f"<p>{window} {escape(summary)}</p>",
+        f"<h2>{escape(str(texts['contributions']))}</h2>",
+    ]
+    for post in posts:
+        blog = _blog(post, participants)
+        facts = [_link(blog.name, blog.home)]
+        if post.author and post.author.strip() != blog.name.strip():
+            facts.append(escape(str(texts["by"]).format(author=post.author)))
+        facts.append(escape(day(parade.local_date(post.published))))
+        if parade.is_late(post.published):
+            facts.append(escape(str(own["late"])))
+        facts.append(escape(_plural(texts, "n_comments", _comments(post, comment_counts))))
+        parts.append(f"<h3>{_link(post.title, post.url)}</h3>")
+        parts.append(f"<p>{' · '.join(facts)}</p>")
+        first = opening(post.excerpt)
+        if first:
+            parts.append(f"<blockquote><p>{escape(first)}</p></blockquote>")
+    parts.append(f"<h2>{escape(str(texts['figures']))}</h2>")
+    figures = [
+        str(texts["f_posts"]).format(n=len(posts)),
+        str(texts["f_comments"]).format(n=sum(_comments(post, comment_counts) for post in posts)),
+        str(texts["f_blogs"]).format(n=blogs),
+    ]
+    parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in figures) + "</ul>")
+    return "\n".join(parts) + "\n"
+
+
+def roundup_html_path(root: Path, parade: Parade, lang: str = "de") -> Path:
+    short = "en" if lang.split("-")[0].lower() == "en" else "de"
+    return root / FOLDER / (str(TEXTS[short]["slug"]).format(slug=parade.slug) + ".html")
+
+
+def write_roundup_html(root: Path, parade: Parade, text: str, *, force: bool = False,
+                       lang: str = "de") -> Path:  # fmt: skip
+    """Write the HTML roundup; RoundupExists when it is there already and not `force`."""
+    path = roundup_html_path(root, parade, lang)
+    if path.exists() and not force:
+        raise RoundupExists(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,65 @@
+"""Small changes to every article's and page's HTML, as Pelican creates them.
+
+- A code block wider than the screen scrolls: `tabindex="0"` lets a keyboard reach and scroll it
+  (WCAG 2.1.1; axe's scrollable-region-focusable).
+- A page's links to `{repository}` and `{contact}` lead to BLOGPARADE_REPOSITORY and
+  BLOGPARADE_CONTACT, so "Mitmachen" names where to send a pull request and whom to ask; where
+  one is unset, its link becomes its text and a plain note saying so (and the build warns).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from ...i18n import N_
+from .settings import gettext, setting
+
+logger = logging.getLogger(__name__)
+
+_PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
+_PLACEHOLDER = re.compile(r'<a\s+href="\{(repository|contact)\}"\s*>(.*?)</a>', re.DOTALL)
+PLACEHOLDERS = {
+    # N_() marks these for the theme's catalog: aggregator.i18n.PYTHON_SOURCES names this file.
+    "repository": ("BLOGPARADE_REPOSITORY", N_("the editors have not given its address yet")),
+    "contact": ("BLOGPARADE_CONTACT", N_("the editors have not given an address yet")),
+}
+
+
+def focusable_code(html: str) -> str:
+    return _PRE.sub('<pre tabindex="0"', html)
+
+
+def contact_href(value: str) -> str:
+    """An e-mail address as a mailto: link; anything else (a web page) as it is."""
+    return f"mailto:{value}" if "@" in value and ":" not in value else value
+
+
+def fill_placeholders(html: str, settings: dict[str, Any], source: str) -> str:
+    from markupsafe import escape
+
+    translate = gettext(settings)
+
+    def replace(match: re.Match[str]) -> str:
+        name, text = match[1], match[2]
+        key, unset = PLACEHOLDERS[name]
+        value = str(setting(settings, key) or "").strip()
+        if not value:
+            logger.warning("%s links to {%s}, but %s is not set in pelicanconf.py", source, name, key)
+            return f'{text} <span class="unset">({escape(translate(unset))})</span>'
+        href = contact_href(value) if name == "contact" else value
+        return f'<a href="{escape(href)}">{text}</a>'
+
+    return _PLACEHOLDER.sub(replace, html)
+
+
+def prepare_content(content: Any) -> None:
+    """content_object_init: before Pelican resolves links (so it never sees the placeholders)."""
+    html = getattr(content, "_content", None)
+    if not html:
+        return
+    html = focusable_code(html)
+    if "{repository}" in html or "{contact}" in html:
+        html = fill_placeholders(html, content.settings, str(getattr(content, "source_path", "")))
+    content._content = html

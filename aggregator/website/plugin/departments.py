@@ -1,0 +1,92 @@
+"""Departments of an internal blog roll: a page and an Atom feed each, with exactly the posts of
+the blogs whose participant file says `department = "…"`.
+
+`department_views` is called by blogs.py once the articles are read (the blogs page groups the
+blogs by department with it); `write_departments` writes the pages and feeds with the articles.
+Addresses: ``BLOGPARADE_DEPARTMENT_URL``/``_SAVE_AS`` and ``BLOGPARADE_DEPARTMENT_FEED_ATOM``
+(``{slug}``: the department's name made a slug, "Vertrieb & Marketing" -> vertrieb-marketing).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...editors.participants import slugify
+from .settings import setting
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "department"
+
+
+@dataclass
+class DepartmentView:
+    """What the templates know about a department."""
+
+    name: str
+    slug: str
+    url: str
+    save_as: str
+    feed_url: str | None  # None: the site publishes no department feeds
+    feed_save_as: str | None
+    entries: list[Any] = field(default_factory=list)  # BlogEntry, by name
+    articles: list[Any] = field(default_factory=list)  # newest first
+
+
+def department_views(
+    entries: list[Any], articles_by_blog: dict[str, list[Any]], settings: dict[str, Any]
+) -> list[DepartmentView]:
+    """One view per department named in a participant file, by name; blogs without one are in
+    none.  Two spellings that make the same slug are one department (the first name wins)."""
+    views: dict[str, DepartmentView] = {}
+    for entry in entries:
+        name = entry.blog.department
+        if not name:
+            continue
+        slug = slugify(name)
+        view = views.get(slug)
+        if view is None:
+            view = views[slug] = _view(name, slug, settings)
+        elif view.name != name:
+            logger.warning("Department %r is written %r elsewhere: one department, %r",
+                           name, view.name, view.name)  # fmt: skip
+        view.entries.append(entry)
+        view.articles.extend(articles_by_blog.get(entry.blog.slug, ()))
+    for view in views.values():
+        view.articles.sort(key=lambda article: (article.date, article.post_id), reverse=True)
+    return sorted(views.values(), key=lambda view: view.name.casefold())
+
+
+def _view(name: str, slug: str, settings: dict[str, Any]) -> DepartmentView:
+    feed = setting(settings, "BLOGPARADE_DEPARTMENT_FEED_ATOM")
+    return DepartmentView(
+        name=name,
+        slug=slug,
+        url=setting(settings, "BLOGPARADE_DEPARTMENT_URL").format(slug=slug),
+        save_as=setting(settings, "BLOGPARADE_DEPARTMENT_SAVE_AS").format(slug=slug),
+        feed_url=feed.format(slug=slug) if feed else None,
+        feed_save_as=feed.format(slug=slug) if feed else None,
+    )
+
+
+def write_departments(generator: Any, writer: Any) -> None:
+    """Each department's page (paginated as a blog's page is) and Atom feed."""
+    views: list[DepartmentView] = generator.context.get("departments", [])
+    if not views or not setting(generator.settings, "BLOGPARADE_DEPARTMENT_SAVE_AS"):
+        return
+    settings = generator.settings
+    template = generator.get_template(TEMPLATE)
+    # Paginated like a blog's page unless the site names "department" in PAGINATED_TEMPLATES.
+    paginated_as = TEMPLATE if TEMPLATE in settings.get("PAGINATED_TEMPLATES", {}) else "author"
+    for view in views:
+        if view.feed_save_as:
+            writer.write_feed(view.articles, generator.context, view.feed_save_as, view.feed_url,
+                              feed_title=f"{settings.get('SITENAME', '')}: {view.name}")  # fmt: skip
+        writer.write_file(
+            view.save_as, template, generator.context, settings.get("RELATIVE_URLS", False),
+            template_name=paginated_as, url=view.url, department=view, articles=view.articles,
+            dates=view.articles, page_name=view.url.rstrip("/") or view.slug,
+            all_articles=generator.articles,
+        )  # fmt: skip

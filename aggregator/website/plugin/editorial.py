@@ -1,0 +1,102 @@
+"""What the site says about its own feeds: a quiet note on a failing blog's page, the editors'
+status page (`BLOGPARADE_STATUS_PAGE`) and the privacy notice (`BLOGPARADE_PRIVACY_PAGE`).
+
+All three read the export's status file (`export.STATUS_FILE`, written from the store with the
+posts): a blog whose failure notice went out (editors/notify.py) gets
+`author.feed_failing_since`, the date its feed began to fail; the pages get `feed_status`, one
+`BlogHealth` per blog.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..export import STATUS_FILE
+from .settings import setting
+
+logger = logging.getLogger(__name__)
+
+STATUS_TEMPLATE = "status"
+PRIVACY_TEMPLATE = "privacy"
+
+
+@dataclass(frozen=True)
+class BlogHealth:
+    """One blog's feed as the status and privacy pages show it (times aware, or None)."""
+
+    slug: str
+    name: str
+    feed: str
+    ok: bool
+    health: str
+    streak: int
+    failing_since: datetime | None
+    notified: datetime | None
+    next_try: datetime | None
+    last_success: datetime | None
+    last_new_post: datetime | None
+    posts: int
+    comments: int
+    comment_feed_urls: tuple[str, ...]
+
+
+def read_status(settings: dict[str, Any]) -> list[BlogHealth]:
+    path = Path(settings["PATH"]) / setting(settings, "BLOGPARADE_EXPORT") / STATUS_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return [_health(blog) for blog in document["blogs"]]
+    except FileNotFoundError:
+        return []  # a site built by `pelican` alone, before any export
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        logger.warning("%s: unreadable, no feed status on the site (%s)", path, error)
+        return []
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _health(blog: dict[str, Any]) -> BlogHealth:
+    return BlogHealth(
+        slug=blog["slug"], name=blog["name"], feed=blog["feed"], ok=bool(blog["ok"]),
+        health=blog["health"], streak=int(blog["streak"]),
+        failing_since=_time(blog.get("failing_since")), notified=_time(blog.get("notified")),
+        next_try=_time(blog.get("next_try")), last_success=_time(blog.get("last_success")),
+        last_new_post=_time(blog.get("last_new_post")), posts=int(blog.get("posts") or 0),
+        comments=int(blog.get("comments") or 0),
+        comment_feed_urls=tuple(blog.get("comment_feed_urls") or ()),
+    )  # fmt: skip
+
+
+def note_failing_blogs(generator: Any) -> None:
+    """Blog pages of feeds that have failed for a while (a notice went out) carry the date."""
+    blogs = read_status(generator.settings)
+    generator.context["feed_status"] = blogs
+    failing = {blog.slug: blog.failing_since for blog in blogs
+               if blog.notified and blog.failing_since and not blog.ok}  # fmt: skip
+    for author, _ in generator.authors:
+        author.feed_failing_since = failing.get(author.slug)
+
+
+def write_editorial_pages(generator: Any, writer: Any = None) -> None:
+    """The editors' status page and the privacy notice, where the settings name them."""
+    if writer is None:
+        return
+    settings = generator.settings
+    pages = ((setting(settings, "BLOGPARADE_STATUS_PAGE"), STATUS_TEMPLATE),
+             (setting(settings, "BLOGPARADE_PRIVACY_PAGE"), PRIVACY_TEMPLATE))  # fmt: skip
+    for save_as, template in pages:
+        if not save_as:
+            continue
+        context = dict(generator.context)
+        context.setdefault("feed_status", read_status(settings))
+        context["active_page"] = template
+        url = save_as.removesuffix("index.html")
+        writer.write_file(save_as, generator.get_template(template), context,
+                          relative_urls=settings.get("RELATIVE_URLS", False), url=url,
+                          template_name=template)  # fmt: skip

@@ -1,0 +1,465 @@
+"""Builds that cost what changed: an output whose inputs are unchanged is carried over.
+
+Every build writes a fresh tree (see website/output.py).  Rendering is most of a build's time,
+and after one new post almost every page is as it was: so the writer (feeds.py) asks, before
+rendering a page or a feed, for its *key*: a digest of everything it is made of.  The tree that
+the last build swapped in holds a manifest (`MANIFEST`: each output's key); an output whose key is
+the same there, and whose file is there, is linked from that tree (a hard link: no copy, no
+render) instead of being rendered; every other output is rendered and written as a new file
+(never through a link: see `PlainTitleWriter._open_w`).  A full build and a build that reused
+yesterday's files give the same bytes (tests/test_incremental.py compares every file).
+
+What a key is made of:
+
+- the build's stamp (`STAMP_SETTING`, set by website/build.py): blogparade's code, Pelican's and
+  Jinja's versions, the theme, the settings files and the settings, content/ without the exported
+  posts (the editors' own pages and articles, participants, parades).  Without it (Pelican run
+  on its own) nothing is reused and no manifest is written;
+- the output's name and the template's name;
+- each variable the template can read, found in its source and the sources of every template it
+  extends, includes or imports (`TemplateReads`), digested by value (`Digests`): a post by its
+  exported file's bytes (`source_digest`, see reader.py) and by what the plugin attached to it
+  after reading (`ATTACHED`, where the template reads such an attribute), a listing page by its
+  posts, page number and page count, a plugin dataclass (a parade, a blog) by its fields.  A
+  value of any other kind cannot be digested: its output is always rendered.
+
+A plugin that attaches another attribute to articles or pages after they are read names it in
+ATTACHED; a template that reads values only Python can see (a filter reading the context) keeps
+them in the settings or the stamp.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import sys
+from itertools import chain
+from pathlib import Path, PurePath
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = ".blogparade-manifest.json"
+FORMAT = "blogparade-manifest/2"
+STAMP_SETTING = "BLOGPARADE_BUILD_STAMP"  # str: the build's stamp, see the module
+REUSE_SETTING = "BLOGPARADE_REUSE_FROM"  # str: the tree to carry unchanged outputs over from
+# Settings that name this build's own folders: not part of what an output is made of.
+UNSTAMPED_SETTINGS = frozenset({"OUTPUT_PATH", STAMP_SETTING, REUSE_SETTING})
+# Attributes the plugin sets on articles and pages after reading (parade_pages.py), and Pelican's
+# translations: not in the exported file, so digested where a template reads them.
+ATTACHED = frozenset({"contributes_to", "late_to", "call_of", "roundup_of", "parade", "translations"})
+MAX_DEPTH = 4  # attached values nest (a post's parade lists posts): below this, posts by source
+# Times every page shows that change on every run ("last updated: ..." in the footer): not in the
+# key; a page otherwise unchanged is the previous one with the time's text replaced (see Volatile).
+VOLATILE = ("last_read",)
+# A time no page shows otherwise: pages are rendered with it, then it is replaced by the real one.
+SENTINEL = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+# How a template writes a time: through these filters of the theme's environment, or as Python
+# prints it.  In this order, each in the text that is left once the ones before are replaced.
+TIME_FORMS = ("isodate", "localdatetime", "localdate", "localtime")
+
+
+class Undigestable(Exception):
+    """A value whose digest is unknown: its output is rendered."""
+
+
+_MISSING = object()
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Digests:
+    """Digests of template values, remembered for the build (objects are kept alive with their
+    digests, so that an id is never reused for another object meanwhile)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[int, frozenset[str] | None, int], tuple[Any, str]] = {}
+        self._busy: set[int] = set()  # being digested, further up
+        self._open: list[set[int]] = []  # per digest being made: the busy objects it refers to
+
+    def of(self, value: Any, attrs: frozenset[str] | None = None, depth: int = 0) -> str:
+        """`value`'s digest for a template naming the attributes `attrs` (None: any)."""
+        if value is None or isinstance(value, (bool, int, float)):
+            return f"{type(value).__name__}:{value!r}"
+        if isinstance(value, str):
+            return "s:" + value if len(value) < 64 else "S:" + _hash(value)
+        if isinstance(value, (dt.datetime, dt.time)):
+            return f"{type(value).__name__}:{value.isoformat()}:{value.tzinfo}"
+        if isinstance(value, (dt.date, dt.timedelta, PurePath)):
+            return f"{type(value).__name__}:{value}"
+        key = (id(value), attrs, depth)
+        known = self._memo.get(key)
+        if known is not None:
+            return known[1]
+        if id(value) in self._busy:  # a post's parade lists the post: a reference back
+            if self._open:
+                self._open[-1].add(id(value))
+            return self._back(value)
+        self._busy.add(id(value))
+        self._open.append(set())
+        try:
+            digest = self._composite(value, attrs, depth)
+        finally:
+            self._busy.discard(id(value))
+            back = self._open.pop()
+        back.discard(id(value))
+        if back:  # refers back to an object still being digested: right only below it
+            self._open[-1] |= back
+        else:
+            self._memo[key] = (value, digest)
+        return digest
+
+    def _back(self, value: Any) -> str:
+        """A reference to an object being digested further up: its own fields, not what it
+        lists (that is in its digest, up there)."""
+        if hasattr(value, "source_path") and hasattr(value, "_context"):  # a post or page
+            return "back:" + self._content(value, frozenset(), MAX_DEPTH)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            scalars = (getattr(value, f.name) for f in dataclasses.fields(value))
+            return "back:" + _hash(type(value).__qualname__, *(
+                self.of(item) for item in scalars
+                if item is None or isinstance(item, (str, int, float, dt.date, dt.time))))  # fmt: skip
+        raise Undigestable(f"a cycle through {type(value).__name__}")
+
+    def _composite(self, value: Any, attrs: frozenset[str] | None, depth: int) -> str:
+        from pelican.contents import Content
+        from pelican.paginator import Page, Paginator
+        from pelican.urlwrappers import URLWrapper
+
+        name = type(value).__name__
+        if not value and isinstance(value, (list, tuple, dict, set, frozenset)):
+            return f"{name}:empty"
+        if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+            return _hash(name, *(self.of(item, attrs, depth) for item in value))
+        if isinstance(value, dict):
+            items = sorted((self.of(k, attrs, depth), self.of(v, attrs, depth)) for k, v in value.items())
+            return _hash(name, *(f"{k}={v}" for k, v in items))
+        if isinstance(value, (set, frozenset)):
+            return _hash(name, *sorted(self.of(item, attrs, depth) for item in value))
+        if isinstance(value, Content):
+            return self._content(value, attrs, depth)
+        if isinstance(value, URLWrapper):
+            # Pelican caches `name` and `slug` in the object once its URL is asked for.
+            extra = {k: v for k, v in vars(value).items()
+                     if not k.startswith("_") and k not in ("settings", "name", "slug")}  # fmt: skip
+            return _hash(name, value.name, value.slug, self.of(extra, attrs, depth))
+        if isinstance(value, Page):
+            return _hash(name, str(value.number), value.full_name, str(value.base_url),
+                         self.of(value.object_list, attrs, depth), self.of(value.paginator, attrs, depth))  # fmt: skip
+        if isinstance(value, Paginator):
+            return _hash(name, value.name, str(value.url), str(value.per_page), str(value.orphans),
+                         self.of(value.object_list, attrs, depth))  # fmt: skip
+        if hasattr(value, "_fields"):  # a NamedTuple
+            return _hash(name, *(self.of(item, attrs, depth) for item in value))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return _hash(type(value).__qualname__, *(
+                f"{name}={self.of(getattr(value, name), attrs, depth + 1)}"
+                for name in read_fields(type(value), attrs)))  # fmt: skip
+        raise Undigestable(name)
+
+    def _content(self, content: Any, attrs: frozenset[str] | None, depth: int) -> str:
+        """A post or page: its source, and what was attached to it that the template reads."""
+        source = getattr(content, "source_digest", None)
+        if source is None:  # the editors' own: content/ is in the build's stamp
+            source = _hash(str(getattr(content, "source_path", "")), str(getattr(content, "status", "")))
+        parts = [type(content).__name__, source]
+        if depth < MAX_DEPTH:
+            for attr in sorted(ATTACHED if attrs is None else attrs & ATTACHED):
+                value = getattr(content, attr, None)
+                if value:  # most posts have none: then the same for every template
+                    parts.append(f"{attr}={self.of(value, attrs, depth + 1)}")
+        return _hash(*parts)
+
+
+_FIELDS: dict[tuple[type, frozenset[str] | None], tuple[str, ...]] = {}
+
+
+def read_fields(cls: type, attrs: frozenset[str] | None) -> tuple[str, ...]:
+    """The fields of dataclass `cls` a template naming `attrs` can read: those it names; all of
+    them where it names anything else of the class (a property or method may read any field)."""
+    key = (cls, attrs)
+    if key not in _FIELDS:
+        fields = tuple(f.name for f in dataclasses.fields(cls))
+        others = {name for name in dir(cls) if not name.startswith("__")} - set(fields)
+        if attrs is None or attrs & others:
+            _FIELDS[key] = fields
+        else:
+            _FIELDS[key] = tuple(name for name in fields if name in attrs)
+    return _FIELDS[key]
+
+
+class TemplateReads:
+    """What a template can read: the variables of its context (None: any of them, when it names
+    a template only known at run time) and the attributes and keys it names, with those of
+    every template it extends, includes or imports."""
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        self._known: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {}
+        self._files: dict[str, tuple[set[str], set[str], list[str | None]]] = {}  # one template
+
+    def of(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
+        if name not in self._known:
+            self._known[name] = self._read(name)
+        return self._known[name]
+
+    def _read(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
+        names: set[str] | None = set()
+        attrs: set[str] = set()
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current not in self._files:
+                self._files[current] = self._read_one(current)
+            own_names, own_attrs, references = self._files[current]
+            if names is not None:
+                names |= own_names
+            attrs |= own_attrs
+            for referenced in references:
+                if referenced is None:
+                    names = None
+                else:
+                    todo.append(referenced)
+        return (frozenset(names) if names is not None else None), frozenset(attrs)
+
+    def _read_one(self, name: str) -> tuple[set[str], set[str], list[str | None]]:
+        from jinja2 import meta, nodes
+
+        tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+        attrs: set[str] = set()
+        for node in tree.find_all(nodes.Getattr):
+            attrs.add(node.attr)
+        for node in tree.find_all(nodes.Getitem):  # x["name"]
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                attrs.add(node.arg.value)
+        for node in tree.find_all((nodes.Filter, nodes.Test)):  # |map(attribute="x.y")...
+            for argument in chain(node.args, (pair.value for pair in node.kwargs)):
+                for const in chain([argument], argument.find_all(nodes.Const)):
+                    if isinstance(const, nodes.Const) and isinstance(const.value, str):
+                        attrs.update(const.value.split("."))
+        return set(meta.find_undeclared_variables(tree)), attrs, list(meta.find_referenced_templates(tree))
+
+
+class Volatile:
+    """A changing time in otherwise unchanged pages (VOLATILE).
+
+    Pages are rendered with SENTINEL for it; each of its written forms (TIME_FORMS) is counted
+    in the page and replaced by the real time's.  The next build, when nothing else changed, reads
+    the previous page, checks that the previous time's forms occur exactly as often as counted,
+    and replaces them by the new time's.  Whether a template shows the time only in these forms
+    is checked once per build and template: one page rendered with the real time must equal the
+    page rendered with SENTINEL and replaced; a template where it does not is rendered with the
+    real time, always."""
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        self.verified: dict[str, bool] = {}  # template name: its pages can be patched
+
+    def forms(self, value: dt.datetime) -> list[str]:
+        found = []
+        for name in TIME_FORMS:
+            function = self.env.filters.get(name)
+            try:
+                found.append(str(function(value)) if function else "")
+            except Exception:  # noqa: BLE001  a filter that takes no such value
+                found.append("")
+        return found + [value.isoformat(), str(value)]
+
+    def split(self, text: str, value: dt.datetime) -> tuple[list[str], list[int]]:
+        """`text` cut at each written form of `value`, and how often each form occurs."""
+        pieces, counts = [text], []
+        for form in self.forms(value):
+            if not form:
+                counts.append(0)
+                continue
+            count, cut = 0, []
+            for piece in pieces:
+                if isinstance(piece, str):
+                    parts = piece.split(form)
+                    count += len(parts) - 1
+                    for n, part in enumerate(parts):
+                        if n:
+                            cut.append(len(counts))  # the form's index stands where it was
+                        cut.append(part)
+                else:
+                    cut.append(piece)
+            pieces = cut
+            counts.append(count)
+        return pieces, counts
+
+    def join(self, pieces: list[Any], value: dt.datetime) -> str:
+        forms = self.forms(value)
+        return "".join(piece if isinstance(piece, str) else forms[piece] for piece in pieces)
+
+
+class Reuse:
+    """One build's reuse: the previous tree's manifest, and this build's, written at the end."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
+        self.output_path = Path(output_path)
+        self.settings = settings
+        self.stamp = settings.get(STAMP_SETTING) or None
+        previous = settings.get(REUSE_SETTING)
+        self.previous = Path(previous) if previous and self.stamp else None
+        self.old: dict[str, Any] = load_manifest(self.previous, self.stamp) if self.previous else {}
+        self.new: dict[str, Any] = {}  # name -> key, or [key, {time name: [ISO time, counts]}]
+        self.digests = Digests()
+        self.reads: TemplateReads | None = None
+        self.volatile: Volatile | None = None
+        self.rendered = 0  # written afresh: rendered, or patched (see Volatile)
+        self.patched = 0
+        self.reused = 0
+
+    @property
+    def active(self) -> bool:
+        return self.stamp is not None
+
+    def page_key(self, template: Any, context: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+        """The key of a page rendered from `template` with `context` (None where unknown), and
+        the VOLATILE times it shows, which are not in the key."""
+        if not self.active:
+            return None, {}
+        if self.reads is None or self.reads.env is not template.environment:
+            self.reads = TemplateReads(template.environment)
+            self.volatile = Volatile(template.environment)
+        try:
+            names, attrs = self.reads.of(template.name)
+        except Exception:  # noqa: BLE001  a template it cannot read: rendered, as Pelican does
+            return None, {}
+        if names is None:
+            names = frozenset(context)
+        parts = [self.stamp, "page", template.name, str(context.get("output_file"))]
+        volatile = {}
+        try:
+            for name in sorted(names):
+                value = context.get(name, _MISSING)
+                if name in VOLATILE and isinstance(value, dt.datetime):
+                    volatile[name] = value
+                    parts.append(f"{name}~")
+                elif value is _MISSING:
+                    parts.append(f"{name}!")
+                elif name in self.settings and value is self.settings[name]:
+                    parts.append(f"{name}=setting")  # in the build's stamp
+                else:
+                    parts.append(f"{name}={self.digests.of(value, attrs)}")
+        except Undigestable as error:
+            logger.debug("%s is rendered on every build: %s", context.get("output_file"), error)
+            return None, {}
+        return _hash(*parts), volatile
+
+    def feed_key(self, elements: list[Any], context: dict[str, Any], path: str, url: str | None,
+                 feed_type: str, feed_title: str | None) -> str | None:  # fmt: skip
+        if not self.active:
+            return None
+        items = elements[: self.settings.get("FEED_MAX_ITEMS")]
+        try:
+            values = [self.digests.of(items, None)] + [
+                self.digests.of(context.get(name)) for name in
+                ("SITEURL", "FEED_DOMAIN", "SITENAME", "SITESUBTITLE", "DEFAULT_LANG", "AUTHOR")
+            ]  # fmt: skip
+        except Undigestable as error:
+            logger.debug("%s is written on every build: %s", path, error)
+            return None
+        return _hash(self.stamp, "feed", path, str(url), feed_type, str(feed_title), *values)
+
+    def reusable(self, name: str, key: str | None) -> Path | None:
+        """The previous tree's file for output `name` (relative), if its key is `key`."""
+        if key is None or self.previous is None:
+            return None
+        entry = self.old.get(name)
+        if (entry[0] if isinstance(entry, list) else entry) != key:
+            return None
+        old = self.previous / name
+        return old if old.is_file() else None
+
+    def old_times(self, name: str) -> dict[str, list[Any]]:
+        """The VOLATILE times the previous output `name` showed: name -> [ISO time, counts]."""
+        entry = self.old.get(name)
+        return entry[1] if isinstance(entry, list) else {}
+
+    def record(self, name: str, key: str | None, reused: bool, times: dict[str, list[Any]] | None = None) -> None:
+        if key is None:
+            self.new.pop(name, None)
+        else:
+            self.new[name] = [key, times] if times else key
+        if reused:
+            self.reused += 1
+        else:
+            self.rendered += 1
+
+    def write_manifest(self) -> None:
+        if not self.active:
+            return
+        document = {"format": FORMAT, "stamp": self.stamp, "files": dict(sorted(self.new.items()))}
+        (self.output_path / MANIFEST).write_text(json.dumps(document, separators=(",", ":")) + "\n",
+                                                 encoding="utf-8")  # fmt: skip
+
+
+def load_manifest(tree: Path, stamp: str | None) -> dict[str, Any]:
+    """The outputs' keys of a tree built with the same stamp; {} for any other."""
+    try:
+        document = json.loads((tree / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("stamp") != stamp:
+        return {}
+    files = document.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def iso_time(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+def relative_name(output_path: str | Path, path: str | Path) -> str | None:
+    """`path` relative to the output folder, as the manifest names it; None when outside."""
+    try:
+        return Path(path).relative_to(output_path).as_posix()
+    except ValueError:
+        return None
+
+
+def environment_stamp() -> list[str]:
+    """What else makes the outputs: the versions of the libraries that render them."""
+    import jinja2
+    import pelican
+
+    return [sys.version.split()[0], getattr(pelican, "__version__", "?"), jinja2.__version__]
+
+
+def settings_digest(settings: dict[str, Any]) -> str:
+    """The settings, as far as they can be digested (callables by name)."""
+    digests = Digests()
+    parts = []
+    for name in sorted(settings):
+        if name in UNSTAMPED_SETTINGS:
+            continue
+        try:
+            parts.append(f"{name}={digests.of(settings[name])}")
+        except Undigestable:
+            value = settings[name]
+            parts.append(f"{name}~{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}")
+    return _hash(*parts)
+
+
+def link(source: Path, target: str) -> None:
+    """`source` at `target`: a hard link, else a copy; `target` is new (removed first)."""
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, target)
+    except OSError:  # a filesystem without hard links, or another one
+        import shutil
+
+        shutil.copy2(source, target)

@@ -1,0 +1,98 @@
+"""backups: dated copies of the store, the newest kept, and restoring one without losing any."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from aggregator.backups import (
+    RestoreError,
+    StoreLost,
+    back_up,
+    backups,
+    published_posts,
+    refuse_lost_store,
+    restore,
+)
+from aggregator.site import Site
+from aggregator.store import Store
+from aggregator.website.sitetemplate import create_site
+from tests.test_store import damage_a_page, filled_store
+
+NIGHT = datetime(2026, 11, 29, 3, 17, 5, tzinfo=UTC)
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    create_site(tmp_path / "site", title="Test")
+    with open(tmp_path / "site" / "pelicanconf.py", "a") as settings:
+        settings.write("\nBLOGPARADE_BACKUPS = 3\n")
+    site = Site.load(tmp_path / "site")
+    filled_store(site.store_path, posts=5)
+    return site
+
+
+def test_backups_are_named_by_their_time_and_the_newest_kept(site):
+    with Store(site.store_path) as store:
+        made = [back_up(site, store, now=NIGHT) for _ in range(5)]  # five within one second
+    names = [path.name for path in backups(site)]
+    # Named a second later where that second is taken, so that names sort as backups were made.
+    assert names == ["blogparade-2026-11-29T031709Z.sqlite", "blogparade-2026-11-29T031708Z.sqlite",
+                     "blogparade-2026-11-29T031707Z.sqlite"]  # fmt: skip
+    assert [path.name for path in made[-3:]] == names[::-1]
+
+
+def test_no_backups_with_zero(site):
+    with open(site.root / "pelicanconf.py", "a") as settings:
+        settings.write("\nBLOGPARADE_BACKUPS = 0\n")
+    site = Site.load(site.root)
+    with Store(site.store_path) as store:
+        assert back_up(site, store) is None
+    assert backups(site) == []
+
+
+def test_what_the_site_has_published_counts_from_the_export_or_the_output(site):
+    assert published_posts(site) == (0, site.output)
+    page = site.output / "blogs" / "anna" / "abc" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html></html>")
+    assert published_posts(site) == (1, site.output)
+    (site.export_dir / "anna").mkdir(parents=True)
+    for n in range(3):
+        (site.export_dir / "anna" / f"{n}.json").write_text("{}")
+    assert published_posts(site) == (3, site.export_dir)
+
+
+def test_an_empty_store_is_refused_only_when_the_site_has_published(site, tmp_path):
+    with Store(tmp_path / "new.sqlite") as empty:
+        refuse_lost_store(site, empty)  # nothing published yet: a new site
+        (site.export_dir / "anna").mkdir(parents=True)
+        (site.export_dir / "anna" / "x.json").write_text("{}")
+        with pytest.raises(StoreLost, match=r"holds no posts, but the site has published 1 posts"):
+            refuse_lost_store(site, empty)
+
+
+def test_restore_keeps_the_store_it_replaces_with_its_wal_and_shm(site):
+    with Store(site.store_path) as store:
+        back_up(site, store, now=NIGHT)
+    for suffix in ("-wal", "-shm"):
+        site.store_path.with_name(site.store_path.name + suffix).write_bytes(b"journal " + suffix.encode())
+    before = site.store_path.read_bytes()
+    restored = restore(site)
+    assert restored.posts == 5 and restored.backup == backups(site)[0]
+    assert restored.aside.read_bytes() == before
+    assert restored.aside.with_name(restored.aside.name + "-wal").read_bytes() == b"journal -wal"
+    with Store(site.store_path) as store:
+        assert sum(store.post_counts().values()) == 5
+
+
+def test_restore_skips_damaged_backups_and_says_when_none_is_whole(site):
+    with Store(site.store_path) as store:
+        older = back_up(site, store, now=NIGHT)
+        newer = back_up(site, store, now=NIGHT)
+    damage_a_page(newer)
+    assert restore(site).backup == older
+    damage_a_page(older)
+    with pytest.raises(RestoreError, match="none of the 2 backups in .* is whole"):
+        restore(site)
+    with pytest.raises(RestoreError, match="there is no backup nothing.sqlite"):
+        restore(site, "nothing.sqlite")

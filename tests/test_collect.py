@@ -1,0 +1,173 @@
+"""The fetch stage's parade step over real HTTP on 127.0.0.1 and a real store: channels read like
+feeds, pages looked at politely and remembered, nothing accepted lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from aggregator.feeds.fetch import FetchSettings
+from aggregator.models import NamedCandidate, Participant
+from aggregator.parades.collect import Context, follow_parades
+from aggregator.parades.files import Parade
+from aggregator.store import Store
+from tests.servers import HTML_TYPE, LOOPBACK_POLICY, respond, status
+from tests.wordpress import Blog, Post, pingback
+
+NOW = datetime(2026, 10, 20, 12, tzinfo=UTC)
+TODAY = date(2026, 10, 20)
+SETTINGS = FetchSettings(user_agent="blogparade-test", policy=LOOPBACK_POLICY)
+
+
+def page(title: str, published: str, *links: str) -> bytes:
+    anchors = "".join(f'<a href="{link}">Link</a>' for link in links)
+    return (f'<html><head><meta property="og:site_name" content="Blog {title}">'
+            f'<meta property="article:published_time" content="{published}"></head>'
+            f"<body><article><h1>{title}</h1><p>Text {anchors}</p></article></body></html>").encode()  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.sqlite") as store:
+        yield store
+
+
+def parade(server, **changes) -> Parade:
+    values = dict(slug="doku", title="Doku", call_url=server.url("/host/aufruf/"), start=date(2026, 10, 1),
+                  end=date(2026, 10, 31), timezone="Europe/Berlin")  # fmt: skip
+    return Parade(**{**values, **changes})
+
+
+def run(store, parades, now=NOW, today=TODAY, participants=()):
+    context = Context(parades, list(participants), today, 14)
+    return asyncio.run(follow_parades(store, SETTINGS, context, now=now))
+
+
+def test_a_rejected_page_is_asked_again_once_a_day_while_the_parade_is_open(feed_server, store):
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/anna/p/", respond(page("Anna", "2026-10-10T10:00:00Z"), content_type=HTML_TYPE))
+    doku = parade(feed_server)
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/anna/p/"), "submit")], NOW)
+    first = run(store, [doku])
+    assert (first.looked_at, first.accepted) == (1, 0)
+    assert run(store, [doku], NOW + timedelta(hours=20)).looked_at == 0  # not within a day
+    feed_server.route("/anna/p/", respond(page("Anna", "2026-10-10T10:00:00Z", call), content_type=HTML_TYPE))
+    later = run(store, [doku], NOW + timedelta(days=1))
+    assert (later.looked_at, later.accepted) == (1, 1)
+    assert run(store, [doku], NOW + timedelta(days=3)).looked_at == 0  # accepted: never asked again
+    assert feed_server.hits("/anna/p/") == 2
+    [blog] = store.external_blogs()
+    assert blog.name == "Blog Anna" and blog.slug.startswith("ext_")
+    [post] = store.posts(blog.slug)
+    assert post.title == "Anna" and post.published == datetime(2026, 10, 10, 10, tzinfo=UTC)
+
+
+def test_a_closed_parade_asks_rejected_pages_no_more(feed_server, store):
+    feed_server.route("/anna/p/", respond(page("Anna", "2026-10-10T10:00:00Z"), content_type=HTML_TYPE))
+    doku = parade(feed_server)
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/anna/p/"), "submit")], NOW)
+    run(store, [doku])
+    after_end = run(store, [doku], datetime(2026, 11, 5, tzinfo=UTC), date(2026, 11, 5))
+    assert after_end.looked_at == 0
+
+
+def test_a_page_that_failed_is_asked_again_and_one_accepted_stays_when_it_fails(feed_server, store):
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/anna/p/", status(503))
+    doku = parade(feed_server)
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/anna/p/"), "pingback")], NOW)
+    assert run(store, [doku]).accepted == 0
+    [looked] = store.candidate_pages().values()
+    assert (looked.problem, looked.error) == ("unfetchable", "http: 503 Service Unavailable")
+    feed_server.route("/anna/p/", respond(page("Anna", "2026-10-12T10:00:00Z", call), content_type=HTML_TYPE))
+    assert run(store, [doku], NOW + timedelta(days=1)).accepted == 1
+    feed_server.route("/anna/p/", status(500))
+    run(store, [doku], NOW + timedelta(days=5))
+    [looked] = store.candidate_pages().values()
+    assert looked.reading is not None and looked.post_id  # kept
+
+
+def test_the_comments_channel_reads_the_atom_twin_conditionally(feed_server, store):
+    call_post = Post(5, "aufruf", "Aufruf", datetime(2026, 9, 30, tzinfo=UTC), comments=[
+        pingback(11, "Annas Beitrag", feed_server.url("/anna/p/"), "zur Parade", NOW - timedelta(days=3)),
+    ])  # fmt: skip
+    host = Blog(feed_server.url("/host"), "Host", [call_post])
+    atom = host.post_comments_atom(call_post)
+    feed_server.route(host.post_comments_atom_url(call_post).removeprefix(feed_server.base_url),
+                      respond(atom, content_type="application/atom+xml", etag='"c1"'))  # fmt: skip
+    feed_server.route("/anna/p/", respond(page("Anna", "2026-10-12T10:00:00Z", host.permalink(call_post)),
+                                          content_type=HTML_TYPE))  # fmt: skip
+    doku = parade(feed_server, call_url=host.permalink(call_post), comments=host.post_comments_rss_url(call_post))
+    first = run(store, [doku])
+    [report] = first.channels
+    assert (report.channel, report.outcome, report.named) == ("comments", "updated", 1)
+    assert report.url == host.post_comments_atom_url(call_post)  # the twin: it names the linking page
+    assert first.accepted == 1
+    [again] = run(store, [doku], NOW + timedelta(hours=1)).channels
+    assert again.outcome == "unchanged"
+    assert feed_server.requests[-1].headers.get("if-none-match") == '"c1"'
+
+
+def test_a_broken_mention_feed_is_reported_and_takes_nothing_away(feed_server, store):
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/anna/p/", respond(page("Anna", "2026-10-12T10:00:00Z", call), content_type=HTML_TYPE))
+    mentions = {"children": [{"url": feed_server.url("/anna/p/"), "wm-property": "mention-of"}]}
+    feed_server.route("/jf2", respond(json.dumps(mentions).encode(), content_type="application/json"))
+    doku = parade(feed_server, mentions=feed_server.url("/jf2"))
+    assert run(store, [doku]).accepted == 1
+    feed_server.route("/jf2", status(500))
+    broken = run(store, [doku], NOW + timedelta(days=1))
+    [report] = broken.errors
+    assert str(report.error) == "http: 500 Internal Server Error"
+    assert store.feed_state(feed_server.url("/jf2")).last_error is not None
+    assert len(store.candidates("doku")) == 1 and store.candidate_pages()[store.candidates("doku")[0].key].post_id
+
+
+def test_a_page_on_a_joined_blogs_site_becomes_that_blogs_post(feed_server, store):
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/team/alt/", respond(page("Team", "2026-10-12T10:00:00Z", call), content_type=HTML_TYPE))
+    team = Participant("team", "Team", feed_server.url("/team/feed/"), feed_server.url("/team/"))
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/team/alt/"), "pingback")], NOW)
+    assert run(store, [parade(feed_server)], participants=[team]).accepted == 1
+    assert [post.title for post in store.posts("team")] == ["Team"]
+    assert store.external_blogs() == []
+
+
+def test_late_contributions_are_taken_after_the_end(feed_server, store):
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/anna/p/", respond(page("Anna", "2026-11-03T10:00:00Z", call), content_type=HTML_TYPE))
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/anna/p/"), "submit")], NOW)
+    nov = datetime(2026, 11, 5, tzinfo=UTC)
+    assert run(store, [parade(feed_server)], nov, date(2026, 11, 5)).accepted == 0
+    late = replace(parade(feed_server), late=True)
+    taken = run(store, [late], nov + timedelta(hours=2), date(2026, 11, 5))
+    assert (taken.accepted, taken.looked_at) == (1, 0)  # what the page said decides: not asked again
+    assert feed_server.hits("/anna/p/") == 1
+
+
+def test_a_mention_feed_that_asks_for_patience_waits_like_any_feed(feed_server, store):
+    feed_server.route("/jf2", respond(b"busy", 503, {"Retry-After": "7200"}, content_type="text/plain"))
+    doku = parade(feed_server, mentions=feed_server.url("/jf2"))
+    [first] = run(store, [doku]).channels
+    assert first.outcome == "error"
+    [waiting] = run(store, [doku], NOW + timedelta(hours=1)).channels
+    assert waiting.outcome == "waiting" and str(waiting.error) == "http: 503 Service Unavailable"
+    assert feed_server.hits("/jf2") == 1
+    feed_server.route("/jf2", respond(b'{"children": []}', content_type="application/json"))
+    [later] = run(store, [doku], NOW + timedelta(hours=3)).channels
+    assert later.outcome == "updated" and feed_server.hits("/jf2") == 2
+
+
+def test_fetch_all_asks_a_waiting_mention_feed_too(feed_server, store):
+    from aggregator.feeds.decide import Politeness
+
+    feed_server.route("/jf2", respond(b"busy", 503, {"Retry-After": "7200"}, content_type="text/plain"))
+    doku = parade(feed_server, mentions=feed_server.url("/jf2"))
+    run(store, [doku])
+    context = Context([doku], [], TODAY, 14, Politeness(ask_all=True))
+    asyncio.run(follow_parades(store, SETTINGS, context, now=NOW + timedelta(hours=1)))
+    assert feed_server.hits("/jf2") == 2

@@ -1,0 +1,83 @@
+"""`blogparade digest`: the period's new posts as an e-mail, sent to a real SMTP server on
+loopback (aiosmtpd), or printed."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from aggregator.editors.digest import DigestError, parse_period
+from tests.acceptance_helpers import invoke, new_site, ok, write_participant
+from tests.feedmaker import Item, rss
+from tests.servers import FeedServer, respond
+from tests.test_mail import smtp  # noqa: F401 - the fixture
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+def site(tmp_path: Path, feed_server: FeedServer) -> Path:
+    items = [
+        Item("n1", "Neu & frisch", feed_server.url("/n1"), NOW - timedelta(hours=30),
+             body="<p>" + "Wort " * 200 + "</p>", author="Jörg"),
+        Item("n2", "Vor drei Tagen", feed_server.url("/n2"), NOW - timedelta(days=3)),
+        Item("o1", "Vor zwei Wochen", feed_server.url("/o1"), NOW - timedelta(days=14)),
+    ]
+    feed_server.route("/feed/", respond(rss(items, "Werkstatt").encode()))
+    root = new_site(tmp_path / "site")
+    write_participant(root, "werkstatt", "Werkstatt", feed_server.url("/feed/"), department="Technik")
+    ok(invoke(root, "fetch"))
+    return root
+
+
+def test_periods() -> None:
+    assert parse_period("7d") == timedelta(days=7)
+    assert parse_period("24h") == timedelta(hours=24)
+    assert parse_period("2w") == timedelta(weeks=2)
+    for bad in ("", "7", "0d", "week", "-1d"):
+        with pytest.raises(DigestError):
+            parse_period(bad)
+
+
+def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> None:  # noqa: F811
+    controller, inbox = smtp
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write(f'\nBLOGPARADE_SMTP = "smtp://{controller.hostname}:{controller.port}"\n'
+                   'BLOGPARADE_MAIL_FROM = "blogs@beispiel.example"\n'
+                   'BLOGPARADE_DIGEST_TO = ["alle@beispiel.example"]\n')
+    result = ok(invoke(site, "digest", "--since", "2d"))
+    assert "Sent the digest of 1 posts to alle@beispiel.example" in result.output
+    sender, recipients, data = inbox.messages[-1]
+    assert (sender, recipients) == ("blogs@beispiel.example", ["alle@beispiel.example"])
+    mail = email.message_from_bytes(data, policy=email.policy.default)
+    assert mail["Subject"].startswith("Blogparade Test: ein neuer Beitrag seit")
+    text = mail.get_body(("plain",)).get_content()
+    markup = mail.get_body(("html",)).get_content()
+    assert "Neu & frisch" in text and "Vor drei Tagen" not in text
+    assert "Neu &amp; frisch" in markup and "Neu & frisch" not in markup  # escaped in HTML
+    assert "von Jörg" in text and "noch keine Kommentare" in text
+    assert "https://blogparade.example/blogs/werkstatt/" in text  # publishconf.py's SITEURL
+    assert len(text.split("Neu & frisch")[1].splitlines()[2]) <= 310  # the excerpt is short
+    ok(invoke(site, "digest", "--to", "a@x.example", "--to", "b@x.example"))
+    assert inbox.messages[-1][1] == ["a@x.example", "b@x.example"]
+
+
+def test_english_when_the_site_is(tmp_path: Path, site: Path) -> None:
+    conf = site / "pelicanconf.py"
+    conf.write_text(conf.read_text().replace("DEFAULT_LANG = 'de'", "DEFAULT_LANG = 'en'"))
+    printed = ok(invoke(site, "digest", "--dry-run")).output
+    assert "Subject: Blogparade Test: 2 new posts since" in printed
+    assert "on Werkstatt, by Jörg" in printed
+
+
+def test_nothing_new_sends_nothing_and_bad_requests_are_one_sentence(site: Path) -> None:
+    assert "nothing sent" in ok(invoke(site, "digest", "--since", "1h")).output
+    unknown = invoke(site, "digest", "--dry-run", "--department", "Vertrieb")
+    assert unknown.exit_code == 2 and "departments: Technik" in unknown.output
+    no_server = invoke(site, "digest", "--to", "a@x.example")
+    assert no_server.exit_code == 2 and "BLOGPARADE_SMTP" in no_server.output
+    assert "Traceback" not in unknown.output + no_server.output

@@ -1,0 +1,166 @@
+"""No third-party requests from a reader's browser (issue 11): images of full posts are
+downloaded once and served from the site; everything else about them is dropped."""
+
+from __future__ import annotations
+
+import re
+
+import functools
+import json
+import struct
+import threading
+import zlib
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from aggregator.feeds.images import image_urls, sniff
+from aggregator.store import MediaRecord, utcnow
+from aggregator.website.media import local_images
+from tests.acceptance_helpers import (
+    THEME_TEMPLATES, html_files, invoke, new_site, ok, parse_html, write_participant,
+)
+from tests.browser import Chromium, chromium_path
+from tests.feedmaker import Item, rss
+from tests.servers import RSS_TYPE, FeedServer, respond, status
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A real PNG (a browser decodes it), made by hand: no imaging library needed."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xcc\x33\x33" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def test_images_are_recognised_by_their_bytes_not_their_label():
+    assert sniff(png()) == ("image/png", "png")
+    assert sniff(b"\xff\xd8\xff\xe0JFIF") == ("image/jpeg", "jpg")
+    assert sniff(b"GIF89a....") == ("image/gif", "gif")
+    assert sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == ("image/webp", "webp")
+    assert sniff(SVG) is None and sniff(b"<!doctype html><p>hi") is None
+
+
+def test_only_copies_made_here_stay_in_a_body():
+    record = MediaRecord("https://blog.example/a.png", "abc.png", "image/png", 10, utcnow())
+    failed = MediaRecord("https://blog.example/b.png", None, None, None, utcnow(), "404")
+    body = ('<p><img src="https://blog.example/a.png" srcset="https://blog.example/a2.png 2x" alt="A">'
+            '<img src="https://blog.example/b.png"><img src="https://tracker.example/pixel.gif">'
+            '<picture><source srcset="https://blog.example/a.webp"><img src="https://blog.example/a.png"></picture></p>')
+    used: set[str] = set()
+    local = local_images(body, {record.url: record, failed.url: failed}, "{static}/aggregated/_media/", used)
+    assert used == {"abc.png"}
+    assert "blog.example" not in local and "tracker" not in local and "srcset" not in local
+    assert local.count('<img src="{static}/aggregated/_media/abc.png"') == 2 and 'alt="A"' in local
+    assert image_urls(body) == ["https://blog.example/a.png", "https://blog.example/b.png",
+                                "https://tracker.example/pixel.gif"]
+
+
+def test_the_theme_asks_no_other_host():
+    """No Gravatar, no web fonts, no scripts or styles from elsewhere: only links leave."""
+    for path in [*THEME_TEMPLATES.rglob("*.html"), *(REPO / "theme" / "static").rglob("*.css")]:
+        text = path.read_text(encoding="utf-8")
+        for needle in ("gravatar", "fonts.googleapis", "fonts.gstatic", "@import", "<iframe",
+                       "url(http", "url(//"):
+            assert needle not in text.lower(), (path, needle)
+        # The one script is the search page's own, served from the theme's folder here.
+        for script in re.findall(r"<script[^>]*>", text, re.I):
+            assert 'src="{{ SITEURL }}/{{ THEME_STATIC_DIR }}/' in script, (path, script)
+
+
+def blog_with_images(server: FeedServer) -> None:
+    home = server.url("/bilder/")
+    body = (f'<p>Unser Foto: <img src="{home}foto.png" srcset="{home}foto-gross.png 2x" alt="Foto"></p>'
+            f'<picture><source srcset="{home}foto.webp" type="image/webp"><img src="{home}foto.png" alt="Nochmal"></picture>'
+            f'<p><img src="{home}zeichnung.svg" alt="SVG"> <img src="{home}fehlt.png" alt="fehlt"> '
+            f'<img src="{home}getarnt.png" alt="HTML"></p>')
+    server.route("/bilder/feed/", respond(rss([Item("b1", "Ein Beitrag mit Bildern", home + "b1/", body=body)],
+                                               "Bilderblog", home).encode(), content_type=RSS_TYPE))
+    server.route("/bilder/foto.png", respond(png(), content_type="image/png"))
+    server.route("/bilder/foto-gross.png", respond(png(4, 4), content_type="image/png"))
+    server.route("/bilder/foto.webp", respond(png(), content_type="image/webp"))
+    server.route("/bilder/zeichnung.svg", respond(SVG, content_type="image/svg+xml"))
+    server.route("/bilder/fehlt.png", status(404))
+    server.route("/bilder/getarnt.png", respond(b"<!doctype html><p>kein Bild", content_type="image/png"))
+
+
+@pytest.fixture
+def image_site(tmp_path, feed_server):
+    blog_with_images(feed_server)
+    site = new_site(tmp_path / "site")
+    write_participant(site, "bilder", "Bilderblog", feed_server.url("/bilder/feed/"),
+                      feed_server.url("/bilder/"), display="full")
+    result = ok(invoke(site, "run"))
+    assert "Images: 1 downloaded, 3 dropped" in result.output, result.output
+    return site, feed_server
+
+
+def test_images_are_downloaded_once_and_published_from_the_site(image_site):
+    site, server = image_site
+    [exported] = (site / "content" / "aggregated" / "bilder").glob("*.json")
+    body = json.loads(exported.read_text(encoding="utf-8"))["body"]
+    assert "127.0.0.1" not in body and body.count("{static}/aggregated/_media/") == 2
+    [copy] = (site / "output" / "aggregated" / "_media").iterdir()
+    assert copy.read_bytes() == png()
+    for page in html_files(site / "output"):  # links lead to the blog; nothing is loaded from it
+        sources = parse_html(page).xpath("//@src | //@srcset | //link[@rel='stylesheet']/@href")
+        assert not [s for s in sources if f":{server.port}/" in s], page
+    feed = (site / "output" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert f":{server.port}/bilder/foto" not in feed
+    hits = server.hits("/bilder/foto.png")
+    ok(invoke(site, "run", "--all"))
+    assert server.hits("/bilder/foto.png") == hits == 1  # once, not every night
+    assert server.hits("/bilder/foto-gross.png") == 0  # srcset alternatives are not fetched
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.slow
+def test_the_built_pages_ask_no_host_but_the_sites_own(image_site):
+    """Every page of the built site in headless Chromium: every request goes to the site."""
+    if chromium_path() is None:
+        pytest.skip("no chromium on this machine (apt-get install chromium; .ci/run does)")
+    site, blog = image_site
+    output = site / "output"
+    handler = functools.partial(_Quiet, directory=str(output))
+    server = ThreadingHTTPServer(("127.0.0.3", 0), handler)  # another host than the blog's
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.3:{server.server_address[1]}"
+    try:
+        pages = [f"{origin}/{path.relative_to(output).as_posix()}" for path in html_files(output)]
+        with Chromium() as browser:
+            loads = browser.load_all(pages)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(loads) == len(pages) > 5
+    elsewhere = {url for load in loads for url in load.requests
+                 if urlsplit(url).scheme in ("http", "https") and not url.startswith(origin + "/")}
+    assert not elsewhere, elsewhere
+    post = next((load for load in loads if "/blogs/bilder/" in load.url and load.url.count("/") > 5), None)
+    assert post, [load.url for load in loads]
+    images = [url for url in post.requests if "/_media/" in url]
+    assert images and all(post.statuses.get(url) == 200 for url in images), post
+    assert blog.hits("/bilder/foto.png") == 1  # the download, nothing from the browser
+
+
+def test_a_purged_blog_takes_its_images_along(image_site):
+    site, _ = image_site
+    [cached] = (site / "media").iterdir()
+    ok(invoke(site, "remove", "bilder", "--purge"))
+    assert not cached.exists()
+    ok(invoke(site, "build"))
+    assert not [p for p in (site / "output").rglob("*.png") if "theme" not in p.relative_to(site / "output").parts]

@@ -1,0 +1,124 @@
+"""Builds that cost what changed: after a new post (and a new comment) the build renders only
+what changed, links the rest from the previous output, never writes into the served tree, and
+gives exactly the bytes of a full build."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from aggregator.site import Site
+from aggregator.store import Store
+from aggregator.website.build import build_site
+from aggregator.website.plugin.incremental import MANIFEST
+from tests.test_build import T, comment, post
+from tests.test_parade_site import parade_site
+
+PAGINATION = (
+    "DEFAULT_PAGINATION = 2\n"
+    "PAGINATED_TEMPLATES = {'index': None, 'tag': 2, 'category': None, 'author': None, 'archives': 3}\n"
+)
+
+
+def more_posts(store: Store) -> None:
+    """Enough posts for several pages of every listing (stored at T, long before any export)."""
+    for participant in ("anna", "dora", "acme"):
+        posts = [post(participant, f"extra-{n}", f"Mehr {participant} {n}", T - timedelta(days=n),
+                      categories=("Arbeit", f"Thema {n % 3}")) for n in range(1, 7)]  # fmt: skip
+        store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
+                             last_modified=None, body_hash=None, posts=posts, now=T)  # fmt: skip
+
+
+def files(tree: Path) -> dict[str, Path]:
+    return {p.relative_to(tree).as_posix(): p for p in sorted(tree.rglob("*")) if p.is_file()}
+
+
+def differing(first: Path, second: Path) -> list[str]:
+    a, b = files(first), files(second)
+    names = sorted(set(a) ^ set(b))
+    return names + [n for n in sorted(set(a) & set(b)) if not filecmp.cmp(a[n], b[n], shallow=False)]
+
+
+def full_build(site: Site, store: Store, aside: Path) -> None:
+    """What a build from nothing gives: output/ moved to `aside`, the export removed."""
+    os.rename(site.output, aside)
+    shutil.rmtree(site.export_dir)
+    build_site(site, store)
+
+
+def test_after_a_new_post_only_what_changed_is_rendered_and_the_site_is_a_full_builds(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        first = build_site(site, store)
+        assert first.reused == 0 and first.rendered > 40
+        served = {name: path.read_bytes() for name, path in files(site.output).items()}
+        witness = tmp_path / "witness"  # links to yesterday's files: they must keep their bytes
+        for name, path in files(site.output).items():
+            (witness / name).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, witness / name)
+
+        new = post("anna", "neu", "Ganz neu: #BlogparadeRemote", T + timedelta(days=5),
+                   categories=("Remote", "Thema 1"), excerpt="Mein Beitrag zur Parade.")  # fmt: skip
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[new])  # fmt: skip
+        second = build_site(site, store)
+
+        assert second.exported.written == 1
+        # Every page says when the feeds were last read: the others are patched, not rendered.
+        assert 0 < second.rendered - second.patched < second.reused + second.patched, second
+        assert {name: (witness / name).read_bytes() for name in served} == served
+        assert (site.output / "blogs" / "anna" / new.id / "index.html").is_file()
+
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
+def test_a_new_comment_and_a_changed_setting(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        store.record_success("acme", "https://acme.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[],
+                             comments=[comment(post("acme", "rz", "", T).id, "neu", 9)])  # fmt: skip
+        second = build_site(site, store)
+        assert 0 < second.rendered - second.patched < second.reused + second.patched
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+        assert differing(incremental, site.output) == []
+
+        with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as settings:
+            settings.write('\nSITESUBTITLE = "Neu"\n')
+        third = build_site(site, store)
+        assert third.reused == 0  # a setting changes every page
+        manifest = json.loads((site.output / MANIFEST).read_text(encoding="utf-8"))
+        assert len(manifest["files"]) == third.rendered
+
+
+def test_export_reads_only_the_posts_whose_changed_time_moved(tmp_path, monkeypatch):
+    from aggregator.editors.participants import load_participants
+    from aggregator.website.export import export
+
+    site = parade_site(tmp_path / "site", today=None, parades={})
+    participants, _ = load_participants(site.participants_dir)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        first = export(store, site, participants)
+        asked: list[str] = []
+        read = store.posts_by_id
+        monkeypatch.setattr(store, "posts_by_id", lambda ids: asked.extend(ids) or read(ids))
+        assert (export(store, site, participants).written, asked) == (0, [])
+        changed = post("dora", "extra-2", "Geändert", T - timedelta(days=2), categories=("Arbeit",))
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[changed])  # fmt: skip
+        again = export(store, site, participants)
+        assert (again.written, again.posts, asked) == (1, first.posts, [changed.id])
+        path = site.export_dir / "dora" / f"{changed.id}.json"
+        path.write_text("{}", encoding="utf-8")  # changed behind its back: exported again
+        assert export(store, site, participants).written == 1

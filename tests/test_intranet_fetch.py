@@ -1,0 +1,304 @@
+"""Feeds behind logins, proxies and a company CA (issue 12), against real servers on loopback:
+nothing here is mocked, every request crosses a socket."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from aggregator.feeds.fetch import Fetcher, FetchSettings
+from aggregator.feeds.logins import Login, Secrets, login_for
+from aggregator.feeds.policy import NetworkPolicy
+from aggregator.feeds.proxies import Proxies, ProxyError
+from aggregator.feeds.trust import Trust, TrustError
+from aggregator.models import ErrorKind, FetchResult, LoginSpec, Participant
+from tests.intranet_servers import CompanyCA, ForwardProxy, TLSFeedServer
+from tests.servers import LOOPBACK_POLICY, RSS, FeedServer, Request, redirect, respond
+
+PASSWORD = "Sommer2026!"
+TOKEN = "eyJ0b2tlbiI6ImludHJhbmV0In0"
+
+
+def settings(**overrides: object) -> FetchSettings:
+    values: dict[str, object] = {"user_agent": "blogparade/test", "timeout": 5.0,
+                                 "connect_timeout": 2.0, "policy": LOOPBACK_POLICY}
+    return FetchSettings(**{**values, **overrides})  # type: ignore[arg-type]
+
+
+def fetch(url: str, login: Login | None = None, **overrides: object) -> FetchResult:
+    return fetch_all([url], login, **overrides)[0]
+
+
+def fetch_all(urls: list[str], login: Login | None = None, **overrides: object) -> list[FetchResult]:
+    async def run() -> list[FetchResult]:
+        async with Fetcher(settings(**overrides)) as fetcher:
+            return [await fetcher.fetch(url, login=login) for url in urls]
+
+    return asyncio.run(run())
+
+
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def behind(header: str, value: str):  # noqa: ANN201 - a route handler
+    """A feed that answers only requests carrying `header: value` (401 otherwise)."""
+
+    async def handler(request: Request) -> None:
+        if request.headers.get(header.lower()) == value:
+            await respond(RSS)(request)
+        else:
+            await request.send(401, {"WWW-Authenticate": 'Basic realm="intranet"',
+                                     "Content-Type": "text/plain"}, b"login please\n")
+
+    return handler
+
+
+def login(feed: str, spec: LoginSpec, environ: dict[str, str] | None = None,
+          folder: Path = Path("/nonexistent"), repository: tuple[Path, ...] = ()) -> Login:
+    participant = Participant(slug="wiki", name="Wiki", feed=feed, home=feed, login=spec)
+    found = login_for(participant, Secrets(environ or {}, folder, repository))
+    assert found is not None
+    return found
+
+
+BASIC = LoginSpec("basic", user="anna", secret_env="BLOGPARADE_LOGIN_WIKI")
+BEARER = LoginSpec("bearer", secret_env="BLOGPARADE_LOGIN_NEWS")
+
+
+# ------------------------------------------------------------------------------------ logins
+
+
+def test_a_feed_behind_basic_auth_is_read_with_the_secret_from_the_environment(
+    feed_server: FeedServer,
+) -> None:
+    url = feed_server.route("/feed", behind("Authorization", basic("anna", PASSWORD)))
+    result = fetch(url, login(url, BASIC, {"BLOGPARADE_LOGIN_WIKI": PASSWORD}))
+    assert result.ok, result.error
+    assert feed_server.requests[-1].headers["authorization"] == basic("anna", PASSWORD)
+
+
+def test_a_feed_behind_a_bearer_token(feed_server: FeedServer) -> None:
+    url = feed_server.route("/feed", behind("Authorization", f"Bearer {TOKEN}"))
+    assert fetch(url, login(url, BEARER, {"BLOGPARADE_LOGIN_NEWS": TOKEN})).ok
+
+
+def test_a_cookie_from_a_secret_file_outside_the_repository(feed_server: FeedServer,
+                                                             tmp_path: Path) -> None:
+    secrets = tmp_path / "etc-blogparade"
+    secrets.mkdir()
+    (secrets / "kantine.secret").write_text("session=abc123\n")
+    spec = LoginSpec("header", header="Cookie", secret_file=str(secrets / "kantine.secret"))
+    url = feed_server.route("/feed", behind("Cookie", "session=abc123"))
+    assert fetch(url, login(url, spec, folder=secrets, repository=(tmp_path / "site",))).ok
+
+
+def test_a_secret_file_inside_the_repository_or_outside_the_secrets_folder_is_not_read(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    (site / "secrets").mkdir(parents=True)
+    (site / "secrets" / "x.secret").write_text("session=abc\n")
+    spec = LoginSpec("header", header="Cookie", secret_file=str(site / "secrets" / "x.secret"))
+    inside = login("http://127.0.0.1/feed", spec, folder=site / "secrets", repository=(site,))
+    assert inside.value is None and "inside the site's repository" in (inside.missing or "")
+    spec = LoginSpec("header", header="Cookie", secret_file="/etc/passwd")
+    elsewhere = login("http://127.0.0.1/feed", spec, folder=tmp_path / "none", repository=(site,))
+    assert elsewhere.value is None and "is not in" in (elsewhere.missing or "")
+
+
+def test_a_wrong_password_is_login_refused_and_not_sent_again_in_the_run(
+    feed_server: FeedServer,
+) -> None:
+    url = feed_server.route("/feed", behind("Authorization", basic("anna", PASSWORD)))
+    comments = feed_server.route("/comments", behind("Authorization", basic("anna", PASSWORD)))
+    wrong = login(url, BASIC, {"BLOGPARADE_LOGIN_WIKI": "Winter2025"})
+    first, second = fetch_all([url, comments], wrong)
+    assert first.error and first.error.kind is ErrorKind.LOGIN
+    assert str(first.error) == ("login refused: 401 Unauthorized to the basic login as 'anna', "
+                                "secret from the environment variable BLOGPARADE_LOGIN_WIKI")
+    assert "Winter2025" not in str(first.error)
+    assert second.error and second.error.kind is ErrorKind.LOGIN
+    assert "refused earlier in this run" in second.error.message
+    assert feed_server.hits("/comments") == 0  # one wrong password per run, not one per feed
+
+
+def test_a_missing_secret_fails_without_a_request(feed_server: FeedServer) -> None:
+    url = feed_server.route("/feed", behind("Authorization", basic("anna", PASSWORD)))
+    result = fetch(url, login(url, BASIC, {}))
+    assert result.error and result.error.kind is ErrorKind.LOGIN
+    assert "BLOGPARADE_LOGIN_WIKI is not set" in result.error.message
+    assert feed_server.hits("/feed") == 0
+
+
+def test_without_a_login_a_401_says_the_feed_needs_one(feed_server: FeedServer) -> None:
+    url = feed_server.route("/feed", behind("Authorization", basic("anna", PASSWORD)))
+    result = fetch(url)
+    assert result.error and result.error.kind is ErrorKind.HTTP
+    assert "needs a login" in result.error.message
+
+
+def test_credentials_go_to_the_feeds_origin_only_never_across_a_redirect() -> None:
+    with FeedServer(host="127.0.0.1") as blog, FeedServer(host="127.0.0.2") as other:
+        other.route("/feed", respond(RSS))
+        blog.route("/old", redirect(other.url("/feed"), 301))
+        blog.route("/same", redirect("/feed", 302))
+        blog.route("/feed", behind("Authorization", basic("anna", PASSWORD)))
+        secret = login(blog.url("/feed"), BASIC, {"BLOGPARADE_LOGIN_WIKI": PASSWORD})
+        moved, same = fetch_all([blog.url("/old"), blog.url("/same")], secret)
+        assert moved.ok and same.ok
+        assert "authorization" not in other.requests[-1].headers
+        assert [r.headers.get("authorization") for r in blog.requests] == [basic("anna", PASSWORD)] * 3
+        # The same host on another port is another origin.
+        with FeedServer(host="127.0.0.1") as neighbour:
+            assert fetch(neighbour.url("/feed.xml"), secret).ok
+            assert "authorization" not in neighbour.requests[-1].headers
+
+
+# ----------------------------------------------------------------------------------- proxies
+
+
+def test_proxies_come_from_the_environment_or_blogparade_proxy() -> None:
+    env = {"HTTP_PROXY": "http://proxy.corp:3128", "https_proxy": "proxy.corp:8080",
+           "NO_PROXY": "intern.corp,10.0.0.0/8"}
+    proxies = Proxies.from_environment(env)
+    import yarl
+    assert str(proxies.for_url(yarl.URL("http://blog.example/feed"))) == "http://proxy.corp:3128"
+    assert str(proxies.for_url(yarl.URL("https://blog.example/feed"))) == "http://proxy.corp:8080"
+    assert proxies.for_url(yarl.URL("https://wiki.intern.corp/feed")) is None
+    assert proxies.for_url(yarl.URL("http://10.1.2.3/feed")) is None
+    one = Proxies.from_environment({**env, "BLOGPARADE_PROXY": "http://other:3128"})
+    assert str(one.for_url(yarl.URL("https://blog.example/"))) == "http://other:3128"
+    assert not Proxies.from_environment(env, setting="direct")
+    with pytest.raises(ProxyError):
+        Proxies.from_environment({"HTTPS_PROXY": "socks5://proxy:1080"})
+
+
+def test_http_and_https_feeds_and_their_redirects_go_through_the_proxy(
+    tmp_path: Path,
+) -> None:
+    ca = CompanyCA(tmp_path)
+    with ForwardProxy() as proxy, FeedServer() as plain, TLSFeedServer(ca.server_context()) as tls:
+        plain.route("/hop", redirect("/feed.xml", 302))
+        tls.route("/hop", redirect("/feed.xml", 302))
+        proxies = Proxies.from_environment({"HTTP_PROXY": proxy.url, "HTTPS_PROXY": proxy.url})
+        results = fetch_all([plain.url("/hop"), tls.url("/hop")], proxies=proxies,
+                            tls=Trust(ca_bundle=str(ca.bundle)).context())
+        assert all(result.ok for result in results), [r.error for r in results]
+        assert proxy.saw("GET", plain.url("/hop")) and proxy.saw("GET", plain.url("/feed.xml"))
+        assert proxy.saw("CONNECT", f"127.0.0.1:{tls.port}")
+        assert tls.hits("/feed.xml") == 1  # the redirect's target came through the tunnel too
+
+
+def test_no_proxy_sends_a_host_direct(feed_server: FeedServer) -> None:
+    with ForwardProxy() as proxy:
+        proxies = Proxies.from_environment({"HTTP_PROXY": proxy.url, "NO_PROXY": "127.0.0.0/8"})
+        assert fetch(feed_server.url("/feed.xml"), proxies=proxies).ok
+        assert proxy.carried == []
+
+
+def test_the_proxys_login_goes_to_the_proxy_only(tmp_path: Path, feed_server: FeedServer) -> None:
+    ca = CompanyCA(tmp_path)
+    with ForwardProxy(login=("svc", "p@ss")) as proxy, TLSFeedServer(ca.server_context()) as tls:
+        without = Proxies.from_environment({"HTTP_PROXY": proxy.url})
+        refused = fetch(feed_server.url("/feed.xml"), proxies=without)
+        assert refused.error and refused.error.kind is ErrorKind.PROXY
+        assert "407" in refused.error.message
+        with_login = proxy.url.replace("http://", "http://svc:p%40ss@")
+        proxies = Proxies.from_environment({"HTTP_PROXY": with_login, "HTTPS_PROXY": with_login})
+        trust = Trust(ca_bundle=str(ca.bundle)).context()
+        assert fetch(feed_server.url("/feed.xml"), proxies=proxies).ok
+        assert fetch(tls.url("/feed.xml"), proxies=proxies, tls=trust).ok
+        assert "proxy-authorization" not in feed_server.requests[-1].headers
+        assert "proxy-authorization" not in tls.requests[-1].headers
+
+
+def test_through_a_proxy_the_target_is_still_checked_against_the_network_policy(
+    feed_server: FeedServer,
+) -> None:
+    """The proxy's own address is trusted; a target resolving to a refused address is refused
+    here, before the proxy is asked."""
+    with ForwardProxy() as proxy:
+        proxies = Proxies.from_environment({"HTTP_PROXY": f"http://localhost:{proxy.port}"})
+        target = f"http://localhost:{feed_server.port}/feed.xml"
+        public_only = NetworkPolicy()
+        refused = fetch(target, proxies=proxies, policy=public_only)
+        assert refused.error and refused.error.kind is ErrorKind.NOT_ALLOWED
+        literal = fetch(feed_server.url("/feed.xml"), proxies=proxies, policy=public_only)
+        assert literal.error and literal.error.kind is ErrorKind.NOT_ALLOWED
+        assert proxy.carried == []
+        assert fetch(target, proxies=proxies).ok  # loopback allowed: through the named proxy
+        assert proxy.saw("GET", target)
+
+
+def test_a_proxy_that_is_down_is_named(feed_server: FeedServer) -> None:
+    with ForwardProxy() as proxy:
+        url = proxy.url
+    result = fetch(feed_server.url("/feed.xml"), proxies=Proxies.from_environment({"HTTP_PROXY": url}))
+    assert result.error and result.error.kind is ErrorKind.PROXY
+    assert "cannot connect to the proxy" in result.error.message
+
+
+# ------------------------------------------------------------------------------------- trust
+
+
+def test_a_company_ca_is_trusted_only_when_given(tmp_path: Path) -> None:
+    ca = CompanyCA(tmp_path)
+    with TLSFeedServer(ca.server_context()) as tls:
+        untrusted = fetch(tls.url("/feed.xml"))
+        assert untrusted.error and untrusted.error.kind is ErrorKind.TLS
+        assert str(untrusted.error).startswith("tls: certificate not trusted: ")
+        assert "BLOGPARADE_CA_BUNDLE" in untrusted.error.message
+        assert fetch(tls.url("/feed.xml"), tls=Trust(ca_bundle=str(ca.bundle)).context()).ok
+
+
+def test_a_self_signed_certificate_is_named(tmp_path: Path) -> None:
+    ca = CompanyCA(tmp_path)
+    context = __import__("ssl").create_default_context(__import__("ssl").Purpose.CLIENT_AUTH)
+    ca.ca.configure_trust(context)  # not a server certificate: the CA's own, self-signed
+    ca.ca.cert_pem.write_to_path(str(tmp_path / "self.pem"))
+    ca.ca.private_key_pem.write_to_path(str(tmp_path / "self.key"))
+    context.load_cert_chain(str(tmp_path / "self.pem"), str(tmp_path / "self.key"))
+    with TLSFeedServer(context) as tls:
+        result = fetch(tls.url("/feed.xml"))
+        assert result.error and "certificate not trusted: self-signed certificate" in result.error.message
+
+
+def test_expired_and_wrong_host_certificates_are_named(tmp_path: Path) -> None:
+    ca = CompanyCA(tmp_path)
+    trust = Trust(ca_bundle=str(ca.bundle)).context()
+    expired = ca.ca.issue_cert("127.0.0.1", not_before=datetime.now(UTC) - timedelta(days=60),
+                               not_after=datetime.now(UTC) - timedelta(days=1))
+    wrong = ca.ca.issue_cert("wiki.beispiel.example")
+    for cert, words in ((expired, "certificate expired"), (wrong, "wrong host name")):
+        context = __import__("ssl").create_default_context(__import__("ssl").Purpose.CLIENT_AUTH)
+        cert.configure_cert(context)
+        with TLSFeedServer(context) as tls:
+            result = fetch(tls.url("/feed.xml"), tls=trust)
+            assert result.error and result.error.kind is ErrorKind.TLS
+            assert result.error.message.startswith(words), result.error
+
+
+def test_a_server_that_wants_a_client_certificate(tmp_path: Path) -> None:
+    ca = CompanyCA(tmp_path)
+    cert, key = ca.client_certificate()
+    with TLSFeedServer(ca.server_context(client_ca=ca)) as tls:
+        without = fetch(tls.url("/feed.xml"), tls=Trust(ca_bundle=str(ca.bundle)).context())
+        assert without.error is not None
+        assert "BLOGPARADE_CLIENT_CERT" in without.error.message, without.error
+        mutual = Trust(ca_bundle=str(ca.bundle), client_cert=str(cert), client_key=str(key))
+        assert fetch(tls.url("/feed.xml"), tls=mutual.context()).ok
+
+
+def test_unusable_trust_files_are_named(tmp_path: Path) -> None:
+    (tmp_path / "junk.pem").write_text("not a certificate\n")
+    with pytest.raises(TrustError, match="BLOGPARADE_CA_BUNDLE"):
+        Trust(ca_bundle=str(tmp_path / "junk.pem")).context()
+    with pytest.raises(TrustError, match="is not a file"):
+        Trust(ca_bundle=str(tmp_path / "missing.pem")).context()
+    with pytest.raises(TrustError, match="BLOGPARADE_CLIENT_CERT"):
+        Trust.from_settings({"BLOGPARADE_CLIENT_KEY": "/x.key"})

@@ -1,0 +1,64 @@
+"""Participant files of an internal blog roll: `department`, and `login` without a secret."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from aggregator.editors.participants import ParticipantError, read_participant
+from aggregator.models import LoginSpec
+from tests.acceptance_helpers import invoke, new_site, ok, write_participant
+from tests.servers import FeedServer
+
+
+def participant_file(tmp_path: Path, **extra: object) -> Path:
+    site = tmp_path / "site"
+    (site / "content" / "participants").mkdir(parents=True, exist_ok=True)
+    return write_participant(site, "wiki", "Wiki", "https://wiki.example/feed/", **extra)
+
+
+def test_a_login_names_where_its_secret_is(tmp_path: Path) -> None:
+    path = participant_file(tmp_path, department=" Vertrieb  Nord ", login={
+        "kind": "basic", "user": "svc", "secret_env": "BLOGPARADE_LOGIN_WIKI"})
+    participant = read_participant(path)
+    assert participant.department == "Vertrieb Nord"
+    assert participant.login == LoginSpec("basic", user="svc", secret_env="BLOGPARADE_LOGIN_WIKI")
+
+
+@pytest.mark.parametrize("login, words", [
+    ({"kind": "basic", "secret_env": "BLOGPARADE_LOGIN_X"}, "needs a user"),
+    ({"kind": "bearer", "secret_env": "HOME"}, "named BLOGPARADE_LOGIN_"),
+    ({"kind": "bearer", "secret_env": "BLOGPARADE_LOGIN_X", "secret_file": "/etc/blogparade/x"},
+     "exactly one of"),
+    ({"kind": "bearer", "password": "hunter2"}, "unknown key 'password'"),
+    ({"kind": "bearer", "secret_file": "x.secret"}, "absolute path"),
+    ({"kind": "header", "name": "Host", "secret_env": "BLOGPARADE_LOGIN_X"}, "header's name"),
+    ({"kind": "ntlm", "secret_env": "BLOGPARADE_LOGIN_X"}, "kind must be one of"),
+    ("hunter2", "must be a table"),
+])  # fmt: skip
+def test_unusable_logins_are_named(tmp_path: Path, login: object, words: str) -> None:
+    with pytest.raises(ParticipantError) as error:
+        read_participant(participant_file(tmp_path, login=login))
+    assert words in str(error.value)
+
+
+def test_one_secret_for_two_origins_is_a_problem(tmp_path: Path) -> None:
+    site = new_site(tmp_path / "site")
+    login = {"kind": "bearer", "secret_env": "BLOGPARADE_LOGIN_WIKI"}
+    write_participant(site, "wiki", "Wiki", "http://127.0.0.1:9/feed/", login=login)
+    write_participant(site, "wiki-news", "Wiki News", "http://127.0.0.1:9/news/feed/", login=login)
+    assert invoke(site, "check").exit_code == 0  # the same origin: the same server has it already
+    write_participant(site, "fremd", "Fremd", "http://127.0.0.2:9/feed/", login=login)
+    result = invoke(site, "check")
+    assert result.exit_code == 2 and "fremd.toml" in result.output and "another origin" in result.output
+
+
+def test_join_with_a_department(tmp_path: Path, feed_server: FeedServer) -> None:
+    site = new_site(tmp_path / "site")
+    result = ok(invoke(site, "join", feed_server.url("/feed.xml"), "--department", "Vertrieb"))
+    assert re.search(r"department:\s*Vertrieb", result.output)
+    written = tomllib.loads((site / "content" / "participants" / "testblog.toml").read_text())
+    assert written["department"] == "Vertrieb" and "login" not in written

@@ -1,0 +1,176 @@
+"""Feed health that reaches people: a blog failing night after night, told once, and once again
+when it recovers (issue 11).  A real SMTP server (aiosmtpd) and a webhook on loopback; each
+"night" is a `fetch --all` (so backoff does not skip the failing feed)."""
+
+from __future__ import annotations
+
+import json
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from pathlib import Path
+
+import pytest
+
+from aggregator.editors.webhook import WebhookError, check_url
+from aggregator.feeds.policy import NetworkPolicy
+from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
+from tests.feedmaker import Item, rss
+from tests.servers import RSS_TYPE, FeedServer, respond, status
+from tests.test_mail import smtp  # noqa: F401  (the fixture)
+
+EDITORS = "redaktion@example.org"
+OWNER = "anna@example.org"
+
+
+def anna_feed(server: FeedServer) -> bytes:
+    home = server.url("/anna/")
+    return rss([Item("a1", "Erster Beitrag", home + "erster/")], "Annas Blog", home).encode()
+
+
+@pytest.fixture
+def failing_site(tmp_path, feed_server, smtp):  # noqa: F811
+    controller, inbox = smtp
+    feed_server.route("/anna/feed/", respond(anna_feed(feed_server), content_type=RSS_TYPE))
+    feed_server.route("/hook", respond(b"ok", content_type="text/plain"))
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_SMTP = "smtp://127.0.0.1:{controller.port}"
+BLOGPARADE_MAIL_FROM = "blogparade@example.org"
+BLOGPARADE_NOTIFY = ["mailto:{EDITORS}", "{feed_server.url('/hook')}"]
+""")
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"),
+                      feed_server.url("/anna/"), contact=f"mailto:{OWNER}")
+    return site, feed_server, inbox
+
+
+def mails_to(inbox, address: str) -> list[tuple[str, str]]:
+    found = []
+    for _, recipients, content in inbox.messages:
+        if address in recipients:
+            message = message_from_bytes(content)
+            found.append((str(make_header(decode_header(message["Subject"]))),
+                          message.get_payload(decode=True).decode()))
+    return found
+
+
+def posts_to_hook(server: FeedServer) -> list[dict]:
+    return [json.loads(seen.body) for seen in server.requests if seen.path == "/hook"]
+
+
+def night(site: Path) -> str:
+    return ok(invoke(site, "fetch", "--all")).output
+
+
+def test_a_blog_failing_three_nights_is_told_once_and_once_when_it_recovers(failing_site):
+    site, server, inbox = failing_site
+    night(site)  # it works: nothing to tell
+    assert inbox.messages == [] and posts_to_hook(server) == []
+
+    server.route("/anna/feed/", status(500))
+    for _ in range(2):
+        night(site)
+    assert inbox.messages == [] and posts_to_hook(server) == []  # two failures: no message yet
+
+    third = night(site)
+    [(subject, text)] = mails_to(inbox, EDITORS)
+    assert "Annas Blog" in subject and "3-mal in Folge" in text and "500" in text
+    assert len(mails_to(inbox, OWNER)) == 1  # the blog's own contact is told too
+    [body] = posts_to_hook(server)
+    assert body["event"] == "failing" and body["failures"] == 3
+    assert body["blog"]["slug"] == "anna" and body["blog"]["name"] == "Annas Blog"
+    assert body["failing_since"] and "500" in body["error"] and body["text"]
+    assert "Notice: Annas Blog failing (3 failed runs in a row)" in third
+    [hook] = [seen for seen in server.requests if seen.path == "/hook"]
+    assert hook.method == "POST" and hook.headers["user-agent"].startswith("blogparade/")
+    assert hook.headers["content-type"].startswith("application/json")
+
+    night(site)  # the fourth night: nobody is told again
+    assert len(mails_to(inbox, EDITORS)) == 1 and len(posts_to_hook(server)) == 1
+
+    document = json.loads(ok(invoke(site, "status", "--json")).output)
+    [anna] = document["blogs"]
+    assert anna["streak"] == 4 and anna["ok"] is False and anna["notified"]
+    assert anna["failing_since"] and document["timezone"] == "Europe/Berlin"
+    plain = ok(invoke(site, "status")).output
+    assert plain.startswith("# ") and "(Europe/Berlin; all times in this zone)" in plain
+    [line] = [line for line in plain.splitlines() if line.startswith("Annas Blog\t")]
+    assert "\tfailed 4 runs in a row since " in line and "(notice sent " in line
+    assert "\tlast new post: 20" in line
+
+    server.route("/anna/feed/", respond(anna_feed(server), content_type=RSS_TYPE))
+    night(site)
+    recovered = mails_to(inbox, EDITORS)
+    assert len(recovered) == 2 and "antwortet wieder" in recovered[1][0]
+    hooks = posts_to_hook(server)
+    assert len(hooks) == 2 and hooks[1]["event"] == "recovered" and hooks[1]["failures"] == 0
+    night(site)
+    assert len(mails_to(inbox, EDITORS)) == 2 and len(posts_to_hook(server)) == 2
+    [anna] = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    assert anna["streak"] == 0 and anna["ok"] and anna["notified"] is None
+
+
+def test_a_failing_notifier_is_in_the_summary_and_never_fails_the_run(tmp_path, feed_server):
+    feed_server.route("/anna/feed/", status(500))
+    feed_server.route("/hook", status(502))
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_NOTIFY_AFTER = 1
+BLOGPARADE_SMTP = "smtp://127.0.0.1:9"
+BLOGPARADE_NOTIFY = ["mailto:{EDITORS}", "{feed_server.url('/hook')}"]
+""")
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
+    result = ok(invoke(site, "run"))
+    assert "notifier failed: failing: Annas Blog -> mailto:redaktion@example.org: cannot send" in result.output
+    assert f"notifier failed: failing: Annas Blog -> {feed_server.url('/hook')}: answered 502" in result.output
+    assert "Built" in result.output
+    again = ok(invoke(site, "run"))
+    assert "notifier failed" not in again.output  # told (or tried) once: not every night
+
+
+def test_the_blog_page_notes_a_failing_feed_quietly(failing_site):
+    site, server, _ = failing_site
+    ok(invoke(site, "run"))
+    page = site / "output" / "blogs" / "anna" / "index.html"
+    assert "nicht erreichbar" not in page.read_text(encoding="utf-8")
+    server.route("/anna/feed/", status(500))
+    for _ in range(3):
+        ok(invoke(site, "run", "--all"))
+    note = parse_html(page).xpath("//*[contains(@class, 'feed-note')]")
+    assert note and "Der Feed ist seit " in note[0].text_content()
+    assert "nicht erreichbar" in note[0].text_content()
+
+
+def test_a_status_page_for_the_editors_when_asked_for(tmp_path, feed_server):
+    feed_server.route("/anna/feed/", status(500))
+    site = new_site(tmp_path / "site", 'BLOGPARADE_STATUS_PAGE = "status/index.html"')
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
+    ok(invoke(site, "run"))
+    page = parse_html(site / "output" / "status" / "index.html")
+    text = " ".join(page.text_content().split())
+    assert "Annas Blog" in text and "500" in text
+    assert page.xpath("//meta[@name='robots' and contains(@content, 'noindex')]")
+
+
+def test_webhooks_are_https_except_on_networks_the_site_allows():
+    public = NetworkPolicy()
+    check_url("https://chat.example.org/hooks/abc", public)
+    with pytest.raises(WebhookError, match="https"):
+        check_url("http://93.184.216.34/hook", public)
+    with pytest.raises(WebhookError, match="https"):
+        check_url("ftp://chat.example.org/hook", public)
+    check_url("http://127.0.0.1:8080/hook", NetworkPolicy.from_setting(["127.0.0.0/8"]))
+    with pytest.raises(WebhookError):
+        check_url("http://127.0.0.1:8080/hook", public)
+
+
+def test_a_feed_that_is_gone_is_told_at_once(tmp_path, feed_server, smtp):  # noqa: F811
+    controller, inbox = smtp
+    feed_server.route("/anna/feed/", status(410))
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_SMTP = "smtp://127.0.0.1:{controller.port}"
+BLOGPARADE_NOTIFY = ["mailto:{EDITORS}"]
+""")
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
+    night(site)
+    [(subject, text)] = mails_to(inbox, EDITORS)
+    assert "entfernt" in subject and "410 Gone" in text
+    night(site)
+    assert len(mails_to(inbox, EDITORS)) == 1

@@ -1,0 +1,132 @@
+"""Reading a candidate's page: canonical, title, author, date in the parade rules' order, the blog,
+its feeds, and the article's links without navigation, sidebars and comments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from aggregator.parades.page_reading import is_html, read_page
+
+URL = "https://anna.example/2026/10/mein-beitrag/"
+CALL = "https://host.example/aufruf/"
+
+
+def page(head: str = "", body: str = "", lang: str = "de") -> bytes:
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">{head}</head>'
+            f"<body>{body}</body></html>").encode()  # fmt: skip
+
+
+WORDPRESS = page(
+    head="""<title>Mein Beitrag zur Blogparade &#8211; Annas Blog</title>
+<link rel="canonical" href="https://anna.example/2026/10/mein-beitrag/">
+<link rel="alternate" type="application/rss+xml" title="Annas Blog &raquo; Feed" href="https://anna.example/feed/">
+<link rel="alternate" type="application/rss+xml" title="Annas Blog &raquo; Kommentar-Feed" href="https://anna.example/comments/feed/">
+<link rel="alternate" type="application/rss+xml" title="Annas Blog &raquo; Mein Beitrag-Kommentar-Feed" href="https://anna.example/2026/10/mein-beitrag/feed/">
+<meta property="og:site_name" content="Annas Blog">
+<meta property="og:title" content="Mein Beitrag zur Blogparade">
+<meta property="og:description" content="Wie ich remote arbeite, und warum.">
+<meta property="article:published_time" content="2026-10-12T07:00:00+00:00">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+ {"@type":"WebSite","@id":"https://anna.example/#website","url":"https://anna.example/","name":"Annas Blog"},
+ {"@type":"Article","headline":"Mein Beitrag zur Blogparade","datePublished":"2026-10-12T09:00:00+02:00",
+  "author":{"@type":"Person","name":"Anna Ärger"}}]}</script>""",
+    body=f"""<header><a href="https://anna.example/" rel="home">Annas Blog</a>
+<nav><a href="{CALL}">Die Blogparade im Menü</a></nav></header>
+<article class="post"><h1 class="entry-title">Mein Beitrag zur Blogparade</h1>
+<time class="entry-date" datetime="2026-10-11T09:00:00+02:00">11. Oktober</time>
+<div class="entry-content"><p>Ich mache mit bei der <a href="{CALL}?utm_source=x">Blogparade</a>.</p>
+<p>Mehr <a href="/ueber-mich/">über mich</a>.</p>
+<div class="sharedaddy"><a href="https://share.example/?u=1">Teilen</a></div></div></article>
+<aside class="widget-area"><a href="https://werbung.example/">Werbung</a></aside>
+<div id="comments" class="comments-area"><ol class="comment-list"><li>
+<a href="https://spam.example/">spam</a><time datetime="2026-11-20T00:00:00Z">20.11.</time></li></ol></div>""",
+)
+
+
+def test_a_wordpress_page_is_read_in_full():
+    found = read_page(WORDPRESS, URL, "text/html; charset=UTF-8")
+    assert found.url == URL
+    assert found.canonical == URL
+    assert found.title == "Mein Beitrag zur Blogparade"
+    assert found.author == "Anna Ärger"
+    # JSON-LD comes before article:published_time and the article's <time>.
+    assert (found.published, found.date_source) == (datetime(2026, 10, 12, 9, tzinfo=timezone(timedelta(hours=2))), "json-ld")
+    assert found.site_name == "Annas Blog"
+    assert found.home == "https://anna.example/"
+    assert found.feed == "https://anna.example/feed/"  # not a comment feed
+    assert found.comment_feed == "https://anna.example/2026/10/mein-beitrag/feed/"  # this post's own
+    assert found.excerpt == "Wie ich remote arbeite, und warum."
+    assert found.language == "de"
+
+
+def test_only_the_articles_own_links_count():
+    found = read_page(WORDPRESS, URL, "text/html")
+    assert found.links == (f"{CALL}?utm_source=x", "https://anna.example/ueber-mich/")
+
+
+def test_an_h_entry_date_comes_first():
+    body = f"""<div class="h-entry"><h1 class="p-name">Notiz zur Parade</h1>
+<a class="p-author h-card" href="/"><span class="p-name">Bernd</span></a>
+<time class="dt-published" datetime="2026-10-14 18:30:00+02:00">14.10.</time>
+<div class="e-content"><p><a href="{CALL}">Aufruf</a></p></div></div>"""
+    head = '<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"2026-01-01"}</script>'
+    found = read_page(page(head, body), URL)
+    assert found.date_source == "h-entry"
+    assert found.published == datetime(2026, 10, 14, 16, 30, tzinfo=UTC)
+    assert found.title == "Notiz zur Parade" and found.author == "Bernd"
+    assert found.links == (CALL,)
+
+
+def test_article_published_time_then_a_time_in_the_article():
+    meta = '<meta property="article:published_time" content="2026-10-15T10:00:00Z">'
+    assert read_page(page(meta), URL).date_source == "article:published_time"
+    body = ('<div id="comments"><time datetime="2026-11-01">x</time></div>'
+            '<article><h1>T</h1><p>Veröffentlicht am <time datetime="2026-10-16">16.10.</time></p></article>')
+    found = read_page(page(body=body), URL)
+    assert (found.published, found.date_source) == (datetime(2026, 10, 16), "time")  # a day: naive
+    assert found.published.tzinfo is None
+
+
+def test_a_page_without_any_date_says_so():
+    found = read_page(page("<title>Ohne Datum | Cafe</title>", "<main><p>Text</p></main>"), URL)
+    assert found.published is None and found.date_source == ""
+    assert found.title == "Ohne Datum | Cafe"  # no site name known: the title stays whole
+    assert read_page(page('<title>Ohne Datum | Cafe</title><meta property="og:site_name" content="Cafe">'), URL).title == "Ohne Datum"
+
+
+def test_a_base_href_and_relative_links():
+    body = '<base href="https://anna.example/blog/"><article><a href="eins/">1</a> <a href="mailto:a@b.de">m</a></article>'
+    assert read_page(page(body=body), URL).links == ("https://anna.example/blog/eins/",)
+
+
+def test_latin1_by_its_header():
+    body = "<article><h1>Grüße</h1></article>".encode("latin-1")
+    assert read_page(b"<html><body>" + body + b"</body></html>", URL, "text/html; charset=ISO-8859-1").title == "Grüße"
+
+
+@pytest.mark.parametrize("junk", [b"", b"   ", b"\x00\x01\x02", b"<?xml version='1.0'?><rss/>", b"no markup at all"])
+def test_junk_is_an_empty_reading_never_an_exception(junk):
+    found = read_page(junk, URL)
+    assert found.url == URL and found.links == ()
+
+
+def test_broken_json_ld_is_skipped():
+    head = ('<script type="application/ld+json">{broken</script>'
+            '<script type="application/ld+json">[{"@type":"NewsArticle","datePublished":"2026-10-20T12:00:00Z","headline":"H"}]</script>')
+    found = read_page(page(head), URL)
+    assert found.date_source == "json-ld" and found.title == "H"
+
+
+@pytest.mark.parametrize("content_type, html", [
+    ("text/html; charset=utf-8", True), ("application/xhtml+xml", True), ("", True),
+    ("application/pdf", False), ("image/png", False), ("application/rss+xml", False),
+])  # fmt: skip
+def test_what_counts_as_html(content_type, html):
+    assert is_html(content_type) is html
+
+
+def test_the_excerpt_keeps_paragraphs_apart_and_words_whole():
+    body = "<article><p>Erster Absatz mit <a href='/x'>Link</a></p><p>Zwei<b>ter</b> Absatz.</p></article>"
+    assert read_page(page(body=body), URL).excerpt == "Erster Absatz mit Link Zweiter Absatz."

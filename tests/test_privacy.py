@@ -1,0 +1,113 @@
+"""Privacy by default for a German site (issue 11): how commenters are named, how long comments
+are kept, the privacy notice, and a blog's contact that is never published."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aggregator.editors.participants import ParticipantError, read_participant
+from aggregator.editors.privacy import shown_name
+from tests.acceptance_helpers import files_under, invoke, new_site, ok, parse_html, post_pages, write_participant
+from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
+from tests.servers import RSS_TYPE, FeedServer, respond
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def serve(server: FeedServer) -> None:
+    home = server.url("/anna/")
+    comments = server.url("/anna/post/feed/")
+    server.route("/anna/feed/", respond(rss([
+        Item("p1", "Ein kommentierter Beitrag", home + "post/", NOW - timedelta(days=10),
+             comments_feed=comments, comment_count=2),
+    ], "Annas Blog", home).encode(), content_type=RSS_TYPE))
+    server.route("/anna/post/feed/", respond(wordpress_comments_rss("p1", home + "post/", [
+        Reply(1, "Bernd Beispiel", "Ein alter Kommentar", published=NOW - timedelta(days=9)),
+        Reply(2, "Clara Muster", "Ein neuer Kommentar", published=NOW - timedelta(days=1)),
+    ]).encode(), content_type=RSS_TYPE))
+
+
+def site_with(tmp_path, server: FeedServer, settings: str = ""):
+    serve(server)
+    site = new_site(tmp_path / "site", settings)
+    write_participant(site, "anna", "Annas Blog", server.url("/anna/feed/"), server.url("/anna/"),
+                      contact="mailto:anna@example.org")
+    return site
+
+
+def page_text(site) -> str:
+    return post_pages(site / "output")["Ein kommentierter Beitrag"].text
+
+
+@pytest.mark.parametrize("naming, shown, not_shown", [
+    ("full", ["Bernd Beispiel", "Clara Muster"], []),
+    ("initials", ["B. B.", "C. M."], ["Bernd", "Clara"]),
+    ("hidden", ["Anonym"], ["Bernd", "Clara", "B. B."]),
+])  # fmt: skip
+def test_commenters_are_named_as_the_site_says(tmp_path, feed_server, naming, shown, not_shown):
+    site = site_with(tmp_path, feed_server, f'BLOGPARADE_COMMENT_AUTHORS = "{naming}"')
+    ok(invoke(site, "run"))
+    text = page_text(site)
+    assert "Ein alter Kommentar" in text and "Ein neuer Kommentar" in text
+    for name in shown:
+        assert name in text, (name, text)
+    for name in not_shown:
+        assert name not in text, (name, text)
+
+
+def test_comments_older_than_the_retention_leave_store_and_site(tmp_path, feed_server):
+    site = site_with(tmp_path, feed_server)
+    ok(invoke(site, "run"))
+    assert "Ein alter Kommentar" in page_text(site)
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nBLOGPARADE_COMMENT_RETENTION_DAYS = 5\n")
+    result = ok(invoke(site, "run", "--all"))
+    assert "1 comments older than BLOGPARADE_COMMENT_RETENTION_DAYS erased" in result.output
+    assert "Ein alter Kommentar" not in page_text(site) and "Ein neuer Kommentar" in page_text(site)
+    again = ok(invoke(site, "run", "--all"))  # the comment feed still lists it: it stays out
+    assert "erased" not in again.output
+    db = sqlite3.connect(site / "blogparade.sqlite")
+    assert db.execute("SELECT author FROM comments").fetchall() == [("Clara Muster",)]
+
+
+def test_the_privacy_notice_states_what_the_site_knows(tmp_path, feed_server):
+    site = site_with(tmp_path, feed_server, '''
+BLOGPARADE_PRIVACY_CONTACT = "mailto:redaktion@example.org"
+BLOGPARADE_COMMENT_AUTHORS = "initials"
+BLOGPARADE_COMMENT_RETENTION_DAYS = 365
+''')
+    ok(invoke(site, "run"))
+    page = site / "output" / "datenschutz" / "index.html"
+    text = " ".join(parse_html(page).text_content().split())
+    assert "Datenschutzhinweise" in text and "Initialen" in text and "365 Tagen" in text
+    assert feed_server.url("/anna/feed/") in text and feed_server.url("/anna/post/feed/") in text
+    assert "redaktion@example.org" in text
+    home = parse_html(site / "output" / "index.html")
+    assert home.xpath("//footer//a[contains(@href, 'datenschutz/')]")
+
+
+def test_a_blogs_contact_is_never_published(tmp_path, feed_server):
+    site = site_with(tmp_path, feed_server)
+    ok(invoke(site, "run"))
+    for path in files_under(site / "output", site / "content" / "aggregated"):
+        assert b"anna@example.org" not in path.read_bytes(), path
+
+
+def test_a_contact_is_one_mailto_address(tmp_path):
+    path = tmp_path / "anna.toml"
+    for good in ("mailto:anna@example.org", "mailto:anna.b+blog@mail.example.de"):
+        path.write_text(f'name = "A"\nfeed = "https://a.example/feed/"\nhome = "https://a.example/"\ncontact = "{good}"\n')
+        assert read_participant(path).contact == good
+    for bad in ("anna@example.org", "mailto:anna@example.org,b@example.org", "https://a.example/"):
+        path.write_text(f'name = "A"\nfeed = "https://a.example/feed/"\nhome = "https://a.example/"\ncontact = "{bad}"\n')
+        with pytest.raises(ParticipantError, match="contact"):
+            read_participant(path)
+
+
+def test_initials():
+    assert shown_name("Anna Beispiel", "initials") == "A. B."
+    assert shown_name("jörg", "initials") == "J."
+    assert shown_name("Anna", "hidden") == "" and shown_name("Anna", "full") == "Anna"

@@ -1,0 +1,429 @@
+"""The demo site as a reader meets it, in headless Chromium: search, sharing tags, the basics
+every site has, freshness, and accessibility (axe-core) at desktop and phone widths.
+
+Real builds of the real demo (`blogparade demo`, then `build --publish` with publishconf.py's
+SITEURL pointing at a loopback web server that serves output/ as nginx would, 404.html included),
+real files, a real browser.  Needs Debian's chromium, Playwright (the `test` extra) and the npm
+packages of tests/browser/ (axe-core; vnu-jar, run with Java): each test skips, saying which is
+missing, where one is absent.  .ci/run installs them all.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import urlopen
+
+import pytest
+
+from aggregator.website.search import indexer
+from tests.acceptance_helpers import blogparade_command
+
+pytestmark = pytest.mark.slow
+
+BROWSER_TOOLS = Path(__file__).resolve().parent / "browser"
+AXE = BROWSER_TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+VNU = BROWSER_TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As the machine's notes say: no background connections, no first-run work, a fresh profile.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]  # fmt: skip
+WIDTHS = {"desktop": 1280, "phone": 390}
+# A word from the body of Lena's post "Mein Schreibtisch steht jetzt überall" (as its page shows
+# it: an excerpt), and an inflected form that only German stemming leads to: it is on no page,
+# and no prefix of a word that is.
+WORD, INFLECTED = "Freiheit", "Freiheiten"
+LENAS_POST_TITLE = "Mein Schreibtisch steht jetzt überall"
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+# -- the site, served --------------------------------------------------------------------------
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves output/ as a web server configured for the site does: 404.html for what is not there."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  the base's name
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    """The demo, built with publishconf.py for the address it is served at: (folder, SITEURL)."""
+    folder = tmp_path_factory.mktemp("readers") / "demo-site"
+    done = subprocess.run([*blogparade_command(), "demo", str(folder)], capture_output=True,
+                          text=True, timeout=300, cwd=folder.parent)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    server = Server(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(folder / "output")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    siteurl = f"http://127.0.0.1:{server.server_address[1]}"
+    publishconf = folder / "publishconf.py"
+    text = publishconf.read_text(encoding="utf-8")
+    publishconf.write_text(re.sub(r'(?m)^SITEURL = .*$', f'SITEURL = "{siteurl}"', text), encoding="utf-8")
+    done = subprocess.run([*blogparade_command(), "--site", str(folder), "build", "--publish"],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    yield folder, siteurl
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed "
+                                         "(pip install -e '.[test]')")  # fmt: skip
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("axe-core is not installed and npm is absent (install Node.js, then "
+                        "npm ci --prefix tests/browser)")  # fmt: skip
+        subprocess.run([npm, "ci", "--prefix", str(BROWSER_TOOLS), "--no-audit", "--no-fund",
+                        "--ignore-scripts"], check=True, capture_output=True, timeout=300)  # fmt: skip
+    return AXE.read_text(encoding="utf-8")
+
+
+class Reader:
+    """One browser tab at one width that records every script error and console error."""
+
+    def __init__(self, browser, width: int, javascript: bool = True):
+        self.context = browser.new_context(viewport={"width": width, "height": 900},
+                                           java_script_enabled=javascript)  # fmt: skip
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(f"script error: {error}"))
+        self.page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        # The 404 page is meant to answer 404: Chromium logs that status as a console error.
+        if message.type == "error" and "status of 404" not in message.text:
+            self.errors.append(f"console: {message.text}")
+
+    def open(self, url: str):
+        response = self.page.goto(url, wait_until="load")
+        return response
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def reader(browser) -> Iterator[Reader]:
+    tab = Reader(browser, WIDTHS["desktop"])
+    yield tab
+    assert tab.errors == []
+    tab.close()
+
+
+def needs_search() -> None:
+    if indexer() is None:
+        pytest.skip("Pagefind is not installed (pip install -e '.[search]')")
+
+
+# -- the pages of each type ---------------------------------------------------------------------
+
+
+def post_with_comments(folder: Path) -> str:
+    """The address of the demo post with the longest comment thread."""
+    best = max((page for page in (folder / "output" / "blogs").glob("*/*/index.html")),
+               key=lambda page: page.read_text(encoding="utf-8").count('class="comment '))  # fmt: skip
+    return "/" + best.parent.relative_to(folder / "output").as_posix() + "/"
+
+
+def page_types(folder: Path) -> dict[str, str]:
+    parade = next((folder / "output" / "parades").glob("*/index.html")).parent.name
+    blog = next((folder / "output" / "blogs").glob("*/index.html")).parent.name
+    return {
+        "home": "/",
+        "post with comments": post_with_comments(folder),
+        "parade": f"/parades/{parade}/",
+        "blog": f"/blogs/{blog}/",
+        "blogs": "/blogs/",
+        "archive": "/archives/",
+        "topics": "/tags/",
+        "Mitmachen": "/mitmachen/",
+        "search": f"/search/?q={WORD}",
+        "404": "/404.html",
+    }
+
+
+AXE_PAGES = ("home", "post with comments", "parade", "blog", "archive", "Mitmachen", "search", "404")
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+def search_results(reader: Reader, query: str) -> list[str]:
+    """The titles of the results the search page lists, once it says what it found for `query`."""
+    reader.page.wait_for_function(
+        "(query) => { const s = document.getElementById('search-status'); "
+        "return s && s.textContent.includes('„' + query + '“'); }", arg=query, timeout=15_000)
+    return reader.page.locator("#search-results h2 a").all_inner_texts()
+
+
+def test_the_header_search_finds_a_german_word_from_a_post_body(site, reader):
+    needs_search()
+    folder, siteurl = site
+    lena = next(p for p in (folder / "output" / "blogs").glob("*/*/index.html")
+                if LENAS_POST_TITLE in p.read_text(encoding="utf-8"))  # fmt: skip
+    body = lena.read_text(encoding="utf-8").split('<div class="post-body">', 1)[1].split("</div>", 1)[0]
+    assert WORD in body
+    reader.open(siteurl + "/")
+    reader.page.get_by_role("searchbox", name="Diese Seite durchsuchen").fill(WORD)
+    reader.page.keyboard.press("Enter")
+    reader.page.wait_for_url(re.compile(rf"/search/\?q={WORD}$"))
+    assert LENAS_POST_TITLE in search_results(reader, WORD)
+    first = reader.page.locator("#search-results article").first
+    assert first.locator("mark").first.inner_text().casefold().startswith(WORD.casefold())
+
+
+def test_an_inflected_form_finds_it_too_by_german_stemming(site, reader):
+    needs_search()
+    folder, siteurl = site
+    for page in (folder / "output").rglob("*.html"):
+        assert INFLECTED.casefold() not in page.read_text(encoding="utf-8").casefold(), page
+    reader.open(siteurl + "/search/")
+    field = reader.page.get_by_label("Beiträge, Blogparaden und Seiten durchsuchen")
+    field.fill(INFLECTED)  # at once: typing while the index loads is fine too
+    assert LENAS_POST_TITLE in search_results(reader, INFLECTED)
+    assert reader.page.url.endswith(f"?q={INFLECTED}")
+    field.fill("Quastenflosser")
+    assert search_results(reader, "Quastenflosser") == []
+    assert reader.page.locator("#search-status").inner_text() == "Nichts gefunden für „Quastenflosser“."
+
+
+def test_results_show_title_blog_date_and_excerpt(site, reader):
+    needs_search()
+    _, siteurl = site
+    reader.open(f"{siteurl}/search/?q={WORD}")
+    search_results(reader, WORD)
+    result = reader.page.locator("#search-results article", has_text=LENAS_POST_TITLE)
+    byline = result.locator(".byline span").all_inner_texts()
+    assert byline[0] == "Lenas Notizen"
+    assert re.fullmatch(r"\d{1,2}\. \w+ 2026", byline[1]), byline
+    assert WORD in result.locator(".excerpt").inner_text()
+    href = result.locator("h2 a").get_attribute("href")
+    assert reader.open(siteurl + href).status == 200
+
+
+def test_a_parade_found_is_not_credited_to_a_contribution(site, reader):
+    needs_search()
+    _, siteurl = site
+    reader.open(f"{siteurl}/search/?q=remote")
+    search_results(reader, "remote")
+    parade = reader.page.locator("#search-results article", has=reader.page.locator("a[href^='/parades/']"))
+    assert parade.count() == 1
+    assert parade.locator(".byline").count() == 0  # no blog, no date: a parade is the site's own
+
+
+def test_listings_are_not_in_the_index(site, reader):
+    needs_search()
+    _, siteurl = site
+    reader.open(f"{siteurl}/search/?q={WORD}")
+    search_results(reader, WORD)
+    for href in reader.page.locator("#search-results h2 a").evaluate_all("links => links.map(a => a.pathname)"):
+        assert href.startswith(("/blogs/", "/parades/", "/mitmachen/")), href
+        assert href.count("/") >= 3 or href == "/mitmachen/", href  # a post, a parade, a page
+
+
+def test_without_javascript_the_header_offers_a_plain_link_to_the_search_page(site, browser):
+    _, siteurl = site
+    tab = Reader(browser, WIDTHS["phone"], javascript=False)
+    try:
+        tab.open(siteurl + "/")
+        assert not tab.page.get_by_role("searchbox").is_visible()
+        link = tab.page.get_by_role("link", name="Suche", exact=True)
+        assert link.is_visible()
+        link.click()
+        tab.page.wait_for_url(siteurl + "/search/")
+        assert "braucht JavaScript" in tab.page.locator("main").inner_text()
+        assert tab.errors == []
+    finally:
+        tab.close()
+
+
+# -- sharing and orientation ------------------------------------------------------------------------
+
+
+def meta(reader: Reader, name: str) -> str | None:
+    selector = f'meta[property="{name}"], meta[name="{name}"]'
+    found = reader.page.locator(selector)
+    return found.first.get_attribute("content") if found.count() else None
+
+
+@pytest.mark.parametrize("kind", ["home", "post with comments", "parade", "blog", "blogs", "archive",
+                                  "topics", "Mitmachen", "search", "404"])  # fmt: skip
+def test_every_page_type_has_a_description_and_sharing_tags(site, reader, kind):
+    folder, siteurl = site
+    reader.open(siteurl + page_types(folder)[kind])
+    description = meta(reader, "description")
+    assert description and len(description) >= 20, description
+    for name in ("og:title", "og:description", "og:site_name", "og:locale", "og:type",
+                 "twitter:card", "twitter:title"):  # fmt: skip
+        assert meta(reader, name), name
+    assert meta(reader, "og:locale") == "de_DE"
+    image = meta(reader, "og:image")
+    assert image.startswith(siteurl + "/") and urlopen(image).headers["Content-Type"] == "image/png"
+    if kind == "post with comments":  # its home is the original blog
+        assert meta(reader, "og:type") == "article"
+        assert meta(reader, "og:url") == reader.page.locator('link[rel="canonical"]').get_attribute("href")
+        assert not meta(reader, "og:url").startswith(siteurl)
+    elif kind != "404":
+        assert meta(reader, "og:url").startswith(siteurl + "/")
+
+
+def test_the_home_page_says_what_the_site_is(site, reader):
+    _, siteurl = site
+    reader.open(siteurl + "/")
+    intro = reader.page.locator("main .site-description").inner_text()
+    assert intro == meta(reader, "description") == meta(reader, "og:description")
+
+
+def test_the_footer_says_when_the_feeds_were_last_read(site, reader):
+    _, siteurl = site
+    reader.open(siteurl + "/archives/")
+    footer = reader.page.locator("footer .last-read")
+    assert footer.inner_text().startswith("Zuletzt aktualisiert: ")
+    when = datetime.fromisoformat(footer.locator("time").get_attribute("datetime"))
+    assert timedelta(0) <= datetime.now(UTC) - when < timedelta(minutes=15)  # the demo's fetch
+
+
+# -- the basics -----------------------------------------------------------------------------------
+
+
+def test_a_missing_page_answers_with_the_themed_404_page(site, reader):
+    _, siteurl = site
+    response = reader.open(siteurl + "/gibt-es-nicht/wirklich/nicht/")
+    assert response.status == 404
+    assert reader.page.locator("h1").inner_text() == "Seite nicht gefunden"
+    assert reader.page.locator("html").get_attribute("lang") == "de"
+    # Its links work from any depth: they carry the site's address.
+    reader.page.get_by_role("link", name="Die neuesten Beiträge").click()
+    reader.page.wait_for_url(siteurl + "/")
+    assert reader.open(siteurl + "/404.html").status == 200
+
+
+def test_the_favicon_is_declared_and_served(site, reader):
+    _, siteurl = site
+    reader.open(siteurl + "/")
+    icon = reader.page.locator('link[rel="icon"]').get_attribute("href")
+    assert icon == siteurl + "/favicon.ico"
+    body = urlopen(icon).read()
+    assert body[:4] == b"\x00\x00\x01\x00" and len(body) > 500  # an ICO file with its images
+
+
+def test_the_sitemap_is_valid_and_lists_absolute_addresses_that_answer(site):
+    folder, siteurl = site
+    with urlopen(siteurl + "/sitemap.xml") as response:
+        root = ET.fromstring(response.read())
+    assert root.tag == f"{SITEMAP_NS}urlset"
+    locations = [url.findtext(f"{SITEMAP_NS}loc") for url in root.iter(f"{SITEMAP_NS}url")]
+    assert siteurl + "/" in locations and siteurl + "/mitmachen/" in locations
+    assert any("/parades/" in location for location in locations)
+    assert all(location.startswith(siteurl + "/") for location in locations)
+    for location in locations:
+        assert urlopen(location).status == 200, location
+    for lastmod in root.iter(f"{SITEMAP_NS}lastmod"):
+        datetime.fromisoformat(lastmod.text)
+    assert not any(location.endswith(("/search/", "/404.html")) for location in locations)
+
+
+def test_robots_txt_names_the_sitemap(site):
+    _, siteurl = site
+    robots = urlopen(siteurl + "/robots.txt").read().decode()
+    assert f"Sitemap: {siteurl}/sitemap.xml" in robots.splitlines()
+    assert "User-agent: *" in robots
+
+
+def test_a_missing_page_is_a_real_404(site):
+    _, siteurl = site
+    with pytest.raises(HTTPError) as error:
+        urlopen(siteurl + "/nicht-da.html")
+    assert error.value.code == 404
+
+
+# -- accessibility ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("kind", AXE_PAGES)
+def test_axe_finds_no_violation(site, browser, axe_source, kind, width):
+    folder, siteurl = site
+    if kind == "search":
+        needs_search()
+    tab = Reader(browser, width)
+    try:
+        tab.open(siteurl + page_types(folder)[kind])
+        if kind == "search":
+            search_results(tab, WORD)  # with its results shown
+        tab.page.add_script_tag(content=axe_source)
+        result = tab.page.evaluate("async () => await axe.run(document)")
+        violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+        assert violations == [], json.dumps(violations, indent=1)
+        assert len(result["passes"]) > 20  # axe did look
+        assert tab.errors == []
+    finally:
+        tab.close()
+
+
+# A host's page, around a parade's snippet.
+HOST_PAGE_START = '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Host</title></head><body>'
+
+
+def test_the_nu_html_checker_finds_no_error(site, axe_source, tmp_path):
+    folder, _ = site
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        pytest.skip("the Nu HTML checker needs Java and vnu-jar (npm ci --prefix tests/browser)")
+    output = folder / "output"
+    # A parade's snippet is a fragment for the host to paste into a post, no page: it is checked
+    # inside a page of its own (the default BLOGPARADE_PARADE_SNIPPET, parades/{slug}/snippet.html).
+    snippets = set(output.glob("parades/*/snippet.html"))
+    assert snippets
+    pages = [str(p) for p in output.rglob("*.html") if p not in snippets]
+    for snippet in sorted(snippets):
+        host = tmp_path / "output" / snippet.relative_to(output)
+        host.parent.mkdir(parents=True, exist_ok=True)
+        fragment = snippet.read_text(encoding="utf-8")
+        host.write_text(f"{HOST_PAGE_START}{fragment}</body></html>", encoding="utf-8")
+        pages.append(str(host))
+    done = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json",
+                           *sorted(pages)], capture_output=True, text=True, timeout=300)  # fmt: skip
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    assert [(m.get("url", "").rsplit("/output/", 1)[-1], m["message"]) for m in messages] == []

@@ -1,0 +1,328 @@
+"""The readers' site, read as files (issue 13): blogs' descriptions, freshness, sharing tags, the
+search index, sitemap and robots.txt, the archive by month, "Mitmachen"'s contact links.
+
+The browser's view of the same (search typed in, axe, vnu) is tests/test_readers_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from aggregator.feeds.update import parse_posts
+from aggregator.models import Participant
+from aggregator.site import Site
+from aggregator.store import MIGRATIONS, Store
+from aggregator.website.build import build_site, needs_build
+from aggregator.website.export import FEEDS_FILE, FeedFacts
+from aggregator.website.search import MISSING, indexer
+from tests.acceptance_helpers import invoke, new_site, ok, write_participant
+from tests.servers import ATOM_TYPE, redirect, respond
+from tests.test_build import ACME, ANNA, OWN_ARTICLE, T, fill_store, make_site
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ANNAS_WORDS = "Gedanken aus dem Homeoffice, seit 2023."
+ATOM_WITH_SUBTITLE = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Annas Blog</title>
+<subtitle type="html">Gedanken aus dem &lt;em&gt;Homeoffice&lt;/em&gt;, seit 2023.</subtitle>
+<link href="https://anna.example/"/><id>https://anna.example/</id><updated>2026-11-02T09:30:00Z</updated>
+<entry><title>Hallo</title><link href="https://anna.example/hallo/"/><id>https://anna.example/hallo/</id>
+<updated>2026-11-02T09:30:00Z</updated><content type="html">&lt;p&gt;Hallo.&lt;/p&gt;</content></entry></feed>"""
+
+
+def soup(site: Site, path: str) -> BeautifulSoup:
+    file = site.output / path if path.endswith((".html", ".xml")) else site.output / path / "index.html"
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def with_description(store: Store) -> None:
+    store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                         body_hash="anna", now=T, description=ANNAS_WORDS)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    site = make_site(tmp_path_factory.mktemp("readers"), extra_settings=(
+        'BLOGPARADE_REPOSITORY = "https://git.example/unsere-blogs"\n'
+        'BLOGPARADE_CONTACT = "redaktion@unsere-blogs.example"'))  # fmt: skip
+    (site.content / "articles" / "code.md").write_text(
+        "Title: Mit Code\nDate: 2026-10-20 10:00\n\n    :::toml\n    name = \"Ein langer Wert\"\n",
+        encoding="utf-8")  # fmt: skip
+    with Store(site.store_path) as store:
+        fill_store(store)
+        with_description(store)
+        build_site(site, store)
+    return site
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Site:
+    site = make_site(tmp_path_factory.mktemp("published"))
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store, settings_file="publishconf.py")
+    return site
+
+
+# -- blogs' descriptions ---------------------------------------------------------------------------
+
+
+def test_a_post_feed_says_what_its_blog_is():
+    participant = Participant(slug="anna", name="Anna", feed="https://anna.example/feed/",
+                              home="https://anna.example/")  # fmt: skip
+    posts, error, description = parse_posts(ATOM_WITH_SUBTITLE, {}, participant.feed, participant)
+    assert error is None and len(posts) == 1
+    assert description == "Gedanken aus dem Homeoffice, seit 2023."
+
+
+def test_the_store_keeps_a_feeds_description_until_the_feed_changes_it(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        with_description(store)
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="b", kind="posts")  # fmt: skip
+        assert store.feed_descriptions() == {"https://anna.example/feed/": ANNAS_WORDS}
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="c", description="")  # fmt: skip
+        assert store.feed_descriptions() == {}
+        assert store.last_read() is not None
+
+
+def test_the_migration_has_every_post_feed_parsed_once_more(tmp_path):
+    # The descriptions came with migration 9 (after 4: next_try, 5: open parades, 6-8: take-downs,
+    # feed health, media): a store of version 8 is one from before.
+    before = 8
+    assert "description" in MIGRATIONS[before] and not any("description" in m for m in MIGRATIONS[:before])
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:before]:
+        db.executescript(script)
+    db.execute("INSERT INTO feeds (url, participant, etag, body_hash, kind, next_try) VALUES "
+               "('https://a.example/feed/', 'a', '\"e\"', 'h', 'posts', '2026-11-03T00:00:00+00:00'), "
+               "('https://a.example/comments/', 'a', '\"e\"', 'h', 'comments', NULL)")  # fmt: skip
+    db.execute(f"PRAGMA user_version = {before}")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.version == before + 1
+        posts, comments = store.feed_state("https://a.example/feed/"), store.feed_state("https://a.example/comments/")
+    assert (posts.etag, posts.body_hash) == (None, None)
+    assert posts.next_try is not None  # a waiting feed still waits: only its validators go
+    assert (comments.etag, comments.body_hash) == ('"e"', "h")
+
+
+def test_a_moved_feeds_description_arrives_with_the_nightly_run(feed_server, tmp_path):
+    """Through `blogparade run` as it is: the feed answers where it moved (301), and the
+    description is kept under the configured address; an unchanged feed keeps it."""
+    site = new_site(tmp_path / "site")
+    moved = feed_server.route("/neu/feed/", respond(ATOM_WITH_SUBTITLE, content_type=ATOM_TYPE))
+    configured = feed_server.route("/alt/feed/", redirect(moved, 301))
+    write_participant(site, "anna", "Annas Blog", configured)
+    ok(invoke(site, "run"))
+    ok(invoke(site, "run"))  # unchanged: nothing parsed, nothing forgotten
+    with Store(site / "blogparade.sqlite") as store:
+        assert store.feed_descriptions() == {configured: "Gedanken aus dem Homeoffice, seit 2023."}
+        assert store.feed_state(configured).moved_to == moved
+    page = BeautifulSoup((site / "output" / "blogs" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")  # fmt: skip
+    assert page.select_one(".blog-description").get_text() == "Gedanken aus dem Homeoffice, seit 2023."
+
+
+def test_the_export_writes_what_the_feeds_said_of_themselves(site):
+    facts = FeedFacts.read(site.export_dir)
+    assert facts.descriptions == {"anna": ANNAS_WORDS}
+    assert facts.last_read == T
+    assert FeedFacts.read(site.root / "nowhere") == FeedFacts()
+
+
+def test_the_blog_page_and_the_blogs_page_show_the_description(site):
+    anna = soup(site, "blogs/anna")
+    assert anna.select_one(".blog-description").get_text() == ANNAS_WORDS
+    assert anna.find("meta", attrs={"name": "description"})["content"] == ANNAS_WORDS
+    entry = soup(site, "blogs").find("a", string="Annas Blög").find_parent("li")
+    assert entry.select_one(".blog-description").get_text() == ANNAS_WORDS
+
+
+def test_a_blog_page_does_not_link_its_posts_back_to_itself(site):
+    anna = soup(site, "blogs/anna")
+    assert not anna.select("main a[href='./'], main a[href='../../blogs/anna/']")
+    assert "Annas Blög" not in anna.select_one(".post-summary .byline").get_text()
+
+
+# -- freshness ----------------------------------------------------------------------------------------
+
+
+def test_the_footer_says_when_the_feeds_were_last_read(site):
+    for path in ("index.html", "archives", "blogs/anna"):
+        footer = soup(site, path).select_one("footer .last-read")
+        assert " ".join(footer.get_text().split()) == (
+            "Zuletzt aktualisiert: 2. November 2026, 10:30, als die Feeds der Blogs zuletzt gelesen wurden."
+        )
+        assert footer.time["datetime"] == "2026-11-02T10:30+01:00"
+
+
+def test_a_days_first_fetch_rebuilds_and_a_new_description_too(tmp_path):
+    site = make_site(tmp_path)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store)
+        store.record_unchanged("anna", "https://anna.example/feed/", now=T + timedelta(hours=3))
+        assert not needs_build(site, store)  # the same day: the footer's day is still right
+        store.record_unchanged("anna", "https://anna.example/feed/", now=T + timedelta(days=1))
+        assert needs_build(site, store)
+        build_site(site, store)
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="x", now=T + timedelta(days=1), description="Neu hier.")  # fmt: skip
+        assert needs_build(site, store)
+
+
+# -- sharing and orientation ------------------------------------------------------------------------
+
+
+def meta(page: BeautifulSoup, name: str) -> str | None:
+    found = page.find("meta", attrs={"property": name}) or page.find("meta", attrs={"name": name})
+    return found["content"] if found else None
+
+
+def test_a_post_shares_its_title_excerpt_and_original(published):
+    post = soup(published, f"blogs/anna/{ANNA.id}")
+    assert meta(post, "og:type") == "article"
+    assert meta(post, "og:title") == ANNA.title
+    assert meta(post, "og:description") == meta(post, "description") == ANNA.excerpt
+    assert meta(post, "og:url") == ANNA.url == post.find("link", rel="canonical")["href"]
+    assert meta(post, "og:site_name") == "Blogparade Süd"
+    assert meta(post, "og:locale") == "de_DE"
+    assert meta(post, "og:image") == "https://blogparade.example/theme/images/card.png"
+    assert meta(post, "twitter:card") == "summary_large_image"
+    assert meta(post, "article:published_time") == "2026-11-02T10:30+01:00"
+
+
+@pytest.mark.parametrize("path", ["index.html", "blogs", "blogs/acme", "archives", "tags", "tag/remote",
+                                  "parades", "mitmachen", "search", "404.html",
+                                  "2026/willkommen-zur-blogparade"])  # fmt: skip
+def test_every_page_type_has_a_description_and_its_own_address(published, path):
+    page = soup(published, path)
+    assert len(meta(page, "description")) > 20
+    assert meta(page, "og:title") and meta(page, "twitter:title")
+    if path != "404.html":
+        assert meta(page, "og:url").startswith("https://blogparade.example/")
+
+
+def test_the_home_page_says_what_the_site_is(site):
+    home = soup(site, "index.html")
+    text = "Beiträge und Kommentare vieler Blogs an einem Ort – und ihre Blogparaden."
+    assert home.select_one("main .site-description").get_text() == text == meta(home, "description")
+
+
+# -- the basics --------------------------------------------------------------------------------------
+
+
+def test_a_development_build_has_robots_txt_but_no_sitemap(site):
+    assert not (site.output / "sitemap.xml").exists()
+    assert "Sitemap" not in (site.output / "robots.txt").read_text()
+    assert (site.output / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    assert soup(site, "404.html").h1.get_text() == "Seite nicht gefunden"
+
+
+def test_a_published_sitemap_lists_this_sites_own_pages_by_absolute_address(published):
+    root = ET.parse(published.output / "sitemap.xml").getroot()
+    locations = [url.findtext(f"{SITEMAP_NS}loc") for url in root.iter(f"{SITEMAP_NS}url")]
+    base = "https://blogparade.example/"
+    assert {base, base + "blogs/", base + "archives/", base + "mitmachen/", base + "blogs/anna/",
+            base + "tag/remote/", base + "2026/willkommen-zur-blogparade/"} <= set(locations)  # fmt: skip
+    assert not any(ANNA.id in location or ACME.id in location for location in locations)  # canonical elsewhere
+    assert not any(location.endswith(("search/", "404.html")) for location in locations)
+    assert len(locations) == len(set(locations))
+    robots = (published.output / "robots.txt").read_text()
+    assert "Sitemap: https://blogparade.example/sitemap.xml" in robots.splitlines()
+
+
+def test_the_sites_own_robots_txt_wins(tmp_path):
+    site = make_site(tmp_path)
+    (site.content / "extra").mkdir()
+    (site.content / "extra" / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    build_site(site)
+    assert (site.output / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+
+
+# -- the archive, comments, code ---------------------------------------------------------------------
+
+
+def test_the_archive_is_grouped_by_month_with_dates_in_a_column(site):
+    archive = soup(site, "archives")
+    assert [h2.get_text() for h2 in archive.select("main h2")] == ["November 2026", "Oktober 2026"]
+    november = archive.select_one("main section").select("li time")
+    assert [t.get_text() for t in november] == ["10. Nov.", "5. Nov.", "2. Nov."]
+
+
+def test_every_comment_is_named_by_a_heading(site):
+    post = soup(site, f"blogs/anna/{ANNA.id}")
+    for comment in post.select("article.comment"):
+        heading = comment.find("h3")
+        assert heading and comment["aria-labelledby"] == heading["id"]
+
+
+def test_code_blocks_can_be_reached_by_keyboard(site):
+    code = soup(site, "2026/mit-code").select("main pre")
+    assert code and all(pre["tabindex"] == "0" for pre in code)
+    assert all(pre.get("tabindex") == "0" for pre in soup(site, "mitmachen").select("main pre"))
+
+
+# -- Mitmachen ----------------------------------------------------------------------------------------
+
+
+def test_mitmachen_names_the_repository_and_the_contact(site):
+    join = soup(site, "mitmachen")
+    assert join.find("a", string="Repository dieser Seite")["href"] == "https://git.example/unsere-blogs"
+    assert join.find("a", string="sagt der Redaktion Bescheid")["href"] == "mailto:redaktion@unsere-blogs.example"
+    assert "{repository}" not in str(join) and "{contact}" not in str(join)
+
+
+def test_mitmachen_says_plainly_when_they_are_unset(tmp_path):
+    site = make_site(tmp_path)
+    result = build_site(site)
+    join = soup(site, "mitmachen")
+    text = " ".join(join.get_text().split())
+    assert "Repository dieser Seite (die Redaktion hat seine Adresse noch nicht angegeben)" in text
+    assert not join.find("a", href="{contact}")
+    assert any("BLOGPARADE_REPOSITORY is not set" in warning for warning in result.warnings)
+
+
+# -- search --------------------------------------------------------------------------------------------
+
+
+def test_the_search_index_holds_posts_and_pages_but_no_listings(site):
+    if indexer() is None:
+        pytest.skip("Pagefind is not installed (pip install -e '.[search]')")
+    entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["de"]  # the site's language: German stemming
+    # 4 posts, the editors' article with code, the Mitmachen page: nothing else.
+    assert entry["languages"]["de"]["page_count"] == 6
+    search = soup(site, "search")
+    assert search.find("form", class_="search-page-form")["data-bundle"] == "../pagefind/"
+    assert soup(site, "index.html").find("form", class_="site-search")["action"] == "./search/"
+
+
+def test_without_pagefind_the_build_skips_the_index_with_one_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-binary"))
+    site = make_site(tmp_path / "site")
+    with Store(site.store_path) as store:
+        fill_store(store)
+        result = build_site(site, store)
+    assert [w for w in result.warnings if "Pagefind" in w] == [MISSING]
+    assert not (site.output / "pagefind").exists()
+    assert result.searchable is None and "searchable" not in str(result)
+    assert "noch keinen Suchindex" in soup(site, "search").get_text()
+    assert not soup(site, "search").find("script")
+    assert not soup(site, "index.html").find("form", class_="site-search")  # no field to nowhere
+
+
+def test_feeds_file_is_no_post(site):
+    assert (site.export_dir / FEEDS_FILE).is_file()
+    assert OWN_ARTICLE  # the editors' article is read as before, the feeds file is not
+    assert not soup(site, "index.html").find(string=lambda s: s and "feeds.toml" in s)

@@ -1,0 +1,165 @@
+"""Take-downs that survive the next fetch (issue 11): hide a post and a comment, remove a blog
+with --purge, forget a commenter; then the feeds serve everything again and `run` brings none of
+it back: not on the site, in its feeds, its OPML or the store (tombstones aside)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance_helpers import files_under, invoke, new_site, ok, parse_html, post_pages
+from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
+from tests.servers import RSS_TYPE, FeedServer, respond
+
+DAY = datetime(2026, 11, 2, 10, tzinfo=UTC)
+
+
+def serve_blogs(server: FeedServer) -> dict[str, str]:
+    """Anna's blog (a post with comments by Bernd and Clara, and a second post) and Toms Blog."""
+    anna, tom = server.url("/anna/"), server.url("/tom/")
+    comments = server.url("/anna/kommentare/feed/")
+    server.route("/anna/feed/", respond(rss([
+        Item("a1", "Annas Kommentarbeitrag", anna + "kommentare/", DAY, comments_feed=comments,
+             comment_count=3),
+        Item("a2", "Annas Peinlicher Beitrag", anna + "peinlich/", DAY.replace(day=3)),
+    ], "Annas Blog", anna).encode(), content_type=RSS_TYPE))
+    server.route("/anna/kommentare/feed/", respond(wordpress_comments_rss("a1", anna + "kommentare/", [
+        Reply(1, "Bernd Beispiel", "Bernds erster Kommentar", published=DAY.replace(hour=11)),
+        Reply(2, "Clara Muster", "Claras Kommentar", published=DAY.replace(hour=12)),
+        Reply(3, "bernd beispiel", "Bernds zweiter Kommentar", published=DAY.replace(hour=13)),
+    ]).encode(), content_type=RSS_TYPE))
+    server.route("/tom/feed/", respond(rss([
+        Item("t1", "Toms Werkstattbericht", tom + "werkstatt/", DAY),
+    ], "Toms Blog", tom).encode(), content_type=RSS_TYPE))
+    return {"anna": anna, "tom": tom}
+
+
+def all_output_text(site: Path) -> str:
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                     for path in files_under(site / "output") if path.suffix in (".html", ".xml", ".opml"))
+
+
+def store_bytes(site: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in site.glob("blogparade.sqlite*"))
+
+
+def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
+    homes = serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    for url in (feed_server.url("/anna/feed/"), feed_server.url("/tom/feed/")):
+        ok(invoke(site, "join", url))
+    ok(invoke(site, "run"))
+    text = all_output_text(site)
+    for needle in ("Annas Peinlicher Beitrag", "Claras Kommentar", "Bernd Beispiel", "Toms Werkstattbericht"):
+        assert needle in text, needle
+    page = post_pages(site / "output")["Annas Kommentarbeitrag"].path
+    [clara] = parse_html(page).xpath("//article[contains(@class, 'comment')][.//text()[contains(., 'Claras')]]/@id")
+    our_comment_page = "https://blogparade.example/" + page.relative_to(site / "output").parent.as_posix() + f"/#{clara}"
+
+    hidden = ok(invoke(site, "hide", homes["anna"] + "peinlich/", "--reason", "Wunsch der Autorin"))
+    assert "Hidden: post 'Annas Peinlicher Beitrag'" in hidden.output
+    ok(invoke(site, "hide", our_comment_page))
+    removed = ok(invoke(site, "remove", "toms-blog", "--purge", "--reason", "Blog eingestellt"))
+    assert "Erased 1 posts and 0 comments" in removed.output
+    forgotten = ok(invoke(site, "forget", "--commenter", "Bernd Beispiel", "--reason", "Art. 17"))
+    assert "Erased 2 comments of Bernd Beispiel" in forgotten.output
+    assert forgotten.output.count("erased comment ") == 2
+
+    # The feeds serve everything again; the nightly job runs.
+    serve_blogs(feed_server)
+    run = ok(invoke(site, "run", "--all"))
+    assert "Built" in run.output
+    text = all_output_text(site)
+    for gone in ("Annas Peinlicher Beitrag", "Claras Kommentar", "Bernd", "Toms Werkstattbericht",
+                 "Toms Blog", "/tom/"):
+        assert gone not in text, gone
+    assert "Annas Kommentarbeitrag" in text  # the rest stays
+    assert "toms-blog" not in (site / "output" / "blogroll.opml").read_text(encoding="utf-8")
+    assert not (site / "content" / "participants" / "toms-blog.toml").exists()
+
+    db = sqlite3.connect(site / "blogparade.sqlite")
+    assert db.execute("SELECT count(*) FROM posts WHERE participant = 'toms-blog'").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM comments WHERE author LIKE '%bernd%'").fetchone() == (0,)
+    assert db.execute("SELECT hidden IS NOT NULL FROM posts WHERE title = 'Annas Peinlicher Beitrag'"
+                      ).fetchone() == (1,)  # hidden stays in the store, marked
+    assert db.execute("SELECT hidden IS NOT NULL FROM comments WHERE author = 'Clara Muster'"
+                      ).fetchone() == (1,)
+    db.close()
+    raw = store_bytes(site)
+    assert b"Bernd" not in raw and b"bernd" not in raw  # not in freed pages or the WAL either
+    assert b"Toms Werkstattbericht" not in raw
+
+    # Nor by joining or importing the blog again.
+    join = invoke(site, "join", feed_server.url("/tom/feed/"))
+    assert join.exit_code == 1 and "removed from this site for good" in join.output
+    opml = tmp_path / "blogs.opml"
+    opml.write_text(f'<opml version="2.0"><body><outline type="rss" text="Tom" '
+                    f'xmlUrl="{feed_server.url("/tom/feed/")}"/></body></opml>', encoding="utf-8")
+    imported = invoke(site, "opml", "import", str(opml))
+    assert imported.exit_code == 1 and "removed from this site for good" in imported.output
+
+    # A pull request bringing its file back: check refuses it, fetch does not read it.
+    (site / "content" / "participants" / "tom.toml").write_text(
+        f'name = "Tom"\nfeed = "{feed_server.url("/tom/feed/")}"\nhome = "{homes["tom"]}"\n', encoding="utf-8")
+    check = invoke(site, "check")
+    assert check.exit_code == 2 and "removed from this site for good" in check.output
+    fetched = ok(invoke(site, "fetch"))
+    assert "Not read: tom was removed for good" in fetched.output
+    (site / "content" / "participants" / "tom.toml").unlink()
+
+    log = (site / "takedowns.log").read_text(encoding="utf-8")
+    assert "\thide\tpost\t" in log and "Wunsch der Autorin" in log and "\thide\tcomment\t" in log
+    assert "\tremove\tblog (purged)\ttoms-blog" in log and "Blog eingestellt" in log
+    assert "\tforget\tcommenter\tname sha256:" in log and "Bernd" not in log and "2 comments erased" in log
+
+    shown = ok(invoke(site, "unhide", homes["anna"] + "peinlich/"))
+    assert "Shown again" in shown.output
+    ok(invoke(site, "build"))
+    assert "Annas Peinlicher Beitrag" in all_output_text(site)
+
+
+def test_a_removed_blog_keeps_its_posts_in_the_store_without_purge(tmp_path, feed_server):
+    serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/tom/feed/")))
+    ok(invoke(site, "run"))
+    result = ok(invoke(site, "remove", "toms-blog"))
+    assert "stay in the store" in result.output
+    ok(invoke(site, "build"))
+    assert "Toms Werkstattbericht" not in all_output_text(site)
+    db = sqlite3.connect(site / "blogparade.sqlite")
+    assert db.execute("SELECT count(*) FROM posts").fetchone() == (1,)
+    ok(invoke(site, "join", feed_server.url("/tom/feed/")))  # and it may join again
+
+
+@pytest.mark.parametrize("command", [["hide", "https://nirgends.example/post/"], ["remove", "niemand"]])
+def test_a_take_down_of_nothing_says_so(tmp_path, command):
+    site = new_site(tmp_path / "site")
+    result = invoke(site, *command)
+    assert result.exit_code == 1 and "Error: no " in result.output
+
+
+def test_a_restored_backup_does_not_bring_take_downs_back(tmp_path, feed_server):
+    homes = serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    for url in (feed_server.url("/anna/feed/"), feed_server.url("/tom/feed/")):
+        ok(invoke(site, "join", url))
+    ok(invoke(site, "run"))
+    ok(invoke(site, "fetch", "--all"))  # its backup holds everything
+    [*_, full] = sorted((site / "backups").glob("*.sqlite"))
+    ok(invoke(site, "hide", homes["anna"] + "peinlich/"))
+    ok(invoke(site, "remove", "toms-blog", "--purge"))
+    ok(invoke(site, "forget", "--commenter", "Clara Muster"))
+
+    restored = ok(invoke(site, "restore", str(full)))
+    assert "Applied the 3 take-downs of takedowns.log again" in restored.output
+    ok(invoke(site, "run", "--all"))
+    text = all_output_text(site)
+    for gone in ("Annas Peinlicher Beitrag", "Claras Kommentar", "Toms Werkstattbericht"):
+        assert gone not in text, gone
+    assert b"Clara" not in store_bytes(site)
+    db = sqlite3.connect(site / "blogparade.sqlite")
+    assert db.execute("SELECT count(*) FROM posts WHERE participant = 'toms-blog'").fetchone() == (0,)

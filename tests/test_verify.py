@@ -1,0 +1,167 @@
+"""verify: the same rules for every candidate, from what its page said; reasons for the host."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from aggregator.models import CandidatePage, PageReading, ParadeCandidate, Post, StoredPost
+from aggregator.parades.files import Parade
+from aggregator.parades.verify import Reason, judge_post, verify
+from aggregator.urls import page_key
+
+CALL = "https://host.example/2026/10/aufruf/"
+PARADE = Parade("doku", "Wie dokumentieren wir?", CALL, date(2026, 10, 1), date(2026, 10, 31),
+                timezone="Europe/Berlin")  # fmt: skip
+TODAY = date(2026, 10, 20)
+URL = "https://anna.example/2026/10/beitrag/"
+SEEN = datetime(2026, 10, 19, 3, tzinfo=UTC)
+
+
+def candidate(url: str = URL, date: datetime | None = None) -> ParadeCandidate:
+    return ParadeCandidate("doku", page_key(url), url, ("pingback",), SEEN, date)
+
+
+def reading(**changes) -> PageReading:
+    values = dict(url=URL, canonical=URL, title="Mein Beitrag", author="Anna",
+                  published=datetime(2026, 10, 12, 9, tzinfo=UTC), date_source="json-ld",
+                  site_name="Annas Blog", home="https://anna.example/", feed="https://anna.example/feed/",
+                  links=(CALL,), excerpt="So dokumentiere ich.")  # fmt: skip
+    return PageReading(**{**values, **changes})
+
+
+def looked(**changes) -> CandidatePage:
+    return CandidatePage(page_key(URL), URL, SEEN, reading=reading(**changes))
+
+
+def entry(**changes) -> Post:
+    values = dict(participant="-", guid="https://anna.example/?p=12", url=URL, title="Mein Beitrag (Feed)",
+                  author="Anna A.", published=datetime(2026, 10, 11, 8, tzinfo=UTC), updated=None,
+                  excerpt="Aus dem Feed.", content_html="<p>x</p>", links=())  # fmt: skip
+    return Post(**{**values, **changes})
+
+
+def test_a_page_in_the_window_that_links_to_the_call_is_accepted():
+    verdict = verify(candidate(), looked(), PARADE, TODAY)
+    assert verdict.reason is Reason.ACCEPTED and verdict.accepted
+    found = verdict.contribution
+    assert (found.title, found.author, found.blog_name, found.blog_home, found.blog_feed) == (
+        "Mein Beitrag", "Anna", "Annas Blog", "https://anna.example/", "https://anna.example/feed/")
+    assert (found.published, found.date_source, found.late) == (datetime(2026, 10, 12, 9, tzinfo=UTC), "json-ld", False)
+
+
+def test_the_blogs_own_feed_entry_dates_it_first():
+    page = replace(looked(), entry=entry())
+    found = verify(candidate(), page, PARADE, TODAY).contribution
+    assert (found.published, found.date_source) == (datetime(2026, 10, 11, 8, tzinfo=UTC), "feed")
+    assert found.title == "Mein Beitrag"  # the page's own words come first for what is shown
+    late_entry = replace(looked(), entry=entry(published=datetime(2026, 9, 1, tzinfo=UTC)))
+    verdict = verify(candidate(), late_entry, PARADE, TODAY)
+    assert verdict.reason is Reason.OUT_OF_WINDOW
+    assert str(verdict) == ("out of the window: published 2026-09-01 (its blog's feed), before the parade "
+                            "started on 2026-10-01")
+
+
+def test_a_link_only_in_the_feed_entry_counts():
+    page = replace(looked(links=()), entry=entry(links=(CALL + "?utm_source=feed",)))
+    assert verify(candidate(), page, PARADE, TODAY).accepted
+
+
+def test_no_link_to_the_call():
+    verdict = verify(candidate(), looked(links=("https://host.example/impressum/",)), PARADE, TODAY)
+    assert (verdict.reason, str(verdict)) == (Reason.NO_LINK, "doesn't link to the call")
+
+
+def test_out_of_the_window_on_either_side():
+    early = verify(candidate(), looked(published=datetime(2026, 9, 30, 21, tzinfo=UTC)), PARADE, TODAY)
+    assert early.reason is Reason.OUT_OF_WINDOW and "before the parade started" in early.detail
+    # 30 September 23:30 in Berlin is 1 October in the site's zone: inside.
+    assert verify(candidate(), looked(published=datetime(2026, 9, 30, 22, 30, tzinfo=UTC)), PARADE, TODAY).accepted
+    after = verify(candidate(), looked(published=datetime(2026, 11, 2, tzinfo=UTC)), PARADE, date(2026, 11, 5))
+    assert after.reason is Reason.OUT_OF_WINDOW and "after the parade ended on 2026-10-31" in after.detail
+
+
+def test_late_contributions_where_the_parade_takes_them():
+    late = replace(PARADE, late=True)
+    published = datetime(2026, 11, 2, tzinfo=UTC)
+    verdict = verify(candidate(), looked(published=published), late, date(2026, 11, 5))
+    assert verdict.reason is Reason.LATE and verdict.contribution.late
+    after_roundup = replace(late, roundup_date=date(2026, 11, 1))
+    verdict = verify(candidate(), looked(published=published), after_roundup, date(2026, 11, 5))
+    assert verdict.reason is Reason.OUT_OF_WINDOW and "after the roundup of 2026-11-01" in verdict.detail
+
+
+def test_a_page_without_a_date_takes_its_channels_then_when_it_was_first_seen():
+    undated = looked(published=None, date_source="")
+    pinged = verify(candidate(date=datetime(2026, 10, 5, tzinfo=UTC)), undated, PARADE, TODAY)
+    assert (pinged.contribution.published, pinged.contribution.date_source) == (datetime(2026, 10, 5, tzinfo=UTC), "channel")
+    seen = verify(candidate(), undated, PARADE, TODAY).contribution
+    assert (seen.published, seen.date_source) == (SEEN, "first seen")
+
+
+def test_a_day_without_time_is_a_day_in_the_sites_zone():
+    first = verify(candidate(), looked(published=datetime(2026, 10, 1)), PARADE, TODAY)
+    assert first.accepted and first.contribution.published.isoformat() == "2026-10-01T00:00:00+02:00"
+
+
+def test_a_date_far_in_the_future_is_not_believed():
+    wrong = looked(published=datetime(2027, 10, 12, tzinfo=UTC))
+    found = verify(candidate(date=datetime(2026, 10, 13, tzinfo=UTC)), wrong, PARADE, TODAY).contribution
+    assert found.date_source == "channel"
+
+
+def test_the_call_itself_by_its_url_or_where_it_leads():
+    assert verify(candidate(CALL.replace("https", "http")), None, PARADE, TODAY).reason is Reason.IS_CALL
+    redirected = CandidatePage(page_key(URL), URL, SEEN, reading=reading(url=CALL, canonical=CALL))
+    assert verify(candidate(), redirected, PARADE, TODAY).reason is Reason.IS_CALL
+
+
+def test_include_and_exclude_override_everything_else():
+    unlinked = looked(links=(), published=datetime(2025, 1, 1, tzinfo=UTC))
+    included = verify(candidate(), unlinked, replace(PARADE, include=(URL,)), TODAY)
+    assert included.reason is Reason.INCLUDED and included.accepted
+    excluded = replace(PARADE, exclude=(URL + "?x=1",))
+    assert verify(candidate(), looked(), excluded, TODAY).reason is Reason.EXCLUDED
+    assert verify(candidate(), None, excluded, TODAY).reason is Reason.EXCLUDED  # without a look
+
+
+def test_pages_that_cannot_be_read():
+    down = CandidatePage(page_key(URL), URL, SEEN, "unfetchable", "connection: connection refused")
+    assert str(verify(candidate(), down, PARADE, TODAY)) == "can't be fetched: connection: connection refused"
+    pdf = CandidatePage(page_key(URL), URL, SEEN, "not-html", "application/pdf, not a web page")
+    assert verify(candidate(), pdf, PARADE, TODAY).reason is Reason.NOT_HTML
+    assert verify(candidate(), None, PARADE, TODAY).reason is Reason.PENDING
+
+
+def test_a_failed_look_after_a_good_one_keeps_the_verdict():
+    page = replace(looked(), checked_at=SEEN + timedelta(days=1), problem="unfetchable", error="timeout")
+    assert verify(candidate(), page, PARADE, TODAY).accepted
+
+
+def test_the_blog_is_named_by_its_feed_where_the_page_does_not():
+    page = replace(looked(site_name="", home=None), feed_title="Annas Feed", feed_home="https://anna.example/blog")
+    found = verify(candidate(), page, PARADE, TODAY).contribution
+    assert (found.blog_name, found.blog_home) == ("Annas Feed", "https://anna.example/blog")
+    bare = verify(candidate(), looked(site_name="", home=None), PARADE, TODAY).contribution
+    assert (bare.blog_name, bare.blog_home) == ("anna.example", "https://anna.example/")
+
+
+@pytest.mark.parametrize("published, links, tag, reason", [
+    (datetime(2026, 10, 12, tzinfo=UTC), (CALL,), (), Reason.ACCEPTED),
+    (datetime(2026, 10, 12, tzinfo=UTC), (), ("BlogparadeDoku",), Reason.ACCEPTED),
+    (datetime(2026, 10, 12, tzinfo=UTC), (), (), Reason.NO_LINK),
+    (datetime(2026, 9, 12, tzinfo=UTC), (CALL,), (), Reason.OUT_OF_WINDOW),
+])  # fmt: skip
+def test_a_joined_blogs_post_is_judged_by_selects_rule(published, links, tag, reason):
+    post = StoredPost("id", "anna", URL, URL, "T", "A", published, None, published, "", "<p>x</p>", tag,
+                      "de", links, None, None)  # fmt: skip
+    assert judge_post(replace(PARADE, tag="BlogparadeDoku"), post).reason is reason
+
+
+def test_a_canonical_address_on_another_site_is_not_followed():
+    elsewhere = looked(canonical="https://spam.example/anything/")
+    assert verify(candidate(), elsewhere, PARADE, TODAY).contribution.url == URL
+    moved = looked(url=URL + "?amp=1", canonical=URL)
+    assert verify(candidate(), moved, PARADE, TODAY).contribution.url == URL

@@ -1,0 +1,108 @@
+// The search page: asks the site's Pagefind index (pagefind/, built with the site) in the
+// reader's browser, with no server, and lists the results as the post lists do.  Every word it
+// shows comes from the page's data- attributes, translated with the theme.  Results update as
+// one types; the address keeps the query (?q=), so a search can be shared or reloaded, and the
+// header's search field on every other page sends its query here.
+
+const form = document.querySelector(".search-page-form");
+if (form) start(form);
+
+async function start(form) {
+  const field = form.querySelector("input[type=search]");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const words = form.dataset;
+  // Listening starts at once: what a reader types while the index loads is searched when it is there.
+  const ready = load(words.bundle, words.site);
+
+  let latest = 0;
+  async function run(query) {
+    const mine = ++latest;
+    query = query.trim();
+    const address = new URL(location.href);
+    if (query) address.searchParams.set("q", query);
+    else address.searchParams.delete("q");
+    history.replaceState(null, "", address);
+    if (!query) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    status.textContent = words.searching;
+    const pagefind = await ready;
+    if (pagefind === null) {
+      status.textContent = words.unavailable;
+      return;
+    }
+    const search = await pagefind.debouncedSearch(query, {}, 200);
+    if (search === null || mine !== latest) return; // a newer query took over
+    const shown = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+    if (mine !== latest) return;
+    list.replaceChildren(...shown.map(item));
+    status.textContent = summary(search.results.length, shown.length, query);
+  }
+
+  function summary(count, shown, query) {
+    const text = count === 0 ? words.none : count === 1 ? words.one : count > shown ? words.more : words.many;
+    return text.replace("{query}", query).replace("{count}", count).replace("{shown}", shown);
+  }
+
+  field.addEventListener("input", () => run(field.value));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(field.value);
+  });
+  const asked = new URLSearchParams(location.search).get("q");
+  if (asked) field.value = asked;
+  if (field.value) run(field.value);
+}
+
+// Pagefind's search library, from the bundle built with the site; null where it cannot load.
+async function load(bundle, site) {
+  try {
+    const pagefind = await import(new URL("pagefind.js", new URL(bundle, document.baseURI)));
+    // Result addresses under the site's own path, wherever the site is served.
+    await pagefind.options({ baseUrl: new URL(site, document.baseURI).pathname });
+    return pagefind;
+  } catch (error) {
+    return null;
+  }
+}
+
+// One result: title, blog and date (from the page's data-pagefind-meta), the excerpt around
+// the words found.
+function item(result) {
+  const entry = element("li");
+  const article = entry.appendChild(element("article", "post-summary"));
+  const heading = article.appendChild(element("h2", "post-title"));
+  const link = heading.appendChild(element("a"));
+  link.href = result.url;
+  link.textContent = result.meta.title || result.url;
+  const facts = [result.meta.blog, result.meta.date].filter(Boolean);
+  if (facts.length) {
+    const byline = article.appendChild(element("p", "byline"));
+    for (const fact of facts) byline.appendChild(element("span")).textContent = fact;
+  }
+  const excerpt = article.appendChild(element("p", "excerpt"));
+  excerpt.append(...marked(result.excerpt));
+  return entry;
+}
+
+// Pagefind's excerpt is text with <mark> around the words found: keep exactly that, as text
+// and <mark> elements, whatever else the string holds (it is parsed inert, never run).
+function marked(excerpt) {
+  const inert = document.createElement("template");
+  inert.innerHTML = excerpt;
+  return [...inert.content.childNodes].map((node) => {
+    if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
+    const mark = element("mark");
+    mark.textContent = node.textContent;
+    return mark;
+  });
+}
+
+function element(name, className) {
+  const made = document.createElement(name);
+  if (className) made.className = className;
+  return made;
+}
