@@ -4,7 +4,9 @@ Pelican writes into a fresh folder that replaces output/ only when the build suc
 output.py): a failed, killed or disk-full build leaves yesterday's site served, whole.  The
 search index is built into that folder too, after Pelican (see search.py).
 
-Pelican rewrites every output file on every build (90 % of its time), so `blogparade run` asks
+A build renders only the pages and feeds whose inputs changed and links the others from the
+current output/ (plugin/incremental.py: `build_stamp` is what every output is made of besides its
+template's values).  A build that would change nothing is skipped: `blogparade run` asks
 `needs_build` first: the store's fingerprint, content/ (without the export), the theme, the
 settings files, which of them builds, and blogparade's own code, compared with what the last
 successful build recorded.  The fingerprint is taken before exporting, in the same read of the
