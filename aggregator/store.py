@@ -914,11 +914,17 @@ class Store:
             db.executemany("DELETE FROM media WHERE url = ?", [(url,) for url in urls])
         return files
 
-    def posts_changed_since(self, since: datetime | None) -> Iterator[StoredPost]:
-        """Posts stored or changed after `since` (all when None), visible ones only."""
-        query, args = "SELECT * FROM posts WHERE hidden IS NULL", ()
+    def posts_changed_since(
+        self, since: datetime | None, participants: Sequence[str] | None = None
+    ) -> Iterator[StoredPost]:
+        """Posts stored or changed after `since` (all when None), visible ones only; of
+        `participants` only, where given."""
+        query, args = "SELECT * FROM posts WHERE hidden IS NULL", []
         if since is not None:
-            query, args = query + " AND changed > ?", (_iso(since),)
+            query, args = query + " AND changed > ?", [_iso(since)]
+        if participants is not None:
+            query += f" AND participant IN ({', '.join('?' * len(participants))})"
+            args += list(participants)
         for row in self._db.execute(query, args):
             yield _stored_post(row)
 
