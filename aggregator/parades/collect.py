@@ -35,13 +35,20 @@ from urllib.parse import urlsplit
 
 from ..feeds import comments as comment_plan
 from ..feeds import decide
-from ..feeds.clean import clean_post
 from ..feeds.fetch import HTML_ACCEPT, Fetcher, FetchSettings
-from ..feeds.parse import ParseError, parse_feed
 from ..feeds.update import CommentOptions, FeedReport, Updater, body_hash
 from ..models import (
-    CandidatePage, ErrorKind, FeedState, FetchError, FetchResult, NamedCandidate, ParadeCandidate,
-    ParsedFeed, Participant, Post, StoredPost,
+    CandidatePage,
+    ErrorKind,
+    FeedState,
+    FetchError,
+    FetchResult,
+    NamedCandidate,
+    ParadeCandidate,
+    ParsedFeed,
+    Participant,
+    Post,
+    StoredPost,
 )  # fmt: skip
 from ..store import Store, utcnow
 from ..urls import is_http_url, page_key
@@ -49,10 +56,11 @@ from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
 from .membership import call_posts, candidate_posts
-from .page_reading import is_html, read_page
 from .select import followed_parade
 from .verify import Reason, Verdict, judge_post, verify
 
+# feeds.parse, feeds.clean and page_reading (lxml, nh3, feedparser's dates) are imported where a
+# parade has something to read: a fetch of a site without parades never needs them.
 RETRY_AFTER = timedelta(days=1)  # a rejected page is looked at again at most this often
 CHANNEL_PROBE_RETRY = comment_plan.PROBE_RETRY
 
@@ -140,6 +148,8 @@ class FeedCache:
         return self._feeds[url]
 
     async def _read(self, url: str) -> ParsedFeed | None:
+        from ..feeds.parse import ParseError, parse_feed
+
         result = await self.fetcher.fetch(url)
         if not result.ok:
             return None
@@ -152,6 +162,8 @@ class FeedCache:
 
 async def look(url: str, fetcher: Fetcher, feeds: FeedCache, now: datetime) -> CandidatePage:
     """One look at a candidate's page: fetched, read, and its entry found in its blog's feed."""
+    from .page_reading import is_html, read_page
+
     key = page_key(url)
     result = await fetcher.fetch(url, accept=HTML_ACCEPT)
     if result.error is not None or not result.ok:
@@ -171,6 +183,8 @@ async def look(url: str, fetcher: Fetcher, feeds: FeedCache, now: datetime) -> C
 
 def own_entry(feed: ParsedFeed, urls: Iterable[str], home: str) -> Post | None:
     """The feed's entry for the page (by any of its addresses), cleaned as a post would be."""
+    from ..feeds.clean import clean_post
+
     keys = {page_key(url) for url in urls if url}
     for entry in feed.entries:
         if entry.url and page_key(entry.url) in keys:
@@ -274,6 +288,8 @@ def _channel_answer(
         store.record_error(owner, url, error, kind="parade", next_try=later)
         return ChannelReport(parade.slug, channel, url, "error", error=error), []
 
+    from ..feeds.parse import ParseError
+
     if result.error is not None:
         return failed(result.error)
     cache = result.conditional
@@ -292,6 +308,8 @@ def _channel_answer(
 
 
 def _named(channel: ChannelName, result: FetchResult) -> list[NamedCandidate]:
+    from ..feeds.parse import parse_feed
+
     if channel == "mentions":
         return channels.from_jf2(result.body or b"")
     feed = parse_feed(result.body or b"", dict(result.headers), result.final_url)
