@@ -49,7 +49,12 @@ def reference(html: str, base: str, comment: bool) -> str:
 
 VALUES = ['/rel/a b', "https://x.example/?a=1&b=2", "javascript:alert(1)", "mailto:a@b.de",
           "data:image/png;base64,xx", '"quoted" <tag> & \u00a0nbsp', "12", "12px", " 7 ", "",
-          "//cdn.example/x.jpg 2x, /a.jpg 300w, javascript:x 1x", "ftp://x/", "?q#f", "http://[::1"]  # fmt: skip
+          "//cdn.example/x.jpg 2x, /a.jpg 300w, javascript:x 1x", "ftp://x/", "?q#f", "http://[::1",
+          # the plain forms clean resolves without the general path (_plain_url), and their edges
+          "/wp-content/uploads/bild-1024x768.jpg", "/a/./b", "/a/../b", "/x/.", "/x?", "/x#", "/x?#y",
+          "/x?q=1#f", "/\\evil", "http://h.example:99999/x", "http://h.example:8080", "https://h.example",
+          "HTTP://UPPER.example/x", "http://h.example/a/../b", "http://h.example/x?", "http://h_x.example/",
+          "/w.jpg 1024w, /v.jpg 300w", "http://h.example:8000/x.jpg 2x, /y.jpg 1x", "/caf\u00e9"]  # fmt: skip
 ATTRIBUTES = ["href", "src", "srcset", "width", "height", "alt", "title", "colspan", "start",
               "value", "span", "sizes", "lang", "loading", "class", "onerror", "rel", "type"]  # fmt: skip
 TAGS = ["a", "img", "source", "td", "th", "col", "colgroup", "ol", "li", "p", "span", "table"]

@@ -86,6 +86,7 @@ DROP_WITH_CONTENT = {
 _INT_ATTRIBUTES = {"width", "height", "colspan", "rowspan", "span", "start", "value"}
 
 _C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML or HTML text
+_C0_CHARS = tuple(map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)))
 # ... and in one-line fields and URLs also bidi overrides, which can make a name or link read
 # backwards (HTML bodies keep them: right-to-left text needs them).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
@@ -228,7 +229,10 @@ def sanitize_html(html: str, base_url: str, *, comment: bool = False) -> str:
 
 
 def _prepare(html: str) -> str:
-    html = _C0.sub("", html)
+    # A substring search per character finds none 10x faster than the pattern does (str.find
+    # is a memchr; a character class is matched position by position), and bodies have none.
+    if any(char in html for char in _C0_CHARS):
+        html = _C0.sub("", html)
     html = _NOSCRIPT.sub("", html)
     return _emoji_as_text(html)
 
@@ -315,6 +319,7 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
     """`_attribute` applied to the URL and number attributes of nh3's output."""
     parts: list[str] = []
     pos = 0
+    origin = _origin(base_url) if base_url else None
     for tag in _FILTERED_TAG.finditer(html):
         name = tag.group(1)
         if name is None or not tag.group(2):
@@ -325,7 +330,12 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
             if attribute not in _FILTERED:
                 continue
             original = html_lib.unescape(value) if "&" in value else value
-            new = _attribute(comment, base_url, name, attribute, original)
+            if attribute in _URL_ATTRIBUTES:
+                new = _plain_url(original, origin) or _attribute(comment, base_url, name, attribute, original)
+            elif attribute == "srcset":
+                new = _srcset(original, base_url, origin)
+            else:
+                new = _attribute(comment, base_url, name, attribute, original)
             if new is None:
                 dropped.append(index)
                 changed = True
@@ -346,6 +356,30 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
     return "".join(parts)
 
 
+_URL_ATTRIBUTES = frozenset({"href", "src"})
+# The two forms nearly every link and image takes: a path from the root ("/wp-content/…") and an
+# absolute http(s) URL with a plain host.  Printable ASCII without "\\"; anything with an empty
+# query or fragment or a "/." (a dot segment, perhaps) goes the long way.
+_PLAIN_ROOTED = re.compile(r"/(?![/\\])[!-\[\]-~]*")
+_PLAIN_ABSOLUTE_HTTP = re.compile(r"https?://[A-Za-z0-9.-]+(?::(\d{1,5}))?(/[!-\[\]-~]*)?")
+
+
+def _plain_url(url: str, origin: str | None) -> str | None:
+    """What `_attribute` makes of an href or src in one of the two plainest forms, for a base
+    whose origin is `origin`; None for any other form (the long way decides).
+
+    Resolving a post's 40-odd URLs one by one through the general path, and through a cache
+    they never hit (their base is each post's own address), was a third of cleaning it."""
+    if url[-1:] in ("?", "#") or "?#" in url or "/." in url:
+        return None
+    if url[:1] == "/":
+        return origin + url if origin is not None and _PLAIN_ROOTED.fullmatch(url) else None
+    match = _PLAIN_ABSOLUTE_HTTP.fullmatch(url) if url[:4] == "http" else None
+    if match is None or (match.group(1) is not None and int(match.group(1)) > 65535):
+        return None
+    return url if match.group(2) else url + "/"
+
+
 def _escape_attribute(value: str) -> str:
     """html5ever's escaping of an attribute value."""
     if not _TO_ESCAPE.search(value):
@@ -360,14 +394,15 @@ _TO_ESCAPE = re.compile('[&\u00a0"<>]')
 _DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx]$")
 
 
-def _srcset(value: str, base: str) -> str | None:
-    """Each candidate's URL absolute http(s), descriptors checked; bad candidates are dropped."""
+def _srcset(value: str, base: str, origin: str | None = None) -> str | None:
+    """Each candidate's URL absolute http(s), descriptors checked; bad candidates are dropped.
+    (`origin`: the base's, where the caller knows it: see _plain_url.)"""
     candidates = []
     for candidate in value.split(","):
         parts = candidate.split()
         if not parts:
             continue
-        url = _http_url(parts[0], base)
+        url = _plain_url(parts[0], origin) or _http_url(parts[0], base)
         descriptor = parts[1] if len(parts) == 2 else ""
         if url and len(parts) <= 2 and (not descriptor or _DESCRIPTOR.match(descriptor)):
             url = url.replace(",", "%2C")
