@@ -202,7 +202,6 @@ CP1252 = {
     150: "\u2013", 151: "\u2014", 152: "\u02dc", 153: "\u2122", 154: "\u0161", 155: "\u203a",
     156: "\u0153", 158: "\u017e", 159: "\u0178",
 }  # fmt: skip
-_C1 = re.compile("[\x80-\x9f]")
 
 ACCEPTABLE_URI_SCHEMES = (
     "file", "ftp", "gopher", "h323", "hdl", "http", "https", "imap", "magnet", "mailto", "mms",
@@ -284,9 +283,6 @@ def _content_type(value: str) -> str:
     return value
 
 
-_C1_IN_BYTES = re.compile(b"[\x80-\x9f]")
-
-
 def _repaired(value: str) -> str:
     """The end of feedparser's pop(): UTF-8 read as Latin-1 repaired, C1 as windows-1252."""
     if value.isascii():
@@ -294,12 +290,21 @@ def _repaired(value: str) -> str:
     try:
         raw = value.encode("iso-8859-1")
     except UnicodeEncodeError:  # beyond Latin-1: no UTF-8 in disguise
-        return value.translate(CP1252) if _C1.search(value) else value
+        return value.translate(CP1252) if _has_c1(value) else value
     try:
         value = raw.decode("utf-8")
     except UnicodeDecodeError:  # Latin-1 text as it is (a C1 control is a byte 0x80-0x9f)
-        return value.translate(CP1252) if _C1_IN_BYTES.search(raw) else value
-    return value.translate(CP1252) if _C1.search(value) else value
+        return value.translate(CP1252) if _has_c1(value) else value
+    return value.translate(CP1252) if _has_c1(value) else value
+
+
+_C1_CHARS = tuple(map(chr, range(0x80, 0xA0)))
+
+
+def _has_c1(value: str) -> bool:
+    """Whether `value` holds a C1 control: 32 substring searches (memchr) cost a fifth of the
+    character class matched position by position over a 10 KB body."""
+    return any(char in value for char in _C1_CHARS)
 
 
 # --- dates: the common forms without feedparser, the rest with its _parse_date -------------------
