@@ -1,8 +1,8 @@
 """The store's backups, and what to do when the store is lost or damaged.
 
-The store is the only copy of the site's history.  Before each job that writes it (fetch, run)
-a dated copy goes into backups/ in the site folder, made with SQLite's online backup; the newest
-BLOGPARADE_BACKUPS are kept.  A store that is damaged, or new or empty while the site has
+The store is the only copy of the site's history.  Each job that fetches (fetch, run) makes a
+dated copy of the store as it was when the job began, into backups/ in the site folder, with
+SQLite's online backup, written while the job goes on; the newest BLOGPARADE_BACKUPS are kept.  A store that is damaged, or new or empty while the site has
 published posts, is refused with the newest backup named; `restore` puts one back and keeps the
 store it replaces aside, renamed.
 """
@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Iterator
 
 from .site import Site
 from .store import EMPTIED_AT, RESTORED_AT, Store, StoreDamaged, StoreError, check_copy
@@ -51,20 +54,43 @@ def backups(site: Site) -> list[Path]:
 
 def back_up(site: Site, store: Store, now: datetime | None = None) -> Path | None:
     """A dated backup of the store; then only the newest BLOGPARADE_BACKUPS are kept (0: none)."""
+    with backed_up(site, store, now) as target:
+        return target
+
+
+@contextmanager
+def backed_up(site: Site, store: Store, now: datetime | None = None) -> Iterator[Path | None]:
+    """back_up, of the store as it is when the block begins, written while the block runs.
+
+    The job in the block writes the store meanwhile (SQLite's WAL keeps the backup's view as it
+    was; see Store.backup_of_now), so a fetch does not wait for a copy of a 100 MB store before
+    its first request.  A backup that fails (a full disk) is raised when the block ends; the
+    job's own writes are as safe as ever, and the older backups are kept.
+    """
     keep = int(site["BLOGPARADE_BACKUPS"])
     if keep <= 0:
-        return None
+        yield None
+        return
     when = (now or datetime.now(UTC)).astimezone(UTC)
     existing = backups(site)
     if existing:  # one backup per fetch: one within the same second is named a second later
         newest = datetime.strptime(existing[0].stem.removeprefix(f"{site.store_path.stem}-"), STAMP)
         when = max(when, newest.replace(tzinfo=UTC) + timedelta(seconds=1))
     target = folder(site) / f"{site.store_path.stem}-{when.strftime(STAMP)}.sqlite"
-    target.parent.mkdir(exist_ok=True)
-    store.backup(target)
+    try:
+        target.parent.mkdir(exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot back up store {store.path} into {target}: {error.strerror}") from error
+    with ThreadPoolExecutor(1, thread_name_prefix="backup") as thread:
+        written = thread.submit(store.backup_of_now(target))
+        try:
+            yield target
+        finally:
+            failed = written.exception()
+    if failed is not None:
+        raise failed
     for old in backups(site)[keep:]:
         old.unlink()
-    return target
 
 
 def published_posts(site: Site) -> tuple[int, Path]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
-from .backups import advice, back_up, refuse_lost_store
+from .backups import advice, backed_up, refuse_lost_store
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
@@ -78,9 +78,11 @@ def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Ite
             refuse_lost_store(site, store)
             if writes or backup:
                 store.check_writable()
-            if backup:
-                back_up(site, store)
-            yield store
+            if not backup:
+                yield store
+                return
+            with backed_up(site, store):
+                yield store
     except StoreDamaged as error:
         raise StoreDamaged(f"{error}; {advice(site)}") from error
 

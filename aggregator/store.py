@@ -13,11 +13,11 @@ import os
 import shutil
 import sqlite3
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Literal, NoReturn, Sequence
+from typing import Callable, Iterable, Iterator, Literal, NoReturn, Sequence
 
 from .models import (
     CandidatePage,
@@ -386,20 +386,43 @@ class Store:
 
         SQLite's online backup: readers and writers elsewhere may go on meanwhile.
         """
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.unlink(missing_ok=True)
+        self.backup_of_now(target)()
+
+    def backup_of_now(self, target: Path) -> Callable[[], None]:
+        """The copy `backup` makes, of the store as it is at this call, written by the function
+        returned, which may run in another thread while this store is written meanwhile.
+
+        The copy reads through a connection of its own whose read transaction starts here: in
+        WAL mode, what is written after this call is not in that transaction's view, and the
+        writer is not held up by it.  sqlite3 lets go of the GIL while it copies pages.
+        """
         try:
-            copy = sqlite3.connect(temporary, isolation_level=None)
+            source = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot, now
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot back up store {self.path} into {target}: {error}") from error
+
+        def write() -> None:
+            temporary = target.with_name(f".{target.name}.tmp")
             try:
-                self._db.backup(copy)
-                copy.execute("PRAGMA journal_mode = DELETE")
+                temporary.unlink(missing_ok=True)
+                copy = sqlite3.connect(temporary, isolation_level=None)
+                try:
+                    source.backup(copy)
+                    copy.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    copy.close()
+                os.replace(temporary, target)
+            except (sqlite3.Error, OSError) as error:
+                with suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+                reason = error.strerror if isinstance(error, OSError) else error
+                raise StoreError(f"cannot back up store {self.path} into {target}: {reason}") from error
             finally:
-                copy.close()
-            os.replace(temporary, target)
-        except (sqlite3.Error, OSError) as error:
-            temporary.unlink(missing_ok=True)
-            reason = error.strerror if isinstance(error, OSError) else error
-            raise StoreError(f"cannot back up store {self.path} into {target}: {reason}") from error
+                source.close()
+
+        return write
 
     # -- feeds ----------------------------------------------------------------------------------
 

@@ -8,15 +8,16 @@ from aggregator.backups import (
     RestoreError,
     StoreLost,
     back_up,
+    backed_up,
     backups,
     published_posts,
     refuse_lost_store,
     restore,
 )
 from aggregator.site import Site
-from aggregator.store import Store
+from aggregator.store import Store, StoreError
 from aggregator.website.sitetemplate import create_site
-from tests.test_store import damage_a_page, filled_store
+from tests.test_store import damage_a_page, filled_store, post
 
 NIGHT = datetime(2026, 11, 29, 3, 17, 5, tzinfo=UTC)
 
@@ -39,6 +40,34 @@ def test_backups_are_named_by_their_time_and_the_newest_kept(site):
     assert names == ["blogparade-2026-11-29T031709Z.sqlite", "blogparade-2026-11-29T031708Z.sqlite",
                      "blogparade-2026-11-29T031707Z.sqlite"]  # fmt: skip
     assert [path.name for path in made[-3:]] == names[::-1]
+
+
+def test_the_backup_is_the_store_as_the_job_found_it_though_written_while_it_writes(site):
+    with Store(site.store_path) as store:
+        with backed_up(site, store, now=NIGHT) as target:
+            # The job goes on at once: 2,000 new posts (20 MB) while the copy is written.
+            for n in range(20):
+                store.record_success("dora", f"d{n}", etag=None, last_modified=None, body_hash="d",
+                                     posts=[post(f"d{n}-{m}", participant="dora",
+                                                 content_html="<p>Neu</p>" * 1000)
+                                            for m in range(100)])  # fmt: skip
+        assert len(store.post_counts()) == 2
+    with Store(target) as copy:
+        copy.check()
+        assert copy.post_counts() == {"anna": 5}  # nothing the job wrote meanwhile
+    assert backups(site) == [target]
+
+
+def test_a_backup_that_fails_is_said_when_the_job_is_done(site):
+    # A folder where the copy would be written first: the copy fails in its thread.
+    (site.root / "backups" / ".blogparade-2026-11-29T031705Z.sqlite.tmp").mkdir(parents=True)
+    with Store(site.store_path) as store:
+        with pytest.raises(StoreError, match=r"^cannot back up store .* into .*031705Z\.sqlite: "):
+            with backed_up(site, store, now=NIGHT):
+                store.record_success("dora", "d", etag=None, last_modified=None, body_hash="d",
+                                     posts=[post("d1", participant="dora")])  # fmt: skip
+        assert store.post_counts() == {"anna": 5, "dora": 1}  # the job's own writes stand
+    assert backups(site) == []
 
 
 def test_no_backups_with_zero(site):
