@@ -97,9 +97,6 @@ _EMAIL = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])(?:mailto:)?[\w.!#$%&'*+/=?^`{
 _EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # An element start tag as html5ever serialises it: attribute values are always double-quoted.
 _ATTRS = r"((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*/?>"
-_A_TAG = re.compile(r"<a" + _ATTRS)
-_IMG_TAG = re.compile(r"<img" + _ATTRS)
-_HREF = re.compile(r'\shref="([^"]*)"')
 _ANY_TAG = re.compile(r"</?[A-Za-z][^\s/>]*" + _ATTRS)
 # WordPress turns emoji into 72x72 images from s.w.org in feeds; they are text again here.
 # [^<>]: without "<", a tag that never closes costs one scan to the next tag, not to the end.
@@ -123,7 +120,7 @@ _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "lin
 def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
     """A safe Post from a parsed entry (the participant's category filter is the pipeline's job)."""
     base = _base(entry.base_url, participant.home)
-    content = sanitize_html(entry.content_html or entry.summary_html, base)
+    content, links = _sanitized(entry.content_html or entry.summary_html, base, False)
     text = _text_of_sanitized(content, EXCERPT_LIMIT)  # as much as the excerpt needs
     title = bounded(plain_text(entry.title), TITLE_LIMIT)
     title = title or bounded(text, 80)
@@ -140,7 +137,7 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
         content_html=content,
         categories=_categories(entry.categories),
         language=entry.language or participant.language,
-        links=_links_in(content),
+        links=links,
         comment_feed=_http_url(entry.comment_feed, base),
         comment_count=entry.comment_count if (entry.comment_count or 0) >= 0 else None,
     )
@@ -215,17 +212,21 @@ def comment_kind(entry: ParsedEntry) -> CommentKind:
 
 def sanitize_html(html: str, base_url: str, *, comment: bool = False) -> str:
     """Safe HTML from untrusted HTML: the allowlist, URLs absolute, only http(s)/mailto links."""
+    return _sanitized(html, base_url, comment)[0]
+
+
+def _sanitized(html: str, base_url: str, comment: bool) -> tuple[str, tuple[str, ...]]:
+    """sanitize_html, and the absolute http(s) links of the result (see outbound_links)."""
     if not html or not html.strip():
-        return ""
+        return "", ()
     html = _prepare(html)
     if _too_deep(html):
-        return _flattened(html)
+        return _flattened(html), ()
     out = (_COMMENT_CLEANER if comment else _POST_CLEANER).clean(html)
-    out = _filter_attributes(out, base_url, comment)
-    out = _IMG_TAG.sub(_drop_img_without_src, out)
+    out, links = _filter_attributes(out, base_url, comment)
     if comment:
         out = _EMAIL_IN_TEXT.sub("[…]", out)
-    return out.strip()
+    return out.strip(), links
 
 
 def _prepare(html: str) -> str:
@@ -249,10 +250,6 @@ def _emoji_text(match: re.Match[str]) -> str:
     alt = _ALT.search(match.group(0))
     text = html_lib.unescape((alt.group(1) or alt.group(2)) if alt else "")
     return html_lib.escape(text[:8])
-
-
-def _drop_img_without_src(match: re.Match[str]) -> str:
-    return match.group(0) if ' src="' in match.group(1) else ""
 
 
 def _attribute(comment: bool, base: str, tag: str, name: str, value: str) -> str | None:
@@ -315,9 +312,14 @@ _GT_ESCAPED = "&gt;" in nh3.clean('<a title="&gt;">x</a>', tags={"a"}, attribute
 _FILTERED_TAG = _FILTERED_TAG_QUICK if _GT_ESCAPED else _FILTERED_TAG_FULL
 
 
-def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
-    """`_attribute` applied to the URL and number attributes of nh3's output."""
+def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tuple[str, ...]]:
+    """`_attribute` applied to the URL and number attributes of nh3's output, and images left
+    without a source dropped; and, gathered on the way, the http(s) links (each once, in order).
+
+    Every <a> and <img> with attributes passes here anyway: collecting the links and dropping
+    the images in this pass saves two more scans of the body."""
     parts: list[str] = []
+    links: dict[str, None] = {}
     pos = 0
     origin = _origin(base_url) if base_url else None
     for tag in _FILTERED_TAG.finditer(html):
@@ -325,13 +327,15 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
         if name is None or not tag.group(2):
             continue
         attributes = _ONE_ATTRIBUTE.findall(tag.group(2))
-        kept, dropped, changed = list(attributes), [], False
+        kept, dropped, changed, href = list(attributes), [], False, None
         for index, (attribute, value) in enumerate(attributes):
             if attribute not in _FILTERED:
                 continue
             original = html_lib.unescape(value) if "&" in value else value
             if attribute in _URL_ATTRIBUTES:
                 new = _plain_url(original, origin) or _attribute(comment, base_url, name, attribute, original)
+                if attribute == "href" and href is None:
+                    href = new
             elif attribute == "srcset":
                 new = _srcset(original, base_url, origin)
             else:
@@ -342,18 +346,27 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> str:
             elif new != original:
                 kept[index] = (attribute, _escape_attribute(new))
                 changed = True
-        if not changed:
+        if href is not None and name == "a" and href.startswith(("http://", "https://")):
+            links[href] = None
+        if changed:
+            for index in reversed(dropped):  # Vec::swap_remove
+                kept[index] = kept[-1]
+                kept.pop()
+        if name == "img" and not any(attribute == "src" for attribute, _ in kept):
+            written = ""  # an image without a source is none
+        elif changed:
+            written = f"<{name}" + "".join(f' {a}="{v}"' for a, v in kept) + tag.group(3)
+        else:
             continue
-        for index in reversed(dropped):  # Vec::swap_remove
-            kept[index] = kept[-1]
-            kept.pop()
         parts.append(html[pos : tag.start()])
-        parts.append(f"<{name}" + "".join(f' {a}="{v}"' for a, v in kept) + tag.group(3))
+        parts.append(written)
         pos = tag.end()
-    if not parts:
-        return html
-    parts.append(html[pos:])
-    return "".join(parts)
+    if parts:
+        parts.append(html[pos:])
+        html = "".join(parts)
+    if "<img>" in html:  # no attributes at all, so not met above
+        html = html.replace("<img>", "")
+    return html, tuple(links)
 
 
 _URL_ATTRIBUTES = frozenset({"href", "src"})
@@ -447,18 +460,7 @@ def _without_code(html: str) -> str:
 
 def outbound_links(html: str, base_url: str) -> tuple[str, ...]:
     """The absolute http(s) hrefs of the links in `html`, deduplicated, in order."""
-    return _links_in(sanitize_html(html, base_url))
-
-
-def _links_in(sanitized: str) -> tuple[str, ...]:
-    links: dict[str, None] = {}
-    for tag in _A_TAG.finditer(sanitized):
-        href = _HREF.search(tag.group(1))
-        if href:
-            url = html_lib.unescape(href.group(1))
-            if url.startswith(("http://", "https://")):
-                links[url] = None
-    return tuple(links)
+    return _sanitized(html, base_url, False)[1]
 
 
 # --- URLs ------------------------------------------------------------------------------------------
