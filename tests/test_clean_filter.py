@@ -115,3 +115,31 @@ def test_the_filter_after_nh3_is_nh3s_attribute_filter(comment):
             if sanitized != expected or links != reference_links(expected):
                 differ.append((html[:200], base))
     assert differ == []
+
+
+def reference_text(sanitized: str) -> str:
+    """The text of sanitised HTML as clean read it tag by tag (block elements separate words)."""
+    parts: list[str] = []
+    pos = 0
+    for tag in clean._ANY_TAG.finditer(sanitized):
+        parts.append(sanitized[pos : tag.start()])
+        name = tag.group(0)[1:].lstrip("/").split(None, 1)[0].rstrip("/>").lower()
+        parts.append(" " if name in clean._BLOCK_NAMES else "")
+        pos = tag.end()
+    parts.append(sanitized[pos:])
+    return " ".join(html_lib.unescape("".join(parts)).split())
+
+
+def test_the_text_of_a_sanitised_body_and_the_start_an_excerpt_reads():
+    differ = []
+    long = "".join(f"<p>Absatz {n} mit <em>Beto</em>nung, <a href='/x{n}'>Link</a> &amp; mehr.</p>"
+                   for n in range(400))  # fmt: skip
+    for html in inputs() + [long, long.replace("<p>", "<span>")]:
+        sanitized = clean.sanitize_html(html, BASES[0])
+        whole = reference_text(sanitized)
+        if clean._text_of_sanitized(sanitized) != whole:
+            differ.append((html[:200], None))
+        for limit in (1, 10, 80, 300, 2000):
+            if clean.bounded(clean._text_of_sanitized(sanitized, limit), limit) != clean.bounded(whole, limit):
+                differ.append((html[:200], limit))
+    assert differ == []

@@ -310,6 +310,9 @@ _ONE_ATTRIBUTE = re.compile(r"\s+([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
 _FILTERED_TAG_QUICK = re.compile(r"<(a|img|source|td|th|col|colgroup|ol|li)(\s[^>]*)(>)")
 _GT_ESCAPED = "&gt;" in nh3.clean('<a title="&gt;">x</a>', tags={"a"}, attributes={"a": {"title"}})
 _FILTERED_TAG = _FILTERED_TAG_QUICK if _GT_ESCAPED else _FILTERED_TAG_FULL
+# Where "<" is escaped in attribute values too (as in text), every "<" of nh3's output starts a
+# tag: _text_of_sanitized may cut the body anywhere and go on to the next "<".
+_EVERY_LT_A_TAG = "&lt;" in nh3.clean('<a title="<">x</a>', tags={"a"}, attributes={"a": {"title"}})
 
 
 def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tuple[str, ...]]:
@@ -607,30 +610,33 @@ _BLOCK_NAMES = frozenset(
 )
 
 
+# html5ever writes tag names in lower case.
+_BLOCK_TAG = re.compile(
+    r"</?(?:" + "|".join(sorted(_BLOCK_NAMES, key=len, reverse=True)) + r")(?=[\s/>])" + _ATTRS
+)
+
+
 def _text_of_sanitized(sanitized: str, limit: int | None = None) -> str:
     """plain_text for our own sanitiser's output: its markup is regular, so a pattern will do.
     Block elements separate words; inline ones do not.
 
     With `limit`, the text may stop after more than `limit` characters: it is then the start of
     the whole text, which is all `bounded(text, limit)` reads.  (Sanitised HTML has every "<"
-    of text and every "&" escaped, so text cut after a tag is the start of the text.)"""
-    parts: list[str] = []
-    pos = raw = 0
-    check = 2 * limit + 64 if limit is not None else len(sanitized) + 1
-    for tag in _ANY_TAG.finditer(sanitized):
-        chunk = sanitized[pos : tag.start()]
-        parts.append(chunk)
-        name = tag.group(0)[1:].lstrip("/").split(None, 1)[0].rstrip("/>").lower()
-        parts.append(" " if name in _BLOCK_NAMES else "")
-        pos = tag.end()
-        raw += len(chunk)
-        if raw > check:
-            text = " ".join(html_lib.unescape("".join(parts)).split())
-            if limit is not None and len(text) > limit:
-                return text
-            check = 2 * raw
-    parts.append(sanitized[pos:])
-    return " ".join(html_lib.unescape("".join(parts)).split())
+    of text and every "&" escaped, so text cut after a tag is the start of the text.)  The
+    start read first is four times the limit, in markup and text; more only where
+    its text was not enough."""
+    length = 4 * limit + 256 if limit is not None and _EVERY_LT_A_TAG else len(sanitized)
+    while True:
+        end = len(sanitized)
+        if length < end:  # cut after the tag that starts next (every "<" starts one)
+            start = sanitized.find("<", length)
+            tag = _ANY_TAG.match(sanitized, start) if start >= 0 else None
+            end = tag.end() if tag else end
+        text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", sanitized[:end]))
+        text = " ".join(html_lib.unescape(text).split())
+        if end == len(sanitized) or (limit is not None and len(text) > limit):
+            return text
+        length *= 2
 
 
 def excerpt(html: str, limit: int = EXCERPT_LIMIT) -> str:
