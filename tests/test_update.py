@@ -139,7 +139,7 @@ def pool_starts(monkeypatch):
 
     def start(self):  # noqa: ANN001, ANN202
         started.append(self)
-        real(self)
+        return real(self)
 
     monkeypatch.setattr(updater.Parsers, "_start", start)
     return started
@@ -152,7 +152,7 @@ def test_a_first_run_of_many_feeds_uses_the_parser_pool(feed_server, store, pool
                     for n in range(count)]  # fmt: skip
     summary = run(store, participants)
     assert summary.count(Outcome.UPDATED) == count and summary.new_posts == 2 * count
-    assert len(pool_starts) == 1
+    assert len(pool_starts) == 1 and pool_starts[0].pooled > 0  # the workers parsed
     # Nothing changed: nothing to parse, and no pool started for it.
     summary = run(store, participants)
     assert summary.count(Outcome.UNCHANGED) == count

@@ -17,9 +17,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
-import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -29,14 +28,13 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, Mappin
 from ..models import Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
-from . import decide, poolmain, work
+from . import decide, poolmain
 from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
 from .logins import Login
 from .report import FeedReport, Outcome, Progress, UpdateSummary
-from .work import (
-    MAX_ITEMS, Parsed, PostRef, end_with_main_process, newest, parse_comments, parse_posts,
-)  # fmt: skip
+from .pool import WorkerPool
+from .work import MAX_ITEMS, Parsed, PostRef, newest, parse_comments, parse_posts
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -292,10 +290,6 @@ def _moved(result: FetchResult, asked: str, key: str) -> str | None:
     return None if where == key else where
 
 
-# What the pool's fork server imports once, for every worker: the jobs (their initializer is in
-# `work` too: unpickled from another module, it would import that module), and `poolmain`, which
-# spares each worker importing the main script again (see there).
-PRELOAD = [poolmain.__name__, work.__name__, *work.PARSING]
 # Bodies a run parses in this process before it starts the pool.  Measured with the benchmark's
 # WordPress feeds (2 cores, a busy machine): parsing inline beat a pool in time up to 120 feeds
 # and always cost 0.3 s less CPU and 100 MB less memory; from 300 feeds on the pool was faster.
@@ -304,11 +298,11 @@ INLINE = 100
 
 class Parsers:
     """Where an update parses: in this process while it has few bodies to parse, in a pool of
-    worker processes once it has many.
+    worker processes (pool.py) once it has many.
 
-    A pool costs ~0.3 s of CPU to start (a fork server that imports the parsing code, then its
-    workers), ~0.5 ms of CPU per body to send it there and the records back, and ~100 MB while
-    it lives; a run of unchanged feeds (all 304) parses nothing and should pay none of it.  So bodies are parsed inline, and once a run has more than `INLINE`
+    A pool costs ~0.2 s of CPU to start (a fork server that imports the parsing code, then its
+    workers) and ~100 MB while it lives; a run of unchanged feeds (all 304) parses nothing and
+    should pay none of it.  So bodies are parsed inline, and once a run has more than `INLINE`
     to parse, or `expected` says it will (feeds never fetched before: a first run), the pool is
     started in a thread (the fork server's start blocks) while parsing goes on inline; the pool
     takes the bodies that come once it is up.
@@ -316,7 +310,7 @@ class Parsers:
     Workers come from a fork server, not a fork of this process: a forked worker would inherit
     every open socket (a reset connection would then look like a timeout) and every thread (the
     demo serves its blogs from one; forking a threaded process can deadlock).  The fork server
-    imports `PRELOAD` (parse, clean, lxml, nh3), so no worker imports anything itself.
+    imports `pool.PRELOAD` (parse, clean, lxml, nh3), so no worker imports anything itself.
     """
 
     def __init__(self, expected: int = 0, workers: int | None = None):
@@ -325,14 +319,19 @@ class Parsers:
         if self.workers < 2:
             self.workers = 0  # one core: a pool would only add its cost
         self.parsed = 0
-        self.pool: ProcessPoolExecutor | None = None
-        self.starting: asyncio.Future[None] | None = None
+        self.pooled = 0  # of them, parsed by the pool
+        self.pool: WorkerPool | None = None
+        self.starting: asyncio.Future[WorkerPool] | None = None
         self.expected = expected
 
     async def run(self, parse: Callable[..., Parsed], *args: Any) -> Parsed:
         self.parsed += 1
-        if self.pool is not None:
-            return await asyncio.get_running_loop().run_in_executor(self.pool, parse, *args)
+        if self.pool is not None and self.pool.workers:
+            self.pooled += 1
+            ok, answer = await self.pool.run(parse, *args)
+            if not ok:
+                raise RuntimeError(answer)  # a bug in a job: that feed's error (Updater.read)
+            return answer
         if self.workers and self.starting is None and max(self.parsed, self.expected) > INLINE:
             self.start()
         return parse(*args)
@@ -344,16 +343,22 @@ class Parsers:
             # is not safe to change while other threads may read it).
             os.environ[poolmain.VARIABLE] = poolmain.describe_main()
             self.starting = asyncio.get_running_loop().run_in_executor(None, self._start)
+            self.starting.add_done_callback(self._up)
 
-    def _start(self) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=context, initializer=end_with_main_process
-        )  # fmt: skip
-        # One job per worker makes the pool start them all now, not when bodies are waiting.
-        for job in [pool.submit(work.ready) for _ in range(self.workers)]:
-            job.result()
+    def _start(self) -> WorkerPool:
+        pool = WorkerPool(self.workers)
+        try:
+            pool.start()
+        except BaseException:
+            pool.close()
+            raise
+        return pool
+
+    def _up(self, starting: asyncio.Future[WorkerPool]) -> None:
+        if starting.cancelled() or starting.exception() is not None:
+            return  # no pool: parsing goes on here
+        pool = starting.result()
+        pool.attach(asyncio.get_running_loop())
         self.pool = pool
 
     async def close(self) -> None:
@@ -362,9 +367,10 @@ class Parsers:
                 await self.starting
             except Exception:  # noqa: BLE001  a pool that failed to start parsed nothing
                 pass
+            await asyncio.sleep(0)  # _up has run
         if self.pool is not None:
-            self.pool.shutdown(wait=True)
-            self.pool = None
+            pool, self.pool = self.pool, None
+            await asyncio.get_running_loop().run_in_executor(None, pool.close)
 
 
 @asynccontextmanager
@@ -375,23 +381,6 @@ async def parsers(expected: int = 0) -> AsyncIterator[Parsers]:
         yield found
     finally:
         await found.close()
-
-
-@contextmanager
-def parser_pool(jobs: int) -> Iterator[Executor | None]:
-    """A process pool started at once (for callers that know they parse many bodies), or None
-    for one core or few jobs.  `update` uses `Parsers`, which starts a pool only when it pays."""
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or jobs < 4:
-        yield None
-        return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    os.environ[poolmain.VARIABLE] = poolmain.describe_main()
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=end_with_main_process
-    ) as pool:
-        yield pool
 
 
 @contextmanager

@@ -1,21 +1,22 @@
 """The parsing jobs of an update: bytes in, clean records out.  Pure, and importable alone.
 
-They run in this process or in a worker of the parser pool (update.Parsers).  The pool's fork
-server imports this module once (multiprocessing's forkserver preload), so every worker starts
-with parse, clean, lxml and nh3 loaded and nothing else: no aiohttp, no SQLite, no Click.
+They run in this process or in a worker of the parser pool (pool.py, whose workers run `serve`).
+The pool's fork server imports this module once (multiprocessing's forkserver preload), so every
+worker starts with parse, clean, lxml and nh3 loaded and nothing else: no aiohttp, no SQLite, no
+Click.
 A job returns its error instead of raising, so that a worker never has to pickle an exception.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
 from datetime import UTC, datetime
-from typing import NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
 from ..models import Comment, FetchError, ParsedEntry, Participant, Post
 from . import comments as plan
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 # parse and clean (lxml, nh3 and a hundred patterns) are imported by the first job: a run that
 # parses nothing (all 304) never needs them, and the pool's fork server preloads them.
@@ -76,28 +77,22 @@ def parse_comments(
     return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None, None
 
 
-def ready() -> int:
-    """A job that does nothing: started once per worker, so that workers exist before bodies
-    wait for them."""
-    return 0
+def serve(connection: Connection) -> None:
+    """A parser worker's life (pool.py): a job from the pipe, its answer back, until the pipe
+    ends (the update closed it, or its process is gone however it ended).
 
-
-def end_with_main_process() -> None:
-    """Pool initializer: the worker exits as soon as the process that made the pool has ended.
-
-    An idle worker waits on its task queue, whose write end it holds itself, so it never sees
-    the main process die without a goodbye (`kill -9`, the OOM killer): every such night left
-    the fork server and its workers behind, ~110 MB.  The parent sentinel multiprocessing
-    gives a worker is a pipe only the main process writes to: it reads EOF when that process
-    is gone, however it ended.  (PR_SET_PDEATHSIG would not do: a worker's parent is the fork
-    server, and the fork server lives as long as any of its workers.)
-    """
-    main = multiprocessing.parent_process()
-    if main is None:  # not started by multiprocessing: nothing to follow
-        return
-
-    def watch() -> None:
-        main.join()
-        os._exit(1)
-
-    threading.Thread(target=watch, name="end-with-main-process", daemon=True).start()
+    An answer is (True, what the job returned) or (False, what went wrong): jobs return their
+    errors, so only a bug raises, and its words travel, not the exception."""
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[bool, Any] = (True, function(*args))
+        except Exception as error:  # noqa: BLE001  a bug costs one feed, not the worker
+            answer = (False, f"{type(error).__name__}: {error}")
+        try:
+            connection.send(answer)
+        except (OSError, ValueError):
+            return

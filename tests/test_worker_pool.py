@@ -1,0 +1,115 @@
+"""The parser pool (feeds/pool.py): real worker processes from the fork server, driven from an
+event loop; a job's bug, a worker's death and the end of the pool."""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import os
+
+import pytest
+
+from aggregator.feeds.pool import WorkerDied, WorkerPool
+
+
+async def started(size: int) -> WorkerPool:
+    pool = WorkerPool(size)
+    await asyncio.get_running_loop().run_in_executor(None, pool.start)
+    pool.attach(asyncio.get_running_loop())
+    return pool
+
+
+def test_jobs_are_answered_by_every_worker_and_more_jobs_than_workers_wait_their_turn():
+    async def main() -> tuple[list, list[int]]:
+        pool = await started(2)
+        try:
+            sums = await asyncio.gather(*(pool.run(operator.add, n, 1) for n in range(40)))
+            pids = await asyncio.gather(*(pool.run(os.getpid) for _ in range(40)))
+            return sums, [pid for ok, pid in pids if ok]
+        finally:
+            pool.close()
+
+    sums, pids = asyncio.run(main())
+    assert sums == [(True, n + 1) for n in range(40)]
+    assert os.getpid() not in pids and len(pids) == 40
+    assert len(set(pids)) == 2  # both workers took jobs
+
+
+def test_a_job_that_raises_is_answered_with_its_words_and_the_worker_goes_on():
+    async def main() -> list:
+        pool = await started(1)
+        try:
+            return [await pool.run(operator.truediv, 1, 0), await pool.run(operator.neg, 3)]
+        finally:
+            pool.close()
+
+    assert asyncio.run(main()) == [(False, "ZeroDivisionError: division by zero"), (True, -3)]
+
+
+def test_a_worker_that_dies_fails_its_job_alone_and_the_others_go_on():
+    async def main() -> tuple[BaseException | None, list, int]:
+        pool = await started(2)
+        try:
+            dying = asyncio.ensure_future(pool.run(os._exit, 3))
+            died = None
+            try:
+                await dying
+            except WorkerDied as error:
+                died = error
+            after = await asyncio.gather(*(pool.run(operator.add, n, n) for n in range(10)))
+            return died, after, len(pool.workers)
+        finally:
+            pool.close()
+
+    died, after, left = asyncio.run(main())
+    assert str(died) == "a parser process ended (exit code 3) while it parsed"
+    assert after == [(True, 2 * n) for n in range(10)] and left == 1
+
+
+def test_the_last_worker_dying_fails_the_jobs_still_waiting():
+    async def main() -> list:
+        pool = await started(1)
+        try:
+            jobs = [pool.run(os._exit, 1)] + [pool.run(operator.neg, n) for n in range(3)]
+            return await asyncio.gather(*jobs, return_exceptions=True)
+        finally:
+            pool.close()
+
+    answers = asyncio.run(main())
+    assert all(isinstance(answer, WorkerDied) for answer in answers), answers
+
+
+def test_closing_the_pool_ends_its_processes():
+    async def main() -> list:
+        pool = await started(2)
+        processes = [worker.process for worker in pool.workers]
+        await pool.run(operator.neg, 1)
+        pool.close()
+        return processes
+
+    for process in asyncio.run(main()):
+        assert process.exitcode == 0
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: parsing runs without a pool")
+def test_a_job_of_the_update_runs_in_a_worker_as_it_runs_here(tmp_path):
+    from functools import partial
+
+    from aggregator.feeds.work import parse_posts
+    from aggregator.models import Participant
+    from tests.feedmaker import Item, rss
+
+    body = rss([Item(f"g{n}", f"Beitrag {n}", f"https://anna.example/{n}/") for n in range(3)]).encode()
+    job = partial(parse_posts, participant=Participant("anna", "Anna", "https://anna.example/feed/",
+                                                       "https://anna.example/"))  # fmt: skip
+    args = (body, {"content-type": "application/rss+xml"}, "https://anna.example/feed/")
+
+    async def main():  # noqa: ANN202
+        pool = await started(2)
+        try:
+            return await pool.run(job, *args)
+        finally:
+            pool.close()
+
+    ok, there = asyncio.run(main())
+    assert ok and there == job(*args) and len(there[0]) == 3
