@@ -612,7 +612,7 @@ class Store:
             "SELECT id, participant, guid, url, published, comment_feed, comment_count, "
             "comments_checked FROM posts WHERE participant = ? ORDER BY published DESC, id",
             (participant,),
-        )  # fmt: skip
+        ).fetchall()  # fmt: skip  (one call, not a Python __next__ per row: every run, every blog)
         return [PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]) for row in rows]  # type: ignore[arg-type]
 
     def post_index(self) -> Iterator[tuple[str, str, tuple[str, ...], str, int]]:
