@@ -114,11 +114,18 @@ def is_http_url(url: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+# Lower-case http(s), then a host that starts with none of what ends it, and nothing urlsplit
+# removes or refuses ("[" may be a broken IPv6 address) anywhere.
+_PLAIN_HTTP = re.compile(r"https?://[^/?#\[\]\t\r\n][^\[\]\t\r\n]*\Z")
+
+
 def absolute_http_url(value: object) -> str | None:
     """An absolute http(s) URL as given, else None (clean makes URLs safe; this only selects)."""
     if not isinstance(value, str):
         return None
     value = value.strip()
+    if _PLAIN_HTTP.match(value):  # what urlsplit would say, for the common form, without it
+        return value
     try:
         parts = urlsplit(value)
     except ValueError:

@@ -56,8 +56,9 @@ import html
 import io
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
