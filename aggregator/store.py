@@ -52,6 +52,10 @@ FeedKind = Literal["posts", "comments", "probe", "parade"]
 CHECKPOINT_EVERY = 0.5  # seconds, while a job writes many transactions (deferred_checkpoints)
 
 
+# json.dumps with any argument but the object builds a new encoder per call: two per post.
+_json_list = json.JSONEncoder(ensure_ascii=False).encode
+
+
 class StoreError(Exception):
     """The store cannot be opened or written; the message says why, for a person."""
 
@@ -582,9 +586,9 @@ class Store:
             "changed": _iso(now),
             "excerpt": post.excerpt,
             "content_html": post.content_html,
-            "categories": json.dumps(list(post.categories), ensure_ascii=False),
+            "categories": _json_list(post.categories),
             "language": post.language,
-            "links": json.dumps(list(post.links), ensure_ascii=False),
+            "links": _json_list(post.links),
             "comment_feed": post.comment_feed,
             "comment_count": post.comment_count,
         }
@@ -763,7 +767,7 @@ class Store:
                 "ON CONFLICT (url) DO UPDATE SET fetched_at = excluded.fetched_at, "
                 "links = excluded.links, error = excluded.error",
                 (lookup.url, _iso(lookup.fetched_at),
-                 json.dumps(list(lookup.links), ensure_ascii=False), lookup.error),
+                 _json_list(lookup.links), lookup.error),
             )  # fmt: skip
 
     # -- take-downs (editors/takedown.py) -------------------------------------------------------
