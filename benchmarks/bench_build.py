@@ -204,7 +204,6 @@ def run_one_new(root: Path, posts: int, number: int) -> dict:
         "exported": result.exported.written,
         "rendered": getattr(result, "rendered", None),
         "reused": getattr(result, "reused", None),
-        "patched": getattr(result, "patched", None),
         "search": SEARCH_SECONDS[0],
         "skipped_before": skip,
         "needs_build_seconds": check_seconds,
@@ -332,8 +331,7 @@ def main() -> None:
     last = rows[-1][2]
     if last.get("rendered") is not None:
         print(f"\none new post: {last['exported']} file exported; of the pages and feeds "
-              f"{last['rendered'] - last['patched']} rendered, {last['patched']} patched (only "
-              f"the footer's time changed), {last['reused']} linked from the previous output")
+              f"{last['rendered']} rendered, {last['reused']} linked from the previous output")
     print(f"search index (Pagefind), median: full build {median([f['search'] for _, f, _ in rows]):.1f} s,"
           f" one new post {median([w['search'] for _, _, w in rows]):.1f} s")
     print(f"outputs of the one-new-post runs identical to full builds: "

@@ -315,12 +315,12 @@ def test_the_home_page_says_what_the_site_is(site, reader):
     assert intro == meta(reader, "description") == meta(reader, "og:description")
 
 
-def test_the_footer_says_when_the_feeds_were_last_read(site, reader):
+def test_the_home_page_says_when_the_feeds_were_last_read(site, reader):
     _, siteurl = site
-    reader.open(siteurl + "/archives/")
-    footer = reader.page.locator("footer .last-read")
-    assert footer.inner_text().startswith("Zuletzt aktualisiert: ")
-    when = datetime.fromisoformat(footer.locator("time").get_attribute("datetime"))
+    reader.open(siteurl + "/")
+    note = reader.page.locator("main .last-read")
+    assert note.inner_text().startswith("Zuletzt aktualisiert: ")
+    when = datetime.fromisoformat(note.locator("time").get_attribute("datetime"))
     assert timedelta(0) <= datetime.now(UTC) - when < timedelta(minutes=15)  # the demo's fetch
 
 

@@ -79,7 +79,6 @@ class BuildResult:
     searchable: int | None = None  # pages in the search index; None: no index was built
     rendered: int = 0  # pages and feeds written afresh
     reused: int = 0  # unchanged pages and feeds carried over from the previous output
-    patched: int = 0  # of those written: the previous page with its "last updated" time replaced
 
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
@@ -97,7 +96,6 @@ class Built(NamedTuple):
     searchable: int | None  # pages in the search index; None: no index was built
     rendered: int = 0  # pages and feeds written afresh (plugin/incremental.py)
     reused: int = 0  # unchanged pages and feeds carried over from the previous output
-    patched: int = 0  # of those written: the previous page with its "last updated" time replaced
 
 
 def build_site(
@@ -133,7 +131,7 @@ def build_site(
     warnings += address_warnings(settings, path)
     return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
                        Path(settings["OUTPUT_PATH"]), warnings, fingerprint,
-                       built.searchable, built.rendered, built.reused, built.patched)  # fmt: skip
+                       built.searchable, built.rendered, built.reused)  # fmt: skip
 
 
 def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
@@ -195,7 +193,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         raise
     if old is not None:
         tree.remove_old(old, reuse.rendered + reuse.reused if reuse is not None else 0)
-    counts = (reuse.rendered, reuse.reused, reuse.patched) if reuse is not None else (0, 0, 0)
+    counts = (reuse.rendered, reuse.reused) if reuse is not None else (0, 0)
     if index is None:
         return Built(articles, pages, warnings, None, *counts)
     if index.warning:
@@ -392,7 +390,7 @@ def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any])
 
 
 def feed_stamp(site: Site, store: Store) -> dict[str, Any]:
-    """The feeds' descriptions, and the day they were last read: the footer says when, so a
+    """The feeds' descriptions, and the day they were last read: the home page says when, so a
     day's first fetch rebuilds even when no post changed (later ones the same day do not)."""
     last_read = store.last_read()
     zone = ZoneInfo(str(site.settings.get("TIMEZONE") or "UTC"))

@@ -2,7 +2,7 @@
 
 content/aggregated/<participant>/<post-id>.json holds the post's safe HTML body, its plain-text
 metadata and its comment thread; content/aggregated/feeds.toml what the feeds say of themselves
-(each blog's description) and when they were last read, for the blog pages and the footer.  A
+(each blog's description) and when they were last read, for the blog pages and the home page.  A
 file is rewritten only when its bytes change (so Pelican's cache and autoreload see only real
 changes) and removed when its post is no longer published: posts of participants removed from
 content/participants/ leave the site but stay in the store.  Inactive participants' posts stay:

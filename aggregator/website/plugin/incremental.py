@@ -44,7 +44,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 MANIFEST = ".blogparade-manifest.json"
-FORMAT = "blogparade-manifest/2"
+FORMAT = "blogparade-manifest/3"
 STAMP_SETTING = "BLOGPARADE_BUILD_STAMP"  # str: the build's stamp, see the module
 REUSE_SETTING = "BLOGPARADE_REUSE_FROM"  # str: the tree to carry unchanged outputs over from
 # Settings that name this build's own folders: not part of what an output is made of.
@@ -53,14 +53,6 @@ UNSTAMPED_SETTINGS = frozenset({"OUTPUT_PATH", STAMP_SETTING, REUSE_SETTING})
 # translations: not in the exported file, so digested where a template reads them.
 ATTACHED = frozenset({"contributes_to", "late_to", "call_of", "roundup_of", "parade", "translations"})
 MAX_DEPTH = 4  # attached values nest (a post's parade lists posts): below this, posts by source
-# Times every page shows that change on every run ("last updated: ..." in the footer): not in the
-# key; a page otherwise unchanged is the previous one with the time's text replaced (see Volatile).
-VOLATILE = ("last_read",)
-# A time no page shows otherwise: pages are rendered with it, then it is replaced by the real one.
-SENTINEL = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
-# How a template writes a time: through these filters of the theme's environment, or as Python
-# prints it.  In this order, each in the text that is left once the ones before are replaced.
-TIME_FORMS = ("isodate", "localdatetime", "localdate", "localtime")
 
 
 class Undigestable(Exception):
@@ -249,58 +241,6 @@ class TemplateReads:
         return set(meta.find_undeclared_variables(tree)), attrs, list(meta.find_referenced_templates(tree))
 
 
-class Volatile:
-    """A changing time in otherwise unchanged pages (VOLATILE).
-
-    Pages are rendered with SENTINEL for it; each of its written forms (TIME_FORMS) is counted
-    in the page and replaced by the real time's.  The next build, when nothing else changed, reads
-    the previous page, checks that the previous time's forms occur exactly as often as counted,
-    and replaces them by the new time's.  Whether a template shows the time only in these forms
-    is checked once per build and template: one page rendered with the real time must equal the
-    page rendered with SENTINEL and replaced; a template where it does not is rendered with the
-    real time, always."""
-
-    def __init__(self, env: Any) -> None:
-        self.env = env
-        self.verified: dict[str, bool] = {}  # template name: its pages can be patched
-
-    def forms(self, value: dt.datetime) -> list[str]:
-        found = []
-        for name in TIME_FORMS:
-            function = self.env.filters.get(name)
-            try:
-                found.append(str(function(value)) if function else "")
-            except Exception:  # noqa: BLE001  a filter that takes no such value
-                found.append("")
-        return found + [value.isoformat(), str(value)]
-
-    def split(self, text: str, value: dt.datetime) -> tuple[list[str], list[int]]:
-        """`text` cut at each written form of `value`, and how often each form occurs."""
-        pieces, counts = [text], []
-        for form in self.forms(value):
-            if not form:
-                counts.append(0)
-                continue
-            count, cut = 0, []
-            for piece in pieces:
-                if isinstance(piece, str):
-                    parts = piece.split(form)
-                    count += len(parts) - 1
-                    for n, part in enumerate(parts):
-                        if n:
-                            cut.append(len(counts))  # the form's index stands where it was
-                        cut.append(part)
-                else:
-                    cut.append(piece)
-            pieces = cut
-            counts.append(count)
-        return pieces, counts
-
-    def join(self, pieces: list[Any], value: dt.datetime) -> str:
-        forms = self.forms(value)
-        return "".join(piece if isinstance(piece, str) else forms[piece] for piece in pieces)
-
-
 class Reuse:
     """One build's reuse: the previous tree's manifest, and this build's, written at the end."""
 
@@ -311,41 +251,33 @@ class Reuse:
         previous = settings.get(REUSE_SETTING)
         self.previous = Path(previous) if previous and self.stamp else None
         self.old: dict[str, Any] = load_manifest(self.previous, self.stamp) if self.previous else {}
-        self.new: dict[str, Any] = {}  # name -> key, or [key, {time name: [ISO time, counts]}]
+        self.new: dict[str, str] = {}  # name -> key
         self.digests = Digests()
         self.reads: TemplateReads | None = None
-        self.volatile: Volatile | None = None
-        self.rendered = 0  # written afresh: rendered, or patched (see Volatile)
-        self.patched = 0
+        self.rendered = 0  # written afresh
         self.reused = 0
 
     @property
     def active(self) -> bool:
         return self.stamp is not None
 
-    def page_key(self, template: Any, context: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-        """The key of a page rendered from `template` with `context` (None where unknown), and
-        the VOLATILE times it shows, which are not in the key."""
+    def page_key(self, template: Any, context: dict[str, Any]) -> str | None:
+        """The key of a page rendered from `template` with `context` (None where unknown)."""
         if not self.active:
-            return None, {}
+            return None
         if self.reads is None or self.reads.env is not template.environment:
             self.reads = TemplateReads(template.environment)
-            self.volatile = Volatile(template.environment)
         try:
             names, attrs = self.reads.of(template.name)
         except Exception:  # noqa: BLE001  a template it cannot read: rendered, as Pelican does
-            return None, {}
+            return None
         if names is None:
             names = frozenset(context)
         parts = [self.stamp, "page", template.name, str(context.get("output_file"))]
-        volatile = {}
         try:
             for name in sorted(names):
                 value = context.get(name, _MISSING)
-                if name in VOLATILE and isinstance(value, dt.datetime):
-                    volatile[name] = value
-                    parts.append(f"{name}~")
-                elif value is _MISSING:
+                if value is _MISSING:
                     parts.append(f"{name}!")
                 elif name in self.settings and value is self.settings[name]:
                     parts.append(f"{name}=setting")  # in the build's stamp
@@ -353,8 +285,8 @@ class Reuse:
                     parts.append(f"{name}={self.digests.of(value, attrs)}")
         except Undigestable as error:
             logger.debug("%s is rendered on every build: %s", context.get("output_file"), error)
-            return None, {}
-        return _hash(*parts), volatile
+            return None
+        return _hash(*parts)
 
     def feed_key(self, elements: list[Any], context: dict[str, Any], path: str, url: str | None,
                  feed_type: str, feed_title: str | None) -> str | None:  # fmt: skip
@@ -375,22 +307,16 @@ class Reuse:
         """The previous tree's file for output `name` (relative), if its key is `key`."""
         if key is None or self.previous is None:
             return None
-        entry = self.old.get(name)
-        if (entry[0] if isinstance(entry, list) else entry) != key:
+        if self.old.get(name) != key:
             return None
         old = self.previous / name
         return old if old.is_file() else None
 
-    def old_times(self, name: str) -> dict[str, list[Any]]:
-        """The VOLATILE times the previous output `name` showed: name -> [ISO time, counts]."""
-        entry = self.old.get(name)
-        return entry[1] if isinstance(entry, list) else {}
-
-    def record(self, name: str, key: str | None, reused: bool, times: dict[str, list[Any]] | None = None) -> None:
+    def record(self, name: str, key: str | None, reused: bool) -> None:
         if key is None:
             self.new.pop(name, None)
         else:
-            self.new[name] = [key, times] if times else key
+            self.new[name] = key
         if reused:
             self.reused += 1
         else:
@@ -414,10 +340,6 @@ def load_manifest(tree: Path, stamp: str | None) -> dict[str, Any]:
         return {}
     files = document.get("files")
     return files if isinstance(files, dict) else {}
-
-
-def iso_time(value: dt.datetime) -> str:
-    return value.isoformat()
 
 
 def relative_name(output_path: str | Path, path: str | Path) -> str | None:
