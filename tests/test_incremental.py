@@ -80,6 +80,30 @@ def test_after_a_new_post_only_what_changed_is_rendered_and_the_site_is_a_full_b
     assert differing(incremental, site.output) == []
 
 
+def written_afresh(tree: Path, before: dict[str, int]) -> set[str]:
+    """The files of `tree` that are not the previous build's (another inode, or new)."""
+    return {name for name, path in files(tree).items() if before.get(name) != path.stat().st_ino}
+
+
+def test_a_run_that_only_read_the_feeds_renders_the_pages_that_say_when(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        before = {name: path.stat().st_ino for name, path in files(site.output).items()}
+        store.record_unchanged("acme", "https://acme.example/feed/", now=T + timedelta(days=1))
+        second = build_site(site, store)
+        keyed = json.loads((site.output / MANIFEST).read_text(encoding="utf-8"))["files"]
+        pages = written_afresh(site.output, before) & set(keyed)  # the pages and feeds
+        # The home page's pagination reads the time too (only its first page shows it).
+        assert {"index.html", "blogs/index.html"} <= pages
+        assert {n for n in pages if not n.startswith(("index", "page/"))} == {"blogs/index.html"}
+        assert second.exported.written == 0
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
 def test_a_new_comment_and_a_changed_setting(tmp_path):
     site = parade_site(tmp_path / "site", extra=PAGINATION)
     with Store(site.store_path) as store:
