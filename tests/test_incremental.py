@@ -11,10 +11,13 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from aggregator.site import Site
 from aggregator.store import Store
 from aggregator.website.build import build_site
 from aggregator.website.plugin.incremental import MANIFEST
+from aggregator.website.search import indexed_pages, indexer
 from tests.test_build import T, comment, post
 from tests.test_parade_site import parade_site
 
@@ -124,6 +127,36 @@ def test_a_new_comment_and_a_changed_setting(tmp_path):
         assert third.reused == 0  # a setting changes every page
         manifest = json.loads((site.output / MANIFEST).read_text(encoding="utf-8"))
         assert len(manifest["files"]) == third.rendered
+
+
+def test_the_search_index_is_rebuilt_only_in_the_bundles_whose_pages_changed(tmp_path):
+    if indexer() is None:
+        pytest.skip("Pagefind is not installed (pip install -e '.[search]')")
+    site = parade_site(tmp_path / "site", extra=PAGINATION + "BLOGPARADE_SEARCH_PAGES = 3\n")
+    with Store(site.store_path) as store:
+        more_posts(store)
+        first = build_site(site, store)
+        index = site.output / "pagefind"
+        names = json.loads((index / "bundles.json").read_text(encoding="utf-8"))["bundles"]
+        assert len(names) >= 4 and first.bundles == (len(names), 0)
+        # Every searchable page (posts, parades, the editors' pages) is in one bundle.
+        assert first.searchable == sum(indexed_pages(index / name) for name in names)
+        before = {name: path.stat().st_ino for name, path in files(site.output).items()}
+
+        new = post("dora", "neu", "Ganz neu", T + timedelta(days=5), categories=("Arbeit",))
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[new])  # fmt: skip
+        second = build_site(site, store)
+        indexed, reused = second.bundles
+        assert indexed >= 1 and reused >= 1 and indexed + reused == len(names), second.bundles
+        fresh = {name.split("/")[1] for name in written_afresh(site.output, before)
+                 if name.startswith("pagefind/") and name != "pagefind/bundles.json"}  # fmt: skip
+        assert len(fresh) == indexed  # the others are the previous build's files, linked
+        assert second.searchable == first.searchable + 1
+
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
 
 
 def test_export_reads_only_the_posts_whose_changed_time_moved(tmp_path, monkeypatch):

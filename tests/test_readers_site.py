@@ -302,7 +302,9 @@ def test_mitmachen_says_plainly_when_they_are_unset(tmp_path):
 def test_the_search_index_holds_posts_and_pages_but_no_listings(site):
     if indexer() is None:
         pytest.skip("Pagefind is not installed (pip install -e '.[search]')")
-    entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text())
+    listing = json.loads((site.output / "pagefind" / "bundles.json").read_text())
+    assert listing["bundles"] == ["0/"]  # a small site's index is one bundle
+    entry = json.loads((site.output / "pagefind" / "0" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["de"]  # the site's language: German stemming
     # 4 posts, the editors' article with code, the Mitmachen page: nothing else.
     assert entry["languages"]["de"]["page_count"] == 6

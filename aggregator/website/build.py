@@ -79,6 +79,7 @@ class BuildResult:
     searchable: int | None = None  # pages in the search index; None: no index was built
     rendered: int = 0  # pages and feeds written afresh
     reused: int = 0  # unchanged pages and feeds carried over from the previous output
+    bundles: tuple[int, int] = (0, 0)  # the search index's bundles: indexed, carried over
 
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
@@ -96,6 +97,7 @@ class Built(NamedTuple):
     searchable: int | None  # pages in the search index; None: no index was built
     rendered: int = 0  # pages and feeds written afresh (plugin/incremental.py)
     reused: int = 0  # unchanged pages and feeds carried over from the previous output
+    bundles: tuple[int, int] = (0, 0)  # the search index's bundles: indexed, carried over
 
 
 def build_site(
@@ -131,7 +133,7 @@ def build_site(
     warnings += address_warnings(settings, path)
     return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
                        Path(settings["OUTPUT_PATH"]), warnings, fingerprint,
-                       built.searchable, built.rendered, built.reused)  # fmt: skip
+                       built.searchable, built.rendered, built.reused, built.bundles)  # fmt: skip
 
 
 def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
@@ -182,9 +184,16 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
             articles, pages, warnings = run_pelican(settings, quiet=quiet)
         finally:
             reuse = SESSIONS.pop(str(building.resolve()), None)
+        index = None
+        if search.enabled(settings):
+            index, keys = search.index_site(
+                building, reuse.searchable if reuse is not None and reuse.active else None,
+                previous=reuse.previous if reuse is not None else None,
+                old_keys=reuse.old_search if reuse is not None else None, settings=settings)  # fmt: skip
+            if reuse is not None:
+                reuse.search = keys
         if reuse is not None:
             reuse.write_manifest()
-        index = search.index_site(building) if search.enabled(settings) else None
         tree.write_stamp(building, settings_name)  # before carry_over: never into a hard link
         tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
         old = tree.replace_output(building, output)
@@ -198,7 +207,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         return Built(articles, pages, warnings, None, *counts)
     if index.warning:
         return Built(articles, pages, warnings + (index.warning,), None, *counts)
-    return Built(articles, pages, warnings, index.pages, *counts)
+    return Built(articles, pages, warnings, index.pages, *counts, (index.indexed, index.reused))
 
 
 CACHE_FOLDER = Path("cache") / "blogparade"  # beside content/ (the site's cache/, ignored by git)

@@ -140,6 +140,8 @@ class _ReusingTemplate:
         if name is None:
             return self._template.render(context)
         key = reuse.page_key(self._template, context)
+        if reuse.reads is not None and reuse.reads.searchable(self._template.name):
+            reuse.searchable[name] = key
         old = reuse.reusable(name, key)
         writer._pending[complete] = (name, key, old)
         return "" if old is not None else self._template.render(context)

@@ -53,6 +53,9 @@ UNSTAMPED_SETTINGS = frozenset({"OUTPUT_PATH", STAMP_SETTING, REUSE_SETTING})
 # translations: not in the exported file, so digested where a template reads them.
 ATTACHED = frozenset({"contributes_to", "late_to", "call_of", "roundup_of", "parade", "translations"})
 MAX_DEPTH = 4  # attached values nest (a post's parade lists posts): below this, posts by source
+# What marks a page for the search index (website/search.py): a page rendered from a template
+# whose source, or that of a template it extends, includes or imports, says it, is searchable.
+SEARCH_BODY = "data-pagefind-body"
 
 
 class Undigestable(Exception):
@@ -193,17 +196,26 @@ class TemplateReads:
 
     def __init__(self, env: Any) -> None:
         self.env = env
-        self._known: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {}
-        self._files: dict[str, tuple[set[str], set[str], list[str | None]]] = {}  # one template
+        self._known: dict[str, tuple[frozenset[str] | None, frozenset[str], bool]] = {}
+        self._files: dict[str, tuple[set[str], set[str], list[str | None], bool]] = {}  # one template
 
     def of(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
         if name not in self._known:
             self._known[name] = self._read(name)
-        return self._known[name]
+        return self._known[name][:2]
 
-    def _read(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
+    def searchable(self, name: str) -> bool:
+        """Whether the template's pages go into the search index (SEARCH_BODY)."""
+        try:
+            self.of(name)
+        except Exception:  # noqa: BLE001  unreadable: Pagefind decides from the page
+            return True
+        return self._known[name][2]
+
+    def _read(self, name: str) -> tuple[frozenset[str] | None, frozenset[str], bool]:
         names: set[str] | None = set()
         attrs: set[str] = set()
+        searchable = False
         todo, seen = [name], set()
         while todo:
             current = todo.pop()
@@ -212,21 +224,23 @@ class TemplateReads:
             seen.add(current)
             if current not in self._files:
                 self._files[current] = self._read_one(current)
-            own_names, own_attrs, references = self._files[current]
+            own_names, own_attrs, references, marked = self._files[current]
             if names is not None:
                 names |= own_names
             attrs |= own_attrs
+            searchable = searchable or marked
             for referenced in references:
                 if referenced is None:
                     names = None
                 else:
                     todo.append(referenced)
-        return (frozenset(names) if names is not None else None), frozenset(attrs)
+        return (frozenset(names) if names is not None else None), frozenset(attrs), searchable
 
-    def _read_one(self, name: str) -> tuple[set[str], set[str], list[str | None]]:
+    def _read_one(self, name: str) -> tuple[set[str], set[str], list[str | None], bool]:
         from jinja2 import meta, nodes
 
-        tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+        source = self.env.loader.get_source(self.env, name)[0]
+        tree = self.env.parse(source)
         attrs: set[str] = set()
         for node in tree.find_all(nodes.Getattr):
             attrs.add(node.attr)
@@ -238,7 +252,8 @@ class TemplateReads:
                 for const in chain([argument], argument.find_all(nodes.Const)):
                     if isinstance(const, nodes.Const) and isinstance(const.value, str):
                         attrs.update(const.value.split("."))
-        return set(meta.find_undeclared_variables(tree)), attrs, list(meta.find_referenced_templates(tree))
+        return (set(meta.find_undeclared_variables(tree)), attrs, list(meta.find_referenced_templates(tree)),
+                SEARCH_BODY in source)  # fmt: skip
 
 
 class Reuse:
@@ -250,8 +265,14 @@ class Reuse:
         self.stamp = settings.get(STAMP_SETTING) or None
         previous = settings.get(REUSE_SETTING)
         self.previous = Path(previous) if previous and self.stamp else None
-        self.old: dict[str, Any] = load_manifest(self.previous, self.stamp) if self.previous else {}
+        old = load_manifest(self.previous, self.stamp) if self.previous else {}
+        self.old: dict[str, Any] = old.get("files", {})
         self.new: dict[str, str] = {}  # name -> key
+        # The search index's bundles (website/search.py): the previous build's keys, and the
+        # searchable pages of this one (name -> key, None where the page has none).
+        self.old_search: dict[str, Any] = old.get("search", {})
+        self.searchable: dict[str, str | None] = {}
+        self.search: dict[str, str] = {}
         self.digests = Digests()
         self.reads: TemplateReads | None = None
         self.rendered = 0  # written afresh
@@ -325,21 +346,22 @@ class Reuse:
     def write_manifest(self) -> None:
         if not self.active:
             return
-        document = {"format": FORMAT, "stamp": self.stamp, "files": dict(sorted(self.new.items()))}
+        document = {"format": FORMAT, "stamp": self.stamp, "files": dict(sorted(self.new.items())),
+                    "search": dict(sorted(self.search.items()))}  # fmt: skip
         (self.output_path / MANIFEST).write_text(json.dumps(document, separators=(",", ":")) + "\n",
                                                  encoding="utf-8")  # fmt: skip
 
 
-def load_manifest(tree: Path, stamp: str | None) -> dict[str, Any]:
-    """The outputs' keys of a tree built with the same stamp; {} for any other."""
+def load_manifest(tree: Path, stamp: str | None) -> dict[str, dict[str, Any]]:
+    """The keys of a tree built with the same stamp ({} for any other): its outputs' ("files")
+    and its search bundles' ("search")."""
     try:
         document = json.loads((tree / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("stamp") != stamp:
         return {}
-    files = document.get("files")
-    return files if isinstance(files, dict) else {}
+    return {part: document[part] for part in ("files", "search") if isinstance(document.get(part), dict)}
 
 
 def relative_name(output_path: str | Path, path: str | Path) -> str | None:
