@@ -168,6 +168,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
+    from .plugin.search_page import finish_index
 
     output = tree.real_output(settings["OUTPUT_PATH"])
     tree.remove_leftovers(output)
@@ -182,14 +183,15 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     try:
         try:
             articles, pages, warnings = run_pelican(settings, quiet=quiet)
-        finally:
+        except BaseException:
             reuse = SESSIONS.pop(str(building.resolve()), None)
+            if reuse is not None and reuse.indexing is not None:
+                reuse.indexing.cancel()
+            raise
+        reuse = SESSIONS.pop(str(building.resolve()), None)
         index = None
         if search.enabled(settings):
-            index, keys = search.index_site(
-                building, reuse.searchable if reuse is not None and reuse.active else None,
-                previous=reuse.previous if reuse is not None else None,
-                old_keys=reuse.old_search if reuse is not None else None, settings=settings)  # fmt: skip
+            index, keys = finish_index(reuse, building, settings).finish()
             if reuse is not None:
                 reuse.search = keys
         if reuse is not None:

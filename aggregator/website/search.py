@@ -8,15 +8,17 @@ German and English alike: one index per language.
 
 The index is sharded so that a build costs what changed here too: the searchable pages (those the
 writer rendered from a template that marks a search body, see plugin/incremental.py) fall into
-buckets by a digest of their names, one bundle each, `pagefind/<n>/`, listed in
+buckets by a digest of their names, one bundle each, `pagefind/<group>-<n>/`, listed in
 `pagefind/bundles.json`; the search page loads the first and merges the others (Pagefind's
 `mergeIndex`).  A bundle whose pages all have the keys they had in the previous build (and the
 same indexer) is that build's bundle, hard-linked, not indexed again; the others are indexed by
 a Pagefind process each, told exactly their pages.  Pagefind writes the same bytes for the same
-pages, so a site built from nothing and one that reused bundles are identical.  There are as many
-buckets as `BLOGPARADE_SEARCH_PAGES` (pages per bundle) asks for, rounded up to a power of two, so
-that they change only when the site doubles: after one new post on a 20,000-post site one of 16
-bundles is indexed again, and no Pagefind process holds more than a sixteenth of the site.
+pages, so a site built from nothing and one that reused bundles are identical.  A group has as
+many buckets as `BLOGPARADE_SEARCH_PAGES` (pages per bundle) asks for, rounded up to a power of
+two, so that they change only when the site doubles: after one new post on a 20,000-post site
+one of 16 bundles is indexed again, and no Pagefind process holds more than a sixteenth of the
+site.  The groups are the pages written with the articles ("posts", indexed while Pelican still
+renders the listings: plugin/search_page.py) and the others ("pages").
 
 The indexer is a binary, the optional extra `blogparade[search]`; without it the build skips
 the index and says so in one warning.
@@ -84,11 +86,12 @@ def indexer() -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
-def bundles(pages: Mapping[str, str | None] | None, binary: Path, per_bundle: int) -> list[Bundle]:
-    """The bundles for the searchable pages `pages` (output name -> key; None when the writer
-    did not say: then one bundle of the whole site, as Pagefind finds it)."""
+def bundles(group: str, pages: Mapping[str, str | None] | None, binary: Path,
+            per_bundle: int) -> list[Bundle]:  # fmt: skip
+    """The bundles `group`-0, -1… for the searchable pages `pages` (output name -> key; None when
+    the writer did not say: then one bundle of the whole site, as Pagefind finds it)."""
     if pages is None:
-        return [Bundle("0", None, None)]
+        return [Bundle(f"{group}-0", None, None)]
     count = bundle_count(len(pages), per_bundle)
     buckets: list[list[str]] = [[] for _ in range(count)]
     for name in sorted(pages):
@@ -100,9 +103,9 @@ def bundles(pages: Mapping[str, str | None] | None, binary: Path, per_bundle: in
             continue
         keys = [pages[name] for name in names]
         key = None if None in keys else _hash(
-            "pagefind", str(binary), str(stat.st_size), str(stat.st_mtime_ns), str(count), str(number),
-            *(f"{name}={key}" for name, key in zip(names, keys)))  # fmt: skip
-        found.append(Bundle(str(number), tuple(names), key))
+            "pagefind", str(binary), str(stat.st_size), str(stat.st_mtime_ns), str(count), group,
+            str(number), *(f"{name}={key}" for name, key in zip(names, keys)))  # fmt: skip
+        found.append(Bundle(f"{group}-{number}", tuple(names), key))
     return found
 
 
@@ -122,40 +125,64 @@ def _hash(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def index_site(tree: Path, pages: Mapping[str, str | None] | None = None, *,
-               previous: Path | None = None, old_keys: Mapping[str, str] | None = None,
-               settings: Mapping[str, Any] | None = None) -> tuple[SearchIndex, dict[str, str]]:  # fmt: skip
-    """Index the site built in `tree` into `tree/pagefind/`: the searchable `pages` (output name
-    -> key, see `bundles`), reusing the bundles of the `previous` tree whose keys `old_keys`
-    are this build's.  Returns the index and the bundles' keys (for the next build).  Never
-    raises: a search index that cannot be built is a warning, and the posts are published all
-    the same."""
-    binary = indexer()
-    if binary is None:
-        return SearchIndex(0, MISSING), {}
-    per_bundle = int((settings or {}).get(PAGES_SETTING) or PAGES_PER_BUNDLE)
-    planned = bundles(pages, binary, per_bundle)
-    folder = tree / INDEX_FOLDER
-    old_keys = old_keys or {}
-    todo, reused = [], 0
-    for bundle in planned:
-        old = previous / INDEX_FOLDER / bundle.name if previous is not None else None
-        if bundle.key is not None and old_keys.get(bundle.name) == bundle.key and old.is_dir():
-            link_tree(old, folder / bundle.name)
-            reused += 1
-        else:
-            todo.append(bundle)
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        failures = [f for f in pool.map(lambda b: run_pagefind(binary, tree, b), todo) if f]
-    if failures:
-        shutil.rmtree(folder, ignore_errors=True)  # the search page says there is no index
-        return SearchIndex(0, failures[0]), {}
-    listing = {"format": BUNDLES_FORMAT, "bundles": [f"{bundle.name}/" for bundle in planned]}
-    folder.mkdir(exist_ok=True)
-    (folder / BUNDLES_FILE).write_text(json.dumps(listing) + "\n", encoding="utf-8")
-    count = sum(indexed_pages(folder / bundle.name) for bundle in planned)
-    keys = {bundle.name: bundle.key for bundle in planned if bundle.key is not None}
-    return SearchIndex(count, None, len(todo), reused), keys
+class Indexing:
+    """One build's search index, bundle by bundle: `add` plans a group of pages' bundles and
+    starts indexing those that changed (in worker threads, each running a Pagefind process:
+    Pelican may still be writing other pages meanwhile), `finish` waits for them and lists the
+    bundles.  Never raises: a search index that cannot be built is a warning, and the posts are
+    published all the same.
+
+    `previous` is the tree the previous build wrote and `old_keys` its bundles' keys: a bundle
+    whose key is the same there is linked from there."""
+
+    def __init__(self, tree: Path, *, previous: Path | None = None,
+                 old_keys: Mapping[str, Any] | None = None,
+                 settings: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+        self.tree = tree
+        self.previous = previous
+        self.old_keys = old_keys or {}
+        self.per_bundle = int((settings or {}).get(PAGES_SETTING) or PAGES_PER_BUNDLE)
+        self.binary = indexer()
+        self.planned: list[Bundle] = []
+        self.reused = 0
+        self._running: list[Any] = []
+        self._pool = ThreadPoolExecutor(max_workers=PARALLEL) if self.binary else None
+
+    def add(self, group: str, pages: Mapping[str, str | None] | None) -> None:
+        """Index the searchable `pages` (output name -> key; None: every page of the tree) as
+        the bundles of `group`, all written by now."""
+        if self._pool is None or (pages is not None and not pages):
+            return
+        for bundle in bundles(group, pages, self.binary, self.per_bundle):
+            self.planned.append(bundle)
+            old = self.previous / INDEX_FOLDER / bundle.name if self.previous is not None else None
+            if bundle.key is not None and self.old_keys.get(bundle.name) == bundle.key and old.is_dir():
+                link_tree(old, self.tree / INDEX_FOLDER / bundle.name)
+                self.reused += 1
+            else:
+                self._running.append(self._pool.submit(run_pagefind, self.binary, self.tree, bundle))
+
+    def finish(self) -> tuple[SearchIndex, dict[str, str]]:
+        """The index once every bundle is written, and the bundles' keys (for the next build)."""
+        if self._pool is None:
+            return SearchIndex(0, MISSING), {}
+        failures = [failure for failure in (job.result() for job in self._running) if failure]
+        self._pool.shutdown()
+        folder = self.tree / INDEX_FOLDER
+        if failures:
+            shutil.rmtree(folder, ignore_errors=True)  # the search page says there is no index
+            return SearchIndex(0, failures[0]), {}
+        listing = {"format": BUNDLES_FORMAT, "bundles": [f"{bundle.name}/" for bundle in self.planned]}
+        folder.mkdir(exist_ok=True)
+        (folder / BUNDLES_FILE).write_text(json.dumps(listing) + "\n", encoding="utf-8")
+        count = sum(indexed_pages(folder / bundle.name) for bundle in self.planned)
+        keys = {bundle.name: bundle.key for bundle in self.planned if bundle.key is not None}
+        return SearchIndex(count, None, len(self._running), self.reused), keys
+
+    def cancel(self) -> None:
+        """Wait for what was started (the tree is about to be removed), index nothing more."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
 
 def run_pagefind(binary: Path, tree: Path, bundle: Bundle) -> str | None:

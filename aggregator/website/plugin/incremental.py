@@ -273,6 +273,8 @@ class Reuse:
         self.old_search: dict[str, Any] = old.get("search", {})
         self.searchable: dict[str, str | None] = {}
         self.search: dict[str, str] = {}
+        self.indexing: Any = None  # the build's search.Indexing, once started (search_page.py)
+        self.indexed: dict[str, str | None] = {}  # the searchable pages it was started with
         self.digests = Digests()
         self.reads: TemplateReads | None = None
         self.rendered = 0  # written afresh
