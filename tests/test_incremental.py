@@ -40,9 +40,14 @@ def files(tree: Path) -> dict[str, Path]:
     return {p.relative_to(tree).as_posix(): p for p in sorted(tree.rglob("*")) if p.is_file()}
 
 
+def folders(tree: Path) -> set[str]:
+    return {p.relative_to(tree).as_posix() + "/" for p in tree.rglob("*") if p.is_dir()}
+
+
 def differing(first: Path, second: Path) -> list[str]:
+    """Files whose bytes differ, and files and folders only one of the trees has."""
     a, b = files(first), files(second)
-    names = sorted(set(a) ^ set(b))
+    names = sorted((set(a) ^ set(b)) | (folders(first) ^ folders(second)))
     return names + [n for n in sorted(set(a) & set(b)) if not filecmp.cmp(a[n], b[n], shallow=False)]
 
 
@@ -127,6 +132,20 @@ def test_a_new_comment_and_a_changed_setting(tmp_path):
         assert third.reused == 0  # a setting changes every page
         manifest = json.loads((site.output / MANIFEST).read_text(encoding="utf-8"))
         assert len(manifest["files"]) == third.rendered
+
+
+def test_a_blog_that_leaves_takes_its_pages_and_folders(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        assert (site.output / "blogs" / "dora").is_dir()
+        (site.participants_dir / "dora.toml").unlink()
+        build_site(site, store)
+        assert not (site.output / "blogs" / "dora").exists()  # its folders made early are gone
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
 
 
 def test_the_search_index_is_rebuilt_only_in_the_bundles_whose_pages_changed(tmp_path):

@@ -180,6 +180,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
             settings[incremental.REUSE_SETTING] = str(output)
         settings.update(reader_cache(settings, stamp))
     reuse = None
+    folders = tree.Folders(building, incremental.output_names(output) if stamp else ())
     try:
         try:
             articles, pages, warnings = run_pelican(settings, quiet=quiet)
@@ -189,6 +190,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
                 reuse.indexing.cancel()
             raise
         reuse = SESSIONS.pop(str(building.resolve()), None)
+        folders.tidy(reuse.new if reuse is not None else ())
         index = None
         if search.enabled(settings):
             index, keys = finish_index(reuse, building, settings).finish()
@@ -200,6 +202,8 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
         old = tree.replace_output(building, output)
     except BaseException:
+        if folders.process is not None:
+            folders.process.wait()
         shutil.rmtree(building, ignore_errors=True)
         raise
     if old is not None:

@@ -41,6 +41,12 @@ from itertools import chain
 from pathlib import Path, PurePath
 from typing import Any
 
+# The plugin's module: Pelican is loaded (imported here, not per value digested: a build digests
+# hundreds of thousands).
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
 logger = logging.getLogger(__name__)
 
 MANIFEST = ".blogparade-manifest.json"
@@ -77,9 +83,14 @@ class Digests:
         self._memo: dict[tuple[int, frozenset[str] | None, int], tuple[Any, str]] = {}
         self._busy: set[int] = set()  # being digested, further up
         self._open: list[set[int]] = []  # per digest being made: the busy objects it refers to
+        # Posts and pages with nothing attached (most of them): one digest for every template.
+        self._plain: dict[int, tuple[Any, str]] = {}
 
     def of(self, value: Any, attrs: frozenset[str] | None = None, depth: int = 0) -> str:
         """`value`'s digest for a template naming the attributes `attrs` (None: any)."""
+        plain = self._plain.get(id(value))
+        if plain is not None:
+            return plain[1]
         if value is None or isinstance(value, (bool, int, float)):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, str):
@@ -123,10 +134,6 @@ class Digests:
         raise Undigestable(f"a cycle through {type(value).__name__}")
 
     def _composite(self, value: Any, attrs: frozenset[str] | None, depth: int) -> str:
-        from pelican.contents import Content
-        from pelican.paginator import Page, Paginator
-        from pelican.urlwrappers import URLWrapper
-
         name = type(value).__name__
         if not value and isinstance(value, (list, tuple, dict, set, frozenset)):
             return f"{name}:empty"
@@ -164,6 +171,10 @@ class Digests:
         if source is None:  # the editors' own: content/ is in the build's stamp
             source = _hash(str(getattr(content, "source_path", "")), str(getattr(content, "status", "")))
         parts = [type(content).__name__, source]
+        if not any(getattr(content, attr, None) for attr in ATTACHED):
+            digest = _hash(*parts)
+            self._plain[id(content)] = (content, digest)
+            return digest
         if depth < MAX_DEPTH:
             for attr in sorted(ATTACHED if attrs is None else attrs & ATTACHED):
                 value = getattr(content, attr, None)
@@ -368,10 +379,17 @@ def load_manifest(tree: Path, stamp: str | None) -> dict[str, dict[str, Any]]:
 
 def relative_name(output_path: str | Path, path: str | Path) -> str | None:
     """`path` relative to the output folder, as the manifest names it; None when outside."""
+    root, path = os.path.join(str(output_path), ""), os.path.normpath(path)
+    return path[len(root):].replace(os.sep, "/") if path.startswith(root) else None
+
+
+def output_names(tree: Path) -> list[str]:
+    """The outputs a tree's manifest names, whatever its stamp (for their folders)."""
     try:
-        return Path(path).relative_to(output_path).as_posix()
-    except ValueError:
-        return None
+        files = json.loads((tree / MANIFEST).read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return list(files) if isinstance(files, dict) else []
 
 
 def environment_stamp() -> list[str]:
@@ -398,13 +416,12 @@ def settings_digest(settings: dict[str, Any]) -> str:
 
 
 def link(source: Path, target: str) -> None:
-    """`source` at `target`: a hard link, else a copy; `target` is new (removed first)."""
-    try:
-        os.unlink(target)
-    except FileNotFoundError:
-        pass
+    """`source` at `target`: a hard link, else a copy; `target` is new (replaced if there)."""
     try:
         os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        link(source, target)
     except OSError:  # a filesystem without hard links, or another one
         import shutil
 
