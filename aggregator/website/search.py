@@ -49,8 +49,9 @@ PAGES_SETTING = "BLOGPARADE_SEARCH_PAGES"
 PAGES_PER_BUNDLE = 1500  # the default: some 100 MB for Pagefind, a second to index
 # Pagefind processes at a time: each uses more than one core for a while, less on average.
 PARALLEL = 2
-# Characters Pagefind's globs (the wax crate) take for syntax: escaped in a page's name.
-_GLOB_SYNTAX = re.compile(r"([?*$:<>()\[\]{},\\])")
+# Characters Pagefind's globs (the wax crate) take for syntax: escaped in a page's name.  A
+# backslash cannot be (wax refuses "\\\\"): it stands as "?", any one character.
+_GLOB_SYNTAX = re.compile(r"([?*$:<>()\[\]{},])")
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def run_pagefind(binary: Path, tree: Path, bundle: Bundle) -> str | None:
     # too long for them.
     config: dict[str, Any] = {"site": str(tree), "output_path": str(output), "quiet": True}
     if bundle.pages is not None:
-        config["glob"] = "{" + ",".join(_GLOB_SYNTAX.sub(r"\\\1", name) for name in bundle.pages) + "}"
+        config["glob"] = "{" + ",".join(glob_of(name) for name in bundle.pages) + "}"
     with tempfile.TemporaryDirectory(prefix="blogparade-pagefind-") as work:
         Path(work, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         try:
@@ -206,6 +207,11 @@ def run_pagefind(binary: Path, tree: Path, bundle: Bundle) -> str | None:
         said = " ".join((done.stderr or done.stdout).split())[-300:]
         return f"no search index: Pagefind exited with {done.returncode}: {said}"
     return None
+
+
+def glob_of(name: str) -> str:
+    """A Pagefind glob that matches the page `name` (relative to the site)."""
+    return "?".join(_GLOB_SYNTAX.sub(r"\\\1", piece) for piece in name.split("\\"))
 
 
 def link_tree(source: Path, target: Path) -> None:
