@@ -7,6 +7,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import pickle
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from aggregator.site import Site
 from aggregator.store import Store
-from aggregator.website.build import build_site
+from aggregator.website.build import CACHE_FOLDER, build_site
 from aggregator.website.plugin.incremental import MANIFEST
 from aggregator.website.search import indexed_pages, indexer
 from tests.test_build import T, comment, post
@@ -176,6 +177,20 @@ def test_the_search_index_is_rebuilt_only_in_the_bundles_whose_pages_changed(tmp
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)
     assert differing(incremental, site.output) == []
+
+
+def test_pelicans_reader_cache_is_saved_aside_whole(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+    # Saved by a process of its own (plugin/reader.py), done when the build returns.
+    saved = list((site.root / CACHE_FOLDER).glob("*/*"))
+    readers = [path for path in saved if path.name == "ArticlesGenerator-Readers"]
+    assert len(readers) == 1 and not [path for path in saved if path.suffix == ".tmp"]
+    cached = pickle.loads(readers[0].read_bytes())
+    exported = {path.resolve() for path in site.export_dir.rglob("*.json")}
+    assert exported and exported <= {Path(name).resolve() for name in cached}
 
 
 def test_export_reads_only_the_posts_whose_changed_time_moved(tmp_path, monkeypatch):

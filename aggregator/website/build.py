@@ -168,6 +168,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
+    from .plugin.reader import wait_for_cache
     from .plugin.search_page import finish_index
 
     output = tree.real_output(settings["OUTPUT_PATH"])
@@ -204,10 +205,12 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     except BaseException:
         if folders.process is not None:
             folders.process.wait()
+        wait_for_cache()
         shutil.rmtree(building, ignore_errors=True)
         raise
     if old is not None:
         tree.remove_old(old, reuse.rendered + reuse.reused if reuse is not None else 0)
+    warnings += tuple(wait_for_cache())
     counts = (reuse.rendered, reuse.reused) if reuse is not None else (0, 0)
     if index is None:
         return Built(articles, pages, warnings, None, *counts)

@@ -23,6 +23,10 @@ What a key is made of:
   posts, page number and page count, a plugin dataclass (a parade, a blog) by its fields.  A
   value of any other kind cannot be digested: its output is always rendered.
 
+The writer also notes which outputs are searchable (their template marks SEARCH_BODY) with
+their keys: the search index is built in bundles of them, and a bundle whose pages all kept
+their keys is carried over too (website/search.py); the manifest holds the bundles' keys.
+
 A plugin that attaches another attribute to articles or pages after they are read names it in
 ATTACHED; a template that reads values only Python can see (a filter reading the context) keeps
 them in the settings or the stamp.
