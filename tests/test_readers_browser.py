@@ -11,6 +11,7 @@ missing, where one is absent.  .ci/run installs them all.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import re
@@ -86,7 +87,9 @@ def site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
     siteurl = f"http://127.0.0.1:{server.server_address[1]}"
     publishconf = folder / "publishconf.py"
     text = publishconf.read_text(encoding="utf-8")
-    publishconf.write_text(re.sub(r'(?m)^SITEURL = .*$', f'SITEURL = "{siteurl}"', text), encoding="utf-8")
+    text = re.sub(r'(?m)^SITEURL = .*$', f'SITEURL = "{siteurl}"', text)
+    # Small search bundles: the search page merges several, as on a big site (website/search.py).
+    publishconf.write_text(text + "\nBLOGPARADE_SEARCH_PAGES = 4\n", encoding="utf-8")
     done = subprocess.run([*blogparade_command(), "--site", str(folder), "build", "--publish"],
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
@@ -242,6 +245,22 @@ def test_results_show_title_blog_date_and_excerpt(site, reader):
     assert reader.open(siteurl + href).status == 200
 
 
+def test_the_search_page_searches_every_bundle_of_the_index(site, reader):
+    """The index is in several bundles (the fixture asks for small ones): a page of each is found."""
+    needs_search()
+    folder, siteurl = site
+    index = folder / "output" / "pagefind"
+    bundles = json.loads((index / "bundles.json").read_text(encoding="utf-8"))["bundles"]
+    assert len(bundles) > 2
+    for bundle in bundles:
+        fragment = sorted((index / bundle / "fragment").iterdir())[0]
+        page = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        title = page["meta"]["title"]
+        query = " ".join(re.findall(r"\w{4,}", title)[:3])  # a few of its words, as one types them
+        reader.open(f"{siteurl}/search/?q={query}")
+        assert title in search_results(reader, query), (bundle, page["url"])
+
+
 def test_a_parade_found_is_not_credited_to_a_contribution(site, reader):
     needs_search()
     _, siteurl = site
@@ -315,12 +334,12 @@ def test_the_home_page_says_what_the_site_is(site, reader):
     assert intro == meta(reader, "description") == meta(reader, "og:description")
 
 
-def test_the_footer_says_when_the_feeds_were_last_read(site, reader):
+def test_the_home_page_says_when_the_feeds_were_last_read(site, reader):
     _, siteurl = site
-    reader.open(siteurl + "/archives/")
-    footer = reader.page.locator("footer .last-read")
-    assert footer.inner_text().startswith("Zuletzt aktualisiert: ")
-    when = datetime.fromisoformat(footer.locator("time").get_attribute("datetime"))
+    reader.open(siteurl + "/")
+    note = reader.page.locator("main .last-read")
+    assert note.inner_text().startswith("Zuletzt aktualisiert: ")
+    when = datetime.fromisoformat(note.locator("time").get_attribute("datetime"))
     assert timedelta(0) <= datetime.now(UTC) - when < timedelta(minutes=15)  # the demo's fetch
 
 

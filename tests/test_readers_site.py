@@ -157,13 +157,16 @@ def test_a_blog_page_does_not_link_its_posts_back_to_itself(site):
 # -- freshness ----------------------------------------------------------------------------------------
 
 
-def test_the_footer_says_when_the_feeds_were_last_read(site):
-    for path in ("index.html", "archives", "blogs/anna"):
-        footer = soup(site, path).select_one("footer .last-read")
-        assert " ".join(footer.get_text().split()) == (
+def test_the_home_page_and_the_blogs_page_say_when_the_feeds_were_last_read(site):
+    for path in ("index.html", "blogs"):
+        note = soup(site, path).select_one("main .last-read")
+        assert " ".join(note.get_text().split()) == (
             "Zuletzt aktualisiert: 2. November 2026, 10:30, als die Feeds der Blogs zuletzt gelesen wurden."
         )
-        assert footer.time["datetime"] == "2026-11-02T10:30+01:00"
+        assert note.time["datetime"] == "2026-11-02T10:30+01:00"
+    # Only there: a run that read the feeds changes those pages, not every page of the site.
+    for path in ("archives", "blogs/anna", "tags"):
+        assert soup(site, path).select_one(".last-read") is None, path
 
 
 def test_a_days_first_fetch_rebuilds_and_a_new_description_too(tmp_path):
@@ -299,10 +302,16 @@ def test_mitmachen_says_plainly_when_they_are_unset(tmp_path):
 def test_the_search_index_holds_posts_and_pages_but_no_listings(site):
     if indexer() is None:
         pytest.skip("Pagefind is not installed (pip install -e '.[search]')")
-    entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["de"]  # the site's language: German stemming
-    # 4 posts, the editors' article with code, the Mitmachen page: nothing else.
-    assert entry["languages"]["de"]["page_count"] == 6
+    listing = json.loads((site.output / "pagefind" / "bundles.json").read_text())
+    # A small site: one bundle of the articles' pages, one of the others.
+    assert listing["bundles"] == ["posts-0/", "pages-0/"]
+    counts = {}
+    for bundle in listing["bundles"]:
+        entry = json.loads((site.output / "pagefind" / bundle / "pagefind-entry.json").read_text())
+        assert list(entry["languages"]) == ["de"]  # the site's language: German stemming
+        counts[bundle] = entry["languages"]["de"]["page_count"]
+    # 4 posts and the editors' article with code; the Mitmachen page: nothing else.
+    assert counts == {"posts-0/": 5, "pages-0/": 1}
     search = soup(site, "search")
     assert search.find("form", class_="search-page-form")["data-bundle"] == "../pagefind/"
     assert soup(site, "index.html").find("form", class_="site-search")["action"] == "./search/"

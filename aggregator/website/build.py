@@ -79,7 +79,7 @@ class BuildResult:
     searchable: int | None = None  # pages in the search index; None: no index was built
     rendered: int = 0  # pages and feeds written afresh
     reused: int = 0  # unchanged pages and feeds carried over from the previous output
-    patched: int = 0  # of those written: the previous page with its "last updated" time replaced
+    bundles: tuple[int, int] = (0, 0)  # the search index's bundles: indexed, carried over
 
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
@@ -97,7 +97,7 @@ class Built(NamedTuple):
     searchable: int | None  # pages in the search index; None: no index was built
     rendered: int = 0  # pages and feeds written afresh (plugin/incremental.py)
     reused: int = 0  # unchanged pages and feeds carried over from the previous output
-    patched: int = 0  # of those written: the previous page with its "last updated" time replaced
+    bundles: tuple[int, int] = (0, 0)  # the search index's bundles: indexed, carried over
 
 
 def build_site(
@@ -133,7 +133,7 @@ def build_site(
     warnings += address_warnings(settings, path)
     return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
                        Path(settings["OUTPUT_PATH"]), warnings, fingerprint,
-                       built.searchable, built.rendered, built.reused, built.patched)  # fmt: skip
+                       built.searchable, built.rendered, built.reused, built.bundles)  # fmt: skip
 
 
 def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
@@ -168,6 +168,8 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
+    from .plugin.reader import wait_for_cache
+    from .plugin.search_page import finish_index
 
     output = tree.real_output(settings["OUTPUT_PATH"])
     tree.remove_leftovers(output)
@@ -179,28 +181,42 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
             settings[incremental.REUSE_SETTING] = str(output)
         settings.update(reader_cache(settings, stamp))
     reuse = None
+    folders = tree.Folders(building, incremental.output_names(output) if stamp else ())
     try:
         try:
             articles, pages, warnings = run_pelican(settings, quiet=quiet)
-        finally:
+        except BaseException:
             reuse = SESSIONS.pop(str(building.resolve()), None)
+            if reuse is not None and reuse.indexing is not None:
+                reuse.indexing.cancel()
+            raise
+        reuse = SESSIONS.pop(str(building.resolve()), None)
+        folders.tidy(reuse.new if reuse is not None else ())
+        index = None
+        if search.enabled(settings):
+            index, keys = finish_index(reuse, building, settings).finish()
+            if reuse is not None:
+                reuse.search = keys
         if reuse is not None:
             reuse.write_manifest()
-        index = search.index_site(building) if search.enabled(settings) else None
         tree.write_stamp(building, settings_name)  # before carry_over: never into a hard link
         tree.carry_over(output, building, settings.get("OUTPUT_RETENTION", ()))
         old = tree.replace_output(building, output)
     except BaseException:
+        if folders.process is not None:
+            folders.process.wait()
+        wait_for_cache()
         shutil.rmtree(building, ignore_errors=True)
         raise
     if old is not None:
         tree.remove_old(old, reuse.rendered + reuse.reused if reuse is not None else 0)
-    counts = (reuse.rendered, reuse.reused, reuse.patched) if reuse is not None else (0, 0, 0)
+    warnings += tuple(wait_for_cache())
+    counts = (reuse.rendered, reuse.reused) if reuse is not None else (0, 0)
     if index is None:
         return Built(articles, pages, warnings, None, *counts)
     if index.warning:
         return Built(articles, pages, warnings + (index.warning,), None, *counts)
-    return Built(articles, pages, warnings, index.pages, *counts)
+    return Built(articles, pages, warnings, index.pages, *counts, (index.indexed, index.reused))
 
 
 CACHE_FOLDER = Path("cache") / "blogparade"  # beside content/ (the site's cache/, ignored by git)
@@ -392,7 +408,7 @@ def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any])
 
 
 def feed_stamp(site: Site, store: Store) -> dict[str, Any]:
-    """The feeds' descriptions, and the day they were last read: the footer says when, so a
+    """The feeds' descriptions, and the day they were last read: the home page says when, so a
     day's first fetch rebuilds even when no post changed (later ones the same day do not)."""
     last_read = store.last_read()
     zone = ZoneInfo(str(site.settings.get("TIMEZONE") or "UTC"))

@@ -90,6 +90,51 @@ def remove_old(old: Path, files: int) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+class Folders:
+    """The folders a build will write into, made beforehand by a process of its own (`mkdir -p`
+    through xargs) while Pelican reads the posts on the other core: making 20,000 folders costs
+    seconds of system calls on a busy disk, and the writer would make them one by one, waiting.
+    `names` are the previous build's outputs (relative paths): a folder that this build did not
+    need after all is removed again by `tidy`."""
+
+    def __init__(self, tree: Path, names: Iterable[str]) -> None:
+        self.tree = tree
+        self.folders = sorted({os.path.dirname(name) for name in names} - {""})
+        self.process: subprocess.Popen[bytes] | None = None
+        if not self.folders:
+            return
+        listing = tree / ".folders"  # removed once read; no output is named so
+        listing.write_bytes(b"\0".join(os.fsencode(folder) for folder in self.folders))
+        try:
+            self.process = subprocess.Popen(
+                ["xargs", "-0", "-a", str(listing), "mkdir", "-p", "--"], cwd=tree,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        except OSError:  # no xargs: the writer makes them
+            listing.unlink()
+
+    def tidy(self, used: Iterable[str]) -> None:
+        """Wait for the folders, then remove those no output of `used` (relative paths) is in,
+        if empty."""
+        if self.process is None:
+            return
+        self.process.wait()
+        (self.tree / ".folders").unlink(missing_ok=True)
+        needed = set()
+        for name in used:
+            folder = os.path.dirname(name)
+            while folder and folder not in needed:
+                needed.add(folder)
+                folder = os.path.dirname(folder)
+        for folder in reversed(self.folders):  # the deepest first
+            while folder and folder not in needed:
+                try:
+                    os.rmdir(self.tree / folder)
+                except OSError:  # not empty: something else was written there
+                    break
+                needed.add(folder)  # tried: not again
+                folder = os.path.dirname(folder)
+
+
 def process_alive(pid: int) -> bool:
     """Whether a process `pid` exists (a reused pid keeps a leftover until that process ends)."""
     try:

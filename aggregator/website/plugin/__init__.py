@@ -12,7 +12,8 @@ This module only connects Pelican's signals; each job has its module:
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - sharing.py: each page's description and locale, for meta descriptions and sharing cards.
 - sitefiles.py: sitemap.xml, robots.txt and the default favicon.ico.
-- search_page.py: where the search page is, for the header's search field.
+- search_page.py: where the search page is, for the header's search field; the search index's
+  bundles of the articles, started once they are written.
 - content.py: keyboard-reachable code blocks, and the "Mitmachen" page's contact links.
 - feeds.py: the writer: entries name their writer and blog, titles stay plain text.
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
@@ -43,7 +44,7 @@ from .lists import taxonomy_pages
 from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
 from .reader import ExportError, ExportReader, ThreadComment, add_reader
-from .search_page import add_search
+from .search_page import add_search, index_with_articles
 from .settings import DEFAULTS
 from .sharing import describe_all
 from .sitefiles import write_site_files
@@ -73,6 +74,7 @@ def after_reading(generators: list[Any]) -> None:
 def register() -> None:
     install_linear_lists()
     signals.article_generator_init.connect(taxonomy_pages)
+    signals.article_generator_init.connect(index_with_articles)
     signals.get_writer.connect(writer)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(prepare_environment)

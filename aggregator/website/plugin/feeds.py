@@ -10,7 +10,6 @@ for blogs whose `display` is "full", else the excerpt.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from feedgenerator import Atom1Feed
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from .incremental import SENTINEL, Reuse, iso_time, link, relative_name
+from .incremental import Reuse, link, relative_name
 
 # The Reuse of each output folder being built, for website/build.py to read once Pelican is done.
 SESSIONS: dict[str, Reuse] = {}
@@ -52,9 +51,8 @@ class PlainTitleWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.reuse = Reuse(output_path, self.settings)
         SESSIONS[str(Path(output_path).resolve())] = self.reuse
-        # A path about to be opened -> its name, key, old file where it is carried over, and
-        # the volatile times it shows (incremental.Volatile).
-        self._pending: dict[str, tuple[str, str | None, Path | None, Any]] = {}
+        # A path about to be opened -> its name, key, and old file where it is carried over.
+        self._pending: dict[str, tuple[str, str | None, Path | None]] = {}
 
     def _create_new_feed(self, feed_type: str, feed_title: str, context: dict[str, Any]) -> Any:
         feed = super()._create_new_feed(feed_type, feed_title, context)
@@ -87,7 +85,7 @@ class PlainTitleWriter(Writer):
             key = self.reuse.feed_key(elements, context, path, url, feed_type, feed_title)
             old = self.reuse.reusable(name, key) if name else None
             if name:
-                self._pending[complete] = (name, key, old, None)
+                self._pending[complete] = (name, key, old)
             if old is not None:
                 os.makedirs(os.path.dirname(complete), exist_ok=True)
                 with self._open_w(complete, "utf-8", override_output):
@@ -98,7 +96,7 @@ class PlainTitleWriter(Writer):
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         """Pelican's bookkeeping of written files (4.11, 4.12), then a new file: written, or
         linked from the previous tree (and the write goes nowhere)."""
-        name, key, old, times = self._pending.pop(filename, (None, None, None, None))
+        name, key, old = self._pending.pop(filename, (None, None, None))
         if filename in self._overridden_files:
             if override:
                 raise FileOverwriteFailedError(
@@ -112,7 +110,7 @@ class PlainTitleWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         if name is not None:
-            self.reuse.record(name, key, old is not None, times)
+            self.reuse.record(name, key, old is not None)
         if old is not None:
             link(old, filename)
             return open(os.devnull, "w", encoding=encoding)
@@ -141,66 +139,12 @@ class _ReusingTemplate:
         name = relative_name(writer.output_path, complete)
         if name is None:
             return self._template.render(context)
-        key, times = reuse.page_key(self._template, context)
+        key = reuse.page_key(self._template, context)
+        if reuse.reads is not None and reuse.reads.searchable(self._template.name):
+            reuse.searchable[name] = key
         old = reuse.reusable(name, key)
-        if not times:
-            writer._pending[complete] = (name, key, old, None)
-            return "" if old is not None else self._template.render(context)
-        # The page shows a time that changes on every run (incremental.Volatile).
-        shown = {time_name: iso_time(value) for time_name, value in times.items()}
-        before = reuse.old_times(name) if old is not None else {}
-        if old is not None and all(before.get(n, [None])[0] == shown[n] for n in shown):
-            writer._pending[complete] = (name, key, old, before)  # the same times: the same page
-            return ""
-        volatile = reuse.volatile
-        patchable = volatile.verified.get(self._template.name)
-        if patchable is None:
-            real = self._template.render(context)
-            patchable = volatile.verified[self._template.name] = (
-                self._with_sentinels(context, times)[0] == real)
-        if patchable and old is not None:
-            text = self._patched(old, before, times)
-            if text is not None:
-                reuse.patched += 1
-                writer._pending[complete] = (name, key, None, {
-                    n: [shown[n], before[n][1]] for n in shown})  # fmt: skip
-                return text
-        if patchable:
-            text, counts = self._with_sentinels(context, times)
-            writer._pending[complete] = (name, key, None, {
-                n: [shown[n], counts[n]] for n in shown})  # fmt: skip
-            return text
-        writer._pending[complete] = (name, key, None, {n: [shown[n], None] for n in shown})
-        return self._template.render(context)
-
-    def _with_sentinels(self, context: dict[str, Any], times: dict[str, Any]) -> tuple[str, dict[str, list[int]]]:
-        """The page rendered with SENTINEL (a day apart per time) for each time, then each
-        sentinel's forms replaced by the time's; with how often each form occurred."""
-        volatile = self._writer.reuse.volatile
-        sentinels = {n: SENTINEL + timedelta(days=i) for i, n in enumerate(sorted(times))}
-        text = self._template.render({**context, **sentinels})
-        counts = {}
-        for n, sentinel in sentinels.items():
-            pieces, counts[n] = volatile.split(text, sentinel)
-            text = volatile.join(pieces, times[n])
-        return text, counts
-
-    def _patched(self, old: Path, before: dict[str, list[Any]], times: dict[str, Any]) -> str | None:
-        """The previous page with its times replaced; None where it cannot be told apart."""
-        volatile = self._writer.reuse.volatile
-        try:
-            text = old.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-        for n, value in sorted(times.items()):
-            iso, counts = before.get(n, [None, None])
-            if iso is None or counts is None:
-                return None
-            pieces, found = volatile.split(text, datetime.fromisoformat(iso))
-            if found != counts:  # the time's text occurs elsewhere too: render
-                return None
-            text = volatile.join(pieces, value)
-        return text
+        writer._pending[complete] = (name, key, old)
+        return "" if old is not None else self._template.render(context)
 
 
 def writer(pelican: Any) -> type:

@@ -23,6 +23,10 @@ What a key is made of:
   posts, page number and page count, a plugin dataclass (a parade, a blog) by its fields.  A
   value of any other kind cannot be digested: its output is always rendered.
 
+The writer also notes which outputs are searchable (their template marks SEARCH_BODY) with
+their keys: the search index is built in bundles of them, and a bundle whose pages all kept
+their keys is carried over too (website/search.py); the manifest holds the bundles' keys.
+
 A plugin that attaches another attribute to articles or pages after they are read names it in
 ATTACHED; a template that reads values only Python can see (a filter reading the context) keeps
 them in the settings or the stamp.
@@ -41,10 +45,16 @@ from itertools import chain
 from pathlib import Path, PurePath
 from typing import Any
 
+# The plugin's module: Pelican is loaded (imported here, not per value digested: a build digests
+# hundreds of thousands).
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
 logger = logging.getLogger(__name__)
 
 MANIFEST = ".blogparade-manifest.json"
-FORMAT = "blogparade-manifest/2"
+FORMAT = "blogparade-manifest/3"
 STAMP_SETTING = "BLOGPARADE_BUILD_STAMP"  # str: the build's stamp, see the module
 REUSE_SETTING = "BLOGPARADE_REUSE_FROM"  # str: the tree to carry unchanged outputs over from
 # Settings that name this build's own folders: not part of what an output is made of.
@@ -53,14 +63,9 @@ UNSTAMPED_SETTINGS = frozenset({"OUTPUT_PATH", STAMP_SETTING, REUSE_SETTING})
 # translations: not in the exported file, so digested where a template reads them.
 ATTACHED = frozenset({"contributes_to", "late_to", "call_of", "roundup_of", "parade", "translations"})
 MAX_DEPTH = 4  # attached values nest (a post's parade lists posts): below this, posts by source
-# Times every page shows that change on every run ("last updated: ..." in the footer): not in the
-# key; a page otherwise unchanged is the previous one with the time's text replaced (see Volatile).
-VOLATILE = ("last_read",)
-# A time no page shows otherwise: pages are rendered with it, then it is replaced by the real one.
-SENTINEL = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
-# How a template writes a time: through these filters of the theme's environment, or as Python
-# prints it.  In this order, each in the text that is left once the ones before are replaced.
-TIME_FORMS = ("isodate", "localdatetime", "localdate", "localtime")
+# What marks a page for the search index (website/search.py): a page rendered from a template
+# whose source, or that of a template it extends, includes or imports, says it, is searchable.
+SEARCH_BODY = "data-pagefind-body"
 
 
 class Undigestable(Exception):
@@ -82,9 +87,14 @@ class Digests:
         self._memo: dict[tuple[int, frozenset[str] | None, int], tuple[Any, str]] = {}
         self._busy: set[int] = set()  # being digested, further up
         self._open: list[set[int]] = []  # per digest being made: the busy objects it refers to
+        # Posts and pages with nothing attached (most of them): one digest for every template.
+        self._plain: dict[int, tuple[Any, str]] = {}
 
     def of(self, value: Any, attrs: frozenset[str] | None = None, depth: int = 0) -> str:
         """`value`'s digest for a template naming the attributes `attrs` (None: any)."""
+        plain = self._plain.get(id(value))
+        if plain is not None:
+            return plain[1]
         if value is None or isinstance(value, (bool, int, float)):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, str):
@@ -128,10 +138,6 @@ class Digests:
         raise Undigestable(f"a cycle through {type(value).__name__}")
 
     def _composite(self, value: Any, attrs: frozenset[str] | None, depth: int) -> str:
-        from pelican.contents import Content
-        from pelican.paginator import Page, Paginator
-        from pelican.urlwrappers import URLWrapper
-
         name = type(value).__name__
         if not value and isinstance(value, (list, tuple, dict, set, frozenset)):
             return f"{name}:empty"
@@ -169,6 +175,10 @@ class Digests:
         if source is None:  # the editors' own: content/ is in the build's stamp
             source = _hash(str(getattr(content, "source_path", "")), str(getattr(content, "status", "")))
         parts = [type(content).__name__, source]
+        if not any(getattr(content, attr, None) for attr in ATTACHED):
+            digest = _hash(*parts)
+            self._plain[id(content)] = (content, digest)
+            return digest
         if depth < MAX_DEPTH:
             for attr in sorted(ATTACHED if attrs is None else attrs & ATTACHED):
                 value = getattr(content, attr, None)
@@ -201,17 +211,26 @@ class TemplateReads:
 
     def __init__(self, env: Any) -> None:
         self.env = env
-        self._known: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {}
-        self._files: dict[str, tuple[set[str], set[str], list[str | None]]] = {}  # one template
+        self._known: dict[str, tuple[frozenset[str] | None, frozenset[str], bool]] = {}
+        self._files: dict[str, tuple[set[str], set[str], list[str | None], bool]] = {}  # one template
 
     def of(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
         if name not in self._known:
             self._known[name] = self._read(name)
-        return self._known[name]
+        return self._known[name][:2]
 
-    def _read(self, name: str) -> tuple[frozenset[str] | None, frozenset[str]]:
+    def searchable(self, name: str) -> bool:
+        """Whether the template's pages go into the search index (SEARCH_BODY)."""
+        try:
+            self.of(name)
+        except Exception:  # noqa: BLE001  unreadable: Pagefind decides from the page
+            return True
+        return self._known[name][2]
+
+    def _read(self, name: str) -> tuple[frozenset[str] | None, frozenset[str], bool]:
         names: set[str] | None = set()
         attrs: set[str] = set()
+        searchable = False
         todo, seen = [name], set()
         while todo:
             current = todo.pop()
@@ -220,21 +239,23 @@ class TemplateReads:
             seen.add(current)
             if current not in self._files:
                 self._files[current] = self._read_one(current)
-            own_names, own_attrs, references = self._files[current]
+            own_names, own_attrs, references, marked = self._files[current]
             if names is not None:
                 names |= own_names
             attrs |= own_attrs
+            searchable = searchable or marked
             for referenced in references:
                 if referenced is None:
                     names = None
                 else:
                     todo.append(referenced)
-        return (frozenset(names) if names is not None else None), frozenset(attrs)
+        return (frozenset(names) if names is not None else None), frozenset(attrs), searchable
 
-    def _read_one(self, name: str) -> tuple[set[str], set[str], list[str | None]]:
+    def _read_one(self, name: str) -> tuple[set[str], set[str], list[str | None], bool]:
         from jinja2 import meta, nodes
 
-        tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+        source = self.env.loader.get_source(self.env, name)[0]
+        tree = self.env.parse(source)
         attrs: set[str] = set()
         for node in tree.find_all(nodes.Getattr):
             attrs.add(node.attr)
@@ -246,59 +267,8 @@ class TemplateReads:
                 for const in chain([argument], argument.find_all(nodes.Const)):
                     if isinstance(const, nodes.Const) and isinstance(const.value, str):
                         attrs.update(const.value.split("."))
-        return set(meta.find_undeclared_variables(tree)), attrs, list(meta.find_referenced_templates(tree))
-
-
-class Volatile:
-    """A changing time in otherwise unchanged pages (VOLATILE).
-
-    Pages are rendered with SENTINEL for it; each of its written forms (TIME_FORMS) is counted
-    in the page and replaced by the real time's.  The next build, when nothing else changed, reads
-    the previous page, checks that the previous time's forms occur exactly as often as counted,
-    and replaces them by the new time's.  Whether a template shows the time only in these forms
-    is checked once per build and template: one page rendered with the real time must equal the
-    page rendered with SENTINEL and replaced; a template where it does not is rendered with the
-    real time, always."""
-
-    def __init__(self, env: Any) -> None:
-        self.env = env
-        self.verified: dict[str, bool] = {}  # template name: its pages can be patched
-
-    def forms(self, value: dt.datetime) -> list[str]:
-        found = []
-        for name in TIME_FORMS:
-            function = self.env.filters.get(name)
-            try:
-                found.append(str(function(value)) if function else "")
-            except Exception:  # noqa: BLE001  a filter that takes no such value
-                found.append("")
-        return found + [value.isoformat(), str(value)]
-
-    def split(self, text: str, value: dt.datetime) -> tuple[list[str], list[int]]:
-        """`text` cut at each written form of `value`, and how often each form occurs."""
-        pieces, counts = [text], []
-        for form in self.forms(value):
-            if not form:
-                counts.append(0)
-                continue
-            count, cut = 0, []
-            for piece in pieces:
-                if isinstance(piece, str):
-                    parts = piece.split(form)
-                    count += len(parts) - 1
-                    for n, part in enumerate(parts):
-                        if n:
-                            cut.append(len(counts))  # the form's index stands where it was
-                        cut.append(part)
-                else:
-                    cut.append(piece)
-            pieces = cut
-            counts.append(count)
-        return pieces, counts
-
-    def join(self, pieces: list[Any], value: dt.datetime) -> str:
-        forms = self.forms(value)
-        return "".join(piece if isinstance(piece, str) else forms[piece] for piece in pieces)
+        return (set(meta.find_undeclared_variables(tree)), attrs, list(meta.find_referenced_templates(tree)),
+                SEARCH_BODY in source)  # fmt: skip
 
 
 class Reuse:
@@ -310,42 +280,42 @@ class Reuse:
         self.stamp = settings.get(STAMP_SETTING) or None
         previous = settings.get(REUSE_SETTING)
         self.previous = Path(previous) if previous and self.stamp else None
-        self.old: dict[str, Any] = load_manifest(self.previous, self.stamp) if self.previous else {}
-        self.new: dict[str, Any] = {}  # name -> key, or [key, {time name: [ISO time, counts]}]
+        old = load_manifest(self.previous, self.stamp) if self.previous else {}
+        self.old: dict[str, Any] = old.get("files", {})
+        self.new: dict[str, str] = {}  # name -> key
+        # The search index's bundles (website/search.py): the previous build's keys, and the
+        # searchable pages of this one (name -> key, None where the page has none).
+        self.old_search: dict[str, Any] = old.get("search", {})
+        self.searchable: dict[str, str | None] = {}
+        self.search: dict[str, str] = {}
+        self.indexing: Any = None  # the build's search.Indexing, once started (search_page.py)
+        self.indexed: dict[str, str | None] = {}  # the searchable pages it was started with
         self.digests = Digests()
         self.reads: TemplateReads | None = None
-        self.volatile: Volatile | None = None
-        self.rendered = 0  # written afresh: rendered, or patched (see Volatile)
-        self.patched = 0
+        self.rendered = 0  # written afresh
         self.reused = 0
 
     @property
     def active(self) -> bool:
         return self.stamp is not None
 
-    def page_key(self, template: Any, context: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-        """The key of a page rendered from `template` with `context` (None where unknown), and
-        the VOLATILE times it shows, which are not in the key."""
+    def page_key(self, template: Any, context: dict[str, Any]) -> str | None:
+        """The key of a page rendered from `template` with `context` (None where unknown)."""
         if not self.active:
-            return None, {}
+            return None
         if self.reads is None or self.reads.env is not template.environment:
             self.reads = TemplateReads(template.environment)
-            self.volatile = Volatile(template.environment)
         try:
             names, attrs = self.reads.of(template.name)
         except Exception:  # noqa: BLE001  a template it cannot read: rendered, as Pelican does
-            return None, {}
+            return None
         if names is None:
             names = frozenset(context)
         parts = [self.stamp, "page", template.name, str(context.get("output_file"))]
-        volatile = {}
         try:
             for name in sorted(names):
                 value = context.get(name, _MISSING)
-                if name in VOLATILE and isinstance(value, dt.datetime):
-                    volatile[name] = value
-                    parts.append(f"{name}~")
-                elif value is _MISSING:
+                if value is _MISSING:
                     parts.append(f"{name}!")
                 elif name in self.settings and value is self.settings[name]:
                     parts.append(f"{name}=setting")  # in the build's stamp
@@ -353,8 +323,8 @@ class Reuse:
                     parts.append(f"{name}={self.digests.of(value, attrs)}")
         except Undigestable as error:
             logger.debug("%s is rendered on every build: %s", context.get("output_file"), error)
-            return None, {}
-        return _hash(*parts), volatile
+            return None
+        return _hash(*parts)
 
     def feed_key(self, elements: list[Any], context: dict[str, Any], path: str, url: str | None,
                  feed_type: str, feed_title: str | None) -> str | None:  # fmt: skip
@@ -375,22 +345,16 @@ class Reuse:
         """The previous tree's file for output `name` (relative), if its key is `key`."""
         if key is None or self.previous is None:
             return None
-        entry = self.old.get(name)
-        if (entry[0] if isinstance(entry, list) else entry) != key:
+        if self.old.get(name) != key:
             return None
         old = self.previous / name
         return old if old.is_file() else None
 
-    def old_times(self, name: str) -> dict[str, list[Any]]:
-        """The VOLATILE times the previous output `name` showed: name -> [ISO time, counts]."""
-        entry = self.old.get(name)
-        return entry[1] if isinstance(entry, list) else {}
-
-    def record(self, name: str, key: str | None, reused: bool, times: dict[str, list[Any]] | None = None) -> None:
+    def record(self, name: str, key: str | None, reused: bool) -> None:
         if key is None:
             self.new.pop(name, None)
         else:
-            self.new[name] = [key, times] if times else key
+            self.new[name] = key
         if reused:
             self.reused += 1
         else:
@@ -399,33 +363,37 @@ class Reuse:
     def write_manifest(self) -> None:
         if not self.active:
             return
-        document = {"format": FORMAT, "stamp": self.stamp, "files": dict(sorted(self.new.items()))}
+        document = {"format": FORMAT, "stamp": self.stamp, "files": dict(sorted(self.new.items())),
+                    "search": dict(sorted(self.search.items()))}  # fmt: skip
         (self.output_path / MANIFEST).write_text(json.dumps(document, separators=(",", ":")) + "\n",
                                                  encoding="utf-8")  # fmt: skip
 
 
-def load_manifest(tree: Path, stamp: str | None) -> dict[str, Any]:
-    """The outputs' keys of a tree built with the same stamp; {} for any other."""
+def load_manifest(tree: Path, stamp: str | None) -> dict[str, dict[str, Any]]:
+    """The keys of a tree built with the same stamp ({} for any other): its outputs' ("files")
+    and its search bundles' ("search")."""
     try:
         document = json.loads((tree / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("stamp") != stamp:
         return {}
-    files = document.get("files")
-    return files if isinstance(files, dict) else {}
-
-
-def iso_time(value: dt.datetime) -> str:
-    return value.isoformat()
+    return {part: document[part] for part in ("files", "search") if isinstance(document.get(part), dict)}
 
 
 def relative_name(output_path: str | Path, path: str | Path) -> str | None:
     """`path` relative to the output folder, as the manifest names it; None when outside."""
+    root, path = os.path.join(str(output_path), ""), os.path.normpath(path)
+    return path[len(root):].replace(os.sep, "/") if path.startswith(root) else None
+
+
+def output_names(tree: Path) -> list[str]:
+    """The outputs a tree's manifest names, whatever its stamp (for their folders)."""
     try:
-        return Path(path).relative_to(output_path).as_posix()
-    except ValueError:
-        return None
+        files = json.loads((tree / MANIFEST).read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return list(files) if isinstance(files, dict) else []
 
 
 def environment_stamp() -> list[str]:
@@ -452,13 +420,12 @@ def settings_digest(settings: dict[str, Any]) -> str:
 
 
 def link(source: Path, target: str) -> None:
-    """`source` at `target`: a hard link, else a copy; `target` is new (removed first)."""
-    try:
-        os.unlink(target)
-    except FileNotFoundError:
-        pass
+    """`source` at `target`: a hard link, else a copy; `target` is new (replaced if there)."""
     try:
         os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        link(source, target)
     except OSError:  # a filesystem without hard links, or another one
         import shutil
 

@@ -57,12 +57,20 @@ async function start(form) {
   if (field.value) run(field.value);
 }
 
-// Pagefind's search library, from the bundle built with the site; null where it cannot load.
+// Pagefind's search library, from the index built with the site; null where it cannot load.
+// The index is in bundles (pagefind/bundles.json lists them): the first one's library searches
+// them all, the others merged into it.
 async function load(bundle, site) {
   try {
-    const pagefind = await import(new URL("pagefind.js", new URL(bundle, document.baseURI)));
+    const folder = new URL(bundle, document.baseURI);
+    const response = await fetch(new URL("bundles.json", folder));
+    if (!response.ok) return null;
+    const [first, ...others] = (await response.json()).bundles.map((name) => new URL(name, folder));
+    const pagefind = await import(new URL("pagefind.js", first));
     // Result addresses under the site's own path, wherever the site is served.
-    await pagefind.options({ baseUrl: new URL(site, document.baseURI).pathname });
+    const baseUrl = new URL(site, document.baseURI).pathname;
+    await pagefind.options({ baseUrl });
+    await Promise.all(others.map((other) => pagefind.mergeIndex(other.pathname, { baseUrl })));
     return pagefind;
   } catch (error) {
     return null;
