@@ -12,6 +12,8 @@ import json
 import logging
 import os
 import pickle
+import signal
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -241,6 +243,7 @@ def add_reader(readers: Any) -> None:
 
 # Processes saving Pelican's reader cache: website/build.py waits for them before it returns.
 SAVING: list[tuple[int, str]] = []
+CACHE_SAVE_SECONDS = 300  # 20,000 posts take 1.5 s
 
 
 def save_cache_aside(readers: Any) -> None:
@@ -272,7 +275,16 @@ def wait_for_cache() -> list[str]:
     warnings = []
     while SAVING:
         pid, path = SAVING.pop()
-        _, status = os.waitpid(pid, 0)
+        # A copy made by fork() while another thread held a lock it then needs could wait for
+        # ever; the build does not wait for it longer than a save can take.
+        deadline = time.monotonic() + CACHE_SAVE_SECONDS
+        done, status = os.waitpid(pid, os.WNOHANG)
+        while not done and time.monotonic() < deadline:
+            time.sleep(0.05)
+            done, status = os.waitpid(pid, os.WNOHANG)
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             warnings.append(f"could not save Pelican's reader cache {path}")
     return warnings
