@@ -325,14 +325,14 @@ class Parsers:
         self.expected = expected
 
     async def run(self, parse: Callable[..., Parsed], *args: Any) -> Parsed:
+        import sys, time
+        if self.parsed in (0, 99, 299, 499, 799, 999): print(f"T body {self.parsed+1} {time.perf_counter():.3f} pool={self.pool is not None}", file=sys.stderr)
         self.parsed += 1
-        if self.pool is None and self.starting is not None and not self.starting.done():
+        if self.pool is None and self.starting is not None:
             # Bodies wait for the pool (a tenth of a second) rather than being parsed here
             # meanwhile: parsing here holds the GIL that the pool's start and the fetching
             # need, and the pool's start took 0.5 s instead of 0.15 s.
-            with suppress(Exception):  # a pool that fails to start: parsed here, below
-                await asyncio.shield(self.starting)
-            await asyncio.sleep(0)  # _up has run
+            await self.ready()
         if self.pool is not None and self.pool.workers:
             self.pooled += 1
             ok, answer = await self.pool.run(parse, *args)
@@ -352,7 +352,16 @@ class Parsers:
             self.starting = asyncio.get_running_loop().run_in_executor(None, self._start)
             self.starting.add_done_callback(self._up)
 
+    async def ready(self) -> None:
+        """Wait until the pool that was started is up (or has failed to start: then parsing
+        stays here)."""
+        if self.starting is not None and self.pool is None:
+            with suppress(Exception):
+                await asyncio.shield(self.starting)
+            await asyncio.sleep(0)  # _up has run
+
     def _start(self) -> WorkerPool:
+        import sys, time; print(f"T pool start {time.perf_counter():.3f}", file=sys.stderr)
         pool = WorkerPool(self.workers)
         try:
             pool.start()
@@ -367,6 +376,7 @@ class Parsers:
         pool = starting.result()
         pool.attach(asyncio.get_running_loop())
         self.pool = pool
+        import sys, time; print(f"T pool ready {time.perf_counter():.3f}", file=sys.stderr)
 
     async def close(self) -> None:
         if self.starting is not None:
@@ -425,10 +435,18 @@ async def update(
     active = [p for p in participants if p.active]
     # Feeds never fetched will all be parsed: a first run starts the pool at once.
     never = sum(1 for p in active if store.feed_state(p.feed) is None)
+    import sys, time; print(f"T update start {time.perf_counter():.3f}", file=sys.stderr)
     with store.deferred_checkpoints(), fewer_collections():
         async with parsers(never) as pool:
             if never > INLINE:
+                # Up before the first request: started while fetching, the pool took 0.3 s to
+                # come up (its start competes for the GIL and the cores with the fetching),
+                # alone 0.08 s, less than the first answer takes to arrive.
                 pool.start()
+                await pool.ready()
             async with Fetcher(settings) as fetcher:
                 updater = Updater(store, fetcher, pool, feeds, now, logins)
-                return await updater.update_all(active, comments, progress)
+                try:
+                    return await updater.update_all(active, comments, progress)
+                finally:
+                    print(f"T update_all done {time.perf_counter():.3f}", file=sys.stderr)
