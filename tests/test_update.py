@@ -146,11 +146,12 @@ def pool_starts(monkeypatch):
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: parsing runs without a pool")
-def test_a_first_run_of_many_feeds_uses_the_parser_pool(feed_server, store, pool_starts):
+def test_a_first_run_of_many_feeds_uses_the_parser_pool(feed_server, store, pool_starts, capfd):
     count = updater.INLINE + 8
     participants = [person(f"p{n}", serve(feed_server, f"/p{n}.xml", rss(items(1, 2, f"p{n}"))))
                     for n in range(count)]  # fmt: skip
     summary = run(store, participants)
+    assert capfd.readouterr() == ("", "")  # the pool and its workers say nothing of their own
     assert summary.count(Outcome.UPDATED) == count and summary.new_posts == 2 * count
     assert len(pool_starts) == 1 and pool_starts[0].pooled > 0  # the workers parsed
     # Nothing changed: nothing to parse, and no pool started for it.

@@ -325,8 +325,6 @@ class Parsers:
         self.expected = expected
 
     async def run(self, parse: Callable[..., Parsed], *args: Any) -> Parsed:
-        import sys, time
-        if self.parsed in (0, 99, 299, 499, 799, 999): print(f"T body {self.parsed+1} {time.perf_counter():.3f} pool={self.pool is not None}", file=sys.stderr)
         self.parsed += 1
         if self.pool is None and self.starting is not None:
             # Bodies wait for the pool (a tenth of a second) rather than being parsed here
@@ -361,7 +359,6 @@ class Parsers:
             await asyncio.sleep(0)  # _up has run
 
     def _start(self) -> WorkerPool:
-        import sys, time; print(f"T pool start {time.perf_counter():.3f}", file=sys.stderr)
         pool = WorkerPool(self.workers)
         try:
             pool.start()
@@ -376,7 +373,6 @@ class Parsers:
         pool = starting.result()
         pool.attach(asyncio.get_running_loop())
         self.pool = pool
-        import sys, time; print(f"T pool ready {time.perf_counter():.3f}", file=sys.stderr)
 
     async def close(self) -> None:
         if self.starting is not None:
@@ -435,7 +431,6 @@ async def update(
     active = [p for p in participants if p.active]
     # Feeds never fetched will all be parsed: a first run starts the pool at once.
     never = sum(1 for p in active if store.feed_state(p.feed) is None)
-    import sys, time; print(f"T update start {time.perf_counter():.3f}", file=sys.stderr)
     with store.deferred_checkpoints(), fewer_collections():
         async with parsers(never) as pool:
             if never > INLINE:
@@ -446,7 +441,4 @@ async def update(
                 await pool.ready()
             async with Fetcher(settings) as fetcher:
                 updater = Updater(store, fetcher, pool, feeds, now, logins)
-                try:
-                    return await updater.update_all(active, comments, progress)
-                finally:
-                    print(f"T update_all done {time.perf_counter():.3f}", file=sys.stderr)
+                return await updater.update_all(active, comments, progress)
