@@ -214,3 +214,29 @@ def test_export_reads_only_the_posts_whose_changed_time_moved(tmp_path, monkeypa
         path = site.export_dir / "dora" / f"{changed.id}.json"
         path.write_text("{}", encoding="utf-8")  # changed behind its back: exported again
         assert export(store, site, participants).written == 1
+
+
+def test_the_home_page_lists_its_pages_of_newest_posts_and_points_to_the_archive(tmp_path):
+    """BLOGPARADE_HOME_PAGES: every new post shifts every page of the home listing, so it has a
+    bounded number of pages; the older posts are in the archive (and on their blogs' pages)."""
+    site = parade_site(tmp_path / "site", extra=PAGINATION + "BLOGPARADE_HOME_PAGES = 3\n")
+    with Store(site.store_path) as store:
+        more_posts(store)  # 18 posts more: far more than 3 pages of 2
+        build_site(site, store)
+        joined = [post for post in store.posts(hidden=False) if not post.participant.startswith("ext")]
+    pages = sorted(p.relative_to(site.output).as_posix() for p in site.output.glob("page/*/index.html"))
+    assert pages == ["page/2/index.html", "page/3/index.html"]
+    last = (site.output / "page" / "3" / "index.html").read_text(encoding="utf-8")
+    assert 'class="older-posts"' in last and "Ältere Beiträge stehen im Archiv" in last
+    assert 'class="older-posts"' not in (site.output / "index.html").read_text(encoding="utf-8")
+    archived = "".join(p.read_text(encoding="utf-8") for p in site.output.glob("archives/**/index.html"))
+    assert len(joined) > 6 and [p.id for p in joined if f"/{p.id}/" not in archived] == []  # all there
+
+
+def test_a_home_page_without_a_bound_lists_every_post(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION + "BLOGPARADE_HOME_PAGES = 0\n")
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+    assert len(list(site.output.glob("page/*/index.html"))) > 3
+    assert "older-posts" not in "".join(p.read_text(encoding="utf-8") for p in site.output.glob("**/index.html"))

@@ -18,6 +18,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .incremental import Reuse, link, relative_name
+from .settings import setting
 
 # The Reuse of each output folder being built, for website/build.py to read once Pelican is done.
 SESSIONS: dict[str, Reuse] = {}
@@ -74,6 +75,8 @@ class PlainTitleWriter(Writer):
     def write_file(self, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> None:
         if name and self.reuse.active:
             template = _ReusingTemplate(template, self)
+        if kwargs.get("template_name") == "index":
+            kwargs = home_listing(self.settings, kwargs)
         super().write_file(name, template, context, *args, **kwargs)
 
     def write_feed(self, elements: Any, context: Any, path: Any = None, url: Any = None,
@@ -119,6 +122,21 @@ class PlainTitleWriter(Writer):
         except FileNotFoundError:
             pass
         return open(filename, "x", encoding=encoding)
+
+
+def home_listing(settings: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The home page's listing, cut to BLOGPARADE_HOME_PAGES pages of the newest posts, with
+    `older_in_archive` where posts were left out (the template points to the archive)."""
+    pages = int(setting(settings, "BLOGPARADE_HOME_PAGES") or 0)
+    paginated = settings.get("PAGINATED_TEMPLATES", {})
+    per_page = (paginated.get("index") or settings.get("DEFAULT_PAGINATION")) if "index" in paginated else None
+    articles = kwargs.get("articles")
+    if pages <= 0 or not per_page or articles is None or len(articles) <= pages * per_page:
+        return kwargs
+    kept = list(articles[: pages * per_page])
+    ids = {id(article) for article in kept}
+    dates = [article for article in kwargs.get("dates", ()) if id(article) in ids]
+    return {**kwargs, "articles": kept, "dates": dates, "older_in_archive": True}
 
 
 class _ReusingTemplate:

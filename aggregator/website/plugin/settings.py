@@ -30,6 +30,10 @@ DEFAULTS = {
     "BLOGPARADE_CONTACT": "",  # an e-mail address or a web page for the editors
     "BLOGPARADE_CARD_IMAGE": None,  # the sharing picture, relative to the output; None: the theme's
     # A department's page and feed (departments.py); "" publishes none.
+    # Pages of the home page's listing; older posts are in the archive and on their blogs'
+    # pages (0: every post).  Each new post shifts every page of a listing by one: a 20,000-post
+    # site paged through 1,000 home pages, all written again after every new post.
+    "BLOGPARADE_HOME_PAGES": 50,
     "BLOGPARADE_DEPARTMENT_URL": "departments/{slug}/",
     "BLOGPARADE_DEPARTMENT_SAVE_AS": "departments/{slug}/index.html",
     "BLOGPARADE_DEPARTMENT_FEED_ATOM": "feeds/departments/{slug}.atom.xml",
