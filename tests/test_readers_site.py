@@ -175,7 +175,7 @@ def test_a_days_first_fetch_rebuilds_and_a_new_description_too(tmp_path):
         fill_store(store)
         build_site(site, store)
         store.record_unchanged("anna", "https://anna.example/feed/", now=T + timedelta(hours=3))
-        assert not needs_build(site, store)  # the same day: the footer's day is still right
+        assert not needs_build(site, store)  # the same day: the day the home page shows is still right
         store.record_unchanged("anna", "https://anna.example/feed/", now=T + timedelta(days=1))
         assert needs_build(site, store)
         build_site(site, store)
