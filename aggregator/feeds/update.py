@@ -305,7 +305,7 @@ class Parsers:
     should pay none of it.  So bodies are parsed inline, and once a run has more than `INLINE`
     to parse, or `expected` says it will (feeds never fetched before: a first run), the pool is
     started in a thread (the fork server's start blocks); bodies that come meanwhile wait for
-    it, fetching goes on.
+    it, fetching goes on.  A first run starts it, and waits for it, before its first request.
 
     Workers come from a fork server, not a fork of this process: a forked worker would inherit
     every open socket (a reset connection would then look like a timeout) and every thread (the
