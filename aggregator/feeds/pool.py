@@ -124,12 +124,19 @@ class WorkerPool:
                 if not waiting.done():
                     waiting.set_exception(died)
 
-    def close(self) -> None:
-        """End the workers: their pipes closed, they exit; waited for briefly, then killed."""
+    def detach(self) -> None:
+        """Stop serving jobs and close this end of every pipe: the workers see it end and exit.
+        In the loop's thread (the loop's readers are not for other threads to change)."""
         for worker in self.workers:
             if self.loop is not None and not self.loop.is_closed():
                 self.loop.remove_reader(worker.connection.fileno())
             worker.connection.close()
+        self.loop = None
+
+    def close(self) -> None:
+        """End the workers: detached (if not yet), then waited for briefly, then killed.
+        Blocks: an event loop calls `detach` itself and this in a thread."""
+        self.detach()
         for worker in self.workers:
             worker.process.join(timeout=5)
             if worker.process.exitcode is None:

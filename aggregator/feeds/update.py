@@ -342,7 +342,7 @@ class Parsers:
         return parse(*args)
 
     def start(self) -> None:
-        """Start the pool in a thread; bodies are parsed here until it is up."""
+        """Start the pool in a thread (the fork server's start blocks); bodies wait for it."""
         if self.workers and self.starting is None:
             # Read by the fork server when it starts (here, not in the thread: the environment
             # is not safe to change while other threads may read it).
@@ -383,6 +383,7 @@ class Parsers:
             await asyncio.sleep(0)  # _up has run
         if self.pool is not None:
             pool, self.pool = self.pool, None
+            pool.detach()  # here, in the loop's thread; the waiting for the workers in another
             await asyncio.get_running_loop().run_in_executor(None, pool.close)
 
 
