@@ -9,8 +9,6 @@ refuse or that would fetch anything.  Everything the participants wrote is escap
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
@@ -19,7 +17,7 @@ from babel.dates import format_date
 
 from ..models import Participant, StoredPost
 from .files import Parade
-from .roundup import TEXTS, RoundupExists, _blog, _comments, _plural, markdown_url, opening
+from .roundup import TEXTS, RoundupExists, _blog, _comments, _plural, _replace, markdown_url, opening
 
 FOLDER = "roundups"
 
@@ -109,12 +107,5 @@ def write_roundup_html(root: Path, parade: Parade, text: str, *, force: bool = F
     if path.exists() and not force:
         raise RoundupExists(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    _replace(path, text)
     return path
