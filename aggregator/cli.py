@@ -23,7 +23,7 @@ from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .jobs import open_store
 from .lock import LockError, SiteBusy, site_lock
 from .site import Site, SiteError
-from .store import StoreError
+from .store import Store, StoreError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -637,7 +637,6 @@ def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
 
 def replay_takedowns(site: Site) -> int:
     from .editors.takedown import replay
-    from .store import Store
 
     with Store(site.store_path) as store:
         return replay(site, store)
@@ -715,17 +714,25 @@ def unhide(ctx: click.Context, url: str, reason: str) -> None:
     _hide(ctx, url, reason, shown=True)
 
 
-def _hide(ctx: click.Context, url: str, reason: str, shown: bool) -> None:
+@contextmanager
+def taking_down(ctx: click.Context) -> Iterator[tuple[Site, Store]]:
+    """The site and its store for a take-down (hide, remove, forget).  A take-down writes the
+    store and the site's files: one job at a time.  Its TakedownError is the command's failure."""
     from .editors.takedown import TakedownError
-    from .editors.takedown import hide as hide_items
 
     site = load_site(ctx)
-    # A take-down writes the store and the site's files: one job at a time.
     with working_on(ctx, site), open_store(site, writes=True) as store:
         try:
-            items = hide_items(site, store, url, reason=reason, shown=shown)
+            yield site, store
         except TakedownError as error:
             fail(str(error))
+
+
+def _hide(ctx: click.Context, url: str, reason: str, shown: bool) -> None:
+    from .editors.takedown import hide as hide_items
+
+    with taking_down(ctx) as (site, store):
+        items = hide_items(site, store, url, reason=reason, shown=shown)
     for item in items:
         click.echo(f"{'Shown again' if shown else 'Hidden'}: {_describe_item(item)}")
     click.echo("The next `blogparade run` (or `build`) publishes it.")
@@ -739,16 +746,10 @@ def _hide(ctx: click.Context, url: str, reason: str, shown: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, slug: str, purge: bool, reason: str) -> None:
     """Take the blog SLUG off the roll (its participant file goes)."""
-    from .editors.takedown import TakedownError
     from .editors.takedown import remove as remove_blog
 
-    site = load_site(ctx)
-    # A take-down writes the store and the site's files: one job at a time.
-    with working_on(ctx, site), open_store(site, writes=True) as store:
-        try:
-            removal = remove_blog(site, store, slug, purge=purge, reason=reason)
-        except TakedownError as error:
-            fail(str(error))
+    with taking_down(ctx) as (site, store):
+        removal = remove_blog(site, store, slug, purge=purge, reason=reason)
     if removal.file:
         click.echo(f"Removed {removal.name}: deleted {removal.file}")
     if purge:
@@ -766,15 +767,10 @@ def remove(ctx: click.Context, slug: str, purge: bool, reason: str) -> None:
 @click.pass_context
 def forget(ctx: click.Context, who: str, reason: str) -> None:
     """Erase a person's comments and name from the store and the site (DSGVO Art. 17)."""
-    from .editors.takedown import TakedownError, forget_commenter
+    from .editors.takedown import forget_commenter
 
-    site = load_site(ctx)
-    # A take-down writes the store and the site's files: one job at a time.
-    with working_on(ctx, site), open_store(site, writes=True) as store:
-        try:
-            gone = forget_commenter(site, store, who, reason=reason)
-        except TakedownError as error:
-            fail(str(error))
+    with taking_down(ctx) as (site, store):
+        gone = forget_commenter(site, store, who, reason=reason)
     for item in gone:
         click.echo(f"  erased comment {item.id} on {item.title!r} ({item.url or 'no link'})")
     click.echo(f"Erased {len(gone)} comment{'' if len(gone) == 1 else 's'} of {who}; "
