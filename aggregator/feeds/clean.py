@@ -336,7 +336,9 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
                 continue
             original = html_lib.unescape(value) if "&" in value else value
             if attribute in _URL_ATTRIBUTES:
-                new = _plain_url(original, origin) or _attribute(comment, base_url, name, attribute, original)
+                # The plainest forms without the general path: see _resolve_simple.
+                fast = _resolve_simple(original, origin)
+                new = (fast or None) if fast is not None else _attribute(comment, base_url, name, attribute, original)
                 if attribute == "href" and href is None:
                     href = new
             elif attribute == "srcset":
@@ -373,28 +375,6 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
 
 
 _URL_ATTRIBUTES = frozenset({"href", "src"})
-# The two forms nearly every link and image takes: a path from the root ("/wp-content/…") and an
-# absolute http(s) URL with a plain host.  Printable ASCII without "\\"; anything with an empty
-# query or fragment or a "/." (a dot segment, perhaps) goes the long way.
-_PLAIN_ROOTED = re.compile(r"/(?![/\\])[!-\[\]-~]*")
-_PLAIN_ABSOLUTE_HTTP = re.compile(r"https?://[A-Za-z0-9.-]+(?::(\d{1,5}))?(/[!-\[\]-~]*)?")
-
-
-def _plain_url(url: str, origin: str | None) -> str | None:
-    """What `_attribute` makes of an href or src in one of the two plainest forms, for a base
-    whose origin is `origin`; None for any other form (the long way decides).
-
-    Resolving a post's 40-odd URLs one by one through the general path, and through a cache
-    they never hit (their base is each post's own address), was a third of cleaning it."""
-    if url[-1:] in ("?", "#") or "?#" in url or "/." in url:
-        return None
-    if url[:1] == "/":
-        return origin + url if origin is not None and _PLAIN_ROOTED.fullmatch(url) else None
-    match = _PLAIN_ABSOLUTE_HTTP.fullmatch(url) if url[:4] == "http" else None
-    if match is None or (match.group(1) is not None and int(match.group(1)) > 65535):
-        return None
-    return url if match.group(2) else url + "/"
-
 
 def _escape_attribute(value: str) -> str:
     """html5ever's escaping of an attribute value."""
@@ -412,13 +392,14 @@ _DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx]$")
 
 def _srcset(value: str, base: str, origin: str | None = None) -> str | None:
     """Each candidate's URL absolute http(s), descriptors checked; bad candidates are dropped.
-    (`origin`: the base's, where the caller knows it: see _plain_url.)"""
+    (`origin`: the base's, where the caller knows it: see _resolve_simple.)"""
     candidates = []
     for candidate in value.split(","):
         parts = candidate.split()
         if not parts:
             continue
-        url = _plain_url(parts[0], origin) or _http_url(parts[0], base)
+        fast = _resolve_simple(parts[0], origin)
+        url = (fast or None) if fast is not None else _http_url(parts[0], base)
         descriptor = parts[1] if len(parts) == 2 else ""
         if url and len(parts) <= 2 and (not descriptor or _DESCRIPTOR.match(descriptor)):
             url = url.replace(",", "%2C")
@@ -512,9 +493,14 @@ _DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
 
 
 def _resolve_http(url: str, base_url: str) -> str | None:
-    fast = _resolve_simple(url, base_url)
+    fast = _resolve_simple(url, _origin(base_url) if url[:1] == "/" else None)
     if fast is not None:
         return fast or None
+    return _resolve_general(url, base_url)
+
+
+def _resolve_general(url: str, base_url: str) -> str | None:
+    """Any URL: cleaned as browsers read it, joined with urllib, then judged."""
     if not _PLAIN_ABSOLUTE.match(url):  # the common case needs no cleaning and no resolving
         url = _INVISIBLE_EDGES.sub("", _CONTROL.sub("", _URL_JUNK.sub("", url)))
         if not url:
@@ -538,14 +524,16 @@ def _resolve_http(url: str, base_url: str) -> str | None:
     return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, parts.fragment))
 
 
-def _resolve_simple(url: str, base_url: str) -> str | None:
+def _resolve_simple(url: str, origin: str | None) -> str | None:
     """What the general path below gives, for the forms most links take, without urllib: an
-    absolute http(s) URL with a plain host, or a path from the root resolved against a plain
-    base.  None where the general path must decide ("" where the answer is None)."""
+    absolute http(s) URL with a plain host, or a path from the root resolved against a base
+    whose `_origin` is `origin`.  None where the general path must decide ("" where the answer
+    is None).  A post's 40-odd links and images take it straight from the attribute pass:
+    through the general path and an LRU cache they never hit (their base is each post's own
+    address), resolving them was a third of cleaning a post."""
     if url.endswith(("?", "#")) or "?#" in url:
         return None  # urlunsplit drops an empty query or fragment
     if url[:1] == "/":
-        origin = _origin(base_url)
         if origin is None or not _ROOTED.fullmatch(url) or _DOT_SEGMENT.search(url.split("?", 1)[0].split("#", 1)[0]):
             return None
         return origin + url
