@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -37,6 +36,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
+
+from .output import link_or_copy
 
 INDEX_FOLDER = "pagefind"  # in the output; the search page loads pagefind/bundles.json
 BUNDLES_FILE = "bundles.json"
@@ -158,7 +159,9 @@ class Indexing:
             self.planned.append(bundle)
             old = self.previous / INDEX_FOLDER / bundle.name if self.previous is not None else None
             if bundle.key is not None and self.old_keys.get(bundle.name) == bundle.key and old.is_dir():
-                link_tree(old, self.tree / INDEX_FOLDER / bundle.name)
+                # The previous build's bundle: its files hard-linked (else copied) here.
+                shutil.copytree(old, self.tree / INDEX_FOLDER / bundle.name, dirs_exist_ok=True,
+                                copy_function=link_or_copy)  # fmt: skip
                 self.reused += 1
             else:
                 self._running.append(self._pool.submit(run_pagefind, self.binary, self.tree, bundle))
@@ -212,18 +215,6 @@ def run_pagefind(binary: Path, tree: Path, bundle: Bundle) -> str | None:
 def glob_of(name: str) -> str:
     """A Pagefind glob that matches the page `name` (relative to the site)."""
     return "?".join(_GLOB_SYNTAX.sub(r"\\\1", piece) for piece in name.split("\\"))
-
-
-def link_tree(source: Path, target: Path) -> None:
-    """`source`'s files at the same places under `target` (new): hard links, else copies."""
-    for directory, _, files in os.walk(source):
-        here = target / Path(directory).relative_to(source)
-        here.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            try:
-                os.link(os.path.join(directory, name), here / name)
-            except OSError:  # a filesystem without hard links
-                shutil.copy2(os.path.join(directory, name), here / name)
 
 
 def indexed_pages(bundle: Path) -> int:
