@@ -15,16 +15,16 @@ or while it keeps failing, and a moved feed whose new address fails is asked whe
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import os
 from concurrent.futures import Executor
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
+from ..heap import fewer_collections
 from ..models import Comment, Conditional, ErrorKind, FeedState, FetchError, FetchResult, Participant, Post
 from ..store import FeedKind, Store, utcnow
 from . import comments as plan
@@ -395,23 +395,6 @@ async def parsers(expected: int = 0) -> AsyncIterator[Parsers]:
         yield found
     finally:
         await found.close()
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """The cyclic garbage collector, set for a run: what was loaded before it (modules, classes,
-    settings) is frozen out of every collection, and young objects are collected every 50,000
-    allocations instead of 700.  A run allocates millions of short-lived containers that die by
-    reference count; with the defaults the collector went over the whole heap again and again
-    (0.5 ms per feed of a first run, measured).  Afterwards, the defaults are back."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 1000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 async def update(
