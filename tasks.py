@@ -50,8 +50,9 @@ def check(c):
 
 @task
 def clean(c):
-    """Remove the generated site."""
+    """Remove the generated site (and the spare tree the next build would write over)."""
     shutil.rmtree(OUTPUT, ignore_errors=True)
+    shutil.rmtree(OUTPUT.with_name(f".{OUTPUT.name}.spare"), ignore_errors=True)
 
 
 @task(pre=[clean, build])

@@ -247,7 +247,14 @@ def test_each_build_is_a_fresh_output_keeping_only_what_output_retention_names(t
     assert not (site.output / "stale").exists()
     for built in ("index.html", "feeds/all.atom.xml", "theme/css/style.css", f"blogs/anna/{ANNA.id}/index.html"):
         assert (site.output / built).is_file(), built
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == []
+    # The replaced tree is kept for the next build to write over (output.py)...
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == [".output.spare"]
+    assert (tmp_path / ".output.spare" / "stale" / "index.html").is_file()
+    before = {p.relative_to(site.output).as_posix() for p in site.output.rglob("*")}
+    build_site(site)
+    # ...which keeps nothing of what the spare had that the build did not write.
+    assert {p.relative_to(site.output).as_posix() for p in site.output.rglob("*")} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == [".output.spare"]
 
 
 def test_a_broken_participant_file_keeps_its_blog_published(tmp_path):

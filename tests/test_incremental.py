@@ -53,10 +53,58 @@ def differing(first: Path, second: Path) -> list[str]:
 
 
 def full_build(site: Site, store: Store, aside: Path) -> None:
-    """What a build from nothing gives: output/ moved to `aside`, the export removed."""
+    """What a build from nothing gives: output/ moved to `aside`, the spare tree (output.py) and
+    the export removed."""
     os.rename(site.output, aside)
+    shutil.rmtree(site.root / ".output.spare", ignore_errors=True)
     shutil.rmtree(site.export_dir)
     build_site(site, store)
+
+
+def test_a_build_over_the_spare_tree_never_writes_into_the_served_site(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    spare = site.root / ".output.spare"
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        assert not spare.exists()  # nothing was replaced
+        first = post("anna", "neu", "Ganz neu", T + timedelta(days=5), categories=("Remote",))
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[first])  # fmt: skip
+        build_site(site, store)
+        assert spare.is_dir() and (spare / MANIFEST).is_file()  # the first build's tree
+        recycled = spare.stat().st_ino
+        in_spare = {name: path.stat().st_ino for name, path in files(spare).items()}
+        served = {name: path.read_bytes() for name, path in files(site.output).items()}
+        witness = tmp_path / "witness"  # links to the served files: they must keep their bytes
+        for name, path in files(site.output).items():
+            (witness / name).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, witness / name)
+
+        second = post("dora", "neuer", "Noch neuer", T + timedelta(days=6), categories=("Arbeit",))
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[second])  # fmt: skip
+        third = build_site(site, store)
+
+        assert site.output.stat().st_ino == recycled  # built over the spare tree
+        assert {name: (witness / name).read_bytes() for name in served} == served
+        assert 0 < third.rendered < third.reused
+        kept = {name for name, path in files(site.output).items() if in_spare.get(name) == path.stat().st_ino}
+        assert len(kept) > third.rendered  # unchanged since the first build: left where they were
+        assert (site.output / "blogs" / "dora" / second.id / "index.html").is_file()
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+        assert differing(incremental, site.output) == []
+
+        # A blog leaves (a change of content/: every page is rendered) over a recycled tree.
+        shutil.rmtree(incremental)
+        build_site(site, store)
+        (site.participants_dir / "acme.toml").unlink()
+        fourth = build_site(site, store)
+        assert fourth.reused == 0 and spare.is_dir()
+        assert not (site.output / "blogs" / "acme").exists()
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
 
 
 def test_after_a_new_post_only_what_changed_is_rendered_and_the_site_is_a_full_builds(tmp_path):
@@ -173,6 +221,19 @@ def test_the_search_index_is_rebuilt_only_in_the_bundles_whose_pages_changed(tmp
                  if name.startswith("pagefind/") and name != "pagefind/bundles.json"}  # fmt: skip
         assert len(fresh) == indexed  # the others are the previous build's files, linked
         assert second.searchable == first.searchable + 1
+
+        # Over the first build's tree, kept as the spare: its unchanged bundles stay where they are.
+        in_spare = {name: path.stat().st_ino for name, path in files(site.root / ".output.spare").items()}
+        newer = post("anna", "neuer", "Noch neuer", T + timedelta(days=6), categories=("Remote",))
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[newer])  # fmt: skip
+        third = build_site(site, store)
+        indexed, reused = third.bundles
+        assert indexed >= 1 and reused >= 1 and indexed + reused == len(names), third.bundles
+        stayed = {name.split("/")[1] for name, path in files(site.output).items()
+                  if name.startswith("pagefind/") and in_spare.get(name) == path.stat().st_ino}  # fmt: skip
+        assert stayed and len(stayed) <= reused
+        assert third.searchable == first.searchable + 2
 
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)

@@ -75,7 +75,8 @@ def snapshot(output: Path) -> dict[str, str]:
 
 
 def leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".output."))
+    """Trees a build left beside output/ but the spare one, kept on purpose (output.py)."""
+    return sorted(p.name for p in site.iterdir() if p.name.startswith(".output.") and p.name != ".output.spare")
 
 
 def atom_entries(output: Path) -> dict[str, list[lxml.etree._Element]]:

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from .. import __version__
 from ..editors.participants import load_participants
+from ..heap import fewer_collections
 from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
 from ..site import DEFAULTS, SETTINGS_FILE, Site
@@ -121,13 +122,14 @@ def build_site(
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
-    with disk_errors("cannot export the posts"), store.snapshot():
-        fingerprint = build_fingerprint(site, store, path)
-        exported = export_site(site, store, participants, keep)
-    settings = pelican_settings(site, path)
-    stamp = build_stamp(site, path, settings)
-    with disk_errors("cannot write the site"):
-        built = build_output(settings, path.name, quiet=quiet, stamp=stamp)
+    with fewer_collections():  # 20,000 posts: each full collection walked them all again
+        with disk_errors("cannot export the posts"), store.snapshot():
+            fingerprint = build_fingerprint(site, store, path)
+            exported = export_site(site, store, participants, keep)
+        settings = pelican_settings(site, path)
+        stamp = build_stamp(site, path, settings)
+        with disk_errors("cannot write the site"):
+            built = build_output(settings, path.name, quiet=quiet, stamp=stamp)
     store.set_meta(LAST_BUILD, fingerprint)
     warnings = tuple(str(problem) for problem in problems) + built.warnings
     warnings += address_warnings(settings, path)
@@ -173,7 +175,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
 
     output = tree.real_output(settings["OUTPUT_PATH"])
     tree.remove_leftovers(output)
-    building = tree.new_tree(output)
+    building, emptied = recycle(output, stamp, settings_name)
     settings = {**settings, "OUTPUT_PATH": str(building)}
     if stamp:
         settings[incremental.STAMP_SETTING] = stamp
@@ -191,12 +193,15 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
                 reuse.indexing.cancel()
             raise
         reuse = SESSIONS.pop(str(building.resolve()), None)
+        if reuse is not None:
+            emptied += tree.remove_files(building, reuse.stale())
         folders.tidy(reuse.new if reuse is not None else ())
         index = None
         if search.enabled(settings):
             index, keys = finish_index(reuse, building, settings).finish()
             if reuse is not None:
                 reuse.search = keys
+        tree.remove_empty(building, emptied)
         if reuse is not None:
             reuse.write_manifest()
         tree.write_stamp(building, settings_name)  # before carry_over: never into a hard link
@@ -208,8 +213,10 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         wait_for_cache()
         shutil.rmtree(building, ignore_errors=True)
         raise
+    finally:
+        incremental.KEPT.pop(str(building.resolve()), None)
     if old is not None:
-        tree.remove_old(old, reuse.rendered + reuse.reused if reuse is not None else 0)
+        tree.keep_as_spare(old, output)
     warnings += tuple(wait_for_cache())
     counts = (reuse.rendered, reuse.reused) if reuse is not None else (0, 0)
     if index is None:
@@ -217,6 +224,24 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     if index.warning:
         return Built(articles, pages, warnings + (index.warning,), None, *counts)
     return Built(articles, pages, warnings, index.pages, *counts, (index.indexed, index.reused))
+
+
+def recycle(output: Path, stamp: str | None, settings_name: str) -> tuple[Path, list[str]]:
+    """The tree to build into: the spare one where there is one (website/output.py), cleared but
+    for its pages, feeds and search bundles of this stamp (which the writer and the search index
+    keep where they are unchanged), else a new one.  Also the folders files were removed from."""
+    from .plugin import incremental
+
+    building = tree.recycled_tree(output)
+    if building is None:
+        return tree.new_tree(output), []
+    kept: dict[str, dict[str, Any]] = {}
+    if stamp and tree.built_with(building) == settings_name:
+        kept = incremental.load_manifest(building, stamp)
+    bundles = [f"{search.INDEX_FOLDER}/{name}" for name in kept.get("search", {})]
+    emptied = tree.clear_tree(building, kept.get("files", {}), bundles)
+    incremental.KEPT[str(building.resolve())] = kept
+    return building, emptied
 
 
 CACHE_FOLDER = Path("cache") / "blogparade"  # beside content/ (the site's cache/, ignored by git)

@@ -41,6 +41,7 @@ from .output import link_or_copy
 
 INDEX_FOLDER = "pagefind"  # in the output; the search page loads pagefind/bundles.json
 BUNDLES_FILE = "bundles.json"
+ENTRY = "pagefind-entry.json"  # Pagefind's entry file, in each bundle
 BUNDLES_FORMAT = "blogparade-search/1"
 MISSING = "no search index: Pagefind is not installed (pip install 'blogparade[search]')"
 # Pagefind indexes thousands of pages a second; a binary that hangs must not hold the nightly
@@ -135,14 +136,19 @@ class Indexing:
     published all the same.
 
     `previous` is the tree the previous build wrote and `old_keys` its bundles' keys: a bundle
-    whose key is the same there is linked from there."""
+    whose key is the same there is linked from there.  `kept_keys` are those of the bundles
+    already in `tree` (a recycled one, see output.py): a bundle whose key is the same is kept
+    where it is; any other is removed before it is written (its files may be links into the
+    site being served)."""
 
     def __init__(self, tree: Path, *, previous: Path | None = None,
                  old_keys: Mapping[str, Any] | None = None,
+                 kept_keys: Mapping[str, Any] | None = None,
                  settings: Mapping[str, Any] | None = None) -> None:  # fmt: skip
         self.tree = tree
         self.previous = previous
         self.old_keys = old_keys or {}
+        self.kept_keys = kept_keys or {}
         self.per_bundle = int((settings or {}).get(PAGES_SETTING) or PAGES_PER_BUNDLE)
         self.binary = indexer()
         self.planned: list[Bundle] = []
@@ -157,6 +163,12 @@ class Indexing:
             return
         for bundle in bundles(group, pages, self.binary, self.per_bundle):
             self.planned.append(bundle)
+            here = self.tree / INDEX_FOLDER / bundle.name
+            if bundle.key is not None and self.kept_keys.get(bundle.name) == bundle.key and (here / ENTRY).is_file():
+                self.reused += 1
+                continue
+            if here.exists():
+                shutil.rmtree(here)
             old = self.previous / INDEX_FOLDER / bundle.name if self.previous is not None else None
             if bundle.key is not None and self.old_keys.get(bundle.name) == bundle.key and old.is_dir():
                 # The previous build's bundle: its files hard-linked (else copied) here.
@@ -178,6 +190,14 @@ class Indexing:
             return SearchIndex(0, failures[0]), {}
         listing = {"format": BUNDLES_FORMAT, "bundles": [f"{bundle.name}/" for bundle in self.planned]}
         folder.mkdir(exist_ok=True)
+        planned = {bundle.name for bundle in self.planned}
+        for path in folder.iterdir():  # a recycled tree's bundles this build has no pages for
+            if path.name in planned:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
         (folder / BUNDLES_FILE).write_text(json.dumps(listing) + "\n", encoding="utf-8")
         count = sum(indexed_pages(folder / bundle.name) for bundle in self.planned)
         keys = {bundle.name: bundle.key for bundle in self.planned if bundle.key is not None}
@@ -220,7 +240,7 @@ def glob_of(name: str) -> str:
 def indexed_pages(bundle: Path) -> int:
     """Pages in the bundle, over all its languages (from Pagefind's own entry file)."""
     try:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
         return sum(int(language.get("page_count", 0)) for language in entry["languages"].values())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return 0

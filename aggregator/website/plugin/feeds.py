@@ -115,7 +115,8 @@ class PlainTitleWriter(Writer):
         if name is not None:
             self.reuse.record(name, key, old is not None)
         if old is not None:
-            link(old, filename)
+            if os.path.normpath(old) != os.path.normpath(filename):  # else this tree's own, kept
+                link(old, filename)
             return open(os.devnull, "w", encoding=encoding)
         try:
             os.unlink(filename)  # never write through a hard link

@@ -57,6 +57,10 @@ MANIFEST = ".blogparade-manifest.json"
 FORMAT = "blogparade-manifest/3"
 STAMP_SETTING = "BLOGPARADE_BUILD_STAMP"  # str: the build's stamp, see the module
 REUSE_SETTING = "BLOGPARADE_REUSE_FROM"  # str: the tree to carry unchanged outputs over from
+# A recycled tree's own outputs (website/output.py), set by website/build.py before Pelican runs:
+# tree -> its manifest (see `load_manifest`).  Not a setting: 20,000 keys would go into every
+# template's context.
+KEPT: dict[str, dict[str, dict[str, Any]]] = {}
 # Settings that name this build's own folders: not part of what an output is made of.
 UNSTAMPED_SETTINGS = frozenset({"OUTPUT_PATH", STAMP_SETTING, REUSE_SETTING})
 # Attributes the plugin sets on articles and pages after reading (parade_pages.py), and Pelican's
@@ -282,7 +286,12 @@ class Reuse:
         self.previous = Path(previous) if previous and self.stamp else None
         old = load_manifest(self.previous, self.stamp) if self.previous else {}
         self.old: dict[str, Any] = old.get("files", {})
+        # The outputs already in this tree (a recycled one), as an earlier build wrote them.
+        kept = KEPT.pop(str(self.output_path.resolve()), {}) if self.stamp else {}
+        self.kept: dict[str, str] = kept.get("files", {})
+        self.kept_search: dict[str, Any] = kept.get("search", {})  # its search bundles' keys
         self.new: dict[str, str] = {}  # name -> key
+        self.written: set[str] = set()  # every output name of this build, with a key or without
         # The search index's bundles (website/search.py): the previous build's keys, and the
         # searchable pages of this one (name -> key, None where the page has none).
         self.old_search: dict[str, Any] = old.get("search", {})
@@ -342,15 +351,25 @@ class Reuse:
         return _hash(self.stamp, "feed", path, str(url), feed_type, str(feed_title), *values)
 
     def reusable(self, name: str, key: str | None) -> Path | None:
-        """The previous tree's file for output `name` (relative), if its key is `key`."""
-        if key is None or self.previous is None:
+        """The file that output `name` (relative) with key `key` already is, if any: this tree's
+        own (kept where it is) or the previous tree's (to be linked here)."""
+        if key is None:
             return None
-        if self.old.get(name) != key:
+        if self.kept.get(name) == key:
+            here = self.output_path / name
+            if os.path.isfile(here):  # nothing removed it meanwhile
+                return here
+        if self.previous is None or self.old.get(name) != key:
             return None
         old = self.previous / name
         return old if old.is_file() else None
 
+    def stale(self) -> list[str]:
+        """This tree's own outputs that this build did not write: to be removed."""
+        return [name for name in self.kept if name not in self.written]
+
     def record(self, name: str, key: str | None, reused: bool) -> None:
+        self.written.add(name)
         if key is None:
             self.new.pop(name, None)
         else:

@@ -46,7 +46,8 @@ def index_with_articles(generator: Any) -> None:
         if reuse is None or not reuse.active or reuse.indexing is not None:
             return
         reuse.indexing = search.Indexing(reuse.output_path, previous=reuse.previous,
-                                         old_keys=reuse.old_search, settings=reuse.settings)  # fmt: skip
+                                         old_keys=reuse.old_search, kept_keys=reuse.kept_search,
+                                         settings=reuse.settings)  # fmt: skip
         reuse.indexed = dict(reuse.searchable)
         reuse.indexing.add(ARTICLES, reuse.indexed)
 
@@ -62,7 +63,7 @@ def finish_index(reuse: Any, tree: Any, settings: dict[str, Any]) -> search.Inde
         return indexing
     if reuse.indexing is None:
         reuse.indexing = search.Indexing(tree, previous=reuse.previous, old_keys=reuse.old_search,
-                                         settings=settings)  # fmt: skip
+                                         kept_keys=reuse.kept_search, settings=settings)  # fmt: skip
     reuse.indexing.add(OTHERS, {name: key for name, key in reuse.searchable.items()
                                 if name not in reuse.indexed})  # fmt: skip
     return reuse.indexing
