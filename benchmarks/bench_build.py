@@ -263,7 +263,10 @@ def settle(folder: Path) -> None:
     """Wait (untimed) until the previous output trees are removed: the build leaves a big one to
     a process of its own, which must not slow the next measurement down."""
     deadline = time.monotonic() + 900
-    while any(p.name.startswith(".output.") for p in folder.iterdir()) and time.monotonic() < deadline:
+    def removing() -> bool:  # the spare tree stays, for the next build to write over
+        return any(p.name.startswith(".output.") and p.name != ".output.spare" for p in folder.iterdir())
+
+    while removing() and time.monotonic() < deadline:
         time.sleep(0.5)
 
 
