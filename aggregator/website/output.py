@@ -84,28 +84,23 @@ def clear_tree(tree: Path, keep: Container[str], keep_folders: Iterable[str] = (
     """Remove every file of a recycled tree but those named in `keep` and those in the folders
     `keep_folders` (relative names); its folders stay.  Returns the folders files were removed
     from (relative), for `remove_empty` once the build has written what it writes."""
-    root = str(tree)
     kept_folders = {folder.strip("/") for folder in keep_folders}
     emptied = []
-    for folder, folders, files in os.walk(root):
-        relative = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        if relative in kept_folders:
-            folders.clear()  # kept whole
-            continue
+    todo = [("", str(tree))]
+    while todo:
+        relative, path = todo.pop()
         removed = False
-        for name in files:
-            if prefix + name not in keep:
-                os.unlink(os.path.join(folder, name))
-                removed = True
-        for name in list(folders):  # a link to a folder is listed as one, and not walked into
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                os.unlink(path)
-                folders.remove(name)
-                removed = True
+        with os.scandir(path) as entries:  # the entries' types come with them: no stat each
+            for entry in entries:
+                name = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name not in kept_folders:
+                        todo.append((name, entry.path))
+                elif name not in keep:  # a file, or a link (to a file or a folder)
+                    os.unlink(entry.path)
+                    removed = True
         if removed:
-            emptied.append(prefix.rstrip("/"))
+            emptied.append(relative)
     return emptied
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from feedgenerator import Atom1Feed
-from pelican.utils import sanitised_join
+from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .incremental import Reuse, link, relative_name
@@ -72,12 +73,51 @@ class PlainTitleWriter(Writer):
         entry["author_name"] = item.writer or item.blog.name
         entry["source"] = {"name": item.blog.name, "home": item.blog.home}
 
-    def write_file(self, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> None:
+    def write_file(self, name: Any, template: Any, context: Any, relative_urls: bool = False,
+                   paginated: Any = None, template_name: Any = None, override_output: bool = False,
+                   url: Any = None, **kwargs: Any) -> None:  # fmt: skip
         if name and self.reuse.active:
+            if self._carried_over(name, template, context, relative_urls, paginated, template_name,
+                                  override_output, kwargs):  # fmt: skip
+                return
             template = _ReusingTemplate(template, self)
-        if kwargs.get("template_name") == "index":
+        if template_name == "index":
             kwargs = home_listing(self.settings, kwargs)
-        super().write_file(name, template, context, *args, **kwargs)
+        super().write_file(name, template, context, relative_urls, paginated, template_name,
+                           override_output, url, **kwargs)  # fmt: skip
+
+    def _carried_over(self, name: str, template: Any, context: dict[str, Any], relative_urls: bool,
+                      paginated: Any, template_name: Any, override: bool, kwargs: dict[str, Any]) -> bool:  # fmt: skip
+        """A page of one output (a post's, a blog's: most of them) whose key is unchanged, carried
+        over without Pelican's write_file, which makes the folder and opens a file for every
+        output (a second of a build after one new post, for 20,000 posts).  The key is the one _ReusingTemplate would compute, from the context Pelican
+        would render with; False where the page is rendered, or where another plugin listens to
+        what Pelican writes, or a list is paginated: Pelican's own way then."""
+        if signals.content_written.receivers:
+            return False
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in ("articles", "dates")}
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            return False
+        page = {"output_file": name, "localsiteurl": context.get("localsiteurl")}
+        if relative_urls:
+            page["SITEURL"] = page["localsiteurl"] = path_to_url(get_relative_path(name))
+        local = {**context, **page, **kwargs}  # Pelican's localcontext (a copy: faster to read)
+        reuse = self.reuse
+        key = reuse.page_key(template, local)
+        complete = sanitised_join(self.output_path, name)
+        relative = relative_name(self.output_path, complete)
+        if relative is None:
+            return False
+        old = reuse.reusable(relative, key)
+        if old is None:
+            return False
+        if reuse.reads is not None and reuse.reads.searchable(template.name):
+            reuse.searchable[relative] = key
+        if self._claim(complete, override):
+            reuse.record(relative, key, True)
+            place(old, complete)
+        return True
 
     def write_feed(self, elements: Any, context: Any, path: Any = None, url: Any = None,
                    feed_type: str = "atom", override_output: bool = False,
@@ -87,24 +127,41 @@ class PlainTitleWriter(Writer):
             name = relative_name(self.output_path, complete)
             key = self.reuse.feed_key(elements, context, path, url, feed_type, feed_title)
             old = self.reuse.reusable(name, key) if name else None
+            if old is not None:
+                if self._claim(complete, override_output):
+                    self.reuse.record(name, key, True)
+                    place(old, complete)
+                return None
             if name:
                 self._pending[complete] = (name, key, old)
-            if old is not None:
-                os.makedirs(os.path.dirname(complete), exist_ok=True)
-                with self._open_w(complete, "utf-8", override_output):
-                    pass
-                return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         """Pelican's bookkeeping of written files (4.11, 4.12), then a new file: written, or
         linked from the previous tree (and the write goes nowhere)."""
         name, key, old = self._pending.pop(filename, (None, None, None))
+        if not self._claim(filename, override):
+            return open(os.devnull, "w", encoding=encoding)  # Pelican: 'Skipping "%s"'
+        if name is not None:
+            self.reuse.record(name, key, old is not None)
+        if old is not None:
+            place(old, filename)
+            return open(os.devnull, "w", encoding=encoding)
+        try:
+            os.unlink(filename)  # never write through a hard link
+        except FileNotFoundError:
+            pass
+        return open(filename, "x", encoding=encoding)
+
+
+    def _claim(self, filename: str, override: bool) -> bool:
+        """Pelican's bookkeeping of written files (4.11, 4.12): whether `filename` is to be
+        written (False: skipped, as an output written before with override is kept)."""
         if filename in self._overridden_files:
             if override:
                 raise FileOverwriteFailedError(
                     f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
-            return open(os.devnull, "w", encoding=encoding)  # Pelican: 'Skipping "%s"'
+            return False
         if filename in self._written_files and not override:
             raise FileOverwriteFailedError(
                 f'Failed to overwrite "{filename}" as Pelican has already written to it '
@@ -112,17 +169,19 @@ class PlainTitleWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        if name is not None:
-            self.reuse.record(name, key, old is not None)
-        if old is not None:
-            if os.path.normpath(old) != os.path.normpath(filename):  # else this tree's own, kept
-                link(old, filename)
-            return open(os.devnull, "w", encoding=encoding)
-        try:
-            os.unlink(filename)  # never write through a hard link
-        except FileNotFoundError:
-            pass
-        return open(filename, "x", encoding=encoding)
+        return True
+
+
+def place(old: Path, filename: str) -> None:
+    """An unchanged output at `filename`: the previous tree's file linked there, or, where `old`
+    is that very file (this tree's own, kept), nothing to do."""
+    if os.path.normpath(old) == os.path.normpath(filename):
+        return
+    try:
+        link(old, filename)
+    except FileNotFoundError:  # its folder is not made yet (website/output.py Folders)
+        os.makedirs(os.path.dirname(filename), exist_ok=True)
+        link(old, filename)
 
 
 def home_listing(settings: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -445,6 +445,8 @@ def link(source: Path, target: str) -> None:
     except FileExistsError:
         os.unlink(target)
         link(source, target)
+    except FileNotFoundError:  # no folder for it yet (or no source): not for a copy either
+        raise
     except OSError:  # a filesystem without hard links, or another one
         import shutil
 
