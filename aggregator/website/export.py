@@ -163,7 +163,9 @@ def export(
     naming = comment_naming(site.settings)
     state = ExportState.load(folder, str(naming))
     published: Counter[str] = Counter()
-    expected: set[Path] = set()
+    expected: set[str] = set()  # the files' names in the folder ("<participant>/<id>.json")
+    facts = {slug: repr(participant) for slug, participant in by_slug.items()}  # once, not per post
+    limits_text = repr(limits)
     known: set[str] = set()
     todo: list[tuple[str, Path, str, bool]] = []  # posts whose file may have to change
     unchanged = 0
@@ -182,14 +184,14 @@ def export(
         if published[slug] >= limits.posts and post_id not in memberships:
             continue
         published[slug] += 1
-        path = folder / slug / f"{post_id}.json"
-        expected.add(path)
-        key = document_key(version, participant, memberships.get(post_id, ()), extra.get(post_id),
-                           limits)  # fmt: skip
-        if state.fresh(path, key, version, media, images.used):
+        name = f"{slug}/{post_id}.json"
+        expected.add(name)
+        key = document_key(version, facts[slug], memberships.get(post_id, ()), extra.get(post_id),
+                           limits_text)  # fmt: skip
+        if state.fresh(name, key, version, media, images.used):
             unchanged += 1  # its file is as this export wrote it, from the same post and images
         else:
-            todo.append((post_id, path, key, comment_count > 0))
+            todo.append((post_id, folder / name, key, comment_count > 0))
     written = 0
     posts = store.posts_by_id([post_id for post_id, _, _, _ in todo])
     for post_id, path, key, has_comments in todo:
@@ -208,7 +210,7 @@ def export(
         state.record(path, key, own.media.asked, media, own.used)
     status = folder / STATUS_FILE
     write_if_changed(status, encode(site_status(store, site, list(by_slug.values()))))
-    expected.add(status)
+    expected.add(STATUS_FILE)
     restored = store.get_meta(RESTORED_AT)
     removed = remove_stale(
         folder, expected, keep=set(keep) - set(by_slug), current=set(by_slug), known=known,
@@ -236,12 +238,13 @@ def code_stamp(naming: str) -> str:
     return digest.hexdigest()
 
 
-def document_key(version: str, participant: Participant, parades: Sequence[str],
-                 marks: Mapping[str, Any] | None, limits: Limits) -> str:  # fmt: skip
+def document_key(version: str, participant: str, parades: Sequence[str],
+                 marks: Mapping[str, Any] | None, limits: str) -> str:  # fmt: skip
     """What a post's document is made of besides its images: the post and its comments as
-    stored (`version`, see Store.post_index), its participant, its parades and marks, the limits."""
-    parts = [version, repr(participant), repr(sorted(parades)),
-             json.dumps(marks or {}, sort_keys=True, default=str), repr(limits)]  # fmt: skip
+    stored (`version`, see Store.post_index), its participant, its parades and marks, the limits
+    (the participant and the limits by their repr)."""
+    parts = [version, participant, repr(sorted(parades)) if parades else "[]",
+             json.dumps(marks, sort_keys=True, default=str) if marks else "{}", limits]  # fmt: skip
     return _digest(parts)
 
 
@@ -299,18 +302,19 @@ class ExportState:
             return text[len(prefix):].replace(os.sep, "/")
         return path.relative_to(self.folder).as_posix()
 
-    def fresh(self, path: Path, key: str, version: str, media: Mapping[str, MediaRecord],
+    def fresh(self, name: str, key: str, version: str, media: Mapping[str, MediaRecord],
               used: set[str]) -> bool:  # fmt: skip
-        """Whether `path` holds the document of `key` with today's images (then its image files
-        are added to `used`).  The store's times have seconds: a post or comment stored in the
-        second the last export began, or later, is compared by its bytes all the same."""
-        known = self.files.get(self._name(path))
+        """Whether the file `name` (in the folder) holds the document of `key` with today's
+        images (then its image files are added to `used`).  The store's times have seconds: a
+        post or comment stored in the second the last export began, or later, is compared by
+        its bytes all the same."""
+        known = self.files.get(name)
         if not known or known[0] != key or len(known) != 6:
             return False
         if max(version.split("|")[:2]) >= self.since:  # its changed time, its comments' latest
             return False
         try:
-            stat = path.stat()
+            stat = os.stat(os.path.join(self.folder, name))
         except OSError:
             return False
         if [stat.st_size, stat.st_mtime_ns] != known[1:3] or _images_digest(known[3], media) != known[4]:
@@ -325,8 +329,7 @@ class ExportState:
         self.files[self._name(path)] = [key, stat.st_size, stat.st_mtime_ns, urls,
                                         _images_digest(urls, media), sorted(used)]  # fmt: skip
 
-    def keep(self, paths: set[Path]) -> None:
-        names = {self._name(path) for path in paths}
+    def keep(self, names: set[str]) -> None:
         self.files = {name: value for name, value in self.files.items() if name in names}
 
     def save(self) -> None:
@@ -511,10 +514,11 @@ def is_stale_temporary(path: Path) -> bool:
 
 
 def remove_stale(
-    folder: Path, expected: set[Path], keep: set[str] = frozenset(), *,
+    folder: Path, expected: set[str], keep: set[str] = frozenset(), *,
     current: set[str] = frozenset(), known: set[str] = frozenset(), restored: datetime | None = None,
 ) -> int:  # fmt: skip
-    """Remove exported files not in `expected` (outside `keep`); then empty folders.
+    """Remove exported files not in `expected` (names in `folder`, "/" between their parts;
+    outside the participants `keep`); then empty folders.
 
     A store `restored` then lost the posts it does not know (not `known`): their exports from
     before that moment stay, if of a `current` participant.  Anything else unknown goes: a JSON
@@ -524,12 +528,14 @@ def remove_stale(
         return 0
     removed = 0
     folders, found = [], []
+    root = os.path.join(str(folder), "")
     for directory, subfolders, names in os.walk(folder):  # no stat per file: 20,000 of them
-        here = Path(directory)
-        folders.extend(here / name for name in subfolders)
-        found.extend(here / name for name in names)
-    for path in sorted(found):
-        if path in expected or not path.is_file():
+        folders.extend(os.path.join(directory, name) for name in subfolders)
+        prefix = directory[len(root):].replace(os.sep, "/") + "/" if directory != str(folder) else ""
+        found.extend(prefix + name for name in names if prefix + name not in expected)
+    for name in sorted(found):
+        path = folder / name
+        if not path.is_file():
             continue
         relative = path.relative_to(folder)
         if len(relative.parts) > 1 and relative.parts[0] in keep:
@@ -544,7 +550,7 @@ def remove_stale(
             path.unlink(missing_ok=True)
     for directory in sorted(folders, reverse=True):
         try:
-            directory.rmdir()
+            os.rmdir(directory)
         except OSError:  # not empty (or just removed by another export): it stays
             pass
     return removed
