@@ -25,6 +25,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 from urllib.parse import urlsplit
@@ -183,7 +184,9 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
             settings[incremental.REUSE_SETTING] = str(output)
         settings.update(reader_cache(settings, stamp))
     reuse = None
-    folders = tree.Folders(building, incremental.output_names(output) if stamp else ())
+    kept = set(incremental.KEPT.get(str(building.resolve()), {}).get("files", ()))
+    outputs = incremental.output_names(output) if stamp else []
+    folders = tree.Folders(building, [name for name in chain(outputs, post_pages(settings)) if name not in kept])
     try:
         try:
             articles, pages, warnings = run_pelican(settings, quiet=quiet)
@@ -242,6 +245,28 @@ def recycle(output: Path, stamp: str | None, settings_name: str) -> tuple[Path, 
     emptied = tree.clear_tree(building, kept.get("files", {}), bundles)
     incremental.KEPT[str(building.resolve())] = kept
     return building, emptied
+
+
+def post_pages(settings: dict[str, Any]) -> list[str]:
+    """The pages the exported posts will have (BLOGPARADE_POST_SAVE_AS), from the export's
+    file names alone: their folders are made while Pelican reads the posts (output.Folders),
+    even where no build was served before."""
+    from .plugin.settings import setting
+
+    pattern = setting(settings, "BLOGPARADE_POST_SAVE_AS")
+    export = Path(str(settings.get("PATH") or "content")) / setting(settings, "BLOGPARADE_EXPORT")
+    pages = []
+    try:
+        with os.scandir(export) as blogs:
+            for blog in blogs:
+                if not blog.is_dir(follow_symlinks=False):
+                    continue
+                with os.scandir(blog.path) as posts:
+                    pages.extend(pattern.format(participant=blog.name, id=post.name[: -len(".json")])
+                                 for post in posts if post.name.endswith(".json"))  # fmt: skip
+    except (OSError, KeyError, IndexError, ValueError):  # no export yet, or a pattern of its own
+        return pages
+    return pages
 
 
 CACHE_FOLDER = Path("cache") / "blogparade"  # beside content/ (the site's cache/, ignored by git)

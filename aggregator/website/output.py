@@ -185,8 +185,9 @@ class Folders:
     """The folders a build will write into, made beforehand by a process of its own (`mkdir -p`
     through xargs) while Pelican reads the posts on the other core: making 20,000 folders costs
     seconds of system calls on a busy disk, and the writer would make them one by one, waiting.
-    `names` are the previous build's outputs (relative paths): a folder that this build did not
-    need after all is removed again by `tidy`."""
+    `names` are outputs this build is likely to write (relative paths: the previous build's,
+    the exported posts' pages): a folder that this build did not need after all is removed
+    again by `tidy`."""
 
     def __init__(self, tree: Path, names: Iterable[str]) -> None:
         self.tree = tree
