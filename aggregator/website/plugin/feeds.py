@@ -55,6 +55,8 @@ class PlainTitleWriter(Writer):
         SESSIONS[str(Path(output_path).resolve())] = self.reuse
         # A path about to be opened -> its name, key, and old file where it is carried over.
         self._pending: dict[str, tuple[str, str | None, Path | None]] = {}
+        # A page's key found by _carried_over, for _ReusingTemplate not to compute it again.
+        self._keys: dict[str, str | None] = {}
 
     def _create_new_feed(self, feed_type: str, feed_title: str, context: dict[str, Any]) -> Any:
         feed = super()._create_new_feed(feed_type, feed_title, context)
@@ -111,6 +113,7 @@ class PlainTitleWriter(Writer):
             return False
         old = reuse.reusable(relative, key)
         if old is None:
+            self._keys[complete] = key
             return False
         if reuse.reads is not None and reuse.reads.searchable(template.name):
             reuse.searchable[relative] = key
@@ -217,7 +220,7 @@ class _ReusingTemplate:
         name = relative_name(writer.output_path, complete)
         if name is None:
             return self._template.render(context)
-        key = reuse.page_key(self._template, context)
+        key = writer._keys.pop(complete) if complete in writer._keys else reuse.page_key(self._template, context)
         if reuse.reads is not None and reuse.reads.searchable(self._template.name):
             reuse.searchable[name] = key
         old = reuse.reusable(name, key)
