@@ -254,6 +254,32 @@ def test_pelicans_reader_cache_is_saved_aside_whole(tmp_path):
     assert exported and exported <= {Path(name).resolve() for name in cached}
 
 
+def test_the_reader_cache_is_saved_again_only_once_enough_posts_were_read_afresh(tmp_path, monkeypatch):
+    from aggregator.website.plugin import reader
+
+    monkeypatch.setattr(reader, "CACHE_SAVE_AFTER", 2)
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        [cache] = (site.root / CACHE_FOLDER).glob("*/ArticlesGenerator-Readers")
+        saved = cache.stat().st_mtime_ns
+
+        def one_more(number: int) -> None:
+            new = post("anna", f"neu-{number}", f"Neu {number}", T + timedelta(days=number))
+            store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                                 body_hash=None, posts=[new])  # fmt: skip
+            build_site(site, store)
+            assert (site.output / "blogs" / "anna" / new.id / "index.html").is_file()
+
+        one_more(1)  # one post read afresh: the cache stays as it was
+        assert cache.stat().st_mtime_ns == saved
+        one_more(2)  # that one and the new one: saved
+        assert cache.stat().st_mtime_ns != saved
+        cached = {Path(name).name for name in pickle.loads(cache.read_bytes())}
+        assert {f"{post('anna', f'neu-{n}', '', T).id}.json" for n in (1, 2)} <= cached
+
+
 def test_export_reads_only_the_posts_whose_changed_time_moved(tmp_path, monkeypatch):
     from aggregator.editors.participants import load_participants
     from aggregator.website.export import export
