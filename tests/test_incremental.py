@@ -327,3 +327,50 @@ def test_a_home_page_without_a_bound_lists_every_post(tmp_path):
         build_site(site, store)
     assert len(list(site.output.glob("page/*/index.html"))) > 3
     assert "older-posts" not in "".join(p.read_text(encoding="utf-8") for p in site.output.glob("**/index.html"))
+
+
+def test_the_archive_pages_hold_whole_months_and_a_new_post_changes_the_first_two():
+    from types import SimpleNamespace
+
+    from aggregator.website.plugin.archive import month_groups
+
+    def posts(*months: tuple[int, int]) -> list[SimpleNamespace]:
+        found = [SimpleNamespace(date=T.replace(year=y, month=m, day=1) + timedelta(hours=n))
+                 for n, (y, m) in enumerate(months)]  # fmt: skip
+        return sorted(found, key=lambda a: a.date, reverse=True)
+
+    def shape(groups: list[list[SimpleNamespace]]) -> list[list[tuple[int, int]]]:
+        return [[(a.date.year, a.date.month) for a in group] for group in groups]
+
+    dates = posts((2025, 1), (2025, 1), (2025, 2), (2025, 3), (2025, 3), (2025, 3), (2025, 4))
+    # From the oldest: January and February close a page of 3; March is one of 3; April's one
+    # post joins the newest closed page, the first.
+    assert shape(month_groups(dates, 3)) == [
+        [(2025, 4), (2025, 3), (2025, 3), (2025, 3)], [(2025, 2), (2025, 1), (2025, 1)]]
+    assert month_groups([], 3) == [[]]
+    assert shape(month_groups(dates, 100)) == [shape([dates])[0]]
+    newer = posts((2025, 1), (2025, 1), (2025, 2), (2025, 3), (2025, 3), (2025, 3), (2025, 4), (2025, 4))
+    assert month_groups(newer, 3)[1:] != [] and shape(month_groups(newer, 3))[1:] == shape(month_groups(dates, 3))[1:]
+
+
+def test_after_a_new_post_the_older_archive_pages_are_kept(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        older = [post("dora", f"alt-{n}", f"Alt {n}", T - timedelta(days=31 * n)) for n in range(2, 12)]
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=older, now=T)  # fmt: skip
+        build_site(site, store)
+        archive = sorted(name for name in files(site.output) if name.startswith("archives/"))
+        assert len(archive) >= 4, archive
+        before = {name: path.stat().st_ino for name, path in files(site.output).items()}
+        new = post("anna", "neu", "Ganz neu", T + timedelta(days=5), categories=("Remote",))
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[new])  # fmt: skip
+        build_site(site, store)
+        changed = {name for name in written_afresh(site.output, before) if name.startswith("archives/")}
+        assert changed == {"archives/index.html", "archives/page/2/index.html"}, changed
+        assert new.title in (site.output / "archives" / "index.html").read_text(encoding="utf-8")
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []

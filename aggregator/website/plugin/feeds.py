@@ -18,6 +18,7 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from . import archive
 from .incremental import Reuse, link, relative_name
 from .settings import setting
 
@@ -78,6 +79,14 @@ class PlainTitleWriter(Writer):
     def write_file(self, name: Any, template: Any, context: Any, relative_urls: bool = False,
                    paginated: Any = None, template_name: Any = None, override_output: bool = False,
                    url: Any = None, **kwargs: Any) -> None:  # fmt: skip
+        if (template_name == "archives" and paginated is None and self.settings.get("NEWEST_FIRST_ARCHIVES", True)
+                and "archives" in self.settings["PAGINATED_TEMPLATES"]):  # fmt: skip
+            per_page = self.settings["PAGINATED_TEMPLATES"]["archives"] or self.settings["DEFAULT_PAGINATION"]
+            articles, dates = kwargs.pop("articles", []), kwargs.pop("dates", [])
+            for save_as, variables in archive.pages(name, url, articles, dates, self.settings, per_page):
+                self.write_file(save_as, template, context, relative_urls, {}, None, override_output,
+                                url, **kwargs, **variables)  # fmt: skip
+            return
         if name and self.reuse.active:
             if self._carried_over(name, template, context, relative_urls, paginated, template_name,
                                   override_output, kwargs):  # fmt: skip

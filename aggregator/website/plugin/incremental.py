@@ -20,8 +20,9 @@ What a key is made of:
   extends, includes or imports (`TemplateReads`), digested by value (`Digests`): a post by its
   exported file's bytes (`source_digest`, see reader.py) and by what the plugin attached to it
   after reading (`ATTACHED`, where the template reads such an attribute), a listing page by its
-  posts, page number and page count, a plugin dataclass (a parade, a blog) by its fields.  A
-  value of any other kind cannot be digested: its output is always rendered.
+  posts, page number and page count, a plugin dataclass (a parade, a blog) by its fields, an
+  object with a `made_of()` method by what that returns (archive.MonthPaginator).  A value of
+  any other kind cannot be digested: its output is always rendered.
 
 The writer also notes which outputs are searchable (their template marks SEARCH_BODY) with
 their keys: the search index is built in bundles of them, and a bundle whose pages all kept
@@ -162,6 +163,8 @@ class Digests:
         if isinstance(value, Page):
             return _hash(name, str(value.number), value.full_name, str(value.base_url),
                          self.of(value.object_list, attrs, depth), self.of(value.paginator, attrs, depth))  # fmt: skip
+        if callable(getattr(value, "made_of", None)):  # it says what its outputs show of it
+            return _hash(name, *value.made_of())
         if isinstance(value, Paginator):
             return _hash(name, value.name, str(value.url), str(value.per_page), str(value.orphans),
                          self.of(value.object_list, attrs, depth))  # fmt: skip
