@@ -304,6 +304,7 @@ class Reuse:
         self.indexed: dict[str, str | None] = {}  # the searchable pages it was started with
         self.digests = Digests()
         self.reads: TemplateReads | None = None
+        self._plans: dict[str, tuple[list[str], dict[str, tuple[Any, str]]]] = {}
         self.rendered = 0  # written afresh
         self.reused = 0
 
@@ -317,22 +318,35 @@ class Reuse:
             return None
         if self.reads is None or self.reads.env is not template.environment:
             self.reads = TemplateReads(template.environment)
+            self._plans = {}
         try:
             names, attrs = self.reads.of(template.name)
         except Exception:  # noqa: BLE001  a template it cannot read: rendered, as Pelican does
             return None
         if names is None:
-            names = frozenset(context)
+            ordered, last = sorted(context), {}
+        else:
+            # Per template: its names in order, and each name's last value with its part of the
+            # key (most values are the same object from page to page: settings, site lists).
+            if template.name not in self._plans:
+                self._plans[template.name] = (sorted(names), {})
+            ordered, last = self._plans[template.name]
         parts = [self.stamp, "page", template.name, str(context.get("output_file"))]
         try:
-            for name in sorted(names):
+            for name in ordered:
                 value = context.get(name, _MISSING)
+                known = last.get(name)
+                if known is not None and known[0] is value:
+                    parts.append(known[1])
+                    continue
                 if value is _MISSING:
-                    parts.append(f"{name}!")
+                    part = f"{name}!"
                 elif name in self.settings and value is self.settings[name]:
-                    parts.append(f"{name}=setting")  # in the build's stamp
+                    part = f"{name}=setting"  # in the build's stamp
                 else:
-                    parts.append(f"{name}={self.digests.of(value, attrs)}")
+                    part = f"{name}={self.digests.of(value, attrs)}"
+                last[name] = (value, part)  # kept alive: its id is not reused meanwhile
+                parts.append(part)
         except Undigestable as error:
             logger.debug("%s is rendered on every build: %s", context.get("output_file"), error)
             return None
