@@ -374,3 +374,23 @@ def test_after_a_new_post_the_older_archive_pages_are_kept(tmp_path):
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)
     assert differing(incremental, site.output) == []
+
+
+def test_pelican_looks_at_each_posts_time_once_a_build(tmp_path, monkeypatch):
+    """Its generators' own cache is unused (the readers' layer is): no stamps for it."""
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        looked: list[str] = []
+        getmtime = os.path.getmtime
+
+        def counted(path):  # noqa: ANN001, ANN202
+            if str(path).endswith(".json"):
+                looked.append(str(path))
+            return getmtime(path)
+
+        monkeypatch.setattr(os.path, "getmtime", counted)
+        build_site(site, store)
+    exported = list(site.export_dir.rglob("*.json"))
+    assert exported and len(looked) == len(set(looked)) <= len(exported)

@@ -43,7 +43,7 @@ from .lists import install as install_linear_lists
 from .lists import taxonomy_pages
 from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
-from .reader import ExportError, ExportReader, ThreadComment, add_reader
+from .reader import ExportError, ExportReader, ThreadComment, add_reader, no_stamps_without_a_cache
 from .search_page import add_search, index_with_articles
 from .settings import DEFAULTS
 from .sharing import describe_all
@@ -78,6 +78,8 @@ def register() -> None:
     signals.get_writer.connect(writer)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(prepare_environment)
+    signals.article_generator_init.connect(no_stamps_without_a_cache)  # once its caches are set up
+    signals.page_generator_init.connect(no_stamps_without_a_cache)
     signals.content_object_init.connect(prepare_content)
     signals.article_generator_context.connect(default_category)
     signals.article_generator_finalized.connect(add_blogs)
