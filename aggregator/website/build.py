@@ -130,7 +130,7 @@ def build_site(
         settings = pelican_settings(site, path)
         stamp = build_stamp(site, path, settings)
         with disk_errors("cannot write the site"):
-            built = build_output(settings, path.name, quiet=quiet, stamp=stamp)
+            built = build_output(settings, path.name, quiet=quiet, stamp=stamp, file_times=exported.times)
     store.set_meta(LAST_BUILD, fingerprint)
     warnings = tuple(str(problem) for problem in problems) + built.warnings
     warnings += address_warnings(settings, path)
@@ -161,17 +161,18 @@ def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
 
 
 def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = True,
-                 stamp: str | None = None) -> Built:  # fmt: skip
+                 stamp: str | None = None, file_times: dict[str, float] | None = None) -> Built:  # fmt: skip
     """Pelican, then the search index, into a fresh folder beside OUTPUT_PATH, which replaces
     it only on success; `settings_name` is stamped into it.
 
     With a `stamp` (see `build_stamp`), pages and feeds that are as in the current output/
     (built with the same settings file) are hard links to its files, not rendered again
     (plugin/incremental.py): output/ itself is never written to, and stays whole until the swap.
+    `file_times` are the exported files' modification times (ExportResult.times).
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
-    from .plugin.reader import wait_for_cache
+    from .plugin.reader import KNOWN_TIMES, wait_for_cache
     from .plugin.search_page import finish_index
 
     output = tree.real_output(settings["OUTPUT_PATH"])
@@ -189,6 +190,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     folders = tree.Folders(building, [name for name in chain(outputs, post_pages(settings)) if name not in kept])
     try:
         try:
+            KNOWN_TIMES.update(file_times or {})
             articles, pages, warnings = run_pelican(settings, quiet=quiet)
         except BaseException:
             reuse = SESSIONS.pop(str(building.resolve()), None)
@@ -218,6 +220,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         raise
     finally:
         incremental.KEPT.pop(str(building.resolve()), None)
+        KNOWN_TIMES.clear()
     if old is not None:
         tree.keep_as_spare(old, output)
     warnings += tuple(wait_for_cache())

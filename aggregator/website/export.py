@@ -87,6 +87,9 @@ class ExportResult:
     written: int  # new or changed files
     unchanged: int
     removed: int
+    # Each exported file's modification time (by absolute path), as the export saw it: Pelican's
+    # reader cache compares it instead of looking at every file again (plugin/reader.py).
+    times: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def posts(self) -> int:
@@ -220,7 +223,7 @@ def export(
     write_if_changed(folder / FEEDS_FILE, FeedFacts.of(store, by_slug.values()).encode())
     state.keep(expected)
     state.save()
-    return ExportResult(written, unchanged, removed)
+    return ExportResult(written, unchanged, removed, state.times)
 
 
 # -- exporting only what moved ------------------------------------------------------------------
@@ -282,6 +285,8 @@ class ExportState:
         self.code = code
         self.files = files
         self.since = since  # when the export that wrote `files` began (UTC, ISO, seconds)
+        self.root = os.path.abspath(folder)
+        self.times: dict[str, float] = {}  # absolute path -> st_mtime, of the files looked at
         self.started = datetime.now(UTC).isoformat(timespec="seconds")
 
     @classmethod
@@ -313,18 +318,21 @@ class ExportState:
             return False
         if max(version.split("|")[:2]) >= self.since:  # its changed time, its comments' latest
             return False
+        path = os.path.join(self.root, name)
         try:
-            stat = os.stat(os.path.join(self.folder, name))
+            stat = os.stat(path)
         except OSError:
             return False
         if [stat.st_size, stat.st_mtime_ns] != known[1:3] or _images_digest(known[3], media) != known[4]:
             return False
         used.update(known[5])
+        self.times[path] = stat.st_mtime
         return True
 
     def record(self, path: Path, key: str, urls: list[str], media: Mapping[str, MediaRecord],
                used: set[str]) -> None:  # fmt: skip
         stat = path.stat()
+        self.times[os.path.join(self.root, self._name(path))] = stat.st_mtime
         urls = sorted(set(urls))
         self.files[self._name(path)] = [key, stat.st_size, stat.st_mtime_ns, urls,
                                         _images_digest(urls, media), sorted(used)]  # fmt: skip

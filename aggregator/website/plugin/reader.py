@@ -247,6 +247,16 @@ def add_reader(readers: Any) -> None:
             cache_data(filename, data)
 
         readers.cache_data = counted
+    if KNOWN_TIMES and readers.settings.get("CHECK_MODIFIED_METHOD") == "mtime":
+        # Readers set up their cache after readers_init: its stamps are asked for through this.
+        known, stamp = dict(KNOWN_TIMES), readers._get_file_stamp
+        readers._get_file_stamp = lambda filename: known.get(filename) or stamp(filename)
+
+
+# The exported files' modification times as the export just saw them (absolute path -> st_mtime),
+# set by website/build.py while Pelican runs: the reader cache compares those instead of looking
+# at 20,000 files once more (nothing else writes the export meanwhile: the site is locked).
+KNOWN_TIMES: dict[str, float] = {}
 
 
 def no_stamps_without_a_cache(generator: Any) -> None:
@@ -254,10 +264,14 @@ def no_stamps_without_a_cache(generator: Any) -> None:
     CONTENT_CACHING_LAYER is "generator"; with the readers' layer (website/build.py) it stays
     empty, yet Pelican 4.11 and 4.12 stat every file to compare its time with a stamp that is
     not there (20,000 stats a build).  A generator that caches nothing and has nothing cached
-    makes no stamps (Pelican's own way to turn them off): a file's cached data is never there."""
+    makes no stamps: a file's cached data is never there (None, as its stamp)."""
     if getattr(generator, "_cache_data_policy", True) or getattr(generator, "_cache", None) != {}:
         return
-    generator._filestamp_func = None
+    generator._filestamp_func = _no_stamp
+
+
+def _no_stamp(filename: str) -> None:
+    return None
 
 
 # Processes saving Pelican's reader cache: website/build.py waits for them before it returns.
