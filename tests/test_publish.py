@@ -197,12 +197,12 @@ def test_files_are_rewritten_only_when_their_post_changed(site, store):
     export(store, site, [ANNA])
     paths = {p: site.export_dir / "anna" / f"{p.id}.json" for p in (one, two)}
     mtimes = {p: path.stat().st_mtime_ns for p, path in paths.items()}
-    assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 2, 0)
+    assert dataclasses.astuple(export(store, site, [ANNA]))[:3] == (0, 2, 0)
     # Stored as a later fetch stores it: its `changed` time moves (only such posts are read).
     store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
                          body_hash=None, posts=[dataclasses.replace(two, title="Zwei, geändert")],
                          now=T + timedelta(minutes=1))  # fmt: skip
-    assert dataclasses.astuple(export(store, site, [ANNA])) == (1, 1, 0)
+    assert dataclasses.astuple(export(store, site, [ANNA]))[:3] == (1, 1, 0)
     assert paths[one].stat().st_mtime_ns == mtimes[one]
     assert read(site, two)["title"] == "Zwei, geändert"
 
@@ -288,7 +288,7 @@ def test_only_temporary_files_of_killed_exports_are_removed(site, store):
 
 
 def test_an_empty_store_exports_nothing(site, store):
-    assert dataclasses.astuple(export(store, site, [ANNA])) == (0, 0, 0)
+    assert dataclasses.astuple(export(store, site, [ANNA]))[:3] == (0, 0, 0)
 
 
 def test_posts_a_restored_store_lost_keep_their_files(site, store, tmp_path):
