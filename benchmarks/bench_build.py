@@ -364,8 +364,8 @@ def main() -> None:
     last = rows[-1][2]
     if last.get("rendered") is not None:
         print(f"\none new post: {last['exported']} file exported; of the pages and feeds "
-              f"{last['rendered']} rendered, {last['reused']} linked from the previous output; "
-              f"search index bundles: {last['bundles'][0]} indexed, {last['bundles'][1]} linked")
+              f"{last['rendered']} rendered, {last['reused']} carried over (kept in the spare tree or linked); "
+              f"search index bundles: {last['bundles'][0]} indexed, {last['bundles'][1]} carried over")
     print(f"search index (Pagefind), waited for after Pelican, median: full build "
           f"{median([f['search'] for _, f, _ in rows]):.1f} s, one new post "
           f"{median([w['search'] for _, _, w in rows]):.1f} s")
