@@ -720,12 +720,19 @@ def taking_down(ctx: click.Context) -> Iterator[tuple[Site, Store]]:
     store and the site's files: one job at a time.  Its TakedownError is the command's failure."""
     from .editors.takedown import TakedownError
 
+    from .website.build import TAKEN_DOWN
+    from .website.output import remove_spare
+
     site = load_site(ctx)
     with working_on(ctx, site), open_store(site, writes=True) as store:
         try:
             yield site, store
         except TakedownError as error:
             fail(str(error))
+        # The spare tree beside output/ (website/output.py) holds the pages as they were, and so
+        # will output/ once the next build replaces it: neither is kept.
+        store.set_meta(TAKEN_DOWN, "yes")
+        remove_spare(site.output)
 
 
 def _hide(ctx: click.Context, url: str, reason: str, shown: bool) -> None:

@@ -78,6 +78,13 @@ def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
         assert gone not in text, gone
     assert "Annas Kommentarbeitrag" in text  # the rest stays
     assert "toms-blog" not in (site / "output" / "blogroll.opml").read_text(encoding="utf-8")
+    # Nor does the tree a build keeps beside output/ to write over (website/output.py) hold them:
+    # the build that published the take-downs kept none; the next one keeps that build's.
+    assert not (site / ".output.spare").exists()
+    ok(invoke(site, "build"))
+    spare = "".join(p.read_text(encoding="utf-8", errors="replace")
+                    for p in (site / ".output.spare").rglob("*.html"))  # fmt: skip
+    assert "Annas Kommentarbeitrag" in spare and "Annas Peinlicher Beitrag" not in spare and "Bernd" not in spare
     assert not (site / "content" / "participants" / "toms-blog.toml").exists()
 
     db = sqlite3.connect(site / "blogparade.sqlite")

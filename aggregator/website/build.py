@@ -43,6 +43,9 @@ from . import search
 from .export import ExportResult, export
 
 LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what output/ shows
+# The store's meta key set by a take-down (cli.taking_down) until a build has published it: that
+# build keeps no spare tree (website/output.py), which would hold the pages as they were.
+TAKEN_DOWN = "taken_down"
 PUBLISH_SETTINGS_FILE = "publishconf.py"
 # Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
 # connection garbage-collected during the build must not fail it.
@@ -130,8 +133,10 @@ def build_site(
         settings = pelican_settings(site, path)
         stamp = build_stamp(site, path, settings)
         with disk_errors("cannot write the site"):
-            built = build_output(settings, path.name, quiet=quiet, stamp=stamp, file_times=exported.times)
+            built = build_output(settings, path.name, quiet=quiet, stamp=stamp, file_times=exported.times,
+                                 spare=not store.get_meta(TAKEN_DOWN))  # fmt: skip
     store.set_meta(LAST_BUILD, fingerprint)
+    store.set_meta(TAKEN_DOWN, "")
     warnings = tuple(str(problem) for problem in problems) + built.warnings
     warnings += address_warnings(settings, path)
     return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
@@ -161,14 +166,16 @@ def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
 
 
 def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = True,
-                 stamp: str | None = None, file_times: dict[str, float] | None = None) -> Built:  # fmt: skip
+                 stamp: str | None = None, file_times: dict[str, float] | None = None,
+                 spare: bool = True) -> Built:  # fmt: skip
     """Pelican, then the search index, into a fresh folder beside OUTPUT_PATH, which replaces
     it only on success; `settings_name` is stamped into it.
 
     With a `stamp` (see `build_stamp`), pages and feeds that are as in the current output/
     (built with the same settings file) are hard links to its files, not rendered again
     (plugin/incremental.py): output/ itself is never written to, and stays whole until the swap.
-    `file_times` are the exported files' modification times (ExportResult.times).
+    `file_times` are the exported files' modification times (ExportResult.times).  Without
+    `spare` no spare tree is used or kept (after a take-down: it holds the pages as they were).
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
@@ -177,6 +184,8 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
 
     output = tree.real_output(settings["OUTPUT_PATH"])
     tree.remove_leftovers(output)
+    if not spare:
+        tree.remove_spare(output)
     building, emptied = recycle(output, stamp, settings_name)
     settings = {**settings, "OUTPUT_PATH": str(building)}
     if stamp:
@@ -221,8 +230,10 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     finally:
         incremental.KEPT.pop(str(building.resolve()), None)
         KNOWN_TIMES.clear()
-    if old is not None:
+    if old is not None and spare:
         tree.keep_as_spare(old, output)
+    elif old is not None:
+        tree.remove_old(old, tree.REMOVE_INLINE_BELOW)
     warnings += tuple(wait_for_cache())
     counts = (reuse.rendered, reuse.reused) if reuse is not None else (0, 0)
     if index is None:

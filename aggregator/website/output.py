@@ -127,6 +127,17 @@ def remove_empty(tree: Path, folders: Iterable[str]) -> None:
             folder = os.path.dirname(folder)
 
 
+def remove_spare(output: Path) -> None:
+    """Remove the spare tree (after a take-down: it holds the pages as they were); the next build
+    writes a new tree."""
+    real = real_output(output)
+    spare = spare_tree(real)
+    if spare.is_dir() and not spare.is_symlink():
+        doomed = building_name(real)
+        os.rename(spare, doomed)
+        remove_old(doomed, REMOVE_INLINE_BELOW)
+
+
 def keep_as_spare(old: Path, output: Path) -> None:
     """The tree output/ replaced, kept for the next build to write over."""
     spare = spare_tree(output)
