@@ -269,14 +269,16 @@ def worker(kind: str, folder: Path, posts: int, *extra: str) -> dict:
 
 
 def settle(folder: Path) -> None:
-    """Wait (untimed) until the previous output trees are removed: the build leaves a big one to
-    a process of its own, which must not slow the next measurement down."""
+    """Wait (untimed) until the previous output trees are removed (the build leaves a big one to
+    a process of its own) and what was written is on the disk: neither must slow the next
+    measurement down (the setup writes some 100,000 files)."""
     deadline = time.monotonic() + 900
     def removing() -> bool:  # the spare tree stays, for the next build to write over
         return any(p.name.startswith(".output.") and p.name != ".output.spare" for p in folder.iterdir())
 
     while removing() and time.monotonic() < deadline:
         time.sleep(0.5)
+    os.sync()
 
 
 def load() -> str:
