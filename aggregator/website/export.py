@@ -37,6 +37,7 @@ from ..editors.privacy import Naming, comment_naming, shown_name
 from ..editors.status import participant_statuses, status_document
 from ..feeds.clean import bounded
 from ..feeds.images import media_folder
+from ..hashing import digest
 from ..models import Participant, StoredComment, StoredPost
 from ..site import DEFAULTS, Site
 from ..store import RESTORED_AT, MediaRecord, Store
@@ -235,10 +236,10 @@ _CODE = tuple(Path(__file__).with_name(name) for name in ("export.py", "threads.
 
 
 def code_stamp(naming: str) -> str:
-    digest = hashlib.blake2b(f"{FORMAT}|{naming}".encode(), digest_size=16)
+    stamp = hashlib.blake2b(f"{FORMAT}|{naming}".encode(), digest_size=16)
     for path in _CODE:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+        stamp.update(path.read_bytes())
+    return stamp.hexdigest()
 
 
 def document_key(version: str, participant: str, parades: Sequence[str],
@@ -248,15 +249,11 @@ def document_key(version: str, participant: str, parades: Sequence[str],
     (the participant and the limits by their repr)."""
     parts = [version, participant, repr(sorted(parades)) if parades else "[]",
              json.dumps(marks, sort_keys=True, default=str) if marks else "{}", limits]  # fmt: skip
-    return _digest(parts)
-
-
-def _digest(parts: Iterable[str]) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return digest(*parts)
 
 
 def _images_digest(urls: Iterable[str], media: Mapping[str, MediaRecord]) -> str:
-    return _digest(f"{url}={media.get(url)!r}" for url in urls)
+    return digest(*(f"{url}={media.get(url)!r}" for url in urls))
 
 
 class _Recording(dict):

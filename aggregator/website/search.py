@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..hashing import digest
 from .output import link_or_copy
 
 INDEX_FOLDER = "pagefind"  # in the output; the search page loads pagefind/bundles.json
@@ -105,7 +106,7 @@ def bundles(group: str, pages: Mapping[str, str | None] | None, binary: Path,
         if not names:
             continue
         keys = [pages[name] for name in names]
-        key = None if None in keys else _hash(
+        key = None if None in keys else digest(
             "pagefind", str(binary), str(stat.st_size), str(stat.st_mtime_ns), str(count), group,
             str(number), *(f"{name}={key}" for name, key in zip(names, keys)))  # fmt: skip
         found.append(Bundle(f"{group}-{number}", tuple(names), key))
@@ -122,10 +123,6 @@ def bundle_count(pages: int, per_bundle: int) -> int:
 
 def bucket(name: str, count: int) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big") % count
-
-
-def _hash(*parts: str) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Indexing:

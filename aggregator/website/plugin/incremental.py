@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -51,6 +50,8 @@ from typing import Any
 from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
+
+from ...hashing import digest as _hash
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +79,6 @@ class Undigestable(Exception):
 
 
 _MISSING = object()
-
-
-def _hash(*parts: str) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Digests:
