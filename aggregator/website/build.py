@@ -133,10 +133,12 @@ def build_site(
         settings = pelican_settings(site, path)
         stamp = build_stamp(site, path, settings)
         with disk_errors("cannot write the site"):
+            taken_down = bool(store.get_meta(TAKEN_DOWN))
             built = build_output(settings, path.name, quiet=quiet, stamp=stamp, file_times=exported.times,
-                                 spare=not store.get_meta(TAKEN_DOWN))  # fmt: skip
+                                 spare=not taken_down)  # fmt: skip
     store.set_meta(LAST_BUILD, fingerprint)
-    store.set_meta(TAKEN_DOWN, "")
+    if taken_down:  # published now
+        store.set_meta(TAKEN_DOWN, "")
     warnings = tuple(str(problem) for problem in problems) + built.warnings
     warnings += address_warnings(settings, path)
     return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
@@ -186,7 +188,9 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     tree.remove_leftovers(output)
     if not spare:
         tree.remove_spare(output)
-    building, emptied = recycle(output, stamp, settings_name)
+    building, kept, emptied = recycle(output, stamp, settings_name)
+    session = str(building.resolve())  # how the writer (plugin/feeds.py) names this build
+    incremental.KEPT[session] = kept
     settings = {**settings, "OUTPUT_PATH": str(building)}
     if stamp:
         settings[incremental.STAMP_SETTING] = stamp
@@ -194,19 +198,19 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
             settings[incremental.REUSE_SETTING] = str(output)
         settings.update(reader_cache(settings, stamp))
     reuse = None
-    kept = set(incremental.KEPT.get(str(building.resolve()), {}).get("files", ()))
     outputs = incremental.output_names(output) if stamp else []
-    folders = tree.Folders(building, [name for name in chain(outputs, post_pages(settings)) if name not in kept])
+    in_tree = kept.get("files", {})
+    folders = tree.Folders(building, [name for name in chain(outputs, post_pages(settings)) if name not in in_tree])
     try:
         try:
             KNOWN_TIMES.update(file_times or {})
             articles, pages, warnings = run_pelican(settings, quiet=quiet)
         except BaseException:
-            reuse = SESSIONS.pop(str(building.resolve()), None)
+            reuse = SESSIONS.pop(session, None)
             if reuse is not None and reuse.indexing is not None:
                 reuse.indexing.cancel()
             raise
-        reuse = SESSIONS.pop(str(building.resolve()), None)
+        reuse = SESSIONS.pop(session, None)
         if reuse is not None:
             emptied += tree.remove_files(building, reuse.stale())
         folders.tidy(reuse.new if reuse is not None else ())
@@ -228,7 +232,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         shutil.rmtree(building, ignore_errors=True)
         raise
     finally:
-        incremental.KEPT.pop(str(building.resolve()), None)
+        incremental.KEPT.pop(session, None)
         KNOWN_TIMES.clear()
     if old is not None and spare:
         tree.keep_as_spare(old, output)
@@ -243,22 +247,22 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     return Built(articles, pages, warnings, index.pages, *counts, (index.indexed, index.reused))
 
 
-def recycle(output: Path, stamp: str | None, settings_name: str) -> tuple[Path, list[str]]:
+def recycle(output: Path, stamp: str | None, settings_name: str) -> tuple[Path, dict[str, Any], list[str]]:
     """The tree to build into: the spare one where there is one (website/output.py), cleared but
     for its pages, feeds and search bundles of this stamp (which the writer and the search index
-    keep where they are unchanged), else a new one.  Also the folders files were removed from."""
+    keep where they are unchanged), else a new one.  Also what it kept (its manifest, see
+    incremental.load_manifest) and the folders files were removed from."""
     from .plugin import incremental
 
     building = tree.recycled_tree(output)
     if building is None:
-        return tree.new_tree(output), []
+        return tree.new_tree(output), {}, []
     kept: dict[str, dict[str, Any]] = {}
     if stamp and tree.built_with(building) == settings_name:
         kept = incremental.load_manifest(building, stamp)
     bundles = [f"{search.INDEX_FOLDER}/{name}" for name in kept.get("search", {})]
     emptied = tree.clear_tree(building, kept.get("files", {}), bundles)
-    incremental.KEPT[str(building.resolve())] = kept
-    return building, emptied
+    return building, kept, emptied
 
 
 def post_pages(settings: dict[str, Any]) -> list[str]:

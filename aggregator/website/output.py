@@ -128,11 +128,13 @@ def remove_empty(tree: Path, folders: Iterable[str]) -> None:
 
 
 def remove_spare(output: Path) -> None:
-    """Remove the spare tree (after a take-down: it holds the pages as they were); the next build
-    writes a new tree."""
+    """Remove the spare tree (after a take-down it holds the pages as they were; a build without
+    a spare replaces it); the next build writes a new tree."""
     real = real_output(output)
     spare = spare_tree(real)
-    if spare.is_dir() and not spare.is_symlink():
+    if spare.is_symlink():  # never one of ours: the link goes, not what it points to
+        spare.unlink()
+    elif spare.is_dir():
         doomed = building_name(real)
         os.rename(spare, doomed)
         remove_old(doomed, REMOVE_INLINE_BELOW)
@@ -140,13 +142,9 @@ def remove_spare(output: Path) -> None:
 
 def keep_as_spare(old: Path, output: Path) -> None:
     """The tree output/ replaced, kept for the next build to write over."""
-    spare = spare_tree(output)
     try:
-        if spare.exists() or spare.is_symlink():  # a build without a stamp left one: removed
-            doomed = building_name(output)
-            os.rename(spare, doomed)
-            remove_old(doomed, REMOVE_INLINE_BELOW)
-        os.rename(old, spare)
+        remove_spare(output)
+        os.rename(old, spare_tree(output))
     except OSError:
         remove_old(old, REMOVE_INLINE_BELOW)
 
