@@ -328,10 +328,10 @@ class ExportState:
 
     def record(self, path: Path, key: str, urls: list[str], media: Mapping[str, MediaRecord],
                used: set[str]) -> None:  # fmt: skip
-        stat = path.stat()
-        self.times[os.path.join(self.root, self._name(path))] = stat.st_mtime
+        stat, name = path.stat(), self._name(path)
+        self.times[os.path.join(self.root, name)] = stat.st_mtime
         urls = sorted(set(urls))
-        self.files[self._name(path)] = [key, stat.st_size, stat.st_mtime_ns, urls,
+        self.files[name] = [key, stat.st_size, stat.st_mtime_ns, urls,
                                         _images_digest(urls, media), sorted(used)]  # fmt: skip
 
     def keep(self, names: set[str]) -> None:

@@ -101,9 +101,10 @@ class PlainTitleWriter(Writer):
                       paginated: Any, template_name: Any, override: bool, kwargs: dict[str, Any]) -> bool:  # fmt: skip
         """A page of one output (a post's, a blog's: most of them) whose key is unchanged, carried
         over without Pelican's write_file, which makes the folder and opens a file for every
-        output (a second of a build after one new post, for 20,000 posts).  The key is the one _ReusingTemplate would compute, from the context Pelican
-        would render with; False where the page is rendered, or where another plugin listens to
-        what Pelican writes, or a list is paginated: Pelican's own way then."""
+        output (a second of a build after one new post, for 20,000 posts).  The key is the one
+        _ReusingTemplate would compute, from the context Pelican would render with; False where
+        the page is rendered, or where another plugin listens to what Pelican writes, or a list
+        is paginated: Pelican's own way then."""
         if signals.content_written.receivers:
             return False
         if paginated is None:
@@ -149,8 +150,8 @@ class PlainTitleWriter(Writer):
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        """Pelican's bookkeeping of written files (4.11, 4.12), then a new file: written, or
-        linked from the previous tree (and the write goes nowhere)."""
+        """Pelican's bookkeeping of written files (`_claim`), then a new file: written, or the
+        unchanged one kept or linked (`place`; the write goes nowhere)."""
         name, key, old = self._pending.pop(filename, (None, None, None))
         if not self._claim(filename, override):
             return open(os.devnull, "w", encoding=encoding)  # Pelican: 'Skipping "%s"'
@@ -164,7 +165,6 @@ class PlainTitleWriter(Writer):
         except FileNotFoundError:
             pass
         return open(filename, "x", encoding=encoding)
-
 
     def _claim(self, filename: str, override: bool) -> bool:
         """Pelican's bookkeeping of written files (4.11, 4.12): whether `filename` is to be
