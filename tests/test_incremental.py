@@ -9,7 +9,7 @@ import json
 import os
 import pickle
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,13 +28,18 @@ PAGINATION = (
 )
 
 
+def store_posts(store: Store, participant: str, posts: list, now: datetime | None = None) -> None:
+    """`posts` stored as a fetch of `participant`'s feed stores them."""
+    store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
+                         last_modified=None, body_hash=None, posts=posts, now=now)  # fmt: skip
+
+
 def more_posts(store: Store) -> None:
     """Enough posts for several pages of every listing (stored at T, long before any export)."""
     for participant in ("anna", "dora", "acme"):
         posts = [post(participant, f"extra-{n}", f"Mehr {participant} {n}", T - timedelta(days=n),
                       categories=("Arbeit", f"Thema {n % 3}")) for n in range(1, 7)]  # fmt: skip
-        store.record_success(participant, f"https://{participant}.example/feed/", etag=None,
-                             last_modified=None, body_hash=None, posts=posts, now=T)  # fmt: skip
+        store_posts(store, participant, posts, now=T)
 
 
 def files(tree: Path) -> dict[str, Path]:
@@ -69,8 +74,7 @@ def test_a_build_over_the_spare_tree_never_writes_into_the_served_site(tmp_path)
         build_site(site, store)
         assert not spare.exists()  # nothing was replaced
         first = post("anna", "neu", "Ganz neu", T + timedelta(days=5), categories=("Remote",))
-        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[first])  # fmt: skip
+        store_posts(store, "anna", [first])
         build_site(site, store)
         assert spare.is_dir() and (spare / MANIFEST).is_file()  # the first build's tree
         recycled = spare.stat().st_ino
@@ -82,8 +86,7 @@ def test_a_build_over_the_spare_tree_never_writes_into_the_served_site(tmp_path)
             os.link(path, witness / name)
 
         second = post("dora", "neuer", "Noch neuer", T + timedelta(days=6), categories=("Arbeit",))
-        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[second])  # fmt: skip
+        store_posts(store, "dora", [second])
         third = build_site(site, store)
 
         assert site.output.stat().st_ino == recycled  # built over the spare tree
@@ -121,8 +124,7 @@ def test_after_a_new_post_only_what_changed_is_rendered_and_the_site_is_a_full_b
 
         new = post("anna", "neu", "Ganz neu: #BlogparadeRemote", T + timedelta(days=5),
                    categories=("Remote", "Thema 1"), excerpt="Mein Beitrag zur Parade.")  # fmt: skip
-        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[new])  # fmt: skip
+        store_posts(store, "anna", [new])
         second = build_site(site, store)
 
         assert second.exported.written == 1
@@ -212,8 +214,7 @@ def test_the_search_index_is_rebuilt_only_in_the_bundles_whose_pages_changed(tmp
         before = {name: path.stat().st_ino for name, path in files(site.output).items()}
 
         new = post("dora", "neu", "Ganz neu", T + timedelta(days=5), categories=("Arbeit",))
-        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[new])  # fmt: skip
+        store_posts(store, "dora", [new])
         second = build_site(site, store)
         indexed, reused = second.bundles
         assert indexed >= 1 and reused >= 1 and indexed + reused == len(names), second.bundles
@@ -225,8 +226,7 @@ def test_the_search_index_is_rebuilt_only_in_the_bundles_whose_pages_changed(tmp
         # Over the first build's tree, kept as the spare: its unchanged bundles stay where they are.
         in_spare = {name: path.stat().st_ino for name, path in files(site.root / ".output.spare").items()}
         newer = post("anna", "neuer", "Noch neuer", T + timedelta(days=6), categories=("Remote",))
-        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[newer])  # fmt: skip
+        store_posts(store, "anna", [newer])
         third = build_site(site, store)
         indexed, reused = third.bundles
         assert indexed >= 1 and reused >= 1 and indexed + reused == len(names), third.bundles
@@ -267,8 +267,7 @@ def test_the_reader_cache_is_saved_again_only_once_enough_posts_were_read_afresh
 
         def one_more(number: int) -> None:
             new = post("anna", f"neu-{number}", f"Neu {number}", T + timedelta(days=number))
-            store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
-                                 body_hash=None, posts=[new])  # fmt: skip
+            store_posts(store, "anna", [new])
             build_site(site, store)
             assert (site.output / "blogs" / "anna" / new.id / "index.html").is_file()
 
@@ -294,8 +293,7 @@ def test_export_reads_only_the_posts_whose_changed_time_moved(tmp_path, monkeypa
         monkeypatch.setattr(store, "posts_by_id", lambda ids: asked.extend(ids) or read(ids))
         assert (export(store, site, participants).written, asked) == (0, [])
         changed = post("dora", "extra-2", "Geändert", T - timedelta(days=2), categories=("Arbeit",))
-        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[changed])  # fmt: skip
+        store_posts(store, "dora", [changed])
         again = export(store, site, participants)
         assert (again.written, again.posts, asked) == (1, first.posts, [changed.id])
         path = site.export_dir / "dora" / f"{changed.id}.json"
@@ -358,15 +356,13 @@ def test_after_a_new_post_the_older_archive_pages_are_kept(tmp_path):
     with Store(site.store_path) as store:
         more_posts(store)
         older = [post("dora", f"alt-{n}", f"Alt {n}", T - timedelta(days=31 * n)) for n in range(2, 12)]
-        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=older, now=T)  # fmt: skip
+        store_posts(store, "dora", older, now=T)
         build_site(site, store)
         archive = sorted(name for name in files(site.output) if name.startswith("archives/"))
         assert len(archive) >= 4, archive
         before = {name: path.stat().st_ino for name, path in files(site.output).items()}
         new = post("anna", "neu", "Ganz neu", T + timedelta(days=5), categories=("Remote",))
-        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[new])  # fmt: skip
+        store_posts(store, "anna", [new])
         build_site(site, store)
         changed = {name for name in written_afresh(site.output, before) if name.startswith("archives/")}
         assert changed == {"archives/index.html", "archives/page/2/index.html"}, changed
@@ -402,7 +398,6 @@ def test_a_build_after_one_new_post_warns_of_nothing(tmp_path):
         more_posts(store)
         build_site(site, store)
         new = post("anna", "neu", "Ganz neu", T + timedelta(days=5))
-        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
-                             body_hash=None, posts=[new])  # fmt: skip
+        store_posts(store, "anna", [new])
         result = build_site(site, store)
     assert [w for w in result.warnings if "BLOGPARADE_REPOSITORY" not in w and "BLOGPARADE_CONTACT" not in w] == []
