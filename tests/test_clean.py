@@ -171,6 +171,11 @@ def test_wordpress_emoji_images_become_text():
     html = '<p>Super <img src="https://s.w.org/images/core/emoji/15.0.3/72x72/1f642.png" alt="🙂" class="wp-smiley" style="height: 1em" /></p>'
     assert sanitize_html(html, BASE) == "<p>Super 🙂</p>"
     assert plain_text(html) == "Super 🙂"
+    # The host in any case, the tag and attribute names too; the path as WordPress writes it.
+    shouting = '<P>Super <IMG ALT="🙂" SRC="HTTPS://S.W.ORG/images/core/emoji/15.0.3/72x72/1f642.png"></P>'
+    assert sanitize_html(shouting, BASE) == "<p>Super 🙂</p>"
+    elsewhere = '<p><img src="https://s.w.org/IMAGES/CORE/EMOJI/1f642.png" alt="x"></p>'
+    assert "<img" in sanitize_html(elsewhere, BASE)  # another path: an image like any other
 
 
 def test_noscript_fallback_images_are_kept():

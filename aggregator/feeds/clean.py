@@ -100,7 +100,10 @@ _ATTRS = r"((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*/?>"
 _ANY_TAG = re.compile(r"</?[A-Za-z][^\s/>]*" + _ATTRS)
 # WordPress turns emoji into 72x72 images from s.w.org in feeds; they are text again here.
 # [^<>]: without "<", a tag that never closes costs one scan to the next tag, not to the end.
-_EMOJI_IMG = re.compile(r"<img\b[^<>]*?\bsrc=[\"'][^\"'<>]*s\.w\.org/images/core/emoji/[^<>]*>", re.I)
+# The path is matched as WordPress writes it (a server's paths are case-sensitive): so every
+# match holds _EMOJI_PATH, which a plain search finds in a tenth of the time.
+_EMOJI_PATH = "/images/core/emoji/"
+_EMOJI_IMG = re.compile(r"(?i:<img\b[^<>]*?\bsrc=[\"'][^\"'<>]*s\.w\.org)/images/core/emoji/[^<>]*>")
 _ALT = re.compile(r"\balt=(?:\"([^\"]*)\"|'([^']*)')", re.I)
 _NOSCRIPT = re.compile(r"</?noscript\b[^<>]*>", re.I)  # lazy-loading fallbacks hold the real <img>
 _BLOCK = re.compile(
@@ -239,9 +242,7 @@ def _prepare(html: str) -> str:
 
 
 def _emoji_as_text(html: str) -> str:
-    # The pattern needs ".w." in any case ("s.w.org"); a plain search for that is 10x cheaper
-    # than the case-insensitive pattern over a post without any.
-    if ".w." not in html and ".W." not in html:
+    if _EMOJI_PATH not in html:  # a post without any (most): one search, not the pattern
         return html
     return _EMOJI_IMG.sub(_emoji_text, html)
 
