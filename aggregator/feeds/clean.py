@@ -535,14 +535,20 @@ def _resolve_simple(url: str, origin: str | None) -> str | None:
     if url.endswith(("?", "#")) or "?#" in url:
         return None  # urlunsplit drops an empty query or fragment
     if url[:1] == "/":
-        if origin is None or not _ROOTED.fullmatch(url) or _DOT_SEGMENT.search(url.split("?", 1)[0].split("#", 1)[0]):
+        if origin is None or not _ROOTED.fullmatch(url):
+            return None
+        # A dot segment needs "/.": most paths have none, and need no look at their parts.
+        if "/." in url and _DOT_SEGMENT.search(url.split("?", 1)[0].split("#", 1)[0]):
             return None
         return origin + url
     match = _SIMPLE_ABSOLUTE.fullmatch(url)
     if match is None:
         return None
     scheme, host, port, rest = match.groups()
-    if port is not None and int(port) > 65535:
+    if port is None:
+        if rest and scheme in ("http", "https"):
+            return url  # already as the general path writes it
+    elif int(port) > 65535:
         return ""
     return f"{scheme.lower()}://{host}{':' + port if port is not None else ''}{rest or '/'}"
 
