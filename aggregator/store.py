@@ -540,14 +540,20 @@ class Store:
         `moved_to` as for record_success: where the feed answered, None for `url` itself.
         """
         now = now or utcnow()
-        with self.transaction() as db:
-            self._touch_feed(db, participant, url, now, kind)
-            db.execute(
-                "UPDATE feeds SET etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
-                "last_success = ?, error_kind = NULL, error_message = NULL, consecutive_errors = 0, "
-                "next_try = NULL, failing_since = NULL, moved_to = ? WHERE url = ?",
-                (etag, last_modified, _iso(now), moved_to, url),
-            )
+        # One statement, so a transaction of its own (a night of 1,000 unchanged feeds writes
+        # 1,000): what _touch_feed and then an UPDATE did in four.
+        self._db.execute(
+            "INSERT INTO feeds (url, participant, last_attempt, kind, etag, last_modified, "
+            "last_success, moved_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3, ?7) "
+            "ON CONFLICT (url) DO UPDATE SET participant = excluded.participant, "
+            "last_attempt = excluded.last_attempt, kind = excluded.kind, "
+            "etag = coalesce(excluded.etag, etag), "
+            "last_modified = coalesce(excluded.last_modified, last_modified), "
+            "last_success = excluded.last_success, error_kind = NULL, error_message = NULL, "
+            "consecutive_errors = 0, next_try = NULL, failing_since = NULL, "
+            "moved_to = excluded.moved_to",
+            (url, participant, _iso(now), kind, etag, last_modified, moved_to),
+        )
 
     def record_error(
         self, participant: str, url: str, error: FetchError, *, kind: FeedKind = "posts",
