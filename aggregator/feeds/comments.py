@@ -75,14 +75,20 @@ def followed(post: StoredPost, now: datetime, days: int, always: frozenset[str])
     return post.id in always or post.published >= now - timedelta(days=days)
 
 
+def may_want_comments(post: StoredPost) -> bool:
+    """Whether a post's own comment feed may be worth a request, whatever is stored of it: it
+    has one, and its count is not 0 (unknown, or some)."""
+    return bool(post.comment_feed) and post.comment_count != 0
+
+
 def wants_comments(post: StoredPost, stored: int) -> bool:
     """Whether a post's own comment feed is worth a request this run."""
-    if not post.comment_feed:
+    if not may_want_comments(post):
         return False
     count = post.comment_count
     if count is None:
         return True  # nobody tells us: ask (a conditional request, cheap when unchanged)
-    if count == 0 or stored >= count:
+    if stored >= count:
         return False
     return count != post.comments_checked
 

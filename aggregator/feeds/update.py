@@ -250,6 +250,8 @@ class Updater:
         ]  # fmt: skip
         sitewide = plan.plan_sitewide(participant, posts)
         first = [await self.read_comments(sitewide, now)] if sitewide else []
+        if not any(map(plan.may_want_comments, posts)):
+            return [report for report in first if report]  # no post to count comments of
         stored = self.store.comment_counts(participant.slug)  # fresh: after the site-wide feed
         per_post = plan.plan_per_post(participant, posts, stored)
         then = await asyncio.gather(*(self.read_comments(feed, now) for feed in per_post))
