@@ -123,23 +123,35 @@ def worth_probing(last_error: bool, last_attempt: datetime | None, now: datetime
     return not last_error or last_attempt is None or now - last_attempt >= PROBE_RETRY
 
 
-def post_of(entry: ParsedEntry, posts: Sequence[StoredPost]) -> StoredPost | None:
-    """The post a comment of a site-wide feed belongs to.
+class PostIndex:
+    """The posts a site-wide comment feed may serve, by guid and by link: made once a feed."""
 
-    WordPress: a top-level comment's `thr:in-reply-to` names the post (ref = its guid, href = its
-    permalink); a reply names its parent comment, whose id is `<post guid>#comment-N` and whose
-    link is `<permalink>#comment-N`.  The comment's own link and id carry the same prefixes.
-    """
-    by_guid = {p.guid: p for p in posts}
-    by_url = {thread_key(p.url): p for p in posts}
-    for guid in (entry.in_reply_to, without_fragment(entry.in_reply_to), without_fragment(entry.guid)):
-        if guid and guid in by_guid:
-            return by_guid[guid]
-    for url in (entry.in_reply_to_url, entry.url, entry.guid):
-        post = by_url.get(thread_key(without_fragment(url)))
-        if post:
-            return post
-    return None
+    def __init__(self, posts: Sequence[StoredPost]):
+        self.by_guid = {p.guid: p for p in posts}
+        self.by_url = {thread_key(p.url): p for p in posts}
+
+    def post_of(self, entry: ParsedEntry) -> StoredPost | None:
+        """The post a comment of a site-wide feed belongs to.
+
+        WordPress: a top-level comment's `thr:in-reply-to` names the post (ref = its guid, href =
+        its permalink); a reply names its parent comment, whose id is `<post guid>#comment-N` and
+        whose link is `<permalink>#comment-N`.  The comment's own link and id carry the same
+        prefixes.
+        """
+        in_reply_to = entry.in_reply_to
+        for guid in (in_reply_to, without_fragment(in_reply_to), without_fragment(entry.guid)):
+            if guid and guid in self.by_guid:
+                return self.by_guid[guid]
+        for url in (entry.in_reply_to_url, entry.url, entry.guid):
+            post = self.by_url.get(thread_key(without_fragment(url)))
+            if post:
+                return post
+        return None
+
+
+def post_of(entry: ParsedEntry, posts: Sequence[StoredPost]) -> StoredPost | None:
+    """PostIndex(posts).post_of(entry), for one entry."""
+    return PostIndex(posts).post_of(entry)
 
 
 def is_reply_to_post(comment: Comment, post: StoredPost) -> bool:
@@ -161,8 +173,9 @@ def for_posts(
 ) -> list[Comment]:
     """Comments of a feed, each attached to its post; entries of unknown posts are dropped."""
     comments = []
+    index = PostIndex(feed.posts) if feed.sitewide else None
     for entry in entries:
-        post = feed.posts[0] if not feed.sitewide else post_of(entry, feed.posts)
+        post = index.post_of(entry) if index is not None else feed.posts[0]
         if post is not None:
             comments.append(top_level_if_reply_to_post(clean(entry, post.id), post))
     return comments
