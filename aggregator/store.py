@@ -519,16 +519,18 @@ class Store:
             )
             counts = SaveCounts()
             buried = _Buried(db)
-            for post in posts:
-                if not buried.post(post):  # taken down for good: never stored again
-                    self._upsert_post(db, post, now, counts)
-            for comment in comments:
-                if buried.comment(comment):
-                    continue
-                if self.keep_comments_since and comment.published and \
-                        comment.published < self.keep_comments_since:
-                    continue  # older than the site keeps comments (BLOGPARADE_COMMENT_RETENTION_DAYS)
-                self._upsert_comment(db, comment, now, counts)
+            stamp = _iso(now)
+            _upsert_posts(db, [post for post in posts if not buried.post(post)], stamp, counts)
+            kept = [
+                comment for comment in comments
+                if not buried.comment(comment)
+                # older than the site keeps comments (BLOGPARADE_COMMENT_RETENTION_DAYS): not stored
+                and not (self.keep_comments_since and comment.published
+                         and comment.published < self.keep_comments_since)
+            ]  # fmt: skip
+            # A reply whose parent a later feed no longer names keeps the parent it had.
+            _upsert(db, "comments", [_comment_row(comment, stamp) for comment in kept],
+                    _COMMENT_FIELDS, ("published", "parent_guid"), counts)  # fmt: skip
             return counts
 
     def record_unchanged(
@@ -576,31 +578,6 @@ class Store:
 
     # -- posts ----------------------------------------------------------------------------------
 
-    def _upsert_post(
-        self, db: sqlite3.Connection, post: Post, now: datetime, counts: SaveCounts
-    ) -> None:
-        values = {
-            "id": post.id,
-            "participant": post.participant,
-            "guid": post.guid,
-            "url": post.url,
-            "title": post.title,
-            "author": post.author,
-            "published": _iso(post.published),
-            "updated": _iso(post.updated),
-            "first_seen": _iso(now),
-            "changed": _iso(now),
-            "excerpt": post.excerpt,
-            "content_html": post.content_html,
-            "categories": _json_list(post.categories),
-            "language": post.language,
-            "links": _json_list(post.links),
-            "comment_feed": post.comment_feed,
-            "comment_count": post.comment_count,
-        }
-        # A post that lost its date keeps the one it had.
-        _upsert(db, "posts", values, ("published",) + _POST_FIELDS, ("published",), counts)
-
     def posts(
         self, participant: str | None = None, since: datetime | None = None, *,
         hidden: bool = True,
@@ -643,15 +620,14 @@ class Store:
         now = now or utcnow()
         counts = SaveCounts()
         with self.transaction() as db:
-            for post in posts:
-                self._upsert_post(db, post, now, counts)
+            _upsert_posts(db, posts, _iso(now), counts)
         return counts
 
     def posts_by_id(self, ids: Sequence[str]) -> dict[str, StoredPost]:
         found: dict[str, StoredPost] = {}
         ids = list(dict.fromkeys(ids))
-        for start in range(0, len(ids), 500):  # SQLite's limit on parameters
-            chunk = ids[start : start + 500]
+        for start in range(0, len(ids), _IDS_AT_ONCE):
+            chunk = ids[start : start + _IDS_AT_ONCE]
             query = f"SELECT * FROM posts WHERE id IN ({', '.join('?' * len(chunk))})"
             found.update((row["id"], _stored_post(row)) for row in self._db.execute(query, chunk))
         return found
@@ -661,26 +637,6 @@ class Store:
         return {participant: count for participant, count in rows}
 
     # -- comments -------------------------------------------------------------------------------
-
-    def _upsert_comment(
-        self, db: sqlite3.Connection, comment: Comment, now: datetime, counts: SaveCounts
-    ) -> None:
-        values = {
-            "id": comment.id,
-            "post_id": comment.post_id,
-            "guid": comment.guid,
-            "url": comment.url,
-            "parent_guid": comment.parent_guid,
-            "author": comment.author,
-            "author_url": comment.author_url,
-            "published": _iso(comment.published),
-            "first_seen": _iso(now),
-            "changed": _iso(now),
-            "content_html": comment.content_html,
-            "kind": comment.kind,
-        }
-        # A reply whose parent a later feed no longer names keeps the parent it had.
-        _upsert(db, "comments", values, _COMMENT_FIELDS, ("published", "parent_guid"), counts)
 
     def comments(
         self, post_id: str | None = None, *, hidden: bool = True
@@ -1304,27 +1260,101 @@ class _Connection(sqlite3.Connection):
         return self.cursor().executemany(*args)
 
 
+def _post_row(post: Post, now: str) -> dict[str, object]:
+    return {
+        "id": post.id,
+        "participant": post.participant,
+        "guid": post.guid,
+        "url": post.url,
+        "title": post.title,
+        "author": post.author,
+        "published": _iso(post.published),
+        "updated": _iso(post.updated),
+        "first_seen": now,
+        "changed": now,
+        "excerpt": post.excerpt,
+        "content_html": post.content_html,
+        "categories": _json_list(post.categories),
+        "language": post.language,
+        "links": _json_list(post.links),
+        "comment_feed": post.comment_feed,
+        "comment_count": post.comment_count,
+    }
+
+
+def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, counts: SaveCounts) -> None:
+    # A post that lost its date keeps the one it had.
+    _upsert(db, "posts", [_post_row(post, now) for post in posts], ("published",) + _POST_FIELDS,
+            ("published",), counts)  # fmt: skip
+
+
+def _comment_row(comment: Comment, now: str) -> dict[str, object]:
+    return {
+        "id": comment.id,
+        "post_id": comment.post_id,
+        "guid": comment.guid,
+        "url": comment.url,
+        "parent_guid": comment.parent_guid,
+        "author": comment.author,
+        "author_url": comment.author_url,
+        "published": _iso(comment.published),
+        "first_seen": now,
+        "changed": now,
+        "content_html": comment.content_html,
+        "kind": comment.kind,
+    }
+
+
+_IDS_AT_ONCE = 500  # ids in one look-up query (SQLite allows 32,766 variables; old builds 999)
+
+
 def _upsert(
-    db: sqlite3.Connection, table: str, values: dict[str, object], fields: tuple[str, ...],
+    db: sqlite3.Connection, table: str, rows: list[dict[str, object]], fields: tuple[str, ...],
     sticky: tuple[str, ...], counts: SaveCounts,
 ) -> None:  # fmt: skip
-    """Insert a record, or update it where any of `fields` changed.
+    """Insert a feed's records, or update each where any of `fields` changed.
 
     `sticky` fields keep their stored value when the feed no longer gives one.  An unchanged
-    record is not rewritten, so its `changed` time tells publish exactly what moved.
+    record is not rewritten, so its `changed` time tells publish exactly what moved.  The
+    stored ones are looked up together, the new ones inserted together (a first run's feed of
+    ten posts: two statements, not twenty).
     """
-    existing = db.execute(
-        f"SELECT {', '.join(fields)} FROM {table} WHERE id = ?", (values["id"],)
-    ).fetchone()
-    if existing is None:
-        values["published"] = values["published"] or values["first_seen"]
-        columns = ", ".join(values)
-        db.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(values))})",
-            tuple(values.values()),
-        )
-        counts.new += 1
+    if not rows:
         return
+    ids = [row["id"] for row in rows]
+    if len(set(ids)) < len(ids):  # the same record twice in one feed (parse keeps one): in turn
+        for row in rows:
+            _upsert(db, table, [row], fields, sticky, counts)
+        return
+    stored: dict[object, sqlite3.Row] = {}
+    for start in range(0, len(ids), _IDS_AT_ONCE):
+        chunk = ids[start : start + _IDS_AT_ONCE]
+        found = db.execute(
+            f"SELECT id, {', '.join(fields)} FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )  # fmt: skip
+        stored.update((row["id"], row) for row in found)
+    new = []
+    for row in rows:
+        existing = stored.get(row["id"])
+        if existing is None:
+            row["published"] = row["published"] or row["first_seen"]
+            new.append(tuple(row.values()))
+        else:
+            _update(db, table, row, existing, fields, sticky, counts)
+    if new:
+        db.executemany(
+            f"INSERT INTO {table} ({', '.join(rows[0])}) VALUES ({', '.join('?' * len(rows[0]))})",
+            new,
+        )
+        counts.new += len(new)
+
+
+def _update(
+    db: sqlite3.Connection, table: str, values: dict[str, object], existing: sqlite3.Row,
+    fields: tuple[str, ...], sticky: tuple[str, ...], counts: SaveCounts,
+) -> None:  # fmt: skip
+    """One stored record rewritten where any of `fields` changed (see _upsert)."""
     for name in sticky:
         values[name] = values[name] or existing[name]
     if all(values[name] == existing[name] for name in fields):

@@ -57,6 +57,32 @@ def test_same_post_again_is_neither_new_nor_changed(store):
     assert (counts.new, counts.changed) == (0, 0)
 
 
+def test_a_feed_of_new_stored_and_edited_posts_is_saved_in_one_go(store):
+    # 1,200 posts: more than one look-up query's worth of ids.
+    first = [post(f"g{n}") for n in range(600)]
+    assert store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                                posts=first, now=NOW).new == 600  # fmt: skip
+    later = NOW + timedelta(days=1)
+    edited = [post(f"g{n}", title="Neu") if n % 100 == 0 else post(f"g{n}") for n in range(600)]
+    counts = store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                                  posts=edited + [post(f"g{n}") for n in range(600, 1200)],
+                                  now=later)  # fmt: skip
+    assert (counts.new, counts.changed) == (600, 6)
+    stored = {p.guid: p for p in store.posts()}
+    assert len(stored) == 1200 and stored["g100"].title == "Neu" and stored["g101"].title == "Über Remote"
+    changed = dict(store._db.execute("SELECT guid, changed FROM posts WHERE guid IN ('g100', 'g101')"))
+    assert changed == {"g100": later.isoformat(), "g101": NOW.isoformat()}  # the rest untouched
+    assert stored["g700"].first_seen == later
+
+
+def test_the_same_post_twice_in_one_feed_is_stored_once_as_it_last_reads(store):
+    counts = store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                                  posts=[post(), post(title="Zweite Fassung")], now=NOW)  # fmt: skip
+    assert (counts.new, counts.changed) == (1, 1)
+    [stored] = store.posts()
+    assert stored.title == "Zweite Fassung"
+
+
 def test_edited_post_is_updated_in_place(store):
     store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
     counts = store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
