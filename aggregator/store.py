@@ -509,17 +509,11 @@ class Store:
         """
         now = now or utcnow()
         with self.transaction() as db:
-            self._touch_feed(db, participant, url, now, kind)
-            db.execute(
-                "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_success = ?, "
-                "error_kind = NULL, error_message = NULL, consecutive_errors = 0, gone = 0, "
-                "next_try = NULL, failing_since = NULL, moved_to = ?, "
-                "description = coalesce(?, description) WHERE url = ?",
-                (etag, last_modified, body_hash, _iso(now), moved_to, description, url),
-            )
+            stamp = _iso(now)
+            db.execute(_SUCCEEDED, (url, participant, stamp, kind, stamp, moved_to, etag,
+                                    last_modified, body_hash, description))  # fmt: skip
             counts = SaveCounts()
             buried = _Buried(db)
-            stamp = _iso(now)
             _upsert_posts(db, [post for post in posts if not buried.post(post)], stamp, counts)
             kept = [
                 comment for comment in comments
@@ -544,18 +538,9 @@ class Store:
         now = now or utcnow()
         # One statement, so a transaction of its own (a night of 1,000 unchanged feeds writes
         # 1,000): what _touch_feed and then an UPDATE did in four.
-        self._db.execute(
-            "INSERT INTO feeds (url, participant, last_attempt, kind, etag, last_modified, "
-            "last_success, moved_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3, ?7) "
-            "ON CONFLICT (url) DO UPDATE SET participant = excluded.participant, "
-            "last_attempt = excluded.last_attempt, kind = excluded.kind, "
-            "etag = coalesce(excluded.etag, etag), "
-            "last_modified = coalesce(excluded.last_modified, last_modified), "
-            "last_success = excluded.last_success, error_kind = NULL, error_message = NULL, "
-            "consecutive_errors = 0, next_try = NULL, failing_since = NULL, "
-            "moved_to = excluded.moved_to",
-            (url, participant, _iso(now), kind, etag, last_modified, moved_to),
-        )
+        stamp = _iso(now)
+        self._db.execute(_UNCHANGED, (url, participant, stamp, kind, stamp, moved_to, etag,
+                                      last_modified))  # fmt: skip
 
     def record_error(
         self, participant: str, url: str, error: FetchError, *, kind: FeedKind = "posts",
@@ -1258,6 +1243,33 @@ class _Connection(sqlite3.Connection):
 
     def executemany(self, *args):  # noqa: ANN002, ANN201
         return self.cursor().executemany(*args)
+
+
+def _answered(columns: tuple[str, ...], sets: str) -> str:
+    """The upsert of a feed that answered (record_success, record_unchanged): its row made if it
+    is new; asked and read now, without error, where it answered; and `sets` for `columns`.
+    Its parameters: url, participant, now, kind, now, moved_to, then `columns`."""
+    names = ("url", "participant", "last_attempt", "kind", "last_success", "moved_to") + columns
+    return (
+        f"INSERT INTO feeds ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+        "ON CONFLICT (url) DO UPDATE SET participant = excluded.participant, "
+        "last_attempt = excluded.last_attempt, kind = excluded.kind, "
+        "last_success = excluded.last_success, error_kind = NULL, error_message = NULL, "
+        "consecutive_errors = 0, next_try = NULL, failing_since = NULL, "
+        f"moved_to = excluded.moved_to, {sets}"
+    )
+
+
+_SUCCEEDED = _answered(
+    ("etag", "last_modified", "body_hash", "description"),
+    "etag = excluded.etag, last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
+    "gone = 0, description = coalesce(excluded.description, description)",
+)
+_UNCHANGED = _answered(
+    ("etag", "last_modified"),
+    "etag = coalesce(excluded.etag, etag), "
+    "last_modified = coalesce(excluded.last_modified, last_modified)",
+)
 
 
 def _post_row(post: Post, now: str) -> dict[str, object]:
