@@ -108,14 +108,14 @@ class Updater:
     # -- one feed, posts or comments --------------------------------------------------------------
 
     async def read(
-        self, participant: Participant, key: str, parse: Callable[..., Parsed],
-        kind: FeedKind = "posts",
+        self, participant: Participant, key: str, state: FeedState | None,
+        parse: Callable[..., Parsed], kind: FeedKind = "posts",
     ) -> FeedReport:  # fmt: skip
         """Fetch the feed at `key` (or where it moved), parse it with `parse`, store the result.
 
-        The store keeps the feed's state under `key`, the URL as configured or announced.
+        The store keeps the feed's state under `key`, the URL as configured or announced:
+        `state` is that state as the caller has just read it.
         """
-        state = self.store.feed_state(key)
         verdict = decide.verdict(state, self.now, self.options.politeness)
         if verdict is not Verdict.ASK:
             assert state is not None  # a feed never asked is always asked
@@ -215,7 +215,8 @@ class Updater:
 
     async def update_posts(self, participant: Participant) -> FeedReport:
         parse = partial(parse_posts, participant=participant, limit=self.options.max_items)
-        return await self.read(participant, participant.feed, parse)
+        return await self.read(participant, participant.feed, self.store.feed_state(participant.feed),
+                               parse)  # fmt: skip
 
     # -- comments ---------------------------------------------------------------------------------
 
@@ -236,7 +237,8 @@ class Updater:
                 state.last_error is not None, state.last_attempt, now
             ):
                 continue
-            report = await self.read(feed.participant, url, parse, "probe" if probe else "comments")
+            report = await self.read(feed.participant, url, state, parse,
+                                     "probe" if probe else "comments")  # fmt: skip
             if not report.failed:  # read, or waiting: not its other address meanwhile
                 return report
         return report
