@@ -302,6 +302,7 @@ def test_sitewide_comments_find_their_post_by_reply_target_or_own_link():
     reply = entry("https://b.example/?p=1#comment-9", "https://b.example/a/#comment-9",
                   "https://b.example/?p=1#comment-8", "https://b.example/a/#comment-8")
     bare = entry("urn:x", "https://www.b.example/b#comment-3")
-    assert [plan.post_of(e, posts).guid for e in (top, reply, bare)] == [
+    index = plan.PostIndex(posts)
+    assert [index.post_of(e).guid for e in (top, reply, bare)] == [
         "https://b.example/?p=2", "https://b.example/?p=1", "https://b.example/?p=2"]
-    assert plan.post_of(entry("urn:y", "https://elsewhere.example/"), posts) is None
+    assert index.post_of(entry("urn:y", "https://elsewhere.example/")) is None

@@ -149,11 +149,6 @@ class PostIndex:
         return None
 
 
-def post_of(entry: ParsedEntry, posts: Sequence[StoredPost]) -> StoredPost | None:
-    """PostIndex(posts).post_of(entry), for one entry."""
-    return PostIndex(posts).post_of(entry)
-
-
 def is_reply_to_post(comment: Comment, post: StoredPost) -> bool:
     """A parent reference that names the post itself, not one of its comments: only a reference
     without a fragment can (`…/post/#comment-12` is comment 12, not the post)."""
