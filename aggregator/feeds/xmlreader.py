@@ -480,7 +480,9 @@ class _Document:
             return self.base_of(element, base), lang
         attrs = attributes(element)
         own = attrs.get("xml:lang", attrs.get("lang"))
-        return self.base_of(element, base, attrs), (None if own == "" else lang if own is None else own)
+        if own is not None:
+            lang = own or None  # xml:lang="": no language
+        return self.base_of(element, base, attrs), lang
 
     # -- the document ------------------------------------------------------------------------------
 
