@@ -514,6 +514,7 @@ class Store:
                                     last_modified, body_hash, description))  # fmt: skip
             counts = SaveCounts()
             buried = _Buried(db)
+            # Taken down for good: never stored again.
             _upsert_posts(db, [post for post in posts if not buried.post(post)], stamp, counts)
             kept = [
                 comment for comment in comments
@@ -536,8 +537,7 @@ class Store:
         `moved_to` as for record_success: where the feed answered, None for `url` itself.
         """
         now = now or utcnow()
-        # One statement, so a transaction of its own (a night of 1,000 unchanged feeds writes
-        # 1,000): what _touch_feed and then an UPDATE did in four.
+        # One statement, a transaction of its own: a night of 1,000 unchanged feeds writes 1,000.
         stamp = _iso(now)
         self._db.execute(_UNCHANGED, (url, participant, stamp, kind, stamp, moved_to, etag,
                                       last_modified))  # fmt: skip
