@@ -252,10 +252,10 @@ class Updater:
         ]  # fmt: skip
         sitewide = plan.plan_sitewide(participant, posts)
         first = [await self.read_comments(sitewide, now)] if sitewide else []
-        if not any(map(plan.may_want_comments, posts)):
-            return [report for report in first if report]  # no post to count comments of
-        stored = self.store.comment_counts(participant.slug)  # fresh: after the site-wide feed
-        per_post = plan.plan_per_post(participant, posts, stored)
+        wanting = [post for post in posts if plan.may_want_comments(post)]
+        # Fresh: after the site-wide feed; and only where a post may want its own feed.
+        stored = self.store.comment_counts(participant.slug) if wanting else {}
+        per_post = plan.plan_per_post(participant, wanting, stored)
         then = await asyncio.gather(*(self.read_comments(feed, now) for feed in per_post))
         checked = {
             feed.posts[0].id: feed.posts[0].comment_count
@@ -323,9 +323,9 @@ class Parsers:
         # the answer and sends its next job, which waits while this process stores a feed; the
         # spare worker keeps the cores busy meanwhile.  A first run of 1,000 blogs on 2 cores:
         # cores idle 10-15 % of the time with 2 workers, 3-5 % with 3, and 7 % less wall time.
-        self.workers = (min(cores, 4) + 1 if cores >= 2 else 0) if workers is None else workers
-        if self.workers < 2:
-            self.workers = 0  # one core: a pool would only add its cost
+        if workers is None:
+            workers = min(cores, 4) + 1 if cores >= 2 else 0
+        self.workers = workers if workers >= 2 else 0  # one core: a pool would only add its cost
         self.parsed = 0
         self.pooled = 0  # of them, parsed by the pool
         self.pool: WorkerPool | None = None
