@@ -283,7 +283,7 @@ def post_pages(settings: dict[str, Any]) -> list[str]:
                     pages.extend(pattern.format(participant=blog.name, id=post.name[: -len(".json")])
                                  for post in posts if post.name.endswith(".json"))  # fmt: skip
     except (OSError, KeyError, IndexError, ValueError):  # no export yet, or a pattern of its own
-        return pages
+        pass
     return pages
 
 
