@@ -270,6 +270,9 @@ class Store:
                 f"cannot open store {self.path}: {error}"
             ) from error
         self._db.store_path = self.path
+        # Held by every transaction, and by the checkpoint that lets the log start over (see
+        # _checkpoint_until): a lock between this process's own threads, not SQLite's.
+        self._writing = threading.Lock()
         try:
             self._db.row_factory = sqlite3.Row
             self._use_wal()
@@ -333,20 +336,21 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise StoreError(f"cannot write store {self.path}: {error}") from error
-        try:
-            yield self._db
-        except BaseException:
-            if self._db.in_transaction:  # SQLite may have rolled back itself (disk full)
-                self._db.execute("ROLLBACK")
-            raise
-        try:
-            self._db.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            raise StoreError(f"cannot write store {self.path}: {error}") from error
+        with self._writing:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"cannot write store {self.path}: {error}") from error
+            try:
+                yield self._db
+            except BaseException:
+                if self._db.in_transaction:  # SQLite may have rolled back itself (disk full)
+                    self._db.execute("ROLLBACK")
+                raise
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"cannot write store {self.path}: {error}") from error
 
     @contextmanager
     def deferred_checkpoints(self) -> Iterator[None]:
@@ -371,7 +375,14 @@ class Store:
         """The log copied into the database every half second, from a connection of its own in
         a thread (sqlite3 lets go of the GIL): the job does not wait for the disk, and the copy
         left for the end of a first run of 1,000 blogs is small (it was 0.3 s, after the last
-        body was parsed).  A checkpoint that cannot run now (the job writing) is skipped."""
+        body was parsed).  A checkpoint that cannot run now (the job writing) is skipped.
+
+        The log starts over from its beginning only at a write that finds all of it copied,
+        which a copy made while the job writes never is: a first run of 1,000 blogs grew it to
+        237 MB (for a 125 MB store), written once and deleted at the end (57 ms).  So each copy
+        is finished between two of the job's transactions: the first copies most of the log
+        while the job goes on, the second (the job waiting for it) the little written meanwhile.
+        The log stays under 45 MB; such a run took 2 % less CPU and 3 % less time (measured)."""
         try:
             copier = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error:
@@ -379,6 +390,8 @@ class Store:
         try:
             while not done.wait(CHECKPOINT_EVERY):
                 copier.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                with self._writing:
+                    copier.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.Error:
             pass  # the end's checkpoint, in the job's own connection, says what is wrong
         finally:

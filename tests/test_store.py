@@ -409,3 +409,26 @@ def test_the_fingerprint_follows_candidates_and_their_pages(store):
     with_candidate = store.fingerprint()
     store.put_candidate_page(CandidatePage("k", "https://anna.example/beitrag/", NOW, "not-html", "application/pdf"))
     assert len({before, with_candidate, store.fingerprint()}) == 3
+
+
+def test_the_log_starts_over_while_a_run_writes_feed_after_feed(store, monkeypatch):
+    """A first run writes a transaction per feed without pause: each copy of the log into the
+    database is finished between two of them, so the log is written from its beginning again
+    and stays a fraction of what was written (it grew to twice the store's size before)."""
+    monkeypatch.setattr("aggregator.store.CHECKPOINT_EVERY", 0.05)
+    log = store.path.with_name(store.path.name + "-wal")
+    written, largest, deadline = 0, 0, time.monotonic() + 1.0
+    with store.deferred_checkpoints():
+        feed = 0
+        while time.monotonic() < deadline:  # 20 copies, each with feeds written meanwhile
+            feed += 1
+            time.sleep(0.001)  # the run fetches and parses between two feeds
+            posts = [post(f"f{feed}-{n}", content_html="<p>" + "Beet " * 2000 + "</p>")
+                     for n in range(5)]  # fmt: skip
+            store.record_success(f"b{feed}", f"https://b{feed}.example/feed", etag=None,
+                                 last_modified=None, body_hash="h", posts=posts)  # fmt: skip
+            written += 5 * 10_000
+            largest = max(largest, log.stat().st_size)
+    assert feed > 50
+    assert largest < written / 3, (largest, written)
+    assert len(list(store.posts())) == 5 * feed
