@@ -164,3 +164,27 @@ def test_the_plain_forms_resolve_as_the_general_path_resolves_them():
             if (fast or None) != clean._resolve_general(url, base):
                 differ.append((url, base, fast))
     assert differ == [] and answered > 1000
+
+
+def test_a_plain_srcset_reads_as_each_candidate_on_its_own_reads():
+    """_srcset takes srcsets as WordPress writes them in one pass; every candidate on its own
+    (the general path) gives the same, and the one pass answers for the plain forms."""
+    rng = random.Random(17)
+    urls = ["/wp-content/uploads/bild-1024x768.jpg", "https://blog.example/wp-content/a-300x225.jpg",
+            "http://h.example/x.jpg", "HTTP://h.example/x.jpg", "http://h.example:8000/x.jpg", "/a/./b.jpg",
+            "/a/../b.jpg", "//cdn.example/x.jpg", "/\\evil.jpg", "/x?.jpg", "/x#f", "/caf\u00e9.jpg",
+            "javascript:alert(1)", "b.jpg", '/"quoted".jpg', "/a,b.jpg", "https://UPPER.example/x.jpg"]  # fmt: skip
+    descriptors = ["300w", "1024w", "2x", "1.5x", "evil", "", "\u0663w", "300w 2x"]
+    spaces = [" ", "  ", "\t", "\n", "\u00a0", ""]
+    answered, differ = 0, []
+    for _ in range(20_000):
+        candidates = [rng.choice(spaces) + rng.choice(urls) + rng.choice(spaces[:5]) + rng.choice(descriptors)
+                      + rng.choice(spaces) for _ in range(rng.randint(1, 4))]  # fmt: skip
+        value = rng.choice([",", ", ", " ,"]).join(candidates) + rng.choice(["", ",", ", "])
+        for base in BASES:
+            origin = clean._origin(base)
+            expected = clean._srcset_candidates(value, base, origin)
+            answered += bool(clean._PLAIN_SRCSET.fullmatch(value)) and origin is not None
+            if clean._srcset(value, base, origin) != expected:
+                differ.append((value, base))
+    assert differ == [] and answered > 1000

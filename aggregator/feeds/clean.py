@@ -264,11 +264,16 @@ def _attribute(comment: bool, base: str, tag: str, name: str, value: str) -> str
         if name == "srcset":
             return _srcset(value, base)
         if name in _INT_ATTRIBUTES:
-            value = value.strip()
-            return value if 1 <= len(value) <= 5 and value.isdecimal() else None  # \d{1,5}
+            return _integer(value)
         return value
     except Exception:
         return None
+
+
+def _integer(value: str) -> str | None:
+    """A number attribute (width, colspan, …): up to five digits, else dropped."""
+    value = value.strip()
+    return value if 1 <= len(value) <= 5 and value.isdecimal() else None  # \d{1,5}
 
 
 _POST_CLEANER = nh3.Cleaner(
@@ -327,11 +332,13 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
     pos = 0
     origin = _origin(base_url) if base_url else None
     for tag in _FILTERED_TAG.finditer(html):
-        name = tag.group(1)
-        if name is None or not tag.group(2):
+        name, written_attributes = tag.group(1, 2)
+        if name is None or not written_attributes:
             continue
-        attributes = _ONE_ATTRIBUTE.findall(tag.group(2))
-        kept, dropped, changed, href = list(attributes), [], False, None
+        attributes = _ONE_ATTRIBUTE.findall(written_attributes)
+        kept: list[tuple[str, str]] | None = None  # a copy, made at the first change
+        dropped: list[int] = []
+        href = None
         for index, (attribute, value) in enumerate(attributes):
             if attribute not in _FILTERED:
                 continue
@@ -340,27 +347,29 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
                 # The plainest forms without the general path: see _resolve_simple.
                 fast = _resolve_simple(original, origin)
                 new = (fast or None) if fast is not None else _attribute(comment, base_url, name, attribute, original)
-                if attribute == "href" and href is None:
+                if href is None and attribute == "href":
                     href = new
             elif attribute == "srcset":
                 new = _srcset(original, base_url, origin)
             else:
-                new = _attribute(comment, base_url, name, attribute, original)
+                new = _integer(original)
+            if new == original:
+                continue
+            if kept is None:
+                kept = list(attributes)
             if new is None:
                 dropped.append(index)
-                changed = True
-            elif new != original:
+            else:
                 kept[index] = (attribute, _escape_attribute(new))
-                changed = True
         if href is not None and name == "a" and href.startswith(("http://", "https://")):
             links[href] = None
-        if changed:
+        if kept is not None:
             for index in reversed(dropped):  # Vec::swap_remove
                 kept[index] = kept[-1]
                 kept.pop()
-        if name == "img" and not any(attribute == "src" for attribute, _ in kept):
+        if name == "img" and not any(attribute == "src" for attribute, _ in kept or attributes):
             written = ""  # an image without a source is none
-        elif changed:
+        elif kept is not None:
             written = f"<{name}" + "".join(f' {a}="{v}"' for a, v in kept) + tag.group(3)
         else:
             continue
@@ -391,9 +400,28 @@ _TO_ESCAPE = re.compile('[&\u00a0"<>]')
 _DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx]$")
 
 
+# A srcset as WordPress writes it: candidates of a plain URL (a path from the root, or an
+# absolute http(s) URL without a port) and a width or density, nothing to clean or resolve
+# but the origin before a path.  Each candidate's own pass (_srcset_candidates) gives the same.
+_PLAIN_URL = r"(?:/(?![/\\])|https?://[A-Za-z0-9.-]+/)[^\x00-\x20\x7f-\U0010ffff#,?\\]*"
+_PLAIN_DESCRIPTOR = r"[0-9]+(?:\.[0-9]+)?[wx]"
+_PLAIN_CANDIDATE = re.compile(f"({_PLAIN_URL})[ \t\n\r\f]+({_PLAIN_DESCRIPTOR})")
+_PLAIN_SRCSET = re.compile(
+    f"[ \t\n\r\f]*{_PLAIN_URL}[ \t\n\r\f]+{_PLAIN_DESCRIPTOR}[ \t\n\r\f]*"
+    f"(?:,[ \t\n\r\f]*{_PLAIN_URL}[ \t\n\r\f]+{_PLAIN_DESCRIPTOR}[ \t\n\r\f]*)*"
+)
+
+
 def _srcset(value: str, base: str, origin: str | None = None) -> str | None:
     """Each candidate's URL absolute http(s), descriptors checked; bad candidates are dropped.
     (`origin`: the base's, where the caller knows it: see _resolve_simple.)"""
+    if origin is not None and "/." not in value and _PLAIN_SRCSET.fullmatch(value):
+        return ", ".join(f"{origin}{url} {descriptor}" if url[0] == "/" else f"{url} {descriptor}"
+                         for url, descriptor in _PLAIN_CANDIDATE.findall(value))  # fmt: skip
+    return _srcset_candidates(value, base, origin)
+
+
+def _srcset_candidates(value: str, base: str, origin: str | None) -> str | None:
     candidates = []
     for candidate in value.split(","):
         parts = candidate.split()
