@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import operator
 import os
+import time
 
 import pytest
 
@@ -64,6 +65,43 @@ def test_a_worker_that_dies_fails_its_job_alone_and_the_others_go_on():
     died, after, left = asyncio.run(main())
     assert str(died) == "a parser process ended (exit code 3) while it parsed"
     assert after == [(True, 2 * n) for n in range(10)] and left == 1
+
+
+def test_a_busy_worker_has_its_next_job_waiting_in_its_pipe_unless_that_job_is_too_big():
+    async def main() -> tuple:
+        pool = await started(1)
+        try:
+            worker = pool.workers[0]
+            big = b"x" * (worker.room + 1)  # would block this process until the worker read it
+            jobs = [asyncio.ensure_future(pool.run(time.sleep, 0.3)),
+                    asyncio.ensure_future(pool.run(len, b"x" * 1000)),
+                    asyncio.ensure_future(pool.run(len, big)),
+                    asyncio.ensure_future(pool.run(operator.neg, 7))]  # fmt: skip
+            await asyncio.sleep(0.1)
+            queued = (len(worker.jobs), len(pool.waiting))
+            return queued, await asyncio.gather(*jobs), len(big)
+        finally:
+            pool.close()
+
+    queued, answers, size = asyncio.run(main())
+    assert queued == (2, 2)  # the sleep and the next; the big one and the one behind it wait
+    assert answers == [(True, None), (True, 1000), (True, size), (True, -7)]
+
+
+def test_a_job_waiting_behind_a_worker_that_dies_is_parsed_by_another():
+    async def main() -> list:
+        pool = await started(2)
+        try:
+            jobs = [asyncio.ensure_future(pool.run(os._exit, 3)),  # the first worker
+                    asyncio.ensure_future(pool.run(time.sleep, 0.2)),  # the second
+                    asyncio.ensure_future(pool.run(os.getpid))]  # behind the first  # fmt: skip
+            return await asyncio.gather(*jobs, return_exceptions=True) + [pool.workers[0].process.pid]
+        finally:
+            pool.close()
+
+    died, slept, pid, survivor = asyncio.run(main())
+    assert isinstance(died, WorkerDied) and slept == (True, None)
+    assert pid == (True, survivor)
 
 
 def test_the_last_worker_dying_fails_the_jobs_still_waiting():
