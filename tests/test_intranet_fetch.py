@@ -59,9 +59,9 @@ def behind(header: str, value: str):  # noqa: ANN201 - a route handler
 
 
 def login(feed: str, spec: LoginSpec, environ: dict[str, str] | None = None,
-          folder: Path = Path("/nonexistent"), repository: tuple[Path, ...] = ()) -> Login:
+          folder: Path = Path("/nonexistent"), site: Path = Path("/nonexistent-site")) -> Login:
     participant = Participant(slug="wiki", name="Wiki", feed=feed, home=feed, login=spec)
-    found = login_for(participant, Secrets(environ or {}, folder, repository))
+    found = login_for(participant, Secrets(environ or {}, folder, site))
     assert found is not None
     return found
 
@@ -94,7 +94,7 @@ def test_a_cookie_from_a_secret_file_outside_the_repository(feed_server: FeedSer
     (secrets / "kantine.secret").write_text("session=abc123\n")
     spec = LoginSpec("header", header="Cookie", secret_file=str(secrets / "kantine.secret"))
     url = feed_server.route("/feed", behind("Cookie", "session=abc123"))
-    assert fetch(url, login(url, spec, folder=secrets, repository=(tmp_path / "site",))).ok
+    assert fetch(url, login(url, spec, folder=secrets, site=tmp_path / "site")).ok
 
 
 def test_a_secret_file_inside_the_repository_or_outside_the_secrets_folder_is_not_read(
@@ -104,10 +104,10 @@ def test_a_secret_file_inside_the_repository_or_outside_the_secrets_folder_is_no
     (site / "secrets").mkdir(parents=True)
     (site / "secrets" / "x.secret").write_text("session=abc\n")
     spec = LoginSpec("header", header="Cookie", secret_file=str(site / "secrets" / "x.secret"))
-    inside = login("http://127.0.0.1/feed", spec, folder=site / "secrets", repository=(site,))
+    inside = login("http://127.0.0.1/feed", spec, folder=site / "secrets", site=site)
     assert inside.value is None and "inside the site's repository" in (inside.missing or "")
     spec = LoginSpec("header", header="Cookie", secret_file="/etc/passwd")
-    elsewhere = login("http://127.0.0.1/feed", spec, folder=tmp_path / "none", repository=(site,))
+    elsewhere = login("http://127.0.0.1/feed", spec, folder=tmp_path / "none", site=site)
     assert elsewhere.value is None and "is not in" in (elsewhere.missing or "")
 
 

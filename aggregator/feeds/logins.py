@@ -28,6 +28,7 @@ import re
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -152,12 +153,18 @@ class Secrets:
 
     environ: Mapping[str, str]
     folder: Path
-    repository: tuple[Path, ...]  # the site's folder and the git work tree around it
+    site: Path  # the site's folder: secret files are read from outside its repository only
 
     @classmethod
     def for_site(cls, root: Path, settings: Mapping[str, Any]) -> Secrets:
         folder = os.environ.get(SECRETS_DIR) or settings.get(SECRETS_DIR) or DEFAULT_SECRETS_DIR
-        return cls(os.environ, Path(str(folder)), repository_roots(root))
+        return cls(os.environ, Path(str(folder)), root)
+
+    @cached_property
+    def repository(self) -> tuple[Path, ...]:
+        """The site's folder and the git work tree around it: asked of git when a secret file
+        is first read, not by every run (most sites have no secret files)."""
+        return repository_roots(self.site)
 
     def read(self, spec: LoginSpec) -> str:
         """The secret; LoginError says why it cannot be had (never what it is)."""
