@@ -323,8 +323,7 @@ class Parsers:
         # waits for this process between two jobs.  (A spare worker did that job before: with
         # DEPTH, a first run of 1,000 blogs on 2 cores took the same time without it, and 1.5 %
         # less CPU; A/B, 4 runs each.)
-        if workers is None:
-            workers = min(cores, 4) if cores >= 2 else 0
+        workers = min(cores, 4) if workers is None else workers
         self.workers = workers if workers >= 2 else 0  # one core: a pool would only add its cost
         self.parsed = 0
         self.pooled = 0  # of them, parsed by the pool
