@@ -719,7 +719,6 @@ def taking_down(ctx: click.Context) -> Iterator[tuple[Site, Store]]:
     """The site and its store for a take-down (hide, remove, forget).  A take-down writes the
     store and the site's files: one job at a time.  Its TakedownError is the command's failure."""
     from .editors.takedown import TakedownError
-
     from .website.build import TAKEN_DOWN
     from .website.output import remove_spare
 
