@@ -9,7 +9,7 @@ measured.
 It answers If-None-Match with 304, as a well-behaved blog does.
 
 Measured, all in this run:
-  1. Fetcher, cold: every feed 200 (default settings: 64 connections, 4 per host)
+  1. Fetcher, cold: every feed 200 (default settings: 256 connections, 4 per host)
   2. Fetcher, warm: every feed sent its ETag, every answer 304
   3. baseline: a 20-thread urllib.request pool over all feeds (what rawdog-style tools do)
   4. baseline: a sequential urllib.request loop over a subset, extrapolated to all feeds

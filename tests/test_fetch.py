@@ -97,7 +97,7 @@ def test_settings_from_site_reads_blogparade_settings() -> None:
     )
     s = FetchSettings.from_site(site)
     assert s.user_agent.startswith("blogparade/") and "https://parade.example" in s.user_agent
-    assert (s.per_host, s.timeout, s.max_connections) == (2, 30.0, 64)
+    assert (s.per_host, s.timeout, s.max_connections) == (2, 30.0, 256)
     assert (s.connect_timeout, s.max_bytes, s.max_redirects) == (10.0, 20 * MB, 5)
 
 

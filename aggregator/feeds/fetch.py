@@ -78,7 +78,7 @@ class FetchSettings:
     """The limits of one fetch run; `from_site` reads them from the site's settings."""
 
     user_agent: str
-    max_connections: int = 64  # global concurrency
+    max_connections: int = 256  # global concurrency (site.py says why so many)
     per_host: int = 4  # per-host concurrency
     connect_timeout: float = 10.0
     timeout: float = 60.0  # whole request including body (and redirects)
