@@ -403,7 +403,9 @@ _DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx]$")
 # A srcset as WordPress writes it: candidates of a plain URL (a path from the root, or an
 # absolute http(s) URL without a port) and a width or density, nothing to clean or resolve
 # but the origin before a path.  Each candidate's own pass (_srcset_candidates) gives the same.
-_PLAIN_URL = r"(?:/(?![/\\])|https?://[A-Za-z0-9.-]+/)[^\x00-\x20\x7f-\U0010ffff#,?\\]*"
+# Its characters: printable ASCII but "#", ",", "?" and the backslash (as ranges: the negated class
+# [^\x00-\x20\x7f-\U0010ffff#,?\\] took 5 ms of every run's start to compile).
+_PLAIN_URL = r'(?:/(?![/\\])|https?://[A-Za-z0-9.-]+/)[!"$-+\-->@-\[\]-~]*'
 _PLAIN_DESCRIPTOR = r"[0-9]+(?:\.[0-9]+)?[wx]"
 _PLAIN_CANDIDATE = re.compile(f"({_PLAIN_URL})[ \t\n\r\f]+({_PLAIN_DESCRIPTOR})")
 _PLAIN_SRCSET = re.compile(
