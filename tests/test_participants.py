@@ -1,5 +1,6 @@
 """Participant files: read, validated with file and line, written small."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,38 @@ def test_slugify(text, slug):
 def test_feed_keys_ignore_scheme_www_case_and_trailing_slash():
     assert feed_key("https://www.Blog.example/feed/") == feed_key("http://blog.example/feed")
     assert feed_key("https://blog.example/feed?x=1") != feed_key("https://blog.example/feed")
+
+
+def _age(path: Path, seconds: float) -> None:
+    """The file's modification time `seconds` ago (inode and size unchanged)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_an_unchanged_file_is_read_once_a_changed_one_again(tmp_path):
+    path = write(tmp_path, "joerg.toml", GOOD)
+    _age(path, 60)
+    first = read_participant(path)
+    assert read_participant(path) is first  # not parsed again
+    # The same size and inode, another name: its modification time tells.
+    path.write_text(GOOD.replace("Jörg", "Jörn"), encoding="utf-8")
+    _age(path, 30)
+    assert read_participant(path).name == "Jörn schreibt"
+    # Broken later, of the same size: its problems, not the participant read before.
+    path.write_text(GOOD.replace('name = "', 'name = '), encoding="utf-8")
+    with pytest.raises(ParticipantError):
+        read_participant(path)
+    with pytest.raises(ParticipantError):
+        read_participant(path)
+
+
+def test_a_file_written_just_now_is_read_every_time(tmp_path):
+    """A change within the kernel's clock tick may keep size and modification time: a file
+    modified in the last seconds is never taken from what was read before."""
+    path = write(tmp_path, "joerg.toml", GOOD)
+    stat = path.stat()
+    assert read_participant(path).name == "Jörg schreibt"
+    path.write_text(GOOD.replace("Jörg", "Jörn"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same time as before
+    assert path.stat().st_size == stat.st_size and path.stat().st_ino == stat.st_ino
+    assert read_participant(path).name == "Jörn schreibt"
