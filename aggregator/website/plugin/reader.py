@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pelican.contents import Tag
+from pelican.contents import Author, Category, Tag
 from pelican.readers import BaseReader
 from pelican.utils import slugify
 
@@ -67,7 +67,14 @@ class ExportReader(BaseReader):
         # Per build, not per file: a site has thousands of posts and a few hundred tags.
         self._zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
         self._gettext = gettext(settings)
-        self._tag_slugs: dict[str, str] = {}
+        # One Blog, Author, Category and Tag object per value, shared by the posts: Pelican
+        # pickles its cache of 20,000 posts as one, and reading it back made 80,000 of them
+        # (0.2 s of every build) for 1,000 blogs and 200 tags.  None of them is changed after
+        # reading (Pelican groups posts by them).
+        self._blogs: dict[Blog, Blog] = {}
+        self._authors: dict[Blog, Author] = {}
+        self._categories: dict[tuple[str, str], Category] = {}
+        self._tags: dict[str, Tag | None] = {}
         self._resolved_export: Path | None = None
         self._folders: dict[Path, Path] = {}
 
@@ -134,14 +141,22 @@ class ExportReader(BaseReader):
             kind=data["kind"],
             kind_label=self._gettext(KIND.get(data["kind"], data["kind"])),
         )
+        blog = self._blogs.setdefault(blog, blog)
+        author = self._authors.get(blog)
+        if author is None:
+            author = self._authors[blog] = blog_author(blog, settings)
+        label = self._gettext(KINDS.get(blog.kind, blog.kind))
+        category = self._categories.get((blog.kind, label))
+        if category is None:
+            category = self._categories[blog.kind, label] = kind_category(blog, label, settings)
         metadata: dict[str, Any] = {
             "title": data["title"].strip() or fallback_title(data),
             "date": self._date(data["published"]),
             "slug": f"{blog.slug}-{data['id']}",
             "url": setting(settings, "BLOGPARADE_POST_URL").format(**names),
             "save_as": setting(settings, "BLOGPARADE_POST_SAVE_AS").format(**names),
-            "author": blog_author(blog, settings),
-            "category": kind_category(blog, self._gettext(KINDS.get(blog.kind, blog.kind)), settings),
+            "author": author,
+            "category": category,
             "summary": paragraph(data["excerpt"]),
             "writer": data["author"],
             "blog": blog,
@@ -169,7 +184,7 @@ class ExportReader(BaseReader):
             metadata["status"] = "hidden"
         if data.get("updated"):
             metadata["modified"] = self._date(data["updated"])
-        tags = post_tags(data["categories"], settings, self._tag_slugs)
+        tags = post_tags(data["categories"], settings, self._tags)
         if tags:
             metadata["tags"] = tags
         thread = [thread_comment(node) for node in data["comments"]]
@@ -203,23 +218,30 @@ def fallback_title(data: dict[str, Any]) -> str:
     return " ".join(words[:8]) + (" …" if len(words) > 8 else "") if words else data["url"]
 
 
-def post_tags(names: list[str], settings: dict[str, Any], slugs: dict[str, str]) -> list[Tag]:
-    """Tags with slugs made as Pelican makes them (`slugs` remembers them across posts)."""
+def post_tags(names: list[str], settings: dict[str, Any], known: dict[str, Tag | None]) -> list[Tag]:
+    """Tags with slugs made as Pelican makes them; `known` keeps each name's tag (None: none)
+    across posts."""
     tags = []
     for name in names:
-        if name not in slugs:
-            slugs[name] = slugify(
+        if name not in known:
+            slug = slugify(
                 name,
                 regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", settings["SLUG_REGEX_SUBSTITUTIONS"]),
                 preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
                 use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
             )
-        slug = slugs[name]
-        if slug:  # a category of only punctuation would make an unwritable tag page
-            tag = Tag(name, settings)
-            tag.slug = slug
+            # A category of only punctuation would make an unwritable tag page: no tag.
+            known[name] = _tag(name, slug, settings) if slug else None
+        tag = known[name]
+        if tag is not None:
             tags.append(tag)
     return tags
+
+
+def _tag(name: str, slug: str, settings: dict[str, Any]) -> Tag:
+    tag = Tag(name, settings)
+    tag.slug = slug
+    return tag
 
 
 def thread_comment(node: dict[str, Any]) -> ThreadComment:
