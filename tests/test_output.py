@@ -106,3 +106,53 @@ def test_the_stamp_says_which_settings_built_a_tree(tmp_path):
     assert tree.built_with(tmp_path) == "publishconf.py"
     (tmp_path / tree.STAMP).write_text("[kaputt")
     assert tree.built_with(tmp_path) is None
+
+
+def _messy_tree(root: Path) -> None:
+    """Files in nested folders, kept and not, links to a file and to a folder, a kept folder,
+    and names find and Python could disagree on: spaces, a newline, bytes that are not UTF-8."""
+    for name in ("index.html", "a/b/c/page.html", "a/b/old.html", "blogs/x/1/index.html",
+                 "blogs/x/2/index.html", "search/bundle-1/part.json", "search/bundle-2/part.json",
+                 "odd/with space.html", "odd/new\nline.html", ".stamp.json"):  # fmt: skip
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(name)
+    (root / os.fsdecode(b"odd/caf\xe9.html")).write_text("latin-1 name")
+    (root / "link-to-file").symlink_to(root / "index.html")
+    (root / "link-to-folder").symlink_to(root / "a")
+    (root / "empty" / "folder").mkdir(parents=True)
+
+
+def _files(root: Path) -> set[str]:
+    return {os.path.relpath(os.path.join(d, n), root) for d, ds, ns in os.walk(root) for n in ns + [
+        x for x in ds if os.path.islink(os.path.join(d, x))]}
+
+
+def test_a_listed_tree_is_cleared_as_a_walked_one(tmp_path):
+    keep = {"index.html", "blogs/x/1/index.html", "odd/with space.html", "link-to-file"}
+    kept_folders = ["search/bundle-2/"]
+    walked, listed = tmp_path / "walked", tmp_path / "listed"
+    for root in (walked, listed):
+        _messy_tree(root)
+    listing = tree.Listing(listed)
+    names = listing.names(listed)
+    assert names is not None and len(names) == 13  # the files and links, no folder
+    emptied_walking = tree.clear_tree(walked, keep, kept_folders)
+    emptied_listed = tree.clear_tree(listed, keep, kept_folders, names)
+    assert _files(listed) == _files(walked) == keep | {"search/bundle-2/part.json"}
+    assert sorted(emptied_listed) == sorted(emptied_walking)
+    assert (listed / "a" / "b" / "c").is_dir()  # folders stay (remove_empty's job)
+
+
+def test_a_listing_of_another_tree_or_without_find_is_not_used(tmp_path, monkeypatch):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for root in (first, second):
+        _messy_tree(root)
+    assert tree.Listing(first).names(second) is None  # the tree listed was not this one
+    moved = tmp_path / "moved"
+    listing = tree.Listing(first)
+    listing.wait()
+    first.rename(moved)
+    assert listing.names(moved) is not None  # renamed, still the tree listed
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    assert tree.Listing(moved).names(moved) is None  # then clear_tree walks it

@@ -126,16 +126,21 @@ def build_site(
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
-    with fewer_collections():  # 20,000 posts: each full collection walked them all again
-        with disk_errors("cannot export the posts"), store.snapshot():
-            fingerprint = build_fingerprint(site, store, path)
-            exported = export_site(site, store, participants, keep)
-        settings = pelican_settings(site, path)
-        stamp = build_stamp(site, path, settings)
-        with disk_errors("cannot write the site"):
-            taken_down = bool(store.get_meta(TAKEN_DOWN))
-            built = build_output(settings, path.name, quiet=quiet, stamp=stamp, file_times=exported.times,
-                                 spare=not taken_down)  # fmt: skip
+    settings = pelican_settings(site, path)
+    listing = tree.spare_listing(settings["OUTPUT_PATH"])  # on the other core, while we export
+    try:
+        with fewer_collections():  # 20,000 posts: each full collection walked them all again
+            with disk_errors("cannot export the posts"), store.snapshot():
+                fingerprint = build_fingerprint(site, store, path)
+                exported = export_site(site, store, participants, keep)
+            stamp = build_stamp(site, path, settings)
+            with disk_errors("cannot write the site"):
+                taken_down = bool(store.get_meta(TAKEN_DOWN))
+                built = build_output(settings, path.name, quiet=quiet, stamp=stamp,
+                                     file_times=exported.times, spare=not taken_down, listing=listing)  # fmt: skip
+    finally:
+        if listing is not None:
+            listing.cancel()
     store.set_meta(LAST_BUILD, fingerprint)
     if taken_down:  # published now
         store.set_meta(TAKEN_DOWN, "")
@@ -169,7 +174,7 @@ def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
 
 def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = True,
                  stamp: str | None = None, file_times: dict[str, float] | None = None,
-                 spare: bool = True) -> Built:  # fmt: skip
+                 spare: bool = True, listing: tree.Listing | None = None) -> Built:  # fmt: skip
     """Pelican, then the search index, into a fresh folder beside OUTPUT_PATH, which replaces
     it only on success; `settings_name` is stamped into it.
 
@@ -178,6 +183,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     (plugin/incremental.py): output/ itself is never written to, and stays whole until the swap.
     `file_times` are the exported files' modification times (ExportResult.times).  Without
     `spare` no spare tree is used or kept (after a take-down: it holds the pages as they were).
+    `listing`: the spare tree's files, listed beforehand (see `recycle`).
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
@@ -188,7 +194,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     tree.remove_leftovers(output)
     if not spare:
         tree.remove_spare(output)
-    building, kept, emptied = recycle(output, stamp, settings_name)
+    building, kept, emptied = recycle(output, stamp, settings_name, listing)
     session = str(building.resolve())  # how the writer (plugin/feeds.py) names this build
     incremental.KEPT[session] = kept
     settings = {**settings, "OUTPUT_PATH": str(building)}
@@ -247,13 +253,17 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     return Built(articles, pages, warnings, index.pages, *counts, (index.indexed, index.reused))
 
 
-def recycle(output: Path, stamp: str | None, settings_name: str) -> tuple[Path, dict[str, Any], list[str]]:
+def recycle(output: Path, stamp: str | None, settings_name: str,
+            listing: tree.Listing | None = None) -> tuple[Path, dict[str, Any], list[str]]:  # fmt: skip
     """The tree to build into: the spare one where there is one (website/output.py), cleared but
     for its pages, feeds and search bundles of this stamp (which the writer and the search index
     keep where they are unchanged), else a new one.  Also what it kept (its manifest, see
-    incremental.load_manifest) and the folders files were removed from."""
+    incremental.load_manifest) and the folders files were removed from.  `listing`: the spare
+    tree's files, listed while the posts were exported (else it is walked now)."""
     from .plugin import incremental
 
+    if listing is not None:
+        listing.wait()  # done before the tree is renamed
     building = tree.recycled_tree(output)
     if building is None:
         return tree.new_tree(output), {}, []
@@ -261,7 +271,8 @@ def recycle(output: Path, stamp: str | None, settings_name: str) -> tuple[Path, 
     if stamp and tree.built_with(building) == settings_name:
         kept = incremental.load_manifest(building, stamp)
     bundles = [f"{search.INDEX_FOLDER}/{name}" for name in kept.get("search", {})]
-    emptied = tree.clear_tree(building, kept.get("files", {}), bundles)
+    listed = listing.names(building) if listing is not None else None
+    emptied = tree.clear_tree(building, kept.get("files", {}), bundles, listed)
     return building, kept, emptied
 
 

@@ -31,6 +31,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Container, Iterable
 from pathlib import Path
 
@@ -80,11 +81,67 @@ def recycled_tree(output: Path) -> Path | None:
     return tree
 
 
-def clear_tree(tree: Path, keep: Container[str], keep_folders: Iterable[str] = ()) -> list[str]:
+class Listing:
+    """The files of a tree (relative names), listed by a process of its own (GNU find) on the
+    other core while this one exports the posts: walking the spare tree's 20,000 folders here
+    took 0.44 s of a build after one new post.  Nothing may change the tree meanwhile (the
+    site's lock keeps other builds out)."""
+
+    def __init__(self, tree: Path) -> None:
+        self.identity = _identity(tree)  # the tree listed, whatever it is named later
+        self.output = tempfile.TemporaryFile()  # not a pipe: find would wait for its reader
+        try:
+            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                ["find", ".", "-mindepth", "1", "!", "-type", "d", "-printf", "%P\\0"], cwd=tree,
+                stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL)  # fmt: skip
+        except OSError:  # no find: clear_tree walks the tree
+            self.process = None
+
+    def wait(self) -> None:
+        if self.process is not None:
+            self.process.wait()
+
+    def names(self, tree: Path) -> list[str] | None:
+        """Every file and link in the tree listed (not the folders), now at `tree`; None where
+        find could not tell, or `tree` is another.  Waits for find; once."""
+        try:
+            if self.process is None or self.process.wait() != 0 or _identity(tree) != self.identity:
+                return None
+            self.output.seek(0)
+            return [os.fsdecode(name) for name in self.output.read().split(b"\0") if name]
+        finally:
+            self.output.close()
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.output.close()
+
+
+def spare_listing(output: str | Path) -> Listing | None:
+    """A Listing of output/'s spare tree, where there is one."""
+    spare = spare_tree(real_output(output))
+    return Listing(spare) if spare.is_dir() and not spare.is_symlink() else None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def clear_tree(tree: Path, keep: Container[str], keep_folders: Iterable[str] = (),
+               listed: Iterable[str] | None = None) -> list[str]:  # fmt: skip
     """Remove every file of a recycled tree but those named in `keep` and those in the folders
     `keep_folders` (relative names); its folders stay.  Returns the folders files were removed
-    from (relative), for `remove_empty` once the build has written what it writes."""
+    from (relative), for `remove_empty` once the build has written what it writes.  `listed`:
+    the tree's files as a Listing found them (else the tree is walked here)."""
     kept_folders = {folder.strip("/") for folder in keep_folders}
+    if listed is not None:
+        return _clear_listed(tree, keep, kept_folders, listed)
     emptied = []
     todo = [("", str(tree))]
     while todo:
@@ -102,6 +159,20 @@ def clear_tree(tree: Path, keep: Container[str], keep_folders: Iterable[str] = (
         if removed:
             emptied.append(relative)
     return emptied
+
+
+def _clear_listed(tree: Path, keep: Container[str], kept_folders: set[str], listed: Iterable[str]) -> list[str]:
+    within = tuple(folder + "/" for folder in kept_folders)
+    emptied = set()
+    for name in listed:
+        if name in keep or (within and name.startswith(within)):
+            continue
+        try:
+            os.unlink(os.path.join(tree, name))
+        except FileNotFoundError:
+            continue
+        emptied.add(os.path.dirname(name))
+    return sorted(emptied)
 
 
 def remove_files(tree: Path, names: Iterable[str]) -> list[str]:
