@@ -156,3 +156,13 @@ def test_a_listing_of_another_tree_or_without_find_is_not_used(tmp_path, monkeyp
     assert listing.names(moved) is not None  # renamed, still the tree listed
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
     assert tree.Listing(moved).names(moved) is None  # then clear_tree walks it
+
+
+def test_without_a_temporary_folder_the_tree_is_walked(tmp_path, monkeypatch):
+    _messy_tree(tmp_path / "tree")
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
+    monkeypatch.setattr(tree.tempfile, "tempdir", None)  # read TMPDIR again
+    monkeypatch.setattr(tree.tempfile, "_candidate_tempdir_list", lambda: [str(tmp_path / "missing")])
+    listing = tree.Listing(tmp_path / "tree")
+    assert listing.names(tmp_path / "tree") is None  # no listing: clear_tree walks
+    listing.cancel()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import io
 import json
 import os
 import re
@@ -89,13 +90,18 @@ class Listing:
 
     def __init__(self, tree: Path) -> None:
         self.identity = _identity(tree)  # the tree listed, whatever it is named later
-        self.output = tempfile.TemporaryFile()  # not a pipe: find would wait for its reader
+        self.process: subprocess.Popen[bytes] | None = None
         try:
-            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            self.output = tempfile.TemporaryFile()  # not a pipe: find would wait for its reader
+        except OSError:  # no usable temporary folder: clear_tree walks the tree
+            self.output = io.BytesIO()
+            return
+        try:
+            self.process = subprocess.Popen(
                 ["find", ".", "-mindepth", "1", "!", "-type", "d", "-printf", "%P\\0"], cwd=tree,
                 stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL)  # fmt: skip
         except OSError:  # no find: clear_tree walks the tree
-            self.process = None
+            pass
 
     def wait(self) -> None:
         if self.process is not None:
