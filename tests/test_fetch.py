@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import resource
 import socket
+import subprocess
+import sys
 import time
 import tracemalloc
 import zlib
@@ -557,3 +560,25 @@ def test_fetch_needs_the_context_manager() -> None:
             await Fetcher(settings()).fetch("http://127.0.0.1/")
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    ("limits", "expected"),
+    [((64, 64), "32 (64, 64)"),  # a hard limit of 64: half of it
+     ((64, 4096), "256 (512, 4096)"),  # the soft limit raised as far as needed
+     ((8192, 8192), "256 (8192, 8192)")],  # fmt: skip
+)
+def test_connections_fit_the_files_the_process_may_open(limits, expected):
+    """256 connections want 512 descriptors: the soft limit is raised where the hard one lets
+    it, else fewer connections are made (macOS starts processes at 256 files)."""
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if hard != resource.RLIM_INFINITY and hard < limits[1]:
+        pytest.skip(f"this process may not raise its hard limit to {limits[1]}")
+    script = (
+        "import resource\n"
+        f"resource.setrlimit(resource.RLIMIT_NOFILE, {limits!r})\n"
+        "from aggregator.feeds.fetch import usable_connections\n"
+        "print(usable_connections(256), resource.getrlimit(resource.RLIMIT_NOFILE))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == expected

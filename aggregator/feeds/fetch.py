@@ -33,7 +33,7 @@ import ssl
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -245,10 +245,38 @@ class _Hop:
     location: str | None = None
 
 
+def usable_connections(wanted: int) -> int:
+    """`wanted`, or fewer where this process may not open twice as many files: every connection
+    is a socket, and the store, the parser pool's pipes and the logs need descriptors too.  The
+    soft limit is raised towards the hard one first (macOS starts processes at 256, many
+    systemd services and containers at 1,024)."""
+    try:
+        import resource
+    except ImportError:  # no such limits here (Windows)
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = 2 * wanted
+    if soft != resource.RLIM_INFINITY and soft < need:
+        raised = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft // 2))
+
+
 class Fetcher:
     """Fetches URLs concurrently within the limits of `FetchSettings`; use as `async with`."""
 
     def __init__(self, settings: FetchSettings) -> None:
+        connections = usable_connections(settings.max_connections)
+        if connections != settings.max_connections:
+            log.info("%d connections at once, not %d: the process may open no more files",
+                        connections, settings.max_connections)  # fmt: skip
+            settings = replace(settings, max_connections=connections)
         self.settings = settings
         self._session: aiohttp.ClientSession | None = None
         self._global = asyncio.Semaphore(settings.max_connections)
