@@ -335,6 +335,10 @@ def test_comments_from_a_wordpress_rss_feed():
 @pytest.mark.parametrize("fields, kind", [
     ({"content_html": "<p>[&#8230;] kurz vor dem Link [&#8230;]</p>"}, "pingback"),
     ({"content_html": "<p>[...] Auszug [...]</p>"}, "pingback"),
+    # the brackets as character references, as some engines escape them
+    ({"content_html": "<p>&#91;&#8230;&#93; Auszug &#91;&#8230;&#93;</p>"}, "pingback"),
+    ({"content_html": "<p>&#x5B;...&#x5D; Auszug &lsqb;...&rsqb;</p>"}, "pingback"),
+    ({"content_html": "<p>&#91&#8230;&#93; ohne Semikolon &#91;&#8230;]</p>"}, "pingback"),
     ({"title": "Pingback: Anderes Blog", "content_html": "<p>x</p>"}, "pingback"),
     ({"title": "By: Trackback from Blog", "content_html": "<p>x</p>"}, "comment"),
     ({"author": "Trackback: Ein Blog", "content_html": "<p>x</p>"}, "trackback"),
