@@ -23,7 +23,9 @@ Runs alternate between clients (the order rotates every repetition) and the tabl
 median of `--reps` repetitions of: wall time of the whole process, CPU time of its whole process
 tree (user + system, the parser pool and the fork server included: this process is their child
 subreaper and reaps them), and the peak of the tree's summed RSS (sampled every 50 ms).  Ratios
-are computed from those medians.  How busy the machine was: the load average and Linux's CPU
+are computed from those medians.  The farm's side is shown beside them, not in them: the requests
+it served for the run (a client that reads comment feeds makes more) and the CPU time it spent
+serving them, on the same cores.  How busy the machine was: the load average and Linux's CPU
 pressure (the share of time some task waited for a CPU) at the end of every run.  Where other
 work keeps the CPUs busy, blogparade's processes share them with it and its wall time follows
 its CPU time; the goals are for a quiet machine.
@@ -70,6 +72,23 @@ class Run:
     output: str
     load: float  # the 1-minute load average when it ended
     pressure: float | None  # % of the last 10 s some task waited for a CPU (Linux PSI), if known
+    requests: int = 0  # what the farm served this run
+    farm_cpu: float = 0.0  # seconds of CPU the farm spent serving them, on the same cores
+
+
+class FarmMeter:
+    """The farm's side of a run: the requests it served (its own count) and its CPU time."""
+
+    def __init__(self, pid: int, stats: str):
+        self.pid, self.stats = pid, stats
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def read(self) -> tuple[int, float]:
+        with urllib.request.urlopen(self.stats, timeout=10) as response:
+            requests = json.load(response)["requests"]
+        with open(f"/proc/{self.pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return requests, (int(fields[11]) + int(fields[12])) / self.tick
 
 
 def _stat(pid: int) -> tuple[int, int] | None:
@@ -137,7 +156,8 @@ def _reap_orphans(keep: set[int], deadline: float) -> None:
 
 
 def measure(command: list[str], keep: set[int], env: dict[str, str] | None = None,
-            cwd: Path | None = None) -> Run:  # fmt: skip
+            cwd: Path | None = None, farm_meter: FarmMeter | None = None) -> Run:  # fmt: skip
+    served_before, farm_before = farm_meter.read() if farm_meter else (0, 0.0)
     cpu_before = _children_cpu()
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -152,8 +172,10 @@ def measure(command: list[str], keep: set[int], env: dict[str, str] | None = Non
     text = output.decode("utf-8", "replace")
     if child.returncode != 0:
         raise RuntimeError(f"{command[0]} exited {child.returncode}:\n{text[-3000:]}")
-    return Run(wall, _children_cpu() - cpu_before, memory.peak / 1e6, text, os.getloadavg()[0],
-               cpu_pressure())
+    cpu = _children_cpu() - cpu_before
+    served_after, farm_after = farm_meter.read() if farm_meter else (0, 0.0)
+    return Run(wall, cpu, memory.peak / 1e6, text, os.getloadavg()[0], cpu_pressure(),
+               served_after - served_before, farm_after - farm_before)
 
 
 def cpu_pressure() -> float | None:
@@ -310,6 +332,7 @@ def loadavg() -> str:
 def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
     server, info = farm.start(feeds, args.comments, args.latency)
     keep = {server.pid}
+    meter = FarmMeter(server.pid, info["stats"])
     results: dict[str, dict[str, list[Run]]] = {c.name: {"first": [], "again": []} for c in clients}
     try:
         urls = info["feeds"]
@@ -320,11 +343,12 @@ def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
                     folder = Path(tmp) / "state"
                     client.prepare(urls, folder)
                     for kind in ("first", "again"):
-                        run = measure(client.command(folder), keep)
+                        run = measure(client.command(folder), keep, farm_meter=meter)
                         client.check(run, feeds, kind == "first")
                         results[client.name][kind].append(run)
                         print(f"  {feeds:>5} feeds  {client.name:<10} {kind:<5} rep {rep + 1}: "
                               f"{run.wall:6.2f} s wall {run.cpu:6.2f} s CPU {run.peak:6.0f} MB "
+                              f"{run.requests:6d} requests, farm {run.farm_cpu:5.2f} s CPU "
                               f"(load {run.load:.1f}, CPU pressure {run.pressure}%)", flush=True)  # fmt: skip
     finally:
         server.terminate()
@@ -351,13 +375,15 @@ def report(table: list[dict], args: argparse.Namespace, loads: list[float],
               f"run: min {min(pressures):.0f} %, median {statistics.median(pressures):.0f} %, "
               f"max {max(pressures):.0f} %")
     print()
-    print(f"{'feeds':>5}  {'client':<10} {'run':<9} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}")
+    print(f"{'feeds':>5}  {'client':<10} {'run':<9} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} "
+          f"{'requests':>9} {'farm CPU s':>11}")
     for row in table:
         for name, kinds in row["results"].items():
             for kind, runs in kinds.items():
                 label = "first" if kind == "first" else "no-change"
                 print(f"{row['feeds']:>5}  {name:<10} {label:<9} {median(runs, 'wall'):7.2f} "
-                      f"{median(runs, 'cpu'):7.2f} {median(runs, 'peak'):8.0f}")
+                      f"{median(runs, 'cpu'):7.2f} {median(runs, 'peak'):8.0f} "
+                      f"{median(runs, 'requests'):9.0f} {median(runs, 'farm_cpu'):11.2f}")
     for other in ("rawdog", "feedparser"):
         rows = [row for row in table if other in row["results"] and "blogparade" in row["results"]]
         if not rows:

@@ -11,7 +11,10 @@ document's ETag or Last-Modified gets 304.  The server runs in a process of its 
 does not share a GIL (or a profile) with the client measured.
 
     python benchmarks/farm.py --blogs 300 --comments 0 --latency 0.05
-    (prints one JSON line: {"feeds": [post feed URLs], "pid": …} once it listens)
+    (prints one JSON line: {"feeds": [post feed URLs], "stats": URL, …} once it listens)
+
+It counts what it serves (`stats`: requests, and 304s among them), so that a benchmark can
+say how many requests each client made.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 from tests.wordpress import Blog, Comment, Post  # noqa: E402
 
 POSTS = 10
+# GET here (on any of the farm's addresses): {"requests": n, "not_modified": m} served so far.
+STATS_PATH = "/_farm/stats"
 WORDS = (
     "Blogparade Garten Werkzeug Grabegabel über schöne Grüße Ärger Öl Straße Beet Büro Kunden "
     "Mitarbeiter Zukunft Idee Projekt Erfahrung heute morgen gestern warum weil und oder aber "
@@ -145,7 +150,12 @@ async def serve(blogs: int, comments: int, latency: float) -> None:
             etag = '"' + hashlib.md5(body).hexdigest() + '"'
             served[f"{host_of(n)}{path}"] = (body, kind, etag)
 
+    counts = {"requests": 0, "not_modified": 0}
+
     async def handle(request: web.Request) -> web.StreamResponse:
+        if request.path == STATS_PATH:  # the benchmark's question, not a client's request
+            return web.json_response(counts)
+        counts["requests"] += 1
         await asyncio.sleep(latency)
         key = f"{request.host.rsplit(':', 1)[0]}{request.path}"
         found = served.get(key)
@@ -157,6 +167,7 @@ async def serve(blogs: int, comments: int, latency: float) -> None:
             "If-None-Match" not in request.headers
             and request.headers.get("If-Modified-Since") == modified
         ):
+            counts["not_modified"] += 1
             return web.Response(status=304, headers=headers)
         return web.Response(body=body, headers={**headers, "Content-Type": kind})
 
@@ -167,7 +178,9 @@ async def serve(blogs: int, comments: int, latency: float) -> None:
     for sock in sockets:
         await web.SockSite(runner, sock).start()
     size = len(served[f"{host_of(0)}/b0/feed/"][0])
-    print(json.dumps({"feeds": feeds, "feed_bytes": size, "documents": len(served)}), flush=True)
+    stats = f"http://{host_of(0)}:{port}{STATS_PATH}"
+    print(json.dumps({"feeds": feeds, "feed_bytes": size, "documents": len(served), "stats": stats}),
+          flush=True)  # fmt: skip
     await asyncio.Event().wait()
 
 
