@@ -14,6 +14,8 @@ package goes through one of these:
   its host alone.
 - `thread_key`: the same post or comment in a comment thread (which comment a reply answers):
   like `feed_key`, but the fragment (`#comment-7`) counts and WordPress's comment pages do not.
+- `server_key`: the same server to connect to (a blog that could not be reached is not asked
+  again in the same run): host case and a trailing dot do not matter; the port does.
 """
 
 from __future__ import annotations
@@ -79,6 +81,18 @@ def host_key(hostname: str) -> str:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
         return host
+
+
+def server_key(url: str) -> str:
+    """Where a request to `url` connects: `host:port`, the scheme's port where none is written
+    ("" for a URL without a host)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").rstrip(".")
+    return f"{host}:{port}" if host else ""
 
 
 def _path(path: str) -> str:

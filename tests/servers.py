@@ -176,6 +176,7 @@ class Seen:
     target: str
     headers: Mapping[str, str]
     body: bytes = b""  # what a POST sent (webhooks)
+    client: str = ""  # the client's address and port: one per connection
 
     @property
     def path(self) -> str:
@@ -555,7 +556,9 @@ class FeedServer:
             body = await reader.readexactly(int(headers["content-length"]))
         request = Request(method, target, headers, reader, writer)
         request.keep_alive = headers.get("connection", "").lower() != "close"
-        self.requests.append(Seen(method, target, dict(headers), body))
+        peer = writer.get_extra_info("peername")
+        client = f"{peer[0]}:{peer[1]}" if peer else ""
+        self.requests.append(Seen(method, target, dict(headers), body, client))
         handler = self.routes.get(target) or self.routes.get(request.path) or not_found()
         await handler(request)
         return request.keep_alive and not writer.is_closing()

@@ -13,6 +13,7 @@ from aggregator.feeds.decide import (
     falls_back,
     next_try,
     retry_after,
+    unreachable,
     verdict,
 )
 from aggregator.models import ErrorKind, FeedState, FetchError, FetchResult
@@ -146,3 +147,18 @@ def test_the_configured_address_is_asked_unless_the_server_asked_for_patience():
     assert falls_back(answer(404)) and falls_back(answer(410)) and falls_back(answer(500))
     assert falls_back(answer(None))  # DNS, refused, timeout
     assert not falls_back(answer(429, "60")) and not falls_back(answer(503))
+
+
+@pytest.mark.parametrize("kind, expected", [
+    (ErrorKind.TIMEOUT, True), (ErrorKind.CONNECTION, True), (ErrorKind.DNS, True),
+    (ErrorKind.TLS, True), (ErrorKind.PROXY, True), (ErrorKind.NOT_ALLOWED, True),
+    # one feed's failure: the server answered
+    (ErrorKind.HTTP, False), (ErrorKind.GONE, False), (ErrorKind.NOT_A_FEED, False),
+    (ErrorKind.TOO_LARGE, False), (ErrorKind.LOGIN, False), (ErrorKind.EMPTY, False),
+])  # fmt: skip
+def test_a_failure_says_whether_the_server_could_be_reached(kind, expected):
+    assert unreachable(FetchError(kind, "…")) is expected
+
+
+def test_no_failure_is_not_unreachable():
+    assert unreachable(None) is False

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from aggregator.feeds import parse as parse_module
 from aggregator.feeds.fetch import FetchSettings
 from aggregator.feeds.update import Outcome, update
-from aggregator.models import Participant
+from aggregator.models import ErrorKind, Participant
 from aggregator.store import Store
 from tests import wordpress
 from tests.servers import LOOPBACK_POLICY, respond
@@ -104,3 +105,62 @@ def test_a_body_identical_to_the_last_one_is_not_parsed(feed_server, store, pars
     run(store, [blog])
     assert [r.outcome for r in run(store, [blog]).reports] == [Outcome.UNCHANGED]
     assert parsed == [url]
+
+
+def serve_commented_blog(server, slug: str, per_post_delay: float = 0.0):
+    """A WordPress blog of 3 posts with 8 comments each: the site-wide feed (10 comments) covers
+    the newest post and part of the next, so the other two posts' own feeds are read."""
+    home = server.url(f"/{slug}").rstrip("/")
+    posts = []
+    for n in range(3):
+        post = wordpress.Post(n + 1, f"beitrag-{n}", f"Beitrag {n}", NOW - timedelta(days=n + 1))
+        for c in range(8):
+            post.comments.append(wordpress.Comment(100 * n + c, f"Leser {c}", f"Kommentar {c}",
+                                                   NOW - timedelta(days=n, hours=c)))  # fmt: skip
+        posts.append(post)
+    blog = wordpress.Blog(home, f"Blog {slug}", posts)
+    per_post = {urlsplit(blog.post_comments_atom_url(post)).path for post in posts}
+    for documents in blog.documents().values():
+        for path, (body, kind) in documents.items():
+            delay = per_post_delay if path in per_post else 0.0
+            server.route(path, respond(body, content_type=kind, delay=delay))
+    return Participant(slug, f"Blog {slug}", blog.posts_rss_url(), home + "/"), blog
+
+
+def test_a_blogs_own_comment_feeds_are_read_one_after_another_over_one_connection(
+    feed_server, store
+):
+    blog, wp = serve_commented_blog(feed_server, "viele", per_post_delay=0.2)
+    first = run(store, [blog])
+    assert first.new("comments") == 24
+    per_post = {urlsplit(wp.post_comments_atom_url(post)).path for post in wp.posts}
+    read = [r for r in feed_server.requests if r.path in per_post]
+    assert len(read) == 2  # the posts the site-wide feed did not cover
+    # One after another, on the connection the post feed and the site-wide feed used: kept
+    # alive, not a new one each (read at the same time, each answer taking 0.2 s, they would
+    # have needed two).
+    assert {r.client for r in feed_server.requests} == {read[0].client}
+
+
+def test_comment_feeds_wait_for_the_next_run_where_their_server_cannot_be_reached(
+    feed_server, store
+):
+    blog, wp = serve_commented_blog(feed_server, "weg")
+    answers = dict(feed_server.routes)
+    for path in answers:  # the server stops answering once the post feed is read
+        if path.startswith("/weg/") and path != "/weg/feed/":
+            feed_server.route(path, respond(b"", delay=30))
+    slow = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=0.5,
+                         connect_timeout=2)  # fmt: skip
+    first = asyncio.run(update(store, [blog], slow))
+    assert first.new_posts == 3
+    # The site-wide Atom feed timed out: neither its RSS twin nor a post's own feed was asked
+    # (each would have waited for its own timeout).
+    [failed] = first.of("probe")  # a guessed address: the site-wide feed
+    assert failed.error.kind is ErrorKind.TIMEOUT and first.comment_feeds == []
+    assert [r.path for r in feed_server.requests] == ["/weg/feed/", "/weg/comments/feed/atom/"]
+    feed_server.routes.update(answers)  # back the next night
+    again = asyncio.run(update(store, [blog], slow))
+    assert again.new("comments") == 24
+    per_post = {urlsplit(wp.post_comments_atom_url(post)).path for post in wp.posts}
+    assert len([r for r in feed_server.requests if r.path in per_post]) == 2

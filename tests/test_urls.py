@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from urllib.parse import urlsplit
 
-from aggregator.urls import absolute_http_url
+import pytest
+
+from aggregator.urls import absolute_http_url, server_key
 
 
 def test_absolute_http_url_says_what_urlsplit_says_for_any_string():
@@ -28,3 +30,21 @@ def test_absolute_http_url_says_what_urlsplit_says_for_any_string():
     assert [c for c in cases if absolute_http_url(c) != general(c)] == []
     assert absolute_http_url(" https://blog.example/feed/ ") == "https://blog.example/feed/"
     assert absolute_http_url("ftp://blog.example/") is None
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("https://Blog.Example./feed/", "https://blog.example/2026/11/beitrag/feed/atom/", True),
+    ("http://blog.example/feed/", "http://blog.example:80/comments/feed/", True),
+    ("https://blog.example/feed/", "https://blog.example:443/feed/", True),
+    ("http://blog.example/feed/", "https://blog.example/feed/", False),  # another port
+    ("http://127.0.0.1:8080/a/", "http://127.0.0.1:8081/a/", False),
+    ("http://127.0.0.1:8080/a/", "http://127.0.0.2:8080/a/", False),
+    ("https://www.blog.example/", "https://blog.example/", False),  # maybe another server
+    ("http://[::1]:8080/feed/", "http://[::1]:8080/comments/feed/", True),
+])
+def test_server_key_is_where_a_request_connects(a, b, same):
+    assert (server_key(a) == server_key(b)) is same
+
+
+def test_server_key_of_a_url_without_a_usable_host_is_empty():
+    assert server_key("not a url") == "" and server_key("http://blog.example:99999/") == ""

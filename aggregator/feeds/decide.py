@@ -15,6 +15,9 @@ shape is lemon24/reader's update decider.
 - `ask_all` (`fetch --all`) asks every feed that is not retired, waiting or not.
 - A feed that moved (permanent redirect) is asked where it moved; when that address fails, its
   configured address is asked again in the same run (see `falls_back`).
+- A blog's comment feeds are asked one after another; once one of them could not reach its
+  server at all (`unreachable`), the others on that server wait for the next run instead of
+  each waiting for its own timeout.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Iterable
 
-from ..models import FeedState, FetchResult
+from ..models import ErrorKind, FeedState, FetchError, FetchResult
 
 FIRST_BACKOFF = timedelta(hours=1)
 # Our own waits end this much early: a week's wait that starts with tonight's run at 03:17:05
@@ -89,6 +92,17 @@ def falls_back(failed: FetchResult) -> bool:
     same server, and asking it again at once is exactly what 429 and 503 ask us not to do.
     """
     return failed.status not in PATIENCE
+
+
+# Failures of the blog's server or the way to it, not of one feed: its other feeds would fail
+# the same way (a timeout costing BLOGPARADE_TIMEOUT each).
+_UNREACHABLE = frozenset({ErrorKind.DNS, ErrorKind.CONNECTION, ErrorKind.TIMEOUT, ErrorKind.TLS,
+                          ErrorKind.PROXY, ErrorKind.NOT_ALLOWED})  # fmt: skip
+
+
+def unreachable(error: FetchError | None) -> bool:
+    """Whether a feed's failure says that the blog could not be reached at all this run."""
+    return error is not None and error.kind in _UNREACHABLE
 
 
 def next_try(
