@@ -164,3 +164,18 @@ def test_comment_feeds_wait_for_the_next_run_where_their_server_cannot_be_reache
     assert again.new("comments") == 24
     per_post = {urlsplit(wp.post_comments_atom_url(post)).path for post in wp.posts}
     assert len([r for r in feed_server.requests if r.path in per_post]) == 2
+
+
+def test_no_comment_feed_is_asked_of_a_server_the_post_feed_could_not_reach(feed_server, store):
+    blog, _ = serve_commented_blog(feed_server, "still")
+    slow = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=0.5,
+                         connect_timeout=2)  # fmt: skip
+    assert asyncio.run(update(store, [blog], slow)).new("comments") == 24
+    asked_first = len(feed_server.requests)
+    for path in list(feed_server.routes):  # the next night the whole server hangs
+        if path.startswith("/still/"):
+            feed_server.route(path, respond(b"", delay=30))
+    again = asyncio.run(update(store, [blog], slow))
+    [failed] = again.reports  # the post feed: its comment feeds were not asked after it
+    assert failed.kind == "posts" and failed.error.kind is ErrorKind.TIMEOUT
+    assert [r.path for r in feed_server.requests[asked_first:]] == ["/still/feed/"]

@@ -15,9 +15,9 @@ shape is lemon24/reader's update decider.
 - `ask_all` (`fetch --all`) asks every feed that is not retired, waiting or not.
 - A feed that moved (permanent redirect) is asked where it moved; when that address fails, its
   configured address is asked again in the same run (see `falls_back`).
-- A blog's comment feeds are asked one after another; once one of them could not reach its
-  server at all (`unreachable`), the others on that server wait for the next run instead of
-  each waiting for its own timeout.
+- A blog's comment feeds are asked one after another; once its post feed or one of them could
+  not reach its server at all (`unreachable`), the comment feeds on that server wait for the next
+  run instead of each waiting for its own timeout.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ _UNREACHABLE = frozenset({ErrorKind.DNS, ErrorKind.CONNECTION, ErrorKind.TIMEOUT
 
 
 def unreachable(error: FetchError | None) -> bool:
-    """Whether a feed's failure says that the blog could not be reached at all this run."""
+    """Whether a feed's failure says that its server could not be reached at all this run."""
     return error is not None and error.kind in _UNREACHABLE
 
 

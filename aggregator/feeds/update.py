@@ -247,13 +247,19 @@ class Updater:
         return report
 
     async def update_comments(
-        self, participant: Participant, options: CommentOptions, now: datetime
-    ) -> list[FeedReport]:
+        self, participant: Participant, options: CommentOptions, now: datetime,
+        posts_read: FeedReport | None = None,
+    ) -> list[FeedReport]:  # fmt: skip
+        """Read the blog's comment feeds, one after another.  `posts_read`: this run's report of
+        its post feed, where it was read just before (a server it could not reach is not asked
+        for comments)."""
         posts = [
             post for post in self.store.post_heads(participant.slug)
             if plan.followed(post, now, options.days, options.always)  # type: ignore[arg-type]
         ]  # fmt: skip
         unreachable: set[str] = set()  # servers that could not be reached this run
+        if posts_read is not None and _could_not_reach(posts_read):
+            unreachable.add(server_key(posts_read.url))
 
         async def ask(feed: plan.CommentFeed) -> FeedReport | None:
             if server_key(feed.urls[0]) in unreachable:
@@ -296,7 +302,7 @@ class Updater:
             summary.reports.append(report)
             if progress:
                 progress(report)
-            for report in await self.update_comments(participant, options, self.now):
+            for report in await self.update_comments(participant, options, self.now, report):
                 summary.reports.append(report)
                 if progress:
                     progress(report)
