@@ -8,6 +8,7 @@ look up when they run).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from tests import wordpress
 from tests.servers import LOOPBACK_POLICY, respond
 
 SETTINGS = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
+QUICK_TIMEOUT = replace(SETTINGS, timeout=0.5)  # for servers that stop answering
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -48,6 +50,14 @@ def parsed(monkeypatch):
 def serve_blog(server, slug: str, comments: int) -> Participant:
     """A WordPress blog of 3 recent posts with `comments` comments each, all its feeds served
     with ETags (the 304s a real WordPress sends)."""
+    return serve_wordpress(server, slug, comments)[0]
+
+
+def serve_wordpress(
+    server, slug: str, comments: int, per_post_delay: float = 0.0
+) -> tuple[Participant, wordpress.Blog]:
+    """serve_blog, and the blog as tests/wordpress.py models it; the posts' own comment feeds
+    answer after `per_post_delay` seconds."""
     home = server.url(f"/{slug}").rstrip("/")
     posts = []
     for n in range(3):
@@ -57,10 +67,12 @@ def serve_blog(server, slug: str, comments: int) -> Participant:
                                                    NOW - timedelta(days=n, hours=c)))  # fmt: skip
         posts.append(post)
     blog = wordpress.Blog(home, f"Blog {slug}", posts)
+    per_post = {urlsplit(blog.post_comments_atom_url(post)).path for post in posts}
     for documents in blog.documents().values():
         for path, (body, kind) in documents.items():
-            server.route(path, respond(body, content_type=kind, etag=f'"{hash(body)}"'))
-    return Participant(slug, f"Blog {slug}", blog.posts_rss_url(), home + "/")
+            delay = per_post_delay if path in per_post else 0.0
+            server.route(path, respond(body, content_type=kind, etag=f'"{hash(body)}"', delay=delay))
+    return Participant(slug, f"Blog {slug}", blog.posts_rss_url(), home + "/"), blog
 
 
 def run(store, participants):
@@ -107,30 +119,11 @@ def test_a_body_identical_to_the_last_one_is_not_parsed(feed_server, store, pars
     assert parsed == [url]
 
 
-def serve_commented_blog(server, slug: str, per_post_delay: float = 0.0):
-    """A WordPress blog of 3 posts with 8 comments each: the site-wide feed (10 comments) covers
-    the newest post and part of the next, so the other two posts' own feeds are read."""
-    home = server.url(f"/{slug}").rstrip("/")
-    posts = []
-    for n in range(3):
-        post = wordpress.Post(n + 1, f"beitrag-{n}", f"Beitrag {n}", NOW - timedelta(days=n + 1))
-        for c in range(8):
-            post.comments.append(wordpress.Comment(100 * n + c, f"Leser {c}", f"Kommentar {c}",
-                                                   NOW - timedelta(days=n, hours=c)))  # fmt: skip
-        posts.append(post)
-    blog = wordpress.Blog(home, f"Blog {slug}", posts)
-    per_post = {urlsplit(blog.post_comments_atom_url(post)).path for post in posts}
-    for documents in blog.documents().values():
-        for path, (body, kind) in documents.items():
-            delay = per_post_delay if path in per_post else 0.0
-            server.route(path, respond(body, content_type=kind, delay=delay))
-    return Participant(slug, f"Blog {slug}", blog.posts_rss_url(), home + "/"), blog
-
-
 def test_a_blogs_own_comment_feeds_are_read_one_after_another_over_one_connection(
     feed_server, store
 ):
-    blog, wp = serve_commented_blog(feed_server, "viele", per_post_delay=0.2)
+    # 8 comments a post: the site-wide feed (10) covers the newest post and part of the next
+    blog, wp = serve_wordpress(feed_server, "viele", 8, per_post_delay=0.2)
     first = run(store, [blog])
     assert first.new("comments") == 24
     per_post = {urlsplit(wp.post_comments_atom_url(post)).path for post in wp.posts}
@@ -145,14 +138,12 @@ def test_a_blogs_own_comment_feeds_are_read_one_after_another_over_one_connectio
 def test_comment_feeds_wait_for_the_next_run_where_their_server_cannot_be_reached(
     feed_server, store
 ):
-    blog, wp = serve_commented_blog(feed_server, "weg")
+    blog, wp = serve_wordpress(feed_server, "weg", 8)
     answers = dict(feed_server.routes)
     for path in answers:  # the server stops answering once the post feed is read
         if path.startswith("/weg/") and path != "/weg/feed/":
             feed_server.route(path, respond(b"", delay=30))
-    slow = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=0.5,
-                         connect_timeout=2)  # fmt: skip
-    first = asyncio.run(update(store, [blog], slow))
+    first = asyncio.run(update(store, [blog], QUICK_TIMEOUT))
     assert first.new_posts == 3
     # The site-wide Atom feed timed out: neither its RSS twin nor a post's own feed was asked
     # (each would have waited for its own timeout).
@@ -160,22 +151,20 @@ def test_comment_feeds_wait_for_the_next_run_where_their_server_cannot_be_reache
     assert failed.error.kind is ErrorKind.TIMEOUT and first.comment_feeds == []
     assert [r.path for r in feed_server.requests] == ["/weg/feed/", "/weg/comments/feed/atom/"]
     feed_server.routes.update(answers)  # back the next night
-    again = asyncio.run(update(store, [blog], slow))
+    again = asyncio.run(update(store, [blog], QUICK_TIMEOUT))
     assert again.new("comments") == 24
     per_post = {urlsplit(wp.post_comments_atom_url(post)).path for post in wp.posts}
     assert len([r for r in feed_server.requests if r.path in per_post]) == 2
 
 
 def test_no_comment_feed_is_asked_of_a_server_the_post_feed_could_not_reach(feed_server, store):
-    blog, _ = serve_commented_blog(feed_server, "still")
-    slow = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=0.5,
-                         connect_timeout=2)  # fmt: skip
-    assert asyncio.run(update(store, [blog], slow)).new("comments") == 24
+    blog = serve_blog(feed_server, "still", 8)
+    assert asyncio.run(update(store, [blog], QUICK_TIMEOUT)).new("comments") == 24
     asked_first = len(feed_server.requests)
     for path in list(feed_server.routes):  # the next night the whole server hangs
         if path.startswith("/still/"):
             feed_server.route(path, respond(b"", delay=30))
-    again = asyncio.run(update(store, [blog], slow))
+    again = asyncio.run(update(store, [blog], QUICK_TIMEOUT))
     [failed] = again.reports  # the post feed: its comment feeds were not asked after it
     assert failed.kind == "posts" and failed.error.kind is ErrorKind.TIMEOUT
     assert [r.path for r in feed_server.requests[asked_first:]] == ["/still/feed/"]
