@@ -127,7 +127,9 @@ def build_site(
     participants, problems = load_participants(site.participants_dir)
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
     settings = pelican_settings(site, path)
-    listing = tree.spare_listing(settings["OUTPUT_PATH"])  # on the other core, while we export
+    taken_down = bool(store.get_meta(TAKEN_DOWN))  # then the spare tree is removed, not used
+    # On the other core, while we export.
+    listing = None if taken_down else tree.spare_listing(settings["OUTPUT_PATH"])
     try:
         with fewer_collections():  # 20,000 posts: each full collection walked them all again
             with disk_errors("cannot export the posts"), store.snapshot():
@@ -135,7 +137,6 @@ def build_site(
                 exported = export_site(site, store, participants, keep)
             stamp = build_stamp(site, path, settings)
             with disk_errors("cannot write the site"):
-                taken_down = bool(store.get_meta(TAKEN_DOWN))
                 built = build_output(settings, path.name, quiet=quiet, stamp=stamp,
                                      file_times=exported.times, spare=not taken_down, listing=listing)  # fmt: skip
     finally:
