@@ -294,6 +294,21 @@ def test_a_server_that_wants_a_client_certificate(tmp_path: Path) -> None:
         assert fetch(tls.url("/feed.xml"), tls=mutual.context()).ok
 
 
+def test_a_tls_connection_reset_before_any_answer_names_the_client_certificate(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """Such a server hangs up, resets the connection, or sends its alert, whichever wins a race:
+    every shape of it says what to set."""
+    ca = CompanyCA(tmp_path)
+    with TLSFeedServer(ca.server_context()) as tls:
+        result = fetch(tls.url("/reset"), tls=Trust(ca_bundle=str(ca.bundle)).context())
+    assert result.error and result.error.kind is ErrorKind.CONNECTION
+    assert result.error.message.startswith("connection reset by peer"), result.error
+    assert "BLOGPARADE_CLIENT_CERT" in result.error.message, result.error
+    plain = fetch(feed_server.url("/reset"))  # over plain HTTP there is no certificate to name
+    assert plain.error and plain.error.message == "connection reset by peer"
+
+
 def test_unusable_trust_files_are_named(tmp_path: Path) -> None:
     (tmp_path / "junk.pem").write_text("not a certificate\n")
     with pytest.raises(TrustError, match="BLOGPARADE_CA_BUNDLE"):

@@ -592,16 +592,19 @@ def _describe(error: Exception, host: str = "", *, https: bool = False) -> Fetch
         return FetchError(ErrorKind.TLS, tls)
     if isinstance(error, aiohttp.ClientConnectorError):
         return FetchError(ErrorKind.CONNECTION, _os_text(error.os_error, "cannot connect"))
+    # Under TLS 1.3 a server that wants a client certificate (or not ours) checks it after the
+    # handshake, and often just hangs up, or resets the connection our request came in on
+    # (which of the two is a race): say so, it is the usual cause on an intranet.
+    hint = (f" (if it wants a client certificate, set {CLIENT_CERT} and {CLIENT_KEY}; if it"
+            " has ours, it does not accept it)") if https else ""
     if isinstance(error, aiohttp.ServerDisconnectedError):
-        # Under TLS 1.3 a server that wants a client certificate (or not ours) checks it after
-        # the handshake, and often just hangs up: say so, it is the usual cause on an intranet.
-        hint = (f" (if it wants a client certificate, set {CLIENT_CERT} and {CLIENT_KEY}; if it"
-                " has ours, it does not accept it)") if https else ""
         return FetchError(ErrorKind.CONNECTION, "server closed the connection without a response" + hint)
     if isinstance(error, aiohttp.ClientPayloadError):
         return FetchError(ErrorKind.CONNECTION, "connection broke off in the middle of the body")
-    if isinstance(error, (ConnectionResetError, aiohttp.ClientConnectionResetError)):
-        return FetchError(ErrorKind.CONNECTION, "connection reset by peer")
+    if isinstance(error, (ConnectionResetError, aiohttp.ClientConnectionResetError)) or (
+        isinstance(error, OSError) and error.errno == errno.ECONNRESET
+    ):
+        return FetchError(ErrorKind.CONNECTION, "connection reset by peer" + hint)
     if isinstance(error, aiohttp.ClientResponseError):  # unparseable status line or headers
         detail = str(error.message).splitlines()[0].strip(" :") if error.message else ""
         return FetchError(ErrorKind.CONNECTION, f"not a valid HTTP response ({detail})"[:200])
