@@ -164,6 +164,36 @@ def test_author_links_are_nofollow_ugc_and_listings_show_counts(tmp_path, six_bl
     assert "5 Kommentare" in " ".join(home.text_content().split())
 
 
+def test_a_thread_shorter_than_the_originals_says_so_and_links_there(tmp_path, feed_server):
+    """WordPress's comment feeds hold a post's newest 10 comments (posts_per_rss): of a post
+    with 14, the page shows the 10 and says where the rest are; a whole thread says nothing."""
+    items = []
+    for post, count in ((1, 14), (2, 3)):
+        url, guid = feed_server.url(f"/lang/post-{post}/"), feed_server.url(f"/lang/?p={post}")
+        thread = [Reply(n, f"Person {n}", f"Kommentar lang-{post}-{n} dazu.", None,
+                        published=NOW - timedelta(days=3, hours=-n)) for n in range(1, count + 1)]
+        newest = thread[-10:]
+        items.append(Item(guid, f"Langer Faden {post}", url, NOW - timedelta(days=5),
+                          comments_feed=url + "feed/", comment_count=count))
+        feed_server.route(f"/lang/post-{post}/feed/", respond(wordpress_comments_rss(guid, url, newest).encode()))
+        feed_server.route(f"/lang/post-{post}/feed/atom/", respond(
+            threaded_comments_atom(guid, url, newest).encode(), content_type=ATOM_TYPE))
+    feed_server.route("/lang/feed/", respond(rss(items, title="Blog lang").encode()))
+    site = site_with(tmp_path, [Blog("lang", feed_server.url("/lang/feed/"), True)])
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    pages = post_pages(site / "output")
+    page = parse_html(pages["Langer Faden 1"].path)
+    assert len(page.xpath("//section[@id='comments']//article")) == 10
+    [notice] = page.xpath("//p[@class='more-comments']")
+    assert " ".join(notice.text_content().split()) == (
+        "Hier zu lesen: 10 von 14 Kommentaren des Originalbeitrags. Alle auf dem Originalblog lesen")
+    assert notice.xpath(".//a/@href") == [feed_server.url("/lang/post-1/") + "#comments"]
+    whole = parse_html(pages["Langer Faden 2"].path)
+    assert len(whole.xpath("//section[@id='comments']//article")) == 3
+    assert not whole.xpath("//p[@class='more-comments']")
+
+
 def test_second_run_asks_only_what_may_have_changed(tmp_path, feed_server, six_blogs):
     site = site_with(tmp_path, six_blogs)
     ok(invoke(site, "fetch"))

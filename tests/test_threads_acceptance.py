@@ -359,6 +359,7 @@ def test_every_comment_is_on_its_posts_page_once(wordpress_site, shape):
             f"{context(wordpress_site, shape)}: {post.title!r} shows {len(comment_articles(page))} comments "
             f"and mentions, the blog has {post.comment_count}"
         )
+        assert not page.xpath("//p[@class='more-comments']"), "a whole thread says it is not"
 
 
 @pytest.mark.slow

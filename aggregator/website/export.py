@@ -408,6 +408,9 @@ def post_document(
         # What the original shows: WordPress's count (slash:comments) includes pingbacks and
         # trackbacks, and a comment feed may hold fewer than the post has.
         "comment_count": max(stored, (post.comment_count or 0) - mentions),
+        # Fewer than that where the comment feeds never held the older ones (WordPress's hold
+        # its newest 10), retention dropped them, or editors hid some: the page says so.
+        "shown_comment_count": stored,
         "mention_count": mentions,
         "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name,
                                                    naming=naming), post),

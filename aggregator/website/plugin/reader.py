@@ -167,6 +167,7 @@ class ExportReader(BaseReader):
             "display": data["display"],
             "language": data.get("language"),
             "comment_count": int(data["comment_count"]),
+            "shown_comment_count": int(data.get("shown_comment_count", data["comment_count"])),
             "mention_count": int(data.get("mention_count") or 0),  # older files lack it
             "aggregated": True,
             "post_id": data["id"],
