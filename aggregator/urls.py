@@ -16,6 +16,8 @@ package goes through one of these:
   like `feed_key`, but the fragment (`#comment-7`) counts and WordPress's comment pages do not.
 - `server_key`: the same server to connect to (a blog that could not be reached is not asked
   again in the same run): host case and a trailing dot do not matter; the port does.
+- `same_host`: an address a response names is on the responding site (WordPress's API root in
+  its feeds' Link header): `host_key` of both; scheme and port do not matter.
 """
 
 from __future__ import annotations
@@ -93,6 +95,15 @@ def server_key(url: str) -> str:
         return ""
     host = (parts.hostname or "").rstrip(".")
     return f"{host}:{port}" if host else ""
+
+
+def same_host(url: str, other: str) -> bool:
+    """Both URLs name one host (`host_key`), whatever their schemes and ports."""
+    try:
+        host, other_host = urlsplit(url).hostname, urlsplit(other).hostname
+    except ValueError:
+        return False
+    return bool(host) and bool(other_host) and host_key(host) == host_key(other_host)  # type: ignore[arg-type]
 
 
 def _path(path: str) -> str:

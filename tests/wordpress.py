@@ -40,6 +40,7 @@ open comments, no password-protected posts.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -432,6 +433,36 @@ class Blog:
             f'\t\t\t\t\t<thr:in-reply-to ref="{ref}" href="{href}" type="text/html" />\n'
             "\t\t\t\t\t</entry>\n"
         )
+
+    # -- the REST API ---------------------------------------------------------------------------
+
+    def api_root(self) -> str:
+        return f"{self.home}/wp-json/"
+
+    def api_link(self) -> str:
+        """The Link header WordPress sends with every feed and page it answers with a body
+        (rest_output_link_header, on template_redirect)."""
+        return f'<{self.api_root()}>; rel="https://api.w.org/"'
+
+    def api_comments(self, post: Post, per_page: int = 10, page: int = 1) -> tuple[bytes, int]:
+        """GET <api root>wp/v2/comments?post=<ID> without a login (WP_REST_Comments_Controller):
+        approved comments of type "comment" only, newest first, `per_page` a page; the body and
+        the number of pages (X-WP-TotalPages).  Every field, whatever `_fields` asks."""
+        listed = [c for c in _newest_first(post.approved) if c.type == "comment"]
+        pages = max(1, -(-len(listed) // per_page))
+        items = [
+            {"id": c.id, "post": post.id, "parent": c.parent, "author": 0, "author_name": c.author,
+             "author_url": c.author_url, "date": f"{c.published:%Y-%m-%dT%H:%M:%S}",
+             "date_gmt": f"{c.published.astimezone(UTC):%Y-%m-%dT%H:%M:%S}",
+             # comment_text's filters, without the feeds' "In reply to" paragraph
+             "content": {"rendered": _wpautop(_texturize(c.text))}, "link": self.comment_link(c),
+             "status": "approved", "type": "comment", "author_avatar_urls": {}, "meta": []}
+            for c in listed[(page - 1) * per_page : page * per_page]
+        ]  # fmt: skip
+        return json.dumps(items).encode(), pages
+
+    def post_by_id(self, number: int) -> Post | None:
+        return next((post for post in self.posts if post.id == number), None)
 
     # -- serving --------------------------------------------------------------------------------
 

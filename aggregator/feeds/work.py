@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
-from ..models import Comment, FetchError, ParsedEntry, Participant, Post
+from ..models import Comment, ErrorKind, FetchError, ParsedEntry, Participant, Post
 from . import comments as plan
 
 if TYPE_CHECKING:
@@ -75,6 +75,20 @@ def parse_comments(
     except ParseError as error:
         return [], FetchError(error.kind, error.message), None
     return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None, None
+
+
+def parse_api_comments(
+    body: bytes, headers: dict[str, str], url: str, post: PostRef, limit: int = MAX_ITEMS
+) -> Parsed:
+    """WordPress's API's answer (wpapi.py) to clean comments of `post`."""
+    from .clean import clean_comment
+    from .wpapi import entries
+
+    try:
+        found = entries(body, post.guid)
+    except ValueError as error:
+        return [], FetchError(ErrorKind.NOT_A_FEED, f"WordPress's API answered {error}"), None
+    return [clean_comment(entry, post.id) for entry in newest(found, limit)], None, None
 
 
 def serve(connection: Connection) -> None:

@@ -1,0 +1,136 @@
+"""WordPress's REST API, for the comments its feeds cannot give.  Pure: no I/O.
+
+WordPress's comment feeds, site-wide and per post alike, hold the newest `posts_per_rss` (10)
+comments, and have no pages: of a post with 14 comments, 4 are in no feed.  Its REST API lists
+them all (`/wp/v2/comments?post=<ID>`, 100 a page, each with its parent), and every WordPress
+response to a feed names where the API is, in a header it sends anyway:
+
+    Link: <https://blog.example/wp-json/>; rel="https://api.w.org/"
+
+(rest_output_link_header, on template_redirect, which runs before the feed is written; a 304
+is answered earlier and names nothing).  So the API costs a request only where a post's own
+feed has been read and the post still has more comments than came: one request for that post.
+Without a login the API lists comments only, not pingbacks and trackbacks: those still come
+from the feeds (a parade's pingbacks are how it finds contributions).
+
+A comment from the API is the comment its feeds show: its guid is its post's guid and
+"#comment-<ID>" (get_comment_guid), its parent's likewise, so reading a comment both ways stores
+it once.  The API's address comes from the blog: it is asked only on the feed's own host, as any
+address is, through the network policy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any, Mapping
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
+
+from ..models import ParsedEntry
+from ..urls import is_http_url, same_host
+
+REL = "https://api.w.org/"
+PER_PAGE = 100  # the API's most
+# What a comment needs, and no more: avatars, meta and links would be most of the answer.
+FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,link"
+ACCEPT = "application/json"
+
+# One link of a Link header (RFC 8288): <target> and its parameters, up to the next link.
+_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
+_REL = re.compile(r'(?i)(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))')
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})")
+
+
+def api_root(headers: Mapping[str, str], feed_url: str) -> str | None:
+    """The API's root a feed's response names (lower-cased header names), where it is an http(s)
+    address on the feed's own host; else None."""
+    for target, params in _LINK.findall(headers.get("link", "")):
+        rels = (m.group(1) or m.group(2) or "" for m in _REL.finditer(params))
+        if REL in (rel for value in rels for rel in value.split()):
+            root = urljoin(feed_url, target.strip())
+            return root if is_http_url(root) and same_host(root, feed_url) else None
+    return None
+
+
+def post_number(guid: str, comment_feed: str | None = None) -> int | None:
+    """A WordPress post's ID: its guid is `<home>/?p=<ID>` (written at publication), or its
+    comment feed `?p=<ID>&feed=rss2` (plain permalinks).  None for a guid of another kind (a
+    blog moved to WordPress keeps its old ones)."""
+    for url in (guid, comment_feed or ""):
+        try:
+            values = parse_qs(urlsplit(url).query).get("p", [])
+        except ValueError:
+            continue
+        if len(values) == 1 and values[0].isdecimal() and len(values[0]) < 19:
+            return int(values[0])
+    return None
+
+
+def comments_url(root: str, post: int) -> str:
+    """The API's list of one post's comments, newest first: at the root's path, or (a blog
+    without pretty permalinks names `<home>/?rest_route=/`) in its `rest_route` parameter."""
+    parts = urlsplit(root)
+    query = [("post", str(post)), ("per_page", str(PER_PAGE)), ("_fields", FIELDS)]
+    route = parse_qs(parts.query).get("rest_route")
+    if route:
+        query = [("rest_route", route[0].rstrip("/") + "/wp/v2/comments"), *query]
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",/"), ""))
+    path = parts.path.rstrip("/") + "/wp/v2/comments"
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, safe=",/"), ""))
+
+
+def entries(body: bytes, post_guid: str) -> list[ParsedEntry]:
+    """The API's comments of the post whose guid is `post_guid`, as a comment feed's entries
+    would give them: raw, untrusted, for clean.clean_comment.  ValueError where the answer is
+    no list of comments; a comment missing what it needs is left out."""
+    try:
+        items = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"not JSON ({error.__class__.__name__})") from None
+    if not isinstance(items, list):
+        raise ValueError("not a list of comments")
+    found = []
+    for item in items:
+        entry = _entry(item, post_guid) if isinstance(item, dict) else None
+        if entry is not None:
+            found.append(entry)
+    return found
+
+
+def _entry(item: dict[str, Any], post_guid: str) -> ParsedEntry | None:
+    number, parent = item.get("id"), item.get("parent", 0)
+    content = item.get("content")
+    html = content.get("rendered") if isinstance(content, dict) else None
+    if not _number(number) or not (parent == 0 or _number(parent)) or not isinstance(html, str):
+        return None
+    link = _text(item.get("link"))
+    guid = f"{post_guid}#comment-{number}"
+    return ParsedEntry(
+        guid=guid, url=link, title="", author=_text(item.get("author_name")),
+        published=_date(item.get("date_gmt")), updated=None, summary_html="", content_html=html,
+        categories=(), base_url=link if is_http_url(link) else "",
+        # As a threaded feed names a reply's parent: by its guid.
+        in_reply_to=f"{post_guid}#comment-{parent}" if parent else None,
+        author_url=_text(item.get("author_url")) or None,
+    )  # fmt: skip
+
+
+def _number(value: object) -> bool:
+    return type(value) is int and 0 < value < 1 << 63
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _date(value: object) -> datetime | None:
+    """date_gmt: "2026-11-20T10:00:00", UTC without saying so."""
+    match = _DATE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        return datetime(*map(int, match.groups()), tzinfo=UTC)  # type: ignore[misc]
+    except ValueError:
+        return None
+

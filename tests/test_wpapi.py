@@ -1,0 +1,296 @@
+"""WordPress's REST API for the comments its feeds cannot give (aggregator/feeds/wpapi.py).
+
+WordPress blogs on loopback (tests/wordpress.py), their feeds holding a post's newest 10
+comments and naming the API in a Link header, as WordPress's do; `fetch` and `build` through the
+command line; the pages read as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from aggregator.feeds import wpapi
+from aggregator.feeds.work import PostRef, parse_api_comments
+from aggregator.models import ErrorKind
+from tests import wordpress
+from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
+from tests.servers import FeedServer
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+JSON_TYPE = "application/json; charset=UTF-8"
+
+
+def make_blog(home: str) -> wordpress.Blog:
+    """Post 1: 25 comments, every third answering the one before (15 of them in no feed);
+    post 2: 3 comments (all in its feed); post 3: 12 comments and 2 pingbacks, the pingbacks
+    the oldest (the API lists no pingbacks: those 2 stay missing)."""
+    posts = []
+    number = 1000
+    for post_id, comments, pings in ((1, 25, 0), (2, 3, 0), (3, 12, 2)):
+        post = wordpress.Post(post_id, f"beitrag-{post_id}", f"Faden {post_id}",
+                              NOW - timedelta(days=post_id + 1))  # fmt: skip
+        for n in range(pings):
+            number += 1
+            post.comments.append(wordpress.pingback(
+                number, f"Ein Blog {n}", f"https://ping{n}.example/x/", "wie hier steht",
+                NOW - timedelta(days=post_id, hours=30 - n)))  # fmt: skip
+        for n in range(1, comments + 1):
+            number += 1
+            post.comments.append(wordpress.Comment(
+                number, f"Leserin {n}", f"Kommentar {post_id}-{n} zum Faden.",
+                NOW - timedelta(days=post_id, hours=24 - n), parent=number - 1 if n % 3 == 0 else 0,
+                author_url=f"https://leserin{n}.example/"))  # fmt: skip
+        posts.append(post)
+    return wordpress.Blog(home, "Gartenblog", posts)
+
+
+def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = None) -> wordpress.Blog:
+    """The blog's feeds, each answered with WordPress's Link header (`link` instead where
+    given); its API: "on", "off" (401, as a security plugin answers), "junk" (no list)."""
+    blog = make_blog(server.url(f"/{slug}"))
+    header = {"Link": link if link is not None else blog.api_link()}
+    for documents in blog.documents().values():
+        for path, (body, kind) in documents.items():
+            server.route(path, respond_with(body, kind, header))
+
+    async def comments(request) -> None:
+        query = parse_qs(urlsplit(request.target).query)
+        if api == "off":
+            body = b'{"code":"rest_disabled","message":"REST API disabled.","data":{"status":401}}'
+            await request.send(401, {"Content-Type": JSON_TYPE}, body)
+            return
+        if api == "junk":
+            await request.send(200, {"Content-Type": JSON_TYPE}, b'{"comments": "none"}')
+            return
+        post = blog.post_by_id(int(query["post"][0]))
+        per_page = min(int(query.get("per_page", ["10"])[0]), 100)
+        body, pages = blog.api_comments(post, per_page, int(query.get("page", ["1"])[0]))
+        await request.send(200, {"Content-Type": JSON_TYPE, "X-WP-TotalPages": str(pages)}, body)
+
+    server.route(urlsplit(blog.api_root()).path + "wp/v2/comments", comments)
+    return blog
+
+
+def respond_with(body: bytes, kind: str, headers: dict[str, str]):
+    from tests.servers import respond
+
+    return respond(body, content_type=kind, etag=f'"{hash(body)}"', headers=headers)
+
+
+def site_of(tmp_path, slug: str, blog: wordpress.Blog):
+    site = new_site(tmp_path / "site")
+    write_participant(site, slug, "Gartenblog", blog.posts_rss_url(), home=blog.home + "/")
+    return site
+
+
+def api_requests(server: FeedServer) -> list[str]:
+    return [seen.target for seen in server.requests if "/wp-json/" in seen.path]
+
+
+def comment_bodies(page) -> list[str]:
+    return [" ".join(b.text_content().split())
+            for b in page.xpath("//section[@id='comments']//div[contains(@class, 'comment-body')]")]  # fmt: skip
+
+
+def article_of(page, text: str):
+    [body] = [b for b in page.xpath("//section[@id='comments']//div[contains(@class, 'comment-body')]")
+              if text in " ".join(b.text_content().split())]  # fmt: skip
+    return body.xpath("ancestor::article[1]")[0]
+
+
+def parent_article(article):
+    outer = article.xpath("ancestor::li[2]")
+    return outer[0].xpath("./article")[0] if outer else None
+
+
+# -- end to end ------------------------------------------------------------------------------------
+
+
+def test_a_post_with_more_comments_than_its_feed_holds_gets_them_all_from_the_api(tmp_path, feed_server):
+    blog = serve(feed_server, "wp")
+    site = site_of(tmp_path, "wp", blog)
+    fetched = ok(invoke(site, "fetch"))
+    # Posts 1 and 3 have more than their feeds hold: one API request each; post 2 none.
+    asked = api_requests(feed_server)
+    assert sorted(parse_qs(urlsplit(a).query)["post"][0] for a in asked) == ["1", "3"], asked
+    assert all(parse_qs(urlsplit(a).query)["per_page"] == ["100"] for a in asked)
+    assert fetched.output.count(" 0 errors") == 2, fetched.output
+    ok(invoke(site, "build"))
+    pages = post_pages(site / "output")
+
+    page = parse_html(pages["Faden 1"].path)
+    bodies = comment_bodies(page)
+    assert len(bodies) == 25 and len(set(bodies)) == 25, bodies
+    assert not page.xpath("//p[@class='more-comments']")
+    # Threads hold across the two sources: an old reply (API only) under its old parent, and
+    # the newest comments (feed and API) once each.
+    reply = article_of(page, "Kommentar 1-3 zum Faden.")
+    assert parent_article(reply) is article_of(page, "Kommentar 1-2 zum Faden.")
+    newest = article_of(page, "Kommentar 1-24 zum Faden.")
+    assert parent_article(newest) is article_of(page, "Kommentar 1-23 zum Faden.")
+    assert "Leserin 5" in article_of(page, "Kommentar 1-5 zum Faden.").text_content()
+
+    # Post 3: all 12 comments; its 2 oldest pingbacks are in no feed and not in the API.
+    page = parse_html(pages["Faden 3"].path)
+    assert len(comment_bodies(page)) == 12
+    [notice] = page.xpath("//p[@class='more-comments']")
+    assert "12 von 14" in " ".join(notice.text_content().split())  # the blog counts its pingbacks
+    assert len(parse_html(pages["Faden 2"].path).xpath("//section[@id='comments']//article")) == 3
+
+
+def test_an_unchanged_night_asks_the_api_nothing(tmp_path, feed_server):
+    blog = serve(feed_server, "wp")
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    before = len(api_requests(feed_server))
+    again = ok(invoke(site, "fetch"))
+    assert len(api_requests(feed_server)) == before
+    assert "0 new comments" in again.output
+
+
+def test_an_api_that_is_off_or_answers_junk_is_no_error_and_the_feeds_comments_stay(tmp_path, feed_server):
+    for api in ("off", "junk"):
+        server = FeedServer().start()
+        try:
+            blog = serve(server, "wp", api=api)
+            site = site_of(tmp_path / api, "wp", blog)
+            fetched = ok(invoke(site, "fetch"))
+            assert len(api_requests(server)) == 2, api
+            assert fetched.output.count(" 0 errors") == 2, fetched.output
+            ok(invoke(site, "build"))
+            page = parse_html(post_pages(site / "output")["Faden 1"].path)
+            assert len(comment_bodies(page)) == 10  # the feed's newest 10
+            [notice] = page.xpath("//p[@class='more-comments']")
+            assert "10 von 25" in " ".join(notice.text_content().split())
+            # The next night: the counts are as checked, the API is not asked again.
+            ok(invoke(site, "fetch"))
+            assert len(api_requests(server)) == 2, api
+        finally:
+            server.stop()
+
+
+def test_an_api_named_on_another_host_is_never_asked(tmp_path, feed_server):
+    with FeedServer(host="127.0.0.2") as elsewhere:
+        elsewhere.route("/wp-json/wp/v2/comments", respond_with(b"[]", JSON_TYPE, {}))
+        link = f'<{elsewhere.url("/wp-json/")}>; rel="https://api.w.org/"'
+        blog = serve(feed_server, "wp", link=link)
+        site = site_of(tmp_path, "wp", blog)
+        ok(invoke(site, "fetch"))
+        assert elsewhere.requests == []
+        assert api_requests(feed_server) == []
+
+
+def test_a_blog_without_the_link_header_is_read_from_its_feeds_only(tmp_path, feed_server):
+    blog = serve(feed_server, "wp", link="")
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    assert api_requests(feed_server) == []
+
+
+# -- the pieces ------------------------------------------------------------------------------------
+
+FEED = "https://blog.example/feed/"
+
+
+@pytest.mark.parametrize("header,root", [
+    ('<https://blog.example/wp-json/>; rel="https://api.w.org/"', "https://blog.example/wp-json/"),
+    # several links in one header, or in several headers joined; parameters in any order
+    ('<https://blog.example/?p=3>; rel=shortlink, <https://blog.example/wp-json/>; rel="https://api.w.org/"',
+     "https://blog.example/wp-json/"),
+    ('<https://blog.example/wp-json/>; type="application/json"; rel="https://api.w.org/"',
+     "https://blog.example/wp-json/"),
+    ("<https://blog.example/wp-json/>; rel=https://api.w.org/", "https://blog.example/wp-json/"),
+    ('</wp-json/>; rel="https://api.w.org/"', "https://blog.example/wp-json/"),  # relative
+    ('<https://www.blog.example/?rest_route=/>; rel="https://api.w.org/"', "https://www.blog.example/?rest_route=/"),
+    ('<http://blog.example:8080/wp-json/>; rel="https://api.w.org/"', "http://blog.example:8080/wp-json/"),
+    # not this blog's, not the web, not the API
+    ('<https://other.example/wp-json/>; rel="https://api.w.org/"', None),
+    ('<https://blog.example.other.example/wp-json/>; rel="https://api.w.org/"', None),
+    ('<http://127.0.0.1/wp-json/>; rel="https://api.w.org/"', None),
+    ('<file:///etc/passwd>; rel="https://api.w.org/"', None),
+    ('<javascript:alert(1)>; rel="https://api.w.org/"', None),
+    ('<https://blog.example/wp-json/>; rel="alternate"', None),
+    ('<https://blog.example/wp-json/>; rel="https://api.w.org/x"', None),
+    ("", None),
+    ("garbage <<>>;;,,", None),
+])  # fmt: skip
+def test_the_api_root_from_the_link_header(header, root):
+    assert wpapi.api_root({"link": header}, FEED) == root
+
+
+@pytest.mark.parametrize("root,url", [
+    ("https://blog.example/wp-json/",
+     "https://blog.example/wp-json/wp/v2/comments?post=12&per_page=100&_fields=" + wpapi.FIELDS),
+    ("https://blog.example/blog/wp-json",
+     "https://blog.example/blog/wp-json/wp/v2/comments?post=12&per_page=100&_fields=" + wpapi.FIELDS),
+    ("https://blog.example/?rest_route=/",
+     "https://blog.example/?rest_route=/wp/v2/comments&post=12&per_page=100&_fields=" + wpapi.FIELDS),
+])  # fmt: skip
+def test_the_comments_address(root, url):
+    assert wpapi.comments_url(root, 12) == url
+
+
+@pytest.mark.parametrize("guid,feed,number", [
+    ("https://blog.example/?p=12", None, 12),
+    ("http://blog.example/blog/?p=7", "https://blog.example/blog/2026/11/x/feed/", 7),
+    ("https://blog.example/2026/11/x/", "https://blog.example/?p=9&feed=rss2", 9),
+    ("https://blog.example/2026/11/x/", "https://blog.example/2026/11/x/feed/", None),
+    ("https://blog.example/?p=12&p=13", None, None),
+    ("https://blog.example/?p=x", None, None),
+    ("https://blog.example/?p=99999999999999999999999", None, None),
+    ("tag:blogger.com,1999:blog-1.post-2", None, None),
+])  # fmt: skip
+def test_a_posts_wordpress_id(guid, feed, number):
+    assert wpapi.post_number(guid, feed) == number
+
+
+POST = PostRef("post-id", "https://blog.example/?p=12", "https://blog.example/2026/11/x/")
+
+
+def parsed(items) -> tuple:
+    body = items if isinstance(items, bytes) else json.dumps(items).encode()
+    return parse_api_comments(body, {}, "https://blog.example/wp-json/wp/v2/comments?post=12", POST)
+
+
+def test_api_comments_are_the_feeds_comments_cleaned():
+    records, error, _ = parsed([
+        {"id": 5, "post": 12, "parent": 0, "author_name": "Ada <ada@example.org>",
+         "author_url": "javascript:alert(1)", "date_gmt": "2026-11-20T10:00:00",
+         "content": {"rendered": "<p>Hallo<script>alert(1)</script> <a href='/x' onclick='y()'>da</a></p>"},
+         "link": "https://blog.example/2026/11/x/#comment-5"},
+        {"id": 6, "post": 12, "parent": 5, "author_name": "Bo", "author_url": "https://bo.example/",
+         "date_gmt": "2026-11-20T11:00:00", "content": {"rendered": "<p>Ja.</p>"},
+         "link": "https://blog.example/2026/11/x/#comment-6"},
+    ])  # fmt: skip
+    assert error is None
+    first, second = sorted(records, key=lambda c: c.guid)
+    assert first.guid == "https://blog.example/?p=12#comment-5" and first.parent_guid is None
+    assert first.author == "Ada" and first.author_url is None
+    assert first.content_html == '<p>Hallo <a href="https://blog.example/x" rel="nofollow ugc noopener">da</a></p>'
+    assert first.published == datetime(2026, 11, 20, 10, tzinfo=UTC) and first.post_id == "post-id"
+    assert second.parent_guid == "https://blog.example/?p=12#comment-5"
+
+
+@pytest.mark.parametrize("body", [b"<html>Wartungsmodus</html>", b'{"code": "rest_forbidden"}', b"",
+                                  b"[" * 100_000 + b"]" * 100_000, b'"a string"'])  # fmt: skip
+def test_an_answer_that_is_no_list_of_comments_is_an_error_of_that_request(body):
+    records, error, _ = parsed(body)
+    assert records == [] and error is not None and error.kind is ErrorKind.NOT_A_FEED
+    assert error.message.startswith("WordPress's API answered ")
+
+
+def test_comments_missing_what_they_need_are_left_out():
+    good = {"id": 7, "parent": 0, "content": {"rendered": "<p>Gut.</p>"}, "date_gmt": "2026-11-20T10:00:00"}
+    records, error, _ = parsed([
+        good, 1, None, "x", [], {},
+        {**good, "id": "7"}, {**good, "id": -1}, {**good, "id": True}, {**good, "id": 2**70},
+        {**good, "parent": "5"}, {**good, "parent": 1.5}, {**good, "content": "<p>flat</p>"},
+        {**good, "content": {"rendered": 5}},
+    ])  # fmt: skip
+    assert error is None and [c.guid for c in records] == ["https://blog.example/?p=12#comment-7"]
+    odd, _, _ = parsed([{**good, "date_gmt": "gestern", "author_name": ["x"], "link": 5}])
+    assert odd[0].published is None and odd[0].author == "" and odd[0].url is None
