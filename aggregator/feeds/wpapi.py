@@ -34,7 +34,6 @@ REL = "https://api.w.org/"
 PER_PAGE = 100  # the API's most
 # What a comment needs, and no more: avatars, meta and links would be most of the answer.
 FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,link"
-ACCEPT = "application/json"
 
 # One link of a Link header (RFC 8288): <target> and its parameters, up to the next link.
 _LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
