@@ -253,7 +253,7 @@ POST = PostRef("post-id", "https://blog.example/?p=12", "https://blog.example/20
 
 def parsed(items) -> tuple:
     body = items if isinstance(items, bytes) else json.dumps(items).encode()
-    return parse_api_comments(body, {}, "https://blog.example/wp-json/wp/v2/comments?post=12", POST)
+    return parse_api_comments(body, {}, "https://blog.example/wp-json/wp/v2/comments?post=12", POST, 12)
 
 
 def test_api_comments_are_the_feeds_comments_cleaned():
@@ -290,6 +290,7 @@ def test_comments_missing_what_they_need_are_left_out():
         {**good, "id": "7"}, {**good, "id": -1}, {**good, "id": True}, {**good, "id": 2**70},
         {**good, "parent": "5"}, {**good, "parent": 1.5}, {**good, "content": "<p>flat</p>"},
         {**good, "content": {"rendered": 5}},
+        {**good, "id": 8, "post": 13},  # another post's: a cache that ignored the query
     ])  # fmt: skip
     assert error is None and [c.guid for c in records] == ["https://blog.example/?p=12#comment-7"]
     odd, _, _ = parsed([{**good, "date_gmt": "gestern", "author_name": ["x"], "link": 5}])

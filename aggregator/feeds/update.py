@@ -339,7 +339,7 @@ class Updater:
         )):  # fmt: skip
             return None
         parse = partial(parse_api_comments, post=PostRef(post.id, post.guid, post.url),
-                        limit=self.options.max_items)  # fmt: skip
+                        number=number, limit=self.options.max_items)  # fmt: skip
         return await self.read(participant, url, state, parse, "probe")
 
     # -- everything -------------------------------------------------------------------------------

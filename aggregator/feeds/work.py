@@ -78,14 +78,16 @@ def parse_comments(
 
 
 def parse_api_comments(
-    body: bytes, headers: dict[str, str], url: str, post: PostRef, limit: int = MAX_ITEMS
-) -> Parsed:
-    """WordPress's API's answer (wpapi.py) to clean comments of `post`."""
+    body: bytes, headers: dict[str, str], url: str, post: PostRef, number: int | None = None,
+    limit: int = MAX_ITEMS,
+) -> Parsed:  # fmt: skip
+    """WordPress's API's answer (wpapi.py) to clean comments of `post`, whose WordPress ID is
+    `number`."""
     from .clean import clean_comment
     from .wpapi import entries
 
     try:
-        found = entries(body, post.guid)
+        found = entries(body, post.guid, number)
     except ValueError as error:
         return [], FetchError(ErrorKind.NOT_A_FEED, f"WordPress's API answered {error}"), None
     return [clean_comment(entry, post.id) for entry in newest(found, limit)], None, None

@@ -79,10 +79,11 @@ def comments_url(root: str, post: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, safe=",/"), ""))
 
 
-def entries(body: bytes, post_guid: str) -> list[ParsedEntry]:
-    """The API's comments of the post whose guid is `post_guid`, as a comment feed's entries
-    would give them: raw, untrusted, for clean.clean_comment.  ValueError where the answer is
-    no list of comments; a comment missing what it needs is left out."""
+def entries(body: bytes, post_guid: str, post: int | None = None) -> list[ParsedEntry]:
+    """The API's comments of the post whose guid is `post_guid` (and ID `post`), as a comment
+    feed's entries would give them: raw, untrusted, for clean.clean_comment.  ValueError where
+    the answer is no list of comments; a comment missing what it needs, or naming another post
+    (a cache that ignores the query), is left out."""
     try:
         items = json.loads(body)
     except (ValueError, RecursionError) as error:
@@ -91,7 +92,9 @@ def entries(body: bytes, post_guid: str) -> list[ParsedEntry]:
         raise ValueError("not a list of comments")
     found = []
     for item in items:
-        entry = _entry(item, post_guid) if isinstance(item, dict) else None
+        if not isinstance(item, dict) or (post is not None and item.get("post", post) != post):
+            continue
+        entry = _entry(item, post_guid)
         if entry is not None:
             found.append(entry)
     return found
