@@ -24,38 +24,39 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 JSON_TYPE = "application/json; charset=UTF-8"
 
 
-def make_blog(home: str) -> wordpress.Blog:
+SHAPES = ((1, 25, 0), (2, 3, 0), (3, 12, 2))  # (post ID, comments, pingbacks)
+
+
+def make_blog(home: str, shapes=SHAPES) -> wordpress.Blog:
     """Post 1: 25 comments, every third answering the one before (15 of them in no feed);
     post 2: 3 comments (all in its feed); post 3: 12 comments and 2 pingbacks, the pingbacks
     the oldest (the API lists no pingbacks: those 2 stay missing)."""
     posts = []
     number = 1000
-    for post_id, comments, pings in ((1, 25, 0), (2, 3, 0), (3, 12, 2)):
+    for post_id, comments, pings in shapes:
         post = wordpress.Post(post_id, f"beitrag-{post_id}", f"Faden {post_id}",
                               NOW - timedelta(days=post_id + 1))  # fmt: skip
         for n in range(pings):
             number += 1
             post.comments.append(wordpress.pingback(
                 number, f"Ein Blog {n}", f"https://ping{n}.example/x/", "wie hier steht",
-                NOW - timedelta(days=post_id, hours=30 - n)))  # fmt: skip
+                NOW - timedelta(days=post_id, hours=1 - n)))  # fmt: skip
         for n in range(1, comments + 1):
             number += 1
             post.comments.append(wordpress.Comment(
                 number, f"Leserin {n}", f"Kommentar {post_id}-{n} zum Faden.",
-                NOW - timedelta(days=post_id, hours=24 - n), parent=number - 1 if n % 3 == 0 else 0,
+                NOW - timedelta(days=post_id, minutes=-n), parent=number - 1 if n % 3 == 0 else 0,
                 author_url=f"https://leserin{n}.example/"))  # fmt: skip
         posts.append(post)
     return wordpress.Blog(home, "Gartenblog", posts)
 
 
-def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = None) -> wordpress.Blog:
+def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = None,
+          shapes=SHAPES) -> wordpress.Blog:  # fmt: skip
     """The blog's feeds, each answered with WordPress's Link header (`link` instead where
     given); its API: "on", "off" (401, as a security plugin answers), "junk" (no list)."""
-    blog = make_blog(server.url(f"/{slug}"))
-    header = {"Link": link if link is not None else blog.api_link()}
-    for documents in blog.documents().values():
-        for path, (body, kind) in documents.items():
-            server.route(path, respond_with(body, kind, header))
+    blog = make_blog(server.url(f"/{slug}"), shapes)
+    route_feeds(server, blog, link if link is not None else blog.api_link())
 
     async def comments(request) -> None:
         query = parse_qs(urlsplit(request.target).query)
@@ -73,6 +74,21 @@ def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = 
 
     server.route(urlsplit(blog.api_root()).path + "wp/v2/comments", comments)
     return blog
+
+
+def add_comments(server: FeedServer, blog: wordpress.Blog, numbers: range) -> None:
+    """New comments on the blog's first post, and its feeds served again."""
+    for n in numbers:
+        blog.posts[0].comments.append(wordpress.Comment(
+            5000 + n, f"Leserin {n}", f"Kommentar 1-{n} zum Faden.", NOW + timedelta(minutes=n)))  # fmt: skip
+    route_feeds(server, blog, blog.api_link())
+
+
+def route_feeds(server: FeedServer, blog: wordpress.Blog, link: str) -> None:
+    """Every feed of the blog, answered with `link` as its Link header."""
+    for documents in blog.documents().values():
+        for path, (body, kind) in documents.items():
+            server.route(path, respond_with(body, kind, {"Link": link}))
 
 
 def respond_with(body: bytes, kind: str, headers: dict[str, str]):
@@ -140,6 +156,37 @@ def test_a_post_with_more_comments_than_its_feed_holds_gets_them_all_from_the_ap
     [notice] = page.xpath("//p[@class='more-comments']")
     assert "12 von 14" in " ".join(notice.text_content().split())  # the blog counts its pingbacks
     assert len(parse_html(pages["Faden 2"].path).xpath("//section[@id='comments']//article")) == 3
+
+
+def test_hundreds_of_comments_come_page_by_page(tmp_path, feed_server):
+    blog = serve(feed_server, "wp", shapes=((1, 250, 0),))
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    pages = [parse_qs(urlsplit(a).query).get("page", ["1"])[0] for a in api_requests(feed_server)]
+    assert pages == ["1", "2", "3"]  # 100, 100, 50: the last is not full
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["Faden 1"].path)
+    bodies = comment_bodies(page)
+    assert len(bodies) == len(set(bodies)) == 250
+    assert not page.xpath("//p[@class='more-comments']")
+    reply = article_of(page, "Kommentar 1-6 zum Faden.")  # on the last page, as is its parent
+    assert parent_article(reply) is article_of(page, "Kommentar 1-5 zum Faden.")
+
+    # 12 new comments: the post's feed brings 10, the API's first page the other 2; its second
+    # page brings nothing new, and the older ones are not asked.
+    add_comments(feed_server, blog, range(251, 263))
+    before = len(api_requests(feed_server))
+    ok(invoke(site, "fetch"))
+    assert [parse_qs(urlsplit(a).query).get("page", ["1"])[0]
+            for a in api_requests(feed_server)[before:]] == ["1", "2"]  # fmt: skip
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["Faden 1"].path)
+    assert len(comment_bodies(page)) == 262 and not page.xpath("//p[@class='more-comments']")
+    # Three more: the feed brings all three, and the API is not asked.
+    add_comments(feed_server, blog, range(263, 266))
+    before = len(api_requests(feed_server))
+    ok(invoke(site, "fetch"))
+    assert api_requests(feed_server)[before:] == []
 
 
 def test_an_unchanged_night_asks_the_api_nothing(tmp_path, feed_server):
@@ -232,6 +279,7 @@ def test_the_api_root_from_the_link_header(header, root):
 ])  # fmt: skip
 def test_the_comments_address(root, url):
     assert wpapi.comments_url(root, 12) == url
+    assert wpapi.comments_url(root, 12, 2) == url + "&page=2"
 
 
 @pytest.mark.parametrize("guid,feed,number", [

@@ -36,6 +36,7 @@ class FeedReport:
     error: FetchError | None = None  # this run's, or for a waiting feed the last one
     kind: FeedKind = "posts"
     next_try: datetime | None = None  # when a failed or waiting feed is asked again
+    held: int = 0  # the records a changed feed's body gave (new, changed or as stored)
 
     @property
     def failed(self) -> bool:

@@ -9,7 +9,8 @@ response to a feed names where the API is, in a header it sends anyway:
 
 (rest_output_link_header, on template_redirect, which runs before the feed is written; a 304
 is answered earlier and names nothing).  So the API costs a request only where a post's own
-feed has been read and the post still has more comments than came: one request for that post.
+feed has been read and the post still has more comments than came: one request for that post
+(and one for every further hundred).
 Without a login the API lists comments only, not pingbacks and trackbacks: those still come
 from the feeds (a parade's pingbacks are how it finds contributions).
 
@@ -66,11 +67,14 @@ def post_number(guid: str, comment_feed: str | None = None) -> int | None:
     return None
 
 
-def comments_url(root: str, post: int) -> str:
-    """The API's list of one post's comments, newest first: at the root's path, or (a blog
-    without pretty permalinks names `<home>/?rest_route=/`) in its `rest_route` parameter."""
+def comments_url(root: str, post: int, page: int = 1) -> str:
+    """The API's list of one post's comments, newest first, `PER_PAGE` a page: at the root's
+    path, or (a blog without pretty permalinks names `<home>/?rest_route=/`) in its
+    `rest_route` parameter."""
     parts = urlsplit(root)
     query = [("post", str(post)), ("per_page", str(PER_PAGE)), ("_fields", FIELDS)]
+    if page > 1:
+        query.append(("page", str(page)))
     route = parse_qs(parts.query).get("rest_route")
     if route:
         query = [("rest_route", route[0].rstrip("/") + "/wp/v2/comments"), *query]
