@@ -7,6 +7,7 @@ command line; the pages read as HTML.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -14,14 +15,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aggregator.feeds import wpapi
+from aggregator.feeds.fetch import FetchSettings
+from aggregator.feeds.update import update
 from aggregator.feeds.work import PostRef, parse_api_comments
-from aggregator.models import ErrorKind
+from aggregator.models import ErrorKind, Participant
+from aggregator.store import Store
 from tests import wordpress
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
-from tests.servers import FeedServer
+from tests.servers import LOOPBACK_POLICY, FeedServer, stall
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 JSON_TYPE = "application/json; charset=UTF-8"
+QUICK = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=0.5, connect_timeout=2)
 
 
 SHAPES = ((1, 25, 0), (2, 3, 0), (3, 12, 2))  # (post ID, comments, pingbacks)
@@ -218,6 +223,18 @@ def test_an_api_that_is_off_or_answers_junk_is_no_error_and_the_feeds_comments_s
             assert len(api_requests(server)) == 2, api
         finally:
             server.stop()
+
+
+def test_an_api_that_stops_answering_is_asked_once_a_run(tmp_path, feed_server):
+    """Its server hangs: the next post's request would wait for its own timeout too."""
+    blog = serve(feed_server, "wp")
+    feed_server.route(urlsplit(blog.api_root()).path + "wp/v2/comments", stall())
+    with Store(tmp_path / "store.sqlite") as store:
+        participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+        summary = asyncio.run(update(store, [participant], QUICK))
+    assert len(api_requests(feed_server)) == 1  # posts 1 and 3 want the API: one is asked
+    [timed_out] = [r for r in summary.of("probe") if r.failed]
+    assert timed_out.error.kind is ErrorKind.TIMEOUT and summary.errors == []
 
 
 def test_an_api_named_on_another_host_is_never_asked(tmp_path, feed_server):

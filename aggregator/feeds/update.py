@@ -345,6 +345,8 @@ class Updater:
                 break
             report = await self.read(participant, url, state, parse, "probe")
             reports.append(report)
+            if _could_not_reach(report):
+                unreachable.add(server_key(url))
             if report.outcome is not Outcome.UPDATED or report.held < wpapi.PER_PAGE or not report.new:
                 break  # the last page, or one without a new comment: the older ones are known
         return reports
