@@ -327,8 +327,9 @@ class Updater:
     ) -> list[FeedReport]:
         """The post's comments from its blog's WordPress API, the feeds' newest 10 being fewer
         than it has: page after page (newest first) while a page is full and brings new
-        comments, up to the entries a feed may give (`max_items`).  A guess, as a probe is: a blog whose API is off, or
-        answers no list, is no error, and not asked again for a week."""
+        comments, up to the entries a feed may give (`max_items`).  A guess, as a probe is: a
+        blog whose API is off, or answers no list, is no error, and not asked again for a week;
+        a server that stops answering is not asked again this run."""
         root = self.store.get_meta(API_ROOT + participant.slug)
         number = wpapi.post_number(post.guid, post.comment_feed)
         if not root or number is None:
