@@ -9,10 +9,10 @@ response to a feed names where the API is, in a header it sends anyway:
 
 (rest_output_link_header, on template_redirect, which runs before the feed is written; a 304
 is answered earlier and names nothing).  So the API costs a request only where a post's own
-feed has been read and the post still has more comments than came: one request for that post
-(and one for every further hundred).
-Without a login the API lists comments only, not pingbacks and trackbacks: those still come
-from the feeds (a parade's pingbacks are how it finds contributions).
+feed has been read and the post still has more comments than came: one request for that post,
+and one for every further hundred.  Without a login the API lists comments only, not pingbacks
+and trackbacks: those still come from the feeds (a parade's pingbacks are how it finds
+contributions).
 
 A comment from the API is the comment its feeds show: its guid is its post's guid and
 "#comment-<ID>" (get_comment_guid), its parent's likewise, so reading a comment both ways stores
