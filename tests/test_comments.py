@@ -192,6 +192,13 @@ def test_a_thread_shorter_than_the_originals_says_so_and_links_there(tmp_path, f
     whole = parse_html(pages["Langer Faden 2"].path)
     assert len(whole.xpath("//section[@id='comments']//article")) == 3
     assert not whole.xpath("//p[@class='more-comments']")
+    # In English on request.
+    conf = site / "pelicanconf.py"
+    conf.write_text(conf.read_text().replace("DEFAULT_LANG = 'de'", "DEFAULT_LANG = 'en'"))
+    ok(invoke(site, "build"))
+    [notice] = parse_html(post_pages(site / "output")["Langer Faden 1"].path).xpath("//p[@class='more-comments']")
+    assert " ".join(notice.text_content().split()) == (
+        "Shown here: 10 of the original post's 14 comments. Read them all on the original blog")
 
 
 def test_second_run_asks_only_what_may_have_changed(tmp_path, feed_server, six_blogs):
