@@ -266,20 +266,33 @@ class Updater:
         parse = partial(parse_comments, feed=replace(feed, posts=posts), limit=self.options.max_items)
         report = None
         for url in feed.urls:
-            if server_key(url) in unreachable:
-                continue  # asked next run
-            probe = feed.is_probe(url)
-            state = self.store.feed_state(url)
-            if probe and state and not plan.worth_probing(
-                state.last_error is not None, state.last_attempt, now
-            ):
+            kind: FeedKind = "probe" if feed.is_probe(url) else "comments"
+            asked = await self._read_comment_source(feed.participant, url, parse, kind, now, unreachable)
+            if asked is None:
                 continue
-            report = await self.read(feed.participant, url, state, parse,
-                                     "probe" if probe else "comments")  # fmt: skip
+            report = asked
             if not report.failed:  # read, or waiting: not its other address meanwhile
                 return report
-            if _could_not_reach(report):
-                unreachable.add(server_key(report.url))
+        return report
+
+    async def _read_comment_source(
+        self, participant: Participant, url: str, parse: Callable[..., Parsed], kind: FeedKind,
+        now: datetime, unreachable: set[str],
+    ) -> FeedReport | None:  # fmt: skip
+        """One address comments come from (a feed, or WordPress's API), unless its server could
+        not be reached this run (`unreachable`; each would wait for its own timeout) or it is a
+        guess (a probe) found missing less than PROBE_RETRY ago: then None.  A server it cannot
+        reach joins `unreachable`."""
+        if server_key(url) in unreachable:
+            return None  # asked next run
+        state = self.store.feed_state(url)
+        if kind == "probe" and state and not plan.worth_probing(
+            state.last_error is not None, state.last_attempt, now
+        ):
+            return None
+        report = await self.read(participant, url, state, parse, kind)
+        if _could_not_reach(report):
+            unreachable.add(server_key(report.url))  # where it was asked (a moved feed: there)
         return report
 
     async def update_comments(
@@ -339,15 +352,10 @@ class Updater:
         reports = []
         for page in range(1, -(-self.options.max_items // wpapi.PER_PAGE) + 1):
             url = wpapi.comments_url(root, number, page)
-            state = self.store.feed_state(url)
-            if server_key(url) in unreachable or (state and not plan.worth_probing(
-                state.last_error is not None, state.last_attempt, now
-            )):  # fmt: skip
+            report = await self._read_comment_source(participant, url, parse, "probe", now, unreachable)
+            if report is None:
                 break
-            report = await self.read(participant, url, state, parse, "probe")
             reports.append(report)
-            if _could_not_reach(report):
-                unreachable.add(server_key(url))
             if report.outcome is not Outcome.UPDATED or report.held < wpapi.PER_PAGE or not report.new:
                 break  # the last page, or one without a new comment: the older ones are known
         return reports
