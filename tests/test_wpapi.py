@@ -22,6 +22,7 @@ from aggregator.models import ErrorKind, Participant
 from aggregator.store import Store
 from tests import wordpress
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
+from tests.test_comments import parent_article
 from tests.servers import LOOPBACK_POLICY, FeedServer, stall
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -121,11 +122,6 @@ def article_of(page, text: str):
     [body] = [b for b in page.xpath("//section[@id='comments']//div[contains(@class, 'comment-body')]")
               if text in " ".join(b.text_content().split())]  # fmt: skip
     return body.xpath("ancestor::article[1]")[0]
-
-
-def parent_article(article):
-    outer = article.xpath("ancestor::li[2]")
-    return outer[0].xpath("./article")[0] if outer else None
 
 
 # -- end to end ------------------------------------------------------------------------------------
