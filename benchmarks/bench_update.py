@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/bench_update.py [--feeds 300 1000] [--comments 0] [--reps 3]
                                                 [--latency 0.05] [--peers ../shared/peers]
+                                                [--serves wordpress|announced]
 
 The farm (benchmarks/farm.py, a process of its own) serves WordPress-style blogs on many
 loopback addresses, 10 posts of ~11 KB each, every post with `wfw:commentRss` and
 `slash:comments` (`--comments N`: N comments per post, 0: every post says it has none), 50 ms
-latency, ETags and 304s.  Three clients update from it, each as a whole process of its own:
+latency, ETags and 304s; every feed WordPress serves, or with `--serves announced` only the post
+feeds and the comment feeds they name (a farm written to the letter of the feeds).  Three clients update from it, each as a whole process of its own:
 
   blogparade  `blogparade --site SITE fetch`: fetch, parse, clean and store posts and comments
               (a site made by `blogparade init`, with BLOGPARADE_ALLOWED_NETWORKS = 127.0.0.0/8;
@@ -330,7 +332,7 @@ def loadavg() -> str:
 
 
 def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
-    server, info = farm.start(feeds, args.comments, args.latency)
+    server, info = farm.start(feeds, args.comments, args.latency, args.serves)
     keep = {server.pid}
     meter = FarmMeter(server.pid, info["stats"])
     results: dict[str, dict[str, list[Run]]] = {c.name: {"first": [], "again": []} for c in clients}
@@ -365,7 +367,9 @@ GOALS = {  # issue 14's goals, for the table: (300 feeds, 1,000 feeds)
 
 def report(table: list[dict], args: argparse.Namespace, loads: list[float],
            pressures: list[float]) -> None:  # fmt: skip
+    serves = "everything WordPress does" if args.serves == "wordpress" else "only what the post feeds announce"
     print(f"\nmedians of {args.reps} alternating runs; {args.comments} comments per post; "
+          f"the farm serves {serves}; "
           f"{args.latency * 1000:.0f} ms latency; one loopback address per blog; "
           f"{table[0]['feed_bytes'] / 1000:.0f} KB per post feed")
     print(f"1-minute load average at the end of each run: min {min(loads):.2f}, "
@@ -414,6 +418,9 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=0, help="comments per post (default 0)")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--serves", choices=sorted(farm.SERVES), default="wordpress",
+                        help="what the farm serves (farm.py): everything WordPress does, or only "
+                             "what the post feeds announce")  # fmt: skip
     parser.add_argument("--peers", type=Path, default=ROOT.parent / "shared" / "peers")
     parser.add_argument("--rawdog-venv", type=Path, default=ROOT / "benchmarks" / ".rawdog-venv")
     parser.add_argument("--clients", nargs="+", default=["blogparade", "rawdog", "feedparser"])

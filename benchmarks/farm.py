@@ -4,6 +4,9 @@ Each blog is served as WordPress 6 serves it (tests/wordpress.py renders the tem
 post feed `/bN/feed/` (RSS 2.0, 10 posts of ~11 KB of HTML each, every post with
 `wfw:commentRss` and `slash:comments`), the site-wide comment feeds `/bN/comments/feed/atom/` and
 `/bN/comments/feed/`, and each post's comment feeds `<permalink>feed/` and `<permalink>feed/atom/`.
+With `--serves announced` it serves only what a post feed names: the post feed and each post's
+RSS comment feed (a farm written to the letter of the feeds, as other benchmarks' are): every
+other address is a 404.
 
 Blogs are spread over loopback addresses (127.0.1.1, 127.0.1.2, …), one listening socket per
 address; every answer waits `latency` seconds first (the network), and a request that sends the
@@ -118,15 +121,23 @@ def make_blog(n: int, port: int, comments: int, now: datetime) -> Blog:
     return Blog(home=home, name=f"Gartenblog {n}", posts=posts, language="de")
 
 
-def documents(blog: Blog) -> dict[str, tuple[bytes, str]]:
+SERVES = {  # --serves: the kinds of tests/wordpress.py's Blog.documents() each farm serves
+    "wordpress": ("posts.rss", "posts.atom", "comments.rss", "comments.atom", "post-comments.rss",
+                  "post-comments.atom"),
+    "announced": ("posts.rss", "post-comments.rss"),
+}
+
+
+def documents(blog: Blog, serves: str = "wordpress") -> dict[str, tuple[bytes, str]]:
     """{path: (body, content type)} of every feed the blog serves."""
     found: dict[str, tuple[bytes, str]] = {}
-    for kind in blog.documents().values():
-        found.update(kind)
+    for kind, paths in blog.documents().items():
+        if kind in SERVES[serves]:
+            found.update(paths)
     return found
 
 
-async def serve(blogs: int, comments: int, latency: float) -> None:
+async def serve(blogs: int, comments: int, latency: float, serves: str = "wordpress") -> None:
     from aiohttp import web
 
     now = datetime.now(UTC).replace(microsecond=0)
@@ -146,7 +157,7 @@ async def serve(blogs: int, comments: int, latency: float) -> None:
     for n in range(blogs):
         blog = make_blog(n, port, comments, now)
         feeds.append(blog.posts_rss_url())
-        for path, (body, kind) in documents(blog).items():
+        for path, (body, kind) in documents(blog, serves).items():
             etag = '"' + hashlib.md5(body).hexdigest() + '"'
             served[f"{host_of(n)}{path}"] = (body, kind, etag)
 
@@ -184,12 +195,14 @@ async def serve(blogs: int, comments: int, latency: float) -> None:
     await asyncio.Event().wait()
 
 
-def start(blogs: int, comments: int, latency: float) -> tuple[subprocess.Popen[str], dict]:
+def start(
+    blogs: int, comments: int, latency: float, serves: str = "wordpress"
+) -> tuple[subprocess.Popen[str], dict]:
     """The farm in a child process, and what it printed once it listens."""
     for _ in range(5):
         child = subprocess.Popen(
             [sys.executable, __file__, "--blogs", str(blogs), "--comments", str(comments),
-             "--latency", str(latency)],
+             "--latency", str(latency), "--serves", serves],
             stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert child.stdout is not None
@@ -205,8 +218,9 @@ def main() -> None:
     parser.add_argument("--blogs", type=int, default=300)
     parser.add_argument("--comments", type=int, default=0, help="comments per post")
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--serves", choices=sorted(SERVES), default="wordpress")
     args = parser.parse_args()
-    asyncio.run(serve(args.blogs, args.comments, args.latency))
+    asyncio.run(serve(args.blogs, args.comments, args.latency, args.serves))
 
 
 if __name__ == "__main__":

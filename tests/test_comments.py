@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from aggregator.feeds import comments as plan
+from aggregator.feeds.fetch import FetchSettings
+from aggregator.feeds.update import update
 from aggregator.models import Participant, StoredPost
+from aggregator.store import Store
+from tests import wordpress
 from tests.acceptance_helpers import (
     invoke,
     new_site,
@@ -26,9 +32,11 @@ from tests.feedmaker import (
     threaded_comments_atom,
     wordpress_comments_rss,
 )
-from tests.servers import ATOM_TYPE, respond, status
+from tests.servers import ATOM_TYPE, LOOPBACK_POLICY, respond, status
 
 NOW = datetime.now(UTC).replace(microsecond=0)
+BLOG = Participant(slug="b", name="B", feed="https://b.example/feed/", home="https://b.example/")
+QUICK = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=2, connect_timeout=2)
 THREAD = [  # (number, author, parent): two levels of replies and a second top-level comment
     (1, "Anna", None), (2, "Bert", 1), (3, "Cleo", None), (4, "Dora", 2), (5, "Emil", 3),
 ]  # fmt: skip
@@ -223,6 +231,101 @@ def test_missing_atom_twin_falls_back_to_rss_and_is_no_error(tmp_path, feed_serv
     assert_threads(site / "output", [blog], nested=False)  # RSS carries no threading
     status_line = ok(invoke(site, "status")).output
     assert "failing" not in status_line
+
+
+def serve_announced(server, blog: wordpress.Blog) -> None:
+    """Only what the blog's post feed names: the post feed and each post's RSS comment feed; no
+    Atom twins and no site-wide feeds (a farm written to the letter of the feeds)."""
+    documents = blog.documents()
+    for kind in ("posts.rss", "post-comments.rss"):
+        for path, (body, content_type) in documents[kind].items():
+            server.route(path, respond(body, content_type=content_type, etag=f'"{hash(body)}"'))
+
+
+def test_a_blog_without_atom_twins_is_asked_for_one_a_week_not_one_a_post(tmp_path, feed_server):
+    posts = [wordpress.Post(n, f"beitrag-{n}", f"Beitrag {n}", NOW - timedelta(days=n)) for n in range(1, 7)]
+    blog = wordpress.Blog(feed_server.url("/wp"), "Gartenblog", posts)
+
+    def comment(post: wordpress.Post, number: int) -> None:
+        post.comments.append(wordpress.Comment(number, f"Leserin {number}", f"Kommentar {number}.",
+                                               post.published + timedelta(minutes=number)))  # fmt: skip
+
+    def night(when: datetime) -> list[str]:
+        """A new comment on every post, a run at `when`: the comment feed addresses asked."""
+        for post in posts:
+            comment(post, 100 * post.id + len(post.comments) + 1)
+        serve_announced(feed_server, blog)
+        before = len(feed_server.requests)
+        with Store(tmp_path / "store.sqlite") as store:
+            summary = asyncio.run(update(store, [participant], QUICK, now=when))
+            assert summary.errors == []
+            stored = store.comment_counts("wp")
+        assert sorted(stored.values()) == [len(post.comments) for post in posts]
+        return [seen.path for seen in feed_server.requests[before:] if seen.path != "/wp/feed/"]
+
+    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+    rss = sorted(urlsplit(blog.post_comments_rss_url(post)).path for post in posts)
+    # The first night: the site-wide feeds and one Atom twin are guessed, found missing.
+    asked = night(NOW)
+    guessed = [path for path in asked if path.endswith("/atom/")]
+    assert guessed in (["/wp/comments/feed/atom/", path] for path in (p + "atom/" for p in rss)), asked
+    assert sorted(path for path in asked if path in rss) == rss
+    assert len(asked) == 2 + 1 + len(rss)  # the site-wide RSS feed, guessed too
+    # Within the week: the posts' own feeds, nothing guessed.
+    assert sorted(night(NOW + timedelta(days=3))) == rss
+    # A week on, one twin is guessed again (a blog may have switched its Atom feeds on).
+    asked = night(NOW + timedelta(days=8))
+    assert len([path for path in asked if path.endswith("/feed/atom/") and "/comments/" not in path]) == 1
+
+
+def test_a_blog_with_atom_twins_reads_every_post_from_its_twin(tmp_path, feed_server):
+    """Twins found where they are: no post falls back to RSS, so every thread nests."""
+    posts = [wordpress.Post(n, f"beitrag-{n}", f"Beitrag {n}", NOW - timedelta(days=n)) for n in range(1, 4)]
+    for post in posts:
+        for n in range(1, 4):
+            post.comments.append(wordpress.Comment(10 * post.id + n, f"Leser {n}", f"Kommentar {n}.",
+                                                   post.published + timedelta(minutes=n),
+                                                   parent=10 * post.id + n - 1 if n == 3 else 0))  # fmt: skip
+    blog = wordpress.Blog(feed_server.url("/wp"), "Gartenblog", posts)
+    for documents in blog.documents().values():
+        for path, (body, content_type) in documents.items():
+            feed_server.route(path, respond(body, content_type=content_type))
+    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+    with Store(tmp_path / "store.sqlite") as store:
+        summary = asyncio.run(update(store, [participant], QUICK, now=NOW))
+        assert summary.errors == []
+        assert store.get_meta("no-atom-twins:wp") is None
+    asked = [seen.path for seen in feed_server.requests]
+    assert not [path for path in asked if "/beitrag-" in path and not path.endswith("/atom/")], asked
+
+
+@pytest.mark.parametrize("since,guessed", [
+    (None, True), (NOW - timedelta(days=3), False), (NOW - timedelta(days=7), True),
+])  # fmt: skip
+def test_atom_twins_are_guessed_again_a_week_after_one_was_missing(since, guessed):
+    assert plan.guess_twins(since, NOW) is guessed
+
+
+def test_only_an_answer_from_the_announced_feed_says_the_twin_is_missing():
+    wordpress_post = post("https://b.example/a/", "https://b.example/a/feed/")
+    with_twin = plan.per_post_feed(BLOG, wordpress_post)
+    assert with_twin.urls == ("https://b.example/a/feed/atom/", "https://b.example/a/feed/")
+    assert plan.twin_missing(with_twin, True)
+    assert not plan.twin_missing(with_twin, False)  # both failed, or the read ended at the twin
+    without = plan.per_post_feed(BLOG, wordpress_post, twins=False)
+    assert without.urls == ("https://b.example/a/feed/",) and not plan.twin_missing(without, True)
+
+
+def test_a_twin_failing_with_its_feed_says_nothing_of_the_blogs_twins(tmp_path, feed_server):
+    """A server in trouble (503 for both): the twins are guessed again next run."""
+    blog = serve_wordpress(feed_server, "wp-krank")
+    for post in (1, 2):
+        feed_server.route(f"/wp-krank/post-{post}/feed/atom/", status(503))
+        feed_server.route(f"/wp-krank/post-{post}/feed/", status(503))
+    participant = Participant("wp-krank", "Blog", blog.feed, feed_server.url("/wp-krank/"))
+    with Store(tmp_path / "store.sqlite") as store:
+        asyncio.run(update(store, [participant], QUICK, now=NOW))
+        assert store.get_meta("no-atom-twins:wp-krank") is None
 
 
 def test_failing_or_shrinking_comment_feed_loses_nothing(tmp_path, feed_server):

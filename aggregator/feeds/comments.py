@@ -93,11 +93,28 @@ def wants_comments(post: StoredPost, stored: int) -> bool:
     return count != post.comments_checked
 
 
-def per_post_feed(participant: Participant, post: StoredPost) -> CommentFeed:
+def per_post_feed(participant: Participant, post: StoredPost, twins: bool = True) -> CommentFeed:
+    """A post's own comment feed: its Atom twin first where `twins` says the blog has them."""
     announced = post.comment_feed or ""
-    twin = atom_twin(announced) if is_wordpress_comment_feed(post) else None
+    twin = atom_twin(announced) if twins and is_wordpress_comment_feed(post) else None
     urls = (twin, announced) if twin else (announced,)
     return CommentFeed(participant, urls, (post,), announced=announced)
+
+
+def guess_twins(missing_since: datetime | None, now: datetime) -> bool:
+    """Whether to guess a blog's per-post Atom twins: not for PROBE_RETRY after one was found
+    missing.  A blog that has one has them all (WordPress serves both kinds of every post's
+    comment feed, or, with Atom switched off, no Atom at all), so one twin found missing spares
+    the blog a failed request for every other post."""
+    return missing_since is None or now - missing_since >= PROBE_RETRY
+
+
+def twin_missing(feed: CommentFeed, announced_answered: bool) -> bool:
+    """Whether a per-post feed read says its Atom twin is missing: the address the blog
+    announced answered where the twin did not (it failed, or was found missing before).  Where
+    both fail (a server in trouble), or the twin's server could not be reached (which ends the
+    read there), nothing is known."""
+    return len(feed.urls) > 1 and announced_answered
 
 
 def plan_sitewide(
@@ -113,10 +130,10 @@ def plan_sitewide(
     return CommentFeed(participant, urls, tuple(posts), sitewide=True) if urls else None
 
 
-def plan_per_post(
-    participant: Participant, posts: Sequence[StoredPost], stored: dict[str, int]
-) -> list[CommentFeed]:
-    return [per_post_feed(participant, p) for p in posts if wants_comments(p, stored.get(p.id, 0))]
+def plan_per_post(posts: Sequence[StoredPost], stored: dict[str, int]) -> list[StoredPost]:
+    """The posts whose own comment feed is worth a request this run (`stored`: their comments
+    stored, by post id)."""
+    return [p for p in posts if wants_comments(p, stored.get(p.id, 0))]
 
 
 def worth_probing(last_error: bool, last_attempt: datetime | None, now: datetime) -> bool:
