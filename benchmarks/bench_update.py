@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/bench_update.py [--feeds 300 1000] [--comments 0] [--reps 3]
                                                 [--latency 0.05] [--peers ../shared/peers]
                                                 [--serves wordpress|announced]
+                                                [--blogs-per-host 1]
 
 The farm (benchmarks/farm.py, a process of its own) serves WordPress-style blogs on many
-loopback addresses, 10 posts of ~11 KB each, every post with `wfw:commentRss` and
+loopback addresses (one each, or `--blogs-per-host K`), 10 posts of ~11 KB each, every post with `wfw:commentRss` and
 `slash:comments` (`--comments N`: N comments per post, 0: every post says it has none), 50 ms
 latency, ETags and 304s; every feed WordPress serves, or with `--serves announced` only the post
 feeds and the comment feeds they name (a farm written to the letter of the feeds).  Three clients update from it, each as a whole process of its own:
@@ -332,7 +333,7 @@ def loadavg() -> str:
 
 
 def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
-    server, info = farm.start(feeds, args.comments, args.latency, args.serves)
+    server, info = farm.start(feeds, args.comments, args.latency, args.serves, args.blogs_per_host)
     keep = {server.pid}
     meter = FarmMeter(server.pid, info["stats"])
     results: dict[str, dict[str, list[Run]]] = {c.name: {"first": [], "again": []} for c in clients}
@@ -367,10 +368,12 @@ GOALS = {  # issue 14's goals, for the table: (300 feeds, 1,000 feeds)
 
 def report(table: list[dict], args: argparse.Namespace, loads: list[float],
            pressures: list[float]) -> None:  # fmt: skip
+    hosts = ("one loopback address per blog" if args.blogs_per_host == 1
+             else f"{args.blogs_per_host} blogs per loopback address")  # fmt: skip
     serves = "everything WordPress does" if args.serves == "wordpress" else "only what the post feeds announce"
     print(f"\nmedians of {args.reps} alternating runs; {args.comments} comments per post; "
           f"the farm serves {serves}; "
-          f"{args.latency * 1000:.0f} ms latency; one loopback address per blog; "
+          f"{args.latency * 1000:.0f} ms latency; {hosts}; "
           f"{table[0]['feed_bytes'] / 1000:.0f} KB per post feed")
     print(f"1-minute load average at the end of each run: min {min(loads):.2f}, "
           f"median {statistics.median(loads):.2f}, max {max(loads):.2f} ({os.cpu_count()} cores)")
@@ -421,6 +424,8 @@ def main() -> None:
     parser.add_argument("--serves", choices=sorted(farm.SERVES), default="wordpress",
                         help="what the farm serves (farm.py): everything WordPress does, or only "
                              "what the post feeds announce")  # fmt: skip
+    parser.add_argument("--blogs-per-host", type=int, default=1,
+                        help="blogs on each loopback address (default 1)")  # fmt: skip
     parser.add_argument("--peers", type=Path, default=ROOT.parent / "shared" / "peers")
     parser.add_argument("--rawdog-venv", type=Path, default=ROOT / "benchmarks" / ".rawdog-venv")
     parser.add_argument("--clients", nargs="+", default=["blogparade", "rawdog", "feedparser"])

@@ -8,8 +8,8 @@ With `--serves announced` it serves only what a post feed names: the post feed a
 RSS comment feed (a farm written to the letter of the feeds, as other benchmarks' are): every
 other address is a 404.
 
-Blogs are spread over loopback addresses (127.0.1.1, 127.0.1.2, …), one listening socket per
-address; every answer waits `latency` seconds first (the network), and a request that sends the
+Blogs are spread over loopback addresses (127.0.1.1, 127.0.1.2, …; `--blogs-per-host K`: K
+blogs on each), one listening socket per address; every answer waits `latency` seconds first (the network), and a request that sends the
 document's ETag or Last-Modified gets 304.  The server runs in a process of its own so that it
 does not share a GIL (or a profile) with the client measured.
 
@@ -49,8 +49,10 @@ WORDS = (
 ).split()
 
 
-def host_of(n: int) -> str:
-    """Blog n's address: 127.0.1.1, 127.0.1.2, … 127.0.1.250, 127.0.2.1, …"""
+def host_of(n: int, per_host: int = 1) -> str:
+    """Blog n's address, `per_host` blogs on each: 127.0.1.1, 127.0.1.2, … 127.0.1.250,
+    127.0.2.1, …"""
+    n //= per_host
     return f"127.0.{1 + n // 250}.{1 + n % 250}"
 
 
@@ -98,11 +100,11 @@ def post_html(rng: random.Random, home: str, size: int = 10_000) -> str:
     return "".join(parts)
 
 
-def make_blog(n: int, port: int, comments: int, now: datetime) -> Blog:
+def make_blog(n: int, port: int, comments: int, now: datetime, per_host: int = 1) -> Blog:
     """Blog n with 10 posts from the last days, each with `comments` comments (every third one
     a reply to the one before, as readers answer each other)."""
     rng = random.Random(n)
-    home = f"http://{host_of(n)}:{port}/b{n}"
+    home = f"http://{host_of(n, per_host)}:{port}/b{n}"
     posts, comment_id = [], 1000
     for i in range(POSTS):
         published = now - timedelta(days=i, hours=rng.randint(0, 20))
@@ -137,17 +139,19 @@ def documents(blog: Blog, serves: str = "wordpress") -> dict[str, tuple[bytes, s
     return found
 
 
-async def serve(blogs: int, comments: int, latency: float, serves: str = "wordpress") -> None:
+async def serve(
+    blogs: int, comments: int, latency: float, serves: str = "wordpress", per_host: int = 1
+) -> None:
     from aiohttp import web
 
     now = datetime.now(UTC).replace(microsecond=0)
     modified = format_datetime(now - timedelta(hours=1), usegmt=True)
     sockets: list[socket.socket] = []
     port = 0
-    for n in range(blogs):  # one port on every address: the first one free, then the same
+    for n in range(0, blogs, per_host):  # one port on every address: the first one free, then the same
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host_of(n), port))  # taken on some address: start() tries another port
+        sock.bind((host_of(n, per_host), port))  # taken on some address: start() tries another port
         sock.listen(1024)
         sock.setblocking(False)
         port = sock.getsockname()[1]
@@ -155,11 +159,11 @@ async def serve(blogs: int, comments: int, latency: float, serves: str = "wordpr
     served: dict[str, tuple[bytes, str, str]] = {}
     feeds = []
     for n in range(blogs):
-        blog = make_blog(n, port, comments, now)
+        blog = make_blog(n, port, comments, now, per_host)
         feeds.append(blog.posts_rss_url())
         for path, (body, kind) in documents(blog, serves).items():
             etag = '"' + hashlib.md5(body).hexdigest() + '"'
-            served[f"{host_of(n)}{path}"] = (body, kind, etag)
+            served[f"{host_of(n, per_host)}{path}"] = (body, kind, etag)
 
     counts = {"requests": 0, "not_modified": 0}
 
@@ -196,13 +200,13 @@ async def serve(blogs: int, comments: int, latency: float, serves: str = "wordpr
 
 
 def start(
-    blogs: int, comments: int, latency: float, serves: str = "wordpress"
+    blogs: int, comments: int, latency: float, serves: str = "wordpress", per_host: int = 1
 ) -> tuple[subprocess.Popen[str], dict]:
     """The farm in a child process, and what it printed once it listens."""
     for _ in range(5):
         child = subprocess.Popen(
             [sys.executable, __file__, "--blogs", str(blogs), "--comments", str(comments),
-             "--latency", str(latency), "--serves", serves],
+             "--latency", str(latency), "--serves", serves, "--blogs-per-host", str(per_host)],
             stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert child.stdout is not None
@@ -219,8 +223,9 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=0, help="comments per post")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--serves", choices=sorted(SERVES), default="wordpress")
+    parser.add_argument("--blogs-per-host", type=int, default=1)
     args = parser.parse_args()
-    asyncio.run(serve(args.blogs, args.comments, args.latency, args.serves))
+    asyncio.run(serve(args.blogs, args.comments, args.latency, args.serves, args.blogs_per_host))
 
 
 if __name__ == "__main__":
