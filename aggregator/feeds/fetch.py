@@ -79,7 +79,7 @@ class FetchSettings:
 
     user_agent: str
     max_connections: int = 256  # global concurrency (site.py says why so many)
-    per_host: int = 4  # per-host concurrency
+    per_host: int = 8  # per-host concurrency (site.py says why)
     connect_timeout: float = 10.0
     timeout: float = 60.0  # whole request including body (and redirects)
     max_bytes: int = 20 * 1024 * 1024  # cap on the body AFTER gzip/deflate inflation
