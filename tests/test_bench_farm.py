@@ -40,3 +40,21 @@ def test_the_farm_counts_requests_and_304s_but_not_the_question():
     finally:
         server.terminate()
         server.wait()
+
+
+def test_a_farm_of_announced_feeds_serves_only_what_the_post_feed_names():
+    server, info = farm.start(blogs=3, comments=1, latency=0, serves="announced", per_host=2)
+    try:
+        first, second, third = info["feeds"]
+        # Blogs 0 and 1 share an address, blog 2 has the next one.
+        assert first.split("/")[2] == second.split("/")[2] != third.split("/")[2]
+        with urllib.request.urlopen(first, timeout=10) as response:
+            body = response.read().decode()
+        [comment_feed, *_] = [part.split("<")[0] for part in body.split("<wfw:commentRss>")[1:]]
+        assert _get(comment_feed)[0] == 200
+        assert _get(comment_feed + "atom/")[0] == 404  # no Atom twin
+        assert _get(first.replace("/feed/", "/comments/feed/atom/"))[0] == 404  # no site-wide feed
+        assert _get(first.replace("/feed/", "/comments/feed/"))[0] == 404
+    finally:
+        server.terminate()
+        server.wait()
