@@ -56,6 +56,10 @@ CHECKPOINT_EVERY = 0.5  # seconds, while a job writes many transactions (deferre
 _json_list = json.JSONEncoder(ensure_ascii=False).encode
 
 
+# Meta keys kept per blog (the key + its slug).
+API_ROOT = "wp-api:"  # where its WordPress API is (feeds/wpapi.py); "" where it names none
+NO_ATOM_TWINS = "no-atom-twins:"  # when one of its Atom twins was last found missing (feeds/comments.py)
+
 class StoreError(Exception):
     """The store cannot be opened or written; the message says why, for a person."""
 

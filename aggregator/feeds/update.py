@@ -37,7 +37,7 @@ from ..models import (
     Post,
     PostHead,
 )
-from ..store import FeedKind, Store, utcnow
+from ..store import API_ROOT, NO_ATOM_TWINS, FeedKind, Store, utcnow
 from ..urls import server_key
 from . import comments as plan
 from . import decide, poolmain, wpapi
@@ -405,11 +405,6 @@ class Updater:
         return summary
 
 
-# The meta key (+ participant slug) of where a blog's WordPress API is ("" where it names none).
-API_ROOT = "wp-api:"
-# The meta key (+ participant slug) of when one of a blog's per-post Atom twins was last found
-# missing (comments.guess_twins).
-NO_ATOM_TWINS = "no-atom-twins:"
 
 
 def _could_not_reach(report: FeedReport) -> bool:
