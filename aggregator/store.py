@@ -56,9 +56,11 @@ CHECKPOINT_EVERY = 0.5  # seconds, while a job writes many transactions (deferre
 _json_list = json.JSONEncoder(ensure_ascii=False).encode
 
 
-# Meta keys kept per blog (the key + its slug).
+# Meta keys kept per blog (the key + its slug), deleted with the blog (purge_participant).
 API_ROOT = "wp-api:"  # where its WordPress API is (feeds/wpapi.py); "" where it names none
 NO_ATOM_TWINS = "no-atom-twins:"  # when one of its Atom twins was last found missing (feeds/comments.py)
+PARTICIPANT_META = (API_ROOT, NO_ATOM_TWINS)
+
 
 class StoreError(Exception):
     """The store cannot be opened or written; the message says why, for a person."""
@@ -834,6 +836,7 @@ class Store:
             db.executemany("DELETE FROM page_links WHERE url = ?", [(row["url"],) for row in posts])
             db.execute("DELETE FROM feeds WHERE participant = ?", (participant,))
             db.execute("DELETE FROM alerts WHERE participant = ?", (participant,))
+            db.executemany("DELETE FROM meta WHERE key = ?", [(key + participant,) for key in PARTICIPANT_META])
             return len(posts), len(comments)
 
     def forget_commenter(self, *, name_digest: str | None = None, url_key: str | None = None,

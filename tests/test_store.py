@@ -432,3 +432,15 @@ def test_the_log_starts_over_while_a_run_writes_feed_after_feed(store, monkeypat
     assert feed > 50
     assert largest < written / 3, (largest, written)
     assert len(list(store.posts())) == 5 * feed
+
+
+def test_purging_a_blog_deletes_what_the_store_kept_about_it_and_nothing_of_others(store):
+    from aggregator.store import PARTICIPANT_META
+
+    for slug in ("anna", "annabel"):
+        for key in PARTICIPANT_META:
+            store.set_meta(key + slug, f"{key} of {slug}")
+    store.purge_participant("anna")
+    assert [store.get_meta(key + "anna") for key in PARTICIPANT_META] == [None] * len(PARTICIPANT_META)
+    assert [store.get_meta(key + "annabel") for key in PARTICIPANT_META] == [
+        f"{key} of annabel" for key in PARTICIPANT_META]
