@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_update.py [--feeds 300 1000] [--comments 0] [--reps 3]
                                                 [--latency 0.05] [--peers ../shared/peers]
                                                 [--serves wordpress|announced]
-                                                [--blogs-per-host 1]
+                                                [--blogs-per-host 1] [--busy 0]
 
 The farm (benchmarks/farm.py, a process of its own) serves WordPress-style blogs on many
 loopback addresses (one each, or `--blogs-per-host K`), 10 posts of ~11 KB each, every post with `wfw:commentRss` and
@@ -31,7 +31,8 @@ it served for the run (a client that reads comment feeds makes more) and the CPU
 serving them, on the same cores.  How busy the machine was: the load average and Linux's CPU
 pressure (the share of time some task waited for a CPU) at the end of every run.  Where other
 work keeps the CPUs busy, blogparade's processes share them with it and its wall time follows
-its CPU time; the goals are for a quiet machine.
+its CPU time; the goals are for a quiet machine.  `--busy N` measures on a machine that is not:
+N processes keep a CPU busy each while the clients run.
 """
 
 from __future__ import annotations
@@ -332,9 +333,15 @@ def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def busy_processes(count: int) -> list[subprocess.Popen[bytes]]:
+    """`count` processes that keep a CPU busy each: other work on the machine (--busy)."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
 def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
     server, info = farm.start(feeds, args.comments, args.latency, args.serves, args.blogs_per_host)
-    keep = {server.pid}
+    busy = busy_processes(args.busy)
+    keep = {server.pid} | {process.pid for process in busy}
     meter = FarmMeter(server.pid, info["stats"])
     results: dict[str, dict[str, list[Run]]] = {c.name: {"first": [], "again": []} for c in clients}
     try:
@@ -354,8 +361,9 @@ def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
                               f"{run.requests:6d} requests, farm {run.farm_cpu:5.2f} s CPU "
                               f"(load {run.load:.1f}, CPU pressure {run.pressure}%)", flush=True)  # fmt: skip
     finally:
-        server.terminate()
-        server.wait()
+        for process in [server, *busy]:
+            process.terminate()
+            process.wait()
     return {"feeds": feeds, "feed_bytes": info["feed_bytes"], "results": results}
 
 
@@ -375,6 +383,8 @@ def report(table: list[dict], args: argparse.Namespace, loads: list[float],
           f"the farm serves {serves}; "
           f"{args.latency * 1000:.0f} ms latency; {hosts}; "
           f"{table[0]['feed_bytes'] / 1000:.0f} KB per post feed")
+    if args.busy:
+        print(f"{args.busy} other processes kept a CPU busy each throughout (--busy)")
     print(f"1-minute load average at the end of each run: min {min(loads):.2f}, "
           f"median {statistics.median(loads):.2f}, max {max(loads):.2f} ({os.cpu_count()} cores)")
     if pressures:
@@ -426,6 +436,9 @@ def main() -> None:
                              "what the post feeds announce")  # fmt: skip
     parser.add_argument("--blogs-per-host", type=int, default=1,
                         help="blogs on each loopback address (default 1)")  # fmt: skip
+    parser.add_argument("--busy", type=int, default=0,
+                        help="processes keeping a CPU busy each while the clients run: other work "
+                             "on the machine (default 0)")  # fmt: skip
     parser.add_argument("--peers", type=Path, default=ROOT.parent / "shared" / "peers")
     parser.add_argument("--rawdog-venv", type=Path, default=ROOT / "benchmarks" / ".rawdog-venv")
     parser.add_argument("--clients", nargs="+", default=["blogparade", "rawdog", "feedparser"])
