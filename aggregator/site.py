@@ -40,8 +40,9 @@ DEFAULTS: dict[str, Any] = {
     # (1,000 WordPress blogs and their comment feeds) took 2.8 s at 64 connections, 1.5 s at 256
     # (A/B, 4 runs each; first runs the same).  No server sees more than BLOGPARADE_PER_HOST:
     # 8, as Scrapy's CONCURRENT_REQUESTS_PER_DOMAIN (browsers open 6).  Where many blogs share a
-    # server (a company's multisite, 100 blogs on each of 3 hosts on the benchmark's farm), a run
-    # where nothing changed took 1.60 s at 4, 0.97 s at 8 (rawdog: 1.06 s); at 16, 0.71 s.
+    # server (a company's multisite; 100 blogs on each of 3 hosts of the benchmark's farm), a run
+    # where nothing changed took 1.60 s at 4, 0.97 s at 8 (rawdog: 1.06 s), 0.71 s at 16 (one
+    # run each; bench_update.py --blogs-per-host 100).
     "BLOGPARADE_MAX_CONNECTIONS": 256,
     "BLOGPARADE_PER_HOST": 8,
     "BLOGPARADE_CONNECT_TIMEOUT": 10.0,  # seconds

@@ -316,6 +316,18 @@ def test_only_an_answer_from_the_announced_feed_says_the_twin_is_missing():
     assert without.urls == ("https://b.example/a/feed/",) and not plan.twin_missing(without, True)
 
 
+def test_a_store_whose_twin_note_cannot_be_read_guesses_the_twins_again(tmp_path, feed_server):
+    """The note is the update's own; one spoiled by hand costs a guess, not the run."""
+    blog = serve_wordpress(feed_server, "wp-alt", twins=False)
+    participant = Participant("wp-alt", "Blog", blog.feed, feed_server.url("/wp-alt/"))
+    with Store(tmp_path / "store.sqlite") as store:
+        store.set_meta("no-atom-twins:wp-alt", "gestern")
+        summary = asyncio.run(update(store, [participant], QUICK, now=NOW))
+        assert summary.errors == [] and len(store.comment_counts("wp-alt")) == 2
+        assert store.get_meta("no-atom-twins:wp-alt") == NOW.isoformat()  # guessed, found missing
+    assert len([seen for seen in feed_server.requests if seen.path.endswith("/feed/atom/") and "/post-" in seen.path]) == 1
+
+
 def test_a_twin_failing_with_its_feed_says_nothing_of_the_blogs_twins(tmp_path, feed_server):
     """A server in trouble (503 for both): the twins are guessed again next run."""
     blog = serve_wordpress(feed_server, "wp-krank")

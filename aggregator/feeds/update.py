@@ -21,7 +21,7 @@ import os
 from concurrent.futures import Executor
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
@@ -335,8 +335,7 @@ class Updater:
         """Each post's own comment feed, its Atom twin first until one twin is found missing
         (then none for a week: plan.guess_twins)."""
         key = NO_ATOM_TWINS + participant.slug
-        since = self.store.get_meta(key) if posts else None
-        twins = plan.guess_twins(datetime.fromisoformat(since) if since else None, now)
+        twins = plan.guess_twins(_moment(self.store.get_meta(key)) if posts else None, now)
         read = []
         for post in posts:
             feed = plan.per_post_feed(participant, post, twins)  # type: ignore[arg-type]
@@ -405,6 +404,14 @@ class Updater:
         return summary
 
 
+def _moment(value: str | None) -> datetime | None:
+    """A time the update kept in the store's meta (ISO 8601, UTC); None where there is none or
+    it cannot be read."""
+    try:
+        moment = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
 def _could_not_reach(report: FeedReport) -> bool:
