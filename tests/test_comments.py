@@ -328,6 +328,28 @@ def test_a_store_whose_twin_note_cannot_be_read_guesses_the_twins_again(tmp_path
     assert len([seen for seen in feed_server.requests if seen.path.endswith("/feed/atom/") and "/post-" in seen.path]) == 1
 
 
+def test_a_bug_in_one_blogs_comments_costs_that_blog_and_not_the_run(tmp_path, feed_server, monkeypatch):
+    from aggregator.feeds.update import Updater
+
+    blogs = [serve_wordpress(feed_server, "wp-eins"), serve_wordpress(feed_server, "wp-zwei")]
+    participants = [Participant(b.slug, "Blog", b.feed, feed_server.url(f"/{b.slug}/")) for b in blogs]
+    reading = Updater._read_per_post
+
+    async def broken(self, participant, *args):
+        if participant.slug == "wp-eins":
+            raise KeyError("a bug")
+        return await reading(self, participant, *args)
+
+    monkeypatch.setattr(Updater, "_read_per_post", broken)
+    with Store(tmp_path / "store.sqlite") as store:
+        summary = asyncio.run(update(store, participants, QUICK, now=NOW))
+        assert len(store.comment_counts("wp-zwei")) == 2 and store.comment_counts("wp-eins") == {}
+        assert len(list(store.posts("wp-eins"))) == 2  # its posts were read before
+    [failed] = summary.errors
+    assert failed.participant.slug == "wp-eins" and failed.kind == "comments"
+    assert failed.error.message == "unexpected KeyError: 'a bug'"
+
+
 def test_a_twin_failing_with_its_feed_says_nothing_of_the_blogs_twins(tmp_path, feed_server):
     """A server in trouble (503 for both): the twins are guessed again next run."""
     blog = serve_wordpress(feed_server, "wp-krank")

@@ -37,7 +37,7 @@ from ..models import (
     Post,
     PostHead,
 )
-from ..store import API_ROOT, NO_ATOM_TWINS, FeedKind, Store, utcnow
+from ..store import API_ROOT, NO_ATOM_TWINS, FeedKind, Store, StoreError, utcnow
 from ..urls import server_key
 from . import comments as plan
 from . import decide, poolmain, wpapi
@@ -395,13 +395,26 @@ class Updater:
             summary.reports.append(report)
             if progress:
                 progress(report)
-            for report in await self.update_comments(participant, options, self.now, report):
+            for report in await self._comments_of(participant, options, report):
                 summary.reports.append(report)
                 if progress:
                     progress(report)
 
         await asyncio.gather(*(one(p) for p in participants if p.active))
         return summary
+
+    async def _comments_of(
+        self, participant: Participant, options: CommentOptions, posts_read: FeedReport
+    ) -> list[FeedReport]:
+        """update_comments, where a bug costs this blog's comments, not the run (read() does the
+        same for one feed); a store that cannot be written ends the run."""
+        try:
+            return await self.update_comments(participant, options, self.now, posts_read)
+        except StoreError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
+            return [FeedReport(participant, participant.feed, Outcome.ERROR, error=failure, kind="comments")]
 
 
 def _moment(value: str | None) -> datetime | None:
