@@ -20,6 +20,7 @@ This module only connects Pelican's signals; each job has its module:
 - editorial.py: a failing blog's quiet note, the editors' status page, the privacy notice.
 - departments.py: a page and an Atom feed per department of an internal blog roll.
 - lists.py: Pelican's quadratic list filters (tags, authors, categories, translations), linear.
+- sourcepaths.py: Pelican's relative source paths without os.path.relpath.
 - settings.py: the plugin's settings and their defaults.
 
 Register with PLUGINS = ["aggregator.website.plugin"] and also import this package in
@@ -47,6 +48,7 @@ from .reader import ExportError, ExportReader, ThreadComment, add_reader, no_sta
 from .search_page import add_search, index_with_articles
 from .settings import DEFAULTS
 from .sharing import describe_all
+from .sourcepaths import install as install_source_paths
 from .sitefiles import write_site_files
 
 # The main names of the former single-module plugin, for code that imported them from it.
@@ -73,6 +75,7 @@ def after_reading(generators: list[Any]) -> None:
 
 def register() -> None:
     install_linear_lists()
+    install_source_paths()
     signals.article_generator_init.connect(taxonomy_pages)
     signals.article_generator_init.connect(index_with_articles)
     signals.get_writer.connect(writer)
