@@ -1,4 +1,4 @@
-"""The store's backups, and what to do when the store is lost or damaged.
+"""The store's backups, what to do when the store is lost or damaged, and opening it for a job.
 
 The store is the only copy of the site's history.  Each job that fetches (fetch, run) makes a
 dated copy of the store as it was when the job began, into backups/ in the site folder, with
@@ -188,3 +188,28 @@ def _put_aside(store: Path) -> Path | None:
             moved = aside.with_name(aside.name + suffix)
             os.replace(current, moved)
     return aside if moved is not None else None
+
+
+@contextmanager
+def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Iterator[Store]:
+    """The site's store, checked before a job uses it.
+
+    Refused when damaged (SQLite's quick_check) or lost (new or empty while the site has
+    published posts), and when a job that `writes` cannot write it; with `backup` (a fetch)
+    backed up first.  A damage met later, mid-job, names the backup to restore too.
+    """
+    if not site.store_path.exists() or site.store_path.stat().st_size == 0:
+        refuse_lost_store(site, None)  # before opening would make a new store there
+    try:
+        with Store(site.store_path) as store:
+            store.check()
+            refuse_lost_store(site, store)
+            if writes or backup:
+                store.check_writable()
+            if not backup:
+                yield store
+                return
+            with backed_up(site, store):
+                yield store
+    except StoreDamaged as error:
+        raise StoreDamaged(f"{error}; {advice(site)}") from error

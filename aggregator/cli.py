@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
-from .jobs import open_store
+from .backups import open_store
 from .lock import LockError, SiteBusy, site_lock
 from .site import Site, SiteError
 from .store import Store, StoreError

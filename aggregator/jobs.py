@@ -6,13 +6,11 @@ Each takes a Site and returns values; printing and exit codes are the caller's b
 from __future__ import annotations
 
 import asyncio
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .backups import advice, backed_up, refuse_lost_store
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
@@ -29,7 +27,7 @@ from .parades.report import ParadeStatus, channel_errors, parade_status
 from .parades.roundup import roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
 from .site import SETTINGS_FILE, Site
-from .store import Store, StoreDamaged
+from .store import Store
 from .urls import feed_key
 
 if TYPE_CHECKING:
@@ -60,31 +58,6 @@ class CheckResult:
 
 class JobError(Exception):
     """A job cannot be done as asked; the message says why, for a person."""
-
-
-@contextmanager
-def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Iterator[Store]:
-    """The site's store, checked before a job uses it.
-
-    Refused when damaged (SQLite's quick_check) or lost (new or empty while the site has
-    published posts), and when a job that `writes` cannot write it; with `backup` (a fetch)
-    backed up first.  A damage met later, mid-job, names the backup to restore too.
-    """
-    if not site.store_path.exists() or site.store_path.stat().st_size == 0:
-        refuse_lost_store(site, None)  # before opening would make a new store there
-    try:
-        with Store(site.store_path) as store:
-            store.check()
-            refuse_lost_store(site, store)
-            if writes or backup:
-                store.check_writable()
-            if not backup:
-                yield store
-                return
-            with backed_up(site, store):
-                yield store
-    except StoreDamaged as error:
-        raise StoreDamaged(f"{error}; {advice(site)}") from error
 
 
 def fetch_site(
