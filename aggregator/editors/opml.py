@@ -22,12 +22,12 @@ from xml.parsers import expat
 
 from ..models import Kind, Participant
 from ..urls import feed_key
-from .join import JoinError, join
 from .participants import KINDS
 
 if TYPE_CHECKING:
     from ..feeds.fetch import Fetcher
     from ..site import Site
+    from .join import JoinError
 
 MAX_BYTES = 10 * 1024 * 1024  # a blog roll of 10 MB would be a hundred thousand blogs
 # Characters XML 1.0 cannot carry at all, not even as references.
@@ -203,6 +203,9 @@ async def import_opml(
 
 
 async def _join_one(site: Site, feed: OpmlFeed, fetcher: Fetcher) -> Participant | JoinError:
+    # Here, not at the top: exporting the blog roll (every build) needs none of the joining.
+    from .join import JoinError, join
+
     # Exactly the feed listed: falling back to htmlUrl could join another feed of that blog
     # (all posts instead of one category), which is not what the file asked for.
     try:

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..models import Participant
 from ..store import MediaRecord, Store, utcnow
-from .fetch import Fetcher, FetchSettings
 
 if TYPE_CHECKING:
     from ..site import Site
+    from .fetch import Fetcher, FetchSettings
 
 IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9"
 SCANNED = "media_scanned"  # the store's meta key: when the last run looked at posts
@@ -95,6 +95,9 @@ async def download_images(
     cap = int(site["BLOGPARADE_MEDIA_MAX_BYTES"])
     records: list[MediaRecord] = []
     if wanted and per_run > 0:
+        from .fetch import Fetcher  # here: the export, which only links what is downloaded,
+        # imports this module without the HTTP client
+
         async with Fetcher(replace(settings, max_bytes=cap)) as fetcher:
             records = await asyncio.gather(*(download(fetcher, url, folder) for url in wanted[:per_run]))
     for record in records:

@@ -26,14 +26,15 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from ..feeds.clean import safe_url
-from ..feeds.fetch import HTML_ACCEPT, Fetcher
-from ..feeds.logins import Login
 from ..models import FetchResult, PageLookup, Participant, StoredPost
 from .files import Parade
 from .select import candidates_needing_page, followed_parades
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
+
+    from ..feeds.fetch import Fetcher
+    from ..feeds.logins import Login
 
 RETRY_AFTER = timedelta(days=1)
 MAX_LINKS = 1000  # a page with more is a link farm; what matters is near the top anyway
@@ -150,6 +151,9 @@ async def _one_host(
     fetcher: Fetcher, urls: list[str], now: datetime, logins: Mapping[str, Login]
 ) -> list[PageLookup]:
     """One host's pages, one request after another."""
+    from ..feeds.fetch import HTML_ACCEPT  # here: the build, which reads only remembered links,
+    # imports this module without the HTTP client
+
     lookups = []
     for url in urls:
         result = await fetcher.fetch(url, accept=HTML_ACCEPT, login=logins.get(url))

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ...editors.opml import export_opml
 from ..export import write_if_changed
 from .settings import setting
 
 
 def write_blogroll(generator: Any, writer: Any = None) -> None:
     """The participants as OPML at BLOGPARADE_BLOGROLL (rewritten only when it changed)."""
-    from ...editors.opml import export_opml  # imports the joining machinery: only when building
-
     settings = generator.settings
     name = setting(settings, "BLOGPARADE_BLOGROLL")
     if not name:
