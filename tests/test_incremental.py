@@ -401,3 +401,42 @@ def test_a_build_after_one_new_post_warns_of_nothing(tmp_path):
         store_posts(store, "anna", [new])
         result = build_site(site, store)
     assert [w for w in result.warnings if "BLOGPARADE_REPOSITORY" not in w and "BLOGPARADE_CONTACT" not in w] == []
+
+
+def test_compiled_templates_are_kept_per_stamp_and_a_changed_theme_is_compiled_again(tmp_path):
+    from aggregator.website.sitetemplate import theme_path
+
+    theme = tmp_path / "theme"
+    shutil.copytree(theme_path(), theme)
+    site = parade_site(tmp_path / "site", extra=PAGINATION + f'THEME = "{theme.as_posix()}"\n')
+    with Store(site.store_path) as store:
+        build_site(site, store)
+        [kept] = (site.root / CACHE_FOLDER).glob("*/templates")
+        compiled = sorted(path.name for path in kept.iterdir())
+        assert compiled and all(name.endswith(".cache") for name in compiled)
+        # A build of the same stamp reads them: none is compiled again.
+        times = {path.name: path.stat().st_mtime_ns for path in kept.iterdir()}
+        build_site(site, store)
+        assert {path.name: path.stat().st_mtime_ns for path in kept.iterdir()} == times
+        # A changed template is a changed theme, a new stamp: compiled again, shown at once.
+        base = theme / "templates" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace(
+            '<footer class="site-footer">', '<footer class="site-footer"><p>Neu im Thema</p>'), encoding="utf-8")
+        build_site(site, store)
+        assert "Neu im Thema" in (site.output / "index.html").read_text(encoding="utf-8")
+        assert not kept.exists()  # the old stamp's folder went with it
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
+def test_no_compiled_templates_without_a_stamp_or_in_a_cache_folder_the_editors_chose(tmp_path):
+    from aggregator.website.plugin.environment import template_cache
+    from aggregator.website.plugin.incremental import STAMP_SETTING
+
+    stamp = "0123456789abcdef" + "0" * 48
+    ours = {STAMP_SETTING: stamp, "CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path / stamp[:16])}
+    assert template_cache(ours) is not None and (tmp_path / stamp[:16] / "templates").is_dir()
+    assert template_cache({**ours, STAMP_SETTING: ""}) is None  # Pelican on its own
+    assert template_cache({**ours, "CACHE_CONTENT": False}) is None
+    assert template_cache({**ours, "CACHE_PATH": str(tmp_path / "cache")}) is None

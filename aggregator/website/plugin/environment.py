@@ -1,16 +1,22 @@
 """The theme's Jinja environment, on every generator: `jinja2.ext.i18n` with the theme's catalog
 for DEFAULT_LANG, date filters in that language and TIMEZONE, the `months` filter (the archive's
 grouping), and autoescaping (the theme relies on it: titles and names are plain text; only
-sanitised HTML bodies are marked safe)."""
+sanitised HTML bodies are marked safe).  The templates are compiled once per build stamp and
+kept (`template_cache`)."""
 
 from __future__ import annotations
 
+import os
 from itertools import groupby
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
 from jinja2.ext import InternationalizationExtension
 
 from ...i18n import date_filters, translations
+from .incremental import STAMP_SETTING
+
+TEMPLATE_CACHE = "templates"  # in the reader cache's folder (website/build.py: reader_cache)
 
 
 def prepare_environment(generator: Any) -> None:
@@ -24,6 +30,27 @@ def prepare_environment(generator: Any) -> None:
     env.install_gettext_translations(translations(generator.theme, lang), newstyle=True)
     env.filters.update(date_filters(lang, settings.get("TIMEZONE") or "UTC"))
     env.filters["months"] = months
+    cache = template_cache(settings)
+    if cache is not None:
+        env.bytecode_cache = cache
+
+
+def template_cache(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
+    """Where compiled templates are kept between builds: in the folder of the build's stamp
+    (which names the code, Pelican's and Jinja's versions, the theme and the settings, all that
+    compiling depends on; the folder of another stamp is removed), where the build has one.
+    Every generator's environment is made the same way here, so they share it; Jinja checks each
+    template's source and its own version before using what it finds.  Compiling the theme took
+    0.1 s of every build, a fortieth of one after a new post."""
+    folder, stamp = str(settings.get("CACHE_PATH") or ""), str(settings.get(STAMP_SETTING) or "")
+    if not stamp or not settings.get("CACHE_CONTENT") or os.path.basename(folder) != stamp[:16]:
+        return None  # no stamp, or a cache folder the editors chose, which no stamp names
+    path = os.path.join(str(folder), TEMPLATE_CACHE)
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return None  # compiled as without a cache; the build says what it cannot write
+    return FileSystemBytecodeCache(path)
 
 
 def months(articles: Any) -> list[tuple[Any, list[Any]]]:
