@@ -444,6 +444,16 @@ def test_wordpress_feed_urls():
     assert plan.sitewide_feeds(blog) == (
         "https://b.example/blog/comments/feed/atom/", "https://b.example/blog/comments/feed/"
     )
+    for feed, root in (
+        ("https://b.example/category/garten/feed/", "https://b.example/"),
+        ("https://b.example/blog/category/garten/beete/feed/atom/", "https://b.example/blog/"),
+        ("https://b.example/tag/kompost/feed", "https://b.example/"),
+        ("https://b.example/author/lena/feed/", "https://b.example/"),
+        ("https://b.example/feed/", "https://b.example/"),
+        ("https://b.example/categoryless/feed/", "https://b.example/categoryless/"),
+    ):  # fmt: skip
+        archive = Participant(slug="b", name="B", feed=feed, home="https://b.example/")
+        assert plan.sitewide_feeds(archive)[0] == root + "comments/feed/atom/", feed
     assert plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/p/feed/"))
     assert not plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/c.atom"))
 

@@ -13,6 +13,7 @@ fallback where the twin does not exist.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Sequence
@@ -58,6 +59,12 @@ def is_wordpress_comment_feed(post: StoredPost) -> bool:
     return bool(feed) and (feed.rstrip("/") == post.url.rstrip("/") + "/feed" or "feed=rss2" in feed)
 
 
+# A WordPress archive's feed (`…/category/garten/feed/`, its tags' and authors' likewise): the blog
+# is what comes before the archive.  (`…/category/garten/comments/feed/` would ask for the
+# category "garten/comments": a 404.)
+_ARCHIVE = re.compile(r"(.*)/(?:category|tag|author)/[^/]+(?:/[^/]+)*")
+
+
 def sitewide_feeds(participant: Participant) -> tuple[str, ...]:
     """A WordPress blog's site-wide comment feeds, from its post feed's URL: the Atom one first
     (threaded), the RSS one where Atom feeds are switched off."""
@@ -65,6 +72,9 @@ def sitewide_feeds(participant: Participant) -> tuple[str, ...]:
     for suffix in ("/feed/atom/", "/feed/atom", "/feed/", "/feed"):
         if path.endswith(suffix):
             base = path[: -len(suffix)]
+            archive = _ARCHIVE.fullmatch(base)
+            if archive:
+                base = archive.group(1)
             return tuple(_with_path(participant.feed, base + tail)
                          for tail in ("/comments/feed/atom/", "/comments/feed/"))
     return ()
