@@ -85,27 +85,28 @@ def test_what_pelican_refuses_is_refused(tmp_path, settings):
     assert str(ours.value) == str(pelicans.value)
 
 
-def test_fetch_imports_neither_pelican_nor_bs4(tmp_path):
+def imported_by(tmp_path: Path, command: str) -> tuple[str, set[str]]:
+    """`blogparade COMMAND` on a new site: what it printed, and every module it imported
+    (`python -X importtime`)."""
     create_site(tmp_path / "site", title="Start")
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "aggregator.cli", "--site", str(tmp_path / "site"), "fetch"],
+        [sys.executable, "-X", "importtime", "-m", "aggregator.cli", "--site", str(tmp_path / "site"), command],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-    assert "0 feeds" in done.stdout
+    return done.stdout, {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+
+
+def test_fetch_imports_neither_pelican_nor_bs4(tmp_path):
+    printed, imported = imported_by(tmp_path, "fetch")
+    assert "0 feeds" in printed
     for package in ("pelican", "bs4"):
         assert not any(name.split(".")[0] == package for name in imported), package
 
 
 def test_build_imports_no_http_client(tmp_path):
     """A build reads the store and writes files: aiohttp (80 ms of imports) is not its business."""
-    create_site(tmp_path / "site", title="Neu")
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "aggregator.cli", "--site", str(tmp_path / "site"), "build"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-    assert "Built" in done.stdout
+    printed, imported = imported_by(tmp_path, "build")
+    assert "Built" in printed
     assert "pelican" in imported  # the measurement sees what a build imports
     for module in ("aiohttp", "aggregator.feeds.fetch", "aggregator.jobs"):
         assert module not in imported, module
