@@ -146,8 +146,7 @@ class Updater:
             answer = await self._answer(key, state, parse, self.logins.get(participant.slug))
             return self._store(participant, key, answer, kind, state)
         except Exception as error:  # a bug must cost one feed, not the run: record and go on
-            failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
-            return self._failed(participant, key, key, failure, (), kind, state)
+            return self._failed(participant, key, key, _bug(error), (), kind, state)
 
     async def _answer(
         self, key: str, state: FeedState | None, parse: Callable[..., Parsed],
@@ -413,8 +412,12 @@ class Updater:
         except StoreError:
             raise
         except Exception as error:  # noqa: BLE001
-            failure = FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
-            return [FeedReport(participant, participant.feed, Outcome.ERROR, error=failure, kind="comments")]
+            return [FeedReport(participant, participant.feed, Outcome.ERROR, error=_bug(error), kind="comments")]
+
+
+def _bug(error: Exception) -> FetchError:
+    """A bug met while reading a feed (or a blog's comments), as that feed's error."""
+    return FetchError(ErrorKind.NOT_A_FEED, f"unexpected {type(error).__name__}: {error}")
 
 
 def _moment(value: str | None) -> datetime | None:
