@@ -319,6 +319,8 @@ _FILTERED_TAG_FULL = re.compile(
     r"<(?:(a|img|source|td|th|col|colgroup|ol|li)((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)(\s*/?>)"
     r"|/?[A-Za-z][^\s/>]*(?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*\s*/?>)"
 )
+# A link of nh3's output as most are: an address (no character escaped) and the rel nh3 adds.
+_PLAIN_LINK = re.compile(r' href="([^"&]*)"(?: rel="[^"]*")?')
 _ONE_ATTRIBUTE = re.compile(r"\s+([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
 # Where html5ever escapes ">" in attribute values as well (nh3 0.3), a tag ends at the first ">":
 # a much cheaper pattern finds the few tags with attributes to filter.
@@ -344,10 +346,16 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
         name, written_attributes = tag.group(1, 2)
         if name is None or not written_attributes:
             continue
+        if name == "a" and (plain := _PLAIN_LINK.fullmatch(written_attributes)):
+            url = plain.group(1)  # most links: nothing to change, a link to gather
+            if _resolve_simple(url, origin) == url:
+                links[url] = None
+                continue
         attributes = _ONE_ATTRIBUTE.findall(written_attributes)
         kept: list[tuple[str, str]] | None = None  # a copy, made at the first change
         dropped: list[int] = []
         href = None
+        has_src = False  # html5ever keeps one attribute of a name: one src at most
         for index, (attribute, value) in enumerate(attributes):
             if attribute not in _FILTERED:
                 continue
@@ -356,8 +364,11 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
                 # The plainest forms without the general path: see _resolve_simple.
                 fast = _resolve_simple(original, origin)
                 new = (fast or None) if fast is not None else _attribute(comment, base_url, name, attribute, original)
-                if href is None and attribute == "href":
-                    href = new
+                if attribute == "href":
+                    if href is None:
+                        href = new
+                elif new is not None:
+                    has_src = True
             elif attribute == "srcset":
                 new = _srcset(original, base_url, origin)
             else:
@@ -365,21 +376,20 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
             if new == original:
                 continue
             if kept is None:
-                kept = list(attributes)
+                kept = attributes.copy()
             if new is None:
                 dropped.append(index)
             else:
                 kept[index] = (attribute, _escape_attribute(new))
         if href is not None and name == "a" and href.startswith(("http://", "https://")):
             links[href] = None
-        if kept is not None:
+        if name == "img" and not has_src:
+            written = ""  # an image without a source is none
+        elif kept is not None:
             for index in reversed(dropped):  # Vec::swap_remove
                 kept[index] = kept[-1]
                 kept.pop()
-        if name == "img" and not any(attribute == "src" for attribute, _ in kept or attributes):
-            written = ""  # an image without a source is none
-        elif kept is not None:
-            written = f"<{name}" + "".join(f' {a}="{v}"' for a, v in kept) + tag.group(3)
+            written = "".join([f"<{name}", *[f' {a}="{v}"' for a, v in kept], tag.group(3)])
         else:
             continue
         parts.append(html[pos : tag.start()])
@@ -417,6 +427,10 @@ _DESCRIPTOR = re.compile(r"^\d+(?:\.\d+)?[wx]$")
 _PLAIN_URL = r'(?:/(?![/\\])|https?://[A-Za-z0-9.-]+/)[!"$-+\-->@-\[\]-~]*'
 _PLAIN_DESCRIPTOR = r"[0-9]+(?:\.[0-9]+)?[wx]"
 _PLAIN_CANDIDATE = re.compile(f"({_PLAIN_URL})[ \t\n\r\f]+({_PLAIN_DESCRIPTOR})")
+# The same, each candidate written "<url> <descriptor>" and joined with ", " (WordPress's
+# wp_calculate_image_srcset): what the one pass writes, but the origin before each path.  A
+# plain URL holds no ",", so ", /" begins a path only where a candidate begins.
+_WRITTEN_SRCSET = re.compile(f"{_PLAIN_URL} {_PLAIN_DESCRIPTOR}(?:, {_PLAIN_URL} {_PLAIN_DESCRIPTOR})*")
 _PLAIN_SRCSET = re.compile(
     f"[ \t\n\r\f]*{_PLAIN_URL}[ \t\n\r\f]+{_PLAIN_DESCRIPTOR}[ \t\n\r\f]*"
     f"(?:,[ \t\n\r\f]*{_PLAIN_URL}[ \t\n\r\f]+{_PLAIN_DESCRIPTOR}[ \t\n\r\f]*)*"
@@ -426,8 +440,12 @@ _PLAIN_SRCSET = re.compile(
 def _srcset(value: str, base: str, origin: str | None = None) -> str | None:
     """Each candidate's URL absolute http(s), descriptors checked; bad candidates are dropped.
     (`origin`: the base's, where the caller knows it: see _resolve_simple.)"""
-    if origin is not None and "/." not in value and _PLAIN_SRCSET.fullmatch(value):
-        return ", ".join(f"{origin}{url} {descriptor}" if url[0] == "/" else f"{url} {descriptor}"
+    if origin is not None and "/." not in value:
+        if _WRITTEN_SRCSET.fullmatch(value):  # as WordPress writes it: only the origin to add
+            value = value.replace(", /", f", {origin}/")
+            return origin + value if value[0] == "/" else value
+        if _PLAIN_SRCSET.fullmatch(value):
+            return ", ".join(f"{origin}{url} {descriptor}" if url[0] == "/" else f"{url} {descriptor}"
                          for url, descriptor in _PLAIN_CANDIDATE.findall(value))  # fmt: skip
     return _srcset_candidates(value, base, origin)
 
