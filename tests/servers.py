@@ -216,6 +216,22 @@ def respond(
     return handler
 
 
+def route_documents(
+    server: FeedServer, documents: Mapping[str, Mapping[str, tuple[bytes, str]]], *,
+    kinds: Iterable[str] | None = None, headers: Mapping[str, str] | None = None,
+    etags: bool = False,
+) -> None:  # fmt: skip
+    """Route a blog's feeds as tests/wordpress.py's Blog.documents() gives them ({kind: {path:
+    (body, content type)}}): all, or those of `kinds`; each with `headers`, and with `etags` an
+    ETag of its body (a matching If-None-Match gets 304).  A route set again replaces the old."""
+    wanted = set(kinds) if kinds is not None else None
+    for kind, paths in documents.items():
+        if wanted is None or kind in wanted:
+            for path, (body, content_type) in paths.items():
+                server.route(path, respond(body, headers=headers, content_type=content_type,
+                                           etag=f'"{hash(body)}"' if etags else None))  # fmt: skip
+
+
 def _not_modified(request: Request, etag: str | None, last_modified: str | None) -> bool:
     if etag and "if-none-match" in request.headers:
         tags = [t.strip().removeprefix("W/") for t in request.headers["if-none-match"].split(",")]

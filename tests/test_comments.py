@@ -32,7 +32,7 @@ from tests.feedmaker import (
     threaded_comments_atom,
     wordpress_comments_rss,
 )
-from tests.servers import ATOM_TYPE, LOOPBACK_POLICY, respond, status
+from tests.servers import ATOM_TYPE, LOOPBACK_POLICY, respond, route_documents, status
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 BLOG = Participant(slug="b", name="B", feed="https://b.example/feed/", home="https://b.example/")
@@ -236,10 +236,7 @@ def test_missing_atom_twin_falls_back_to_rss_and_is_no_error(tmp_path, feed_serv
 def serve_announced(server, blog: wordpress.Blog) -> None:
     """Only what the blog's post feed names: the post feed and each post's RSS comment feed; no
     Atom twins and no site-wide feeds (a farm written to the letter of the feeds)."""
-    documents = blog.documents()
-    for kind in ("posts.rss", "post-comments.rss"):
-        for path, (body, content_type) in documents[kind].items():
-            server.route(path, respond(body, content_type=content_type, etag=f'"{hash(body)}"'))
+    route_documents(server, blog.documents(), kinds=("posts.rss", "post-comments.rss"), etags=True)
 
 
 def test_a_blog_without_atom_twins_is_asked_for_one_a_week_not_one_a_post(tmp_path, feed_server):
@@ -287,9 +284,7 @@ def test_a_blog_with_atom_twins_reads_every_post_from_its_twin(tmp_path, feed_se
                                                    post.published + timedelta(minutes=n),
                                                    parent=10 * post.id + n - 1 if n == 3 else 0))  # fmt: skip
     blog = wordpress.Blog(feed_server.url("/wp"), "Gartenblog", posts)
-    for documents in blog.documents().values():
-        for path, (body, content_type) in documents.items():
-            feed_server.route(path, respond(body, content_type=content_type))
+    route_documents(feed_server, blog.documents())
     participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
     with Store(tmp_path / "store.sqlite") as store:
         summary = asyncio.run(update(store, [participant], QUICK, now=NOW))

@@ -32,7 +32,7 @@ from tests.acceptance_helpers import (
     participants_dir,
 )
 from tests.feedmaker import Item, atom, rss
-from tests.servers import ATOM_TYPE, HTML_TYPE, RSS_TYPE, respond
+from tests.servers import ATOM_TYPE, HTML_TYPE, RSS_TYPE, respond, route_documents
 from tests.wordpress import LOCALES as WORDPRESS_LOCALES
 from tests.wordpress import Blog as WordPressBlog
 from tests.wordpress import Comment as WordPressComment
@@ -573,9 +573,7 @@ def test_every_wordpress_comment_feed_is_told_by_its_content_alone(language, com
 @pytest.mark.parametrize("language", sorted(WORDPRESS_LOCALES))
 def test_joining_any_wordpress_comment_feed_names_the_blogs_post_feed(site, feed_server, language):
     blog = wordpress_model(feed_server.url("/wp"), language)
-    for documents in blog.documents().values():
-        for path, (body, content_type) in documents.items():
-            feed_server.route(path, respond(body, content_type=content_type))
+    route_documents(feed_server, blog.documents())
     # Its home page, /wp without a slash as home_url() gives it, announces nothing here: the
     # usual paths find /wp/feed/.  Its posts' pages announce the blog's feeds, as WordPress's do.
     feed_server.route("/wp", respond(b"<html><body>Werkstatt</body></html>", content_type=HTML_TYPE))

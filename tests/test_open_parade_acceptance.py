@@ -32,7 +32,7 @@ from babel.dates import format_date
 from aggregator.parades.files import local_today
 from tests.acceptance_helpers import dangers, fragment_dangers, invoke, new_site, ok, parse_html, post_pages, write_participant
 from tests.feedmaker import Item, rss
-from tests.servers import HTML_TYPE, FeedServer, respond
+from tests.servers import HTML_TYPE, FeedServer, respond, route_documents
 from tests.wordpress import Blog, Comment, Post, pingback
 
 pytestmark = pytest.mark.slow
@@ -95,12 +95,6 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def wordpress_routes(server: FeedServer, blog: Blog) -> None:
-    for documents in blog.documents().values():
-        for path, (body, content_type) in documents.items():
-            server.route(path, respond(body, content_type=content_type))
-
-
 @dataclass
 class World:
     site: object
@@ -155,14 +149,14 @@ def build_world(server: FeedServer, tmp) -> World:  # noqa: PLR0915 - one story,
     for page in pages:
         server.route(page.path, respond(page.html(base), content_type=HTML_TYPE))
     server.route("/hans/feed/", respond(hans_feed.encode(), content_type="application/rss+xml; charset=utf-8"))
-    wordpress_routes(server, bernd_blog)
+    route_documents(server, bernd_blog.documents())
 
     for n, (page, url) in enumerate(((anna, None), (bernd, None), (cara, None), (dora, None), (None, gone))):
         url = url or f"{base}{page.path}"
         title = page.title if page else "Evas Beitrag"
         call_post.comments.append(pingback(900 + n, title, url, "zur Blogparade", IN + timedelta(hours=n)))
     call_post.comments.append(Comment(950, "Leserin", "Tolle Idee!", IN))
-    wordpress_routes(server, host)
+    route_documents(server, host.documents())
     server.route(call.removeprefix(base), respond(b"<html><body><article>Aufruf</article></body></html>",
                                                   content_type=HTML_TYPE))  # fmt: skip
 

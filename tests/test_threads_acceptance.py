@@ -49,7 +49,7 @@ from tests.acceptance_helpers import (
     run_measured,
     write_participant,
 )
-from tests.servers import ATOM_TYPE, FeedServer, respond
+from tests.servers import ATOM_TYPE, FeedServer, respond, route_documents
 from tests.wordpress import Blog, Comment, Post, pingback
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -196,10 +196,7 @@ def make_blog(shape: Shape, home: str) -> Blog:
 
 def serve(server: FeedServer, blog: Blog, kinds: set[str] | frozenset[str]) -> None:
     """Route the blog's feeds of these kinds (a route set again replaces the old answer)."""
-    for kind, documents in blog.documents().items():
-        if kind in kinds:
-            for path, (body, content_type) in documents.items():
-                server.route(path, respond(body, content_type=content_type))
+    route_documents(server, blog.documents(), kinds=kinds)
 
 
 def join(site: Path, slug: str, blog: Blog, layout: str = "atom-per-post") -> None:

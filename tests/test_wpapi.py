@@ -23,7 +23,7 @@ from aggregator.store import Store
 from tests import wordpress
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
 from tests.test_comments import parent_article
-from tests.servers import LOOPBACK_POLICY, FeedServer, stall
+from tests.servers import LOOPBACK_POLICY, FeedServer, respond, route_documents, stall
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -92,15 +92,7 @@ def add_comments(server: FeedServer, blog: wordpress.Blog, numbers: range) -> No
 
 def route_feeds(server: FeedServer, blog: wordpress.Blog, link: str) -> None:
     """Every feed of the blog, answered with `link` as its Link header."""
-    for documents in blog.documents().values():
-        for path, (body, kind) in documents.items():
-            server.route(path, respond_with(body, kind, {"Link": link}))
-
-
-def respond_with(body: bytes, kind: str, headers: dict[str, str]):
-    from tests.servers import respond
-
-    return respond(body, content_type=kind, etag=f'"{hash(body)}"', headers=headers)
+    route_documents(server, blog.documents(), headers={"Link": link}, etags=True)
 
 
 def site_of(tmp_path, slug: str, blog: wordpress.Blog):
@@ -235,7 +227,7 @@ def test_an_api_that_stops_answering_is_asked_once_a_run(tmp_path, feed_server):
 
 def test_an_api_named_on_another_host_is_never_asked(tmp_path, feed_server):
     with FeedServer(host="127.0.0.2") as elsewhere:
-        elsewhere.route("/wp-json/wp/v2/comments", respond_with(b"[]", JSON_TYPE, {}))
+        elsewhere.route("/wp-json/wp/v2/comments", respond(b"[]", content_type=JSON_TYPE, etag=f'"{hash(b"[]")}"'))
         link = f'<{elsewhere.url("/wp-json/")}>; rel="https://api.w.org/"'
         blog = serve(feed_server, "wp", link=link)
         site = site_of(tmp_path, "wp", blog)
