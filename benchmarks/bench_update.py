@@ -6,10 +6,11 @@
                                                 [--blogs-per-host 1] [--busy 0]
 
 The farm (benchmarks/farm.py, a process of its own) serves WordPress-style blogs on many
-loopback addresses (one each, or `--blogs-per-host K`), 10 posts of ~11 KB each, every post with `wfw:commentRss` and
-`slash:comments` (`--comments N`: N comments per post, 0: every post says it has none), 50 ms
-latency, ETags and 304s; every feed WordPress serves, or with `--serves announced` only the post
-feeds and the comment feeds they name (a farm written to the letter of the feeds).  Three clients update from it, each as a whole process of its own:
+loopback addresses (one each, or `--blogs-per-host K`), 10 posts of ~11 KB each, every post
+with `wfw:commentRss` and `slash:comments` (`--comments N`: N comments per post, 0: every post
+says it has none), 50 ms latency, ETags and 304s; every feed WordPress serves, or with
+`--serves announced` only the post feeds and the comment feeds they name (a farm written to the
+letter of the feeds).  Three clients update from it, each as a whole process of its own:
 
   blogparade  `blogparade --site SITE fetch`: fetch, parse, clean and store posts and comments
               (a site made by `blogparade init`, with BLOGPARADE_ALLOWED_NETWORKS = 127.0.0.0/8;

@@ -9,9 +9,10 @@ RSS comment feed (a farm written to the letter of the feeds, as other benchmarks
 other address is a 404.
 
 Blogs are spread over loopback addresses (127.0.1.1, 127.0.1.2, …; `--blogs-per-host K`: K
-blogs on each), one listening socket per address; every answer waits `latency` seconds first (the network), and a request that sends the
-document's ETag or Last-Modified gets 304.  The server runs in a process of its own so that it
-does not share a GIL (or a profile) with the client measured.
+blogs on each), one listening socket per address; every answer waits `latency` seconds first
+(the network), and a request that sends the document's ETag or Last-Modified gets 304.  The
+server runs in a process of its own so that it does not share a GIL (or a profile) with the
+client measured.
 
     python benchmarks/farm.py --blogs 300 --comments 0 --latency 0.05
     (prints one JSON line: {"feeds": [post feed URLs], "stats": URL, …} once it listens)
