@@ -474,15 +474,18 @@ class _Document:
             return found
         return _safe_absolute(parent, declared) or parent
 
-    def base_and_lang(self, element: Any, base: str, lang: str | None) -> tuple[str, str | None]:
-        """The xml:base and language in effect at `element`, its attributes read once."""
+    def base_and_lang(
+        self, element: Any, base: str, lang: str | None
+    ) -> tuple[str, str | None, dict[str, str]]:
+        """The xml:base and language in effect at `element`, and its attributes(), read once
+        for both and for whoever reads the element next (a fresh dict: theirs to change)."""
         if not element.attrib:
-            return self.base_of(element, base), lang
+            return self.base_of(element, base), lang, {}
         attrs = attributes(element)
         own = attrs.get("xml:lang", attrs.get("lang"))
         if own is not None:
             lang = own or None  # xml:lang="": no language
-        return self.base_of(element, base, attrs), lang
+        return self.base_of(element, base, attrs), lang, attrs
 
     # -- the document ------------------------------------------------------------------------------
 
@@ -491,8 +494,7 @@ class _Document:
         feed: dict[str, Any] = {}
         if self.language:
             feed["language"] = self.language.replace("_", "-")
-        root_attrs = attributes(root) if root.attrib else {}
-        base, lang = self.base_and_lang(root, self.base, self.language)
+        base, lang, root_attrs = self.base_and_lang(root, self.base, self.language)
         if lang:
             feed["language"] = lang.replace("_", "-")
         if kind == "rss":
@@ -507,9 +509,10 @@ class _Document:
             if len(channels) != 1 or self.name(channels[0].tag) != "channel":
                 raise Unsupported("<rss> without exactly one <channel>")
             channel = channels[0]
-            if channel.attrib and {"lastmod", "href"} & set(attributes(channel)):
+            base, lang, channel_attrs = self.base_and_lang(channel, base, lang)
+            if {"lastmod", "href"} & channel_attrs.keys():
                 raise Unsupported("a CDF channel")
-            container, (base, lang) = channel, self.base_and_lang(channel, base, lang)
+            container = channel
             entry_name = "item"
         elif kind == "feed":
             if self.version != "atom10":
@@ -535,7 +538,7 @@ class _Document:
                 continue
             if name == "#":
                 continue
-            child_base, child_lang = self.base_and_lang(child, base, lang)
+            child_base, child_lang, attrs = self.base_and_lang(child, base, lang)
             if name in ("title", "subtitle", "tagline", "itunes_subtitle") or (
                 rss and name == "description"
             ):  # fmt: skip
@@ -544,14 +547,14 @@ class _Document:
                 if name == "description" and "itunes_summary" in seen:
                     raise Unsupported("<description> after <itunes:summary> (feedparser: content)")
                 default = "text/html" if name == "description" else "text/plain"
-                value, detail = self.text_construct(child, default, child_base, child_lang)
+                value, detail = self.text_construct(child, default, child_base, child_lang, attrs)
                 feed[key] = value
                 feed[key + "_detail"] = detail
             elif name == "link":
-                self.link(child, feed, child_base, entry=False)
+                self.link(child, feed, child_base, attrs, entry=False)
             elif name in ("id", "guid"):
                 self.once(seen, "id")
-                self.guid(child, feed)
+                self.guid(child, feed, attrs)
             elif name in ("language", "dc_language"):
                 self.once(seen, "language")
                 feed["language"] = _repaired(self.text(child).strip())
@@ -579,9 +582,9 @@ class _Document:
     # -- one entry ---------------------------------------------------------------------------------
 
     def entry(self, element: Any, base: str, lang: str | None) -> dict[str, Any]:
-        if element.attrib and {"lastmod", "href", "rdf:about"} & set(attributes(element)):
+        base, lang, own = self.base_and_lang(element, base, lang)
+        if {"lastmod", "href", "rdf:about"} & own.keys():
             raise Unsupported("a CDF or RDF item")
-        base, lang = self.base_and_lang(element, base, lang)
         rss = self.version == "rss20"
         e: dict[str, Any] = {}
         seen: set[str] = set()
@@ -590,32 +593,32 @@ class _Document:
             name = self.name(child.tag)
             if name == "#":
                 continue
-            child_base, child_lang = self.base_and_lang(child, base, lang)
+            child_base, child_lang, attrs = self.base_and_lang(child, base, lang)
             if name == "title":
                 self.once(seen, "title")
-                value, detail = self.text_construct(child, "text/plain", child_base, child_lang)
+                value, detail = self.text_construct(child, "text/plain", child_base, child_lang, attrs)
                 e["title"], e["title_detail"] = value, detail
             elif name == "description" and rss or name == "summary":
                 if "summary" in e and not has_content:
                     raise Unsupported("a second summary (feedparser reads it as content)")
                 self.once(seen, "summary")
                 default = "text/html" if name == "description" else "text/plain"
-                value, detail = self.text_construct(child, default, child_base, child_lang)
+                value, detail = self.text_construct(child, default, child_base, child_lang, attrs)
                 e["summary"], e["summary_detail"] = value, detail
             elif name in ("content_encoded", "fullitem", "content"):
                 self.once(seen, "content")
                 has_content = True
                 default = "text/plain" if name == "content" else "text/html"
-                value, detail = self.text_construct(child, default, child_base, child_lang,
+                value, detail = self.text_construct(child, default, child_base, child_lang, attrs,
                                                     content=True)  # fmt: skip
                 e["content"] = [{**detail, "value": value}]
                 if detail["type"] in ("text/plain", "text/html", "application/xhtml+xml"):
                     e.setdefault("summary", value)
             elif name == "link":
-                self.link(child, e, child_base, entry=True)
+                self.link(child, e, child_base, attrs, entry=True)
             elif name in ("guid", "id"):
                 self.once(seen, "id")
-                self.guid(child, e)
+                self.guid(child, e, attrs)
             elif name in _PUBLISHED:
                 self.once(seen, "published")
                 e["published_parsed"] = parse_date(_repaired(self.text(child).strip()))
@@ -625,12 +628,12 @@ class _Document:
             elif name in _AUTHORS:
                 self.author(child, e, child_base)
             elif name in _CATEGORIES:
-                self.category(child, e)
+                self.category(child, e, attrs)
             elif name in ("language", "dc_language"):
                 self.once(seen, "language")
                 e["language"] = _repaired(self.text(child).strip())
             elif name in _GENERIC_READ:
-                self.generic(child, e, name, child_base)
+                self.generic(child, e, name, child_base, attrs)
             elif name in _HARMLESS_IN_ENTRY:
                 if name == "source" and len(child):
                     raise Unsupported("<source> with children")
@@ -680,10 +683,11 @@ class _Document:
         return element.text or ""
 
     def text_construct(
-        self, element: Any, default: str, base: str, lang: str | None, content: bool = False
-    ) -> tuple[str, dict[str, Any]]:
-        """feedparser's push_content … pop_content: the value and its detail."""
-        attrs = attributes(element) if element.attrib else {}
+        self, element: Any, default: str, base: str, lang: str | None, attrs: dict[str, str],
+        content: bool = False,
+    ) -> tuple[str, dict[str, Any]]:  # fmt: skip
+        """feedparser's push_content … pop_content: the value and its detail (`attrs`: the
+        element's attributes())."""
         kind = _content_type(attrs.get("type", default))
         if attrs.get("mode", "") == "base64" or not (
             kind.startswith("text/") or kind.endswith("+xml") or kind.endswith("/xml")
@@ -705,9 +709,12 @@ class _Document:
 
     # -- links, ids, authors, categories -----------------------------------------------------------
 
-    def link(self, element: Any, context: dict[str, Any], base: str, *, entry: bool) -> None:
-        """feedparser's _start_link and, for a link given as text, pop("link")."""
-        attrs = attributes(element) if element.attrib else {}
+    def link(
+        self, element: Any, context: dict[str, Any], base: str, attrs: dict[str, str], *,
+        entry: bool,
+    ) -> None:  # fmt: skip
+        """feedparser's _start_link and, for a link given as text, pop("link").  `attrs`: the
+        element's attributes(), kept as the link's (changed)."""
         attrs.setdefault("rel", "alternate")
         attrs.setdefault("type", "application/atom+xml" if attrs["rel"] == "self" else "text/html")
         href = attrs.get("url", attrs.get("uri", attrs.get("href", None)))
@@ -742,8 +749,7 @@ class _Document:
             context["link"] = value
             links[-1]["href"] = value
 
-    def guid(self, element: Any, context: dict[str, Any]) -> None:
-        attrs = attributes(element) if element.attrib else {}
+    def guid(self, element: Any, context: dict[str, Any], attrs: dict[str, str]) -> None:
         is_link = attrs.get("ispermalink", "true") == "true"
         value = _repaired(self.text(element).strip())
         context["id"] = value
@@ -789,9 +795,8 @@ class _Document:
             _save_author(context, name[len("itunes_"):], (child.text or "").strip(), "publisher")
 
     @staticmethod
-    def category(element: Any, context: dict[str, Any]) -> None:
+    def category(element: Any, context: dict[str, Any], attrs: dict[str, str]) -> None:
         """_start_category … _end_category (term, scheme or domain, label; the text a term)."""
-        attrs = attributes(element) if element.attrib else {}
         _add_tag(context, attrs.get("term"), attrs.get("scheme", attrs.get("domain")),
                  attrs.get("label"))  # fmt: skip
         if len(element):
@@ -805,10 +810,12 @@ class _Document:
         else:
             _add_tag(context, value, None, None)
 
-    def generic(self, element: Any, context: dict[str, Any], name: str, base: str) -> None:
+    def generic(
+        self, element: Any, context: dict[str, Any], name: str, base: str, attrs: dict[str, str]
+    ) -> None:
         """An element without a handler: its attributes if it has any, else its text."""
         if element.attrib:
-            context[name] = attributes(element)
+            context[name] = attrs
             if self.check_inside(element, _HARMLESS_IN_ENTRY):
                 raise Unsupported("<media:title> in a threading element")
             return
