@@ -110,6 +110,30 @@ def test_a_build_over_the_spare_tree_never_writes_into_the_served_site(tmp_path)
     assert differing(incremental, site.output) == []
 
 
+def test_outputs_gone_from_the_spare_tree_are_linked_or_rendered_again(tmp_path):
+    """The spare tree's outputs are kept as its listing found them: one removed since its
+    manifest was written is linked from output/, or rendered where output/ lost it too."""
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    spare = site.root / ".output.spare"
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        store_posts(store, "anna", [post("anna", "neu", "Ganz neu", T + timedelta(days=5))])
+        build_site(site, store)
+        dora = sorted(name for name in files(spare) if name.startswith("blogs/dora/") and name.endswith("index.html"))
+        linked, rendered = dora[0], dora[-1]
+        for gone in (spare / linked, spare / rendered, site.output / rendered):
+            gone.unlink()
+        store_posts(store, "dora", [post("dora", "neuer", "Noch neuer", T + timedelta(days=6))])
+        third = build_site(site, store)
+        # output/ was swapped: the spare tree is now the tree the page was linked from
+        assert (site.output / linked).stat().st_ino == (spare / linked).stat().st_ino
+        assert (site.output / rendered).is_file() and third.rendered > 0
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
 def test_after_a_new_post_only_what_changed_is_rendered_and_the_site_is_a_full_builds(tmp_path):
     site = parade_site(tmp_path / "site", extra=PAGINATION)
     with Store(site.store_path) as store:

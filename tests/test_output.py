@@ -137,7 +137,8 @@ def test_a_listed_tree_is_cleared_as_a_walked_one(tmp_path):
     listing = tree.Listing(listed)
     names = listing.names(listed)
     assert names is not None and len(names) == 13  # the files and links, no folder
-    emptied_walking = tree.clear_tree(walked, keep, kept_folders)
+    assert sorted(tree.list_files(walked)) == sorted(names)  # where find cannot tell
+    emptied_walking = tree.clear_tree(walked, keep, kept_folders, tree.list_files(walked))
     emptied_listed = tree.clear_tree(listed, keep, kept_folders, names)
     assert _files(listed) == _files(walked) == keep | {"search/bundle-2/part.json"}
     assert sorted(emptied_listed) == sorted(emptied_walking)
@@ -155,7 +156,7 @@ def test_a_listing_of_another_tree_or_without_find_is_not_used(tmp_path, monkeyp
     first.rename(moved)
     assert listing.names(moved) is not None  # renamed, still the tree listed
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
-    assert tree.Listing(moved).names(moved) is None  # then clear_tree walks it
+    assert tree.Listing(moved).names(moved) is None  # then the tree is walked (list_files)
 
 
 def test_without_a_temporary_folder_the_tree_is_walked(tmp_path, monkeypatch):
@@ -164,5 +165,5 @@ def test_without_a_temporary_folder_the_tree_is_walked(tmp_path, monkeypatch):
     monkeypatch.setattr(tree.tempfile, "tempdir", None)  # read TMPDIR again
     monkeypatch.setattr(tree.tempfile, "_candidate_tempdir_list", lambda: [str(tmp_path / "missing")])
     listing = tree.Listing(tmp_path / "tree")
-    assert listing.names(tmp_path / "tree") is None  # no listing: clear_tree walks
+    assert listing.names(tmp_path / "tree") is None  # no listing: the tree is walked
     listing.cancel()

@@ -273,6 +273,11 @@ def recycle(output: Path, stamp: str | None, settings_name: str,
         kept = incremental.load_manifest(building, stamp)
     bundles = [f"{search.INDEX_FOLDER}/{name}" for name in kept.get("search", {})]
     listed = listing.names(building) if listing is not None else None
+    if listed is None:
+        listed = tree.list_files(building)
+    if "files" in kept:  # only outputs that are there are kept: the writer need not look again
+        present = set(listed)
+        kept["files"] = {name: key for name, key in kept["files"].items() if name in present}
     emptied = tree.clear_tree(building, kept.get("files", {}), bundles, listed)
     return building, kept, emptied
 

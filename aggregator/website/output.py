@@ -93,14 +93,14 @@ class Listing:
         self.process: subprocess.Popen[bytes] | None = None
         try:
             self.output = tempfile.TemporaryFile()  # not a pipe: find would wait for its reader
-        except OSError:  # no usable temporary folder: clear_tree walks the tree
+        except OSError:  # no usable temporary folder: the tree is walked (list_files)
             self.output = io.BytesIO()
             return
         try:
             self.process = subprocess.Popen(
                 ["find", ".", "-mindepth", "1", "!", "-type", "d", "-printf", "%P\\0"], cwd=tree,
                 stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL)  # fmt: skip
-        except OSError:  # no find: clear_tree walks the tree
+        except OSError:  # no find: the tree is walked (list_files)
             pass
 
     def wait(self) -> None:
@@ -139,35 +139,29 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def clear_tree(tree: Path, keep: Container[str], keep_folders: Iterable[str] = (),
-               listed: Iterable[str] | None = None) -> list[str]:  # fmt: skip
-    """Remove every file of a recycled tree but those named in `keep` and those in the folders
-    `keep_folders` (relative names); its folders stay.  Returns the folders files were removed
-    from (relative), for `remove_empty` once the build has written what it writes.  `listed`:
-    the tree's files as a Listing found them (else the tree is walked here)."""
-    kept_folders = {folder.strip("/") for folder in keep_folders}
-    if listed is not None:
-        return _clear_listed(tree, keep, kept_folders, listed)
-    emptied = []
+def list_files(tree: Path) -> list[str]:
+    """Every file and link of a tree (relative names; not its folders), walked here: what a
+    Listing gives where find could not tell."""
+    names = []
     todo = [("", str(tree))]
     while todo:
         relative, path = todo.pop()
-        removed = False
         with os.scandir(path) as entries:  # the entries' types come with them: no stat each
             for entry in entries:
                 name = f"{relative}/{entry.name}" if relative else entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if name not in kept_folders:
-                        todo.append((name, entry.path))
-                elif name not in keep:  # a file, or a link (to a file or a folder)
-                    os.unlink(entry.path)
-                    removed = True
-        if removed:
-            emptied.append(relative)
-    return emptied
+                    todo.append((name, entry.path))
+                else:  # a file, or a link (to a file or a folder)
+                    names.append(name)
+    return names
 
 
-def _clear_listed(tree: Path, keep: Container[str], kept_folders: set[str], listed: Iterable[str]) -> list[str]:
+def clear_tree(tree: Path, keep: Container[str], keep_folders: Iterable[str], listed: Iterable[str]) -> list[str]:
+    """Remove every file of a recycled tree but those named in `keep` and those in the folders
+    `keep_folders` (relative names); its folders stay.  Returns the folders files were removed
+    from (relative), for `remove_empty` once the build has written what it writes.  `listed`:
+    the tree's files (a Listing's, or list_files)."""
+    kept_folders = {folder.strip("/") for folder in keep_folders}
     within = tuple(folder + "/" for folder in kept_folders)
     emptied = set()
     for name in listed:

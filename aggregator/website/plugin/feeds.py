@@ -55,7 +55,7 @@ class PlainTitleWriter(Writer):
         self.reuse = Reuse(output_path, self.settings)
         SESSIONS[str(Path(output_path).resolve())] = self.reuse
         # A path about to be opened -> its name, key, and old file where it is carried over.
-        self._pending: dict[str, tuple[str, str | None, Path | None]] = {}
+        self._pending: dict[str, tuple[str, str | None, str | None]] = {}
         # A page's key found by _carried_over, for _ReusingTemplate not to compute it again.
         self._keys: dict[str, str | None] = {}
 
@@ -184,7 +184,7 @@ class PlainTitleWriter(Writer):
         return True
 
 
-def place(old: Path, filename: str) -> None:
+def place(old: str, filename: str) -> None:
     """An unchanged output at `filename`: the previous tree's file linked there, or, where `old`
     is that very file (this tree's own, kept), nothing to do."""
     if os.path.normpath(old) == os.path.normpath(filename):

@@ -280,6 +280,7 @@ class Reuse:
 
     def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
         self.output_path = Path(output_path)
+        self.root = str(output_path)
         self.settings = settings
         self.stamp = settings.get(STAMP_SETTING) or None
         previous = settings.get(REUSE_SETTING)
@@ -364,19 +365,19 @@ class Reuse:
             return None
         return _hash(self.stamp, "feed", path, str(url), feed_type, str(feed_title), *values)
 
-    def reusable(self, name: str, key: str | None) -> Path | None:
+    def reusable(self, name: str, key: str | None) -> str | None:
         """The file that output `name` (relative) with key `key` already is, if any: this tree's
         own (kept where it is) or the previous tree's (to be linked here)."""
         if key is None:
             return None
         if self.kept.get(name) == key:
-            here = self.output_path / name
-            if os.path.isfile(here):  # nothing removed it meanwhile
-                return here
+            # There: the tree was listed when it was recycled (website/build.py), and nothing
+            # removes a file from it before the build ends.
+            return os.path.join(self.root, name)
         if self.previous is None or self.old.get(name) != key:
             return None
-        old = self.previous / name
-        return old if old.is_file() else None
+        old = os.path.join(self.previous, name)
+        return old if os.path.isfile(old) else None
 
     def stale(self) -> list[str]:
         """This tree's own outputs that this build did not write: to be removed."""
