@@ -325,6 +325,7 @@ _W3DTF = re.compile(
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
 
+@lru_cache(maxsize=1024)  # an Atom entry's published and updated are mostly one time
 def parse_date(value: str) -> Any:
     """feedparser's _parse_date (a UTC time tuple, or None), quick for RFC 822 and W3C dates:
     forms its first two handlers (W3DTF, then RFC 822) read, computed as they compute them;
