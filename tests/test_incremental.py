@@ -120,7 +120,8 @@ def test_outputs_gone_from_the_spare_tree_are_linked_or_rendered_again(tmp_path)
         build_site(site, store)
         store_posts(store, "anna", [post("anna", "neu", "Ganz neu", T + timedelta(days=5))])
         build_site(site, store)
-        dora = sorted(name for name in files(spare) if name.startswith("blogs/dora/") and name.endswith("index.html"))
+        dora = sorted(name for name in files(spare)
+                      if name.startswith("blogs/dora/") and name.endswith("index.html"))  # fmt: skip
         linked, rendered = dora[0], dora[-1]
         for gone in (spare / linked, spare / rendered, site.output / rendered):
             gone.unlink()

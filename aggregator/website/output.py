@@ -156,7 +156,9 @@ def list_files(tree: Path) -> list[str]:
     return names
 
 
-def clear_tree(tree: Path, keep: Container[str], keep_folders: Iterable[str], listed: Iterable[str]) -> list[str]:
+def clear_tree(
+    tree: Path, keep: Container[str], keep_folders: Iterable[str], listed: Iterable[str]
+) -> list[str]:
     """Remove every file of a recycled tree but those named in `keep` and those in the folders
     `keep_folders` (relative names); its folders stay.  Returns the folders files were removed
     from (relative), for `remove_empty` once the build has written what it writes.  `listed`:
