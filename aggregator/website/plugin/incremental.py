@@ -280,7 +280,7 @@ class Reuse:
 
     def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
         self.output_path = Path(output_path)
-        self.root = str(output_path)
+        self.root = str(output_path)  # the same, for reusable(): a str join, not a Path's, per output
         self.settings = settings
         self.stamp = settings.get(STAMP_SETTING) or None
         previous = settings.get(REUSE_SETTING)
