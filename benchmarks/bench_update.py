@@ -2,15 +2,16 @@
 
     .venv/bin/python benchmarks/bench_update.py [--feeds 300 1000] [--comments 0] [--reps 3]
                                                 [--latency 0.05] [--peers ../shared/peers]
-                                                [--serves wordpress|announced]
+                                                [--serves wordpress|feeds|announced]
                                                 [--blogs-per-host 1] [--busy 0]
 
 The farm (benchmarks/farm.py, a process of its own) serves WordPress-style blogs on many
 loopback addresses (one each, or `--blogs-per-host K`), 10 posts of ~11 KB each, every post
 with `wfw:commentRss` and `slash:comments` (`--comments N`: N comments per post, 0: every post
-says it has none), 50 ms latency, ETags and 304s; every feed WordPress serves, or with
-`--serves announced` only the post feeds and the comment feeds they name (a farm written to the
-letter of the feeds).  Three clients update from it, each as a whole process of its own:
+says it has none), 50 ms latency, ETags and 304s; everything WordPress serves (its feeds, and
+its REST API, which its feeds name), with `--serves feeds` its feeds only, or with `--serves
+announced` only the post feeds and the comment feeds they name (a farm written to the letter of
+the feeds).  Three clients update from it, each as a whole process of its own:
 
   blogparade  `blogparade --site SITE fetch`: fetch, parse, clean and store posts and comments
               (a site made by `blogparade init`, with BLOGPARADE_ALLOWED_NETWORKS = 127.0.0.0/8;
@@ -379,7 +380,9 @@ def report(table: list[dict], args: argparse.Namespace, loads: list[float],
            pressures: list[float]) -> None:  # fmt: skip
     hosts = ("one loopback address per blog" if args.blogs_per_host == 1
              else f"{args.blogs_per_host} blogs per loopback address")  # fmt: skip
-    serves = "everything WordPress does" if args.serves == "wordpress" else "only what the post feeds announce"
+    serves = {"wordpress": "everything WordPress does (its REST API included)",
+              "feeds": "WordPress's feeds, not its REST API",
+              "announced": "only what the post feeds announce"}[args.serves]  # fmt: skip
     print(f"\nmedians of {args.reps} alternating runs; {args.comments} comments per post; "
           f"the farm serves {serves}; "
           f"{args.latency * 1000:.0f} ms latency; {hosts}; "
@@ -433,8 +436,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--serves", choices=sorted(farm.SERVES), default="wordpress",
-                        help="what the farm serves (farm.py): everything WordPress does, or only "
-                             "what the post feeds announce")  # fmt: skip
+                        help="what the farm serves (farm.py): everything WordPress does, its "
+                             "feeds without its REST API, or only what the post feeds announce")  # fmt: skip
     parser.add_argument("--blogs-per-host", type=int, default=1,
                         help="blogs on each loopback address (default 1)")  # fmt: skip
     parser.add_argument("--busy", type=int, default=0,

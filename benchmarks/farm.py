@@ -3,10 +3,14 @@
 Each blog is served as WordPress 6 serves it (tests/wordpress.py renders the templates): its
 post feed `/bN/feed/` (RSS 2.0, 10 posts of ~11 KB of HTML each, every post with
 `wfw:commentRss` and `slash:comments`), the site-wide comment feeds `/bN/comments/feed/atom/` and
-`/bN/comments/feed/`, and each post's comment feeds `<permalink>feed/` and `<permalink>feed/atom/`.
-With `--serves announced` it serves only what a post feed names: the post feed and each post's
-RSS comment feed (a farm written to the letter of the feeds, as other benchmarks' are): every
-other address is a 404.
+`/bN/comments/feed/`, each post's comment feeds `<permalink>feed/` and `<permalink>feed/atom/`,
+and its REST API's comments (`/bN/wp-json/wp/v2/comments?post=…`, as WordPress answers without
+a login), which every feed answered with a body names in its `Link` header, as WordPress's do.
+With `--serves feeds` it serves the feeds only (a WordPress whose API a plugin switched off, or
+a farm that knows WordPress's feeds but not its API): no `Link` header, the API a 404.  With
+`--serves announced` it serves only what a post feed names: the post feed and each post's RSS
+comment feed (a farm written to the letter of the feeds, as other benchmarks' are): every other
+address is a 404.
 
 Blogs are spread over loopback addresses (127.0.1.1, 127.0.1.2, …; `--blogs-per-host K`: K
 blogs on each), one listening socket per address; every answer waits `latency` seconds first
@@ -124,9 +128,11 @@ def make_blog(n: int, port: int, comments: int, now: datetime, per_host: int = 1
     return Blog(home=home, name=f"Gartenblog {n}", posts=posts, language="de")
 
 
+FEEDS = ("posts.rss", "posts.atom", "comments.rss", "comments.atom", "post-comments.rss",
+         "post-comments.atom")
 SERVES = {  # --serves: the kinds of tests/wordpress.py's Blog.documents() each farm serves
-    "wordpress": ("posts.rss", "posts.atom", "comments.rss", "comments.atom", "post-comments.rss",
-                  "post-comments.atom"),
+    "wordpress": FEEDS + ("api",),  # "api": the REST API, and the Link header naming it
+    "feeds": FEEDS,
     "announced": ("posts.rss", "post-comments.rss"),
 }
 
@@ -158,6 +164,8 @@ async def serve(
         port = sock.getsockname()[1]
         sockets.append(sock)
     served: dict[str, tuple[bytes, str, str]] = {}
+    apis: dict[str, list[dict]] = {}  # the API's address: every comment, as it lists them
+    links: dict[str, str] = {}  # by host and blog path: the Link header its feeds send
     feeds = []
     for n in range(blogs):
         blog = make_blog(n, port, comments, now, per_host)
@@ -165,6 +173,11 @@ async def serve(
         for path, (body, kind) in documents(blog, serves).items():
             etag = '"' + hashlib.md5(body).hexdigest() + '"'
             served[f"{host_of(n, per_host)}{path}"] = (body, kind, etag)
+        if "api" in SERVES[serves]:
+            home = f"{host_of(n, per_host)}/b{n}"
+            # Made once: the farm's own CPU is on the cores the clients are measured on.
+            apis[f"{home}/wp-json/wp/v2/comments"] = json.loads(blog.api_comments(blog.posts, 10**9)[0])
+            links[home] = blog.api_link()
 
     counts = {"requests": 0, "not_modified": 0}
 
@@ -176,6 +189,9 @@ async def serve(
         key = f"{request.host.rsplit(':', 1)[0]}{request.path}"
         found = served.get(key)
         if found is None:
+            listed = apis.get(key)
+            if listed is not None:
+                return api_answer(listed, request.query)
             return web.Response(status=404, text="not found")
         body, kind, etag = found
         headers = {"ETag": etag, "Last-Modified": modified}
@@ -185,7 +201,22 @@ async def serve(
         ):
             counts["not_modified"] += 1
             return web.Response(status=304, headers=headers)
+        link = links.get(key[: key.find("/", key.find("/b") + 1)])  # by "<host>/bN"
+        if link:  # sent with a body only: WordPress answers a 304 before it names its API
+            headers["Link"] = link
         return web.Response(body=body, headers={**headers, "Content-Type": kind})
+
+    def api_answer(listed: list[dict], query) -> web.Response:
+        """GET …/wp/v2/comments?post=<ID>,…&per_page=N&page=P, as WordPress answers it."""
+        numbers = {int(n) for n in query.get("post", "").split(",") if n.isdecimal()}
+        per_page = min(int(query.get("per_page", "10")), 100)
+        page = int(query.get("page", "1"))
+        items = [item for item in listed if item["post"] in numbers]
+        pages = max(1, -(-len(items) // per_page))
+        body = json.dumps(items[(page - 1) * per_page : page * per_page]).encode()
+        return web.Response(body=body, headers={"Content-Type": "application/json; charset=UTF-8",
+                                                "X-WP-Total": str(len(items)),
+                                                "X-WP-TotalPages": str(pages)})  # fmt: skip
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)

@@ -44,7 +44,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 WORDPRESS_VERSION = "6.6.2"
 RSS_TYPE = "application/rss+xml; charset=UTF-8"
@@ -444,11 +444,13 @@ class Blog:
         (rest_output_link_header, on template_redirect)."""
         return f'<{self.api_root()}>; rel="https://api.w.org/"'
 
-    def api_comments(self, post: Post, per_page: int = 10, page: int = 1) -> tuple[bytes, int]:
-        """GET <api root>wp/v2/comments?post=<ID> without a login (WP_REST_Comments_Controller):
-        approved comments of type "comment" only, newest first, `per_page` a page; the body and
-        the number of pages (X-WP-TotalPages).  Every field, whatever `_fields` asks."""
-        listed = [c for c in _newest_first(post.approved) if c.type == "comment"]
+    def api_comments(self, posts: list[Post], per_page: int = 10, page: int = 1) -> tuple[bytes, int]:
+        """GET <api root>wp/v2/comments?post=<ID>,<ID>,… without a login
+        (WP_REST_Comments_Controller): the approved comments of type "comment" of those posts,
+        newest first, `per_page` a page; the body and the number of pages (X-WP-TotalPages).
+        Every field, whatever `_fields` asks."""
+        listed = _newest_first([(c, post) for post in posts for c in post.approved if c.type == "comment"],
+                               key=lambda pair: pair[0])  # fmt: skip
         pages = max(1, -(-len(listed) // per_page))
         items = [
             {"id": c.id, "post": post.id, "parent": c.parent, "author": 0, "author_name": c.author,
@@ -457,9 +459,19 @@ class Blog:
              # comment_text's filters, without the feeds' "In reply to" paragraph
              "content": {"rendered": _wpautop(_texturize(c.text))}, "link": self.comment_link(c),
              "status": "approved", "type": "comment", "author_avatar_urls": {}, "meta": []}
-            for c in listed[(page - 1) * per_page : page * per_page]
+            for c, post in listed[(page - 1) * per_page : page * per_page]
         ]  # fmt: skip
         return json.dumps(items).encode(), pages
+
+    def api_query(self, query: str) -> tuple[bytes, int]:
+        """api_comments for a request's query string (`post` as WordPress reads it: IDs separated
+        by commas, or repeated as `post[]`)."""
+        asked = parse_qs(query)
+        numbers = {int(n) for value in asked.get("post", []) + asked.get("post[]", [])
+                   for n in value.split(",") if n.strip().isdecimal()}  # fmt: skip
+        posts = [post for post in self.posts if post.id in numbers]
+        per_page = min(int(asked.get("per_page", ["10"])[0]), 100)
+        return self.api_comments(posts, per_page, int(asked.get("page", ["1"])[0]))
 
     def post_by_id(self, number: int) -> Post | None:
         return next((post for post in self.posts if post.id == number), None)
@@ -573,5 +585,5 @@ def _atom_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _newest_first(records: list) -> list:
-    return sorted(records, key=lambda r: (r.published, r.id), reverse=True)
+def _newest_first(records: list, key=lambda record: record) -> list:
+    return sorted(records, key=lambda r: (key(r).published, key(r).id), reverse=True)

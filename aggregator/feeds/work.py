@@ -78,19 +78,23 @@ def parse_comments(
 
 
 def parse_api_comments(
-    body: bytes, headers: dict[str, str], url: str, post: PostRef, number: int | None = None,
+    body: bytes, headers: dict[str, str], url: str, posts: tuple[tuple[int, PostRef], ...],
     limit: int = MAX_ITEMS,
 ) -> Parsed:  # fmt: skip
-    """WordPress's API's answer (wpapi.py) to clean comments of `post`, whose WordPress ID is
-    `number`."""
+    """WordPress's API's answer (wpapi.py) to clean comments of `posts`, each given with its
+    WordPress ID."""
     from .clean import clean_comment
     from .wpapi import entries
 
+    by_number = dict(posts)
     try:
-        found = entries(body, post.guid, number)
+        found = entries(body, {number: post.guid for number, post in posts})
     except ValueError as error:
         return [], FetchError(ErrorKind.NOT_A_FEED, f"WordPress's API answered {error}"), None
-    return [clean_comment(entry, post.id) for entry in newest(found, limit)], None, None
+    if len(found) > limit:  # newest() looks at entries only; the post IDs ride along
+        kept = {id(entry) for entry in newest([entry for _, entry in found], limit)}
+        found = [(number, entry) for number, entry in found if id(entry) in kept]
+    return [clean_comment(entry, by_number[number].id) for number, entry in found], None, None
 
 
 def serve(connection: Connection) -> None:

@@ -1,18 +1,20 @@
-"""WordPress's REST API, for the comments its feeds cannot give.  Pure: no I/O.
+"""WordPress's REST API, for comments with fewer requests than its feeds need.  Pure: no I/O.
 
 WordPress's comment feeds, site-wide and per post alike, hold the newest `posts_per_rss` (10)
-comments, and have no pages: of a post with 14 comments, 4 are in no feed.  Its REST API lists
-them all (`/wp/v2/comments?post=<ID>`, 100 a page, each with its parent), and every WordPress
-response to a feed names where the API is, in a header it sends anyway:
+comments, and have no pages: a blog of 10 posts with 2 comments each costs its site-wide feed
+and five posts' own feeds, and of a post with 14 comments 4 are in no feed.  Its REST API lists
+the comments of many posts at once (`/wp/v2/comments?post=<ID>,<ID>,…`, 100 a page, newest
+first, each with its post and its parent), and every WordPress response to a feed names where
+the API is, in a header it sends anyway:
 
     Link: <https://blog.example/wp-json/>; rel="https://api.w.org/"
 
 (rest_output_link_header, on template_redirect, which runs before the feed is written; a 304
-is answered earlier and names nothing).  So the API costs a request only where a post's own
-feed has been read and the post still has more comments than came: one request for that post,
-and one for every further hundred.  Without a login the API lists comments only, not pingbacks
-and trackbacks: those still come from the feeds (a parade's pingbacks are how it finds
-contributions).
+is answered earlier and names nothing).  So where a blog names it, the posts the site-wide feed
+did not cover are asked in one request (and one for every further hundred comments), not a
+feed each.  Without a login the API lists comments only, not pingbacks and trackbacks: a post
+that counts more comments than the API gave still has its own feed read (a parade's pingbacks
+are how it finds contributions).
 
 A comment from the API is the comment its feeds show: its guid is its post's guid and
 "#comment-<ID>" (get_comment_guid), its parent's likewise, so reading a comment both ways stores
@@ -25,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..models import ParsedEntry
@@ -67,14 +69,18 @@ def post_number(guid: str, comment_feed: str | None = None) -> int | None:
     return None
 
 
-def comments_url(root: str, post: int, page: int = 1) -> str:
-    """The API's list of one post's comments, newest first, `PER_PAGE` a page: at the root's
-    path, or (a blog without pretty permalinks names `<home>/?rest_route=/`) in its
-    `rest_route` parameter."""
+def comments_url(root: str, posts: Sequence[int] = (), page: int = 1) -> str:
+    """The API's list of the comments of `posts` (their WordPress IDs), newest first,
+    `PER_PAGE` a page: at the root's path, or (a blog without pretty permalinks names
+    `<home>/?rest_route=/`) in its `rest_route` parameter.  Without posts: the list itself,
+    under which the update keeps what it learnt of it (its query changes from run to run)."""
     parts = urlsplit(root)
-    query = [("post", str(post)), ("per_page", str(PER_PAGE)), ("_fields", FIELDS)]
-    if page > 1:
-        query.append(("page", str(page)))
+    query = []
+    if posts:
+        query = [("post", ",".join(map(str, sorted(set(posts))))), ("per_page", str(PER_PAGE)),
+                 ("_fields", FIELDS)]  # fmt: skip
+        if page > 1:
+            query.append(("page", str(page)))
     route = parse_qs(parts.query).get("rest_route")
     if route:
         query = [("rest_route", route[0].rstrip("/") + "/wp/v2/comments"), *query]
@@ -83,24 +89,28 @@ def comments_url(root: str, post: int, page: int = 1) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, safe=",/"), ""))
 
 
-def entries(body: bytes, post_guid: str, post: int | None = None) -> list[ParsedEntry]:
-    """The API's comments of the post whose guid is `post_guid` (and ID `post`), as a comment
-    feed's entries would give them: raw, untrusted, for clean.clean_comment.  ValueError where
-    the answer is no list of comments; a comment missing what it needs, or naming another post
-    (a cache that ignores the query), is left out."""
+def entries(body: bytes, guids: Mapping[int, str]) -> list[tuple[int, ParsedEntry]]:
+    """The API's comments of the posts whose guids `guids` holds by WordPress ID, each with its
+    post's ID, as a comment feed's entries would give them: raw, untrusted, for
+    clean.clean_comment.  ValueError where the answer is no list of comments; a comment missing
+    what it needs, or naming a post not asked for (a cache that ignores the query), is left out."""
     try:
         items = json.loads(body)
     except (ValueError, RecursionError) as error:
         raise ValueError(f"not JSON ({error.__class__.__name__})") from None
     if not isinstance(items, list):
         raise ValueError("not a list of comments")
+    # A list of one post's comments that leaves out their post's ID still is that post's.
+    only = next(iter(guids)) if len(guids) == 1 else None
     found = []
     for item in items:
-        if not isinstance(item, dict) or (post is not None and item.get("post", post) != post):
+        if not isinstance(item, dict):
             continue
-        entry = _entry(item, post_guid)
+        post = item.get("post", only)
+        guid = guids.get(post) if type(post) is int else None
+        entry = _entry(item, guid) if guid is not None else None
         if entry is not None:
-            found.append(entry)
+            found.append((post, entry))
     return found
 
 
