@@ -4,7 +4,9 @@ The common WordPress case costs about one request per blog per run: its site-wid
 (``/comments/feed/atom/``) carries the latest comments of every post, threaded.  Per-post feeds are
 read only for posts whose known comment count says that feed missed some, or whose count nobody
 tells us; never for posts whose count is known and unchanged since their comments were last read,
-and only while a post is young enough to be followed (or belongs to an open parade).
+and only while a post is young enough to be followed (or belongs to an open parade).  Where the
+blog names its REST API, the posts the site-wide feed missed are asked there first, all in one
+request (update.py, wpapi.py), and only those still missing some have their own feed read.
 
 WordPress puts threading (``thr:in-reply-to``) only into its Atom comment feeds, so a WordPress
 RSS comment feed ``…/feed/`` is read as its Atom twin ``…/feed/atom/``; the RSS feed stays the
