@@ -190,6 +190,28 @@ def test_hundreds_of_comments_come_page_by_page(tmp_path, feed_server):
     assert api_requests(feed_server)[before:] == []
 
 
+def test_the_list_of_several_posts_comments_comes_page_by_page(tmp_path, feed_server):
+    blog = serve(feed_server, "wp", shapes=((1, 120, 0), (2, 90, 0), (3, 0, 0)))
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    # The site-wide feed holds post 1's newest 10; the list asks for posts 1 and 2 (post 3 says
+    # it has none) and gets the 210 comments on three pages, newest first across both posts.
+    asked = [parse_qs(urlsplit(a).query) for a in api_requests(feed_server)]
+    assert [(q["post"], q.get("page", ["1"])) for q in asked] == [(["1,2"], [p]) for p in "123"]
+    assert feed_requests(feed_server) == [urlsplit(blog.posts_rss_url()).path,
+                                          urlsplit(blog.comments_atom_url()).path]  # fmt: skip
+    ok(invoke(site, "build"))
+    pages = post_pages(site / "output")
+    for title, count in (("Faden 1", 120), ("Faden 2", 90)):
+        page = parse_html(pages[title].path)
+        bodies = comment_bodies(page)
+        assert len(bodies) == len(set(bodies)) == count, title
+        assert not page.xpath("//p[@class='more-comments']")
+    page = parse_html(pages["Faden 2"].path)  # a reply and its parent on the list's last page
+    reply, parent = (article_of(page, f"Kommentar 2-{n} zum Faden.") for n in (3, 2))
+    assert parent_article(reply) is parent
+
+
 def test_an_unchanged_night_asks_the_api_nothing(tmp_path, feed_server):
     blog = serve(feed_server, "wp")
     site = site_of(tmp_path, "wp", blog)
@@ -321,7 +343,8 @@ POST = PostRef("post-id", "https://blog.example/?p=12", "https://blog.example/20
 
 def parsed(items, posts=((12, POST),), limit=1000) -> tuple:
     body = items if isinstance(items, bytes) else json.dumps(items).encode()
-    return parse_api_comments(body, {}, "https://blog.example/wp-json/wp/v2/comments?post=12", posts, limit)
+    url = "https://blog.example/wp-json/wp/v2/comments?post=12"
+    return parse_api_comments(body, {}, url, posts, limit)
 
 
 def test_api_comments_are_the_feeds_comments_cleaned():

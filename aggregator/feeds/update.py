@@ -327,7 +327,9 @@ class Updater:
         covered: list[PostHead] = []
         if any(report.answered for report in listed):
             stored = self.store.comment_counts(participant.slug)
-            covered = [post for post in asking if not plan.wants_comments(post, stored.get(post.id, 0))]
+            covered = [
+                post for post in asking if not plan.wants_comments(post, stored.get(post.id, 0))
+            ]
             asking = [post for post in asking if post not in covered]
         # One after another: over one kept-alive connection to the blog, not a new one for each
         # feed read at the same time (a TLS handshake each, on a real blog).  Other blogs are read
