@@ -214,10 +214,13 @@ async def serve(
         page = int(query.get("page", "1"))
         items = [item for item in listed if item["post"] in numbers]
         pages = max(1, -(-len(items) // per_page))
+        headers = {"Content-Type": "application/json; charset=UTF-8", "X-WP-Total": str(len(items)),
+                   "X-WP-TotalPages": str(pages)}  # fmt: skip
+        if page > pages and items:  # refused, as WordPress 5 and later refuse it
+            return web.Response(status=400, headers=headers,
+                                body=b'{"code":"rest_comment_invalid_page_number"}')  # fmt: skip
         body = json.dumps(items[(page - 1) * per_page : page * per_page]).encode()
-        return web.Response(body=body, headers={"Content-Type": "application/json; charset=UTF-8",
-                                                "X-WP-Total": str(len(items)),
-                                                "X-WP-TotalPages": str(pages)})  # fmt: skip
+        return web.Response(body=body, headers=headers)
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)

@@ -19,6 +19,7 @@ from aggregator.feeds.fetch import FetchSettings
 from aggregator.feeds.update import update
 from aggregator.feeds.work import PostRef, parse_api_comments
 from aggregator.models import ErrorKind, Participant
+from aggregator.site import Site
 from aggregator.store import Store
 from tests import wordpress
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, post_pages, write_participant
@@ -60,7 +61,8 @@ def make_blog(home: str, shapes=SHAPES) -> wordpress.Blog:
 def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = None,
           shapes=SHAPES) -> wordpress.Blog:  # fmt: skip
     """The blog's feeds, each answered with WordPress's Link header (`link` instead where
-    given); its API: "on", "off" (401, as a security plugin answers), "junk" (no list)."""
+    given); its API: "on", "off" (401, as a security plugin answers), "junk" (no list),
+    "unpaged" (on, but without the header that says how many pages: a proxy dropped it)."""
     blog = make_blog(server.url(f"/{slug}"), shapes)
     route_feeds(server, blog, link if link is not None else blog.api_link())
 
@@ -72,8 +74,10 @@ def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = 
         if api == "junk":
             await request.send(200, {"Content-Type": JSON_TYPE}, b'{"comments": "none"}')
             return
-        body, pages = blog.api_query(urlsplit(request.target).query)
-        await request.send(200, {"Content-Type": JSON_TYPE, "X-WP-TotalPages": str(pages)}, body)
+        status, headers, body = blog.api_query(urlsplit(request.target).query)
+        if api == "unpaged":
+            del headers["X-WP-TotalPages"]
+        await request.send(status, headers, body)
 
     server.route(urlsplit(blog.api_root()).path + "wp/v2/comments", comments)
     return blog
@@ -159,8 +163,9 @@ def test_the_posts_the_sitewide_feed_missed_come_from_one_api_request(tmp_path, 
     assert len(parse_html(pages["Faden 2"].path).xpath("//section[@id='comments']//article")) == 3
 
 
-def test_hundreds_of_comments_come_page_by_page(tmp_path, feed_server):
-    blog = serve(feed_server, "wp", shapes=((1, 250, 0),))
+@pytest.mark.parametrize("api", ["on", "unpaged"])
+def test_hundreds_of_comments_come_page_by_page(tmp_path, feed_server, api):
+    blog = serve(feed_server, "wp", shapes=((1, 250, 0),), api=api)
     site = site_of(tmp_path, "wp", blog)
     ok(invoke(site, "fetch"))
     pages = [parse_qs(urlsplit(a).query).get("page", ["1"])[0] for a in api_requests(feed_server)]
@@ -210,6 +215,31 @@ def test_the_list_of_several_posts_comments_comes_page_by_page(tmp_path, feed_se
     page = parse_html(pages["Faden 2"].path)  # a reply and its parent on the list's last page
     reply, parent = (article_of(page, f"Kommentar 2-{n} zum Faden.") for n in (3, 2))
     assert parent_article(reply) is parent
+
+
+def test_a_full_last_page_ends_the_list_as_the_api_says(tmp_path, feed_server):
+    """100 comments and 2 pingbacks: the list's one page is full and the post still counts 2
+    more, but WordPress says there is one page, and refuses a second (400): not asked."""
+    blog = serve(feed_server, "wp", shapes=((1, 100, 2),))
+    site = site_of(tmp_path, "wp", blog)
+    fetched = ok(invoke(site, "fetch"))
+    [asked] = api_requests(feed_server)
+    assert "page" not in parse_qs(urlsplit(asked).query)
+    assert fetched.output.count(" 0 errors") == 2, fetched.output
+    with Store(Site.load(site).store_path) as store:  # no failure: asked again the next night
+        assert store.feed_state(wpapi.comments_url(blog.api_root())).last_error is None
+    # Its own feed was read for the pingbacks; 12 more comments the next night: the site-wide
+    # feed brings 10, the list's first page the other 2, and its second page (112 make two)
+    # nothing new.
+    assert urlsplit(blog.post_comments_atom_url(blog.posts[0])).path in feed_requests(feed_server)
+    add_comments(feed_server, blog, range(101, 113))
+    again = ok(invoke(site, "fetch"))
+    pages = [parse_qs(urlsplit(a).query).get("page", ["1"])[0] for a in api_requests(feed_server)]
+    assert pages == ["1", "1", "2"]
+    assert again.output.count(" 0 errors") == 2, again.output
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["Faden 1"].path)
+    assert len(comment_bodies(page)) == 112
 
 
 def test_an_unchanged_night_asks_the_api_nothing(tmp_path, feed_server):
@@ -322,6 +352,15 @@ def test_the_comments_address(root, url):
     assert wpapi.comments_url(root, [40, 12, 7, 12]) == url.replace("post=12", "post=7,12,40")
     # The list itself, under which its state is kept
     assert wpapi.comments_url(root) == url.split("?post=")[0].split("&post=")[0]
+
+
+@pytest.mark.parametrize("value,pages", [
+    ("3", 3), (" 12 ", 12), ("0", 0), ("", None), ("drei", None), ("-1", None), ("1.5", None),
+    ("9" * 40, None),
+])  # fmt: skip
+def test_the_number_of_pages_the_api_says(value, pages):
+    assert wpapi.total_pages({"x-wp-totalpages": value}) == pages
+    assert wpapi.total_pages({}) is None
 
 
 @pytest.mark.parametrize("guid,feed,number", [

@@ -463,15 +463,24 @@ class Blog:
         ]  # fmt: skip
         return json.dumps(items).encode(), pages
 
-    def api_query(self, query: str) -> tuple[bytes, int]:
-        """api_comments for a request's query string (`post` as WordPress reads it: IDs separated
-        by commas, or repeated as `post[]`)."""
+    def api_query(self, query: str) -> tuple[int, dict[str, str], bytes]:
+        """The answer to GET <api root>wp/v2/comments?<query> (`post` as WordPress reads it: IDs
+        separated by commas, or repeated as `post[]`): status, headers, body.  A page past the
+        last is refused, as WordPress 5 and later refuse it."""
         asked = parse_qs(query)
         numbers = {int(n) for value in asked.get("post", []) + asked.get("post[]", [])
                    for n in value.split(",") if n.strip().isdecimal()}  # fmt: skip
         posts = [post for post in self.posts if post.id in numbers]
         per_page = min(int(asked.get("per_page", ["10"])[0]), 100)
-        return self.api_comments(posts, per_page, int(asked.get("page", ["1"])[0]))
+        page = int(asked.get("page", ["1"])[0])
+        body, pages = self.api_comments(posts, per_page, page)
+        headers = {"Content-Type": "application/json; charset=UTF-8", "X-WP-TotalPages": str(pages)}
+        if page > pages and any(post.approved for post in posts):
+            refusal = {"code": "rest_comment_invalid_page_number", "data": {"status": 400},
+                       "message": "The page number requested is larger than the number of pages "
+                                  "available."}  # fmt: skip
+            return 400, headers, json.dumps(refusal).encode()
+        return 200, headers, body
 
     def post_by_id(self, number: int) -> Post | None:
         return next((post for post in self.posts if post.id == number), None)

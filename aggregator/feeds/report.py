@@ -37,6 +37,7 @@ class FeedReport:
     kind: FeedKind = "posts"
     next_try: datetime | None = None  # when a failed or waiting feed is asked again
     held: int = 0  # the records a changed feed's body gave (new, changed or as stored)
+    pages: int | None = None  # of a list answered page by page, as it says (None: it does not)
 
     @property
     def failed(self) -> bool:

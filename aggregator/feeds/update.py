@@ -220,7 +220,8 @@ class Updater:
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
             description=answer.description,
         )  # fmt: skip
-        return report(Outcome.UPDATED, counts.new, counts.changed, held=len(answer.records))
+        return report(Outcome.UPDATED, counts.new, counts.changed, held=len(answer.records),
+                      pages=wpapi.total_pages(result.headers))  # fmt: skip
 
     def _note_api(self, participant: Participant, result: FetchResult) -> None:
         """Where the blog's WordPress API is, as its post feed's answer names it (wpapi.py):
@@ -391,7 +392,12 @@ class Updater:
             if report is None:
                 break
             reports.append(report)
-            if report.outcome is not Outcome.UPDATED or report.held < wpapi.PER_PAGE or not report.new:
+            # WordPress says how many pages there are, and refuses one past the last (400); where
+            # a proxy dropped its word, a page that is not full is the last.
+            last = report.pages
+            if last is None:
+                last = page + 1 if report.held >= wpapi.PER_PAGE else page
+            if report.outcome is not Outcome.UPDATED or page >= last or not report.new:
                 break  # the last page, or one without a new comment: the older ones are known
         return reports
 

@@ -89,6 +89,13 @@ def comments_url(root: str, posts: Sequence[int] = (), page: int = 1) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, safe=",/"), ""))
 
 
+def total_pages(headers: Mapping[str, str]) -> int | None:
+    """How many pages a list has, as the API says (X-WP-TotalPages; lower-cased header names);
+    None where it does not."""
+    value = headers.get("x-wp-totalpages", "").strip()
+    return int(value) if value.isdecimal() and len(value) < 10 else None
+
+
 def entries(body: bytes, guids: Mapping[int, str]) -> list[tuple[int, ParsedEntry]]:
     """The API's comments of the posts whose guids `guids` holds by WordPress ID, each with its
     post's ID, as a comment feed's entries would give them: raw, untrusted, for
