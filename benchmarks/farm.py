@@ -164,7 +164,7 @@ async def serve(
         port = sock.getsockname()[1]
         sockets.append(sock)
     served: dict[str, tuple[bytes, str, str]] = {}
-    apis: dict[str, list[dict]] = {}  # the API's address: every comment, as it lists them
+    apis: dict[str, tuple[Blog, list[dict]]] = {}  # the API's address: its blog, its comments
     links: dict[str, str] = {}  # by host and blog path: the Link header its feeds send
     feeds = []
     for n in range(blogs):
@@ -176,8 +176,7 @@ async def serve(
         if "api" in SERVES[serves]:
             home = f"{host_of(n, per_host)}/b{n}"
             # Made once: the farm's own CPU is on the cores the clients are measured on.
-            every, _ = blog.api_comments(blog.posts, per_page=10**9)
-            apis[f"{home}/wp-json/wp/v2/comments"] = json.loads(every)
+            apis[f"{home}/wp-json/wp/v2/comments"] = (blog, blog.api_items())
             links[home] = blog.api_link()
 
     counts = {"requests": 0, "not_modified": 0}
@@ -190,9 +189,11 @@ async def serve(
         key = f"{request.host.rsplit(':', 1)[0]}{request.path}"
         found = served.get(key)
         if found is None:
-            listed = apis.get(key)
-            if listed is not None:
-                return api_answer(listed, request.query)
+            api = apis.get(key)
+            if api is not None:
+                blog, items = api
+                status, headers, body = blog.api_query(request.query_string, items)
+                return web.Response(status=status, headers=headers, body=body)
             return web.Response(status=404, text="not found")
         body, kind, etag = found
         headers = {"ETag": etag, "Last-Modified": modified}
@@ -206,21 +207,6 @@ async def serve(
         if link:  # sent with a body only: WordPress answers a 304 before it names its API
             headers["Link"] = link
         return web.Response(body=body, headers={**headers, "Content-Type": kind})
-
-    def api_answer(listed: list[dict], query) -> web.Response:
-        """GET …/wp/v2/comments?post=<ID>,…&per_page=N&page=P, as WordPress answers it."""
-        numbers = {int(n) for n in query.get("post", "").split(",") if n.isdecimal()}
-        per_page = min(int(query.get("per_page", "10")), 100)
-        page = int(query.get("page", "1"))
-        items = [item for item in listed if item["post"] in numbers]
-        pages = max(1, -(-len(items) // per_page))
-        headers = {"Content-Type": "application/json; charset=UTF-8", "X-WP-Total": str(len(items)),
-                   "X-WP-TotalPages": str(pages)}  # fmt: skip
-        if page > pages and items:  # refused, as WordPress 5 and later refuse it
-            return web.Response(status=400, headers=headers,
-                                body=b'{"code":"rest_comment_invalid_page_number"}')  # fmt: skip
-        body = json.dumps(items[(page - 1) * per_page : page * per_page]).encode()
-        return web.Response(body=body, headers=headers)
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)

@@ -444,43 +444,44 @@ class Blog:
         (rest_output_link_header, on template_redirect)."""
         return f'<{self.api_root()}>; rel="https://api.w.org/"'
 
-    def api_comments(self, posts: list[Post], per_page: int = 10, page: int = 1) -> tuple[bytes, int]:
-        """GET <api root>wp/v2/comments?post=<ID>,<ID>,… without a login
-        (WP_REST_Comments_Controller): the approved comments of type "comment" of those posts,
-        newest first, `per_page` a page; the body and the number of pages (X-WP-TotalPages).
-        Every field, whatever `_fields` asks."""
-        listed = _newest_first([(c, post) for post in posts for c in post.approved if c.type == "comment"],
+    def api_items(self) -> list[dict]:
+        """Every comment the API lists without a login (WP_REST_Comments_Controller): approved,
+        of type "comment" only, newest first, each with every field, whatever `_fields` asks."""
+        listed = _newest_first([(c, post) for post in self.posts for c in post.approved if c.type == "comment"],
                                key=lambda pair: pair[0])  # fmt: skip
-        pages = max(1, -(-len(listed) // per_page))
-        items = [
+        return [
             {"id": c.id, "post": post.id, "parent": c.parent, "author": 0, "author_name": c.author,
              "author_url": c.author_url, "date": f"{c.published:%Y-%m-%dT%H:%M:%S}",
              "date_gmt": f"{c.published.astimezone(UTC):%Y-%m-%dT%H:%M:%S}",
              # comment_text's filters, without the feeds' "In reply to" paragraph
              "content": {"rendered": _wpautop(_texturize(c.text))}, "link": self.comment_link(c),
              "status": "approved", "type": "comment", "author_avatar_urls": {}, "meta": []}
-            for c, post in listed[(page - 1) * per_page : page * per_page]
+            for c, post in listed
         ]  # fmt: skip
-        return json.dumps(items).encode(), pages
 
-    def api_query(self, query: str) -> tuple[int, dict[str, str], bytes]:
+    def api_query(
+        self, query: str, items: list[dict] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         """The answer to GET <api root>wp/v2/comments?<query> (`post` as WordPress reads it: IDs
-        separated by commas, or repeated as `post[]`): status, headers, body.  A page past the
-        last is refused, as WordPress 5 and later refuse it."""
+        separated by commas, or repeated as `post[]`; `per_page` at most 100; `page`): status,
+        headers (X-WP-Total, X-WP-TotalPages), body.  A page past the last is refused, as
+        WordPress 5 and later refuse it.  `items`: api_items() where the caller made them once."""
         asked = parse_qs(query)
         numbers = {int(n) for value in asked.get("post", []) + asked.get("post[]", [])
                    for n in value.split(",") if n.strip().isdecimal()}  # fmt: skip
-        posts = [post for post in self.posts if post.id in numbers]
+        every = self.api_items() if items is None else items
+        listed = [item for item in every if item["post"] in numbers]
         per_page = min(int(asked.get("per_page", ["10"])[0]), 100)
         page = int(asked.get("page", ["1"])[0])
-        body, pages = self.api_comments(posts, per_page, page)
-        headers = {"Content-Type": "application/json; charset=UTF-8", "X-WP-TotalPages": str(pages)}
-        if page > pages and any(post.approved for post in posts):
+        pages = max(1, -(-len(listed) // per_page))
+        headers = {"Content-Type": "application/json; charset=UTF-8", "X-WP-Total": str(len(listed)),
+                   "X-WP-TotalPages": str(pages)}  # fmt: skip
+        if page > pages and listed:
             refusal = {"code": "rest_comment_invalid_page_number", "data": {"status": 400},
                        "message": "The page number requested is larger than the number of pages "
                                   "available."}  # fmt: skip
             return 400, headers, json.dumps(refusal).encode()
-        return 200, headers, body
+        return 200, headers, json.dumps(listed[(page - 1) * per_page : page * per_page]).encode()
 
     def post_by_id(self, number: int) -> Post | None:
         return next((post for post in self.posts if post.id == number), None)
