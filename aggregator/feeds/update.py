@@ -327,11 +327,9 @@ class Updater:
         listed = await self.read_api(participant, asking, root, now, unreachable) if root else []
         covered: list[PostHead] = []
         if any(report.answered for report in listed):
-            stored = self.store.comment_counts(participant.slug)
-            covered = [
-                post for post in asking if not plan.wants_comments(post, stored.get(post.id, 0))
-            ]
-            asking = [post for post in asking if post not in covered]
+            still = plan.plan_per_post(asking, self.store.comment_counts(participant.slug))
+            covered = [post for post in asking if post not in still]
+            asking = still
         # One after another: over one kept-alive connection to the blog, not a new one for each
         # feed read at the same time (a TLS handshake each, on a real blog).  Other blogs are read
         # meanwhile.  A first run of 300 blogs with comments on the benchmark's farm (plain HTTP):
@@ -383,10 +381,11 @@ class Updater:
         # An API that does not answer in time is slow where the feeds are not (PHP where they
         # come from a cache): its pages are not asked again this run, the feeds still are.
         unreachable = set(unreachable)
+        key = wpapi.comments_url(root)  # the list's state, whichever posts it is asked for
         reports = []
         for page in range(1, -(-self.options.max_items // wpapi.PER_PAGE) + 1):
             report = await self._read_comment_source(
-                participant, wpapi.comments_url(root), parse, "probe", now, unreachable,
+                participant, key, parse, "probe", now, unreachable,
                 ask=wpapi.comments_url(root, numbers, page),
             )  # fmt: skip
             if report is None:
