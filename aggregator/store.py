@@ -705,6 +705,15 @@ class Store:
         )
         return {participant: count for participant, count in rows}
 
+    def comment_guids(self, post_ids: Sequence[str]) -> frozenset[str]:
+        """The guids of the comments stored for these posts."""
+        found: set[str] = set()
+        for start in range(0, len(post_ids), _IDS_AT_ONCE):
+            chunk = post_ids[start : start + _IDS_AT_ONCE]
+            query = f"SELECT guid FROM comments WHERE post_id IN ({', '.join('?' * len(chunk))})"
+            found.update(guid for (guid,) in self._db.execute(query, chunk))
+        return frozenset(found)
+
     def comment_counts(self, participant: str | None = None) -> dict[str, int]:
         """Comments stored per post id: of every post, or of one participant's posts."""
         if participant is None:

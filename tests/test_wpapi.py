@@ -15,10 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aggregator.feeds import wpapi
+from aggregator.feeds import comments as plan
 from aggregator.feeds.fetch import FetchSettings
+from aggregator.feeds.parse import parse_feed
+from aggregator.feeds.report import Outcome
 from aggregator.feeds.update import update
 from aggregator.feeds.work import PostRef, parse_api_comments
-from aggregator.models import ErrorKind, Participant
+from aggregator.models import ErrorKind, Participant, PostHead
 from aggregator.site import Site
 from aggregator.store import Store
 from tests import wordpress
@@ -128,10 +131,10 @@ def test_the_posts_the_sitewide_feed_missed_come_from_one_api_request(tmp_path, 
     blog = serve(feed_server, "wp")
     site = site_of(tmp_path, "wp", blog)
     fetched = ok(invoke(site, "fetch"))
-    # The site-wide feed holds post 1's newest 10 comments; the API lists all three posts'
-    # comments in one request: post 1's other 15, post 2's 3, post 3's 12.  Post 3 counts 14
-    # (its 2 pingbacks, which the API does not list): its own feed is read too; the others'
-    # are not.
+    # 42 comments missing, more than the site-wide feed's 10: the API lists all three posts'
+    # comments in one request first (post 1's 25, post 2's 3, post 3's 12), then the site-wide
+    # feed is read.  Post 3 counts 14 (its 2 pingbacks, which the API does not list): its own
+    # feed is read too; the others' are not.
     [asked] = api_requests(feed_server)
     assert parse_qs(urlsplit(asked).query)["post"] == ["1,2,3"], asked
     assert parse_qs(urlsplit(asked).query)["per_page"] == ["100"]
@@ -178,8 +181,8 @@ def test_hundreds_of_comments_come_page_by_page(tmp_path, feed_server, api):
     reply = article_of(page, "Kommentar 1-6 zum Faden.")  # on the last page, as is its parent
     assert parent_article(reply) is article_of(page, "Kommentar 1-5 zum Faden.")
 
-    # 12 new comments: the site-wide feed brings 10, the API's first page the other 2; its
-    # second page brings nothing new, and the older ones are not asked.
+    # 12 new comments, more than the site-wide feed shows: the API's first page brings them
+    # (before that feed), its second page nothing new, and the older ones are not asked.
     add_comments(feed_server, blog, range(251, 263))
     before = len(api_requests(feed_server))
     ok(invoke(site, "fetch"))
@@ -199,8 +202,9 @@ def test_the_list_of_several_posts_comments_comes_page_by_page(tmp_path, feed_se
     blog = serve(feed_server, "wp", shapes=((1, 120, 0), (2, 90, 0), (3, 0, 0)))
     site = site_of(tmp_path, "wp", blog)
     ok(invoke(site, "fetch"))
-    # The site-wide feed holds post 1's newest 10; the list asks for posts 1 and 2 (post 3 says
-    # it has none) and gets the 210 comments on three pages, newest first across both posts.
+    # The list asks for posts 1 and 2 (post 3 says it has none) and gets the 210 comments on
+    # three pages, newest first across both posts; then the site-wide feed, which holds none
+    # it did not bring.
     asked = [parse_qs(urlsplit(a).query) for a in api_requests(feed_server)]
     assert [(q["post"], q.get("page", ["1"])) for q in asked] == [(["1,2"], [p]) for p in "123"]
     assert feed_requests(feed_server) == [urlsplit(blog.posts_rss_url()).path,
@@ -228,9 +232,8 @@ def test_a_full_last_page_ends_the_list_as_the_api_says(tmp_path, feed_server):
     assert fetched.output.count(" 0 errors") == 2, fetched.output
     with Store(Site.load(site).store_path) as store:  # no failure: asked again the next night
         assert store.feed_state(wpapi.comments_url(blog.api_root())).last_error is None
-    # Its own feed was read for the pingbacks; 12 more comments the next night: the site-wide
-    # feed brings 10, the list's first page the other 2, and its second page (112 make two)
-    # nothing new.
+    # Its own feed was read for the pingbacks; 12 more comments the next night: the list's
+    # first page brings them, and its second page (112 make two) nothing new.
     assert urlsplit(blog.post_comments_atom_url(blog.posts[0])).path in feed_requests(feed_server)
     add_comments(feed_server, blog, range(101, 113))
     again = ok(invoke(site, "fetch"))
@@ -240,6 +243,75 @@ def test_a_full_last_page_ends_the_list_as_the_api_says(tmp_path, feed_server):
     ok(invoke(site, "build"))
     page = parse_html(post_pages(site / "output")["Faden 1"].path)
     assert len(comment_bodies(page)) == 112
+
+
+def api_path(blog: wordpress.Blog) -> str:
+    return urlsplit(blog.api_root()).path + "wp/v2/comments"
+
+
+def read(store: Store, blog: wordpress.Blog):
+    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+    return asyncio.run(update(store, [participant], QUICK))
+
+
+def test_a_first_read_lists_the_missing_comments_before_the_sitewide_feed(tmp_path, feed_server):
+    """42 comments missing, the site-wide feed shows 10: the API lists them all first, and the
+    feed, read after it for its validators, holds none the list did not bring: not parsed.
+    The next night it answers 304."""
+    blog = serve(feed_server, "wp")
+    with Store(tmp_path / "store.sqlite") as store:
+        summary = read(store, blog)
+        paths = [seen.path for seen in feed_server.requests]
+        assert paths.index(api_path(blog)) < paths.index(urlsplit(blog.comments_atom_url()).path)
+        [sitewide] = [r for r in summary.reports if r.url == blog.comments_atom_url()]
+        assert sitewide.outcome is Outcome.UPDATED and sitewide.held == 0 and sitewide.new == 0
+        [listed] = [r for r in summary.reports if urlsplit(r.url).path == api_path(blog)]
+        assert listed.held == listed.new == 25 + 3 + 12
+        assert store.feed_state(blog.comments_atom_url()).conditional.etag
+        # Post 3 still counts its 2 pingbacks: its own feed is read (their oldest are in none).
+        assert summary.new("comments") == 40
+        assert urlsplit(blog.post_comments_atom_url(blog.posts[2])).path in paths
+        assert len({c.guid for c in store.comments()}) == 40
+
+        again = read(store, blog)
+        [sitewide] = [r for r in again.reports if r.url == blog.comments_atom_url()]
+        assert sitewide.outcome is Outcome.UNCHANGED
+        assert len(api_requests(feed_server)) == 1
+
+
+def test_a_comment_written_after_the_list_comes_from_the_sitewide_feed(tmp_path, feed_server):
+    """The site-wide feed is parsed where it holds a comment the list did not bring."""
+    blog = serve(feed_server, "wp")
+    answer = feed_server.routes[api_path(blog)]
+
+    async def then_a_comment(request) -> None:
+        await answer(request)
+        add_comments(feed_server, blog, range(100, 101))  # written just after the list
+
+    feed_server.route(api_path(blog), then_a_comment)
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["Faden 1"].path)
+    bodies = comment_bodies(page)
+    assert len(bodies) == len(set(bodies)) == 26 and "Kommentar 1-100 zum Faden." in bodies
+
+
+def test_a_pingback_the_list_cannot_bring_comes_from_the_sitewide_feed(tmp_path, feed_server):
+    """The API lists no pingbacks: a new one among the site-wide feed's 10 is read there, and
+    the post's own feed is not needed."""
+    blog = serve(feed_server, "wp", shapes=((1, 12, 0),))
+    blog.posts[0].comments.append(wordpress.pingback(
+        4000, "Ein Blog", "https://ping.example/x/", "wie hier steht", NOW + timedelta(hours=1)))  # fmt: skip
+    route_feeds(feed_server, blog, blog.api_link())
+    with Store(tmp_path / "store.sqlite") as store:
+        summary = read(store, blog)
+        assert len(api_requests(feed_server)) == 1
+        [sitewide] = [r for r in summary.reports if r.url == blog.comments_atom_url()]
+        assert sitewide.held == 10 and sitewide.new == 1
+        assert [c.kind for c in store.comments()].count("pingback") == 1
+        assert len(list(store.comments())) == 13
+    assert urlsplit(blog.post_comments_atom_url(blog.posts[0])).path not in feed_requests(feed_server)
 
 
 def test_an_unchanged_night_asks_the_api_nothing(tmp_path, feed_server):
@@ -452,3 +524,70 @@ def test_a_list_keeps_the_newest_comments_a_feed_may_give():
     ], posts=((12, POST), (13, OTHER)), limit=5)  # fmt: skip
     assert sorted(int(c.guid.rsplit("-", 1)[1]) for c in records) == [16, 17, 18, 19, 20]
     assert {c.post_id for c in records} == {"post-id", "other-id"}
+
+
+# -- which comes first, and what the site-wide feed may skip ---------------------------------------
+
+
+def head(number: int, count: int | None, checked: int | None = None):
+    return PostHead(id=f"p{number}", participant="wp", guid=f"https://blog.example/?p={number}",
+                    url=f"https://blog.example/{number}/", published=NOW,
+                    comment_feed=f"https://blog.example/{number}/feed/", comment_count=count,
+                    comments_checked=checked)  # fmt: skip
+
+
+@pytest.mark.parametrize("counts,stored,first", [
+    ((11,), {}, True),  # more missing than the feed shows
+    ((10,), {}, False),  # the feed shows them all
+    ((6, 5), {}, True),  # summed over the posts
+    ((30, 2), {"p1": 25}, False),  # 5 + 2 missing: a night's new comments
+    ((30, None), {"p1": 25}, False),  # an unknown count is nothing to list
+    ((3, 30), {"p2": 40}, False),  # more stored than counted (deleted since) is none missing
+])  # fmt: skip
+def test_the_api_comes_first_where_more_are_missing_than_the_feed_shows(counts, stored, first):
+    asking = [head(n, count) for n, count in enumerate(counts, 1)]
+    assert plan.api_first(asking, stored) is first
+
+
+def sitewide_bodies():
+    blog = make_blog("https://blog.example")
+    documents = blog.documents()
+    return [next(iter(documents[kind].values()))[0] for kind in ("comments.atom", "comments.rss")]
+
+
+def guids_of(blog_body: bytes) -> frozenset[str]:
+    return frozenset(e.guid for e in parse_feed(blog_body, {}, "https://blog.example/comments/feed/").entries)
+
+
+@pytest.mark.parametrize("body", sitewide_bodies(), ids=["atom", "rss"])
+def test_a_sitewide_feed_holding_only_known_comments_needs_no_parse(body):
+    known = guids_of(body)
+    assert len(known) == 10 and plan.known_only(body, known)
+    assert plan.known_only(body, known | {"https://blog.example/?p=9#comment-1"})
+    for guid in known:  # any one unknown: parsed
+        assert not plan.known_only(body, known - {guid})
+    assert not plan.known_only(body, frozenset())
+
+
+@pytest.mark.parametrize("body,known", [
+    (b"", {"x"}),
+    (b"<html><body>Wartungsmodus</body></html>", {"x"}),
+    (b'<rss version="2.0"><channel><title>Leer</title></channel></rss>', {"x"}),  # no comments
+    (b"<rss><channel><item><title>x</title></item></channel></rss>", {"x"}),  # no id
+    (b"<rss><channel><item><guid><![CDATA[x]]></guid></item></channel></rss>", {"x"}),
+    (b"<rss><channel><item><guid>a</guid></item><item><guid>b</guid></item></channel></rss>", {"a"}),
+    (b"<rss><channel><item><guid>a</guid></item><item><title>b</title></item></channel></rss>", {"a"}),
+    (b"<rss><channel><item><guid>\xff\xfe</guid></item></channel></rss>", {"\xff\xfe"}),
+])  # fmt: skip
+def test_a_body_the_check_cannot_read_plainly_is_parsed(body, known):
+    assert not plan.known_only(body, frozenset(known))
+
+
+def test_an_id_is_compared_as_the_parser_reads_it():
+    body = (b'<rss><channel><item><guid isPermaLink="false">\n https://b.example/?p=1&#038;lang=de'
+            b"#comment-5 </guid></item></channel></rss>")  # fmt: skip
+    assert plan.known_only(body, frozenset({"https://b.example/?p=1&lang=de#comment-5"}))
+    atom = (b"<feed><id>https://b.example/comments</id><entry><id>https://b.example/?p=1#comment-5</id>"
+            b"<source><id>elsewhere</id></source></entry></feed>")  # fmt: skip
+    assert plan.known_only(atom, frozenset({"https://b.example/?p=1#comment-5"}))
+    assert not plan.known_only(atom, frozenset({"https://b.example/comments"}))

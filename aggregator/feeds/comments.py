@@ -6,7 +6,9 @@ read only for posts whose known comment count says that feed missed some, or who
 tells us; never for posts whose count is known and unchanged since their comments were last read,
 and only while a post is young enough to be followed (or belongs to an open parade).  Where the
 blog names its REST API, the posts the site-wide feed missed are asked there first, all in one
-request (update.py, wpapi.py), and only those still missing some have their own feed read.
+request (update.py, wpapi.py), and only those still missing some have their own feed read; where
+more are missing than that feed shows (a blog's first read), the API is asked before it
+(`api_first`).
 
 WordPress puts threading (``thr:in-reply-to``) only into its Atom comment feeds, so a WordPress
 RSS comment feed ``…/feed/`` is read as its Atom twin ``…/feed/atom/``; the RSS feed stays the
@@ -15,10 +17,11 @@ fallback where the twin does not exist.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, Sequence
+from typing import AbstractSet, Callable, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from ..models import Comment, ParsedEntry, Participant, StoredPost
@@ -146,6 +149,50 @@ def plan_per_post(posts: Sequence[StoredPost], stored: dict[str, int]) -> list[S
     """The posts whose own comment feed is worth a request this run (`stored`: their comments
     stored, by post id)."""
     return [p for p in posts if wants_comments(p, stored.get(p.id, 0))]
+
+
+# WordPress's comment feeds show its newest `posts_per_rss` comments: 10 unless changed.
+FEED_SHOWS = 10
+
+
+def api_first(asking: Sequence[StoredPost], stored: dict[str, int]) -> bool:
+    """Whether a blog's API (wpapi.py) is asked before its site-wide comment feed: where the
+    counts of the posts `asking` for comments say more are missing than that feed shows (a
+    blog's first read, a busy night), the feed cannot bring them and the API must list them
+    anyway.  Asked first, it lists them all, and the feed, read after it for its validators, is
+    parsed only where it holds a comment the list did not bring (`known_only`): a pingback,
+    which the API does not list, or one written meanwhile."""
+    missing = sum(max(post.comment_count - stored.get(post.id, 0), 0)
+                  for post in asking if post.comment_count is not None)  # fmt: skip
+    return missing > FEED_SHOWS
+
+
+_ENTRY_START = re.compile(rb"<(?:item|entry)[\s>]")
+# An entry's id as WordPress writes it, on its own and plain: no CDATA section, no markup.
+_ENTRY_ID = re.compile(rb"<(guid|id)(?:\s[^<>]*)?>\s*([^<>\s]+)\s*</\1>")
+
+
+def known_only(body: bytes, known: AbstractSet[str]) -> bool:
+    """Whether a comment feed's `body` holds comments, and only comments whose ids (RSS guid,
+    Atom id) are `known`: then parsing it brings nothing new.  Found without parsing, so
+    cautiously: no entry, an entry without a plain id of its own (its first, before the next
+    entry), or bytes that are not UTF-8 make it False, and the body is parsed."""
+    starts = [match.start() for match in _ENTRY_START.finditer(body)]
+    if not starts:
+        return False  # nothing, or no feed: the parse says which
+    for start, end in zip(starts, starts[1:] + [len(body)]):
+        found = _ENTRY_ID.search(body, start, end)
+        if found is None:
+            return False
+        try:
+            guid = found.group(2).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        if "&" in guid:
+            guid = html_lib.unescape(guid)  # WordPress writes "&" in a guid as "&#038;"
+        if guid not in known:
+            return False
+    return True
 
 
 def worth_probing(last_error: bool, last_attempt: datetime | None, now: datetime) -> bool:

@@ -10,7 +10,9 @@ parse in parallel, and the pool's workers import the parsing code once, in their
 Posts come first; then the comments of the posts still followed (see comments.py for which feeds):
 a WordPress blog's site-wide comment feed, then, where the blog names its API (wpapi.py), the
 comments of the posts that feed did not cover from the API in one request, and the posts' own
-feeds for what is still missing.
+feeds for what is still missing.  Where more are missing than the site-wide feed shows (a
+blog's first read), the API comes first, and that feed is parsed only if it holds a comment the
+API did not bring.
 Which feeds a run asks, and where, decide.py decides: a feed waits after its server's Retry-After
 or while it keeps failing, and a moved feed whose new address fails is asked where it was.
 """
@@ -259,9 +261,11 @@ class Updater:
     # -- comments ---------------------------------------------------------------------------------
 
     async def read_comments(
-        self, feed: plan.CommentFeed, now: datetime, unreachable: set[str]
-    ) -> FeedReport | None:
+        self, feed: plan.CommentFeed, now: datetime, unreachable: set[str],
+        known: frozenset[str] = frozenset(),
+    ) -> FeedReport | None:  # fmt: skip
         """The first of a feed's URLs that answers (a missing Atom twin falls back to RSS).
+        `known`: the ids of the comments just read from the blog's API (work.parse_comments).
 
         `unreachable`: the servers (urls.server_key) that could not be reached this run: not
         asked (each would wait for its own timeout), and added to where this feed finds one.
@@ -271,7 +275,8 @@ class Updater:
         # The job needs of the posts only what a comment names: not their content, pickled into
         # a worker with every job.
         posts = tuple(PostRef(post.id, post.guid, post.url) for post in feed.posts)
-        parse = partial(parse_comments, feed=replace(feed, posts=posts), limit=self.options.max_items)
+        parse = partial(parse_comments, feed=replace(feed, posts=posts), limit=self.options.max_items,
+                        known=known)  # fmt: skip
         report = None
         for url in feed.urls:
             kind: FeedKind = "probe" if feed.is_probe(url) else "comments"
@@ -318,18 +323,32 @@ class Updater:
         if posts_read is not None and _could_not_reach(posts_read):
             unreachable.add(server_key(posts_read.url))
         sitewide = plan.plan_sitewide(participant, posts)
-        first = [await self.read_comments(sitewide, now, unreachable)] if sitewide else []
         wanting = [post for post in posts if plan.may_want_comments(post)]
-        # Fresh: after the site-wide feed; and only where a post may want its own feed.
         stored = self.store.comment_counts(participant.slug) if wanting else {}
         asking = plan.plan_per_post(wanting, stored)
         root = self.store.get_meta(API_ROOT + participant.slug) if asking else None
-        listed = await self.read_api(participant, asking, root, now, unreachable) if root else []
+        # More missing than the site-wide feed shows: the API lists them first, and the feed is
+        # parsed only for what the list did not bring.  Otherwise the feed comes first, and the
+        # API lists what it missed.
+        api_first = bool(root and sitewide) and plan.api_first(asking, stored)
+        listed: list[FeedReport] = []
+        known: frozenset[str] = frozenset()
+        if root and api_first:
+            listed = await self.read_api(participant, asking, root, now, unreachable)
+            if any(report.answered for report in listed):
+                known = self.store.comment_guids([post.id for post in asking])
+        first = await self.read_comments(sitewide, now, unreachable, known) if sitewide else None
+        if known or (first is not None and first.new):
+            stored = self.store.comment_counts(participant.slug)  # fresh: what they brought
+        still = plan.plan_per_post(asking, stored)
+        if root and still and not api_first:
+            listed = await self.read_api(participant, still, root, now, unreachable)
+            if any(report.answered for report in listed):
+                still = plan.plan_per_post(still, self.store.comment_counts(participant.slug))
         covered: list[PostHead] = []
         if any(report.answered for report in listed):
-            still = plan.plan_per_post(asking, self.store.comment_counts(participant.slug))
             covered = [post for post in asking if post not in still]
-            asking = still
+        asking = still
         # One after another: over one kept-alive connection to the blog, not a new one for each
         # feed read at the same time (a TLS handshake each, on a real blog).  Other blogs are read
         # meanwhile.  A first run of 300 blogs with comments on the benchmark's farm (plain HTTP):
@@ -338,7 +357,8 @@ class Updater:
         read = covered + [feed.posts[0] for feed, report in then if report and report.answered]
         if read:
             self.store.mark_comments_checked({post.id: post.comment_count for post in read})
-        return [report for report in first + listed + [report for _, report in then] if report]
+        reports = (listed + [first] if api_first else [first] + listed) + [report for _, report in then]
+        return [report for report in reports if report]
 
     async def _read_per_post(
         self, participant: Participant, posts: Sequence[PostHead], now: datetime,

@@ -64,9 +64,14 @@ def parse_posts(
 
 
 def parse_comments(
-    body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed, limit: int = MAX_ITEMS
-) -> Parsed:
-    """Bytes to clean comments, each attached to its post (`feed.posts` may be PostRefs)."""
+    body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed, limit: int = MAX_ITEMS,
+    known: frozenset[str] = frozenset(),
+) -> Parsed:  # fmt: skip
+    """Bytes to clean comments, each attached to its post (`feed.posts` may be PostRefs).
+    `known`: the ids of comments just read from elsewhere; a body holding only those is not
+    parsed (plan.known_only)."""
+    if known and plan.known_only(body, known):
+        return [], None, None
     from .clean import clean_comment
     from .parse import ParseError, parse_feed
 
