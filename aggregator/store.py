@@ -18,7 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Literal, NoReturn, Sequence
+from typing import Any, Callable, Iterable, Iterator, Literal, NoReturn, Sequence
 
 from .models import (
     CandidatePage,
@@ -630,9 +630,8 @@ class Store:
     def posts_by_id(self, ids: Sequence[str]) -> dict[str, StoredPost]:
         found: dict[str, StoredPost] = {}
         ids = list(dict.fromkeys(ids))
-        for start in range(0, len(ids), _IDS_AT_ONCE):
-            chunk = ids[start : start + _IDS_AT_ONCE]
-            query = f"SELECT * FROM posts WHERE id IN ({', '.join('?' * len(chunk))})"
+        for chunk, marks in _in_chunks(ids):
+            query = f"SELECT * FROM posts WHERE id IN ({marks})"
             found.update((row["id"], _stored_post(row)) for row in self._db.execute(query, chunk))
         return found
 
@@ -708,9 +707,8 @@ class Store:
     def comment_guids(self, post_ids: Sequence[str]) -> frozenset[str]:
         """The guids of the comments stored for these posts."""
         found: set[str] = set()
-        for start in range(0, len(post_ids), _IDS_AT_ONCE):
-            chunk = post_ids[start : start + _IDS_AT_ONCE]
-            query = f"SELECT guid FROM comments WHERE post_id IN ({', '.join('?' * len(chunk))})"
+        for chunk, marks in _in_chunks(post_ids):
+            query = f"SELECT guid FROM comments WHERE post_id IN ({marks})"
             found.update(guid for (guid,) in self._db.execute(query, chunk))
         return frozenset(found)
 
@@ -1349,6 +1347,13 @@ def _comment_row(comment: Comment, now: str) -> dict[str, object]:
 _IDS_AT_ONCE = 500  # ids in one look-up query (SQLite allows 32,766 variables; old builds 999)
 
 
+def _in_chunks(ids: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
+    """`ids` in chunks of at most _IDS_AT_ONCE, each with its placeholders for `IN (…)`."""
+    for start in range(0, len(ids), _IDS_AT_ONCE):
+        chunk = ids[start : start + _IDS_AT_ONCE]
+        yield chunk, ", ".join("?" * len(chunk))
+
+
 def _upsert(
     db: sqlite3.Connection, table: str, rows: list[dict[str, object]], fields: tuple[str, ...],
     sticky: tuple[str, ...], counts: SaveCounts,
@@ -1368,12 +1373,8 @@ def _upsert(
             _upsert(db, table, [row], fields, sticky, counts)
         return
     stored: dict[object, sqlite3.Row] = {}
-    for start in range(0, len(ids), _IDS_AT_ONCE):
-        chunk = ids[start : start + _IDS_AT_ONCE]
-        found = db.execute(
-            f"SELECT id, {', '.join(fields)} FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        )  # fmt: skip
+    for chunk, marks in _in_chunks(ids):
+        found = db.execute(f"SELECT id, {', '.join(fields)} FROM {table} WHERE id IN ({marks})", chunk)
         stored.update((row["id"], row) for row in found)
     new = []
     for row in rows:
