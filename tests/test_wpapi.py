@@ -82,8 +82,17 @@ def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = 
             del headers["X-WP-TotalPages"]
         await request.send(status, headers, body)
 
-    server.route(urlsplit(blog.api_root()).path + "wp/v2/comments", comments)
+    server.route(api_path(blog), comments)
     return blog
+
+
+def api_path(blog: wordpress.Blog) -> str:
+    return urlsplit(blog.api_root()).path + "wp/v2/comments"
+
+
+def read(store: Store, blog: wordpress.Blog):
+    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+    return asyncio.run(update(store, [participant], QUICK))
 
 
 def add_comments(server: FeedServer, blog: wordpress.Blog, numbers: range) -> None:
@@ -245,15 +254,6 @@ def test_a_full_last_page_ends_the_list_as_the_api_says(tmp_path, feed_server):
     assert len(comment_bodies(page)) == 112
 
 
-def api_path(blog: wordpress.Blog) -> str:
-    return urlsplit(blog.api_root()).path + "wp/v2/comments"
-
-
-def read(store: Store, blog: wordpress.Blog):
-    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
-    return asyncio.run(update(store, [participant], QUICK))
-
-
 def test_a_first_read_lists_the_missing_comments_before_the_sitewide_feed(tmp_path, feed_server):
     """42 comments missing, the site-wide feed shows 10: the API lists them all first, and the
     feed, read after it for its validators, holds none the list did not bring: not parsed.
@@ -348,10 +348,9 @@ def test_an_api_that_is_off_or_answers_junk_is_no_error_and_the_feeds_comments_s
 def test_an_api_that_stops_answering_is_asked_once_a_run(tmp_path, feed_server):
     """Its server hangs: the next post's request would wait for its own timeout too."""
     blog = serve(feed_server, "wp")
-    feed_server.route(urlsplit(blog.api_root()).path + "wp/v2/comments", stall())
+    feed_server.route(api_path(blog), stall())
     with Store(tmp_path / "store.sqlite") as store:
-        participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
-        summary = asyncio.run(update(store, [participant], QUICK))
+        summary = read(store, blog)
     assert len(api_requests(feed_server)) == 1  # its first page, not the next
     [timed_out] = [r for r in summary.of("probe") if r.failed]
     assert timed_out.error.kind is ErrorKind.TIMEOUT and summary.errors == []
