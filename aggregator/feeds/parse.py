@@ -43,7 +43,7 @@ Field rules (the contract with clean):
   so its in_reply_to is the parent's id ``tag:blogger.com,1999:blog-<blog>.post-<comment>`` and
   in_reply_to_url is None (the post's page would make it top-level; see clean.parent_guid).
   Without threading (WordPress's RSS comment feeds), a reply's first paragraph "In reply to
-  <a href=…#comment-N>Name</a>." in any language gives in_reply_to_url (see replies.py); the
+  <a href=…#comment-N>Name</a>." in any language gives in_reply_to_url (see aggregator/replies.py); the
   paragraph stays in the body (the site drops it where the reply is nested under its parent).
 - ``base_url``: the entry's xml:base where the document declares one, else the entry link, else the
   feed URL; clean resolves relative URLs in the entry's HTML against it.
@@ -67,7 +67,7 @@ from ..urls import absolute_http_url, host_key
 from . import xmlreader
 from .clean import plain_text, strip_email
 from .encoding import decode_checked
-from .replies import reply_marker
+from ..replies import reply_marker
 from .xmlreader import parse_date as _parse_date
 
 Engine = Literal["auto", "lxml", "feedparser"]

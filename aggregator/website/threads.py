@@ -18,7 +18,7 @@ reply on top; when its parent arrives, the next build nests it.  Cycles (hostile
 are cut at their oldest comment.  Replies deeper than `MAX_DEPTH` hang under their ancestor at
 that depth, so neither the page nor Jinja's and json's recursion have to follow a runaway thread.
 
-A reply's own "In reply to …" paragraph (feeds/replies.py) is dropped where the reply sits under
+A reply's own "In reply to …" paragraph (replies.py) is dropped where the reply sits under
 that parent, and otherwise pointed at the parent on this page.
 """
 
@@ -28,7 +28,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..feeds.replies import pointing_to, reply_marker, without_marker
+from ..replies import pointing_to, reply_marker, without_marker
 from ..models import StoredComment, StoredPost
 from ..urls import fragment, thread_key, without_fragment
 
