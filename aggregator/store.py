@@ -36,6 +36,7 @@ from .models import (
     StoredComment,
     StoredPost,
 )
+from .replies import reply_marker, without_marker
 from .urls import feed_key, page_key, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
@@ -544,7 +545,8 @@ class Store:
             ]  # fmt: skip
             # A reply whose parent a later feed no longer names keeps the parent it had.
             _upsert(db, "comments", [_comment_row(comment, stamp) for comment in kept],
-                    _COMMENT_FIELDS, ("published", "parent_guid"), counts)  # fmt: skip
+                    _COMMENT_FIELDS, ("published", "parent_guid"), counts,
+                    same={"content_html": _same_comment_text})  # fmt: skip
             return counts
 
     def record_unchanged(
@@ -1356,21 +1358,22 @@ def _in_chunks(ids: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
 
 def _upsert(
     db: sqlite3.Connection, table: str, rows: list[dict[str, object]], fields: tuple[str, ...],
-    sticky: tuple[str, ...], counts: SaveCounts,
+    sticky: tuple[str, ...], counts: SaveCounts, same: _Sameness | None = None,
 ) -> None:  # fmt: skip
     """Insert a feed's records, or update each where any of `fields` changed.
 
-    `sticky` fields keep their stored value when the feed no longer gives one.  An unchanged
-    record is not rewritten, so its `changed` time tells publish exactly what moved.  The
-    stored ones are looked up together, the new ones inserted together (a first run's feed of
-    ten posts: two statements, not twenty).
+    `sticky` fields keep their stored value when the feed no longer gives one; `same` names
+    fields whose values may differ and still say the same (a function of the new value and
+    the stored one): the stored value stays.  An unchanged record is not rewritten, so its
+    `changed` time tells publish exactly what moved.  The stored ones are looked up together,
+    the new ones inserted together (a first run's feed of ten posts: two statements, not twenty).
     """
     if not rows:
         return
     ids = [row["id"] for row in rows]
     if len(set(ids)) < len(ids):  # the same record twice in one feed (parse keeps one): in turn
         for row in rows:
-            _upsert(db, table, [row], fields, sticky, counts)
+            _upsert(db, table, [row], fields, sticky, counts, same)
         return
     stored: dict[object, sqlite3.Row] = {}
     for chunk, marks in _in_chunks(ids):
@@ -1383,7 +1386,7 @@ def _upsert(
             row["published"] = row["published"] or row["first_seen"]
             new.append(tuple(row.values()))
         else:
-            _update(db, table, row, existing, fields, sticky, counts)
+            _update(db, table, row, existing, fields, sticky, counts, same or {})
     if new:
         db.executemany(
             f"INSERT INTO {table} ({', '.join(rows[0])}) VALUES ({', '.join('?' * len(rows[0]))})",
@@ -1394,11 +1397,14 @@ def _upsert(
 
 def _update(
     db: sqlite3.Connection, table: str, values: dict[str, object], existing: sqlite3.Row,
-    fields: tuple[str, ...], sticky: tuple[str, ...], counts: SaveCounts,
+    fields: tuple[str, ...], sticky: tuple[str, ...], counts: SaveCounts, same: _Sameness,
 ) -> None:  # fmt: skip
     """One stored record rewritten where any of `fields` changed (see _upsert)."""
     for name in sticky:
         values[name] = values[name] or existing[name]
+    for name, says_the_same in same.items():
+        if values[name] != existing[name] and says_the_same(values[name], existing[name]):
+            values[name] = existing[name]
     if all(values[name] == existing[name] for name in fields):
         return
     assignments = ", ".join(f"{name} = ?" for name in fields + ("changed",))
@@ -1407,6 +1413,23 @@ def _update(
         tuple(values[name] for name in fields + ("changed",)) + (values["id"],),
     )
     counts.changed += 1
+
+
+_Sameness = dict[str, Callable[[Any, Any], bool]]
+
+
+def _same_comment_text(new: str | None, stored: str | None) -> bool:
+    """A reply's text with and without WordPress's "In reply to" paragraph (replies.py): the
+    same text.  Its feeds write the paragraph, its API does not, and a post read both ways in
+    a night (its count moved, and it has pingbacks only the feeds show) would otherwise change
+    its replies back and forth, every such night: counted, rewritten, exported again."""
+    if not new or not stored:
+        return False
+    marked, plain = (new, stored) if reply_marker(new) else (stored, new)
+    marker = reply_marker(marked)
+    if marker is None or reply_marker(plain) is not None:
+        return False  # neither, or both, with the paragraph: compared as written
+    return without_marker(marked, marker).strip() == plain.strip()
 
 
 def _feed_state(row: sqlite3.Row) -> FeedState:

@@ -209,6 +209,33 @@ def test_reply_keeps_its_parent_when_a_later_feed_omits_it(store):
     assert {c.guid: c.parent_ref for c in store.comments()} == {"1": None, "2": "1"}
 
 
+MARKER = '<p>Als Antwort auf <a href="https://anna.example/g1/#comment-1" rel="nofollow ugc noopener">Bea</a>.</p>\n'
+
+
+@pytest.mark.parametrize(
+    "first, then, changed",
+    [
+        (MARKER + "<p>Ja!</p>", "<p>Ja!</p>", 0),  # the feed's reply, then the API's
+        ("<p>Ja!</p>", MARKER + "<p>Ja!</p>", 0),  # the API's, then the feed's
+        (MARKER + "<p>Ja!</p>", "<p>Nein!</p>", 1),  # edited
+        ("<p>Ja!</p>", MARKER + "<p>Nein!</p>", 1),  # edited, read from the other side
+        (MARKER + "<p>Ja!</p>", MARKER.replace("comment-1", "comment-3") + "<p>Ja!</p>", 1),  # moved
+        ("<p>Ja!</p>", "<p>Ja! Ja!</p>", 1),
+    ],
+)
+def test_a_reply_with_and_without_its_in_reply_to_paragraph_is_the_same_reply(store, first, then, changed):
+    """WordPress's feeds start a reply with "In reply to …", its API does not: a post read
+    both ways keeps its replies as first stored; any other difference is a change."""
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="a",
+                         comments=[comment("2", parent="1", content_html=first)])
+    counts = store.record_success("anna", "api", etag=None, last_modified=None, body_hash="b",
+                                  comments=[comment("2", parent="1", content_html=then)])
+    assert (counts.new, counts.changed) == (0, changed)
+    [stored] = store.comments()
+    assert stored.content_html == (then if changed else first)
+
+
 def test_fingerprint_moves_only_when_content_changes(store):
     before = store.fingerprint()
     store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",

@@ -314,6 +314,43 @@ def test_a_pingback_the_list_cannot_bring_comes_from_the_sitewide_feed(tmp_path,
     assert urlsplit(blog.post_comments_atom_url(blog.posts[0])).path not in feed_requests(feed_server)
 
 
+def test_replies_read_from_the_api_and_from_the_feeds_do_not_change(tmp_path, feed_server):
+    """Post 3 has pingbacks only its feeds show: a night its count moves, it is read from the
+    API (replies without WordPress's "In reply to" paragraph) and from its own feed (replies
+    with it).  Its replies stay as first stored, that night and the next; an edited one changes."""
+    blog = serve(feed_server, "wp")
+    post = blog.posts[2]
+
+    def a_new_comment(number: int) -> None:
+        post.comments.append(wordpress.Comment(number, "Neu", f"Neu {number}.", NOW + timedelta(minutes=number - 6999)))
+        route_feeds(feed_server, blog, blog.api_link())
+
+    def comments_changed(summary) -> int:  # the post changes too: its count moved
+        return sum(report.changed for report in summary.reports if report.kind != "posts")
+
+    with Store(tmp_path / "store.sqlite") as store:
+        first = read(store, blog)
+        stored = {c.guid: c.content_html for c in store.comments()}
+        assert first.new("comments") == 40 and comments_changed(first) == 0
+        # The API listed them first; the post's own feed writes its replies with the paragraph.
+        assert not any("Als Antwort auf" in text for text in stored.values())
+        assert "Als Antwort auf" in blog.post_comments_atom(post).decode()
+        for night in (1, 2):
+            a_new_comment(7000 + night)
+            summary = read(store, blog)
+            asked = {urlsplit(r.url).path for r in summary.reports if r.outcome is Outcome.UPDATED}
+            assert {api_path(blog), urlsplit(blog.post_comments_atom_url(post)).path} <= asked
+            assert summary.new("comments") == 1 and comments_changed(summary) == 0
+            assert {c.guid: c.content_html for c in store.comments() if c.guid in stored} == stored
+        reply = next(c for c in post.comments if c.parent)
+        reply.text = "Korrigiert: doch nicht."
+        a_new_comment(7003)
+        summary = read(store, blog)
+        assert comments_changed(summary) == 1
+        [edited] = [c for c in store.comments() if c.guid == blog.comment_guid(reply)]
+        assert "Korrigiert: doch nicht." in edited.content_html
+
+
 def test_an_unchanged_night_asks_the_api_nothing(tmp_path, feed_server):
     blog = serve(feed_server, "wp")
     site = site_of(tmp_path, "wp", blog)
