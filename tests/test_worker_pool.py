@@ -117,6 +117,22 @@ def test_the_last_worker_dying_fails_the_jobs_still_waiting():
     assert all(isinstance(answer, WorkerDied) for answer in answers), answers
 
 
+def test_an_answer_bigger_than_the_pipe_holds_is_read_whole():
+    """The loop watches the pipes; an answer is then read whole, however long it is."""
+
+    async def main() -> list:
+        pool = await started(2)
+        try:
+            return await asyncio.gather(*(pool.run(bytes, 8_000_000 + n) for n in range(4)))
+        finally:
+            pool.close()
+
+    answers = asyncio.run(main())
+    assert [(ok, len(body), body.count(0)) for ok, body in answers] == [
+        (True, 8_000_000 + n, 8_000_000 + n) for n in range(4)
+    ]
+
+
 def test_closing_the_pool_ends_its_processes():
     async def main() -> list:
         pool = await started(2)
