@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,10 +17,10 @@ import pytest
 
 from aggregator.feeds import wpapi
 from aggregator.feeds import comments as plan
-from aggregator.feeds.fetch import FetchSettings
+from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.feeds.parse import parse_feed
 from aggregator.feeds.report import Outcome
-from aggregator.feeds.update import update
+from aggregator.feeds.update import CommentOptions, Updater, update
 from aggregator.feeds.work import PostRef, parse_api_comments
 from aggregator.models import ErrorKind, Participant, PostHead
 from aggregator.site import Site
@@ -277,6 +278,52 @@ def test_a_first_read_lists_the_missing_comments_before_the_sitewide_feed(tmp_pa
         [sitewide] = [r for r in again.reports if r.url == blog.comments_atom_url()]
         assert sitewide.outcome is Outcome.UNCHANGED
         assert len(api_requests(feed_server)) == 1
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """The parsers, in a thread: the addresses whose bodies were sent to be parsed."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.parsed: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN201
+        self.parsed.append(args[2])  # (body, headers, url)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_sitewide_feed_holding_only_listed_comments_never_goes_to_the_parsers(tmp_path, feed_server):
+    """Decided here, at a glance, before the body's trip to a worker; a feed with a comment
+    the list did not bring still goes, and is parsed there."""
+    blog = serve(feed_server, "wp")
+    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+
+    async def first_read(store: Store, parsers: CountingExecutor) -> None:
+        async with Fetcher(QUICK) as fetcher:
+            await Updater(store, fetcher, parsers).update_all([participant], CommentOptions())
+
+    with Store(tmp_path / "store.sqlite") as store, CountingExecutor() as parsers:
+        asyncio.run(first_read(store, parsers))
+        assert blog.posts_rss_url() in parsers.parsed
+        assert any(urlsplit(url).path == api_path(blog) for url in parsers.parsed)
+        assert blog.comments_atom_url() not in parsers.parsed
+        assert len(list(store.comments())) == 40
+    add_comments(feed_server, blog, range(100, 101))  # not in the API's list the next time
+    answer = feed_server.routes[api_path(blog)]
+
+    async def listed_before_the_comment(request) -> None:
+        if "5100" in blog.comments_atom().decode():  # the new one's ID: hide it from the list
+            blog.posts[0].comments[-1].approved = False
+            await answer(request)
+            blog.posts[0].comments[-1].approved = True
+        else:
+            await answer(request)
+
+    feed_server.route(api_path(blog), listed_before_the_comment)
+    with Store(tmp_path / "other.sqlite") as store, CountingExecutor() as parsers:
+        asyncio.run(first_read(store, parsers))
+        assert blog.comments_atom_url() in parsers.parsed
+        assert "Kommentar 1-100 zum Faden." in " ".join(c.content_html for c in store.comments())
 
 
 def test_a_comment_written_after_the_list_comes_from_the_sitewide_feed(tmp_path, feed_server):

@@ -58,6 +58,7 @@ from .work import (
     parse_api_comments,
     parse_comments,
     parse_posts,
+    without_parsing,
 )
 
 if TYPE_CHECKING:
@@ -245,6 +246,8 @@ class Updater:
 
     async def _parse(self, parse: Callable[..., Parsed], result: FetchResult) -> Parsed:
         args = (result.body, dict(result.headers), result.final_url)
+        if self.parser is not None and (answer := without_parsing(parse, result.body or b"")) is not None:
+            return answer  # not worth the pool's trip
         if self.parser is None:
             return parse(*args)
         if isinstance(self.parser, Parsers):
@@ -265,7 +268,8 @@ class Updater:
         known: frozenset[str] = frozenset(),
     ) -> FeedReport | None:  # fmt: skip
         """The first of a feed's URLs that answers (a missing Atom twin falls back to RSS).
-        `known`: the ids of the comments just read from the blog's API (work.parse_comments).
+        `known`: the ids of the comments just read from the blog's API: a body holding only those
+        is not parsed, and not even sent to the pool (work.without_parsing).
 
         `unreachable`: the servers (urls.server_key) that could not be reached this run: not
         asked (each would wait for its own timeout), and added to where this feed finds one.
