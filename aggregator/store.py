@@ -1425,11 +1425,12 @@ def _same_comment_text(new: str | None, stored: str | None) -> bool:
     its replies back and forth, every such night: counted, rewritten, exported again."""
     if not new or not stored:
         return False
-    marked, plain = (new, stored) if reply_marker(new) else (stored, new)
-    marker = reply_marker(marked)
-    if marker is None or reply_marker(plain) is not None:
-        return False  # neither, or both, with the paragraph: compared as written
-    return without_marker(marked, marker).strip() == plain.strip()
+    new_marker, stored_marker = reply_marker(new), reply_marker(stored)
+    if new_marker is not None and stored_marker is None:
+        return without_marker(new, new_marker).strip() == stored.strip()
+    if stored_marker is not None and new_marker is None:
+        return without_marker(stored, stored_marker).strip() == new.strip()
+    return False  # neither, or both, with the paragraph: compared as written
 
 
 def _feed_state(row: sqlite3.Row) -> FeedState:
