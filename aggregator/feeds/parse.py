@@ -43,8 +43,9 @@ Field rules (the contract with clean):
   so its in_reply_to is the parent's id ``tag:blogger.com,1999:blog-<blog>.post-<comment>`` and
   in_reply_to_url is None (the post's page would make it top-level; see clean.parent_guid).
   Without threading (WordPress's RSS comment feeds), a reply's first paragraph "In reply to
-  <a href=…#comment-N>Name</a>." in any language gives in_reply_to_url (see aggregator/replies.py); the
-  paragraph stays in the body (the site drops it where the reply is nested under its parent).
+  <a href=…#comment-N>Name</a>." in any language gives in_reply_to_url (see
+  aggregator/replies.py); the paragraph stays in the body (the site drops it where the reply is
+  nested under its parent).
 - ``base_url``: the entry's xml:base where the document declares one, else the entry link, else the
   feed URL; clean resolves relative URLs in the entry's HTML against it.
 """
