@@ -91,9 +91,12 @@ def api_path(blog: wordpress.Blog) -> str:
     return urlsplit(blog.api_root()).path + "wp/v2/comments"
 
 
+def participant_of(blog: wordpress.Blog) -> Participant:
+    return Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+
+
 def read(store: Store, blog: wordpress.Blog):
-    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
-    return asyncio.run(update(store, [participant], QUICK))
+    return asyncio.run(update(store, [participant_of(blog)], QUICK))
 
 
 def add_comments(server: FeedServer, blog: wordpress.Blog, numbers: range) -> None:
@@ -296,7 +299,7 @@ def test_a_sitewide_feed_holding_only_listed_comments_never_goes_to_the_parsers(
     """Decided here, at a glance, before the body's trip to a worker; a feed with a comment
     the list did not bring still goes, and is parsed there."""
     blog = serve(feed_server, "wp")
-    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+    participant = participant_of(blog)
 
     async def first_read(store: Store, parsers: CountingExecutor) -> None:
         async with Fetcher(QUICK) as fetcher:
