@@ -110,3 +110,13 @@ def test_build_imports_no_http_client(tmp_path):
     assert "pelican" in imported  # the measurement sees what a build imports
     for module in ("aiohttp", "aggregator.feeds.fetch", "aggregator.jobs"):
         assert module not in imported, module
+
+
+def test_a_summary_of_thousands_of_feeds_has_a_short_repr():
+    """asyncio.run formats the repr of what its task returns (see UpdateSummary.__repr__)."""
+    from aggregator.feeds.report import FeedReport, Outcome, UpdateSummary
+    from aggregator.models import Participant
+
+    blog = Participant("b", "Blog", "https://b.example/feed/", "https://b.example/")
+    summary = UpdateSummary([FeedReport(blog, blog.feed, Outcome.UNCHANGED)] * 2000)
+    assert repr(summary) == "<UpdateSummary of 2000 reports>"

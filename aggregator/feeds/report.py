@@ -49,9 +49,15 @@ class FeedReport:
         return self.outcome in (Outcome.UPDATED, Outcome.UNCHANGED)
 
 
-@dataclass
+@dataclass(repr=False)
 class UpdateSummary:
     reports: list[FeedReport] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        # Short: asyncio.run, returning a summary, formats its repr when it ends (Runner.run
+        # asks signal.getsignal, whose failed Handlers(...) lookup formats the main task and
+        # its result): every report written out took 15 ms of a run of 1,000 blogs.
+        return f"<UpdateSummary of {len(self.reports)} reports>"
 
     def of(self, kind: FeedKind) -> list[FeedReport]:
         return [report for report in self.reports if report.kind == kind]
