@@ -481,8 +481,10 @@ class Store:
         row = self._db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
         return _feed_state(row) if row else None
 
-    def feed_states(self) -> dict[str, FeedState]:
-        return {row["url"]: _feed_state(row) for row in self._db.execute("SELECT * FROM feeds")}
+    def feed_states(self, *, failing: bool = False) -> dict[str, FeedState]:
+        """Every feed's state by URL; with `failing`, only those whose last try failed."""
+        where = " WHERE consecutive_errors > 0" if failing else ""
+        return {row["url"]: _feed_state(row) for row in self._db.execute(f"SELECT * FROM feeds{where}")}
 
     def feed_descriptions(self) -> dict[str, str]:
         """Each post feed's own description, by the feed's URL as configured; none if empty."""

@@ -129,6 +129,15 @@ def test_success_clears_the_error(store):
     assert state.last_error is None and state.consecutive_errors == 0 and state.etag == '"x"'
 
 
+def test_the_failing_feeds_states_alone(store):
+    store.record_unchanged("anna", "ok", etag='"x"')
+    store.record_error("anna", "down", FetchError(ErrorKind.TIMEOUT, "no response"))
+    store.record_error("anna", "back", FetchError(ErrorKind.HTTP, "500 Internal Server Error"))
+    store.record_unchanged("anna", "back")
+    assert sorted(store.feed_states()) == ["back", "down", "ok"]
+    assert list(store.feed_states(failing=True)) == ["down"]
+
+
 def test_the_store_keeps_where_the_feed_answered_last(store):
     # The updater says where each success came from: the move target, or the feed's own URL.
     store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",

@@ -70,7 +70,9 @@ def due_notices(
     store: Store, participants: Sequence[Participant], after: int
 ) -> tuple[list[Notice], list[str]]:
     """What goes out now, and the participants whose notice is moot (removed, inactive)."""
-    states, alerts = store.feed_states(), store.alerts()
+    # Only failing feeds may be due a notice, and only alerted blogs a "recovered": a night of
+    # 1,000 blogs read every feed's state (30 ms) to find none.
+    states, alerts = store.feed_states(failing=True), store.alerts()
     since = store.failing_since()
     notices, moot = [], []
     by_slug = {p.slug: p for p in participants}
@@ -80,8 +82,10 @@ def due_notices(
     for participant in participants:
         if not participant.active:
             continue
-        state = states.get(participant.feed)
         alert = alerts.get(participant.slug)
+        state = states.get(participant.feed)
+        if alert is not None and state is None:
+            state = store.feed_state(participant.feed)  # not failing: recovered, perhaps
         if alert is None and failing(state, after):
             assert state is not None
             notices.append(Notice("failing", participant, participant.feed,
