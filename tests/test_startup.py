@@ -112,6 +112,25 @@ def test_build_imports_no_http_client(tmp_path):
         assert module not in imported, module
 
 
+def test_a_module_imported_meanwhile_is_there_after_the_join():
+    from aggregator.cli import import_meanwhile
+
+    import_meanwhile("xml.dom.minidom").join()
+    assert "xml.dom.minidom" in sys.modules
+
+
+def test_a_module_that_cannot_be_imported_meanwhile_says_nothing_until_imported(capfd):
+    """The import after the join raises and says why; the thread before it prints nothing."""
+    import importlib
+
+    from aggregator.cli import import_meanwhile
+
+    import_meanwhile("aggregator.no_such_module").join()
+    assert capfd.readouterr().err == ""
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("aggregator.no_such_module")
+
+
 def test_a_summary_of_thousands_of_feeds_has_a_short_repr():
     """asyncio.run formats the repr of what its task returns (see UpdateSummary.__repr__)."""
     from aggregator.feeds.report import FeedReport, Outcome, UpdateSummary
