@@ -483,8 +483,10 @@ class Store:
 
     def feed_states(self, *, failing: bool = False) -> dict[str, FeedState]:
         """Every feed's state by URL; with `failing`, only those whose last try failed."""
-        where = " WHERE consecutive_errors > 0" if failing else ""
-        return {row["url"]: _feed_state(row) for row in self._db.execute(f"SELECT * FROM feeds{where}")}
+        rows = self._db.execute(
+            "SELECT * FROM feeds WHERE consecutive_errors > 0" if failing else "SELECT * FROM feeds"
+        )
+        return {row["url"]: _feed_state(row) for row in rows}
 
     def feed_descriptions(self) -> dict[str, str]:
         """Each post feed's own description, by the feed's URL as configured; none if empty."""
