@@ -13,8 +13,8 @@ import pytest
 from aggregator.feeds import comments as plan
 from aggregator.feeds.clean import clean_comment
 from aggregator.feeds.parse import parse_feed
-from aggregator.replies import reply_marker
 from aggregator.models import Participant, StoredComment, StoredPost
+from aggregator.replies import reply_marker
 from aggregator.urls import thread_key
 from aggregator.website.export import comment_node
 from aggregator.website.threads import MAX_DEPTH, comment_tree

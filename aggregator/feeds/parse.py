@@ -64,11 +64,11 @@ from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
 from ..models import ErrorKind, ParsedEntry, ParsedFeed
+from ..replies import reply_marker
 from ..urls import absolute_http_url, host_key
 from . import xmlreader
 from .clean import plain_text, strip_email
 from .encoding import decode_checked
-from ..replies import reply_marker
 from .xmlreader import parse_date as _parse_date
 
 Engine = Literal["auto", "lxml", "feedparser"]

@@ -28,8 +28,8 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..replies import pointing_to, reply_marker, without_marker
 from ..models import StoredComment, StoredPost
+from ..replies import pointing_to, reply_marker, without_marker
 from ..urls import fragment, thread_key, without_fragment
 
 # WordPress allows 10 levels; six still fit a phone's width.
