@@ -446,6 +446,34 @@ def test_an_api_that_stops_answering_is_asked_once_a_run(tmp_path, feed_server):
         blog.post_comments_atom_url(post) for post in blog.posts}
 
 
+def test_a_post_imported_from_another_blog_is_not_asked_for_by_the_id_its_guid_names(tmp_path, feed_server):
+    """Post 1 came from another blog with its guid, `?p=2` there; here 2 is another post.  The
+    API is asked for post 2's and post 3's comments, never for post 1's under 2: its comments
+    come from its feeds, and no post shows another's comments."""
+    blog = make_blog(feed_server.url("/wp"))
+    blog.posts[0].imported_guid = "https://old-blog.example/?p=2"
+    route_feeds(feed_server, blog, blog.api_link())
+
+    async def comments(request) -> None:
+        await request.send(*blog.api_query(urlsplit(request.target).query))
+
+    feed_server.route(api_path(blog), comments)
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    [asked] = api_requests(feed_server)
+    assert parse_qs(urlsplit(asked).query)["post"] == ["2,3"], asked
+    ok(invoke(site, "build"))
+    pages = post_pages(site / "output")
+    for title, post in (("Faden 1", "1"), ("Faden 2", "2"), ("Faden 3", "3")):
+        bodies = comment_bodies(parse_html(pages[title].path))
+        assert bodies and all(f"Kommentar {post}-" in body for body in bodies), (title, bodies)
+        assert len(set(bodies)) == len(bodies)
+    # Post 1's comments come from its feeds, which hold its newest 10 of 25: the page says how
+    # many more the blog has.
+    [notice] = parse_html(pages["Faden 1"].path).xpath("//p[@class='more-comments']")
+    assert "von 25" in " ".join(notice.text_content().split())
+
+
 def test_an_api_named_on_another_host_is_never_asked(tmp_path, feed_server):
     with FeedServer(host="127.0.0.2") as elsewhere:
         elsewhere.route("/wp-json/wp/v2/comments", respond(b"[]", content_type=JSON_TYPE, etag=f'"{hash(b"[]")}"'))
@@ -530,9 +558,16 @@ def test_the_number_of_pages_the_api_says(value, pages):
     ("https://blog.example/?p=x", None, None),
     ("https://blog.example/?p=99999999999999999999999", None, None),
     ("tag:blogger.com,1999:blog-1.post-2", None, None),
+    # The blog's host however written (it moved to https, or to www.): still its ID.
+    ("http://www.Blog.example/?p=12", None, 12),
+    # Imported from another blog (the WordPress importer, FeedWordPress): that blog's ID, which
+    # here may be another post's.
+    ("https://old-blog.example/?p=345", None, None),
+    ("https://old-blog.example/?p=345", "https://old-blog.example/?p=345&feed=rss2", None),
+    ("https://old-blog.example/?p=345", "https://blog.example/?p=17&feed=rss2", 17),
 ])  # fmt: skip
 def test_a_posts_wordpress_id(guid, feed, number):
-    assert wpapi.post_number(guid, feed) == number
+    assert wpapi.post_number(guid, feed, "https://blog.example/wp-json/") == number
 
 
 POST = PostRef("post-id", "https://blog.example/?p=12", "https://blog.example/2026/11/x/")

@@ -114,6 +114,9 @@ class Post:
     author: str = "Jörg Beispiel"
     categories: tuple[str, ...] = ("Allgemein",)
     comments: list[Comment] = field(default_factory=list)  # any order, held ones included
+    # The guid it brought from another blog (the WordPress importer keeps a post's guid, and
+    # FeedWordPress writes the original's): "" for one written here.
+    imported_guid: str = ""
 
     @property
     def approved(self) -> list[Comment]:
@@ -149,6 +152,8 @@ class Blog:
         return f"{self.home}/{post.published:%Y/%m}/{post.slug}/"
 
     def post_guid(self, post: Post) -> str:
+        if post.imported_guid:
+            return post.imported_guid
         return f"{self.home}/?p={post.id}" if self.guid == "p" else self.permalink(post)
 
     def comment_guid(self, comment: Comment) -> str:

@@ -396,7 +396,7 @@ class Updater:
         numbered = tuple(
             (number, PostRef(post.id, post.guid, post.url)) for post in posts
             if post.comment_count is not None
-            and (number := wpapi.post_number(post.guid, post.comment_feed)) is not None
+            and (number := wpapi.post_number(post.guid, post.comment_feed, root)) is not None
         )  # fmt: skip
         if not numbered:
             return []

@@ -55,16 +55,18 @@ def api_root(headers: Mapping[str, str], feed_url: str) -> str | None:
     return None
 
 
-def post_number(guid: str, comment_feed: str | None = None) -> int | None:
-    """A WordPress post's ID: its guid is `<home>/?p=<ID>` (written at publication), or its
-    comment feed `?p=<ID>&feed=rss2` (plain permalinks).  None for a guid of another kind (a
-    blog moved to WordPress keeps its old ones)."""
+def post_number(guid: str, comment_feed: str | None, root: str) -> int | None:
+    """A WordPress post's ID on the blog whose API is at `root`: its guid is `<home>/?p=<ID>`
+    (written at publication), or its comment feed `?p=<ID>&feed=rss2` (plain permalinks), on
+    the API's host.  None for a guid of another kind (a blog moved to WordPress keeps its old
+    ones), and for one on another host: a post imported from another blog keeps that blog's
+    guid, and its ID there, which here may be another post's."""
     for url in (guid, comment_feed or ""):
         try:
             values = parse_qs(urlsplit(url).query).get("p", [])
         except ValueError:
             continue
-        if len(values) == 1 and values[0].isdecimal() and len(values[0]) < 19:
+        if len(values) == 1 and values[0].isdecimal() and len(values[0]) < 19 and same_host(url, root):
             return int(values[0])
     return None
 
