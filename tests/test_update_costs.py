@@ -168,3 +168,24 @@ def test_no_comment_feed_is_asked_of_a_server_the_post_feed_could_not_reach(feed
     [failed] = again.reports  # the post feed: its comment feeds were not asked after it
     assert failed.kind == "posts" and failed.error.kind is ErrorKind.TIMEOUT
     assert [r.path for r in feed_server.requests[asked_first:]] == ["/still/feed/"]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_no_comment_feed_is_asked_of_a_server_that_asked_to_slow_down(feed_server, store, status):
+    """The post feed answers 429 or 503: its comment feeds, on the same server, are not asked
+    after it in the same run (what the server asked us not to do); they are the next night."""
+    blog = serve_blog(feed_server, "busy", 8)
+    assert asyncio.run(update(store, [blog], SETTINGS)).new("comments") == 24
+    answers = dict(feed_server.routes)
+    asked_first = len(feed_server.requests)
+    feed_server.route("/busy/feed/", respond(b"busy", status=status, headers={"Retry-After": "120"}))
+    for path in list(feed_server.routes):  # new comments wait on the blog meanwhile
+        if path != "/busy/feed/" and path.startswith("/busy/"):
+            feed_server.route(path, respond(b"", status=500))
+    again = asyncio.run(update(store, [blog], SETTINGS))
+    [failed] = again.reports
+    assert failed.kind == "posts" and failed.next_try is not None
+    assert [r.path for r in feed_server.requests[asked_first:]] == ["/busy/feed/"]
+    feed_server.routes.update(answers)
+    later = asyncio.run(update(store, [blog], SETTINGS, now=datetime.now(UTC) + timedelta(minutes=5)))
+    assert any(report.kind != "posts" and report.answered for report in later.reports), later.reports

@@ -17,7 +17,8 @@ shape is lemon24/reader's update decider.
   configured address is asked again in the same run (see `falls_back`).
 - A blog's comment feeds are asked one after another; once its post feed or one of them could
   not reach its server at all (`unreachable`), the comment feeds on that server wait for the next
-  run instead of each waiting for its own timeout.
+  run instead of each waiting for its own timeout.  Once any feed on a server answered 429 or
+  503 (`asks_for_patience`), no comment feed on it is asked for the rest of the run.
 """
 
 from __future__ import annotations
@@ -92,6 +93,12 @@ def falls_back(failed: FetchResult) -> bool:
     same server, and asking it again at once is exactly what 429 and 503 ask us not to do.
     """
     return failed.status not in PATIENCE
+
+
+def asks_for_patience(answers: Iterable[FetchResult]) -> bool:
+    """Whether a failed feed's server asked us to slow down (429, 503): then more requests in
+    the same run, a comment feed after the post feed, are what it asked us not to send."""
+    return any(answer.status in PATIENCE for answer in answers)
 
 
 # Failures of the blog's server or the way to it, not of one feed: its other feeds would fail

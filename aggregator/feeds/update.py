@@ -129,6 +129,8 @@ class Updater:
         self.options = options
         self.now = now or utcnow()
         self.logins = logins or {}  # by participant slug: sent with its requests (logins.py)
+        # Servers (urls.server_key) that answered 429 or 503 this run: asked for no comments.
+        self.slowed_down: set[str] = set()
 
     # -- one feed, posts or comments --------------------------------------------------------------
 
@@ -241,6 +243,8 @@ class Updater:
         """Record a failure, and when the feed is asked again (its Retry-After, or backoff)."""
         failures = (state.consecutive_errors if state else 0) + 1
         when = decide.next_try(failures, answers, self.now, self.options.politeness)
+        if decide.asks_for_patience(answers):
+            self.slowed_down.update(server_key(answer.final_url) for answer in answers)
         self.store.record_error(participant.slug, key, error, kind=kind, next_try=when)
         return FeedReport(participant, url, Outcome.ERROR, error=error, kind=kind, next_try=when)
 
@@ -297,10 +301,12 @@ class Updater:
         now: datetime, unreachable: set[str], ask: str | None = None,
     ) -> FeedReport | None:  # fmt: skip
         """One address comments come from (a feed, or WordPress's API), unless its server could
-        not be reached this run (`unreachable`; each would wait for its own timeout) or it is a
-        guess (a probe) found missing less than PROBE_RETRY ago: then None.  A server it cannot
+        not be reached this run (`unreachable`; each would wait for its own timeout) or asked us
+        to slow down (`slowed_down`), or it is a guess (a probe) found missing less than
+        PROBE_RETRY ago: then None.  A server it cannot
         reach joins `unreachable`.  `ask` as for `read`: its state is `url`'s."""
-        if server_key(ask or url) in unreachable:
+        server = server_key(ask or url)
+        if server in unreachable or server in self.slowed_down:
             return None  # asked next run
         state = self.store.feed_state(url)
         if kind == "probe" and state and not plan.worth_probing(
