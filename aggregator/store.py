@@ -37,7 +37,7 @@ from .models import (
     StoredPost,
 )
 from .replies import reply_marker, without_marker
-from .urls import feed_key, page_key, thread_key
+from .urls import feed_key, page_key, same_comment, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
 # The meta key of when `blogparade restore` put this store in place (ISO, UTC): posts published
@@ -547,10 +547,12 @@ class Store:
                 and not (self.keep_comments_since and comment.published
                          and comment.published < self.keep_comments_since)
             ]  # fmt: skip
-            # A reply whose parent a later feed no longer names keeps the parent it had.
+            # A reply whose parent a later feed no longer names keeps the parent it had, and a
+            # comment keeps its author's link where a feed does not give one (WordPress's RSS
+            # comment feeds never do; its Atom feeds and its API do).
             _upsert(db, "comments", [_comment_row(comment, stamp) for comment in kept],
-                    _COMMENT_FIELDS, ("published", "parent_guid"), counts,
-                    same={"content_html": _same_comment_text})  # fmt: skip
+                    _COMMENT_FIELDS, ("published", "parent_guid", "author_url"), counts,
+                    same=_SAME_COMMENT)  # fmt: skip
             return counts
 
     def record_unchanged(
@@ -1435,6 +1437,11 @@ def _same_comment_text(new: str | None, stored: str | None) -> bool:
     if stored_marker is not None and new_marker is None:
         return without_marker(stored, stored_marker).strip() == new.strip()
     return False  # neither, or both, with the paragraph: compared as written
+
+
+# A comment read from the API and from the feeds in one night: the same, however each writes
+# its text and its parent (see _same_comment_text, urls.same_comment).
+_SAME_COMMENT: _Sameness = {"content_html": _same_comment_text, "parent_guid": same_comment}
 
 
 def _feed_state(row: sqlite3.Row) -> FeedState:

@@ -18,6 +18,8 @@ package goes through one of these:
   again in the same run): host case and a trailing dot do not matter; the port does.
 - `same_host`: an address a response names is on the responding site (WordPress's API root in
   its feeds' Link header): `host_key` of both; scheme and port do not matter.
+- `same_comment`: one WordPress comment as a reply names its parent (the store keeps the name
+  it had): by its `#comment-<ID>` fragment, whatever address comes before it.
 """
 
 from __future__ import annotations
@@ -203,3 +205,15 @@ def without_fragment(url: str | None) -> str:
 
 def fragment(url: str | None) -> str:
     return (url or "").partition("#")[2]
+
+
+_WORDPRESS_COMMENT = re.compile(r"comment-\d+")
+
+
+def same_comment(url: str | None, other: str | None) -> bool:
+    """One WordPress comment, named after its post's guid (`…/?p=5#comment-12`: its API and Atom
+    feeds) or after its link (`…/2026/11/post/#comment-12`, `…/comment-page-2/#comment-12`: its
+    RSS feeds' "In reply to" paragraph).  The comment IDs are the blog's, so within the
+    comments of one post the fragment is enough."""
+    anchor = fragment(url)
+    return _WORDPRESS_COMMENT.fullmatch(anchor) is not None and anchor == fragment(other)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aggregator.urls import absolute_http_url, server_key
+from aggregator.urls import absolute_http_url, same_comment, server_key
 
 
 def test_absolute_http_url_says_what_urlsplit_says_for_any_string():
@@ -48,3 +48,21 @@ def test_server_key_is_where_a_request_connects(a, b, same):
 
 def test_server_key_of_a_url_without_a_usable_host_is_empty():
     assert server_key("not a url") == "" and server_key("http://blog.example:99999/") == ""
+
+
+@pytest.mark.parametrize("a, b, same", [
+    # A reply's parent as WordPress's API and Atom feeds name it, and as its RSS feeds do.
+    ("https://blog.example/?p=5#comment-12", "https://blog.example/2026/11/beitrag/#comment-12", True),
+    ("https://blog.example/?p=5#comment-12", "https://blog.example/2026/11/beitrag/comment-page-2/#comment-12", True),
+    ("https://blog.example/?p=5#comment-12", "https://blog.example/?p=5#comment-13", False),
+    ("https://blog.example/?p=5#comment-12", "https://blog.example/?p=5#comment-120", False),
+    # Not a WordPress comment's anchor: nothing says two such are one.
+    ("https://a.example/post#reply", "https://b.example/other#reply", False),
+    ("https://blog.example/?p=5#comment-", "https://blog.example/x/#comment-", False),
+    ("tag:blogger.com,1999:blog-1.post-2", "tag:blogger.com,1999:blog-1.post-2", False),
+    ("https://blog.example/?p=5#comment-12", None, False),
+    (None, None, False),
+])  # fmt: skip
+def test_same_comment_is_a_wordpress_comment_named_by_guid_or_by_link(a, b, same):
+    assert same_comment(a, b) is same
+    assert same_comment(b, a) is same

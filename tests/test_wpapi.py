@@ -107,9 +107,18 @@ def add_comments(server: FeedServer, blog: wordpress.Blog, numbers: range) -> No
     route_feeds(server, blog, blog.api_link())
 
 
-def route_feeds(server: FeedServer, blog: wordpress.Blog, link: str) -> None:
-    """Every feed of the blog, answered with `link` as its Link header."""
-    route_documents(server, blog.documents(), headers={"Link": link}, etags=True)
+ATOM = ("posts.atom", "comments.atom", "post-comments.atom")
+
+
+def route_feeds(server: FeedServer, blog: wordpress.Blog, link: str, atom: bool = True) -> None:
+    """Every feed of the blog (without `atom`, its RSS feeds only: a blog that switched Atom
+    off; the others are 404s), answered with `link` as its Link header."""
+    documents = blog.documents()
+    if not atom:
+        for kind in ATOM:
+            for path in documents.pop(kind):
+                server.routes.pop(path, None)
+    route_documents(server, documents, headers={"Link": link}, etags=True)
 
 
 def site_of(tmp_path, slug: str, blog: wordpress.Blog):
@@ -364,34 +373,40 @@ def test_a_pingback_the_list_cannot_bring_comes_from_the_sitewide_feed(tmp_path,
     assert urlsplit(blog.post_comments_atom_url(blog.posts[0])).path not in feed_requests(feed_server)
 
 
-def test_replies_read_from_the_api_and_from_the_feeds_do_not_change(tmp_path, feed_server):
+@pytest.mark.parametrize("atom", [True, False])
+def test_replies_read_from_the_api_and_from_the_feeds_do_not_change(tmp_path, feed_server, atom):
     """Post 3 has pingbacks only its feeds show: a night its count moves, it is read from the
-    API (replies without WordPress's "In reply to" paragraph) and from its own feed (replies
-    with it).  Its replies stay as first stored, that night and the next; an edited one changes."""
+    API (replies without WordPress's "In reply to" paragraph, their parents named by guid) and
+    from its own feed (replies with it; the RSS feed, where Atom is off, names their parents by
+    link and no commenter's link).  Its comments stay as first stored, that night and the next;
+    an edited one changes."""
     blog = serve(feed_server, "wp")
+    route_feeds(feed_server, blog, blog.api_link(), atom)
     post = blog.posts[2]
+    own_feed = blog.post_comments_atom_url(post) if atom else blog.post_comments_rss_url(post)
 
     def a_new_comment(number: int) -> None:
         post.comments.append(wordpress.Comment(number, "Neu", f"Neu {number}.", NOW + timedelta(minutes=number - 6999)))
-        route_feeds(feed_server, blog, blog.api_link())
+        route_feeds(feed_server, blog, blog.api_link(), atom)
 
     def comments_changed(summary) -> int:  # the post changes too: its count moved
         return sum(report.changed for report in summary.reports if report.kind != "posts")
 
     with Store(tmp_path / "store.sqlite") as store:
         first = read(store, blog)
-        stored = {c.guid: c.content_html for c in store.comments()}
+        stored = {c.guid: (c.content_html, c.parent_ref, c.author_url) for c in store.comments()}
         assert first.new("comments") == 40 and comments_changed(first) == 0
         # The API listed them first; the post's own feed writes its replies with the paragraph.
-        assert not any("Als Antwort auf" in text for text in stored.values())
-        assert "Als Antwort auf" in blog.post_comments_atom(post).decode()
+        assert not any("Als Antwort auf" in text for text, _, _ in stored.values())
+        assert "Als Antwort auf" in blog.post_comments_rss(post).decode()
         for night in (1, 2):
             a_new_comment(7000 + night)
             summary = read(store, blog)
             asked = {urlsplit(r.url).path for r in summary.reports if r.outcome is Outcome.UPDATED}
-            assert {api_path(blog), urlsplit(blog.post_comments_atom_url(post)).path} <= asked
+            assert {api_path(blog), urlsplit(own_feed).path} <= asked
             assert summary.new("comments") == 1 and comments_changed(summary) == 0
-            assert {c.guid: c.content_html for c in store.comments() if c.guid in stored} == stored
+            now = {c.guid: (c.content_html, c.parent_ref, c.author_url) for c in store.comments() if c.guid in stored}
+            assert now == stored
         reply = next(c for c in post.comments if c.parent)
         reply.text = "Korrigiert: doch nicht."
         a_new_comment(7003)
