@@ -303,8 +303,8 @@ class Updater:
         """One address comments come from (a feed, or WordPress's API), unless its server could
         not be reached this run (`unreachable`; each would wait for its own timeout) or asked us
         to slow down (`slowed_down`), or it is a guess (a probe) found missing less than
-        PROBE_RETRY ago: then None.  A server it cannot
-        reach joins `unreachable`.  `ask` as for `read`: its state is `url`'s."""
+        PROBE_RETRY ago: then None.  A server it cannot reach joins `unreachable`.  `ask` as for
+        `read`: its state is `url`'s."""
         server = server_key(ask or url)
         if server in unreachable or server in self.slowed_down:
             return None  # asked next run

@@ -66,8 +66,9 @@ def post_number(guid: str, comment_feed: str | None, root: str) -> int | None:
             values = parse_qs(urlsplit(url).query).get("p", [])
         except ValueError:
             continue
-        if len(values) == 1 and values[0].isdecimal() and len(values[0]) < 19 and same_host(url, root):
-            return int(values[0])
+        number = values[0] if len(values) == 1 else ""
+        if number.isdecimal() and len(number) < 19 and same_host(url, root):
+            return int(number)
     return None
 
 
