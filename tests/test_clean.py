@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from aggregator.feeds.clean import (
     TITLE_LIMIT,
+    behind_password,
     clean_comment,
     clean_post,
     comment_kind,
@@ -277,6 +278,32 @@ def test_a_post_without_a_usable_link_links_to_the_blog():
     assert post.url == "https://blog.gruenfink.example/"
     post = clean_post(entry(url="javascript:alert(1)", title="t"), PARTICIPANT)
     assert post.url == "https://blog.gruenfink.example/"
+
+
+PASSWORD_FORM = (
+    '<form action="https://blog.gruenfink.example/wp-login.php?action=postpass" class="post-password-form" '
+    'method="post"><p>Dieser Inhalt ist passwortgeschützt. Um ihn anzuschauen, gib dein Passwort bitte '
+    'unten ein:</p><p><label for="pwbox-7">Passwort: <input name="post_password" id="pwbox-7" '
+    'type="password" size="20" /></label> <input type="submit" name="Submit" value="Senden" /></p></form>'
+)
+
+
+def test_a_password_protected_post_is_its_notice_without_comments():
+    """WordPress gives a protected post's password form for its text (in any language) and a
+    notice for its summary: the post is the notice, and its comments are not followed."""
+    notice = "Es gibt keinen Textauszug, da dies ein geschützter Beitrag ist."
+    protected = entry(title="Nur für Freunde", summary_html=notice, content_html=PASSWORD_FORM,
+                      comment_feed="https://blog.gruenfink.example/2024/05/post/feed/", comment_count=3)
+    post = clean_post(protected, PARTICIPANT)
+    assert post.content_html == notice and post.excerpt == notice
+    assert post.comment_feed is None and post.comment_count == 3
+    only_form = clean_post(replace(protected, summary_html=PASSWORD_FORM), PARTICIPANT)
+    assert only_form.content_html == "" and "Passwort" not in only_form.excerpt
+    # A post that only writes about the form, or links to it, is a post like any other.
+    about = entry(content_html="<p>Das Formular schickt an <code>wp-login.php?action=postpass</code>.</p>",
+                  comment_feed="https://blog.gruenfink.example/x/feed/")
+    assert clean_post(about, PARTICIPANT).comment_feed == "https://blog.gruenfink.example/x/feed/"
+    assert behind_password(protected) and not behind_password(about)
 
 
 def test_a_post_without_a_title_gets_the_start_of_its_text():

@@ -21,7 +21,7 @@ from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.feeds.parse import parse_feed
 from aggregator.feeds.report import Outcome
 from aggregator.feeds.update import CommentOptions, Updater, update
-from aggregator.feeds.work import PostRef, parse_api_comments
+from aggregator.feeds.work import PostRef, parse_api_comments, parse_comments
 from aggregator.models import ErrorKind, Participant, PostHead
 from aggregator.site import Site
 from aggregator.store import Store
@@ -487,6 +487,51 @@ def test_a_post_imported_from_another_blog_is_not_asked_for_under_its_old_id(tmp
     # many more the blog has.
     [notice] = parse_html(pages["Faden 1"].path).xpath("//p[@class='more-comments']")
     assert "von 25" in " ".join(notice.text_content().split())
+
+
+def test_a_password_protected_post_keeps_its_comments_behind_its_password(tmp_path, feed_server):
+    """Post 4 is protected: its feeds show the password form instead of its text and of its
+    comments' text, and WordPress refuses a list of comments that asks for it (401).  It is
+    published with WordPress's notice for its text; its comments are not followed, and the API
+    lists the others' comments as ever."""
+    blog = make_blog(feed_server.url("/wp"), SHAPES + ((4, 5, 0),))
+    blog.posts[3].password = "geheim"
+    route_feeds(feed_server, blog, blog.api_link())
+
+    async def comments(request) -> None:
+        await request.send(*blog.api_query(urlsplit(request.target).query))
+
+    feed_server.route(api_path(blog), comments)
+    site = site_of(tmp_path, "wp", blog)
+    fetched = ok(invoke(site, "fetch"))
+    assert " 0 errors" in fetched.output, fetched.output
+    [asked] = api_requests(feed_server)
+    assert parse_qs(urlsplit(asked).query)["post"] == ["1,2,3"], asked
+    assert blog.post_comments_atom_url(blog.posts[3]) not in {r.target for r in feed_server.requests}
+    ok(invoke(site, "build"))
+    pages = post_pages(site / "output")
+    assert len(comment_bodies(parse_html(pages["Faden 1"].path))) == 25
+    protected = parse_html(pages["Faden 4"].path)
+    text = " ".join(protected.text_content().split())
+    assert "There is no excerpt because this is a protected post." in text
+    assert "password below" not in text and "Password:" not in text
+    assert comment_bodies(protected) == []
+    assert "Protected Comments" not in text
+
+
+@pytest.mark.parametrize("kind", ["atom", "rss"])
+def test_a_sitewide_feed_lists_a_protected_posts_comments_without_their_text(kind):
+    """WordPress's site-wide comment feeds list the newest comments of every published post,
+    a protected one's with its password form for their text: those are left out."""
+    blog = make_blog("https://blog.example", ((1, 2, 0), (2, 3, 0)))
+    blog.posts[1].password = "geheim"
+    body = blog.comments_atom() if kind == "atom" else blog.comments_rss()
+    assert body.count(b"action=postpass") == 3
+    refs = tuple(PostRef(f"id-{post.id}", blog.post_guid(post), blog.permalink(post)) for post in blog.posts)
+    feed = plan.CommentFeed(participant_of(blog), (blog.comments_atom_url(),), refs, sitewide=True)
+    comments, error, _ = parse_comments(body, {}, blog.comments_atom_url(), feed=feed)
+    assert error is None
+    assert sorted(comment.post_id for comment in comments) == ["id-1", "id-1"]
 
 
 def test_an_api_named_on_another_host_is_never_asked(tmp_path, feed_server):

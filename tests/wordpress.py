@@ -117,6 +117,7 @@ class Post:
     # The guid it brought from another blog (the WordPress importer keeps a post's guid, and
     # FeedWordPress writes the original's): "" for one written here.
     imported_guid: str = ""
+    password: str = ""  # post_password: its text and its comments only behind the password form
 
     @property
     def approved(self) -> list[Comment]:
@@ -261,8 +262,8 @@ class Blog:
             f"\t\t<pubDate>{_rfc822(post.published)}</pubDate>\n"
             f"{categories}"
             f'\t\t<guid isPermaLink="false">{_esc_url(self.post_guid(post))}</guid>\n\n'
-            f"\t\t\t\t\t<description><![CDATA[{_excerpt(post.content)} [&#8230;]]]></description>\n"
-            f"\t\t\t\t\t\t\t\t\t\t<content:encoded><![CDATA[{post.content}]]></content:encoded>\n"
+            f"\t\t\t\t\t<description><![CDATA[{self.excerpt_rss(post)}]]></description>\n"
+            f"\t\t\t\t\t\t\t\t\t\t<content:encoded><![CDATA[{self.content_feed(post)}]]></content:encoded>\n"
             "\t\t\t\t\t\n"
             f"\t\t\t\t\t<wfw:commentRss>{self.post_comments_rss_url(post)}</wfw:commentRss>\n"
             f"\t\t\t<slash:comments>{post.comment_count}</slash:comments>\n"
@@ -305,8 +306,8 @@ class Blog:
             f"\t\t<updated>{_atom_date(post.published)}</updated>\n"
             f"\t\t<published>{_atom_date(post.published)}</published>\n"
             f"{categories}"
-            f'\t\t<summary type="html"><![CDATA[{_excerpt(post.content)} [&#8230;]]]></summary>\n\n'
-            f'\t\t\t\t\t<content type="html" xml:base="{link}"><![CDATA[{post.content}]]></content>\n'
+            f'\t\t<summary type="html"><![CDATA[{self.excerpt_rss(post)}]]></summary>\n\n'
+            f'\t\t\t\t\t<content type="html" xml:base="{link}"><![CDATA[{self.content_feed(post)}]]></content>\n'
             "\t\t\n"
             f'\t\t<link rel="replies" type="text/html" href="{link}#comments" thr:count="{count}" />\n'
             f'\t\t<link rel="replies" type="application/atom+xml" href="{self.post_comments_atom_url(post)}"'
@@ -370,10 +371,19 @@ class Blog:
             f"\t\t<dc:creator><![CDATA[{_author_rss(comment.author)}]]></dc:creator>\n"
             f"\t\t<pubDate>{_rfc822(comment.published)}</pubDate>\n"
             f'\t\t<guid isPermaLink="false">{_esc_url(self.comment_guid(comment))}</guid>\n\n'
-            f"\t\t\t\t\t<description><![CDATA[{self.comment_text_rss(comment)}]]></description>\n"
-            f"\t\t\t<content:encoded><![CDATA[{self.comment_html(comment)}]]></content:encoded>\n"
+            + self._comment_text_rss(comment) +
             "\t\t\n\t\t\t</item>\n"
         )
+
+    def _comment_text_rss(self, comment: Comment) -> str:
+        """A comment's text in an RSS item, or for a protected post's comment WordPress's notice
+        and the post's password form (feed-rss2-comments.php)."""
+        post = self.post_of(comment)
+        if post.password:
+            return (f"\t\t\t\t\t<description>{PROTECTED_COMMENTS}</description>\n"
+                    f"\t\t\t<content:encoded><![CDATA[{self.password_form(post)}]]></content:encoded>\n")
+        return (f"\t\t\t\t\t<description><![CDATA[{self.comment_text_rss(comment)}]]></description>\n"
+                f"\t\t\t<content:encoded><![CDATA[{self.comment_html(comment)}]]></content:encoded>\n")
 
     def post_comments_atom(self, post: Post, per_page: int = POSTS_PER_RSS) -> bytes:
         """<permalink>feed/atom/ (feed-atom-comments.php, is_singular)."""
@@ -433,10 +443,30 @@ class Blog:
             f"\t\t<id>{_esc_url(self.comment_guid(comment))}</id>\n"
             f"\t\t<updated>{_atom_date(comment.published)}</updated>\n"
             f"\t\t<published>{_atom_date(comment.published)}</published>\n\n"
-            f'\t\t\t\t\t<content type="html" xml:base="{_esc_url(link)}"><![CDATA[{self.comment_html(comment)}]]></content>\n'
+            f'\t\t\t\t\t<content type="html" xml:base="{_esc_url(link)}"><![CDATA['
+            f'{self.password_form(post) if (post := self.post_of(comment)).password else self.comment_html(comment)}'
+            ']]></content>\n'
             "\t\t\n"
             f'\t\t\t\t\t<thr:in-reply-to ref="{ref}" href="{href}" type="text/html" />\n'
             "\t\t\t\t\t</entry>\n"
+        )
+
+    def excerpt_rss(self, post: Post) -> str:
+        """the_excerpt_rss(): the first words, or for a protected post WordPress's notice."""
+        return PROTECTED_EXCERPT if post.password else f"{_excerpt(post.content)} [&#8230;]"
+
+    def content_feed(self, post: Post) -> str:
+        """get_the_content_feed(): the post's text, or for a protected post its password form."""
+        return self.password_form(post) if post.password else post.content
+
+    def password_form(self, post: Post) -> str:
+        """get_the_password_form(), as WordPress 6 writes it."""
+        return (
+            f'<form action="{self.home}/wp-login.php?action=postpass" class="post-password-form" '
+            'method="post"><p>This content is password protected. To view it please enter your '
+            f'password below:</p><p><label for="pwbox-{post.id}">Password: <input name="post_password" '
+            f'id="pwbox-{post.id}" type="password" spellcheck="false" size="20" /></label> <input '
+            'type="submit" name="Submit" value="Enter" /></p></form>\n'
         )
 
     # -- the REST API ---------------------------------------------------------------------------
@@ -474,6 +504,12 @@ class Blog:
         asked = parse_qs(query)
         numbers = {int(n) for value in asked.get("post", []) + asked.get("post[]", [])
                    for n in value.split(",") if n.strip().isdecimal()}  # fmt: skip
+        if any(post.password for post in self.posts if post.id in numbers):
+            # WP_REST_Comments_Controller::get_items_permissions_check: a protected post among
+            # those asked refuses the whole list to a reader without its password.
+            refusal = {"code": "rest_cannot_read_post", "data": {"status": 401}, "message":
+                       "Sorry, you are not allowed to read the post for this comment."}  # fmt: skip
+            return 401, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(refusal).encode()
         every = self.api_items() if items is None else items
         listed = [item for item in every if item["post"] in numbers]
         per_page = min(int(asked.get("per_page", ["10"])[0]), 100)
@@ -572,6 +608,10 @@ def _wpautop(text: str) -> str:
         else:
             out.append("<p>" + chunk.replace("\n", "<br />\n") + "</p>\n")
     return "".join(out)
+
+
+PROTECTED_EXCERPT = "There is no excerpt because this is a protected post."
+PROTECTED_COMMENTS = "Protected Comments: Please enter your password to view comments."
 
 
 def _excerpt(content: str, words: int = 55) -> str:

@@ -121,9 +121,17 @@ _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "lin
 
 
 def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
-    """A safe Post from a parsed entry (the participant's category filter is the pipeline's job)."""
+    """A safe Post from a parsed entry (the participant's category filter is the pipeline's job).
+
+    A post behind a password (`behind_password`) is published with the words its feed gives
+    for its summary (WordPress: "There is no excerpt because this is a protected post."), and
+    without its comment feed: its comments are behind the password too."""
     base = _base(entry.base_url, participant.home)
-    content, links = _sanitized(entry.content_html or entry.summary_html, base, False)
+    protected = behind_password(entry)
+    html = entry.content_html or entry.summary_html
+    if protected:
+        html = "" if _PASSWORD_FORM.search(entry.summary_html) else entry.summary_html
+    content, links = _sanitized(html, base, False)
     text = _text_of_sanitized(content, EXCERPT_LIMIT)  # as much as the excerpt needs
     title = bounded(plain_text(entry.title), TITLE_LIMIT)
     title = title or bounded(text, 80)
@@ -141,9 +149,21 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
         categories=_categories(entry.categories),
         language=entry.language or participant.language,
         links=links,
-        comment_feed=_http_url(entry.comment_feed, base),
+        comment_feed=None if protected else _http_url(entry.comment_feed, base),
         comment_count=entry.comment_count if (entry.comment_count or 0) >= 0 else None,
     )
+
+
+# WordPress's password form (get_the_password_form), which its feeds give instead of a protected
+# post's text and instead of each of its comments' text (the same in every language).
+_PASSWORD_FORM = re.compile(r"<form\b[^<>]*\baction=[\"'][^\"'<>]*[?&]action=postpass\b", re.I)
+
+
+def behind_password(entry: ParsedEntry) -> bool:
+    """Whether a post's or a comment's text is behind a password: its feed gives the password
+    form instead (WordPress's protected posts; their comments' text in every comment feed)."""
+    html = entry.content_html or entry.summary_html
+    return "postpass" in html and _PASSWORD_FORM.search(html) is not None
 
 
 def clean_comment(entry: ParsedEntry, post_id: str) -> Comment:

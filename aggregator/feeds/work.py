@@ -73,14 +73,16 @@ def parse_comments(
     parsed (plan.known_only)."""
     if (answer := answered_at_a_glance(body, known)) is not None:
         return answer
-    from .clean import clean_comment
+    from .clean import behind_password, clean_comment
     from .parse import ParseError, parse_feed
 
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
         return [], FetchError(error.kind, error.message), None
-    return plan.for_posts(newest(parsed.entries, limit), feed, clean_comment), None, None
+    # A protected post's comments are listed with its password form for their text: not ours.
+    entries = [entry for entry in newest(parsed.entries, limit) if not behind_password(entry)]
+    return plan.for_posts(entries, feed, clean_comment), None, None
 
 
 def answered_at_a_glance(body: bytes, known: frozenset[str]) -> Parsed | None:
