@@ -130,7 +130,7 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
     protected = behind_password(entry)
     html = entry.content_html or entry.summary_html
     if protected:
-        html = "" if _PASSWORD_FORM.search(entry.summary_html) else entry.summary_html
+        html = "" if _is_password_form(entry.summary_html) else entry.summary_html
     content, links = _sanitized(html, base, False)
     text = _text_of_sanitized(content, EXCERPT_LIMIT)  # as much as the excerpt needs
     title = bounded(plain_text(entry.title), TITLE_LIMIT)
@@ -162,7 +162,10 @@ _PASSWORD_FORM = re.compile(r"<form\b[^<>]*\baction=[\"'][^\"'<>]*[?&]action=pos
 def behind_password(entry: ParsedEntry) -> bool:
     """Whether a post's or a comment's text is behind a password: its feed gives the password
     form instead (WordPress's protected posts; their comments' text in every comment feed)."""
-    html = entry.content_html or entry.summary_html
+    return _is_password_form(entry.content_html or entry.summary_html)
+
+
+def _is_password_form(html: str) -> bool:
     return "postpass" in html and _PASSWORD_FORM.search(html) is not None
 
 
