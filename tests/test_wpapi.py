@@ -62,13 +62,18 @@ def make_blog(home: str, shapes=SHAPES) -> wordpress.Blog:
     return wordpress.Blog(home, "Gartenblog", posts)
 
 
-def serve(server: FeedServer, slug: str, *, api: str = "on", link: str | None = None,
-          shapes=SHAPES) -> wordpress.Blog:  # fmt: skip
-    """The blog's feeds, each answered with WordPress's Link header (`link` instead where
-    given); its API: "on", "off" (401, as a security plugin answers), "junk" (no list),
-    "unpaged" (on, but without the header that says how many pages: a proxy dropped it)."""
-    blog = make_blog(server.url(f"/{slug}"), shapes)
-    route_feeds(server, blog, link if link is not None else blog.api_link())
+def serve(server: FeedServer, slug: str, *, shapes=SHAPES, **how) -> wordpress.Blog:  # noqa: ANN003
+    """make_blog at /`slug`, served as `serve_blog` says."""
+    return serve_blog(server, make_blog(server.url(f"/{slug}"), shapes), **how)
+
+
+def serve_blog(server: FeedServer, blog: wordpress.Blog, *, api: str = "on", link: str | None = None,
+               atom: bool = True) -> wordpress.Blog:  # fmt: skip
+    """The blog's feeds (its Atom feeds too unless not `atom`), each answered with WordPress's
+    Link header (`link` instead where given); its API: "on", "off" (401, as a security plugin
+    answers), "junk" (no list), "unpaged" (on, but without the header that says how many pages:
+    a proxy dropped it)."""
+    route_feeds(server, blog, link if link is not None else blog.api_link(), atom)
 
     async def comments(request) -> None:
         if api == "off":
@@ -380,8 +385,7 @@ def test_replies_read_from_the_api_and_from_the_feeds_do_not_change(tmp_path, fe
     from its own feed (replies with it; the RSS feed, where Atom is off, names their parents by
     link and no commenter's link).  Its comments stay as first stored, that night and the next;
     an edited one changes."""
-    blog = serve(feed_server, "wp")
-    route_feeds(feed_server, blog, blog.api_link(), atom)
+    blog = serve(feed_server, "wp", atom=atom)
     post = blog.posts[2]
     own_feed = blog.post_comments_atom_url(post) if atom else blog.post_comments_rss_url(post)
 
@@ -467,12 +471,7 @@ def test_a_post_imported_from_another_blog_is_not_asked_for_under_its_old_id(tmp
     come from its feeds, and no post shows another's comments."""
     blog = make_blog(feed_server.url("/wp"))
     blog.posts[0].imported_guid = "https://old-blog.example/?p=2"
-    route_feeds(feed_server, blog, blog.api_link())
-
-    async def comments(request) -> None:
-        await request.send(*blog.api_query(urlsplit(request.target).query))
-
-    feed_server.route(api_path(blog), comments)
+    serve_blog(feed_server, blog)
     site = site_of(tmp_path, "wp", blog)
     ok(invoke(site, "fetch"))
     [asked] = api_requests(feed_server)
@@ -496,12 +495,7 @@ def test_a_password_protected_post_keeps_its_comments_behind_its_password(tmp_pa
     lists the others' comments as ever."""
     blog = make_blog(feed_server.url("/wp"), SHAPES + ((4, 5, 0),))
     blog.posts[3].password = "geheim"
-    route_feeds(feed_server, blog, blog.api_link())
-
-    async def comments(request) -> None:
-        await request.send(*blog.api_query(urlsplit(request.target).query))
-
-    feed_server.route(api_path(blog), comments)
+    serve_blog(feed_server, blog)
     site = site_of(tmp_path, "wp", blog)
     fetched = ok(invoke(site, "fetch"))
     assert " 0 errors" in fetched.output, fetched.output
