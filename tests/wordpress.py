@@ -378,12 +378,16 @@ class Blog:
     def _comment_text_rss(self, comment: Comment) -> str:
         """A comment's text in an RSS item, or for a protected post's comment WordPress's notice
         and the post's password form (feed-rss2-comments.php)."""
+        description = (PROTECTED_COMMENTS if self.post_of(comment).password
+                       else f"<![CDATA[{self.comment_text_rss(comment)}]]>")  # fmt: skip
+        return (f"\t\t\t\t\t<description>{description}</description>\n"
+                f"\t\t\t<content:encoded><![CDATA[{self.comment_feed_html(comment)}]]></content:encoded>\n")
+
+    def comment_feed_html(self, comment: Comment) -> str:
+        """A comment's HTML in its feeds, or for a protected post's comment the post's password
+        form (feed-rss2-comments.php, feed-atom-comments.php)."""
         post = self.post_of(comment)
-        if post.password:
-            return (f"\t\t\t\t\t<description>{PROTECTED_COMMENTS}</description>\n"
-                    f"\t\t\t<content:encoded><![CDATA[{self.password_form(post)}]]></content:encoded>\n")
-        return (f"\t\t\t\t\t<description><![CDATA[{self.comment_text_rss(comment)}]]></description>\n"
-                f"\t\t\t<content:encoded><![CDATA[{self.comment_html(comment)}]]></content:encoded>\n")
+        return self.password_form(post) if post.password else self.comment_html(comment)
 
     def post_comments_atom(self, post: Post, per_page: int = POSTS_PER_RSS) -> bytes:
         """<permalink>feed/atom/ (feed-atom-comments.php, is_singular)."""
@@ -443,9 +447,7 @@ class Blog:
             f"\t\t<id>{_esc_url(self.comment_guid(comment))}</id>\n"
             f"\t\t<updated>{_atom_date(comment.published)}</updated>\n"
             f"\t\t<published>{_atom_date(comment.published)}</published>\n\n"
-            f'\t\t\t\t\t<content type="html" xml:base="{_esc_url(link)}"><![CDATA['
-            f'{self.password_form(post) if (post := self.post_of(comment)).password else self.comment_html(comment)}'
-            ']]></content>\n'
+            f'\t\t\t\t\t<content type="html" xml:base="{_esc_url(link)}"><![CDATA[{self.comment_feed_html(comment)}]]></content>\n'
             "\t\t\n"
             f'\t\t\t\t\t<thr:in-reply-to ref="{ref}" href="{href}" type="text/html" />\n'
             "\t\t\t\t\t</entry>\n"
