@@ -258,8 +258,10 @@ class StoredPost:
     links: tuple[str, ...]
     comment_feed: str | None
     comment_count: int | None
-    # The feed's comment count when this post's comments were last read: unchanged, not asked.
+    # The feed's comment count when this post's comments were last read: unchanged, not asked;
+    # and the comments stored then (comments.missing).
     comments_checked: int | None = None
+    comments_checked_stored: int | None = None
 
 
 class PostHead(NamedTuple):
@@ -274,6 +276,7 @@ class PostHead(NamedTuple):
     comment_feed: str | None
     comment_count: int | None
     comments_checked: int | None
+    comments_checked_stored: int | None = None
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feeds ADD COLUMN description TEXT;
     UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL WHERE kind = 'posts';
     """,
+    # 10: per post the comments stored when its count was last checked, beside that count: a
+    # count that rises by more than the comments stored since is read, whatever is stored
+    # (comments deleted on the blog stay here, and would hide as many new ones).
+    """
+    ALTER TABLE posts ADD COLUMN comments_checked_stored INTEGER;
+    """,
 )
 
 TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
@@ -609,7 +615,8 @@ class Store:
         """A participant's posts without their text (to plan comment feeds), newest first."""
         rows = self._db.execute(
             "SELECT id, participant, guid, url, published, comment_feed, comment_count, "
-            "comments_checked FROM posts WHERE participant = ? ORDER BY published DESC, id",
+            "comments_checked, comments_checked_stored FROM posts WHERE participant = ? "
+            "ORDER BY published DESC, id",
             (participant,),
         ).fetchall()  # fmt: skip  (one call, not a Python __next__ per row: every run, every blog)
         return [PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]) for row in rows]  # type: ignore[arg-type]
@@ -666,12 +673,13 @@ class Store:
         for row in self._db.execute(query + " ORDER BY published, id", args):
             yield _stored_comment(row)
 
-    def mark_comments_checked(self, counts: dict[str, int | None]) -> None:
-        """Remember each post's comment count as of reading its comments."""
+    def mark_comments_checked(self, checked: dict[str, tuple[int | None, int]]) -> None:
+        """Remember, by post id, its comment count as of reading its comments and the comments
+        then stored."""
         with self.transaction() as db:
             db.executemany(
-                "UPDATE posts SET comments_checked = ? WHERE id = ?",
-                [(count, post_id) for post_id, count in counts.items()],
+                "UPDATE posts SET comments_checked = ?, comments_checked_stored = ? WHERE id = ?",
+                [(count, stored, post_id) for post_id, (count, stored) in checked.items()],
             )
 
     def comment_feed_health(self) -> dict[str, tuple[int, int]]:
@@ -1485,6 +1493,7 @@ def _stored_post(row: sqlite3.Row) -> StoredPost:
         comment_feed=row["comment_feed"],
         comment_count=row["comment_count"],
         comments_checked=row["comments_checked"],
+        comments_checked_stored=row["comments_checked_stored"],
     )
 
 

@@ -40,9 +40,9 @@ def timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")  # Blogger writes milliseconds
 
 
-def posts_feed(post_url: str, comments_url: str) -> str:
+def posts_feed(post_url: str, comments_url: str, thread: list[tuple[str, str, str, str | None]] = THREAD) -> str:
     """/feeds/posts/default with the post's two rel='replies' links, as Blogger has them."""
-    count = len(THREAD)
+    count = len(thread)
     return (f"<?xml version='1.0' encoding='UTF-8'?><feed {NAMESPACES}><id>tag:blogger.com,1999:blog-{BLOG}</id>"
             f"<updated>{timestamp(NOW)}</updated><title type='text'>Zug und Zuhause</title>"
             f"<entry><id>{tag(POST)}</id><published>{timestamp(NOW - timedelta(days=2))}</published>"
@@ -70,8 +70,8 @@ def comment_entry(post_url: str, index: int, number: str, author: str, text: str
             f"source='http://www.blogger.com/feeds/{BLOG}/posts/default/{POST}' type='text/html'/></entry>")
 
 
-def comments_feed(post_url: str) -> str:
-    entries = [comment_entry(post_url, index, *comment) for index, comment in enumerate(THREAD)]
+def comments_feed(post_url: str, thread: list[tuple[str, str, str, str | None]] = THREAD) -> str:
+    entries = [comment_entry(post_url, index, *comment) for index, comment in enumerate(thread)]
     return (f"<?xml version='1.0' encoding='UTF-8'?><feed {NAMESPACES}>"
             f"<id>tag:blogger.com,1999:blog-{BLOG}.post{POST}..comments</id><updated>{timestamp(NOW)}</updated>"
             "<title type='text'>Kommentare zu Zug und Zuhause: Mit dem Nachtzug nach Wien</title>"
@@ -107,3 +107,32 @@ def test_blogger_replies_are_nested_under_their_parent_on_the_post_page(tmp_path
     for number, author, _, parent in THREAD:
         assert author in articles[number].text_content()
         assert nested_under(articles[number]) is (articles[parent] if parent else None), number
+
+
+def test_a_comment_deleted_on_the_blog_does_not_hide_the_next_one(tmp_path, feed_server):
+    """Deletions on the blog are not taken over (a feed's bad day must not cost stored comments),
+    so after one the store holds more comments than the blog's count says: a new comment that
+    brings the count back to what is stored must still be read."""
+    post_url = feed_server.url("/2026/11/nachtzug-wien.html")
+    comments_url = feed_server.url(f"/feeds/{POST}/comments/default")
+
+    def blog_with(thread: list[tuple[str, str, str, str | None]]) -> None:
+        feed_server.route("/feeds/posts/default", respond(posts_feed(post_url, comments_url, thread).encode(),
+                                                          content_type=ATOM_TYPE))  # fmt: skip
+        feed_server.route(f"/feeds/{POST}/comments/default", respond(comments_feed(post_url, thread).encode(),
+                                                                     content_type=ATOM_TYPE))  # fmt: skip
+
+    site = new_site(tmp_path / "site")
+    write_participant(site, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default"),
+                      home=feed_server.url("/"))
+    blog_with(THREAD)
+    assert "4 new comments" in ok(invoke(site, "fetch")).output
+    blog_with(THREAD[:3])  # Ute's comment deleted on the blog: 3 comments, 4 stored
+    ok(invoke(site, "fetch"))
+    asked = feed_server.hits(f"/feeds/{POST}/comments/default")
+    blog_with([*THREAD[:3], ("5550123498765432100", "Pia", "Im Sommer fahre ich auch mit!", None)])
+    assert "1 new comment" in ok(invoke(site, "fetch")).output
+    assert feed_server.hits(f"/feeds/{POST}/comments/default") == asked + 1
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
+    assert "Pia" in comment_article(page, "Im Sommer fahre ich auch mit!").text_content()

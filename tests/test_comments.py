@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -424,12 +424,13 @@ def test_xss_in_comment_bodies_and_authors_is_neutralised(tmp_path, feed_server,
 
 
 def post(url: str, feed: str | None, count: int | None = None, checked: int | None = None,
-         days: int = 1, guid: str = "g") -> StoredPost:
+         days: int = 1, guid: str = "g", checked_stored: int | None = None) -> StoredPost:
     when = NOW - timedelta(days=days)
     return StoredPost(id="p", participant="b", guid=guid, url=url, title="T", author="A",
                       published=when, updated=None, first_seen=when, excerpt="", content_html="",
                       categories=(), language=None, links=(), comment_feed=feed,
-                      comment_count=count, comments_checked=checked)  # fmt: skip
+                      comment_count=count, comments_checked=checked,
+                      comments_checked_stored=checked_stored)  # fmt: skip
 
 
 def test_wordpress_feed_urls():
@@ -453,16 +454,46 @@ def test_wordpress_feed_urls():
     assert not plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/c.atom"))
 
 
-@pytest.mark.parametrize(("count", "checked", "stored", "wanted"), [
-    (None, None, 0, True),   # nobody tells the count: ask
-    (0, None, 0, False),     # nothing to read
-    (3, None, 3, False),     # everything is here (say, from the site-wide feed)
-    (5, None, 3, True),      # some are missing
-    (5, 5, 3, False),        # missing, but the count hasn't changed since the last read
-    (6, 5, 3, True),         # a new comment
+@pytest.mark.parametrize(("count", "checked", "checked_stored", "stored", "wanted"), [
+    (None, None, None, 0, True),  # nobody tells the count: ask
+    (0, None, None, 0, False),    # nothing to read
+    (3, None, None, 3, False),    # everything is here (say, from the site-wide feed)
+    (5, None, None, 3, True),     # some are missing
+    (5, 5, None, 3, False),       # missing, but the count hasn't changed since the last read
+    (6, 5, None, 3, True),        # a new comment
+    (6, 5, None, 6, False),       # ... here already (checked before the store kept what it held)
+    (6, 5, 5, 6, False),          # a new comment, here already (the site-wide feed brought it)
+    (7, 5, 5, 6, True),           # two new comments, one here
+    (4, 5, 5, 5, False),          # one deleted on the blog (it stays here): nothing to read
+    (5, 4, 5, 5, True),           # ... then a new one: as many as stored, but new
+    (5, 4, 5, 6, False),          # ... and here already
+    (6, 5, 3, 4, False),          # two missing for good (pingbacks the API does not list), one new here
 ])  # fmt: skip
-def test_when_a_posts_comment_feed_is_asked(count, checked, stored, wanted):
-    assert plan.wants_comments(post("u", "f", count, checked), stored) is wanted
+def test_when_a_posts_comment_feed_is_asked(count, checked, checked_stored, stored, wanted):
+    assert plan.wants_comments(post("u", "f", count, checked, checked_stored=checked_stored), stored) is wanted
+
+
+def test_what_a_run_remembers_of_the_posts_it_checked():
+    def one(id_: str, count: int | None, checked: int | None, checked_stored: int | None,
+            feed: str | None = "f") -> StoredPost:  # fmt: skip
+        return replace(post("u", feed, count, checked, checked_stored=checked_stored), id=id_)
+
+    posts = [
+        one("read", 5, 3, 3, None),        # its own feed was read: remembered, whatever it brought
+        one("failed", 6, 5, 5),            # its read failed (still missing one): asked again
+        one("brought", 6, 5, 5),           # the site-wide feed brought its new comment
+        one("deleted", 4, 5, 5),           # a comment deleted on the blog
+        one("all-deleted", 0, 2, 2),       # its count fell to 0 (no feed is asked for it)
+        one("as-before", 5, 5, 5),         # nothing moved: nothing to write
+        one("upgraded", 5, 5, None),       # checked before the store kept what it held
+        one("no-count", None, None, None, None),  # no count, no feed: nothing to remember
+        one("none-yet", 0, None, None),    # never checked, no comments: its count says enough
+    ]  # fmt: skip
+    stored = {"read": 4, "failed": 5, "brought": 6, "deleted": 5, "all-deleted": 2, "as-before": 5,
+              "upgraded": 5}  # fmt: skip
+    assert plan.checked_now(posts, stored, {"read"}) == {
+        "read": (5, 4), "brought": (6, 6), "deleted": (4, 5), "all-deleted": (0, 2), "upgraded": (5, 5),
+    }  # fmt: skip
 
 
 def test_sitewide_comments_find_their_post_by_reply_target_or_own_link():

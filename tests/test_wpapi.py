@@ -380,17 +380,21 @@ def test_a_pingback_the_list_cannot_bring_comes_from_the_sitewide_feed(tmp_path,
 
 @pytest.mark.parametrize("atom", [True, False])
 def test_replies_read_from_the_api_and_from_the_feeds_do_not_change(tmp_path, feed_server, atom):
-    """Post 3 has pingbacks only its feeds show: a night its count moves, it is read from the
-    API (replies without WordPress's "In reply to" paragraph, their parents named by guid) and
-    from its own feed (replies with it; the RSS feed, where Atom is off, names their parents by
-    link and no commenter's link).  Its comments stay as first stored, that night and the next;
-    an edited one changes."""
+    """A night post 3 gets a comment and a pingback older than the site-wide feed's newest 10,
+    it is read from the API (replies without WordPress's "In reply to" paragraph, their parents
+    named by guid) and, for the pingback, which the API does not list, from its own feed
+    (replies with it; the RSS feed, where Atom is off, names their parents by link and no
+    commenter's link).  Its comments stay as first stored, that night and the next; an edited
+    one changes."""
     blog = serve(feed_server, "wp", atom=atom)
     post = blog.posts[2]
     own_feed = blog.post_comments_atom_url(post) if atom else blog.post_comments_rss_url(post)
 
-    def a_new_comment(number: int) -> None:
-        post.comments.append(wordpress.Comment(number, "Neu", f"Neu {number}.", NOW + timedelta(minutes=number - 6999)))
+    def a_new_comment(number: int) -> None:  # and a pingback, both after post 3's others
+        when = NOW - timedelta(days=3, minutes=2 * (6980 - number))
+        post.comments.append(wordpress.Comment(number, "Neu", f"Neu {number}.", when))
+        post.comments.append(wordpress.pingback(number + 100, "Ein Blog", "https://ping.example/neu/",
+                                                "wie hier steht", when + timedelta(minutes=1)))  # fmt: skip
         route_feeds(feed_server, blog, blog.api_link(), atom)
 
     def comments_changed(summary) -> int:  # the post changes too: its count moved
@@ -408,7 +412,7 @@ def test_replies_read_from_the_api_and_from_the_feeds_do_not_change(tmp_path, fe
             summary = read(store, blog)
             asked = {urlsplit(r.url).path for r in summary.reports if r.outcome is Outcome.UPDATED}
             assert {api_path(blog), urlsplit(own_feed).path} <= asked
-            assert summary.new("comments") == 1 and comments_changed(summary) == 0
+            assert summary.new("comments") == 2 and comments_changed(summary) == 0
             now = {c.guid: (c.content_html, c.parent_ref, c.author_url) for c in store.comments()}
             assert {guid: now[guid] for guid in stored} == stored
         reply = next(c for c in post.comments if c.parent)

@@ -97,15 +97,54 @@ def may_want_comments(post: StoredPost) -> bool:
 
 
 def wants_comments(post: StoredPost, stored: int) -> bool:
-    """Whether a post's own comment feed is worth a request this run."""
+    """Whether a post's own comment feed is worth a request this run (`stored`: its comments
+    stored now)."""
     if not may_want_comments(post):
         return False
+    if post.comment_count is None:
+        return True  # nobody tells us: ask (a conditional request, cheap when unchanged)
+    if post.comment_count == post.comments_checked:
+        return False  # as when its comments were last read: what they lack, its feed lacks too
+    return missing(post, stored) > 0
+
+
+def missing(post: StoredPost, stored: int) -> int:
+    """How many comments a post's count says are not stored yet (`stored`: its comments stored).
+
+    Comments deleted on the blog stay stored (a feed's bad day must not cost any), so what is
+    stored may count comments the blog no longer has, and as many new ones would look stored.
+    So where the post was checked before, the rise of its count since is compared with the
+    comments stored since."""
     count = post.comment_count
     if count is None:
-        return True  # nobody tells us: ask (a conditional request, cheap when unchanged)
-    if stored >= count:
-        return False
-    return count != post.comments_checked
+        return 0
+    if post.comments_checked is None or post.comments_checked_stored is None:
+        return max(count - stored, 0)  # never checked (or before the store kept what it held)
+    return max((count - post.comments_checked) - (stored - post.comments_checked_stored), 0)
+
+
+def unchecked(post: StoredPost) -> bool:
+    """Whether a post's count moved since it was last checked, or it was checked before the
+    store kept what it held.  A post never checked whose count is 0 (or unknown) is not: its
+    count alone says what is missing once it rises (`missing`)."""
+    if post.comments_checked is None:
+        return bool(post.comment_count)
+    return post.comment_count != post.comments_checked or post.comments_checked_stored is None
+
+
+def checked_now(
+    posts: Sequence[StoredPost], stored: dict[str, int], read: AbstractSet[str]
+) -> dict[str, tuple[int | None, int]]:
+    """What to remember of the posts whose comments a run has checked, by id: their count and
+    the comments stored now (`stored`, by id).  Checked: the posts whose comments were read
+    (`read`: their own feed, or the API answered), and those whose count moved but wants no
+    read (the site-wide feed brought what it rose by, or it fell: a comment deleted on the
+    blog, which a later rise must not hide).  A post still missing comments is not (its read
+    failed, or its server was not asked): it is asked again."""
+    return {
+        post.id: (post.comment_count, stored.get(post.id, 0)) for post in posts
+        if post.id in read or (unchecked(post) and not wants_comments(post, stored.get(post.id, 0)))
+    }  # fmt: skip
 
 
 def per_post_feed(participant: Participant, post: StoredPost, twins: bool = True) -> CommentFeed:
@@ -162,9 +201,7 @@ def api_first(asking: Sequence[StoredPost], stored: dict[str, int]) -> bool:
     anyway.  Asked first, it lists them all, and the feed, read after it for its validators, is
     parsed only where it holds a comment the list did not bring (`known_only`): a pingback,
     which the API does not list, or one written meanwhile."""
-    missing = sum(max(post.comment_count - stored.get(post.id, 0), 0)
-                  for post in asking if post.comment_count is not None)  # fmt: skip
-    return missing > FEED_SHOWS
+    return sum(missing(post, stored.get(post.id, 0)) for post in asking) > FEED_SHOWS
 
 
 _ENTRY_START = re.compile(rb"<(?:item|entry)[\s>]")
