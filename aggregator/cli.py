@@ -14,6 +14,7 @@ import importlib
 import sys
 import threading
 import traceback
+from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -292,7 +293,7 @@ def format_summary(summary: UpdateSummary) -> str:
         f"{summary.new_posts} new posts, {summary.changed_posts} updated.",
         f"{len(comments)} comment feeds: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
         f"{summary.count(Outcome.UNCHANGED, 'comments')} unchanged, "
-        f"{sum(r.failed for r in comments)} errors{_waiting(comments)}; "
+        f"{sum(r.failed for r in comments)} errors{_waiting(comments)}{_deferred(comments)}; "
         f"{summary.new('comments')} new comments.",
     ]
     for report in _by_blog(summary.errors):
@@ -301,7 +302,17 @@ def format_summary(summary: UpdateSummary) -> str:
     for report in _by_blog(summary.waiting):
         lines.append(f"  {_feed_name(report)} ({report.url}): waiting, next try "
                      f"{_when(report.next_try)} (last: {report.error}); --all asks it now")
+    deferred = Counter(report.participant.name for report in summary.deferred)
+    for name, feeds in sorted(deferred.items(), key=lambda item: item[0].casefold()):
+        lines.append(f"  {name} comments: {feeds} comment feed{'s' * (feeds != 1)} left for the next run: "
+                     "the blog's comment feeds answered slowly (each blog's may take "
+                     "BLOGPARADE_TIMEOUT a run)")
     return "\n".join(lines)
+
+
+def _deferred(reports: list[FeedReport]) -> str:
+    deferred = sum(report.outcome is Outcome.DEFERRED for report in reports)
+    return f", {deferred} left for the next run" if deferred else ""
 
 
 def _waiting(reports: list[FeedReport]) -> str:

@@ -157,3 +157,31 @@ def test_a_moved_feed_whose_new_address_fails_is_read_where_it_was(feed_server, 
 
     ok(invoke(site, "fetch"))
     assert (feed_server.hits("/neu/feed/"), feed_server.hits("/alt/feed/")) == (2, 3)
+
+
+def test_a_blog_whose_comment_feeds_answer_slowly_leaves_some_for_the_next_run(feed_server, site):
+    """Five posts' comment feeds, each answering in 0.4 s, inside the timeout (1 s): the blog's
+    may take one timeout a run, the summary says how many wait, and the next run reads them."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    items = []
+    for n in range(1, 6):
+        comments = rss([Item(f"k{n}", f"Kommentar zu {n}", f"{feed_server.base_url}/zaeh/{n}/#k",
+                             now - timedelta(hours=n), author="Leserin")])  # fmt: skip
+        feed = feed_server.route(f"/zaeh/{n}/kommentare/", respond(comments.encode(), delay=0.4))
+        items.append(Item(f"zaeh-{n}", f"Beitrag {n}", f"{feed_server.base_url}/zaeh/{n}/",
+                          now - timedelta(days=n), comments_feed=feed, comment_count=1))  # fmt: skip
+    write_participant(site, "zaeh", "Zäher Blog", feed_server.route("/zaeh/feed/", respond(rss(items).encode())))
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nBLOGPARADE_TIMEOUT = 1\n")
+    first = ok(invoke(site, "fetch")).output
+    read = sum(feed_server.hits(f"/zaeh/{n}/kommentare/") for n in range(1, 6))
+    assert 1 <= read < 5, first
+    assert f"{5 - read} left for the next run; {read} new comments." in first, first
+    assert f"  Zäher Blog comments: {5 - read} comment feed" in first, first
+    for _ in range(4):  # each run reads at least one more, none twice
+        if "left for the next run" not in first:
+            break
+        first = ok(invoke(site, "fetch")).output
+        assert " 0 new comments." not in first, first
+    assert "left for the next run" not in first, first
+    assert [feed_server.hits(f"/zaeh/{n}/kommentare/") for n in range(1, 6)] == [1] * 5

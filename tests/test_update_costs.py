@@ -54,20 +54,20 @@ def serve_blog(server, slug: str, comments: int) -> Participant:
 
 
 def serve_wordpress(
-    server, slug: str, comments: int, per_post_delay: float = 0.0
+    server, slug: str, comments: int, per_post_delay: float = 0.0, posts: int = 3
 ) -> tuple[Participant, wordpress.Blog]:
-    """serve_blog, and the blog as tests/wordpress.py models it; the posts' own comment feeds
-    answer after `per_post_delay` seconds."""
+    """serve_blog (of `posts` posts), and the blog as tests/wordpress.py models it; the posts'
+    own comment feeds answer after `per_post_delay` seconds."""
     home = server.url(f"/{slug}").rstrip("/")
-    posts = []
-    for n in range(3):
+    written = []
+    for n in range(posts):
         post = wordpress.Post(n + 1, f"beitrag-{n}", f"Beitrag {n}", NOW - timedelta(days=n + 1))
         for c in range(comments):
             post.comments.append(wordpress.Comment(100 * n + c, f"Leser {c}", f"Kommentar {c}",
                                                    NOW - timedelta(days=n, hours=c)))  # fmt: skip
-        posts.append(post)
-    blog = wordpress.Blog(home, f"Blog {slug}", posts)
-    per_post = {urlsplit(blog.post_comments_atom_url(post)).path for post in posts}
+        written.append(post)
+    blog = wordpress.Blog(home, f"Blog {slug}", written)
+    per_post = {urlsplit(blog.post_comments_atom_url(post)).path for post in written}
     for documents in blog.documents().values():
         for path, (body, kind) in documents.items():
             delay = per_post_delay if path in per_post else 0.0
@@ -133,6 +133,32 @@ def test_a_blogs_own_comment_feeds_are_read_one_after_another_over_one_connectio
     # alive, not a new one each (read at the same time, each answer taking 0.2 s, they would
     # have needed two).
     assert {r.client for r in feed_server.requests} == {read[0].client}
+
+
+def test_a_blog_whose_comment_feeds_answer_slowly_holds_the_run_no_longer_than_a_timeout(
+    feed_server, store
+):
+    """Each post's own feed answers in 0.3 s, inside the timeout (0.5 s): read one after
+    another, the blog's may take one timeout a run; those left are read by the next runs, and
+    none is asked twice."""
+    blog, wp = serve_wordpress(feed_server, "zaeh", 8, per_post_delay=0.3, posts=6)
+    per_post = {urlsplit(wp.post_comments_atom_url(post)).path for post in wp.posts}
+
+    def read_per_post() -> list[str]:
+        return [r.path for r in feed_server.requests if r.path in per_post]
+
+    first = asyncio.run(update(store, [blog], QUICK_TIMEOUT))
+    read = len(read_per_post())
+    # The site-wide feed brings the 10 newest (of 48): 5 posts miss comments.
+    assert 1 <= read < 5 and len(first.deferred) == 5 - read
+    deferred = {urlsplit(r.url).path + "atom/" for r in first.deferred}  # reported as announced (RSS)
+    assert deferred.isdisjoint(read_per_post()) and len(deferred | set(read_per_post())) == 5
+    for _ in range(4):
+        if len(read_per_post()) == 5:
+            break
+        asyncio.run(update(store, [blog], QUICK_TIMEOUT))
+    assert len(read_per_post()) == len(set(read_per_post())) == 5
+    assert len(list(store.comments())) == 48
 
 
 def test_comment_feeds_wait_for_the_next_run_where_their_server_cannot_be_reached(

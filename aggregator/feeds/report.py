@@ -21,6 +21,7 @@ class Outcome(str, Enum):
     ERROR = "error"
     RETIRED = "retired"  # answered 410 Gone before: not asked again
     WAITING = "waiting"  # not asked before its next try (Retry-After, or failing again and again)
+    DEFERRED = "deferred"  # not asked: its blog's comment feeds had taken their time this run
 
     def __str__(self) -> str:
         return self.value
@@ -82,6 +83,11 @@ class UpdateSummary:
             report for report in self.reports
             if report.outcome is Outcome.WAITING and report.kind != "probe"
         ]  # fmt: skip
+
+    @property
+    def deferred(self) -> list[FeedReport]:
+        """Comment feeds left for the next run: their blog's had taken their time this run."""
+        return [report for report in self.reports if report.outcome is Outcome.DEFERRED]
 
     @property
     def comment_feeds(self) -> list[FeedReport]:

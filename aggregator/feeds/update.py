@@ -305,8 +305,7 @@ class Updater:
         to slow down (`slowed_down`), or it is a guess (a probe) found missing less than
         PROBE_RETRY ago: then None.  A server it cannot reach joins `unreachable`.  `ask` as for
         `read`: its state is `url`'s."""
-        server = server_key(ask or url)
-        if server in unreachable or server in self.slowed_down:
+        if not self._asks(ask or url, unreachable):
             return None  # asked next run
         state = self.store.feed_state(url)
         if kind == "probe" and state and not plan.worth_probing(
@@ -317,6 +316,22 @@ class Updater:
         if _could_not_reach(report):
             unreachable.add(server_key(report.url))  # where it was asked (a moved feed: there)
         return report
+
+    def _asks(self, url: str, unreachable: set[str]) -> bool:
+        """Whether `url`'s server is asked for comments: not where it could not be reached this
+        run (`unreachable`), nor where it asked us to slow down (`slowed_down`)."""
+        server = server_key(url)
+        return server not in unreachable and server not in self.slowed_down
+
+    def _budget(self) -> Callable[[], bool]:
+        """Whether the time for a series of one blog's comment requests (its posts' own feeds,
+        the API's pages) is spent: as long as one request may take (BLOGPARADE_TIMEOUT), from
+        now.  They are asked one after another, and a server that answers each just in time
+        would hold the run for a timeout per post; those left are asked by the next run (still
+        missing their comments then, while those read are not asked again)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.fetcher.settings.timeout
+        return lambda: loop.time() > until
 
     async def update_comments(
         self, participant: Participant, options: CommentOptions, now: datetime,
@@ -380,12 +395,17 @@ class Updater:
         unreachable: set[str],
     ) -> list[tuple[plan.CommentFeed, FeedReport | None]]:  # fmt: skip
         """Each post's own comment feed, its Atom twin first until one twin is found missing
-        (then none for a week: plan.guess_twins)."""
+        (then none for a week: plan.guess_twins), for as long as one request may take (see
+        `_budget`): those left then are deferred to the next run."""
         key = NO_ATOM_TWINS + participant.slug
         twins = plan.guess_twins(_moment(self.store.get_meta(key)) if posts else None, now)
-        read = []
+        spent = self._budget()
+        read: list[tuple[plan.CommentFeed, FeedReport | None]] = []
         for post in posts:
             feed = plan.per_post_feed(participant, post, twins)  # type: ignore[arg-type]
+            if spent() and self._asks(feed.urls[-1], unreachable):
+                read.append((feed, FeedReport(participant, feed.urls[-1], Outcome.DEFERRED, kind="comments")))
+                continue
             report = await self.read_comments(feed, now, unreachable)
             announced = report is not None and report.kind == "comments" and report.answered
             if twins and plan.twin_missing(feed, announced):
@@ -399,11 +419,13 @@ class Updater:
         unreachable: set[str],
     ) -> list[FeedReport]:  # fmt: skip
         """The comments of `posts` from their blog's WordPress API (at `root`, wpapi.py), in one
-        list: page after page (newest first) while a page is full and brings new comments, up to
-        the entries a feed may give (`max_items`).  Only posts with a WordPress ID and a count
-        to compare with are asked: what the API gives is checked against the count.  A guess, as
-        a probe is: a blog whose API is off, or answers no list, is no error, and not asked again
-        for a week; a server that stops answering is not asked again this run."""
+        list: page after page (newest first) while their counts say some are still missing and
+        WordPress says more pages follow, up to the entries a feed may give (`max_items`), for as
+        long as one request may take (`_budget`: the next run goes on).  Only posts with a
+        WordPress ID and a count to compare with are asked: what the API gives is checked against
+        the count.  A guess, as a probe is: a blog whose API is off, or answers no list, is no
+        error, and not asked again for a week; a server that stops answering is not asked again
+        this run."""
         numbered = tuple(
             (number, PostRef(post.id, post.guid, post.url)) for post in posts
             if post.comment_count is not None
@@ -417,8 +439,11 @@ class Updater:
         # come from a cache): its pages are not asked again this run, the feeds still are.
         unreachable = set(unreachable)
         key = wpapi.comments_url(root)  # the list's state, whichever posts it is asked for
-        reports = []
+        reports: list[FeedReport] = []
+        spent = self._budget()
         for page in range(1, -(-self.options.max_items // wpapi.PER_PAGE) + 1):
+            if reports and spent():
+                break
             report = await self._read_comment_source(
                 participant, key, parse, "probe", now, unreachable,
                 ask=wpapi.comments_url(root, numbers, page),
@@ -431,8 +456,13 @@ class Updater:
             last = report.pages
             if last is None:
                 last = page + 1 if report.held >= wpapi.PER_PAGE else page
-            if report.outcome is not Outcome.UPDATED or page >= last or not report.new:
-                break  # the last page, or one without a new comment: the older ones are known
+            if report.outcome is not Outcome.UPDATED or page >= last:
+                break
+            # A page without a new comment does not say the older ones are known: one approved
+            # late keeps its date, and sits below.  The counts say whether any is missing.
+            stored = self.store.comment_counts(participant.slug)
+            if not any(plan.missing(post, stored.get(post.id, 0)) for post in posts):  # type: ignore[arg-type]
+                break
         return reports
 
     # -- everything -------------------------------------------------------------------------------
