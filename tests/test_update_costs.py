@@ -16,11 +16,12 @@ import pytest
 
 from aggregator.feeds import parse as parse_module
 from aggregator.feeds.fetch import FetchSettings
-from aggregator.feeds.update import Outcome, update
+from aggregator.feeds.decide import Politeness
+from aggregator.feeds.update import FeedOptions, Outcome, update
 from aggregator.models import ErrorKind, Participant
 from aggregator.store import Store
 from tests import wordpress
-from tests.servers import LOOPBACK_POLICY, respond
+from tests.servers import LOOPBACK_POLICY, respond, route_documents
 
 SETTINGS = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
 QUICK_TIMEOUT = replace(SETTINGS, timeout=0.5)  # for servers that stop answering
@@ -159,6 +160,32 @@ def test_a_blog_whose_comment_feeds_answer_slowly_holds_the_run_no_longer_than_a
         asyncio.run(update(store, [blog], QUICK_TIMEOUT))
     assert len(read_per_post()) == len(set(read_per_post())) == 5
     assert len(list(store.comments())) == 48
+
+
+def test_a_waiting_guess_does_not_hold_back_the_sitewide_rss_feed(feed_server, store):
+    """The site-wide Atom feed (a guess) answered 503 with Retry-After: 20 days, which a site
+    with BLOGPARADE_MAX_WAIT_DAYS = 30 grants.  The next day the RSS feed beside it is read; a
+    week later the guess is due to be tried again but still waits: the RSS feed is read again,
+    not a post's own feed instead."""
+    blog, wp = serve_wordpress(feed_server, "warte", 1)
+    atom = urlsplit(wp.comments_atom_url()).path
+    busy = respond(b"", 503, {"Retry-After": str(20 * 86400)}, content_type="text/plain")
+    feed_server.route(atom, busy)
+    patient = FeedOptions(Politeness.from_days(30))
+
+    def day(n: int):
+        return asyncio.run(update(store, [blog], SETTINGS, feeds=patient, now=NOW + timedelta(days=n)))
+
+    day(0)
+    assert day(1).new("comments") == 3
+    asked_before = len(feed_server.requests)
+    late = NOW + timedelta(days=8)
+    wp.posts[0].comments.append(wordpress.Comment(999, "Spät", "Eine Woche später.", late))
+    route_documents(feed_server, wp.documents(), etags=True)
+    feed_server.route(atom, busy)  # still
+    later = day(8)
+    assert later.new("comments") == 1
+    assert asked(feed_server)[asked_before:] == ["/warte/feed/", "/warte/comments/feed/"]
 
 
 def test_comment_feeds_wait_for_the_next_run_where_their_server_cannot_be_reached(

@@ -292,7 +292,10 @@ class Updater:
             if asked is None:
                 continue
             report = asked
-            if not report.failed:  # read, or waiting: not its other address meanwhile
+            # Read, or the address the blog named waiting: not its other address meanwhile.  A
+            # guess that waits (it failed, and BLOGPARADE_MAX_WAIT_DAYS may be longer than a
+            # missing guess is left alone) holds nothing back.
+            if not report.failed and not (kind == "probe" and report.outcome is Outcome.WAITING):
                 return report
         return report
 
