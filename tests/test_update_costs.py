@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from aggregator.feeds import parse as parse_module
-from aggregator.feeds.fetch import FetchSettings
 from aggregator.feeds.decide import Politeness
+from aggregator.feeds.fetch import FetchSettings
 from aggregator.feeds.update import FeedOptions, Outcome, update
 from aggregator.models import ErrorKind, Participant
 from aggregator.store import Store
