@@ -41,6 +41,13 @@ def test_a_jf2_feed_names_its_mentions_not_likes_or_reposts():
     assert found[2].date is None
 
 
+def test_a_mention_dated_in_no_plausible_year_takes_when_it_was_received():
+    body = jf2({"url": "https://anna.example/beitrag/", "published": "0001-01-01T00:00:00+05:00",
+                "wm-received": "2026-10-12T09:00:00Z", "wm-property": "mention-of"},
+               {"url": "https://bernd.example/post/", "published": "9999-12-31", "wm-property": "mention-of"})
+    assert [c.date for c in from_jf2(body)] == [WHEN, None]
+
+
 @pytest.mark.parametrize("body, why", [
     (b"<html>Not found</html>", "not JSON"),
     (b'{"type": "feed"}', "no \"children\" list"),

@@ -66,6 +66,17 @@ def test_a_rejected_page_is_asked_again_once_a_day_while_the_parade_is_open(feed
     assert post.title == "Anna" and post.published == datetime(2026, 10, 10, 10, tzinfo=UTC)
 
 
+def test_a_page_dated_in_year_one_is_looked_at_and_stored_like_any_other(feed_server, store):
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/anna/p/", respond(page("Anna", "0001-01-01T00:00:00+05:00", call), content_type=HTML_TYPE))
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/anna/p/"), "pingback")], NOW)
+    assert run(store, [parade(feed_server)]).accepted == 1  # no OverflowError, every night again
+    [looked] = store.candidate_pages().values()
+    assert looked.reading.published is None and looked.post_id
+    [post] = store.posts(store.external_blogs()[0].slug)
+    assert post.published == NOW  # when it was first seen
+
+
 def test_a_closed_parade_asks_rejected_pages_no_more(feed_server, store):
     feed_server.route("/anna/p/", respond(page("Anna", "2026-10-10T10:00:00Z"), content_type=HTML_TYPE))
     doku = parade(feed_server)

@@ -96,6 +96,19 @@ def test_a_page_without_any_date_says_so():
     assert read_page(page('<title>Ohne Datum | Cafe</title><meta property="og:site_name" content="Cafe">'), URL).title == "Ohne Datum"
 
 
+@pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00+05:00", "0001-01-01", "9999-12-31T23:00:00-05:00",
+                                         "Sat, 01 Jan 1800 00:00:00 +0000"])  # fmt: skip
+def test_a_date_in_no_plausible_year_is_no_date(placeholder):
+    # A placeholder is passed over for the next source, as if the page had not given it.
+    head = (f'<meta property="article:published_time" content="{placeholder}">'
+            f'<script type="application/ld+json">{{"@type":"BlogPosting","datePublished":"{placeholder}"}}</script>')
+    body = (f'<div class="h-entry"><time class="dt-published" datetime="{placeholder}">x</time>'
+            '<p>Vom <time datetime="2026-10-16">16.10.</time></p></div>')
+    found = read_page(page(head, body), URL)
+    assert (found.published, found.date_source) == (datetime(2026, 10, 16), "time")
+    assert read_page(page(head), URL).published is None
+
+
 def test_a_base_href_and_relative_links():
     body = '<base href="https://anna.example/blog/"><article><a href="eins/">1</a> <a href="mailto:a@b.de">m</a></article>'
     assert read_page(page(body=body), URL).links == ("https://anna.example/blog/eins/",)

@@ -112,6 +112,14 @@ def test_a_date_far_in_the_future_is_not_believed():
     assert found.date_source == "channel"
 
 
+def test_a_date_in_no_plausible_year_is_passed_over_without_overflowing():
+    # Evidence stored before such dates were read as none: year 1, five hours east of UTC.
+    year_one = datetime.fromisoformat("0001-01-01T00:00:00+05:00")
+    page = replace(looked(published=year_one), entry=entry(published=year_one))
+    found = verify(candidate(date=year_one), page, PARADE, TODAY).contribution
+    assert (found.published, found.date_source) == (SEEN, "first seen")
+
+
 def test_the_call_itself_by_its_url_or_where_it_leads():
     assert verify(candidate(CALL.replace("https", "http")), None, PARADE, TODAY).reason is Reason.IS_CALL
     redirected = CandidatePage(page_key(URL), URL, SEEN, reading=reading(url=CALL, canonical=CALL))

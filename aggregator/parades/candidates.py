@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from ..feeds.clean import comment_kind
 from ..models import Channel, ErrorKind, FetchError, NamedCandidate, ParsedEntry, StoredComment
 from ..urls import absolute_http_url, is_http_url
+from .files import plausible
 
 MAX_MENTIONS = 2000  # per feed and run: a mention feed is one target's, this is plenty
 # Webmentions that name a page about the call; likes, reposts and RSVPs are not posts about it.
@@ -64,10 +65,10 @@ def _date(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        moment = datetime.fromisoformat(value.strip())
+        moment = plausible(datetime.fromisoformat(value.strip()))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def from_call_mentions(comments: Iterable[StoredComment]) -> list[NamedCandidate]:

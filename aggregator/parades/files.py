@@ -153,6 +153,16 @@ def local_today(timezone: str | ZoneInfo = "UTC", now: datetime | None = None) -
     return (now or datetime.now(UTC)).astimezone(zone).date()
 
 
+# Years a date a page or a channel gives may be in: outside them it is a placeholder or a typo
+# (0001-01-01, 9999-12-31) that no window holds, and moving it to another time zone overflows.
+PLAUSIBLE_YEARS = range(1900, 2201)
+
+
+def plausible(moment: datetime | None) -> datetime | None:
+    """`moment`, or None where its year is no year a post is published in (see PLAUSIBLE_YEARS)."""
+    return moment if moment is not None and moment.year in PLAUSIBLE_YEARS else None
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ from ..feeds.clean import safe_url
 from ..feeds.discover import FEED_TYPES, is_comment_feed_link
 from ..feeds.encoding import decode
 from ..models import PageReading
+from .files import plausible
 
 MAX_LINKS = 1000  # a page with more is a link farm; what matters is near the top anyway
 MAX_JSON_LD = 200_000  # characters of one JSON-LD block; more is no blog post's metadata
@@ -376,17 +377,18 @@ def _microformat_value(element: Any) -> str | None:
 
 
 def _date(value: str | None) -> datetime | None:
-    """ISO 8601 (a day alone too: naive), else what feedparser reads (RFC 822 and friends)."""
+    """ISO 8601 (a day alone too: naive), else what feedparser reads (RFC 822 and friends); a
+    date in no plausible year (0001-01-01) is none."""
     if not value or not value.strip():
         return None
     value = value.strip()
     try:
-        return datetime.fromisoformat(value)
+        return plausible(datetime.fromisoformat(value))
     except ValueError:
         pass
     try:
         parsed = _parse_date(value)
-        return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
+        return plausible(datetime(*parsed[:6], tzinfo=UTC)) if parsed else None
     except (TypeError, ValueError, OverflowError):
         return None
 

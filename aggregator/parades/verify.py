@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from ..models import CandidatePage, PageReading, ParadeCandidate, Post, StoredPost
 from ..urls import host_key, page_key
-from .files import Parade
+from .files import Parade, plausible
 from .select import carries_tag, links_to
 
 FUTURE_TOLERANCE = timedelta(days=2)  # a page dated later than this is wrong about its date
@@ -129,6 +129,7 @@ def publication(
         (reading.published, reading.date_source or "page"),
         (candidate.date, "channel"),
     ):
+        moment = plausible(moment)  # evidence stored before such dates were left out, too
         if moment is not None:
             moment = _aware(moment, parade)
             if moment <= latest + FUTURE_TOLERANCE:
