@@ -4,8 +4,8 @@ Comparing URLs has no single right answer: a feed, a page and a comment's parent
 by different rules, because each use tolerates different differences.  Every comparison in the
 package goes through one of these:
 
-- `is_http_url`: a URL a person wrote in a file (participant, parade) is usable: http(s), a host,
-  a valid port, no whitespace.
+- `is_http_url`: a URL a person wrote in a file (participant, parade) or a channel named is usable:
+  http(s), a host, a valid port, no whitespace, text that encodes (no lone surrogate).
 - `absolute_http_url`: a link a feed gave is absolute http(s) as written, else None (parse only
   selects; clean makes links safe).
 - `feed_key`: two spellings of one feed (join, OPML import, duplicate participants): scheme,
@@ -133,12 +133,22 @@ def _query(query: str) -> str:
 def is_http_url(url: object) -> bool:
     if not isinstance(url, str) or (url and url.split() != [url]):  # any white space in it
         return False
+    if not (url.isascii() or _encodes(url)):
+        return False  # a lone surrogate ("\udcff" in JSON): no request, key or store can hold it
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  raises on a malformed port
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # Lower-case http(s), then a host that starts with none of what ends it, and nothing urlsplit

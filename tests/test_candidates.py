@@ -48,6 +48,14 @@ def test_a_mention_dated_in_no_plausible_year_takes_when_it_was_received():
     assert [c.date for c in from_jf2(body)] == [WHEN, None]
 
 
+def test_a_mention_that_cannot_be_a_candidate_is_passed_over():
+    # Anyone can send a webmention: what JSON can hold but no page can be stays out.
+    body = (b'{"children": [{"url": "https://spam.example/a\\udcff", "wm-property": "mention-of"},'
+            b'{"url": "https://spam.example/b", "wm-property": ["like-of"]},'
+            b'{"url": "https://anna.example/beitrag/", "wm-property": "mention-of"}]}')
+    assert [c.url for c in from_jf2(body)] == ["https://spam.example/b", "https://anna.example/beitrag/"]
+
+
 @pytest.mark.parametrize("body, why", [
     (b"<html>Not found</html>", "not JSON"),
     (b'{"type": "feed"}', "no \"children\" list"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -136,6 +137,52 @@ def test_a_broken_mention_feed_is_reported_and_takes_nothing_away(feed_server, s
     assert str(report.error) == "http: 500 Internal Server Error"
     assert store.feed_state(feed_server.url("/jf2")).last_error is not None
     assert len(store.candidates("doku")) == 1 and store.candidate_pages()[store.candidates("doku")[0].key].post_id
+
+
+ODD_MENTIONS = (b'{"url": "https://spam.example/a\\udcff", "wm-property": "mention-of"}',
+                b'{"url": "https://spam.example/b", "published": "0001-01-01T00:00:00+05:00"}')
+
+
+def mention_feed(*urls: str, odd: tuple[bytes, ...] = ODD_MENTIONS) -> bytes:
+    good = [json.dumps({"url": url, "wm-property": "mention-of"}).encode() for url in urls]
+    return b'{"children": [' + b", ".join([*odd, *good]) + b"]}"
+
+
+def test_odd_mentions_are_passed_over_and_the_others_stored(feed_server, store):
+    anna, bernd = feed_server.url("/anna/p/"), feed_server.url("/bernd/p/")
+    feed_server.route("/jf2", respond(mention_feed(anna), content_type="application/json"))
+    doku = parade(feed_server, mentions=feed_server.url("/jf2"))
+    [report] = run(store, [doku]).channels
+    assert (report.outcome, report.named) == ("updated", 2)
+    feed_server.route("/jf2", respond(mention_feed(anna, bernd), content_type="application/json"))
+    assert run(store, [doku], NOW + timedelta(hours=1)).new_candidates == 1
+    assert sorted(c.url for c in store.candidates("doku")) == sorted([anna, bernd, "https://spam.example/b"])
+    [dated] = [c for c in store.candidates("doku") if c.url == "https://spam.example/b"]
+    assert dated.date is None  # year 1 is no date
+
+
+class FailingOnce(Store):
+    """A store whose first storing of candidates fails, as a full disk would make it."""
+
+    failed = False
+
+    def add_candidates(self, parade, named, now=None):
+        if named and not self.failed:
+            self.failed = True
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().add_candidates(parade, named, now)
+
+
+def test_a_mention_feed_counts_as_read_only_once_its_candidates_are_stored(feed_server, tmp_path):
+    anna = feed_server.url("/anna/p/")
+    feed_server.route("/jf2", respond(mention_feed(anna, odd=()), content_type="application/json"))
+    doku = parade(feed_server, mentions=feed_server.url("/jf2"))
+    with FailingOnce(tmp_path / "store.sqlite") as store:
+        with pytest.raises(sqlite3.OperationalError):
+            run(store, [doku])
+        [report] = run(store, [doku], NOW + timedelta(hours=1)).channels
+        assert report.outcome == "updated"  # not "unchanged": the same answer is read again
+        assert [c.url for c in store.candidates("doku")] == [anna]
 
 
 def test_a_page_on_a_joined_blogs_site_becomes_that_blogs_post(feed_server, store):

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aggregator.urls import absolute_http_url, same_comment, server_key
+from aggregator.urls import absolute_http_url, is_http_url, same_comment, server_key
 
 
 def test_absolute_http_url_says_what_urlsplit_says_for_any_string():
@@ -30,6 +30,15 @@ def test_absolute_http_url_says_what_urlsplit_says_for_any_string():
     assert [c for c in cases if absolute_http_url(c) != general(c)] == []
     assert absolute_http_url(" https://blog.example/feed/ ") == "https://blog.example/feed/"
     assert absolute_http_url("ftp://blog.example/") is None
+
+
+@pytest.mark.parametrize("url, usable", [
+    ("https://blog.example/beitrag/", True), ("https://müller.example/über/", True),
+    ("https://spam.example/a\udcff", False),  # a lone surrogate, as JSON's "\udcff" gives it
+    ("https://blog.example/a b", False), ("ftp://blog.example/", False), ("https://blog.example:x/", False),
+])  # fmt: skip
+def test_is_http_url_takes_only_what_can_be_asked_for_and_stored(url, usable):
+    assert is_http_url(url) is usable
 
 
 @pytest.mark.parametrize("a, b, same", [

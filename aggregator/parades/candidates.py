@@ -51,7 +51,8 @@ def from_jf2(body: bytes | str) -> list[NamedCandidate]:
         raise NotAMentionFeed("not a JF2 mention feed: no \"children\" list")
     found: list[NamedCandidate] = []
     for child in data["children"][:MAX_MENTIONS]:
-        if not isinstance(child, dict) or child.get("wm-property") in NOT_POSTS:
+        # Anyone can send a webmention: a child that cannot be a candidate is passed over.
+        if not isinstance(child, dict) or str(child.get("wm-property")) in NOT_POSTS:
             continue
         url = next((value for name in ("url", "wm-source")
                     if is_http_url(value := child.get(name))), None)  # fmt: skip
@@ -90,7 +91,7 @@ def from_comment_feed(entries: Iterable[ParsedEntry]) -> list[NamedCandidate]:
         if comment_kind(entry) not in PING_KINDS:
             continue
         url = absolute_http_url(entry.author_url)
-        if url:
+        if url and is_http_url(url):
             found.append(NamedCandidate(url, "comments", entry.published or entry.updated))
     return found
 

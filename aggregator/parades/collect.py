@@ -254,9 +254,10 @@ def remembered(store: Store, context: Context, now: datetime) -> int:
 async def read_channel(
     fetcher: Fetcher, store: Store, parade: Parade, channel: ChannelName, url: str, now: datetime,
     politeness: decide.Politeness = decide.Politeness(),
-) -> tuple[ChannelReport, list[NamedCandidate]]:  # fmt: skip
-    """A parade's Mentions or Comments feed, conditionally: a feed that did not change names
-    nothing new (what it named before is stored)."""
+) -> tuple[ChannelReport, int]:  # fmt: skip
+    """A parade's Mentions or Comments feed, conditionally, its candidates stored; returns how
+    many of them are new.  A feed that did not change names nothing new (what it named before
+    is stored)."""
     owner = channel_participant(parade)
     twin = comment_plan.atom_twin(url) if channel == "comments" else None
     for address in ([twin] if twin else []) + [url]:
@@ -269,24 +270,24 @@ async def read_channel(
         if verdict is not decide.Verdict.ASK:
             assert state is not None  # a feed never asked is always asked
             outcome = "waiting" if verdict is decide.Verdict.WAIT else "error"  # 410: for good
-            return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), []
+            return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), 0
         result = await fetcher.fetch(address, state.conditional if state else None)
-        report, named = _channel_answer(store, parade, channel, owner, address, result, state, now,
-                                        politeness)  # fmt: skip
+        report, new = _channel_answer(store, parade, channel, owner, address, result, state, now,
+                                      politeness)  # fmt: skip
         if report.error is None or not probe:
-            return report, named
+            return report, new
     raise AssertionError("unreachable: the configured address is always asked")
 
 
 def _channel_answer(
     store: Store, parade: Parade, channel: ChannelName, owner: str, url: str, result: FetchResult,
     state: FeedState | None, now: datetime, politeness: decide.Politeness,
-) -> tuple[ChannelReport, list[NamedCandidate]]:  # fmt: skip
-    def failed(error: FetchError) -> tuple[ChannelReport, list[NamedCandidate]]:
+) -> tuple[ChannelReport, int]:  # fmt: skip
+    def failed(error: FetchError) -> tuple[ChannelReport, int]:
         failures = (state.consecutive_errors if state else 0) + 1
         later = decide.next_try(failures, [result], now, politeness)  # Retry-After, or backing off
         store.record_error(owner, url, error, kind="parade", next_try=later)
-        return ChannelReport(parade.slug, channel, url, "error", error=error), []
+        return ChannelReport(parade.slug, channel, url, "error", error=error), 0
 
     from ..feeds.parse import ParseError
 
@@ -295,16 +296,19 @@ def _channel_answer(
     cache = result.conditional
     if result.not_modified or (result.body and body_hash(result.body) == (state and state.body_hash)):
         store.record_unchanged(owner, url, etag=cache.etag, last_modified=cache.last_modified, kind="parade")
-        return ChannelReport(parade.slug, channel, url, "unchanged"), []
+        return ChannelReport(parade.slug, channel, url, "unchanged"), 0
     try:
         named = _named(channel, result)
     except channels.NotAMentionFeed as error:
         return failed(error.error)
     except ParseError as error:
         return failed(FetchError(error.kind, error.message))
+    # Its candidates first: an answer recorded as read before them would be "unchanged" next
+    # time, and what it named lost for good wherever storing them failed.
+    new = store.add_candidates(parade.slug, named, now)
     store.record_success(owner, url, etag=cache.etag, last_modified=cache.last_modified,
                          body_hash=body_hash(result.body or b""), kind="parade")  # fmt: skip
-    return ChannelReport(parade.slug, channel, url, "updated", len(named)), named
+    return ChannelReport(parade.slug, channel, url, "updated", len(named)), new
 
 
 def _named(channel: ChannelName, result: FetchResult) -> list[NamedCandidate]:
@@ -324,14 +328,14 @@ async def gather_candidates(
         named = channels.named(parade.include, "include")
         for post in call_posts(parade, joined_posts):
             named += channels.from_call_mentions(store.comments(post.id))
+        run.new_candidates += store.add_candidates(parade.slug, named, now)
         for channel, url in (("mentions", parade.mentions), ("comments", parade.comments)):
             if url:
-                report, found = await read_channel(
+                report, new = await read_channel(
                     fetcher, store, parade, channel, url, now, politeness  # type: ignore[arg-type]
                 )
                 run.channels.append(report)
-                named += found
-        run.new_candidates += store.add_candidates(parade.slug, named, now)
+                run.new_candidates += new
 
     await asyncio.gather(*(one(parade) for parade in parades))
 
