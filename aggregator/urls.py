@@ -10,8 +10,9 @@ package goes through one of these:
   selects; clean makes links safe).
 - `feed_key`: two spellings of one feed (join, OPML import, duplicate participants): scheme,
   host case, `www.` and a trailing slash do not matter; the query does.
-- `page_key`: two spellings of one page as a person would see them (parades); `host_key` for
-  its host alone.
+- `page_key`: two spellings of one page as a person would see them (parades): a query counts on
+  a script's path (index.php, the site's root) and where it names a post (`?p=42`, also in a
+  sub-folder); `host_key` for its host alone.
 - `thread_key`: the same post or comment in a comment thread (which comment a reply answers):
   like `feed_key`, but the fragment (`#comment-7`) counts and WordPress's comment pages do not.
 - `server_key`: the same server to connect to (a blog that could not be reached is not asked
@@ -36,9 +37,16 @@ _TRACKING = re.compile(
     re.I,
 )
 _INDEX_FILES = ("index.html", "index.htm", "index.php")
-# Paths whose query names the page: WordPress's plain permalinks (/?p=123), old CMSes
-# (/index.php?id=5, /article.php?id=5).  Elsewhere a query never changes which post it is.
+# Paths whose whole query names the page: the site's root (/?p=123, /?lang=de), old CMSes
+# (/index.php?option=com_content&id=5, /article.php?id=5).
 _SCRIPT = re.compile(r"(^|/)[^/]*\.(php\d?|aspx?|cgi|jsp|pl)$|^/?$", re.I)
+# Query parameters that name a page on any path: WordPress's plain permalinks in a sub-folder
+# (/blog/?p=42, ?page_id=, ?cat=, ?tag=, ?author=…), other engines' post ids.  Any other query
+# on a post's address (?lang=de, ?amp=1, a share button's) never changes which post it is.
+_IDENTITY = frozenset({
+    "p", "page_id", "post", "post_type", "name", "pagename", "attachment_id", "cat", "tag", "author",
+    "id", "postid",
+})  # fmt: skip
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ABSOLUTE = re.compile(r"^https?://", re.I)
@@ -49,8 +57,9 @@ def page_key(url: str, base: str | None = None) -> str:
     reached through two feeds).
 
     http and https, host case, a leading "www.", default ports, a trailing slash, index.html /
-    index.htm / index.php, tracking or other query parameters, fragments, percent-encoding and
-    letter case in the path do not matter.  Relative URLs are resolved against `base`.  The
+    index.htm / index.php, tracking parameters, fragments, percent-encoding and letter case in
+    the path do not matter; nor does any other query on a post's path, except the parameters
+    that name a page there (`_IDENTITY`: /blog/?p=42 is a post, /blog/ its blog).  Relative URLs are resolved against `base`.  The
     key is not a URL: it is for comparing, never for linking.  Anything that is not an http(s)
     URL comes back stripped, as it is.
     """
@@ -72,7 +81,7 @@ def _normalise(url: str, base: str) -> str:
     host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
     netloc = host if port in _DEFAULT_PORTS else f"{host}:{port}"
     path = _path(parts.path)
-    query = _query(parts.query) if _SCRIPT.search(parts.path) else ""
+    query = _query(parts.query, script=_SCRIPT.search(parts.path) is not None) if parts.query else ""
     return f"{netloc}{path}" + (f"?{query}" if query else "")
 
 
@@ -125,9 +134,13 @@ def _percent(match: re.Match[str]) -> str:
     return char if char in _UNRESERVED else f"%{match[1].upper()}"
 
 
-def _query(query: str) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
-    return urlencode(sorted(pairs))
+def _query(query: str, script: bool) -> str:
+    """What of the query names the page: on a script's path all but tracking parameters, on any
+    other only the identity parameters."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if script:
+        return urlencode(sorted((k, v) for k, v in pairs if not _TRACKING.match(k)))
+    return urlencode(sorted((k, v) for k, v in pairs if k in _IDENTITY))
 
 
 def is_http_url(url: object) -> bool:

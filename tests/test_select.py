@@ -14,6 +14,7 @@ import pytest
 from aggregator.feeds.fetch import HTML_ACCEPT, Fetcher, FetchSettings
 from aggregator.models import Participant, StoredPost, post_id
 from aggregator.parades.files import Parade
+from aggregator.parades.membership import call_posts
 from aggregator.parades.pages import (
     PageLookup,
     by_post,
@@ -144,6 +145,32 @@ def test_a_query_that_names_the_page_is_kept():
     assert page_key("https://www.a.example/?utm_source=x&p=12#c") == page_key("http://a.example/?p=12")
     assert page_key("http://a.example/index.php?id=5&x=1") == page_key("http://a.example/?x=1&id=5")
     assert page_key("http://a.example/?utm_source=feed") == page_key("http://a.example/")
+
+
+def test_a_query_that_names_a_post_is_kept_in_a_sub_folder_too():
+    """A blog in a sub-folder with plain permalinks: /blog/?p=42 is a post, /blog/ its blog."""
+    call = page_key("https://host.example/blog/?p=42")
+    assert call != page_key("https://host.example/blog/?p=7")
+    assert call != page_key("https://host.example/blog/")
+    assert call == page_key("http://www.host.example/blog/?utm_source=x&p=42&share=mastodon#respond")
+    assert page_key("https://host.example/blog/?page_id=3") != page_key("https://host.example/blog/?cat=3")
+    assert page_key("https://host.example/blog/beitrag/?lang=de") == page_key("https://host.example/blog/beitrag/")
+
+
+def test_a_sub_folder_blog_with_plain_permalinks_hosts_a_parade():
+    call = "https://host.example/blog/?p=42"
+    parade = replace(PARADE, call_url=call)
+    host, anna = person("host", "https://host.example/blog/"), person("anna")
+    posts = [
+        post("host", "", at(1), url=call),  # the call
+        post("host", "", at(5), url="https://host.example/blog/?p=50", links=(call,)),  # its own contribution
+        post("anna", "/home/", at(10), links=("https://host.example/blog/",)),  # only the blog's home
+        post("anna", "/other/", at(12), links=("https://host.example/blog/?p=7",)),  # another post
+        post("anna", "/beitrag/", at(14), links=("https://host.example/blog/?p=42&utm_medium=social",)),
+    ]
+    found = contributions(parade, posts, participants=[host, anna])
+    assert urls(found) == ["https://host.example/blog/?p=50", "https://anna.example/beitrag/"]
+    assert urls(call_posts(parade, posts)) == [call]
 
 
 def test_what_is_not_a_link_comes_back_as_it_is():
