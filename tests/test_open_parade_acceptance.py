@@ -356,3 +356,35 @@ def test_a_submission_refused_by_the_network_policy(world, tmp_path):
     (strict / "content" / "parades" / "doku.md").write_text(parade, encoding="utf-8")
     result = invoke(strict, "submit", world.base + world.accepted["Ginas Doku-Regeln"].path)
     assert result.exit_code == 1 and "address not allowed: 127.0.0.1" in result.output
+
+
+def test_a_contribution_taken_down_leaves_status_roundup_and_comment_following(feed_server, tmp_path):
+    """`blogparade hide` reaches a contribution from a blog that never joined as it reaches a
+    joined blog's post: not in `parade status`, not in the roundup draft, its comments no longer read."""
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    blog = Blog(f"{base}/ida", "Idas Angebote", [Post(3, "angebot", "Werbung zur Parade", IN, comments=[
+        Comment(31, "Leser", "Wo kann ich das kaufen?", IN + timedelta(hours=1))])])  # fmt: skip
+    [advert] = blog.posts
+    comments = blog.post_comments_rss_url(advert).removeprefix(base)
+    page = Page(blog.permalink(advert).removeprefix(base), advert.title, blog.name, IN, [call], comment_feed=comments)
+    feed_server.route(page.path, respond(page.html(base), content_type=HTML_TYPE))
+    route_documents(feed_server, blog.documents(), kinds=["post-comments.rss"])
+    mentions = {"children": [{"url": base + page.path, "wm-property": "mention-of"}]}
+    feed_server.route("/jf2", respond(json.dumps(mentions).encode(), content_type="application/json"))
+    site = new_site(tmp_path / "site", f"TIMEZONE = {ZONE!r}\n")
+    (site / "content" / "parades").mkdir(exist_ok=True)
+    (site / "content" / "parades" / "doku.md").write_text(
+        f"Title: Doku\nCall: {call}\nStart: {START}\nEnd: {END}\nMentions: {base}/jf2\n\nText.\n", encoding="utf-8")
+    ok(invoke(site, "fetch"))
+    assert advert.title in ok(invoke(site, "parade", "status", "doku")).output
+    asked = feed_server.hits(comments)
+    assert asked == 1
+
+    ok(invoke(site, "hide", base + page.path, "--reason", "Werbung"))
+    status = ok(invoke(site, "parade", "status", "doku")).output
+    assert "0 contributions" in status and advert.title not in status
+    ok(invoke(site, "roundup", "doku"))
+    assert advert.title not in (site / "content" / "doku-rueckschau.md").read_text(encoding="utf-8")
+    ok(invoke(site, "fetch"))
+    assert feed_server.hits(comments) == asked

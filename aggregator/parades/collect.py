@@ -386,6 +386,7 @@ async def follow_comments(
             page = pages.get(candidate.key)
             if page and page.post_id and verify(candidate, page, parade, context.today).accepted:
                 ids.add(page.post_id)
+    ids -= store.hidden_post_ids()  # a post taken down with `hide`: its comments are not wanted
     if not ids:
         return []
     posts = store.posts_by_id(list(ids))

@@ -189,8 +189,10 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
         candidates.setdefault(candidate.parade, []).append(candidate)
     pages = store.candidate_pages() if candidates else {}
     ids = [page.post_id for page in pages.values() if page.post_id]
+    hidden = store.hidden_post_ids() if ids else set()  # taken down, as the joined blogs' posts are
     external_posts = {
-        post.id: post for post in store.posts_by_id(ids).values() if post.participant in external_slugs
+        post.id: post for post in store.posts_by_id(ids).values()
+        if post.participant in external_slugs and post.id not in hidden
     }  # fmt: skip
     return Selection(parades, list(participants), posts, remembered_page_links(posts, store),
                      today(site), candidates, pages, external, external_posts)  # fmt: skip
