@@ -16,7 +16,7 @@ from aggregator.models import NamedCandidate, Participant
 from aggregator.parades.collect import Context, follow_parades
 from aggregator.parades.files import Parade
 from aggregator.store import Store
-from tests.servers import HTML_TYPE, LOOPBACK_POLICY, respond, status
+from tests.servers import HTML_TYPE, LOOPBACK_POLICY, respond, route_documents, status
 from tests.wordpress import Blog, Post, pingback
 
 NOW = datetime(2026, 10, 20, 12, tzinfo=UTC)
@@ -122,6 +122,23 @@ def test_the_comments_channel_reads_the_atom_twin_conditionally(feed_server, sto
     [again] = run(store, [doku], NOW + timedelta(hours=1)).channels
     assert again.outcome == "unchanged"
     assert feed_server.requests[-1].headers.get("if-none-match") == '"c1"'
+
+
+def test_an_atom_twin_gone_for_good_leaves_the_configured_comment_feed_read(feed_server, store):
+    call_post = Post(5, "aufruf", "Aufruf", datetime(2026, 9, 30, tzinfo=UTC), comments=[
+        pingback(11, "Annas Beitrag", feed_server.url("/anna/p/"), "zur Parade", NOW - timedelta(days=3)),
+    ])  # fmt: skip
+    host = Blog(feed_server.url("/host"), "Host", [call_post])
+    rss = host.post_comments_rss_url(call_post)
+    route_documents(feed_server, host.documents(), kinds=["post-comments.rss"])
+    feed_server.route(host.post_comments_atom_url(call_post).removeprefix(feed_server.base_url), status(410))
+    now = datetime.now(UTC)  # the store dates its feeds' attempts by the clock
+    doku = parade(feed_server, call_url=host.permalink(call_post), comments=rss, start=now.date(),
+                  end=now.date() + timedelta(days=30))  # fmt: skip
+    for days in (0, 8, 20):  # the twin is probed again after a week: gone, it is passed over
+        [report] = run(store, [doku], now + timedelta(days=days), now.date()).channels
+        assert (report.url, report.outcome, report.error) == (rss, "unchanged" if days else "updated", None)
+    assert feed_server.hits(rss.removeprefix(feed_server.base_url)) == 3
 
 
 def test_a_broken_mention_feed_is_reported_and_takes_nothing_away(feed_server, store):

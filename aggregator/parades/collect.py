@@ -268,6 +268,8 @@ async def read_channel(
             continue
         verdict = decide.verdict(state, now, politeness)
         if verdict is not decide.Verdict.ASK:
+            if probe:
+                continue  # a guessed twin gone or waiting: the configured feed is asked instead
             assert state is not None  # a feed never asked is always asked
             outcome = "waiting" if verdict is decide.Verdict.WAIT else "error"  # 410: for good
             return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), 0
