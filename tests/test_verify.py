@@ -15,9 +15,9 @@ from aggregator.urls import page_key
 CALL = "https://host.example/2026/10/aufruf/"
 PARADE = Parade("doku", "Wie dokumentieren wir?", CALL, date(2026, 10, 1), date(2026, 10, 31),
                 timezone="Europe/Berlin")  # fmt: skip
-TODAY = date(2026, 10, 20)
 URL = "https://anna.example/2026/10/beitrag/"
 SEEN = datetime(2026, 10, 19, 3, tzinfo=UTC)
+NOVEMBER = datetime(2026, 11, 5, tzinfo=UTC)  # a look after the end
 
 
 def candidate(url: str = URL, date: datetime | None = None) -> ParadeCandidate:
@@ -36,6 +36,10 @@ def looked(**changes) -> CandidatePage:
     return CandidatePage(page_key(URL), URL, SEEN, reading=reading(**changes))
 
 
+def read_in_november(**changes) -> CandidatePage:
+    return replace(looked(**changes), checked_at=NOVEMBER)
+
+
 def entry(**changes) -> Post:
     values = dict(participant="-", guid="https://anna.example/?p=12", url=URL, title="Mein Beitrag (Feed)",
                   author="Anna A.", published=datetime(2026, 10, 11, 8, tzinfo=UTC), updated=None,
@@ -44,7 +48,7 @@ def entry(**changes) -> Post:
 
 
 def test_a_page_in_the_window_that_links_to_the_call_is_accepted():
-    verdict = verify(candidate(), looked(), PARADE, TODAY)
+    verdict = verify(candidate(), looked(), PARADE)
     assert verdict.reason is Reason.ACCEPTED and verdict.accepted
     found = verdict.contribution
     assert (found.title, found.author, found.blog_name, found.blog_home, found.blog_feed) == (
@@ -54,11 +58,11 @@ def test_a_page_in_the_window_that_links_to_the_call_is_accepted():
 
 def test_the_blogs_own_feed_entry_dates_it_first():
     page = replace(looked(), entry=entry())
-    found = verify(candidate(), page, PARADE, TODAY).contribution
+    found = verify(candidate(), page, PARADE).contribution
     assert (found.published, found.date_source) == (datetime(2026, 10, 11, 8, tzinfo=UTC), "feed")
     assert found.title == "Mein Beitrag"  # the page's own words come first for what is shown
     late_entry = replace(looked(), entry=entry(published=datetime(2026, 9, 1, tzinfo=UTC)))
-    verdict = verify(candidate(), late_entry, PARADE, TODAY)
+    verdict = verify(candidate(), late_entry, PARADE)
     assert verdict.reason is Reason.OUT_OF_WINDOW
     assert str(verdict) == ("out of the window: published 2026-09-01 (its blog's feed), before the parade "
                             "started on 2026-10-01")
@@ -66,93 +70,103 @@ def test_the_blogs_own_feed_entry_dates_it_first():
 
 def test_a_link_only_in_the_feed_entry_counts():
     page = replace(looked(links=()), entry=entry(links=(CALL + "?utm_source=feed",)))
-    assert verify(candidate(), page, PARADE, TODAY).accepted
+    assert verify(candidate(), page, PARADE).accepted
 
 
 def test_no_link_to_the_call():
-    verdict = verify(candidate(), looked(links=("https://host.example/impressum/",)), PARADE, TODAY)
+    verdict = verify(candidate(), looked(links=("https://host.example/impressum/",)), PARADE)
     assert (verdict.reason, str(verdict)) == (Reason.NO_LINK, "doesn't link to the call")
 
 
 def test_out_of_the_window_on_either_side():
-    early = verify(candidate(), looked(published=datetime(2026, 9, 30, 21, tzinfo=UTC)), PARADE, TODAY)
+    early = verify(candidate(), looked(published=datetime(2026, 9, 30, 21, tzinfo=UTC)), PARADE)
     assert early.reason is Reason.OUT_OF_WINDOW and "before the parade started" in early.detail
     # 30 September 23:30 in Berlin is 1 October in the site's zone: inside.
-    assert verify(candidate(), looked(published=datetime(2026, 9, 30, 22, 30, tzinfo=UTC)), PARADE, TODAY).accepted
-    after = verify(candidate(), looked(published=datetime(2026, 11, 2, tzinfo=UTC)), PARADE, date(2026, 11, 5))
+    assert verify(candidate(), looked(published=datetime(2026, 9, 30, 22, 30, tzinfo=UTC)), PARADE).accepted
+    after = verify(candidate(), read_in_november(published=datetime(2026, 11, 2, tzinfo=UTC)), PARADE)
     assert after.reason is Reason.OUT_OF_WINDOW and "after the parade ended on 2026-10-31" in after.detail
 
 
 def test_late_contributions_where_the_parade_takes_them():
     late = replace(PARADE, late=True)
     published = datetime(2026, 11, 2, tzinfo=UTC)
-    verdict = verify(candidate(), looked(published=published), late, date(2026, 11, 5))
+    verdict = verify(candidate(), read_in_november(published=published), late)
     assert verdict.reason is Reason.LATE and verdict.contribution.late
     after_roundup = replace(late, roundup_date=date(2026, 11, 1))
-    verdict = verify(candidate(), looked(published=published), after_roundup, date(2026, 11, 5))
+    verdict = verify(candidate(), read_in_november(published=published), after_roundup)
     assert verdict.reason is Reason.OUT_OF_WINDOW and "after the roundup of 2026-11-01" in verdict.detail
 
 
 def test_a_page_without_a_date_takes_its_channels_then_when_it_was_first_seen():
     undated = looked(published=None, date_source="")
-    pinged = verify(candidate(date=datetime(2026, 10, 5, tzinfo=UTC)), undated, PARADE, TODAY)
+    pinged = verify(candidate(date=datetime(2026, 10, 5, tzinfo=UTC)), undated, PARADE)
     assert (pinged.contribution.published, pinged.contribution.date_source) == (datetime(2026, 10, 5, tzinfo=UTC), "channel")
-    seen = verify(candidate(), undated, PARADE, TODAY).contribution
+    seen = verify(candidate(), undated, PARADE).contribution
     assert (seen.published, seen.date_source) == (SEEN, "first seen")
 
 
 def test_a_day_without_time_is_a_day_in_the_sites_zone():
-    first = verify(candidate(), looked(published=datetime(2026, 10, 1)), PARADE, TODAY)
+    first = verify(candidate(), looked(published=datetime(2026, 10, 1)), PARADE)
     assert first.accepted and first.contribution.published.isoformat() == "2026-10-01T00:00:00+02:00"
 
 
 def test_a_date_far_in_the_future_is_not_believed():
     wrong = looked(published=datetime(2027, 10, 12, tzinfo=UTC))
-    found = verify(candidate(date=datetime(2026, 10, 13, tzinfo=UTC)), wrong, PARADE, TODAY).contribution
+    found = verify(candidate(date=datetime(2026, 10, 13, tzinfo=UTC)), wrong, PARADE).contribution
     assert found.date_source == "channel"
+
+
+def test_a_date_ahead_is_measured_against_the_look_that_read_the_page_whatever_the_day():
+    # Read on 19 October, dated 10 November: wrong about its date then, and so it stays, also
+    # when `parade status` or a build asks near or after 10 November.
+    ahead = looked(published=datetime(2026, 11, 10, tzinfo=UTC))
+    verdict = verify(candidate(date=datetime(2026, 10, 18, tzinfo=UTC)), ahead, PARADE)
+    assert verdict.accepted and verdict.contribution.date_source == "channel"
+    near = looked(published=datetime(2026, 10, 21, 2, tzinfo=UTC))  # within two days of the look
+    assert verify(candidate(), near, PARADE).contribution.date_source == "json-ld"
 
 
 def test_a_date_in_no_plausible_year_is_passed_over_without_overflowing():
     # Evidence stored before such dates were read as none: year 1, five hours east of UTC.
     year_one = datetime.fromisoformat("0001-01-01T00:00:00+05:00")
     page = replace(looked(published=year_one), entry=entry(published=year_one))
-    found = verify(candidate(date=year_one), page, PARADE, TODAY).contribution
+    found = verify(candidate(date=year_one), page, PARADE).contribution
     assert (found.published, found.date_source) == (SEEN, "first seen")
 
 
 def test_the_call_itself_by_its_url_or_where_it_leads():
-    assert verify(candidate(CALL.replace("https", "http")), None, PARADE, TODAY).reason is Reason.IS_CALL
+    assert verify(candidate(CALL.replace("https", "http")), None, PARADE).reason is Reason.IS_CALL
     redirected = CandidatePage(page_key(URL), URL, SEEN, reading=reading(url=CALL, canonical=CALL))
-    assert verify(candidate(), redirected, PARADE, TODAY).reason is Reason.IS_CALL
+    assert verify(candidate(), redirected, PARADE).reason is Reason.IS_CALL
 
 
 def test_include_and_exclude_override_everything_else():
     unlinked = looked(links=(), published=datetime(2025, 1, 1, tzinfo=UTC))
-    included = verify(candidate(), unlinked, replace(PARADE, include=(URL,)), TODAY)
+    included = verify(candidate(), unlinked, replace(PARADE, include=(URL,)))
     assert included.reason is Reason.INCLUDED and included.accepted
     excluded = replace(PARADE, exclude=(URL + "?x=1",))
-    assert verify(candidate(), looked(), excluded, TODAY).reason is Reason.EXCLUDED
-    assert verify(candidate(), None, excluded, TODAY).reason is Reason.EXCLUDED  # without a look
+    assert verify(candidate(), looked(), excluded).reason is Reason.EXCLUDED
+    assert verify(candidate(), None, excluded).reason is Reason.EXCLUDED  # without a look
 
 
 def test_pages_that_cannot_be_read():
     down = CandidatePage(page_key(URL), URL, SEEN, "unfetchable", "connection: connection refused")
-    assert str(verify(candidate(), down, PARADE, TODAY)) == "can't be fetched: connection: connection refused"
+    assert str(verify(candidate(), down, PARADE)) == "can't be fetched: connection: connection refused"
     pdf = CandidatePage(page_key(URL), URL, SEEN, "not-html", "application/pdf, not a web page")
-    assert verify(candidate(), pdf, PARADE, TODAY).reason is Reason.NOT_HTML
-    assert verify(candidate(), None, PARADE, TODAY).reason is Reason.PENDING
+    assert verify(candidate(), pdf, PARADE).reason is Reason.NOT_HTML
+    assert verify(candidate(), None, PARADE).reason is Reason.PENDING
 
 
 def test_a_failed_look_after_a_good_one_keeps_the_verdict():
     page = replace(looked(), checked_at=SEEN + timedelta(days=1), problem="unfetchable", error="timeout")
-    assert verify(candidate(), page, PARADE, TODAY).accepted
+    assert verify(candidate(), page, PARADE).accepted
 
 
 def test_the_blog_is_named_by_its_feed_where_the_page_does_not():
     page = replace(looked(site_name="", home=None), feed_title="Annas Feed", feed_home="https://anna.example/blog")
-    found = verify(candidate(), page, PARADE, TODAY).contribution
+    found = verify(candidate(), page, PARADE).contribution
     assert (found.blog_name, found.blog_home) == ("Annas Feed", "https://anna.example/blog")
-    bare = verify(candidate(), looked(site_name="", home=None), PARADE, TODAY).contribution
+    bare = verify(candidate(), looked(site_name="", home=None), PARADE).contribution
     assert (bare.blog_name, bare.blog_home) == ("anna.example", "https://anna.example/")
 
 
@@ -170,6 +184,6 @@ def test_a_joined_blogs_post_is_judged_by_selects_rule(published, links, tag, re
 
 def test_a_canonical_address_on_another_site_is_not_followed():
     elsewhere = looked(canonical="https://spam.example/anything/")
-    assert verify(candidate(), elsewhere, PARADE, TODAY).contribution.url == URL
+    assert verify(candidate(), elsewhere, PARADE).contribution.url == URL
     moved = looked(url=URL + "?amp=1", canonical=URL)
-    assert verify(candidate(), moved, PARADE, TODAY).contribution.url == URL
+    assert verify(candidate(), moved, PARADE).contribution.url == URL

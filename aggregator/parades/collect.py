@@ -126,7 +126,7 @@ def due(
     """Whether the candidate's page is worth a request now (see the module's step 2)."""
     if page is None:
         return True
-    verdict = verify(candidate, page, parade, today)
+    verdict = verify(candidate, page, parade)
     if verdict.accepted or verdict.reason in (Reason.IS_CALL, Reason.EXCLUDED):
         return False
     return takes_contributions(parade, today) and now - page.checked_at >= RETRY_AFTER
@@ -221,7 +221,7 @@ def settle(
 ) -> bool:  # fmt: skip
     """Store a look and, where any parade accepts the page, its post.  True when accepted."""
     for candidate, parade in judged:
-        verdict = verify(candidate, page, parade, context.today)
+        verdict = verify(candidate, page, parade)
         if verdict.accepted and page.reading is not None:
             page = replace(page, post_id=accept(store, page, verdict, context.participants, now))
             break
@@ -239,7 +239,7 @@ def remembered(store: Store, context: Context, now: datetime) -> int:
             page = pages.get(candidate.key)
             if page is None or page.post_id or page.reading is None:
                 continue
-            verdict = verify(candidate, page, parade, context.today)
+            verdict = verify(candidate, page, parade)
             if verdict.accepted:
                 post = accept(store, page, verdict, context.participants, now)
                 pages[candidate.key] = replace(page, post_id=post)
@@ -386,7 +386,7 @@ async def follow_comments(
     for parade in parades:
         for candidate in store.candidates(parade.slug):
             page = pages.get(candidate.key)
-            if page and page.post_id and verify(candidate, page, parade, context.today).accepted:
+            if page and page.post_id and verify(candidate, page, parade).accepted:
                 ids.add(page.post_id)
     ids -= store.hidden_post_ids()  # a post taken down with `hide`: its comments are not wanted
     if not ids:
@@ -491,4 +491,4 @@ async def submit(
         lookup = store.get_page_lookup(post.url)  # what pages.py saw of a summary's page
         return Submitted(parade, candidate, judge_post(parade, post, lookup.links if lookup else ()))
     settle(store, page, [(candidate, parade)], context, now)
-    return Submitted(parade, candidate, verify(candidate, page, parade, context.today))
+    return Submitted(parade, candidate, verify(candidate, page, parade))

@@ -44,7 +44,6 @@ class Selection:
     participants: list[Participant]  # the joined blogs
     posts: list[StoredPost]  # the joined blogs' posts any parade could claim
     page_links: dict[str, tuple[str, ...]]  # per post id, links remembered from its page
-    today: date = field(default_factory=date.today)
     candidates: dict[str, list[ParadeCandidate]] = field(default_factory=dict)  # per parade slug
     pages: dict[str, CandidatePage] = field(default_factory=dict)  # per candidate key
     external: list[Participant] = field(default_factory=list)  # blogs that never joined
@@ -86,7 +85,7 @@ class Selection:
                 found.append(Judged(candidate, verdict, self.pages.get(candidate.key), post, True))
                 continue
             page = self.pages.get(candidate.key)
-            verdict = verify(candidate, page, parade, self.today)
+            verdict = verify(candidate, page, parade)
             post = self.external_posts.get(page.post_id) if page and page.post_id else None
             found.append(Judged(candidate, verdict, page, post))
         return found
@@ -195,7 +194,7 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
         if post.participant in external_slugs and post.id not in hidden
     }  # fmt: skip
     return Selection(parades, list(participants), posts, remembered_page_links(posts, store),
-                     today(site), candidates, pages, external, external_posts)  # fmt: skip
+                     candidates, pages, external, external_posts)  # fmt: skip
 
 
 def today(site: Site) -> date:

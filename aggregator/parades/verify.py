@@ -1,6 +1,7 @@
-"""verify: is a candidate page a contribution to a parade?  Pure: the same evidence, parade and day
-give the same verdict, so it is recomputed wherever it is needed (fetch, build, `parade status`)
-and an edited parade file (an Exclude, a later End) counts at once, without fetching again.
+"""verify: is a candidate page a contribution to a parade?  Pure: the same evidence and parade give
+the same verdict, whatever the day, so it is recomputed wherever it is needed (fetch, build,
+`parade status`) and an edited parade file (an Exclude, a later End) counts at once, without
+fetching again.
 
 The evidence is what the fetch stage stored about the page (`CandidatePage`): its reading
 (page_reading.py), the blog's own feed entry for it where the feed has one, or why the page
@@ -13,14 +14,15 @@ could not be read.  The rules, in order:
 4. its publication date, from (in this order) the blog's own feed entry, the h-entry's
    ``dt-published``, JSON-LD ``datePublished``, ``article:published_time``, a ``<time>`` in the
    article, else the date the channel gave (a pingback's arrival), else when it was first seen,
-   must be within the window (or after it, marked late, where the parade takes late ones);
+   must be within the window (or after it, marked late, where the parade takes late ones); a
+   date more than FUTURE_TOLERANCE after the look that read the page is not believed;
 5. its article (or its feed entry) must link to the call, as select.py compares links.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -29,7 +31,7 @@ from ..urls import host_key, page_key
 from .files import Parade, plausible
 from .select import carries_tag, links_to
 
-FUTURE_TOLERANCE = timedelta(days=2)  # a page dated later than this is wrong about its date
+FUTURE_TOLERANCE = timedelta(days=2)  # a page dated this much after it was read is wrong about its date
 
 
 class Reason(str, Enum):
@@ -84,9 +86,7 @@ class Verdict:
         return f"{self.reason}: {self.detail}" if self.detail else str(self.reason)
 
 
-def verify(
-    candidate: ParadeCandidate, page: CandidatePage | None, parade: Parade, today: date
-) -> Verdict:
+def verify(candidate: ParadeCandidate, page: CandidatePage | None, parade: Parade) -> Verdict:
     """The verdict on one candidate of `parade`, from what is known about its page."""
     call = page_key(parade.call_url)
     include = {page_key(url) for url in parade.include}
@@ -106,7 +106,7 @@ def verify(
         return Verdict(Reason.IS_CALL, f"{candidate.url} leads to it")
     if keys & exclude:
         return Verdict(Reason.EXCLUDED)
-    published, source = publication(reading, page.entry, candidate, parade, today)
+    published, source = publication(reading, page.entry, candidate, parade, page.checked_at)
     late = parade.is_late(published)
     found = contribution(reading, page, published, source, late)
     if candidate.key in include or keys & include:
@@ -120,10 +120,14 @@ def verify(
 
 def publication(
     reading: PageReading, entry: Post | None, candidate: ParadeCandidate, parade: Parade,
-    today: date,
+    looked_at: datetime,
 ) -> tuple[datetime, str]:  # fmt: skip
-    """The page's publication date and where it was found (see the module's rule 4)."""
-    latest = _aware(datetime.combine(today, datetime.min.time()), parade) + timedelta(days=1)
+    """The page's publication date and where it was found (see the module's rule 4).
+
+    A date too far ahead is measured against `looked_at`, the look that read the page, not
+    today: otherwise a page dated weeks ahead would be accepted by its pingback's date first and
+    dropped, from the same evidence, once its own date came near."""
+    latest = looked_at + FUTURE_TOLERANCE
     for moment, source in (
         (entry.published if entry else None, "feed"),
         (reading.published, reading.date_source or "page"),
@@ -132,7 +136,7 @@ def publication(
         moment = plausible(moment)  # evidence stored before such dates were left out, too
         if moment is not None:
             moment = _aware(moment, parade)
-            if moment <= latest + FUTURE_TOLERANCE:
+            if moment <= latest:
                 return moment, source
     return candidate.first_seen, "first seen"
 
