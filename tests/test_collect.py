@@ -16,6 +16,7 @@ from aggregator.models import NamedCandidate, Participant
 from aggregator.parades.collect import Context, follow_parades
 from aggregator.parades.files import Parade
 from aggregator.store import Store
+from tests.feedmaker import Item, rss
 from tests.servers import HTML_TYPE, LOOPBACK_POLICY, respond, route_documents, status
 from tests.wordpress import Blog, Post, pingback
 
@@ -76,6 +77,25 @@ def test_a_page_dated_in_year_one_is_looked_at_and_stored_like_any_other(feed_se
     assert looked.reading.published is None and looked.post_id
     [post] = store.posts(store.external_blogs()[0].slug)
     assert post.published == NOW  # when it was first seen
+
+
+def test_a_page_cannot_borrow_another_blogs_feed_entry(feed_server, store):
+    # Anna's blog (as localhost) has a real contribution; a page on another site (127.0.0.1) names
+    # it as its canonical and Anna's feed as its own, and links nowhere near the call.
+    call = feed_server.url("/host/aufruf/")
+    anna = feed_server.url("/anna/beitrag/").replace("127.0.0.1", "localhost")
+    feed = rss([Item("a1", "Annas Beitrag", anna, datetime(2026, 10, 10, tzinfo=UTC), f'<p><a href="{call}">Aufruf</a></p>')],
+               title="Anna", link=anna.removesuffix("beitrag/"))  # fmt: skip
+    feed_server.route("/anna/feed/", respond(feed.encode(), content_type="application/rss+xml"))
+    spam = (f'<html><head><link rel="canonical" href="{anna}"><link rel="alternate" type="application/rss+xml" '
+            f'title="Feed" href="{anna.removesuffix("beitrag/")}feed/"><meta property="article:published_time" '
+            'content="2026-10-12T10:00:00Z"></head><body><article><h1>Casino</h1>'
+            '<p><a href="https://casino.example/">Jetzt spielen</a></p></article></body></html>').encode()  # fmt: skip
+    feed_server.route("/casino/", respond(spam, content_type=HTML_TYPE))
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/casino/"), "pingback")], NOW)
+    assert run(store, [parade(feed_server)]).accepted == 0
+    [looked] = store.candidate_pages().values()
+    assert looked.entry is None and feed_server.hits("/anna/feed/") == 1  # asked, and not taken
 
 
 def test_a_closed_parade_asks_rejected_pages_no_more(feed_server, store):

@@ -51,7 +51,7 @@ from ..models import (
     StoredPost,
 )  # fmt: skip
 from ..store import Store, utcnow
-from ..urls import is_http_url, page_key
+from ..urls import is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
@@ -181,15 +181,17 @@ async def look(url: str, fetcher: Fetcher, feeds: FeedCache, now: datetime) -> C
                          feed_title=feed.title if feed else "", feed_home=home)  # fmt: skip
 
 
-def own_entry(feed: ParsedFeed, urls: Iterable[str], home: str) -> Post | None:
-    """The feed's entry for the page (by any of its addresses), cleaned as a post would be."""
+def own_entry(feed: ParsedFeed, urls: Iterable[str], page_url: str) -> Post | None:
+    """The feed's entry for the page read at `page_url`, by any of its addresses on that site,
+    cleaned as a post would be.  An address on another site (a canonical naming another blog's
+    post, a redirect's start) would let a page borrow that blog's entry, and the links in it."""
     from ..feeds.clean import clean_post
 
-    keys = {page_key(url) for url in urls if url}
+    keys = {page_key(url) for url in urls if url and same_host(url, page_url)}
     for entry in feed.entries:
         if entry.url and page_key(entry.url) in keys:
             # No name or author: clean_post would take them for the post's author.
-            stand_in = Participant("-", "", home, feed.home_url or home)
+            stand_in = Participant("-", "", page_url, feed.home_url or page_url)
             return clean_post(entry, stand_in)
     return None
 
