@@ -187,3 +187,16 @@ def test_a_canonical_address_on_another_site_is_not_followed():
     assert verify(candidate(), elsewhere, PARADE).contribution.url == URL
     moved = looked(url=URL + "?amp=1", canonical=URL)
     assert verify(candidate(), moved, PARADE).contribution.url == URL
+
+
+@pytest.mark.parametrize("home, rel_home, feed_home", [
+    ("https://www.anna.example", None, None),  # the site's root
+    ("https://anna.example/blog/", "https://anna.example/blog/", None),  # the page's rel=home
+    ("https://anna.example/blog/", None, "https://anna.example/blog"),  # its feed's home
+])  # fmt: skip
+def test_a_canonical_address_that_is_a_home_page_is_not_followed(home, rel_home, feed_home):
+    # An SEO plugin set up wrong names the blog's home as every post's canonical address: each
+    # post stays itself.
+    other = URL.replace("beitrag", "zweiter")
+    pages = [replace(looked(url=url, canonical=home, home=rel_home), feed_home=feed_home) for url in (URL, other)]
+    assert [verify(candidate(), page, PARADE).contribution.url for page in pages] == [URL, other]

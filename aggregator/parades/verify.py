@@ -21,6 +21,7 @@ could not be read.  The rules, in order:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -176,7 +177,7 @@ def contribution(
 ) -> Contribution:
     """What is shown of an accepted page: the page's own words first, then its feed entry's."""
     entry = page.entry
-    url = canonical(reading)
+    url = canonical(reading, page.feed_home)
     home = blog_home(reading, page)
     return Contribution(
         url=url,
@@ -191,14 +192,23 @@ def contribution(
     )
 
 
-def canonical(reading: PageReading) -> str:
-    """The page's canonical address where it is on the page's own site; a page naming another
-    site's page as its canonical one would send the parade's readers there."""
-    if reading.canonical:
+def canonical(reading: PageReading, feed_home: str | None = None) -> str:
+    """The page's canonical address where it is on the page's own site and is no home page.
+
+    A page naming another site's page as its canonical one would send the parade's readers
+    there; one naming its site's root or its blog's home (rel=home, its feed's home: an SEO
+    plugin set up wrong) would make all of that blog's contributions one."""
+    if reading.canonical and not _home_page(reading.canonical, (reading.home, feed_home)):
         here, there = urlsplit(reading.url), urlsplit(reading.canonical)
         if host_key(here.hostname or "") == host_key(there.hostname or "") and here.port == there.port:
             return reading.canonical
     return reading.url
+
+
+def _home_page(url: str, homes: Iterable[str | None]) -> bool:
+    key = page_key(url)
+    root = "/" not in key and "?" not in key
+    return root or key in {page_key(home) for home in homes if home}
 
 
 def blog_home(reading: PageReading, page: CandidatePage) -> str:
