@@ -321,6 +321,20 @@ def test_local_guids_and_home_page_urls_do_not_merge():
     assert len(contributions(PARADE, [lone, twin])) == 2
 
 
+def test_one_post_whose_guid_changed_counts_once():
+    """A blog whose guid is its permalink moves to https (or adds www.): the store keeps the old
+    copy, the feed brings the post again under a new guid; one contribution, the one seen first."""
+    anna = person("anna")
+    old = post("anna", "", at(5), url="http://anna.example/beitrag/", links=(CALL,))
+    new = post("anna", "", at(5), url="https://www.anna.example/beitrag/", links=(CALL,), first_seen=at(8))
+    assert old.guid != new.guid
+    assert contributions(PARADE, [new, old], participants=[anna]) == [old]
+    # The blog's home in a sub-folder stays no post's address, shared or not.
+    blog = person("blog", "https://blog.example/notizen/")
+    m1, m2 = (post("blog", "", at(n), url=blog.home, guid=f"m{n}", categories=("BlogparadeRemote",)) for n in (3, 4))
+    assert contributions(PARADE, [m1, m2], participants=[blog]) == [m1, m2]
+
+
 # --- followed posts -----------------------------------------------------------------------------
 
 def test_contributions_of_open_and_recently_closed_parades_are_followed():

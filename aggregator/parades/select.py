@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
@@ -114,16 +113,16 @@ def home_like(posts: list[StoredPost], participants: Mapping[str, Participant]) 
     """Ids of posts whose URL is no post's own address but a blog's home page.
 
     clean gives a post without a usable link its blog's home page; such URLs say nothing about
-    which post it is.  Known: the participant's home, a site root, or a URL that several posts of
-    one blog share (no two posts of one blog share a permalink).
+    which post it is.  Known: the participant's home and a site root.  Posts of one blog that
+    share any other URL are one post (its copy after the blog moved to https, or changed its
+    guids), counted once.
     """
-    shared = Counter((post.participant, page_key(post.url)) for post in posts)
     homes = {slug: page_key(p.home) for slug, p in participants.items() if p.home}
     ids = set()
     for post in posts:
         key = page_key(post.url)
         root = "/" not in key and "?" not in key
-        if root or key == homes.get(post.participant) or shared[post.participant, key] > 1:
+        if root or key == homes.get(post.participant):
             ids.add(post.id)
     return frozenset(ids)
 
