@@ -159,6 +159,24 @@ def test_credentials_go_to_the_feeds_origin_only_never_across_a_redirect() -> No
             assert "authorization" not in neighbour.requests[-1].headers
 
 
+def test_a_cookie_a_server_sets_is_sent_nowhere() -> None:
+    """A login's server that answers with a session cookie: the run's other requests, to it and
+    to another blog, go without it (a shared cookie jar would carry a blog's session anywhere)."""
+
+    async def with_cookie(request: Request) -> None:
+        cookie = {"Set-Cookie": "wp_session=minted-from-login; Path=/"}
+        await respond(RSS, headers=cookie)(request)
+
+    with FeedServer() as blog, FeedServer() as other:
+        # By name: a cookie jar keeps no cookies of hosts written as addresses.
+        blog.route("/feed", with_cookie)
+        url = f"http://localhost:{blog.port}/feed"
+        secret = login(url, BASIC, {"BLOGPARADE_LOGIN_WIKI": PASSWORD})
+        results = fetch_all([url, url, f"http://localhost:{other.port}/feed.xml"], secret)
+        assert all(result.ok for result in results), [r.error for r in results]
+        assert [r.headers.get("cookie") for r in blog.requests + other.requests] == [None] * 3
+
+
 # ----------------------------------------------------------------------------------- proxies
 
 

@@ -13,7 +13,8 @@ A `Fetcher` owns one aiohttp session for a whole run (aiohttp: measured 7x faste
 - a forward proxy per request, as the environment or BLOGPARADE_PROXY say (proxies.py), with
   the target still checked against the network policy here;
 - one SSLContext for the run: the system's CAs, a company's CA, a client certificate (trust.py);
-- a blog's login, sent only to its feed's origin, and refused once, never sent again (logins.py).
+- a blog's login, sent only to its feed's origin, and refused once, never sent again (logins.py);
+- no cookies: what a server sets is not kept, so nothing of one blog's goes to another.
 
 Usage::
 
@@ -305,6 +306,9 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             auto_decompress=False,  # we inflate ourselves, under the byte cap
             trust_env=False,  # proxies are chosen per request (proxies.py); no ~/.netrc logins
+            # No cookies kept: feeds need none, and one jar for the run would carry a login's
+            # session cookie to other blogs (and let evil.github.io set one for all of github.io).
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         return self
 
