@@ -10,7 +10,14 @@ import pytest
 
 from aggregator.editors.participants import ParticipantError, read_participant
 from aggregator.models import LoginSpec
-from tests.acceptance_helpers import invoke, new_site, ok, write_participant
+from tests.acceptance_helpers import (
+    ALLOW_LOOPBACK,
+    invoke,
+    new_site,
+    ok,
+    status_lines,
+    write_participant,
+)
 from tests.servers import FeedServer
 
 
@@ -53,7 +60,29 @@ def test_one_secret_for_two_origins_is_a_problem(tmp_path: Path) -> None:
     assert invoke(site, "check").exit_code == 0  # the same origin: the same server has it already
     write_participant(site, "fremd", "Fremd", "http://127.0.0.2:9/feed/", login=login)
     result = invoke(site, "check")
-    assert result.exit_code == 2 and "fremd.toml" in result.output and "another origin" in result.output
+    assert result.exit_code == 2 and "another origin" in result.output
+    # Every file involved: which one is the blog's and which the stranger's, a person decides.
+    problems = [line for line in result.output.splitlines() if "another origin" in line]
+    assert [line.split(":", 1)[0].rsplit("/", 1)[-1] for line in problems] == [
+        "fremd.toml", "wiki-news.toml", "wiki.toml"], result.output
+    assert "wiki-news.toml and wiki.toml also name it" in problems[0]
+    assert "fremd.toml also names it" in problems[1] and "fremd.toml also names it" in problems[2]
+
+
+def test_one_secret_for_two_origins_is_sent_to_neither(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BLOGPARADE_LOGIN_WIKI", "Sommer2026!")
+    login = {"kind": "basic", "user": "svc-blogroll", "secret_env": "BLOGPARADE_LOGIN_WIKI"}
+    with FeedServer() as wiki, FeedServer() as stranger:
+        site = new_site(tmp_path / "site", ALLOW_LOOPBACK)
+        write_participant(site, "wiki", "Wiki", wiki.url("/feed.xml"), login=login)
+        write_participant(site, "attacker", "Attacker", stranger.url("/feed.xml"), login=login)
+        invoke(site, "fetch")
+        assert wiki.requests == [] and stranger.requests == []
+    lines = status_lines(ok(invoke(site, "status")).output)
+    for name, other in (("Wiki", "attacker.toml"), ("Attacker", "wiki.toml")):
+        assert "cannot log in with the basic login as 'svc-blogroll'" in lines[name]
+        assert f"{other} also names it for a feed on another origin" in lines[name]
+        assert "Sommer2026!" not in lines[name]
 
 
 def test_join_with_a_department(tmp_path: Path, feed_server: FeedServer) -> None:

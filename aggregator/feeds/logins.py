@@ -11,7 +11,8 @@ Where a secret may be is narrow on purpose, because participant files come from 
 an environment variable whose name starts with ``BLOGPARADE_LOGIN_`` (not the nightly job's
 other secrets, say a cloud key or the SMTP password), or a file in ``BLOGPARADE_SECRETS_DIR``
 (default ``/etc/blogparade``; not ~/.ssh, and never inside the site's repository).  Two files
-that name one secret must name feeds of one origin (`shared_secret_problems`).
+that name one secret must name feeds of one origin (`shared_secrets`): `check` fails on each of
+them, and `fetch` sends such a secret to none of them.
 
 Where a login is sent: only to the origin (scheme, host, port) of the blog's configured feed, on
 every request made for that blog (its feed, its comment feeds, its post pages looked at for
@@ -26,8 +27,9 @@ import base64
 import os
 import re
 import subprocess
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -226,9 +228,17 @@ def login_for(participant: Participant, secrets: Secrets) -> Login | None:
 
 
 def logins_for(participants: list[Participant], secrets: Secrets) -> dict[str, Login]:
-    """Every participant's login, by slug (those without one are left out)."""
-    found = {p.slug: login_for(p, secrets) for p in participants}
-    return {slug: login for slug, login in found.items() if login is not None}
+    """Every participant's login, by slug (those without one are left out).  A secret that
+    files name for feeds of different origins is sent to none of them (`shared_secrets`)."""
+    shared = shared_secrets(participants)
+    found = {}
+    for participant in participants:
+        login = login_for(participant, secrets)
+        if login is not None and participant.slug in shared:
+            login = replace(login, value=None, missing=_sent_to_none(shared[participant.slug]))
+        if login is not None:
+            found[participant.slug] = login
+    return found
 
 
 def header_value(spec: LoginSpec, secret: str) -> str:
@@ -254,22 +264,38 @@ def describe(spec: LoginSpec) -> str:
 # -- checks over all participant files ----------------------------------------------------------
 
 
+def shared_secrets(participants: list[Participant]) -> dict[str, list[str]]:
+    """Files naming one secret for feeds of different origins, by slug: the other files that name
+    it for another origin.  A pull request must not send a blog's password to a server of its
+    choosing by naming that blog's secret; which file is the blog's, only a person can tell."""
+    with_login = [(p, p.login) for p in participants if p.login is not None]
+    by_secret: defaultdict[tuple[str, str], list[Participant]] = defaultdict(list)
+    for participant, spec in with_login:
+        by_secret[_place(spec)].append(participant)
+    shared = {}
+    for participant, spec in with_login:
+        others = [p.slug for p in by_secret[_place(spec)] if origin(p.feed) != origin(participant.feed)]
+        if others:
+            shared[participant.slug] = others
+    return shared
+
+
+def _place(spec: LoginSpec) -> tuple[str, str]:
+    return ("env", spec.secret_env) if spec.secret_env else ("file", spec.secret_file)
+
+
 def shared_secret_problems(participants: list[Participant]) -> list[tuple[Participant, str]]:
-    """Files naming one secret for feeds of different origins: a pull request must not send a
-    blog's password to a server of its choosing by naming that blog's secret."""
-    first: dict[tuple[str, str], Participant] = {}
-    problems = []
-    for participant in participants:
-        spec = participant.login
-        if spec is None:
-            continue
-        where = ("env", spec.secret_env) if spec.secret_env else ("file", spec.secret_file)
-        owner = first.setdefault(where, participant)
-        if owner is not participant and origin(owner.feed) != origin(participant.feed):
-            problems.append((participant, (
-                f"'login' names the secret of {owner.slug!r} ({spec.secret_source}), whose feed "
-                f"is on another origin: a secret goes to one origin only")))
-    return problems
+    """Every file naming a secret that another names for a feed of another origin."""
+    shared = shared_secrets(participants)
+    return [(p, f"'login' names {p.login.secret_source}, and {_sent_to_none(shared[p.slug])}")
+            for p in participants if p.slug in shared and p.login is not None]  # fmt: skip
+
+
+def _sent_to_none(others: list[str]) -> str:
+    files = " and ".join(f"{slug}.toml" for slug in others)
+    verb = "names" if len(others) == 1 else "name"
+    return (f"{files} also {verb} it for a feed on another origin; a secret goes to one origin "
+            "only, so it is sent to none of them")
 
 
 def repository_roots(root: Path) -> tuple[Path, ...]:
