@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import resource
 import socket
 import subprocess
@@ -32,6 +33,7 @@ from tests.servers import (
     LOOPBACK_POLICY,
     MB,
     RSS,
+    RSS_TYPE,
     Blackhole,
     FeedServer,
     Request,
@@ -489,6 +491,31 @@ def test_memory_stays_bounded_for_500_mb_and_a_10_gb_bomb(
     assert kind(result) is ErrorKind.TOO_LARGE
     # The body buffer (cap + 1) plus read buffers; nowhere near 500 MB or 10 GB.
     assert peak < 4 * cap, f"peak {peak / MB:.1f} MB"
+
+
+@pytest.mark.parametrize("encoding, header", [
+    ("deflate", b"\x78\x9c"),  # zlib's
+    ("gzip", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"),
+])  # fmt: skip
+def test_a_stream_that_never_inflates_to_anything_ends_at_a_cap_of_its_own(
+    feed_server: FeedServer, encoding: str, header: bytes
+) -> None:
+    """A compression header, then empty stored blocks without end: nothing comes out, so the cap
+    after inflation never fills.  The compressed bytes are capped too, long before the deadline,
+    and nothing of them is kept."""
+
+    async def endless(request: Request) -> None:
+        request.keep_alive = False
+        await request.send_head(200, {"Content-Type": RSS_TYPE, "Content-Encoding": encoding})
+        empty_blocks = b"\x00\x00\x00\xff\xff" * 13_107  # 64 KB, each block 5 bytes
+        await request.stream(itertools.chain([header], itertools.repeat(empty_blocks)))
+
+    cap = 2 * MB
+    start = time.monotonic()
+    result, peak = _peak_memory_while(feed_server.route("/nothing", endless), cap)
+    assert kind(result) is ErrorKind.TOO_LARGE, result.error
+    assert result.error.message == "more than 4.0 MB sent compressed, for a limit of 2.0 MB"  # type: ignore[union-attr]
+    assert time.monotonic() - start < 10 and peak < 4 * cap, f"peak {peak / MB:.1f} MB"
 
 
 # ---------------------------------------------------------------------------- concurrency

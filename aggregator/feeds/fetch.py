@@ -9,7 +9,8 @@ A `Fetcher` owns one aiohttp session for a whole run (aiohttp: measured 7x faste
 - redirects followed by hand: bounded, http(s) only, and whether every hop was permanent;
 - a connect timeout and a deadline for the whole response, body included (trickling servers);
 - a byte cap that holds after gzip/deflate inflation: we inflate ourselves, incrementally and
-  bounded by `max_length`, so a gzip bomb never grows beyond the cap in memory;
+  bounded by `max_length`, so a gzip bomb never grows beyond the cap in memory; and a cap of
+  twice that on the compressed bytes, for a stream that inflates to nothing;
 - a forward proxy per request, as the environment or BLOGPARADE_PROXY say (proxies.py), with
   the target still checked against the network policy here;
 - one SSLContext for the run: the system's CAs, a company's CA, a client certificate (trust.py);
@@ -171,23 +172,18 @@ class _Inflater:
     """Incremental gzip/deflate decoding that never produces more than it is allowed to."""
 
     def __init__(self, encoding: str) -> None:
-        self.encoding = encoding
-        if encoding in ("gzip", "x-gzip", "deflate"):
-            self._z: Any = _zlib_or_gzip()
-        elif encoding in ("", "identity"):
-            self._z = None
-        else:
+        if encoding not in ("gzip", "x-gzip", "deflate", "", "identity"):
             raise _Failure(ErrorKind.DECODING, f"unsupported content encoding {encoding!r}")
-        # Input kept until the first output, to retry "deflate" as raw deflate.
-        self._first: bytes | None = b"" if encoding == "deflate" else None
-
-    @property
-    def active(self) -> bool:
-        return self._z is not None
+        self.encoding = encoding
+        self.active = encoding not in ("", "identity")
+        self._z: Any = _zlib_or_gzip() if encoding in ("gzip", "x-gzip") else None
+        # "deflate" means zlib-wrapped, but some servers send raw deflate under that name: the
+        # first two bytes tell which (kept until both are here, and no longer).
+        self._head: bytes | None = b"" if encoding == "deflate" else None
 
     def feed(self, data: bytes, room: int) -> bytes:
         """Inflate `data` into at most `room + 1` bytes: more than `room` means over the cap."""
-        if self._z is None:
+        if not self.active:
             return data[: room + 1]
         try:
             return self._feed(data, room)
@@ -195,19 +191,13 @@ class _Inflater:
             raise _Failure(ErrorKind.DECODING, f"broken {self.encoding} stream ({error})") from None
 
     def _feed(self, data: bytes, room: int) -> bytes:
-        if self._first is None:
-            return self._inflate(data, room)
-        self._first += data
-        try:
-            out = self._inflate(data, room)
-        except zlib.error:
-            # "deflate" means zlib-wrapped, but some servers send raw deflate under that name.
-            self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-            data, self._first = self._first, None
-            return self._inflate(data, room)
-        if out:
-            self._first = None
-        return out
+        if self._head is not None:
+            data, self._head = self._head + data, None
+            if len(data) < 2:
+                self._head = data
+                return b""
+            self._z = _zlib_or_gzip() if _has_header(data) else zlib.decompressobj(-zlib.MAX_WBITS)
+        return self._inflate(data, room)
 
     def _inflate(self, data: bytes, room: int) -> bytes:
         out = b""
@@ -223,8 +213,15 @@ class _Inflater:
 
     def finish(self) -> None:
         """Raise DECODING when the compressed stream ended before its end marker."""
-        if self._z is not None and not self._z.eof:
+        if self.active and (self._z is None or not self._z.eof):
             raise _Failure(ErrorKind.DECODING, f"{self.encoding} stream cut short")
+
+
+def _has_header(data: bytes) -> bool:
+    """Whether a stream starts with a gzip or a zlib header (RFC 1950: method 8, a window of at
+    most 32 KB, and the two bytes a multiple of 31), else it is taken for raw deflate."""
+    zlib_header = data[0] & 0x0F == 8 and data[0] >> 4 <= 7 and (data[0] << 8 | data[1]) % 31 == 0
+    return data[:2] == b"\x1f\x8b" or zlib_header
 
 
 def _zlib_or_gzip() -> Any:
@@ -447,7 +444,14 @@ class Fetcher:
             raise _Failure(ErrorKind.TOO_LARGE, message)
         inflater = _Inflater(headers.get("content-encoding", "").strip().lower())
         body = bytearray()
+        # Compressed, a feed is never larger than inflated by much: more than twice the cap is
+        # a stream that inflates to (next to) nothing, read until the deadline otherwise.
+        sent, sent_cap = 0, 2 * cap
         async for chunk in response.content.iter_any():
+            sent += len(chunk)
+            if sent > sent_cap:
+                message = f"more than {_size(sent_cap)} sent compressed, for a limit of {_size(cap)}"
+                raise _Failure(ErrorKind.TOO_LARGE, message)
             body += inflater.feed(chunk, cap - len(body))
             if len(body) > cap:
                 raise _Failure(ErrorKind.TOO_LARGE, f"more than {_size(cap)}")
