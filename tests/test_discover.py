@@ -6,6 +6,8 @@ import pytest
 
 from aggregator.editors.join import JoinError, new_participant
 from aggregator.feeds.discover import (
+    ANNOUNCED_TRIED,
+    AT_ONCE,
     CommentFeedError,
     DiscoveryError,
     discover,
@@ -104,6 +106,31 @@ def test_no_feed_anywhere(feed_server):
     home = feed_server.route("/nothing/", respond(page(), content_type=HTML_TYPE))
     with pytest.raises(DiscoveryError, match="no usable feed"):
         find(home)
+
+
+def test_a_page_announcing_thousands_of_feeds_costs_a_few_requests_at_a_time(feed_server):
+    """A join must not turn one URL into thousands of requests to hosts the page names, nor hold
+    their bodies: the first ANNOUNCED_TRIED links are tried, AT_ONCE at a time."""
+    feed_server.routes.clear()
+    links = [f'<link rel="alternate" type="application/rss+xml" href="/f{i}">' for i in range(3000)]
+    home = feed_server.route("/", respond(page(*links), content_type=HTML_TYPE))
+    in_flight, most = [0], [0]
+
+    async def slow_not_found(request):
+        in_flight[0] += 1
+        most[0] = max(most[0], in_flight[0])
+        await asyncio.sleep(0.02)
+        in_flight[0] -= 1
+        await request.send(404, {"Content-Type": "text/plain"}, b"no feed here")
+
+    for i in range(3000):
+        feed_server.route(f"/f{i}", slow_not_found)
+    with pytest.raises(DiscoveryError, match=f"the first {ANNOUNCED_TRIED} of its 3000 <link"):
+        find(home)
+    announced = {r.path for r in feed_server.requests if r.path[:2] == "/f" and r.path[2:].isdigit()}
+    assert announced == {f"/f{i}" for i in range(ANNOUNCED_TRIED)}
+    assert len(feed_server.requests) == 1 + ANNOUNCED_TRIED + len(usual_feed_urls(home))
+    assert most[0] == AT_ONCE
 
 
 def test_unreachable_page(feed_server):

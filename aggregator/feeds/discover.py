@@ -1,8 +1,9 @@
 """Feed discovery: from a URL a contributor gives (home page or feed) to a usable feed of posts.
 
 Order: the URL itself if it is a feed; the page's ``<link rel="alternate">`` feeds (RSS, Atom,
-JSON Feed) that are not comment feeds; then the paths WordPress, Blogger and static-site
-generators use.  Every candidate is fetched and parsed: only a feed with entries or a title counts,
+JSON Feed) that are not comment feeds, the first ten; then the paths WordPress, Blogger and
+static-site generators use.  Every candidate is fetched (a few at a time) and parsed: only a feed
+with entries or a title counts,
 and never a comment feed (see `comment_feed_reason`).  A URL that is itself a comment feed raises
 `CommentFeedError`, which names the blog's post feed when one is found from the blog's home page.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -41,6 +43,12 @@ USUAL_PATHS = (
     "feeds/posts/default",
     "?feed=rss2",
 )
+
+
+# A page may announce thousands of feeds: a join of it must not become thousands of requests
+# (to whatever hosts the page names) nor hold their bodies.  Real blogs announce one to three.
+ANNOUNCED_TRIED = 10
+AT_ONCE = 4  # candidates fetched together
 
 
 class DiscoveryError(Exception):
@@ -238,19 +246,19 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
         raise CommentFeedError(page.final_url, home, post_feed, reason)
     announced = feed_links(page.body or b"", page.final_url) if page.ok else []
     skipped: list[str] = []
-    for candidates in (announced, usual_feed_urls(page.final_url)):
+    for batch in _batches(announced[:ANNOUNCED_TRIED], usual_feed_urls(page.final_url)):
         # Fetched together, chosen in order: the first usable candidate wins.
-        results = await asyncio.gather(*(fetcher.fetch(c) for c in candidates))
-        for candidate, result in zip(candidates, results):
-            feed = _as_feed(result)
-            found = result.final_url or candidate
+        for found, feed in await asyncio.gather(*(_fetch_feed(url, fetcher) for url in batch)):
             if feed is None:
                 continue
             if comment_feed_reason(found, feed) is not None:
                 skipped.append(found)
                 continue
             return Discovered(found, page.final_url, feed)
-    tried = "its <link rel=alternate> feeds and the usual feed paths"
+    links = "its <link rel=alternate> feeds"
+    if len(announced) > ANNOUNCED_TRIED:
+        links = f"the first {ANNOUNCED_TRIED} of its {len(announced)} <link rel=alternate> feeds"
+    tried = f"{links} and the usual feed paths"
     skipped = list(dict.fromkeys(skipped))
     also = ""
     if len(skipped) == 1:
@@ -258,6 +266,19 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     elif skipped:
         also = f"; {', '.join(skipped[:-1])} and {skipped[-1]} are comment feeds, not feeds of posts"
     raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
+
+
+def _batches(*groups: list[str]) -> Iterator[list[str]]:
+    """The candidates, a few at a time, group after group."""
+    for candidates in groups:
+        for start in range(0, len(candidates), AT_ONCE):
+            yield candidates[start : start + AT_ONCE]
+
+
+async def _fetch_feed(url: str, fetcher: Fetcher) -> tuple[str, ParsedFeed | None]:
+    """The candidate's final URL and its feed (None: not one); its body is not kept."""
+    result = await fetcher.fetch(url)
+    return result.final_url or url, _as_feed(result)
 
 
 def _comment_feed_home(feed: ParsedFeed, feed_url: str) -> str:
