@@ -24,9 +24,13 @@ REFUSED = {
     "unspecified": ["0.0.0.0", "::"],
     "reserved and documentation": ["240.0.0.1", "255.255.255.255", "192.0.2.1", "198.18.0.1", "2001:db8::1"],
     "IPv4 in IPv6": ["::ffff:10.0.0.5", "::ffff:127.0.0.1", "::ffff:169.254.169.254", "2002:a00:5::1",
-                     "64:ff9b::a00:5", "64:ff9b::7f00:1"],
+                     "64:ff9b::a00:5", "64:ff9b::7f00:1", "::127.0.0.1", "::10.0.0.5", "::169.254.169.254",
+                     "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "64:ff9b:1::a00:5", "64:ff9b:1::808:808"],
+    "site-local (deprecated)": ["fec0::1", "feff::1"],
+    "IETF protocol assignments": ["192.0.0.8", "192.0.0.170"],
 }  # fmt: skip
-PUBLIC = ["8.8.8.8", "93.184.216.34", "2606:4700::1", "::ffff:8.8.8.8", "64:ff9b::808:808"]
+PUBLIC = ["8.8.8.8", "93.184.216.34", "2606:4700::1", "::ffff:8.8.8.8", "64:ff9b::808:808", "::8.8.8.8",
+          "::ffff:0:808:808"]
 
 
 @pytest.mark.parametrize("address", [a for group in REFUSED.values() for a in group])
@@ -47,6 +51,13 @@ def test_the_setting_allows_exactly_its_networks():
     assert not policy.allows("127.0.0.2") and not policy.allows("::1") and not policy.allows("192.168.1.1")
     assert NetworkPolicy.from_setting("::1").allows("::1")  # one network as a plain string
     assert NetworkPolicy.from_setting(None) == NetworkPolicy.from_setting([]) == NetworkPolicy()
+
+
+def test_the_setting_allows_refused_ipv6_forms_it_names():
+    assert NetworkPolicy.from_setting(["fec0::/10"]).allows("fec0::1")
+    assert NetworkPolicy.from_setting(["64:ff9b:1::/48"]).allows("64:ff9b:1::a00:5")
+    assert NetworkPolicy.from_setting(["::/96"]).allows("::10.0.0.5")
+    assert NetworkPolicy.from_setting(["192.0.0.0/24"]).allows("192.0.0.8")
 
 
 @pytest.mark.parametrize("value", [["10.0.0.0/33"], ["intranet"], 42, {"a": 1}])

@@ -10,9 +10,13 @@ with, so no second DNS answer comes in between.
 
 Allowed by default: public unicast addresses.  Refused: loopback, private (RFC 1918, unique
 local), link-local (cloud metadata), CGNAT, multicast, unspecified, reserved and documentation
-ranges, and the IPv6 forms that carry such an IPv4 address (mapped, 6to4, NAT64, Teredo).  A site
-allows more with ``BLOGPARADE_ALLOWED_NETWORKS`` (CIDR strings: ``["10.0.0.0/8"]`` for an intranet
-blog roll; the demo allows ``127.0.0.1/32`` for its own sample server).
+ranges, the IETF's protocol assignments (192.0.0.0/24), deprecated site-local IPv6 (fec0::/10),
+local-use NAT64 (64:ff9b:1::/48: what it reaches is the network's own business), and the IPv6
+forms that carry such an IPv4 address (IPv4-mapped ::ffff:0:0/96, IPv4-compatible ::/96, SIIT's
+::ffff:0:0:0/96, 6to4, NAT64's 64:ff9b::/96, Teredo): each is judged by the IPv4 address in it.
+A site allows more with ``BLOGPARADE_ALLOWED_NETWORKS`` (CIDR strings: ``["10.0.0.0/8"]`` for an
+intranet blog roll; the demo allows ``127.0.0.1/32`` for its own sample server); a network it
+names is allowed whatever the lists above say.
 """
 
 from __future__ import annotations
@@ -30,7 +34,15 @@ IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
 SETTING = "BLOGPARADE_ALLOWED_NETWORKS"
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix
+# IPv6 networks whose last 32 bits are an IPv4 address that the address reaches (besides the
+# mapped, 6to4 and Teredo forms ipaddress decodes itself).
+_CARRYING_IPV4 = tuple(ipaddress.IPv6Network(n) for n in (
+    "64:ff9b::/96",  # NAT64, RFC 6052's well-known prefix
+    "::/96",  # IPv4-compatible (deprecated; "::" and "::1" too, refused as 0.0.0.0 and 0.0.0.1)
+    "::ffff:0:0:0/96",  # SIIT's IPv4-translated addresses (RFC 2765)
+))  # fmt: skip
+# Ranges no feed is on that Python's is_global (3.11) lets through.
+_NOT_PUBLIC = tuple(ipaddress.ip_network(n) for n in ("192.0.0.0/24", "64:ff9b:1::/48", "fec0::/10"))
 
 
 class PolicyError(ValueError):
@@ -84,8 +96,8 @@ class NetworkPolicy:
 
 
 def _meanings(ip: IPAddress) -> list[IPAddress]:
-    """The address, and the IPv4 address an IPv6 one carries (mapped, 6to4, NAT64, Teredo):
-    each must be public, or "::ffff:10.0.0.5" would reach the office network."""
+    """The address, and the IPv4 address an IPv6 one carries (mapped, compatible, SIIT, 6to4,
+    NAT64, Teredo): each must be public, or "::ffff:10.0.0.5" would reach the office network."""
     found: list[IPAddress] = [ip]
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped:
@@ -94,7 +106,7 @@ def _meanings(ip: IPAddress) -> list[IPAddress]:
             found.append(ip.sixtofour)
         if ip.teredo:
             found.extend(ip.teredo)
-        if ip in _NAT64:
+        if any(ip in network for network in _CARRYING_IPV4):
             found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     return found
 
@@ -102,7 +114,7 @@ def _meanings(ip: IPAddress) -> list[IPAddress]:
 def _public(ip: IPAddress) -> bool:
     # is_global is False for private, loopback, link-local, CGNAT, reserved, unspecified and the
     # documentation ranges, but True for much of multicast.
-    return ip.is_global and not ip.is_multicast
+    return ip.is_global and not ip.is_multicast and not any(ip in net for net in _NOT_PUBLIC)
 
 
 def literal_address(host: str) -> IPAddress | None:
