@@ -253,6 +253,24 @@ def test_through_a_proxy_the_target_is_still_checked_against_the_network_policy(
         assert proxy.saw("GET", target)
 
 
+def test_the_proxys_address_is_trusted_for_connections_to_the_proxy_only() -> None:
+    """Connecting to the proxy is the editors' choice; a feed naming the proxy's host and port
+    itself goes there direct (only HTTPS_PROXY set, or NO_PROXY) and is checked as any other."""
+    with ForwardProxy() as proxy, FeedServer(host="127.0.0.2") as blog:
+        at_proxy = f"localhost:{proxy.port}"
+        only_the_blog = NetworkPolicy.from_setting(["127.0.0.2/32"])
+        through = Proxies.from_environment({"HTTP_PROXY": f"http://{at_proxy}"})
+        assert fetch(blog.url("/feed.xml"), proxies=through, policy=only_the_blog).ok
+        assert proxy.saw("GET", blog.url("/feed.xml"))
+        proxy.carried.clear()
+        for environ in ({"HTTPS_PROXY": f"http://{at_proxy}"},
+                        {"HTTP_PROXY": f"http://{at_proxy}", "NO_PROXY": "localhost"}):
+            direct = Proxies.from_environment(environ)
+            result = fetch(f"http://{at_proxy}/feed.xml", proxies=direct, policy=only_the_blog)
+            assert result.error and result.error.kind is ErrorKind.NOT_ALLOWED, result.error
+        assert proxy.carried == []
+
+
 def test_a_proxy_that_is_down_is_named(feed_server: FeedServer) -> None:
     with ForwardProxy() as proxy:
         url = proxy.url

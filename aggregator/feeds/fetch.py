@@ -12,7 +12,8 @@ A `Fetcher` owns one aiohttp session for a whole run (aiohttp: measured 7x faste
   bounded by `max_length`, so a gzip bomb never grows beyond the cap in memory; and a cap of
   twice that on the compressed bytes, for a stream that inflates to nothing;
 - a forward proxy per request, as the environment or BLOGPARADE_PROXY say (proxies.py), with
-  the target still checked against the network policy here;
+  the target still checked against the network policy here, and the proxy's own address trusted
+  for connections to the proxy only;
 - one SSLContext for the run: the system's CAs, a company's CA, a client certificate (trust.py);
 - a blog's login, sent only to its feed's origin, and refused once, never sent again (logins.py);
 - no cookies: what a server sets is not kept, so nothing of one blog's goes to another.
@@ -276,26 +277,37 @@ class Fetcher:
                         connections, settings.max_connections)  # fmt: skip
             settings = replace(settings, max_connections=connections)
         self.settings = settings
-        self._session: aiohttp.ClientSession | None = None
+        self._session: aiohttp.ClientSession | None = None  # direct requests
+        self._proxied: aiohttp.ClientSession | None = None  # requests through a proxy
         self._global = asyncio.Semaphore(settings.max_connections)
         self._hosts: defaultdict[tuple[str, str, int | None], asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.per_host)
         )
-        # The policy's resolver; the proxies' own addresses are the editors' and trusted.
-        self._resolver = PolicyResolver(settings.policy, trusted=settings.proxies.endpoints)
+        # The policy's resolver: every address of a direct request's host is checked.
+        self._resolver = PolicyResolver(settings.policy)
+        # A proxy's own address is the editors' and trusted, but only for connections to the
+        # proxy: those go through a session of their own (a feed naming the proxy's host and
+        # port goes direct, and is checked as any other).
+        self._proxy_resolver = PolicyResolver(settings.policy, trusted=settings.proxies.endpoints)
         # Targets of proxied requests, resolved and checked here once per run (see _check_target).
         self._targets: dict[str, asyncio.Future[None]] = {}
         self._refused: set[tuple[object, ...]] = set()  # logins refused in this run: not sent again
 
     async def __aenter__(self) -> Fetcher:
+        self._session = self._new_session(self._resolver)
+        if self.settings.proxies:
+            self._proxied = self._new_session(self._proxy_resolver)
+        return self
+
+    def _new_session(self, resolver: PolicyResolver) -> aiohttp.ClientSession:
         s = self.settings
         connector = aiohttp.TCPConnector(
             limit=s.max_connections, limit_per_host=s.per_host,
             # Every address a host resolves to is checked, and connected to as checked.
-            resolver=self._resolver,
+            resolver=resolver,
             ssl=s.tls if s.tls is not None else True,
         )  # fmt: skip
-        self._session = aiohttp.ClientSession(
+        return aiohttp.ClientSession(
             connector=connector,
             # Only the TCP connect here: the deadline for the whole response is ours (asyncio),
             # and aiohttp's `connect` would also count the wait for a pooled connection.
@@ -307,7 +319,6 @@ class Fetcher:
             # session cookie to other blogs (and let evil.github.io set one for all of github.io).
             cookie_jar=aiohttp.DummyCookieJar(),
         )
-        return self
 
     async def __aexit__(
         self,
@@ -315,9 +326,10 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for session in (self._session, self._proxied):
+            if session is not None:
+                await session.close()
+        self._session = self._proxied = None
 
     async def fetch(
         self, url: str, conditional: Conditional | None = None, *, accept: str = FEED_ACCEPT,
@@ -417,7 +429,8 @@ class Fetcher:
     async def _exchange(
         self, url: yarl.URL, headers: dict[str, str], state: _Walk, proxy: Proxy | None = None
     ) -> _Hop:
-        assert self._session is not None
+        session = self._session if proxy is None else self._proxied
+        assert session is not None
         via: dict[str, Any] = {}
         if proxy is not None:
             via["proxy"] = proxy.url
@@ -426,7 +439,7 @@ class Fetcher:
                 via["proxy_headers"] = {"Proxy-Authorization": proxy.authorization}
             elif proxy.authorization:
                 headers = {**headers, "Proxy-Authorization": proxy.authorization}
-        async with self._session.get(url, headers=headers, allow_redirects=False, **via) as response:
+        async with session.get(url, headers=headers, allow_redirects=False, **via) as response:
             state.headers_received = True
             hop = _Hop(url, response.status, _lower_headers(response.headers))
             if response.status in _REDIRECTS:

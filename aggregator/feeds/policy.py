@@ -137,7 +137,8 @@ class PolicyResolver(AbstractResolver):
         self.policy = policy
         self._resolver = resolver or DefaultResolver()
         # (host, port) of the forward proxies the editors' environment names: connecting to
-        # them is theirs to decide (the targets behind them are checked by fetch.py).
+        # them is theirs to decide (the targets behind them are checked by fetch.py).  Only for
+        # the connections made to a proxy: a direct request to that host and port is checked.
         self.trusted = frozenset((h.lower(), p) for h, p in trusted)
 
     async def resolve(
