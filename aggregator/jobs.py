@@ -11,12 +11,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import yarl
+
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
 from .feeds.policy import SETTING as POLICY_SETTING
-from .feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyError, resolve_and_check
+from .feeds.policy import (
+    AddressNotAllowed,
+    NetworkPolicy,
+    PolicyError,
+    literal_address,
+    resolve_and_check,
+)
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import Participant
 from .parades.collect import Context, ParadeRun, Submitted, follow_parades, submit
@@ -233,13 +241,26 @@ def address_problems(site: Site, participants: list[Participant]) -> list[Proble
     for participant in participants:
         for key in ("feed", "home"):
             url = getattr(participant, key)
-            host = urlsplit(url).hostname or ""
+            host = _host(url)
             if host not in hosts:
                 hosts[host] = _refusal(host, policy)
             if hosts[host]:
                 path = site.participants_dir / f"{participant.slug}.toml"
                 problems.append(Problem(path, f"{key!r} {url}: {hosts[host]}"))
     return problems
+
+
+def _host(url: str) -> str:
+    """The host name fetch resolves: yarl's (IDNA 2008, UTS 46), not the one Python's IDNA 2003
+    codec would make of a Unicode host ("faß.example" is xn--fa-hia.example, not fass.example).
+    An address stays as written, for the message ("::ffff:10.0.0.5", not "::ffff:a00:5")."""
+    written = urlsplit(url).hostname or ""
+    if literal_address(written) is not None:
+        return written
+    try:
+        return yarl.URL(url.strip()).raw_host or ""
+    except (ValueError, TypeError, UnicodeError):
+        return ""
 
 
 def _refusal(host: str, policy: NetworkPolicy) -> str | None:

@@ -61,6 +61,17 @@ def test_localhost_is_refused_by_default(tmp_path):
     assert "local.toml: 'feed' http://localhost:8080/feed/: address not allowed" in output
 
 
+def test_a_unicode_host_is_resolved_as_fetch_resolves_it(tmp_path):
+    """"locᴬlhost" is "localhost" to fetch (UTS 46, as yarl writes hosts); Python's IDNA 2003
+    codec makes "xn--loclhost-s67c" of it, a name that resolves nowhere: check must ask the
+    name fetch connects to."""
+    root = new_site(tmp_path / "site", "BLOGPARADE_ALLOWED_NETWORKS = []")
+    feed = "http://loc\u1d2clhost:8080/feed/"
+    write_participant(root, "local", "Lokal", feed, "https://blog.example.org/")
+    output = check(root)
+    assert f"local.toml: 'feed' {feed}: address not allowed: 127.0.0.1" in output, output
+
+
 def test_a_name_that_does_not_resolve_is_no_problem_of_the_file(site):
     write_participant(site, "gone", "Weg", "http://no-such-host.invalid/feed/", "http://no-such-host.invalid/")
     result = invoke(site, "check")
