@@ -271,6 +271,19 @@ def test_the_proxys_address_is_trusted_for_connections_to_the_proxy_only() -> No
         assert proxy.carried == []
 
 
+def test_a_407_from_the_feeds_own_server_is_no_proxy_wanting_a_login(tmp_path: Path,
+                                                                      feed_server: FeedServer) -> None:
+    ca = CompanyCA(tmp_path)
+    with ForwardProxy() as proxy, TLSFeedServer(ca.server_context()) as tls:
+        tls.route("/feed.xml", status=407)
+        direct = fetch(feed_server.route("/feed.xml", status=407))
+        tunnelled = fetch(tls.url("/feed.xml"), tls=Trust(ca_bundle=str(ca.bundle)).context(),
+                          proxies=Proxies.from_environment({"HTTPS_PROXY": proxy.url}))
+    for result in (direct, tunnelled):  # through a tunnel, only the feed's server answers
+        assert result.error and result.error.kind is ErrorKind.HTTP, result.error
+        assert result.error.message == "407 Proxy Authentication Required"
+
+
 def test_a_proxy_that_is_down_is_named(feed_server: FeedServer) -> None:
     with ForwardProxy() as proxy:
         url = proxy.url

@@ -242,6 +242,9 @@ class _Hop:
     headers: dict[str, str]
     body: bytes | None = None
     location: str | None = None
+    # A plain http request through a proxy: its 407 is the proxy's.  (Through a CONNECT tunnel
+    # the answer is the target's; the proxy's refusal of the tunnel is an exception.)
+    proxy_answers: bool = False
 
 
 def usable_connections(wanted: int) -> int:
@@ -441,7 +444,8 @@ class Fetcher:
                 headers = {**headers, "Proxy-Authorization": proxy.authorization}
         async with session.get(url, headers=headers, allow_redirects=False, **via) as response:
             state.headers_received = True
-            hop = _Hop(url, response.status, _lower_headers(response.headers))
+            hop = _Hop(url, response.status, _lower_headers(response.headers),
+                       proxy_answers=proxy is not None and url.scheme == "http")  # fmt: skip
             if response.status in _REDIRECTS:
                 hop.location = response.headers.get("Location")
             elif 200 <= response.status < 300:
@@ -574,7 +578,7 @@ def _status_error(hop: _Hop) -> FetchError | None:
     if status == 401:
         return FetchError(ErrorKind.HTTP, f"{_status_text(status)}: the feed needs a login "
                                           "(a `login` in its participant file)")
-    if status == 407:
+    if status == 407 and hop.proxy_answers:
         return FetchError(ErrorKind.PROXY, f"{_status_text(status)}: the proxy wants a login "
                                            "(http://user:password@proxy:port)")
     if status >= 400:
