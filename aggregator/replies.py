@@ -43,6 +43,8 @@ class ReplyMarker:
     end: int
     href_start: int  # the href's span: replace it to point the link elsewhere
     href_end: int
+    name_start: int  # the name's span: replace it to name the parent otherwise
+    name_end: int
 
 
 def reply_marker(html: str | None) -> ReplyMarker | None:
@@ -68,13 +70,17 @@ def reply_marker(html: str | None) -> ReplyMarker | None:
         return None
     # A marker ended by <br> inside a paragraph leaves the paragraph's start for the rest.
     start = match.end("open") if match["open"] and close.startswith("<br") else match.start()
+    name = match["name"].strip()
+    name_start = match.start("name") + match["name"].index(name)
     return ReplyMarker(
         href=href,
-        name=match["name"].strip(),
+        name=name,
         start=start,
         end=match.end(),
         href_start=match.start("href"),
         href_end=match.end("href"),
+        name_start=name_start,
+        name_end=name_start + len(name),
     )
 
 
@@ -83,6 +89,8 @@ def without_marker(html: str, marker: ReplyMarker) -> str:
     return html[: marker.start] + html[marker.end :]
 
 
-def pointing_to(html: str, marker: ReplyMarker, href: str) -> str:
-    """The body with its "In reply to" link pointing at `href` (the parent on our page)."""
-    return html[: marker.href_start] + href + html[marker.href_end :]
+def relinked(html: str, marker: ReplyMarker, href: str, name: str) -> str:
+    """The body with its "In reply to" link pointing at `href` (say, the parent on our page) and
+    reading `name` (say, the parent's name as the site shows it); both as HTML."""
+    return (html[: marker.href_start] + href + html[marker.href_end : marker.name_start] + name
+            + html[marker.name_end :])

@@ -58,6 +58,26 @@ def test_commenters_are_named_as_the_site_says(tmp_path, feed_server, naming, sh
         assert name not in text, (name, text)
 
 
+@pytest.mark.parametrize("naming, shown", [("initials", "B. B."), ("hidden", None)])
+def test_a_reply_to_a_comment_not_stored_names_it_as_the_site_says(tmp_path, feed_server, naming, shown):
+    # WordPress's comment feeds hold the newest 10: comment 3, which Clara answers, is not in it.
+    post = feed_server.url("/anna/post/")
+    feed_server.route("/anna/feed/", respond(rss([
+        Item("p1", "Ein kommentierter Beitrag", post, NOW - timedelta(days=3), comments_feed=post + "feed/",
+             comment_count=12),
+    ], "Annas Blog", feed_server.url("/anna/")).encode(), content_type=RSS_TYPE))
+    feed_server.route("/anna/post/feed/", respond(wordpress_comments_rss("p1", post, [
+        Reply(12, "Clara Muster", f'In reply to <a href="{post}#comment-3">Bernd Beispiel</a>.</p><p>Da hast du recht.',
+              published=NOW - timedelta(days=1)),
+    ]).encode(), content_type=RSS_TYPE))
+    site = new_site(tmp_path / "site", f'BLOGPARADE_COMMENT_AUTHORS = "{naming}"')
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"), feed_server.url("/anna/"))
+    ok(invoke(site, "run"))
+    text = page_text(site)
+    assert "Da hast du recht." in text and "Bernd" not in text
+    assert (shown in text) if shown else ("In reply to" not in text)
+
+
 def test_comments_older_than_the_retention_leave_store_and_site(tmp_path, feed_server):
     site = site_with(tmp_path, feed_server)
     ok(invoke(site, "run"))

@@ -128,6 +128,31 @@ def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
     assert "Annas Peinlicher Beitrag" in all_output_text(site)
 
 
+def serve_a_reply(server: FeedServer) -> str:
+    """Anna's post with Bernd's comment and Clara's reply to it, WordPress's "In reply to" first."""
+    post = server.url("/anna/kommentare/")
+    server.route("/anna/feed/", respond(rss([
+        Item("a1", "Annas Kommentarbeitrag", post, DAY, comments_feed=post + "feed/", comment_count=2),
+    ], "Annas Blog", server.url("/anna/")).encode(), content_type=RSS_TYPE))
+    server.route("/anna/kommentare/feed/", respond(wordpress_comments_rss("a1", post, [
+        Reply(3, "Bernd Beispiel", "Bernds Kommentar", published=DAY.replace(hour=11)),
+        Reply(4, "Clara Muster", f'In reply to <a href="{post}#comment-3">Bernd Beispiel</a>.</p><p>Claras Antwort',
+              published=DAY.replace(hour=12)),
+    ]).encode(), content_type=RSS_TYPE))
+    return post
+
+
+def test_a_hidden_comment_is_not_named_by_the_replies_to_it(tmp_path, feed_server):
+    post = serve_a_reply(feed_server)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/anna/feed/")))
+    ok(invoke(site, "run"))
+    ok(invoke(site, "hide", post + "#comment-3"))
+    ok(invoke(site, "build"))
+    text = post_pages(site / "output")["Annas Kommentarbeitrag"].text
+    assert "Claras Antwort" in text and "Bernd" not in text
+
+
 def test_a_removed_blog_keeps_its_posts_in_the_store_without_purge(tmp_path, feed_server):
     serve_blogs(feed_server)
     site = new_site(tmp_path / "site")

@@ -225,6 +225,40 @@ def test_in_reply_to_paragraph_stays_as_written_when_the_parent_is_unknown():
     assert nodes[0]["body"] == body
 
 
+def marker_chain(length: int) -> list[StoredComment]:
+    """A thread `length` deep, each reply's paragraph naming its parent "Person <n>"."""
+    chain = [stored(0, "g0", f"{PERMALINK}#comment-0", None)]
+    for n in range(1, length + 1):
+        body = f'<p>In reply to <a href="{PERMALINK}#comment-{n - 1}">Person {n - 1}</a>.</p><p>Nummer {n}</p>'
+        chain.append(stored(n, f"g{n}", f"{PERMALINK}#comment-{n}", f"g{n - 1}", body))
+    return chain
+
+
+@pytest.mark.parametrize("naming, shown", [("initials", "P. 9."), ("hidden", None)])
+def test_in_reply_to_paragraph_names_the_parent_as_the_site_names_commenters(naming: str, shown: str | None):
+    # Beyond the depth cap, and where the parent is not stored (the oldest reply's, on top here).
+    chain = marker_chain(MAX_DEPTH + 2)[2:] + [stored(20, "g20", None, f"{PERMALINK}#comment-9",
+        f'<p>In reply to <a href="{PERMALINK}#comment-9">Person 9</a>.</p><p>Neu</p>')]  # fmt: skip
+    nodes = list(_walk(comment_tree(chain, comment_node, post(), naming=naming)))  # type: ignore[arg-type]
+    assert not any("Person" in node["body"] for node in nodes)
+    top = nodes[-1]["body"]
+    if shown:
+        assert f'<a href="{PERMALINK}#comment-9">{shown}</a>' in top and "Neu" in top
+    else:
+        assert "In reply to" not in "".join(node["body"] for node in nodes) and "Neu" in top
+
+
+def test_in_reply_to_paragraph_naming_a_comment_taken_down_goes_whatever_the_naming():
+    chain = marker_chain(MAX_DEPTH + 4)[2:]  # comment 1 not stored: comment 2 on top
+    beyond = MAX_DEPTH + 3  # the first reply hung beside its parent, at the depth cap
+    taken_down = {f"{PERMALINK}#comment-1", f"{PERMALINK}#comment-{beyond - 1}"}
+    nodes = {node["id"]: node["body"] for node in _walk(comment_tree(
+        chain, comment_node, post(), gone=lambda reference, name: reference in taken_down))}  # fmt: skip
+    assert nodes["c2"] == "<p>Nummer 2</p>"
+    assert nodes[f"c{beyond}"] == f"<p>Nummer {beyond}</p>"
+    assert f'href="#comment-c{beyond}">Person {beyond}</a>' in nodes[f"c{beyond + 1}"]
+
+
 def _walk(nodes: list[dict]):
     for node in nodes:
         yield node

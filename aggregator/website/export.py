@@ -40,11 +40,11 @@ from ..feeds.images import media_folder
 from ..hashing import digest
 from ..models import Participant, StoredComment, StoredPost
 from ..site import DEFAULTS, Site
-from ..store import RESTORED_AT, MediaRecord, Store
-from ..urls import is_http_url
+from ..store import RESTORED_AT, MediaRecord, Store, commenter_digest
+from ..urls import is_http_url, thread_key
 from .media import FOLDER as MEDIA
 from .media import local_images, publish_media
-from .threads import comment_tree
+from .threads import Gone, Lookup, comment_tree, nothing_gone
 
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
 # The blogs' feed health for the site's pages (plugin/editorial.py).
@@ -165,6 +165,7 @@ def export(
     media = store.media()
     images = Images(media, "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/")
     naming = comment_naming(site.settings)
+    erased = Erased.of(store)
     state = ExportState.load(folder, str(naming))
     published: Counter[str] = Counter()
     expected: set[str] = set()  # the files' names in the folder ("<participant>/<id>.json")
@@ -202,9 +203,12 @@ def export(
         post = posts[post_id]
         participant = by_slug[post.participant]
         comments = list(store.comments(post_id, hidden=False)) if has_comments else []
+        shown = {comment.id for comment in comments}
+        hidden = [comment for comment in store.comments(post_id) if comment.id not in shown] \
+            if has_comments else []  # fmt: skip
         own = Images(_Recording(media), images.prefix)  # the images this post looks up
         document = post_document(post, participant, comments, memberships.get(post_id, ()), limits,
-                                 images=own, naming=naming)  # fmt: skip
+                                 images=own, naming=naming, gone=erased.or_hidden(hidden, post))  # fmt: skip
         document.update(extra.get(post_id, {}))
         images.used |= own.used
         if write_if_changed(path, encode(document)):
@@ -225,6 +229,35 @@ def export(
     state.keep(expected)
     state.save()
     return ExportResult(written, unchanged, removed, state.times)
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What take-downs erased that other comments' "In reply to" paragraphs may still name:
+    comments' links and forgotten commenters' names (as digests), from the store's tombstones.
+
+    A take-down changes the comments that name what it took down (hide: the hidden comment,
+    forget: the paragraphs it strips in the store), so their posts are exported again."""
+
+    links: frozenset[str] = frozenset()  # thread_key
+    commenters: frozenset[str] = frozenset()  # commenter_digest
+
+    @classmethod
+    def of(cls, store: Store) -> Erased:
+        tombstones = store.tombstones()
+        return cls(frozenset(key for kind, key, _ in tombstones if kind == "url"),
+                   frozenset(key for kind, key, _ in tombstones if kind == "commenter"))  # fmt: skip
+
+    def or_hidden(self, hidden: Sequence[StoredComment], post: StoredPost) -> Gone:
+        """Whether a paragraph names a comment erased, a commenter forgotten or one of the
+        post's `hidden` comments."""
+        hidden_one = Lookup(hidden, (post.url, post.guid))
+
+        def gone(reference: str, name: str) -> bool:
+            return (thread_key(reference) in self.links or commenter_digest(name) in self.commenters
+                    or (bool(hidden) and hidden_one(reference) is not None))  # fmt: skip
+
+        return gone
 
 
 # -- exporting only what moved ------------------------------------------------------------------
@@ -381,6 +414,7 @@ def post_document(
     *,
     images: Images | None = None,
     naming: Naming = "full",
+    gone: Gone = nothing_gone,
 ) -> dict[str, Any]:
     stored = sum(1 for comment in comments if comment.kind == "comment")
     mentions = len(comments) - stored  # pingbacks and trackbacks: shown apart
@@ -412,8 +446,8 @@ def post_document(
         # its newest 10), retention dropped them, or editors hid some: the page says so.
         "shown_comment_count": stored,
         "mention_count": mentions,
-        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name,
-                                                   naming=naming), post),
+        "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name, naming=naming),
+                                 post, naming=naming, gone=gone),
         "parades": sorted(parades),
     }
 

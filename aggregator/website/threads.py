@@ -19,7 +19,10 @@ are cut at their oldest comment.  Replies deeper than `MAX_DEPTH` hang under the
 that depth, so neither the page nor Jinja's and json's recursion have to follow a runaway thread.
 
 A reply's own "In reply to …" paragraph (replies.py) is dropped where the reply sits under
-that parent, and otherwise pointed at the parent on this page.
+that parent, and otherwise pointed at the parent on this page.  It names the parent as the site
+names commenters (its link text is the parent's name as written by the blog), and is dropped
+where the site shows no names or where it names a comment taken down (hidden, or erased with
+its commenter: `gone`), whether or not the reply is nested.
 """
 
 from __future__ import annotations
@@ -28,13 +31,22 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..editors.privacy import Naming, shown_name
 from ..models import StoredComment, StoredPost
-from ..replies import pointing_to, reply_marker, without_marker
+from ..replies import relinked, reply_marker, without_marker
 from ..urls import fragment, thread_key, without_fragment
 
 # WordPress allows 10 levels; six still fit a phone's width.
 MAX_DEPTH = 6
 _AMBIGUOUS = ""  # a fragment two comments share names neither
+
+# Whether an "In reply to" paragraph names a comment taken down: (its link, the name it reads,
+# both unescaped) -> bool.
+Gone = Callable[[str, str], bool]
+
+
+def nothing_gone(reference: str, name: str) -> bool:
+    return False
 
 
 class Lookup:
@@ -122,9 +134,12 @@ def comment_tree(
     comments: Sequence[StoredComment],
     node: Callable[[StoredComment], dict[str, Any]],
     post: StoredPost | None = None,
+    *,
+    naming: Naming = "full",
+    gone: Gone = nothing_gone,
 ) -> list[dict[str, Any]]:
     """Nested replies of `post`, oldest first: each comment made by `node`, replies under
-    "replies"."""
+    "replies"; their "In reply to" paragraphs as the module says, names as `naming` says."""
     lookup = Lookup(comments, (post.url, post.guid) if post else ())
     parent = parents(comments, lookup)
     depth = depths(parent)
@@ -140,21 +155,28 @@ def comment_tree(
     for comment in comments:  # oldest first, in every list
         above = shown_under[comment.id]
         (roots if above is None else nodes[above]["replies"]).append(nodes[comment.id])
-        if parent[comment.id] is not None:
-            nodes[comment.id]["body"] = _reply_marker_resolved(
-                nodes[comment.id]["body"], lookup, parent[comment.id], above  # type: ignore[arg-type]
-            )
+        nodes[comment.id]["body"] = _reply_marker_resolved(
+            nodes[comment.id]["body"], lookup, parent[comment.id], above, naming, gone
+        )
     return roots
 
 
-def _reply_marker_resolved(body: str, lookup: Lookup, parent: str, shown_under: str | None) -> str:
-    """The "In reply to" paragraph gone where the nesting says it, else linking here."""
+def _reply_marker_resolved(body: str, lookup: Lookup, parent: str | None, shown_under: str | None,
+                           naming: Naming, gone: Gone) -> str:  # fmt: skip
+    """The "In reply to" paragraph gone where the nesting says it, where it would show a name the
+    site does not show or names a comment taken down; else linking here where it can."""
     marker = reply_marker(body)
     if marker is None:
         return body
-    named = lookup(html.unescape(marker.href))
-    if named is None:
-        return body  # names a comment we do not have: the original's link is the only one
-    if named == parent == shown_under:
+    reference, name = html.unescape(marker.href), html.unescape(marker.name)
+    if gone(reference, name):
         return without_marker(body, marker)
-    return pointing_to(body, marker, f"#comment-{named}")
+    named = lookup(reference)
+    if named is not None and named == parent == shown_under:
+        return without_marker(body, marker)
+    shown = shown_name(name, naming)
+    if not shown:
+        return without_marker(body, marker)
+    # A comment we do not have (not stored, or too old to keep): the original's link is the only one.
+    href = marker.href if named is None else f"#comment-{named}"
+    return relinked(body, marker, href, marker.name if shown == name else html.escape(shown))
