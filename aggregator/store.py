@@ -8,6 +8,7 @@ goes wrong with the file itself (damaged, read-only, disk full) is a StoreError 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -865,11 +866,13 @@ class Store:
     def forget_commenter(self, *, name_digest: str | None = None, url_key: str | None = None,
                          now: datetime | None = None) -> list[TakenItem]:  # fmt: skip
         """Delete every comment whose author's name digest (`commenter_digest`) or web address
-        (thread_key) matches; tombstones for the person and each comment.  Returns what went."""
+        (thread_key) matches; tombstones for the person and each comment.  The other comments'
+        "In reply to" paragraphs naming one of them, or the person, go too (replies.py): they
+        would show the name.  Returns what went."""
         now = now or utcnow()
         with self.erasing() as db:
             rows = db.execute(
-                "SELECT c.id, c.url, c.author, c.author_url, p.participant, p.title "
+                "SELECT c.id, c.url, c.author, c.author_url, c.content_html, p.participant, p.title "
                 "FROM comments c JOIN posts p ON p.id = c.post_id"
             ).fetchall()
             gone = [
@@ -888,6 +891,11 @@ class Store:
                     graves.append(("url", thread_key(row["url"])))
             self._bury(db, graves, now)
             db.executemany("DELETE FROM comments WHERE id = ?", [(row["id"],) for row in gone])
+            links, ids = {thread_key(row["url"]) for row in gone if row["url"]}, {row["id"] for row in gone}
+            unnamed = [(row["id"], _without_reply_naming(row["content_html"], links, name_digest))
+                       for row in rows if row["id"] not in ids]  # fmt: skip
+            db.executemany("UPDATE comments SET content_html = ?, changed = ? WHERE id = ?",
+                           [(body, _iso(now), id_) for id_, body in unnamed if body is not None])
         return [TakenItem("comment", row["id"], row["url"] or "", row["title"], row["participant"])
                 for row in gone]  # fmt: skip
 
@@ -1129,6 +1137,19 @@ def commenter_digest(name: str | None) -> str:
     """A commenter's name as a tombstone keeps it: a digest, never the name itself."""
     normal = " ".join((name or "").casefold().split())
     return hashlib.sha256(f"commenter:{normal}".encode()).hexdigest() if normal else ""
+
+
+def _without_reply_naming(body: str, links: set[str], name_digest: str | None) -> str | None:
+    """`body` without its "In reply to" paragraph where that links one of `links` (thread_key)
+    or reads a name of `name_digest`; None where it has no such paragraph."""
+    marker = reply_marker(body)
+    if marker is None:
+        return None
+    if thread_key(html.unescape(marker.href)) in links or (
+        name_digest and commenter_digest(html.unescape(marker.name)) == name_digest
+    ):
+        return without_marker(body, marker)
+    return None
 
 
 class _Buried:

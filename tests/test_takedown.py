@@ -153,6 +153,22 @@ def test_a_hidden_comment_is_not_named_by_the_replies_to_it(tmp_path, feed_serve
     assert "Claras Antwort" in text and "Bernd" not in text
 
 
+def test_a_forgotten_commenter_is_not_named_by_the_replies_to_them(tmp_path, feed_server):
+    serve_a_reply(feed_server)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/anna/feed/")))
+    ok(invoke(site, "run"))
+    ok(invoke(site, "forget", "--commenter", "Bernd Beispiel"))
+    ok(invoke(site, "build"))
+    assert "Claras Antwort" in all_output_text(site) and "Bernd" not in all_output_text(site)
+    for path in files_under(site / "content" / "aggregated"):
+        assert b"Bernd" not in path.read_bytes(), path
+    assert b"Bernd" not in store_bytes(site)  # Clara's reply lost its paragraph, in freed pages too
+    ok(invoke(site, "run", "--all"))  # the feed still writes the paragraph: it does not come back
+    assert "Claras Antwort" in all_output_text(site) and "Bernd" not in all_output_text(site)
+    assert b"Bernd" not in store_bytes(site)
+
+
 def test_a_removed_blog_keeps_its_posts_in_the_store_without_purge(tmp_path, feed_server):
     serve_blogs(feed_server)
     site = new_site(tmp_path / "site")
