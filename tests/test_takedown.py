@@ -169,6 +169,23 @@ def test_a_forgotten_commenter_is_not_named_by_the_replies_to_them(tmp_path, fee
     assert b"Bernd" not in store_bytes(site)
 
 
+def test_a_take_down_leaves_nothing_in_pelicans_reader_cache(tmp_path, feed_server):
+    homes = serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/anna/feed/")))
+    ok(invoke(site, "run"))
+
+    def cached() -> bytes:
+        return b"".join(path.read_bytes() for path in (site / "cache").rglob("*-Readers"))
+
+    assert b"Annas Peinlicher Beitrag" in cached() and b"Bernds erster Kommentar" in cached()
+    ok(invoke(site, "hide", homes["anna"] + "peinlich/"))
+    ok(invoke(site, "forget", "--commenter", "Bernd Beispiel"))
+    ok(invoke(site, "build"))
+    assert b"Annas Kommentarbeitrag" in cached()  # saved again, of the posts as they are now
+    assert b"Peinlicher" not in cached() and b"Bernd" not in cached()
+
+
 def test_a_removed_blog_keeps_its_posts_in_the_store_without_purge(tmp_path, feed_server):
     serve_blogs(feed_server)
     site = new_site(tmp_path / "site")

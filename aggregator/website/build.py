@@ -203,7 +203,7 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         settings[incremental.STAMP_SETTING] = stamp
         if tree.built_with(output) == settings_name:
             settings[incremental.REUSE_SETTING] = str(output)
-        settings.update(reader_cache(settings, stamp))
+        settings.update(reader_cache(settings, stamp, taken_down=not spare))
     reuse = None
     outputs = incremental.output_names(output) if stamp else []
     in_tree = kept.get("files", {})
@@ -307,18 +307,22 @@ def post_pages(settings: dict[str, Any]) -> list[str]:
 CACHE_FOLDER = Path("cache") / "blogparade"  # beside content/ (the site's cache/, ignored by git)
 
 
-def reader_cache(settings: dict[str, Any], stamp: str) -> dict[str, Any]:
+def reader_cache(settings: dict[str, Any], stamp: str, *, taken_down: bool = False) -> dict[str, Any]:
     """Pelican's cache of what its readers read (each file's content and metadata, by file and
     modification time), in a folder of this build's stamp: reading 20,000 exported posts is a
     fifth of a build, and a cache made with other code, theme or settings is never read (the
-    cache of another stamp is removed).  CACHE_CONTENT = False in the settings keeps it off."""
+    cache of another stamp is removed).  CACHE_CONTENT = False in the settings keeps it off.
+
+    After a take-down the stamp's own cache goes too, and the build reads every post afresh:
+    Pelican keeps a deleted file's entry for ever, and saves the cache again only after many
+    fresh reads (plugin/reader.py), so a hidden post or an erased comment would stay in it."""
     if settings.get("BLOGPARADE_READER_CACHE") is False:
         return {}
     root = Path(str(settings.get("PATH") or "content")).resolve().parent / CACHE_FOLDER
     folder = root / stamp[:16]
     if root.is_dir():
         for other in root.iterdir():
-            if other != folder:
+            if other != folder or taken_down:
                 shutil.rmtree(other, ignore_errors=True)
     return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": "reader",
             "CACHE_PATH": str(folder), "GZIP_CACHE": False, "CHECK_MODIFIED_METHOD": "mtime"}
