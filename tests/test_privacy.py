@@ -109,6 +109,14 @@ BLOGPARADE_COMMENT_RETENTION_DAYS = 365
     assert home.xpath("//footer//a[contains(@href, 'datenschutz/')]")
 
 
+def test_the_privacy_notice_reads_the_naming_as_the_pages_do(tmp_path, feed_server):
+    site = site_with(tmp_path, feed_server, 'BLOGPARADE_COMMENT_AUTHORS = " Hidden "')
+    ok(invoke(site, "run"))
+    assert "Anonym" in page_text(site) and "Bernd" not in page_text(site)
+    notice = " ".join(parse_html(site / "output" / "datenschutz" / "index.html").text_content().split())
+    assert "die Namen der Kommentierenden werden nicht gezeigt" in notice
+
+
 def test_a_blogs_contact_is_never_published(tmp_path, feed_server):
     site = site_with(tmp_path, feed_server)
     ok(invoke(site, "run"))

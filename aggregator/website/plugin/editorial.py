@@ -4,7 +4,7 @@ status page (`BLOGPARADE_STATUS_PAGE`) and the privacy notice (`BLOGPARADE_PRIVA
 All three read the export's status file (`export.STATUS_FILE`, written from the store with the
 posts): a blog whose failure notice went out (editors/notify.py) gets
 `author.feed_failing_since`, the date its feed began to fail; the pages get `feed_status`, one
-`BlogHealth` per blog.
+`BlogHealth` per blog, and `comment_naming`, how the export names commenters (privacy.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ...editors.privacy import comment_naming
 from ..export import STATUS_FILE
 from .settings import setting
 
@@ -95,6 +96,8 @@ def write_editorial_pages(generator: Any, writer: Any = None) -> None:
             continue
         context = dict(generator.context)
         context.setdefault("feed_status", read_status(settings))
+        # As the export reads the setting ("Hidden" is "hidden"): the notice says what the pages do.
+        context["comment_naming"] = comment_naming(settings)
         context["active_page"] = template
         url = save_as.removesuffix("index.html")
         writer.write_file(save_as, generator.get_template(template), context,
