@@ -24,7 +24,7 @@ from aggregator.website.export import FEEDS_FILE, FeedFacts
 from aggregator.website.search import MISSING, indexer
 from tests.acceptance_helpers import invoke, new_site, ok, write_participant
 from tests.servers import ATOM_TYPE, redirect, respond
-from tests.test_build import ACME, ANNA, OWN_ARTICLE, T, fill_store, make_site
+from tests.test_build import ACME, ANNA, OWN_ARTICLE, T, fill_store, make_site, post
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ANNAS_WORDS = "Gedanken aus dem Homeoffice, seit 2023."
@@ -152,6 +152,25 @@ def test_a_blog_page_does_not_link_its_posts_back_to_itself(site):
     anna = soup(site, "blogs/anna")
     assert not anna.select("main a[href='./'], main a[href='../../blogs/anna/']")
     assert "Annas Blög" not in anna.select_one(".post-summary .byline").get_text()
+
+
+def test_a_blog_named_like_the_editors_keeps_its_page_and_feed_to_itself(tmp_path):
+    site = make_site(tmp_path / "site")  # German: AUTHOR = "Redaktion", slug "redaktion"
+    (site.participants_dir / "redaktion.toml").write_text(
+        'name = "Die Redaktion der Lokalzeitung"\nfeed = "https://zeitung.example/feed/"\n'
+        'home = "https://zeitung.example/"\n', encoding="utf-8")  # fmt: skip
+    with Store(site.store_path) as store:
+        store.record_success("redaktion", "https://zeitung.example/feed/", etag=None, last_modified=None,
+                             body_hash="r", posts=[post("redaktion", "z1", "Zeitungsartikel", T)], now=T)
+        for _ in range(2):  # the second from Pelican's reader cache
+            build_site(site, store)
+            blog = soup(site, "blogs/redaktion")
+            assert blog.h1.get_text(strip=True) == "Die Redaktion der Lokalzeitung"
+            assert [a.get_text(strip=True) for a in blog.select(".post-title a")] == ["Zeitungsartikel"]
+            feed = (site.output / "feeds" / "blogs" / "redaktion.atom.xml").read_text(encoding="utf-8")
+            assert "Zeitungsartikel" in feed and "Willkommen zur Blogparade" not in feed
+            editors = soup(site, "blogs/redaktion_")
+            assert [a.get_text(strip=True) for a in editors.select(".post-title a")] == ["Willkommen zur Blogparade"]
 
 
 # -- freshness ----------------------------------------------------------------------------------------

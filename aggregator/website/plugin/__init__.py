@@ -34,7 +34,7 @@ from typing import Any
 from pelican import signals
 
 from .blogroll import write_blogroll
-from .blogs import Blog, BlogEntry, add_blogs, default_category
+from .blogs import Blog, BlogEntry, add_blogs, default_category, editors_apart
 from .content import prepare_content
 from .editorial import note_failing_blogs, write_editorial_pages
 from .departments import write_departments
@@ -85,6 +85,7 @@ def register() -> None:
     signals.page_generator_init.connect(no_stamps_without_a_cache)
     signals.content_object_init.connect(prepare_content)
     signals.article_generator_context.connect(default_category)
+    signals.article_generator_pretaxonomy.connect(editors_apart)
     signals.article_generator_finalized.connect(add_blogs)
     signals.article_generator_finalized.connect(note_failing_blogs)
     signals.all_generators_finalized.connect(after_reading)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -73,6 +74,34 @@ def blog_author(blog: Blog, settings: dict[str, Any]) -> Author:
     author.slug = blog.slug  # the participant's slug, not one made from the name: it is stable
     author.blog = blog
     return author
+
+
+def editors_apart(generator: Any) -> None:
+    """An author that is no blog (the editors' AUTHOR, an editors' article's `Author:`) whose slug
+    a blog has gets that slug with a "_", which no participant file's name has: Pelican groups
+    authors by slug, and merged the blog "redaktion" with the German default AUTHOR "Redaktion"
+    into one page and feed, under either name.  The blog keeps its address.
+
+    The article gets new Author objects: the ones it has may be those of Pelican's reader cache,
+    which must stay as read."""
+    articles = list(chain(generator.articles, generator.translations, generator.hidden_articles,
+                          generator.hidden_translations, generator.drafts, generator.drafts_translations))
+    blogs = {author.slug for article in articles for author in getattr(article, "authors", ())
+             if hasattr(author, "blog")}  # fmt: skip
+    for article in articles:
+        authors = getattr(article, "authors", ())
+        apart = {id(author): _apart(author, generator.settings) for author in authors
+                 if author.slug in blogs and not hasattr(author, "blog")}  # fmt: skip
+        if not apart:
+            continue
+        article.authors = [apart.get(id(author), author) for author in authors]
+        article.author = apart.get(id(article.author), article.author)
+
+
+def _apart(author: Author, settings: dict[str, Any]) -> Author:
+    moved = Author(author.name, settings)
+    moved.slug = author.slug + "_"
+    return moved
 
 
 def kind_category(blog: Blog, label: str, settings: dict[str, Any]) -> Category:
