@@ -231,6 +231,16 @@ def test_an_inflected_form_finds_it_too_by_german_stemming(site, reader):
     assert reader.page.locator("#search-status").inner_text() == "Nichts gefunden für „Quastenflosser“."
 
 
+def test_the_status_shows_the_query_as_typed(site, reader):
+    needs_search()
+    _, siteurl = site
+    reader.open(siteurl + "/search/")
+    query = "Quastenflosser $& $' {count}"  # a replacement string's patterns, and a placeholder
+    reader.page.get_by_label("Beiträge, Blogparaden und Seiten durchsuchen").fill(query)
+    assert search_results(reader, query) == []
+    assert reader.page.locator("#search-status").inner_text() == f"Nichts gefunden für „{query}“."
+
+
 def test_results_show_title_blog_date_and_excerpt(site, reader):
     needs_search()
     _, siteurl = site

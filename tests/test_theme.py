@@ -12,8 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from aggregator.i18n import catalog_path, extract_messages, untranslated
+from aggregator.models import ErrorKind, FetchError
+from aggregator.store import Alert, Store
+from aggregator.website.build import build_site
 from aggregator.website.sitetemplate import theme_path
-from tests.test_build import ACME, ANNA, BERND, build_sample
+from tests.test_build import ACME, ANNA, BERND, T, build_sample, fill_store, make_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -196,6 +199,18 @@ def test_the_editors_article_is_marked_as_their_own(site):
 
 
 # -- feeds -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, since", [("de-at", "seit 2. November 2026 nicht"),
+                                         ("en", "since November 2, 2026.")])  # fmt: skip
+def test_a_blog_page_says_since_when_its_feed_fails_with_the_year(tmp_path, lang, since):
+    site = make_site(tmp_path / "site", lang=lang)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        store.record_error("anna", "https://anna.example/feed/", FetchError(ErrorKind.HTTP, "500"), now=T)
+        store.set_alert(Alert("anna", "https://anna.example/feed/", T, T))
+        build_site(site, store)
+    assert since in page(site, "blogs/anna").select_one(".feed-note").get_text()
 
 
 def test_the_atom_feeds_are_valid_xml_with_entries(site):

@@ -44,7 +44,10 @@ async function start(form) {
 
   function summary(count, shown, query) {
     const text = count === 0 ? words.none : count === 1 ? words.one : count > shown ? words.more : words.many;
-    return text.replace("{query}", query).replace("{count}", count).replace("{shown}", shown);
+    // By split and join: a replacement string would read "$&" in the query, and one placeholder's
+    // value could hold the next one ("{count}").
+    const values = new Map([["{query}", query], ["{count}", String(count)], ["{shown}", String(shown)]]);
+    return text.split(/(\{(?:query|count|shown)\})/).map((part) => values.get(part) ?? part).join("");
   }
 
   field.addEventListener("input", () => run(field.value));
