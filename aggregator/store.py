@@ -787,6 +787,15 @@ class Store:
         return [TakenItem("comment", row["id"], row["url"] or "", f"{row['author']} on {row['title']}",
                           row["participant"], bool(row["hidden"])) for row in _unique(rows)]  # fmt: skip
 
+    def hidden_comments(self) -> dict[str, list[StoredComment]]:
+        """The comments taken down with `hide`, by post id, oldest first (one query for a whole
+        export, not one per post)."""
+        found: dict[str, list[StoredComment]] = {}
+        rows = self._db.execute("SELECT * FROM comments WHERE hidden IS NOT NULL ORDER BY published, id")
+        for row in rows:
+            found.setdefault(row["post_id"], []).append(_stored_comment(row))
+        return found
+
     def hidden_post_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT id FROM posts WHERE hidden IS NOT NULL")}
 

@@ -166,6 +166,7 @@ def export(
     images = Images(media, "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/")
     naming = comment_naming(site.settings)
     erased = Erased.of(store)
+    hidden_comments = store.hidden_comments()
     state = ExportState.load(folder, str(naming))
     published: Counter[str] = Counter()
     expected: set[str] = set()  # the files' names in the folder ("<participant>/<id>.json")
@@ -203,9 +204,7 @@ def export(
         post = posts[post_id]
         participant = by_slug[post.participant]
         comments = list(store.comments(post_id, hidden=False)) if has_comments else []
-        shown = {comment.id for comment in comments}
-        hidden = [comment for comment in store.comments(post_id) if comment.id not in shown] \
-            if has_comments else []  # fmt: skip
+        hidden = hidden_comments.get(post_id, [])
         own = Images(_Recording(media), images.prefix)  # the images this post looks up
         document = post_document(post, participant, comments, memberships.get(post_id, ()), limits,
                                  images=own, naming=naming, gone=erased.or_hidden(hidden, post))  # fmt: skip
@@ -251,11 +250,11 @@ class Erased:
     def or_hidden(self, hidden: Sequence[StoredComment], post: StoredPost) -> Gone:
         """Whether a paragraph names a comment erased, a commenter forgotten or one of the
         post's `hidden` comments."""
-        hidden_one = Lookup(hidden, (post.url, post.guid))
+        hidden_one = Lookup(hidden, (post.url, post.guid)) if hidden else None
 
         def gone(reference: str, name: str) -> bool:
             return (thread_key(reference) in self.links or commenter_digest(name) in self.commenters
-                    or (bool(hidden) and hidden_one(reference) is not None))  # fmt: skip
+                    or (hidden_one is not None and hidden_one(reference) is not None))  # fmt: skip
 
         return gone
 
