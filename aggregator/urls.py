@@ -59,9 +59,9 @@ def page_key(url: str, base: str | None = None) -> str:
     http and https, host case, a leading "www.", default ports, a trailing slash, index.html /
     index.htm / index.php, tracking parameters, fragments, percent-encoding and letter case in
     the path do not matter; nor does any other query on a post's path, except the parameters
-    that name a page there (`_IDENTITY`: /blog/?p=42 is a post, /blog/ its blog).  Relative URLs are resolved against `base`.  The
-    key is not a URL: it is for comparing, never for linking.  Anything that is not an http(s)
-    URL comes back stripped, as it is.
+    that name a page there (`_IDENTITY`: /blog/?p=42 is a post, /blog/ its blog).  Relative URLs
+    are resolved against `base`.  The key is not a URL: it is for comparing, never for linking.
+    Anything that is not an http(s) URL comes back stripped, as it is.
     """
     url = url.strip() if isinstance(url, str) else ""
     # An absolute link needs no base: without one, its key is cached once for every post.

@@ -12,9 +12,9 @@ points, and it cannot be given a proxy of our own setting.
 
 With a proxy, the network policy still holds (fetch.py): the proxy's own address is trusted (the
 editors' environment names it) for connections to the proxy only, and the target's host is
-resolved here and checked before the request goes to the proxy.  The limit: the proxy resolves the name again itself, and may see
-another answer than we did (split-horizon DNS); what it then connects to is the proxy's
-business.
+resolved here and checked before the request goes to the proxy.  The limit: the proxy resolves
+the name again itself, and may see another answer than we did (split-horizon DNS); what it then
+connects to is the proxy's business.
 """
 
 from __future__ import annotations

@@ -407,7 +407,8 @@ class Updater:
         for post in posts:
             feed = plan.per_post_feed(participant, post, twins)  # type: ignore[arg-type]
             if spent() and self._asks(feed.urls[-1], unreachable):
-                read.append((feed, FeedReport(participant, feed.urls[-1], Outcome.DEFERRED, kind="comments")))
+                deferred = FeedReport(participant, feed.urls[-1], Outcome.DEFERRED, kind="comments")
+                read.append((feed, deferred))
                 continue
             report = await self.read_comments(feed, now, unreachable)
             announced = report is not None and report.kind == "comments" and report.answered
@@ -464,7 +465,8 @@ class Updater:
             # A page without a new comment does not say the older ones are known: one approved
             # late keeps its date, and sits below.  The counts say whether any is missing.
             stored = self.store.comment_counts(participant.slug)
-            if not any(plan.missing(post, stored.get(post.id, 0)) for post in posts):  # type: ignore[arg-type]
+            missing = (plan.missing(post, stored.get(post.id, 0)) for post in posts)  # type: ignore[arg-type]
+            if not any(missing):
                 break
         return reports
 

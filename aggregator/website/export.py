@@ -206,8 +206,9 @@ def export(
         comments = list(store.comments(post_id, hidden=False)) if has_comments else []
         hidden = hidden_comments.get(post_id, [])
         own = Images(_Recording(media), images.prefix)  # the images this post looks up
+        gone = erased.or_hidden(hidden, post)
         document = post_document(post, participant, comments, memberships.get(post_id, ()), limits,
-                                 images=own, naming=naming, gone=erased.or_hidden(hidden, post))  # fmt: skip
+                                 images=own, naming=naming, gone=gone)  # fmt: skip
         document.update(extra.get(post_id, {}))
         images.used |= own.used
         if write_if_changed(path, encode(document)):
