@@ -13,6 +13,8 @@ package goes through one of these:
 - `page_key`: two spellings of one page as a person would see them (parades): a query counts on
   a script's path (index.php, the site's root) and where it names a post (`?p=42`, also in a
   sub-folder); `host_key` for its host alone.
+- `leads_to`: a link leads to a page (a contribution links to a parade's call): its `page_key`,
+  or the page's AMP version (`…/post/amp/`, as WordPress's AMP plugins write it).
 - `thread_key`: the same post or comment in a comment thread (which comment a reply answers):
   like `feed_key`, but the fragment (`#comment-7`) counts and WordPress's comment pages do not.
 - `server_key`: the same server to connect to (a blog that could not be reached is not asked
@@ -83,6 +85,14 @@ def _normalise(url: str, base: str) -> str:
     path = _path(parts.path)
     query = _query(parts.query, script=_SCRIPT.search(parts.path) is not None) if parts.query else ""
     return f"{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def leads_to(link: str, key: str, base: str | None = None) -> bool:
+    """Whether `link` (relative to `base`) leads to the page whose `page_key` is `key`: that
+    page, or its AMP version, which a reader on a phone copies from the address bar.  (`?amp=1`
+    is a tracking parameter to page_key already.)"""
+    found = page_key(link, base)
+    return found == key or (found.endswith("/amp") and found[: -len("/amp")] == key)
 
 
 def host_key(hostname: str) -> str:

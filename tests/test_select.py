@@ -565,3 +565,9 @@ def test_a_parade_taking_late_contributions_takes_posts_after_its_end():
     assert followed_parade(late, closed, grace_days=14)  # no roundup yet: still followed
     assert not followed_parade(PARADE, closed, grace_days=14)
     assert not followed_parade(replace(late, roundup_date=PARADE.end + timedelta(days=3)), closed, 14)
+
+
+def test_a_link_to_the_calls_amp_version_counts():
+    amp = post("anna", "/vom-handy/", at(6), links=(CALL + "amp/",))
+    other = post("bernd", "/anderes/", at(6), links=(CALL + "ampel/",))
+    assert urls(contributions(PARADE, [amp, other])) == [amp.url]

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aggregator.urls import absolute_http_url, is_http_url, same_comment, server_key
+from aggregator.urls import absolute_http_url, is_http_url, leads_to, page_key, same_comment, server_key
 
 
 def test_absolute_http_url_says_what_urlsplit_says_for_any_string():
@@ -75,3 +75,18 @@ def test_server_key_of_a_url_without_a_usable_host_is_empty():
 def test_same_comment_is_a_wordpress_comment_named_by_guid_or_by_link(a, b, same):
     assert same_comment(a, b) is same
     assert same_comment(b, a) is same
+
+
+@pytest.mark.parametrize(("link", "leads"), [
+    ("https://blog.example/2026/10/aufruf/", True),
+    ("https://www.blog.example/2026/10/aufruf/amp/", True),  # AMP for WordPress, copied on a phone
+    ("https://blog.example/2026/10/aufruf/amp", True),
+    ("https://blog.example/2026/10/aufruf/?amp=1", True),  # the other AMP spelling: tracking
+    ("amp/", True),  # relative to the call itself
+    ("https://blog.example/2026/10/aufruf/ampel/", False),
+    ("https://blog.example/2026/10/amp/", False),  # the month's archive of a post named "amp"
+    ("https://blog.example/2026/10/aufruf/kommentare/amp/", False),
+])  # fmt: skip
+def test_a_link_leads_to_a_page_or_its_amp_version(link, leads):
+    call = "https://blog.example/2026/10/aufruf/"
+    assert leads_to(link, page_key(call), call) is leads

@@ -73,6 +73,12 @@ def test_a_link_only_in_the_feed_entry_counts():
     assert verify(candidate(), page, PARADE).accepted
 
 
+def test_a_link_to_the_calls_amp_version_counts():
+    assert verify(candidate(), looked(links=(CALL + "amp/",)), PARADE).accepted
+    # A page below the call whose last step is not "amp" is another page.
+    assert not verify(candidate(), looked(links=(CALL + "amp-seite/", CALL + "kommentare/amp/")), PARADE).accepted
+
+
 def test_no_link_to_the_call():
     verdict = verify(candidate(), looked(links=("https://host.example/impressum/",)), PARADE)
     assert (verdict.reason, str(verdict)) == (Reason.NO_LINK, "doesn't link to the call")

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from ..feeds.clean import plain_text
 from ..models import Participant, StoredPost
-from ..urls import host_key, page_key
+from ..urls import host_key, leads_to, page_key
 from .files import Parade, state
 
 # An excerpt or content that ends like this was cut short by the blog, not by its author.
@@ -52,11 +52,7 @@ def links_to(post: StoredPost, target: str, extra: Iterable[str] = ()) -> bool:
     """Whether the post's body (or `extra` links, found on its page) links to `target`."""
     key = page_key(target)
     host = key.split("/", 1)[0].split("?", 1)[0]
-    return any(
-        page_key(link, post.url) == key
-        for link in (*post.links, *extra)
-        if _may_be_on(link, host)
-    )
+    return any(leads_to(link, key, post.url) for link in (*post.links, *extra) if _may_be_on(link, host))
 
 
 def _may_be_on(link: str, host: str) -> bool:

@@ -28,7 +28,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from ..models import CandidatePage, PageReading, ParadeCandidate, Post, StoredPost
-from ..urls import host_key, page_key
+from ..urls import host_key, leads_to, page_key
 from .files import Parade, plausible
 from .select import carries_tag, links_to
 
@@ -169,7 +169,7 @@ def links_to_call(reading: PageReading, entry: Post | None, call_url: str) -> bo
     """The article, or the blog's feed entry of it, links to the call (as a person would see it)."""
     call = page_key(call_url)
     links = (*reading.links, *(entry.links if entry else ()))
-    return any(page_key(link, reading.url) == call for link in links)
+    return any(leads_to(link, call, reading.url) for link in links)
 
 
 def contribution(
