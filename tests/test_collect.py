@@ -123,11 +123,16 @@ def test_a_page_that_failed_is_asked_again_and_one_accepted_stays_when_it_fails(
     assert looked.reading is not None and looked.post_id  # kept
 
 
-def test_the_comments_channel_reads_the_atom_twin_conditionally(feed_server, store):
+def pinged_call(feed_server) -> tuple[Post, Blog]:
+    """A host's WordPress blog whose call has a pingback from Anna's page."""
     call_post = Post(5, "aufruf", "Aufruf", datetime(2026, 9, 30, tzinfo=UTC), comments=[
         pingback(11, "Annas Beitrag", feed_server.url("/anna/p/"), "zur Parade", NOW - timedelta(days=3)),
     ])  # fmt: skip
-    host = Blog(feed_server.url("/host"), "Host", [call_post])
+    return call_post, Blog(feed_server.url("/host"), "Host", [call_post])
+
+
+def test_the_comments_channel_reads_the_atom_twin_conditionally(feed_server, store):
+    call_post, host = pinged_call(feed_server)
     atom = host.post_comments_atom(call_post)
     feed_server.route(host.post_comments_atom_url(call_post).removeprefix(feed_server.base_url),
                       respond(atom, content_type="application/atom+xml", etag='"c1"'))  # fmt: skip
@@ -145,10 +150,7 @@ def test_the_comments_channel_reads_the_atom_twin_conditionally(feed_server, sto
 
 
 def test_an_atom_twin_gone_for_good_leaves_the_configured_comment_feed_read(feed_server, store):
-    call_post = Post(5, "aufruf", "Aufruf", datetime(2026, 9, 30, tzinfo=UTC), comments=[
-        pingback(11, "Annas Beitrag", feed_server.url("/anna/p/"), "zur Parade", NOW - timedelta(days=3)),
-    ])  # fmt: skip
-    host = Blog(feed_server.url("/host"), "Host", [call_post])
+    call_post, host = pinged_call(feed_server)
     rss = host.post_comments_rss_url(call_post)
     route_documents(feed_server, host.documents(), kinds=["post-comments.rss"])
     feed_server.route(host.post_comments_atom_url(call_post).removeprefix(feed_server.base_url), status(410))
