@@ -23,9 +23,9 @@ from typing import Callable, Iterator, NoReturn
 import click
 
 from . import __version__
+from .backups import open_store
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
-from .backups import open_store
 from .lock import LockError, SiteBusy, site_lock
 from .site import Site, SiteError
 from .store import Store, StoreError
@@ -482,13 +482,19 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Validate participant and parade files (for pull requests); exit 2 on any problem."""
+    from .editors.notify import target_problems
     from .jobs import check_site
+    from .site import SETTINGS_FILE
 
-    result = check_site(load_site(ctx))
+    site = load_site(ctx)
+    result = check_site(site)
+    # The notice targets are the editors' settings, checked here so a typo fails `check`, not a night.
+    problems = result.problems + [Problem(site.root / SETTINGS_FILE, message)
+                                  for message in target_problems(site)]  # fmt: skip
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    if result.problems:
-        report_problems(result.problems)
+    if problems:
+        report_problems(problems)
         sys.exit(EXIT_CONFIG)
     click.echo(f"{result.participants} participants and {result.parades} parades OK.")
 
@@ -602,7 +608,14 @@ def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.Parad
 def digest(ctx: click.Context, period: str, department: str | None, recipients: tuple[str, ...],
            dry_run: bool) -> None:  # fmt: skip
     """E-mail the period's new posts (HTML and plain text), or print them with --dry-run."""
-    from .editors.digest import DigestError, as_text, collect, digest_message, parse_period, recipients_from
+    from .editors.digest import (
+        DigestError,
+        as_text,
+        collect,
+        digest_message,
+        parse_period,
+        recipients_from,
+    )
     from .editors.mail import MailError, SmtpSettings, send
     from .feeds.trust import CA_BUNDLE, setting_or_env
 
@@ -699,7 +712,6 @@ def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.F
     """Join every blog of the OPML file SOURCE, each checked as `join` checks one."""
     from .editors.join import JoinError
     from .editors.opml import OpmlError, import_opml
-
     from .feeds.fetch import SettingError
 
     site = load_site(ctx)

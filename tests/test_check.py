@@ -83,6 +83,8 @@ def test_a_name_that_does_not_resolve_is_no_problem_of_the_file(site):
     ("Anna \u202egnp.exe", "'name' holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
     ("Anna\x07", "'name' holds the invisible character U+0007"),
     ("Anna \u2066x\u2069", "U+2066"),
+    ("Anna\u2028Blog", "U+2028 (LINE SEPARATOR)"),  # email refuses it in a notice's Subject
+    ("Anna\u2029Blog", "U+2029 (PARAGRAPH SEPARATOR)"),
 ])  # fmt: skip
 def test_names_that_would_deface_the_site_fail(site, name: str, message: str):
     write_participant(site, "bad", name, "http://127.0.0.1:8080/bad/feed/", "http://127.0.0.1:8080/bad/")

@@ -174,3 +174,20 @@ BLOGPARADE_NOTIFY = ["mailto:{EDITORS}"]
     assert "entfernt" in subject and "410 Gone" in text
     night(site)
     assert len(mails_to(inbox, EDITORS)) == 1
+
+
+def test_a_target_that_cannot_be_used_is_a_failed_line_and_a_problem_for_check(tmp_path, feed_server):
+    # A port out of range makes the webhook raise ValueError: once a whole run died of it.
+    feed_server.route("/anna/feed/", status(500))
+    feed_server.route("/hook", respond(b"ok", content_type="text/plain"))
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_NOTIFY_AFTER = 1
+BLOGPARADE_NOTIFY = ["https://chat.example.org:99999/hook", "{feed_server.url('/hook')}"]
+""")
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
+    checked = invoke(site, "check")
+    assert checked.exit_code == 2
+    assert "'https://chat.example.org:99999/hook' is neither one address" in checked.output
+    result = ok(invoke(site, "run"))
+    assert "notifier failed: failing: Annas Blog -> https://chat.example.org:99999/hook: " in result.output
+    assert len(posts_to_hook(feed_server)) == 1 and "Built" in result.output

@@ -26,7 +26,9 @@ from ..feeds.fetch import FetchSettings, SettingError
 from ..models import FeedState, Participant
 from ..site import Site
 from ..store import Alert, Store, utcnow
+from ..urls import is_http_url
 from .mail import MailError, SmtpSettings, send
+from .participants import is_mailto
 from .webhook import WebhookError, send_json
 
 Event = Literal["failing", "recovered"]
@@ -132,27 +134,35 @@ def notify_targets(site: Site) -> list[str]:
 
 
 def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyReport) -> None:
+    """Send `notice` to each target; a target that fails is a line in `report.failed`, whatever
+    the reason (a run that dies here would build nothing and, the alert stored, tell no one)."""
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
     subject, text = message_text(notice, str(site.settings.get("SITENAME") or "blogparade"), lang)
-    mails = [t.removeprefix("mailto:") for t in targets if t.startswith("mailto:")]
-    hooks = [t for t in targets if not t.startswith("mailto:")]
     label = f"{notice.event}: {notice.participant.name}"
-    for address in mails:
+    for target in targets:
         try:
-            send_mail(site, address, subject, text)
-        except MailError as error:
-            report.failed.append(f"{label} -> mailto:{address}: {error}")
+            if target.startswith("mailto:"):
+                send_mail(site, target.removeprefix("mailto:"), subject, text)
+            else:
+                body = notice.payload(str(site.settings.get("SITENAME") or ""),
+                                      str(site.settings.get("SITEURL") or ""), text)  # fmt: skip
+                send_json(target, body, settings=FetchSettings.from_site(site))
+        except (MailError, WebhookError, *SettingError) as error:
+            report.failed.append(f"{label} -> {target}: {error}")
+        except Exception as error:  # noqa: BLE001  e.g. a header email refuses, a URL's bad port
+            report.failed.append(f"{label} -> {target}: {type(error).__name__}: {error}")
         else:
-            report.delivered.append(f"{label} -> mailto:{address}")
-    for url in hooks:
-        try:
-            body = notice.payload(str(site.settings.get("SITENAME") or ""),
-                                  str(site.settings.get("SITEURL") or ""), text)  # fmt: skip
-            send_json(url, body, settings=FetchSettings.from_site(site))
-        except (WebhookError, *SettingError) as error:
-            report.failed.append(f"{label} -> {url}: {error}")
-        else:
-            report.delivered.append(f"{label} -> {url}")
+            report.delivered.append(f"{label} -> {target}")
+
+
+def target_problems(site: Site) -> list[str]:
+    """What is wrong with the BLOGPARADE_NOTIFY targets, one sentence each, for `check`."""
+    return [
+        f"BLOGPARADE_NOTIFY: {target!r} is neither one address like \"mailto:redaktion@example.org\" "
+        "nor an https:// URL"
+        for target in notify_targets(site)
+        if not (is_mailto(target) if target.startswith("mailto:") else is_http_url(target))
+    ]
 
 
 def send_mail(site: Site, address: str, subject: str, text: str) -> None:

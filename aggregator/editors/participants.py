@@ -67,14 +67,20 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 _JOINERS = frozenset("\u200c\u200d")
 
 
+# Line and paragraph separators (Zl, Zp) break a line as "\n" does: in a mail header they are
+# refused (ValueError), in a page they split what is one line.
+_UNSAFE = ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp")
+
+
 def unsafe_character(text: str) -> str | None:
-    """The first bidi control, control or invisible format character in `text`, else None."""
-    if text.isprintable():  # no Cc, Cf, Co, Cs or Cn (bidi controls are Cf): the usual case
+    """The first bidi control, control, line-breaking or invisible format character in `text`,
+    else None."""
+    if text.isprintable():  # no Cc, Cf, Co, Cs, Cn, Zl or Zp (bidi controls are Cf): the usual case
         return None
     for char in text:
         if char in _BIDI:
             return char
-        if char not in _JOINERS and unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Cn"):
+        if char not in _JOINERS and unicodedata.category(char) in _UNSAFE:
             return char
     return None
 
@@ -90,10 +96,15 @@ def _text_problems(path: Path, key: str, value: str, limit: int) -> list[Problem
     return problems
 
 
+def is_mailto(value: object) -> bool:
+    """One address as "mailto:anna@example.org"."""
+    return isinstance(value, str) and _MAILTO.match(value) is not None
+
+
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     problems = [Problem(path, f"unknown key {key!r}") for key in data if key not in _KEYS]
     problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
-    if "contact" in data and not (isinstance(data["contact"], str) and _MAILTO.match(data["contact"])):
+    if "contact" in data and not is_mailto(data["contact"]):
         problems.append(Problem(path, "'contact' must be one address like \"mailto:anna@example.org\""))
     for key in ("name", "author", "language", "department"):
         if key in data and not isinstance(data[key], str):
