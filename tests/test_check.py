@@ -136,3 +136,12 @@ def test_an_unusable_network_setting_is_named(tmp_path):
     write_participant(root, "fine", "Ein Blog", "https://blog.example.org/feed/", "https://blog.example.org/")
     output = check(root)
     assert output.startswith("FAILED") and "BLOGPARADE_ALLOWED_NETWORKS: 'intranet' is not a network" in output
+
+
+def test_a_file_nested_too_deeply_is_its_own_problem(site):
+    # tomllib recurses per level: a 3 KB file once stopped every command with RecursionError.
+    write_participant(site, "anna", "Anna", "http://127.0.0.1:8080/a/feed/", "http://127.0.0.1:8080/a/")
+    (site / "content" / "participants" / "deep.toml").write_text("x = " + "[" * 1500 + "]" * 1500 + "\n")
+    output = check(site)
+    assert output.startswith("FAILED") and "deep.toml: invalid TOML: nested too deeply" in output, output
+    assert "RecursionError" not in output

@@ -179,6 +179,9 @@ def _read_participant(path: Path) -> Participant:
         raise ParticipantError(
             [Problem(path, f"invalid TOML: {error}", int(line.group(1)) if line else None)]
         ) from error
+    except (RecursionError, MemoryError):
+        # tomllib recurses once per nesting level: 1,500 nested brackets in 3 KB exhaust the stack.
+        raise ParticipantError([Problem(path, "invalid TOML: nested too deeply to be read")]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ParticipantError([Problem(path, f"cannot read: {error}")]) from error
     problems = _validate(path, data)
