@@ -584,3 +584,31 @@ def test_joining_any_wordpress_comment_feed_names_the_blogs_post_feed(site, feed
                 blog.post_comments_atom_url(post)):
         refused(site, url, f"join its post feed instead: blogparade join {blog.posts_rss_url()}")
     assert joined(site, blog.posts_atom_url())["feed"] == blog.posts_atom_url()
+
+
+# ------------------------------------------------------------- join writes what check accepts
+
+
+def test_a_feeds_overlong_or_unsafe_title_and_author_are_cleaned_and_check_passes(site, feed_server):
+    title, author = "Lange " * 60 + "\u2028Ende", "Bob " * 60
+    items = [Item("1", "Eins", feed_server.url("/lang/1"), author=author)]
+    url = feed_server.route("/lang/feed/", respond(rss(items, title, feed_server.url("/lang/")).encode()))
+    written = joined(site, url)
+    assert len(written["name"]) == 200 and written["name"].endswith("…") and "\u2028" not in written["name"]
+    assert len(written["author"]) == 200 and written["author"].endswith("Bob…")
+    assert ok(invoke(site, "check")).exit_code == 0
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--name", "Anna\tBlog", "'name' holds the invisible character U+0009"),
+    ("--author", "Bob\x1b[31m", "'author' holds the invisible character U+001B"),
+    ("--department", "d" * 150, "'department' is 150 characters long; at most 100 are allowed"),
+])  # fmt: skip
+def test_what_the_person_typed_is_refused_with_checks_sentence(site, feed_server, option, value, message):
+    url = feed_server.route("/anna/feed/", respond(
+        rss([Item("1", "Eins", feed_server.url("/anna/1"))], "Anna", feed_server.url("/anna/")).encode()))
+    before = participant_files(site)
+    result = invoke(site, "join", url, option, value)
+    assert result.exit_code == 1 and message in result.output, explain(result)
+    no_traceback(result)
+    assert participant_files(site) == before

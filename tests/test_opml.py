@@ -202,3 +202,16 @@ def test_a_bad_file_imports_nothing_and_asks_nobody(tmp_path, feed_server):
 def allow_loopback(root) -> None:  # noqa: ANN001
     with open(root / "pelicanconf.py", "a") as settings:
         settings.write(f"\nBLOGPARADE_ALLOWED_NETWORKS = {LOOPBACK_NETWORKS!r}\n")
+
+
+def test_an_overlong_or_unsafe_title_is_cleaned_so_check_passes(tmp_path, feed_server):
+    create_site(tmp_path / "site", title="Import")
+    allow_loopback(tmp_path / "site")
+    site = Site.load(tmp_path / "site")
+    data = opml(f"""<outline text="{'L' * 250}" xmlUrl="{feed_server.url('/feed.xml')}"/>""")
+    [(_, participant)] = import_into(site, data)
+    assert isinstance(participant, Participant), participant
+    assert participant.name == "L" * 199 + "…"
+    assert load_participants(site.participants_dir)[1] == []
+    assert read_opml(opml('<outline text="Zwei&#x2028;Zeilen" xmlUrl="https://z.example/feed"/>'))[0].title \
+        == "Zwei Zeilen"

@@ -12,7 +12,14 @@ from ..feeds.fetch import Fetcher, FetchSettings
 from ..models import Kind, Participant
 from ..site import Site
 from ..urls import feed_key, is_http_url, page_key
-from .participants import load_participants, slugify, write_participant
+from .participants import (
+    LIMITS,
+    clean_text,
+    load_participants,
+    participant_problems,
+    slugify,
+    write_participant,
+)
 
 
 class JoinError(Exception):
@@ -101,20 +108,29 @@ def new_participant(
     department: str = "",
 ) -> Participant:
     """The participant for a discovered feed; JoinError if the site has that feed or that blog
-    (its home page) already."""
+    (its home page) already, or if its file would not pass `check` (a name typed with a tab).
+
+    What the feed says (its title, author, language) is a stranger's text: it is cleaned and
+    shortened to fit, where what the person typed is refused, so they can correct it."""
     already_there(found.feed_url, existing)
     blog_already_there(found.feed_url, found.home_url, existing)
-    name = (name or found.feed.title or "").strip() or found.home_url
-    return Participant(
+    name = name.strip() if name else clean_text(found.feed.title or "", LIMITS["name"])
+    name = name or clean_text(found.home_url, LIMITS["name"])
+    language = clean_text((found.feed.language or "").split("-")[0].lower(), LIMITS["language"])
+    participant = Participant(
         slug=unique_slug(slugify(name), {p.slug for p in existing}),
         name=name,
         feed=found.feed_url,
         home=found.home_url,
-        author=(author if author is not None else first_author(found)).strip(),
+        author=author.strip() if author is not None else clean_text(first_author(found), LIMITS["author"]),
         kind=kind,
-        language=(found.feed.language or "de").split("-")[0].lower() or "de",
+        language=language or "de",
         department=" ".join(department.split()),
     )
+    problems = participant_problems(participant)
+    if problems:
+        raise JoinError(f"{found.feed_url} cannot join: " + "; ".join(p.message for p in problems))
+    return participant
 
 
 def existing_participants(site: Site) -> list[Participant]:

@@ -22,7 +22,7 @@ from xml.parsers import expat
 
 from ..models import Kind, Participant
 from ..urls import feed_key
-from .participants import KINDS
+from .participants import KINDS, LIMITS, clean_text
 
 if TYPE_CHECKING:
     from ..feeds.fetch import Fetcher
@@ -166,7 +166,8 @@ def _feed(outline: dict[str, str]) -> OpmlFeed | None:
     steps = {step.strip().lower() for part in outline.get("category", "").split(",")
              for step in part.split("/")}
     kind = next((k for k in KINDS if k in steps), None)
-    title = " ".join((outline.get("title") or outline.get("text") or "").split())
+    # Another program's export, not what the person typed: cleaned and cut to fit, as a feed's title is.
+    title = clean_text(outline.get("title") or outline.get("text") or "", LIMITS["name"])
     return OpmlFeed(xml_url, _http(outline.get("htmlurl", "")) or None, title, kind)  # type: ignore[arg-type]
 
 

@@ -85,6 +85,13 @@ def unsafe_character(text: str) -> str | None:
     return None
 
 
+def clean_text(text: str, limit: int) -> str:
+    """`text` taken from a feed, fit for a participant file: unsafe characters become spaces,
+    white space is collapsed, and a text over `limit` characters is cut, ending in "…"."""
+    text = " ".join("".join(" " if unsafe_character(char) else char for char in text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _text_problems(path: Path, key: str, value: str, limit: int) -> list[Problem]:
     problems = []
     if len(value) > limit:
@@ -230,6 +237,12 @@ def participant_document(participant: Participant) -> str:
     if participant.login is not None:
         data["login"] = spec_table(participant.login)
     return tomli_w.dumps(data)
+
+
+def participant_problems(participant: Participant) -> list[Problem]:
+    """What `check` would say of the file written for `participant` (named by its slug alone)."""
+    path = Path(f"{participant.slug}.toml")
+    return _validate(path, tomllib.loads(participant_document(participant)))
 
 
 def write_participant(folder: Path, participant: Participant) -> Path:
