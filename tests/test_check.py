@@ -145,3 +145,21 @@ def test_a_file_nested_too_deeply_is_its_own_problem(site):
     output = check(site)
     assert output.startswith("FAILED") and "deep.toml: invalid TOML: nested too deeply" in output, output
     assert "RecursionError" not in output
+
+
+@pytest.mark.parametrize("contact", [
+    "mailto:root(x@example.org",  # the To header reads <root> and a comment: RCPT TO:<root>
+    "mailto:a)b@example.org", "mailto:a[b@example.org", "mailto:a\\b@example.org",
+    "mailto:a.@example.org", "mailto:a@example.org(",
+])  # fmt: skip
+def test_a_contact_the_mail_header_would_read_otherwise_fails(site, contact: str):
+    write_participant(site, "anna", "Anna", "http://127.0.0.1:8080/a/feed/", "http://127.0.0.1:8080/a/",
+                      contact=contact)
+    output = check(site)
+    assert output.startswith("FAILED") and "'contact' must be one address like" in output, output
+
+
+def test_a_plain_contact_passes(site):
+    write_participant(site, "anna", "Anna", "http://127.0.0.1:8080/a/feed/", "http://127.0.0.1:8080/a/",
+                      contact="mailto:anna.beispiel+blog@example.org")
+    assert invoke(site, "check").exit_code == 0

@@ -13,6 +13,8 @@ import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass, fields
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +106,17 @@ def _text_problems(path: Path, key: str, value: str, limit: int) -> list[Problem
 
 
 def is_mailto(value: object) -> bool:
-    """One address as "mailto:anna@example.org"."""
-    return isinstance(value, str) and _MAILTO.match(value) is not None
+    """One address as "mailto:anna@example.org", which the mail header reads as just that.
+
+    The pattern alone let "(", ")", "[" and "\\" through: in a To header "root(x@example.org" is
+    <root> and a comment, so a contributor's contact could send a notice to another mailbox."""
+    if not isinstance(value, str) or _MAILTO.match(value) is None:
+        return False
+    address = value.removeprefix("mailto:")
+    try:
+        return Address(addr_spec=address).addr_spec == address
+    except (ValueError, TypeError, IndexError, HeaderParseError):
+        return False
 
 
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
