@@ -15,7 +15,7 @@ from aggregator.editors.webhook import WebhookError, check_url
 from aggregator.feeds.policy import NetworkPolicy
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
 from tests.feedmaker import Item, rss
-from tests.servers import RSS_TYPE, FeedServer, respond, status
+from tests.servers import RSS_TYPE, FeedServer, hang_up, respond, status
 from tests.test_mail import smtp  # noqa: F401  (the fixture)
 
 EDITORS = "redaktion@example.org"
@@ -191,3 +191,21 @@ BLOGPARADE_NOTIFY = ["https://chat.example.org:99999/hook", "{feed_server.url('/
     result = ok(invoke(site, "run"))
     assert "notifier failed: failing: Annas Blog -> https://chat.example.org:99999/hook: " in result.output
     assert len(posts_to_hook(feed_server)) == 1 and "Built" in result.output
+
+
+def test_a_notifier_that_gives_no_answer_is_asked_once_per_run(tmp_path, feed_server):
+    # A hanging webhook or mail server once held the night for one timeout per failing blog.
+    feed_server.route("/hook", hang_up())  # the request is dropped, unanswered
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_NOTIFY_AFTER = 1
+BLOGPARADE_SMTP = "smtp://127.0.0.1:9"
+BLOGPARADE_NOTIFY = ["mailto:{EDITORS}", "{feed_server.url('/hook')}"]
+""")
+    for number in range(3):
+        feed_server.route(f"/b{number}/feed/", status(500))
+        write_participant(site, f"b{number}", f"Blog {number}", feed_server.url(f"/b{number}/feed/"))
+    result = ok(invoke(site, "run"))
+    assert feed_server.hits("/hook") == 1
+    failed = [line for line in result.output.splitlines() if "notifier failed" in line]
+    assert len(failed) == 6 and sum("(not tried again)" in line for line in failed) == 4, result.output
+    assert "Built" in result.output

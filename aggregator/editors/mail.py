@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -27,7 +28,13 @@ TIMEOUT = 30.0  # seconds: a hanging mail server must not hold up the nightly ru
 
 
 class MailError(Exception):
-    """Mail cannot be sent (settings or server); the message says why, for a person."""
+    """Mail cannot be sent (settings or server); the message says why, for a person.
+    `unreachable`: the server did not take the connection (timed out, refused, dropped it), so
+    the next message would fail too."""
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -96,4 +103,10 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
     except smtplib.SMTPRecipientsRefused as error:
         raise MailError(f"the mail server refused the recipients {', '.join(error.recipients)}") from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
-        raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {error}") from None
+        raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {error}",
+                        unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
+
+
+# No server to talk to (SMTPException is an OSError too, hence the list, not OSError).
+_NO_ANSWER = (TimeoutError, ConnectionError, socket.gaierror, smtplib.SMTPConnectError,
+              smtplib.SMTPServerDisconnected)

@@ -66,6 +66,9 @@ class NotifyReport:
     notices: list[Notice] = field(default_factory=list)
     delivered: list[str] = field(default_factory=list)  # "failing: Annas Blog -> mailto:…"
     failed: list[str] = field(default_factory=list)  # the same, with why
+    # Servers that gave no answer in this run ("smtp", or a webhook's URL), with why: not tried
+    # again, so 1,000 notices to a hanging webhook cost one timeout, not 1,000.
+    unreachable: dict[str, str] = field(default_factory=dict)
 
 
 def due_notices(
@@ -140,6 +143,10 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
     subject, text = message_text(notice, str(site.settings.get("SITENAME") or "blogparade"), lang)
     label = f"{notice.event}: {notice.participant.name}"
     for target in targets:
+        server = "smtp" if target.startswith("mailto:") else target
+        if server in report.unreachable:
+            report.failed.append(f"{label} -> {target}: {report.unreachable[server]} (not tried again)")
+            continue
         try:
             if target.startswith("mailto:"):
                 send_mail(site, target.removeprefix("mailto:"), subject, text)
@@ -147,7 +154,11 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
                 body = notice.payload(str(site.settings.get("SITENAME") or ""),
                                       str(site.settings.get("SITEURL") or ""), text)  # fmt: skip
                 send_json(target, body, settings=FetchSettings.from_site(site))
-        except (MailError, WebhookError, *SettingError) as error:
+        except (MailError, WebhookError) as error:
+            report.failed.append(f"{label} -> {target}: {error}")
+            if error.unreachable:
+                report.unreachable[server] = str(error)
+        except SettingError as error:
             report.failed.append(f"{label} -> {target}: {error}")
         except Exception as error:  # noqa: BLE001  e.g. a header email refuses, a URL's bad port
             report.failed.append(f"{label} -> {target}: {type(error).__name__}: {error}")

@@ -30,7 +30,12 @@ MAX_ANSWER = 64 * 1024  # bytes of an error answer kept for the message
 
 
 class WebhookError(Exception):
-    """The POST failed; the message says why, for a person (the caller names the URL)."""
+    """The POST failed; the message says why, for a person (the caller names the URL).
+    `unreachable`: no answer at all (timed out, refused, dropped), so the next POST would fail too."""
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 def check_url(url: str, policy: NetworkPolicy) -> None:
@@ -105,14 +110,19 @@ async def post_json(url: str, body: dict[str, Any], *, settings: FetchSettings,
     except WebhookError:
         raise
     except TimeoutError:
-        raise WebhookError(f"no answer within {timeout:g} s") from None
+        raise WebhookError(f"no answer within {timeout:g} s", unreachable=True) from None
     except (aiohttp.ClientError, OSError) as error:
         refused = _refusal(error)
         if refused is not None:
             raise WebhookError(f"address not allowed: {refused.detail}") from None
-        raise WebhookError(f"{type(error).__name__}: {error}"[:300]) from None
+        raise WebhookError(f"{type(error).__name__}: {error}"[:300],
+                           unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
     finally:
         await connector.close()
+
+
+# Connecting failed, or the server dropped the request: not a refusal of this one body.
+_NO_ANSWER = (aiohttp.ClientConnectionError, OSError)
 
 
 def _refusal(error: BaseException | None) -> AddressNotAllowed | None:
