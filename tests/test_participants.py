@@ -126,3 +126,9 @@ def test_a_file_written_just_now_is_read_every_time(tmp_path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same time as before
     assert path.stat().st_size == stat.st_size and path.stat().st_ino == stat.st_ino
     assert read_participant(path).name == "Jörn schreibt"
+
+
+def test_a_file_name_ending_in_a_newline_is_no_slug(tmp_path):
+    # "$" matches before a final "\n": "anna\n.toml" passed as the slug "anna\n".
+    with pytest.raises(ParticipantError, match="file name must be a slug"):
+        read_participant(write(tmp_path, "anna\n.toml", GOOD))

@@ -26,7 +26,7 @@ from ..urls import feed_key, is_http_url
 
 KINDS = ("corporate", "employee")
 DISPLAYS = ("excerpt", "full")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # with fullmatch: "$" would let a final "\n" through
 _REQUIRED = ("name", "feed", "home")
 _KEYS = {f.name for f in fields(Participant)} - {"slug"}
 
@@ -151,7 +151,7 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
             problems += _text_problems(path, "categories", category, MAX_CATEGORY)
     if "login" in data:
         problems += [Problem(path, message) for message in spec_problems(data["login"])]
-    if not _SLUG.match(path.stem):
+    if not _SLUG.fullmatch(path.stem):
         problems.append(
             Problem(path, "file name must be a slug: lower-case letters, digits and dashes")
         )
