@@ -143,10 +143,12 @@ def restore(site: Site, backup: str | Path | None = None, *, empty: bool = False
     The store there before (with its -wal and -shm) is renamed, never deleted.
     """
     chosen, posts = (None, 0) if empty else _choose(site, backup)
+    temporary = site.store_path.with_name(f".{site.store_path.name}.restoring")
+    if chosen is not None:
+        # Copied before the store moves aside: a copy that fails leaves the site its store.
+        shutil.copyfile(chosen, temporary)
     aside = _put_aside(site.store_path)
     if chosen is not None:
-        temporary = site.store_path.with_name(f".{site.store_path.name}.restoring")
-        shutil.copyfile(chosen, temporary)
         os.replace(temporary, site.store_path)
     with Store(site.store_path) as store:  # migrated, if the backup is older than this blogparade
         store.set_meta(RESTORED_AT, datetime.now(UTC).isoformat())
@@ -163,6 +165,9 @@ def _choose(site: Site, backup: str | Path | None) -> tuple[Path, int]:
         if not path.is_file():
             names = ", ".join(p.name for p in found) or "none"
             raise RestoreError(f"there is no backup {backup} (in {folder(site)}: {names})")
+        if site.store_path.is_file() and path.samefile(site.store_path):
+            raise RestoreError(f"{backup} is the store itself, not a backup of it; choose a backup "
+                               f"in {folder(site)}")  # fmt: skip
         try:
             return path, check_copy(path)
         except StoreDamaged as error:

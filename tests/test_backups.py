@@ -125,3 +125,14 @@ def test_restore_skips_damaged_backups_and_says_when_none_is_whole(site):
         restore(site)
     with pytest.raises(RestoreError, match="there is no backup nothing.sqlite"):
         restore(site, "nothing.sqlite")
+
+
+def test_restoring_the_store_itself_is_refused_and_the_store_stays(site):
+    # The store was renamed aside before the copy, which then found no file: no store at all.
+    with Store(site.store_path) as store:
+        back_up(site, store, now=NIGHT)
+    with pytest.raises(RestoreError, match="is the store itself"):
+        restore(site, site.store_path)
+    assert [p.name for p in site.root.glob("*before-restore*")] == []
+    with Store(site.store_path) as store:
+        assert sum(store.post_counts().values()) == 5
