@@ -2,7 +2,8 @@
 
 It parses options, calls the library, shows progress and summaries, and turns the library's
 errors into messages and exit codes: 0 done (some feeds may have failed), 1 the job failed
-(or, with --strict, a feed failed), 2 bad usage or configuration, 3 another job holds the site.
+(or, with --strict, a feed failed), 2 bad usage or configuration, 3 another job holds the site,
+141 the reader of its output went away (`status | head`), quietly.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import atexit
 import gc
 import importlib
+import os
 import sys
 import threading
 import traceback
@@ -33,6 +35,9 @@ from .store import Store, StoreError
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_BUSY = 3
+# stdout's reader went away (`status | head`): what a tool killed by SIGPIPE gives, 128 + 13.  Not
+# 0: the command stopped at that line, and `run | head` has not built the site.
+EXIT_READER_GONE = 141
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -88,10 +93,19 @@ class Blogparade(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            reader_gone()
         except LIBRARY_ERRORS as error:
             give_up(ctx, sentence(error))
         except Exception as error:  # noqa: BLE001  the last resort: a sentence, not a traceback
             give_up(ctx, unexpected(error))
+
+
+def reader_gone() -> NoReturn:
+    """End quietly: no "Broken pipe" error, and none from Python flushing stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_READER_GONE)
 
 
 def unexpected(error: BaseException) -> str:

@@ -1,13 +1,15 @@
 """The command line through CliRunner on real sites, real files and a real loopback server."""
 
 import hashlib
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from aggregator.cli import cli
-from tests.acceptance_helpers import status_rows
+from tests.acceptance_helpers import blogparade_command, status_rows
 from tests.feedmaker import Item, rss
 from tests.servers import HTML_TYPE, LOOPBACK_NETWORKS, respond, status
 
@@ -140,3 +142,15 @@ def test_store_path_that_is_a_folder_is_a_clear_error(site):
     result = invoke(site, "fetch")
     assert result.exit_code == 1
     assert "cannot use store" in result.output and "Traceback" not in result.output
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(site):
+    # `status | head`: the pipe's reader is gone before blogparade writes.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(blogparade_command() + ["--site", str(site), "status"], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141 and result.stderr == "", result.stderr
