@@ -18,6 +18,21 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 LOCK_FILE = ".blogparade.lock"
+# The descriptors of the locks this process holds.  A fork() child inherits them, and flock
+# belongs to the open file, not the process: a child that outlives the job (the build's
+# reader-cache saver, stuck) would keep the site locked.  So every child closes them at once:
+# closing only drops its share, the parent's lock stays (flock(LOCK_UN) would release both).
+_HELD: set[int] = set()
+
+
+def _close_held_in_child() -> None:
+    for descriptor in _HELD:
+        with suppress(OSError):
+            os.close(descriptor)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)
 # How long a job that found the site locked looks for its holder's name: the holder writes it
 # right after taking the lock.
 READ_HOLDER_SECONDS = 1.0
@@ -88,6 +103,7 @@ def site_lock(
                 if waiting is not None:
                     waiting(busy)
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
+        _HELD.add(descriptor)
         holder = Holder(os.getpid(), command, datetime.now().astimezone().replace(microsecond=0))
         try:
             _write(descriptor, holder.text())
@@ -100,6 +116,7 @@ def site_lock(
             with suppress(OSError):
                 _write(descriptor, "")
     finally:
+        _HELD.discard(descriptor)
         os.close(descriptor)  # releases the lock
 
 

@@ -113,3 +113,23 @@ def test_holder_text_round_trips():
     holder = Holder(1234, "opml import", datetime(2026, 11, 29, 3, 17).astimezone())
     assert Holder.parse(holder.text()) == holder
     assert Holder.parse("") is None and Holder.parse("pid: x\n") is None
+
+
+def test_a_forked_child_that_outlives_the_job_does_not_keep_the_site_locked(tmp_path):
+    """flock is inherited by fork(): the build's reader-cache saver, stuck, once held the site."""
+    read_end, write_end = os.pipe()
+    with site_lock(tmp_path, "build"):
+        child = os.fork()
+        if child == 0:  # like the cache saver: lives on after the job, until told to go
+            os.close(write_end)
+            os.read(read_end, 1)
+            os._exit(0)
+        with pytest.raises(SiteBusy), site_lock(tmp_path, "fetch"):
+            pass  # the job itself still holds it: the child's closing left the parent's lock alone
+    os.close(read_end)
+    try:
+        with site_lock(tmp_path, "fetch"):
+            pass
+    finally:
+        os.close(write_end)
+        os.waitpid(child, 0)
