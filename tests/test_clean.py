@@ -341,7 +341,9 @@ def test_relative_urls_resolve_against_the_xml_base():
 
 def test_comments_from_a_wordpress_atom_feed():
     top, reply, pingback = (clean_comment(e, "post-1") for e in entries("wordpress-comments-atom.xml"))
-    assert (top.parent_guid, top.author, top.author_url) == (None, "Anna Schmidt", "https://anna.example.net/")
+    # the post's guid: comments.top_level_if_reply_to_post makes it top-level
+    assert top.parent_guid == "https://blog.gruenfink.example/?p=123"
+    assert (top.author, top.author_url) == ("Anna Schmidt", "https://anna.example.net/")
     assert top.kind == "comment" and top.post_id == "post-1"
     assert reply.parent_guid == "https://blog.gruenfink.example/?p=123#comment-45"
     assert reply.author == "Jürgen Müller"
@@ -384,7 +386,13 @@ def test_comment_kind_heuristic(fields, kind):
 
 @pytest.mark.parametrize("ref, href, expected", [
     (None, None, None),
-    ("https://b.example/?p=1", "https://b.example/post/", None),  # WordPress: reply to the post
+    # WordPress: a reply to the post names the post (made top-level by comments.top_level_if_reply_to_post)
+    ("https://b.example/?p=1", "https://b.example/post/", "https://b.example/?p=1"),
+    # Mastodon-style replies and comments with their own URL or tag: no fragment anywhere
+    ("https://social.example/users/anna/statuses/100", "https://social.example/@anna/100",
+     "https://social.example/users/anna/statuses/100"),
+    ("tag:blog.example,2026:comment-6", "https://blog.example/post/comments/6/", "tag:blog.example,2026:comment-6"),
+    (None, "https://blog.example/post/comments/6/", "https://blog.example/post/comments/6/"),
     ("https://b.example/?p=1#comment-5", "https://b.example/post/#comment-5", "https://b.example/?p=1#comment-5"),
     (None, "https://b.example/post/#comment-5", "https://b.example/post/#comment-5"),
     ("urn:uuid:1234", None, "urn:uuid:1234"),

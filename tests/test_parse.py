@@ -148,7 +148,8 @@ def test_blogger_replies_name_their_parent_comment():
     # The post's page as href would make a reply top-level: a reply keeps only its parent's id.
     assert (reply.in_reply_to, reply.in_reply_to_url) == (blogger_tag(TOP), None)
     assert (reply_to_reply.in_reply_to, reply_to_reply.in_reply_to_url) == (blogger_tag(REPLY), None)
-    assert [parent_guid(e) for e in feed.entries] == [blogger_tag(REPLY), blogger_tag(TOP), None]
+    # the top-level comment names the post, which comments.top_level_if_reply_to_post makes top-level
+    assert [parent_guid(e) for e in feed.entries] == [blogger_tag(REPLY), blogger_tag(TOP), blogger_tag(POST)]
 
 
 @pytest.mark.parametrize("related", [
@@ -169,7 +170,7 @@ def test_blogger_parent_links_with_or_without_https_and_www(related):
 ])
 def test_only_blogger_comment_links_name_a_parent(related):
     entry = reply_to_reply_linking(related)
-    assert (entry.in_reply_to, parent_guid(entry)) == (blogger_tag(POST), None)
+    assert (entry.in_reply_to, parent_guid(entry)) == (blogger_tag(POST), blogger_tag(POST))
 
 
 def test_a_related_link_outside_blogger_comments_changes_nothing():

@@ -19,7 +19,8 @@ the link first and has no full stop); comment links with or without `comment-pag
 Each layout serves exactly the feeds it names; every other URL answers 404.
 
 Then: a reply whose parent arrives in a later run; parent references of other engines (tag: URIs,
-a reference to the post itself, Blogger's related link); and threads of 4,000 replies deep and
+a reference to the post itself, references without a fragment to comments with their own URL or
+to Mastodon statuses, Blogger's related link); and threads of 4,000 replies deep and
 20,000 flat, built from a store written directly.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -540,6 +542,7 @@ class Other:
     reference: str  # the feed's XML that names its parent
     parent: str | None  # the id of the comment it answers (None: top level)
     html: str = ""  # its body in the feed, where more than <p>text</p>
+    link: str = ""  # its own link, where not the post's page with "#c<n>"
 
     @property
     def body(self) -> str:
@@ -570,12 +573,43 @@ def tag_uri_thread(permalink: str) -> tuple[str, list[Other]]:
     ]  # fmt: skip
 
 
-def serve_tag_uri_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
-    home = server.url("/werkstatt/")
-    permalink = server.url("/werkstatt/2026/hobelbank.html")
-    comments_url = server.url("/werkstatt/2026/hobelbank.atom")
-    title = "Die Hobelbank [tag-uri]"
-    post, thread = tag_uri_thread(permalink)
+def own_url_thread(permalink: str) -> tuple[str, list[Other]]:
+    """Engines whose references carry no fragment in ref or href: comments with their own URL and
+    tag (static-site comment engines), and Mastodon-style replies pulled in by a comments plugin."""
+    post = "tag:schuppen.example,2026:post-3"
+    social = "https://social.example"
+
+    def cid(n: int) -> str:
+        return f"tag:schuppen.example,2026:comment-{n}"
+
+    def page(n: int) -> str:
+        return f"{permalink}comments/{n}/"
+
+    return post, [
+        # The post itself, by its permalink in ref and href: top level.
+        Other(cid(1), "Ida", "Der Schuppen hat ein neues Dach.", reply_ref(permalink, permalink), None,
+              link=page(1)),
+        # Another comment, by its tag and its own URL: nested.
+        Other(cid(2), "Jan", "Mit Dachpappe oder mit Blech?", reply_ref(cid(1), page(1)), cid(1), link=page(2)),
+        # A comment by its own URL only: nested.
+        Other(cid(3), "Ida", "Mit Blech, das hält länger.", reply_ref(None, page(2)), cid(2), link=page(3)),
+        # Mastodon: the post by its id, then a reply by the status's id and its page.
+        Other(f"{social}/users/anna/statuses/100", "Anna", "Sieht schön aus!", reply_ref(post, permalink), None,
+              link=f"{social}/@anna/100"),
+        Other(f"{social}/users/bob/statuses/101", "Bob", "Finde ich auch, Anna.",
+              reply_ref(f"{social}/users/anna/statuses/100", f"{social}/@anna/100"),
+              f"{social}/users/anna/statuses/100", link=f"{social}/@bob/101"),
+    ]  # fmt: skip
+
+
+def serve_atom_blog(
+    server: FeedServer, name: str, title: str, thread_of: Callable[[str], tuple[str, list[Other]]]
+) -> tuple[str, str, str, list[Other]]:
+    """A blog whose post (id and thread from `thread_of(permalink)`) has an Atom comment feed."""
+    home = server.url(f"/{name}/")
+    permalink = server.url(f"/{name}/2026/hobelbank.html")
+    comments_url = server.url(f"/{name}/2026/hobelbank.atom")
+    post, thread = thread_of(permalink)
     published = NOW - timedelta(days=2)
     entry = (
         f"<entry><id>{post}</id><title>{escape(title)}</title>"
@@ -586,19 +620,27 @@ def serve_tag_uri_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
     )
     comments = [
         f"<entry><id>{c.id}</id><title>Kommentar von {c.author}</title>"
-        f'<link rel="alternate" type="text/html" href="{permalink}#c{c.id.rsplit("-", 1)[1]}"/>'
+        f'<link rel="alternate" type="text/html" href="{c.link or permalink + "#c" + c.id.rsplit("-", 1)[1]}"/>'
         f"<author><name>{c.author}</name></author>"
         f"<published>{published + timedelta(hours=n + 1):%Y-%m-%dT%H:%M:%SZ}</published>"
         f"<updated>{published + timedelta(hours=n + 1):%Y-%m-%dT%H:%M:%SZ}</updated>"
         f'<content type="html">{escape(c.body)}</content>{c.reference}</entry>'
         for n, c in enumerate(thread)
     ]
-    server.route("/werkstatt/atom.xml", respond(atom_document("Werkstatt", "tag:werkstatt.example,2026:feed",
-                                                              home, [entry]), content_type=ATOM_TYPE))
-    server.route("/werkstatt/2026/hobelbank.atom",
+    server.route(f"/{name}/atom.xml", respond(atom_document(name, f"tag:{name}.example,2026:feed", home, [entry]),
+                                              content_type=ATOM_TYPE))  # fmt: skip
+    server.route(f"/{name}/2026/hobelbank.atom",
                  respond(atom_document(f"Kommentare zu {title}", f"{post}:comments", permalink, comments),
                          content_type=ATOM_TYPE))  # fmt: skip
-    return server.url("/werkstatt/atom.xml"), home, title, thread
+    return server.url(f"/{name}/atom.xml"), home, title, thread
+
+
+def serve_tag_uri_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
+    return serve_atom_blog(server, "werkstatt", "Die Hobelbank [tag-uri]", tag_uri_thread)
+
+
+def serve_own_url_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
+    return serve_atom_blog(server, "schuppen", "Das Schuppendach [own-url]", own_url_thread)
 
 
 BLOGGER_BLOG, BLOGGER_POST = "4811201934567712345", "6622001177334455667"
@@ -664,9 +706,9 @@ def serve_blogger_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ["tag-uri", "blogger"])
+@pytest.mark.parametrize("engine", ["tag-uri", "own-url", "blogger"])
 def test_parent_references_of_other_engines_nest(tmp_path, feed_server, engine):
-    serve_blog = serve_tag_uri_blog if engine == "tag-uri" else serve_blogger_blog
+    serve_blog = {"tag-uri": serve_tag_uri_blog, "own-url": serve_own_url_blog, "blogger": serve_blogger_blog}[engine]
     feed, home, title, thread = serve_blog(feed_server)
     site = new_site(tmp_path / "site")
     write_participant(site, engine, f"Werkstatt {engine}", feed, home=home)

@@ -187,18 +187,13 @@ def clean_comment(entry: ParsedEntry, post_id: str) -> Comment:
 
 
 def parent_guid(entry: ParsedEntry) -> str | None:
-    """What a comment replies to, from Atom threading (RFC 4685 ``thr:in-reply-to``).
-
-    The ref identifies the parent; with only an href, the href (the parent's link) stands in.  A
-    reply to the post itself is top-level (None): WordPress then gives the post's guid and
-    permalink, neither with a fragment, while a reply to a comment carries "#comment-N" in both.
-    So: an href without a fragment and a ref without one means "the post".
+    """What a comment replies to, from Atom threading (RFC 4685 ``thr:in-reply-to``): the ref, or
+    with only an href the href (the parent's link).  Neither needs a fragment: Mastodon-style
+    replies and engines that give each comment its own URL or tag name a comment without one.  A
+    reference to the post itself is made top-level where the post is known
+    (comments.top_level_if_reply_to_post, and the thread's Lookup finds no comment by it).
     """
-    ref = (entry.in_reply_to or "").strip()
-    href = (entry.in_reply_to_url or "").strip()
-    if href and "#" not in href and "#" not in ref:
-        return None
-    return ref or href or None
+    return (entry.in_reply_to or "").strip() or (entry.in_reply_to_url or "").strip() or None
 
 
 _PINGBACK_TITLE = re.compile(r"^\s*(?:(?:von|by|from)\s*:\s*)?(pingback|trackback)\s*:", re.I)

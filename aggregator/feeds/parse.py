@@ -41,7 +41,7 @@ Field rules (the contract with clean):
   for a Blogger reply: Blogger points thr:in-reply-to at the post and names the parent comment only
   in ``<link rel="related" href="…blogger.com/feeds/<blog>/<post>/comments/default/<comment>">``,
   so its in_reply_to is the parent's id ``tag:blogger.com,1999:blog-<blog>.post-<comment>`` and
-  in_reply_to_url is None (the post's page would make it top-level; see clean.parent_guid).
+  in_reply_to_url is None (the post's page, which names no comment).
   Without threading (WordPress's RSS comment feeds), a reply's first paragraph "In reply to
   <a href=…#comment-N>Name</a>." in any language gives in_reply_to_url (see
   aggregator/replies.py); the paragraph stays in the body (the site drops it where the reply is
@@ -490,7 +490,7 @@ _BLOGGER_PARENT = re.compile(r"(?i:https?://(?:www\.)?blogger\.com)/feeds/(\d+)/
 
 def _in_reply_to(e: Any, body: str, link: str) -> tuple[str | None, str | None]:
     """The ref and href of thr:in-reply-to; for a Blogger reply, its parent comment's id and no
-    href (Blogger's href is the post's page, which clean.parent_guid reads as "top-level");
+    href (Blogger's href is the post's page, which names no comment);
     without either, the parent linked by an "In reply to …" paragraph (WordPress's RSS)."""
     reply = _mapping(e.get("thr_in-reply-to"))
     ref, href = _str(reply.get("ref")) or None, _str(reply.get("href")) or None
