@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from aggregator.feeds.clean import (
     TITLE_LIMIT,
+    _too_deep,
     behind_password,
     clean_comment,
     clean_post,
@@ -194,14 +195,28 @@ def test_html_comments_and_empty_input():
     assert sanitize_html("", BASE) == "" and sanitize_html("  \n", BASE) == ""
 
 
-def test_pathologically_deep_html_is_flattened_quickly():
-    html = "<div>" * 20000 + "tief &amp; unten" + "</div>" * 20000 + "<script>x</script>"
+@pytest.mark.parametrize("opening", [
+    "<div>",
+    "<div/>",  # HTML ignores the slash on a div: it opens one
+    '<div title="<">',  # "<" in a quoted value is part of the value
+    "<span title='a<b'>",
+])
+def test_pathologically_deep_html_is_flattened_quickly(opening):
+    html = opening * 20000 + "tief &amp; unten" + "</div>" * 20000 + "<script>x</script>"
     start = time.perf_counter()
     out = sanitize_html(html, BASE)
     text = plain_text(html)
     assert time.perf_counter() - start < 1.0
     assert out == "<p>tief &amp; unten</p>"
     assert text == "tief & unten"
+
+
+def test_self_closed_svg_and_mathml_elements_do_not_count_as_depth():
+    svg = "<svg>" + '<rect width="1" height="1"/>' * 600 + "</svg>"
+    math = "<math>" + "<mi>x</mi><mo/>" * 600 + "</math>"
+    assert not _too_deep(f"<p>Grafik:</p>{svg}{math}<div/><p>Ende</p>")
+    # an HTML element ends SVG content: its slash is ignored again
+    assert _too_deep("<svg>" + "<div/>" * 600)
 
 
 # --- plain text, excerpt, links --------------------------------------------------------------------

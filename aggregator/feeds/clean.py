@@ -111,10 +111,19 @@ _BLOCK = re.compile(
     r"section|article|header|footer|aside)\b)", re.I)
 _TAG = re.compile(r"<[^>]*>?")
 _CODE = re.compile(r"<(script|style|template|svg|math)\b", re.I)
-_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^<>]*)>")  # [^<>]: linear on "<a<a<a"
+# A tag as an HTML parser reads it: "<" and ">" in a quoted value are part of the value.  Outside
+# quotes [^<>]: linear on "<a<a<a"; possessive, so a failed tag is not tried again in other splits.
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 # Void elements, and those an HTML parser closes by itself: they do not add depth.
 _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                 "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
+# A self-closing "/" counts only in SVG and MathML; in HTML "<div/>" opens a div.  These HTML
+# elements end SVG or MathML content (the HTML standard's "breakout" list).
+_FOREIGN = {"svg", "math"}
+_BREAKOUT = {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed",
+             "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta",
+             "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table",
+             "tt", "u", "ul", "var"}
 
 
 # --- records ---------------------------------------------------------------------------------------
@@ -484,13 +493,19 @@ def _srcset_candidates(value: str, base: str, origin: str | None) -> str | None:
 
 
 def _too_deep(html: str) -> bool:
+    """Whether `html` nests deeper than MAX_DEPTH as an HTML parser builds it."""
     if html.count("<") < MAX_DEPTH:
         return False
-    depth = 0
+    depth = foreign = 0  # foreign: open svg and math elements
     for match in _TAG_TOKEN.finditer(html):
         closing, name, rest = match.groups()
-        if name.lower() in _NOT_NESTING or rest.endswith("/"):
+        name = name.lower()
+        if name in _BREAKOUT and not closing:
+            foreign = 0
+        if name in _NOT_NESTING or (rest.endswith("/") and (foreign or name in _FOREIGN)):
             continue
+        if name in _FOREIGN:
+            foreign = max(foreign + (-1 if closing else 1), 0)
         depth += -1 if closing else 1
         if depth > MAX_DEPTH:
             return True
