@@ -18,11 +18,14 @@ import re
 from dataclasses import dataclass
 
 # One link, alone in the first paragraph (or before the first <br> or blank line) but for a few
-# words; possessive quantifiers keep a hostile body from making this slow.
+# words; possessive quantifiers keep a hostile body from making this slow, and so does the link's
+# tag, which must end within 2,000 characters (else each "href=" in an unclosed "<a " is scanned
+# to the end of the body: quadratic).
 _MARKER = re.compile(
     r"""^\s*+(?P<open><p(?:\s[^>]*+)?>)?\s*+
     (?P<before>[^<]{0,80}?)
-    <a\s(?P<attrs_before>[^>]*?)\bhref\s*=\s*(?P<quote>["'])(?P<href>[^"'<>\s]*+)(?P=quote)[^>]*+>
+    <a\s(?=[^>]{0,2000}>)
+    (?P<attrs_before>[^>]*?)\bhref\s*=\s*(?P<quote>["'])(?P<href>[^"'<>\s]*+)(?P=quote)[^>]*+>
     (?P<name>[^<]{1,200}?)</a>
     (?P<after>[^<]{0,40}?)
     (?P<close></p>\s*+|<br\s*/?>\s*+|\n\s*\n\s*|$)""",

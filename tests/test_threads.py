@@ -281,6 +281,20 @@ def test_a_reply_marker_to_another_site_is_not_a_parent():
     assert parse_feed(body, {}, PERMALINK + "feed/").entries[0].in_reply_to_url is None
 
 
+def test_an_unclosed_link_tag_costs_no_quadratic_time():
+    # Each "href=" of an unclosed "<a " was scanned to the end of the body: 400 KB took 4.4 s.
+    body = rss_comment_feed([(2, "<p><a " + 'href="#comment-1" ' * 40_000)])
+    started = time.process_time()
+    assert parse_feed(body, {}, PERMALINK + "feed/").entries[0].in_reply_to_url is None
+    assert time.process_time() - started < 0.5
+
+
+def test_a_reply_marker_with_a_long_link_tag_is_still_found():
+    attributes = 'data-x="y" ' * 150  # 1,650 characters
+    marker = reply_marker(f'<p>In reply to <a {attributes}href="{PERMALINK}#comment-1">P1</a>.</p><p>Ja.</p>')
+    assert marker is not None and marker.href == f"{PERMALINK}#comment-1"
+
+
 def test_thread_key_rules():
     assert thread_key("https://www.Blog.example/p/comment-page-3/#comment-4") == thread_key("http://blog.example/p#comment-4")
     assert thread_key("https://blog.example/?p=5&cpage=2#comment-4") == thread_key("https://blog.example/?p=5#comment-4")
