@@ -52,6 +52,7 @@ Field rules (the contract with clean):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -82,13 +83,28 @@ def _feedparser() -> Any:
     from http to https): every post would come back as a new one.  A guid is an identifier, not a
     link; this keeps it as written (the only use of the set is that resolution; links are resolved
     in _entry instead).  xmlreader resolves the same elements (`xmlreader._RESOLVED`).
+
+    Its author text is cut as xmlreader cuts it, before the quadratic address pattern.
     """
     import feedparser
 
     mixin = feedparser.mixin._FeedParserMixin
     if "id" in mixin.can_be_relative_uri:
         mixin.can_be_relative_uri = set(mixin.can_be_relative_uri) - {"id"}
+    if not hasattr(mixin._sync_author_detail, "__wrapped__"):
+        mixin._sync_author_detail = _with_author_cut(mixin._sync_author_detail)
     return feedparser
+
+
+def _with_author_cut(sync_author_detail: Any) -> Any:
+    @functools.wraps(sync_author_detail)
+    def cut_then_sync(self: Any, key: str = "author") -> None:
+        context = self._get_context()
+        if isinstance(context.get(key), str):
+            context[key] = context[key][:xmlreader.MAX_AUTHOR_TEXT]
+        sync_author_detail(self, key)
+
+    return cut_then_sync
 
 FUTURE_TOLERANCE = timedelta(days=2)  # time-zone mistakes and clock skew, not scheduled posts
 _OLDEST = datetime(1971, 1, 1, tzinfo=timezone.utc)
@@ -410,7 +426,7 @@ def _author(e: Any) -> str:
 
 def _name(raw: str) -> str:
     """Plain text without addresses; WordPress writes names HTML-escaped even inside CDATA."""
-    return strip_email(plain_text(raw[:1000]))
+    return strip_email(plain_text(raw[:xmlreader.MAX_AUTHOR_TEXT]))
 
 
 def _categories(tags: Any) -> tuple[str, ...]:
