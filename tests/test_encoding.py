@@ -79,9 +79,13 @@ def test_impossible_or_unknown_labels_are_passed_over(content_type):
     assert "<title>Grüße</title>" in decode(XML.format("ISO-8859-1", "Grüße").encode("latin-1"), content_type)
 
 
-def test_utf8_with_a_stray_latin1_word():
-    text = decoded("mixed-utf8-latin1.xml")
-    assert UMLAUTS in text and "Jürgen schrieb: Grüße" in text
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_utf8_with_a_stray_latin1_word(bom):
+    text = decode(bom + (FEEDS / "mixed-utf8-latin1.xml").read_bytes(), "application/rss+xml; charset=utf-8")
+    assert UMLAUTS in text and "Jürgen schrieb: Grüße" in text and "\ufffd" not in text
+    # windows-1252's quotes (0x93, 0x94), as pasted from Word
+    assert decode(bom + "<t>Er sagte ".encode() + b"\x93Hallo\x94 \xe2\x80\x93 sch\xc3\xb6n</t>", "") == (
+        "<t>Er sagte \u201cHallo\u201d – schön</t>")
 
 
 # --- double-encoded UTF-8 --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ without a charset as US-ASCII.  Order:
    UTF-8 by accident);
 3. else the HTTP charset, else the XML declaration (ISO-8859-1 and US-ASCII read as windows-1252,
    as browsers do);
-4. else UTF-8 with stray bytes read as windows-1252 (feeds that mix both).
+4. else UTF-8 with stray bytes read as windows-1252 (feeds that mix both), as after a UTF-8 BOM.
 
 Text that was double-encoded ("Ã¤" for "ä") is then repaired where the pattern is unambiguous
 (`repair_mojibake`).
@@ -70,8 +70,9 @@ codecs.register_error("blogparade-cp1252", _cp1252_fallback)
 def _decode(body: bytes, content_type: str) -> tuple[str, bool]:
     """The text, and whether it is `body` read as UTF-8."""
     for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(encoding, "replace"), False
+        if body.startswith(bom):  # after a UTF-8 BOM, stray bytes are windows-1252 as without one
+            errors = "blogparade-cp1252" if encoding == "utf-8" else "replace"
+            return body[len(bom):].decode(encoding, errors), False
     for marker, encoding in _MARKERS:
         if marker.match(body):
             return body.decode(encoding, "replace"), False
