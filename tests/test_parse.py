@@ -255,6 +255,21 @@ def test_unparseable_and_far_future_dates_are_none():
     assert later["Aus der Zukunft"].published == utc(2100, 1, 1)  # within two days of "now"
 
 
+@pytest.mark.parametrize("published", ["Thu, 01 Jan 1970 00:00:00 +0000", "Fri, 20 Nov 2126 10:00:00 +0000"])
+def test_an_implausible_published_date_gives_way_to_the_updated_date(published):
+    now = utc(2026, 11, 22)
+    rss = ("<?xml version='1.0'?><rss version='2.0' xmlns:atom='http://www.w3.org/2005/Atom'><channel><title>T</title>"
+           f"<item><title>x</title><guid>g1</guid><pubDate>{published}</pubDate>"
+           "<atom:updated>2026-11-20T10:00:00Z</atom:updated></item></channel></rss>")
+    [entry] = parse_feed(rss.encode(), {}, FEED_URL, now=now).entries
+    assert entry.published == entry.updated == utc(2026, 11, 20, 10)
+    item = {"id": "g1", "content_text": "x", "date_published": "2126-11-20T10:00:00Z",
+            "date_modified": "2026-11-20T10:00:00Z"}
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [item]})
+    [entry] = parse_feed(body.encode(), {"Content-Type": "application/feed+json"}, FEED_URL, now=now).entries
+    assert entry.published == utc(2026, 11, 20, 10)
+
+
 def test_an_entry_with_nothing_to_show_is_dropped():
     assert len(parse("nodates.xml").entries) == 5  # the seventh item has only an author
 

@@ -33,7 +33,8 @@ Field rules (the contract with clean):
   <updated>; RSS 1.0 has only dc:date): closer to the truth than the first-seen time.  A date
   more than `FUTURE_TOLERANCE` after `now`, or before 1971 (epoch-zero artefacts), is also None: a
   wrong clock or time zone must not pin a post above all others for months, and None keeps the guid
-  and the stored date stable (the first-seen time) instead of clamping to a moving "now".
+  and the stored date stable (the first-seen time) instead of clamping to a moving "now".  Such a
+  published date gives way to a plausible updated date, as a missing one does.
 - ``author`` and ``categories`` are plain text (entities decoded: WordPress escapes them even in
   CDATA); ``author`` is a name, never an e-mail address ("a@b.de (Name)" -> "Name", a bare
   address -> "").
@@ -332,7 +333,7 @@ def _entry(
         url=link,
         title=title,
         author=_author(e) or feed_author,
-        published=_plausible(published_raw or updated_raw, now),
+        published=_plausible(published_raw, now) or _plausible(updated_raw, now),
         updated=_plausible(updated_raw, now),
         summary_html=summary,
         content_html=content or summary,
@@ -596,7 +597,7 @@ def _json_entry(item: dict[str, Any], base: str, feed_authors: list[dict[str, An
         url=link,
         title=title,
         author=author,
-        published=_plausible(published or updated, now),
+        published=_plausible(published, now) or _plausible(updated, now),
         updated=_plausible(updated, now),
         summary_html=summary,
         content_html=content or summary,
