@@ -355,6 +355,13 @@ def test_golem_served_with_a_wrong_utf8_header():
     assert feed.entries[0].summary_html.startswith("Viele Spieler wünschen sich")
 
 
+@pytest.mark.parametrize("content_type", ["", "text/html; charset=ISO-8859-1"])
+def test_a_windows1251_feed_under_apaches_default_charset(content_type):
+    raw = read(HOSTILE / "encoding" / "REAL_windows-1251_russian__ibash_miniflux.xml")
+    feed = parse_feed(raw, {"Content-Type": content_type}, URL, now=NOW)
+    assert feed.subtitle == "Новый цитатник Рунета"
+
+
 @pytest.mark.parametrize("path", sorted((HOSTILE / "encoding").rglob("*.xml")), ids=lambda p: p.name)
 def test_encoding_traps(path):
     result = parse_or_error(read(path))

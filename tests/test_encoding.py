@@ -38,6 +38,16 @@ def test_the_http_charset_beats_the_xml_declaration():
     assert "<title>¤</title>" in decode(body, "application/rss+xml")
 
 
+@pytest.mark.parametrize("content_type", [
+    "text/html; charset=ISO-8859-1",  # Apache's default
+    "application/rss+xml; charset=windows-1252",
+    "text/html; charset=koi8-r",
+])
+def test_a_declared_encoding_beats_a_servers_default_charset(content_type):
+    body = XML.format("windows-1251", "Новый цитатник").encode("cp1251")
+    assert "<title>Новый цитатник</title>" in decode(body, content_type)
+
+
 @pytest.mark.parametrize("label", ["ISO-8859-1", "us-ascii", "latin1"])
 def test_latin1_and_ascii_labels_are_read_as_windows1252(label):
     # As browsers do: 0x80-0x9F are quotes, dashes and the euro sign, never C1 controls.

@@ -8,7 +8,8 @@ without a charset as US-ASCII.  Order:
 2. bytes that are valid UTF-8 are UTF-8 whatever the labels say (Latin-1 German text is never valid
    UTF-8 by accident);
 3. else the HTTP charset, else the XML declaration (ISO-8859-1 and US-ASCII read as windows-1252,
-   as browsers do);
+   as browsers do); but a declaration of another encoding beats an HTTP charset of windows-1252's
+   family or on text/html, which is a server's default, not the feed's word;
 4. else UTF-8 with stray bytes read as windows-1252 (feeds that mix both), as after a UTF-8 BOM.
 
 Text that was double-encoded ("Ã¤" for "ä") is then repaired where the pattern is unambiguous
@@ -80,13 +81,28 @@ def _decode(body: bytes, content_type: str) -> tuple[str, bool]:
         return body.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
-    declared = _CHARSET.search(content_type or "")
-    in_xml = _XML_ENCODING.match(body[:1024])
-    for label in (declared and declared.group(1), in_xml and in_xml.group(1).decode("ascii")):
+    for label in _labels(body, content_type or ""):
         text = _decode_as(body, label)
         if text is not None:
             return text, False
     return body.decode("utf-8", "blogparade-cp1252"), False
+
+
+def _labels(body: bytes, content_type: str) -> tuple[str | None, str | None]:
+    """The HTTP charset and the XML declaration's encoding, the one to try first first: the HTTP
+    charset, unless it is a server's default (windows-1252's family, or any label on text/html:
+    Apache's "text/html; charset=ISO-8859-1") and the declaration names another encoding."""
+    declared = _CHARSET.search(content_type)
+    in_xml = _XML_ENCODING.match(body[:1024])
+    http = declared.group(1) if declared else None
+    xml = in_xml.group(1).decode("ascii") if in_xml else None
+    if http and xml and _is_server_default(http, content_type) and xml.lower() not in _AS_CP1252:
+        return xml, http
+    return http, xml
+
+
+def _is_server_default(label: str, content_type: str) -> bool:
+    return label.strip().lower() in _AS_CP1252 or content_type.strip().lower().startswith("text/html")
 
 
 def _decode_as(body: bytes, label: str | None) -> str | None:
