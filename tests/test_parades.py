@@ -155,6 +155,12 @@ def test_empty_title_tag_and_bad_slug(tmp_path):
     ]
 
 
+def test_a_file_name_ending_in_a_newline_is_no_slug(tmp_path):
+    path = write(tmp_path, "remote\n.md", GOOD)
+    assert problems_of(path) == [f"{path}: the file name must be a slug: lower-case letters, digits and "
+                                 "dashes, not 'remote\\n'"]
+
+
 def test_unreadable_file(tmp_path):
     path = tmp_path / "latin1.md"
     path.write_bytes(GOOD.replace("lädt", "l\xe4dt").encode("latin-1"))
