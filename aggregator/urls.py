@@ -13,8 +13,9 @@ package goes through one of these:
 - `page_key`: two spellings of one page as a person would see them (parades): a query counts on
   a script's path (index.php, the site's root) and where it names a post (`?p=42`, also in a
   sub-folder); `host_key` for its host alone.
-- `leads_to`: a link leads to a page (a contribution links to a parade's call): its `page_key`,
-  or the page's AMP version (`…/post/amp/`, as WordPress's AMP plugins write it).
+- `leads_to`: a link leads to a page (a contribution links to a parade's call): its `page_key`
+  (or one of its keys: a WordPress post's shortlink `/?p=42` is the post too), or the page's AMP
+  version (`…/post/amp/`, as WordPress's AMP plugins write it).
 - `thread_key`: the same post or comment in a comment thread (which comment a reply answers):
   like `feed_key`, but the fragment (`#comment-7`) counts and WordPress's comment pages do not.
 - `server_key`: the same server to connect to (a blog that could not be reached is not asked
@@ -87,12 +88,14 @@ def _normalise(url: str, base: str) -> str:
     return f"{netloc}{path}" + (f"?{query}" if query else "")
 
 
-def leads_to(link: str, key: str, base: str | None = None) -> bool:
-    """Whether `link` (relative to `base`) leads to the page whose `page_key` is `key`: that
-    page, or its AMP version, which a reader on a phone copies from the address bar.  (`?amp=1`
-    is a tracking parameter to page_key already.)"""
+def leads_to(link: str, keys: str | frozenset[str], base: str | None = None) -> bool:
+    """Whether `link` (relative to `base`) leads to the page whose `page_key` is `keys` (or one
+    of them: a WordPress post is also its shortlink `/?p=42`): that page, or its AMP version,
+    which a reader on a phone copies from the address bar.  (`?amp=1` is a tracking parameter to
+    page_key already.)"""
+    keys = frozenset((keys,)) if isinstance(keys, str) else keys  # a str is one key, not letters
     found = page_key(link, base)
-    return found == key or (found.endswith("/amp") and found[: -len("/amp")] == key)
+    return found in keys or (found.endswith("/amp") and found[: -len("/amp")] in keys)
 
 
 def host_key(hostname: str) -> str:

@@ -140,3 +140,39 @@ def test_blog_roll_as_opml_out_and_in(parade_site, tmp_path, feed_server):
     garbage.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml/>')
     refused = invoke(other, "opml", "import", str(garbage))
     assert refused.exit_code == 2 and "bomb.opml" in refused.output
+
+
+SHORTLINK_PARADE = PARADE.replace("Tag: BlogparadeDoku\n", "")
+
+
+def test_a_link_to_the_calls_shortlink_is_a_link_to_the_call(tmp_path, feed_server):
+    # The host's WordPress names its call by its permalink and by its guid, the shortlink
+    # `<home>/?p=42` that contributors copy as often; the same number elsewhere is another page.
+    base = feed_server.base_url
+    call, shortlink = f"{base}/host/aufruf/", f"{base}/host/?p=42"
+    call_post = Item(shortlink, "Aufruf: Wie dokumentieren wir?", call, BEFORE, body())
+    links = {
+        "eins": ("Kurzlink", shortlink),
+        "zwei": ("Kurzlink über https", shortlink.replace("http://", "https://")),
+        "drei": ("Kurzlink relativ", "/host/?p=42"),
+        "vier": ("Ein anderer Beitrag", f"{base}/host/?p=43"),
+        "fuenf": ("Ein anderer Blog", "https://anderswo.example/host/?p=42"),
+    }
+    site = new_site(tmp_path / "site", "BLOGPARADE_TODAY = '2026-11-05'\n")
+    for slug, items in {"host": [call_post], **{
+        slug: [Item(f"{slug}-1", title, f"{base}/{slug}/1/", IN, body(link))] for slug, (title, link) in links.items()
+    }}.items():  # fmt: skip
+        write_participant(site, slug, f"Blog {slug}", serve(feed_server, slug, items), f"{base}/{slug}/")
+    (site / "content" / "parades" / "doku.md").write_text(SHORTLINK_PARADE.format(call=call), encoding="utf-8")
+    page = ('<html><head><meta property="article:published_time" content="2026-10-12T09:00:00Z"></head>'
+            f'<body><article><h1>Extern</h1>{body(shortlink)}</article></body></html>').encode()  # fmt: skip
+    feed_server.route("/extern/beitrag/", respond(page, content_type=HTML_TYPE))
+
+    ok(invoke(site, "fetch"))
+    submitted = ok(invoke(site, "submit", f"{base}/extern/beitrag/", "--parade", "doku"))
+    assert submitted.output.startswith("Accepted for parade doku")
+    ok(invoke(site, "build"))
+    [section] = parse_html(site / "output" / "parades" / "doku" / "index.html").xpath(
+        "//section[@id='contributions']")
+    listed = {" ".join(h.text_content().split()) for h in section.xpath(".//h3")}
+    assert listed == {"Kurzlink", "Kurzlink über https", "Kurzlink relativ", "Extern"}

@@ -90,3 +90,18 @@ def test_same_comment_is_a_wordpress_comment_named_by_guid_or_by_link(a, b, same
 def test_a_link_leads_to_a_page_or_its_amp_version(link, leads):
     call = "https://blog.example/2026/10/aufruf/"
     assert leads_to(link, page_key(call), call) is leads
+
+
+@pytest.mark.parametrize(("link", "base", "leads"), [
+    ("https://blog.example/?p=42", None, True),
+    ("http://www.blog.example/?p=42", None, True),
+    ("/?p=42", "https://blog.example/2026/11/beitrag/", True),  # relative, on the call's site
+    ("/?p=42", "https://anderswo.example/beitrag/", False),
+    ("https://anderswo.example/?p=42", None, False),
+    ("https://blog.example/?p=43", None, False),
+    ("https://blog.example/2026/10/aufruf/", None, True),
+    ("https://blog.example/2026/10/", None, False),  # a key is matched whole, never by its letters
+])  # fmt: skip
+def test_a_link_leads_to_any_of_a_pages_keys_its_shortlink_too(link, base, leads):
+    keys = frozenset({page_key("https://blog.example/2026/10/aufruf/"), page_key("https://blog.example/?p=42")})
+    assert leads_to(link, keys, base) is leads

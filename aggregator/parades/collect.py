@@ -55,7 +55,7 @@ from ..urls import is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
-from .membership import call_posts, candidate_posts
+from .membership import call_posts, candidate_posts, with_call_aliases
 from .select import followed_parade
 from .verify import Reason, Verdict, judge_post, verify
 
@@ -417,6 +417,9 @@ async def follow_parades(
     joined = {p.slug for p in context.participants}
     joined_posts = [post for post in candidate_posts(store, parades, context.participants)
                     if post.participant in joined]  # fmt: skip
+    # The calls' stored posts are among them: a link to a call's shortlink counts from here on.
+    context = replace(context, parades=with_call_aliases(context.parades, joined_posts))
+    parades = [p for p in context.parades if followed_parade(p, context.today, context.grace_days)]
     joined_keys = {page_key(post.url) for post in joined_posts}
     async with Fetcher(settings) as fetcher:
         await gather_candidates(fetcher, store, parades, joined_posts, run, now, context.politeness)
@@ -480,6 +483,7 @@ async def submit(
         page_key(post.url): post for post in candidate_posts(store, [parade], context.participants)
         if post.participant in {p.slug for p in context.participants}
     }  # fmt: skip
+    [parade] = with_call_aliases([parade], list(joined.values()))
     if key not in joined:
         async with Fetcher(settings) as fetcher:
             page = await look(url, fetcher, FeedCache(fetcher), now)

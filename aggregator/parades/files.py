@@ -87,6 +87,14 @@ class Parade:
     # The published roundup's day (not in the parade file: membership.py finds the roundup);
     # late contributions published after it are not taken.
     roundup_date: date | None = None
+    # The call's other addresses, as its stored post names them (not in the parade file:
+    # membership.py adds them): WordPress's shortlink `/?p=42`, its guid.
+    call_aliases: tuple[str, ...] = ()
+
+    @cached_property
+    def call_keys(self) -> frozenset[str]:
+        """The `page_key`s a link to the call may have: its address and its aliases."""
+        return frozenset(page_key(url) for url in (self.call_url, *self.call_aliases))
 
     @property
     def zone(self) -> ZoneInfo:

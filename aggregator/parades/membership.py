@@ -18,7 +18,7 @@ from typing import Sequence
 from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
 from ..site import Site
 from ..store import Store
-from ..urls import page_key
+from ..urls import is_http_url, page_key, same_host
 from .external import joined_blog, participants_of
 from .files import Parade, load_site_parades, local_today, read_metadata, site_timezone, state
 from .pages import remembered_page_links
@@ -121,6 +121,20 @@ def call_posts(parade: Parade, posts: Iterable[StoredPost]) -> list[StoredPost]:
     return [post for post in posts if page_key(post.url) == call]
 
 
+def with_call_aliases(parades: Iterable[Parade], posts: Sequence[StoredPost]) -> list[Parade]:
+    """Each parade knowing its call's shortlink: the guid of the call's stored post, where it is
+    another address on the call's site (WordPress's `https://host/?p=42`, which contributions
+    copy from the call's "shortlink" as often as its permalink).  A guid on another site, or no
+    URL at all (`tag:` URIs), names no page a link could reach."""
+    found = []
+    for parade in parades:
+        guids = (post.guid for post in call_posts(parade, posts))
+        aliases = tuple(dict.fromkeys(guid for guid in guids if is_http_url(guid)
+                                      and same_host(guid, parade.call_url)))  # fmt: skip
+        found.append(replace(parade, call_aliases=aliases) if aliases else parade)
+    return found
+
+
 def candidate_posts(
     store: Store, parades: Sequence[Parade], participants: Sequence[Participant] = ()
 ) -> list[StoredPost]:
@@ -183,6 +197,7 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
     external_slugs = {blog.slug for blog in external}
     posts = [post for post in candidate_posts(store, parades, participants)
              if post.participant not in external_slugs]  # fmt: skip
+    parades = with_call_aliases(parades, posts)
     candidates: dict[str, list[ParadeCandidate]] = {}
     for candidate in store.candidates() if parades else ():
         candidates.setdefault(candidate.parade, []).append(candidate)

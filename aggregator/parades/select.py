@@ -48,17 +48,26 @@ _TAIL = 800  # a feed footer fits in this many characters at the end
 _MARKER_ROOM = 80  # and a "more" marker in this many
 
 
-def links_to(post: StoredPost, target: str, extra: Iterable[str] = ()) -> bool:
-    """Whether the post's body (or `extra` links, found on its page) links to `target`."""
-    key = page_key(target)
-    host = key.split("/", 1)[0].split("?", 1)[0]
-    return any(leads_to(link, key, post.url) for link in (*post.links, *extra) if _may_be_on(link, host))
+def links_to(post: StoredPost, keys: frozenset[str], extra: Iterable[str] = ()) -> bool:
+    """Whether the post's body (or `extra` links, found on its page) leads to the page whose
+    `page_key`s are `keys` (a parade's `call_keys`: its address and its shortlink)."""
+    hosts = _hosts(keys)
+    links = (*post.links, *extra)
+    return any(leads_to(link, keys, post.url) for link in links if _may_be_on(link, hosts))
 
 
-def _may_be_on(link: str, host: str) -> bool:
-    """False only where `link` cannot be on `host`: an absolute ASCII URL without the host's
-    name in it.  Most links are that, and this spares normalising them (20,000 posts)."""
-    return not (link.isascii() and _ABSOLUTE.match(link)) or host in link.lower()
+@lru_cache(maxsize=64)
+def _hosts(keys: frozenset[str]) -> tuple[str, ...]:
+    return tuple({key.split("/", 1)[0].split("?", 1)[0] for key in keys})
+
+
+def _may_be_on(link: str, hosts: tuple[str, ...]) -> bool:
+    """False only where `link` cannot be on any of `hosts`: an absolute ASCII URL without their
+    names in it.  Most links are that, and this spares normalising them (20,000 posts)."""
+    if not (link.isascii() and _ABSOLUTE.match(link)):
+        return True
+    lowered = link.lower()
+    return any(host in lowered for host in hosts)
 
 
 # --- tags ---------------------------------------------------------------------------------------
@@ -124,21 +133,21 @@ def home_like(posts: list[StoredPost], participants: Mapping[str, Participant]) 
 
 
 @lru_cache(maxsize=64)
-def _keys(parade: Parade) -> tuple[str, frozenset[str], frozenset[str]]:
+def _keys(parade: Parade) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The call's, the included and the excluded URLs' keys, computed once per parade."""
     include = frozenset(page_key(url) for url in parade.include)
     exclude = frozenset(page_key(url) for url in parade.exclude)
-    return page_key(parade.call_url), include, exclude
+    return parade.call_keys, include, exclude
 
 
 def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = ()) -> bool:
     """The rule itself, for one post: window and (link to the call or tag), overrides first."""
-    call, include, exclude = _keys(parade)
+    calls, include, exclude = _keys(parade)
     in_window = parade.admits(post.published)  # late ones too, where the parade takes them
     if not in_window and not include:
         return False  # only Include takes a post from outside the window (most posts are)
     key = page_key(post.url)
-    if key == call:
+    if key in calls:
         return False  # the call is not its own contribution, whatever else it says
     if key in exclude:
         return False
@@ -146,7 +155,7 @@ def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = ()) ->
         return True
     if not in_window:
         return False
-    return links_to(post, parade.call_url, page_links) or carries_tag(post, parade.tag)
+    return links_to(post, calls, page_links) or carries_tag(post, parade.tag)
 
 
 def contributions(
@@ -283,15 +292,15 @@ def candidates_needing_page(
     to carry only a summary: whether they link to the call only their own page can tell."""
     posts = list(posts)
     homes = home_like(posts, _by_slug(participants))
-    call, include, exclude = _keys(parade)
-    decided = {call} | include | exclude
+    calls, include, exclude = _keys(parade)
+    decided = calls | include | exclude
     return [
         post for post in posts
         if post.id not in homes
         and parade.admits(post.published)
         and page_key(post.url) not in decided
         and post.url.startswith(("http://", "https://"))
-        and not links_to(post, parade.call_url)
+        and not links_to(post, calls)
         and not carries_tag(post, parade.tag)
         and looks_like_summary(post)
     ]  # fmt: skip

@@ -89,10 +89,10 @@ class Verdict:
 
 def verify(candidate: ParadeCandidate, page: CandidatePage | None, parade: Parade) -> Verdict:
     """The verdict on one candidate of `parade`, from what is known about its page."""
-    call = page_key(parade.call_url)
+    calls = parade.call_keys
     include = {page_key(url) for url in parade.include}
     exclude = {page_key(url) for url in parade.exclude}
-    if candidate.key == call:
+    if candidate.key in calls:
         return Verdict(Reason.IS_CALL)
     if candidate.key in exclude:
         return Verdict(Reason.EXCLUDED)
@@ -103,7 +103,7 @@ def verify(candidate: ParadeCandidate, page: CandidatePage | None, parade: Parad
         reason = Reason.NOT_HTML if page.problem == "not-html" else Reason.UNFETCHABLE
         return Verdict(reason, page.error or "")
     keys = {page_key(reading.url), page_key(reading.canonical or reading.url)}
-    if call in keys:
+    if calls & keys:
         return Verdict(Reason.IS_CALL, f"{candidate.url} leads to it")
     if keys & exclude:
         return Verdict(Reason.EXCLUDED)
@@ -114,7 +114,7 @@ def verify(candidate: ParadeCandidate, page: CandidatePage | None, parade: Parad
         return Verdict(Reason.INCLUDED, contribution=found)
     if not parade.admits(published):
         return Verdict(Reason.OUT_OF_WINDOW, window_detail(parade, published, source))
-    if not links_to_call(reading, page.entry, parade.call_url):
+    if not links_to_call(reading, page.entry, calls):
         return Verdict(Reason.NO_LINK)
     return Verdict(Reason.LATE if late else Reason.ACCEPTED, contribution=found)
 
@@ -165,11 +165,11 @@ _SOURCES = {
 }  # fmt: skip
 
 
-def links_to_call(reading: PageReading, entry: Post | None, call_url: str) -> bool:
-    """The article, or the blog's feed entry of it, links to the call (as a person would see it)."""
-    call = page_key(call_url)
+def links_to_call(reading: PageReading, entry: Post | None, calls: frozenset[str]) -> bool:
+    """The article, or the blog's feed entry of it, links to the call (as a person would see it;
+    `calls`: the parade's `call_keys`)."""
     links = (*reading.links, *(entry.links if entry else ()))
-    return any(leads_to(link, call, reading.url) for link in links)
+    return any(leads_to(link, calls, reading.url) for link in links)
 
 
 def contribution(
@@ -225,7 +225,7 @@ def judge_post(parade: Parade, post: StoredPost, page_links: tuple[str, ...] = (
     """The verdict on a joined blog's post, as select.belongs decides it, with its reason (for
     `parade status`: a pingback from a joined blog is judged as that blog's post)."""
     key = page_key(post.url)
-    if key == page_key(parade.call_url):
+    if key in parade.call_keys:
         return Verdict(Reason.IS_CALL)
     if key in {page_key(url) for url in parade.exclude}:
         return Verdict(Reason.EXCLUDED)
@@ -233,6 +233,6 @@ def judge_post(parade: Parade, post: StoredPost, page_links: tuple[str, ...] = (
         return Verdict(Reason.INCLUDED)
     if not parade.admits(post.published):
         return Verdict(Reason.OUT_OF_WINDOW, window_detail(parade, post.published, "feed"))
-    if not (links_to(post, parade.call_url, page_links) or carries_tag(post, parade.tag)):
+    if not (links_to(post, parade.call_keys, page_links) or carries_tag(post, parade.tag)):
         return Verdict(Reason.NO_LINK, "nor carries the tag" if parade.tag else "")
     return Verdict(Reason.LATE if parade.is_late(post.published) else Reason.ACCEPTED)
