@@ -31,7 +31,7 @@ def test_a_jf2_feed_names_its_mentions_not_likes_or_reposts():
         {"type": "entry", "url": "javascript:alert(1)", "wm-property": "mention-of"},
         "not an entry",
     )  # fmt: skip
-    found = from_jf2(body)
+    found = from_jf2(body, UTC)
     assert [(c.url, c.channel) for c in found] == [
         ("https://anna.example/beitrag/", "mention"), ("https://bernd.example/antwort/", "mention"),
         ("https://cara.example/post/", "mention"),
@@ -45,7 +45,7 @@ def test_a_mention_dated_in_no_plausible_year_takes_when_it_was_received():
     body = jf2({"url": "https://anna.example/beitrag/", "published": "0001-01-01T00:00:00+05:00",
                 "wm-received": "2026-10-12T09:00:00Z", "wm-property": "mention-of"},
                {"url": "https://bernd.example/post/", "published": "9999-12-31", "wm-property": "mention-of"})
-    assert [c.date for c in from_jf2(body)] == [WHEN, None]
+    assert [c.date for c in from_jf2(body, UTC)] == [WHEN, None]
 
 
 def test_a_mention_that_cannot_be_a_candidate_is_passed_over():
@@ -53,7 +53,7 @@ def test_a_mention_that_cannot_be_a_candidate_is_passed_over():
     body = (b'{"children": [{"url": "https://spam.example/a\\udcff", "wm-property": "mention-of"},'
             b'{"url": "https://spam.example/b", "wm-property": ["like-of"]},'
             b'{"url": "https://anna.example/beitrag/", "wm-property": "mention-of"}]}')
-    assert [c.url for c in from_jf2(body)] == ["https://spam.example/b", "https://anna.example/beitrag/"]
+    assert [c.url for c in from_jf2(body, UTC)] == ["https://spam.example/b", "https://anna.example/beitrag/"]
 
 
 @pytest.mark.parametrize("body, why", [
@@ -63,7 +63,7 @@ def test_a_mention_that_cannot_be_a_candidate_is_passed_over():
 ])  # fmt: skip
 def test_anything_else_is_no_mention_feed(body, why):
     with pytest.raises(NotAMentionFeed, match=why) as caught:
-        from_jf2(body)
+        from_jf2(body, UTC)
     assert str(caught.value.error).startswith("not-a-feed: not a JF2 mention feed")
 
 

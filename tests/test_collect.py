@@ -268,3 +268,18 @@ def test_fetch_all_asks_a_waiting_mention_feed_too(feed_server, store):
     context = Context([doku], [], TODAY, 14, Politeness(ask_all=True))
     asyncio.run(follow_parades(store, SETTINGS, context, now=NOW + timedelta(hours=1)))
     assert feed_server.hits("/jf2") == 2
+
+
+def test_a_mention_date_without_a_zone_is_the_sites_local_time(feed_server, store):
+    # The page gives no date of its own; webmention.io passed on its dt-published as written:
+    # half past eleven on the last evening in Berlin, in the window, not half past midnight after it.
+    call = feed_server.url("/host/aufruf/")
+    undated = b'<html><body><article><h1>Anna</h1><p><a href="%s">Aufruf</a></p></article></body></html>'
+    feed_server.route("/anna/p/", respond(undated % call.encode(), content_type=HTML_TYPE))
+    mentions = {"children": [{"url": feed_server.url("/anna/p/"), "published": "2026-10-31T23:30:00",
+                              "wm-property": "mention-of"}]}  # fmt: skip
+    feed_server.route("/jf2", respond(json.dumps(mentions).encode(), content_type="application/json"))
+    after = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    assert run(store, [parade(feed_server, mentions=feed_server.url("/jf2"))], after, after.date()).accepted == 1
+    [post] = store.posts(store.external_blogs()[0].slug)
+    assert post.published == datetime(2026, 10, 31, 22, 30, tzinfo=UTC)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 
 from ..feeds.clean import comment_kind
 from ..models import Channel, ErrorKind, FetchError, NamedCandidate, ParsedEntry, StoredComment
@@ -39,8 +39,13 @@ class NotAMentionFeed(ValueError):
         return FetchError(ErrorKind.NOT_A_FEED, str(self))
 
 
-def from_jf2(body: bytes | str) -> list[NamedCandidate]:
+def from_jf2(body: bytes | str, zone: tzinfo) -> list[NamedCandidate]:
     """The pages a JF2 mention feed names (`url`, else `wm-source`), likes and reposts left out.
+
+    A date without a time zone is read in `zone`, the site's: webmention.io passes on the
+    source page's own `dt-published` as written, and verify.py reads that date from the page
+    itself in the site's zone (a day alone, "2026-11-01", is that day there, not the day
+    before it west of UTC).
 
     NotAMentionFeed when the body is not JF2 (not JSON, or no `children` list)."""
     try:
@@ -57,19 +62,19 @@ def from_jf2(body: bytes | str) -> list[NamedCandidate]:
         url = next((value for name in ("url", "wm-source")
                     if is_http_url(value := child.get(name))), None)  # fmt: skip
         if url:
-            when = _date(child.get("published")) or _date(child.get("wm-received"))
+            when = _date(child.get("published"), zone) or _date(child.get("wm-received"), zone)
             found.append(NamedCandidate(url, "mention", when))
     return found
 
 
-def _date(value: object) -> datetime | None:
+def _date(value: object, zone: tzinfo) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
         moment = plausible(datetime.fromisoformat(value.strip()))
     except ValueError:
         return None
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def from_call_mentions(comments: Iterable[StoredComment]) -> list[NamedCandidate]:

@@ -302,7 +302,7 @@ def _channel_answer(
         store.record_unchanged(owner, url, etag=cache.etag, last_modified=cache.last_modified, kind="parade")
         return ChannelReport(parade.slug, channel, url, "unchanged"), 0
     try:
-        named = _named(channel, result)
+        named = _named(channel, result, parade)
     except channels.NotAMentionFeed as error:
         return failed(error.error)
     except ParseError as error:
@@ -315,11 +315,11 @@ def _channel_answer(
     return ChannelReport(parade.slug, channel, url, "updated", len(named)), new
 
 
-def _named(channel: ChannelName, result: FetchResult) -> list[NamedCandidate]:
+def _named(channel: ChannelName, result: FetchResult, parade: Parade) -> list[NamedCandidate]:
     from ..feeds.parse import parse_feed
 
     if channel == "mentions":
-        return channels.from_jf2(result.body or b"")
+        return channels.from_jf2(result.body or b"", parade.zone)
     feed = parse_feed(result.body or b"", dict(result.headers), result.final_url)
     return channels.from_comment_feed(feed.entries)
 
