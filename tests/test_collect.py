@@ -15,7 +15,10 @@ from aggregator.feeds.fetch import FetchSettings
 from aggregator.models import NamedCandidate, Participant
 from aggregator.parades.collect import Context, follow_parades
 from aggregator.parades.files import Parade
+from aggregator.parades.membership import stored_candidates, stored_pages
+from aggregator.parades.verify import verify
 from aggregator.store import Store
+from aggregator.urls import page_key
 from tests.feedmaker import Item, rss
 from tests.servers import HTML_TYPE, LOOPBACK_POLICY, respond, route_documents, status
 from tests.wordpress import Blog, Post, pingback
@@ -283,3 +286,19 @@ def test_a_mention_date_without_a_zone_is_the_sites_local_time(feed_server, stor
     assert run(store, [parade(feed_server, mentions=feed_server.url("/jf2"))], after, after.date()).accepted == 1
     [post] = store.posts(store.external_blogs()[0].slug)
     assert post.published == datetime(2026, 10, 31, 22, 30, tzinfo=UTC)
+
+
+def test_a_candidate_stored_under_an_older_page_key_meets_its_page(feed_server, store):
+    # Until page_key kept `?p=` in a sub-folder, /blog/?p=7 was stored as the key of /blog/; its
+    # page is stored under today's key: read by the old one, it was never found, asked every
+    # night and never a contribution.
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/blog/", respond(page("Blog", "2026-10-12T10:00:00Z", call), content_type=HTML_TYPE))
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/blog/?p=7"), "mention")], NOW)
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE parade_candidates SET key = ?", (page_key(feed_server.url("/blog/")),))
+    doku = parade(feed_server)
+    assert run(store, [doku]).accepted == 1
+    assert run(store, [doku], NOW + timedelta(days=1)).looked_at == 0  # accepted: not asked again
+    [candidate] = stored_candidates(store, "doku")
+    assert verify(candidate, stored_pages(store).get(candidate.key), doku).accepted

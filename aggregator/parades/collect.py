@@ -55,7 +55,7 @@ from ..urls import is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
-from .membership import call_posts, candidate_posts, with_call_aliases
+from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .select import followed_parade
 from .verify import Reason, Verdict, judge_post, verify
 
@@ -235,9 +235,9 @@ def remembered(store: Store, context: Context, now: datetime) -> int:
     """Accepted pages without a post (the parade file changed since: an Include, Late, a later
     End): stored from what their page said, without asking again.  Returns how many."""
     stored = 0
-    pages = store.candidate_pages()
+    pages = stored_pages(store)
     for parade in context.parades:
-        for candidate in store.candidates(parade.slug):
+        for candidate in stored_candidates(store, parade.slug):
             page = pages.get(candidate.key)
             if page is None or page.post_id or page.reading is None:
                 continue
@@ -352,10 +352,10 @@ async def verify_candidates(
     joined_keys: set[str], run: ParadeRun, now: datetime,
 ) -> None:  # fmt: skip
     """Look at the pages that need it, host by host, and store what they said."""
-    pages = store.candidate_pages()
+    pages = stored_pages(store)
     wanted: dict[str, list[tuple[ParadeCandidate, Parade]]] = defaultdict(list)
     for parade in parades:
-        for candidate in store.candidates(parade.slug):
+        for candidate in stored_candidates(store, parade.slug):
             if candidate.key in joined_keys:
                 continue  # a joined blog's post: select.py judges it as it comes from its feed
             wanted[candidate.key].append((candidate, parade))
@@ -384,9 +384,9 @@ async def follow_comments(
 ) -> list[FeedReport]:
     """Comments of the external contributions of followed parades, through update.py's pipeline."""
     ids: set[str] = set()
-    pages = store.candidate_pages()
+    pages = stored_pages(store)
     for parade in parades:
-        for candidate in store.candidates(parade.slug):
+        for candidate in stored_candidates(store, parade.slug):
             page = pages.get(candidate.key)
             if page and page.post_id and verify(candidate, page, parade).accepted:
                 ids.add(page.post_id)
@@ -491,7 +491,7 @@ async def submit(
             what = "is not a web page" if page.problem == "not-html" else "cannot be fetched"
             raise SubmitRefused(f"{url} {what}: {page.error}")
     store.add_candidates(parade.slug, [NamedCandidate(url, "submit")], now)
-    candidate = next(c for c in store.candidates(parade.slug) if c.key == key)
+    candidate = next(c for c in stored_candidates(store, parade.slug) if c.key == key)
     if key in joined:
         post = joined[key]
         lookup = store.get_page_lookup(post.url)  # what pages.py saw of a summary's page

@@ -135,6 +135,38 @@ def with_call_aliases(parades: Iterable[Parade], posts: Sequence[StoredPost]) ->
     return found
 
 
+def stored_candidates(store: Store, parade: str | None = None) -> list[ParadeCandidate]:
+    """The store's candidates (of one parade), each keyed by today's `page_key` of its address.
+
+    The store keeps the key a candidate was named under, and page_key has changed since
+    (`?p=42` now names a post in a sub-folder too): a row under an older key would never meet
+    its page, stored under the new one, nor a parade's keys.  Rows that now share a key are one
+    candidate: the first seen, with every channel and the earliest date."""
+    found: dict[tuple[str, str], ParadeCandidate] = {}
+    for candidate in store.candidates(parade):  # oldest first
+        key = page_key(candidate.url)
+        known = found.get((candidate.parade, key))
+        if known is None:
+            found[(candidate.parade, key)] = replace(candidate, key=key)
+            continue
+        dates = [date for date in (known.date, candidate.date) if date is not None]
+        found[(candidate.parade, key)] = replace(
+            known, channels=tuple(dict.fromkeys(known.channels + candidate.channels)),
+            date=min(dates, default=None),
+        )  # fmt: skip
+    return list(found.values())
+
+
+def stored_pages(store: Store) -> dict[str, CandidatePage]:
+    """The looks at candidates' pages, by today's `page_key` of the address asked (see
+    `stored_candidates`); of two under one key, the later look."""
+    found: dict[str, CandidatePage] = {}
+    for page in sorted(store.candidate_pages().values(), key=lambda page: page.checked_at):
+        key = page_key(page.url)
+        found[key] = replace(page, key=key)
+    return found
+
+
 def candidate_posts(
     store: Store, parades: Sequence[Parade], participants: Sequence[Participant] = ()
 ) -> list[StoredPost]:
@@ -199,9 +231,9 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
              if post.participant not in external_slugs]  # fmt: skip
     parades = with_call_aliases(parades, posts)
     candidates: dict[str, list[ParadeCandidate]] = {}
-    for candidate in store.candidates() if parades else ():
+    for candidate in stored_candidates(store) if parades else ():
         candidates.setdefault(candidate.parade, []).append(candidate)
-    pages = store.candidate_pages() if candidates else {}
+    pages = stored_pages(store) if candidates else {}
     ids = [page.post_id for page in pages.values() if page.post_id]
     hidden = store.hidden_post_ids() if ids else set()  # taken down, as the joined blogs' posts are
     external_posts = {
