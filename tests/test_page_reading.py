@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from aggregator.parades.page_reading import is_html, read_page
+from aggregator.parades.pages import extract_links
 
 URL = "https://anna.example/2026/10/mein-beitrag/"
 CALL = "https://host.example/aufruf/"
@@ -64,6 +65,21 @@ def test_a_wordpress_page_is_read_in_full():
 def test_only_the_articles_own_links_count():
     found = read_page(WORDPRESS, URL, "text/html")
     assert found.links == (f"{CALL}?utm_source=x", "https://anna.example/ueber-mich/")
+
+
+# A theme that marks no article: the call's link only in a sidebar widget (a <div>, not an
+# <aside>), the footer and a search form.
+NO_ARTICLE = page(body=f"""<div class="content"><p>Mein Beitrag, <a href="/ueber-mich/">über mich</a>.</p></div>
+<div class="sidebar"><div class="widget"><a href="{CALL}">Zur Blogparade</a></div></div>
+<form action="/suche/"><a href="{CALL}?form">Aufruf</a></form><footer><a href="{CALL}#footer">Aufruf</a></footer>""")
+
+
+@pytest.mark.parametrize("html", [WORDPRESS, NO_ARTICLE])
+def test_a_summarys_page_and_a_candidates_page_have_the_same_links(html):
+    # pages.py (a summary's page) and read_page (a candidate's page) judge what is the post's
+    # text by one rule: they once differed on sidebars, widgets and footers.
+    assert extract_links(html, URL, "text/html") == read_page(html, URL, "text/html").links
+    assert extract_links(NO_ARTICLE, URL) == ("https://anna.example/ueber-mich/",)
 
 
 def test_an_h_entry_date_comes_first():

@@ -89,12 +89,7 @@ def is_html(content_type: str) -> bool:
 
 def read_page(body: bytes | str, url: str, content_type: str = "") -> PageReading:
     """Read an HTML page fetched from `url` (after redirects)."""
-    text = body if isinstance(body, str) else decode(body, content_type)
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a declaration in a str
-    try:
-        doc = lxml.etree.fromstring(text, _parser()) if text.strip() else None
-    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
-        doc = None
+    doc = _parse(body, content_type)
     if doc is None:
         return PageReading(url)
     base = _base(doc, url)
@@ -105,12 +100,7 @@ def read_page(body: bytes | str, url: str, content_type: str = "") -> PageReadin
     home = _home(doc, base, website)
     feed, comment_feed = _feeds(doc, base, url)
     canonical = _link(doc, "canonical", base)
-    # Everything that is not the post's text goes before anything is looked for in the article.
-    for junk in [element for element in doc.iter() if _is_junk(element)]:
-        _drop(junk)  # one inside a junk element dropped before goes with it: harmless
-    entry = _first(doc, ARTICLE)
-    body = _first(doc, BODY)
-    body = body if body is not None else entry if entry is not None else doc
+    entry, body = _article(doc)
     publisher = _name(_mapping(article.get("publisher")))
     site_name = _bounded(meta.get("og:site_name") or _name(website) or publisher
                          or meta.get("application-name", ""), NAME_LIMIT)  # fmt: skip
@@ -132,7 +122,35 @@ def read_page(body: bytes | str, url: str, content_type: str = "") -> PageReadin
     )
 
 
+def article_links(body: bytes | str, url: str, content_type: str = "") -> tuple[str, ...]:
+    """The links of a page's article alone, as `read_page` finds them (pages.py asks this of a
+    summary's page: one rule for what is the post's text, whoever reads the page)."""
+    doc = _parse(body, content_type)
+    return _links(_article(doc)[1], _base(doc, url)) if doc is not None else ()
+
+
 # --- pieces -------------------------------------------------------------------------------------
+
+
+def _parse(body: bytes | str, content_type: str) -> Any:
+    """The page's tree, or None where there is no HTML to read."""
+    text = body if isinstance(body, str) else decode(body, content_type)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a declaration in a str
+    try:
+        return lxml.etree.fromstring(text, _parser()) if text.strip() else None
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _article(doc: Any) -> tuple[Any, Any]:
+    """The post as a whole (None where the page marks none) and its text (else the whole page),
+    once what is not the author's text (menus, sidebars, forms, comments…) is dropped."""
+    # Everything that is not the post's text goes before anything is looked for in the article.
+    for junk in [element for element in doc.iter() if _is_junk(element)]:
+        _drop(junk)  # one inside a junk element dropped before goes with it: harmless
+    entry = _first(doc, ARTICLE)
+    body = _first(doc, BODY)
+    return entry, body if body is not None else entry if entry is not None else doc
 
 
 def _parser() -> lxml.etree.HTMLParser:

@@ -11,45 +11,29 @@ what is remembered (`remembered_page_links`) and never fetches.
 
 Of a page we take the links of the article body where the page marks one (WordPress's
 ``.entry-content``, Blogger's ``.post-body``, ``<article>``, ``<main>``...), else of the whole
-page, without navigation, sidebars and the comments: a link to the call in a sidebar widget or
-in a reader's comment does not make a post a contribution.
+page, without navigation, sidebars, forms, footers and the comments: a link to the call in a
+sidebar widget or in a reader's comment does not make a post a contribution.  What the article
+is, page_reading.py decides (`article_links`), for a candidate's page and a summary's alike.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-from ..feeds.clean import safe_url
 from ..models import FetchResult, PageLookup, Participant, StoredPost
 from .files import Parade
 from .select import candidates_needing_page, followed_parades
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup
-
     from ..feeds.fetch import Fetcher
     from ..feeds.logins import Login
 
 RETRY_AFTER = timedelta(days=1)
-MAX_LINKS = 1000  # a page with more is a link farm; what matters is near the top anyway
-# Most specific first: the post's text where the theme marks it, then the page's main part.
-BODY_SELECTORS = (
-    ".entry-content", ".post-content", ".post-body", ".article-content", ".e-content",
-    "[itemprop=articleBody]", "article", "main", "[role=main]",
-)  # fmt: skip
-# Inside the body, what is not the author's text.
-NOT_BODY = (
-    "nav, aside, form, script, style, noscript, template, iframe, #comments, .comments, "
-    ".comments-area, .comment-list, .commentlist, #respond, .sharedaddy, .share, .social-share, "
-    ".related, .related-posts, .jp-relatedposts"
-)
-_HTML_TYPES = re.compile(r"^\s*(text/html|application/xhtml\+xml)\b|^\s*$", re.I)
 
 
 class PageLinkCache(Protocol):
@@ -69,35 +53,12 @@ def due(lookup: PageLookup | None, now: datetime) -> bool:
 
 
 def extract_links(html: bytes | str, page_url: str, content_type: str = "") -> tuple[str, ...]:
-    """The absolute http(s) links of a page's article body (or of the whole page), in order."""
-    from bs4 import BeautifulSoup  # only for page look-ups: `fetch` starts without it
+    """The absolute http(s) links of a page's article body (or of the whole page), in order: as
+    page_reading.py finds them for a candidate's page, so that a post's page and a candidate's
+    are judged by one rule."""
+    from .page_reading import article_links  # only for page look-ups: the build never reads pages
 
-    encoding = _charset(content_type)
-    soup = BeautifulSoup(html, "lxml", from_encoding=encoding if isinstance(html, bytes) else None)
-    base = _base(soup, page_url)
-    body = next((found for s in BODY_SELECTORS if (found := soup.select_one(s))), None)
-    body = body or soup.body or soup
-    for junk in body.select(NOT_BODY):
-        junk.decompose()
-    links: dict[str, None] = {}
-    for anchor in body.find_all("a", href=True):
-        url = safe_url(str(anchor["href"]), base)
-        if url and url.startswith(("http://", "https://")):
-            links[url] = None
-            if len(links) >= MAX_LINKS:
-                break
-    return tuple(links)
-
-
-def _base(soup: BeautifulSoup, page_url: str) -> str:
-    """The page's <base href> resolved against its URL, where it has a usable one."""
-    tag = soup.find("base", href=True)
-    return (safe_url(str(tag["href"]), page_url) if tag else None) or page_url
-
-
-def _charset(content_type: str) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", content_type, re.I)
-    return match.group(1) if match else None
+    return article_links(html, page_url, content_type)
 
 
 def lookup_of(result: FetchResult, now: datetime) -> PageLookup:
@@ -106,8 +67,10 @@ def lookup_of(result: FetchResult, now: datetime) -> PageLookup:
         return PageLookup(result.url, now, error=str(result.error))
     if not result.ok or result.body is None:
         return PageLookup(result.url, now, error=f"http: status {result.status}")
+    from .page_reading import is_html
+
     content_type = result.headers.get("content-type", "")
-    if not _HTML_TYPES.match(content_type):  # a PDF or an image: an answer, without links
+    if not is_html(content_type):  # a PDF or an image: an answer, without links
         return PageLookup(result.url, now)
     return PageLookup(result.url, now, extract_links(result.body, result.final_url, content_type))
 
