@@ -8,7 +8,8 @@ the article with linked paragraphs, a long comment list, a sidebar), then times 
 - `read_page`: everything verify.py needs (canonical, title, author, dates, blog, feeds, the
   article's links, excerpt) with lxml and XPath;
 - the baseline: only the article's links with BeautifulSoup (its "lxml" tree builder and CSS
-  selectors), as parades/pages.py takes them from summary-only posts' pages.
+  selectors), as parades/pages.py took them from summary-only posts' pages until both kinds of
+  page were read by one rule (page_reading.article_links); kept here as it was.
 
 Best of --repeat runs each; the ratio is what page_reading.py's choice of lxml rests on.
 """
@@ -22,8 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bs4 import BeautifulSoup  # noqa: E402
+
+from aggregator.feeds.clean import safe_url  # noqa: E402
 from aggregator.parades.page_reading import read_page  # noqa: E402
-from aggregator.parades.pages import extract_links  # noqa: E402
 
 URL = "https://anna.example/2026/10/mein-beitrag/"
 
@@ -53,6 +56,34 @@ def wordpress_page(paragraphs: int, comments: int) -> bytes:
     return f"<!doctype html><html lang=de><head>{head}</head><body>{menu}<main>{article}{thread}</main>{sidebar}</body></html>".encode()
 
 
+# The baseline: the article's links as parades/pages.py took them with BeautifulSoup.
+BODY_SELECTORS = (
+    ".entry-content", ".post-content", ".post-body", ".article-content", ".e-content",
+    "[itemprop=articleBody]", "article", "main", "[role=main]",
+)  # fmt: skip
+NOT_BODY = (
+    "nav, aside, form, script, style, noscript, template, iframe, #comments, .comments, "
+    ".comments-area, .comment-list, .commentlist, #respond, .sharedaddy, .share, .social-share, "
+    ".related, .related-posts, .jp-relatedposts"
+)
+
+
+def soup_links(html: bytes, page_url: str) -> tuple[str, ...]:
+    soup = BeautifulSoup(html, "lxml", from_encoding="utf-8")
+    tag = soup.find("base", href=True)
+    base = (safe_url(str(tag["href"]), page_url) if tag else None) or page_url
+    body = next((found for s in BODY_SELECTORS if (found := soup.select_one(s))), None)
+    body = body or soup.body or soup
+    for junk in body.select(NOT_BODY):
+        junk.decompose()
+    links: dict[str, None] = {}
+    for anchor in body.find_all("a", href=True):
+        url = safe_url(str(anchor["href"]), base)
+        if url and url.startswith(("http://", "https://")):
+            links[url] = None
+    return tuple(links)
+
+
 def best(function, body: bytes, repeat: int, seconds: float = 1.0) -> float:
     times = []
     for _ in range(repeat):
@@ -72,7 +103,9 @@ def main() -> None:
     args = parser.parse_args()
     body = wordpress_page(args.paragraphs, args.comments)
     ours = best(lambda b: read_page(b, URL, "text/html; charset=utf-8"), body, args.repeat)
-    baseline = best(lambda b: extract_links(b, URL, "text/html; charset=utf-8"), body, args.repeat)
+    found, expected = soup_links(body, URL), read_page(body, URL, "text/html; charset=utf-8").links
+    assert found == expected, "the baseline must find the links read_page finds"
+    baseline = best(lambda b: soup_links(b, URL), body, args.repeat)
     print(f"page: {len(body) / 1024:.0f} KB")
     print(f"read_page (lxml, everything):        {ours * 1000:7.2f} ms")
     print(f"BeautifulSoup (lxml), links only:    {baseline * 1000:7.2f} ms")
