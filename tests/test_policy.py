@@ -28,9 +28,14 @@ REFUSED = {
                      "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "64:ff9b:1::a00:5", "64:ff9b:1::808:808"],
     "site-local (deprecated)": ["fec0::1", "feff::1"],
     "IETF protocol assignments": ["192.0.0.8", "192.0.0.170"],
+    "6to4 relay anycast (deprecated)": ["192.88.99.1", "192.88.99.2", "::ffff:192.88.99.1",
+                                        "2002:c058:6301::1"],
+    "IPv6 documentation": ["3fff::1", "3fff:fff:ffff::1"],
+    "IPv6 dummy prefix": ["100:0:0:1::1"],
+    "segment routing SIDs": ["5f00::1", "5f00:ffff::1"],
 }  # fmt: skip
 PUBLIC = ["8.8.8.8", "93.184.216.34", "2606:4700::1", "::ffff:8.8.8.8", "64:ff9b::808:808", "::8.8.8.8",
-          "::ffff:0:808:808"]
+          "::ffff:0:808:808", "192.88.100.1", "3fff:1000::1", "5f01::1"]
 
 
 @pytest.mark.parametrize("address", [a for group in REFUSED.values() for a in group])

@@ -10,10 +10,12 @@ with, so no second DNS answer comes in between.
 
 Allowed by default: public unicast addresses.  Refused: loopback, private (RFC 1918, unique
 local), link-local (cloud metadata), CGNAT, multicast, unspecified, reserved and documentation
-ranges, the IETF's protocol assignments (192.0.0.0/24), deprecated site-local IPv6 (fec0::/10),
-local-use NAT64 (64:ff9b:1::/48: what it reaches is the network's own business), and the IPv6
-forms that carry such an IPv4 address (IPv4-mapped ::ffff:0:0/96, IPv4-compatible ::/96, SIIT's
-::ffff:0:0:0/96, 6to4, NAT64's 64:ff9b::/96, Teredo): each is judged by the IPv4 address in it.
+ranges, the IETF's protocol assignments (192.0.0.0/24), the deprecated 6to4 relay anycast
+(192.88.99.0/24), IPv6's documentation (3fff::/20), dummy (100:0:0:1::/64) and segment-routing
+(5f00::/16) prefixes, deprecated site-local IPv6 (fec0::/10), local-use NAT64 (64:ff9b:1::/48:
+what it reaches is the network's own business), and the IPv6 forms that carry such an IPv4
+address (IPv4-mapped ::ffff:0:0/96, IPv4-compatible ::/96, SIIT's ::ffff:0:0:0/96, 6to4, NAT64's
+64:ff9b::/96, Teredo): each is judged by the IPv4 address in it.
 A site allows more with ``BLOGPARADE_ALLOWED_NETWORKS`` (CIDR strings: ``["10.0.0.0/8"]`` for an
 intranet blog roll; the demo allows ``127.0.0.1/32`` for its own sample server); a network it
 names is allowed whatever the lists above say.
@@ -41,8 +43,17 @@ _CARRYING_IPV4 = tuple(ipaddress.IPv6Network(n) for n in (
     "::/96",  # IPv4-compatible (deprecated; "::" and "::1" too, refused as 0.0.0.0 and 0.0.0.1)
     "::ffff:0:0:0/96",  # SIIT's IPv4-translated addresses (RFC 2765)
 ))  # fmt: skip
-# Ranges no feed is on that Python's is_global (3.11) lets through.
-_NOT_PUBLIC = tuple(ipaddress.ip_network(n) for n in ("192.0.0.0/24", "64:ff9b:1::/48", "fec0::/10"))
+# Ranges no feed is on that Python's is_global (3.11) lets through: the IANA special-purpose
+# registries' entries not globally reachable, as of 2025-10, and site-local.
+_NOT_PUBLIC = tuple(ipaddress.ip_network(n) for n in (
+    "192.0.0.0/24",  # IETF protocol assignments (its two anycast addresses too: no feed is there)
+    "192.88.99.0/24",  # 6to4 relay anycast, deprecated (RFC 7526): reaches whichever relay is near
+    "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215)
+    "100:0:0:1::/64",  # dummy IPv6 prefix (RFC 9780)
+    "3fff::/20",  # documentation (RFC 9637)
+    "5f00::/16",  # segment routing SIDs (RFC 9602)
+    "fec0::/10",  # site-local, deprecated (RFC 3879)
+))  # fmt: skip
 
 
 class PolicyError(ValueError):
