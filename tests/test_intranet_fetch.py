@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp.abc import ResolveResult
+from aiohttp.resolver import ThreadedResolver
 
+from aggregator.feeds import policy
 from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.feeds.logins import Login, Secrets, login_for
 from aggregator.feeds.policy import NetworkPolicy
@@ -251,6 +256,28 @@ def test_through_a_proxy_the_target_is_still_checked_against_the_network_policy(
         assert proxy.carried == []
         assert fetch(target, proxies=proxies).ok  # loopback allowed: through the named proxy
         assert proxy.saw("GET", target)
+
+
+def test_through_a_proxy_the_targets_lookup_counts_against_the_deadline(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The check of the target's addresses waits for the resolver: a slow one (here the system's,
+    3 s late) ends the fetch at its deadline like a slow server, the proxy never asked."""
+
+    class SlowResolver(ThreadedResolver):
+        async def resolve(self, *args: Any, **kwargs: Any) -> list[ResolveResult]:
+            await asyncio.sleep(3)
+            return await super().resolve(*args, **kwargs)
+
+    monkeypatch.setattr(policy, "DefaultResolver", SlowResolver)
+    with ForwardProxy() as proxy:
+        proxies = Proxies.from_environment({"HTTP_PROXY": proxy.url})
+        started = time.monotonic()
+        result = fetch(f"http://localhost:{feed_server.port}/feed.xml", proxies=proxies, timeout=0.5)
+        assert time.monotonic() - started < 2
+        assert result.error and result.error.kind is ErrorKind.TIMEOUT, result.error
+        assert result.error.message == "no response within 0.5 s"
+        assert proxy.carried == []
 
 
 def test_the_proxys_address_is_trusted_for_connections_to_the_proxy_only() -> None:

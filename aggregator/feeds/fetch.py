@@ -7,7 +7,8 @@ A `Fetcher` owns one aiohttp session for a whole run (aiohttp: measured 7x faste
   starts, so that a request queued behind slow ones on the same host does not time out unsent;
 - conditional GET (If-None-Match / If-Modified-Since), 304 as a normal result;
 - redirects followed by hand: bounded, http(s) only, and whether every hop was permanent;
-- a connect timeout and a deadline for the whole response, body included (trickling servers);
+- a connect timeout and a deadline for the whole response, body included (trickling servers),
+  and the name lookup too (through a proxy, the target's: a slow resolver holds no fetch longer);
 - a byte cap that holds after gzip/deflate inflation: we inflate ourselves, incrementally and
   bounded by `max_length`, so a gzip bomb never grows beyond the cap in memory; and a cap of
   twice that on the compressed bytes, for a stream that inflates to nothing;
@@ -47,7 +48,13 @@ import yarl
 from ..models import Conditional, ErrorKind, FetchError, FetchResult
 from .logins import Login
 from .policy import SETTING as POLICY_SETTING
-from .policy import AddressNotAllowed, NetworkPolicy, PolicyError, PolicyResolver, literal_address
+from .policy import (
+    AddressNotAllowed,
+    NetworkPolicy,
+    PolicyError,
+    PolicyResolver,
+    literal_address,
+)
 from .proxies import SETTING as PROXY_SETTING
 from .proxies import Proxies, Proxy, ProxyError
 from .trust import CLIENT_CERT, CLIENT_KEY, Trust, TrustError, tls_problem
@@ -367,8 +374,6 @@ class Fetcher:
             state.at(current)
             self._allowed(current)
             proxy = self.settings.proxies.for_url(current)
-            if proxy is not None:
-                await self._check_target(current)
             logged_in = login is not None and login.applies_to(current)
             hop_headers = self._with_login(headers, login) if logged_in else headers
             hop = await self._request(current, hop_headers, state, proxy)
@@ -427,6 +432,10 @@ class Fetcher:
             if state.deadline is None:
                 state.deadline = asyncio.get_running_loop().time() + self.settings.timeout
             async with asyncio.timeout_at(state.deadline):
+                # The target's lookup is part of the request, as a direct one's is: a slow
+                # resolver must not hold a fetch past its deadline.
+                if proxy is not None:
+                    await self._check_target(url)
                 return await self._exchange(url, headers, state, proxy)
 
     async def _exchange(
