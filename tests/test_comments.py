@@ -516,3 +516,47 @@ def test_sitewide_comments_find_their_post_by_reply_target_or_own_link():
     assert [index.post_of(e).guid for e in (top, reply, bare)] == [
         "https://b.example/?p=2", "https://b.example/?p=1", "https://b.example/?p=2"]
     assert index.post_of(entry("urn:y", "https://elsewhere.example/")) is None
+
+
+def test_a_comment_feed_named_by_several_posts_gives_each_post_its_own_comments(tmp_path, feed_server):
+    """Posts whose `wfw:commentRss` all name the blog's site-wide comment feed: it is read once,
+    and each comment goes to the post its link names; one that names no post goes nowhere."""
+    shared = feed_server.url("/geteilt/comments/feed/")
+    posts, threads = [], []
+    for post in (1, 2, 3):
+        url, guid = feed_server.url(f"/geteilt/post-{post}/"), feed_server.url(f"/geteilt/?p={post}")
+        posts.append(Item(guid, f"Geteilt {post}", url, NOW - timedelta(days=5), comments_feed=shared))
+        if post != 3:  # the third has no comments yet
+            threads.append(wordpress_comments_rss(guid, url, replies("geteilt", post)))
+    imprint = feed_server.url("/geteilt/impressum/")
+    threads.append(wordpress_comments_rss(feed_server.url("/geteilt/?page_id=9"), imprint,
+                                          [Reply(1, "Zoe", "Kommentar geteilt-impressum-1 zur Seite")]))
+    items = "".join(thread.split("</link>", 1)[1].removesuffix("</channel></rss>") for thread in threads)
+    sitewide = wordpress_comments_rss("", feed_server.url("/geteilt/"), [])
+    sitewide = sitewide.replace("</channel>", items + "</channel>")
+    feed_server.route("/geteilt/comments/feed/", respond(sitewide.encode()))
+    feed_server.route("/geteilt/feed/", respond(rss(posts, title="Blog geteilt").encode()))
+    site = site_with(tmp_path, [Blog("geteilt", feed_server.url("/geteilt/feed/"), True)])
+    ok(invoke(site, "fetch"))
+    hits = feed_server.hits("/geteilt/comments/feed/")
+    ok(invoke(site, "build"))
+    pages = post_pages(site / "output")
+    for post in (1, 2, 3):
+        text = pages[f"Geteilt {post}"].text + " "
+        for other in (1, 2):
+            shown = [number for number, _, _ in THREAD if marker("geteilt", other, number) in text]
+            assert shown == ([number for number, _, _ in THREAD] if other == post else []), (post, other)
+        assert "geteilt-impressum" not in text
+    assert hits == 1
+
+
+def test_a_feed_is_shared_when_any_two_posts_name_it_followed_or_not():
+    """A young post naming the feed its old posts name too does not own it: the old posts'
+    comments in it are not the young one's."""
+    young = replace(post("https://b.example/neu/", "https://b.example/comments/feed/"), id="neu")
+    old = replace(post("https://b.example/alt/", "https://b.example/comments/feed/", days=400), id="alt")
+    own = replace(post("https://b.example/x/", "https://b.example/x/feed/"), id="x")
+    assert plan.shared_feeds([young, old, own], [young, own]) == {young.comment_feed: [young]}
+    assert plan.shared_feeds([young, own], [young, own]) == {}
+    feed = plan.per_post_feed(BLOG, young, sharing=[young])
+    assert feed.sitewide and feed.posts == (young,)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import AbstractSet, Callable, Iterable, Sequence
@@ -147,12 +148,35 @@ def checked_now(
     }  # fmt: skip
 
 
-def per_post_feed(participant: Participant, post: StoredPost, twins: bool = True) -> CommentFeed:
-    """A post's own comment feed: its Atom twin first where `twins` says the blog has them."""
+def per_post_feed(
+    participant: Participant, post: StoredPost, twins: bool = True, sharing: Sequence[StoredPost] = ()
+) -> CommentFeed:
+    """A post's own comment feed: its Atom twin first where `twins` says the blog has them.
+
+    A feed other posts name as theirs too (`sharing`: the followed posts naming it, see
+    `shared_feeds`) is read once for them all, as a site-wide feed: each comment goes to the
+    post it names (PostIndex), and one naming none of them to none."""
     announced = post.comment_feed or ""
     twin = atom_twin(announced) if twins and is_wordpress_comment_feed(post) else None
     urls = (twin, announced) if twin else (announced,)
+    if sharing:
+        return CommentFeed(participant, urls, tuple(sharing), sitewide=True, announced=announced)
     return CommentFeed(participant, urls, (post,), announced=announced)
+
+
+def shared_feeds(heads: Sequence[StoredPost], posts: Sequence[StoredPost]) -> dict[str, list[StoredPost]]:
+    """The comment feeds more than one of a blog's posts (`heads`, all of them) names as its
+    own, e.g. its site-wide feed behind every post's `wfw:commentRss`, each with the `posts`
+    (those followed) naming it.  Such a feed is not any one post's: see `per_post_feed`."""
+    named = [post.comment_feed for post in heads if post.comment_feed]
+    if len(set(named)) == len(named):
+        return {}  # the common case: a feed of its own for every post
+    shared = {feed for feed, count in Counter(named).items() if count > 1}
+    sharing: dict[str, list[StoredPost]] = {}
+    for post in posts:
+        if post.comment_feed in shared:
+            sharing.setdefault(post.comment_feed, []).append(post)
+    return sharing
 
 
 def guess_twins(missing_since: datetime | None, now: datetime) -> bool:
