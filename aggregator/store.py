@@ -7,7 +7,6 @@ goes wrong with the file itself (damaged, read-only, disk full) is a StoreError 
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -21,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, NoReturn, Sequence
 
+from .hashing import commenter_digest
 from .models import (
     CandidatePage,
     Comment,
@@ -1140,12 +1140,6 @@ class MediaRecord:
     size: int | None
     fetched_at: datetime
     error: str | None = None
-
-
-def commenter_digest(name: str | None) -> str:
-    """A commenter's name as a tombstone keeps it: a digest, never the name itself."""
-    normal = " ".join((name or "").casefold().split())
-    return hashlib.sha256(f"commenter:{normal}".encode()).hexdigest() if normal else ""
 
 
 def _without_reply_naming(body: str, links: set[str], name_digest: str | None) -> str | None:

@@ -18,8 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..editors.participants import ParticipantError, read_participant
+from ..hashing import commenter_digest
 from ..site import Site
-from ..store import EMPTIED_AT, Store, TakenItem, commenter_digest, utcnow
+from ..store import EMPTIED_AT, Store, TakenItem, utcnow
 from ..urls import feed_key, is_http_url, thread_key
 
 LOG_NAME = "takedowns.log"

@@ -37,10 +37,10 @@ from ..editors.privacy import Naming, comment_naming, shown_name
 from ..editors.status import participant_statuses, status_document
 from ..feeds.clean import bounded
 from ..feeds.images import media_folder
-from ..hashing import digest
+from ..hashing import commenter_digest, digest
 from ..models import Participant, StoredComment, StoredPost
 from ..site import DEFAULTS, Site
-from ..store import RESTORED_AT, MediaRecord, Store, commenter_digest
+from ..store import RESTORED_AT, MediaRecord, Store
 from ..urls import is_http_url, thread_key
 from .media import FOLDER as MEDIA
 from .media import local_images, publish_media
