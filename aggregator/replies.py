@@ -15,7 +15,11 @@ most a few short words around it.  A paragraph that says more than that is the c
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
+
+from .hashing import commenter_digest
+from .urls import thread_key
 
 # One link, alone in the first paragraph (or before the first <br> or blank line) but for a few
 # words; possessive quantifiers keep a hostile body from making this slow, and so does the link's
@@ -85,6 +89,14 @@ def reply_marker(html: str | None) -> ReplyMarker | None:
         name_start=name_start,
         name_end=name_start + len(name),
     )
+
+
+def names_erased(href: str, name: str, links: Set[str], commenters: Set[str]) -> bool:
+    """Whether a paragraph linking `href` and reading `name` (both unescaped) names something
+    erased: a comment whose link is one of `links` (urls.thread_key), or a commenter whose name
+    is one of `commenters` (hashing.commenter_digest).  What `forget` strips from stored bodies
+    and what the export drops are one question."""
+    return thread_key(href) in links or commenter_digest(name) in commenters
 
 
 def without_marker(html: str, marker: ReplyMarker) -> str:

@@ -37,7 +37,7 @@ from .models import (
     StoredComment,
     StoredPost,
 )
-from .replies import reply_marker, without_marker
+from .replies import names_erased, reply_marker, without_marker
 from .urls import feed_key, page_key, same_comment, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
@@ -901,7 +901,8 @@ class Store:
             self._bury(db, graves, now)
             db.executemany("DELETE FROM comments WHERE id = ?", [(row["id"],) for row in gone])
             links, ids = {thread_key(row["url"]) for row in gone if row["url"]}, {row["id"] for row in gone}
-            unnamed = [(row["id"], _without_reply_naming(row["content_html"], links, name_digest))
+            commenters = {name_digest} if name_digest else set()
+            unnamed = [(row["id"], _without_reply_naming(row["content_html"], links, commenters))
                        for row in rows if row["id"] not in ids]  # fmt: skip
             db.executemany("UPDATE comments SET content_html = ?, changed = ? WHERE id = ?",
                            [(body, _iso(now), id_) for id_, body in unnamed if body is not None])
@@ -1142,15 +1143,13 @@ class MediaRecord:
     error: str | None = None
 
 
-def _without_reply_naming(body: str, links: set[str], name_digest: str | None) -> str | None:
-    """`body` without its "In reply to" paragraph where that links one of `links` (thread_key)
-    or reads a name of `name_digest`; None where it has no such paragraph."""
+def _without_reply_naming(body: str, links: set[str], commenters: set[str]) -> str | None:
+    """`body` without its "In reply to" paragraph where that names one of `links` (thread_key)
+    or `commenters` (commenter_digest, replies.names_erased); None where it has no such paragraph."""
     marker = reply_marker(body)
     if marker is None:
         return None
-    if thread_key(html.unescape(marker.href)) in links or (
-        name_digest and commenter_digest(html.unescape(marker.name)) == name_digest
-    ):
+    if names_erased(html.unescape(marker.href), html.unescape(marker.name), links, commenters):
         return without_marker(body, marker)
     return None
 

@@ -37,11 +37,12 @@ from ..editors.privacy import Naming, comment_naming, shown_name
 from ..editors.status import participant_statuses, status_document
 from ..feeds.clean import bounded
 from ..feeds.images import media_folder
-from ..hashing import commenter_digest, digest
+from ..hashing import digest
 from ..models import Participant, StoredComment, StoredPost
+from ..replies import names_erased
 from ..site import DEFAULTS, Site
 from ..store import RESTORED_AT, MediaRecord, Store
-from ..urls import is_http_url, thread_key
+from ..urls import is_http_url
 from .media import FOLDER as MEDIA
 from .media import local_images, publish_media
 from .threads import Gone, Lookup, comment_tree, nothing_gone
@@ -254,7 +255,7 @@ class Erased:
         hidden_one = Lookup(hidden, (post.url, post.guid)) if hidden else None
 
         def gone(reference: str, name: str) -> bool:
-            return (thread_key(reference) in self.links or commenter_digest(name) in self.commenters
+            return (names_erased(reference, name, self.links, self.commenters)
                     or (hidden_one is not None and hidden_one(reference) is not None))  # fmt: skip
 
         return gone
