@@ -847,7 +847,9 @@ class Store:
     def purge_participant(self, participant: str, feeds: Sequence[str] = (),
                           now: datetime | None = None) -> tuple[int, int]:  # fmt: skip
         """Delete a blog's posts, their comments and its feeds' state; tombstones for each post
-        and comment (id and link) and for `feeds` (feed_key).  Returns (posts, comments)."""
+        and comment (id and link) and for `feeds` (feed_key).  Other blogs' comments' "In reply
+        to" paragraphs naming one of its comments go too, as with `forget_commenter`.  Returns
+        (posts, comments)."""
         now = now or utcnow()
         with self.erasing() as db:
             posts = db.execute("SELECT id, url FROM posts WHERE participant = ?", (participant,)).fetchall()
@@ -865,6 +867,9 @@ class Store:
                     graves.append(("url", thread_key(row["url"])))
             self._bury(db, graves, now)
             db.executemany("DELETE FROM comments WHERE post_id = ?", [(i,) for i in ids])
+            links = {thread_key(row["url"]) for row in comments if row["url"]}
+            if links:  # another blog's reply may name one (replies.py)
+                _unname(db, db.execute("SELECT id, content_html FROM comments").fetchall(), links, set(), now)
             db.execute("DELETE FROM posts WHERE participant = ?", (participant,))
             db.executemany("DELETE FROM page_links WHERE url = ?", [(row["url"],) for row in posts])
             db.execute("DELETE FROM feeds WHERE participant = ?", (participant,))
@@ -901,11 +906,8 @@ class Store:
             self._bury(db, graves, now)
             db.executemany("DELETE FROM comments WHERE id = ?", [(row["id"],) for row in gone])
             links, ids = {thread_key(row["url"]) for row in gone if row["url"]}, {row["id"] for row in gone}
-            commenters = {name_digest} if name_digest else set()
-            unnamed = [(row["id"], _without_reply_naming(row["content_html"], links, commenters))
-                       for row in rows if row["id"] not in ids]  # fmt: skip
-            db.executemany("UPDATE comments SET content_html = ?, changed = ? WHERE id = ?",
-                           [(body, _iso(now), id_) for id_, body in unnamed if body is not None])
+            _unname(db, [row for row in rows if row["id"] not in ids], links,
+                    {name_digest} if name_digest else set(), now)  # fmt: skip
         return [TakenItem("comment", row["id"], row["url"] or "", row["title"], row["participant"])
                 for row in gone]  # fmt: skip
 
@@ -1141,6 +1143,16 @@ class MediaRecord:
     size: int | None
     fetched_at: datetime
     error: str | None = None
+
+
+def _unname(db: sqlite3.Connection, rows: Iterable[sqlite3.Row], links: set[str], commenters: set[str],
+            now: datetime) -> None:  # fmt: skip
+    """The "In reply to" paragraphs of `rows` (comments: id, content_html) that name what was
+    erased go from their bodies: they would show it.  Their changed time moves, so that their
+    posts are exported again, as a full export would write them (export.Erased)."""
+    unnamed = [(row["id"], _without_reply_naming(row["content_html"], links, commenters)) for row in rows]
+    db.executemany("UPDATE comments SET content_html = ?, changed = ? WHERE id = ?",
+                   [(body, _iso(now), id_) for id_, body in unnamed if body is not None])
 
 
 def _without_reply_naming(body: str, links: set[str], commenters: set[str]) -> str | None:

@@ -19,8 +19,9 @@ from aggregator.store import Store
 from aggregator.website.build import CACHE_FOLDER, build_site
 from aggregator.website.plugin.incremental import MANIFEST
 from aggregator.website.search import indexed_pages, indexer
-from tests.test_build import T, comment, post
-from tests.test_parade_site import parade_site
+from tests.acceptance_helpers import invoke, ok
+from tests.test_build import ANNA, T, comment, post
+from tests.test_parade_site import DORA, parade_site
 
 PAGINATION = (
     "DEFAULT_PAGINATION = 2\n"
@@ -219,6 +220,35 @@ def test_a_blog_that_leaves_takes_its_pages_and_folders(tmp_path):
         (site.participants_dir / "dora.toml").unlink()
         build_site(site, store)
         assert not (site.output / "blogs" / "dora").exists()  # its folders made early are gone
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
+def pages_saying(tree: Path, text: str) -> list[str]:
+    return [name for name, path in files(tree).items()
+            if path.suffix == ".html" and text in path.read_text(encoding="utf-8")]  # fmt: skip
+
+
+def test_a_purged_blog_is_named_by_no_reply_of_another_blog_as_in_a_full_build(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    named = "https://anna.example/remote/#comment-7"
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[], comments=[comment(ANNA.id, "c7", 30, url=named,
+                             author="Bernd Beispiel", content_html="<p>Bernds Kommentar.</p>")], now=T)  # fmt: skip
+        reply = (f'<p>In reply to <a href="{named}">Bernd Beispiel</a>.</p><p>Doras Antwort.</p>')
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash=None, posts=[],
+                             comments=[comment(DORA.id, "d1", 40, content_html=reply)], now=T)  # fmt: skip
+        build_site(site, store)
+    [doras] = pages_saying(site.output, "Doras Antwort")
+    assert doras in pages_saying(site.output, "In reply to <a")  # named, as the blog wrote it
+    ok(invoke(site.root, "remove", "anna", "--purge"))
+    with Store(site.store_path) as store:
+        build_site(site, store)
+        assert pages_saying(site.output, "Doras Antwort") == [doras]
+        assert not pages_saying(site.output, "Bernd Beispiel")
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)
     assert differing(incremental, site.output) == []
