@@ -45,6 +45,9 @@ TIMEOUT = 30.0  # seconds to wait for another process's write to end
 # before then that it does not know were lost with the old store, not unpublished.
 RESTORED_AT = "restored_at"
 EMPTIED_AT = "emptied_at"  # meta: the editors erased the last posts (`remove --purge`)
+# Meta: comment retention erased comments that no build has published since; that build saves
+# Pelican's reader cache again, which still holds them (website/build.py).
+COMMENTS_ERASED = "comments_erased"
 
 # "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed);
 # "parade": a parade's own channel (its Mentions or Comments feed; participant "parade:<slug>").
@@ -917,6 +920,7 @@ class Store:
                             (_iso(cutoff),)).fetchone() is None:  # fmt: skip
             return 0
         with self.erasing() as db:
+            _put_meta(db, COMMENTS_ERASED, "yes")
             return db.execute("DELETE FROM comments WHERE published < ?", (_iso(cutoff),)).rowcount
 
     # -- feed health (editors/notify.py, editors/status.py) --------------------------------------
@@ -1104,11 +1108,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            _put_meta(db, key, value)
 
 
 @dataclass(frozen=True)
@@ -1143,6 +1143,11 @@ class MediaRecord:
     size: int | None
     fetched_at: datetime
     error: str | None = None
+
+
+def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))  # fmt: skip
 
 
 def _unname(db: sqlite3.Connection, rows: Iterable[sqlite3.Row], links: set[str], commenters: set[str],

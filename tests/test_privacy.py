@@ -9,10 +9,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aggregator.editors.participants import ParticipantError, read_participant
-from aggregator.editors.privacy import shown_name
-from tests.acceptance_helpers import files_under, invoke, new_site, ok, parse_html, post_pages, write_participant
+from aggregator.editors.privacy import apply_retention, shown_name
+from aggregator.site import Site
+from aggregator.store import Store
+from tests.acceptance_helpers import (
+    files_under,
+    invoke,
+    new_site,
+    ok,
+    parse_html,
+    post_pages,
+    write_participant,
+)
 from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
 from tests.servers import RSS_TYPE, FeedServer, respond
+from tests.test_takedown import cached
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -91,6 +102,17 @@ def test_comments_older_than_the_retention_leave_store_and_site(tmp_path, feed_s
     assert "erased" not in again.output
     db = sqlite3.connect(site / "blogparade.sqlite")
     assert db.execute("SELECT author FROM comments").fetchall() == [("Clara Muster",)]
+
+
+def test_comments_erased_by_retention_leave_pelicans_reader_cache(tmp_path, feed_server):
+    site = site_with(tmp_path, feed_server, "BLOGPARADE_COMMENT_RETENTION_DAYS = 30")
+    ok(invoke(site, "run"))
+    assert b"Ein alter Kommentar" in cached(site)
+    with Store(site / "blogparade.sqlite") as store:  # 25 days on, as that night's run erases it
+        assert apply_retention(Site.load(site), store, now=NOW + timedelta(days=25)) == 1
+    ok(invoke(site, "build"))
+    assert "Ein alter Kommentar" not in page_text(site)
+    assert b"Ein neuer Kommentar" in cached(site) and b"Ein alter Kommentar" not in cached(site)
 
 
 def test_the_privacy_notice_states_what_the_site_knows(tmp_path, feed_server):

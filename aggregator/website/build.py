@@ -37,7 +37,7 @@ from ..heap import fewer_collections
 from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
 from ..site import DEFAULTS, SETTINGS_FILE, Site
-from ..store import Store
+from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
 from .export import ExportResult, export
@@ -128,6 +128,7 @@ def build_site(
     keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
     settings = pelican_settings(site, path)
     taken_down = bool(store.get_meta(TAKEN_DOWN))  # then the spare tree is removed, not used
+    comments_erased = bool(store.get_meta(COMMENTS_ERASED))  # by retention: the reader cache has them
     # On the other core, while we export.
     listing = None if taken_down else tree.spare_listing(settings["OUTPUT_PATH"])
     try:
@@ -138,13 +139,16 @@ def build_site(
             stamp = build_stamp(site, path, settings)
             with disk_errors("cannot write the site"):
                 built = build_output(settings, path.name, quiet=quiet, stamp=stamp,
-                                     file_times=exported.times, spare=not taken_down, listing=listing)  # fmt: skip
+                                     file_times=exported.times, spare=not taken_down, listing=listing,
+                                     comments_erased=comments_erased)  # fmt: skip
     finally:
         if listing is not None:
             listing.cancel()
     store.set_meta(LAST_BUILD, fingerprint)
     if taken_down:  # published now
         store.set_meta(TAKEN_DOWN, "")
+    if comments_erased:
+        store.set_meta(COMMENTS_ERASED, "")
     warnings = tuple(str(problem) for problem in problems) + built.warnings
     warnings += address_warnings(settings, path)
     return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
@@ -175,7 +179,8 @@ def settings_path(site: Site, settings_file: str | Path | None = None) -> Path:
 
 def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = True,
                  stamp: str | None = None, file_times: dict[str, float] | None = None,
-                 spare: bool = True, listing: tree.Listing | None = None) -> Built:  # fmt: skip
+                 spare: bool = True, listing: tree.Listing | None = None,
+                 comments_erased: bool = False) -> Built:  # fmt: skip
     """Pelican, then the search index, into a fresh folder beside OUTPUT_PATH, which replaces
     it only on success; `settings_name` is stamped into it.
 
@@ -184,11 +189,13 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     (plugin/incremental.py): output/ itself is never written to, and stays whole until the swap.
     `file_times` are the exported files' modification times (ExportResult.times).  Without
     `spare` no spare tree is used or kept (after a take-down: it holds the pages as they were).
-    `listing`: the spare tree's files, listed beforehand (see `recycle`).
+    `listing`: the spare tree's files, listed beforehand (see `recycle`).  `comments_erased`
+    (by retention, since the last build): the reader cache is saved again, however few posts
+    were read afresh, since it holds those posts as they were.
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
-    from .plugin.reader import KNOWN_TIMES, wait_for_cache
+    from .plugin.reader import KNOWN_TIMES, SAVE_CACHE_SETTING, wait_for_cache
     from .plugin.search_page import finish_index
 
     output = tree.real_output(settings["OUTPUT_PATH"])
@@ -203,7 +210,10 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
         settings[incremental.STAMP_SETTING] = stamp
         if tree.built_with(output) == settings_name:
             settings[incremental.REUSE_SETTING] = str(output)
-        settings.update(reader_cache(settings, stamp, taken_down=not spare))
+        cache = reader_cache(settings, stamp, taken_down=not spare)
+        if cache and comments_erased:  # the posts that lost them were read afresh
+            cache[SAVE_CACHE_SETTING] = True
+        settings.update(cache)
     reuse = None
     outputs = incremental.output_names(output) if stamp else []
     in_tree = kept.get("files", {})

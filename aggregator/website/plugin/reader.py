@@ -304,6 +304,9 @@ CACHE_SAVE_SECONDS = 300  # 20,000 posts take 1.5 s
 # builds read those few again (a millisecond each) rather than every build after a new post
 # pickling all 20,000 posts again (in a fork, whose copy-on-write costs the build's own core).
 CACHE_SAVE_AFTER = 50
+# Set by website/build.py for the build after comment retention erased comments: their posts
+# were read afresh, and the cache is saved however few they were, so that it holds them no more.
+SAVE_CACHE_SETTING = "BLOGPARADE_SAVE_READER_CACHE"
 
 
 def save_cache_aside(readers: Any) -> None:
@@ -314,7 +317,8 @@ def save_cache_aside(readers: Any) -> None:
     if not getattr(readers, "_cache_data_policy", False):
         return
     path = readers._cache_path
-    if getattr(readers, "fresh_reads", CACHE_SAVE_AFTER) < CACHE_SAVE_AFTER and os.path.isfile(path):
+    if (getattr(readers, "fresh_reads", CACHE_SAVE_AFTER) < CACHE_SAVE_AFTER and os.path.isfile(path)
+            and not readers.settings.get(SAVE_CACHE_SETTING)):  # fmt: skip
         return
     pid = os.fork()
     if pid == 0:  # the copy: only pickles and writes, then leaves without running any cleanup
