@@ -289,7 +289,7 @@ def draft_roundup(
     parade = find_site_parade(site, selection.parades, slug)
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
     blogs = {p.slug: p for p in selection.blogs}
-    posts, counts, day = selection.contributions(parade), store.comment_counts(), today(site)
+    posts, counts, day = selection.contributions(parade), store.comment_tallies(), today(site)
     still_open = state(parade, day) != "closed"
     if html:
         text = roundup_html(parade, posts, participants=blogs, comment_counts=counts, lang=lang)

@@ -279,6 +279,19 @@ class PostHead(NamedTuple):
     comments_checked_stored: int | None = None
 
 
+class CommentTally(NamedTuple):
+    """A post's comments as readers see them here (hidden ones not): its comments, and its
+    pingbacks and trackbacks (`mentions`), which the site shows apart."""
+
+    comments: int = 0
+    mentions: int = 0
+
+    def as_shown(self, announced: int | None) -> int:
+        """The post's comment count as its blog shows it: WordPress's (slash:comments) counts
+        pingbacks and trackbacks too, and a comment feed may hold fewer than the post has."""
+        return max(self.comments, (announced or 0) - self.mentions)
+
+
 @dataclass(frozen=True)
 class StoredComment:
     id: str

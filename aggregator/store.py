@@ -24,6 +24,7 @@ from .hashing import commenter_digest
 from .models import (
     CandidatePage,
     Comment,
+    CommentTally,
     ErrorKind,
     ExternalBlog,
     FeedState,
@@ -743,6 +744,14 @@ class Store:
                 (participant,),
             )
         return {post_id: count for post_id, count in rows}
+
+    def comment_tallies(self) -> dict[str, CommentTally]:
+        """Per post id, the comments readers see (not hidden), as the site counts them."""
+        rows = self._db.execute(
+            "SELECT post_id, sum(kind = 'comment'), sum(kind != 'comment') FROM comments "
+            "WHERE hidden IS NULL GROUP BY post_id"
+        )
+        return {post_id: CommentTally(comments, mentions) for post_id, comments, mentions in rows}
 
     # -- page look-ups (pages.py) ---------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
-from aggregator.models import Participant, StoredPost, post_id
+from aggregator.models import CommentTally, Participant, StoredPost, post_id
 from aggregator.parades.files import Parade
 from aggregator.parades.roundup import (
     RoundupExists,
@@ -64,7 +64,7 @@ POSTS = [
     contribution("kaffee", "nachtrag", datetime(2026, 11, 20, 9, 0, tzinfo=BERLIN),
                  "Ein Nachtrag", "Noch ein paar Gedanken."),  # by "Kaffee & Code": the feed names no one
 ]
-COUNTS = {POSTS[0].id: 4, POSTS[1].id: 3, POSTS[2].id: 0}  # the second: the feed says 7
+COUNTS = {POSTS[0].id: CommentTally(4), POSTS[1].id: CommentTally(3), POSTS[2].id: CommentTally(0)}  # the second: the feed says 7
 
 
 def draft(posts=POSTS, **options) -> str:
@@ -129,6 +129,16 @@ def test_each_contribution_with_blog_author_date_comments_and_opening(tmp_path):
                           "Noch ein paar Gedanken.")
     # 23:30 in Berlin on the last day: the date a reader of the site sees
     assert entries[3][0] == "Werners Werkstatt · von Werner Kolbe · 30. November 2026 · 0 Kommentare"
+
+
+def test_comments_are_counted_as_the_contributions_page_counts_them(tmp_path):
+    """Pingbacks are shown apart on the site, and the blog's own count includes them: 7
+    announced with 2 pingbacks stored are 5 comments, as on the contribution's page."""
+    counts = {**COUNTS, POSTS[1].id: CommentTally(3, 2)}
+    html, _ = pelican_read(tmp_path, draft(comment_counts=counts))
+    facts = [heading.find_next_sibling("p").get_text() for heading in html.find_all("h3")]
+    assert facts[1].endswith(" · 5 Kommentare")
+    assert "Kommentare: 9" in html.get_text()
 
 
 def test_the_figures(tmp_path):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aggregator.models import Comment, ErrorKind, FetchError, Post
+from aggregator.models import Comment, CommentTally, ErrorKind, FetchError, Post
 from aggregator.store import MIGRATIONS, Store, StoreDamaged, StoreError, check_copy
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -282,6 +282,19 @@ def test_comment_counts_of_one_participant(store):
                          comments=[comment("1"), comment("2"), comment("3", post_id=other.id)])
     assert store.comment_counts("anna") == {post().id: 2}
     assert store.comment_counts() == {post().id: 2, other.id: 1}
+
+
+
+def test_comment_tallies_count_what_readers_see(store):
+    """Per post: its comments, and its pingbacks and trackbacks apart; hidden ones in neither."""
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    ping = comment("3", kind="pingback")
+    hidden = comment("4")
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="a",
+                         comments=[comment("1"), comment("2"), ping, hidden])
+    store.set_hidden("comment", [hidden.id], True)
+    assert store.comment_tallies() == {post().id: CommentTally(comments=2, mentions=1)}
+    assert store.comment_tallies()[post().id].as_shown(5) == 4  # the blog's 5 count the pingback
 
 
 OPEN_AT_ONCE = """

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from babel.dates import format_date
 
-from ..models import Participant, StoredPost
+from ..models import CommentTally, Participant, StoredPost
 from .files import Parade, read_metadata
 from .select import MORE_MARKER
 
@@ -186,9 +186,9 @@ def _blog(post: StoredPost, participants: Mapping[str, Participant]) -> _Blog:
     return _Blog(parts.hostname or post.participant, f"{parts.scheme}://{parts.netloc}/")
 
 
-def _comments(post: StoredPost, counts: Mapping[str, int]) -> int:
-    # What the blog announces may be more than we could read: the larger one is the truer one.
-    return max(counts.get(post.id, 0), post.comment_count or 0)
+def _comments(post: StoredPost, tallies: Mapping[str, CommentTally]) -> int:
+    """The post's comment count as its page here shows it (website/export.py)."""
+    return tallies.get(post.id, CommentTally()).as_shown(post.comment_count)
 
 
 def _metadata(parade: Parade, texts: Mapping[str, object], today: date, category: str) -> str:
@@ -208,7 +208,7 @@ def _metadata(parade: Parade, texts: Mapping[str, object], today: date, category
 
 def _entry(
     post: StoredPost, parade: Parade, texts: Mapping[str, object], lang: str,
-    participants: Mapping[str, Participant], counts: Mapping[str, int],
+    participants: Mapping[str, Participant], counts: Mapping[str, CommentTally],
 ) -> str:  # fmt: skip
     blog = _blog(post, participants)
     facts = [_link(blog.name, blog.home)]
@@ -225,7 +225,7 @@ def _entry(
 
 def _figures(
     posts: list[StoredPost], parade: Parade, texts: Mapping[str, object], lang: str,
-    participants: Mapping[str, Participant], counts: Mapping[str, int],
+    participants: Mapping[str, Participant], counts: Mapping[str, CommentTally],
 ) -> list[str]:  # fmt: skip
     lines = [
         str(texts["f_posts"]).format(n=len(posts)),
@@ -247,7 +247,7 @@ def roundup_text(
     contributions: Iterable[StoredPost],
     *,
     participants: Mapping[str, Participant] | Iterable[Participant],
-    comment_counts: Mapping[str, int],
+    comment_counts: Mapping[str, CommentTally],
     today: date,
     lang: str = "de",
     category: str | None = None,

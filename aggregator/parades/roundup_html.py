@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from ..models import Participant, StoredPost
+from ..models import CommentTally, Participant, StoredPost
 from .files import Parade
 from .roundup import TEXTS, RoundupExists, _blog, _comments, _plural, _replace, markdown_url, opening
 
@@ -49,7 +49,7 @@ def roundup_html(
     contributions: Iterable[StoredPost],
     *,
     participants: Mapping[str, Participant],
-    comment_counts: Mapping[str, int],
+    comment_counts: Mapping[str, CommentTally],
     lang: str = "de",
 ) -> str:
     """The roundup's HTML: an introduction to replace, every contribution with its blog,

@@ -38,7 +38,7 @@ from ..editors.status import participant_statuses, status_document
 from ..feeds.clean import bounded
 from ..feeds.images import media_folder
 from ..hashing import digest
-from ..models import Participant, StoredComment, StoredPost
+from ..models import CommentTally, Participant, StoredComment, StoredPost
 from ..replies import names_erased
 from ..site import DEFAULTS, Site
 from ..store import RESTORED_AT, MediaRecord, Store
@@ -418,7 +418,7 @@ def post_document(
     gone: Gone = nothing_gone,
 ) -> dict[str, Any]:
     stored = sum(1 for comment in comments if comment.kind == "comment")
-    mentions = len(comments) - stored  # pingbacks and trackbacks: shown apart
+    tally = CommentTally(stored, len(comments) - stored)  # pingbacks and trackbacks: shown apart
     categories = [c for c in dict.fromkeys(c.strip() for c in post.categories) if c]
     return {
         "format": FORMAT,
@@ -440,13 +440,11 @@ def post_document(
         if images else local_images(post.content_html, {}, "", set()),
         "categories": [bounded(c, limits.name) for c in categories[: limits.categories]],
         "language": language_tag(post.language or participant.language),
-        # What the original shows: WordPress's count (slash:comments) includes pingbacks and
-        # trackbacks, and a comment feed may hold fewer than the post has.
-        "comment_count": max(stored, (post.comment_count or 0) - mentions),
+        "comment_count": tally.as_shown(post.comment_count),  # what the original shows
         # Fewer than that where the comment feeds never held the older ones (WordPress's hold
         # its newest 10), retention dropped them, or editors hid some: the page says so.
         "shown_comment_count": stored,
-        "mention_count": mentions,
+        "mention_count": tally.mentions,
         "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name, naming=naming),
                                  post, naming=naming, gone=gone),
         "parades": sorted(parades),
