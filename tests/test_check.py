@@ -163,3 +163,21 @@ def test_a_plain_contact_passes(site):
     write_participant(site, "anna", "Anna", "http://127.0.0.1:8080/a/feed/", "http://127.0.0.1:8080/a/",
                       contact="mailto:anna.beispiel+blog@example.org")
     assert invoke(site, "check").exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["anna.yaml", "anna.yml", "anna.json", "anna.TOML", "anna.Toml"])
+def test_a_participant_file_that_is_not_read_is_named(site, name: str):
+    # A pull request adding it would add a blog that never appears, and nobody would be told.
+    (site / "content" / "participants" / name).write_text('name = "Anna"\n', encoding="utf-8")
+    output = check(site)
+    assert output.startswith("FAILED"), output
+    assert f"{name}: participant files are TOML and end in .toml; this one is ignored" in output
+
+
+def test_other_files_beside_the_participants_are_no_problem(site):
+    folder = site / "content" / "participants"
+    (folder / "notes.txt").write_text("Wer noch fehlt.\n", encoding="utf-8")
+    (folder / "fine.toml~").write_text("", encoding="utf-8")  # an editor's backup
+    assert (folder / "README.md").is_file()  # as `blogparade init` writes it
+    result = invoke(site, "check")
+    assert result.exit_code == 0, explain(result)

@@ -68,6 +68,18 @@ def test_load_skips_bad_files_and_duplicate_feeds_but_keeps_the_rest(tmp_path):
     assert "same feed as a.toml" in str(problems[0])
 
 
+def test_load_names_a_file_that_looks_meant_as_a_participant_but_is_not_read(tmp_path):
+    # Every command that reads the participants says it: `check`, and the nightly run's summary.
+    write(tmp_path, "a.toml", GOOD)
+    write(tmp_path, "b.yaml", "name: Bea\n")
+    write(tmp_path, "README.md", "How to join.\n")
+    participants, problems = load_participants(tmp_path)
+    assert [p.slug for p in participants] == ["a"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'b.yaml'}: participant files are TOML and end in .toml; this one is ignored"
+    ]
+
+
 def test_missing_folder_means_no_participants(tmp_path):
     assert load_participants(tmp_path / "absent") == ([], [])
 

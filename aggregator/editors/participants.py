@@ -213,13 +213,28 @@ def _read_participant(path: Path) -> Participant:
     return Participant(slug=path.stem, **data)
 
 
+# Formats a contributor may try instead of TOML (or ".toml" in capitals): such a file is not read,
+# and a pull request adding it would add a blog that never appears, unless its file is named.
+_LOOKALIKES = frozenset({".toml", ".tml", ".yaml", ".yml", ".json"})
+
+
+def ignored_files(folder: Path) -> list[Problem]:
+    """Files in `folder` that look meant as participant files but do not end in ".toml"."""
+    return [
+        Problem(path, "participant files are TOML and end in .toml; this one is ignored")
+        for path in sorted(folder.iterdir())
+        if path.suffix.lower() in _LOOKALIKES and path.suffix != ".toml"
+    ]
+
+
 def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
     """Every participant in a folder, and the problems of the files that are not usable.
 
-    Two files for the same feed are a problem too: the second would double every post.
+    Two files for the same feed are a problem too: the second would double every post; and so
+    is a file that looks meant as a participant's but is not read (see `ignored_files`).
     """
     participants: list[Participant] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = ignored_files(folder) if folder.is_dir() else []
     feeds: dict[str, Path] = {}
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
         try:
