@@ -43,6 +43,12 @@ def test_bad_toml_names_file_and_line(tmp_path):
     assert str(problem).startswith(f"{path}:4: invalid TOML")
 
 
+def test_a_file_starting_with_a_bom_is_read(tmp_path):
+    # Notepad and other Windows editors write one; tomllib called it "Invalid statement".
+    path = write(tmp_path, "joerg.toml", "\ufeff" + GOOD)
+    assert read_participant(path).name == "Jörg schreibt"
+
+
 def test_every_problem_of_a_file_is_reported(tmp_path):
     path = write(tmp_path, "Bad_Name.toml",
                  'name = ""\nfeed = "ftp://x.example/feed"\nkind = "freelancer"\ncolour = "red"\n')

@@ -191,7 +191,8 @@ def read_participant(path: Path) -> Participant:
 
 def _read_participant(path: Path) -> Participant:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # "utf-8-sig": Windows editors may start a file with a BOM, to TOML an invalid statement.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         raise ParticipantError(
