@@ -181,3 +181,17 @@ def test_other_files_beside_the_participants_are_no_problem(site):
     assert (folder / "README.md").is_file()  # as `blogparade init` writes it
     result = invoke(site, "check")
     assert result.exit_code == 0, explain(result)
+
+
+@pytest.mark.parametrize("key", ["feed", "home"])
+@pytest.mark.parametrize("login", ["svc:geheim@", "svc@", ":geheim@"])
+def test_an_address_with_a_login_in_it_fails_without_repeating_it(site, key: str, login: str):
+    # It would be published (the blogs page, the OPML) and sent to wherever the address leads.
+    urls = {"feed": "http://127.0.0.1:8080/w/feed/", "home": "http://127.0.0.1:8080/w/"}
+    urls[key] = urls[key].replace("http://", f"http://{login}")
+    write_participant(site, "wiki", "Wiki", urls["feed"], urls["home"])
+    output = check(site)
+    assert output.startswith("FAILED"), output
+    assert f"wiki.toml: '{key}' holds a user name or password (user:password@); a login goes in a " \
+           "'login' table that names where its secret is (README: \"Logins per blog\")" in output
+    assert login not in output

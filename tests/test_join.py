@@ -612,3 +612,12 @@ def test_what_the_person_typed_is_refused_with_checks_sentence(site, feed_server
     assert result.exit_code == 1 and message in result.output, explain(result)
     no_traceback(result)
     assert participant_files(site) == before
+
+
+def test_a_url_with_a_login_in_it_is_refused_before_any_request(site, feed_server):
+    url = feed_server.route("/wiki/feed/", respond(
+        rss([Item("1", "Eins", feed_server.url("/wiki/1"))], "Wiki", feed_server.url("/wiki/")).encode()))
+    message = refused(site, url.replace("http://", "http://svc:geheim@"),
+                      "holds a user name or password", "join does not log in", "Logins per blog")
+    assert "geheim" not in message
+    assert feed_server.requests == []  # the password was not sent along

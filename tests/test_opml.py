@@ -199,6 +199,21 @@ def test_a_bad_file_imports_nothing_and_asks_nobody(tmp_path, feed_server):
     assert feed_server.requests == [] and load_participants(site.participants_dir) == ([], [])
 
 
+def test_a_login_in_an_outlines_address_is_dropped_not_sent_or_written(tmp_path, feed_server):
+    # A feed reader's export may log in with "user:password@"; here it would be published.
+    create_site(tmp_path / "site", title="Import")
+    allow_loopback(tmp_path / "site")
+    site = Site.load(tmp_path / "site")
+    url = feed_server.url("/feed.xml")
+    with_login = url.replace("http://", "http://svc:geheim@")
+    assert read_opml(opml(f'<outline text="F" xmlUrl="feed:{with_login}"/>'))[0].xml_url == url
+    [(feed, participant)] = import_into(site, opml(f'<outline text="W" xmlUrl="{with_login}"/>'))
+    assert isinstance(participant, Participant), participant
+    assert feed.xml_url == participant.feed == url
+    assert all("authorization" not in request.headers for request in feed_server.requests)
+    assert "geheim" not in (site.participants_dir / f"{participant.slug}.toml").read_text()
+
+
 def allow_loopback(root) -> None:  # noqa: ANN001
     with open(root / "pelicanconf.py", "a") as settings:
         settings.write(f"\nBLOGPARADE_ALLOWED_NETWORKS = {LOOPBACK_NETWORKS!r}\n")

@@ -14,7 +14,10 @@ from ..site import Site
 from ..urls import feed_key, is_http_url, page_key
 from .participants import (
     LIMITS,
+    LOGIN_IN_URL,
+    LOGIN_INSTEAD,
     clean_text,
+    has_login,
     load_participants,
     participant_problems,
     slugify,
@@ -158,7 +161,8 @@ async def join(
     """Discover the feed behind `url`, validate it and write the participant file.
 
     Refused (JoinError, nothing written): a URL that is not http(s), a feed or blog already on the
-    site, a URL with no usable feed, and a comment feed (named with the blog's post feed)."""
+    site, a URL with no usable feed, a URL with a login in it, and a comment feed (named with the
+    blog's post feed)."""
     if fetcher is None:
         async with Fetcher(FetchSettings.from_site(site)) as own:
             return await join(site, url, name=name, author=author, kind=kind, fetcher=own,
@@ -166,6 +170,9 @@ async def join(
     url = url.strip()
     if not is_http_url(url):
         raise JoinError(f"not an http(s) URL: {url!r}")
+    if has_login(url):  # before any request: aiohttp would send it along
+        raise JoinError(f"the URL {LOGIN_IN_URL}, and join does not log in: write the participant "
+                        f"file by hand; {LOGIN_INSTEAD}")
     existing = existing_participants(site)
     already_there(url, existing)  # before any request: a dead spelling is still a twin
     refuse_removed(site, url)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Iterable
+from urllib.parse import urlsplit, urlunsplit
 from xml.parsers import expat
 
 from ..models import Kind, Participant
@@ -172,14 +173,27 @@ def _feed(outline: dict[str, str]) -> OpmlFeed | None:
 
 
 def _http(url: str) -> str:
-    """feed:// and feed:https:// as the http(s) URLs they stand for; anything else as it is."""
+    """feed:// and feed:https:// as the http(s) URLs they stand for; anything else as it is;
+    either without a login in it."""
     url = url.strip()
     lowered = url.lower()
     if lowered.startswith("feed://"):
-        return "http://" + url[7:]
-    if lowered.startswith("feed:http"):
-        return url[5:]
-    return url
+        url = "http://" + url[7:]
+    elif lowered.startswith("feed:http"):
+        url = url[5:]
+    return _without_login(url)
+
+
+def _without_login(url: str) -> str:
+    """`url` without "user:password@": a feed reader's export may log in that way; here it would
+    be published and sent along (a feed that needs the login says so when it is joined)."""
+    try:
+        parts = urlsplit(url)
+        if parts.username is None:
+            return url
+    except ValueError:
+        return url  # join says it is no http(s) URL
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 # --- import -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import tomli_w
 
@@ -119,6 +120,18 @@ def is_mailto(value: object) -> bool:
         return False
 
 
+# A login in an address ("https://svc:pw@wiki.example/feed/") would be published (the blogs page,
+# the OPML) and sent wherever the address leads: a login names where its secret is, in `login`.
+LOGIN_IN_URL = "holds a user name or password (user:password@)"
+LOGIN_INSTEAD = ("a login goes in a 'login' table that names where its secret is "
+                 '(README: "Logins per blog")')
+
+
+def has_login(url: str) -> bool:
+    """`url`, an http(s) URL, names a user (and maybe a password) before its host."""
+    return urlsplit(url).username is not None
+
+
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     problems = [Problem(path, f"unknown key {key!r}") for key in data if key not in _KEYS]
     problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
@@ -135,6 +148,8 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     for key in ("feed", "home"):
         if key in data and not is_http_url(data[key]):
             problems.append(Problem(path, f"{key!r} must be an http(s) URL, not {data[key]!r}"))
+        elif key in data and has_login(data[key]):
+            problems.append(Problem(path, f"{key!r} {LOGIN_IN_URL}; {LOGIN_INSTEAD}"))
     if "kind" in data and data["kind"] not in KINDS:
         problems.append(Problem(path, f"'kind' must be one of {', '.join(KINDS)}"))
     if "display" in data and data["display"] not in DISPLAYS:
