@@ -81,3 +81,20 @@ def test_nothing_new_sends_nothing_and_bad_requests_are_one_sentence(site: Path)
     no_server = invoke(site, "digest", "--to", "a@x.example")
     assert no_server.exit_code == 2 and "BLOGPARADE_SMTP" in no_server.output
     assert "Traceback" not in unknown.output + no_server.output
+
+
+def test_departments_named_in_other_scripts_stay_apart(tmp_path: Path, feed_server: FeedServer) -> None:
+    # The slug that departments were compared by is "blog" for every Cyrillic or CJK name.
+    root = new_site(tmp_path / "site")
+    for slug, department in (("prodazhi", "Продажи"), ("marketing", "Маркетинг"), ("eigyo", "営業")):
+        post = Item(slug, f"Neu bei {department}", feed_server.url(f"/{slug}/1"), NOW - timedelta(hours=3))
+        feed = feed_server.route(f"/{slug}/feed/", respond(rss([post], department).encode()))
+        write_participant(root, slug, department, feed, department=department)
+    ok(invoke(root, "fetch"))
+    for asked, department in (("Продажи", "Продажи"), ("продажи", "Продажи"), ("営業", "営業")):
+        printed = ok(invoke(root, "digest", "--dry-run", "--department", asked)).output
+        assert "ein neuer Beitrag seit" in printed and f"– {department}" in printed, printed
+        titles = [line for line in printed.splitlines() if line.startswith("Neu bei")]
+        assert titles == [f"Neu bei {department}"], printed
+    unknown = invoke(root, "digest", "--dry-run", "--department", "開発")
+    assert unknown.exit_code == 2 and "departments: Маркетинг, Продажи, 営業" in unknown.output

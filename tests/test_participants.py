@@ -7,6 +7,7 @@ import pytest
 
 from aggregator.editors.participants import (
     ParticipantError,
+    department_slug,
     load_participants,
     read_participant,
     slugify,
@@ -104,6 +105,16 @@ def test_written_file_reads_back_equal(tmp_path):
 ])  # fmt: skip
 def test_slugify(text, slug):
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("name", ["Vertrieb & Marketing", "Müller", "Café Crème", " Vertrieb  Nord "])
+def test_a_latin_departments_slug_is_slugifys(name):
+    assert department_slug(name) == slugify(name)  # as the site's department pages name it
+
+
+def test_departments_in_other_scripts_keep_their_letters():
+    assert [department_slug(n) for n in ("Продажи", "Маркетинг", "営業", "ΕΛΛΗΝΙΚΆ")] == [
+        "продажи", "маркетинг", "営業", "ελληνικά"]
 
 
 def test_feed_keys_ignore_scheme_www_case_and_trailing_slash():

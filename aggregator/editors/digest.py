@@ -25,7 +25,7 @@ from ..i18n import babel_locale
 from ..models import Participant, StoredPost
 from ..site import Site
 from ..store import Store, utcnow
-from .participants import load_participants, slugify
+from .participants import department_slug, load_participants
 
 PUBLISH_SETTINGS = "publishconf.py"
 POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
@@ -165,8 +165,8 @@ def _of_department(participants: list[Participant], department: str | None) -> l
     active = [p for p in participants if p.active]
     if not department:
         return active
-    wanted = slugify(department)
-    chosen = [p for p in active if p.department and slugify(p.department) == wanted]
+    wanted = department_slug(department)
+    chosen = [p for p in active if p.department and department_slug(p.department) == wanted]
     if not chosen:
         known = sorted({p.department for p in participants if p.department}, key=str.casefold)
         raise DigestError(f"no blog of the department {department!r} "

@@ -51,12 +51,30 @@ class ParticipantError(Exception):
 
 def slugify(text: str) -> str:
     """A file-name-safe slug, transliterating German umlauts the German way."""
+    ascii_text = unicodedata.normalize("NFKD", _germanised(text)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:60].strip("-") or "blog"
+
+
+def department_slug(name: str) -> str:
+    """A department's name as `slugify` makes it, but letters of other scripts kept: slugify
+    drops them ("Продажи" and "Маркетинг" are both "blog"), and two departments would be one."""
+    text = "".join(_latin_base(char) for char in unicodedata.normalize("NFKC", _germanised(name)))
+    words = "".join(c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in text)
+    return "-".join(words.casefold().split())[:60].strip("-") or "department"
+
+
+def _germanised(text: str) -> str:
+    """`text` in lower case, without apostrophes, its umlauts written the German way ("ae")."""
     text = re.sub(r"['’`´]", "", text.lower())
     for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(umlaut, plain)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    return slug[:60].strip("-") or "blog"
+    return text
+
+
+def _latin_base(char: str) -> str:
+    """"é" as "e", as slugify writes it; a letter with no ASCII base ("й", "日") as it is."""
+    return unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode() or char
 
 
 # A contributor's file is a stranger's input: what the site shows from it is bounded and plain.
