@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.editors.notify import Notice, NotifyReport, deliver
+from aggregator.editors.participants import read_participant
 from aggregator.editors.webhook import WebhookError, check_url
 from aggregator.feeds.policy import NetworkPolicy
+from aggregator.site import Site
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
 from tests.feedmaker import Item, rss
 from tests.servers import RSS_TYPE, FeedServer, hang_up, respond, status
@@ -191,6 +194,18 @@ BLOGPARADE_NOTIFY = ["https://chat.example.org:99999/hook", "{feed_server.url('/
     result = ok(invoke(site, "run"))
     assert "notifier failed: failing: Annas Blog -> https://chat.example.org:99999/hook: " in result.output
     assert len(posts_to_hook(feed_server)) == 1 and "Built" in result.output
+
+
+def test_a_setting_that_breaks_during_the_run_is_a_failed_line_naming_it(tmp_path):
+    # `run` refuses an unusable setting before any fetch; a CA file removed while it runs
+    # reaches the notices: every target is still tried, and the line names the setting.
+    root = new_site(tmp_path / "site", f'BLOGPARADE_CA_BUNDLE = "{tmp_path / "gone.pem"}"')
+    anna = read_participant(write_participant(root, "anna", "Annas Blog", "https://anna.example/feed/"))
+    report = NotifyReport()
+    deliver(Site.load(root), Notice("failing", anna, anna.feed, 3, None, "http: 500"),
+            ["https://chat.example.org/hook", "https://chat.example.org/other"], report)
+    assert len(report.failed) == 2 and report.delivered == []
+    assert f"BLOGPARADE_CA_BUNDLE: {tmp_path / 'gone.pem'} is not a file" in report.failed[0]
 
 
 def test_a_notifier_that_gives_no_answer_is_asked_once_per_run(tmp_path, feed_server):

@@ -22,7 +22,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, Literal, Sequence
 
-from ..feeds.fetch import FetchSettings, SettingError
+from ..feeds.fetch import FetchSettings
 from ..models import FeedState, Participant
 from ..site import Site
 from ..store import Alert, Store, utcnow
@@ -158,8 +158,6 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
             report.failed.append(f"{label} -> {target}: {error}")
             if error.unreachable:
                 report.unreachable[server] = str(error)
-        except SettingError as error:
-            report.failed.append(f"{label} -> {target}: {error}")
         except Exception as error:  # noqa: BLE001  e.g. a header email refuses, a URL's bad port
             report.failed.append(f"{label} -> {target}: {type(error).__name__}: {error}")
         else:
