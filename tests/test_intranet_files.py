@@ -91,3 +91,30 @@ def test_join_with_a_department(tmp_path: Path, feed_server: FeedServer) -> None
     assert re.search(r"department:\s*Vertrieb", result.output)
     written = tomllib.loads((site / "content" / "participants" / "testblog.toml").read_text())
     assert written["department"] == "Vertrieb" and "login" not in written
+
+
+@pytest.mark.slow
+def test_departments_named_in_other_scripts_have_a_page_each(tmp_path: Path, feed_server: FeedServer) -> None:
+    """Cyrillic names made the same slug ("blog") before: two departments on one page."""
+    from datetime import UTC, datetime
+
+    from tests.acceptance_helpers import parse_html
+    from tests.feedmaker import Item, rss
+    from tests.servers import respond
+
+    site = new_site(tmp_path / "site")
+    for slug, department in (("prodazhi", "Продажи"), ("marketing", "Маркетинг")):
+        home = f"{feed_server.base_url}/{slug}/"
+        item = Item(f"{slug}-1", f"Beitrag aus {slug}", f"{home}1/", datetime(2026, 11, 2, tzinfo=UTC), "<p>Text</p>")
+        feed = feed_server.route(f"/{slug}/feed/", respond(rss([item], title=slug, link=home).encode(),
+                                                           content_type="application/rss+xml"))
+        write_participant(site, slug, f"Blog {slug}", feed, home, department=department)
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    for slug, department in (("prodazhi", "продажи"), ("marketing", "маркетинг")):
+        page = parse_html(site / "output" / "departments" / department / "index.html")
+        titles = {" ".join(h.text_content().split()) for h in page.xpath("//article//h2 | //article//h3")}
+        assert titles == {f"Beitrag aus {slug}"}, (department, titles)
+    blogs = parse_html(site / "output" / "blogs" / "index.html")
+    links = set(blogs.xpath("//h2/a/@href"))
+    assert any(link.endswith("/departments/%D0%BF%D1%80%D0%BE%D0%B4%D0%B0%D0%B6%D0%B8/") for link in links), links

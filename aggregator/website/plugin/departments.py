@@ -4,7 +4,8 @@ the blogs whose participant file says `department = "…"`.
 `department_views` is called by blogs.py once the articles are read (the blogs page groups the
 blogs by department with it); `write_departments` writes the pages and feeds with the articles.
 Addresses: ``BLOGPARADE_DEPARTMENT_URL``/``_SAVE_AS`` and ``BLOGPARADE_DEPARTMENT_FEED_ATOM``
-(``{slug}``: the department's name made a slug, "Vertrieb & Marketing" -> vertrieb-marketing).
+(``{slug}``: the department's name made a slug, "Vertrieb & Marketing" -> vertrieb-marketing,
+"Продажи" -> продажи, percent-encoded in addresses).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
-from ...editors.participants import slugify
+from ...editors.participants import department_slug
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ def department_views(
         name = entry.blog.department
         if not name:
             continue
-        slug = slugify(name)
+        slug = department_slug(name)  # as `digest --department` compares them
         view = views.get(slug)
         if view is None:
             view = views[slug] = _view(name, slug, settings)
@@ -61,12 +63,13 @@ def department_views(
 
 def _view(name: str, slug: str, settings: dict[str, Any]) -> DepartmentView:
     feed = setting(settings, "BLOGPARADE_DEPARTMENT_FEED_ATOM")
+    written = quote(slug, safe="")  # a slug of other scripts' letters, as an address has it
     return DepartmentView(
         name=name,
         slug=slug,
-        url=setting(settings, "BLOGPARADE_DEPARTMENT_URL").format(slug=slug),
+        url=setting(settings, "BLOGPARADE_DEPARTMENT_URL").format(slug=written),
         save_as=setting(settings, "BLOGPARADE_DEPARTMENT_SAVE_AS").format(slug=slug),
-        feed_url=feed.format(slug=slug) if feed else None,
+        feed_url=feed.format(slug=written) if feed else None,
         feed_save_as=feed.format(slug=slug) if feed else None,
     )
 
