@@ -219,11 +219,12 @@ def stray_exports(site: Site) -> list[Problem]:
     """JSON files in content/ outside the export folder: the site's reader would take them for
     aggregated posts (and refuses them), and only blogparade writes those."""
     export = site.export_dir.resolve()
+    participants = site.participants_dir.resolve()  # named there already (participants.py)
     return [
         Problem(path, f"a JSON file outside {site.export_dir.relative_to(site.root)}/: aggregated "
                       "posts are written by blogparade alone; remove it")
         for path in sorted(site.content.rglob("*.json"))
-        if not path.resolve().is_relative_to(export)
+        if not path.resolve().is_relative_to(export) and path.parent.resolve() != participants
     ]
 
 

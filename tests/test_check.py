@@ -172,6 +172,7 @@ def test_a_participant_file_that_is_not_read_is_named(site, name: str):
     output = check(site)
     assert output.startswith("FAILED"), output
     assert f"{name}: participant files are TOML and end in .toml; this one is ignored" in output
+    assert "JSON file outside" not in output  # one sentence for one file
 
 
 def test_other_files_beside_the_participants_are_no_problem(site):
