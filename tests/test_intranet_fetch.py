@@ -14,6 +14,7 @@ import pytest
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
+from aggregator.editors.webhook import WebhookError, send_json
 from aggregator.feeds import policy
 from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.feeds.logins import Login, Secrets, login_for
@@ -258,17 +259,19 @@ def test_through_a_proxy_the_target_is_still_checked_against_the_network_policy(
         assert proxy.saw("GET", target)
 
 
+class SlowResolver(ThreadedResolver):
+    """The system's resolver, 3 s late."""
+
+    async def resolve(self, *args: Any, **kwargs: Any) -> list[ResolveResult]:
+        await asyncio.sleep(3)
+        return await super().resolve(*args, **kwargs)
+
+
 def test_through_a_proxy_the_targets_lookup_counts_against_the_deadline(
     feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The check of the target's addresses waits for the resolver: a slow one (here the system's,
     3 s late) ends the fetch at its deadline like a slow server, the proxy never asked."""
-
-    class SlowResolver(ThreadedResolver):
-        async def resolve(self, *args: Any, **kwargs: Any) -> list[ResolveResult]:
-            await asyncio.sleep(3)
-            return await super().resolve(*args, **kwargs)
-
     monkeypatch.setattr(policy, "DefaultResolver", SlowResolver)
     with ForwardProxy() as proxy:
         proxies = Proxies.from_environment({"HTTP_PROXY": proxy.url})
@@ -278,6 +281,23 @@ def test_through_a_proxy_the_targets_lookup_counts_against_the_deadline(
         assert result.error and result.error.kind is ErrorKind.TIMEOUT, result.error
         assert result.error.message == "no response within 0.5 s"
         assert proxy.carried == []
+
+
+def test_a_webhook_through_a_proxy_counts_the_targets_lookup_against_its_timeout(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A notice's webhook is checked as a feed is: a slow lookup of its host through the proxy
+    ends it at its timeout (it once held the night as long as the resolver liked)."""
+    monkeypatch.setattr(policy, "DefaultResolver", SlowResolver)
+    feed_server.route("/hook", respond(b"ok", content_type="text/plain"))
+    with ForwardProxy() as proxy:
+        proxies = Proxies.from_environment({"HTTP_PROXY": proxy.url})
+        started = time.monotonic()
+        with pytest.raises(WebhookError, match=r"^no answer within 0\.5 s$"):
+            send_json(f"http://localhost:{feed_server.port}/hook", {"text": "x"},
+                      settings=settings(proxies=proxies), timeout=0.5)
+        assert time.monotonic() - started < 2
+        assert proxy.carried == [] and feed_server.hits("/hook") == 0
 
 
 def test_the_proxys_address_is_trusted_for_connections_to_the_proxy_only() -> None:

@@ -94,19 +94,19 @@ async def post_json(url: str, body: dict[str, Any], *, settings: FetchSettings,
     connector = aiohttp.TCPConnector(resolver=resolver,
                                      ssl=settings.tls if settings.tls is not None else True)
     try:
-        if proxy is not None and literal is None:
-            # The proxy connects to the target: its name is checked here first, as fetch does.
-            await resolver.resolve_checked(target.raw_host or "", family=socket.AF_UNSPEC)
-        async with aiohttp.ClientSession(
-            connector=connector, headers={"User-Agent": settings.user_agent}, trust_env=False,
-            timeout=aiohttp.ClientTimeout(total=timeout),
-        ) as session:  # fmt: skip
-            async with session.post(target, data=data, allow_redirects=False, headers=headers,
-                                    **via) as response:  # fmt: skip
-                if 200 <= response.status < 300:
-                    return response.status
-                answer = (await response.content.read(MAX_ANSWER)).decode("utf-8", "replace")
-                raise WebhookError(f"answered {response.status}: {answer.strip()[:200]}")
+        async with asyncio.timeout(timeout):  # the target's lookup through a proxy included
+            if proxy is not None and literal is None:
+                # The proxy connects to the target: its name is checked here first, as fetch does.
+                await resolver.resolve_checked(target.raw_host or "", family=socket.AF_UNSPEC)
+            async with aiohttp.ClientSession(
+                connector=connector, headers={"User-Agent": settings.user_agent}, trust_env=False,
+            ) as session:  # fmt: skip
+                async with session.post(target, data=data, allow_redirects=False, headers=headers,
+                                        **via) as response:  # fmt: skip
+                    if 200 <= response.status < 300:
+                        return response.status
+                    answer = (await response.content.read(MAX_ANSWER)).decode("utf-8", "replace")
+                    raise WebhookError(f"answered {response.status}: {answer.strip()[:200]}")
     except WebhookError:
         raise
     except TimeoutError:
