@@ -10,7 +10,6 @@ import json
 import sqlite3
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
