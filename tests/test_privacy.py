@@ -12,15 +12,7 @@ from aggregator.editors.participants import ParticipantError, read_participant
 from aggregator.editors.privacy import apply_retention, shown_name
 from aggregator.site import Site
 from aggregator.store import Store
-from tests.acceptance_helpers import (
-    files_under,
-    invoke,
-    new_site,
-    ok,
-    parse_html,
-    post_pages,
-    write_participant,
-)
+from tests.acceptance_helpers import files_under, invoke, new_site, ok, parse_html, post_pages, write_participant
 from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
 from tests.servers import RSS_TYPE, FeedServer, respond
 from tests.test_takedown import cached

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.acceptance_helpers import (
-    files_under,
-    invoke,
-    new_site,
-    ok,
-    parse_html,
-    post_pages,
-)
+from tests.acceptance_helpers import files_under, invoke, new_site, ok, parse_html, post_pages
 from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
 from tests.servers import RSS_TYPE, FeedServer, respond
 
