@@ -16,9 +16,20 @@ from aggregator.models import ErrorKind, FetchError
 from aggregator.store import Alert, Store
 from aggregator.website.build import build_site
 from aggregator.website.sitetemplate import theme_path
-from tests.test_build import ACME, ANNA, BERND, T, build_sample, fill_store, make_site
+from tests.test_build import (
+    ACME,
+    ANNA,
+    BERND,
+    T,
+    build_sample,
+    fill_store,
+    make_site,
+    post,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+DORA = post("dora", "hello", "Hello from Dora", T, language="en", categories=("Remote",),
+            excerpt="An English excerpt.", content_html="<p>Plain English.</p>")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +40,18 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def english(tmp_path_factory):
     return build_sample(tmp_path_factory.mktemp("en"), lang="en")
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """The German sample with one English post, from Dora's blog."""
+    site = make_site(tmp_path_factory.mktemp("mixed"))
+    with Store(site.store_path) as store:
+        fill_store(store)
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash="dora", posts=[DORA], comments=(), now=T)  # fmt: skip
+        build_site(site, store)
+    return site
 
 
 def page(site, path: str) -> BeautifulSoup:
@@ -241,6 +264,18 @@ def test_every_page_has_language_landmarks_skip_link_and_one_h1(site, path):
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels  # no skipped levels
     assert soup.find("link", rel="stylesheet")
     assert not soup.find("script")
+
+
+def language_of(element) -> str:
+    """The language a screen reader speaks `element` in: its own or its nearest ancestor's lang."""
+    return element["lang"] if element.has_attr("lang") else language_of(element.parent)
+
+
+@pytest.mark.parametrize("path", ["index.html", "blogs/dora", "archives", "tag/remote"])
+def test_an_english_posts_title_is_english_wherever_it_is_listed(mixed, path):
+    listing = page(mixed, path)
+    assert listing.html["lang"] == "de"
+    assert language_of(listing.find("a", string="Hello from Dora")) == "en"
 
 
 def test_the_current_page_is_marked_in_the_navigation(site):
