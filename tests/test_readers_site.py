@@ -147,6 +147,18 @@ def test_the_blog_page_and_the_blogs_page_show_the_description(site):
     assert entry.select_one(".blog-description").get_text() == ANNAS_WORDS
 
 
+def test_on_an_english_site_a_german_blogs_description_is_marked_german(tmp_path):
+    site = make_site(tmp_path / "site", lang="en")
+    with Store(site.store_path) as store:
+        fill_store(store)
+        with_description(store)
+        build_site(site, store)
+    blog_page, blogs_page = soup(site, "blogs/anna"), soup(site, "blogs")
+    assert blog_page.html["lang"] == "en"
+    for description in (blog_page.select_one(".blog-description"), blogs_page.select_one(".blog-description")):
+        assert description.get_text() == ANNAS_WORDS and description["lang"] == "de"
+
+
 def test_a_blog_page_does_not_link_its_posts_back_to_itself(site):
     anna = soup(site, "blogs/anna")
     assert not anna.select("main a[href='./'], main a[href='../../blogs/anna/']")

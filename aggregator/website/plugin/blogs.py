@@ -22,7 +22,7 @@ from pelican.contents import Author, Category
 
 from ...editors.participants import load_participants
 from ...i18n import N_
-from ..export import FeedFacts
+from ..export import FeedFacts, language_tag
 from .departments import DepartmentView, department_views
 from .settings import gettext, setting
 
@@ -59,6 +59,7 @@ class BlogEntry:
     active: bool
     author: str
     description: str = ""  # what the blog's feed says of it (plain text)
+    language: str | None = None  # the blog's, which its description is in: its `lang` on the page
 
 
 class BlogGroup(NamedTuple):
@@ -135,6 +136,7 @@ def add_blogs(generator: Any) -> None:
                 active=participant.active,
                 author=participant.author,
                 description=facts.descriptions.get(participant.slug, ""),
+                language=language_tag(participant.language),
             )
         )
         if author is not None:
