@@ -205,7 +205,7 @@ def test_the_header_search_finds_a_german_word_from_a_post_body(site, reader):
     folder, siteurl = site
     lena = next(p for p in (folder / "output" / "blogs").glob("*/*/index.html")
                 if LENAS_POST_TITLE in p.read_text(encoding="utf-8"))  # fmt: skip
-    body = lena.read_text(encoding="utf-8").split('<div class="post-body">', 1)[1].split("</div>", 1)[0]
+    body = lena.read_text(encoding="utf-8").split('<div class="post-body"', 1)[1].split("</div>", 1)[0]
     assert WORD in body
     reader.open(siteurl + "/")
     reader.page.get_by_role("searchbox", name="Diese Seite durchsuchen").fill(WORD)

@@ -278,6 +278,22 @@ def test_an_english_posts_title_is_english_wherever_it_is_listed(mixed, path):
     assert language_of(listing.find("a", string="Hello from Dora")) == "en"
 
 
+def test_on_an_english_site_a_german_post_is_german_and_the_sites_own_words_are_english(english):
+    entry = page(english, "index.html").find("a", string="Über Remote & <Büros>").find_parent("article")
+    assert language_of(entry.h2) == language_of(entry.select_one(".excerpt")) == "de"
+    for own_words in (entry.select_one(".writer"), entry.select_one(".post-links a"), entry.time):
+        assert language_of(own_words) == "en", own_words
+    post = page(english, post_path(ANNA))
+    assert language_of(post.h1) == language_of(post.select_one(".post-body")) == "de"
+    assert language_of(post.select_one(".tags a")) == "de"  # the blog's own categories
+    for own_words in (post.select_one(".post-header .writer"), post.find("a", class_="button"),
+                      post.select_one(".tags span")):  # fmt: skip
+        assert language_of(own_words) == "en", own_words
+    reply = comment_node(post, "c3")  # a reply to a reply
+    assert language_of(reply.select_one(".comment-body")) == "de"
+    assert language_of(reply.time) == "en"
+
+
 def test_the_current_page_is_marked_in_the_navigation(site):
     assert page(site, "blogs").select_one('nav a[aria-current="page"]').get_text() == "Blogs"
 
