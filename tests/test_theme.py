@@ -136,6 +136,18 @@ def test_archives_and_topics(site):
     assert remote.find("a", string="Über Remote & <Büros>").find_next_sibling(class_="blog").get_text() == "Annas Blög"
 
 
+@pytest.mark.parametrize("lang, count", [("de", "12.345 Kommentare"), ("en", "12,345 comments")])
+def test_large_numbers_are_written_as_the_sites_language_writes_them(tmp_path, lang, count):
+    site = make_site(tmp_path / "site", lang=lang)
+    popular = post("acme", "beliebt", "Beliebt", T, comment_count=12345)
+    with Store(site.store_path) as store:
+        store.record_success("acme", "https://acme.example/feed/", etag=None, last_modified=None,
+                             body_hash="acme", posts=[popular], comments=(), now=T)  # fmt: skip
+        build_site(site, store)
+    entry = page(site, "index.html").find("a", string="Beliebt").find_parent("article")
+    assert entry.select_one(".post-links a").get_text(strip=True) == count
+
+
 # -- one post ------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """The theme's Jinja environment, on every generator: `jinja2.ext.i18n` with the theme's catalog
-for DEFAULT_LANG, date filters in that language and TIMEZONE, the `months` filter (the archive's
+for DEFAULT_LANG (its sentences write their numbers as that language does, as the `number` filter
+does), date filters in that language and TIMEZONE, the `months` filter (the archive's
 grouping), and autoescaping (the theme relies on it: titles and names are plain text; only
 sanitised HTML bodies are marked safe).  The templates are compiled once per build stamp and
 kept (`template_cache`)."""
@@ -7,13 +8,16 @@ kept (`template_cache`)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache
+from babel.numbers import format_decimal
+from jinja2 import FileSystemBytecodeCache, pass_context
 from jinja2.ext import InternationalizationExtension
+from jinja2.runtime import Context
 
-from ...i18n import date_filters, translations
+from ...i18n import babel_locale, date_filters, translations
 from .incremental import STAMP_SETTING
 
 TEMPLATE_CACHE = "templates"  # in the reader cache's folder (website/build.py: reader_cache)
@@ -28,11 +32,37 @@ def prepare_environment(generator: Any) -> None:
     env.policies["ext.i18n.trimmed"] = True
     lang = settings.get("DEFAULT_LANG", "en")
     env.install_gettext_translations(translations(generator.theme, lang), newstyle=True)
+    number = number_filter(lang)
+    env.filters["number"] = number
+    for name in ("gettext", "ngettext"):
+        env.globals[name] = numbers_in_words(env.globals[name], number)
     env.filters.update(date_filters(lang, settings.get("TIMEZONE") or "UTC"))
     env.filters["months"] = months
     cache = template_cache(settings)
     if cache is not None:
         env.bytecode_cache = cache
+
+
+def number_filter(lang: str) -> Callable[[int], str]:
+    """A count as `lang` writes it: "12.345" in German, "12,345" in English."""
+    locale = babel_locale(lang)
+    return lambda value: format_decimal(value, locale=locale)
+
+
+def numbers_in_words(translate: Any, number: Callable[[int], str]) -> Any:
+    """`translate` (the i18n extension's gettext or ngettext) with its counts written by `number`
+    ("12.345 Kommentare").  Only the words: ngettext still chooses the plural form by the count."""
+
+    @pass_context
+    def translated(context: Context, *args: Any, **variables: Any) -> str:
+        written = {name: number(value) if is_count(value) else value for name, value in variables.items()}
+        return translate(context, *args, **written)
+
+    return translated
+
+
+def is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def template_cache(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
