@@ -27,6 +27,7 @@ from tests.test_build import ACME, ANNA, OWN_ARTICLE, T, fill_store, make_site, 
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ANNAS_WORDS = "Gedanken aus dem Homeoffice, seit 2023."
+ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM_WITH_SUBTITLE = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Annas Blog</title>
 <subtitle type="html">Gedanken aus dem &lt;em&gt;Homeoffice&lt;/em&gt;, seit 2023.</subtitle>
@@ -365,3 +366,16 @@ def test_feeds_file_is_no_post(site):
     assert (site.export_dir / FEEDS_FILE).is_file()
     assert OWN_ARTICLE  # the editors' article is read as before, the feeds file is not
     assert not soup(site, "index.html").find(string=lambda s: s and "feeds.toml" in s)
+
+
+# -- feeds -----------------------------------------------------------------------------------------
+
+
+def test_every_published_feed_is_named_by_its_own_address_in_the_sites_language(published):
+    feeds = [ET.parse(path).getroot() for path in sorted(published.output.rglob("*.atom.xml"))]
+    assert len(feeds) > 3  # all posts, each blog's, a department's or parade's where there are
+    ids = [feed.findtext(f"{ATOM}id") for feed in feeds]
+    selves = [next(link.get("href") for link in feed.iter(f"{ATOM}link") if link.get("rel") == "self")
+              for feed in feeds]  # fmt: skip
+    assert ids == selves and all(i.startswith("https://blogparade.example/") for i in ids)
+    assert {feed.get("{http://www.w3.org/XML/1998/namespace}lang") for feed in feeds} == {"de"}

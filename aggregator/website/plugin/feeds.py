@@ -2,9 +2,10 @@
 carrying unchanged outputs over from the previous build (incremental.py), and never writing into
 a file that already exists (a file of the new tree may be a hard link into the served one).
 
-An aggregated post's entry names its writer (the person) as author and its blog as Atom
-`<source>`, keeps its plain-text title, and carries what the post's page shows: the whole post
-for blogs whose `display` is "full", else the excerpt.
+Each feed is named (`<id>`) by its own address, in the site's language (`xml:lang`).  An
+aggregated post's entry names its writer (the person) as author and its blog as Atom `<source>`,
+keeps its plain-text title, and carries what the post's page shows: the whole post for blogs
+whose `display` is "full", else the excerpt.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class PlainTitleWriter(Writer):
         feed = super()._create_new_feed(feed_type, feed_title, context)
         if type(feed) is Atom1Feed:
             feed.__class__ = SourcedAtomFeed  # the same feed, writing one element more per entry
+        # Pelican names every feed by the site's address: the site's feed and each blog's had one
+        # id, which RFC 4287 wants unique to each.  Its own address is; xml:lang says its words'.
+        feed.feed["id"] = self.feed_url
+        feed.feed["language"] = context.get("DEFAULT_LANG")
         return feed
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
