@@ -211,6 +211,31 @@ def test_pathologically_deep_html_is_flattened_quickly(opening):
     assert text == "tief & unten"
 
 
+NAMES = [f"a{n}" for n in range(100_000)]
+
+
+@pytest.mark.parametrize("attributes", [
+    " ".join(NAMES),
+    " ".join(f'{name}="1"' for name in NAMES),
+    "".join(f"{name}='>'" for name in NAMES),  # ">" in a quoted value does not end the tag
+    "/".join(NAMES),
+], ids=["names", "values", "quoted-gt", "slashes"])
+@pytest.mark.parametrize("end", [">", ""], ids=["closed", "unclosed"])  # html5ever reads to the end
+def test_an_element_with_100000_attributes_is_flattened_quickly(attributes, end):
+    html = f"<p>Vorher</p><p {attributes}{end}Text</p>"
+    start = time.perf_counter()
+    out = sanitize_html(html, BASE)
+    text = plain_text(html)
+    assert time.perf_counter() - start < 1.0
+    assert out.startswith("<p>Vorher") and "<p " not in out
+    assert text.startswith("Vorher")
+
+
+def test_a_long_post_with_ordinary_attributes_is_sanitised_as_html():
+    html = '<p><a href="/x" title="t">Link</a> <img src="/i.png" alt="Bild" width="10"></p>' * 1000
+    assert sanitize_html(html, BASE).count('<a href="https://blog.example.de/x"') == 1000
+
+
 def test_self_closed_svg_and_mathml_elements_do_not_count_as_depth():
     svg = "<svg>" + '<rect width="1" height="1"/>' * 600 + "</svg>"
     math = "<math>" + "<mi>x</mi><mo/>" * 600 + "</math>"

@@ -46,7 +46,7 @@ def reference(html: str, base: str, comment: bool) -> str:
     if not html or not html.strip():
         return ""
     html = clean._prepare(html)
-    if clean._too_deep(html):
+    if clean._too_complex(html):
         return clean._flattened(html)
     options = dict(
         tags=clean.COMMENT_TAGS if comment else clean.POST_TAGS,

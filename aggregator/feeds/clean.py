@@ -42,6 +42,9 @@ MAX_CATEGORIES = 50
 # html5ever checks the open-element stack on every tag, which makes 20,000 nested elements cost
 # seconds; deeper than this, a body is flattened to its text instead (no blog nests this deep).
 MAX_DEPTH = 512
+# html5ever also compares each attribute with all the element's earlier ones: 100,000 of them on one
+# element cost seconds.  With more than this, a body is flattened too (no blog writes that many).
+MAX_ATTRIBUTES = 1000
 
 POST_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -114,6 +117,12 @@ _CODE = re.compile(r"<(script|style|template|svg|math)\b", re.I)
 # A tag as an HTML parser reads it: "<" and ">" in a quoted value are part of the value.  Outside
 # quotes [^<>]: linear on "<a<a<a"; possessive, so a failed tag is not tried again in other splits.
 _TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
+# A tag as html5ever tokenises it, quotes only opening a value after "=", a tag without ">" running to
+# the end: its attributes, one match each of _ATTRIBUTE.  Possessive: one pass, no backtracking.
+_ATTRIBUTE = (r"[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
+              r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^\t\n\f\r >]*+))?")
+_ONE_ATTRIBUTE_TOKEN = re.compile(_ATTRIBUTE)
+_TAG_WITH_ATTRIBUTES = re.compile(r"</?[A-Za-z][^\t\n\f\r />]*+(?:" + _ATTRIBUTE + r")*+")
 # Void elements, and those an HTML parser closes by itself: they do not add depth.
 _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                 "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
@@ -259,7 +268,7 @@ def _sanitized(html: str, base_url: str, comment: bool) -> tuple[str, tuple[str,
     if not html or not html.strip():
         return "", ()
     html = _prepare(html)
-    if _too_deep(html):
+    if _too_complex(html):
         return _flattened(html), ()
     out = (_COMMENT_CLEANER if comment else _POST_CLEANER).clean(html)
     out, links = _filter_attributes(out, base_url, comment)
@@ -492,6 +501,25 @@ def _srcset_candidates(value: str, base: str, origin: str | None) -> str | None:
     return ", ".join(candidates) or None
 
 
+def _too_complex(html: str) -> bool:
+    """Whether html5ever would take seconds over `html` (see MAX_DEPTH, MAX_ATTRIBUTES)."""
+    return _too_deep(html) or _too_many_attributes(html)
+
+
+def _too_many_attributes(html: str) -> bool:
+    """Whether an element of `html` has more than MAX_ATTRIBUTES attributes.  Each takes two
+    characters at least, so a body shorter than this cannot cost html5ever more than 0.1 s."""
+    if len(html) < 40_000:
+        return False
+    for tag in _TAG_WITH_ATTRIBUTES.finditer(html):
+        start, end = tag.span()
+        if end - start > 2 * MAX_ATTRIBUTES:
+            attributes = _ONE_ATTRIBUTE_TOKEN.finditer(html, start, end)
+            if sum(1 for _ in attributes) > MAX_ATTRIBUTES:
+                return True
+    return False
+
+
 def _too_deep(html: str) -> bool:
     """Whether `html` nests deeper than MAX_DEPTH as an HTML parser builds it."""
     if html.count("<") < MAX_DEPTH:
@@ -685,7 +713,7 @@ def plain_text(html: str) -> str:
     html = _CONTROL.sub("", _emoji_as_text(html))
     if "<" in html:
         html = _BLOCK.sub(r" \g<0>", html)
-        html = _TAG.sub(" ", _without_code(html)) if _too_deep(html) else _TEXT_CLEANER.clean(html)
+        html = _TAG.sub(" ", _without_code(html)) if _too_complex(html) else _TEXT_CLEANER.clean(html)
     return " ".join(_CONTROL.sub("", html_lib.unescape(html)).split())
 
 
