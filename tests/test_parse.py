@@ -463,3 +463,32 @@ def test_hostile_prologs_cost_linear_time(body):
     with pytest.raises(ParseError):
         parse_feed(body, {}, FEED_URL, now=NOW)
     assert time.perf_counter() - start < 3.0
+
+
+# --- feedparser's cost per tag ---------------------------------------------------------------------
+
+
+def rss_items(*items: bytes, version: str = "0.91") -> bytes:
+    """RSS 0.91: read by feedparser, not by the lxml reader."""
+    return b'<rss version="' + version.encode() + b'"><channel><title>t</title>' + b"".join(items)
+
+
+def item(n: int, description: bytes = b"Text") -> bytes:
+    return b"<item><title>Post %d</title><link>https://x.example/%d</link><description>%s</description></item>" % (
+        n, n, description)
+
+
+@pytest.mark.parametrize("close", [b"</channel></rss>", b""], ids=["well-formed", "broken"])
+def test_a_body_of_a_million_tags_costs_feedparser_seconds_not_minutes(close):
+    body = rss_items(item(1), item(2), item(3, b"<p>" * 1_000_000), item(4)) + close
+    start = time.perf_counter()
+    feed = parse_feed(body, {}, FEED_URL, now=NOW)
+    assert time.perf_counter() - start < 5.0
+    assert [e.title for e in feed.entries] == ["Post 1", "Post 2"]  # the entry past the budget is gone
+
+
+def test_tags_in_cdata_do_not_count_against_feedparsers_budget():
+    html = b"<![CDATA[" + b"<p>Absatz</p>" * 200 + b"]]>"
+    body = rss_items(*(item(n, html) for n in range(300))) + b"</channel></rss>"
+    assert body.count(b"<") > 100_000
+    assert len(parse_feed(body, {}, FEED_URL, now=NOW).entries) == 300
