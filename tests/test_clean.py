@@ -236,6 +236,21 @@ def test_a_long_post_with_ordinary_attributes_is_sanitised_as_html():
     assert sanitize_html(html, BASE).count('<a href="https://blog.example.de/x"') == 1000
 
 
+@pytest.mark.parametrize("unit", ["Fish & chips ", "Fish &amp; chips ", "Fish&nbsp;chips ", "Fish\xa0chips "])
+def test_a_text_of_300000_ampersands_or_no_break_spaces_is_flattened_quickly(unit):
+    html = f"<p>Vorher</p><p>{unit * 300_000}</p>"
+    start = time.perf_counter()
+    out = sanitize_html(html, BASE)
+    text = plain_text(html)
+    assert time.perf_counter() - start < 2.0
+    assert out.startswith("<p>Vorher Fish") and text.startswith("Vorher Fish")
+
+
+def test_a_long_post_with_entities_in_every_paragraph_is_sanitised_as_html():
+    html = "<p>Fish &amp; chips&nbsp;today &#8211; <b>again</b></p>" * 30_000
+    assert sanitize_html(html, BASE).count("<p>Fish &amp; chips&nbsp;today – <b>again</b></p>") == 30_000
+
+
 def test_self_closed_svg_and_mathml_elements_do_not_count_as_depth():
     svg = "<svg>" + '<rect width="1" height="1"/>' * 600 + "</svg>"
     math = "<math>" + "<mi>x</mi><mo/>" * 600 + "</math>"

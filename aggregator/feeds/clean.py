@@ -45,6 +45,10 @@ MAX_DEPTH = 512
 # html5ever also compares each attribute with all the element's earlier ones: 100,000 of them on one
 # element cost seconds.  With more than this, a body is flattened too (no blog writes that many).
 MAX_ATTRIBUTES = 1000
+# nh3 takes time growing with a text's length for each "&" and no-break space in it (both
+# written as entities): 200,000 "&" in 1.4 MB of text cost 2 s.  Past this much (characters x
+# such characters, in each stretch between tags), a body is flattened too: about half a second.
+MAX_ESCAPE_COST = 50_000_000_000
 
 POST_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -123,6 +127,7 @@ _ATTRIBUTE = (r"[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
               r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^\t\n\f\r >]*+))?")
 _ONE_ATTRIBUTE_TOKEN = re.compile(_ATTRIBUTE)
 _TAG_WITH_ATTRIBUTES = re.compile(r"</?[A-Za-z][^\t\n\f\r />]*+(?:" + _ATTRIBUTE + r")*+")
+_TEXT_RUN = re.compile(r"[^<]+")
 # Void elements, and those an HTML parser closes by itself: they do not add depth.
 _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                 "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
@@ -503,7 +508,23 @@ def _srcset_candidates(value: str, base: str, origin: str | None) -> str | None:
 
 def _too_complex(html: str) -> bool:
     """Whether html5ever would take seconds over `html` (see MAX_DEPTH, MAX_ATTRIBUTES)."""
-    return _too_deep(html) or _too_many_attributes(html)
+    return _too_deep(html) or _too_many_attributes(html) or _too_many_escapes(html)
+
+
+def _too_many_escapes(html: str) -> bool:
+    """Whether the text of `html` would cost nh3 more than MAX_ESCAPE_COST (an upper bound: a
+    stretch between tags holds attributes too).  Short bodies cannot: their length squared is less."""
+    if len(html) ** 2 <= MAX_ESCAPE_COST:
+        return False
+    if (html.count("&") + html.count("\xa0")) * len(html) <= MAX_ESCAPE_COST:
+        return False
+    cost = 0
+    for run in _TEXT_RUN.finditer(html):
+        text = run.group()
+        cost += (text.count("&") + text.count("\xa0")) * len(text)
+        if cost > MAX_ESCAPE_COST:
+            return True
+    return False
 
 
 def _too_many_attributes(html: str) -> bool:
