@@ -492,3 +492,12 @@ def test_tags_in_cdata_do_not_count_against_feedparsers_budget():
     body = rss_items(*(item(n, html) for n in range(300))) + b"</channel></rss>"
     assert body.count(b"<") > 100_000
     assert len(parse_feed(body, {}, FEED_URL, now=NOW).entries) == 300
+
+
+def test_five_million_elements_never_reach_the_lxml_reader():
+    body = rss_items(item(1), item(2), item(3, b"Text</description>" + b"<x/>" * 5_000_000 + b"<description>"),
+                     item(4), version="2.0") + b"</channel></rss>"
+    start = time.perf_counter()
+    feed = parse_feed(body, {}, FEED_URL, now=NOW)
+    assert time.perf_counter() - start < 3.0
+    assert [e.title for e in feed.entries] == ["Post 1", "Post 2"]

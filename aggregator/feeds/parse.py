@@ -17,7 +17,8 @@ What happens to a body, in order:
    argument as a file name first!), with sanitising and URL resolution off (clean does both,
    faster), the feed's URL as Content-Location (for xml:base) and the HTTP Content-Language.
    feedparser reads a body with more than `MAX_FEEDPARSER_TAGS` tags only up to the entry that
-   reaches them (its cost is per tag: a hostile body would take minutes).
+   reaches them (its cost is per tag: a hostile body would take minutes); lxml, one with more than
+   `MAX_LXML_TAGS` (its tree's memory is per element: 20 MB of "<x/>" took 600 MB).
    `engine="feedparser"` (or `"lxml"`, which raises `xmlreader.Unsupported`) picks one: tests
    compare the two.
 6. No version and no entries -> NOT_A_FEED; a recognised feed without entries is a valid, empty feed;
@@ -265,7 +266,7 @@ def _parse_xml(
     parsed: Any = None
     if engine != "feedparser":
         try:
-            parsed = xmlreader.read(data, base, language)
+            parsed = xmlreader.read(_within_tag_budget(data, MAX_LXML_TAGS), base, language)
         except xmlreader.Unsupported:
             if engine == "lxml":
                 raise
@@ -295,7 +296,8 @@ def _read_with_feedparser(data: bytes, text: str, base: str, language: str | Non
         headers["content-language"] = language
     try:
         parsed = _feedparser().parse(
-            io.BytesIO(_within_tag_budget(data)), response_headers=headers, sanitize_html=False,
+            io.BytesIO(_within_tag_budget(data, MAX_FEEDPARSER_TAGS)), response_headers=headers,
+            sanitize_html=False,
             resolve_relative_uris=False,
         )  # fmt: skip
     except Exception as error:  # feedparser's loose parser has crashed on odd input before
@@ -311,19 +313,22 @@ def _read_with_feedparser(data: bytes, text: str, base: str, language: str | Non
 # body's HTML too): 1.5 MB of "<p>" cost it 13 s.  Past this many tags outside CDATA it reads the
 # entries before the one that reaches it: ~1.5 s at most, and 1,000 podcast episodes fit.
 MAX_FEEDPARSER_TAGS = 50_000
+# lxml's tree takes some 120 bytes an element: 60 MB for this many, a second of the reader.
+MAX_LXML_TAGS = 500_000
 _TAG_OR_CDATA = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<", re.S)
 _ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 
 
-def _within_tag_budget(data: bytes) -> bytes:
-    """`data`, or its part before the entry holding its MAX_FEEDPARSER_TAGS-th tag (all of it
-    before that tag if no entry starts earlier: then it has no entries, and is an error)."""
-    if data.count(b"<") <= MAX_FEEDPARSER_TAGS:  # a memchr count: every ordinary feed
+def _within_tag_budget(data: bytes, budget: int) -> bytes:
+    """`data`, or its part before the entry holding its `budget`-th tag outside CDATA (all of it
+    before that tag if no entry starts earlier: then it has no entries, and is an error).  Cut,
+    it is no longer well-formed: the lxml reader leaves it to feedparser, with its own budget."""
+    if data.count(b"<") <= budget:  # a memchr count: every ordinary feed
         return data
     tags = 0
     for match in _TAG_OR_CDATA.finditer(data):
         tags += match.end() - match.start() == 1  # a "<", not a CDATA section
-        if tags > MAX_FEEDPARSER_TAGS:
+        if tags > budget:
             cut = match.start()
             break
     else:
