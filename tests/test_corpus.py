@@ -144,6 +144,27 @@ def test_xss_vectors_are_sanitised(comment):
     assert not failures, report(failures)
 
 
+def in_attributes(vector: str) -> str:
+    """The vector as the value of every URL attribute an allowlist might keep, and of others."""
+    v = html.escape(vector, quote=True)
+    return (f'<a href="{v}">a</a><img src="{v}" alt="{v}"><img src="i.png" srcset="{v} 2x, {v}">'
+            f'<picture><source srcset="{v}"></picture><video poster="{v}" src="{v}"></video>'
+            f'<form action="{v}"><button formaction="{v}">b</button></form>'
+            f'<svg><a xlink:href="{v}">s</a></svg><blockquote cite="{v}">q</blockquote>'
+            f'<p style="{v}" title="{v}" lang="{v}" dir="{v}">p</p>')
+
+
+@pytest.mark.parametrize("comment", [False, True], ids=["post", "comment"])
+def test_xss_vectors_as_attribute_values_are_sanitised(comment):
+    allowed = COMMENT_TAGS if comment else POST_TAGS
+    failures = {}
+    for vector in VECTORS:
+        problems = html_problems(sanitize_html(in_attributes(vector), BASE, comment=comment), allowed)
+        if problems:
+            failures[vector] = problems
+    assert not failures, report(failures)
+
+
 def test_xss_vectors_as_plain_text_titles():
     failures = {v: p for v in VECTORS if (p := text_problems(plain_text(v)))}
     assert not failures, report(failures)
