@@ -236,7 +236,8 @@ def test_a_long_post_with_ordinary_attributes_is_sanitised_as_html():
     assert sanitize_html(html, BASE).count('<a href="https://blog.example.de/x"') == 1000
 
 
-@pytest.mark.parametrize("unit", ["Fish & chips ", "Fish &amp; chips ", "Fish&nbsp;chips ", "Fish\xa0chips "])
+@pytest.mark.parametrize("unit", ["Fish & chips ", "Fish &amp; chips ", "Fish&nbsp;chips ",
+                                  "Fish\xa0chips "])
 def test_a_text_of_300000_ampersands_or_no_break_spaces_is_flattened_quickly(unit):
     html = f"<p>Vorher</p><p>{unit * 300_000}</p>"
     start = time.perf_counter()

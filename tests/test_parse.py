@@ -474,8 +474,8 @@ def rss_items(*items: bytes, version: str = "0.91") -> bytes:
 
 
 def item(n: int, description: bytes = b"Text") -> bytes:
-    return b"<item><title>Post %d</title><link>https://x.example/%d</link><description>%s</description></item>" % (
-        n, n, description)
+    return (b"<item><title>Post %d</title><link>https://x.example/%d</link>"
+            b"<description>%s</description></item>" % (n, n, description))
 
 
 @pytest.mark.parametrize("close", [b"</channel></rss>", b""], ids=["well-formed", "broken"])
@@ -495,8 +495,8 @@ def test_tags_in_cdata_do_not_count_against_feedparsers_budget():
 
 
 def test_five_million_elements_never_reach_the_lxml_reader():
-    body = rss_items(item(1), item(2), item(3, b"Text</description>" + b"<x/>" * 5_000_000 + b"<description>"),
-                     item(4), version="2.0") + b"</channel></rss>"
+    elements = b"Text</description>" + b"<x/>" * 5_000_000 + b"<description>"
+    body = rss_items(item(1), item(2), item(3, elements), item(4), version="2.0") + b"</channel></rss>"
     start = time.perf_counter()
     feed = parse_feed(body, {}, FEED_URL, now=NOW)
     assert time.perf_counter() - start < 3.0

@@ -311,7 +311,7 @@ def _read_with_feedparser(data: bytes, text: str, base: str, language: str | Non
 
 # feedparser spends 20-45 µs of Python on every tag (its loose parser on every tag of a broken
 # body's HTML too): 1.5 MB of "<p>" cost it 13 s.  Past this many tags outside CDATA it reads the
-# entries before the one that reaches it: ~1.5 s at most, and 1,000 podcast episodes fit.
+# entries before the one that reaches it: under 2 s, and 1,000 podcast episodes fit.
 MAX_FEEDPARSER_TAGS = 50_000
 # lxml's tree takes some 120 bytes an element: 60 MB for this many, a second of the reader.
 MAX_LXML_TAGS = 500_000
