@@ -501,3 +501,15 @@ def test_five_million_elements_never_reach_the_lxml_reader():
     feed = parse_feed(body, {}, FEED_URL, now=NOW)
     assert time.perf_counter() - start < 3.0
     assert [e.title for e in feed.entries] == ["Post 1", "Post 2"]
+
+
+@pytest.mark.parametrize("version", ["2.0", "0.91"], ids=["lxml", "feedparser"])
+@pytest.mark.parametrize("attribute", ["a{}='1'", 'a{}="1"', "a{}"], ids=["single", "double", "bare"])
+def test_an_element_with_40000_attributes_ends_the_feed_quickly(version, attribute):
+    crowded = " ".join(attribute.format(n) for n in range(40_000)).encode()
+    third = b"<item><title>Post 3</title><category " + crowded + b">c</category></item>"
+    body = rss_items(item(1), item(2), third, item(4), version=version) + b"</channel></rss>"
+    start = time.perf_counter()
+    feed = parse_feed(body, {}, FEED_URL, now=NOW)
+    assert time.perf_counter() - start < 2.0
+    assert [e.title for e in feed.entries] == ["Post 1", "Post 2"]

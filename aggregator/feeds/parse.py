@@ -18,7 +18,9 @@ What happens to a body, in order:
    faster), the feed's URL as Content-Location (for xml:base) and the HTTP Content-Language.
    feedparser reads a body with more than `MAX_FEEDPARSER_TAGS` tags only up to the entry that
    reaches them (its cost is per tag: a hostile body would take minutes); lxml, one with more than
-   `MAX_LXML_TAGS` (its tree's memory is per element: 20 MB of "<x/>" took 600 MB).
+   `MAX_LXML_TAGS` (its tree's memory is per element: 20 MB of "<x/>" took 600 MB).  An element
+   with more than `xmlreader.MAX_ATTRIBUTES` attributes ends the body the same way (both take time
+   growing with their square).
    `engine="feedparser"` (or `"lxml"`, which raises `xmlreader.Unsupported`) picks one: tests
    compare the two.
 6. No version and no entries -> NOT_A_FEED; a recognised feed without entries is a valid, empty feed;
@@ -296,8 +298,8 @@ def _read_with_feedparser(data: bytes, text: str, base: str, language: str | Non
         headers["content-language"] = language
     try:
         parsed = _feedparser().parse(
-            io.BytesIO(_within_tag_budget(data, MAX_FEEDPARSER_TAGS)), response_headers=headers,
-            sanitize_html=False,
+            io.BytesIO(_without_crowded_element(_within_tag_budget(data, MAX_FEEDPARSER_TAGS))),
+            response_headers=headers, sanitize_html=False,
             resolve_relative_uris=False,
         )  # fmt: skip
     except Exception as error:  # feedparser's loose parser has crashed on odd input before
@@ -317,6 +319,12 @@ MAX_FEEDPARSER_TAGS = 50_000
 MAX_LXML_TAGS = 500_000
 _TAG_OR_CDATA = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<", re.S)
 _ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
+# A start tag with more than xmlreader.MAX_ATTRIBUTES attributes, as feedparser's loose parser
+# reads them too (values optional, unquoted, or right after a quoted one).  Possessive: linear.
+_CROWDED_TAG = re.compile(
+    rb"<[A-Za-z_][^\s/>]*+(?:[\s/]*+[^\s/>=]++(?:\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s>]*+))?+){%d}"
+    % (xmlreader.MAX_ATTRIBUTES + 1)
+)
 
 
 def _within_tag_budget(data: bytes, budget: int) -> bytes:
@@ -333,6 +341,18 @@ def _within_tag_budget(data: bytes, budget: int) -> bytes:
             break
     else:
         return data
+    return _before_entry_at(data, cut)
+
+
+def _without_crowded_element(data: bytes) -> bytes:
+    """`data` up to the entry holding an element with more than xmlreader.MAX_ATTRIBUTES
+    attributes (or that element, outside any entry), if it has one."""
+    crowded = _CROWDED_TAG.search(data)
+    return _before_entry_at(data, crowded.start()) if crowded else data
+
+
+def _before_entry_at(data: bytes, cut: int) -> bytes:
+    """`data` before the entry that holds position `cut`, or before `cut` if no entry starts earlier."""
     last_entry = None
     for last_entry in _ENTRY_START.finditer(data, 0, cut):
         pass

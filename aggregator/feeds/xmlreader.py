@@ -217,6 +217,9 @@ _ENTITY_REF = re.compile(r"&(\w+);")
 # _EMAIL_IN_AUTHOR takes time quadratic in a run of letters (80,000 took 26 s): author text is cut
 # to this length before it, on both paths (parse.py cuts feedparser's the same way).
 MAX_AUTHOR_TEXT = 1000
+# lxml reads each attribute's value by a search of the element's list (and feedparser's handlers
+# are no better): 40,000 attributes on one element cost 4 s here, 16 s in feedparser.
+MAX_ATTRIBUTES = 1000
 
 
 # --- feedparser's small functions ----------------------------------------------------------------
@@ -833,6 +836,8 @@ def attributes(element: Any) -> dict[str, str]:
     """An element's attributes as feedparser names them: lowercased, with a known namespace's
     prefix ("xml:lang") and an unknown one's none, then again as written ("thr:count"); rel and
     type lowercased."""
+    if len(element.attrib) > MAX_ATTRIBUTES:  # parse.py cuts the body before such an element
+        raise Unsupported(f"more than {MAX_ATTRIBUTES} attributes on one element")
     found: dict[str, str] = {}
     written: list[tuple[str, str]] = []
     nsmap = None
