@@ -82,6 +82,40 @@ class SiteError(Exception):
     """The site folder or its settings are not usable; the message says why, for a person."""
 
 
+# The numbers' ranges, checked when a site is loaded: a setting of the wrong kind is one sentence
+# and exit 2 before anything is done, not an error recorded for every feed or a TypeError
+# halfway through the nightly run.  Days stay within what a date can count back.
+_AT_LEAST_ONE = {"BLOGPARADE_MAX_CONNECTIONS", "BLOGPARADE_PER_HOST"}
+_SECONDS = {"BLOGPARADE_CONNECT_TIMEOUT", "BLOGPARADE_TIMEOUT"}  # more than 0, at most a day
+_MOST_DAYS = 36_500
+# Folders and files of the site, relative to it or to content/.
+_PATHS = {"BLOGPARADE_STORE", "BLOGPARADE_PARTICIPANTS", "BLOGPARADE_PARADES", "BLOGPARADE_EXPORT",
+          "BLOGPARADE_MEDIA"}  # fmt: skip
+
+
+def setting_problem(key: str, value: Any) -> str | None:
+    """What is wrong with `value` for blogparade's setting `key`, as the end of a sentence; None
+    when it is usable (or not one of the settings read here)."""
+    default = DEFAULTS.get(key)
+    if key in _PATHS:
+        return None if isinstance(value, str) and value.strip() else "it must be a file or folder name"
+    if key == "BLOGPARADE_NOTIFY":
+        listed = isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value)
+        return None if listed or isinstance(value, str) else "it must be a list of addresses"
+    if not isinstance(default, (int, float)):
+        return None
+    whole = isinstance(default, int)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+        return f"it must be a {'whole ' if whole else ''}number"
+    if key in _SECONDS:
+        return None if 0 < value <= 86_400 else "it must be more than 0 seconds and at most 86400"
+    least = 1 if key in _AT_LEAST_ONE else 0
+    most = _MOST_DAYS if key.endswith("_DAYS") else None
+    if value < least or (most is not None and value > most):
+        return f"it must be at least {least}" + (f" and at most {most}" if most is not None else "")
+    return None
+
+
 @dataclass(frozen=True)
 class Site:
     root: Path
@@ -100,6 +134,10 @@ class Site:
             settings = read_settings(settings_path)
         except Exception as error:  # a settings file is code: anything can go wrong in it
             raise SiteError(f"cannot read {settings_path}: {error}") from error
+        for key, value in settings.items():
+            problem = setting_problem(key, value)
+            if problem:
+                raise SiteError(f"{settings_path}: {key} = {value!r}: {problem}")
         return cls(root, {**DEFAULTS, **settings})
 
     def __getitem__(self, key: str) -> Any:

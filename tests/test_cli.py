@@ -154,3 +154,23 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(site):
     finally:
         os.close(write_end)
     assert result.returncode == 141 and result.stderr == "", result.stderr
+
+
+@pytest.mark.parametrize("setting, said", [
+    ("BLOGPARADE_PER_HOST = -5", "BLOGPARADE_PER_HOST = -5: it must be at least 1"),
+    ("BLOGPARADE_TIMEOUT = '30'", "BLOGPARADE_TIMEOUT = '30': it must be a number"),
+    ("BLOGPARADE_BACKUPS = None", "BLOGPARADE_BACKUPS = None: it must be a whole number"),
+    ("BLOGPARADE_MAX_WAIT_DAYS = 10**15", "it must be at least 0 and at most 36500"),
+    ("BLOGPARADE_STORE = ['a.sqlite']", "BLOGPARADE_STORE = ['a.sqlite']: it must be a file or folder name"),
+])  # fmt: skip
+def test_a_setting_of_the_wrong_kind_is_refused_before_any_feed_is_asked(site, feed_server, setting, said):
+    # -5 connections per host failed every feed with a traceback each, recorded as the blogs'
+    # errors, and exited 0; the others were an "unexpected error" halfway through the run.
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write(f"\n{setting}\n")
+    for command in ("fetch", "status"):
+        result = CliRunner().invoke(cli, ["--site", str(site), command])
+        assert result.exit_code == 2, result.output
+        assert said in result.output and "Traceback" not in result.output
+    assert feed_server.hits("/anna/feed/") == 1  # the join's
