@@ -230,3 +230,13 @@ def test_a_restored_backup_does_not_bring_take_downs_back(tmp_path, feed_server)
     assert b"Clara" not in store_bytes(site)
     db = sqlite3.connect(site / "blogparade.sqlite")
     assert db.execute("SELECT count(*) FROM posts WHERE participant = 'toms-blog'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("slug", ["../../pyproject", "../participants/../../pyproject", "/tmp/x", ".."])
+def test_remove_takes_a_slug_not_a_path(tmp_path, slug):
+    # `remove ../../pyproject` deleted the site repository's pyproject.toml and said "Removed".
+    site = new_site(tmp_path / "site")
+    (site / "pyproject.toml").write_text("[project]\n")
+    result = invoke(site, "remove", slug)
+    assert result.exit_code == 2 and "is not a blog's slug" in result.output
+    assert (site / "pyproject.toml").read_text() == "[project]\n"
