@@ -3,7 +3,7 @@
 It parses options, calls the library, shows progress and summaries, and turns the library's
 errors into messages and exit codes: 0 done (some feeds may have failed), 1 the job failed
 (or, with --strict, a feed failed), 2 bad usage or configuration, 3 another job holds the site,
-141 the reader of its output went away (`status | head`), quietly.
+130 interrupted (Ctrl-C), 141 the reader of its output went away (`status | head`), quietly.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ EXIT_BUSY = 3
 # stdout's reader went away (`status | head`): what a tool killed by SIGPIPE gives, 128 + 13.  Not
 # 0: the command stopped at that line, and `run | head` has not built the site.
 EXIT_READER_GONE = 141
+# Ctrl-C (SIGINT): what a shell gives a command it interrupted, 128 + 2, so that a script or CI
+# tells an interrupted job from a failed one.
+EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -95,6 +98,9 @@ class Blogparade(click.Group):
             raise
         except BrokenPipeError:
             reader_gone()
+        except KeyboardInterrupt:  # Click would say "Aborted!" and exit 1
+            click.secho("Error: interrupted; nothing more was done.", fg="red", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except LIBRARY_ERRORS as error:
             give_up(ctx, sentence(error))
         except Exception as error:  # noqa: BLE001  the last resort: a sentence, not a traceback
@@ -221,7 +227,9 @@ def import_meanwhile(name: str) -> threading.Thread:
         except BaseException:  # noqa: BLE001, S110  the import after the join raises it again
             pass
 
-    thread = threading.Thread(target=load, name=f"import {name}")
+    # A daemon: interrupted (Ctrl-C) in an import of its own, the main thread may leave a module
+    # lock this one waits for forever, and the process would never exit.
+    thread = threading.Thread(target=load, name=f"import {name}", daemon=True)
     thread.start()
     return thread
 

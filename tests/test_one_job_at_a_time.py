@@ -164,6 +164,24 @@ def test_a_killed_run_blocks_nobody_and_is_not_named_later(feed_server, tmp_path
     assert "Nacht 1: Neuigkeiten" in post_pages(site / "output")
 
 
+def test_ctrl_c_ends_a_run_with_130_and_leaves_the_site_to_the_next(feed_server, tmp_path):
+    # Click said "Aborted!" and exited 1: a script could not tell an interrupted job from a failed one.
+    site = new_site(tmp_path / "site")
+    write_participant(site, "nacht", "Nachtblog", serve_nights(feed_server, 1, delay=0))
+    ok(invoke(site, "run"))
+    serve_nights(feed_server, 2, delay=3.0)
+    interrupted = start(site, "run")
+    wait_for_lock(site, interrupted.pid)
+    os.kill(interrupted.pid, signal.SIGINT)
+    finished = finish(interrupted)
+    assert finished.returncode == 130, finished
+    assert finished.stderr.strip().endswith("Error: interrupted; nothing more was done."), finished
+    assert "Traceback" not in finished.stderr and "Aborted!" not in finished.stderr, finished
+    serve_nights(feed_server, 2, delay=0)
+    assert "1 new posts" in ok(invoke(site, "run")).output  # the lock is free, the store whole
+    assert "\t2 posts" in status_lines(ok(invoke(site, "status")).output)["Nachtblog"]
+
+
 def test_a_demo_refuses_a_folder_another_demo_works_in(tmp_path):
     folder = tmp_path / "demo-site"
     folder.mkdir()
