@@ -97,6 +97,16 @@ def setting_problem(key: str, value: Any) -> str | None:
     """What is wrong with `value` for blogparade's setting `key`, as the end of a sentence; None
     when it is usable (or not one of the settings read here)."""
     default = DEFAULTS.get(key)
+    if key == "TIMEZONE":
+        return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
+    if key == "BLOGPARADE_COMMENT_AUTHORS":
+        from .editors.privacy import NAMINGS, PrivacyError, comment_naming
+
+        try:
+            comment_naming({key: value})
+        except PrivacyError:
+            return f"it must be one of {', '.join(NAMINGS)}"
+        return None
     if key in _PATHS:
         return None if isinstance(value, str) and value.strip() else "it must be a file or folder name"
     if key == "BLOGPARADE_NOTIFY":
@@ -171,6 +181,18 @@ class Site:
     def user_agent(self) -> str:
         url = self.settings.get("SITEURL") or "https://github.com/blogparade/blogparade"
         return f"blogparade/{__version__} (+{url})"
+
+
+def _is_time_zone(value: Any) -> bool:
+    """A name ZoneInfo knows (None: UTC, as status and Pelican take it)."""
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return True
+    try:
+        return isinstance(value, str) and ZoneInfo(value) is not None
+    except (ValueError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+        return False
 
 
 # --- pelicanconf.py as Pelican reads it -----------------------------------------------------------

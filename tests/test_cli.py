@@ -174,3 +174,19 @@ def test_a_setting_of_the_wrong_kind_is_refused_before_any_feed_is_asked(site, f
         assert result.exit_code == 2, result.output
         assert said in result.output and "Traceback" not in result.output
     assert feed_server.hits("/anna/feed/") == 1  # the join's
+
+
+@pytest.mark.parametrize("setting, said", [
+    ('TIMEZONE = "Mars/Olympus"', 'TIMEZONE = \'Mars/Olympus\': it must be a time zone\'s name, like "Europe/Berlin"'),
+    ('BLOGPARADE_COMMENT_AUTHORS = "anonym"', "it must be one of full, initials, hidden"),
+])  # fmt: skip
+def test_a_time_zone_or_naming_that_does_not_exist_is_a_setting_error(site, setting, said):
+    # They were an "unexpected error: ZoneInfoNotFoundError" (status, digest) and an "unexpected
+    # error: PrivacyError" at the end of a build, exit 1.
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write(f"\n{setting}\n")
+    for command in ("status", "build"):
+        result = CliRunner().invoke(cli, ["--site", str(site), command])
+        assert result.exit_code == 2, result.output
+        assert said in result.output and "unexpected" not in result.output
+    assert not (site / "output").exists()
