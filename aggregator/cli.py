@@ -13,6 +13,7 @@ import atexit
 import gc
 import importlib
 import os
+import shlex
 import sys
 import threading
 import traceback
@@ -160,7 +161,7 @@ def init(directory: Path, title: str, lang: str) -> None:
         fail(f"{directory} exists and is not empty", EXIT_CONFIG)
     create_site(directory, title=title, lang=lang)
     click.echo(f"Created a new site in {directory}.")
-    click.echo(f"Next: cd {directory} && blogparade join URL-OF-A-BLOG && blogparade run")
+    click.echo(f"Next: cd {shlex.quote(str(directory))} && blogparade join URL-OF-A-BLOG && blogparade run")
 
 
 @cli.command()
@@ -871,7 +872,7 @@ def demo(directory: Path) -> None:
     except SiteBusy as busy:
         fail(f"{busy}; nothing was done: try again when it has finished.", EXIT_BUSY)
     click.echo(f"The demo site is ready: {index}")
-    click.echo(f"Serve it with: cd {directory} && python -m http.server -d output 8000")
+    click.echo(f"Serve it with: cd {shlex.quote(str(directory))} && python -m http.server -d output 8000")
 
 
 def main() -> None:

@@ -44,6 +44,16 @@ def test_init_makes_a_site_that_checks_and_builds(site):
     assert (site / "output" / "index.html").is_file()
 
 
+def test_init_names_a_folder_with_spaces_as_a_shell_takes_it(tmp_path):
+    # "Next: cd /tmp/x/unsere blogs && …" pasted into a shell went to /tmp/x/unsere.
+    folder = tmp_path / "unsere Blögs"
+    result = CliRunner().invoke(cli, ["init", str(folder)])
+    assert result.exit_code == 0, result.output
+    [command] = [line.removeprefix("Next: ") for line in result.output.splitlines() if line.startswith("Next:")]
+    shell = subprocess.run(["sh", "-c", command.split(" && ")[0] + " && pwd"], capture_output=True, text=True)
+    assert shell.returncode == 0 and shell.stdout.strip() == str(folder), (command, shell.stderr)
+
+
 def test_init_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "keep.txt").write_text("mine")
