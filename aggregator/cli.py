@@ -30,7 +30,7 @@ from .backups import open_store
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .lock import LockError, SiteBusy, site_lock
-from .site import Site, SiteError
+from .site import Site, SiteError, checked_settings
 from .store import Store, StoreError
 
 EXIT_FAILED = 1
@@ -380,9 +380,14 @@ def settings_file(site: Site, publish: bool) -> str | None:
 
     name = PUBLISH_SETTINGS_FILE if publish else None
     try:
-        settings_path(site, name)
+        path = settings_path(site, name)
     except BuildRefused as error:
         fail(str(error))
+    if publish:  # read now, so that `run --publish` does not fetch for a build that cannot be
+        try:
+            checked_settings(path)
+        except SiteError as error:
+            fail(str(error), EXIT_CONFIG)
     return name
 
 

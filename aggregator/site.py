@@ -140,15 +140,7 @@ class Site:
                 f"{root} is not a blogparade site: it has no {SETTINGS_FILE} "
                 "(create one with `blogparade init DIR`, or point --site at one)"
             )
-        try:
-            settings = read_settings(settings_path)
-        except Exception as error:  # a settings file is code: anything can go wrong in it
-            raise SiteError(f"cannot read {settings_path}: {error}") from error
-        for key, value in settings.items():
-            problem = setting_problem(key, value)
-            if problem:
-                raise SiteError(f"{settings_path}: {key} = {value!r}: {problem}")
-        return cls(root, {**DEFAULTS, **settings})
+        return cls(root, {**DEFAULTS, **checked_settings(settings_path)})
 
     def __getitem__(self, key: str) -> Any:
         return self.settings[key]
@@ -181,6 +173,20 @@ class Site:
     def user_agent(self) -> str:
         url = self.settings.get("SITEURL") or "https://github.com/blogparade/blogparade"
         return f"blogparade/{__version__} (+{url})"
+
+
+def checked_settings(path: Path) -> dict[str, Any]:
+    """read_settings(path); SiteError when the file cannot be read or holds a setting of the
+    wrong kind (pelicanconf.py, and publishconf.py before a build with it)."""
+    try:
+        settings = read_settings(path)
+    except Exception as error:  # a settings file is code: anything can go wrong in it
+        raise SiteError(f"cannot read {path}: {error}") from error
+    for key, value in settings.items():
+        problem = setting_problem(key, value)
+        if problem:
+            raise SiteError(f"{path}: {key} = {value!r}: {problem}")
+    return settings
 
 
 def _is_time_zone(value: Any) -> bool:

@@ -200,3 +200,16 @@ def test_a_time_zone_or_naming_that_does_not_exist_is_a_setting_error(site, sett
         assert result.exit_code == 2, result.output
         assert said in result.output and "unexpected" not in result.output
     assert not (site / "output").exists()
+
+
+def test_a_publishconf_that_cannot_be_read_stops_run_publish_before_the_fetch(site, feed_server):
+    # A syntax error in publishconf.py let `run --publish` fetch every feed, then end with
+    # "unexpected error: SyntaxError", exit 1.
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    with open(site / "publishconf.py", "a") as settings:
+        settings.write('\nSITEURL = ("https://blogs.example"\n')
+    result = CliRunner().invoke(cli, ["--site", str(site), "run", "--publish"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: cannot read {site / 'publishconf.py'}: '(' was never closed")
+    assert feed_server.hits("/anna/feed/") == 1  # the join's
+    assert not (site / "output").exists()
