@@ -92,6 +92,12 @@ class Blogparade(click.Group):
     """The `blogparade` group: a library error is one `Error:` line and exit 1, anything
     unexpected one line too; the traceback only with --debug."""
 
+    def make_context(self, *args, **kwargs) -> click.Context:  # noqa: ANN002, ANN003  Click's
+        try:  # --help and --version write while the command line is read, before invoke
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            reader_gone()
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)

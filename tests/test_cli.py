@@ -154,12 +154,14 @@ def test_store_path_that_is_a_folder_is_a_clear_error(site):
     assert "cannot use store" in result.output and "Traceback" not in result.output
 
 
-def test_a_reader_that_stops_reading_ends_the_command_quietly(site):
-    # `status | head`: the pipe's reader is gone before blogparade writes.
+@pytest.mark.parametrize("args", [["status"], ["--help"], ["--version"]])
+def test_a_reader_that_stops_reading_ends_the_command_quietly(site, args):
+    # `status | head`: the pipe's reader is gone before blogparade writes.  `--help | head` exited
+    # 1, Click's answer, as if a job had failed.
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        result = subprocess.run(blogparade_command() + ["--site", str(site), "status"], stdout=write_end,
+        result = subprocess.run(blogparade_command() + ["--site", str(site), *args], stdout=write_end,
                                 stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
     finally:
         os.close(write_end)
