@@ -49,7 +49,8 @@ def folder(site: Site) -> Path:
 def backups(site: Site) -> list[Path]:
     """The store's backups, newest first (their names sort as their times do)."""
     pattern = re.compile(rf"^{re.escape(site.store_path.stem)}-\d{{4}}-\d\d-\d\dT\d{{6}}Z\.sqlite$")
-    return sorted((p for p in folder(site).glob("*.sqlite") if pattern.match(p.name)), reverse=True)
+    return sorted((p for p in folder(site).glob("*.sqlite") if pattern.match(p.name) and p.is_file()),
+                  reverse=True)  # fmt: skip
 
 
 def back_up(site: Site, store: Store, now: datetime | None = None) -> Path | None:
@@ -79,6 +80,9 @@ def backed_up(site: Site, store: Store, now: datetime | None = None) -> Iterator
     target = folder(site) / f"{site.store_path.stem}-{when.strftime(STAMP)}.sqlite"
     try:
         target.parent.mkdir(exist_ok=True)
+    except FileExistsError as error:  # "File exists" would not say which, nor that it is in the way
+        raise StoreError(f"cannot back up store {store.path}: {target.parent} is a file, where its "
+                         "backups go into a folder") from error  # fmt: skip
     except OSError as error:
         raise StoreError(f"cannot back up store {store.path} into {target}: {error.strerror}") from error
     with ThreadPoolExecutor(1, thread_name_prefix="backup") as thread:

@@ -215,3 +215,26 @@ def test_a_publishconf_that_cannot_be_read_stops_run_publish_before_the_fetch(si
     assert result.output.startswith(f"Error: cannot read {site / 'publishconf.py'}: '(' was never closed")
     assert feed_server.hits("/anna/feed/") == 1  # the join's
     assert not (site / "output").exists()
+
+
+def test_a_file_named_backups_is_named_as_what_is_in_the_way(site, feed_server):
+    # The fetch said "cannot back up store … into …/backups/blogparade-….sqlite: File exists".
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    assert invoke(site, "fetch").exit_code == 0
+    (site / "backups").rename(site / "backups.old")
+    (site / "backups").write_text("notes")
+    result = CliRunner().invoke(cli, ["--site", str(site), "fetch"])
+    assert result.exit_code == 1, result.output
+    assert f"{site / 'backups'} is a file, where its backups go into a folder" in result.output
+
+
+def test_restore_passes_over_a_folder_named_like_a_backup(site, feed_server):
+    # The newest "backup" a folder: restore said "…: disk I/O error" and restored none.
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    assert invoke(site, "fetch").exit_code == 0
+    assert invoke(site, "fetch").exit_code == 0
+    *_, newest = sorted((site / "backups").glob("*.sqlite"))
+    (site / "backups" / "blogparade-2099-01-01T000000Z.sqlite").mkdir()
+    result = CliRunner().invoke(cli, ["--site", str(site), "restore"])
+    assert result.exit_code == 0, result.output
+    assert f"Restored {newest} (1 posts)" in result.output
