@@ -51,9 +51,22 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 
 def load_site(ctx: click.Context) -> Site:
     try:
-        return Site.load(ctx.obj["site"])
+        site = Site.load(ctx.obj["site"])
     except SiteError as error:
         fail(str(error), EXIT_CONFIG)
+    refuse_lost_participants(site)
+    return site
+
+
+def refuse_lost_participants(site: Site) -> None:
+    """`blogparade init` makes the participants' folder; without it (a typo in
+    BLOGPARADE_PARTICIPANTS, a folder renamed) every blog would seem to have left: `run` would
+    unpublish all their posts and `check` pass."""
+    folder = site.participants_dir
+    if not folder.is_dir():
+        state = "is not a folder" if folder.exists() else "does not exist"
+        fail(f"{folder} {state}: the participants' files are read from there (BLOGPARADE_PARTICIPANTS), "
+             "so nothing was done", EXIT_CONFIG)  # fmt: skip
 
 
 @contextmanager

@@ -238,3 +238,19 @@ def test_restore_passes_over_a_folder_named_like_a_backup(site, feed_server):
     result = CliRunner().invoke(cli, ["--site", str(site), "restore"])
     assert result.exit_code == 0, result.output
     assert f"Restored {newest} (1 posts)" in result.output
+
+
+@pytest.mark.parametrize("command", [["run"], ["build"], ["check"], ["status"]])
+def test_a_participants_folder_that_is_not_there_unpublishes_nothing(site, feed_server, command):
+    # BLOGPARADE_PARTICIPANTS = "teilnehmer" (a typo, or a renamed folder): `run` built "0 posts"
+    # over the published site and exited 0, `check` said "0 participants and 0 parades OK."
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    assert invoke(site, "run").exit_code == 0
+    published = sorted(p.relative_to(site) for p in (site / "output" / "blogs").rglob("index.html"))
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write('\nBLOGPARADE_PARTICIPANTS = "teilnehmer"\n')
+    result = CliRunner().invoke(cli, ["--site", str(site), *command])
+    assert result.exit_code == 2, result.output
+    assert result.output == (f"Error: {site / 'content' / 'teilnehmer'} does not exist: the participants' "
+                             "files are read from there (BLOGPARADE_PARTICIPANTS), so nothing was done\n")
+    assert sorted(p.relative_to(site) for p in (site / "output" / "blogs").rglob("index.html")) == published
