@@ -88,6 +88,8 @@ class SiteError(Exception):
 _AT_LEAST_ONE = {"BLOGPARADE_MAX_CONNECTIONS", "BLOGPARADE_PER_HOST"}
 _SECONDS = {"BLOGPARADE_CONNECT_TIMEOUT", "BLOGPARADE_TIMEOUT"}  # more than 0, at most a day
 _MOST_DAYS = 36_500
+# Read by the build (website/plugin/settings.py, website/search.py): whole numbers too.
+_BUILD_NUMBERS = {"BLOGPARADE_HOME_PAGES": 50, "BLOGPARADE_SEARCH_PAGES": 1500}
 # Folders and files of the site, relative to it or to content/.
 _PATHS = {"BLOGPARADE_STORE", "BLOGPARADE_PARTICIPANTS", "BLOGPARADE_PARADES", "BLOGPARADE_EXPORT",
           "BLOGPARADE_MEDIA"}  # fmt: skip
@@ -96,7 +98,10 @@ _PATHS = {"BLOGPARADE_STORE", "BLOGPARADE_PARTICIPANTS", "BLOGPARADE_PARADES", "
 def setting_problem(key: str, value: Any) -> str | None:
     """What is wrong with `value` for blogparade's setting `key`, as the end of a sentence; None
     when it is usable (or not one of the settings read here)."""
-    default = DEFAULTS.get(key)
+    default = DEFAULTS.get(key, _BUILD_NUMBERS.get(key))
+    if key.startswith("BLOGPARADE_") and key.endswith(("_URL", "_SAVE_AS")):
+        # Department pages may be switched off with None, as Pelican's own pages are.
+        return None if isinstance(value, str) or (value is None and "_DEPARTMENT_" in key) else 'it must be a path like "blogs/{participant}/{id}/"'
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     if key == "BLOGPARADE_COMMENT_AUTHORS":
@@ -109,7 +114,7 @@ def setting_problem(key: str, value: Any) -> str | None:
         return None
     if key in _PATHS:
         return None if isinstance(value, str) and value.strip() else "it must be a file or folder name"
-    if key == "BLOGPARADE_NOTIFY":
+    if key in ("BLOGPARADE_NOTIFY", "BLOGPARADE_DIGEST_TO"):
         listed = isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value)
         return None if listed or isinstance(value, str) else "it must be a list of addresses"
     if not isinstance(default, (int, float)):

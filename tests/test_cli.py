@@ -254,3 +254,19 @@ def test_a_participants_folder_that_is_not_there_unpublishes_nothing(site, feed_
     assert result.output == (f"Error: {site / 'content' / 'teilnehmer'} does not exist: the participants' "
                              "files are read from there (BLOGPARADE_PARTICIPANTS), so nothing was done\n")
     assert sorted(p.relative_to(site) for p in (site / "output" / "blogs").rglob("index.html")) == published
+
+
+@pytest.mark.parametrize("setting, said", [
+    ("BLOGPARADE_HOME_PAGES = 'x'", "BLOGPARADE_HOME_PAGES = 'x': it must be a whole number"),
+    ("BLOGPARADE_POST_SAVE_AS = None", "BLOGPARADE_POST_SAVE_AS = None: it must be a path like"),
+])  # fmt: skip
+def test_a_build_setting_of_the_wrong_kind_is_refused_before_the_build(site, setting, said):
+    # They ended a build with "unexpected error: AttributeError …" or "the build failed, …
+    # ValueError …", exit 1.
+    assert invoke(site, "build").exit_code == 0
+    before = (site / "output" / "index.html").read_bytes()
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write(f"\n{setting}\n")
+    result = CliRunner().invoke(cli, ["--site", str(site), "build"])
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert (site / "output" / "index.html").read_bytes() == before
