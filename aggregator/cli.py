@@ -26,7 +26,7 @@ from typing import Callable, Iterator, NoReturn
 import click
 
 from . import __version__
-from .backups import open_store
+from .backups import open_store, published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .lock import LockError, SiteBusy, site_lock
@@ -59,14 +59,20 @@ def load_site(ctx: click.Context) -> Site:
 
 
 def refuse_lost_participants(site: Site) -> None:
-    """`blogparade init` makes the participants' folder; without it (a typo in
-    BLOGPARADE_PARTICIPANTS, a folder renamed) every blog would seem to have left: `run` would
-    unpublish all their posts and `check` pass."""
+    """Without the participants' folder (a typo in BLOGPARADE_PARTICIPANTS, a folder renamed)
+    every blog would seem to have left: `run` would unpublish all their posts and `check` pass.
+    A site that has published nothing may lack it (this repository has none until one joins)."""
     folder = site.participants_dir
-    if not folder.is_dir():
-        state = "is not a folder" if folder.exists() else "does not exist"
-        fail(f"{folder} {state}: the participants' files are read from there (BLOGPARADE_PARTICIPANTS), "
-             "so nothing was done", EXIT_CONFIG)  # fmt: skip
+    if folder.is_dir():
+        return
+    if folder.exists():
+        fail(f"{folder} is not a folder: the participants' files are read from there "
+             "(BLOGPARADE_PARTICIPANTS), so nothing was done", EXIT_CONFIG)  # fmt: skip
+    posts, where = published_posts(site)
+    if posts:
+        fail(f"{folder} does not exist, but the site has published {posts} posts ({where}): the "
+             "participants' files are read from there (BLOGPARADE_PARTICIPANTS), so nothing was done",
+             EXIT_CONFIG)  # fmt: skip
 
 
 @contextmanager
