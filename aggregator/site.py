@@ -90,6 +90,10 @@ _SECONDS = {"BLOGPARADE_CONNECT_TIMEOUT", "BLOGPARADE_TIMEOUT"}  # more than 0, 
 _MOST_DAYS = 36_500
 # Read by the build (website/plugin/settings.py, website/search.py): whole numbers too.
 _BUILD_NUMBERS = {"BLOGPARADE_HOME_PAGES": 50, "BLOGPARADE_SEARCH_PAGES": 1500}
+# Files the build writes into output/ ("" or None: none).
+_BUILD_FILES = {"BLOGPARADE_STATUS_PAGE", "BLOGPARADE_PRIVACY_PAGE", "BLOGPARADE_BLOGROLL",
+                "BLOGPARADE_PARADE_FEED", "BLOGPARADE_PARADE_JSON", "BLOGPARADE_PARADE_SNIPPET",
+                "BLOGPARADE_DEPARTMENT_FEED_ATOM", "BLOGPARADE_CARD_IMAGE"}  # fmt: skip
 # Folders and files of the site, relative to it or to content/.
 _PATHS = {"BLOGPARADE_STORE", "BLOGPARADE_PARTICIPANTS", "BLOGPARADE_PARADES", "BLOGPARADE_EXPORT",
           "BLOGPARADE_MEDIA"}  # fmt: skip
@@ -102,6 +106,8 @@ def setting_problem(key: str, value: Any) -> str | None:
     if key.startswith("BLOGPARADE_") and key.endswith(("_URL", "_SAVE_AS")):
         # Department pages may be switched off with None, as Pelican's own pages are.
         return None if isinstance(value, str) or (value is None and "_DEPARTMENT_" in key) else 'it must be a path like "blogs/{participant}/{id}/"'
+    if key in _BUILD_FILES:
+        return None if value is None or isinstance(value, str) else 'it must be a file name like "status/index.html"'
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     if key == "BLOGPARADE_COMMENT_AUTHORS":

@@ -260,6 +260,7 @@ def test_a_participants_folder_that_is_not_there_unpublishes_nothing(site, feed_
 @pytest.mark.parametrize("setting, said", [
     ("BLOGPARADE_HOME_PAGES = 'x'", "BLOGPARADE_HOME_PAGES = 'x': it must be a whole number"),
     ("BLOGPARADE_POST_SAVE_AS = None", "BLOGPARADE_POST_SAVE_AS = None: it must be a path like"),
+    ("BLOGPARADE_STATUS_PAGE = 5", 'BLOGPARADE_STATUS_PAGE = 5: it must be a file name like "status/index.html"'),
 ])  # fmt: skip
 def test_a_build_setting_of_the_wrong_kind_is_refused_before_the_build(site, setting, said):
     # They ended a build with "unexpected error: AttributeError …" or "the build failed, …
