@@ -126,6 +126,11 @@ def setting_problem(key: str, value: Any) -> str | None:
     if not isinstance(default, (int, float)):
         return None
     whole = isinstance(default, int)
+    if isinstance(value, str):  # "30" has always worked (the settings are read with int()/float())
+        try:
+            value = int(value) if whole else float(value)
+        except ValueError:
+            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
         return f"it must be a {'whole ' if whole else ''}number"
     if key in _SECONDS:

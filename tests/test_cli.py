@@ -170,7 +170,8 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(site, args):
 
 @pytest.mark.parametrize("setting, said", [
     ("BLOGPARADE_PER_HOST = -5", "BLOGPARADE_PER_HOST = -5: it must be at least 1"),
-    ("BLOGPARADE_TIMEOUT = '30'", "BLOGPARADE_TIMEOUT = '30': it must be a number"),
+    ("BLOGPARADE_TIMEOUT = 'dreißig'", "BLOGPARADE_TIMEOUT = 'dreißig': it must be a number"),
+    ("BLOGPARADE_TIMEOUT = '-30'", "BLOGPARADE_TIMEOUT = '-30': it must be more than 0 seconds"),
     ("BLOGPARADE_BACKUPS = None", "BLOGPARADE_BACKUPS = None: it must be a whole number"),
     ("BLOGPARADE_MAX_WAIT_DAYS = 10**15", "it must be at least 0 and at most 36500"),
     ("BLOGPARADE_STORE = ['a.sqlite']", "BLOGPARADE_STORE = ['a.sqlite']: it must be a file or folder name"),
@@ -279,3 +280,11 @@ def test_a_site_that_has_published_nothing_may_lack_the_participants_folder(site
     (site / "content" / "participants" / "README.md").unlink()
     (site / "content" / "participants").rmdir()
     assert invoke(site, "check").output == "0 participants and 0 parades OK.\n"
+
+
+def test_a_number_setting_written_as_a_string_still_works(site):
+    # BLOGPARADE_TIMEOUT = "30" has always worked (read with float()): a site's nightly job
+    # must not start failing over it.
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write('\nBLOGPARADE_TIMEOUT = "30"\nBLOGPARADE_BACKUPS = "3"\n')
+    assert invoke(site, "fetch").exit_code == 0
