@@ -133,6 +133,22 @@ def test_a_new_site_builds_with_no_participants(tmp_path):
     assert (site.output / "mitmachen" / "index.html").is_file()
 
 
+def test_folders_the_settings_do_not_name_are_the_sites_wherever_it_is_built_from(tmp_path, monkeypatch):
+    # Pelican takes them in the working directory: `--site` from elsewhere built elsewhere.
+    root = tmp_path / "site"
+    make_site(root)
+    conf = root / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace('OUTPUT_PATH = "output"\n', ""), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    site = Site.load(root)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store)
+    assert (root / "output" / "index.html").is_file() and not (elsewhere / "output").exists()
+
+
 def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     create_site(tmp_path / "site", title="Neue Parade", lang="en")
     assert {p.name for p in (tmp_path / "site" / "content" / "participants").iterdir()} == {"README.md"}

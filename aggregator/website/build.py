@@ -382,7 +382,13 @@ def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dic
     path = Path(settings_file) if settings_file else site.root / SETTINGS_FILE
     if not path.is_absolute():
         path = site.root / path
-    return {**DEFAULTS, **read_settings(str(path))}
+    settings = {**DEFAULTS, **read_settings(str(path))}
+    # Pelican takes a folder the file does not name (PATH ".", OUTPUT_PATH "output") in the
+    # working directory; blogparade, run with --site from anywhere, in the site's folder, as
+    # site.py reads it: the export and the build must meet there.
+    for key in ("PATH", "OUTPUT_PATH"):
+        settings[key] = os.path.abspath(os.path.join(path.parent, settings[key]))
+    return settings
 
 
 def run_pelican(settings: dict[str, Any], *, quiet: bool = True) -> tuple[int, int, tuple[str, ...]]:
