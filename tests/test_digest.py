@@ -41,6 +41,10 @@ def test_periods() -> None:
     for bad in ("", "7", "0d", "week", "-1d"):
         with pytest.raises(DigestError):
             parse_period(bad)
+    assert parse_period("5200w") == timedelta(weeks=5200)
+    for too_long in ("6000w", "99999999999d"):  # once "unexpected error: OverflowError"
+        with pytest.raises(DigestError, match="more than 100 years"):
+            parse_period(too_long)
 
 
 def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> None:  # noqa: F811

@@ -108,7 +108,16 @@ def parse_period(text: str) -> timedelta:
     match = _PERIOD.match(text or "")
     if not match or int(match.group(1)) == 0:
         raise DigestError(f"--since takes a period like 7d, 24h or 2w, not {text!r}")
-    return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    try:
+        period = timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    except OverflowError:
+        period = _LONGEST + _LONGEST
+    if period > _LONGEST:  # further back, a date would leave the calendar
+        raise DigestError(f"--since {text.strip()} goes back more than 100 years: take a shorter period")
+    return period
+
+
+_LONGEST = timedelta(days=100 * 366)
 
 
 def publish_settings(site: Site) -> dict[str, Any]:
