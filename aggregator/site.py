@@ -24,6 +24,7 @@ import importlib.util
 import os
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,8 @@ def setting_problem(key: str, value: Any) -> str | None:
         return None if isinstance(value, str) or (value is None and "_DEPARTMENT_" in key) else 'it must be a path like "blogs/{participant}/{id}/"'
     if key in _BUILD_FILES:
         return None if value is None or isinstance(value, str) else 'it must be a file name like "status/index.html"'
+    if key == "BLOGPARADE_TODAY":  # a build's pinned day (parades judged on it)
+        return None if not value or _is_day(value) else "it must be a date like 2026-11-15"
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     if key == "BLOGPARADE_COMMENT_AUTHORS":
@@ -203,6 +206,17 @@ def checked_settings(path: Path) -> dict[str, Any]:
         if problem:
             raise SiteError(f"{path}: {key} = {value!r}: {problem}")
     return settings
+
+
+def _is_day(value: Any) -> bool:
+    """A date, or one written as ISO 8601 (2026-11-15), as parades/membership.py reads it."""
+    if isinstance(value, date):
+        return True
+    try:
+        date.fromisoformat(str(value).strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _is_time_zone(value: Any) -> bool:

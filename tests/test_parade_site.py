@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from aggregator.editors.opml import read_opml
 from aggregator.editors.participants import load_participants
-from aggregator.site import Site
+from aggregator.site import Site, SiteError
 from aggregator.store import Store
 from aggregator.website.build import BuildError, build_output, pelican_settings
 from aggregator.website.export import export
@@ -383,10 +383,10 @@ def test_a_parade_ending_before_it_starts_fails_the_build_naming_the_file(tmp_pa
     assert "'End' (2026-10-30) is before 'Start' (2026-11-01)" in str(error.value)
 
 
-def test_a_bad_pinned_day_fails_the_build(tmp_path):
-    site = parade_site(tmp_path, today="15.11.2026", parades={"remote": REMOTE})
-    with pytest.raises(BuildError, match="BLOGPARADE_TODAY"):
-        build(site, memberships={})
+def test_a_bad_pinned_day_is_a_setting_error(tmp_path):
+    # It once ended a CLI build as "unexpected error: ValueError", exit 1.
+    with pytest.raises(SiteError, match=r"BLOGPARADE_TODAY = '15.11.2026': it must be a date like 2026-11-15"):
+        parade_site(tmp_path, today="15.11.2026", parades={"remote": REMOTE})
 
 
 def test_two_parades_with_one_call_fail_the_build_naming_the_second(tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Sequence
 
 from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
@@ -247,7 +247,11 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
 def today(site: Site) -> date:
     """The site's date, or BLOGPARADE_TODAY where a build must be reproducible."""
     pinned = site.settings.get("BLOGPARADE_TODAY")
-    return date.fromisoformat(str(pinned)) if pinned else local_today(site_timezone(site))
+    if isinstance(pinned, datetime):
+        return pinned.date()
+    if isinstance(pinned, date):
+        return pinned
+    return date.fromisoformat(str(pinned).strip()) if pinned else local_today(site_timezone(site))
 
 
 def followed(site: Site, selection: Selection) -> frozenset[str]:
