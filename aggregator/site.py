@@ -50,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "BLOGPARADE_TIMEOUT": 60.0,  # seconds for a whole response, body included
     "BLOGPARADE_MAX_BYTES": 20 * 1024 * 1024,  # after decompression
     "BLOGPARADE_MAX_REDIRECTS": 5,
-    "BLOGPARADE_COMMENT_DAYS": 60,  # how long a post's comments are followed
+    "BLOGPARADE_COMMENT_DAYS": 60,  # how long a post's comments are followed; 0: not at all
     "BLOGPARADE_PARADE_GRACE_DAYS": 14,  # comments followed this long after a parade ends
     # Politeness (feeds/decide.py): a feed is not asked while its server asked us to wait
     # (Retry-After on 429/503), nor while it keeps failing (1 h, 2 h, 4 h… after the 2nd failure).

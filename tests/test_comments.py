@@ -560,3 +560,11 @@ def test_a_feed_is_shared_when_any_two_posts_name_it_followed_or_not():
     assert plan.shared_feeds([young, own], [young, own]) == {}
     feed = plan.per_post_feed(BLOG, young, sharing=[young])
     assert feed.sitewide and feed.posts == (young,)
+
+
+def test_comment_days_of_0_follow_no_post_by_its_age():
+    # A post dated a little ahead (a blog's clock) was followed with 0, where none should be.
+    ahead = post("https://b.example/p/", "https://b.example/p/feed/", days=-1)
+    assert plan.followed(ahead, NOW, 60, frozenset())
+    assert not plan.followed(ahead, NOW, 0, frozenset())
+    assert plan.followed(ahead, NOW, 0, frozenset({ahead.id}))  # a parade's contribution: always

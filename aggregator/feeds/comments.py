@@ -87,8 +87,9 @@ def sitewide_feeds(participant: Participant) -> tuple[str, ...]:
 
 
 def followed(post: StoredPost, now: datetime, days: int, always: frozenset[str]) -> bool:
-    """Comments are followed while a post is young, and always for posts in open parades."""
-    return post.id in always or post.published >= now - timedelta(days=days)
+    """Comments are followed while a post is young (`days`; 0: never), and always for posts in
+    open parades."""
+    return post.id in always or (days > 0 and post.published >= now - timedelta(days=days))
 
 
 def may_want_comments(post: StoredPost) -> bool:
