@@ -186,7 +186,8 @@ def init(directory: Path, title: str, lang: str) -> None:
         fail(f"{directory} exists and is not empty", EXIT_CONFIG)
     create_site(directory, title=title, lang=lang)
     click.echo(f"Created a new site in {directory}.")
-    click.echo(f"Next: cd {shlex.quote(str(directory))} && blogparade join URL-OF-A-BLOG && blogparade run")
+    folder = shlex.quote(str(directory))
+    click.echo(f"Next: cd {folder} && blogparade join URL-OF-A-BLOG && blogparade run")
 
 
 @cli.command()

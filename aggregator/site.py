@@ -106,9 +106,13 @@ def setting_problem(key: str, value: Any) -> str | None:
     default = DEFAULTS.get(key, _BUILD_NUMBERS.get(key))
     if key.startswith("BLOGPARADE_") and key.endswith(("_URL", "_SAVE_AS")):
         # Department pages may be switched off with None, as Pelican's own pages are.
-        return None if isinstance(value, str) or (value is None and "_DEPARTMENT_" in key) else 'it must be a path like "blogs/{participant}/{id}/"'
+        if isinstance(value, str) or (value is None and "_DEPARTMENT_" in key):
+            return None
+        return 'it must be a path like "blogs/{participant}/{id}/"'
     if key in _BUILD_FILES:
-        return None if value is None or isinstance(value, str) else 'it must be a file name like "status/index.html"'
+        if value is None or isinstance(value, str):
+            return None
+        return 'it must be a file name like "status/index.html"'
     if key == "BLOGPARADE_TODAY":  # a build's pinned day (parades judged on it)
         return None if not value or _is_day(value) else "it must be a date like 2026-11-15"
     if key == "TIMEZONE":
@@ -134,7 +138,8 @@ def setting_problem(key: str, value: Any) -> str | None:
             value = int(value) if whole else float(value)
         except ValueError:
             pass
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+    number = isinstance(value, int) if whole else isinstance(value, (int, float))
+    if isinstance(value, bool) or not number:
         return f"it must be a {'whole ' if whole else ''}number"
     if key in _SECONDS:
         return None if 0 < value <= 86_400 else "it must be more than 0 seconds and at most 86400"

@@ -881,7 +881,8 @@ class Store:
             db.executemany("DELETE FROM comments WHERE post_id = ?", [(i,) for i in ids])
             links = {thread_key(row["url"]) for row in comments if row["url"]}
             if links:  # another blog's reply may name one (replies.py)
-                _unname(db, db.execute("SELECT id, content_html FROM comments").fetchall(), links, set(), now)
+                remaining = db.execute("SELECT id, content_html FROM comments").fetchall()
+                _unname(db, remaining, links, set(), now)
             db.execute("DELETE FROM posts WHERE participant = ?", (participant,))
             db.executemany("DELETE FROM page_links WHERE url = ?", [(row["url"],) for row in posts])
             db.execute("DELETE FROM feeds WHERE participant = ?", (participant,))
