@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__
 
@@ -83,6 +83,19 @@ class SiteError(Exception):
     """The site folder or its settings are not usable; the message says why, for a person."""
 
 
+# How commenters are named on the site (editors/privacy.py says why, and does it).
+Naming = Literal["full", "initials", "hidden"]
+NAMINGS: tuple[Naming, ...] = ("full", "initials", "hidden")
+
+
+def comment_naming(settings: dict[str, Any]) -> Naming:
+    """BLOGPARADE_COMMENT_AUTHORS, in any letter case; SiteError for another value."""
+    value = str(settings.get("BLOGPARADE_COMMENT_AUTHORS") or "full").strip().lower()
+    if value not in NAMINGS:
+        raise SiteError(f"BLOGPARADE_COMMENT_AUTHORS must be one of {', '.join(NAMINGS)}, not {value!r}")
+    return value  # type: ignore[return-value]
+
+
 # The numbers' ranges, checked when a site is loaded: a setting of the wrong kind is one sentence
 # and exit 2 before anything is done, not an error recorded for every feed or a TypeError
 # halfway through the nightly run.  Days stay within what a date can count back.
@@ -118,11 +131,9 @@ def setting_problem(key: str, value: Any) -> str | None:
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     if key == "BLOGPARADE_COMMENT_AUTHORS":
-        from .editors.privacy import NAMINGS, PrivacyError, comment_naming
-
         try:
             comment_naming({key: value})
-        except PrivacyError:
+        except SiteError:
             return f"it must be one of {', '.join(NAMINGS)}"
         return None
     if key in _PATHS:

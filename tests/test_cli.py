@@ -195,7 +195,7 @@ def test_a_setting_of_the_wrong_kind_is_refused_before_any_feed_is_asked(site, f
 ])  # fmt: skip
 def test_a_time_zone_or_naming_that_does_not_exist_is_a_setting_error(site, setting, said):
     # They were an "unexpected error: ZoneInfoNotFoundError" (status, digest) and an "unexpected
-    # error: PrivacyError" at the end of a build, exit 1.
+    # error: PrivacyError" at the end of a build, exit 1 (now a SiteError when the site loads).
     with open(site / "pelicanconf.py", "a") as settings:
         settings.write(f"\n{setting}\n")
     for command in ("status", "build"):

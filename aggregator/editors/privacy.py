@@ -10,25 +10,9 @@ at its build), and comment feeds that still list them do not bring them back.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal
 
-from ..site import Site
+from ..site import Naming, Site
 from ..store import Store, utcnow
-
-Naming = Literal["full", "initials", "hidden"]
-NAMINGS: tuple[Naming, ...] = ("full", "initials", "hidden")
-
-
-class PrivacyError(ValueError):
-    """A privacy setting is unusable; the message says why, for a person."""
-
-
-def comment_naming(site_settings: dict) -> Naming:  # type: ignore[type-arg]
-    value = str(site_settings.get("BLOGPARADE_COMMENT_AUTHORS") or "full").strip().lower()
-    if value not in NAMINGS:
-        raise PrivacyError(f"BLOGPARADE_COMMENT_AUTHORS must be one of {', '.join(NAMINGS)}, "
-                           f"not {value!r}")
-    return value  # type: ignore[return-value]
 
 
 def shown_name(name: str, naming: Naming) -> str:

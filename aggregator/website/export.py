@@ -33,14 +33,14 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import tomli_w
 
-from ..editors.privacy import Naming, comment_naming, shown_name
+from ..editors.privacy import shown_name
 from ..editors.status import participant_statuses, status_document
 from ..feeds.clean import bounded
 from ..feeds.images import media_folder
 from ..hashing import digest
 from ..models import CommentTally, Participant, StoredComment, StoredPost
 from ..replies import names_erased
-from ..site import DEFAULTS, Site
+from ..site import DEFAULTS, Naming, Site, comment_naming
 from ..store import RESTORED_AT, MediaRecord, Store
 from ..urls import is_http_url
 from .media import FOLDER as MEDIA

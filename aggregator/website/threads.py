@@ -31,9 +31,10 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..editors.privacy import Naming, shown_name
+from ..editors.privacy import shown_name
 from ..models import StoredComment, StoredPost
 from ..replies import relinked, reply_marker, without_marker
+from ..site import Naming
 from ..urls import fragment, thread_key, without_fragment
 
 # WordPress allows 10 levels; six still fit a phone's width.

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ...editors.privacy import comment_naming
+from ...site import comment_naming
 from ..export import STATUS_FILE
 from .settings import setting
 
