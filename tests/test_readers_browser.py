@@ -456,3 +456,15 @@ def test_the_nu_html_checker_finds_no_error(site, axe_source, tmp_path):
                            *sorted(pages)], capture_output=True, text=True, timeout=300)  # fmt: skip
     messages = json.loads(done.stderr or '{"messages": []}')["messages"]
     assert [(m.get("url", "").rsplit("/output/", 1)[-1], m["message"]) for m in messages] == []
+
+
+def test_the_search_status_writes_its_counts_as_the_sites_language_does(site, reader):
+    # "12345 Treffer" on a German site, where the theme's own counts read "12.345 Kommentare".
+    needs_search()
+    _, siteurl = site
+    reader.open(f"{siteurl}/search/")
+    written = reader.page.evaluate("""async () => {
+        const { summary } = await import(document.querySelector("script[src$='search.js']").src);
+        return summary(document.querySelector(".search-page-form").dataset, 12345, 1000, "Beet");
+    }""")
+    assert written == "12.345 Treffer für „Beet“, die ersten 1.000 hier."

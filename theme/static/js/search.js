@@ -39,15 +39,7 @@ async function start(form) {
     const shown = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
     if (mine !== latest) return;
     list.replaceChildren(...shown.map(item));
-    status.textContent = summary(search.results.length, shown.length, query);
-  }
-
-  function summary(count, shown, query) {
-    const text = count === 0 ? words.none : count === 1 ? words.one : count > shown ? words.more : words.many;
-    // By split and join: a replacement string would read "$&" in the query, and one placeholder's
-    // value could hold the next one ("{count}").
-    const values = new Map([["{query}", query], ["{count}", String(count)], ["{shown}", String(shown)]]);
-    return text.split(/(\{(?:query|count|shown)\})/).map((part) => values.get(part) ?? part).join("");
+    status.textContent = summary(words, search.results.length, shown.length, query);
   }
 
   field.addEventListener("input", () => run(field.value));
@@ -58,6 +50,17 @@ async function start(form) {
   const asked = new URLSearchParams(location.search).get("q");
   if (asked) field.value = asked;
   if (field.value) run(field.value);
+}
+
+// The status line from the page's words ("{count} results for “{query}”."), its numbers written
+// as the page's language writes them ("12.345 Treffer", as the theme's own counts are).
+export function summary(words, count, shown, query, lang = document.documentElement.lang) {
+  const text = count === 0 ? words.none : count === 1 ? words.one : count > shown ? words.more : words.many;
+  const number = (value) => value.toLocaleString(lang || undefined);
+  // By split and join: a replacement string would read "$&" in the query, and one placeholder's
+  // value could hold the next one ("{count}").
+  const values = new Map([["{query}", query], ["{count}", number(count)], ["{shown}", number(shown)]]);
+  return text.split(/(\{(?:query|count|shown)\})/).map((part) => values.get(part) ?? part).join("");
 }
 
 // Pagefind's search library, from the index built with the site; null where it cannot load.
