@@ -221,7 +221,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
                           department=department)  # fmt: skip
             )
     except JoinError as error:
-        fail(str(error))
+        fail(str(error), EXIT_CONFIG if error.usage else EXIT_FAILED)
     except SettingError as error:
         fail(str(error), EXIT_CONFIG)
     click.echo(f"Joined {participant.name}, as detected:")

@@ -209,11 +209,12 @@ def site(tmp_path) -> Path:
     return new_site(tmp_path / "site")
 
 
-def refused(site: Path, url: str, *needles: str) -> str:
-    """`join URL` fails cleanly: exit 1, no traceback, nothing written; its one-line message."""
+def refused(site: Path, url: str, *needles: str, exit_code: int = 1) -> str:
+    """`join URL` fails cleanly: exit 1 (2: the URL could never join), no traceback, nothing
+    written; its one-line message."""
     before = participant_files(site)
     result = invoke(site, "join", url)
-    assert result.exit_code == 1, explain(result)
+    assert result.exit_code == exit_code, explain(result)
     no_traceback(result)
     assert participant_files(site) == before, "join wrote a file although it refused"
     message = result.output.strip()
@@ -618,6 +619,13 @@ def test_a_url_with_a_login_in_it_is_refused_before_any_request(site, feed_serve
     url = feed_server.route("/wiki/feed/", respond(
         rss([Item("1", "Eins", feed_server.url("/wiki/1"))], "Wiki", feed_server.url("/wiki/")).encode()))
     message = refused(site, url.replace("http://", "http://svc:geheim@"),
-                      "holds a user name or password", "join does not log in", "Logins per blog")
+                      "holds a user name or password", "join does not log in", "Logins per blog",
+                      exit_code=2)  # fmt: skip
     assert "geheim" not in message
     assert feed_server.requests == []  # the password was not sent along
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/feed.xml", "example.org/feed", "javascript:alert(1)"])
+def test_an_address_that_is_no_http_url_is_bad_usage(site, url):
+    # As `submit` says it (exit 2): no blog there could ever join, whatever the network answers.
+    refused(site, url, "not an http(s) URL", exit_code=2)

@@ -26,7 +26,12 @@ from .participants import (
 
 
 class JoinError(Exception):
-    """The blog cannot join; the message says why, for a person."""
+    """The blog cannot join; the message says why, for a person.  `usage`: the command line named
+    no blog that could ever join (not an http(s) address, a login in it), not a blog that cannot."""
+
+    def __init__(self, message: str, *, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
 
 
 def first_author(found: Discovered) -> str:
@@ -169,10 +174,10 @@ async def join(
                               department=department)  # fmt: skip
     url = url.strip()
     if not is_http_url(url):
-        raise JoinError(f"not an http(s) URL: {url!r}")
+        raise JoinError(f"not an http(s) URL: {url!r}", usage=True)
     if has_login(url):  # before any request: aiohttp would send it along
         raise JoinError(f"the URL {LOGIN_IN_URL}, and join does not log in: write the participant "
-                        f"file by hand; {LOGIN_INSTEAD}")
+                        f"file by hand; {LOGIN_INSTEAD}", usage=True)
     existing = existing_participants(site)
     already_there(url, existing)  # before any request: a dead spelling is still a twin
     refuse_removed(site, url)
