@@ -818,7 +818,8 @@ def unhide(ctx: click.Context, url: str, reason: str) -> None:
 @contextmanager
 def taking_down(ctx: click.Context) -> Iterator[tuple[Site, Store]]:
     """The site and its store for a take-down (hide, remove, forget).  A take-down writes the
-    store and the site's files: one job at a time.  Its TakedownError is the command's failure."""
+    store and the site's files: one job at a time.  Its TakedownError (the command named nothing
+    stored, or no one) is bad usage: nothing was done."""
     from .editors.takedown import TakedownError
     from .website.build import TAKEN_DOWN
     from .website.output import remove_spare
@@ -828,7 +829,7 @@ def taking_down(ctx: click.Context) -> Iterator[tuple[Site, Store]]:
         try:
             yield site, store
         except TakedownError as error:
-            fail(str(error))
+            fail(str(error), EXIT_CONFIG)
         # The spare tree beside output/ (website/output.py) holds the pages as they were, and so
         # will output/ once the next build replaces it: neither is kept.
         store.set_meta(TAKEN_DOWN, "yes")

@@ -202,11 +202,18 @@ def test_a_removed_blog_keeps_its_posts_in_the_store_without_purge(tmp_path, fee
     ok(invoke(site, "join", feed_server.url("/tom/feed/")))  # and it may join again
 
 
-@pytest.mark.parametrize("command", [["hide", "https://nirgends.example/post/"], ["remove", "niemand"]])
-def test_a_take_down_of_nothing_says_so(tmp_path, command):
+@pytest.mark.parametrize("command, said", [
+    (["hide", "https://nirgends.example/post/"], "Error: no stored post or comment"),
+    (["unhide", "https://nirgends.example/post/"], "Error: no stored post or comment"),
+    (["remove", "niemand"], "Error: no blog 'niemand'"),
+    (["forget", "--commenter", " "], "Error: say whose comments to forget"),
+])  # fmt: skip
+def test_a_take_down_of_nothing_says_so_as_bad_usage(tmp_path, command, said):
+    # Exit 2, as `roundup` of a parade that does not exist: the command named nothing, and
+    # nothing was done (it was 1, the code of a job that failed).
     site = new_site(tmp_path / "site")
     result = invoke(site, *command)
-    assert result.exit_code == 1 and "Error: no " in result.output
+    assert result.exit_code == 2 and said in result.output, result.output
 
 
 def test_a_restored_backup_does_not_bring_take_downs_back(tmp_path, feed_server):
