@@ -610,9 +610,10 @@ def test_what_the_person_typed_is_refused_with_checks_sentence(site, feed_server
         rss([Item("1", "Eins", feed_server.url("/anna/1"))], "Anna", feed_server.url("/anna/")).encode()))
     before = participant_files(site)
     result = invoke(site, "join", url, option, value)
-    assert result.exit_code == 1 and message in result.output, explain(result)
+    assert result.exit_code == 2 and message in result.output, explain(result)  # bad usage
     no_traceback(result)
     assert participant_files(site) == before
+    assert feed_server.requests == []  # refused before any request: the blog is not the matter
 
 
 def test_a_url_with_a_login_in_it_is_refused_before_any_request(site, feed_server):

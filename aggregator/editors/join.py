@@ -141,6 +141,15 @@ def new_participant(
     return participant
 
 
+def typed_problems(name: str | None, author: str | None, department: str) -> list[str]:
+    """What `check` would say of the options as typed (--name, --author, --department), in a
+    file that is right otherwise."""
+    probe = Participant(slug="probe", name=(name or "").strip() or "probe",
+                        feed="https://blog.example/feed/", home="https://blog.example/",
+                        author=(author or "").strip(), department=" ".join(department.split()))
+    return [problem.message for problem in participant_problems(probe)]
+
+
 def existing_participants(site: Site) -> list[Participant]:
     participants, _ = load_participants(site.participants_dir)
     # Invalid files still hold their slugs: never overwrite one of them.
@@ -178,6 +187,9 @@ async def join(
     if has_login(url):  # before any request: aiohttp would send it along
         raise JoinError(f"the URL {LOGIN_IN_URL}, and join does not log in: write the participant "
                         f"file by hand; {LOGIN_INSTEAD}", usage=True)
+    typed = typed_problems(name, author, department)
+    if typed:  # before any request: what was typed is wrong whatever the blog
+        raise JoinError("cannot join with what was typed: " + "; ".join(typed), usage=True)
     existing = existing_participants(site)
     already_there(url, existing)  # before any request: a dead spelling is still a twin
     refuse_removed(site, url)
