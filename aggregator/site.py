@@ -24,7 +24,7 @@ import importlib.util
 import os
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -127,7 +127,11 @@ def setting_problem(key: str, value: Any) -> str | None:
             return None
         return 'it must be a file name like "status/index.html"'
     if key == "BLOGPARADE_TODAY":  # a build's pinned day (parades judged on it)
-        return None if not value or _is_day(value) else "it must be a date like 2026-11-15"
+        try:
+            pinned_day(value)
+        except ValueError:
+            return "it must be a date like 2026-11-15"
+        return None
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     if key == "BLOGPARADE_COMMENT_AUTHORS":
@@ -224,15 +228,17 @@ def checked_settings(path: Path) -> dict[str, Any]:
     return settings
 
 
-def _is_day(value: Any) -> bool:
-    """A date, or one written as ISO 8601 (2026-11-15), as parades/membership.py reads it."""
+def pinned_day(value: Any) -> date | None:
+    """BLOGPARADE_TODAY as a day (the build's, the parades' and `check`'s one reading of it): a
+    date, a datetime's day, or one written as ISO 8601 (2026-11-15); None where none is pinned.
+    ValueError where it is no date."""
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
-        return True
-    try:
-        date.fromisoformat(str(value).strip())
-    except ValueError:
-        return False
-    return True
+        return value
+    return date.fromisoformat(str(value).strip())
 
 
 def _is_time_zone(value: Any) -> bool:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Sequence
 
 from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
-from ..site import Site
+from ..site import Site, pinned_day
 from ..store import Store
 from ..urls import is_http_url, page_key, same_host
 from .external import joined_blog, participants_of
@@ -246,12 +246,7 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
 
 def today(site: Site) -> date:
     """The site's date, or BLOGPARADE_TODAY where a build must be reproducible."""
-    pinned = site.settings.get("BLOGPARADE_TODAY")
-    if isinstance(pinned, datetime):
-        return pinned.date()
-    if isinstance(pinned, date):
-        return pinned
-    return date.fromisoformat(str(pinned).strip()) if pinned else local_today(site_timezone(site))
+    return pinned_day(site.settings.get("BLOGPARADE_TODAY")) or local_today(site_timezone(site))
 
 
 def followed(site: Site, selection: Selection) -> frozenset[str]:

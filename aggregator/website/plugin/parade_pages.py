@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from ...parades.files import Parade, ParadeError, days_left, load_parades, local_today, read_parade, state
+from ...site import pinned_day
 from ...urls import host_key
 from .blogs import BlogEntry
 from .settings import setting
@@ -74,16 +75,12 @@ class ParadeView:
 def build_today(settings: dict[str, Any]) -> date:
     """The day the parades' state is judged on: BLOGPARADE_TODAY, else today in TIMEZONE."""
     pinned = setting(settings, "BLOGPARADE_TODAY")
-    if isinstance(pinned, datetime):
-        return pinned.date()
-    if isinstance(pinned, date):
-        return pinned
-    if pinned:
-        try:
-            return date.fromisoformat(str(pinned).strip())
-        except ValueError:
-            logger.error("BLOGPARADE_TODAY must be a date like 2026-11-15, not %r", pinned)
-    return local_today(settings.get("TIMEZONE") or "UTC")
+    try:
+        day = pinned_day(pinned)
+    except ValueError:
+        logger.error("BLOGPARADE_TODAY must be a date like 2026-11-15, not %r", pinned)
+        day = None
+    return day or local_today(settings.get("TIMEZONE") or "UTC")
 
 
 def is_parade_page(page: Any, folder: Path) -> bool:
