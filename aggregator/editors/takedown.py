@@ -106,6 +106,10 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
     """Take the blog `slug` off the roll: its participant file goes (its posts leave the site at
     the next build, and stay in the store).  With `purge` its posts and comments are erased from
     the store too, and its feed, posts and comments are tombstoned."""
+    # `slug` names a file in the participants' folder: "../../pyproject" would delete another one.
+    if Path(slug).name != slug or slug in ("", ".", ".."):
+        raise TakedownError(f"{slug!r} is not a blog's slug: give the name of its participant file "
+                            "without .toml")  # fmt: skip
     path = site.participants_dir / f"{slug}.toml"
     name, feeds = slug, []
     if path.is_file():
