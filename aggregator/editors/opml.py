@@ -23,7 +23,7 @@ from xml.parsers import expat
 
 from ..models import Kind, Participant
 from ..urls import feed_key
-from .participants import KINDS, LIMITS, clean_text
+from .participants import KINDS, LIMITS, clean_text, has_login
 
 if TYPE_CHECKING:
     from ..feeds.fetch import Fetcher
@@ -188,11 +188,11 @@ def _without_login(url: str) -> str:
     """`url` without "user:password@": a feed reader's export may log in that way; here it would
     be published and sent along (a feed that needs the login says so when it is joined)."""
     try:
-        parts = urlsplit(url)
-        if parts.username is None:
+        if not has_login(url):
             return url
     except ValueError:
         return url  # join says it is no http(s) URL
+    parts = urlsplit(url)
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
