@@ -49,6 +49,11 @@ class ParticipantError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def is_slug(text: str) -> bool:
+    """A file-name slug (a participant's, a parade's): lower-case letters, digits and dashes."""
+    return _SLUG.fullmatch(text) is not None
+
+
 def slugify(text: str) -> str:
     """A file-name-safe slug, transliterating German umlauts the German way."""
     ascii_text = unicodedata.normalize("NFKD", _germanised(text)).encode("ascii", "ignore").decode()
@@ -184,7 +189,7 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
             problems += _text_problems(path, "categories", category, MAX_CATEGORY)
     if "login" in data:
         problems += [Problem(path, message) for message in spec_problems(data["login"])]
-    if not _SLUG.fullmatch(path.stem):
+    if not is_slug(path.stem):
         problems.append(
             Problem(path, "file name must be a slug: lower-case letters, digits and dashes")
         )

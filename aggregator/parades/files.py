@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..editors.participants import Problem
+from ..editors.participants import Problem, is_slug
 from ..urls import is_http_url, page_key
 
 if TYPE_CHECKING:
@@ -56,7 +56,6 @@ REQUIRED = ("title", "call", "start", "end")
 # is a typo ("Edn:") or Pelican metadata that changes where and how the page is built (Template,
 # Save_as, Url, Status…): a parade file must not redirect or break the build.
 KEYS = (*REQUIRED, "tag", "include", "exclude", "slug", "summary", "lang", "mentions", "comments", "late")
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # with fullmatch: "$" would let a final "\n" through
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Python-Markdown's meta extension, pattern for pattern, so we read what Pelican reads.
 _BEGIN = re.compile(r"^-{3}(\s.*)?$")
@@ -222,7 +221,7 @@ def read_parade(path: Path, timezone: str = "UTC") -> Parade:
         raise ParadeError([Problem(path, message, 1)])
     problems = _check_keys(path, meta)
     slug = meta.first("slug") or path.stem
-    if not _SLUG.fullmatch(slug):
+    if not is_slug(slug):
         where = "'Slug'" if "slug" in meta.values else "the file name"
         problems.append(Problem(path, f"{where} must be a slug: lower-case letters, digits and "
                                       f"dashes, not {slug!r}", meta.lines.get("slug")))
