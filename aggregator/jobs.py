@@ -174,7 +174,10 @@ async def look_at_pages(
 def check_site(site: Site) -> CheckResult:
     """What a pull request can change, validated as CI runs it: participant and parade files,
     the addresses participants name (against the network policy), and no aggregated data
-    outside the export folder."""
+    outside the export folder; and the editors' notice targets, so that a typo fails `check`,
+    not a night."""
+    from .editors.notify import target_problems  # mail and webhooks: not for every fetch
+
     participants, problems = load_participants(site.participants_dir)
     parades, parade_problems = load_site_parades(site)
     problems += parade_problems + stray_exports(site)
@@ -182,6 +185,7 @@ def check_site(site: Site) -> CheckResult:
     problems += removed_problems(site, participants)
     problems += [Problem(participant_path(site, p), message)
                  for p, message in shared_secret_problems(participants)]  # fmt: skip
+    problems += [Problem(site.root / SETTINGS_FILE, message) for message in target_problems(site)]
     return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants))
 
 
