@@ -880,9 +880,8 @@ class Store:
             self._bury(db, graves, now)
             db.executemany("DELETE FROM comments WHERE post_id = ?", [(i,) for i in ids])
             links = {thread_key(row["url"]) for row in comments if row["url"]}
-            if links:  # another blog's reply may name one (replies.py)
-                remaining = db.execute("SELECT id, content_html FROM comments").fetchall()
-                _unname(db, remaining, links, set(), now)
+            if links:  # another blog's reply may name one (replies.py); read row by row
+                _unname(db, db.execute("SELECT id, content_html FROM comments"), links, set(), now)
             db.execute("DELETE FROM posts WHERE participant = ?", (participant,))
             db.executemany("DELETE FROM page_links WHERE url = ?", [(row["url"],) for row in posts])
             db.execute("DELETE FROM feeds WHERE participant = ?", (participant,))
@@ -1165,9 +1164,11 @@ def _unname(db: sqlite3.Connection, rows: Iterable[sqlite3.Row], links: set[str]
     """The "In reply to" paragraphs of `rows` (comments: id, content_html) that name what was
     erased go from their bodies: they would show it.  Their changed time moves, so that their
     posts are exported again, as a full export would write them (export.Erased)."""
-    unnamed = [(row["id"], _without_reply_naming(row["content_html"], links, commenters)) for row in rows]
+    # Read whole before writing: `rows` may be a cursor over the comments themselves.
+    unnamed = [(row["id"], body) for row in rows
+               if (body := _without_reply_naming(row["content_html"], links, commenters)) is not None]
     db.executemany("UPDATE comments SET content_html = ?, changed = ? WHERE id = ?",
-                   [(body, _iso(now), id_) for id_, body in unnamed if body is not None])
+                   [(body, _iso(now), id_) for id_, body in unnamed])
 
 
 def _without_reply_naming(body: str, links: set[str], commenters: set[str]) -> str | None:
