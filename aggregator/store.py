@@ -236,6 +236,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE posts ADD COLUMN comments_checked_stored INTEGER;
     """,
+    # 11: the shortlink a parade's call page names (WordPress's `/?p=42`, parades/shortlinks.py)
+    # where the call is no joined blog's post, by the call's address as the parade file writes
+    # it; NULL where the page names none.  `checked_at`: the last read, which is repeated weekly.
+    """
+    CREATE TABLE call_shortlinks (
+        call TEXT PRIMARY KEY,
+        shortlink TEXT,
+        checked_at TEXT NOT NULL
+    );
+    """,
 )
 
 TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
@@ -1073,6 +1083,22 @@ class Store:
                  page.feed_title, page.feed_home, page.post_id),
             )  # fmt: skip
 
+    def call_shortlinks(self) -> dict[str, tuple[str | None, datetime]]:
+        """Per call address, the shortlink its page named (None: none) and when it was read."""
+        rows = self._db.execute("SELECT call, shortlink, checked_at FROM call_shortlinks")
+        return {row["call"]: (row["shortlink"], _dt(row["checked_at"])) for row in rows}  # type: ignore[misc]
+
+    def put_call_shortlink(self, call: str, shortlink: str | None, checked_at: datetime) -> None:
+        """A read of a call's page.  One that names no shortlink keeps the one an earlier read
+        found: contributions that link to it stay contributions."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO call_shortlinks (call, shortlink, checked_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (call) DO UPDATE SET shortlink = coalesce(excluded.shortlink, shortlink), "
+                "checked_at = excluded.checked_at",
+                (call, shortlink, _iso(checked_at)),
+            )
+
     def external_blogs(self) -> list[ExternalBlog]:
         return [
             ExternalBlog(row["slug"], row["name"], row["home"], row["feed"], _dt(row["first_seen"]))  # type: ignore[arg-type]
@@ -1097,7 +1123,7 @@ class Store:
         Hiding and unhiding touch `changed`; erasing changes the counts; a blog's failure notice
         (alerts) is what its page's note follows."""
         # Page look-ups count: a link found on a post's page can make it a parade contribution;
-        # so do parade candidates and what their pages said.
+        # so do parade candidates, what their pages said, and the shortlinks of calls.
         row = self._db.execute(
             "SELECT (SELECT count(*) FROM posts), (SELECT max(changed) FROM posts), "
             "(SELECT count(*) FROM comments), (SELECT max(changed) FROM comments), "
@@ -1105,6 +1131,7 @@ class Store:
             "(SELECT count(*) FROM parade_candidates), (SELECT group_concat(channels) FROM "
             "parade_candidates), (SELECT max(checked_at) FROM candidate_pages), "
             "(SELECT group_concat(name || feed) FROM external_blogs), "
+            "(SELECT group_concat(call || coalesce(shortlink, '')) FROM call_shortlinks), "
             "(SELECT count(*) FROM tombstones), (SELECT count(*) FROM media), "
             "(SELECT max(fetched_at) FROM media), "
             "(SELECT group_concat(participant || notified) FROM alerts)"

@@ -16,6 +16,7 @@ from aggregator.models import NamedCandidate, Participant
 from aggregator.parades.collect import Context, follow_parades
 from aggregator.parades.files import Parade
 from aggregator.parades.membership import stored_candidates, stored_pages
+from aggregator.parades.shortlinks import on_call_site
 from aggregator.parades.verify import verify
 from aggregator.store import Store
 from aggregator.urls import page_key
@@ -302,3 +303,31 @@ def test_a_candidate_stored_under_an_older_page_key_meets_its_page(feed_server, 
     assert run(store, [doku], NOW + timedelta(days=1)).looked_at == 0  # accepted: not asked again
     [candidate] = stored_candidates(store, "doku")
     assert verify(candidate, stored_pages(store).get(candidate.key), doku).accepted
+
+
+def test_a_calls_shortlink_is_read_until_known_then_weekly_and_kept(feed_server, store):
+    # The call is on no joined blog: its page names its shortlink.  A failed read is asked again
+    # the next run; a read page weekly; a later read that names none keeps what was known.
+    doku = parade(feed_server)
+    feed_server.route("/host/aufruf/", status(503))
+    run(store, [doku])
+    assert store.call_shortlinks() == {}
+    named = b'<html><head><link rel="shortlink" href="/host/?p=42"></head><body>Aufruf</body></html>'
+    feed_server.route("/host/aufruf/", respond(named, content_type=HTML_TYPE))
+    run(store, [doku], NOW + timedelta(hours=1))
+    assert store.call_shortlinks()[doku.call_url] == (feed_server.url("/host/?p=42"), NOW + timedelta(hours=1))
+    feed_server.route("/host/aufruf/", respond(b"<html><body>Aufruf</body></html>", content_type=HTML_TYPE))
+    run(store, [doku], NOW + timedelta(days=6))
+    assert feed_server.hits("/host/aufruf/") == 2
+    run(store, [doku], NOW + timedelta(days=8))
+    assert feed_server.hits("/host/aufruf/") == 3
+    assert store.call_shortlinks()[doku.call_url] == (feed_server.url("/host/?p=42"), NOW + timedelta(days=8))
+
+
+@pytest.mark.parametrize("shortlink, taken", [
+    ("https://www.host.example/?p=42", True), ("http://host.example/blog/?p=42", True),
+    ("https://host.example/", False),  # the front page: every link home would count as the call
+    ("https://wp.me/p1-g", False), ("https://other.example/?p=42", False), ("mailto:a@host.example", False),
+])  # fmt: skip
+def test_only_a_page_of_the_calls_own_site_stands_for_it(shortlink, taken):
+    assert on_call_site(shortlink, "https://host.example/aufruf/") is taken

@@ -176,3 +176,34 @@ def test_a_link_to_the_calls_shortlink_is_a_link_to_the_call(tmp_path, feed_serv
         "//section[@id='contributions']")
     listed = {" ".join(h.text_content().split()) for h in section.xpath(".//h3")}
     assert listed == {"Kurzlink", "Kurzlink über https", "Kurzlink relativ", "Extern"}
+
+
+def call_page(link_element: str = "") -> bytes:
+    return (f"<html><head><title>Aufruf</title>{link_element}</head>"
+            f"<body><article><h1>Aufruf</h1>{body()}</article></body></html>").encode()  # fmt: skip
+
+
+@pytest.mark.parametrize("names", ["element", "header", "another host"])
+def test_the_shortlink_of_a_call_on_a_blog_that_never_joined_is_read_from_its_page(tmp_path, feed_server, names):
+    # The host's blog never joined: the call's shortlink is what its WordPress page names, in its
+    # head or in a Link header.  A page naming an address on another host cannot make it the call.
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    shortlink = f"{base}/host/?p=42"
+    if names == "another host":
+        shortlink = shortlink.replace("127.0.0.1", "localhost")
+    element = f'<link rel="shortlink" href="{shortlink}">' if names != "header" else ""
+    headers = {"Link": f'<{base}/wp-json/>; rel="https://api.w.org/", <{shortlink}>; rel=shortlink'}
+    feed_server.route("/host/aufruf/", respond(call_page(element), content_type=HTML_TYPE,
+                                              headers=headers if names == "header" else None))  # fmt: skip
+    site = new_site(tmp_path / "site", "BLOGPARADE_TODAY = '2026-11-05'\n")
+    items = [Item("eins-1", "Kurzlink kopiert", f"{base}/eins/1/", IN, body(shortlink))]
+    write_participant(site, "eins", "Blog eins", serve(feed_server, "eins", items), f"{base}/eins/")
+    (site / "content" / "parades" / "doku.md").write_text(SHORTLINK_PARADE.format(call=call), encoding="utf-8")
+
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "roundup", "doku"))
+    roundup = (site / "content" / "doku-rueckschau.md").read_text(encoding="utf-8")
+    assert ("Kurzlink kopiert" in roundup) is (names != "another host")
+    ok(invoke(site, "fetch"))
+    assert feed_server.hits("/host/aufruf/") == 1  # remembered: read again in a week

@@ -57,6 +57,7 @@ from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .select import followed_parade
+from .shortlinks import learn_shortlinks, stored_shortlinks
 from .verify import Reason, Verdict, judge_post, verify
 
 # feeds.parse, feeds.clean and page_reading (lxml, nh3, feedparser's dates) are imported where a
@@ -405,6 +406,13 @@ async def follow_comments(
     return reports
 
 
+def unstored_calls(parades: Iterable[Parade], joined_posts: Iterable[StoredPost]) -> list[Parade]:
+    """The parades whose call is no stored post of a joined blog (one that is names its
+    shortlink in its guid): their call pages are read for it."""
+    joined_posts = list(joined_posts)
+    return [parade for parade in parades if not call_posts(parade, joined_posts)]
+
+
 async def follow_parades(
     store: Store, settings: FetchSettings, context: Context, *, now: datetime | None = None
 ) -> ParadeRun:
@@ -417,11 +425,13 @@ async def follow_parades(
     joined = {p.slug for p in context.participants}
     joined_posts = [post for post in candidate_posts(store, parades, context.participants)
                     if post.participant in joined]  # fmt: skip
-    # The calls' stored posts are among them: a link to a call's shortlink counts from here on.
-    context = replace(context, parades=with_call_aliases(context.parades, joined_posts))
-    parades = [p for p in context.parades if followed_parade(p, context.today, context.grace_days)]
     joined_keys = {page_key(post.url) for post in joined_posts}
     async with Fetcher(settings) as fetcher:
+        await learn_shortlinks(fetcher, store, unstored_calls(parades, joined_posts), now)
+        # From here on, a link to a call's shortlink is a link to the call.
+        aliased = with_call_aliases(context.parades, joined_posts, stored_shortlinks(store))
+        context = replace(context, parades=aliased)
+        parades = [p for p in context.parades if followed_parade(p, context.today, context.grace_days)]
         await gather_candidates(fetcher, store, parades, joined_posts, run, now, context.politeness)
         run.accepted += remembered(store, context, now)
         await verify_candidates(fetcher, store, parades, context, joined_keys, run, now)
@@ -483,18 +493,19 @@ async def submit(
         page_key(post.url): post for post in candidate_posts(store, [parade], context.participants)
         if post.participant in {p.slug for p in context.participants}
     }  # fmt: skip
-    [parade] = with_call_aliases([parade], list(joined.values()))
-    if key not in joined:
-        async with Fetcher(settings) as fetcher:
-            page = await look(url, fetcher, FeedCache(fetcher), now)
-        if page.problem is not None:
-            what = "is not a web page" if page.problem == "not-html" else "cannot be fetched"
-            raise SubmitRefused(f"{url} {what}: {page.error}")
+    async with Fetcher(settings) as fetcher:
+        await learn_shortlinks(fetcher, store, unstored_calls([parade], joined.values()), now)
+        [parade] = with_call_aliases([parade], list(joined.values()), stored_shortlinks(store))
+        page = None if key in joined else await look(url, fetcher, FeedCache(fetcher), now)
+    if page is not None and page.problem is not None:
+        what = "is not a web page" if page.problem == "not-html" else "cannot be fetched"
+        raise SubmitRefused(f"{url} {what}: {page.error}")
     store.add_candidates(parade.slug, [NamedCandidate(url, "submit")], now)
     candidate = next(c for c in stored_candidates(store, parade.slug) if c.key == key)
     if key in joined:
         post = joined[key]
         lookup = store.get_page_lookup(post.url)  # what pages.py saw of a summary's page
         return Submitted(parade, candidate, judge_post(parade, post, lookup.links if lookup else ()))
+    assert page is not None
     settle(store, page, [(candidate, parade)], context, now)
     return Submitted(parade, candidate, verify(candidate, page, parade))

@@ -10,7 +10,7 @@ whose site they are on), once each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Sequence
@@ -18,12 +18,13 @@ from typing import Sequence
 from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
 from ..site import Site, pinned_day
 from ..store import Store
-from ..urls import is_http_url, page_key, same_host
+from ..urls import page_key
 from .external import joined_blog, participants_of
 from .files import Parade, load_site_parades, local_today, read_metadata, site_timezone, state
 from .pages import remembered_page_links
 from .roundup import existing_roundup
 from .select import contributions, followed_parades, followed_posts
+from .shortlinks import on_call_site, stored_shortlinks
 from .verify import Verdict, judge_post, verify
 
 
@@ -121,16 +122,19 @@ def call_posts(parade: Parade, posts: Iterable[StoredPost]) -> list[StoredPost]:
     return [post for post in posts if page_key(post.url) == call]
 
 
-def with_call_aliases(parades: Iterable[Parade], posts: Sequence[StoredPost]) -> list[Parade]:
-    """Each parade knowing its call's shortlink: the guid of the call's stored post, where it is
-    another address on the call's site (WordPress's `https://host/?p=42`, which contributions
-    copy from the call's "shortlink" as often as its permalink).  A guid on another site, or no
-    URL at all (`tag:` URIs), names no page a link could reach."""
+def with_call_aliases(
+    parades: Iterable[Parade], posts: Sequence[StoredPost], shortlinks: Mapping[str, str] | None = None
+) -> list[Parade]:
+    """Each parade knowing its call's shortlink (WordPress's `https://host/?p=42`, which
+    contributions copy as often as its permalink): the guid of the call's stored post, and the
+    shortlink the call's page named (`shortlinks`, by call address: shortlinks.py), where it is
+    another address on the call's site.  A guid on another site, or no URL at all (`tag:` URIs),
+    names no page a link could reach."""
+    shortlinks = shortlinks or {}
     found = []
     for parade in parades:
-        guids = (post.guid for post in call_posts(parade, posts))
-        aliases = tuple(dict.fromkeys(guid for guid in guids if is_http_url(guid)
-                                      and same_host(guid, parade.call_url)))  # fmt: skip
+        named = [post.guid for post in call_posts(parade, posts)] + [shortlinks.get(parade.call_url, "")]
+        aliases = tuple(dict.fromkeys(url for url in named if on_call_site(url, parade.call_url)))
         found.append(replace(parade, call_aliases=aliases) if aliases else parade)
     return found
 
@@ -229,7 +233,7 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
     external_slugs = {blog.slug for blog in external}
     posts = [post for post in candidate_posts(store, parades, participants)
              if post.participant not in external_slugs]  # fmt: skip
-    parades = with_call_aliases(parades, posts)
+    parades = with_call_aliases(parades, posts, stored_shortlinks(store))
     candidates: dict[str, list[ParadeCandidate]] = {}
     for candidate in stored_candidates(store) if parades else ():
         candidates.setdefault(candidate.parade, []).append(candidate)

@@ -19,6 +19,8 @@ Of a page we read, each from the first place that has it:
   to the call in a widget or in a reader's comment does not make a post a contribution;
 - an excerpt: ``og:description``, the meta description, else the article's first words.
 
+Of a parade's call page only its ``<link rel="shortlink">`` is read (`head_shortlink`).
+
 lxml's own tree and XPath, not BeautifulSoup: on a 20 KB WordPress-shaped page, reading all of
 this takes 2 ms, BeautifulSoup (with lxml underneath and its CSS selectors) 15-20 ms for the
 article's links alone (benchmarks/bench_page_read.py, 7-8x).  The fetch stage reads every
@@ -127,6 +129,13 @@ def article_links(body: bytes | str, url: str, content_type: str = "") -> tuple[
     summary's page: one rule for what is the post's text, whoever reads the page)."""
     doc = _parse(body, content_type)
     return _links(_article(doc)[1], _base(doc, url)) if doc is not None else ()
+
+
+def head_shortlink(body: bytes | str, url: str, content_type: str = "") -> str | None:
+    """The page's `<link rel="shortlink">` (WordPress's `…/?p=42`), absolute; None where it names
+    none."""
+    doc = _parse(body, content_type)
+    return _link(doc, "shortlink", _base(doc, url)) if doc is not None else None
 
 
 # --- pieces -------------------------------------------------------------------------------------
