@@ -80,8 +80,59 @@ class StoreBusy(StoreError):
     """Another process kept the store locked longer than TIMEOUT."""
 
 
-# Each entry migrates from version i to i+1.  Never edit one that has shipped: append.
-MIGRATIONS: tuple[str, ...] = (
+# A look at a candidate's page over the last (put_candidate_page): its own answer, and the last
+# reading (with its entry and feed), and the post, of any look that had one.
+_PUT_PAGE = (
+    "INSERT INTO candidate_pages (key, url, checked_at, problem, error, reading, entry, "
+    "feed_title, feed_home, post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET url = excluded.url, checked_at = excluded.checked_at, "
+    "problem = excluded.problem, error = excluded.error, "
+    "reading = coalesce(excluded.reading, reading), entry = CASE WHEN excluded.reading "
+    "IS NULL THEN entry ELSE excluded.entry END, feed_title = CASE WHEN excluded.reading "
+    "IS NULL THEN feed_title ELSE excluded.feed_title END, feed_home = CASE WHEN "
+    "excluded.reading IS NULL THEN feed_home ELSE excluded.feed_home END, "
+    "post_id = coalesce(excluded.post_id, post_id)"
+)  # fmt: skip
+_PAGE_COLUMNS = "key, url, checked_at, problem, error, reading, entry, feed_title, feed_home, post_id"
+
+
+def _rekey_parade_rows(db: sqlite3.Connection) -> None:
+    """Parade candidates and the looks at their pages, each under today's `page_key` of its
+    address; the parades' Mentions and Comments feeds read and parsed once more (migration 12)."""
+    _rekey_candidates(db)
+    _rekey_candidate_pages(db)
+    db.execute("UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL WHERE kind = 'parade'")
+
+
+def _rekey_candidates(db: sqlite3.Connection) -> None:
+    """Rows that now share a key become one, as add_candidates merges a page named again: the
+    first seen (its address), every channel in the order they came, the earliest date."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in db.execute("SELECT * FROM parade_candidates ORDER BY first_seen, key").fetchall():
+        found = merged.setdefault((row["parade"], page_key(row["url"])), dict(row, channels=[]))
+        found["channels"] = list(dict.fromkeys(found["channels"] + json.loads(row["channels"])))
+        found["date"] = min(filter(None, (found["date"], row["date"])), default=None)
+    db.execute("DELETE FROM parade_candidates")
+    db.executemany(
+        "INSERT INTO parade_candidates (parade, key, url, channels, first_seen, date) VALUES (?, ?, ?, ?, ?, ?)",
+        [(parade, key, row["url"], json.dumps(row["channels"]), row["first_seen"], row["date"])
+         for (parade, key), row in merged.items()],
+    )  # fmt: skip
+
+
+def _rekey_candidate_pages(db: sqlite3.Connection) -> None:
+    """Looks that now share a key are put over each other in the order they were made, as
+    put_candidate_page does: the last look's answer, the last reading, any post."""
+    rows = db.execute(f"SELECT {_PAGE_COLUMNS} FROM candidate_pages ORDER BY checked_at, key").fetchall()
+    db.execute("DELETE FROM candidate_pages")
+    db.executemany(_PUT_PAGE, [(page_key(row["url"]), *tuple(row)[1:]) for row in rows])
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+# Each entry migrates from version i to i+1: SQL, or a function where rows need Python (URL keys).
+# Never edit one that has shipped: append.
+MIGRATIONS: tuple[Migration, ...] = (
     """
     CREATE TABLE feeds (
         url TEXT PRIMARY KEY,
@@ -246,6 +297,13 @@ MIGRATIONS: tuple[str, ...] = (
         checked_at TEXT NOT NULL
     );
     """,
+    # 12: parade candidates and their pages re-keyed by today's page_key (since 1c374e7 `?p=42`
+    # names a post in a sub-folder too).  Rows under an old key met their twins, stored under the
+    # new one, only when read (membership.stored_*), where a failed look under the new key hid
+    # the reading kept under the old one.  A page the old key had merged into another (/blog/?p=8
+    # into /blog/?p=7: its address was not kept) comes back when a channel names it again: the
+    # parades' own feeds are read and parsed once more.
+    _rekey_parade_rows,
 )
 
 TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
@@ -348,7 +406,10 @@ class Store:
                 version = self._check_version()
                 if version == len(MIGRATIONS):
                     break
-                for statement in MIGRATIONS[version].split(";"):
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(self._db)
+                for statement in step.split(";") if isinstance(step, str) else ():
                     if statement.strip():
                         self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {version + 1}")
@@ -1069,19 +1130,8 @@ class Store:
         reading = _reading_json(page.reading) if page.reading else None
         entry = _post_json(page.entry) if page.entry else None
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO candidate_pages (key, url, checked_at, problem, error, reading, entry, "
-                "feed_title, feed_home, post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET url = excluded.url, checked_at = excluded.checked_at, "
-                "problem = excluded.problem, error = excluded.error, "
-                "reading = coalesce(excluded.reading, reading), entry = CASE WHEN excluded.reading "
-                "IS NULL THEN entry ELSE excluded.entry END, feed_title = CASE WHEN excluded.reading "
-                "IS NULL THEN feed_title ELSE excluded.feed_title END, feed_home = CASE WHEN "
-                "excluded.reading IS NULL THEN feed_home ELSE excluded.feed_home END, "
-                "post_id = coalesce(excluded.post_id, post_id)",
-                (page.key, page.url, _iso(page.checked_at), page.problem, page.error, reading, entry,
-                 page.feed_title, page.feed_home, page.post_id),
-            )  # fmt: skip
+            db.execute(_PUT_PAGE, (page.key, page.url, _iso(page.checked_at), page.problem, page.error,
+                                   reading, entry, page.feed_title, page.feed_home, page.post_id))  # fmt: skip
 
     def call_shortlinks(self) -> dict[str, tuple[str | None, datetime]]:
         """Per call address, the shortlink its page named (None: none) and when it was read."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,9 @@ import pytest
 from babel.dates import format_date
 
 from aggregator.parades.files import local_today
+from aggregator.site import Site
+from aggregator.store import Store
+from aggregator.urls import page_key
 from tests.acceptance_helpers import dangers, fragment_dangers, invoke, new_site, ok, parse_html, post_pages, write_participant
 from tests.feedmaker import Item, rss
 from tests.servers import HTML_TYPE, FeedServer, respond, route_documents
@@ -388,3 +392,48 @@ def test_a_contribution_taken_down_leaves_status_roundup_and_comment_following(f
     assert advert.title not in (site / "content" / "doku-rueckschau.md").read_text(encoding="utf-8")
     ok(invoke(site, "fetch"))
     assert feed_server.hits(comments) == asked
+
+
+def test_a_store_of_the_old_page_key_is_rekeyed_once_and_the_roundup_lists_each_page_once(feed_server, tmp_path):
+    """Before page_key kept `?p=` in a sub-folder, /blog/?p=7 and /blog/?p=8 were one candidate
+    under the key of /blog/ (only the first address kept), and a look at ?p=7 since, under
+    today's key, failed.  Opened by this version the store has each page once under its own key,
+    the reading kept, and the roundup lists both posts, each once."""
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    pages = {str(n): Page(f"/blog/?p={n}", f"Beitrag Nummer {n}", "Blog im Ordner", IN, [call]) for n in (7, 8)}
+
+    async def blog(request):
+        page = pages[request.target.rpartition("=")[2]]
+        await request.send(200, {"Content-Type": HTML_TYPE}, page.html(base))
+
+    feed_server.route("/blog/", blog)
+    mentions = {"children": [{"url": base + page.path, "wm-property": "mention-of"} for page in pages.values()]}
+    feed_server.route("/jf2", respond(json.dumps(mentions).encode(), content_type="application/json"))
+    site = new_site(tmp_path / "site", f"TIMEZONE = {ZONE!r}\n")
+    (site / "content" / "parades").mkdir(exist_ok=True)
+    (site / "content" / "parades" / "doku.md").write_text(
+        f"Title: Doku\nCall: {call}\nStart: {START}\nEnd: {END}\nMentions: {base}/jf2\n\nText.\n", encoding="utf-8")
+    ok(invoke(site, "fetch"))
+    seven, eight = (base + page.path for page in pages.values())
+    since = datetime.now(UTC).replace(microsecond=0).isoformat()  # after that fetch: its twin's first seen
+    with sqlite3.connect(Site.load(site).store_path) as db:  # the old shape, written by hand
+        db.execute("UPDATE parade_candidates SET key = ? WHERE url = ?", (page_key(f"{base}/blog/"), seven))
+        db.execute("UPDATE candidate_pages SET key = ? WHERE url = ?", (page_key(f"{base}/blog/"), seven))
+        for table in ("parade_candidates", "candidate_pages", "posts"):
+            db.execute(f"DELETE FROM {table} WHERE url = ?", (eight,))  # merged: never looked at
+        db.execute("INSERT INTO parade_candidates VALUES ('doku', ?, ?, '[\"pingback\"]', ?, NULL)",
+                   (page_key(seven), seven, since))  # named again since, under today's key
+        db.execute("INSERT INTO candidate_pages (key, url, checked_at, problem, error) VALUES (?, ?, ?, "
+                   "'unfetchable', 'http: 503 Service Unavailable')", (page_key(seven), seven, since))
+        db.execute("PRAGMA user_version = 11")
+
+    ok(invoke(site, "fetch"))
+    with Store(Site.load(site).store_path) as store:
+        candidates = {c.key: c.channels for c in store.candidates("doku")}
+        assert candidates == {page_key(seven): ("mention", "pingback"), page_key(eight): ("mention",)}
+        assert all(page.reading for page in store.candidate_pages().values())
+    ok(invoke(site, "roundup", "doku"))
+    roundup = (site / "content" / "doku-rueckschau.md").read_text(encoding="utf-8")
+    headings = [line for line in roundup.splitlines() if line.startswith("### ")]
+    assert sorted(headings) == [f"### [Beitrag Nummer {n}]({base}/blog/?p={n})" for n in (7, 8)]

@@ -493,3 +493,24 @@ def test_purging_a_blog_deletes_what_the_store_kept_about_it_and_nothing_of_othe
     assert [store.get_meta(key + "anna") for key in PARTICIPANT_META] == [None] * len(PARTICIPANT_META)
     assert [store.get_meta(key + "annabel") for key in PARTICIPANT_META] == [
         f"{key} of annabel" for key in PARTICIPANT_META]
+
+
+def test_parade_rows_under_an_old_page_key_are_merged_once_under_todays(tmp_path):
+    # Version 11's shape: one page under the old key of /blog/ and, named again later, under
+    # today's; the first seen keeps its address and date, the channels join, the earlier date wins.
+    path = tmp_path / "store.sqlite"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:11]:
+        db.executescript(script)
+    rows = [("old.example/blog", "https://old.example/blog/?p=7", '["mention"]', "2026-10-02T00:00:00+00:00", None),
+            ("old.example/blog?p=7", "http://www.old.example/blog/?p=7&utm_source=x", '["pingback", "mention"]',
+             "2026-10-05T00:00:00+00:00", "2026-10-01T00:00:00+00:00")]  # fmt: skip
+    db.executemany("INSERT INTO parade_candidates VALUES ('doku', ?, ?, ?, ?, ?)", rows)
+    db.execute("PRAGMA user_version = 11")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        [candidate] = store.candidates("doku")
+    assert (candidate.key, candidate.url, candidate.channels) == (
+        "old.example/blog?p=7", "https://old.example/blog/?p=7", ("mention", "pingback"))
+    assert (candidate.first_seen.day, candidate.date.day) == (2, 1)
