@@ -29,8 +29,9 @@ package goes through one of these:
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urljoin, urlsplit
 
 # Query parameters that only say where a reader came from: never part of a page's identity.
 _TRACKING = re.compile(
@@ -51,6 +52,9 @@ _IDENTITY = frozenset({
     "id", "postid",
 })  # fmt: skip
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+# Encoded non-ASCII bytes (after _percent: upper-case hex), with the letter before them, which a
+# combining mark that follows belongs to.
+_NON_ASCII = re.compile(r"[A-Za-z]?(?:%[89A-F][0-9A-F])+")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ABSOLUTE = re.compile(r"^https?://", re.I)
 _DEFAULT_PORTS = (None, 80, 443)  # http or https: the scheme does not matter, so neither does
@@ -61,7 +65,7 @@ def page_key(url: str, base: str | None = None) -> str:
 
     http and https, host case, a leading "www.", default ports, a trailing slash, index.html /
     index.htm / index.php, tracking parameters, fragments, percent-encoding and letter case in
-    the path do not matter; nor does any other query on a post's path, except the parameters
+    the path (umlauts' too, and whether they are composed) do not matter; nor does any other query on a post's path, except the parameters
     that name a page there (`_IDENTITY`: /blog/?p=42 is a post, /blog/ its blog).  Relative URLs
     are resolved against `base`.  The key is not a URL: it is for comparing, never for linking.
     Anything that is not an http(s) URL comes back stripped, as it is.
@@ -133,8 +137,10 @@ def same_host(url: str, other: str) -> bool:
 def _path(path: str) -> str:
     # Percent-encode what is not ASCII, then decode what needs no encoding: "/über", "/%C3%BCber"
     # and "/%c3%bcber" become one.  Case last: WordPress (MySQL) finds slugs case-insensitively,
-    # and no blog has two posts whose addresses differ only in case.
+    # and no blog has two posts whose addresses differ only in case, umlauts' case too.
     path = _PERCENT.sub(_percent, quote(path, safe="".join(map(chr, range(0x21, 0x7F)))))
+    if "%" in path:
+        path = _NON_ASCII.sub(_letters, path)
     path = path.lower()
     head, _, last = path.rpartition("/")
     if last in _INDEX_FILES:
@@ -145,6 +151,17 @@ def _path(path: str) -> str:
 def _percent(match: re.Match[str]) -> str:
     char = chr(int(match[1], 16))
     return char if char in _UNRESERVED else f"%{match[1].upper()}"
+
+
+def _letters(match: re.Match[str]) -> str:
+    """Encoded letters as one spelling: composed (NFC: "u" and a combining diaeresis, as macOS
+    writes "ü", is "ü") and lower-cased ("Ü" is "ü"), encoded again.  Bytes that are no UTF-8
+    stay as they are."""
+    try:
+        text = unquote_to_bytes(match[0]).decode("utf-8")
+    except UnicodeDecodeError:
+        return match[0]
+    return quote(unicodedata.normalize("NFC", text).lower(), safe="")
 
 
 def _query(query: str, script: bool) -> str:

@@ -207,3 +207,40 @@ def test_the_shortlink_of_a_call_on_a_blog_that_never_joined_is_read_from_its_pa
     assert ("Kurzlink kopiert" in roundup) is (names != "another host")
     ok(invoke(site, "fetch"))
     assert feed_server.hits("/host/aufruf/") == 1  # remembered: read again in a week
+
+
+def test_every_spelling_of_the_calls_address_is_a_link_to_it_and_no_other_page_of_its_blog(tmp_path, feed_server):
+    # The call, as the host's WordPress names it: a slug with an umlaut, written in the parade
+    # file with index.html.  Contributors copy it from the address bar, a newsletter, a share
+    # button, a Mac; the host's other pages are no call.
+    base = feed_server.base_url
+    blog = base.replace("127.0.0.1", "localhost") + "/host/2026/10/"
+    call = f"{blog}blogparade-%C3%BCber-doku/index.html"
+    spellings = {
+        "Umlaut": f"{blog}blogparade-über-doku/",
+        "klein kodiert": f"{blog}blogparade-%c3%bcber-doku",
+        "Newsletter": f"{blog}blogparade-über-doku/?utm_source=newsletter&utm_medium=email",
+        "Antworten": f"{blog}blogparade-%C3%BCber-doku/#respond",
+        "https": f"{blog}blogparade-über-doku/".replace("http://", "https://"),
+        "www": f"{blog}blogparade-über-doku/".replace("localhost", "www.localhost"),
+        "Gross": f"{blog}Blogparade-%C3%9Cber-Doku/",
+        "Mac": f"{blog}blogparade-u%CC%88ber-doku/",
+        "alles": f"{blog}blogparade-über-doku/index.html?utm_campaign=x#respond".replace("localhost", "www.localhost"),
+    }
+    elsewhere = {
+        "Archiv": blog, "Startseite": base.replace("127.0.0.1", "localhost") + "/host/",
+        "anderer Beitrag": f"{blog}andere-seite/", "Fortsetzung": f"{blog}blogparade-über-doku-2/",
+    }
+    site = new_site(tmp_path / "site", "BLOGPARADE_TODAY = '2026-11-05'\n")
+    for number, (title, link) in enumerate({**spellings, **elsewhere}.items()):
+        slug = f"blog{number}"
+        items = [Item(f"{slug}-1", f"Beitrag {title}", f"{base}/{slug}/1/", IN, body(link))]
+        write_participant(site, slug, f"Blog {slug}", serve(feed_server, slug, items), f"{base}/{slug}/")
+    (site / "content" / "parades" / "doku.md").write_text(SHORTLINK_PARADE.format(call=call), encoding="utf-8")
+
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    [section] = parse_html(site / "output" / "parades" / "doku" / "index.html").xpath(
+        "//section[@id='contributions']")
+    listed = {" ".join(h.text_content().split()) for h in section.xpath(".//h3")}
+    assert listed == {f"Beitrag {title}" for title in spellings}

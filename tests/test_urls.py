@@ -77,6 +77,17 @@ def test_same_comment_is_a_wordpress_comment_named_by_guid_or_by_link(a, b, same
     assert same_comment(b, a) is same
 
 
+@pytest.mark.parametrize(("link", "same"), [
+    ("https://blog.example/%C3%BCber-uns/", True), ("https://blog.example/über-uns", True),
+    ("https://blog.example/%C3%9Cber-Uns/", True),  # the capital umlaut, as the title writes it
+    ("https://blog.example/u%CC%88ber-uns/", True),  # decomposed, as macOS writes it
+    ("https://blog.example/%FCber-uns/", False),  # Latin-1: another address to WordPress
+    ("https://blog.example/ueber-uns/", False),
+])  # fmt: skip
+def test_an_umlauts_case_and_composition_do_not_matter_in_a_path(link, same):
+    assert (page_key(link) == page_key("https://blog.example/%c3%bcber-uns/")) is same
+
+
 @pytest.mark.parametrize(("link", "leads"), [
     ("https://blog.example/2026/10/aufruf/", True),
     ("https://www.blog.example/2026/10/aufruf/amp/", True),  # AMP for WordPress, copied on a phone
