@@ -513,3 +513,72 @@ def test_an_element_with_40000_attributes_ends_the_feed_quickly(version, attribu
     feed = parse_feed(body, {}, FEED_URL, now=NOW)
     assert time.perf_counter() - start < 2.0
     assert [e.title for e in feed.entries] == ["Post 1", "Post 2"]
+
+
+# --- Atom's XHTML content: markup that feedparser reads tag by tag ---------------------------------
+
+
+def atom_feed(*entries: bytes, close: bytes = b"</feed>") -> bytes:
+    return (b'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="http://www.w3.org/1999/xhtml">'
+            b"<title>Reich</title><id>tag:x.example,2024:feed</id>" + b"".join(entries) + close)
+
+
+def xhtml_entry(n: int, content: bytes, kind: bytes = b"xhtml") -> bytes:
+    return (b"<entry><title>Post %d</title><id>tag:x.example,2024:%d</id><link href='https://x.example/%d'/>"
+            b"<updated>2024-01-%02dT10:00:00Z</updated><content type='%s'>%s</content></entry>"
+            % (n, n, n, 1 + n % 28, kind, content))
+
+
+def rich_xhtml(n: int) -> bytes:
+    """~3,000 tags of an article: links, emphasis, line breaks."""
+    paragraph = (b"<p>Absatz mit <a href='https://x.example/%d'>Link</a>, <em>Betonung</em>, "
+                 b"<strong>stark</strong>, <code>code</code>.<br/>Zeile <span>zwei</span>.</p>" % n)
+    return b"<div xmlns='http://www.w3.org/1999/xhtml'>" + paragraph * 230 + b"</div>"
+
+
+@pytest.mark.parametrize("engine", ["auto", "feedparser"])
+@pytest.mark.parametrize("close", [b"</feed>", b""], ids=["well-formed", "broken"])
+def test_a_large_feed_of_rich_xhtml_entries_keeps_every_entry_quickly(engine, close):
+    body = atom_feed(*(xhtml_entry(n, rich_xhtml(n)) for n in range(200, 0, -1)), close=close)
+    assert body.count(b"<") > 500_000  # ten times feedparser's tag budget
+    start = time.perf_counter()
+    feed = parse_feed(body, {}, FEED_URL, now=NOW, engine=engine)
+    assert time.perf_counter() - start < 5.0
+    assert [e.title for e in feed.entries] == [f"Post {n}" for n in range(200, 0, -1)]
+    oldest = feed.entries[-1].content_html
+    assert oldest.startswith("<p>Absatz mit <a href='https://x.example/1'>Link</a>, <em>Betonung</em>")
+    assert oldest.count("Zeile <span>zwei</span>") == 230 and "div" not in oldest
+
+
+@pytest.mark.parametrize("engine", ["auto", "feedparser"])
+def test_xhtml_content_is_its_markup_as_html(engine):
+    contents = [
+        b"<x:div><x:p>Ein <x:em>Absatz</x:em> &amp; &#8364;</x:p></x:div>",  # prefixed, wrapped
+        b"<div xmlns='http://www.w3.org/1999/xhtml'><p>eins</p></div><div><p>zwei</p></div>",  # two divs
+        b"<div xmlns='http://www.w3.org/1999/xhtml'><![CDATA[a < b]]> und ]]&gt;</div>",
+        b"<div xmlns='http://www.w3.org/1999/xhtml'><details><summary>Mehr</summary>Text</details></div>",
+    ]
+    body = atom_feed(*(xhtml_entry(n, c) for n, c in enumerate(contents, 1)),
+                     b"<entry><title type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>A <b>B</b></div>"
+                     b"</title><summary type='xhtml'><x:div><x:details><x:summary>S</x:summary></x:details>"
+                     b"</x:div></summary><id>tag:x.example,2024:5</id></entry>")
+    feed = parse_feed(body, {}, FEED_URL, now=NOW, engine=engine)
+    assert [e.content_html for e in feed.entries] == [
+        "<p>Ein <em>Absatz</em> &amp; &#8364;</p>",
+        "<div xmlns='http://www.w3.org/1999/xhtml'><p>eins</p></div><div><p>zwei</p></div>",
+        "a &lt; b und ]]&gt;",
+        "<details><summary>Mehr</summary>Text</details>",
+        "<details><summary>S</summary></details>",
+    ]
+    assert feed.entries[-1].title == "A <b>B</b>"
+
+
+@pytest.mark.parametrize("close", [b"</div></content></entry></feed>", b""], ids=["ended", "unended"])
+def test_a_million_tags_of_xhtml_content_cost_seconds_not_minutes(close):
+    body = atom_feed(xhtml_entry(1, b"Text"), xhtml_entry(2, b"Text"),
+                     b"<entry><title>Post 3</title><content type='xhtml'><div>" + b"<p>" * 1_000_000 + close,
+                     close=b"")
+    start = time.perf_counter()
+    feed = parse_feed(body, {}, FEED_URL, now=NOW)
+    assert time.perf_counter() - start < 3.0
+    assert [e.title for e in feed.entries][:2] == ["Post 1", "Post 2"]
