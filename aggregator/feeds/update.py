@@ -364,17 +364,16 @@ class Updater:
         listed: list[FeedReport] = []
         known: frozenset[str] = frozenset()
         if root and api_first:
-            listed = await self.read_api(participant, asking, root, now, unreachable)
+            listed, stored = await self.read_api(participant, asking, root, now, unreachable, stored)
             if any(report.answered for report in listed):
                 known = self.store.comment_guids([post.id for post in asking])
         first = await self.read_comments(sitewide, now, unreachable, known) if sitewide else None
-        if known or (first is not None and first.new):
-            stored = self.store.comment_counts(participant.slug)  # fresh: what they brought
+        if first is not None and first.new:
+            stored = self.store.comment_counts(participant.slug)  # fresh: what it brought
         still = plan.plan_per_post(asking, stored)
         if root and still and not api_first:
-            listed = await self.read_api(participant, still, root, now, unreachable)
-            if any(report.answered for report in listed):
-                still = plan.plan_per_post(still, self.store.comment_counts(participant.slug))
+            listed, stored = await self.read_api(participant, still, root, now, unreachable, stored)
+            still = plan.plan_per_post(still, stored)
         covered: list[PostHead] = []
         if any(report.answered for report in listed):
             covered = [post for post in asking if post not in still]
@@ -390,7 +389,7 @@ class Updater:
         ]  # fmt: skip
         reports = (listed + [first] if api_first else [first] + listed) + [report for _, report in then]
         reports = [report for report in reports if report]
-        if any(report.new for report in reports):
+        if any(report and report.new for _, report in then):
             stored = self.store.comment_counts(participant.slug)  # fresh: what they brought
         checked = plan.checked_now(posts, stored, {post.id for post in read})  # type: ignore[arg-type]
         if checked:
@@ -431,8 +430,8 @@ class Updater:
 
     async def read_api(
         self, participant: Participant, posts: Sequence[PostHead], root: str, now: datetime,
-        unreachable: set[str],
-    ) -> list[FeedReport]:  # fmt: skip
+        unreachable: set[str], stored: dict[str, int],
+    ) -> tuple[list[FeedReport], dict[str, int]]:  # fmt: skip
         """The comments of `posts` from their blog's WordPress API (at `root`, wpapi.py), in one
         list: page after page (newest first) while their counts say some are still missing and
         WordPress says more pages follow, up to the entries a feed may give (`max_items`), for as
@@ -440,14 +439,15 @@ class Updater:
         WordPress ID and a count to compare with are asked: what the API gives is checked against
         the count.  A guess, as a probe is: a blog whose API is off, or answers no list, is no
         error, and not asked again for a week; a server that stops answering is not asked again
-        this run."""
+        this run.  `stored`: the blog's comments stored per post; returned as they stand after the
+        list (read again where a page stored new ones: the next page, or the caller, needs them)."""
         numbered = tuple(
             (number, PostRef(post.id, post.guid, post.url)) for post in posts
             if post.comment_count is not None
             and (number := wpapi.post_number(post.guid, post.comment_feed, root)) is not None
         )  # fmt: skip
         if not numbered:
-            return []
+            return [], stored
         parse = partial(parse_api_comments, posts=numbered, limit=self.options.max_items)
         numbers = [number for number, _ in numbered]
         # An API that does not answer in time is slow where the feeds are not (PHP where they
@@ -466,6 +466,8 @@ class Updater:
             if report is None:
                 break
             reports.append(report)
+            if report.new:
+                stored = self.store.comment_counts(participant.slug)  # fresh: what it brought
             # WordPress says how many pages there are, and refuses one past the last (400); where
             # a proxy dropped its word, a page that is not full is the last.
             last = report.pages
@@ -475,11 +477,10 @@ class Updater:
                 break
             # A page without a new comment does not say the older ones are known: one approved
             # late keeps its date, and sits below.  The counts say whether any is missing.
-            stored = self.store.comment_counts(participant.slug)
             missing = (plan.missing(post, stored.get(post.id, 0)) for post in posts)  # type: ignore[arg-type]
             if not any(missing):
                 break
-        return reports
+        return reports, stored
 
     # -- everything -------------------------------------------------------------------------------
 
