@@ -21,7 +21,7 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Callable, Iterator, NoReturn
+from typing import IO, Callable, Iterator, NoReturn
 
 import click
 
@@ -743,31 +743,51 @@ def opml() -> None:
     """The blog roll as OPML: export it, or add the blogs of one."""
 
 
+# The files of `opml export` and `opml import` are opened by the commands, not by Click, whose
+# error for a file it cannot open is a usage block, and `export` opens its file only once the blog
+# roll is made: a site that cannot be read leaves it as it was.  "-": standard output or input.
+OPML_FILE = click.Path(readable=False, allow_dash=True, path_type=Path)  # checked when opened
+
+
+def opened(path: Path, mode: str) -> IO:
+    """The file `path` names, opened; one sentence and exit 2 (nothing was done) if it cannot be."""
+    try:
+        return click.open_file(str(path), mode)
+    except OSError as error:
+        doing = "read" if "r" in mode else "write"
+        fail(f"cannot {doing} {path}: {error.strerror}; nothing was done", EXIT_CONFIG)
+
+
 @opml.command("export")
-@click.argument("output", type=click.File("w", encoding="utf-8"), default="-")
+@click.argument("output", type=OPML_FILE, default="-")
 @click.pass_context
-def opml_export(ctx: click.Context, output) -> None:  # noqa: ANN001  (a click.File)
+def opml_export(ctx: click.Context, output: Path) -> None:
     """Write the blog roll as OPML to OUTPUT (default: standard output)."""
     from .jobs import blogroll
 
-    output.write(blogroll(load_site(ctx)))
+    roll = blogroll(load_site(ctx))
+    with opened(output, "wb") as file:
+        file.write(roll.encode("utf-8"))
 
 
 @opml.command("import")
-@click.argument("source", type=click.File("rb"))
+@click.argument("source", type=OPML_FILE)
 @click.pass_context
-def opml_import(ctx: click.Context, source) -> None:  # noqa: ANN001  (a click.File)
+def opml_import(ctx: click.Context, source: Path) -> None:
     """Join every blog of the OPML file SOURCE, each checked as `join` checks one."""
     from .editors.join import JoinError
-    from .editors.opml import OpmlError, import_opml
+    from .editors.opml import MAX_BYTES, OpmlError, import_opml
     from .feeds.fetch import SettingError
 
+    with opened(source, "rb") as file:
+        data = file.read(MAX_BYTES + 1)  # read_opml refuses more: /dev/zero is not read to the end
+    name = "<stdin>" if str(source) == "-" else source
     site = load_site(ctx)
     try:
         with working_on(ctx, site):
-            results = asyncio.run(import_opml(site, source.read()))
+            results = asyncio.run(import_opml(site, data))
     except OpmlError as error:
-        fail(f"{source.name}: {error}", EXIT_CONFIG)
+        fail(f"{name}: {error}", EXIT_CONFIG)
     except SettingError as error:
         fail(str(error), EXIT_CONFIG)
     failed = 0

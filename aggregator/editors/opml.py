@@ -96,7 +96,7 @@ class _Refused(Exception):
 def read_opml(data: bytes) -> list[OpmlFeed]:
     """The feeds of an OPML file, in document order, each feed once.  OpmlError if unusable."""
     if len(data) > MAX_BYTES:
-        raise OpmlError(f"not read: {len(data)} bytes, more than an OPML file of {MAX_BYTES} has")
+        raise OpmlError(f"not read: more than an OPML file of {MAX_BYTES} bytes has")
     reader = _Reader()
     parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = reader.doctype

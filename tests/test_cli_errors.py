@@ -1,0 +1,120 @@
+"""Bad input of every kind through the real command line, one table: each row one sentence after
+`Error:`, the exit code the README promises (2: bad usage, nothing was done; 1: the job failed),
+no traceback and no Click usage block, and the store's posts all still there afterwards."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from tests.acceptance_helpers import (
+    explain,
+    invoke,
+    new_site,
+    no_traceback,
+    ok,
+    write_participant,
+)
+from tests.servers import FeedServer
+from tests.test_store_safety import (
+    blogparade,
+    one_sentence,
+    serve_blog,
+    stored_posts,
+    unprivileged,
+)
+
+POSTS = 3
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]  # after `--site SITE`; "{site}" and "{tmp}" are filled in
+    code: int
+    sentence: str  # a pattern for the whole line after "Error: ", with the same fields
+    setup: Callable[[Path, Path], object] | None = None  # (site, tmp): what makes the input bad
+    # Run as a process of its own, behind this prefix (unprivileged, within_memory).
+    prefix: Callable[[], list[str]] | None = None
+
+
+def within_memory() -> list[str]:
+    """A prefix that lets a command have 1.5 GB of memory: reading an endless file fails fast."""
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        pytest.skip("no prlimit to limit the command's memory with")
+    return [prlimit, f"--as={1500 * 1024 * 1024}", "--"]
+
+
+def a_folder(site: Path, tmp: Path) -> None:
+    (tmp / "ordner").mkdir()
+
+
+def unreadable(site: Path, tmp: Path) -> None:
+    (tmp / "geheim.opml").write_text("<opml/>")
+    (tmp / "geheim.opml").chmod(0)
+
+
+CASES = {
+    "opml import of a missing file": Case(
+        ("opml", "import", "{tmp}/fehlt.opml"), 2,
+        r"cannot read {tmp}/fehlt\.opml: No such file or directory; nothing was done"),
+    "opml import of a folder": Case(
+        ("opml", "import", "{tmp}/ordner"), 2, r"cannot read {tmp}/ordner: Is a directory; nothing was done",
+        a_folder),
+    "opml import of an unreadable file": Case(
+        ("opml", "import", "{tmp}/geheim.opml"), 2,
+        r"cannot read {tmp}/geheim\.opml: Permission denied; nothing was done", unreadable, prefix=unprivileged),
+    "opml import of an endless file": Case(
+        ("opml", "import", "/dev/zero"), 2, r"/dev/zero: not read: more than an OPML file of \d+ bytes has",
+        prefix=within_memory),
+    "opml export into a folder": Case(
+        ("opml", "export", "{tmp}/ordner"), 2, r"cannot write {tmp}/ordner: Is a directory; nothing was done",
+        a_folder),
+    "opml export into a missing folder": Case(
+        ("opml", "export", "{tmp}/fehlt/roll.opml"), 2,
+        r"cannot write {tmp}/fehlt/roll\.opml: No such file or directory; nothing was done"),
+}
+
+
+def readable_again(folder: Path) -> None:
+    """Permissions as they were, for the status that follows and for pytest, which removes it."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@pytest.fixture(scope="module")
+def fetched_site(tmp_path_factory) -> Path:
+    """A site that has fetched one blog's posts: made once, copied for each case."""
+    root = tmp_path_factory.mktemp("fetched")
+    with FeedServer() as server:
+        site = new_site(root / "site")
+        write_participant(site, "chronik", "Chronik", serve_blog(server, POSTS))
+        ok(invoke(site, "fetch"))
+    return site
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_one_sentence_and_its_exit_code(name, fetched_site, tmp_path):
+    case = CASES[name]
+    site = tmp_path / "site"
+    shutil.copytree(fetched_site, site)
+    if case.setup is not None:
+        case.setup(site, tmp_path)
+    fields = {"site": str(site), "tmp": str(tmp_path)}
+    args = [arg.format(**fields) for arg in case.args]
+    pattern = case.sentence.format(**{key: re.escape(value) for key, value in fields.items()}) + "$"
+    if case.prefix is not None:
+        one_sentence(blogparade(site, *args, prefix=case.prefix()), pattern, case.code)
+    else:
+        result = invoke(site, *args)
+        no_traceback(result)
+        assert result.exit_code == case.code, explain(result)
+        [line] = [line for line in result.output.splitlines() if line.startswith(("Error", "Usage"))]
+        assert re.match(f"Error: {pattern}", line), explain(result)
+    readable_again(tmp_path)
+    assert f"\t{POSTS} posts" in stored_posts(site)
