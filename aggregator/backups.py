@@ -209,6 +209,8 @@ def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Ite
     """
     if not site.store_path.exists() or site.store_path.stat().st_size == 0:
         refuse_lost_store(site, None)  # before opening would make a new store there
+    elif not (writes or backup):
+        refuse_unreadable_in_place(site.store_path)
     try:
         with Store(site.store_path) as store:
             store.check()
@@ -222,3 +224,16 @@ def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Ite
                 yield store
     except StoreDamaged as error:
         raise StoreDamaged(f"{error}; {advice(site)}") from error
+
+
+def refuse_unreadable_in_place(store: Path) -> None:
+    """StoreError where SQLite cannot read the store: a store in WAL mode is read through its
+    -wal and -shm files, which SQLite makes beside it when they are not there, so a job that
+    only reads (status) cannot open it in a folder it may not write to."""
+    folder = store.parent
+    journal = [store.with_name(store.name + suffix) for suffix in ("-wal", "-shm")]
+    if all(path.exists() for path in journal) or os.access(folder, os.W_OK):
+        return
+    raise StoreError(f"cannot read store {store}: its folder {folder} is read-only, and SQLite makes "
+                     "the store's -wal and -shm files there even to read it; run this as a user who "
+                     "may write there")  # fmt: skip

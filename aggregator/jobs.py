@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import yarl
 
+from .backups import open_store
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
 from .feeds.fetch import Fetcher, FetchSettings
@@ -211,7 +212,7 @@ def removed_problems(site: Site, participants: list[Participant]) -> list[Proble
     must not bring one back.  Only where the store is (CI checks without one)."""
     if not site.store_path.is_file():
         return []
-    with Store(site.store_path) as store:
+    with open_store(site) as store:  # checked as every command that reads it checks it
         return [
             Problem(site.participants_dir / f"{p.slug}.toml",
                     f"{p.feed} was removed from this site for good (see takedowns.log)")

@@ -257,8 +257,10 @@ def test_a_read_only_site_folder(feed_server, tmp_path):
     site.chmod(0o555)
     try:
         prefix = unprivileged()
-        for command in ("fetch", "run", "build", "status"):  # the lock file is there from before
+        for command in ("fetch", "run", "build"):  # the lock file is there from before
             one_sentence(blogparade(site, command, prefix=prefix), store_folder)
+        one_sentence(blogparade(site, "status", prefix=prefix),  # tests/test_cli_errors.py: why
+                     rf"cannot read store {re.escape(str(site))}/blogparade.sqlite: its folder")
         site.chmod(0o755)
         (site / ".blogparade.lock").unlink()
         site.chmod(0o555)
