@@ -158,11 +158,21 @@ def report_problems(problems: list[Problem], of: str = "") -> None:
         click.secho(f"  {problem}", fg="red", err=True)
 
 
+# A folder argument is checked by the command, not by Click, whose error for a file in its place
+# is a usage block (for --site, Site.load says it has no pelicanconf.py).
+FOLDER = click.Path(path_type=Path)
+
+
+def refuse_a_file(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        fail(f"{directory} is a file, not a folder; nothing was done", EXIT_CONFIG)
+
+
 @click.group(cls=Blogparade, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blogparade")
 @click.option(
     "--site",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     default=".",
     show_default=True,
     help="The site folder (with pelicanconf.py).",
@@ -175,13 +185,14 @@ def cli(ctx: click.Context, site: Path, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=FOLDER)
 @click.option("--title", default="Blogparade", show_default=True, help="The site's name.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
 def init(directory: Path, title: str, lang: str) -> None:
     """Create a new site in DIRECTORY, with no participants, that builds."""
     from .website.sitetemplate import create_site
 
+    refuse_a_file(directory)
     if directory.exists() and any(directory.iterdir()):
         fail(f"{directory} exists and is not empty", EXIT_CONFIG)
     create_site(directory, title=title, lang=lang)
@@ -901,12 +912,13 @@ def forget(ctx: click.Context, who: str, reason: str) -> None:
 
 @cli.command()
 @click.argument(
-    "directory", type=click.Path(file_okay=False, path_type=Path), default="demo-site"
+    "directory", type=FOLDER, default="demo-site"
 )
 def demo(directory: Path) -> None:
     """Serve the bundled sample blogs on 127.0.0.1, join, fetch and build them into DIRECTORY."""
     from .demo.site import DemoError, run_demo
 
+    refuse_a_file(directory)
     try:
         index = run_demo(directory, echo=click.echo)
     except DemoError as error:

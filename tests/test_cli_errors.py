@@ -54,6 +54,10 @@ def a_folder(site: Path, tmp: Path) -> None:
     (tmp / "ordner").mkdir()
 
 
+def a_file(site: Path, tmp: Path) -> None:
+    (tmp / "datei").write_text("kein Ordner")
+
+
 def unreadable(site: Path, tmp: Path) -> None:
     (tmp / "geheim.opml").write_text("<opml/>")
     (tmp / "geheim.opml").chmod(0)
@@ -91,6 +95,13 @@ CASES = {
     "opml export into a missing folder": Case(
         ("opml", "export", "{tmp}/fehlt/roll.opml"), 2,
         r"cannot write {tmp}/fehlt/roll\.opml: No such file or directory; nothing was done"),
+    "--site naming a file": Case(
+        ("--site", "{tmp}/datei", "status"), 2, r"{tmp}/datei is not a blogparade site: it has no "
+        r"pelicanconf\.py \(create one with `blogparade init DIR`, or point --site at one\)", a_file),
+    "init into a file": Case(("init", "{tmp}/datei"), 2, r"{tmp}/datei is a file, not a folder; nothing was done",
+                             a_file),
+    "demo into a file": Case(("demo", "{tmp}/datei"), 2, r"{tmp}/datei is a file, not a folder; nothing was done",
+                             a_file),
     "check of a damaged store": Case(
         ("check",), 1, r"cannot use store {site}/blogparade\.sqlite: it is damaged \(.*\); restore its "
                        r"backup, {site}/backups/blogparade-.*\.sqlite, with `blogparade restore`", damaged),
