@@ -12,15 +12,24 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Iterator
 
 from .site import Site
-from .store import EMPTIED_AT, RESTORED_AT, Store, StoreDamaged, StoreError, check_copy
+from .store import (
+    EMPTIED_AT,
+    MIGRATIONS,
+    RESTORED_AT,
+    Store,
+    StoreDamaged,
+    StoreError,
+    check_copy,
+)
 
 FOLDER = "backups"  # in the site folder
 STAMP = "%Y-%m-%dT%H%M%SZ"  # UTC: names sort as times do, across summer time
@@ -173,17 +182,29 @@ def _choose(site: Site, backup: str | Path | None) -> tuple[Path, int]:
             raise RestoreError(f"{backup} is the store itself, not a backup of it; choose a backup "
                                f"in {folder(site)}")  # fmt: skip
         try:
-            return path, check_copy(path)
+            return path, checked(path)
         except StoreDamaged as error:
             raise RestoreError(f"{error}; choose another backup") from error
     for path in found:
         try:
-            return path, check_copy(path)
+            return path, checked(path)
         except StoreDamaged:
             continue  # an older one may be whole
     if found:
         raise RestoreError(f"none of the {len(found)} backups in {folder(site)} is whole")
     raise RestoreError(f"there is no backup in {folder(site)} to restore")
+
+
+def checked(backup: Path) -> int:
+    """check_copy, and RestoreError for a backup a newer blogparade made: found before the store
+    is put aside, not once the backup is in its place and cannot be opened."""
+    posts = check_copy(backup)
+    with closing(sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise RestoreError(f"{backup} has schema version {version}, newer than this blogparade knows "
+                           f"({len(MIGRATIONS)}): upgrade blogparade, or choose an older backup")
+    return posts
 
 
 def _put_aside(store: Path) -> Path | None:

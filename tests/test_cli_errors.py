@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -67,6 +69,15 @@ def damaged(site: Path, tmp: Path) -> None:
     damage(site / "blogparade.sqlite", "random bytes")
 
 
+def a_newer_backup(site: Path, tmp: Path) -> None:
+    """A backup a newer blogparade made: the site's own, its schema version in the future."""
+    [backup] = (site / "backups").glob("*.sqlite")
+    shutil.copyfile(backup, tmp / "neuer.sqlite")
+    with closing(sqlite3.connect(tmp / "neuer.sqlite")) as db:
+        db.execute("PRAGMA user_version = 999")
+        db.commit()
+
+
 def read_only(site: Path, tmp: Path) -> None:
     site.chmod(0o555)
 
@@ -102,6 +113,9 @@ CASES = {
                              a_file),
     "demo into a file": Case(("demo", "{tmp}/datei"), 2, r"{tmp}/datei is a file, not a folder; nothing was done",
                              a_file),
+    "restore of a backup a newer blogparade made": Case(
+        ("restore", "{tmp}/neuer.sqlite"), 1, r"{tmp}/neuer\.sqlite has schema version 999, newer than this "
+        r"blogparade knows \(\d+\): upgrade blogparade, or choose an older backup", a_newer_backup),
     "check of a damaged store": Case(
         ("check",), 1, r"cannot use store {site}/blogparade\.sqlite: it is damaged \(.*\); restore its "
                        r"backup, {site}/backups/blogparade-.*\.sqlite, with `blogparade restore`", damaged),
