@@ -1,6 +1,6 @@
 """Bad input of every kind through the real command line, one table: each row one sentence after
 `Error:`, the exit code the README promises (2: bad usage, nothing was done; 1: the job failed),
-no traceback and no Click usage block, and the store as it was, byte for byte."""
+no traceback and no Click usage block, and the store and participant files as they were."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tests.acceptance_helpers import (
     new_site,
     no_traceback,
     ok,
+    participant_files,
     write_participant,
 )
 from tests.servers import FeedServer
@@ -78,6 +79,14 @@ def a_newer_backup(site: Path, tmp: Path) -> None:
         db.commit()
 
 
+def log_in_the_way(site: Path, tmp: Path) -> None:
+    (site / "takedowns.log").mkdir()
+
+
+def participants_read_only(site: Path, tmp: Path) -> None:
+    (site / "content" / "participants").chmod(0o555)
+
+
 def read_only(site: Path, tmp: Path) -> None:
     site.chmod(0o555)
 
@@ -116,6 +125,12 @@ CASES = {
     "restore of a backup a newer blogparade made": Case(
         ("restore", "{tmp}/neuer.sqlite"), 1, r"{tmp}/neuer\.sqlite has schema version 999, newer than this "
         r"blogparade knows \(\d+\): upgrade blogparade, or choose an older backup", a_newer_backup),
+    **{f"{' '.join(args)} with a folder in the take-down log's place": Case(
+        args, 1, r"{site}/takedowns\.log: Is a directory", log_in_the_way)
+       for args in (("forget", "--commenter", "Anna"), ("remove", "chronik"), ("remove", "chronik", "--purge"))},
+    "remove --purge of a blog whose file cannot be deleted": Case(
+        ("remove", "chronik", "--purge"), 1, r"{site}/content/participants/chronik\.toml: Permission denied",
+        participants_read_only, unprivileged),
     "check of a damaged store": Case(
         ("check",), 1, r"cannot use store {site}/blogparade\.sqlite: it is damaged \(.*\); restore its "
                        r"backup, {site}/backups/blogparade-.*\.sqlite, with `blogparade restore`", damaged),
@@ -148,7 +163,7 @@ def test_bad_input_is_one_sentence_and_its_exit_code(name, fetched_site, tmp_pat
     shutil.copytree(fetched_site, site)
     if case.setup is not None:
         case.setup(site, tmp_path)
-    stored = (site / "blogparade.sqlite").read_bytes()
+    stored, participants = (site / "blogparade.sqlite").read_bytes(), participant_files(site)
     fields = {"site": str(site), "tmp": str(tmp_path)}
     args = [arg.format(**fields) for arg in case.args]
     pattern = case.sentence.format(**{key: re.escape(value) for key, value in fields.items()}) + "$"
@@ -162,3 +177,4 @@ def test_bad_input_is_one_sentence_and_its_exit_code(name, fetched_site, tmp_pat
         assert re.match(f"Error: {pattern}", line), explain(result)
     readable_again(tmp_path)
     assert (site / "blogparade.sqlite").read_bytes() == stored  # refused: nothing stored changed
+    assert participant_files(site) == participants

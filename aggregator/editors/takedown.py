@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import urlsplit
 
 from ..editors.participants import ParticipantError, read_participant
@@ -90,6 +91,7 @@ def hide(site: Site, store: Store, target: str, *, reason: str = "", shown: bool
     if not items:
         raise TakedownError(f"no stored post or comment at {target} (give its original link, or "
                             "its page here; a comment's page link ends in #comment-…)")
+    ready_log(site)
     for kind in ("post", "comment"):
         ids = [item.id for item in items if item.kind == kind]
         if ids:
@@ -127,6 +129,11 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
     # Where it moved counts too: joining the new address must not bring it back either.
     feeds += [state.moved_to for state in store.feed_states().values()
               if state.participant == slug and state.moved_to]  # fmt: skip
+    ready_log(site)
+    # The file goes first: one that cannot be deleted stops the removal before the store changes.
+    removed = path if path.is_file() else None
+    if removed:
+        path.unlink()
     posts = comments = 0
     if purge:
         images = blog_images(store, slug)
@@ -137,9 +144,6 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
         shutil.rmtree(site.export_dir / slug, ignore_errors=True)
         if not store.post_counts():  # it was the last blog: an empty store, on purpose
             store.set_meta(EMPTIED_AT, utcnow().isoformat())
-    removed = path if path.is_file() else None
-    if removed:
-        path.unlink()
     what = "blog (purged)" if purge else "blog"
     log(site, "remove", what, " ".join([slug, *feeds]), reason,
         done=f"{posts} posts, {comments} comments erased" if purge else "file deleted")
@@ -187,6 +191,7 @@ def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") ->
     who = who.strip()
     if not who:
         raise TakedownError("say whose comments to forget: --commenter NAME or --commenter URL")
+    ready_log(site)
     if is_http_url(who):
         gone = store.forget_commenter(url_key=thread_key(who))
         which = f"web address {who}"
@@ -208,15 +213,24 @@ def log_path(site: Site) -> Path:
 def log(site: Site, action: str, what: str, which: str, reason: str = "", *, done: str = "",
         now: datetime | None = None) -> None:  # fmt: skip
     """One line in the take-down log: tab-separated, newest last."""
-    path = log_path(site)
     when = (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S")
     fields = [when, action, what, which, reason, done]
-    line = "\t".join(" ".join(str(field).split()) for field in fields) + "\n"
-    new = not path.exists()
-    with open(path, "a", encoding="utf-8") as file:
-        if new:
-            file.write(LOG_HEADER)
-        file.write(line)
+    with _open_log(site) as file:
+        file.write("\t".join(" ".join(str(field).split()) for field in fields) + "\n")
+
+
+def ready_log(site: Site) -> None:
+    """The log opened before a take-down changes anything: one that cannot be written (a folder,
+    read-only) stops it with the store untouched.  A take-down done but not logged would come
+    back with the next restore, which replays the log."""
+    _open_log(site).close()
+
+
+def _open_log(site: Site) -> TextIO:
+    file = open(log_path(site), "a", encoding="utf-8")  # noqa: SIM115  the caller closes it
+    if file.tell() == 0:  # new, or left empty
+        file.write(LOG_HEADER)
+    return file
 
 
 # -- after a restore ----------------------------------------------------------------------------
