@@ -7,8 +7,10 @@ to which parade is given to `publish.export` as select.py would decide it.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -342,6 +344,29 @@ def test_the_blog_roll_is_in_every_build_and_leaves_when_switched_off(tmp_path):
 
 
 # -- language, accessibility, errors ----------------------------------------------------------------
+
+
+def english_contribution(site: Site) -> Site:
+    """ACME's contribution to "remote" as a post in English (Anna's stays in her blog's German)."""
+    with Store(site.store_path) as store:
+        store.record_success("acme", "https://acme.example/feed/", etag=None, last_modified=None,
+                             body_hash="acme-en", posts=[replace(ACME, language="en")], now=T)  # fmt: skip
+    return site
+
+
+@pytest.mark.parametrize(("lang", "marked"), [("de", {ACME.title: "en"}), ("en", {ANNA.title: "de"})])
+def test_the_snippet_and_json_say_each_contributions_language(tmp_path, lang, marked):
+    site = build(english_contribution(parade_site(tmp_path, lang=lang)))
+    folder = site.output / "parades" / "remote"
+    data = json.loads((folder / "contributions.json").read_text(encoding="utf-8"))
+    assert {item["title"]: item["language"] for item in data["contributions"]} == \
+        {ANNA.title: "de", ACME.title: "en"}
+    snippet = BeautifulSoup((folder / "snippet.html").read_text(encoding="utf-8"), "html.parser")
+    assert snippet.div["lang"] == lang  # its own words and dates
+    links = {link.get_text(): link.get("lang") for link in snippet.find_all("a")}
+    assert {title: tag for title, tag in links.items() if tag} == marked
+    assert set(links) >= {ANNA.title, ACME.title}
+
 
 
 def test_english_on_request(english):

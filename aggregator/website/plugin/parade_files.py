@@ -4,7 +4,8 @@ and an HTML snippet to paste into the call post on the host's own blog.
 The snippet is self-contained and inline-safe: a list of links in plain markup (no script, no
 style, no images, no class the host's theme could trip over), every text escaped, so it shows the
 same wherever it is pasted and makes no request of its own.  All three list the same
-contributions as the parade's page, oldest first; an item links to the original post.
+contributions as the parade's page, oldest first; an item links to the original post.  The snippet
+says its own language (the site's, which its words and dates are in) and a title in another one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from feedgenerator import Atom1Feed, get_tag_uri
 
 from ...i18n import N_, date_filters
 from ...urls import is_http_url
-from ..export import write_if_changed, xml_safe
+from ..export import language_tag, write_if_changed, xml_safe
 from .parade_pages import ParadeView
 from .settings import gettext
 
@@ -52,6 +53,7 @@ def contribution(article: Any, view: ParadeView, site_url: str) -> dict[str, Any
         "late": view.slug in getattr(article, "late_to", ()),
         "external": bool(getattr(article, "external", False)),
         "excerpt": article.excerpt or "",
+        "language": getattr(article, "language", None),  # a BCP 47 tag, or null where unknown
     }
 
 
@@ -94,20 +96,31 @@ def parade_feed(
     return feed.writeString("utf-8").encode("utf-8")
 
 
+def other_language(item: dict[str, Any], own: str) -> str:
+    """` lang="…"` for a title in another language than the snippet's own ("de-AT" is German)."""
+    tag = item.get("language")
+    if not tag or tag.split("-")[0].lower() == own.split("-")[0].lower():
+        return ""
+    return f' lang="{escape(tag)}"'
+
+
 def parade_snippet(
     view: ParadeView, items: list[dict[str, Any]], settings: dict[str, Any], site_url: str
 ) -> str:
     """The HTML for the call post: a heading line, the list, a link to the parade's page here."""
     _ = gettext(settings)
     day = date_filters(settings.get("DEFAULT_LANG", "en"), settings.get("TIMEZONE") or "UTC")["localdate"]
-    lines = [f"<!-- {escape(_(SNIPPET_TITLE) % {'title': view.title}).replace('--', '- -')} -->", "<div>",
+    own = language_tag(settings.get("DEFAULT_LANG")) or "en"
+    # The host's post may be in another language than the snippet's words: the snippet says its own.
+    lines = [f"<!-- {escape(_(SNIPPET_TITLE) % {'title': view.title}).replace('--', '- -')} -->",
+             f'<div lang="{escape(own)}">',
              f"<p><strong>{escape(_(SNIPPET_TITLE) % {'title': view.title})}</strong></p>"]  # fmt: skip
     if items:
         lines.append("<ul>")
         for item in items:
             late = f" ({escape(_(SNIPPET_LATE))})" if item["late"] else ""
             when = escape(day(datetime.fromisoformat(item["published"])))
-            link = f'<a href="{escape(item["url"])}">{escape(item["title"])}</a>'
+            link = f'<a href="{escape(item["url"])}"{other_language(item, own)}>{escape(item["title"])}</a>'
             lines.append(f"<li>{link} – {escape(item['blog'])}, {when}{late}</li>")
         lines.append("</ul>")
     else:
