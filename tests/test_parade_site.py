@@ -343,6 +343,38 @@ def test_the_blog_roll_is_in_every_build_and_leaves_when_switched_off(tmp_path):
     assert not page(site, "index.html").find("link", rel="outline")
 
 
+# -- feeds of a development build ------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+# What a feed reader takes for an Atom id (RFC 4287: an absolute IRI): a web address, a tag: URI
+# with its authority (RFC 4151), a UUID URN.
+ATOM_ID = re.compile(r"https?://[^/\s]+/\S*|tag:[a-z0-9.-]+\.[a-z]+,\d{4}(-\d\d){0,2}:\S+"
+                     r"|urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+
+
+def atom_ids(site: Site) -> dict[str, list[str]]:
+    """Every feed's own id and its entries', by the feed's path."""
+    ids = {}
+    for path in sorted(site.output.rglob("*.atom.xml")):
+        feed = ET.parse(path).getroot()
+        entries = [entry.findtext(f"{ATOM}id") for entry in feed.iter(f"{ATOM}entry")]
+        ids[path.relative_to(site.output).as_posix()] = [feed.findtext(f"{ATOM}id"), *entries]
+    return ids
+
+
+def test_a_development_builds_feeds_and_entries_have_valid_ids(site, english):
+    ids = atom_ids(site)
+    assert {"feeds/all.atom.xml", "feeds/blogs/anna.atom.xml", "parades/remote/feed.atom.xml"} <= set(ids)
+    every = [name for names in ids.values() for name in names]
+    assert [name for name in every if not ATOM_ID.fullmatch(name) or "None" in name] == []
+    assert len({names[0] for names in ids.values()}) == len(ids)  # each feed its own
+    # Stable: another build of the same site (in English, elsewhere) names them alike.
+    again = atom_ids(english)
+    both = set(again) & set(ids)
+    assert len(both) >= len(ids) - 1  # all but the editors' feed, named in the site's language
+    assert {path: again[path] for path in both} == {path: ids[path] for path in both}
+
+
 # -- language, accessibility, errors ----------------------------------------------------------------
 
 

@@ -2,8 +2,10 @@
 carrying unchanged outputs over from the previous build (incremental.py), and never writing into
 a file that already exists (a file of the new tree may be a hard link into the served one).
 
-Each feed is named (`<id>`) by its own address, in the site's language (`xml:lang`).  An
-aggregated post's entry names its writer (the person) as author and its blog as Atom `<source>`,
+Each feed is named (`<id>`) by its own address, in the site's language (`xml:lang`).  A
+development build's addresses are relative, and Pelican's entry ids (`tag:` URIs of an entry's
+address) lack their host: its feeds and entries are named `urn:uuid:` from the site's name and
+the relative name, the same in every build (`atom_id`).  An aggregated post's entry names its writer (the person) as author and its blog as Atom `<source>`,
 keeps its plain-text title, and carries what the post's page shows: the whole post for blogs
 whose `display` is "full", else the excerpt.
 """
@@ -11,10 +13,13 @@ whose `display` is "full", else the excerpt.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from uuid import NAMESPACE_URL, uuid5
 
-from feedgenerator import Atom1Feed
+from feedgenerator import Atom1Feed, get_tag_uri
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -25,6 +30,16 @@ from .settings import setting
 
 # The Reuse of each output folder being built, for website/build.py to read once Pelican is done.
 SESSIONS: dict[str, Reuse] = {}
+
+
+def atom_id(url: str, site_name: str, date: datetime | None = None) -> str:
+    """The `<id>` of a feed (`url` its address) or of an entry (with `date`: a `tag:` URI, as
+    Pelican makes them).  Where `url` is relative, a development build's, a URN named by the site
+    and `url`: RFC 4287 wants an absolute IRI, a tag: URI a host, which "tag:None,…" was not."""
+    name = get_tag_uri(url, date) if date is not None else url
+    if urlsplit(url).hostname:
+        return name
+    return f"urn:uuid:{uuid5(NAMESPACE_URL, f'blogparade:{site_name}:{name}')}"
 
 
 class SourcedAtomFeed(Atom1Feed):
@@ -66,15 +81,17 @@ class PlainTitleWriter(Writer):
             feed.__class__ = SourcedAtomFeed  # the same feed, writing one element more per entry
         # Pelican names every feed by the site's address: the site's feed and each blog's had one
         # id, which RFC 4287 wants unique to each.  Its own address is; xml:lang says its words'.
-        feed.feed["id"] = self.feed_url
+        feed.feed["id"] = atom_id(self.feed_url, context.get("SITENAME", ""))
         feed.feed["language"] = context.get("DEFAULT_LANG")
         return feed
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
         super()._add_item_to_the_feed(feed, item)
+        entry = feed.items[-1]
+        if not urlsplit(entry["link"]).hostname:  # Pelican's id for it is "tag:None,…"
+            entry["unique_id"] = atom_id(entry["link"], self.settings.get("SITENAME", ""), item.date)
         if not getattr(item, "aggregated", False):
             return
-        entry = feed.items[-1]
         # Pelican strips tags from titles, which eats "<div>" from a plain-text title such as
         # "Why <div> soup hurts"; aggregated titles are plain text, and the feed escapes them.
         entry["title"] = item.title

@@ -16,11 +16,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from feedgenerator import Atom1Feed, get_tag_uri
+from feedgenerator import Atom1Feed
 
 from ...i18n import N_, date_filters
 from ...urls import is_http_url
 from ..export import language_tag, write_if_changed, xml_safe
+from .feeds import atom_id
 from .parade_pages import ParadeView
 from .settings import gettext
 
@@ -76,12 +77,15 @@ def parade_feed(
     view: ParadeView, items: list[dict[str, Any]], settings: dict[str, Any], site_url: str
 ) -> bytes:
     _ = gettext(settings)
+    site_name = settings.get("SITENAME", "")
+    page = absolute(site_url, view.url)
     feed = Atom1Feed(
         title=_(FEED_TITLE) % {"title": view.title},
-        link=absolute(site_url, view.url),
+        link=page,
         feed_url=absolute(site_url, view.feed_url or ""),
         description="",
         language=settings.get("DEFAULT_LANG"),
+        feed_guid=atom_id(page, site_name),  # named by the parade's page
     )
     if not items:  # feedgenerator would say "updated" now: the same build gives the same bytes
         start = datetime(view.start.year, view.start.month, view.start.day, tzinfo=UTC)
@@ -90,8 +94,8 @@ def parade_feed(
         published = datetime.fromisoformat(item["published"])
         feed.add_item(
             title=item["title"], link=item["url"], description=item["excerpt"] or item["title"],
-            unique_id=get_tag_uri(item["page"], published), pubdate=published, updateddate=published,
-            author_name=item["author"] or item["blog"],
+            unique_id=atom_id(item["page"], site_name, published), pubdate=published,
+            updateddate=published, author_name=item["author"] or item["blog"],
         )  # fmt: skip
     return feed.writeString("utf-8").encode("utf-8")
 
