@@ -211,6 +211,34 @@ def test_a_new_comment_and_a_changed_setting(tmp_path):
         assert len(manifest["files"]) == third.rendered
 
 
+def test_after_comments_erased_by_retention_the_spare_tree_keeps_only_what_output_shares(tmp_path):
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    spare = site.root / ".output.spare"
+    anna = f"blogs/anna/{ANNA.id}/index.html"
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        store_posts(store, "dora", [post("dora", "neu", "Ganz neu", T + timedelta(days=5))])
+        build_site(site, store)
+        assert "Kommentar c1." in (spare / anna).read_text(encoding="utf-8")
+        assert store.drop_comments_before(T + timedelta(minutes=90)) == 1  # c1, as retention does
+        erased = build_site(site, store)
+        assert erased.reused > erased.rendered > 0
+        assert not (spare / anna).exists()
+        assert "Kommentar c1." not in (site.output / anna).read_text(encoding="utf-8")
+        shared = [name for name, path in files(spare).items()
+                  if name not in (MANIFEST, ".blogparade-build.json")
+                  and path.stat().st_ino != (site.output / name).stat().st_ino]  # fmt: skip
+        assert shared == [] and len(files(spare)) > erased.reused / 2
+        # The next build writes over the spare tree as it was left: the bytes of a full build.
+        store_posts(store, "acme", [post("acme", "neu", "Auch neu", T + timedelta(days=6))])
+        after = build_site(site, store)
+        assert after.reused > after.rendered > 0
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
 def test_a_blog_that_leaves_takes_its_pages_and_folders(tmp_path):
     site = parade_site(tmp_path / "site", extra=PAGINATION)
     with Store(site.store_path) as store:

@@ -3,6 +3,7 @@ are kept, the privacy notice, and a blog's contact that is never published."""
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -105,6 +106,29 @@ def test_comments_erased_by_retention_leave_pelicans_reader_cache(tmp_path, feed
     ok(invoke(site, "build"))
     assert "Ein alter Kommentar" not in page_text(site)
     assert b"Ein neuer Kommentar" in cached(site) and b"Ein alter Kommentar" not in cached(site)
+
+
+def unpacked(path) -> bytes:
+    """A file's bytes, gunzipped where gzipped (the search index's files are)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data.startswith(b"\x1f\x8b") else data
+
+
+def test_a_comment_erased_by_retention_is_nowhere_on_disk_after_the_next_build(tmp_path, feed_server):
+    site = site_with(tmp_path, feed_server, "BLOGPARADE_COMMENT_RETENTION_DAYS = 30")
+    ok(invoke(site, "run"))
+    ok(invoke(site, "build"))  # the first tree, with the comment, is now the spare one
+    spare = [unpacked(path) for path in files_under(site / ".output.spare")]
+    assert [text for text in spare if b"Ein alter Kommentar" in text]
+    with Store(site / "blogparade.sqlite") as store:  # 25 days on, as that night's run erases it
+        assert apply_retention(Site.load(site), store, now=NOW + timedelta(days=25)) == 1
+    ok(invoke(site, "build"))
+    assert "Ein neuer Kommentar" in page_text(site)
+    # The store's backups, taken before that night's erasure, keep it as long as they are kept.
+    left = [path for path in files_under(site) if "backups" not in path.relative_to(site).parts
+            and b"Ein alter Kommentar" in unpacked(path)]  # fmt: skip
+    assert left == []
+    assert (site / ".output.spare").is_dir()  # kept, for the next build to write over
 
 
 def test_the_privacy_notice_states_what_the_site_knows(tmp_path, feed_server):

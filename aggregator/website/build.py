@@ -191,7 +191,8 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     `spare` no spare tree is used or kept (after a take-down: it holds the pages as they were).
     `listing`: the spare tree's files, listed beforehand (see `recycle`).  `comments_erased`
     (by retention, since the last build): the reader cache is saved again, however few posts
-    were read afresh, since it holds those posts as they were.
+    were read afresh, since it holds those posts as they were; and the replaced tree is kept as
+    the spare only with the files output/ shares (tree.scrub), the others showed them.
     """
     from .plugin import incremental
     from .plugin.feeds import SESSIONS
@@ -251,6 +252,8 @@ def build_output(settings: dict[str, Any], settings_name: str, *, quiet: bool = 
     finally:
         incremental.KEPT.pop(session, None)
         KNOWN_TIMES.clear()
+    if old is not None and spare and comments_erased:  # the replaced tree's pages still show them
+        spare = tree.scrub(old, output, (tree.STAMP, incremental.MANIFEST))  # only shared files stay
     if old is not None and spare:
         tree.keep_as_spare(old, output)
     elif old is not None:

@@ -12,7 +12,9 @@ the same (plugin/incremental.py keeps them; `clear_tree` removes every other fil
 a folder is the dearest thing a build does to the disk (20,000 of them took 10 s of system time
 on ext4 here), and a fresh tree needs one per post.  The spare is never served, so writing over
 it is safe; a file in it may be a hard link into output/, so nothing is ever written through a
-file that is there: it is removed, then written anew.
+file that is there: it is removed, then written anew.  A build that publishes erased comments
+(retention) keeps of the replaced tree only the files output/ shares with it (`scrub`): the
+others are what changed, such as the pages that showed those comments, which must not outlive it.
 
 A small stamp file in the tree says which settings file built it, so that a development build
 cannot silently replace a published site.  It lives in the tree, not in the store, because it
@@ -211,6 +213,28 @@ def remove_spare(output: Path) -> None:
         doomed = building_name(real)
         os.rename(spare, doomed)
         remove_old(doomed, REMOVE_INLINE_BELOW)
+
+
+def scrub(old: Path, new: Path, keep: Container[str]) -> bool:
+    """Remove from the replaced tree `old` every file that is not also the new tree's (the same
+    file, hard-linked: unchanged), but those named in `keep` (relative); its folders stay.
+    False where that failed: the tree is to be removed, not kept."""
+    try:
+        for name in list_files(old):
+            path = os.path.join(old, name)
+            if name in keep or same_file(path, os.path.join(new, name)):
+                continue
+            os.unlink(path)
+    except OSError:
+        return False
+    return True
+
+
+def same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samestat(os.lstat(first), os.lstat(second))
+    except FileNotFoundError:
+        return False
 
 
 def keep_as_spare(old: Path, output: Path) -> None:
