@@ -26,6 +26,7 @@ from tests.test_build import (
     make_site,
     post,
 )
+from tests.test_incremental import PAGINATION, more_posts
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DORA = post("dora", "hello", "Hello from Dora", T, language="en", categories=("Remote",),
@@ -304,6 +305,28 @@ def test_on_an_english_site_a_german_post_is_german_and_the_sites_own_words_are_
     reply = comment_node(post, "c3")  # a reply to a reply
     assert language_of(reply.select_one(".comment-body")) == "de"
     assert language_of(reply.time) == "en"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("de", "Seite"), ("en", "page")])
+def test_each_page_of_a_listing_has_its_own_title_and_canonical_address(tmp_path, lang, word):
+    site = make_site(tmp_path, lang=lang, extra_settings=PAGINATION)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        more_posts(store)
+        build_site(site, store, settings_file="publishconf.py")
+    seconds = [folder.relative_to(site.output).as_posix() + "/" for folder in site.output.rglob("page/2")]
+    firsts = [second.removesuffix("page/2/") for second in seconds]
+    assert set(firsts) >= {"", "archives/", "tag/arbeit/", "blogs/anna/"}
+    titles = {}
+    for path in firsts + seconds:
+        soup = page(site, path)
+        titles[path] = soup.title.get_text()
+        assert soup.find("link", rel="canonical")["href"] == f"https://blogparade.example/{path}", path
+    assert len(set(titles.values())) == len(titles), titles
+    for path in seconds:
+        assert f", {word} 2 – " in titles[path], titles[path]
+        if path != "page/2/":  # the home page's first is the site's name alone
+            assert titles[path].replace(f", {word} 2", "") == titles[path.removesuffix("page/2/")]
 
 
 def test_the_current_page_is_marked_in_the_navigation(site):
