@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -327,6 +328,21 @@ def test_each_page_of_a_listing_has_its_own_title_and_canonical_address(tmp_path
         assert f", {word} 2 – " in titles[path], titles[path]
         if path != "page/2/":  # the home page's first is the site's name alone
             assert titles[path].replace(f", {word} 2", "") == titles[path.removesuffix("page/2/")]
+
+
+@pytest.mark.parametrize("missing", ["/gone", "/blogs/anna/gone/", "/2026/11/gone/deeper/"])
+def test_the_error_page_finds_its_style_and_links_from_any_depth(site, missing):
+    # The web server shows 404.html for any missing address (nginx: error_page 404 /404.html),
+    # a development build's too: its links resolve against that address, not the file's.
+    soup = page(site, "404.html")
+    own = [tag.get(attr) for tag in soup.find_all(["a", "link", "script", "img", "form"])
+           for attr in ("href", "src", "action") if tag.get(attr)]  # fmt: skip
+    own = [url for url in own if not url.startswith(("#", "http:", "https:"))]
+    assert any(url.endswith("style.css") for url in own)
+    for url in own:
+        target = urlsplit(urljoin(f"http://localhost:8000{missing}", url)).path.lstrip("/")
+        found = site.output / target
+        assert (found / "index.html" if target.endswith("/") or not target else found).is_file(), (url, target)
 
 
 def test_the_current_page_is_marked_in_the_navigation(site):

@@ -28,6 +28,7 @@ from . import archive
 from .incremental import Reuse, link, relative_name
 from .settings import setting
 
+ERROR_PAGE = "404"  # the direct template the web server shows for a missing address
 # The Reuse of each output folder being built, for website/build.py to read once Pelican is done.
 SESSIONS: dict[str, Reuse] = {}
 
@@ -109,6 +110,10 @@ class PlainTitleWriter(Writer):
                 self.write_file(save_as, template, context, relative_urls, {}, None, override_output,
                                 url, **kwargs, **variables)  # fmt: skip
             return
+        if template_name == ERROR_PAGE and relative_urls:
+            # Served for a missing address at any depth: links from the site's root, not from
+            # where its file lies ("./theme/…" from /blogs/x/gone/ finds no style sheet).
+            relative_urls, kwargs = False, {**kwargs, "localsiteurl": ""}
         if name and self.reuse.active:
             if self._carried_over(name, template, context, relative_urls, paginated, template_name,
                                   override_output, kwargs):  # fmt: skip
