@@ -24,6 +24,10 @@ package goes through one of these:
   its feeds' Link header): `host_key` of both; scheme and port do not matter.
 - `same_comment`: one WordPress comment as a reply names its parent (the store keeps the name
   it had): by its `#comment-<ID>` fragment, whatever address comes before it.
+- `comment_key` and `comment_page`: one comment among a post's comments, named in another shape
+  than its own id (a reply's parent reference): by the comment's number or id, whatever engine
+  wrote the name around it (`#comment-12`, `#c12`, `comment-12`, `12`, `?replytocom=12`,
+  `/comment/12`, `tag:…:comment-12`, `urn:uuid:…`), on the page the name is on.
 """
 
 from __future__ import annotations
@@ -270,3 +274,81 @@ def same_comment(url: str | None, other: str | None) -> bool:
     comments of one post the fragment is enough."""
     anchor = fragment(url)
     return _WORDPRESS_COMMENT.fullmatch(anchor) is not None and anchor == fragment(other)
+
+
+# How engines name one comment by its number or id, around which the rest of a name varies:
+# an anchor (WordPress, Drupal, Disqus `comment-12`, Serendipity and Dotclear `c12`, Isso
+# `isso-12`, Remark42 `remark42__comment-<uuid>`, WordPress themes `li-comment-12`), a query
+# parameter (WordPress's reply links `?replytocom=12`), a path (Drupal's `/comment/12`, static
+# engines' `/comments/12/`), a tag URI's last part, Drupal's RSS guid `12 at https://…`, or the
+# bare id.  An id holds a digit: `#comments`, `#respond` name no comment.
+_COMMENT_ID = r"(?=[-\w]*\d)[0-9A-Za-z][-0-9A-Za-z]{0,63}"
+_COMMENT_ANCHOR = re.compile(
+    rf"(?:(?:li|div|dsq)-)?(?:remark42__comment|comment|kommentar|isso|cmt|c)[-_]?({_COMMENT_ID})|({_COMMENT_ID})",
+    re.I,
+)
+_COMMENT_PARAMETERS = frozenset({"replytocom", "comment_id", "commentid", "cid", "comment"})
+_COMMENT_PATH = re.compile(r"/comments?/(\d{1,18})/?$", re.I)
+_DRUPAL_GUID = re.compile(r"(\d{1,18}) at https?://\S+", re.I)
+_UUID_URN = re.compile(r"urn:uuid:", re.I)
+
+
+def comment_key(name: str | None) -> str | None:
+    """The number or id of the comment a name points at, the same in every shape an engine gives
+    it (`…/post/#comment-12`, `comment-12`, `12`, `#c12`, `?replytocom=12#respond`,
+    `tag:blog,2026:comment-12`, `12 at https://blog`: "12"; `urn:uuid:X` and `X`: X in lower
+    case); None for a name that carries none.  Only for names within one post's comments: their
+    ids are unique there, not across a blog's posts (see `comment_page`)."""
+    name = (name or "").strip()
+    if not name or len(name) > 2048:
+        return None
+    drupal = _DRUPAL_GUID.fullmatch(name)
+    if drupal:
+        return _comment_id(drupal[1])
+    if _ABSOLUTE.match(name):
+        return _comment_key_of_url(name)
+    name = _UUID_URN.sub("", name, count=1)
+    return _comment_anchor(re.split(r"[:/#]", name)[-1])
+
+
+def _comment_key_of_url(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.fragment:
+        anchor = _comment_anchor(parts.fragment)
+        if anchor:
+            return anchor
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _COMMENT_PARAMETERS and re.fullmatch(_COMMENT_ID, value):
+            return _comment_id(value)
+    path = _COMMENT_PATH.search(parts.path)
+    return _comment_id(path[1]) if path else None
+
+
+def _comment_anchor(text: str) -> str | None:
+    match = _COMMENT_ANCHOR.fullmatch(text)
+    return _comment_id(match[1] or match[2]) if match else None
+
+
+def _comment_id(text: str) -> str:
+    return str(int(text)) if text.isdecimal() else text.lower()  # `c000012` (Textpattern) is 12
+
+
+def comment_page(url: str | None) -> str:
+    """The page a comment's name is on, by `thread_key`: without the fragment and the query
+    parameters that only name a comment (`?replytocom=12`).  A comment number names a comment
+    only in a name on the post's own pages: engines that number comments per post have a
+    `#c2` on every post."""
+    url = without_fragment(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return thread_key(url)
+    if parts.query and any(key.lower() in _COMMENT_PARAMETERS for key, _ in parse_qsl(parts.query)):
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                           if k.lower() not in _COMMENT_PARAMETERS])  # fmt: skip
+        url = parts._replace(query=query).geturl()
+    return thread_key(url)
+

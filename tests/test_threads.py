@@ -120,6 +120,76 @@ def test_tag_uris_and_plain_ids():
     assert shape(tree(comments)) == {"": ["c1"], "c1": ["c2"], "c2": ["c3"], "c3": ["c4"], "c4": []}
 
 
+# A parent named in another shape than its own id: (the parent's guid, its link, the reply's
+# reference).  Engines and plugins write these; each must nest.
+P = PERMALINK
+UUID = "0f3c7b1e-5a2d-4c1e-8f00-00000000002a"
+OTHER_SHAPES = {
+    "WordPress ids, a bare comment-N": (f"{P}#comment-12", f"{P}#comment-12", "comment-12"),
+    "WordPress ids, an anchor alone": ("https://blog.example/?p=5#comment-12", f"{P}#comment-12", "#comment-12"),
+    "WordPress ids, the bare number": ("https://blog.example/?p=5#comment-12", f"{P}#comment-12", "12"),
+    "WordPress, a reply link": ("https://blog.example/?p=5#comment-12", f"{P}#comment-12",
+                                f"{P}?replytocom=12#respond"),
+    "WordPress, a reply link in ?p= form": ("https://blog.example/?p=5#comment-12", None,
+                                            "https://blog.example/?p=5&replytocom=12#respond"),
+    "WordPress ids, c-number": (f"{P}#comment-12", f"{P}#comment-12", "c12"),
+    "bare-number ids, a permalink reference": ("12", None, f"{P}#comment-12"),
+    "comment-N ids, a permalink reference": ("comment-12", None, f"{P}#comment-12"),
+    "comment-N ids, a ?p= reference": ("comment-12", None, "https://blog.example/?p=5#comment-12"),
+    "Serendipity/Dotclear #cN, an anchor alone": (f"{P}#c12", f"{P}#c12", "#c12"),
+    "Serendipity/Dotclear #cN, a comment-N reference": (f"{P}#c12", f"{P}#c12", f"{P}#comment-12"),
+    "Textpattern zero-padded": (f"{P}#c000012", f"{P}#c000012", "12"),
+    "Drupal RSS guid, its comment page": ("12 at https://blog.example", "https://blog.example/comment/12#comment-12",
+                                         "https://blog.example/comment/12"),
+    "Drupal RSS guid, an anchor on the post": ("12 at https://blog.example",
+                                               "https://blog.example/comment/12#comment-12", f"{P}#comment-12"),
+    "tag URI ids, a bare comment-N": ("tag:blog.example,2026:comment-12", None, "comment-12"),
+    "tag URI ids, a permalink reference": ("tag:blog.example,2026:comment-12", None, f"{P}#comment-12"),
+    "Isso ids, its link": ("tag:blog.example,2018:/isso/4/12", f"{P}#isso-12", f"{P}#isso-12"),
+    "Isso ids, a bare number": ("tag:blog.example,2018:/isso/4/12", f"{P}#isso-12", "12"),
+    "urn:uuid ids, the bare uuid": (f"urn:uuid:{UUID}", None, UUID),
+    "bare uuid ids, a urn:uuid": (UUID, None, f"urn:uuid:{UUID.upper()}"),
+    "Remark42 links, the bare uuid": (UUID, f"{P}#remark42__comment-{UUID}", UUID),
+    "Disqus ids, a permalink reference": ("https://disqus.com/home/discussion/blog/remote/#comment-123",
+                                          "https://disqus.com/home/discussion/blog/remote/#comment-123",
+                                          f"{P}#comment-123"),
+    "Blogger links, the comment's number": ("tag:blogger.com,1999:blog-48.post-7001", f"{P}?showComment=1#c7001",
+                                            f"{P}#c7001"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", OTHER_SHAPES)
+def test_a_parent_named_in_another_shape_than_its_id_nests_its_reply(case: str):
+    guid, url, reference = OTHER_SHAPES[case]
+    comments = [
+        stored(1, guid, url, None),
+        stored(2, f"{P}#comment-99", f"{P}#comment-99", None),
+        stored(3, f"{P}#comment-100", f"{P}#comment-100", reference),
+    ]
+    assert shape(tree(comments)) == {"": ["c1", "c2"], "c1": ["c3"], "c2": [], "c3": []}
+
+
+# References that carry a number but must not nest: (the candidates' (guid, link)s, the reference).
+NOT_THE_PARENT = {
+    "another post's anchor": ([(f"{P}#c12", f"{P}#c12")], "https://blog.example/2026/10/older/#c12"),
+    "another post's reply link": ([(f"{P}#comment-12", None)], "https://blog.example/2026/10/older/?replytocom=12"),
+    "a number two comments hold": ([(f"{P}#comment-12", None), ("tag:blog.example,2026:c12", None)], "12"),
+    "a number no comment holds": ([(f"{P}#comment-12", None)], "comment-13"),
+    "no number at all": ([(f"{P}#comment-12", None)], f"{P}#respond"),
+    "the post's comments anchor": ([(f"{P}#comment-12", None)], "#comments"),
+    "a Blogger id of another number": ([("tag:blogger.com,1999:blog-48.post-7001", None)],
+                                       "tag:blogger.com,1999:blog-48.post-7002"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", NOT_THE_PARENT)
+def test_a_number_names_no_comment_elsewhere_or_where_two_hold_it(case: str):
+    candidates, reference = NOT_THE_PARENT[case]
+    comments = [stored(n, guid, url, None) for n, (guid, url) in enumerate(candidates, 1)]
+    comments.append(stored(9, f"{P}#comment-99", f"{P}#comment-99", reference))
+    assert shape(tree(comments))[""] == [c.id for c in comments]
+
+
 def test_a_reply_whose_parent_is_not_stored_stays_on_top_until_it_comes():
     reply = stored(2, *wp(2, "?p="), f"{PERMALINK}#comment-1")
     assert shape(tree([reply]))[""] == ["c2"]

@@ -602,6 +602,36 @@ def own_url_thread(permalink: str) -> tuple[str, list[Other]]:
     ]  # fmt: skip
 
 
+def mixed_shapes_thread(permalink: str) -> tuple[str, list[Other]]:
+    """Engines and plugins that name a parent in another shape than the parent's own id: a bare
+    number for `comment-N`, a WordPress reply link (`?replytocom=N#respond`), an anchor alone, a
+    bare uuid for `urn:uuid:`; and an anchor of another post, which names no comment here."""
+    post = "tag:kueche.example,2026:post-9"
+    first, second = "urn:uuid:5d0c2f7a-1b3e-4c5d-9e8f-0a1b2c3d4e5f", "urn:uuid:77aa1c0e-2f4b-4d6a-8c9e-1f2a3b4c5d6e"
+
+    def tag(n: int) -> str:
+        return f"tag:kueche.example,2026:comment-{n}"
+
+    return post, [
+        Other("comment-1", "Ida", "Das Brot ist mir gestern gelungen.", reply_ref(post, permalink), None,
+              link=f"{permalink}#comment-1"),
+        Other("comment-2", "Jan", "Mit Sauerteig oder mit Hefe?", reply_ref("1", None), "comment-1",
+              link=f"{permalink}#comment-2"),
+        Other(tag(3), "Ida", "Mit Sauerteig, drei Tage alt.", reply_ref(None, f"{permalink}?replytocom=2#respond"),
+              "comment-2", link=f"{permalink}#comment-3"),
+        Other(tag(4), "Kai", "Wie lange im Ofen?", reply_ref("#comment-3", None), tag(3),
+              link=f"{permalink}#comment-4"),
+        Other(first, "Lea", "Ich backe nur mit Dinkel.", reply_ref(post, None), None,
+              link=f"{permalink}#remark42__comment-{first.rsplit(':', 1)[1]}"),
+        Other(second, "Ida", "Dinkel geht auch, braucht mehr Wasser.", reply_ref(first.rsplit(":", 1)[1], None),
+              first, link=f"{permalink}#remark42__comment-{second.rsplit(':', 1)[1]}"),
+        # Comment 1 of another post: not this post's comment-1.
+        Other(tag(7), "Ole", "Siehe auch mein Brot vom Oktober.",
+              reply_ref(None, permalink.rsplit("/", 1)[0] + "/oktober.html#comment-1"), None,
+              link=f"{permalink}#comment-7"),
+    ]  # fmt: skip
+
+
 def serve_atom_blog(
     server: FeedServer, name: str, title: str, thread_of: Callable[[str], tuple[str, list[Other]]]
 ) -> tuple[str, str, str, list[Other]]:
@@ -641,6 +671,10 @@ def serve_tag_uri_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
 
 def serve_own_url_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
     return serve_atom_blog(server, "schuppen", "Das Schuppendach [own-url]", own_url_thread)
+
+
+def serve_mixed_shapes_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
+    return serve_atom_blog(server, "kueche", "Das Sauerteigbrot [mixed-shapes]", mixed_shapes_thread)
 
 
 BLOGGER_BLOG, BLOGGER_POST = "4811201934567712345", "6622001177334455667"
@@ -706,9 +740,10 @@ def serve_blogger_blog(server: FeedServer) -> tuple[str, str, str, list[Other]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ["tag-uri", "own-url", "blogger"])
+@pytest.mark.parametrize("engine", ["tag-uri", "own-url", "blogger", "mixed-shapes"])
 def test_parent_references_of_other_engines_nest(tmp_path, feed_server, engine):
-    serve_blog = {"tag-uri": serve_tag_uri_blog, "own-url": serve_own_url_blog, "blogger": serve_blogger_blog}[engine]
+    serve_blog = {"tag-uri": serve_tag_uri_blog, "own-url": serve_own_url_blog, "blogger": serve_blogger_blog,
+                  "mixed-shapes": serve_mixed_shapes_blog}[engine]  # fmt: skip
     feed, home, title, thread = serve_blog(feed_server)
     site = new_site(tmp_path / "site")
     write_participant(site, engine, f"Werkstatt {engine}", feed, home=home)

@@ -11,7 +11,12 @@ Which comment a reply answers is decided here, once per build, from the referenc
 3. a comment whose id or link carries the same fragment (`#comment-12`), where only one does and
    the reference is to this post's page or its comments' pages: a post's comments are one page,
    so the anchor names the comment whatever form the URL before it takes (WordPress ids in `?p=`
-   form, links in permalink form).
+   form, links in permalink form);
+4. the one comment whose id or link carries the same comment number or id by `urls.comment_key`,
+   where the reference is not a URL or one to this post's pages by `urls.comment_page`: engines
+   and plugins name a parent in another shape than its own id (`comment-12`, `12`, `#c12` or
+   `…/post/?replytocom=12#respond` for the comment `…/?p=5#comment-12`; `…/post/#comment-12`
+   for the comment `12`; a bare uuid for `urn:uuid:…`).  A number two comments hold names neither.
 
 A reference that names no stored comment (the post itself, or a parent not stored yet) leaves the
 reply on top; when its parent arrives, the next build nests it.  Cycles (hostile or broken feeds)
@@ -35,11 +40,11 @@ from ..editors.privacy import shown_name
 from ..models import StoredComment, StoredPost
 from ..replies import relinked, reply_marker, without_marker
 from ..site import Naming
-from ..urls import fragment, thread_key, without_fragment
+from ..urls import comment_key, comment_page, fragment, thread_key
 
 # WordPress allows 10 levels; six still fit a phone's width.
 MAX_DEPTH = 6
-_AMBIGUOUS = ""  # a fragment two comments share names neither
+_AMBIGUOUS = ""  # a fragment or number two comments share names neither
 
 # Whether an "In reply to" paragraph names a comment taken down: (its link, the name it reads,
 # both unescaped) -> bool.
@@ -51,29 +56,27 @@ def nothing_gone(reference: str, name: str) -> bool:
 
 
 class Lookup:
-    """Which of a post's comments a parent reference names (rules 1 to 3 above).
+    """Which of a post's comments a parent reference names (rules 1 to 4 above).
 
-    `pages` are the post's own addresses (its link and guid): a fragment alone names a comment
-    only in a reference to this post's page or its comments' pages, since engines that number
-    comments per post (`#c2`) have a `#c2` on every post."""
+    `pages` are the post's own addresses (its link and guid): a fragment or a comment number
+    alone names a comment only in a reference to this post's page or its comments' pages, since
+    engines that number comments per post (`#c2`) have a `#c2` on every post."""
 
     def __init__(self, comments: Sequence[StoredComment], pages: Sequence[str] = ()):
         self.by_guid: dict[str, str] = {}
         self.by_key: dict[str, str] = {}
         self.by_fragment: dict[str, str] = {}
-        self.pages = {thread_key(without_fragment(page)) for page in pages if page}
+        self.by_number: dict[str, str] = {}
+        self.pages = {comment_page(page) for page in pages if page}
         for comment in comments:
             self.by_guid.setdefault(comment.guid, comment.id)
             for name in (comment.guid, comment.url):
                 if not name:
                     continue
                 self.by_key.setdefault(thread_key(name), comment.id)
-                self.pages.add(thread_key(without_fragment(name)))
-                anchor = fragment(name)
-                if anchor and self.by_fragment.get(anchor, comment.id) != comment.id:
-                    self.by_fragment[anchor] = _AMBIGUOUS
-                elif anchor:
-                    self.by_fragment[anchor] = comment.id
+                self.pages.add(comment_page(name))
+                _index_uniquely(self.by_fragment, fragment(name), comment.id)
+                _index_uniquely(self.by_number, comment_key(name), comment.id)
 
     def __call__(self, reference: str | None) -> str | None:
         if not reference:
@@ -81,10 +84,19 @@ class Lookup:
         found = self.by_guid.get(reference) or self.by_key.get(thread_key(reference))
         if found:
             return found
-        anchor = fragment(reference)
-        if not anchor or thread_key(without_fragment(reference)) not in self.pages:
+        is_url = "://" in reference
+        if is_url and comment_page(reference) not in self.pages:
             return None
-        return self.by_fragment.get(anchor) or None
+        anchor = fragment(reference)
+        found = self.by_fragment.get(anchor) if anchor and is_url else None
+        number = None if found else comment_key(reference)
+        return found or (self.by_number.get(number) if number else None) or None
+
+
+def _index_uniquely(index: dict[str, str], key: str | None, comment: str) -> None:
+    """`index[key]` is the comment, or `_AMBIGUOUS` where two comments have the key."""
+    if key:
+        index[key] = comment if index.get(key, comment) == comment else _AMBIGUOUS
 
 
 def parents(comments: Sequence[StoredComment], lookup: Lookup) -> dict[str, str | None]:
