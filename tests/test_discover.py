@@ -15,6 +15,7 @@ from aggregator.feeds.discover import (
     usual_feed_urls,
 )
 from aggregator.feeds.fetch import Fetcher, FetchSettings
+from aggregator.feeds.policy import NetworkPolicy
 from aggregator.models import Participant
 from tests.feedmaker import Item, atom, rss
 from tests.servers import ATOM_TYPE, HTML_TYPE, LOOPBACK_POLICY, respond
@@ -191,3 +192,25 @@ def test_a_comment_feed_given_names_its_blogs_post_feed(feed_server):
         find(url)
     assert (refused.value.url, refused.value.home, refused.value.post_feed) == (
         url, home, feed_server.url("/blog/feed/"))
+
+
+def test_a_feed_the_page_names_on_a_refused_address_is_named_with_the_refusal(feed_server):
+    """The page is on an allowed address, the feed it announces on one the policy refuses: the
+    editor hears which feed and why, not just "no usable feed" (found by joining such a page)."""
+    feed_server.routes.clear()
+    elsewhere = "http://127.0.0.2:9/feed.xml"
+    home = feed_server.route("/blog/", respond(page(
+        f'<link rel="alternate" type="application/rss+xml" title="Feed" href="{elsewhere}">'),
+        content_type=HTML_TYPE))  # fmt: skip
+    only_here = FetchSettings(user_agent="blogparade-tests", timeout=5, connect_timeout=2,
+                              policy=NetworkPolicy.from_setting(["127.0.0.1/32"]))  # fmt: skip
+
+    async def go():
+        async with Fetcher(only_here) as fetcher:
+            return await discover(home, fetcher)
+
+    with pytest.raises(DiscoveryError) as refused:
+        asyncio.run(go())
+    assert str(refused.value).startswith(f"no usable feed found at {home} (tried")
+    assert str(refused.value).endswith(
+        f"; {elsewhere}: address not allowed: 127.0.0.2 (set BLOGPARADE_ALLOWED_NETWORKS to allow it)")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from ..models import FetchResult, ParsedEntry, ParsedFeed
+from ..models import ErrorKind, FetchError, FetchResult, ParsedEntry, ParsedFeed
 from ..urls import feed_key, is_http_url
 from .fetch import HTML_ACCEPT, Fetcher
 from .parse import ParseError, parse_feed
@@ -246,9 +246,13 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
         raise CommentFeedError(page.final_url, home, post_feed, reason)
     announced = feed_links(page.body or b"", page.final_url) if page.ok else []
     skipped: list[str] = []
+    refused: list[str] = []  # "<url>: address not allowed: …": why a feed it names was not read
     for batch in _batches(announced[:ANNOUNCED_TRIED], usual_feed_urls(page.final_url)):
         # Fetched together, chosen in order: the first usable candidate wins.
-        for found, feed in await asyncio.gather(*(_fetch_feed(url, fetcher) for url in batch)):
+        fetched = await asyncio.gather(*(_fetch_feed(url, fetcher) for url in batch))
+        for found, feed, error in fetched:
+            if error is not None and error.kind is ErrorKind.NOT_ALLOWED:
+                refused.append(f"{found}: {error}")
             if feed is None:
                 continue
             if comment_feed_reason(found, feed) is not None:
@@ -265,6 +269,9 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
         also = f"; {skipped[0]} is a comment feed, not a feed of posts"
     elif skipped:
         also = f"; {', '.join(skipped[:-1])} and {skipped[-1]} are comment feeds, not feeds of posts"
+    # A feed the page names on an address the network policy refuses: the editor must hear that
+    # (an intranet blog roll may need BLOGPARADE_ALLOWED_NETWORKS), not just "no usable feed".
+    also += "".join(f"; {line}" for line in dict.fromkeys(refused))
     raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
 
 
@@ -275,10 +282,13 @@ def _batches(*groups: list[str]) -> Iterator[list[str]]:
             yield candidates[start : start + AT_ONCE]
 
 
-async def _fetch_feed(url: str, fetcher: Fetcher) -> tuple[str, ParsedFeed | None]:
-    """The candidate's final URL and its feed (None: not one); its body is not kept."""
+async def _fetch_feed(
+    url: str, fetcher: Fetcher
+) -> tuple[str, ParsedFeed | None, FetchError | None]:
+    """The candidate's final URL, its feed (None: not one) and why it could not be fetched;
+    its body is not kept."""
     result = await fetcher.fetch(url)
-    return result.final_url or url, _as_feed(result)
+    return result.final_url or url, _as_feed(result), result.error
 
 
 def _comment_feed_home(feed: ParsedFeed, feed_url: str) -> str:
