@@ -7,12 +7,16 @@ The sample blogs' server lives only as long as the command, so the folder is reb
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
 from ..editors.join import JoinError, join
 from ..feeds.fetch import Fetcher, FetchSettings
+from ..feeds.proxies import DIRECT, SETTING as PROXY_SETTING
 from ..jobs import fetch_site
 from ..lock import LOCK_FILE, site_lock
 from ..site import SETTINGS_FILE, Site
@@ -82,8 +86,23 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
     """
     check_folder(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    with site_lock(directory, "demo"):
+    with site_lock(directory, "demo"), no_proxy_from_environment():
         return build_demo(directory, echo)
+
+
+@contextmanager
+def no_proxy_from_environment() -> Iterator[None]:
+    """The sample blogs are on this machine's loopback, which no proxy reaches: an editor's
+    BLOGPARADE_PROXY in the environment (which outranks pelicanconf.py's) must not send them there."""
+    before = os.environ.get(PROXY_SETTING)
+    os.environ[PROXY_SETTING] = DIRECT
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[PROXY_SETTING]
+        else:
+            os.environ[PROXY_SETTING] = before
 
 
 def build_demo(directory: Path, echo: Callable[[str], None]) -> Path:
