@@ -6,6 +6,8 @@ package goes through one of these:
 
 - `is_http_url`: a URL a person wrote in a file (participant, parade) or a channel named is usable:
   http(s), a host, a valid port, no whitespace, text that encodes (no lone surrogate).
+- `is_valid_host` and `is_fetchable_url`: a host name DNS allows (after IDNA) or an IP literal;
+  an `is_http_url` with such a host (fetch asks no server for any other, and `check` says so).
 - `absolute_http_url`: a link a feed gave is absolute http(s) as written, else None (parse only
   selects; clean makes links safe).
 - `feed_key`: two spellings of one feed (join, OPML import, duplicate participants): scheme,
@@ -32,10 +34,13 @@ package goes through one of these:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urljoin, urlsplit
+
+import yarl
 
 # Query parameters that only say where a reader came from: never part of a page's identity.
 _TRACKING = re.compile(
@@ -188,6 +193,34 @@ def is_http_url(url: object) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+# Host names as DNS allows them (after IDNA); yarl and urlsplit let spaces and other junk through.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}\.?$")
+
+
+def is_valid_host(host: str) -> bool:
+    """`host` as yarl gives it (IDNA-encoded, an IPv6 literal without brackets) is one DNS or an
+    IPv6 address allows: no empty label, none longer than 63 or starting or ending with "-"."""
+    if ":" not in host:
+        return _HOSTNAME.match(host) is not None
+    try:  # an IPv6 literal, maybe with a zone
+        ipaddress.IPv6Address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def is_fetchable_url(url: object) -> bool:
+    """An `is_http_url` whose host fetch would connect to (`is_valid_host` after IDNA)."""
+    if not is_http_url(url):
+        return False
+    try:
+        host = yarl.URL(str(url).strip()).raw_host
+    except (ValueError, TypeError, UnicodeError):  # IDNA refuses the host ("xn--", "a..b")
+        return False
+    return bool(host) and is_valid_host(host)
 
 
 def _encodes(text: str) -> bool:

@@ -64,6 +64,20 @@ def test_every_problem_of_a_file_is_reported(tmp_path):
     assert any(m.startswith("file name must be a slug") for m in messages)
 
 
+@pytest.mark.parametrize("host", ["a..b.example", "-a.example", "xn--", "a" * 64 + ".example", "b_ad-.example"])
+def test_a_host_name_no_dns_allows_is_reported_as_fetch_would_refuse_it(tmp_path, host):
+    path = write(tmp_path, "joerg.toml", GOOD.replace("joerg.example/feed/", f"{host}/feed/"))
+    with pytest.raises(ParticipantError) as caught:
+        read_participant(path)
+    assert [p.message for p in caught.value.problems] == [f"'feed' has no valid host name: 'https://{host}/feed/'"]
+
+
+@pytest.mark.parametrize("host", ["bücher.example", "joerg.example.", "[fe80::1%25eth0]", "127.0.0.2:8080", "my_host.intra"])
+def test_host_names_fetch_accepts_pass(tmp_path, host):
+    path = write(tmp_path, "joerg.toml", GOOD.replace("joerg.example/feed/", f"{host}/feed/"))
+    assert read_participant(path).feed == f"https://{host}/feed/"
+
+
 def test_load_skips_bad_files_and_duplicate_feeds_but_keeps_the_rest(tmp_path):
     write(tmp_path, "a.toml", GOOD)
     write(tmp_path, "b.toml", GOOD.replace("https://joerg.example/feed/", "http://www.Joerg.example/feed"))

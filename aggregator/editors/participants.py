@@ -23,7 +23,7 @@ import tomli_w
 
 from ..feeds.logins import parse_spec, spec_problems, spec_table
 from ..models import Participant
-from ..urls import feed_key, is_http_url
+from ..urls import feed_key, is_fetchable_url, is_http_url
 
 KINDS = ("corporate", "employee")
 DISPLAYS = ("excerpt", "full")
@@ -171,6 +171,8 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     for key in ("feed", "home"):
         if key in data and not is_http_url(data[key]):
             problems.append(Problem(path, f"{key!r} must be an http(s) URL, not {data[key]!r}"))
+        elif key in data and not is_fetchable_url(data[key]):
+            problems.append(Problem(path, f"{key!r} has no valid host name: {data[key]!r}"))
         elif key in data and has_login(data[key]):
             problems.append(Problem(path, f"{key!r} {LOGIN_IN_URL}; {LOGIN_INSTEAD}"))
     if "kind" in data and data["kind"] not in KINDS:

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import ipaddress
 import logging
-import re
 import socket
 import ssl
 import zlib
@@ -46,6 +44,7 @@ import aiohttp
 import yarl
 
 from ..models import Conditional, ErrorKind, FetchError, FetchResult
+from ..urls import is_valid_host
 from .logins import Login
 from .policy import SETTING as POLICY_SETTING
 from .policy import (
@@ -78,9 +77,6 @@ SettingError = (PolicyError, ProxyError, TrustError)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _LOGIN_REFUSED = frozenset({401, 403})
 _PERMANENT = frozenset({301, 308})
-# Host names as DNS allows them (after IDNA); yarl lets spaces and other junk through in hosts.
-_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
-_HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}\.?$")
 
 
 @dataclass(frozen=True)
@@ -144,19 +140,9 @@ def _check_url(url: str) -> yarl.URL:
     if parsed.scheme not in ("http", "https"):
         what = f"a {parsed.scheme}: URL" if parsed.scheme else "not an absolute URL"
         raise _Failure(ErrorKind.INVALID_URL, f"{what}, only http and https can be fetched")
-    if not host or not _valid_host(host):
+    if not host or not is_valid_host(host):
         raise _Failure(ErrorKind.INVALID_URL, f"no valid host name in {url!r}")
     return parsed.with_fragment(None)
-
-
-def _valid_host(host: str) -> bool:
-    if ":" not in host:
-        return _HOSTNAME.match(host) is not None
-    try:  # an IPv6 literal, maybe with a zone
-        ipaddress.IPv6Address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
 
 
 def _redirect_target(current: yarl.URL, location: str | None) -> yarl.URL:
