@@ -331,7 +331,18 @@ def after_fetch_lines(run) -> list[str]:  # noqa: ANN001  (a jobs.FetchRun)
         lines.append(f"Images: {run.images.downloaded} downloaded, {len(run.images.failed)} "
                      "dropped (failed or not an image)"
                      + (f", {run.images.left} left for the next runs" if run.images.left else ""))
+        lines += [f"  dropped {_cut(url)}: {why}" for url, why in run.images.failed[:IMAGES_NAMED]]
+        if len(run.images.failed) > IMAGES_NAMED:
+            lines.append(f"  … and {len(run.images.failed) - IMAGES_NAMED} more")
     return lines
+
+
+IMAGES_NAMED = 10  # a run's summary names this many dropped images, with why (a refused address…)
+
+
+def _cut(url: str, limit: int = 120) -> str:
+    """A URL short enough for one line of a cron mail."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"
 
 
 @contextmanager

@@ -102,6 +102,11 @@ def image_site(tmp_path, feed_server):
                       feed_server.url("/bilder/"), display="full")
     result = ok(invoke(site, "run"))
     assert "Images: 1 downloaded, 3 dropped" in result.output, result.output
+    # Each dropped image is named with why, so an editor knows what to mend or allow.
+    dropped = [line for line in result.output.splitlines() if line.startswith("  dropped ")]
+    assert sorted(line.split(": ", 1)[0] for line in dropped) == [
+        f"  dropped {feed_server.url('/bilder/' + name)}" for name in ("fehlt.png", "getarnt.png", "zeichnung.svg")]
+    assert all(line.split(": ", 1)[1].strip() for line in dropped), dropped
     return site, feed_server
 
 

@@ -122,8 +122,9 @@ async def download(fetcher: Fetcher, url: str, folder: Path) -> MediaRecord:
     kind = sniff(result.body)
     if kind is None:
         said = result.headers.get("content-type", "no type")
-        return MediaRecord(url, None, None, len(result.body), now,
-                           f"not a PNG, JPEG, GIF, WebP or AVIF image (says {said}; SVG is refused)")
+        why = ("SVG, which is refused (it is a document that can hold scripts)" if "svg" in said.lower()
+               else f"not a PNG, JPEG, GIF, WebP or AVIF image, though it says {said}")
+        return MediaRecord(url, None, None, len(result.body), now, why)
     content_type, extension = kind
     name = f"{hashlib.sha256(result.body).hexdigest()[:32]}.{extension}"
     folder.mkdir(parents=True, exist_ok=True)
