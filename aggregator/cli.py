@@ -692,6 +692,7 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
     site = load_site(ctx)
     try:
         since = parse_period(period)
+        to = recipients_from(site.settings, recipients)
         with open_store(site) as store:
             found = collect(site, store, since=since, department=department)
     except DigestError as error:
@@ -699,7 +700,6 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
     if not found.posts and not dry_run:
         click.echo(f"No new posts since {found.since.astimezone():%Y-%m-%d %H:%M}; nothing sent.")
         return
-    to = recipients_from(site.settings, recipients)
     # The company's CA is the environment's or pelicanconf's, for the mail server as for feeds.
     mail_settings = {**site.settings, CA_BUNDLE: setting_or_env(site.settings, CA_BUNDLE)}
     try:

@@ -70,6 +70,24 @@ def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> 
     assert inbox.messages[-1][1] == ["a@x.example", "b@x.example"]
 
 
+def test_a_recipient_that_is_not_one_address_is_refused_before_any_mail(site: Path, smtp) -> None:  # noqa: F811
+    # "not an address" went to the mail server as the local mailbox "not", "root(x@…" as "root".
+    controller, inbox = smtp
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write(f'\nBLOGPARADE_SMTP = "smtp://{controller.hostname}:{controller.port}"\n')
+    for bad in ("not an address", "a@x.example, b@x.example", "root(x@example.org"):
+        refused = invoke(site, "digest", "--to", "a@x.example", "--to", bad)
+        assert refused.exit_code == 2, refused.output
+        assert f"--to: {bad!r} is not one e-mail address" in refused.output
+        assert len(refused.output.strip().splitlines()) == 1 and "Traceback" not in refused.output
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write('BLOGPARADE_DIGEST_TO = ["alle@beispiel.example", "Redaktion"]\n')
+    for command in (("digest",), ("digest", "--dry-run")):
+        refused = invoke(site, *command)
+        assert refused.exit_code == 2 and "BLOGPARADE_DIGEST_TO: 'Redaktion'" in refused.output
+    assert inbox.messages == []
+
+
 def test_english_when_the_site_is(tmp_path: Path, site: Path) -> None:
     conf = site / "pelicanconf.py"
     conf.write_text(conf.read_text().replace("DEFAULT_LANG = 'de'", "DEFAULT_LANG = 'en'"))

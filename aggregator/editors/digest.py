@@ -25,7 +25,7 @@ from ..i18n import babel_locale
 from ..models import Participant, StoredPost
 from ..site import Site
 from ..store import Store, utcnow
-from .participants import department_slug, load_participants
+from .participants import department_slug, is_mailto, load_participants
 
 PUBLISH_SETTINGS = "publishconf.py"
 POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
@@ -291,11 +291,19 @@ def digest_message(digest: Digest, *, sender: str, recipients: list[str]) -> Ema
 
 
 def recipients_from(settings: dict[str, Any], given: tuple[str, ...]) -> list[str]:
-    """--to, else BLOGPARADE_DIGEST_TO (a list, or one address)."""
+    """--to, else BLOGPARADE_DIGEST_TO (a list, or one address); DigestError for one that is not
+    one plain address: the mail server takes "not an address" for the local mailbox "not"."""
     if given:
-        return list(given)
-    value = settings.get("BLOGPARADE_DIGEST_TO") or []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+        recipients, where = list(given), "--to"
+    else:
+        value = settings.get("BLOGPARADE_DIGEST_TO") or []
+        recipients = [value] if isinstance(value, str) else [str(v) for v in value]
+        where = "BLOGPARADE_DIGEST_TO"
+    for address in recipients:
+        if not is_mailto(f"mailto:{address}"):
+            raise DigestError(f"{where}: {address!r} is not one e-mail address like "
+                              "alle@firma.example (one address each); nothing was sent")
+    return recipients
 
 
 def as_text(message: EmailMessage) -> str:
