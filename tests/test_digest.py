@@ -38,7 +38,7 @@ def test_periods() -> None:
     assert parse_period("7d") == timedelta(days=7)
     assert parse_period("24h") == timedelta(hours=24)
     assert parse_period("2w") == timedelta(weeks=2)
-    for bad in ("", "7", "0d", "week", "-1d"):
+    for bad in ("", "7", "0d", "week", "-1d", "２０d", "٧d", "２０２６-11-01"):  # once 20 and 7 days
         with pytest.raises(DigestError):
             parse_period(bad)
     assert parse_period("5200w") == timedelta(weeks=5200)

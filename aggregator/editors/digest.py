@@ -30,7 +30,8 @@ from .participants import department_slug, is_mailto, load_participants
 PUBLISH_SETTINGS = "publishconf.py"
 POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
 EXCERPT = 300  # characters of a post's excerpt in the mail
-_PERIOD = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.I)
+# ASCII digits: \d and int() would take "２０d" (full-width) or "٧d" (Arabic-Indic) for 20 and 7 days.
+_PERIOD = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.I | re.ASCII)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 # The mail's words; German is the default, as the site's DEFAULT_LANG is.
