@@ -272,11 +272,8 @@ def import_meanwhile(name: str) -> threading.Thread:
     return thread
 
 
-def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
-    """Fetch every active participant; False when the run should exit non-zero.
-
-    A feed waiting for its next try is no failure: it was not asked.
-    """
+def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchRun, imported late
+    """Fetch every active participant, and say what came of it."""
     importing = import_meanwhile("aiohttp")
     with open_store(site, backup=True) as store:
         loaded = load_participants(site.participants_dir)
@@ -301,7 +298,13 @@ def run_fetch(site: Site, strict: bool, ask_all: bool = False) -> bool:
         click.echo(format_parade_run(run.parades))
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
-    return not run.problems and not (strict and (run.summary.errors or run.parades.errors))
+    return run
+
+
+def fetch_failed(run, strict: bool) -> bool:  # noqa: ANN001  a jobs.FetchRun
+    """Whether the fetch should exit non-zero.  A feed waiting for its next try is no failure:
+    it was not asked."""
+    return bool(run.problems) or (strict and bool(run.summary.errors or run.parades.errors))
 
 
 def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
@@ -414,8 +417,8 @@ def fetch(ctx: click.Context, strict: bool, ask_all: bool, wait: bool) -> None:
     """Update the store from all active participants."""
     site = load_site(ctx)
     with working_on(ctx, site, wait=wait):
-        fetched = run_fetch(site, strict, ask_all)
-    if not fetched:
+        fetched = run_fetch(site, ask_all)
+    if fetch_failed(fetched, strict):
         sys.exit(EXIT_FAILED)
 
 
@@ -439,7 +442,9 @@ def settings_file(site: Site, publish: bool) -> str | None:
     return name
 
 
-def run_build(site: Site, force: bool, publish: bool = False) -> None:
+def run_build(site: Site, force: bool, publish: bool = False, shown: list[Problem] | None = None) -> None:
+    """Build the site if anything changed (`force`: anyway), and say so.  `shown`: the problems
+    of participant files the fetch before has reported; the build's warnings repeat them."""
     from .website.build import BuildError, BuildRefused, build_site, needs_build
 
     settings = settings_file(site, publish)
@@ -454,7 +459,9 @@ def run_build(site: Site, force: bool, publish: bool = False) -> None:
         except BuildError as error:
             what = f" {error}" if len(error.messages) == 1 else f"\n{error}"
             fail(f"the build failed, {site.output} is unchanged:{what}")
-    for warning in result.warnings:
+    # Once each: a broken participant file is a warning of the export and of the site's plugin.
+    shown_already = {str(problem) for problem in shown or []}
+    for warning in dict.fromkeys(w for w in result.warnings if w not in shown_already):
         click.secho(f"  warning: {warning}", fg="yellow", err=True)
     click.echo(f"Built {result} into {result.output}")
 
@@ -484,9 +491,9 @@ def run(
     site = load_site(ctx)
     settings_file(site, publish)  # a build that will be refused must not wait for the fetch
     with working_on(ctx, site, wait=wait):
-        fetched = run_fetch(site, strict, ask_all)
-        run_build(site, force=force_build, publish=publish)
-    if not fetched:
+        fetched = run_fetch(site, ask_all)
+        run_build(site, force=force_build, publish=publish, shown=fetched.problems)
+    if fetch_failed(fetched, strict):
         sys.exit(EXIT_FAILED)
 
 

@@ -138,6 +138,19 @@ def test_fetch_with_a_broken_participant_file_fetches_the_rest_and_fails(site, f
     assert "kaputt.toml" in result.output and "1 new posts" in result.output
 
 
+@pytest.mark.slow
+def test_a_broken_participant_file_is_said_once_by_build_and_by_run(site, feed_server):
+    # The export and the site's plugin both warned of it, and `run` after the fetch's own report:
+    # each line two or three times in a cron log.
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    (site / "content" / "participants" / "kaputt.toml").write_text("name = ")
+    built = invoke(site, "build")
+    assert built.exit_code == 0 and built.output.count("kaputt.toml") == 1, built.output
+    ran = invoke(site, "run", "--force-build")
+    assert ran.exit_code == 1 and ran.output.count("kaputt.toml") == 1, ran.output
+    assert "Built 1 post" in ran.output
+
+
 def test_unusable_store_is_a_clear_error(site):
     with open(site / "pelicanconf.py", "a") as settings:
         settings.write('\nBLOGPARADE_STORE = "missing-folder/store.sqlite"\n')
