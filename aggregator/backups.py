@@ -41,7 +41,12 @@ class StoreLost(StoreError):
 
 
 class RestoreError(StoreError):
-    """No backup can be restored as asked; the message says why, for a person."""
+    """No backup can be restored as asked; the message says why, for a person.  `usage`: the
+    command named no backup at all (a name that is not there, the store itself)."""
+
+    def __init__(self, message: str, *, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
 
 
 @dataclass(frozen=True)
@@ -177,10 +182,10 @@ def _choose(site: Site, backup: str | Path | None) -> tuple[Path, int]:
             path = folder(site) / path
         if not path.is_file():
             names = ", ".join(p.name for p in found) or "none"
-            raise RestoreError(f"there is no backup {backup} (in {folder(site)}: {names})")
+            raise RestoreError(f"there is no backup {backup} (in {folder(site)}: {names})", usage=True)
         if site.store_path.is_file() and path.samefile(site.store_path):
             raise RestoreError(f"{backup} is the store itself, not a backup of it; choose a backup "
-                               f"in {folder(site)}")  # fmt: skip
+                               f"in {folder(site)}", usage=True)  # fmt: skip
         try:
             return path, checked(path)
         except StoreDamaged as error:

@@ -740,13 +740,17 @@ def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
     The store there now is kept aside, renamed.  With --empty, start again from the feeds with
     an empty store; the posts published so far stay on the site.
     """
+    from .backups import RestoreError
     from .backups import restore as restore_store
 
     if backup and empty:
         fail("give a BACKUP or --empty, not both", EXIT_CONFIG)
     site = load_site(ctx)
     with working_on(ctx, site):
-        restored = restore_store(site, backup, empty=empty)
+        try:
+            restored = restore_store(site, backup, empty=empty)
+        except RestoreError as error:
+            fail(str(error), EXIT_CONFIG if error.usage else EXIT_FAILED)
         replayed = replay_takedowns(site)
     if restored.aside:
         click.echo(f"Kept the store that was there as {restored.aside}.")

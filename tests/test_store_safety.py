@@ -180,8 +180,12 @@ def test_restore_takes_the_newest_whole_backup_or_the_one_named(feed_server, tmp
     assert "\t0 posts" in stored_posts(site)
     ok(invoke(site, "build"))
     assert pages(site).keys() == published.keys()  # what it lost stays published
-    missing = invoke(site, "restore", "gibt-es-nicht.sqlite")
-    assert missing.exit_code == 1 and newest.name in missing.output, explain(missing)
+    # Bad usage, nothing done: exit 2, as for any command that names nothing there.
+    for name, said in (("gibt-es-nicht.sqlite", newest.name),
+                       (str(site / "blogparade.sqlite"), "is the store itself")):  # fmt: skip
+        missing = invoke(site, "restore", name)
+        assert missing.exit_code == 2 and said in missing.output, explain(missing)
+        assert "Traceback" not in missing.output and len(missing.output.splitlines()) == 1
 
 
 def test_without_backups_restore_empty_starts_again_and_keeps_every_page(feed_server, tmp_path):
