@@ -288,6 +288,12 @@ def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchR
                                  ask_all=ask_all, loaded=loaded)  # fmt: skip
             except SettingError as error:  # a proxy, trust or network setting that is unusable
                 fail(str(error), EXIT_CONFIG)
+        # Said before the backup is waited for: one that failed must not hide what was fetched.
+        report_fetch(run)
+    return run
+
+
+def report_fetch(run) -> None:  # noqa: ANN001  a jobs.FetchRun
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
     if run.pages:
@@ -298,7 +304,6 @@ def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchR
         click.echo(format_parade_run(run.parades))
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
-    return run
 
 
 def fetch_failed(run, strict: bool) -> bool:  # noqa: ANN001  a jobs.FetchRun

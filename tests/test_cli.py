@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -228,6 +229,21 @@ def test_a_file_named_backups_is_named_as_what_is_in_the_way(site, feed_server):
     result = CliRunner().invoke(cli, ["--site", str(site), "fetch"])
     assert result.exit_code == 1, result.output
     assert f"{site / 'backups'} is a file, where its backups go into a folder" in result.output
+
+
+def test_a_backup_that_fails_leaves_the_fetch_said(site, feed_server):
+    # The fetch stored a new post and sent any notices, then said only "cannot back up store":
+    # its summary, raised past by the backup's error, was never printed.
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    assert invoke(site, "fetch").exit_code == 0
+    backups = site / "backups"
+    shutil.copy(next(backups.glob("*.sqlite")), backups / "blogparade-2099-01-01T000000Z.sqlite")
+    (backups / ".blogparade-2099-01-01T000001Z.sqlite.tmp").mkdir()  # where the next copy goes
+    blog(feed_server, "anna", "Eins", "Zwei")
+    result = CliRunner().invoke(cli, ["--site", str(site), "fetch"])
+    assert result.exit_code == 1, result.output
+    assert "1 feeds: 1 fetched, 0 unchanged, 0 errors; 1 new posts" in result.output
+    assert result.output.rstrip("\n").splitlines()[-1].startswith("Error: cannot back up store")
 
 
 def test_restore_passes_over_a_folder_named_like_a_backup(site, feed_server):
