@@ -296,6 +296,10 @@ def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchR
 def report_fetch(run) -> None:  # noqa: ANN001  a jobs.FetchRun
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary))
+    if run.reached_none:
+        click.secho("Error: not one feed's server could be reached: this machine's network, DNS or "
+                    "proxy may be down; no blog was told that its feed fails, and the job exits 1.",
+                    fg="red", err=True)  # fmt: skip
     if run.pages:
         click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
     for line in after_fetch_lines(run):
@@ -307,9 +311,11 @@ def report_fetch(run) -> None:  # noqa: ANN001  a jobs.FetchRun
 
 
 def fetch_failed(run, strict: bool) -> bool:  # noqa: ANN001  a jobs.FetchRun
-    """Whether the fetch should exit non-zero.  A feed waiting for its next try is no failure:
-    it was not asked."""
-    return bool(run.problems) or (strict and bool(run.summary.errors or run.parades.errors))
+    """Whether the fetch should exit non-zero: a participant file could not be read, no feed's
+    server could be reached, or with `strict` a feed failed.  A feed waiting for its next try is
+    no failure: it was not asked."""
+    return bool(run.problems) or run.reached_none or (
+        strict and bool(run.summary.errors or run.parades.errors))
 
 
 def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun

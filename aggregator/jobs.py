@@ -16,6 +16,7 @@ import yarl
 from .backups import open_store
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
+from .feeds.decide import unreachable
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
 from .feeds.policy import SETTING as POLICY_SETTING
@@ -26,6 +27,7 @@ from .feeds.policy import (
     literal_address,
     resolve_and_check,
 )
+from .feeds.report import Outcome
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import Participant
 from .parades.collect import Context, ParadeRun, Submitted, follow_parades, submit
@@ -54,6 +56,19 @@ class FetchRun:
     notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
     images: ImageReport | None = None  # images of posts downloaded (website/media.py)
     parades: ParadeRun = field(default_factory=ParadeRun)  # candidates from the parades' channels
+
+    @property
+    def reached_none(self) -> bool:
+        return reached_none(self.summary)
+
+
+def reached_none(summary: UpdateSummary) -> bool:
+    """Several post feeds were asked and not one server could be reached (DNS, connection,
+    timeout, TLS, proxy): this machine's network is down, most likely, not every blog at once.
+    A server that answered, if only with an error, is reached."""
+    asked = [report for report in summary.of("posts")
+             if report.outcome in (Outcome.UPDATED, Outcome.UNCHANGED, Outcome.ERROR)]  # fmt: skip
+    return len(asked) > 1 and all(unreachable(report.error) for report in asked)
 
 
 @dataclass(frozen=True)
@@ -96,20 +111,22 @@ def fetch_site(
     # Parade candidates are public pages of blogs that never joined: no login goes with them.
     context = parade_context(site, participants, feeds)
     parades = asyncio.run(follow_parades(store, settings, context))
-    after = after_fetch(site, store, participants, settings)
+    # A night no server was reached is ours to fix: it must not tell every blog its feed fails.
+    after = after_fetch(site, store, participants, settings, notify=not reached_none(summary))
     return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed], **after)
 
 
 def after_fetch(
-    site: Site, store: Store, participants: list[Participant], settings: FetchSettings
-) -> dict[str, object]:
+    site: Site, store: Store, participants: list[Participant], settings: FetchSettings,
+    *, notify: bool = True,
+) -> dict[str, object]:  # fmt: skip
     """What a run does once the feeds are read: erase comments past their retention, tell
-    people about failing feeds, download the images of new posts."""
+    people about failing feeds (unless not `notify`), download the images of new posts."""
     from .editors.notify import notify_site
     from .feeds.images import download_images
 
     dropped = apply_retention(site, store)
-    notified = notify_site(site, store, participants)
+    notified = notify_site(site, store, participants) if notify else None
     images = asyncio.run(download_images(site, store, participants, settings))
     return {"comments_dropped": dropped, "notified": notified, "images": images}
 

@@ -19,7 +19,7 @@ from aggregator.site import Site
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
 from tests.feedmaker import Item, rss
 from tests.servers import RSS_TYPE, FeedServer, hang_up, respond, status
-from tests.test_mail import smtp  # noqa: F401  (the fixture)
+from tests.test_mail import free_port, smtp  # noqa: F401  (the fixture)
 
 EDITORS = "redaktion@example.org"
 OWNER = "anna@example.org"
@@ -224,3 +224,28 @@ BLOGPARADE_NOTIFY = ["mailto:{EDITORS}", "{feed_server.url('/hook')}"]
     failed = [line for line in result.output.splitlines() if "notifier failed" in line]
     assert len(failed) == 6 and sum("(not tried again)" in line for line in failed) == 4, result.output
     assert "Built" in result.output
+
+
+def test_a_night_no_feed_could_be_reached_tells_no_blog_and_fails(tmp_path, feed_server):
+    # This machine's network down (nothing listens where the blogs are): every blog's contact and
+    # the editors were told that its feed fails, and the run exited 0.
+    feed_server.route("/hook", respond(b"ok", content_type="text/plain"))
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_NOTIFY_AFTER = 1
+BLOGPARADE_NOTIFY = ["{feed_server.url('/hook')}"]
+""")
+    for number in range(2):
+        write_participant(site, f"b{number}", f"Blog {number}", f"{nowhere}/b{number}/feed/")
+    result = invoke(site, "run")
+    assert result.exit_code == 1, result.output
+    assert "Error: not one feed's server could be reached: this machine's network" in result.output
+    assert "Built" in result.output and "Traceback" not in result.output
+    assert posts_to_hook(feed_server) == []
+
+    # One blog answers: the other's failure is its own, and told.
+    feed_server.route("/b0/feed/", respond(anna_feed(feed_server), content_type=RSS_TYPE))
+    write_participant(site, "b0", "Blog 0", feed_server.url("/b0/feed/"))
+    result = ok(invoke(site, "run"))
+    assert "could be reached" not in result.output
+    assert [body["blog"]["slug"] for body in posts_to_hook(feed_server)] == ["b1"]
