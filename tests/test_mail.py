@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from email.message import EmailMessage
 
 import pytest
@@ -70,6 +71,29 @@ def test_a_server_that_is_not_there_is_one_sentence():
     settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp://127.0.0.1:9"})
     with pytest.raises(MailError, match="cannot send mail through 127.0.0.1:9"):
         send(settings, message())
+
+
+def test_a_server_that_refuses_is_one_sentence_with_its_answer():
+    # Said as Python's tuple: "cannot send mail through …: (554, b'5.7.1 no relaying')".
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def refuse() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.sendall(b"554 5.7.1 no relaying for you\r\n")
+                connection.recv(100)  # QUIT
+
+        thread = threading.Thread(target=refuse, daemon=True)
+        thread.start()
+        port = listener.getsockname()[1]
+        settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": f"smtp://127.0.0.1:{port}"})
+        with pytest.raises(MailError) as refused:
+            send(settings, message())
+        thread.join(5)
+    assert str(refused.value).endswith(": the server answered 554 5.7.1 no relaying for you")
+    assert refused.value.unreachable  # the next message would be refused too
 
 
 def test_the_password_comes_from_the_environment(monkeypatch):

@@ -102,6 +102,12 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
         raise MailError(f"the mail server {settings.host} refused the login of {settings.user!r}") from None
     except smtplib.SMTPRecipientsRefused as error:
         raise MailError(f"the mail server refused the recipients {', '.join(error.recipients)}") from None
+    except smtplib.SMTPResponseException as error:  # its str() is a tuple: (554, b'5.7.1 …')
+        said = error.smtp_error
+        said = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+        raise MailError(f"cannot send mail through {settings.host}:{settings.port}: the server "
+                        f"answered {error.smtp_code} {said}",
+                        unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
         raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {error}",
                         unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
