@@ -324,9 +324,10 @@ class PageLookup:
 # --- blog parades: candidates from every channel, and what their pages said -----------------------
 
 # Where a parade candidate came from: a pingback or trackback the call received ("pingback": read
-# with a joined host blog's comments; "comments": from the parade's Comments feed), a webmention
-# ("mention"), `blogparade submit` ("submit"), or the parade file's Include ("include").
-Channel = Literal["pingback", "comments", "mention", "submit", "include"]
+# with a joined host blog's comments; "comments": from the parade's Comments feed), a reader's
+# comment on the call that names the page ("comment"), a webmention ("mention"), `blogparade
+# submit` ("submit"), or the parade file's Include ("include").
+Channel = Literal["pingback", "comments", "comment", "mention", "submit", "include"]
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def test_the_call_posts_pingbacks_and_trackbacks_name_their_pages():
     found = from_call_mentions([
         stored("pingback", "https://anna.example/beitrag/"), stored("trackback", "https://bernd.example/tb/"),
         stored("comment", "https://spam.example/"), stored("pingback", None),
-    ])  # fmt: skip
+    ], CALL)  # fmt: skip
     assert [(c.url, c.channel, c.date) for c in found] == [
         ("https://anna.example/beitrag/", "pingback", WHEN), ("https://bernd.example/tb/", "pingback", WHEN),
     ]  # fmt: skip
@@ -89,6 +89,44 @@ def test_pingbacks_in_a_wordpress_comment_feed():
     blog = Blog("https://host.example", "Host", [call])
     feed = parse_feed(blog.post_comments_atom(call), {"content-type": "application/atom+xml"},
                       blog.post_comments_atom_url(call))  # fmt: skip
-    assert [(c.url, c.channel) for c in from_comment_feed(feed.entries)] == [
+    assert [(c.url, c.channel) for c in from_comment_feed(feed.entries, blog.permalink(call))] == [
         ("https://anna.example/beitrag/", "comments")
     ]
+
+
+# Where pingbacks are off (or the contributor's blog sends none: Blogger, Jimdo, Medium), a
+# contributor says so in a comment on the call, the way German Blogparaden ask for it.
+CALL = "https://host.example/2026/10/aufruf/"
+HANDED_IN = [
+    Comment(102, "Otto", "Hier mein Beitrag: https://otto.blogspot.com/2026/11/buecher.html.", WHEN,
+            author_url="https://otto.blogspot.com/"),
+    Comment(103, "Paula", 'Ich bin dabei: <a href="https://paula.jimdofree.com/blogparade/">mein Beitrag</a>',
+            WHEN, author_url="https://paula.jimdofree.com/"),
+    Comment(104, "Host", "Danke! Alle Beiträge stehen unter https://host.example/2026/10/aufruf/#beitraege",
+            WHEN, parent=102),
+    Comment(105, "Bernd", "Schöner Aufruf!", WHEN, author_url="https://bernd.example/"),
+]
+
+
+@pytest.mark.parametrize("kind", ["atom", "rss"])
+def test_comments_on_the_call_that_name_a_post_name_it(kind):
+    call = Post(7, "aufruf", "Aufruf", datetime(2026, 10, 1, tzinfo=UTC), comments=HANDED_IN)
+    blog = Blog("https://host.example", "Host", [call])
+    body, url = ((blog.post_comments_atom(call), blog.post_comments_atom_url(call)) if kind == "atom"
+                 else (blog.post_comments_rss(call), blog.post_comments_rss_url(call)))  # fmt: skip
+    feed = parse_feed(body, {"content-type": f"application/{kind}+xml"}, url)
+    assert sorted((c.url, c.channel, c.date) for c in from_comment_feed(feed.entries, CALL)) == [
+        ("https://otto.blogspot.com/2026/11/buecher.html", "comment", WHEN),
+        ("https://paula.jimdofree.com/blogparade/", "comment", WHEN),
+    ]  # the commenters' websites are their blogs' homes; the host's own site is the call's
+
+
+def test_comments_on_a_joined_call_that_name_a_post_name_it():
+    found = from_call_mentions([
+        StoredComment("c1", "p", "g1", None, None, "Otto", "https://otto.blogspot.com/", WHEN, WHEN,
+                      '<p>Hier mein Beitrag: <a href="https://otto.blogspot.com/2026/11/buecher.html" '
+                      'rel="nofollow">otto.blogspot.com/…</a></p>', "comment"),
+        StoredComment("c2", "p", "g2", None, None, "Host", None, WHEN, WHEN,
+                      f'<p>Danke, <a href="{CALL}#comment-1">Otto</a>!</p>', "comment"),
+    ], CALL)  # fmt: skip
+    assert [(c.url, c.channel) for c in found] == [("https://otto.blogspot.com/2026/11/buecher.html", "comment")]

@@ -322,7 +322,7 @@ def _named(channel: ChannelName, result: FetchResult, parade: Parade) -> list[Na
     if channel == "mentions":
         return channels.from_jf2(result.body or b"", parade.zone)
     feed = parse_feed(result.body or b"", dict(result.headers), result.final_url)
-    return channels.from_comment_feed(feed.entries)
+    return channels.from_comment_feed(feed.entries, parade.call_url)
 
 
 async def gather_candidates(
@@ -332,7 +332,7 @@ async def gather_candidates(
     async def one(parade: Parade) -> None:
         named = channels.named(parade.include, "include")
         for post in call_posts(parade, joined_posts):
-            named += channels.from_call_mentions(store.comments(post.id))
+            named += channels.from_call_mentions(store.comments(post.id), parade.call_url)
         run.new_candidates += store.add_candidates(parade.slug, named, now)
         for channel, url in (("mentions", parade.mentions), ("comments", parade.comments)):
             if url:
