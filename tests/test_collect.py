@@ -21,7 +21,7 @@ from aggregator.parades.verify import verify
 from aggregator.store import Store
 from aggregator.urls import page_key
 from tests.feedmaker import Item, rss
-from tests.servers import HTML_TYPE, LOOPBACK_POLICY, respond, route_documents, status
+from tests.servers import HTML_TYPE, LOOPBACK_POLICY, FeedServer, redirect, respond, route_documents, status
 from tests.wordpress import Blog, Post, pingback
 
 NOW = datetime(2026, 10, 20, 12, tzinfo=UTC)
@@ -236,6 +236,31 @@ def test_a_page_on_a_joined_blogs_site_becomes_that_blogs_post(feed_server, stor
     assert run(store, [parade(feed_server)], participants=[team]).accepted == 1
     assert [post.title for post in store.posts("team")] == ["Team"]
     assert store.external_blogs() == []
+
+
+def test_a_link_that_redirects_to_the_call_is_a_link_to_it(feed_server, store):
+    """A call whose slug changed (WordPress redirects the old one), and a shortener's address:
+    readers reach the call through both, so the host counts both pages."""
+    call = feed_server.url("/host/aufruf/")
+    feed_server.route("/host/alter-aufruf/", redirect(call, 301))
+    feed_server.route("/", respond(page("Host", "2026-10-01T10:00:00Z"), content_type=HTML_TYPE))
+    with FeedServer(host="127.0.0.2") as shortener:
+        shortener.route("/3xY7abc", redirect(call, 301))
+        shortener.route("/9zzz", redirect(feed_server.url("/anderswo/"), 301))
+        pages = {
+            "/anna/p/": page("Anna", "2026-10-10T10:00:00Z", feed_server.url("/host/alter-aufruf/")),
+            "/bernd/p/": page("Bernd", "2026-10-11T10:00:00Z", shortener.url("/3xY7abc")),
+            "/carla/p/": page("Carla", "2026-10-12T10:00:00Z", shortener.url("/9zzz"), feed_server.url("/")),
+            "/dora/p/": page("Dora", "2026-10-13T10:00:00Z", call, shortener.url("/3xY7abc")),
+        }  # fmt: skip
+        for path, body in pages.items():
+            feed_server.route(path, respond(body, content_type=HTML_TYPE))
+        store.add_candidates("doku", [NamedCandidate(feed_server.url(path), "pingback") for path in pages], NOW)
+        assert run(store, [parade(feed_server)]).accepted == 3
+        assert shortener.hits("/3xY7abc") == 1  # Dora links the call as it is: nothing followed
+    assert sorted(post.title for blog in store.external_blogs() for post in store.posts(blog.slug)) == [
+        "Anna", "Bernd", "Dora"]  # fmt: skip
+    assert feed_server.hits("/") == 0  # the host's front page leads nowhere else
 
 
 def test_late_contributions_are_taken_after_the_end(feed_server, store):

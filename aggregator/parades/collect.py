@@ -15,7 +15,9 @@ late contributions until its roundup):
    takes contributions, and last looked at a day ago or more.  An accepted page is not asked
    again, and a failed look keeps what an earlier one read: nothing accepted is lost.  One look
    is one request for the page and, where it names one, one for its blog's feed (for the entry
-   of that page: the first source of its date), each feed once per run.  Pages of one host are
+   of that page: the first source of its date), each feed once per run; where no link of it
+   leads to a call as written, up to MAX_FOLLOWED of its links that may redirect to one (an old
+   slug on the call's site, a shortener's address) are followed.  Pages of one host are
    asked one after another;
 3. accepted pages become posts (external.py), whose comments are then read through the comment
    pipeline of update.py, as a joined blog's are.
@@ -44,6 +46,7 @@ from ..models import (
     FetchError,
     FetchResult,
     NamedCandidate,
+    PageReading,
     ParadeCandidate,
     ParsedFeed,
     Participant,
@@ -51,14 +54,14 @@ from ..models import (
     StoredPost,
 )  # fmt: skip
 from ..store import Store, utcnow
-from ..urls import is_http_url, page_key, same_host
+from ..urls import is_http_url, leads_to, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .select import followed_parade
-from .shortlinks import learn_shortlinks, stored_shortlinks
-from .verify import Reason, Verdict, judge_post, verify
+from .shortlinks import learn_shortlinks, on_call_site, stored_shortlinks
+from .verify import Reason, Verdict, judge_post, links_to_call, verify
 
 # feeds.parse, feeds.clean and page_reading (lxml, nh3, feedparser's dates) are imported where a
 # parade has something to read: a fetch of a site without parades never needs them.
@@ -161,8 +164,11 @@ class FeedCache:
             return None
 
 
-async def look(url: str, fetcher: Fetcher, feeds: FeedCache, now: datetime) -> CandidatePage:
-    """One look at a candidate's page: fetched, read, and its entry found in its blog's feed."""
+async def look(
+    url: str, fetcher: Fetcher, feeds: FeedCache, now: datetime, parades: Sequence[Parade] = ()
+) -> CandidatePage:
+    """One look at a candidate's page: fetched, read, its links that may redirect to a call of
+    `parades` followed, and its entry found in its blog's feed."""
     from .page_reading import is_html, read_page
 
     key = page_key(url)
@@ -177,9 +183,50 @@ async def look(url: str, fetcher: Fetcher, feeds: FeedCache, now: datetime) -> C
     reading = await asyncio.to_thread(read_page, result.body or b"", result.final_url, content_type)
     feed = await feeds.get(reading.feed) if reading.feed else None
     entry = own_entry(feed, (url, result.final_url, reading.canonical or ""), reading.url) if feed else None
+    reading = await with_redirects(reading, entry, fetcher, parades)
     home = feed.home_url if feed and is_http_url(feed.home_url) else None
     return CandidatePage(key, url, now, reading=reading, entry=entry,
                          feed_title=feed.title if feed else "", feed_home=home)  # fmt: skip
+
+
+MAX_FOLLOWED = 5  # links of one page followed to where they redirect
+
+
+async def with_redirects(
+    reading: PageReading, entry: Post | None, fetcher: Fetcher, parades: Sequence[Parade]
+) -> PageReading:
+    """The reading with, among its links, where those that may redirect to a call lead, when
+    none of the page's or its feed entry's leads to a call as written: a link to the call's old
+    slug (WordPress redirects it) or through a URL shortener (bit.ly, Jetpack's wp.me) is a link
+    to the call for its readers."""
+    if not parades or any(links_to_call(reading, entry, parade.call_keys) for parade in parades):
+        return reading
+    on_call_sites = [link for link in reading.links if on_a_call_site(link, parades)]
+    shortened = [link for link in reading.links if shortened_link(link, reading.url, parades)]
+    links = (on_call_sites + shortened)[:MAX_FOLLOWED]
+    results = await asyncio.gather(*(fetcher.fetch(link, accept=HTML_ACCEPT) for link in links))
+    targets = tuple(dict.fromkeys(
+        result.final_url for link, result in zip(links, results)
+        if result.final_url and page_key(result.final_url) != page_key(link)
+    ))  # fmt: skip
+    return replace(reading, links=reading.links + targets) if targets else reading
+
+
+def on_a_call_site(link: str, parades: Sequence[Parade]) -> bool:
+    """Another address than a call's on its site, not the front page: an old slug, maybe."""
+    return any(on_call_site(link, parade.call_url) for parade in parades) and not any(
+        leads_to(link, parade.call_keys) for parade in parades
+    )
+
+
+def shortened_link(link: str, page_url: str, parades: Sequence[Parade]) -> bool:
+    """A short address on another site than the page's and the calls', a shortener's
+    (`https://bit.ly/3xY7abc`, Jetpack's `https://wp.me/p9abc-1x`): one short path segment, no
+    file name."""
+    if same_host(link, page_url) or any(same_host(link, parade.call_url) for parade in parades):
+        return False
+    path = urlsplit(link).path.strip("/")
+    return 0 < len(path) <= 24 and not ({"/", "."} & set(path))
 
 
 def own_entry(feed: ParsedFeed, urls: Iterable[str], page_url: str) -> Post | None:
@@ -372,7 +419,7 @@ async def verify_candidates(
     async def host(keys: list[str]) -> None:
         for key in keys:  # one after another: politeness towards one blog's server
             judged = looks[key]
-            page = await look(judged[0][0].url, fetcher, feeds, now)
+            page = await look(judged[0][0].url, fetcher, feeds, now, [parade for _, parade in judged])
             run.looked_at += 1
             if settle(store, page, judged, context, now):
                 run.accepted += 1
@@ -496,7 +543,7 @@ async def submit(
     async with Fetcher(settings) as fetcher:
         await learn_shortlinks(fetcher, store, unstored_calls([parade], joined.values()), now)
         [parade] = with_call_aliases([parade], list(joined.values()), stored_shortlinks(store))
-        page = None if key in joined else await look(url, fetcher, FeedCache(fetcher), now)
+        page = None if key in joined else await look(url, fetcher, FeedCache(fetcher), now, [parade])
     if page is not None and page.problem is not None:
         what = "is not a web page" if page.problem == "not-html" else "cannot be fetched"
         raise SubmitRefused(f"{url} {what}: {page.error}")
