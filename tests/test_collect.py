@@ -263,6 +263,17 @@ def test_a_link_that_redirects_to_the_call_is_a_link_to_it(feed_server, store):
     assert feed_server.hits("/") == 0  # the host's front page leads nowhere else
 
 
+@pytest.mark.parametrize("code, said", [(410, "gone: 410 Gone"), (401, "http: 401 Unauthorized")])
+def test_a_page_that_answers_an_error_is_rejected_in_a_pages_words(feed_server, store, code, said):
+    feed_server.route("/anna/weg/", status(code))
+    store.add_candidates("doku", [NamedCandidate(feed_server.url("/anna/weg/"), "pingback")], NOW)
+    doku = parade(feed_server)
+    run(store, [doku])
+    [candidate] = stored_candidates(store, "doku")
+    verdict = verify(candidate, stored_pages(store)[candidate.key], doku)
+    assert str(verdict) == f"can't be fetched: {said}"  # not "the feed was removed for good"
+
+
 def test_late_contributions_are_taken_after_the_end(feed_server, store):
     call = feed_server.url("/host/aufruf/")
     feed_server.route("/anna/p/", respond(page("Anna", "2026-11-03T10:00:00Z", call), content_type=HTML_TYPE))

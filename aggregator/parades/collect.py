@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from http import HTTPStatus
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -174,8 +175,7 @@ async def look(
     key = page_key(url)
     result = await fetcher.fetch(url, accept=HTML_ACCEPT)
     if result.error is not None or not result.ok:
-        error = result.error or FetchError(ErrorKind.HTTP, f"status {result.status}")
-        return CandidatePage(key, url, now, "unfetchable", str(error))
+        return CandidatePage(key, url, now, "unfetchable", str(page_error(result)))
     content_type = result.headers.get("content-type", "")
     if not is_html(content_type):
         kind = content_type.split(";")[0].strip()
@@ -187,6 +187,22 @@ async def look(
     home = feed.home_url if feed and is_http_url(feed.home_url) else None
     return CandidatePage(key, url, now, reading=reading, entry=entry,
                          feed_title=feed.title if feed else "", feed_home=home)  # fmt: skip
+
+
+def page_error(result: FetchResult) -> FetchError:
+    """Why a page could not be read, in a page's words: an HTTP error by its status alone (the
+    fetch layer explains them for feeds: "410 Gone: the feed was removed for good")."""
+    if result.status is not None and result.status >= 400:
+        kind = result.error.kind if result.error else ErrorKind.HTTP
+        return FetchError(kind, f"{result.status} {_phrase(result.status)}".strip())
+    return result.error or FetchError(ErrorKind.HTTP, f"status {result.status}")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 MAX_FOLLOWED = 5  # links of one page followed to where they redirect
