@@ -82,6 +82,29 @@ def test_a_summarys_page_and_a_candidates_page_have_the_same_links(html):
     assert extract_links(NO_ARTICLE, URL) == ("https://anna.example/ueber-mich/",)
 
 
+# Themes that mark no article and name their sidebar and footer the way HTML 4 themes did: by
+# id (WordPress's Kubrick and its heirs: #sidebar, #footer; Twenty Ten to Twenty Fourteen:
+# #secondary), by ARIA role, or by Jimdo's classes.
+CLASSIC = [
+    f"""<div id="content"><div class="post"><h2>Mein Beitrag</h2><div class="entry"><p>Text,
+    <a href="/ueber-mich/">über mich</a>.</p></div></div></div><div id="sidebar"><ul><li><h2>Blogparaden</h2>
+    <ul><li><a href="{CALL}">Über Bücher</a></li></ul></li></ul></div>
+    <div id="footer"><p><a href="{CALL}#footer">Aufruf</a></p></div>""",
+    f"""<div id="primary"><div class="post"><p>Text, <a href="/ueber-mich/">über mich</a>.</p></div></div>
+    <div id="secondary" class="widget-area"><div id="text-2"><a href="{CALL}">Blogparade</a></div></div>
+    <div role="complementary"><a href="{CALL}?x">Aufruf</a></div>
+    <div role="contentinfo"><a href="{CALL}?y">Aufruf</a></div>""",
+    f"""<div class="jtpl-content"><div class="j-module n j-text"><p>Text, <a href="/ueber-mich/">über
+    mich</a>.</p></div></div><div class="jtpl-sidebar"><div class="j-module n j-text">
+    <a href="{CALL}">Blogparade</a></div></div>""",
+]
+
+
+@pytest.mark.parametrize("body", CLASSIC)
+def test_a_classic_themes_sidebar_and_footer_are_no_article(body):
+    assert read_page(page(body=body), URL, "text/html").links == ("https://anna.example/ueber-mich/",)
+
+
 def test_an_h_entry_date_comes_first():
     body = f"""<div class="h-entry"><h1 class="p-name">Notiz zur Parade</h1>
 <a class="p-author h-card" href="/"><span class="p-name">Bernd</span></a>

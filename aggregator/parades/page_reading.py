@@ -71,11 +71,15 @@ ARTICLE = (f"//*[{_class('h-entry')}]", "//article", "//main", "//*[@role='main'
 # What is not the author's text, wherever it is: by element, id or class (one pass over the tree;
 # an XPath union of class tests took four times as long as all the rest of reading a page).
 JUNK_TAGS = frozenset({"nav", "aside", "form", "script", "style", "noscript", "template", "iframe", "footer"})
-JUNK_IDS = frozenset({"comments", "respond"})
+# Themes older than HTML5's <aside> and <footer> say "sidebar" and "footer" by id or class
+# (WordPress's classic themes: #sidebar, #secondary, #footer; Jimdo: .jtpl-sidebar), or by
+# their ARIA role.
+JUNK_IDS = frozenset({"comments", "respond", "sidebar", "secondary", "footer"})
 JUNK_CLASSES = frozenset({
     "comments", "comments-area", "comment-list", "commentlist", "sharedaddy", "share", "social-share",
-    "related", "related-posts", "jp-relatedposts", "widget", "sidebar",
+    "related", "related-posts", "jp-relatedposts", "widget", "widget-area", "sidebar", "jtpl-sidebar", "site-footer",
 })  # fmt: skip
+JUNK_ROLES = frozenset({"complementary", "navigation", "contentinfo"})
 BLOCKS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "header", "figure",
@@ -186,7 +190,7 @@ def _is_junk(element: Any) -> bool:
     tag = element.tag
     if not isinstance(tag, str):
         return False  # comments and processing instructions
-    if tag in JUNK_TAGS or element.get("id") in JUNK_IDS:
+    if tag in JUNK_TAGS or element.get("id") in JUNK_IDS or element.get("role") in JUNK_ROLES:
         return True
     classes = element.get("class")
     return bool(classes) and not JUNK_CLASSES.isdisjoint(classes.split())
