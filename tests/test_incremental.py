@@ -16,7 +16,7 @@ import pytest
 
 from aggregator.site import Site
 from aggregator.store import Store
-from aggregator.website.build import CACHE_FOLDER, build_site
+from aggregator.website.build import CACHE_FOLDER, build_site, needs_build
 from aggregator.website.plugin.incremental import MANIFEST
 from aggregator.website.search import indexed_pages, indexer
 from tests.acceptance_helpers import invoke, ok
@@ -184,6 +184,23 @@ def test_a_run_that_only_read_the_feeds_renders_the_pages_that_say_when(tmp_path
         assert {"index.html", "blogs/index.html"} <= pages
         assert {n for n in pages if not n.startswith(("index", "page/"))} == {"blogs/index.html"}
         assert second.exported.written == 0
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
+@pytest.mark.slow
+def test_a_run_that_skips_the_build_later_the_same_day_serves_what_a_full_build_gives(tmp_path):
+    """`run` builds after the day's first read of the feeds, not after later ones the same day:
+    what the site says of that read must be the same after them (found by a differential check:
+    the home page said the hour of the first read, a full build the hour of the last)."""
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        store.record_unchanged("acme", "https://acme.example/feed/", now=T + timedelta(days=1))
+        build_site(site, store)
+        store.record_unchanged("acme", "https://acme.example/feed/", now=T + timedelta(days=1, hours=5))
+        assert not needs_build(site, store)
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)
     assert differing(incremental, site.output) == []

@@ -5,18 +5,19 @@ feeds; its kind ("corporate", "employee") is the Category of its posts.  After t
 read, the template context gets `blogs` and `blog_groups` (every participant with its post
 count and its feed's description, for the `blogs` page: by department where the participant
 files name departments, else by kind), `departments` (departments.py), `blogroll_url`, where the
-blog roll is published as OPML, and `last_read`, when the feeds were last read (the export's
-feeds.toml).
+blog roll is published as OPML, and `last_read`, the day the feeds were last read (the export's
+feeds.toml), in the site's time zone.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from pelican.contents import Author, Category
 
@@ -145,11 +146,19 @@ def add_blogs(generator: Any) -> None:
     generator.context["blogparade_participants"] = participants  # for the blog roll
     generator.context["blogroll_url"] = setting(settings, "BLOGPARADE_BLOGROLL") or None
     generator.context["blogs"] = entries
-    generator.context["last_read"] = facts.last_read
+    generator.context["last_read"] = read_on(facts.last_read, settings)
     departments = department_views(entries, {a.slug: list(arts) for a, arts in pages.values()},
                                    settings)  # fmt: skip
     generator.context["departments"] = departments
     generator.context["blog_groups"] = blog_groups(entries, departments, label)
+
+
+def read_on(last_read: datetime | None, settings: dict[str, Any]) -> date | None:
+    """The day of the last read, not its hour: `run` builds after the day's first read of the
+    feeds, not after later ones the same day (website/build.py: feed_stamp)."""
+    if last_read is None:
+        return None
+    return last_read.astimezone(ZoneInfo(str(settings.get("TIMEZONE") or "UTC"))).date()
 
 
 def blog_groups(entries: list[BlogEntry], departments: list[DepartmentView], label: Any) -> list[BlogGroup]:
