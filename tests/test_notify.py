@@ -5,6 +5,7 @@ when it recovers (issue 11).  A real SMTP server (aiosmtpd) and a webhook on loo
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -150,6 +151,21 @@ def test_a_status_page_for_the_editors_when_asked_for(tmp_path, feed_server):
     text = " ".join(page.text_content().split())
     assert "Annas Blog" in text and "500" in text
     assert page.xpath("//meta[@name='robots' and contains(@content, 'noindex')]")
+
+
+@pytest.mark.slow
+def test_the_status_page_says_how_the_feeds_fared_in_the_last_run_not_in_the_last_build(tmp_path, feed_server):
+    """A run that only read the feeds builds when a status page shows how they fared (found by
+    a differential check: the page said "ok" for a feed failing since, a full build "500")."""
+    items = [Item("p1", "Erster Beitrag", "https://anna.example/1", datetime(2026, 11, 2, tzinfo=UTC))]
+    feed_server.route("/anna/feed/", body=rss(items).encode())
+    site = new_site(tmp_path / "site", 'BLOGPARADE_STATUS_PAGE = "status/index.html"')
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
+    ok(invoke(site, "run"))
+    feed_server.route("/anna/feed/", status(500))
+    ok(invoke(site, "run"))
+    text = " ".join(parse_html(site / "output" / "status" / "index.html").text_content().split())
+    assert "500" in text
 
 
 def test_webhooks_are_https_except_on_networks_the_site_allows():

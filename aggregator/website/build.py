@@ -40,7 +40,7 @@ from ..site import DEFAULTS, SETTINGS_FILE, Site
 from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
-from .export import ExportResult, export
+from .export import ExportResult, export, site_status
 
 LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what output/ shows
 # The store's meta key set by a take-down (cli.taking_down) until a build has published it: that
@@ -517,12 +517,17 @@ def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any])
 
 def feed_stamp(site: Site, store: Store) -> dict[str, Any]:
     """The feeds' descriptions, and the day they were last read: the home page says when, so a
-    day's first fetch rebuilds even when no post changed (later ones the same day do not)."""
+    day's first fetch rebuilds even when no post changed (later ones the same day do not).
+    Where the editors' status page is published, how every feed fared: it shows each run's."""
     last_read = store.last_read()
     zone = ZoneInfo(str(site.settings.get("TIMEZONE") or "UTC"))
+    status = None
+    if site.settings.get("BLOGPARADE_STATUS_PAGE"):
+        status = site_status(store, site, load_participants(site.participants_dir)[0])
     return {
         "descriptions": sorted(store.feed_descriptions().items()),
         "read on": last_read.astimezone(zone).date().isoformat() if last_read else None,
+        "status": status,
     }
 
 
