@@ -68,6 +68,9 @@ def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> 
     assert len(text.split("Neu & frisch")[1].splitlines()[2]) <= 310  # the excerpt is short
     ok(invoke(site, "digest", "--to", "a@x.example", "--to", "b@x.example"))
     assert inbox.messages[-1][1] == ["a@x.example", "b@x.example"]
+    # A display name, as mail programs and company lists write one, is one address too.
+    ok(invoke(site, "digest", "--to", '"Alle, Redaktion" <alle@x.example>'))
+    assert inbox.messages[-1][1] == ["alle@x.example"]
 
 
 def test_a_recipient_that_is_not_one_address_is_refused_before_any_mail(site: Path, smtp) -> None:  # noqa: F811

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -301,10 +301,20 @@ def recipients_from(settings: dict[str, Any], given: tuple[str, ...]) -> list[st
         recipients = [value] if isinstance(value, str) else [str(v) for v in value]
         where = "BLOGPARADE_DIGEST_TO"
     for address in recipients:
-        if not is_mailto(f"mailto:{address}"):
+        if not is_one_address(address):
             raise DigestError(f"{where}: {address!r} is not one e-mail address like "
-                              "alle@firma.example (one address each); nothing was sent")
+                              "alle@firma.example or \"Alle <alle@firma.example>\" (one address each); "
+                              "nothing was sent")
     return recipients
+
+
+def is_one_address(text: str) -> bool:
+    """One recipient as a To header takes it: a plain address (`participants.is_mailto`'s rule),
+    maybe with a display name ("Alle <alle@firma.example>"); no line breaks."""
+    if not text.isprintable():
+        return False
+    found = getaddresses([text])
+    return len(found) == 1 and is_mailto(f"mailto:{found[0][1]}")
 
 
 def as_text(message: EmailMessage) -> str:
