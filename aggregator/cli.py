@@ -523,6 +523,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     from zoneinfo import ZoneInfo
 
     from .editors.status import participant_statuses, status_document
+    from .feeds.decide import Politeness
     from .jobs import parade_feed_errors
     from .store import utcnow
 
@@ -534,7 +535,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     rows, parade_errors = [], []
     if participants:
         with open_store(site) as store:
-            rows = participant_statuses(store, participants, now)
+            rows = participant_statuses(store, participants, now, Politeness.of_site(site))
             parade_errors = parade_feed_errors(site, store)
     if as_json:
         document = status_document(rows, site_name=str(site.settings.get("SITENAME") or ""),

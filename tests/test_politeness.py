@@ -117,6 +117,21 @@ def test_retry_after_as_a_date_and_all_asks_anyway(feed_server, site):
     assert feed_server.hits("/geduld/feed/") == 2 and next_try(site, waits) is None
 
 
+def test_a_wait_a_clock_set_back_left_too_long_ends_and_status_agrees(feed_server, site):
+    """A clock that ran a year ahead set the next try a year off; corrected, the feed would wait
+    that year, far past the longest wait (a week): the next run asks it, and status says so."""
+    waits = feed_server.route("/geduld/feed/", busy("3600"))
+    write_participant(site, "geduld", "Geduld", waits)
+    ok(invoke(site, "fetch"))
+    let_time_pass(site, -365 * 24)  # the next try as the fast clock set it
+    line = status_lines(ok(invoke(site, "status")).output)["Geduld"]
+    assert "429 Too Many Requests" in line and "next try" not in line, line
+    feed_server.route("/geduld/feed/", respond(posts(feed_server, "geduld", 1, 1)))
+    fetched = ok(invoke(site, "fetch"))
+    assert "1 new posts" in fetched.output and "waiting" not in fetched.output, fetched.output
+    assert feed_server.hits("/geduld/feed/") == 2
+
+
 def test_a_feed_that_keeps_failing_waits_longer_each_time_and_strict_fails_only_when_asked(
     feed_server, site
 ):

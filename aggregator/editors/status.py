@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..feeds.decide import is_due
+from ..feeds.decide import Politeness, is_due
 from ..models import FeedState, FetchError, Participant
 from ..store import Store, utcnow
 
@@ -55,7 +55,8 @@ class ParticipantStatus:
 
 
 def participant_statuses(
-    store: Store, participants: list[Participant], now: datetime | None = None
+    store: Store, participants: list[Participant], now: datetime | None = None,
+    politeness: Politeness = Politeness(),
 ) -> list[ParticipantStatus]:
     states = store.feed_states()
     posts = store.post_counts()
@@ -67,7 +68,7 @@ def participant_statuses(
     return [
         ParticipantStatus(
             p, states.get(p.feed), posts.get(p.slug, 0), comments.get(p.slug, 0),
-            *health.get(p.slug, (0, 0)), next_try=waiting_until(states.get(p.feed), now),
+            *health.get(p.slug, (0, 0)), next_try=waiting_until(states.get(p.feed), now, politeness),
             comment_feed_error=comment_errors.get(p.slug), failing_since=failing.get(p.feed),
             last_new_post=newest.get(p.slug),
             notified=alerts[p.slug].notified if p.slug in alerts else None,
@@ -76,9 +77,10 @@ def participant_statuses(
     ]
 
 
-def waiting_until(state: FeedState | None, now: datetime) -> datetime | None:
+def waiting_until(state: FeedState | None, now: datetime,
+                  politeness: Politeness = Politeness()) -> datetime | None:  # fmt: skip
     """When a feed waiting for its next try is asked again; None when the next run asks it."""
-    if state is None or state.gone or is_due(state.next_try, now):
+    if state is None or state.gone or is_due(state.next_try, now, politeness):
         return None
     return state.next_try
 

@@ -28,9 +28,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..models import ErrorKind, FeedState, FetchError, FetchResult
+
+if TYPE_CHECKING:
+    from ..site import Site
 
 FIRST_BACKOFF = timedelta(hours=1)
 # Our own waits end this much early: a week's wait that starts with tonight's run at 03:17:05
@@ -62,6 +65,10 @@ class Politeness:
     def from_days(cls, days: float, *, ask_all: bool = False) -> Politeness:
         return cls(timedelta(days=max(float(days), 0.0)), ask_all)
 
+    @classmethod
+    def of_site(cls, site: Site, *, ask_all: bool = False) -> Politeness:
+        return cls.from_days(float(site["BLOGPARADE_MAX_WAIT_DAYS"]), ask_all=ask_all)
+
 
 def verdict(
     state: FeedState | None, now: datetime, politeness: Politeness = Politeness()
@@ -71,13 +78,16 @@ def verdict(
         return Verdict.ASK
     if state.gone:
         return Verdict.RETIRED
-    if politeness.ask_all or is_due(state.next_try, now):
+    if politeness.ask_all or is_due(state.next_try, now, politeness):
         return Verdict.ASK
     return Verdict.WAIT
 
 
-def is_due(next_try: datetime | None, now: datetime) -> bool:
-    return next_try is None or now >= next_try
+def is_due(next_try: datetime | None, now: datetime, politeness: Politeness = Politeness()) -> bool:
+    """Whether a feed's wait is over.  A next try further off than the longest wait we ever set
+    was set by a clock that ran ahead and has been set back (or before the editor shortened
+    BLOGPARADE_MAX_WAIT_DAYS): over too, or the feed would wait for months."""
+    return next_try is None or now >= next_try or next_try - now > politeness.longest
 
 
 def addresses(configured: str, state: FeedState | None) -> tuple[str, ...]:

@@ -92,8 +92,7 @@ class FeedOptions:
 
     @classmethod
     def from_site(cls, site: Site, *, ask_all: bool = False) -> FeedOptions:
-        days = float(site["BLOGPARADE_MAX_WAIT_DAYS"])
-        return cls(Politeness.from_days(days, ask_all=ask_all),
+        return cls(Politeness.of_site(site, ask_all=ask_all),
                    int(site["BLOGPARADE_MAX_ITEMS_PER_FEED"]))  # fmt: skip
 
 

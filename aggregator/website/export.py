@@ -35,6 +35,7 @@ import tomli_w
 
 from ..editors.privacy import shown_name
 from ..editors.status import participant_statuses, status_document
+from ..feeds.decide import Politeness
 from ..feeds.clean import bounded
 from ..feeds.images import media_folder
 from ..hashing import digest
@@ -393,7 +394,7 @@ def site_status(store: Store, site: Site, participants: list[Participant]) -> di
     the privacy notice's list of feeds read): `status --json`'s document, plus comment feeds.
 
     Dated by the last fetch, not the build: an unchanged store exports unchanged bytes."""
-    rows = participant_statuses(store, participants)
+    rows = participant_statuses(store, participants, politeness=Politeness.of_site(site))
     attempts = [row.state.last_attempt for row in rows if row.state and row.state.last_attempt]
     document = status_document(
         rows, site_name=str(site.settings.get("SITENAME") or ""),
