@@ -154,8 +154,12 @@ def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     assert {p.name for p in (tmp_path / "site" / "content" / "participants").iterdir()} == {"README.md"}
     ignored = (tmp_path / "site" / ".gitignore").read_text()
     for name in ("*.sqlite", "output/", ".output.*/", "cache/", "content/aggregated/", "backups/",
-                 ".blogparade.lock"):
-        assert name in ignored
+                 ".blogparade.lock", "media/", "takedowns.log"):
+        assert name in ignored.splitlines()
+    # The log the README's cron line appends to, in the site folder, is no source either.
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    logs = set(re.findall(r"blogparade run --publish >> (\S+) 2>&1", readme))
+    assert logs and all(log in ignored.splitlines() for log in logs), logs
     site = Site.load(tmp_path / "site")
     result = build_site(site)
     assert result.articles == 0  # the participants' README is not an article

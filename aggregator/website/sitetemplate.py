@@ -197,6 +197,8 @@ __pycache__/
 # the store, and the log names what was taken down
 media/
 takedowns.log
+# the nightly run's log, where the README's cron line writes it
+blogparade.log
 """
 
 PELICANCONF = '''\
