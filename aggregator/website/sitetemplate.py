@@ -73,7 +73,8 @@ schreibt die Redaktion: Solche Änderungen prüft sie selbst, bevor sie sie übe
    das Schlagwort der Blogparade, wo sie eins hat (als Kategorie, Tag oder #Hashtag).
 4. **Gesammelt wird für euch:** Diese Seite findet eure Beiträge beim nächsten Abruf von selbst
    und zeigt sie bei der Blogparade, auch von Blogs, die hier nicht mitmachen: Der Pingback oder
-   die Webmention, die euer Link zum Aufruf auslöst, genügt meist. Wer aufgerufen hat, schreibt
+   die Webmention, die euer Link zum Aufruf auslöst, genügt meist, sonst ein Kommentar unter dem
+   Aufruf mit dem Link zu eurem Beitrag. Wer aufgerufen hat, schreibt
    nach dem Ende eine Rückschau über alle Beiträge. Fehlt eurer,
    [sagt der Redaktion Bescheid]({contact}): Er lässt sich nachreichen.
 5. **Kommentiert wird bei euch:** Hier stehen ein Auszug (oder, wenn ihr wollt, der ganze
@@ -140,7 +141,8 @@ settings) is the editors' to write: they review such changes themselves before t
    it has one (as a category, tag or #hashtag).
 4. **Collected for you:** this site finds your post on its next update and shows it with the
    parade, from blogs that do not take part here too: the pingback or webmention your link to the
-   call sends is usually enough. After the end, whoever made the call writes a roundup of all
+   call sends is usually enough, else a comment under the call with your post's link. After the
+   end, whoever made the call writes a roundup of all
    contributions. If yours is missing, [tell the editors]({contact}): it can be handed in.
 5. **Comments stay with you:** here you find an excerpt (or, if you like, the whole post) and the
    link to the original. Readers comment on your blog; this site only shows the comments.
