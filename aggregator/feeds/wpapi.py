@@ -28,8 +28,9 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any, Mapping, Sequence
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from ..headers import header_link
 from ..models import ParsedEntry
 from ..urls import is_http_url, same_host
 
@@ -39,20 +40,14 @@ PER_PAGE = 100  # the API's most
 FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,link"
 
 # One link of a Link header (RFC 8288): <target> and its parameters, up to the next link.
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
-_REL = re.compile(r'(?i)(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))')
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})")
 
 
 def api_root(headers: Mapping[str, str], feed_url: str) -> str | None:
     """The API's root a feed's response names (lower-cased header names), where it is an http(s)
     address on the feed's own host; else None."""
-    for target, params in _LINK.findall(headers.get("link", "")):
-        rels = (m.group(1) or m.group(2) or "" for m in _REL.finditer(params))
-        if REL in (rel for value in rels for rel in value.split()):
-            root = urljoin(feed_url, target.strip())
-            return root if is_http_url(root) and same_host(root, feed_url) else None
-    return None
+    root = header_link(headers, REL, feed_url)
+    return root if root and is_http_url(root) and same_host(root, feed_url) else None
 
 
 def post_number(guid: str, comment_feed: str | None, root: str) -> int | None:

@@ -13,12 +13,11 @@ taken: the page is not trusted to make another site's address count as the call.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
+from ..headers import header_link
 from ..store import Store
 from ..urls import is_http_url, page_key, same_host
 from .files import Parade
@@ -28,9 +27,6 @@ if TYPE_CHECKING:  # the build asks for the shortlinks stored, and never needs t
 
 REREAD = timedelta(days=7)  # a post's shortlink is its ID: it changes only if the call is moved
 REL = "shortlink"
-# One link of a Link header (RFC 8288): <target> and its parameters, up to the next link.
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
-_REL = re.compile(r'(?i)(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))')
 
 
 def on_call_site(shortlink: str, call_url: str) -> bool:
@@ -44,11 +40,7 @@ def on_call_site(shortlink: str, call_url: str) -> bool:
 
 def header_shortlink(headers: Mapping[str, str], url: str) -> str | None:
     """The `rel=shortlink` target of a response's Link header (lower-cased names), absolute."""
-    for target, params in _LINK.findall(headers.get("link", "")):
-        rels = (m.group(1) or m.group(2) or "" for m in _REL.finditer(params))
-        if REL in (rel.lower() for value in rels for rel in value.split()):
-            return urljoin(url, target.strip())
-    return None
+    return header_link(headers, REL, url)
 
 
 def due(call_url: str, known: Mapping[str, tuple[str | None, datetime]], now: datetime) -> bool:
