@@ -375,6 +375,8 @@ def comment_page(url: str | None) -> str:
     only in a name on the post's own pages: engines that number comments per post have a
     `#c2` on every post."""
     url = without_fragment(url)
+    if "=" not in url:  # no query parameter at all (most names): no urlsplit needed
+        return thread_key(url)
     try:
         parts = urlsplit(url)
     except ValueError:

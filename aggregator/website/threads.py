@@ -66,7 +66,8 @@ class Lookup:
         self.by_guid: dict[str, str] = {}
         self.by_key: dict[str, str] = {}
         self.by_fragment: dict[str, str] = {}
-        self.by_number: dict[str, str] = {}
+        self._by_number: dict[str, str] | None = None  # made when rule 4 is first asked
+        self.comments = comments
         self.pages = {comment_page(page) for page in pages if page}
         for comment in comments:
             self.by_guid.setdefault(comment.guid, comment.id)
@@ -76,7 +77,17 @@ class Lookup:
                 self.by_key.setdefault(thread_key(name), comment.id)
                 self.pages.add(comment_page(name))
                 _index_uniquely(self.by_fragment, fragment(name), comment.id)
-                _index_uniquely(self.by_number, comment_key(name), comment.id)
+
+    @property
+    def by_number(self) -> dict[str, str]:
+        """Rule 4's index; most threads never need it (their references are ids), so it is made
+        only for one that does."""
+        if self._by_number is None:
+            self._by_number = {}
+            for comment in self.comments:
+                for name in (comment.guid, comment.url):
+                    _index_uniquely(self._by_number, comment_key(name), comment.id)
+        return self._by_number
 
     def __call__(self, reference: str | None) -> str | None:
         if not reference:
