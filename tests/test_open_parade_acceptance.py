@@ -25,6 +25,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -362,6 +363,20 @@ def test_a_submission_refused_by_the_network_policy(world, tmp_path):
     assert result.exit_code == 1 and "address not allowed: 127.0.0.1" in result.output
 
 
+
+def doku_site_with_mentions(tmp_path: Path, server: FeedServer, call: str, mentioned: list[str]) -> Path:
+    """A site with the parade "doku" whose Mentions feed (jf2, as webmention.io serves it)
+    names the `mentioned` pages."""
+    mentions = {"children": [{"url": url, "wm-property": "mention-of"} for url in mentioned]}
+    server.route("/jf2", respond(json.dumps(mentions).encode(), content_type="application/json"))
+    site = new_site(tmp_path / "site", f"TIMEZONE = {ZONE!r}\n")
+    (site / "content" / "parades").mkdir(exist_ok=True)
+    (site / "content" / "parades" / "doku.md").write_text(
+        f"Title: Doku\nCall: {call}\nStart: {START}\nEnd: {END}\nMentions: {server.base_url}/jf2\n\nText.\n",
+        encoding="utf-8")
+    return site
+
+
 def test_a_contribution_taken_down_leaves_status_roundup_and_comment_following(feed_server, tmp_path):
     """`blogparade hide` reaches a contribution from a blog that never joined as it reaches a
     joined blog's post: not in `parade status`, not in the roundup draft, its comments no longer read."""
@@ -374,12 +389,7 @@ def test_a_contribution_taken_down_leaves_status_roundup_and_comment_following(f
     page = Page(blog.permalink(advert).removeprefix(base), advert.title, blog.name, IN, [call], comment_feed=comments)
     feed_server.route(page.path, respond(page.html(base), content_type=HTML_TYPE))
     route_documents(feed_server, blog.documents(), kinds=["post-comments.rss"])
-    mentions = {"children": [{"url": base + page.path, "wm-property": "mention-of"}]}
-    feed_server.route("/jf2", respond(json.dumps(mentions).encode(), content_type="application/json"))
-    site = new_site(tmp_path / "site", f"TIMEZONE = {ZONE!r}\n")
-    (site / "content" / "parades").mkdir(exist_ok=True)
-    (site / "content" / "parades" / "doku.md").write_text(
-        f"Title: Doku\nCall: {call}\nStart: {START}\nEnd: {END}\nMentions: {base}/jf2\n\nText.\n", encoding="utf-8")
+    site = doku_site_with_mentions(tmp_path, feed_server, call, [base + page.path])
     ok(invoke(site, "fetch"))
     assert advert.title in ok(invoke(site, "parade", "status", "doku")).output
     asked = feed_server.hits(comments)
@@ -408,12 +418,7 @@ def test_a_store_of_the_old_page_key_is_rekeyed_once_and_the_roundup_lists_each_
         await request.send(200, {"Content-Type": HTML_TYPE}, page.html(base))
 
     feed_server.route("/blog/", blog)
-    mentions = {"children": [{"url": base + page.path, "wm-property": "mention-of"} for page in pages.values()]}
-    feed_server.route("/jf2", respond(json.dumps(mentions).encode(), content_type="application/json"))
-    site = new_site(tmp_path / "site", f"TIMEZONE = {ZONE!r}\n")
-    (site / "content" / "parades").mkdir(exist_ok=True)
-    (site / "content" / "parades" / "doku.md").write_text(
-        f"Title: Doku\nCall: {call}\nStart: {START}\nEnd: {END}\nMentions: {base}/jf2\n\nText.\n", encoding="utf-8")
+    site = doku_site_with_mentions(tmp_path, feed_server, call, [base + page.path for page in pages.values()])
     ok(invoke(site, "fetch"))
     seven, eight = (base + page.path for page in pages.values())
     since = datetime.now(UTC).replace(microsecond=0).isoformat()  # after that fetch: its twin's first seen
