@@ -20,6 +20,7 @@ import traceback
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import IO, Callable, Iterator, NoReturn
 
@@ -289,13 +290,13 @@ def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchR
             except SettingError as error:  # a proxy, trust or network setting that is unusable
                 fail(str(error), EXIT_CONFIG)
         # Said before the backup is waited for: one that failed must not hide what was fetched.
-        report_fetch(run)
+        report_fetch(run, site_zone(site))
     return run
 
 
-def report_fetch(run) -> None:  # noqa: ANN001  a jobs.FetchRun
+def report_fetch(run, zone: tzinfo | None = None) -> None:  # noqa: ANN001  a jobs.FetchRun
     report_problems(run.problems, " in participant files")
-    click.echo(format_summary(run.summary))
+    click.echo(format_summary(run.summary, zone))
     if run.reached_none:
         click.secho("Error: not one feed's server could be reached: this machine's network, DNS or "
                     "proxy may be down; no blog was told that its feed fails, and the job exits 1.",
@@ -369,7 +370,8 @@ def progress_bar(length: int, label: str) -> Iterator[Callable[[], None]]:
         yield lambda: bar.update(1)
 
 
-def format_summary(summary: UpdateSummary) -> str:
+def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
+    """What a fetch did, one line a feed that needs a word; times in `zone` (the site's)."""
     posts, comments = summary.of("posts"), summary.comment_feeds
     lines = [
         f"{len(posts)} feeds: {summary.count(Outcome.UPDATED)} fetched, "
@@ -383,10 +385,10 @@ def format_summary(summary: UpdateSummary) -> str:
     ]
     for report in _by_blog(summary.errors):
         lines.append(f"  {_feed_name(report)} ({report.url}): error: {report.error}"
-                     + (f"; next try {_when(report.next_try)}" if report.next_try else ""))
+                     + (f"; next try {_when(report.next_try, zone)}" if report.next_try else ""))
     for report in _by_blog(summary.waiting):
         lines.append(f"  {_feed_name(report)} ({report.url}): waiting, next try "
-                     f"{_when(report.next_try)} (last: {report.error}); --all asks it now")
+                     f"{_when(report.next_try, zone)} (last: {report.error}); --all asks it now")
     deferred = Counter(report.participant.name for report in summary.deferred)
     for name, feeds in sorted(deferred.items(), key=lambda item: item[0].casefold()):
         lines.append(f"  {name} comments: {feeds} comment feed{'s' * (feeds != 1)} left for the next run: "
@@ -509,8 +511,16 @@ def run(
 
 
 def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
-    """A time for people: in `zone` (the site's, for status), else the machine's."""
+    """A time for people: in `zone` (the site's, `site_zone`), else the machine's."""
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def site_zone(site: Site) -> tzinfo | None:
+    """The site's TIMEZONE, which its pages and `status` show times in (None: the machine's)."""
+    try:
+        return ZoneInfo(str(site.settings.get("TIMEZONE") or "UTC"))
+    except (ValueError, LookupError):  # `check` names a bad one; a summary still prints
+        return None
 
 
 @cli.command()
@@ -520,7 +530,6 @@ def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
 def status(ctx: click.Context, as_json: bool) -> None:
     """One line per blog: feed, ok or error, failure streak, last success and new post, counts."""
     import json
-    from zoneinfo import ZoneInfo
 
     from .editors.status import participant_statuses, status_document
     from .feeds.decide import Politeness
@@ -681,7 +690,7 @@ def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.Parad
         lines.append(f"      {post.url}")
     lines.append(f"{len(report.rejected)} rejected:")
     for row in report.rejected:
-        checked = f", checked {_when(row.checked_at)}" if row.checked_at else ""
+        checked = f", checked {_when(row.checked_at, parade.zone)}" if row.checked_at else ""
         lines.append(f"  {row.url} [{', '.join(row.channels)}]: {row.verdict}{checked}")
     return "\n".join(lines)
 
@@ -717,7 +726,7 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
     except DigestError as error:
         fail(str(error), EXIT_CONFIG)
     if not found.posts and not dry_run:
-        click.echo(f"No new posts since {found.since.astimezone():%Y-%m-%d %H:%M}; nothing sent.")
+        click.echo(f"No new posts since {_when(found.since, site_zone(site))}; nothing sent.")
         return
     # The company's CA is the environment's or pelicanconf's, for the mail server as for feeds.
     mail_settings = {**site.settings, CA_BUNDLE: setting_or_env(site.settings, CA_BUNDLE)}

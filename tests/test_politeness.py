@@ -88,6 +88,8 @@ def test_retry_after_86400_leaves_the_feed_alone_for_the_day(feed_server, site):
     line = status_lines(ok(invoke(site, "status")).output)["Geduld"]
     shown = when.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M")  # the site's zone
     assert f"\terror: http: 429 Too Many Requests; next try {shown}\t" in line, line
+    # The run's summary says the same time as status, in the site's zone, not the machine's.
+    assert f"Geduld ({waits}): error: http: 429 Too Many Requests; next try {shown}" in first.stdout
 
     for hours in (6, 12, 5):  # the rest of that day: three more runs, none asks
         let_time_pass(site, hours)
