@@ -29,7 +29,6 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from .. import __version__
 from ..editors.participants import load_participants
@@ -40,7 +39,7 @@ from ..site import DEFAULTS, SETTINGS_FILE, Site
 from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
-from .export import ExportResult, export, site_status
+from .export import ExportResult, export, read_on, site_status
 
 LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what output/ shows
 # The store's meta key set by a take-down (cli.taking_down) until a build has published it: that
@@ -519,14 +518,13 @@ def feed_stamp(site: Site, store: Store) -> dict[str, Any]:
     """The feeds' descriptions, and the day they were last read: the home page says when, so a
     day's first fetch rebuilds even when no post changed (later ones the same day do not).
     Where the editors' status page is published, how every feed fared: it shows each run's."""
-    last_read = store.last_read()
-    zone = ZoneInfo(str(site.settings.get("TIMEZONE") or "UTC"))
+    read_day = read_on(store.last_read(), site.settings)
     status = None
     if site.settings.get("BLOGPARADE_STATUS_PAGE"):
         status = site_status(store, site, load_participants(site.participants_dir)[0])
     return {
         "descriptions": sorted(store.feed_descriptions().items()),
-        "read on": last_read.astimezone(zone).date().isoformat() if last_read else None,
+        "read on": read_day.isoformat() if read_day else None,
         "status": status,
     }
 

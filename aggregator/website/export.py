@@ -26,17 +26,18 @@ import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 import tomli_w
 
 from ..editors.privacy import shown_name
 from ..editors.status import participant_statuses, status_document
-from ..feeds.decide import Politeness
 from ..feeds.clean import bounded
+from ..feeds.decide import Politeness
 from ..feeds.images import media_folder
 from ..hashing import digest
 from ..models import CommentTally, Participant, StoredComment, StoredPost
@@ -100,6 +101,15 @@ class ExportResult:
 
     def __str__(self) -> str:
         return f"{self.posts} posts exported ({self.written} written, {self.removed} removed)"
+
+
+def read_on(last_read: datetime | None, settings: Mapping[str, Any]) -> date | None:
+    """The day the feeds were last read, in the site's time zone: what the home page says
+    (plugin/blogs.py), and what makes `run` build (build.py: feed_stamp); one rule for both, or a
+    run would skip a build that changes the page."""
+    if last_read is None:
+        return None
+    return last_read.astimezone(ZoneInfo(str(settings.get("TIMEZONE") or "UTC"))).date()
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from pelican.contents import Author, Category
 
 from ...editors.participants import load_participants
 from ...i18n import N_
-from ..export import FeedFacts, language_tag
+from ..export import FeedFacts, language_tag, read_on
 from .departments import DepartmentView, department_views
 from .settings import gettext, setting
 
@@ -146,19 +145,13 @@ def add_blogs(generator: Any) -> None:
     generator.context["blogparade_participants"] = participants  # for the blog roll
     generator.context["blogroll_url"] = setting(settings, "BLOGPARADE_BLOGROLL") or None
     generator.context["blogs"] = entries
+    # The day, not the hour: `run` builds after the day's first read of the feeds, not after
+    # later ones the same day.
     generator.context["last_read"] = read_on(facts.last_read, settings)
     departments = department_views(entries, {a.slug: list(arts) for a, arts in pages.values()},
                                    settings)  # fmt: skip
     generator.context["departments"] = departments
     generator.context["blog_groups"] = blog_groups(entries, departments, label)
-
-
-def read_on(last_read: datetime | None, settings: dict[str, Any]) -> date | None:
-    """The day of the last read, not its hour: `run` builds after the day's first read of the
-    feeds, not after later ones the same day (website/build.py: feed_stamp)."""
-    if last_read is None:
-        return None
-    return last_read.astimezone(ZoneInfo(str(settings.get("TIMEZONE") or "UTC"))).date()
 
 
 def blog_groups(entries: list[BlogEntry], departments: list[DepartmentView], label: Any) -> list[BlogGroup]:
