@@ -20,9 +20,9 @@ import traceback
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
-from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import IO, Callable, Iterator, NoReturn
+from zoneinfo import ZoneInfo
 
 import click
 

@@ -409,9 +409,10 @@ class Store:
                 step = MIGRATIONS[version]
                 if callable(step):
                     step(self._db)
-                for statement in step.split(";") if isinstance(step, str) else ():
-                    if statement.strip():
-                        self._db.execute(statement)
+                else:
+                    for statement in step.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {version + 1}")
 
     def _check_version(self) -> int:

@@ -74,8 +74,8 @@ def page_key(url: str, base: str | None = None) -> str:
 
     http and https, host case, a leading "www.", default ports, a trailing slash, index.html /
     index.htm / index.php, tracking parameters, fragments, percent-encoding and letter case in
-    the path (umlauts' too, and whether they are composed) do not matter; nor does any other query on a post's path, except the parameters
-    that name a page there (`_IDENTITY`: /blog/?p=42 is a post, /blog/ its blog).  Relative URLs
+    the path (umlauts' too, and whether they are composed) do not matter; nor does any other
+    query on a post's path, except the parameters that name a page there (`_IDENTITY`: /blog/?p=42 is a post, /blog/ its blog).  Relative URLs
     are resolved against `base`.  The key is not a URL: it is for comparing, never for linking.
     Anything that is not an http(s) URL comes back stripped, as it is.
     """
@@ -381,9 +381,8 @@ def comment_page(url: str | None) -> str:
         parts = urlsplit(url)
     except ValueError:
         return thread_key(url)
-    if parts.query and any(key.lower() in _COMMENT_PARAMETERS for key, _ in parse_qsl(parts.query)):
-        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                           if k.lower() not in _COMMENT_PARAMETERS])  # fmt: skip
-        url = parts._replace(query=query).geturl()
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(value and key.lower() in _COMMENT_PARAMETERS for key, value in pairs):
+        kept = [(key, value) for key, value in pairs if key.lower() not in _COMMENT_PARAMETERS]
+        url = parts._replace(query=urlencode(kept)).geturl()
     return thread_key(url)
-

@@ -39,7 +39,6 @@ PER_PAGE = 100  # the API's most
 # What a comment needs, and no more: avatars, meta and links would be most of the answer.
 FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,link"
 
-# One link of a Link header (RFC 8288): <target> and its parameters, up to the next link.
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})")
 
 

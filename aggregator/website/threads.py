@@ -67,7 +67,7 @@ class Lookup:
         self.by_key: dict[str, str] = {}
         self.by_fragment: dict[str, str] = {}
         self._by_number: dict[str, str] | None = None  # made when rule 4 is first asked
-        self.comments = comments
+        self._comments = comments
         self.pages = {comment_page(page) for page in pages if page}
         for comment in comments:
             self.by_guid.setdefault(comment.guid, comment.id)
@@ -84,7 +84,7 @@ class Lookup:
         only for one that does."""
         if self._by_number is None:
             self._by_number = {}
-            for comment in self.comments:
+            for comment in self._comments:
                 for name in (comment.guid, comment.url):
                     _index_uniquely(self._by_number, comment_key(name), comment.id)
         return self._by_number

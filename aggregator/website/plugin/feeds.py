@@ -5,9 +5,10 @@ a file that already exists (a file of the new tree may be a hard link into the s
 Each feed is named (`<id>`) by its own address, in the site's language (`xml:lang`).  A
 development build's addresses are relative, and Pelican's entry ids (`tag:` URIs of an entry's
 address) lack their host: its feeds and entries are named `urn:uuid:` from the site's name and
-the relative name, the same in every build (`atom_id`).  An aggregated post's entry names its writer (the person) as author and its blog as Atom `<source>`,
-keeps its plain-text title, and carries what the post's page shows: the whole post for blogs
-whose `display` is "full", else the excerpt.
+the relative name, the same in every build (`atom_id`).  An aggregated post's entry names its
+writer (the person) as author and its blog as Atom `<source>`, keeps its plain-text title, and
+carries what the post's page shows: the whole post for blogs whose `display` is "full", else
+the excerpt.
 """
 
 from __future__ import annotations
