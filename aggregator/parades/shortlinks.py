@@ -38,11 +38,6 @@ def on_call_site(shortlink: str, call_url: str) -> bool:
     return "/" in key or "?" in key
 
 
-def header_shortlink(headers: Mapping[str, str], url: str) -> str | None:
-    """The `rel=shortlink` target of a response's Link header (lower-cased names), absolute."""
-    return header_link(headers, REL, url)
-
-
 def due(call_url: str, known: Mapping[str, tuple[str | None, datetime]], now: datetime) -> bool:
     read = known.get(call_url)
     return read is None or now - read[1] >= REREAD
@@ -57,7 +52,7 @@ async def read_shortlink(fetcher: Fetcher, call_url: str) -> tuple[bool, str | N
     result = await fetcher.fetch(call_url, accept=HTML_ACCEPT)
     if not result.ok:
         return False, None
-    found = [header_shortlink(result.headers, result.final_url)]
+    found = [header_link(result.headers, REL, result.final_url)]
     content_type = result.headers.get("content-type", "")
     if is_html(content_type):
         body = result.body or b""
