@@ -50,21 +50,25 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     sys.exit(code)
 
 
-def load_site(ctx: click.Context) -> Site:
+def load_site(ctx: click.Context, *, emptied_ok: bool = False) -> Site:
     try:
         site = Site.load(ctx.obj["site"])
     except SiteError as error:
         fail(str(error), EXIT_CONFIG)
-    refuse_lost_participants(site)
+    refuse_lost_participants(site, emptied_ok=emptied_ok)
     return site
 
 
-def refuse_lost_participants(site: Site) -> None:
+def refuse_lost_participants(site: Site, *, emptied_ok: bool = False) -> None:
     """Without the participants' folder (a typo in BLOGPARADE_PARTICIPANTS, a folder renamed)
     every blog would seem to have left: `run` would unpublish all their posts and `check` pass.
-    A site that has published nothing may lack it (this repository has none until one joins)."""
+    A site that has published nothing may lack it (this repository has none until one joins).
+    The same for a folder left without any file (a checkout or a script that lost them): only
+    blogs taken off with `remove` may be gone, and a take-down is how the others are."""
     folder = site.participants_dir
-    if folder.is_dir():
+    if folder.is_dir():  # `emptied_ok`: for the commands that unpublish nothing by it
+        if not emptied_ok and not any(folder.glob("*.toml")):
+            refuse_emptied_participants(site)
         return
     if folder.exists():
         fail(f"{folder} is not a folder: the participants' files are read from there "
@@ -74,6 +78,18 @@ def refuse_lost_participants(site: Site) -> None:
         fail(f"{folder} does not exist, but the site has published {posts} posts ({where}): the "
              "participants' files are read from there (BLOGPARADE_PARTICIPANTS), so nothing was done",
              EXIT_CONFIG)  # fmt: skip
+
+
+def refuse_emptied_participants(site: Site) -> None:
+    from .editors.takedown import not_removed
+
+    left = not_removed(site)
+    if left:
+        named = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        fail(f"{site.participants_dir} holds no participant file, but the site has published "
+             f"posts of {len(left)} blog{'s' if len(left) > 1 else ''} ({named}): a run would "
+             "unpublish them, so nothing was done; restore their files, or take a blog off with "
+             "`blogparade remove SLUG`", EXIT_CONFIG)  # fmt: skip
 
 
 @contextmanager
@@ -766,7 +782,7 @@ def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
 
     if backup and empty:
         fail("give a BACKUP or --empty, not both", EXIT_CONFIG)
-    site = load_site(ctx)
+    site = load_site(ctx, emptied_ok=True)  # a store put back unpublishes nothing
     with working_on(ctx, site):
         try:
             restored = restore_store(site, backup, empty=empty)
@@ -892,7 +908,7 @@ def taking_down(ctx: click.Context) -> Iterator[tuple[Site, Store]]:
     from .website.build import TAKEN_DOWN
     from .website.output import remove_spare
 
-    site = load_site(ctx)
+    site = load_site(ctx, emptied_ok=True)  # taking the blogs off is how they go
     with working_on(ctx, site), open_store(site, writes=True) as store:
         try:
             yield site, store
@@ -928,6 +944,8 @@ def remove(ctx: click.Context, slug: str, purge: bool, reason: str) -> None:
         removal = remove_blog(site, store, slug, purge=purge, reason=reason)
     if removal.file:
         click.echo(f"Removed {removal.name}: deleted {removal.file}")
+    else:
+        click.echo(f"Removed {removal.name}: its participant file was gone already")
     if purge:
         click.echo(f"Erased {removal.posts} posts and {removal.comments} comments from the store; "
                    "no fetch, join or OPML import brings them back.")

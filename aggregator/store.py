@@ -571,6 +571,12 @@ class Store:
         )
         return {row["url"]: _feed_state(row) for row in rows}
 
+    def post_feeds(self, participant: str) -> list[str]:
+        """The URLs of the post feeds stored for a participant (as configured)."""
+        rows = self._db.execute("SELECT url FROM feeds WHERE kind = 'posts' AND participant = ?",
+                                (participant,))  # fmt: skip
+        return [url for (url,) in rows]
+
     def feed_descriptions(self) -> dict[str, str]:
         """Each post feed's own description, by the feed's URL as configured; none if empty."""
         rows = self._db.execute(

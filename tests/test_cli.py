@@ -275,6 +275,80 @@ def test_a_participants_folder_that_is_not_there_unpublishes_nothing(site, feed_
     assert sorted(p.relative_to(site) for p in (site / "output" / "blogs").rglob("index.html")) == published
 
 
+def published_blogs(site: Path) -> list[str]:
+    return sorted(p.parent.name for p in (site / "output" / "blogs").glob("*/index.html"))
+
+
+@pytest.mark.parametrize("command", [["run"], ["build"], ["check"], ["status"], ["fetch"]])
+def test_a_participants_folder_emptied_unpublishes_nothing(site, feed_server, command):
+    # A checkout or a script that lost the files (the folder still there): `run` built "0 posts"
+    # over the published site and exited 0, `check` passed.
+    for slug in ("anna", "bert"):
+        assert invoke(site, "join", blog(feed_server, slug, "Eins")).exit_code == 0
+    assert invoke(site, "run").exit_code == 0
+    assert published_blogs(site) == ["blog-anna", "blog-bert"]
+    before = sorted(p.relative_to(site) for p in (site / "output").rglob("*.html"))
+    for path in (site / "content" / "participants").glob("*.toml"):
+        path.unlink()
+    result = CliRunner().invoke(cli, ["--site", str(site), *command])
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: {site / 'content' / 'participants'} holds no participant file, but the site has "
+        "published posts of 2 blogs (blog-anna, blog-bert): a run would unpublish them, so nothing was done; "
+        "restore their files, or take a blog off with `blogparade remove SLUG`\n")
+    assert sorted(p.relative_to(site) for p in (site / "output").rglob("*.html")) == before
+
+
+def test_blogs_taken_off_with_remove_may_leave_the_folder_empty(site, feed_server):
+    # `remove` is how blogs go: the last one's removal is no accident, nor a file deleted by hand
+    # and then removed (`remove` said "no blog 'bert': … does not exist").
+    for slug in ("anna", "bert"):
+        assert invoke(site, "join", blog(feed_server, slug, "Eins")).exit_code == 0
+    assert invoke(site, "run").exit_code == 0
+    assert invoke(site, "remove", "blog-anna").exit_code == 0
+    (site / "content" / "participants" / "blog-bert.toml").unlink()
+    assert CliRunner().invoke(cli, ["--site", str(site), "run"]).exit_code == 2  # blog-bert: by hand
+    result = invoke(site, "remove", "blog-bert")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Removed blog-bert: its participant file was gone already\n")
+    assert "\tremove\tblog\tblog-bert " in (site / "takedowns.log").read_text()
+    assert invoke(site, "run").exit_code == 0
+    assert published_blogs(site) == []
+    # Nothing stored and no file: still no such blog.
+    result = CliRunner().invoke(cli, ["--site", str(site), "remove", "carla"])
+    assert result.exit_code == 2 and "no blog 'carla':" in result.output, result.output
+
+
+def test_a_blog_that_joined_again_after_its_removal_is_not_taken_for_removed(site, feed_server):
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    assert invoke(site, "run").exit_code == 0
+    assert invoke(site, "remove", "blog-anna").exit_code == 0
+    assert invoke(site, "run").exit_code == 0
+    log = site / "takedowns.log"  # the removal a while ago, the new posts written since
+    log.write_text(log.read_text().replace(log.read_text().splitlines()[-1][:19], "2020-01-01 00:00:00"))
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins", "Zwei")).exit_code == 0
+    assert invoke(site, "run").exit_code == 0
+    (site / "content" / "participants" / "blog-anna.toml").unlink()
+    result = CliRunner().invoke(cli, ["--site", str(site), "build"])
+    assert result.exit_code == 2 and "published posts of 1 blog (blog-anna)" in result.output, result.output
+    assert published_blogs(site) == ["blog-anna"]
+
+
+def test_a_parades_external_blogs_need_no_participant_file(site):
+    # A host's site with contributions from blogs that never joined and no joined blog: their
+    # exported posts are no participants'.
+    exported = site / "content" / "aggregated" / "ext_blog-example"
+    exported.mkdir(parents=True)
+    (exported / "0123456789abcdef.json").write_text("{}")
+    from aggregator.editors.takedown import not_removed
+    from aggregator.site import Site
+
+    assert not_removed(Site.load(site)) == []
+    (site / "content" / "aggregated" / "anna").mkdir()
+    (site / "content" / "aggregated" / "anna" / "0123456789abcdef.json").write_text("{}")
+    assert not_removed(Site.load(site)) == ["anna"]
+
+
 @pytest.mark.parametrize("setting, said", [
     ("BLOGPARADE_HOME_PAGES = 'x'", "BLOGPARADE_HOME_PAGES = 'x': it must be a whole number"),
     ("BLOGPARADE_POST_SAVE_AS = None", "BLOGPARADE_POST_SAVE_AS = None: it must be a path like"),

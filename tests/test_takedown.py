@@ -202,6 +202,20 @@ def test_a_removed_blog_keeps_its_posts_in_the_store_without_purge(tmp_path, fee
     ok(invoke(site, "join", feed_server.url("/tom/feed/")))  # and it may join again
 
 
+def test_a_blog_whose_file_was_deleted_by_hand_is_purged_with_its_feed(tmp_path, feed_server):
+    # Its feed came from the file only: without it no tombstone, and `join` brought it back.
+    serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/tom/feed/")))
+    ok(invoke(site, "run"))
+    (site / "content" / "participants" / "toms-blog.toml").unlink()
+    result = ok(invoke(site, "remove", "toms-blog", "--purge"))
+    assert "its participant file was gone already" in result.output
+    assert f"\tremove\tblog (purged)\ttoms-blog {feed_server.url('/tom/feed/')}\t" in (site / "takedowns.log").read_text()
+    again = invoke(site, "join", feed_server.url("/tom/feed/"))
+    assert again.exit_code != 0 and "removed" in again.output, again.output
+
+
 @pytest.mark.parametrize("command, said", [
     (["hide", "https://nirgends.example/post/"], "Error: no stored post or comment"),
     (["unhide", "https://nirgends.example/post/"], "Error: no stored post or comment"),

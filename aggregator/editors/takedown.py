@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from ..editors.participants import ParticipantError, read_participant
+from ..editors.participants import ParticipantError, is_slug, read_participant
 from ..hashing import commenter_digest
 from ..site import Site
 from ..store import EMPTIED_AT, Store, TakenItem, utcnow
 from ..urls import feed_key, is_http_url, thread_key
 
 LOG_NAME = "takedowns.log"
+LOG_TIME = "%Y-%m-%d %H:%M:%S"
 LOG_HEADER = "# when (UTC)\taction\twhat\twhich\treason\tdone\n"
 _POST_ID = re.compile(r"^[0-9a-f]{16}$")
 _COMMENT_ANCHOR = re.compile(r"^comment-([0-9a-f]{16})$")
@@ -113,7 +116,7 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
         raise TakedownError(f"{slug!r} is not a blog's slug: give the name of its participant file "
                             "without .toml")  # fmt: skip
     path = site.participants_dir / f"{slug}.toml"
-    name, feeds = slug, []
+    name, feeds = slug, store.post_feeds(slug)  # the file's feed where it has one; else the store's
     if path.is_file():
         try:
             participant = read_participant(path)
@@ -123,9 +126,10 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
     known = store.post_counts().get(slug, 0) or any(
         state.participant == slug for state in store.feed_states().values()
     )
-    if not path.is_file() and not (purge and known):
-        raise TakedownError(f"no blog {slug!r}: {path} does not exist"
-                            + ("" if purge else " (--purge erases what the store keeps of one)"))
+    # A file deleted by hand (or lost) leaves the blog known: it is taken off all the same, and
+    # the log says so (the participants' folder emptied is refused until it does: cli.py).
+    if not path.is_file() and not known:
+        raise TakedownError(f"no blog {slug!r}: {path} does not exist, and the store holds nothing of it")
     # Where it moved counts too: joining the new address must not bring it back either.
     feeds += [state.moved_to for state in store.feed_states().values()
               if state.participant == slug and state.moved_to]  # fmt: skip
@@ -146,7 +150,8 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
             store.set_meta(EMPTIED_AT, utcnow().isoformat())
     what = "blog (purged)" if purge else "blog"
     log(site, "remove", what, " ".join([slug, *feeds]), reason,
-        done=f"{posts} posts, {comments} comments erased" if purge else "file deleted")
+        done=f"{posts} posts, {comments} comments erased" if purge
+        else "file deleted" if removed else "no file left")
     return Removal(slug, name, removed, posts, comments)
 
 
@@ -213,7 +218,7 @@ def log_path(site: Site) -> Path:
 def log(site: Site, action: str, what: str, which: str, reason: str = "", *, done: str = "",
         now: datetime | None = None) -> None:  # fmt: skip
     """One line in the take-down log: tab-separated, newest last."""
-    when = (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S")
+    when = (now or utcnow()).strftime(LOG_TIME)
     fields = [when, action, what, which, reason, done]
     with _open_log(site) as file:
         file.write("\t".join(" ".join(str(field).split()) for field in fields) + "\n")
@@ -233,21 +238,53 @@ def _open_log(site: Site) -> TextIO:
     return file
 
 
+def removed_blogs(site: Site) -> dict[str, datetime]:
+    """When each blog was last taken off the roll (`remove`), as the log says (UTC)."""
+    path = log_path(site)
+    removed: dict[str, datetime] = {}
+    for when, action, what, which, _, _ in _entries(path):
+        if action == "remove" and what.startswith("blog") and which:
+            with suppress(ValueError):  # a line edited by hand
+                removed[which.split()[0]] = datetime.strptime(when, LOG_TIME).replace(tzinfo=UTC)
+    return removed
+
+
+def not_removed(site: Site) -> list[str]:
+    """The joined blogs the site has published (its export's folders; a parade's external blogs
+    are no participants) that `remove` has not taken off since their newest post file was
+    written (one that joined again after its removal has newer files)."""
+    removed = removed_blogs(site)
+    left = []
+    folders = sorted(site.export_dir.iterdir()) if site.export_dir.is_dir() else []
+    for folder in folders:
+        if not is_slug(folder.name) or not folder.is_dir():
+            continue
+        written = max((file.stat().st_mtime for file in folder.glob("*.json")), default=None)
+        if written is None:
+            continue
+        when = removed.get(folder.name)
+        if when is None or when.timestamp() < int(written):  # the log says whole seconds
+            left.append(folder.name)
+    return left
+
+
+def _entries(path: Path) -> Iterator[list[str]]:
+    """The log's lines, each as its six fields."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield (line.split("\t") + [""] * 6)[:6]
+
+
 # -- after a restore ----------------------------------------------------------------------------
 
 
 def replay(site: Site, store: Store) -> int:
     """Apply every take-down of the log again, in order: a restored backup may be older than
     some of them, and must not bring back what the editors took down.  Returns how many."""
-    path = log_path(site)
-    if not path.is_file():
-        return 0
     applied = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = (line.split("\t") + [""] * 6)[:6]
-        _, action, what, which, _, _ = fields
+    for _, action, what, which, _, _ in _entries(log_path(site)):
         applied += _apply(store, action, what, which)
     return applied
 
