@@ -341,7 +341,7 @@ def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
         f"{run.accepted} new contributions from them."
     ]
     for report in run.errors:
-        lines.append(f"  parade {report.parade}: {report.channel} feed ({report.url}): error: {report.error}")
+        lines.append(f"  parade {report.parade}: {report.label} ({report.url}): error: {report.error}")
     return "\n".join(lines)
 
 
@@ -695,7 +695,7 @@ def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.Parad
     lines = [f"{parade.title} ({parade.slug}): {report.state}, {parade.start} to {parade.end}",
              f"Call: {parade.call_url}"]  # fmt: skip
     for channel in report.channels:
-        lines.append(f"{channel.name} feed: {channel.url}: {channel.health}")
+        lines.append(f"{channel.name}: {channel.url}: {channel.health}")
     lines.append(f"{len(report.contributions)} contributions:")
     for row in report.contributions:
         post = row.post

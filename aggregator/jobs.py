@@ -167,7 +167,7 @@ def parade_report(site: Site, store: Store, slug: str) -> ParadeStatus:
 def parade_feed_errors(site: Site, store: Store) -> list[str]:
     """The parades' Mentions and Comments feeds that failed when last read, one line each."""
     return [
-        f"parade {parade.slug}: {row.name} feed {row.url}: {row.health}"
+        f"parade {parade.slug}: {row.name} {row.url}: {row.health}"
         for parade, row in channel_errors(load_parades(site), store.feed_states())
     ]
 

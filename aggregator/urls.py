@@ -24,6 +24,9 @@ package goes through one of these:
   again in the same run): host case and a trailing dot do not matter; the port does.
 - `same_host`: an address a response names is on the responding site (WordPress's API root in
   its feeds' Link header): `host_key` of both; scheme and port do not matter.
+- `is_comment_page`: a link to another of a post's comment pages (WordPress's paged comments,
+  `…/post/comment-page-2/` or `?cpage=2`), by `thread_key`: a parade's call page lists its
+  pingbacks and comments over them.
 - `same_comment`: one WordPress comment as a reply names its parent (the store keeps the name
   it had): by its `#comment-<ID>` fragment, whatever address comes before it.
 - `comment_key` and `comment_page`: one comment among a post's comments, named in another shape
@@ -287,6 +290,22 @@ def thread_key(url: str | None) -> str:
     path = _COMMENT_PAGE.sub("", parts.path).rstrip("/")
     query = _COMMENT_PAGE_QUERY.sub("", parts.query).strip("&")
     return f"{host}{path}" + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def is_comment_page(link: str, page: str) -> bool:
+    """Whether `link` is another of `page`'s comment pages (`…/comment-page-2/`, `?cpage=2`)."""
+    link, page = without_fragment(link), without_fragment(page)
+    number = _comment_page_number(link)
+    return number is not None and number != _comment_page_number(page) and thread_key(link) == thread_key(page)
+
+
+def _comment_page_number(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    found = _COMMENT_PAGE.search(parts.path) or _COMMENT_PAGE_QUERY.search(parts.query)
+    return re.sub(r"\D", "", found.group(0)) if found else None
 
 
 def without_fragment(url: str | None) -> str:

@@ -182,3 +182,69 @@ def test_what_counts_as_html(content_type, html):
 def test_the_excerpt_keeps_paragraphs_apart_and_words_whole():
     body = "<article><p>Erster Absatz mit <a href='/x'>Link</a></p><p>Zwei<b>ter</b> Absatz.</p></article>"
     assert read_page(page(body=body), URL).excerpt == "Erster Absatz mit Link Zweiter Absatz."
+
+
+# --- a call's comment list -------------------------------------------------------------------------
+
+
+def call_with_comments():
+    """A call with two pingbacks, a trackback, a reader's comment naming their post (and their
+    own blog as the commenter's website), a reply under it, and one more comment."""
+    from tests.wordpress import Blog, Comment, Post, pingback
+
+    t = datetime(2026, 10, 2, 10, tzinfo=UTC)
+    comments = [
+        pingback(11, "Annas Beitrag", "https://anna.example/2026/10/beitrag/", "zur Parade", t),
+        pingback(12, "Berts Beitrag", "https://bert.example/beitrag/", "zur Parade", t + timedelta(hours=1)),
+        Comment(13, "Carlas Blog", "<strong>Mein Beitrag</strong> Ausschnitt …", t + timedelta(hours=2),
+                type="trackback", author_url="https://carla.example/p/"),
+        Comment(14, "Dora", 'Hier mein Beitrag: <a href="https://dora.example/parade/">Die Parade</a>',
+                t + timedelta(hours=3), author_url="https://dora.example/"),
+        Comment(15, "Host", 'Danke! Siehe auch <a href="https://host.example/2026/09/regeln/">Regeln</a>',
+                t + timedelta(hours=4), parent=14, author_url="https://host.example/"),
+        Comment(16, "Emil", "Schöne Idee, ich schreibe bis Freitag: https://emil.example/entwurf/",
+                t + timedelta(hours=5), author_url="https://emil.example/"),
+    ]  # fmt: skip
+    call = Post(5, "aufruf", "Aufruf zur Blogparade", datetime(2026, 9, 30, tzinfo=UTC), comments=comments)
+    return Blog("https://host.example", "Host", [call]), call
+
+
+@pytest.mark.parametrize("theme", ["classic", "block"])
+def test_a_calls_comment_list_names_its_pings_and_its_comments_texts(theme):
+    from aggregator.parades.candidates import from_call_page
+    from aggregator.parades.page_reading import read_call_comments
+
+    blog, call = call_with_comments()
+    url = blog.permalink(call)
+    found = read_call_comments(blog.post_page(call, theme=theme), url, "text/html; charset=UTF-8")
+    assert found.pings == ("https://anna.example/2026/10/beitrag/", "https://bert.example/beitrag/",
+                           "https://carla.example/p/")  # fmt: skip
+    assert len(found.comments) == 3  # Dora's, the host's reply, Emil's: not the pings' excerpts
+    assert found.pages == () and found.shortlink == "https://host.example/?p=5"
+    named = [(c.url, c.channel) for c in from_call_page(found, url)]
+    assert named == [
+        ("https://anna.example/2026/10/beitrag/", "pingback"), ("https://bert.example/beitrag/", "pingback"),
+        ("https://carla.example/p/", "pingback"), ("https://dora.example/parade/", "comment"),
+        ("https://emil.example/entwurf/", "comment"),
+    ]  # fmt: skip  (not the commenters' websites, not the host's own page)
+
+
+@pytest.mark.parametrize("theme", ["classic", "block"])
+def test_a_calls_paged_comments_name_their_other_pages(theme):
+    from aggregator.parades.page_reading import read_call_comments
+
+    blog, call = call_with_comments()
+    newest = read_call_comments(blog.post_page(call, theme=theme, per_page=2), blog.permalink(call))
+    assert newest.pings == () and len(newest.comments) == 1  # Emil's: page 3 of 3
+    assert blog.post_page_url(call, 2) in newest.pages
+    first = read_call_comments(blog.post_page(call, theme=theme, per_page=2, page=1), blog.post_page_url(call, 1))
+    assert first.pings == ("https://anna.example/2026/10/beitrag/", "https://bert.example/beitrag/")
+    assert blog.post_page_url(call, 2) in first.pages and blog.post_page_url(call, 1) not in first.pages
+
+
+@pytest.mark.parametrize("body", [b"", b"<html><body><p>Aufruf</p></body></html>", b"\x00\xff<<<",
+                                  b'<li class="pingback"><a href="javascript:alert(1)">x</a></li>'])
+def test_a_call_page_without_a_comment_list_names_nothing(body):
+    from aggregator.parades.page_reading import CallComments, read_call_comments
+
+    assert read_call_comments(body, "https://host.example/aufruf/") == CallComments()

@@ -206,7 +206,7 @@ def test_the_shortlink_of_a_call_on_a_blog_that_never_joined_is_read_from_its_pa
     roundup = (site / "content" / "doku-rueckschau.md").read_text(encoding="utf-8")
     assert ("Kurzlink kopiert" in roundup) is (names != "another host")
     ok(invoke(site, "fetch"))
-    assert feed_server.hits("/host/aufruf/") == 1  # remembered: read again in a week
+    assert feed_server.hits("/host/aufruf/") == 2  # with its comment list: once a fetch, no more
 
 
 def test_every_spelling_of_the_calls_address_is_a_link_to_it_and_no_other_page_of_its_blog(tmp_path, feed_server):

@@ -11,6 +11,10 @@ print for them, whitespace included (PHP swallows the newline after a closing `?
     wp-includes/feed-atom-comments.php   Blog.post_comments_atom(p)   <permalink>feed/atom/
                                          Blog.comments_atom()         <home>/comments/feed/atom/
 
+and a post's own page with its comment list (`Blog.post_page`), as a classic theme prints it
+(Walker_Comment's html5_comment and ping, the_comments_navigation) or a block theme (the
+comment template, comments-pagination blocks), paged as "Break comments into pages" does.
+
 What the tests rely on, as WordPress does it:
 
 - A post's guid is `<home>/?p=<ID>` (written once, at publication); a blog moved from another
@@ -530,6 +534,107 @@ class Blog:
         return next((post for post in self.posts if post.id == number), None)
 
     # -- serving --------------------------------------------------------------------------------
+
+    # -- a post's page and its comment list (wp_list_comments / the comment template block) -------
+
+    def comment_pages(self, post: Post, per_page: int = 0) -> int:
+        """How many comment pages the post has: top-level comments per page ("Break comments
+        into pages"; 0: off, one page)."""
+        top = [c for c in post.approved if not c.parent]
+        return max(1, -(-len(top) // per_page)) if per_page else 1
+
+    def post_page_url(self, post: Post, page: int = 0) -> str:
+        """get_comments_pagenum_link(): the permalink shows the newest page ("default_comments_page"
+        newest); page N is `<permalink>comment-page-N/`."""
+        return f"{self.permalink(post)}comment-page-{page}/" if page else self.permalink(post)
+
+    def post_page(self, post: Post, *, theme: str = "classic", per_page: int = 0, page: int = 0) -> bytes:
+        """The post's page with comment page `page` (0: the newest) of its thread: oldest first,
+        replies nested under their parents (thread_comments), pingbacks among them."""
+        pages = self.comment_pages(post, per_page)
+        page = page or pages
+        top = sorted((c for c in post.approved if not c.parent), key=lambda c: (c.published, c.id))
+        shown = top[(page - 1) * per_page : page * per_page] if per_page else top
+        render = self._block_comment if theme == "block" else self._classic_comment
+        items = "".join(render(post, comment, 1) for comment in shown)
+        # get_comments_pagenum_link(): the newest page is the permalink itself.
+        link = lambda n: f"{self.post_page_url(post, 0 if n == pages else n)}#comments"  # noqa: E731
+        if theme == "block":
+            numbers = "".join(f'<a class="page-numbers" href="{link(n)}">{n}</a>' if n != page else
+                              f'<span aria-current="page" class="page-numbers current">{n}</span>'
+                              for n in range(1, pages + 1))  # fmt: skip
+            older = f'<a href="{link(page - 1)}" class="wp-block-comments-pagination-previous">Ältere Kommentare</a>' if page > 1 else ""
+            newer = f'<a href="{link(page + 1)}" class="wp-block-comments-pagination-next">Neuere Kommentare</a>' if page < pages else ""
+            nav = (f'<div class="wp-block-comments-pagination is-layout-flex">{older}'
+                   f'<div class="wp-block-comments-pagination-numbers">{numbers}</div>{newer}</div>') if pages > 1 else ""
+            comments = (f'<div class="wp-block-comments"><h2 class="wp-block-comments-title">'
+                        f'{len(post.approved)} Antworten zu „{post.title}“</h2>\n'
+                        f'<ol class="wp-block-comment-template">{items}</ol>\n{nav}</div>')
+        else:
+            older = f'<div class="nav-previous"><a href="{link(page - 1)}">Ältere Kommentare</a></div>' if page > 1 else ""
+            newer = f'<div class="nav-next"><a href="{link(page + 1)}">Neuere Kommentare</a></div>' if page < pages else ""
+            nav = (f'<nav class="navigation comment-navigation" aria-label="Kommentare"><h2 class="screen-reader-text">'
+                   f'Kommentar-Navigation</h2><div class="nav-links">{older}{newer}</div></nav>') if pages > 1 else ""
+            comments = (f'<div id="comments" class="comments-area default-max-width show-avatars">\n'
+                        f'<h2 class="comments-title">{len(post.approved)} Kommentare</h2>\n'
+                        f'<ol class="comment-list">\n{items}</ol><!-- .comment-list -->\n{nav}\n'
+                        f'<div id="respond" class="comment-respond"><form action="{self.home}/wp-comments-post.php" '
+                        f'method="post" id="commentform"><input name="url" id="url" type="url"></form></div></div>')
+        return (f'<!doctype html>\n<html lang="de-DE"><head><meta charset="UTF-8">'
+                f'<title>{post.title} &#8211; {self.name}</title>'
+                f'<link rel="shortlink" href="{self.home}/?p={post.id}"></head>\n'
+                f'<body class="post-template-default single single-post"><main id="main">'
+                f'<article id="post-{post.id}" class="post-{post.id} post type-post status-publish">'
+                f'<h1 class="entry-title">{post.title}</h1><div class="entry-content">{post.content}</div></article>\n'
+                f'{comments}</main></body></html>').encode()
+
+    def _replies(self, post: Post, comment: Comment) -> list[Comment]:
+        return sorted((c for c in post.approved if c.parent == comment.id), key=lambda c: (c.published, c.id))
+
+    def _children(self, post: Post, comment: Comment, depth: int, render) -> str:  # noqa: ANN001
+        replies = self._replies(post, comment)
+        inner = "".join(render(post, reply, depth + 1) for reply in replies)
+        return f'<ol class="children">\n{inner}</ol><!-- .children -->\n' if replies else ""
+
+    def _classes(self, comment: Comment, depth: int, post: Post) -> str:
+        """get_comment_class(): the type first, then odd/even, thread and depth."""
+        parent = " parent" if self._replies(post, comment) else ""
+        return f"{comment.type} even thread-even depth-{depth}{parent}"
+
+    def _classic_comment(self, post: Post, comment: Comment, depth: int) -> str:
+        link = self.permalink(post) + f"#comment-{comment.id}"
+        classes = self._classes(comment, depth, post)
+        if comment.type in ("pingback", "trackback"):  # Walker_Comment::ping
+            label = "Pingback" if comment.type == "pingback" else "Trackback"
+            return (f'\t\t<li id="comment-{comment.id}" class="{classes}">\n\t\t\t<div class="comment-body">\n'
+                    f'\t\t\t\t{label}: <a href="{_esc_url(comment.author_url)}" class="url" '
+                    f'rel="ugc external nofollow">{comment.author}</a> \t\t\t</div>\n\t\t</li><!-- #comment-## -->\n')
+        author = (f'<a href="{_esc_url(comment.author_url)}" class="url" rel="ugc external nofollow">{comment.author}</a>'
+                  if comment.author_url else comment.author)
+        return (f'\t\t<li id="comment-{comment.id}" class="{classes}">\n'
+                f'\t\t\t<article id="div-comment-{comment.id}" class="comment-body">\n'
+                f'\t\t\t\t<footer class="comment-meta"><div class="comment-author vcard">'
+                f"<img alt='' src='https://secure.gravatar.com/avatar/0?s=60&#038;d=mm' class='avatar avatar-60 photo'>"
+                f'<b class="fn">{author}</b> <span class="says">sagt:</span></div><!-- .comment-author -->\n'
+                f'<div class="comment-metadata"><a href="{link}"><time datetime="{comment.published.isoformat()}">'
+                f'{comment.published:%d.%m.%Y}</time></a></div></footer>\n'
+                f'\t\t\t\t<div class="comment-content">\n{_wpautop(comment.text)}\t\t\t\t</div><!-- .comment-content -->\n'
+                f'<div class="reply"><a rel="nofollow" class="comment-reply-link" href="{self.permalink(post)}'
+                f'?replytocom={comment.id}#respond">Antworten</a></div></article><!-- .comment-body -->\n'
+                f'{self._children(post, comment, depth, self._classic_comment)}\t\t</li><!-- #comment-## -->\n')
+
+    def _block_comment(self, post: Post, comment: Comment, depth: int) -> str:
+        link = self.permalink(post) + f"#comment-{comment.id}"
+        author = (f'<a rel="external nofollow ugc" href="{_esc_url(comment.author_url)}" target="_self" >{comment.author}</a>'
+                  if comment.author_url else comment.author)
+        return (f'<li id="comment-{comment.id}" class="{self._classes(comment, depth, post)}">'
+                f'<div class="wp-block-group is-layout-flow"><div class="wp-block-comment-author-name has-small-font-size">'
+                f'{author}</div><div class="wp-block-comment-date has-small-font-size"><time '
+                f'datetime="{comment.published.isoformat()}"><a href="{link}">{comment.published:%d.%m.%Y}</a></time></div>'
+                f'<div class="wp-block-comment-content">{_wpautop(comment.text)}</div>'
+                f'<div class="wp-block-comment-reply-link has-small-font-size"><a rel="nofollow" class="comment-reply-link" '
+                f'href="{self.permalink(post)}?replytocom={comment.id}#respond">Antworten</a></div></div>'
+                f'{self._children(post, comment, depth, self._block_comment)}</li>')
 
     def documents(self) -> dict[str, dict[str, tuple[bytes, str]]]:
         """Every feed of the blog by kind, each as {path: (body, content type)}:

@@ -3,10 +3,11 @@
 A host hears of contributions in several ways, and each becomes a `NamedCandidate`:
 
 - pingbacks and trackbacks the call received: stored as "mentions" of the call post where the
-  call is on a joined blog (`from_call_mentions`), or read from the parade's ``Comments`` feed
-  (`from_comment_feed`); the candidate is the linking page (the comment's author URL);
+  call is on a joined blog (`from_call_mentions`), read from the parade's ``Comments`` feed
+  (`from_comment_feed`), and from the comment list of the call's own page (`from_call_page`);
+  the candidate is the linking page (the comment's author URL);
 - readers' comments on the call that name a post ("Hier mein Beitrag: https://…", the usual way
-  where pingbacks are off), from the same two sources: every page the comment's text links or
+  where pingbacks are off), from the same three sources: every page the comment's text links or
   writes out, except on the call's own site (the host's replies, links within the thread); not
   the commenter's website, which is a blog's home;
 - webmentions: the parade's ``Mentions`` feed in JF2, as webmention.io serves it at
@@ -24,11 +25,15 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from ..feeds.clean import comment_kind, outbound_links, plain_text
 from ..models import Channel, ErrorKind, FetchError, NamedCandidate, ParsedEntry, StoredComment
 from ..urls import absolute_http_url, is_http_url, page_key, same_host
 from .files import plausible
+
+if TYPE_CHECKING:
+    from .page_reading import CallComments
 
 MAX_MENTIONS = 2000  # per feed and run: a mention feed is one target's, this is plenty
 # Webmentions that name a page about the call; likes, reposts and RSVPs are not posts about it.
@@ -118,6 +123,15 @@ def from_comment_feed(entries: Iterable[ParsedEntry], call_url: str) -> list[Nam
         if url and is_http_url(url):
             found.append(NamedCandidate(url, "comments", when))
     return found
+
+
+def from_call_page(found: CallComments, call_url: str) -> list[NamedCandidate]:
+    """The linking pages of the pingbacks and trackbacks the call's page lists, and the pages
+    its readers' comments there name: all of them, where its comment feed has the newest 10."""
+    pages = named(found.pings, "pingback")
+    for text in found.comments:
+        pages += named(comment_links(text, call_url, call_url), "comment")
+    return pages
 
 
 def comment_links(html: str, base: str, call_url: str) -> list[str]:

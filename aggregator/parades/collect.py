@@ -7,10 +7,11 @@ For each parade still followed (open, closed less than BLOGPARADE_PARADE_GRACE_D
 late contributions until its roundup):
 
 1. its channels: the pingbacks the call post received (where the call is on a joined blog they
-   are stored with its comments already), the ``Comments`` and ``Mentions`` feeds (fetched like any
-   feed: conditional, its state and errors in the store's feeds table, as participant
-   ``parade:<slug>``, waiting after a Retry-After or repeated failures as decide.py says), and
-   the parade file's Include;
+   are stored with its comments already), the ``Comments`` and ``Mentions`` feeds, the call's own
+   page and its other comment pages (its comment list: every pingback and comment, where a
+   comment feed gives the newest 10), each fetched like a feed (conditional, its state and
+   errors in the store's feeds table, as participant ``parade:<slug>``, waiting after a
+   Retry-After or repeated failures as decide.py says), and the parade file's Include;
 2. the pages of candidates that need a look: never looked at; or still rejected while the parade
    takes contributions, and last looked at a day ago or more.  An accepted page is not asked
    again, and a failed look keeps what an earlier one read: nothing accepted is lost.  One look
@@ -33,13 +34,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from http import HTTPStatus
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from ..feeds import comments as comment_plan
 from ..feeds import decide
-from ..feeds.fetch import HTML_ACCEPT, Fetcher, FetchSettings
+from ..feeds.fetch import FEED_ACCEPT, HTML_ACCEPT, Fetcher, FetchSettings
 from ..feeds.update import CommentOptions, FeedReport, Updater, body_hash
+from ..headers import header_link
 from ..models import (
     CandidatePage,
     ErrorKind,
@@ -61,15 +63,21 @@ from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .select import followed_parade
-from .shortlinks import learn_shortlinks, on_call_site, stored_shortlinks
+from .shortlinks import REL, learn_shortlinks, on_call_site, stored_shortlinks
 from .verify import Reason, Verdict, judge_post, links_to_call, verify
+
+if TYPE_CHECKING:
+    from .page_reading import CallComments
 
 # feeds.parse, feeds.clean and page_reading (lxml, nh3, feedparser's dates) are imported where a
 # parade has something to read: a fetch of a site without parades never needs them.
 RETRY_AFTER = timedelta(days=1)  # a rejected page is looked at again at most this often
 CHANNEL_PROBE_RETRY = comment_plan.PROBE_RETRY
 
-ChannelName = Literal["mentions", "comments"]
+MAX_CALL_PAGES = 20  # of a call's comment pages read in one run (WordPress shows 50 comments a page)
+
+ChannelName = Literal["mentions", "comments", "call"]
+CHANNEL_LABELS = {"mentions": "mentions feed", "comments": "comments feed", "call": "call page"}
 
 
 def channel_participant(parade: Parade) -> str:
@@ -87,6 +95,10 @@ class ChannelReport:
     outcome: Literal["updated", "unchanged", "error", "waiting"]
     named: int = 0  # candidates it named (this read)
     error: FetchError | None = None  # this read's; for a feed waiting for its next try, the last
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self.channel]
 
 
 @dataclass
@@ -320,10 +332,11 @@ def remembered(store: Store, context: Context, now: datetime) -> int:
 async def read_channel(
     fetcher: Fetcher, store: Store, parade: Parade, channel: ChannelName, url: str, now: datetime,
     politeness: decide.Politeness = decide.Politeness(),
-) -> tuple[ChannelReport, int]:  # fmt: skip
-    """A parade's Mentions or Comments feed, conditionally, its candidates stored; returns how
-    many of them are new.  A feed that did not change names nothing new (what it named before
-    is stored)."""
+) -> tuple[ChannelReport, int, CallComments | None]:  # fmt: skip
+    """A parade's Mentions or Comments feed, or a page of its call, conditionally, its
+    candidates stored; returns how many of them are new, and what a page of the call that
+    changed says (its other comment pages, its shortlink).  What did not change names nothing
+    new (what it named before is stored)."""
     owner = channel_participant(parade)
     twin = comment_plan.atom_twin(url) if channel == "comments" else None
     for address in ([twin] if twin else []) + [url]:
@@ -338,24 +351,52 @@ async def read_channel(
                 continue  # a guessed twin gone or waiting: the configured feed is asked instead
             assert state is not None  # a feed never asked is always asked
             outcome = "waiting" if verdict is decide.Verdict.WAIT else "error"  # 410: for good
-            return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), 0
-        result = await fetcher.fetch(address, state.conditional if state else None)
-        report, new = _channel_answer(store, parade, channel, owner, address, result, state, now,
-                                      politeness)  # fmt: skip
+            return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), 0, None
+        accept = HTML_ACCEPT if channel == "call" else FEED_ACCEPT
+        result = await fetcher.fetch(address, state.conditional if state else None, accept=accept)
+        report, new, page = _channel_answer(store, parade, channel, owner, address, result, state,
+                                            now, politeness)  # fmt: skip
         if report.error is None or not probe:
-            return report, new
+            return report, new, page
     raise AssertionError("unreachable: the configured address is always asked")
+
+
+async def read_call_pages(
+    fetcher: Fetcher, store: Store, parade: Parade, now: datetime,
+    politeness: decide.Politeness = decide.Politeness(),
+) -> tuple[list[ChannelReport], int]:  # fmt: skip
+    """The call's page, and the comment pages it links (WordPress pages a long thread, the
+    newest page at the call's address), up to MAX_CALL_PAGES.  A page that did not change
+    leads to no others: comments come in on the newest.  The shortlink the call's page names
+    is stored (shortlinks.py), as a read of it for that."""
+    todo, seen = [parade.call_url], set()
+    reports: list[ChannelReport] = []
+    new = 0
+    while todo and len(seen) < MAX_CALL_PAGES:
+        url = todo.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        report, named, page = await read_channel(fetcher, store, parade, "call", url, now, politeness)
+        reports.append(report)
+        new += named
+        if page is not None:
+            todo += page.pages
+            if url == parade.call_url:
+                shortlink = page.shortlink if page.shortlink and on_call_site(page.shortlink, url) else None
+                store.put_call_shortlink(url, shortlink, now)
+    return reports, new
 
 
 def _channel_answer(
     store: Store, parade: Parade, channel: ChannelName, owner: str, url: str, result: FetchResult,
     state: FeedState | None, now: datetime, politeness: decide.Politeness,
-) -> tuple[ChannelReport, int]:  # fmt: skip
-    def failed(error: FetchError) -> tuple[ChannelReport, int]:
+) -> tuple[ChannelReport, int, CallComments | None]:  # fmt: skip
+    def failed(error: FetchError) -> tuple[ChannelReport, int, CallComments | None]:
         failures = (state.consecutive_errors if state else 0) + 1
         later = decide.next_try(failures, [result], now, politeness)  # Retry-After, or backing off
         store.record_error(owner, url, error, kind="parade", next_try=later)
-        return ChannelReport(parade.slug, channel, url, "error", error=error), 0
+        return ChannelReport(parade.slug, channel, url, "error", error=error), 0, None
 
     from ..feeds.parse import ParseError
 
@@ -364,9 +405,9 @@ def _channel_answer(
     cache = result.conditional
     if result.not_modified or (result.body and body_hash(result.body) == (state and state.body_hash)):
         store.record_unchanged(owner, url, etag=cache.etag, last_modified=cache.last_modified, kind="parade")
-        return ChannelReport(parade.slug, channel, url, "unchanged"), 0
+        return ChannelReport(parade.slug, channel, url, "unchanged"), 0, None
     try:
-        named = _named(channel, result, parade)
+        named, page = _named(channel, result, parade)
     except channels.NotAMentionFeed as error:
         return failed(error.error)
     except ParseError as error:
@@ -376,16 +417,29 @@ def _channel_answer(
     new = store.add_candidates(parade.slug, named, now)
     store.record_success(owner, url, etag=cache.etag, last_modified=cache.last_modified,
                          body_hash=body_hash(result.body or b""), kind="parade")  # fmt: skip
-    return ChannelReport(parade.slug, channel, url, "updated", len(named)), new
+    return ChannelReport(parade.slug, channel, url, "updated", len(named)), new, page
 
 
-def _named(channel: ChannelName, result: FetchResult, parade: Parade) -> list[NamedCandidate]:
-    from ..feeds.parse import parse_feed
+def _named(
+    channel: ChannelName, result: FetchResult, parade: Parade
+) -> tuple[list[NamedCandidate], CallComments | None]:
+    from ..feeds.parse import ParseError, parse_feed
 
     if channel == "mentions":
-        return channels.from_jf2(result.body or b"", parade.zone)
+        return channels.from_jf2(result.body or b"", parade.zone), None
+    if channel == "call":
+        from .page_reading import is_html, read_call_comments
+
+        content_type = result.headers.get("content-type", "")
+        if not is_html(content_type):
+            raise ParseError(ErrorKind.NOT_A_FEED, f"not an HTML page ({content_type.split(';')[0]})")
+        found = read_call_comments(result.body or b"", result.final_url, content_type)
+        # WordPress sends the shortlink in a Link header too: where a proxy dropped the head's.
+        header = header_link(result.headers, REL, result.final_url)
+        found = replace(found, shortlink=header or found.shortlink)
+        return channels.from_call_page(found, parade.call_url), found
     feed = parse_feed(result.body or b"", dict(result.headers), result.final_url)
-    return channels.from_comment_feed(feed.entries, parade.call_url)
+    return channels.from_comment_feed(feed.entries, parade.call_url), None
 
 
 async def gather_candidates(
@@ -399,11 +453,14 @@ async def gather_candidates(
         run.new_candidates += store.add_candidates(parade.slug, named, now)
         for channel, url in (("mentions", parade.mentions), ("comments", parade.comments)):
             if url:
-                report, new = await read_channel(
+                report, new, _ = await read_channel(
                     fetcher, store, parade, channel, url, now, politeness  # type: ignore[arg-type]
                 )
                 run.channels.append(report)
                 run.new_candidates += new
+        reports, new = await read_call_pages(fetcher, store, parade, now, politeness)
+        run.channels += reports
+        run.new_candidates += new
 
     await asyncio.gather(*(one(parade) for parade in parades))
 
@@ -490,12 +547,12 @@ async def follow_parades(
                     if post.participant in joined]  # fmt: skip
     joined_keys = {page_key(post.url) for post in joined_posts}
     async with Fetcher(settings) as fetcher:
-        await learn_shortlinks(fetcher, store, unstored_calls(parades, joined_posts), now)
+        # Gathering reads the call's page, and with it the shortlink it names.
+        await gather_candidates(fetcher, store, parades, joined_posts, run, now, context.politeness)
         # From here on, a link to a call's shortlink is a link to the call.
         aliased = with_call_aliases(context.parades, joined_posts, stored_shortlinks(store))
         context = replace(context, parades=aliased)
         parades = [p for p in context.parades if followed_parade(p, context.today, context.grace_days)]
-        await gather_candidates(fetcher, store, parades, joined_posts, run, now, context.politeness)
         run.accepted += remembered(store, context, now)
         await verify_candidates(fetcher, store, parades, context, joined_keys, run, now)
         run.comments = await follow_comments(store, fetcher, context, parades, now)

@@ -19,7 +19,9 @@ Of a page we read, each from the first place that has it:
   to the call in a widget or in a reader's comment does not make a post a contribution;
 - an excerpt: ``og:description``, the meta description, else the article's first words.
 
-Of a parade's call page only its ``<link rel="shortlink">`` is read (`head_shortlink`).
+Of a parade's call page we read its ``<link rel="shortlink">`` (`head_shortlink`), and its
+comment list (`read_call_comments`): the pingbacks and trackbacks it shows, each reader's comment's
+text, and its other comment pages.
 
 lxml's own tree and XPath, not BeautifulSoup: on a 20 KB WordPress-shaped page, reading all of
 this takes 2 ms, BeautifulSoup (with lxml underneath and its CSS selectors) 15-20 ms for the
@@ -32,6 +34,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Iterable, Iterator
 
@@ -43,6 +46,7 @@ from ..feeds.clean import safe_url
 from ..feeds.discover import FEED_TYPES, is_comment_feed_link
 from ..feeds.encoding import decode
 from ..models import PageReading
+from ..urls import is_comment_page, same_host, without_fragment
 from .files import plausible
 
 MAX_LINKS = 1000  # a page with more is a link farm; what matters is near the top anyway
@@ -140,6 +144,86 @@ def head_shortlink(body: bytes | str, url: str, content_type: str = "") -> str |
     none."""
     doc = _parse(body, content_type)
     return _link(doc, "shortlink", _base(doc, url)) if doc is not None else None
+
+
+@dataclass(frozen=True)
+class CallComments:
+    """What a call's page shows of its comments (`read_call_comments`)."""
+
+    pings: tuple[str, ...] = ()  # the pages that pinged or trackbacked it, as its list links them
+    comments: tuple[str, ...] = ()  # each reader's comment's text, as HTML
+    pages: tuple[str, ...] = ()  # its other comment pages (WordPress's paged comments)
+    shortlink: str | None = None  # its <link rel="shortlink"> (head_shortlink)
+
+
+# How WordPress marks a comment by its type (get_comment_class), in classic and block themes alike.
+PING_CLASSES = frozenset({"pingback", "trackback"})
+# A comment's own text: WordPress's classic themes (Walker_Comment) and its comment template
+# block, Blogger.  Not the comment's whole body, which holds its author's link (their home).
+COMMENT_TEXT_CLASSES = frozenset({"comment-content", "wp-block-comment-content"})
+# A pingback's link to the page that pinged: its author's link (WordPress's comment_author_link
+# writes class "url"; the comment template block puts it in the author name).
+PING_LINK = ("url", "wp-block-comment-author-name", "comment-author")
+MAX_CALL_COMMENTS = 2000  # per page: WordPress shows 50 a page where it pages them
+
+
+def read_call_comments(body: bytes | str, url: str, content_type: str = "") -> CallComments:
+    """The comment list of a parade's call page, fetched from `url` (a page without one: empty).
+
+    A reply nested under a comment is a comment of its own; a pingback's excerpt is no reader's
+    text.  Links of the other comment pages are those `urls.is_comment_page` takes."""
+    doc = _parse(body, content_type)
+    if doc is None:
+        return CallComments()
+    base = _base(doc, url)
+    pings: dict[str, None] = {}
+    texts: list[str] = []
+    for element in doc.iter():
+        if len(pings) + len(texts) >= MAX_CALL_COMMENTS:
+            break
+        classes = _classes(element)
+        if not classes:
+            continue
+        if classes & PING_CLASSES:
+            link = _ping_link(element, base, url)
+            if link:
+                pings[link] = None
+        elif classes & COMMENT_TEXT_CLASSES and not any(
+            _classes(above) & PING_CLASSES for above in element.iterancestors()
+        ):  # fmt: skip
+            texts.append(lxml.etree.tostring(element, method="html", encoding="unicode", with_tail=False))
+    pages: dict[str, None] = {}
+    for anchor in doc.iter("a"):
+        link = _http(anchor.get("href"), base)
+        if link and is_comment_page(link, url):
+            pages[without_fragment(link)] = None
+    return CallComments(tuple(pings), tuple(texts), tuple(pages), _link(doc, "shortlink", base))
+
+
+def _classes(element: Any) -> frozenset[str]:
+    classes = element.get("class") if isinstance(element.tag, str) else None
+    return frozenset(classes.split()) if classes else frozenset()
+
+
+def _ping_link(element: Any, base: str, page: str) -> str | None:
+    """The page a pingback or trackback in a comment list came from: its author's link (by the
+    classes of the link and of what holds it within the comment), else its first link off the
+    call's site."""
+    links: list[tuple[str, frozenset[str]]] = []
+    for anchor in element.iter("a"):
+        link = _http(anchor.get("href"), base)
+        if link:
+            marks = set(_classes(anchor))
+            for above in anchor.iterancestors():
+                if above is element:
+                    break
+                marks |= _classes(above)
+            links.append((link, frozenset(marks)))
+    for name in PING_LINK:
+        found = next((link for link, marks in links if name in marks), None)
+        if found:
+            return found
+    return next((link for link, _ in links if not same_host(link, page)), None)
 
 
 # --- pieces -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class RejectedRow:
 
 @dataclass(frozen=True)
 class ChannelRow:
-    name: str  # "Mentions" or "Comments"
+    name: str  # "Mentions feed", "Comments feed" or "Call page"
     url: str
     state: FeedState | None
 
@@ -79,16 +79,19 @@ def parade_status(
         if not j.verdict.accepted and j.candidate.key not in accepted
         and not (j.post and j.post.id in accepted)
     ]  # fmt: skip
-    channels = [
-        ChannelRow(name, url, _state(feed_states, url, name))
-        for name, url in (("Mentions", parade.mentions), ("Comments", parade.comments)) if url
-    ]  # fmt: skip
+    channels = [ChannelRow(name, url, _state(feed_states, url, name)) for name, url in _channels(parade)]
     return ParadeStatus(parade, state(parade, today), rows, rejected, channels)
+
+
+def _channels(parade: Parade) -> list[tuple[str, str]]:
+    """A parade's own feeds, and its call's page (read for its comment list), by name."""
+    named = [("Mentions feed", parade.mentions), ("Comments feed", parade.comments), ("Call page", parade.call_url)]
+    return [(name, url) for name, url in named if url]
 
 
 def _state(states: dict[str, FeedState], url: str, name: str) -> FeedState | None:
     """The Comments feed is read through its Atom twin where it has one: the twin's state then."""
-    twin = atom_twin(url) if name == "Comments" else None
+    twin = atom_twin(url) if name == "Comments feed" else None
     if twin and twin in states and states[twin].last_error is None:
         return states[twin]
     return states.get(url)
@@ -100,8 +103,8 @@ def channel_errors(
     """The parades' own feeds that failed when last read (for `blogparade status`)."""
     found = []
     for parade in parades:
-        for name, url in (("Mentions", parade.mentions), ("Comments", parade.comments)):
-            row = ChannelRow(name, url, _state(feed_states, url, name)) if url else None
-            if row and row.state and row.state.last_error:
+        for name, url in _channels(parade):
+            row = ChannelRow(name, url, _state(feed_states, url, name))
+            if row.state and row.state.last_error:
                 found.append((parade, row))
     return found

@@ -4,9 +4,10 @@ Contributors link a WordPress call by its permalink or by its shortlink `https:/
 (the editor's "Copy shortlink"; also the post's guid).  Where the call is a joined blog's post,
 its guid names the shortlink (membership.with_call_aliases).  Elsewhere the call's page says it:
 WordPress writes ``<link rel="shortlink" href="…">`` in its head and sends
-``Link: <…>; rel=shortlink`` with it.  The page is read through the fetch layer (the network
-policy applies), its answer kept in the store and read again weekly, or on the next run where
-no read has succeeded yet.  Only an address on the call's own site, and not its front page, is
+``Link: <…>; rel=shortlink`` with it.  The fetch stage reads the call's page on every run for
+its comment list (collect.read_call_pages) and stores the shortlink it names; `submit` reads it
+here where no read has succeeded yet or the last is a week old.  Through the fetch layer (the
+network policy applies).  Only an address on the call's own site, and not its front page, is
 taken: the page is not trusted to make another site's address count as the call.
 """
 
