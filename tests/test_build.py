@@ -210,6 +210,24 @@ def test_needs_build_only_when_something_changed(tmp_path):
         assert needs_build(site, store)
 
 
+def test_a_comment_feed_first_read_makes_a_build_needed_for_the_privacy_notice(tmp_path):
+    # The privacy notice lists the comment feeds read; one read for the first time (or moved)
+    # with no comment of its own changed no post, and `run` skipped the build: the notice went
+    # on without it while a full build of the same store listed it.
+    site = make_site(tmp_path)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store)
+        assert not needs_build(site, store)
+        store.record_success("acme", "https://acme.example/comments/feed/", etag=None, last_modified=None,
+                             body_hash="leer", kind="comments")  # fmt: skip
+        assert needs_build(site, store)
+        build_site(site, store)
+        privacy = (site.output / "datenschutz" / "index.html").read_text(encoding="utf-8")
+        assert "https://acme.example/comments/feed/" in privacy
+        assert not needs_build(site, store)
+
+
 def test_a_post_stored_while_pelican_works_makes_the_next_build_needed(tmp_path):
     """The fingerprint is of what was exported: a concurrent fetch's post is not built yet."""
     from pelican import signals

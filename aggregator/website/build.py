@@ -517,15 +517,19 @@ def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any])
 def feed_stamp(site: Site, store: Store) -> dict[str, Any]:
     """The feeds' descriptions, and the day they were last read: the home page says when, so a
     day's first fetch rebuilds even when no post changed (later ones the same day do not).
-    Where the editors' status page is published, how every feed fared: it shows each run's."""
+    Where the editors' status page is published, how every feed fared: it shows each run's.
+    Where the privacy notice is, the comment feeds read: it lists them (a feed first read, or
+    moved, brings no comment of its own; the status document holds them already)."""
     read_day = read_on(store.last_read(), site.settings)
     status = None
     if site.settings.get("BLOGPARADE_STATUS_PAGE"):
         status = site_status(store, site, load_participants(site.participants_dir)[0])
+    listed = site["BLOGPARADE_PRIVACY_PAGE"] and status is None
     return {
         "descriptions": sorted(store.feed_descriptions().items()),
         "read on": read_day.isoformat() if read_day else None,
         "status": status,
+        "comment feeds": store.comment_feed_urls() if listed else None,
     }
 
 
