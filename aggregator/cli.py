@@ -100,15 +100,17 @@ def working_on(ctx: click.Context, site: Site, *, wait: bool | None = None) -> I
     """
     command = ctx.command_path.split(" ", 1)[-1]  # "run", "opml import"
 
+    zone = site_zone(site)  # the holder's start, as every time the commands say
+
     def waiting(busy: SiteBusy) -> None:
-        click.echo(f"Waiting: {busy}.", err=True)
+        click.echo(f"Waiting: {busy.describe(zone)}.", err=True)
 
     try:
         with site_lock(site.root, command, wait=bool(wait), waiting=waiting):
             yield
     except SiteBusy as busy:
         hint = ", or add --wait to wait for it" if wait is not None else ""
-        fail(f"{busy}; nothing was done: try again when it has finished{hint}.", EXIT_BUSY)
+        fail(f"{busy.describe(zone)}; nothing was done: try again when it has finished{hint}.", EXIT_BUSY)
 
 
 WAIT = click.option("--wait", is_flag=True, help="Wait for another job on this site to finish.")

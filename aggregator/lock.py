@@ -13,7 +13,7 @@ import os
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -55,14 +55,18 @@ class Holder:
         except (KeyError, ValueError):
             return None  # empty (between two holders) or half written
 
-    def __str__(self) -> str:
-        since = self.since.astimezone()
-        today = since.date() == datetime.now().astimezone().date()
+    def describe(self, zone: tzinfo | None = None) -> str:
+        """Who holds the lock, since when in `zone` (the site's; None: the machine's)."""
+        since = self.since.astimezone(zone)
+        today = since.date() == datetime.now(since.tzinfo).date()
         when = since.strftime("%H:%M" if today else "%Y-%m-%d %H:%M")
         return (
             f"another blogparade `{self.command}` (pid {self.pid}) has been working on this site "
             f"since {when}"
         )
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 class SiteBusy(Exception):
@@ -71,7 +75,10 @@ class SiteBusy(Exception):
     def __init__(self, path: Path, holder: Holder | None):
         self.path = path
         self.holder = holder
-        super().__init__(str(holder) if holder else f"another blogparade job holds {path}")
+        super().__init__(self.describe())
+
+    def describe(self, zone: tzinfo | None = None) -> str:
+        return self.holder.describe(zone) if self.holder else f"another blogparade job holds {self.path}"
 
 
 class LockError(Exception):

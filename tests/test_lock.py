@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +42,18 @@ def test_a_second_job_is_told_who_holds_the_site(tmp_path):
     since = datetime.now().astimezone().strftime("%H:%M")
     assert str(busy.value) == (f"another blogparade `run` (pid {holder.pid}) has been working "
                                f"on this site since {since}")  # fmt: skip
+
+
+def test_the_holders_start_is_said_in_the_sites_zone():
+    # A cron machine on UTC, a site in Berlin: every other time the commands print is the site's.
+    from datetime import UTC, timedelta, timezone
+
+    holder = Holder(4242, "run", datetime(2026, 1, 1, 2, 17, tzinfo=UTC))
+    berlin = timezone(timedelta(hours=1))
+    assert holder.describe(berlin).endswith("since 2026-01-01 03:17")
+    assert SiteBusy(Path("x"), holder).describe(berlin) == holder.describe(berlin)
+    now = datetime.now(UTC)
+    assert Holder(1, "run", now).describe(berlin).endswith(f"since {now.astimezone(berlin):%H:%M}")
 
 
 def test_the_lock_of_a_killed_job_blocks_nobody_and_its_name_is_not_repeated(tmp_path):
