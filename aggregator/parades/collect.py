@@ -17,7 +17,7 @@ late contributions until its roundup):
    again, and a failed look keeps what an earlier one read: nothing accepted is lost.  One look
    is one request for the page and, where it names one, one for its blog's feed (for the entry
    of that page: the first source of its date), each feed once per run; where no link of it
-   leads to a call as written, up to MAX_FOLLOWED of its links that may redirect to one (an old
+   leads to a call as written, up to redirects.MAX_FOLLOWED of its links that may redirect to one (an old
    slug on the call's site, a shortener's address) are followed.  Pages of one host are
    asked one after another;
 3. accepted pages become posts (external.py), whose comments are then read through the comment
@@ -49,7 +49,6 @@ from ..models import (
     FetchError,
     FetchResult,
     NamedCandidate,
-    PageReading,
     ParadeCandidate,
     ParsedFeed,
     Participant,
@@ -57,14 +56,15 @@ from ..models import (
     StoredPost,
 )  # fmt: skip
 from ..store import Store, utcnow
-from ..urls import is_http_url, leads_to, page_key, same_host
+from ..urls import is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .select import followed_parade
 from .shortlinks import REL, learn_shortlinks, on_call_site, stored_shortlinks
-from .verify import Reason, Verdict, judge_post, links_to_call, verify
+from .redirects import with_redirects
+from .verify import Reason, Verdict, judge_post, verify
 
 if TYPE_CHECKING:
     from .page_reading import CallComments
@@ -215,46 +215,6 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
-
-
-MAX_FOLLOWED = 5  # links of one page followed to where they redirect
-
-
-async def with_redirects(
-    reading: PageReading, entry: Post | None, fetcher: Fetcher, parades: Sequence[Parade]
-) -> PageReading:
-    """The reading with, among its links, where those that may redirect to a call lead, when
-    none of the page's or its feed entry's leads to a call as written: a link to the call's old
-    slug (WordPress redirects it) or through a URL shortener (bit.ly, Jetpack's wp.me) is a link
-    to the call for its readers."""
-    if not parades or any(links_to_call(reading, entry, parade.call_keys) for parade in parades):
-        return reading
-    on_call_sites = [link for link in reading.links if on_a_call_site(link, parades)]
-    shortened = [link for link in reading.links if shortened_link(link, reading.url, parades)]
-    links = (on_call_sites + shortened)[:MAX_FOLLOWED]
-    results = await asyncio.gather(*(fetcher.fetch(link, accept=HTML_ACCEPT) for link in links))
-    targets = tuple(dict.fromkeys(
-        result.final_url for link, result in zip(links, results)
-        if result.final_url and page_key(result.final_url) != page_key(link)
-    ))  # fmt: skip
-    return replace(reading, links=reading.links + targets) if targets else reading
-
-
-def on_a_call_site(link: str, parades: Sequence[Parade]) -> bool:
-    """Another address than a call's on its site, not the front page: an old slug, maybe."""
-    return any(on_call_site(link, parade.call_url) for parade in parades) and not any(
-        leads_to(link, parade.call_keys) for parade in parades
-    )
-
-
-def shortened_link(link: str, page_url: str, parades: Sequence[Parade]) -> bool:
-    """A short address on another site than the page's and the calls', a shortener's
-    (`https://bit.ly/3xY7abc`, Jetpack's `https://wp.me/p9abc-1x`): one short path segment, no
-    file name."""
-    if same_host(link, page_url) or any(same_host(link, parade.call_url) for parade in parades):
-        return False
-    path = urlsplit(link).path.strip("/")
-    return 0 < len(path) <= 24 and not ({"/", "."} & set(path))
 
 
 def own_entry(feed: ParsedFeed, urls: Iterable[str], page_url: str) -> Post | None:
