@@ -321,6 +321,17 @@ class PageLookup:
         return self.error is None
 
 
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where a link in a joined blog's post led when followed (parades/redirects.py): `target`,
+    the address it redirected to (None: it led nowhere else), or why it failed (`error`)."""
+
+    link: str
+    fetched_at: datetime
+    target: str | None = None
+    error: str | None = None
+
+
 # --- blog parades: candidates from every channel, and what their pages said -----------------------
 
 # Where a parade candidate came from: a pingback or trackback the call received ("pingback": read

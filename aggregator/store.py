@@ -29,6 +29,7 @@ from .models import (
     ExternalBlog,
     FeedState,
     FetchError,
+    LinkTarget,
     NamedCandidate,
     PageLookup,
     PageReading,
@@ -304,6 +305,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     # into /blog/?p=7: its address was not kept) comes back when a channel names it again: the
     # parades' own feeds are read and parsed once more.
     _rekey_parade_rows,
+    # 13: where links of joined blogs' posts led that may redirect to a parade's call (an old slug,
+    # a shortener: parades/redirects.py), by the link as written; `target` NULL where it led
+    # nowhere else, `error` where it could not be followed.
+    """
+    CREATE TABLE link_targets (
+        link TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        target TEXT,
+        error TEXT
+    );
+    """,
 )
 
 TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
@@ -850,6 +862,22 @@ class Store:
                  _json_list(lookup.links), lookup.error),
             )  # fmt: skip
 
+    def link_targets(self) -> dict[str, LinkTarget]:
+        """Where followed links led, by the link (parades/redirects.py)."""
+        return {
+            row["link"]: LinkTarget(row["link"], _dt(row["fetched_at"]), row["target"], row["error"])  # type: ignore[arg-type]
+            for row in self._db.execute("SELECT * FROM link_targets")
+        }
+
+    def put_link_targets(self, found: Iterable[LinkTarget]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO link_targets (link, fetched_at, target, error) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (link) DO UPDATE SET fetched_at = excluded.fetched_at, "
+                "target = excluded.target, error = excluded.error",
+                [(t.link, _iso(t.fetched_at), t.target, t.error) for t in found],
+            )
+
     # -- take-downs (editors/takedown.py) -------------------------------------------------------
 
     def find_posts(self, *, ids: Sequence[str] = (), url_key: str | None = None) -> list[TakenItem]:
@@ -1189,6 +1217,7 @@ class Store:
             "parade_candidates), (SELECT max(checked_at) FROM candidate_pages), "
             "(SELECT group_concat(name || feed) FROM external_blogs), "
             "(SELECT group_concat(call || coalesce(shortlink, '')) FROM call_shortlinks), "
+            "(SELECT group_concat(link || target) FROM link_targets WHERE target IS NOT NULL), "
             "(SELECT count(*) FROM tombstones), (SELECT count(*) FROM media), "
             "(SELECT max(fetched_at) FROM media), "
             "(SELECT group_concat(participant || notified) FROM alerts)"

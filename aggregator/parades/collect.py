@@ -63,7 +63,8 @@ from .files import Parade, state
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .select import followed_parade
 from .shortlinks import REL, learn_shortlinks, on_call_site, stored_shortlinks
-from .redirects import with_redirects
+from .pages import remembered_page_links
+from .redirects import follow_joined_links, with_redirects
 from .verify import Reason, Verdict, judge_post, verify
 
 if TYPE_CHECKING:
@@ -513,6 +514,8 @@ async def follow_parades(
         aliased = with_call_aliases(context.parades, joined_posts, stored_shortlinks(store))
         context = replace(context, parades=aliased)
         parades = [p for p in context.parades if followed_parade(p, context.today, context.grace_days)]
+        await follow_joined_links(fetcher, store, parades, joined_posts,
+                                  remembered_page_links(joined_posts, store), now)  # fmt: skip
         run.accepted += remembered(store, context, now)
         await verify_candidates(fetcher, store, parades, context, joined_keys, run, now)
         run.comments = await follow_comments(store, fetcher, context, parades, now)

@@ -22,6 +22,7 @@ from ..urls import page_key
 from .external import joined_blog, participants_of
 from .files import Parade, load_site_parades, local_today, read_metadata, site_timezone, state
 from .pages import remembered_page_links
+from .redirects import with_link_targets
 from .roundup import existing_roundup
 from .select import contributions, followed_parades, followed_posts
 from .shortlinks import on_call_site, stored_shortlinks
@@ -44,7 +45,7 @@ class Selection:
     parades: list[Parade]
     participants: list[Participant]  # the joined blogs
     posts: list[StoredPost]  # the joined blogs' posts any parade could claim
-    page_links: dict[str, tuple[str, ...]]  # per post id, links remembered from its page
+    page_links: dict[str, tuple[str, ...]]  # per post id, its page's links and where its links led
     candidates: dict[str, list[ParadeCandidate]] = field(default_factory=dict)  # per parade slug
     pages: dict[str, CandidatePage] = field(default_factory=dict)  # per candidate key
     external: list[Participant] = field(default_factory=list)  # blogs that never joined
@@ -244,8 +245,10 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
         post.id: post for post in store.posts_by_id(ids).values()
         if post.participant in external_slugs and post.id not in hidden
     }  # fmt: skip
-    return Selection(parades, list(participants), posts, remembered_page_links(posts, store),
-                     candidates, pages, external, external_posts)  # fmt: skip
+    # A post's links count with those of its page, and with where its followed links led.
+    page_links = with_link_targets(remembered_page_links(posts, store), posts, store.link_targets())
+    return Selection(parades, list(participants), posts, page_links, candidates, pages, external,
+                     external_posts)  # fmt: skip
 
 
 def today(site: Site) -> date:
