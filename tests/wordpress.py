@@ -559,20 +559,19 @@ class Blog:
         items = "".join(render(post, comment, 1) for comment in shown)
         # get_comments_pagenum_link(): the newest page is the permalink itself.
         link = lambda n: f"{self.post_page_url(post, 0 if n == pages else n)}#comments"  # noqa: E731
+        previous, following = _PAGINATION[theme]
+        older = previous.format(url=link(page - 1)) if page > 1 else ""
+        newer = following.format(url=link(page + 1)) if page < pages else ""
         if theme == "block":
             numbers = "".join(f'<a class="page-numbers" href="{link(n)}">{n}</a>' if n != page else
                               f'<span aria-current="page" class="page-numbers current">{n}</span>'
                               for n in range(1, pages + 1))  # fmt: skip
-            older = f'<a href="{link(page - 1)}" class="wp-block-comments-pagination-previous">Ältere Kommentare</a>' if page > 1 else ""
-            newer = f'<a href="{link(page + 1)}" class="wp-block-comments-pagination-next">Neuere Kommentare</a>' if page < pages else ""
             nav = (f'<div class="wp-block-comments-pagination is-layout-flex">{older}'
                    f'<div class="wp-block-comments-pagination-numbers">{numbers}</div>{newer}</div>') if pages > 1 else ""
             comments = (f'<div class="wp-block-comments"><h2 class="wp-block-comments-title">'
                         f'{len(post.approved)} Antworten zu „{post.title}“</h2>\n'
                         f'<ol class="wp-block-comment-template">{items}</ol>\n{nav}</div>')
         else:
-            older = f'<div class="nav-previous"><a href="{link(page - 1)}">Ältere Kommentare</a></div>' if page > 1 else ""
-            newer = f'<div class="nav-next"><a href="{link(page + 1)}">Neuere Kommentare</a></div>' if page < pages else ""
             nav = (f'<nav class="navigation comment-navigation" aria-label="Kommentare"><h2 class="screen-reader-text">'
                    f'Kommentar-Navigation</h2><div class="nav-links">{older}{newer}</div></nav>') if pages > 1 else ""
             comments = (f'<div id="comments" class="comments-area default-max-width show-avatars">\n'
@@ -658,6 +657,16 @@ class Blog:
                 for p in self.posts
             },
         }
+
+
+# The links to a thread's older and newer comment pages: the comments-pagination blocks, and a
+# classic theme's the_comments_navigation().
+_PAGINATION = {
+    "block": ('<a href="{url}" class="wp-block-comments-pagination-previous">Ältere Kommentare</a>',
+              '<a href="{url}" class="wp-block-comments-pagination-next">Neuere Kommentare</a>'),
+    "classic": ('<div class="nav-previous"><a href="{url}">Ältere Kommentare</a></div>',
+                '<div class="nav-next"><a href="{url}">Neuere Kommentare</a></div>'),
+}
 
 
 def pingback(comment_id: int, source_title: str, source_url: str, excerpt: str, published: datetime,
