@@ -21,8 +21,8 @@ PARADE = Parade(slug="doku", title="Doku", call_url=CALL, start=date(2026, 10, 1
                 timezone="Europe/Berlin")  # fmt: skip
 
 
-def post(n: int, *links: str, published: datetime = NOW - timedelta(days=3)) -> StoredPost:
-    return StoredPost(id=f"p{n}", participant="team", guid=f"g{n}", url=f"https://team.example/{n}/",
+def post(n: int, *links: str, published: datetime = NOW - timedelta(days=3), url: str = "") -> StoredPost:
+    return StoredPost(id=f"p{n}", participant="team", guid=f"g{n}", url=url or f"https://team.example/{n}/",
                       title=f"Beitrag {n}", author="Team", published=published, updated=None,
                       excerpt="", content_html="", categories=(), language="de", links=links,
                       first_seen=published, comment_feed=None, comment_count=None)  # fmt: skip
@@ -35,7 +35,9 @@ def test_the_links_that_may_lead_to_the_call_are_followed_once():
         post(2, CALL, "https://bit.ly/schon-drin"),  # belongs as written: nothing to follow
         post(3, "https://bit.ly/zu-frueh", published=datetime(2026, 9, 1, tzinfo=UTC)),  # before the window
         post(4, "https://host.example/"),  # the call's front page leads nowhere in particular
+        post(5, "https://host.example/2026/10/tipps/"),  # the host's other post: no old slug
     ]  # fmt: skip
+    posts.append(post(6, published=NOW - timedelta(days=2), url="https://host.example/2026/10/tipps/"))
     assert joined_links_to_follow([PARADE], posts, {}, {}, NOW) == [
         "https://host.example/2026/10/alter-aufruf/", "https://bit.ly/3xY7abc", "https://t1p.de/doku"]
     known = {

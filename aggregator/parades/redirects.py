@@ -91,6 +91,10 @@ def joined_links_to_follow(
     """The links of `posts` to follow: of a post in a parade's window that does not belong to it
     as written (nor through where its links are known to lead), those on a call's site and those
     of a shortener, not followed yet or failed a day ago or more; MAX_FOLLOWED a post."""
+    posts = list(posts)
+    # A link to a post we know is that post, no old slug of a call: a host's own posts link its
+    # site's other posts all the time.
+    ours = {page_key(post.url) for post in posts}
     found: dict[str, None] = {}
     for post in posts:
         extra = page_links.get(post.id, ())
@@ -102,7 +106,8 @@ def joined_links_to_follow(
         if not waiting:
             continue
         due = [link for link in dict.fromkeys(written)
-               if _worth_following(link, post.url, waiting) and _due(known.get(link), now)]
+               if _worth_following(link, post.url, waiting) and _due(known.get(link), now)
+               and page_key(link) not in ours]  # fmt: skip
         found.update(dict.fromkeys(due[:MAX_FOLLOWED]))
     return list(found)[:MAX_JOINED_LINKS]
 
