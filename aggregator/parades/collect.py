@@ -17,9 +17,10 @@ late contributions until its roundup):
    again, and a failed look keeps what an earlier one read: nothing accepted is lost.  One look
    is one request for the page and, where it names one, one for its blog's feed (for the entry
    of that page: the first source of its date), each feed once per run; where no link of it
-   leads to a call as written, up to redirects.MAX_FOLLOWED of its links that may redirect to one (an old
-   slug on the call's site, a shortener's address) are followed.  Pages of one host are
-   asked one after another;
+   leads to a call as written, up to redirects.MAX_FOLLOWED of its links that may redirect to
+   one (an old slug on the call's site, a shortener's address) are followed.  Pages of one
+   host are asked one after another; a joined blog's post that links no call as written has
+   such links followed once (redirects.follow_joined_links);
 3. accepted pages become posts (external.py), whose comments are then read through the comment
    pipeline of update.py, as a joined blog's are.
 
@@ -61,10 +62,10 @@ from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
-from .select import followed_parade
-from .shortlinks import REL, learn_shortlinks, on_call_site, stored_shortlinks
 from .pages import remembered_page_links
 from .redirects import follow_joined_links, with_redirects
+from .select import followed_parade
+from .shortlinks import REL, learn_shortlinks, on_call_site, stored_shortlinks
 from .verify import Reason, Verdict, judge_post, verify
 
 if TYPE_CHECKING:
