@@ -97,6 +97,11 @@ def _feedparser() -> Any:
     in _entry instead).  xmlreader resolves the same elements (`xmlreader._RESOLVED`).
 
     Its author text is cut as xmlreader cuts it, before the quadratic address pattern.
+
+    feedparser reads a Media RSS <media:description> as a second <description>, which makes it
+    the entry's content where the entry has a summary already: a Mastodon toot with a photo
+    became the photo's alt text.  It is kept apart instead (`_media_description`), the text
+    of an entry that has no other.
     """
     import feedparser
 
@@ -105,7 +110,17 @@ def _feedparser() -> Any:
         mixin.can_be_relative_uri = set(mixin.can_be_relative_uri) - {"id"}
     if not hasattr(mixin._sync_author_detail, "__wrapped__"):
         mixin._sync_author_detail = _with_author_cut(mixin._sync_author_detail)
+    mixin._start_media_description = _start_media_description
+    mixin._end_media_description = _end_media_description
     return feedparser
+
+
+def _start_media_description(self: Any, attrs_d: dict[str, str]) -> None:
+    self.push("media_description", 1)
+
+
+def _end_media_description(self: Any) -> None:
+    self.pop("media_description")
 
 
 def _with_author_cut(sync_author_detail: Any) -> Any:
@@ -467,7 +482,7 @@ def _entry(
 ) -> ParsedEntry | None:
     title = _html_of(e.get("title_detail"), e.get("title", ""))
     content = _content(e)
-    summary = _html_of(e.get("summary_detail"), e.get("summary", ""))
+    summary = _html_of(e.get("summary_detail"), e.get("summary", "")) or _media_description(e)
     raw_link = _str(e.get("link"))  # a guid taken as link is not resolved yet: see the top
     link = (absolute_http_url(_join(base, raw_link)) if raw_link else None) or ""
     if not (title.strip() or content.strip() or summary.strip() or link):
@@ -518,6 +533,12 @@ def _content(e: Any) -> str:
     """The longest of the entry's <content> values (Atom allows several, feeds repeat themselves)."""
     values = [_text_block(c) for c in e.get("content") or () if isinstance(c, Mapping)]
     return max(values, key=len, default="")
+
+
+def _media_description(e: Any) -> str:
+    """The entry's <media:description> (a YouTube video's text, a photo's alt text), a text."""
+    value = e.get("media_description")
+    return _text_block({"value": value, "type": "text"}) if isinstance(value, str) else ""
 
 
 def _text_block(detail: Mapping[str, Any]) -> str:

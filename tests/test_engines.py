@@ -1,0 +1,90 @@
+"""Feeds as blog engines write them, fetched, stored and built: what a reader sees on the site.
+
+Each feed below follows its engine's own template (named at each); it is served on loopback,
+read by `blogparade fetch` and built, and the post pages are read back as HTML.  Where both of
+parse.py's readers read a feed, their records must be the same (`both_paths`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from aggregator.feeds import xmlreader
+from aggregator.feeds.parse import parse_feed
+from tests.acceptance_helpers import invoke, new_site, ok, post_pages, write_participant
+from tests.servers import RSS_TYPE, respond
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def both_paths(body: bytes, url: str):
+    """The feed's records as the default path reads it; feedparser's must be the same."""
+    ours = parse_feed(body, {}, url, now=NOW)
+    assert parse_feed(body, {}, url, now=NOW, engine="feedparser") == ours
+    return ours
+
+
+def lxml_reads(body: bytes, url: str) -> bool:
+    try:
+        parse_feed(body, {}, url, now=NOW, engine="lxml")
+    except xmlreader.Unsupported:
+        return False
+    return True
+
+
+def built_site(tmp_path: Path, feed_server, path: str, body: bytes, content_type: str) -> Path:
+    """A site with one blog whose feed is `body` at `path`, fetched and built: its output."""
+    site = new_site(tmp_path / "site")
+    url = feed_server.route(path, respond(body, content_type=content_type))
+    write_participant(site, "blog", "Ein Blog", url)
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    return site / "output"
+
+
+# --- Mastodon: a profile's RSS (app/serializers/rss/account_serializer.rb) -----------------------
+
+MASTODON = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:webfeeds="http://webfeeds.org/rss/1.0" xmlns:media="http://search.yahoo.com/mrss/">
+  <channel>
+    <title>Ottilie Nguyen</title>
+    <description>Öffentliche Beiträge von @ottilie@chaos.social</description>
+    <link>https://chaos.social/@ottilie</link>
+    <lastBuildDate>Sat, 14 Nov 2026 19:21:05 +0000</lastBuildDate>
+    <generator>Mastodon v4.3.1</generator>
+    <item>
+      <guid isPermaLink="true">https://chaos.social/@ottilie/113434045678901234</guid>
+      <link>https://chaos.social/@ottilie/113434045678901234</link>
+      <pubDate>Sat, 14 Nov 2026 19:21:05 +0000</pubDate>
+      <description>&lt;p&gt;Fotos vom Wochenende an der Ostsee &lt;a href="https://chaos.social/tags/Ostsee" class="mention hashtag" rel="tag"&gt;#&lt;span&gt;Ostsee&lt;/span&gt;&lt;/a&gt;&lt;/p&gt;</description>
+      <media:content url="https://assets.chaos.social/media_attachments/files/113/434/045/original/212f28cb.jpeg" type="image/jpeg" fileSize="211106" medium="image">
+        <media:rating scheme="urn:simple">nonadult</media:rating>
+        <media:description type="plain">Möwen auf einer Buhne im Abendlicht.</media:description>
+      </media:content>
+      <media:content url="https://assets.chaos.social/media_attachments/files/113/434/046/original/8e1eaa04.jpeg" type="image/jpeg" fileSize="198311" medium="image">
+        <media:rating scheme="urn:simple">nonadult</media:rating>
+        <media:description type="plain">Ein Strandkorb im Regen.</media:description>
+      </media:content>
+      <category>Ostsee</category>
+    </item>
+  </channel>
+</rss>
+""".encode()
+
+
+def test_a_toot_with_photos_reads_as_the_toot_not_as_their_alt_text():
+    feed = both_paths(MASTODON, "https://chaos.social/@ottilie.rss")
+    (toot,) = feed.entries
+    assert "Fotos vom Wochenende an der Ostsee" in toot.content_html
+    assert "Möwen" not in toot.content_html + toot.summary_html
+
+
+@pytest.mark.slow
+def test_a_toot_with_photos_is_shown_with_its_own_text(tmp_path, feed_server):
+    output = built_site(tmp_path, feed_server, "/@ottilie.rss", MASTODON, RSS_TYPE)
+    (page,) = post_pages(output).values()
+    assert page.title.startswith("Fotos vom Wochenende an der Ostsee")
+    assert "Möwen" not in page.text and "Strandkorb" not in page.text
