@@ -88,3 +88,48 @@ def test_a_toot_with_photos_is_shown_with_its_own_text(tmp_path, feed_server):
     (page,) = post_pages(output).values()
     assert page.title.startswith("Fotos vom Wochenende an der Ostsee")
     assert "Möwen" not in page.text and "Strandkorb" not in page.text
+
+
+# --- TYPO3 news (EXT:news's Rss.xml) and Smarty templates under a German locale --------------------
+
+def typo3_news(dates: list[str]) -> bytes:
+    """EXT:news's RSS with <pubDate> from strftime's "%a, %d %b %Y %H:%M:%S %z", which a server
+    whose locale is German writes with German names of days and months."""
+    items = "".join(
+        f"""<item><guid isPermaLink="false">news-{1287 - n}</guid><pubDate>{date}</pubDate>
+        <title>Meldung {n}</title>
+        <link>https://www.stadtbibliothek-neustadt.de/aktuelles/detail/meldung-{n}</link>
+        <description>Neues aus der Bibliothek.</description></item>"""
+        for n, date in enumerate(dates)
+    )
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom">
+  <channel><title>Stadtbibliothek Neustadt</title><link>https://www.stadtbibliothek-neustadt.de/</link>
+    <description>Aktuelles aus der Stadtbibliothek</description><language>de-DE</language>
+    <lastBuildDate>{dates[0]}</lastBuildDate><generator>TYPO3 EXT:news</generator>{items}
+  </channel>
+</rss>""".encode()
+
+
+GERMAN_DATES = {  # as written -> the moment in UTC
+    "Fr, 20 Nov 2026 10:15:00 +0100": datetime(2026, 11, 20, 9, 15, tzinfo=UTC),
+    "Di, 13 Okt 2026 08:00:00 +0200": datetime(2026, 10, 13, 6, 0, tzinfo=UTC),
+    "Mo, 18 Mai 2026 09:30:00 +0200": datetime(2026, 5, 18, 7, 30, tzinfo=UTC),
+    "Mi, 18 Mär 2026 09:30:00 +0100": datetime(2026, 3, 18, 8, 30, tzinfo=UTC),
+    "Do, 31 Dez 2025 23:59:00 MEZ": datetime(2025, 12, 31, 22, 59, tzinfo=UTC),
+    "Thu, 30 Jul 2026 12:00:00 CEST": datetime(2026, 7, 30, 10, 0, tzinfo=UTC),
+    "Wed, 29 Jul 2026 12:00:00": datetime(2026, 7, 29, 12, 0, tzinfo=UTC),  # no zone: UTC
+}
+
+
+def test_dates_as_german_servers_write_them_are_read_on_both_paths():
+    feed = both_paths(typo3_news(list(GERMAN_DATES)), "https://www.stadtbibliothek-neustadt.de/aktuelles/rss.xml")
+    assert [e.published for e in feed.entries] == list(GERMAN_DATES.values())
+
+
+@pytest.mark.slow
+def test_posts_dated_by_a_german_server_keep_their_days(tmp_path, feed_server):
+    output = built_site(tmp_path, feed_server, "/aktuelles/rss.xml", typo3_news(list(GERMAN_DATES)), RSS_TYPE)
+    days = {page.title: page.path.read_text(encoding="utf-8") for page in post_pages(output).values()}
+    assert 'datetime="2026-11-20T10:15+01:00"' in days["Meldung 0"]
+    assert 'datetime="2026-03-18T09:30+01:00"' in days["Meldung 3"]

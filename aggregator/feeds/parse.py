@@ -45,7 +45,9 @@ Field rules (the contract with clean):
   more than `FUTURE_TOLERANCE` after `now`, or before 1971 (epoch-zero artefacts), is also None: a
   wrong clock or time zone must not pin a post above all others for months, and None keeps the guid
   and the stored date stable (the first-seen time) instead of clamping to a moving "now".  Such a
-  published date gives way to a plausible updated date, as a missing one does.
+  published date gives way to a plausible updated date, as a missing one does.  Beyond what
+  feedparser reads: RFC 822 dates with German names of days and months, as German servers'
+  strftime writes them, with CET/CEST, and without a zone (UTC) (`xmlreader._local_rfc822`).
 - ``author`` and ``categories`` are plain text (entities decoded: WordPress escapes them even in
   CDATA); ``author`` is a name, never an e-mail address ("a@b.de (Name)" -> "Name", a bare
   address -> "").
@@ -112,6 +114,7 @@ def _feedparser() -> Any:
         mixin._sync_author_detail = _with_author_cut(mixin._sync_author_detail)
     mixin._start_media_description = _start_media_description
     mixin._end_media_description = _end_media_description
+    xmlreader.feedparser_dates()  # the dates feedparser does not read, read alike on both paths
     return feedparser
 
 

@@ -335,7 +335,7 @@ _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct n
 def parse_date(value: str) -> Any:
     """feedparser's _parse_date (a UTC time tuple, or None), quick for RFC 822 and W3C dates:
     forms its first two handlers (W3DTF, then RFC 822) read, computed as they compute them;
-    anything else, and an impossible date, goes to feedparser itself."""
+    anything else, and an impossible date, goes to feedparser itself (`feedparser_dates`)."""
     if not value:
         return None
     lower = value.lower()
@@ -352,9 +352,40 @@ def parse_date(value: str) -> Any:
                      -offset if sign == "-" else offset)  # fmt: skip
     if found is not None:
         return found
-    from feedparser.datetimes import _parse_date  # the rare forms: feedparser's own rules
+    return feedparser_dates()(value)  # the rare forms: feedparser's own rules
 
-    return _parse_date(value)
+
+@lru_cache(maxsize=1)
+def feedparser_dates() -> Any:
+    """feedparser's _parse_date, which now tries `_local_rfc822` before its own handlers (both
+    readers call this before feedparser reads a date)."""
+    from feedparser import datetimes
+
+    datetimes.registerDateHandler(_local_rfc822)
+    return datetimes._parse_date
+
+
+# RFC 822 as a German locale's strftime writes it ("Di, 13 Okt 2026 08:00:00 +0200": Smarty's
+# and TYPO3 Fluid's "%a, %d %b %Y %H:%M:%S %z"), with a European zone's name, or with none (UTC,
+# as feedparser reads such a date without its day name).  feedparser reads none of these, and
+# every post of such a feed had the time it was first seen, the old ones as new as the newest.
+_LOCAL_RFC822 = re.compile(
+    r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.?\s+([a-zä]{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})"
+    r"(?::(\d{2}))?(?:\s+(?:([+-])(\d{2}):?(\d{2})|(gmt|ut|utc|z|cet|mez|cest|mesz)))?\s*"
+)
+_LOCAL_MONTHS = {**_MONTHS, "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12}
+_LOCAL_ZONES = {"cet": 60, "mez": 60, "cest": 120, "mesz": 120}
+
+
+def _local_rfc822(value: str) -> Any:
+    match = _LOCAL_RFC822.fullmatch(value.lower())
+    month = _LOCAL_MONTHS.get(match.group(2)[:3]) if match else None
+    if match is None or month is None:
+        return None
+    day, _, year, hour, minute, second, sign, tzh, tzm, named = match.groups()
+    offset = int(tzh) * 60 + int(tzm) if sign else _LOCAL_ZONES.get(named or "", 0)
+    return _utc(int(year), month, int(day), int(hour), int(minute), int(second or 0),
+                -offset if sign == "-" else offset)  # fmt: skip
 
 
 def _utc(year: int, month: int, day: int, hour: int, minute: int, second: int, offset: int) -> Any:
