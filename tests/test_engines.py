@@ -36,10 +36,11 @@ def lxml_reads(body: bytes, url: str) -> bool:
 
 
 def built_site(tmp_path: Path, feed_server, path: str, body: bytes, content_type: str) -> Path:
-    """A site with one blog whose feed is `body` at `path`, fetched and built: its output."""
+    """A site with one blog, shown in full, whose feed is `body` at `path`, fetched and built:
+    its output."""
     site = new_site(tmp_path / "site")
     url = feed_server.route(path, respond(body, content_type=content_type))
-    write_participant(site, "blog", "Ein Blog", url)
+    write_participant(site, "blog", "Ein Blog", url, display="full")
     ok(invoke(site, "fetch"))
     ok(invoke(site, "build"))
     return site / "output"
@@ -133,3 +134,31 @@ def test_posts_dated_by_a_german_server_keep_their_days(tmp_path, feed_server):
     days = {page.title: page.path.read_text(encoding="utf-8") for page in post_pages(output).values()}
     assert 'datetime="2026-11-20T10:15+01:00"' in days["Meldung 0"]
     assert 'datetime="2026-03-18T09:30+01:00"' in days["Meldung 3"]
+
+
+# --- Spotify for Podcasters (Anchor): an episode's show notes and its <itunes:summary> --------------
+
+PODCAST = """<?xml version="1.0" encoding="UTF-8"?><rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom" version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:anchor="https://anchor.fm/xmlns"><channel>
+<title><![CDATA[Zwei am Deich]]></title><description><![CDATA[Ein Podcast über den Norden.]]></description>
+<link>https://podcasters.spotify.com/pod/show/zweiamdeich</link><generator>Anchor Podcasts</generator>
+<itunes:author>Maren &amp; Jost</itunes:author><itunes:summary>Ein Podcast über den Norden.</itunes:summary>
+<item><title><![CDATA[Folge 12: Wattwandern]]></title><description><![CDATA[<p>Wir waren im Watt. Unser Beitrag zur <a href="https://blogparade.example/wattenmeer/">Blogparade Wattenmeer</a>.</p>]]></description>
+<link>https://podcasters.spotify.com/pod/show/zweiamdeich/episodes/Folge-12-e2q0abc</link>
+<guid isPermaLink="false">7c9c2d8e-5d0e-4b3e-9d3a-1a2b3c4d5e6f</guid><dc:creator><![CDATA[Maren & Jost]]></dc:creator>
+<pubDate>Fri, 20 Nov 2026 06:00:00 GMT</pubDate>
+<enclosure url="https://anchor.fm/s/12345678/podcast/play/98765432/abc.mp3" length="31234567" type="audio/mpeg"/>
+<itunes:summary>Wir waren im Watt. Unser Beitrag zur Blogparade Wattenmeer.</itunes:summary>
+<itunes:explicit>false</itunes:explicit><itunes:duration>00:31:12</itunes:duration><itunes:episodeType>full</itunes:episodeType></item>
+</channel></rss>""".encode()
+
+
+def test_an_episode_keeps_its_show_notes_not_their_plain_itunes_summary():
+    (episode,) = both_paths(PODCAST, "https://anchor.fm/s/12345678/podcast/rss").entries
+    assert '<a href="https://blogparade.example/wattenmeer/">' in episode.content_html
+
+
+@pytest.mark.slow
+def test_an_episode_page_links_where_its_show_notes_link(tmp_path, feed_server):
+    output = built_site(tmp_path, feed_server, "/s/12345678/podcast/rss", PODCAST, RSS_TYPE)
+    (page,) = post_pages(output).values()
+    assert "https://blogparade.example/wattenmeer/" in page.original_links

@@ -100,10 +100,11 @@ def _feedparser() -> Any:
 
     Its author text is cut as xmlreader cuts it, before the quadratic address pattern.
 
-    feedparser reads a Media RSS <media:description> as a second <description>, which makes it
-    the entry's content where the entry has a summary already: a Mastodon toot with a photo
-    became the photo's alt text.  It is kept apart instead (`_media_description`), the text
-    of an entry that has no other.
+    feedparser reads a Media RSS <media:description> and an <itunes:summary> as a second
+    summary, which makes them the entry's content where the entry has a summary already: a
+    Mastodon toot with a photo became the photo's alt text, a podcast episode's show notes lost
+    their links to the plain text of its iTunes summary.  They are kept apart instead
+    (`_second_summary`), the text of an entry that has no other.
     """
     import feedparser
 
@@ -112,18 +113,23 @@ def _feedparser() -> Any:
         mixin.can_be_relative_uri = set(mixin.can_be_relative_uri) - {"id"}
     if not hasattr(mixin._sync_author_detail, "__wrapped__"):
         mixin._sync_author_detail = _with_author_cut(mixin._sync_author_detail)
-    mixin._start_media_description = _start_media_description
-    mixin._end_media_description = _end_media_description
+    for name in SECOND_SUMMARIES:
+        setattr(mixin, f"_start_{name}", functools.partialmethod(_push, name))
+        setattr(mixin, f"_end_{name}", functools.partialmethod(_pop, name))
     xmlreader.feedparser_dates()  # the dates feedparser does not read, read alike on both paths
     return feedparser
 
 
-def _start_media_description(self: Any, attrs_d: dict[str, str]) -> None:
-    self.push("media_description", 1)
+# Elements feedparser would read as the entry's summary, or as its content after one.
+SECOND_SUMMARIES = ("media_description", "itunes_summary")
 
 
-def _end_media_description(self: Any) -> None:
-    self.pop("media_description")
+def _push(self: Any, name: str, attrs_d: dict[str, str]) -> None:
+    self.push(name, 1)
+
+
+def _pop(self: Any, name: str) -> None:
+    self.pop(name)
 
 
 def _with_author_cut(sync_author_detail: Any) -> Any:
@@ -485,7 +491,7 @@ def _entry(
 ) -> ParsedEntry | None:
     title = _html_of(e.get("title_detail"), e.get("title", ""))
     content = _content(e)
-    summary = _html_of(e.get("summary_detail"), e.get("summary", "")) or _media_description(e)
+    summary = _html_of(e.get("summary_detail"), e.get("summary", "")) or _second_summary(e)
     raw_link = _str(e.get("link"))  # a guid taken as link is not resolved yet: see the top
     link = (absolute_http_url(_join(base, raw_link)) if raw_link else None) or ""
     if not (title.strip() or content.strip() or summary.strip() or link):
@@ -538,10 +544,15 @@ def _content(e: Any) -> str:
     return max(values, key=len, default="")
 
 
-def _media_description(e: Any) -> str:
-    """The entry's <media:description> (a YouTube video's text, a photo's alt text), a text."""
-    value = e.get("media_description")
-    return _text_block({"value": value, "type": "text"}) if isinstance(value, str) else ""
+def _second_summary(e: Any) -> str:
+    """The entry's <media:description> (a YouTube video's text, a photo's alt text) or its
+    <itunes:summary>, as HTML: a text, unless it looks like HTML (as feedparser guesses)."""
+    for name in SECOND_SUMMARIES:
+        value = e.get(name)
+        if isinstance(value, str) and value.strip():
+            kind = "html" if xmlreader.looks_like_html(value) else "text"
+            return _text_block({"value": value, "type": kind})
+    return ""
 
 
 def _text_block(detail: Mapping[str, Any]) -> str:

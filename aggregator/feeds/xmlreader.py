@@ -168,7 +168,7 @@ _HARMLESS_IN_ENTRY = _HARMLESS | {"source", "itunes_subtitle"}
 _HARMLESS_IN_FEED = _HARMLESS | frozenset("""
 generator cloud webmaster dc_publisher pubdate published issued dcterms_issued updated modified
 lastbuilddate dc_date dcterms_modified category keywords dc_subject newlocation itunes_category
-itunes_keywords
+itunes_keywords itunes_summary
 """.split())  # fmt: skip
 _IMAGE_CHILDREN = frozenset({"url", "title", "link", "width", "height", "description"})
 _TEXTINPUT_CHILDREN = frozenset({"title", "link", "description", "name"})
@@ -582,8 +582,6 @@ class _Document:
             ):  # fmt: skip
                 key = "title" if name == "title" else "subtitle"
                 self.once(seen, key)
-                if name == "description" and "itunes_summary" in seen:
-                    raise Unsupported("<description> after <itunes:summary> (feedparser: content)")
                 default = "text/html" if name == "description" else "text/plain"
                 value, detail = self.text_construct(child, default, child_base, child_lang, attrs)
                 feed[key] = value
@@ -606,9 +604,6 @@ class _Document:
                 self.check_children(child, _AUTHOR_CHILDREN)
             elif name == "itunes_owner":
                 self.owner(child, feed)
-            elif name == "itunes_summary":
-                seen.add(name)
-                self.check_inside(child, _HARMLESS_IN_FEED)
             elif name in _HARMLESS_IN_FEED:
                 self.check_inside(child, _HARMLESS_IN_FEED)
             elif name in HANDLERS or name in _RELEVANT_KEYS or name in ("item", "entry"):
