@@ -248,3 +248,30 @@ def test_a_call_page_without_a_comment_list_names_nothing(body):
     from aggregator.parades.page_reading import CallComments, read_call_comments
 
     assert read_call_comments(body, "https://host.example/aufruf/") == CallComments()
+
+
+@pytest.mark.parametrize("ping_list", ['<ol class="pinglist">', '<ol class="pingback">'])
+def test_pings_a_theme_lists_apart_without_their_class_are_pings(ping_list):
+    # Divi (and every Elegant Themes theme) lists the pings after the comments with a callback
+    # of its own, et_list_pings: `<li id="comment-N">` and the author's link, no comment_class();
+    # older themes mark the list itself.  Only the list says what its items are.
+    from aggregator.parades.candidates import from_call_page
+    from aggregator.parades.page_reading import read_call_comments
+
+    url = "https://host.example/2026/10/aufruf/"
+    body = (
+        '<html><body><article><div class="entry-content"><p>Aufruf</p></div></article>'
+        '<section id="comment-wrap"><ol class="commentlist clearfix">'
+        '<li class="comment even thread-even depth-1" id="li-comment-3">'
+        '<article id="comment-3" class="comment-body clearfix"><div class="comment_postinfo">'
+        '<span class="fn"><a href="https://dora.example/" class="url" rel="ugc external nofollow">Dora</a></span></div>'
+        '<div class="comment_area"><div class="comment-content clearfix"><p>Toll!</p></div></div></article></li></ol>'
+        f'<div id="trackbacks"><h3 id="trackbacks-title">Trackbacks/Pingbacks</h3>{ping_list}\n'
+        '<li id="comment-4"><a href="https://anna.example/beitrag/" rel="external nofollow ugc" class="url">Anna</a>'
+        ' - [&#8230;] zur Blogparade [&#8230;]\n</li><!-- #comment-## -->\n'
+        '<li id="comment-5"><a href="https://bert.example/beitrag/" rel="external nofollow ugc" class="url">Bert</a>'
+        ' - [&#8230;] Blogparade [&#8230;]\n</li><!-- #comment-## -->\n</ol></div></section></body></html>'
+    )  # fmt: skip
+    found = read_call_comments(body, url)
+    assert found.pings == ("https://anna.example/beitrag/", "https://bert.example/beitrag/")
+    assert [c.url for c in from_call_page(found, url)] == list(found.pings)  # not Dora's website

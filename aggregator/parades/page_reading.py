@@ -158,6 +158,11 @@ class CallComments:
 
 # How WordPress marks a comment by its type (get_comment_class), in classic and block themes alike.
 PING_CLASSES = frozenset({"pingback", "trackback"})
+# Themes that list pings apart from the comments print them with a callback of their own, often
+# without get_comment_class: then only the list says what its items are (Elegant Themes' Divi
+# and the codex's list_pings: `<ol class="pinglist"><li id="comment-4"><a class="url" …>`).
+PING_LIST_CLASSES = PING_CLASSES | {"pinglist"}
+LISTS = frozenset({"ol", "ul"})
 # A comment's own text: WordPress's classic themes (Walker_Comment) and its comment template
 # block, Blogger.  Not the comment's whole body, which holds its author's link (their home).
 COMMENT_TEXT_CLASSES = frozenset({"comment-content", "wp-block-comment-content"})
@@ -182,14 +187,12 @@ def read_call_comments(body: bytes | str, url: str, content_type: str = "") -> C
         if len(pings) + len(texts) >= MAX_CALL_COMMENTS:
             break
         classes = _classes(element)
-        if not classes:
-            continue
-        if classes & PING_CLASSES:
+        if _is_ping(element, classes):
             link = _ping_link(element, base, url)
             if link:
                 pings[link] = None
         elif classes & COMMENT_TEXT_CLASSES and not any(
-            _classes(above) & PING_CLASSES for above in element.iterancestors()
+            _is_ping(above, _classes(above)) for above in element.iterancestors()
         ):  # fmt: skip
             texts.append(lxml.etree.tostring(element, method="html", encoding="unicode", with_tail=False))
     pages: dict[str, None] = {}
@@ -198,6 +201,19 @@ def read_call_comments(body: bytes | str, url: str, content_type: str = "") -> C
         if link and is_comment_page(link, url):
             pages[without_fragment(link)] = None
     return CallComments(tuple(pings), tuple(texts), tuple(pages), _link(doc, "shortlink", base))
+
+
+def _is_ping(element: Any, classes: frozenset[str]) -> bool:
+    """A pingback or trackback of a comment list: marked by its class, or an item of a list of
+    pings (a list marked "pingback" is the list, not one ping)."""
+    if element.tag in LISTS:
+        return False
+    if classes & PING_CLASSES:
+        return True
+    parent = element.getparent()
+    return element.tag == "li" and parent is not None and parent.tag in LISTS and bool(
+        _classes(parent) & PING_LIST_CLASSES
+    )  # fmt: skip
 
 
 def _classes(element: Any) -> frozenset[str]:
