@@ -275,3 +275,49 @@ def test_pings_a_theme_lists_apart_without_their_class_are_pings(ping_list):
     found = read_call_comments(body, url)
     assert found.pings == ("https://anna.example/beitrag/", "https://bert.example/beitrag/")
     assert [c.url for c in from_call_page(found, url)] == list(found.pings)  # not Dora's website
+
+
+# A reader's comment naming their post, with their blog as the commenter's website, as themes
+# print it (their comment callbacks, trimmed to the comment's parts).
+AUTHOR = '<a href="https://dora.example/" class="url" rel="ugc external nofollow">Dora</a>'
+TEXT = '<p>Hier mein Beitrag: <a href="https://dora.example/parade/" rel="nofollow ugc">Die Parade</a></p>'
+DATE = '<a href="https://host.example/2026/10/aufruf/#comment-3">1. Oktober 2026 um 10:00</a>'
+REPLY = '<a rel="nofollow" class="comment-reply-link" href="?replytocom=3#respond">Antworten</a>'
+THEMES = {
+    # twentyten_comment(), copied by many themes: the text alone in .comment-body
+    "twenty-ten": f'<ol class="commentlist"><li class="comment even thread-even depth-1" id="li-comment-3">'
+                  f'<div id="comment-3"><div class="comment-author vcard"><cite class="fn">{AUTHOR}</cite>'
+                  f'<span class="says">sagt:</span></div><div class="comment-meta commentmetadata">{DATE}</div>'
+                  f'<div class="comment-body">{TEXT}</div><div class="reply">{REPLY}</div></div></li></ol>',
+    # Walker_Comment::comment(), for themes without html5 comment lists: all in .comment-body
+    "walker-xhtml": f'<ol class="commentlist"><li class="comment even thread-even depth-1" id="comment-3">'
+                    f'<div id="div-comment-3" class="comment-body"><div class="comment-author vcard">'
+                    f'<img class="avatar"><cite class="fn">{AUTHOR}</cite> <span class="says">sagt:</span></div>'
+                    f'<div class="comment-meta commentmetadata">{DATE}</div>{TEXT}<div class="reply">{REPLY}</div>'
+                    f'</div></li></ol>',
+    # Astra's astra_theme_comment()
+    "astra": f'<ol class="ast-comment-list"><li class="comment even thread-even depth-1" id="li-comment-3">'
+             f'<article id="comment-3" class="ast-comment"><div class="ast-comment-info"><header class="ast-comment-meta '
+             f'ast-row ast-comment-author vcard capitalize"><div class="ast-comment-cite-wrap"><cite><b class="fn">{AUTHOR}'
+             f'</b></cite></div><div class="ast-comment-time">{DATE}</div></header></div><section class="ast-comment-content '
+             f'comment">{TEXT}<div class="ast-comment-edit-reply-wrap">{REPLY}</div></section></article></li></ol>',
+    # wpDiscuz's WpdiscuzWalker
+    "wpdiscuz": f"<div class=\"wpd-thread-list\"><div id='wpd-comm-3_0' class='comment even thread-even depth-1 "
+                f"wpd-comment wpd_comment_level-1'><div class=\"wpd-comment-wrap wpd-blog-guest\"><div id=\"comment-3\" "
+                f'class="wpd-comment-right"><div class="wpd-comment-header"><div class="wpd-comment-author">'
+                f'<a href="https://dora.example/" rel="nofollow">Dora</a></div><div class="wpd-comment-date">vor 2 Wochen'
+                f'</div></div><div class="wpd-comment-text">{TEXT}</div><div class="wpd-comment-footer"><div '
+                f'class="wpd-reply-button">Antworten</div></div></div></div></div></div>',
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_readers_comment_is_read_in_the_markup_of_older_and_popular_themes(theme):
+    from aggregator.parades.candidates import from_call_page
+    from aggregator.parades.page_reading import read_call_comments
+
+    url = "https://host.example/2026/10/aufruf/"
+    body = f'<html><body><article><div class="entry-content">Aufruf</div></article>{THEMES[theme]}</body></html>'
+    found = read_call_comments(body, url)
+    assert len(found.comments) == 1
+    assert [c.url for c in from_call_page(found, url)] == ["https://dora.example/parade/"]  # not her home

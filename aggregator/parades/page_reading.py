@@ -31,6 +31,7 @@ candidate's page, and a submitted URL is read while the contributor waits.
 
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import json
 import re
@@ -164,8 +165,17 @@ PING_CLASSES = frozenset({"pingback", "trackback"})
 PING_LIST_CLASSES = PING_CLASSES | {"pinglist"}
 LISTS = frozenset({"ol", "ul"})
 # A comment's own text: WordPress's classic themes (Walker_Comment) and its comment template
-# block, Blogger.  Not the comment's whole body, which holds its author's link (their home).
-COMMENT_TEXT_CLASSES = frozenset({"comment-content", "wp-block-comment-content"})
+# block, Blogger; Astra's comment callback, wpDiscuz's comment list.
+COMMENT_TEXT_CLASSES = frozenset({"comment-content", "wp-block-comment-content", "ast-comment-content",
+                                  "wpd-comment-text"})  # fmt: skip
+# Older themes print the text in the comment's body: Twenty Ten's callback (and its many copies)
+# alone there, Walker_Comment's xhtml format (themes without html5 comment lists) with the
+# comment's author and date before it.  A body is read where it holds no text of the above.
+COMMENT_BODY = "comment-body"
+# What of a comment is not its text: its author's link (comment_author_link writes class "url")
+# and what holds it, its date and reply link.  The commenter's website is a blog's home, no post.
+NOT_TEXT_CLASSES = frozenset({"url", "fn", "vcard", "comment-author", "comment-meta", "commentmetadata",
+                              "comment-metadata", "reply"})  # fmt: skip
 # A pingback's link to the page that pinged: its author's link (WordPress's comment_author_link
 # writes class "url"; the comment template block puts it in the author name).
 PING_LINK = ("url", "wp-block-comment-author-name", "comment-author")
@@ -191,10 +201,10 @@ def read_call_comments(body: bytes | str, url: str, content_type: str = "") -> C
             link = _ping_link(element, base, url)
             if link:
                 pings[link] = None
-        elif classes & COMMENT_TEXT_CLASSES and not any(
+        elif _is_comment_text(element, classes) and not any(
             _is_ping(above, _classes(above)) for above in element.iterancestors()
         ):  # fmt: skip
-            texts.append(lxml.etree.tostring(element, method="html", encoding="unicode", with_tail=False))
+            texts.append(_comment_text(element))
     pages: dict[str, None] = {}
     for anchor in doc.iter("a"):
         link = _http(anchor.get("href"), base)
@@ -214,6 +224,22 @@ def _is_ping(element: Any, classes: frozenset[str]) -> bool:
     return element.tag == "li" and parent is not None and parent.tag in LISTS and bool(
         _classes(parent) & PING_LIST_CLASSES
     )  # fmt: skip
+
+
+def _is_comment_text(element: Any, classes: frozenset[str]) -> bool:
+    if classes & COMMENT_TEXT_CLASSES:
+        return True
+    return COMMENT_BODY in classes and not any(
+        _classes(inner) & COMMENT_TEXT_CLASSES for inner in element.iterdescendants()
+    )  # fmt: skip
+
+
+def _comment_text(element: Any) -> str:
+    """A comment's text as HTML, without its author's link and what else is not its text."""
+    text = copy.deepcopy(element)
+    for part in [inner for inner in text.iterdescendants() if _classes(inner) & NOT_TEXT_CLASSES]:
+        _drop(part)  # one inside a part dropped before goes with it: harmless
+    return lxml.etree.tostring(text, method="html", encoding="unicode", with_tail=False)
 
 
 def _classes(element: Any) -> frozenset[str]:
