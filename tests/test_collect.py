@@ -418,3 +418,34 @@ def test_every_pingback_on_the_calls_pages_is_a_candidate_not_only_the_feeds_new
     serve_pages()
     later = run(store, [doku], NOW + timedelta(hours=2))
     assert later.accepted == 1 and later.new_candidates == 1
+
+
+def test_a_comment_page_that_failed_is_asked_again_though_the_calls_page_did_not_change(feed_server, store):
+    # Nine pingbacks over three comment pages; the older page linked from the call's fails
+    # once.  The call's page then stays the same for weeks: the failed page (and the oldest,
+    # which only it links) must still be read, or their pings are lost for good.
+    pings = [pingback(20 + n, f"Beitrag {n}", feed_server.url(f"/blog{n}/p/"), "zur Parade",
+                      NOW - timedelta(days=2, hours=-n)) for n in range(9)]  # fmt: skip
+    call_post = Post(5, "aufruf", "Aufruf", datetime(2026, 9, 30, tzinfo=UTC), comments=pings)
+    host = Blog(feed_server.url("/host"), "Host", [call_post])
+    call = host.permalink(call_post)
+    for number in range(0, 4):
+        body = host.post_page(call_post, per_page=3, page=number)
+        path = host.post_page_url(call_post, number).removeprefix(feed_server.base_url)
+        feed_server.route(path, respond(body, content_type=HTML_TYPE, etag=f'"{number}"'))
+    for n in range(9):
+        feed_server.route(f"/blog{n}/p/", respond(page(f"Blog {n}", "2026-10-15T10:00:00Z", call),
+                                                  content_type=HTML_TYPE))  # fmt: skip
+    older = host.post_page_url(call_post, 2).removeprefix(feed_server.base_url)
+    working = feed_server.routes[older]
+    feed_server.route(older, status(503))
+    doku = parade(feed_server, call_url=call)
+    first = run(store, [doku])
+    assert first.accepted == 3 and [r.url for r in first.errors] == [feed_server.url(older)]
+    feed_server.route(older, working)
+    later = run(store, [doku], NOW + timedelta(hours=2))
+    assert [(r.url, r.outcome) for r in later.channels][0] == (call, "unchanged")
+    assert later.accepted == 6 and not later.errors
+    # Read, it is asked no more than any page an unchanged page leads to.
+    again = run(store, [doku], NOW + timedelta(hours=3))
+    assert [(r.url, r.outcome) for r in again.channels] == [(call, "unchanged")]

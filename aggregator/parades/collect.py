@@ -57,7 +57,7 @@ from ..models import (
     StoredPost,
 )  # fmt: skip
 from ..store import Store, utcnow
-from ..urls import is_http_url, page_key, same_host
+from ..urls import is_comment_page, is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import Parade, state
@@ -329,9 +329,11 @@ async def read_call_pages(
 ) -> tuple[list[ChannelReport], int]:  # fmt: skip
     """The call's page, and the comment pages it links (WordPress pages a long thread, the
     newest page at the call's address), up to MAX_CALL_PAGES.  A page that did not change
-    leads to no others: comments come in on the newest.  The shortlink the call's page names
-    is stored (shortlinks.py), as a read of it for that."""
-    todo, seen = [parade.call_url], set()
+    leads to no others: comments come in on the newest.  A page whose last read failed is asked
+    again (as its wait allows) whether or not a page leads to it: what links it may not change
+    for weeks.  The shortlink the call's page names is stored (shortlinks.py), as a read of it
+    for that."""
+    todo, seen = [parade.call_url, *failed_call_pages(store, parade)], set()
     reports: list[ChannelReport] = []
     new = 0
     while todo and len(seen) < MAX_CALL_PAGES:
@@ -348,6 +350,13 @@ async def read_call_pages(
                 shortlink = page.shortlink if page.shortlink and on_call_site(page.shortlink, url) else None
                 store.put_call_shortlink(url, shortlink, now)
     return reports, new
+
+
+def failed_call_pages(store: Store, parade: Parade) -> list[str]:
+    """The call's other comment pages whose last read failed."""
+    owner = channel_participant(parade)
+    return [url for url, state in store.feed_states(failing=True).items()
+            if state.participant == owner and is_comment_page(url, parade.call_url)]  # fmt: skip
 
 
 def _channel_answer(
