@@ -16,6 +16,7 @@ from aggregator.models import NamedCandidate, Participant
 from aggregator.parades.collect import Context, follow_parades
 from aggregator.parades.files import Parade
 from aggregator.parades.membership import stored_candidates, stored_pages
+from aggregator.parades.report import channel_errors
 from aggregator.parades.shortlinks import on_call_site
 from aggregator.parades.verify import verify
 from aggregator.store import Store
@@ -442,10 +443,13 @@ def test_a_comment_page_that_failed_is_asked_again_though_the_calls_page_did_not
     doku = parade(feed_server, call_url=call)
     first = run(store, [doku])
     assert first.accepted == 3 and [r.url for r in first.errors] == [feed_server.url(older)]
+    # `status` and `parade status` name it while it fails, as they do the call's page.
+    [(_, row)] = channel_errors([doku], store.feed_states())
+    assert (row.name, row.url, row.health) == ("Call page", feed_server.url(older), "error: http: 503 Service Unavailable")
     feed_server.route(older, working)
     later = run(store, [doku], NOW + timedelta(hours=2))
     assert [(r.url, r.outcome) for r in later.channels][0] == (call, "unchanged")
-    assert later.accepted == 6 and not later.errors
+    assert later.accepted == 6 and not later.errors and channel_errors([doku], store.feed_states()) == []
     # Read, it is asked no more than any page an unchanged page leads to.
     again = run(store, [doku], NOW + timedelta(hours=3))
     assert [(r.url, r.outcome) for r in again.channels] == [(call, "unchanged")]

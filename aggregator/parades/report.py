@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from ..feeds.comments import atom_twin
 from ..models import FeedState, Participant, StoredPost
-from ..urls import page_key
+from ..urls import is_comment_page, page_key
 from .files import Parade, state
 from .membership import Selection
 from .verify import Verdict
@@ -79,14 +79,18 @@ def parade_status(
         if not j.verdict.accepted and j.candidate.key not in accepted
         and not (j.post and j.post.id in accepted)
     ]  # fmt: skip
-    channels = [ChannelRow(name, url, _state(feed_states, url, name)) for name, url in _channels(parade)]
+    channels = [ChannelRow(name, url, _state(feed_states, url, name))
+                for name, url in _channels(parade, feed_states)]  # fmt: skip
     return ParadeStatus(parade, state(parade, today), rows, rejected, channels)
 
 
-def _channels(parade: Parade) -> list[tuple[str, str]]:
-    """A parade's own feeds, and its call's page (read for its comment list), by name."""
+def _channels(parade: Parade, feed_states: dict[str, FeedState]) -> list[tuple[str, str]]:
+    """A parade's own feeds, and its call's page (read for its comment list), by name; and the
+    call's other comment pages whose last read failed (read as the call's page is)."""
     named = [("Mentions feed", parade.mentions), ("Comments feed", parade.comments), ("Call page", parade.call_url)]
-    return [(name, url) for name, url in named if url]
+    failed = [("Call page", url) for url, feed in feed_states.items()
+              if feed.last_error and is_comment_page(url, parade.call_url)]  # fmt: skip
+    return [(name, url) for name, url in named if url] + failed
 
 
 def _state(states: dict[str, FeedState], url: str, name: str) -> FeedState | None:
@@ -103,7 +107,7 @@ def channel_errors(
     """The parades' own feeds that failed when last read (for `blogparade status`)."""
     found = []
     for parade in parades:
-        for name, url in _channels(parade):
+        for name, url in _channels(parade, feed_states):
             row = ChannelRow(name, url, _state(feed_states, url, name))
             if row.state and row.state.last_error:
                 found.append((parade, row))
