@@ -321,3 +321,18 @@ def test_a_readers_comment_is_read_in_the_markup_of_older_and_popular_themes(the
     found = read_call_comments(body, url)
     assert len(found.comments) == 1
     assert [c.url for c in from_call_page(found, url)] == ["https://dora.example/parade/"]  # not her home
+
+
+def test_a_comment_naming_a_post_on_an_umlaut_domain_names_it_as_written():
+    # German blogs live on IDN domains (müller-blog.de).  A call page in ISO-8859-1, as older
+    # WordPress installs still serve them.
+    from aggregator.parades.candidates import from_call_page
+    from aggregator.parades.page_reading import read_call_comments
+    from aggregator.urls import is_fetchable_url
+
+    url = "https://host.example/2026/10/aufruf/"
+    body = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body>'
+            '<ol class="comment-list"><li class="comment"><div class="comment-content"><p>Grüße! Mein Beitrag: '
+            '<a href="https://dörte.example/über-doku/">Über Doku</a></p></div></li></ol></body></html>')  # fmt: skip
+    [named] = from_call_page(read_call_comments(body.encode("iso-8859-1"), url, "text/html"), url)
+    assert named.url == "https://dörte.example/über-doku/" and is_fetchable_url(named.url)

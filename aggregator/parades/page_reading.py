@@ -239,7 +239,9 @@ def _comment_text(element: Any) -> str:
     text = copy.deepcopy(element)
     for part in [inner for inner in text.iterdescendants() if _classes(inner) & NOT_TEXT_CLASSES]:
         _drop(part)  # one inside a part dropped before goes with it: harmless
-    return lxml.etree.tostring(text, method="html", encoding="unicode", with_tail=False)
+    # As XML: libxml2's HTML serializer percent-encodes a link's non-ASCII characters, the host's
+    # too (`https://d%C3%B6rte.example/`: no address to fetch, where IDNA makes one of dörte.example).
+    return lxml.etree.tostring(text, method="xml", encoding="unicode", with_tail=False)
 
 
 def _classes(element: Any) -> frozenset[str]:
