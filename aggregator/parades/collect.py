@@ -316,8 +316,8 @@ async def read_channel(
             return ChannelReport(parade.slug, channel, address, outcome, error=state.last_error), 0, None
         accept = HTML_ACCEPT if channel == "call" else FEED_ACCEPT
         result = await fetcher.fetch(address, state.conditional if state else None, accept=accept)
-        report, new, page = _channel_answer(store, parade, channel, owner, address, result, state,
-                                            now, politeness)  # fmt: skip
+        report, new, page = await _channel_answer(store, parade, channel, owner, address, result,
+                                                  state, now, politeness)  # fmt: skip
         if report.error is None or not probe:
             return report, new, page
     raise AssertionError("unreachable: the configured address is always asked")
@@ -359,7 +359,7 @@ def failed_call_pages(store: Store, parade: Parade) -> list[str]:
             if state.participant == owner and is_comment_page(url, parade.call_url)]  # fmt: skip
 
 
-def _channel_answer(
+async def _channel_answer(
     store: Store, parade: Parade, channel: ChannelName, owner: str, url: str, result: FetchResult,
     state: FeedState | None, now: datetime, politeness: decide.Politeness,
 ) -> tuple[ChannelReport, int, CallComments | None]:  # fmt: skip
@@ -378,7 +378,8 @@ def _channel_answer(
         store.record_unchanged(owner, url, etag=cache.etag, last_modified=cache.last_modified, kind="parade")
         return ChannelReport(parade.slug, channel, url, "unchanged"), 0, None
     try:
-        named, page = _named(channel, result, parade)
+        # A call's page may be big (thousands of comments): read off the loop, as pages are.
+        named, page = await asyncio.to_thread(_named, channel, result, parade)
     except channels.NotAMentionFeed as error:
         return failed(error.error)
     except ParseError as error:
