@@ -10,7 +10,7 @@ whose site they are on), once each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Sequence
@@ -228,12 +228,30 @@ def load_parades(site: Site) -> list[Parade]:
     return with_roundup_dates(parades, site)
 
 
+def on_the_roll(site: Site, participants: Sequence[Participant]) -> Callable[[StoredPost], bool]:
+    """Whether a stored post is one of the joined blogs' that the site publishes: a blog taken
+    off the roll (`remove`) contributes no more, nor does a post its blog's categories leave out
+    (website/export.py publishes neither); a blog whose file is broken today stays (the build
+    keeps its posts)."""
+    joined = {participant.slug: participant for participant in participants}
+    folder = site.participants_dir
+    broken = {path.stem for path in folder.glob("*.toml")} - set(joined) if folder.is_dir() else set()
+
+    def shown(post: StoredPost) -> bool:
+        participant = joined.get(post.participant)
+        if participant is None:
+            return post.participant in broken
+        return participant.takes(post.categories)
+
+    return shown
+
+
 def select(site: Site, store: Store, participants: Sequence[Participant]) -> Selection:
     parades = load_parades(site)
     external = participants_of(store.external_blogs())
     external_slugs = {blog.slug for blog in external}
-    posts = [post for post in candidate_posts(store, parades, participants)
-             if post.participant not in external_slugs]  # fmt: skip
+    shown = on_the_roll(site, participants)
+    posts = [post for post in candidate_posts(store, parades, participants) if shown(post)]
     parades = with_call_aliases(parades, posts, stored_shortlinks(store))
     candidates: dict[str, list[ParadeCandidate]] = {}
     for candidate in stored_candidates(store) if parades else ():
