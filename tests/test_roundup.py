@@ -297,3 +297,22 @@ def test_late_contributions_are_marked_late_in_both_roundups():
                                                              comment_counts={}, today=TODAY)  # fmt: skip
     html = roundup_html(late_parade, [late], participants=BLOGS, comment_counts={}, lang="en")
     assert "December 1, 2026 · late" in html
+
+
+def test_the_html_roundup_gives_wordpress_no_shortcode_to_run():
+    """WordPress runs every registered shortcode in a post's text: a title "[gallery]" would
+    show the host's images, "[embed]…[/embed]" load another site's player into the roundup.
+    Brackets are written as entities, which WordPress shows as brackets and never runs."""
+    title = "Heimat [gallery] und [embed]https://video.example/heimat[/embed]"
+    post = contribution("lena", "kurzcode", datetime(2026, 11, 4, tzinfo=BERLIN), title,
+                        "Mein Video [video src=\"https://video.example/h.mp4\"] zur Heimat.",
+                        author="[audio] Lena")  # fmt: skip
+    blogs = {**BLOGS, "lena": _replace(BLOGS["lena"], name="Lenas [caption]Notizen")}
+    text = roundup_html(_replace(PARADE, title="Heimat [playlist]"), [post], participants=blogs,
+                        comment_counts={})  # fmt: skip
+    assert "[" not in text and "]" not in text
+    soup = BeautifulSoup(text, "html.parser")
+    assert soup.find("h3").get_text() == title
+    assert "Lenas [caption]Notizen · von [audio] Lena" in soup.get_text()
+    assert soup.find("blockquote").get_text() == 'Mein Video [video src="https://video.example/h.mp4"] zur Heimat.'
+    assert "„Heimat [playlist]“" in soup.get_text()

@@ -4,13 +4,14 @@ same parts as roundup.py's Markdown draft, for hosts whose call is on their own 
 Written to ``roundups/<slug>-rueckschau.html`` in the site folder, not under content/: Pelican
 would read an .html file there as an article of this site.  Plain markup only (headings,
 paragraphs, links, a list, quotes): no script, no style, no images, nothing a blog's editor could
-refuse or that would fetch anything.  Everything the participants wrote is escaped.
+refuse or that would fetch anything.  Everything the participants wrote is escaped, brackets too:
+WordPress runs a shortcode wherever its text says "[gallery]" or "[embed]…[/embed]".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from html import escape
+from html import escape as escape_html
 from pathlib import Path
 
 from babel.dates import format_date
@@ -39,9 +40,18 @@ HTML_TEXTS = {
 }  # fmt: skip
 
 
+# As character references: WordPress shows them as brackets, and finds no shortcode in them.
+_BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
+
+
+def escape(text: str) -> str:
+    """Text as HTML that WordPress shows as exactly this text: no markup, no shortcode."""
+    return escape_html(text).translate(_BRACKETS)
+
+
 def _link(text: str, url: str | None) -> str:
     safe = markdown_url(url or "")  # http(s) only, quotes and brackets encoded
-    return f'<a href="{escape(safe)}">{escape(text)}</a>' if safe else escape(text)
+    return f'<a href="{escape_html(safe)}">{escape(text)}</a>' if safe else escape(text)
 
 
 def roundup_html(
