@@ -4,12 +4,14 @@ list exactly what the site lists: every contribution once, none that was taken d
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aggregator.parades.files import local_today
 from tests.acceptance_helpers import invoke, new_site, ok, write_participant
-from tests.servers import HTML_TYPE, FeedServer, respond, route_documents
+from tests.feedmaker import Item, rss
+from tests.servers import HTML_TYPE, FeedServer, redirect, respond, route_documents
 from tests.wordpress import Blog, Post
 
 ZONE = "Europe/Berlin"
@@ -61,4 +63,32 @@ def test_a_blog_removed_since_is_in_neither_the_roundup_nor_parade_status(feed_s
     ok(invoke(site, "roundup", "heimat"))
     assert headings(site) == [f"### [Heimat ist ein Gefühl]({anna.permalink(anna.posts[0])})"]
     status = ok(invoke(site, "parade", "status", "heimat")).output
-    assert "1 contribution" in status and "Werkstatt-Heimat" not in status
+    assert "Heimat ist ein Gefühl" in status and "Werkstatt-Heimat" not in status
+
+
+def test_a_post_of_a_blog_that_moved_is_listed_once_at_its_new_address(feed_server, tmp_path):
+    """A Hugo or Jekyll blog's guids are its permalinks: moved to another domain (its feed
+    redirecting there), it brings every post again under new addresses and new guids, and the
+    store keeps the old copy.  The roundup lists the contribution once, where it lives now."""
+    base = feed_server.base_url
+    moved = base.replace("127.0.0.1", "localhost") + "/neu"  # the blog's new domain
+    call = f"{base}/host/aufruf/"
+    when = IN + timedelta(days=2)
+
+    def hugo(home: str) -> bytes:
+        url = f"{home}/posts/heimat-umzug/"
+        body = f'<p>Zur <a href="{call}">Blogparade</a>: Heimat nach dem Umzug.</p>' + "<p>Text.</p>" * 80
+        return rss([Item(url, "Heimat nach dem Umzug", url, when, body)], "Hugos Blog", home + "/").encode()
+
+    feed_server.route("/alt/index.xml", respond(hugo(f"{base}/alt")))
+    site = parade_site(tmp_path, feed_server, {}, call)
+    write_participant(site, "hugo", "Hugos Blog", f"{base}/alt/index.xml", home=f"{base}/alt/")
+    ok(invoke(site, "fetch"))
+    time.sleep(1)  # the store's times are whole seconds: the move is seen later (a night, really)
+    feed_server.route("/alt/index.xml", redirect(f"{moved}/index.xml", 301))
+    feed_server.route("/neu/index.xml", respond(hugo(moved)))
+    ok(invoke(site, "fetch"))
+
+    ok(invoke(site, "roundup", "heimat"))
+    assert headings(site) == [f"### [Heimat nach dem Umzug]({moved}/posts/heimat-umzug/)"]
+    assert ok(invoke(site, "parade", "status", "heimat")).output.count("/posts/heimat-umzug/") == 1

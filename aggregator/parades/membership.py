@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Sequence
 
 from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
@@ -62,9 +62,10 @@ class Selection:
     def _contributions(self, parade: Parade) -> list[StoredPost]:
         joined = contributions(parade, self.posts, page_links=self.page_links,
                                participants=self.participants)  # fmt: skip
+        # A moved copy's old address and id count as known: its pingback brings in no copy.
         keys = {page_key(post.url) for post in joined}
         ids = {post.id for post in joined}
-        found = list(joined)
+        found = once_moved(joined)
         for judged in self.judged(parade):
             post = judged.post
             if post is None or not judged.verdict.accepted or post.id in ids:
@@ -116,6 +117,26 @@ class Selection:
     def blogs(self) -> list[Participant]:
         """Joined and external blogs: whom a contribution may be from."""
         return self.participants + self.external
+
+
+def once_moved(posts: Iterable[StoredPost]) -> list[StoredPost]:
+    """One post per blog, date and title: the copy seen last, at the blog's address of today.
+
+    A blog whose guids are its permalinks (Hugo, Jekyll) brings every post again under new
+    addresses when it moves to another domain, and the store keeps the old copy (select.py's
+    dedupe knows only one guid or one address).  A post its feed gave no date (dated the moment
+    it was first seen) is never taken for another."""
+    seen: set[tuple[str, datetime, str]] = set()
+    kept = []
+    for post in sorted(posts, key=lambda post: (post.first_seen, post.id), reverse=True):
+        title = " ".join(post.title.split()).casefold()
+        if post.published != post.first_seen and title:
+            key = (post.participant, post.published, title)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(post)
+    return kept
 
 
 def call_posts(parade: Parade, posts: Iterable[StoredPost]) -> list[StoredPost]:
