@@ -92,3 +92,21 @@ def test_a_post_of_a_blog_that_moved_is_listed_once_at_its_new_address(feed_serv
     ok(invoke(site, "roundup", "heimat"))
     assert headings(site) == [f"### [Heimat nach dem Umzug]({moved}/posts/heimat-umzug/)"]
     assert ok(invoke(site, "parade", "status", "heimat")).output.count("/posts/heimat-umzug/") == 1
+
+
+def test_a_site_in_british_english_gets_its_roundup_in_english(feed_server, tmp_path):
+    """The theme, the digest and the notices speak German where DEFAULT_LANG is German
+    ("de", "de-AT", "de_CH") and English elsewhere; the roundup took only "en" and "en-…" for
+    English, and wrote a site of "en_GB" its roundup in German."""
+    site = parade_site(tmp_path, feed_server, {}, f"{feed_server.base_url}/host/aufruf/")
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write('DEFAULT_LANG = "en_GB"\n')
+    written = ok(invoke(site, "roundup", "heimat"))
+    draft = site / "content" / "heimat-roundup.md"
+    assert str(draft) in written.output
+    text = draft.read_text(encoding="utf-8")
+    assert "Title: Roundup: Was bedeutet Heimat?" in text
+    assert "No contributions came in for this blog parade." in text
+    ok(invoke(site, "roundup", "heimat", "--format", "html"))
+    html = (site / "roundups" / "heimat-roundup.html").read_text(encoding="utf-8")
+    assert "we ran the blog parade" in html and "In figures" in html

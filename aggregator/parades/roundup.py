@@ -93,6 +93,12 @@ TEXTS = {
 }
 
 
+def language(lang: str) -> str:
+    """The roundup's language for the site's DEFAULT_LANG: German for German ("de", "de-AT",
+    "de_CH"), English for any other, as the theme, the digest and the notices speak."""
+    return "de" if lang.replace("_", "-").split("-")[0].lower() == "de" else "en"
+
+
 class RoundupExists(Exception):
     """A roundup draft is there already; writing again needs force."""
 
@@ -254,8 +260,8 @@ def roundup_text(
 ) -> str:
     """The roundup's Markdown: metadata, an introduction to fill in, every contribution with its
     blog, author, date, comment count and opening sentences, and the parade in figures."""
-    texts = TEXTS.get(lang.split("-")[0].lower(), TEXTS["de"])
-    lang = "en" if texts is TEXTS["en"] else "de"
+    lang = language(lang)
+    texts = TEXTS[lang]
     people = participants if isinstance(participants, Mapping) else {p.slug: p for p in participants}
     posts = sorted(contributions, key=lambda post: (post.published, post.id))
     day = lambda d: format_date(d, "long", locale=lang)  # noqa: E731
@@ -288,7 +294,7 @@ def roundup_text(
 
 
 def roundup_path(content_dir: Path, parade: Parade, lang: str = "de") -> Path:
-    slug = str(TEXTS.get(lang.split("-")[0].lower(), TEXTS["de"])["slug"]).format(slug=parade.slug)
+    slug = str(TEXTS[language(lang)]["slug"]).format(slug=parade.slug)
     return content_dir / f"{slug}.md"
 
 

@@ -18,7 +18,8 @@ from babel.dates import format_date
 
 from ..models import CommentTally, Participant, StoredPost
 from .files import Parade
-from .roundup import TEXTS, RoundupExists, _blog, _comments, _plural, _replace, markdown_url, opening
+from .roundup import (TEXTS, RoundupExists, _blog, _comments, _plural, _replace, language, markdown_url,
+                      opening)
 
 FOLDER = "roundups"
 
@@ -64,7 +65,7 @@ def roundup_html(
 ) -> str:
     """The roundup's HTML: an introduction to replace, every contribution with its blog,
     author, date, comment count and opening sentences, and the parade in figures."""
-    short = "en" if lang.split("-")[0].lower() == "en" else "de"
+    short = language(lang)
     texts, own = TEXTS[short], HTML_TEXTS[short]
     posts = sorted(contributions, key=lambda post: (post.published, post.id))
     day = lambda d: format_date(d, "long", locale=short)  # noqa: E731
@@ -106,7 +107,7 @@ def roundup_html(
 
 
 def roundup_html_path(root: Path, parade: Parade, lang: str = "de") -> Path:
-    short = "en" if lang.split("-")[0].lower() == "en" else "de"
+    short = language(lang)
     return root / FOLDER / (str(TEXTS[short]["slug"]).format(slug=parade.slug) + ".html")
 
 
