@@ -316,3 +316,18 @@ def test_the_html_roundup_gives_wordpress_no_shortcode_to_run():
     assert "Lenas [caption]Notizen · von [audio] Lena" in soup.get_text()
     assert soup.find("blockquote").get_text() == 'Mein Video [video src="https://video.example/h.mp4"] zur Heimat.'
     assert "„Heimat [playlist]“" in soup.get_text()
+
+
+def test_a_contribution_on_an_umlaut_domain_is_linked_by_its_host_name_in_ascii(tmp_path):
+    """German blogs live on umlaut domains.  Percent-encoding the host ("d%C3%B6rte.example")
+    names no host DNS knows (RFC 3986 leaves that to browsers' leniency): the host is written
+    as IDNA, the path percent-encoded as before."""
+    post = contribution("lena", "x", datetime(2026, 11, 5, tzinfo=BERLIN), "Heimat", "Text.")
+    post = StoredPost(**{**post.__dict__, "url": "https://dörte.example:8443/über-heimat/"})
+    blogs = {"lena": _replace(BLOGS["lena"], home="https://Müller.example/")}
+    html, _ = pelican_read(tmp_path, draft([post], participants=blogs))
+    wanted = "https://xn--drte-5qa.example:8443/%C3%BCber-heimat/"
+    assert html.find("h3").a["href"] == wanted
+    assert html.find("h3").find_next_sibling("p").a["href"] == "https://xn--mller-kva.example/"
+    soup = BeautifulSoup(roundup_html(PARADE, [post], participants=blogs, comment_counts={}), "html.parser")
+    assert soup.find("h3").a["href"] == wanted

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from babel.dates import format_date
 
@@ -134,7 +134,22 @@ def markdown_url(url: str) -> str | None:
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         return None
     # Encoded: what would end the URL or the link, and what a later edit could make odd of.
-    return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%-._~")
+    return quote(_ascii_host(url.strip()), safe="/:?#[]@!$&'*+,;=%-._~")
+
+
+def _ascii_host(url: str) -> str:
+    """`url` with an umlaut domain in IDNA ("xn--mller-kva.de"): percent-encoded, a host name is
+    no name DNS knows."""
+    parts = urlsplit(url)
+    if parts.netloc.isascii():
+        return url
+    user, at, hostport = parts.netloc.rpartition("@")
+    host, colon, port = hostport.partition(":")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return url  # no name IDNA can write: percent-encoded as the rest of the URL
+    return urlunsplit(parts._replace(netloc=f"{user}{at}{host}{colon}{port}"))
 
 
 def _link(text: str, url: str | None) -> str:
