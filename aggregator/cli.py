@@ -626,7 +626,7 @@ def check(ctx: click.Context) -> None:
 def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
     """Write a draft roundup of parade SLUG's contributions."""
     from .jobs import JobError, draft_roundup
-    from .parades.roundup import RoundupExists
+    from .parades.roundup import RoundupExists, RoundupPublished
 
     site = load_site(ctx)
     with working_on(ctx, site), open_store(site) as store:
@@ -634,6 +634,8 @@ def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
             draft = draft_roundup(site, store, slug, force=force, html=form == "html")
         except JobError as error:
             fail(str(error), EXIT_CONFIG)
+        except RoundupPublished as error:
+            fail(str(error))
         except RoundupExists as error:
             fail(f"{error.path} exists already: edit it, or replace it with --force")
     if draft.still_open:
@@ -692,13 +694,17 @@ def parade_status(ctx: click.Context, slug: str) -> None:
     click.echo(format_parade_status(report))
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.ParadeStatus
     parade = report.parade
     lines = [f"{parade.title} ({parade.slug}): {report.state}, {parade.start} to {parade.end}",
              f"Call: {parade.call_url}"]  # fmt: skip
     for channel in report.channels:
         lines.append(f"{channel.name}: {channel.url}: {channel.health}")
-    lines.append(f"{len(report.contributions)} contributions:")
+    lines.append(_count(len(report.contributions), "contribution") + ":")
     for row in report.contributions:
         post = row.post
         marks = [m for m in ("late" if row.late else "", "external" if row.external else "") if m]

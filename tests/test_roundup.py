@@ -18,6 +18,7 @@ from aggregator.models import CommentTally, Participant, StoredPost, post_id
 from aggregator.parades.files import Parade
 from aggregator.parades.roundup import (
     RoundupExists,
+    RoundupPublished,
     escape_markdown,
     opening,
     roundup_path,
@@ -247,6 +248,26 @@ def test_written_once_and_never_over_a_draft(tmp_path):
     assert write_roundup(content, PARADE, "zweiter Entwurf\n", force=True) == path
     assert path.read_text(encoding="utf-8") == "zweiter Entwurf\n"
     assert sorted(p.name for p in content.iterdir()) == ["remote-arbeiten-rueckschau.md"]  # no leftovers
+
+
+def test_a_published_roundup_is_never_written_over(tmp_path):
+    # `--force` over a roundup the host had published turned it back into a draft dated today:
+    # it left the site, and the host's introduction was lost.
+    content = tmp_path / "content"
+    path = write_roundup(content, PARADE, draft())
+    published = draft().replace("Status: draft\n", "").replace("EINLEITUNG", "Danke euch allen!")
+    path.write_text(published, encoding="utf-8")
+    with pytest.raises(RoundupPublished, match="is published") as caught:
+        write_roundup(content, PARADE, draft(), force=True)
+    assert caught.value.path == path and path.read_text(encoding="utf-8") == published
+    path.write_text(published.replace("Title:", "Status: draft\nTitle:"), encoding="utf-8")
+    assert write_roundup(content, PARADE, "neu\n", force=True) == path  # a draft again: replaced
+
+
+def test_the_feeds_footer_is_no_opening_sentence():
+    # Yoast ends every feed item's text with it; a short excerpt's opening quoted it.
+    assert opening("Kurz und gut. Der Beitrag Remote im Handwerk erschien zuerst auf Brückner.") == "Kurz und gut."
+    assert opening("Short. The post Remote appeared first on Kaffee & Code.") == "Short."
 
 
 def test_a_moved_draft_is_found_by_its_slug(tmp_path):

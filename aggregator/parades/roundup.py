@@ -23,7 +23,7 @@ from babel.dates import format_date
 
 from ..models import CommentTally, Participant, StoredPost
 from .files import Parade, read_metadata
-from .select import MORE_MARKER
+from .select import MORE_MARKER, without_feed_footer
 
 # Escaped with a backslash: what Python-Markdown (and Pelican's "extra") would read as markup.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
@@ -109,6 +109,27 @@ class RoundupExists(Exception):
         )
 
 
+class RoundupPublished(RoundupExists):
+    """The roundup is published: not even force writes a draft over it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        Exception.__init__(
+            self, f"{path} is published (it says no \"Status: draft\"): a new draft would take it off "
+            "the site and lose what you wrote; add the new contributions to it by hand, or delete it first"
+        )
+
+
+def is_published(path: Path) -> bool:
+    """Whether a roundup file is published: an article (Pelican needs its title) whose metadata
+    says no "Status: draft"."""
+    try:
+        meta = read_metadata(path.read_text(encoding="utf-8-sig", errors="replace")[:4000])
+    except OSError:
+        return False
+    return bool(meta.first("title")) and meta.first("status").strip().lower() != "draft"
+
+
 # --- escaping -----------------------------------------------------------------------------------
 
 
@@ -162,7 +183,7 @@ def _link(text: str, url: str | None) -> str:
 
 def opening(excerpt: str, sentences: int = 2, limit: int = OPENING_LIMIT) -> str:
     """The first one or two sentences of an excerpt: two where they fit within `limit`."""
-    text = MORE_MARKER.sub("", " ".join(excerpt.split())).rstrip(" ,;:-–")
+    text = without_feed_footer(MORE_MARKER.sub("", " ".join(excerpt.split()))).rstrip(" ,;:-–")
     parts = _sentences(text)
     chosen = parts[0] if parts else ""
     for part in parts[1:sentences]:
@@ -337,11 +358,15 @@ def write_roundup(
     """Write the draft to content/<slug>-rueckschau.md (…-roundup.md in English) and return where.
 
     RoundupExists when the roundup is there already (at that place, or moved and found by its
-    slug); with force, the existing file is replaced.
+    slug); with force, the existing draft is replaced.  RoundupPublished where the host has
+    published it (no "Status: draft" any more): a new draft over it would take it off the site
+    and lose what the host wrote.
     """
     existing = existing_roundup(content_dir, parade, lang)
     if existing is not None and not force:
         raise RoundupExists(existing)
+    if existing is not None and is_published(existing):
+        raise RoundupPublished(existing)
     path = existing or roundup_path(content_dir, parade, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     if existing is None:

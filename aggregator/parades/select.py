@@ -269,12 +269,13 @@ def looks_like_summary(post: StoredPost) -> bool:
     """
     if len(post.content_html) < SUMMARY_LIMIT:  # the text is shorter than its HTML
         return True
-    text = _without_footer(rough_text(post.content_html))
+    text = without_feed_footer(rough_text(post.content_html))
     # The marker is at the very end: searching all of a long text for it costs 100 times more.
     return len(text) < SUMMARY_LIMIT or bool(MORE_MARKER.search(text[-_MARKER_ROOM:]))
 
 
-def _without_footer(text: str) -> str:
+def without_feed_footer(text: str) -> str:
+    """A post's text without the "… appeared first on …" line its feed adds (Yoast and others)."""
     tail = text[-_TAIL:]
     lowered = tail.lower()
     if "erschien zuerst auf" not in lowered and "appeared first on" not in lowered:
