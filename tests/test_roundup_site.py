@@ -5,7 +5,7 @@ list exactly what the site lists: every contribution once, none that was taken d
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aggregator.parades.files import local_today
@@ -110,3 +110,26 @@ def test_a_site_in_british_english_gets_its_roundup_in_english(feed_server, tmp_
     ok(invoke(site, "roundup", "heimat", "--format", "html"))
     html = (site / "roundups" / "heimat-roundup.html").read_text(encoding="utf-8")
     assert "we ran the blog parade" in html and "In figures" in html
+
+
+def test_late_contributions_end_when_the_html_roundup_was_written(tmp_path):
+    # A host who pastes the HTML roundup into their own WordPress never publishes it here: the
+    # late window stayed open, and the parade followed (its call page read), for good.
+    import os
+
+    from aggregator.parades.membership import load_parades
+    from aggregator.site import Site
+
+    site = new_site(tmp_path / "site")
+    (site / "content" / "parades" / "doku.md").write_text(
+        "Title: Doku\nCall: https://host.example/aufruf/\nStart: 2026-10-01\nEnd: 2026-10-31\nLate: yes\n\nText\n",
+        encoding="utf-8")  # fmt: skip
+    [parade] = load_parades(Site.load(site))
+    assert parade.roundup_date is None
+    html = site / "roundups" / "doku-rueckschau.html"
+    html.parent.mkdir()
+    html.write_text("<p>Rückschau</p>", encoding="utf-8")
+    written = datetime(2026, 11, 9, 23, 30, tzinfo=UTC)  # 10 November in Berlin
+    os.utime(html, (written.timestamp(), written.timestamp()))
+    [parade] = load_parades(Site.load(site))
+    assert parade.roundup_date == date(2026, 11, 10)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Sequence
 
 from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
@@ -24,6 +24,7 @@ from .files import Parade, load_site_parades, local_today, read_metadata, site_t
 from .pages import remembered_page_links
 from .redirects import with_link_targets
 from .roundup import existing_roundup
+from .roundup_html import roundup_html_path
 from .select import contributions, followed_parades, followed_posts
 from .shortlinks import on_call_site, stored_shortlinks
 from .verify import Verdict, judge_post, verify
@@ -221,12 +222,19 @@ def stored_calls(store: Store, parade: Parade, participants: Sequence[Participan
 
 
 def with_roundup_dates(parades: list[Parade], site: Site) -> list[Parade]:
-    """Each parade with the day of its published roundup (late contributions end there)."""
+    """Each parade with the day of its published roundup (late contributions end there): the
+    Date of the roundup published on this site, else the day its HTML roundup was written for
+    the host's own blog (`roundup --format html`: this site never learns when the host publishes
+    it, and what comes later is in it no more)."""
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
     dated = []
     for parade in parades:
         path = existing_roundup(site.content, parade, lang) if parade.late else None
-        dated.append(replace(parade, roundup_date=roundup_date(path)) if path else parade)
+        day = roundup_date(path) if path else None
+        html = roundup_html_path(site.root, parade, lang) if parade.late and day is None else None
+        if html is not None and html.is_file():
+            day = parade.local_date(datetime.fromtimestamp(html.stat().st_mtime, UTC))
+        dated.append(replace(parade, roundup_date=day) if day else parade)
     return dated
 
 
