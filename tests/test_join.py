@@ -396,6 +396,28 @@ def test_from_a_posts_page_the_blogs_post_feed_is_joined_not_the_posts_comments(
     assert written["feed"] == blog.post_feed
 
 
+@pytest.mark.parametrize("suffix", ["", "?utm_source=mastodon&utm_medium=social"])
+def test_from_a_posts_address_the_home_is_the_blogs_not_the_posts(site, feed_server, suffix):
+    # What a contributor copies from the browser: their parade post, a share button's query and
+    # all.  The blog roll links the home, and a parade's contribution is told a joined blog's by
+    # the home's path: a post's address there would make every other post a stranger's.
+    blog = wordpress_blog(feed_server)
+    written = joined(site, blog.post + suffix)
+    assert written["home"] == blog.home and written["feed"] == blog.post_feed
+
+
+def test_a_folder_its_posts_are_under_stays_the_home_whatever_the_feed_links(site, feed_server):
+    # A company site's news section (TYPO3's news extension links its channel to the site's
+    # root): the section is the blog, or a second section of the site could never join.
+    home = feed_server.url("/aktuelles/")
+    items = [Item("1", "Neues Werk", f"{home}artikel/neues-werk/"),
+             Item("2", "Tag der offenen Tür", f"{home}artikel/tag-der-offenen-tuer/")]
+    feed_server.route("/aktuelles/rss.xml", respond(rss(items, "Aktuelles", feed_server.url("/")).encode()))
+    page = '<html><head><link rel="alternate" type="application/rss+xml" title="RSS 2.0" href="rss.xml"></head></html>'
+    feed_server.route("/aktuelles/", respond(page.encode(), content_type=HTML_TYPE))
+    assert joined(site, home)["home"] == home
+
+
 def test_a_blog_whose_name_sounds_like_comments_still_joins(site, feed_server):
     """Titles a blog may well have: only WordPress's comment-feed forms, with comments in them
     (or no entries at all), are comment feeds."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from ..models import ErrorKind, FetchError, FetchResult, ParsedEntry, ParsedFeed
-from ..urls import feed_key, is_http_url
+from ..urls import feed_key, is_http_url, page_key
 from .fetch import HTML_ACCEPT, Fetcher
 from .parse import ParseError, parse_feed
 
@@ -224,6 +224,28 @@ def _home(feed: ParsedFeed, page_url: str | None, feed_url: str) -> str:
     return urljoin(feed_url, "/")
 
 
+def _blog_home(feed: ParsedFeed, page_url: str) -> str:
+    """The blog's home page, for its feed found from the page at `page_url`.
+
+    A page its posts are under is a home (the blog's, or a sub-folder blog's): that page.  Any
+    other (a post's address, as a contributor copies it from the browser, tracking query and
+    all) is not: the feed's own link is, where that is the page or a page above it.  Of two
+    spellings of the one home, the one without a query (?utm_source=…, Medium's ?source=rss-…)."""
+    home = feed.home_url
+    if not home or not is_http_url(home):
+        return page_url
+    page, home_key = page_key(page_url), page_key(home)
+    if page == home_key:
+        return page_url if urlsplit(home).query and not urlsplit(page_url).query else home
+    holds_posts = any(_is_below(page_key(entry.url), page) for entry in feed.entries if entry.url)
+    return home if _is_below(page, home_key) and not holds_posts else page_url
+
+
+def _is_below(key: str, above: str) -> bool:
+    """The page whose `page_key` is `key` is under the one whose key is `above`, not it."""
+    return "?" not in above and key.startswith((f"{above}/", f"{above}?"))
+
+
 async def discover(url: str, fetcher: Fetcher) -> Discovered:
     """The post feed behind `url`, fetched and parsed; DiscoveryError says why there is none,
     CommentFeedError (a DiscoveryError) that `url` is a comment feed and what to join instead."""
@@ -258,7 +280,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
             if comment_feed_reason(found, feed) is not None:
                 skipped.append(found)
                 continue
-            return Discovered(found, page.final_url, feed)
+            return Discovered(found, _blog_home(feed, page.final_url), feed)
     links = "its <link rel=alternate> feeds"
     if len(announced) > ANNOUNCED_TRIED:
         links = f"the first {ANNOUNCED_TRIED} of its {len(announced)} <link rel=alternate> feeds"
