@@ -652,3 +652,12 @@ def test_a_url_with_a_login_in_it_is_refused_before_any_request(site, feed_serve
 def test_an_address_that_is_no_http_url_is_bad_usage(site, url):
     # As `submit` says it (exit 2): no blog there could ever join, whatever the network answers.
     refused(site, url, "not an http(s) URL", exit_code=2)
+
+
+def test_a_blog_on_the_site_under_its_umlaut_host_is_refused_in_its_idna_spelling(site, feed_server):
+    # Before any request: a spelling's feed is the same feed whether its host answers or not.
+    (participants_dir(site) / "mueller.toml").write_text(
+        'name = "Müllers Blog"\nfeed = "https://müller.example/feed/"\nhome = "https://müller.example/"\n',
+        encoding="utf-8")
+    refused(site, "https://xn--mller-kva.example/feed/", "already on the site as 'mueller'")
+    assert feed_server.requests == []

@@ -175,3 +175,17 @@ def test_a_file_name_ending_in_a_newline_is_no_slug(tmp_path):
     # "$" matches before a final "\n": "anna\n.toml" passed as the slug "anna\n".
     with pytest.raises(ParticipantError, match="file name must be a slug"):
         read_participant(write(tmp_path, "anna\n.toml", GOOD))
+
+
+def test_a_feed_spelt_with_its_umlaut_host_or_idna_is_one_feed(tmp_path):
+    # What a contributor copies from the address bar ("müller.example") or from a feed reader
+    # ("xn--mller-kva.example"), or with the port written out: fetch requests one address, and
+    # two files would show every post twice.
+    for slug, feed in [("a-umlaut", "https://müller.example/über/feed/"),
+                       ("b-idna", "https://xn--mller-kva.example/%C3%BCber/feed/"),
+                       ("c-port", "https://MÜLLER.example:443/über/feed")]:
+        write(tmp_path, f"{slug}.toml", f'name = "{slug}"\nfeed = "{feed}"\nhome = "https://müller.example/"\n')
+    participants, problems = load_participants(tmp_path)
+    assert [p.slug for p in participants] == ["a-umlaut"]
+    assert [(p.path.name, p.message.split(":")[0]) for p in problems] == [
+        ("b-idna.toml", "same feed as a-umlaut.toml"), ("c-port.toml", "same feed as a-umlaut.toml")]

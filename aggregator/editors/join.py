@@ -11,12 +11,13 @@ from ..feeds.discover import CommentFeedError, Discovered, DiscoveryError, disco
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..models import Kind, Participant
 from ..site import Site
-from ..urls import feed_key, is_http_url, page_key
+from ..urls import is_http_url, page_key
 from .participants import (
     LIMITS,
     LOGIN_IN_URL,
     LOGIN_INSTEAD,
     clean_text,
+    feed_identity,
     has_login,
     load_participants,
     participant_problems,
@@ -51,9 +52,9 @@ def unique_slug(wanted: str, taken: set[str]) -> str:
 
 def already_there(url: str, existing: list[Participant]) -> None:
     """JoinError when `url` is, however spelt, the feed or home page of a participant."""
-    key = feed_key(url)
+    key = feed_identity(url)
     for other in existing:
-        if key in (feed_key(other.feed), feed_key(other.home or "-")):
+        if key in (feed_identity(other.feed), feed_identity(other.home or "-")):
             raise JoinError(f"{url} is already on the site as {other.slug!r} ({other.name})")
 
 
@@ -100,7 +101,7 @@ def comment_feed_refusal(error: CommentFeedError, existing: list[Participant]) -
         return (f"{start}; join the blog's post feed instead (none was found at {error.home}: "
                 "give its address, blogparade join <post feed>)")
     for other in existing:
-        if feed_key(other.feed) == feed_key(error.post_feed):
+        if feed_identity(other.feed) == feed_identity(error.post_feed):
             return (f"{start}, whose post feed {error.post_feed} is already on the site as "
                     f"{other.slug!r} ({other.name})")
     return f"{start}; join its post feed instead: blogparade join {error.post_feed}"

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import tomli_w
+import yarl
 
 from ..feeds.logins import parse_spec, spec_problems, spec_table
 from ..models import Participant
@@ -254,6 +255,17 @@ def _read_participant(path: Path) -> Participant:
     return Participant(slug=path.stem, **data)
 
 
+def feed_identity(url: str) -> str:
+    """Two spellings of one feed compare equal: as `feed_key` says, and as the address fetch
+    requests, so a Unicode host and its IDNA spelling ("müller.de", "xn--mller-kva.de"), a path
+    and its percent-encoding, a default port written out are one feed too."""
+    try:
+        url = str(yarl.URL(url.strip()))
+    except (ValueError, TypeError, UnicodeError):
+        pass  # no address fetch would request: compared as written
+    return feed_key(url)
+
+
 # Formats a contributor may try instead of TOML (or ".toml" in capitals): such a file is not read,
 # and a pull request adding it would add a blog that never appears, unless its file is named.
 _LOOKALIKES = frozenset({".toml", ".tml", ".yaml", ".yml", ".json"})
@@ -283,7 +295,7 @@ def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
         except ParticipantError as error:
             problems.extend(error.problems)
             continue
-        key = feed_key(participant.feed)
+        key = feed_identity(participant.feed)
         if key in feeds:
             problems.append(Problem(path, f"same feed as {feeds[key].name}: {participant.feed}"))
             continue
