@@ -139,6 +139,24 @@ def test_unreachable_page(feed_server):
         find(feed_server.url("/missing"))
 
 
+def test_a_home_page_refused_to_unknown_user_agents_still_has_its_feed_found(feed_server):
+    # A security plugin or firewall answering 403 to what is no browser, feeds let through as
+    # feed readers need: the blog joins by its home page as its author knows it.
+    feed_server.routes.clear()
+    feed_server.route("/", status=403, body=b"<html><body>Access denied</body></html>", content_type=HTML_TYPE)
+    feed_server.route("/feed/", respond(rss(POSTS, link=feed_server.url("/")).encode()))
+    found = find(feed_server.url("/"))
+    assert (found.feed_url, found.home_url) == (feed_server.url("/feed/"), feed_server.url("/"))
+
+
+def test_a_refused_home_page_without_a_feed_says_it_was_refused(feed_server):
+    feed_server.routes.clear()
+    feed_server.route("/", status=403, content_type=HTML_TYPE)
+    with pytest.raises(DiscoveryError, match="cannot fetch .*: http: 403 Forbidden, and no usable feed is "
+                                             "at the usual feed paths$"):
+        find(feed_server.url("/"))
+
+
 def test_new_participant_takes_name_author_language_and_refuses_duplicates(feed_server):
     url = feed_server.route("/feed/", respond(rss(POSTS, title="Köln & mehr").encode()))
     found = find(url)

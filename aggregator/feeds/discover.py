@@ -2,7 +2,7 @@
 
 Order: the URL itself if it is a feed; the page's ``<link rel="alternate">`` feeds (RSS, Atom,
 JSON Feed) that are not comment feeds, the first ten; then the paths WordPress, Blogger and
-static-site generators use.  Every candidate is fetched (a few at a time) and parsed: only a feed
+static-site generators use (also where the page itself is refused, 403).  Every candidate is fetched (a few at a time) and parsed: only a feed
 with entries or a title counts,
 and never a comment feed (see `comment_feed_reason`).  A URL that is itself a comment feed raises
 `CommentFeedError`, which names the blog's post feed when one is found from the blog's home page.
@@ -49,6 +49,9 @@ USUAL_PATHS = (
 # (to whatever hosts the page names) nor hold their bodies.  Real blogs announce one to three.
 ANNOUNCED_TRIED = 10
 AT_ONCE = 4  # candidates fetched together
+# A page refused to us (a security plugin or firewall that answers an unknown user agent 403) may
+# still let its feed be read, as feed readers need: the usual paths are tried all the same.
+PAGE_REFUSED = 403
 
 
 class DiscoveryError(Exception):
@@ -256,7 +259,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     if not is_http_url(url):
         raise DiscoveryError(f"not an http(s) URL: {url!r}")
     page = await fetcher.fetch(url, accept=HTML_ACCEPT)
-    if page.error:
+    if page.error and page.status != PAGE_REFUSED:
         raise DiscoveryError(f"cannot fetch {url}: {page.error}")
     feed = _as_feed(page)
     if feed is not None:
@@ -294,6 +297,9 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     # A feed the page names on an address the network policy refuses: the editor must hear that
     # (an intranet blog roll may need BLOGPARADE_ALLOWED_NETWORKS), not just "no usable feed".
     also += "".join(f"; {line}" for line in dict.fromkeys(refused))
+    if page.error:
+        raise DiscoveryError(f"cannot fetch {url}: {page.error}, and no usable feed is at the usual "
+                             f"feed paths{also}")
     raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
 
 
