@@ -93,6 +93,18 @@ def test_names_that_would_deface_the_site_fail(site, name: str, message: str):
     assert len(output) < 5_000  # the 100 KB name is not repeated back
 
 
+def test_a_megabyte_where_a_url_or_a_key_belongs_is_not_repeated_back(site):
+    # A pull request's file: CI prints one line per problem, not the megabytes it quotes.
+    (site / "content" / "participants" / "huge.toml").write_text(
+        f'name = "Huge"\nfeed = "{"x" * 1_000_000}"\nhome = "http://127.0.0.1:8080/{"h" * 3000}"\n'
+        f'"{"k" * 1_000_000}" = 1\n', encoding="utf-8")
+    output = check(site)
+    for message in ("'feed' is 1,000,000 characters long", "'feed' must be an http(s) URL, not 'xxx",
+                    "'home' is 3,022 characters long", "unknown key 'kkk"):
+        assert message in output, output[:2000]
+    assert len(output) < 5_000
+
+
 def test_emoji_with_joiners_are_fine(site):
     write_participant(site, "coder", "👩‍💻 Anna", "http://127.0.0.1:8080/c/feed/", "http://127.0.0.1:8080/c/")
     assert invoke(site, "check").exit_code == 0
