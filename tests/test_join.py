@@ -661,3 +661,8 @@ def test_a_blog_on_the_site_under_its_umlaut_host_is_refused_in_its_idna_spellin
         encoding="utf-8")
     refused(site, "https://xn--mller-kva.example/feed/", "already on the site as 'mueller'")
     assert feed_server.requests == []
+
+
+@pytest.mark.parametrize("typed", ["meinblog.de", "www.Meinblog.de/feed/", "müller.example"])
+def test_an_address_typed_as_the_browser_shows_it_is_refused_naming_the_address_meant(site, typed):
+    refused(site, typed, f"not an http(s) URL: {typed!r} (did you mean https://{typed}?)", exit_code=2)

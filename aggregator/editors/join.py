@@ -11,7 +11,7 @@ from ..feeds.discover import CommentFeedError, Discovered, DiscoveryError, disco
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..models import Kind, Participant
 from ..site import Site
-from ..urls import is_http_url, page_key
+from ..urls import is_fetchable_url, is_http_url, page_key
 from .participants import (
     LIMITS,
     LOGIN_IN_URL,
@@ -184,7 +184,7 @@ async def join(
                               department=department)  # fmt: skip
     url = url.strip()
     if not is_http_url(url):
-        raise JoinError(f"not an http(s) URL: {url!r}", usage=True)
+        raise JoinError(f"not an http(s) URL: {url!r}{address_meant(url)}", usage=True)
     if has_login(url):  # before any request: aiohttp would send it along
         raise JoinError(f"the URL {LOGIN_IN_URL}, and join does not log in: write the participant "
                         f"file by hand; {LOGIN_INSTEAD}", usage=True)
@@ -204,6 +204,16 @@ async def join(
     participant = new_participant(found, existing, name=name, author=author, kind=kind,
                                   department=department)  # fmt: skip
     return participant, write_participant(site.participants_dir, participant)
+
+
+def address_meant(text: str) -> str:
+    """For a blog's address typed as the browser shows it ("meinblog.de", "www.blog.de/feed"),
+    the hint that names it whole; else nothing.  A hint, not a guess taken: http or https is the
+    contributor's to say."""
+    whole = f"https://{text}"
+    host = (urlsplit(whole).hostname or "") if is_fetchable_url(whole) else ""
+    typed_host = "." in host.strip(".") and text.lower().startswith(host)  # not "mailto:a@b.de"
+    return f" (did you mean {whole}?)" if typed_host else ""
 
 
 def refuse_removed(site: Site, url: str) -> None:
