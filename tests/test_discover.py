@@ -1,6 +1,7 @@
 """Feed discovery and joining, against real pages and feeds on 127.0.0.1."""
 
 import asyncio
+from urllib.parse import quote
 
 import pytest
 
@@ -18,7 +19,14 @@ from aggregator.feeds.fetch import Fetcher, FetchSettings
 from aggregator.feeds.policy import NetworkPolicy
 from aggregator.models import Participant
 from tests.feedmaker import Item, atom, rss
-from tests.servers import ATOM_TYPE, HTML_TYPE, LOOPBACK_POLICY, respond
+from tests.servers import (
+    ATOM_TYPE,
+    HTML_TYPE,
+    LOOPBACK_POLICY,
+    FeedServer,
+    redirect,
+    respond,
+)
 
 SETTINGS = FetchSettings(user_agent="blogparade-tests", policy=LOOPBACK_POLICY, timeout=5, connect_timeout=2)
 POSTS = [Item("1", "Grüße aus Köln", "https://koeln.example/1", author="Jörg")]
@@ -155,6 +163,19 @@ def test_a_refused_home_page_without_a_feed_says_it_was_refused(feed_server):
     with pytest.raises(DiscoveryError, match="cannot fetch .*: http: 403 Forbidden, and no usable feed is "
                                              "at the usual feed paths$"):
         find(feed_server.url("/"))
+
+
+def test_a_home_page_sent_to_a_consent_wall_on_another_host_has_its_feed_found_at_home(feed_server):
+    # Tumblr's and many publishers' EU consent walls: the blog's pages redirect to the wall's
+    # host, its feeds do not.  Found there, the blog's home is its own, not the wall's page.
+    feed_server.routes.clear()
+    with FeedServer(host="127.0.0.2") as wall:
+        wall.routes.clear()
+        consent = wall.route("/privacy/consent", respond(page(), content_type=HTML_TYPE))
+        feed_server.route("/", redirect(f"{consent}?redirect={quote(feed_server.url('/'), safe='')}"))
+        feed_server.route("/rss", respond(rss(POSTS, link=feed_server.url("/")).encode()))
+        found = find(feed_server.url("/"))
+    assert (found.feed_url, found.home_url) == (feed_server.url("/rss"), feed_server.url("/"))
 
 
 def test_new_participant_takes_name_author_language_and_refuses_duplicates(feed_server):

@@ -2,9 +2,10 @@
 
 Order: the URL itself if it is a feed; the page's ``<link rel="alternate">`` feeds (RSS, Atom,
 JSON Feed) that are not comment feeds, the first ten; then the paths WordPress, Blogger and
-static-site generators use (also where the page itself is refused, 403).  Every candidate is fetched (a few at a time) and parsed: only a feed
-with entries or a title counts,
-and never a comment feed (see `comment_feed_reason`).  A URL that is itself a comment feed raises
+static-site generators use (also where the page itself is refused, 403), at the page and, where it
+is on another host than the URL given (a consent wall's), at that URL.  Every candidate is
+fetched (a few at a time) and parsed: only a feed with entries or a title counts, and never a
+comment feed (see `comment_feed_reason`).  A URL that is itself a comment feed raises
 `CommentFeedError`, which names the blog's post feed when one is found from the blog's home page.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from ..models import ErrorKind, FetchError, FetchResult, ParsedEntry, ParsedFeed
-from ..urls import feed_key, is_http_url, page_key
+from ..urls import feed_key, is_http_url, page_key, same_host
 from .fetch import HTML_ACCEPT, Fetcher
 from .parse import ParseError, parse_feed
 
@@ -272,9 +273,14 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     announced = feed_links(page.body or b"", page.final_url) if page.ok else []
     skipped: list[str] = []
     refused: list[str] = []  # "<url>: address not allowed: …": why a feed it names was not read
-    for batch in _batches(announced[:ANNOUNCED_TRIED], usual_feed_urls(page.final_url)):
+    places = [(announced[:ANNOUNCED_TRIED], page.final_url),
+              (usual_feed_urls(page.final_url), page.final_url)]
+    if not same_host(url, page.final_url):
+        # Another host's page answered (a consent wall, a login): feeds are often let through.
+        places.append((usual_feed_urls(url), url))
+    for batch, home_page in _batches(places):
         # Fetched together, chosen in order: the first usable candidate wins.
-        fetched = await asyncio.gather(*(_fetch_feed(url, fetcher) for url in batch))
+        fetched = await asyncio.gather(*(_fetch_feed(candidate, fetcher) for candidate in batch))
         for found, feed, error in fetched:
             if error is not None and error.kind is ErrorKind.NOT_ALLOWED:
                 refused.append(f"{found}: {error}")
@@ -283,7 +289,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
             if comment_feed_reason(found, feed) is not None:
                 skipped.append(found)
                 continue
-            return Discovered(found, _blog_home(feed, page.final_url), feed)
+            return Discovered(found, _blog_home(feed, home_page), feed)
     links = "its <link rel=alternate> feeds"
     if len(announced) > ANNOUNCED_TRIED:
         links = f"the first {ANNOUNCED_TRIED} of its {len(announced)} <link rel=alternate> feeds"
@@ -303,11 +309,11 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
 
 
-def _batches(*groups: list[str]) -> Iterator[list[str]]:
-    """The candidates, a few at a time, group after group."""
-    for candidates in groups:
+def _batches(places: list[tuple[list[str], str]]) -> Iterator[tuple[list[str], str]]:
+    """The candidates, a few at a time, place after place, each with the page they belong to."""
+    for candidates, page in places:
         for start in range(0, len(candidates), AT_ONCE):
-            yield candidates[start : start + AT_ONCE]
+            yield candidates[start : start + AT_ONCE], page
 
 
 async def _fetch_feed(
