@@ -12,6 +12,9 @@ package goes through one of these:
   selects; clean makes links safe).
 - `feed_key`: two spellings of one feed (join, OPML import, duplicate participants): scheme,
   host case, `www.` and a trailing slash do not matter; the query does.
+- `feed_identity`: `feed_key` of the address fetch requests: a Unicode host and its IDNA spelling,
+  a path and its percent-encoding, a default port written out are one feed too (participants
+  and `join` refuse a blog twice by it; tombstones keep `feed_key`).
 - `page_key`: two spellings of one page as a person would see them (parades): a query counts on
   a script's path (index.php, the site's root) and where it names a post (`?p=42`, also in a
   sub-folder); `host_key` for its host alone.
@@ -270,6 +273,17 @@ def feed_key(url: str) -> str:
 # or `…/?p=12&cpage=2#comment-7`, depending on where a link was made.
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+(?=/|$)")
 _COMMENT_PAGE_QUERY = re.compile(r"(^|&)cpage=\d+(?=&|$)")
+
+
+def feed_identity(url: str) -> str:
+    """Two spellings of one feed compare equal: as `feed_key` says, and as the address fetch
+    requests, so a Unicode host and its IDNA spelling ("müller.de", "xn--mller-kva.de"), a path
+    and its percent-encoding, a default port written out are one feed too."""
+    try:
+        url = str(yarl.URL(url.strip()))
+    except (ValueError, TypeError, UnicodeError):
+        pass  # no address fetch would request: compared as written
+    return feed_key(url)
 
 
 def thread_key(url: str | None) -> str:

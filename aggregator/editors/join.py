@@ -11,13 +11,12 @@ from ..feeds.discover import CommentFeedError, Discovered, DiscoveryError, disco
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..models import Kind, Participant
 from ..site import Site
-from ..urls import is_fetchable_url, is_http_url, page_key
+from ..urls import feed_identity, is_fetchable_url, is_http_url, page_key
 from .participants import (
     LIMITS,
     LOGIN_IN_URL,
     LOGIN_INSTEAD,
     clean_text,
-    feed_identity,
     has_login,
     load_participants,
     participant_problems,

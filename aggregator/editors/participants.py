@@ -20,11 +20,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import tomli_w
-import yarl
 
 from ..feeds.logins import parse_spec, spec_problems, spec_table
 from ..models import Participant
-from ..urls import feed_key, is_fetchable_url, is_http_url
+from ..urls import feed_identity, is_fetchable_url, is_http_url
 
 KINDS = ("corporate", "employee")
 DISPLAYS = ("excerpt", "full")
@@ -263,17 +262,6 @@ def _read_participant(path: Path) -> Participant:
     if "login" in data:
         data["login"] = parse_spec(data["login"])
     return Participant(slug=path.stem, **data)
-
-
-def feed_identity(url: str) -> str:
-    """Two spellings of one feed compare equal: as `feed_key` says, and as the address fetch
-    requests, so a Unicode host and its IDNA spelling ("müller.de", "xn--mller-kva.de"), a path
-    and its percent-encoding, a default port written out are one feed too."""
-    try:
-        url = str(yarl.URL(url.strip()))
-    except (ValueError, TypeError, UnicodeError):
-        pass  # no address fetch would request: compared as written
-    return feed_key(url)
 
 
 # Formats a contributor may try instead of TOML (or ".toml" in capitals): such a file is not read,
