@@ -208,6 +208,39 @@ def test_a_published_roundup_is_shown_and_linked_both_ways(site):
     assert not page(site, "parades/remote").find("section", class_="roundup")
 
 
+# A roundup as `blogparade roundup` drafts it: no Summary, its headings within the first 50 words.
+DRAFTED_ROUNDUP = """\
+Title: Rückschau: Herbst & Zukunft
+Date: 2026-10-20 10:00
+Slug: herbst-rueckschau
+Parade: herbst
+
+Vom 20. September bis zum 15. Oktober lief die Blogparade. Danke an alle!
+
+## Die Beiträge
+
+### [Grüße aus dem Süden, ein Beitrag mit einem sehr langen Titel über den Herbst und noch viel mehr](https://bernd.example/gruss/)
+
+Bernds Blog · 1. Oktober 2026
+"""
+
+
+def test_a_roundups_excerpt_brings_no_headings_into_the_lists_that_show_it(tmp_path):
+    # Found with axe and a heading outline of the demo: the parade's page read "Rückschau", then
+    # the roundup's "Die Beiträge" and a cut-off "Grüße aus dem Süden, …" as headings of its own.
+    site = parade_site(tmp_path)
+    (site.content / "articles" / "herbst-rueckschau.md").write_text(DRAFTED_ROUNDUP, encoding="utf-8")
+    build(site)
+    for path, container in (("parades/herbst", "section.roundup"), ("index.html", "main")):
+        listing = page(site, path).select_one(container)
+        excerpt = listing.find("a", string=re.compile("Rückschau")).find_next(class_="excerpt")
+        assert "Die Beiträge" in text(excerpt), path
+        assert not excerpt.find(re.compile(r"^h[1-6]$")), (path, str(excerpt))
+    # The roundup's own page keeps its headings, under its title.
+    own = page(site, "2026/herbst-rueckschau").select_one(".post-body")
+    assert [h.name for h in own.find_all(re.compile(r"^h[1-6]$"))] == ["h2", "h3"]
+
+
 # -- the parades list, the home page, the navigation ------------------------------------------------
 
 

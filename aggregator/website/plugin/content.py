@@ -2,6 +2,8 @@
 
 - A code block wider than the screen scrolls: `tabindex="0"` lets a keyboard reach and scroll it
   (WCAG 2.1.1; axe's scrollable-region-focusable).
+- In a list, an article's excerpt has no headings of its own (`headings_as_paragraphs`, a
+  filter of the theme's): the list's heading of each article is its title.
 - A page's links to `{repository}` and `{contact}` lead to BLOGPARADE_REPOSITORY and
   BLOGPARADE_CONTACT, so "Mitmachen" names where to send a pull request and whom to ask; where
   one is unset, its link becomes its text and a plain note saying so (and the build warns).
@@ -19,6 +21,7 @@ from .settings import gettext, setting
 logger = logging.getLogger(__name__)
 
 _PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
+_HEADING_TAG = re.compile(r"<(/?)h[1-6](?=[\s>])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r'<a\s+href="\{(repository|contact)\}"\s*>(.*?)</a>', re.DOTALL)
 PLACEHOLDERS = {
     # N_() marks these for the theme's catalog: aggregator.i18n.PYTHON_SOURCES names this file.
@@ -29,6 +32,14 @@ PLACEHOLDERS = {
 
 def focusable_code(html: str) -> str:
     return _PRE.sub('<pre tabindex="0"', html)
+
+
+def headings_as_paragraphs(html: str) -> str:
+    """An excerpt's headings as paragraphs.  A roundup's excerpt starts with its headings ("Die
+    Beiträge", then a contribution's title cut off after a few words): in a list of posts, or
+    under the parade's "Roundup", they would pose as posts or sections of the page's own to a
+    screen reader moving from heading to heading."""
+    return _HEADING_TAG.sub(r"<\1p", html)
 
 
 def contact_href(value: str) -> str:

@@ -1,9 +1,9 @@
 """The theme's Jinja environment, on every generator: `jinja2.ext.i18n` with the theme's catalog
 for DEFAULT_LANG (its sentences write their numbers as that language does, as the `number` filter
 does), date filters in that language and TIMEZONE, the `months` filter (the archive's
-grouping), and autoescaping (the theme relies on it: titles and names are plain text; only
-sanitised HTML bodies are marked safe).  The templates are compiled once per build stamp and
-kept (`template_cache`)."""
+grouping), `headings_as_paragraphs` (excerpts in lists, content.py), and autoescaping (the
+theme relies on it: titles and names are plain text; only sanitised HTML bodies are marked
+safe).  The templates are compiled once per build stamp and kept (`template_cache`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import Context
 
 from ...i18n import babel_locale, date_filters, translations
+from .content import headings_as_paragraphs
 from .incremental import STAMP_SETTING
 
 TEMPLATE_CACHE = "templates"  # in the reader cache's folder (website/build.py: reader_cache)
@@ -38,6 +39,7 @@ def prepare_environment(generator: Any) -> None:
         env.globals[name] = numbers_in_words(env.globals[name], number)
     env.filters.update(date_filters(lang, settings.get("TIMEZONE") or "UTC"))
     env.filters["months"] = months
+    env.filters["headings_as_paragraphs"] = headings_as_paragraphs
     cache = template_cache(settings)
     if cache is not None:
         env.bytecode_cache = cache
