@@ -169,3 +169,23 @@ def test_a_purged_blog_takes_its_images_along(image_site):
     assert not cached.exists()
     ok(invoke(site, "build"))
     assert not [p for p in (site / "output").rglob("*.png") if "theme" not in p.relative_to(site / "output").parts]
+
+
+def test_an_image_its_blog_gave_no_alt_text_is_marked_decorative(tmp_path, feed_server):
+    # Found with axe on a site of a Blogger-style blog: <img> without alt, whose copy here is
+    # named by a digest, is announced as that name ("a c c d 8 4 … png") by screen readers.
+    home = feed_server.url("/fotos/")
+    body = (f'<p>Ohne Beschreibung: <img src="{home}ohne.png" title="Ein alt-Foto"></p>'
+            f'<p><img src="{home}mit.png" alt="Der Hafen im Nebel"> <img src="{home}leer.png" alt=""></p>')
+    feed_server.route("/fotos/feed/", respond(rss([Item("f1", "Fotos", home + "f1/", body=body)],
+                                                  "Fotoblog", home).encode(), content_type=RSS_TYPE))
+    for name, size in (("ohne", 2), ("mit", 3), ("leer", 4)):  # three files: three digests
+        feed_server.route(f"/fotos/{name}.png", respond(png(size, size), content_type="image/png"))
+    site = new_site(tmp_path / "site")
+    write_participant(site, "fotos", "Fotoblog", feed_server.url("/fotos/feed/"), home, display="full")
+    ok(invoke(site, "run"))
+    [post] = [p for p in html_files(site / "output") if "/blogs/fotos/" in p.as_posix() and p.parent.name != "fotos"]
+    images = parse_html(post).xpath("//main//img")
+    assert [(image.get("alt"), image.get("title")) for image in images] == [
+        ("", "Ein alt-Foto"), ("Der Hafen im Nebel", None), ("", None)]
+    assert all("/_media/" in image.get("src") for image in images)

@@ -3,7 +3,8 @@
 Every `<img>` of a body is pointed at its downloaded copy (feeds/images.py) in the export's media
 folder, which Pelican copies into the site (a `{static}` link); an image that was not
 downloaded (failed, refused, over a cap, or not tried yet) is dropped, with its `srcset` and
-`<source>` alternatives, so a reader's browser asks no other host.
+`<source>` alternatives, so a reader's browser asks no other host.  An image its blog gave no
+`alt` gets an empty one: its copy's name is a digest, which a screen reader would read out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ _IMG = re.compile(r"<img\b[^<>]*>", re.I)
 _SOURCE = re.compile(r"<source\b[^<>]*>", re.I)
 _SRC = re.compile(r"\ssrc=\"([^\"]*)\"", re.I)
 _ALTERNATIVES = re.compile(r"\s(?:srcset|sizes)=\"[^\"]*\"", re.I)
+_ALT = re.compile(r"\salt(?:=|[\s/>])", re.I)  # in a tag whose values are _QUOTED away
+_QUOTED = re.compile(r"\"[^\"]*\"")
+_TAG_END = re.compile(r"\s*/?>$")
 
 
 def local_images(
@@ -40,7 +44,8 @@ def local_images(
         if record is None or not record.file:
             return ""
         used.add(record.file)
-        return tag[: src.start(1)] + html.escape(link_prefix + record.file) + tag[src.end(1):]  # type: ignore[union-attr]
+        local = tag[: src.start(1)] + html.escape(link_prefix + record.file) + tag[src.end(1):]  # type: ignore[union-attr]
+        return local if _ALT.search(_QUOTED.sub('""', tag)) else _TAG_END.sub(' alt="">', local)
 
     return _IMG.sub(image, _SOURCE.sub("", body))
 
