@@ -280,6 +280,28 @@ def test_every_page_has_language_landmarks_skip_link_and_one_h1(site, path):
     assert not soup.find("script")
 
 
+def test_a_blogs_own_headings_are_ranked_under_the_posts_title(tmp_path):
+    # Found with axe (heading-order) on a site of an English blog whose post repeats its title
+    # as <h1> and jumps to <h4>: two h1s on the page, and a gap from h1 to h4.
+    site = make_site(tmp_path)
+    body = ("<h1>Why I moved my desk</h1><p>It started with a sore back.</p><h4>Numbers</h4>"
+            "<p>Twelve hours.</p><h6 lang=\"de\">Zahlen</h6><h4>Costs</h4><p>None.</p><hr>")
+    full = post("anna", "desk", "Why I moved my desk to the window", T, content_html=body)
+    usual = post("anna", "usual", "Zwischenstand", T, content_html="<h2>Eins</h2><h3>Zwei</h3><h2>Drei</h2>")
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="anna", posts=[full, usual], comments=(), now=T)  # fmt: skip
+        build_site(site, store)
+    soup = page(site, post_path(full))
+    assert len(soup.find_all("h1")) == 1
+    headings = [(h.name, h.get_text()) for h in soup.select(".post-body")[0].find_all(re.compile(r"^h[1-6]$"))]
+    assert headings == [("h2", "Why I moved my desk"), ("h3", "Numbers"), ("h4", "Zahlen"), ("h3", "Costs")]
+    assert soup.find("h4", string="Zahlen")["lang"] == "de" and soup.select_one(".post-body hr")
+    # A body whose headings start at h2 and skip nothing keeps them as they are.
+    kept = page(site, post_path(usual)).select_one(".post-body")
+    assert [h.name for h in kept.find_all(re.compile(r"^h[1-6]$"))] == ["h2", "h3", "h2"]
+
+
 def language_of(element) -> str:
     """The language a screen reader speaks `element` in: its own or its nearest ancestor's lang."""
     return element["lang"] if element.has_attr("lang") else language_of(element.parent)

@@ -2,6 +2,8 @@
 
 - A code block wider than the screen scrolls: `tabindex="0"` lets a keyboard reach and scroll it
   (WCAG 2.1.1; axe's scrollable-region-focusable).
+- A post's body from its blog has its headings ranked under the page's title, the post's h1
+  (`headings_under_title`, by the reader): a body's own h1 or skipped levels broke the outline.
 - In a list, an article's excerpt has no headings of its own (`headings_as_paragraphs`, a
   filter of the theme's): the list's heading of each article is its title.
 - A page's links to `{repository}` and `{contact}` lead to BLOGPARADE_REPOSITORY and
@@ -21,7 +23,7 @@ from .settings import gettext, setting
 logger = logging.getLogger(__name__)
 
 _PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
-_HEADING_TAG = re.compile(r"<(/?)h[1-6](?=[\s>])", re.IGNORECASE)
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r'<a\s+href="\{(repository|contact)\}"\s*>(.*?)</a>', re.DOTALL)
 PLACEHOLDERS = {
     # N_() marks these for the theme's catalog: aggregator.i18n.PYTHON_SOURCES names this file.
@@ -32,6 +34,18 @@ PLACEHOLDERS = {
 
 def focusable_code(html: str) -> str:
     return _PRE.sub('<pre tabindex="0"', html)
+
+
+def headings_under_title(html: str) -> str:
+    """A blog's post body with its heading levels ranked under the title: the highest one it
+    uses becomes h2, the next h3, and so on (h6 at most).  Blogs write an h1 of their own (often
+    the title again), or jump from h1 to h4 for the look; on this page that made a second title
+    and an outline with gaps for screen readers moving from heading to heading."""
+    levels = sorted({int(match[2]) for match in _HEADING_TAG.finditer(html)})
+    rank = {level: min(2 + index, 6) for index, level in enumerate(levels)}  # the title is h1
+    if all(rank[level] == level for level in levels):
+        return html
+    return _HEADING_TAG.sub(lambda match: f"<{match[1]}h{rank[int(match[2])]}", html)
 
 
 def headings_as_paragraphs(html: str) -> str:

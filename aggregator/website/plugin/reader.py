@@ -28,6 +28,7 @@ from pelican.utils import slugify
 from ...urls import is_http_url
 from ..export import FORMAT
 from .blogs import KIND, KINDS, Blog, blog_author, kind_category
+from .content import headings_under_title
 from .settings import gettext, setting
 
 logger = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ class ExportReader(BaseReader):
 def content_html(data: dict[str, Any]) -> str:
     """What the post's page shows: the whole sanitised body only where the blog asked for it."""
     if data["display"] == "full" and data["body"].strip():
-        return data["body"]
+        return headings_under_title(data["body"])
     return paragraph(data["excerpt"])
 
 
