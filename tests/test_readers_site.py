@@ -307,6 +307,38 @@ def test_code_blocks_can_be_reached_by_keyboard(site):
     assert all(pre.get("tabindex") == "0" for pre in soup(site, "mitmachen").select("main pre"))
 
 
+WIDE_TABLE = ("<table><thead><tr><th>Monat</th><th>Stunden im Stehen</th><th>Stunden im Sitzen</th>"
+              "<th>Bemerkungen zum Monat</th></tr></thead><tbody><tr><td>September</td><td>12</td>"
+              "<td>140</td><td><table><tr><td>innen</td></tr></table></td></tr></tbody></table>")
+
+
+def test_a_wide_table_scrolls_in_a_box_of_its_own_reached_by_keyboard(tmp_path):
+    # Found at 360 pixels wide: a blog's table of six columns made the whole post page (and
+    # the editors' status page) scroll sideways, cutting every line of text off at the right.
+    site = make_site(tmp_path, extra_settings='BLOGPARADE_STATUS_PAGE = "status/index.html"')
+    (site.content / "articles" / "tabelle.md").write_text(
+        "Title: Mit Tabelle\nDate: 2026-10-20 10:00\n\n| Blog | Beiträge |\n|---|---|\n| Anna | 3 |\n",
+        encoding="utf-8")  # fmt: skip
+    table_post = post("anna", "tabelle", "Zahlen", T, content_html=f"<p>Vorher.</p>{WIDE_TABLE}<p>Nachher.</p>")
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="anna", posts=[table_post], comments=(), now=T)  # fmt: skip
+        build_site(site, store)
+    for path in (f"blogs/anna/{table_post.id}", "2026/mit-tabelle", "status"):
+        tables = soup(site, path).select("main table")
+        outer = [table for table in tables if not table.find_parent("table")]
+        assert outer, path
+        for table in outer:
+            box = table.parent
+            assert box.name == "div" and box["class"] == ["table-scroll"] and box["tabindex"] == "0", path
+            assert [child.name for child in box.find_all(recursive=False)] == ["table"]
+        assert not [table for table in tables if table.find_parent("table") and table.parent.name == "div"]
+    body = soup(site, f"blogs/anna/{table_post.id}").select_one(".post-body")
+    assert [child.name for child in body.find_all(recursive=False)] == ["p", "div", "p"]
+    style = (site.output / "theme" / "css" / "style.css").read_text(encoding="utf-8")
+    assert ".table-scroll { overflow-x: auto;" in style
+
+
 # -- Mitmachen ----------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """Small changes to every article's and page's HTML, as Pelican creates them.
 
 - A code block wider than the screen scrolls: `tabindex="0"` lets a keyboard reach and scroll it
-  (WCAG 2.1.1; axe's scrollable-region-focusable).
+  (WCAG 2.1.1; axe's scrollable-region-focusable).  So does a table, in a box of its own
+  (`.table-scroll`): a wide one made the whole page scroll sideways on a phone (WCAG 1.4.10).
 - A post's body from its blog has its headings ranked under the page's title, the post's h1
   (`headings_under_title`, by the reader): a body's own h1 or skipped levels broke the outline.
 - In a list, an article's excerpt has no headings of its own (`headings_as_paragraphs`, a
@@ -23,6 +24,8 @@ from .settings import gettext, setting
 logger = logging.getLogger(__name__)
 
 _PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
+_TABLE_TAG = re.compile(r"<(/?)table(?=[\s>])[^>]*>", re.IGNORECASE)
+SCROLL_BOX = '<div class="table-scroll" tabindex="0">'
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r'<a\s+href="\{(repository|contact)\}"\s*>(.*?)</a>', re.DOTALL)
 PLACEHOLDERS = {
@@ -34,6 +37,27 @@ PLACEHOLDERS = {
 
 def focusable_code(html: str) -> str:
     return _PRE.sub('<pre tabindex="0"', html)
+
+
+def scrollable_tables(html: str) -> str:
+    """Each table (not one inside another) in a box of its own that scrolls sideways."""
+    if "<table" not in html.lower():
+        return html
+    parts, depth, start = [], 0, 0
+    for match in _TABLE_TAG.finditer(html):
+        if not match[1]:
+            if depth == 0:
+                parts += [html[start:match.start()], SCROLL_BOX]
+                start = match.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                parts += [html[start:match.end()], "</div>"]
+                start = match.end()
+    if depth:  # a table left open: the box's end would land inside it
+        return html
+    return "".join(parts) + html[start:]
 
 
 def headings_under_title(html: str) -> str:
@@ -84,7 +108,7 @@ def prepare_content(content: Any) -> None:
     html = getattr(content, "_content", None)
     if not html:
         return
-    html = focusable_code(html)
+    html = scrollable_tables(focusable_code(html))
     if "{repository}" in html or "{contact}" in html:
         html = fill_placeholders(html, content.settings, str(getattr(content, "source_path", "")))
     content._content = html
