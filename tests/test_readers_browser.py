@@ -470,3 +470,43 @@ def test_the_search_status_writes_its_counts_as_the_sites_language_does(site, re
         return summary(document.querySelector(".search-page-form").dataset, 12345, 1000, "Beet");
     }""")
     assert written == "12.345 Treffer für „Beet“, die ersten 1.000 hier."
+
+
+# -- narrow screens ---------------------------------------------------------------------------------
+
+LONG_WORD = "Barrierefreiheitsstärkungsgesetz"  # a word German blogs on accessibility write
+
+
+def test_long_words_and_addresses_keep_every_page_within_a_phones_width(browser, tmp_path):
+    # Found at 360 pixels: a German compound in a title or a topic, a pingback named by its
+    # address and a blog's long home address on the blogs page made pages scroll sideways.
+    from aggregator.store import Store
+    from aggregator.website.build import build_site
+    from tests.test_build import T, comment, make_site, post
+
+    site = make_site(tmp_path / "site")
+    participant = site.participants_dir / "anna.toml"
+    home = "https://barrierefreiheitsstaerkungsgesetz-umsetzung.example/"
+    participant.write_text(participant.read_text(encoding="utf-8").replace(
+        '"https://anna.example/"', f'"{home}"'), encoding="utf-8")  # fmt: skip
+    long = post("anna", "bfsg", f"Das {LONG_WORD}: Donaudampfschifffahrtsgesellschaftskapitäne aufgepasst",
+                T, categories=(LONG_WORD + "umsetzung",), content_html=f"<p>Das {LONG_WORD} gilt.</p>")  # fmt: skip
+    pingback = comment(long.id, "p1", 60, kind="pingback",
+                       author="https://irgendeinblogvonjemandem.example.de/2026/11/mein-beitrag-zur-blogparade/")
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="anna", posts=[long], comments=[pingback], now=T)  # fmt: skip
+        build_site(site, store)
+    tab = Reader(browser, 360)
+    try:
+        pages = sorted(site.output.rglob("*.html"))
+        assert len(pages) > 8
+        wide = {}
+        for page in pages:
+            tab.open(page.as_uri())
+            width = tab.page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                wide[page.relative_to(site.output).as_posix()] = width
+        assert wide == {}
+    finally:
+        tab.close()
