@@ -7,6 +7,7 @@ The browser's view of the same (search typed in, axe, vnu) is tests/test_readers
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -292,6 +293,39 @@ def test_the_archive_is_grouped_by_month_with_dates_in_a_column(site):
     assert [h2.get_text() for h2 in archive.select("main h2")] == ["November 2026", "Oktober 2026"]
     november = archive.select_one("main section").select("li time")
     assert [t.get_text() for t in november] == ["10. Nov.", "5. Nov.", "2. Nov."]
+
+
+PERIOD_ARCHIVES = """
+YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
+YEAR_ARCHIVE_URL = "{date:%Y}/"
+MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
+MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
+DAY_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/index.html"
+DAY_ARCHIVE_URL = "{date:%Y}/{date:%m}/{date:%d}/"
+"""
+
+
+@pytest.mark.parametrize(("lang", "periods"), [
+    ("de", {"2026": "2026", "2026/11": "November 2026", "2026/11/02": "2. November 2026"}),
+    ("en", {"2026": "2026", "2026/11": "November 2026", "2026/11/02": "November 2, 2026"}),
+])  # fmt: skip
+def test_a_year_month_or_day_archive_is_named_and_addressed_as_that_period(tmp_path, lang, periods):
+    # Found with the archive by month switched on (Pelican's MONTH_ARCHIVE_SAVE_AS): every
+    # year's and month's page was titled "Archiv" and named the whole archive as its canonical
+    # address, so search engines took them for copies of it.
+    site = make_site(tmp_path, lang=lang, extra_settings=PERIOD_ARCHIVES)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store, settings_file="publishconf.py")
+    word = {"de": "Archiv", "en": "Archive"}[lang]
+    for path, period in periods.items():
+        page = soup(site, path)
+        assert page.h1.get_text() == f"{word}: {period}", path
+        assert page.title.get_text() == f"{word}: {period} – Blogparade Süd"
+        assert page.find("link", rel="canonical")["href"] == f"https://blogparade.example/{path}/"
+        assert period in page.find("meta", attrs={"name": "description"})["content"]
+        assert page.find("a", href=re.compile(ANNA.id))  # Anna's post of November 2, 2026
+    assert soup(site, "archives").h1.get_text() == word
 
 
 def test_every_comment_is_named_by_a_heading(site):
