@@ -510,3 +510,37 @@ def test_long_words_and_addresses_keep_every_page_within_a_phones_width(browser,
         assert wide == {}
     finally:
         tab.close()
+
+
+def test_a_post_in_another_language_is_found_marked_with_it(browser, tmp_path):
+    # Found searching a German site for an English post: its result's title and excerpt were
+    # read out in German, where the post lists mark them lang="en".
+    needs_search()
+    from aggregator.store import Store
+    from aggregator.website.build import build_site
+    from tests.test_build import T, fill_store, make_site, post
+
+    site = make_site(tmp_path / "site")
+    english = post("dora", "dublin", "A note for our Dublin colleagues", T, language="en",
+                   excerpt="Hello Dublin, this one is for you.")  # fmt: skip
+    with Store(site.store_path) as store:
+        fill_store(store)
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
+                             body_hash="dora", posts=[english], comments=(), now=T)  # fmt: skip
+        build_site(site, store)
+    server = Server(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(site.output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tab = Reader(browser, WIDTHS["desktop"])
+    try:
+        tab.open(f"http://127.0.0.1:{server.server_address[1]}/search/?q=Dublin")
+        assert search_results(tab, "Dublin") == ["A note for our Dublin colleagues"]
+        result = tab.page.locator("#search-results article")
+        assert result.locator("h2").get_attribute("lang") == "en"
+        assert result.locator(".excerpt").get_attribute("lang") == "en"
+        tab.open(f"http://127.0.0.1:{server.server_address[1]}/search/?q=Rechenzentrum")
+        assert search_results(tab, "Rechenzentrum") == ["Neues Rechenzentrum in Köln"]
+        assert tab.page.locator("#search-results h2").get_attribute("lang") is None  # the page's own
+        assert tab.errors == []
+    finally:
+        tab.close()
+        server.shutdown()

@@ -84,7 +84,7 @@ async function load(bundle, site) {
 }
 
 // One result: title, blog and date (from the page's data-pagefind-meta), the excerpt around
-// the words found.
+// the words found, marked with the post's language.
 function item(result) {
   const entry = element("li");
   const article = entry.appendChild(element("article", "post-summary"));
@@ -99,6 +99,9 @@ function item(result) {
   }
   const excerpt = article.appendChild(element("p", "excerpt"));
   excerpt.append(...marked(result.excerpt));
+  // A post in another language than the page's is read out in its own, as in the post lists.
+  const language = result.meta.language;
+  if (language && language !== document.documentElement.lang) heading.lang = excerpt.lang = language;
   return entry;
 }
 
