@@ -304,6 +304,10 @@ def test_the_html_roundup_has_every_contribution_escaped_and_nothing_active(tmp_
     assert soup.find("a", href=CALL).get_text() == "„Wie arbeiten wir remote?“"
     assert "Kaffee & Code · von Jonas Petersen · 9. November 2026 · 7 Kommentare" in soup.get_text()
     assert [li.get_text() for li in soup.find_all("li")][:3] == ["Beiträge: 5", "Kommentare: 11", "Blogs: 3"]
+    # The same figures as the Markdown's: the first and the last contribution, linked.
+    markdown, _ = pelican_read(tmp_path, draft(POSTS + [hostile]))
+    assert [li.get_text() for li in soup.find_all("li")] == [li.get_text() for li in markdown.find_all("li")]
+    assert soup.find_all("li")[3].find("a")["href"] == min(POSTS, key=lambda p: p.published).url
     path = write_roundup_html(tmp_path, PARADE, text)
     assert path == tmp_path / "roundups" / "remote-arbeiten-rueckschau.html"
     with pytest.raises(RoundupExists):

@@ -98,11 +98,16 @@ def roundup_html(
             parts.append(f"<blockquote><p>{escape(first)}</p></blockquote>")
     parts.append(f"<h2>{escape(str(texts['figures']))}</h2>")
     figures = [
-        str(texts["f_posts"]).format(n=len(posts)),
-        str(texts["f_comments"]).format(n=sum(_comments(post, comment_counts) for post in posts)),
-        str(texts["f_blogs"]).format(n=blogs),
+        escape(str(texts["f_posts"]).format(n=len(posts))),
+        escape(str(texts["f_comments"]).format(n=sum(_comments(post, comment_counts) for post in posts))),
+        escape(str(texts["f_blogs"]).format(n=blogs)),
     ]
-    parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in figures) + "</ul>")
+    for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():
+        when = escape(day(parade.local_date(post.published)))
+        named = _blog(post, participants).name
+        figures.append(escape(str(texts[key])).format(date=when, title=_link(post.title, post.url),
+                                                      blog=escape(named)))  # fmt: skip
+    parts.append("<ul>" + "".join(f"<li>{line}</li>" for line in figures) + "</ul>")
     return "\n".join(parts) + "\n"
 
 
