@@ -122,10 +122,15 @@ def host_key(hostname: str) -> str:
     host = hostname.lower().rstrip(".").removeprefix("www.")
     if host.isascii():
         return host
-    try:  # müller.de and xn--mller-kva.de are one host
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
+    import idna  # yarl's IDNA: the host fetch connects to (a Unicode host is rare: not imported before)
+
+    try:  # müller.de and xn--mller-kva.de are one host; faß.de and fass.de two (IDNA 2008, as DENIC)
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        try:
+            return host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return host
 
 
 def server_key(url: str) -> str:

@@ -116,3 +116,19 @@ def test_a_link_leads_to_a_page_or_its_amp_version(link, leads):
 def test_a_link_leads_to_any_of_a_pages_keys_its_shortlink_too(link, base, leads):
     keys = frozenset({page_key("https://blog.example/2026/10/aufruf/"), page_key("https://blog.example/?p=42")})
     assert leads_to(link, keys, base) is leads
+
+
+@pytest.mark.parametrize(("one", "other", "same"), [
+    ("https://müller.example/aufruf/", "https://xn--mller-kva.example/aufruf/", True),
+    ("https://MÜLLER.example/aufruf/", "https://www.müller.example/aufruf", True),
+    # Two domains since IDNA 2008 (DENIC registers faß.de apart from fass.de): a link to one is
+    # no link to a call on the other, as fetch connects to either.
+    ("https://faß.example/aufruf/", "https://fass.example/aufruf/", False),
+    ("https://faß.example/aufruf/", "https://xn--fa-hia.example/aufruf/", True),
+])  # fmt: skip
+def test_a_unicode_host_is_the_host_fetch_connects_to(one, other, same):
+    from aggregator.urls import host_key, same_host
+
+    assert (page_key(one) == page_key(other)) is same
+    assert same_host(one, other) is same
+    assert host_key("faß.example") == "xn--fa-hia.example"
