@@ -105,6 +105,19 @@ def test_a_megabyte_where_a_url_or_a_key_belongs_is_not_repeated_back(site):
     assert len(output) < 5_000
 
 
+def test_check_quotes_a_huge_login_value_cut_short(site):
+    # A contributor's login table names its secret's variable and file: megabytes there were
+    # quoted whole into the CI log.
+    (site / "content" / "participants" / "huge-login.toml").write_text(
+        'name = "Huge"\nfeed = "http://127.0.0.1:8080/f/"\nhome = "http://127.0.0.1:8080/"\n'
+        f'login = {{ kind = "header", name = "{"n" * 100_000}", secret_env = "{"E" * 100_000}", '
+        f'"{"k" * 100_000}" = "x" }}\n', encoding="utf-8")
+    output = check(site)
+    for message in ("unknown key 'kkk", "header's name, like \"Cookie\" (not 'nnn", "not 'EEE"):
+        assert message in output, output[:2000]
+    assert len(output) < 5_000
+
+
 def test_emoji_with_joiners_are_fine(site):
     write_participant(site, "coder", "👩‍💻 Anna", "http://127.0.0.1:8080/c/feed/", "http://127.0.0.1:8080/c/")
     assert invoke(site, "check").exit_code == 0

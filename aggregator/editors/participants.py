@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
-from ..feeds.logins import parse_spec, spec_problems, spec_table
+from ..feeds.logins import parse_spec, shown, spec_problems, spec_table
 from ..models import Participant
 from ..urls import feed_identity, is_fetchable_url, is_http_url
 
@@ -155,18 +155,8 @@ def has_login(url: str) -> bool:
     return urlsplit(url).username is not None
 
 
-SHOWN = 200  # characters of a value a problem quotes
-
-
-def _shown(value: object) -> str:
-    """`value` as a problem quotes it: its repr, cut short.  A file may hold megabytes where one
-    URL belongs, and `check` prints one line per problem into a pull request's CI log."""
-    text = repr(value)
-    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
-
-
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
-    problems = [Problem(path, f"unknown key {_shown(key)}") for key in data if key not in _KEYS]
+    problems = [Problem(path, f"unknown key {shown(key)}") for key in data if key not in _KEYS]
     problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
     if "contact" in data and not is_mailto(data["contact"]):
         problems.append(Problem(path, "'contact' must be one address like \"mailto:anna@example.org\""))
@@ -180,9 +170,9 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
         problems.append(Problem(path, "'name' must not be empty"))
     for key in ("feed", "home"):
         if key in data and not is_http_url(data[key]):
-            problems.append(Problem(path, f"{key!r} must be an http(s) URL, not {_shown(data[key])}"))
+            problems.append(Problem(path, f"{key!r} must be an http(s) URL, not {shown(data[key])}"))
         elif key in data and not is_fetchable_url(data[key]):
-            problems.append(Problem(path, f"{key!r} has no valid host name: {_shown(data[key])}"))
+            problems.append(Problem(path, f"{key!r} has no valid host name: {shown(data[key])}"))
         elif key in data and has_login(data[key]):
             problems.append(Problem(path, f"{key!r} {LOGIN_IN_URL}; {LOGIN_INSTEAD}"))
     if "kind" in data and data["kind"] not in KINDS:

@@ -61,12 +61,21 @@ class LoginError(Exception):
 
 # -- the participant file ----------------------------------------------------------------------
 
+SHOWN = 200  # characters of a value a problem quotes
+
+
+def shown(value: object) -> str:
+    """`value` as a problem quotes it: its repr, cut short.  A file may hold megabytes where one
+    value belongs, and `check` prints one line per problem into a pull request's CI log."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
 
 def spec_problems(value: Any) -> list[str]:
     """What is wrong with a participant file's `login` table, as messages (empty: usable)."""
     if not isinstance(value, dict):
         return ["'login' must be a table like { kind = \"basic\", user = \"…\", secret_env = \"…\" }"]
-    problems = [f"'login' has an unknown key {key!r}" for key in value if key not in _KEYS]
+    problems = [f"'login' has an unknown key {shown(key)}" for key in value if key not in _KEYS]
     if any(not isinstance(v, str) for v in value.values()):
         problems.append("'login' values must be strings")
         return problems
@@ -78,7 +87,7 @@ def spec_problems(value: Any) -> list[str]:
     if kind == "header":
         name = value.get("name", "")
         if not _TOKEN.match(name) or name.lower() in _NOT_LOGIN_HEADERS:
-            problems.append(f"'login' of kind header needs the header's name, like \"Cookie\" (not {name!r})")
+            problems.append(f"'login' of kind header needs the header's name, like \"Cookie\" (not {shown(name)})")
     if kind != "header" and "name" in value:
         problems.append("'login' name is the header of kind header only")
     if "user" in value and kind != "basic":
@@ -89,10 +98,10 @@ def spec_problems(value: Any) -> list[str]:
                         "secret_file (a file outside the site's repository); never the secret itself")
     if env and (not _ENV_NAME.match(env) or not env.startswith(ENV_PREFIX)):
         problems.append(f"'login' secret_env must be an environment variable named {ENV_PREFIX}…, "
-                        f"not {env!r} (a participant file must not name the job's other secrets)")
+                        f"not {shown(env)} (a participant file must not name the job's other secrets)")
     if file and not Path(file).is_absolute():
         problems.append(f"'login' secret_file must be an absolute path in {DEFAULT_SECRETS_DIR} "
-                        f"(or {SECRETS_DIR}), not {file!r}")
+                        f"(or {SECRETS_DIR}), not {shown(file)}")
     if any("\n" in v or "\r" in v for v in value.values()):
         problems.append("'login' values must be one line each")
     return problems
