@@ -57,10 +57,8 @@ async def with_redirects(
     from ..feeds.fetch import HTML_ACCEPT
 
     results = await asyncio.gather(*(fetcher.fetch(link, accept=HTML_ACCEPT) for link in links))
-    targets = tuple(dict.fromkeys(
-        result.final_url for link, result in zip(links, results)
-        if result.final_url and page_key(result.final_url) != page_key(link)
-    ))  # fmt: skip
+    led = (_led_to(link, result) for link, result in zip(links, results))
+    targets = tuple(dict.fromkeys(target for target in led if target))
     return replace(reading, links=reading.links + targets) if targets else reading
 
 
@@ -99,7 +97,7 @@ def joined_links_to_follow(
     for post in posts:
         extra = page_links.get(post.id, ())
         written = (*post.links, *extra)
-        led_to = tuple(target for target in _targets(written, known))
+        led_to = tuple(_targets(written, known))
         waiting = [parade for parade in parades if parade.admits(post.published)
                    and page_key(post.url) not in parade.call_keys
                    and not links_to(post, parade.call_keys, (*extra, *led_to))]  # fmt: skip
@@ -147,9 +145,15 @@ async def follow_joined_links(
 
 
 def _target_of(link: str, result: FetchResult, now: datetime) -> LinkTarget:
-    if result.final_url and page_key(result.final_url) != page_key(link):
-        return LinkTarget(link, now, target=result.final_url)  # where it led, whatever it answered
+    target = _led_to(link, result)
+    if target:
+        return LinkTarget(link, now, target=target)  # where it led, whatever it answered
     return LinkTarget(link, now, error=str(result.error) if result.error else None)
+
+
+def _led_to(link: str, result: FetchResult) -> str | None:
+    """Where following `link` ended, if that is another page than the link's own."""
+    return result.final_url if result.final_url and page_key(result.final_url) != page_key(link) else None
 
 
 def with_link_targets(
