@@ -42,7 +42,6 @@ from ..feeds import comments as comment_plan
 from ..feeds import decide
 from ..feeds.fetch import FEED_ACCEPT, HTML_ACCEPT, Fetcher, FetchSettings
 from ..feeds.update import CommentOptions, FeedReport, Updater, body_hash
-from ..headers import header_link
 from ..models import (
     CandidatePage,
     ErrorKind,
@@ -65,7 +64,7 @@ from .membership import call_posts, candidate_posts, stored_candidates, stored_p
 from .pages import remembered_page_links
 from .redirects import follow_joined_links, with_redirects
 from .select import followed_parade
-from .shortlinks import REL, learn_shortlinks, on_call_site, stored_shortlinks
+from .shortlinks import learn_shortlinks, named_shortlink, stored_shortlinks
 from .verify import Reason, Verdict, judge_post, verify
 
 if TYPE_CHECKING:
@@ -347,8 +346,7 @@ async def read_call_pages(
         if page is not None:
             todo += page.pages
             if url == parade.call_url:
-                shortlink = page.shortlink if page.shortlink and on_call_site(page.shortlink, url) else None
-                store.put_call_shortlink(url, shortlink, now)
+                store.put_call_shortlink(url, page.shortlink, now)
     return reports, new
 
 
@@ -406,9 +404,7 @@ def _named(
         if not is_html(content_type):
             raise ParseError(ErrorKind.NOT_A_FEED, f"not an HTML page ({content_type.split(';')[0]})")
         found = read_call_comments(result.body or b"", result.final_url, content_type)
-        # WordPress sends the shortlink in a Link header too: where a proxy dropped the head's.
-        header = header_link(result.headers, REL, result.final_url)
-        found = replace(found, shortlink=header or found.shortlink)
+        found = replace(found, shortlink=named_shortlink(result, found.shortlink, parade.call_url))
         return channels.from_call_page(found, parade.call_url), found
     feed = parse_feed(result.body or b"", dict(result.headers), result.final_url)
     return channels.from_comment_feed(feed.entries, parade.call_url), None

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..headers import header_link
+from ..models import FetchResult
 from ..store import Store
 from ..urls import is_http_url, page_key, same_host
 from .files import Parade
@@ -53,12 +54,19 @@ async def read_shortlink(fetcher: Fetcher, call_url: str) -> tuple[bool, str | N
     result = await fetcher.fetch(call_url, accept=HTML_ACCEPT)
     if not result.ok:
         return False, None
-    found = [header_link(result.headers, REL, result.final_url)]
+    head = None
     content_type = result.headers.get("content-type", "")
     if is_html(content_type):
         body = result.body or b""
-        found.append(await asyncio.to_thread(head_shortlink, body, result.final_url, content_type))
-    return True, next((url for url in found if url and on_call_site(url, call_url)), None)
+        head = await asyncio.to_thread(head_shortlink, body, result.final_url, content_type)
+    return True, named_shortlink(result, head, call_url)
+
+
+def named_shortlink(result: FetchResult, head: str | None, call_url: str) -> str | None:
+    """The shortlink on the call's site an answer for its page names: its `Link` header first
+    (WordPress sends it; a proxy may drop the page's head), then the page's head (`head`)."""
+    found = (header_link(result.headers, REL, result.final_url), head)
+    return next((url for url in found if url and on_call_site(url, call_url)), None)
 
 
 async def learn_shortlinks(fetcher: Fetcher, store: Store, parades: Iterable[Parade], now: datetime) -> None:
