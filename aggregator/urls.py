@@ -119,12 +119,17 @@ def leads_to(link: str, keys: str | frozenset[str], base: str | None = None) -> 
 
 def host_key(hostname: str) -> str:
     """Same host: case, a trailing dot, `www.` and IDNA spelling do not matter."""
-    host = hostname.lower().rstrip(".").removeprefix("www.")
+    return ascii_host(hostname.lower().rstrip(".").removeprefix("www."))
+
+
+def ascii_host(host: str) -> str:
+    """A host name as fetch connects to it: a Unicode one in IDNA 2008, as yarl writes it (faß.de
+    is xn--fa-hia.de, not fass.de, as DENIC registers them); as it is where no IDNA writes it."""
     if host.isascii():
         return host
-    import idna  # yarl's IDNA: the host fetch connects to (a Unicode host is rare: not imported before)
+    import idna  # yarl's IDNA (a Unicode host is rare: not imported before one comes)
 
-    try:  # müller.de and xn--mller-kva.de are one host; faß.de and fass.de two (IDNA 2008, as DENIC)
+    try:  # müller.de and xn--mller-kva.de are one host; faß.de and fass.de two
         return idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError:
         try:

@@ -20,6 +20,7 @@ from aggregator.parades.roundup import (
     RoundupExists,
     RoundupPublished,
     escape_markdown,
+    markdown_url,
     opening,
     roundup_path,
     roundup_text,
@@ -356,3 +357,5 @@ def test_a_contribution_on_an_umlaut_domain_is_linked_by_its_host_name_in_ascii(
     assert html.find("h3").find_next_sibling("p").a["href"] == "https://xn--mller-kva.example/"
     soup = BeautifulSoup(roundup_html(PARADE, [post], participants=blogs, comment_counts={}), "html.parser")
     assert soup.find("h3").a["href"] == wanted
+    # As fetch connects to it (IDNA 2008): faß.example is not fass.example.
+    assert markdown_url("https://faß.example/heimat/") == "https://xn--fa-hia.example/heimat/"

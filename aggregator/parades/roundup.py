@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from babel.dates import format_date
 
 from ..models import CommentTally, Participant, StoredPost
+from ..urls import ascii_host
 from .files import Parade, read_metadata
 from .select import MORE_MARKER, without_feed_footer
 
@@ -159,17 +160,14 @@ def markdown_url(url: str) -> str | None:
 
 
 def _ascii_host(url: str) -> str:
-    """`url` with an umlaut domain in IDNA ("xn--mller-kva.de"): percent-encoded, a host name is
-    no name DNS knows."""
+    """`url` with an umlaut domain in IDNA ("xn--mller-kva.de"), as fetch connects to it (urls.py):
+    percent-encoded, a host name is no name DNS knows."""
     parts = urlsplit(url)
     if parts.netloc.isascii():
         return url
     user, at, hostport = parts.netloc.rpartition("@")
     host, colon, port = hostport.partition(":")
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return url  # no name IDNA can write: percent-encoded as the rest of the URL
+    host = ascii_host(host)  # where no IDNA can write it: percent-encoded as the rest of the URL
     return urlunsplit(parts._replace(netloc=f"{user}{at}{host}{colon}{port}"))
 
 
