@@ -190,6 +190,15 @@ class _Meta:
         return self.values[key][0] if key in self.values else ""
 
 
+def read_file_metadata(path: Path) -> _Meta | None:
+    """The metadata block of a Markdown file, from its head (a roundup's, an editor's page);
+    None where the file cannot be read."""
+    try:
+        return read_metadata(path.read_text(encoding="utf-8-sig", errors="replace")[:4000])
+    except OSError:
+        return None
+
+
 def read_metadata(text: str) -> _Meta:
     """The metadata block at the top of a Markdown file, read the way Python-Markdown does."""
     meta, key = _Meta(), None

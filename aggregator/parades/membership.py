@@ -20,7 +20,7 @@ from ..site import Site, pinned_day
 from ..store import Store
 from ..urls import page_key
 from .external import joined_blog, participants_of
-from .files import Parade, load_site_parades, local_today, read_metadata, site_timezone, state
+from .files import Parade, load_site_parades, local_today, read_file_metadata, site_timezone, state
 from .pages import remembered_page_links
 from .redirects import with_link_targets
 from .roundup import existing_roundup
@@ -240,11 +240,8 @@ def with_roundup_dates(parades: list[Parade], site: Site) -> list[Parade]:
 
 def roundup_date(path) -> date | None:  # noqa: ANN001  a Path
     """The Date of a published roundup file; None for a draft or a file without one."""
-    try:
-        meta = read_metadata(path.read_text(encoding="utf-8-sig", errors="replace")[:4000])
-    except OSError:
-        return None
-    if meta.first("status").strip().lower() in ("draft", "hidden", "skip"):
+    meta = read_file_metadata(path)
+    if meta is None or meta.first("status").strip().lower() in ("draft", "hidden", "skip"):
         return None
     try:
         return date.fromisoformat(meta.first("date").strip()[:10])

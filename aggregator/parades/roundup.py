@@ -23,7 +23,7 @@ from babel.dates import format_date
 
 from ..models import CommentTally, Participant, StoredPost
 from ..urls import ascii_host
-from .files import Parade, read_metadata
+from .files import Parade, read_file_metadata
 from .select import MORE_MARKER, without_feed_footer
 
 # Escaped with a backslash: what Python-Markdown (and Pelican's "extra") would read as markup.
@@ -124,11 +124,8 @@ class RoundupPublished(RoundupExists):
 def is_published(path: Path) -> bool:
     """Whether a roundup file is published: an article (Pelican needs its title) whose metadata
     says no "Status: draft"."""
-    try:
-        meta = read_metadata(path.read_text(encoding="utf-8-sig", errors="replace")[:4000])
-    except OSError:
-        return False
-    return bool(meta.first("title")) and meta.first("status").strip().lower() != "draft"
+    meta = read_file_metadata(path)
+    return meta is not None and bool(meta.first("title")) and meta.first("status").strip().lower() != "draft"
 
 
 # --- escaping -----------------------------------------------------------------------------------
@@ -341,11 +338,8 @@ def existing_roundup(content_dir: Path, parade: Parade, lang: str = "de") -> Pat
         return path
     slug = path.stem
     for other in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
-        try:
-            head = other.read_text(encoding="utf-8-sig", errors="replace")[:4000]
-        except OSError:
-            continue
-        if read_metadata(head).first("slug") == slug:
+        meta = read_file_metadata(other)
+        if meta is not None and meta.first("slug") == slug:
             return other
     return None
 
