@@ -87,7 +87,7 @@ def refuse_emptied_participants(site: Site) -> None:
     if left:
         named = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         fail(f"{site.participants_dir} holds no participant file, but the site has published "
-             f"posts of {len(left)} blog{'s' if len(left) > 1 else ''} ({named}): a run would "
+             f"posts of {_count(len(left), 'blog')} ({named}): a run would "
              "unpublish them, so nothing was done; restore their files, or take a blog off with "
              "`blogparade remove SLUG`", EXIT_CONFIG)  # fmt: skip
 
@@ -975,7 +975,7 @@ def forget(ctx: click.Context, who: str, reason: str) -> None:
         gone = forget_commenter(site, store, who, reason=reason)
     for item in gone:
         click.echo(f"  erased comment {item.id} on {item.title!r} ({item.url or 'no link'})")
-    click.echo(f"Erased {len(gone)} comment{'' if len(gone) == 1 else 's'} of {who}; "
+    click.echo(f"Erased {_count(len(gone), 'comment')} of {who}; "
                "their comment feeds will not bring them back.")
 
 
