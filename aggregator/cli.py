@@ -31,7 +31,7 @@ from .backups import open_store, published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .lock import LockError, SiteBusy, site_lock
-from .site import Site, SiteError, checked_settings
+from .site import Site, SiteError, checked_settings, timezone_name
 from .store import Store, StoreError
 
 EXIT_FAILED = 1
@@ -536,7 +536,7 @@ def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
 def site_zone(site: Site) -> tzinfo | None:
     """The site's TIMEZONE, which its pages and `status` show times in (None: the machine's)."""
     try:
-        return ZoneInfo(str(site.settings.get("TIMEZONE") or "UTC"))
+        return ZoneInfo(timezone_name(site.settings))
     except (ValueError, LookupError):  # `check` names a bad one; a summary still prints
         return None
 
@@ -557,7 +557,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     site = load_site(ctx)
     participants, problems = load_participants(site.participants_dir)
     report_problems(problems, " in participant files")
-    timezone = str(site.settings.get("TIMEZONE") or "UTC")
+    timezone = timezone_name(site.settings)
     now = utcnow()
     rows, parade_errors = [], []
     if participants:

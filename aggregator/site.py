@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 from . import __version__
 
@@ -86,6 +86,12 @@ class SiteError(Exception):
 # How commenters are named on the site (editors/privacy.py says why, and does it).
 Naming = Literal["full", "initials", "hidden"]
 NAMINGS: tuple[Naming, ...] = ("full", "initials", "hidden")
+
+
+def timezone_name(settings: Mapping[str, Any]) -> str:
+    """The site's TIMEZONE, which its pages and the commands' times are in: UTC where it names
+    none, as Pelican falls back (with a warning)."""
+    return str(settings.get("TIMEZONE") or "UTC")
 
 
 def comment_naming(settings: dict[str, Any]) -> Naming:

@@ -23,7 +23,7 @@ from babel.dates import format_date
 
 from ..i18n import babel_locale
 from ..models import Participant, StoredPost
-from ..site import Site
+from ..site import Site, timezone_name
 from ..store import Store, utcnow
 from .participants import department_slug, is_mailto, load_participants
 
@@ -167,7 +167,7 @@ def collect(
         site_name=str(settings.get("SITENAME") or "blogparade"), site_url=site_url,
         since=start, until=now, department=chosen[0].department if department and chosen else None,
         posts=tuple(posts), lang=str(settings.get("DEFAULT_LANG") or "de"),
-        timezone=str(settings.get("TIMEZONE") or "UTC"),
+        timezone=timezone_name(settings),
     )  # fmt: skip
 
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..editors.participants import Problem, is_slug
+from ..site import timezone_name
 from ..urls import is_http_url, page_key
 
 if TYPE_CHECKING:
@@ -404,8 +405,7 @@ def _duplicate(parade: Parade, slugs: dict[str, Path], calls: dict[str, Path]) -
 
 
 def site_timezone(site: Site) -> str:
-    # Pelican falls back to UTC (with a warning) where a site names no TIMEZONE.
-    return str(site.settings.get("TIMEZONE") or "UTC")
+    return timezone_name(site.settings)
 
 
 def load_site_parades(site: Site) -> tuple[list[Parade], list[Problem]]:

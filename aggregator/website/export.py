@@ -42,7 +42,7 @@ from ..feeds.images import media_folder
 from ..hashing import digest
 from ..models import CommentTally, Participant, StoredComment, StoredPost
 from ..replies import names_erased
-from ..site import DEFAULTS, Naming, Site, comment_naming
+from ..site import DEFAULTS, Naming, Site, comment_naming, timezone_name
 from ..store import RESTORED_AT, MediaRecord, Store
 from ..urls import is_http_url
 from .media import FOLDER as MEDIA
@@ -109,7 +109,7 @@ def read_on(last_read: datetime | None, settings: Mapping[str, Any]) -> date | N
     run would skip a build that changes the page."""
     if last_read is None:
         return None
-    return last_read.astimezone(ZoneInfo(str(settings.get("TIMEZONE") or "UTC"))).date()
+    return last_read.astimezone(ZoneInfo(timezone_name(settings))).date()
 
 
 @dataclass(frozen=True)
@@ -408,7 +408,7 @@ def site_status(store: Store, site: Site, participants: list[Participant]) -> di
     attempts = [row.state.last_attempt for row in rows if row.state and row.state.last_attempt]
     document = status_document(
         rows, site_name=str(site.settings.get("SITENAME") or ""),
-        timezone=str(site.settings.get("TIMEZONE") or "UTC"),
+        timezone=timezone_name(site.settings),
         now=max(attempts) if attempts else datetime(1970, 1, 1, tzinfo=UTC),
     )  # fmt: skip
     feeds = store.comment_feed_urls()

@@ -18,6 +18,7 @@ from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import Context
 
 from ...i18n import babel_locale, date_filters, translations
+from ...site import timezone_name
 from .content import headings_as_paragraphs
 from .incremental import STAMP_SETTING
 
@@ -37,7 +38,7 @@ def prepare_environment(generator: Any) -> None:
     env.filters["number"] = number
     for name in ("gettext", "ngettext"):
         env.globals[name] = numbers_in_words(env.globals[name], number)
-    env.filters.update(date_filters(lang, settings.get("TIMEZONE") or "UTC"))
+    env.filters.update(date_filters(lang, timezone_name(settings)))
     env.filters["months"] = months
     env.filters["headings_as_paragraphs"] = headings_as_paragraphs
     cache = template_cache(settings)

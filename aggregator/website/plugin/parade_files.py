@@ -19,6 +19,7 @@ from typing import Any
 from feedgenerator import Atom1Feed
 
 from ...i18n import N_, date_filters
+from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import language_tag, write_if_changed, xml_safe
 from .feeds import atom_id
@@ -113,7 +114,7 @@ def parade_snippet(
 ) -> str:
     """The HTML for the call post: a heading line, the list, a link to the parade's page here."""
     _ = gettext(settings)
-    day = date_filters(settings.get("DEFAULT_LANG", "en"), settings.get("TIMEZONE") or "UTC")["localdate"]
+    day = date_filters(settings.get("DEFAULT_LANG", "en"), timezone_name(settings))["localdate"]
     own = language_tag(settings.get("DEFAULT_LANG")) or "en"
     # The host's post may be in another language than the snippet's words: the snippet says its own.
     lines = [f"<!-- {escape(_(SNIPPET_TITLE) % {'title': view.title}).replace('--', '- -')} -->",

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from ...parades.files import Parade, ParadeError, days_left, load_parades, local_today, read_parade, state
-from ...site import pinned_day
+from ...site import pinned_day, timezone_name
 from ...urls import host_key
 from .blogs import BlogEntry
 from .settings import setting
@@ -80,7 +80,7 @@ def build_today(settings: dict[str, Any]) -> date:
     except ValueError:
         logger.error("BLOGPARADE_TODAY must be a date like 2026-11-15, not %r", pinned)
         day = None
-    return day or local_today(settings.get("TIMEZONE") or "UTC")
+    return day or local_today(timezone_name(settings))
 
 
 def is_parade_page(page: Any, folder: Path) -> bool:
@@ -91,7 +91,7 @@ def is_parade_page(page: Any, folder: Path) -> bool:
 def read_parades(pages: Iterable[Any], settings: dict[str, Any]) -> list[tuple[Any, Parade]]:
     """The parade pages with their parades, read and validated by parades.py; every problem is
     an ERROR naming the file (a build with errors fatal fails on it)."""
-    timezone = settings.get("TIMEZONE") or "UTC"
+    timezone = timezone_name(settings)
     folder = (Path(settings["PATH"]) / setting(settings, "BLOGPARADE_PARADES")).resolve()
     # load_parades reads what select.py reads, and refuses two parades with one slug or call.
     loaded, problems = load_parades(folder, timezone)

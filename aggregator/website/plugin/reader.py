@@ -25,6 +25,7 @@ from pelican.contents import Author, Category, Tag
 from pelican.readers import BaseReader
 from pelican.utils import slugify
 
+from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import FORMAT
 from .blogs import KIND, KINDS, Blog, blog_author, kind_category
@@ -66,7 +67,7 @@ class ExportReader(BaseReader):
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
         # Per build, not per file: a site has thousands of posts and a few hundred tags.
-        self._zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        self._zone = ZoneInfo(timezone_name(settings))
         self._gettext = gettext(settings)
         # One Blog, Author, Category and Tag object per value, shared by the posts: Pelican
         # pickles its cache of 20,000 posts as one, and reading it back made 80,000 of them
