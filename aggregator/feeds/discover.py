@@ -220,9 +220,8 @@ def _as_feed(result: FetchResult) -> ParsedFeed | None:
     return feed if (feed.entries or feed.title) else None
 
 
-def _home(feed: ParsedFeed, page_url: str | None, feed_url: str) -> str:
-    if page_url:
-        return page_url
+def _home(feed: ParsedFeed, feed_url: str) -> str:
+    """The home of a blog joined by its feed's address: the feed's own link, else the site."""
     if feed.home_url and is_http_url(feed.home_url):
         return feed.home_url
     return urljoin(feed_url, "/")
@@ -266,7 +265,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     if feed is not None:
         reason = comment_feed_reason(page.final_url, feed)
         if reason is None:
-            return Discovered(page.final_url, _home(feed, None, page.final_url), feed)
+            return Discovered(page.final_url, _home(feed, page.final_url), feed)
         home = _comment_feed_home(feed, page.final_url)
         post_feed = await _post_feed(home, page.final_url, fetcher) if follow_comment_feed else None
         raise CommentFeedError(page.final_url, home, post_feed, reason)
