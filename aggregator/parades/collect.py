@@ -59,7 +59,7 @@ from ..store import Store, utcnow
 from ..urls import is_comment_page, is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
-from .files import Parade, state
+from .files import CHANNEL_LABELS, ChannelName, Parade, state
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .pages import remembered_page_links
 from .redirects import follow_joined_links, with_redirects
@@ -76,15 +76,6 @@ RETRY_AFTER = timedelta(days=1)  # a rejected page is looked at again at most th
 CHANNEL_PROBE_RETRY = comment_plan.PROBE_RETRY
 
 MAX_CALL_PAGES = 20  # of a call's comment pages read in one run (WordPress shows 50 comments a page)
-
-ChannelName = Literal["mentions", "comments", "call"]
-CHANNEL_LABELS = {"mentions": "mentions feed", "comments": "comments feed", "call": "call page"}
-
-
-def channel_participant(parade: Parade) -> str:
-    """Whom the store files a parade's own feeds under (the feeds table's participant)."""
-    return f"parade:{parade.slug}"
-
 
 @dataclass(frozen=True)
 class ChannelReport:
@@ -298,7 +289,7 @@ async def read_channel(
     candidates stored; returns how many of them are new, and what a page of the call that
     changed says (its other comment pages, its shortlink).  What did not change names nothing
     new (what it named before is stored)."""
-    owner = channel_participant(parade)
+    owner = parade.channel_owner
     twin = comment_plan.atom_twin(url) if channel == "comments" else None
     for address in ([twin] if twin else []) + [url]:
         state = store.feed_state(address)
@@ -352,7 +343,7 @@ async def read_call_pages(
 
 def failed_call_pages(store: Store, parade: Parade) -> list[str]:
     """The call's other comment pages whose last read failed."""
-    owner = channel_participant(parade)
+    owner = parade.channel_owner
     return [url for url, state in store.feed_states(failing=True).items()
             if state.participant == owner and is_comment_page(url, parade.call_url)]  # fmt: skip
 

@@ -68,6 +68,10 @@ _URL_SEPARATOR = re.compile(r"\s+|,(?=\s*https?:)|,\s*$", re.I)
 _YES = ("yes", "ja", "true", "on", "1")
 _NO = ("no", "nein", "false", "off", "0")
 
+# A parade's own channels: where candidates come from besides the joined blogs (candidates.py).
+ChannelName = Literal["mentions", "comments", "call"]
+CHANNEL_LABELS = {"mentions": "mentions feed", "comments": "comments feed", "call": "call page"}
+
 
 @dataclass(frozen=True)
 class Parade:
@@ -95,6 +99,11 @@ class Parade:
     def call_keys(self) -> frozenset[str]:
         """The `page_key`s a link to the call may have: its address and its aliases."""
         return frozenset(page_key(url) for url in (self.call_url, *self.call_aliases))
+
+    @property
+    def channel_owner(self) -> str:
+        """Whom the store files the parade's own channels under (the feeds table's participant)."""
+        return f"parade:{self.slug}"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from ..feeds.comments import atom_twin
 from ..models import FeedState, Participant, StoredPost
 from ..urls import is_comment_page, page_key
-from .files import Parade, state
+from .files import CHANNEL_LABELS, ChannelName, Parade, state
 from .membership import Selection
 from .verify import Verdict
 
@@ -87,15 +87,19 @@ def parade_status(
 def _channels(parade: Parade, feed_states: dict[str, FeedState]) -> list[tuple[str, str]]:
     """A parade's own feeds, and its call's page (read for its comment list), by name; and the
     call's other comment pages whose last read failed (read as the call's page is)."""
-    named = [("Mentions feed", parade.mentions), ("Comments feed", parade.comments), ("Call page", parade.call_url)]
-    failed = [("Call page", url) for url, feed in feed_states.items()
+    named = [("mentions", parade.mentions), ("comments", parade.comments), ("call", parade.call_url)]
+    failed = [("call", url) for url, feed in feed_states.items()
               if feed.last_error and is_comment_page(url, parade.call_url)]  # fmt: skip
-    return [(name, url) for name, url in named if url] + failed
+    return [(_name(channel), url) for channel, url in named + failed if url]
+
+
+def _name(channel: ChannelName) -> str:
+    return CHANNEL_LABELS[channel].capitalize()
 
 
 def _state(states: dict[str, FeedState], url: str, name: str) -> FeedState | None:
     """The Comments feed is read through its Atom twin where it has one: the twin's state then."""
-    twin = atom_twin(url) if name == "Comments feed" else None
+    twin = atom_twin(url) if name == _name("comments") else None
     if twin and twin in states and states[twin].last_error is None:
         return states[twin]
     return states.get(url)
