@@ -443,8 +443,11 @@ def test_a_comment_page_that_failed_is_asked_again_though_the_calls_page_did_not
     doku = parade(feed_server, call_url=call)
     first = run(store, [doku])
     assert first.accepted == 3 and [r.url for r in first.errors] == [feed_server.url(older)]
-    # `status` and `parade status` name it while it fails, as they do the call's page.
-    [(_, row)] = channel_errors([doku], store.feed_states())
+    # `status` and `parade status` name it while it fails, as they do the call's page; under
+    # the parade that reads it (asks it again), not under another parade of the same call.
+    echo = parade(feed_server, slug="doku-echo", call_url=call)
+    [(owner, row)] = channel_errors([doku, echo], store.feed_states())
+    assert owner == doku
     assert (row.name, row.url, row.health) == ("Call page", feed_server.url(older), "error: http: 503 Service Unavailable")
     feed_server.route(older, working)
     later = run(store, [doku], NOW + timedelta(hours=2))

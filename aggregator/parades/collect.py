@@ -56,7 +56,7 @@ from ..models import (
     StoredPost,
 )  # fmt: skip
 from ..store import Store, utcnow
-from ..urls import is_comment_page, is_http_url, page_key, same_host
+from ..urls import is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
 from .files import CHANNEL_LABELS, ChannelName, Parade, state
@@ -323,7 +323,7 @@ async def read_call_pages(
     again (as its wait allows) whether or not a page leads to it: what links it may not change
     for weeks.  The shortlink the call's page names is stored (shortlinks.py), as a read of it
     for that."""
-    todo, seen = [parade.call_url, *failed_call_pages(store, parade)], set()
+    todo, seen = [parade.call_url, *parade.failed_comment_pages(store.feed_states(failing=True))], set()
     reports: list[ChannelReport] = []
     new = 0
     while todo and len(seen) < MAX_CALL_PAGES:
@@ -339,13 +339,6 @@ async def read_call_pages(
             if url == parade.call_url:
                 store.put_call_shortlink(url, page.shortlink, now)
     return reports, new
-
-
-def failed_call_pages(store: Store, parade: Parade) -> list[str]:
-    """The call's other comment pages whose last read failed."""
-    owner = parade.channel_owner
-    return [url for url, state in store.feed_states(failing=True).items()
-            if state.participant == owner and is_comment_page(url, parade.call_url)]  # fmt: skip
 
 
 async def _channel_answer(

@@ -43,9 +43,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..editors.participants import Problem, is_slug
 from ..site import timezone_name
-from ..urls import is_http_url, page_key
+from ..urls import is_comment_page, is_http_url, page_key
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ..models import FeedState
     from ..site import Site
 
 State = Literal["upcoming", "open", "closed"]
@@ -104,6 +107,13 @@ class Parade:
     def channel_owner(self) -> str:
         """Whom the store files the parade's own channels under (the feeds table's participant)."""
         return f"parade:{self.slug}"
+
+    def failed_comment_pages(self, states: Mapping[str, FeedState]) -> list[str]:
+        """The call's other comment pages whose last read (by this parade) failed: asked again
+        (collect.py) and shown (report.py) as the call's page is."""
+        return [url for url, state in states.items()
+                if state.last_error and state.participant == self.channel_owner
+                and is_comment_page(url, self.call_url)]  # fmt: skip
 
     @property
     def zone(self) -> ZoneInfo:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from ..feeds.comments import atom_twin
 from ..models import FeedState, Participant, StoredPost
-from ..urls import is_comment_page, page_key
+from ..urls import page_key
 from .files import CHANNEL_LABELS, ChannelName, Parade, state
 from .membership import Selection
 from .verify import Verdict
@@ -88,8 +88,7 @@ def _channels(parade: Parade, feed_states: dict[str, FeedState]) -> list[tuple[s
     """A parade's own feeds, and its call's page (read for its comment list), by name; and the
     call's other comment pages whose last read failed (read as the call's page is)."""
     named = [("mentions", parade.mentions), ("comments", parade.comments), ("call", parade.call_url)]
-    failed = [("call", url) for url, feed in feed_states.items()
-              if feed.last_error and is_comment_page(url, parade.call_url)]  # fmt: skip
+    failed = [("call", url) for url in parade.failed_comment_pages(feed_states)]
     return [(_name(channel), url) for channel, url in named + failed if url]
 
 
