@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.editors.participants import write_participant
+from aggregator.editors.participants import load_participants, write_participant
 from aggregator.models import Comment, Participant, Post
+from aggregator.parades.membership import on_the_roll
 from aggregator.site import Site
 from aggregator.store import Store
 from aggregator.website.build import (
@@ -430,3 +431,24 @@ def test_pelican_alone_builds_the_repository_content(tmp_path):
     )  # fmt: skip
     assert (output / "index.html").is_file()
     assert (output / "blogs" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("mishap", ["acme.yaml", "broken"])
+def test_a_blog_whose_file_is_not_read_today_still_counts_for_parades(tmp_path, mishap):
+    # A pull request broke acme.toml or renamed it acme.yaml: the build keeps ACME's posts
+    # (a typo must not unpublish a blog), and the parades must count them as before.
+    site = build_sample(tmp_path)
+    acme_file = site.participants_dir / "acme.toml"
+    if mishap == "broken":
+        acme_file.write_text("name = [unclosed\n")
+    else:
+        acme_file.rename(site.participants_dir / mishap)
+    participants, problems = load_participants(site.participants_dir)
+    assert "acme" not in {p.slug for p in participants} and problems
+    with Store(site.store_path) as store:
+        result = build_site(site, store)
+        shown = on_the_roll(site, participants)
+        stored = store.posts_by_id([ACME.id, BERND.id])
+    assert result.exported.removed == 0
+    assert "Rechenzentrum" in (site.output / "index.html").read_text(encoding="utf-8")
+    assert shown(stored[ACME.id]) and shown(stored[BERND.id])

@@ -12,6 +12,7 @@ import re
 import time
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -266,6 +267,17 @@ def ignored_files(folder: Path) -> list[Problem]:
         for path in sorted(folder.iterdir())
         if path.suffix.lower() in _LOOKALIKES and path.suffix != ".toml"
     ]
+
+
+def kept_blogs(folder: Path, participants: Iterable[Participant]) -> set[str]:
+    """The blogs whose files are there but not read today (broken, a second file for a feed, a
+    lookalike such as anna.yaml): their posts stay published as they were, and count for
+    parades as before.  A typo in a pull request must not unpublish a blog."""
+    if not folder.is_dir():
+        return set()
+    files = {path.stem for path in folder.glob("*.toml")}
+    files |= {problem.path.stem for problem in ignored_files(folder)}
+    return files - {participant.slug for participant in participants}
 
 
 def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Sequence
 
+from ..editors.participants import kept_blogs
 from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
 from ..site import Site, pinned_day
 from ..store import Store
@@ -257,11 +258,10 @@ def load_parades(site: Site) -> list[Parade]:
 def on_the_roll(site: Site, participants: Sequence[Participant]) -> Callable[[StoredPost], bool]:
     """Whether a stored post is one of the joined blogs' that the site publishes: a blog taken
     off the roll (`remove`) contributes no more, nor does a post its blog's categories leave out
-    (website/export.py publishes neither); a blog whose file is broken today stays (the build
-    keeps its posts)."""
+    (website/export.py publishes neither); a blog whose file is not read today stays, as the
+    build keeps its posts (participants.kept_blogs)."""
     joined = {participant.slug: participant for participant in participants}
-    folder = site.participants_dir
-    broken = {path.stem for path in folder.glob("*.toml")} - set(joined) if folder.is_dir() else set()
+    broken = kept_blogs(site.participants_dir, participants)
 
     def shown(post: StoredPost) -> bool:
         participant = joined.get(post.participant)

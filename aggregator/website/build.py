@@ -31,7 +31,7 @@ from typing import Any, Iterator, NamedTuple
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..editors.participants import load_participants
+from ..editors.participants import kept_blogs, load_participants
 from ..heap import fewer_collections
 from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
@@ -124,7 +124,7 @@ def build_site(
             return build_site(site, own, settings_file=path, quiet=quiet)
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
-    keep = {problem.path.stem for problem in problems}  # a broken file must not unpublish a blog
+    keep = kept_blogs(site.participants_dir, participants)
     settings = pelican_settings(site, path)
     taken_down = bool(store.get_meta(TAKEN_DOWN))  # then the spare tree is removed, not used
     comments_erased = bool(store.get_meta(COMMENTS_ERASED))  # by retention: the reader cache has them
