@@ -84,6 +84,23 @@ def test_home_page_with_a_link_to_an_atom_feed(feed_server):
     assert found.feed.entries[0].title == "Grüße aus Köln"
 
 
+@pytest.mark.parametrize("refresh", [
+    '<meta http-equiv="refresh" content="0; url=/blog/">',
+    "<META HTTP-EQUIV=Refresh CONTENT=\"1;URL='blog/'\">",
+    '<meta http-equiv="refresh" content="0;http://{host}/blog/">',
+])  # fmt: skip
+def test_a_home_page_that_sends_browsers_on_by_meta_refresh_is_followed(feed_server, refresh):
+    # A site's root that only forwards to the blog (a hosting panel's index.html): browsers
+    # follow its refresh, and so does joining, to the page that names the feed.
+    feed_server.route("/blog/feed/", respond(rss(POSTS, link=feed_server.url("/blog/")).encode()))
+    feed_server.route("/blog/", respond(page(
+        '<link rel="alternate" type="application/rss+xml" href="/blog/feed/">'), content_type=HTML_TYPE))
+    host = feed_server.url("/").split("/")[2]
+    feed_server.route("/", respond(page(refresh.replace("{host}", host)), content_type=HTML_TYPE))
+    found = find(feed_server.url("/"))
+    assert (found.feed_url, found.home_url) == (feed_server.url("/blog/feed/"), feed_server.url("/blog/"))
+
+
 def test_feed_url_itself(feed_server):
     url = feed_server.route("/feed/", respond(rss(POSTS, link="https://koeln.example/").encode()))
     found = find(url)

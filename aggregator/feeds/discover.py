@@ -124,6 +124,9 @@ _COMMENT_QUERY = re.compile(r"^comments-", re.I)
 # Feed", "Blog » Kommentar-Feed", "Blog » Post Comments Feed", "ブログ » コメントフィード".
 _COMMENT_LINK_TITLE = re.compile(rf"\b(?:{_COMMENTS_WORD}|{_COMMENT_WORD})\b|コメント", re.I)
 _TAG = re.compile(r"<[^>]*>")
+# A <meta http-equiv=refresh>'s content as browsers read it (WHATWG's declarative refresh):
+# a delay, then the address, after "url=" or not, in quotes or not.
+_REFRESH = re.compile(r"""\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(?P<url>"[^"]*|'[^']*|.*)""", re.I | re.S)
 
 
 def is_comment_feed_url(url: str) -> bool:
@@ -195,6 +198,21 @@ def feed_links(html_text: bytes | str, page_url: str) -> list[str]:
             continue
         posts.append(url)
     return list(dict.fromkeys(posts))
+
+
+def refresh_target(html_text: bytes | str, page_url: str) -> str | None:
+    """Where a page's <meta http-equiv=refresh> sends browsers on (a site's root forwarding to
+    its blog); None where it sends them nowhere else."""
+    from bs4 import BeautifulSoup
+
+    for meta in BeautifulSoup(html_text, "html.parser").find_all("meta", content=True):
+        if str(meta.get("http-equiv") or "").strip().lower() != "refresh":
+            continue
+        match = _REFRESH.match(str(meta["content"]))
+        address = match.group("url").lstrip("\"'").strip() if match else ""
+        target = urljoin(page_url, address) if address else None
+        return target if target and is_http_url(target) and target != page_url else None
+    return None
 
 
 def is_comment_feed_link(title: str, url: str) -> bool:
@@ -270,6 +288,11 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
         post_feed = await _post_feed(home, page.final_url, fetcher) if follow_comment_feed else None
         raise CommentFeedError(page.final_url, home, post_feed, reason)
     announced = feed_links(page.body or b"", page.final_url) if page.ok else []
+    forwarded = refresh_target(page.body or b"", page.final_url) if page.ok and not announced else None
+    if forwarded:  # the page only forwards browsers: the one it forwards them to counts
+        onward = await fetcher.fetch(forwarded, accept=HTML_ACCEPT)
+        if onward.ok:
+            page, announced = onward, feed_links(onward.body or b"", onward.final_url)
     skipped: list[str] = []
     refused: list[str] = []  # "<url>: address not allowed: …": why a feed it names was not read
     places = [(announced[:ANNOUNCED_TRIED], page.final_url),
