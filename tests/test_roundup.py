@@ -359,3 +359,34 @@ def test_a_contribution_on_an_umlaut_domain_is_linked_by_its_host_name_in_ascii(
     assert soup.find("h3").a["href"] == wanted
     # As fetch connects to it (IDNA 2008): faß.example is not fass.example.
     assert markdown_url("https://faß.example/heimat/") == "https://xn--fa-hia.example/heimat/"
+
+
+def test_a_contribution_in_another_language_is_marked_with_it_in_both_roundups(tmp_path):
+    """A German site's roundup of an English post: its title (in the list and the figures) and
+    its opening say lang="en-GB", as the site's own pages mark it, in the Markdown as Pelican
+    reads it and in the HTML for WordPress; a post of a blog whose file says "en" is marked with
+    that; an Austrian one is German, as the roundup is, and marked with nothing (in an English
+    roundup, with "de-AT")."""
+    blogs = {**BLOGS, "jane": Participant("jane", "Jane's Notes", "https://jane.example/feed/",
+                                          "https://jane.example/", language="en")}  # fmt: skip
+    british = _replace(contribution("lena", "greening", datetime(2026, 11, 12, 16, tzinfo=BERLIN),
+                                    "Greening our office", "My contribution to the parade."),
+                       language="en-GB")  # fmt: skip
+    unsaid = _replace(contribution("lena", "plants", datetime(2026, 11, 28, 9, tzinfo=BERLIN),
+                                   "Office plants", "Ferns do well."), participant="jane", language=None)
+    austrian = _replace(POSTS[0], language="de-AT")
+    posts = [austrian, british, unsaid]
+    markdown, _ = pelican_read(tmp_path, draft(posts, participants=blogs))
+    html = BeautifulSoup(roundup_html(PARADE, posts, participants=blogs, comment_counts=COUNTS), "html.parser")
+    for soup in (markdown, html):
+        titles = [(a.get_text(), a.get("lang")) for a in (h3.a for h3 in soup.find_all("h3"))]
+        assert titles == [("Mein Schreibtisch ist überall", None), ("Greening our office", "en-GB"),
+                          ("Office plants", "en")]  # fmt: skip
+        quotes = soup.find_all("blockquote")
+        marked = [(q.get_text(strip=True), (q.get("lang") or q.p.get("lang"))) for q in quotes]
+        assert marked[1:] == [("My contribution to the parade.", "en-GB"), ("Ferns do well.", "en")]
+        assert marked[0][1] is None
+        figures = [(li.a.get_text(), li.a.get("lang")) for li in soup.find_all("li")[3:]]
+        assert figures == [("Mein Schreibtisch ist überall", None), ("Office plants", "en")]
+    english, _ = pelican_read(tmp_path, draft(posts, participants=blogs, lang="en"))
+    assert [h3.a.get("lang") for h3 in english.find_all("h3")] == ["de-AT", None, None]

@@ -6,6 +6,8 @@ never over an existing file unless told to.
 
 Everything the participants wrote (titles, blog names, authors, excerpts) is untrusted: it is
 escaped so that it reads as text and can never become Markdown or HTML markup, links included.
+A contribution in another language than the roundup's has its title and opening marked with its
+own (`lang`, as the site's pages mark it), in Markdown's attribute lists (`{: lang="en" }`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from babel.dates import format_date
 
 from ..models import CommentTally, Participant, StoredPost
 from ..urls import ascii_host
+from ..website.export import language_tag
 from .files import Parade, read_file_metadata
 from .select import MORE_MARKER, without_feed_footer
 
@@ -168,9 +171,12 @@ def _ascii_host(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}{at}{host}{colon}{port}"))
 
 
-def _link(text: str, url: str | None) -> str:
+def _link(text: str, url: str | None, lang: str | None = None) -> str:
+    """A Markdown link to `url` (where it is http), in the language `lang` where given."""
     safe = markdown_url(url or "")
-    return f"[{escape_markdown(text)}]({safe})" if safe else escape_markdown(text)
+    if not safe:
+        return escape_markdown(text)
+    return f"[{escape_markdown(text)}]({safe})" + (f'{{: lang="{lang}" }}' if lang else "")
 
 
 # --- pieces -------------------------------------------------------------------------------------
@@ -223,6 +229,14 @@ def _blog(post: StoredPost, participants: Mapping[str, Participant]) -> _Blog:
     return _Blog(parts.hostname or post.participant, f"{parts.scheme}://{parts.netloc}/")
 
 
+def other_language(post: StoredPost, participants: Mapping[str, Participant], own: str) -> str | None:
+    """The contribution's language tag ("en-GB") where it is another than `own`, the roundup's
+    ("de-AT" is German): a screen reader speaks its title and opening in their own language."""
+    participant = participants.get(post.participant)
+    tag = language_tag(post.language or (participant.language if participant else None))
+    return tag if tag and tag.split("-")[0].lower() != own else None
+
+
 def _comments(post: StoredPost, tallies: Mapping[str, CommentTally]) -> int:
     """The post's comment count as its page here shows it (website/export.py)."""
     return tallies.get(post.id, CommentTally()).as_shown(post.comment_count)
@@ -255,9 +269,11 @@ def _entry(
     if parade.is_late(post.published):
         facts.append(str(texts["late"]))
     facts.append(_plural(texts, "n_comments", _comments(post, counts)))
-    entry = f"### {_link(post.title, post.url)}\n\n{' · '.join(facts)}"
+    other = other_language(post, participants, lang)
+    entry = f"### {_link(post.title, post.url, other)}\n\n{' · '.join(facts)}"
     first = opening(post.excerpt)
-    return entry + (f"\n\n> {escape_markdown(first)}" if first else "")
+    quote = f"\n\n> {escape_markdown(first)}" + (f'\n> {{: lang="{other}" }}' if other else "")
+    return entry + (quote if first else "")
 
 
 def _figures(
@@ -272,7 +288,8 @@ def _figures(
     for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():
         day = format_date(parade.local_date(post.published), "long", locale=lang)
         blog = escape_markdown(_blog(post, participants).name)
-        lines.append(str(texts[key]).format(date=day, title=_link(post.title, post.url), blog=blog))
+        title = _link(post.title, post.url, other_language(post, participants, lang))
+        lines.append(str(texts[key]).format(date=day, title=title, blog=blog))
     return [f"- {line}" for line in lines]
 
 

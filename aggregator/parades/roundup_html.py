@@ -5,7 +5,8 @@ Written to ``roundups/<slug>-rueckschau.html`` in the site folder, not under con
 would read an .html file there as an article of this site.  Plain markup only (headings,
 paragraphs, links, a list, quotes): no script, no style, no images, nothing a blog's editor could
 refuse or that would fetch anything.  Everything the participants wrote is escaped, brackets too:
-WordPress runs a shortcode wherever its text says "[gallery]" or "[embed]…[/embed]".
+WordPress runs a shortcode wherever its text says "[gallery]" or "[embed]…[/embed]".  A contribution in
+another language than the roundup's is marked with its own (`lang`), as in the Markdown.
 """
 
 from __future__ import annotations
@@ -18,8 +19,18 @@ from babel.dates import format_date
 
 from ..models import CommentTally, Participant, StoredPost
 from .files import Parade
-from .roundup import (TEXTS, RoundupExists, _blog, _comments, _plural, _replace, language, markdown_url,
-                      opening)
+from .roundup import (
+    TEXTS,
+    RoundupExists,
+    _blog,
+    _comments,
+    _plural,
+    _replace,
+    language,
+    markdown_url,
+    opening,
+    other_language,
+)
 
 FOLDER = "roundups"
 
@@ -50,9 +61,14 @@ def escape(text: str) -> str:
     return escape_html(text).translate(_BRACKETS)
 
 
-def _link(text: str, url: str | None) -> str:
+def _link(text: str, url: str | None, lang: str | None = None) -> str:
     safe = markdown_url(url or "")  # http(s) only, quotes and brackets encoded
-    return f'<a href="{escape_html(safe)}">{escape(text)}</a>' if safe else escape(text)
+    return f'<a href="{escape_html(safe)}"{_lang(lang)}>{escape(text)}</a>' if safe else escape(text)
+
+
+def _lang(tag: str | None) -> str:
+    """` lang="…"` for a contribution in another language than the roundup's, else nothing."""
+    return f' lang="{escape_html(tag)}"' if tag else ""
 
 
 def roundup_html(
@@ -91,11 +107,12 @@ def roundup_html(
         if parade.is_late(post.published):
             facts.append(escape(str(own["late"])))
         facts.append(escape(_plural(texts, "n_comments", _comments(post, comment_counts))))
-        parts.append(f"<h3>{_link(post.title, post.url)}</h3>")
+        other = other_language(post, participants, short)
+        parts.append(f"<h3>{_link(post.title, post.url, other)}</h3>")
         parts.append(f"<p>{' · '.join(facts)}</p>")
         first = opening(post.excerpt)
         if first:
-            parts.append(f"<blockquote><p>{escape(first)}</p></blockquote>")
+            parts.append(f"<blockquote{_lang(other)}><p>{escape(first)}</p></blockquote>")
     parts.append(f"<h2>{escape(str(texts['figures']))}</h2>")
     figures = [
         escape(str(texts["f_posts"]).format(n=len(posts))),
@@ -105,8 +122,8 @@ def roundup_html(
     for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():
         when = escape(day(parade.local_date(post.published)))
         named = _blog(post, participants).name
-        figures.append(escape(str(texts[key])).format(date=when, title=_link(post.title, post.url),
-                                                      blog=escape(named)))  # fmt: skip
+        title = _link(post.title, post.url, other_language(post, participants, short))
+        figures.append(escape(str(texts[key])).format(date=when, title=title, blog=escape(named)))
     parts.append("<ul>" + "".join(f"<li>{line}</li>" for line in figures) + "</ul>")
     return "\n".join(parts) + "\n"
 
