@@ -390,3 +390,17 @@ def test_a_contribution_in_another_language_is_marked_with_it_in_both_roundups(t
         assert figures == [("Mein Schreibtisch ist überall", None), ("Office plants", "en")]
     english, _ = pelican_read(tmp_path, draft(posts, participants=blogs, lang="en"))
     assert [h3.a.get("lang") for h3 in english.find_all("h3")] == ["de-AT", None, None]
+
+
+def test_counts_are_written_as_the_roundups_language_writes_numbers(tmp_path):
+    """A contribution with 1,234 comments: "1.234 Kommentare" in German, as the site's pages
+    write it, "1,234 comments" in English; in the list and the figures of both roundups."""
+    popular = {**COUNTS, POSTS[1].id: CommentTally(1234)}
+    markdown, _ = pelican_read(tmp_path, draft(POSTS[:2], comment_counts=popular))
+    html = BeautifulSoup(roundup_html(PARADE, POSTS[:2], participants=BLOGS, comment_counts=popular),
+                         "html.parser")  # fmt: skip
+    for soup in (markdown, html):
+        assert soup.find_all("h3")[1].find_next_sibling("p").get_text().endswith(" · 1.234 Kommentare")
+        assert "Kommentare: 1.238" in [li.get_text() for li in soup.find_all("li")]
+    english = roundup_html(PARADE, POSTS[:2], participants=BLOGS, comment_counts=popular, lang="en")
+    assert "· 1,234 comments</p>" in english and "<li>Comments: 1,238</li>" in english

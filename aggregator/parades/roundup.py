@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from ..models import CommentTally, Participant, StoredPost
 from ..urls import ascii_host
@@ -210,9 +211,14 @@ def _sentences(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def _plural(texts: Mapping[str, object], key: str, n: int) -> str:
+def number(n: int, lang: str) -> str:
+    """A count as the roundup's language writes it, as the site's pages do: "1.234" in German."""
+    return format_decimal(n, locale=lang)
+
+
+def _plural(texts: Mapping[str, object], key: str, n: int, lang: str) -> str:
     one, many = texts[key]  # type: ignore[misc]
-    return (one if n == 1 else many).format(n=n)
+    return (one if n == 1 else many).format(n=number(n, lang))
 
 
 @dataclass(frozen=True)
@@ -268,7 +274,7 @@ def _entry(
     facts.append(format_date(parade.local_date(post.published), "long", locale=lang))
     if parade.is_late(post.published):
         facts.append(str(texts["late"]))
-    facts.append(_plural(texts, "n_comments", _comments(post, counts)))
+    facts.append(_plural(texts, "n_comments", _comments(post, counts), lang))
     other = other_language(post, participants, lang)
     entry = f"### {_link(post.title, post.url, other)}\n\n{' · '.join(facts)}"
     first = opening(post.excerpt)
@@ -280,10 +286,11 @@ def _figures(
     posts: list[StoredPost], parade: Parade, texts: Mapping[str, object], lang: str,
     participants: Mapping[str, Participant], counts: Mapping[str, CommentTally],
 ) -> list[str]:  # fmt: skip
+    comments = sum(_comments(post, counts) for post in posts)
     lines = [
-        str(texts["f_posts"]).format(n=len(posts)),
-        str(texts["f_comments"]).format(n=sum(_comments(post, counts) for post in posts)),
-        str(texts["f_blogs"]).format(n=len({post.participant for post in posts})),
+        str(texts["f_posts"]).format(n=number(len(posts), lang)),
+        str(texts["f_comments"]).format(n=number(comments, lang)),
+        str(texts["f_blogs"]).format(n=number(len({post.participant for post in posts}), lang)),
     ]
     for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():
         day = format_date(parade.local_date(post.published), "long", locale=lang)
@@ -320,7 +327,8 @@ def roundup_text(
     blogs = len({post.participant for post in posts})
     summary = (
         str(texts["thanks"]).format(
-            posts=_plural(texts, "n_posts", len(posts)), blogs=_plural(texts, "n_blogs", blogs)
+            posts=_plural(texts, "n_posts", len(posts), lang),
+            blogs=_plural(texts, "n_blogs", blogs, lang),
         )
         if posts
         else str(texts["none"])

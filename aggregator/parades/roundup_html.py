@@ -28,6 +28,7 @@ from .roundup import (
     _replace,
     language,
     markdown_url,
+    number,
     opening,
     other_language,
 )
@@ -89,8 +90,8 @@ def roundup_html(
     window = str(own["window"]).format(start=day(parade.start), end=day(parade.end), link=link)
     blogs = len({post.participant for post in posts})
     summary = (
-        str(texts["thanks"]).format(posts=_plural(texts, "n_posts", len(posts)),
-                                    blogs=_plural(texts, "n_blogs", blogs))  # fmt: skip
+        str(texts["thanks"]).format(posts=_plural(texts, "n_posts", len(posts), short),
+                                    blogs=_plural(texts, "n_blogs", blogs, short))  # fmt: skip
         if posts else str(texts["none"])
     )
     parts = [
@@ -106,7 +107,7 @@ def roundup_html(
         facts.append(escape(day(parade.local_date(post.published))))
         if parade.is_late(post.published):
             facts.append(escape(str(own["late"])))
-        facts.append(escape(_plural(texts, "n_comments", _comments(post, comment_counts))))
+        facts.append(escape(_plural(texts, "n_comments", _comments(post, comment_counts), short)))
         other = other_language(post, participants, short)
         parts.append(f"<h3>{_link(post.title, post.url, other)}</h3>")
         parts.append(f"<p>{' · '.join(facts)}</p>")
@@ -114,10 +115,11 @@ def roundup_html(
         if first:
             parts.append(f"<blockquote{_lang(other)}><p>{escape(first)}</p></blockquote>")
     parts.append(f"<h2>{escape(str(texts['figures']))}</h2>")
+    comments = sum(_comments(post, comment_counts) for post in posts)
     figures = [
-        escape(str(texts["f_posts"]).format(n=len(posts))),
-        escape(str(texts["f_comments"]).format(n=sum(_comments(post, comment_counts) for post in posts))),
-        escape(str(texts["f_blogs"]).format(n=blogs)),
+        escape(str(texts["f_posts"]).format(n=number(len(posts), short))),
+        escape(str(texts["f_comments"]).format(n=number(comments, short))),
+        escape(str(texts["f_blogs"]).format(n=number(blogs, short))),
     ]
     for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():
         when = escape(day(parade.local_date(post.published)))
