@@ -64,6 +64,16 @@ def _load(path: str, mtime: float) -> Translations:  # mtime: a changed file is 
     return Translations(mo, domain=DOMAIN)
 
 
+def other_language(tag: str | None, own: str) -> str | None:
+    """`tag` where it names another language than `own` ("de-AT" and "de_CH" are German, as "de"
+    is), else None: what a text in the page's, feed's or roundup's own language need not say."""
+    return tag if tag and _primary(tag) != _primary(own) else None
+
+
+def _primary(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
 def babel_locale(lang: str) -> Locale:
     try:
         return Locale.parse(lang.replace("-", "_"))

@@ -379,6 +379,7 @@ def test_the_blog_roll_is_in_every_build_and_leaves_when_switched_off(tmp_path):
 # -- feeds of a development build ------------------------------------------------------------------
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # What a feed reader takes for an Atom id (RFC 4287: an absolute IRI): a web address, a tag: URI
 # with its authority (RFC 4151), a UUID URN.
 ATOM_ID = re.compile(r"https?://[^/\s]+/\S*|tag:[a-z0-9.-]+\.[a-z]+,\d{4}(-\d\d){0,2}:\S+"
@@ -431,6 +432,24 @@ def test_the_snippet_and_json_say_each_contributions_language(tmp_path, lang, ma
     links = {link.get_text(): link.get("lang") for link in snippet.find_all("a")}
     assert {title: tag for title, tag in links.items() if tag} == marked
     assert set(links) >= {ANNA.title, ACME.title}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "marked"), [("de", {ACME.title: "en"}), ("en", {ANNA.title: "de"})])
+def test_the_feeds_say_which_entries_are_in_another_language(tmp_path, lang, marked):
+    """An English post on a German site: its entry in the site's feed, its blog's and the
+    parade's says xml:lang="en" (a feed reader hyphenates and reads it aloud as English), as
+    its page says lang="en"; the feed itself and the entries in its language say the site's."""
+    site = build(english_contribution(parade_site(tmp_path, lang=lang)))
+    for path in ("feeds/all.atom.xml", "parades/remote/feed.atom.xml",
+                 f"feeds/blogs/{'acme' if lang == 'de' else 'anna'}.atom.xml"):  # fmt: skip
+        feed = ET.parse(site.output / path).getroot()
+        assert feed.get(XML_LANG) == lang, path
+        entries = {entry.findtext(f"{ATOM}title"): entry.get(XML_LANG)
+                   for entry in feed.iter(f"{ATOM}entry")}  # fmt: skip
+        contributions = {title: entries[title] for title in (ANNA.title, ACME.title) if title in entries}
+        assert {title: tag for title, tag in contributions.items() if tag} == marked, path
+        assert set(contributions) >= set(marked), path
 
 
 

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from ..i18n import other_language as another
 from ..models import CommentTally, Participant, StoredPost
 from ..urls import ascii_host
 from ..website.export import language_tag
@@ -239,8 +240,7 @@ def other_language(post: StoredPost, participants: Mapping[str, Participant], ow
     """The contribution's language tag ("en-GB") where it is another than `own`, the roundup's
     ("de-AT" is German): a screen reader speaks its title and opening in their own language."""
     participant = participants.get(post.participant)
-    tag = language_tag(post.language or (participant.language if participant else None))
-    return tag if tag and tag.split("-")[0].lower() != own else None
+    return another(language_tag(post.language or (participant.language if participant else None)), own)
 
 
 def _comments(post: StoredPost, tallies: Mapping[str, CommentTally]) -> int:

@@ -8,7 +8,7 @@ address) lack their host: its feeds and entries are named `urn:uuid:` from the s
 the relative name, the same in every build (`atom_id`).  An aggregated post's entry names its
 writer (the person) as author and its blog as Atom `<source>`, keeps its plain-text title, and
 carries what the post's page shows: the whole post for blogs whose `display` is "full", else
-the excerpt.
+the excerpt; one in another language than the site's says which (`xml:lang`), as its page does.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from ...i18n import other_language
 from . import archive
 from .incremental import Reuse, link, relative_name
 from .settings import setting
@@ -45,7 +46,12 @@ def atom_id(url: str, site_name: str, date: datetime | None = None) -> str:
 
 
 class SourcedAtomFeed(Atom1Feed):
-    """Atom with `<source>` on entries that came from another blog (RFC 4287, 4.2.11)."""
+    """Atom with `<source>` on entries that came from another blog (RFC 4287, 4.2.11), and
+    `xml:lang` on those in another language than the feed's (an item's "language")."""
+
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        language = item.get("language")
+        return {"xml:lang": language} if language else super().item_attributes(item)
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
@@ -99,6 +105,7 @@ class PlainTitleWriter(Writer):
         entry["title"] = item.title
         entry["author_name"] = item.writer or item.blog.name
         entry["source"] = {"name": item.blog.name, "home": item.blog.home}
+        entry["language"] = other_language(getattr(item, "language", None), feed.feed["language"] or "en")
 
     def write_file(self, name: Any, template: Any, context: Any, relative_urls: bool = False,
                    paginated: Any = None, template_name: Any = None, override_output: bool = False,

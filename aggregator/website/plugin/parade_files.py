@@ -16,13 +16,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from feedgenerator import Atom1Feed
-
-from ...i18n import N_, date_filters
+from ...i18n import N_, date_filters, other_language
 from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import language_tag, write_if_changed, xml_safe
-from .feeds import atom_id
+from .feeds import SourcedAtomFeed, atom_id
 from .parade_pages import ParadeView
 from .settings import gettext
 
@@ -80,7 +78,7 @@ def parade_feed(
     _ = gettext(settings)
     site_name = settings.get("SITENAME", "")
     page = absolute(site_url, view.url)
-    feed = Atom1Feed(
+    feed = SourcedAtomFeed(
         title=_(FEED_TITLE) % {"title": view.title},
         link=page,
         feed_url=absolute(site_url, view.feed_url or ""),
@@ -91,22 +89,22 @@ def parade_feed(
     if not items:  # feedgenerator would say "updated" now: the same build gives the same bytes
         start = datetime(view.start.year, view.start.month, view.start.day, tzinfo=UTC)
         feed.latest_post_date = lambda: start  # type: ignore[method-assign]
+    own = language_tag(settings.get("DEFAULT_LANG")) or "en"
     for item in reversed(items):  # newest first, as feeds go
         published = datetime.fromisoformat(item["published"])
         feed.add_item(
             title=item["title"], link=item["url"], description=item["excerpt"] or item["title"],
             unique_id=atom_id(item["page"], site_name, published), pubdate=published,
             updateddate=published, author_name=item["author"] or item["blog"],
+            language=other_language(item.get("language"), own),
         )  # fmt: skip
     return feed.writeString("utf-8").encode("utf-8")
 
 
-def other_language(item: dict[str, Any], own: str) -> str:
+def lang_attribute(item: dict[str, Any], own: str) -> str:
     """` lang="…"` for a title in another language than the snippet's own ("de-AT" is German)."""
-    tag = item.get("language")
-    if not tag or tag.split("-")[0].lower() == own.split("-")[0].lower():
-        return ""
-    return f' lang="{escape(tag)}"'
+    tag = other_language(item.get("language"), own)
+    return f' lang="{escape(tag)}"' if tag else ""
 
 
 def parade_snippet(
@@ -125,7 +123,7 @@ def parade_snippet(
         for item in items:
             late = f" ({escape(_(SNIPPET_LATE))})" if item["late"] else ""
             when = escape(day(datetime.fromisoformat(item["published"])))
-            link = f'<a href="{escape(item["url"])}"{other_language(item, own)}>{escape(item["title"])}</a>'
+            link = f'<a href="{escape(item["url"])}"{lang_attribute(item, own)}>{escape(item["title"])}</a>'
             lines.append(f"<li>{link} – {escape(item['blog'])}, {when}{late}</li>")
         lines.append("</ul>")
     else:
