@@ -24,10 +24,10 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from ..i18n import language_tag
 from ..i18n import other_language as another
 from ..models import CommentTally, Participant, StoredPost
 from ..urls import ascii_host
-from ..website.export import language_tag
 from .files import Parade, read_file_metadata
 from .select import MORE_MARKER, without_feed_footer
 

@@ -40,6 +40,7 @@ from ..feeds.clean import bounded
 from ..feeds.decide import Politeness
 from ..feeds.images import media_folder
 from ..hashing import digest
+from ..i18n import language_tag
 from ..models import CommentTally, Participant, StoredComment, StoredPost
 from ..replies import names_erased
 from ..site import DEFAULTS, Naming, Site, comment_naming, timezone_name
@@ -57,7 +58,6 @@ FEEDS_FILE = "feeds.toml"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 # A temporary file older than this was left by a killed export (a write takes milliseconds):
 # younger ones may be another process's, still being written.
 STALE_TEMPORARY_SECONDS = 3600
@@ -492,11 +492,6 @@ def person(name: str | None) -> str:
     if len(text) > 1 and text[0] + text[-1] in ("()", "<>", "[]"):
         text = text[1:-1].strip()
     return text
-
-
-def language_tag(value: str | None) -> str | None:
-    """A BCP 47-looking tag for the `lang` attribute, or nothing."""
-    return value.replace("_", "-") if value and _LANGUAGE.match(value) else None
 
 
 def iso(value: datetime | None) -> str | None:

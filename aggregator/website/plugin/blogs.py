@@ -22,7 +22,8 @@ from pelican.contents import Author, Category
 
 from ...editors.participants import load_participants
 from ...i18n import N_
-from ..export import FeedFacts, language_tag, read_on
+from ...i18n import language_tag
+from ..export import FeedFacts, read_on
 from .departments import DepartmentView, department_views
 from .settings import gettext, setting
 

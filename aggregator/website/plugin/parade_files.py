@@ -16,10 +16,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ...i18n import N_, date_filters, other_language
+from ...i18n import N_, date_filters, language_tag, other_language
 from ...site import timezone_name
 from ...urls import is_http_url
-from ..export import language_tag, write_if_changed, xml_safe
+from ..export import write_if_changed, xml_safe
 from .feeds import SourcedAtomFeed, atom_id
 from .parade_pages import ParadeView
 from .settings import gettext
