@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import email
 import email.policy
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from aggregator.editors.digest import DigestError, parse_period
+from aggregator.editors.digest import Digest, DigestError, DigestPost, parse_period, render_html, render_text
 from tests.acceptance_helpers import invoke, new_site, ok, write_participant
 from tests.feedmaker import Item, rss
 from tests.servers import FeedServer, respond
@@ -123,3 +124,23 @@ def test_departments_named_in_other_scripts_stay_apart(tmp_path: Path, feed_serv
         assert titles == [f"Neu bei {department}"], printed
     unknown = invoke(root, "digest", "--dry-run", "--department", "開発")
     assert unknown.exit_code == 2 and "departments: Маркетинг, Продажи, 営業" in unknown.output
+
+
+def test_counts_are_written_as_the_site_writes_them_and_other_languages_are_marked(
+    tmp_path: Path, feed_server: FeedServer,
+) -> None:  # fmt: skip
+    # The site's pages say "1.234 Kommentare" and mark an English post's title with its
+    # language; the digest, the same posts in a mail, must too.
+    feed_server.route("/en/feed/", respond(rss([Item("e1", "Greening our office", feed_server.url("/e1"),
+                                                     NOW - timedelta(hours=3))], "Green")
+                                                 .replace("de-DE", "en-GB").encode()))  # fmt: skip
+    root = new_site(tmp_path / "site")
+    write_participant(root, "green", "Green", feed_server.url("/en/feed/"))
+    ok(invoke(root, "fetch"))
+    printed = ok(invoke(root, "digest", "--dry-run")).output
+    assert '<h2 style="font-size:1.1em;margin:0" lang="en">' in printed
+    digest = Digest("Blogs", "", NOW - timedelta(days=1), NOW, None, (
+        DigestPost("Viel los", "Werkstatt", "", "", 1234, NOW, "https://x.example/p/", "https://x.example/b/"),
+    ))  # fmt: skip
+    assert "1.234 Kommentare" in render_text(digest) and "1.234 Kommentare" in render_html(digest)
+    assert "1,234 comments" in render_text(replace(digest, lang="en"))

@@ -20,8 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
-from ..i18n import babel_locale
+from ..i18n import babel_locale, language_tag, other_language
 from ..models import Participant, StoredPost
 from ..site import Site, timezone_name
 from ..store import Store, utcnow
@@ -83,6 +84,7 @@ class DigestPost:
     published: datetime
     url: str  # the post's page on the site
     blog_url: str  # the blog's page on the site
+    language: str | None = None  # its language tag, where another than the site's
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,10 @@ class Digest:
 
     def words(self) -> dict[str, Any]:
         return TEXTS.get(self.lang.split("-")[0].split("_")[0], TEXTS["en"])
+
+    def number(self, count: int) -> str:
+        """A count as the site's pages write it: "1.234" in German."""
+        return format_decimal(count, locale=babel_locale(self.lang))
 
     def day(self, value: datetime) -> str:
         return format_date(value.astimezone(ZoneInfo(self.timezone)), "long",
@@ -147,6 +153,7 @@ def collect(
     site_url = str(settings.get("SITEURL") or "").rstrip("/")
     post_url = str(settings.get("BLOGPARADE_POST_URL") or POST_URL)
     blog_url = str(settings.get("AUTHOR_URL") or "blogs/{slug}/")
+    lang = str(settings.get("DEFAULT_LANG") or "de")
     posts = []
     for participant in chosen:  # hidden posts (`blogparade hide`) are not news
         for post in store.posts(participant.slug, since=start, hidden=False):
@@ -161,12 +168,13 @@ def collect(
                 published=post.published,
                 url=_join(site_url, post_url.format(participant=participant.slug, id=post.id)),
                 blog_url=_join(site_url, blog_url.format(slug=participant.slug)),
+                language=other_language(language_tag(post.language or participant.language), lang),
             ))  # fmt: skip
     posts.sort(key=lambda p: p.published, reverse=True)
     return Digest(
         site_name=str(settings.get("SITENAME") or "blogparade"), site_url=site_url,
         since=start, until=now, department=chosen[0].department if department and chosen else None,
-        posts=tuple(posts), lang=str(settings.get("DEFAULT_LANG") or "de"),
+        posts=tuple(posts), lang=lang,
         timezone=timezone_name(settings),
     )  # fmt: skip
 
@@ -210,7 +218,7 @@ def subject(digest: Digest) -> str:
     since = digest.day(digest.since)
     count = len(digest.posts)
     text = (w["subject_one"] if count == 1 else w["subject"]).format(
-        site=digest.site_name, count=count, since=since)
+        site=digest.site_name, count=digest.number(count), since=since)
     if digest.department:
         text += w["department"].format(department=digest.department)
     return text
@@ -224,7 +232,7 @@ def _intro(digest: Digest, key: str = "intro") -> str:
 
 def _comment_words(digest: Digest, count: int) -> str:
     w = digest.words()
-    return w["comments"].get(count) or w["comments_n"].format(count=count)
+    return w["comments"].get(count) or w["comments_n"].format(count=digest.number(count))
 
 
 def render_text(digest: Digest) -> str:
@@ -256,11 +264,12 @@ def render_html(digest: Digest) -> str:
         if post.author:
             byline += ", " + e(w["by"].format(author=post.author))
         byline += f", {e(digest.day(post.published))} · {e(_comment_words(digest, post.comments))}"
+        lang = f' lang="{e(post.language)}"' if post.language else ""  # the post's own words
         items.append(
             '<li style="margin:0 0 1.2em 0">'
-            f'<h2 style="font-size:1.1em;margin:0"><a href="{e(post.url)}">{e(post.title)}</a></h2>'
+            f'<h2 style="font-size:1.1em;margin:0"{lang}><a href="{e(post.url)}">{e(post.title)}</a></h2>'
             f'<p style="margin:.2em 0;color:#555">{byline}</p>'
-            + (f'<p style="margin:.2em 0">{e(post.excerpt)}</p>' if post.excerpt else "")
+            + (f'<p style="margin:.2em 0"{lang}>{e(post.excerpt)}</p>' if post.excerpt else "")
             + f'<p style="margin:.2em 0"><a href="{e(post.url)}">{e(w["read"])}</a></p></li>'
         )
     body = (f"<ul style=\"list-style:none;padding:0\">{''.join(items)}</ul>" if items
