@@ -456,7 +456,10 @@ def test_after_a_new_post_the_older_archive_pages_are_kept(tmp_path):
     with Store(site.store_path) as store:
         more_posts(store)
         older = [post("dora", f"alt-{n}", f"Alt {n}", T - timedelta(days=31 * n)) for n in range(2, 12)]
-        store_posts(store, "dora", older, now=T)
+        # November's ninth: its parts of 3 are full, and the new post joins the first page (the
+        # post that fills a busy month's part closes it, as a month is closed: a page more).
+        november = post("dora", "nov", "November", T - timedelta(hours=1))
+        store_posts(store, "dora", [*older, november], now=T)
         build_site(site, store)
         archive = sorted(name for name in files(site.output) if name.startswith("archives/"))
         assert len(archive) >= 4, archive
@@ -467,6 +470,29 @@ def test_after_a_new_post_the_older_archive_pages_are_kept(tmp_path):
         changed = {name for name in written_afresh(site.output, before) if name.startswith("archives/")}
         assert changed == {"archives/index.html", "archives/page/2/index.html"}, changed
         assert new.title in (site.output / "archives" / "index.html").read_text(encoding="utf-8")
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
+@pytest.mark.slow
+def test_a_busy_month_is_cut_into_archive_pages_that_stay_after_a_new_post(tmp_path):
+    """60 blogs write 2,000 posts a month: the archive put each month on one page, whatever its size."""
+    site = parade_site(tmp_path / "site", extra=PAGINATION)  # archive pages of 3 posts
+    busy = [post("dora", f"tag-{n}", f"Tagebuch {n}", T + timedelta(days=6, hours=n)) for n in range(13)]
+    with Store(site.store_path) as store:
+        store_posts(store, "dora", busy, now=T)  # with the 5 posts before them, November has 18
+        build_site(site, store)
+        pages = {name: path.read_text(encoding="utf-8") for name, path in files(site.output).items()
+                 if name.startswith("archives/")}  # fmt: skip
+        rows = {name: text.count("<li><time") for name, text in pages.items()}
+        assert len(rows) >= 6 and max(rows.values()) < 3 * 3, rows  # a part of a page at most
+        assert all(sum(f">{p.title}</a>" in text for text in pages.values()) == 1 for p in busy)
+        before = {name: path.stat().st_ino for name, path in files(site.output).items()}
+        store_posts(store, "anna", [post("anna", "neu", "Ganz neu", T + timedelta(days=20))])
+        build_site(site, store)
+        changed = {name for name in written_afresh(site.output, before) if name.startswith("archives/")}
+        assert changed == {"archives/index.html", "archives/page/2/index.html"}, changed
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)
     assert differing(incremental, site.output) == []

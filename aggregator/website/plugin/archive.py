@@ -8,6 +8,10 @@ PAGINATED_TEMPLATES["archives"] posts or more; the newest group, still open, is 
 closed one, so that the first page (the archive's address) shows at least that many posts.  A new
 post changes the first page (and the second's link to it); the older pages stay as they are until
 the open group closes.  A site with fewer posts than that has one page, as before.
+
+A month of more posts than that (60 busy blogs write 2,000 a month) is no single page: it is cut
+into parts of that many posts, counted from its oldest (so that its parts stay as they are when
+newer posts come), each part taken as a month is.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from pelican.paginator import Page, Paginator
 
 
 def month_groups(dates: list[Any], per_page: int) -> list[list[Any]]:
-    """`dates` (newest first) in pages of whole months, the newest page first (see the module)."""
+    """`dates` (newest first) in pages of whole months (a busy one in parts), the newest page first
+    (see the module)."""
     months = [list(run) for _, run in groupby(reversed(dates), key=lambda a: (a.date.year, a.date.month))]
+    parts = [part for month in months for part in month_parts(month, per_page)]
     groups: list[list[Any]] = []
     current: list[Any] = []
-    for month in months:  # the oldest first
-        current.extend(month)
+    for part in parts:  # the oldest first
+        current.extend(part)
         if len(current) >= per_page:
             groups.append(current)
             current = []
@@ -34,6 +40,13 @@ def month_groups(dates: list[Any], per_page: int) -> list[list[Any]]:
         else:
             groups.append(current)
     return [list(reversed(group)) for group in reversed(groups)] or [[]]  # none: one empty page
+
+
+def month_parts(month: list[Any], per_page: int) -> list[list[Any]]:
+    """A month's posts (the oldest first) in parts of `per_page`, from its oldest (0: no parts)."""
+    if per_page < 1:
+        return [month]
+    return [month[start:start + per_page] for start in range(0, len(month), per_page)]
 
 
 class MonthPaginator(Paginator):
