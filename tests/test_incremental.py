@@ -10,6 +10,7 @@ import os
 import pickle
 import shutil
 from datetime import datetime, timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from aggregator.website.search import indexed_pages, indexer
 from tests.acceptance_helpers import invoke, ok
 from tests.test_build import ANNA, T, comment, post
 from tests.test_parade_site import DORA, parade_site
+from tests.test_readers_site import PERIOD_ARCHIVES
 
 PAGINATION = (
     "DEFAULT_PAGINATION = 2\n"
@@ -493,6 +495,27 @@ def test_a_busy_month_is_cut_into_archive_pages_that_stay_after_a_new_post(tmp_p
         build_site(site, store)
         changed = {name for name in written_afresh(site.output, before) if name.startswith("archives/")}
         assert changed == {"archives/index.html", "archives/page/2/index.html"}, changed
+        incremental = tmp_path / "incremental"
+        full_build(site, store, incremental)
+    assert differing(incremental, site.output) == []
+
+
+@pytest.mark.slow
+def test_a_year_archive_is_paginated_as_the_archive_is(tmp_path):
+    """YEAR_ARCHIVE_SAVE_AS: Pelican wrote a year's posts on one page, 20,000 rows for a busy year."""
+    site = parade_site(tmp_path / "site", extra=PAGINATION + PERIOD_ARCHIVES)  # pages of 3
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        year = {name: path.read_text(encoding="utf-8") for name, path in files(site.output).items()
+                if name == "2026/index.html" or name.startswith("2026/page/")}  # fmt: skip
+        rows = {name: text.count("<li><time") for name, text in year.items()}
+        assert len(rows) >= 4 and max(rows.values()) < 3 * 3, rows
+        titles = [p.title for p in store.posts(hidden=False) if p.published.year == 2026]
+        assert all(sum(f">{escape(title)}</a>" in text for text in year.values()) == 1 for title in titles)
+        store_posts(store, "anna", [post("anna", "neu", "Ganz neu", T + timedelta(days=20))])
+        build_site(site, store)
+        assert "Ganz neu" in (site.output / "2026" / "index.html").read_text(encoding="utf-8")
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)
     assert differing(incremental, site.output) == []

@@ -31,6 +31,9 @@ from .incremental import Reuse, link, relative_name
 from .settings import setting
 
 ERROR_PAGE = "404"  # the direct template the web server shows for a missing address
+# Paginated by months (archive.py): the archive, and a year's or month's archive where the settings
+# ask for them (YEAR_ARCHIVE_SAVE_AS…), which Pelican would write whole: 20,000 rows for a busy year.
+ARCHIVES = ("archives", "period_archives")
 # The Reuse of each output folder being built, for website/build.py to read once Pelican is done.
 SESSIONS: dict[str, Reuse] = {}
 
@@ -110,9 +113,10 @@ class PlainTitleWriter(Writer):
     def write_file(self, name: Any, template: Any, context: Any, relative_urls: bool = False,
                    paginated: Any = None, template_name: Any = None, override_output: bool = False,
                    url: Any = None, **kwargs: Any) -> None:  # fmt: skip
-        if (template_name == "archives" and paginated is None and self.settings.get("NEWEST_FIRST_ARCHIVES", True)
+        if (template_name in ARCHIVES and paginated is None and self.settings.get("NEWEST_FIRST_ARCHIVES", True)
                 and "archives" in self.settings["PAGINATED_TEMPLATES"]):  # fmt: skip
-            per_page = self.settings["PAGINATED_TEMPLATES"]["archives"] or self.settings["DEFAULT_PAGINATION"]
+            paged = self.settings["PAGINATED_TEMPLATES"]
+            per_page = paged.get(template_name) or paged["archives"] or self.settings["DEFAULT_PAGINATION"]
             articles, dates = kwargs.pop("articles", []), kwargs.pop("dates", [])
             for save_as, variables in archive.pages(name, url, articles, dates, self.settings, per_page):
                 self.write_file(save_as, template, context, relative_urls, {}, None, override_output,
