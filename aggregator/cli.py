@@ -264,11 +264,10 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
         ("language", participant.language),
         *((("department", participant.department),) if participant.department else ()),
     ):
-        click.echo(f"  {label + ':':<10}{value}")
+        click.echo(f"  {label + ':':<12}{value}")  # "department:" is the longest label
     click.echo(f"Wrote {path}")
-    click.echo(
-        "Not right? Edit that file, or delete it and join again with --name, --author or --kind."
-    )
+    click.echo("Not right? Edit that file, or delete it and join again with --name, --author, --kind "
+               "or --department.")
 
 
 def import_meanwhile(name: str) -> threading.Thread:

@@ -112,6 +112,16 @@ def test_join_without_feed_fails_clearly_and_writes_nothing(site, feed_server):
     assert list((site / "content" / "participants").glob("*.toml")) == []
 
 
+def test_join_lines_up_what_it_detected_the_department_too(site, feed_server):
+    # "  department:Vertrieb" ran label and value together, under "  name:     …".
+    result = invoke(site, "join", blog(feed_server, "eva", "Eins"), "--department", "Vertrieb")
+    assert result.exit_code == 0, result.output
+    detected = [line for line in result.output.splitlines() if line.startswith("  ")]
+    assert "  department: Vertrieb" in detected
+    assert len({line.index(line.split(":", 1)[1].strip()) for line in detected}) == 1, detected
+    assert "--department" in result.output.splitlines()[-1]
+
+
 def test_join_twice_is_refused(site, feed_server):
     home = blog(feed_server, "anna", "Eins")
     assert invoke(site, "join", home).exit_code == 0

@@ -561,8 +561,8 @@ def test_join_says_when_it_found_no_author(site, feed_server):
     url = feed_server.route("/anonym/feed/", respond(
         rss([Item("1", "Eins", "https://anonym.example/1")], link=feed_server.url("/anonym/")).encode()))
     result = ok(invoke(site, "join", url, "--kind", "corporate"))
-    assert "  author:   (none found)" in result.output.splitlines()
-    assert "  kind:     corporate" in result.output.splitlines()
+    assert "  author:     (none found)" in result.output.splitlines()
+    assert "  kind:       corporate" in result.output.splitlines()
 
 
 # -------------------------------------------- every feed tests/wordpress.py renders, each locale
