@@ -51,7 +51,7 @@ def test_a_participant_naming_a_refused_address_fails(site, feed: str, address: 
     output = check(site)
     assert output.startswith("FAILED"), output
     assert f"inside.toml: 'feed' {feed}: address not allowed: {address}" in output
-    assert "set BLOGPARADE_ALLOWED_NETWORKS to allow it" in output
+    assert "set BLOGPARADE_ALLOWED_NETWORKS in pelicanconf.py to allow it" in output
 
 
 def test_localhost_is_refused_by_default(tmp_path):

@@ -122,6 +122,16 @@ def test_join_lines_up_what_it_detected_the_department_too(site, feed_server):
     assert "--department" in result.output.splitlines()[-1]
 
 
+def test_an_address_not_allowed_says_where_to_allow_it(tmp_path, feed_server, monkeypatch):
+    # The other BLOGPARADE_ settings may come from the environment: this one set there was
+    # ignored, and the error said the same again, without saying where it has to be set.
+    assert CliRunner().invoke(cli, ["init", str(tmp_path / "site")]).exit_code == 0
+    monkeypatch.setenv("BLOGPARADE_ALLOWED_NETWORKS", "127.0.0.0/8")
+    result = invoke(tmp_path / "site", "join", blog(feed_server, "anna", "Eins"))
+    assert result.exit_code == 1
+    assert "(set BLOGPARADE_ALLOWED_NETWORKS in pelicanconf.py to allow it)" in result.output
+
+
 def test_join_twice_is_refused(site, feed_server):
     home = blog(feed_server, "anna", "Eins")
     assert invoke(site, "join", home).exit_code == 0

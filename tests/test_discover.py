@@ -269,4 +269,4 @@ def test_a_feed_the_page_names_on_a_refused_address_is_named_with_the_refusal(fe
         asyncio.run(go())
     assert str(refused.value).startswith(f"no usable feed found at {home} (tried")
     assert str(refused.value).endswith(
-        f"; {elsewhere}: address not allowed: 127.0.0.2 (set BLOGPARADE_ALLOWED_NETWORKS to allow it)")
+        f"; {elsewhere}: address not allowed: 127.0.0.2 (set BLOGPARADE_ALLOWED_NETWORKS in pelicanconf.py to allow it)")

@@ -72,7 +72,7 @@ def test_only_allowed_addresses_are_ever_connected_to(servers, tmp_path):
     lines = status_lines(invoke(site, "status").output)
     assert lines["Gut"].count("ok") and "error" not in lines["Gut"]
     for name, address in [("Zwei", "127.0.0.2"), ("Umzug", "127.0.0.2"), ("Null", "0.0.0.0")]:
-        assert f"address not allowed: {address} (set BLOGPARADE_ALLOWED_NETWORKS to allow it)" in lines[name], lines[name]
+        assert f"address not allowed: {address} (set BLOGPARADE_ALLOWED_NETWORKS in pelicanconf.py to allow it)" in lines[name], lines[name]
     if "::1" in servers:
         assert "address not allowed: ::1" in lines["Sechs"]
     # The comment feed on a refused address failed; the blog's own feed did not.

@@ -41,7 +41,7 @@ PUBLIC = ["8.8.8.8", "93.184.216.34", "2606:4700::1", "::ffff:8.8.8.8", "64:ff9b
 @pytest.mark.parametrize("address", [a for group in REFUSED.values() for a in group])
 def test_refused_by_default(address: str):
     assert not NetworkPolicy().allows(address)
-    with pytest.raises(AddressNotAllowed, match=r"address not allowed: .* \(set BLOGPARADE_ALLOWED_NETWORKS to allow it\)"):
+    with pytest.raises(AddressNotAllowed, match=r"address not allowed: .* \(set BLOGPARADE_ALLOWED_NETWORKS in pelicanconf.py to allow it\)"):
         NetworkPolicy().check([address])
 
 

@@ -67,7 +67,8 @@ class AddressNotAllowed(OSError):
     def __init__(self, address: str, host: str | None = None):
         self.address = address
         self.host = host
-        self.detail = f"{address} (set {SETTING} to allow it)"
+        # Where: other BLOGPARADE_ settings may come from the environment, this one never does.
+        self.detail = f"{address} (set {SETTING} in pelicanconf.py to allow it)"
         super().__init__(f"address not allowed: {self.detail}")
 
 
