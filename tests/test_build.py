@@ -161,6 +161,9 @@ def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     logs = set(re.findall(r"blogparade run --publish >> (\S+) 2>&1", readme))
     assert logs and all(log in ignored.splitlines() for log in logs), logs
+    # So is the virtual environment in the site folder that the cron line runs blogparade from.
+    venvs = set(re.findall(r"&& (\.\w+)/bin/blogparade run --publish >>", readme))
+    assert venvs and all(f"{venv}/" in ignored.splitlines() for venv in venvs), venvs
     site = Site.load(tmp_path / "site")
     result = build_site(site)
     assert result.articles == 0  # the participants' README is not an article

@@ -199,8 +199,9 @@ __pycache__/
 # the store, and the log names what was taken down
 media/
 takedowns.log
-# the nightly run's log, where the README's cron line writes it
+# the nightly run's log, where the README's cron line writes it, and the blogparade it runs
 blogparade.log
+.venv/
 """
 
 PELICANCONF = '''\
