@@ -206,7 +206,8 @@ def cli(ctx: click.Context, site: Path, debug: bool) -> None:
 @cli.command()
 @click.argument("directory", type=FOLDER)
 @click.option("--title", default="Blogparade", show_default=True, help="The site's name.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="The site's language: its pages, dates and e-mails (DEFAULT_LANG).")
 def init(directory: Path, title: str, lang: str) -> None:
     """Create a new site in DIRECTORY, with no participants, that builds."""
     from .website.sitetemplate import create_site
@@ -994,7 +995,9 @@ def demo(directory: Path) -> None:
     except SiteBusy as busy:
         fail(f"{busy}; nothing was done: try again when it has finished.", EXIT_BUSY)
     click.echo(f"The demo site is ready: {index}")
-    click.echo(f"Serve it with: cd {shlex.quote(str(directory))} && python -m http.server -d output 8000")
+    # python3: Debian and Ubuntu have no `python` command; 127.0.0.1: not for the whole network.
+    serve = "python3 -m http.server -b 127.0.0.1 -d output 8000"
+    click.echo(f"Serve it with: cd {shlex.quote(str(directory))} && {serve}")
 
 
 def main() -> None:

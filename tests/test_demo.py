@@ -34,6 +34,13 @@ def test_the_demo_fetches_every_sample_blog_and_builds(demo):
     assert f"The demo site is ready: {folder / 'output' / 'index.html'}" in output
 
 
+def test_the_demo_says_how_to_serve_it_with_a_command_debian_has(demo):
+    # "python -m http.server …": Debian and Ubuntu have no `python` without python-is-python3.
+    folder, output = demo
+    [hint] = [line for line in output.splitlines() if line.startswith("Serve it with: ")]
+    assert hint.removeprefix("Serve it with: ").startswith(f"cd {folder} && python3 -m http.server ")
+
+
 def test_the_demo_allows_its_own_server_and_nothing_else(demo):
     folder, _ = demo
     settings = (folder / "pelicanconf.py").read_text(encoding="utf-8")
