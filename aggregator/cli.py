@@ -719,6 +719,16 @@ def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.Parad
     return "\n".join(lines)
 
 
+def warn_of_the_links_address(site: Site, site_url: str) -> None:
+    """A digest links every post on the published site: as `run --publish` does, say when
+    publishconf.py's address is missing or still the example, where those links lead nowhere."""
+    from .editors.digest import PUBLISH_SETTINGS
+    from .website.build import address_warnings
+
+    for warning in address_warnings({"SITEURL": site_url}, site.root / PUBLISH_SETTINGS):
+        click.secho(f"warning: the digest links to the site, but {warning}", fg="yellow", err=True)
+
+
 @cli.command()
 @click.option("--since", "period", default="7d", show_default=True,
               help="The period: 7d, 24h, 2w.")
@@ -752,6 +762,7 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
     if not found.posts and not dry_run:
         click.echo(f"No new posts since {_when(found.since, site_zone(site))}; nothing sent.")
         return
+    warn_of_the_links_address(site, found.site_url)
     # The company's CA is the environment's or pelicanconf's, for the mail server as for feeds.
     mail_settings = {**site.settings, CA_BUNDLE: setting_or_env(site.settings, CA_BUNDLE)}
     try:

@@ -66,6 +66,9 @@ def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> 
     assert "Neu &amp; frisch" in markup and "Neu & frisch" not in markup  # escaped in HTML
     assert "von Jörg" in text and "noch keine Kommentare" in text
     assert "https://blogparade.example/blogs/werkstatt/" in text  # publishconf.py's SITEURL
+    # ... still the example a new site has: its links lead nowhere, as `run --publish` warns.
+    assert ("warning: the digest links to the site, but publishconf.py still has the example address "
+            "https://blogparade.example: set SITEURL to the real one") in result.output
     assert len(text.split("Neu & frisch")[1].splitlines()[2]) <= 310  # the excerpt is short
     ok(invoke(site, "digest", "--to", "a@x.example", "--to", "b@x.example"))
     assert inbox.messages[-1][1] == ["a@x.example", "b@x.example"]
