@@ -340,6 +340,16 @@ def test_an_export_outside_the_export_folder_is_never_published(tmp_path):
         p.read_text(errors="replace") for p in site.output.rglob("*.html"))
 
 
+def test_a_page_pelican_cannot_read_fails_the_build_saying_why(tmp_path):
+    # An editor's Impressum dated "gestern" failed the build with "Could not process
+    # pages/impressum.md" and no reason: Pelican leaves the exception out of its log.
+    site = make_site(tmp_path)
+    (site.content / "pages").mkdir(exist_ok=True)
+    (site.content / "pages" / "impressum.md").write_text("Title: Impressum\nDate: gestern\n\nText\n")
+    with pytest.raises(BuildError, match=r"Could not process pages/impressum.md: \w+Error: .*gestern"):
+        build_site(site)
+
+
 def test_template_errors_are_fatal(tmp_path):
     site = make_site(tmp_path)
     article = site.content / "articles" / "willkommen.md"

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -435,7 +436,8 @@ def pelican_class(settings: dict[str, Any]) -> type:
 
 
 def errors(records: list[logging.LogRecord]) -> list[str]:
-    return [record.getMessage() for record in records if record.levelno >= logging.ERROR]
+    return [record.getMessage() + (f": {record.reason}" if getattr(record, "reason", "") else "")
+            for record in records if record.levelno >= logging.ERROR]
 
 
 class _Recorder(logging.Handler):
@@ -444,8 +446,14 @@ class _Recorder(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith(UNRELATED_LOGGERS):
-            self.records.append(record)
+        if record.name.startswith(UNRELATED_LOGGERS):
+            return
+        # Pelican logs "Could not process pages/x.md" from inside its `except`, leaving the
+        # exception out but for its DEBUG setting: keep what went wrong for the build's error.
+        handled = sys.exc_info()[1]
+        if record.levelno >= logging.ERROR and not record.exc_info and handled is not None:
+            record.reason = describe(handled)
+        self.records.append(record)
 
 
 @contextmanager
