@@ -172,7 +172,7 @@ def give_up(ctx: click.Context, message: str) -> NoReturn:
 def report_problems(problems: list[Problem], of: str = "") -> None:
     """Each problem on its own line, under a count (nothing when there are none)."""
     if problems:
-        click.secho(f"{len(problems)} problem(s){of}:", fg="red", err=True)
+        click.secho(f"{_count(len(problems), 'problem')}{of}:", fg="red", err=True)
     for problem in problems:
         click.secho(f"  {problem}", fg="red", err=True)
 
@@ -612,7 +612,7 @@ def check(ctx: click.Context) -> None:
     if result.problems:
         report_problems(result.problems)
         sys.exit(EXIT_CONFIG)
-    click.echo(f"{result.participants} participants and {result.parades} parades OK.")
+    click.echo(f"{_count(result.participants, 'participant')} and {_count(result.parades, 'parade')} OK.")
 
 
 @cli.command()
@@ -783,7 +783,7 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
         send(smtp, message)
     except MailError as error:
         fail(str(error))
-    click.echo(f"Sent the digest of {len(found.posts)} posts to {', '.join(to)}.")
+    click.echo(f"Sent the digest of {_count(len(found.posts), 'post')} to {', '.join(to)}.")
 
 
 @cli.command()

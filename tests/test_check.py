@@ -35,7 +35,7 @@ def check(site: Path) -> str:
 def test_a_clean_site_passes(site):
     result = invoke(site, "check")
     assert result.exit_code == 0, explain(result)
-    assert "1 participants and 0 parades OK" in result.output
+    assert "1 participant and 0 parades OK" in result.output
 
 
 @pytest.mark.parametrize("feed, address", [

@@ -43,6 +43,17 @@ def test_init_makes_a_site_that_checks_and_builds(site):
     result = invoke(site, "build")
     assert result.exit_code == 0, result.output
     assert (site / "output" / "index.html").is_file()
+    assert "1 pages" not in result.output  # "Built 0 posts and 1 page in 0.5 s, 1 pages searchable"
+
+
+def test_counts_of_one_say_one_thing(site):
+    folder = site / "content" / "participants"
+    (folder / "eins.toml").write_text('name = "E"\nfeed = "https://e.example/feed"\nhome = "https://e.example/"\n')
+    (site / "content" / "parades" / "remote.md").write_text(
+        "Title: Remote\nCall: https://host.example/aufruf/\nStart: 2026-11-01\nEnd: 2026-11-30\n\nText\n")
+    assert invoke(site, "check").output == "1 participant and 1 parade OK.\n"
+    (folder / "kaputt.toml").write_text("name = ")  # one problem: invalid TOML
+    assert "\n1 problem:\n" in "\n" + invoke(site, "check").output
 
 
 def test_init_names_a_folder_with_spaces_as_a_shell_takes_it(tmp_path):

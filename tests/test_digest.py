@@ -55,7 +55,7 @@ def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> 
                    'BLOGPARADE_MAIL_FROM = "blogs@beispiel.example"\n'
                    'BLOGPARADE_DIGEST_TO = ["alle@beispiel.example"]\n')
     result = ok(invoke(site, "digest", "--since", "2d"))
-    assert "Sent the digest of 1 posts to alle@beispiel.example" in result.output
+    assert "Sent the digest of 1 post to alle@beispiel.example" in result.output
     sender, recipients, data = inbox.messages[-1]
     assert (sender, recipients) == ("blogs@beispiel.example", ["alle@beispiel.example"])
     mail = email.message_from_bytes(data, policy=email.policy.default)

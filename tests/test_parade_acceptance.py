@@ -82,7 +82,7 @@ RIGHT = {"Doku mit Schrägstrich", "Doku über https", "Doku mit Parametern", "D
 
 
 def test_parade_page_lists_exactly_the_contributions_and_the_roundup_drafts_them(parade_site):
-    assert "1 parades OK" in ok(invoke(parade_site, "check")).output
+    assert "1 parade OK" in ok(invoke(parade_site, "check")).output
     ok(invoke(parade_site, "fetch"))
     ok(invoke(parade_site, "build"))
     page = parse_html(parade_site / "output" / "parades" / "doku" / "index.html")

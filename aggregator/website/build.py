@@ -89,7 +89,8 @@ class BuildResult:
     def __str__(self) -> str:
         posts = f"{self.articles} post{'' if self.articles == 1 else 's'}"
         pages = f"{self.pages} page{'' if self.pages == 1 else 's'}"
-        index = f", {self.searchable} pages searchable" if self.searchable is not None else ""
+        searchable = f"{self.searchable} page{'' if self.searchable == 1 else 's'} searchable"
+        index = f", {searchable}" if self.searchable is not None else ""
         return f"{posts} and {pages} in {self.seconds:.1f} s{index}"
 
 
