@@ -212,6 +212,18 @@ BLOGPARADE_NOTIFY = ["https://chat.example.org:99999/hook", "{feed_server.url('/
     assert len(posts_to_hook(feed_server)) == 1 and "Built" in result.output
 
 
+def test_mail_notices_without_a_mail_server_are_a_problem_for_check(tmp_path):
+    # `check` said OK, and the first notice failed three nights after the feed, in the log.
+    site = new_site(tmp_path / "site", f'BLOGPARADE_NOTIFY = ["mailto:{EDITORS}"]')
+    checked = invoke(site, "check")
+    assert checked.exit_code == 2
+    assert (f"BLOGPARADE_NOTIFY mails mailto:{EDITORS}, but no mail server: set BLOGPARADE_SMTP "
+            "in pelicanconf.py") in checked.output
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write('\nBLOGPARADE_SMTP = "smtp://127.0.0.1:25"\n')
+    ok(invoke(site, "check"))
+
+
 def test_a_setting_that_breaks_during_the_run_is_a_failed_line_naming_it(tmp_path):
     # `run` refuses an unusable setting before any fetch; a CA file removed while it runs
     # reaches the notices: every target is still tried, and the line names the setting.

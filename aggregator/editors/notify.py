@@ -166,12 +166,25 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
 
 def target_problems(site: Site) -> list[str]:
     """What is wrong with the BLOGPARADE_NOTIFY targets, one sentence each, for `check`."""
+    targets = notify_targets(site)
     return [
         f"BLOGPARADE_NOTIFY: {target!r} is neither one address like \"mailto:redaktion@example.org\" "
         "nor an https:// URL"
-        for target in notify_targets(site)
+        for target in targets
         if not (is_mailto(target) if target.startswith("mailto:") else is_http_url(target))
-    ]
+    ] + mail_server_problems(site, [target for target in targets if target.startswith("mailto:")])
+
+
+def mail_server_problems(site: Site, addresses: list[str]) -> list[str]:
+    """Mail notices without a usable BLOGPARADE_SMTP would each fail, three nights after the
+    feed did, in a log line nobody reads: `check` says so now."""
+    if not addresses:
+        return []
+    try:
+        SmtpSettings.from_settings(site.settings)
+    except MailError as error:
+        return [f"BLOGPARADE_NOTIFY mails {addresses[0]}, but {error}"]
+    return []
 
 
 def send_mail(site: Site, address: str, subject: str, text: str) -> None:
