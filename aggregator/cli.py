@@ -644,7 +644,8 @@ def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
     if form == "html":
         click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")
     else:
-        click.echo(f"Wrote the draft {draft.path}: fill in the introduction, then remove 'Status: draft'.")
+        click.echo(f"Wrote the draft {draft.path}: fill in the introduction, remove 'Status: draft', "
+                   "then publish it with `blogparade build --publish`.")
 
 
 @cli.command()

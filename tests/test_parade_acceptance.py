@@ -96,6 +96,7 @@ def test_parade_page_lists_exactly_the_contributions_and_the_roundup_drafts_them
     drafted = ok(invoke(parade_site, "roundup", "doku"))
     [draft] = [p for p in (parade_site / "content").glob("*.md") if "doku" in p.name]
     assert str(draft) in drafted.output
+    assert "then publish it with `blogparade build --publish`" in drafted.output  # a draft is never published
     text = draft.read_text(encoding="utf-8")
     assert "Status: draft" in text
     for title in RIGHT:
