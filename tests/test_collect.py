@@ -13,7 +13,7 @@ import pytest
 
 from aggregator.feeds.fetch import FetchSettings
 from aggregator.models import NamedCandidate, Participant
-from aggregator.parades.collect import Context, follow_parades
+from aggregator.parades.collect import Context, SubmitRefused, choose_parade, follow_parades
 from aggregator.parades.files import Parade
 from aggregator.parades.membership import stored_candidates, stored_pages
 from aggregator.parades.report import channel_errors
@@ -456,3 +456,19 @@ def test_a_comment_page_that_failed_is_asked_again_though_the_calls_page_did_not
     # Read, it is asked no more than any page an unchanged page leads to.
     again = run(store, [doku], NOW + timedelta(hours=3))
     assert [(r.url, r.outcome) for r in again.channels] == [(call, "unchanged")]
+
+
+def test_a_submission_without_parade_goes_to_the_one_taking_late_contributions(feed_server):
+    # The window has ended, the parade takes late contributions until its roundup: a host
+    # handing one in must not be told that no parade is open.
+    late = parade(feed_server, slug="doku", late=True)  # October
+    ended = parade(feed_server, slug="herbst", call_url=feed_server.url("/host/herbst/"), start=date(2026, 9, 1),
+                   end=date(2026, 9, 30))  # fmt: skip
+    november = date(2026, 11, 10)
+    assert choose_parade([ended, late], None, november) == late
+    with pytest.raises(SubmitRefused, match="no parade is open today, nor taking late contributions"):
+        choose_parade([ended, replace(late, roundup_date=date(2026, 11, 5))], None, november)
+    upcoming = parade(feed_server, slug="winter", start=date(2026, 12, 1), end=date(2026, 12, 31))
+    assert choose_parade([late, upcoming, ended], None, november) == late
+    with pytest.raises(SubmitRefused, match=r"2 parades take contributions today \(doku, neu\)"):
+        choose_parade([late, replace(upcoming, slug="neu", start=date(2026, 11, 1))], None, november)

@@ -59,7 +59,7 @@ from ..store import Store, utcnow
 from ..urls import is_http_url, page_key, same_host
 from . import candidates as channels
 from .external import blog_of, contribution_post, joined_blog, participants_of
-from .files import CHANNEL_LABELS, ChannelName, Parade, state
+from .files import CHANNEL_LABELS, ChannelName, Parade, state, takes_contributions
 from .membership import call_posts, candidate_posts, stored_candidates, stored_pages, with_call_aliases
 from .pages import remembered_page_links
 from .redirects import follow_joined_links, with_redirects
@@ -533,20 +533,23 @@ class Submitted:
 
 
 def choose_parade(parades: Sequence[Parade], slug: str | None, today: date) -> Parade:
-    """The parade named, or the one that is open; SubmitRefused(usage) says what to name."""
+    """The parade named, or the one taking contributions today (open, or taking late ones);
+    SubmitRefused(usage) says what to name."""
     known = ", ".join(parade.slug for parade in parades) or "none"
     if slug is not None:
         found = next((parade for parade in parades if parade.slug == slug), None)
         if found is None:
             raise SubmitRefused(f"no parade {slug!r} (known: {known})", usage=True)
         return found
-    open_ = [parade for parade in parades if state(parade, today) == "open"]
-    if len(open_) == 1:
-        return open_[0]
-    if not open_:
-        raise SubmitRefused(f"no parade is open today: name one with --parade (known: {known})", usage=True)
-    names = ", ".join(parade.slug for parade in open_)
-    raise SubmitRefused(f"{len(open_)} parades are open ({names}): name one with --parade", usage=True)
+    taking = [parade for parade in parades if takes_contributions(parade, today)]
+    if len(taking) == 1:
+        return taking[0]
+    if not taking:
+        raise SubmitRefused(f"no parade is open today, nor taking late contributions: name one with "
+                            f"--parade (known: {known})", usage=True)  # fmt: skip
+    names = ", ".join(parade.slug for parade in taking)
+    raise SubmitRefused(f"{len(taking)} parades take contributions today ({names}): name one with --parade",
+                        usage=True)  # fmt: skip
 
 
 async def submit(

@@ -166,6 +166,13 @@ def state(parade: Parade, today: date) -> State:
     return "open" if today <= parade.end else "closed"
 
 
+def takes_contributions(parade: Parade, today: date) -> bool:
+    """Open on `today`, or closed and taking late contributions (Late: yes) until its roundup."""
+    now = state(parade, today)
+    return now == "open" or (now == "closed" and parade.late
+                             and (parade.roundup_date is None or today <= parade.roundup_date))  # fmt: skip
+
+
 def days_left(parade: Parade, today: date) -> int:
     """The days on which one can still contribute, today included: on End that is 1.
 
