@@ -339,8 +339,8 @@ def fetch_failed(run, strict: bool) -> bool:  # noqa: ANN001  a jobs.FetchRun
 
 def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
     lines = [
-        f"Parades: {run.new_candidates} new candidates, {run.looked_at} pages checked, "
-        f"{run.accepted} new contributions from them."
+        f"Parades: {_count(run.new_candidates, 'new candidate')}, {_count(run.looked_at, 'page')} checked, "
+        f"{_count(run.accepted, 'new contribution')} from them."
     ]
     for report in run.errors:
         lines.append(f"  parade {report.parade}: {report.label} ({report.url}): error: {report.error}")
@@ -392,14 +392,14 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
     """What a fetch did, one line a feed that needs a word; times in `zone` (the site's)."""
     posts, comments = summary.of("posts"), summary.comment_feeds
     lines = [
-        f"{len(posts)} feeds: {summary.count(Outcome.UPDATED)} fetched, "
+        f"{_count(len(posts), 'feed')}: {summary.count(Outcome.UPDATED)} fetched, "
         f"{summary.count(Outcome.UNCHANGED)} unchanged, "
-        f"{sum(r.failed for r in posts)} errors{_waiting(posts)}; "
-        f"{summary.new_posts} new posts, {summary.changed_posts} updated.",
-        f"{len(comments)} comment feeds: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
+        f"{_count(sum(r.failed for r in posts), 'error')}{_waiting(posts)}; "
+        f"{_count(summary.new_posts, 'new post')}, {summary.changed_posts} updated.",
+        f"{_count(len(comments), 'comment feed')}: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
         f"{summary.count(Outcome.UNCHANGED, 'comments')} unchanged, "
-        f"{sum(r.failed for r in comments)} errors{_waiting(comments)}{_deferred(comments)}; "
-        f"{summary.new('comments')} new comments.",
+        f"{_count(sum(r.failed for r in comments), 'error')}{_waiting(comments)}{_deferred(comments)}; "
+        f"{_count(summary.new('comments'), 'new comment')}.",
     ]
     for report in _by_blog(summary.errors):
         lines.append(f"  {_feed_name(report)} ({report.url}): error: {report.error}"

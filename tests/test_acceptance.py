@@ -73,7 +73,7 @@ from tests.servers import (
 
 LAST_MODIFIED = "Mon, 02 Mar 2026 10:00:00 GMT"
 SUMMARY = re.compile(
-    r"(\d+) feeds: (\d+) fetched, (\d+) unchanged, (\d+) errors; (\d+) new posts, (\d+) updated"
+    r"(\d+) feeds?: (\d+) fetched, (\d+) unchanged, (\d+) errors?; (\d+) new posts?, (\d+) updated"
 )
 MOJIBAKE = ("Ã¤", "Ã¶", "Ã¼", "ÃŸ", "Ã„", "Ã–", "Ãœ", "â€", "\ufffd")
 

@@ -93,7 +93,7 @@ def test_join_fetch_status_and_run(site, feed_server):
     feed_server.route("/bert/feed/", status(500))
     again = invoke(site, "fetch")
     assert again.exit_code == 0
-    assert "1 unchanged, 1 errors" in again.output
+    assert "1 unchanged, 1 error" in again.output
     assert "Blog bert (" in again.output and "error: http: 500" in again.output
     assert invoke(site, "fetch", "--strict").exit_code == 1
 
@@ -167,7 +167,7 @@ def test_fetch_with_a_broken_participant_file_fetches_the_rest_and_fails(site, f
     (site / "content" / "participants" / "kaputt.toml").write_text("name = ")
     result = invoke(site, "fetch")
     assert result.exit_code == 1
-    assert "kaputt.toml" in result.output and "1 new posts" in result.output
+    assert "kaputt.toml" in result.output and "1 new post" in result.output
 
 
 @pytest.mark.slow
@@ -273,7 +273,7 @@ def test_a_backup_that_fails_leaves_the_fetch_said(site, feed_server):
     blog(feed_server, "anna", "Eins", "Zwei")
     result = CliRunner().invoke(cli, ["--site", str(site), "fetch"])
     assert result.exit_code == 1, result.output
-    assert "1 feeds: 1 fetched, 0 unchanged, 0 errors; 1 new posts" in result.output
+    assert "1 feed: 1 fetched, 0 unchanged, 0 errors; 1 new post" in result.output
     assert result.output.rstrip("\n").splitlines()[-1].startswith("Error: cannot back up store")
 
 

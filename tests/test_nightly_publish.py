@@ -116,7 +116,7 @@ def test_run_publish_publishes_absolute_links_no_drafts_and_keeps_doing_so(feed_
 
     serve(feed_server, 2)  # news: the next nightly run must publish it the same way
     second = ok(invoke(site, "run", "--publish"))
-    assert "1 new posts" in second.output and "Built " in second.output, second.output
+    assert "1 new post" in second.output and "Built " in second.output, second.output
     assert_published(site, posts=2)
     assert leftovers(site) == []
 
@@ -209,7 +209,7 @@ def test_a_post_fetched_while_the_site_builds_is_on_the_site_after_the_next_run(
     finally:
         signals.all_generators_finalized.disconnect(concurrent_fetch)
     stdout, stderr = fetches[0].communicate(timeout=120)
-    assert fetches[0].returncode == 0 and "1 new posts" in stdout, (stdout, stderr)
+    assert fetches[0].returncode == 0 and "1 new post" in stdout, (stdout, stderr)
     assert "Built " in first.output
     assert_published(site, posts=1)  # the build had exported before the post arrived
 

@@ -82,7 +82,7 @@ def test_two_runs_started_together_ten_times_one_runs_the_other_says_so(feed_ser
         said = BUSY.search(other.stderr)
         assert said and said["command"] == "run" and int(said["pid"]) == worker.pid, other
         assert other.returncode == EXIT_BUSY and other.stdout == "", other
-        assert "1 new posts" in worker.stdout, worker  # the night's post, every night
+        assert "1 new post" in worker.stdout, worker  # the night's post, every night
     assert set(titles(10)) <= set(post_pages(site / "output"))
     assert "\t10 posts" in status_lines(ok(invoke(site, "status")).output)["Nachtblog"]
 
@@ -178,7 +178,7 @@ def test_ctrl_c_ends_a_run_with_130_and_leaves_the_site_to_the_next(feed_server,
     assert finished.stderr.strip().endswith("Error: interrupted; nothing more was done."), finished
     assert "Traceback" not in finished.stderr and "Aborted!" not in finished.stderr, finished
     serve_nights(feed_server, 2, delay=0)
-    assert "1 new posts" in ok(invoke(site, "run")).output  # the lock is free, the store whole
+    assert "1 new post" in ok(invoke(site, "run")).output  # the lock is free, the store whole
     assert "\t2 posts" in status_lines(ok(invoke(site, "status")).output)["Nachtblog"]
 
 

@@ -74,7 +74,7 @@ def test_retry_after_86400_leaves_the_feed_alone_for_the_day(feed_server, site):
     # Two real nightly runs, as cron starts them: the second does not ask the busy feed.
     first = run_measured(site, "run")
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "2 feeds: 1 fetched, 0 unchanged, 1 errors; 2 new posts" in first.stdout, first.stdout
+    assert "2 feeds: 1 fetched, 0 unchanged, 1 error; 2 new posts" in first.stdout, first.stdout
     assert f"Geduld ({waits}): error: http: 429 Too Many Requests; next try " in first.stdout
     asked_at = datetime.now(UTC)
     second = run_measured(site, "run", "--strict")
@@ -115,7 +115,7 @@ def test_retry_after_as_a_date_and_all_asks_anyway(feed_server, site):
 
     feed_server.route("/geduld/feed/", respond(posts(feed_server, "geduld", 1, 1)))
     fetched = ok(invoke(site, "fetch", "--all"))
-    assert "1 new posts" in fetched.output and "waiting" not in fetched.output
+    assert "1 new post" in fetched.output and "waiting" not in fetched.output
     assert feed_server.hits("/geduld/feed/") == 2 and next_try(site, waits) is None
 
 
@@ -130,7 +130,7 @@ def test_a_wait_a_clock_set_back_left_too_long_ends_and_status_agrees(feed_serve
     assert "429 Too Many Requests" in line and "next try" not in line, line
     feed_server.route("/geduld/feed/", respond(posts(feed_server, "geduld", 1, 1)))
     fetched = ok(invoke(site, "fetch"))
-    assert "1 new posts" in fetched.output and "waiting" not in fetched.output, fetched.output
+    assert "1 new post" in fetched.output and "waiting" not in fetched.output, fetched.output
     assert feed_server.hits("/geduld/feed/") == 2
 
 
@@ -165,7 +165,7 @@ def test_a_moved_feed_whose_new_address_fails_is_read_where_it_was(feed_server, 
     feed_server.route("/neu/feed/", status(404))
     feed_server.route("/alt/feed/", respond(posts(feed_server, "umzug", 1, 4)))
     result = ok(invoke(site, "run", "--strict"))
-    assert "1 feeds: 1 fetched, 0 unchanged, 0 errors; 2 new posts" in result.output, result.output
+    assert "1 feed: 1 fetched, 0 unchanged, 0 errors; 2 new posts" in result.output, result.output
     expected = {f"Umzugs Beitrag {n}: Grüße" for n in range(1, 5)}
     assert set(post_pages(site / "output")) == expected
     assert listing_titles(site / "output", "index.html") == expected
