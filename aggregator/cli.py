@@ -639,7 +639,7 @@ def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
         except RoundupExists as error:
             fail(f"{error.path} exists already: edit it, or replace it with --force")
     if draft.still_open:
-        click.secho(f"Warning: parade {slug} is still open; contributions may still come in.",
+        click.secho(f"warning: parade {slug} is still open; contributions may still come in.",
                     fg="yellow", err=True)  # fmt: skip
     if form == "html":
         click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")

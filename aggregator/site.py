@@ -180,6 +180,9 @@ class Site:
     def load(cls, root: str | Path) -> Site:
         root = Path(root).resolve()
         settings_path = root / SETTINGS_FILE
+        if not root.exists():  # a typo in --site, or a path of another machine
+            raise SiteError(f"{root} is not a blogparade site: there is no such folder "
+                            "(point --site at one, or create one with `blogparade init DIR`)")  # fmt: skip
         if not settings_path.is_file():
             raise SiteError(
                 f"{root} is not a blogparade site: it has no {SETTINGS_FILE} "

@@ -118,6 +118,9 @@ CASES = {
     "--site naming a file": Case(
         ("--site", "{tmp}/datei", "status"), 2, r"{tmp}/datei is not a blogparade site: it has no "
         r"pelicanconf\.py \(create one with `blogparade init DIR`, or point --site at one\)", a_file),
+    "--site naming no folder": Case(
+        ("--site", "{tmp}/fehlt", "status"), 2, r"{tmp}/fehlt is not a blogparade site: there is no such "
+        r"folder \(point --site at one, or create one with `blogparade init DIR`\)"),
     "init into a file": Case(("init", "{tmp}/datei"), 2, r"{tmp}/datei is a file, not a folder; nothing was done",
                              a_file),
     "demo into a file": Case(("demo", "{tmp}/datei"), 2, r"{tmp}/datei is a file, not a folder; nothing was done",
