@@ -137,6 +137,18 @@ class FetchResult:
 
 
 @dataclass(frozen=True)
+class ParsedAttachment:
+    """A file an entry comes with, as its feed names it (raw, untrusted): an RSS <enclosure>, an
+    Atom <link rel="enclosure">, a Media RSS <media:content> (a podcast's episode, a toot's photo)."""
+
+    url: str
+    type: str = ""  # the MIME type as written
+    length: str = ""  # bytes, as written
+    medium: str = ""  # Media RSS: "image", "audio", "video"…
+    title: str = ""  # an Atom link's title, a <media:description> (a photo's alt text)
+
+
+@dataclass(frozen=True)
 class ParsedEntry:
     """One feed entry as feedparser read it: raw, untrusted HTML, dates already UTC."""
 
@@ -157,6 +169,7 @@ class ParsedEntry:
     in_reply_to: str | None = None  # the parent: thr:in-reply-to ref (Blogger: its related link)
     in_reply_to_url: str | None = None  # thr:in-reply-to href
     author_url: str | None = None
+    attachments: tuple[ParsedAttachment, ...] = ()
 
 
 @dataclass(frozen=True)

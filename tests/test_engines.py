@@ -162,3 +162,66 @@ def test_an_episode_page_links_where_its_show_notes_link(tmp_path, feed_server):
     output = built_site(tmp_path, feed_server, "/s/12345678/podcast/rss", PODCAST, RSS_TYPE)
     (page,) = post_pages(output).values()
     assert "https://blogparade.example/wattenmeer/" in page.original_links
+
+
+# --- attachments: an episode's audio, a toot's photos, as each engine names them --------------------
+
+def test_a_toots_photos_come_with_their_alt_text_on_both_paths():
+    (toot,) = both_paths(MASTODON, "https://chaos.social/@ottilie.rss").entries
+    assert [(a.url.rsplit("/", 1)[1], a.type, a.length, a.medium, a.title) for a in toot.attachments] == [
+        ("212f28cb.jpeg", "image/jpeg", "211106", "image", "Möwen auf einer Buhne im Abendlicht."),
+        ("8e1eaa04.jpeg", "image/jpeg", "198311", "image", "Ein Strandkorb im Regen."),
+    ]
+
+
+def test_an_episodes_audio_is_read_on_both_paths():
+    (episode,) = both_paths(PODCAST, "https://anchor.fm/s/12345678/podcast/rss").entries
+    (audio,) = episode.attachments
+    assert (audio.url, audio.type, audio.length) == (
+        "https://anchor.fm/s/12345678/podcast/play/98765432/abc.mp3", "audio/mpeg", "31234567")
+
+
+def wordpress_episode(kind: str) -> bytes:
+    """WordPress's own feeds of a post that links an MP3 (rss_enclosure(), atom_enclosure())."""
+    mp3 = "https://www.deichkinder-podcast.de/wp-content/uploads/2026/11/folge-7.mp3"
+    if kind == "rss":
+        return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel><title>Deichkinder</title><link>https://www.deichkinder-podcast.de</link><description>Der Podcast</description>
+<item><title>Folge 7: Der Deichgraf</title><link>https://www.deichkinder-podcast.de/folge-7/</link>
+<dc:creator><![CDATA[Maren]]></dc:creator><pubDate>Fri, 20 Nov 2026 06:00:00 +0000</pubDate>
+<guid isPermaLink="false">https://www.deichkinder-podcast.de/?p=77</guid>
+<description><![CDATA[Wir lesen Storm.]]></description>
+<content:encoded><![CDATA[<p>Wir lesen Storm. <a href="{mp3}">Folge herunterladen</a></p>]]></content:encoded>
+<enclosure url="{mp3}" length="45123456" type="audio/mpeg" />
+</item></channel></rss>""".encode()
+    return f"""<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de-DE">
+<title type="text">Deichkinder</title><id>https://www.deichkinder-podcast.de/feed/atom/</id><updated>2026-11-20T06:00:00Z</updated>
+<entry><author><name>Maren</name></author><title type="html"><![CDATA[Folge 7: Der Deichgraf]]></title>
+<link rel="alternate" type="text/html" href="https://www.deichkinder-podcast.de/folge-7/" />
+<id>https://www.deichkinder-podcast.de/?p=77</id><updated>2026-11-20T06:00:00Z</updated><published>2026-11-20T06:00:00Z</published>
+<summary type="html"><![CDATA[Wir lesen Storm.]]></summary>
+<content type="html" xml:base="https://www.deichkinder-podcast.de/folge-7/"><![CDATA[<p>Wir lesen Storm.</p>]]></content>
+<link rel="enclosure" type="audio/mpeg" length="45123456" href="{mp3}" />
+</entry></feed>""".encode()
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_wordpress_enclosures_are_read_by_lxml_as_by_feedparser(kind):
+    body = wordpress_episode(kind)
+    assert lxml_reads(body, "https://www.deichkinder-podcast.de/feed/")  # no slower path for them
+    (episode,) = both_paths(body, "https://www.deichkinder-podcast.de/feed/").entries
+    (audio,) = episode.attachments
+    assert (audio.url.rsplit("/", 1)[1], audio.type, audio.length) == ("folge-7.mp3", "audio/mpeg", "45123456")
+
+
+def test_one_version_of_a_media_group_is_kept_on_both_paths():
+    sizes = "".join(f'<media:content medium="image" type="image/jpeg" url="https://img.zeitung.example/{w}w/hafen.jpg" width="{w}"/>'
+                    for w in (90, 1024, 606))  # fmt: skip
+    body = f"""<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Zeitung</title>
+<item><title>Hafen</title><link>https://zeitung.example/hafen</link><media:group>{sizes}</media:group></item>
+<item><title>Deich</title><link>https://zeitung.example/deich</link><media:group>{sizes.replace('width="606"', 'width="606" isDefault="true"')}</media:group></item>
+</channel></rss>""".encode()  # fmt: skip
+    assert lxml_reads(body, "https://zeitung.example/feed")
+    widest, default = both_paths(body, "https://zeitung.example/feed").entries
+    assert [a.url for a in widest.attachments] == ["https://img.zeitung.example/1024w/hafen.jpg"]
+    assert [a.url for a in default.attachments] == ["https://img.zeitung.example/606w/hafen.jpg"]

@@ -11,7 +11,7 @@ import pytest
 
 from aggregator.feeds.clean import parent_guid
 from aggregator.feeds.parse import ParseError, parse_feed
-from aggregator.models import ErrorKind
+from aggregator.models import ErrorKind, ParsedAttachment
 
 FEEDS = Path(__file__).resolve().parent / "feeds"
 FEED_URL = "https://blog.gruenfink.example/feed/"
@@ -337,6 +337,20 @@ def test_json_feed():
     assert other.author == "Gast"
     assert other.published is None
     assert other.content_html == "<p>Erster Absatz.</p><p>Zweiter Absatz.</p>"
+
+
+def test_a_json_feed_items_attachments_are_read():
+    # micro.blog's episodes: an attachment with its size as a number, another with none.
+    item = {"id": "e1", "url": "https://mikro.example.de/folge-3", "content_text": "Folge 3",
+            "attachments": [{"url": "https://mikro.example.de/uploads/folge-3.mp3", "mime_type": "audio/mpeg",
+                             "size_in_bytes": 23456789, "title": "Folge 3"},
+                            {"url": "/uploads/folge-3.m4a"}, {"mime_type": "audio/mpeg"}, "x"]}  # fmt: skip
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [item]})
+    [entry] = parse_feed(body.encode(), {}, FEED_URL, now=NOW).entries
+    assert entry.attachments == (
+        ParsedAttachment("https://mikro.example.de/uploads/folge-3.mp3", "audio/mpeg", "23456789", "", "Folge 3"),
+        ParsedAttachment("/uploads/folge-3.m4a"),
+    )
 
 
 def test_json_that_is_not_a_feed():

@@ -289,9 +289,21 @@ class Maker:
                          f'{attr("href", self.pick(URLS))}{attr("thr:count", self.pick(COUNTS, 0.5))}/>')  # fmt: skip
         if r.random() < 0.15:
             parts.append('<enclosure url="https://x.example/a.mp3" length="1" type="audio/mpeg"/>')
+        if r.random() < 0.1:  # attachments as podcasts write them, good and bad
+            parts.append(f'<enclosure{attr(self.pick(["url", "URL", "href"]), self.pick(URLS))}'
+                         f'{attr("length", self.pick(COUNTS, 0.7))}{attr("type", self.pick(TYPES, 0.7))}/>')
         if r.random() < 0.15:
             title = self.element("media:title", self.pick(TEXTS), attr("type", "html"))
             parts.append(f'<media:content url="https://x.example/i.jpg" medium="image">{title}</media:content>')
+        if r.random() < 0.1:  # a toot's photo: its alt text inside (feedparser's path)
+            alt = self.element("media:description", self.pick(TEXTS), attr("type", "plain"), base=False)
+            parts.append(f'<media:content{attr("url", self.pick(URLS))}{attr("fileSize", self.pick(COUNTS))}'
+                         f' type="image/jpeg" medium="image">{alt}</media:content>')
+        if r.random() < 0.1:  # one medium in several sizes
+            versions = [f'<media:content url="https://x.example/{w}.jpg"{attr("width", w)}'
+                        f'{attr("isDefault", self.pick(["true", "false"], 0.2))}/>'
+                        for w in r.sample(["90", "606", "1024", "x", ""], r.choice([1, 2, 3]))]
+            parts.append(f"<media:group>{''.join(versions)}</media:group>")
         if r.random() < 0.1:
             parts.append(f'<thr:in-reply-to{attr("ref", self.pick(URLS))}{attr("href", self.pick(URLS, 0.5))}/>')
         if r.random() < 0.1:
@@ -361,6 +373,7 @@ class Maker:
             kind = self.pick(["text/html", "application/atom+xml", "application/rss+xml", "TEXT/HTML"], 0.7)
             parts.append(f"<link{attr('rel', rel)}{attr('type', kind)}{attr('href', self.pick(URLS))}"
                          f"{attr('thr:count', self.pick(COUNTS, 0.4))}{attr('count', self.pick(COUNTS, 0.1))}"
+                         f"{attr('length', self.pick(COUNTS, 0.2))}{attr('title', self.pick(TEXTS, 0.1))}"
                          f"{self.lang_base()}/>")  # fmt: skip
         parts.append(self.element("published", self.pick(DATES, 0.7)))
         parts.append(self.element("updated", self.pick(DATES, 0.8)))

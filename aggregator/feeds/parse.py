@@ -78,7 +78,7 @@ from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
-from ..models import ErrorKind, ParsedEntry, ParsedFeed
+from ..models import ErrorKind, ParsedAttachment, ParsedEntry, ParsedFeed
 from ..replies import reply_marker
 from ..urls import absolute_http_url, host_key
 from . import xmlreader
@@ -105,6 +105,10 @@ def _feedparser() -> Any:
     Mastodon toot with a photo became the photo's alt text, a podcast episode's show notes lost
     their links to the plain text of its iTunes summary.  They are kept apart instead
     (`_second_summary`), the text of an entry that has no other.
+
+    Of a <media:group>'s <media:content> versions it keeps one (`xmlreader.one_of_group`), and a
+    <media:description> inside a <media:content> describes that one too (a toot's photo: its alt
+    text), as "media_description" among its attributes (an XML attribute's key has a colon).
     """
     import feedparser
 
@@ -116,6 +120,9 @@ def _feedparser() -> Any:
     for name in SECOND_SUMMARIES:
         setattr(mixin, f"_start_{name}", functools.partialmethod(_push, name))
         setattr(mixin, f"_end_{name}", functools.partialmethod(_pop, name))
+    for name in ("media_content", "media_group"):
+        setattr(mixin, f"_start_{name}", globals()[f"_start_{name}"])
+        setattr(mixin, f"_end_{name}", globals()[f"_end_{name}"])
     xmlreader.feedparser_dates()  # the dates feedparser does not read, read alike on both paths
     return feedparser
 
@@ -129,7 +136,30 @@ def _push(self: Any, name: str, attrs_d: dict[str, str]) -> None:
 
 
 def _pop(self: Any, name: str) -> None:
-    self.pop(name)
+    value = self.pop(name)
+    described = getattr(self, "_open_media_content", None)
+    if name == "media_description" and described is not None and isinstance(value, str):
+        described.setdefault("media_description", value)
+
+
+def _start_media_content(self: Any, attrs_d: dict[str, str]) -> None:
+    self._get_context().setdefault("media_content", []).append(attrs_d)
+    self._open_media_content = attrs_d
+
+
+def _end_media_content(self: Any) -> None:
+    self._open_media_content = None
+
+
+def _start_media_group(self: Any, attrs_d: dict[str, str]) -> None:
+    self._media_group_from = len(self._get_context().get("media_content", ()))
+
+
+def _end_media_group(self: Any) -> None:
+    versions = self._get_context().get("media_content") or []
+    start, self._media_group_from = getattr(self, "_media_group_from", None), None
+    if start is not None and len(versions) > start:
+        versions[start:] = [xmlreader.one_of_group(versions[start:])]
 
 
 def _with_author_cut(sync_author_detail: Any) -> Any:
@@ -518,7 +548,42 @@ def _entry(
         in_reply_to=in_reply_to,
         in_reply_to_url=in_reply_to_url,
         author_url=_str(author.get("href")) or None,
+        attachments=_attachments(e),
     )
+
+
+def _attachments(e: Any) -> tuple[ParsedAttachment, ...]:
+    """The entry's enclosures (links of rel "enclosure": RSS's, Atom's) and Media RSS contents,
+    in that order, as written.  An Atom link without a type is "text/html" to both readers:
+    unknown here."""
+    found = [
+        ParsedAttachment(_str(link.get("href")), _enclosure_type(link), _str(link.get("length")), "",
+                         _str(link.get("title")))
+        for link in e.get("links") or () if link.get("rel") == "enclosure" and _str(link.get("href"))
+    ]  # fmt: skip
+    found += [
+        ParsedAttachment(_str(media.get("url")), _str(media.get("type")), _str(media.get("filesize")),
+                         _str(media.get("medium")), _str(media.get("media_description")))
+        for media in e.get("media_content") or () if isinstance(media, Mapping) and _str(media.get("url"))
+    ]  # fmt: skip
+    return tuple(found)
+
+
+def _enclosure_type(link: Mapping[str, Any]) -> str:
+    kind = _str(link.get("type"))
+    return "" if kind == "text/html" else kind
+
+
+def _json_attachments(item: dict[str, Any]) -> tuple[ParsedAttachment, ...]:
+    """A JSON Feed item's attachments (url, mime_type, title, size_in_bytes)."""
+    def text(attachment: dict[str, Any], key: str) -> str:
+        value = attachment.get(key)
+        return value.strip() if isinstance(value, str) else str(value) if type(value) is int else ""
+
+    attachments = item.get("attachments") if isinstance(item.get("attachments"), list) else ()
+    return tuple(ParsedAttachment(text(a, "url"), text(a, "mime_type"), text(a, "size_in_bytes"), "",
+                                  text(a, "title"))
+                 for a in attachments if isinstance(a, dict) and text(a, "url"))  # fmt: skip
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -789,4 +854,5 @@ def _json_entry(item: dict[str, Any], base: str, feed_authors: list[dict[str, An
         base_url=link or base,
         language=_language(item.get("language")) or feed_language,
         author_url=next((a["url"] for a in authors if isinstance(a.get("url"), str)), None),
+        attachments=_json_attachments(item),
     )

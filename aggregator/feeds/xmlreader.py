@@ -164,7 +164,9 @@ media_thumbnail media_group media_credit media_rating media_restriction media_li
 media_player georss_point georss_line georss_polygon georss_box cc_license creativecommons_license
 itunes_explicit itunes_block itunes_image
 """.split())  # fmt: skip
-_HARMLESS_IN_ENTRY = _HARMLESS | {"source", "itunes_subtitle"}
+# An entry's attachments are read (`attachment`, `media_group`), not passed over.
+_ATTACHMENTS = frozenset({"enclosure", "media_content"})
+_HARMLESS_IN_ENTRY = (_HARMLESS - _ATTACHMENTS) | {"source", "itunes_subtitle"}
 _HARMLESS_IN_FEED = _HARMLESS | frozenset("""
 generator cloud webmaster dc_publisher pubdate published issued dcterms_issued updated modified
 lastbuilddate dc_date dcterms_modified category keywords dc_subject newlocation itunes_category
@@ -667,6 +669,11 @@ class _Document:
                 e["language"] = _repaired(self.text(child).strip())
             elif name in _GENERIC_READ:
                 self.generic(child, e, name, child_base, attrs)
+            elif name in _ATTACHMENTS:
+                media_title |= self.check_inside(child, _HARMLESS_IN_ENTRY)
+                self.attachment(name, e, attrs)
+            elif name == "media_group":
+                media_title |= self.media_group(child, e)
             elif name in _HARMLESS_IN_ENTRY:
                 if name == "source" and len(child):
                     raise Unsupported("<source> with children")
@@ -679,6 +686,43 @@ class _Document:
             # A Media RSS title deeper down is the entry's title only where the entry has none.
             raise Unsupported("<media:title> in an entry without a title")
         return e
+
+    @staticmethod
+    def attachment(name: str, context: dict[str, Any], attrs: dict[str, str]) -> None:
+        """_start_enclosure (a link of rel "enclosure", its url as href) or _start_media_content
+        (its attributes as they are)."""
+        if name == "media_content":
+            context.setdefault("media_content", []).append(attrs)
+            return
+        href = attrs.get("url", attrs.get("uri", attrs.get("href", None)))
+        if href:
+            attrs.pop("url", None)
+            attrs.pop("uri", None)
+            attrs["href"] = href
+        attrs["rel"] = "enclosure"
+        context.setdefault("links", []).append(attrs)
+
+    def media_group(self, element: Any, context: dict[str, Any]) -> bool:
+        """A <media:group>: its <media:content> children are one medium in several versions, of
+        which the entry keeps one (`one_of_group`, as parse.py makes feedparser do); True where a
+        <media:title> is in there."""
+        versions: list[dict[str, str]] = []
+        media_title = False
+        for inner in element:
+            name = self.name(inner.tag)
+            if name == "media_content":
+                media_title |= self.check_inside(inner, _HARMLESS_IN_ENTRY)
+                versions.append(attributes(inner))
+            elif name != "#":
+                if name in HANDLERS or name in _RELEVANT_KEYS:
+                    if name == "media_title":
+                        media_title = True
+                    elif name not in _HARMLESS_IN_ENTRY:
+                        raise Unsupported(f"<{name}> in <media:group>")
+                media_title |= self.check_inside(inner, _HARMLESS_IN_ENTRY)
+        if versions:
+            context.setdefault("media_content", []).append(one_of_group(versions))
+        return media_title
 
     @staticmethod
     def once(seen: set[str], key: str) -> None:
@@ -890,6 +934,20 @@ def attributes(element: Any) -> dict[str, str]:
         if key in found:
             found[key] = found[key].lower()
     return found
+
+
+def one_of_group(versions: list[dict[str, str]]) -> dict[str, str]:
+    """Of a <media:group>'s <media:content> versions (sizes, formats of one medium), the one its
+    feed marks isDefault, else the widest (a newspaper's 90, 606 and 1024 pixels), else the
+    first: our rule on both paths, not feedparser's (it keeps all)."""
+    default = [version for version in versions if version.get("isdefault", "").strip() == "true"]
+    if default:
+        return default[0]
+    return max(versions, key=lambda version: _width(version.get("width")))
+
+
+def _width(value: str | None) -> int:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 def _add_tag(context: dict[str, Any], term: Any, scheme: Any, label: Any) -> None:
