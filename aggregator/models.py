@@ -184,6 +184,21 @@ class ParsedFeed:
     subtitle: str = ""  # plain text: Atom <subtitle>, RSS channel <description>
 
 
+AttachmentKind = Literal["audio", "video", "image", "file"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A post's attachment, cleaned (feeds/clean.py): an absolute http(s) URL, a MIME type that
+    looks like one, a size in bytes, a plain-text title or alt text (None, "": unknown)."""
+
+    url: str
+    kind: AttachmentKind = "file"  # by its type, else its Media RSS medium
+    type: str | None = None
+    length: int | None = None
+    title: str = ""
+
+
 @dataclass(frozen=True)
 class Post:
     """A cleaned post, ready to store: safe HTML, absolute URLs, plain-text title and excerpt."""
@@ -202,6 +217,8 @@ class Post:
     links: tuple[str, ...] = ()  # absolute outbound links in the body (parades need them)
     comment_feed: str | None = None
     comment_count: int | None = None
+    # Its images are in content_html too, as the blog's own: shown, downloaded, served alike.
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def id(self) -> str:
@@ -275,6 +292,7 @@ class StoredPost:
     # and the comments stored then (comments.missing).
     comments_checked: int | None = None
     comments_checked_stored: int | None = None
+    attachments: tuple[Attachment, ...] = ()  # Post.attachments
 
 
 class PostHead(NamedTuple):

@@ -26,7 +26,7 @@ from aggregator.feeds.clean import (
     strip_email,
 )
 from aggregator.feeds.parse import parse_feed
-from aggregator.models import ParsedEntry, Participant
+from aggregator.models import Attachment, ParsedAttachment, ParsedEntry, Participant
 
 FEEDS = Path(__file__).resolve().parent / "feeds"
 BASE = "https://blog.example.de/2024/05/post/"
@@ -478,3 +478,92 @@ def test_hostile_markup_costs_linear_time(hostile):
     plain_text(hostile)
     strip_email(hostile)
     assert time.perf_counter() - start < 3.0
+
+
+# --- attachments -------------------------------------------------------------------------------------
+
+MP3 = "https://cdn.deichkinder.example/folge-7.mp3"
+
+
+def attached(*attachments: ParsedAttachment, **fields):
+    return clean_post(entry(attachments=attachments, **fields), PARTICIPANT)
+
+
+def test_an_episodes_audio_is_kept_with_its_type_and_size():
+    (audio,) = attached(ParsedAttachment(MP3, "audio/mpeg", "45123456")).attachments
+    assert audio == Attachment(MP3, "audio", "audio/mpeg", 45123456, "")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:audio/mpeg;base64,AAAA", "ftp://x.example/a.mp3",
+                                 "file:///etc/passwd", "", "   "])
+def test_an_attachment_that_is_no_http_url_is_dropped(url):
+    assert attached(ParsedAttachment(url, "audio/mpeg", "1")).attachments == ()
+
+
+def test_an_attachment_is_resolved_against_the_entrys_base():
+    (audio,) = attached(ParsedAttachment("../../../media/folge.mp3", "audio/mpeg")).attachments
+    assert audio.url == "https://blog.example.de/media/folge.mp3"
+
+
+@pytest.mark.parametrize("length, expected", [
+    ("45123456", 45123456), (" 12 ", 12), ("0", None), ("-1", None), ("4.5 MB", None), ("", None),
+    ("99999999999999999999999", None), ("10000000000001", None), ("１２", None),
+])  # fmt: skip
+def test_a_length_is_a_plausible_count_of_bytes_or_unknown(length, expected):
+    (audio,) = attached(ParsedAttachment(MP3, "audio/mpeg", length)).attachments
+    assert audio.length == expected
+
+
+@pytest.mark.parametrize("written, expected, kind", [
+    ("audio/mpeg", "audio/mpeg", "audio"), ("Audio/MPEG", "audio/mpeg", "audio"),
+    ('audio/mp4; codecs="mp4a.40.2"', "audio/mp4", "audio"), ("video/mp4", "video/mp4", "video"),
+    ("application/pdf", "application/pdf", "file"), ("", None, "file"), ("mp3", None, "file"),
+    ("audio/mpeg<script>", None, "file"), ("text/html", "text/html", "file"),
+])  # fmt: skip
+def test_a_type_is_kept_where_it_looks_like_a_mime_type(written, expected, kind):
+    (item,) = attached(ParsedAttachment(MP3, written)).attachments
+    assert (item.type, item.kind) == (expected, kind)
+
+
+def test_without_a_type_the_media_rss_medium_says_what_it_is():
+    (photo,) = attached(ParsedAttachment("https://img.example/a.jpg", "", "", "image")).attachments
+    assert (photo.kind, photo.type) == ("image", None)
+
+
+def test_the_same_file_named_twice_is_one_attachment_told_all_they_say():
+    (audio,) = attached(ParsedAttachment(MP3, "audio/mpeg", "45123456"),
+                        ParsedAttachment(MP3, "", "", "audio", "Folge 7: Der Deichgraf")).attachments  # fmt: skip
+    assert audio == Attachment(MP3, "audio", "audio/mpeg", 45123456, "Folge 7: Der Deichgraf")
+
+
+def test_a_post_keeps_at_most_ten_attachments():
+    many = [ParsedAttachment(f"https://img.example/{n}.jpg", "image/jpeg") for n in range(25)]
+    post = attached(*many)
+    assert [a.url for a in post.attachments] == [f"https://img.example/{n}.jpg" for n in range(10)]
+    assert post.content_html.count("<img") == 10
+
+
+def test_a_toots_photos_are_shown_after_its_text_with_their_alt_text():
+    post = attached(ParsedAttachment("https://files.example/a.jpeg", "image/jpeg", "211106", "image",
+                                     'Möwen "im" <Abendlicht>'),
+                    ParsedAttachment("https://files.example/b.jpeg", "image/jpeg"),
+                    content_html="<p>Fotos vom Wochenende</p>")  # fmt: skip
+    images = soup(post.content_html).find_all("img")
+    assert post.content_html.startswith("<p>Fotos vom Wochenende</p>")
+    assert [(img["src"], img["alt"]) for img in images] == [
+        ("https://files.example/a.jpeg", 'Möwen "im" <Abendlicht>'), ("https://files.example/b.jpeg", "")]
+    assert "Möwen" not in post.excerpt
+
+
+def test_an_image_the_body_shows_already_is_not_shown_twice():
+    # WordPress.com: the post's photo (in another size in the body) and the author's Gravatar.
+    post = attached(ParsedAttachment("https://blog.files.wordpress.com/2024/05/foto.jpg", "", "", "image"),
+                    ParsedAttachment("https://0.gravatar.com/avatar/3d7f?s=96&d=identicon&r=G", "", "", "image"),
+                    content_html='<p><img src="https://blog.files.wordpress.com/2024/05/foto.jpg?w=1024"></p>')  # fmt: skip
+    assert post.content_html.count("<img") == 1
+    assert [a.url for a in post.attachments] == ["https://blog.files.wordpress.com/2024/05/foto.jpg"]
+
+
+def test_a_protected_post_has_no_attachments():
+    form = '<form action="https://blog.example.de/wp-login.php?action=postpass" method="post"></form>'
+    assert attached(ParsedAttachment(MP3, "audio/mpeg"), content_html=form).attachments == ()

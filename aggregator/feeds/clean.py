@@ -17,6 +17,12 @@ Decisions:
   post is never lost for a bad link.  (So the same URL can belong to several posts of one blog.)
 - A post without a title gets the start of its text as title (micro-blogs have no titles).
 - The author falls back to the participant's author, then the participant's name.
+- A post's attachments (`clean_attachments`) keep only http(s) URLs, resolved against its base,
+  a MIME type that looks like one, a length in bytes (0, junk or beyond 10 TB: unknown), each URL
+  once and at most `MAX_ATTACHMENTS`.  Its images that its body does not show yet (a toot's
+  photos) are added after the body as its own images, with their alt text: the site shows,
+  downloads and serves them as it does the body's (feeds/images.py).  A Gravatar is the
+  author's face, which WordPress.com names as a medium of every post: not the post's.
 - Posts get ``rel="noopener"`` on links (participants may see the parade site as referrer);
   comments get ``rel="nofollow ugc noopener"``, a smaller allowlist without images, no mailto
   links, and e-mail addresses in their text replaced by "[…]".
@@ -31,7 +37,16 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import nh3
 
-from ..models import Comment, CommentKind, ParsedEntry, Participant, Post
+from ..models import (
+    Attachment,
+    Comment,
+    CommentKind,
+    ParsedAttachment,
+    ParsedEntry,
+    Participant,
+    Post,
+)
+from .images import image_urls
 
 TITLE_LIMIT = 1000  # some authors paste a paragraph into the title; keep it whole
 NAME_INPUT_LIMIT = 1000  # a longer "name" is junk; bounding it bounds the work on it
@@ -39,6 +54,9 @@ EXCERPT_LIMIT = 300
 AUTHOR_LIMIT = 120
 CATEGORY_LIMIT = 100
 MAX_CATEGORIES = 50
+MAX_ATTACHMENTS = 10  # per post: an episode and its chapters' images, a toot's four photos
+ALT_LIMIT = 1500  # characters of an attachment's title or alt text (Mastodon's limit for alt text)
+MAX_ATTACHMENT_LENGTH = 10**13  # bytes: a longer "length" is a mistake, not a file
 # html5ever checks the open-element stack on every tag, which makes 20,000 nested elements cost
 # seconds; deeper than this, a body is flattened to its text instead (no blog nests this deep).
 MAX_DEPTH = 512
@@ -156,6 +174,7 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
         html = "" if _is_password_form(entry.summary_html) else entry.summary_html
     content, links = _sanitized(html, base, False)
     text = _text_of_sanitized(content, EXCERPT_LIMIT)  # as much as the excerpt needs
+    attachments = clean_attachments(entry.attachments, base) if entry.attachments and not protected else ()
     title = bounded(plain_text(entry.title), TITLE_LIMIT)
     title = title or bounded(text, 80)
     author = bounded(strip_email(plain_text(entry.author)), AUTHOR_LIMIT)
@@ -168,13 +187,70 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
         published=entry.published,
         updated=entry.updated,
         excerpt=bounded(text, EXCERPT_LIMIT),
-        content_html=content,
+        content_html=content + _images_not_shown(attachments, content) if attachments else content,
         categories=_categories(entry.categories),
         language=entry.language or participant.language,
         links=links,
         comment_feed=None if protected else _http_url(entry.comment_feed, base),
         comment_count=entry.comment_count if (entry.comment_count or 0) >= 0 else None,
+        attachments=attachments,
     )
+
+
+def clean_attachments(raw: tuple[ParsedAttachment, ...], base: str) -> tuple[Attachment, ...]:
+    """An entry's attachments as the module docstring says.  Of two naming one URL (an episode's
+    MP3 as enclosure and as media:content) the first stays, told what it left unknown."""
+    found: dict[str, Attachment] = {}
+    for item in raw:
+        url = _http_url(item.url, base) if item.url.strip() else None  # "": the post, no file
+        if url is None or _GRAVATAR.match(url):
+            continue
+        attachment, known = _attachment(url, item), found.get(url)
+        if known is not None:
+            found[url] = _completed(known, attachment)
+        elif len(found) < MAX_ATTACHMENTS:
+            found[url] = attachment
+    return tuple(found.values())
+
+
+_GRAVATAR = re.compile(r"https?://(?:[\w-]+\.)?gravatar\.com/avatar/", re.I)
+# type "/" subtype (RFC 6838's characters), any parameters ("; codecs=…") cut off first.
+_MIME_TYPE = re.compile(r"[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+_KINDS = frozenset({"audio", "video", "image"})
+
+
+def _attachment(url: str, item: ParsedAttachment) -> Attachment:
+    mime_type = item.type.split(";", 1)[0].strip().lower()
+    mime_type = mime_type if _MIME_TYPE.fullmatch(mime_type) else ""
+    kind = mime_type.split("/", 1)[0] if mime_type else item.medium.strip().lower()
+    # Text, not HTML (Media RSS's type="plain", an Atom link's title): a "<" in it stays.
+    title = bounded(" ".join(_CONTROL.sub("", item.title).split()), ALT_LIMIT) if item.title else ""
+    return Attachment(url, kind if kind in _KINDS else "file", mime_type or None,  # type: ignore[arg-type]
+                      _length(item.length), title)  # fmt: skip
+
+
+def _length(value: str) -> int | None:
+    """Bytes, where `value` is a plausible count of them; 0 is what RSS writes for "unknown"."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 14):
+        return None
+    length = int(value)
+    return length if 0 < length <= MAX_ATTACHMENT_LENGTH else None
+
+
+def _completed(known: Attachment, other: Attachment) -> Attachment:
+    return Attachment(known.url, known.kind if known.kind != "file" else other.kind,
+                      known.type or other.type, known.length or other.length, known.title or other.title)  # fmt: skip
+
+
+def _images_not_shown(attachments: tuple[Attachment, ...], content: str) -> str:
+    """The attached images the body does not show (the same file in another size, by its address
+    without the query, counts as shown), as the body's images are written."""
+    shown = {url.split("?", 1)[0] for url in image_urls(content)} if "<img" in content else set()
+    return "".join(
+        f'<p><img src="{html_lib.escape(a.url)}" alt="{html_lib.escape(a.title)}"></p>'
+        for a in attachments if a.kind == "image" and a.url.split("?", 1)[0] not in shown
+    )  # fmt: skip
 
 
 # WordPress's password form (get_the_password_form), which its feeds give instead of a protected
