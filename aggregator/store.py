@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal, NoReturn, Sequenc
 
 from .hashing import commenter_digest
 from .models import (
+    Attachment,
     CandidatePage,
     Comment,
     CommentTally,
@@ -316,13 +317,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         error TEXT
     );
     """,
+    # 14: posts' attachments (an episode's audio, a toot's photos: models.Attachment), as JSON.
+    # Post feeds forget their cache validators once, as in 9, so the next fetch reads and parses
+    # each of them and the posts they still list get theirs (an unchanged feed is not parsed).
+    """
+    ALTER TABLE posts ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+    UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL WHERE kind = 'posts';
+    """,
 )
 
 TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
 
 _POST_FIELDS = (
     "url", "title", "author", "updated", "excerpt", "content_html", "categories", "language",
-    "links", "comment_feed", "comment_count",
+    "links", "comment_feed", "comment_count", "attachments",
 )  # fmt: skip
 _COMMENT_FIELDS = (
     "url", "parent_guid", "author", "author_url", "published", "content_html", "kind",
@@ -1498,7 +1506,16 @@ def _post_row(post: Post, now: str) -> dict[str, object]:
         "links": _json_list(post.links),
         "comment_feed": post.comment_feed,
         "comment_count": post.comment_count,
+        "attachments": _attachments_json(post.attachments),
     }
+
+
+def _attachments_json(attachments: Iterable[Attachment]) -> str:
+    return _json_list([asdict(attachment) for attachment in attachments])
+
+
+def _attachments(data: Iterable[dict[str, Any]]) -> tuple[Attachment, ...]:
+    return tuple(Attachment(**item) for item in data)
 
 
 def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, counts: SaveCounts) -> None:
@@ -1658,6 +1675,7 @@ def _stored_post(row: sqlite3.Row) -> StoredPost:
         comment_count=row["comment_count"],
         comments_checked=row["comments_checked"],
         comments_checked_stored=row["comments_checked_stored"],
+        attachments=_attachments(json.loads(row["attachments"])),
     )
 
 
@@ -1689,6 +1707,7 @@ def _post(text: str) -> Post:
         known[name] = _dt(known.get(name))
     for name in ("categories", "links"):
         known[name] = tuple(known.get(name) or ())
+    known["attachments"] = _attachments(known.get("attachments") or ())
     return Post(**known)
 
 

@@ -11,7 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aggregator.models import Comment, CommentTally, ErrorKind, FetchError, Post
+from aggregator.models import (
+    Attachment,
+    Comment,
+    CommentTally,
+    ErrorKind,
+    FetchError,
+    Post,
+)
 from aggregator.store import MIGRATIONS, Store, StoreDamaged, StoreError, check_copy
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -514,3 +521,44 @@ def test_parade_rows_under_an_old_page_key_are_merged_once_under_todays(tmp_path
     assert (candidate.key, candidate.url, candidate.channels) == (
         "old.example/blog?p=7", "https://old.example/blog/?p=7", ("mention", "pingback"))
     assert (candidate.first_seen.day, candidate.date.day) == (2, 1)
+
+
+# --- attachments (migration 14) ---------------------------------------------------------------------
+
+EPISODE = Attachment("https://cdn.anna.example/folge-7.mp3", "audio", "audio/mpeg", 45123456, "Folge 7")
+PHOTO = Attachment("https://files.anna.example/moewen.jpeg", "image", None, None, "Möwen im Abendlicht")
+
+
+def test_a_posts_attachments_are_read_back_as_saved_and_a_new_one_changes_it(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    counts = store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                                  posts=[post(attachments=(EPISODE, PHOTO))])  # fmt: skip
+    assert counts.changed == 1
+    [stored] = store.posts()
+    assert stored.attachments == (EPISODE, PHOTO)
+    assert store.posts_by_id([stored.id])[stored.id].attachments == (EPISODE, PHOTO)
+
+
+def test_a_store_of_version_13_gets_attachments_with_every_post_feed_parsed_once_more(tmp_path):
+    path = tmp_path / "store.sqlite"
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    for migration in MIGRATIONS[:13]:
+        migration(db) if callable(migration) else db.executescript(migration)
+    db.execute("INSERT INTO feeds (url, participant, etag, body_hash, kind) VALUES "
+               "('https://anna.example/feed/', 'anna', '\"e\"', 'h', 'posts'), "
+               "('https://anna.example/comments/', 'anna', '\"e\"', 'h', 'comments')")  # fmt: skip
+    db.execute("INSERT INTO posts (id, participant, guid, url, title, author, published, first_seen, changed, "
+               "excerpt, content_html, categories, language, links) VALUES ('p1', 'anna', 'g1', "
+               "'https://anna.example/g1', 'Folge 7', 'Anna', '2026-11-02T09:30:00+00:00', "
+               "'2026-11-02T09:30:00+00:00', '2026-11-02T09:30:00+00:00', 'Kurz', '<p>x</p>', '[]', 'de', '[]')")
+    db.execute("PRAGMA user_version = 13")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.version == len(MIGRATIONS)
+        [old] = store.posts()
+        posts, comments = store.feed_state("https://anna.example/feed/"), store.feed_state("https://anna.example/comments/")
+    assert old.attachments == ()
+    assert (posts.etag, posts.body_hash) == (None, None)  # read and parsed again: attachments arrive
+    assert (comments.etag, comments.body_hash) == ('"e"', "h")
