@@ -14,8 +14,16 @@ import pytest
 
 from aggregator.feeds import xmlreader
 from aggregator.feeds.parse import parse_feed
-from tests.acceptance_helpers import invoke, new_site, ok, post_pages, write_participant
+from tests.acceptance_helpers import (
+    invoke,
+    new_site,
+    ok,
+    parse_html,
+    post_pages,
+    write_participant,
+)
 from tests.servers import RSS_TYPE, respond
+from tests.test_images import png
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
@@ -225,3 +233,62 @@ def test_one_version_of_a_media_group_is_kept_on_both_paths():
     widest, default = both_paths(body, "https://zeitung.example/feed").entries
     assert [a.url for a in widest.attachments] == ["https://img.zeitung.example/1024w/hafen.jpg"]
     assert [a.url for a in default.attachments] == ["https://img.zeitung.example/606w/hafen.jpg"]
+
+
+def toot_with_photos(photos: str) -> bytes:
+    """MASTODON, its photos served at `photos` (the blog's file host)."""
+    return MASTODON.replace(b"https://assets.chaos.social/media_attachments/files/113/434/", photos.encode())
+
+
+def site_of(tmp_path: Path, feed_server, body: bytes, settings: str = "", **participant) -> Path:
+    """A site with one blog whose feed is `body`, after `blogparade run`: its output."""
+    site = new_site(tmp_path / "site", settings)
+    write_participant(site, "blog", "Ein Blog", feed_server.route("/feed/", respond(body, content_type=RSS_TYPE)),
+                      **participant)  # fmt: skip
+    ok(invoke(site, "run"))
+    return site / "output"
+
+
+@pytest.mark.slow
+def test_a_toots_photos_are_shown_from_the_site_with_their_alt_text(tmp_path, feed_server):
+    for n, size in (("045", 2), ("046", 3)):
+        feed_server.route(f"/files/{n}/original/x.jpeg", respond(png(size, size), content_type="image/jpeg"))
+    body = toot_with_photos(feed_server.url("/files/")).replace(b"/212f28cb.jpeg", b"/x.jpeg").replace(
+        b"/8e1eaa04.jpeg", b"/x.jpeg")
+    output = site_of(tmp_path, feed_server, body, display="full")
+    (page,) = post_pages(output).values()
+    images = parse_html(page.path).xpath("//article//img")
+    assert [image.get("alt") for image in images] == ["Möwen auf einer Buhne im Abendlicht.", "Ein Strandkorb im Regen."]
+    assert all("/_media/" in image.get("src") for image in images)
+    assert feed_server.url("/") not in page.path.read_text(encoding="utf-8").split("<article", 1)[1].split("</article>")[0]
+
+
+@pytest.mark.slow
+def test_a_blog_shown_as_excerpts_shows_no_photos_of_its_toots(tmp_path, feed_server):
+    output = site_of(tmp_path, feed_server, toot_with_photos(feed_server.url("/files/")))
+    (page,) = post_pages(output).values()
+    assert parse_html(page.path).xpath("//article//img") == []
+    assert feed_server.url("/files/") not in page.path.read_text(encoding="utf-8")
+
+
+def episode_link(output: Path):
+    (page,) = post_pages(output).values()
+    doc = parse_html(page.path)
+    assert doc.xpath("//audio | //video | //source | //iframe | //embed | //object") == []  # no player
+    (link,) = doc.xpath("//article//ul[@class='attachments']//a")
+    return link.get("href"), " ".join(link.text_content().split())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("display", ["excerpt", "full"])
+def test_an_episodes_audio_is_a_link_saying_what_it_is(tmp_path, feed_server, display):
+    output = site_of(tmp_path, feed_server, PODCAST, display=display)
+    assert episode_link(output) == ("https://anchor.fm/s/12345678/podcast/play/98765432/abc.mp3",
+                                    "Anhören: abc.mp3 (MP3, 31 MB)")
+
+
+@pytest.mark.slow
+def test_an_episodes_audio_is_named_in_english_on_request(tmp_path, feed_server):
+    body = wordpress_episode("rss").replace(b'length="45123456"', b'length="1234567890"')
+    output = site_of(tmp_path, feed_server, body, "DEFAULT_LANG = 'en'")
+    assert episode_link(output)[1] == "Listen: folge-7.mp3 (MP3, 1.2 GB)"

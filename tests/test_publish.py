@@ -11,11 +11,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aggregator.models import Comment, Participant, Post, StoredComment
+from aggregator.models import Attachment, Comment, Participant, Post, StoredComment
 from aggregator.site import Site
 from aggregator.store import RESTORED_AT, Store
 from aggregator.website import export as export_module
-from aggregator.website.export import FORMAT, comment_node, export, person, write_if_changed
+from aggregator.website.export import (
+    FORMAT,
+    comment_node,
+    export,
+    person,
+    write_if_changed,
+)
 from aggregator.website.sitetemplate import create_site
 from aggregator.website.threads import MAX_DEPTH
 from aggregator.website.threads import comment_tree as thread
@@ -89,6 +95,24 @@ def test_one_file_per_post_with_its_metadata(site, store):
     assert data["categories"] == ["Remote", "Arbeit"]
     assert data["language"] == "de-DE"
     assert (data["comment_count"], data["comments"]) == (3, [])  # the feed's count, none stored
+
+
+def test_a_posts_files_are_links_and_its_photos_stay_in_its_body(site, store):
+    p = post(attachments=(
+        Attachment("https://cdn.anna.example/Folge%207.mp3", "audio", "audio/mpeg", 45123456),
+        Attachment("https://cdn.anna.example/rundgang", "video", "video/mp4", None, "Rundgang durchs Werk"),
+        Attachment("https://cdn.anna.example/plan.pdf"),
+        Attachment("https://cdn.anna.example/foto.jpg", "image", "image/jpeg", 1000, "Ein Foto"),
+    ))  # fmt: skip
+    save(store, [p])
+    export(store, site, [ANNA])
+    assert read(site, p)["attachments"] == [
+        {"url": "https://cdn.anna.example/Folge%207.mp3", "kind": "audio", "name": "Folge 7.mp3", "format": "MP3",
+         "size": 45123456},
+        {"url": "https://cdn.anna.example/rundgang", "kind": "video", "name": "Rundgang durchs Werk", "format": "MP4",
+         "size": None},
+        {"url": "https://cdn.anna.example/plan.pdf", "kind": "file", "name": "plan.pdf", "format": "PDF", "size": None},
+    ]  # fmt: skip
 
 
 def test_the_participant_author_stands_in_for_a_missing_one(site, store):

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import tomli_w
@@ -41,7 +42,7 @@ from ..feeds.decide import Politeness
 from ..feeds.images import media_folder
 from ..hashing import digest
 from ..i18n import language_tag
-from ..models import CommentTally, Participant, StoredComment, StoredPost
+from ..models import Attachment, CommentTally, Participant, StoredComment, StoredPost
 from ..replies import names_erased
 from ..site import DEFAULTS, Naming, Site, comment_naming, timezone_name
 from ..store import RESTORED_AT, MediaRecord, Store
@@ -459,7 +460,37 @@ def post_document(
         "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name, naming=naming),
                                  post, naming=naming, gone=gone),
         "parades": sorted(parades),
+        # Its images are in its body; its other files are links (`attachment_link`).
+        "attachments": [attachment_link(a) for a in post.attachments
+                        if a.kind != "image" and is_http_url(a.url)],  # fmt: skip
     }
+
+
+# The formats podcasts and videos come in, by MIME type, as people name them.
+FORMATS = {
+    "audio/mpeg": "MP3", "audio/mp3": "MP3", "audio/mp4": "M4A", "audio/x-m4a": "M4A",
+    "audio/aac": "AAC", "audio/ogg": "Ogg", "audio/opus": "Opus", "audio/flac": "FLAC",
+    "audio/wav": "WAV", "audio/x-wav": "WAV", "video/mp4": "MP4", "video/webm": "WebM",
+    "video/quicktime": "MOV", "video/x-m4v": "M4V", "application/pdf": "PDF", "application/epub+zip": "EPUB",
+}  # fmt: skip
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,5})$")
+
+
+def attachment_link(attachment: Attachment) -> dict[str, Any]:
+    """An audio, video or other file as its post's page links it (no player: a browser would
+    ask the blog's host for it before the reader does, feeds/images.py): its kind, the name it
+    goes by, its format and size (None: unknown)."""
+    name = attachment.title or file_name(attachment.url)
+    extension = _EXTENSION.search(file_name(attachment.url))
+    written = FORMATS.get(attachment.type or "") or (extension.group(1).upper() if extension else None)
+    return {"url": attachment.url, "kind": attachment.kind, "name": bounded(name, 200),
+            "format": written, "size": attachment.length}  # fmt: skip
+
+
+def file_name(url: str) -> str:
+    """The last part of a URL's path as a person reads it ("folge 7.mp3"), else its host."""
+    parts = urlsplit(url)
+    return unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or parts.hostname or url
 
 
 def comment_node(

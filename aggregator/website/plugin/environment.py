@@ -1,9 +1,9 @@
 """The theme's Jinja environment, on every generator: `jinja2.ext.i18n` with the theme's catalog
 for DEFAULT_LANG (its sentences write their numbers as that language does, as the `number` filter
-does), date filters in that language and TIMEZONE, the `months` filter (the archive's
-grouping), `headings_as_paragraphs` (excerpts in lists, content.py), and autoescaping (the
-theme relies on it: titles and names are plain text; only sanitised HTML bodies are marked
-safe).  The templates are compiled once per build stamp and kept (`template_cache`)."""
+does, and `file_size` the sizes of posts' files), date filters in that language and TIMEZONE,
+the `months` filter (the archive's grouping), `headings_as_paragraphs` (excerpts in lists,
+content.py), and autoescaping (the theme relies on it: titles and names are plain text; only
+sanitised HTML bodies are marked safe).  The templates are compiled once per build stamp and kept (`template_cache`)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def prepare_environment(generator: Any) -> None:
     env.install_gettext_translations(translations(generator.theme, lang), newstyle=True)
     number = number_filter(lang)
     env.filters["number"] = number
+    env.filters["file_size"] = file_size_filter(lang)
     for name in ("gettext", "ngettext"):
         env.globals[name] = numbers_in_words(env.globals[name], number)
     env.filters.update(date_filters(lang, timezone_name(settings)))
@@ -54,6 +55,20 @@ def number_filter(lang: str) -> Callable[[int], str]:
     # Most counts are under 1,000, written as str() writes them: babel takes 5 µs a count, on
     # every listing of a 20,000-post build.
     return lambda value: str(value) if -1000 < value < 1000 else format_decimal(value, locale=locale)
+
+
+def file_size_filter(lang: str) -> Callable[[int], str]:
+    """A size in bytes as people read it, in `lang`: "45 MB", "1,2 GB" (units of 1,000)."""
+    locale = babel_locale(lang)
+
+    def file_size(value: int) -> str:
+        for unit, size in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+            if value >= size:
+                amount = value / size
+                return f"{format_decimal(round(amount, 1 if amount < 10 else None), locale=locale)} {unit}"
+        return f"{format_decimal(value, locale=locale)} B"
+
+    return file_size
 
 
 def numbers_in_words(translate: Any, number: Callable[[int], str]) -> Any:

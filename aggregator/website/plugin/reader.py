@@ -182,6 +182,8 @@ class ExportReader(BaseReader):
             # A blog that never joined: its contribution has its own page, listed nowhere but
             # on its parade's page (Pelican leaves hidden articles out of lists and feeds).
             "external": blog.kind == "external",
+            # An episode's audio, a video, a file: links (export.attachment_link); older files lack them.
+            "attachments": [a for a in data.get("attachments") or () if is_http_url(a.get("url"))],
         }
         if blog.kind == "external":
             metadata["status"] = "hidden"
