@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from aggregator.feeds import xmlreader
+from aggregator.feeds.clean import clean_post
 from aggregator.feeds.parse import parse_feed
+from aggregator.models import Participant
 from tests.acceptance_helpers import (
     invoke,
     new_site,
@@ -292,3 +294,39 @@ def test_an_episodes_audio_is_named_in_english_on_request(tmp_path, feed_server)
     body = wordpress_episode("rss").replace(b'length="45123456"', b'length="1234567890"')
     output = site_of(tmp_path, feed_server, body, "DEFAULT_LANG = 'en'")
     assert episode_link(output)[1] == "Listen: folge-7.mp3 (MP3, 1.2 GB)"
+
+
+# --- YouTube: a channel's feed (www.youtube.com/feeds/videos.xml) -----------------------------------
+
+YOUTUBE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+ <link rel="self" href="http://www.youtube.com/feeds/videos.xml?channel_id=UCabc"/>
+ <id>yt:channel:abc</id><yt:channelId>abc</yt:channelId><title>Stadtwerke</title>
+ <link rel="alternate" href="https://www.youtube.com/channel/UCabc"/>
+ <author><name>Stadtwerke</name><uri>https://www.youtube.com/channel/UCabc</uri></author>
+ <published>2020-01-01T00:00:00+00:00</published>
+ <entry>
+  <id>yt:video:dQw4w9WgXcQ</id><yt:videoId>dQw4w9WgXcQ</yt:videoId><yt:channelId>UCabc</yt:channelId>
+  <title>Rundgang durchs Wasserwerk</title>
+  <link rel="alternate" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"/>
+  <author><name>Stadtwerke</name><uri>https://www.youtube.com/channel/UCabc</uri></author>
+  <published>2026-11-20T10:00:00+00:00</published><updated>2026-11-21T10:00:00+00:00</updated>
+  <media:group>
+   <media:title>Rundgang durchs Wasserwerk</media:title>
+   <media:content url="https://www.youtube.com/v/dQw4w9WgXcQ?version=3" type="application/x-shockwave-flash" width="640" height="390"/>
+   <media:thumbnail url="https://i2.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg" width="480" height="360"/>
+   <media:description>Wir zeigen, wie Wasser sauber wird.</media:description>
+   <media:community><media:starRating count="12" average="5.00" min="1" max="5"/><media:statistics views="345"/></media:community>
+  </media:group>
+ </entry>
+</feed>"""
+
+
+def test_a_youtube_videos_flash_player_is_no_attachment():
+    """YouTube names its old Flash player as every video's <media:content>: a link to it
+    ("Herunterladen: dQw4w9WgXcQ") would lead nowhere a browser can play."""
+    (video,) = both_paths(YOUTUBE, "https://www.youtube.com/feeds/videos.xml?channel_id=UCabc").entries
+    participant = Participant("stadtwerke", "Stadtwerke", "https://www.youtube.com/feeds/videos.xml?channel_id=UCabc",
+                              "https://www.youtube.com/channel/UCabc")  # fmt: skip
+    assert "Wir zeigen, wie Wasser sauber wird." in video.content_html
+    assert clean_post(video, participant).attachments == ()

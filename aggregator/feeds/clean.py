@@ -22,7 +22,8 @@ Decisions:
   once and at most `MAX_ATTACHMENTS`.  Its images that its body does not show yet (a toot's
   photos) are added after the body as its own images, with their alt text: the site shows,
   downloads and serves them as it does the body's (feeds/images.py).  A Gravatar is the
-  author's face, which WordPress.com names as a medium of every post: not the post's.
+  author's face, which WordPress.com names as a medium of every post: not the post's; a Flash
+  player is what YouTube names as every video's medium, and no browser plays it: not a file.
 - Posts get ``rel="noopener"`` on links (participants may see the parade site as referrer);
   comments get ``rel="nofollow ugc noopener"``, a smaller allowlist without images, no mailto
   links, and e-mail addresses in their text replaced by "[…]".
@@ -206,6 +207,8 @@ def clean_attachments(raw: tuple[ParsedAttachment, ...], base: str) -> tuple[Att
         if url is None or _GRAVATAR.match(url):
             continue
         attachment, known = _attachment(url, item), found.get(url)
+        if attachment.type == _FLASH:
+            continue
         if known is not None:
             found[url] = _completed(known, attachment)
         elif len(found) < MAX_ATTACHMENTS:
@@ -217,6 +220,7 @@ _GRAVATAR = re.compile(r"https?://(?:[\w-]+\.)?gravatar\.com/avatar/", re.I)
 # type "/" subtype (RFC 6838's characters), any parameters ("; codecs=…") cut off first.
 _MIME_TYPE = re.compile(r"[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 _KINDS = frozenset({"audio", "video", "image"})
+_FLASH = "application/x-shockwave-flash"
 
 
 def _attachment(url: str, item: ParsedAttachment) -> Attachment:
