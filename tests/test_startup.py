@@ -113,6 +113,20 @@ def test_build_imports_no_http_client(tmp_path):
         assert module not in imported, module
 
 
+def test_the_parser_workers_import_no_store_http_client_or_cli():
+    """The pool's fork server preloads what a worker needs (pool.PRELOAD): parsing and cleaning,
+    not SQLite, aiohttp or Click, which every worker would carry for nothing."""
+    from aggregator.feeds.pool import PRELOAD
+
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys; import {', '.join(PRELOAD)}; print(' '.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    loaded = set(done.stdout.split())
+    for module in ("sqlite3", "aggregator.store", "aiohttp", "click"):
+        assert module not in loaded, module
+
+
 def test_a_module_imported_meanwhile_is_there_after_the_join():
     from aggregator.cli import import_meanwhile
 

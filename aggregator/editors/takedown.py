@@ -157,7 +157,7 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
 
 def blog_images(store: Store, slug: str) -> set[str]:
     """The images of a blog's posts that no other blog's post shows."""
-    from ..feeds.images import image_urls
+    from ..feeds.clean import image_urls
 
     mine: set[str] = set()
     others: set[str] = set()

@@ -47,7 +47,6 @@ from ..models import (
     Participant,
     Post,
 )
-from .images import image_urls
 
 TITLE_LIMIT = 1000  # some authors paste a paragraph into the title; keep it whole
 NAME_INPUT_LIMIT = 1000  # a longer "name" is junk; bounding it bounds the work on it
@@ -245,6 +244,16 @@ def _length(value: str) -> int | None:
 def _completed(known: Attachment, other: Attachment) -> Attachment:
     return Attachment(known.url, known.kind if known.kind != "file" else other.kind,
                       known.type or other.type, known.length or other.length, known.title or other.title)  # fmt: skip
+
+
+def image_urls(content_html: str) -> list[str]:
+    """The http(s) sources of a sanitised body's images, in order, each once."""
+    urls = (html_lib.unescape(src).strip() for src in _IMG_SRC.findall(content_html))
+    return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
+
+
+# nh3 serialises attribute values in double quotes: this finds every <img>'s src.
+_IMG_SRC = re.compile(r"<img\b[^<>]*?\ssrc=\"([^\"]*)\"", re.I)
 
 
 def _images_not_shown(attachments: tuple[Attachment, ...], content: str) -> str:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..models import Participant
 from ..store import MediaRecord, Store, utcnow
+from .clean import image_urls
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -36,8 +35,6 @@ if TYPE_CHECKING:
 IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9"
 SCANNED = "media_scanned"  # the store's meta key: when the last run looked at posts
 SCANNED_BLOGS = "media_blogs"  # ... and which blogs were shown in full then
-# nh3 serialises attribute values in double quotes: this finds every <img>'s src.
-_IMG_SRC = re.compile(r"<img\b[^<>]*?\ssrc=\"([^\"]*)\"", re.I)
 
 
 @dataclass
@@ -60,12 +57,6 @@ def sniff(body: bytes) -> tuple[str, str] | None:
     if body[4:8] == b"ftyp" and body[8:12] in (b"avif", b"avis"):
         return "image/avif", "avif"
     return None
-
-
-def image_urls(content_html: str) -> list[str]:
-    """The http(s) sources of a sanitised body's images, in order, each once."""
-    urls = (html.unescape(src).strip() for src in _IMG_SRC.findall(content_html))
-    return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
 
 
 def media_folder(site: Site) -> Path:
