@@ -189,3 +189,30 @@ def test_an_image_its_blog_gave_no_alt_text_is_marked_decorative(tmp_path, feed_
     assert [(image.get("alt"), image.get("title")) for image in images] == [
         ("", "Ein alt-Foto"), ("Der Hafen im Nebel", None), ("", None)]
     assert all("/_media/" in image.get("src") for image in images)
+
+
+def test_images_keep_their_room_while_loading_and_only_the_first_loads_at_once(tmp_path, feed_server):
+    # A page whose images came without width and height jumped as each one arrived (Blogger's,
+    # Ghost's, a toot's photos), and every image of a long post loaded with the page.  The copy's
+    # own size is given where the blog gave none; all but the first wait until scrolled to.
+    home = feed_server.url("/reise/")
+    body = (f'<p><img src="{home}weit.png" alt="Weit"></p><p><img src="{home}hoch.png" alt="Hoch"></p>'
+            f'<p><img src="{home}gesagt.png" width="300" alt="Gesagt"> <img src="{home}kaputt.png" alt="Kaputt"></p>')
+    feed_server.route("/reise/feed/", respond(rss([Item("r1", "Reise", home + "r1/", body=body)],
+                                                  "Reiseblog", home).encode(), content_type=RSS_TYPE))
+    for name, size in (("weit", (40, 10)), ("hoch", (6, 30)), ("gesagt", (600, 400))):
+        feed_server.route(f"/reise/{name}.png", respond(png(*size), content_type="image/png"))
+    broken = png(5, 5)[:8] + b"\x00\x00\x00\x0dIHDR" + b"\xff" * 8  # a PNG claiming 4 billion pixels
+    feed_server.route("/reise/kaputt.png", respond(broken, content_type="image/png"))
+    site = new_site(tmp_path / "site")
+    write_participant(site, "reise", "Reiseblog", feed_server.url("/reise/feed/"), home, display="full")
+    ok(invoke(site, "run"))
+    [post] = [p for p in html_files(site / "output") if "/blogs/reise/" in p.as_posix() and p.parent.name != "reise"]
+    images = parse_html(post).xpath("//main//img")
+    assert [(i.get("alt"), i.get("width"), i.get("height"), i.get("loading"), i.get("decoding"))
+            for i in images] == [  # fmt: skip
+        ("Weit", "40", "10", None, "async"),
+        ("Hoch", "6", "30", "lazy", "async"),
+        ("Gesagt", "300", None, "lazy", "async"),  # the blog's own size stays as it gave it
+        ("Kaputt", None, None, "lazy", "async"),
+    ]

@@ -48,7 +48,7 @@ from ..site import DEFAULTS, Naming, Site, comment_naming, timezone_name
 from ..store import RESTORED_AT, MediaRecord, Store
 from ..urls import is_http_url
 from .media import FOLDER as MEDIA
-from .media import local_images, publish_media
+from .media import Dimensions, file_dimensions, local_images, publish_media
 from .threads import Gone, Lookup, comment_tree, nothing_gone
 
 FORMAT = "blogparade-post/1"  # the reader refuses files without it: they are not ours
@@ -176,7 +176,8 @@ def export(
     by_slug = {participant.slug: participant for participant in participants}
     # Images are served from the site (media.py), commenters named as the site says (privacy.py).
     media = store.media()
-    images = Images(media, "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/")
+    images = Images(media, "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/",
+                    dimensions=file_dimensions(media_folder(site)))  # fmt: skip
     naming = comment_naming(site.settings)
     erased = Erased.of(store)
     hidden_comments = store.hidden_comments()
@@ -218,7 +219,7 @@ def export(
         participant = by_slug[post.participant]
         comments = list(store.comments(post_id, hidden=False)) if has_comments else []
         hidden = hidden_comments.get(post_id, [])
-        own = Images(_Recording(media), images.prefix)  # the images this post looks up
+        own = Images(_Recording(media), images.prefix, dimensions=images.dimensions)  # the images it looks up
         gone = erased.or_hidden(hidden, post)
         document = post_document(post, participant, comments, memberships.get(post_id, ()), limits,
                                  images=own, naming=naming, gone=gone)  # fmt: skip
@@ -398,6 +399,7 @@ class Images:
     media: Mapping[str, MediaRecord] = field(default_factory=dict)
     prefix: str = ""
     used: set[str] = field(default_factory=set)
+    dimensions: Dimensions = lambda file: None  # media.file_dimensions
 
 
 def site_status(store: Store, site: Site, participants: list[Participant]) -> dict[str, Any]:
@@ -448,7 +450,7 @@ def post_document(
         "updated": iso(post.updated),
         "excerpt": post.excerpt,
         # No image from another host: copies served here, or none (website/media.py).
-        "body": local_images(post.content_html, images.media, images.prefix, images.used)
+        "body": local_images(post.content_html, images.media, images.prefix, images.used, images.dimensions)
         if images else local_images(post.content_html, {}, "", set()),
         "categories": [bounded(c, limits.name) for c in categories[: limits.categories]],
         "language": language_tag(post.language or participant.language),

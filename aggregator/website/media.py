@@ -5,6 +5,11 @@ folder, which Pelican copies into the site (a `{static}` link); an image that wa
 downloaded (failed, refused, over a cap, or not tried yet) is dropped, with its `srcset` and
 `<source>` alternatives, so a reader's browser asks no other host.  An image its blog gave no
 `alt` gets an empty one: its copy's name is a digest, which a screen reader would read out.
+
+So that a page does not jump while it loads, an image its blog gave neither `width` nor `height`
+gets its copy's own (read from the file's header; the theme scales images to the column, and
+the browser keeps the ratio).  Every image but a body's first is loaded lazily (the first may be
+what a reader sees first), and every one decoded off the main thread.
 """
 
 from __future__ import annotations
@@ -14,30 +19,38 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
+
+import imagesize
 
 from ..store import MediaRecord
+
+Dimensions = Callable[[str], "tuple[int, int] | None"]  # a media file's name -> its width, height
+MAX_SIDE = 100_000  # pixels: a header saying more is broken, not an image to reserve room for
 
 FOLDER = "_media"  # inside the export folder: "_" keeps it apart from participants' slugs
 _IMG = re.compile(r"<img\b[^<>]*>", re.I)
 _SOURCE = re.compile(r"<source\b[^<>]*>", re.I)
 _SRC = re.compile(r"\ssrc=\"([^\"]*)\"", re.I)
 _ALTERNATIVES = re.compile(r"\s(?:srcset|sizes)=\"[^\"]*\"", re.I)
-_ALT = re.compile(r"\salt(?:=|[\s/>])", re.I)  # in a tag whose values are _QUOTED away
 _QUOTED = re.compile(r"\"[^\"]*\"")
 _TAG_END = re.compile(r"\s*/?>$")
 
 
 def local_images(
-    body: str, media: Mapping[str, MediaRecord], link_prefix: str, used: set[str]
-) -> str:
-    """`body` with each image's source its copy here (`link_prefix` + file name), or dropped.
+    body: str, media: Mapping[str, MediaRecord], link_prefix: str, used: set[str],
+    dimensions: Dimensions = lambda file: None,
+) -> str:  # fmt: skip
+    """`body` with each image's source its copy here (`link_prefix` + file name), or dropped,
+    and the attributes the module docstring names added where missing.
 
     `used` collects the files the body needs."""
     if "<img" not in body and "<source" not in body:
         return body
+    shown = 0
 
     def image(match: re.Match[str]) -> str:
+        nonlocal shown
         tag = _ALTERNATIVES.sub("", match.group(0))
         src = _SRC.search(tag)
         record = media.get(html.unescape(src.group(1)).strip()) if src else None
@@ -45,9 +58,41 @@ def local_images(
             return ""
         used.add(record.file)
         local = tag[: src.start(1)] + html.escape(link_prefix + record.file) + tag[src.end(1):]  # type: ignore[union-attr]
-        return local if _ALT.search(_QUOTED.sub('""', tag)) else _TAG_END.sub(' alt="">', local)
+        written = _QUOTED.sub('""', tag)  # attribute names only: values may say anything
+        added = [] if _has(written, "alt") else ['alt=""']
+        size = None if _has(written, "width") or _has(written, "height") else dimensions(record.file)
+        if size:
+            added += [f'width="{size[0]}"', f'height="{size[1]}"']
+        if shown and not _has(written, "loading"):
+            added.append('loading="lazy"')
+        if not _has(written, "decoding"):
+            added.append('decoding="async"')
+        shown += 1
+        return _TAG_END.sub(f" {' '.join(added)}>", local) if added else local
 
     return _IMG.sub(image, _SOURCE.sub("", body))
+
+
+def _has(tag: str, name: str) -> bool:
+    """Whether a tag (its values quoted away) has the attribute `name`."""
+    return re.search(rf"\s{name}(?:=|[\s/>])", tag, re.I) is not None
+
+
+def file_dimensions(folder: Path) -> Dimensions:
+    """The width and height of the media files in `folder`, from their headers (None: unknown
+    or implausible); each file read once.  Named by their content, a name's answer never changes."""
+    known: dict[str, tuple[int, int] | None] = {}
+
+    def dimensions(file: str) -> tuple[int, int] | None:
+        if file not in known:
+            try:
+                width, height = imagesize.get(str(folder / file))
+            except (OSError, ValueError):
+                width = height = -1
+            known[file] = (width, height) if 0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE else None
+        return known[file]
+
+    return dimensions
 
 
 def publish_media(cache: Path, folder: Path, used: set[str]) -> None:
