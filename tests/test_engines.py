@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from aggregator.feeds import xmlreader
 from aggregator.feeds.clean import clean_post
@@ -330,3 +331,15 @@ def test_a_youtube_videos_flash_player_is_no_attachment():
                               "https://www.youtube.com/channel/UCabc")  # fmt: skip
     assert "Wir zeigen, wie Wasser sauber wird." in video.content_html
     assert clean_post(video, participant).attachments == ()
+
+
+@pytest.mark.slow
+def test_the_sites_feeds_carry_an_episodes_audio_as_an_enclosure(tmp_path, feed_server):
+    # A podcast app following the site's feed finds the episode as it finds it in the blog's.
+    output = site_of(tmp_path, feed_server, PODCAST, "FEED_ALL_RSS = 'feeds/all.rss.xml'\n")
+    atom = etree.parse(str(output / "feeds" / "all.atom.xml"))
+    links = atom.xpath("//a:entry/a:link[@rel='enclosure']", namespaces={"a": "http://www.w3.org/2005/Atom"})
+    assert [(link.get("href"), link.get("type"), link.get("length")) for link in links] == [
+        ("https://anchor.fm/s/12345678/podcast/play/98765432/abc.mp3", "audio/mpeg", "31234567")]
+    (enclosure,) = etree.parse(str(output / "feeds" / "all.rss.xml")).xpath("//item/enclosure")
+    assert enclosure.get("url") == links[0].get("href")

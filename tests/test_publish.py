@@ -108,10 +108,11 @@ def test_a_posts_files_are_links_and_its_photos_stay_in_its_body(site, store):
     export(store, site, [ANNA])
     assert read(site, p)["attachments"] == [
         {"url": "https://cdn.anna.example/Folge%207.mp3", "kind": "audio", "name": "Folge 7.mp3", "format": "MP3",
-         "size": 45123456},
+         "size": 45123456, "type": "audio/mpeg"},
         {"url": "https://cdn.anna.example/rundgang", "kind": "video", "name": "Rundgang durchs Werk", "format": "MP4",
-         "size": None},
-        {"url": "https://cdn.anna.example/plan.pdf", "kind": "file", "name": "plan.pdf", "format": "PDF", "size": None},
+         "size": None, "type": "video/mp4"},
+        {"url": "https://cdn.anna.example/plan.pdf", "kind": "file", "name": "plan.pdf", "format": "PDF", "size": None,
+         "type": None},
     ]  # fmt: skip
 
 

@@ -486,7 +486,7 @@ def attachment_link(attachment: Attachment) -> dict[str, Any]:
     extension = _EXTENSION.search(file_name(attachment.url))
     written = FORMATS.get(attachment.type or "") or (extension.group(1).upper() if extension else None)
     return {"url": attachment.url, "kind": attachment.kind, "name": bounded(name, 200),
-            "format": written, "size": attachment.length}  # fmt: skip
+            "format": written, "size": attachment.length, "type": attachment.type}  # fmt: skip
 
 
 def file_name(url: str) -> str:
