@@ -19,7 +19,7 @@ import threading
 import traceback
 from collections import Counter
 from contextlib import contextmanager
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Callable, Iterator, NoReturn
 from zoneinfo import ZoneInfo
@@ -295,6 +295,8 @@ def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchR
     """Fetch every active participant, and say what came of it."""
     importing = import_meanwhile("aiohttp")
     with open_store(site, backup=True) as store:
+        # Dated: the nightly log (the README's cron line appends to it) says which night is which.
+        click.echo(f"Fetch started {_when(datetime.now(UTC), site_zone(site))} ({_zone_name(site)}).")
         loaded = load_participants(site.participants_dir)
         importing.join()
         from .feeds.fetch import SettingError
@@ -531,6 +533,11 @@ def run(
 def _when(value: datetime | None, zone: tzinfo | None = None) -> str:
     """A time for people: in `zone` (the site's, `site_zone`), else the machine's."""
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def _zone_name(site: Site) -> str:
+    zone = site_zone(site)
+    return str(zone) if zone is not None else datetime.now().astimezone().strftime("%Z")
 
 
 def site_zone(site: Site) -> tzinfo | None:

@@ -2,9 +2,12 @@
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -89,6 +92,11 @@ def test_join_fetch_status_and_run(site, feed_server):
     fetched = invoke(site, "fetch")
     assert fetched.exit_code == 0
     assert "2 feeds: 2 fetched, 0 unchanged, 0 errors; 3 new posts" in fetched.output
+    # The nightly log appends run after run: each says when it began, in the site's zone.
+    started = re.match(r"Fetch started (\d{4}-\d\d-\d\d \d\d:\d\d) \(Europe/Berlin\)\.\n", fetched.output)
+    assert started, fetched.output
+    here = datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
+    assert abs(datetime.fromisoformat(started.group(1)) - here).total_seconds() < 120
 
     feed_server.route("/bert/feed/", status(500))
     again = invoke(site, "fetch")
