@@ -262,7 +262,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
         ("home", participant.home),
         ("author", participant.author or "(none found)"),
         ("kind", participant.kind),
-        ("language", participant.language),
+        ("language", participant.language or "the site's (the feed names none)"),
         *((("department", participant.department),) if participant.department else ()),
     ):
         click.echo(f"  {label + ':':<12}{value}")  # "department:" is the longest label

@@ -50,7 +50,7 @@ class Participant:
     home: str
     author: str = ""
     kind: BlogKind = "employee"
-    language: str = "de"
+    language: str = ""  # what the blog writes in where its feed does not say; "": the site's
     display: Display = "excerpt"
     active: bool = True
     # Only posts carrying one of these categories are taken (case-insensitive); empty = all.

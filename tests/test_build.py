@@ -35,7 +35,7 @@ T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 PARTICIPANTS = (
     Participant(slug="anna", name="Annas Blög", feed="https://anna.example/feed/",
-                home="https://anna.example/", author="Anna Ärger", display="full"),
+                home="https://anna.example/", author="Anna Ärger", display="full", language="de"),
     Participant(slug="acme", name="ACME Technik", feed="https://acme.example/feed/",
                 home="https://acme.example/", kind="corporate"),
     Participant(slug="bernd", name="Bernds Notizen", feed="https://bernd.example/feed/",

@@ -6,6 +6,8 @@ from urllib.parse import quote
 import pytest
 
 from aggregator.editors.join import JoinError, new_participant
+from aggregator.editors.participants import participant_document
+from aggregator.feeds.clean import clean_post
 from aggregator.feeds.discover import (
     ANNOUNCED_TRIED,
     AT_ONCE,
@@ -205,6 +207,16 @@ def test_new_participant_takes_name_author_language_and_refuses_duplicates(feed_
     twin = url.replace("http://127.0.0.1", "https://www.127.0.0.1").rstrip("/")
     with pytest.raises(JoinError, match="already on the site"):
         new_participant(found, [Participant(slug="k", name="K", feed=twin, home="h")])
+
+
+def test_a_blog_whose_feed_names_no_language_writes_in_the_sites(feed_server):
+    # It was German whatever the site: an English blog roll marked its blogs' posts lang="de".
+    url = feed_server.route("/feed/", respond(rss(POSTS, title="Notes").replace("<language>de-DE</language>", "")
+                                              .encode()))  # fmt: skip
+    joined = new_participant(find(url), [])
+    assert joined.language == "" and "language" not in participant_document(joined)
+    [entry] = find(url).feed.entries
+    assert clean_post(entry, joined).language is None  # the site's: its pages say no other
 
 
 def test_a_posts_page_naming_no_feed_skips_the_posts_comment_feed_at_feed(feed_server):

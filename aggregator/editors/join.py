@@ -132,7 +132,7 @@ def new_participant(
         home=found.home_url,
         author=author.strip() if author is not None else clean_text(first_author(found), LIMITS["author"]),
         kind=kind,
-        language=language or "de",
+        language=language,  # none declared: the site's (a German default mislabelled English blogs)
         department=" ".join(department.split()),
     )
     problems = participant_problems(participant)

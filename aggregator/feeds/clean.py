@@ -189,7 +189,7 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
         excerpt=bounded(text, EXCERPT_LIMIT),
         content_html=content + _images_not_shown(attachments, content) if attachments else content,
         categories=_categories(entry.categories),
-        language=entry.language or participant.language,
+        language=entry.language or participant.language or None,  # None: the site's
         links=links,
         comment_feed=None if protected else _http_url(entry.comment_feed, base),
         comment_count=entry.comment_count if (entry.comment_count or 0) >= 0 else None,
