@@ -308,7 +308,9 @@ def parent_guid(entry: ParsedEntry) -> str | None:
     return (entry.in_reply_to or "").strip() or (entry.in_reply_to_url or "").strip() or None
 
 
-_PINGBACK_TITLE = re.compile(r"^\s*(?:(?:von|by|from)\s*:\s*)?(pingback|trackback)\s*:", re.I)
+# "Pingback: …", "Von: Trackback: …"; Dotclear titles every ping (pingback, trackback, webmention)
+# "[ping] <post> - <blog>".
+_PINGBACK_TITLE = re.compile(r"^\s*(?:(?:(?:von|by|from)\s*:\s*)?(pingback|trackback)\s*:|\[ping\]\s)", re.I)
 _ELLIPSIS_START = re.compile(r"^\s*\[(?:…|\.\.\.|&#8230;)\]")
 _ELLIPSIS_END = re.compile(r"(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$")
 _TRACKBACK_HTML = re.compile(r"^\s*(?:<p>\s*)?<strong>[^<]+</strong>", re.I)
@@ -318,7 +320,7 @@ def comment_kind(entry: ParsedEntry) -> CommentKind:
     """comment, pingback or trackback.  Feeds do not say which, so (WordPress being most blogs):
 
     1. a title or author starting with "Pingback:" / "Trackback:", also after "Von:" / "By:"
-       (some themes and plugins write that) -> that kind;
+       (some themes and plugins write that) -> that kind; with "[ping]" (Dotclear) -> pingback;
     2. text that starts with "[…]" (or "[...]") and ends with "[…]" -> pingback: WordPress stores a
        received pingback as "[…] excerpt around the link […]" (wp_xmlrpc_server::pingback_ping);
     3. HTML that starts with "<strong>title</strong>" and text that ends with an ellipsis ("…",
@@ -330,7 +332,7 @@ def comment_kind(entry: ParsedEntry) -> CommentKind:
     for label in (plain_text(entry.title), plain_text(entry.author)):
         match = _PINGBACK_TITLE.match(label)
         if match:
-            return "pingback" if match.group(1).lower() == "pingback" else "trackback"
+            return "trackback" if (match.group(1) or "").lower() == "trackback" else "pingback"
     body = entry.content_html or entry.summary_html
     if not _TRACKBACK_HTML.match(body) and not _may_hold_bracket(body):
         return "comment"  # most comments: neither rule can match, and their text is not needed

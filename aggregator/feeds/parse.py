@@ -50,7 +50,8 @@ Field rules (the contract with clean):
   strftime writes them, with CET/CEST, and without a zone (UTC) (`xmlreader._local_rfc822`).
 - ``author`` and ``categories`` are plain text (entities decoded: WordPress escapes them even in
   CDATA); ``author`` is a name, never an e-mail address ("a@b.de (Name)" -> "Name", a bare
-  address -> "").
+  address -> "").  ``author_url`` is Atom's ``<author><uri>``; a Dotclear ping ("[ping] …" title)
+  has none, and gets the page that linked, which its text starts with.
 - ``in_reply_to`` / ``in_reply_to_url``: the ref and href of RFC 4685 ``thr:in-reply-to``, except
   for a Blogger reply: Blogger points thr:in-reply-to at the post and names the parent comment only
   in ``<link rel="related" href="…blogger.com/feeds/<blog>/<post>/comments/default/<comment>">``,
@@ -547,9 +548,22 @@ def _entry(
         comment_count=_comment_count(e),
         in_reply_to=in_reply_to,
         in_reply_to_url=in_reply_to_url,
-        author_url=_str(author.get("href")) or None,
+        author_url=_str(author.get("href")) or _ping_source(title, content or summary, link),
         attachments=_attachments(e),
     )
+
+
+# Dotclear's comment feeds title a ping "[ping] <post> - <blog>" and give no author link: the page
+# that linked is the one link of the first paragraph, `<p><a href="…">its title</a></p> excerpt`.
+_PING_SOURCE = re.compile(r"""\s*<p>\s*<a\s+href=(["'])([^"'<>\s]+)\1\s*>[^<]*</a>\s*</p>""", re.I)
+
+
+def _ping_source(title: str, body: str, link: str) -> str | None:
+    """The page a Dotclear ping came from, named as its author's link (as WordPress does)."""
+    if not title.lstrip().startswith("[ping]"):
+        return None
+    match = _PING_SOURCE.match(body)
+    return absolute_http_url(_join(link, html.unescape(match.group(2)))) if match else None
 
 
 def _attachments(e: Any) -> tuple[ParsedAttachment, ...]:
