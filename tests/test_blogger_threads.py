@@ -7,8 +7,12 @@ Blogger's thr:in-reply-to names the post for every comment; a reply names its pa
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
+import pytest
+
+from aggregator.feeds.parse import parse_feed
 from tests.acceptance_helpers import (
     invoke,
     new_site,
@@ -17,7 +21,7 @@ from tests.acceptance_helpers import (
     post_pages,
     write_participant,
 )
-from tests.servers import ATOM_TYPE, respond
+from tests.servers import ATOM_TYPE, RSS_TYPE, respond
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 BLOG, POST = "7365941023458871234", "2945817365823401178"
@@ -136,3 +140,52 @@ def test_a_comment_deleted_on_the_blog_does_not_hide_the_next_one(tmp_path, feed
     ok(invoke(site, "build"))
     page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
     assert "Pia" in comment_article(page, "Im Sommer fahre ich auch mit!").text_content()
+
+
+def posts_rss(post_url: str, home: str, thread: list[tuple[str, str, str, str | None]] = THREAD) -> str:
+    """/feeds/posts/default?alt=rss: the same post, with its comment count and no link to its comments."""
+    published = NOW - timedelta(days=2)
+    return (f"<?xml version='1.0' encoding='UTF-8'?><rss xmlns:atom='http://www.w3.org/2005/Atom' "
+            "xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/' xmlns:blogger='http://schemas.google.com/blogger/2008' "
+            "xmlns:gd='http://schemas.google.com/g/2005' xmlns:thr='http://purl.org/syndication/thread/1.0' version='2.0'>"
+            f"<channel><atom:id>tag:blogger.com,1999:blog-{BLOG}</atom:id><lastBuildDate>{format_datetime(NOW)}</lastBuildDate>"
+            f"<title>Zug und Zuhause</title><description></description><link>{escape(home)}</link>"
+            "<managingEditor>noreply@blogger.com (Miriam)</managingEditor><generator>Blogger</generator>"
+            f"<item><guid isPermaLink='false'>{tag(POST)}</guid><pubDate>{format_datetime(published)}</pubDate>"
+            f"<atom:updated>{timestamp(published)}</atom:updated><title>Mit dem Nachtzug nach Wien</title>"
+            "<description>&lt;p&gt;Zwölf Stunden, ein Liegewagen.&lt;/p&gt;</description>"
+            f"<link>{escape(post_url)}</link><author>noreply@blogger.com (Miriam)</author>"
+            f"<thr:total>{len(thread)}</thr:total></item></channel></rss>")
+
+
+@pytest.mark.parametrize("engine", ["lxml", "feedparser"])
+def test_a_blogger_post_read_from_rss_has_its_comment_feed(engine):
+    post_url = "https://zugundzuhause.blogspot.com/2026/11/nachtzug-wien.html"
+    [post] = parse_feed(posts_rss(post_url, "https://zugundzuhause.blogspot.com/").encode(), {},
+                        "https://zugundzuhause.blogspot.com/feeds/posts/default?alt=rss", engine=engine).entries
+    assert post.comment_feed == f"https://zugundzuhause.blogspot.com/feeds/{POST}/comments/default"
+    assert post.comment_count == len(THREAD)
+    # Comments switched off: Blogger counts none, and no feed is guessed.
+    closed = posts_rss(post_url, "https://zugundzuhause.blogspot.com/").replace(f"<thr:total>{len(THREAD)}</thr:total>", "")
+    [post] = parse_feed(closed.encode(), {}, "https://zugundzuhause.blogspot.com/feeds/posts/default?alt=rss",
+                        engine=engine).entries
+    assert post.comment_feed is None
+
+
+@pytest.mark.slow
+def test_a_blogger_blog_joined_by_its_rss_feed_shows_its_threads(tmp_path, feed_server):
+    post_url = feed_server.url("/2026/11/nachtzug-wien.html")
+    feed_server.route("/feeds/posts/default", respond(posts_rss(post_url, feed_server.url("/")).encode(),
+                                                      content_type=RSS_TYPE))  # fmt: skip
+    feed_server.route(f"/feeds/{POST}/comments/default", respond(comments_feed(post_url).encode(),
+                                                                 content_type=ATOM_TYPE))  # fmt: skip
+    site = new_site(tmp_path / "site")
+    write_participant(site, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default?alt=rss"),
+                      home=feed_server.url("/"))
+    assert "4 new comments" in ok(invoke(site, "fetch")).output
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
+    articles = {number: comment_article(page, text) for number, _, text, _ in THREAD}
+    for number, author, _, parent in THREAD:
+        assert author in articles[number].text_content()
+        assert nested_under(articles[number]) is (articles[parent] if parent else None), number

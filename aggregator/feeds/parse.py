@@ -61,6 +61,9 @@ Field rules (the contract with clean):
   <a href=…#comment-N>Name</a>." in any language gives in_reply_to_url (see
   aggregator/replies.py); the paragraph stays in the body (the site drops it where the reply is
   nested under its parent).
+- ``comment_feed``: RSS ``wfw:commentRss``, else Atom's ``<link rel="replies">`` to a feed; a Blogger
+  post that names none but counts its comments (Blogger's RSS) has its own at
+  ``/feeds/<post>/comments/default``.
 - ``base_url``: the entry's xml:base where the document declares one, else the entry link, else the
   feed URL; clean resolves relative URLs in the entry's HTML against it.
 """
@@ -532,6 +535,7 @@ def _entry(
     updated_raw = _date(dict.get(e, "updated_parsed"))
     in_reply_to, in_reply_to_url = _in_reply_to(e, content or summary, link)
     author = _mapping(e.get("author_detail"))
+    comment_count = _comment_count(e)
     return ParsedEntry(
         guid=_guid(e, link, title, published_raw or updated_raw, summary or content),
         url=link,
@@ -544,8 +548,8 @@ def _entry(
         categories=_categories(e.get("tags") or ()),
         base_url=_entry_base(e, link, base),
         language=_entry_language(e) or feed_language,
-        comment_feed=_comment_feed(e),
-        comment_count=_comment_count(e),
+        comment_feed=_comment_feed(e) or _blogger_comment_feed(e, link, comment_count),
+        comment_count=comment_count,
         in_reply_to=in_reply_to,
         in_reply_to_url=in_reply_to_url,
         author_url=_str(author.get("href")) or _ping_source(title, content or summary, link),
@@ -741,6 +745,21 @@ def _comment_feed(e: Any) -> str | None:
             if link.get("type") == kind and absolute_http_url(link.get("href")):
                 return absolute_http_url(link.get("href"))
     return None
+
+
+_BLOGGER_POST = re.compile(r"tag:blogger\.com,1999:blog-\d+\.post-(\d+)")
+
+
+def _blogger_comment_feed(e: Any, link: str, count: int | None) -> str | None:
+    """A Blogger post's comment feed where its entry names none: Blogger's RSS
+    (`/feeds/posts/default?alt=rss`) has no link to it, its Atom a rel="replies" one; every post
+    has it at `/feeds/<post>/comments/default` on the blog's host.  Only where the entry counts
+    its comments (thr:total): Blogger counts none where comments are switched off."""
+    post = _BLOGGER_POST.fullmatch(_str(e.get("id"))) if count is not None else None
+    if post is None or not link:
+        return None
+    parts = urlsplit(link)
+    return f"{parts.scheme}://{parts.netloc}/feeds/{post.group(1)}/comments/default"
 
 
 def _comment_count(e: Any) -> int | None:
