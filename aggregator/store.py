@@ -1628,9 +1628,19 @@ def _same_comment_text(new: str | None, stored: str | None) -> bool:
     return False  # neither, or both, with the paragraph: compared as written
 
 
+def _not_earlier(new: str | None, stored: str | None) -> bool:
+    """A comment's date, later than the one stored: its edit's.  A feed that dates comments by
+    their last edit only (Isso's Atom: <updated>) would move an edited comment below its own
+    replies; a comment was written when it was first dated.  (ISO strings in UTC compare as
+    times do.)"""
+    return bool(new and stored and new > stored)
+
+
 # A comment read from the API and from the feeds in one night: the same, however each writes
-# its text and its parent (see _same_comment_text, urls.same_comment).
-_SAME_COMMENT: _Sameness = {"content_html": _same_comment_text, "parent_guid": same_comment}
+# its text and its parent (see _same_comment_text, urls.same_comment); and however late its
+# feed dates it now.
+_SAME_COMMENT: _Sameness = {"content_html": _same_comment_text, "parent_guid": same_comment,
+                            "published": _not_earlier}  # fmt: skip
 
 
 def _feed_state(row: sqlite3.Row) -> FeedState:

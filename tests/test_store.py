@@ -225,6 +225,22 @@ def test_reply_keeps_its_parent_when_a_later_feed_omits_it(store):
     assert {c.guid: c.parent_ref for c in store.comments()} == {"1": None, "2": "1"}
 
 
+def test_an_edited_comment_keeps_the_date_it_was_written(store):
+    # Isso's Atom feed dates a comment by its last edit (<updated> only): edited a day later, it
+    # moved below its own replies.  An earlier date is taken (a feed that learnt better).
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    written = datetime(2026, 11, 3, 9, tzinfo=UTC)
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="a",
+                         comments=[comment("1", published=written)])
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="b", comments=[
+        comment("1", published=written + timedelta(days=1), content_html="<p>Ja, wirklich!</p>")])  # fmt: skip
+    [edited] = store.comments()
+    assert (edited.published, edited.content_html) == (written, "<p>Ja, wirklich!</p>")
+    store.record_success("anna", "c", etag=None, last_modified=None, body_hash="c", comments=[
+        comment("1", published=written - timedelta(hours=1), content_html="<p>Ja, wirklich!</p>")])  # fmt: skip
+    assert [c.published for c in store.comments()] == [written - timedelta(hours=1)]
+
+
 MARKER = '<p>Als Antwort auf <a href="https://anna.example/g1/#comment-1" rel="nofollow ugc noopener">Bea</a>.</p>\n'
 
 
