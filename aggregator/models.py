@@ -295,6 +295,16 @@ class StoredPost:
     attachments: tuple[Attachment, ...] = ()  # Post.attachments
 
 
+def moved_copy_key(participant: str, published: datetime, first_seen: datetime, title: str
+                   ) -> tuple[str, datetime, str] | None:  # fmt: skip
+    """What two stored posts share when they are one post seen at two addresses: a blog whose
+    guids are its permalinks (Hugo, Jekyll) brings every post again when it moves (to https, to
+    another domain), and the store keeps the old copy.  Its blog, date and title; None for a post
+    its feed gave no date (dated the moment it was first seen) or no title: never taken for another."""
+    title = " ".join(title.split()).casefold()
+    return (participant, published, title) if published != first_seen and title else None
+
+
 class PostHead(NamedTuple):
     """A stored post without its text: what deciding which comment feeds to read needs (the
     fields of StoredPost of the same names)."""

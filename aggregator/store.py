@@ -39,6 +39,7 @@ from .models import (
     PostHead,
     StoredComment,
     StoredPost,
+    moved_copy_key,
 )
 from .replies import names_erased, reply_marker, without_marker
 from .urls import feed_key, page_key, same_comment, thread_key
@@ -921,6 +922,23 @@ class Store:
         for row in rows:
             found.setdefault(row["post_id"], []).append(_stored_comment(row))
         return found
+
+    def superseded_post_ids(self) -> set[str]:
+        """Posts a later copy of theirs stands for (a moved blog's; models.moved_copy_key): the
+        site publishes the copy seen last, at the blog's address of today."""
+        seen: set[tuple[str, datetime, str]] = set()
+        older: set[str] = set()
+        rows = self._db.execute("SELECT id, participant, published, first_seen, title FROM posts "
+                                "ORDER BY first_seen DESC, id DESC")  # fmt: skip
+        for post_id, participant, published, first_seen, title in rows:
+            key = moved_copy_key(participant, _dt(published), _dt(first_seen), title)
+            if key is None:
+                continue
+            if key in seen:
+                older.add(post_id)
+            else:
+                seen.add(key)
+        return older
 
     def hidden_post_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT id FROM posts WHERE hidden IS NOT NULL")}

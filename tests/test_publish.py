@@ -364,3 +364,27 @@ def test_a_file_that_cannot_be_written_is_named(site, store, monkeypatch):
     assert error.value.strerror == "No space left on device"
     assert error.value.filename == str(site.export_dir / "anna" / f"{post().id}.json")
     assert not any(site.export_dir.rglob("*.tmp"))  # the half-written file went
+
+
+def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
+    # A Hugo blog's guids are its permalinks: moved to https, its feed brought every post again
+    # under new guids, and the site showed each twice.  The copy seen last stands; a post its
+    # feed gave no date, or another post of the same day and title elsewhere, is no copy.
+    old = [post(guid=f"http://anna.example/p{n}/", title=f"Beitrag {n}", published=T - timedelta(days=n + 1))
+           for n in range(3)]  # fmt: skip
+    undated = post(guid="http://anna.example/ohne/", title="Ohne Datum", published=None)
+    save(store, [*old, undated])
+    export(store, site, [ANNA, ACME])
+    moved = [dataclasses.replace(p, guid=p.guid.replace("http:", "https:"), url=p.guid.replace("http:", "https:"))
+             for p in old]  # fmt: skip
+    store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None, body_hash=None,
+                         posts=[*moved, dataclasses.replace(undated, guid="https://anna.example/ohne/")],
+                         now=T + timedelta(days=30))  # fmt: skip
+    save(store, [post("acme", guid="acme-1", title="Beitrag 0", published=T - timedelta(days=1))],
+         participant="acme")  # the same day and title on another blog: another post
+    result = export(store, site, [ANNA, ACME])
+    published = {path.stem for path in site.export_dir.glob("*/*.json")}
+    assert {p.id for p in moved} <= published and not {p.id for p in old} & published
+    assert result.removed == 3
+    assert len(published) == 3 + 2 + 1  # the moved, both undated (no copies of each other), ACME's
+    assert store.superseded_post_ids() == {p.id for p in old}

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Sequence
 
 from ..editors.participants import kept_blogs
-from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost
+from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost, moved_copy_key
 from ..site import Site, pinned_day
 from ..store import Store
 from ..urls import page_key
@@ -122,18 +122,14 @@ class Selection:
 
 
 def once_moved(posts: Iterable[StoredPost]) -> list[StoredPost]:
-    """One post per blog, date and title: the copy seen last, at the blog's address of today.
-
-    A blog whose guids are its permalinks (Hugo, Jekyll) brings every post again under new
-    addresses when it moves to another domain, and the store keeps the old copy (select.py's
-    dedupe knows only one guid or one address).  A post its feed gave no date (dated the moment
-    it was first seen) is never taken for another."""
+    """One copy of each post a moved blog brought again (models.moved_copy_key): the copy seen
+    last, at the blog's address of today, as the site publishes it (Store.superseded_post_ids).
+    select.py's dedupe knows only one guid or one address."""
     seen: set[tuple[str, datetime, str]] = set()
     kept = []
     for post in sorted(posts, key=lambda post: (post.first_seen, post.id), reverse=True):
-        title = " ".join(post.title.split()).casefold()
-        if post.published != post.first_seen and title:
-            key = (post.participant, post.published, title)
+        key = moved_copy_key(post.participant, post.published, post.first_seen, post.title)
+        if key is not None:
             if key in seen:
                 continue
             seen.add(key)

@@ -189,10 +189,10 @@ def export(
     known: set[str] = set()
     todo: list[tuple[str, Path, str, bool]] = []  # posts whose file may have to change
     unchanged = 0
-    hidden = store.hidden_post_ids()
+    hidden = store.hidden_post_ids() | store.superseded_post_ids()  # taken down; moved (the old copy)
     for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
         known.add(post_id)  # a hidden post is known: the store did not lose it
-        if post_id in hidden:  # taken down by the editors (`blogparade hide`)
+        if post_id in hidden:  # taken down by the editors (`blogparade hide`), or a moved post's old copy
             continue
         participant = by_slug.get(slug)
         # The participant file as it is today decides (its category filter may be new).
