@@ -203,6 +203,19 @@ def listing_titles(output: Path, first: str) -> set[str]:
     return titles
 
 
+def dead_links(output: Path) -> list[str]:
+    """"page: address" for every link and source of the pages in `output` to the site itself
+    (a development build's: relative, or from its root) that names no file there."""
+    dead = []
+    for page in html_files(output):
+        doc = parse_html(page)
+        for address in doc.xpath("//@href | //@src"):
+            target = _local(output, page, str(address))
+            if target is not None and not target.is_file() and str(address).split("#")[0]:
+                dead.append(f"{page.relative_to(output).as_posix()}: {address}")
+    return dead
+
+
 def _local(output: Path, page: Path, href: str) -> Path | None:
     href = href.split("#", 1)[0]
     if re.match(r"^[a-z]+:", href):

@@ -29,6 +29,7 @@ from aggregator.website.build import (
 )
 from aggregator.website.export import FORMAT
 from aggregator.website.sitetemplate import create_site, pelicanconf_text, theme_path
+from tests.acceptance_helpers import dead_links, parse_html
 
 REPO = Path(__file__).resolve().parent.parent
 T = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -465,3 +466,17 @@ def test_a_blog_whose_file_is_not_read_today_still_counts_for_parades(tmp_path, 
     assert result.exported.removed == 0
     assert "Rechenzentrum" in (site.output / "index.html").read_text(encoding="utf-8")
     assert shown(stored[ACME.id]) and shown(stored[BERND.id])
+
+
+@pytest.mark.slow
+def test_listings_the_settings_leave_out_or_address_as_pelican_does_are_linked_where_they_are(tmp_path):
+    # No archive (DIRECT_TEMPLATES without it); the blogs and topics where Pelican puts a direct
+    # template whose address the settings do not name: blogs.html, tags.html.
+    site = build_sample(tmp_path / "site", extra_settings=(
+        'DIRECT_TEMPLATES = ["index", "blogs", "parades", "tags", "search", "404"]\n'
+        "del BLOGS_URL, BLOGS_SAVE_AS, TAGS_URL, TAGS_SAVE_AS\n"))  # fmt: skip
+    assert not (site.output / "archives").exists()
+    assert (site.output / "blogs.html").is_file() and (site.output / "tags.html").is_file()
+    assert dead_links(site.output) == []
+    nav = parse_html(site.output / "index.html").xpath("//nav[contains(@class, 'site-nav')]//a/@href")
+    assert nav == ["./", "./parades/", "./blogs.html", "./tags.html", "./mitmachen/"]

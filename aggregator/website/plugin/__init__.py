@@ -11,7 +11,7 @@ This module only connects Pelican's signals; each job has its module:
 - parade_files.py: per parade, its contributions as Atom, JSON and an HTML snippet for the host.
 - environment.py: `jinja2.ext.i18n`, date filters and autoescaping for the theme.
 - sharing.py: each page's description and locale, for meta descriptions and sharing cards.
-- sitefiles.py: sitemap.xml, robots.txt and the default favicon.ico.
+- sitefiles.py: sitemap.xml, robots.txt and the default favicon.ico; where the listings are.
 - search_page.py: where the search page is, for the header's search field; the search index's
   bundles of the articles, started once they are written.
 - content.py: keyboard-reachable code blocks, and the "Mitmachen" page's contact links.
@@ -49,7 +49,7 @@ from .search_page import add_search, index_with_articles
 from .settings import DEFAULTS
 from .sharing import describe_all
 from .sourcepaths import install as install_source_paths
-from .sitefiles import write_site_files
+from .sitefiles import add_listing_urls, write_site_files
 
 # The main names of the former single-module plugin, for code that imported them from it.
 __all__ = [
@@ -70,6 +70,7 @@ def after_reading(generators: list[Any]) -> None:
     attach_parades(generators)
     describe_all(generators)
     add_search(generators)
+    add_listing_urls(generators)
     write_site_files(generators)
 
 

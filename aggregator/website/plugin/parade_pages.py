@@ -24,7 +24,7 @@ from ...parades.files import Parade, ParadeError, days_left, load_parades, local
 from ...site import pinned_day, timezone_name
 from ...urls import host_key
 from .blogs import BlogEntry
-from .settings import setting
+from .settings import listing_url, setting
 
 logger = logging.getLogger(__name__)
 
@@ -257,8 +257,4 @@ def attach_parades(generators: list[Any]) -> None:
 
 def parades_url(settings: dict[str, Any]) -> str | None:
     """Where the list of all parades is, if the site has one (the `parades` direct template)."""
-    if "parades" not in settings.get("DIRECT_TEMPLATES", ()):
-        return None
-    if not settings.get("PARADES_SAVE_AS", "parades.html"):
-        return None
-    return settings.get("PARADES_URL", "parades.html")
+    return listing_url(settings, "parades")

@@ -44,5 +44,15 @@ def setting(settings: dict[str, Any], key: str) -> Any:
     return settings.get(key, DEFAULTS.get(key))
 
 
+def listing_url(settings: dict[str, Any], name: str) -> str | None:
+    """Where direct template `name`'s page is ("" for the home page), as Pelican writes it;
+    None where the site has none (not in DIRECT_TEMPLATES, or its *_SAVE_AS is "")."""
+    if name not in settings.get("DIRECT_TEMPLATES", ()):
+        return None
+    if not settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"):
+        return None
+    return "" if name == "index" else settings.get(f"{name.upper()}_URL", f"{name}.html")
+
+
 def gettext(settings: dict[str, Any]):  # noqa: ANN201  a bound gettext
     return translations(settings["THEME"], settings.get("DEFAULT_LANG", "en")).gettext

@@ -5,7 +5,7 @@ home is this site (listings, blogs, departments, topics, parades, pages, the edi
 articles) with absolute addresses, so only where SITEURL is one (publishconf.py); aggregated
 posts are left out, since each names its original as canonical.  robots.txt names the sitemap.
 A site's own static file of the same name (say content/extra/robots.txt mapped to robots.txt)
-wins.
+wins.  Also where the listings are, for the theme's links to them (`add_listing_urls`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from ..export import write_if_changed
-from .settings import setting
+from .settings import listing_url, setting
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
@@ -35,9 +35,19 @@ def absolute_siteurl(settings: dict[str, Any]) -> str | None:
 def listing_paths(settings: dict[str, Any]) -> Iterator[str]:
     """The direct templates' addresses (home, blogs, archive...), relative to SITEURL."""
     for name in settings.get("DIRECT_TEMPLATES", ()):
-        if name in UNLISTED_TEMPLATES or not settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"):
-            continue
-        yield "" if name == "index" else settings.get(f"{name.upper()}_URL", f"{name}.html")
+        url = listing_url(settings, name)
+        if name not in UNLISTED_TEMPLATES and url is not None:
+            yield url
+
+
+def add_listing_urls(generators: list[Any]) -> None:
+    """`blogs_url`, `archives_url` and `tags_url` in the template context: where those listings
+    are, None where the settings leave them out (DIRECT_TEMPLATES), so that no page links to
+    them then."""
+    generator = next(iter(generators), None)
+    if generator is not None:
+        for name in ("blogs", "archives", "tags"):
+            generator.context[f"{name}_url"] = listing_url(generator.settings, name)
 
 
 def newest(dates: Iterable[datetime | None]) -> datetime | None:
