@@ -6,8 +6,9 @@ site has one settings file.  Defaults are here; pelicanconf.py names only what a
 The file is read as Pelican's `read_settings` reads it, without importing Pelican (a third of a
 second at every `blogparade fetch`; the build reads the settings with Pelican itself): executed as
 the module `pelicanconf` (so that publishconf.py can import it), its upper-case names taken; PATH,
-OUTPUT_PATH, CACHE_PATH and (where it names a folder) THEME made absolute against the file's
-folder; Pelican's defaults for what blogparade reads (PATH ".", OUTPUT_PATH "output", SITEURL "",
+OUTPUT_PATH, CACHE_PATH, PLUGIN_PATHS, (where it names a folder) THEME, and THEME_TEMPLATES_OVERRIDES
+(which Pelican leaves to the working directory; the build does the same) made absolute against the
+file's folder; Pelican's defaults for what blogparade reads (PATH ".", OUTPUT_PATH "output", SITEURL "",
 SITENAME, DEFAULT_LANG "en", THEME notmyidea); a missing content folder or theme refused with
 Pelican's words; DEFAULT_LANG lower-cased and a trailing "/" of SITEURL dropped, as Pelican does.
 The one statement it does not execute is `import aggregator.website.plugin` (pelicanconf.py
@@ -296,8 +297,9 @@ def read_settings(path: str | Path) -> dict[str, Any]:
             found = absolute(settings[key])
             if key != "THEME" or os.path.exists(found):  # a theme may be named, not a folder
                 settings[key] = found
-    if settings.get("PLUGIN_PATHS") is not None:
-        settings["PLUGIN_PATHS"] = [absolute(p) for p in settings["PLUGIN_PATHS"]]
+    for key in ("PLUGIN_PATHS", "THEME_TEMPLATES_OVERRIDES"):  # the latter as website/build.py
+        if settings.get(key) is not None:
+            settings[key] = [absolute(p) for p in settings[key]]
     settings = {**PELICAN_DEFAULTS, **settings}
     if "THEME" not in settings:
         settings["THEME"] = os.path.join(_pelican_folder(), "themes", "notmyidea")

@@ -151,6 +151,36 @@ def test_folders_the_settings_do_not_name_are_the_sites_wherever_it_is_built_fro
     assert (root / "output" / "index.html").is_file() and not (elsewhere / "output").exists()
 
 
+@pytest.mark.slow
+def test_the_sites_own_template_overrides_count_wherever_it_is_built_from(tmp_path, monkeypatch):
+    # THEME_TEMPLATES_OVERRIDES names the site's folder of templates: Pelican looked for it in
+    # the working directory (none there: silently the theme's), and a change in it, outside
+    # the theme and content/, was neither a reason to build nor in what a page is made of; nor
+    # was a change in its own plugins (PLUGIN_PATHS).
+    root = tmp_path / "site"
+    site = make_site(root, extra_settings='THEME_TEMPLATES_OVERRIDES = ["overrides"]\nPLUGIN_PATHS = ["plugins"]')
+    (root / "plugins").mkdir()
+    plugin = root / "plugins" / "own.py"
+    plugin.write_text("def register():\n    pass\n", encoding="utf-8")
+    (root / "overrides").mkdir()
+    override = root / "overrides" / "tags.html"
+    lead = '{% extends "!theme/tags.html" %}{% block content %}<p class="lead">WORDS</p>{{ super() }}{% endblock %}'
+    override.write_text(lead.replace("WORDS", "Unsere Themen"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store)
+        assert "Unsere Themen" in (site.output / "tags" / "index.html").read_text(encoding="utf-8")
+        assert not needs_build(site, store)
+        override.write_text(lead.replace("WORDS", "Alle Themen"), encoding="utf-8")
+        os.utime(override, ns=(1, 1))  # a different mtime even on a coarse clock
+        assert needs_build(site, store)
+        build_site(site, store)
+        assert "Alle Themen" in (site.output / "tags" / "index.html").read_text(encoding="utf-8")
+        plugin.write_text("def register():\n    print('changed')\n", encoding="utf-8")
+        assert needs_build(site, store)  # so are its own plugins
+
+
 def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     create_site(tmp_path / "site", title="Neue Parade", lang="en")
     assert {p.name for p in (tmp_path / "site" / "content" / "participants").iterdir()} == {"README.md"}

@@ -389,9 +389,12 @@ def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dic
     settings = {**DEFAULTS, **read_settings(str(path))}
     # Pelican takes a folder the file does not name (PATH ".", OUTPUT_PATH "output") in the
     # working directory; blogparade, run with --site from anywhere, in the site's folder, as
-    # site.py reads it: the export and the build must meet there.
+    # site.py reads it: the export and the build must meet there.  So are the theme's overrides,
+    # which Pelican leaves relative (found in the working directory, or silently not at all).
     for key in ("PATH", "OUTPUT_PATH"):
         settings[key] = os.path.abspath(os.path.join(path.parent, settings[key]))
+    settings["THEME_TEMPLATES_OVERRIDES"] = [os.path.abspath(os.path.join(path.parent, folder))
+                                             for folder in settings["THEME_TEMPLATES_OVERRIDES"]]
     return settings
 
 
@@ -488,11 +491,10 @@ def quiet_console(quiet: bool) -> Iterator[None]:
 def build_fingerprint(site: Site, store: Store, settings_file: str | Path | None = None) -> str:
     """Changes whenever anything a build reads changes (the exported files excepted: they
     follow from the store and the participants), or another settings file builds."""
-    theme = Path(str(site.settings.get("THEME", "")))
     parts = {
         "store": store.fingerprint(),
         "content": tree_stamp(site.content, exclude=site.export_dir),
-        "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
+        "theme": theme_stamp(site),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
         "built with": Path(settings_file or SETTINGS_FILE).name,
         "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
@@ -510,10 +512,9 @@ def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any])
     versions, and the settings as read."""
     from .plugin.incremental import environment_stamp, settings_digest
 
-    theme = Path(str(site.settings.get("THEME", "")))
     parts = {
         "content": tree_stamp(site.content, exclude=site.export_dir),
-        "theme": tree_stamp(theme) if theme.is_dir() else str(theme),
+        "theme": theme_stamp(site),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
         "built with": Path(settings_file).name,
         "code": [__version__] + [file_stamp(PACKAGE / name) for name in CODE],
@@ -521,6 +522,15 @@ def build_stamp(site: Site, settings_file: str | Path, settings: dict[str, Any])
         "settings read": settings_digest(settings),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def theme_stamp(site: Site) -> list[str]:
+    """The theme, and the site's own templates overriding it (THEME_TEMPLATES_OVERRIDES) and
+    plugins (PLUGIN_PATHS): what makes the pages besides content/, the settings and our code."""
+    settings = site.settings
+    folders = [settings.get("THEME", ""), *(settings.get("THEME_TEMPLATES_OVERRIDES") or ()),
+               *(settings.get("PLUGIN_PATHS") or ())]  # fmt: skip
+    return [tree_stamp(Path(folder)) if Path(folder).is_dir() else str(folder) for folder in folders]
 
 
 def feed_stamp(site: Site, store: Store) -> dict[str, Any]:
