@@ -126,12 +126,16 @@ def setting_problem(key: str, value: Any) -> str | None:
     default = DEFAULTS.get(key, _BUILD_NUMBERS.get(key))
     if key.startswith("BLOGPARADE_") and key.endswith(("_URL", "_SAVE_AS")):
         # Department pages may be switched off with None, as Pelican's own pages are.
-        if isinstance(value, str) or (value is None and "_DEPARTMENT_" in key):
+        if value is None and "_DEPARTMENT_" in key:
             return None
+        if isinstance(value, str):
+            return _address_problem(key, value)
         return 'it must be a path like "blogs/{participant}/{id}/"'
     if key in _BUILD_FILES:
-        if value is None or isinstance(value, str):
+        if value is None or value == "":
             return None
+        if isinstance(value, str):
+            return _address_problem(key, value)
         return 'it must be a file name like "status/index.html"'
     if key == "BLOGPARADE_TODAY":  # a build's pinned day (parades judged on it)
         try:
@@ -169,6 +173,29 @@ def setting_problem(key: str, value: Any) -> str | None:
     most = _MOST_DAYS if key.endswith("_DAYS") else None
     if value < least or (most is not None and value > most):
         return f"it must be at least {least}" + (f" and at most {most}" if most is not None else "")
+    return None
+
+
+# The names blogparade's address patterns are filled in with (str.format), by the key's start.
+_PATTERN_NAMES = {"BLOGPARADE_POST_": ("participant", "id"), "BLOGPARADE_PARADE_": ("slug",),
+                  "BLOGPARADE_DEPARTMENT_": ("slug",)}  # fmt: skip
+
+
+def _address_problem(key: str, value: str) -> str | None:
+    """What is wrong with an address or a file of the site's own, or None.  A leading "/" wrote
+    the file at the disk's root, and a name the pattern is not filled in with failed every
+    post's page with a bare KeyError."""
+    if value.startswith("/") or ".." in value.split("/"):
+        return "it must be a path inside the site, with no leading / and no .."
+    if not key.endswith("_URL") and value.endswith("/"):
+        return 'it must name a file, like "status/index.html"'
+    names = next((names for start, names in _PATTERN_NAMES.items() if key.startswith(start)), None)
+    if names is None:
+        return None
+    try:
+        value.format(**dict.fromkeys(names, "x"))
+    except (KeyError, IndexError, ValueError):
+        return "it may name only " + " and ".join(f"{{{name}}}" for name in names)
     return None
 
 

@@ -392,6 +392,13 @@ def test_a_parades_external_blogs_need_no_participant_file(site):
     ("BLOGPARADE_HOME_PAGES = 'x'", "BLOGPARADE_HOME_PAGES = 'x': it must be a whole number"),
     ("BLOGPARADE_POST_SAVE_AS = None", "BLOGPARADE_POST_SAVE_AS = None: it must be a path like"),
     ("BLOGPARADE_STATUS_PAGE = 5", 'BLOGPARADE_STATUS_PAGE = 5: it must be a file name like "status/index.html"'),
+    # A name the pattern is not filled in with failed every post with a bare KeyError('slug').
+    ('BLOGPARADE_POST_URL = "blogs/{slug}/"', "BLOGPARADE_POST_URL = 'blogs/{slug}/': it may name only {participant} and {id}"),
+    ('BLOGPARADE_PARADE_SAVE_AS = "p/{name}.html"', "it may name only {slug}"),
+    # A leading "/" wrote the blog roll at the root of the disk, and linked it nowhere.
+    ('BLOGPARADE_BLOGROLL = "/blogroll.opml"', "BLOGPARADE_BLOGROLL = '/blogroll.opml': it must be a path inside the site"),
+    ('BLOGPARADE_STATUS_PAGE = "../status.html"', "it must be a path inside the site, with no leading / and no .."),
+    ('BLOGPARADE_STATUS_PAGE = "status/"', 'it must name a file, like "status/index.html"'),
 ])  # fmt: skip
 def test_a_build_setting_of_the_wrong_kind_is_refused_before_the_build(site, setting, said):
     # They ended a build with "unexpected error: AttributeError …" or "the build failed, …
