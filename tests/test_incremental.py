@@ -501,6 +501,22 @@ def test_a_busy_month_is_cut_into_archive_pages_that_stay_after_a_new_post(tmp_p
 
 
 @pytest.mark.slow
+def test_an_archive_paginated_by_a_default_pagination_that_is_off_is_one_page(tmp_path):
+    """DEFAULT_PAGINATION = False (Pelican's own default) with "archives": None: Pelican's one
+    page; the archive's month groups closed at every month instead, a page per month."""
+    site = parade_site(tmp_path / "site", extra=(
+        "DEFAULT_PAGINATION = False\n"
+        "PAGINATED_TEMPLATES = {'index': None, 'tag': None, 'author': None, 'archives': None}\n"))  # fmt: skip
+    with Store(site.store_path) as store:
+        more_posts(store)  # six months of posts
+        build_site(site, store)
+        joined = [p for p in store.posts(hidden=False) if not p.participant.startswith("ext")]
+    assert [name for name in files(site.output) if name.startswith("archives/")] == ["archives/index.html"]
+    archive = (site.output / "archives" / "index.html").read_text(encoding="utf-8")
+    assert [p.id for p in joined if f"/{p.id}/" not in archive] == []
+
+
+@pytest.mark.slow
 def test_a_year_archive_is_paginated_as_the_archive_is(tmp_path):
     """YEAR_ARCHIVE_SAVE_AS: Pelican wrote a year's posts on one page, 20,000 rows for a busy year."""
     site = parade_site(tmp_path / "site", extra=PAGINATION + PERIOD_ARCHIVES)  # pages of 3

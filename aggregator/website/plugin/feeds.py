@@ -123,10 +123,8 @@ class PlainTitleWriter(Writer):
     def write_file(self, name: Any, template: Any, context: Any, relative_urls: bool = False,
                    paginated: Any = None, template_name: Any = None, override_output: bool = False,
                    url: Any = None, **kwargs: Any) -> None:  # fmt: skip
-        if (template_name in ARCHIVES and paginated is None and self.settings.get("NEWEST_FIRST_ARCHIVES", True)
-                and "archives" in self.settings["PAGINATED_TEMPLATES"]):  # fmt: skip
-            paged = self.settings["PAGINATED_TEMPLATES"]
-            per_page = paged.get(template_name) or paged["archives"] or self.settings["DEFAULT_PAGINATION"]
+        per_page = archive_page_size(self.settings, template_name) if template_name in ARCHIVES else None
+        if per_page and paginated is None and self.settings.get("NEWEST_FIRST_ARCHIVES", True):
             articles, dates = kwargs.pop("articles", []), kwargs.pop("dates", [])
             for save_as, variables in archive.pages(name, url, articles, dates, self.settings, per_page):
                 self.write_file(save_as, template, context, relative_urls, {}, None, override_output,
@@ -243,6 +241,16 @@ def place(old: str, filename: str) -> None:
     except FileNotFoundError:  # its folder is not made yet (website/output.py Folders)
         os.makedirs(os.path.dirname(filename), exist_ok=True)
         link(old, filename)
+
+
+def archive_page_size(settings: dict[str, Any], template_name: str) -> int | None:
+    """The posts an archive's page holds at least (archive.py), as Pelican reads its settings:
+    None where "archives" is not paginated, or where it takes DEFAULT_PAGINATION and that is
+    False (then, as Pelican makes it, one page: not one page per month)."""
+    paged = settings["PAGINATED_TEMPLATES"]
+    if "archives" not in paged:
+        return None
+    return paged.get(template_name) or paged["archives"] or settings["DEFAULT_PAGINATION"] or None
 
 
 def home_listing(settings: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
