@@ -145,6 +145,15 @@ def setting_problem(key: str, value: Any) -> str | None:
         return None
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
+    # Pelican's pagination, which the home page and the archive read too: a "20" failed the
+    # build saying only "TypeError: '<=' not supported between instances of 'int' and 'str'".
+    if key == "DEFAULT_PAGINATION":
+        return None if _page_size(value) else "it must be a whole number of posts, or False"
+    if key == "PAGINATED_TEMPLATES":
+        if isinstance(value, dict) and all(_page_size(size) for size in value.values()):
+            return None
+        return ('it must name templates with a whole number of posts or None, '
+                'like {"index": None, "tag": 100}')
     if key == "BLOGPARADE_COMMENT_AUTHORS":
         try:
             comment_naming({key: value})
@@ -276,6 +285,11 @@ def pinned_day(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value).strip())
+
+
+def _page_size(value: Any) -> bool:
+    """A number of posts per page as Pelican takes it: None, False or 0 for none (or the default)."""
+    return value is None or value is False or (type(value) is int and value >= 0)
 
 
 def _is_time_zone(value: Any) -> bool:

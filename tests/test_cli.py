@@ -399,6 +399,9 @@ def test_a_parades_external_blogs_need_no_participant_file(site):
     ('BLOGPARADE_BLOGROLL = "/blogroll.opml"', "BLOGPARADE_BLOGROLL = '/blogroll.opml': it must be a path inside the site"),
     ('BLOGPARADE_STATUS_PAGE = "../status.html"', "it must be a path inside the site, with no leading / and no .."),
     ('BLOGPARADE_STATUS_PAGE = "status/"', 'it must name a file, like "status/index.html"'),
+    # Pelican's pagination, read by the home page and the archive too: a bare TypeError.
+    ('DEFAULT_PAGINATION = "20"', "DEFAULT_PAGINATION = '20': it must be a whole number of posts, or False"),
+    ('PAGINATED_TEMPLATES = {"index": "10"}', "PAGINATED_TEMPLATES = {'index': '10'}: it must name templates"),
 ])  # fmt: skip
 def test_a_build_setting_of_the_wrong_kind_is_refused_before_the_build(site, setting, said):
     # They ended a build with "unexpected error: AttributeError …" or "the build failed, …
