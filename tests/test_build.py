@@ -510,3 +510,32 @@ def test_listings_the_settings_leave_out_or_address_as_pelican_does_are_linked_w
     assert dead_links(site.output) == []
     nav = parse_html(site.output / "index.html").xpath("//nav[contains(@class, 'site-nav')]//a/@href")
     assert nav == ["./", "./parades/", "./blogs.html", "./tags.html", "./mitmachen/"]
+
+
+@pytest.mark.slow
+def test_the_editors_article_and_page_in_another_language_are_linked_both_ways(tmp_path):
+    # Pelican wrote the translation (Translation: true) and no page linked to it: an orphan.
+    site = make_site(tmp_path)
+    articles = site.content / "articles"
+    (articles / "welcome.md").write_text(
+        "Title: Welcome to the blog parade\nDate: 2026-11-10 10:00\nSlug: willkommen-zur-blogparade\n"
+        "Lang: en\nTranslation: true\n\nOur own post, in English.\n", encoding="utf-8")
+    (site.content / "pages").mkdir(exist_ok=True)
+    for lang, title, extra in (("de", "Impressum", ""), ("en", "Imprint", "Translation: true\n")):
+        (site.content / "pages" / f"impressum-{lang}.md").write_text(
+            f"Title: {title}\nSlug: impressum\nLang: {lang}\n{extra}\nText.\n", encoding="utf-8")
+    build_site(site)
+    translations = []
+    for german, english in (("willkommen-zur-blogparade", "Welcome to the blog parade"), ("impressum", "Imprint")):
+        [page] = [p for p in site.output.rglob("*.html") if german in p.as_posix() and "-en" not in p.name
+                  and "/en/" not in p.as_posix() and f">{english}<" not in p.read_text(encoding="utf-8")]
+        [link] = parse_html(page).xpath("//p[@class='translations']/a")
+        assert (link.get("hreflang"), link.text) == ("en", "English"), page
+        translated = (page.parent / link.get("href")).resolve()  # relative, as SITEURL is in development
+        translated = translated if translated.suffix else translated / "index.html"
+        [back] = parse_html(translated).xpath("//p[@class='translations']/a")
+        assert (back.get("hreflang"), back.text) == ("de", "Deutsch")
+        translations.append(translated.relative_to(site.output).as_posix().removesuffix("index.html"))
+    build_site(site, settings_file=site.root / "publishconf.py")  # the sitemap lists them too
+    sitemap = (site.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert all(f"/{path}</loc>" in sitemap for path in translations), (translations, sitemap)

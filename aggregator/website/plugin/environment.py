@@ -37,6 +37,7 @@ def prepare_environment(generator: Any) -> None:
     number = number_filter(lang)
     env.filters["number"] = number
     env.filters["file_size"] = file_size_filter(lang)
+    env.filters["language_name"] = language_name
     for name in ("gettext", "ngettext"):
         env.globals[name] = numbers_in_words(env.globals[name], number)
     env.filters.update(date_filters(lang, timezone_name(settings)))
@@ -55,6 +56,16 @@ def number_filter(lang: str) -> Callable[[int], str]:
     # Most counts are under 1,000, written as str() writes them: babel takes 5 µs a count, on
     # every listing of a 20,000-post build.
     return lambda value: str(value) if -1000 < value < 1000 else format_decimal(value, locale=locale)
+
+
+def language_name(tag: str) -> str:
+    """A language by its own name ("English", "Deutsch"): a reader finds theirs whatever the
+    page's; the tag itself where babel knows none."""
+    try:
+        name = babel_locale(tag).get_display_name(babel_locale(tag))
+    except (ValueError, TypeError):
+        name = None
+    return name[:1].upper() + name[1:] if name else tag
 
 
 def file_size_filter(lang: str) -> Callable[[int], str]:

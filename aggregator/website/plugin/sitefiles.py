@@ -64,11 +64,13 @@ def sitemap_entries(generators: list[Any]) -> list[tuple[str, datetime | None]]:
     articles = list(articles_gen.articles) if articles_gen else []
     latest = newest(a.date for a in articles)
     entries: list[tuple[str, datetime | None]] = [(path, latest) for path in listing_paths(settings)]
-    for page in pages_gen.pages if pages_gen else ():
+    # The editors' own pages and articles, and their translations (Pelican lists those apart).
+    pages = [*pages_gen.pages, *pages_gen.translations] if pages_gen else []
+    for page in pages:
         entries.append((page.url, getattr(page, "modified", None) or getattr(page, "date", None)))
-    for article in articles:
-        if not getattr(article, "aggregated", False):
-            entries.append((article.url, getattr(article, "modified", None) or article.date))
+    own = [a for a in articles if not getattr(a, "aggregated", False)]
+    for article in own + (list(articles_gen.translations) if articles_gen else []):
+        entries.append((article.url, getattr(article, "modified", None) or article.date))
     if articles_gen:
         for author, posts in articles_gen.authors:
             if author.save_as:  # a site may publish no blog pages
