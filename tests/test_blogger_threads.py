@@ -98,14 +98,18 @@ def test_blogger_replies_are_nested_under_their_parent_on_the_post_page(tmp_path
     comments_url = feed_server.url(f"/feeds/{POST}/comments/default")
     feed_server.route("/feeds/posts/default", respond(posts_feed(post_url, comments_url).encode(),
                                                       content_type=ATOM_TYPE))
+    assert_thread_nested(tmp_path, feed_server, post_url, feed_server.url("/feeds/posts/default"))
+
+
+def assert_thread_nested(tmp_path, feed_server, post_url: str, joined_feed: str) -> None:
+    """The blog joined by `joined_feed` (routed by the caller), fetched and built: THREAD on the
+    post's page, each comment under its parent."""
     feed_server.route(f"/feeds/{POST}/comments/default", respond(comments_feed(post_url).encode(),
-                                                                 content_type=ATOM_TYPE))
+                                                                 content_type=ATOM_TYPE))  # fmt: skip
     site = new_site(tmp_path / "site")
-    write_participant(site, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default"),
-                      home=feed_server.url("/"))
+    write_participant(site, "zugundzuhause", "Zug und Zuhause", joined_feed, home=feed_server.url("/"))
     assert "4 new comments" in ok(invoke(site, "fetch")).output
     ok(invoke(site, "build"))
-
     page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
     articles = {number: comment_article(page, text) for number, _, text, _ in THREAD}
     for number, author, _, parent in THREAD:
@@ -177,15 +181,4 @@ def test_a_blogger_blog_joined_by_its_rss_feed_shows_its_threads(tmp_path, feed_
     post_url = feed_server.url("/2026/11/nachtzug-wien.html")
     feed_server.route("/feeds/posts/default", respond(posts_rss(post_url, feed_server.url("/")).encode(),
                                                       content_type=RSS_TYPE))  # fmt: skip
-    feed_server.route(f"/feeds/{POST}/comments/default", respond(comments_feed(post_url).encode(),
-                                                                 content_type=ATOM_TYPE))  # fmt: skip
-    site = new_site(tmp_path / "site")
-    write_participant(site, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default?alt=rss"),
-                      home=feed_server.url("/"))
-    assert "4 new comments" in ok(invoke(site, "fetch")).output
-    ok(invoke(site, "build"))
-    page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
-    articles = {number: comment_article(page, text) for number, _, text, _ in THREAD}
-    for number, author, _, parent in THREAD:
-        assert author in articles[number].text_content()
-        assert nested_under(articles[number]) is (articles[parent] if parent else None), number
+    assert_thread_nested(tmp_path, feed_server, post_url, feed_server.url("/feeds/posts/default?alt=rss"))

@@ -177,15 +177,9 @@ def test_an_image_its_blog_gave_no_alt_text_is_marked_decorative(tmp_path, feed_
     home = feed_server.url("/fotos/")
     body = (f'<p>Ohne Beschreibung: <img src="{home}ohne.png" title="Ein alt-Foto"></p>'
             f'<p><img src="{home}mit.png" alt="Der Hafen im Nebel"> <img src="{home}leer.png" alt=""></p>')
-    feed_server.route("/fotos/feed/", respond(rss([Item("f1", "Fotos", home + "f1/", body=body)],
-                                                  "Fotoblog", home).encode(), content_type=RSS_TYPE))
     for name, size in (("ohne", 2), ("mit", 3), ("leer", 4)):  # three files: three digests
         feed_server.route(f"/fotos/{name}.png", respond(png(size, size), content_type="image/png"))
-    site = new_site(tmp_path / "site")
-    write_participant(site, "fotos", "Fotoblog", feed_server.url("/fotos/feed/"), home, display="full")
-    ok(invoke(site, "run"))
-    [post] = [p for p in html_files(site / "output") if "/blogs/fotos/" in p.as_posix() and p.parent.name != "fotos"]
-    images = parse_html(post).xpath("//main//img")
+    images = published_images(tmp_path, feed_server, "fotos", body)
     assert [(image.get("alt"), image.get("title")) for image in images] == [
         ("", "Ein alt-Foto"), ("Der Hafen im Nebel", None), ("", None)]
     assert all("/_media/" in image.get("src") for image in images)
@@ -198,17 +192,11 @@ def test_images_keep_their_room_while_loading_and_only_the_first_loads_at_once(t
     home = feed_server.url("/reise/")
     body = (f'<p><img src="{home}weit.png" alt="Weit"></p><p><img src="{home}hoch.png" alt="Hoch"></p>'
             f'<p><img src="{home}gesagt.png" width="300" alt="Gesagt"> <img src="{home}kaputt.png" alt="Kaputt"></p>')
-    feed_server.route("/reise/feed/", respond(rss([Item("r1", "Reise", home + "r1/", body=body)],
-                                                  "Reiseblog", home).encode(), content_type=RSS_TYPE))
     for name, size in (("weit", (40, 10)), ("hoch", (6, 30)), ("gesagt", (600, 400))):
         feed_server.route(f"/reise/{name}.png", respond(png(*size), content_type="image/png"))
     broken = png(5, 5)[:8] + b"\x00\x00\x00\x0dIHDR" + b"\xff" * 8  # a PNG claiming 4 billion pixels
     feed_server.route("/reise/kaputt.png", respond(broken, content_type="image/png"))
-    site = new_site(tmp_path / "site")
-    write_participant(site, "reise", "Reiseblog", feed_server.url("/reise/feed/"), home, display="full")
-    ok(invoke(site, "run"))
-    [post] = [p for p in html_files(site / "output") if "/blogs/reise/" in p.as_posix() and p.parent.name != "reise"]
-    images = parse_html(post).xpath("//main//img")
+    images = published_images(tmp_path, feed_server, "reise", body)
     assert [(i.get("alt"), i.get("width"), i.get("height"), i.get("loading"), i.get("decoding"))
             for i in images] == [  # fmt: skip
         ("Weit", "40", "10", None, "async"),
@@ -216,3 +204,16 @@ def test_images_keep_their_room_while_loading_and_only_the_first_loads_at_once(t
         ("Gesagt", "300", None, "lazy", "async"),  # the blog's own size stays as it gave it
         ("Kaputt", None, None, "lazy", "async"),
     ]
+
+
+def published_images(tmp_path, feed_server, slug: str, body: str) -> list:
+    """The images of the one post (`body`) of a blog shown in full, served at /<slug>/, after
+    `blogparade run`: as its page on the site has them."""
+    home = feed_server.url(f"/{slug}/")
+    feed_server.route(f"/{slug}/feed/", respond(rss([Item("p1", "Bilder", home + "p1/", body=body)],
+                                                    "Bilderblog", home).encode(), content_type=RSS_TYPE))  # fmt: skip
+    site = new_site(tmp_path / "site")
+    write_participant(site, slug, "Bilderblog", feed_server.url(f"/{slug}/feed/"), home, display="full")
+    ok(invoke(site, "run"))
+    [post] = [p for p in html_files(site / "output") if f"/blogs/{slug}/" in p.as_posix() and p.parent.name != slug]
+    return parse_html(post).xpath("//main//img")
