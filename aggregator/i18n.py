@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -63,24 +62,6 @@ def _load(path: str, mtime: float) -> Translations:  # mtime: a changed file is 
     write_mo(mo, catalog)  # fuzzy entries stay out, as msgfmt does
     mo.seek(0)
     return Translations(mo, domain=DOMAIN)
-
-
-def language_tag(value: str | None) -> str | None:
-    """A BCP 47-looking tag for the `lang` attribute, or nothing."""
-    return value.replace("_", "-") if value and _LANGUAGE.match(value) else None
-
-
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
-
-
-def other_language(tag: str | None, own: str) -> str | None:
-    """`tag` where it names another language than `own` ("de-AT" and "de_CH" are German, as "de"
-    is), else None: what a text in the page's, feed's or roundup's own language need not say."""
-    return tag if tag and _primary(tag) != _primary(own) else None
-
-
-def _primary(tag: str) -> str:
-    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def babel_locale(lang: str) -> Locale:

@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from ..i18n import babel_locale, language_tag, other_language
+from ..i18n import babel_locale
+from ..languages import language_tag, other_language
 from ..models import Participant, StoredPost
 from ..site import Site, timezone_name
 from ..store import Store, utcnow

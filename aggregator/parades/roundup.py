@@ -24,8 +24,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from ..i18n import language_tag
-from ..i18n import other_language as another
+from ..languages import language_tag
+from ..languages import other_language as another
 from ..models import CommentTally, Participant, StoredPost
 from ..urls import ascii_host
 from .files import Parade, read_file_metadata

@@ -41,7 +41,7 @@ from ..feeds.clean import bounded
 from ..feeds.decide import Politeness
 from ..feeds.images import media_folder
 from ..hashing import digest
-from ..i18n import language_tag
+from ..languages import language_tag
 from ..models import Attachment, CommentTally, Participant, StoredComment, StoredPost
 from ..replies import names_erased
 from ..site import DEFAULTS, Naming, Site, comment_naming, timezone_name

@@ -22,7 +22,7 @@ from pelican.contents import Author, Category
 
 from ...editors.participants import load_participants
 from ...i18n import N_
-from ...i18n import language_tag
+from ...languages import language_tag
 from ..export import FeedFacts, read_on
 from .departments import DepartmentView, department_views
 from .settings import gettext, setting

@@ -26,7 +26,7 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from ...i18n import other_language
+from ...languages import other_language
 from . import archive
 from .incremental import Reuse, link, relative_name
 from .settings import setting

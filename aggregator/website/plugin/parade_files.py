@@ -16,7 +16,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ...i18n import N_, date_filters, language_tag, other_language
+from ...i18n import N_, date_filters
+from ...languages import language_tag, other_language
 from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import write_if_changed, xml_safe
