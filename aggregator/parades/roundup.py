@@ -17,12 +17,10 @@ import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
-
-from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from ..languages import language_tag
 from ..languages import other_language as another
@@ -214,7 +212,16 @@ def _sentences(text: str) -> list[str]:
 
 def number(n: int, lang: str) -> str:
     """A count as the roundup's language writes it, as the site's pages do: "1.234" in German."""
+    from babel.numbers import format_decimal  # babel where a roundup is written: every fetch imports this
+
     return format_decimal(n, locale=lang)
+
+
+def long_date(day: date, lang: str) -> str:
+    """A day as the roundup's language writes it: "1. Dezember 2026"."""
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=lang)
 
 
 def _plural(texts: Mapping[str, object], key: str, n: int, lang: str) -> str:
@@ -271,7 +278,7 @@ def _entry(
     facts = [_link(blog.name, blog.home)]
     if post.author and post.author.strip() != blog.name.strip():
         facts.append(str(texts["by"]).format(author=escape_markdown(post.author)))
-    facts.append(format_date(parade.local_date(post.published), "long", locale=lang))
+    facts.append(long_date(parade.local_date(post.published), lang))
     if parade.is_late(post.published):
         facts.append(str(texts["late"]))
     facts.append(_plural(texts, "n_comments", _comments(post, counts), lang))
@@ -293,7 +300,7 @@ def _figures(
         str(texts["f_blogs"]).format(n=number(len({post.participant for post in posts}), lang)),
     ]
     for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():
-        day = format_date(parade.local_date(post.published), "long", locale=lang)
+        day = long_date(parade.local_date(post.published), lang)
         blog = escape_markdown(_blog(post, participants).name)
         title = _link(post.title, post.url, other_language(post, participants, lang))
         lines.append(str(texts[key]).format(date=day, title=title, blog=blog))
@@ -319,7 +326,7 @@ def roundup_text(
     texts = TEXTS[lang]
     people = participants if isinstance(participants, Mapping) else {p.slug: p for p in participants}
     posts = sorted(contributions, key=lambda post: (post.published, post.id))
-    day = lambda d: format_date(d, "long", locale=lang)  # noqa: E731
+    day = partial(long_date, lang=lang)
     window = str(texts["window"]).format(
         start=day(parade.start), end=day(parade.end), title=escape_markdown(parade.title),
         call=markdown_url(parade.call_url) or "",

@@ -12,10 +12,10 @@ another language than the roundup's is marked with its own (`lang`), as in the M
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from html import escape as escape_html
 from pathlib import Path
 
-from babel.dates import format_date
 
 from ..models import CommentTally, Participant, StoredPost
 from .files import Parade
@@ -27,6 +27,7 @@ from .roundup import (
     _plural,
     _replace,
     language,
+    long_date,
     markdown_url,
     number,
     opening,
@@ -85,7 +86,7 @@ def roundup_html(
     short = language(lang)
     texts, own = TEXTS[short], HTML_TEXTS[short]
     posts = sorted(contributions, key=lambda post: (post.published, post.id))
-    day = lambda d: format_date(d, "long", locale=short)  # noqa: E731
+    day = partial(long_date, lang=short)
     link = _link(str(own["quoted"]).format(title=parade.title), parade.call_url)
     window = str(own["window"]).format(start=day(parade.start), end=day(parade.end), link=link)
     blogs = len({post.participant for post in posts})
