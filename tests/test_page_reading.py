@@ -105,6 +105,26 @@ def test_a_classic_themes_sidebar_and_footer_are_no_article(body):
     assert read_page(page(body=body), URL, "text/html").links == ("https://anna.example/ueber-mich/",)
 
 
+# Blogger's themes put the posts in a widget, as they put the sidebar's gadgets (Contempo's markup).
+BLOGGER = page(body=f"""<main class="centered-bottom" id="main" role="main"><div class="main section" id="page_body">
+<div class="widget Blog" data-version="2" id="Blog1"><div class="blog-posts hfeed container">
+<article class="post-outer-container"><div class="post-outer"><div class="post">
+<h3 class="post-title entry-title">Mein Lieblingsbuch</h3><div class="post-header"><span class="byline post-timestamp">
+<a class="timestamp-link" href="{URL}" rel="bookmark"><time class="published" datetime="2026-10-12T10:00:00+02:00">
+Oktober 12, 2026</time></a></span></div>
+<div class="post-body entry-content float-container" id="post-body-42">Mein Beitrag zur <a href="{CALL}">Blogparade</a>.</div>
+</div></div><section class="comments threaded" id="comments"><div class="comment-content">Toll!</div></section>
+</article></div></div></div></main><aside class="sidebar-container"><div class="widget PopularPosts" id="PopularPosts1">
+<a href="{CALL}">Beliebt</a></div></aside>""")
+
+
+def test_a_blogger_post_is_its_posts_widget_not_a_sidebar_gadget():
+    found = read_page(BLOGGER, URL, "text/html")
+    assert found.links == (CALL,)
+    assert (found.published, found.date_source) == (datetime(2026, 10, 12, 8, tzinfo=UTC), "time")
+    assert found.excerpt == "Mein Beitrag zur Blogparade."
+
+
 def test_an_h_entry_date_comes_first():
     body = f"""<div class="h-entry"><h1 class="p-name">Notiz zur Parade</h1>
 <a class="p-author h-card" href="/"><span class="p-name">Bernd</span></a>

@@ -84,6 +84,9 @@ JUNK_CLASSES = frozenset({
     "comments", "comments-area", "comment-list", "commentlist", "sharedaddy", "share", "social-share",
     "related", "related-posts", "jp-relatedposts", "widget", "widget-area", "sidebar", "jtpl-sidebar", "site-footer",
 })  # fmt: skip
+# Blogger's posts are a widget too (`<div class="widget Blog" id="Blog1">`), beside its sidebar's
+# gadgets (`widget PopularPosts`): that one holds the article.
+ARTICLE_WIDGET = "Blog"
 JUNK_ROLES = frozenset({"complementary", "navigation", "contentinfo"})
 BLOCKS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -321,7 +324,8 @@ def _is_junk(element: Any) -> bool:
     if tag in JUNK_TAGS or element.get("id") in JUNK_IDS or element.get("role") in JUNK_ROLES:
         return True
     classes = element.get("class")
-    return bool(classes) and not JUNK_CLASSES.isdisjoint(classes.split())
+    names = classes.split() if classes else ()
+    return not JUNK_CLASSES.isdisjoint(names) and ARTICLE_WIDGET not in names
 
 
 def _text(element: Any) -> str:
