@@ -125,6 +125,17 @@ def test_a_blogger_post_is_its_posts_widget_not_a_sidebar_gadget():
     assert found.excerpt == "Mein Beitrag zur Blogparade."
 
 
+@pytest.mark.parametrize("href", [
+    "https://t.umblr.com/redirect?z=https%3A%2F%2Fhost.example%2Faufruf%2F&amp;t=MmY4Zj&amp;b=t%3AaBc&amp;m=1",
+    f"https://href.li/?{CALL}",  # Tumblr's newer posts
+    "https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Fhost%2Eexample%2Faufruf%2F&amp;urlhash=x1Y2"
+    "&amp;trk=article-ssr-frontend-pulse_little-text-block",
+])  # fmt: skip
+def test_a_link_through_a_platforms_redirector_is_a_link_to_its_target(href):
+    body = f'<article><p>Mein Beitrag zur <a href="{href}">Blogparade</a>, <a href="/ueber-mich/">ich</a>.</p></article>'
+    assert read_page(page(body=body), URL).links == (CALL, "https://anna.example/ueber-mich/")
+
+
 def test_an_h_entry_date_comes_first():
     body = f"""<div class="h-entry"><h1 class="p-name">Notiz zur Parade</h1>
 <a class="p-author h-card" href="/"><span class="p-name">Bernd</span></a>

@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Iterable, Iterator
+from urllib.parse import parse_qs
 
 import lxml.etree
 from feedparser.datetimes import _parse_date  # feedparser's many formats, as parse.py reads them
@@ -93,6 +94,11 @@ BLOCKS = frozenset({
     "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "header", "figure",
     "figcaption", "hr", "main", "body",
 })  # fmt: skip
+# Platforms send their posts' links to other sites through a redirector of their own, the target in
+# its query: Tumblr (`t.umblr.com/redirect?z=…`, `href.li/?…`), LinkedIn (`/redir/redirect?url=…`,
+# `/safety/go?url=…`), Facebook (`l.facebook.com/l.php?u=…`).  The post links the target.
+_REDIRECTOR = re.compile(r"^https?://(?:[a-z0-9-]+\.)?(?:t\.umblr\.com/redirect\?(?P<z>)|href\.li/\?(?P<raw>)"
+                         r"|linkedin\.com/(?:redir/redirect|safety/go)\?(?P<url>)|facebook\.com/l\.php\?(?P<u>))", re.I)
 _TITLE_TAIL = re.compile(r"\s+[-–—|·:»]\s+[^-–—|·:»]{1,120}$")
 
 
@@ -560,11 +566,21 @@ def _links(body: Any, base: str) -> tuple[str, ...]:
     links: dict[str, None] = {}
     for anchor in body.iter("a"):
         url = _http(anchor.get("href"), base)
+        redirector = _REDIRECTOR.match(url) if url else None
+        if redirector:
+            url = _redirect_target(url, redirector) or url
         if url:
             links[url] = None
             if len(links) >= MAX_LINKS:
                 break
     return tuple(links)
+
+
+def _redirect_target(url: str, redirector: re.Match[str]) -> str | None:
+    """Where a platform's redirector (`_REDIRECTOR`) sends its reader."""
+    query, name = url[redirector.end():], redirector.lastgroup or ""
+    target = query if name == "raw" else next(iter(parse_qs(query).get(name, [])), "")
+    return _http(target, url)
 
 
 def _block_text(element: Any) -> str:
