@@ -159,6 +159,22 @@ def test_article_published_time_then_a_time_in_the_article():
     assert found.published.tzinfo is None
 
 
+def test_a_time_in_the_articles_own_footer_dates_it_not_one_in_the_pages():
+    # WordPress's Twenty Sixteen without an SEO plugin: the date is in the article's footer.
+    body = f"""<main id="main" class="site-main" role="main"><article class="post hentry">
+<header class="entry-header"><h1 class="entry-title">Mein Lieblingsbuch</h1></header>
+<div class="entry-content"><p>Zur <a href="{CALL}">Blogparade</a>.</p></div><footer class="entry-footer">
+<span class="posted-on"><a href="{URL}" rel="bookmark"><time class="entry-date published" datetime="2026-10-12T09:00:00+02:00">
+12. Oktober</time><time class="updated" datetime="2026-11-20T10:00:00+01:00">20. November</time></a></span>
+<div class="sharedaddy"><a href="{CALL}#teilen">Teilen</a></div></footer></article></main>"""
+    found = read_page(page(body=body + '<footer class="site-footer"><time datetime="2026-12-01">1.12.</time></footer>'), URL)
+    assert (found.published, found.date_source) == (datetime(2026, 10, 12, 7, tzinfo=UTC), "time")
+    assert found.links == (CALL,)
+    # Without the article, a footer is the page's.
+    found = read_page(page(body=body.replace("article", "div") + f'<footer><a href="{CALL}">x</a></footer>'), URL)
+    assert found.published is None and found.links == (CALL,)
+
+
 def test_a_page_without_any_date_says_so():
     found = read_page(page("<title>Ohne Datum | Cafe</title>", "<main><p>Text</p></main>"), URL)
     assert found.published is None and found.date_source == ""

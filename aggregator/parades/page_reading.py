@@ -327,11 +327,18 @@ def _is_junk(element: Any) -> bool:
     tag = element.tag
     if not isinstance(tag, str):
         return False  # comments and processing instructions
-    if tag in JUNK_TAGS or element.get("id") in JUNK_IDS or element.get("role") in JUNK_ROLES:
+    junk_tag = tag in JUNK_TAGS and not (tag == "footer" and _in_article(element))
+    if junk_tag or element.get("id") in JUNK_IDS or element.get("role") in JUNK_ROLES:
         return True
     classes = element.get("class")
     names = classes.split() if classes else ()
     return not JUNK_CLASSES.isdisjoint(names) and ARTICLE_WIDGET not in names
+
+
+def _in_article(footer: Any) -> bool:
+    """An article's own footer holds its date and author (WordPress's Twenty Fifteen and Twenty
+    Sixteen, Tumblr's themes), where the page's footer is no part of the post."""
+    return any(above.tag == "article" for above in footer.iterancestors())
 
 
 def _text(element: Any) -> str:
