@@ -105,6 +105,19 @@ def test_a_classic_themes_sidebar_and_footer_are_no_article(body):
     assert read_page(page(body=body), URL, "text/html").links == ("https://anna.example/ueber-mich/",)
 
 
+def test_a_jimdo_posts_text_is_its_article_not_the_comments_under_it():
+    # Jimdo (Creator) marks no article: its content area holds the post's header, text and comments.
+    body = f"""<div id="content_area" data-container="content"><div class="n j-blog-meta j-blog-post--header">
+<h1 class="j-blog-header j-blog-headline j-blog-post--headline">Herbstkurs</h1></div>
+<div class="post j-blog-content"><div id="cc-matrix-1"><div id="cc-m-1" class="j-module n j-text">
+<p>Der Kurs beginnt. <a href="/kurse/">Kurse</a></p></div></div></div>
+<div class="j-module n j-comment"><ul class="com-list-noava"><li id="commentsModule123"><div class="com-meta">Kulturblog</div>
+<p>Magst du bei meiner <a href="{CALL}">Blogparade</a> mitmachen?</p></li></ul></div></div>"""
+    found = read_page(page(body=body), URL)
+    assert found.links == ("https://anna.example/kurse/",)
+    assert found.excerpt == "Der Kurs beginnt. Kurse"
+
+
 # Blogger's themes put the posts in a widget, as they put the sidebar's gadgets (Contempo's markup).
 BLOGGER = page(body=f"""<main class="centered-bottom" id="main" role="main"><div class="main section" id="page_body">
 <div class="widget Blog" data-version="2" id="Blog1"><div class="blog-posts hfeed container">

@@ -68,9 +68,10 @@ def _class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-# Most specific first: the post's text where the theme marks it, then the page's main part.
+# Most specific first: the post's text where the theme marks it (Jimdo's in "j-blog-content": its
+# pages mark no article nor main part), then the page's main part.
 BODY = tuple(f"//*[{_class(name)}]" for name in (
-    "entry-content", "post-content", "post-body", "article-content", "e-content",
+    "entry-content", "post-content", "post-body", "article-content", "e-content", "j-blog-content",
 )) + ("//*[@itemprop='articleBody']", "//article", "//main", "//*[@role='main']")  # fmt: skip
 # The post as a whole (its header with title and date, and its text).
 ARTICLE = (f"//*[{_class('h-entry')}]", "//article", "//main", "//*[@role='main']")
@@ -78,12 +79,13 @@ ARTICLE = (f"//*[{_class('h-entry')}]", "//article", "//main", "//*[@role='main'
 # an XPath union of class tests took four times as long as all the rest of reading a page).
 JUNK_TAGS = frozenset({"nav", "aside", "form", "script", "style", "noscript", "template", "iframe", "footer"})
 # Themes older than HTML5's <aside> and <footer> say "sidebar" and "footer" by id or class
-# (WordPress's classic themes: #sidebar, #secondary, #footer; Jimdo: .jtpl-sidebar), or by
+# (WordPress's classic themes: #sidebar, #secondary, #footer; Jimdo: .jtpl-sidebar, .j-comment), or by
 # their ARIA role.
 JUNK_IDS = frozenset({"comments", "respond", "sidebar", "secondary", "footer"})
 JUNK_CLASSES = frozenset({
     "comments", "comments-area", "comment-list", "commentlist", "sharedaddy", "share", "social-share",
     "related", "related-posts", "jp-relatedposts", "widget", "widget-area", "sidebar", "jtpl-sidebar", "site-footer",
+    "j-comment",
 })  # fmt: skip
 # Blogger's posts are a widget too (`<div class="widget Blog" id="Blog1">`), beside its sidebar's
 # gadgets (`widget PopularPosts`): that one holds the article.
