@@ -191,6 +191,10 @@ def test_a_joined_blogs_post_is_judged_by_selects_rule(published, links, tag, re
 def test_a_canonical_address_on_another_site_is_not_followed():
     elsewhere = looked(canonical="https://spam.example/anything/")
     assert verify(candidate(), elsewhere, PARADE).contribution.url == URL
+    # A cross-post (dev.to, Medium, Hashnode) names its original on its author's blog: the blog
+    # is the one it is shown on.
+    cross_post = looked(canonical="https://spam.example/anything/", home=None, feed=None)
+    assert verify(candidate(), cross_post, PARADE).contribution.blog_home == "https://anna.example/"
     moved = looked(url=URL + "?amp=1", canonical=URL)
     assert verify(candidate(), moved, PARADE).contribution.url == URL
 

@@ -212,12 +212,12 @@ def _home_page(url: str, homes: Iterable[str | None]) -> bool:
 
 
 def blog_home(reading: PageReading, page: CandidatePage) -> str:
-    """The blog's home page: its feed's link, the page's rel=home, else the site's root (a blog
-    in a sub-folder names its home in one of the first two)."""
+    """The blog's home page: its feed's link, the page's rel=home, else the root of the site the
+    contribution is shown at (a blog in a sub-folder names its home in one of the first two)."""
     for home in (page.feed_home, reading.home):
         if home and home.startswith(("http://", "https://")):
             return home
-    parts = urlsplit(reading.canonical or reading.url)
+    parts = urlsplit(canonical(reading, page.feed_home))  # not another site's that it names canonical
     return f"{parts.scheme}://{parts.netloc}/"
 
 
