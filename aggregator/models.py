@@ -414,7 +414,7 @@ class PageReading:
     title: str = ""
     author: str = ""
     published: datetime | None = None
-    date_source: str = ""  # "h-entry", "json-ld", "article:published_time", "time"
+    date_source: str = ""  # "h-entry", "json-ld", "article:published_time", "microdata", "time"
     site_name: str = ""
     home: str | None = None
     feed: str | None = None  # the blog's feed, by autodiscovery

@@ -188,6 +188,21 @@ def test_a_time_in_the_articles_own_footer_dates_it_not_one_in_the_pages():
     assert found.published is None and found.links == (CALL,)
 
 
+def test_a_classic_blogger_post_dated_only_by_microdata_keeps_its_date():
+    # Blogger's classic templates date a post only with schema.org microdata on an <abbr>, the
+    # page's <time>s (an archive widget's) being others'.
+    body = f"""<div class="blog-posts"><div class="post hentry" itemprop="blogPost" itemscope
+itemtype="http://schema.org/BlogPosting"><h3 class="post-title entry-title" itemprop="name">Zug</h3>
+<div class="post-header"><span class="post-timestamp"><a class="timestamp-link" href="{URL}" rel="bookmark">
+<abbr class="published" itemprop="datePublished" title="2026-10-13T08:15:00+02:00">08:15</abbr></a></span></div>
+<div class="post-body entry-content" itemprop="description articleBody"><p><a href="{CALL}">Aufruf</a></p></div>
+</div></div><div class="sidebar"><time datetime="2026-11-30">Archiv</time></div>"""
+    found = read_page(page(body=body), URL)
+    assert (found.published, found.date_source) == (datetime(2026, 10, 13, 6, 15, tzinfo=UTC), "microdata")
+    meta = '<meta itemprop="datePublished" content="2026-10-15">'
+    assert read_page(page(body=f"<article>{meta}<p>Text</p></article>"), URL).published == datetime(2026, 10, 15)
+
+
 def test_a_page_without_any_date_says_so():
     found = read_page(page("<title>Ohne Datum | Cafe</title>", "<main><p>Text</p></main>"), URL)
     assert found.published is None and found.date_source == ""

@@ -10,7 +10,7 @@ Of a page we read, each from the first place that has it:
   ``rel="author"`` link in the article;
 - publication date, in the order the parade rules name (the blog's own feed entry comes first,
   but that is verify.py's to weigh): h-entry ``dt-published``, JSON-LD ``datePublished``,
-  ``article:published_time``, a ``<time>`` in the article;
+  ``article:published_time``, microdata's ``datePublished``, a ``<time>`` in the article;
 - the blog: its name (``og:site_name``, JSON-LD WebSite or publisher), its home (``rel="home"``,
   JSON-LD WebSite), its feed (``<link rel="alternate">`` autodiscovery, comment feeds apart) and
   this post's own comment feed (WordPress announces ``<permalink>feed/``);
@@ -536,6 +536,11 @@ def _published(
     if found:
         return found, "article:published_time"
     where = entry if entry is not None else doc
+    # Microdata (schema.org): classic Blogger themes date a post only so, on an <abbr title=…>.
+    for element in where.xpath(".//*[@itemprop='datePublished']"):
+        found = _date(element.get("content") or element.get("datetime") or element.get("title") or _text(element))
+        if found:
+            return found, "microdata"
     for time in where.xpath(".//time"):
         found = _date(time.get("datetime") or _text(time))
         if found:

@@ -12,8 +12,8 @@ could not be read.  The rules, in order:
    rejected: there is nothing to show of it);
 3. the page must have been read: not fetched, or not HTML, is a rejection with the reason;
 4. its publication date, from (in this order) the blog's own feed entry, the h-entry's
-   ``dt-published``, JSON-LD ``datePublished``, ``article:published_time``, a ``<time>`` in the
-   article, else the date the channel gave (a pingback's arrival), else when it was first seen,
+   ``dt-published``, JSON-LD ``datePublished``, ``article:published_time``, microdata's
+   ``datePublished``, a ``<time>`` in the article, else the date the channel gave (a pingback's arrival), else when it was first seen,
    must be within the window (or after it, marked late, where the parade takes late ones); a
    date more than FUTURE_TOLERANCE after the look that read the page is not believed;
 5. its article (or its feed entry) must link to the call, as select.py compares links.
@@ -160,7 +160,8 @@ def window_detail(parade: Parade, published: datetime, source: str) -> str:
 
 _SOURCES = {
     "feed": "its blog's feed", "h-entry": "h-entry", "json-ld": "JSON-LD",
-    "article:published_time": "article:published_time", "time": "<time> in the article",
+    "article:published_time": "article:published_time", "microdata": "microdata's datePublished",
+    "time": "<time> in the article",
     "channel": "the date its channel gave", "first seen": "first seen",
 }  # fmt: skip
 
