@@ -23,6 +23,7 @@ import builtins
 import importlib
 import importlib.util
 import os
+import string
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -193,7 +194,8 @@ _PATTERN_NAMES = {"BLOGPARADE_POST_": ("participant", "id"), "BLOGPARADE_PARADE_
 def _address_problem(key: str, value: str) -> str | None:
     """What is wrong with an address or a file of the site's own, or None.  A leading "/" wrote
     the file at the disk's root, and a name the pattern is not filled in with failed every
-    post's page with a bare KeyError."""
+    post's page with a bare KeyError; a name with more to it ("{id.x}", "{id!r}", "{id:9999}")
+    failed it with another error, or wrote its page under a Python expression's text."""
     if value.startswith("/") or ".." in value.split("/"):
         return "it must be a path inside the site, with no leading / and no .."
     if not key.endswith("_URL") and value.endswith("/"):
@@ -201,11 +203,12 @@ def _address_problem(key: str, value: str) -> str | None:
     names = next((names for start, names in _PATTERN_NAMES.items() if key.startswith(start)), None)
     if names is None:
         return None
+    problem = "it may name only " + " and ".join(f"{{{name}}}" for name in names)
     try:
-        value.format(**dict.fromkeys(names, "x"))
-    except (KeyError, IndexError, ValueError):
-        return "it may name only " + " and ".join(f"{{{name}}}" for name in names)
-    return None
+        fields = [field for _, *field in string.Formatter().parse(value) if field[0] is not None]
+    except ValueError:  # a lone "{" or "}"
+        return problem
+    return problem if any(name not in names or spec or conversion for name, spec, conversion in fields) else None
 
 
 @dataclass(frozen=True)

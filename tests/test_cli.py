@@ -395,6 +395,11 @@ def test_a_parades_external_blogs_need_no_participant_file(site):
     # A name the pattern is not filled in with failed every post with a bare KeyError('slug').
     ('BLOGPARADE_POST_URL = "blogs/{slug}/"', "BLOGPARADE_POST_URL = 'blogs/{slug}/': it may name only {participant} and {id}"),
     ('BLOGPARADE_PARADE_SAVE_AS = "p/{name}.html"', "it may name only {slug}"),
+    # A name with more to it ended the build with "unexpected error: AttributeError", or wrote
+    # each post under its id in quotes.
+    ('BLOGPARADE_POST_URL = "blogs/{id.x}/"', "BLOGPARADE_POST_URL = 'blogs/{id.x}/': it may name only"),
+    ('BLOGPARADE_POST_SAVE_AS = "b/{id!r}.html"', "it may name only {participant} and {id}"),
+    ('BLOGPARADE_PARADE_URL = "p/{slug:>99999999999}/"', "it may name only {slug}"),
     # A leading "/" wrote the blog roll at the root of the disk, and linked it nowhere.
     ('BLOGPARADE_BLOGROLL = "/blogroll.opml"', "BLOGPARADE_BLOGROLL = '/blogroll.opml': it must be a path inside the site"),
     ('BLOGPARADE_STATUS_PAGE = "../status.html"', "it must be a path inside the site, with no leading / and no .."),
