@@ -116,6 +116,16 @@ def test_a_posts_files_are_links_and_its_photos_stay_in_its_body(site, store):
     ]  # fmt: skip
 
 
+def test_a_files_name_from_its_address_shows_as_written_not_reversed_or_broken(site, store):
+    # A feed's enclosure "%E2%80%AEgpj.exe" (a right-to-left override) showed on the post's page
+    # as "Herunterladen: exe.jpg", and "%0D%0A" broke its link's text in two.
+    p = post(attachments=(Attachment("https://anna.example/%E2%80%AEgpj.exe", "file", None, 5),
+                          Attachment("https://anna.example/Folge%0D%0A7.mp3", "audio", "audio/mpeg")))  # fmt: skip
+    save(store, [p])
+    export(store, site, [ANNA])
+    assert [(a["name"], a["format"]) for a in read(site, p)["attachments"]] == [("gpj.exe", "EXE"), ("Folge 7.mp3", "MP3")]
+
+
 def test_the_participant_author_stands_in_for_a_missing_one(site, store):
     p = post(author="")
     save(store, [p])

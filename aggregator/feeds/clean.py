@@ -227,7 +227,7 @@ def _attachment(url: str, item: ParsedAttachment) -> Attachment:
     mime_type = mime_type if _MIME_TYPE.fullmatch(mime_type) else ""
     kind = mime_type.split("/", 1)[0] if mime_type else item.medium.strip().lower()
     # Text, not HTML (Media RSS's type="plain", an Atom link's title): a "<" in it stays.
-    title = bounded(" ".join(_CONTROL.sub("", item.title).split()), ALT_LIMIT) if item.title else ""
+    title = bounded(one_line(item.title), ALT_LIMIT) if item.title else ""
     return Attachment(url, kind if kind in _KINDS else "file", mime_type or None,  # type: ignore[arg-type]
                       _length(item.length), title)  # fmt: skip
 
@@ -867,6 +867,12 @@ def _text_of_sanitized(sanitized: str, limit: int | None = None) -> str:
 def excerpt(html: str, limit: int = EXCERPT_LIMIT) -> str:
     """Plain text of at most `limit` characters, cut at a word boundary and ended with "…"."""
     return bounded(plain_text(html), limit)
+
+
+def one_line(text: str) -> str:
+    """Plain text as one line: without control characters and bidi overrides (which would show
+    "exe.jpg" for "\u202egpj.exe"), each run of white space one space."""
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def bounded(text: str, limit: int) -> str:

@@ -37,7 +37,7 @@ import tomli_w
 
 from ..editors.privacy import shown_name
 from ..editors.status import participant_statuses, status_document
-from ..feeds.clean import bounded
+from ..feeds.clean import bounded, one_line
 from ..feeds.decide import Politeness
 from ..feeds.images import media_folder
 from ..hashing import digest
@@ -490,9 +490,10 @@ def attachment_link(attachment: Attachment) -> dict[str, Any]:
 
 
 def file_name(url: str) -> str:
-    """The last part of a URL's path as a person reads it ("folge 7.mp3"), else its host."""
+    """The last part of a URL's path as a person reads it ("folge 7.mp3"), as plain text on one
+    line (clean.one_line: a feed's "%E2%80%AEgpj.exe" would show as "exe.jpg"), else its host."""
     parts = urlsplit(url)
-    return unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or parts.hostname or url
+    return one_line(unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])) or parts.hostname or url
 
 
 def comment_node(
