@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -75,6 +76,24 @@ def test_healthy_feeds_are_stored_and_a_broken_one_is_reported(feed_server, stor
     assert titles(store, "anna") == ["Beitrag 1 über Größe", "Beitrag 2 über Größe",
                                      "Beitrag 3 über Größe"]
     assert store.feed_state(carl.feed).consecutive_errors == 1
+
+
+def test_a_json_feed_with_an_emoji_cut_in_half_is_read_whole(feed_server, store):
+    # "\ud83c" alone (a blog's software cut "🏖" in half) in one item's title or attachment
+    # failed the whole feed every night: "unexpected UnicodeEncodeError … surrogates not allowed".
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Anna", "items": [
+        {"id": "1", "url": "https://anna.example/1/", "title": "Urlaub \ud83c", "content_html": "<p>Meer</p>",
+         "date_published": "2026-11-02T10:00:00Z"},
+        {"id": "2", "url": "https://anna.example/2/", "title": "Folge 2", "content_html": "<p>Hören</p>",
+         "date_published": "2026-11-03T10:00:00Z", "attachments": [
+             {"url": "https://anna.example/2.mp3", "mime_type": "audio/mpeg", "title": "Folge \ud83c 2"}]},
+    ]}  # fmt: skip
+    body = json.dumps(feed).encode()  # ASCII, the surrogate as an escape
+    anna = person("anna", feed_server.route("/anna.json", respond(body, content_type="application/feed+json")))
+    summary = run(store, [anna])
+    assert not summary.errors and titles(store, "anna") == ["Folge 2", "Urlaub \ufffd"]
+    [episode] = [p for p in store.posts("anna") if p.title == "Folge 2"]
+    assert [a.title for a in episode.attachments] == ["Folge \ufffd 2"]
 
 
 def test_second_run_is_conditional_and_parses_nothing(feed_server, store):

@@ -831,7 +831,7 @@ def _blogger_parent(e: Any) -> str | None:
 
 def _parse_json_feed(text: str, base: str, now: datetime) -> ParsedFeed:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_without_lone_surrogates)
     except (ValueError, RecursionError) as error:
         raise ParseError(ErrorKind.NOT_A_FEED, f"not a feed: malformed JSON ({error})") from None
     version = data.get("version") if isinstance(data, dict) else None
@@ -848,6 +848,20 @@ def _parse_json_feed(text: str, base: str, now: datetime) -> ParsedFeed:
     author = next((_name(a["name"]) for a in authors if isinstance(a.get("name"), str)), "")
     return ParsedFeed(plain_text(html.escape(title)), home, language, entries, author=author,
                       subtitle=plain_text(html.escape(description))[:1000])
+
+
+def _without_lone_surrogates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, its texts (and its lists' texts: "tags") without lone surrogates: an emoji
+    cut in half ("\\ud83c" alone) is one, which no store or page can hold, so the item failed
+    the whole feed.  Each becomes U+FFFD, as a broken byte in UTF-8 does."""
+    return {key: [_whole(item) for item in value] if isinstance(value, list) else _whole(value)
+            for key, value in pairs}  # fmt: skip
+
+
+def _whole(value: Any) -> Any:
+    if not isinstance(value, str) or value.isascii():
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
