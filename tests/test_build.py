@@ -499,6 +499,29 @@ def test_a_blog_whose_file_is_not_read_today_still_counts_for_parades(tmp_path, 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("mishap", ["acme.yaml", "broken"])
+def test_a_blogs_folder_kept_for_a_file_not_read_today_publishes_no_post_the_store_lacks(tmp_path, mishap):
+    # One pull request renamed (or broke) acme.toml and added an exported post beside ACME's: as
+    # its blog's files were kept whole, the build published the pull request's own HTML.
+    site = build_sample(tmp_path)
+    kept = site.export_dir / "acme" / f"{ACME.id}.json"
+    forged = dict(json.loads(kept.read_text(encoding="utf-8")), id="0123456789abcdef", title="Forged",
+                  body="<script>alert(document.domain)</script>")  # fmt: skip
+    (kept.parent / "0123456789abcdef.json").write_text(json.dumps(forged), encoding="utf-8")
+    acme_file = site.participants_dir / "acme.toml"
+    if mishap == "broken":
+        acme_file.write_text("name = [unclosed\n")
+    else:
+        acme_file.rename(site.participants_dir / mishap)
+    with Store(site.store_path) as store:
+        build_site(site, store)
+    assert sorted(path.name for path in kept.parent.iterdir()) == [kept.name]
+    assert "Rechenzentrum" in (site.output / "index.html").read_text(encoding="utf-8")
+    assert not any("alert(document.domain)" in page.read_text(encoding="utf-8")
+                   for page in site.output.rglob("*.html"))  # fmt: skip
+
+
+@pytest.mark.slow
 def test_listings_the_settings_leave_out_or_address_as_pelican_does_are_linked_where_they_are(tmp_path):
     # No archive (DIRECT_TEMPLATES without it); the blogs and topics where Pelican puts a direct
     # template whose address the settings do not name: blogs.html, tags.html.

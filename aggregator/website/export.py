@@ -163,17 +163,20 @@ def export(
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
-    `keep` names participants whose files stay as they are (say, their participant file is
-    broken today: a typo must not unpublish a blog).  `parades` maps a post id to the slugs of
-    the parades it contributes to (select.py decides; the plugin only groups by them); `marks`
-    to more fields of its file (membership.Selection.marks: late, calls).  A blog of kind
-    "external" publishes its contributions only.  `limits` default to the site's.
+    `keep` names participants whose posts stay published as they are (say, their participant
+    file is broken today: a typo must not unpublish a blog); a file in their folder of a post
+    the store does not have as theirs, or hides, goes as any other (a pull request's own).
+    `parades` maps a post id to the slugs of the parades it contributes to (select.py decides;
+    the plugin only groups by them); `marks` to more fields of its file (membership.Selection.marks:
+    late, calls).  A blog of kind "external" publishes its contributions only.  `limits` default
+    to the site's.
     """
     memberships = parades or {}
     extra = marks or {}
     limits = limits or Limits.from_site(site)
     folder = site.export_dir
     by_slug = {participant.slug: participant for participant in participants}
+    kept = set(keep)
     # Images are served from the site (media.py), commenters named as the site says (privacy.py).
     media = store.media()
     images = Images(media, "{static}/" + (folder / MEDIA).relative_to(site.content).as_posix() + "/",
@@ -195,6 +198,9 @@ def export(
         if post_id in hidden:  # taken down by the editors (`blogparade hide`), or a moved post's old copy
             continue
         participant = by_slug.get(slug)
+        if participant is None and slug in kept:  # its file broke today: its post stays as it was
+            expected.add(f"{slug}/{post_id}.json")
+            continue
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(categories):
             continue
@@ -235,7 +241,7 @@ def export(
     expected.add(STATUS_FILE)
     restored = store.get_meta(RESTORED_AT)
     removed = remove_stale(
-        folder, expected, keep=set(keep) - set(by_slug), current=set(by_slug), known=known,
+        folder, expected, current=set(by_slug) | kept, known=known,
         restored=datetime.fromisoformat(restored) if restored else None,
     )
     publish_media(media_folder(site), folder / MEDIA, images.used)
@@ -595,11 +601,11 @@ def is_stale_temporary(path: Path) -> bool:
 
 
 def remove_stale(
-    folder: Path, expected: set[str], keep: set[str] = frozenset(), *,
-    current: set[str] = frozenset(), known: set[str] = frozenset(), restored: datetime | None = None,
+    folder: Path, expected: set[str], *, current: set[str] = frozenset(), known: set[str] = frozenset(),
+    restored: datetime | None = None,
 ) -> int:  # fmt: skip
-    """Remove exported files not in `expected` (names in `folder`, "/" between their parts;
-    outside the participants `keep`); then empty folders.
+    """Remove exported files not in `expected` (names in `folder`, "/" between their parts);
+    then empty folders.
 
     A store `restored` then lost the posts it does not know (not `known`): their exports from
     before that moment stay, if of a `current` participant.  Anything else unknown goes: a JSON
@@ -619,8 +625,6 @@ def remove_stale(
         if not path.is_file():
             continue
         relative = path.relative_to(folder)
-        if len(relative.parts) > 1 and relative.parts[0] in keep:
-            continue
         if restored and len(relative.parts) == 2 and relative.parts[0] in current:
             if path.stem not in known and lost_with_the_store(path, restored):
                 continue
