@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from aggregator.feeds.images import media_folder
 from aggregator.models import Attachment, Comment, Participant, Post, StoredComment
 from aggregator.site import Site
-from aggregator.store import RESTORED_AT, Store
+from aggregator.store import RESTORED_AT, MediaRecord, Store
 from aggregator.website import export as export_module
 from aggregator.website.export import (
     FORMAT,
+    MEDIA,
     comment_node,
     export,
     person,
@@ -274,6 +276,23 @@ def test_kept_participants_keep_their_files(site, store):
     result = export(store, site, [], keep={"acme"})
     assert result.removed == 0
     assert any((site.export_dir / "acme").iterdir())
+
+
+def test_a_kept_participants_files_stay_only_as_written_and_with_their_images(site, store):
+    # A kept blog's images left the site (its pages showed none), and a file a pull request put
+    # in its place was published as it came.
+    photo = post("acme", "x", content_html='<p><img src="https://acme.example/p.png" alt="Plan"></p>')
+    save(store, [photo, post("acme", "y")], participant="acme")
+    store.put_media(MediaRecord("https://acme.example/p.png", "ab12.png", "image/png", 3, T))
+    media_folder(site).mkdir(parents=True, exist_ok=True)
+    (media_folder(site) / "ab12.png").write_bytes(b"png")
+    export(store, site, [ACME])
+    replaced = site.export_dir / "acme" / f"{post('acme', 'y').id}.json"
+    replaced.write_text(replaced.read_text(encoding="utf-8").replace("Größer", "<script>alert(1)</script>"))
+    result = export(store, site, [], keep={"acme"})
+    assert result.removed == 1 and not replaced.exists()
+    assert (site.export_dir / "acme" / f"{photo.id}.json").is_file()
+    assert (site.export_dir / MEDIA / "ab12.png").is_file()
 
 
 def test_a_category_filter_publishes_only_matching_posts(site, store):

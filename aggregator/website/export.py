@@ -163,9 +163,10 @@ def export(
 ) -> ExportResult:
     """Write every published post under `site.export_dir`; remove the files of the others.
 
-    `keep` names participants whose posts stay published as they are (say, their participant
-    file is broken today: a typo must not unpublish a blog); a file in their folder of a post
-    the store does not have as theirs, or hides, goes as any other (a pull request's own).
+    `keep` names participants whose posts stay published as this export last wrote them (say,
+    their participant file is broken today: a typo must not unpublish a blog), images and all; a
+    file in their folder that it did not write so, or of a post the store does not have as
+    theirs or hides, goes as any other (a pull request's own).
     `parades` maps a post id to the slugs of the parades it contributes to (select.py decides;
     the plugin only groups by them); `marks` to more fields of its file (membership.Selection.marks:
     late, calls).  A blog of kind "external" publishes its contributions only.  `limits` default
@@ -198,8 +199,9 @@ def export(
         if post_id in hidden:  # taken down by the editors (`blogparade hide`), or a moved post's old copy
             continue
         participant = by_slug.get(slug)
-        if participant is None and slug in kept:  # its file broke today: its post stays as it was
-            expected.add(f"{slug}/{post_id}.json")
+        if participant is None and slug in kept:  # its file broke today: its post stays as written
+            if state.as_written(f"{slug}/{post_id}.json", media, images.used):
+                expected.add(f"{slug}/{post_id}.json")
             continue
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(categories):
@@ -364,9 +366,17 @@ class ExportState:
         post or comment stored in the second the last export began, or later, is compared by
         its bytes all the same."""
         known = self.files.get(name)
-        if not known or known[0] != key or len(known) != 6:
+        if not known or known[0] != key:
             return False
         if max(version.split("|")[:2]) >= self.since:  # its changed time, its comments' latest
+            return False
+        return self.as_written(name, media, used)
+
+    def as_written(self, name: str, media: Mapping[str, MediaRecord], used: set[str]) -> bool:
+        """Whether the file `name` is as this export last wrote it (its size and time), with
+        today's images (then its image files are added to `used`)."""
+        known = self.files.get(name)
+        if not known or len(known) != 6:
             return False
         path = os.path.join(self.root, name)
         try:
