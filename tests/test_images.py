@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aggregator.feeds.images import image_urls, sniff
+from aggregator.feeds.clean import image_urls
+from aggregator.feeds.images import sniff
 from aggregator.store import MediaRecord, utcnow
-from aggregator.website.media import local_images
+from aggregator.website.media import HEADER_BYTES, file_dimensions, local_images
+from aggregator.website.plugin.environment import language_name
 from tests.acceptance_helpers import (
     THEME_TEMPLATES, html_files, invoke, new_site, ok, parse_html, write_participant,
 )
@@ -217,3 +219,23 @@ def published_images(tmp_path, feed_server, slug: str, body: str) -> list:
     ok(invoke(site, "run"))
     [post] = [p for p in html_files(site / "output") if f"/blogs/{slug}/" in p.as_posix() and p.parent.name != slug]
     return parse_html(post).xpath("//main//img")
+
+
+def test_an_images_size_is_read_from_its_header_only(tmp_path):
+    # imagesize walks a JPEG's segments to its frame: a file of millions of empty segments took
+    # seconds an image.  Only the first HEADER_BYTES are read, where real headers are.
+    def jpeg(padding: int) -> bytes:
+        segment = b"\xff\xe1" + struct.pack(">H", 2)  # an empty APP1 segment (4 bytes)
+        frame = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 30, 40, 1) + b"\x01\x11\x00"
+        return b"\xff\xd8" + segment * (padding // 4) + frame + b"\xff\xd9"
+
+    (tmp_path / "near.jpg").write_bytes(jpeg(1000))
+    (tmp_path / "far.jpg").write_bytes(jpeg(HEADER_BYTES))
+    dimensions = file_dimensions(tmp_path)
+    assert dimensions("near.jpg") == (40, 30) and dimensions("far.jpg") is None
+    assert dimensions("missing.jpg") is None
+
+
+@pytest.mark.parametrize(("tag", "name"), [("en", "English"), ("de-AT", "Deutsch (Österreich)"), ("tlh", "tlh")])
+def test_a_language_is_named_in_its_own_words_or_by_its_tag(tag, name):
+    assert language_name(tag) == name

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 from jinja2 import FileSystemBytecodeCache, pass_context
 from jinja2.ext import InternationalizationExtension
@@ -62,8 +63,9 @@ def language_name(tag: str) -> str:
     """A language by its own name ("English", "Deutsch"): a reader finds theirs whatever the
     page's; the tag itself where babel knows none."""
     try:
-        name = babel_locale(tag).get_display_name(babel_locale(tag))
-    except (ValueError, TypeError):
+        locale = Locale.parse(tag.replace("-", "_"))  # not babel_locale: it falls back to English
+        name = locale.get_display_name(locale)
+    except (ValueError, TypeError, UnknownLocaleError):
         name = None
     return name[:1].upper() + name[1:] if name else tag
 
