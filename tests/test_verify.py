@@ -210,3 +210,23 @@ def test_a_canonical_address_that_is_a_home_page_is_not_followed(home, rel_home,
     other = URL.replace("beitrag", "zweiter")
     pages = [replace(looked(url=url, canonical=home, home=rel_home), feed_home=feed_home) for url in (URL, other)]
     assert [verify(candidate(), page, PARADE).contribution.url for page in pages] == [URL, other]
+
+
+@pytest.mark.parametrize(("url", "home", "site"), [
+    ("https://medium.com/@anna.schmidt/wie-ich-dokumentiere-3f2a9c", "https://medium.com/@anna.schmidt/", "Medium"),
+    ("https://dev.to/anna/wie-ich-dokumentiere-4k2p", "https://dev.to/anna/", "DEV Community"),
+    ("https://chaos.social/@anna/113434045123456789", "https://chaos.social/@anna/", "chaos.social"),
+])  # fmt: skip
+def test_on_a_site_of_many_writers_each_writers_path_is_a_blog(url, home, site):
+    # Medium's and dev.to's pages name the whole site as their home and site name: every writer
+    # there was one blog ("Medium"), counted once in the roundup's figures however many wrote.
+    root = url.split("/")[0] + "//" + url.split("/")[2] + "/"
+    found = verify(candidate(url), replace(looked(url=url, canonical=url, site_name=site, home=root, feed=None),
+                                           url=url), PARADE).contribution  # fmt: skip
+    assert (found.blog_home, found.blog_name) == (home, f"Anna ({site})")
+    other = url.replace("anna", "bernd")
+    by_bernd = verify(candidate(other), replace(looked(url=other, canonical=other, site_name=site, home=root,
+                                                       feed=None, author="Bernd"), url=other), PARADE).contribution
+    assert by_bernd.blog_home != found.blog_home and by_bernd.blog_name == f"Bernd ({site})"
+    own = verify(candidate(), looked(), PARADE).contribution  # a blog of its own: as it names itself
+    assert (own.blog_home, own.blog_name) == ("https://anna.example/", "Annas Blog")

@@ -180,13 +180,17 @@ def contribution(
     entry = page.entry
     url = canonical(reading, page.feed_home)
     home = blog_home(reading, page)
+    author = reading.author or (entry.author if entry else "")
+    site = reading.site_name or page.feed_title or host_key(urlsplit(home).hostname or "")
+    if home == writers_home(reading, page):  # one writer of many: "Anna (Medium)"
+        site = f"{author or urlsplit(home).path.strip('/@')} ({site})"
     return Contribution(
         url=url,
         title=reading.title or (entry.title if entry else "") or url,
-        author=reading.author or (entry.author if entry else ""),
+        author=author,
         published=published,
         date_source=source,
-        blog_name=reading.site_name or page.feed_title or host_key(urlsplit(home).hostname or ""),
+        blog_name=site,
         blog_home=home,
         blog_feed=reading.feed,
         late=late,
@@ -214,12 +218,30 @@ def _home_page(url: str, homes: Iterable[str | None]) -> bool:
 
 def blog_home(reading: PageReading, page: CandidatePage) -> str:
     """The blog's home page: its feed's link, the page's rel=home, else the root of the site the
-    contribution is shown at (a blog in a sub-folder names its home in one of the first two)."""
-    for home in (page.feed_home, reading.home):
-        if home and home.startswith(("http://", "https://")):
-            return home
+    contribution is shown at (a blog in a sub-folder names its home in one of the first two); on
+    a site of many writers, the writer's own path (`writers_home`)."""
+    named = next((home for home in (page.feed_home, reading.home) if home and home.startswith(("http://", "https://"))),
+                 None)  # fmt: skip
+    writer = writers_home(reading, page)
+    if writer and (named is None or _home_page(named, ())):
+        return writer
     parts = urlsplit(canonical(reading, page.feed_home))  # not another site's that it names canonical
-    return f"{parts.scheme}://{parts.netloc}/"
+    return named or f"{parts.scheme}://{parts.netloc}/"
+
+
+# Sites of many writers, each under a path of their own, whose pages name the whole site as
+# their home and site name: dev.to/anna/…, write.as/anna/…; and any /@anna/… (Medium, Mastodon).
+_WRITERS_BY_PATH = frozenset({"dev.to", "write.as"})
+
+
+def writers_home(reading: PageReading, page: CandidatePage) -> str | None:
+    """The writer's own path where the contribution is on a site of many writers, else None."""
+    parts = urlsplit(canonical(reading, page.feed_home))
+    segments = parts.path.split("/")
+    first = segments[1] if len(segments) > 2 and segments[2] else ""  # a post under it, not the path itself
+    if (first.startswith("@") and len(first) > 1) or (first and host_key(parts.hostname or "") in _WRITERS_BY_PATH):
+        return f"{parts.scheme}://{parts.netloc}/{first}/"
+    return None
 
 
 def judge_post(parade: Parade, post: StoredPost, page_links: tuple[str, ...] = ()) -> Verdict:
