@@ -411,3 +411,14 @@ def test_a_comment_naming_a_post_on_an_umlaut_domain_names_it_as_written():
             '<a href="https://dörte.example/über-doku/">Über Doku</a></p></div></li></ol></body></html>')  # fmt: skip
     [named] = from_call_page(read_call_comments(body.encode("iso-8859-1"), url, "text/html"), url)
     assert named.url == "https://dörte.example/über-doku/" and is_fetchable_url(named.url)
+
+
+@pytest.mark.parametrize("byline", [
+    '<span class="byline"><span class="author vcard"><a class="url fn n" href="/author/bernd/">Bernd</a></span></span>',
+    '<span itemprop="author" itemscope itemtype="http://schema.org/Person"><span itemprop="name">Bernd</span></span>',
+    '<meta itemprop="author" content="Bernd">',
+])  # fmt: skip
+def test_an_author_named_by_hcard_or_microdata_is_read(byline):
+    # Twenty Sixteen without an SEO plugin (hCard, no rel=author), TYPO3's news (microdata).
+    body = f'<article><h1>Beitrag</h1><p>{byline}</p><p><a href="{CALL}">Aufruf</a></p></article>'
+    assert read_page(page(body=body), URL).author == "Bernd"

@@ -7,7 +7,7 @@ Of a page we read, each from the first place that has it:
 - title: ``og:title``, the h-entry's ``p-name``, JSON-LD ``headline``, the article's ``<h1>``,
   ``<title>`` (without a " – Blog name" tail);
 - author: the h-entry's ``p-author``, JSON-LD ``author``, ``<meta name="author">``, a
-  ``rel="author"`` link in the article;
+  ``rel="author"`` link in the article, hAtom's ``author vcard`` ``fn``, microdata's ``author``;
 - publication date, in the order the parade rules name (the blog's own feed entry comes first,
   but that is verify.py's to weigh): h-entry ``dt-published``, JSON-LD ``datePublished``,
   ``article:published_time``, microdata's ``datePublished``, a ``<time>`` in the article;
@@ -513,6 +513,14 @@ def _author(entry: Any, meta: dict[str, str], article: dict[str, Any], base: str
     for link in entry.xpath(".//a[@rel]") if entry is not None else ():
         if "author" in (link.get("rel") or "").lower().split() and _text(link):
             return _text(link)
+    # hAtom's hCard (WordPress's classic themes: <span class="author vcard"><a class="fn">) and
+    # schema.org microdata (itemprop="author", its name inside or its text: TYPO3's news).
+    for found in entry.xpath(f".//*[{_class('author')}]//*[{_class('fn')}] | .//*[@itemprop='author']")\
+            if entry is not None else ():  # fmt: skip
+        names = found.xpath(".//*[@itemprop='name']")
+        text = (names[0].get("content") or _text(names[0])) if names else (found.get("content") or _text(found))
+        if text and not text.startswith(("http://", "https://")):
+            return text
     return ""
 
 
