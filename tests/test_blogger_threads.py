@@ -21,7 +21,7 @@ from tests.acceptance_helpers import (
     post_pages,
     write_participant,
 )
-from tests.servers import ATOM_TYPE, RSS_TYPE, respond
+from tests.servers import ATOM_TYPE, RSS_TYPE, Request, respond
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 BLOG, POST = "7365941023458871234", "2945817365823401178"
@@ -182,3 +182,25 @@ def test_a_blogger_blog_joined_by_its_rss_feed_shows_its_threads(tmp_path, feed_
     feed_server.route("/feeds/posts/default", respond(posts_rss(post_url, feed_server.url("/")).encode(),
                                                       content_type=RSS_TYPE))  # fmt: skip
     assert_thread_nested(tmp_path, feed_server, post_url, feed_server.url("/feeds/posts/default?alt=rss"))
+
+
+@pytest.mark.slow
+def test_a_blogger_thread_longer_than_its_feeds_page_is_read_whole(tmp_path, feed_server):
+    # Blogger's comment feeds list 25 comments unless asked for more (max-results): a post with
+    # 30 showed 25 ("Shown here: 25 of 30").
+    thread = [(f"{7000000000000000000 + n}", f"Person {n}", f"Kommentar Nummer {n}.", None) for n in range(30)]
+    post_url = feed_server.url("/2026/11/nachtzug-wien.html")
+    comments_url = feed_server.url(f"/feeds/{POST}/comments/default")
+    feed_server.route("/feeds/posts/default", respond(posts_feed(post_url, comments_url, thread).encode(),
+                                                      content_type=ATOM_TYPE))  # fmt: skip
+    whole, page = comments_feed(post_url, thread), comments_feed(post_url, thread[-25:])
+
+    async def comments(request: Request) -> None:
+        asked = "max-results=500" in request.target
+        await request.send(200, {"Content-Type": ATOM_TYPE}, (whole if asked else page).encode())
+
+    feed_server.route(f"/feeds/{POST}/comments/default", comments)
+    site = new_site(tmp_path / "site")
+    write_participant(site, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default"),
+                      home=feed_server.url("/"))
+    assert "30 new comments" in ok(invoke(site, "fetch")).output

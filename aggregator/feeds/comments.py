@@ -59,6 +59,21 @@ def atom_twin(url: str) -> str | None:
     return None
 
 
+# Blogger's comment feeds (a post's, at its blog or at www.blogger.com) list 25 comments unless
+# asked for more (GData's max-results, 500 at most): a longer thread lost the rest.
+_BLOGGER_COMMENTS = re.compile(r"/feeds/\d+/(?:\d+/)?comments/default/?$")
+BLOGGER_MAX_RESULTS = 500
+
+
+def whole_thread(url: str) -> str:
+    """A Blogger comment feed's address asking for the whole thread; any other as it is."""
+    parts = urlsplit(url)
+    if not _BLOGGER_COMMENTS.search(parts.path) or "max-results=" in parts.query:
+        return url
+    asked = f"max-results={BLOGGER_MAX_RESULTS}"
+    return urlunsplit(parts._replace(query=f"{parts.query}&{asked}" if parts.query else asked))
+
+
 def is_wordpress_comment_feed(post: StoredPost) -> bool:
     """WordPress names a post's comment feed `<permalink>feed/` (or `?feed=rss2&p=N`)."""
     feed = post.comment_feed or ""
@@ -157,7 +172,7 @@ def per_post_feed(
     A feed other posts name as theirs too (`sharing`: the followed posts naming it, see
     `shared_feeds`) is read once for them all, as a site-wide feed: each comment goes to the
     post it names (PostIndex), and one naming none of them to none."""
-    announced = post.comment_feed or ""
+    announced = whole_thread(post.comment_feed or "")  # the blog's own, asked for all it has
     twin = atom_twin(announced) if twins and is_wordpress_comment_feed(post) else None
     urls = (twin, announced) if twin else (announced,)
     if sharing:
