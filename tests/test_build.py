@@ -558,6 +558,11 @@ def test_the_editors_article_and_page_in_another_language_are_linked_both_ways(t
         translated = translated if translated.suffix else translated / "index.html"
         [back] = parse_html(translated).xpath("//p[@class='translations']/a")
         assert (back.get("hreflang"), back.text) == ("de", "Deutsch")
+        # In the site's German frame, the English title and text say so (a screen reader speaks
+        # them in English), as does the sharing card; the German ones need not.
+        for doc, lang, locale in ((parse_html(page), None, "de_DE"), (parse_html(translated), "en", "en_US")):
+            assert [e.get("lang") for e in doc.xpath("//h1 | //div[contains(@class, '-body')]")] == [lang, lang]
+            assert doc.xpath("string(//meta[@property='og:locale']/@content)") == locale
         translations.append(translated.relative_to(site.output).as_posix().removesuffix("index.html"))
     build_site(site, settings_file=site.root / "publishconf.py")  # the sitemap lists them too
     sitemap = (site.output / "sitemap.xml").read_text(encoding="utf-8")

@@ -2,7 +2,9 @@
 
 After everything is read (and parades have their addresses), every article, page and blog gets
 `description`: plain text for `<meta name="description">`, og:description and the Twitter card;
-and `og_locale`, its language as OpenGraph names it (de_DE).  The context gets `og_locale` and
+and `og_locale`, its language as OpenGraph names it (de_DE).  The editors' own article or page in
+another language than the site's (a translation, `Lang: en`) gets `language`, as an aggregated
+post in one has: the theme marks its title and text with it, inside the site's German frame.  The context gets `og_locale` and
 `card_image` (the sharing picture, relative to the site's address) for the rest.  The theme's
 `head_meta` macro writes the tags.
 """
@@ -18,6 +20,7 @@ from typing import Any, Iterable
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
+from ...i18n import other_language
 from .settings import setting
 
 DESCRIPTION_LENGTH = 200  # characters: search engines show about 160, cards a little more
@@ -63,13 +66,17 @@ def article_description(article: Any) -> str:
 def describe(articles: Iterable[Any], pages: Iterable[Any], authors: Iterable[Any],
              settings: dict[str, Any], context: dict[str, Any]) -> None:  # fmt: skip
     """Descriptions and locales on every article, page and blog; site-wide ones in `context`."""
-    site_locale = og_locale(settings.get("DEFAULT_LANG", "en"))
+    site_lang = settings.get("DEFAULT_LANG", "en")
+    site_locale = og_locale(site_lang)
     for article in articles:
         article.description = article_description(article)
+        if not getattr(article, "aggregated", False):
+            article.language = other_language(article.lang, site_lang)
         article.og_locale = og_locale(getattr(article, "language", None)) or site_locale
     for page in pages:
         page.description = shorten(plain(page.summary))
-        page.og_locale = site_locale
+        page.language = other_language(page.lang, site_lang)
+        page.og_locale = og_locale(page.language) or site_locale
     for author in authors:
         entry = getattr(author, "entry", None)
         author.description = shorten(entry.description) if entry else ""
