@@ -567,3 +567,16 @@ def test_the_editors_article_and_page_in_another_language_are_linked_both_ways(t
     build_site(site, settings_file=site.root / "publishconf.py")  # the sitemap lists them too
     sitemap = (site.output / "sitemap.xml").read_text(encoding="utf-8")
     assert all(f"/{path}</loc>" in sitemap for path in translations), (translations, sitemap)
+
+
+@pytest.mark.slow
+def test_a_translation_in_a_language_babel_does_not_know_is_linked_by_its_tag(tmp_path):
+    # Saterland Frisian, a language of Lower Saxony babel has no data for: its link said "English".
+    site = make_site(tmp_path)
+    (site.content / "pages").mkdir(exist_ok=True)
+    for lang, title, extra in (("de", "Über uns", ""), ("stq", "Uur uus", "Translation: true\n")):
+        (site.content / "pages" / f"ueber-{lang}.md").write_text(
+            f"Title: {title}\nSlug: ueber-uns\nLang: {lang}\n{extra}\nText.\n", encoding="utf-8")
+    build_site(site)
+    [link] = parse_html(site.output / "ueber-uns" / "index.html").xpath("//p[@class='translations']/a")
+    assert (link.get("hreflang"), link.get("lang"), link.text) == ("stq", "stq", "stq")
