@@ -297,6 +297,19 @@ def test_an_episodes_audio_is_named_in_english_on_request(tmp_path, feed_server)
     assert episode_link(output)[1] == "Listen: folge-7.mp3 (MP3, 1.2 GB)"
 
 
+@pytest.mark.slow
+def test_a_files_name_in_the_posts_language_says_so_in_the_sites_sentence(tmp_path, feed_server):
+    # An English toot's video on a German site: "Ansehen" is German, its description English.
+    body = MASTODON.replace(b'type="image/jpeg" fileSize="211106" medium="image"',
+                            b'type="video/mp4" fileSize="2111060" medium="video"').replace(
+        "Möwen auf einer Buhne im Abendlicht.".encode(), b"Seagulls on a groyne at dusk.")  # fmt: skip
+    (page,) = post_pages(site_of(tmp_path, feed_server, body, language="en")).values()
+    (link,) = parse_html(page.path).xpath("//article//ul[@class='attachments']//a")
+    assert " ".join(link.text_content().split()) == "Ansehen: Seagulls on a groyne at dusk. (MP4, 2,1 MB)"
+    assert link.get("lang") is None
+    assert [(name.get("lang"), name.text) for name in link.iter("span")] == [("en", "Seagulls on a groyne at dusk.")]
+
+
 # --- YouTube: a channel's feed (www.youtube.com/feeds/videos.xml) -----------------------------------
 
 YOUTUBE = b"""<?xml version="1.0" encoding="UTF-8"?>
