@@ -20,7 +20,7 @@ from aggregator.store import Store
 from aggregator.website.build import CACHE_FOLDER, build_site, needs_build
 from aggregator.website.plugin.incremental import MANIFEST
 from aggregator.website.search import indexed_pages, indexer
-from tests.acceptance_helpers import invoke, ok
+from tests.acceptance_helpers import invoke, ok, parse_html
 from tests.test_build import ANNA, T, comment, post
 from tests.test_parade_site import DORA, parade_site
 from tests.test_readers_site import PERIOD_ARCHIVES
@@ -498,6 +498,24 @@ def test_a_busy_month_is_cut_into_archive_pages_that_stay_after_a_new_post(tmp_p
         incremental = tmp_path / "incremental"
         full_build(site, store, incremental)
     assert differing(incremental, site.output) == []
+
+
+@pytest.mark.slow
+def test_a_month_cut_across_archive_pages_says_where_it_goes_on(tmp_path):
+    # Every page of a busy month was headed "November 2026", as if each held the whole month.
+    site = parade_site(tmp_path / "site", extra=PAGINATION)  # archive pages of 3 posts
+    busy = [post("dora", f"tag-{n}", f"Tagebuch {n}", T + timedelta(days=6, hours=n)) for n in range(13)]
+    with Store(site.store_path) as store:
+        store_posts(store, "dora", busy, now=T)
+        build_site(site, store)
+    count = len(list(site.output.glob("archives/page/*/index.html"))) + 1
+    pages = [site.output / "archives" / "index.html"]
+    pages += [site.output / "archives" / "page" / str(n) / "index.html" for n in range(2, count + 1)]
+    headings = [parse_html(page).xpath("//main//h2/text()") for page in pages]
+    november = [heading for page in headings for heading in page if heading.startswith("November")]
+    assert november == ["November 2026"] + ["November 2026 (Fortsetzung)"] * (len(november) - 1), headings
+    assert len(november) > 2
+    assert all("Fortsetzung" not in heading for page in headings for heading in page[1:])  # a page's first only
 
 
 @pytest.mark.slow
