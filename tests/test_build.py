@@ -580,3 +580,22 @@ def test_a_translation_in_a_language_babel_does_not_know_is_linked_by_its_tag(tm
     build_site(site)
     [link] = parse_html(site.output / "ueber-uns" / "index.html").xpath("//p[@class='translations']/a")
     assert (link.get("hreflang"), link.get("lang"), link.text) == ("stq", "stq", "stq")
+
+
+@pytest.mark.slow
+def test_a_post_written_from_right_to_left_is_shown_so(tmp_path):
+    # A Berlin neighbourhood blog in Arabic: in the German page's left-to-right, its title's "!"
+    # stood at the wrong end and its sentence's words around "Berlin" were out of order.
+    site = make_site(tmp_path / "site")
+    arabic = post("dora", "ahlan", "مرحبا بكم في برلين!", T, language="ar", categories=("مجتمع",),
+                  content_html="<p>نص عن الحي مع كلمة Berlin في الوسط.</p>")  # fmt: skip
+    with Store(site.store_path) as store:
+        fill_store(store)
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None, body_hash="dora",
+                             posts=[arabic], comments=[comment(arabic.id, "c1", 30)], now=T)  # fmt: skip
+        build_site(site, store)
+    [page] = [p for p in (site.output / "blogs" / "dora").glob("*/index.html")]
+    marked = parse_html(page).xpath("//main//*[@lang='ar']")
+    assert {e.tag for e in marked} == {"h1", "div", "a"}  # title, body and comment, topic
+    assert all(e.get("dir") == "rtl" for e in marked)
+    assert parse_html(site.output / "index.html").xpath("//*[@dir][not(@lang='ar')]") == []

@@ -2,7 +2,7 @@
 for DEFAULT_LANG (its sentences write their numbers as that language does, as the `number` filter
 does, and `file_size` the sizes of posts' files), date filters in that language and TIMEZONE,
 the `months` filter (the archive's grouping), `headings_as_paragraphs` (excerpts in lists,
-content.py), and autoescaping (the theme relies on it: titles and names are plain text; only
+content.py), `language_name` and `right_to_left` (texts in other languages), and autoescaping (the theme relies on it: titles and names are plain text; only
 sanitised HTML bodies are marked safe).  The templates are compiled once per build stamp and kept (`template_cache`)."""
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def prepare_environment(generator: Any) -> None:
     env.filters["number"] = number
     env.filters["file_size"] = file_size_filter(lang)
     env.filters["language_name"] = language_name
+    env.filters["right_to_left"] = right_to_left
     for name in ("gettext", "ngettext"):
         env.globals[name] = numbers_in_words(env.globals[name], number)
     env.filters.update(date_filters(lang, timezone_name(settings)))
@@ -68,6 +69,15 @@ def language_name(tag: str) -> str:
     except (ValueError, TypeError, UnknownLocaleError):
         name = None
     return name[:1].upper() + name[1:] if name else tag
+
+
+def right_to_left(tag: str) -> bool:
+    """Whether a language is written from right to left ("ar", "he-IL", "fa"); False where babel
+    knows it not."""
+    try:
+        return Locale.parse(tag.replace("-", "_")).text_direction == "rtl"
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
 
 
 def file_size_filter(lang: str) -> Callable[[int], str]:
