@@ -523,10 +523,12 @@ def test_a_post_in_another_language_is_found_marked_with_it(browser, tmp_path):
     site = make_site(tmp_path / "site")
     english = post("dora", "dublin", "A note for our Dublin colleagues", T, language="en",
                    excerpt="Hello Dublin, this one is for you.")  # fmt: skip
+    arabic = post("dora", "ahlan", "مرحبا بكم في برلين!", T, language="ar",
+                  excerpt="نص عن كلمة Sonnenallee في الوسط.")  # fmt: skip
     with Store(site.store_path) as store:
         fill_store(store)
         store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None,
-                             body_hash="dora", posts=[english], comments=(), now=T)  # fmt: skip
+                             body_hash="dora", posts=[english, arabic], comments=(), now=T)  # fmt: skip
         build_site(site, store)
     server = Server(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(site.output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -537,6 +539,13 @@ def test_a_post_in_another_language_is_found_marked_with_it(browser, tmp_path):
         result = tab.page.locator("#search-results article")
         assert result.locator("h2").get_attribute("lang") == "en"
         assert result.locator(".excerpt").get_attribute("lang") == "en"
+        assert result.locator("h2").evaluate("h => getComputedStyle(h).direction") == "ltr"
+        tab.open(f"http://127.0.0.1:{server.server_address[1]}/search/?q=Sonnenallee")
+        assert "مرحبا بكم في برلين!" in search_results(tab, "Sonnenallee")
+        # From right to left, as on its page: its "!" and the words around "Sonnenallee" in order.
+        arabic_result = tab.page.locator("#search-results article", has_text="مرحبا بكم في برلين!")
+        assert arabic_result.locator("h2").evaluate("h => getComputedStyle(h).direction") == "rtl"
+        assert arabic_result.locator(".excerpt").evaluate("p => getComputedStyle(p).direction") == "rtl"
         tab.open(f"http://127.0.0.1:{server.server_address[1]}/search/?q=Rechenzentrum")
         assert search_results(tab, "Rechenzentrum") == ["Neues Rechenzentrum in Köln"]
         assert tab.page.locator("#search-results h2").get_attribute("lang") is None  # the page's own

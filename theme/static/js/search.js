@@ -99,9 +99,13 @@ function item(result) {
   }
   const excerpt = article.appendChild(element("p", "excerpt"));
   excerpt.append(...marked(result.excerpt));
-  // A post in another language than the page's is read out in its own, as in the post lists.
+  // A post in another language than the page's is read out in its own, as in the post lists,
+  // and one written from right to left (Arabic, Hebrew) is shown so: its text says which.
   const language = result.meta.language;
-  if (language && language !== document.documentElement.lang) heading.lang = excerpt.lang = language;
+  if (language && language !== document.documentElement.lang) {
+    heading.lang = excerpt.lang = language;
+    heading.dir = excerpt.dir = "auto";
+  }
   return entry;
 }
 
