@@ -599,3 +599,19 @@ def test_a_post_written_from_right_to_left_is_shown_so(tmp_path):
     assert {e.tag for e in marked} == {"h1", "div", "a"}  # title, body and comment, topic
     assert all(e.get("dir") == "rtl" for e in marked)
     assert parse_html(site.output / "index.html").xpath("//*[@dir][not(@lang='ar')]") == []
+
+
+@pytest.mark.slow
+def test_a_translation_whose_lang_is_written_as_a_locale_is_marked_with_a_valid_tag(tmp_path):
+    # `Lang: en_GB` (as locales are written) gave lang="en_GB" and hreflang="en_GB": no language
+    # tag, so screen readers fell back to the page's German and axe reported valid-lang.
+    site = make_site(tmp_path)
+    (site.content / "pages").mkdir(exist_ok=True)
+    for lang, title, extra in (("de", "Impressum", ""), ("en_GB", "Imprint", "Translation: true\n")):
+        (site.content / "pages" / f"impressum-{lang}.md").write_text(
+            f"Title: {title}\nSlug: impressum\nLang: {lang}\n{extra}\nText.\n", encoding="utf-8")
+    build_site(site)
+    [link] = parse_html(site.output / "impressum" / "index.html").xpath("//p[@class='translations']/a")
+    assert (link.get("hreflang"), link.get("lang"), link.text) == ("en-GB", "en-GB", "English (United Kingdom)")
+    [english] = [p for p in site.output.rglob("*.html") if ">Imprint<" in p.read_text(encoding="utf-8")]
+    assert parse_html(english).xpath("//h1/@lang") == ["en-GB"]

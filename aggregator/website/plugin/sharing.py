@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from ...i18n import other_language
+from ...i18n import language_tag, other_language
 from .settings import setting
 
 DESCRIPTION_LENGTH = 200  # characters: search engines show about 160, cards a little more
@@ -71,11 +71,11 @@ def describe(articles: Iterable[Any], pages: Iterable[Any], authors: Iterable[An
     for article in articles:
         article.description = article_description(article)
         if not getattr(article, "aggregated", False):
-            article.language = other_language(article.lang, site_lang)
+            article.language = other_language(language_tag(article.lang), site_lang)
         article.og_locale = og_locale(getattr(article, "language", None)) or site_locale
     for page in pages:
         page.description = shorten(plain(page.summary))
-        page.language = other_language(page.lang, site_lang)
+        page.language = other_language(language_tag(page.lang), site_lang)
         page.og_locale = og_locale(page.language) or site_locale
     for author in authors:
         entry = getattr(author, "entry", None)
