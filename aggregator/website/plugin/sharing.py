@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from ...i18n import language_tag, other_language
+from ...languages import language_tag, other_language
 from .settings import setting
 
 DESCRIPTION_LENGTH = 200  # characters: search engines show about 160, cards a little more
