@@ -239,3 +239,19 @@ def test_an_images_size_is_read_from_its_header_only(tmp_path):
 @pytest.mark.parametrize(("tag", "name"), [("en", "English"), ("de-AT", "Deutsch (Österreich)"), ("tlh", "tlh")])
 def test_a_language_is_named_in_its_own_words_or_by_its_tag(tag, name):
     assert language_name(tag) == name
+
+
+def test_images_made_decorative_are_not_warned_of_at_every_build(tmp_path, feed_server):
+    # Pelican warned "Empty alt attribute for image …" for each such image of ours (on purpose:
+    # its blog gave none) at every build, in the nightly log; an editor's own page still hears it.
+    home = feed_server.url("/fotos/")
+    body = "".join(f'<p><img src="{home}o{n}.png"></p>' for n in range(8))
+    for n in range(8):
+        feed_server.route(f"/fotos/o{n}.png", respond(png(n + 2, 3), content_type="image/png"))
+    feed_server.route("/fotos/feed/", respond(rss([Item("p1", "Bilder", home + "p1/", body=body)], "Fotos",
+                                                  home).encode(), content_type=RSS_TYPE))  # fmt: skip
+    site = new_site(tmp_path / "site")
+    write_participant(site, "fotos", "Fotos", feed_server.url("/fotos/feed/"), home, display="full")
+    assert "alt" not in ok(invoke(site, "run")).output
+    (site / "content" / "pages" / "bild.md").write_text("Title: Bild\n\n![](../images/x.png)\n", encoding="utf-8")
+    assert "Empty alt attribute" in ok(invoke(site, "build")).output
