@@ -203,7 +203,7 @@ def test_images_keep_their_room_while_loading_and_only_the_first_loads_at_once(t
             for i in images] == [  # fmt: skip
         ("Weit", "40", "10", None, "async"),
         ("Hoch", "6", "30", "lazy", "async"),
-        ("Gesagt", "300", None, "lazy", "async"),  # the blog's own size stays as it gave it
+        ("Gesagt", "300", "200", "lazy", "async"),  # the blog's width stays, the height in proportion
         ("Kaputt", None, None, "lazy", "async"),
     ]
 

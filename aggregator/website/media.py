@@ -8,7 +8,7 @@ downloaded (failed, refused, over a cap, or not tried yet) is dropped, with its 
 
 So that a page does not jump while it loads, an image its blog gave neither `width` nor `height`
 gets its copy's own (read from the file's header; the theme scales images to the column, and
-the browser keeps the ratio).  Every image but a body's first is loaded lazily (the first may be
+the browser keeps the ratio), and one given a width alone (or a height) the other in proportion.  Every image but a body's first is loaded lazily (the first may be
 what a reader sees first), and every one decoded off the main thread.
 """
 
@@ -64,9 +64,7 @@ def local_images(
         local = tag[: src.start(1)] + html.escape(link_prefix + record.file) + tag[src.end(1):]  # type: ignore[union-attr]
         written = _QUOTED.sub('""', tag)  # attribute names only: values may say anything
         added = [] if _has(written, "alt") else ['alt=""']
-        size = None if _has(written, "width") or _has(written, "height") else dimensions(record.file)
-        if size:
-            added += [f'width="{size[0]}"', f'height="{size[1]}"']
+        added += _room(tag, written, record.file, dimensions)
         if shown and not _has(written, "loading"):
             added.append('loading="lazy"')
         if not _has(written, "decoding"):
@@ -75,6 +73,25 @@ def local_images(
         return _TAG_END.sub(f" {' '.join(added)}>", local) if added else local
 
     return _IMG.sub(image, _SOURCE.sub("", body))
+
+
+def _room(tag: str, written: str, file: str, dimensions: Dimensions) -> list[str]:
+    """The width and height an image lacks: both its copy's where the blog gave neither; where it
+    gave one (a width, as many editors set), the other in the copy's proportion."""
+    has_width, has_height = _has(written, "width"), _has(written, "height")
+    if has_width and has_height:
+        return []
+    size = dimensions(file)
+    if size is None:
+        return []
+    if not has_width and not has_height:
+        return [f'width="{size[0]}"', f'height="{size[1]}"']
+    given = re.search(rf'\s{"width" if has_width else "height"}="(\d{{1,5}})"', tag, re.I)
+    if given is None or int(given.group(1)) == 0:  # the cleaner leaves numbers only: a "50%" is gone
+        return []
+    if has_width:
+        return [f'height="{max(1, round(int(given.group(1)) * size[1] / size[0]))}"']
+    return [f'width="{max(1, round(int(given.group(1)) * size[0] / size[1]))}"']
 
 
 def _has(tag: str, name: str) -> bool:
