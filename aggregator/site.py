@@ -23,6 +23,7 @@ import builtins
 import importlib
 import importlib.util
 import os
+import re
 import string
 import sys
 from dataclasses import dataclass
@@ -144,6 +145,10 @@ def setting_problem(key: str, value: Any) -> str | None:
         except ValueError:
             return "it must be a date like 2026-11-15"
         return None
+    if key == "DEFAULT_LANG":  # every page's <html lang>, and which of the editors' pages are translations
+        if isinstance(value, str) and _LANGUAGE_TAG.fullmatch(value):
+            return None
+        return 'it must be a language like "de" or "en" (a locale as "de_DE" is not: write "de")'
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     # Pelican's pagination, which the home page and the archive read too: a "20" failed the
@@ -184,6 +189,11 @@ def setting_problem(key: str, value: Any) -> str | None:
     if value < least or (most is not None and value > most):
         return f"it must be at least {least}" + (f" and at most {most}" if most is not None else "")
     return None
+
+
+# "de", "en", "de-AT" (Pelican lower-cases it); "de_DE" wrote <html lang="de_de">, which no
+# browser or screen reader knows, and made the editors' pages in "de" translations, unpublished.
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", re.I)
 
 
 # The names blogparade's address patterns are filled in with (str.format), by the key's start.
