@@ -10,7 +10,8 @@ OUTPUT_PATH, CACHE_PATH, PLUGIN_PATHS, (where it names a folder) THEME, and THEM
 (which Pelican leaves to the working directory; the build does the same) made absolute against the
 file's folder; Pelican's defaults for what blogparade reads (PATH ".", OUTPUT_PATH "output", SITEURL "",
 SITENAME, DEFAULT_LANG "en", THEME notmyidea); a missing content folder or theme refused with
-Pelican's words; DEFAULT_LANG lower-cased and a trailing "/" of SITEURL dropped, as Pelican does.
+Pelican's words; DEFAULT_LANG lower-cased (and a locale's "_" a tag's "-") and a trailing "/" of
+SITEURL dropped, as Pelican does.
 The one statement it does not execute is `import aggregator.website.plugin` (pelicanconf.py
 imports the plugin so that a build fails loudly when it cannot be imported; the plugin imports
 Pelican): a file that needs more of the plugin than that import is executed as written.
@@ -23,7 +24,6 @@ import builtins
 import importlib
 import importlib.util
 import os
-import re
 import string
 import sys
 from dataclasses import dataclass
@@ -145,10 +145,6 @@ def setting_problem(key: str, value: Any) -> str | None:
         except ValueError:
             return "it must be a date like 2026-11-15"
         return None
-    if key == "DEFAULT_LANG":  # every page's <html lang>, and which of the editors' pages are translations
-        if isinstance(value, str) and _LANGUAGE_TAG.fullmatch(value):
-            return None
-        return 'it must be a language like "de" or "en" (a locale as "de_DE" is not: write "de")'
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     # Pelican's pagination, which the home page and the archive read too: a "20" failed the
@@ -189,11 +185,6 @@ def setting_problem(key: str, value: Any) -> str | None:
     if value < least or (most is not None and value > most):
         return f"it must be at least {least}" + (f" and at most {most}" if most is not None else "")
     return None
-
-
-# "de", "en", "de-AT" (Pelican lower-cases it); "de_DE" wrote <html lang="de_de">, which no
-# browser or screen reader knows, and made the editors' pages in "de" translations, unpublished.
-_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", re.I)
 
 
 # The names blogparade's address patterns are filled in with (str.format), by the key's start.
@@ -366,7 +357,9 @@ def read_settings(path: str | Path) -> dict[str, Any]:
             raise ValueError(f"Could not find the theme {settings['THEME']}")
         settings["THEME"] = theme
     if isinstance(settings.get("DEFAULT_LANG"), str):
-        settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].lower()
+        # Written as a locale ("de_DE", "en_GB"), it went into every page's <html lang>, which
+        # no browser or screen reader knows so: a language tag's "-" instead.
+        settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].lower().replace("_", "-")
     if isinstance(settings.get("SITEURL"), str) and settings["SITEURL"].endswith("/"):
         settings["SITEURL"] = settings["SITEURL"][:-1]
     return settings

@@ -615,3 +615,13 @@ def test_a_translation_whose_lang_is_written_as_a_locale_is_marked_with_a_valid_
     assert (link.get("hreflang"), link.get("lang"), link.text) == ("en-GB", "en-GB", "English (United Kingdom)")
     [english] = [p for p in site.output.rglob("*.html") if ">Imprint<" in p.read_text(encoding="utf-8")]
     assert parse_html(english).xpath("//h1/@lang") == ["en-GB"]
+
+
+@pytest.mark.slow
+def test_a_language_written_as_a_locale_is_a_language_tag_on_every_page(tmp_path):
+    # DEFAULT_LANG = "de_DE", as locale settings are written, gave <html lang="de_de">, which no
+    # browser or screen reader knows (axe: html-lang-valid).
+    site = make_site(tmp_path, extra_settings='DEFAULT_LANG = "de_DE"')
+    build_site(site)
+    assert parse_html(site.output / "index.html").get("lang") == "de-de"
+    assert "Mitmachen" in (site.output / "index.html").read_text(encoding="utf-8")  # still German

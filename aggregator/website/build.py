@@ -395,6 +395,8 @@ def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dic
         settings[key] = os.path.abspath(os.path.join(path.parent, settings[key]))
     settings["THEME_TEMPLATES_OVERRIDES"] = [os.path.abspath(os.path.join(path.parent, folder))
                                              for folder in settings["THEME_TEMPLATES_OVERRIDES"]]
+    if isinstance(settings.get("DEFAULT_LANG"), str):  # a locale's "_" a tag's "-", as site.py reads it
+        settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].replace("_", "-")
     return settings
 
 
