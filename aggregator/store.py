@@ -327,7 +327,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
 )
 
-TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url"]
+# "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
+TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url", "hidden"]
 
 _POST_FIELDS = (
     "url", "title", "author", "updated", "excerpt", "content_html", "categories", "language",
@@ -649,7 +650,8 @@ class Store:
             counts = SaveCounts()
             buried = _Buried(db)
             # Taken down for good: never stored again.
-            _upsert_posts(db, [post for post in posts if not buried.post(post)], stamp, counts)
+            saved = [post for post in posts if not buried.post(post)]
+            _upsert_posts(db, saved, stamp, counts)
             kept = [
                 comment for comment in comments
                 if not buried.comment(comment)
@@ -663,6 +665,7 @@ class Store:
             _upsert(db, "comments", [_comment_row(comment, stamp) for comment in kept],
                     _COMMENT_FIELDS, ("published", "parent_guid", "author_url"), counts,
                     same=_SAME_COMMENT)  # fmt: skip
+            buried.hide_arrived(saved, kept, stamp)
             return counts
 
     def record_unchanged(
@@ -953,6 +956,15 @@ class Store:
                 f"UPDATE {table} SET hidden = ?, changed = ? WHERE id = ?",
                 [(now_text if hidden else None, now_text, item) for item in ids],
             ).rowcount
+
+    def hide_on_arrival(self, key: str, hidden: bool = True, now: datetime | None = None) -> None:
+        """Hide the post or comment whose id or link (thread_key) is `key` once a feed brings it:
+        a replayed `hide` (takedown.replay) of what the restored backup, older, does not hold
+        yet.  `hidden=False` (a replayed `unhide`) forgets that."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM tombstones WHERE kind = 'hidden' AND key = ?", (key,))
+            if hidden:
+                self._bury(db, [("hidden", key)], now or utcnow())
 
     def bury(self, tombstones: Iterable[tuple[TombstoneKind, str]], now: datetime | None = None) -> None:
         with self.transaction() as db:
@@ -1346,6 +1358,21 @@ class _Buried:
             or (comment.author_url is not None
                 and self._has("commenter-url", thread_key(comment.author_url)))
         )  # fmt: skip
+
+    def hide_arrived(self, posts: Sequence[Post], comments: Sequence[Comment], now: str) -> None:
+        """Hide the records just saved that a replayed `hide` named before the store had them
+        (Store.hide_on_arrival); from now on their rows say so."""
+        if not self.any:
+            return
+        for table, records in (("posts", posts), ("comments", comments)):
+            for record in records:
+                keys = [key for key in (record.id, record.url and thread_key(record.url))
+                        if key and self._has("hidden", key)]  # fmt: skip
+                if keys:
+                    self.db.execute(f"UPDATE {table} SET hidden = ?, changed = ? WHERE id = ?",
+                                    (now, now, record.id))  # fmt: skip
+                    self.db.executemany("DELETE FROM tombstones WHERE kind = 'hidden' AND key = ?",
+                                        [(key,) for key in keys])  # fmt: skip
 
 
 def _unique(rows: list[sqlite3.Row]) -> list[sqlite3.Row]:

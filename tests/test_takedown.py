@@ -261,3 +261,31 @@ def test_remove_takes_a_slug_not_a_path(tmp_path, slug):
     result = invoke(site, "remove", slug)
     assert result.exit_code == 2 and "is not a blog's slug" in result.output
     assert (site / "pyproject.toml").read_text() == "[project]\n"
+
+
+@pytest.mark.slow
+def test_a_backup_older_than_a_hidden_post_does_not_bring_it_back(tmp_path, feed_server):
+    # The post came and was hidden after the backup was made: the replayed `hide` found nothing
+    # to mark, and the next fetch published the post and the comment again.
+    homes = serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/anna/feed/")))
+    ok(invoke(site, "run"))
+    [before] = sorted((site / "backups").glob("*.sqlite"))  # the store as the first run found it
+    page = post_pages(site / "output")["Annas Kommentarbeitrag"].path
+    [clara] = parse_html(page).xpath("//article[contains(@class, 'comment')][.//text()[contains(., 'Claras')]]/@id")
+    ok(invoke(site, "hide", homes["anna"] + "peinlich/"))
+    ok(invoke(site, "hide", "https://blogparade.example/"
+              + page.relative_to(site / "output").parent.as_posix() + f"/#{clara}"))  # fmt: skip
+    ok(invoke(site, "hide", homes["anna"] + "kommentare/"))
+    ok(invoke(site, "unhide", homes["anna"] + "kommentare/"))
+
+    ok(invoke(site, "restore", str(before)))
+    ok(invoke(site, "run", "--all"))
+    text = all_output_text(site)
+    for gone in ("Annas Peinlicher Beitrag", "Claras Kommentar"):
+        assert gone not in text, gone
+    assert "Annas Kommentarbeitrag" in text and "Bernds erster Kommentar" in text  # shown again
+    ok(invoke(site, "unhide", homes["anna"] + "peinlich/"))
+    ok(invoke(site, "build"))
+    assert "Annas Peinlicher Beitrag" in all_output_text(site)

@@ -295,6 +295,8 @@ def _apply(store: Store, action: str, what: str, which: str) -> int:
             store.find_posts(ids=[which]) if what == "post" else store.find_comments(ids=[which]))
         for item in items:
             store.set_hidden(item.kind, [item.id], hidden=action == "hide")
+        if not items:  # a backup older than the item: hidden when the next fetch brings it
+            store.hide_on_arrival(thread_key(which) if is_http_url(which) else which, action == "hide")
         return 1
     if action == "remove" and what == "blog (purged)" and which:
         slug, *feeds = which.split()
