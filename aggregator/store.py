@@ -1127,13 +1127,16 @@ class Store:
             )  # fmt: skip
 
     def forget_media(self, urls: Iterable[str]) -> list[str]:
-        """Forget the images at `urls`; the names of their files, for the caller to delete."""
+        """Forget the images at `urls`; the names of their files no other image uses, for the
+        caller to delete (files are named by their content: another blog's copy of the same
+        picture, at another address, is the same file)."""
         urls = list(urls)
         with self.erasing() as db:
-            files = [row[0] for url in urls for row in db.execute(
-                "SELECT file FROM media WHERE url = ? AND file IS NOT NULL", (url,))]  # fmt: skip
+            files = {row[0] for url in urls for row in db.execute(
+                "SELECT file FROM media WHERE url = ? AND file IS NOT NULL", (url,))}  # fmt: skip
             db.executemany("DELETE FROM media WHERE url = ?", [(url,) for url in urls])
-        return files
+            used = {row[0] for row in db.execute("SELECT DISTINCT file FROM media WHERE file IS NOT NULL")}
+        return sorted(files - used)
 
     def posts_changed_since(
         self, since: datetime | None, participants: Sequence[str] | None = None

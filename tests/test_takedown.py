@@ -4,13 +4,15 @@ it back: not on the site, in its feeds, its OPML or the store (tombstones aside)
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.acceptance_helpers import files_under, invoke, new_site, ok, parse_html, post_pages
+from tests.acceptance_helpers import (files_under, invoke, new_site, ok, parse_html, post_pages,
+                                     write_participant)
 from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
 from tests.servers import RSS_TYPE, FeedServer, respond
 
@@ -289,3 +291,27 @@ def test_a_backup_older_than_a_hidden_post_does_not_bring_it_back(tmp_path, feed
     ok(invoke(site, "unhide", homes["anna"] + "peinlich/"))
     ok(invoke(site, "build"))
     assert "Annas Peinlicher Beitrag" in all_output_text(site)
+
+
+@pytest.mark.slow
+def test_purging_a_blog_keeps_the_image_file_another_blog_shows(tmp_path, feed_server):
+    # Both blogs show the parade's logo, each its own copy: one file here, named by its content.
+    # `remove --purge` deleted it with the purged blog's image, and the other blog's page lost it.
+    from tests.test_images import png
+
+    site = new_site(tmp_path / "site")
+    for slug in ("anna", "tom"):
+        home = feed_server.url(f"/{slug}/")
+        body = f'<p>Mein Beitrag zur Blogparade</p><p><img src="{home}logo.png" alt="Logo"></p>'
+        feed_server.route(f"/{slug}/logo.png", respond(png(30, 20), content_type="image/png"))
+        feed = rss([Item(f"{slug}1", f"Beitrag von {slug}", home + "p1/", DAY, body)], f"Blog {slug}", home)
+        feed_server.route(f"/{slug}/feed/", respond(feed.encode(), content_type=RSS_TYPE))
+        write_participant(site, slug, f"Blog {slug}", feed_server.url(f"/{slug}/feed/"), home, display="full")
+    ok(invoke(site, "run"))
+    ok(invoke(site, "remove", "tom", "--purge"))
+    shutil.rmtree(site / "content" / "aggregated")  # a new checkout: the export is not in git
+    ok(invoke(site, "build"))
+    page = post_pages(site / "output")["Beitrag von anna"].path
+    [image] = parse_html(page).xpath("//main//img")
+    assert (page.parent / image.get("src")).resolve().is_file()
+    assert (image.get("width"), image.get("height")) == ("30", "20")
