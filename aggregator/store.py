@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, NoReturn, Sequence
 
@@ -1036,7 +1037,7 @@ class Store:
     def forget_commenter(self, *, name_digest: str | None = None, url_key: str | None = None,
                          now: datetime | None = None) -> list[TakenItem]:  # fmt: skip
         """Delete every comment whose author's name digest (`commenter_digest`) or web address
-        (thread_key) matches; tombstones for the person and each comment.  The other comments'
+        (thread_key; `at_address`) matches; tombstones for the person and each comment.  The other comments'
         "In reply to" paragraphs naming one of them, or the person, go too (replies.py): they
         would show the name.  Returns what went."""
         now = now or utcnow()
@@ -1048,7 +1049,7 @@ class Store:
             gone = [
                 row for row in rows
                 if (name_digest and commenter_digest(row["author"]) == name_digest)
-                or (url_key and row["author_url"] and thread_key(row["author_url"]) == url_key)
+                or (url_key and at_address(row["author_url"], url_key))
             ]  # fmt: skip
             graves: list[tuple[TombstoneKind, str]] = []
             if name_digest:
@@ -1358,9 +1359,13 @@ class _Buried:
             self._has("comment", comment.id) or self._has("post", comment.post_id)
             or (comment.url is not None and self._has("url", thread_key(comment.url)))
             or self._has("commenter", commenter_digest(comment.author))
-            or (comment.author_url is not None
-                and self._has("commenter-url", thread_key(comment.author_url)))
+            or any(at_address(comment.author_url, key) for key in self.addresses)
         )  # fmt: skip
+
+    @cached_property
+    def addresses(self) -> list[str]:
+        """The web addresses of commenters forgotten by them (thread_key)."""
+        return [row[0] for row in self.db.execute("SELECT key FROM tombstones WHERE kind = 'commenter-url'")]
 
     def hide_arrived(self, posts: Sequence[Post], comments: Sequence[Comment], now: str) -> None:
         """Hide the records just saved that a replayed `hide` named before the store had them
@@ -1376,6 +1381,13 @@ class _Buried:
                                     (now, now, record.id))  # fmt: skip
                     self.db.executemany("DELETE FROM tombstones WHERE kind = 'hidden' AND key = ?",
                                         [(key,) for key in keys])  # fmt: skip
+
+
+def at_address(author_url: str | None, url_key: str) -> bool:
+    """Whether a comment's author link is the web address `url_key` (thread_key) or a page under
+    it: a pingback's or a webmention's is the sender's post, on the sender's site."""
+    key = thread_key(author_url)
+    return bool(key) and (key == url_key or key.startswith(url_key.rstrip("/") + "/"))
 
 
 def _unique(rows: list[sqlite3.Row]) -> list[sqlite3.Row]:

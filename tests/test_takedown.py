@@ -13,7 +13,7 @@ import pytest
 
 from tests.acceptance_helpers import (files_under, invoke, new_site, ok, parse_html, post_pages,
                                      write_participant)
-from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
+from tests.feedmaker import Item, Reply, rss, threaded_comments_atom, wordpress_comments_rss
 from tests.servers import RSS_TYPE, FeedServer, respond
 
 DAY = datetime(2026, 11, 2, 10, tzinfo=UTC)
@@ -315,3 +315,39 @@ def test_purging_a_blog_keeps_the_image_file_another_blog_shows(tmp_path, feed_s
     [image] = parse_html(page).xpath("//main//img")
     assert (page.parent / image.get("src")).resolve().is_file()
     assert (image.get("width"), image.get("height")) == ("30", "20")
+
+
+def serve_bernds_pings(server: FeedServer, pings: int) -> str:
+    """Anna's post whose Atom comment feed has Bernd's comment, signed with his site, and the
+    pingbacks his blog's posts sent (their author link: his post)."""
+    post, bernd = server.url("/anna/kommentare/"), "https://bernd-beispiel.example/"
+    server.route("/anna/feed/", respond(rss([
+        Item("a1", "Annas Kommentarbeitrag", post, DAY, comments_feed=post + "feed/", comment_count=1 + pings),
+    ], "Annas Blog", server.url("/anna/")).encode(), content_type=RSS_TYPE))
+    server.route("/anna/kommentare/feed/", respond(threaded_comments_atom("a1", post, [
+        Reply(1, "Bernd Beispiel", "Bernds Kommentar", author_url=bernd, published=DAY.replace(hour=11)),
+        *(Reply(1 + n, f"Bernds Blog » Teil {n} meiner Reihe", f"[…] wie Anna schreibt, Teil {n} […]",
+                author_url=f"{bernd}2026/11/teil-{n}/", published=DAY.replace(hour=11 + n))
+          for n in range(1, pings + 1)),
+    ]).encode(), content_type="application/atom+xml"))
+    return bernd
+
+
+@pytest.mark.slow
+def test_a_commenter_forgotten_by_web_address_loses_the_pingbacks_of_their_site(tmp_path, feed_server):
+    # A pingback's author link is the sender's post, not their site's address: forgetting
+    # https://bernd-beispiel.example/ left his blog's pingbacks, title and links on the site.
+    bernd = serve_bernds_pings(feed_server, pings=1)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/anna/feed/")))
+    ok(invoke(site, "run"))
+    assert "Teil 1 meiner Reihe" in all_output_text(site)
+    forgotten = ok(invoke(site, "forget", "--commenter", bernd))
+    assert "Erased 2 comments" in forgotten.output
+    serve_bernds_pings(feed_server, pings=2)  # his next post pings Anna's again
+    ok(invoke(site, "run", "--all"))
+    text = all_output_text(site)
+    assert "Annas Kommentarbeitrag" in text
+    for gone in ("Bernd", "bernd-beispiel", "meiner Reihe"):
+        assert gone not in text, gone
+    assert b"bernd-beispiel.example/2026" not in store_bytes(site)
