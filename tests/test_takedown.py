@@ -351,3 +351,27 @@ def test_a_commenter_forgotten_by_web_address_loses_the_pingbacks_of_their_site(
     for gone in ("Bernd", "bernd-beispiel", "meiner Reihe"):
         assert gone not in text, gone
     assert b"bernd-beispiel.example/2026" not in store_bytes(site)
+
+
+@pytest.mark.slow
+def test_a_restored_backup_keeps_no_image_of_a_purged_blog(tmp_path, feed_server):
+    # The replayed purge erased the blog's posts, not its images: the store put in place still
+    # listed them (their addresses, on the purged blog's server).
+    from tests.test_images import png
+
+    home = feed_server.url("/tom/")
+    feed_server.route("/tom/werkstatt.png", respond(png(), content_type="image/png"))
+    feed = rss([Item("t1", "Toms Werkstattbericht", home + "werkstatt/", DAY,
+                     f'<p><img src="{home}werkstatt.png" alt="Werkbank"></p>')], "Toms Blog", home)  # fmt: skip
+    feed_server.route("/tom/feed/", respond(feed.encode(), content_type=RSS_TYPE))
+    site = new_site(tmp_path / "site")
+    write_participant(site, "tom", "Toms Blog", feed_server.url("/tom/feed/"), home, display="full")
+    ok(invoke(site, "run"))
+    ok(invoke(site, "fetch", "--all"))  # its backup holds the post and its image
+    [*_, full] = sorted((site / "backups").glob("*.sqlite"))
+    ok(invoke(site, "remove", "tom", "--purge"))
+    ok(invoke(site, "restore", str(full)))
+    db = sqlite3.connect(site / "blogparade.sqlite")
+    assert db.execute("SELECT url FROM media").fetchall() == []
+    db.close()
+    assert not list((site / "media").iterdir())

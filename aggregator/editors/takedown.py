@@ -140,9 +140,7 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
         path.unlink()
     posts = comments = 0
     if purge:
-        images = blog_images(store, slug)
-        posts, comments = store.purge_participant(slug, feeds)
-        forget_images(site, store, images)
+        posts, comments = purge_blog(site, store, slug, feeds)
         # Its exported posts go now, not at the next build: the store no longer has them, and a
         # store with fewer posts than the site published would be taken for a lost one.
         shutil.rmtree(site.export_dir / slug, ignore_errors=True)
@@ -153,6 +151,15 @@ def remove(site: Site, store: Store, slug: str, *, purge: bool = False, reason: 
         done=f"{posts} posts, {comments} comments erased" if purge
         else "file deleted" if removed else "no file left")
     return Removal(slug, name, removed, posts, comments)
+
+
+def purge_blog(site: Site, store: Store, slug: str, feeds: list[str]) -> tuple[int, int]:
+    """Erase a blog's posts, comments and images from the store (and its images' files);
+    (posts, comments) erased."""
+    images = blog_images(store, slug)
+    erased = store.purge_participant(slug, feeds)
+    forget_images(site, store, images)
+    return erased
 
 
 def blog_images(store: Store, slug: str) -> set[str]:
@@ -285,11 +292,11 @@ def replay(site: Site, store: Store) -> int:
     some of them, and must not bring back what the editors took down.  Returns how many."""
     applied = 0
     for _, action, what, which, _, _ in _entries(log_path(site)):
-        applied += _apply(store, action, what, which)
+        applied += _apply(site, store, action, what, which)
     return applied
 
 
-def _apply(store: Store, action: str, what: str, which: str) -> int:
+def _apply(site: Site, store: Store, action: str, what: str, which: str) -> int:
     if action in ("hide", "unhide") and what in ("post", "comment"):
         items = find(store, which) if is_http_url(which) else (
             store.find_posts(ids=[which]) if what == "post" else store.find_comments(ids=[which]))
@@ -300,7 +307,7 @@ def _apply(store: Store, action: str, what: str, which: str) -> int:
         return 1
     if action == "remove" and what == "blog (purged)" and which:
         slug, *feeds = which.split()
-        store.purge_participant(slug, feeds)
+        purge_blog(site, store, slug, feeds)  # images too: the backup's media list still has them
         return 1
     if action == "forget" and what == "commenter":
         if which.startswith("name sha256:"):
