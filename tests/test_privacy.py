@@ -155,6 +155,19 @@ def test_the_privacy_notice_reads_the_naming_as_the_pages_do(tmp_path, feed_serv
     assert "die Namen der Kommentierenden werden nicht gezeigt" in notice
 
 
+@pytest.mark.parametrize("naming", ["hidden", "initials"])
+def test_the_privacy_notice_says_what_is_stored_even_where_it_is_not_shown(tmp_path, feed_server, naming):
+    # With names hidden or as initials, the store keeps the whole name and the website all the
+    # same (the site can change its naming); the notice said only text, date and link.  Nor did
+    # it name the attached files' links, or the addresses authors wrote into their posts.
+    site = site_with(tmp_path, feed_server, f'BLOGPARADE_COMMENT_AUTHORS = "{naming}"')
+    ok(invoke(site, "run"))
+    notice = " ".join(parse_html(site / "output" / "datenschutz" / "index.html").text_content().split())
+    assert "den Namen der oder des Kommentierenden" in notice and "ihre Website" in notice
+    assert "die Links zu den Dateien, die er anhängt" in notice
+    assert "selbst in ihre Beiträge geschrieben" in notice
+
+
 def test_a_blogs_contact_is_never_published(tmp_path, feed_server):
     site = site_with(tmp_path, feed_server)
     ok(invoke(site, "run"))
