@@ -43,7 +43,7 @@ from .models import (
     moved_copy_key,
 )
 from .replies import names_erased, reply_marker, without_marker
-from .urls import feed_key, page_key, same_comment, thread_key
+from .urls import at_address, feed_key, page_key, same_comment, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
 # The meta key of when `blogparade restore` put this store in place (ISO, UTC): posts published
@@ -1381,13 +1381,6 @@ class _Buried:
                                     (now, now, record.id))  # fmt: skip
                     self.db.executemany("DELETE FROM tombstones WHERE kind = 'hidden' AND key = ?",
                                         [(key,) for key in keys])  # fmt: skip
-
-
-def at_address(author_url: str | None, url_key: str) -> bool:
-    """Whether a comment's author link is the web address `url_key` (thread_key) or a page under
-    it: a pingback's or a webmention's is the sender's post, on the sender's site."""
-    key = thread_key(author_url)
-    return bool(key) and (key == url_key or key.startswith(url_key.rstrip("/") + "/"))
 
 
 def _unique(rows: list[sqlite3.Row]) -> list[sqlite3.Row]:
