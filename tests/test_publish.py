@@ -417,3 +417,21 @@ def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
     assert result.removed == 3
     assert len(published) == 3 + 2 + 1  # the moved, both undated (no copies of each other), ACME's
     assert store.superseded_post_ids() == {p.id for p in old}
+
+
+def test_a_blog_that_never_joined_is_named_only_while_a_post_of_it_is_shown(site, store):
+    # Its contribution hidden (or its writer forgotten), the privacy notice and the status page
+    # still named the blog and its address.
+    guest = Participant(slug="ext_gast", name="Gasts Blog", feed="https://gast.example/feed/",
+                        home="https://gast.example/", kind="external")  # fmt: skip
+    contribution = post("ext_gast", guid="https://gast.example/beitrag/")
+    save(store, [contribution], participant="ext_gast")
+
+    def named() -> list[str]:
+        export(store, site, [ANNA, guest], parades={contribution.id: ("doku",)})
+        status = json.loads((site.export_dir / export_module.STATUS_FILE).read_text(encoding="utf-8"))
+        return [blog["name"] for blog in status["blogs"]]
+
+    assert "Gasts Blog" in named()
+    store.set_hidden("post", [contribution.id], True)
+    assert named() == ["Annas Blög"]

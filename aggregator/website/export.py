@@ -239,7 +239,10 @@ def export(
             unchanged += 1
         state.record(path, key, own.media.asked, media, own.used)
     status = folder / STATUS_FILE
-    write_if_changed(status, encode(site_status(store, site, list(by_slug.values()))))
+    # A blog that never joined is named (status page, privacy notice) while a post of it is shown:
+    # its contribution hidden, or its writer forgotten, it is not named either.
+    named = [p for p in by_slug.values() if p.kind != "external" or published[p.slug]]
+    write_if_changed(status, encode(site_status(store, site, named)))
     expected.add(STATUS_FILE)
     restored = store.get_meta(RESTORED_AT)
     removed = remove_stale(
