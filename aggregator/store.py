@@ -653,6 +653,7 @@ class Store:
             # Taken down for good: never stored again.
             saved = [post for post in posts if not buried.post(post)]
             _upsert_posts(db, saved, stamp, counts)
+            _hide_new_copies_of_hidden(db, participant, stamp)
             kept = [
                 comment for comment in comments
                 if not buried.comment(comment)
@@ -1575,6 +1576,25 @@ def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, count
     # A post that lost its date keeps the one it had.
     _upsert(db, "posts", [_post_row(post, now) for post in posts], ("published",) + _POST_FIELDS,
             ("published",), counts)  # fmt: skip
+
+
+def _hide_new_copies_of_hidden(db: sqlite3.Connection, participant: str, now: str) -> None:
+    """A post taken down with `hide` stays down when its blog moves (to https, to another
+    domain) and its feed brings it again under a new guid: the copy stored `now` is hidden as
+    its old copy is (models.moved_copy_key), for the site, its feeds, digests and parades."""
+    hidden: dict[tuple[str, datetime, str], str] = {}
+    new: list[tuple[str, tuple[str, datetime, str] | None]] = []
+    rows = db.execute("SELECT id, published, first_seen, title, hidden FROM posts "
+                      "WHERE participant = ? AND (hidden IS NOT NULL OR first_seen = ?)",
+                      (participant, now))  # fmt: skip
+    for post_id, published, first_seen, title, hidden_at in rows:
+        key = moved_copy_key(participant, _dt(published), _dt(first_seen), title)
+        if hidden_at is not None and key is not None:
+            hidden[key] = hidden_at
+        elif first_seen == now:
+            new.append((post_id, key))
+    copies = [(hidden[key], now, post_id) for post_id, key in new if key in hidden]
+    db.executemany("UPDATE posts SET hidden = ?, changed = ? WHERE id = ?", copies)
 
 
 def _comment_row(comment: Comment, now: str) -> dict[str, object]:
