@@ -40,6 +40,7 @@ from .models import (
     PostHead,
     StoredComment,
     StoredPost,
+    comment_id,
     moved_copy_key,
 )
 from .replies import names_erased, reply_marker, without_marker
@@ -653,7 +654,8 @@ class Store:
             # Taken down for good: never stored again.
             saved = [post for post in posts if not buried.post(post)]
             _upsert_posts(db, saved, stamp, counts)
-            _hide_new_copies_of_hidden(db, participant, stamp)
+            if counts.new:
+                _carry_over_to_new_copies(db, participant, stamp)
             kept = [
                 comment for comment in comments
                 if not buried.comment(comment)
@@ -1578,23 +1580,29 @@ def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, count
             ("published",), counts)  # fmt: skip
 
 
-def _hide_new_copies_of_hidden(db: sqlite3.Connection, participant: str, now: str) -> None:
-    """A post taken down with `hide` stays down when its blog moves (to https, to another
-    domain) and its feed brings it again under a new guid: the copy stored `now` is hidden as
-    its old copy is (models.moved_copy_key), for the site, its feeds, digests and parades."""
-    hidden: dict[tuple[str, datetime, str], str] = {}
-    new: list[tuple[str, tuple[str, datetime, str] | None]] = []
-    rows = db.execute("SELECT id, published, first_seen, title, hidden FROM posts "
-                      "WHERE participant = ? AND (hidden IS NOT NULL OR first_seen = ?)",
-                      (participant, now))  # fmt: skip
+def _carry_over_to_new_copies(db: sqlite3.Connection, participant: str, now: str) -> None:
+    """A blog that moves (to https, to another domain) and whose guids are its permalinks
+    brings every post again under a new guid; the copy stored `now` stands for the old ones
+    (models.moved_copy_key).  It takes over what the old copies had: their comments (a post
+    past BLOGPARADE_COMMENT_DAYS has its comments read no more, and a comment feed holds the
+    newest ten), and a take-down with `hide`, for the site, its feeds, digests and parades."""
+    old: dict[tuple[str, datetime, str], list[tuple[str, str | None]]] = {}
+    standing: dict[tuple[str, datetime, str], str] = {}  # as superseded_post_ids picks it
+    rows = db.execute("SELECT id, published, first_seen, title, hidden FROM posts WHERE participant = ?",
+                      (participant,))  # fmt: skip
     for post_id, published, first_seen, title, hidden_at in rows:
         key = moved_copy_key(participant, _dt(published), _dt(first_seen), title)
-        if hidden_at is not None and key is not None:
-            hidden[key] = hidden_at
-        elif first_seen == now:
-            new.append((post_id, key))
-    copies = [(hidden[key], now, post_id) for post_id, key in new if key in hidden]
-    db.executemany("UPDATE posts SET hidden = ?, changed = ? WHERE id = ?", copies)
+        if key is not None and first_seen == now:
+            standing[key] = max(standing.get(key, ""), post_id)
+        elif key is not None:
+            old.setdefault(key, []).append((post_id, hidden_at))
+    for key, post_id in standing.items():
+        for old_id, hidden_at in old.get(key, ()):
+            if hidden_at is not None:
+                db.execute("UPDATE posts SET hidden = ? WHERE id = ?", (hidden_at, post_id))
+            moved = [(comment_id(post_id, guid), post_id, comment) for comment, guid in
+                     db.execute("SELECT id, guid FROM comments WHERE post_id = ?", (old_id,))]  # fmt: skip
+            db.executemany("UPDATE OR IGNORE comments SET id = ?, post_id = ? WHERE id = ?", moved)
 
 
 def _comment_row(comment: Comment, now: str) -> dict[str, object]:

@@ -29,7 +29,7 @@ from tests.acceptance_helpers import (
     ok,
     write_participant,
 )
-from tests.feedmaker import Item, rss
+from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
 from tests.servers import FeedServer, respond
 
 SITEURL = "https://parade.example.org"
@@ -310,19 +310,28 @@ def test_builds_killed_at_random_moments_leave_one_whole_build_served(feed_serve
 # ------------------------------------------------------------------------- a blog that moves
 
 
+RECENT = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=10)
+
+
 def hugo_feed(server: FeedServer, scheme: str) -> str:
-    """A Hugo blog's feed: its guids are its permalinks, so moving to https changes them all."""
+    """A Hugo blog's feed: its guids are its permalinks, so moving to https changes them all.
+    Each post names its comment feed (an Isso or Remark42 thread), one comment in each."""
     home = f"{scheme}://{server.host}:{server.port}/hugo/"
-    posts = [Item(f"{home}{slug}/", title, f"{home}{slug}/", T + timedelta(days=n))
-             for n, (slug, title) in enumerate([("offen", "Ein offener Beitrag"),
-                                                ("privat", "Ein Beitrag, der weg soll")])]  # fmt: skip
+    posts = []
+    for n, (slug, title) in enumerate([("offen", "Ein offener Beitrag"), ("privat", "Ein Beitrag, der weg soll")]):
+        comments = server.route(f"/hugo/{slug}/comments.xml", respond(wordpress_comments_rss(
+            f"{home}{slug}/", f"{home}{slug}/", [Reply(1, "Jan", f"Jan kommentiert {slug}", published=RECENT)]).encode()))
+        posts.append(Item(f"{home}{slug}/", title, f"{home}{slug}/", RECENT - timedelta(days=n),
+                          comments_feed=comments, comment_count=1))
     return server.route("/hugo/index.xml", respond(rss(posts, title="Hugo", link=home).encode()))
 
 
 @pytest.mark.slow
-def test_a_hidden_post_stays_hidden_when_its_blog_moves_to_https(feed_server, tmp_path):
-    """`hide` marks the post's row; a Hugo blog moving to https brings every post again under a
-    new guid, and the hidden post's new copy was published as if never taken down."""
+def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed_server, tmp_path):
+    """A Hugo blog moving to https brings every post again under a new guid, and the site
+    publishes the new copy: it showed none of the comments the store had of the old one (a post
+    no longer followed for comments is not asked for them again), and a post taken down with
+    `hide` was published again as if never taken down."""
     site = publishing_site(tmp_path / "site", feed_server)
     write_participant(site, "hugo", "Hugo", hugo_feed(feed_server, "http"), f"{feed_server.base_url}/hugo/")
     ok(invoke(site, "run", "--publish"))
@@ -330,10 +339,15 @@ def test_a_hidden_post_stays_hidden_when_its_blog_moves_to_https(feed_server, tm
     ok(invoke(site, "run", "--publish"))
     time.sleep(1)  # the store's times are whole seconds: the move is seen later (a night, really)
 
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write("BLOGPARADE_COMMENT_DAYS = 0\n")  # the posts are old by now: comments not read
     hugo_feed(feed_server, "https")
     moved = ok(invoke(site, "run", "--publish"))
     assert "Built " in moved.output, moved.output
     published = b"".join(path.read_bytes() for path in (site / "output").rglob("*")
                          if path.suffix in (".html", ".xml", ".json") and path.is_file())  # fmt: skip
-    assert b"Ein offener Beitrag" in published
-    assert b"Ein Beitrag, der weg soll" not in published and b"/hugo/privat/" not in published
+    assert b"Ein Beitrag, der weg soll" not in published and b'/hugo/privat/"' not in published
+    page = next(page for page in (site / "output" / "blogs" / "hugo").glob("*/index.html")
+                if "Ein offener Beitrag" in page.read_text(encoding="utf-8"))  # fmt: skip
+    assert "https://" in page.read_text(encoding="utf-8")  # the new copy
+    assert page.read_text(encoding="utf-8").count("Jan kommentiert offen") == 1
