@@ -156,10 +156,13 @@ def collect(
     blog_url = str(settings.get("AUTHOR_URL") or "blogs/{slug}/")
     lang = str(settings.get("DEFAULT_LANG") or "de")
     posts = []
+    moved = store.superseded_post_ids()  # a moved blog's old copies: the site shows the new one
     for participant in chosen:  # hidden posts (`blogparade hide`) are not news
         for post in store.posts(participant.slug, since=start, hidden=False):
             if post.published > now:
                 continue  # dated in the future: not new in this period
+            if post.id in moved or not participant.takes(post.categories):
+                continue  # not on the site (its link would lead nowhere)
             posts.append(DigestPost(
                 title=post.title or _words(post.excerpt, 8) or post.url,
                 blog=participant.name,
