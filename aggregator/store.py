@@ -814,14 +814,17 @@ class Store:
         }
 
     def comment_feed_urls(self) -> dict[str, list[str]]:
-        """Per participant: the comment feeds it reads (announced, or guessed that answered)."""
+        """Per participant: the comment feeds it reads (announced, or guessed that answered); not
+        those of a hidden post, whose address the privacy notice would give away."""
         rows = self._db.execute(
             "SELECT participant, coalesce(moved_to, url) FROM feeds WHERE (kind = 'comments' OR "
             "(kind = 'probe' AND last_success IS NOT NULL)) ORDER BY participant, url"
         )
+        hidden = self._db.execute("SELECT url, comment_feed FROM posts WHERE hidden IS NOT NULL").fetchall()
         found: dict[str, list[str]] = {}
         for participant, url in rows:
-            found.setdefault(participant, []).append(url)
+            if not any(_of_post(url, post_url, feed) for post_url, feed in hidden):
+                found.setdefault(participant, []).append(url)
         return found
 
     def comment_counts_by_participant(self) -> dict[str, int]:
@@ -1384,6 +1387,15 @@ class _Buried:
                                     (now, now, record.id))  # fmt: skip
                     self.db.executemany("DELETE FROM tombstones WHERE kind = 'hidden' AND key = ?",
                                         [(key,) for key in keys])  # fmt: skip
+
+
+def _of_post(feed: str, post_url: str | None, announced: str | None) -> bool:
+    """Whether a comment feed is a post's own: the one it named, or one under its address
+    (WordPress's `<permalink>feed/atom/`, a Hugo post's `comments.xml`); asked with a query of
+    ours or not (Blogger's max-results)."""
+    if announced and feed.split("?", 1)[0] == announced.split("?", 1)[0]:
+        return True
+    return bool(post_url) and feed.startswith(post_url.rstrip("/") + "/")  # type: ignore[union-attr]
 
 
 def _unique(rows: list[sqlite3.Row]) -> list[sqlite3.Row]:

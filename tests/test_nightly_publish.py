@@ -351,3 +351,18 @@ def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed
                 if "Ein offener Beitrag" in page.read_text(encoding="utf-8"))  # fmt: skip
     assert "https://" in page.read_text(encoding="utf-8")  # the new copy
     assert page.read_text(encoding="utf-8").count("Jan kommentiert offen") == 1
+
+
+@pytest.mark.slow
+def test_the_privacy_notice_gives_no_hidden_posts_comment_feed_away(tmp_path):
+    # The notice lists the comment feeds the site reads: a post taken down with `hide` stayed
+    # there by its address (…/privat/comments.xml).
+    with FeedServer() as server:
+        site = new_site(tmp_path / "site")
+        write_participant(site, "hugo", "Hugo", hugo_feed(server, "http"), server.url("/hugo/"))
+        ok(invoke(site, "run"))
+        notice = site / "output" / "datenschutz" / "index.html"
+        assert "/hugo/privat/comments.xml" in notice.read_text(encoding="utf-8")
+        ok(invoke(site, "hide", server.url("/hugo/privat/")))
+        ok(invoke(site, "run", "--force-build"))
+        assert "/hugo/privat/" not in notice.read_text(encoding="utf-8")
