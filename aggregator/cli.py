@@ -359,7 +359,7 @@ def after_fetch_lines(run) -> list[str]:  # noqa: ANN001  (a jobs.FetchRun)
     if run.notified is not None:
         for notice in run.notified.notices:
             lines.append(f"Notice: {notice.participant.name} {notice.event}"
-                         + (f" ({notice.failures} failed runs in a row)" if notice.failures else ""))
+                         + (f" ({_count(notice.failures, 'failed run')} in a row)" if notice.failures else ""))
         lines += [f"  told {line}" for line in run.notified.delivered]
         lines += [f"  notifier failed: {line}" for line in run.notified.failed]
     if run.images is not None and (run.images.downloaded or run.images.failed or run.images.left):
@@ -594,7 +594,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
         if row.comment_feed_errors and row.comment_feed_error:
             url, error = row.comment_feed_error
             errors += f"; {url}: error: {error}"
-        streak = f"failed {row.streak} runs in a row" if row.streak else "no failures"
+        streak = f"failed {_count(row.streak, 'run')} in a row" if row.streak else "no failures"
         if row.failing_since:
             streak += f" since {_when(row.failing_since, zone)}"
         if row.notified:
