@@ -535,6 +535,15 @@ def test_listings_the_settings_leave_out_or_address_as_pelican_does_are_linked_w
     assert nav == ["./", "./parades/", "./blogs.html", "./tags.html", "./mitmachen/"]
 
 
+def translated_page(site: Site, slug: str, german: str, translation: tuple[str, str]) -> None:
+    """An editors' page `slug` titled `german`, and its translation (language, title)."""
+    pages = site.content / "pages"
+    pages.mkdir(exist_ok=True)
+    for lang, title, extra in (("de", german, ""), (*translation, "Translation: true\n")):
+        (pages / f"{slug}-{lang}.md").write_text(f"Title: {title}\nSlug: {slug}\nLang: {lang}\n{extra}\nText.\n",
+                                                  encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_the_editors_article_and_page_in_another_language_are_linked_both_ways(tmp_path):
     # Pelican wrote the translation (Translation: true) and no page linked to it: an orphan.
@@ -543,10 +552,7 @@ def test_the_editors_article_and_page_in_another_language_are_linked_both_ways(t
     (articles / "welcome.md").write_text(
         "Title: Welcome to the blog parade\nDate: 2026-11-10 10:00\nSlug: willkommen-zur-blogparade\n"
         "Lang: en\nTranslation: true\n\nOur own post, in English.\n", encoding="utf-8")
-    (site.content / "pages").mkdir(exist_ok=True)
-    for lang, title, extra in (("de", "Impressum", ""), ("en", "Imprint", "Translation: true\n")):
-        (site.content / "pages" / f"impressum-{lang}.md").write_text(
-            f"Title: {title}\nSlug: impressum\nLang: {lang}\n{extra}\nText.\n", encoding="utf-8")
+    translated_page(site, "impressum", "Impressum", ("en", "Imprint"))
     build_site(site)
     translations = []
     for german, english in (("willkommen-zur-blogparade", "Welcome to the blog parade"), ("impressum", "Imprint")):
@@ -573,10 +579,7 @@ def test_the_editors_article_and_page_in_another_language_are_linked_both_ways(t
 def test_a_translation_in_a_language_babel_does_not_know_is_linked_by_its_tag(tmp_path):
     # Saterland Frisian, a language of Lower Saxony babel has no data for: its link said "English".
     site = make_site(tmp_path)
-    (site.content / "pages").mkdir(exist_ok=True)
-    for lang, title, extra in (("de", "Über uns", ""), ("stq", "Uur uus", "Translation: true\n")):
-        (site.content / "pages" / f"ueber-{lang}.md").write_text(
-            f"Title: {title}\nSlug: ueber-uns\nLang: {lang}\n{extra}\nText.\n", encoding="utf-8")
+    translated_page(site, "ueber-uns", "Über uns", ("stq", "Uur uus"))
     build_site(site)
     [link] = parse_html(site.output / "ueber-uns" / "index.html").xpath("//p[@class='translations']/a")
     assert (link.get("hreflang"), link.get("lang"), link.text) == ("stq", "stq", "stq")
@@ -606,10 +609,7 @@ def test_a_translation_whose_lang_is_written_as_a_locale_is_marked_with_a_valid_
     # `Lang: en_GB` (as locales are written) gave lang="en_GB" and hreflang="en_GB": no language
     # tag, so screen readers fell back to the page's German and axe reported valid-lang.
     site = make_site(tmp_path)
-    (site.content / "pages").mkdir(exist_ok=True)
-    for lang, title, extra in (("de", "Impressum", ""), ("en_GB", "Imprint", "Translation: true\n")):
-        (site.content / "pages" / f"impressum-{lang}.md").write_text(
-            f"Title: {title}\nSlug: impressum\nLang: {lang}\n{extra}\nText.\n", encoding="utf-8")
+    translated_page(site, "impressum", "Impressum", ("en_GB", "Imprint"))
     build_site(site)
     [link] = parse_html(site.output / "impressum" / "index.html").xpath("//p[@class='translations']/a")
     assert (link.get("hreflang"), link.get("lang"), link.text) == ("en-GB", "en-GB", "English (United Kingdom)")
