@@ -278,6 +278,14 @@ def checked_settings(path: Path) -> dict[str, Any]:
     return settings
 
 
+def with_language_tag(settings: dict[str, Any]) -> None:
+    """DEFAULT_LANG lower-cased, as Pelican does, and written as a locale ("de_DE", "en_GB") a
+    language tag: it goes into every page's <html lang>, where no browser or screen reader knows
+    a locale.  For site.py's reading and the build's (Pelican's) alike."""
+    if isinstance(settings.get("DEFAULT_LANG"), str):
+        settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].lower().replace("_", "-")
+
+
 def pinned_day(value: Any) -> date | None:
     """BLOGPARADE_TODAY as a day (the build's, the parades' and `check`'s one reading of it): a
     date, a datetime's day, or one written as ISO 8601 (2026-11-15); None where none is pinned.
@@ -356,10 +364,7 @@ def read_settings(path: str | Path) -> dict[str, Any]:
         if not os.path.exists(theme):
             raise ValueError(f"Could not find the theme {settings['THEME']}")
         settings["THEME"] = theme
-    if isinstance(settings.get("DEFAULT_LANG"), str):
-        # Written as a locale ("de_DE", "en_GB"), it went into every page's <html lang>, which
-        # no browser or screen reader knows so: a language tag's "-" instead.
-        settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].lower().replace("_", "-")
+    with_language_tag(settings)
     if isinstance(settings.get("SITEURL"), str) and settings["SITEURL"].endswith("/"):
         settings["SITEURL"] = settings["SITEURL"][:-1]
     return settings

@@ -36,7 +36,7 @@ from ..editors.participants import kept_blogs, load_participants
 from ..heap import fewer_collections
 from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
-from ..site import DEFAULTS, SETTINGS_FILE, Site
+from ..site import DEFAULTS, SETTINGS_FILE, Site, with_language_tag
 from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
@@ -395,8 +395,7 @@ def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dic
         settings[key] = os.path.abspath(os.path.join(path.parent, settings[key]))
     settings["THEME_TEMPLATES_OVERRIDES"] = [os.path.abspath(os.path.join(path.parent, folder))
                                              for folder in settings["THEME_TEMPLATES_OVERRIDES"]]
-    if isinstance(settings.get("DEFAULT_LANG"), str):  # a locale's "_" a tag's "-", as site.py reads it
-        settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].replace("_", "-")
+    with_language_tag(settings)
     return settings
 
 
