@@ -288,10 +288,6 @@ class StoredPost:
     links: tuple[str, ...]
     comment_feed: str | None
     comment_count: int | None
-    # The feed's comment count when this post's comments were last read: unchanged, not asked;
-    # and the comments stored then (comments.missing).
-    comments_checked: int | None = None
-    comments_checked_stored: int | None = None
     attachments: tuple[Attachment, ...] = ()  # Post.attachments
 
 
@@ -316,6 +312,8 @@ class PostHead(NamedTuple):
     published: datetime
     comment_feed: str | None
     comment_count: int | None
+    # The feed's comment count when this post's comments were last read: unchanged, not asked;
+    # and the comments stored then (comments.missing).
     comments_checked: int | None
     comments_checked_stored: int | None = None
 

@@ -101,6 +101,59 @@ _PUT_PAGE = (
 _PAGE_COLUMNS = "key, url, checked_at, problem, error, reading, entry, feed_title, feed_home, post_id"
 
 
+# A post's columns, its text last.  A row is one record: a column after an 11 KB text is read
+# through the text's overflow pages, and an UPDATE of any column writes all of them again.  With
+# the text last, the columns every run reads for every post (post_heads, `hidden`) are on the
+# row's first page; and the comment counts the update writes for every post it read comments of
+# live in `comment_checks`: a first run of 300 blogs wrote each post's pages twice.
+_POSTS = """
+CREATE TABLE posts (
+    id TEXT PRIMARY KEY,
+    participant TEXT NOT NULL,
+    guid TEXT NOT NULL,
+    url TEXT NOT NULL,
+    published TEXT NOT NULL,
+    updated TEXT,
+    first_seen TEXT NOT NULL,
+    changed TEXT NOT NULL,
+    hidden TEXT,
+    comment_feed TEXT,
+    comment_count INTEGER,
+    language TEXT,
+    title TEXT NOT NULL,
+    author TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    links TEXT NOT NULL,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    content_html TEXT NOT NULL
+)"""
+
+
+def _posts_text_last(db: sqlite3.Connection) -> None:
+    """Migration 15: `posts` made again in the order of _POSTS, the comment counts moved into
+    `comment_checks` (SQLite's recipe for a table's new shape: foreign keys are off while
+    stores migrate, and checked before the migration commits)."""
+    columns = [line.split()[0] for line in _POSTS.splitlines()[2:-1]]
+    db.execute(_POSTS.replace("CREATE TABLE posts", "CREATE TABLE posts_new"))
+    names = ", ".join(columns)
+    db.execute(f"INSERT INTO posts_new ({names}) SELECT {names} FROM posts")
+    db.execute(
+        "CREATE TABLE comment_checks (post_id TEXT PRIMARY KEY REFERENCES posts (id) "
+        "ON DELETE CASCADE, count INTEGER, stored INTEGER) WITHOUT ROWID"
+    )
+    db.execute(
+        "INSERT INTO comment_checks SELECT id, comments_checked, comments_checked_stored "
+        "FROM posts WHERE comments_checked IS NOT NULL OR comments_checked_stored IS NOT NULL"
+    )
+    db.execute("DROP TABLE posts")
+    db.execute("ALTER TABLE posts_new RENAME TO posts")
+    db.execute("CREATE INDEX posts_participant ON posts (participant, published)")
+    db.execute("CREATE INDEX posts_published ON posts (published)")
+    if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        raise StoreError("cannot migrate the store: a comment names a post it does not hold")
+
+
 def _rekey_parade_rows(db: sqlite3.Connection) -> None:
     """Parade candidates and the looks at their pages, each under today's `page_key` of its
     address; the parades' Mentions and Comments feeds read and parsed once more (migration 12)."""
@@ -327,6 +380,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE posts ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL WHERE kind = 'posts';
     """,
+    # 15: posts' small columns before their text, and the comment counts last checked in a table
+    # of their own (see _posts_text_last).
+    _posts_text_last,
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
@@ -386,9 +442,9 @@ class Store:
         try:
             self._db.row_factory = sqlite3.Row
             self._use_wal()
-            self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            self._migrate()  # with foreign keys off: a table made again is dropped (15)
+            self._db.execute("PRAGMA foreign_keys = ON")
         except BaseException as error:
             self._db.close()
             if isinstance(error, sqlite3.DatabaseError):
@@ -725,9 +781,9 @@ class Store:
     def post_heads(self, participant: str) -> list[PostHead]:
         """A participant's posts without their text (to plan comment feeds), newest first."""
         rows = self._db.execute(
-            "SELECT id, participant, guid, url, published, comment_feed, comment_count, "
-            "comments_checked, comments_checked_stored FROM posts WHERE participant = ? "
-            "ORDER BY published DESC, id",
+            "SELECT p.id, p.participant, p.guid, p.url, p.published, p.comment_feed, "
+            "p.comment_count, c.count, c.stored FROM posts p LEFT JOIN comment_checks c "
+            "ON c.post_id = p.id WHERE p.participant = ? ORDER BY p.published DESC, p.id",
             (participant,),
         ).fetchall()  # fmt: skip  (one call, not a Python __next__ per row: every run, every blog)
         return [PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]) for row in rows]  # type: ignore[arg-type]
@@ -789,8 +845,9 @@ class Store:
         then stored."""
         with self.transaction() as db:
             db.executemany(
-                "UPDATE posts SET comments_checked = ?, comments_checked_stored = ? WHERE id = ?",
-                [(count, stored, post_id) for post_id, (count, stored) in checked.items()],
+                "INSERT INTO comment_checks (post_id, count, stored) VALUES (?, ?, ?) "
+                "ON CONFLICT (post_id) DO UPDATE SET count = excluded.count, stored = excluded.stored",
+                [(post_id, count, stored) for post_id, (count, stored) in checked.items()],
             )
 
     def comment_feed_health(self) -> dict[str, tuple[int, int]]:
@@ -1776,8 +1833,6 @@ def _stored_post(row: sqlite3.Row) -> StoredPost:
         links=tuple(json.loads(row["links"])),
         comment_feed=row["comment_feed"],
         comment_count=row["comment_count"],
-        comments_checked=row["comments_checked"],
-        comments_checked_stored=row["comments_checked_stored"],
         attachments=_attachments(json.loads(row["attachments"])),
     )
 

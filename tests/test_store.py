@@ -189,6 +189,51 @@ def test_a_store_of_version_3_is_migrated_and_keeps_its_feeds(tmp_path):
         "https://new.example/feed", 3, None)
 
 
+def test_a_store_of_version_14_gets_its_posts_text_last_and_keeps_everything(tmp_path):
+    # Migration 15 makes `posts` again (SQLite's recipe: foreign keys off while stores migrate)
+    # and moves the comment counts last checked into a table of their own.
+    path = tmp_path / "store.sqlite"
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:14]:
+        step(db) if callable(step) else db.executescript(step)
+    db.execute(
+        "INSERT INTO posts (id, participant, guid, url, title, author, published, first_seen, "
+        "changed, excerpt, content_html, categories, links, comment_feed, comment_count, "
+        "comments_checked, comments_checked_stored, hidden, attachments) VALUES ('p1', 'anna', "
+        "'g1', 'https://anna.example/g1', 'Titel', 'Anna', '2026-11-02T09:30:00+00:00', "
+        "'2026-11-02T10:00:00+00:00', '2026-11-02T10:00:00+00:00', 'Kurz', ?, '[]', '[]', "
+        "'https://anna.example/g1/feed/', 3, 3, 2, NULL, '[]')", ("<p>" + "Text " * 3000 + "</p>",))
+    db.execute(
+        "INSERT INTO comments (id, post_id, guid, author, published, first_seen, changed, "
+        "content_html, kind) VALUES ('c1', 'p1', '1', 'Bea', '2026-11-03T00:00:00+00:00', "
+        "'2026-11-03T00:00:00+00:00', '2026-11-03T00:00:00+00:00', '<p>Ja</p>', 'comment')")
+    db.execute("PRAGMA user_version = 14")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.version == len(MIGRATIONS)
+        [head] = store.post_heads("anna")
+        assert (head.comment_count, head.comments_checked, head.comments_checked_stored) == (3, 3, 2)
+        [stored] = store.posts()
+        assert stored.content_html.startswith("<p>Text") and stored.title == "Titel"
+        assert [c.guid for c in store.comments("p1")] == ["1"]
+        columns = [row[1] for row in store._db.execute("PRAGMA table_info(posts)")]
+        assert columns[-1] == "content_html" and "comments_checked" not in columns
+        assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # on again
+        store.purge_participant("anna")
+        assert store._db.execute("SELECT count(*) FROM comment_checks").fetchone()[0] == 0
+
+
+def test_the_comment_counts_checked_are_kept_and_overwritten(store):
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+    [head] = store.post_heads("anna")
+    assert (head.comments_checked, head.comments_checked_stored) == (None, None)
+    store.mark_comments_checked({head.id: (4, 3)})
+    store.mark_comments_checked({head.id: (None, 5)})
+    [head] = store.post_heads("anna")
+    assert (head.comments_checked, head.comments_checked_stored) == (None, 5)
+
+
 def test_failed_transaction_leaves_nothing_half_written(store):
     broken = post("g2", title=None)  # NOT NULL violation in the middle of a feed's posts
     with pytest.raises(sqlite3.IntegrityError):

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import AbstractSet, Callable, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from ..models import Comment, ParsedEntry, Participant, StoredPost
+from ..models import Comment, ParsedEntry, Participant, PostHead
 from ..urls import thread_key, without_fragment
 
 PROBE_RETRY = timedelta(days=7)  # a guessed feed that was missing is guessed again after this
@@ -37,7 +37,7 @@ class CommentFeed:
 
     participant: Participant
     urls: tuple[str, ...]  # the first that answers is used (Atom twin first)
-    posts: tuple[StoredPost, ...]
+    posts: tuple[PostHead, ...]
     sitewide: bool = False
     announced: str | None = None  # the URL the blog itself named; the others are guesses
 
@@ -74,7 +74,7 @@ def whole_thread(url: str) -> str:
     return urlunsplit(parts._replace(query=f"{parts.query}&{asked}" if parts.query else asked))
 
 
-def is_wordpress_comment_feed(post: StoredPost) -> bool:
+def is_wordpress_comment_feed(post: PostHead) -> bool:
     """WordPress names a post's comment feed `<permalink>feed/` (or `?feed=rss2&p=N`)."""
     feed = post.comment_feed or ""
     return bool(feed) and (feed.rstrip("/") == post.url.rstrip("/") + "/feed" or "feed=rss2" in feed)
@@ -101,19 +101,19 @@ def sitewide_feeds(participant: Participant) -> tuple[str, ...]:
     return ()
 
 
-def followed(post: StoredPost, now: datetime, days: int, always: frozenset[str]) -> bool:
+def followed(post: PostHead, now: datetime, days: int, always: frozenset[str]) -> bool:
     """Comments are followed while a post is young (`days`; 0: never), and always for posts in
     open parades."""
     return post.id in always or (days > 0 and post.published >= now - timedelta(days=days))
 
 
-def may_want_comments(post: StoredPost) -> bool:
+def may_want_comments(post: PostHead) -> bool:
     """Whether a post's own comment feed may be worth a request, whatever is stored of it: it
     has one, and its count is not 0 (unknown, or some)."""
     return bool(post.comment_feed) and post.comment_count != 0
 
 
-def wants_comments(post: StoredPost, stored: int) -> bool:
+def wants_comments(post: PostHead, stored: int) -> bool:
     """Whether a post's own comment feed is worth a request this run (`stored`: its comments
     stored now)."""
     if not may_want_comments(post):
@@ -125,7 +125,7 @@ def wants_comments(post: StoredPost, stored: int) -> bool:
     return missing(post, stored) > 0
 
 
-def missing(post: StoredPost, stored: int) -> int:
+def missing(post: PostHead, stored: int) -> int:
     """How many comments a post's count says are not stored yet (`stored`: its comments stored).
 
     Comments deleted on the blog stay stored (a feed's bad day must not cost any), so what is
@@ -140,7 +140,7 @@ def missing(post: StoredPost, stored: int) -> int:
     return max((count - post.comments_checked) - (stored - post.comments_checked_stored), 0)
 
 
-def unchecked(post: StoredPost) -> bool:
+def unchecked(post: PostHead) -> bool:
     """Whether a post's count moved since it was last checked, or it was checked before the
     store kept what it held.  A post never checked whose count is 0 (or unknown) is not: its
     count alone says what is missing once it rises (`missing`)."""
@@ -150,7 +150,7 @@ def unchecked(post: StoredPost) -> bool:
 
 
 def checked_now(
-    posts: Sequence[StoredPost], stored: dict[str, int], read: AbstractSet[str]
+    posts: Sequence[PostHead], stored: dict[str, int], read: AbstractSet[str]
 ) -> dict[str, tuple[int | None, int]]:
     """What to remember of the posts whose comments a run has checked, by id: their count and
     the comments stored now (`stored`, by id).  Checked: the posts whose comments were read
@@ -165,7 +165,7 @@ def checked_now(
 
 
 def per_post_feed(
-    participant: Participant, post: StoredPost, twins: bool = True, sharing: Sequence[StoredPost] = ()
+    participant: Participant, post: PostHead, twins: bool = True, sharing: Sequence[PostHead] = ()
 ) -> CommentFeed:
     """A post's own comment feed: its Atom twin first where `twins` says the blog has them.
 
@@ -180,7 +180,7 @@ def per_post_feed(
     return CommentFeed(participant, urls, (post,), announced=announced)
 
 
-def shared_feeds(heads: Sequence[StoredPost], posts: Sequence[StoredPost]) -> dict[str, list[StoredPost]]:
+def shared_feeds(heads: Sequence[PostHead], posts: Sequence[PostHead]) -> dict[str, list[PostHead]]:
     """The comment feeds more than one of a blog's posts (`heads`, all of them) names as its
     own, e.g. its site-wide feed behind every post's `wfw:commentRss`, each with the `posts`
     (those followed) naming it.  Such a feed is not any one post's: see `per_post_feed`."""
@@ -188,7 +188,7 @@ def shared_feeds(heads: Sequence[StoredPost], posts: Sequence[StoredPost]) -> di
     if len(set(named)) == len(named):
         return {}  # the common case: a feed of its own for every post
     shared = {feed for feed, count in Counter(named).items() if count > 1}
-    sharing: dict[str, list[StoredPost]] = {}
+    sharing: dict[str, list[PostHead]] = {}
     for post in posts:
         if post.comment_feed in shared:
             sharing.setdefault(post.comment_feed, []).append(post)
@@ -212,7 +212,7 @@ def twin_missing(feed: CommentFeed, announced_answered: bool) -> bool:
 
 
 def plan_sitewide(
-    participant: Participant, posts: Sequence[StoredPost]
+    participant: Participant, posts: Sequence[PostHead]
 ) -> CommentFeed | None:
     """One request for all of a WordPress blog's recent comments, if it is one and any of its
     followed posts may have comments (a count of 0 everywhere needs no request)."""
@@ -224,7 +224,7 @@ def plan_sitewide(
     return CommentFeed(participant, urls, tuple(posts), sitewide=True) if urls else None
 
 
-def plan_per_post(posts: Sequence[StoredPost], stored: dict[str, int]) -> list[StoredPost]:
+def plan_per_post(posts: Sequence[PostHead], stored: dict[str, int]) -> list[PostHead]:
     """The posts whose own comment feed is worth a request this run (`stored`: their comments
     stored, by post id)."""
     return [p for p in posts if wants_comments(p, stored.get(p.id, 0))]
@@ -234,7 +234,7 @@ def plan_per_post(posts: Sequence[StoredPost], stored: dict[str, int]) -> list[S
 FEED_SHOWS = 10
 
 
-def api_first(asking: Sequence[StoredPost], stored: dict[str, int]) -> bool:
+def api_first(asking: Sequence[PostHead], stored: dict[str, int]) -> bool:
     """Whether a blog's API (wpapi.py) is asked before its site-wide comment feed: where the
     counts of the posts `asking` for comments say more are missing than that feed shows (a
     blog's first read, a busy night), the feed cannot bring them and the API must list them
@@ -279,11 +279,11 @@ def worth_probing(last_error: bool, last_attempt: datetime | None, now: datetime
 class PostIndex:
     """The posts a site-wide comment feed may serve, by guid and by link: made once a feed."""
 
-    def __init__(self, posts: Sequence[StoredPost]):
+    def __init__(self, posts: Sequence[PostHead]):
         self.by_guid = {p.guid: p for p in posts}
         self.by_url = {thread_key(p.url): p for p in posts}
 
-    def post_of(self, entry: ParsedEntry) -> StoredPost | None:
+    def post_of(self, entry: ParsedEntry) -> PostHead | None:
         """The post a comment of a site-wide feed belongs to.
 
         WordPress: a top-level comment's `thr:in-reply-to` names the post (ref = its guid, href =
@@ -302,7 +302,7 @@ class PostIndex:
         return None
 
 
-def is_reply_to_post(comment: Comment, post: StoredPost) -> bool:
+def is_reply_to_post(comment: Comment, post: PostHead) -> bool:
     """A parent reference that names the post itself, not one of its comments: only a reference
     without a fragment can (`…/post/#comment-12` is comment 12, not the post)."""
     parent = comment.parent_guid
@@ -311,7 +311,7 @@ def is_reply_to_post(comment: Comment, post: StoredPost) -> bool:
     return parent == post.guid or thread_key(parent) in (thread_key(post.url), thread_key(post.guid))
 
 
-def top_level_if_reply_to_post(comment: Comment, post: StoredPost) -> Comment:
+def top_level_if_reply_to_post(comment: Comment, post: PostHead) -> Comment:
     """`thr:in-reply-to` naming the post itself means: no parent comment."""
     return replace(comment, parent_guid=None) if is_reply_to_post(comment, post) else comment
 

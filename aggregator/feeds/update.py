@@ -345,7 +345,7 @@ class Updater:
         heads = self.store.post_heads(participant.slug)
         posts = [
             post for post in heads
-            if plan.followed(post, now, options.days, options.always)  # type: ignore[arg-type]
+            if plan.followed(post, now, options.days, options.always)
         ]  # fmt: skip
         unreachable: set[str] = set()  # servers that could not be reached this run
         if posts_read is not None and _could_not_reach(posts_read):
@@ -381,7 +381,7 @@ class Updater:
         # feed read at the same time (a TLS handshake each, on a real blog).  Other blogs are read
         # meanwhile.  A first run of 300 blogs with comments on the benchmark's farm (plain HTTP):
         # 3 % less CPU and 5 % less time (A/B, 4 runs each); at 1,000 blogs about the same.
-        sharing = plan.shared_feeds(heads, posts) if asking else {}  # type: ignore[arg-type]
+        sharing = plan.shared_feeds(heads, posts) if asking else {}
         then = await self._read_per_post(participant, asking, now, unreachable, sharing)
         read = covered + [
             post for feed, report in then if report and report.answered for post in feed.posts
@@ -390,7 +390,7 @@ class Updater:
         reports = [report for report in reports if report]
         if any(report and report.new for _, report in then):
             stored = self.store.comment_counts(participant.slug)  # fresh: what they brought
-        checked = plan.checked_now(posts, stored, {post.id for post in read})  # type: ignore[arg-type]
+        checked = plan.checked_now(posts, stored, {post.id for post in read})
         if checked:
             self.store.mark_comments_checked(checked)
         return reports
@@ -414,7 +414,7 @@ class Updater:
                 if post.comment_feed in read_together:
                     continue  # read already, for all the posts naming it
                 read_together.add(post.comment_feed or "")
-            feed = plan.per_post_feed(participant, post, twins, together)  # type: ignore[arg-type]
+            feed = plan.per_post_feed(participant, post, twins, together)
             if spent() and self._asks(feed.urls[-1], unreachable):
                 deferred = FeedReport(participant, feed.urls[-1], Outcome.DEFERRED, kind="comments")
                 read.append((feed, deferred))
@@ -476,7 +476,7 @@ class Updater:
                 break
             # A page without a new comment does not say the older ones are known: one approved
             # late keeps its date, and sits below.  The counts say whether any is missing.
-            missing = (plan.missing(post, stored.get(post.id, 0)) for post in posts)  # type: ignore[arg-type]
+            missing = (plan.missing(post, stored.get(post.id, 0)) for post in posts)
             if not any(missing):
                 break
         return reports, stored
