@@ -433,6 +433,9 @@ def test_a_store_of_the_old_page_key_is_rekeyed_once_and_the_roundup_lists_each_
                    "'unfetchable', 'http: 503 Service Unavailable')", (page_key(seven), seven, since))
         db.execute("DROP TABLE link_targets")  # as version 11 had none (migration 13)
         db.execute("ALTER TABLE posts DROP COLUMN attachments")  # nor this (migration 14)
+        db.execute("DROP TABLE comment_checks")  # nor these (migration 15)
+        db.execute("ALTER TABLE posts ADD COLUMN comments_checked INTEGER")
+        db.execute("ALTER TABLE posts ADD COLUMN comments_checked_stored INTEGER")
         db.execute("PRAGMA user_version = 11")
 
     ok(invoke(site, "fetch"))

@@ -673,6 +673,8 @@ def test_the_number_of_pages_the_api_says(value, pages):
     ("https://old-blog.example/?p=345", None, None),
     ("https://old-blog.example/?p=345", "https://old-blog.example/?p=345&feed=rss2", None),
     ("https://old-blog.example/?p=345", "https://blog.example/?p=17&feed=rss2", 17),
+    ("https://blog.example/?%70=21", None, 21),  # the query's name percent-encoded
+    ("https://blog.example/?P=21", None, None),
 ])  # fmt: skip
 def test_a_posts_wordpress_id(guid, feed, number):
     assert wpapi.post_number(guid, feed, "https://blog.example/wp-json/") == number

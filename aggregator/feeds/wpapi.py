@@ -27,12 +27,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Mapping, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from ..headers import header_link
 from ..models import ParsedEntry
-from ..urls import is_http_url, same_host
+from ..urls import host_key, is_http_url, same_host
 
 REL = "https://api.w.org/"
 PER_PAGE = 100  # the API's most
@@ -56,14 +57,27 @@ def post_number(guid: str, comment_feed: str | None, root: str) -> int | None:
     ones), and for one on another host: a post imported from another blog keeps that blog's
     guid, and its ID there, which here may be another post's."""
     for url in (guid, comment_feed or ""):
+        if "p=" not in url and "%" not in url:  # most guids of other engines: nothing to parse
+            continue
         try:
-            values = parse_qs(urlsplit(url).query).get("p", [])
+            parts = urlsplit(url)
+            values, host = parse_qs(parts.query).get("p", []), parts.hostname
         except ValueError:
             continue
         number = values[0] if len(values) == 1 else ""
-        if number.isdecimal() and len(number) < 19 and same_host(url, root):
+        if number.isdecimal() and len(number) < 19 and host and host_key(host) == _host_of(root):
             return int(number)
     return None
+
+
+@lru_cache(maxsize=256)
+def _host_of(root: str) -> str | None:
+    """The API root's host_key, once for all of a blog's posts (urls.same_host's comparison)."""
+    try:
+        host = urlsplit(root).hostname
+    except ValueError:
+        return None
+    return host_key(host) if host else None
 
 
 def comments_url(root: str, posts: Sequence[int] = (), page: int = 1) -> str:
