@@ -535,7 +535,7 @@ def test_the_log_starts_over_while_a_run_writes_feed_after_feed(store, monkeypat
     monkeypatch.setattr("aggregator.store.CHECKPOINT_EVERY", 0.05)
     log = store.path.with_name(store.path.name + "-wal")
     written, largest, deadline = 0, 0, time.monotonic() + 1.0
-    with store.deferred_checkpoints():
+    with store.many_transactions():
         feed = 0
         while time.monotonic() < deadline:  # 20 copies, each with feeds written meanwhile
             feed += 1
@@ -549,6 +549,34 @@ def test_the_log_starts_over_while_a_run_writes_feed_after_feed(store, monkeypat
     assert feed > 50
     assert largest < written / 3, (largest, written)
     assert len(list(store.posts())) == 5 * feed
+
+
+def test_a_run_commits_its_transactions_in_groups_each_whole(store, monkeypatch):
+    """many_transactions: a transaction that fails is undone alone, the group goes on; others
+    (another process) see a group once it is committed, and everything whole at the end, an
+    interrupted run's too."""
+    monkeypatch.setattr("aggregator.store.COMMIT_EVERY", 0.2)
+
+    def seen() -> set[str]:
+        with Store(store.path) as other:
+            return {p.guid for p in other.posts()}
+
+    def feed(name: str, *posts: Post) -> None:
+        store.record_success("anna", name, etag=None, last_modified=None, body_hash=name, posts=posts)
+
+    with pytest.raises(KeyboardInterrupt), store.many_transactions():
+        feed("f1", post("g1"))
+        with pytest.raises(sqlite3.IntegrityError):
+            feed("f2", post("g2"), post("g3", title=None))  # NOT NULL in the middle: all of f2 goes
+        store.record_unchanged("anna", "f4")
+        assert seen() == set()  # the group is not committed yet
+        time.sleep(0.25)
+        feed("f3", post("g4"))  # the group is due: committed with this one
+        assert seen() == {"g1", "g4"}
+        feed("f5", post("g5"))
+        raise KeyboardInterrupt  # Ctrl-C: what was whole stays
+    assert seen() == {"g1", "g4", "g5"}
+    assert store.feed_state("f2") is None and store.feed_state("f4") is not None
 
 
 def test_purging_a_blog_deletes_what_the_store_kept_about_it_and_nothing_of_others(store):

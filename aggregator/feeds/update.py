@@ -670,7 +670,7 @@ async def update(
     active = [p for p in participants if p.active]
     # Feeds never fetched will all be parsed: a first run starts the pool at once.
     never = sum(1 for p in active if store.feed_state(p.feed) is None)
-    with store.deferred_checkpoints(), fewer_collections():
+    with store.many_transactions(), fewer_collections():
         async with parsers(never) as pool:
             if never > INLINE:
                 # Started before the first request and not waited for: the fork server imports
