@@ -88,6 +88,36 @@ def test_a_busy_worker_has_its_next_job_waiting_in_its_pipe_unless_that_job_is_t
     assert answers == [(True, None), (True, 1000), (True, size), (True, -7)]
 
 
+def test_small_jobs_wait_in_a_busy_workers_pipe_up_to_a_budget_and_in_their_order():
+    # Comment feeds of 0.3 ms each: with one job waiting, the worker went idle after each until
+    # the busy update sent the next (pool.SMALL_QUEUE).
+    from aggregator.feeds.pool import MAX_QUEUED, SMALL_QUEUE
+
+    async def main() -> tuple:
+        pool = await started(1)
+        try:
+            worker = pool.workers[0]
+            half = b"x" * (SMALL_QUEUE // 2 - 100)
+            first = [asyncio.ensure_future(pool.run(time.sleep, 0.3))]
+            first += [asyncio.ensure_future(pool.run(len, b"x" * 10)) for _ in range(MAX_QUEUED + 5)]
+            await asyncio.sleep(0.1)
+            by_number = (len(worker.jobs), len(pool.waiting))
+            await asyncio.gather(*first)
+            jobs = [asyncio.ensure_future(pool.run(time.sleep, 0.3))]
+            jobs += [asyncio.ensure_future(pool.run(len, half)) for _ in range(3)]
+            jobs.append(asyncio.ensure_future(pool.run(operator.neg, 7)))  # small, but behind
+            await asyncio.sleep(0.1)
+            by_bytes = (len(worker.jobs), len(pool.waiting))
+            return by_number, by_bytes, await asyncio.gather(*jobs)
+        finally:
+            pool.close()
+
+    by_number, by_bytes, answers = asyncio.run(main())
+    assert by_number == (MAX_QUEUED, 6)
+    assert by_bytes == (3, 2)  # the sleep and two halves; the third half and the job behind it wait
+    assert answers[1:] == [(True, SMALL_QUEUE // 2 - 100)] * 3 + [(True, -7)]
+
+
 def test_a_job_waiting_behind_a_worker_that_dies_is_parsed_by_another():
     async def main() -> list:
         pool = await started(2)
