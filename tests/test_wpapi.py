@@ -674,6 +674,10 @@ def test_the_number_of_pages_the_api_says(value, pages):
     ("https://old-blog.example/?p=345", "https://old-blog.example/?p=345&feed=rss2", None),
     ("https://old-blog.example/?p=345", "https://blog.example/?p=17&feed=rss2", 17),
     ("https://blog.example/?%70=21", None, 21),  # the query's name percent-encoded
+    ("https://BLOG.example:8443/blog/?p=22", None, 22),
+    ("https://user@blog.example/?p=23", None, 23),
+    ("https://blog.example/?p=24#x", None, 24),
+    ("https://blog.example/?p=25&p=26", None, None),
     ("https://blog.example/?P=21", None, None),
 ])  # fmt: skip
 def test_a_posts_wordpress_id(guid, feed, number):

@@ -59,15 +59,22 @@ def post_number(guid: str, comment_feed: str | None, root: str) -> int | None:
     for url in (guid, comment_feed or ""):
         if "p=" not in url and "%" not in url:  # most guids of other engines: nothing to parse
             continue
-        try:
-            parts = urlsplit(url)
-            values, host = parse_qs(parts.query).get("p", []), parts.hostname
-        except ValueError:
-            continue
-        number = values[0] if len(values) == 1 else ""
+        if plain := _PLAIN_GUID.fullmatch(url):  # as WordPress writes it: what the parse gives
+            host, number = plain.groups()
+        else:
+            try:
+                parts = urlsplit(url)
+                values, host = parse_qs(parts.query).get("p", []), parts.hostname
+            except ValueError:
+                continue
+            number = values[0] if len(values) == 1 else ""
         if number.isdecimal() and len(number) < 19 and host and host_key(host) == _host_of(root):
             return int(number)
     return None
+
+
+# `http(s)://<host>[:port]/<path>?p=<ID>`: a host without user or brackets, a query of only p.
+_PLAIN_GUID = re.compile(r"https?://([A-Za-z0-9.-]+)(?::[0-9]{1,5})?/[^?#]*\?p=([0-9]{1,18})")
 
 
 @lru_cache(maxsize=256)
