@@ -172,16 +172,23 @@ def test_next_try_is_kept_with_the_error_and_cleared_by_a_success(store):
     assert store.feed_state("f").next_try is None
 
 
-def test_a_store_of_version_3_is_migrated_and_keeps_its_feeds(tmp_path):
-    path = tmp_path / "store.sqlite"
+def store_of_version(path, version: int, *rows: tuple[str, tuple]) -> None:
+    """A store file as blogparade left it at schema `version`, holding `rows` (SQL, values)."""
     db = sqlite3.connect(path)
-    for script in MIGRATIONS[:3]:
-        db.executescript(script)
-    db.execute("INSERT INTO feeds (url, participant, moved_to, consecutive_errors) "
-               "VALUES ('f', 'anna', 'https://new.example/feed', 3)")
-    db.execute("PRAGMA user_version = 3")
+    db.row_factory = sqlite3.Row
+    for migration in MIGRATIONS[:version]:
+        migration(db) if callable(migration) else db.executescript(migration)
+    for statement, values in rows:
+        db.execute(statement, values)
+    db.execute(f"PRAGMA user_version = {version}")
     db.commit()
     db.close()
+
+
+def test_a_store_of_version_3_is_migrated_and_keeps_its_feeds(tmp_path):
+    path = tmp_path / "store.sqlite"
+    store_of_version(path, 3, ("INSERT INTO feeds (url, participant, moved_to, consecutive_errors) "
+                               "VALUES ('f', 'anna', 'https://new.example/feed', 3)", ()))
     with Store(path) as store:
         assert store.version == len(MIGRATIONS)  # 4 and every migration appended since
         state = store.feed_state("f")
@@ -193,23 +200,18 @@ def test_a_store_of_version_14_gets_its_posts_text_last_and_keeps_everything(tmp
     # Migration 15 makes `posts` again (SQLite's recipe: foreign keys off while stores migrate)
     # and moves the comment counts last checked into a table of their own.
     path = tmp_path / "store.sqlite"
-    db = sqlite3.connect(path)
-    for step in MIGRATIONS[:14]:
-        step(db) if callable(step) else db.executescript(step)
-    db.execute(
+    store_of_version(path, 14, (
         "INSERT INTO posts (id, participant, guid, url, title, author, published, first_seen, "
         "changed, excerpt, content_html, categories, links, comment_feed, comment_count, "
         "comments_checked, comments_checked_stored, hidden, attachments) VALUES ('p1', 'anna', "
         "'g1', 'https://anna.example/g1', 'Titel', 'Anna', '2026-11-02T09:30:00+00:00', "
         "'2026-11-02T10:00:00+00:00', '2026-11-02T10:00:00+00:00', 'Kurz', ?, '[]', '[]', "
-        "'https://anna.example/g1/feed/', 3, 3, 2, NULL, '[]')", ("<p>" + "Text " * 3000 + "</p>",))
-    db.execute(
+        "'https://anna.example/g1/feed/', 3, 3, 2, NULL, '[]')", ("<p>" + "Text " * 3000 + "</p>",)
+    ), (
         "INSERT INTO comments (id, post_id, guid, author, published, first_seen, changed, "
         "content_html, kind) VALUES ('c1', 'p1', '1', 'Bea', '2026-11-03T00:00:00+00:00', "
-        "'2026-11-03T00:00:00+00:00', '2026-11-03T00:00:00+00:00', '<p>Ja</p>', 'comment')")
-    db.execute("PRAGMA user_version = 14")
-    db.commit()
-    db.close()
+        "'2026-11-03T00:00:00+00:00', '2026-11-03T00:00:00+00:00', '<p>Ja</p>', 'comment')", ()
+    ))  # fmt: skip
     with Store(path) as store:
         assert store.version == len(MIGRATIONS)
         [head] = store.post_heads("anna")
@@ -630,20 +632,16 @@ def test_a_posts_attachments_are_read_back_as_saved_and_a_new_one_changes_it(sto
 
 def test_a_store_of_version_13_gets_attachments_with_every_post_feed_parsed_once_more(tmp_path):
     path = tmp_path / "store.sqlite"
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    for migration in MIGRATIONS[:13]:
-        migration(db) if callable(migration) else db.executescript(migration)
-    db.execute("INSERT INTO feeds (url, participant, etag, body_hash, kind) VALUES "
-               "('https://anna.example/feed/', 'anna', '\"e\"', 'h', 'posts'), "
-               "('https://anna.example/comments/', 'anna', '\"e\"', 'h', 'comments')")  # fmt: skip
-    db.execute("INSERT INTO posts (id, participant, guid, url, title, author, published, first_seen, changed, "
-               "excerpt, content_html, categories, language, links) VALUES ('p1', 'anna', 'g1', "
-               "'https://anna.example/g1', 'Folge 7', 'Anna', '2026-11-02T09:30:00+00:00', "
-               "'2026-11-02T09:30:00+00:00', '2026-11-02T09:30:00+00:00', 'Kurz', '<p>x</p>', '[]', 'de', '[]')")
-    db.execute("PRAGMA user_version = 13")
-    db.commit()
-    db.close()
+    store_of_version(path, 13, (
+        "INSERT INTO feeds (url, participant, etag, body_hash, kind) VALUES "
+        "('https://anna.example/feed/', 'anna', '\"e\"', 'h', 'posts'), "
+        "('https://anna.example/comments/', 'anna', '\"e\"', 'h', 'comments')", ()
+    ), (
+        "INSERT INTO posts (id, participant, guid, url, title, author, published, first_seen, changed, "
+        "excerpt, content_html, categories, language, links) VALUES ('p1', 'anna', 'g1', "
+        "'https://anna.example/g1', 'Folge 7', 'Anna', '2026-11-02T09:30:00+00:00', "
+        "'2026-11-02T09:30:00+00:00', '2026-11-02T09:30:00+00:00', 'Kurz', '<p>x</p>', '[]', 'de', '[]')", ()
+    ))  # fmt: skip
     with Store(path) as store:
         assert store.version == len(MIGRATIONS)
         [old] = store.posts()
