@@ -397,7 +397,7 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
         f"{_count(len(posts), 'feed')}: {summary.count(Outcome.UPDATED)} fetched, "
         f"{summary.count(Outcome.UNCHANGED)} unchanged, "
         f"{_count(sum(r.failed for r in posts), 'error')}{_waiting(posts)}; "
-        f"{_count(summary.new_posts, 'new post')}, {summary.changed_posts} updated.",
+        f"{_count(summary.new_posts, 'new post')}, {summary.changed_posts} updated{_moved(summary)}.",
         f"{_count(len(comments), 'comment feed')}: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
         f"{summary.count(Outcome.UNCHANGED, 'comments')} unchanged, "
         f"{_count(sum(r.failed for r in comments), 'error')}{_waiting(comments)}{_deferred(comments)}; "
@@ -415,6 +415,12 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
                      "the blog's comment feeds answered slowly (each blog's may take "
                      "BLOGPARADE_TIMEOUT a run)")
     return "\n".join(lines)
+
+
+def _moved(summary: UpdateSummary) -> str:
+    """Posts a moved blog brought again at its new address: neither new nor lost."""
+    moved = summary.moved_posts
+    return f", {moved} seen again at their blog's new address" if moved else ""
 
 
 def _deferred(reports: list[FeedReport]) -> str:

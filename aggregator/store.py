@@ -405,6 +405,7 @@ _COMMENT_FIELDS = (
 class SaveCounts:
     new: int = 0
     changed: int = 0
+    moved: int = 0  # of the new: copies of stored posts, brought again by a blog that moved
 
 
 def utcnow() -> datetime:
@@ -770,7 +771,8 @@ class Store:
             saved = [post for post in posts if not buried.post(post)]
             _upsert_posts(db, saved, stamp, counts)
             if counts.new:
-                _carry_over_to_new_copies(db, participant, stamp)
+                counts.moved = _carry_over_to_new_copies(db, participant, stamp)
+                counts.new -= counts.moved
             kept = [
                 comment for comment in comments
                 if not buried.comment(comment)
@@ -1712,12 +1714,13 @@ def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, count
             ("published",), counts)  # fmt: skip
 
 
-def _carry_over_to_new_copies(db: sqlite3.Connection, participant: str, now: str) -> None:
+def _carry_over_to_new_copies(db: sqlite3.Connection, participant: str, now: str) -> int:
     """A blog that moves (to https, to another domain) and whose guids are its permalinks
     brings every post again under a new guid; the copy stored `now` stands for the old ones
     (models.moved_copy_key).  It takes over what the old copies had: their comments (a post
     past BLOGPARADE_COMMENT_DAYS has its comments read no more, and a comment feed holds the
-    newest ten), and a take-down with `hide`, for the site, its feeds, digests and parades."""
+    newest ten), and a take-down with `hide`, for the site, its feeds, digests and parades.
+    Returns how many of the posts stored `now` are such copies."""
     old: dict[tuple[str, datetime, str], list[tuple[str, str | None]]] = {}
     standing: dict[tuple[str, datetime, str], str] = {}  # as superseded_post_ids picks it
     rows = db.execute("SELECT id, published, first_seen, title, hidden FROM posts WHERE participant = ?",
@@ -1735,6 +1738,7 @@ def _carry_over_to_new_copies(db: sqlite3.Connection, participant: str, now: str
             moved = [(comment_id(post_id, guid), post_id, comment) for comment, guid in
                      db.execute("SELECT id, guid FROM comments WHERE post_id = ?", (old_id,))]  # fmt: skip
             db.executemany("UPDATE OR IGNORE comments SET id = ?, post_id = ? WHERE id = ?", moved)
+    return sum(1 for key in standing if key in old)
 
 
 def _comment_row(comment: Comment, now: str) -> dict[str, object]:

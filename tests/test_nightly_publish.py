@@ -344,6 +344,9 @@ def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed
     hugo_feed(feed_server, "https")
     moved = ok(invoke(site, "run", "--publish"))
     assert "Built " in moved.output, moved.output
+    # Not news: the summary says where the posts came from (none is new, none lost); both, the
+    # one taken down too.
+    assert "0 new posts, 0 updated, 2 seen again at their blog's new address." in moved.output
     published = b"".join(path.read_bytes() for path in (site / "output").rglob("*")
                          if path.suffix in (".html", ".xml", ".json") and path.is_file())  # fmt: skip
     assert b"Ein Beitrag, der weg soll" not in published and b'/hugo/privat/"' not in published

@@ -406,9 +406,12 @@ def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
     export(store, site, [ANNA, ACME])
     moved = [dataclasses.replace(p, guid=p.guid.replace("http:", "https:"), url=p.guid.replace("http:", "https:"))
              for p in old]  # fmt: skip
-    store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None, body_hash=None,
-                         posts=[*moved, dataclasses.replace(undated, guid="https://anna.example/ohne/")],
-                         now=T + timedelta(days=30))  # fmt: skip
+    counts = store.record_success(
+        "anna", "https://anna.example/feed/", etag=None, last_modified=None, body_hash=None,
+        posts=[*moved, dataclasses.replace(undated, guid="https://anna.example/ohne/")],
+        now=T + timedelta(days=30),
+    )  # fmt: skip
+    assert (counts.new, counts.moved) == (1, 3)  # the undated one is news: no copy of anything
     save(store, [post("acme", guid="acme-1", title="Beitrag 0", published=T - timedelta(days=1))],
          participant="acme")  # the same day and title on another blog: another post
     result = export(store, site, [ANNA, ACME])

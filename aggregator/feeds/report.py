@@ -34,6 +34,7 @@ class FeedReport:
     outcome: Outcome
     new: int = 0  # posts, or comments for a comment feed
     changed: int = 0
+    moved: int = 0  # not in `new`: posts stored before, brought again by a blog that moved
     error: FetchError | None = None  # this run's, or for a waiting feed the last one
     kind: FeedKind = "posts"
     next_try: datetime | None = None  # when a failed or waiting feed is asked again
@@ -102,6 +103,10 @@ class UpdateSummary:
     @property
     def changed_posts(self) -> int:
         return sum(report.changed for report in self.of("posts"))
+
+    @property
+    def moved_posts(self) -> int:
+        return sum(report.moved for report in self.of("posts"))
 
 
 Progress = Callable[[FeedReport], None]

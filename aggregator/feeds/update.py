@@ -224,7 +224,7 @@ class Updater:
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
             description=answer.description,
         )  # fmt: skip
-        return report(Outcome.UPDATED, counts.new, counts.changed, held=len(answer.records),
+        return report(Outcome.UPDATED, counts.new, counts.changed, counts.moved, held=len(answer.records),
                       pages=wpapi.total_pages(result.headers))  # fmt: skip
 
     def _note_api(self, participant: Participant, result: FetchResult) -> None:
