@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Literal, Mapping, NamedTuple
+from urllib.parse import urlsplit
 
 Kind = Literal["corporate", "employee"]
 # "external": a blog that never joined, standing in for its parade contributions (parades/external.py)
@@ -291,14 +292,24 @@ class StoredPost:
     attachments: tuple[Attachment, ...] = ()  # Post.attachments
 
 
-def moved_copy_key(participant: str, published: datetime, first_seen: datetime, title: str
-                   ) -> tuple[str, datetime, str] | None:  # fmt: skip
+def moved_copy_key(participant: str, published: datetime, first_seen: datetime, title: str,
+                   url: str) -> tuple[str, datetime, str, str] | None:  # fmt: skip
     """What two stored posts share when they are one post seen at two addresses: a blog whose
     guids are its permalinks (Hugo, Jekyll) brings every post again when it moves (to https, to
-    another domain), and the store keeps the old copy.  Its blog, date and title; None for a post
-    its feed gave no date (dated the moment it was first seen) or no title: never taken for another."""
+    another domain), and the store keeps the old copy.  Its blog, date, title, and its address
+    within the blog (path and query: what such a move keeps); None for a post its feed gave no
+    date (dated the moment it was first seen) or no title: never taken for another.  Two posts
+    of one day and title at other addresses are two posts: a copy taken for another is hidden,
+    and nobody misses it; one move that changed the paths too shows its posts twice, for
+    `hide`."""
     title = " ".join(title.split()).casefold()
-    return (participant, published, title) if published != first_seen and title else None
+    if published == first_seen or not title:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return (participant, published, title, parts.path.rstrip("/") + "?" + parts.query)
 
 
 class PostHead(NamedTuple):

@@ -441,8 +441,7 @@ class Store:
                 f"cannot open store {self.path}: {error}"
             ) from error
         self._db.store_path = self.path
-        # Held by every transaction, and by the checkpoint that lets the log start over (see
-        # _checkpoint_until): a lock between this process's own threads, not SQLite's.
+        # Held by every transaction: a lock between this process's own threads, not SQLite's.
         self._writing = threading.Lock()
         self._grouping = False  # inside many_transactions
         self._group_began = 0.0  # when its open group began (time.monotonic)
@@ -583,6 +582,7 @@ class Store:
         # A group's pages stay in the cache until its commit: SQLite's 2 MB would spill them
         # into the log (written twice), and savepoints keep their journal in memory.
         cache = self._db.execute("PRAGMA cache_size").fetchone()[0]
+        temp = self._db.execute("PRAGMA temp_store").fetchone()[0]
         self._db.execute(f"PRAGMA cache_size = -{GROUPED_CACHE_KIB}")
         self._db.execute("PRAGMA temp_store = MEMORY")
         done = threading.Event()
@@ -599,7 +599,8 @@ class Store:
                     self._commit()
             done.set()
             copier.join()
-            self._db.execute(f"PRAGMA cache_size = {cache}")
+            self._db.execute(f"PRAGMA cache_size = {int(cache)}")
+            self._db.execute(f"PRAGMA temp_store = {int(temp)}")
             self._db.execute("PRAGMA wal_autocheckpoint = 1000")
             self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
@@ -1058,12 +1059,12 @@ class Store:
     def superseded_post_ids(self) -> set[str]:
         """Posts a later copy of theirs stands for (a moved blog's; models.moved_copy_key): the
         site publishes the copy seen last, at the blog's address of today."""
-        seen: set[tuple[str, datetime, str]] = set()
+        seen: set[tuple[str, datetime, str, str]] = set()
         older: set[str] = set()
-        rows = self._db.execute("SELECT id, participant, published, first_seen, title FROM posts "
+        rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts "
                                 "ORDER BY first_seen DESC, id DESC")  # fmt: skip
-        for post_id, participant, published, first_seen, title in rows:
-            key = moved_copy_key(participant, _dt(published), _dt(first_seen), title)
+        for post_id, participant, published, first_seen, title, url in rows:
+            key = moved_copy_key(participant, _dt(published), _dt(first_seen), title, url)
             if key is None:
                 continue
             if key in seen:
@@ -1721,12 +1722,12 @@ def _carry_over_to_new_copies(db: sqlite3.Connection, participant: str, now: str
     past BLOGPARADE_COMMENT_DAYS has its comments read no more, and a comment feed holds the
     newest ten), and a take-down with `hide`, for the site, its feeds, digests and parades.
     Returns how many of the posts stored `now` are such copies."""
-    old: dict[tuple[str, datetime, str], list[tuple[str, str | None]]] = {}
-    standing: dict[tuple[str, datetime, str], str] = {}  # as superseded_post_ids picks it
-    rows = db.execute("SELECT id, published, first_seen, title, hidden FROM posts WHERE participant = ?",
-                      (participant,))  # fmt: skip
-    for post_id, published, first_seen, title, hidden_at in rows:
-        key = moved_copy_key(participant, _dt(published), _dt(first_seen), title)
+    old: dict[tuple[str, datetime, str, str], list[tuple[str, str | None]]] = {}
+    standing: dict[tuple[str, datetime, str, str], str] = {}  # as superseded_post_ids picks it
+    rows = db.execute("SELECT id, published, first_seen, title, hidden, url FROM posts "
+                      "WHERE participant = ?", (participant,))  # fmt: skip
+    for post_id, published, first_seen, title, hidden_at, url in rows:
+        key = moved_copy_key(participant, _dt(published), _dt(first_seen), title, url)
         if key is not None and first_seen == now:
             standing[key] = max(standing.get(key, ""), post_id)
         elif key is not None:

@@ -399,10 +399,13 @@ def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
     # A Hugo blog's guids are its permalinks: moved to https, its feed brought every post again
     # under new guids, and the site showed each twice.  The copy seen last stands; a post its
     # feed gave no date, or another post of the same day and title elsewhere, is no copy.
-    old = [post(guid=f"http://anna.example/p{n}/", title=f"Beitrag {n}", published=T - timedelta(days=n + 1))
-           for n in range(3)]  # fmt: skip
+    old = [post(guid=f"http://anna.example/p{n}/", url=f"http://anna.example/p{n}/", title=f"Beitrag {n}",
+                published=T - timedelta(days=n + 1)) for n in range(3)]  # fmt: skip
     undated = post(guid="http://anna.example/ohne/", title="Ohne Datum", published=None)
-    save(store, [*old, undated])
+    # The same day and title at another address of the blog: another post (a scheduled series).
+    twin = post(guid="http://anna.example/p0-teil-2/", url="http://anna.example/p0-teil-2/", title="Beitrag 0",
+                published=T - timedelta(days=1))  # fmt: skip
+    save(store, [*old, undated, twin])
     export(store, site, [ANNA, ACME])
     moved = [dataclasses.replace(p, guid=p.guid.replace("http:", "https:"), url=p.guid.replace("http:", "https:"))
              for p in old]  # fmt: skip
@@ -418,7 +421,8 @@ def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
     published = {path.stem for path in site.export_dir.glob("*/*.json")}
     assert {p.id for p in moved} <= published and not {p.id for p in old} & published
     assert result.removed == 3
-    assert len(published) == 3 + 2 + 1  # the moved, both undated (no copies of each other), ACME's
+    assert twin.id in published
+    assert len(published) == 3 + 2 + 1 + 1  # the moved, both undated (no copies of each other), ACME's, the twin
     assert store.superseded_post_ids() == {p.id for p in old}
 
 

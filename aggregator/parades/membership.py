@@ -125,10 +125,10 @@ def once_moved(posts: Iterable[StoredPost]) -> list[StoredPost]:
     """One copy of each post a moved blog brought again (models.moved_copy_key): the copy seen
     last, at the blog's address of today, as the site publishes it (Store.superseded_post_ids).
     select.py's dedupe knows only one guid or one address."""
-    seen: set[tuple[str, datetime, str]] = set()
+    seen: set[tuple[str, datetime, str, str]] = set()
     kept = []
     for post in sorted(posts, key=lambda post: (post.first_seen, post.id), reverse=True):
-        key = moved_copy_key(post.participant, post.published, post.first_seen, post.title)
+        key = moved_copy_key(post.participant, post.published, post.first_seen, post.title, post.url)
         if key is not None:
             if key in seen:
                 continue
