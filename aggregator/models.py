@@ -296,12 +296,12 @@ def moved_copy_key(participant: str, published: datetime, first_seen: datetime, 
                    url: str) -> tuple[str, datetime, str, str] | None:  # fmt: skip
     """What two stored posts share when they are one post seen at two addresses: a blog whose
     guids are its permalinks (Hugo, Jekyll) brings every post again when it moves (to https, to
-    another domain), and the store keeps the old copy.  Its blog, date, title, and its address
-    within the blog (path and query: what such a move keeps); None for a post its feed gave no
-    date (dated the moment it was first seen) or no title: never taken for another.  Two posts
-    of one day and title at other addresses are two posts: a copy taken for another is hidden,
-    and nobody misses it; one move that changed the paths too shows its posts twice, for
-    `hide`."""
+    another domain, out of a sub-folder), and the store keeps the old copy.  Its blog, date,
+    title and slug (the last part of its path, and its query: what such a move keeps); None for
+    a post its feed gave no date (dated the moment it was first seen) or no title: never taken
+    for another.  Two posts of one day and title at other addresses are two posts: a post taken
+    for a copy is hidden, and nobody misses it; a move that changed the slugs too shows its
+    posts twice, for `hide`."""
     title = " ".join(title.split()).casefold()
     if published == first_seen or not title:
         return None
@@ -309,7 +309,11 @@ def moved_copy_key(participant: str, published: datetime, first_seen: datetime, 
         parts = urlsplit(url)
     except ValueError:
         return None
-    return (participant, published, title, parts.path.rstrip("/") + "?" + parts.query)
+    steps = [step for step in parts.path.split("/") if step and step.lower() not in _INDEX_FILES]
+    return (participant, published, title, (steps[-1] if steps else "") + "?" + parts.query)
+
+
+_INDEX_FILES = frozenset({"index.html", "index.htm", "index.php"})
 
 
 class PostHead(NamedTuple):

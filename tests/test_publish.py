@@ -426,6 +426,24 @@ def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
     assert store.superseded_post_ids() == {p.id for p in old}
 
 
+@pytest.mark.parametrize("old,new,same", [
+    ("http://anna.example/2026/umzug/", "https://anna.example/2026/umzug/", True),  # to https
+    ("https://anna.github.io/blog/umzug/", "https://anna.example/umzug", True),  # out of a sub-folder
+    ("https://anna.example/umzug/index.html", "https://neu.example/umzug/", True),
+    ("https://anna.example/?p=12", "https://neu.example/?p=12", True),
+    ("https://anna.example/umzug/", "https://anna.example/umzug-2/", False),  # another post
+    ("https://anna.example/?p=12", "https://anna.example/?p=13", False),
+])  # fmt: skip
+def test_two_copies_of_one_post_share_blog_date_title_and_slug(old, new, same):
+    from aggregator.models import moved_copy_key
+
+    def key(url: str):
+        return moved_copy_key("anna", T, T + timedelta(days=1), "Der  Umzug", url)
+
+    assert (key(old) == key(new)) is same
+    assert moved_copy_key("anna", T, T, "Der Umzug", old) is None  # no date of its own: no copy
+
+
 def test_a_blog_that_never_joined_is_named_only_while_a_post_of_it_is_shown(site, store):
     # Its contribution hidden (or its writer forgotten), the privacy notice and the status page
     # still named the blog and its address.
