@@ -884,8 +884,12 @@ class Store:
         return found
 
     def post_counts(self) -> dict[str, int]:
+        """Posts per blog; of a post a moved blog brought again, one (superseded_post_ids)."""
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")
-        return {participant: count for participant, count in rows}
+        counts = {participant: count for participant, count in rows}
+        for participant in self._superseded().values():
+            counts[participant] -= 1
+        return counts
 
     # -- comments -------------------------------------------------------------------------------
 
@@ -1059,8 +1063,12 @@ class Store:
     def superseded_post_ids(self) -> set[str]:
         """Posts a later copy of theirs stands for (a moved blog's; models.moved_copy_key): the
         site publishes the copy seen last, at the blog's address of today."""
+        return set(self._superseded())
+
+    def _superseded(self) -> dict[str, str]:
+        """superseded_post_ids, each with its blog."""
         seen: set[tuple[str, datetime, str, str]] = set()
-        older: set[str] = set()
+        older: dict[str, str] = {}
         rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts "
                                 "ORDER BY first_seen DESC, id DESC")  # fmt: skip
         for post_id, participant, published, first_seen, title, url in rows:
@@ -1068,7 +1076,7 @@ class Store:
             if key is None:
                 continue
             if key in seen:
-                older.add(post_id)
+                older[post_id] = participant
             else:
                 seen.add(key)
         return older
@@ -1214,9 +1222,18 @@ class Store:
         return {url: _dt(since) for url, since in rows}  # type: ignore[misc]
 
     def last_new_posts(self) -> dict[str, datetime]:
-        """Per participant: when its newest post was first seen here."""
-        rows = self._db.execute("SELECT participant, max(first_seen) FROM posts GROUP BY participant")
-        return {participant: _dt(seen) for participant, seen in rows}  # type: ignore[misc]
+        """Per participant: when its newest post was first seen here; a post a moved blog
+        brought again (models.moved_copy_key) was new when its first copy came."""
+        first: dict[object, tuple[str, str]] = {}  # by post (its copies as one): blog, first seen
+        rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts")
+        for post_id, participant, published, seen, title, url in rows:
+            key = moved_copy_key(participant, _dt(published), _dt(seen), title, url) or post_id
+            if key not in first or seen < first[key][1]:
+                first[key] = (participant, seen)
+        newest: dict[str, str] = {}
+        for participant, seen in first.values():
+            newest[participant] = max(seen, newest.get(participant, seen))
+        return {participant: _dt(seen) for participant, seen in newest.items()}  # type: ignore[misc]
 
     def alerts(self) -> dict[str, Alert]:
         """Per participant: the failure notice that went out and has not been followed by

@@ -8,6 +8,7 @@ real CLI (CliRunner, or a subprocess where it must be killed or run out of disk)
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import resource
 import shutil
@@ -347,6 +348,10 @@ def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed
     # Not news: the summary says where the posts came from (none is new, none lost); both, the
     # one taken down too.
     assert "0 new posts, 0 updated, 2 seen again at their blog's new address." in moved.output
+    blogs = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    hugo = next(blog for blog in blogs if blog["slug"] == "hugo")
+    assert hugo["posts"] == 2  # not both copies of each
+    assert hugo["last_new_post"] < hugo["last_success"]  # the move brought nothing new
     published = b"".join(path.read_bytes() for path in (site / "output").rglob("*")
                          if path.suffix in (".html", ".xml", ".json") and path.is_file())  # fmt: skip
     assert b"Ein Beitrag, der weg soll" not in published and b'/hugo/privat/"' not in published
