@@ -887,7 +887,7 @@ class Store:
         """Posts per blog; of a post a moved blog brought again, one (superseded_post_ids)."""
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")
         counts = {participant: count for participant, count in rows}
-        for participant in self._superseded().values():
+        for participant, _ in self.moved_posts().values():
             counts[participant] -= 1
         return counts
 
@@ -1063,22 +1063,22 @@ class Store:
     def superseded_post_ids(self) -> set[str]:
         """Posts a later copy of theirs stands for (a moved blog's; models.moved_copy_key): the
         site publishes the copy seen last, at the blog's address of today."""
-        return set(self._superseded())
+        return set(self.moved_posts())
 
-    def _superseded(self) -> dict[str, str]:
-        """superseded_post_ids, each with its blog."""
-        seen: set[tuple[str, datetime, str, str]] = set()
-        older: dict[str, str] = {}
+    def moved_posts(self) -> dict[str, tuple[str, str]]:
+        """superseded_post_ids, each with its blog and the id of the copy that stands for it."""
+        standing: dict[tuple[str, datetime, str, str], str] = {}
+        older: dict[str, tuple[str, str]] = {}
         rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts "
                                 "ORDER BY first_seen DESC, id DESC")  # fmt: skip
         for post_id, participant, published, first_seen, title, url in rows:
             key = moved_copy_key(participant, _dt(published), _dt(first_seen), title, url)
             if key is None:
                 continue
-            if key in seen:
-                older[post_id] = participant
+            if key in standing:
+                older[post_id] = (participant, standing[key])
             else:
-                seen.add(key)
+                standing[key] = post_id
         return older
 
     def hidden_post_ids(self) -> set[str]:

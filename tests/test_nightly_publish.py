@@ -338,6 +338,7 @@ def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed
     ok(invoke(site, "run", "--publish"))
     ok(invoke(site, "hide", f"{feed_server.base_url}/hugo/privat/", "--reason", "Bitte des Autors"))
     ok(invoke(site, "run", "--publish"))
+    before = {path.parent.name for path in (site / "output" / "blogs" / "hugo").glob("*/index.html")}
     time.sleep(1)  # the store's times are whole seconds: the move is seen later (a night, really)
 
     with open(site / "pelicanconf.py", "a", encoding="utf-8") as settings:
@@ -359,6 +360,23 @@ def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed
                 if "Ein offener Beitrag" in page.read_text(encoding="utf-8"))  # fmt: skip
     assert "https://" in page.read_text(encoding="utf-8")  # the new copy
     assert page.read_text(encoding="utf-8").count("Jan kommentiert offen") == 1
+    # Its old address sends readers (and bookmarks, and search engines) to the new page, and is
+    # listed nowhere; the one taken down has none.
+    [old] = before
+    assert old != page.parent.name
+    moved_page = (site / "output" / "blogs" / "hugo" / old / "index.html").read_text(encoding="utf-8")
+    new_address = f"/blogs/hugo/{page.parent.name}/"
+    assert f'http-equiv="refresh" content="0; url={new_address}' in moved_page.replace(SITEURL, "")
+    assert "Ein offener Beitrag" in moved_page and 'name="robots" content="noindex"' in moved_page
+    listed = b"".join(path.read_bytes() for path in (site / "output").rglob("*")
+                      if path.is_file() and path.suffix in (".xml", ".json") or path.name == "index.html"
+                      and path.parent.parent.name != "hugo")  # fmt: skip
+    assert f"/blogs/hugo/{old}/".encode() not in listed
+    # Its old address names the post for `hide` too: both copies go, and the redirect with them.
+    ok(invoke(site, "hide", f"{SITEURL}/blogs/hugo/{old}/"))
+    ok(invoke(site, "run", "--publish", "--force-build"))
+    assert not (site / "output" / "blogs" / "hugo" / old).exists()
+    assert not page.exists()
 
 
 @pytest.mark.slow

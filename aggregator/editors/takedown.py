@@ -61,7 +61,9 @@ def find(store: Store, target: str) -> list[TakenItem]:
             if found:
                 return found
         if post_id:
-            found = store.find_posts(ids=[post_id])
+            # A moved post's old page sends readers to its new copy: both are the post.
+            standing = store.moved_posts().get(post_id)
+            found = store.find_posts(ids=[post_id] + ([standing[1]] if standing else []))
             if found:
                 return found
     if not is_http_url(target):

@@ -193,7 +193,8 @@ def export(
     known: set[str] = set()
     todo: list[tuple[str, Path, str, bool]] = []  # posts whose file may have to change
     unchanged = 0
-    hidden = store.hidden_post_ids() | store.superseded_post_ids()  # taken down; moved (the old copy)
+    moves = store.moved_posts()  # a moved blog's old copies: the new copy stands for each
+    hidden = store.hidden_post_ids() | set(moves)  # taken down; moved (the old copy)
     for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
         known.add(post_id)  # a hidden post is known: the store did not lose it
         if post_id in hidden:  # taken down by the editors (`blogparade hide`), or a moved post's old copy
@@ -238,6 +239,7 @@ def export(
         else:
             unchanged += 1
         state.record(path, key, own.media.asked, media, own.used)
+    written += _write_moves(store, folder, moves, expected)
     status = folder / STATUS_FILE
     # A blog that never joined is named (status page, privacy notice) while a post of it is shown:
     # its contribution hidden, or its writer forgotten, it is not named either.
@@ -254,6 +256,24 @@ def export(
     state.keep(expected)
     state.save()
     return ExportResult(written, unchanged, removed, state.times)
+
+
+def _write_moves(store: Store, folder: Path, moves: Mapping[str, tuple[str, str]],
+                 expected: set[str]) -> int:  # fmt: skip
+    """At a moved post's old address (its old copy's name), where its new copy is published: a
+    document that sends readers there (the reader makes it a hidden page of the theme's
+    `moved` template).  Links and bookmarks to the old page keep working when a blog moves."""
+    shown = {old: (slug, new) for old, (slug, new) in moves.items() if f"{slug}/{new}.json" in expected}
+    posts = store.posts_by_id(sorted({new for _, new in shown.values()}))
+    written = 0
+    for old, (slug, new) in sorted(shown.items()):
+        post = posts[new]
+        name = f"{slug}/{old}.json"
+        document = {"format": FORMAT, "moved_to": new, "participant": slug, "id": old,
+                    "title": post.title, "url": post.url, "published": post.published.isoformat()}  # fmt: skip
+        written += write_if_changed(folder / name, encode(document))
+        expected.add(name)
+    return written
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ class ExportReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         data = self._load(source_path)
         try:
+            if "moved_to" in data:
+                return "", self.moved_metadata(data)
             return content_html(data), self.post_metadata(data)
         except (KeyError, TypeError, ValueError) as error:
             raise self._error(source_path, f"unusable value: {error!r}") from error
@@ -133,6 +135,25 @@ class ExportReader(BaseReader):
         message = f"{source_path}: {reason}"
         logger.error("%s", message)
         return ExportError(message)
+
+    def moved_metadata(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The old address of a post a moved blog brought again (export._write_moves): a hidden
+        page (in no list, feed, sitemap or search) of the `moved` template, sending readers to
+        the page of its new copy."""
+        settings = self.settings
+        old = {"participant": data["participant"], "id": data["id"]}
+        new = {"participant": data["participant"], "id": data["moved_to"]}
+        return {
+            "title": data["title"].strip() or data["url"],
+            "date": self._date(data["published"]),
+            "slug": f"moved-{data['participant']}-{data['id']}",
+            "url": setting(settings, "BLOGPARADE_POST_URL").format(**old),
+            "save_as": setting(settings, "BLOGPARADE_POST_SAVE_AS").format(**old),
+            "status": "hidden",
+            "template": "moved",
+            "moved_url": setting(settings, "BLOGPARADE_POST_URL").format(**new),
+            "source_digest": data.get("source_digest"),
+        }
 
     def post_metadata(self, data: dict[str, Any]) -> dict[str, Any]:
         settings = self.settings
