@@ -108,8 +108,14 @@ class PlainTitleWriter(Writer):
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
         super()._add_item_to_the_feed(feed, item)
         entry = feed.items[-1]
-        if not urlsplit(entry["link"]).hostname:  # Pelican's id for it is "tag:None,…"
-            entry["unique_id"] = atom_id(entry["link"], self.settings.get("SITENAME", ""), item.date)
+        # A post a moved blog brought again keeps the id its first copy's address gave it (the
+        # link as Pelican makes it, of that address).
+        link = entry["link"]
+        if first := getattr(item, "first_url", None):
+            link = self.urljoiner(self.site_url, first) + ("?ref=feed" if self.settings.get("FEED_APPEND_REF") else "")
+            entry["unique_id"] = get_tag_uri(link, item.date)
+        if not urlsplit(link).hostname:  # Pelican's id for it is "tag:None,…"
+            entry["unique_id"] = atom_id(link, self.settings.get("SITENAME", ""), item.date)
         if not getattr(item, "aggregated", False):
             return
         # Pelican strips tags from titles, which eats "<div>" from a plain-text title such as

@@ -195,6 +195,9 @@ class ExportReader(BaseReader):
             "mention_count": int(data.get("mention_count") or 0),  # older files lack it
             "aggregated": True,
             "post_id": data["id"],
+            # Where its blog moved: the address of its first copy, which names it in feeds.
+            "first_url": setting(settings, "BLOGPARADE_POST_URL").format(
+                participant=data["participant"], id=data["first_id"]) if data.get("first_id") else None,
             "source_digest": data.get("source_digest"),
             # The slugs of the parades it contributes to (select.py decided; older files lack it),
             # it came late to, and it is the call of.
