@@ -1,7 +1,8 @@
 """The update pipeline: for every active participant, fetch -> parse -> clean -> store.
 
-Each feed is updated on its own and in its own transaction: a broken feed is recorded as an error
-and never stops the others or touches what was stored before.  Fetching is concurrent (asyncio).
+Each feed is updated on its own and in its own transaction (a savepoint: the store commits them
+in groups, Store.many_transactions): a broken feed is recorded as an error and never stops the
+others or touches what was stored before.  Fetching is concurrent (asyncio).
 Parsing, the CPU-bound part, runs in this process while a run has few bodies to parse (every
 run where little changed), and in a pool of processes once it has many (a first run): two cores
 parse in parallel, and the pool's workers import the parsing code once, in their fork server
