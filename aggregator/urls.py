@@ -26,7 +26,8 @@ package goes through one of these:
 - `server_key`: the same server to connect to (a blog that could not be reached is not asked
   again in the same run): host case and a trailing dot do not matter; the port does.
 - `same_host`: an address a response names is on the responding site (WordPress's API root in
-  its feeds' Link header): `host_key` of both; scheme and port do not matter.
+  its feeds' Link header; a post's guid on the API's host): `host_key` of both (`url_host_key`);
+  scheme and port do not matter.
 - `is_comment_page`: a link to another of a post's comment pages (WordPress's paged comments,
   `…/post/comment-page-2/` or `?cpage=2`), by `thread_key`: a parade's call page lists its
   pingbacks and comments over them.
@@ -152,11 +153,19 @@ def server_key(url: str) -> str:
 
 def same_host(url: str, other: str) -> bool:
     """Both URLs name one host (`host_key`), whatever their schemes and ports."""
+    key = url_host_key(url)
+    return key is not None and key == url_host_key(other)
+
+
+@lru_cache(maxsize=1024)
+def url_host_key(url: str) -> str | None:
+    """`host_key` of the URL's host (what `same_host` compares); None where it has none or is
+    malformed.  Kept for a blog's many posts (WordPress's API root, wpapi.post_number)."""
     try:
-        host, other_host = urlsplit(url).hostname, urlsplit(other).hostname
+        host = urlsplit(url).hostname
     except ValueError:
-        return False
-    return bool(host) and bool(other_host) and host_key(host) == host_key(other_host)  # type: ignore[arg-type]
+        return None
+    return host_key(host) if host else None
 
 
 def _path(path: str) -> str:

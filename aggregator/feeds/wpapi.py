@@ -27,13 +27,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, Mapping, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from ..headers import header_link
 from ..models import ParsedEntry
-from ..urls import host_key, is_http_url, same_host
+from ..urls import host_key, is_http_url, same_host, url_host_key
 
 REL = "https://api.w.org/"
 PER_PAGE = 100  # the API's most
@@ -68,23 +67,13 @@ def post_number(guid: str, comment_feed: str | None, root: str) -> int | None:
             except ValueError:
                 continue
             number = values[0] if len(values) == 1 else ""
-        if number.isdecimal() and len(number) < 19 and host and host_key(host) == _host_of(root):
+        if number.isdecimal() and len(number) < 19 and host and host_key(host) == url_host_key(root):
             return int(number)
     return None
 
 
 # `http(s)://<host>[:port]/<path>?p=<ID>`: a host without user or brackets, a query of only p.
 _PLAIN_GUID = re.compile(r"https?://([A-Za-z0-9.-]+)(?::[0-9]{1,5})?/[^?#]*\?p=([0-9]{1,18})")
-
-
-@lru_cache(maxsize=256)
-def _host_of(root: str) -> str | None:
-    """The API root's host_key, once for all of a blog's posts (urls.same_host's comparison)."""
-    try:
-        host = urlsplit(root).hostname
-    except ValueError:
-        return None
-    return host_key(host) if host else None
 
 
 def comments_url(root: str, posts: Sequence[int] = (), page: int = 1) -> str:
