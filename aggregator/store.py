@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Literal, NoReturn, Sequence
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, NoReturn, Sequence
 
 from .hashing import commenter_digest
 from .models import (
@@ -884,12 +884,9 @@ class Store:
         return found
 
     def post_counts(self) -> dict[str, int]:
-        """Posts per blog; of a post a moved blog brought again, one (superseded_post_ids)."""
+        """Posts stored per blog (a moved blog's old copies too: see moved_posts)."""
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")
-        counts = {participant: count for participant, count in rows}
-        for participant, _ in self.moved_posts().values():
-            counts[participant] -= 1
-        return counts
+        return {participant: count for participant, count in rows}
 
     # -- comments -------------------------------------------------------------------------------
 
@@ -1221,18 +1218,15 @@ class Store:
         rows = self._db.execute("SELECT url, failing_since FROM feeds WHERE failing_since IS NOT NULL")
         return {url: _dt(since) for url, since in rows}  # type: ignore[misc]
 
-    def last_new_posts(self) -> dict[str, datetime]:
+    def last_new_posts(self, moves: Mapping[str, tuple[str, str]]) -> dict[str, datetime]:
         """Per participant: when its newest post was first seen here; a post a moved blog
-        brought again (models.moved_copy_key) was new when its first copy came."""
-        first: dict[object, tuple[str, str]] = {}  # by post (its copies as one): blog, first seen
-        rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts")
-        for post_id, participant, published, seen, title, url in rows:
-            key = moved_copy_key(participant, _dt(published), _dt(seen), title, url) or post_id
-            if key not in first or seen < first[key][1]:
-                first[key] = (participant, seen)
+        brought again was new when its first copy came (`moves`: moved_posts)."""
+        first = first_copies(moves)
+        later = first.keys() | (moves.keys() - set(first.values()))  # copies, but not the first
         newest: dict[str, str] = {}
-        for participant, seen in first.values():
-            newest[participant] = max(seen, newest.get(participant, seen))
+        for participant, post_id, seen in self._db.execute("SELECT participant, id, first_seen FROM posts"):
+            if post_id not in later and seen > newest.get(participant, ""):
+                newest[participant] = seen
         return {participant: _dt(seen) for participant, seen in newest.items()}  # type: ignore[misc]
 
     def alerts(self) -> dict[str, Alert]:
@@ -1730,6 +1724,15 @@ def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, count
     # A post that lost its date keeps the one it had.
     _upsert(db, "posts", [_post_row(post, now) for post in posts], ("published",) + _POST_FIELDS,
             ("published",), counts)  # fmt: skip
+
+
+def first_copies(moves: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """For each post standing for copies a moved blog brought before, the id of its first copy
+    (`moves`: Store.moved_posts, the newest copies first)."""
+    first: dict[str, str] = {}
+    for old, (_, new) in moves.items():
+        first[new] = old
+    return first
 
 
 def _carry_over_to_new_copies(db: sqlite3.Connection, participant: str, now: str) -> int:

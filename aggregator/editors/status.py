@@ -59,11 +59,14 @@ def participant_statuses(
     politeness: Politeness = Politeness(),
 ) -> list[ParticipantStatus]:
     states = store.feed_states()
+    moves = store.moved_posts()
     posts = store.post_counts()
+    for participant, _ in moves.values():  # a moved blog's old copy: its post is counted once
+        posts[participant] -= 1
     comments = store.comment_counts_by_participant()
     health = store.comment_feed_health()
     comment_errors = store.comment_feed_errors()
-    failing, newest, alerts = store.failing_since(), store.last_new_posts(), store.alerts()
+    failing, newest, alerts = store.failing_since(), store.last_new_posts(moves), store.alerts()
     now = now or utcnow()
     return [
         ParticipantStatus(

@@ -45,7 +45,7 @@ from ..languages import language_tag
 from ..models import Attachment, CommentTally, Participant, StoredComment, StoredPost
 from ..replies import names_erased
 from ..site import DEFAULTS, Naming, Site, comment_naming, timezone_name
-from ..store import RESTORED_AT, MediaRecord, Store
+from ..store import RESTORED_AT, MediaRecord, Store, first_copies
 from ..urls import is_http_url
 from .media import FOLDER as MEDIA
 from .media import Dimensions, file_dimensions, local_images, publish_media
@@ -195,7 +195,8 @@ def export(
     unchanged = 0
     moves = store.moved_posts()  # a moved blog's old copies: the new copy stands for each
     hidden = store.hidden_post_ids() | set(moves)  # taken down; moved (the old copy)
-    extra = {**extra, **_first_copies(moves, extra)}
+    # The feeds keep naming a moved post by its first copy's address (plugin/feeds.py).
+    extra = {**extra, **{new: {**extra.get(new, {}), "first_id": old} for new, old in first_copies(moves).items()}}
     for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
         known.add(post_id)  # a hidden post is known: the store did not lose it
         if post_id in hidden:  # taken down by the editors (`blogparade hide`), or a moved post's old copy
@@ -257,17 +258,6 @@ def export(
     state.keep(expected)
     state.save()
     return ExportResult(written, unchanged, removed, state.times)
-
-
-def _first_copies(moves: Mapping[str, tuple[str, str]], extra: Mapping[str, Mapping[str, Any]]
-                  ) -> dict[str, dict[str, Any]]:  # fmt: skip
-    """The id of its first copy, for the file of each post that stands for copies a moved blog
-    brought before (the newest copies come first in `moves`): the site's feeds keep naming the
-    post as they did (plugin/feeds.py), and feed readers do not show it again as new."""
-    first: dict[str, str] = {}
-    for old, (_, new) in moves.items():
-        first[new] = old
-    return {new: {**extra.get(new, {}), "first_id": old} for new, old in first.items()}
 
 
 def _write_moves(store: Store, folder: Path, moves: Mapping[str, tuple[str, str]],
