@@ -799,14 +799,9 @@ class Store:
         `moved_to` as for record_success: where the feed answered, None for `url` itself.
         """
         now = now or utcnow()
-        # One statement, a transaction of its own (or of the group: many_transactions).
         stamp = _iso(now)
-        values = (url, participant, stamp, kind, stamp, moved_to, etag, last_modified)
-        if self._grouping:
-            with self.transaction() as db:
-                db.execute(_UNCHANGED, values)
-        else:
-            self._db.execute(_UNCHANGED, values)
+        with self.transaction() as db:  # the update's: a savepoint of its group (many_transactions)
+            db.execute(_UNCHANGED, (url, participant, stamp, kind, stamp, moved_to, etag, last_modified))
 
     def record_error(
         self, participant: str, url: str, error: FetchError, *, kind: FeedKind = "posts",
