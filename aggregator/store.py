@@ -574,7 +574,7 @@ class Store:
 
         A commit writes every page its transactions changed: those of the indexes again for
         each transaction (a first run of 300 blogs with comments: 1,500 commits, 37,000 pages
-        written for a store of 10,000; grouped, 11,000).  What a crash can lose is the group
+        written for a store of 10,000; grouped, 13,000).  What a crash can lose is the group
         not yet committed, 0.1 s of feeds, whole: their state with it, so the next run asks
         them again.  Ctrl-C commits what was whole.  Nothing is less durable otherwise: a commit
         is in the log either way."""
