@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, NoReturn, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Mapping, NoReturn, Sequence
 
 from .hashing import commenter_digest
 from .models import (
@@ -772,7 +772,8 @@ class Store:
             saved = [post for post in posts if not buried.post(post)]
             _upsert_posts(db, saved, stamp, counts)
             if counts.new:
-                counts.moved = _carry_over_to_new_copies(db, participant, stamp)
+                dates = {_iso(post.published) for post in saved if post.published is not None}
+                counts.moved = _carry_over_to_new_copies(db, participant, stamp, dates)
                 counts.new -= counts.moved
             kept = [
                 comment for comment in comments
@@ -1730,17 +1731,26 @@ def first_copies(moves: Mapping[str, tuple[str, str]]) -> dict[str, str]:
     return first
 
 
-def _carry_over_to_new_copies(db: sqlite3.Connection, participant: str, now: str) -> int:
+def _carry_over_to_new_copies(
+    db: sqlite3.Connection, participant: str, now: str, dates: Collection[str]
+) -> int:
     """A blog that moves (to https, to another domain) and whose guids are its permalinks
     brings every post again under a new guid; the copy stored `now` stands for the old ones
     (models.moved_copy_key).  It takes over what the old copies had: their comments (a post
     past BLOGPARADE_COMMENT_DAYS has its comments read no more, and a comment feed holds the
     newest ten), and a take-down with `hide`, for the site, its feeds, digests and parades.
-    Returns how many of the posts stored `now` are such copies."""
+    Returns how many of the posts stored `now` are such copies.
+
+    `dates`: the publication dates (as stored) of the feed's posts: a copy has its old one's,
+    so only the blog's posts of those dates are read (by the index), not all it ever had."""
     old: dict[tuple[str, datetime, str, str], list[tuple[str, str | None]]] = {}
     standing: dict[tuple[str, datetime, str, str], str] = {}  # as superseded_post_ids picks it
-    rows = db.execute("SELECT id, published, first_seen, title, hidden, url FROM posts "
-                      "WHERE participant = ?", (participant,))  # fmt: skip
+    rows: list[tuple[str, str, str, str, str | None, str]] = []
+    for chunk, marks in _in_chunks(sorted(dates)):
+        rows += db.execute("SELECT id, published, first_seen, title, hidden, url FROM posts "
+                           f"WHERE participant = ? AND published IN ({marks})", (participant, *chunk))  # fmt: skip
+    if all(row[2] == now for row in rows):
+        return 0  # none of them stored before: no copies (every post of a blog's first read)
     for post_id, published, first_seen, title, hidden_at, url in rows:
         key = moved_copy_key(participant, _dt(published), _dt(first_seen), title, url)
         if key is not None and first_seen == now:
