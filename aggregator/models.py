@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Literal, Mapping, NamedTuple
+from typing import Iterable, Literal, Mapping, NamedTuple
 from urllib.parse import urlsplit
 
 Kind = Literal["corporate", "employee"]
@@ -292,25 +292,76 @@ class StoredPost:
     attachments: tuple[Attachment, ...] = ()  # Post.attachments
 
 
-def moved_copy_key(participant: str, published: datetime, first_seen: datetime, title: str,
-                   url: str) -> tuple[str, datetime, str, str] | None:  # fmt: skip
-    """What two stored posts share when they are one post seen at two addresses: a blog whose
-    guids are its permalinks (Hugo, Jekyll) brings every post again when it moves (to https, to
-    another domain, out of a sub-folder), and the store keeps the old copy.  Its blog, date,
-    title and slug (the last part of its path, and its query: what such a move keeps); None for
-    a post its feed gave no date (dated the moment it was first seen) or no title: never taken
-    for another.  Two posts of one day and title at other addresses are two posts: a post taken
-    for a copy is hidden, and nobody misses it; a move that changed the slugs too shows its
-    posts twice, for `hide`."""
-    title = " ".join(title.split()).casefold()
-    if published == first_seen or not title:
-        return None
+class Seen(NamedTuple):
+    """A stored post as `moved_copies` compares it with the blog's others."""
+
+    id: str
+    participant: str
+    published: datetime
+    first_seen: datetime
+    title: str
+    url: str
+
+
+def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
+    """The posts a later copy of theirs stands for, each with that copy's id.
+
+    A blog whose guids are its permalinks (Hugo, Jekyll) brings every post again when it moves
+    (to https, to another domain, out of a sub-folder, to another engine), and the store keeps
+    the old copy.  Copies of one post share their blog, their date and their title; the copy
+    seen last (by first_seen, then id) stands for the others, at the blog's address of today.
+    Of the blog's posts of one date and title, those with the same slug (the last step of their
+    path, and their query: what most moves keep) are one post.  Where a move changed the slugs
+    too, posts of one date and title are one post as long as no address (host) has two of them:
+    two posts of one day and title at one address are two posts (a series), and so are their
+    copies wherever they went.  A post its feed gave no date (dated the moment it was first
+    seen), or no title, is never taken for another: a post taken for a copy is hidden."""
+    groups: dict[tuple[str, datetime, str], list[Seen]] = {}
+    for post in posts:
+        title = " ".join(post.title.split()).casefold()
+        if post.published != post.first_seen and title:
+            groups.setdefault((post.participant, post.published, title), []).append(post)
+    standing_for: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda post: (post.first_seen, post.id), reverse=True)
+        # One post per slug first: the newest of each stands, with the addresses its copies had.
+        by_slug: dict[str, tuple[str, set[str]]] = {}
+        for post in group:
+            address = _address(post.url)
+            if address is None:
+                continue
+            host, slug = address
+            if slug in by_slug:
+                standing, hosts = by_slug[slug]
+                standing_for[post.id] = standing
+                hosts.add(host)
+            else:
+                by_slug[slug] = (post.id, {host})
+        # Slugs changed too: one post where no host has two of them.
+        if len(by_slug) > 1:
+            hosts_of = [hosts for _, hosts in by_slug.values()]
+            if sum(map(len, hosts_of)) == len(set().union(*hosts_of)):
+                newest = next(post.id for post in group if post.id in {s for s, _ in by_slug.values()})
+                for old, _ in by_slug.values():
+                    if old != newest:
+                        standing_for[old] = newest
+                for post_id, standing in list(standing_for.items()):
+                    if standing in standing_for:
+                        standing_for[post_id] = standing_for[standing]
+    return standing_for
+
+
+def _address(url: str) -> tuple[str, str] | None:
+    """A post's host and slug (see moved_copies); None where its address cannot be read."""
     try:
         parts = urlsplit(url)
+        host = parts.hostname or ""
     except ValueError:
         return None
     steps = [step for step in parts.path.split("/") if step and step.lower() not in _INDEX_FILES]
-    return (participant, published, title, (steps[-1] if steps else "") + "?" + parts.query)
+    return host, (steps[-1] if steps else "") + "?" + parts.query
 
 
 _INDEX_FILES = frozenset({"index.html", "index.htm", "index.php"})

@@ -38,10 +38,11 @@ from .models import (
     ParadeCandidate,
     Post,
     PostHead,
+    Seen,
     StoredComment,
     StoredPost,
     comment_id,
-    moved_copy_key,
+    moved_copies,
 )
 from .replies import names_erased, reply_marker, without_marker
 from .urls import at_address, feed_key, page_key, same_comment, thread_key
@@ -1054,25 +1055,15 @@ class Store:
         return found
 
     def superseded_post_ids(self) -> set[str]:
-        """Posts a later copy of theirs stands for (a moved blog's; models.moved_copy_key): the
+        """Posts a later copy of theirs stands for (a moved blog's; models.moved_copies): the
         site publishes the copy seen last, at the blog's address of today."""
         return set(self.moved_posts())
 
     def moved_posts(self) -> dict[str, tuple[str, str]]:
         """superseded_post_ids, each with its blog and the id of the copy that stands for it."""
-        standing: dict[tuple[str, datetime, str, str], str] = {}
-        older: dict[str, tuple[str, str]] = {}
-        rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts "
-                                "ORDER BY first_seen DESC, id DESC")  # fmt: skip
-        for post_id, participant, published, first_seen, title, url in rows:
-            key = moved_copy_key(participant, _dt(published), _dt(first_seen), title, url)
-            if key is None:
-                continue
-            if key in standing:
-                older[post_id] = (participant, standing[key])
-            else:
-                standing[key] = post_id
-        return older
+        rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts")
+        seen = {row[0]: Seen(row[0], row[1], _dt(row[2]), _dt(row[3]), row[4], row[5]) for row in rows}
+        return {old: (seen[old].participant, new) for old, new in moved_copies(seen.values()).items()}
 
     def hidden_post_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT id FROM posts WHERE hidden IS NOT NULL")}
@@ -1736,35 +1727,33 @@ def _carry_over_to_new_copies(
 ) -> int:
     """A blog that moves (to https, to another domain) and whose guids are its permalinks
     brings every post again under a new guid; the copy stored `now` stands for the old ones
-    (models.moved_copy_key).  It takes over what the old copies had: their comments (a post
+    (models.moved_copies).  It takes over what the old copies had: their comments (a post
     past BLOGPARADE_COMMENT_DAYS has its comments read no more, and a comment feed holds the
     newest ten), and a take-down with `hide`, for the site, its feeds, digests and parades.
     Returns how many of the posts stored `now` are such copies.
 
     `dates`: the publication dates (as stored) of the feed's posts: a copy has its old one's,
     so only the blog's posts of those dates are read (by the index), not all it ever had."""
-    old: dict[tuple[str, datetime, str, str], list[tuple[str, str | None]]] = {}
-    standing: dict[tuple[str, datetime, str, str], str] = {}  # as superseded_post_ids picks it
     rows: list[tuple[str, str, str, str, str | None, str]] = []
     for chunk, marks in _in_chunks(sorted(dates)):
         rows += db.execute("SELECT id, published, first_seen, title, hidden, url FROM posts "
                            f"WHERE participant = ? AND published IN ({marks})", (participant, *chunk))  # fmt: skip
     if all(row[2] == now for row in rows):
         return 0  # none of them stored before: no copies (every post of a blog's first read)
-    for post_id, published, first_seen, title, hidden_at, url in rows:
-        key = moved_copy_key(participant, _dt(published), _dt(first_seen), title, url)
-        if key is not None and first_seen == now:
-            standing[key] = max(standing.get(key, ""), post_id)
-        elif key is not None:
-            old.setdefault(key, []).append((post_id, hidden_at))
-    for key, post_id in standing.items():
-        for old_id, hidden_at in old.get(key, ()):
-            if hidden_at is not None:
-                db.execute("UPDATE posts SET hidden = ? WHERE id = ?", (hidden_at, post_id))
-            moved = [(comment_id(post_id, guid), post_id, comment) for comment, guid in
-                     db.execute("SELECT id, guid FROM comments WHERE post_id = ?", (old_id,))]  # fmt: skip
-            db.executemany("UPDATE OR IGNORE comments SET id = ?, post_id = ? WHERE id = ?", moved)
-    return sum(1 for key in standing if key in old)
+    seen = [Seen(row[0], participant, _dt(row[1]), _dt(row[2]), row[3], row[5]) for row in rows]
+    stored_now = {row[0] for row in rows if row[2] == now}
+    hidden = {row[0]: row[4] for row in rows}
+    taking_over: set[str] = set()
+    for old_id, post_id in sorted(moved_copies(seen).items()):
+        if old_id in stored_now or post_id not in stored_now:
+            continue  # a copy of this feed's, or carried over when its standing copy came
+        taking_over.add(post_id)
+        if hidden[old_id] is not None:
+            db.execute("UPDATE posts SET hidden = ? WHERE id = ?", (hidden[old_id], post_id))
+        moved = [(comment_id(post_id, guid), post_id, comment) for comment, guid in
+                 db.execute("SELECT id, guid FROM comments WHERE post_id = ?", (old_id,))]  # fmt: skip
+        db.executemany("UPDATE OR IGNORE comments SET id = ?, post_id = ? WHERE id = ?", moved)
+    return len(taking_over)
 
 
 def _comment_row(comment: Comment, now: str) -> dict[str, object]:

@@ -434,17 +434,58 @@ def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
     ("https://anna.github.io/blog/umzug/", "https://anna.example/umzug", True),  # out of a sub-folder
     ("https://anna.example/umzug/index.html", "https://neu.example/umzug/", True),
     ("https://anna.example/?p=12", "https://neu.example/?p=12", True),
+    # To another engine at another address, whose slugs are not WordPress's.
+    ("https://anna.example/?p=12", "https://neu.example/posts/der-umzug/", True),
+    ("https://anna.example/2026/11/gruesse/", "https://neu.example/grusse.html", True),
     ("https://anna.example/umzug/", "https://anna.example/umzug-2/", False),  # another post
     ("https://anna.example/?p=12", "https://anna.example/?p=13", False),
 ])  # fmt: skip
-def test_two_copies_of_one_post_share_blog_date_title_and_slug(old, new, same):
-    from aggregator.models import moved_copy_key
+def test_two_copies_of_one_post_share_blog_date_title_and_slug_or_address(old, new, same):
+    from aggregator.models import Seen, moved_copies
 
-    def key(url: str):
-        return moved_copy_key("anna", T, T + timedelta(days=1), "Der  Umzug", url)
+    def seen(post_id: str, url: str, days: int) -> Seen:
+        return Seen(post_id, "anna", T, T + timedelta(days=days), "Der  Umzug", url)
 
-    assert (key(old) == key(new)) is same
-    assert moved_copy_key("anna", T, T, "Der Umzug", old) is None  # no date of its own: no copy
+    assert moved_copies([seen("old", old, 1), seen("new", new, 2)]) == ({"old": "new"} if same else {})
+    # No date of its own (dated the moment it was seen), or another blog's: no copy.
+    assert moved_copies([Seen("old", "anna", T, T, "Der Umzug", old), seen("new", new, 2)]) == {}
+    assert moved_copies([seen("old", old, 1)._replace(participant="ben"), seen("new", new, 2)]) == {}
+
+
+def test_a_blog_that_moves_to_another_engine_keeps_its_comments_and_take_downs(site, store):
+    # From WordPress (guids "?p=N") to a static engine at another address, whose slugs are not
+    # WordPress's: the new copies came as new posts, twice on the site, without their comments.
+    old = [post(guid=f"https://anna.example/?p={n}", url=f"https://anna.example/?p={n}", title=f"Beitrag {n}",
+                published=T - timedelta(days=n + 1)) for n in range(3)]  # fmt: skip
+    save(store, old, [comment(old[0].id, "https://anna.example/?p=0#comment-1", 5)])
+    store.set_hidden("post", [old[2].id], True)
+    new = [dataclasses.replace(p, guid=f"https://neu.example/posts/beitrag-{n}/", url=f"https://neu.example/posts/beitrag-{n}/")
+           for n, p in enumerate(old)]  # fmt: skip
+    counts = store.record_success("anna", "https://neu.example/index.xml", etag=None, last_modified=None,
+                                  body_hash=None, posts=new, now=T + timedelta(days=30))  # fmt: skip
+    assert (counts.new, counts.moved) == (0, 3)
+    assert store.superseded_post_ids() == {p.id for p in old}
+    assert [c.post_id for c in store.comments()] == [new[0].id]  # the comment came along
+    assert store.hidden_post_ids() == {old[2].id, new[2].id}  # and the take-down
+
+
+def test_a_series_of_one_day_and_title_stays_two_posts_wherever_it_moves():
+    # Two posts of one day and title at one address (a series) are two posts; when the blog
+    # moves and their slugs change, nothing says which new copy is which: all four stay, for
+    # `hide`.  Where the slugs stay, each finds its own.
+    from aggregator.models import Seen, moved_copies
+
+    def seen(post_id: str, url: str, days: int) -> Seen:
+        return Seen(post_id, "anna", T, T + timedelta(days=days), "Linkliste", url)
+
+    series = [seen("a1", "https://anna.example/links/", 1), seen("a2", "https://anna.example/links-2/", 1)]
+    renamed = [seen("b1", "https://neu.example/p/101", 9), seen("b2", "https://neu.example/p/102", 9)]
+    assert moved_copies(series + renamed) == {}
+    kept = [seen("b1", "https://neu.example/links/", 9), seen("b2", "https://neu.example/links-2/", 9)]
+    assert moved_copies(series + kept) == {"a1": "b1", "a2": "b2"}
+    # Moved twice, the slugs changed each time: the copy seen last stands for both others.
+    assert moved_copies([series[0], seen("b", "https://b.example/x/", 5), seen("c", "https://c.example/y/", 9)]) == {
+        "a1": "c", "b": "c"}
 
 
 def test_a_blog_that_never_joined_is_named_only_while_a_post_of_it_is_shown(site, store):

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Sequence
 
 from ..editors.participants import kept_blogs
-from ..models import CandidatePage, ParadeCandidate, Participant, StoredPost, moved_copy_key
+from ..models import CandidatePage, ParadeCandidate, Participant, Seen, StoredPost, moved_copies
 from ..site import Site, pinned_day
 from ..store import Store
 from ..urls import page_key
@@ -122,19 +122,15 @@ class Selection:
 
 
 def once_moved(posts: Iterable[StoredPost]) -> list[StoredPost]:
-    """One copy of each post a moved blog brought again (models.moved_copy_key): the copy seen
+    """One copy of each post a moved blog brought again (models.moved_copies): the copy seen
     last, at the blog's address of today, as the site publishes it (Store.superseded_post_ids).
     select.py's dedupe knows only one guid or one address."""
-    seen: set[tuple[str, datetime, str, str]] = set()
-    kept = []
-    for post in sorted(posts, key=lambda post: (post.first_seen, post.id), reverse=True):
-        key = moved_copy_key(post.participant, post.published, post.first_seen, post.title, post.url)
-        if key is not None:
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(post)
-    return kept
+    posts = list(posts)
+    superseded = moved_copies(
+        Seen(post.id, post.participant, post.published, post.first_seen, post.title, post.url)
+        for post in posts
+    )  # fmt: skip
+    return [post for post in posts if post.id not in superseded]
 
 
 def call_posts(parade: Parade, posts: Iterable[StoredPost]) -> list[StoredPost]:
