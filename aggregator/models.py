@@ -343,10 +343,10 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
         if len(by_slug) > 1:
             hosts_of = [hosts for _, hosts in by_slug.values()]
             if sum(map(len, hosts_of)) == len(set().union(*hosts_of)):
-                newest = next(post.id for post in group if post.id in {s for s, _ in by_slug.values()})
-                for old, _ in by_slug.values():
-                    if old != newest:
-                        standing_for[old] = newest
+                standing_ids = [standing for standing, _ in by_slug.values()]
+                newest = standing_ids[0]  # by_slug keeps the group's order: newest first
+                for old in standing_ids[1:]:
+                    standing_for[old] = newest
                 for post_id, standing in list(standing_for.items()):
                     if standing in standing_for:
                         standing_for[post_id] = standing_for[standing]
