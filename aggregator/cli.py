@@ -614,18 +614,47 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--base", metavar="REF", help="Judge a pull request: the git revision it is based on "
+              "(origin/main). It may change participant files only; a change outside content/ "
+              "stops the check before anything of it runs (pelicanconf.py is Python).")  # fmt: skip
 @click.pass_context
-def check(ctx: click.Context) -> None:
+def check(ctx: click.Context, base: str | None) -> None:
     """Validate participant and parade files (for pull requests); exit 2 on any problem."""
+    from .editors import review
     from .jobs import check_site
 
-    result = check_site(load_site(ctx))
+    changed: list[str] = []
+    if base is not None and Path(ctx.obj["site"]).is_dir():  # else load_site says what is wrong
+        try:
+            changed = review.changed_paths(Path(ctx.obj["site"]), base)
+        except review.ReviewError as error:
+            fail(str(error), EXIT_CONFIG)
+        running = review.outside_content(changed)
+        if running:
+            fail(f"this pull request changes {_listed(running)}, outside content/: settings, code, "
+                 "the theme or CI, which commands and the build run; an editor reviews it, and "
+                 "nothing of it was run here", EXIT_CONFIG)  # fmt: skip
+    site = load_site(ctx)
+    result = check_site(site)
+    if base is not None:
+        for path in review.not_participant_files(changed, site.participants_dir, site.root):
+            result.problems.append(Problem(site.root / path, "not a participant file: published as "
+                                           "written, so an editor reviews this pull request"))  # fmt: skip
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.problems:
         report_problems(result.problems)
         sys.exit(EXIT_CONFIG)
-    click.echo(f"{_count(result.participants, 'participant')} and {_count(result.parades, 'parade')} OK.")
+    changes = ""
+    if base is not None:
+        changes = f"; the pull request changes {_count(len(changed), 'participant file')} only" if changed else \
+            f"; nothing changed since {base}"
+    click.echo(f"{_count(result.participants, 'participant')} and {_count(result.parades, 'parade')} OK{changes}.")
+
+
+def _listed(paths: list[str], most: int = 5) -> str:
+    shown = ", ".join(paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
 @cli.command()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,113 @@ def test_an_address_with_a_login_in_it_fails_without_repeating_it(site, key: str
     assert f"wiki.toml: '{key}' holds a user name or password (user:password@); a login goes in a " \
            "'login' table that names where its secret is (README: \"Logins per blog\")" in output
     assert login not in output
+
+
+# --- check --base: a pull request judged before anything of it runs ---------------------------
+
+
+def git(where: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
+    return subprocess.run(["git", "-C", str(where), *args], check=True, capture_output=True,
+                          text=True, env=env).stdout  # fmt: skip
+
+
+def repository(root: Path) -> Path:
+    """`root` as the editors keep it (a git repository, branch main) and a contributor's branch."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "the site")
+    git(root, "checkout", "-q", "-b", "pull-request")
+    return root
+
+
+def commit(root: Path, message: str = "a change") -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def test_a_pull_request_of_one_participant_file_passes(site):
+    repository(site)
+    write_participant(site, "neu", "Neuer Blog", "http://127.0.0.1:8080/neu/feed/")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    assert result.exit_code == 0, explain(result)
+    assert "2 participants and 0 parades OK; the pull request changes 1 participant file only." in result.output
+
+
+def test_a_pull_request_changing_settings_is_refused_before_any_of_it_runs(site, tmp_path):
+    # pelicanconf.py is Python: `check` of the request executed it on the runner (inside the
+    # intranet, for a blog roll's merge requests), and could allow itself any network too.
+    repository(site)
+    marker = tmp_path / "ran"
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write(f"\nopen({str(marker)!r}, 'w').write('ran')\nBLOGPARADE_ALLOWED_NETWORKS = ['0.0.0.0/0']\n")
+    (site / "theme").mkdir(exist_ok=True)
+    (site / "theme" / "base.html").write_text("{{ cycler.__init__.__globals__ }}", encoding="utf-8")
+    write_participant(site, "neu", "Neuer Blog", "http://10.0.0.5/feed/")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    no_traceback(result)
+    assert result.exit_code == 2, explain(result)
+    assert "this pull request changes pelicanconf.py, theme/base.html, outside content/" in result.output
+    assert "nothing of it was run here" in result.output
+    assert not marker.exists()
+    assert "10.0.0.5" not in result.output  # not even read: the request is for an editor
+
+
+def test_a_pull_request_changing_pages_needs_an_editor(site):
+    repository(site)
+    (site / "content" / "pages").mkdir(exist_ok=True)
+    (site / "content" / "pages" / "impressum.md").write_text("Title: Impressum\n\nAnders\n", encoding="utf-8")
+    (site / "content" / "participants" / "README.md").write_text("anders\n", encoding="utf-8")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    no_traceback(result)
+    assert result.exit_code == 2, explain(result)
+    assert "content/pages/impressum.md: not a participant file: published as written, so an editor " \
+           "reviews this pull request" in result.output
+    assert "content/participants/README.md: not a participant file" in result.output
+    assert invoke(site, "check").exit_code == 0  # without --base: the files as such are fine
+
+
+def test_a_participant_file_that_is_a_link_is_refused(site, tmp_path):
+    # git keeps symbolic links: one could have any command read a file of the machine's.
+    secret = tmp_path / "nightly.env"
+    secret.write_text('name = "BLOGPARADE_LOGIN_WIKI=geheim-123"\nfeed = "x"\nhome = "x"\n', encoding="utf-8")
+    repository(site)
+    (site / "content" / "participants" / "link.toml").symlink_to(secret)
+    commit(site)
+    for args in (("check",), ("check", "--base", "main")):
+        result = invoke(site, *args)
+        no_traceback(result)
+        assert result.exit_code == 2, explain(result)
+        assert "link.toml: is a symbolic link, not a file of its own" in result.output
+        assert "geheim" not in result.output
+
+
+def test_check_base_says_in_one_sentence_what_git_cannot_tell(site, tmp_path):
+    result = invoke(site, "check", "--base", "main")  # not a repository
+    no_traceback(result)
+    assert result.exit_code == 2 and "Error: git cannot say what changed since main: not a git repository" in result.output
+    repository(site)
+    for base in ("no-such-branch", "--output=/tmp/x"):
+        result = invoke(site, "check", "--base", base)
+        no_traceback(result)
+        assert result.exit_code == 2, explain(result)
+        assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+
+
+def test_a_site_in_a_folder_of_a_larger_repository_is_judged_whole(tmp_path):
+    # The repository's own CI file is outside the site's folder, and runs too.
+    root = tmp_path / "repo"
+    site = new_site(root / "blogs", ONLY_ONE_LOOPBACK)
+    write_participant(site, "fine", "Ein Blog", "http://127.0.0.1:8080/feed/")
+    repository(root)
+    write_participant(site, "neu", "Neuer Blog", "http://127.0.0.1:8080/neu/feed/")
+    commit(root)
+    assert invoke(site, "check", "--base", "main").exit_code == 0
+    (root / ".gitlab-ci.yml").write_text("script: [curl http://10.0.0.5/]\n", encoding="utf-8")
+    commit(root)
+    result = invoke(site, "check", "--base", "main")
+    assert result.exit_code == 2 and "this pull request changes /.gitlab-ci.yml, outside content/" in result.output

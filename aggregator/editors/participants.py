@@ -210,6 +210,11 @@ RACY_NS = 2_000_000_000
 
 def read_participant(path: Path) -> Participant:
     """One participant file, validated; ParticipantError lists everything wrong with it."""
+    if path.is_symlink():
+        # git keeps links: a pull request's link could have any command read a file of the
+        # machine's (the nightly job's settings, a key) as a blog's.
+        raise ParticipantError([Problem(path, "is a symbolic link, not a file of its own: "
+                                              "participant files are not followed elsewhere")])  # fmt: skip
     try:
         stat = os.stat(path)
     except OSError:

@@ -1,0 +1,83 @@
+"""What a pull request changes, judged before anything of it runs (`blogparade check --base REF`).
+
+A contributor sends one small file, `content/participants/<slug>.toml`, and CI checks it
+unattended.  Everything else a pull request can change is the editors' to review, and some of it
+runs: `pelicanconf.py` and `publishconf.py` are Python that every command executes (`check`
+included), `tasks.py`, plugins and the theme's Jinja templates run in the build, CI files on the
+runner.  So `check --base` asks git what the request changes before it reads the site: a change
+outside `content/` stops it there, with nothing of the request run; inside `content/`, whatever
+is not a participant file (pages, parades, articles, published as written) needs an editor's
+review too, and says so.  A participant file that is a symbolic link is refused by every command
+(participants.py): git keeps links, and one could make `check` read a file of the runner's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path, PurePosixPath
+
+CONTENT = "content"
+
+
+class ReviewError(Exception):
+    """git could not say what the pull request changes (not a checkout, an unknown REF)."""
+
+
+def changed_paths(root: Path, base: str) -> list[str]:
+    """The files the commits since `base` change (added, changed, deleted, both names of a
+    rename), relative to the site's folder; those outside it (where the site is a folder of a
+    larger repository) from the repository's top, after a "/"."""
+    if base.startswith("-"):
+        raise ReviewError(f"not a git revision: {base!r}")
+    try:
+        top = _git(root, "rev-parse", "--show-toplevel").strip()
+    except FileNotFoundError:
+        raise ReviewError("git is not installed, and it says what a pull request changes") from None
+    except ReviewError as error:
+        raise ReviewError(f"git cannot say what changed since {base}: {error}") from None
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    except ReviewError:
+        raise ReviewError(f"git knows no revision {base} here: fetch it first (a CI checkout "
+                          "often has the pull request's branch alone)") from None  # fmt: skip
+    try:
+        listed = _git(root, "diff", "--name-only", "-z", "--no-renames", f"{base}...HEAD", "--")
+    except ReviewError as error:
+        raise ReviewError(f"git cannot say what changed since {base} ({error}): where the checkout "
+                          "is shallow, fetch the history back to where the branch began") from None  # fmt: skip
+    site = PurePosixPath(root.resolve().relative_to(Path(top).resolve()).as_posix())
+    paths = []
+    for path in filter(None, listed.split("\0")):
+        inside = PurePosixPath(path)
+        if site.parts == () or inside.parts[: len(site.parts)] == site.parts:
+            paths.append(inside.relative_to(site).as_posix())
+        else:
+            paths.append(f"/{path}")  # outside the site's folder: named from the repository's top
+    return sorted(paths)
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise ReviewError((done.stderr.strip().splitlines() or ["git failed"])[-1].removeprefix("fatal: "))
+    return done.stdout
+
+
+def outside_content(paths: list[str]) -> list[str]:
+    """The changed files outside `content/`: settings, code, the theme, CI; the build runs or
+    reads them, so a pull request changing one is not checked by running it."""
+    return [path for path in paths if PurePosixPath(path).parts[:1] != (CONTENT,)]
+
+
+def not_participant_files(paths: list[str], participants: Path, root: Path) -> list[str]:
+    """The changed files (relative to the site's folder `root`) that are not participant files
+    in `participants`, the folder the site's settings name."""
+    try:
+        folder = PurePosixPath(participants.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:  # kept outside the site's folder: no change of the request is one
+        return list(paths)
+    return [
+        path for path in paths
+        if not (PurePosixPath(path).parent == folder and path.endswith(".toml"))
+    ]  # fmt: skip
