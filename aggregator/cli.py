@@ -623,10 +623,10 @@ def check(ctx: click.Context, base: str | None) -> None:
     from .editors import review
     from .jobs import check_site
 
-    changed: list[str] = []
+    changed: list[review.Change] = []
     if base is not None and Path(ctx.obj["site"]).is_dir():  # else load_site says what is wrong
         try:
-            changed = review.changed_paths(Path(ctx.obj["site"]), base)
+            changed = review.changes(Path(ctx.obj["site"]), base)
         except review.ReviewError as error:
             fail(str(error), EXIT_CONFIG)
         running = review.outside_content(changed)
@@ -637,9 +637,8 @@ def check(ctx: click.Context, base: str | None) -> None:
     site = load_site(ctx)
     result = check_site(site)
     if base is not None:
-        for path in review.not_participant_files(changed, site.participants_dir, site.root):
-            result.problems.append(Problem(site.root / path, "not a participant file: published as "
-                                           "written, so an editor reviews this pull request"))  # fmt: skip
+        for path, why in review.for_an_editor(changed, site.participants_dir, site.root):
+            result.problems.append(Problem(site.root / path, why))
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.problems:
@@ -647,7 +646,7 @@ def check(ctx: click.Context, base: str | None) -> None:
         sys.exit(EXIT_CONFIG)
     changes = ""
     if base is not None:
-        changes = f"; the pull request changes {_count(len(changed), 'participant file')} only" if changed else \
+        changes = f"; the pull request adds {_count(len(changed), 'participant file')} only" if changed else \
             f"; nothing changed since {base}"
     click.echo(f"{_count(result.participants, 'participant')} and {_count(result.parades, 'parade')} OK{changes}.")
 

@@ -255,7 +255,26 @@ def test_a_pull_request_of_one_participant_file_passes(site):
     commit(site)
     result = invoke(site, "check", "--base", "main")
     assert result.exit_code == 0, explain(result)
-    assert "2 participants and 0 parades OK; the pull request changes 1 participant file only." in result.output
+    assert "2 participants and 0 parades OK; the pull request adds 1 participant file only." in result.output
+
+
+def test_a_pull_request_changing_or_removing_a_blogs_file_needs_an_editor(site):
+    # A stranger may add a blog; taking another off, or sending its posts elsewhere, is for the
+    # blog's owner, whom an editor knows.
+    repository(site)
+    write_participant(site, "fine", "Ein Blog", "http://127.0.0.1:8080/anderswo/feed/")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    no_traceback(result)
+    assert result.exit_code == 2, explain(result)
+    assert "fine.toml: the pull request changes a participant file it did not add: an editor confirms " \
+           "it is that blog's own" in result.output
+    (site / "content" / "participants" / "fine.toml").unlink()
+    write_participant(site, "neu", "Neuer Blog", "http://127.0.0.1:8080/neu/feed/")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    assert result.exit_code == 2 and "fine.toml: the pull request removes a participant file it did not add" \
+        in result.output and "neu.toml" not in result.output
 
 
 def test_a_pull_request_changing_settings_is_refused_before_any_of_it_runs(site, tmp_path):

@@ -15,15 +15,24 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 CONTENT = "content"
+
+
+class Change(NamedTuple):
+    """A file a pull request changes: git's status letter (A added, M changed, D deleted, T
+    turned into a link or back) and its path (see changed_paths)."""
+
+    status: str
+    path: str
 
 
 class ReviewError(Exception):
     """git could not say what the pull request changes (not a checkout, an unknown REF)."""
 
 
-def changed_paths(root: Path, base: str) -> list[str]:
+def changes(root: Path, base: str) -> list[Change]:
     """The files the commits since `base` change (added, changed, deleted, both names of a
     rename), relative to the site's folder; those outside it (where the site is a folder of a
     larger repository) from the repository's top, after a "/"."""
@@ -41,19 +50,20 @@ def changed_paths(root: Path, base: str) -> list[str]:
         raise ReviewError(f"git knows no revision {base} here: fetch it first (a CI checkout "
                           "often has the pull request's branch alone)") from None  # fmt: skip
     try:
-        listed = _git(root, "diff", "--name-only", "-z", "--no-renames", f"{base}...HEAD", "--")
+        listed = _git(root, "diff", "--name-status", "-z", "--no-renames", f"{base}...HEAD", "--")
     except ReviewError as error:
         raise ReviewError(f"git cannot say what changed since {base} ({error}): where the checkout "
                           "is shallow, fetch the history back to where the branch began") from None  # fmt: skip
     site = PurePosixPath(root.resolve().relative_to(Path(top).resolve()).as_posix())
-    paths = []
-    for path in filter(None, listed.split("\0")):
+    fields = listed.split("\0")
+    found = []
+    for status, path in zip(fields[0::2], fields[1::2]):
         inside = PurePosixPath(path)
         if site.parts == () or inside.parts[: len(site.parts)] == site.parts:
-            paths.append(inside.relative_to(site).as_posix())
-        else:
-            paths.append(f"/{path}")  # outside the site's folder: named from the repository's top
-    return sorted(paths)
+            found.append(Change(status[:1], inside.relative_to(site).as_posix()))
+        else:  # outside the site's folder: named from the repository's top
+            found.append(Change(status[:1], f"/{path}"))
+    return sorted(found, key=lambda change: change.path)
 
 
 def _git(root: Path, *args: str) -> str:
@@ -64,20 +74,29 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout
 
 
-def outside_content(paths: list[str]) -> list[str]:
+def outside_content(found: list[Change]) -> list[str]:
     """The changed files outside `content/`: settings, code, the theme, CI; the build runs or
     reads them, so a pull request changing one is not checked by running it."""
-    return [path for path in paths if PurePosixPath(path).parts[:1] != (CONTENT,)]
+    return [change.path for change in found if PurePosixPath(change.path).parts[:1] != (CONTENT,)]
 
 
-def not_participant_files(paths: list[str], participants: Path, root: Path) -> list[str]:
-    """The changed files (relative to the site's folder `root`) that are not participant files
-    in `participants`, the folder the site's settings name."""
+def for_an_editor(found: list[Change], participants: Path, root: Path) -> list[tuple[str, str]]:
+    """The changes in `content/` that a pull request does not make unattended, each with why:
+    files that are not participant files (in `participants`, the folder the site's settings
+    name; `root` is the site's folder), and participant files it did not add (a contributor
+    adds a blog; changing or removing one is its owner's, which an editor confirms)."""
     try:
         folder = PurePosixPath(participants.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:  # kept outside the site's folder: no change of the request is one
-        return list(paths)
-    return [
-        path for path in paths
-        if not (PurePosixPath(path).parent == folder and path.endswith(".toml"))
-    ]  # fmt: skip
+        folder = None
+    reviewed = []
+    for change in found:
+        path = PurePosixPath(change.path)
+        if path.parent != folder or path.suffix != ".toml":
+            reviewed.append((change.path, "not a participant file: published as written, so an editor "
+                                          "reviews this pull request"))  # fmt: skip
+        elif change.status != "A":
+            what = "removes" if change.status == "D" else "changes"
+            reviewed.append((change.path, f"the pull request {what} a participant file it did not add: "
+                                          "an editor confirms it is that blog's own"))  # fmt: skip
+    return reviewed
