@@ -249,6 +249,14 @@ def commit(root: Path, message: str = "a change") -> None:
     git(root, "commit", "-q", "-m", message)
 
 
+def refused(site: Path) -> str:
+    """What `check --base main` says of a pull request it refuses (exit 2, its own words)."""
+    result = invoke(site, "check", "--base", "main")
+    no_traceback(result)
+    assert result.exit_code == 2, explain(result)
+    return result.output
+
+
 def test_a_pull_request_of_one_participant_file_passes(site):
     repository(site)
     write_participant(site, "neu", "Neuer Blog", "http://127.0.0.1:8080/neu/feed/")
@@ -264,17 +272,13 @@ def test_a_pull_request_changing_or_removing_a_blogs_file_needs_an_editor(site):
     repository(site)
     write_participant(site, "fine", "Ein Blog", "http://127.0.0.1:8080/anderswo/feed/")
     commit(site)
-    result = invoke(site, "check", "--base", "main")
-    no_traceback(result)
-    assert result.exit_code == 2, explain(result)
     assert "fine.toml: the pull request changes a participant file it did not add: an editor confirms " \
-           "it is that blog's own" in result.output
+           "it is that blog's own" in refused(site)
     (site / "content" / "participants" / "fine.toml").unlink()
     write_participant(site, "neu", "Neuer Blog", "http://127.0.0.1:8080/neu/feed/")
     commit(site)
-    result = invoke(site, "check", "--base", "main")
-    assert result.exit_code == 2 and "fine.toml: the pull request removes a participant file it did not add" \
-        in result.output and "neu.toml" not in result.output
+    output = refused(site)
+    assert "fine.toml: the pull request removes a participant file it did not add" in output and "neu.toml" not in output
 
 
 def test_a_pull_request_changing_settings_is_refused_before_any_of_it_runs(site, tmp_path):
@@ -288,13 +292,11 @@ def test_a_pull_request_changing_settings_is_refused_before_any_of_it_runs(site,
     (site / "theme" / "base.html").write_text("{{ cycler.__init__.__globals__ }}", encoding="utf-8")
     write_participant(site, "neu", "Neuer Blog", "http://10.0.0.5/feed/")
     commit(site)
-    result = invoke(site, "check", "--base", "main")
-    no_traceback(result)
-    assert result.exit_code == 2, explain(result)
-    assert "this pull request changes pelicanconf.py, theme/base.html, outside content/" in result.output
-    assert "nothing of it was run here" in result.output
+    output = refused(site)
+    assert "this pull request changes pelicanconf.py, theme/base.html, outside content/" in output
+    assert "nothing of it was run here" in output
     assert not marker.exists()
-    assert "10.0.0.5" not in result.output  # not even read: the request is for an editor
+    assert "10.0.0.5" not in output  # not even read: the request is for an editor
 
 
 def test_a_pull_request_changing_pages_needs_an_editor(site):
@@ -303,12 +305,10 @@ def test_a_pull_request_changing_pages_needs_an_editor(site):
     (site / "content" / "pages" / "impressum.md").write_text("Title: Impressum\n\nAnders\n", encoding="utf-8")
     (site / "content" / "participants" / "README.md").write_text("anders\n", encoding="utf-8")
     commit(site)
-    result = invoke(site, "check", "--base", "main")
-    no_traceback(result)
-    assert result.exit_code == 2, explain(result)
+    output = refused(site)
     assert "content/pages/impressum.md: not a participant file: published as written, so an editor " \
-           "reviews this pull request" in result.output
-    assert "content/participants/README.md: not a participant file" in result.output
+           "reviews this pull request" in output
+    assert "content/participants/README.md: not a participant file" in output
     assert invoke(site, "check").exit_code == 0  # without --base: the files as such are fine
 
 
@@ -350,5 +350,4 @@ def test_a_site_in_a_folder_of_a_larger_repository_is_judged_whole(tmp_path):
     assert invoke(site, "check", "--base", "main").exit_code == 0
     (root / ".gitlab-ci.yml").write_text("script: [curl http://10.0.0.5/]\n", encoding="utf-8")
     commit(root)
-    result = invoke(site, "check", "--base", "main")
-    assert result.exit_code == 2 and "this pull request changes /.gitlab-ci.yml, outside content/" in result.output
+    assert "this pull request changes /.gitlab-ci.yml, outside content/" in refused(site)
