@@ -21,7 +21,7 @@ from tests.acceptance_helpers import (
     post_pages,
     write_participant,
 )
-from tests.servers import ATOM_TYPE, RSS_TYPE, Request, respond
+from tests.servers import ATOM_TYPE, RSS_TYPE, Request, respond, status
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 BLOG, POST = "7365941023458871234", "2945817365823401178"
@@ -44,42 +44,51 @@ def timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")  # Blogger writes milliseconds
 
 
-def posts_feed(post_url: str, comments_url: str, thread: list[tuple[str, str, str, str | None]] = THREAD) -> str:
-    """/feeds/posts/default with the post's two rel='replies' links, as Blogger has them."""
-    count = len(thread)
+def posts_feed(post_url: str, comments_url: str, thread: list[tuple[str, str, str, str | None]] = THREAD,
+               *more: str) -> str:
+    """/feeds/posts/default with the post's two rel='replies' links, as Blogger has them (and
+    the entries `more`, from post_entry)."""
     return (f"<?xml version='1.0' encoding='UTF-8'?><feed {NAMESPACES}><id>tag:blogger.com,1999:blog-{BLOG}</id>"
             f"<updated>{timestamp(NOW)}</updated><title type='text'>Zug und Zuhause</title>"
-            f"<entry><id>{tag(POST)}</id><published>{timestamp(NOW - timedelta(days=2))}</published>"
-            f"<updated>{timestamp(NOW - timedelta(days=2))}</updated><title type='text'>Mit dem Nachtzug nach Wien</title>"
+            + post_entry(POST, "Mit dem Nachtzug nach Wien", post_url, comments_url, len(thread))
+            + "".join(more) + "</feed>")
+
+
+def post_entry(post: str, title: str, post_url: str, comments_url: str, count: int) -> str:
+    return (f"<entry><id>{tag(post)}</id><published>{timestamp(NOW - timedelta(days=2))}</published>"
+            f"<updated>{timestamp(NOW - timedelta(days=2))}</updated><title type='text'>{escape(title)}</title>"
             "<content type='html'>&lt;p&gt;Zwölf Stunden, ein Liegewagen.&lt;/p&gt;</content>"
             f"<link rel='replies' type='application/atom+xml' href='{escape(comments_url)}' title='Kommentare zum Post'/>"
             f"<link rel='replies' type='text/html' href='{escape(post_url)}#comment-form' title='{count} Kommentare'/>"
-            f"<link rel='alternate' type='text/html' href='{escape(post_url)}' title='Mit dem Nachtzug nach Wien'/>"
+            f"<link rel='alternate' type='text/html' href='{escape(post_url)}' title='{escape(title)}'/>"
             "<author><name>Miriam</name><email>noreply@blogger.com</email></author>"
-            f"<thr:total>{count}</thr:total></entry></feed>")
+            f"<thr:total>{count}</thr:total></entry>")
 
 
-def comment_entry(post_url: str, index: int, number: str, author: str, text: str, parent: str | None) -> str:
+def comment_entry(post_url: str, index: int, number: str, author: str, text: str, parent: str | None,
+                  post: str = POST) -> str:
     """One comment, newest first as Blogger lists them; thr:in-reply-to always names the post."""
-    own = f"https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{number}"
+    own = f"https://www.blogger.com/feeds/{BLOG}/{post}/comments/default/{number}"
     related = (f"<link rel='related' type='application/atom+xml' "
-               f"href='https://www.blogger.com/feeds/{BLOG}/{POST}/comments/default/{parent}'/>" if parent else "")
+               f"href='https://www.blogger.com/feeds/{BLOG}/{post}/comments/default/{parent}'/>" if parent else "")
     when = timestamp(NOW - timedelta(days=1, hours=-index))
     return (f"<entry><id>{tag(number)}</id><published>{when}</published><updated>{when}</updated>"
             f"<title type='text'>{escape(text[:40])}</title><content type='html'>{escape(text)}</content>"
             f"<link rel='self' type='application/atom+xml' href='{own}'/>"
             f"<link rel='alternate' type='text/html' href='{escape(post_url)}?showComment={index}#c{number}' title=''/>"
             f"{related}<author><name>{escape(author)}</name><email>noreply@blogger.com</email></author>"
-            f"<thr:in-reply-to href='{escape(post_url)}' ref='{tag(POST)}' "
-            f"source='http://www.blogger.com/feeds/{BLOG}/posts/default/{POST}' type='text/html'/></entry>")
+            f"<thr:in-reply-to href='{escape(post_url)}' ref='{tag(post)}' "
+            f"source='http://www.blogger.com/feeds/{BLOG}/posts/default/{post}' type='text/html'/></entry>")
 
 
-def comments_feed(post_url: str, thread: list[tuple[str, str, str, str | None]] = THREAD) -> str:
-    entries = [comment_entry(post_url, index, *comment) for index, comment in enumerate(thread)]
+def comments_feed(post_url: str, thread: list[tuple[str, str, str, str | None]] = THREAD, post: str = POST,
+                  *more: str) -> str:
+    """A post's comment feed (and the entries `more`, as the blog's feed of all comments has them)."""
+    entries = [comment_entry(post_url, index, *comment, post=post) for index, comment in enumerate(thread)]
     return (f"<?xml version='1.0' encoding='UTF-8'?><feed {NAMESPACES}>"
-            f"<id>tag:blogger.com,1999:blog-{BLOG}.post{POST}..comments</id><updated>{timestamp(NOW)}</updated>"
+            f"<id>tag:blogger.com,1999:blog-{BLOG}.post{post}..comments</id><updated>{timestamp(NOW)}</updated>"
             "<title type='text'>Kommentare zu Zug und Zuhause: Mit dem Nachtzug nach Wien</title>"
-            + "".join(reversed(entries)) + "</feed>")
+            + "".join(more) + "".join(reversed(entries)) + "</feed>")
 
 
 def comment_article(page, text: str):
@@ -144,6 +153,54 @@ def test_a_comment_deleted_on_the_blog_does_not_hide_the_next_one(tmp_path, feed
     ok(invoke(site, "build"))
     page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
     assert "Pia" in comment_article(page, "Im Sommer fahre ich auch mit!").text_content()
+
+
+def test_a_blogger_blogs_first_read_takes_all_its_comments_from_one_feed(tmp_path, feed_server):
+    # Blogger has a feed of all a blog's comments (its newest 500 when asked): where more than one
+    # post wants comments (a blog's first read), that one request serves them all; where it is
+    # missing, each post's own feed is read, and that is no error.
+    other, other_url = "5512340987654321009", feed_server.url("/2026/11/bahnstreik.html")
+    other_thread = [("5100000000000000001", "Ute", "Wieder Streik, wieder Homeoffice.", None),
+                    ("5100000000000000002", "Miriam", "Bei mir auch!", "5100000000000000001")]  # fmt: skip
+    post_url = feed_server.url("/2026/11/nachtzug-wien.html")
+    feed_server.route("/feeds/posts/default", respond(posts_feed(
+        post_url, feed_server.url(f"/feeds/{POST}/comments/default"), THREAD,
+        post_entry(other, "Bahnstreik", other_url, feed_server.url(f"/feeds/{other}/comments/default"), 2),
+    ).encode(), content_type=ATOM_TYPE))  # fmt: skip
+    feed_server.route(f"/feeds/{POST}/comments/default", respond(comments_feed(post_url).encode(), content_type=ATOM_TYPE))
+    feed_server.route(f"/feeds/{other}/comments/default",
+                      respond(comments_feed(other_url, other_thread, other).encode(), content_type=ATOM_TYPE))  # fmt: skip
+    every = comments_feed(post_url, THREAD, POST, *reversed([
+        comment_entry(other_url, index, *comment, post=other) for index, comment in enumerate(other_thread)]))
+
+    async def all_comments(request: Request) -> None:
+        assert "max-results=500" in request.target
+        await request.send(200, {"Content-Type": ATOM_TYPE}, every.encode())
+
+    feed_server.route("/feeds/comments/default", all_comments)
+    site = new_site(tmp_path / "site")
+    write_participant(site, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default"),
+                      home=feed_server.url("/"))  # fmt: skip
+    fetched = ok(invoke(site, "fetch")).output
+    assert "1 comment feed: 1 fetched, 0 unchanged, 0 errors; 6 new comments." in fetched
+    assert feed_server.hits("/feeds/comments/default") == 1
+    assert feed_server.hits(f"/feeds/{POST}/comments/default") == feed_server.hits(f"/feeds/{other}/comments/default") == 0
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")["Bahnstreik"].path)
+    assert nested_under(comment_article(page, "Bei mir auch!")) is comment_article(page, "Wieder Streik")
+    page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
+    for number, _, text, parent in THREAD:
+        parent_text = next((t for n, _, t, _ in THREAD if n == parent), None)
+        assert nested_under(comment_article(page, text)) is (comment_article(page, parent_text) if parent_text else None)
+
+    # Without that feed: each post's own, and no error.
+    feed_server.route("/feeds/comments/default", status(404))
+    second = new_site(tmp_path / "second")
+    write_participant(second, "zugundzuhause", "Zug und Zuhause", feed_server.url("/feeds/posts/default"),
+                      home=feed_server.url("/"))  # fmt: skip
+    fetched = ok(invoke(second, "fetch")).output
+    assert "comment feeds: 2 fetched, 0 unchanged, 0 errors; 6 new comments." in fetched  # the guess no error
+    assert feed_server.hits(f"/feeds/{POST}/comments/default") == feed_server.hits(f"/feeds/{other}/comments/default") == 1
 
 
 def posts_rss(post_url: str, home: str, thread: list[tuple[str, str, str, str | None]] = THREAD) -> str:

@@ -515,6 +515,54 @@ def test_sitewide_comments_find_their_post_by_reply_target_or_own_link():
     assert index.post_of(entry("urn:y", "https://elsewhere.example/")) is None
 
 
+def test_a_sitewide_reply_naming_only_its_parent_comment_goes_to_the_parents_post():
+    # Some engines' replies name their parent comment, not the post (its id, and its page with a
+    # query): in a site-wide feed they belonged to no post and were dropped.
+    from aggregator.models import Comment, ParsedEntry
+
+    posts = (post("https://b.example/a.html", None, guid="tag:b,1999:post-1"),)
+    posts = (*posts, post("https://b.example/b.html", None, guid="tag:b,1999:post-2")._replace(id="p2"))
+
+    def entry(guid: str, ref: str, href: str) -> ParsedEntry:
+        return ParsedEntry(guid=guid, url=f"{href}?showComment=1#c{guid}", title="", author="", published=None,
+                           updated=None, summary_html="", content_html="", categories=(), base_url=href,
+                           in_reply_to=ref, in_reply_to_url=href)  # fmt: skip
+
+    top = entry("tag:b,1999:post-11", "tag:b,1999:post-2", "https://b.example/b.html")
+    reply = entry("tag:b,1999:post-12", "tag:b,1999:post-11", "https://b.example/b.html?showComment=1")
+    deeper = entry("tag:b,1999:post-13", "tag:b,1999:post-12", "https://b.example/b.html?showComment=2")
+    stray = entry("tag:b,1999:post-14", "tag:b,1999:post-99", "https://b.example/c.html?showComment=3")
+    feed = plan.CommentFeed(Participant(slug="b", name="B", feed="https://b.example/feed", home="https://b.example/"),
+                            ("https://b.example/feeds/comments/default",), posts, sitewide=True)  # fmt: skip
+
+    def clean(entry: ParsedEntry, post_id: str) -> Comment:
+        return Comment(post_id=post_id, guid=entry.guid, url=None, parent_guid=entry.in_reply_to, author="",
+                       author_url=None, published=None, content_html="")  # fmt: skip
+
+    found = plan.for_posts([deeper, reply, top, stray], feed, clean)  # newest first, as feeds list them
+    assert [(c.guid, c.post_id) for c in found] == [
+        ("tag:b,1999:post-13", "p2"), ("tag:b,1999:post-12", "p2"), ("tag:b,1999:post-11", "p2")]
+
+
+def test_a_blogger_blog_has_a_feed_of_all_its_comments_asked_for_more_than_one_post():
+    assert plan.blogger_sitewide("https://zug.blogspot.com/feeds/2945817365823401178/comments/default") == \
+        "https://zug.blogspot.com/feeds/comments/default?max-results=500"
+    assert plan.blogger_sitewide("https://www.blogger.com/feeds/7365/2945/comments/default") == \
+        "https://www.blogger.com/feeds/7365/comments/default?max-results=500"
+    for other in ("https://www.blogger.com/feeds/7365/comments/default", "https://b.example/2026/post/feed/",
+                  "https://b.example/feeds/posts/default"):
+        assert plan.blogger_sitewide(other) is None
+    blog = Participant(slug="z", name="Z", feed="https://zug.blogspot.com/feeds/posts/default",
+                       home="https://zug.blogspot.com/")  # fmt: skip
+    one, two = (post(f"https://zug.blogspot.com/2026/11/{n}.html", f"https://zug.blogspot.com/feeds/{n}/comments/default",
+                     count=2)._replace(id=n) for n in ("111", "222"))  # fmt: skip
+    feed = plan.plan_sitewide(blog, [one, two], [one, two])
+    assert feed is not None and feed.sitewide and feed.urls == ("https://zug.blogspot.com/feeds/comments/default?max-results=500",)
+    assert feed.is_probe(feed.urls[0])  # a guess: missing, it is no error
+    assert plan.plan_sitewide(blog, [one, two], [two]) is None  # one post: its own feed is the smaller answer
+    assert plan.plan_sitewide(blog, [one, two], []) is None  # a new comment changes the post feed's count
+
+
 def test_a_comment_feed_named_by_several_posts_gives_each_post_its_own_comments(tmp_path, feed_server):
     """Posts whose `wfw:commentRss` all name the blog's site-wide comment feed: it is read once,
     and each comment goes to the post its link names; one that names no post goes nowhere."""

@@ -74,6 +74,23 @@ def whole_thread(url: str) -> str:
     return urlunsplit(parts._replace(query=f"{parts.query}&{asked}" if parts.query else asked))
 
 
+# A post's comment feed at Blogger: `/feeds/<post>/comments/default` at the blog, or
+# `/feeds/<blog>/<post>/comments/default` at www.blogger.com (as _BLOGGER_COMMENTS, anywhere
+# below a path).
+_BLOGGER_POST_COMMENTS = re.compile(r"(.*/feeds/(?:\d+/)?)\d+/comments/default/?")
+
+
+def blogger_sitewide(url: str) -> str | None:
+    """The feed of all a Blogger blog's comments beside one of its posts' comment feeds (`url`),
+    asking for as many as Blogger gives (its newest 500); None for any other address."""
+    parts = urlsplit(url)
+    found = _BLOGGER_POST_COMMENTS.fullmatch(parts.path)
+    if found is None or (parts.hostname == "www.blogger.com" and found.group(1) == "/feeds/"):
+        return None  # www.blogger.com/feeds/<blog>/comments/default is a blog's own already
+    path = found.group(1) + "comments/default"
+    return urlunsplit((parts.scheme, parts.netloc, path, f"max-results={BLOGGER_MAX_RESULTS}", ""))
+
+
 def is_wordpress_comment_feed(post: PostHead) -> bool:
     """WordPress names a post's comment feed `<permalink>feed/` (or `?feed=rss2&p=N`)."""
     feed = post.comment_feed or ""
@@ -212,16 +229,26 @@ def twin_missing(feed: CommentFeed, announced_answered: bool) -> bool:
 
 
 def plan_sitewide(
-    participant: Participant, posts: Sequence[PostHead]
+    participant: Participant, posts: Sequence[PostHead], asking: Sequence[PostHead] = ()
 ) -> CommentFeed | None:
-    """One request for all of a WordPress blog's recent comments, if it is one and any of its
-    followed posts may have comments (a count of 0 everywhere needs no request)."""
-    if not any(is_wordpress_comment_feed(post) for post in posts):
-        return None
-    if all(post.comment_count == 0 for post in posts):
-        return None
-    urls = sitewide_feeds(participant)
-    return CommentFeed(participant, urls, tuple(posts), sitewide=True) if urls else None
+    """One request for all of a blog's recent comments, where it has such a feed and it pays.
+
+    WordPress's site-wide comment feed, if any of the blog's followed posts may have comments (a
+    count of 0 everywhere needs no request): asked every run, it is also what tells a new comment
+    (its post feed stays unchanged).  Blogger's feed of all a blog's comments (its newest 500)
+    where more than one of the posts `asking` for comments (plan_per_post) names a comment feed
+    beside it: one request for them all, a blog's first read above all.  (A new comment changes
+    a Blogger post feed's count, so nothing is asked for it otherwise; for one post, its own
+    feed is the smaller answer.)"""
+    if any(is_wordpress_comment_feed(post) for post in posts):
+        if all(post.comment_count == 0 for post in posts):
+            return None
+        urls = sitewide_feeds(participant)
+        return CommentFeed(participant, urls, tuple(posts), sitewide=True) if urls else None
+    blogger = {blogger_sitewide(post.comment_feed or "") for post in asking}
+    if len(asking) > 1 and len(blogger) == 1 and None not in blogger:
+        return CommentFeed(participant, (blogger.pop() or "",), tuple(posts), sitewide=True)
+    return None
 
 
 def plan_per_post(posts: Sequence[PostHead], stored: dict[str, int]) -> list[PostHead]:
@@ -320,10 +347,33 @@ def for_posts(
     entries: Iterable[ParsedEntry], feed: CommentFeed, clean: Callable[[ParsedEntry, str], Comment]
 ) -> list[Comment]:
     """Comments of a feed, each attached to its post; entries of unknown posts are dropped."""
-    comments = []
-    index = PostIndex(feed.posts) if feed.sitewide else None
-    for entry in entries:
-        post = index.post_of(entry) if index is not None else feed.posts[0]
-        if post is not None:
-            comments.append(top_level_if_reply_to_post(clean(entry, post.id), post))
-    return comments
+    entries = list(entries)
+    if not feed.sitewide:
+        post = feed.posts[0]
+        return [top_level_if_reply_to_post(clean(entry, post.id), post) for entry in entries]
+    posts = _posts_of(entries, PostIndex(feed.posts))
+    return [
+        top_level_if_reply_to_post(clean(entry, post.id), post)
+        for entry, post in zip(entries, posts) if post is not None
+    ]  # fmt: skip
+
+
+def _posts_of(entries: list[ParsedEntry], index: PostIndex) -> list[PostHead | None]:
+    """The post of each entry of a site-wide feed: as the entry names it (PostIndex.post_of),
+    else its parent's, where it names only its parent comment, and that is in the same feed
+    (some engines' replies; in a post's own feed the post needs no naming)."""
+    found = [index.post_of(entry) for entry in entries]
+    at = {entry.guid: n for n, entry in enumerate(entries) if entry.guid}
+    waiting = [n for n, post in enumerate(found) if post is None and entries[n].in_reply_to]
+    while waiting:
+        still = []
+        for n in waiting:
+            parent = at.get(entries[n].in_reply_to or "")
+            if parent is not None and found[parent] is not None:
+                found[n] = found[parent]
+            else:
+                still.append(n)
+        if len(still) == len(waiting):
+            break  # the rest name no comment here, or one whose post is unknown too
+        waiting = still
+    return found

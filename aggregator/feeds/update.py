@@ -351,11 +351,11 @@ class Updater:
         unreachable: set[str] = set()  # servers that could not be reached this run
         if posts_read is not None and _could_not_reach(posts_read):
             unreachable.add(server_key(posts_read.url))
-        sitewide = plan.plan_sitewide(participant, posts)
         wanting = [post for post in posts if plan.may_want_comments(post)]
         counted = wanting or any(plan.unchecked(post) for post in posts)
         stored = self.store.comment_counts(participant.slug) if counted else {}
         asking = plan.plan_per_post(wanting, stored)
+        sitewide = plan.plan_sitewide(participant, posts, asking)
         root = self.store.get_meta(API_ROOT + participant.slug) if asking else None
         # More missing than the site-wide feed shows: the API lists them first, and the feed is
         # parsed only for what the list did not bring.  Otherwise the feed comes first, and the
