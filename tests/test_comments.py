@@ -561,6 +561,8 @@ def test_a_blogger_blog_has_a_feed_of_all_its_comments_asked_for_more_than_one_p
     assert feed.is_probe(feed.urls[0])  # a guess: missing, it is no error
     assert plan.plan_sitewide(blog, [one, two], [two]) is None  # one post: its own feed is the smaller answer
     assert plan.plan_sitewide(blog, [one, two], []) is None  # a new comment changes the post feed's count
+    # Read before (a busy night, not a first read): the posts' own feeds, smaller than 500 comments.
+    assert plan.plan_sitewide(blog, [one, two], [one, two._replace(comments_checked=1)]) is None
 
 
 def test_a_comment_feed_named_by_several_posts_gives_each_post_its_own_comments(tmp_path, feed_server):

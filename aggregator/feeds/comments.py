@@ -237,16 +237,17 @@ def plan_sitewide(
     count of 0 everywhere needs no request): asked every run, it is also what tells a new comment
     (its post feed stays unchanged).  Blogger's feed of all a blog's comments (its newest 500)
     where more than one of the posts `asking` for comments (plan_per_post) names a comment feed
-    beside it: one request for them all, a blog's first read above all.  (A new comment changes
-    a Blogger post feed's count, so nothing is asked for it otherwise; for one post, its own
-    feed is the smaller answer.)"""
+    beside it and none of them was read before (a blog's first read): one request for them all.
+    Later, a new comment changes a Blogger post feed's count, and the posts it rose for have
+    their own feeds read, smaller answers than a blog's 500 newest comments."""
     if any(is_wordpress_comment_feed(post) for post in posts):
         if all(post.comment_count == 0 for post in posts):
             return None
         urls = sitewide_feeds(participant)
         return CommentFeed(participant, urls, tuple(posts), sitewide=True) if urls else None
     blogger = {blogger_sitewide(post.comment_feed or "") for post in asking}
-    if len(asking) > 1 and len(blogger) == 1 and None not in blogger:
+    first_read = all(post.comments_checked is None for post in asking)
+    if len(asking) > 1 and first_read and len(blogger) == 1 and None not in blogger:
         return CommentFeed(participant, (blogger.pop() or "",), tuple(posts), sitewide=True)
     return None
 
