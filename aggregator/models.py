@@ -315,7 +315,8 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
     too, posts of one date and title are one post as long as no address (host) has two of them:
     two posts of one day and title at one address are two posts (a series), and so are their
     copies wherever they went.  A post its feed gave no date (dated the moment it was first
-    seen), or no title, is never taken for another: a post taken for a copy is hidden."""
+    seen), or no title, is never taken for another: a post taken for a copy is hidden.  The
+    copies of one post come newest first (store.first_copies takes the last for the first)."""
     groups: dict[tuple[str, datetime, str], list[Seen]] = {}
     for post in posts:
         title = " ".join(post.title.split()).casefold()
@@ -326,30 +327,22 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
         if len(group) < 2:
             continue
         group.sort(key=lambda post: (post.first_seen, post.id), reverse=True)
-        # One post per slug first: the newest of each stands, with the addresses its copies had.
+        # One post per slug: the newest of each stands, with the addresses its copies had.
         by_slug: dict[str, tuple[str, set[str]]] = {}
+        slug_of: dict[str, str] = {}
         for post in group:
             address = _address(post.url)
-            if address is None:
-                continue
-            host, slug = address
-            if slug in by_slug:
-                standing, hosts = by_slug[slug]
-                standing_for[post.id] = standing
-                hosts.add(host)
-            else:
-                by_slug[slug] = (post.id, {host})
-        # Slugs changed too: one post where no host has two of them.
-        if len(by_slug) > 1:
-            hosts_of = [hosts for _, hosts in by_slug.values()]
-            if sum(map(len, hosts_of)) == len(set().union(*hosts_of)):
-                standing_ids = [standing for standing, _ in by_slug.values()]
-                newest = standing_ids[0]  # by_slug keeps the group's order: newest first
-                for old in standing_ids[1:]:
-                    standing_for[old] = newest
-                for post_id, standing in list(standing_for.items()):
-                    if standing in standing_for:
-                        standing_for[post_id] = standing_for[standing]
+            if address is not None:
+                host, slug_of[post.id] = address
+                by_slug.setdefault(slug_of[post.id], (post.id, set()))[1].add(host)
+        # Slugs changed too: one post, the group's newest, where no host has two of them.
+        hosts_of = [hosts for _, hosts in by_slug.values()]
+        one_post = sum(map(len, hosts_of)) == len(set().union(*hosts_of))
+        for post in group:  # newest first: each standing copy's first copy comes last
+            if post.id in slug_of:
+                standing = next(iter(by_slug.values()))[0] if one_post else by_slug[slug_of[post.id]][0]
+                if standing != post.id:
+                    standing_for[post.id] = standing
     return standing_for
 
 

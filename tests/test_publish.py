@@ -486,6 +486,13 @@ def test_a_series_of_one_day_and_title_stays_two_posts_wherever_it_moves():
     # Moved twice, the slugs changed each time: the copy seen last stands for both others.
     assert moved_copies([series[0], seen("b", "https://b.example/x/", 5), seen("c", "https://c.example/y/", 9)]) == {
         "a1": "c", "b": "c"}
+    # Moved twice, the slug back to the first one's: the first copy is still the oldest (the
+    # site's feeds keep its entry id).
+    from aggregator.store import first_copies
+
+    twice = moved_copies([seen("c", "https://c.example/links/", 9), seen("b", "https://b.example/p/7", 5), series[0]])
+    assert twice == {"b": "c", "a1": "c"}
+    assert first_copies({old: ("anna", new) for old, new in twice.items()}) == {"c": "a1"}
 
 
 def test_a_blog_that_never_joined_is_named_only_while_a_post_of_it_is_shown(site, store):
