@@ -59,32 +59,28 @@ def atom_twin(url: str) -> str | None:
     return None
 
 
-# Blogger's comment feeds (a post's, at its blog or at www.blogger.com) list 25 comments unless
-# asked for more (GData's max-results, 500 at most): a longer thread lost the rest.
-_BLOGGER_COMMENTS = re.compile(r"/feeds/\d+/(?:\d+/)?comments/default/?$")
+# Blogger's comment feeds: a post's, `/feeds/<post>/comments/default` at its blog or
+# `/feeds/<blog>/<post>/comments/default` at www.blogger.com (anywhere below a path); group 1 is
+# what comes before the last number.  They list 25 comments unless asked for more (GData's
+# max-results, 500 at most): a longer thread lost the rest.
+_BLOGGER_COMMENTS = re.compile(r"(.*/feeds/(?:\d+/)?)\d+/comments/default/?")
 BLOGGER_MAX_RESULTS = 500
 
 
 def whole_thread(url: str) -> str:
     """A Blogger comment feed's address asking for the whole thread; any other as it is."""
     parts = urlsplit(url)
-    if not _BLOGGER_COMMENTS.search(parts.path) or "max-results=" in parts.query:
+    if not _BLOGGER_COMMENTS.fullmatch(parts.path) or "max-results=" in parts.query:
         return url
     asked = f"max-results={BLOGGER_MAX_RESULTS}"
     return urlunsplit(parts._replace(query=f"{parts.query}&{asked}" if parts.query else asked))
-
-
-# A post's comment feed at Blogger: `/feeds/<post>/comments/default` at the blog, or
-# `/feeds/<blog>/<post>/comments/default` at www.blogger.com (as _BLOGGER_COMMENTS, anywhere
-# below a path).
-_BLOGGER_POST_COMMENTS = re.compile(r"(.*/feeds/(?:\d+/)?)\d+/comments/default/?")
 
 
 def blogger_sitewide(url: str) -> str | None:
     """The feed of all a Blogger blog's comments beside one of its posts' comment feeds (`url`),
     asking for as many as Blogger gives (its newest 500); None for any other address."""
     parts = urlsplit(url)
-    found = _BLOGGER_POST_COMMENTS.fullmatch(parts.path)
+    found = _BLOGGER_COMMENTS.fullmatch(parts.path)
     if found is None or (parts.hostname == "www.blogger.com" and found.group(1) == "/feeds/"):
         return None  # www.blogger.com/feeds/<blog>/comments/default is a blog's own already
     path = found.group(1) + "comments/default"
