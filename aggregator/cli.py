@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import atexit
 import gc
-import importlib
 import os
 import shlex
 import sys
-import threading
 import traceback
 from collections import Counter
 from contextlib import contextmanager
@@ -271,47 +269,12 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
                "or --department.")
 
 
-# How long an exit waits for an import begun meanwhile (aiohttp's takes a fifth of a second).
-IMPORT_AT_EXIT = 10.0
-
-
-def import_meanwhile(name: str) -> threading.Event:
-    """Import module `name` in a thread of its own, while this one goes on; wait for the
-    event returned before importing what needs it.  For aiohttp, a fifth of a second to
-    import, a third of it spent loading the system's CA certificates for its two default TLS
-    contexts, with the GIL let go: meanwhile the store is checked (SQLite lets go of it too)
-    and the participants are read.  A failure is left to the import that follows, which says
-    it."""
-    imported = threading.Event()
-
-    def load() -> None:
-        try:
-            importlib.import_module(name)
-        except BaseException:  # noqa: BLE001, S110  the import after the wait raises it again
-            pass
-        finally:
-            imported.set()
-
-    # A daemon: interrupted (Ctrl-C) in an import of its own, the main thread may leave a module
-    # lock this one waits for forever, and the process would never exit.
-    threading.Thread(target=load, name=f"import {name}", daemon=True).start()
-    # But not left running when the process exits (Ctrl-C, or a store refused, within that fifth
-    # of a second): C's exit handlers then free OpenSSL while the thread reads certificates
-    # with it, and the process died of a segmentation fault after saying it was interrupted.
-    # An event, not Thread.join: a join that Ctrl-C interrupts marks the thread as ended in
-    # Python 3.11 (its bpo-45274 handling), and every later join returns at once.
-    atexit.register(imported.wait, IMPORT_AT_EXIT)
-    return imported
-
-
 def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchRun, imported late
     """Fetch every active participant, and say what came of it."""
-    importing = import_meanwhile("aiohttp")
     with open_store(site, backup=True) as store:
         # Dated: the nightly log (the README's cron line appends to it) says which night is which.
         click.echo(f"Fetch started {_when(datetime.now(UTC), site_zone(site))} ({_zone_name(site)}).")
         loaded = load_participants(site.participants_dir)
-        importing.wait()
         from .feeds.fetch import SettingError
         from .jobs import fetch_site
 

@@ -7,7 +7,6 @@ ones), and refuse what Pelican refuses.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -126,55 +125,6 @@ def test_the_parser_workers_import_no_store_http_client_or_cli():
     loaded = set(done.stdout.split())
     for module in ("sqlite3", "aggregator.store", "aiohttp", "click"):
         assert module not in loaded, module
-
-
-def test_a_module_imported_meanwhile_is_there_after_the_wait():
-    from aggregator.cli import import_meanwhile
-
-    import_meanwhile("xml.dom.minidom").wait()
-    assert "xml.dom.minidom" in sys.modules
-
-
-def test_a_module_that_cannot_be_imported_meanwhile_says_nothing_until_imported(capfd):
-    """The import after the wait raises and says why; the thread before it prints nothing."""
-    import importlib
-
-    from aggregator.cli import import_meanwhile
-
-    import_meanwhile("aggregator.no_such_module").wait()
-    assert capfd.readouterr().err == ""
-    with pytest.raises(ModuleNotFoundError):
-        importlib.import_module("aggregator.no_such_module")
-
-
-# A process that exits at once, and one whose wait for the import Ctrl-C interrupts (as the
-# main thread's wait was, in the run that died), both leaving with 130.
-EXITS = {
-    "at once": "sys.exit(130)",
-    "interrupted waiting": (
-        "threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
-        "try:\n    imported.wait()\nexcept KeyboardInterrupt:\n    sys.exit(130)\n"
-    ),
-}
-
-
-@pytest.mark.parametrize("exit_code", EXITS.values(), ids=EXITS.keys())
-def test_a_process_exits_only_when_what_it_imported_meanwhile_is_done(tmp_path, exit_code):
-    """A run interrupted (or refused) while aiohttp was still being imported died of a
-    segmentation fault: C's exit handlers freed OpenSSL under the thread loading certificates.
-    The exit waits for the import; this one ends with a mark it writes, after a while."""
-    (tmp_path / "slow_import.py").write_text(
-        "import pathlib, time\n"
-        "time.sleep(0.5)\n"
-        f"pathlib.Path({str(tmp_path / 'done')!r}).write_text('imported')\n"
-    )
-    script = ("import os, signal, sys, threading\nfrom aggregator.cli import import_meanwhile\n"
-              f"imported = import_meanwhile('slow_import')\n{exit_code}\n")  # fmt: skip
-    paths = os.pathsep.join([str(tmp_path), str(Path(__file__).parents[1])])
-    exited = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": paths},
-                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
-    assert exited.returncode == 130, exited.stderr
-    assert (tmp_path / "done").read_text() == "imported"
 
 
 def test_a_summary_of_thousands_of_feeds_has_a_short_repr():
