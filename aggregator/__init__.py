@@ -8,3 +8,17 @@ def theme_path():  # noqa: ANN201  (a Path; imported lazily to keep `import aggr
     from .website.sitetemplate import theme_path as find
 
     return find()
+
+
+def main() -> None:
+    """The `blogparade` command.  Ctrl-C while its modules load (a tenth of a second, before
+    the command's own handling) ends it as Ctrl-C later does: exit 130 and one sentence, not
+    a traceback."""
+    import sys
+
+    try:
+        from .cli import main as blogparade
+    except KeyboardInterrupt:
+        sys.stderr.write("Error: interrupted; nothing more was done.\n")
+        sys.exit(130)
+    blogparade()

@@ -200,6 +200,31 @@ def test_ctrl_c_in_a_runs_first_tenth_of_a_second_ends_it_with_130_every_time(fe
         assert finished.returncode == 130, (after, finished)
 
 
+# Ctrl-C striking while the command's modules load, before the command handles it: the import
+# of the store's module is interrupted, as a real Ctrl-C in that tenth of a second would be.
+INTERRUPTED_LOADING = """
+import sys
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "aggregator.store":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["blogparade", "status"]
+from aggregator import main  # the console script's entry point (pyproject.toml)
+main()
+"""
+
+
+def test_ctrl_c_while_the_command_loads_ends_it_with_130_and_no_traceback(tmp_path):
+    loading = subprocess.run([sys.executable, "-c", INTERRUPTED_LOADING], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert loading.returncode == 130, loading
+    assert loading.stderr == "Error: interrupted; nothing more was done.\n", loading
+
+
 def test_a_demo_refuses_a_folder_another_demo_works_in(tmp_path):
     folder = tmp_path / "demo-site"
     folder.mkdir()
