@@ -20,5 +20,5 @@ def main() -> None:
         from .cli import main as blogparade
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted; nothing more was done.\n")
-        sys.exit(130)
+        sys.exit(130)  # cli.EXIT_INTERRUPTED: cli is what could not be imported
     blogparade()
