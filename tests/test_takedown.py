@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,9 @@ from tests.acceptance_helpers import (files_under, invoke, new_site, ok, parse_h
 from tests.feedmaker import Item, Reply, rss, threaded_comments_atom, wordpress_comments_rss
 from tests.servers import RSS_TYPE, FeedServer, respond
 
-DAY = datetime(2026, 11, 2, 10, tzinfo=UTC)
+# A week ago, whenever the tests run: the site reads comments of posts of its last 60 days
+# (BLOGPARADE_COMMENT_DAYS); a fixed date here stopped these tests' comments 60 days after it.
+DAY = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=7)
 
 
 def serve_blogs(server: FeedServer) -> dict[str, str]:
@@ -26,7 +28,7 @@ def serve_blogs(server: FeedServer) -> dict[str, str]:
     server.route("/anna/feed/", respond(rss([
         Item("a1", "Annas Kommentarbeitrag", anna + "kommentare/", DAY, comments_feed=comments,
              comment_count=3),
-        Item("a2", "Annas Peinlicher Beitrag", anna + "peinlich/", DAY.replace(day=3)),
+        Item("a2", "Annas Peinlicher Beitrag", anna + "peinlich/", DAY + timedelta(days=1)),
     ], "Annas Blog", anna).encode(), content_type=RSS_TYPE))
     server.route("/anna/kommentare/feed/", respond(wordpress_comments_rss("a1", anna + "kommentare/", [
         Reply(1, "Bernd Beispiel", "Bernds erster Kommentar", published=DAY.replace(hour=11)),
