@@ -83,9 +83,8 @@ def refuse_emptied_participants(site: Site) -> None:
 
     left = not_removed(site)
     if left:
-        named = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         fail(f"{site.participants_dir} holds no participant file, but the site has published "
-             f"posts of {_count(len(left), 'blog')} ({named}): a run would "
+             f"posts of {_count(len(left), 'blog')} ({_listed(left, 3)}): a run would "
              "unpublish them, so nothing was done; restore their files, or take a blog off with "
              "`blogparade remove SLUG`", EXIT_CONFIG)  # fmt: skip
 
@@ -627,9 +626,10 @@ def check(ctx: click.Context, base: str | None) -> None:
     click.echo(f"{_count(result.participants, 'participant')} and {_count(result.parades, 'parade')} OK{changes}.")
 
 
-def _listed(paths: list[str], most: int = 5) -> str:
-    shown = ", ".join(paths[:most])
-    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+def _listed(names: list[str], most: int = 5) -> str:
+    """The first `most` names, and how many more there are."""
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 @cli.command()
