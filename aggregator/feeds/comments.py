@@ -345,10 +345,7 @@ def for_posts(
 ) -> list[Comment]:
     """Comments of a feed, each attached to its post; entries of unknown posts are dropped."""
     entries = list(entries)
-    if not feed.sitewide:
-        post = feed.posts[0]
-        return [top_level_if_reply_to_post(clean(entry, post.id), post) for entry in entries]
-    posts = _posts_of(entries, PostIndex(feed.posts))
+    posts = _posts_of(entries, PostIndex(feed.posts)) if feed.sitewide else [feed.posts[0]] * len(entries)
     return [
         top_level_if_reply_to_post(clean(entry, post.id), post)
         for entry, post in zip(entries, posts) if post is not None
