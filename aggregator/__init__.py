@@ -2,6 +2,12 @@
 
 __version__ = "0.1.0"
 
+# What Ctrl-C (SIGINT) ends a command with, in cli.py and while it loads (main): what a shell
+# gives a command it interrupted, 128 + 2, so that a script or CI tells an interrupted job
+# from a failed one.
+INTERRUPTED = "Error: interrupted; nothing more was done."
+EXIT_INTERRUPTED = 130
+
 
 def theme_path():  # noqa: ANN201  (a Path; imported lazily to keep `import aggregator` light)
     """Where the bundled theme is: theme/ in a checkout, aggregator/theme in a wheel."""
@@ -19,6 +25,6 @@ def main() -> None:
     try:
         from .cli import main as blogparade
     except KeyboardInterrupt:
-        sys.stderr.write("Error: interrupted; nothing more was done.\n")
-        sys.exit(130)  # cli.EXIT_INTERRUPTED: cli is what could not be imported
+        sys.stderr.write(INTERRUPTED + "\n")
+        sys.exit(EXIT_INTERRUPTED)
     blogparade()

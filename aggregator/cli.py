@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from . import __version__
+from . import EXIT_INTERRUPTED, INTERRUPTED, __version__
 from .backups import open_store, published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
@@ -38,9 +38,7 @@ EXIT_BUSY = 3
 # stdout's reader went away (`status | head`): what a tool killed by SIGPIPE gives, 128 + 13.  Not
 # 0: the command stopped at that line, and `run | head` has not built the site.
 EXIT_READER_GONE = 141
-# Ctrl-C (SIGINT): what a shell gives a command it interrupted, 128 + 2, so that a script or CI
-# tells an interrupted job from a failed one.
-EXIT_INTERRUPTED = 130
+# EXIT_INTERRUPTED (130): in __init__.py, which ends a command that Ctrl-C met while this loads.
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -141,7 +139,7 @@ class Blogparade(click.Group):
         except BrokenPipeError:
             reader_gone()
         except KeyboardInterrupt:  # Click would say "Aborted!" and exit 1
-            click.secho("Error: interrupted; nothing more was done.", fg="red", err=True)
+            click.secho(INTERRUPTED, fg="red", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except LIBRARY_ERRORS as error:
             give_up(ctx, sentence(error))
