@@ -388,6 +388,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 15: posts' small columns before their text, and the comment counts last checked in a table
     # of their own (see _posts_text_last).
     _posts_text_last,
+    # 16: a post feed's entries as its last parse saw them, each a digest (clean.source_digests),
+    # space-separated: entries still the same are not cleaned again (work.parse_posts).
+    "ALTER TABLE feeds ADD COLUMN entry_digests TEXT;",
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
@@ -755,18 +758,20 @@ class Store:
         kind: FeedKind = "posts",
         now: datetime | None = None,
         description: str | None = None,
+        entries: Sequence[str] | None = None,
     ) -> SaveCounts:
         """One feed fetched and parsed: its state and everything it carried, in one transaction.
 
         `moved_to` is where the feed answered when not at `url` (a permanent redirect's target);
         None: it answered at `url` itself.  `description` is the feed's own ("" when it has none);
-        None leaves the stored one.
+        None leaves the stored one.  `entries`: a post feed's entries' digests (work.Parsed), for
+        its next parse; `posts` are those of them new or changed since its last.
         """
         now = now or utcnow()
         with self.transaction() as db:
             stamp = _iso(now)
-            db.execute(_SUCCEEDED, (url, participant, stamp, kind, stamp, moved_to, etag,
-                                    last_modified, body_hash, description))  # fmt: skip
+            db.execute(_SUCCEEDED, (url, participant, stamp, kind, stamp, moved_to, etag, last_modified,
+                                    body_hash, description, None if entries is None else " ".join(entries)))  # fmt: skip
             counts = SaveCounts()
             buried = _Buried(db)
             # Taken down for good: never stored again.
@@ -1665,9 +1670,10 @@ def _answered(columns: tuple[str, ...], sets: str) -> str:
 
 
 _SUCCEEDED = _answered(
-    ("etag", "last_modified", "body_hash", "description"),
+    ("etag", "last_modified", "body_hash", "description", "entry_digests"),
     "etag = excluded.etag, last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
-    "gone = 0, description = coalesce(excluded.description, description)",
+    "gone = 0, description = coalesce(excluded.description, description), "
+    "entry_digests = excluded.entry_digests",
 )
 _UNCHANGED = _answered(
     ("etag", "last_modified"),
@@ -1894,6 +1900,7 @@ def _feed_state(row: sqlite3.Row) -> FeedState:
         moved_to=row["moved_to"],
         gone=bool(row["gone"]),
         next_try=_dt(row["next_try"]),
+        entry_digests=frozenset((row["entry_digests"] or "").split()),
     )
 
 

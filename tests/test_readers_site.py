@@ -77,9 +77,9 @@ def published(tmp_path_factory) -> Site:
 def test_a_post_feed_says_what_its_blog_is():
     participant = Participant(slug="anna", name="Anna", feed="https://anna.example/feed/",
                               home="https://anna.example/")  # fmt: skip
-    posts, error, description = parse_posts(ATOM_WITH_SUBTITLE, {}, participant.feed, participant)
-    assert error is None and len(posts) == 1
-    assert description == "Gedanken aus dem Homeoffice, seit 2023."
+    parsed = parse_posts(ATOM_WITH_SUBTITLE, {}, participant.feed, participant)
+    assert parsed.error is None and len(parsed.records) == 1
+    assert parsed.description == "Gedanken aus dem Homeoffice, seit 2023."
 
 
 def test_the_store_keeps_a_feeds_description_until_the_feed_changes_it(tmp_path):

@@ -577,7 +577,7 @@ def test_a_sitewide_feed_lists_a_protected_posts_comments_without_their_text(kin
     assert body.count(b"action=postpass") == 3
     refs = tuple(PostRef(f"id-{post.id}", blog.post_guid(post), blog.permalink(post)) for post in blog.posts)
     feed = plan.CommentFeed(participant_of(blog), (blog.comments_atom_url(),), refs, sitewide=True)
-    comments, error, _ = parse_comments(body, {}, blog.comments_atom_url(), feed=feed)
+    comments, error, *_ = parse_comments(body, {}, blog.comments_atom_url(), feed=feed)
     assert error is None
     assert sorted(comment.post_id for comment in comments) == ["id-1", "id-1"]
 
@@ -694,7 +694,7 @@ def parsed(items, posts=((12, POST),), limit=1000) -> tuple:
 
 
 def test_api_comments_are_the_feeds_comments_cleaned():
-    records, error, _ = parsed([
+    records, error, *_ = parsed([
         {"id": 5, "post": 12, "parent": 0, "author_name": "Ada <ada@example.org>",
          "author_url": "javascript:alert(1)", "date_gmt": "2026-11-20T10:00:00",
          "content": {"rendered": "<p>Hallo<script>alert(1)</script> <a href='/x' onclick='y()'>da</a></p>"},
@@ -715,14 +715,14 @@ def test_api_comments_are_the_feeds_comments_cleaned():
 @pytest.mark.parametrize("body", [b"<html>Wartungsmodus</html>", b'{"code": "rest_forbidden"}', b"",
                                   b"[" * 100_000 + b"]" * 100_000, b'"a string"'])  # fmt: skip
 def test_an_answer_that_is_no_list_of_comments_is_an_error_of_that_request(body):
-    records, error, _ = parsed(body)
+    records, error, *_ = parsed(body)
     assert records == [] and error is not None and error.kind is ErrorKind.NOT_A_FEED
     assert error.message.startswith("WordPress's API answered ")
 
 
 def test_comments_missing_what_they_need_are_left_out():
     good = {"id": 7, "parent": 0, "content": {"rendered": "<p>Gut.</p>"}, "date_gmt": "2026-11-20T10:00:00"}
-    records, error, _ = parsed([
+    records, error, *_ = parsed([
         good, 1, None, "x", [], {},
         {**good, "id": "7"}, {**good, "id": -1}, {**good, "id": True}, {**good, "id": 2**70},
         {**good, "parent": "5"}, {**good, "parent": 1.5}, {**good, "content": "<p>flat</p>"},
@@ -730,7 +730,7 @@ def test_comments_missing_what_they_need_are_left_out():
         {**good, "id": 8, "post": 13},  # another post's: a cache that ignored the query
     ])  # fmt: skip
     assert error is None and [c.guid for c in records] == ["https://blog.example/?p=12#comment-7"]
-    odd, _, _ = parsed([{**good, "date_gmt": "gestern", "author_name": ["x"], "link": 5}])
+    odd, *_ = parsed([{**good, "date_gmt": "gestern", "author_name": ["x"], "link": 5}])
     assert odd[0].published is None and odd[0].author == "" and odd[0].url is None
 
 
@@ -739,7 +739,7 @@ OTHER = PostRef("other-id", "https://blog.example/?p=13", "https://blog.example/
 
 def test_a_list_of_several_posts_comments_gives_each_to_its_post():
     item = {"parent": 0, "content": {"rendered": "<p>Gut.</p>"}, "date_gmt": "2026-11-20T10:00:00"}
-    records, error, _ = parsed([
+    records, error, *_ = parsed([
         {**item, "id": 7, "post": 12}, {**item, "id": 8, "post": 13, "parent": 9},
         {**item, "id": 9, "post": 13}, {**item, "id": 10, "post": 14},  # not asked for: left out
         {**item, "id": 11},  # which post's? several were asked for: left out
@@ -753,7 +753,7 @@ def test_a_list_of_several_posts_comments_gives_each_to_its_post():
 
 
 def test_a_list_keeps_the_newest_comments_a_feed_may_give():
-    records, _, _ = parsed([
+    records, *_ = parsed([
         {"id": n, "post": 12 + n % 2, "parent": 0, "content": {"rendered": f"<p>{n}</p>"},
          "date_gmt": f"2026-11-{n:02d}T10:00:00"} for n in range(1, 21)
     ], posts=((12, POST), (13, OTHER)), limit=5)  # fmt: skip

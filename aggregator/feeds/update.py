@@ -109,6 +109,7 @@ class Answer:
     failed: tuple[FetchResult, ...] = ()  # this run's failed responses (Retry-After is in them)
     digest: str | None = None  # body_hash of the body parsed
     description: str | None = None  # a changed post feed's own description (None: keep stored)
+    entries: tuple[str, ...] | None = None  # a changed post feed's entries' digests (Parsed)
 
 
 class Updater:
@@ -197,8 +198,9 @@ class Updater:
         digest = body_hash(result.body or b"")  # once: compared here, stored by _store
         if result.body and state is not None and digest == state.body_hash:
             return Answer(result, unchanged=True)
-        records, error, description = await self._parse(parse, result)
-        return Answer(result, records, error, digest=digest, description=description)
+        parsed = await self._parse(parse, result)
+        return Answer(result, parsed.records, parsed.error, digest=digest, description=parsed.description,
+                      entries=parsed.entries)  # fmt: skip
 
     def _store(
         self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
@@ -223,7 +225,7 @@ class Updater:
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
             body_hash=answer.digest or body_hash(result.body or b""), moved_to=answer.moved_to,
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
-            description=answer.description,
+            description=answer.description, entries=answer.entries,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed, counts.moved, held=len(answer.records),
                       pages=wpapi.total_pages(result.headers))  # fmt: skip
@@ -261,9 +263,10 @@ class Updater:
     # -- posts ------------------------------------------------------------------------------------
 
     async def update_posts(self, participant: Participant) -> FeedReport:
-        parse = partial(parse_posts, participant=participant, limit=self.options.max_items)
-        return await self.read(participant, participant.feed, self.store.feed_state(participant.feed),
-                               parse)  # fmt: skip
+        state = self.store.feed_state(participant.feed)
+        parse = partial(parse_posts, participant=participant, limit=self.options.max_items,
+                        seen=state.entry_digests if state else frozenset())  # fmt: skip
+        return await self.read(participant, participant.feed, state, parse)
 
     # -- comments ---------------------------------------------------------------------------------
 

@@ -26,9 +26,16 @@ PARSING = ("aggregator.feeds.parse", "aggregator.feeds.clean")
 MAX_ITEMS = 1000  # entries taken per feed and run (the site's BLOGPARADE_MAX_ITEMS_PER_FEED)
 _UNDATED = datetime.min.replace(tzinfo=UTC)
 
-# What a job makes of a body: records for the store, or the error that made it unusable; and
-# for a post feed its own description (None for comment feeds: nothing to store).
-Parsed = tuple[list[Post] | list[Comment], FetchError | None, str | None]
+
+class Parsed(NamedTuple):
+    """What a job makes of a body: records for the store, or the error that made it unusable."""
+
+    records: list[Post] | list[Comment]
+    error: FetchError | None = None
+    description: str | None = None  # a post feed's own (None for comment feeds: nothing to store)
+    # A post feed's entries, each as its digest (clean.source_digests): those it took, cleaned
+    # now or unchanged since the last parse; None for comment feeds.
+    entries: tuple[str, ...] | None = None
 
 
 class PostRef(NamedTuple):
@@ -50,18 +57,31 @@ def newest(entries: Sequence[ParsedEntry], limit: int) -> Sequence[ParsedEntry]:
 
 
 def parse_posts(
-    body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS
-) -> Parsed:
-    """Bytes to clean posts."""
-    from .clean import clean_post
+    body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS,
+    seen: frozenset[str] = frozenset(),
+) -> Parsed:  # fmt: skip
+    """Bytes to clean posts: those of entries new or changed since the feed's last parse
+    (`seen`: its entries' digests then, FeedState.entry_digests); the others are stored already."""
+    from .clean import clean_post, source_digests
     from .parse import ParseError, parse_feed
 
     try:
         feed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message), None
-    posts = [clean_post(entry, participant) for entry in newest(feed.entries, limit)]
-    return [post for post in posts if participant.takes(post.categories)], None, feed.subtitle
+        return Parsed([], FetchError(error.kind, error.message))
+    digest = source_digests(participant)
+    posts: list[Post] = []
+    taken: list[str] = []
+    for entry in newest(feed.entries, limit):
+        entry_digest = digest(entry)
+        if entry_digest in seen:
+            taken.append(entry_digest)
+            continue
+        post = clean_post(entry, participant)
+        if participant.takes(post.categories):
+            posts.append(post)
+            taken.append(entry_digest)
+    return Parsed(posts, None, feed.subtitle, tuple(taken))
 
 
 def parse_comments(
@@ -79,17 +99,17 @@ def parse_comments(
     try:
         parsed = parse_feed(body, headers, url)
     except ParseError as error:
-        return [], FetchError(error.kind, error.message), None
+        return Parsed([], FetchError(error.kind, error.message))
     # A protected post's comments are listed with its password form for their text: not ours.
     entries = [entry for entry in newest(parsed.entries, limit) if not behind_password(entry)]
-    return plan.for_posts(entries, feed, clean_comment), None, None
+    return Parsed(plan.for_posts(entries, feed, clean_comment))
 
 
 def answered_at_a_glance(body: bytes, known: frozenset[str]) -> Parsed | None:
     """parse_comments' answer where the bytes give it without parsing: a feed holding only
     comments in `known` (plan.known_only) gives none."""
     if known and plan.known_only(body, known):
-        return [], None, None
+        return Parsed([])
     return None
 
 
@@ -116,11 +136,11 @@ def parse_api_comments(
     try:
         found = entries(body, {number: post.guid for number, post in posts})
     except ValueError as error:
-        return [], FetchError(ErrorKind.NOT_A_FEED, f"WordPress's API answered {error}"), None
+        return Parsed([], FetchError(ErrorKind.NOT_A_FEED, f"WordPress's API answered {error}"))
     if len(found) > limit:  # newest() looks at entries only; the post IDs ride along
         kept = {id(entry) for entry in newest([entry for _, entry in found], limit)}
         found = [(number, entry) for number, entry in found if id(entry) in kept]
-    return [clean_comment(entry, by_number[number].id) for number, entry in found], None, None
+    return Parsed([clean_comment(entry, by_number[number].id) for number, entry in found])
 
 
 def serve(connection: Connection) -> None:
