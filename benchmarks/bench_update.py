@@ -23,7 +23,9 @@ the feeds).  Three clients update from it, each as a whole process of its own:
   feedparser  20 threads of urllib GET + feedparser.parse(bytes), conditional with the ETag of
               the last run (state in a JSON file): what planet-style tools do, nothing stored
 
-Each client runs a first run from an empty state, then a no-change run (every feed answers 304).
+Each client runs a first run from an empty state, then a no-change run (every feed answers 304),
+then, after every blog of the farm has written a post (a night later), a run that reads one new
+post a blog: each post feed changed (its newest post new, its oldest gone), with its comments.
 Runs alternate between clients (the order rotates every repetition) and the table shows the
 median of `--reps` repetitions of: wall time of the whole process, CPU time of its whole process
 tree (user + system, the parser pool and the fork server included: this process is their child
@@ -206,8 +208,8 @@ class Client:
     def command(self, folder: Path) -> list[str]:
         raise NotImplementedError
 
-    def check(self, run: Run, feeds: int, first: bool) -> None:
-        """Fail loudly when a run did not do what it is measured for."""
+    def check(self, run: Run, feeds: int, kind: str) -> None:
+        """Fail loudly when a run (RUNS: "first", "again", "new") did not do what it is measured for."""
 
 
 class Blogparade(Client):
@@ -233,11 +235,14 @@ class Blogparade(Client):
         script = Path(sys.executable).parent / "blogparade"
         return [str(script), "--site", str(folder), "fetch"]
 
-    def check(self, run: Run, feeds: int, first: bool) -> None:
+    def check(self, run: Run, feeds: int, kind: str) -> None:
         lines = run.output.splitlines()
-        posts = f"{feeds} feeds: {feeds if first else 0} fetched, {0 if first else feeds} unchanged, 0 errors"
+        fetched = 0 if kind == "again" else feeds
+        posts = f"{feeds} feeds: {fetched} fetched, {feeds - fetched} unchanged, 0 errors"
+        new = {"first": feeds * 10, "again": 0, "new": feeds}[kind]
         comments = [line for line in lines if " comment feeds: " in line]
-        if not any(line.startswith(posts) for line in lines) or not comments or " 0 errors" not in comments[0]:
+        if (not any(line.startswith(posts) and f"; {new} new posts" in line for line in lines)
+                or not comments or " 0 errors" not in comments[0]):  # fmt: skip
             raise RuntimeError(f"blogparade did not do the run measured:\n{run.output[-3000:]}")
 
 
@@ -257,7 +262,7 @@ class Rawdog(Client):
     def command(self, folder: Path) -> list[str]:
         return [str(self.venv / "bin" / "rawdog"), "-d", str(folder), "-u"]
 
-    def check(self, run: Run, feeds: int, first: bool) -> None:
+    def check(self, run: Run, feeds: int, kind: str) -> None:
         if "rror" in run.output:
             raise RuntimeError(f"rawdog reported errors:\n{run.output[-3000:]}")
 
@@ -272,8 +277,9 @@ class FeedparserLoop(Client):
     def command(self, folder: Path) -> list[str]:
         return [sys.executable, __file__, "--feedparser-client", str(folder)]
 
-    def check(self, run: Run, feeds: int, first: bool) -> None:
-        expected = f"{feeds * 10 if first else 0} entries, {0 if first else feeds} unchanged"
+    def check(self, run: Run, feeds: int, kind: str) -> None:
+        changed = 0 if kind == "again" else feeds  # a changed feed: all its entries parsed
+        expected = f"{changed * 10} entries, {feeds - changed} unchanged"
         if expected not in run.output:
             raise RuntimeError(f"the feedparser loop did not do the run measured: {run.output}")
 
@@ -345,7 +351,7 @@ def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
     busy = busy_processes(args.busy)
     keep = {server.pid} | {process.pid for process in busy}
     meter = FarmMeter(server.pid, info["stats"])
-    results: dict[str, dict[str, list[Run]]] = {c.name: {"first": [], "again": []} for c in clients}
+    results: dict[str, dict[str, list[Run]]] = {c.name: {kind: [] for kind in RUNS} for c in clients}
     try:
         urls = info["feeds"]
         for rep in range(args.reps):
@@ -354,9 +360,11 @@ def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
                 with tempfile.TemporaryDirectory(prefix=f"bench-{client.name}-") as tmp:
                     folder = Path(tmp) / "state"
                     client.prepare(urls, folder)
-                    for kind in ("first", "again"):
+                    for kind in RUNS:
+                        if kind == "new":
+                            farm.next_night(info["stats"])
                         run = measure(client.command(folder), keep, farm_meter=meter)
-                        client.check(run, feeds, kind == "first")
+                        client.check(run, feeds, kind)
                         results[client.name][kind].append(run)
                         print(f"  {feeds:>5} feeds  {client.name:<10} {kind:<5} rep {rep + 1}: "
                               f"{run.wall:6.2f} s wall {run.cpu:6.2f} s CPU {run.peak:6.0f} MB "
@@ -369,6 +377,8 @@ def bench(feeds: int, args: argparse.Namespace, clients: list[Client]) -> dict:
     return {"feeds": feeds, "feed_bytes": info["feed_bytes"], "results": results}
 
 
+RUNS = ("first", "again", "new")  # a first run, a no-change run, a run after one new post a blog
+LABELS = {"first": "first", "again": "no-change", "new": "one new"}
 GOALS = {  # issue 14's goals, for the table: (300 feeds, 1,000 feeds)
     "first": ("≥ 2", "≥ 2.6"),
     "again": ("≥ 1.3", "≥ 2"),
@@ -401,7 +411,7 @@ def report(table: list[dict], args: argparse.Namespace, loads: list[float],
     for row in table:
         for name, kinds in row["results"].items():
             for kind, runs in kinds.items():
-                label = "first" if kind == "first" else "no-change"
+                label = LABELS[kind]
                 print(f"{row['feeds']:>5}  {name:<10} {label:<9} {median(runs, 'wall'):7.2f} "
                       f"{median(runs, 'cpu'):7.2f} {median(runs, 'peak'):8.0f} "
                       f"{median(runs, 'requests'):9.0f} {median(runs, 'farm_cpu'):11.2f}")
@@ -419,6 +429,10 @@ def report(table: list[dict], args: argparse.Namespace, loads: list[float],
              lambda bp, o: median(o["again"], "wall") / median(bp["again"], "wall")),
             ("cpu", f"CPU of a first run, blogparade ÷ {other}",
              lambda bp, o: median(bp["first"], "cpu") / median(o["first"], "cpu")),
+            ("new", f"run after one new post a blog, {other} ÷ blogparade (wall)",
+             lambda bp, o: median(o["new"], "wall") / median(bp["new"], "wall")),
+            ("new cpu", f"CPU of that run, blogparade ÷ {other}",
+             lambda bp, o: median(bp["new"], "cpu") / median(o["new"], "cpu")),
             ("peak", f"peak memory of a first run, blogparade ÷ {other}",
              lambda bp, o: median(bp["first"], "peak") / median(o["first"], "peak")),
         ]

@@ -22,7 +22,9 @@ client measured.
     (prints one JSON line: {"feeds": [post feed URLs], "stats": URL, …} once it listens)
 
 It counts what it serves (`stats`: requests, and 304s among them), so that a benchmark can
-say how many requests each client made.
+say how many requests each client made; and at NEXT_PATH (`next_night`) every blog writes a post:
+each post feed changes (the new post on top, the oldest gone), the comment feeds and the API
+list the new post's comments, and every other document stays as it was (its ETag and date).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import random
 import socket
 import subprocess
 import sys
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -47,6 +50,8 @@ from tests.wordpress import Blog, Comment, Post  # noqa: E402
 POSTS = 10
 # GET here (on any of the farm's addresses): {"requests": n, "not_modified": m} served so far.
 STATS_PATH = "/_farm/stats"
+# GET here: every blog writes a post (the next night), answered once every document is made.
+NEXT_PATH = "/_farm/next"
 WORDS = (
     "Blogparade Garten Werkzeug Grabegabel über schöne Grüße Ärger Öl Straße Beet Büro Kunden "
     "Mitarbeiter Zukunft Idee Projekt Erfahrung heute morgen gestern warum weil und oder aber "
@@ -105,23 +110,29 @@ def post_html(rng: random.Random, home: str, size: int = 10_000) -> str:
     return "".join(parts)
 
 
-def make_blog(n: int, port: int, comments: int, now: datetime, per_host: int = 1) -> Blog:
-    """Blog n with 10 posts from the last days, each with `comments` comments (every third one
-    a reply to the one before, as readers answer each other)."""
-    rng = random.Random(n)
+def make_blog(n: int, port: int, comments: int, now: datetime, per_host: int = 1, new: int = 0) -> Blog:
+    """Blog n with its 10 newest posts, each with `comments` comments (every third one a reply
+    to the one before, as readers answer each other): 10 from the last days, and where `new`
+    posts were written since (NEXT_PATH), those within the last hour and the oldest ones gone
+    from the feeds.  Each post is made from a random stream of its own: the same post whatever
+    came after it."""
     home = f"http://{host_of(n, per_host)}:{port}/b{n}"
-    posts, comment_id = [], 1000
-    for i in range(POSTS):
-        published = now - timedelta(days=i, hours=rng.randint(0, 20))
-        post = Post(id=100 + i, slug=f"beitrag-{n}-{i}", title=f"{_sentence(rng, 6)[:-1]} ({n}.{i})",
+    posts = []
+    for k in range(new, POSTS + new):  # k: the blog's k-th post
+        rng = random.Random(f"{n}.{k}")
+        if k < POSTS:
+            published = now - timedelta(days=POSTS - k, hours=rng.randint(0, 20))
+        else:
+            published = now - timedelta(hours=1) + timedelta(minutes=k - POSTS)
+        post = Post(id=100 + k, slug=f"beitrag-{n}-{k}", title=f"{_sentence(rng, 6)[:-1]} ({n}.{k})",
                     published=published, content=post_html(rng, home),
                     author="Jörg Beispiel", categories=("Garten", rng.choice(WORDS)))
         for c in range(comments):
-            comment_id += 1
+            comment_id = 1001 + k * comments + c
             parent = comment_id - 1 if c % 3 == 2 else 0
             post.comments.append(Comment(
                 id=comment_id, author=f"Leserin {c}", text=_sentence(rng, 25) + "\n\n" + _sentence(rng, 12),
-                published=published + timedelta(hours=1 + c), parent=parent,
+                published=published + timedelta(minutes=1 + c), parent=parent,
                 author_url=f"https://leserin{c}.example/",
             ))  # fmt: skip
         posts.append(post)
@@ -152,7 +163,6 @@ async def serve(
     from aiohttp import web
 
     now = datetime.now(UTC).replace(microsecond=0)
-    modified = format_datetime(now - timedelta(hours=1), usegmt=True)
     sockets: list[socket.socket] = []
     port = 0
     for n in range(0, blogs, per_host):  # one port on every address: the first one free, then the same
@@ -163,27 +173,41 @@ async def serve(
         sock.setblocking(False)
         port = sock.getsockname()[1]
         sockets.append(sock)
-    served: dict[str, tuple[bytes, str, str]] = {}
+    served: dict[str, tuple[bytes, str, str, str]] = {}  # body, type, ETag, Last-Modified
     apis: dict[str, tuple[Blog, list[dict]]] = {}  # the API's address: its blog, its comments
     links: dict[str, str] = {}  # by host and blog path: the Link header its feeds send
-    feeds = []
-    for n in range(blogs):
-        blog = make_blog(n, port, comments, now, per_host)
-        feeds.append(blog.posts_rss_url())
-        for path, (body, kind) in documents(blog, serves).items():
-            etag = '"' + hashlib.md5(body).hexdigest() + '"'
-            served[f"{host_of(n, per_host)}{path}"] = (body, kind, etag)
-        if "api" in SERVES[serves]:
-            home = f"{host_of(n, per_host)}/b{n}"
-            # Made once: the farm's own CPU is on the cores the clients are measured on.
-            apis[f"{home}/wp-json/wp/v2/comments"] = (blog, blog.api_items())
-            links[home] = blog.api_link()
+    feeds: list[str] = []
 
+    def build(new: int) -> None:
+        """Every blog's documents, `new` posts after its first ten; a document that changed
+        is modified now, the others keep their dates."""
+        modified = format_datetime(datetime.now(UTC) - timedelta(hours=0 if new else 1), usegmt=True)
+        feeds.clear()
+        for n in range(blogs):
+            blog = make_blog(n, port, comments, now, per_host, new)
+            feeds.append(blog.posts_rss_url())
+            for path, (body, kind) in documents(blog, serves).items():
+                key = f"{host_of(n, per_host)}{path}"
+                etag = '"' + hashlib.md5(body).hexdigest() + '"'
+                before = served.get(key)
+                served[key] = (body, kind, etag, before[3] if before and before[2] == etag else modified)
+            if "api" in SERVES[serves]:
+                home = f"{host_of(n, per_host)}/b{n}"
+                # Made once: the farm's own CPU is on the cores the clients are measured on.
+                apis[f"{home}/wp-json/wp/v2/comments"] = (blog, blog.api_items())
+                links[home] = blog.api_link()
+
+    generation = [0]
+    build(0)
     counts = {"requests": 0, "not_modified": 0}
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.path == STATS_PATH:  # the benchmark's question, not a client's request
             return web.json_response(counts)
+        if request.path == NEXT_PATH:
+            generation[0] += 1
+            build(generation[0])
+            return web.json_response({"new": generation[0]})
         counts["requests"] += 1
         await asyncio.sleep(latency)
         key = f"{request.host.rsplit(':', 1)[0]}{request.path}"
@@ -195,7 +219,7 @@ async def serve(
                 status, headers, body = blog.api_query(request.query_string, items)
                 return web.Response(status=status, headers=headers, body=body)
             return web.Response(status=404, text="not found")
-        body, kind, etag = found
+        body, kind, etag, modified = found
         headers = {"ETag": etag, "Last-Modified": modified}
         if request.headers.get("If-None-Match") == etag or (
             "If-None-Match" not in request.headers
@@ -219,6 +243,12 @@ async def serve(
     print(json.dumps({"feeds": feeds, "feed_bytes": size, "documents": len(served), "stats": stats}),
           flush=True)  # fmt: skip
     await asyncio.Event().wait()
+
+
+def next_night(stats: str) -> None:
+    """Every blog of the farm whose `stats` address is given writes a post (NEXT_PATH)."""
+    with urllib.request.urlopen(stats.replace(STATS_PATH, NEXT_PATH), timeout=600) as response:
+        response.read()
 
 
 def start(

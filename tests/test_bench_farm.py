@@ -58,3 +58,30 @@ def test_a_farm_of_announced_feeds_serves_only_what_the_post_feed_names():
     finally:
         server.terminate()
         server.wait()
+
+
+def _body(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def test_the_next_night_every_blog_has_one_new_post_and_the_rest_stays_as_it_was():
+    server, info = farm.start(blogs=2, comments=1, latency=0)
+    try:
+        feed = info["feeds"][1]
+        before = _body(feed)
+        status, etag = _get(feed)
+        [*_, oldest_comments] = [part.split("<")[0] for part in before.split("<wfw:commentRss>")[1:]]
+        _, comments_etag = _get(oldest_comments)
+        farm.next_night(info["stats"])
+        after = _body(feed)
+        assert _get(feed, etag)[0] == 200  # changed: its ETag no longer matches
+        assert "(1.10)" in after and "(1.10)" not in before  # blog 1's 11th post, on top
+        assert "(1.0)" in before and "(1.0)" not in after  # its first, gone from the feed
+        assert all(f"(1.{k})" in after for k in range(1, 10))
+        assert _get(oldest_comments, comments_etag)[0] == 304  # an old post's comments: as they were
+        farm.next_night(info["stats"])
+        assert "(1.11)" in _body(feed)
+    finally:
+        server.terminate()
+        server.wait()
