@@ -7,6 +7,7 @@ import asyncio
 import operator
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +198,51 @@ def test_a_job_of_the_update_runs_in_a_worker_as_it_runs_here(tmp_path):
 
     ok, there = asyncio.run(main())
     assert ok and there == job(*args) and len(there[0]) == 3
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: parsing runs without a pool")
+def test_a_run_in_a_folder_holding_another_copy_of_the_package_parses_with_its_own(feed_server, tmp_path):
+    """The fork server runs `python -c` (the working directory first on its path): in a
+    checkout of another version beside a `pip install .`, the workers ran the checkout's jobs."""
+    import shutil
+    import subprocess
+
+    import aggregator
+    from aggregator.feeds.update import INLINE
+    from aggregator.store import Store
+    from tests.acceptance_helpers import blogparade_command, new_site, write_participant
+    from tests.feedmaker import Item, rss
+    from tests.servers import respond
+
+    if not Path(blogparade_command()[0]).name == "blogparade":
+        pytest.skip("no `blogparade` script beside this Python: `-m` would run the copy itself")
+    site = new_site(tmp_path / "site")
+    count = INLINE + 10  # a first run of more feeds than are parsed here: the pool's
+    for n in range(count):
+        items = [Item(f"p{n}-{i}", f"Beitrag {i}", f"https://p{n}.example/{i}/") for i in (1, 2)]
+        write_participant(site, f"p{n}", f"Blog {n}", feed_server.route(f"/p{n}.xml", respond(rss(items).encode())))
+    # Another version of the package, whose post feeds' job titles every post its own way.
+    elsewhere = tmp_path / "checkout"
+    shutil.copytree(Path(aggregator.__file__).parent, elsewhere / "aggregator",
+                    ignore=shutil.ignore_patterns("__pycache__", "theme"))  # fmt: skip
+    with open(elsewhere / "aggregator" / "feeds" / "work.py", "a", encoding="utf-8") as work:
+        work.write(OTHER_VERSION)
+    done = subprocess.run(blogparade_command() + ["--site", str(site), "fetch"], cwd=elsewhere,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{count} feeds: {count} fetched, 0 unchanged, 0 errors; {2 * count} new posts" in done.stdout
+    with Store(site / "blogparade.sqlite") as store:
+        assert {post.title for post in store.posts()} == {"Beitrag 1", "Beitrag 2"}
+
+
+OTHER_VERSION = """
+_parse_posts = parse_posts
+
+
+def parse_posts(*args, **kwargs):
+    import dataclasses
+
+    parsed = _parse_posts(*args, **kwargs)
+    return parsed._replace(records=[dataclasses.replace(post, title="from the other copy")
+                                    for post in parsed.records])
+"""

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import socket
 from collections import deque
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, Callable
 
 from . import poolmain, work
@@ -34,6 +36,40 @@ from . import poolmain, work
 # What the fork server imports once, for every worker: the jobs and the worker's loop (`work`),
 # and `poolmain`, which spares each worker importing the main script again (see there).
 PRELOAD = [poolmain.__name__, work.__name__, *work.PARSING]
+
+
+def start_fork_server() -> None:
+    """Start the fork server the workers come from, with the environment it needs: changed for
+    that moment only (a command run later, a login's, must not see it), and from the main
+    thread (the environment is not safe to change from another).
+
+    It is told the main module (poolmain) and imports this package from where this process did.
+    It runs `python -c`, whose sys.path begins with the working directory (CPython 3.11's fork
+    server ignores the sys.path handed to it): in a folder holding another copy of the package,
+    a checkout of another version beside a `pip install .` of this one, its workers ran that
+    copy's jobs, whose answers this process could not read.  Where the package is not the
+    working directory's, the server starts without it on its path (PYTHONSAFEPATH)."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    changes = {poolmain.VARIABLE: poolmain.describe_main()}
+    if not _package_in_working_directory():
+        changes["PYTHONSAFEPATH"] = "1"
+    before = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        multiprocessing.forkserver.ensure_running()  # spawned (and exec'd) when it returns
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _package_in_working_directory() -> bool:
+    try:
+        return Path(__file__).resolve().parents[2] == Path.cwd().resolve()
+    except OSError:  # the working directory is gone
+        return False
 
 
 class WorkerDied(Exception):
@@ -94,8 +130,8 @@ class WorkerPool:
 
     def start(self) -> None:
         """Start the workers, each waiting for its first job (blocking: run it in a thread)."""
-        # Read by the fork server when it starts; set here, before any thread of ours reads the
-        # environment (the caller sets it too: see update.Parsers.start).
+        # What the fork server imports, where it is not running yet (the update starts it before:
+        # start_fork_server).
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
         for _ in range(self.size):

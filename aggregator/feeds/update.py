@@ -45,11 +45,11 @@ from ..models import (
 from ..store import API_ROOT, NO_ATOM_TWINS, FeedKind, Store, StoreError, utcnow
 from ..urls import server_key
 from . import comments as plan
-from . import decide, poolmain, wpapi
+from . import decide, wpapi
 from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
 from .logins import Login
-from .pool import WorkerPool
+from .pool import WorkerPool, start_fork_server
 from .report import FeedReport, Outcome, Progress, UpdateSummary
 from .work import (
     MAX_ITEMS,
@@ -603,9 +603,7 @@ class Parsers:
     def start(self) -> None:
         """Start the pool in a thread (the fork server's start blocks); bodies wait for it."""
         if self.workers and self.starting is None:
-            # Read by the fork server when it starts (here, not in the thread: the environment
-            # is not safe to change while other threads may read it).
-            os.environ[poolmain.VARIABLE] = poolmain.describe_main()
+            start_fork_server()  # here, not in the thread: see there
             self.starting = asyncio.get_running_loop().run_in_executor(None, self._start)
             self.starting.add_done_callback(self._up)
 
