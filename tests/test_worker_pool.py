@@ -164,6 +164,48 @@ def test_an_answer_bigger_than_the_pipe_holds_is_read_whole():
     ]
 
 
+# Made in the worker: a class of the operator module there, which the operator module here does
+# not have.  Its instance pickles there and cannot be unpickled here, as an answer made by
+# another version of a class this process has.
+MADE_THERE = ("__import__('operator').__dict__.setdefault('MadeThere', type('MadeThere', (), "
+              "{'__module__': 'operator', '__qualname__': 'MadeThere'}))()")  # fmt: skip
+
+
+def test_an_answer_this_process_cannot_read_fails_its_job_alone():
+    """It hung the update: the answer was read off the pipe, its job left waiting for it, and
+    every later answer went to the job before it."""
+
+    async def main() -> list:
+        pool = await started(1)
+        try:
+            jobs = [pool.run(operator.neg, 1), pool.run(eval, MADE_THERE)]
+            jobs += [pool.run(operator.neg, n) for n in range(2, 6)]
+            return await asyncio.wait_for(asyncio.gather(*jobs), 30)
+        finally:
+            pool.close()
+
+    first, unread, *later = asyncio.run(main())
+    assert first == (True, -1) and later == [(True, -n) for n in range(2, 6)]
+    assert unread == (False, "its answer could not be read here: AttributeError: "
+                             "Can't get attribute 'MadeThere' on <module 'operator' from "
+                             f"{operator.__file__!r}>")  # fmt: skip
+
+
+def test_a_job_that_cannot_be_sent_fails_alone():
+    async def main() -> list:
+        pool = await started(1)
+        try:
+            jobs = [pool.run(operator.neg, 1), pool.run(operator.neg, lambda: 2)]
+            jobs += [pool.run(operator.neg, n) for n in range(3, 6)]
+            return await asyncio.wait_for(asyncio.gather(*jobs, return_exceptions=True), 30)
+        finally:
+            pool.close()
+
+    first, unsent, *later = asyncio.run(main())
+    assert first == (True, -1) and later == [(True, -n) for n in range(3, 6)]
+    assert isinstance(unsent, AttributeError) and "Can't pickle local object" in str(unsent)
+
+
 def test_closing_the_pool_ends_its_processes():
     async def main() -> list:
         pool = await started(2)

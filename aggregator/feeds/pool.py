@@ -28,6 +28,7 @@ import os
 import socket
 from collections import deque
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, Callable
 
@@ -168,10 +169,16 @@ class WorkerPool:
         return len(worker.jobs) < DEPTH and size < worker.room
 
     def _send(self, worker: _Worker, job: _Job) -> None:
+        try:
+            message = ForkingPickler.dumps(job[:2])  # as Connection.send pickles
+        except Exception as error:  # noqa: BLE001  a job that cannot be sent fails alone
+            if not job[2].done():
+                job[2].set_exception(error)
+            return
         worker.jobs.append(job)
         worker.queued += _size(job[1])
         try:
-            worker.connection.send(job[:2])  # into the pipe's buffer: no waiting for the worker
+            worker.connection.send_bytes(message)  # into the pipe's buffer: no waiting for the worker
         except (OSError, ValueError):  # its pipe is gone: it died
             self._lost(worker)
 
@@ -181,6 +188,10 @@ class WorkerPool:
         except (EOFError, OSError):
             self._lost(worker)
             return
+        except Exception as error:  # noqa: BLE001  read whole, but not to be unpickled here
+            # Its job fails, not the pool: an answer left unmatched would leave every later one
+            # matched with the job before it, and the last job waiting for ever.
+            answer = (False, f"its answer could not be read here: {type(error).__name__}: {error}")
         if worker.jobs:
             _, args, answered = worker.jobs.popleft()
             worker.queued -= _size(args)
