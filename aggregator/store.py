@@ -389,7 +389,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # of their own (see _posts_text_last).
     _posts_text_last,
     # 16: a post feed's entries as its last parse saw them, each a digest (clean.source_digests),
-    # space-separated: entries still the same are not cleaned again (work.parse_posts).
+    # space-separated: entries still the same are not cleaned again (work.parse_posts).  A later
+    # migration that has post feeds read again for their posts to be made again (as 9 and 14
+    # do) clears these too: an entry that did not change would be left as it is stored.
     "ALTER TABLE feeds ADD COLUMN entry_digests TEXT;",
 )
 
