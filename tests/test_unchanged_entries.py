@@ -6,11 +6,13 @@ set to STALE) stays altered where its entry was left alone, and is made again wh
 """
 
 import dataclasses
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -18,7 +20,7 @@ from aggregator.feeds import update as updater
 from aggregator.feeds.clean import source_digests
 from aggregator.feeds.work import parse_posts
 from aggregator.models import ParsedAttachment, ParsedEntry, Participant
-from tests.feedmaker import rss
+from tests.feedmaker import atom, rss
 from tests.test_update import items, person, run, serve, store  # noqa: F401  (a fixture)
 
 STALE = "altered in the store"
@@ -35,21 +37,46 @@ def by_guid(store, slug: str) -> dict[str, object]:
     return {post.guid: post for post in store.posts(slug)}
 
 
-def test_a_changed_feed_cleans_only_its_new_and_changed_entries(feed_server, store):
-    anna = person("anna", serve(feed_server, "/anna.xml", rss(items(1, 3))))
+def json_feed(entries: list) -> str:
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Ein Blog", "items": [
+        {"id": item.guid, "url": item.link, "title": item.title, "content_html": item.body,
+         "date_published": item.published.isoformat()} for item in entries]})  # fmt: skip
+
+
+def rdf(entries: list) -> str:
+    """RSS 1.0, which the feedparser path reads."""
+    listed = "".join(f'<rdf:li rdf:resource="{item.link}"/>' for item in entries)
+    body = "".join(
+        f'<item rdf:about="{item.link}"><title>{escape(item.title)}</title><link>{item.link}</link>'
+        f"<description>{escape(item.body)}</description><dc:date>{item.published.isoformat()}</dc:date></item>"
+        for item in entries
+    )
+    return ('<?xml version="1.0" encoding="utf-8"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            '<channel rdf:about="https://anna.example/"><title>Ein Blog</title><link>https://anna.example/</link>'
+            f"<description>x</description><items><rdf:Seq>{listed}</rdf:Seq></items></channel>{body}</rdf:RDF>")  # fmt: skip
+
+
+SHAPES = {"rss": rss, "atom": atom, "json": json_feed, "rdf": rdf}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_changed_feed_cleans_only_its_new_and_changed_entries(feed_server, store, shape):
+    write = SHAPES[shape]
+    anna = person("anna", serve(feed_server, "/anna.xml", write(items(1, 3))))
     run(store, [anna])
-    posts = by_guid(store, "anna")
-    alter_titles(store, {posts["anna-1"].id: STALE, posts["anna-2"].id: STALE})
+    posts = {post.title: post for post in store.posts("anna")}
+    alter_titles(store, {posts["Beitrag 1 über Größe"].id: STALE, posts["Beitrag 2 über Größe"].id: STALE})
     changed = items(1, 4)
     changed[1].body = "<p>Text 2, later edited</p>"  # anna-2 edited, anna-4 new, anna-1 and 3 as they were
-    serve(feed_server, "/anna.xml", rss(changed))
+    serve(feed_server, "/anna.xml", write(changed))
     summary = run(store, [anna])
     assert summary.new_posts == 1 and summary.changed_posts == 1
-    posts = by_guid(store, "anna")
-    assert posts["anna-1"].title == STALE  # not cleaned again, not written again
-    assert posts["anna-2"].title == "Beitrag 2 über Größe"  # edited: made again, whole
-    assert posts["anna-2"].content_html == "<p>Text 2, later edited</p>"
-    assert posts["anna-4"].title == "Beitrag 4 über Größe"
+    posts = {post.url: post for post in store.posts("anna")}
+    assert posts["https://anna.example/1/"].title == STALE  # not cleaned again, not written again
+    assert posts["https://anna.example/2/"].title == "Beitrag 2 über Größe"  # edited: made again, whole
+    assert posts["https://anna.example/2/"].content_html == "<p>Text 2, later edited</p>"
+    assert posts["https://anna.example/4/"].title == "Beitrag 4 über Größe"
     assert len(store.feed_state(anna.feed).entry_digests) == 4
 
 
