@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import socket
 from collections import deque
@@ -50,6 +49,8 @@ def start_fork_server() -> None:
     a checkout of another version beside a `pip install .` of this one, its workers ran that
     copy's jobs, whose answers this process could not read.  Where the package is not the
     working directory's, the server starts without it on its path (PYTHONSAFEPATH)."""
+    from multiprocessing import forkserver  # not imported by a run that parses little
+
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
     changes = {poolmain.VARIABLE: poolmain.describe_main()}
     if not _package_in_working_directory():
@@ -57,7 +58,7 @@ def start_fork_server() -> None:
     before = {name: os.environ.get(name) for name in changes}
     os.environ.update(changes)
     try:
-        multiprocessing.forkserver.ensure_running()  # spawned (and exec'd) when it returns
+        forkserver.ensure_running()  # spawned (and exec'd) when it returns
     finally:
         for name, value in before.items():
             if value is None:
