@@ -263,8 +263,9 @@ class FeedState:
     moved_to: str | None = None  # target of a permanent redirect, while it works
     gone: bool = False  # answered 410: not asked again
     next_try: datetime | None = None  # not asked before (Retry-After, or failing again and again)
-    # A post feed's entries as its last parse saw them (clean.source_digests): not cleaned again.
-    entry_digests: frozenset[str] = frozenset()
+    # A post feed's entries as its last parse saw them (clean.source_digests), space-separated:
+    # not cleaned again.  Split by the parse (work.parse_posts), not by every reader of states.
+    entry_digests: str = ""
 
     @property
     def conditional(self) -> Conditional:

@@ -1902,7 +1902,7 @@ def _feed_state(row: sqlite3.Row) -> FeedState:
         moved_to=row["moved_to"],
         gone=bool(row["gone"]),
         next_try=_dt(row["next_try"]),
-        entry_digests=frozenset((row["entry_digests"] or "").split()),
+        entry_digests=row["entry_digests"] or "",
     )
 
 

@@ -77,7 +77,7 @@ def test_a_changed_feed_cleans_only_its_new_and_changed_entries(feed_server, sto
     assert posts["https://anna.example/2/"].title == "Beitrag 2 über Größe"  # edited: made again, whole
     assert posts["https://anna.example/2/"].content_html == "<p>Text 2, later edited</p>"
     assert posts["https://anna.example/4/"].title == "Beitrag 4 über Größe"
-    assert len(store.feed_state(anna.feed).entry_digests) == 4
+    assert len(set(store.feed_state(anna.feed).entry_digests.split())) == 4
 
 
 def test_an_entry_left_out_of_the_feed_and_back_is_not_cleaned_again(feed_server, store):
@@ -201,7 +201,7 @@ def test_parse_posts_returns_the_digests_of_the_entries_it_took():
     body = rss(items(1, 3)).encode()
     first = parse_posts(body, {}, ANNA.feed, ANNA)
     assert len(first.records) == 3 and len(set(first.entries)) == 3
-    again = parse_posts(body, {}, ANNA.feed, ANNA, seen=frozenset(first.entries))
+    again = parse_posts(body, {}, ANNA.feed, ANNA, seen=" ".join(first.entries))
     assert again.records == [] and again.entries == first.entries
     filtered = dataclasses.replace(ANNA, categories=("nichts davon",))
     assert parse_posts(body, {}, ANNA.feed, filtered) == ([], None, "", ())

@@ -265,7 +265,7 @@ class Updater:
     async def update_posts(self, participant: Participant) -> FeedReport:
         state = self.store.feed_state(participant.feed)
         parse = partial(parse_posts, participant=participant, limit=self.options.max_items,
-                        seen=state.entry_digests if state else frozenset())  # fmt: skip
+                        seen=state.entry_digests if state else "")  # fmt: skip
         return await self.read(participant, participant.feed, state, parse)
 
     # -- comments ---------------------------------------------------------------------------------

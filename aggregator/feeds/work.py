@@ -58,10 +58,11 @@ def newest(entries: Sequence[ParsedEntry], limit: int) -> Sequence[ParsedEntry]:
 
 def parse_posts(
     body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS,
-    seen: frozenset[str] = frozenset(),
+    seen: str = "",
 ) -> Parsed:  # fmt: skip
     """Bytes to clean posts: those of entries new or changed since the feed's last parse
-    (`seen`: its entries' digests then, FeedState.entry_digests); the others are stored already."""
+    (`seen`: its entries' digests then, space-separated: FeedState.entry_digests); the others
+    are stored already."""
     from .clean import clean_post, source_digests
     from .parse import ParseError, parse_feed
 
@@ -70,11 +71,12 @@ def parse_posts(
     except ParseError as error:
         return Parsed([], FetchError(error.kind, error.message))
     digest = source_digests(participant)
+    known = frozenset(seen.split())
     posts: list[Post] = []
     taken: list[str] = []
     for entry in newest(feed.entries, limit):
         entry_digest = digest(entry)
-        if entry_digest in seen:
+        if entry_digest in known:
             taken.append(entry_digest)
             continue
         post = clean_post(entry, participant)
