@@ -288,3 +288,30 @@ def parse_posts(*args, **kwargs):
     return parsed._replace(records=[dataclasses.replace(post, title="from the other copy")
                                     for post in parsed.records])
 """
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: parsing runs without a pool")
+def test_a_run_whose_fork_server_cannot_start_parses_every_feed_itself(feed_server, tmp_path):
+    """The update starts the fork server in its own thread now: where that fails (here, as it
+    does where the process has no file descriptors left), the feeds are parsed here."""
+    import subprocess
+    import sys
+
+    from aggregator.feeds.update import INLINE
+    from tests.acceptance_helpers import new_site, write_participant
+    from tests.feedmaker import Item, rss
+    from tests.servers import respond
+
+    site = new_site(tmp_path / "site")
+    count = INLINE + 10
+    for n in range(count):
+        items = [Item(f"p{n}-{i}", f"Beitrag {i}", f"https://p{n}.example/{i}/") for i in (1, 2)]
+        write_participant(site, f"p{n}", f"Blog {n}", feed_server.route(f"/p{n}.xml", respond(rss(items).encode())))
+    script = ("import errno, sys; from multiprocessing import forkserver\n"
+              "def refuse(): raise OSError(errno.EMFILE, 'Too many open files')\n"
+              "forkserver.ensure_running = refuse\n"
+              "from aggregator.cli import main; sys.argv = ['blogparade', '--site', sys.argv[1], 'fetch']; main()")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", script, str(site)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{count} feeds: {count} fetched, 0 unchanged, 0 errors; {2 * count} new posts" in done.stdout

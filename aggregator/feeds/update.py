@@ -603,7 +603,11 @@ class Parsers:
     def start(self) -> None:
         """Start the pool in a thread (the fork server's start blocks); bodies wait for it."""
         if self.workers and self.starting is None:
-            start_fork_server()  # here, not in the thread: see there
+            try:
+                start_fork_server()  # here, not in the thread: see there
+            except Exception:  # noqa: BLE001  none can be started (no Python to run, no processes
+                self.workers = 0  # left, no sockets): parsing stays here, as without cores
+                return
             self.starting = asyncio.get_running_loop().run_in_executor(None, self._start)
             self.starting.add_done_callback(self._up)
 
