@@ -242,6 +242,26 @@ def test_a_job_of_the_update_runs_in_a_worker_as_it_runs_here(tmp_path):
     assert ok and there == job(*args) and len(there[0]) == 3
 
 
+def site_of_many_feeds(feed_server, tmp_path: Path) -> tuple[Path, int]:  # noqa: ANN001
+    """A site of more blogs (of 2 posts each) than a first run parses itself: the pool's."""
+    from aggregator.feeds.update import INLINE
+    from tests.acceptance_helpers import new_site, write_participant
+    from tests.feedmaker import Item, rss
+    from tests.servers import respond
+
+    site = new_site(tmp_path / "site")
+    count = INLINE + 10
+    for n in range(count):
+        items = [Item(f"p{n}-{i}", f"Beitrag {i}", f"https://p{n}.example/{i}/") for i in (1, 2)]
+        write_participant(site, f"p{n}", f"Blog {n}", feed_server.route(f"/p{n}.xml", respond(rss(items).encode())))
+    return site, count
+
+
+def first_run_of(count: int) -> str:
+    """What `fetch` says of a first run of site_of_many_feeds, every feed read."""
+    return f"{count} feeds: {count} fetched, 0 unchanged, 0 errors; {2 * count} new posts"
+
+
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: parsing runs without a pool")
 def test_a_run_in_a_folder_holding_another_copy_of_the_package_parses_with_its_own(feed_server, tmp_path):
     """The fork server runs `python -c` (the working directory first on its path): in a
@@ -250,19 +270,12 @@ def test_a_run_in_a_folder_holding_another_copy_of_the_package_parses_with_its_o
     import subprocess
 
     import aggregator
-    from aggregator.feeds.update import INLINE
     from aggregator.store import Store
-    from tests.acceptance_helpers import blogparade_command, new_site, write_participant
-    from tests.feedmaker import Item, rss
-    from tests.servers import respond
+    from tests.acceptance_helpers import blogparade_command
 
     if not Path(blogparade_command()[0]).name == "blogparade":
         pytest.skip("no `blogparade` script beside this Python: `-m` would run the copy itself")
-    site = new_site(tmp_path / "site")
-    count = INLINE + 10  # a first run of more feeds than are parsed here: the pool's
-    for n in range(count):
-        items = [Item(f"p{n}-{i}", f"Beitrag {i}", f"https://p{n}.example/{i}/") for i in (1, 2)]
-        write_participant(site, f"p{n}", f"Blog {n}", feed_server.route(f"/p{n}.xml", respond(rss(items).encode())))
+    site, count = site_of_many_feeds(feed_server, tmp_path)
     # Another version of the package, whose post feeds' job titles every post its own way.
     elsewhere = tmp_path / "checkout"
     shutil.copytree(Path(aggregator.__file__).parent, elsewhere / "aggregator",
@@ -272,7 +285,7 @@ def test_a_run_in_a_folder_holding_another_copy_of_the_package_parses_with_its_o
     done = subprocess.run(blogparade_command() + ["--site", str(site), "fetch"], cwd=elsewhere,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"{count} feeds: {count} fetched, 0 unchanged, 0 errors; {2 * count} new posts" in done.stdout
+    assert first_run_of(count) in done.stdout
     with Store(site / "blogparade.sqlite") as store:
         assert {post.title for post in store.posts()} == {"Beitrag 1", "Beitrag 2"}
 
@@ -297,16 +310,7 @@ def test_a_run_whose_fork_server_cannot_start_parses_every_feed_itself(feed_serv
     import subprocess
     import sys
 
-    from aggregator.feeds.update import INLINE
-    from tests.acceptance_helpers import new_site, write_participant
-    from tests.feedmaker import Item, rss
-    from tests.servers import respond
-
-    site = new_site(tmp_path / "site")
-    count = INLINE + 10
-    for n in range(count):
-        items = [Item(f"p{n}-{i}", f"Beitrag {i}", f"https://p{n}.example/{i}/") for i in (1, 2)]
-        write_participant(site, f"p{n}", f"Blog {n}", feed_server.route(f"/p{n}.xml", respond(rss(items).encode())))
+    site, count = site_of_many_feeds(feed_server, tmp_path)
     script = ("import errno, sys; from multiprocessing import forkserver\n"
               "def refuse(): raise OSError(errno.EMFILE, 'Too many open files')\n"
               "forkserver.ensure_running = refuse\n"
@@ -314,4 +318,4 @@ def test_a_run_whose_fork_server_cannot_start_parses_every_feed_itself(feed_serv
     done = subprocess.run([sys.executable, "-c", script, str(site)], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"{count} feeds: {count} fetched, 0 unchanged, 0 errors; {2 * count} new posts" in done.stdout
+    assert first_run_of(count) in done.stdout
