@@ -374,7 +374,7 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
         f"{_count(len(comments), 'comment feed')}: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
         f"{summary.count(Outcome.UNCHANGED, 'comments')} unchanged, "
         f"{_count(sum(r.failed for r in comments), 'error')}{_waiting(comments)}{_deferred(comments)}; "
-        f"{_count(summary.new('comments'), 'new comment')}.",
+        f"{_count(summary.new('comments'), 'new comment')}{_gone_at_source(summary)}.",
     ]
     for report in _by_blog(summary.errors):
         lines.append(f"  {_feed_name(report)} ({report.url}): error: {report.error}"
@@ -388,6 +388,14 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
                      "the blog's comment feeds answered slowly (each blog's may take "
                      "BLOGPARADE_TIMEOUT a run)")
     return "\n".join(lines)
+
+
+def _gone_at_source(summary: UpdateSummary) -> str:
+    """Stored comments their blogs deleted (hidden here), or approved again (shown again)."""
+    words = f", {summary.comments_gone} deleted at their source (hidden here)" if summary.comments_gone else ""
+    if summary.comments_back:
+        words += f", {summary.comments_back} back at their source (shown again)"
+    return words
 
 
 def _moved(summary: UpdateSummary) -> str:

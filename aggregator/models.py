@@ -18,6 +18,9 @@ Kind = Literal["corporate", "employee"]
 BlogKind = Literal["corporate", "employee", "external"]
 Display = Literal["excerpt", "full"]
 CommentKind = Literal["comment", "pingback", "trackback"]
+# A stored comment on the site: shown; hidden because its blog no longer has it (comments.py's
+# gone_at_source); or hidden by the editors (`hide`, a take-down).
+CommentShown = Literal["shown", "gone", "hidden"]
 LoginKind = Literal["basic", "bearer", "header"]
 
 

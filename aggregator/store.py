@@ -26,6 +26,7 @@ from .models import (
     Attachment,
     CandidatePage,
     Comment,
+    CommentShown,
     CommentTally,
     ErrorKind,
     ExternalBlog,
@@ -55,6 +56,9 @@ EMPTIED_AT = "emptied_at"  # meta: the editors erased the last posts (`remove --
 # Meta: comment retention erased comments that no build has published since; that build saves
 # Pelican's reader cache again, which still holds them (website/build.py).
 COMMENTS_ERASED = "comments_erased"
+# A comment's `hidden` where its blog no longer has it (mark_gone_at_source), followed by when;
+# the editors' take-downs write the time alone.
+GONE_AT_SOURCE = "gone at source "
 
 # "probe": a comment feed we guessed at (WordPress's Atom twin, a site-wide comment feed);
 # "parade": a parade's own channel (its Mentions or Comments feed; participant "parade:<slug>").
@@ -1085,6 +1089,38 @@ class Store:
                 f"UPDATE {table} SET hidden = ?, changed = ? WHERE id = ?",
                 [(now_text if hidden else None, now_text, item) for item in ids],
             ).rowcount
+
+    def comments_shown(self, post_ids: Sequence[str]) -> dict[str, dict[str, CommentShown]]:
+        """Per post id, its stored comments by guid: shown, hidden because their blog no longer
+        has them (`mark_gone_at_source`), or hidden by the editors."""
+        found: dict[str, dict[str, CommentShown]] = {}
+        for chunk, marks in _in_chunks(list(post_ids)):
+            rows = self._db.execute(
+                f"SELECT post_id, guid, CASE WHEN hidden IS NULL THEN 'shown' WHEN hidden LIKE "
+                f"'{GONE_AT_SOURCE}%' THEN 'gone' ELSE 'hidden' END FROM comments WHERE post_id IN ({marks})",
+                chunk,
+            )  # fmt: skip
+            for post_id, guid, shown in rows:
+                found.setdefault(post_id, {})[guid] = shown
+        return found
+
+    def mark_gone_at_source(
+        self, gone: Iterable[tuple[str, str]], back: Iterable[tuple[str, str]] = (),
+        now: datetime | None = None,
+    ) -> None:  # fmt: skip
+        """Hide the comments (post id, guid) that their blog no longer has, and show again those
+        so hidden that it has again; a comment the editors hid stays hidden.  They stay stored:
+        a blog that approves one again brings it back.  `changed` moves: the site rebuilds."""
+        stamp = _iso(now or utcnow())
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE comments SET hidden = ?, changed = ? WHERE id = ? AND hidden IS NULL",
+                [(GONE_AT_SOURCE + stamp, stamp, comment_id(*pair)) for pair in gone],
+            )  # fmt: skip
+            db.executemany(
+                f"UPDATE comments SET hidden = NULL, changed = ? WHERE id = ? AND hidden LIKE '{GONE_AT_SOURCE}%'",
+                [(stamp, comment_id(*pair)) for pair in back],
+            )  # fmt: skip
 
     def hide_on_arrival(self, key: str, hidden: bool = True, now: datetime | None = None) -> None:
         """Hide the post or comment whose id or link (thread_key) is `key` once a feed brings it:

@@ -461,7 +461,9 @@ def test_wordpress_feed_urls():
     (6, 5, None, 6, False),       # ... here already (checked before the store kept what it held)
     (6, 5, 5, 6, False),          # a new comment, here already (the site-wide feed brought it)
     (7, 5, 5, 6, True),           # two new comments, one here
-    (4, 5, 5, 5, False),          # one deleted on the blog (it stays here): nothing to read
+    (4, 5, 5, 5, True),           # one deleted on the blog: its feed, read whole, says which
+    (0, 2, 2, 2, True),           # ... every one
+    (0, None, None, 2, False),    # 0, and never read (comments from the site-wide feed)
     (5, 4, 5, 5, True),           # ... then a new one: as many as stored, but new
     (5, 4, 5, 6, False),          # ... and here already
     (6, 5, 3, 4, False),          # two missing for good (pingbacks the API does not list), one new here
@@ -479,8 +481,8 @@ def test_what_a_run_remembers_of_the_posts_it_checked():
         one("read", 5, 3, 3, None),        # its own feed was read: remembered, whatever it brought
         one("failed", 6, 5, 5),            # its read failed (still missing one): asked again
         one("brought", 6, 5, 5),           # the site-wide feed brought its new comment
-        one("deleted", 4, 5, 5),           # a comment deleted on the blog
-        one("all-deleted", 0, 2, 2),       # its count fell to 0 (no feed is asked for it)
+        one("deleted", 4, 5, 5),           # a comment deleted on the blog, its feed read
+        one("all-deleted", 0, 2, 2),       # its count fell to 0, its feed not read (failed)
         one("as-before", 5, 5, 5),         # nothing moved: nothing to write
         one("upgraded", 5, 5, None),       # checked before the store kept what it held
         one("no-count", None, None, None, None),  # no count, no feed: nothing to remember
@@ -488,8 +490,8 @@ def test_what_a_run_remembers_of_the_posts_it_checked():
     ]  # fmt: skip
     stored = {"read": 4, "failed": 5, "brought": 6, "deleted": 5, "all-deleted": 2, "as-before": 5,
               "upgraded": 5}  # fmt: skip
-    assert plan.checked_now(posts, stored, {"read"}) == {
-        "read": (5, 4), "brought": (6, 6), "deleted": (4, 5), "all-deleted": (0, 2), "upgraded": (5, 5),
+    assert plan.checked_now(posts, stored, {"read", "deleted"}) == {
+        "read": (5, 4), "brought": (6, 6), "deleted": (4, 5), "upgraded": (5, 5),
     }  # fmt: skip
 
 

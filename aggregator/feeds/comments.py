@@ -10,6 +10,12 @@ request (update.py, wpapi.py), and only those still missing some have their own 
 more are missing than that feed shows (a blog's first read), the API is asked before it
 (`api_first`).
 
+A comment the blog deleted (or took back as spam) leaves the site: a post whose count fell has
+its feed read, and where this run's reads held a post's whole thread (as many comments as its
+count says), its stored comments that they lack are hidden, and shown again should the blog
+approve them again (`whole_threads`, `gone_at_source`).  A feed that shows part of a thread says
+nothing of the rest: what it lacks stays.
+
 WordPress puts threading (``thr:in-reply-to``) only into its Atom comment feeds, so a WordPress
 RSS comment feed ``…/feed/`` is read as its Atom twin ``…/feed/atom/``; the RSS feed stays the
 fallback where the twin does not exist.
@@ -22,10 +28,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import AbstractSet, Callable, Iterable, Sequence
+from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from ..models import Comment, ParsedEntry, Participant, PostHead
+from ..models import Comment, CommentShown, ParsedEntry, Participant, PostHead
 from ..urls import thread_key, without_fragment
 
 PROBE_RETRY = timedelta(days=7)  # a guessed feed that was missing is guessed again after this
@@ -122,8 +128,8 @@ def followed(post: PostHead, now: datetime, days: int, always: frozenset[str]) -
 
 def may_want_comments(post: PostHead) -> bool:
     """Whether a post's own comment feed may be worth a request, whatever is stored of it: it
-    has one, and its count is not 0 (unknown, or some)."""
-    return bool(post.comment_feed) and post.comment_count != 0
+    has one, and its count is not 0 (unknown, or some), or has fallen to 0 (`fell`)."""
+    return bool(post.comment_feed) and (post.comment_count != 0 or fell(post))
 
 
 def wants_comments(post: PostHead, stored: int) -> bool:
@@ -135,14 +141,53 @@ def wants_comments(post: PostHead, stored: int) -> bool:
         return True  # nobody tells us: ask (a conditional request, cheap when unchanged)
     if post.comment_count == post.comments_checked:
         return False  # as when its comments were last read: what they lack, its feed lacks too
-    return missing(post, stored) > 0
+    return missing(post, stored) > 0 or fell(post)
+
+
+def fell(post: PostHead) -> bool:
+    """Whether a post's count is lower than when its comments were last read: the blog deleted
+    some, and its feed, read whole, says which (`whole_threads`)."""
+    count, checked = post.comment_count, post.comments_checked
+    return count is not None and checked is not None and count < checked
+
+
+def whole_threads(posts: Iterable[PostHead], held: Mapping[str, AbstractSet[str]]) -> dict[str, AbstractSet[str]]:
+    """The posts whose whole thread this run's reads held, by id, with the guids of its
+    comments: the comments of a post that the reads of its blog (its own feed, the site-wide
+    one, the API's list) gave (`held`, their guids by post id: none at all where a post's own
+    feed was read and was empty) are as many as its count says it has.  Only of these is it known which of the
+    stored comments the blog no longer has (`gone_at_source`): a feed that shows part of a
+    thread (a page, its newest 10, a bad day) says nothing of the rest."""
+    return {
+        post.id: held[post.id] for post in posts
+        if post.comment_count is not None and post.id in held and len(held[post.id]) == post.comment_count
+    }  # fmt: skip
+
+
+def gone_at_source(
+    threads: Mapping[str, AbstractSet[str]], stored: Mapping[str, Mapping[str, CommentShown]]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Of the posts whose whole `threads` were read (whole_threads), the stored comments the blog
+    no longer has (deleted, or taken back as spam): to hide; and those hidden so that are there
+    again (approved again): to show; each as (post id, guid).  `stored`: per post, each stored
+    comment's state by its guid.  A comment the editors hid stays as they left it."""
+    gone: list[tuple[str, str]] = []
+    back: list[tuple[str, str]] = []
+    for post_id, guids in threads.items():
+        for guid, shown in stored.get(post_id, {}).items():
+            if shown == "shown" and guid not in guids:
+                gone.append((post_id, guid))
+            elif shown == "gone" and guid in guids:
+                back.append((post_id, guid))
+    return gone, back
 
 
 def missing(post: PostHead, stored: int) -> int:
     """How many comments a post's count says are not stored yet (`stored`: its comments stored).
 
-    Comments deleted on the blog stay stored (a feed's bad day must not cost any), so what is
-    stored may count comments the blog no longer has, and as many new ones would look stored.
+    Comments deleted on the blog stay stored (hidden where a read held the whole thread
+    without them: gone_at_source), so what is stored may count comments the blog no longer
+    has, and as many new ones would look stored.
     So where the post was checked before, the rise of its count since is compared with the
     comments stored since."""
     count = post.comment_count
@@ -167,10 +212,10 @@ def checked_now(
 ) -> dict[str, tuple[int | None, int]]:
     """What to remember of the posts whose comments a run has checked, by id: their count and
     the comments stored now (`stored`, by id).  Checked: the posts whose comments were read
-    (`read`: their own feed, or the API answered), and those whose count moved but wants no
-    read (the site-wide feed brought what it rose by, or it fell: a comment deleted on the
-    blog, which a later rise must not hide).  A post still missing comments is not (its read
-    failed, or its server was not asked): it is asked again."""
+    (`read`: their own feed, the API answered, or the reads held the whole thread), and those
+    whose count moved but wants no read (the site-wide feed brought what it rose by).  A post
+    still missing comments, or whose count fell and was not read, is not (its read failed, or
+    its server was not asked): it is asked again."""
     return {
         post.id: (post.comment_count, stored.get(post.id, 0)) for post in posts
         if post.id in read or (unchecked(post) and not wants_comments(post, stored.get(post.id, 0)))

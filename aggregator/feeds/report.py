@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..models import FetchError, Participant
 from ..store import FeedKind
@@ -40,6 +40,8 @@ class FeedReport:
     next_try: datetime | None = None  # when a failed or waiting feed is asked again
     held: int = 0  # the records a changed feed's body gave (new, changed or as stored)
     pages: int | None = None  # of a list answered page by page, as it says (None: it does not)
+    # A comment feed's: the guids of the comments its body gave, by post id (comments.whole_threads).
+    comment_guids: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -54,6 +56,10 @@ class FeedReport:
 @dataclass(repr=False)
 class UpdateSummary:
     reports: list[FeedReport] = field(default_factory=list)
+    # Stored comments hidden because their blog no longer has them, and shown again because it
+    # has them again (comments.gone_at_source).
+    comments_gone: int = 0
+    comments_back: int = 0
 
     def __repr__(self) -> str:
         # Short: asyncio.run, returning a summary, formats its repr when it ends (Runner.run

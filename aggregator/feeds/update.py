@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, AbstractSet, Any, AsyncIterator, Callable, Mapping, Sequence
 
 from ..heap import fewer_collections
 from ..models import (
@@ -132,6 +132,8 @@ class Updater:
         self.logins = logins or {}  # by participant slug: sent with its requests (logins.py)
         # Servers (urls.server_key) that answered 429 or 503 this run: asked for no comments.
         self.slowed_down: set[str] = set()
+        self.comments_gone = 0  # hidden: their blogs no longer have them (_mirror_deletions)
+        self.comments_back = 0
 
     # -- one feed, posts or comments --------------------------------------------------------------
 
@@ -228,7 +230,7 @@ class Updater:
             description=answer.description, entries=answer.entries,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed, counts.moved, held=len(answer.records),
-                      pages=wpapi.total_pages(result.headers))  # fmt: skip
+                      pages=wpapi.total_pages(result.headers), comment_guids=_guids_by_post(comments))  # fmt: skip
 
     def _note_api(self, participant: Participant, result: FetchResult) -> None:
         """Where the blog's WordPress API is, as its post feed's answer names it (wpapi.py):
@@ -299,7 +301,10 @@ class Updater:
             # guess that waits (it failed, and BLOGPARADE_MAX_WAIT_DAYS may be longer than a
             # missing guess is left alone) holds nothing back.
             if not report.failed and not (kind == "probe" and report.outcome is Outcome.WAITING):
-                return report
+                break
+        if report and report.outcome is Outcome.UPDATED and not feed.sitewide and len(feed.posts) == 1:
+            # A post's own feed read whole: where it held none, that is said too (whole_threads).
+            report = replace(report, comment_guids={feed.posts[0].id: frozenset(), **report.comment_guids})
         return report
 
     async def _read_comment_source(
@@ -373,10 +378,11 @@ class Updater:
         first = await self.read_comments(sitewide, now, unreachable, known) if sitewide else None
         if first is not None and first.new:
             stored = self.store.comment_counts(participant.slug)  # fresh: what it brought
-        still = plan.plan_per_post(asking, stored)
+        # A post whose whole thread a read held wants no other (a count that fell, read whole).
+        still = _without_whole_threads(plan.plan_per_post(asking, stored), [first, *listed])
         if root and still and not api_first:
             listed, stored = await self.read_api(participant, still, root, now, unreachable, stored)
-            still = plan.plan_per_post(still, stored)
+            still = _without_whole_threads(plan.plan_per_post(still, stored), [first, *listed])
         covered: list[PostHead] = []
         if any(report.answered for report in listed):
             covered = [post for post in asking if post not in still]
@@ -394,10 +400,22 @@ class Updater:
         reports = [report for report in reports if report]
         if any(report and report.new for _, report in then):
             stored = self.store.comment_counts(participant.slug)  # fresh: what they brought
-        checked = plan.checked_now(posts, stored, {post.id for post in read})
+        threads = plan.whole_threads(posts, _held(reports))
+        if threads:
+            self._mirror_deletions(threads)
+        checked = plan.checked_now(posts, stored, {post.id for post in read} | threads.keys())
         if checked:
             self.store.mark_comments_checked(checked)
         return reports
+
+    def _mirror_deletions(self, threads: Mapping[str, AbstractSet[str]]) -> None:
+        """Hide the stored comments that their blog no longer has, of the posts whose whole
+        `threads` this run read (plan.whole_threads), and show again those it has again."""
+        gone, back = plan.gone_at_source(threads, self.store.comments_shown(list(threads)))
+        if gone or back:
+            self.store.mark_gone_at_source(gone, back)
+            self.comments_gone += len(gone)
+            self.comments_back += len(back)
 
     async def _read_per_post(
         self, participant: Participant, posts: Sequence[PostHead], now: datetime,
@@ -504,6 +522,7 @@ class Updater:
                     progress(report)
 
         await asyncio.gather(*(one(p) for p in participants if p.active))
+        summary.comments_gone, summary.comments_back = self.comments_gone, self.comments_back
         return summary
 
     async def _comments_of(
@@ -538,6 +557,29 @@ def _could_not_reach(report: FeedReport) -> bool:
     """Asked this run, and its server could not be reached (not: a feed still waiting after such
     a failure in an earlier run, which asked nothing)."""
     return report.outcome is Outcome.ERROR and decide.unreachable(report.error)
+
+
+def _held(reports: Sequence[FeedReport | None]) -> dict[str, set[str]]:
+    """The guids of the comments that `reports`' bodies gave, by post id (comments.whole_threads)."""
+    held: dict[str, set[str]] = {}
+    for report in reports:
+        for post_id, guids in report.comment_guids.items() if report else ():
+            held.setdefault(post_id, set()).update(guids)
+    return held
+
+
+def _without_whole_threads(posts: list[PostHead], reports: Sequence[FeedReport | None]) -> list[PostHead]:
+    """`posts` but those whose whole thread `reports` held."""
+    whole = plan.whole_threads(posts, _held(reports)) if posts else {}
+    return [post for post in posts if post.id not in whole]
+
+
+def _guids_by_post(comments: Sequence[Comment]) -> dict[str, frozenset[str]]:
+    """The guids of `comments` by their post's id (FeedReport.comment_guids)."""
+    found: dict[str, set[str]] = {}
+    for comment in comments:
+        found.setdefault(comment.post_id, set()).add(comment.guid)
+    return {post_id: frozenset(guids) for post_id, guids in found.items()}
 
 
 def _moved(result: FetchResult, asked: str, key: str) -> str | None:
