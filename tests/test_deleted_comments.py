@@ -9,7 +9,9 @@ WordPress blogs on loopback (tests/wordpress.py), with and without their REST AP
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta
+from email.utils import format_datetime
+from hashlib import md5
 from urllib.parse import urlsplit
 
 import pytest
@@ -72,6 +74,61 @@ def test_a_comment_its_blog_deleted_leaves_the_site_and_comes_back_when_approved
     set_approved(feed_server, blog, 1, 2, True)
     assert "1 back at their source (shown again)" in ok(invoke(site, "fetch")).output
     assert "Kommentar 1-2 zum Faden." in " ".join(thread(site, "Faden 1"))
+
+
+def route_with_dated_validators(server, blog: wordpress.Blog, per_post: bool) -> None:
+    """The blog's feeds with the validators their engine sends, which a deleted comment does
+    not change.  WordPress (WP::send_headers): every feed's Last-Modified is the newest post's
+    change, a comment feed's the newer of it and the newest comment anywhere on the blog, its
+    ETag their md5: the post feed, whose counts change, answers 304 too.  `per_post`: an engine
+    whose post feed has an ETag of its body (its counts change it) and whose comment feeds date
+    themselves by their own newest comment (deleting an older one changes neither)."""
+    newest_post = max(post.published for post in blog.posts)
+    newest = {post.slug: max((c.published for c in post.approved), default=newest_post) for post in blog.posts}
+    for kind, paths in blog.documents().items():
+        for path, (body, content_type) in paths.items():
+            if kind.startswith("posts"):
+                dated = None if per_post else newest_post
+            elif kind.startswith("post-comments") and per_post:
+                dated = next(newest[p.slug] for p in blog.posts if f"/{p.slug}/" in path)
+            else:
+                dated = max(newest_post, *newest.values())
+            last_modified = format_datetime(dated.astimezone(UTC), usegmt=True) if dated else None
+            etag = f'"{md5((last_modified or "").encode()).hexdigest()}"' if dated else f'"{hash(body)}"'
+            server.route(path, respond(body, content_type=content_type, etag=etag, last_modified=last_modified,
+                                       headers={"Link": blog.api_link()}))  # fmt: skip
+
+
+@pytest.mark.parametrize("per_post", [False, True], ids=["wordpress", "dated-per-post"])
+def test_a_deletion_that_changes_no_validator_is_read_when_the_post_feed_says_the_count_fell(
+    tmp_path, feed_server, per_post
+):
+    """A deleted comment that was not the newest changes no comment feed's validators: a post
+    whose count fell has its own feed asked without them.  WordPress's post feed does not change
+    either (its counts are not in its validators): the count is seen to fall when it next
+    changes, a new post published.  (Post 2's three comments are older than post 1's ten: the
+    site-wide feed, the newest ten, shows none of them.)"""
+    blog = serve(feed_server, "wp", shapes=((1, 10, 0), (2, 3, 0)), api="off")
+    route_with_dated_validators(feed_server, blog, per_post)
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    blog.posts[1].comments[1].approved = False  # of post 2's three, the second
+    route_with_dated_validators(feed_server, blog, per_post)
+    if not per_post:
+        assert "deleted" not in ok(invoke(site, "fetch")).output  # every answer a 304
+        blog.posts.append(wordpress.Post(9, "neu", "Neu", NOW))
+        route_with_dated_validators(feed_server, blog, per_post)
+    before = len(feed_server.requests)
+    assert "1 deleted at their source (hidden here)" in ok(invoke(site, "fetch")).output
+    own = urlsplit(blog.post_comments_atom_url(blog.posts[1])).path
+    [asked] = [r for r in feed_server.requests[before:] if r.path == own]
+    assert "if-none-match" not in asked.headers and "if-modified-since" not in asked.headers
+    bodies = " ".join(thread(site, "Faden 2"))
+    assert "Kommentar 2-2 zum Faden." not in bodies and "Kommentar 2-3 zum Faden." in bodies
+    # Read once: the next run asks the post's feed no more.
+    before = len(feed_server.requests)
+    ok(invoke(site, "fetch"))
+    assert own not in [r.path for r in feed_server.requests[before:]]
 
 
 def test_a_thread_longer_than_a_feed_shows_loses_only_what_a_whole_read_lacks(tmp_path, feed_server):

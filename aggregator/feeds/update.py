@@ -145,8 +145,9 @@ class Updater:
 
         The store keeps the feed's state under `key`, the URL as configured or announced:
         `state` is that state as the caller has just read it.  `ask`: the address to ask instead,
-        where its query changes from run to run (the API's list of some posts' comments): asked
-        without validators, and never remembered as moved; its state is kept under `key`.
+        where its query changes from run to run (the API's list of some posts' comments), or
+        `key` itself where its validators would not do (read_comments' `whole`): asked without
+        validators, and never remembered as moved; its state is kept under `key`.
         """
         verdict = decide.verdict(state, self.now, self.options.politeness)
         if verdict is not Verdict.ASK:
@@ -274,11 +275,13 @@ class Updater:
 
     async def read_comments(
         self, feed: plan.CommentFeed, now: datetime, unreachable: set[str],
-        known: frozenset[str] = frozenset(),
+        known: frozenset[str] = frozenset(), whole: bool = False,
     ) -> FeedReport | None:  # fmt: skip
         """The first of a feed's URLs that answers (a missing Atom twin falls back to RSS).
         `known`: the ids of the comments just read from the blog's API: a body holding only those
-        is not parsed, and not even sent to the pool (work.without_parsing).
+        is not parsed, and not even sent to the pool (work.without_parsing).  `whole`: asked
+        without validators (a post whose count fell: the validators of a comment feed need not
+        change when a comment is deleted, WordPress's follow its newest comment).
 
         `unreachable`: the servers (urls.server_key) that could not be reached this run: not
         asked (each would wait for its own timeout), and added to where this feed finds one.
@@ -293,7 +296,8 @@ class Updater:
         report = None
         for url in feed.urls:
             kind: FeedKind = "probe" if feed.is_probe(url) else "comments"
-            asked = await self._read_comment_source(feed.participant, url, parse, kind, now, unreachable)
+            asked = await self._read_comment_source(feed.participant, url, parse, kind, now, unreachable,
+                                                    ask=url if whole else None)  # fmt: skip
             if asked is None:
                 continue
             report = asked
@@ -441,7 +445,7 @@ class Updater:
                 deferred = FeedReport(participant, feed.urls[-1], Outcome.DEFERRED, kind="comments")
                 read.append((feed, deferred))
                 continue
-            report = await self.read_comments(feed, now, unreachable)
+            report = await self.read_comments(feed, now, unreachable, whole=plan.fell(post))
             announced = report is not None and report.kind == "comments" and report.answered
             if twins and plan.twin_missing(feed, announced):
                 twins = False
