@@ -1007,11 +1007,15 @@ def forget(ctx: click.Context, who: str, reason: str) -> None:
     from .editors.takedown import forget_commenter
 
     with taking_down(ctx) as (site, store):
-        gone = forget_commenter(site, store, who, reason=reason)
-    for item in gone:
+        forgotten = forget_commenter(site, store, who, reason=reason)
+    for item in forgotten.erased:
         click.echo(f"  erased comment {item.id} on {item.title!r} ({item.url or 'no link'})")
-    click.echo(f"Erased {_count(len(gone), 'comment')} of {who}; "
+    click.echo(f"Erased {_count(len(forgotten.erased), 'comment')} of {who}; "
                "their comment feeds will not bring them back.")
+    for name, count in sorted(forgotten.namesakes.items()):
+        click.echo(f"{_count(count, 'comment')} signed {name!r} carry no web address (their feeds give "
+                   f"none): if they are this person's too, erase them with "
+                   f"blogparade forget --commenter {shlex.quote(name)}")
 
 
 @cli.command()

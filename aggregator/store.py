@@ -1232,6 +1232,24 @@ class Store:
         return [TakenItem("comment", row["id"], row["url"] or "", row["title"], row["participant"])
                 for row in gone]  # fmt: skip
 
+    def commenter_names(self, url_key: str) -> set[str]:
+        """The names signed on the comments (not pingbacks: theirs is the linking post's title)
+        whose author's web address is at `url_key` (thread_key; `at_address`)."""
+        rows = self._db.execute(
+            "SELECT author, author_url FROM comments WHERE kind = 'comment' AND author_url IS NOT NULL"
+        )  # fmt: skip
+        return {author for author, address in rows if author and at_address(address, url_key)}
+
+    def unaddressed_comments(self, names: Iterable[str]) -> dict[str, int]:
+        """Per name of `names`: the comments signed with it that carry no web address (where a
+        feed gives none: WordPress's RSS comment feeds)."""
+        found: dict[str, int] = {}
+        for chunk, marks in _in_chunks(sorted(names)):
+            found.update(self._db.execute(
+                f"SELECT author, count(*) FROM comments WHERE author IN ({marks}) AND kind = 'comment' "
+                "AND coalesce(author_url, '') = '' GROUP BY author", chunk))  # fmt: skip
+        return found
+
     def drop_comments_before(self, cutoff: datetime) -> int:
         """Delete comments published before `cutoff` (the site's retention); how many went."""
         if self._db.execute("SELECT 1 FROM comments WHERE published < ? LIMIT 1",

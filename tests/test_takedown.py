@@ -377,3 +377,41 @@ def test_a_restored_backup_keeps_no_image_of_a_purged_blog(tmp_path, feed_server
     assert db.execute("SELECT url FROM media").fetchall() == []
     db.close()
     assert not list((site / "media").iterdir())
+
+
+def test_forgetting_a_web_address_names_the_comments_signed_alike_that_carry_none(tmp_path, feed_server):
+    """WordPress's RSS comment feeds give no commenter's address: forgetting Bernd's address
+    erases what his address signs, and names the comments under his name that carry none, for
+    the editors to erase by name (a name is no one's alone: they are not erased unasked)."""
+    bernd = "https://bernd-beispiel.example/"
+    one, two = feed_server.url("/anna/eins/"), feed_server.url("/anna/zwei/")
+    feed_server.route("/anna/feed/", respond(rss([
+        Item("a1", "Mit Atom-Kommentaren", one, DAY, comments_feed=one + "feed/", comment_count=1),
+        Item("a2", "Mit RSS-Kommentaren", two, DAY, comments_feed=two + "feed/", comment_count=2),
+    ], "Annas Blog", feed_server.url("/anna/")).encode(), content_type=RSS_TYPE))
+    feed_server.route("/anna/eins/feed/", respond(threaded_comments_atom("a1", one, [
+        Reply(1, "Bernd Beispiel", "Bernd mit Adresse", author_url=bernd, published=DAY.replace(hour=11)),
+    ]).encode(), content_type="application/atom+xml"))
+    feed_server.route("/anna/zwei/feed/", respond(wordpress_comments_rss("a2", two, [
+        Reply(2, "Bernd Beispiel", "Bernd ohne Adresse", published=DAY.replace(hour=12)),
+        Reply(3, "Clara Muster", "Clara ohne Adresse", published=DAY.replace(hour=13)),
+    ]).encode(), content_type=RSS_TYPE))
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/anna/feed/")))
+    ok(invoke(site, "run"))
+    assert "Bernd ohne Adresse" in all_output_text(site)
+
+    forgotten = ok(invoke(site, "forget", "--commenter", bernd))
+    assert "Erased 1 comment of https://bernd-beispiel.example/" in forgotten.output
+    assert ("1 comment signed 'Bernd Beispiel' carry no web address (their feeds give none): if they "
+            "are this person's too, erase them with blogparade forget --commenter 'Bernd Beispiel'"
+            ) in forgotten.output  # fmt: skip
+    assert "Clara" not in forgotten.output
+    ok(invoke(site, "build"))
+    assert "Bernd ohne Adresse" in all_output_text(site)  # not erased unasked
+
+    by_name = ok(invoke(site, "forget", "--commenter", "Bernd Beispiel"))
+    assert "Erased 1 comment of Bernd Beispiel" in by_name.output and "carry no" not in by_name.output
+    ok(invoke(site, "build"))
+    text = all_output_text(site)
+    assert "Bernd" not in text and "Clara ohne Adresse" in text

@@ -199,14 +199,27 @@ def is_removed_feed(site: Site, url: str) -> datetime | None:
 # -- forget a commenter -------------------------------------------------------------------------
 
 
-def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") -> list[TakenItem]:
+@dataclass(frozen=True)
+class Forgotten:
+    """What `forget_commenter` erased, and, forgetting a web address, the comments left that are
+    signed with a name the person used with it but carry no address (`namesakes`: how many per
+    name).  Those may be theirs, from feeds that give no commenter's address (WordPress's RSS
+    comment feeds): the editors decide, a name being no one's alone."""
+
+    erased: list[TakenItem]
+    namesakes: dict[str, int]
+
+
+def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") -> Forgotten:
     """Erase every comment of the person `who` (their name as shown, or their web address) from
     the store; tombstones keep their comments' ids and links and their name as a digest only."""
     who = who.strip()
     if not who:
         raise TakedownError("say whose comments to forget: --commenter NAME or --commenter URL")
     ready_log(site)
+    names: set[str] = set()
     if is_http_url(who):
+        names = store.commenter_names(thread_key(who))
         gone = store.forget_commenter(url_key=thread_key(who))
         which = f"web address {who}"
     else:
@@ -214,7 +227,7 @@ def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") ->
         gone = store.forget_commenter(name_digest=digest)
         which = f"name sha256:{digest}"  # the log keeps no name
     log(site, "forget", "commenter", which, reason, done=f"{len(gone)} comments erased")
-    return gone
+    return Forgotten(gone, store.unaddressed_comments(names) if names else {})
 
 
 # -- the log ------------------------------------------------------------------------------------
