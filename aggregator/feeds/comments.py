@@ -151,13 +151,15 @@ def fell(post: PostHead) -> bool:
     return count is not None and checked is not None and count < checked
 
 
-def whole_threads(posts: Iterable[PostHead], held: Mapping[str, AbstractSet[str]]) -> dict[str, AbstractSet[str]]:
+def whole_threads(
+    posts: Iterable[PostHead], held: Mapping[str, AbstractSet[str]]
+) -> dict[str, AbstractSet[str]]:
     """The posts whose whole thread this run's reads held, by id, with the guids of its
     comments: the comments of a post that the reads of its blog (its own feed, the site-wide
     one, the API's list) gave (`held`, their guids by post id: none at all where a post's own
-    feed was read and was empty) are as many as its count says it has.  Only of these is it known which of the
-    stored comments the blog no longer has (`gone_at_source`): a feed that shows part of a
-    thread (a page, its newest 10, a bad day) says nothing of the rest."""
+    feed was read and was empty) are as many as its count says it has.  Only of these is it
+    known which of the stored comments the blog no longer has (`gone_at_source`): a feed that
+    shows part of a thread (a page, its newest 10, a bad day) says nothing of the rest."""
     return {
         post.id: held[post.id] for post in posts
         if post.comment_count is not None and post.id in held and len(held[post.id]) == post.comment_count
