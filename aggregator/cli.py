@@ -1013,9 +1013,10 @@ def forget(ctx: click.Context, who: str, reason: str) -> None:
     click.echo(f"Erased {_count(len(forgotten.erased), 'comment')} of {who}; "
                "their comment feeds will not bring them back.")
     for name, count in sorted(forgotten.namesakes.items()):
-        click.echo(f"{_count(count, 'comment')} signed {name!r} carry no web address (their feeds give "
-                   f"none): if they are this person's too, erase them with "
-                   f"blogparade forget --commenter {shlex.quote(name)}")
+        one = count == 1
+        click.echo(f"{_count(count, 'comment')} signed {name!r} {'carries' if one else 'carry'} no web "
+                   f"address (feeds that give none): if {'it is' if one else 'they are'} this person's "
+                   f"too, erase {'it' if one else 'them'} with blogparade forget --commenter {shlex.quote(name)}")
 
 
 @cli.command()

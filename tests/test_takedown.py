@@ -403,8 +403,8 @@ def test_forgetting_a_web_address_names_the_comments_signed_alike_that_carry_non
 
     forgotten = ok(invoke(site, "forget", "--commenter", bernd))
     assert "Erased 1 comment of https://bernd-beispiel.example/" in forgotten.output
-    assert ("1 comment signed 'Bernd Beispiel' carry no web address (their feeds give none): if they "
-            "are this person's too, erase them with blogparade forget --commenter 'Bernd Beispiel'"
+    assert ("1 comment signed 'Bernd Beispiel' carries no web address (feeds that give none): if it "
+            "is this person's too, erase it with blogparade forget --commenter 'Bernd Beispiel'"
             ) in forgotten.output  # fmt: skip
     assert "Clara" not in forgotten.output
     ok(invoke(site, "build"))
