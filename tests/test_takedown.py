@@ -379,6 +379,7 @@ def test_a_restored_backup_keeps_no_image_of_a_purged_blog(tmp_path, feed_server
     assert not list((site / "media").iterdir())
 
 
+@pytest.mark.slow
 def test_forgetting_a_web_address_names_the_comments_signed_alike_that_carry_none(tmp_path, feed_server):
     """WordPress's RSS comment feeds give no commenter's address: forgetting Bernd's address
     erases what his address signs, and names the comments under his name that carry none, for
