@@ -19,8 +19,9 @@ BlogKind = Literal["corporate", "employee", "external"]
 Display = Literal["excerpt", "full"]
 CommentKind = Literal["comment", "pingback", "trackback"]
 # A stored comment on the site: shown; hidden because its blog no longer has it (comments.py's
-# gone_at_source); or hidden by the editors (`hide`, a take-down).
-CommentShown = Literal["shown", "gone", "hidden"]
+# gone_at_source); or as the editors left it (hidden with `hide`, or shown again with `unhide`
+# after its blog deleted it).
+CommentShown = Literal["shown", "gone", "editors"]
 LoginKind = Literal["basic", "bearer", "header"]
 
 

@@ -400,7 +400,8 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
-TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url", "hidden"]
+# "shown": a comment (id) the editors showed again after its blog deleted it: not hidden again.
+TombstoneKind = Literal["post", "comment", "url", "feed", "commenter", "commenter-url", "hidden", "shown"]
 
 _POST_FIELDS = (
     "url", "title", "author", "updated", "excerpt", "content_html", "categories", "language",
@@ -1081,10 +1082,18 @@ class Store:
 
     def set_hidden(self, kind: Literal["post", "comment"], ids: Sequence[str], hidden: bool,
                    now: datetime | None = None) -> int:  # fmt: skip
-        """Mark posts or comments hidden (or shown again); `changed` moves so the site rebuilds."""
+        """Mark posts or comments hidden (or shown again); `changed` moves so the site rebuilds.
+        A comment shown again that was hidden because its blog deleted it stays shown: the
+        editors decided (mark_gone_at_source leaves it)."""
         table = "posts" if kind == "post" else "comments"
         now_text = _iso(now or utcnow())
         with self.transaction() as db:
+            if kind == "comment":
+                db.executemany("DELETE FROM tombstones WHERE kind = 'shown' AND key = ?", [(i,) for i in ids])
+            if kind == "comment" and not hidden:
+                gone = [row[0] for chunk, marks in _in_chunks(list(ids)) for row in db.execute(
+                    f"SELECT id FROM comments WHERE id IN ({marks}) AND hidden LIKE '{GONE_AT_SOURCE}%'", chunk)]  # fmt: skip
+                self._bury(db, [("shown", item) for item in gone], now or utcnow())
             return db.executemany(
                 f"UPDATE {table} SET hidden = ?, changed = ? WHERE id = ?",
                 [(now_text if hidden else None, now_text, item) for item in ids],
@@ -1092,12 +1101,14 @@ class Store:
 
     def comments_shown(self, post_ids: Sequence[str]) -> dict[str, dict[str, CommentShown]]:
         """Per post id, its stored comments by guid: shown, hidden because their blog no longer
-        has them (`mark_gone_at_source`), or hidden by the editors."""
+        has them (`mark_gone_at_source`), or as the editors left them (hidden; or shown again
+        after their blog deleted them: `set_hidden`)."""
         found: dict[str, dict[str, CommentShown]] = {}
         for chunk, marks in _in_chunks(list(post_ids)):
             rows = self._db.execute(
-                f"SELECT post_id, guid, CASE WHEN hidden IS NULL THEN 'shown' WHEN hidden LIKE "
-                f"'{GONE_AT_SOURCE}%' THEN 'gone' ELSE 'hidden' END FROM comments WHERE post_id IN ({marks})",
+                "SELECT post_id, guid, CASE WHEN hidden IS NULL AND NOT EXISTS (SELECT 1 FROM tombstones "
+                "WHERE kind = 'shown' AND key = comments.id) THEN 'shown' WHEN hidden LIKE "
+                f"'{GONE_AT_SOURCE}%' THEN 'gone' ELSE 'editors' END FROM comments WHERE post_id IN ({marks})",
                 chunk,
             )  # fmt: skip
             for post_id, guid, shown in rows:

@@ -180,6 +180,21 @@ def test_a_comment_the_editors_hid_stays_hidden_whatever_its_blog_does(tmp_path,
     assert "Kommentar 1-3 zum Faden." in " ".join(thread(site, "Faden 1"))
 
 
+def test_a_deleted_comment_the_editors_showed_again_stays_shown(tmp_path, feed_server):
+    blog = serve(feed_server, "wp", shapes=SHAPES, api="off")
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    set_approved(feed_server, blog, 1, 2, False)
+    assert "1 deleted at their source" in ok(invoke(site, "fetch")).output
+    ok(invoke(site, "unhide", blog.comment_link(blog.posts[0].comments[1])))
+    set_approved(feed_server, blog, 1, 4, False)  # another one: the thread is read whole again
+    assert "1 deleted at their source" in ok(invoke(site, "fetch")).output
+    bodies = " ".join(thread(site, "Faden 1"))
+    assert "Kommentar 1-2 zum Faden." in bodies and "Kommentar 1-4 zum Faden." not in bodies
+    ok(invoke(site, "hide", blog.comment_link(blog.posts[0].comments[1])))  # and hidden again
+    assert "Kommentar 1-2 zum Faden." not in " ".join(thread(site, "Faden 1"))
+
+
 def test_every_comment_of_a_post_deleted_leaves_the_site(tmp_path, feed_server):
     """The count fell to 0: the post's own feed is asked (no other would be), and is empty."""
     blog = serve(feed_server, "wp", shapes=((1, 2, 0),), api="off")
@@ -206,8 +221,8 @@ def test_which_posts_threads_were_read_whole_and_what_they_lack():
     threads = plan.whole_threads(posts, held)
     assert threads == {"whole": {"a", "b"}, "empty": set()}
     stored = {
-        "whole": {"a": "shown", "x": "shown", "b": "gone", "y": "hidden", "z": "gone"},
-        "empty": {"e": "shown", "f": "hidden"},
+        "whole": {"a": "shown", "x": "shown", "b": "gone", "y": "editors", "z": "gone"},
+        "empty": {"e": "shown", "f": "editors"},
         "part": {"q": "shown"},  # not read whole: never judged
     }  # fmt: skip
     gone, back = plan.gone_at_source(threads, stored)

@@ -172,7 +172,8 @@ def gone_at_source(
     """Of the posts whose whole `threads` were read (whole_threads), the stored comments the blog
     no longer has (deleted, or taken back as spam): to hide; and those hidden so that are there
     again (approved again): to show; each as (post id, guid).  `stored`: per post, each stored
-    comment's state by its guid.  A comment the editors hid stays as they left it."""
+    comment's state by its guid.  A comment the editors hid, or showed again after its blog
+    deleted it, stays as they left it."""
     gone: list[tuple[str, str]] = []
     back: list[tuple[str, str]] = []
     for post_id, guids in threads.items():
