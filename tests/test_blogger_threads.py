@@ -127,9 +127,9 @@ def assert_thread_nested(tmp_path, feed_server, post_url: str, joined_feed: str)
 
 
 def test_a_comment_deleted_on_the_blog_does_not_hide_the_next_one(tmp_path, feed_server):
-    """Deletions on the blog are not taken over (a feed's bad day must not cost stored comments),
-    so after one the store holds more comments than the blog's count says: a new comment that
-    brings the count back to what is stored must still be read."""
+    """A comment deleted on the blog is hidden here (its post's feed, read whole, lacks it) and
+    stays stored, so after one the store holds more comments than the blog's count says: a new
+    comment that brings the count back to what is stored must still be read."""
     post_url = feed_server.url("/2026/11/nachtzug-wien.html")
     comments_url = feed_server.url(f"/feeds/{POST}/comments/default")
 
@@ -145,7 +145,7 @@ def test_a_comment_deleted_on_the_blog_does_not_hide_the_next_one(tmp_path, feed
     blog_with(THREAD)
     assert "4 new comments" in ok(invoke(site, "fetch")).output
     blog_with(THREAD[:3])  # Ute's comment deleted on the blog: 3 comments, 4 stored
-    ok(invoke(site, "fetch"))
+    assert "1 deleted at their source (hidden here)" in ok(invoke(site, "fetch")).output
     asked = feed_server.hits(f"/feeds/{POST}/comments/default")
     blog_with([*THREAD[:3], ("5550123498765432100", "Pia", "Im Sommer fahre ich auch mit!", None)])
     assert "1 new comment" in ok(invoke(site, "fetch")).output
@@ -153,6 +153,7 @@ def test_a_comment_deleted_on_the_blog_does_not_hide_the_next_one(tmp_path, feed
     ok(invoke(site, "build"))
     page = parse_html(post_pages(site / "output")["Mit dem Nachtzug nach Wien"].path)
     assert "Pia" in comment_article(page, "Im Sommer fahre ich auch mit!").text_content()
+    assert not page.xpath("//div[@class='comment-body'][contains(., 'Frühstück im Zug')]")
 
 
 def test_a_blogger_blogs_first_read_takes_all_its_comments_from_one_feed(tmp_path, feed_server):
