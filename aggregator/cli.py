@@ -376,6 +376,7 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
         f"{_count(sum(r.failed for r in comments), 'error')}{_waiting(comments)}{_deferred(comments)}; "
         f"{_count(summary.new('comments'), 'new comment')}{_gone_at_source(summary)}.",
     ]
+    lines += _at_source(summary)
     for report in _by_blog(summary.errors):
         lines.append(f"  {_feed_name(report)} ({report.url}): error: {report.error}"
                      + (f"; next try {_when(report.next_try, zone)}" if report.next_try else ""))
@@ -392,10 +393,25 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
 
 def _gone_at_source(summary: UpdateSummary) -> str:
     """Stored comments their blogs deleted (hidden here), or approved again (shown again)."""
-    words = f", {summary.comments_gone} deleted at their source (hidden here)" if summary.comments_gone else ""
-    if summary.comments_back:
-        words += f", {summary.comments_back} back at their source (shown again)"
-    return words
+    gone = sum(not change.shown for change in summary.at_source)
+    back = len(summary.at_source) - gone
+    words = f", {gone} deleted at their source (hidden here)" if gone else ""
+    return words + (f", {back} back at their source (shown again)" if back else "")
+
+
+def _at_source(summary: UpdateSummary) -> list[str]:
+    """A line for each comment hidden or shown again (the first COMMENTS_NAMED): the editors
+    see what changed on the site without a take-down of theirs.  By link, not by name: the site
+    may show no commenters' names (BLOGPARADE_COMMENT_AUTHORS)."""
+    lines = [f"  {change.blog}: a comment on {change.post!r} ({_cut(change.url) or 'no link'}) "
+             + ("is back at its source: shown again" if change.shown else "was deleted at its source: hidden here")
+             for change in summary.at_source[:COMMENTS_NAMED]]  # fmt: skip
+    if len(summary.at_source) > COMMENTS_NAMED:
+        lines.append(f"  … and {len(summary.at_source) - COMMENTS_NAMED} more")
+    return lines
+
+
+COMMENTS_NAMED = 10  # a run's summary names this many comments hidden or shown again
 
 
 def _moved(summary: UpdateSummary) -> str:

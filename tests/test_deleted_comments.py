@@ -61,6 +61,8 @@ def test_a_comment_its_blog_deleted_leaves_the_site_and_comes_back_when_approved
     set_approved(feed_server, blog, 1, 2, False)
     fetched = ok(invoke(site, "fetch"))
     assert "1 deleted at their source (hidden here)" in fetched.output
+    link = blog.comment_link(blog.posts[0].comments[1])
+    assert f"  Gartenblog: a comment on 'Faden 1' ({link}) was deleted at its source: hidden here" in fetched.output
     bodies = thread(site, "Faden 1")
     assert len(bodies) == 3 and "Kommentar 1-2 zum Faden." not in " ".join(bodies)
     assert stored_comments(site) == stored  # hidden, not erased: a blog may approve it again
@@ -72,7 +74,9 @@ def test_a_comment_its_blog_deleted_leaves_the_site_and_comes_back_when_approved
     assert [r.path for r in feed_server.requests[before:]] == ["/wp/feed/", "/wp/comments/feed/atom/"]
 
     set_approved(feed_server, blog, 1, 2, True)
-    assert "1 back at their source (shown again)" in ok(invoke(site, "fetch")).output
+    fetched = ok(invoke(site, "fetch"))
+    assert "1 back at their source (shown again)" in fetched.output
+    assert f"  Gartenblog: a comment on 'Faden 1' ({link}) is back at its source: shown again" in fetched.output
     assert "Kommentar 1-2 zum Faden." in " ".join(thread(site, "Faden 1"))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 from ..models import FetchError, Participant
 from ..store import FeedKind
@@ -53,13 +53,21 @@ class FeedReport:
         return self.outcome in (Outcome.UPDATED, Outcome.UNCHANGED)
 
 
+class SourceChange(NamedTuple):
+    """A stored comment hidden because its blog deleted it, or shown again (`shown`)."""
+
+    blog: str  # the participant's name
+    post: str  # its post's title
+    url: str  # the comment's link, or ""
+    shown: bool
+
+
 @dataclass(repr=False)
 class UpdateSummary:
     reports: list[FeedReport] = field(default_factory=list)
-    # Stored comments hidden because their blog no longer has them, and shown again because it
+    # Stored comments hidden because their blog no longer has them, or shown again because it
     # has them again (comments.gone_at_source).
-    comments_gone: int = 0
-    comments_back: int = 0
+    at_source: list[SourceChange] = field(default_factory=list)
 
     def __repr__(self) -> str:
         # Short: asyncio.run, returning a summary, formats its repr when it ends (Runner.run

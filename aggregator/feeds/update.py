@@ -50,7 +50,7 @@ from .decide import Politeness, Verdict
 from .fetch import Fetcher, FetchSettings
 from .logins import Login
 from .pool import WorkerPool, start_fork_server
-from .report import FeedReport, Outcome, Progress, UpdateSummary
+from .report import FeedReport, Outcome, Progress, SourceChange, UpdateSummary
 from .work import (
     MAX_ITEMS,
     Parsed,
@@ -132,8 +132,7 @@ class Updater:
         self.logins = logins or {}  # by participant slug: sent with its requests (logins.py)
         # Servers (urls.server_key) that answered 429 or 503 this run: asked for no comments.
         self.slowed_down: set[str] = set()
-        self.comments_gone = 0  # hidden: their blogs no longer have them (_mirror_deletions)
-        self.comments_back = 0
+        self.at_source: list[SourceChange] = []  # comments hidden or shown (_mirror_deletions)
 
     # -- one feed, posts or comments --------------------------------------------------------------
 
@@ -406,20 +405,19 @@ class Updater:
             stored = self.store.comment_counts(participant.slug)  # fresh: what they brought
         threads = plan.whole_threads(posts, _held(reports))
         if threads:
-            self._mirror_deletions(threads)
+            self._mirror_deletions(participant, threads)
         checked = plan.checked_now(posts, stored, {post.id for post in read} | threads.keys())
         if checked:
             self.store.mark_comments_checked(checked)
         return reports
 
-    def _mirror_deletions(self, threads: Mapping[str, AbstractSet[str]]) -> None:
+    def _mirror_deletions(self, participant: Participant, threads: Mapping[str, AbstractSet[str]]) -> None:
         """Hide the stored comments that their blog no longer has, of the posts whose whole
         `threads` this run read (plan.whole_threads), and show again those it has again."""
         gone, back = plan.gone_at_source(threads, self.store.comments_shown(list(threads)))
         if gone or back:
-            self.store.mark_gone_at_source(gone, back)
-            self.comments_gone += len(gone)
-            self.comments_back += len(back)
+            self.at_source += [SourceChange(participant.name, title, url, shown)
+                               for url, title, shown in self.store.mark_gone_at_source(gone, back)]  # fmt: skip
 
     async def _read_per_post(
         self, participant: Participant, posts: Sequence[PostHead], now: datetime,
@@ -526,7 +524,7 @@ class Updater:
                     progress(report)
 
         await asyncio.gather(*(one(p) for p in participants if p.active))
-        summary.comments_gone, summary.comments_back = self.comments_gone, self.comments_back
+        summary.at_source = self.at_source
         return summary
 
     async def _comments_of(
