@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections import Counter
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -1215,15 +1216,18 @@ class Store:
             return len(posts), len(comments)
 
     def forget_commenter(self, *, name_digest: str | None = None, url_key: str | None = None,
-                         now: datetime | None = None) -> list[TakenItem]:  # fmt: skip
+                         now: datetime | None = None) -> tuple[list[TakenItem], dict[str, int]]:  # fmt: skip
         """Delete every comment whose author's name digest (`commenter_digest`) or web address
         (thread_key; `at_address`) matches; tombstones for the person and each comment.  The other comments'
         "In reply to" paragraphs naming one of them, or the person, go too (replies.py): they
-        would show the name.  Returns what went."""
+        would show the name.  Returns what went, and, given `url_key`, per name signed on the
+        comments (not pingbacks: theirs is the linking post's title) that went, how many of
+        those left carry it and no web address (where a feed gives none: WordPress's RSS comment
+        feeds)."""
         now = now or utcnow()
         with self.erasing() as db:
             rows = db.execute(
-                "SELECT c.id, c.url, c.author, c.author_url, c.content_html, p.participant, p.title "
+                "SELECT c.id, c.url, c.author, c.author_url, c.content_html, c.kind, p.participant, p.title "
                 "FROM comments c JOIN posts p ON p.id = c.post_id"
             ).fetchall()
             gone = [
@@ -1243,28 +1247,13 @@ class Store:
             self._bury(db, graves, now)
             db.executemany("DELETE FROM comments WHERE id = ?", [(row["id"],) for row in gone])
             links, ids = {thread_key(row["url"]) for row in gone if row["url"]}, {row["id"] for row in gone}
-            _unname(db, [row for row in rows if row["id"] not in ids], links,
-                    {name_digest} if name_digest else set(), now)  # fmt: skip
+            left = [row for row in rows if row["id"] not in ids]
+            _unname(db, left, links, {name_digest} if name_digest else set(), now)
+        names = {row["author"] for row in gone if row["kind"] == "comment" and row["author"]} if url_key else set()
+        namesakes = Counter(row["author"] for row in left if row["author"] in names and row["kind"] == "comment"
+                            and not row["author_url"])  # fmt: skip
         return [TakenItem("comment", row["id"], row["url"] or "", row["title"], row["participant"])
-                for row in gone]  # fmt: skip
-
-    def commenter_names(self, url_key: str) -> set[str]:
-        """The names signed on the comments (not pingbacks: theirs is the linking post's title)
-        whose author's web address is at `url_key` (thread_key; `at_address`)."""
-        rows = self._db.execute(
-            "SELECT author, author_url FROM comments WHERE kind = 'comment' AND author_url IS NOT NULL"
-        )  # fmt: skip
-        return {author for author, address in rows if author and at_address(address, url_key)}
-
-    def unaddressed_comments(self, names: Iterable[str]) -> dict[str, int]:
-        """Per name of `names`: the comments signed with it that carry no web address (where a
-        feed gives none: WordPress's RSS comment feeds)."""
-        found: dict[str, int] = {}
-        for chunk, marks in _in_chunks(sorted(names)):
-            found.update(self._db.execute(
-                f"SELECT author, count(*) FROM comments WHERE author IN ({marks}) AND kind = 'comment' "
-                "AND coalesce(author_url, '') = '' GROUP BY author", chunk))  # fmt: skip
-        return found
+                for row in gone], dict(namesakes)  # fmt: skip
 
     def drop_comments_before(self, cutoff: datetime) -> int:
         """Delete comments published before `cutoff` (the site's retention); how many went."""

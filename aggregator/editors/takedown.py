@@ -217,17 +217,15 @@ def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") ->
     if not who:
         raise TakedownError("say whose comments to forget: --commenter NAME or --commenter URL")
     ready_log(site)
-    names: set[str] = set()
     if is_http_url(who):
-        names = store.commenter_names(thread_key(who))
-        gone = store.forget_commenter(url_key=thread_key(who))
+        gone, namesakes = store.forget_commenter(url_key=thread_key(who))
         which = f"web address {who}"
     else:
         digest = commenter_digest(who)
-        gone = store.forget_commenter(name_digest=digest)
+        gone, namesakes = store.forget_commenter(name_digest=digest)
         which = f"name sha256:{digest}"  # the log keeps no name
     log(site, "forget", "commenter", which, reason, done=f"{len(gone)} comments erased")
-    return Forgotten(gone, store.unaddressed_comments(names) if names else {})
+    return Forgotten(gone, namesakes)
 
 
 # -- the log ------------------------------------------------------------------------------------
