@@ -1120,24 +1120,23 @@ class Store:
         self, gone: Sequence[tuple[str, str]], back: Sequence[tuple[str, str]] = (),
         now: datetime | None = None,
     ) -> list[tuple[str, str, bool]]:  # fmt: skip
-        """Hide the comments (post id, guid) that their blog no longer has (from `comments_shown`:
-        shown), and show again those so hidden that it has again; they stay stored: a blog that
-        approves one again brings it back.  `changed` moves: the site rebuilds.  Returns each
-        comment's link (or ""), its post's title, and whether it is shown now."""
+        """Hide the comments (post id, guid) that their blog no longer has, and show again those
+        so hidden that it has again, as `comments_shown` said they stand (gone_at_source never
+        names one the editors left); they stay stored: a blog that approves one again brings it
+        back.  `changed` moves: the site rebuilds.  Returns each comment's link (or ""), its
+        post's title, and whether it is shown now."""
         stamp = _iso(now or utcnow())
         shown = {comment_id(*pair): False for pair in gone} | {comment_id(*pair): True for pair in back}
         with self.transaction() as db:
-            rows = []
-            for chunk, marks in _in_chunks(list(shown)):
-                rows += db.execute(
-                    "SELECT c.id, c.url, p.title, c.hidden FROM comments c JOIN posts p ON p.id = c.post_id "
-                    f"WHERE c.id IN ({marks}) ORDER BY p.published, c.published", chunk).fetchall()  # fmt: skip
-            # Only what is shown now is hidden, only what was hidden so is shown: never the editors'.
-            changing = [(item, url, title) for item, url, title, hidden in rows
-                        if (str(hidden).startswith(GONE_AT_SOURCE) if shown[item] else hidden is None)]  # fmt: skip
             db.executemany("UPDATE comments SET hidden = ?, changed = ? WHERE id = ?",
-                           [(None if shown[item] else GONE_AT_SOURCE + stamp, stamp, item) for item, _, _ in changing])
-        return [(url or "", title, shown[item]) for item, url, title in changing]
+                           [(None if now_shown else GONE_AT_SOURCE + stamp, stamp, item)
+                            for item, now_shown in shown.items()])  # fmt: skip
+            changed: list[tuple[str, str, bool]] = []
+            for chunk, marks in _in_chunks(list(shown)):
+                changed += [(url or "", title, shown[item]) for item, url, title in db.execute(
+                    "SELECT c.id, c.url, p.title FROM comments c JOIN posts p ON p.id = c.post_id "
+                    f"WHERE c.id IN ({marks}) ORDER BY p.published, c.published", chunk)]  # fmt: skip
+        return changed
 
     def hide_on_arrival(self, key: str, hidden: bool = True, now: datetime | None = None) -> None:
         """Hide the post or comment whose id or link (thread_key) is `key` once a feed brings it:
