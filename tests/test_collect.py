@@ -468,6 +468,9 @@ def test_a_submission_without_parade_goes_to_the_one_taking_late_contributions(f
     assert choose_parade([ended, late], None, november) == late
     with pytest.raises(SubmitRefused, match="no parade is open today, nor taking late contributions"):
         choose_parade([ended, replace(late, roundup_date=date(2026, 11, 5))], None, november)
+    # On the roundup's day late posts still count (Parade.admits): so does a submission.
+    on_the_day = replace(late, roundup_date=november)
+    assert choose_parade([ended, on_the_day], None, november) == on_the_day
     upcoming = parade(feed_server, slug="winter", start=date(2026, 12, 1), end=date(2026, 12, 31))
     assert choose_parade([late, upcoming, ended], None, november) == late
     with pytest.raises(SubmitRefused, match=r"2 parades take contributions today \(doku, neu\)"):

@@ -122,12 +122,6 @@ class Context:
 # --- which pages need a look ----------------------------------------------------------------------
 
 
-def takes_contributions(parade: Parade, today: date) -> bool:
-    """Whether a rejected page might still become a contribution by changing (a link added)."""
-    where = state(parade, today)
-    return where == "open" or (where == "closed" and parade.late and parade.roundup_date is None)
-
-
 def due(
     candidate: ParadeCandidate, page: CandidatePage | None, parade: Parade, today: date,
     now: datetime,
@@ -530,6 +524,9 @@ class Submitted:
     parade: Parade
     candidate: ParadeCandidate
     verdict: Verdict
+    # A page turned down is looked at again once a day while the parade takes contributions:
+    # whether it will (the parade is open, upcoming, or takes late ones still).
+    looked_at_again: bool = True
 
 
 def choose_parade(parades: Sequence[Parade], slug: str | None, today: date) -> Parade:
@@ -582,7 +579,10 @@ async def submit(
     if key in joined:
         post = joined[key]
         lookup = store.get_page_lookup(post.url)  # what pages.py saw of a summary's page
-        return Submitted(parade, candidate, judge_post(parade, post, lookup.links if lookup else ()))
-    assert page is not None
-    settle(store, page, [(candidate, parade)], context, now)
-    return Submitted(parade, candidate, verify(candidate, page, parade))
+        verdict = judge_post(parade, post, lookup.links if lookup else ())
+    else:
+        assert page is not None
+        settle(store, page, [(candidate, parade)], context, now)
+        verdict = verify(candidate, page, parade)
+    again = takes_contributions(parade, context.today) or state(parade, context.today) == "upcoming"
+    return Submitted(parade, candidate, verdict, again)
