@@ -677,9 +677,12 @@ def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
             fail(str(error))
         except RoundupExists as error:
             fail(f"{error.path} exists already: edit it, or replace it with --force")
-    if draft.still_open:
+    if draft.state == "open":
         click.secho(f"warning: parade {slug} is still open; contributions may still come in.",
                     fg="yellow", err=True)  # fmt: skip
+    elif draft.state == "upcoming":
+        click.secho(f"warning: parade {slug} has not started yet (it opens on {draft.parade.start}); "
+                    "contributions come in from then on.", fg="yellow", err=True)  # fmt: skip
     if form == "html":
         click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")
     else:
@@ -708,9 +711,12 @@ def submit(ctx: click.Context, url: str, slug: str | None, wait: bool) -> None:
         found = verdict.contribution
         what = f"“{found.title}” ({found.blog_name})" if found else url
         click.echo(f"Accepted for parade {parade.slug}: {what}; it is on the site after the next build.")
-    else:
+    elif done.looked_at_again:
         click.echo(f"Not a contribution to parade {parade.slug} (yet): {verdict}.")
         click.echo("It is remembered and checked again once a day while the parade takes contributions.")
+    else:
+        click.echo(f"Not a contribution to parade {parade.slug}: {verdict}.")
+        click.echo(f"The parade ended on {parade.end} and takes no late contributions: it is not checked again.")
 
 
 @cli.group()

@@ -30,8 +30,8 @@ from .feeds.policy import (
 from .feeds.report import Outcome
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import Participant
-from .parades.collect import Context, ParadeRun, Submitted, follow_parades, submit
-from .parades.files import Parade, find_parade, load_site_parades, state
+from .parades.collect import Context, ParadeRun, Submitted, SubmitRefused, follow_parades, submit
+from .parades.files import Parade, State, find_parade, load_site_parades, no_parade, state
 from .parades.membership import followed, load_parades, select, today
 from .parades.pages import parade_page_links
 from .parades.report import ParadeStatus, channel_errors, parade_status
@@ -145,14 +145,16 @@ def submit_url(site: Site, store: Store, url: str, slug: str | None = None) -> S
     """Hand a post in to a parade (the one open, or `slug`); collect.SubmitRefused says why not."""
     participants, _ = load_participants(site.participants_dir)
     settings = FetchSettings.from_site(site)
-    return asyncio.run(submit(store, settings, parade_context(site, participants), url, slug))
+    context = parade_context(site, participants)
+    if slug is not None and find_parade(list(context.parades), slug) is None:
+        raise SubmitRefused(no_parade(site, slug, context.parades), usage=True)
+    return asyncio.run(submit(store, settings, context, url, slug))
 
 
 def find_site_parade(site: Site, parades: list[Parade], slug: str) -> Parade:
     parade = find_parade(parades, slug)
     if parade is None:
-        known = ", ".join(p.slug for p in parades) or "none"
-        raise JobError(f"no parade {slug!r} in {site.parades_dir} (known: {known})")
+        raise JobError(no_parade(site, slug, parades))
     return parade
 
 
@@ -299,7 +301,8 @@ def _refusal(host: str, policy: NetworkPolicy) -> str | None:
 @dataclass(frozen=True)
 class RoundupDraft:
     path: Path
-    still_open: bool  # the parade takes contributions yet: the roundup may miss some
+    parade: Parade
+    state: State  # the parade's today: before it is closed, the roundup may miss contributions
 
 
 def draft_roundup(
@@ -313,12 +316,13 @@ def draft_roundup(
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
     blogs = {p.slug: p for p in selection.blogs}
     posts, counts, day = selection.contributions(parade), store.comment_tallies(), today(site)
-    still_open = state(parade, day) != "closed"
     if html:
         text = roundup_html(parade, posts, participants=blogs, comment_counts=counts, lang=lang)
-        return RoundupDraft(write_roundup_html(site.root, parade, text, force=force, lang=lang), still_open)
-    text = roundup_text(parade, posts, participants=blogs, comment_counts=counts, today=day, lang=lang)
-    return RoundupDraft(write_roundup(site.content, parade, text, force=force, lang=lang), still_open)
+        path = write_roundup_html(site.root, parade, text, force=force, lang=lang)
+    else:
+        text = roundup_text(parade, posts, participants=blogs, comment_counts=counts, today=day, lang=lang)
+        path = write_roundup(site.content, parade, text, force=force, lang=lang)
+    return RoundupDraft(path, parade, state(parade, day))
 
 
 def blogroll(site: Site) -> str:

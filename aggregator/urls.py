@@ -21,6 +21,9 @@ package goes through one of these:
 - `leads_to`: a link leads to a page (a contribution links to a parade's call): its `page_key`
   (or one of its keys: a WordPress post's shortlink `/?p=42` is the post too), or the page's AMP
   version (`…/post/amp/`, as WordPress's AMP plugins write it).
+- `page_address`: not a comparison but the address to publish a page by (a contribution's,
+  where its page names no canonical one): as given, without the fragment and the parameters
+  `page_key` calls tracking (`?utm_source=…` from a share button stays off the parade's page).
 - `thread_key`: the same post or comment in a comment thread (which comment a reply answers):
   like `feed_key`, but the fragment (`#comment-7`) counts and WordPress's comment pages do not.
 - `server_key`: the same server to connect to (a blog that could not be reached is not asked
@@ -346,6 +349,24 @@ def _comment_page_number(url: str) -> str | None:
         return None
     found = _COMMENT_PAGE.search(parts.path) or _COMMENT_PAGE_QUERY.search(parts.query)
     return re.sub(r"\D", "", found.group(0)) if found else None
+
+
+def page_address(url: str) -> str:
+    """`url` without its fragment and its tracking parameters (`_TRACKING`), the rest as written."""
+    url = without_fragment(url)
+    address, mark, query = url.partition("?")
+    if not mark:
+        return url
+    kept = [pair for pair in query.split("&") if pair and not _TRACKING.match(_parameter_name(pair))]
+    return f"{address}?{'&'.join(kept)}" if kept else address
+
+
+def _parameter_name(pair: str) -> str:
+    name = pair.split("=", 1)[0]
+    try:
+        return unquote_to_bytes(name.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return name
 
 
 def without_fragment(url: str | None) -> str:

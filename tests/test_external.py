@@ -57,3 +57,19 @@ def test_the_post_takes_the_pages_words_and_the_feed_entrys_body_and_comment_fee
     bare = contribution_post(found(), CandidatePage("k", "u", NOW, reading=reading), "ext_anna")
     assert (bare.guid, bare.excerpt, bare.comment_feed) == ("https://anna.example/beitrag/", "Von der Seite.",
                                                             "https://anna.example/beitrag/feed/")
+
+
+def test_a_page_that_names_neither_blog_nor_home_is_the_known_blog_whose_site_it_is_on():
+    # A plainer template's page (no og:site_name, no feed link, no rel=home) is given its host
+    # for a name and its site's root for a home: guesses that must not rename or move a blog.
+    first = datetime(2026, 1, 1, tzinfo=UTC)
+    known = [ExternalBlog("ext_dora", "Doras Notizen", "https://dora.example/blog/", "https://dora.example/blog/feed/", first),
+             ExternalBlog("ext_root", "Wurzel", "https://dora.example/", None, first)]  # fmt: skip
+    bare = Contribution("https://dora.example/blog/tee/", "Tee", "", NOW, "time", "dora.example",
+                        "https://dora.example/", None, False, blog_named=False, home_named=False)  # fmt: skip
+    assert blog_of(bare, known, NOW) == known[0]  # under its home's path: the longest wins
+    assert blog_of(bare, known[1:], NOW) == known[1]  # the root's blog: its name stays
+    assert blog_of(bare, [], NOW).name == "dora.example"  # nothing known: the guess is all there is
+    renamed = Contribution("https://dora.example/blog/tee/", "Tee", "", NOW, "time", "Doras Teeblog",
+                           "https://dora.example/", None, False, blog_named=True, home_named=False)  # fmt: skip
+    assert (blog_of(renamed, known, NOW).name, blog_of(renamed, known, NOW).home) == ("Doras Teeblog", "https://dora.example/blog/")

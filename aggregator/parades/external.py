@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from ..editors.participants import slugify
@@ -24,20 +25,33 @@ from .verify import Contribution
 PREFIX = "ext_"  # participant file names are [a-z0-9-]: an "_" keeps the two apart for good
 
 
+class _Blog(Protocol):
+    @property
+    def home(self) -> str: ...
+
+
+Blog = TypeVar("Blog", bound=_Blog)
+
+
 def joined_blog(url: str, participants: Iterable[Participant]) -> Participant | None:
     """The joined blog whose site `url` is on: same host, under its home's path (the longest)."""
+    return blog_at(url, participants)
+
+
+def blog_at(url: str, blogs: Iterable[Blog]) -> Blog | None:
+    """The blog whose site `url` is on: same host, under its home's path (the longest)."""
     try:
         page = urlsplit(url)
     except ValueError:
         return None
-    best: tuple[int, Participant] | None = None
-    for participant in participants:
-        home = urlsplit(participant.home)
+    best: tuple[int, Blog] | None = None
+    for blog in blogs:
+        home = urlsplit(blog.home)
         if host_key(home.hostname or "") != host_key(page.hostname or "") or home.port != page.port:
             continue
         prefix = home.path.rstrip("/") + "/"
         if (page.path.rstrip("/") + "/").startswith(prefix) and (best is None or len(prefix) > best[0]):
-            best = (len(prefix), participant)
+            best = (len(prefix), blog)
     return best[1] if best else None
 
 
@@ -58,12 +72,17 @@ def new_slug(home: str, taken: Iterable[str]) -> str:
 
 
 def blog_of(found: Contribution, known: Sequence[ExternalBlog], now: datetime) -> ExternalBlog:
-    """The external blog of an accepted page: known by its home, or new."""
-    blog = find_blog(found.blog_home, known)
-    slug = blog.slug if blog else new_slug(found.blog_home, (b.slug for b in known))
-    first_seen = blog.first_seen if blog else now
-    return ExternalBlog(slug, found.blog_name, found.blog_home, found.blog_feed or (blog and blog.feed),
-                        first_seen)  # fmt: skip
+    """The external blog of an accepted page: known by its home, or new.  A page that names no
+    home (no feed, no rel=home: a plainer template's) is of the known blog whose site it is on,
+    if any; a known blog keeps its name, home and feed where the page names none."""
+    blog = find_blog(found.blog_home, known) if found.home_named else blog_at(found.url, known)
+    if blog is None:
+        slug = new_slug(found.blog_home, (b.slug for b in known))
+        return ExternalBlog(slug, found.blog_name, found.blog_home, found.blog_feed, now)
+    return ExternalBlog(
+        blog.slug, found.blog_name if found.blog_named else blog.name,
+        found.blog_home if found.home_named else blog.home, found.blog_feed or blog.feed, blog.first_seen,
+    )  # fmt: skip
 
 
 def contribution_post(found: Contribution, page: CandidatePage, participant: str) -> Post:

@@ -46,7 +46,7 @@ from ..site import timezone_name
 from ..urls import is_comment_page, is_http_url, page_key
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from ..models import FeedState
     from ..site import Site
@@ -441,3 +441,15 @@ def load_site_parades(site: Site) -> tuple[list[Parade], list[Problem]]:
 
 def find_parade(parades: list[Parade], slug: str) -> Parade | None:
     return next((parade for parade in parades if parade.slug == slug), None)
+
+
+def no_parade(site: Site, slug: str, parades: Sequence[Parade]) -> str:
+    """Why no parade is called `slug`, in one sentence: the problems of its file (named so),
+    which leave it out of every command but `check`; else the slugs there are."""
+    _, problems = load_site_parades(site)
+    found = [problem for problem in problems if problem.path.stem == slug]
+    if found:
+        said = "; ".join(f"line {p.line}: {p.message}" if p.line else p.message for p in found)
+        return f"parade {slug!r} is left out until {found[0].path} is mended: {said}"
+    known = ", ".join(parade.slug for parade in parades) or "none"
+    return f"no parade {slug!r} in {site.parades_dir} (known: {known})"

@@ -28,7 +28,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from ..models import CandidatePage, PageReading, ParadeCandidate, Post, StoredPost
-from ..urls import host_key, leads_to, page_key
+from ..urls import host_key, leads_to, page_address, page_key
 from .files import Parade, plausible
 from .select import carries_tag, links_to
 
@@ -71,6 +71,11 @@ class Contribution:
     blog_home: str
     blog_feed: str | None
     late: bool
+    # Whether the page or its feed named the blog, and its home: a page saying nothing of them
+    # (no og:site_name, no feed link, no rel=home) is given its host for a name and its site's
+    # root for a home, guesses that must not rename or move a blog known better.
+    blog_named: bool = True
+    home_named: bool = True
 
 
 @dataclass(frozen=True)
@@ -179,11 +184,12 @@ def contribution(
     """What is shown of an accepted page: the page's own words first, then its feed entry's."""
     entry = page.entry
     url = canonical(reading, page.feed_home)
-    home = blog_home(reading, page)
+    home, writer = blog_home(reading, page), writers_home(reading, page)
     author = reading.author or (entry.author if entry else "")
-    site = reading.site_name or page.feed_title or host_key(urlsplit(home).hostname or "")
-    if home == writers_home(reading, page):  # one writer of many: "Anna (Medium)"
-        site = f"{author or urlsplit(home).path.strip('/@')} ({site})"
+    named = reading.site_name or page.feed_title
+    site = named or host_key(urlsplit(home).hostname or "")
+    if home == writer:  # one writer of many: "Anna (Medium)"
+        site, named = f"{author or urlsplit(home).path.strip('/@')} ({site})", site
     return Contribution(
         url=url,
         title=reading.title or (entry.title if entry else "") or url,
@@ -191,6 +197,8 @@ def contribution(
         published=published,
         date_source=source,
         blog_name=site,
+        blog_named=bool(named),
+        home_named=home == writer or named_home(reading, page) is not None,
         blog_home=home,
         blog_feed=reading.feed,
         late=late,
@@ -198,7 +206,8 @@ def contribution(
 
 
 def canonical(reading: PageReading, feed_home: str | None = None) -> str:
-    """The page's canonical address where it is on the page's own site and is no home page.
+    """The page's canonical address where it is on the page's own site and is no home page,
+    else the address it was read at; either without tracking parameters (`urls.page_address`).
 
     A page naming another site's page as its canonical one would send the parade's readers
     there; one naming its site's root or its blog's home (rel=home, its feed's home: an SEO
@@ -206,8 +215,8 @@ def canonical(reading: PageReading, feed_home: str | None = None) -> str:
     if reading.canonical and not _home_page(reading.canonical, (reading.home, feed_home)):
         here, there = urlsplit(reading.url), urlsplit(reading.canonical)
         if host_key(here.hostname or "") == host_key(there.hostname or "") and here.port == there.port:
-            return reading.canonical
-    return reading.url
+            return page_address(reading.canonical)
+    return page_address(reading.url)
 
 
 def _home_page(url: str, homes: Iterable[str | None]) -> bool:
@@ -220,13 +229,18 @@ def blog_home(reading: PageReading, page: CandidatePage) -> str:
     """The blog's home page: its feed's link, the page's rel=home, else the root of the site the
     contribution is shown at (a blog in a sub-folder names its home in one of the first two); on
     a site of many writers, the writer's own path (`writers_home`)."""
-    named = next((home for home in (page.feed_home, reading.home) if home and home.startswith(("http://", "https://"))),
-                 None)  # fmt: skip
+    named = named_home(reading, page)
     writer = writers_home(reading, page)
     if writer and (named is None or _home_page(named, ())):
         return writer
     parts = urlsplit(canonical(reading, page.feed_home))  # not another site's that it names canonical
     return named or f"{parts.scheme}://{parts.netloc}/"
+
+
+def named_home(reading: PageReading, page: CandidatePage) -> str | None:
+    """The home the blog's feed or the page names (http(s) only), else None."""
+    return next((home for home in (page.feed_home, reading.home) if home and home.startswith(("http://", "https://"))),
+                None)  # fmt: skip
 
 
 # Sites of many writers, each under a path of their own, whose pages name the whole site as
