@@ -223,6 +223,20 @@ def test_a_date_in_no_plausible_year_is_no_date(placeholder):
     assert read_page(page(head), URL).published is None
 
 
+@pytest.mark.parametrize("impossible", ["2026-11-31T10:00", "2026-02-30", "2026-13-01T10:00:00Z",
+                                        "2026-11-30T25:00", "2026-11-30T10:61:00+01:00"])  # fmt: skip
+def test_a_day_or_time_there_is_not_is_no_date(impossible):
+    # A hand-typed "31 November" must not become December 1st (feedparser's date reader rolls
+    # it over): it is passed over for the next source, as if the page had not given it.
+    head = f'<meta property="article:published_time" content="{impossible}">'
+    body = f'<article><p>Vom <time datetime="{impossible}">x</time> <time datetime="2026-10-16">16.10.</time></p></article>'
+    found = read_page(page(head, body), URL)
+    assert (found.published, found.date_source) == (datetime(2026, 10, 16), "time")
+    assert read_page(page(head), URL).published is None
+    leap = read_page(page('<meta property="article:published_time" content="2024-02-29T10:00:00Z">'), URL)
+    assert leap.published == datetime(2024, 2, 29, 10, tzinfo=UTC)
+
+
 def test_a_base_href_and_relative_links():
     body = '<base href="https://anna.example/blog/"><article><a href="eins/">1</a> <a href="mailto:a@b.de">m</a></article>'
     assert read_page(page(body=body), URL).links == ("https://anna.example/blog/eins/",)

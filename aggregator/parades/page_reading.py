@@ -36,7 +36,7 @@ import html as html_lib
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs
 
@@ -576,12 +576,30 @@ def _date(value: str | None) -> datetime | None:
     try:
         return plausible(datetime.fromisoformat(value))
     except ValueError:
-        pass
+        if _impossible(value):
+            return None  # feedparser would roll "2026-11-31" over into December 1st
     try:
         parsed = _parse_date(value)
         return plausible(datetime(*parsed[:6], tzinfo=UTC)) if parsed else None
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+# A W3C date and time as written by hand: its fields, for checking their ranges.
+_W3C_FIELDS = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?")
+
+
+def _impossible(value: str) -> bool:
+    """Whether a W3C date names no day or time there is (November 31st, 25 o'clock)."""
+    match = _W3C_FIELDS.match(value)
+    if match is None:
+        return False
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return True
+    return hour > 23 or minute > 59 or second > 60
 
 
 def _links(body: Any, base: str) -> tuple[str, ...]:
