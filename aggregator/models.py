@@ -353,6 +353,21 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
     return standing_for
 
 
+def other_copies(posts: Iterable[Seen]) -> dict[str, tuple[str, ...]]:
+    """Per post with copies (moved_copies), the addresses of its other copies: an editor's
+    Include or Exclude names a post by the address it had when they wrote it."""
+    posts = list(posts)
+    standing = moved_copies(posts)
+    if not standing:
+        return {}
+    url = {post.id: post.url for post in posts}
+    groups: dict[str, list[str]] = {}
+    for old, new in standing.items():
+        groups.setdefault(new, [new]).append(old)
+    return {member: tuple(url[other] for other in group if other != member)
+            for group in groups.values() for member in group}  # fmt: skip
+
+
 def _address(url: str) -> tuple[str, str] | None:
     """A post's host and slug (see moved_copies); None where its address cannot be read."""
     try:

@@ -94,6 +94,48 @@ def test_a_post_of_a_blog_that_moved_is_listed_once_at_its_new_address(feed_serv
     assert ok(invoke(site, "parade", "status", "heimat")).output.count("/posts/heimat-umzug/") == 1
 
 
+def test_the_parade_files_exclude_and_include_name_a_post_by_the_address_it_had_before_its_blog_moved(
+    feed_server, tmp_path
+):
+    """The host excluded one post and included another by the addresses they had then: after
+    the blog moved (every post again at a new address, the old copies kept), both hold."""
+    base = feed_server.base_url
+    moved = base.replace("127.0.0.1", "localhost") + "/neu"
+    call = f"{base}/host/aufruf/"
+    when = IN + timedelta(days=2)
+
+    def hugo(home: str) -> bytes:
+        linked = f'<p>Zur <a href="{call}">Blogparade</a>.</p>' + "<p>Text.</p>" * 80
+        items = [Item(f"{home}/posts/{slug}/", title, f"{home}/posts/{slug}/", when + timedelta(hours=n), body)
+                 for n, (slug, title, body) in enumerate([("verlinkt", "Verlinkt, aber ausgeschlossen", linked),
+                                                          ("ohne", "Ohne Link, aber aufgenommen", "<p>Text.</p>" * 80),
+                                                          ("bleibt", "Verlinkt und dabei", linked)])]  # fmt: skip
+        return rss(items, "Hugos Blog", home + "/").encode()
+
+    feed_server.route("/alt/index.xml", respond(hugo(f"{base}/alt")))
+    site = parade_site(tmp_path, feed_server, {}, call)
+    parade = site / "content" / "parades" / "heimat.md"
+    parade.write_text(parade.read_text(encoding="utf-8").replace(
+        "\n\n", f"\nExclude: {base}/alt/posts/verlinkt/\nInclude: {base}/alt/posts/ohne/\n\n", 1), encoding="utf-8")
+    write_participant(site, "hugo", "Hugos Blog", f"{base}/alt/index.xml", home=f"{base}/alt/")
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "roundup", "heimat"))
+    before = ["Ohne Link, aber aufgenommen", "Verlinkt und dabei"]
+    assert [line.split("]")[0][5:] for line in headings(site)] == before
+    time.sleep(1)
+    feed_server.route("/alt/index.xml", redirect(f"{moved}/index.xml", 301))
+    feed_server.route("/neu/index.xml", respond(hugo(moved)))
+    assert "seen again at their blog's new address" in ok(invoke(site, "fetch")).output
+    ok(invoke(site, "roundup", "heimat", "--force"))
+    assert headings(site) == [f"### [Ohne Link, aber aufgenommen]({moved}/posts/ohne/)",
+                              f"### [Verlinkt und dabei]({moved}/posts/bleibt/)"]  # fmt: skip
+    status = ok(invoke(site, "parade", "status", "heimat")).output
+    assert "2 contributions:" in status and "Verlinkt, aber ausgeschlossen" not in status
+    ok(invoke(site, "build"))
+    page = (site / "output" / "parades" / "heimat" / "index.html").read_text(encoding="utf-8")
+    assert "Verlinkt, aber ausgeschlossen" not in page and "Ohne Link, aber aufgenommen" in page
+
+
 def test_a_site_in_british_english_gets_its_roundup_in_english(feed_server, tmp_path):
     """The theme, the digest and the notices speak German where DEFAULT_LANG is German
     ("de", "de-AT", "de_CH") and English elsewhere; the roundup took only "en" and "en-…" for

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Sequence
 
 from ..editors.participants import kept_blogs
-from ..models import CandidatePage, ParadeCandidate, Participant, Seen, StoredPost, moved_copies
+from ..models import CandidatePage, ParadeCandidate, Participant, Seen, StoredPost, moved_copies, other_copies
 from ..site import Site, pinned_day
 from ..store import Store
 from ..urls import page_key
@@ -52,6 +52,7 @@ class Selection:
     pages: dict[str, CandidatePage] = field(default_factory=dict)  # per candidate key
     external: list[Participant] = field(default_factory=list)  # blogs that never joined
     external_posts: dict[str, StoredPost] = field(default_factory=dict)  # by id
+    copies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per post id: models.other_copies
     # The build asks for memberships and marks, both per parade: each is worked out once.
     _found: dict[str, list[StoredPost]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -63,7 +64,7 @@ class Selection:
 
     def _contributions(self, parade: Parade) -> list[StoredPost]:
         joined = contributions(parade, self.posts, page_links=self.page_links,
-                               participants=self.participants)  # fmt: skip
+                               participants=self.participants, copies=self.copies)  # fmt: skip
         # A moved copy's old address and id count as known: its pingback brings in no copy.
         keys = {page_key(post.url) for post in joined}
         ids = {post.id for post in joined}
@@ -126,11 +127,12 @@ def once_moved(posts: Iterable[StoredPost]) -> list[StoredPost]:
     last, at the blog's address of today, as the site publishes it (Store.superseded_post_ids).
     select.py's dedupe knows only one guid or one address."""
     posts = list(posts)
-    superseded = moved_copies(
-        Seen(post.id, post.participant, post.published, post.first_seen, post.title, post.url)
-        for post in posts
-    )  # fmt: skip
+    superseded = moved_copies(map(seen, posts))
     return [post for post in posts if post.id not in superseded]
+
+
+def seen(post: StoredPost) -> Seen:
+    return Seen(post.id, post.participant, post.published, post.first_seen, post.title, post.url)
 
 
 def call_posts(parade: Parade, posts: Iterable[StoredPost]) -> list[StoredPost]:
@@ -284,7 +286,7 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
     # A post's links count with those of its page, and with where its followed links led.
     page_links = with_link_targets(remembered_page_links(posts, store), posts, store.link_targets())
     return Selection(parades, list(participants), posts, page_links, candidates, pages, external,
-                     external_posts)  # fmt: skip
+                     external_posts, other_copies(map(seen, posts)))  # fmt: skip
 
 
 def today(site: Site) -> date:
@@ -298,7 +300,7 @@ def followed(site: Site, selection: Selection) -> frozenset[str]:
     grace = int(site["BLOGPARADE_PARADE_GRACE_DAYS"])
     posts = followed_posts(
         selection.parades, selection.posts, today(site), grace,
-        page_links=selection.page_links, participants=selection.participants,
+        page_links=selection.page_links, participants=selection.participants, copies=selection.copies,
     )  # fmt: skip
     calls = {
         post.id for parade in followed_parades(selection.parades, today(site), grace)

@@ -140,18 +140,20 @@ def _keys(parade: Parade) -> tuple[frozenset[str], frozenset[str], frozenset[str
     return parade.call_keys, include, exclude
 
 
-def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = ()) -> bool:
-    """The rule itself, for one post: window and (link to the call or tag), overrides first."""
+def belongs(parade: Parade, post: StoredPost, page_links: Iterable[str] = (), copies: Iterable[str] = ()) -> bool:
+    """The rule itself, for one post: window and (link to the call or tag), overrides first.
+    `copies`: the addresses of the post's other copies (a moved blog's), which the parade file
+    may name it by."""
     calls, include, exclude = _keys(parade)
     in_window = parade.admits(post.published)  # late ones too, where the parade takes them
     if not in_window and not include:
         return False  # only Include takes a post from outside the window (most posts are)
-    key = page_key(post.url)
-    if key in calls:
+    keys = {page_key(post.url), *map(page_key, copies)}
+    if keys & calls:
         return False  # the call is not its own contribution, whatever else it says
-    if key in exclude:
+    if keys & exclude:
         return False
-    if key in include:
+    if keys & include:
         return True
     if not in_window:
         return False
@@ -164,16 +166,19 @@ def contributions(
     *,
     page_links: Mapping[str, tuple[str, ...]] | None = None,
     participants: Mapping[str, Participant] | Iterable[Participant] = (),
+    copies: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[StoredPost]:
     """The parade's contributions among `posts`, once each, oldest first.
 
     `page_links`: per post id, the links found on the post's own page (pages.py).
+    `copies`: per post id, the addresses of its other copies (models.other_copies).
     `participants`: lets a home-page URL be recognised as such and a post reached through two
     blogs' feeds be credited to the one it was published on; it works without, less surely.
     """
     posts = list(posts)
     people = _by_slug(participants)
-    found = [post for post in posts if belongs(parade, post, (page_links or {}).get(post.id, ()))]
+    page_links, copies = page_links or {}, copies or {}
+    found = [post for post in posts if belongs(parade, post, page_links.get(post.id, ()), copies.get(post.id, ()))]
     blogs = {post.participant for post in found}
     homes = home_like([post for post in posts if post.participant in blogs], people)
     return sorted(dedupe(found, people, homes), key=lambda post: (post.published, post.id))
@@ -249,6 +254,7 @@ def followed_posts(
     *,
     page_links: Mapping[str, tuple[str, ...]] | None = None,
     participants: Mapping[str, Participant] | Iterable[Participant] = (),
+    copies: Mapping[str, tuple[str, ...]] | None = None,
 ) -> frozenset[str]:
     """Ids of the contributions whose comments are followed beyond the usual days: those of open
     parades and of parades closed less than `grace_days` ago (comments come in after the end)."""
@@ -256,7 +262,7 @@ def followed_posts(
     return frozenset(
         post.id
         for parade in followed_parades(parades, today, grace_days)
-        for post in contributions(parade, posts, page_links=page_links, participants=participants)
+        for post in contributions(parade, posts, page_links=page_links, participants=participants, copies=copies)
     )
 
 
