@@ -133,6 +133,31 @@ def test_a_wrong_password_is_login_refused_and_not_sent_again_in_the_run(
     assert feed_server.hits("/comments") == 0  # one wrong password per run, not one per feed
 
 
+def test_blogs_sharing_a_wrong_password_send_it_once_though_read_at_once(feed_server: FeedServer) -> None:
+    # One service account for the wiki's many blogs: fetched side by side, the first request's
+    # answer decides for the others, which wait for it instead of sending the password too.
+    async def slow(request: Request) -> None:
+        await asyncio.sleep(0.3)
+        await behind("Authorization", basic("anna", PASSWORD))(request)
+
+    urls = [feed_server.route(f"/blog{n}/feed", slow) for n in range(4)]
+
+    async def run(secret: str) -> list[FetchResult]:
+        async with Fetcher(settings()) as fetcher:
+            wrong = login(urls[0], BASIC, {"BLOGPARADE_LOGIN_WIKI": secret})
+            return await asyncio.gather(*(fetcher.fetch(url, login=wrong) for url in urls))
+
+    results = asyncio.run(run("Winter2025"))
+    assert [r.error.kind if r.error else None for r in results] == [ErrorKind.LOGIN] * 4
+    assert sum("authorization" in r.headers for r in feed_server.requests) == 1
+    assert sum("refused earlier in this run" in r.error.message for r in results if r.error) == 3
+    # The right one: after the first answer, the others go out side by side.
+    started = time.monotonic()
+    assert all(result.ok for result in asyncio.run(run(PASSWORD)))
+    assert time.monotonic() - started < 0.3 * 3
+    assert sum("authorization" in r.headers for r in feed_server.requests) == 5
+
+
 def test_a_missing_secret_fails_without_a_request(feed_server: FeedServer) -> None:
     url = feed_server.route("/feed", behind("Authorization", basic("anna", PASSWORD)))
     result = fetch(url, login(url, BASIC, {}))

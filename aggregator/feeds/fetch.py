@@ -288,6 +288,11 @@ class Fetcher:
         # Targets of proxied requests, resolved and checked here once per run (see _check_target).
         self._targets: dict[str, asyncio.Future[None]] = {}
         self._refused: set[tuple[object, ...]] = set()  # logins refused in this run: not sent again
+        # A login not yet answered in this run goes out with one request at a time, the others
+        # waiting for its answer: blogs sharing a wrong password (one service account for the
+        # wiki's many blogs) must not send it once each, at once.
+        self._answered: set[tuple[object, ...]] = set()
+        self._trying: dict[tuple[object, ...], asyncio.Event] = {}
 
     async def __aenter__(self) -> Fetcher:
         self._session = self._new_session(self._resolver)
@@ -360,19 +365,38 @@ class Fetcher:
             state.at(current)
             self._allowed(current)
             proxy = self.settings.proxies.for_url(current)
-            logged_in = login is not None and login.applies_to(current)
-            hop_headers = self._with_login(headers, login) if logged_in else headers
-            hop = await self._request(current, hop_headers, state, proxy)
-            if logged_in and hop.status in _LOGIN_REFUSED:
-                assert login is not None
-                self._refused.add(login.key)
-                raise _Failure(ErrorKind.LOGIN, f"{_status_text(hop.status)} to the {login.described}")
+            if login is not None and login.applies_to(current):
+                hop = await self._request_logged_in(current, headers, state, proxy, login)
+            else:
+                hop = await self._request(current, headers, state, proxy)
             if hop.status not in _REDIRECTS or hop.location is None:
                 return hop
             if len(state.statuses) >= self.settings.max_redirects:
                 raise _Failure(ErrorKind.REDIRECTS, state.too_many(self.settings.max_redirects))
             state.statuses.append(hop.status)
             current = _redirect_target(current, hop.location)
+
+    async def _request_logged_in(
+        self, url: yarl.URL, headers: dict[str, str], state: _Walk, proxy: Proxy | None, login: Login
+    ) -> _Hop:  # fmt: skip
+        """One hop with the login; LOGIN where it is refused (and never sent again in the run)."""
+        key = login.key
+        while key not in self._answered and (trying := self._trying.get(key)) is not None:
+            await trying.wait()  # its first request is out: its answer decides for this one
+        first = key not in self._answered
+        hop_headers = self._with_login(headers, login)
+        if first:
+            self._trying[key] = asyncio.Event()
+        try:
+            hop = await self._request(url, hop_headers, state, proxy)
+        finally:
+            if first:
+                self._trying.pop(key).set()
+        if hop.status in _LOGIN_REFUSED:
+            self._refused.add(key)
+            raise _Failure(ErrorKind.LOGIN, f"{_status_text(hop.status)} to the {login.described}")
+        self._answered.add(key)
+        return hop
 
     def _with_login(self, headers: dict[str, str], login: Login) -> dict[str, str]:
         """The request's headers with the login's; LOGIN when it cannot or must not be sent."""
