@@ -626,6 +626,11 @@ def check(ctx: click.Context, base: str | None) -> None:
             changed = review.changes(Path(ctx.obj["site"]), base)
         except review.ReviewError as error:
             fail(str(error), EXIT_CONFIG)
+        linked = review.links(changed)
+        if linked:
+            fail(f"this pull request adds the symbolic link {_listed(linked)}: git keeps links, and one "
+                 "could make a command read files of this machine's; an editor reviews it, and nothing "
+                 "of it was read here", EXIT_CONFIG)  # fmt: skip
         running = review.outside_content(changed)
         if running:
             fail(f"this pull request changes {_listed(running)}, outside content/: settings, code, "
@@ -634,7 +639,7 @@ def check(ctx: click.Context, base: str | None) -> None:
     site = load_site(ctx)
     result = check_site(site)
     if base is not None:
-        for path, why in review.for_an_editor(changed, site.participants_dir, site.root):
+        for path, why in review.for_an_editor(changed, site.participants_dir, site.root, result.logins):
             result.problems.append(Problem(site.root / path, why))
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)

@@ -78,6 +78,7 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     # Not the files' fault, but the nightly job would fail: a login's secret missing here.
     warnings: list[Problem] = field(default_factory=list)
+    logins: frozenset[str] = frozenset()  # the slugs of the participants with a login
 
 
 class JobError(Exception):
@@ -206,7 +207,8 @@ def check_site(site: Site) -> CheckResult:
     problems += [Problem(participant_path(site, p), message)
                  for p, message in shared_secret_problems(participants)]  # fmt: skip
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in target_problems(site)]
-    return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants))
+    logins = frozenset(p.slug for p in participants if p.login is not None)
+    return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants), logins)
 
 
 def participant_path(site: Site, participant: Participant) -> Path:

@@ -319,12 +319,43 @@ def test_a_participant_file_that_is_a_link_is_refused(site, tmp_path):
     repository(site)
     (site / "content" / "participants" / "link.toml").symlink_to(secret)
     commit(site)
-    for args in (("check",), ("check", "--base", "main")):
+    for args, said in ((("check",), "link.toml: is a symbolic link, not a file of its own"),
+                       (("check", "--base", "main"), "adds the symbolic link content/participants/link.toml")):
         result = invoke(site, *args)
         no_traceback(result)
         assert result.exit_code == 2, explain(result)
-        assert "link.toml: is a symbolic link, not a file of its own" in result.output
+        assert said in result.output
         assert "geheim" not in result.output
+
+
+def test_a_pull_request_adding_a_login_needs_an_editor(site):
+    # The nightly job would send a secret of its machine (any file in the secrets folder, any
+    # BLOGPARADE_LOGIN_ variable no other file names) to the feed the new file names.
+    repository(site)
+    write_participant(site, "neu", "Neuer Blog", "http://127.0.0.1:8080/neu/feed/",
+                      login={"kind": "header", "name": "X-Token", "secret_file": "/etc/blogparade/env"})
+    commit(site)
+    assert "neu.toml: the pull request adds a participant file with a login: the nightly job would send " \
+           "a secret of its machine to the feed it names, so an editor reviews it" in refused(site)
+    assert invoke(site, "check").exit_code == 0  # the editors' own file, without --base: fine
+
+
+def test_a_pull_request_making_the_participants_folder_a_link_is_refused_unread(site, tmp_path):
+    # A link where the folder was would have check read a folder of the runner's and quote its
+    # files' values into the CI log.
+    elsewhere = tmp_path / "runner" / "participants"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "conf.toml").write_text('api_token = "RUNNER-SECRET"\nfeed = "RUNNER-FEED"\n', encoding="utf-8")
+    repository(site)
+    folder = site / "content" / "participants"
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    folder.symlink_to(elsewhere)
+    commit(site)
+    output = refused(site)
+    assert "this pull request adds the symbolic link content/participants: git keeps links" in output
+    assert "nothing of it was read here" in output and "RUNNER" not in output
 
 
 def test_check_base_says_in_one_sentence_what_git_cannot_tell(site, tmp_path):

@@ -85,6 +85,27 @@ def test_one_secret_for_two_origins_is_sent_to_neither(tmp_path: Path, monkeypat
         assert "Sommer2026!" not in lines[name]
 
 
+@pytest.mark.parametrize("spelling", ["{folder}/./kantine.secret", "{folder}//kantine.secret",
+                                      "{folder}/../secrets/kantine.secret", "{folder}/alias.secret"])  # fmt: skip
+def test_one_secret_file_however_written_goes_to_one_origin(tmp_path: Path, spelling: str) -> None:
+    # The file a second participant file names for its own server is the blog's secret however
+    # its path is written: another spelling, or a link beside it, is no other secret.
+    folder = tmp_path / "secrets"
+    folder.mkdir()
+    (folder / "kantine.secret").write_text("session=KANTINE-123\n")
+    (folder / "alias.secret").symlink_to(folder / "kantine.secret")
+    with FeedServer() as kantine, FeedServer() as stranger:
+        site = new_site(tmp_path / "site", f"{ALLOW_LOOPBACK}\nBLOGPARADE_SECRETS_DIR = {str(folder)!r}\n")
+        write_participant(site, "kantine", "Kantine", kantine.url("/feed.xml"),
+                          login={"kind": "header", "name": "Cookie", "secret_file": str(folder / "kantine.secret")})
+        write_participant(site, "fremd", "Fremd", stranger.url("/feed.xml"),
+                          login={"kind": "header", "name": "X-Token", "secret_file": spelling.format(folder=folder)})
+        result = invoke(site, "check")
+        assert result.exit_code == 2 and "also names it for a feed on another origin" in result.output
+        invoke(site, "fetch")
+        assert kantine.requests == [] and stranger.requests == []
+
+
 def test_join_with_a_department(tmp_path: Path, feed_server: FeedServer) -> None:
     site = new_site(tmp_path / "site")
     result = ok(invoke(site, "join", feed_server.url("/feed.xml"), "--department", "Vertrieb"))

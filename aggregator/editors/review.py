@@ -14,6 +14,7 @@ review too, and says so.  A participant file that is a symbolic link is refused 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -22,10 +23,12 @@ CONTENT = "content"
 
 class Change(NamedTuple):
     """A file a pull request changes: git's status letter (A added, M changed, D deleted, T
-    turned into a link or back) and its path (see changed_paths)."""
+    turned into a link or back) and its path (see changed_paths); `link`: it is a symbolic
+    link after the change."""
 
     status: str
     path: str
+    link: bool = False
 
 
 class ReviewError(Exception):
@@ -50,19 +53,21 @@ def changes(root: Path, base: str) -> list[Change]:
         raise ReviewError(f"git knows no revision {base} here: fetch it first (a CI checkout "
                           "often has the pull request's branch alone)") from None  # fmt: skip
     try:
-        listed = _git(root, "diff", "--name-status", "-z", "--no-renames", f"{base}...HEAD", "--")
+        listed = _git(root, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", f"{base}...HEAD", "--")
     except ReviewError as error:
         raise ReviewError(f"git cannot say what changed since {base} ({error}): where the checkout "
                           "is shallow, fetch the history back to where the branch began") from None  # fmt: skip
     site = PurePosixPath(root.resolve().relative_to(Path(top).resolve()).as_posix())
     fields = listed.split("\0")
     found = []
-    for status, path in zip(fields[0::2], fields[1::2]):
-        inside = PurePosixPath(path)
+    # --raw: ":<old mode> <new mode> <old blob> <new blob> <status>", then the path.
+    for raw, path in zip(fields[0::2], fields[1::2]):
+        _, mode, _, _, status = raw.split(" ", 4)
+        inside, link = PurePosixPath(path), mode == _LINK_MODE
         if site.parts == () or inside.parts[: len(site.parts)] == site.parts:
-            found.append(Change(status[:1], inside.relative_to(site).as_posix()))
+            found.append(Change(status[:1], inside.relative_to(site).as_posix(), link))
         else:  # outside the site's folder: named from the repository's top
-            found.append(Change(status[:1], f"/{path}"))
+            found.append(Change(status[:1], f"/{path}", link))
     return sorted(found, key=lambda change: change.path)
 
 
@@ -74,17 +79,30 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout
 
 
+_LINK_MODE = "120000"  # git's mode of a symbolic link
+
+
+def links(found: list[Change]) -> list[str]:
+    """The symbolic links the pull request makes: git keeps them, and a link where a file or a
+    folder of the site belongs (content/participants -> a folder of the runner's) would have
+    `check` read the machine's files and quote them into the CI log."""
+    return [change.path for change in found if change.link]
+
+
 def outside_content(found: list[Change]) -> list[str]:
     """The changed files outside `content/`: settings, code, the theme, CI; the build runs or
     reads them, so a pull request changing one is not checked by running it."""
     return [change.path for change in found if PurePosixPath(change.path).parts[:1] != (CONTENT,)]
 
 
-def for_an_editor(found: list[Change], participants: Path, root: Path) -> list[tuple[str, str]]:
+def for_an_editor(found: list[Change], participants: Path, root: Path,
+                  logins: Collection[str] = ()) -> list[tuple[str, str]]:  # fmt: skip
     """The changes in `content/` that a pull request does not make unattended, each with why:
     files that are not participant files (in `participants`, the folder the site's settings
-    name; `root` is the site's folder), and participant files it did not add (a contributor
-    adds a blog; changing or removing one is its owner's, which an editor confirms)."""
+    name; `root` is the site's folder), participant files it did not add (a contributor
+    adds a blog; changing or removing one is its owner's, which an editor confirms), and added
+    ones with a login (`logins`: the slugs of the participants that have one): the nightly job
+    sends a secret of its machine to the feed such a file names."""
     try:
         folder = PurePosixPath(participants.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:  # kept outside the site's folder: no change of the request is one
@@ -99,4 +117,8 @@ def for_an_editor(found: list[Change], participants: Path, root: Path) -> list[t
             what = "removes" if change.status == "D" else "changes"
             reviewed.append((change.path, f"the pull request {what} a participant file it did not add: "
                                           "an editor confirms it is that blog's own"))  # fmt: skip
+        elif path.stem in logins:
+            reviewed.append((change.path, "the pull request adds a participant file with a login: the "
+                                          "nightly job would send a secret of its machine to the feed it "
+                                          "names, so an editor reviews it"))  # fmt: skip
     return reviewed

@@ -290,7 +290,9 @@ def shared_secrets(participants: list[Participant]) -> dict[str, list[str]]:
 
 
 def _place(spec: LoginSpec) -> tuple[str, str]:
-    return ("env", spec.secret_env) if spec.secret_env else ("file", spec.secret_file)
+    """Where the secret is, one spelling for one place: `/etc/blogparade/./x` and a link to it
+    name the file `/etc/blogparade/x` does (realpath reads no file, only the links' targets)."""
+    return ("env", spec.secret_env) if spec.secret_env else ("file", os.path.realpath(spec.secret_file))
 
 
 def shared_secret_problems(participants: list[Participant]) -> list[tuple[Participant, str]]:
