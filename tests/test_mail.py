@@ -100,3 +100,20 @@ def test_the_password_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("BLOGPARADE_SMTP_PASSWORD", "geheim")
     settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp+starttls://redaktion@mail.example.org"})
     assert (settings.user, settings.password, settings.port) == ("redaktion", "geheim", 587)
+
+
+def test_a_password_is_never_sent_unencrypted_across_a_network(monkeypatch):
+    monkeypatch.setenv("BLOGPARADE_SMTP_PASSWORD", "geheim")
+    with pytest.raises(MailError, match=r"would send the password unencrypted: use smtp\+starttls:// or smtps://"):
+        SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp://redaktion@mail.example.org"})
+    for relay in ("smtp://redaktion@127.0.0.1:2525", "smtp://redaktion@localhost", "smtp://redaktion@[::1]:25"):
+        assert SmtpSettings.from_settings({"BLOGPARADE_SMTP": relay}).password == "geheim"  # this machine's
+    monkeypatch.delenv("BLOGPARADE_SMTP_PASSWORD")
+    assert SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp://mail.example.org"}).password is None
+
+
+def test_the_company_ca_is_read_from_the_environment_as_the_feeds_read_it(monkeypatch):
+    monkeypatch.setenv("BLOGPARADE_CA_BUNDLE", "/etc/ssl/firma-ca.pem")
+    settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtps://mail.example.org",
+                                           "BLOGPARADE_CA_BUNDLE": "/in/pelicanconf.pem"})  # fmt: skip
+    assert settings.ca_bundle == "/etc/ssl/firma-ca.pem"

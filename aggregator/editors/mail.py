@@ -13,6 +13,7 @@ The server is one setting, a URL, so that the password never has to stand in pel
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import smtplib
 import socket
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
+
+from ..feeds.trust import CA_BUNDLE, setting_or_env
 
 DEFAULT_PASSWORD_ENV = "BLOGPARADE_SMTP_PASSWORD"
 _PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
@@ -67,12 +70,24 @@ class SmtpSettings:
         sender = settings.get("BLOGPARADE_MAIL_FROM") or (
             f"{unquote(parts.username)}@{parts.hostname}" if parts.username else f"blogparade@{parts.hostname}")
         password_env = settings.get("BLOGPARADE_SMTP_PASSWORD_ENV") or DEFAULT_PASSWORD_ENV
+        password = os.environ.get(str(password_env))
+        if parts.scheme == "smtp" and parts.username and password and not _loopback(parts.hostname):
+            raise MailError(f"BLOGPARADE_SMTP {url!r} would send the password unencrypted: use "
+                            "smtp+starttls:// or smtps://")  # fmt: skip
         return cls(
             scheme=parts.scheme, host=parts.hostname, port=port or _PORTS[parts.scheme],
             user=unquote(parts.username) if parts.username else None,
-            password=os.environ.get(str(password_env)), sender=str(sender),
-            ca_bundle=settings.get("BLOGPARADE_CA_BUNDLE") or None,
+            password=password, sender=str(sender),
+            ca_bundle=setting_or_env(settings, CA_BUNDLE),  # the feeds' company CA, read as they read it
         )  # fmt: skip
+
+
+def _loopback(host: str) -> bool:
+    """A relay on this machine (localhost, 127.0.0.0/8, ::1): nothing crosses a network."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower().rstrip(".") == "localhost"
 
 
 def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
