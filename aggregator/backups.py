@@ -216,6 +216,10 @@ def _put_aside(store: Path) -> Path | None:
     """Rename the store and its -wal and -shm (a WAL beside a restored store would corrupt it)."""
     stamp = datetime.now(UTC).strftime(STAMP)
     aside = store.with_name(f"{store.stem}-before-restore-{stamp}{store.suffix}")
+    number = 1
+    while any(aside.with_name(aside.name + suffix).exists() for suffix in ("-wal", "-shm", "")):
+        number += 1  # two restores in one second: the first one's store is kept too
+        aside = store.with_name(f"{store.stem}-before-restore-{stamp}-{number}{store.suffix}")
     moved = None
     for suffix in ("-wal", "-shm", ""):
         current = store.with_name(store.name + suffix)

@@ -114,6 +114,25 @@ def test_restore_keeps_the_store_it_replaces_with_its_wal_and_shm(site):
         assert sum(store.post_counts().values()) == 5
 
 
+def test_restores_within_one_second_each_keep_the_store_they_replace(site):
+    # An editor restoring an old backup and then, at once, the newest: the store of 5 posts that
+    # the first restore put aside must not be overwritten by the second's (a store of none).
+    with Store(site.store_path) as store:
+        back_up(site, store, now=NIGHT)
+    original = site.store_path.read_bytes()
+    restore(site, empty=True)
+    restore(site)
+    restore(site, empty=True)
+    kept = sorted(site.root.glob("*before-restore*.sqlite"))
+    assert len(kept) == 3, [p.name for p in kept]
+    assert original in [path.read_bytes() for path in kept]
+    counts = []
+    for path in kept:
+        with Store(path) as store:
+            counts.append(sum(store.post_counts().values()))
+    assert sorted(counts) == [0, 5, 5]
+
+
 def test_restore_skips_damaged_backups_and_says_when_none_is_whole(site):
     with Store(site.store_path) as store:
         older = back_up(site, store, now=NIGHT)
