@@ -67,6 +67,10 @@ def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
     page = post_pages(site / "output")["Annas Kommentarbeitrag"].path
     [clara] = parse_html(page).xpath("//article[contains(@class, 'comment')][.//text()[contains(., 'Claras')]]/@id")
     our_comment_page = "https://blogparade.example/" + page.relative_to(site / "output").parent.as_posix() + f"/#{clara}"
+    # A mistyped or stale comment anchor names nothing: never the whole post it was on.
+    for wrong in ("#comment-nonexist", "#comment-0123456789abcdef", "#comments"):
+        typo = invoke(site, "hide", our_comment_page.split("#")[0] + wrong)
+        assert typo.exit_code == 2 and "no stored post or comment" in typo.output, typo.output
 
     hidden = ok(invoke(site, "hide", homes["anna"] + "peinlich/", "--reason", "Wunsch der Autorin"))
     assert "Hidden: post 'Annas Peinlicher Beitrag'" in hidden.output

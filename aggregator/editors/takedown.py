@@ -56,10 +56,10 @@ def find(store: Store, target: str) -> list[TakenItem]:
     ours = _our_page(target)
     if ours is not None:
         post_id, comment = ours
-        if comment:
-            found = store.find_comments(ids=[comment])
-            if found:
-                return found
+        if urlsplit(target).fragment.startswith("comment"):
+            # A comment's link names that comment alone: mistyped or stale, it names nothing,
+            # never its whole post.
+            return store.find_comments(ids=[comment]) if comment else []
         if post_id:
             # A moved post's old page sends readers to its new copy: both are the post.
             standing = store.moved_posts().get(post_id)
