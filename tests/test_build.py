@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+import shutil
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from aggregator.site import Site
 from aggregator.store import Store
 from aggregator.website.build import (
     BuildError,
+    BuildRefused,
     build_site,
     needs_build,
     pelican_settings,
@@ -496,6 +498,25 @@ def test_a_blog_whose_file_is_not_read_today_still_counts_for_parades(tmp_path, 
     assert result.exported.removed == 0
     assert "Rechenzentrum" in (site.output / "index.html").read_text(encoding="utf-8")
     assert shown(stored[ACME.id]) and shown(stored[BERND.id])
+
+
+@pytest.mark.parametrize("loss", ["export folder removed", "files copied anew"])
+def test_a_blog_whose_file_is_not_read_and_whose_export_is_gone_is_not_unpublished(tmp_path, loss):
+    # Its posts can no longer be kept as last published (the export folder removed, or copied
+    # without its files' times): building without them would unpublish it for a typo.
+    site = build_sample(tmp_path)
+    (site.participants_dir / "acme.toml").write_text("kind = \"emploee\"\n")
+    if loss == "export folder removed":
+        shutil.rmtree(site.export_dir)
+    else:
+        for path in (site.export_dir / "acme").glob("*.json"):
+            os.utime(path, (1_000_000_000, 1_000_000_000))
+    before = (site.output / "index.html").read_bytes()
+    with Store(site.store_path) as store, pytest.raises(BuildRefused) as refused:
+        build_site(site, store)
+    assert "the participant files of acme (1 post) cannot be read" in str(refused.value)
+    assert "mend the files (`blogparade check` names what is wrong), then build again" in str(refused.value)
+    assert (site.output / "index.html").read_bytes() == before  # the site as it was
 
 
 @pytest.mark.slow

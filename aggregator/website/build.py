@@ -40,7 +40,7 @@ from ..site import DEFAULTS, SETTINGS_FILE, Site, with_language_tag
 from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
-from .export import ExportResult, export, read_on, site_status
+from .export import ExportRefused, ExportResult, export, read_on, site_status
 
 LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what output/ shows
 # The store's meta key set by a take-down (cli.taking_down) until a build has published it: that
@@ -136,7 +136,10 @@ def build_site(
         with fewer_collections():  # 20,000 posts: each full collection walked them all again
             with disk_errors("cannot export the posts"), store.snapshot():
                 fingerprint = build_fingerprint(site, store, path)
-                exported = export_site(site, store, participants, keep)
+                try:
+                    exported = export_site(site, store, participants, keep)
+                except ExportRefused as error:
+                    raise BuildRefused(str(error)) from None
             stamp = build_stamp(site, path, settings)
             with disk_errors("cannot write the site"):
                 built = build_output(settings, path.name, quiet=quiet, stamp=stamp,

@@ -87,6 +87,19 @@ class Limits:
                    setting("NAME", 2))  # fmt: skip
 
 
+class ExportRefused(Exception):
+    """Blogs whose participant file cannot be read today and whose posts' exported files are
+    gone or changed (content/aggregated/ removed, or copied without its times): exported
+    without them, the site would unpublish them for a typo.  Nothing was written."""
+
+    def __init__(self, lost: Mapping[str, int]):
+        self.lost = dict(lost)
+        blogs = ", ".join(f"{slug} ({count} post{'s' * (count != 1)})" for slug, count in sorted(self.lost.items()))
+        super().__init__(f"the participant files of {blogs} cannot be read, and their posts as last "
+                         "published are gone from the export folder: mend the files (`blogparade "
+                         "check` names what is wrong), then build again")
+
+
 @dataclass(frozen=True)
 class ExportResult:
     written: int  # new or changed files
@@ -187,6 +200,7 @@ def export(
     hidden_comments = store.hidden_comments()
     state = ExportState.load(folder, str(naming))
     published: Counter[str] = Counter()
+    lost: Counter[str] = Counter()  # posts of a blog in `keep` whose files cannot be kept
     expected: set[str] = set()  # the files' names in the folder ("<participant>/<id>.json")
     facts = {slug: repr(participant) for slug, participant in by_slug.items()}  # once, not per post
     limits_text = repr(limits)
@@ -205,6 +219,8 @@ def export(
         if participant is None and slug in kept:  # its file broke today: its post stays as written
             if state.as_written(f"{slug}/{post_id}.json", media, images.used):
                 expected.add(f"{slug}/{post_id}.json")
+            else:
+                lost[slug] += 1
             continue
         # The participant file as it is today decides (its category filter may be new).
         if participant is None or not participant.takes(categories):
@@ -223,6 +239,8 @@ def export(
             unchanged += 1  # its file is as this export wrote it, from the same post and images
         else:
             todo.append((post_id, folder / name, key, comment_count > 0))
+    if lost:  # before anything is written or removed
+        raise ExportRefused(lost)
     written = 0
     posts = store.posts_by_id([post_id for post_id, _, _, _ in todo])
     for post_id, path, key, has_comments in todo:
