@@ -46,29 +46,32 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     sys.exit(code)
 
 
-def load_site(ctx: click.Context, *, emptied_ok: bool = False) -> Site:
+def load_site(ctx: click.Context, *, unpublishes_nothing: bool = False) -> Site:
     try:
         site = Site.load(ctx.obj["site"])
     except SiteError as error:
         fail(str(error), EXIT_CONFIG)
-    refuse_lost_participants(site, emptied_ok=emptied_ok)
+    refuse_lost_participants(site, unpublishes_nothing=unpublishes_nothing)
     return site
 
 
-def refuse_lost_participants(site: Site, *, emptied_ok: bool = False) -> None:
+def refuse_lost_participants(site: Site, *, unpublishes_nothing: bool = False) -> None:
     """Without the participants' folder (a typo in BLOGPARADE_PARTICIPANTS, a folder renamed)
     every blog would seem to have left: `run` would unpublish all their posts and `check` pass.
     A site that has published nothing may lack it (this repository has none until one joins).
     The same for a folder left without any file (a checkout or a script that lost them): only
-    blogs taken off with `remove` may be gone, and a take-down is how the others are."""
+    blogs taken off with `remove` may be gone, and a take-down is how the others are.  The
+    commands that `unpublishes_nothing` by it (the take-downs, `restore`) may run either way."""
     folder = site.participants_dir
-    if folder.is_dir():  # `emptied_ok`: for the commands that unpublish nothing by it
-        if not emptied_ok and not any(folder.glob("*.toml")):
-            refuse_emptied_participants(site)
-        return
-    if folder.exists():
+    if folder.exists() and not folder.is_dir():
         fail(f"{folder} is not a folder: the participants' files are read from there "
              "(BLOGPARADE_PARTICIPANTS), so nothing was done", EXIT_CONFIG)  # fmt: skip
+    if unpublishes_nothing:
+        return
+    if folder.is_dir():
+        if not any(folder.glob("*.toml")):
+            refuse_emptied_participants(site)
+        return
     posts, where = published_posts(site)
     if posts:
         fail(f"{folder} does not exist, but the site has published {posts} posts ({where}): the "
@@ -852,7 +855,7 @@ def restore(ctx: click.Context, backup: str | None, empty: bool) -> None:
 
     if backup and empty:
         fail("give a BACKUP or --empty, not both", EXIT_CONFIG)
-    site = load_site(ctx, emptied_ok=True)  # a store put back unpublishes nothing
+    site = load_site(ctx, unpublishes_nothing=True)  # a store put back
     with working_on(ctx, site):
         try:
             restored = restore_store(site, backup, empty=empty)
@@ -978,7 +981,7 @@ def taking_down(ctx: click.Context) -> Iterator[tuple[Site, Store]]:
     from .website.build import TAKEN_DOWN
     from .website.output import remove_spare
 
-    site = load_site(ctx, emptied_ok=True)  # taking the blogs off is how they go
+    site = load_site(ctx, unpublishes_nothing=True)  # taking the blogs off is how they go
     with working_on(ctx, site), open_store(site, writes=True) as store:
         try:
             yield site, store

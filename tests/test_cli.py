@@ -1,6 +1,7 @@
 """The command line through CliRunner on real sites, real files and a real loopback server."""
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -312,6 +313,20 @@ def test_a_participants_folder_that_is_not_there_unpublishes_nothing(site, feed_
                                     "site has published 1 posts"), result.output
     assert "\n" not in result.output.rstrip("\n")
     assert sorted(p.relative_to(site) for p in (site / "output" / "blogs").rglob("index.html")) == published
+
+
+def test_the_take_downs_and_restore_work_without_the_participants_folder(site, feed_server):
+    # They unpublish nothing by it (the README: "every command but the take-downs and restore"):
+    # a take-down must not wait until the folder is found again.
+    assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
+    assert invoke(site, "run").exit_code == 0
+    post = next(iter(json.loads(p.read_text())["url"] for p in (site / "content" / "aggregated").rglob("*.json")))
+    (site / "content" / "participants").rename(site / "teilnehmer-alt")
+    for command in (["hide", post], ["unhide", post], ["forget", "--commenter", "Niemand"],
+                    ["remove", "blog-anna"], ["restore"]):  # fmt: skip
+        result = CliRunner().invoke(cli, ["--site", str(site), *command])
+        assert result.exit_code == 0, (command, result.output)
+    assert CliRunner().invoke(cli, ["--site", str(site), "run"]).exit_code == 2  # still refused
 
 
 def published_blogs(site: Path) -> list[str]:
