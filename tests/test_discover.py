@@ -123,6 +123,29 @@ def test_announced_but_broken_feed_falls_through_to_a_working_one(feed_server):
     assert find(feed_server.url("/")).feed_url == feed_server.url("/feed/")
 
 
+@pytest.mark.parametrize("broken", [b"garbage \x00\x01", b"<html><body>Nicht gefunden</body></html>", None])
+def test_a_feeds_address_that_is_no_feed_is_not_guessed_from(feed_server, broken):
+    # A shared host: /anna/feed.xml is broken (or gone), the root's /feed.xml is another blog's.
+    # Guessing the usual paths beside it and at the root joined that other blog, silently.
+    feed_server.routes.clear()
+    feed_server.route("/feed.xml", respond(rss(POSTS, link=feed_server.url("/")).encode()))
+    feed_server.route("/anna/feed/", respond(rss(POSTS, link=feed_server.url("/anna/")).encode()))
+    feed_server.route("/anna/", respond(page(), content_type=HTML_TYPE))
+    if broken is not None:
+        feed_server.route("/anna/feed.xml", respond(broken, content_type="text/html"))
+    with pytest.raises(DiscoveryError) as error:
+        find(feed_server.url("/anna/feed.xml"))
+    said = str(error.value)
+    if broken is None:  # gone: no guess either
+        assert said == f"cannot fetch {feed_server.url('/anna/feed.xml')}: http: 404 Not Found"
+    else:
+        assert f"{feed_server.url('/anna/feed.xml')} has a feed's address, but it is no feed" in said
+        assert said.endswith("give the blog's home page to have its feed found")
+    assert feed_server.hits("/feed.xml") == 0 and feed_server.hits("/anna/feed/") == 0
+    # Its home page still has its feed found where it is.
+    assert find(feed_server.url("/anna/")).feed_url == feed_server.url("/anna/feed/")
+
+
 @pytest.mark.parametrize("url", ["ftp://blog.example/", "blog.example", "http://", "https://a b.example/"])
 def test_invalid_urls(url):
     with pytest.raises(DiscoveryError, match="not an http"):

@@ -220,6 +220,19 @@ def is_comment_feed_link(title: str, url: str) -> bool:
     return bool(_COMMENT_LINK_TITLE.search(title)) or is_comment_feed_url(url)
 
 
+# The last step of a path that names a feed, not a page (USUAL_PATHS and their kin).
+_FEED_ADDRESS = re.compile(r"/(?:feed|rss|atom|rss2|index\.xml|[^/]*\.(?:xml|rss|atom|rdf))/?$", re.I)
+
+
+def looks_like_feed_address(url: str) -> bool:
+    """Whether `url` is written as a feed's address (…/feed/, …/rss.xml, …/atom.xml)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(_FEED_ADDRESS.search(parts.path)) or parse_qsl(parts.query)[:1] in ([("feed", "rss2")], [("feed", "atom")])
+
+
 def usual_feed_urls(page_url: str) -> list[str]:
     page = page_url if page_url.endswith("/") or "?" in page_url else page_url + "/"
     root = urljoin(page_url, "/")
@@ -295,9 +308,14 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
             page, announced = onward, feed_links(onward.body or b"", onward.final_url)
     skipped: list[str] = []
     refused: list[str] = []  # "<url>: address not allowed: …": why a feed it names was not read
-    places = [(announced[:ANNOUNCED_TRIED], page.final_url),
-              (usual_feed_urls(page.final_url), page.final_url)]
-    if not same_host(url, page.final_url):
+    places = [(announced[:ANNOUNCED_TRIED], page.final_url)]
+    # A feed's address that is none (gone, broken) is not a page to guess from: the usual paths
+    # beside it and at its site's root may be another blog's (a shared host's /~anna/feed.xml
+    # and its root's /feed.xml).
+    guessing = not looks_like_feed_address(url)
+    if guessing:
+        places.append((usual_feed_urls(page.final_url), page.final_url))
+    if guessing and not same_host(url, page.final_url):
         # Another host's page answered (a consent wall, a login): feeds are often let through.
         places.append((usual_feed_urls(url), url))
     for batch, home_page in _batches(places):
@@ -315,7 +333,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     links = "its <link rel=alternate> feeds"
     if len(announced) > ANNOUNCED_TRIED:
         links = f"the first {ANNOUNCED_TRIED} of its {len(announced)} <link rel=alternate> feeds"
-    tried = f"{links} and the usual feed paths"
+    tried = f"{links} and the usual feed paths" if guessing else links
     skipped = list(dict.fromkeys(skipped))
     also = ""
     if len(skipped) == 1:
@@ -325,6 +343,10 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     # A feed the page names on an address the network policy refuses: the editor must hear that
     # (an intranet blog roll may need BLOGPARADE_ALLOWED_NETWORKS), not just "no usable feed".
     also += "".join(f"; {line}" for line in dict.fromkeys(refused))
+    if not guessing:
+        why = f"cannot fetch it: {page.error}" if page.error else "it is no feed"
+        raise DiscoveryError(f"{url} has a feed's address, but {why}{also}: give the blog's home page "
+                             "to have its feed found")  # fmt: skip
     if page.error:
         raise DiscoveryError(f"cannot fetch {url}: {page.error}, and no usable feed is at the usual "
                              f"feed paths{also}")
