@@ -50,6 +50,8 @@ def load_site(ctx: click.Context, *, unpublishes_nothing: bool = False) -> Site:
     try:
         site = Site.load(ctx.obj["site"])
     except SiteError as error:
+        if ctx.find_root().params.get("debug") and error.__cause__ is not None:
+            traceback.print_exception(error.__cause__)  # the settings file's own error
         fail(str(error), EXIT_CONFIG)
     refuse_lost_participants(site, unpublishes_nothing=unpublishes_nothing)
     return site

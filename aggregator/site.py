@@ -26,6 +26,7 @@ import importlib.util
 import os
 import string
 import sys
+import traceback
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -264,13 +265,23 @@ class Site:
         return f"blogparade/{__version__} (+{url})"
 
 
+def _line_in(error: BaseException, path: Path) -> int | None:
+    """The line of the settings file where `error` was raised (a SyntaxError says its own)."""
+    if isinstance(error, SyntaxError):
+        return None  # its message names the line already
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename and Path(frame.filename).resolve() == Path(path).resolve()]  # fmt: skip
+    return frames[-1].lineno if frames else None
+
+
 def checked_settings(path: Path) -> dict[str, Any]:
     """read_settings(path); SiteError when the file cannot be read or holds a setting of the
     wrong kind (pelicanconf.py, and publishconf.py before a build with it)."""
     try:
         settings = read_settings(path)
     except Exception as error:  # a settings file is code: anything can go wrong in it
-        raise SiteError(f"cannot read {path}: {error}") from error
+        line = _line_in(error, path)
+        raise SiteError(f"cannot read {path}{f', line {line}' if line else ''}: {error}") from error
     for key, value in settings.items():
         problem = setting_problem(key, value)
         if problem:

@@ -260,6 +260,19 @@ def test_a_publishconf_that_cannot_be_read_stops_run_publish_before_the_fetch(si
     assert not (site / "output").exists()
 
 
+def test_a_pelicanconf_that_raises_names_its_line_and_debug_shows_the_traceback(site):
+    with open(site / "pelicanconf.py", "a") as settings:
+        settings.write("\nX = undefined_name + 1\n")
+    line = (site / "pelicanconf.py").read_text().splitlines().index("X = undefined_name + 1") + 1
+    result = CliRunner().invoke(cli, ["--site", str(site), "build"])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert result.output == (f"Error: cannot read {site / 'pelicanconf.py'}, line {line}: "
+                             "name 'undefined_name' is not defined\n")
+    debug = CliRunner().invoke(cli, ["--debug", "--site", str(site), "build"])
+    assert debug.exit_code == 2 and "Traceback (most recent call last)" in debug.output
+    assert f'pelicanconf.py", line {line}, in <module>' in debug.output
+
+
 def test_a_file_named_backups_is_named_as_what_is_in_the_way(site, feed_server):
     # The fetch said "cannot back up store … into …/backups/blogparade-….sqlite: File exists".
     assert invoke(site, "join", blog(feed_server, "anna", "Eins")).exit_code == 0
