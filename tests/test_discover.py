@@ -146,6 +146,18 @@ def test_a_feeds_address_that_is_no_feed_is_not_guessed_from(feed_server, broken
     assert find(feed_server.url("/anna/")).feed_url == feed_server.url("/anna/feed/")
 
 
+@pytest.mark.parametrize("document", [
+    b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/</loc></url></urlset>',
+    b'<feed xmlns="http://www.w3.org/2005/Atom"></feed>',
+])  # fmt: skip
+def test_an_xml_document_that_is_no_feed_is_one_sentence_without_warnings(feed_server, document, recwarn):
+    feed_server.routes.clear()
+    url = feed_server.route("/sitemap/", respond(document, content_type="application/xml"))
+    with pytest.raises(DiscoveryError, match="no usable feed found at"):
+        find(url)
+    assert [str(warning.message) for warning in recwarn] == []
+
+
 @pytest.mark.parametrize("url", ["ftp://blog.example/", "blog.example", "http://", "https://a b.example/"])
 def test_invalid_urls(url):
     with pytest.raises(DiscoveryError, match="not an http"):

@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from ..models import ErrorKind, FetchError, FetchResult, ParsedEntry, ParsedFeed
@@ -178,11 +179,22 @@ def comment_feed_reason(url: str, feed: ParsedFeed) -> str | None:
 # --- discovery -------------------------------------------------------------------------------------
 
 
-def feed_links(html_text: bytes | str, page_url: str) -> list[str]:
-    """Feed URLs a page announces, without its comment feeds (by their title or address)."""
+def _soup(html_text: bytes | str) -> Any:
+    """The page as BeautifulSoup reads it, without its warnings: an XML document that is no feed
+    (a sitemap, an empty feed) is read as HTML on purpose, and a warning would be lines of
+    Python on the editor's screen before the one sentence that says what is wrong."""
+    import warnings
+
     from bs4 import BeautifulSoup  # only where a page is read: `fetch` starts without it
 
-    soup = BeautifulSoup(html_text, "html.parser")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return BeautifulSoup(html_text, "html.parser")
+
+
+def feed_links(html_text: bytes | str, page_url: str) -> list[str]:
+    """Feed URLs a page announces, without its comment feeds (by their title or address)."""
+    soup = _soup(html_text)
     base = soup.find("base", href=True)
     base_url = urljoin(page_url, str(base["href"])) if base else page_url
     posts: list[str] = []
@@ -203,9 +215,7 @@ def feed_links(html_text: bytes | str, page_url: str) -> list[str]:
 def refresh_target(html_text: bytes | str, page_url: str) -> str | None:
     """Where a page's <meta http-equiv=refresh> sends browsers on (a site's root forwarding to
     its blog); None where it sends them nowhere else."""
-    from bs4 import BeautifulSoup
-
-    for meta in BeautifulSoup(html_text, "html.parser").find_all("meta", content=True):
+    for meta in _soup(html_text).find_all("meta", content=True):
         if str(meta.get("http-equiv") or "").strip().lower() != "refresh":
             continue
         match = _REFRESH.match(str(meta["content"]))
