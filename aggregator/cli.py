@@ -29,7 +29,7 @@ from .backups import open_store, published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .lock import LockError, SiteBusy, site_lock
-from .site import Site, SiteError, checked_settings, timezone_name
+from .site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from .store import Store, StoreError
 
 EXIT_FAILED = 1
@@ -468,7 +468,7 @@ PUBLISH_HELP = "Build with publishconf.py: the site's real address, no drafts."
 
 def settings_file(site: Site, publish: bool) -> str | None:
     """The settings file to build with; refuses before anything is done if it cannot be."""
-    from .website.build import PUBLISH_SETTINGS_FILE, BuildRefused, settings_path
+    from .website.build import BuildRefused, settings_path
 
     name = PUBLISH_SETTINGS_FILE if publish else None
     try:
@@ -778,10 +778,9 @@ def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.Parad
 def warn_of_the_links_address(site: Site, site_url: str) -> None:
     """A digest links every post on the published site: as `run --publish` does, say when
     publishconf.py's address is missing or still the example, where those links lead nowhere."""
-    from .editors.digest import PUBLISH_SETTINGS
     from .website.build import address_warnings
 
-    for warning in address_warnings({"SITEURL": site_url}, site.root / PUBLISH_SETTINGS):
+    for warning in address_warnings({"SITEURL": site_url}, site.root / PUBLISH_SETTINGS_FILE):
         click.secho(f"warning: the digest links to the site, but {warning}", fg="yellow", err=True)
 
 

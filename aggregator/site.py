@@ -35,6 +35,7 @@ from typing import Any, Literal, Mapping
 from . import __version__
 
 SETTINGS_FILE = "pelicanconf.py"
+PUBLISH_SETTINGS_FILE = "publishconf.py"  # the published site\'s settings (its SITEURL)
 
 DEFAULTS: dict[str, Any] = {
     "BLOGPARADE_STORE": "blogparade.sqlite",  # relative to the site folder

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import email
 import socket
 import threading
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -54,6 +56,9 @@ def test_a_message_reaches_the_server(smtp):
     [(sender, recipients, content)] = inbox.messages
     assert sender == "blogparade@example.org" and recipients == ["redaktion@example.org"]
     assert "Annas Blog" in content.decode()
+    received = email.message_from_bytes(content)  # RFC 5322's Date, and a Message-ID
+    assert parsedate_to_datetime(received["Date"]).tzinfo is not None
+    assert received["Message-ID"].endswith("@example.org>")
 
 
 @pytest.mark.parametrize("value, words", [

@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from aggregator.editors.notify import Notice, NotifyReport, deliver
+from aggregator.editors.notify import Notice, NotifyReport, deliver, message_text
 from aggregator.editors.participants import read_participant
 from aggregator.editors.webhook import WebhookError, check_url
 from aggregator.feeds.policy import NetworkPolicy
+from aggregator.models import Participant
 from aggregator.site import Site
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
 from tests.feedmaker import Item, rss
@@ -82,6 +84,7 @@ def test_a_blog_failing_three_nights_is_told_once_and_once_when_it_recovers(fail
     assert body["event"] == "failing" and body["failures"] == 3
     assert body["blog"]["slug"] == "anna" and body["blog"]["name"] == "Annas Blog"
     assert body["failing_since"] and "500" in body["error"] and body["text"]
+    assert body["site_url"] == "https://blogparade.example"  # publishconf.py's: the published site
     assert "Notice: Annas Blog failing (3 failed runs in a row)" in third
     [hook] = [seen for seen in server.requests if seen.path == "/hook"]
     assert hook.method == "POST" and hook.headers["user-agent"].startswith("blogparade/")
@@ -277,3 +280,13 @@ BLOGPARADE_NOTIFY = ["{feed_server.url('/hook')}"]
     result = ok(invoke(site, "run"))
     assert "could be reached" not in result.output
     assert [body["blog"]["slug"] for body in posts_to_hook(feed_server)] == ["b1"]
+
+
+@pytest.mark.parametrize("lang, since", [("de", "seit 01.12.2026"), ("en", "since 2026-12-01")])
+def test_a_notice_dates_the_failure_by_the_sites_day(lang, since):
+    # 23:30 UTC on November 30th is half past midnight on December 1st in Berlin.
+    anna = Participant("anna", "Annas Blog", "https://anna.example/feed/", "https://anna.example/")
+    notice = Notice("failing", anna, "https://anna.example/feed/", 3,
+                    datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "http: 500")  # fmt: skip
+    _, text = message_text(notice, "Blogs", lang, ZoneInfo("Europe/Berlin"))
+    assert since in text

@@ -25,11 +25,10 @@ from babel.numbers import format_decimal
 from ..i18n import babel_locale
 from ..languages import language_tag, other_language
 from ..models import Participant, StoredPost
-from ..site import Site, timezone_name
+from ..site import PUBLISH_SETTINGS_FILE, Site, timezone_name
 from ..store import Store, utcnow
 from .participants import department_slug, is_mailto, load_participants
 
-PUBLISH_SETTINGS = "publishconf.py"
 POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
 EXCERPT = 300  # characters of a post's excerpt in the mail
 # ASCII digits: \d and int() would take "２０d" (full-width) or "٧d" (Arabic-Indic) for 20 and 7 days.
@@ -130,7 +129,7 @@ _LONGEST = timedelta(days=100 * 366)
 
 def publish_settings(site: Site) -> dict[str, Any]:
     """The settings of publishconf.py (the site's real address), else the development ones."""
-    path = site.root / PUBLISH_SETTINGS
+    path = site.root / PUBLISH_SETTINGS_FILE
     if not path.is_file():
         return dict(site.settings)
     from pelican.settings import read_settings

@@ -19,7 +19,9 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -98,9 +100,15 @@ def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
 
 
 def send(settings: SmtpSettings, message: EmailMessage) -> None:
-    """Send one message (its From is set here when missing); MailError says what went wrong."""
+    """Send one message (its From, Date and Message-ID are set here when missing: RFC 5322
+    asks for the first two, and spam filters mark mail without the third); MailError says what
+    went wrong."""
     if "From" not in message:
         message["From"] = settings.sender
+    if "Date" not in message:
+        message["Date"] = format_datetime(datetime.now(UTC))  # "+0000": the zone is known
+    if "Message-ID" not in message:
+        message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
     try:
         if settings.scheme == "smtps":
             server: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT,

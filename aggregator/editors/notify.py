@@ -18,13 +18,14 @@ retried the next night (that would repeat the notice to everyone it did reach).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
 from typing import Any, Literal, Sequence
+from zoneinfo import ZoneInfo
 
 from ..feeds.fetch import FetchSettings
 from ..models import FeedState, Participant
-from ..site import Site
+from ..site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from ..store import Alert, Store, utcnow
 from ..urls import is_http_url
 from .mail import MailError, SmtpSettings, send
@@ -140,7 +141,8 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
     """Send `notice` to each target; a target that fails is a line in `report.failed`, whatever
     the reason (a run that dies here would build nothing and, the alert stored, tell no one)."""
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
-    subject, text = message_text(notice, str(site.settings.get("SITENAME") or "blogparade"), lang)
+    subject, text = message_text(notice, str(site.settings.get("SITENAME") or "blogparade"), lang,
+                                 ZoneInfo(timezone_name(site.settings)))  # fmt: skip
     label = f"{notice.event}: {notice.participant.name}"
     for target in targets:
         server = "smtp" if target.startswith("mailto:") else target
@@ -151,8 +153,7 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
             if target.startswith("mailto:"):
                 send_mail(site, target.removeprefix("mailto:"), subject, text)
             else:
-                body = notice.payload(str(site.settings.get("SITENAME") or ""),
-                                      str(site.settings.get("SITEURL") or ""), text)  # fmt: skip
+                body = notice.payload(str(site.settings.get("SITENAME") or ""), published_url(site), text)
                 send_json(target, body, settings=FetchSettings.from_site(site))
         except (MailError, WebhookError) as error:
             report.failed.append(f"{label} -> {target}: {error}")
@@ -187,6 +188,18 @@ def mail_server_problems(site: Site, addresses: list[str]) -> list[str]:
     return []
 
 
+def published_url(site: Site) -> str:
+    """The published site's address: publishconf.py's SITEURL (pelicanconf.py's is a development
+    build's, mostly ""), read only when a webhook is told; "" where it cannot be read, which is
+    no reason to leave the notice untold."""
+    path = site.root / PUBLISH_SETTINGS_FILE
+    try:
+        settings = checked_settings(path) if path.is_file() else site.settings
+    except SiteError:
+        settings = site.settings
+    return str(settings.get("SITEURL") or site.settings.get("SITEURL") or "")
+
+
 def send_mail(site: Site, address: str, subject: str, text: str) -> None:
     settings = SmtpSettings.from_settings(site.settings)
     message = EmailMessage()
@@ -196,10 +209,12 @@ def send_mail(site: Site, address: str, subject: str, text: str) -> None:
     send(settings, message)
 
 
-def message_text(notice: Notice, site_name: str, lang: str = "de") -> tuple[str, str]:
-    """Subject and text of a notice, in the site's language (German or English)."""
+def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo = UTC) -> tuple[str, str]:
+    """Subject and text of a notice, in the site's language (German or English), its days the
+    site's (`zone`): a failure at 00:30 in Berlin is of that day, not of the one before in UTC."""
     blog, feed = notice.participant.name, notice.feed
-    since = notice.failing_since.strftime("%d.%m.%Y") if notice.failing_since else None
+    day = notice.failing_since.astimezone(zone) if notice.failing_since else None
+    since = day.strftime("%d.%m.%Y" if lang.startswith("de") else "%Y-%m-%d") if day else None
     if notice.gone:
         if lang.startswith("de"):
             return (f"[{site_name}] Der Feed von {blog} wurde entfernt",

@@ -36,7 +36,7 @@ from ..editors.participants import kept_blogs, load_participants
 from ..heap import fewer_collections
 from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
-from ..site import DEFAULTS, SETTINGS_FILE, Site, with_language_tag
+from ..site import DEFAULTS, PUBLISH_SETTINGS_FILE, SETTINGS_FILE, Site, with_language_tag
 from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
@@ -46,7 +46,6 @@ LAST_BUILD = "last_build"  # the store's meta key: the fingerprint of what outpu
 # The store's meta key set by a take-down (cli.taking_down) until a build has published it: that
 # build keeps no spare tree (website/output.py), which would hold the pages as they were.
 TAKEN_DOWN = "taken_down"
-PUBLISH_SETTINGS_FILE = "publishconf.py"
 # Loggers of the fetch stage: a `run` fetches and builds in one process, and an unclosed
 # connection garbage-collected during the build must not fail it.
 UNRELATED_LOGGERS = ("asyncio", "aiohttp")
