@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Mapping, NoReturn, Sequence
 
-from .hashing import commenter_digest
+from .hashing import address_digest, address_digests, commenter_digest
 from .models import (
     Attachment,
     CandidatePage,
@@ -47,7 +47,7 @@ from .models import (
     moved_copies,
 )
 from .replies import names_erased, reply_marker, without_marker
-from .urls import at_address, feed_key, page_key, same_comment, thread_key
+from .urls import feed_key, page_key, same_comment, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
 # The meta key of when `blogparade restore` put this store in place (ISO, UTC): posts published
@@ -162,6 +162,17 @@ def _posts_text_last(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX posts_published ON posts (published)")
     if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
         raise StoreError("cannot migrate the store: a comment names a post it does not hold")
+
+
+def _addresses_as_digests(db: sqlite3.Connection) -> None:
+    """The tombstones of commenters forgotten by web address held the address (its thread_key):
+    personal data the erasure was to remove.  They hold its digest now (hashing.address_digest),
+    and the pages they were on are zeroed (secure_delete, for this connection)."""
+    db.execute("PRAGMA secure_delete = ON")
+    rows = db.execute("SELECT key, created FROM tombstones WHERE kind = 'commenter-url'").fetchall()
+    db.execute("DELETE FROM tombstones WHERE kind = 'commenter-url'")
+    db.executemany("INSERT OR IGNORE INTO tombstones (kind, key, created) VALUES ('commenter-url', ?, ?)",
+                   [(address_digest(key), created) for key, created in rows if address_digest(key)])  # fmt: skip
 
 
 def _rekey_parade_rows(db: sqlite3.Connection) -> None:
@@ -308,7 +319,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 6 (issue 11): take-downs.  Hidden posts and comments stay, marked with when; tombstones
     # remember what was erased (ids, URLs, a commenter's name as a digest) so no fetch brings it
     # back.  `kind`: post, comment, url (thread_key of a post's or comment's link), feed
-    # (feed_key), commenter (name digest), commenter-url (thread_key).
+    # (feed_key), commenter (name digest), commenter-url (thread_key; its digest since 17).
     """
     ALTER TABLE posts ADD COLUMN hidden TEXT;
     ALTER TABLE comments ADD COLUMN hidden TEXT;
@@ -398,6 +409,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # migration that has post feeds read again for their posts to be made again (as 9 and 14
     # do) clears these too: an entry that did not change would be left as it is stored.
     "ALTER TABLE feeds ADD COLUMN entry_digests TEXT;",
+    # 17: a forgotten commenter's web address kept as a digest, as their name is (see
+    # _addresses_as_digests).
+    _addresses_as_digests,
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
@@ -1214,15 +1228,15 @@ class Store:
             db.executemany("DELETE FROM meta WHERE key = ?", [(key + participant,) for key in PARTICIPANT_META])
             return len(posts), len(comments)
 
-    def forget_commenter(self, *, name_digest: str | None = None, url_key: str | None = None,
+    def forget_commenter(self, *, name_digest: str | None = None, address: str | None = None,
                          now: datetime | None = None) -> tuple[list[TakenItem], dict[str, int]]:  # fmt: skip
         """Delete every comment whose author's name digest (`commenter_digest`) or web address
-        (thread_key; `at_address`) matches; tombstones for the person and each comment.  The other comments'
-        "In reply to" paragraphs naming one of them, or the person, go too (replies.py): they
-        would show the name.  Returns what went, and, given `url_key`, per name signed on the
-        comments (not pingbacks: theirs is the linking post's title) that went, how many of
-        those left carry it and no web address (where a feed gives none: WordPress's RSS comment
-        feeds)."""
+        digest (`address_digest` of its thread_key, or of an address above it) matches; tombstones
+        for the person and each comment.  The other comments' "In reply to" paragraphs naming
+        one of them, or the person, go too (replies.py): they would show the name.  Returns what
+        went, and, given `address`, per name signed on the comments (not pingbacks: theirs is
+        the linking post's title) that went, how many of those left carry it and no web address
+        (where a feed gives none: WordPress's RSS comment feeds)."""
         now = now or utcnow()
         with self.erasing() as db:
             rows = db.execute(
@@ -1232,13 +1246,13 @@ class Store:
             gone = [
                 row for row in rows
                 if (name_digest and commenter_digest(row["author"]) == name_digest)
-                or (url_key and at_address(row["author_url"], url_key))
+                or (address and row["author_url"] and address in address_digests(thread_key(row["author_url"])))
             ]  # fmt: skip
             graves: list[tuple[TombstoneKind, str]] = []
             if name_digest:
                 graves.append(("commenter", name_digest))
-            if url_key:
-                graves.append(("commenter-url", url_key))
+            if address:
+                graves.append(("commenter-url", address))
             for row in gone:
                 graves.append(("comment", row["id"]))
                 if row["url"]:
@@ -1248,7 +1262,7 @@ class Store:
             links, ids = {thread_key(row["url"]) for row in gone if row["url"]}, {row["id"] for row in gone}
             left = [row for row in rows if row["id"] not in ids]
             _unname(db, left, links, {name_digest} if name_digest else set(), now)
-        names = {row["author"] for row in gone if row["kind"] == "comment" and row["author"]} if url_key else set()
+        names = {row["author"] for row in gone if row["kind"] == "comment" and row["author"]} if address else set()
         namesakes = Counter(row["author"] for row in left if row["author"] in names and row["kind"] == "comment"
                             and not row["author_url"])  # fmt: skip
         return [TakenItem("comment", row["id"], row["url"] or "", row["title"], row["participant"])
@@ -1551,13 +1565,14 @@ class _Buried:
             self._has("comment", comment.id) or self._has("post", comment.post_id)
             or (comment.url is not None and self._has("url", thread_key(comment.url)))
             or self._has("commenter", commenter_digest(comment.author))
-            or any(at_address(comment.author_url, key) for key in self.addresses)
+            or (bool(self.addresses) and comment.author_url is not None
+                and not self.addresses.isdisjoint(address_digests(thread_key(comment.author_url))))
         )  # fmt: skip
 
     @cached_property
-    def addresses(self) -> list[str]:
-        """The web addresses of commenters forgotten by them (thread_key)."""
-        return [row[0] for row in self.db.execute("SELECT key FROM tombstones WHERE kind = 'commenter-url'")]
+    def addresses(self) -> frozenset[str]:
+        """The web addresses of commenters forgotten by them (address_digest)."""
+        return frozenset(row[0] for row in self.db.execute("SELECT key FROM tombstones WHERE kind = 'commenter-url'"))
 
     def hide_arrived(self, posts: Sequence[Post], comments: Sequence[Comment], now: str) -> None:
         """Hide the records just saved that a replayed `hide` named before the store had them

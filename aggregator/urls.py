@@ -328,13 +328,6 @@ def thread_key(url: str | None) -> str:
     return f"{host}{path}" + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def at_address(author_url: str | None, url_key: str) -> bool:
-    """Whether a comment's author link is the web address `url_key` (thread_key) or a page under
-    it: a pingback's or a webmention's is the sender's post, on the sender's site."""
-    key = thread_key(author_url)
-    return bool(key) and (key == url_key or key.startswith(url_key.rstrip("/") + "/"))
-
-
 def is_comment_page(link: str, page: str) -> bool:
     """Whether `link` is another of `page`'s comment pages (`…/comment-page-2/`, `?cpage=2`)."""
     link, page = without_fragment(link), without_fragment(page)

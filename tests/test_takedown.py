@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from aggregator.editors.takedown import replay
+from aggregator.hashing import address_digest
+from aggregator.site import Site
+from aggregator.store import Store
 from tests.acceptance_helpers import (files_under, invoke, new_site, ok, parse_html, post_pages,
                                      write_participant)
 from tests.feedmaker import Item, Reply, rss, threaded_comments_atom, wordpress_comments_rss
 from tests.servers import RSS_TYPE, FeedServer, respond
+from tests.test_store import comment, post
 
 # A week ago, whenever the tests run: the site reads comments of posts of its last 60 days
 # (BLOGPARADE_COMMENT_DAYS); a fixed date here stopped these tests' comments 60 days after it.
@@ -356,7 +362,46 @@ def test_a_commenter_forgotten_by_web_address_loses_the_pingbacks_of_their_site(
     assert "Annas Kommentarbeitrag" in text
     for gone in ("Bernd", "bernd-beispiel", "meiner Reihe"):
         assert gone not in text, gone
-    assert b"bernd-beispiel.example/2026" not in store_bytes(site)
+    # Neither the store's tombstones nor the log keep his address: its digest does the work.
+    assert b"bernd-beispiel" not in store_bytes(site)
+    log = (site / "takedowns.log").read_text(encoding="utf-8")
+    assert "bernd-beispiel" not in log and "\tforget\tcommenter\tweb address sha256:" in log
+
+
+def test_a_store_and_a_log_that_kept_a_forgotten_address_keep_its_digest_instead(tmp_path):
+    # Stores and logs of earlier versions held the address in clear (a tombstone's key, the
+    # log's line): the store's migration and the next take-down keep its digest instead, and a
+    # restore replays either line.
+    site = new_site(tmp_path / "site")
+    path = site / "blogparade.sqlite"
+    with Store(path) as store:
+        store.bury([("commenter-url", "bernd-beispiel.example")])
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA user_version = 16")  # as version 16 left it: the key in clear
+        db.commit()
+    with Store(path) as store:
+        assert [key for kind, key, _ in store.tombstones() if kind == "commenter-url"] == [
+            address_digest("bernd-beispiel.example")]
+        store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a", posts=[post()])
+        store.record_success("anna", "c", etag=None, last_modified=None, body_hash="a", comments=[
+            comment("1", author="Bernd", author_url="https://bernd-beispiel.example/2026/reihe/"),
+            comment("2", author="Bea", author_url="https://bernd-beispiel.example.org/")])  # fmt: skip
+        assert [c.author for c in store.comments(post().id)] == ["Bea"]  # his site's pages stay forgotten
+        store.set_meta("x", "y")
+    raw = b"".join(p.read_bytes() for p in site.glob("blogparade.sqlite*")).replace(b"bernd-beispiel.example.org", b"")
+    assert b"bernd-beispiel.example" not in raw
+
+    line = "2026-11-01 10:00:00\tforget\tcommenter\tweb address https://tom.example/\tArt. 17\t3 comments erased\n"
+    (site / "takedowns.log").write_text("# when (UTC)\taction\twhat\twhich\treason\tdone\n" + line, encoding="utf-8")
+    with Store(path) as store:
+        store.record_success("anna", "c", etag=None, last_modified=None, body_hash="b", comments=[
+            comment("3", author="Tom", author_url="https://tom.example/")])  # fmt: skip
+        assert replay(Site.load(site), store) == 1  # the old line, as a restore replays it
+        assert [c.author for c in store.comments(post().id)] == ["Bea"]
+    ok(invoke(site, "forget", "--commenter", "Niemand"))
+    log = (site / "takedowns.log").read_text(encoding="utf-8")
+    assert "tom.example" not in log
+    assert f"web address sha256:{address_digest('tom.example')}\tArt. 17\t3 comments erased" in log
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ editors can answer a request: when, what, which, and why where `--reason` said.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from ..editors.participants import ParticipantError, is_slug, read_participant
-from ..hashing import commenter_digest
+from ..hashing import address_digest, commenter_digest
 from ..site import Site
 from ..store import EMPTIED_AT, Store, TakenItem, utcnow
 from ..urls import feed_key, is_http_url, thread_key
@@ -218,8 +219,9 @@ def forget_commenter(site: Site, store: Store, who: str, *, reason: str = "") ->
         raise TakedownError("say whose comments to forget: --commenter NAME or --commenter URL")
     ready_log(site)
     if is_http_url(who):
-        gone, namesakes = store.forget_commenter(url_key=thread_key(who))
-        which = f"web address {who}"
+        address = address_digest(thread_key(who))
+        gone, namesakes = store.forget_commenter(address=address)
+        which = f"web address sha256:{address}"  # the log keeps no address either
     else:
         digest = commenter_digest(who)
         gone, namesakes = store.forget_commenter(name_digest=digest)
@@ -247,8 +249,24 @@ def log(site: Site, action: str, what: str, which: str, reason: str = "", *, don
 def ready_log(site: Site) -> None:
     """The log opened before a take-down changes anything: one that cannot be written (a folder,
     read-only) stops it with the store untouched.  A take-down done but not logged would come
-    back with the next restore, which replays the log."""
+    back with the next restore, which replays the log.  Lines an older blogparade wrote with a
+    forgotten commenter's web address keep its digest instead from now on."""
     _open_log(site).close()
+    _digest_addresses(log_path(site))
+
+
+_CLEAR_ADDRESS = re.compile(r"^([^\t]*\tforget\tcommenter\t)web address (?!sha256:)([^\t]*)", re.M)
+
+
+def _digest_addresses(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if not _CLEAR_ADDRESS.search(text):
+        return
+    text = _CLEAR_ADDRESS.sub(
+        lambda match: f"{match[1]}web address sha256:{address_digest(thread_key(match[2]))}", text)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _open_log(site: Site) -> TextIO:
@@ -326,7 +344,10 @@ def _apply(site: Site, store: Store, action: str, what: str, which: str) -> int:
         if which.startswith("name sha256:"):
             store.forget_commenter(name_digest=which.removeprefix("name sha256:"))
             return 1
-        if which.startswith("web address "):
-            store.forget_commenter(url_key=thread_key(which.removeprefix("web address ")))
+        if which.startswith("web address sha256:"):
+            store.forget_commenter(address=which.removeprefix("web address sha256:"))
+            return 1
+        if which.startswith("web address "):  # a log written before addresses were digests
+            store.forget_commenter(address=address_digest(thread_key(which.removeprefix("web address "))))
             return 1
     return 0
