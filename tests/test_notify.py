@@ -290,3 +290,21 @@ def test_a_notice_dates_the_failure_by_the_sites_day(lang, since):
                     datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "http: 500")  # fmt: skip
     _, text = message_text(notice, "Blogs", lang, ZoneInfo("Europe/Berlin"))
     assert since in text
+
+
+def test_a_notice_no_one_is_to_be_told_is_not_remembered_as_sent(tmp_path, feed_server, smtp):  # noqa: F811
+    # Without BLOGPARADE_NOTIFY or a contact, `status` said "(notice sent …)"; and editors who
+    # set up a target later never heard of a feed failing since before.
+    controller, inbox = smtp
+    feed_server.route("/anna/feed/", status(500))
+    site = new_site(tmp_path / "site", f'BLOGPARADE_SMTP = "smtp://127.0.0.1:{controller.port}"\n')
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"), feed_server.url("/anna/"))
+    for _ in range(3):
+        invoke(site, "fetch", "--all")
+    [line] = [line for line in ok(invoke(site, "status")).output.splitlines() if line.startswith("Annas Blog\t")]
+    assert "failed 3 runs in a row" in line and "notice sent" not in line
+    with open(site / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write(f'\nBLOGPARADE_NOTIFY = ["mailto:{EDITORS}"]\n')
+    invoke(site, "fetch", "--all")
+    [(subject, text)] = mails_to(inbox, EDITORS)
+    assert "Annas Blog" in subject and "4-mal in Folge" in text

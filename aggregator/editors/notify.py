@@ -120,15 +120,20 @@ def notify_site(site: Site, store: Store, participants: Sequence[Participant],
     notices, moot = due_notices(store, participants, after)
     for slug in moot:
         store.clear_alert(slug)
-    report = NotifyReport(notices)
     targets = notify_targets(site)
-    for notice in notices:
+    # A notice no one is to be told (no BLOGPARADE_NOTIFY, no contact in the blog's file) is not
+    # remembered as sent: `status` would say it was, and the editors who set up a target later
+    # would never hear of a feed failing since before.
+    addressed = [(notice, targets + ([notice.participant.contact] if notice.participant.contact else []))
+                 for notice in notices]  # fmt: skip
+    addressed = [(notice, told) for notice, told in addressed if told]
+    report = NotifyReport([notice for notice, _ in addressed])
+    for notice, told in addressed:
         if notice.event == "failing":
             store.set_alert(Alert(notice.participant.slug, notice.feed, notice.failing_since, now))
         else:
             store.clear_alert(notice.participant.slug)
-        contact = [notice.participant.contact] if notice.participant.contact else []
-        deliver(site, notice, targets + contact, report)
+        deliver(site, notice, told, report)
     return report
 
 
