@@ -147,6 +147,16 @@ BLOGPARADE_COMMENT_RETENTION_DAYS = 365
     assert home.xpath("//footer//a[contains(@href, 'datenschutz/')]")
 
 
+@pytest.mark.parametrize("naming, before", [("full", "ihre Website."), ("initials", "die nicht gezeigt wird."),
+                                            ("hidden", "ihre Websites auch nicht.")])  # fmt: skip
+def test_the_retention_is_a_sentence_of_its_own_whatever_the_naming(tmp_path, feed_server, naming, before):
+    site = site_with(tmp_path, feed_server, f'BLOGPARADE_COMMENT_AUTHORS = "{naming}"\n'
+                                            "BLOGPARADE_COMMENT_RETENTION_DAYS = 365\n")
+    ok(invoke(site, "build"))
+    text = " ".join(parse_html(site / "output" / "datenschutz" / "index.html").text_content().split())
+    assert f"{before} Kommentare werden nach 365 Tagen gelöscht." in text
+
+
 def test_the_privacy_notice_reads_the_naming_as_the_pages_do(tmp_path, feed_server):
     site = site_with(tmp_path, feed_server, 'BLOGPARADE_COMMENT_AUTHORS = " Hidden "')
     ok(invoke(site, "run"))
