@@ -19,6 +19,7 @@ from aggregator.website import export as export_module
 from aggregator.website.export import (
     FORMAT,
     MEDIA,
+    ExportRefused,
     comment_node,
     export,
     person,
@@ -288,10 +289,19 @@ def test_a_kept_participants_files_stay_only_as_written_and_with_their_images(si
     (media_folder(site) / "ab12.png").write_bytes(b"png")
     export(store, site, [ACME])
     replaced = site.export_dir / "acme" / f"{post('acme', 'y').id}.json"
-    replaced.write_text(replaced.read_text(encoding="utf-8").replace("Größer", "<script>alert(1)</script>"))
-    result = export(store, site, [], keep={"acme"})
-    assert result.removed == 1 and not replaced.exists()
+    forged = replaced.read_text(encoding="utf-8").replace("Größer", "<script>alert(1)</script>")
+    replaced.write_text(forged)
+    # Not as written: the blog cannot be kept as last published, so nothing is exported (the
+    # build stops there: website/build.py), neither the forged file nor a site without the post.
+    with pytest.raises(ExportRefused, match=r"the participant files of acme \(1 post\) cannot be read"):
+        export(store, site, [], keep={"acme"})
+    # Mended, the blog's files are made from the store again, its images kept.
+    result = export(store, site, [ACME])
+    assert "<script>" not in replaced.read_text(encoding="utf-8") and result.written == 1
     assert (site.export_dir / "acme" / f"{photo.id}.json").is_file()
+    assert (site.export_dir / MEDIA / "ab12.png").is_file()
+    # Kept while its file is broken, the images stay too.
+    assert export(store, site, [], keep={"acme"}).removed == 0
     assert (site.export_dir / MEDIA / "ab12.png").is_file()
 
 

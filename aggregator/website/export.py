@@ -178,8 +178,9 @@ def export(
 
     `keep` names participants whose posts stay published as this export last wrote them (say,
     their participant file is broken today: a typo must not unpublish a blog), images and all; a
-    file in their folder that it did not write so, or of a post the store does not have as
-    theirs or hides, goes as any other (a pull request's own).
+    file in their folder of a post the store does not have as theirs or hides goes as any other
+    (a pull request's own).  Where a post of theirs is no longer as written (its file gone or
+    changed), ExportRefused: nothing is written, rather than a site without it.
     `parades` maps a post id to the slugs of the parades it contributes to (select.py decides;
     the plugin only groups by them); `marks` to more fields of its file (membership.Selection.marks:
     late, calls).  A blog of kind "external" publishes its contributions only.  `limits` default
