@@ -133,7 +133,7 @@ def refuse_lost_store(site: Site, store: Store | None) -> None:
         return
     state = "holds no posts" if store is not None or site.store_path.exists() else "does not exist"
     raise StoreLost(
-        f"the store {site.store_path} {state}, but the site has published {count} posts "
+        f"the store {site.store_path} {state}, but the site has published {count} post{'s' * (count != 1)} "
         f"({where}): it was lost or replaced, and nothing was done; {advice(site)}"
     )
 

@@ -76,7 +76,7 @@ def refuse_lost_participants(site: Site, *, unpublishes_nothing: bool = False) -
         return
     posts, where = published_posts(site)
     if posts:
-        fail(f"{folder} does not exist, but the site has published {posts} posts ({where}): the "
+        fail(f"{folder} does not exist, but the site has published {_count(posts, 'post')} ({where}): the "
              "participants' files are read from there (BLOGPARADE_PARTICIPANTS), so nothing was done",
              EXIT_CONFIG)  # fmt: skip
 
@@ -583,11 +583,13 @@ def status(ctx: click.Context, as_json: bool) -> None:
         document = status_document(rows, site_name=str(site.settings.get("SITENAME") or ""),
                                    timezone=timezone, now=now)  # fmt: skip
         document["parade_feed_errors"] = parade_errors
+        # A blog whose file cannot be read is in no row: say so here too, not on stderr alone.
+        document["participant_file_problems"] = [str(problem) for problem in problems]
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     zone = ZoneInfo(timezone)
     # Header lines start with "#", as comments in tab-separated data do.
-    click.echo(f"# {site.settings.get('SITENAME') or site.root.name}: {len(rows)} blogs, "
+    click.echo(f"# {site.settings.get('SITENAME') or site.root.name}: {_count(len(rows), 'blog')}, "
                f"{_when(now, zone)} ({timezone}; all times in this zone)")
     if not participants:
         click.echo("No participants yet: add one with `blogparade join URL`.")
@@ -610,8 +612,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(
             f"{row.participant.name}\t{row.feed_url}\t{health}\t{streak}\t"
             f"last success: {_when(row.last_success, zone)}\t"
-            f"last new post: {_when(row.last_new_post, zone)}\t{row.posts} posts\t"
-            f"{row.comments} comments ({row.comment_feeds} comment feeds{errors})"
+            f"last new post: {_when(row.last_new_post, zone)}\t{_count(row.posts, 'post')}\t"
+            f"{_count(row.comments, 'comment')} ({_count(row.comment_feeds, 'comment feed')}{errors})"
         )
 
 
@@ -1021,7 +1023,7 @@ def remove(ctx: click.Context, slug: str, purge: bool, reason: str) -> None:
     else:
         click.echo(f"Removed {removal.name}: its participant file was gone already")
     if purge:
-        click.echo(f"Erased {removal.posts} posts and {removal.comments} comments from the store; "
+        click.echo(f"Erased {_count(removal.posts, 'post')} and {_count(removal.comments, 'comment')} from the store; "
                    "no fetch, join or OPML import brings them back.")
     else:
         click.echo("Its posts leave the site at the next build and stay in the store "

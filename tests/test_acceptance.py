@@ -19,7 +19,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
+from aggregator.cli import cli
 from aggregator.feeds.update import INLINE
 from tests.acceptance_helpers import (
     BILLION_LAUGHS,
@@ -737,7 +739,12 @@ def test_fetch_with_an_invalid_participant_file_fetches_the_others_and_names_the
     assert feed_server.hits("/Heil/feed") == 1
     assert summary_numbers(result.output)["new"] == 1, result.output
     line = status_lines(ok(invoke(site, "status")).output)["Heil"]
-    assert "\tok\t" in line and "\t1 posts" in line, line
+    assert "\tok\t" in line and "\t1 post\t" in line, line
+    # For scripts the JSON says which files were not read, not only stderr.
+    document = json.loads(CliRunner().invoke(cli, ["--site", str(site), "status", "--json"]).stdout)
+    assert [blog["slug"] for blog in document["blogs"]] == ["heil"]
+    named = " ".join(document["participant_file_problems"])
+    assert all(name in named for name in ("kaputt.toml", "unbekannt.toml", "kein-http.toml")), named
 
     check = invoke(site, "check")
     assert check.exit_code == 2 and "kaputt.toml" in check.output, explain(check)

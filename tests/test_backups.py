@@ -96,7 +96,7 @@ def test_an_empty_store_is_refused_only_when_the_site_has_published(site, tmp_pa
         refuse_lost_store(site, empty)  # nothing published yet: a new site
         (site.export_dir / "anna").mkdir(parents=True)
         (site.export_dir / "anna" / "x.json").write_text("{}")
-        with pytest.raises(StoreLost, match=r"holds no posts, but the site has published 1 posts"):
+        with pytest.raises(StoreLost, match=r"holds no posts, but the site has published 1 post "):
             refuse_lost_store(site, empty)
 
 

@@ -111,7 +111,7 @@ def test_join_fetch_status_and_run(site, feed_server):
     anna, bert = lines
     assert "\tok\t" in anna and "2 posts" in anna
     # Failed twice in a row: it waits an hour before the next run asks it (feeds/decide.py).
-    assert "\terror: http: 500 Internal Server Error; next try " in bert and "1 posts" in bert
+    assert "\terror: http: 500 Internal Server Error; next try " in bert and "\t1 post\t" in bert
 
     first = invoke(site, "run")
     assert first.exit_code == 0 and "Built" in first.output
@@ -323,7 +323,7 @@ def test_a_participants_folder_that_is_not_there_unpublishes_nothing(site, feed_
     result = CliRunner().invoke(cli, ["--site", str(site), *command])
     assert result.exit_code == 2, result.output
     assert result.output.startswith(f"Error: {site / 'content' / 'teilnehmer'} does not exist, but the "
-                                    "site has published 1 posts"), result.output
+                                    "site has published 1 post"), result.output
     assert "\n" not in result.output.rstrip("\n")
     assert sorted(p.relative_to(site) for p in (site / "output" / "blogs").rglob("index.html")) == published
 

@@ -82,7 +82,7 @@ def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
     assert "Hidden: post 'Annas Peinlicher Beitrag'" in hidden.output
     ok(invoke(site, "hide", our_comment_page))
     removed = ok(invoke(site, "remove", "toms-blog", "--purge", "--reason", "Blog eingestellt"))
-    assert "Erased 1 posts and 0 comments" in removed.output
+    assert "Erased 1 post and 0 comments" in removed.output
     forgotten = ok(invoke(site, "forget", "--commenter", "Bernd Beispiel", "--reason", "Art. 17"))
     assert "Erased 2 comments of Bernd Beispiel" in forgotten.output
     assert forgotten.output.count("erased comment ") == 2
