@@ -68,7 +68,8 @@ def backups(site: Site) -> list[Path]:
 
 
 def back_up(site: Site, store: Store, now: datetime | None = None) -> Path | None:
-    """A dated backup of the store; then only the newest BLOGPARADE_BACKUPS are kept (0: none)."""
+    """A dated backup of the store; then only the newest BLOGPARADE_BACKUPS are kept (0: none is
+    made, and those there are left alone: the editors' to delete)."""
     with backed_up(site, store, now) as target:
         return target
 

@@ -295,10 +295,6 @@ def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchR
 def report_fetch(run, zone: tzinfo | None = None) -> None:  # noqa: ANN001  a jobs.FetchRun
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary, zone))
-    if run.reached_none:
-        click.secho("Error: not one feed's server could be reached: this machine's network, DNS or "
-                    "proxy may be down; no blog was told that its feed fails, and the job exits 1.",
-                    fg="red", err=True)  # fmt: skip
     if run.pages:
         click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
     for line in after_fetch_lines(run):
@@ -309,12 +305,16 @@ def report_fetch(run, zone: tzinfo | None = None) -> None:  # noqa: ANN001  a jo
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
 
 
-def fetch_failed(run, strict: bool) -> bool:  # noqa: ANN001  a jobs.FetchRun
-    """Whether the fetch should exit non-zero: a participant file could not be read, no feed's
-    server could be reached, or with `strict` a feed failed.  A feed waiting for its next try is
-    no failure: it was not asked."""
-    return bool(run.problems) or run.reached_none or (
-        strict and bool(run.summary.errors or run.parades.errors))
+def exit_if_failed(run, strict: bool) -> None:  # noqa: ANN001  a jobs.FetchRun
+    """Exit 1 where the fetch failed: a participant file could not be read, no feed's server
+    could be reached (said last, in one sentence: whatever the run printed after it would hide
+    it), or with `strict` a feed failed.  A feed waiting for its next try is no failure: it was
+    not asked."""
+    if run.reached_none:
+        fail("not one feed's server could be reached: this machine's network, DNS or proxy may be "
+             "down; no blog was told that its feed fails")  # fmt: skip
+    if run.problems or (strict and (run.summary.errors or run.parades.errors)):
+        sys.exit(EXIT_FAILED)
 
 
 def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
@@ -459,8 +459,7 @@ def fetch(ctx: click.Context, strict: bool, ask_all: bool, wait: bool) -> None:
     site = load_site(ctx)
     with working_on(ctx, site, wait=wait):
         fetched = run_fetch(site, ask_all)
-    if fetch_failed(fetched, strict):
-        sys.exit(EXIT_FAILED)
+    exit_if_failed(fetched, strict)
 
 
 PUBLISH_HELP = "Build with publishconf.py: the site's real address, no drafts."
@@ -534,8 +533,7 @@ def run(
     with working_on(ctx, site, wait=wait):
         fetched = run_fetch(site, ask_all)
         run_build(site, force=force_build, publish=publish, shown=fetched.problems)
-    if fetch_failed(fetched, strict):
-        sys.exit(EXIT_FAILED)
+    exit_if_failed(fetched, strict)
 
 
 def _when(value: datetime | None, zone: tzinfo | None = None) -> str:

@@ -126,7 +126,8 @@ BLOGPARADE_NOTIFY = ["mailto:{EDITORS}", "{feed_server.url('/hook')}"]
     write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
     result = ok(invoke(site, "run"))
     assert "notifier failed: failing: Annas Blog -> mailto:redaktion@example.org: cannot send" in result.output
-    assert f"notifier failed: failing: Annas Blog -> {feed_server.url('/hook')}: answered 502" in result.output
+    [line] = [line for line in result.output.splitlines() if feed_server.url("/hook") in line]
+    assert line.rstrip().endswith(f"-> {feed_server.url('/hook')}: answered 502 Bad Gateway"), repr(line)
     assert "Built" in result.output
     again = ok(invoke(site, "run"))
     assert "notifier failed" not in again.output  # told (or tried) once: not every night
@@ -270,8 +271,9 @@ BLOGPARADE_NOTIFY = ["{feed_server.url('/hook')}"]
         write_participant(site, f"b{number}", f"Blog {number}", f"{nowhere}/b{number}/feed/")
     result = invoke(site, "run")
     assert result.exit_code == 1, result.output
-    assert "Error: not one feed's server could be reached: this machine's network" in result.output
     assert "Built" in result.output and "Traceback" not in result.output
+    last = result.output.rstrip("\n").splitlines()[-1]  # said last: what follows would hide it
+    assert last.startswith("Error: not one feed's server could be reached: this machine's network"), result.output
     assert posts_to_hook(feed_server) == []
 
     # One blog answers: the other's failure is its own, and told.

@@ -138,6 +138,7 @@ def test_take_downs_survive_the_next_fetch(tmp_path, feed_server):
 
     log = (site / "takedowns.log").read_text(encoding="utf-8")
     assert "\thide\tpost\t" in log and "Wunsch der Autorin" in log and "\thide\tcomment\t" in log
+    assert all(line.split("\t")[5].strip() for line in log.splitlines()[1:]), log  # what was done, each
     assert "\tremove\tblog (purged)\ttoms-blog" in log and "Blog eingestellt" in log
     assert "\tforget\tcommenter\tname sha256:" in log and "Bernd" not in log and "2 comments erased" in log
 

@@ -103,7 +103,8 @@ def hide(site: Site, store: Store, target: str, *, reason: str = "", shown: bool
         if ids:
             store.set_hidden(kind, ids, hidden=not shown)  # type: ignore[arg-type]
     for item in items:
-        log(site, "unhide" if shown else "hide", item.kind, item.url or item.id, reason)
+        log(site, "unhide" if shown else "hide", item.kind, item.url or item.id, reason,
+            done="shown again" if shown else "hidden")  # fmt: skip
     return items
 
 

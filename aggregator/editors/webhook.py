@@ -105,8 +105,10 @@ async def post_json(url: str, body: dict[str, Any], *, settings: FetchSettings,
                                         **via) as response:  # fmt: skip
                     if 200 <= response.status < 300:
                         return response.status
-                    answer = (await response.content.read(MAX_ANSWER)).decode("utf-8", "replace")
-                    raise WebhookError(f"answered {response.status}: {answer.strip()[:200]}")
+                    answer = " ".join((await response.content.read(MAX_ANSWER)).decode("utf-8", "replace").split())
+                    said = f"{response.status} {response.reason or ''}".strip()
+                    told = answer and answer not in (said, response.reason)  # not the status again
+                    raise WebhookError(f"answered {said}" + (f": {answer[:200]}" if told else ""))
     except WebhookError:
         raise
     except TimeoutError:
