@@ -81,7 +81,8 @@ class ErrorKind(str, Enum):
     NOT_ALLOWED = "address not allowed"  # by the network policy (feeds/policy.py)
     PROXY = "proxy"  # the forward proxy failed or refused (feeds/proxies.py)
     TLS = "tls"  # the certificate or the TLS handshake (feeds/trust.py)
-    LOGIN = "login refused"  # 401/403 with the blog's login, or its secret missing (feeds/logins.py)
+    LOGIN = "login refused"  # 401/403 with the blog's login (feeds/logins.py)
+    NO_LOGIN = "no login"  # its secret cannot be had here: nothing was sent
     DNS = "dns"
     CONNECTION = "connection"
     TIMEOUT = "timeout"

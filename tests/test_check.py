@@ -83,7 +83,8 @@ def test_a_name_that_does_not_resolve_is_no_problem_of_the_file(site):
 @pytest.mark.parametrize("name, message", [
     ("A" * 100_000, "'name' is 100,000 characters long; at most 200 are allowed"),
     ("Anna \u202egnp.exe", "'name' holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
-    ("Anna\x07", "'name' holds the invisible character U+0007"),
+    ("Anna\x07", "'name' holds the invisible character U+0007: remove it"),
+    ("Anna\tBlog", "'name' holds the invisible character U+0009 (a tab): remove it"),
     ("Anna \u2066x\u2069", "U+2066"),
     ("Anna\u2028Blog", "U+2028 (LINE SEPARATOR)"),  # email refuses it in a notice's Subject
     ("Anna\u2029Blog", "U+2029 (PARAGRAPH SEPARATOR)"),
@@ -135,10 +136,10 @@ Der Aufruf.
 
 
 @pytest.mark.parametrize("extra, message", [
-    ("Save_as: index.html", "unknown key 'Save_as'"),
-    ("Template: ../../etc/passwd", "unknown key 'Template'"),
-    ("Url: https://elsewhere.example/", "unknown key 'Url'"),
-    ("Status: hidden", "unknown key 'Status'"),
+    ("Save_as: index.html", "'Save_as' is Pelican's metadata, which would change where or how the parade's page is built"),
+    ("Template: ../../etc/passwd", "'Template' is Pelican's metadata, which would change where or how the parade's page is built"),
+    ("Url: https://elsewhere.example/", "'Url' is Pelican's metadata, which would change where or how the parade's page is built"),
+    ("Status: hidden", "'Status' is Pelican's metadata, which would change where or how the parade's page is built"),
     ("Edn: 2026-12-01", "unknown key 'Edn': did you mean 'End'?"),
     ("Tga: Remote", "did you mean 'Tag'?"),
 ])  # fmt: skip

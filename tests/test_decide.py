@@ -154,7 +154,7 @@ def test_the_configured_address_is_asked_unless_the_server_asked_for_patience():
     (ErrorKind.TLS, True), (ErrorKind.PROXY, True), (ErrorKind.NOT_ALLOWED, True),
     # one feed's failure: the server answered
     (ErrorKind.HTTP, False), (ErrorKind.GONE, False), (ErrorKind.NOT_A_FEED, False),
-    (ErrorKind.TOO_LARGE, False), (ErrorKind.LOGIN, False), (ErrorKind.EMPTY, False),
+    (ErrorKind.TOO_LARGE, False), (ErrorKind.LOGIN, False), (ErrorKind.NO_LOGIN, False), (ErrorKind.EMPTY, False),
 ])  # fmt: skip
 def test_a_failure_says_whether_the_server_could_be_reached(kind, expected):
     assert unreachable(FetchError(kind, "…")) is expected

@@ -161,7 +161,8 @@ def test_blogs_sharing_a_wrong_password_send_it_once_though_read_at_once(feed_se
 def test_a_missing_secret_fails_without_a_request(feed_server: FeedServer) -> None:
     url = feed_server.route("/feed", behind("Authorization", basic("anna", PASSWORD)))
     result = fetch(url, login(url, BASIC, {}))
-    assert result.error and result.error.kind is ErrorKind.LOGIN
+    assert result.error and result.error.kind is ErrorKind.NO_LOGIN  # not "login refused": nothing was sent
+    assert str(result.error).startswith("no login: cannot log in with the basic login as 'anna'")
     assert "BLOGPARADE_LOGIN_WIKI is not set" in result.error.message
     assert feed_server.hits("/feed") == 0
 

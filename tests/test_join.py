@@ -626,6 +626,7 @@ def test_a_feeds_overlong_or_unsafe_title_and_author_are_cleaned_and_check_passe
     ("--name", "Anna\tBlog", "'name' holds the invisible character U+0009"),
     ("--author", "Bob\x1b[31m", "'author' holds the invisible character U+001B"),
     ("--department", "d" * 150, "'department' is 150 characters long; at most 100 are allowed"),
+    ("--department", "Ver\ttrieb", "'department' holds the invisible character U+0009 (a tab)"),
 ])  # fmt: skip
 def test_what_the_person_typed_is_refused_with_checks_sentence(site, feed_server, option, value, message):
     url = feed_server.route("/anna/feed/", respond(

@@ -146,7 +146,7 @@ def typed_problems(name: str | None, author: str | None, department: str) -> lis
     file that is right otherwise."""
     probe = Participant(slug="probe", name=(name or "").strip() or "probe",
                         feed="https://blog.example/feed/", home="https://blog.example/",
-                        author=(author or "").strip(), department=" ".join(department.split()))
+                        author=(author or "").strip(), department=department.strip())
     return [problem.message for problem in participant_problems(probe)]
 
 

@@ -119,14 +119,18 @@ def clean_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# Control characters have no name in Unicode's table: what people call them.
+_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x00": "a NUL byte"}
+
 def _text_problems(path: Path, key: str, value: str, limit: int) -> list[Problem]:
     problems = []
     if len(value) > limit:
         problems.append(Problem(path, f"{key!r} is {len(value):,} characters long; at most {limit} are allowed"))
     char = unsafe_character(value)
     if char is not None:
-        name = unicodedata.name(char, f"U+{ord(char):04X}")
-        problems.append(Problem(path, f"{key!r} holds the invisible character U+{ord(char):04X} ({name}): remove it"))
+        name = unicodedata.name(char, _CONTROL_NAMES.get(char, ""))
+        said = f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
+        problems.append(Problem(path, f"{key!r} holds the invisible character {said}: remove it"))
     return problems
 
 

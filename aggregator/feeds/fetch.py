@@ -401,7 +401,7 @@ class Fetcher:
     def _with_login(self, headers: dict[str, str], login: Login) -> dict[str, str]:
         """The request's headers with the login's; LOGIN when it cannot or must not be sent."""
         if login.missing or login.value is None:
-            raise _Failure(ErrorKind.LOGIN, f"cannot log in with the {login.described}: {login.missing}")
+            raise _Failure(ErrorKind.NO_LOGIN, f"cannot log in with the {login.described}: {login.missing}")
         if login.key in self._refused:
             raise _Failure(ErrorKind.LOGIN, f"the {login.described} was refused earlier in this "
                                             "run; not sent again")  # fmt: skip

@@ -308,7 +308,15 @@ def _check_keys(path: Path, meta: _Meta) -> list[Problem]:
     return problems
 
 
+# Pelican's metadata that would change where or how a parade's page is built.
+_PELICAN_KEYS = frozenset({"template", "save_as", "url", "status", "category", "date", "modified",
+                           "translation", "author", "authors", "tags", "override_url"})  # fmt: skip
+
+
 def _unknown_key(key: str) -> str:
+    if key in _PELICAN_KEYS:
+        return (f"'{key.capitalize()}' is Pelican's metadata, which would change where or how the "
+                "parade's page is built: a parade file does not take it")  # fmt: skip
     guess = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
     hint = f"did you mean '{guess[0].capitalize()}'?" if guess else (
         "a parade file takes " + ", ".join(f"'{k.capitalize()}'" for k in KEYS))
