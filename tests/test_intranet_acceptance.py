@@ -197,6 +197,7 @@ def test_each_department_has_its_page_and_feed_with_exactly_its_posts(intranet: 
                   for a in page.xpath("//main//article//h2//a | //main//article//h3//a")}
         assert listed == expected, (department, listed)
         feed = ET.parse(output / "feeds" / "departments" / f"{slug}.atom.xml").getroot()
+        assert feed.findtext(f"{ATOM}title") == f"Beispiel AG Blogs - {department}"  # the site's name once
         assert {e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")} == expected
         links = {link.get("href") for link in feed.iter(f"{ATOM}link")}
         assert all(href.startswith(SITEURL + "/") for href in links if "intranet" in href)

@@ -86,7 +86,7 @@ def write_departments(generator: Any, writer: Any) -> None:
     for view in views:
         if view.feed_save_as:
             writer.write_feed(view.articles, generator.context, view.feed_save_as, view.feed_url,
-                              feed_title=f"{settings.get('SITENAME', '')}: {view.name}")  # fmt: skip
+                              feed_title=view.name)  # Pelican writes "SITENAME - name"
         writer.write_file(
             view.save_as, template, generator.context, settings.get("RELATIVE_URLS", False),
             template_name=paginated_as, url=view.url, department=view, articles=view.articles,
