@@ -139,3 +139,27 @@ def test_departments_named_in_other_scripts_have_a_page_each(tmp_path: Path, fee
     blogs = parse_html(site / "output" / "blogs" / "index.html")
     links = set(blogs.xpath("//h2/a/@href"))
     assert any(link.endswith("/departments/%D0%BF%D1%80%D0%BE%D0%B4%D0%B0%D0%B6%D0%B8/") for link in links), links
+
+
+@pytest.mark.slow
+def test_one_blogs_spelling_does_not_rename_its_colleagues_department(tmp_path: Path, feed_server: FeedServer) -> None:
+    from datetime import UTC, datetime
+
+    from tests.acceptance_helpers import parse_html
+    from tests.feedmaker import Item, rss
+    from tests.servers import respond
+
+    site = new_site(tmp_path / "site")
+    for slug, department in (("anna", "Vertrieb"), ("bert", "Vertrieb"), ("aaa", "Vertrieb!"), ("it", "IT")):
+        home = f"{feed_server.base_url}/{slug}/"
+        item = Item(f"{slug}-1", f"Beitrag aus {slug}", f"{home}1/", datetime(2026, 11, 2, tzinfo=UTC), "<p>Text</p>")
+        feed = feed_server.route(f"/{slug}/feed/", respond(rss([item], title=slug, link=home).encode(),
+                                                           content_type="application/rss+xml"))
+        write_participant(site, slug, f"Blog {slug}", feed, home, department=department)
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    page = parse_html(site / "output" / "departments" / "vertrieb" / "index.html")
+    assert " ".join(page.xpath("//h1")[0].text_content().split()) == "Vertrieb"  # most blogs' spelling
+    digest = invoke(site, "digest", "--department", "Einkauf", "--dry-run")
+    assert digest.exit_code != 0 and "(departments: IT, Vertrieb)" in digest.output, digest.output
+

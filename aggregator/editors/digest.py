@@ -27,7 +27,7 @@ from ..languages import language_tag, other_language
 from ..models import Participant, StoredPost
 from ..site import PUBLISH_SETTINGS_FILE, Site, timezone_name
 from ..store import Store, utcnow
-from .participants import department_slug, is_mailto, load_participants
+from .participants import department_names, department_slug, is_mailto, load_participants
 
 POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
 EXCERPT = 300  # characters of a post's excerpt in the mail
@@ -189,7 +189,7 @@ def _of_department(participants: list[Participant], department: str | None) -> l
     wanted = department_slug(department)
     chosen = [p for p in active if p.department and department_slug(p.department) == wanted]
     if not chosen:
-        known = sorted({p.department for p in participants if p.department}, key=str.casefold)
+        known = sorted(department_names(p.department for p in participants).values(), key=str.casefold)
         raise DigestError(f"no blog of the department {department!r} "
                           f"(departments: {', '.join(known) or 'none'})")  # fmt: skip
     return chosen

@@ -12,6 +12,7 @@ import re
 import time
 import tomllib
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from email.errors import HeaderParseError
@@ -68,6 +69,17 @@ def department_slug(name: str) -> str:
     text = "".join(_latin_base(char) for char in unicodedata.normalize("NFKC", _germanised(name)))
     words = "".join(c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in text)
     return "-".join(words.casefold().split())[:60].strip("-") or "department"
+
+
+def department_names(names: Iterable[str]) -> dict[str, str]:
+    """Per department (its slug), the name it goes by: of the spellings that make one slug, the
+    one most blogs use (of equals, the first in order of the alphabet), so that one blog's
+    "Vertrieb!" does not rename the department its colleagues call "Vertrieb"."""
+    used = Counter(name for name in names if name)
+    by_slug: dict[str, list[str]] = {}
+    for name in sorted(used, key=lambda name: (-used[name], name.casefold(), name)):
+        by_slug.setdefault(department_slug(name), []).append(name)
+    return {slug: spellings[0] for slug, spellings in by_slug.items()}
 
 
 def _germanised(text: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from ...editors.participants import department_slug
+from ...editors.participants import department_names, department_slug
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,9 @@ def department_views(
     entries: list[Any], articles_by_blog: dict[str, list[Any]], settings: dict[str, Any]
 ) -> list[DepartmentView]:
     """One view per department named in a participant file, by name; blogs without one are in
-    none.  Two spellings that make the same slug are one department (the first name wins)."""
+    none.  Two spellings that make the same slug are one department, by the name most of its
+    blogs give it (participants.department_names)."""
+    names = department_names(entry.blog.department for entry in entries)
     views: dict[str, DepartmentView] = {}
     for entry in entries:
         name = entry.blog.department
@@ -50,8 +52,8 @@ def department_views(
         slug = department_slug(name)  # as `digest --department` compares them
         view = views.get(slug)
         if view is None:
-            view = views[slug] = _view(name, slug, settings)
-        elif view.name != name:
+            view = views[slug] = _view(names[slug], slug, settings)
+        if view.name != name:
             logger.warning("Department %r is written %r elsewhere: one department, %r",
                            name, view.name, view.name)  # fmt: skip
         view.entries.append(entry)
