@@ -194,6 +194,19 @@ def test_an_upcoming_parade_says_it_has_not_started(site):
     assert not page(site, "parades/herbst").find(class_="parade-howto")
 
 
+def test_the_howto_speaks_of_webmentions_only_where_a_mentions_feed_hears_them(tmp_path):
+    # The call's page is read every run, joined or not: its pingbacks always count. Webmentions
+    # reach the site only through a parade's Mentions feed.
+    mentioned = WINTER.replace("End: 2026-12-31\n", "End: 2026-12-31\nMentions: https://webmention.io/api/mentions.jf2?target=x\n")
+    site = build(parade_site(tmp_path, parades={"winter": WINTER, "mentioned": mentioned.replace(
+        "aufruf-winter", "aufruf-mentioned")}))  # fmt: skip
+    howto = " ".join(text(p) for p in page(site, "parades/winter").find_all(class_="parade-howto"))
+    assert "Der Pingback, den euer Link zum Aufruf auslöst, findet euren Beitrag" in howto
+    assert "Webmention" not in howto
+    howto = " ".join(text(p) for p in page(site, "parades/mentioned").find_all(class_="parade-howto"))
+    assert "Der Pingback oder die Webmention, die euer Link zum Aufruf auslöst" in howto
+
+
 def test_a_published_roundup_is_shown_and_linked_both_ways(site):
     soup = page(site, "parades/herbst")
     roundup = soup.find("section", class_="roundup")

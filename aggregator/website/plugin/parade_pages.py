@@ -61,7 +61,7 @@ class ParadeView:
     page: Any = None
     host: Host | None = None
     late: bool = False  # takes contributions after End, marked late
-    listens: bool = False  # hears of posts on any blog (the call's pingbacks, webmentions)
+    webmentions: bool = False  # a Mentions feed tells of posts linking the call (besides its pingbacks)
     feed_url: str | None = None  # its contributions as Atom, as JSON, as an HTML snippet
     json_url: str | None = None
     snippet_url: str | None = None
@@ -173,7 +173,7 @@ def parade_view(
         page=page,
         host=host_of(parade, call),
         late=parade.late,
-        listens=bool(parade.mentions or parade.comments or call is not None),
+        webmentions=bool(parade.mentions),
         **(files or {}),
     )
 
