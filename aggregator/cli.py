@@ -296,7 +296,8 @@ def report_fetch(run, zone: tzinfo | None = None) -> None:  # noqa: ANN001  a jo
     report_problems(run.problems, " in participant files")
     click.echo(format_summary(run.summary, zone))
     if run.pages:
-        click.echo(f"{run.pages} posts of summary-only feeds: their own pages checked for parade links.")
+        click.echo(f"{_count(run.pages, 'page')} of posts from summary-only feeds looked at for links to a "
+                   "parade's call.")  # fmt: skip
     for line in after_fetch_lines(run):
         click.echo(line)
     if run.parades.channels or run.parades.looked_at:

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 class FetchRun:
     summary: UpdateSummary
     problems: list[Problem]  # participant files that could not be read (their blogs were skipped)
-    pages: int = 0  # posts of summary-only feeds whose own page told whether they link a call
+    pages: int = 0  # pages of posts from summary-only feeds asked in this run for links to a call
     removed: list[str] = field(default_factory=list)  # participants removed for good: not read
     comments_dropped: int = 0  # erased for being older than BLOGPARADE_COMMENT_RETENTION_DAYS
     notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
@@ -179,17 +179,33 @@ async def look_at_pages(
     site: Site, store: Store, participants: list[Participant], settings: FetchSettings,
     logins: dict[str, Login] | None = None,
 ) -> int:  # fmt: skip
-    """A feed of summaries may hide the link to a call: ask the post's page, once."""
+    """A feed of summaries may hide the link to a call: ask the post's page, once.  How many
+    pages were asked in this run (those looked at before are remembered, not asked again)."""
     selection = select(site, store, participants)
     if not selection.parades:
         return 0
+    asked = _CountedLookups(store)
     async with Fetcher(settings) as fetcher:
-        found = await parade_page_links(
-            selection.parades, selection.posts, fetcher, store, today=today(site),
+        await parade_page_links(
+            selection.parades, selection.posts, fetcher, asked, today=today(site),
             grace_days=int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), participants=participants,
             logins=logins,
         )  # fmt: skip
-    return len(found)
+    return asked.count
+
+
+class _CountedLookups:
+    """The store's page look-ups, counting those made now (each is stored once made)."""
+
+    def __init__(self, store: Store):
+        self.store, self.count = store, 0
+
+    def get_page_lookup(self, url: str):  # noqa: ANN201  a PageLookup | None
+        return self.store.get_page_lookup(url)
+
+    def put_page_lookup(self, lookup) -> None:  # noqa: ANN001  a PageLookup
+        self.count += 1
+        self.store.put_page_lookup(lookup)
 
 
 def check_site(site: Site) -> CheckResult:

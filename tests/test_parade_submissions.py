@@ -6,10 +6,12 @@ file cannot be read."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.acceptance_helpers import invoke, new_site, ok
+from tests.acceptance_helpers import invoke, new_site, ok, write_participant
+from tests.feedmaker import Item, rss
 from tests.servers import HTML_TYPE, respond
 
 pytestmark = pytest.mark.slow
@@ -115,3 +117,22 @@ def test_a_roundup_of_a_parade_not_started_says_so_not_that_it_is_still_open(tmp
     assert "has not started yet (it opens on 2026-10-01)" in result.output and "still open" not in result.output
     site_open = parade_site(tmp_path / "offen", feed_server)[0]
     assert "is still open" in ok(invoke(site_open, "roundup", "doku")).output
+
+
+def test_the_fetch_says_how_many_summaries_pages_it_looked_at_this_run(tmp_path, feed_server):
+    # It said a running total ("36 posts of summary-only feeds: their own pages checked"),
+    # every run, beside "0 pages checked".
+    site, call = parade_site(tmp_path, feed_server)
+    home = feed_server.url("/eva/")
+    items = [Item(f"eva-{n}", f"Evas Notiz {n}", f"{home}{n}/", datetime(2026, 10, 10 + n, tzinfo=UTC),
+                  "<p>Ein kurzer Anriss […]</p>") for n in range(2)]  # fmt: skip
+    write_participant(site, "eva", "Evas Blog", feed_server.route("/eva/feed/", respond(
+        rss(items, title="Evas Blog", link=home).encode(), content_type="application/rss+xml")), home)
+    for n in range(2):
+        feed_server.route(f"/eva/{n}/", respond(page(f"Evas Notiz {n}", call), content_type=HTML_TYPE))
+    first = ok(invoke(site, "fetch")).output
+    assert "2 pages of posts from summary-only feeds looked at for links to a parade's call." in first
+    again = ok(invoke(site, "fetch")).output
+    assert "summary-only feeds" not in again  # remembered: none asked again
+    assert [entry["title"] for entry in contributions(site)] == ["Evas Notiz 0", "Evas Notiz 1"]
+
