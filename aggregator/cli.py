@@ -302,6 +302,8 @@ def report_fetch(run, zone: tzinfo | None = None) -> None:  # noqa: ANN001  a jo
         click.echo(line)
     if run.parades.channels or run.parades.looked_at:
         click.echo(format_parade_run(run.parades))
+    for slug, (new, total) in run.contributions.items():
+        click.echo(f"Parade {slug}: {_count(new, 'new contribution')} ({total} in all).")
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
 
@@ -320,8 +322,7 @@ def exit_if_failed(run, strict: bool) -> None:  # noqa: ANN001  a jobs.FetchRun
 
 def format_parade_run(run) -> str:  # noqa: ANN001  a parades.collect.ParadeRun
     lines = [
-        f"Parades: {_count(run.new_candidates, 'new candidate')}, {_count(run.looked_at, 'page')} checked, "
-        f"{_count(run.accepted, 'new contribution')} from them."
+        f"Parades: {_count(run.new_candidates, 'new candidate')}, {_count(run.looked_at, 'page')} checked."
     ]
     for report in run.errors:
         lines.append(f"  parade {report.parade}: {report.label} ({report.url}): error: {report.error}")

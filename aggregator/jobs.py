@@ -6,6 +6,7 @@ Each takes a Site and returns values; printing and exit codes are the caller's b
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +33,7 @@ from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, 
 from .models import Participant
 from .parades.collect import Context, ParadeRun, Submitted, SubmitRefused, follow_parades, submit
 from .parades.files import Parade, State, find_parade, load_site_parades, no_parade, state
-from .parades.membership import followed, load_parades, select, today
+from .parades.membership import Selection, followed, load_parades, select, today
 from .parades.pages import parade_page_links
 from .parades.report import ParadeStatus, channel_errors, parade_status
 from .parades.roundup import roundup_text, write_roundup
@@ -56,6 +57,7 @@ class FetchRun:
     notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
     images: ImageReport | None = None  # images of posts downloaded (website/media.py)
     parades: ParadeRun = field(default_factory=ParadeRun)  # candidates from the parades' channels
+    contributions: dict[str, tuple[int, int]] = field(default_factory=dict)  # see new_contributions
 
     @property
     def reached_none(self) -> bool:
@@ -112,9 +114,31 @@ def fetch_site(
     # Parade candidates are public pages of blogs that never joined: no login goes with them.
     context = parade_context(site, participants, feeds)
     parades = asyncio.run(follow_parades(store, settings, context))
+    grown = new_contributions(store, select(site, store, participants))
     # A night no server was reached is ours to fix: it must not tell every blog its feed fails.
     after = after_fetch(site, store, participants, settings, notify=not reached_none(summary))
-    return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed], **after)
+    return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed],
+                    contributions=grown, **after)  # fmt: skip
+
+
+def new_contributions(store: Store, selection: Selection) -> dict[str, tuple[int, int]]:
+    """Per parade with contributions the last fetch did not see: how many, and how many in all;
+    whatever made them (a joined blog's new post, a candidate's page, a parade file's Include or
+    Late edited since), as the site will list them.  Each fetch keeps what it saw (meta)."""
+    grown = {}
+    for parade in selection.parades:
+        now = sorted(post.id for post in selection.contributions(parade))
+        key = f"{SEEN_CONTRIBUTIONS}{parade.slug}"
+        seen = json.loads(store.get_meta(key) or "[]")
+        new = len(set(now) - set(seen))
+        if new:
+            grown[parade.slug] = (new, len(now))
+        if seen != now:
+            store.set_meta(key, json.dumps(now))
+    return grown
+
+
+SEEN_CONTRIBUTIONS = "parade-contributions:"  # meta: the contributions a fetch last saw, by parade
 
 
 def after_fetch(

@@ -136,3 +136,21 @@ def test_the_fetch_says_how_many_summaries_pages_it_looked_at_this_run(tmp_path,
     assert "summary-only feeds" not in again  # remembered: none asked again
     assert [entry["title"] for entry in contributions(site)] == ["Evas Notiz 0", "Evas Notiz 1"]
 
+
+def test_the_fetch_counts_the_new_contributions_whatever_made_them(tmp_path, feed_server):
+    # "3 new candidates, 0 pages checked, 1 new contribution" counted the candidates' pages
+    # accepted, not a joined blog's post, nor what an Include or a Late made a contribution.
+    site, call = parade_site(tmp_path, feed_server)
+    home = feed_server.url("/finn/")
+    linked = "<p>Mein Beitrag zur <a href=\"%s\">Blogparade</a> über Dokumentation, ausführlich.</p>" % call * 20
+    items = [Item("finn-1", "Finn dokumentiert", f"{home}1/", datetime(2026, 10, 12, tzinfo=UTC), linked),
+             Item("finn-2", "Finn ohne Link", f"{home}2/", datetime(2026, 10, 13, tzinfo=UTC), "<p>Text.</p>" * 60)]
+    write_participant(site, "finn", "Finns Blog", feed_server.route("/finn/feed/", respond(
+        rss(items, title="Finns Blog", link=home).encode(), content_type="application/rss+xml")), home)
+    assert "Parade doku: 1 new contribution (1 in all)." in ok(invoke(site, "fetch")).output
+    assert "Parade doku:" not in ok(invoke(site, "fetch")).output
+    parade = site / "content" / "parades" / "doku.md"
+    parade.write_text(parade.read_text(encoding="utf-8").replace("End:", f"Include: {home}2/\nEnd:"), encoding="utf-8")
+    assert "Parade doku: 1 new contribution (2 in all)." in ok(invoke(site, "fetch")).output
+    assert len(contributions(site)) == 2
+
