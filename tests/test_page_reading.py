@@ -273,6 +273,16 @@ def test_the_excerpt_keeps_paragraphs_apart_and_words_whole():
     assert read_page(page(body=body), URL).excerpt == "Erster Absatz mit Link Zweiter Absatz."
 
 
+def test_the_excerpt_is_the_articles_words_not_its_title_or_date():
+    # "Emil über Remote 26.11. Zur Blogparade.": the parade's page shows title and date apart.
+    body = ('<article><h1>Emil über Remote</h1><time datetime="2026-11-26">26.11.</time>'
+            '<header><span class="byline">von Emil</span></header>'
+            '<p>Zur Blogparade: am <time datetime="2026-11-20">20.11.</time> ging es los.</p>'
+            '<figure><img src="/a.png" alt=""><figcaption>Mein Schreibtisch</figcaption></figure>'
+            '<p>Mehr.</p><footer>Teilen</footer></article>')  # fmt: skip
+    assert read_page(page(body=body), URL).excerpt == "Zur Blogparade: am 20.11. ging es los. Mehr."
+
+
 # --- a call's comment list -------------------------------------------------------------------------
 
 

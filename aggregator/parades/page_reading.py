@@ -625,12 +625,17 @@ def _redirect_target(url: str, redirector: re.Match[str]) -> str | None:
 
 def _block_text(element: Any) -> str:
     """The text of an element with a space where a block (a paragraph, a list item…) begins or
-    ends, so that paragraphs do not run into each other; iteratively: pages nest deep."""
+    ends, so that paragraphs do not run into each other; iteratively: pages nest deep.  What
+    `_not_the_text` names is left out, with all inside it (not the text after it)."""
     parts: list[str] = []
-    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
+    walk = lxml.etree.iterwalk(element, events=("start", "end"))
+    for event, node in walk:
         block = isinstance(node.tag, str) and node.tag in BLOCKS
         if event == "start":
             parts.append(" " if block else "")
+            if node is not element and _not_the_text(node):
+                walk.skip_subtree()
+                continue
             parts.append(node.text or "")
         else:
             parts.append(" " if block else "")
@@ -643,3 +648,16 @@ def _excerpt(meta: dict[str, str], body: Any) -> str:
     described = meta.get("og:description") or meta.get("description") or meta.get("twitter:description")
     text = described or _block_text(body)
     return text_excerpt(html_lib.escape(text, quote=False))
+
+
+def _not_the_text(node: Any) -> bool:
+    """What the article's first words are not: its title, its header and footer (bylines,
+    dates, sharing), a date on a line of its own; the parade's page shows title and date apart.
+    A date inside a sentence stays ("Am <time>3. Mai</time> war ich …")."""
+    if node.tag in ("h1", "header", "footer", "nav", "figcaption"):
+        return True
+    parent = node.getparent()
+    return node.tag == "time" and parent is not None and parent.tag not in _INLINE_PARENTS
+
+
+_INLINE_PARENTS = frozenset({"p", "li", "td", "dd", "blockquote", "span", "a", "em", "strong", "b", "i", "q"})
