@@ -720,8 +720,8 @@ def submit(ctx: click.Context, url: str, slug: str | None, wait: bool) -> None:
             fail(str(error), EXIT_CONFIG if error.usage else EXIT_FAILED)
     parade, verdict = done.parade, done.verdict
     if verdict.accepted:
-        found = verdict.contribution
-        what = f"“{found.title}” ({found.blog_name})" if found else url
+        found, post = verdict.contribution, done.joined
+        what = f"“{found.title}” ({found.blog_name})" if found else f"“{post.title}” ({done.joined_blog})" if post else url
         click.echo(f"Accepted for parade {parade.slug}: {what}; it is on the site after the next build.")
     elif done.looked_at_again:
         click.echo(f"Not a contribution to parade {parade.slug} (yet): {verdict}.")

@@ -148,6 +148,8 @@ def test_the_fetch_counts_the_new_contributions_whatever_made_them(tmp_path, fee
     write_participant(site, "finn", "Finns Blog", feed_server.route("/finn/feed/", respond(
         rss(items, title="Finns Blog", link=home).encode(), content_type="application/rss+xml")), home)
     assert "Parade doku: 1 new contribution (1 in all)." in ok(invoke(site, "fetch")).output
+    handed_in = ok(invoke(site, "submit", f"{home}1/")).output  # a joined blog's post: named as one
+    assert handed_in.startswith("Accepted for parade doku: “Finn dokumentiert” (Finns Blog);"), handed_in
     assert "Parade doku:" not in ok(invoke(site, "fetch")).output
     parade = site / "content" / "parades" / "doku.md"
     parade.write_text(parade.read_text(encoding="utf-8").replace("End:", f"Include: {home}2/\nEnd:"), encoding="utf-8")

@@ -527,6 +527,8 @@ class Submitted:
     # A page turned down is looked at again once a day while the parade takes contributions:
     # whether it will (the parade is open, upcoming, or takes late ones still).
     looked_at_again: bool = True
+    joined: StoredPost | None = None  # the joined blog's post the URL is, where it is one
+    joined_blog: str = ""  # and that blog's name
 
 
 def choose_parade(parades: Sequence[Parade], slug: str | None, today: date) -> Parade:
@@ -576,8 +578,8 @@ async def submit(
         raise SubmitRefused(f"{url} {what}: {page.error}")
     store.add_candidates(parade.slug, [NamedCandidate(url, "submit")], now)
     candidate = next(c for c in stored_candidates(store, parade.slug) if c.key == key)
-    if key in joined:
-        post = joined[key]
+    post = joined.get(key)
+    if post is not None:
         lookup = store.get_page_lookup(post.url)  # what pages.py saw of a summary's page
         verdict = judge_post(parade, post, lookup.links if lookup else ())
     else:
@@ -585,4 +587,5 @@ async def submit(
         settle(store, page, [(candidate, parade)], context, now)
         verdict = verify(candidate, page, parade)
     again = takes_contributions(parade, context.today) or state(parade, context.today) == "upcoming"
-    return Submitted(parade, candidate, verdict, again)
+    blog = next((p.name for p in context.participants if post and p.slug == post.participant), "")
+    return Submitted(parade, candidate, verdict, again, post, blog)
