@@ -114,17 +114,15 @@ def test_join_with_a_department(tmp_path: Path, feed_server: FeedServer) -> None
     assert written["department"] == "Vertrieb" and "login" not in written
 
 
-@pytest.mark.slow
-def test_departments_named_in_other_scripts_have_a_page_each(tmp_path: Path, feed_server: FeedServer) -> None:
-    """Cyrillic names made the same slug ("blog") before: two departments on one page."""
+def departments_site(tmp_path: Path, feed_server: FeedServer, departments: dict[str, str]) -> Path:
+    """A site of one blog a department ({slug: department}), each with one post, fetched and built."""
     from datetime import UTC, datetime
 
-    from tests.acceptance_helpers import parse_html
     from tests.feedmaker import Item, rss
     from tests.servers import respond
 
     site = new_site(tmp_path / "site")
-    for slug, department in (("prodazhi", "Продажи"), ("marketing", "Маркетинг")):
+    for slug, department in departments.items():
         home = f"{feed_server.base_url}/{slug}/"
         item = Item(f"{slug}-1", f"Beitrag aus {slug}", f"{home}1/", datetime(2026, 11, 2, tzinfo=UTC), "<p>Text</p>")
         feed = feed_server.route(f"/{slug}/feed/", respond(rss([item], title=slug, link=home).encode(),
@@ -132,6 +130,15 @@ def test_departments_named_in_other_scripts_have_a_page_each(tmp_path: Path, fee
         write_participant(site, slug, f"Blog {slug}", feed, home, department=department)
     ok(invoke(site, "fetch"))
     ok(invoke(site, "build"))
+    return site
+
+
+@pytest.mark.slow
+def test_departments_named_in_other_scripts_have_a_page_each(tmp_path: Path, feed_server: FeedServer) -> None:
+    """Cyrillic names made the same slug ("blog") before: two departments on one page."""
+    from tests.acceptance_helpers import parse_html
+
+    site = departments_site(tmp_path, feed_server, {"prodazhi": "Продажи", "marketing": "Маркетинг"})
     for slug, department in (("prodazhi", "продажи"), ("marketing", "маркетинг")):
         page = parse_html(site / "output" / "departments" / department / "index.html")
         titles = {" ".join(h.text_content().split()) for h in page.xpath("//article//h2 | //article//h3")}
@@ -143,23 +150,10 @@ def test_departments_named_in_other_scripts_have_a_page_each(tmp_path: Path, fee
 
 @pytest.mark.slow
 def test_one_blogs_spelling_does_not_rename_its_colleagues_department(tmp_path: Path, feed_server: FeedServer) -> None:
-    from datetime import UTC, datetime
-
     from tests.acceptance_helpers import parse_html
-    from tests.feedmaker import Item, rss
-    from tests.servers import respond
 
-    site = new_site(tmp_path / "site")
-    for slug, department in (("anna", "Vertrieb"), ("bert", "Vertrieb"), ("aaa", "Vertrieb!"), ("it", "IT")):
-        home = f"{feed_server.base_url}/{slug}/"
-        item = Item(f"{slug}-1", f"Beitrag aus {slug}", f"{home}1/", datetime(2026, 11, 2, tzinfo=UTC), "<p>Text</p>")
-        feed = feed_server.route(f"/{slug}/feed/", respond(rss([item], title=slug, link=home).encode(),
-                                                           content_type="application/rss+xml"))
-        write_participant(site, slug, f"Blog {slug}", feed, home, department=department)
-    ok(invoke(site, "fetch"))
-    ok(invoke(site, "build"))
+    site = departments_site(tmp_path, feed_server, {"anna": "Vertrieb", "bert": "Vertrieb", "aaa": "Vertrieb!", "it": "IT"})
     page = parse_html(site / "output" / "departments" / "vertrieb" / "index.html")
     assert " ".join(page.xpath("//h1")[0].text_content().split()) == "Vertrieb"  # most blogs' spelling
     digest = invoke(site, "digest", "--department", "Einkauf", "--dry-run")
     assert digest.exit_code != 0 and "(departments: IT, Vertrieb)" in digest.output, digest.output
-
