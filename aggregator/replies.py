@@ -52,6 +52,8 @@ class ReplyMarker:
     href_end: int
     name_start: int  # the name's span: replace it to name the parent otherwise
     name_end: int
+    link_start: int  # the link's span, <a …> to </a>: remove it to name no one
+    link_end: int
 
 
 def reply_marker(html: str | None) -> ReplyMarker | None:
@@ -88,6 +90,8 @@ def reply_marker(html: str | None) -> ReplyMarker | None:
         href_end=match.end("href"),
         name_start=name_start,
         name_end=name_start + len(name),
+        link_start=match.end("before"),
+        link_end=match.start("after"),
     )
 
 
@@ -102,6 +106,32 @@ def names_erased(href: str, name: str, links: Set[str], commenters: Set[str]) ->
 def without_marker(html: str, marker: ReplyMarker) -> str:
     """The body without its "In reply to" paragraph (the nesting says it)."""
     return html[: marker.start] + html[marker.end :]
+
+
+def is_reply_sentence(html: str, marker: ReplyMarker) -> bool:
+    """Whether the paragraph is WordPress's sentence ("In reply to Anna.") before the comment's
+    own words, which the nesting can stand for; not a reader's short reply of the same shape
+    ("@Anna danke!", "Hallo Bernd, stimmt!": an @-name, a comma or an exclamation), nor a
+    paragraph that is the whole comment (an API's or another engine's body has no sentence)."""
+    if marker.name.startswith("@"):
+        return False
+    around = _TAG.sub(" ", html[marker.start : marker.link_start] + " " + html[marker.link_end : marker.end])
+    if _NOT_THE_SENTENCE.search(around):
+        return False
+    return bool(_TAG.sub("", html[marker.end :]).strip())
+
+
+def without_naming(html: str, marker: ReplyMarker) -> str:
+    """The body naming no one where the paragraph names what must not be shown (a commenter
+    forgotten, a comment taken down, a name the site hides): WordPress's sentence goes whole;
+    a reader's own words stay, the link alone goes."""
+    if is_reply_sentence(html, marker):
+        return without_marker(html, marker)
+    return html[: marker.link_start] + html[marker.link_end :]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_NOT_THE_SENTENCE = re.compile(r"[,!?;¡¿]")
 
 
 def relinked(html: str, marker: ReplyMarker, href: str, name: str) -> str:

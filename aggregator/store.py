@@ -46,7 +46,7 @@ from .models import (
     comment_id,
     moved_copies,
 )
-from .replies import names_erased, reply_marker, without_marker
+from .replies import names_erased, reply_marker, without_marker, without_naming
 from .urls import feed_key, page_key, same_comment, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
@@ -1539,7 +1539,7 @@ def _without_reply_naming(body: str, links: set[str], commenters: set[str]) -> s
     if marker is None:
         return None
     if names_erased(html.unescape(marker.href), html.unescape(marker.name), links, commenters):
-        return without_marker(body, marker)
+        return without_naming(body, marker)
     return None
 
 

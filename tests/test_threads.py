@@ -278,6 +278,27 @@ def test_rss_in_reply_to_paragraph_in_any_language_nests_and_is_dropped(language
     assert "Ganz meine Meinung, danke." in reply and "P1</a>" not in reply  # nested: marker gone
 
 
+@pytest.mark.parametrize("reply, kept", [
+    ('<p><a href="{url}#comment-1">@Anna</a> Danke dir!</p>', "Danke dir!"),  # an API's body, wpDiscuz's @-name
+    ('<p>Hallo <a href="{url}#comment-1">Anna</a>, stimmt!</p>', "stimmt!"),
+    ('<p><a href="{url}#comment-1">Anna</a> : merci beaucoup</p>', "merci beaucoup"),  # Dotclear
+    ('<p>Hallo <a href="{url}#comment-1">Anna</a>, stimmt!</p><p>Und noch mehr.</p>', "stimmt!"),
+])  # fmt: skip
+def test_a_readers_short_reply_shaped_like_the_marker_keeps_its_words(reply: str, kept: str):
+    # "In reply to Anna." goes where the nesting says it; a reader's "@Anna Danke dir!" is the
+    # comment itself: nested under Anna's, it was shown with an empty body.
+    body = reply.format(url=PERMALINK)
+    nodes = tree([stored(1, "g1", f"{PERMALINK}#comment-1", None, "<p>Erster.</p>"),
+                  stored(2, "g2", f"{PERMALINK}#comment-2", "g1", body)])  # fmt: skip
+    [reply_node] = nodes[0]["replies"]
+    assert kept in reply_node["body"] and 'href="#comment-c1"' in reply_node["body"], reply_node["body"]
+    gone = comment_tree([stored(1, "g1", f"{PERMALINK}#comment-1", None, "<p>Erster.</p>"),
+                         stored(2, "g2", f"{PERMALINK}#comment-2", "g1", body)], comment_node, post(),
+                        gone=lambda reference, name: True)  # fmt: skip
+    hidden = gone[0]["replies"][0]["body"]
+    assert kept in hidden and "Anna" not in hidden  # taken down: the name goes, the words stay
+
+
 def test_in_reply_to_paragraph_points_here_where_the_depth_cap_hides_the_parent():
     chain = [stored(0, "g0", f"{PERMALINK}#comment-0", None)]
     for n in range(1, MAX_DEPTH + 2):

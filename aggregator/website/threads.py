@@ -38,7 +38,7 @@ from typing import Any
 
 from ..editors.privacy import shown_name
 from ..models import StoredComment, StoredPost
-from ..replies import relinked, reply_marker, without_marker
+from ..replies import is_reply_sentence, relinked, reply_marker, without_marker, without_naming
 from ..site import Naming
 from ..urls import comment_key, comment_page, fragment, thread_key
 
@@ -194,13 +194,13 @@ def _reply_marker_resolved(body: str, lookup: Lookup, parent: str | None, shown_
         return body
     reference, name = html.unescape(marker.href), html.unescape(marker.name)
     if gone(reference, name):
-        return without_marker(body, marker)
+        return without_naming(body, marker)
     named = lookup(reference)
-    if named is not None and named == parent == shown_under:
+    if named is not None and named == parent == shown_under and is_reply_sentence(body, marker):
         return without_marker(body, marker)
     shown = shown_name(name, naming)
     if not shown:
-        return without_marker(body, marker)
+        return without_naming(body, marker)
     # A comment we do not have (not stored, or too old to keep): the original's link is the only one.
     href = marker.href if named is None else f"#comment-{named}"
     return relinked(body, marker, href, marker.name if shown == name else html.escape(shown))
