@@ -42,7 +42,8 @@ from ..replies import is_reply_sentence, relinked, reply_marker, without_marker,
 from ..site import Naming
 from ..urls import comment_key, comment_page, fragment, thread_key
 
-# WordPress allows 10 levels; six still fit a phone's width.
+# Levels as WordPress counts them (the top level is the first): it allows 10; six still fit a
+# phone's width.
 MAX_DEPTH = 6
 _AMBIGUOUS = ""  # a fragment or number two comments share names neither
 
@@ -173,7 +174,7 @@ def comment_tree(
     # Shallow first, so that a comment's place is known before its replies look for theirs.
     for comment in sorted(comments, key=lambda c: depth[c.id]):
         above = parent[comment.id]
-        if above is not None and depth[above] >= MAX_DEPTH:
+        if above is not None and depth[above] >= MAX_DEPTH - 1:  # depth 0: a top-level comment
             above = shown_under[above]  # hang it beside its parent, at the deepest level shown
         shown_under[comment.id] = above
     for comment in comments:  # oldest first, in every list
