@@ -157,6 +157,20 @@ def test_the_retention_is_a_sentence_of_its_own_whatever_the_naming(tmp_path, fe
     assert f"{before} Kommentare werden nach 365 Tagen gelöscht." in text
 
 
+@pytest.mark.parametrize("settings, said", [
+    ("", "(die Redaktion hat noch keine Adresse angegeben)"),
+    ('BLOGPARADE_CONTACT = "redaktion@example.org"', "Schreibt an: redaktion@example.org"),
+])  # fmt: skip
+def test_the_privacy_notice_says_whom_to_ask_for_a_removal(tmp_path, feed_server, settings, said):
+    # It said removals could be asked for and named no one, without a word to the editors.
+    site = site_with(tmp_path, feed_server, settings)
+    result = ok(invoke(site, "build"))
+    text = " ".join(parse_html(site / "output" / "datenschutz" / "index.html").text_content().split())
+    assert said in text, text[-600:]
+    warned = "the privacy notice names no one to ask for a removal" in result.output
+    assert warned is (not settings)
+
+
 def test_the_privacy_notice_reads_the_naming_as_the_pages_do(tmp_path, feed_server):
     site = site_with(tmp_path, feed_server, 'BLOGPARADE_COMMENT_AUTHORS = " Hidden "')
     ok(invoke(site, "run"))

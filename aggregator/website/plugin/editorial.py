@@ -18,6 +18,7 @@ from typing import Any
 
 from ...site import comment_naming
 from ..export import STATUS_FILE
+from .content import contact_href
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -98,8 +99,23 @@ def write_editorial_pages(generator: Any, writer: Any = None) -> None:
         context.setdefault("feed_status", read_status(settings))
         # As the export reads the setting ("Hidden" is "hidden"): the notice says what the pages do.
         context["comment_naming"] = comment_naming(settings)
+        if template == PRIVACY_TEMPLATE:
+            context["privacy_contact"] = privacy_contact(settings)
         context["active_page"] = template
         url = save_as.removesuffix("index.html")
         writer.write_file(save_as, generator.get_template(template), context,
                           relative_urls=settings.get("RELATIVE_URLS", False), url=url,
                           template_name=template)  # fmt: skip
+
+
+def privacy_contact(settings: dict[str, Any]) -> str:
+    """Whom readers ask for a removal: BLOGPARADE_PRIVACY_CONTACT, else the editors' contact
+    (BLOGPARADE_CONTACT), as a link's address; "" (and a warning) where neither is set: the
+    notice says removals can be asked for, and a reader must learn where."""
+    value = str(setting(settings, "BLOGPARADE_PRIVACY_CONTACT") or setting(settings, "BLOGPARADE_CONTACT") or "").strip()
+    if not value:
+        logger.warning("%s: the privacy notice names no one to ask for a removal: set "
+                       "BLOGPARADE_PRIVACY_CONTACT or BLOGPARADE_CONTACT",
+                       Path(settings["PATH"]).parent / "pelicanconf.py")  # fmt: skip
+    return contact_href(value) if value else ""
+
