@@ -256,6 +256,19 @@ def test_results_show_title_blog_date_and_excerpt(site, reader):
     assert reader.open(siteurl + href).status == 200
 
 
+def test_an_excerpt_is_the_posts_words_not_its_byline_again(site, reader):
+    # A word the post begins with: its excerpt began with the blog, the writer and the date,
+    # which the result shows beside it anyway.
+    needs_search()
+    _, siteurl = site
+    reader.open(f"{siteurl}/search/?q=Mitternacht")
+    search_results(reader, "Mitternacht")
+    result = reader.page.locator("#search-results article", has_text=LENAS_POST_TITLE)
+    byline = result.locator(".byline span").all_inner_texts()
+    excerpt = result.locator(".excerpt").inner_text()
+    assert "Mitternacht" in excerpt and "Lenas Notizen" not in excerpt and byline[1] not in excerpt, excerpt
+
+
 def test_the_search_page_searches_every_bundle_of_the_index(site, reader):
     """The index is in several bundles (the fixture asks for small ones): a page of each is found."""
     needs_search()
