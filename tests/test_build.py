@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from aggregator.editors.participants import load_participants, write_participant
@@ -646,3 +648,40 @@ def test_a_language_written_as_a_locale_is_a_language_tag_on_every_page(tmp_path
     build_site(site)
     assert parse_html(site.output / "index.html").get("lang") == "de-de"
     assert "Mitmachen" in (site.output / "index.html").read_text(encoding="utf-8")  # still German
+
+
+def test_a_blogs_messy_markup_is_made_readable_by_screen_readers(tmp_path):
+    # Real posts: WordPress's "link to media file" around an image without a description, an
+    # empty link, a paragraph pasted into a list. axe: link-name and list, both serious.
+    messy = ('<p><a href="https://anna.example/wide.png"><img src="https://anna.example/wide.png"></a> '
+             '<a href="https://anna.example/x"></a> <a href="https://anna.example/plan.png">'
+             '<img src="https://anna.example/plan.png" alt="Der Plan"></a></p>'
+             '<ul><p>Ein Absatz im Listenkopf</p><li>Ein Punkt</li></ul><ol><li>eins</li><li>zwei</li></ol>')  # fmt: skip
+    site = make_site(tmp_path / "site")
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None, body_hash="a",
+                             posts=[dataclasses.replace(ANNA, content_html=messy)],
+                             comments=[comment(ANNA.id, "e1", 60, content_html='<p>Schau <a href="https://x.example/"></a>hier.</p>')],
+                             now=T)  # fmt: skip
+        build_site(site, store)
+    page = parse_html(next(site.output.glob("blogs/anna/*/index.html")))
+    for link in page.xpath("//main//a[@href]"):
+        named = " ".join(link.text_content().split()) or "".join(link.xpath(".//img/@alt")).strip()
+        assert named, lxml.html.tostring(link)
+    for listing in page.xpath("//main//ul | //main//ol"):
+        assert {child.tag for child in listing} <= {"li"}, lxml.html.tostring(listing)
+    assert "Ein Absatz im Listenkopf" in page.text_content() and "Schau hier." in " ".join(page.text_content().split())
+
+
+@pytest.mark.parametrize("html, shown", [
+    ('<a href="/big.png"><img src="/big.png" alt=""></a>', '<img src="/big.png" alt="">'),
+    ('<a href="/big.png">\n<img src="/big.png">\n</a>', '\n<img src="/big.png">\n'),
+    ('<a href="/x">&nbsp;</a>', "&nbsp;"),
+    ('<a href="/plan.png"><img src="/plan.png" alt="Der Plan"></a>', None),  # named by its image
+    ('<a href="/x">Text</a>', None),
+    ('<a href="/x"><strong>fett</strong></a>', None),
+])  # fmt: skip
+def test_a_link_that_names_nothing_goes_and_what_it_held_stays(html, shown):
+    from aggregator.website.plugin.content import nameless_links_unwrapped
+
+    assert nameless_links_unwrapped(html) == (html if shown is None else shown)

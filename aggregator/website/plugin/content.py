@@ -82,6 +82,53 @@ def headings_as_paragraphs(html: str) -> str:
     return _HEADING_TAG.sub(r"<\1p", html)
 
 
+# A link of a blog's HTML whose content may name nothing: only whitespace, breaks and images.
+_MAYBE_NAMELESS = re.compile(r"<a\b[^>]*>((?:\s|&nbsp;|&#160;|<(?:img|br|/?picture|source)\b[^>]*>)*)</a>")
+_NAMING_ALT = re.compile(r'<img\b[^>]*\balt="[^"]*[^"\s][^"]*"')
+
+
+def nameless_links_unwrapped(html: str) -> str:
+    """A blog's links that name nothing (empty, or around images without alt text: WordPress's
+    "link to media file" on an image its author gave no description) would be read out as
+    "link" alone (axe: link-name): the link goes, its images stay."""
+    if "<a" not in html:
+        return html
+
+    def unwrap(match: re.Match[str]) -> str:
+        return match[0] if _NAMING_ALT.search(match[1]) else match[1]
+
+    return _MAYBE_NAMELESS.sub(unwrap, html)
+
+
+# Content a list holds other than its items: <ul><p>…</p><li>…</ul> (pasted from a word
+# processor), which screen readers announce wrongly (axe: list) and HTML forbids.
+_STRAY_IN_LIST = re.compile(r"<(ul|ol)\b[^>]*>\s*(?!<li\b|</(?:ul|ol)>)|</li>\s*(?!<li\b|</(?:ul|ol)>)")
+
+
+def lists_repaired(html: str) -> str:
+    """Each list's stray content in an item of its own (the rare body that has any)."""
+    if "<ul" not in html and "<ol" not in html or not _STRAY_IN_LIST.search(html):
+        return html
+    import lxml.html
+
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for listing in root.iter("ul", "ol"):
+        if listing.text and listing.text.strip():
+            item = lxml.html.Element("li")
+            item.text, listing.text = listing.text, None
+            listing.insert(0, item)
+        for child in list(listing):
+            if child.tag != "li" and isinstance(child.tag, str):
+                item = lxml.html.Element("li")
+                child.addprevious(item)
+                item.append(child)  # its tail (text after it) goes with it
+            elif child.tail and child.tail.strip():  # an item's tail: text between items
+                item = lxml.html.Element("li")
+                item.text, child.tail = child.tail, None
+                child.addnext(item)
+    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
 def contact_href(value: str) -> str:
     """An e-mail address as a mailto: link; anything else (a web page) as it is."""
     return f"mailto:{value}" if "@" in value and ":" not in value else value

@@ -30,7 +30,7 @@ from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import FORMAT
 from .blogs import KIND, KINDS, Blog, blog_author, kind_category
-from .content import headings_under_title
+from .content import headings_under_title, lists_repaired, nameless_links_unwrapped
 from .settings import gettext, setting
 
 logger = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ class ExportReader(BaseReader):
 def content_html(data: dict[str, Any]) -> str:
     """What the post's page shows: the whole sanitised body only where the blog asked for it."""
     if data["display"] == "full" and data["body"].strip():
-        return headings_under_title(data["body"])
+        return lists_repaired(nameless_links_unwrapped(headings_under_title(data["body"])))
     return paragraph(data["excerpt"])
 
 
@@ -282,7 +282,7 @@ def thread_comment(node: dict[str, Any]) -> ThreadComment:
         author_url=node.get("author_url"),
         url=node.get("url"),
         published=datetime.fromisoformat(node["published"]),
-        body=node["body"],
+        body=nameless_links_unwrapped(node["body"]),
         replies=tuple(thread_comment(reply) for reply in node["replies"]),
     )
 
