@@ -685,3 +685,14 @@ def test_a_link_that_names_nothing_goes_and_what_it_held_stays(html, shown):
     from aggregator.website.plugin.content import nameless_links_unwrapped
 
     assert nameless_links_unwrapped(html) == (html if shown is None else shown)
+
+
+def test_a_replys_heading_says_whom_it_answers(tmp_path):
+    # Someone moving from heading to heading does not hear the nesting: "Anna Ärger" after
+    # "Bernd" could answer anyone.
+    site = build_sample(tmp_path)
+    page = parse_html(next(site.output.glob("blogs/anna/*/index.html")))
+    headings = {" ".join(h.text_content().split()) for h in page.xpath("//article[contains(@class, 'comment')]//h3")}
+    assert "Bernd" in headings  # a top-level comment answers no one
+    assert "Anna Ärger, Antwort auf Bernd" in headings
+    assert any(h.startswith("Clara") and h.endswith(", Antwort auf Anna Ärger") for h in headings), headings
