@@ -347,6 +347,9 @@ def test_each_page_of_a_listing_has_its_own_title_and_canonical_address(tmp_path
         assert soup.find("link", rel="canonical")["href"] == f"https://blogparade.example/{path}", path
     assert len(set(titles.values())) == len(titles), titles
     for path in seconds:
+        # "Newer" leads to the first page's own address, the one its canonical link names.
+        newer = page(site, path).find("a", rel="prev")["href"]
+        assert newer == f"https://blogparade.example/{path.removesuffix('page/2/')}", (path, newer)
         assert f", {word} 2 – " in titles[path], titles[path]
         if path != "page/2/":  # the home page's first is the site's name alone
             assert titles[path].replace(f", {word} 2", "") == titles[path.removesuffix("page/2/")]
