@@ -107,7 +107,8 @@ def test_sanitize_keeps_blog_markup():
 @pytest.mark.parametrize("html", [
     "<script>alert(1)</script>Text",
     "<style>body{display:none}</style>Text",
-    "<iframe src='https://evil.example'>fallback</iframe>Text",
+    "<iframe>fallback</iframe>Text",
+    "<iframe src='javascript:alert(1)'>fallback</iframe><video src='data:video/mp4,x'></video>Text",
     "<object data='x.swf'>o</object><embed src='x.swf'>Text",
     "<form action='https://evil.example'><input name=pw><button>Los</button></form>Text",
     "<svg onload=alert(1)><circle/></svg><math><mi>x</mi></math>Text",
@@ -115,6 +116,23 @@ def test_sanitize_keeps_blog_markup():
 def test_sanitize_drops_active_content(html):
     out = sanitize_html(html, BASE)
     assert out == "Text"
+
+
+@pytest.mark.parametrize("embedded, link", [
+    ('<iframe src="https://www.youtube-nocookie.com/embed/abc?rel=0&amp;t=4" allowfullscreen>x</iframe>',
+     "https://www.youtube-nocookie.com/embed/abc?rel=0&amp;t=4"),
+    ("<video controls poster='/p.jpg'><source src='/v/clip.mp4' type='video/mp4'>Kein Video</video>",
+     "https://blog.example/v/clip.mp4"),
+    ('<audio src="folge-12.mp3" controls></audio>', "https://blog.example/post/folge-12.mp3"),
+    ('<iframe data-src="https://player.vimeo.com/video/76979871" class="lazy"></iframe>',
+     "https://player.vimeo.com/video/76979871"),
+])  # fmt: skip
+def test_an_embedded_player_is_a_link_to_what_it_plays(embedded, link):
+    # No player here (it would ask its host for the file as the page loads), but the post said
+    # something stood there: a link to it, where it stood, not nothing.
+    out = sanitize_html(f"<p>Vorher</p>{embedded}<p>Nachher</p>", "https://blog.example/post/")
+    assert out == f'<p>Vorher</p><p><a href="{link}" rel="noopener">{link}</a></p><p>Nachher</p>'
+    assert sanitize_html(embedded, "https://blog.example/post/", comment=True) == ""  # not in comments
 
 
 def test_sanitize_drops_dangerous_attributes_and_urls():

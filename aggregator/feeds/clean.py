@@ -404,6 +404,8 @@ def _sanitized(html: str, base_url: str, comment: bool) -> tuple[str, tuple[str,
     if not html or not html.strip():
         return "", ()
     html = _prepare(html)
+    if not comment:
+        html = _embeds_as_links(html, base_url)
     if _too_complex(html):
         return _flattened(html), ()
     out = (_COMMENT_CLEANER if comment else _POST_CLEANER).clean(html)
@@ -420,6 +422,29 @@ def _prepare(html: str) -> str:
         html = _C0.sub("", html)
     html = _NOSCRIPT.sub("", html)
     return _emoji_as_text(html)
+
+
+# A player a post embeds (a video's iframe, <video>, <audio>): no player is shown here (it would
+# ask its host for the file as the page loads), but a link to what it plays, where it stood.
+_EMBED = re.compile(r"<(iframe|video|audio)(?=[\t\n\f\r />])([^>]*)>(.*?)</\1\s*>", re.I | re.S)
+_MAY_EMBED = re.compile(r"<(?:iframe|video|audio)(?=[\t\n\f\r />])", re.I)  # 9 µs an 11 KB post
+_EMBED_SOURCE = re.compile(r"""\b(?:data-)?src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+
+
+def _embeds_as_links(html: str, base_url: str) -> str:
+    if not _MAY_EMBED.search(html):  # most posts: one quick look
+        return html
+
+    def link(match: re.Match[str]) -> str:
+        found = _EMBED_SOURCE.search(match[2]) or _EMBED_SOURCE.search(match[3])
+        written = next((group for group in found.groups() if group), "") if found else ""
+        url = _http_url(html_lib.unescape(written).strip(), base_url) if written else None
+        if url is None:  # none, or not http(s): nothing to link
+            return ""
+        shown = html_lib.escape(url)
+        return f'<p><a href="{shown}">{shown}</a></p>'
+
+    return _EMBED.sub(link, html)
 
 
 def _emoji_as_text(html: str) -> str:
