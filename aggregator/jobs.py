@@ -100,10 +100,8 @@ def fetch_site(
     # A blog removed with --purge whose file came back (say, in a pull request) is not read.
     removed = [p for p in participants if store.is_buried("feed", feed_key(p.feed))]
     participants = [p for p in participants if p not in removed]
-    comments = CommentOptions(
-        days=int(site["BLOGPARADE_COMMENT_DAYS"]),
-        always=followed(site, select(site, store, participants)),
-    )
+    selection = select(site, store, participants)
+    comments = CommentOptions(days=int(site["BLOGPARADE_COMMENT_DAYS"]), always=followed(site, selection))
     settings = FetchSettings.from_site(site)
     feeds = FeedOptions.from_site(site, ask_all=ask_all)
     store.keep_comments_since = retention_cutoff(site)  # older comments are not stored at all
@@ -114,7 +112,7 @@ def fetch_site(
     # Parade candidates are public pages of blogs that never joined: no login goes with them.
     context = parade_context(site, participants, feeds)
     parades = asyncio.run(follow_parades(store, settings, context))
-    grown = new_contributions(store, select(site, store, participants))
+    grown = new_contributions(store, select(site, store, participants)) if selection.parades else {}
     # A night no server was reached is ours to fix: it must not tell every blog its feed fails.
     after = after_fetch(site, store, participants, settings, notify=not reached_none(summary))
     return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed],

@@ -167,12 +167,17 @@ def _posts_text_last(db: sqlite3.Connection) -> None:
 def _addresses_as_digests(db: sqlite3.Connection) -> None:
     """The tombstones of commenters forgotten by web address held the address (its thread_key):
     personal data the erasure was to remove.  They hold its digest now (hashing.address_digest),
-    and the pages they were on are zeroed (secure_delete, for this connection)."""
-    db.execute("PRAGMA secure_delete = ON")
+    and the pages they were on are zeroed (secure_delete, while this step deletes)."""
     rows = db.execute("SELECT key, created FROM tombstones WHERE kind = 'commenter-url'").fetchall()
-    db.execute("DELETE FROM tombstones WHERE kind = 'commenter-url'")
-    db.executemany("INSERT OR IGNORE INTO tombstones (kind, key, created) VALUES ('commenter-url', ?, ?)",
-                   [(address_digest(key), created) for key, created in rows if address_digest(key)])  # fmt: skip
+    if not rows:  # most stores, and every new one
+        return
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        db.execute("DELETE FROM tombstones WHERE kind = 'commenter-url'")
+        db.executemany("INSERT OR IGNORE INTO tombstones (kind, key, created) VALUES ('commenter-url', ?, ?)",
+                       [(address_digest(key), created) for key, created in rows if address_digest(key)])  # fmt: skip
+    finally:
+        db.execute("PRAGMA secure_delete = OFF")  # a run's writes would zero every page they free
 
 
 def _rekey_parade_rows(db: sqlite3.Connection) -> None:
