@@ -119,6 +119,9 @@ def fetch_site(
                     contributions=grown, **after)  # fmt: skip
 
 
+SEEN_CONTRIBUTIONS = "parade-contributions:"  # meta: the contributions a fetch last saw, by parade
+
+
 def new_contributions(store: Store, selection: Selection) -> dict[str, tuple[int, int]]:
     """Per parade with contributions the last fetch did not see: how many, and how many in all;
     whatever made them (a joined blog's new post, a candidate's page, a parade file's Include or
@@ -135,8 +138,6 @@ def new_contributions(store: Store, selection: Selection) -> dict[str, tuple[int
             store.set_meta(key, json.dumps(now))
     return grown
 
-
-SEEN_CONTRIBUTIONS = "parade-contributions:"  # meta: the contributions a fetch last saw, by parade
 
 
 def after_fetch(
