@@ -696,3 +696,19 @@ def test_a_replys_heading_says_whom_it_answers(tmp_path):
     assert "Bernd" in headings  # a top-level comment answers no one
     assert "Anna Ärger, Antwort auf Bernd" in headings
     assert any(h.startswith("Clara") and h.endswith(", Antwort auf Anna Ärger") for h in headings), headings
+
+
+def test_a_reply_hung_beside_its_parent_names_it_on_the_page(tmp_path):
+    chain = [comment(ANNA.id, "k0", 10, author="Person 0")]
+    chain += [comment(ANNA.id, f"k{n}", 10 + n, parent=f"k{n - 1}", author=f"Person {n}") for n in range(1, 8)]
+    site = make_site(tmp_path / "site")
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None, body_hash="a",
+                             posts=[ANNA], comments=chain, now=T)  # fmt: skip
+        build_site(site, store)
+    page = parse_html(next(site.output.glob("blogs/anna/*/index.html")))
+    [answers] = [p for p in page.xpath("//p[@class='comment-answers']") if "Person 5" in p.text_content()]
+    assert " ".join(answers.text_content().split()) == "Antwort auf Person 5"
+    [link] = answers.xpath(".//a/@href")
+    assert page.xpath(f"//article[@id='{link[1:]}']//h3[contains(., 'Person 5')]")  # leads to the parent
+    assert len(page.xpath("//p[@class='comment-answers']")) == 2  # the two beyond the sixth level

@@ -415,3 +415,14 @@ def test_building_a_thread_is_linear(kind: str):
     # The least of several runs: other tests share the machine.
     ratio = min(_seconds(big) for _ in range(3)) / min(_seconds(small) for _ in range(5))
     assert ratio < 10, f"4x the comments cost {ratio:.1f}x the time (linear: 4x, quadratic: 16x)"
+
+
+def test_a_reply_beyond_the_depth_cap_says_whom_it_answers_where_its_body_does_not():
+    # Atom engines (Isso, Blogger, Mastodon) write no "In reply to" paragraph: hung beside its
+    # parent, such a reply gave no hint of which comment it answers.
+    chain = [stored(0, "g0", f"{PERMALINK}#comment-0", None)]
+    for n in range(1, MAX_DEPTH + 2):
+        chain.append(stored(n, f"g{n}", f"{PERMALINK}#comment-{n}", f"g{n - 1}", f"<p>Nummer {n}</p>"))
+    nodes = {c["id"]: c for c in _walk(tree(chain))}
+    assert nodes[f"c{MAX_DEPTH}"]["answers"] == {"id": f"c{MAX_DEPTH - 1}", "author": nodes[f"c{MAX_DEPTH - 1}"]["author"]}
+    assert all("answers" not in nodes[f"c{n}"] for n in range(MAX_DEPTH))  # nested: the nesting says it

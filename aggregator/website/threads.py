@@ -180,9 +180,13 @@ def comment_tree(
     for comment in comments:  # oldest first, in every list
         above = shown_under[comment.id]
         (roots if above is None else nodes[above]["replies"]).append(nodes[comment.id])
-        nodes[comment.id]["body"] = _reply_marker_resolved(
-            nodes[comment.id]["body"], lookup, parent[comment.id], above, naming, gone
-        )
+        body = nodes[comment.id]["body"]
+        nodes[comment.id]["body"] = _reply_marker_resolved(body, lookup, parent[comment.id], above, naming, gone)
+        answered = parent[comment.id]
+        if answered is not None and answered != above and reply_marker(body) is None:
+            # Hung beside its parent (the depth cap), and its body does not say whom it answers
+            # (Atom engines write no "In reply to" paragraph): the page says it.
+            nodes[comment.id]["answers"] = {"id": answered, "author": nodes[answered]["author"]}
     return roots
 
 

@@ -55,6 +55,7 @@ class ThreadComment:
     published: datetime
     body: str  # sanitised HTML
     replies: tuple[ThreadComment, ...]
+    answers: tuple[str, str] | None = None  # (id, author) of the comment it answers, where the page must say so
 
 
 class ExportReader(BaseReader):
@@ -284,6 +285,7 @@ def thread_comment(node: dict[str, Any]) -> ThreadComment:
         published=datetime.fromisoformat(node["published"]),
         body=nameless_links_unwrapped(node["body"]),
         replies=tuple(thread_comment(reply) for reply in node["replies"]),
+        answers=(node["answers"]["id"], node["answers"]["author"]) if node.get("answers") else None,
     )
 
 
