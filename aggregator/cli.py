@@ -29,6 +29,7 @@ from .backups import open_store, published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .lock import LockError, SiteBusy, site_lock
+from .models import ErrorKind
 from .site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from .store import Store, StoreError
 
@@ -376,20 +377,24 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
     lines = [
         f"{_count(len(posts), 'feed')}: {summary.count(Outcome.UPDATED)} fetched, "
         f"{summary.count(Outcome.UNCHANGED)} unchanged, "
-        f"{_count(sum(r.failed for r in posts), 'error')}{_waiting(posts)}; "
+        f"{_count(sum(r.outcome is Outcome.ERROR for r in posts), 'error')}{_waiting(posts)}; "
         f"{_count(summary.new_posts, 'new post')}, {summary.changed_posts} updated{_moved(summary)}.",
         f"{_count(len(comments), 'comment feed')}: {summary.count(Outcome.UPDATED, 'comments')} fetched, "
         f"{summary.count(Outcome.UNCHANGED, 'comments')} unchanged, "
-        f"{_count(sum(r.failed for r in comments), 'error')}{_waiting(comments)}{_deferred(comments)}; "
+        f"{_count(sum(r.outcome is Outcome.ERROR for r in comments), 'error')}{_waiting(comments)}{_deferred(comments)}; "
         f"{_count(summary.new('comments'), 'new comment')}{_gone_at_source(summary)}.",
     ]
     lines += _at_source(summary)
     for report in _by_blog(summary.errors):
+        retiring = report.error is not None and report.error.kind is ErrorKind.GONE  # asked no more
         lines.append(f"  {_feed_name(report)} ({report.url}): error: {report.error}"
-                     + (f"; next try {_when(report.next_try, zone)}" if report.next_try else ""))
+                     + (f"; next try {_when(report.next_try, zone)}" if report.next_try and not retiring else ""))
     for report in _by_blog(summary.waiting):
         lines.append(f"  {_feed_name(report)} ({report.url}): waiting, next try "
                      f"{_when(report.next_try, zone)} (last: {report.error}); --all asks it now")
+    for report in _by_blog(summary.retired):
+        lines.append(f"  {_feed_name(report)} ({report.url}): retired, it answered 410 Gone; not asked "
+                     "any more (--all asks it whether it came back)")
     deferred = Counter(report.participant.name for report in summary.deferred)
     for name, feeds in sorted(deferred.items(), key=lambda item: item[0].casefold()):
         lines.append(f"  {name} comments: {feeds} comment feed{'s' * (feeds != 1)} left for the next run: "

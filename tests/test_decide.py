@@ -59,8 +59,11 @@ def test_our_waits_end_a_little_early_a_servers_to_the_second():
     assert verdict(state(next_try=asked), NIGHT + DAY) is Verdict.ASK
 
 
-def test_a_gone_feed_stays_retired_even_when_all_are_asked():
-    assert verdict(state(gone=True), NIGHT, Politeness(ask_all=True)) is Verdict.RETIRED
+def test_a_gone_feed_is_retired_until_the_editors_ask_every_feed():
+    # `--all` asks every feed now (README): the way to learn that a retired feed came back.
+    assert verdict(state(gone=True), NIGHT) is Verdict.RETIRED
+    assert verdict(state(gone=True), NIGHT + 30 * DAY) is Verdict.RETIRED
+    assert verdict(state(gone=True), NIGHT, Politeness(ask_all=True)) is Verdict.ASK
 
 
 def test_a_day_of_runs_after_retry_after_86400():

@@ -153,6 +153,22 @@ def test_a_feed_that_keeps_failing_waits_longer_each_time_and_strict_fails_only_
     assert feed_server.hits("/tot/feed/") == 6
 
 
+def test_a_gone_feed_is_retired_without_failing_every_strict_run_and_all_asks_it_again(feed_server, site):
+    # A retired feed was an error of every run after it ("next try" in the past): a --strict
+    # nightly job failed for good, and --all, which asks every feed, did not ask it.
+    gone = feed_server.route("/weg/feed/", status(410))
+    write_participant(site, "weg", "Weg", gone)
+    first = invoke(site, "fetch", "--strict")
+    assert first.exit_code == 1 and "error: gone: 410 Gone" in first.output and "next try" not in first.output
+    later = ok(invoke(site, "fetch", "--strict"))  # not asked: no failure of this run
+    assert "0 errors" in later.output and "retired, it answered 410 Gone" in later.output, later.output
+    assert feed_server.hits("/weg/feed/") == 1
+    feed_server.route("/weg/feed/", respond(posts(feed_server, "weg", 1, 1)))  # back after all
+    back = ok(invoke(site, "fetch", "--all"))
+    assert "1 new post" in back.output and "retired" not in back.output
+    assert "retired" not in ok(invoke(site, "fetch")).output and feed_server.hits("/weg/feed/") == 3
+
+
 def test_a_moved_feed_whose_new_address_fails_is_read_where_it_was(feed_server, site):
     moved = feed_server.route("/neu/feed/", respond(posts(feed_server, "umzug", 1, 2)))
     configured = feed_server.route("/alt/feed/", redirect(moved, 301))

@@ -76,7 +76,7 @@ def verdict(
     """Whether this run asks the feed whose stored state is `state` (None: never asked)."""
     if state is None:
         return Verdict.ASK
-    if state.gone:
+    if state.gone and not politeness.ask_all:  # `--all`: the editors ask whether it came back
         return Verdict.RETIRED
     if politeness.ask_all or is_due(state.next_try, now, politeness):
         return Verdict.ASK

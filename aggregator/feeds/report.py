@@ -88,8 +88,15 @@ class UpdateSummary:
 
     @property
     def errors(self) -> list[FeedReport]:
-        """Every feed that failed, post and comment feeds alike (a failed guess is no error)."""
-        return [report for report in self.reports if report.failed and report.kind != "probe"]
+        """Every feed that failed this run, post and comment feeds alike (a failed guess is no
+        error; a retired one was not asked: `retired`)."""
+        return [report for report in self.reports if report.outcome is Outcome.ERROR and report.kind != "probe"]
+
+    @property
+    def retired(self) -> list[FeedReport]:
+        """Feeds not asked because they answered 410 Gone before: no error of this run, and not
+        of every run after it (`--strict` would fail for good); `--all` asks them again."""
+        return [report for report in self.reports if report.outcome is Outcome.RETIRED and report.kind != "probe"]
 
     @property
     def waiting(self) -> list[FeedReport]:
