@@ -247,6 +247,17 @@ def test_a_guid_listed_twice_yields_the_first_entry():
     assert [e.title for e in entries if e.guid == "kaputt-1"] == ["Kaputtes Datum"]
 
 
+def test_two_posts_their_blog_gave_one_guid_are_both_kept():
+    # A template's bug: two items, two addresses, one guid. The second was dropped silently.
+    rss = ("<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+           "<item><title>A</title><link>https://eve.example/a/</link><guid>dup</guid></item>"
+           "<item><title>B</title><link>https://eve.example/b/</link><guid>dup</guid></item>"
+           "<item><title>A again</title><link>https://eve.example/a/</link><guid>dup</guid></item>"
+           "</channel></rss>").encode()  # fmt: skip
+    entries = parse_feed(rss, {}, "https://eve.example/feed/").entries
+    assert [(e.title, e.guid) for e in entries] == [("A", "dup"), ("B", "https://eve.example/b/")]
+
+
 def test_unparseable_and_far_future_dates_are_none():
     entries = {e.title: e for e in parse("nodates.xml").entries}
     assert entries["Kaputtes Datum"].published is None

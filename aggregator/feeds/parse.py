@@ -77,6 +77,7 @@ import io
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -513,10 +514,18 @@ def _before_entry_at(data: bytes, cut: int) -> bytes:
 
 
 def _unique(entries: Any) -> tuple[ParsedEntry, ...]:
+    """Each entry once.  Two entries with one guid are one post listed twice, but where their
+    addresses differ, two posts whose blog gave them one guid (a template's bug): the first
+    keeps it, the other is known by its address, not dropped."""
     seen: dict[str, ParsedEntry] = {}
     for entry in entries:
-        if entry is not None and entry.guid not in seen:
-            seen[entry.guid] = entry
+        if entry is None:
+            continue
+        if entry.guid in seen:
+            if not entry.url or entry.url == seen[entry.guid].url or entry.url in seen:
+                continue
+            entry = replace(entry, guid=entry.url)
+        seen[entry.guid] = entry
     return tuple(seen.values())
 
 
