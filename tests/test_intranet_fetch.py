@@ -439,3 +439,17 @@ def test_unusable_trust_files_are_named(tmp_path: Path) -> None:
         Trust(ca_bundle=str(tmp_path / "missing.pem")).context()
     with pytest.raises(TrustError, match="BLOGPARADE_CLIENT_CERT"):
         Trust.from_settings({"BLOGPARADE_CLIENT_KEY": "/x.key"})
+
+
+def test_a_user_name_and_password_in_an_address_are_never_sent(feed_server: FeedServer) -> None:
+    # An image's address in a stranger's post ("http://alice:s3cret@host/img.png"): aiohttp logged
+    # in with it, and the run printed the password. Logins come from participant files alone.
+    url = feed_server.route("/feed", respond(RSS))
+    with_login = url.replace("http://", "http://alice:s3cret@")
+    result = fetch(with_login)
+    assert result.ok, result.error
+    assert "authorization" not in feed_server.requests[-1].headers
+    from aggregator.feeds.clean import sanitize_html
+
+    cleaned = sanitize_html(f'<p><img src="{with_login}"> <a href="{with_login}">x</a></p>', url)
+    assert "s3cret" not in cleaned and "alice" not in cleaned and url in cleaned

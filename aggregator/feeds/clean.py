@@ -817,7 +817,10 @@ def _resolve_general(url: str, base_url: str) -> str | None:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         return None
-    return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, parts.fragment))
+    # A user name or password in the address: not ours to send (an image's download would log in
+    # with it) nor to publish, print or store; the address without it.
+    netloc = parts.netloc.rpartition("@")[2] if "@" in parts.netloc else parts.netloc
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
 
 
 def _resolve_simple(url: str, origin: str | None) -> str | None:

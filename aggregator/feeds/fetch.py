@@ -142,7 +142,9 @@ def _check_url(url: str) -> yarl.URL:
         raise _Failure(ErrorKind.INVALID_URL, f"{what}, only http and https can be fetched")
     if not host or not is_valid_host(host):
         raise _Failure(ErrorKind.INVALID_URL, f"no valid host name in {url!r}")
-    return parsed.with_fragment(None)
+    # A user name or password in an address (an image's, as a stranger's post wrote it) is never
+    # sent: aiohttp would log in with it.  A blog's login comes from its participant file.
+    return parsed.with_fragment(None).with_user(None)
 
 
 def _redirect_target(current: yarl.URL, location: str | None) -> yarl.URL:
