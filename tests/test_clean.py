@@ -135,6 +135,18 @@ def test_an_embedded_player_is_a_link_to_what_it_plays(embedded, link):
     assert sanitize_html(embedded, "https://blog.example/post/", comment=True) == ""  # not in comments
 
 
+@pytest.mark.parametrize("img, src", [
+    ('<img data-src="/a/img/lazy.png" src="data:image/gif;base64,R0lGOD" class="lazyload" alt="L">',
+     "https://blog.example/a/img/lazy.png"),  # lazysizes, a3 Lazy Load
+    ("<img data-lazy-src='/x.jpg' alt='L'>", "https://blog.example/x.jpg"),  # WP Rocket, no src at all
+    ('<img src="/real.png" data-src="/other.png" alt="L">', "https://blog.example/real.png"),  # a real src stays
+])  # fmt: skip
+def test_a_lazy_loaded_image_is_the_image_its_plugin_would_load(img, src):
+    # Its address was in data-src, a placeholder in src: the image was gone without a word.
+    assert sanitize_html(f"<p>{img}</p>", "https://blog.example/post/") == f'<p><img src="{src}" alt="L"></p>'
+    assert sanitize_html('<p><img data-src="javascript:alert(1)"></p>', "https://blog.example/") == "<p></p>"
+
+
 def test_sanitize_drops_dangerous_attributes_and_urls():
     html = ('<p onclick="evil()" style="color:red" class="x" id="main">'
             '<a href="javascript:alert(1)" onmouseover="evil()">j</a>'

@@ -420,8 +420,38 @@ def _prepare(html: str) -> str:
     # is a memchr; a character class is matched position by position), and bodies have none.
     if any(char in html for char in _C0_CHARS):
         html = _C0.sub("", html)
-    html = _NOSCRIPT.sub("", html)
+    html = _NOSCRIPT.sub("", _lazy_images(html))
     return _emoji_as_text(html)
+
+
+# Lazy-loading plugins (WordPress's a3 Lazy Load, Jetpack's, lazysizes) write an image's address
+# into data-src (data-lazy-src) and a placeholder, or nothing, into src: the allowlist keeps
+# neither, and the image was gone without a word.  The address the plugin would load is the
+# image's.
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_LAZY_SRC = re.compile(r"""\sdata-(?:lazy-)?src\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s>"'<]+))""", re.I)
+_SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+
+
+def _lazy_images(html: str) -> str:
+    if "data-src" not in html and "data-lazy-src" not in html:
+        return html
+
+    def loaded(match: re.Match[str]) -> str:
+        tag = match[0]
+        lazy = _LAZY_SRC.search(tag)
+        if lazy is None or html[match.end() : match.end() + 40].lstrip()[:9].lower() == "<noscript":
+            return tag  # the <noscript> after it holds the image as it is (_NOSCRIPT keeps it)
+        written = _SRC.search(tag)
+        current = next((group for group in written.groups() if group is not None), "") if written else ""
+        if current.strip() and not current.strip().lower().startswith("data:"):
+            return tag  # a real address: the plugin's is the same picture
+        address = next(group for group in lazy.groups() if group is not None)
+        if written is not None:
+            tag = tag[: written.start()] + tag[written.end() :]
+        return f'{tag[:4]} src="{address}"{tag[4:]}'
+
+    return _IMG.sub(loaded, html)
 
 
 # A player a post embeds (a video's iframe, <video>, <audio>): no player is shown here (it would
