@@ -255,3 +255,27 @@ def test_images_made_decorative_are_not_warned_of_at_every_build(tmp_path, feed_
     assert "alt" not in ok(invoke(site, "run")).output
     (site / "content" / "pages" / "bild.md").write_text("Title: Bild\n\n![](../images/x.png)\n", encoding="utf-8")
     assert "Empty alt attribute" in ok(invoke(site, "build")).output
+
+
+def test_an_image_whose_header_says_too_many_pixels_is_not_kept(tmp_path, feed_server):
+    # A few KB of PNG said 60,000 × 60,000: every reader's browser would decode 14 GB.
+    import asyncio
+
+    from aggregator.feeds.fetch import Fetcher, FetchSettings
+    from aggregator.feeds.images import MAX_PIXELS, download
+    from tests.servers import LOOPBACK_POLICY
+
+    def header_only(width: int, height: int) -> bytes:  # what a bomb sends: the header says it all
+        ihdr = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + ihdr + struct.pack(">I", zlib.crc32(ihdr))
+
+    bomb = feed_server.route("/bomb.png", respond(header_only(60_000, 60_000), content_type="image/png"))
+    fine = feed_server.route("/fine.png", respond(header_only(4000, 3000), content_type="image/png"))
+
+    async def get(url: str) -> MediaRecord:
+        async with Fetcher(FetchSettings(user_agent="t", policy=LOOPBACK_POLICY)) as fetcher:
+            return await download(fetcher, url, tmp_path / "media")
+
+    refused, kept = asyncio.run(get(bomb)), asyncio.run(get(fine))
+    assert refused.file is None and "3,600 million pixels" in refused.error and 60_000 * 60_000 > MAX_PIXELS
+    assert kept.file is not None and kept.error is None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -116,6 +117,11 @@ async def download(fetcher: Fetcher, url: str, folder: Path) -> MediaRecord:
         why = ("SVG, which is refused (it is a document that can hold scripts)" if "svg" in said.lower()
                else f"not a PNG, JPEG, GIF, WebP or AVIF image, though it says {said}")
         return MediaRecord(url, None, None, len(result.body), now, why)
+    pixels = _pixels(result.body)
+    if pixels > MAX_PIXELS:
+        why = (f"{pixels / 1e6:,.0f} million pixels, more than a reader's browser should have to "
+               f"decode (at most {MAX_PIXELS // 1_000_000} million)")  # fmt: skip
+        return MediaRecord(url, None, None, len(result.body), now, why)
     content_type, extension = kind
     name = f"{hashlib.sha256(result.body).hexdigest()[:32]}.{extension}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,3 +131,19 @@ async def download(fetcher: Fetcher, url: str, folder: Path) -> MediaRecord:
         temporary.write_bytes(result.body)
         temporary.replace(path)
     return MediaRecord(url, name, content_type, len(result.body), now)
+
+
+# A few KB of PNG may say 60,000 × 60,000 pixels: bytes are capped (BLOGPARADE_MEDIA_MAX_BYTES),
+# and so are pixels, which each reader's browser decodes (4 bytes each: 50 million, 200 MB).
+MAX_PIXELS = 50_000_000
+
+
+def _pixels(body: bytes) -> int:
+    """Width × height as the image's header says (0 where it says nothing readable)."""
+    import imagesize  # a few files a run: not for every fetch's start
+
+    try:
+        width, height = imagesize.get(io.BytesIO(body[: 256 * 1024]))
+    except (OSError, ValueError):
+        return 0
+    return width * height if width > 0 and height > 0 else 0
