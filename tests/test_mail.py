@@ -122,3 +122,23 @@ def test_the_company_ca_is_read_from_the_environment_as_the_feeds_read_it(monkey
     settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtps://mail.example.org",
                                            "BLOGPARADE_CA_BUNDLE": "/in/pelicanconf.pem"})  # fmt: skip
     assert settings.ca_bundle == "/etc/ssl/firma-ca.pem"
+
+
+@pytest.mark.parametrize("sender, said", [
+    ("kein Absender", "BLOGPARADE_MAIL_FROM 'kein Absender' is not one e-mail address"),
+    ("a@firma.example, b@firma.example", "is not one e-mail address"),
+    ("Blogparade <blogparade@firma.example>", None),
+    ("blogparade@intranet", None),  # an intranet's mail domain may have one label
+])  # fmt: skip
+def test_the_sender_is_one_address_or_nothing_is_sent(sender, said):
+    # "kein Absender" went out as From, and the server took "kein" for the sender.
+    settings = {"BLOGPARADE_SMTP": "smtp://mail.example.org", "BLOGPARADE_MAIL_FROM": sender}
+    if said is None:
+        assert SmtpSettings.from_settings(settings).sender == sender
+    else:
+        with pytest.raises(MailError, match=said):
+            SmtpSettings.from_settings(settings)
+
+
+def test_a_server_named_by_its_address_gives_a_sender_of_that_address():
+    assert SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp://10.0.0.5"}).sender == "blogparade@[10.0.0.5]"

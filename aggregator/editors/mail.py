@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -69,8 +70,13 @@ class SmtpSettings:
         if parts.password:
             raise MailError("BLOGPARADE_SMTP must not hold the password (pelicanconf.py lands in git): "
                             f"put it in the environment variable {DEFAULT_PASSWORD_ENV}")
-        sender = settings.get("BLOGPARADE_MAIL_FROM") or (
-            f"{unquote(parts.username)}@{parts.hostname}" if parts.username else f"blogparade@{parts.hostname}")
+        given = settings.get("BLOGPARADE_MAIL_FROM")
+        if given and not _one_address(str(given)):
+            raise MailError(f"BLOGPARADE_MAIL_FROM {given!r} is not one e-mail address like "
+                            '"blogparade@firma.example" or "Blogparade <blogparade@firma.example>"')  # fmt: skip
+        # A server given by its IP address is written as one in an address: blogparade@[10.0.0.5].
+        domain = f"[{parts.hostname}]" if _is_ip(parts.hostname) else parts.hostname
+        sender = given or (f"{unquote(parts.username)}@{domain}" if parts.username else f"blogparade@{domain}")
         password_env = settings.get("BLOGPARADE_SMTP_PASSWORD_ENV") or DEFAULT_PASSWORD_ENV
         password = os.environ.get(str(password_env))
         if parts.scheme == "smtp" and parts.username and password and not _loopback(parts.hostname):
@@ -82,6 +88,25 @@ class SmtpSettings:
             password=password, sender=str(sender),
             ca_bundle=setting_or_env(settings, CA_BUNDLE),  # the feeds' company CA, read as they read it
         )  # fmt: skip
+
+
+def _one_address(text: str) -> bool:
+    """One sender as a From header takes it, maybe with a display name; no line breaks."""
+    if not text.isprintable():
+        return False
+    found = getaddresses([text])
+    return len(found) == 1 and _ADDRESS.fullmatch(found[0][1]) is not None
+
+
+_ADDRESS = re.compile(r"[^@\s<>\"]+@(?:[^@\s<>\"\[\]]+|\[[0-9a-fA-F.:]+\])")  # intranet domains may have one label
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _loopback(host: str) -> bool:
