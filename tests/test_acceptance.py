@@ -432,8 +432,10 @@ def test_nothing_stored_disappears_when_a_feed_moves_on_breaks_and_turns_to_junk
     # The editors switch the blog off: its posts stay.
     path = participants_dir(site) / "fenster.toml"
     path.write_text(path.read_text(encoding="utf-8") + "active = false\n", encoding="utf-8")
-    fetch_build_status()
+    line = fetch_build_status()
     assert published_titles(site) == expected
+    # Not read any more: status says so, not the last read's error and a next try it never gets.
+    assert "\tinactive, not fetched (its last read: error: gone" in line and "next try" not in line, line
 
 
 # ================================================================ 4. broken servers among healthy

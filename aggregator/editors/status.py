@@ -41,13 +41,16 @@ class ParticipantStatus:
     @property
     def health(self) -> str:
         """`ok`, `error: <what>`, or why the feed is not read."""
+        if not self.participant.active:  # not read, whatever its last read said
+            last = self.state.last_error if self.state else None
+            return f"inactive, not fetched (its last read: error: {last})" if last else "inactive, not fetched"
         if self.state is None or self.state.last_attempt is None:
-            return "never fetched" if self.participant.active else "inactive"
+            return "never fetched"
         if self.state.gone:
             return f"error: {self.state.last_error or 'gone (410)'}; not fetched any more"
         if self.state.last_error:
             return f"error: {self.state.last_error}"
-        return "ok" if self.participant.active else "inactive"
+        return "ok"
 
     @property
     def last_success(self) -> datetime | None:
@@ -71,7 +74,8 @@ def participant_statuses(
     return [
         ParticipantStatus(
             p, states.get(p.feed), posts.get(p.slug, 0), comments.get(p.slug, 0),
-            *health.get(p.slug, (0, 0)), next_try=waiting_until(states.get(p.feed), now, politeness),
+            *health.get(p.slug, (0, 0)),
+            next_try=waiting_until(states.get(p.feed), now, politeness) if p.active else None,
             comment_feed_error=comment_errors.get(p.slug), failing_since=failing.get(p.feed),
             last_new_post=newest.get(p.slug),
             notified=alerts[p.slug].notified if p.slug in alerts else None,
