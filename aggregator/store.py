@@ -1110,10 +1110,10 @@ class Store:
         with self.transaction() as db:
             if kind == "comment":
                 db.executemany("DELETE FROM tombstones WHERE kind = 'shown' AND key = ?", [(i,) for i in ids])
-            if kind == "comment" and not hidden:
-                gone = [row[0] for chunk, marks in _in_chunks(list(ids)) for row in db.execute(
-                    f"SELECT id FROM comments WHERE id IN ({marks}) AND hidden LIKE '{GONE_AT_SOURCE}%'", chunk)]  # fmt: skip
-                self._bury(db, [("shown", item) for item in gone], now or utcnow())
+                if not hidden:
+                    gone = [row[0] for chunk, marks in _in_chunks(list(ids)) for row in db.execute(
+                        f"SELECT id FROM comments WHERE id IN ({marks}) AND hidden LIKE '{GONE_AT_SOURCE}%'", chunk)]  # fmt: skip
+                    self._bury(db, [("shown", item) for item in gone], now or utcnow())
             return db.executemany(
                 f"UPDATE {table} SET hidden = ?, changed = ? WHERE id = ?",
                 [(now_text if hidden else None, now_text, item) for item in ids],

@@ -443,10 +443,10 @@ def _lazy_images(html: str) -> str:
         if lazy is None or html[match.end() : match.end() + 40].lstrip()[:9].lower() == "<noscript":
             return tag  # the <noscript> after it holds the image as it is (_NOSCRIPT keeps it)
         written = _SRC.search(tag)
-        current = next((group for group in written.groups() if group is not None), "") if written else ""
-        if current.strip() and not current.strip().lower().startswith("data:"):
+        current = _value(written).strip()
+        if current and not current.lower().startswith("data:"):
             return tag  # a real address: the plugin's is the same picture
-        address = next(group for group in lazy.groups() if group is not None)
+        address = _value(lazy)
         if written is not None:
             tag = tag[: written.start()] + tag[written.end() :]
         return f'{tag[:4]} src="{address}"{tag[4:]}'
@@ -466,8 +466,7 @@ def _embeds_as_links(html: str, base_url: str) -> str:
         return html
 
     def link(match: re.Match[str]) -> str:
-        found = _EMBED_SOURCE.search(match[2]) or _EMBED_SOURCE.search(match[3])
-        written = next((group for group in found.groups() if group), "") if found else ""
+        written = _value(_EMBED_SOURCE.search(match[2]) or _EMBED_SOURCE.search(match[3]))
         url = _http_url(html_lib.unescape(written).strip(), base_url) if written else None
         if url is None:  # none, or not http(s): nothing to link
             return ""
@@ -475,6 +474,11 @@ def _embeds_as_links(html: str, base_url: str) -> str:
         return f'<p><a href="{shown}">{shown}</a></p>'
 
     return _EMBED.sub(link, html)
+
+
+def _value(attribute: re.Match[str] | None) -> str:
+    """An attribute's value as one of the patterns above found it ("", '' or unquoted)."""
+    return next((group for group in attribute.groups() if group is not None), "") if attribute else ""
 
 
 def _emoji_as_text(html: str) -> str:

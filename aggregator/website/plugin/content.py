@@ -107,7 +107,7 @@ _STRAY_IN_LIST = re.compile(r"<(ul|ol)\b[^>]*>\s*(?!<li\b|</(?:ul|ol)>)|</li>\s*
 
 def lists_repaired(html: str) -> str:
     """Each list's stray content in an item of its own (the rare body that has any)."""
-    if "<ul" not in html and "<ol" not in html or not _STRAY_IN_LIST.search(html):
+    if ("<ul" not in html and "<ol" not in html) or not _STRAY_IN_LIST.search(html):
         return html
     import lxml.html
 
