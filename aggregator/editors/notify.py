@@ -128,12 +128,14 @@ def notify_site(site: Site, store: Store, participants: Sequence[Participant],
                  for notice in notices]  # fmt: skip
     addressed = [(notice, told) for notice, told in addressed if told]
     report = NotifyReport([notice for notice, _ in addressed])
+    # publishconf.py is Python: read once a run, and only where a webhook is told.
+    site_url = published_url(site) if any(not target.startswith("mailto:") for target in targets) else ""
     for notice, told in addressed:
         if notice.event == "failing":
             store.set_alert(Alert(notice.participant.slug, notice.feed, notice.failing_since, now))
         else:
             store.clear_alert(notice.participant.slug)
-        deliver(site, notice, told, report)
+        deliver(site, notice, told, report, site_url)
     return report
 
 
@@ -142,9 +144,11 @@ def notify_targets(site: Site) -> list[str]:
     return [value] if isinstance(value, str) else [str(target) for target in value]
 
 
-def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyReport) -> None:
+def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyReport,
+            site_url: str | None = None) -> None:  # fmt: skip
     """Send `notice` to each target; a target that fails is a line in `report.failed`, whatever
-    the reason (a run that dies here would build nothing and, the alert stored, tell no one)."""
+    the reason (a run that dies here would build nothing and, the alert stored, tell no one).
+    `site_url`: the published address, as `published_url` read it for the run (None: read it)."""
     lang = str(site.settings.get("DEFAULT_LANG", "de"))
     subject, text = message_text(notice, str(site.settings.get("SITENAME") or "blogparade"), lang,
                                  ZoneInfo(timezone_name(site.settings)))  # fmt: skip
@@ -158,7 +162,8 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
             if target.startswith("mailto:"):
                 send_mail(site, target.removeprefix("mailto:"), subject, text)
             else:
-                body = notice.payload(str(site.settings.get("SITENAME") or ""), published_url(site), text)
+                url = published_url(site) if site_url is None else site_url
+                body = notice.payload(str(site.settings.get("SITENAME") or ""), url, text)
                 send_json(target, body, settings=FetchSettings.from_site(site))
         except (MailError, WebhookError) as error:
             report.failed.append(f"{label} -> {target}: {error}")
