@@ -4,7 +4,10 @@ removed by the next one (the whole builds, killed and failing, are in test_night
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,34 @@ def test_without_a_temporary_folder_the_tree_is_walked(tmp_path, monkeypatch):
     listing = tree.Listing(tmp_path / "tree")
     assert listing.names(tmp_path / "tree") is None  # no listing: the tree is walked
     listing.cancel()
+
+
+@pytest.mark.skipif(tree._prctl() is None, reason="the system cannot tie a helper to its build")
+def test_a_killed_builds_indexer_ends_with_it_and_writes_nothing_more(tmp_path):
+    """SIGKILL leaves a build no clean-up: its Pagefind went on writing into the build's tree
+    after the next build had removed it as a leftover, and made the tree again."""
+    building = tmp_path / ".output.building-1"
+    building.mkdir()
+    started = tmp_path / "started"
+    indexer = tmp_path / "pagefind"  # a slow indexer: writes its bundle a second after it starts
+    indexer.write_text(f"#!/bin/sh\necho > {started}\nsleep 1\nmkdir -p \"$OUT\" && echo late > \"$OUT/late\"\n")
+    indexer.chmod(0o755)
+    build = subprocess.Popen(  # started from a thread, as the build's pool starts it
+        [sys.executable, "-c", f"""
+import os, threading, time
+from pathlib import Path
+from aggregator.website import search
+os.environ["OUT"] = {str(building / "pagefind" / "de")!r}
+threading.Thread(target=search.run_pagefind,
+                 args=(Path({str(indexer)!r}), Path({str(building)!r}), search.Bundle("de", None, None))).start()
+time.sleep(60)
+"""], cwd=Path(__file__).parents[1])
+    deadline = time.monotonic() + 20
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert started.exists(), "the indexer never started"
+    build.kill()
+    build.wait(10)
+    shutil.rmtree(building)  # as the next build removes a dead build's tree
+    time.sleep(1.5)
+    assert not building.exists()

@@ -32,10 +32,12 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
+from functools import cache
 from pathlib import Path
 
 STAMP = ".blogparade-build.json"
@@ -84,6 +86,35 @@ def recycled_tree(output: Path) -> Path | None:
     return tree
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@cache
+def _prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    return getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+
+
+def ends_with_build() -> Callable[[], None] | None:
+    """A preexec_fn for a helper that writes into a build's tree (find's listing, mkdir, Pagefind):
+    the helper is killed when the thread that started it ends, however it ends.  A SIGKILLed
+    build's Pagefind went on writing into its tree after the next build had removed it as a
+    leftover, and made it again.  None where the system cannot (the helper outlives a killed
+    build; the build after next removes what it wrote)."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def tie() -> None:  # in the child, between fork and exec: no locks, no imports
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the build died before the tie was made
+            os._exit(1)
+
+    return tie
+
+
 class Listing:
     """The files of a tree (relative names), listed by a process of its own (GNU find) on the
     other core while this one exports the posts: walking the spare tree's 20,000 folders here
@@ -101,7 +132,8 @@ class Listing:
         try:
             self.process = subprocess.Popen(
                 ["find", ".", "-mindepth", "1", "!", "-type", "d", "-printf", "%P\\0"], cwd=tree,
-                stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL)  # fmt: skip
+                stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL,
+                preexec_fn=ends_with_build())  # fmt: skip
         except OSError:  # no find: the tree is walked (list_files)
             pass
 
@@ -306,7 +338,8 @@ class Folders:
         try:
             self.process = subprocess.Popen(
                 ["xargs", "-0", "-a", str(listing), "mkdir", "-p", "--"], cwd=tree,
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                preexec_fn=ends_with_build())  # fmt: skip
         except OSError:  # no xargs: the writer makes them
             listing.unlink()
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..hashing import digest
-from .output import link_or_copy
+from .output import ends_with_build, link_or_copy
 
 INDEX_FOLDER = "pagefind"  # in the output; the search page loads pagefind/bundles.json
 BUNDLES_FILE = "bundles.json"
@@ -223,7 +223,7 @@ def run_pagefind(binary: Path, tree: Path, bundle: Bundle) -> str | None:
         Path(work, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         try:
             done = subprocess.run([str(binary)], cwd=work, capture_output=True, text=True,
-                                  timeout=TIMEOUT_SECONDS)  # fmt: skip
+                                  timeout=TIMEOUT_SECONDS, preexec_fn=ends_with_build())  # fmt: skip
         except (OSError, subprocess.TimeoutExpired) as error:
             return f"no search index: Pagefind failed: {error}"
     if done.returncode != 0:
