@@ -945,9 +945,11 @@ def opml_import(ctx: click.Context, source: Path) -> None:
     for feed, outcome in results:
         if isinstance(outcome, JoinError):
             failed += 1
-            click.secho(f"  not joined: {feed.xml_url}: {outcome}", fg="red", err=True)
+            click.secho(f"  not joined: {feed.address}: {outcome}", fg="red", err=True)
         else:
             click.echo(f"  joined {outcome.name} <{outcome.feed}>")
+        for repeat in feed.repeats:
+            click.echo(f"  listed again: {repeat}: the same blog as {feed.address}, taken once")
     click.echo(f"{len(results) - failed} of {len(results)} blogs joined.")
     if failed:
         sys.exit(EXIT_FAILED)

@@ -360,6 +360,30 @@ def test_opml_import_refuses_a_comment_feed_like_join(site, feed_server):
     assert list(participants_dir(site).glob("*.toml")) == []
 
 
+def test_opml_import_joins_a_wordpress_link_roll_by_home_pages_and_names_repeats(site, feed_server):
+    """WordPress's link manager exports its blog roll (wp-links-opml.php) with an empty xmlUrl
+    and the blog's htmlUrl: every outline was skipped ("no feeds in this OPML file").  A blog
+    listed twice was taken once, silently."""
+    blog = wordpress_blog(feed_server)
+    again = blog.home.replace("http://", "HTTP://")
+    roll = site / "links.opml"
+    roll.write_text(f'''<?xml version="1.0"?>
+<opml version="1.0"><head><title>Links for Jörg</title></head><body>
+<outline type="category" title="Blogroll">
+<outline text="Jörgs Werkstatt" type="link" xmlUrl="" htmlUrl="{blog.home}" updated=""/>
+<outline text="Nochmal" type="link" xmlUrl="" htmlUrl="{again}" updated=""/>
+</outline>
+<outline text="Weitere Liste" type="include" url="{feed_server.url('/other.opml')}"/>
+</body></opml>''')
+    result = invoke(site, "opml", "import", str(roll))
+    assert result.exit_code == 0, explain(result)
+    written = tomllib.loads((participants_dir(site) / "joergs-werkstatt.toml").read_text())
+    assert written["feed"] == blog.post_feed and written["name"] == "Jörgs Werkstatt"
+    assert f"listed again: {again}: the same blog as {blog.home}, taken once" in result.output
+    assert "1 of 1 blogs joined." in result.output
+    assert feed_server.hits("/other.opml") == 0  # another file's list is not a blog
+
+
 # ----------------------------------------------------------- pages that announce comment feeds
 
 

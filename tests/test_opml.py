@@ -85,8 +85,10 @@ def test_nested_outlines_as_feed_readers_write_them():
       <outline title="Doppelt" xmlUrl="http://www.kaffee.example/feed"/>
       <outline XMLURL="feed:https://gross.example/atom" HTMLURL="https://gross.example/"/>""")
     assert read_opml(data) == [
-        OpmlFeed("https://kaffee.example/feed/", "https://kaffee.example/", "Kaffee"),
+        OpmlFeed("https://kaffee.example/feed/", "https://kaffee.example/", "Kaffee",
+                 repeats=("http://www.kaffee.example/feed",)),
         OpmlFeed("http://tief.example/rss", None, "Ganz tief", "corporate"),
+        OpmlFeed("", "https://link.example/", "Nur ein Link"),  # a home page: its feed is discovered
         OpmlFeed("https://gross.example/atom", "https://gross.example/", ""),
     ]
 
@@ -126,8 +128,8 @@ def test_doctypes_are_refused_before_anything_is_expanded(data):
     (b"<html><body><p>Hallo</p></body></html>", "not an OPML file: the root element is <html>, not <opml>"),
     (b'<rss version="2.0"><channel/></rss>', "not an OPML file: the root element is <rss>, not <opml>"),
     (b'<opml version="2.0"><head/></opml>', "not an OPML file: it has no <body>"),
-    (opml('<outline text="Ordner"><outline text="leer"/></outline>'), "no feeds in this OPML file"),
-    (opml(""), "no feeds in this OPML file"),
+    (opml('<outline text="Ordner"><outline text="leer"/></outline>'), "no blogs in this OPML file"),
+    (opml(""), "no blogs in this OPML file"),
     (opml('<outline text="&unbekannt;" xmlUrl="https://x.example/"/>'),
      "not an OPML file: not well-formed XML (undefined entity, line 2)"),
     (opml('<outline xmlUrl="https://x.example/">'), "not an OPML file: not well-formed XML (mismatched tag"),

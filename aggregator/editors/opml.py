@@ -6,7 +6,9 @@ outline's category ("corporate" / "employee"), so an export read back keeps the 
 Reading takes bytes from anywhere and trusts none of them: a document with a DOCTYPE is refused
 before anything in it is expanded (entity bombs, XXE: expat reports the DOCTYPE first), and a
 file that is not OPML gets an `OpmlError` saying why.  Outlines may nest (folders); every outline
-with an ``xmlUrl`` is a feed.  Importing joins each feed as `blogparade join` would (discovered,
+with an ``xmlUrl`` is a feed, and one with only a home page (an ``htmlUrl``, or a ``type="link"``
+outline's ``url``: WordPress's link manager exports its blog roll so, with an empty xmlUrl) is a
+blog whose feed is discovered there.  Importing joins each as `blogparade join` would (discovered,
 fetched, validated), so one bad entry is reported and the others still join.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Iterable
@@ -41,10 +43,17 @@ class OpmlError(Exception):
 
 @dataclass(frozen=True)
 class OpmlFeed:
-    xml_url: str
+    xml_url: str  # "" for an outline that names only the blog's home page
     html_url: str | None = None
     title: str = ""
     kind: Kind | None = None  # from the outline's category, as export writes it
+    # The same feed (or home page) listed again further down, as written there: joined once.
+    repeats: tuple[str, ...] = ()
+
+    @property
+    def address(self) -> str:
+        """What is joined: the feed, else the home page its feed is discovered on."""
+        return self.xml_url or self.html_url or ""
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -152,24 +161,33 @@ class _Reader:
         feeds: dict[str, OpmlFeed] = {}
         for outline in self.outlines:
             feed = _feed(outline)
-            if feed is not None:
-                feeds.setdefault(feed_key(feed.xml_url), feed)
+            if feed is None:
+                continue
+            key = feed_key(feed.address)
+            if key in feeds:  # kept once; said, so that no one wonders where the second went
+                first = feeds[key]
+                feeds[key] = replace(first, repeats=(*first.repeats, feed.address))
+            else:
+                feeds[key] = feed
         if not feeds:
-            raise OpmlError("no feeds in this OPML file: no <outline> has an xmlUrl")
+            raise OpmlError("no blogs in this OPML file: no <outline> has an xmlUrl, an htmlUrl "
+                            "or, as a link, a url")
         return list(feeds.values())
 
 
 def _feed(outline: dict[str, str]) -> OpmlFeed | None:
     xml_url = _http(outline.get("xmlurl", ""))
-    if not xml_url:
-        return None
+    link = outline.get("url", "") if outline.get("type", "").lower() == "link" else ""
+    html_url = _http(outline.get("htmlurl", "") or link) or None
+    if not xml_url and not html_url:
+        return None  # a folder, or a link to another OPML file (type="include")
     # OPML 2.0: comma-separated, slash-delimited paths ("/Firmen/corporate"); any step may name it.
     steps = {step.strip().lower() for part in outline.get("category", "").split(",")
              for step in part.split("/")}
     kind = next((k for k in KINDS if k in steps), None)
     # Another program's export, not what the person typed: cleaned and cut to fit, as a feed's title is.
     title = clean_text(outline.get("title") or outline.get("text") or "", LIMITS["name"])
-    return OpmlFeed(xml_url, _http(outline.get("htmlurl", "")) or None, title, kind)  # type: ignore[arg-type]
+    return OpmlFeed(xml_url, html_url, title, kind)  # type: ignore[arg-type]
 
 
 def _http(url: str) -> str:
@@ -222,10 +240,11 @@ async def _join_one(site: Site, feed: OpmlFeed, fetcher: Fetcher) -> Participant
     from .join import JoinError, join
 
     # Exactly the feed listed: falling back to htmlUrl could join another feed of that blog
-    # (all posts instead of one category), which is not what the file asked for.
+    # (all posts instead of one category), which is not what the file asked for.  Only an
+    # outline without a feed is joined by its home page.
     try:
         participant, _ = await join(
-            site, feed.xml_url, name=feed.title or None, kind=feed.kind or "employee",
+            site, feed.address, name=feed.title or None, kind=feed.kind or "employee",
             fetcher=fetcher,
         )  # fmt: skip
     except JoinError as error:
