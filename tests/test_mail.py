@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import socket
 import threading
 from email.message import EmailMessage
@@ -142,3 +143,19 @@ def test_the_sender_is_one_address_or_nothing_is_sent(sender, said):
 
 def test_a_server_named_by_its_address_gives_a_sender_of_that_address():
     assert SmtpSettings.from_settings({"BLOGPARADE_SMTP": "smtp://10.0.0.5"}).sender == "blogparade@[10.0.0.5]"
+
+
+def test_a_domain_in_another_script_is_sent_as_the_dns_has_it(smtp):
+    # "alle@bücher.example": smtplib refused to send it to a server without SMTPUTF8 (most), and
+    # the To header came out as "alle@=?utf-8?q?b=C3=BCcher?=.example".
+    controller, inbox = smtp
+    settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": f"smtp://127.0.0.1:{controller.port}",
+                                           "BLOGPARADE_MAIL_FROM": "Blogs <blogs@straße.example>"})
+    send(settings, message("Jörg <alle@bücher.example>, redaktion@example.org"))
+    [(sender, recipients, content)] = inbox.messages
+    assert sender == "blogs@xn--strae-oqa.example"
+    assert recipients == ["alle@xn--bcher-kva.example", "redaktion@example.org"]
+    received = email.message_from_bytes(content, policy=email.policy.default)
+    assert [(a.display_name, a.addr_spec) for a in received["To"].addresses] == [
+        ("Jörg", "alle@xn--bcher-kva.example"), ("", "redaktion@example.org")]
+    assert received["Message-ID"].endswith("@xn--strae-oqa.example>")  # once "…@straße.example>>"

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid
+from email.utils import formatdate, getaddresses
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -296,7 +296,6 @@ def digest_message(digest: Digest, *, sender: str, recipients: list[str]) -> Ema
     if recipients:
         message["To"] = ", ".join(recipients)
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Content-Language"] = digest.lang
     message.set_content(render_text(digest))
     message.add_alternative(render_html(digest), subtype="html")

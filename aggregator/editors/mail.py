@@ -21,10 +21,13 @@ import socket
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
+
+import idna
 
 from ..feeds.trust import CA_BUNDLE, setting_or_env
 
@@ -133,7 +136,12 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
     if "Date" not in message:
         message["Date"] = format_datetime(datetime.now(UTC))  # "+0000": the zone is known
     if "Message-ID" not in message:
-        message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
+        message["Message-ID"] = message_id(settings.sender)
+    for name in ADDRESS_HEADERS:
+        if name in message and not str(message[name]).isascii():
+            addresses = tuple(_with_a_label(address) for address in message[name].addresses)
+            del message[name]
+            message[name] = addresses
     try:
         if settings.scheme == "smtps":
             server: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT,
@@ -159,6 +167,36 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
         raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {error}",
                         unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
+
+
+ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
+
+
+def message_id(sender: str) -> str:
+    """A Message-ID in the sender's domain.  The domain was cut from the sender as written: "Blogs
+    <blogs@example.org>" gave "<…@example.org>>"."""
+    domain = getaddresses([sender])[0][1].rpartition("@")[2]
+    return make_msgid(domain=_a_label(domain) if domain else None)
+
+
+def _a_label(domain: str) -> str:
+    if domain.isascii():
+        return domain
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return domain
+
+
+def _with_a_label(address: Address) -> Address:
+    """`address` with its domain as the DNS has it (bücher.example as xn--bcher-kva.example):
+    every mail server takes that one, where "alle@bücher.example" needs one that speaks SMTPUTF8
+    (smtplib refused to send), and Python's email package wrote it into the To header broken
+    ("alle@=?utf-8?q?b=C3=BCcher?=.example").  A name that is no domain is left to the server."""
+    domain = _a_label(address.domain)
+    if domain == address.domain:
+        return address
+    return Address(display_name=address.display_name, username=address.username, domain=domain)
 
 
 # No server to talk to (SMTPException is an OSError too, hence the list, not OSError).
