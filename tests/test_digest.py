@@ -178,3 +178,18 @@ def test_only_posts_the_site_shows_are_news(tmp_path: Path, feed_server: FeedSer
     linked = {line.rstrip("/").rsplit("/", 1)[1] for line in printed.splitlines()
               if line.startswith("Weiterlesen: ")}  # fmt: skip
     assert linked == pages and len(pages) == 1, (linked, pages)
+
+
+def test_a_big_week_lists_the_newest_hundred_and_counts_the_rest() -> None:
+    # 500 posts made a mail of 700 KB: mail servers refuse or cut such mails, and no one reads them.
+    posts = tuple(DigestPost(f"Beitrag {n}", "Werkstatt", "", "Wort " * 50, 0, NOW - timedelta(minutes=n),
+                             f"https://x.example/p/{n}/", "https://x.example/b/") for n in range(1234))
+    digest = Digest("Blogs", "https://x.example", NOW - timedelta(days=7), NOW, None, posts)
+    text, markup = render_text(digest), render_html(digest)
+    assert "Beitrag 99\n" in text and "Beitrag 100\n" not in text
+    assert "… und 1.134 weitere Beiträge: https://x.example/\n" in text
+    assert '<p><a href="https://x.example/">… und 1.134 weitere Beiträge</a></p>' in markup
+    assert "Beitrag 100<" not in markup and len(text) + len(markup) < 150_000
+    one_more = replace(digest, posts=posts[:101], site_url="", lang="en")
+    assert "… and one more post\n" in render_text(one_more)
+    assert "… and" not in render_text(replace(digest, posts=posts[:100]))

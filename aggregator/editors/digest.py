@@ -31,6 +31,9 @@ from .participants import department_names, department_slug, is_mailto, load_par
 
 POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
 EXCERPT = 300  # characters of a post's excerpt in the mail
+# Posts a mail lists, the newest; the others are counted and the site linked.  A week of a big
+# blog roll (500 posts) made a mail of 700 KB, which mail servers refuse or cut and no one reads.
+MAX_LISTED = 100
 # ASCII digits: \d and int() would take "２０d" (full-width) or "٧d" (Arabic-Indic) for 20 and 7 days.
 _PERIOD = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.I | re.ASCII)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -51,6 +54,8 @@ TEXTS = {
         "all": "Alle Beiträge",
         "footer": "Diese Zusammenfassung kommt von {site}.",
         "none": "Keine neuen Beiträge seit {since}{where}.",
+        "more": "… und {count} weitere Beiträge",
+        "more_one": "… und ein weiterer Beitrag",
     },
     "en": {
         "subject": "{site}: {count} new posts since {since}",
@@ -66,6 +71,8 @@ TEXTS = {
         "all": "All posts",
         "footer": "This digest comes from {site}.",
         "none": "No new posts since {since}{where}.",
+        "more": "… and {count} more posts",
+        "more_one": "… and one more post",
     },
 }
 
@@ -238,12 +245,21 @@ def _comment_words(digest: Digest, count: int) -> str:
     return w["comments"].get(count) or w["comments_n"].format(count=digest.number(count))
 
 
+def _more(digest: Digest) -> str:
+    """The line for the posts beyond MAX_LISTED; "" where all are listed."""
+    left = len(digest.posts) - MAX_LISTED
+    if left <= 0:
+        return ""
+    w = digest.words()
+    return w["more_one"] if left == 1 else w["more"].format(count=digest.number(left))
+
+
 def render_text(digest: Digest) -> str:
     w = digest.words()
     if not digest.posts:
         return _intro(digest, "none") + "\n"
     lines = [_intro(digest), ""]
-    for post in digest.posts:
+    for post in digest.posts[:MAX_LISTED]:
         lines += [
             post.title,
             f"{w['in'].format(blog=post.blog)}"
@@ -253,6 +269,8 @@ def render_text(digest: Digest) -> str:
             f"{w['read']}: {post.url}",
             "",
         ]
+    if more := _more(digest):
+        lines += [more + (f": {digest.site_url}/" if digest.site_url else ""), ""]
     lines += ["-- ", w["footer"].format(site=digest.site_name)
               + (f" {w['all']}: {digest.site_url}/" if digest.site_url else "")]
     return "\n".join(lines) + "\n"
@@ -262,7 +280,7 @@ def render_html(digest: Digest) -> str:
     w = digest.words()
     e = html.escape
     items = []
-    for post in digest.posts:
+    for post in digest.posts[:MAX_LISTED]:
         byline = e(w["in"].format(blog="")) + f'<a href="{e(post.blog_url)}">{e(post.blog)}</a>'
         if post.author:
             byline += ", " + e(w["by"].format(author=post.author))
@@ -277,6 +295,9 @@ def render_html(digest: Digest) -> str:
         )
     body = (f"<ul style=\"list-style:none;padding:0\">{''.join(items)}</ul>" if items
             else f"<p>{e(_intro(digest, 'none'))}</p>")  # fmt: skip
+    if more := _more(digest):
+        body += (f'<p><a href="{e(digest.site_url)}/">{e(more)}</a></p>' if digest.site_url
+                 else f"<p>{e(more)}</p>")  # fmt: skip
     home = (f' <a href="{e(digest.site_url)}/">{e(w["all"])}</a>' if digest.site_url else "")
     return (
         f'<!DOCTYPE html>\n<html lang="{e(digest.lang)}"><head><meta charset="utf-8">'
