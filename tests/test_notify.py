@@ -20,8 +20,8 @@ from aggregator.feeds.policy import NetworkPolicy
 from aggregator.models import Participant
 from aggregator.site import Site
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
-from tests.feedmaker import Item, rss
-from tests.servers import RSS_TYPE, FeedServer, hang_up, respond, status
+from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
+from tests.servers import RSS_TYPE, FeedServer, hang_up, redirect, respond, status
 from tests.test_mail import free_port, smtp  # noqa: F401  (the fixture)
 
 EDITORS = "redaktion@example.org"
@@ -155,6 +155,31 @@ def test_a_status_page_for_the_editors_when_asked_for(tmp_path, feed_server):
     text = " ".join(page.text_content().split())
     assert "Annas Blog" in text and "500" in text
     assert page.xpath("//meta[@name='robots' and contains(@content, 'noindex')]")
+
+
+def test_the_status_page_shows_what_status_shows(tmp_path, feed_server):
+    """The page lacked the feed's new address, the counts, the notice and the failing comment
+    feeds that `status` names: an editor without a shell saw "ok" and no more."""
+    home = feed_server.url("/anna/")
+    items = [Item(f"{home}?p={n}", f"Beitrag {n}", f"{home}{n}/", datetime(2026, 11, n, tzinfo=UTC),
+                  comments_feed=f"{home}{n}/feed/", comment_count=1) for n in (1, 2)]
+    feed_server.route("/anna/feed/", redirect(feed_server.url("/anna/neu/feed/"), 301))
+    feed_server.route("/anna/neu/feed/", respond(rss(items, "Anna", home).encode(), content_type=RSS_TYPE))
+    feed_server.route("/anna/1/feed/", respond(wordpress_comments_rss(
+        f"{home}?p=1", f"{home}1/", [Reply(1, "Jan", "Schön!", published=datetime(2026, 11, 3, tzinfo=UTC))]
+    ).encode(), content_type=RSS_TYPE))
+    feed_server.route("/anna/2/feed/", status(500))
+    site = new_site(tmp_path / "site", 'BLOGPARADE_STATUS_PAGE = "status/index.html"')
+    write_participant(site, "anna", "Annas Blog", feed_server.url("/anna/feed/"))
+    ok(invoke(site, "run"))
+    [row] = parse_html(site / "output" / "status" / "index.html").xpath("//table[@class='feed-status']/tbody/tr")
+    cells = [" ".join(cell.text_content().split()) for cell in row]
+    assert cells[0] == "Annas Blog"
+    assert cells[1] == f"{feed_server.url('/anna/feed/')} (umgezogen nach {feed_server.url('/anna/neu/feed/')})"
+    assert cells[2] == "ok" and cells[6] == "2"
+    assert cells[7].startswith("1 (aus 2 Kommentar-Feeds, 1 davon gestört: "
+                               f"{feed_server.url('/anna/2/feed/')}: "), cells[7]
+    assert "500" in cells[7]
 
 
 @pytest.mark.slow

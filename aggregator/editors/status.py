@@ -125,6 +125,11 @@ def status_document(
                 "comments": row.comments,
                 "comment_feeds": row.comment_feeds,
                 "comment_feed_errors": row.comment_feed_errors,
+                # The latest failing comment feed, and why: as `status` names it.
+                "comment_feed_error": (
+                    {"url": row.comment_feed_error[0], "error": str(row.comment_feed_error[1])}
+                    if row.comment_feed_errors and row.comment_feed_error else None
+                ),
             }
             for row in rows
         ],

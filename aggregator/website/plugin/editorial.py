@@ -34,6 +34,7 @@ class BlogHealth:
     slug: str
     name: str
     feed: str
+    moved_to: str | None  # where the feed is read while it moved (a permanent redirect)
     ok: bool
     health: str
     streak: int
@@ -44,6 +45,9 @@ class BlogHealth:
     last_new_post: datetime | None
     posts: int
     comments: int
+    comment_feeds: int
+    comment_feed_errors: int
+    comment_feed_error: tuple[str, str] | None  # the latest failing one, and why
     comment_feed_urls: tuple[str, ...]
 
 
@@ -64,13 +68,18 @@ def _time(value: str | None) -> datetime | None:
 
 
 def _health(blog: dict[str, Any]) -> BlogHealth:
+    failing = blog.get("comment_feed_error") or None
+    moved = blog.get("moved_to")
     return BlogHealth(
-        slug=blog["slug"], name=blog["name"], feed=blog["feed"], ok=bool(blog["ok"]),
+        slug=blog["slug"], name=blog["name"], feed=blog["feed"],
+        moved_to=moved if moved and moved != blog["feed"] else None, ok=bool(blog["ok"]),
         health=blog["health"], streak=int(blog["streak"]),
         failing_since=_time(blog.get("failing_since")), notified=_time(blog.get("notified")),
         next_try=_time(blog.get("next_try")), last_success=_time(blog.get("last_success")),
         last_new_post=_time(blog.get("last_new_post")), posts=int(blog.get("posts") or 0),
-        comments=int(blog.get("comments") or 0),
+        comments=int(blog.get("comments") or 0), comment_feeds=int(blog.get("comment_feeds") or 0),
+        comment_feed_errors=int(blog.get("comment_feed_errors") or 0),
+        comment_feed_error=(str(failing["url"]), str(failing["error"])) if failing else None,
         comment_feed_urls=tuple(blog.get("comment_feed_urls") or ()),
     )  # fmt: skip
 
