@@ -7,10 +7,11 @@ StoredPost / StoredComment; select and publish read those.  No stage passes anyt
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Iterable, Literal, Mapping, NamedTuple
+from typing import Iterable, Literal, Mapping, NamedTuple, Sequence
 from urllib.parse import urlsplit
 
 Kind = Literal["corporate", "employee"]
@@ -367,6 +368,38 @@ def other_copies(posts: Iterable[Seen]) -> dict[str, tuple[str, ...]]:
         groups.setdefault(new, [new]).append(old)
     return {member: tuple(url[other] for other in group if other != member)
             for group in groups.values() for member in group}  # fmt: skip
+
+
+def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime, str]]) -> dict[str, str]:
+    """The guid a post a feed brought under a new one was first stored under, by its new guid.
+
+    Some feeds give their posts a new guid each time they are read (a template that puts the
+    time or a session into it): each night stored every post again, a copy moved_copies took for
+    a move, with a page and a redirect of its own.  A post whose guid is new is a stored post
+    (`stored`: the blog's rows of the same dates, as (guid, url, published, title)) when its
+    address, date and title are that post's, and this read does not bring that post under its
+    own guid too.  An address, date and title that two posts of the read, or two stored ones,
+    share is no one's: a post without a date or a title never matches (as in moved_copies)."""
+
+    def key(url: str, published: datetime, title: str) -> tuple[str, datetime, str]:
+        return url, published, " ".join(title.split()).casefold()
+
+    read = {post.guid for post in posts}
+    known: dict[tuple[str, datetime, str], list[str]] = {}
+    for guid, url, published, title in stored:
+        known.setdefault(key(url, published, title), []).append(guid)
+    stored_guids = {guid for guids in known.values() for guid in guids}
+    keys = {post.guid: key(post.url, post.published, post.title) for post in posts
+            if post.published is not None and post.url and post.title and post.title.strip()}  # fmt: skip
+    shared = Counter(keys.values())
+    first: dict[str, str] = {}
+    for guid, post_key in keys.items():
+        if guid in stored_guids or shared[post_key] > 1:
+            continue
+        candidates = known.get(post_key, [])
+        if len(candidates) == 1 and candidates[0] not in read:
+            first[guid] = candidates[0]
+    return first
 
 
 def _address(url: str) -> tuple[str, str] | None:

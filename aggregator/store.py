@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,7 @@ from .models import (
     StoredComment,
     StoredPost,
     comment_id,
+    first_guids,
     moved_copies,
 )
 from .replies import names_erased, reply_marker, without_marker, without_naming
@@ -802,7 +803,7 @@ class Store:
             counts = SaveCounts()
             buried = _Buried(db)
             # Taken down for good: never stored again.
-            saved = [post for post in posts if not buried.post(post)]
+            saved = [post for post in _under_first_guids(db, participant, posts) if not buried.post(post)]
             _upsert_posts(db, saved, stamp, counts)
             if counts.new:
                 dates = {_iso(post.published) for post in saved if post.published is not None}
@@ -1806,6 +1807,27 @@ def first_copies(moves: Mapping[str, tuple[str, str]]) -> dict[str, str]:
     for old, (_, new) in moves.items():
         first[new] = old
     return first
+
+
+def _under_first_guids(db: sqlite3.Connection, participant: str, posts: Sequence[Post]) -> Sequence[Post]:
+    """`posts`, those a feed brought under a new guid under the one they were first stored under
+    (models.first_guids): a feed that gives its posts new guids each night updates its posts
+    instead of storing them again every night."""
+    dates = sorted({_iso(post.published) for post in posts if post.published is not None})
+    rows: list[tuple[str, str, datetime, str]] = []
+    for chunk, marks in _in_chunks(dates):
+        rows += [(guid, url, _dt(published), title) for guid, url, published, title in db.execute(
+            f"SELECT guid, url, published, title FROM posts WHERE participant = ? AND published IN ({marks})",
+            (participant, *chunk))]  # fmt: skip
+    first = first_guids(posts, rows)
+    if not first:
+        return posts
+    # A post stored under its own guid with another date is no one's copy.
+    renamed = [post.id for post in posts if post.guid in first]
+    for chunk, marks in _in_chunks(renamed):
+        for (stored,) in db.execute(f"SELECT guid FROM posts WHERE id IN ({marks})", chunk):
+            first.pop(stored, None)
+    return [replace(post, guid=first[post.guid]) if post.guid in first else post for post in posts]
 
 
 def _carry_over_to_new_copies(

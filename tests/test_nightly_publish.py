@@ -12,6 +12,7 @@ import json
 import random
 import resource
 import shutil
+import sqlite3
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
@@ -402,3 +403,38 @@ def test_the_privacy_notice_gives_no_hidden_posts_comment_feed_away(tmp_path):
         ok(invoke(site, "hide", server.url("/hugo/privat/")))
         ok(invoke(site, "run", "--force-build"))
         assert "/hugo/privat/" not in notice.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------- a feed whose guids change nightly
+
+
+def churning_feed(server: FeedServer, night: int) -> str:
+    """A template that puts the time of the request into its guids: new ones every night, the
+    same posts; the first has a comment feed."""
+    home = server.url("/churn/")
+    posts = [Item(f"{home}{slug}/#{night}-{slug}", title, f"{home}{slug}/", RECENT - timedelta(days=n),
+                  comments_feed=f"{home}{slug}/comments.xml" if n == 0 else None, comment_count=1 if n == 0 else None)
+             for n, (slug, title) in enumerate([("eins", "Der erste Beitrag"), ("zwei", "Der zweite Beitrag")])]
+    server.route("/churn/eins/comments.xml", respond(wordpress_comments_rss(
+        f"{home}eins/", f"{home}eins/", [Reply(1, "Jan", "Gut so", published=RECENT)]).encode()))
+    return server.route("/churn/feed/", respond(rss(posts, title="Churn", link=home).encode()))
+
+
+def test_a_feed_that_gives_its_posts_new_guids_every_night_keeps_one_copy_of_each(feed_server, tmp_path):
+    """Each night stored every post again, a copy taken for a move: the store grew by the whole
+    feed a night, the output by a redirect page a post, and each run said "2 new posts"."""
+    site = new_site(tmp_path / "site")
+    write_participant(site, "churn", "Churn", churning_feed(feed_server, 1), feed_server.url("/churn/"))
+    ok(invoke(site, "run"))
+    pages = sorted(path.parent.name for path in (site / "output" / "blogs" / "churn").glob("*/index.html"))
+    assert len(pages) == 2
+    for night in (2, 3):
+        churning_feed(feed_server, night)
+        fetched = ok(invoke(site, "fetch"))
+        assert "0 new posts" in fetched.output and "seen again" not in fetched.output, fetched.output
+        ok(invoke(site, "build"))
+    blogs = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    assert [(blog["posts"], blog["comments"]) for blog in blogs] == [(2, 1)]
+    with sqlite3.connect(site / "blogparade.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM posts").fetchone() == (2,)
+    assert sorted(path.parent.name for path in (site / "output" / "blogs" / "churn").glob("*/index.html")) == pages

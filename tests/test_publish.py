@@ -505,6 +505,26 @@ def test_a_series_of_one_day_and_title_stays_two_posts_wherever_it_moves():
     assert first_copies({old: ("anna", new) for old, new in twice.items()}) == {"c": "a1"}
 
 
+def test_a_post_brought_under_a_new_guid_at_its_address_keeps_its_first():
+    from aggregator.models import first_guids
+
+    def new(guid: str, url: str = "https://anna.example/umzug/", title: str = "Der  Umzug",
+            published: datetime | None = T) -> Post:
+        return post(guid=guid, url=url, title=title, published=published)
+
+    stored = [("g1", "https://anna.example/umzug/", T, "Der Umzug")]
+    assert first_guids([new("g2")], stored) == {"g2": "g1"}
+    assert first_guids([new("g1")], stored) == {}  # its own
+    assert first_guids([new("g1"), new("g2")], stored) == {}  # the first is in the read too: two posts
+    # Another address, date or title, no date, no title: another post (a move is moved_copies').
+    for other in (new("g2", url="https://anna.example/umzug-2/"), new("g2", published=T + timedelta(days=1)),
+                  new("g2", title="Der Umzug, Teil 2"), new("g2", published=None), new("g2", title="")):
+        assert first_guids([other], stored) == {}, other
+    # Two of the read, or two stored, share address, date and title: no one's.
+    assert first_guids([new("g2"), new("g3")], stored) == {}
+    assert first_guids([new("g2")], stored + [("g0", "https://anna.example/umzug/", T, "Der Umzug")]) == {}
+
+
 def test_a_blog_that_never_joined_is_named_only_while_a_post_of_it_is_shown(site, store):
     # Its contribution hidden (or its writer forgotten), the privacy notice and the status page
     # still named the blog and its address.
