@@ -540,6 +540,21 @@ def test_an_element_with_40000_attributes_ends_the_feed_quickly(version, attribu
     assert [e.title for e in feed.entries] == ["Post 1", "Post 2"]
 
 
+@pytest.mark.parametrize("version", ["2.0", "0.91"], ids=["lxml", "feedparser"])
+def test_a_plain_text_post_that_reads_like_a_crowded_tag_costs_no_post(version):
+    # "If a<b then" and a thousand words before the next ">": in CDATA, text, not an element; the
+    # feedparser path cut the feed before it, losing it and every older post.
+    words = " ".join(f"w{n}" for n in range(1_100))
+    maths = b"<item><title>Post 2</title><description><![CDATA[If a<b then %s. Also: c > d.]]></description></item>" % words.encode()
+    body = rss_items(item(1), maths, item(3), version=version) + b"</channel></rss>"
+    feed = parse_feed(body, {}, FEED_URL, now=NOW)
+    assert [e.title for e in feed.entries] == ["Post 1", "Post 2", "Post 3"]
+    # A crowded element after such a section still ends the feed there.
+    crowded = b"<item><title>Post 4</title><category " + " ".join(f"a{n}" for n in range(40_000)).encode() + b">c</category></item>"
+    body = rss_items(item(1), maths, item(3), crowded, item(5), version=version) + b"</channel></rss>"
+    assert [e.title for e in parse_feed(body, {}, FEED_URL, now=NOW).entries] == ["Post 1", "Post 2", "Post 3"]
+
+
 # --- Atom's XHTML content: markup that feedparser reads tag by tag ---------------------------------
 
 

@@ -500,9 +500,19 @@ def _within_tag_budget(data: bytes, budget: int) -> bytes:
 
 def _without_crowded_element(data: bytes) -> bytes:
     """`data` up to the entry holding an element with more than xmlreader.MAX_ATTRIBUTES
-    attributes (or that element, outside any entry), if it has one."""
-    crowded = _CROWDED_TAG.search(data)
-    return _before_entry_at(data, crowded.start()) if crowded else data
+    attributes (or that element, outside any entry), if it has one.  Text in CDATA is no element:
+    a plain-text post saying "if a<b then" and a thousand words before the next ">" cost it and
+    every older post."""
+    start = 0
+    while crowded := _CROWDED_TAG.search(data, start):
+        opened = data.rfind(b"<![CDATA[", start, crowded.start())
+        closed = data.find(b"]]>", opened) if opened != -1 else -1
+        if opened == -1 or -1 < closed < crowded.start():
+            return _before_entry_at(data, crowded.start())
+        if closed == -1:  # a CDATA section the body never closes: nothing after it is markup
+            return data
+        start = closed + 3
+    return data
 
 
 def _before_entry_at(data: bytes, cut: int) -> bytes:
