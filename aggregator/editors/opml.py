@@ -14,7 +14,6 @@ fetched, validated), so one bad entry is reported and the others still join.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,6 +24,7 @@ from xml.parsers import expat
 
 from ..models import Kind, Participant
 from ..urls import feed_key
+from ..xmltext import xml_text
 from .participants import KINDS, LIMITS, clean_text, has_login
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from .join import JoinError
 
 MAX_BYTES = 10 * 1024 * 1024  # a blog roll of 10 MB would be a hundred thousand blogs
-# Characters XML 1.0 cannot carry at all, not even as references.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class OpmlError(Exception):
@@ -60,7 +58,7 @@ class OpmlFeed:
 
 
 def _text(value: str) -> str:
-    return _NOT_XML.sub("", value)
+    return xml_text(value)
 
 
 def export_opml(

@@ -47,6 +47,7 @@ from ..replies import names_erased
 from ..site import DEFAULTS, Naming, Site, comment_naming, timezone_name
 from ..store import RESTORED_AT, MediaRecord, Store, first_copies
 from ..urls import is_http_url
+from ..xmltext import xml_text
 from .media import FOLDER as MEDIA
 from .media import Dimensions, file_dimensions, local_images, publish_media
 from .threads import Gone, Lookup, comment_tree, nothing_gone
@@ -62,10 +63,6 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*\)|<\s*>|\[\s*\]")
 # A temporary file older than this was left by a killed export (a write takes milliseconds):
 # younger ones may be another process's, still being written.
 STALE_TEMPORARY_SECONDS = 3600
-# Characters XML 1.0 forbids (and HTML calls parse errors): one raw ESC from a post about shell
-# colours would make Pelican's Atom writer fail the whole build; a lone surrogate cannot even
-# be written as UTF-8.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -601,7 +598,7 @@ def encode(document: dict[str, Any]) -> bytes:
 def xml_safe(value: Any) -> Any:
     """`value` with every string stripped of characters that XML and HTML cannot carry."""
     if isinstance(value, str):
-        return _NOT_XML.sub("", value)
+        return xml_text(value)
     if isinstance(value, dict):
         return {key: xml_safe(item) for key, item in value.items()}
     if isinstance(value, list):
