@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import lxml.etree
 import pytest
 
 from tests.acceptance_helpers import invoke, new_site, ok, write_participant
@@ -156,3 +157,26 @@ def test_the_fetch_counts_the_new_contributions_whatever_made_them(tmp_path, fee
     assert "Parade doku: 1 new contribution (2 in all)." in ok(invoke(site, "fetch")).output
     assert len(contributions(site)) == 2
 
+
+
+@pytest.mark.parametrize("character", ["\x01", "\ufffe"], ids=["control", "non-character"])
+def test_a_contributions_title_with_a_character_xml_cannot_carry_breaks_no_published_roundup(
+    tmp_path, feed_server, character,
+):  # fmt: skip
+    # The page's title went into the roundup draft as it was: once the host published it, every
+    # build failed (U+0001: Pelican's feed writer refuses it), or the site's main feed was not
+    # well-formed and feed readers refused it whole (U+FFFE), the build saying nothing.
+    site, call = parade_site(tmp_path, feed_server, today="2026-11-05")
+    title = f"Mein Beitrag {character} zur Parade"
+    feed_server.route("/dora/beitrag/", respond(page(title, call), content_type=HTML_TYPE))
+    ok(invoke(site, "submit", feed_server.url("/dora/beitrag/"), "--parade", "doku"))
+    ok(invoke(site, "roundup", "doku"))
+    draft = site / "content" / "doku-rueckschau.md"
+    text = draft.read_text(encoding="utf-8")
+    assert "Mein Beitrag zur Parade" in text and character not in text
+    draft.write_text(text.replace("Status: draft\n", ""), encoding="utf-8")  # the host publishes it
+    ok(invoke(site, "build"))
+    for feed in (site / "output" / "feeds").glob("*.xml"):
+        lxml.etree.parse(str(feed))  # well-formed
+    ok(invoke(site, "roundup", "doku", "--format", "html", "--force"))
+    assert character not in "".join(p.read_text(encoding="utf-8") for p in (site / "roundups").glob("*"))

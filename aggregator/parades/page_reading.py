@@ -49,6 +49,7 @@ from ..feeds.discover import FEED_TYPES, is_comment_feed_link
 from ..feeds.encoding import decode
 from ..models import PageReading
 from ..urls import is_comment_page, same_host, without_fragment
+from ..xmltext import xml_text
 from .files import plausible
 
 MAX_LINKS = 1000  # a page with more is a link farm; what matters is near the top anyway
@@ -348,7 +349,7 @@ def _text(element: Any) -> str:
 
 
 def _bounded(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(xml_text(str(text)).split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -647,7 +648,7 @@ def _block_text(element: Any) -> str:
 def _excerpt(meta: dict[str, str], body: Any) -> str:
     described = meta.get("og:description") or meta.get("description") or meta.get("twitter:description")
     text = described or _block_text(body)
-    return text_excerpt(html_lib.escape(text, quote=False))
+    return text_excerpt(html_lib.escape(xml_text(text), quote=False))
 
 
 def _not_the_text(node: Any) -> bool:

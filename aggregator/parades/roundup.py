@@ -26,6 +26,7 @@ from ..languages import language_tag
 from ..languages import other_language as another
 from ..models import CommentTally, Participant, StoredPost
 from ..urls import ascii_host
+from ..xmltext import xml_text
 from .files import Parade, read_file_metadata
 from .select import MORE_MARKER, without_feed_footer
 
@@ -135,8 +136,10 @@ def is_published(path: Path) -> bool:
 
 
 def escape_markdown(text: str) -> str:
-    """Untrusted text as Markdown that renders as exactly this text: one line, no markup."""
-    text = " ".join(str(text).split())  # one line: no headings, lists or code blocks by layout
+    """Untrusted text as Markdown that renders as exactly this text: one line, no markup, no
+    character XML cannot carry (a page's title with U+0001 failed every build once the roundup
+    was published: Pelican's feed writer refuses it)."""
+    text = " ".join(xml_text(str(text)).split())  # one line: no headings, lists or code blocks by layout
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     # "&lt;" in a title means those four characters; a lone "&" stays readable ("Kaffee & Code").
     text = _ENTITY_LIKE.sub("&amp;", text)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 
 from ..models import CommentTally, Participant, StoredPost
+from ..xmltext import xml_text
 from .files import Parade
 from .roundup import (
     TEXTS,
@@ -59,8 +60,9 @@ _BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
 
 
 def escape(text: str) -> str:
-    """Text as HTML that WordPress shows as exactly this text: no markup, no shortcode."""
-    return escape_html(text).translate(_BRACKETS)
+    """Text as HTML that WordPress shows as exactly this text: no markup, no shortcode, no
+    character XML cannot carry."""
+    return escape_html(xml_text(text)).translate(_BRACKETS)
 
 
 def _link(text: str, url: str | None, lang: str | None = None) -> str:
