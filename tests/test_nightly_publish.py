@@ -123,6 +123,20 @@ def test_run_publish_publishes_absolute_links_no_drafts_and_keeps_doing_so(feed_
     assert leftovers(site) == []
 
 
+def test_a_publishconf_written_before_it_named_drafts_publishes_none(feed_server, tmp_path):
+    # A site made before publishconf.py said DRAFT_SAVE_AS = "" published its drafts (a roundup
+    # being written) with every run --publish after an upgrade.
+    site = publishing_site(tmp_path / "site", feed_server)
+    publishconf = site / "publishconf.py"
+    old = [line for line in publishconf.read_text(encoding="utf-8").splitlines() if not line.startswith("DRAFT_")]
+    publishconf.write_text("\n".join(old) + "\n", encoding="utf-8")
+    ok(invoke(site, "run", "--publish"))
+    assert_published(site, posts=1)
+    shutil.rmtree(site / "output")
+    ok(invoke(site, "build"))  # a development build still shows them, to their writer
+    assert (site / "output" / "drafts").is_dir()
+
+
 def test_a_development_build_never_replaces_a_published_site(feed_server, tmp_path):
     site = publishing_site(tmp_path / "site", feed_server)
     ok(invoke(site, "run", "--publish"))

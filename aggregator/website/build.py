@@ -397,8 +397,15 @@ def pelican_settings(site: Site, settings_file: str | Path | None = None) -> dic
         settings[key] = os.path.abspath(os.path.join(path.parent, settings[key]))
     settings["THEME_TEMPLATES_OVERRIDES"] = [os.path.abspath(os.path.join(path.parent, folder))
                                              for folder in settings["THEME_TEMPLATES_OVERRIDES"]]
+    if path.name == PUBLISH_SETTINGS_FILE:
+        # A published site has no drafts (a roundup being written), whatever publishconf.py says:
+        # one written before it said so published them, and nothing told its editors.
+        settings.update(dict.fromkeys(_DRAFT_OUTPUTS, ""))
     with_language_tag(settings)
     return settings
+
+
+_DRAFT_OUTPUTS = ("DRAFT_SAVE_AS", "DRAFT_LANG_SAVE_AS", "DRAFT_PAGE_SAVE_AS", "DRAFT_PAGE_LANG_SAVE_AS")
 
 
 def run_pelican(settings: dict[str, Any], *, quiet: bool = True) -> tuple[int, int, tuple[str, ...]]:
