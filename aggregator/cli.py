@@ -317,6 +317,10 @@ def exit_if_failed(run, strict: bool) -> None:  # noqa: ANN001  a jobs.FetchRun
     if run.reached_none:
         fail("not one feed's server could be reached: this machine's network, DNS or proxy may be "
              "down; no blog was told that its feed fails")  # fmt: skip
+    if run.allowed_none:
+        fail("the network policy refused every feed's address, none was asked: allow the networks "
+             "the blogs are on in pelicanconf.py (e.g. BLOGPARADE_ALLOWED_NETWORKS = [\"10.0.0.0/8\"] "
+             "for an intranet's); no blog was told that its feed fails")  # fmt: skip
     if run.problems or (strict and (run.summary.errors or run.parades.errors)):
         sys.exit(EXIT_FAILED)
 

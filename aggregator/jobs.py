@@ -28,9 +28,9 @@ from .feeds.policy import (
     literal_address,
     resolve_and_check,
 )
-from .feeds.report import Outcome
+from .feeds.report import FeedReport, Outcome
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
-from .models import Participant
+from .models import ErrorKind, Participant
 from .parades.collect import Context, ParadeRun, Submitted, SubmitRefused, follow_parades, submit
 from .parades.files import Parade, State, find_parade, load_site_parades, no_parade, state
 from .parades.membership import Selection, followed, load_parades, select, today
@@ -63,14 +63,35 @@ class FetchRun:
     def reached_none(self) -> bool:
         return reached_none(self.summary)
 
+    @property
+    def allowed_none(self) -> bool:
+        return allowed_none(self.summary)
+
+
+def _asked(summary: UpdateSummary) -> list[FeedReport]:
+    return [report for report in summary.of("posts")
+            if report.outcome in (Outcome.UPDATED, Outcome.UNCHANGED, Outcome.ERROR)]  # fmt: skip
+
 
 def reached_none(summary: UpdateSummary) -> bool:
     """Several post feeds were asked and not one server could be reached (DNS, connection,
     timeout, TLS, proxy): this machine's network is down, most likely, not every blog at once.
-    A server that answered, if only with an error, is reached."""
-    asked = [report for report in summary.of("posts")
-             if report.outcome in (Outcome.UPDATED, Outcome.UNCHANGED, Outcome.ERROR)]  # fmt: skip
+    A server that answered, if only with an error, is reached; one the network policy refused
+    was not asked (allowed_none)."""
+    asked = [report for report in _asked(summary) if not _refused(report)]
     return len(asked) > 1 and all(unreachable(report.error) for report in asked)
+
+
+def allowed_none(summary: UpdateSummary) -> bool:
+    """Several post feeds were to be asked and the network policy refused every one: the site's
+    settings (BLOGPARADE_ALLOWED_NETWORKS), most likely, not every blog's address at once; a
+    site made before the policy, whose blogs are on the intranet, is so after an upgrade."""
+    asked = _asked(summary)
+    return len(asked) > 1 and all(_refused(report) for report in asked)
+
+
+def _refused(report: FeedReport) -> bool:
+    return report.error is not None and report.error.kind is ErrorKind.NOT_ALLOWED
 
 
 @dataclass(frozen=True)
@@ -113,8 +134,10 @@ def fetch_site(
     context = parade_context(site, participants, feeds)
     parades = asyncio.run(follow_parades(store, settings, context))
     grown = new_contributions(store, select(site, store, participants)) if selection.parades else {}
-    # A night no server was reached is ours to fix: it must not tell every blog its feed fails.
-    after = after_fetch(site, store, participants, settings, notify=not reached_none(summary))
+    # A night no server was reached, or none allowed, is ours to fix: it must not tell every blog
+    # its feed fails.
+    ours = reached_none(summary) or allowed_none(summary)
+    after = after_fetch(site, store, participants, settings, notify=not ours)
     return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed],
                     contributions=grown, **after)  # fmt: skip
 

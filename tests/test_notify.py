@@ -309,6 +309,26 @@ BLOGPARADE_NOTIFY = ["{feed_server.url('/hook')}"]
     assert [body["blog"]["slug"] for body in posts_to_hook(feed_server)] == ["b1"]
 
 
+def test_a_night_the_network_policy_refused_every_feed_says_so_and_tells_no_blog(tmp_path, feed_server):
+    # A site made before the network policy, its blogs on the intranet, upgraded: every feed is
+    # refused, and the run said the machine's network, DNS or proxy might be down.
+    feed_server.route("/b0/feed/", respond(anna_feed(feed_server), content_type=RSS_TYPE))
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_NOTIFY_AFTER = 1
+BLOGPARADE_NOTIFY = ["{feed_server.url('/hook')}"]
+BLOGPARADE_ALLOWED_NETWORKS = []
+""")
+    for number in range(2):
+        write_participant(site, f"b{number}", f"Blog {number}", feed_server.url(f"/b{number}/feed/"))
+    result = invoke(site, "run")
+    assert result.exit_code == 1, result.output
+    last = result.output.rstrip("\n").splitlines()[-1]
+    assert last.startswith("Error: the network policy refused every feed's address, none was asked: "
+                           "allow the networks the blogs are on in pelicanconf.py"), result.output
+    assert "network, DNS or proxy" not in result.output
+    assert feed_server.hits("/b0/feed/") == 0 and feed_server.hits("/hook") == 0
+
+
 @pytest.mark.parametrize("lang, since", [("de", "seit 01.12.2026"), ("en", "since 2026-12-01")])
 def test_a_notice_dates_the_failure_by_the_sites_day(lang, since):
     # 23:30 UTC on November 30th is half past midnight on December 1st in Berlin.
