@@ -60,6 +60,12 @@ def folder(site: Site) -> Path:
     return site.root / FOLDER
 
 
+def site_store(site: Site) -> Store:
+    """The site's store, opened; one an older blogparade wrote is kept in backups/ as it was,
+    before it is migrated (Store._copy_before_migrating)."""
+    return Store(site.store_path, copy_before_migrating=folder(site))
+
+
 def backups(site: Site) -> list[Path]:
     """The store's backups, newest first (their names sort as their times do)."""
     pattern = re.compile(rf"^{re.escape(site.store_path.stem)}-\d{{4}}-\d\d-\d\dT\d{{6}}Z\.sqlite$")
@@ -243,7 +249,7 @@ def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Ite
     elif not (writes or backup):
         refuse_unreadable_in_place(site.store_path)
     try:
-        with Store(site.store_path) as store:
+        with site_store(site) as store:
             store.check()
             refuse_lost_store(site, store)
             if writes or backup:

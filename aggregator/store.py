@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -455,7 +455,9 @@ def _dt(value: str | None) -> datetime | None:
 class Store:
     """A connection to one store file.  Use as a context manager, or call close()."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, copy_before_migrating: Path | None = None):
+        """`copy_before_migrating`: the folder (the site's backups/) where a store an older
+        blogparade wrote is copied as it is before it is migrated (_copy_before_migrating)."""
         self.path = Path(path)
         # Comments published before this are not stored (the site's retention); None: all.
         self.keep_comments_since: datetime | None = None
@@ -482,6 +484,8 @@ class Store:
             self._db.row_factory = sqlite3.Row
             self._use_wal()
             self._db.execute("PRAGMA synchronous = NORMAL")
+            if copy_before_migrating is not None:
+                self._copy_before_migrating(copy_before_migrating)
             self._migrate()  # with foreign keys off: a table made again is dropped (15)
             self._db.execute("PRAGMA foreign_keys = ON")
         except BaseException as error:
@@ -533,6 +537,28 @@ class Store:
                         if statement.strip():
                             self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _copy_before_migrating(self, folder: Path) -> None:
+        """Keep the store as an older blogparade wrote it, in `folder`, before it is migrated:
+        the older one cannot open it again (nor any backup made after), so this copy is the way
+        back should the upgrade be undone.  Named by its schema, made once, never rotated away
+        (the editors' to delete).  A new store, or one of this schema, is not copied."""
+        version = self._check_version()
+        if version in (0, len(MIGRATIONS)):
+            return
+        target = folder / f"{self.path.stem}-schema-{version}.sqlite"
+        if target.exists():
+            return
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot keep store {self.path} as it is before it is upgraded to this "
+                             f"blogparade's schema: {folder}: {error.strerror}") from error  # fmt: skip
+        self.backup(target)
+        with closing(sqlite3.connect(target)) as copy:  # another process migrated it meanwhile
+            copied = copy.execute("PRAGMA user_version").fetchone()[0]
+        if copied != version:
+            target.unlink(missing_ok=True)
 
     def _check_version(self) -> int:
         current = self.version

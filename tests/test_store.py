@@ -196,6 +196,27 @@ def test_a_store_of_version_3_is_migrated_and_keeps_its_feeds(tmp_path):
         "https://new.example/feed", 3, None)
 
 
+def test_a_store_an_older_blogparade_wrote_is_kept_as_it_was_before_it_is_migrated(tmp_path):
+    # The first command after an upgrade (even `status`) migrated the store in place: the older
+    # version refuses it then, and every backup made after; its own backups rotate away in a week.
+    from tests.acceptance_helpers import invoke, new_site, ok, write_participant
+
+    site = new_site(tmp_path / "site")
+    write_participant(site, "anna", "Anna", "http://127.0.0.1:9/feed/")  # nothing listens there
+    store_of_version(site / "blogparade.sqlite", 14, (
+        "INSERT INTO feeds (url, participant, consecutive_errors) VALUES ('f', 'anna', 2)", ()))
+    ok(invoke(site, "status"))
+    copy = site / "backups" / "blogparade-schema-14.sqlite"
+    with sqlite3.connect(copy) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (14,)
+        assert db.execute("SELECT participant, consecutive_errors FROM feeds").fetchall() == [("anna", 2)]
+    with sqlite3.connect(site / "blogparade.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+    made = copy.stat().st_mtime_ns
+    invoke(site, "fetch")  # migrated: nothing more to keep, and the copy is not rotated away
+    assert copy.stat().st_mtime_ns == made and [p.name for p in (site / "backups").glob("*schema*")] == [copy.name]
+
+
 def test_a_store_of_version_14_gets_its_posts_text_last_and_keeps_everything(tmp_path):
     # Migration 15 makes `posts` again (SQLite's recipe: foreign keys off while stores migrate)
     # and moves the comment counts last checked into a table of their own.

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from ..editors.participants import ParticipantError, is_slug, read_participant
 from ..hashing import address_digest, commenter_digest
 from ..site import Site
+from ..backups import site_store
 from ..store import EMPTIED_AT, Store, TakenItem, utcnow
 from ..urls import feed_key, is_http_url, thread_key
 
@@ -191,7 +192,7 @@ def is_removed_feed(site: Site, url: str) -> datetime | None:
     if not site.store_path.is_file():
         return None
     key = feed_key(url)
-    with Store(site.store_path) as store:
+    with site_store(site) as store:
         for kind, stored, created in store.tombstones():
             if kind == "feed" and stored == key:
                 return created

@@ -37,6 +37,7 @@ from ..heap import fewer_collections
 from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
 from ..site import DEFAULTS, PUBLISH_SETTINGS_FILE, SETTINGS_FILE, Site, with_language_tag
+from ..backups import site_store
 from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
@@ -121,7 +122,7 @@ def build_site(
     """
     path = settings_path(site, settings_file)
     if store is None:
-        with Store(site.store_path) as own:
+        with site_store(site) as own:
             return build_site(site, own, settings_file=path, quiet=quiet)
     started = time.perf_counter()
     participants, problems = load_participants(site.participants_dir)
