@@ -17,6 +17,7 @@ import yarl
 from .backups import open_store
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
+from .editors.takedown import digest_log_addresses
 from .feeds.decide import unreachable
 from .feeds.fetch import Fetcher, FetchSettings
 from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
@@ -118,6 +119,7 @@ def fetch_site(
     participants (and problems) the caller has just read with load_participants.
     """
     participants, problems = loaded or load_participants(site.participants_dir)
+    digest_log_addresses(site)
     # A blog removed with --purge whose file came back (say, in a pull request) is not read.
     removed = [p for p in participants if store.is_buried("feed", feed_key(p.feed))]
     participants = [p for p in participants if p not in removed]

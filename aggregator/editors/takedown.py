@@ -260,6 +260,15 @@ def ready_log(site: Site) -> None:
 _CLEAR_ADDRESS = re.compile(r"^([^\t]*\tforget\tcommenter\t)web address (?!sha256:)([^\t]*)", re.M)
 
 
+def digest_log_addresses(site: Site) -> None:
+    """The log's lines an older blogparade wrote with a forgotten commenter's web address keep
+    its digest instead: each fetch sees to it, so that an upgraded site's log does not keep the
+    address until its next take-down."""
+    path = log_path(site)
+    if path.is_file():
+        _digest_addresses(path)
+
+
 def _digest_addresses(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     if not _CLEAR_ADDRESS.search(text):
