@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,12 +16,14 @@ from urllib.parse import urlsplit
 
 import yarl
 
+from .backups import folder as backups_folder
 from .backups import open_store
 from .editors.participants import Problem, load_participants
 from .editors.privacy import apply_retention, retention_cutoff
-from .editors.takedown import digest_log_addresses
+from .editors.takedown import digest_log_addresses, log_path
 from .feeds.decide import unreachable
 from .feeds.fetch import Fetcher, FetchSettings
+from .feeds.images import media_folder
 from .feeds.logins import Login, Secrets, login_for, logins_for, shared_secret_problems
 from .feeds.policy import SETTING as POLICY_SETTING
 from .feeds.policy import (
@@ -39,6 +43,7 @@ from .parades.pages import parade_page_links
 from .parades.report import ParadeStatus, channel_errors, parade_status
 from .parades.roundup import roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
+from .lock import LOCK_FILE
 from .site import SETTINGS_FILE, Site
 from .store import Store
 from .urls import feed_key
@@ -272,7 +277,41 @@ def check_site(site: Site) -> CheckResult:
                  for p, message in shared_secret_problems(participants)]  # fmt: skip
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in target_problems(site)]
     logins = frozenset(p.slug for p in participants if p.login is not None)
-    return CheckResult(len(participants), len(parades), problems, missing_secrets(site, participants), logins)
+    warnings = missing_secrets(site, participants) + unignored_files(site)
+    return CheckResult(len(participants), len(parades), problems, warnings, logins)
+
+
+def unignored_files(site: Site) -> list[Problem]:
+    """What blogparade writes into the site's folder that the site's git would take, as one
+    warning: a .gitignore from before those files existed (an upgraded site's; `init` writes
+    today's) let `git add -A` commit the take-down log (it names what was taken down), the
+    downloaded images, the spare build tree and the lock.  None where the site is in no git work
+    tree, or git is missing."""
+    # A file of each folder stands for the folder.
+    files = [site.store_path, log_path(site), site.root / LOCK_FILE]
+    folders = [backups_folder(site) / f"{site.store_path.stem}-x.sqlite", media_folder(site) / "x.jpg",
+               site.output / "index.html", site.output.with_name(".output.spare") / "index.html",
+               site.export_dir / "x.json"]  # fmt: skip
+    names = {os.path.relpath(path, site.root): os.path.relpath(path, site.root) for path in files}
+    names |= {os.path.relpath(path, site.root): os.path.relpath(path.parent, site.root) + "/" for path in folders}
+    try:
+        inside = subprocess.run(["git", "-C", str(site.root), "rev-parse", "--is-inside-work-tree"],
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return []
+        ignored = subprocess.run(["git", "-C", str(site.root), "check-ignore", "--no-index", "--stdin"],
+                                 input="\n".join(names), capture_output=True, text=True, check=False)  # fmt: skip
+    except OSError:
+        return []
+    if ignored.returncode not in (0, 1):  # 1: none of them is ignored
+        return []
+    taken = [shown for name, shown in names.items() if name not in set(ignored.stdout.splitlines())]
+    if not taken:
+        return []
+    shown = ", ".join(taken)
+    return [Problem(site.root / ".gitignore", f"git would take {shown}, which blogparade writes (the "
+                    "store and its backups, the take-down log and the images belong to this machine, "
+                    "not the repository): add the lines `blogparade init` writes for them")]  # fmt: skip
 
 
 def participant_path(site: Site, participant: Participant) -> Path:

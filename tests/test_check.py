@@ -383,3 +383,20 @@ def test_a_site_in_a_folder_of_a_larger_repository_is_judged_whole(tmp_path):
     (root / ".gitlab-ci.yml").write_text("script: [curl http://10.0.0.5/]\n", encoding="utf-8")
     commit(root)
     assert "this pull request changes /.gitlab-ci.yml, outside content/" in refused(site)
+
+
+def test_a_gitignore_from_before_the_files_blogparade_writes_is_named(tmp_path):
+    # An upgraded site's .gitignore (the first day's: the store and output only) let `git add -A`
+    # commit the take-down log, which names what was taken down, the images, the spare build.
+    site = new_site(tmp_path / "site")
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    result = invoke(site, "check")
+    assert result.exit_code == 0 and "warning" not in result.output, result.output  # init's own
+    (site / ".gitignore").write_text("*.sqlite\noutput/\n", encoding="utf-8")
+    result = invoke(site, "check")
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert warning.startswith(f"warning: {site / '.gitignore'}: git would take takedowns.log, "
+                              ".blogparade.lock, media/, .output.spare/, content/aggregated/, which blogparade writes")
+    subprocess.run(["rm", "-rf", str(site / ".git")], check=True)
+    assert "warning" not in invoke(site, "check").output  # no git: nothing it would take
