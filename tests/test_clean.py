@@ -7,10 +7,12 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 
 from aggregator.feeds.clean import (
+    in_page_mark,
     TITLE_LIMIT,
     _too_deep,
     behind_password,
@@ -597,3 +599,50 @@ def test_an_image_the_body_shows_already_is_not_shown_twice():
 def test_a_protected_post_has_no_attachments():
     form = '<form action="https://blog.example.de/wp-login.php?action=postpass" method="post"></form>'
     assert attached(ParsedAttachment(MP3, "audio/mpeg"), content_html=form).attachments == ()
+
+
+# --- links into the post itself: footnotes, tables of contents ------------------------------------
+
+POST = "https://blog.example/2026/fussnoten/"
+MARK = in_page_mark(POST)
+
+
+@pytest.mark.parametrize("html, targets", [
+    # Markdown's footnotes (Hugo's Goldmark, Jekyll's kramdown, Python-Markdown)
+    ('<p>Text<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a></sup>.</p>'
+     '<div class="footnotes" role="doc-endnotes"><hr><ol><li id="fn:1"><p>Die Quelle.&#160;'
+     '<a href="#fnref:1" class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a></p></li></ol></div>',
+     ["fnref:1", "fn:1"]),
+    # Pandoc
+    ('<p>Text<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a>.</p>'
+     '<section id="footnotes" class="footnotes" role="doc-endnotes"><hr><ol><li id="fn1"><p>Die Quelle.'
+     '<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li></ol></section>',
+     ["fnref1", "fn1"]),
+    # WordPress's footnotes block (6.3): ids are UUIDs
+    ('<p>Text<sup data-fn="5d2e" class="fn"><a href="#5d2e-1f" id="5d2e-1f-link">1</a></sup>.</p>'
+     '<ol class="wp-block-footnotes"><li id="5d2e-1f">Die Quelle. <a href="#5d2e-1f-link" '
+     'aria-label="Zur Fußnotenreferenz 1 navigieren">↩︎</a></li></ol>',
+     ["5d2e-1f-link", "5d2e-1f"]),
+    # A table of contents (Easy Table of Contents), ids with umlauts and quotes
+    ('<nav><ul><li><a href="#Gr%C3%BCnde">Gründe</a></li><li><a href="#a&quot;b">Zitat</a></li></ul></nav>'
+     '<h2 id="Gründe">Gründe</h2><h2 id="a&quot;b">Zitat</h2>', ["Gründe", 'a"b']),
+])  # fmt: skip
+def test_a_posts_links_into_itself_lead_to_its_own_places(html, targets):
+    """Footnotes and tables of contents led to the original post: every id was dropped."""
+    out = sanitize_html(html, POST)
+    tree = lxml.html.fragment_fromstring(out, create_parent="div")
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    assert ids == [MARK + target for target in targets], out
+    hrefs = [a.get("href") for a in tree.iter("a")]
+    assert {href[1:] for href in hrefs} <= set(ids), out  # each leads to a place in the post
+
+
+def test_ids_no_link_names_are_dropped_and_a_blogs_ids_never_clobber_the_pages():
+    html = ('<p id="comments">Text<a href="#fn1">1</a> <a href="#fehlt">?</a> id="fn1" im Text.</p>'
+            '<div id="main"><p id="fn1">Eins</p><p id="fn1">Doppelt</p></div>')
+    out = sanitize_html(html, POST)
+    assert out == (f'<p>Text<a href="#{MARK}fn1" rel="noopener">1</a> <a href="{POST}#fehlt" rel="noopener">?</a>'
+                   f' id="fn1" im Text.</p><div><p id="{MARK}fn1">Eins</p><p>Doppelt</p></div>')
+    assert in_page_mark("https://blog.example/anderer/") != MARK  # two posts on one page
+    # A comment keeps none.
+    assert "id=" not in sanitize_html('<p id="x"><a href="#x">x</a></p>', POST, comment=True)

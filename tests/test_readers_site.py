@@ -448,3 +448,28 @@ def test_every_published_feed_is_named_by_its_own_address_in_the_sites_language(
               for feed in feeds]  # fmt: skip
     assert ids == selves and all(i.startswith("https://blogparade.example/") for i in ids)
     assert {feed.get("{http://www.w3.org/XML/1998/namespace}lang") for feed in feeds} == {"de"}
+
+
+def test_a_posts_footnotes_lead_to_its_notes_on_its_page_and_from_the_sites_feed(feed_server, tmp_path):
+    """A footnote's link led to the original post (the post's ids were dropped)."""
+    from tests.feedmaker import Item, rss
+
+    home = feed_server.url("/hugo/")
+    body = ('<p>Behauptung<sup id="fnref:1"><a href="#fn:1" class="footnote-ref">1</a></sup>.</p>'
+            '<div class="footnotes"><ol><li id="fn:1"><p>Die Quelle. <a href="#fnref:1">↩</a></p></li></ol></div>')
+    post = Item(f"{home}fussnoten/", "Mit Fußnoten", f"{home}fussnoten/", T, body=body)
+    feed = feed_server.route("/hugo/index.xml", respond(rss([post], "Hugo", home).encode()))
+    root = new_site(tmp_path / "site")
+    write_participant(root, "hugo", "Hugo", feed, home, display="full")
+    ok(invoke(root, "run", "--publish"))
+    [page] = (root / "output" / "blogs" / "hugo").glob("*/index.html")
+    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+    note = article.find(href=re.compile("fn:1$"))
+    assert note["href"].startswith("#") and article.find(id=note["href"][1:]).name == "li"
+    back = article.find(id=note["href"][1:]).find("a")
+    assert article.find(id=back["href"][1:]).name == "sup"
+    # In the site's feed the link leads to the note on the post's page here, not into the feed.
+    atom = (root / "output" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    page_address = f"https://blogparade.example/blogs/hugo/{page.parent.name}/"
+    assert f'href="{page_address}{note["href"]}"' in ET.fromstring(atom).find(
+        ".//{http://www.w3.org/2005/Atom}content").text

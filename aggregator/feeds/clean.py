@@ -39,7 +39,7 @@ from dataclasses import fields
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -408,8 +408,11 @@ def _sanitized(html: str, base_url: str, comment: bool) -> tuple[str, tuple[str,
         html = _embeds_as_links(html, base_url)
     if _too_complex(html):
         return _flattened(html), ()
-    out = (_COMMENT_CLEANER if comment else _POST_CLEANER).clean(html)
+    fragments = frozenset() if comment else _in_page_fragments(html)
+    out = (_COMMENT_CLEANER if comment else _POST_CLEANER_WITH_IDS if fragments else _POST_CLEANER).clean(html)
     out, links = _filter_attributes(out, base_url, comment)
+    if fragments:
+        out = _in_page_links(out, base_url, fragments)
     if comment and "@" in out:  # the pattern scans every word (12 µs a comment); most have none
         out = _EMAIL_IN_TEXT.sub("[…]", out)
     return out.strip(), links
@@ -525,6 +528,16 @@ _POST_CLEANER = nh3.Cleaner(
     link_rel="noopener",
     strip_comments=True,
 )
+# A post that links into itself (footnotes, a table of contents) keeps the ids its links name.
+_POST_CLEANER_WITH_IDS = nh3.Cleaner(
+    tags=POST_TAGS,
+    clean_content_tags=DROP_WITH_CONTENT,
+    attributes={**POST_ATTRIBUTES, "*": POST_ATTRIBUTES["*"] | {"id"}},
+    tag_attribute_values=POST_ATTRIBUTE_VALUES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener",
+    strip_comments=True,
+)
 _COMMENT_CLEANER = nh3.Cleaner(
     tags=COMMENT_TAGS,
     clean_content_tags=DROP_WITH_CONTENT,
@@ -635,6 +648,56 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
 
 
 _URL_ATTRIBUTES = frozenset({"href", "src"})
+
+
+# --- links into the post itself ------------------------------------------------------------------
+#
+# A footnote ("<a href="#fn1">") or a table of contents led to the original post: a post's ids are
+# dropped (its "comments" or "main" would clobber the page's own).  Those its links name are kept,
+# prefixed by the post's own mark (two posts on one page, one id each), and the links lead there.
+# The site's feeds make them absolute again (website/plugin/feeds.py).
+_FRAGMENT_HREF = re.compile(r"""\shref\s*=\s*(?:"#([^"]+)"|'#([^']+)'|#([^\s>"']+))""", re.I)
+_TAG_WITH_ID = re.compile(r'<[A-Za-z][^\s/>]*(?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*?\s+id="([^"]*)"')
+
+
+def _in_page_fragments(html: str) -> frozenset[str]:
+    """The fragments of the post's links to a place in itself ("#fn1"), unescaped."""
+    if "#" not in html:  # most posts: one memchr
+        return frozenset()
+    return frozenset(html_lib.unescape(_value(match)) for match in _FRAGMENT_HREF.finditer(html))
+
+
+def in_page_mark(base_url: str) -> str:
+    """The prefix of a post's ids: its own, so that two posts' footnotes on one page differ."""
+    return "p" + hashlib.sha256(base_url.encode("utf-8", "surrogatepass")).hexdigest()[:8] + "-"
+
+
+def _in_page_links(html: str, base_url: str, fragments: frozenset[str]) -> str:
+    """nh3's output with the ids the post's links name kept, prefixed, the others dropped, and
+    those links (made absolute by the attribute filter, to the original) leading to them."""
+    mark = in_page_mark(base_url)
+    targets = fragments | {unquote(fragment) for fragment in fragments}  # "#Gr%C3%BCnde": "Gründe"
+    kept: set[str] = set()
+
+    def id_of(match: re.Match[str]) -> str:
+        value = html_lib.unescape(match[1])
+        start, end = match.span(1)
+        start -= len(' id="')
+        end += 1
+        keep = value in targets and value not in kept  # a second element of one id: not it
+        if keep:
+            kept.add(value)
+        written = f' id="{_escape_attribute(mark + value)}"' if keep else ""
+        return match[0][: start - match.start()] + written + match[0][end - match.start() :]
+
+    html = _TAG_WITH_ID.sub(id_of, html)
+    for fragment in fragments:
+        target = fragment if fragment in kept else unquote(fragment)
+        resolved = safe_url("#" + fragment, base_url) if target in kept else None
+        if resolved:
+            html = html.replace(f' href="{_escape_attribute(resolved)}"',
+                                f' href="#{_escape_attribute(mark + target)}"')  # fmt: skip
+    return html
 
 def _escape_attribute(value: str) -> str:
     """html5ever's escaping of an attribute value."""

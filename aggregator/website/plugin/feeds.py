@@ -118,6 +118,11 @@ class PlainTitleWriter(Writer):
             entry["unique_id"] = atom_id(link, self.settings.get("SITENAME", ""), item.date)
         if not getattr(item, "aggregated", False):
             return
+        # A post's links into itself (footnotes: feeds/clean.py) lead to its page here: a feed
+        # reader takes "#…" for a place in the feed.
+        for key in ("description", "content"):
+            if entry.get(key) and ' href="#' in entry[key]:
+                entry[key] = entry[key].replace(' href="#', f' href="{entry["link"]}#')
         # Pelican strips tags from titles, which eats "<div>" from a plain-text title such as
         # "Why <div> soup hurts"; aggregated titles are plain text, and the feed escapes them.
         entry["title"] = item.title
