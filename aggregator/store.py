@@ -480,6 +480,8 @@ class Store:
         self._grouping = False  # inside many_transactions
         self._group_began = 0.0  # when its open group began (time.monotonic)
         self._copy_rest = False  # the checkpoint thread copied the log: commit, copy the rest
+        # Why this store takes no more writes: SQLite undid a whole group itself (_in_group).
+        self._broken: str | None = None
         try:
             self._db.row_factory = sqlite3.Row
             self._use_wal()
@@ -574,6 +576,8 @@ class Store:
         """One transaction: all of it is stored, or none of it.  Inside `many_transactions` it is
         a savepoint of the open group, and the group commits when it is due."""
         with self._writing:
+            if self._broken is not None:
+                raise StoreError(self._broken)
             if self._grouping:
                 with self._in_group() as db:
                     yield db
@@ -581,11 +585,11 @@ class Store:
             self._begin()
             try:
                 yield self._db
+                self._commit()
             except BaseException:
                 if self._db.in_transaction:  # SQLite may have rolled back itself (disk full)
                     self._db.execute("ROLLBACK")
                 raise
-            self._commit()
 
     def _begin(self) -> None:
         try:
@@ -609,19 +613,35 @@ class Store:
         self._db.execute("SAVEPOINT one")
         try:
             yield self._db
-        except BaseException:
-            if self._db.in_transaction:  # else SQLite rolled back the whole group (disk full)
-                self._db.execute("ROLLBACK TO one")
-                self._db.execute("RELEASE one")
+        except BaseException as error:
+            if not self._db.in_transaction:  # SQLite rolled back the whole group itself (disk full)
+                self._lose_group(error)
+                raise
+            self._db.execute("ROLLBACK TO one")
+            self._db.execute("RELEASE one")
             raise
         self._db.execute("RELEASE one")
         if self._copy_rest or time.monotonic() - self._group_began >= COMMIT_EVERY:
-            self._commit()
+            try:
+                self._commit()
+            except StoreError as error:  # the disk full: the group is lost
+                self._lose_group(error)
+                raise
             if self._copy_rest:
                 # What was written since the checkpoint thread's copy: the log starts over
                 # at the next transaction (see _checkpoint_until).
                 self._copy_rest = False
                 self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def _lose_group(self, error: BaseException) -> None:
+        """The group could not be stored (a full disk): it is undone whole, the transactions of
+        other feeds in it too, and nothing more is written through this store.  What a later
+        transaction would record (a post's comments read: comment_checks) would claim what is no
+        longer stored, and the next run would not ask for it again."""
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error, StoreError):
+                self._db.execute("ROLLBACK")
+        self._broken = f"{error}; what this run read since its last commit was not stored, nor anything after"
 
     @contextmanager
     def many_transactions(self) -> Iterator[None]:
@@ -654,7 +674,11 @@ class Store:
             with self._writing:
                 self._grouping = False
                 if self._db.in_transaction:
-                    self._commit()
+                    try:
+                        self._commit()
+                    except StoreError as error:
+                        self._lose_group(error)
+                        raise
             done.set()
             copier.join()
             self._db.execute(f"PRAGMA cache_size = {int(cache)}")

@@ -10,6 +10,7 @@ import resource
 import shutil
 import sqlite3
 import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -368,3 +369,43 @@ def test_main_is_the_last_resort(monkeypatch, capsys):
     assert capsys.readouterr().err == (
         "Error: unexpected error: KeyError: 'outside any command'; run with --debug for details\n"
     )
+
+
+# A full disk (RLIMIT_FSIZE: writing past it fails as ENOSPC would) while an update's group of
+# transactions is committed: the group is undone whole, the feeds before the failing one too.
+GROUP_LOST = """
+import resource, signal, sys, time
+from aggregator import store as module
+from aggregator.store import Store, StoreError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+module.COMMIT_EVERY = 0.2
+store = Store(sys.argv[1])
+store.set_meta("before", "1")
+with store.many_transactions():
+    store.set_meta("feed a", "x" * 100)  # in the group, not yet committed
+    size = sum(p.stat().st_size for p in store.path.parent.iterdir())
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + 20_000, resource.RLIM_INFINITY))
+    time.sleep(0.3)
+    try:
+        store.set_meta("feed b", "y" * 400_000)  # the group commits after it: the disk is full
+    except StoreError as error:
+        print("lost:", error)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    try:
+        store.set_meta("feed a read", "1")  # e.g. feed a's comments marked as read
+    except StoreError as error:
+        print("refused:", error)
+"""
+
+
+def test_a_group_the_disk_could_not_take_is_undone_whole_and_nothing_after_it_is_written(tmp_path):
+    """After a full disk undid the group, a later transaction recorded a post's comments as
+    read while they were no longer stored: they were never asked for again, not even by
+    `fetch --all`."""
+    path = tmp_path / "blogparade.sqlite"
+    done = subprocess.run([sys.executable, "-c", GROUP_LOST, str(path)], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], timeout=60, check=False)  # fmt: skip
+    assert "lost: " in done.stdout and "refused: " in done.stdout, done
+    assert "nor anything after" in done.stdout.split("refused: ")[1], done.stdout
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT key FROM meta ORDER BY key").fetchall() == [("before",)]

@@ -523,7 +523,17 @@ class Updater:
                 if progress:
                     progress(report)
 
-        await asyncio.gather(*(one(p) for p in participants if p.active))
+        tasks = [asyncio.ensure_future(one(p)) for p in participants if p.active]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            # A store that cannot be written ends the run: the other blogs' reads end with it,
+            # here, not when the HTTP session they use is closed under them (which they logged
+            # as unexpected errors, with tracebacks).
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         summary.at_source = self.at_source
         return summary
 
