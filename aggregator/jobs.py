@@ -142,8 +142,10 @@ def fetch_site(
     parades = asyncio.run(follow_parades(store, settings, context))
     grown = new_contributions(store, select(site, store, participants)) if selection.parades else {}
     # A night no server was reached, or none allowed, is ours to fix: it must not tell every blog
-    # its feed fails.
+    # its feed fails, tonight or once the feeds are read again.
     ours = reached_none(summary) or allowed_none(summary)
+    if ours:
+        store.not_counted([report.participant.feed for report in _asked(summary) if report.error is not None])
     after = after_fetch(site, store, participants, settings, notify=not ours)
     return FetchRun(summary, problems, pages, parades=parades, removed=[p.slug for p in removed],
                     contributions=grown, **after)  # fmt: skip

@@ -907,6 +907,23 @@ class Store:
                  int(error.kind is ErrorKind.GONE), _iso(now), url),
             )  # fmt: skip
 
+    def not_counted(self, urls: Sequence[str]) -> None:
+        """The failure this run recorded for each of `urls` does not count: a run that reached
+        no server (this machine's network down) or was allowed none is ours to fix, not the
+        blogs'.  Their streaks were one longer each such night, and once the network was back
+        every feed was waiting out its backoff, no run asked one, and every blog was told its
+        feed fails.  Each is asked by the next run; one that was fine before is fine again."""
+        if not urls:
+            return
+        with self.transaction() as db:
+            for chunk, marks in _in_chunks(list(urls)):
+                db.execute(  # SQLite's SET reads the row as it was: "= 1" is "was the first"
+                    "UPDATE feeds SET consecutive_errors = consecutive_errors - 1, next_try = NULL, "
+                    "failing_since = CASE WHEN consecutive_errors = 1 THEN NULL ELSE failing_since END, "
+                    "error_kind = CASE WHEN consecutive_errors = 1 THEN NULL ELSE error_kind END, "
+                    "error_message = CASE WHEN consecutive_errors = 1 THEN NULL ELSE error_message END "
+                    f"WHERE consecutive_errors > 0 AND url IN ({marks})", chunk)  # fmt: skip
+
     # -- posts ----------------------------------------------------------------------------------
 
     def posts(

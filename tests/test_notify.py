@@ -309,6 +309,33 @@ BLOGPARADE_NOTIFY = ["{feed_server.url('/hook')}"]
     assert [body["blog"]["slug"] for body in posts_to_hook(feed_server)] == ["b1"]
 
 
+def test_nights_no_feed_could_be_reached_do_not_count_once_the_network_is_back(tmp_path, feed_server):
+    # Three nights behind a dead proxy each counted for every feed: once the proxy was mended,
+    # every feed was waiting out its backoff, the run asked none and told every blog its feed
+    # failed ("3 failed runs in a row").
+    feed_server.route("/hook", respond(b"ok", content_type="text/plain"))
+    site = new_site(tmp_path / "site", f"""
+BLOGPARADE_NOTIFY_AFTER = 2
+BLOGPARADE_NOTIFY = ["{feed_server.url('/hook')}"]
+""")
+    for number in range(2):
+        feed_server.route(f"/b{number}/feed/", respond(anna_feed(feed_server), content_type=RSS_TYPE))
+        write_participant(site, f"b{number}", f"Blog {number}", feed_server.url(f"/b{number}/feed/"))
+    ok(invoke(site, "run"))
+    settings = site / "pelicanconf.py"
+    mended = settings.read_text(encoding="utf-8")
+    settings.write_text(mended + f'BLOGPARADE_PROXY = "http://127.0.0.1:{free_port()}"\n', encoding="utf-8")
+    for _ in range(3):
+        result = invoke(site, "run")
+        assert result.exit_code == 1 and "not one feed's server could be reached" in result.output, result.output
+    settings.write_text(mended, encoding="utf-8")
+    result = ok(invoke(site, "run"))
+    assert "Notice" not in result.output and posts_to_hook(feed_server) == [], result.output
+    assert feed_server.hits("/b0/feed/") == 2  # asked again at once, not after a backoff
+    blogs = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    assert [(blog["health"], blog["streak"], blog["failing_since"]) for blog in blogs] == [("ok", 0, None)] * 2
+
+
 def test_a_night_the_network_policy_refused_every_feed_says_so_and_tells_no_blog(tmp_path, feed_server):
     # A site made before the network policy, its blogs on the intranet, upgraded: every feed is
     # refused, and the run said the machine's network, DNS or proxy might be down.
