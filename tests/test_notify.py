@@ -129,8 +129,16 @@ BLOGPARADE_NOTIFY = ["mailto:{EDITORS}", "{feed_server.url('/hook')}"]
     [line] = [line for line in result.output.splitlines() if feed_server.url("/hook") in line]
     assert line.rstrip().endswith(f"-> {feed_server.url('/hook')}: answered 502 Bad Gateway"), repr(line)
     assert "Built" in result.output
+    # It reached no one: `status` said "notice sent", and it was never tried again.
+    [anna] = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    assert anna["notified"] is None
+    feed_server.route("/hook", respond(b"ok", content_type="text/plain"))
     again = ok(invoke(site, "run"))
-    assert "notifier failed" not in again.output  # told (or tried) once: not every night
+    assert "notifier failed: failing: Annas Blog -> mailto:" in again.output
+    assert len(posts_to_hook(feed_server)) == 2  # the 502's, and now the one that got through
+    third = ok(invoke(site, "run"))
+    assert "notifier failed" not in third.output  # it reached someone: not every night
+    assert len(posts_to_hook(feed_server)) == 2
 
 
 def test_the_blog_page_notes_a_failing_feed_quietly(failing_site):

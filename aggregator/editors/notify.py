@@ -131,11 +131,16 @@ def notify_site(site: Site, store: Store, participants: Sequence[Participant],
     # publishconf.py is Python: read once a run, and only where a webhook is told.
     site_url = published_url(site) if any(not target.startswith("mailto:") for target in targets) else ""
     for notice, told in addressed:
+        delivered = len(report.delivered)
+        deliver(site, notice, told, report, site_url)
+        if len(report.delivered) == delivered:
+            # Told no one (every target failed): due again the next run, where a repeat reaches
+            # no one twice; `status` said "notice sent", and no notice ever went out.
+            continue
         if notice.event == "failing":
             store.set_alert(Alert(notice.participant.slug, notice.feed, notice.failing_since, now))
         else:
             store.clear_alert(notice.participant.slug)
-        deliver(site, notice, told, report, site_url)
     return report
 
 
