@@ -22,6 +22,12 @@ def main() -> None:
     a traceback."""
     import sys
 
+    # A terminal or log in another encoding than UTF-8 (LC_ALL=de_DE.ISO-8859-1) cannot show a
+    # blog named "Продажи": `status` and the nightly run died of UnicodeEncodeError printing it,
+    # before the build.  Such a character is shown as "?" there instead.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="replace")
     try:
         from .cli import main as blogparade
     except KeyboardInterrupt:

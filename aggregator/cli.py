@@ -594,7 +594,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
         document["parade_feed_errors"] = parade_errors
         # A blog whose file cannot be read is in no row: say so here too, not on stderr alone.
         document["participant_file_problems"] = [str(problem) for problem in problems]
-        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        # JSON escapes what the output's encoding cannot carry (a non-UTF-8 locale): "?" would lose it.
+        utf8 = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "") == "utf8"
+        click.echo(json.dumps(document, ensure_ascii=not utf8, indent=1))
         return
     zone = ZoneInfo(timezone)
     # Header lines start with "#", as comments in tab-separated data do.

@@ -4,9 +4,11 @@ no traceback and no Click usage block, and the store and participant files as th
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Callable
 import pytest
 
 from tests.acceptance_helpers import (
+    blogparade_command,
     explain,
     invoke,
     new_site,
@@ -181,3 +184,18 @@ def test_bad_input_is_one_sentence_and_its_exit_code(name, fetched_site, tmp_pat
     readable_again(tmp_path)
     assert (site / "blogparade.sqlite").read_bytes() == stored  # refused: nothing stored changed
     assert participant_files(site) == participants
+
+
+def test_a_terminal_that_cannot_show_a_blogs_name_shows_question_marks_not_an_error(tmp_path):
+    # Under a non-UTF-8 locale `status` and the nightly run died of UnicodeEncodeError printing a
+    # blog named "Продажи", before the build.
+    site = new_site(tmp_path / "site")
+    write_participant(site, "prodazhi", "Продажи Blog", "http://127.0.0.1:9/feed/")
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"}
+    for args, shown in ((["run"], "??????? Blog"), (["status"], "??????? Blog"),
+                        (["status", "--json"], '"\\u041f\\u0440')):
+        done = subprocess.run([*blogparade_command(), "--site", str(site), *args], env=env,
+                              capture_output=True, text=True, encoding="latin-1", timeout=120, check=False)  # fmt: skip
+        assert "UnicodeEncodeError" not in done.stdout + done.stderr, done
+        assert shown in done.stdout + done.stderr, done
+    assert (site / "output" / "index.html").is_file()  # the run built
