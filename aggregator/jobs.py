@@ -33,6 +33,8 @@ from .feeds.policy import (
     literal_address,
     resolve_and_check,
 )
+from .feeds.proxies import SETTING as PROXY_SETTING
+from .feeds.proxies import Proxies, ProxyError
 from .feeds.report import FeedReport, Outcome
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import ErrorKind, Participant
@@ -278,9 +280,20 @@ def check_site(site: Site) -> CheckResult:
     problems += [Problem(participant_path(site, p), message)
                  for p, message in shared_secret_problems(participants)]  # fmt: skip
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in target_problems(site)]
+    problems += [Problem(site.root / SETTINGS_FILE, message) for message in proxy_problems(site)]
     logins = frozenset(p.slug for p in participants if p.login is not None)
     warnings = missing_secrets(site, participants) + unignored_files(site)
     return CheckResult(len(participants), len(parades), problems, warnings, logins)
+
+
+def proxy_problems(site: Site) -> list[str]:
+    """BLOGPARADE_PROXY in pelicanconf.py that names no usable proxy: every feed would fail each
+    night, each blog blamed.  (The environment's proxies are the machine's: not judged here.)"""
+    try:
+        Proxies.from_environment({}, site.settings.get(PROXY_SETTING))
+    except ProxyError as error:
+        return [str(error)]
+    return []
 
 
 def unignored_files(site: Site) -> list[Problem]:

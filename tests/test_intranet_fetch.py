@@ -22,6 +22,7 @@ from aggregator.feeds.policy import NetworkPolicy
 from aggregator.feeds.proxies import Proxies, ProxyError
 from aggregator.feeds.trust import Trust, TrustError
 from aggregator.models import ErrorKind, FetchResult, LoginSpec, Participant
+from tests.acceptance_helpers import invoke, new_site
 from tests.intranet_servers import CompanyCA, ForwardProxy, TLSFeedServer
 from tests.servers import LOOPBACK_POLICY, RSS, FeedServer, Request, redirect, respond
 
@@ -226,6 +227,21 @@ def test_proxies_come_from_the_environment_or_blogparade_proxy() -> None:
     assert not Proxies.from_environment(env, setting="direct")
     with pytest.raises(ProxyError):
         Proxies.from_environment({"HTTPS_PROXY": "socks5://proxy:1080"})
+    # BLOGPARADE_PROXY = 5 was the host "5": `check` passed, and every feed failed each night.
+    with pytest.raises(ProxyError, match=r"BLOGPARADE_PROXY = 5 in pelicanconf.py must be a proxy's URL in quotes"):
+        Proxies.from_environment({}, setting=5)
+    for nowhere in ("5", "http://1.2.3:3128", "10.0.0.300"):
+        with pytest.raises(ProxyError, match="names no host"):
+            Proxies.from_environment({"HTTP_PROXY": nowhere})
+    assert str(Proxies.from_environment({"HTTP_PROXY": "10.0.0.3:3128"}).http.url) == "http://10.0.0.3:3128"
+
+
+def test_a_proxy_setting_that_names_no_proxy_fails_check_and_the_run(tmp_path: Path) -> None:
+    site = new_site(tmp_path / "site", "BLOGPARADE_PROXY = 5")
+    for command in ("check", "fetch"):
+        result = invoke(site, command)
+        assert result.exit_code == 2, result.output
+        assert "BLOGPARADE_PROXY = 5 in pelicanconf.py must be a proxy's URL in quotes" in result.output
 
 
 def test_http_and_https_feeds_and_their_redirects_go_through_the_proxy(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -70,7 +71,10 @@ class Proxies:
         ProxyError when a proxy is named but unusable."""
         env = os.environ if environ is None else environ
         no_proxy = _env(env, "no_proxy")
-        chosen = env.get(SETTING) or (str(setting) if setting else "")
+        if setting and not isinstance(setting, str):  # 5 was read as the host "5", every feed failing
+            raise ProxyError(f"{SETTING} = {setting!r} in pelicanconf.py must be a proxy's URL in quotes, "
+                             f'like "http://proxy.example:3128", or "{DIRECT}"')  # fmt: skip
+        chosen = env.get(SETTING) or setting or ""
         if chosen.strip().lower() == DIRECT:
             return cls()
         if chosen:
@@ -118,6 +122,8 @@ def parse_proxy(value: str, name: str) -> Proxy:
         host, port = url.raw_host, url.port
     except ValueError as error:
         raise ProxyError(f"{name} is not a usable proxy URL: {error}") from None
+    if host and _NUMBERS_AND_DOTS.fullmatch(host) and not _is_ipv4(host):
+        raise ProxyError(f"{name} names no host: {value!r} is neither a host name nor an IPv4 address")
     if url.scheme != "http" or not host:
         raise ProxyError(
             f"{name} must be an http:// proxy URL like http://proxy.example:3128, not {value!r} "
@@ -129,6 +135,17 @@ def parse_proxy(value: str, name: str) -> Proxy:
         authorization = "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
     bare = yarl.URL.build(scheme="http", host=host, port=port or 80)
     return Proxy(bare, authorization)
+
+
+_NUMBERS_AND_DOTS = re.compile(r"[0-9.]+")
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _env(env: Mapping[str, str], name: str) -> str:
