@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from . import EXIT_INTERRUPTED, INTERRUPTED, __version__
+from . import __version__, interruption
 from .backups import open_store, published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
@@ -145,8 +145,9 @@ class Blogparade(click.Group):
         except BrokenPipeError:
             reader_gone()
         except KeyboardInterrupt:  # Click would say "Aborted!" and exit 1
-            click.secho(INTERRUPTED, fg="red", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            said, status = interruption()
+            click.secho(said, fg="red", err=True)
+            sys.exit(status)
         except LIBRARY_ERRORS as error:
             give_up(ctx, sentence(error))
         except Exception as error:  # noqa: BLE001  the last resort: a sentence, not a traceback

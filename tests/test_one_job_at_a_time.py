@@ -188,6 +188,24 @@ def test_ctrl_c_ends_a_run_with_130_and_leaves_the_site_to_the_next(feed_server,
     assert "\t2 posts" in status_lines(ok(invoke(site, "status")).output)["Nachtblog"]
 
 
+def test_sigterm_ends_a_run_as_ctrl_c_does_saying_so_with_143(feed_server, tmp_path):
+    # systemd stopping the job (or `timeout`) ended it without a word: exit 143, and the log's
+    # last line "Fetch started …".
+    site = new_site(tmp_path / "site")
+    write_participant(site, "nacht", "Nachtblog", serve_nights(feed_server, 1, delay=0))
+    ok(invoke(site, "run"))
+    serve_nights(feed_server, 2, delay=3.0)
+    running = start(site, "run")
+    wait_for_lock(site, running.pid)
+    os.kill(running.pid, signal.SIGTERM)
+    finished = finish(running)
+    assert finished.returncode == 143, finished
+    assert finished.stderr.strip().endswith("Error: terminated (SIGTERM); nothing more was done."), finished
+    assert "Traceback" not in finished.stderr, finished
+    serve_nights(feed_server, 2, delay=0)
+    assert "1 new post" in ok(invoke(site, "run")).output  # the lock is free, the store whole
+
+
 @pytest.mark.slow
 def test_ctrl_c_in_a_runs_first_tenth_of_a_second_ends_it_with_130_every_time(feed_server, tmp_path):
     """The start-up imported aiohttp in a thread meanwhile: interrupted then, the run died of a
