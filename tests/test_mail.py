@@ -159,3 +159,23 @@ def test_a_domain_in_another_script_is_sent_as_the_dns_has_it(smtp):
     assert [(a.display_name, a.addr_spec) for a in received["To"].addresses] == [
         ("Jörg", "alle@xn--bcher-kva.example"), ("", "redaktion@example.org")]
     assert received["Message-ID"].endswith("@xn--strae-oqa.example>")  # once "…@straße.example>>"
+
+
+class Refusing:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+        return "550 5.7.1 relaying denied"
+
+
+def test_a_refused_recipient_says_what_the_server_said():
+    # "the mail server refused the recipients redaktion@example.org": not why.
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": f"smtp://127.0.0.1:{controller.port}",
+                                               "BLOGPARADE_MAIL_FROM": "blogparade@example.org"})
+        with pytest.raises(MailError) as refused:
+            send(settings, message())
+    finally:
+        controller.stop()
+    assert str(refused.value) == ("the mail server refused the recipients "
+                                  "(redaktion@example.org: 550 5.7.1 relaying denied)")

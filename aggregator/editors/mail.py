@@ -156,17 +156,23 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
             server.send_message(message)
     except smtplib.SMTPAuthenticationError:
         raise MailError(f"the mail server {settings.host} refused the login of {settings.user!r}") from None
-    except smtplib.SMTPRecipientsRefused as error:
-        raise MailError(f"the mail server refused the recipients {', '.join(error.recipients)}") from None
+    except smtplib.SMTPRecipientsRefused as error:  # what it said: "550 5.7.1 relaying denied"
+        said = "; ".join(f"{address}: {code} {_text(reply)}" for address, (code, reply) in error.recipients.items())
+        raise MailError(f"the mail server refused the recipients ({said})") from None
     except smtplib.SMTPResponseException as error:  # its str() is a tuple: (554, b'5.7.1 …')
-        said = error.smtp_error
-        said = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+        said = _text(error.smtp_error)
         raise MailError(f"cannot send mail through {settings.host}:{settings.port}: the server "
                         f"answered {error.smtp_code} {said}",
                         unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
         raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {error}",
                         unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
+
+
+def _text(reply: bytes | str) -> str:
+    """A mail server's reply as one line of text."""
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())
 
 
 ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
