@@ -147,6 +147,8 @@ def setting_problem(key: str, value: Any) -> str | None:
         except ValueError:
             return "it must be a date like 2026-11-15"
         return None
+    if key in ("DEFAULT_LANG", "SITENAME", "SITEURL"):  # Pelican's, read as text by blogparade too
+        return None if isinstance(value, str) else "it must be text in quotes"
     if key == "TIMEZONE":
         return None if _is_time_zone(value) else 'it must be a time zone\'s name, like "Europe/Berlin"'
     # Pelican's pagination, which the home page and the archive read too: a "20" failed the
@@ -358,6 +360,8 @@ def read_settings(path: str | Path) -> dict[str, Any]:
         return os.path.abspath(os.path.normpath(os.path.join(folder, value)))
 
     for key in ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH"):
+        if settings.get(key) is not None and not isinstance(settings[key], str):
+            raise ValueError(f"{key} = {settings[key]!r}: it must be a folder's name in quotes")
         if settings.get(key) is not None:
             found = absolute(settings[key])
             if key != "THEME" or os.path.exists(found):  # a theme may be named, not a folder

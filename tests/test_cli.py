@@ -231,6 +231,9 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(site, args):
     ("BLOGPARADE_STORE = ['a.sqlite']", "BLOGPARADE_STORE = ['a.sqlite']: it must be a file or folder name"),
     ('TIMEZONE = "Mars/Olympus"', 'TIMEZONE = \'Mars/Olympus\': it must be a time zone\'s name, like "Europe/Berlin"'),
     ('BLOGPARADE_COMMENT_AUTHORS = "anonym"', "it must be one of full, initials, hidden"),
+    # Pelican's, which blogparade reads too: "unexpected error: AttributeError" after the fetch.
+    ("DEFAULT_LANG = 5", "DEFAULT_LANG = 5: it must be text in quotes"),
+    ("OUTPUT_PATH = 5", "OUTPUT_PATH = 5: it must be a folder's name in quotes"),
 ])  # fmt: skip
 def test_a_setting_of_the_wrong_kind_is_refused_before_anything_is_done(site, feed_server, setting, said):
     # -5 connections per host failed every feed with a traceback each, recorded as the blogs'
