@@ -171,7 +171,12 @@ def restore(site: Site, backup: str | Path | None = None, *, empty: bool = False
     temporary = site.store_path.with_name(f".{site.store_path.name}.restoring")
     if chosen is not None:
         # Copied before the store moves aside: a copy that fails leaves the site its store.
-        shutil.copyfile(chosen, temporary)
+        try:
+            shutil.copyfile(chosen, temporary)
+        except OSError as error:  # a full disk: it named the backup, as if that were the trouble
+            temporary.unlink(missing_ok=True)
+            raise RestoreError(f"cannot copy {chosen} into {temporary.parent}: {error.strerror}; the "
+                               "store is as it was") from error  # fmt: skip
     aside = _put_aside(site.store_path)
     if chosen is not None:
         os.replace(temporary, site.store_path)
