@@ -409,3 +409,22 @@ def test_a_group_the_disk_could_not_take_is_undone_whole_and_nothing_after_it_is
     assert "nor anything after" in done.stdout.split("refused: ")[1], done.stdout
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT key FROM meta ORDER BY key").fetchall() == [("before",)]
+
+
+def test_an_output_folder_that_is_a_mount_point_is_refused_saying_why(tmp_path):
+    # Every build failed with "cannot write the site: Device or resource busy", naming a
+    # temporary folder: a mount point cannot be replaced by renaming.
+    site = new_site(tmp_path / "site")
+    output = site / "output"
+    output.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(output)],
+                             capture_output=True, check=False)  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip("mounting needs root")
+    try:
+        result = invoke(site, "build")
+        assert result.exit_code == 1, result.output
+        assert f"Error: {output} is a mount point, and a build replaces the output folder whole" in result.output
+        assert list(output.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(output)], check=False)

@@ -128,6 +128,7 @@ def build_site(
     participants, problems = load_participants(site.participants_dir)
     keep = kept_blogs(site.participants_dir, participants)
     settings = pelican_settings(site, path)
+    refuse_mounted_output(Path(settings["OUTPUT_PATH"]))
     taken_down = bool(store.get_meta(TAKEN_DOWN))  # then the spare tree is removed, not used
     comments_erased = bool(store.get_meta(COMMENTS_ERASED))  # by retention: the reader cache has them
     # On the other core, while we export.
@@ -343,6 +344,17 @@ def reader_cache(settings: dict[str, Any], stamp: str, *, taken_down: bool = Fal
                 shutil.rmtree(other, ignore_errors=True)
     return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": "reader",
             "CACHE_PATH": str(folder), "GZIP_CACHE": False, "CHECK_MODIFIED_METHOD": "mtime"}
+
+
+def refuse_mounted_output(output: Path) -> None:
+    """BuildRefused where output/ (or where its link points) is a mount point: a build puts a
+    whole new tree in its place by renaming, which a mount point cannot be (every build failed
+    with "Device or resource busy", naming a temporary folder)."""
+    real = tree.real_output(output)
+    if os.path.ismount(real):
+        raise BuildRefused(f"{real} is a mount point, and a build replaces the output folder whole, by "
+                           "renaming; mount the disk elsewhere and make the output folder a symbolic link "
+                           f"to a folder on it (ln -s /mnt/site/www {output})")  # fmt: skip
 
 
 @contextmanager
