@@ -57,10 +57,6 @@ class OpmlFeed:
 # --- export -------------------------------------------------------------------------------------
 
 
-def _text(value: str) -> str:
-    return xml_text(value)
-
-
 def export_opml(
     participants: Iterable[Participant], *, title: str, created: datetime | None = None
 ) -> str:
@@ -68,7 +64,7 @@ def export_opml(
     participants, so a published copy changes only when the blog roll does."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = _text(title)
+    ET.SubElement(head, "title").text = xml_text(title)
     if created is not None:
         ET.SubElement(head, "dateCreated").text = format_datetime(created)
     ET.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
@@ -90,7 +86,7 @@ def _outline(participant: Participant) -> dict[str, str]:
         "language": participant.language,
         "category": participant.kind,  # no slash: a tag, in OPML 2.0's words
     }
-    return {key: _text(value) for key, value in attributes.items() if value}
+    return {key: xml_text(value) for key, value in attributes.items() if value}
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from ..backups import site_store
 from ..editors.participants import ParticipantError, is_slug, read_participant
 from ..hashing import address_digest, commenter_digest
 from ..site import Site
-from ..backups import site_store
 from ..store import EMPTIED_AT, Store, TakenItem, utcnow
 from ..urls import feed_key, is_http_url, thread_key
 

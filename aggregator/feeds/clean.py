@@ -699,6 +699,7 @@ def _in_page_links(html: str, base_url: str, fragments: frozenset[str]) -> str:
                                 f' href="#{_escape_attribute(mark + target)}"')  # fmt: skip
     return html
 
+
 def _escape_attribute(value: str) -> str:
     """html5ever's escaping of an attribute value."""
     if not _TO_ESCAPE.search(value):
