@@ -61,6 +61,7 @@ def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> 
     assert (sender, recipients) == ("blogs@beispiel.example", ["alle@beispiel.example"])
     mail = email.message_from_bytes(data, policy=email.policy.default)
     assert mail["Subject"].startswith("Blogparade Test: ein neuer Beitrag seit")
+    assert str(mail["Date"]).endswith("+0000")  # "-0000" says the zone is unknown
     text = mail.get_body(("plain",)).get_content()
     markup = mail.get_body(("html",)).get_content()
     assert "Neu & frisch" in text and "Vor drei Tagen" not in text

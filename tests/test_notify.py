@@ -4,6 +4,7 @@ when it recovers (issue 11).  A real SMTP server (aiosmtpd) and a webhook on loo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from email import message_from_bytes
@@ -78,7 +79,7 @@ def test_a_blog_failing_three_nights_is_told_once_and_once_when_it_recovers(fail
 
     third = night(site)
     [(subject, text)] = mails_to(inbox, EDITORS)
-    assert "Annas Blog" in subject and "3-mal in Folge" in text and "500" in text
+    assert "Annas Blog" in subject and "dreimal in Folge" in text and "500" in text
     assert len(mails_to(inbox, OWNER)) == 1  # the blog's own contact is told too
     [body] = posts_to_hook(server)
     assert body["event"] == "failing" and body["failures"] == 3
@@ -364,7 +365,8 @@ BLOGPARADE_ALLOWED_NETWORKS = []
     assert feed_server.hits("/b0/feed/") == 0 and feed_server.hits("/hook") == 0
 
 
-@pytest.mark.parametrize("lang, since", [("de", "seit 01.12.2026"), ("en", "since 2026-12-01")])
+@pytest.mark.parametrize("lang, since", [("de", "seit 1. Dezember 2026"), ("en", "since December 1, 2026"),
+                                         ("en-GB", "since 1 December 2026")])
 def test_a_notice_dates_the_failure_by_the_sites_day(lang, since):
     # 23:30 UTC on November 30th is half past midnight on December 1st in Berlin.
     anna = Participant("anna", "Annas Blog", "https://anna.example/feed/", "https://anna.example/")
@@ -372,6 +374,10 @@ def test_a_notice_dates_the_failure_by_the_sites_day(lang, since):
                     datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "http: 500")  # fmt: skip
     _, text = message_text(notice, "Blogs", lang, ZoneInfo("Europe/Berlin"))
     assert since in text
+    # "3-mal", and "1 times" in English: a count a person would write.
+    assert ("dreimal in Folge" if lang == "de" else "has failed 3 times in a row") in text
+    once = message_text(dataclasses.replace(notice, failures=1), "Blogs", lang)[1]
+    assert ("ist einmal in Folge" if lang == "de" else "has failed once in a row") in once
 
 
 def test_a_notice_no_one_is_to_be_told_is_not_remembered_as_sent(tmp_path, feed_server, smtp):  # noqa: F811

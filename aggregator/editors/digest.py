@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses
+from email.utils import format_datetime, getaddresses
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -316,7 +316,7 @@ def digest_message(digest: Digest, *, sender: str, recipients: list[str]) -> Ema
     message["From"] = sender
     if recipients:
         message["To"] = ", ".join(recipients)
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(utcnow())  # "+0000": "-0000" says the zone is unknown
     message["Content-Language"] = digest.lang
     message.set_content(render_text(digest))
     message.add_alternative(render_html(digest), subtype="html")

@@ -23,7 +23,10 @@ from email.message import EmailMessage
 from typing import Any, Literal, Sequence
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from ..feeds.fetch import FetchSettings
+from ..i18n import babel_locale
 from ..models import FeedState, Participant
 from ..site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from ..store import Alert, Store, utcnow
@@ -229,7 +232,8 @@ def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo 
     site's (`zone`): a failure at 00:30 in Berlin is of that day, not of the one before in UTC."""
     blog, feed = notice.participant.name, notice.feed
     day = notice.failing_since.astimezone(zone) if notice.failing_since else None
-    since = day.strftime("%d.%m.%Y" if lang.startswith("de") else "%Y-%m-%d") if day else None
+    # As the site's pages write a day ("2. Dezember 2026", "2 December 2026" in en-GB).
+    since = format_date(day, "long", locale=babel_locale(lang)) if day else None
     if notice.gone:
         if lang.startswith("de"):
             return (f"[{site_name}] Der Feed von {blog} wurde entfernt",
@@ -243,7 +247,8 @@ def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo 
     if lang.startswith("de"):
         if notice.event == "failing":
             subject = f"[{site_name}] Der Feed von {blog} ist nicht erreichbar"
-            text = (f"Der Feed von {blog} ({feed}) ist {notice.failures}-mal in Folge nicht "
+            times = {1: "einmal", 2: "zweimal", 3: "dreimal"}.get(notice.failures, f"{notice.failures}-mal")
+            text = (f"Der Feed von {blog} ({feed}) ist {times} in Folge nicht "
                     f"erreichbar gewesen" + (f", seit {since}" if since else "") + ".\n"
                     f"Zuletzt: {notice.error}\n\n"
                     f"Neue Beiträge erscheinen auf {site_name} erst wieder, wenn er antwortet. "
@@ -255,7 +260,8 @@ def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo 
                     + (f" (nicht erreichbar seit {since})" if since else "") + ".")
     elif notice.event == "failing":
         subject = f"[{site_name}] The feed of {blog} cannot be read"
-        text = (f"The feed of {blog} ({feed}) has failed {notice.failures} times in a row"
+        times = {1: "once", 2: "twice"}.get(notice.failures, f"{notice.failures} times")
+        text = (f"The feed of {blog} ({feed}) has failed {times} in a row"
                 + (f", since {since}" if since else "") + f".\nLast error: {notice.error}\n\n"
                 f"New posts reach {site_name} again when it answers. This message comes once; "
                 "another follows when the feed answers again.")  # fmt: skip
