@@ -28,6 +28,7 @@ from . import __version__, interruption
 from .backups import open_store, published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
+from .languages import name_order
 from .lock import LockError, SiteBusy, site_lock
 from .models import ErrorKind
 from .site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
@@ -401,7 +402,7 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
         lines.append(f"  {_feed_name(report)} ({report.url}): retired, it answered 410 Gone; not asked "
                      "any more (--all asks it whether it came back)")
     deferred = Counter(report.participant.name for report in summary.deferred)
-    for name, feeds in sorted(deferred.items(), key=lambda item: item[0].casefold()):
+    for name, feeds in sorted(deferred.items(), key=lambda item: name_order(item[0])):
         lines.append(f"  {name} comments: {feeds} comment feed{'s' * (feeds != 1)} left for the next run: "
                      "the blog's comment feeds answered slowly (each blog's may take "
                      "BLOGPARADE_TIMEOUT a run)")
@@ -448,7 +449,7 @@ def _waiting(reports: list[FeedReport]) -> str:
 
 
 def _by_blog(reports: list[FeedReport]) -> list[FeedReport]:
-    return sorted(reports, key=lambda r: (r.kind != "posts", r.participant.name.casefold()))
+    return sorted(reports, key=lambda r: (r.kind != "posts", name_order(r.participant.name)))
 
 
 def _feed_name(report: FeedReport) -> str:

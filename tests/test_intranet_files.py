@@ -157,3 +157,20 @@ def test_one_blogs_spelling_does_not_rename_its_colleagues_department(tmp_path: 
     assert " ".join(page.xpath("//h1")[0].text_content().split()) == "Vertrieb"  # most blogs' spelling
     digest = invoke(site, "digest", "--department", "Einkauf", "--dry-run")
     assert digest.exit_code != 0 and "(departments: IT, Vertrieb)" in digest.output, digest.output
+
+
+def test_names_with_umlauts_are_listed_where_a_reader_looks_them_up(tmp_path: Path, feed_server: FeedServer) -> None:
+    """By code points "Ärzteschaft" and "Öffentlichkeitsarbeit" came after "Zentrale", on the
+    blogs page, in `status` and on the status page."""
+    from tests.acceptance_helpers import parse_html
+
+    site = departments_site(tmp_path, feed_server, {"zentrale": "Zentrale", "aussen": "Außendienst",
+                                                    "aerzte": "Ärzteschaft", "oeffentlich": "Öffentlichkeitsarbeit"})
+    blogs = parse_html(site / "output" / "blogs" / "index.html")
+    headings = [" ".join(h.text_content().split()) for h in blogs.xpath("//main//h2")]
+    assert headings == ["Ärzteschaft", "Außendienst", "Öffentlichkeitsarbeit", "Zentrale"], headings
+    for slug, name in (("aerzte", "Ärztinnen im Dienst"), ("zentrale", "Zebra-Blog"), ("aussen", "Apfelbaum")):
+        path = site / "content" / "participants" / f"{slug}.toml"
+        path.write_text(re.sub(r'name = "[^"]*"', f'name = "{name}"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    rows = [line.split("\t")[0] for line in ok(invoke(site, "status")).output.splitlines() if not line.startswith("#")]
+    assert rows == ["Apfelbaum", "Ärztinnen im Dienst", "Blog oeffentlich", "Zebra-Blog"], rows

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..feeds.decide import Politeness, is_due
+from ..languages import name_order
 from ..models import FeedState, FetchError, Participant
 from ..store import Store, utcnow
 
@@ -80,7 +81,7 @@ def participant_statuses(
             last_new_post=newest.get(p.slug),
             notified=alerts[p.slug].notified if p.slug in alerts else None,
         )
-        for p in sorted(participants, key=lambda p: p.name.casefold())
+        for p in sorted(participants, key=lambda p: name_order(p.name))
     ]
 
 

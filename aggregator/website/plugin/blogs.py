@@ -22,7 +22,7 @@ from pelican.contents import Author, Category
 
 from ...editors.participants import load_participants
 from ...i18n import N_
-from ...languages import language_tag
+from ...languages import language_tag, name_order
 from ..export import FeedFacts, read_on
 from .departments import DepartmentView, department_views
 from .settings import gettext, setting
@@ -142,7 +142,7 @@ def add_blogs(generator: Any) -> None:
         )
         if author is not None:
             author.entry = entries[-1]  # the blog page shows what the blogs page knows
-    entries.sort(key=lambda entry: (entry.blog.name.casefold(), entry.blog.slug))
+    entries.sort(key=lambda entry: (name_order(entry.blog.name), entry.blog.slug))
     generator.context["blogparade_participants"] = participants  # for the blog roll
     generator.context["blogroll_url"] = setting(settings, "BLOGPARADE_BLOGROLL") or None
     generator.context["blogs"] = entries

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ...editors.participants import department_names, department_slug
+from ...languages import name_order
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def department_views(
         view.articles.extend(articles_by_blog.get(entry.blog.slug, ()))
     for view in views.values():
         view.articles.sort(key=lambda article: (article.date, article.post_id), reverse=True)
-    return sorted(views.values(), key=lambda view: view.name.casefold())
+    return sorted(views.values(), key=lambda view: name_order(view.name))
 
 
 def _view(name: str, slug: str, settings: dict[str, Any]) -> DepartmentView:
