@@ -166,6 +166,20 @@ def test_a_status_page_for_the_editors_when_asked_for(tmp_path, feed_server):
     assert page.xpath("//meta[@name='robots' and contains(@content, 'noindex')]")
 
 
+def test_the_status_page_speaks_the_sites_language_and_lists_joined_blogs_only(tmp_path, feed_server):
+    # "never fetched", "inactive, not fetched" and "error: …" on a German page; and a parade's
+    # contributor that never joined was a red "never fetched" row.
+    feed_server.route("/kaputt/feed/", status(500))
+    site = new_site(tmp_path / "site", 'BLOGPARADE_STATUS_PAGE = "status/index.html"')
+    write_participant(site, "kaputt", "Kaputt", feed_server.url("/kaputt/feed/"))
+    write_participant(site, "pause", "Pause", feed_server.url("/pause/feed/"), active=False)
+    ok(invoke(site, "run"))
+    rows = parse_html(site / "output" / "status" / "index.html").xpath("//table[@class='feed-status']/tbody/tr")
+    states = {row[0].text_content().strip(): " ".join(row[2].text_content().split()) for row in rows}
+    assert states["Pause"] == "pausiert, wird nicht abgerufen"
+    assert states["Kaputt"].startswith("Fehler: http: 500"), states
+
+
 def test_the_status_page_shows_what_status_shows(tmp_path, feed_server):
     """The page lacked the feed's new address, the counts, the notice and the failing comment
     feeds that `status` names: an editor without a shell saw "ok" and no more."""
@@ -185,7 +199,7 @@ def test_the_status_page_shows_what_status_shows(tmp_path, feed_server):
     cells = [" ".join(cell.text_content().split()) for cell in row]
     assert cells[0] == "Annas Blog"
     assert cells[1] == f"{feed_server.url('/anna/feed/')} (umgezogen nach {feed_server.url('/anna/neu/feed/')})"
-    assert cells[2] == "ok" and cells[6] == "2"
+    assert cells[2] == "in Ordnung" and cells[6] == "2"
     assert cells[7].startswith("1 (aus 2 Kommentar-Feeds, 1 davon gestört: "
                                f"{feed_server.url('/anna/2/feed/')}: "), cells[7]
     assert "500" in cells[7]

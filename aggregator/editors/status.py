@@ -113,6 +113,8 @@ def status_document(
                 "feed": row.participant.feed,
                 "moved_to": row.state.moved_to if row.state else None,
                 "active": row.participant.active,
+                "kind": row.participant.kind,
+                "gone": bool(row.state and row.state.gone),
                 "health": row.health,
                 "ok": row.health == "ok",
                 "error": str(row.state.last_error) if row.state and row.state.last_error else None,

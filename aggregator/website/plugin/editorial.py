@@ -36,7 +36,11 @@ class BlogHealth:
     feed: str
     moved_to: str | None  # where the feed is read while it moved (a permanent redirect)
     ok: bool
-    health: str
+    health: str  # as `status` says it, in English
+    active: bool
+    external: bool  # a blog that never joined, named for a parade's contribution: no feed read
+    gone: bool  # answered 410 Gone: not read any more
+    error: str | None
     streak: int
     failing_since: datetime | None
     notified: datetime | None
@@ -73,7 +77,8 @@ def _health(blog: dict[str, Any]) -> BlogHealth:
     return BlogHealth(
         slug=blog["slug"], name=blog["name"], feed=blog["feed"],
         moved_to=moved if moved and moved != blog["feed"] else None, ok=bool(blog["ok"]),
-        health=blog["health"], streak=int(blog["streak"]),
+        health=blog["health"], active=bool(blog.get("active", True)), external=blog.get("kind") == "external",
+        gone=bool(blog.get("gone")), error=blog.get("error"), streak=int(blog["streak"]),
         failing_since=_time(blog.get("failing_since")), notified=_time(blog.get("notified")),
         next_try=_time(blog.get("next_try")), last_success=_time(blog.get("last_success")),
         last_new_post=_time(blog.get("last_new_post")), posts=int(blog.get("posts") or 0),
