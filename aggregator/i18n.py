@@ -54,6 +54,14 @@ def translations(theme: str | Path, lang: str) -> NullTranslations:
     return NullTranslations()
 
 
+def without_words_for(theme: str | Path, lang: str) -> bool:
+    """Whether the theme has no catalogue for `lang` (not English): its pages' words are English
+    then, while dates and numbers follow `lang`."""
+    if lang.split("-")[0].split("_")[0].lower() == "en":
+        return False
+    return not isinstance(translations(theme, lang), Translations)
+
+
 @functools.lru_cache(maxsize=8)
 def _load(path: str, mtime: float) -> Translations:  # mtime: a changed file is read again
     with open(path, "rb") as po:

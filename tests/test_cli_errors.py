@@ -199,3 +199,15 @@ def test_a_terminal_that_cannot_show_a_blogs_name_shows_question_marks_not_an_er
         assert "UnicodeEncodeError" not in done.stdout + done.stderr, done
         assert shown in done.stdout + done.stderr, done
     assert (site / "output" / "index.html").is_file()  # the run built
+
+
+def test_a_site_in_a_language_the_theme_has_no_words_for_is_warned_of(tmp_path):
+    # DEFAULT_LANG = "fr" made pages in English with French dates ("by Zoe · 18 novembre 2026"),
+    # marked lang="fr", and nothing said why.
+    site = new_site(tmp_path / "site")
+    for lang, warned in (("fr", True), ("de-AT", False), ("en-GB", False)):
+        conf = site / "pelicanconf.py"
+        conf.write_text(re.sub(r"DEFAULT_LANG = '[^']*'", f"DEFAULT_LANG = '{lang}'", conf.read_text()))
+        result = ok(invoke(site, "build"))
+        said = f"DEFAULT_LANG = '{lang.lower()}': the theme has no translation for it" in result.output
+        assert said is warned, result.output

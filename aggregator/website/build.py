@@ -38,6 +38,7 @@ from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
 from ..site import DEFAULTS, PUBLISH_SETTINGS_FILE, SETTINGS_FILE, Site, with_language_tag
 from ..backups import site_store
+from ..i18n import without_words_for
 from ..store import COMMENTS_ERASED, Store
 from . import output as tree
 from . import search
@@ -155,7 +156,7 @@ def build_site(
     if comments_erased:
         store.set_meta(COMMENTS_ERASED, "")
     warnings = tuple(str(problem) for problem in problems) + built.warnings
-    warnings += address_warnings(settings, path)
+    warnings += address_warnings(settings, path) + language_warnings(settings)
     return BuildResult(exported, built.articles, built.pages, time.perf_counter() - started,
                        Path(settings["OUTPUT_PATH"]), warnings, fingerprint,
                        built.searchable, built.rendered, built.reused, built.bundles)  # fmt: skip
@@ -370,6 +371,17 @@ def describe(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
     return f"{type(error).__name__}: {error}"
+
+
+def language_warnings(settings: dict[str, Any]) -> tuple[str, ...]:
+    """A site in a language the theme has no words for: its pages say so in English, with dates
+    and numbers in that language ("by Zoe · 18 novembre 2026"), and nothing said why."""
+    lang = str(settings.get("DEFAULT_LANG") or "en")
+    if not without_words_for(settings["THEME"], lang):
+        return ()
+    return (f"DEFAULT_LANG = {lang!r}: the theme has no translation for it (theme/translations/), so "
+            "its pages' words are English, their dates and numbers in that language; use \"de\" or "
+            "\"en\"",)
 
 
 def address_warnings(settings: dict[str, Any], path: Path) -> tuple[str, ...]:
