@@ -232,3 +232,42 @@ def test_which_posts_threads_were_read_whole_and_what_they_lack():
     gone, back = plan.gone_at_source(threads, stored)
     assert sorted(gone) == [("empty", "e"), ("whole", "x")]
     assert back == [("whole", "b")]
+
+
+def test_more_comments_came_than_the_count_rose_by_wants_the_thread_read():
+    def checked(count: int, then: int, stored_then: int) -> PostHead:
+        return PostHead("p", "b", "p", "https://b.example/p/", NOW - timedelta(days=1),
+                        "https://b.example/p/feed/", count, then, stored_then)  # fmt: skip
+
+    # Checked at 5 with 5 stored; now the count says 5 and 6 are stored: one of them is gone.
+    assert plan.surplus(checked(5, 5, 5), 6) and plan.wants_comments(checked(5, 5, 5), 6)
+    # The count rose by as many as came, or more (some still missing): no deletion to look for.
+    assert not plan.surplus(checked(6, 5, 5), 6) and not plan.wants_comments(checked(6, 5, 5), 6)
+    assert not plan.surplus(checked(7, 5, 5), 6)
+    # Read since (checked at 5 with 6 stored, one of them hidden as gone): nothing more to ask.
+    assert not plan.surplus(checked(5, 5, 6), 6) and not plan.wants_comments(checked(5, 5, 6), 6)
+    assert not plan.surplus(checked(5, 5, 5)._replace(comments_checked_stored=None), 6)
+
+
+def test_a_comment_deleted_the_night_another_came_leaves_the_site_too(tmp_path, feed_server):
+    """The blog deletes a comment and gets a new one the same night: the post's count stays, and
+    the deleted one stayed on the site for good (no count fell; the site-wide feed, the blog's
+    newest 10, holds no thread of 14 whole).  More came than the count rose by: the API's list
+    of the thread says which is gone."""
+    blog = serve(feed_server, "wp", shapes=SHAPES, api="on")
+    site = site_of(tmp_path, "wp", blog)
+    ok(invoke(site, "fetch"))
+    assert "Kommentar 2-5 zum Faden." in " ".join(thread(site, "Faden 2"))
+    post = blog.posts[1]
+    newest = max(c.id for p in blog.posts for c in p.comments)
+    post.comments[4].approved = False
+    post.comments.append(wordpress.Comment(newest + 1, "Neu", "Ein neuer Kommentar.", NOW))
+    route_feeds(feed_server, blog, blog.api_link())
+    for _ in range(2):  # the new one comes; the next night the deleted one goes
+        ok(invoke(site, "fetch"))
+    bodies = " ".join(thread(site, "Faden 2"))
+    assert "Ein neuer Kommentar." in bodies and "Kommentar 2-5 zum Faden." not in bodies
+    assert len(thread(site, "Faden 2")) == 14
+    before = len(feed_server.requests)
+    ok(invoke(site, "fetch"))  # nothing changed: nothing more is asked of the post
+    assert [r.path for r in feed_server.requests[before:]] == ["/wp/feed/", "/wp/comments/feed/atom/"]

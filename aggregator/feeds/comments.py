@@ -10,8 +10,8 @@ request (update.py, wpapi.py), and only those still missing some have their own 
 more are missing than that feed shows (a blog's first read), the API is asked before it
 (`api_first`).
 
-A comment the blog deleted (or took back as spam) leaves the site: a post whose count fell has
-its feed read, and where this run's reads held a post's whole thread (as many comments as its
+A comment the blog deleted (or took back as spam) leaves the site: a post whose count fell, or
+rose by less than the comments that came since (`surplus`), has its feed read, and where this run's reads held a post's whole thread (as many comments as its
 count says), its stored comments that they lack are hidden, and shown again should the blog
 approve them again (`whole_threads`, `gone_at_source`).  A feed that shows part of a thread says
 nothing of the rest: what it lacks stays.
@@ -139,9 +139,9 @@ def wants_comments(post: PostHead, stored: int) -> bool:
         return False
     if post.comment_count is None:
         return True  # nobody tells us: ask (a conditional request, cheap when unchanged)
-    if post.comment_count == post.comments_checked:
+    if post.comment_count == post.comments_checked and not surplus(post, stored):
         return False  # as when its comments were last read: what they lack, its feed lacks too
-    return missing(post, stored) > 0 or fell(post)
+    return missing(post, stored) > 0 or fell(post) or surplus(post, stored)
 
 
 def fell(post: PostHead) -> bool:
@@ -149,6 +149,17 @@ def fell(post: PostHead) -> bool:
     some, and its feed, read whole, says which (`whole_threads`)."""
     count, checked = post.comment_count, post.comments_checked
     return count is not None and checked is not None and count < checked
+
+
+def surplus(post: PostHead, stored: int) -> bool:
+    """Whether more comments were stored since a post's comments were last read than its count
+    rose by: the blog deleted some meanwhile, while new ones came (the count stayed, or rose by
+    less), and its feed, read whole, says which.  A deleted comment stayed on the site for good
+    where a new one came the same night: the count never fell."""
+    count, checked, then = post.comment_count, post.comments_checked, post.comments_checked_stored
+    if count is None or checked is None or then is None:
+        return False
+    return count - checked < stored - then
 
 
 def whole_threads(
