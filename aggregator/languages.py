@@ -33,3 +33,12 @@ def name_order(name: str) -> tuple[str, str]:
     departments and status rows starting with Ä, Ö or Ü came after Z."""
     folded = unicodedata.normalize("NFKD", name.casefold())
     return "".join(char for char in folded if not unicodedata.combining(char)), name
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
+
+
+def umlauts_spelled_out(text: str) -> str:
+    """`text` with its umlauts and ß written as German writes them without ("ae", "ss"): the
+    addresses made of names (blogs, departments) spell them so, not as "a" ("Bär" is not "Bar")."""
+    return text.translate(_UMLAUTS)

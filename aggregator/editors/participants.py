@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import tomli_w
 
 from ..feeds.logins import parse_spec, shown, spec_problems, spec_table
+from ..languages import umlauts_spelled_out
 from ..models import Participant
 from ..urls import feed_identity, is_fetchable_url, is_http_url
 
@@ -84,10 +85,7 @@ def department_names(names: Iterable[str]) -> dict[str, str]:
 
 def _germanised(text: str) -> str:
     """`text` in lower case, without apostrophes, its umlauts written the German way ("ae")."""
-    text = re.sub(r"['’`´]", "", text.lower())
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    return text
+    return umlauts_spelled_out(re.sub(r"['’`´]", "", text.lower()))
 
 
 def _latin_base(char: str) -> str:
