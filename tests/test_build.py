@@ -414,6 +414,30 @@ def test_hostile_text_and_links_stay_harmless(tmp_path):
     assert "&lt;b&gt;fett&lt;/b&gt; &amp; Co" in page
 
 
+def test_topics_with_umlauts_have_addresses_of_their_own_and_their_former_ones_lead_there(tmp_path):
+    """Pelican writes an umlaut as its plain letter: "Bär" and "Bar" were one topic (tag/bar/,
+    headed "Bar", listing both), "Äpfel" was tag/apfel/.  Spelled out as the blogs' and
+    departments' addresses are, each has its own; a former address no topic has now sends
+    readers to the page of today."""
+    site = make_site(tmp_path)
+    posts = [post("anna", "baer", "Über Bären", T, categories=("Bär", "Äpfel")),
+             post("anna", "bar", "In der Bar", T + timedelta(hours=1), categories=("Bar",))]  # fmt: skip
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="h", posts=posts)  # fmt: skip
+        build_site(site, store)
+    baer = (site.output / "tag" / "baer" / "index.html").read_text(encoding="utf-8")
+    bar = (site.output / "tag" / "bar" / "index.html").read_text(encoding="utf-8")
+    assert "Über Bären" in baer and "In der Bar" not in baer
+    assert "In der Bar" in bar and "Über Bären" not in bar and "Thema: Bar" in bar
+    assert "Über Bären" in (site.output / "tag" / "aepfel" / "index.html").read_text(encoding="utf-8")
+    former = (site.output / "tag" / "apfel" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=../../tag/aepfel/"' in former  # a development build's relative one
+    assert 'name="robots" content="noindex"' in former and "Dieses Thema hat eine neue Adresse:" in former
+    tags = (site.output / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "tag/apfel/" not in tags  # listed nowhere
+
+
 def test_pagination_never_collides_between_similar_tags(tmp_path):
     """Pelican's default pattern writes page 4 of tag3 where tag34 lives (pelican #2754)."""
     site = make_site(tmp_path, extra_settings='DEFAULT_PAGINATION = 1\n'

@@ -512,7 +512,8 @@ def test_long_words_and_addresses_keep_every_page_within_a_phones_width(browser,
         build_site(site, store)
     tab = Reader(browser, 360)
     try:
-        pages = sorted(site.output.rglob("*.html"))
+        pages = [page for page in sorted(site.output.rglob("*.html"))  # not a former address, which leaves at once
+                 if 'http-equiv="refresh"' not in page.read_text(encoding="utf-8")]  # fmt: skip
         assert len(pages) > 8
         wide = {}
         for page in pages:

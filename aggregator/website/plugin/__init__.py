@@ -19,6 +19,7 @@ This module only connects Pelican's signals; each job has its module:
 - blogroll.py: the participants as OPML at `BLOGPARADE_BLOGROLL`.
 - editorial.py: a failing blog's quiet note, the editors' status page, the privacy notice.
 - departments.py: a page and an Atom feed per department of an internal blog roll.
+- renamed.py: a topic's former address, where it changed, sends readers to its page of today.
 - lists.py: Pelican's quadratic list filters (tags, authors, categories, translations), linear.
 - sourcepaths.py: Pelican's relative source paths without os.path.relpath.
 - settings.py: the plugin's settings and their defaults.
@@ -44,6 +45,7 @@ from .lists import install as install_linear_lists
 from .lists import taxonomy_pages
 from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
+from .renamed import write_renamed_tags
 from .reader import ExportError, ExportReader, ThreadComment, add_reader, no_stamps_without_a_cache
 from .search_page import add_search, index_with_articles
 from .settings import DEFAULTS
@@ -93,4 +95,5 @@ def register() -> None:
     signals.article_writer_finalized.connect(write_blogroll)
     signals.article_writer_finalized.connect(write_editorial_pages)
     signals.article_writer_finalized.connect(write_departments)
+    signals.article_writer_finalized.connect(write_renamed_tags)
     signals.page_writer_finalized.connect(write_parade_files)

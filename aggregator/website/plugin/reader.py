@@ -26,6 +26,7 @@ from pelican import readers as pelican_readers
 from pelican.readers import BaseReader
 from pelican.utils import slugify
 
+from ...languages import umlauts_spelled_out
 from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import FORMAT
@@ -255,18 +256,30 @@ def post_tags(names: list[str], settings: dict[str, Any], known: dict[str, Tag |
     tags = []
     for name in names:
         if name not in known:
-            slug = slugify(
-                name,
-                regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", settings["SLUG_REGEX_SUBSTITUTIONS"]),
-                preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-                use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-            )
+            slug = tag_slug(name, settings)
             # A category of only punctuation would make an unwritable tag page: no tag.
             known[name] = _tag(name, slug, settings) if slug else None
         tag = known[name]
         if tag is not None:
             tags.append(tag)
     return tags
+
+
+def tag_slug(name: str, settings: dict[str, Any]) -> str:
+    """A topic's name in its address: Pelican's slugify, its umlauts spelled out first, as the
+    blogs' and departments' are ("Bär": "baer").  Pelican writes the plain letter: "Bär" and
+    "Bar" were one topic, and "Öl" was "ol"."""
+    return former_tag_slug(umlauts_spelled_out(name), settings)
+
+
+def former_tag_slug(name: str, settings: dict[str, Any]) -> str:
+    """A topic's name in its address as Pelican makes it (and blogparade did before 2026-12)."""
+    return slugify(
+        name,
+        regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", settings["SLUG_REGEX_SUBSTITUTIONS"]),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
 
 
 def _tag(name: str, slug: str, settings: dict[str, Any]) -> Tag:
