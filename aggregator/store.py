@@ -1826,7 +1826,8 @@ _SUCCEEDED = _answered(
 _UNCHANGED = _answered(
     ("etag", "last_modified"),
     "etag = coalesce(excluded.etag, etag), "
-    "last_modified = coalesce(excluded.last_modified, last_modified)",
+    "last_modified = coalesce(excluded.last_modified, last_modified), "
+    "gone = 0",  # a feed retired by 410 that answers again (304, the same body) is read again
 )
 
 

@@ -8,6 +8,7 @@ where the editors configured it when the new address fails.  Days pass by moving
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -218,3 +219,21 @@ def test_a_blog_whose_comment_feeds_answer_slowly_leaves_some_for_the_next_run(f
         assert " 0 new comments." not in first, first
     assert "left for the next run" not in first, first
     assert [feed_server.hits(f"/zaeh/{n}/kommentare/") for n in range(1, 6)] == [1] * 5
+
+
+def test_a_retired_feed_that_comes_back_unchanged_is_read_again(feed_server, site):
+    # Back with the body it had (304, or the same bytes), it stayed retired: `status` said "gone
+    # (410); not fetched any more" beside "no failures", and plain runs did not ask it.
+    body = posts(feed_server, "weg", 1, 1)
+    url = feed_server.route("/weg/feed/", respond(body, etag='"eins"'))
+    write_participant(site, "weg", "Weg", url)
+    ok(invoke(site, "fetch"))
+    feed_server.route("/weg/feed/", status(410))
+    invoke(site, "fetch")
+    feed_server.route("/weg/feed/", respond(body, etag='"eins"'))  # back, unchanged
+    back = ok(invoke(site, "fetch", "--all"))
+    assert "1 unchanged" in back.output and "retired" not in back.output, back.output
+    [blog] = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    assert (blog["health"], blog["gone"]) == ("ok", False), blog
+    asked = feed_server.hits("/weg/feed/")
+    assert "retired" not in ok(invoke(site, "fetch")).output and feed_server.hits("/weg/feed/") == asked + 1
