@@ -20,6 +20,7 @@ Pelican's renaming of deprecated settings and its locale setting are left to the
 
 from __future__ import annotations
 
+import ast
 import builtins
 import importlib
 import importlib.util
@@ -264,8 +265,33 @@ class Site:
 
     @property
     def user_agent(self) -> str:
-        url = self.settings.get("SITEURL") or "https://github.com/blogparade/blogparade"
+        """blogparade's name and version, and where a blog's owner reads about the requests: the
+        site's address (pelicanconf.py's where it is one, else publishconf.py's: a development
+        build's is ""), else the project's.  Every site made by `init` sent the project's."""
+        url = next((url for url in (self.settings.get("SITEURL"), self._published_url()) if _real_address(url)),
+                   "https://github.com/blogparade/blogparade")  # fmt: skip
         return f"blogparade/{__version__} (+{url})"
+
+    def _published_url(self) -> str | None:
+        """publishconf.py's SITEURL where the file writes it as a string, read, not run: running
+        it runs pelicanconf.py, which imports Pelican (0.3 s of every fetch's start)."""
+        try:
+            tree = ast.parse((self.root / PUBLISH_SETTINGS_FILE).read_bytes())
+        except (OSError, SyntaxError, ValueError):  # none, or the build says what is wrong
+            return None
+        found = None
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SITEURL" for t in node.targets):
+                found = node.value.value if isinstance(node.value, ast.Constant) else None
+        return found if isinstance(found, str) else None
+
+
+def _real_address(url: object) -> bool:
+    """An absolute http(s) address that is not the example a new site has (blogparade.example)."""
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return False
+    host = url.split("/")[2].rsplit("@", 1)[-1].split(":")[0]
+    return bool(host) and host != "blogparade.example"
 
 
 def _line_in(error: BaseException, path: Path) -> int | None:

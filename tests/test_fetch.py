@@ -106,6 +106,19 @@ def test_settings_from_site_reads_blogparade_settings() -> None:
     assert (s.connect_timeout, s.max_bytes, s.max_redirects) == (10.0, 20 * MB, 5)
 
 
+def test_the_user_agent_names_the_published_site(tmp_path):
+    # A site made by `init` has SITEURL "" in pelicanconf.py (a development build's): every
+    # request named the project's address, not the site a blog's owner could look at.
+    from aggregator.website.sitetemplate import create_site
+
+    create_site(tmp_path / "site", title="Unsere Blogs")
+    site = Site.load(tmp_path / "site")
+    assert site.user_agent.endswith("(+https://github.com/blogparade/blogparade)")  # the example address
+    publishconf = tmp_path / "site" / "publishconf.py"
+    publishconf.write_text(publishconf.read_text().replace("https://blogparade.example", "https://blogs.firma.de"))
+    assert Site.load(tmp_path / "site").user_agent.endswith("(+https://blogs.firma.de)")
+
+
 # ------------------------------------------------------------------------------- success
 
 
