@@ -609,7 +609,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
         return
     click.echo("# blog\tfeed\thealth\tfailed runs in a row\tlast success\tlast new post\tposts\tcomments")
     for line in parade_errors:  # a parade's Mentions or Comments feed: it never stops the run
-        click.secho(line, fg="red")
+        click.secho(line, fg="red", err=True)  # not among the rows: the output stays one row a blog
     for row in rows:
         waiting = f"; next try {_when(row.next_try, zone)}" if row.next_try else ""
         health = click.style(row.health + waiting, fg="green" if row.health == "ok" else "red")
