@@ -1165,6 +1165,18 @@ class Store:
         seen = {row[0]: Seen(row[0], row[1], _dt(row[2]), _dt(row[3]), row[4], row[5]) for row in rows}
         return {old: (seen[old].participant, new) for old, new in moved_copies(seen.values()).items()}
 
+    def duplicate_post_ids(self) -> set[str]:
+        """Posts another blog's feed brought first, at the same address (a blog's category feed
+        joined beside its main one, a planet that republishes its members): the site shows each
+        post once, its first blog's (first seen; then by blog and id).  A post the editors hid
+        leaves the next one shown."""
+        rows = self._db.execute(
+            "SELECT id FROM (SELECT id, participant, first_value(participant) OVER (PARTITION BY url "
+            "ORDER BY first_seen, participant, id) AS first FROM posts WHERE hidden IS NULL AND url != '') "
+            "WHERE participant != first"
+        )
+        return {row[0] for row in rows}
+
     def hidden_post_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT id FROM posts WHERE hidden IS NOT NULL")}
 

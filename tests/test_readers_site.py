@@ -473,3 +473,26 @@ def test_a_posts_footnotes_lead_to_its_notes_on_its_page_and_from_the_sites_feed
     page_address = f"https://blogparade.example/blogs/hugo/{page.parent.name}/"
     assert f'href="{page_address}{note["href"]}"' in ET.fromstring(atom).find(
         ".//{http://www.w3.org/2005/Atom}content").text
+
+
+def test_a_post_two_blogs_feeds_bring_is_on_the_site_once(feed_server, tmp_path):
+    """A blog's category feed joined beside its main one (a file written by hand: `join` refuses
+    it), or a planet republishing its members: every post of both was listed twice, under two
+    blogs, in the lists and the site's feeds.  The first blog's stays (first seen; then by name)."""
+    from tests.feedmaker import Item, rss
+
+    home = feed_server.url("/anna/")
+    items = [Item(f"{home}?p={n}", f"Beitrag {n}", f"{home}{n}/", T + timedelta(days=n)) for n in (1, 2)]
+    main = feed_server.route("/anna/feed/", respond(rss(items, "Anna", home).encode()))
+    category = feed_server.route("/anna/category/garten/feed/", respond(rss(items[:1], "Anna: Garten", home).encode()))
+    root = new_site(tmp_path / "site")
+    write_participant(root, "anna", "Anna", main, home)
+    write_participant(root, "anna-garten", "Annas Garten", category, home)
+    ok(invoke(root, "run"))
+    pages = sorted(path.parent.parent.name for path in (root / "output" / "blogs").glob("*/*/index.html"))
+    assert pages == ["anna", "anna"], pages
+    atom = (root / "output" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert atom.count("<title>Beitrag 1</title>") == 1
+    home_page = (root / "output" / "index.html").read_text(encoding="utf-8")
+    assert home_page.count(">Beitrag 1<") == 1
+    assert ok(invoke(root, "digest", "--dry-run", "--since", "5200w")).output.count("\nBeitrag 1\n") == 1

@@ -162,7 +162,8 @@ def collect(
     blog_url = str(settings.get("AUTHOR_URL") or "blogs/{slug}/")
     lang = str(settings.get("DEFAULT_LANG") or "de")
     posts = []
-    moved = store.superseded_post_ids()  # a moved blog's old copies: the site shows the new one
+    # A moved blog's old copies (the site shows the new one), and posts another blog brought first.
+    moved = store.superseded_post_ids() | store.duplicate_post_ids()
     for participant in chosen:  # hidden posts (`blogparade hide`) are not news
         for post in store.posts(participant.slug, since=start, hidden=False):
             if post.published > now:

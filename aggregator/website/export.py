@@ -206,12 +206,13 @@ def export(
     todo: list[tuple[str, Path, str, bool]] = []  # posts whose file may have to change
     unchanged = 0
     moves = store.moved_posts()  # a moved blog's old copies: the new copy stands for each
-    hidden = store.hidden_post_ids() | set(moves)  # taken down; moved (the old copy)
+    # Taken down; moved (the old copy); brought first by another blog's feed.
+    hidden = store.hidden_post_ids() | set(moves) | store.duplicate_post_ids()
     # The feeds keep naming a moved post by its first copy's address (plugin/feeds.py).
     extra = {**extra, **{new: {**extra.get(new, {}), "first_id": old} for new, old in first_copies(moves).items()}}
     for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
         known.add(post_id)  # a hidden post is known: the store did not lose it
-        if post_id in hidden:  # taken down by the editors (`blogparade hide`), or a moved post's old copy
+        if post_id in hidden:  # taken down by the editors (`blogparade hide`), a copy, or another's
             continue
         participant = by_slug.get(slug)
         if participant is None and slug in kept:  # its file broke today: its post stays as written
