@@ -203,6 +203,8 @@ def test_a_new_site_ignores_what_it_should_not_publish(tmp_path):
     result = build_site(site)
     assert result.articles == 0  # the participants' README is not an article
     assert (site.output / "join" / "index.html").is_file()
+    # An English site's privacy notice at an English address (it was datenschutz/ on every site).
+    assert (site.output / "privacy" / "index.html").is_file() and not (site.output / "datenschutz").exists()
 
 
 def test_create_site_refuses_to_overwrite_a_site(tmp_path):

@@ -154,6 +154,7 @@ TEXTS = {
         "author": "Redaktion",
         "category": "Redaktion",
         "page_file": "mitmachen.md",
+        "privacy_page": "datenschutz/index.html",
         "page": JOIN_DE,
         "participants": (
             "# Teilnehmende Blogs\n\n"
@@ -165,6 +166,7 @@ TEXTS = {
         "author": "Editors",
         "category": "Editorial",
         "page_file": "join.md",
+        "privacy_page": "privacy/index.html",
         "page": JOIN_EN,
         "participants": (
             "# Participating blogs\n\n"
@@ -317,6 +319,8 @@ DISPLAY_PAGES_ON_MENU = True
 # requests, and how they reach you (an e-mail address or a web page).  Unset, the page says so.
 BLOGPARADE_REPOSITORY = ""
 BLOGPARADE_CONTACT = ""
+# The privacy notice: what the site keeps of blogs and commenters ("" publishes none).
+BLOGPARADE_PRIVACY_PAGE = {privacy_page!r}
 # The picture of sharing cards (OpenGraph, Twitter), relative to the output; 1200 × 630 pixels.
 # Put yours into content/images/ and name it here: BLOGPARADE_CARD_IMAGE = "images/card.png"
 
@@ -375,6 +379,7 @@ def pelicanconf_text(*, title: str, lang: str = "de", theme: str | None = None) 
         lang=lang,
         author=texts["author"],
         category=texts["category"],
+        privacy_page=texts["privacy_page"],
         theme=repr(theme) if theme else "str(theme_path())",
         theme_import="" if theme else "from aggregator import theme_path\n",
     )
