@@ -164,6 +164,15 @@ def test_in_english(tmp_path):
     assert roundup_path(Path("content"), PARADE, "en") == Path("content/remote-arbeiten-roundup.md")
 
 
+def test_a_regional_site_gets_its_own_dates_and_a_site_in_another_language_english_ones(tmp_path):
+    # An en-GB site's pages say "1 November 2026": its roundup said "November 1, 2026".
+    assert "From 1 November 2026 to 30 November 2026 we ran" in draft(lang="en-GB")
+    assert "Vom 1. November 2026" in draft(lang="de-AT")  # Austrian German: babel's de_AT
+    assert "From November 1, 2026 to November 30, 2026" in draft(lang="fr")  # English, as its words are
+    html = roundup_html(PARADE, POSTS, participants=BLOGS, comment_counts=COUNTS, lang="en-GB")
+    assert "1 November 2026" in html and "November 1, 2026" not in html
+
+
 def test_no_contributions_yet(tmp_path):
     html, metadata = pelican_read(tmp_path, draft([]))
     assert metadata["status"] == "draft" and html.find("h3") is None

@@ -104,6 +104,13 @@ def language(lang: str) -> str:
     return "de" if lang.replace("_", "-").split("-")[0].lower() == "de" else "en"
 
 
+def written_locale(lang: str) -> str:
+    """The locale the roundup writes its dates and numbers in: the site's own where the roundup
+    speaks its language ("1 November 2026" on an en-GB site, "Jänner" in de-AT), else English's."""
+    tag = lang.replace("_", "-")
+    return tag if tag.split("-")[0].lower() in ("de", "en") else "en"
+
+
 class RoundupExists(Exception):
     """A roundup draft is there already; writing again needs force."""
 
@@ -217,14 +224,14 @@ def number(n: int, lang: str) -> str:
     """A count as the roundup's language writes it, as the site's pages do: "1.234" in German."""
     from babel.numbers import format_decimal  # babel where a roundup is written: every fetch imports this
 
-    return format_decimal(n, locale=lang)
+    return format_decimal(n, locale=lang.replace("-", "_"))
 
 
 def long_date(day: date, lang: str) -> str:
     """A day as the roundup's language writes it: "1. Dezember 2026"."""
     from babel.dates import format_date
 
-    return format_date(day, "long", locale=lang)
+    return format_date(day, "long", locale=lang.replace("-", "_"))
 
 
 def _plural(texts: Mapping[str, object], key: str, n: int, lang: str) -> str:
@@ -325,8 +332,8 @@ def roundup_text(
 ) -> str:
     """The roundup's Markdown: metadata, an introduction to fill in, every contribution with its
     blog, author, date, comment count and opening sentences, and the parade in figures."""
-    lang = language(lang)
-    texts = TEXTS[lang]
+    lang = written_locale(lang)
+    texts = TEXTS[language(lang)]
     people = participants if isinstance(participants, Mapping) else {p.slug: p for p in participants}
     posts = sorted(contributions, key=lambda post: (post.published, post.id))
     day = partial(long_date, lang=lang)

@@ -29,6 +29,7 @@ from .roundup import (
     _replace,
     language,
     long_date,
+    written_locale,
     markdown_url,
     number,
     opening,
@@ -85,8 +86,8 @@ def roundup_html(
 ) -> str:
     """The roundup's HTML: an introduction to replace, every contribution with its blog,
     author, date, comment count and opening sentences, and the parade in figures."""
-    short = language(lang)
-    texts, own = TEXTS[short], HTML_TEXTS[short]
+    short = written_locale(lang)
+    texts, own = TEXTS[language(short)], HTML_TEXTS[language(short)]
     posts = sorted(contributions, key=lambda post: (post.published, post.id))
     day = partial(long_date, lang=short)
     link = _link(str(own["quoted"]).format(title=parade.title), parade.call_url)
