@@ -32,7 +32,7 @@ from tests.acceptance_helpers import (
     participants_dir,
 )
 from tests.feedmaker import Item, atom, rss
-from tests.servers import ATOM_TYPE, HTML_TYPE, RSS_TYPE, respond, route_documents
+from tests.servers import ATOM_TYPE, HTML_TYPE, RSS_TYPE, respond, route_documents, status
 from tests.wordpress import LOCALES as WORDPRESS_LOCALES
 from tests.wordpress import Blog as WordPressBlog
 from tests.wordpress import Comment as WordPressComment
@@ -691,3 +691,18 @@ def test_a_blog_on_the_site_under_its_umlaut_host_is_refused_in_its_idna_spellin
 @pytest.mark.parametrize("typed", ["meinblog.de", "www.Meinblog.de/feed/", "müller.example"])
 def test_an_address_typed_as_the_browser_shows_it_is_refused_naming_the_address_meant(site, typed):
     refused(site, typed, f"not an http(s) URL: {typed!r} (did you mean https://{typed}?)", exit_code=2)
+
+
+def test_a_feed_that_fails_says_why_when_it_cannot_be_joined(site, feed_server):
+    # "no usable feed found" where the page's feed answered 500, and "it is no feed" for a feed
+    # the parser refused: the reason was there, and not said.  Worse, with the blog's own feed
+    # failing, the usual paths at the site's root were guessed: the test server's /atom.xml,
+    # another blog's, was joined as this one.
+    home = feed_server.url("/kaputt/")
+    feed_server.route("/kaputt/", respond(wp_home_page("Kaputt", home), content_type=HTML_TYPE))
+    feed_server.route("/kaputt/feed/", status(500))
+    refused(site, home, f"the feed it names, {home}feed/: http: 500")
+    bomb = feed_server.route("/bombe/feed.xml", respond(
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "y">]><rss version="2.0"><channel>'
+        b"<title>&x;</title><item><title>T</title></item></channel></rss>"))
+    refused(site, bomb, f"{bomb} has a feed's address, but it cannot be read as a feed: ", "entit")

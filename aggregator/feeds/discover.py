@@ -252,13 +252,19 @@ def usual_feed_urls(page_url: str) -> list[str]:
 
 
 def _as_feed(result: FetchResult) -> ParsedFeed | None:
+    return _feed_or_why(result)[0]
+
+
+def _feed_or_why(result: FetchResult) -> tuple[ParsedFeed | None, str | None]:
+    """The feed in an answer, or why there is none: its fetch's error, the parser's refusal
+    ("declares XML entities"), or None where it is simply no feed (an HTML page)."""
     if not result.ok:
-        return None
+        return None, str(result.error) if result.error else None
     try:
         feed = parse_feed(result.body or b"", dict(result.headers), result.final_url)
-    except ParseError:
-        return None
-    return feed if (feed.entries or feed.title) else None
+    except ParseError as error:
+        return None, str(error) if error.kind is not ErrorKind.NOT_A_FEED else None
+    return (feed, None) if (feed.entries or feed.title) else (None, None)
 
 
 def _home(feed: ParsedFeed, feed_url: str) -> str:
@@ -302,7 +308,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     page = await fetcher.fetch(url, accept=HTML_ACCEPT)
     if page.error and page.status != PAGE_REFUSED:
         raise DiscoveryError(f"cannot fetch {url}: {page.error}")
-    feed = _as_feed(page)
+    feed, unreadable = _feed_or_why(page)
     if feed is not None:
         reason = comment_feed_reason(page.final_url, feed)
         if reason is None:
@@ -318,6 +324,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
             page, announced = onward, feed_links(onward.body or b"", onward.final_url)
     skipped: list[str] = []
     refused: list[str] = []  # "<url>: address not allowed: …": why a feed it names was not read
+    failed: list[str] = []  # "<url>: http: 500 …": why a feed the page names is none
     places = [(announced[:ANNOUNCED_TRIED], page.final_url)]
     # A feed's address that is none (gone, broken) is not a page to guess from: the usual paths
     # beside it and at its site's root may be another blog's (a shared host's /~anna/feed.xml
@@ -329,11 +336,19 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
         # Another host's page answered (a consent wall, a login): feeds are often let through.
         places.append((usual_feed_urls(url), url))
     for batch, home_page in _batches(places):
+        if failed:
+            # The page names a feed that fails: its blog has one, broken for now.  A guess beside
+            # the page may be it; one at the site's root may be another blog's (a shared host's).
+            batch = [candidate for candidate in batch if _is_below(page_key(candidate), page_key(home_page))]
+            if not batch:
+                continue
         # Fetched together, chosen in order: the first usable candidate wins.
         fetched = await asyncio.gather(*(_fetch_feed(candidate, fetcher) for candidate in batch))
-        for found, feed, error in fetched:
+        for candidate, (found, feed, error, why) in zip(batch, fetched):
             if error is not None and error.kind is ErrorKind.NOT_ALLOWED:
                 refused.append(f"{found}: {error}")
+            elif feed is None and why and candidate in announced:  # a guess that fails says nothing
+                failed.append(f"{found}: {why}")
             if feed is None:
                 continue
             if comment_feed_reason(found, feed) is not None:
@@ -353,8 +368,11 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     # A feed the page names on an address the network policy refuses: the editor must hear that
     # (an intranet blog roll may need BLOGPARADE_ALLOWED_NETWORKS), not just "no usable feed".
     also += "".join(f"; {line}" for line in dict.fromkeys(refused))
+    # A feed the page names that fails (a 500, entities refused): its reason, not just "none".
+    also += "".join(f"; the feed it names, {line}" for line in dict.fromkeys(failed))
     if not guessing:
-        why = f"cannot fetch it: {page.error}" if page.error else "it is no feed"
+        why = (f"cannot fetch it: {page.error}" if page.error
+               else f"it cannot be read as a feed: {unreadable}" if unreadable else "it is no feed")  # fmt: skip
         raise DiscoveryError(f"{url} has a feed's address, but {why}{also}: give the blog's home page "
                              "to have its feed found")  # fmt: skip
     if page.error:
@@ -372,11 +390,12 @@ def _batches(places: list[tuple[list[str], str]]) -> Iterator[tuple[list[str], s
 
 async def _fetch_feed(
     url: str, fetcher: Fetcher
-) -> tuple[str, ParsedFeed | None, FetchError | None]:
-    """The candidate's final URL, its feed (None: not one) and why it could not be fetched;
-    its body is not kept."""
+) -> tuple[str, ParsedFeed | None, FetchError | None, str | None]:
+    """The candidate's final URL, its feed (None: not one), why it could not be fetched, and why
+    it is no feed (_feed_or_why); its body is not kept."""
     result = await fetcher.fetch(url)
-    return result.final_url or url, _as_feed(result), result.error
+    feed, why = _feed_or_why(result)
+    return result.final_url or url, feed, result.error, why
 
 
 def _comment_feed_home(feed: ParsedFeed, feed_url: str) -> str:
