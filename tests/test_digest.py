@@ -194,3 +194,21 @@ def test_a_big_week_lists_the_newest_hundred_and_counts_the_rest() -> None:
     one_more = replace(digest, posts=posts[:101], site_url="", lang="en")
     assert "… and one more post\n" in render_text(one_more)
     assert "… and" not in render_text(replace(digest, posts=posts[:100]))
+
+
+def test_a_posts_comments_are_counted_as_its_page_counts_them(tmp_path: Path, feed_server: FeedServer) -> None:
+    # The page said "7 Kommentare" (its blog's count: the comment feed held 2), the digest "2".
+    from tests.feedmaker import Reply, wordpress_comments_rss
+
+    home = feed_server.url("/viel/")
+    feed_server.route("/viel/1/feed/", respond(wordpress_comments_rss(f"{home}?p=1", f"{home}1/", [
+        Reply(1, "Jan", "Eins", published=NOW - timedelta(hours=2)),
+        Reply(2, "Eva", "Zwei", published=NOW - timedelta(hours=1))]).encode()))
+    item = Item(f"{home}?p=1", "Viel los", f"{home}1/", NOW - timedelta(hours=3),
+                comments_feed=f"{home}1/feed/", comment_count=7)
+    root = new_site(tmp_path / "site")
+    write_participant(root, "viel", "Viel", feed_server.route("/viel/feed/", respond(rss([item], "Viel").encode())))
+    ok(invoke(root, "run"))
+    [page] = (root / "output" / "blogs" / "viel").glob("*/index.html")
+    assert "7 Kommentare" in page.read_text(encoding="utf-8")
+    assert "7 Kommentare" in ok(invoke(root, "digest", "--dry-run")).output

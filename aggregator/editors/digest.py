@@ -24,7 +24,7 @@ from babel.numbers import format_decimal
 
 from ..i18n import babel_locale
 from ..languages import language_tag, other_language
-from ..models import Participant, StoredPost
+from ..models import CommentTally, Participant
 from ..site import PUBLISH_SETTINGS_FILE, Site, timezone_name
 from ..store import Store, utcnow
 from .participants import department_names, department_slug, is_mailto, load_participants
@@ -164,6 +164,7 @@ def collect(
     posts = []
     # A moved blog's old copies (the site shows the new one), and posts another blog brought first.
     moved = store.superseded_post_ids() | store.duplicate_post_ids()
+    tallies = store.comment_tallies()  # as the site counts a post's comments (export.py)
     for participant in chosen:  # hidden posts (`blogparade hide`) are not news
         for post in store.posts(participant.slug, since=start, hidden=False):
             if post.published > now:
@@ -175,7 +176,7 @@ def collect(
                 blog=participant.name,
                 author=post.author or participant.author,
                 excerpt=_words(post.excerpt, 60, limit=EXCERPT),
-                comments=_comments(store, post),
+                comments=tallies.get(post.id, CommentTally()).as_shown(post.comment_count),
                 published=post.published,
                 url=_join(site_url, post_url.format(participant=participant.slug, id=post.id)),
                 blog_url=_join(site_url, blog_url.format(slug=participant.slug)),
@@ -201,12 +202,6 @@ def _of_department(participants: list[Participant], department: str | None) -> l
         raise DigestError(f"no blog of the department {department!r} "
                           f"(departments: {', '.join(known) or 'none'})")  # fmt: skip
     return chosen
-
-
-def _comments(store: Store, post: StoredPost) -> int:
-    """Comments as the site counts them: those stored, else what the original says."""
-    stored = sum(1 for comment in store.comments(post.id, hidden=False) if comment.kind == "comment")
-    return stored or (post.comment_count or 0)
 
 
 def _words(text: str, count: int, *, limit: int | None = None) -> str:
