@@ -110,6 +110,8 @@ DISPLAY_PAGES_ON_MENU = True
 # requests, and how they reach you (an e-mail address or a web page).  Unset, the page says so.
 BLOGPARADE_REPOSITORY = "https://github.com/blogparade/blogparade"
 BLOGPARADE_CONTACT = "https://github.com/blogparade/blogparade/issues"
+# The privacy notice: what the site keeps of blogs and commenters ("" publishes none).
+BLOGPARADE_PRIVACY_PAGE = 'datenschutz/index.html'
 # The picture of sharing cards (OpenGraph, Twitter), relative to the output; 1200 × 630 pixels.
 # Put yours into content/images/ and name it here: BLOGPARADE_CARD_IMAGE = "images/card.png"
 

@@ -337,9 +337,16 @@ def publish(site_root: Path, feed_server, sources: list[Source]) -> list[Result]
                      fetched.output), fetched.output
     ok(invoke(site, "build"))
     output = site / "output"
-    return [compare(source, expected_of(source, feed_server.url(source.path)),
-                    post_pages(output, source.slug))
-            for source in sources]
+    own = {source.slug: post_pages(output, source.slug) for source in sources}
+    results = []
+    for source in sources:
+        expected = expected_of(source, feed_server.url(source.path))
+        # A post another feed brought first at the same address is on the site once, under that
+        # blog (feedparser's psc/ feeds: one podcast episode each): it reached the site.
+        elsewhere = [page for slug, pages in own.items() if slug != source.slug
+                     for page in pages if page.link and page.link in expected.links]  # fmt: skip
+        results.append(compare(source, expected, own[source.slug] + elsewhere))
+    return results
 
 
 # One site per set of sources and test session: the tests below read the same results.

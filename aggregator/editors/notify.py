@@ -23,10 +23,7 @@ from email.message import EmailMessage
 from typing import Any, Literal, Sequence
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from ..feeds.fetch import FetchSettings
-from ..i18n import babel_locale
 from ..models import FeedState, Participant
 from ..site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from ..store import Alert, Store, utcnow
@@ -232,7 +229,12 @@ def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo 
     site's (`zone`): a failure at 00:30 in Berlin is of that day, not of the one before in UTC."""
     blog, feed = notice.participant.name, notice.feed
     day = notice.failing_since.astimezone(zone) if notice.failing_since else None
-    # As the site's pages write a day ("2. Dezember 2026", "2 December 2026" in en-GB).
+    # As the site's pages write a day ("2. Dezember 2026", "2 December 2026" in en-GB); babel
+    # here, where a notice is written: every fetch imports this module.
+    from babel.dates import format_date
+
+    from ..i18n import babel_locale
+
     since = format_date(day, "long", locale=babel_locale(lang)) if day else None
     if notice.gone:
         if lang.startswith("de"):
