@@ -646,3 +646,7 @@ def test_ids_no_link_names_are_dropped_and_a_blogs_ids_never_clobber_the_pages()
     assert in_page_mark("https://blog.example/anderer/") != MARK  # two posts on one page
     # A comment keeps none.
     assert "id=" not in sanitize_html('<p id="x"><a href="#x">x</a></p>', POST, comment=True)
+    # A "#" before the link (a hashtag, "…/#more-12") is passed over, not taken for none.
+    out = sanitize_html('<p>#Blogparade, <a href="https://b.example/#more-1">mehr</a>, <a href=\'#x\'>x</a></p>'
+                        '<p id="x">Da</p>', POST)
+    assert f'href="#{MARK}x"' in out and f'id="{MARK}x"' in out, out

@@ -662,7 +662,12 @@ _TAG_WITH_ID = re.compile(r'<[A-Za-z][^\s/>]*(?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*?\
 
 def _in_page_fragments(html: str) -> frozenset[str]:
     """The fragments of the post's links to a place in itself ("#fn1"), unescaped."""
-    if "#" not in html:  # most posts: one memchr
+    # Most posts: a memchr for each "#" (few), none starting an attribute's value; the pattern
+    # took 86 µs on an 11 KB post with a "#" anywhere (WordPress's "…/#more-123" links).
+    at = html.find("#")
+    while at != -1 and (at == 0 or html[at - 1] not in "\"'="):
+        at = html.find("#", at + 1)
+    if at == -1:
         return frozenset()
     return frozenset(html_lib.unescape(_value(match)) for match in _FRAGMENT_HREF.finditer(html))
 
