@@ -482,6 +482,7 @@ class Store:
         self._copy_rest = False  # the checkpoint thread copied the log: commit, copy the rest
         # Why this store takes no more writes: SQLite undid a whole group itself (_in_group).
         self._broken: str | None = None
+        self._with_posts: set[str] | None = None  # the blogs that have posts stored (_has_posts)
         try:
             self._db.row_factory = sqlite3.Row
             self._use_wal()
@@ -852,9 +853,12 @@ class Store:
                                     body_hash, description, None if entries is None else " ".join(entries)))  # fmt: skip
             counts = SaveCounts()
             buried = _Buried(db)
-            # Taken down for good: never stored again.
-            saved = [post for post in _under_first_guids(db, participant, posts) if not buried.post(post)]
+            # A blog's first read (every blog of a first run) has no post to keep a guid of.
+            first = _under_first_guids(db, participant, posts) if posts and self._has_posts(participant) else posts
+            saved = [post for post in first if not buried.post(post)]  # taken down for good: never again
             _upsert_posts(db, saved, stamp, counts)
+            if saved and self._with_posts is not None:
+                self._with_posts.add(participant)
             if counts.new:
                 dates = {_iso(post.published) for post in saved if post.published is not None}
                 counts.moved = _carry_over_to_new_copies(db, participant, stamp, dates)
@@ -906,6 +910,12 @@ class Store:
                 (error.kind.value, error.message, _iso(next_try),
                  int(error.kind is ErrorKind.GONE), _iso(now), url),
             )  # fmt: skip
+
+    def _has_posts(self, participant: str) -> bool:
+        """Whether the blog has posts stored: read once for all blogs (one job at a time)."""
+        if self._with_posts is None:
+            self._with_posts = {row[0] for row in self._db.execute("SELECT DISTINCT participant FROM posts")}
+        return participant in self._with_posts
 
     def not_counted(self, urls: Sequence[str]) -> None:
         """The failure this run recorded for each of `urls` does not count: a run that reached
