@@ -1178,12 +1178,13 @@ class Store:
     def duplicate_post_ids(self) -> set[str]:
         """Posts another blog's feed brought first, at the same address (a blog's category feed
         joined beside its main one, a planet that republishes its members): the site shows each
-        post once, its first blog's (first seen; then by blog and id).  A post the editors hid
-        leaves the next one shown."""
+        post once, its first blog's (first seen; then by blog and id).  A blog that joined goes
+        before one that never did (a parade contribution read from its page, `ext_…`: the
+        blog joined since).  A post the editors hid leaves the next one shown."""
         rows = self._db.execute(
             "SELECT id FROM (SELECT id, participant, first_value(participant) OVER (PARTITION BY url "
-            "ORDER BY first_seen, participant, id) AS first FROM posts WHERE hidden IS NULL AND url != '') "
-            "WHERE participant != first"
+            "ORDER BY substr(participant, 1, 4) = 'ext_', first_seen, participant, id) AS first "
+            "FROM posts WHERE hidden IS NULL AND url != '') WHERE participant != first"
         )
         return {row[0] for row in rows}
 

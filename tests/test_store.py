@@ -670,3 +670,25 @@ def test_a_store_of_version_13_gets_attachments_with_every_post_feed_parsed_once
     assert old.attachments == ()
     assert (posts.etag, posts.body_hash) == (None, None)  # read and parsed again: attachments arrive
     assert (comments.etag, comments.body_hash) == ('"e"', "h")
+
+
+def test_a_post_two_blogs_bring_is_shown_under_the_first_and_a_joined_blog_before_one_that_never_did(tmp_path):
+    from aggregator.models import Post
+
+    def post(participant: str, guid: str) -> Post:
+        return Post(participant=participant, guid=guid, url="https://anna.example/1/", title="Eins", author="",
+                    published=NOW, updated=None, excerpt="", content_html="<p>x</p>")
+
+    with Store(tmp_path / "s.sqlite") as store:
+        external, garden, anna = post("ext_anna-example", "e"), post("anna-garten", "g"), post("anna", "a")
+        store.record_success(external.participant, "https://anna.example/1/", etag=None, last_modified=None,
+                             body_hash="e", posts=[external], now=NOW - timedelta(days=2))
+        store.record_success("anna-garten", "https://anna.example/garten/feed/", etag=None, last_modified=None,
+                             body_hash="g", posts=[garden], now=NOW - timedelta(days=1))
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="a", posts=[anna], now=NOW)
+        # The contribution read from its page came first, but the blog joined since: a joined
+        # blog's copy stands, the one first seen of those (its category feed's).
+        assert store.duplicate_post_ids() == {external.id, anna.id}
+        store.set_hidden("post", [garden.id], True)  # the editors hid that copy: the next stands
+        assert store.duplicate_post_ids() == {external.id}
