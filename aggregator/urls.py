@@ -459,3 +459,11 @@ def comment_page(url: str | None) -> str:
         kept = [(key, value) for key, value in pairs if key.lower() not in _COMMENT_PARAMETERS]
         url = parts._replace(query=urlencode(kept)).geturl()
     return thread_key(url)
+
+
+def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a URL's host names literally ("10.0.0.5", "[::1]"), else None."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None

@@ -32,6 +32,8 @@ from typing import Union
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
+from ..urls import literal_address
+
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
@@ -127,14 +129,6 @@ def _public(ip: IPAddress) -> bool:
     # is_global is False for private, loopback, link-local, CGNAT, reserved, unspecified and the
     # documentation ranges, but True for much of multicast.
     return ip.is_global and not ip.is_multicast and not any(ip in net for net in _NOT_PUBLIC)
-
-
-def literal_address(host: str) -> IPAddress | None:
-    """The address a URL's host names literally ("10.0.0.5", "[::1]"), else None."""
-    try:
-        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return None
 
 
 class PolicyResolver(AbstractResolver):
