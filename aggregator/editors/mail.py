@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 import idna
 
 from ..feeds.trust import CA_BUNDLE, setting_or_env
+from ..urls import literal_address
 
 DEFAULT_PASSWORD_ENV = "BLOGPARADE_SMTP_PASSWORD"
 _PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
@@ -78,7 +79,7 @@ class SmtpSettings:
             raise MailError(f"BLOGPARADE_MAIL_FROM {given!r} is not one e-mail address like "
                             '"blogparade@firma.example" or "Blogparade <blogparade@firma.example>"')  # fmt: skip
         # A server given by its IP address is written as one in an address: blogparade@[10.0.0.5].
-        domain = f"[{parts.hostname}]" if _is_ip(parts.hostname) else parts.hostname
+        domain = f"[{parts.hostname}]" if literal_address(parts.hostname) is not None else parts.hostname
         sender = given or (f"{unquote(parts.username)}@{domain}" if parts.username else f"blogparade@{domain}")
         password_env = settings.get("BLOGPARADE_SMTP_PASSWORD_ENV") or DEFAULT_PASSWORD_ENV
         password = os.environ.get(str(password_env))
@@ -102,14 +103,6 @@ def _one_address(text: str) -> bool:
 
 
 _ADDRESS = re.compile(r"[^@\s<>\"]+@(?:[^@\s<>\"\[\]]+|\[[0-9a-fA-F.:]+\])")  # intranet domains may have one label
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _loopback(host: str) -> bool:

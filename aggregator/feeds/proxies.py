@@ -31,6 +31,8 @@ from urllib.request import proxy_bypass_environment
 
 import yarl
 
+from ..urls import literal_address
+
 SETTING = "BLOGPARADE_PROXY"
 DIRECT = "direct"  # BLOGPARADE_PROXY = "direct": no proxy, whatever the environment says
 
@@ -122,7 +124,7 @@ def parse_proxy(value: str, name: str) -> Proxy:
         host, port = url.raw_host, url.port
     except ValueError as error:
         raise ProxyError(f"{name} is not a usable proxy URL: {error}") from None
-    if host and _NUMBERS_AND_DOTS.fullmatch(host) and not _is_ipv4(host):
+    if host and _NUMBERS_AND_DOTS.fullmatch(host) and literal_address(host) is None:
         raise ProxyError(f"{name} names no host: {value!r} is neither a host name nor an IPv4 address")
     if url.scheme != "http" or not host:
         raise ProxyError(
@@ -138,14 +140,6 @@ def parse_proxy(value: str, name: str) -> Proxy:
 
 
 _NUMBERS_AND_DOTS = re.compile(r"[0-9.]+")
-
-
-def _is_ipv4(host: str) -> bool:
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _env(env: Mapping[str, str], name: str) -> str:
