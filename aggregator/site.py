@@ -29,6 +29,7 @@ import string
 import sys
 import traceback
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, Mapping
@@ -263,7 +264,7 @@ class Site:
     def store_path(self) -> Path:
         return self.root / self["BLOGPARADE_STORE"]
 
-    @property
+    @cached_property  # publishconf.py is read once: FetchSettings.from_site runs for each webhook
     def user_agent(self) -> str:
         """blogparade's name and version, and where a blog's owner reads about the requests: the
         site's address (pelicanconf.py's where it is one, else publishconf.py's: a development
