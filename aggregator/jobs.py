@@ -49,6 +49,7 @@ from .lock import LOCK_FILE
 from .site import SETTINGS_FILE, Site
 from .store import Store
 from .urls import feed_key
+from .website.output import spare_tree
 
 if TYPE_CHECKING:
     from .editors.notify import NotifyReport
@@ -305,7 +306,7 @@ def unignored_files(site: Site) -> list[Problem]:
     # A file of each folder stands for the folder.
     files = [site.store_path, log_path(site), site.root / LOCK_FILE]
     folders = [backups_folder(site) / f"{site.store_path.stem}-x.sqlite", media_folder(site) / "x.jpg",
-               site.output / "index.html", site.output.with_name(".output.spare") / "index.html",
+               site.output / "index.html", spare_tree(site.output) / "index.html",
                site.export_dir / "x.json"]  # fmt: skip
     names = {os.path.relpath(path, site.root): os.path.relpath(path, site.root) for path in files}
     names |= {os.path.relpath(path, site.root): os.path.relpath(path.parent, site.root) + "/" for path in folders}
@@ -320,7 +321,8 @@ def unignored_files(site: Site) -> list[Problem]:
         return []
     if ignored.returncode not in (0, 1):  # 1: none of them is ignored
         return []
-    taken = [shown for name, shown in names.items() if name not in set(ignored.stdout.splitlines())]
+    kept_out = set(ignored.stdout.splitlines())
+    taken = [shown for name, shown in names.items() if name not in kept_out]
     if not taken:
         return []
     shown = ", ".join(taken)
