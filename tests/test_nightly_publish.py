@@ -303,13 +303,25 @@ def test_builds_killed_at_random_moments_leave_one_whole_build_served(feed_serve
     new = snapshot(output)
     assert new != old
 
+    def in_the_build(process: subprocess.Popen[bytes]) -> None:
+        """Wait until the build's own tree is there: a moment load cannot move before or after."""
+        deadline = time.monotonic() + 10 * duration
+        while not leftovers(site) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+
     rng = random.Random(8)
     seen, left = [], set()
-    for fraction in (0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2):
+    # Moments as fractions of one build's time (before it, in it, after it), and two observed
+    # to be inside it: the fractions alone all missed its middle on a busy machine.
+    for fraction in (0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, "in", "in"):
         shutil.rmtree(output)
         shutil.copytree(tmp_path / "old-output", output, symlinks=True)  # the old site again
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(duration * fraction * rng.uniform(0.9, 1.1))
+        if fraction == "in":
+            in_the_build(process)
+            time.sleep(duration * rng.uniform(0, 0.1))
+        else:
+            time.sleep(duration * fraction * rng.uniform(0.9, 1.1))
         process.kill()
         process.wait(30)
         seen.append(snapshot(output))
