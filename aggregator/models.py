@@ -14,6 +14,8 @@ from enum import Enum
 from typing import Iterable, Literal, Mapping, NamedTuple, Sequence
 from urllib.parse import urlsplit
 
+from .urls import comment_key
+
 Kind = Literal["corporate", "employee"]
 # "external": a blog that never joined, standing in for its parade contributions (parades/external.py)
 BlogKind = Literal["corporate", "employee", "external"]
@@ -399,6 +401,40 @@ def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime
         candidates = known.get(post_key, [])
         if len(candidates) == 1 and candidates[0] not in read:
             first[guid] = candidates[0]
+    return first
+
+
+def first_comment_guids(
+    comments: Sequence[Comment], stored: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """The guid a comment a feed brought under a new one was first stored under, by its post's
+    id and its new guid.
+
+    A blog that moves (to https, to another domain) whose comments' guids hold its posts'
+    addresses (Hugo's and Jekyll's threads, Ghost's) brings every comment again under a new
+    guid: each was stored a second time, counted as new, and its first copy reported deleted at
+    its source.  A comment whose guid is new to its post is a stored comment of that post
+    (`stored`: the read's posts' rows, as (post id, guid)) when both carry the same comment
+    number or id (urls.comment_key: unique among one post's comments), and this read does not
+    bring that comment under its own guid too.  A number two comments of the read, or two
+    stored ones, share is no one's."""
+    read = {(comment.post_id, comment.guid) for comment in comments}
+    stored_guids = set(stored)
+    known: dict[tuple[str, str], list[str]] = {}
+    for post, guid in stored_guids:
+        key = comment_key(guid)
+        if key is not None:
+            known.setdefault((post, key), []).append(guid)
+    keys = {(comment.post_id, comment.guid): (comment.post_id, key) for comment in comments
+            if (key := comment_key(comment.guid)) is not None}  # fmt: skip
+    shared = Counter(keys.values())
+    first: dict[tuple[str, str], str] = {}
+    for name, number in keys.items():
+        if name in stored_guids or shared[number] > 1:
+            continue
+        candidates = known.get(number, [])
+        if len(candidates) == 1 and (name[0], candidates[0]) not in read:
+            first[name] = candidates[0]
     return first
 
 

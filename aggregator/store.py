@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import closing, contextmanager, suppress
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,7 @@ from .models import (
     StoredComment,
     StoredPost,
     comment_id,
+    first_comment_guids,
     first_guids,
     moved_copies,
 )
@@ -438,6 +439,8 @@ class SaveCounts:
     new: int = 0
     changed: int = 0
     moved: int = 0  # of the new: copies of stored posts, brought again by a blog that moved
+    # Comments a feed brought under a new guid, stored under their first: {(post id, new): first}
+    renamed: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def utcnow() -> datetime:
@@ -873,6 +876,12 @@ class Store:
             # A reply whose parent a later feed no longer names keeps the parent it had, and a
             # comment keeps its author's link where a feed does not give one (WordPress's RSS
             # comment feeds never do; its Atom feeds and its API do).
+            counts.renamed = _first_comment_guids(db, kept)
+            if counts.renamed:
+                kept = [replace(comment, guid=counts.renamed.get((comment.post_id, comment.guid), comment.guid),
+                                parent_guid=counts.renamed.get((comment.post_id, comment.parent_guid or ""),
+                                                               comment.parent_guid))
+                        for comment in kept]  # fmt: skip
             _upsert(db, "comments", [_comment_row(comment, stamp) for comment in kept],
                     _COMMENT_FIELDS, ("published", "parent_guid", "author_url"), counts,
                     same=_SAME_COMMENT)  # fmt: skip
@@ -1919,6 +1928,16 @@ def _under_first_guids(db: sqlite3.Connection, participant: str, posts: Sequence
         for (stored,) in db.execute(f"SELECT guid FROM posts WHERE id IN ({marks})", chunk):
             first.pop(stored, None)
     return [replace(post, guid=first[post.guid]) if post.guid in first else post for post in posts]
+
+
+def _first_comment_guids(db: sqlite3.Connection, comments: Sequence[Comment]) -> dict[tuple[str, str], str]:
+    """The first guids of `comments` a feed brought under new ones (models.first_comment_guids):
+    a moved blog's comments are updated, not stored again.  Only the read's posts' comments are
+    looked at (by the index)."""
+    rows: list[tuple[str, str]] = []
+    for chunk, marks in _in_chunks(sorted({comment.post_id for comment in comments})):
+        rows += db.execute(f"SELECT post_id, guid FROM comments WHERE post_id IN ({marks})", chunk).fetchall()
+    return first_comment_guids(comments, rows) if rows else {}
 
 
 def _carry_over_to_new_copies(

@@ -31,8 +31,8 @@ from tests.acceptance_helpers import (
     ok,
     write_participant,
 )
-from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
-from tests.servers import FeedServer, respond
+from tests.feedmaker import Item, Reply, rss, threaded_comments_atom, wordpress_comments_rss
+from tests.servers import ATOM_TYPE, FeedServer, respond
 
 SITEURL = "https://parade.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -414,6 +414,52 @@ def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed
     ok(invoke(site, "run", "--publish", "--force-build"))
     assert not (site / "output" / "blogs" / "hugo" / old).exists()
     assert not page.exists()
+
+
+def threaded_blog(server: FeedServer, scheme: str, comments: int) -> str:
+    """A blog whose posts' and comments' guids are their addresses (Hugo with Isso or Remark42
+    threads): moving to https renames the comment feeds and every comment.  Each post has
+    `comments` comments, the second a reply to the first."""
+    home = f"{scheme}://{server.host}:{server.port}/faden/"
+    folder = "/faden/" if scheme == "http" else "/faden-https/"  # the move renamed them too
+    posts = []
+    for n, slug in enumerate(["erster", "zweiter"]):
+        replies = [Reply(i, f"Leserin {i}", f"Kommentar {i} zum {slug}n", parent=1 if i == 2 else None,
+                         published=RECENT + timedelta(hours=i)) for i in range(1, comments + 1)]  # fmt: skip
+        feed = server.route(f"{folder}{slug}/comments.atom", respond(
+            threaded_comments_atom(f"{home}{slug}/", f"{home}{slug}/", replies).encode(), content_type=ATOM_TYPE))
+        posts.append(Item(f"{home}{slug}/", f"Der {slug} Beitrag", f"{home}{slug}/", RECENT - timedelta(days=n),
+                          comments_feed=feed, comment_count=comments))
+    return server.route("/faden/index.xml", respond(rss(posts, title="Faden", link=home).encode()))
+
+
+def test_a_moved_blogs_comments_under_new_guids_are_its_stored_ones(feed_server, tmp_path):
+    """A moved blog whose comment guids hold its posts' addresses brought every comment again
+    under a new guid at the next read of its threads: each was counted new and stored twice,
+    and its first copy reported "deleted at its source" and hidden."""
+    site = new_site(tmp_path / "site")
+    write_participant(site, "faden", "Faden", threaded_blog(feed_server, "http", 1), feed_server.url("/faden/"))
+    ok(invoke(site, "run"))
+    time.sleep(1)  # the store's times are whole seconds: the move is seen later (a night, really)
+    threaded_blog(feed_server, "https", 1)
+    moved = ok(invoke(site, "run"))
+    assert "2 seen again at their blog's new address" in moved.output, moved.output
+    time.sleep(1)
+    threaded_blog(feed_server, "https", 2)  # a reply to each post's comment: its thread read again
+    replied = ok(invoke(site, "run"))
+    assert "2 new comments." in replied.output and "deleted" not in replied.output, replied.output
+    with sqlite3.connect(site / "blogparade.sqlite") as db:
+        assert db.execute("SELECT count(*), count(hidden) FROM comments").fetchone() == (4, 0)
+        # The first comments keep their ids (and first-seen times) with their new addresses.
+        assert {url.split(":")[0] for (url,) in db.execute("SELECT url FROM comments")} == {"https"}
+    for page in (site / "output" / "blogs" / "faden").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue  # an old copy's address, sending readers to the new page
+        slug = "erster" if "Der erster Beitrag" in html else "zweiter"
+        assert html.count(f"Kommentar 1 zum {slug}n") == 1 and html.count(f"Kommentar 2 zum {slug}n") == 1
+        first, reply = html.index(f"Kommentar 1 zum {slug}n"), html.index(f"Kommentar 2 zum {slug}n")
+        assert first < reply and "<ol class=\"thread\">" in html[first:reply], "the reply nested under the first"
 
 
 @pytest.mark.slow

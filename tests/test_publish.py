@@ -525,6 +525,33 @@ def test_a_post_brought_under_a_new_guid_at_its_address_keeps_its_first():
     assert first_guids([new("g2")], stored + [("g0", "https://anna.example/umzug/", T, "Der Umzug")]) == {}
 
 
+def test_a_comment_brought_under_a_new_guid_with_its_number_keeps_its_first():
+    from aggregator.models import first_comment_guids
+
+    old, new = "http://hugo.example/umzug/#comment-{}", "https://hugo.example/umzug/#comment-{}"
+    stored = [("p", old.format(1)), ("p", old.format(2))]
+    assert first_comment_guids([comment("p", new.format(1), 1), comment("p", new.format(3), 3)], stored) == {
+        ("p", new.format(1)): old.format(1)}  # the 3rd is new
+    # The shapes engines give one comment's number or id in: an anchor, a tag URI's last part,
+    # Drupal's "12 at https://…", a uuid.
+    for before, after in (("tag:hugo.example,2025:/umzug/c12", "tag:hugo.example,2026:/umzug/c12"),
+                          ("12 at http://drupal.example", "12 at https://drupal.example"),
+                          ("http://a.example/p/#isso-12", "https://b.example/p/#isso-12"),
+                          ("urn:uuid:6E8BC430-9C3A", "https://b.example/p/#remark42__comment-6e8bc430-9c3a")):
+        assert first_comment_guids([comment("p", after, 1)], [("p", before)]) == {("p", after): before}
+    assert first_comment_guids([comment("p", old.format(1), 1)], stored) == {}  # its own
+    # The first is in the read too, or the number is another post's: two comments.
+    assert first_comment_guids([comment("p", old.format(1), 1), comment("p", new.format(1), 2)], stored) == {}
+    assert first_comment_guids([comment("q", new.format(1), 1)], stored) == {}
+    # No number in its guid (Blogger's), or one two of the read or two stored share: no one's.
+    blogger = "tag:blogger.com,1999:blog-1.post-{}"
+    assert first_comment_guids([comment("p", blogger.format(2), 1)], [("p", blogger.format(1))]) == {}
+    assert first_comment_guids([comment("p", new.format(1), 1), comment("p", "https://hugo.example/umzug/?replytocom=1", 2)],
+                               [("p", old.format(1))]) == {}
+    assert first_comment_guids([comment("p", new.format(1), 1)],
+                               [("p", old.format(1)), ("p", "http://elsewhere.example/#comment-1")]) == {}
+
+
 def test_a_blog_that_never_joined_is_named_only_while_a_post_of_it_is_shown(site, store):
     # Its contribution hidden (or its writer forgotten), the privacy notice and the status page
     # still named the blog and its address.

@@ -230,7 +230,7 @@ class Updater:
             description=answer.description, entries=answer.entries,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed, counts.moved, held=len(answer.records),
-                      pages=wpapi.total_pages(result.headers), comment_guids=_guids_by_post(comments))  # fmt: skip
+                      pages=wpapi.total_pages(result.headers), comment_guids=_guids_by_post(comments, counts.renamed))  # fmt: skip
 
     def _note_api(self, participant: Participant, result: FetchResult) -> None:
         """Where the blog's WordPress API is, as its post feed's answer names it (wpapi.py):
@@ -586,11 +586,15 @@ def _without_whole_threads(posts: list[PostHead], reports: Sequence[FeedReport |
     return [post for post in posts if post.id not in whole]
 
 
-def _guids_by_post(comments: Sequence[Comment]) -> dict[str, frozenset[str]]:
-    """The guids of `comments` by their post's id (FeedReport.comment_guids)."""
+def _guids_by_post(
+    comments: Sequence[Comment], renamed: Mapping[tuple[str, str], str]
+) -> dict[str, frozenset[str]]:
+    """The guids of `comments` by their post's id (FeedReport.comment_guids), as stored (`renamed`:
+    those stored under their first guid, SaveCounts.renamed)."""
     found: dict[str, set[str]] = {}
     for comment in comments:
-        found.setdefault(comment.post_id, set()).add(comment.guid)
+        name = (comment.post_id, comment.guid)
+        found.setdefault(comment.post_id, set()).add(renamed.get(name, comment.guid))
     return {post_id: frozenset(guids) for post_id, guids in found.items()}
 
 
