@@ -3,6 +3,8 @@ its feeds, and the article's links without navigation, sidebars and comments."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -221,6 +223,41 @@ def test_a_date_in_no_plausible_year_is_no_date(placeholder):
     found = read_page(page(head, body), URL)
     assert (found.published, found.date_source) == (datetime(2026, 10, 16), "time")
     assert read_page(page(head), URL).published is None
+
+
+PAGE_DATES = {  # article:published_time as written -> the date read (naive: the site's local time)
+    "Mon, 30 Nov 2026 23:30:00 CET": datetime(2026, 11, 30, 22, 30, tzinfo=UTC),
+    "Mo, 30 Nov 2026 23:30:00 MEZ": datetime(2026, 11, 30, 22, 30, tzinfo=UTC),
+    "Di, 13 Okt 2026 08:00:00 MESZ": datetime(2026, 10, 13, 6, 0, tzinfo=UTC),
+    "Mon, 30 Nov 2026 23:30:00 BST": datetime(2026, 11, 30, 22, 30, tzinfo=UTC),
+    "Mon, 30 Nov 2026 23:30:00 JST": datetime(2026, 11, 30, 14, 30, tzinfo=UTC),
+    "Mon, 30 Nov 2026 23:30:00 EST": datetime(2026, 12, 1, 4, 30, tzinfo=UTC),
+    "Mon, 30 Nov 2026 23:30:00 +0100": datetime(2026, 11, 30, 22, 30, tzinfo=UTC),
+    "Mon, 30 Nov 2026 23:30:00 GMT": datetime(2026, 11, 30, 23, 30, tzinfo=UTC),
+    "Mon, 30 Nov 2026 23:30:00": datetime(2026, 11, 30, 23, 30),  # no zone: the site's time
+    "Mo, 30 Nov 2026 23:30": datetime(2026, 11, 30, 23, 30),
+    "2026-11-30T23:30:00": datetime(2026, 11, 30, 23, 30),
+}
+
+
+@pytest.mark.parametrize("written", list(PAGE_DATES))
+def test_a_pages_date_is_read_as_a_feeds_and_without_a_zone_in_the_sites_time(written):
+    # The README: "a date without a time zone, the page's …, is the site's local time"; a
+    # European zone's name, as German servers write it, as in feeds (tests/test_engines.py).
+    found = read_page(page(f'<meta property="article:published_time" content="{written}">'), URL)
+    assert found.published == PAGE_DATES[written]
+
+
+def test_a_pages_date_does_not_depend_on_what_else_the_process_read():
+    # The CET and MEZ reader was registered with feedparser only once a feed needed it: in a
+    # process that read none, "23:30 CET" was read as 23:30 UTC (an hour after a parade's end)
+    # and a date without a zone as none, so one page's verdict depended on the other feeds.
+    code = ("from aggregator.parades.page_reading import read_page\n"
+            "for date in ('Mon, 30 Nov 2026 23:30:00 CET', 'Mon, 30 Nov 2026 23:30:00'):\n"
+            "    page = f'<html><head><meta property=\"article:published_time\" content=\"{date}\">'\n"
+            "    print(read_page(page.encode(), 'https://anna.example/p/').published.isoformat())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["2026-11-30T22:30:00+00:00", "2026-11-30T23:30:00"], done.stderr
 
 
 @pytest.mark.parametrize("impossible", ["2026-11-31T10:00", "2026-02-30", "2026-13-01T10:00:00Z",

@@ -373,10 +373,13 @@ def feedparser_dates() -> Any:
 # every post of such a feed had the time it was first seen, the old ones as new as the newest.
 _LOCAL_RFC822 = re.compile(
     r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.?\s+([a-zä]{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})"
-    r"(?::(\d{2}))?(?:\s+(?:([+-])(\d{2}):?(\d{2})|(gmt|ut|utc|z|cet|mez|cest|mesz)))?\s*"
+    r"(?::(\d{2}))?(?:\s+(?:([+-])(\d{2}):?(\d{2})|(gmt|ut|utc|z|[a-z]{3,5})))?\s*"
 )
 _LOCAL_MONTHS = {**_MONTHS, "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12}
-_LOCAL_ZONES = {"cet": 60, "mez": 60, "cest": 120, "mesz": 120}
+# The zones feedparser does not know by name (it knows North America's), which it reads as UTC.
+_LOCAL_ZONES = {"cet": 60, "mez": 60, "cest": 120, "mesz": 120, "wet": 0, "west": 60, "bst": 60,
+                "eet": 120, "eest": 180, "msk": 180, "jst": 540, "kst": 540, "aest": 600,
+                "aedt": 660, "nzst": 720, "nzdt": 780}  # fmt: skip
 
 
 def _local_rfc822(value: str) -> Any:
@@ -385,6 +388,8 @@ def _local_rfc822(value: str) -> Any:
     if match is None or month is None:
         return None
     day, _, year, hour, minute, second, sign, tzh, tzm, named = match.groups()
+    if named and named not in _LOCAL_ZONES and named not in ("gmt", "ut", "utc", "z"):
+        return None  # another zone's name ("EST"): feedparser's handlers know it
     offset = int(tzh) * 60 + int(tzm) if sign else _LOCAL_ZONES.get(named or "", 0)
     return _utc(int(year), month, int(day), int(hour), int(minute), int(second or 0),
                 -offset if sign == "-" else offset)  # fmt: skip
