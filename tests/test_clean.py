@@ -149,6 +149,23 @@ def test_a_lazy_loaded_image_is_the_image_its_plugin_would_load(img, src):
     assert sanitize_html('<p><img data-src="javascript:alert(1)"></p>', "https://blog.example/") == "<p></p>"
 
 
+@pytest.mark.parametrize("pixel", [
+    # Medium's, at the end of every post's content:encoded
+    '<img src="https://medium.com/_/stat?event=post.clientViewed&amp;referrerSource=full_rss&amp;postId=1f2e" width="1" height="1" alt="">',
+    '<img src="http://feeds.feedburner.com/~r/anna/~4/AbCdEf" height="1" width="1" alt=""/>',  # FeedBurner
+    '<img alt="" border="0" src="https://pixel.wp.com/b.gif?host=anna.wordpress.com&blog=1&post=2" width=1 height=1 />',
+    "<IMG SRC='https://stats.example/t.gif' WIDTH='0' HEIGHT='0'>",
+])
+def test_a_tracking_pixel_is_no_image(pixel):
+    # Kept, it was downloaded from the tracker once a post, and shown (as nothing) in the post
+    # and the site's feeds.  An image of one pixel's height (a rule) is an image.
+    body = f"<p>Text</p><p>{pixel}</p>"
+    assert sanitize_html(body, "https://anna.example/post/") == "<p>Text</p><p></p>"
+    assert sanitize_html(body, "https://anna.example/post/", comment=True) == "<p>Text</p><p></p>"
+    rule = '<p><img src="https://anna.example/linie.png" width="600" height="1" alt=""></p>'
+    assert sanitize_html(rule, "https://anna.example/post/") == rule
+
+
 def test_sanitize_drops_dangerous_attributes_and_urls():
     html = ('<p onclick="evil()" style="color:red" class="x" id="main">'
             '<a href="javascript:alert(1)" onmouseover="evil()">j</a>'

@@ -42,6 +42,11 @@ def reference_links(sanitized: str) -> tuple[str, ...]:
     return tuple(links)
 
 
+def pixel(attributes: str) -> bool:
+    """Whether an image's attributes, as the filter left them, make it a tracking pixel."""
+    return all(re.search(rf'\s{side}="[01]"', attributes) for side in ("width", "height"))
+
+
 def reference(html: str, base: str, comment: bool) -> str:
     if not html or not html.strip():
         return ""
@@ -62,13 +67,13 @@ def reference(html: str, base: str, comment: bool) -> str:
     if not comment:
         options["tag_attribute_values"] = clean.POST_ATTRIBUTE_VALUES
     out = nh3.Cleaner(**options).clean(html)
-    out = IMG_TAG.sub(lambda tag: tag.group(0) if ' src="' in tag.group(1) else "", out)
+    out = IMG_TAG.sub(lambda tag: tag.group(0) if ' src="' in tag.group(1) and not pixel(tag.group(1)) else "", out)
     if comment:
         out = clean._EMAIL_IN_TEXT.sub("[…]", out)
     return out.strip()
 
 
-VALUES = ['/rel/a b', "https://x.example/?a=1&b=2", "javascript:alert(1)", "mailto:a@b.de",
+VALUES = ['/rel/a b', "https://x.example/?a=1&b=2", "1", " 0 ", "javascript:alert(1)", "mailto:a@b.de",
           "data:image/png;base64,xx", '"quoted" <tag> & \u00a0nbsp', "12", "12px", " 7 ", "",
           "//cdn.example/x.jpg 2x, /a.jpg 300w, javascript:x 1x", "ftp://x/", "?q#f", "http://[::1",
           # the plain forms clean resolves without the general path (_resolve_simple), and their edges

@@ -427,6 +427,7 @@ def _prepare(html: str) -> str:
     return _emoji_as_text(html)
 
 
+
 # Lazy-loading plugins (WordPress's a3 Lazy Load, Jetpack's, lazysizes) write an image's address
 # into data-src (data-lazy-src) and a placeholder, or nothing, into src: the allowlist keeps
 # neither, and the image was gone without a word.  The address the plugin would load is the
@@ -578,7 +579,10 @@ _EVERY_LT_A_TAG = "&lt;" in nh3.clean('<a title="<">x</a>', tags={"a"}, attribut
 
 def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tuple[str, ...]]:
     """`_attribute` applied to the URL and number attributes of nh3's output, and images left
-    without a source dropped; and, gathered on the way, the http(s) links (each once, in order).
+    without a source dropped, and tracking pixels; and, gathered on the way, the http(s) links
+    (each once, in order).  A tracking pixel (Medium's "_/stat", FeedBurner's, WordPress.com's
+    stats) is an image of 1 × 1 (or 0) pixels that counts who loads it: shown, it was downloaded
+    from the tracker once a post, and kept in the post and the site's feeds, showing nothing.
 
     Every <a> and <img> with attributes passes here anyway: collecting the links and dropping
     the images in this pass saves two more scans of the body."""
@@ -600,6 +604,7 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
         dropped: list[int] = []
         href = None
         has_src = False  # html5ever keeps one attribute of a name: one src at most
+        tiny = 0  # sides (width, height) of at most one pixel
         for index, (attribute, value) in enumerate(attributes):
             if attribute not in _FILTERED:
                 continue
@@ -617,6 +622,8 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
                 new = _srcset(original, base_url, origin)
             else:
                 new = _integer(original)
+                if new in ("0", "1") and attribute in ("width", "height"):
+                    tiny += 1
             if new == original:
                 continue
             if kept is None:
@@ -627,8 +634,8 @@ def _filter_attributes(html: str, base_url: str, comment: bool) -> tuple[str, tu
                 kept[index] = (attribute, _escape_attribute(new))
         if href is not None and name == "a" and href.startswith(("http://", "https://")):
             links[href] = None
-        if name == "img" and not has_src:
-            written = ""  # an image without a source is none
+        if name == "img" and (not has_src or tiny == 2):
+            written = ""  # an image without a source is none; a tracking pixel shows none
         elif kept is not None:
             for index in reversed(dropped):  # Vec::swap_remove
                 kept[index] = kept[-1]
