@@ -376,32 +376,55 @@ def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime
     """The guid a post a feed brought under a new one was first stored under, by its new guid.
 
     Some feeds give their posts a new guid each time they are read (a template that puts the
-    time or a session into it): each night stored every post again, a copy moved_copies took for
-    a move, with a page and a redirect of its own.  A post whose guid is new is a stored post
-    (`stored`: the blog's rows of the same dates, as (guid, url, published, title)) when its
-    address, date and title are that post's, and this read does not bring that post under its
-    own guid too.  An address, date and title that two posts of the read, or two stored ones,
-    share is no one's: a post without a date or a title never matches (as in moved_copies)."""
-
-    def key(url: str, published: datetime, title: str) -> tuple[str, datetime, str]:
-        return url, published, " ".join(title.split()).casefold()
-
+    time or a session into it), others each time a post is edited (Confluence's and Lemmy's
+    carry its version): each such read stored every post again, a copy moved_copies took for a
+    move, with a page and a redirect of its own.  A post whose guid is new is a stored post
+    (`stored`: the blog's rows of the same dates or addresses, as (guid, url, published,
+    title)) that this read does not bring under its own guid too, when it is at that post's
+    address, and
+    - has its date and title, or
+    - has its date or its title, and is the only post at that address (stored, and in the
+      read), an address of a page of its own: not a blog's home page, where feeds without
+      addresses of their posts point them all.
+    An address, date and title two posts of the read share are no one's; a post without a
+    date or a title matches by the other alone (never by the address alone)."""
     read = {post.guid for post in posts}
-    known: dict[tuple[str, datetime, str], list[str]] = {}
+    stored_guids: set[str] = set()
+    at: dict[str, list[tuple[str, datetime, str]]] = {}
     for guid, url, published, title in stored:
-        known.setdefault(key(url, published, title), []).append(guid)
-    stored_guids = {guid for guids in known.values() for guid in guids}
-    keys = {post.guid: key(post.url, post.published, post.title) for post in posts
-            if post.published is not None and post.url and post.title and post.title.strip()}  # fmt: skip
-    shared = Counter(keys.values())
+        if guid not in stored_guids:
+            stored_guids.add(guid)
+            at.setdefault(url, []).append((guid, published, _title_key(title)))
+    shared = Counter(post.url for post in posts)
+    shared_with_dates = Counter((post.url, post.published, _title_key(post.title)) for post in posts)
     first: dict[str, str] = {}
-    for guid, post_key in keys.items():
-        if guid in stored_guids or shared[post_key] > 1:
+    for post in posts:
+        if post.guid in stored_guids or not post.url or post.url not in at:
             continue
-        candidates = known.get(post_key, [])
-        if len(candidates) == 1 and candidates[0] not in read:
-            first[guid] = candidates[0]
+        title = _title_key(post.title)
+        same_date = [guid for guid, published, _ in at[post.url] if post.published is not None and published == post.published]
+        same_title = [guid for guid, _, stored_title in at[post.url] if title and stored_title == title]
+        both = set(same_date) & set(same_title)
+        if len(both) == 1 and shared_with_dates[(post.url, post.published, title)] == 1:
+            found = both.pop()
+        elif (shared[post.url] == 1 and len(at[post.url]) == 1 and (same_date or same_title)
+              and _own_page(post.url)):  # fmt: skip
+            found = at[post.url][0][0]
+        else:
+            continue
+        if found not in read:
+            first[post.guid] = found
     return first
+
+
+def _title_key(title: str | None) -> str:
+    return " ".join((title or "").split()).casefold()
+
+
+def _own_page(url: str) -> bool:
+    """Whether `url` names a page below a site's root (a post's own address, not its blog's)."""
+    address = _address(url)
+    return address is not None and address[1] != "?"
 
 
 def first_comment_guids(

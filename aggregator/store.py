@@ -419,6 +419,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 17: a forgotten commenter's web address kept as a digest, as their name is (see
     # _addresses_as_digests).
     _addresses_as_digests,
+    # 18: a blog's posts by address: a post a feed brings under a new guid is looked up at its
+    # address too (models.first_guids, an edit under a versioned guid), at every read.
+    "CREATE INDEX posts_address ON posts (participant, url);",
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
@@ -1911,18 +1914,20 @@ def first_copies(moves: Mapping[str, tuple[str, str]]) -> dict[str, str]:
 
 def _under_first_guids(db: sqlite3.Connection, participant: str, posts: Sequence[Post]) -> Sequence[Post]:
     """`posts`, those a feed brought under a new guid under the one they were first stored under
-    (models.first_guids): a feed that gives its posts new guids each night updates its posts
-    instead of storing them again every night."""
+    (models.first_guids): a feed that gives its posts new guids each night, or each edit,
+    updates its posts instead of storing them again."""
     dates = sorted({_iso(post.published) for post in posts if post.published is not None})
+    addresses = sorted({post.url for post in posts if post.url})
     rows: list[tuple[str, str, datetime, str]] = []
-    for chunk, marks in _in_chunks(dates):
-        rows += [(guid, url, _dt(published), title) for guid, url, published, title in db.execute(
-            f"SELECT guid, url, published, title FROM posts WHERE participant = ? AND published IN ({marks})",
-            (participant, *chunk))]  # fmt: skip
+    for column, values in (("published", dates), ("url", addresses)):  # each by its index
+        for chunk, marks in _in_chunks(values):
+            rows += [(guid, url, _dt(published), title) for guid, url, published, title in db.execute(
+                f"SELECT guid, url, published, title FROM posts WHERE participant = ? AND {column} IN ({marks})",
+                (participant, *chunk))]  # fmt: skip
     first = first_guids(posts, rows)
     if not first:
         return posts
-    # A post stored under its own guid with another date is no one's copy.
+    # A post stored under its own guid (at another date and address) is no one's copy.
     renamed = [post.id for post in posts if post.guid in first]
     for chunk, marks in _in_chunks(renamed):
         for (stored,) in db.execute(f"SELECT guid FROM posts WHERE id IN ({marks})", chunk):

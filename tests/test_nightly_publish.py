@@ -510,3 +510,44 @@ def test_a_feed_that_gives_its_posts_new_guids_every_night_keeps_one_copy_of_eac
     with sqlite3.connect(site / "blogparade.sqlite") as db:
         assert db.execute("SELECT count(*) FROM posts").fetchone() == (2,)
     assert sorted(path.parent.name for path in (site / "output" / "blogs" / "churn").glob("*/index.html")) == pages
+
+
+
+def confluence_feed(server: FeedServer, version: int) -> str:
+    """A Confluence space's blog as its feed builder writes it (Atom): each entry's id carries
+    the post's version, its date is the version's, its link is the post's."""
+    home = server.url("/confluence/display/TEAM/")
+    entries = "".join(
+        f"<entry><id>tag:{server.host},2009:blogpost-{number}-{version if number == 12345 else 1}</id>"
+        f"<title>{title}</title><link rel=\"alternate\" href=\"{home}2026/11/26/{slug}\"/>"
+        f"<published>{(RECENT + timedelta(days=version if number == 12345 else 0)).isoformat()}</published>"
+        f"<updated>{(RECENT + timedelta(days=version if number == 12345 else 0)).isoformat()}</updated>"
+        f"<author><name>Jana Team</name></author>"
+        f"<content type=\"html\">&lt;p&gt;{body} (Version {version if number == 12345 else 1})&lt;/p&gt;</content></entry>"
+        for number, slug, title, body in [(12345, "Teamupdate+KW+48", "Teamupdate KW 48", "Was diese Woche lief"),
+                                          (12300, "Willkommen", "Willkommen im Team", "Hallo")])  # fmt: skip
+    body = (f'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>Team-Blog</title><link href=\"{home}\"/><id>{home}</id>"
+            f"<updated>{RECENT.isoformat()}</updated>{entries}</feed>")
+    return server.route("/confluence/rss.xml", respond(body.encode(), content_type=ATOM_TYPE))
+
+
+def test_a_post_edited_under_a_versioned_guid_is_updated_not_stored_again(feed_server, tmp_path):
+    """Confluence's feed names each version of a post by an id of its own, dated by the edit: every
+    edit stored the post again, twice on the site (the edit on top, as new), in its feeds and
+    in the blog's count."""
+    site = new_site(tmp_path / "site")
+    write_participant(site, "team", "Team", confluence_feed(feed_server, 1), feed_server.url("/confluence/"))
+    ok(invoke(site, "run"))
+    for version in (2, 3):
+        time.sleep(1)  # the store's times are whole seconds: the edit is seen later (a night, really)
+        confluence_feed(feed_server, version)
+        edited = ok(invoke(site, "run"))
+        assert "0 new posts, 1 updated" in edited.output, edited.output
+    blogs = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    assert [blog["posts"] for blog in blogs] == [2]
+    pages = [page.read_text(encoding="utf-8") for page in (site / "output" / "blogs" / "team").glob("*/index.html")]
+    shown = [page for page in pages if "Teamupdate KW 48" in page and 'http-equiv="refresh"' not in page]
+    assert len(shown) == 1 and "lief (Version 3)" in shown[0] and "lief (Version 1)" not in shown[0]
+    feed = (site / "output" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert feed.count("<title>Teamupdate KW 48</title>") == 1

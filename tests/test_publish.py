@@ -421,7 +421,7 @@ def test_a_blog_that_moved_is_published_once_at_its_new_addresses(site, store):
              for p in old]  # fmt: skip
     counts = store.record_success(
         "anna", "https://anna.example/feed/", etag=None, last_modified=None, body_hash=None,
-        posts=[*moved, dataclasses.replace(undated, guid="https://anna.example/ohne/")],
+        posts=[*moved, dataclasses.replace(undated, guid="https://anna.example/ohne/", url="https://anna.example/ohne/")],
         now=T + timedelta(days=30),
     )  # fmt: skip
     assert (counts.new, counts.moved) == (1, 3)  # the undated one is news: no copy of anything
@@ -516,13 +516,31 @@ def test_a_post_brought_under_a_new_guid_at_its_address_keeps_its_first():
     assert first_guids([new("g2")], stored) == {"g2": "g1"}
     assert first_guids([new("g1")], stored) == {}  # its own
     assert first_guids([new("g1"), new("g2")], stored) == {}  # the first is in the read too: two posts
-    # Another address, date or title, no date, no title: another post (a move is moved_copies').
-    for other in (new("g2", url="https://anna.example/umzug-2/"), new("g2", published=T + timedelta(days=1)),
-                  new("g2", title="Der Umzug, Teil 2"), new("g2", published=None), new("g2", title="")):
+    # Another address: another post (a move is moved_copies').
+    assert first_guids([new("g2", url="https://anna.example/umzug-2/")], stored) == {}
+    # At its address, the only post there, with its date or its title: the post edited, under a
+    # guid that carries its version (Confluence's "…:blogpost-12345-2"), or retitled.
+    for edited in (new("g2", published=T + timedelta(days=1)), new("g2", title="Der Umzug, Teil 2"),
+                   new("g2", published=None), new("g2", title="")):
+        assert first_guids([edited], stored) == {"g2": "g1"}, edited
+    # Neither its date nor its title, or no date and no title: another post at that address.
+    for other in (new("g2", published=T + timedelta(days=1), title="Noch einer"), new("g2", published=None, title="")):
         assert first_guids([other], stored) == {}, other
-    # Two of the read, or two stored, share address, date and title: no one's.
+    # A blog's home page, where feeds without their posts' addresses point them: date and title.
+    home = [("h1", "https://anna.example/", T, "Notiz")]
+    assert first_guids([new("h2", url="https://anna.example/", title="Notiz")], home) == {"h2": "h1"}
+    assert first_guids([new("h2", url="https://anna.example/", title="Notiz", published=T + timedelta(days=1))],
+                       home) == {}
+    # Two of the read share address, date and title, or two stored do: no one's.  Two stored at
+    # the address: only the one with its date and title.
     assert first_guids([new("g2"), new("g3")], stored) == {}
     assert first_guids([new("g2")], stored + [("g0", "https://anna.example/umzug/", T, "Der Umzug")]) == {}
+    two = stored + [("g0", "https://anna.example/umzug/", T - timedelta(days=9), "Der Anfang")]
+    assert first_guids([new("g2")], two) == {"g2": "g1"}
+    assert first_guids([new("g2", title="Der Umzug, Teil 2")], two) == {}
+    # Two of the read at one address, each with another date and title: neither by one alone.
+    assert first_guids([new("g2", published=T + timedelta(days=1)), new("g3", published=T + timedelta(days=2))],
+                       stored) == {}
 
 
 def test_a_comment_brought_under_a_new_guid_with_its_number_keeps_its_first():
