@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Iterable, Literal, Mapping, NamedTuple, Sequence
 from urllib.parse import urlsplit
@@ -26,6 +26,10 @@ CommentKind = Literal["comment", "pingback", "trackback"]
 # after its blog deleted it).
 CommentShown = Literal["shown", "gone", "editors"]
 LoginKind = Literal["basic", "bearer", "header"]
+
+# How far after it was read a feed's or a page's date may be and still be believed: time-zone
+# mistakes and clock skew, not scheduled posts.
+FUTURE_TOLERANCE = timedelta(days=2)
 
 
 @dataclass(frozen=True)

@@ -78,12 +78,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
-from ..models import ErrorKind, ParsedAttachment, ParsedEntry, ParsedFeed
+from ..models import FUTURE_TOLERANCE, ErrorKind, ParsedAttachment, ParsedEntry, ParsedFeed
 from ..replies import reply_marker
 from ..urls import absolute_http_url, host_key
 from . import xmlreader
@@ -177,11 +177,10 @@ def _with_author_cut(sync_author_detail: Any) -> Any:
 
     return cut_then_sync
 
-FUTURE_TOLERANCE = timedelta(days=2)  # time-zone mistakes and clock skew, not scheduled posts
 _OLDEST = datetime(1971, 1, 1, tzinfo=timezone.utc)
 _MAX_GUID = 1024  # longer "guids" are hashed: a store key, not a document
 
-__all__ = ["ParseError", "parse_feed", "FUTURE_TOLERANCE"]
+__all__ = ["ParseError", "parse_feed"]
 
 
 class ParseError(Exception):

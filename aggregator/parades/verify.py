@@ -23,16 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 from urllib.parse import urlsplit
 
-from ..models import CandidatePage, PageReading, ParadeCandidate, Post, StoredPost
+from ..models import FUTURE_TOLERANCE, CandidatePage, PageReading, ParadeCandidate, Post, StoredPost
 from ..urls import host_key, leads_to, page_address, page_key
 from .files import Parade, plausible
 from .select import carries_tag, links_to
 
-FUTURE_TOLERANCE = timedelta(days=2)  # a page dated this much after it was read is wrong about its date
 
 
 class Reason(str, Enum):
