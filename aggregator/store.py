@@ -24,6 +24,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Mappi
 
 from .hashing import address_digest, address_digests, commenter_digest
 from .models import (
+    FUTURE_TOLERANCE,
     Attachment,
     CandidatePage,
     Comment,
@@ -1898,9 +1899,22 @@ def _attachments(data: Iterable[dict[str, Any]]) -> tuple[Attachment, ...]:
 
 
 def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, counts: SaveCounts) -> None:
-    # A post that lost its date keeps the one it had.
+    # A post that lost its date keeps the one it had, as does one dated after it was first seen.
     _upsert(db, "posts", [_post_row(post, now) for post in posts], ("published",) + _POST_FIELDS,
-            ("published",), counts)  # fmt: skip
+            ("published",), counts, settle=_not_after_first_sight)  # fmt: skip
+
+
+def _not_after_first_sight(values: dict[str, object], stored: sqlite3.Row) -> None:
+    """A post is not published after it was first seen here: a date later than that (beyond
+    FUTURE_TOLERANCE, as parse's for a feed's dates) leaves the stored one.  A post a feed dated a
+    week ahead was stored with the time it was first seen (parse believes no such date); days
+    later its date was believed, and the post moved: out of a parade's window, without a word,
+    and into a second digest.  (A date edited forward, to bump an old post, is not believed
+    either: it stays where it was.)"""
+    new = values["published"]
+    if isinstance(new, str) and new > stored["first_seen"]:
+        if new > _iso(_dt(stored["first_seen"]) + FUTURE_TOLERANCE):  # type: ignore[operator]
+            values["published"] = stored["published"]
 
 
 def first_copies(moves: Mapping[str, tuple[str, str]]) -> dict[str, str]:
@@ -2009,6 +2023,7 @@ def _in_chunks(ids: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
 def _upsert(
     db: sqlite3.Connection, table: str, rows: list[dict[str, object]], fields: tuple[str, ...],
     sticky: tuple[str, ...], counts: SaveCounts, same: _Sameness | None = None,
+    settle: Callable[[dict[str, object], sqlite3.Row], None] | None = None,
 ) -> None:  # fmt: skip
     """Insert a feed's records, or update each where any of `fields` changed.
 
@@ -2017,17 +2032,19 @@ def _upsert(
     the stored one): the stored value stays.  An unchanged record is not rewritten, so its
     `changed` time tells publish exactly what moved.  The stored ones are looked up together,
     the new ones inserted together (a first run's feed of ten posts: two statements, not twenty).
+    `settle` may change a stored record's new values, seeing the stored ones (and its first_seen).
     """
     if not rows:
         return
     ids = [row["id"] for row in rows]
     if len(set(ids)) < len(ids):  # the same record twice in one feed (parse keeps one): in turn
         for row in rows:
-            _upsert(db, table, [row], fields, sticky, counts, same)
+            _upsert(db, table, [row], fields, sticky, counts, same, settle)
         return
     stored: dict[object, sqlite3.Row] = {}
+    read = ", ".join(fields + (("first_seen",) if settle else ()))
     for chunk, marks in _in_chunks(ids):
-        found = db.execute(f"SELECT id, {', '.join(fields)} FROM {table} WHERE id IN ({marks})", chunk)
+        found = db.execute(f"SELECT id, {read} FROM {table} WHERE id IN ({marks})", chunk)
         stored.update((row["id"], row) for row in found)
     new = []
     for row in rows:
@@ -2036,6 +2053,8 @@ def _upsert(
             row["published"] = row["published"] or row["first_seen"]
             new.append(tuple(row.values()))
         else:
+            if settle is not None:
+                settle(row, existing)
             _update(db, table, row, existing, fields, sticky, counts, same or {})
     if new:
         db.executemany(

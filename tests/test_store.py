@@ -108,6 +108,23 @@ def test_post_without_date_keeps_its_first_seen_time_across_runs(store):
     assert stored.published == NOW
 
 
+def test_a_post_is_not_dated_after_it_was_first_seen(store):
+    # Dated a week ahead, it was stored with the time it was first seen (parse believes no such
+    # date: None); six days later parse believed it, and the post moved, out of a parade's window
+    # and into a second digest.  A date up to FUTURE_TOLERANCE after it was first seen (clock
+    # skew), or before, is believed.
+    ahead = NOW + timedelta(days=7)
+    store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
+                         posts=[post(published=None)], now=NOW)
+    counts = store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                                  posts=[post(published=ahead)], now=NOW + timedelta(days=6))
+    assert counts.changed == 0 and [p.published for p in store.posts()] == [NOW]
+    for believed in (NOW + timedelta(days=1), NOW - timedelta(days=30)):
+        store.record_success("anna", "f", etag=None, last_modified=None, body_hash="c",
+                             posts=[post(published=believed)], now=NOW + timedelta(days=6))
+        assert [p.published for p in store.posts()] == [believed]
+
+
 def test_posts_dropped_from_the_feed_stay(store):
     store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
                          posts=[post("g1"), post("g2")])
