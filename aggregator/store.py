@@ -1003,6 +1003,11 @@ class Store:
             found.update((row["id"], _stored_post(row)) for row in self._db.execute(query, chunk))
         return found
 
+    def first_fetched(self) -> dict[str, datetime]:
+        """Per participant: when its first post was stored (its blog's first fetch, mostly)."""
+        rows = self._db.execute("SELECT participant, min(first_seen) FROM posts GROUP BY participant")
+        return {participant: _dt(first) for participant, first in rows}  # type: ignore[misc]
+
     def post_counts(self) -> dict[str, int]:
         """Posts stored per blog (a moved blog's old copies too: see moved_posts)."""
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")

@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -179,6 +180,59 @@ def test_only_posts_the_site_shows_are_news(tmp_path: Path, feed_server: FeedSer
     linked = {line.rstrip("/").rsplit("/", 1)[1] for line in printed.splitlines()
               if line.startswith("Weiterlesen: ")}  # fmt: skip
     assert linked == pages and len(pages) == 1, (linked, pages)
+
+
+def test_every_post_is_in_one_weekly_digest_however_late_it_was_fetched(tmp_path: Path) -> None:
+    # The README's cron lines fetch at 3:17 and send the digest on Mondays at 7:00: a post
+    # published on a Monday at 5:00 was fetched on Tuesday, after that digest, and the next
+    # one's period (published in the last 7 days) had passed it: in no digest at all.
+    from aggregator.editors.digest import collect
+    from aggregator.models import Post
+    from aggregator.site import Site
+    from aggregator.store import Store
+    from aggregator.website.sitetemplate import create_site
+
+    create_site(tmp_path, title="Test")
+    write_participant(tmp_path, "anna", "Anna", "https://anna.example/feed/")
+    write_participant(tmp_path, "neu", "Neu", "https://neu.example/feed/")
+    site = Site.load(tmp_path)
+    berlin = ZoneInfo("Europe/Berlin")
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:  # November 2026, in Berlin
+        return datetime(2026, 11, day, hour, minute, tzinfo=berlin).astimezone(UTC)
+
+    def fetch(store: Store, blog: str, when: datetime, *posts: tuple[str, datetime]) -> None:
+        store.record_success(blog, f"https://{blog}.example/feed/", etag=None, last_modified=None, body_hash=None,
+                             posts=[Post(participant=blog, guid=guid, url=f"https://{blog}.example/{guid}/",
+                                         title=guid, author="", published=published, updated=None,
+                                         excerpt="", content_html="<p>x</p>", categories=())
+                                    for guid, published in posts], now=when)  # fmt: skip
+
+    def digest(store: Store, day: int) -> list[str]:
+        return [post.title for post in collect(site, store, since=timedelta(days=7), now=at(day, 7)).posts]
+
+    with Store(site.store_path) as store:
+        fetch(store, "anna", at(2, 3, 17), ("alt", at(1, 12)))  # Monday the 2nd: the blog's first fetch
+        fetch(store, "anna", at(9, 3, 17), ("sonntag", at(8, 20)))
+        fetch(store, "anna", at(10, 3, 17), ("montag-frueh", at(9, 5)))  # after Monday 9th's digest
+        fetch(store, "neu", at(12, 3, 17), ("neu-vorher", at(5, 9)), ("neu-diese-woche", at(11, 9)))
+        fetch(store, "anna", at(16, 3, 17), ("montag-16", at(16, 1)))
+        assert digest(store, 9) == ["sonntag"]
+        # The post fetched late, once; a blog's first fetch brings the period's posts, not its past.
+        assert sorted(digest(store, 16)) == ["montag-16", "montag-frueh", "neu-diese-woche"]
+        assert digest(store, 23) == []
+
+
+def test_a_period_of_days_starts_at_the_same_local_time_across_a_change_of_the_clocks() -> None:
+    from aggregator.editors.digest import period_start
+
+    berlin = ZoneInfo("Europe/Berlin")
+    sunday = datetime(2026, 10, 25, 7, tzinfo=berlin).astimezone(UTC)  # the clocks went back at 3:00
+    assert period_start(sunday, timedelta(days=1), "Europe/Berlin") == datetime(2026, 10, 24, 7, tzinfo=berlin)
+    assert period_start(sunday, timedelta(days=7), "Europe/Berlin") == datetime(2026, 10, 18, 7, tzinfo=berlin)
+    assert sunday - period_start(sunday, timedelta(days=1), "Europe/Berlin") == timedelta(hours=25)
+    # "24h" is a day too (a daily digest's); hours that are no whole days are hours.
+    assert sunday - period_start(sunday, timedelta(hours=12), "Europe/Berlin") == timedelta(hours=12)
 
 
 def test_a_big_week_lists_the_newest_hundred_and_counts_the_rest() -> None:

@@ -4,8 +4,11 @@ language, linking to the posts on the published site (SITEURL of publishconf.py)
     digest = collect(site, store, since=timedelta(days=7), department="Vertrieb")
     message = digest_message(digest, sender="blogparade@example.org", recipients=["alle@…"])
 
-A post is new in the period when it was published in it (the feed's date; a post without one
-counts from when it was first fetched).  Sending is mail.py's job.
+A post is new in the period when it was published in it, or when it was first fetched in it (a
+moved blog's post when its first copy was) and published in the period before, by a blog fetched
+before: a post its blog published after the last fetch before one digest is in the next (and in
+one only); a blog's first fetch brings the period's posts, not its past.  A period of whole days ends and starts at the same local time (a daily digest
+at 7:00 misses no hour on the night the clocks change).  Sending is mail.py's job.
 """
 
 from __future__ import annotations
@@ -153,7 +156,6 @@ def collect(
 ) -> Digest:  # fmt: skip
     """The period's new posts of every active blog (of one department), newest first."""
     now = now or utcnow()
-    start = now - since
     participants, _ = load_participants(site.participants_dir)
     chosen = _of_department(participants, department)
     settings = publish_settings(site)
@@ -161,14 +163,22 @@ def collect(
     post_url = str(settings.get("BLOGPARADE_POST_URL") or POST_URL)
     blog_url = str(settings.get("AUTHOR_URL") or "blogs/{slug}/")
     lang = str(settings.get("DEFAULT_LANG") or "de")
+    zone = timezone_name(settings)
+    start = period_start(now, since, zone)
     posts = []
     # A moved blog's old copies (the site shows the new one), and posts another blog brought first.
-    moved = store.superseded_post_ids() | store.duplicate_post_ids()
+    moves = store.moved_posts()
+    moved = set(moves) | store.duplicate_post_ids()
+    first_seen = _first_sightings(store, moves)
+    blogs_since = store.first_fetched()
     tallies = store.comment_tallies()  # as the site counts a post's comments (export.py)
     for participant in chosen:  # hidden posts (`blogparade hide`) are not news
-        for post in store.posts(participant.slug, since=start, hidden=False):
-            if post.published > now:
-                continue  # dated in the future: not new in this period
+        known = participant.slug in blogs_since and blogs_since[participant.slug] <= start
+        for post in store.posts(participant.slug, since=start - since if known else start, hidden=False):
+            if post.published > now or first_seen.get(post.id, post.first_seen) > now:
+                continue  # dated in the future, or fetched after `now`: not new in this period
+            if post.published <= start and not start < first_seen.get(post.id, post.first_seen):
+                continue  # of the period before, fetched then: in its digest
             if post.id in moved or not participant.takes(post.categories):
                 continue  # not on the site (its link would lead nowhere)
             posts.append(DigestPost(
@@ -186,9 +196,30 @@ def collect(
     return Digest(
         site_name=str(settings.get("SITENAME") or "blogparade"), site_url=site_url,
         since=start, until=now, department=chosen[0].department if department and chosen else None,
-        posts=tuple(posts), lang=lang,
-        timezone=timezone_name(settings),
+        posts=tuple(posts), lang=lang, timezone=zone,
     )  # fmt: skip
+
+
+def period_start(now: datetime, since: timedelta, zone: str) -> datetime:
+    """When the period that ends `now` starts: `since` before it, whole days ("7d", "24h") on
+    the calendar of the site's time zone (7 days before Monday 7:00 is Monday 7:00, also across
+    a change of the clocks, where 168 hours are not)."""
+    if since % timedelta(days=1):
+        return now - since
+    local = now.astimezone(ZoneInfo(zone))
+    return (local - since).astimezone(now.tzinfo)  # wall-clock arithmetic in `zone`
+
+
+def _first_sightings(store: Store, moves: dict[str, tuple[str, str]]) -> dict[str, datetime]:
+    """When the posts a moved blog brought again (Store.moved_posts) were first fetched: when
+    their first copies were (the move brought no news)."""
+    old = store.posts_by_id(list(moves)) if moves else {}
+    found: dict[str, datetime] = {}
+    for old_id, (_, new_id) in moves.items():
+        if old_id in old:
+            seen = old[old_id].first_seen
+            found[new_id] = min(found.get(new_id, seen), seen)
+    return found
 
 
 def _of_department(participants: list[Participant], department: str | None) -> list[Participant]:
