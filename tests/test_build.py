@@ -440,6 +440,31 @@ def test_topics_with_umlauts_have_addresses_of_their_own_and_their_former_ones_l
     assert "tag/apfel/" not in tags  # listed nowhere
 
 
+def test_topics_told_apart_by_a_sign_have_addresses_of_their_own_and_a_post_lists_each_once(tmp_path):
+    """Pelican drops "+" and "#": "C", "C++" and "C#" were one topic (tag/c/, headed "C#",
+    listing all three); a post tagged "Köln" and "koeln" (one topic) linked it twice and was
+    listed twice on its page, counted twice in the topics."""
+    site = make_site(tmp_path)
+    posts = [post("anna", "c", "Über C", T, categories=("C",)),
+             post("anna", "cpp", "Über C++", T + timedelta(hours=1), categories=("C++",)),
+             post("anna", "cs", "Über C#", T + timedelta(hours=2), categories=("C#", "#blogparade")),
+             post("anna", "koeln", "In Köln", T + timedelta(hours=3), categories=("Köln", "koeln"))]  # fmt: skip
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="h", posts=posts)  # fmt: skip
+        build_site(site, store)
+    pages = {slug: (site.output / "tag" / slug / "index.html").read_text(encoding="utf-8")
+             for slug in ("c", "c-plus-plus", "c-sharp", "blogparade", "koeln")}  # fmt: skip
+    titles = {"c": "Über C<", "c-plus-plus": "Über C++", "c-sharp": "Über C#"}
+    for slug, title in titles.items():
+        assert [t for t in titles.values() if t in pages[slug]] == [title], slug
+    assert "Über C#" in pages["blogparade"]  # a hashtag's sign is no part of its name
+    assert pages["koeln"].count("In Köln</a>") == 1
+    page = (site.output / "blogs" / "anna" / posts[3].id / "index.html").read_text(encoding="utf-8")
+    assert page.count('tag/koeln/"') == 1
+    assert 'Köln</a> <span class="count">(1)</span>' in (site.output / "tags" / "index.html").read_text(encoding="utf-8")
+
+
 def test_pagination_never_collides_between_similar_tags(tmp_path):
     """Pelican's default pattern writes page 4 of tag3 where tag34 lives (pelican #2754)."""
     site = make_site(tmp_path, extra_settings='DEFAULT_PAGINATION = 1\n'

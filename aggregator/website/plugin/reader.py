@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import signal
 import time
 from dataclasses import dataclass
@@ -253,7 +254,7 @@ def fallback_title(data: dict[str, Any]) -> str:
 def post_tags(names: list[str], settings: dict[str, Any], known: dict[str, Tag | None]) -> list[Tag]:
     """Tags with slugs made as Pelican makes them; `known` keeps each name's tag (None: none)
     across posts."""
-    tags = []
+    tags: dict[str, Tag] = {}
     for name in names:
         if name not in known:
             slug = tag_slug(name, settings)
@@ -261,15 +262,23 @@ def post_tags(names: list[str], settings: dict[str, Any], known: dict[str, Tag |
             known[name] = _tag(name, slug, settings) if slug else None
         tag = known[name]
         if tag is not None:
-            tags.append(tag)
-    return tags
+            tags.setdefault(tag.slug, tag)  # "Köln" and "koeln": one topic, listed once
+    return list(tags.values())
 
 
 def tag_slug(name: str, settings: dict[str, Any]) -> str:
     """A topic's name in its address: Pelican's slugify, its umlauts spelled out first, as the
-    blogs' and departments' are ("Bär": "baer").  Pelican writes the plain letter: "Bär" and
-    "Bar" were one topic, and "Öl" was "ol"."""
-    return former_tag_slug(umlauts_spelled_out(name), settings)
+    blogs' and departments' are ("Bär": "baer"), and a "+" or "#" after a letter as it is said
+    ("C++": "c-plus-plus", "C#": "c-sharp").  Pelican writes the plain letter and drops the
+    signs: "Bär" and "Bar" were one topic, "Öl" was "ol", and "C", "C++" and "C#" were one."""
+    return former_tag_slug(_SIGNS.sub(_sign_said, umlauts_spelled_out(name)), settings)
+
+
+_SIGNS = re.compile(r"(?<=\w)[+#]+")
+
+
+def _sign_said(match: re.Match[str]) -> str:
+    return "".join(" plus " if sign == "+" else " sharp " for sign in match[0])
 
 
 def former_tag_slug(name: str, settings: dict[str, Any]) -> str:

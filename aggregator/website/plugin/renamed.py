@@ -1,8 +1,8 @@
 """The former addresses of topics (tags) whose address changed: a page each, sending readers,
-bookmarks and search engines to the topic's page of today.  A topic's umlauts are spelled out in
-its address since 2026-12 ("Äpfel": tag/aepfel/, was tag/apfel/; reader.tag_slug).  A former
-address another topic has now ("Bär" was tag/bar/, "Bar"'s) stays that topic's.  Hidden pages:
-in no list, feed, sitemap or search.
+bookmarks and search engines to the topic's page of today.  A topic's umlauts, and its "+" and
+"#", are spelled out in its address since 2026-12 ("Äpfel": tag/aepfel/, was tag/apfel/; "C++":
+tag/c-plus-plus/, was tag/c/; reader.tag_slug).  A former address another topic has now ("Bär"
+was tag/bar/, "Bar"'s) stays that topic's.  Hidden pages: in no list, feed, sitemap or search.
 """
 
 from __future__ import annotations
