@@ -209,7 +209,7 @@ def test_the_header_search_finds_a_german_word_from_a_post_body(site, reader):
     body = lena.read_text(encoding="utf-8").split('<div class="post-body"', 1)[1].split("</div>", 1)[0]
     assert WORD in body
     reader.open(siteurl + "/")
-    reader.page.get_by_role("searchbox", name="Diese Seite durchsuchen").fill(WORD)
+    reader.page.get_by_role("searchbox", name="Diese Website durchsuchen").fill(WORD)
     reader.page.keyboard.press("Enter")
     reader.page.wait_for_url(re.compile(rf"/search/\?q={WORD}$"))
     assert LENAS_POST_TITLE in search_results(reader, WORD)
@@ -283,6 +283,54 @@ def test_the_search_page_searches_every_bundle_of_the_index(site, reader):
         query = " ".join(re.findall(r"\w{4,}", title)[:3])  # a few of its words, as one types them
         reader.open(f"{siteurl}/search/?q={query}")
         assert title in search_results(reader, query), (bundle, page["url"])
+
+
+def indexed_pages(folder: Path) -> list[dict]:
+    """Every page of the search index as Pagefind stores it: its url, meta and content."""
+    index = folder / "output" / "pagefind"
+    return [json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            for fragment in sorted(index.glob("*/fragment/*"))]  # fmt: skip
+
+
+def test_the_index_holds_the_posts_words_and_writers_not_the_sites_labels(site):
+    # "Themen:" before every post's topics, the call's and the roundup's marks, a parade page's
+    # how-to and "For the host" box were indexed: "Themen", "Aufruf" or "Gastgeber" found every
+    # post or parade, and excerpts ended in "Themen: …".  A writer's name found nothing.
+    needs_search()
+    folder, _ = site
+    pages = indexed_pages(folder)
+    content = "\n".join(page["content"] for page in pages)
+    for label in ("Themen:", "Der Aufruf zur Blogparade", "Zusammenfassung der Blogparade", "Gastgeber",
+                  "Um mitzumachen", "Die Beiträge, immer aktuell", "Originalbeitrag lesen"):
+        assert label not in content, label
+    posts = [page for page in pages if page["url"].startswith("/blogs/")]
+    assert posts and all(page["meta"].get("blog") for page in posts)
+    written = [page for page in posts if re.search(r"\b(?:von|by) \w", page["content"][:200])]
+    assert written, "no post's writer is in the index"
+    privacy = [page for page in pages if page["url"] == "/datenschutz/"]
+    assert privacy and "Datenschutz" in privacy[0]["meta"]["title"]
+    assert not any(page["meta"].get("blog", "") in privacy[0]["content"] for page in posts)
+
+
+def test_more_results_are_listed_on_request(site, reader):
+    needs_search()
+    _, siteurl = site
+    reader.open(f"{siteurl}/search/?q=und")
+    first = search_results(reader, "und")
+    status = reader.page.locator("#search-status").inner_text()
+    total = int(re.search(r"(\d+) Treffer", status)[1])
+    assert len(first) == 20 < total, status
+    more = reader.page.get_by_role("button", name="Weitere Treffer zeigen")
+    more.click()
+    reader.page.wait_for_function("() => document.querySelectorAll('#search-results article').length > 20")
+    listed = reader.page.locator("#search-results h2 a").all_inner_texts()
+    assert len(listed) == min(total, 40) and listed[:20] == first and len(set(listed)) == len(listed)
+    # The keyboard goes on where the new results start.
+    assert reader.page.evaluate("() => document.activeElement.textContent") == listed[20]
+    assert more.is_hidden() == (total <= 40)
+    reader.page.get_by_role("searchbox").fill("Quastenflosser")
+    search_results(reader, "Quastenflosser")
+    assert more.is_hidden()
 
 
 def test_a_parade_found_is_not_credited_to_a_contribution(site, reader):

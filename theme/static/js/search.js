@@ -2,7 +2,10 @@
 // reader's browser, with no server, and lists the results as the post lists do.  Every word it
 // shows comes from the page's data- attributes, translated with the theme.  Results update as
 // one types; the address keeps the query (?q=), so a search can be shared or reloaded, and the
-// header's search field on every other page sends its query here.
+// header's search field on every other page sends its query here.  The first PAGE results are
+// listed, and a button lists PAGE more at a time.
+
+const PAGE = 20;
 
 const form = document.querySelector(".search-page-form");
 if (form) start(form);
@@ -11,13 +14,17 @@ async function start(form) {
   const field = form.querySelector("input[type=search]");
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
   const words = form.dataset;
   // Listening starts at once: what a reader types while the index loads is searched when it is there.
   const ready = load(words.bundle, words.site);
 
   let latest = 0;
+  let listed = null; // the results of the query listed: { results, shown, query }
   async function run(query) {
     const mine = ++latest;
+    listed = null;
+    more.hidden = true;
     query = query.trim();
     const address = new URL(location.href);
     if (query) address.searchParams.set("q", query);
@@ -36,11 +43,27 @@ async function start(form) {
     }
     const search = await pagefind.debouncedSearch(query, {}, 200);
     if (search === null || mine !== latest) return; // a newer query took over
-    const shown = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+    const shown = await Promise.all(search.results.slice(0, PAGE).map((result) => result.data()));
     if (mine !== latest) return;
     list.replaceChildren(...shown.map(item));
+    listed = { results: search.results, shown: shown.length, query };
     status.textContent = summary(words, search.results.length, shown.length, query);
+    more.hidden = search.results.length <= shown.length;
   }
+
+  // The next results, below those listed; the keyboard's focus goes to the first of them.
+  more.addEventListener("click", async () => {
+    const now = listed;
+    if (now === null) return;
+    const next = await Promise.all(now.results.slice(now.shown, now.shown + PAGE).map((result) => result.data()));
+    if (now !== listed) return; // a new query took over meanwhile
+    const entries = next.map(item);
+    list.append(...entries);
+    now.shown += next.length;
+    status.textContent = summary(words, now.results.length, now.shown, now.query);
+    more.hidden = now.results.length <= now.shown;
+    entries[0]?.querySelector("a")?.focus();
+  });
 
   field.addEventListener("input", () => run(field.value));
   form.addEventListener("submit", (event) => {
