@@ -465,6 +465,25 @@ def test_topics_told_apart_by_a_sign_have_addresses_of_their_own_and_a_post_list
     assert 'Köln</a> <span class="count">(1)</span>' in (site.output / "tags" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_topic_whose_posts_are_in_another_language_says_so_on_its_pages(tmp_path):
+    # WCAG 3.1.2: "Bears" of English posts on a German site was read out as German on its page
+    # and in the topics' list (a post's own page marked its topics already).
+    site = make_site(tmp_path)
+    posts = [post("anna", "b1", "About bears", T, categories=("Bears", "Natur"), language="en"),
+             post("anna", "b2", "More bears", T + timedelta(hours=1), categories=("Bears",), language="en-GB"),
+             post("anna", "n1", "Über Natur", T + timedelta(hours=2), categories=("Natur",))]  # fmt: skip
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="h", posts=posts)  # fmt: skip
+        build_site(site, store)
+    bears = (site.output / "tag" / "bears" / "index.html").read_text(encoding="utf-8")
+    natur = (site.output / "tag" / "natur" / "index.html").read_text(encoding="utf-8")
+    topics = (site.output / "tags" / "index.html").read_text(encoding="utf-8")
+    assert '<h1>Thema: <span lang="en">Bears</span></h1>' in bears
+    assert '<h1>Thema: <span>Natur</span></h1>' in natur  # English and German posts: the site's
+    assert 'href="../tag/bears/" lang="en">Bears</a>' in topics and 'href="../tag/natur/">Natur</a>' in topics
+
+
 def test_pagination_never_collides_between_similar_tags(tmp_path):
     """Pelican's default pattern writes page 4 of tag3 where tag34 lives (pelican #2754)."""
     site = make_site(tmp_path, extra_settings='DEFAULT_PAGINATION = 1\n'

@@ -15,7 +15,7 @@ import functools
 import html
 import re
 from itertools import chain
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -102,3 +102,18 @@ def describe_all(generators: list[Any]) -> None:
                   pages_gen.translations) if pages_gen else ()  # fmt: skip
     authors = [author for author, _ in articles_gen.authors] if articles_gen else []
     describe(articles, pages, authors, generator.settings, generator.context)
+    if articles_gen:
+        name_tag_languages(articles_gen.tags)
+
+
+def name_tag_languages(tags: Mapping[Any, list[Any]]) -> None:
+    """A topic's language, where every post of it is in one other than the site's ("Bears" of
+    English posts on a German site): its name is marked so on the topic's page and in the list
+    of topics, as a post's topics are on its page.  None: the site's, or more than one."""
+    for tag, articles in tags.items():
+        languages = {getattr(article, "language", None) for article in articles}
+        primary = {language.split("-")[0].lower() if language else None for language in languages}
+        if len(languages) == 1:
+            tag.language = languages.pop()
+        else:  # en-GB and en-US: English (None among them: the site's, no mark)
+            tag.language = primary.pop() if len(primary) == 1 else None
