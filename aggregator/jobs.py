@@ -39,11 +39,11 @@ from .feeds.report import FeedReport, Outcome
 from .feeds.update import CommentOptions, FeedOptions, Progress, UpdateSummary, update
 from .models import ErrorKind, Participant
 from .parades.collect import Context, ParadeRun, Submitted, SubmitRefused, follow_parades, submit
-from .parades.files import Parade, State, find_parade, load_site_parades, no_parade, state
-from .parades.membership import Selection, followed, load_parades, select, today
+from .parades.files import Parade, State, find_parade, load_site_parades, no_parade, read_file_metadata, state
+from .parades.membership import Selection, followed, load_parades, roundup_date, select, today
 from .parades.pages import parade_page_links
 from .parades.report import ParadeStatus, channel_errors, parade_status
-from .parades.roundup import roundup_text, write_roundup
+from .parades.roundup import existing_roundup, roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
 from .lock import LOCK_FILE
 from .site import SETTINGS_FILE, Site
@@ -283,8 +283,25 @@ def check_site(site: Site) -> CheckResult:
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in target_problems(site)]
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in proxy_problems(site)]
     logins = frozenset(p.slug for p in participants if p.login is not None)
-    warnings = missing_secrets(site, participants) + unignored_files(site)
+    warnings = missing_secrets(site, participants) + unignored_files(site) + roundup_date_problems(site, parades)
     return CheckResult(len(participants), len(parades), problems, warnings, logins)
+
+
+def roundup_date_problems(site: Site, parades: list[Parade]) -> list[Problem]:
+    """A roundup whose Date is not written as YYYY-MM-DD: the end of its parade's late
+    contributions is read from it, and was not ("02.12.2026": they stayed welcome for good),
+    while Pelican published the roundup dated 12 February 2026."""
+    found = []
+    for parade in parades:
+        path = existing_roundup(site.content, parade, str(site.settings.get("DEFAULT_LANG", "de")))
+        meta = read_file_metadata(path) if path is not None else None
+        written = meta.first("date").strip() if meta is not None else ""
+        published = meta is not None and meta.first("status").strip().lower() not in ("draft", "hidden", "skip")
+        if path is not None and written and published and roundup_date(path) is None:
+            found.append(Problem(path, f"Date {written!r} is not written as YYYY-MM-DD (e.g. 2026-12-02): "
+                                       "the site may show another day, and late contributions to "
+                                       f"{parade.slug!r} are taken with no end"))
+    return found
 
 
 def proxy_problems(site: Site) -> list[str]:

@@ -175,3 +175,25 @@ def test_late_contributions_end_when_the_html_roundup_was_written(tmp_path):
     os.utime(html, (written.timestamp(), written.timestamp()))
     [parade] = load_parades(Site.load(site))
     assert parade.roundup_date == date(2026, 11, 10)
+
+
+def test_check_warns_of_a_roundup_dated_in_another_way_than_yyyy_mm_dd(tmp_path):
+    # "Date: 02.12.2026": the late contributions' end is read from it, and was not (they stayed
+    # welcome for good), while Pelican published the roundup dated 12 February 2026; check said OK.
+    from aggregator.parades.files import find_parade, load_site_parades
+    from aggregator.parades.roundup import roundup_path
+    from aggregator.site import Site
+
+    site = new_site(tmp_path / "site")
+    (site / "content" / "parades" / "doku.md").write_text(
+        "Title: Doku\nCall: https://host.example/aufruf/\nStart: 2026-10-01\nEnd: 2026-10-31\nLate: yes\n\nText\n",
+        encoding="utf-8")  # fmt: skip
+    parades, _ = load_site_parades(Site.load(site))
+    path = roundup_path(site / "content", find_parade(parades, "doku"), "de")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for date_line, warned in (("Date: 02.12.2026", True), ("Date: 2026-12-02 10:00", False),
+                              ("Date: 02.12.2026\nStatus: draft", False)):
+        path.write_text(f"Title: Rückschau\n{date_line}\n\nText\n", encoding="utf-8")
+        checked = ok(invoke(site, "check"))
+        said = f"{path}: Date '02.12.2026' is not written as YYYY-MM-DD" in checked.output
+        assert said == warned, (date_line, checked.output)
