@@ -783,6 +783,9 @@ def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.Parad
         extra = f" ({', '.join(marks)})" if marks else ""
         lines.append(f"  {parade.local_date(post.published)}  {post.title} – {row.blog}{extra}{heard}")
         lines.append(f"      {post.url}")
+    if report.waiting:
+        lines.append(f"{len(report.waiting)} waiting for the next fetch (the parade's file changed):")
+        lines += [f"  {url}: {why}" for url, why in report.waiting]
     lines.append(f"{len(report.rejected)} rejected:")
     for row in report.rejected:
         checked = f", checked {_when(row.checked_at, parade.zone)}" if row.checked_at else ""

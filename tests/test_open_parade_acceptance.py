@@ -449,3 +449,30 @@ def test_a_store_of_the_old_page_key_is_rekeyed_once_and_the_roundup_lists_each_
     roundup = (site / "content" / "doku-rueckschau.md").read_text(encoding="utf-8")
     headings = [line for line in roundup.splitlines() if line.startswith("### ")]
     assert sorted(headings) == [f"### [Beitrag Nummer {n}]({base}/blog/?p={n})" for n in (7, 8)]
+
+
+def test_a_page_the_edited_parade_file_accepts_is_listed_as_waiting_until_the_next_fetch(feed_server, tmp_path):
+    """The host adds `Include` for a page rejected as out of the window: until the next fetch
+    `parade status` listed it neither as a contribution nor as rejected (it seemed lost)."""
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    early = Page("/jo/2026/alt/", "Ein früher Beitrag", "Jos Blog", OLD, [call])
+    feed_server.route(early.path, respond(early.html(base), content_type=HTML_TYPE))
+    site = doku_site_with_mentions(tmp_path, feed_server, call, [base + early.path])
+    ok(invoke(site, "fetch"))
+    before = ok(invoke(site, "parade", "status", "doku")).output
+    assert "1 rejected:" in before and base + early.path in before
+    parade = site / "content" / "parades" / "doku.md"
+    unseen = f"{base}/ute/nachgereicht/"
+    parade.write_text(parade.read_text(encoding="utf-8").replace(
+        "Mentions:", f"Include: {base + early.path}\nInclude: {unseen}\nMentions:"), encoding="utf-8")
+    waiting = ok(invoke(site, "parade", "status", "doku")).output
+    assert "2 waiting for the next fetch (the parade's file changed):" in waiting, waiting
+    assert f"  {base + early.path}: accepted, a contribution after the next fetch" in waiting
+    assert f"  {unseen}: included, read at the next fetch" in waiting
+    assert "0 rejected:" in waiting
+    unseen_page = Page("/ute/nachgereicht/", "Nachgereicht", "Utes Blog", IN, [call])
+    feed_server.route(unseen_page.path, respond(unseen_page.html(base), content_type=HTML_TYPE))
+    ok(invoke(site, "fetch"))
+    after = ok(invoke(site, "parade", "status", "doku")).output
+    assert "2 contributions:" in after and "waiting" not in after, after

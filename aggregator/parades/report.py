@@ -4,7 +4,7 @@ fare.  Assembled from a membership.Selection and the store's feed states; no net
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..feeds.comments import atom_twin
@@ -52,6 +52,9 @@ class ParadeStatus:
     contributions: list[ContributionRow]
     rejected: list[RejectedRow]
     channels: list[ChannelRow]
+    # Pages the parade's file accepts since it was edited (an Include, Late), which the next fetch
+    # makes contributions (it reads them, or makes their posts): url, and why they wait.
+    waiting: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parade_status(
@@ -81,7 +84,15 @@ def parade_status(
     ]  # fmt: skip
     channels = [ChannelRow(name, url, _state(feed_states, url, name))
                 for name, url in _channels(parade, feed_states)]  # fmt: skip
-    return ParadeStatus(parade, state(parade, today), rows, rejected, channels)
+    # Accepted now, by the parade's file as it is, but not a contribution yet: they were in
+    # neither list until the next fetch (a host's edit seemed to lose them).
+    waiting = [(j.candidate.url, "accepted, a contribution after the next fetch") for j in judged
+               if j.verdict.accepted and j.candidate.key not in accepted
+               and not (j.post and j.post.id in accepted)]  # fmt: skip
+    known = accepted | {j.candidate.key for j in judged}
+    waiting += [(url, "included, read at the next fetch") for url in parade.include
+                if page_key(url) not in known]  # fmt: skip
+    return ParadeStatus(parade, state(parade, today), rows, rejected, channels, waiting)
 
 
 def _channels(parade: Parade, feed_states: dict[str, FeedState]) -> list[tuple[str, str]]:
