@@ -422,7 +422,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _addresses_as_digests,
     # 18: a blog's posts by address: a post a feed brings under a new guid is looked up at its
     # address too (models.first_guids, an edit under a versioned guid), at every read.
-    "CREATE INDEX posts_address ON posts (participant, url);",
+    "CREATE INDEX IF NOT EXISTS posts_address ON posts (participant, url);",
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).

@@ -390,6 +390,7 @@ THEME_OWN = (
     "/html/head/script[@type = 'module'][contains(@src, '/js/search.js')][not(node())]",
     "/html/body/header[@class = 'site-header']/div/div[@class = 'site-brand']/form[@class = 'site-search']",
     "/html/body/main/form[@class = 'search-page-form']",
+    "/html/body/main/p[@class = 'search-more']/button[@id = 'search-more'][@type = 'button']",
     "/html/body/main/noscript",
 )
 _NOT_IN_URLS = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\ufeff]")
