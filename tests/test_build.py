@@ -484,6 +484,27 @@ def test_a_topic_whose_posts_are_in_another_language_says_so_on_its_pages(tmp_pa
     assert 'href="../tag/bears/" lang="en">Bears</a>' in topics and 'href="../tag/natur/">Natur</a>' in topics
 
 
+def test_a_post_whose_feed_says_nothing_of_comments_shows_no_count_of_none(tmp_path):
+    # Medium, Substack, a toot, Confluence: no comment feed, no count. Lists said "0 Kommentare"
+    # and its page "Noch keine Kommentare", which nobody knew.
+    site = make_site(tmp_path)
+    posts = [post("anna", "m", "Von Medium", T),
+             post("anna", "w", "Von WordPress", T + timedelta(hours=1), comment_count=0,
+                  comment_feed="https://anna.example/w/feed/")]  # fmt: skip
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="h", posts=posts)  # fmt: skip
+        build_site(site, store)
+    home = (site.output / "index.html").read_text(encoding="utf-8")
+    medium, wordpress = (home[home.index(f">{title}</a>"):] for title in ("Von Medium", "Von WordPress"))
+    assert "0 Kommentare" not in medium.split("</article>")[0]
+    assert "0 Kommentare" in wordpress.split("</article>")[0]
+    page = (site.output / "blogs" / "anna" / posts[0].id / "index.html").read_text(encoding="utf-8")
+    assert "Kommentare zu diesem Beitrag erscheinen hier nicht" in page and "Noch keine Kommentare" not in page
+    page = (site.output / "blogs" / "anna" / posts[1].id / "index.html").read_text(encoding="utf-8")
+    assert "Noch keine Kommentare" in page
+
+
 def test_pagination_never_collides_between_similar_tags(tmp_path):
     """Pelican's default pattern writes page 4 of tag3 where tag34 lives (pelican #2754)."""
     site = make_site(tmp_path, extra_settings='DEFAULT_PAGINATION = 1\n'

@@ -492,7 +492,12 @@ def post_document(
     stored = sum(1 for comment in comments if comment.kind == "comment")
     tally = CommentTally(stored, len(comments) - stored)  # pingbacks and trackbacks: shown apart
     categories = [c for c in dict.fromkeys(c.strip() for c in post.categories) if c]
+    # Nothing says where its comments are, or how many (Medium, Substack, a toot, Confluence):
+    # its page says so, and its lists no "0 comments".  Only then in the file: the others'
+    # files stay as they were.
+    unread = {"comments_unread": True} if post.comment_feed is None and post.comment_count is None and not comments else {}
     return {
+        **unread,
         "format": FORMAT,
         "id": post.id,
         "guid": post.guid,

@@ -196,6 +196,7 @@ class ExportReader(BaseReader):
             "comment_count": int(data["comment_count"]),
             "shown_comment_count": int(data.get("shown_comment_count", data["comment_count"])),
             "mention_count": int(data.get("mention_count") or 0),  # older files lack it
+            "comments_read": not data.get("comments_unread"),
             "aggregated": True,
             "post_id": data["id"],
             # Where its blog moved: the address of its first copy, which names it in feeds.
