@@ -322,6 +322,22 @@ def test_plain_text():
     assert plain_text("Null\x00byte \u202eumgedreht") == "Nullbyte umgedreht"
 
 
+def test_a_posts_excerpt_is_its_prose_without_footnote_marks_and_players():
+    # Found on real engines' feeds: "Fußnote1", the footnote's "↩" and an embedded video's
+    # address ("https://www.youtube-nocookie.com/embed/…") in the excerpt the lists show.
+    body = ('<nav><ol><li><a href="#anfang">Anfang</a></li><li><a href="#ende">Ende</a></li></ol></nav>'
+            '<h2 id="anfang">Anfang</h2><p>Ein Satz mit Fußnote<sup id="fnref:1"><a href="#fn:1">1</a></sup> '
+            'und einem <a href="https://anna.example/link/">Link</a>.</p>'
+            '<iframe src="https://www.youtube-nocookie.com/embed/abc123"></iframe>'
+            '<p>Mehr unter <a href="https://x.example/">https://x.example/</a> und danach.</p>'
+            '<h2 id="ende">Ende</h2><div class="footnotes"><ol><li id="fn:1"><p>Die Quelle. <a href="#fnref:1">↩</a></p></li></ol></div>')
+    post = clean_post(entry(title="T", content_html=body, url="https://anna.example/p/"), PARTICIPANT)
+    assert post.excerpt == "Anfang Ein Satz mit Fußnote und einem Link. Mehr unter und danach. Ende Die Quelle."
+    # The post itself keeps them all.
+    for kept in (">1</a>", "↩", "youtube-nocookie.com/embed/abc123", ">https://x.example/</a>", ">Anfang</a>"):
+        assert kept in post.content_html, kept
+
+
 def test_excerpt_cuts_at_a_word_boundary():
     text = "Wort " * 100
     short = excerpt(f"<p>{text}</p>", 32)

@@ -1027,7 +1027,7 @@ def _text_of_sanitized(sanitized: str, limit: int | None = None) -> str:
     the whole text, which is all `bounded(text, limit)` reads.  (Sanitised HTML has every "<"
     of text and every "&" escaped, so text cut after a tag is the start of the text.)  The
     start read first is four times the limit, in markup and text; more only where
-    its text was not enough."""
+    its text was not enough.  An excerpt's text (`limit`) is without `_NO_EXCERPT_LINK`s."""
     length = 4 * limit + 256 if limit is not None and _EVERY_LT_A_TAG else len(sanitized)
     while True:
         end = len(sanitized)
@@ -1035,11 +1035,21 @@ def _text_of_sanitized(sanitized: str, limit: int | None = None) -> str:
             start = sanitized.find("<", length)
             tag = _ANY_TAG.match(sanitized, start) if start >= 0 else None
             end = tag.end() if tag else end
-        text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", sanitized[:end]))
+        head = sanitized[:end]
+        if limit is not None and "<a " in head:
+            head = _NO_EXCERPT_LINK.sub(" ", head)
+        text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", head))
         text = " ".join(html_lib.unescape(text).split())
         if end == len(sanitized) or (limit is not None and len(text) > limit):
             return text
         length *= 2
+
+
+# What an excerpt leaves out (`limit`: it is one): links within the post (a footnote's number,
+# its "↩", a table of contents) and a link that is its own address (an embedded player's, as
+# _embeds_as_links writes it): "Fußnote1", "↩" and "https://www.youtube-nocookie.com/embed/…"
+# in a post's excerpt said nothing.
+_NO_EXCERPT_LINK = re.compile(r'<a\b[^>]*?\shref="(?:#[^"]*"[^>]*>.*?|([^"#][^"]*)"[^>]*>\1)</a>', re.S)
 
 
 def excerpt(html: str, limit: int = EXCERPT_LIMIT) -> str:
