@@ -364,6 +364,9 @@ def test_without_javascript_the_header_offers_a_plain_link_to_the_search_page(si
         link.click()
         tab.page.wait_for_url(siteurl + "/search/")
         assert "braucht JavaScript" in tab.page.locator("main").inner_text()
+        # No field and button that look usable and only reload the page.
+        assert not tab.page.get_by_role("searchbox").is_visible()
+        assert not tab.page.get_by_role("button", name="Suchen").is_visible()
         assert tab.errors == []
     finally:
         tab.close()
