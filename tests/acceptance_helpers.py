@@ -400,6 +400,18 @@ def _clean_url(value: str) -> str:
     return _NOT_IN_URLS.sub("", value).lower()
 
 
+def _former_address_meta(element: lxml.html.HtmlElement) -> bool:
+    """The theme's own page at a former address (_former_address.html), in a development build:
+    in the head, "noindex" and a refresh to a relative address within the site."""
+    parent = element.getparent()
+    if parent is None or parent.tag != "head":
+        return False
+    if (element.get("name") or "").lower() == "robots":
+        return element.get("content") == "noindex" and len(element.attrib) == 2
+    refresh = re.fullmatch(r"0; url=((?:\.\./)*[\w%.-]+(?:/[\w%.-]+)*/)", element.get("content") or "")
+    return (element.get("http-equiv") or "").lower() == "refresh" and len(element.attrib) == 2 and refresh is not None
+
+
 def dangers(doc: lxml.html.HtmlElement, *, page: bool = True) -> list[str]:
     """Everything in a parsed page (or fragment, page=False) that could run code or reframe it."""
     found: list[str] = []
@@ -419,6 +431,8 @@ def dangers(doc: lxml.html.HtmlElement, *, page: bool = True) -> list[str]:
             in_head = element.getparent() is not None and element.getparent().tag == "head"
             if not page or not rels or not rels <= THEME_LINK_RELS or not in_head:
                 found.append(f"<link rel={element.get('rel')!r}>")
+        if tag == "meta" and page and _former_address_meta(element):
+            continue
         if tag == "meta":
             name = (element.get("name") or "").lower()
             # http-equiv: refresh (a redirect), set-cookie, content-security-policy...

@@ -410,8 +410,8 @@ def test_the_search_index_holds_posts_and_pages_but_no_listings(site):
         entry = json.loads((site.output / "pagefind" / bundle / "pagefind-entry.json").read_text())
         assert list(entry["languages"]) == ["de"]  # the site's language: German stemming
         counts[bundle] = entry["languages"]["de"]["page_count"]
-    # 4 posts and the editors' article with code; the Mitmachen page: nothing else.
-    assert counts == {"posts-0/": 5, "pages-0/": 1}
+    # 4 posts and the editors' article with code; the Mitmachen page and the privacy notice: nothing else.
+    assert counts == {"posts-0/": 5, "pages-0/": 2}
     search = soup(site, "search")
     assert search.find("form", class_="search-page-form")["data-bundle"] == "../pagefind/"
     assert soup(site, "index.html").find("form", class_="site-search")["action"] == "./search/"
