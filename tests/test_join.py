@@ -581,6 +581,13 @@ def test_join_prints_what_it_detected_and_how_to_correct_it(site, feed_server):
     assert "Edit that file" in lines[-1]
 
 
+def test_a_medium_writers_feed_names_the_blog_after_the_writer(site, feed_server):
+    body = rss([Item("1", "Eins", "https://medium.com/@mia/eins-1f2e")],
+               title="Stories by Mia Muster on Medium", link=feed_server.url("/@mia/")).encode()
+    url = feed_server.route("/feed/@mia", respond(body))
+    assert joined(site, url)["name"] == "Mia Muster"
+
+
 def test_join_says_when_it_found_no_author(site, feed_server):
     url = feed_server.route("/anonym/feed/", respond(
         rss([Item("1", "Eins", "https://anonym.example/1")], link=feed_server.url("/anonym/")).encode()))

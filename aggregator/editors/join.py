@@ -122,7 +122,7 @@ def new_participant(
     shortened to fit, where what the person typed is refused, so they can correct it."""
     already_there(found.feed_url, existing)
     blog_already_there(found.feed_url, found.home_url, existing)
-    name = name.strip() if name else clean_text(found.feed.title or "", LIMITS["name"])
+    name = name.strip() if name else clean_text(_platform_free(found.feed.title or ""), LIMITS["name"])
     name = name or clean_text(found.home_url, LIMITS["name"])
     language = clean_text((found.feed.language or "").split("-")[0].lower(), LIMITS["language"])
     participant = Participant(
@@ -139,6 +139,16 @@ def new_participant(
     if problems:
         raise JoinError(f"{found.feed_url} cannot join: " + "; ".join(p.message for p in problems))
     return participant
+
+
+def _platform_free(title: str) -> str:
+    """A feed's title without what its platform wraps every writer's name in: Medium's "Stories
+    by Mia Muster on Medium" names the blog "Mia Muster"."""
+    medium = _MEDIUM_TITLE.fullmatch(title.strip())
+    return medium[1] if medium else title
+
+
+_MEDIUM_TITLE = re.compile(r"Stories by (.+?) on Medium")
 
 
 def typed_problems(name: str | None, author: str | None, department: str) -> list[str]:
