@@ -48,7 +48,7 @@ from .parades.roundup_html import roundup_html, write_roundup_html
 from .lock import LOCK_FILE
 from .site import SETTINGS_FILE, Site
 from .store import Store
-from .urls import feed_key
+from .urls import feed_key, page_key
 from .website.output import spare_tree
 
 if TYPE_CHECKING:
@@ -222,7 +222,9 @@ def parade_report(site: Site, store: Store, slug: str) -> ParadeStatus:
     participants, _ = load_participants(site.participants_dir)
     selection = select(site, store, participants)
     parade = find_site_parade(site, selection.parades, slug)
-    return parade_status(selection, parade, store.feed_states(), today(site))
+    hidden = store.hidden_post_ids()
+    taken_down = hidden | {page_key(post.url) for post in store.posts_by_id(list(hidden)).values() if post.url}
+    return parade_status(selection, parade, store.feed_states(), today(site), taken_down)
 
 
 def parade_feed_errors(site: Site, store: Store) -> list[str]:

@@ -476,3 +476,8 @@ def test_a_page_the_edited_parade_file_accepts_is_listed_as_waiting_until_the_ne
     ok(invoke(site, "fetch"))
     after = ok(invoke(site, "parade", "status", "doku")).output
     assert "2 contributions:" in after and "waiting" not in after, after
+    # One taken down with `hide` is none of it: not waiting for a fetch that never makes it one.
+    ok(invoke(site, "hide", base + early.path))
+    ok(invoke(site, "fetch"))
+    hidden = ok(invoke(site, "parade", "status", "doku")).output
+    assert "1 contribution:" in hidden and "waiting" not in hidden and early.path not in hidden, hidden

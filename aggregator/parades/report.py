@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import AbstractSet
 
 from ..feeds.comments import atom_twin
 from ..models import FeedState, Participant, StoredPost
@@ -58,8 +59,10 @@ class ParadeStatus:
 
 
 def parade_status(
-    selection: Selection, parade: Parade, feed_states: dict[str, FeedState], today: date
-) -> ParadeStatus:
+    selection: Selection, parade: Parade, feed_states: dict[str, FeedState], today: date,
+    taken_down: AbstractSet[str] = frozenset(),
+) -> ParadeStatus:  # fmt: skip
+    """`taken_down`: the ids and page keys of the posts the editors hid, which are none of it."""
     blogs: dict[str, Participant] = {blog.slug: blog for blog in selection.blogs}
     judged = selection.judged(parade)
     # Where each contribution was heard of: by its post (a candidate's address may differ from
@@ -88,8 +91,9 @@ def parade_status(
     # neither list until the next fetch (a host's edit seemed to lose them).
     waiting = [(j.candidate.url, "accepted, a contribution after the next fetch") for j in judged
                if j.verdict.accepted and j.candidate.key not in accepted
-               and not (j.post and j.post.id in accepted)]  # fmt: skip
-    known = accepted | {j.candidate.key for j in judged}
+               and not (j.post and j.post.id in accepted)
+               and not {j.candidate.key, j.page and j.page.post_id, j.post and j.post.id} & taken_down]  # fmt: skip
+    known = accepted | taken_down | {j.candidate.key for j in judged}
     waiting += [(url, "included, read at the next fetch") for url in parade.include
                 if page_key(url) not in known]  # fmt: skip
     return ParadeStatus(parade, state(parade, today), rows, rejected, channels, waiting)
