@@ -471,7 +471,8 @@ def test_a_topic_whose_posts_are_in_another_language_says_so_on_its_pages(tmp_pa
     site = make_site(tmp_path)
     posts = [post("anna", "b1", "About bears", T, categories=("Bears", "Natur"), language="en"),
              post("anna", "b2", "More bears", T + timedelta(hours=1), categories=("Bears",), language="en-GB"),
-             post("anna", "n1", "Über Natur", T + timedelta(hours=2), categories=("Natur",))]  # fmt: skip
+             post("anna", "n1", "Über Natur", T + timedelta(hours=2), categories=("Natur",)),
+             post("anna", "w1", "Über Wald", T + timedelta(hours=3), categories=("Wald",), language="de-DE")]  # fmt: skip
     with Store(site.store_path) as store:
         store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
                              body_hash="h", posts=posts)  # fmt: skip
@@ -482,6 +483,7 @@ def test_a_topic_whose_posts_are_in_another_language_says_so_on_its_pages(tmp_pa
     assert '<h1>Thema: <span lang="en">Bears</span></h1>' in bears
     assert '<h1>Thema: <span>Natur</span></h1>' in natur  # English and German posts: the site's
     assert 'href="../tag/bears/" lang="en">Bears</a>' in topics and 'href="../tag/natur/">Natur</a>' in topics
+    assert 'href="../tag/wald/">Wald</a>' in topics  # German posts' on a German site: no mark
 
 
 def test_a_post_whose_feed_says_nothing_of_comments_shows_no_count_of_none(tmp_path):

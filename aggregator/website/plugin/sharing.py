@@ -103,10 +103,10 @@ def describe_all(generators: list[Any]) -> None:
     authors = [author for author, _ in articles_gen.authors] if articles_gen else []
     describe(articles, pages, authors, generator.settings, generator.context)
     if articles_gen:
-        name_tag_languages(articles_gen.tags)
+        name_tag_languages(articles_gen.tags, generator.settings.get("DEFAULT_LANG", "en"))
 
 
-def name_tag_languages(tags: Mapping[Any, list[Any]]) -> None:
+def name_tag_languages(tags: Mapping[Any, list[Any]], site_lang: str) -> None:
     """A topic's language, where every post of it is in one other than the site's ("Bears" of
     English posts on a German site): its name is marked so on the topic's page and in the list
     of topics, as a post's topics are on its page.  None: the site's, or more than one."""
@@ -114,6 +114,7 @@ def name_tag_languages(tags: Mapping[Any, list[Any]]) -> None:
         languages = {getattr(article, "language", None) for article in articles}
         primary = {language.split("-")[0].lower() if language else None for language in languages}
         if len(languages) == 1:
-            tag.language = languages.pop()
+            language = languages.pop()
         else:  # en-GB and en-US: English (None among them: the site's, no mark)
-            tag.language = primary.pop() if len(primary) == 1 else None
+            language = primary.pop() if len(primary) == 1 else None
+        tag.language = other_language(language, site_lang)  # a German post's topic on a German site: none
