@@ -4,10 +4,10 @@ language, linking to the posts on the published site (SITEURL of publishconf.py)
     digest = collect(site, store, since=timedelta(days=7), department="Vertrieb")
     message = digest_message(digest, sender="blogparade@example.org", recipients=["alle@…"])
 
-A post is new in the period when it was published in it, or when it was first fetched in it (a
-moved blog's post when its first copy was) and published in the period before, by a blog fetched
-before: a post its blog published after the last fetch before one digest is in the next (and in
-one only); a blog's first fetch brings the period's posts, not its past.  A period of whole days ends and starts at the same local time (a daily digest
+A post is new in the period it was first fetched in (a moved blog's post: its first copy), where
+it was published in that period or in the one before, by a blog fetched before: a post its blog
+published after the last fetch before one digest is in the next; a post edited, or dated anew,
+is in no second one; a blog's first fetch brings the period's posts, not its past.  A period of whole days ends and starts at the same local time (a daily digest
 at 7:00 misses no hour on the night the clocks change).  Sending is mail.py's job.
 """
 
@@ -175,10 +175,8 @@ def collect(
     for participant in chosen:  # hidden posts (`blogparade hide`) are not news
         known = participant.slug in blogs_since and blogs_since[participant.slug] <= start
         for post in store.posts(participant.slug, since=start - since if known else start, hidden=False):
-            if post.published > now or first_seen.get(post.id, post.first_seen) > now:
-                continue  # dated in the future, or fetched after `now`: not new in this period
-            if post.published <= start and not start < first_seen.get(post.id, post.first_seen):
-                continue  # of the period before, fetched then: in its digest
+            if not start < first_seen.get(post.id, post.first_seen) <= now:
+                continue  # fetched before the period (in an earlier digest), or after it
             if post.id in moved or not participant.takes(post.categories):
                 continue  # not on the site (its link would lead nowhere)
             posts.append(DigestPost(
