@@ -4,6 +4,7 @@ list exactly what the site lists: every contribution once, none that was taken d
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -92,6 +93,38 @@ def test_a_post_of_a_blog_that_moved_is_listed_once_at_its_new_address(feed_serv
     ok(invoke(site, "roundup", "heimat"))
     assert headings(site) == [f"### [Heimat nach dem Umzug]({moved}/posts/heimat-umzug/)"]
     assert ok(invoke(site, "parade", "status", "heimat")).output.count("/posts/heimat-umzug/") == 1
+
+
+def test_a_contribution_of_a_blog_that_moved_to_https_stays_on_the_parades_page(feed_server, tmp_path):
+    """Moved to https, the blog's posts keep their address but for the scheme: the contribution's
+    two copies were one to the parade (one address), and the first seen, the old copy, was
+    kept, which the site no longer shows: gone from the parade's page, its feed and JSON, its
+    blog listed as "not yet contributed", while `parade status` and the roundup counted it."""
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    when = IN + timedelta(days=2)
+
+    def hugo(home: str) -> bytes:
+        url = f"{home}/posts/heimat/"
+        body = f'<p>Zur <a href="{call}">Blogparade</a>: Heimat.</p>' + "<p>Text.</p>" * 80
+        return rss([Item(url, "Heimat sicher", url, when, body)], "Hugos Blog", home + "/").encode()
+
+    feed_server.route("/hugo/index.xml", respond(hugo(f"{base}/hugo")))
+    site = parade_site(tmp_path, feed_server, {}, call)
+    write_participant(site, "hugo", "Hugos Blog", f"{base}/hugo/index.xml", home=f"{base}/hugo/")
+    ok(invoke(site, "run"))
+    time.sleep(1)  # the store's times are whole seconds: the move is seen later (a night, really)
+    secure = base.replace("http://", "https://") + "/hugo"
+    feed_server.route("/hugo/index.xml", respond(hugo(secure)))
+    assert "seen again at their blog's new address" in ok(invoke(site, "run")).output
+    page = (site / "output" / "parades" / "heimat" / "index.html").read_text(encoding="utf-8")
+    assert "Heimat sicher" in page and f"{secure}/posts/heimat/" not in page.split("Heimat sicher")[0][-50:]
+    contributions = json.loads((site / "output" / "parades" / "heimat" / "contributions.json").read_text())
+    assert [c["url"] for c in contributions["contributions"]] == [f"{secure}/posts/heimat/"]
+    status = ok(invoke(site, "parade", "status", "heimat")).output
+    assert "1 contribution:" in status and f"{secure}/posts/heimat/" in status, status
+    ok(invoke(site, "roundup", "heimat"))
+    assert headings(site) == [f"### [Heimat sicher]({secure}/posts/heimat/)"]
 
 
 def test_the_parade_files_exclude_and_include_name_a_post_by_the_address_it_had_before_its_blog_moved(

@@ -63,12 +63,16 @@ class Selection:
         return list(self._found[parade.slug])
 
     def _contributions(self, parade: Parade) -> list[StoredPost]:
-        joined = contributions(parade, self.posts, page_links=self.page_links,
+        # A moved blog's copies of a post, the one it has today first: to https (one address to
+        # the dedupe, but for the scheme), the copy seen first was kept, which the site no
+        # longer shows.
+        current = self._current()
+        joined = contributions(parade, current, page_links=self.page_links,
                                participants=self.participants, copies=self.copies)  # fmt: skip
         # A moved copy's old address and id count as known: its pingback brings in no copy.
-        keys = {page_key(post.url) for post in joined}
+        keys = {page_key(address) for post in joined for address in (post.url, *self.copies.get(post.id, ()))}
         ids = {post.id for post in joined}
-        found = once_moved(joined)
+        found = list(joined)
         for judged in self.judged(parade):
             post = judged.post
             if post is None or not judged.verdict.accepted or post.id in ids:
@@ -79,6 +83,12 @@ class Selection:
             ids.add(post.id)
             found.append(post)
         return sorted(found, key=lambda post: (post.published, post.id))
+
+    def _current(self) -> list[StoredPost]:
+        """The posts but the copies a moved blog's later copies stand for (once_moved)."""
+        if "" not in self._found:
+            self._found[""] = once_moved(self.posts)
+        return self._found[""]
 
     def judged(self, parade: Parade) -> list[Judged]:
         """Every candidate of the parade with its verdict (for `parade status`)."""
