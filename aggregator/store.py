@@ -423,6 +423,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 18: a blog's posts by address: a post a feed brings under a new guid is looked up at its
     # address too (models.first_guids, an edit under a versioned guid), at every read.
     "CREATE INDEX IF NOT EXISTS posts_address ON posts (participant, url);",
+    # 19: the comment counts of contributions from blogs that never joined, their feeds' when the
+    # pages were found, forgotten: nothing refreshes them, and a count of 0 kept their comment
+    # feeds from being asked again (parades/external.contribution_post).
+    "UPDATE posts SET comment_count = NULL WHERE substr(participant, 1, 4) = 'ext_';",
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).

@@ -481,3 +481,27 @@ def test_a_page_the_edited_parade_file_accepts_is_listed_as_waiting_until_the_ne
     ok(invoke(site, "fetch"))
     hidden = ok(invoke(site, "parade", "status", "doku")).output
     assert "1 contribution:" in hidden and "waiting" not in hidden and early.path not in hidden, hidden
+
+
+def test_comments_written_after_a_contribution_was_found_are_read(feed_server, tmp_path):
+    """A blog that never joined: its post found (its feed's entry said 0 comments), its readers
+    commented later, and its comment feed was never asked again (the count of 0 was never
+    refreshed: that blog's feed is not followed), the site said "Noch keine Kommentare" for good."""
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    blog = Blog(f"{base}/hanna", "Hannas Blog", [Post(5, "beitrag", "Hannas Beitrag", IN)])
+    [post] = blog.posts
+    comments = blog.post_comments_rss_url(post).removeprefix(base)
+    # The page names its blog's feed, whose entry for it says 0 comments.
+    page = Page(blog.permalink(post).removeprefix(base), post.title, blog.name, IN, [call],
+                feed=blog.posts_rss_url().removeprefix(base), comment_feed=comments)
+    feed_server.route(page.path, respond(page.html(base), content_type=HTML_TYPE))
+    route_documents(feed_server, blog.documents(), kinds=["posts.rss", "post-comments.rss"])
+    site = doku_site_with_mentions(tmp_path, feed_server, call, [base + page.path])
+    ok(invoke(site, "run"))
+    assert "Hannas Beitrag" in ok(invoke(site, "parade", "status", "doku")).output
+    post.comments.append(Comment(51, "Leserin", "Schöner Beitrag!", IN + timedelta(days=1)))
+    route_documents(feed_server, blog.documents(), kinds=["posts.rss", "post-comments.rss"])
+    ok(invoke(site, "run"))
+    pages = [p.read_text(encoding="utf-8") for p in (site / "output" / "blogs").rglob("index.html")]
+    assert any("Hannas Beitrag" in html and "Schöner Beitrag!" in html for html in pages)

@@ -234,6 +234,22 @@ def test_a_store_an_older_blogparade_wrote_is_kept_as_it_was_before_it_is_migrat
     assert copy.stat().st_mtime_ns == made and [p.name for p in (site / "backups").glob("*schema*")] == [copy.name]
 
 
+def test_a_store_of_version_18_forgets_the_comment_counts_of_contributions_from_other_blogs(tmp_path):
+    # A contribution from a blog that never joined kept its feed's count from when its page was
+    # found: nothing refreshes it, and a count of 0 kept its comment feed from being asked again.
+    path = tmp_path / "store.sqlite"
+    row = ("INSERT INTO posts (id, participant, guid, url, title, author, published, first_seen, changed, "
+           "excerpt, categories, links, comment_feed, comment_count, attachments, content_html) VALUES "
+           "(?, ?, ?, ?, 'T', '', '2026-11-02T09:30:00+00:00', '2026-11-02T10:00:00+00:00', "
+           "'2026-11-02T10:00:00+00:00', '', '[]', '[]', ?, 0, '[]', '')")  # fmt: skip
+    store_of_version(path, 18, (row, ("p1", "ext_hanna", "g1", "https://hanna.example/1", "https://hanna.example/1/feed/")),
+                     (row, ("p2", "anna", "g2", "https://anna.example/2", "https://anna.example/2/feed/")))
+    with Store(path) as store:
+        assert store.version == len(MIGRATIONS)
+        assert [head.comment_count for head in store.post_heads("ext_hanna")] == [None]
+        assert [head.comment_count for head in store.post_heads("anna")] == [0]  # its feed's, read each change
+
+
 def test_a_store_of_version_14_gets_its_posts_text_last_and_keeps_everything(tmp_path):
     # Migration 15 makes `posts` again (SQLite's recipe: foreign keys off while stores migrate)
     # and moves the comment counts last checked into a table of their own.

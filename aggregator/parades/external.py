@@ -87,7 +87,7 @@ def blog_of(found: Contribution, known: Sequence[ExternalBlog], now: datetime) -
 
 def contribution_post(found: Contribution, page: CandidatePage, participant: str) -> Post:
     """The post an accepted page becomes: its page's words, its feed entry's body and comment
-    feed where the blog's feed had the entry."""
+    feed where the blog's feed had the entry, and no count of its comments."""
     reading, entry = page.reading, page.entry
     assert reading is not None  # only a read page is accepted
     return Post(
@@ -104,7 +104,11 @@ def contribution_post(found: Contribution, page: CandidatePage, participant: str
         language=reading.language or (entry.language if entry else None),
         links=reading.links,
         comment_feed=(entry.comment_feed if entry else None) or reading.comment_feed,
-        comment_count=entry.comment_count if entry else None,
+        # Its feed's count when the page was found, which no later read of the blog refreshes
+        # (its feed is not followed): a count of 0 kept its comment feed from being asked again,
+        # and the comments its readers wrote later never came.  Unknown: asked each run while
+        # its parade is followed (a conditional request).
+        comment_count=None,
     )
 
 
