@@ -331,13 +331,24 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
     two posts of one day and title at one address are two posts (a series), and so are their
     copies wherever they went.  A post its feed gave no date (dated the moment it was first
     seen), or no title, is never taken for another: a post taken for a copy is hidden.  The
-    copies of one post come newest first (store.first_copies takes the last for the first)."""
+    copies of one post come newest first (store.first_copies takes the last for the first).
+
+    A blog's posts at one address of their own (not its home page) under one title are one
+    post's versions, stored each under its own guid before first_guids knew them (Confluence's
+    carry the version, dated by the edit): the one seen last stands for the others."""
     groups: dict[tuple[str, datetime, str], list[Seen]] = {}
+    versions: dict[tuple[str, str, str], list[Seen]] = {}
     for post in posts:
         title = " ".join(post.title.split()).casefold()
         if post.published != post.first_seen and title:
             groups.setdefault((post.participant, post.published, title), []).append(post)
+        if title and post.url:
+            versions.setdefault((post.participant, post.url, title), []).append(post)
     standing_for: dict[str, str] = {}
+    for (_, url, _), group in versions.items():
+        if len(group) > 1 and is_own_page(url):
+            group.sort(key=lambda post: (post.first_seen, post.id), reverse=True)
+            standing_for.update((post.id, group[0].id) for post in group[1:])
     for group in groups.values():
         if len(group) < 2:
             continue
@@ -358,6 +369,11 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
                 standing = next(iter(by_slug.values()))[0] if one_post else by_slug[slug_of[post.id]][0]
                 if standing != post.id:
                     standing_for[post.id] = standing
+    # A version's standing copy moved on: the copy standing for that one (newer every step).
+    for old, standing in standing_for.items():
+        while standing in standing_for:
+            standing = standing_for[standing]
+        standing_for[old] = standing
     return standing_for
 
 
@@ -387,9 +403,9 @@ def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime
     title)) that this read does not bring under its own guid too, when it is at that post's
     address, and
     - has its date and title, or
-    - has its date or its title, and is the only post at that address (stored, and in the
-      read), an address of a page of its own: not a blog's home page, where feeds without
-      addresses of their posts point them all.
+    - has its date or its title, and is the only post of the read at that address, an address
+      of a page of its own (not a blog's home page, where feeds without addresses of their
+      posts point them all): the latest stored there with its date or title.
     An address, date and title two posts of the read share are no one's; a post without a
     date or a title matches by the other alone (never by the address alone)."""
     read = {post.guid for post in posts}
@@ -411,9 +427,14 @@ def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime
         both = set(same_date) & set(same_title)
         if len(both) == 1 and shared_with_dates[(post.url, post.published, title)] == 1:
             found = both.pop()
-        elif (shared[post.url] == 1 and len(at[post.url]) == 1 and (same_date or same_title)
-              and _own_page(post.url)):  # fmt: skip
-            found = at[post.url][0][0]
+        elif shared[post.url] == 1 and (same_date or same_title) and is_own_page(post.url):
+            # The latest of those with its date or title: an edit's earlier copies (stored under
+            # their own versions' guids before this rule) stand beside it, but that one is it.
+            dated = {guid: published for guid, published, _ in at[post.url]}
+            matching = sorted(set(same_date) | set(same_title), key=lambda guid: dated[guid], reverse=True)
+            if len(matching) > 1 and dated[matching[0]] == dated[matching[1]]:
+                continue
+            found = matching[0]
         else:
             continue
         if found not in read:
@@ -425,7 +446,7 @@ def _title_key(title: str | None) -> str:
     return " ".join((title or "").split()).casefold()
 
 
-def _own_page(url: str) -> bool:
+def is_own_page(url: str) -> bool:
     """Whether `url` names a page below a site's root (a post's own address, not its blog's)."""
     address = _address(url)
     return address is not None and address[1] != "?"

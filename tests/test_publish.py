@@ -531,16 +531,41 @@ def test_a_post_brought_under_a_new_guid_at_its_address_keeps_its_first():
     assert first_guids([new("h2", url="https://anna.example/", title="Notiz")], home) == {"h2": "h1"}
     assert first_guids([new("h2", url="https://anna.example/", title="Notiz", published=T + timedelta(days=1))],
                        home) == {}
-    # Two of the read share address, date and title, or two stored do: no one's.  Two stored at
-    # the address: only the one with its date and title.
+    # Two of the read share address, date and title, or two stored do: no one's.
     assert first_guids([new("g2"), new("g3")], stored) == {}
     assert first_guids([new("g2")], stored + [("g0", "https://anna.example/umzug/", T, "Der Umzug")]) == {}
     two = stored + [("g0", "https://anna.example/umzug/", T - timedelta(days=9), "Der Anfang")]
     assert first_guids([new("g2")], two) == {"g2": "g1"}
-    assert first_guids([new("g2", title="Der Umzug, Teil 2")], two) == {}
+    assert first_guids([new("g2", title="Der Umzug, Teil 2")], two) == {"g2": "g1"}  # its date
+    # Versions stored before (each edit under its version's guid, dated by the edit): the latest.
+    versions = [(f"v{n}", "https://anna.example/umzug/", T + timedelta(days=n), "Der Umzug") for n in (1, 2)]
+    assert first_guids([new("v3", published=T + timedelta(days=3))], versions) == {"v3": "v2"}
     # Two of the read at one address, each with another date and title: neither by one alone.
     assert first_guids([new("g2", published=T + timedelta(days=1)), new("g3", published=T + timedelta(days=2))],
                        stored) == {}
+
+
+def test_versions_of_a_post_stored_each_under_its_own_guid_are_published_once(site, store):
+    # Confluence names each version of a post by an id of its own, dated by the edit: before
+    # first_guids knew that, each edit was stored as a post, and the site showed every version.
+    # The version seen last is the post; the others' pages send readers there, and the site's
+    # feeds name it by the first (feed readers do not show an edit as new).
+    versions = [post(guid=f"tag:wiki,2009:blogpost-7-{n}", url="https://anna.example/display/TEAM/Onboarding",
+                     title="Onboarding", published=T + timedelta(days=n)) for n in (1, 2, 3)]  # fmt: skip
+    for n, version in enumerate(versions):  # as an older blogparade stored them, one a night
+        store.save_posts([version], now=T + timedelta(days=n + 1))
+    other = post(guid="tag:wiki,2009:blogpost-8-1", url="https://anna.example/display/TEAM/Onboarding",
+                 title="Onboarding, Teil 2", published=T)  # another title at the address: another post
+    home = [post(guid=f"notiz-{n}", url="https://anna.example/", title="Notiz", published=T + timedelta(days=n))
+            for n in (1, 2)]  # at the blog's home page: two posts  # fmt: skip
+    save(store, [other, *home])
+    export(store, site, [ANNA, ACME])
+    files = {path.stem: json.loads(path.read_bytes()) for path in site.export_dir.glob("anna/*.json")}
+    published = {name for name, document in files.items() if "moved_to" not in document}
+    assert published == {versions[2].id, other.id, home[0].id, home[1].id}
+    assert {name: files[name]["moved_to"] for name in files if name not in published} == {
+        versions[0].id: versions[2].id, versions[1].id: versions[2].id}
+    assert files[versions[2].id]["first_id"] == versions[0].id
 
 
 def test_a_comment_brought_under_a_new_guid_with_its_number_keeps_its_first():
