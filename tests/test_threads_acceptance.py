@@ -802,6 +802,20 @@ def big_thread_site(root: Path, comments: int, *, chain: bool) -> tuple[Path, st
     return site, title
 
 
+def test_a_reply_below_the_deepest_level_shown_is_heard_answering_its_parent(tmp_path):
+    # WCAG 1.3.1: past the depth cap a reply hangs beside its parent, under that one's parent,
+    # and its heading's hidden words named the comment it hangs under: "Leserin 6, Antwort auf
+    # Leserin 4" over a text saying "Antwort auf Leserin 5".
+    site, title = big_thread_site(tmp_path / "site", MAX_VISUAL_DEPTH + 3, chain=True)
+    ok(invoke(site, "build"))
+    page = parse_html(post_pages(site / "output")[title].path)
+    for article in comment_articles(page):
+        heading = " ".join(article.xpath(".//h3")[0].text_content().split())
+        number = int(re.search(r"Antwort Nummer (\d+)", article.text_content())[1])
+        if number > 1:
+            assert heading.endswith(f", Antwort auf Leserin {number - 1}"), heading
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("comments,chain", [(4000, True), (20000, False)], ids=["4000-deep", "20000-flat"])
 def test_huge_threads_build_and_render_with_capped_nesting(tmp_path, comments, chain):

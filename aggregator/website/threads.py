@@ -183,10 +183,13 @@ def comment_tree(
         body = nodes[comment.id]["body"]
         nodes[comment.id]["body"] = _reply_marker_resolved(body, lookup, parent[comment.id], above, naming, gone)
         answered = parent[comment.id]
-        if answered is not None and answered != above and reply_marker(body) is None:
-            # Hung beside its parent (the depth cap), and its body does not say whom it answers
-            # (Atom engines write no "In reply to" paragraph): the page says it.
-            nodes[comment.id]["answers"] = {"id": answered, "author": nodes[answered]["author"]}
+        if answered is not None and answered != above:
+            # Hung beside its parent (the depth cap): its heading names whom it answers, not the
+            # comment it hangs under; and where its body does not say it (Atom engines write no
+            # "In reply to" paragraph), the page says it.
+            nodes[comment.id]["answering"] = nodes[answered]["author"]
+            if reply_marker(body) is None:
+                nodes[comment.id]["answers"] = {"id": answered, "author": nodes[answered]["author"]}
     return roots
 
 

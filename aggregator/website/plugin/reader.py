@@ -58,6 +58,7 @@ class ThreadComment:
     body: str  # sanitised HTML
     replies: tuple[ThreadComment, ...]
     answers: tuple[str, str] | None = None  # (id, author) of the comment it answers, where the page must say so
+    answering: str | None = None  # the author of the comment it answers, where it hangs under another
 
 
 class ExportReader(BaseReader):
@@ -309,6 +310,7 @@ def thread_comment(node: dict[str, Any]) -> ThreadComment:
         body=nameless_links_unwrapped(node["body"]),
         replies=tuple(thread_comment(reply) for reply in node["replies"]),
         answers=(node["answers"]["id"], node["answers"]["author"]) if node.get("answers") else None,
+        answering=node.get("answering"),
     )
 
 
