@@ -137,6 +137,17 @@ def test_an_embedded_player_is_a_link_to_what_it_plays(embedded, link):
     assert sanitize_html(embedded, "https://blog.example/post/", comment=True) == ""  # not in comments
 
 
+def test_an_embedded_players_link_is_named_by_its_title():
+    # WCAG 2.4.4: the link read only its address ("https://www.youtube.com/embed/abc"); the
+    # player's title said what it plays.  A player's name for itself says nothing.
+    named = sanitize_html('<iframe src="https://www.youtube.com/embed/abc" title="Unser Vortrag &amp; mehr"></iframe>',
+                          "https://blog.example/post/")  # fmt: skip
+    assert named == '<p><a href="https://www.youtube.com/embed/abc" rel="noopener">Unser Vortrag &amp; mehr</a></p>'
+    player = sanitize_html('<iframe src="https://www.youtube.com/embed/abc" title="YouTube video player"></iframe>',
+                           "https://blog.example/post/")  # fmt: skip
+    assert ">https://www.youtube.com/embed/abc</a>" in player
+
+
 @pytest.mark.parametrize("img, src", [
     ('<img data-src="/a/img/lazy.png" src="data:image/gif;base64,R0lGOD" class="lazyload" alt="L">',
      "https://blog.example/a/img/lazy.png"),  # lazysizes, a3 Lazy Load

@@ -462,6 +462,10 @@ def _lazy_images(html: str) -> str:
 # ask its host for the file as the page loads), but a link to what it plays, where it stood.
 _EMBED = re.compile(r"<(iframe|video|audio)(?=[\t\n\f\r />])([^>]*)>(.*?)</\1\s*>", re.I | re.S)
 _MAY_EMBED = re.compile(r"<(?:iframe|video|audio)(?=[\t\n\f\r />])", re.I)  # 9 µs an 11 KB post
+_EMBED_TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+# What players call themselves, in every post that embeds them (YouTube's and Vimeo's embed codes).
+_PLAYER_TITLES = frozenset({"youtube video player", "vimeo video player", "video player", "youtube", "vimeo",
+                            "embedded content", "embed", "iframe"})  # fmt: skip
 _EMBED_SOURCE = re.compile(r"""\b(?:data-)?src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 
 
@@ -474,8 +478,12 @@ def _embeds_as_links(html: str, base_url: str) -> str:
         url = _http_url(html_lib.unescape(written).strip(), base_url) if written else None
         if url is None:  # none, or not http(s): nothing to link
             return ""
-        shown = html_lib.escape(url)
-        return f'<p><a href="{shown}">{shown}</a></p>'
+        # Its title names what it plays ("Our talk at the meetup"), where the address says nothing
+        # to a reader (WCAG 2.4.4); a title of a player's own words only ("YouTube video player")
+        # names nothing either.
+        title = one_line(html_lib.unescape(_value(_EMBED_TITLE.search(match[2]))))
+        named = title and title.casefold() not in _PLAYER_TITLES
+        return f'<p><a href="{html_lib.escape(url)}">{html_lib.escape(bounded(title, 200) if named else url)}</a></p>'
 
     return _EMBED.sub(link, html)
 
