@@ -481,6 +481,7 @@ def test_a_topic_whose_posts_are_in_another_language_says_so_on_its_pages(tmp_pa
     natur = (site.output / "tag" / "natur" / "index.html").read_text(encoding="utf-8")
     topics = (site.output / "tags" / "index.html").read_text(encoding="utf-8")
     assert '<h1>Thema: <span lang="en">Bears</span></h1>' in bears
+    assert "<title>Thema: Bears – " in bears  # WCAG 2.4.2: "Bears – site" could be any page
     assert '<h1>Thema: <span>Natur</span></h1>' in natur  # English and German posts: the site's
     assert 'href="../tag/bears/" lang="en">Bears</a>' in topics and 'href="../tag/natur/">Natur</a>' in topics
     assert 'href="../tag/wald/">Wald</a>' in topics  # German posts' on a German site: no mark
