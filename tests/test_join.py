@@ -581,6 +581,17 @@ def test_join_prints_what_it_detected_and_how_to_correct_it(site, feed_server):
     assert "Edit that file" in lines[-1]
 
 
+def test_a_feed_that_names_no_language_takes_its_blogs_pages(site, feed_server):
+    # Blogger's feeds name none: an English blog's posts were marked German on a German site
+    # (screen readers, search stemming), though its page says lang="en".
+    body = rss([Item("1", "One", "https://clara.example/1")], title="Clara", link=feed_server.url("/clara/"))
+    feed = feed_server.route("/clara/feeds/posts/default", respond(body.replace("<language>de-DE</language>", "").encode()))
+    page = (f'<!doctype html><html lang="en-GB"><head><link rel="alternate" type="application/rss+xml" '
+            f'title="Clara" href="{feed}"></head><body><p>Hi</p></body></html>').encode()
+    home = feed_server.route("/clara/", respond(page, content_type=HTML_TYPE))
+    assert joined(site, home)["language"] == "en"
+
+
 def test_a_medium_writers_feed_names_the_blog_after_the_writer(site, feed_server):
     body = rss([Item("1", "Eins", "https://medium.com/@mia/eins-1f2e")],
                title="Stories by Mia Muster on Medium", link=feed_server.url("/@mia/")).encode()

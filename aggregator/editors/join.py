@@ -124,7 +124,8 @@ def new_participant(
     blog_already_there(found.feed_url, found.home_url, existing)
     name = name.strip() if name else clean_text(_platform_free(found.feed.title or ""), LIMITS["name"])
     name = name or clean_text(found.home_url, LIMITS["name"])
-    language = clean_text((found.feed.language or "").split("-")[0].lower(), LIMITS["language"])
+    # The feed's word, else its blog's page's (Blogger's feeds name none; its pages do).
+    language = clean_text((found.feed.language or found.page_language or "").split("-")[0].lower(), LIMITS["language"])
     participant = Participant(
         slug=unique_slug(slugify(name), {p.slug for p in existing}),
         name=name,

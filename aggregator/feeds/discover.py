@@ -78,6 +78,16 @@ class Discovered:
     feed_url: str
     home_url: str
     feed: ParsedFeed
+    page_language: str | None = None  # the page that named the feed: its <html lang>, primary tag
+
+
+def page_language(body: bytes) -> str | None:
+    """The language an HTML page says it is in (`<html lang="en-GB">`: "en"), or None."""
+    found = _HTML_LANG.search(body[:4096])
+    return found[1].decode("ascii").lower() if found else None
+
+
+_HTML_LANG = re.compile(rb"""<html\b[^>]*?\slang\s*=\s*["']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*["'\s/>]""", re.I)
 
 
 # --- comment feeds ---------------------------------------------------------------------------------
@@ -354,7 +364,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
             if comment_feed_reason(found, feed) is not None:
                 skipped.append(found)
                 continue
-            return Discovered(found, _blog_home(feed, home_page), feed)
+            return Discovered(found, _blog_home(feed, home_page), feed, page_language(page.body or b""))
     links = "its <link rel=alternate> feeds"
     if len(announced) > ANNOUNCED_TRIED:
         links = f"the first {ANNOUNCED_TRIED} of its {len(announced)} <link rel=alternate> feeds"
