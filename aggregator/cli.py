@@ -711,7 +711,9 @@ def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
     if form == "html":
         click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")
     else:
-        click.echo(f"Wrote the draft {draft.path}: fill in the introduction, remove 'Status: draft', "
+        late = (" and set 'Date' to the day you publish it (late contributions end on its Date: those "
+                "that came after it would leave the site)" if draft.parade.late else "")
+        click.echo(f"Wrote the draft {draft.path}: fill in the introduction, remove 'Status: draft'{late}, "
                    "then publish it with `blogparade build --publish`.")
 
 

@@ -230,3 +230,16 @@ def test_check_warns_of_a_roundup_dated_in_another_way_than_yyyy_mm_dd(tmp_path)
         checked = ok(invoke(site, "check"))
         said = f"{path}: Date '02.12.2026' is not written as YYYY-MM-DD" in checked.output
         assert said == warned, (date_line, checked.output)
+
+
+def test_the_draft_of_a_parade_with_late_contributions_says_to_date_it_when_published(tmp_path):
+    # The draft is dated the day it is written; published days later with that Date, it ended
+    # the late contributions then, and those that came meanwhile left the site without a word.
+    site = new_site(tmp_path / "site")
+    parade = site / "content" / "parades" / "doku.md"
+    parade.write_text("Title: Doku\nCall: https://host.example/aufruf/\nStart: 2026-10-01\nEnd: 2026-10-31\n\nText\n",
+                      encoding="utf-8")  # fmt: skip
+    assert "set 'Date'" not in ok(invoke(site, "roundup", "doku")).output
+    parade.write_text(parade.read_text(encoding="utf-8").replace("End:", "Late: yes\nEnd:"), encoding="utf-8")
+    said = ok(invoke(site, "roundup", "doku", "--force")).output
+    assert "remove 'Status: draft' and set 'Date' to the day you publish it" in said, said
