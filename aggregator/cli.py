@@ -305,8 +305,12 @@ def report_fetch(run, zone: tzinfo | None = None) -> None:  # noqa: ANN001  a jo
         click.echo(line)
     if run.parades.channels or run.parades.looked_at:
         click.echo(format_parade_run(run.parades))
-    for slug, (new, total) in run.contributions.items():
-        click.echo(f"Parade {slug}: {_count(new, 'new contribution')} ({total} in all).")
+    for slug, news in run.contributions.items():
+        click.echo(f"Parade {slug}: {_count(len(news.new), 'new contribution')} ({news.total} in all).")
+        for title, blog, url in news.new[:CONTRIBUTIONS_NAMED]:
+            click.echo(f"  {title} – {blog}: {url}")
+        if len(news.new) > CONTRIBUTIONS_NAMED:
+            click.echo(f"  … and {len(news.new) - CONTRIBUTIONS_NAMED} more: blogparade parade status {slug}")
     if run.problems:
         click.secho("Those blogs were skipped; run `blogparade check`.", fg="red", err=True)
 
@@ -359,6 +363,7 @@ def after_fetch_lines(run) -> list[str]:  # noqa: ANN001  (a jobs.FetchRun)
     return lines
 
 
+CONTRIBUTIONS_NAMED = 10  # a run's summary names this many of a parade's new contributions
 IMAGES_NAMED = 10  # a run's summary names this many dropped images, with why (a refused address…)
 
 

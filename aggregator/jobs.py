@@ -66,7 +66,7 @@ class FetchRun:
     notified: NotifyReport | None = None  # failure and recovery notices (editors/notify.py)
     images: ImageReport | None = None  # images of posts downloaded (website/media.py)
     parades: ParadeRun = field(default_factory=ParadeRun)  # candidates from the parades' channels
-    contributions: dict[str, tuple[int, int]] = field(default_factory=dict)  # see new_contributions
+    contributions: dict[str, ParadeNews] = field(default_factory=dict)  # see new_contributions
 
     @property
     def reached_none(self) -> bool:
@@ -157,19 +157,31 @@ def fetch_site(
 SEEN_CONTRIBUTIONS = "parade-contributions:"  # meta: the contributions a fetch last saw, by parade
 
 
-def new_contributions(store: Store, selection: Selection) -> dict[str, tuple[int, int]]:
-    """Per parade with contributions the last fetch did not see: how many, and how many in all;
+@dataclass(frozen=True)
+class ParadeNews:
+    """A parade's contributions the last fetch did not see (new_contributions)."""
+
+    new: list[tuple[str, str, str]]  # each one's title, blog and address, oldest first
+    total: int  # its contributions in all
+
+
+def new_contributions(store: Store, selection: Selection) -> dict[str, ParadeNews]:
+    """Per parade with contributions the last fetch did not see: which, and how many in all;
     whatever made them (a joined blog's new post, a candidate's page, a parade file's Include or
-    Late edited since), as the site will list them.  Each fetch keeps what it saw (meta)."""
+    Late edited since), as the site will list them.  Each fetch keeps what it saw (meta).  They
+    are named: a host sees a spam page that linked the call the morning after, not on the site."""
+    names = {blog.slug: blog.name for blog in [*selection.participants, *selection.external]}
     grown = {}
     for parade in selection.parades:
-        now = sorted(post.id for post in selection.contributions(parade))
+        posts = selection.contributions(parade)
+        now = sorted(post.id for post in posts)
         key = f"{SEEN_CONTRIBUTIONS}{parade.slug}"
-        seen = json.loads(store.get_meta(key) or "[]")
-        new = len(set(now) - set(seen))
+        seen = set(json.loads(store.get_meta(key) or "[]"))
+        new = [(post.title, names.get(post.participant, post.participant), post.url)
+               for post in posts if post.id not in seen]  # fmt: skip
         if new:
-            grown[parade.slug] = (new, len(now))
-        if seen != now:
+            grown[parade.slug] = ParadeNews(new, len(now))
+        if sorted(seen) != now:
             store.set_meta(key, json.dumps(now))
     return grown
 

@@ -148,13 +148,16 @@ def test_the_fetch_counts_the_new_contributions_whatever_made_them(tmp_path, fee
              Item("finn-2", "Finn ohne Link", f"{home}2/", datetime(2026, 10, 13, tzinfo=UTC), "<p>Text.</p>" * 60)]
     write_participant(site, "finn", "Finns Blog", feed_server.route("/finn/feed/", respond(
         rss(items, title="Finns Blog", link=home).encode(), content_type="application/rss+xml")), home)
-    assert "Parade doku: 1 new contribution (1 in all)." in ok(invoke(site, "fetch")).output
+    first = ok(invoke(site, "fetch")).output
+    # Named, a spam page that linked the call is seen the morning after, not on the site.
+    assert f"Parade doku: 1 new contribution (1 in all).\n  Finn dokumentiert – Finns Blog: {home}1/\n" in first
     handed_in = ok(invoke(site, "submit", f"{home}1/")).output  # a joined blog's post: named as one
     assert handed_in.startswith("Accepted for parade doku: “Finn dokumentiert” (Finns Blog);"), handed_in
     assert "Parade doku:" not in ok(invoke(site, "fetch")).output
     parade = site / "content" / "parades" / "doku.md"
     parade.write_text(parade.read_text(encoding="utf-8").replace("End:", f"Include: {home}2/\nEnd:"), encoding="utf-8")
-    assert "Parade doku: 1 new contribution (2 in all)." in ok(invoke(site, "fetch")).output
+    included = ok(invoke(site, "fetch")).output
+    assert f"Parade doku: 1 new contribution (2 in all).\n  Finn ohne Link – Finns Blog: {home}2/\n" in included
     assert len(contributions(site)) == 2
 
 
