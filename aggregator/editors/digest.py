@@ -7,8 +7,9 @@ language, linking to the posts on the published site (SITEURL of publishconf.py)
 A post is new in the period it was first fetched in (a moved blog's post: its first copy), where
 it was published in that period or in the one before, by a blog fetched before: a post its blog
 published after the last fetch before one digest is in the next; a post edited, or dated anew,
-is in no second one; a blog's first fetch brings the period's posts, not its past.  A period of whole days ends and starts at the same local time (a daily digest
-at 7:00 misses no hour on the night the clocks change).  Sending is mail.py's job.
+is in no second one; a blog's first fetch brings the period's posts, not its past.  A period of
+whole days ends and starts at the same local time (a daily digest at 7:00 misses no hour on the
+night the clocks change).  Sending is mail.py's job.
 """
 
 from __future__ import annotations
