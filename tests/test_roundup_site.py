@@ -67,6 +67,13 @@ def test_a_blog_removed_since_is_in_neither_the_roundup_nor_parade_status(feed_s
     assert "Heimat ist ein Gefühl" in status and "Werkstatt-Heimat" not in status
 
 
+def hugo_contribution(home: str, slug: str, title: str, call: str) -> bytes:
+    """A Hugo blog's feed at `home` (its guids are its permalinks) with one post linking `call`."""
+    url = f"{home}/posts/{slug}/"
+    body = f'<p>Zur <a href="{call}">Blogparade</a>: {title}.</p>' + "<p>Text.</p>" * 80
+    return rss([Item(url, title, url, IN + timedelta(days=2), body)], "Hugos Blog", home + "/").encode()
+
+
 def test_a_post_of_a_blog_that_moved_is_listed_once_at_its_new_address(feed_server, tmp_path):
     """A Hugo or Jekyll blog's guids are its permalinks: moved to another domain (its feed
     redirecting there), it brings every post again under new addresses and new guids, and the
@@ -74,12 +81,9 @@ def test_a_post_of_a_blog_that_moved_is_listed_once_at_its_new_address(feed_serv
     base = feed_server.base_url
     moved = base.replace("127.0.0.1", "localhost") + "/neu"  # the blog's new domain
     call = f"{base}/host/aufruf/"
-    when = IN + timedelta(days=2)
 
     def hugo(home: str) -> bytes:
-        url = f"{home}/posts/heimat-umzug/"
-        body = f'<p>Zur <a href="{call}">Blogparade</a>: Heimat nach dem Umzug.</p>' + "<p>Text.</p>" * 80
-        return rss([Item(url, "Heimat nach dem Umzug", url, when, body)], "Hugos Blog", home + "/").encode()
+        return hugo_contribution(home, "heimat-umzug", "Heimat nach dem Umzug", call)
 
     feed_server.route("/alt/index.xml", respond(hugo(f"{base}/alt")))
     site = parade_site(tmp_path, feed_server, {}, call)
@@ -102,12 +106,9 @@ def test_a_contribution_of_a_blog_that_moved_to_https_stays_on_the_parades_page(
     blog listed as "not yet contributed", while `parade status` and the roundup counted it."""
     base = feed_server.base_url
     call = f"{base}/host/aufruf/"
-    when = IN + timedelta(days=2)
 
     def hugo(home: str) -> bytes:
-        url = f"{home}/posts/heimat/"
-        body = f'<p>Zur <a href="{call}">Blogparade</a>: Heimat.</p>' + "<p>Text.</p>" * 80
-        return rss([Item(url, "Heimat sicher", url, when, body)], "Hugos Blog", home + "/").encode()
+        return hugo_contribution(home, "heimat", "Heimat sicher", call)
 
     feed_server.route("/hugo/index.xml", respond(hugo(f"{base}/hugo")))
     site = parade_site(tmp_path, feed_server, {}, call)
