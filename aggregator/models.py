@@ -7,6 +7,7 @@ StoredPost / StoredComment; select and publish read those.  No stage passes anyt
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -316,6 +317,7 @@ class Seen(NamedTuple):
     first_seen: datetime
     title: str
     url: str
+    guid: str = ""
 
 
 def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
@@ -333,20 +335,20 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
     seen), or no title, is never taken for another: a post taken for a copy is hidden.  The
     copies of one post come newest first (store.first_copies takes the last for the first).
 
-    A blog's posts at one address of their own (not its home page) under one title are one
-    post's versions, stored each under its own guid before first_guids knew them (Confluence's
-    carry the version, dated by the edit): the one seen last stands for the others."""
+    A blog's posts under one versioned guid in its versions (`version_base`: Confluence's) are
+    one post, stored each apart before first_guids knew them: the one seen last stands for the
+    others."""
     groups: dict[tuple[str, datetime, str], list[Seen]] = {}
-    versions: dict[tuple[str, str, str], list[Seen]] = {}
+    versions: dict[tuple[str, str], list[Seen]] = {}
     for post in posts:
         title = " ".join(post.title.split()).casefold()
         if post.published != post.first_seen and title:
             groups.setdefault((post.participant, post.published, title), []).append(post)
-        if title and post.url:
-            versions.setdefault((post.participant, post.url, title), []).append(post)
+        if (base := version_base(post.guid)) is not None:
+            versions.setdefault((post.participant, base), []).append(post)
     standing_for: dict[str, str] = {}
-    for (_, url, _), group in versions.items():
-        if len(group) > 1 and is_own_page(url):
+    for group in versions.values():
+        if len(group) > 1:
             group.sort(key=lambda post: (post.first_seen, post.id), reverse=True)
             standing_for.update((post.id, group[0].id) for post in group[1:])
     for group in groups.values():
@@ -396,45 +398,42 @@ def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime
     """The guid a post a feed brought under a new one was first stored under, by its new guid.
 
     Some feeds give their posts a new guid each time they are read (a template that puts the
-    time or a session into it), others each time a post is edited (Confluence's and Lemmy's
-    carry its version): each such read stored every post again, a copy moved_copies took for a
-    move, with a page and a redirect of its own.  A post whose guid is new is a stored post
-    (`stored`: the blog's rows of the same dates or addresses, as (guid, url, published,
-    title)) that this read does not bring under its own guid too, when it is at that post's
-    address, and
-    - has its date and title, or
-    - has its date or its title, and is the only post of the read at that address, an address
-      of a page of its own (not a blog's home page, where feeds without addresses of their
-      posts point them all): the latest stored there with its date or title.
-    An address, date and title two posts of the read share are no one's; a post without a
-    date or a title matches by the other alone (never by the address alone)."""
+    time or a session into it), others each time a post is edited (Confluence's carry its
+    version): each such read stored every post again, a copy moved_copies took for a move, with
+    a page and a redirect of its own.  A post whose guid is new is a stored post (`stored`: the
+    blog's rows of the same dates, or of the same versioned guid, as (guid, url, published,
+    title)) that this read does not bring under its own guid too, when
+    - it is at that post's address and has its date and title (an address, date and title two
+      posts of the read, or two stored ones, share are no one's; a post without a date or a
+      title never matches, as in moved_copies), or
+    - its guid is that post's in another version (`version_base`): the latest stored version.
+    An address alone says nothing: a link blog's items share the article they link, a podcast's
+    its show's page, a feed without its posts' addresses the blog's home."""
     read = {post.guid for post in posts}
+    known: dict[tuple[str, datetime, str], list[str]] = {}
+    versions: dict[str, list[tuple[datetime, str]]] = {}
     stored_guids: set[str] = set()
-    at: dict[str, list[tuple[str, datetime, str]]] = {}
     for guid, url, published, title in stored:
-        if guid not in stored_guids:
-            stored_guids.add(guid)
-            at.setdefault(url, []).append((guid, published, _title_key(title)))
-    shared = Counter(post.url for post in posts)
-    shared_with_dates = Counter((post.url, post.published, _title_key(post.title)) for post in posts)
+        if guid in stored_guids:
+            continue
+        stored_guids.add(guid)
+        known.setdefault((url, published, _title_key(title)), []).append(guid)
+        if (base := version_base(guid)) is not None:
+            versions.setdefault(base, []).append((published, guid))
+    keys = {post.guid: (post.url, post.published, _title_key(post.title)) for post in posts
+            if post.published is not None and post.url and _title_key(post.title)}  # fmt: skip
+    shared = Counter(keys.values())
     first: dict[str, str] = {}
     for post in posts:
-        if post.guid in stored_guids or not post.url or post.url not in at:
+        if post.guid in stored_guids:
             continue
-        title = _title_key(post.title)
-        same_date = [guid for guid, published, _ in at[post.url] if post.published is not None and published == post.published]
-        same_title = [guid for guid, _, stored_title in at[post.url] if title and stored_title == title]
-        both = set(same_date) & set(same_title)
-        if len(both) == 1 and shared_with_dates[(post.url, post.published, title)] == 1:
-            found = both.pop()
-        elif shared[post.url] == 1 and (same_date or same_title) and is_own_page(post.url):
-            # The latest of those with its date or title: an edit's earlier copies (stored under
-            # their own versions' guids before this rule) stand beside it, but that one is it.
-            dated = {guid: published for guid, published, _ in at[post.url]}
-            matching = sorted(set(same_date) | set(same_title), key=lambda guid: dated[guid], reverse=True)
-            if len(matching) > 1 and dated[matching[0]] == dated[matching[1]]:
-                continue
-            found = matching[0]
+        key = keys.get(post.guid)
+        candidates = known.get(key, []) if key is not None and shared[key] == 1 else []
+        base = version_base(post.guid)
+        if len(candidates) == 1:
+            found = candidates[0]
+        elif base is not None and versions.get(base):
+            found = max(versions[base])[1]  # the latest version stored (older ones: moved_copies)
         else:
             continue
         if found not in read:
@@ -442,14 +441,19 @@ def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime
     return first
 
 
+# Confluence's feed names each version of a blog post or page by an id of its own:
+# "tag:wiki.firma.example,2009:blogpost-12345-3" is version 3 of blog post 12345.
+_VERSIONED_GUID = re.compile(r"(tag:[^,\s]+,\d{4}(?:-\d\d){0,2}:(?:blogpost|page)-\d+)-\d{1,6}")
+
+
+def version_base(guid: str) -> str | None:
+    """What a versioned guid names whatever the version (`_VERSIONED_GUID`), else None."""
+    found = _VERSIONED_GUID.fullmatch(guid)
+    return found[1] if found else None
+
+
 def _title_key(title: str | None) -> str:
     return " ".join((title or "").split()).casefold()
-
-
-def is_own_page(url: str) -> bool:
-    """Whether `url` names a page below a site's root (a post's own address, not its blog's)."""
-    address = _address(url)
-    return address is not None and address[1] != "?"
 
 
 def first_comment_guids(

@@ -48,6 +48,7 @@ from .models import (
     first_comment_guids,
     first_guids,
     moved_copies,
+    version_base,
 )
 from .replies import names_erased, reply_marker, without_marker, without_naming
 from .urls import feed_key, page_key, same_comment, thread_key
@@ -420,9 +421,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 17: a forgotten commenter's web address kept as a digest, as their name is (see
     # _addresses_as_digests).
     _addresses_as_digests,
-    # 18: a blog's posts by address: a post a feed brings under a new guid is looked up at its
-    # address too (models.first_guids, an edit under a versioned guid), at every read.
-    "CREATE INDEX IF NOT EXISTS posts_address ON posts (participant, url);",
+    # 18: none (an index of posts by address that a development version made, asked for by no
+    # query since: dropped where it was made).
+    "DROP INDEX IF EXISTS posts_address;",
     # 19: the comment counts of contributions from blogs that never joined, their feeds' when the
     # pages were found, forgotten: nothing refreshes them, and a count of 0 kept their comment
     # feeds from being asked again (parades/external.contribution_post).
@@ -1193,8 +1194,8 @@ class Store:
 
     def moved_posts(self) -> dict[str, tuple[str, str]]:
         """superseded_post_ids, each with its blog and the id of the copy that stands for it."""
-        rows = self._db.execute("SELECT id, participant, published, first_seen, title, url FROM posts")
-        seen = {row[0]: Seen(row[0], row[1], _dt(row[2]), _dt(row[3]), row[4], row[5]) for row in rows}
+        rows = self._db.execute("SELECT id, participant, published, first_seen, title, url, guid FROM posts")
+        seen = {row[0]: Seen(row[0], row[1], _dt(row[2]), _dt(row[3]), row[4], row[5], row[6]) for row in rows}
         return {old: (seen[old].participant, new) for old, new in moved_copies(seen.values()).items()}
 
     def duplicate_post_ids(self) -> set[str]:
@@ -1940,13 +1941,16 @@ def _under_first_guids(db: sqlite3.Connection, participant: str, posts: Sequence
     (models.first_guids): a feed that gives its posts new guids each night, or each edit,
     updates its posts instead of storing them again."""
     dates = sorted({_iso(post.published) for post in posts if post.published is not None})
-    addresses = sorted({post.url for post in posts if post.url})
     rows: list[tuple[str, str, datetime, str]] = []
-    for column, values in (("published", dates), ("url", addresses)):  # each by its index
-        for chunk, marks in _in_chunks(values):
-            rows += [(guid, url, _dt(published), title) for guid, url, published, title in db.execute(
-                f"SELECT guid, url, published, title FROM posts WHERE participant = ? AND {column} IN ({marks})",
-                (participant, *chunk))]  # fmt: skip
+    for chunk, marks in _in_chunks(dates):
+        rows += [(guid, url, _dt(published), title) for guid, url, published, title in db.execute(
+            f"SELECT guid, url, published, title FROM posts WHERE participant = ? AND published IN ({marks})",
+            (participant, *chunk))]  # fmt: skip
+    # Versioned guids (Confluence's): the post's other versions, by the guid they share but for it.
+    for base in sorted({base for post in posts if (base := version_base(post.guid)) is not None}):
+        rows += [(guid, url, _dt(published), title) for guid, url, published, title in db.execute(
+            "SELECT guid, url, published, title FROM posts WHERE participant = ? AND guid >= ? AND guid < ?",
+            (participant, base + "-", base + "."))]  # fmt: skip  ("." follows "-")
     first = first_guids(posts, rows)
     if not first:
         return posts
@@ -1980,13 +1984,13 @@ def _carry_over_to_new_copies(
 
     `dates`: the publication dates (as stored) of the feed's posts: a copy has its old one's,
     so only the blog's posts of those dates are read (by the index), not all it ever had."""
-    rows: list[tuple[str, str, str, str, str | None, str]] = []
+    rows: list[tuple[str, str, str, str, str | None, str, str]] = []
     for chunk, marks in _in_chunks(sorted(dates)):
-        rows += db.execute("SELECT id, published, first_seen, title, hidden, url FROM posts "
+        rows += db.execute("SELECT id, published, first_seen, title, hidden, url, guid FROM posts "
                            f"WHERE participant = ? AND published IN ({marks})", (participant, *chunk))  # fmt: skip
     if all(row[2] == now for row in rows):
         return 0  # none of them stored before: no copies (every post of a blog's first read)
-    seen = [Seen(row[0], participant, _dt(row[1]), _dt(row[2]), row[3], row[5]) for row in rows]
+    seen = [Seen(row[0], participant, _dt(row[1]), _dt(row[2]), row[3], row[5], row[6]) for row in rows]
     stored_now = {row[0] for row in rows if row[2] == now}
     hidden = {row[0]: row[4] for row in rows}
     taking_over: set[str] = set()

@@ -142,7 +142,7 @@ def once_moved(posts: Iterable[StoredPost]) -> list[StoredPost]:
 
 
 def seen(post: StoredPost) -> Seen:
-    return Seen(post.id, post.participant, post.published, post.first_seen, post.title, post.url)
+    return Seen(post.id, post.participant, post.published, post.first_seen, post.title, post.url, post.guid)
 
 
 def call_posts(parade: Parade, posts: Iterable[StoredPost]) -> list[StoredPost]:
