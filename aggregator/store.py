@@ -51,7 +51,7 @@ from .models import (
     version_base,
 )
 from .replies import names_erased, reply_marker, without_marker, without_naming
-from .urls import feed_key, page_key, same_comment, thread_key
+from .urls import feed_key, page_key, same_comment, same_host, thread_key
 
 TIMEOUT = 30.0  # seconds to wait for another process's write to end
 # The meta key of when `blogparade restore` put this store in place (ISO, UTC): posts published
@@ -1198,18 +1198,33 @@ class Store:
         seen = {row[0]: Seen(row[0], row[1], _dt(row[2]), _dt(row[3]), row[4], row[5], row[6]) for row in rows}
         return {old: (seen[old].participant, new) for old, new in moved_copies(seen.values()).items()}
 
-    def duplicate_post_ids(self) -> set[str]:
-        """Posts another blog's feed brought first, at the same address (a blog's category feed
-        joined beside its main one, a planet that republishes its members): the site shows each
-        post once, its first blog's (first seen; then by blog and id).  A blog that joined goes
-        before one that never did (a parade contribution read from its page, `ext_…`: the
-        blog joined since).  A post the editors hid leaves the next one shown."""
+    def duplicate_post_ids(self, homes: Mapping[str, str]) -> set[str]:
+        """Posts another blog's feed brought too, at the same address (as a person would say:
+        page_key), where it lives on one of the blogs' own host (`homes`: each blog's home by
+        slug, the blogs the site shows): a blog's category feed joined beside its main one, a
+        planet that republishes its members.  The site shows such a post once, a blog's on its
+        host (a joined blog before one that never did, a parade contribution read from its page,
+        `ext_…`; then first seen, by blog and id).  An address on none of their hosts is the
+        article two blogs' link posts point to: two posts.  A blog no longer shown (removed) has
+        no copy to stand; a post the editors hid leaves the next one shown.
+
+        Read: the posts that share an address, or a title and date, with another blog's."""
         rows = self._db.execute(
-            "SELECT id FROM (SELECT id, participant, first_value(participant) OVER (PARTITION BY url "
-            "ORDER BY substr(participant, 1, 4) = 'ext_', first_seen, participant, id) AS first "
-            "FROM posts WHERE hidden IS NULL AND url != '') WHERE participant != first"
-        )
-        return {row[0] for row in rows}
+            "SELECT id, participant, url, first_seen FROM posts WHERE hidden IS NULL AND url != '' AND "
+            "(url IN (SELECT url FROM posts WHERE hidden IS NULL AND url != '' GROUP BY url "
+            "HAVING count(DISTINCT participant) > 1) OR (title, published) IN (SELECT title, published "
+            "FROM posts WHERE hidden IS NULL GROUP BY title, published HAVING count(DISTINCT participant) > 1))"
+        ).fetchall()  # fmt: skip
+        by_page: dict[str, list[tuple[bool, str, str, str]]] = {}
+        for post_id, participant, url, first_seen in rows:
+            home = homes.get(participant)
+            if home is not None and same_host(url, home):  # on its own blog's host: it may stand
+                by_page.setdefault(page_key(url), []).append(
+                    (participant.startswith("ext_"), first_seen, participant, post_id))
+        own = {key: min(posts) for key, posts in by_page.items()}
+        # One blog's copies of a post (a move) are moved_copies', not another blog's.
+        return {post_id for post_id, participant, url, _ in rows
+                if participant in homes and (key := page_key(url)) in own and own[key][2] != participant}
 
     def hidden_post_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT id FROM posts WHERE hidden IS NOT NULL")}

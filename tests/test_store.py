@@ -720,8 +720,35 @@ def test_a_post_two_blogs_bring_is_shown_under_the_first_and_a_joined_blog_befor
                              body_hash="g", posts=[garden], now=NOW - timedelta(days=1))
         store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
                              body_hash="a", posts=[anna], now=NOW)
+        homes = {"ext_anna-example": "https://anna.example/1/", "anna-garten": "https://anna.example/garten/",
+                 "anna": "https://anna.example/"}  # fmt: skip
         # The contribution read from its page came first, but the blog joined since: a joined
         # blog's copy stands, the one first seen of those (its category feed's).
-        assert store.duplicate_post_ids() == {external.id, anna.id}
+        assert store.duplicate_post_ids(homes) == {external.id, anna.id}
+        # Its category feed removed (its file gone, its posts kept): the main feed's copy stands.
+        assert store.duplicate_post_ids({k: v for k, v in homes.items() if k != "anna-garten"}) == {external.id}
         store.set_hidden("post", [garden.id], True)  # the editors hid that copy: the next stands
-        assert store.duplicate_post_ids() == {external.id}
+        assert store.duplicate_post_ids(homes) == {external.id}
+
+
+def test_two_blogs_posts_at_another_sites_address_are_two_posts_and_spellings_of_one_address_one(tmp_path):
+    # Link posts: Anna's and Ben's items both have the article they comment on as their address;
+    # the site showed Anna's only.  And one post, its address spelled with http or a tracking
+    # parameter in a planet's feed, was shown twice.
+    from aggregator.models import Post
+
+    def post(participant: str, guid: str, url: str, title: str = "Lesenswert") -> Post:
+        return Post(participant=participant, guid=guid, url=url, title=title, author="", published=NOW,
+                    updated=None, excerpt="", content_html="<p>x</p>")
+
+    homes = {"anna": "https://anna.example/", "ben": "https://ben.example/", "planet": "https://planet.example/"}
+    with Store(tmp_path / "s.sqlite") as store:
+        article = "https://www.heise.de/news/artikel-123.html"
+        own = post("anna", "a2", "https://anna.example/2026/eigener-beitrag/", "Eigener Beitrag")
+        again = post("planet", "p2", "http://anna.example/2026/eigener-beitrag?utm_source=planet", "Eigener Beitrag")
+        for blog, posts, days in (("anna", [post("anna", "a1", article), own], 2), ("ben", [post("ben", "b1", article)], 1),
+                                  ("planet", [again], 0)):  # fmt: skip
+            store.record_success(blog, f"https://{blog}.example/feed/", etag=None, last_modified=None,
+                                 body_hash=blog, posts=posts, now=NOW - timedelta(days=days))
+        assert store.duplicate_post_ids(homes) == {again.id}
+

@@ -169,7 +169,7 @@ def collect(
     posts = []
     # A moved blog's old copies (the site shows the new one), and posts another blog brought first.
     moves = store.moved_posts()
-    moved = set(moves) | store.duplicate_post_ids()
+    moved = set(moves) | store.duplicate_post_ids({p.slug: p.home for p in participants if p.active})
     first_seen = _first_sightings(store, moves)
     blogs_since = store.first_fetched()
     tallies = store.comment_tallies()  # as the site counts a post's comments (export.py)

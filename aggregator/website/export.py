@@ -207,7 +207,8 @@ def export(
     unchanged = 0
     moves = store.moved_posts()  # a moved blog's old copies: the new copy stands for each
     # Taken down; moved (the old copy); brought first by another blog's feed.
-    hidden = store.hidden_post_ids() | set(moves) | store.duplicate_post_ids()
+    homes = {slug: participant.home for slug, participant in by_slug.items()}
+    hidden = store.hidden_post_ids() | set(moves) | store.duplicate_post_ids(homes)
     # The feeds keep naming a moved post by its first copy's address (plugin/feeds.py).
     extra = {**extra, **{new: {**extra.get(new, {}), "first_id": old} for new, old in first_copies(moves).items()}}
     for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
