@@ -827,6 +827,7 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
         digest_message,
         parse_period,
         recipients_from,
+        sent_key,
     )
     from .editors.mail import MailError, SmtpSettings, send
     from .feeds.trust import CA_BUNDLE, setting_or_env
@@ -836,7 +837,9 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
         since = parse_period(period)
         to = recipients_from(site.settings, recipients)
         with open_store(site) as store:
-            found = collect(site, store, since=since, department=department)
+            mark = store.get_meta(sent_key(department, to))
+            found = collect(site, store, since=since, department=department,
+                            sent=datetime.fromisoformat(mark) if mark else None)  # fmt: skip
     except DigestError as error:
         fail(str(error), EXIT_CONFIG)
     if not found.posts and not dry_run:
@@ -863,6 +866,8 @@ def digest(ctx: click.Context, period: str, department: str | None, recipients: 
         send(smtp, message)
     except MailError as error:
         fail(str(error))
+    with open_store(site, writes=True) as store:  # the next digest to them starts here
+        store.set_meta(sent_key(department, to), found.until.isoformat())
     click.echo(f"Sent the digest of {_count(len(found.posts), 'post')} to {', '.join(to)}.")
 
 

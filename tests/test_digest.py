@@ -73,7 +73,10 @@ def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> 
     assert ("warning: the digest links to the site, but publishconf.py still has the example address "
             "https://blogparade.example: set SITEURL to the real one") in result.output
     assert len(text.split("Neu & frisch")[1].splitlines()[2]) <= 310  # the excerpt is short
-    ok(invoke(site, "digest", "--to", "a@x.example", "--to", "b@x.example"))
+    # Sent again (a cron line run twice, a daily "7d"): its readers get no post a second time.
+    again = ok(invoke(site, "digest", "--since", "2d"))
+    assert "nothing sent" in again.output and len(inbox.messages) == 1, again.output
+    ok(invoke(site, "digest", "--to", "a@x.example", "--to", "b@x.example"))  # other readers: theirs
     assert inbox.messages[-1][1] == ["a@x.example", "b@x.example"]
     # A display name, as mail programs and company lists write one, is one address too.
     ok(invoke(site, "digest", "--to", '"Alle, Redaktion" <alle@x.example>'))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
-from typing import Any
+from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -153,9 +153,11 @@ def publish_settings(site: Site) -> dict[str, Any]:
 
 def collect(
     site: Site, store: Store, *, since: timedelta, department: str | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, sent: datetime | None = None,
 ) -> Digest:  # fmt: skip
-    """The period's new posts of every active blog (of one department), newest first."""
+    """The period's new posts of every active blog (of one department), newest first.  `sent`:
+    when the last digest to the same readers went out (sent_key): the period starts there where
+    that is later (a digest sent again, or daily with "7d", lists no post twice)."""
     now = now or utcnow()
     participants, _ = load_participants(site.participants_dir)
     chosen = _of_department(participants, department)
@@ -166,6 +168,8 @@ def collect(
     lang = str(settings.get("DEFAULT_LANG") or "de")
     zone = timezone_name(settings)
     start = period_start(now, since, zone)
+    if sent is not None and start < sent <= now:
+        start = sent
     posts = []
     # A moved blog's old copies (the site shows the new one), and posts another blog brought first.
     moves = store.moved_posts()
@@ -197,6 +201,15 @@ def collect(
         since=start, until=now, department=chosen[0].department if department and chosen else None,
         posts=tuple(posts), lang=lang, timezone=zone,
     )  # fmt: skip
+
+
+SENT = "digest-sent:"  # meta: when the last digest to some readers went out (sent_key)
+
+
+def sent_key(department: str | None, recipients: Sequence[str]) -> str:
+    """The store's key of when a digest of `department` last went to `recipients`."""
+    readers = ",".join(sorted(address.casefold() for address in recipients))
+    return f"{SENT}{(department or '').casefold()}|{readers}"
 
 
 def period_start(now: datetime, since: timedelta, zone: str) -> datetime:
