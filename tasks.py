@@ -71,8 +71,8 @@ def regenerate(c):
 
 @task
 def serve(c, port=8000):
-    """Serve output/ at http://localhost:PORT."""
-    c.run(f"{shlex.quote(sys.executable)} -m http.server -d {shlex.quote(str(OUTPUT))} {port}")
+    """Serve output/ at http://127.0.0.1:PORT (this machine only, as the demo does)."""
+    c.run(f"{shlex.quote(sys.executable)} -m http.server -b 127.0.0.1 -d {shlex.quote(str(OUTPUT))} {port}")
 
 
 @task(pre=[build])

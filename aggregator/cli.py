@@ -1033,7 +1033,8 @@ def _hide(ctx: click.Context, url: str, reason: str, shown: bool) -> None:
         items = hide_items(site, store, url, reason=reason, shown=shown)
     for item in items:
         click.echo(f"{'Shown again' if shown else 'Hidden'}: {_describe_item(item)}")
-    click.echo("The next `blogparade run` (or `build`) publishes it.")
+    click.echo("The next `blogparade run --publish` (or `build --publish`) "
+               + ("puts it back on the site." if shown else "takes it off the site."))
 
 
 @cli.command()
