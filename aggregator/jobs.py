@@ -6,6 +6,7 @@ Each takes a Site and returns values; printing and exit codes are the caller's b
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import os
 import subprocess
@@ -46,6 +47,7 @@ from .parades.report import ParadeStatus, channel_errors, parade_status
 from .parades.roundup import existing_roundup, roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
 from .lock import LOCK_FILE
+from .site import DEFAULTS as SITE_DEFAULTS
 from .site import SETTINGS_FILE, Site
 from .store import Store
 from .urls import feed_key, page_key
@@ -298,7 +300,35 @@ def check_site(site: Site) -> CheckResult:
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in proxy_problems(site)]
     logins = frozenset(p.slug for p in participants if p.login is not None)
     warnings = missing_secrets(site, participants) + unignored_files(site) + roundup_date_problems(site, parades)
+    warnings += [Problem(site.root / SETTINGS_FILE, message) for message in unknown_settings(site)]
     return CheckResult(len(participants), len(parades), problems, warnings, logins)
+
+
+# Settings read where site.DEFAULTS and the plugin's do not name them (no default, or the
+# environment's too), and the environment's own (logins' secrets, the pool's main module).
+OTHER_SETTINGS = frozenset({
+    "BLOGPARADE_ALLOWED_NETWORKS", "BLOGPARADE_CA_BUNDLE", "BLOGPARADE_CLIENT_CERT", "BLOGPARADE_CLIENT_KEY",
+    "BLOGPARADE_DIGEST_TO", "BLOGPARADE_MAIL_FROM", "BLOGPARADE_PROXY", "BLOGPARADE_SEARCH_PAGES",
+    "BLOGPARADE_SECRETS_DIR", "BLOGPARADE_SMTP", "BLOGPARADE_SMTP_PASSWORD", "BLOGPARADE_SMTP_PASSWORD_ENV",
+    "BLOGPARADE_BUILD_STAMP", "BLOGPARADE_REUSE_FROM", "BLOGPARADE_READER_CACHE", "BLOGPARADE_SAVE_READER_CACHE",
+    "BLOGPARADE_POOL_MAIN",
+})  # fmt: skip
+SETTING_FAMILIES = ("BLOGPARADE_LOGIN_",)  # logins' secrets: one name each
+
+
+def unknown_settings(site: Site) -> list[str]:
+    """pelicanconf.py's BLOGPARADE_ names that no part of blogparade reads: a misspelt one
+    (BLOGPARADE_TIMOUT) was ignored without a word, its default used."""
+    from .website.plugin.settings import DEFAULTS as PLUGIN_DEFAULTS  # check only: not every fetch
+
+    known = set(SITE_DEFAULTS) | set(PLUGIN_DEFAULTS) | OTHER_SETTINGS
+    found = []
+    for name in sorted(site.settings):  # pelicanconf.py's names, and the defaults (known)
+        if name.startswith("BLOGPARADE_") and name not in known and not name.startswith(SETTING_FAMILIES):
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            found.append(f"{name} is no setting blogparade reads{hint}: it is ignored")
+    return found
 
 
 def roundup_date_problems(site: Site, parades: list[Parade]) -> list[Problem]:

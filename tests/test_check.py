@@ -15,6 +15,7 @@ from tests.acceptance_helpers import (
     invoke,
     new_site,
     no_traceback,
+    ok,
     write_participant,
 )
 
@@ -400,3 +401,27 @@ def test_a_gitignore_from_before_the_files_blogparade_writes_is_named(tmp_path):
                               ".blogparade.lock, media/, .output.spare/, content/aggregated/, which blogparade writes")
     subprocess.run(["rm", "-rf", str(site / ".git")], check=True)
     assert "warning" not in invoke(site, "check").output  # no git: nothing it would take
+
+
+def test_check_warns_of_a_setting_no_part_of_blogparade_reads(tmp_path):
+    # "BLOGPARADE_TIMOUT = 5": check said OK, and every fetch waited the default time.
+    site = new_site(tmp_path / "site", "BLOGPARADE_TIMOUT = 5\nBLOGPARADE_LOGIN_WIKI = 'x'\n")
+    checked = ok(invoke(site, "check"))
+    assert "BLOGPARADE_TIMOUT is no setting blogparade reads (did you mean BLOGPARADE_TIMEOUT?): it is ignored" in checked.output
+    assert "BLOGPARADE_LOGIN_WIKI" not in checked.output  # a login's secret: one name each
+
+
+def test_every_setting_blogparade_reads_is_known_to_check():
+    # A new setting named in the code but not known to `check` would be called ignored.
+    import re
+    from pathlib import Path
+
+    from aggregator.jobs import OTHER_SETTINGS, SETTING_FAMILIES
+    from aggregator.site import DEFAULTS
+    from aggregator.website.plugin.settings import DEFAULTS as PLUGIN_DEFAULTS
+
+    known = set(DEFAULTS) | set(PLUGIN_DEFAULTS) | OTHER_SETTINGS
+    package = Path(__file__).resolve().parents[1] / "aggregator"
+    named = {name for path in package.rglob("*.py")
+             for name in re.findall(r'"(BLOGPARADE_[A-Z_]*[A-Z])"', path.read_text(encoding="utf-8"))}  # fmt: skip
+    assert {name for name in named if not name.startswith(SETTING_FAMILIES)} - known == set()
