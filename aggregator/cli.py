@@ -714,7 +714,9 @@ def roundup(ctx: click.Context, slug: str, force: bool, form: str) -> None:
         click.secho(f"warning: parade {slug} has not started yet (it opens on {draft.parade.start}); "
                     "contributions come in from then on.", fg="yellow", err=True)  # fmt: skip
     if form == "html":
-        click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).")
+        late = (" Keep the file: late contributions end on the day it was written (its time); --force "
+                "writes it anew." if draft.parade.late else "")
+        click.echo(f"Wrote {draft.path}: paste it into a new post (code editor or a Custom HTML block).{late}")
     else:
         late = (" and set 'Date' to the day you publish it (late contributions end on its Date: those "
                 "that came after it would leave the site)" if draft.parade.late else "")
