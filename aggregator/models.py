@@ -363,9 +363,12 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
             if address is not None:
                 host, slug_of[post.id] = address
                 by_slug.setdefault(slug_of[post.id], (post.id, set()))[1].add(host)
-        # Slugs changed too: one post, the group's newest, where no host has two of them.
+        # Slugs changed too: one post, the group's newest, where no host has two of them, and
+        # they came on different nights (a move brings its copies later: a link blog's two
+        # "Lesenswert" items of one day, to two sites, come in one read and are two posts).
         hosts_of = [hosts for _, hosts in by_slug.values()]
-        one_post = sum(map(len, hosts_of)) == len(set().union(*hosts_of))
+        one_post = (sum(map(len, hosts_of)) == len(set().union(*hosts_of))
+                    and len({post.first_seen for post in group}) > 1)  # fmt: skip
         for post in group:  # newest first: each standing copy's first copy comes last
             if post.id in slug_of:
                 standing = next(iter(by_slug.values()))[0] if one_post else by_slug[slug_of[post.id]][0]

@@ -462,6 +462,17 @@ def test_two_copies_of_one_post_share_blog_date_title_and_slug_or_address(old, n
     assert moved_copies([seen("old", old, 1)._replace(participant="ben"), seen("new", new, 2)]) == {}
 
 
+def test_a_link_blogs_two_items_of_one_day_and_title_to_two_sites_are_two_posts():
+    # A link blog's date-only "Lesenswert" items, one to zeit.de, one to netzpolitik.org, came in
+    # one read: taken for a move's copies (slugs changed, no host has two), one was hidden and
+    # its comments moved to the other.  A move brings its copies on a later night.
+    from aggregator.models import Seen, moved_copies
+
+    items = [Seen(name, "anna", T, T + timedelta(days=1), "Lesenswert", url)
+             for name, url in (("a", "https://www.zeit.de/digital/artikel"), ("b", "https://netzpolitik.org/2026/text/"))]
+    assert moved_copies(items) == {}
+
+
 def test_a_blog_that_moves_to_another_engine_keeps_its_comments_and_take_downs(site, store):
     # From WordPress (guids "?p=N") to a static engine at another address, whose slugs are not
     # WordPress's: the new copies came as new posts, twice on the site, without their comments.
