@@ -219,6 +219,18 @@ def eight_blogs() -> tuple[list[StoredPost], list[str], list[Participant]]:
     return contributions_ + decoys + others, [p.url for p in contributions_], blogs
 
 
+def test_a_podcasts_episodes_at_its_shows_page_are_two_contributions():
+    # Both episodes link the call, both name the show's page as their address: the parade took
+    # them for one post (the store keeps two), and the roundup named one.
+    show = "https://pod.example/podcast/"
+    episodes = [replace(post("pod", f"/folge-{n}/", at(n - 30), links=(CALL,), url=show, guid=f"folge-{n}"),
+                        title=f"Folge {n}") for n in (41, 42)]  # fmt: skip
+    assert len(contributions(PARADE, episodes, participants=[person("pod")])) == 2
+    # One post's two copies at one address, one title (a guid changed): one contribution.
+    copies = [replace(episodes[0], id=post_id("pod", "x"), guid="x"), episodes[0]]
+    assert len(contributions(PARADE, copies, participants=[person("pod")])) == 1
+
+
 def test_exactly_the_right_posts_are_contributions():
     posts, expected, blogs = eight_blogs()
     found = contributions(PARADE, posts, participants=blogs)

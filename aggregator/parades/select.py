@@ -118,17 +118,23 @@ def home_like(posts: list[StoredPost], participants: Mapping[str, Participant]) 
     """Ids of posts whose URL is no post's own address but a blog's home page.
 
     clean gives a post without a usable link its blog's home page; such URLs say nothing about
-    which post it is.  Known: the participant's home and a site root.  Posts of one blog that
-    share any other URL are one post (its copy after the blog moved to https, or changed its
-    guids), counted once.
+    which post it is.  Known: the participant's home, a site root, and an address several posts
+    of one blog under different titles share (a podcast's episodes its show's page, a blog at
+    /blog/ whose feed gives its posts none).  Posts of one blog that share any other URL under
+    one title are one post (its copy after the blog moved to https, or changed its guids),
+    counted once.
     """
     homes = {slug: page_key(p.home) for slug, p in participants.items() if p.home}
     ids = set()
+    titles: dict[tuple[str, str], set[str]] = {}
     for post in posts:
         key = page_key(post.url)
         root = "/" not in key and "?" not in key
         if root or key == homes.get(post.participant):
             ids.add(post.id)
+        titles.setdefault((post.participant, key), set()).add(" ".join(post.title.split()).casefold())
+    shared = {place for place, named in titles.items() if len(named) > 1}
+    ids |= {post.id for post in posts if (post.participant, page_key(post.url)) in shared}
     return frozenset(ids)
 
 
