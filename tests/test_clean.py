@@ -146,6 +146,9 @@ def test_an_embedded_players_link_is_named_by_its_title():
     player = sanitize_html('<iframe src="https://www.youtube.com/embed/abc" title="YouTube video player"></iframe>',
                            "https://blog.example/post/")  # fmt: skip
     assert ">https://www.youtube.com/embed/abc</a>" in player
+    other = sanitize_html('<iframe data-title="Kein Titel" src="https://www.youtube.com/embed/abc"></iframe>',
+                          "https://blog.example/post/")  # fmt: skip
+    assert ">https://www.youtube.com/embed/abc</a>" in other  # a data- attribute is no title
 
 
 @pytest.mark.parametrize("img, src", [

@@ -462,7 +462,7 @@ def _lazy_images(html: str) -> str:
 # ask its host for the file as the page loads), but a link to what it plays, where it stood.
 _EMBED = re.compile(r"<(iframe|video|audio)(?=[\t\n\f\r />])([^>]*)>(.*?)</\1\s*>", re.I | re.S)
 _MAY_EMBED = re.compile(r"<(?:iframe|video|audio)(?=[\t\n\f\r />])", re.I)  # 9 µs an 11 KB post
-_EMBED_TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+_EMBED_TITLE = re.compile(r"""(?<![-\w])title\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)  # not data-title
 # What players call themselves, in every post that embeds them (YouTube's and Vimeo's embed codes).
 _PLAYER_TITLES = frozenset({"youtube video player", "vimeo video player", "video player", "youtube", "vimeo",
                             "embedded content", "embed", "iframe"})  # fmt: skip
