@@ -337,16 +337,26 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
 
     A blog's posts under one versioned guid in its versions (`version_base`: Confluence's) are
     one post, stored each apart before first_guids knew them: the one seen last stands for the
-    others."""
+    others.  And a blog's posts of one date and slug at two addresses (the scheme's or the
+    host's), seen on different nights, are one post retitled the night its blog moved."""
     groups: dict[tuple[str, datetime, str], list[Seen]] = {}
     versions: dict[tuple[str, str], list[Seen]] = {}
+    retitled: dict[tuple[str, datetime, str], list[Seen]] = {}
     for post in posts:
         title = " ".join(post.title.split()).casefold()
         if post.published != post.first_seen and title:
             groups.setdefault((post.participant, post.published, title), []).append(post)
         if (base := version_base(post.guid)) is not None:
             versions.setdefault((post.participant, base), []).append(post)
+        if post.published != post.first_seen and (address := _address(post.url)) is not None and address[1] != "?":
+            retitled.setdefault((post.participant, post.published, address[1]), []).append(post)
     standing_for: dict[str, str] = {}
+    for group in retitled.values():
+        urls, nights = {post.url for post in group}, {post.first_seen for post in group}
+        if len(group) == 2 and len(urls) == 2 and len(nights) == 2:
+            old, new = sorted(group, key=lambda post: post.first_seen)
+            if old.title != new.title:  # one title: the rules below decide
+                standing_for[old.id] = new.id
     for group in versions.values():
         if len(group) > 1:
             group.sort(key=lambda post: (post.first_seen, post.id), reverse=True)

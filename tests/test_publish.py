@@ -462,6 +462,20 @@ def test_two_copies_of_one_post_share_blog_date_title_and_slug_or_address(old, n
     assert moved_copies([seen("old", old, 1)._replace(participant="ben"), seen("new", new, 2)]) == {}
 
 
+def test_a_post_retitled_the_night_its_blog_moved_is_one_post():
+    # Moved to https, and a typo in a title mended the same night: the old copy stood beside
+    # the new one (a copy needs its date and title), twice on the site, in a second digest.
+    from aggregator.models import Seen, moved_copies
+
+    old = Seen("old", "anna", T, T + timedelta(days=1), "Der Umzg", "http://anna.example/2026/umzug/")
+    new = Seen("new", "anna", T, T + timedelta(days=9), "Der Umzug", "https://anna.example/2026/umzug/")
+    assert moved_copies([old, new]) == {"old": "new"}
+    # The same address, or the same night (a link blog's items), or another date: two posts.
+    assert moved_copies([old, new._replace(url=old.url)]) == {}
+    assert moved_copies([old, new._replace(first_seen=old.first_seen)]) == {}
+    assert moved_copies([old, new._replace(published=T + timedelta(hours=1))]) == {}
+
+
 def test_a_link_blogs_two_items_of_one_day_and_title_to_two_sites_are_two_posts():
     # A link blog's date-only "Lesenswert" items, one to zeit.de, one to netzpolitik.org, came in
     # one read: taken for a move's copies (slugs changed, no host has two), one was hidden and
