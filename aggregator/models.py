@@ -343,7 +343,7 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
     versions: dict[tuple[str, str], list[Seen]] = {}
     retitled: dict[tuple[str, datetime, str], list[Seen]] = {}
     for post in posts:
-        title = " ".join(post.title.split()).casefold()
+        title = title_key(post.title)
         if post.published != post.first_seen and title:
             groups.setdefault((post.participant, post.published, title), []).append(post)
         if (base := version_base(post.guid)) is not None:
@@ -355,7 +355,7 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
         urls, nights = {post.url for post in group}, {post.first_seen for post in group}
         if len(group) == 2 and len(urls) == 2 and len(nights) == 2:
             old, new = sorted(group, key=lambda post: post.first_seen)
-            if old.title != new.title:  # one title: the rules below decide
+            if title_key(old.title) != title_key(new.title):  # one title: the rules below decide
                 standing_for[old.id] = new.id
     for group in versions.values():
         if len(group) > 1:
@@ -430,11 +430,11 @@ def first_guids(posts: Sequence[Post], stored: Iterable[tuple[str, str, datetime
         if guid in stored_guids:
             continue
         stored_guids.add(guid)
-        known.setdefault((url, published, _title_key(title)), []).append(guid)
+        known.setdefault((url, published, title_key(title)), []).append(guid)
         if (base := version_base(guid)) is not None:
             versions.setdefault(base, []).append((published, guid))
-    keys = {post.guid: (post.url, post.published, _title_key(post.title)) for post in posts
-            if post.published is not None and post.url and _title_key(post.title)}  # fmt: skip
+    keys = {post.guid: (post.url, post.published, title_key(post.title)) for post in posts
+            if post.published is not None and post.url and title_key(post.title)}  # fmt: skip
     shared = Counter(keys.values())
     first: dict[str, str] = {}
     for post in posts:
@@ -465,7 +465,8 @@ def version_base(guid: str) -> str | None:
     return found[1] if found else None
 
 
-def _title_key(title: str | None) -> str:
+def title_key(title: str | None) -> str:
+    """A title as posts are told apart by it: white space and letter case aside."""
     return " ".join((title or "").split()).casefold()
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..feeds.clean import plain_text
-from ..models import Participant, StoredPost
+from ..models import Participant, StoredPost, title_key
 from ..urls import host_key, leads_to, page_key
 from .files import Parade, state
 
@@ -132,7 +132,7 @@ def home_like(posts: list[StoredPost], participants: Mapping[str, Participant]) 
         root = "/" not in key and "?" not in key
         if root or key == homes.get(post.participant):
             ids.add(post.id)
-        titles.setdefault((post.participant, key), set()).add(" ".join(post.title.split()).casefold())
+        titles.setdefault((post.participant, key), set()).add(title_key(post.title))
     shared = {place for place, named in titles.items() if len(named) > 1}
     ids |= {post.id for post in posts if (post.participant, page_key(post.url)) in shared}
     return frozenset(ids)
