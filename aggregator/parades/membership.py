@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Sequence
 
 from ..editors.participants import kept_blogs
@@ -66,8 +67,7 @@ class Selection:
         # A moved blog's copies of a post, the one it has today first: to https (one address to
         # the dedupe, but for the scheme), the copy seen first was kept, which the site no
         # longer shows.
-        current = self._current()
-        joined = contributions(parade, current, page_links=self.page_links,
+        joined = contributions(parade, self.current, page_links=self.page_links,
                                participants=self.participants, copies=self.copies)  # fmt: skip
         # A moved copy's old address and id count as known: its pingback brings in no copy.
         keys = {page_key(address) for post in joined for address in (post.url, *self.copies.get(post.id, ()))}
@@ -84,11 +84,10 @@ class Selection:
             found.append(post)
         return sorted(found, key=lambda post: (post.published, post.id))
 
-    def _current(self) -> list[StoredPost]:
+    @cached_property  # worked out once (a frozen dataclass's __dict__ takes it)
+    def current(self) -> list[StoredPost]:
         """The posts but the copies a moved blog's later copies stand for (once_moved)."""
-        if "" not in self._found:
-            self._found[""] = once_moved(self.posts)
-        return self._found[""]
+        return once_moved(self.posts)
 
     def judged(self, parade: Parade) -> list[Judged]:
         """Every candidate of the parade with its verdict (for `parade status`)."""
