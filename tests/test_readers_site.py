@@ -342,6 +342,8 @@ def test_code_blocks_can_be_reached_by_keyboard(site):
     code = soup(site, "2026/mit-code").select("main pre")
     assert code and all(pre["tabindex"] == "0" for pre in code)
     assert all(pre.get("tabindex") == "0" for pre in soup(site, "mitmachen").select("main pre"))
+    # A tab stop has a name (a region named in the site's language), not "group" or its text.
+    assert all((pre["role"], pre["aria-label"]) == ("region", "Codeblock") for pre in code)
 
 
 WIDE_TABLE = ("<table><thead><tr><th>Monat</th><th>Stunden im Stehen</th><th>Stunden im Sitzen</th>"
@@ -368,6 +370,8 @@ def test_a_wide_table_scrolls_in_a_box_of_its_own_reached_by_keyboard(tmp_path):
         for table in outer:
             box = table.parent
             assert box.name == "div" and box["class"] == ["table-scroll"] and box["tabindex"] == "0", path
+            label = "Zustand der Feeds" if path == "status" else "Tabelle"
+            assert (box["role"], box["aria-label"]) == ("region", label), path
             assert [child.name for child in box.find_all(recursive=False)] == ["table"]
         assert not [table for table in tables if table.find_parent("table") and table.parent.name == "div"]
     body = soup(site, f"blogs/anna/{table_post.id}").select_one(".post-body")

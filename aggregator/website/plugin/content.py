@@ -3,6 +3,8 @@
 - A code block wider than the screen scrolls: `tabindex="0"` lets a keyboard reach and scroll it
   (WCAG 2.1.1; axe's scrollable-region-focusable).  So does a table, in a box of its own
   (`.table-scroll`): a wide one made the whole page scroll sideways on a phone (WCAG 1.4.10).
+  Each is a region named for what it holds: a tab stop without a name was read as nothing but
+  "group" or its whole text by screen readers.
 - A post's body from its blog has its headings ranked under the page's title, the post's h1
   (`headings_under_title`, by the reader): a body's own h1 or skipped levels broke the outline.
 - In a list, an article's excerpt has no headings of its own (`headings_as_paragraphs`, a
@@ -18,6 +20,8 @@ import logging
 import re
 from typing import Any
 
+from markupsafe import escape
+
 from ...i18n import N_
 from .settings import gettext, setting
 
@@ -25,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 _PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
 _TABLE_TAG = re.compile(r"<(/?)table(?=[\s>])[^>]*>", re.IGNORECASE)
-SCROLL_BOX = '<div class="table-scroll" tabindex="0">'
+# The scroll boxes' names, in the site's language (N_: marked for the theme's catalog).
+CODE_LABEL, TABLE_LABEL = N_("Code block"), N_("Table")
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r'<a\s+href="\{(repository|contact)\}"\s*>(.*?)</a>', re.DOTALL)
 PLACEHOLDERS = {
@@ -35,11 +40,15 @@ PLACEHOLDERS = {
 }
 
 
-def focusable_code(html: str) -> str:
-    return _PRE.sub('<pre tabindex="0"', html)
+def focusable_code(html: str, label: str = CODE_LABEL) -> str:
+    return _PRE.sub(f'<pre tabindex="0" role="region" aria-label="{escape(label)}"', html)
 
 
-def scrollable_tables(html: str) -> str:
+def scroll_box(label: str) -> str:
+    return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{escape(label)}">'
+
+
+def scrollable_tables(html: str, label: str = TABLE_LABEL) -> str:
     """Each table (not one inside another) in a box of its own that scrolls sideways.  Tags in
     lower case, as the sanitiser and Markdown write them (as `focusable_code` reads them too):
     lower-casing every body to look for one took 0.2 s of a 20,000-post build."""
@@ -49,7 +58,7 @@ def scrollable_tables(html: str) -> str:
     for match in _TABLE_TAG.finditer(html):
         if not match[1]:
             if depth == 0:
-                parts += [html[start:match.start()], SCROLL_BOX]
+                parts += [html[start:match.start()], scroll_box(label)]
                 start = match.start()
             depth += 1
         elif depth:
@@ -135,8 +144,6 @@ def contact_href(value: str) -> str:
 
 
 def fill_placeholders(html: str, settings: dict[str, Any], source: str) -> str:
-    from markupsafe import escape
-
     translate = gettext(settings)
 
     def replace(match: re.Match[str]) -> str:
@@ -157,7 +164,8 @@ def prepare_content(content: Any) -> None:
     html = getattr(content, "_content", None)
     if not html:
         return
-    html = scrollable_tables(focusable_code(html))
+    translate = gettext(content.settings)
+    html = scrollable_tables(focusable_code(html, translate(CODE_LABEL)), translate(TABLE_LABEL))
     if "{repository}" in html or "{contact}" in html:
         html = fill_placeholders(html, content.settings, str(getattr(content, "source_path", "")))
     content._content = html
