@@ -353,6 +353,11 @@ def test_each_page_of_a_listing_has_its_own_title_and_canonical_address(tmp_path
         assert f", {word} 2 – " in titles[path], titles[path]
         if path != "page/2/":  # the home page's first is the site's name alone
             assert titles[path].replace(f", {word} 2", "") == titles[path.removesuffix("page/2/")]
+    # The menu's link to a list's section leads to its first page: on the second it marks the
+    # section, not "this page".
+    for path, current in (("", "page"), ("page/2/", "true"), ("archives/", "page"), ("archives/page/2/", "true")):
+        marked = page(site, path).select("nav a[aria-current]")
+        assert [link["aria-current"] for link in marked] == [current], path
 
 
 @pytest.mark.parametrize("missing", ["/gone", "/blogs/anna/gone/", "/2026/11/gone/deeper/"])
