@@ -392,11 +392,9 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
     return standing_for
 
 
-def other_copies(posts: Iterable[Seen]) -> dict[str, tuple[str, ...]]:
-    """Per post with copies (moved_copies), the addresses of its other copies: an editor's
-    Include or Exclude names a post by the address it had when they wrote it."""
-    posts = list(posts)
-    standing = moved_copies(posts)
+def other_copies(posts: Iterable[Seen], standing: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Per post with copies (`standing`: moved_copies of `posts`), the addresses of its other
+    copies: an editor's Include or Exclude names a post by the address it had when they wrote it."""
     if not standing:
         return {}
     url = {post.id: post.url for post in posts}

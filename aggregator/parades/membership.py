@@ -53,7 +53,9 @@ class Selection:
     pages: dict[str, CandidatePage] = field(default_factory=dict)  # per candidate key
     external: list[Participant] = field(default_factory=list)  # blogs that never joined
     external_posts: dict[str, StoredPost] = field(default_factory=dict)  # by id
-    copies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per post id: models.other_copies
+    # Per copy of a post a moved blog brought again, the id of the copy that stands for it
+    # (models.moved_copies): `current` and `copies` are both worked out from it.
+    superseded: dict[str, str] = field(default_factory=dict)
     # The build asks for memberships and marks, both per parade: each is worked out once.
     _found: dict[str, list[StoredPost]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -86,8 +88,15 @@ class Selection:
 
     @cached_property  # worked out once (a frozen dataclass's __dict__ takes it)
     def current(self) -> list[StoredPost]:
-        """The posts but the copies a moved blog's later copies stand for (once_moved)."""
-        return once_moved(self.posts)
+        """The posts but the copies a moved blog's later copies stand for: the copy seen last,
+        at the blog's address of today, as the site publishes it (Store.superseded_post_ids).
+        select.py's dedupe knows only one guid or one address."""
+        return [post for post in self.posts if post.id not in self.superseded]
+
+    @cached_property
+    def copies(self) -> dict[str, tuple[str, ...]]:
+        """Per post id with copies, the addresses of its other copies (models.other_copies)."""
+        return other_copies(map(seen, self.posts), self.superseded)
 
     def judged(self, parade: Parade) -> list[Judged]:
         """Every candidate of the parade with its verdict (for `parade status`)."""
@@ -129,15 +138,6 @@ class Selection:
     def blogs(self) -> list[Participant]:
         """Joined and external blogs: whom a contribution may be from."""
         return self.participants + self.external
-
-
-def once_moved(posts: Iterable[StoredPost]) -> list[StoredPost]:
-    """One copy of each post a moved blog brought again (models.moved_copies): the copy seen
-    last, at the blog's address of today, as the site publishes it (Store.superseded_post_ids).
-    select.py's dedupe knows only one guid or one address."""
-    posts = list(posts)
-    superseded = moved_copies(map(seen, posts))
-    return [post for post in posts if post.id not in superseded]
 
 
 def seen(post: StoredPost) -> Seen:
@@ -295,7 +295,7 @@ def select(site: Site, store: Store, participants: Sequence[Participant]) -> Sel
     # A post's links count with those of its page, and with where its followed links led.
     page_links = with_link_targets(remembered_page_links(posts, store), posts, store.link_targets())
     return Selection(parades, list(participants), posts, page_links, candidates, pages, external,
-                     external_posts, other_copies(map(seen, posts)))  # fmt: skip
+                     external_posts, moved_copies(map(seen, posts)))  # fmt: skip
 
 
 def today(site: Site) -> date:
