@@ -643,6 +643,37 @@ def test_an_image_the_body_shows_already_is_not_shown_twice():
     assert [a.url for a in post.attachments] == ["https://blog.files.wordpress.com/2024/05/foto.jpg"]
 
 
+def test_a_substack_posts_cover_is_the_image_its_body_shows_through_the_image_service():
+    # Substack's feed gives each post's cover as an enclosure at its storage address, and its
+    # body shows the same file through substackcdn.com/image/fetch/<sizes>/<that address,
+    # encoded>: the cover was shown a second time under the post.
+    feed = (FEEDS / "platforms" / "substack-rss.xml").read_bytes()
+    posts = [clean_post(item, PARTICIPANT) for item in parse_feed(feed, {}, "https://x.substack.com/feed", now=NOW).entries]
+    covered = [post for post in posts if any(a.kind == "image" for a in post.attachments)]
+    assert covered and all(post.content_html.count("<img") == 1 for post in covered)
+
+
+@pytest.mark.parametrize("attached_url, shown_url", [
+    ("https://substack-post-media.s3.amazonaws.com/public/images/ab12_1600x900.jpeg",
+     "https://substackcdn.com/image/fetch/$s_!2549!,w_1456,c_limit,f_auto,q_auto:good/"
+     "https%3A%2F%2Fsubstack-post-media.s3.amazonaws.com%2Fpublic%2Fimages%2Fab12_1600x900.jpeg"),
+    ("https://blog.example/wp-content/uploads/2024/05/foto.jpg",
+     "https://i0.wp.com/blog.example/wp-content/uploads/2024/05/foto-1024x768.jpg?resize=1024%2C768&ssl=1"),
+    ("http://blog.example/wp-content/uploads/2024/05/foto-scaled.jpg",
+     "https://blog.example/wp-content/uploads/2024/05/foto-scaled-300x200.jpg"),
+    ("https://upload.example/a.png", "https://res.cloudinary.com/demo/image/fetch/w_300/https://upload.example/a.png"),
+])  # fmt: skip
+def test_an_attached_image_the_body_shows_in_another_size_is_not_shown_again(attached_url, shown_url):
+    post = attached(ParsedAttachment(attached_url, "image/jpeg"), content_html=f'<p><img src="{shown_url}"></p>')
+    assert post.content_html.count("<img") == 1
+
+
+def test_another_image_of_the_same_name_elsewhere_is_shown():
+    post = attached(ParsedAttachment("https://blog.example/2024/05/foto.jpg", "image/jpeg"),
+                    content_html='<p><img src="https://blog.example/2023/01/foto.jpg"></p>')  # fmt: skip
+    assert post.content_html.count("<img") == 2
+
+
 def test_a_protected_post_has_no_attachments():
     form = '<form action="https://blog.example.de/wp-login.php?action=postpass" method="post"></form>'
     assert attached(ParsedAttachment(MP3, "audio/mpeg"), content_html=form).attachments == ()

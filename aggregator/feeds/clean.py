@@ -297,13 +297,33 @@ _IMG_SRC = re.compile(r"<img\b[^<>]*?\ssrc=\"([^\"]*)\"", re.I)
 
 
 def _images_not_shown(attachments: tuple[Attachment, ...], content: str) -> str:
-    """The attached images the body does not show (the same file in another size, by its address
-    without the query, counts as shown), as the body's images are written."""
-    shown = {url.split("?", 1)[0] for url in image_urls(content)} if "<img" in content else set()
+    """The attached images the body does not show (the same file in another size counts as
+    shown: `image_key`), as the body's images are written."""
+    shown = {image_key(url) for url in image_urls(content)} if "<img" in content else set()
     return "".join(
         f'<p><img src="{html_lib.escape(a.url)}" alt="{html_lib.escape(a.title)}"></p>'
-        for a in attachments if a.kind == "image" and a.url.split("?", 1)[0] not in shown
+        for a in attachments if a.kind == "image" and image_key(a.url) not in shown
     )  # fmt: skip
+
+
+def image_key(url: str) -> str:
+    """One image file whatever size a blog's image service serves it in: its address without
+    the query (WordPress.com's `?w=1024`), the scheme or WordPress's size suffix
+    (`foto-1024x768.jpg`), and the original behind an image proxy that names it in its path
+    (Substack's `substackcdn.com/image/fetch/w_1456,…/https%3A%2F%2F…`, which its feeds' cover
+    enclosure gives plain; Cloudinary's fetch) or its host (Jetpack's `i0.wp.com/<host>/<path>`)."""
+    address = url.split("?", 1)[0].split("#", 1)[0]
+    if proxied := _PROXIED.search(address):
+        address = unquote(proxied[1]).split("?", 1)[0]
+    address = address.partition("://")[2] or address
+    if jetpack := _JETPACK.match(address):
+        address = jetpack[1]
+    return _SIZE_SUFFIX.sub(r"\1", address)
+
+
+_PROXIED = re.compile(r"/(https?(?:%3A|:)(?:%2F|/).*)$", re.I)
+_JETPACK = re.compile(r"i[0-3]\.wp\.com/(.+)$", re.I)
+_SIZE_SUFFIX = re.compile(r"-\d{2,5}x\d{2,5}(\.[A-Za-z0-9]{2,5})$")
 
 
 # WordPress's password form (get_the_password_form), which its feeds give instead of a protected
