@@ -433,6 +433,24 @@ def english_contribution(site: Site) -> Site:
     return site
 
 
+def test_the_parade_feed_gives_an_excerpt_as_the_text_it_is(tmp_path):
+    # An excerpt is plain text; the feed's summary is HTML: a post that wrote about "<div>" or
+    # showed '<img src=…>' as text had it read as markup by the host's feed reader (an image
+    # loaded from anywhere, "<Plätzchen>" gone).
+    site = parade_site(tmp_path)
+    words = 'Warum <div>-Suppe & <Plätzchen> schaden: <img src="https://track.example/p.png">'
+    with Store(site.store_path) as store:
+        store.record_success("acme", "https://acme.example/feed/", etag=None, last_modified=None,
+                             body_hash="acme-tags", posts=[replace(ACME, excerpt=words)], now=T)  # fmt: skip
+    build(site)
+    feed = ET.parse(site.output / "parades" / "remote" / "feed.atom.xml").getroot()
+    summaries = {entry.findtext(f"{ATOM}title"): entry.find(f"{ATOM}summary") for entry in feed.iter(f"{ATOM}entry")}
+    summary = summaries[ACME.title]
+    assert summary.get("type") == "html"
+    assert BeautifulSoup(summary.text, "html.parser").get_text() == words
+    assert not BeautifulSoup(summary.text, "html.parser").find(["img", "div"])
+
+
 @pytest.mark.parametrize(("lang", "marked"), [("de", {ACME.title: "en"}), ("en", {ANNA.title: "de"})])
 def test_the_snippet_and_json_say_each_contributions_language(tmp_path, lang, marked):
     site = build(english_contribution(parade_site(tmp_path, lang=lang)))

@@ -94,7 +94,8 @@ def parade_feed(
     for item in reversed(items):  # newest first, as feeds go
         published = datetime.fromisoformat(item["published"])
         feed.add_item(
-            title=item["title"], link=item["url"], description=item["excerpt"] or item["title"],
+            # The excerpt is plain text, Atom's summary here HTML (feedgenerator's type="html").
+            title=item["title"], link=item["url"], description=escape(item["excerpt"] or item["title"]),
             unique_id=atom_id(item["page"], site_name, published), pubdate=published,
             updateddate=published, author_name=item["author"] or item["blog"],
             language=other_language(item.get("language"), own),
