@@ -173,6 +173,9 @@ def new_contributions(store: Store, selection: Selection) -> dict[str, ParadeNew
     Late edited since), as the site will list them.  Each fetch keeps what it saw (meta).  They
     are named: a host sees a spam page that linked the call the morning after, not on the site."""
     names = {blog.slug: blog.name for blog in [*selection.participants, *selection.external]}
+    earlier: dict[str, set[str]] = {}  # a moved blog's post: the ids of its copies before
+    for old, standing in selection.superseded.items():
+        earlier.setdefault(standing, set()).add(old)
     grown = {}
     for parade in selection.parades:
         posts = selection.contributions(parade)
@@ -180,7 +183,7 @@ def new_contributions(store: Store, selection: Selection) -> dict[str, ParadeNew
         key = f"{SEEN_CONTRIBUTIONS}{parade.slug}"
         seen = set(json.loads(store.get_meta(key) or "[]"))
         new = [(post.title, names.get(post.participant, post.participant), post.url)
-               for post in posts if post.id not in seen]  # fmt: skip
+               for post in posts if post.id not in seen and not earlier.get(post.id, set()) & seen]  # fmt: skip
         if new:
             grown[parade.slug] = ParadeNews(new, len(now))
         if sorted(seen) != now:

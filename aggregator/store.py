@@ -428,6 +428,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     # pages were found, forgotten: nothing refreshes them, and a count of 0 kept their comment
     # feeds from being asked again (parades/external.contribution_post).
     "UPDATE posts SET comment_count = NULL WHERE substr(participant, 1, 4) = 'ext_';",
+    # 20: the date a post was first stored with, where its feed re-dated it since: the site's
+    # feeds name its entry by it (an Atom id must never change; Pelican's tag: URIs hold a date).
+    """
+    CREATE TABLE post_first_dates (
+        post_id TEXT PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+        published TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
@@ -1192,6 +1200,11 @@ class Store:
         site publishes the copy seen last, at the blog's address of today."""
         return set(self.moved_posts())
 
+    def first_dates(self) -> dict[str, datetime]:
+        """The date each post its feed re-dated was first stored with, by post id (migration 20)."""
+        return {post_id: datetime.fromisoformat(published)
+                for post_id, published in self._db.execute("SELECT post_id, published FROM post_first_dates")}  # fmt: skip
+
     def moved_posts(self) -> dict[str, tuple[str, str]]:
         """superseded_post_ids, each with its blog and the id of the copy that stands for it."""
         rows = self._db.execute("SELECT id, participant, published, first_seen, title, url, guid FROM posts")
@@ -1924,9 +1937,19 @@ def _attachments(data: Iterable[dict[str, Any]]) -> tuple[Attachment, ...]:
 
 
 def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, counts: SaveCounts) -> None:
-    # A post that lost its date keeps the one it had, as does one dated after it was first seen.
+    # A post that lost its date keeps the one it had, as does one dated after it was first seen;
+    # one its feed re-dated keeps the date it was first stored with for its feed entries' ids.
+    redated: list[tuple[object, object]] = []
+
+    def settle(values: dict[str, object], stored: sqlite3.Row) -> None:
+        _not_after_first_sight(values, stored)
+        if values["published"] and values["published"] != stored["published"]:
+            redated.append((values["id"], stored["published"]))
+
     _upsert(db, "posts", [_post_row(post, now) for post in posts], ("published",) + _POST_FIELDS,
-            ("published",), counts, settle=_not_after_first_sight)  # fmt: skip
+            ("published",), counts, settle=settle)  # fmt: skip
+    if redated:  # the first date stays: a date changed twice keeps the one before both
+        db.executemany("INSERT OR IGNORE INTO post_first_dates (post_id, published) VALUES (?, ?)", redated)
 
 
 def _not_after_first_sight(values: dict[str, object], stored: sqlite3.Row) -> None:

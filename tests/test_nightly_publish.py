@@ -416,6 +416,49 @@ def test_a_blog_that_moves_to_https_keeps_its_posts_comments_and_take_downs(feed
     assert not page.exists()
 
 
+def test_a_post_its_blog_re_dates_keeps_its_feed_entries_id(feed_server, tmp_path):
+    """Pelican names an entry by a tag: URI of its address and date: a blog that corrected a
+    post's date (a day earlier, its zone mended) had the post shown again, as new, in every
+    feed reader that follows the site's feeds (RFC 4287: an entry's id never changes)."""
+    site = publishing_site(tmp_path / "site", feed_server)
+    home = f"{feed_server.base_url}/datum/"
+
+    def feed(published: datetime) -> None:
+        feed_server.route("/datum/feed/", respond(rss([
+            Item(f"{home}?p=1", "Ein Beitrag mit neuem Datum", f"{home}neu/", published),
+            Item(f"{home}?p=2", "Ein anderer Beitrag", f"{home}anderer/", RECENT - timedelta(days=3)),
+        ], title="Datum", link=home).encode()))  # fmt: skip
+
+    feed(RECENT)
+    write_participant(site, "datum", "Datum", f"{feed_server.base_url}/datum/feed/", home)
+    ok(invoke(site, "run", "--publish"))
+    paths = ("feeds/all.atom.xml", "feeds/blogs/datum.atom.xml")
+
+    def entries() -> dict[str, dict[str, tuple[str, str]]]:
+        found = {}
+        for path in paths:
+            root = lxml.etree.parse(str(site / "output" / path)).getroot()
+            found[path] = {entry.findtext(f"{ATOM}title"): (entry.findtext(f"{ATOM}id"), entry.findtext(f"{ATOM}published"))
+                           for entry in root.iter(f"{ATOM}entry")}  # fmt: skip
+        return found
+
+    before = entries()
+    time.sleep(1)  # the store's times are whole seconds: the next night is later
+    feed(RECENT - timedelta(days=1))
+    ok(invoke(site, "run", "--publish"))
+    after = entries()
+    for path in paths:
+        assert after[path]["Ein Beitrag mit neuem Datum"][0] == before[path]["Ein Beitrag mit neuem Datum"][0], path
+        # The date shown is the blog's new one.
+        assert after[path]["Ein Beitrag mit neuem Datum"][1].startswith((RECENT - timedelta(days=1)).date().isoformat())
+        assert after[path]["Ein anderer Beitrag"] == before[path]["Ein anderer Beitrag"]
+    # Re-dated again: still named by the date it was first stored with.
+    time.sleep(1)
+    feed(RECENT - timedelta(days=2))
+    ok(invoke(site, "run", "--publish"))
+    assert entries()["feeds/all.atom.xml"]["Ein Beitrag mit neuem Datum"][0] == before["feeds/all.atom.xml"]["Ein Beitrag mit neuem Datum"][0]
+
+
 def threaded_blog(server: FeedServer, scheme: str, comments: int) -> str:
     """A blog whose posts' and comments' guids are their addresses (Hugo with Isso or Remark42
     threads): moving to https renames the comment feeds and every comment.  Each post has

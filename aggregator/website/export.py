@@ -210,7 +210,16 @@ def export(
     homes = {slug: participant.home for slug, participant in by_slug.items()}
     hidden = store.hidden_post_ids() | set(moves) | store.duplicate_post_ids(homes)
     # The feeds keep naming a moved post by its first copy's address (plugin/feeds.py).
-    extra = {**extra, **{new: {**extra.get(new, {}), "first_id": old} for new, old in first_copies(moves).items()}}
+    firsts = first_copies(moves)
+    extra = {**extra, **{new: {**extra.get(new, {}), "first_id": old} for new, old in firsts.items()}}
+    # ... and by the date it was first stored with, where its feed re-dated it (a copy: its first's).
+    first_dates = store.first_dates()
+    if firsts:
+        old_copies = store.posts_by_id(list(firsts.values()))
+        first_dates |= {new: first_dates.get(old) or old_copies[old].published
+                        for new, old in firsts.items() if old in old_copies}  # fmt: skip
+    for post_id, first_date in first_dates.items():
+        extra[post_id] = {**extra.get(post_id, {}), "id_date": iso(first_date)}
     for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
         known.add(post_id)  # a hidden post is known: the store did not lose it
         if post_id in hidden:  # taken down by the editors (`blogparade hide`), a copy, or another's

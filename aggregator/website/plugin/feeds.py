@@ -49,6 +49,16 @@ def atom_id(url: str, site_name: str, date: datetime | None = None) -> str:
     return f"urn:uuid:{uuid5(NAMESPACE_URL, f'blogparade:{site_name}:{name}')}"
 
 
+def id_date(item: Any) -> datetime:
+    """The date an entry's id holds: its post's first (reader.py's `id_date`), else its date."""
+    return getattr(item, "id_date", None) or item.date
+
+
+def first_page(item: Any) -> str:
+    """The address an entry's id holds: its post's first copy's page where its blog moved."""
+    return getattr(item, "first_url", None) or item.url
+
+
 class SourcedAtomFeed(Atom1Feed):
     """Atom with `<source>` on entries that came from another blog (RFC 4287, 4.2.11), and
     `xml:lang` on those in another language than the feed's (an item's "language")."""
@@ -109,13 +119,15 @@ class PlainTitleWriter(Writer):
         super()._add_item_to_the_feed(feed, item)
         entry = feed.items[-1]
         # A post a moved blog brought again keeps the id its first copy's address gave it (the
-        # link as Pelican makes it, of that address).
-        link = entry["link"]
+        # link as Pelican makes it, of that address), and one its blog re-dated the id its first
+        # date gave it: an entry's id never changes (RFC 4287), or readers show the post again.
+        link, date = entry["link"], id_date(item)
         if first := getattr(item, "first_url", None):
             link = self.urljoiner(self.site_url, first) + ("?ref=feed" if self.settings.get("FEED_APPEND_REF") else "")
-            entry["unique_id"] = get_tag_uri(link, item.date)
+        if first or date is not item.date:
+            entry["unique_id"] = get_tag_uri(link, date)
         if not urlsplit(link).hostname:  # Pelican's id for it is "tag:None,…"
-            entry["unique_id"] = atom_id(link, self.settings.get("SITENAME", ""), item.date)
+            entry["unique_id"] = atom_id(link, self.settings.get("SITENAME", ""), date)
         if not getattr(item, "aggregated", False):
             return
         # A post's links into itself (footnotes: feeds/clean.py) lead to its page here: a feed

@@ -21,7 +21,7 @@ from ...languages import language_tag, other_language
 from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import write_if_changed, xml_safe
-from .feeds import SourcedAtomFeed, atom_id
+from .feeds import SourcedAtomFeed, atom_id, first_page, id_date
 from .parade_pages import ParadeView
 from .settings import gettext
 
@@ -78,6 +78,9 @@ def parade_feed(
 ) -> bytes:
     _ = gettext(settings)
     site_name = settings.get("SITENAME", "")
+    # Each entry named as the site's feeds name it: by its first page and date (feeds.py).
+    ids = [atom_id(absolute(site_url, first_page(article)), site_name, id_date(article))
+           for article in view.contributions]  # fmt: skip
     page = absolute(site_url, view.url)
     feed = SourcedAtomFeed(
         title=_(FEED_TITLE) % {"title": view.title},
@@ -91,12 +94,12 @@ def parade_feed(
         start = datetime(view.start.year, view.start.month, view.start.day, tzinfo=UTC)
         feed.latest_post_date = lambda: start  # type: ignore[method-assign]
     own = language_tag(settings.get("DEFAULT_LANG")) or "en"
-    for item in reversed(items):  # newest first, as feeds go
+    for item, entry_id in reversed(list(zip(items, ids, strict=True))):  # newest first, as feeds go
         published = datetime.fromisoformat(item["published"])
         feed.add_item(
             # The excerpt is plain text, Atom's summary here HTML (feedgenerator's type="html").
             title=item["title"], link=item["url"], description=escape(item["excerpt"] or item["title"]),
-            unique_id=atom_id(item["page"], site_name, published), pubdate=published,
+            unique_id=entry_id, pubdate=published,
             updateddate=published, author_name=item["author"] or item["blog"],
             language=other_language(item.get("language"), own),
         )  # fmt: skip

@@ -203,6 +203,8 @@ class ExportReader(BaseReader):
             # Where its blog moved: the address of its first copy, which names it in feeds.
             "first_url": setting(settings, "BLOGPARADE_POST_URL").format(
                 participant=data["participant"], id=data["first_id"]) if data.get("first_id") else None,
+            # The date it was first stored with, where its blog re-dated it: also names it in feeds.
+            "id_date": self._date(data["id_date"]) if data.get("id_date") else None,
             "source_digest": data.get("source_digest"),
             # The slugs of the parades it contributes to (select.py decided; older files lack it),
             # it came late to, and it is the call of.
