@@ -11,7 +11,7 @@ from ..feeds.discover import CommentFeedError, Discovered, DiscoveryError, disco
 from ..feeds.fetch import Fetcher, FetchSettings
 from ..models import Kind, Participant
 from ..site import Site
-from ..urls import feed_identity, is_fetchable_url, is_http_url, page_key
+from ..urls import feed_identity, is_fetchable_url, is_http_url
 from .participants import (
     LIMITS,
     LOGIN_IN_URL,
@@ -20,6 +20,7 @@ from .participants import (
     has_login,
     load_participants,
     participant_problems,
+    same_blog,
     slugify,
     write_participant,
 )
@@ -58,39 +59,14 @@ def already_there(url: str, existing: list[Participant]) -> None:
 
 
 def blog_already_there(url: str, home: str, existing: list[Participant]) -> None:
-    """JoinError when `home`, the blog's home page found for `url`, is a participant's home,
-    unless `url` is a section of that blog (an author's or a category's feed: a company's blog
-    roll takes each employee's author feed beside the company's; select counts a post reached
-    through both once).
-
-    page_key, not feed_key: a home page is a page, and two spellings of it are one blog whatever
-    http/https, "www.", a trailing slash, index.html, a tracking query or the path's letter case
-    (feed_key keeps the last three: a feed's query can select another feed, ?cat=3).  The path
-    still counts, so two blogs in sub-folders of one host stay two."""
-    if is_section_feed(url):
-        return
-    key = page_key(home)
-    for other in existing:
-        if is_http_url(other.home) and page_key(other.home) == key:
-            raise JoinError(
-                f"{url} is a feed of {home}, which is already on the site as {other.slug!r} "
-                f"({other.name}, {other.feed})"
-            )
-
-
-# WordPress's author, category and tag archives (/author/anna/feed/, ?author=3&feed=rss2),
-# Blogger's label feeds (/feeds/posts/default/-/Label).
-_SECTION_PATH = re.compile(r"/(?:author|category|tag|kategorie|schlagwort|autor)/[^/]+/", re.I)
-_SECTION_QUERY = re.compile(r"(?:^|&)(?:author|author_name|cat|category_name|tag)=", re.I)
-
-
-def is_section_feed(url: str) -> bool:
-    """A feed of part of a blog (one author's, one category's posts), not of all of it."""
-    parts = urlsplit(url)
-    return bool(
-        _SECTION_PATH.search(parts.path + "/") or _SECTION_QUERY.search(parts.query)
-        or "/feeds/posts/default/-/" in parts.path
-    )
+    """JoinError when `home`, the blog's home page found for `url`, is a participant's home
+    (participants.same_blog)."""
+    other = same_blog(url, home, existing)
+    if other is not None:
+        raise JoinError(
+            f"{url} is a feed of {home}, which is already on the site as {other.slug!r} "
+            f"({other.name}, {other.feed})"
+        )
 
 
 def comment_feed_refusal(error: CommentFeedError, existing: list[Participant]) -> str:

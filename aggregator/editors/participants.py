@@ -26,7 +26,7 @@ import tomli_w
 from ..feeds.logins import parse_spec, shown, spec_problems, spec_table
 from ..languages import umlauts_spelled_out
 from ..models import Participant
-from ..urls import feed_identity, is_fetchable_url, is_http_url
+from ..urls import feed_identity, is_fetchable_url, is_http_url, page_key
 
 KINDS = ("corporate", "employee")
 DISPLAYS = ("excerpt", "full")
@@ -321,6 +321,37 @@ def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
         feeds[key] = path
         participants.append(participant)
     return participants, problems
+
+
+def same_blog(feed: str, home: str, existing: Iterable[Participant]) -> Participant | None:
+    """The participant whose home page is `home`, the home of a blog whose feed is `feed`: one
+    blog joined twice would show its posts twice.  None where `feed` is a section of that blog
+    (an author's or a category's feed: a company's blog roll takes each employee's author feed
+    beside the company's; select counts a post reached through both once).
+
+    page_key, not feed_key: a home page is a page, and two spellings of it are one blog whatever
+    http/https, "www.", a trailing slash, index.html, a tracking query or the path's letter case
+    (feed_key keeps the last three: a feed's query can select another feed, ?cat=3).  The path
+    still counts, so two blogs in sub-folders of one host stay two."""
+    if is_section_feed(feed) or not is_http_url(home):
+        return None
+    key = page_key(home)
+    return next((other for other in existing if is_http_url(other.home) and page_key(other.home) == key), None)
+
+
+# WordPress's author, category and tag archives (/author/anna/feed/, ?author=3&feed=rss2),
+# Blogger's label feeds (/feeds/posts/default/-/Label).
+_SECTION_PATH = re.compile(r"/(?:author|category|tag|kategorie|schlagwort|autor)/[^/]+/", re.I)
+_SECTION_QUERY = re.compile(r"(?:^|&)(?:author|author_name|cat|category_name|tag)=", re.I)
+
+
+def is_section_feed(url: str) -> bool:
+    """A feed of part of a blog (one author's, one category's posts), not of all of it."""
+    parts = urlsplit(url)
+    return bool(
+        _SECTION_PATH.search(parts.path + "/") or _SECTION_QUERY.search(parts.query)
+        or "/feeds/posts/default/-/" in parts.path
+    )
 
 
 def participant_document(participant: Participant) -> str:
