@@ -17,6 +17,7 @@ import sys
 import traceback
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Callable, Iterator, NoReturn
@@ -663,13 +664,19 @@ def check(ctx: click.Context, base: str | None) -> None:
                  "nothing of it was run here", EXIT_CONFIG)  # fmt: skip
     site = load_site(ctx)
     result = check_site(site)
+    problems, warnings = result.problems, result.warnings
     if base is not None:
-        for path, why in review.for_an_editor(changed, site.participants_dir, site.root, result.logins):
-            result.problems.append(Problem(site.root / path, why))
-    for warning in result.warnings:
+        # The pull request's problems fail it; its base's are named, not held against it.
+        problems, on_base = review.split_problems(problems, changed, site.root)
+        warnings = warnings + [replace(problem, message=f"{problem.message} (so on {base} already: not "
+                                                        "this pull request's to mend)") for problem in on_base]  # fmt: skip
+        for path, why in [*review.for_an_editor(changed, site.participants_dir, site.root, result.logins),
+                          *review.blogs_joined_twice(changed, site.participants_dir, site.root, result.joined)]:
+            problems.append(Problem(site.root / path, why))
+    for warning in warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    if result.problems:
-        report_problems(result.problems)
+    if problems:
+        report_problems(problems)
         sys.exit(EXIT_CONFIG)
     changes = ""
     if base is not None:

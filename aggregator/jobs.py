@@ -113,6 +113,7 @@ class CheckResult:
     # Not the files' fault, but the nightly job would fail: a login's secret missing here.
     warnings: list[Problem] = field(default_factory=list)
     logins: frozenset[str] = frozenset()  # the slugs of the participants with a login
+    joined: tuple[Participant, ...] = ()  # the participants the files name
 
 
 class JobError(Exception):
@@ -304,7 +305,7 @@ def check_site(site: Site) -> CheckResult:
     logins = frozenset(p.slug for p in participants if p.login is not None)
     warnings = missing_secrets(site, participants) + unignored_files(site) + roundup_date_problems(site, parades)
     warnings += [Problem(site.root / SETTINGS_FILE, message) for message in unknown_settings(site)]
-    return CheckResult(len(participants), len(parades), problems, warnings, logins)
+    return CheckResult(len(participants), len(parades), problems, warnings, logins, tuple(participants))
 
 
 # Settings read where site.DEFAULTS and the plugin's do not name them (no default, or the

@@ -268,6 +268,44 @@ def test_a_pull_request_of_one_participant_file_passes(site):
     assert "2 participants and 0 parades OK; the pull request adds 1 participant file only." in result.output
 
 
+@pytest.mark.parametrize("feed", ["http://127.0.0.1:8080/feed/atom/", "http://127.0.0.1:8080/?feed=rss2",
+                                  "http://127.0.0.1:8080/feed/rss2/", "http://127.0.0.1:8080/feed/?utm_source=x"])
+def test_a_pull_request_adding_a_blog_the_site_has_under_another_feed_is_refused(site, feed):
+    # `join` refuses it (its home page is a participant's); a file in a pull request passed, and
+    # the blog stood twice on the site, one of its files with no post.
+    repository(site)
+    write_participant(site, "annas-homeoffice", "Annas Homeoffice", feed, "https://127.0.0.1:8080")
+    commit(site)
+    output = refused(site)
+    assert "annas-homeoffice.toml: its blog, https://127.0.0.1:8080, is on the site already as fine (Ein Blog, " \
+           "http://127.0.0.1:8080/feed/): a second file would show its posts twice" in output, output
+
+
+def test_a_pull_request_may_add_an_authors_feed_of_a_blog_the_site_has(site):
+    repository(site)
+    write_participant(site, "anna", "Anna bei Ein Blog", "http://127.0.0.1:8080/author/anna/feed/", "http://127.0.0.1:8080/")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    assert result.exit_code == 0, explain(result)
+
+
+def test_a_problem_the_base_has_already_is_not_the_pull_requests(site):
+    # Two files for one feed merged onto main (two pull requests, each passing on its own): every
+    # later contributor's check failed, naming files none of them had touched.
+    write_participant(site, "zweite", "Noch einmal", "http://127.0.0.1:8080/feed/", "http://127.0.0.1:8080/")
+    repository(site)
+    write_participant(site, "neu", "Neuer Blog", "http://127.0.0.1:8080/neu/feed/", "http://127.0.0.1:8080/neu/")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    assert result.exit_code == 0, explain(result)
+    assert "zweite.toml: same feed as fine.toml: http://127.0.0.1:8080/feed/ (so on main already: not this " \
+           "pull request's to mend)" in result.output
+    # A pull request that adds a file for that feed brings its problem, whichever file is named.
+    write_participant(site, "aaa", "Und noch einmal", "http://127.0.0.1:8080/feed/", "http://127.0.0.1:8080/")
+    commit(site)
+    assert "same feed as aaa.toml" in refused(site)
+
+
 def test_a_pull_request_changing_or_removing_a_blogs_file_needs_an_editor(site):
     # A stranger may add a blog; taking another off, or sending its posts elsewhere, is for the
     # blog's owner, whom an editor knows.

@@ -18,6 +18,9 @@ from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from ..models import Participant
+from .participants import Problem, same_blog
+
 CONTENT = "content"
 
 
@@ -122,3 +125,34 @@ def for_an_editor(found: list[Change], participants: Path, root: Path,
                                           "nightly job would send a secret of its machine to the feed it "
                                           "names, so an editor reviews it"))  # fmt: skip
     return reviewed
+
+
+def blogs_joined_twice(found: list[Change], participants: Path, root: Path,
+                       joined: Collection[Participant]) -> list[tuple[str, str]]:  # fmt: skip
+    """The participant files a pull request adds for a blog the site has already (same_blog:
+    its home page, however spelt, whatever feed of it the file names), each with why: `join`
+    refuses such a blog, and a second file showed its posts twice."""
+    added = {(root / change.path).resolve(): change.path for change in found if change.status == "A"}
+    twice = []
+    for participant in joined:
+        path = added.get((participants / f"{participant.slug}.toml").resolve())
+        if path is None:
+            continue
+        other = same_blog(participant.feed, participant.home, [p for p in joined if p.slug != participant.slug])
+        if other is not None:
+            twice.append((path, f"its blog, {participant.home}, is on the site already as {other.slug} "
+                                f"({other.name}, {other.feed}): a second file would show its posts "
+                                "twice (an author's or a category's own feed may join beside it)"))  # fmt: skip
+    return twice
+
+
+def split_problems(problems: list[Problem], found: list[Change], root: Path) -> tuple[list[Problem], list[Problem]]:
+    """`problems` the pull request brings, and those its base had already: in a file it does not
+    touch, and not with one it does (two files for one feed).  One bad file merged onto the base
+    failed every later contributor's check, naming files none of them had touched."""
+    touched = {(root / change.path).resolve() for change in found}
+
+    def brought(problem: Problem) -> bool:
+        return problem.path.resolve() in touched or (problem.other is not None and problem.other.resolve() in touched)
+
+    return [p for p in problems if brought(p)], [p for p in problems if not brought(p)]
