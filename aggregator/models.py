@@ -545,6 +545,14 @@ class CommentTally(NamedTuple):
         pingbacks and trackbacks too, and a comment feed may hold fewer than the post has."""
         return max(self.comments, (announced or 0) - self.mentions)
 
+    def counted(self, post: StoredPost) -> int | None:
+        """`as_shown` for `post`, or None where nothing says where its comments are or how many
+        (Medium, Substack, a toot, Confluence; a contribution from a blog that never joined): its
+        page says so, and no list, roundup or digest says "0 comments"."""
+        if post.comment_feed is None and post.comment_count is None and not (self.comments or self.mentions):
+            return None
+        return self.as_shown(post.comment_count)
+
 
 @dataclass(frozen=True)
 class StoredComment:

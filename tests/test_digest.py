@@ -26,7 +26,7 @@ NOW = datetime.now(UTC)
 def site(tmp_path: Path, feed_server: FeedServer) -> Path:
     items = [
         Item("n1", "Neu & frisch", feed_server.url("/n1"), NOW - timedelta(hours=30),
-             body="<p>" + "Wort " * 200 + "</p>", author="Jörg"),
+             body="<p>" + "Wort " * 200 + "</p>", author="Jörg", comment_count=0),
         Item("n2", "Vor drei Tagen", feed_server.url("/n2"), NOW - timedelta(days=3)),
         Item("o1", "Vor zwei Wochen", feed_server.url("/o1"), NOW - timedelta(days=14)),
     ]
@@ -81,6 +81,15 @@ def test_the_digest_is_sent_as_html_with_a_plain_text_part(site: Path, smtp) -> 
     # A display name, as mail programs and company lists write one, is one address too.
     ok(invoke(site, "digest", "--to", '"Alle, Redaktion" <alle@x.example>'))
     assert inbox.messages[-1][1] == ["alle@x.example"]
+
+
+def test_a_post_whose_feed_says_nothing_of_comments_is_not_said_to_have_none(site: Path) -> None:
+    # "Vor drei Tagen" names no comment feed and no count (Medium, Substack, a toot): its page
+    # says its comments are not shown here; the digest said "noch keine Kommentare".
+    text = ok(invoke(site, "digest", "--since", "5d", "--dry-run")).output
+    [byline] = text.split("\nVor drei Tagen\n", 1)[1].splitlines()[:1]
+    assert byline.startswith("bei Werkstatt, ") and "Kommentar" not in byline, text
+    assert "bei Werkstatt, von Jörg, " in text and " · noch keine Kommentare\n" in text  # its feed says 0
 
 
 def test_a_recipient_that_is_not_one_address_is_refused_before_any_mail(site: Path, smtp) -> None:  # noqa: F811

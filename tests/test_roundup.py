@@ -42,13 +42,14 @@ BLOGS = {
 
 
 def contribution(blog: str, slug: str, when: datetime, title: str, excerpt: str, author: str = "",
-                 comment_count: int | None = None) -> StoredPost:
+                 comment_count: int | None = None, comment_feed: str | None = "feed/") -> StoredPost:
     url = f"https://{blog}.example/{slug}/"
     return StoredPost(
         id=post_id(blog, url), participant=blog, guid=url, url=url, title=title,
         author=author or BLOGS[blog].name, published=when.astimezone(UTC), updated=None,
         first_seen=when.astimezone(UTC), excerpt=excerpt, content_html=f"<p>{excerpt}</p>",
-        categories=(), language="de", links=(CALL,), comment_feed=None, comment_count=comment_count,
+        categories=(), language="de", links=(CALL,), comment_count=comment_count,
+        comment_feed=url + comment_feed if comment_feed else None,
     )  # fmt: skip
 
 
@@ -64,7 +65,7 @@ POSTS = [
                  "Homeoffice im Heizungskeller", "Bei uns geht Homeoffice nur halb. Der Rest ist "
                  "Handwerk.", author="Werner Kolbe"),
     contribution("kaffee", "nachtrag", datetime(2026, 11, 20, 9, 0, tzinfo=BERLIN),
-                 "Ein Nachtrag", "Noch ein paar Gedanken."),  # by "Kaffee & Code": the feed names no one
+                 "Ein Nachtrag", "Noch ein paar Gedanken.", comment_feed=None),  # by "Kaffee & Code": the feed names no one
 ]
 COUNTS = {POSTS[0].id: CommentTally(4), POSTS[1].id: CommentTally(3), POSTS[2].id: CommentTally(0)}  # the second: the feed says 7
 
@@ -126,8 +127,9 @@ def test_each_contribution_with_blog_author_date_comments_and_opening(tmp_path):
     # 7 announced beats 3 read; an excerpt cut short says so
     assert entries[1] == ("Kaffee & Code · von Jonas Petersen · 9. November 2026 · 7 Kommentare",
                           "https://kaffee.example/", "Wie alles anfing: mit einem Laptop und viel Kaffee …")
-    # an "author" that is only the blog's name is not named twice; no count known: 0
-    assert entries[2] == ("Kaffee & Code · 20. November 2026 · 0 Kommentare", "https://kaffee.example/",
+    # an "author" that is only the blog's name is not named twice; nothing says where its comments
+    # are or how many (its feed names no comment feed, no count, and none were read): no "0 Kommentare"
+    assert entries[2] == ("Kaffee & Code · 20. November 2026", "https://kaffee.example/",
                           "Noch ein paar Gedanken.")
     # 23:30 in Berlin on the last day: the date a reader of the site sees
     assert entries[3][0] == "Werners Werkstatt · von Werner Kolbe · 30. November 2026 · 0 Kommentare"

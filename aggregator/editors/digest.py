@@ -91,7 +91,7 @@ class DigestPost:
     blog: str
     author: str
     excerpt: str
-    comments: int
+    comments: int | None  # None: nothing says (CommentTally.counted)
     published: datetime
     url: str  # the post's page on the site
     blog_url: str  # the blog's page on the site
@@ -189,7 +189,7 @@ def collect(
                 blog=participant.name,
                 author=post.author or participant.author,
                 excerpt=_words(post.excerpt, 60, limit=EXCERPT),
-                comments=tallies.get(post.id, CommentTally()).as_shown(post.comment_count),
+                comments=tallies.get(post.id, CommentTally()).counted(post),
                 published=post.published,
                 url=_join(site_url, post_url.format(participant=participant.slug, id=post.id)),
                 blog_url=_join(site_url, blog_url.format(slug=participant.slug)),
@@ -303,7 +303,8 @@ def render_text(digest: Digest) -> str:
             post.title,
             f"{w['in'].format(blog=post.blog)}"
             + (f", {w['by'].format(author=post.author)}" if post.author else "")
-            + f", {digest.day(post.published)} · {_comment_words(digest, post.comments)}",
+            + f", {digest.day(post.published)}"
+            + (f" · {_comment_words(digest, post.comments)}" if post.comments is not None else ""),
             *([post.excerpt] if post.excerpt else []),
             f"{w['read']}: {post.url}",
             "",
@@ -323,7 +324,9 @@ def render_html(digest: Digest) -> str:
         byline = e(w["in"].format(blog="")) + f'<a href="{e(post.blog_url)}">{e(post.blog)}</a>'
         if post.author:
             byline += ", " + e(w["by"].format(author=post.author))
-        byline += f", {e(digest.day(post.published))} · {e(_comment_words(digest, post.comments))}"
+        byline += f", {e(digest.day(post.published))}"
+        if post.comments is not None:
+            byline += f" · {e(_comment_words(digest, post.comments))}"
         lang = f' lang="{e(post.language)}"' if post.language else ""  # the post's own words
         items.append(
             '<li style="margin:0 0 1.2em 0">'

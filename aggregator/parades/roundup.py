@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from datetime import date
@@ -260,9 +260,16 @@ def other_language(post: StoredPost, participants: Mapping[str, Participant], ow
     return another(language_tag(post.language or (participant.language if participant else None)), own)
 
 
-def _comments(post: StoredPost, tallies: Mapping[str, CommentTally]) -> int:
-    """The post's comment count as its page here shows it (website/export.py)."""
-    return tallies.get(post.id, CommentTally()).as_shown(post.comment_count)
+def _comments(post: StoredPost, tallies: Mapping[str, CommentTally]) -> int | None:
+    """The post's comment count as its page here shows it (website/export.py); None where
+    nothing says (CommentTally.counted)."""
+    return tallies.get(post.id, CommentTally()).counted(post)
+
+
+def comments_in_all(posts: Sequence[StoredPost], tallies: Mapping[str, CommentTally]) -> int | None:
+    """The posts' comments in all; None where there are posts and none's are known."""
+    known = [count for post in posts if (count := _comments(post, tallies)) is not None]
+    return sum(known) if known or not posts else None
 
 
 def _metadata(parade: Parade, texts: Mapping[str, object], today: date, category: str) -> str:
@@ -291,7 +298,8 @@ def _entry(
     facts.append(long_date(parade.local_date(post.published), lang))
     if parade.is_late(post.published):
         facts.append(str(texts["late"]))
-    facts.append(_plural(texts, "n_comments", _comments(post, counts), lang))
+    if (comments := _comments(post, counts)) is not None:
+        facts.append(_plural(texts, "n_comments", comments, lang))
     other = other_language(post, participants, lang)
     entry = f"### {_link(post.title, post.url, other)}\n\n{' · '.join(facts)}"
     first = opening(post.excerpt)
@@ -303,10 +311,10 @@ def _figures(
     posts: list[StoredPost], parade: Parade, texts: Mapping[str, object], lang: str,
     participants: Mapping[str, Participant], counts: Mapping[str, CommentTally],
 ) -> list[str]:  # fmt: skip
-    comments = sum(_comments(post, counts) for post in posts)
+    comments = comments_in_all(posts, counts)
     lines = [
         str(texts["f_posts"]).format(n=number(len(posts), lang)),
-        str(texts["f_comments"]).format(n=number(comments, lang)),
+        *([str(texts["f_comments"]).format(n=number(comments, lang))] if comments is not None else []),
         str(texts["f_blogs"]).format(n=number(len({post.participant for post in posts}), lang)),
     ]
     for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():

@@ -27,6 +27,7 @@ from .roundup import (
     _comments,
     _plural,
     _replace,
+    comments_in_all,
     language,
     long_date,
     written_locale,
@@ -111,7 +112,8 @@ def roundup_html(
         facts.append(escape(day(parade.local_date(post.published))))
         if parade.is_late(post.published):
             facts.append(escape(str(own["late"])))
-        facts.append(escape(_plural(texts, "n_comments", _comments(post, comment_counts), short)))
+        if (comments := _comments(post, comment_counts)) is not None:
+            facts.append(escape(_plural(texts, "n_comments", comments, short)))
         other = other_language(post, participants, short)
         parts.append(f"<h3>{_link(post.title, post.url, other)}</h3>")
         parts.append(f"<p>{' · '.join(facts)}</p>")
@@ -119,10 +121,10 @@ def roundup_html(
         if first:
             parts.append(f"<blockquote{_lang(other)}><p>{escape(first)}</p></blockquote>")
     parts.append(f"<h2>{escape(str(texts['figures']))}</h2>")
-    comments = sum(_comments(post, comment_counts) for post in posts)
+    comments = comments_in_all(posts, comment_counts)
     figures = [
         escape(str(texts["f_posts"]).format(n=number(len(posts), short))),
-        escape(str(texts["f_comments"]).format(n=number(comments, short))),
+        *([escape(str(texts["f_comments"]).format(n=number(comments, short)))] if comments is not None else []),
         escape(str(texts["f_blogs"]).format(n=number(blogs, short))),
     ]
     for key, post in (("f_first", posts[0]), ("f_last", posts[-1])) if posts else ():

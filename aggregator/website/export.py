@@ -502,10 +502,8 @@ def post_document(
     stored = sum(1 for comment in comments if comment.kind == "comment")
     tally = CommentTally(stored, len(comments) - stored)  # pingbacks and trackbacks: shown apart
     categories = [c for c in dict.fromkeys(c.strip() for c in post.categories) if c]
-    # Nothing says where its comments are, or how many (Medium, Substack, a toot, Confluence):
-    # its page says so, and its lists no "0 comments".  Only then in the file: the others'
-    # files stay as they were.
-    unread = {"comments_unread": True} if post.comment_feed is None and post.comment_count is None and not comments else {}
+    # Only where nothing says (CommentTally.counted) in the file: the others' stay as they were.
+    unread = {"comments_unread": True} if tally.counted(post) is None else {}
     return {
         **unread,
         "format": FORMAT,
