@@ -300,7 +300,7 @@ def test_a_contributions_comments_from_its_blogs_comment_feed_show_on_its_page(w
 
 def test_the_parade_page_names_the_host_and_the_call_post_links_the_parade(world):
     page = parade_page(world)
-    [host] = page.xpath("//dl[@class='parade-facts']//dt[.='Gastgeber']/following-sibling::dd[1]")
+    [host] = page.xpath("//dl[@class='parade-facts']//dt[.='Ausgerichtet von']/following-sibling::dd[1]")
     assert " ".join(host.text_content().split()) == "Hafenkante Digital"
     assert host.xpath(".//a/@href") == ["../../blogs/hafenkante/"]  # its blog's page here
     assert page.xpath(f"//dl[@class='parade-facts']//a[@href='{world.call}']")

@@ -138,9 +138,9 @@ def test_a_parade_page_lives_under_its_file_name_with_the_call(site):
     assert "Erzählt uns, wie ihr" in text(soup.find(class_="page-body"))
     assert soup.find("a", href="https://hafenkante.example/blogparade-remote/").get_text() == "Zum Aufruf"
     facts = soup.find("dl", class_="parade-facts")
-    assert [dt.get_text() for dt in facts.find_all("dt")] == ["Stand", "Zeitraum", "Gastgeber", "Aufruf",
+    assert [dt.get_text() for dt in facts.find_all("dt")] == ["Stand", "Zeitraum", "Ausgerichtet von", "Aufruf",
                                                               "Schlagwort", "Beiträge"]  # fmt: skip
-    assert text(facts.find("dt", string="Gastgeber").find_next("dd")) == "hafenkante.example"
+    assert text(facts.find("dt", string="Ausgerichtet von").find_next("dd")) == "hafenkante.example"
     assert [t["datetime"] for t in facts.find_all("time")] == ["2026-11-01", "2026-11-30"]
     assert "1. November 2026 bis 30. November 2026" in text(facts)
     assert "BlogparadeRemote" in text(facts)
@@ -201,10 +201,10 @@ def test_the_howto_speaks_of_webmentions_only_where_a_mentions_feed_hears_them(t
     site = build(parade_site(tmp_path, parades={"winter": WINTER, "mentioned": mentioned.replace(
         "aufruf-winter", "aufruf-mentioned")}))  # fmt: skip
     howto = " ".join(text(p) for p in page(site, "parades/winter").find_all(class_="parade-howto"))
-    assert "Der Pingback, den euer Link zum Aufruf auslöst, findet euren Beitrag" in howto
+    assert "Über den Pingback, den euer Link zum Aufruf auslöst, finden wir euren Beitrag" in howto
     assert "Webmention" not in howto
     howto = " ".join(text(p) for p in page(site, "parades/mentioned").find_all(class_="parade-howto"))
-    assert "Der Pingback oder die Webmention, die euer Link zum Aufruf auslöst" in howto
+    assert "Über den Pingback oder die Webmention, die euer Link zum Aufruf auslöst" in howto
 
 
 def test_a_published_roundup_is_shown_and_linked_both_ways(site):

@@ -148,7 +148,7 @@ BLOGPARADE_COMMENT_RETENTION_DAYS = 365
 
 
 @pytest.mark.parametrize("naming, before", [("full", "ihre Website."), ("initials", "die nicht gezeigt wird."),
-                                            ("hidden", "ihre Websites auch nicht.")])  # fmt: skip
+                                            ("hidden", "Namen und Websites werden nicht gezeigt.")])  # fmt: skip
 def test_the_retention_is_a_sentence_of_its_own_whatever_the_naming(tmp_path, feed_server, naming, before):
     site = site_with(tmp_path, feed_server, f'BLOGPARADE_COMMENT_AUTHORS = "{naming}"\n'
                                             "BLOGPARADE_COMMENT_RETENTION_DAYS = 365\n")
@@ -176,7 +176,7 @@ def test_the_privacy_notice_reads_the_naming_as_the_pages_do(tmp_path, feed_serv
     ok(invoke(site, "run"))
     assert "Anonym" in page_text(site) and "Bernd" not in page_text(site)
     notice = " ".join(parse_html(site / "output" / "datenschutz" / "index.html").text_content().split())
-    assert "die Namen der Kommentierenden werden nicht gezeigt" in notice
+    assert "Namen und Websites werden nicht gezeigt" in notice
 
 
 @pytest.mark.parametrize("naming", ["hidden", "initials"])
@@ -187,7 +187,7 @@ def test_the_privacy_notice_says_what_is_stored_even_where_it_is_not_shown(tmp_p
     site = site_with(tmp_path, feed_server, f'BLOGPARADE_COMMENT_AUTHORS = "{naming}"')
     ok(invoke(site, "run"))
     notice = " ".join(parse_html(site / "output" / "datenschutz" / "index.html").text_content().split())
-    assert "den Namen der oder des Kommentierenden" in notice and "ihre Website" in notice
+    assert "den Namen der Person, die ihn geschrieben hat" in notice and "ihre Website" in notice
     assert "die Links zu den Dateien, die er anhängt" in notice
     assert "selbst in ihre Beiträge geschrieben" in notice
 

@@ -300,7 +300,7 @@ def test_the_index_holds_the_posts_words_and_writers_not_the_sites_labels(site):
     folder, _ = site
     pages = indexed_pages(folder)
     content = "\n".join(page["content"] for page in pages)
-    for label in ("Themen:", "Der Aufruf zur Blogparade", "Zusammenfassung der Blogparade", "Gastgeber",
+    for label in ("Themen:", "Der Aufruf zur Blogparade", "Zusammenfassung der Blogparade", "Ausgerichtet von",
                   "Um mitzumachen", "Die Beiträge, immer aktuell", "Originalbeitrag lesen"):
         assert label not in content, label
     posts = [page for page in pages if page["url"].startswith("/blogs/")]
@@ -413,7 +413,7 @@ def test_the_home_page_says_when_the_feeds_were_last_read(site, reader):
     _, siteurl = site
     reader.open(siteurl + "/")
     note = reader.page.locator("main .last-read")
-    assert note.inner_text().startswith("Zuletzt aktualisiert: ")
+    assert note.inner_text().startswith("Aktualisiert am ")
     day = date.fromisoformat(note.locator("time").get_attribute("datetime"))  # the day, in the site's zone
     now = datetime.now(ZoneInfo("Europe/Berlin"))
     assert day in {now.date(), (now - timedelta(minutes=15)).date()}  # the demo's fetch
@@ -533,7 +533,7 @@ def test_the_search_status_writes_its_counts_as_the_sites_language_does(site, re
         const { summary } = await import(document.querySelector("script[src$='search.js']").src);
         return summary(document.querySelector(".search-page-form").dataset, 12345, 1000, "Beet");
     }""")
-    assert written == "12.345 Treffer für „Beet“, die ersten 1.000 hier."
+    assert written == "12.345 Treffer für „Beet“, davon die ersten 1.000 angezeigt."
 
 
 # -- narrow screens ---------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def test_the_home_page_and_the_blogs_page_say_when_the_feeds_were_last_read(site
     for path in ("index.html", "blogs"):
         note = soup(site, path).select_one("main .last-read")
         assert " ".join(note.get_text().split()) == (
-            "Zuletzt aktualisiert: 2. November 2026, als die Feeds der Blogs zuletzt gelesen wurden."
+            "Aktualisiert am 2. November 2026, als die Feeds der Blogs zuletzt gelesen wurden."
         )
         assert note.time["datetime"] == "2026-11-02"  # the day: later reads that day build nothing
     # Only there: a run that read the feeds changes those pages, not every page of the site.

@@ -238,7 +238,7 @@ def test_the_editors_article_is_marked_as_their_own(site):
 # -- feeds -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang, since", [("de-at", "seit 2. November 2026 nicht"),
+@pytest.mark.parametrize("lang, since", [("de-at", "seit dem 2. November 2026 nicht"),
                                          ("en", "since November 2, 2026.")])  # fmt: skip
 def test_a_blog_page_says_since_when_its_feed_fails_with_the_year(tmp_path, lang, since):
     site = make_site(tmp_path / "site", lang=lang)

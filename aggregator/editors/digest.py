@@ -45,10 +45,10 @@ _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 # The mail's words; German is the default, as the site's DEFAULT_LANG is.
 TEXTS = {
     "de": {
-        "subject": "{site}: {count} neue Beiträge seit {since}",
-        "subject_one": "{site}: ein neuer Beitrag seit {since}",
+        "subject": "{site}: {count} neue Beiträge seit dem {since}",
+        "subject_one": "{site}: ein neuer Beitrag seit dem {since}",
         "department": " – {department}",
-        "intro": "Neue Beiträge seit {since}{where}:",
+        "intro": "Neue Beiträge seit dem {since}{where}:",
         "where": " aus {department}",
         "by": "von {author}",
         "in": "bei {blog}",
@@ -57,7 +57,7 @@ TEXTS = {
         "read": "Weiterlesen",
         "all": "Alle Beiträge",
         "footer": "Diese Zusammenfassung kommt von {site}.",
-        "none": "Keine neuen Beiträge seit {since}{where}.",
+        "none": "Keine neuen Beiträge seit dem {since}{where}.",
         "more": "… und {count} weitere Beiträge",
         "more_one": "… und ein weiterer Beitrag",
     },

@@ -249,22 +249,29 @@ def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo 
     if lang.startswith("de"):
         if notice.event == "failing":
             subject = f"[{site_name}] Der Feed von {blog} ist nicht erreichbar"
-            times = {1: "einmal", 2: "zweimal", 3: "dreimal"}.get(notice.failures, f"{notice.failures}-mal")
-            text = (f"Der Feed von {blog} ({feed}) ist {times} in Folge nicht "
-                    f"erreichbar gewesen" + (f", seit {since}" if since else "") + ".\n"
-                    f"Zuletzt: {notice.error}\n\n"
+            times = {2: "zweimal", 3: "dreimal"}.get(notice.failures, f"{notice.failures}-mal")
+            if notice.failures == 1:
+                failed = f"Der Feed von {blog} ({feed}) war beim letzten Abruf nicht erreichbar."
+            elif since:
+                failed = f"Der Feed von {blog} ({feed}) ist seit dem {since} nicht erreichbar ({times} in Folge)."
+            else:
+                failed = f"Der Feed von {blog} ({feed}) war {times} in Folge nicht erreichbar."
+            text = (f"{failed}\nZuletzt: {notice.error}\n\n"
                     f"Neue Beiträge erscheinen auf {site_name} erst wieder, wenn er antwortet. "
                     "Diese Nachricht kommt nur einmal; wenn der Feed wieder antwortet, folgt "
                     "eine Nachricht.")  # fmt: skip
         else:
             subject = f"[{site_name}] Der Feed von {blog} antwortet wieder"
             text = (f"Der Feed von {blog} ({feed}) antwortet wieder"
-                    + (f" (nicht erreichbar seit {since})" if since else "") + ".")
+                    + (f" (nicht erreichbar seit dem {since})" if since else "") + ".")
     elif notice.event == "failing":
         subject = f"[{site_name}] The feed of {blog} cannot be read"
-        times = {1: "once", 2: "twice"}.get(notice.failures, f"{notice.failures} times")
-        text = (f"The feed of {blog} ({feed}) has failed {times} in a row"
-                + (f", since {since}" if since else "") + f".\nLast error: {notice.error}\n\n"
+        times = {2: "twice"}.get(notice.failures, f"{notice.failures} times")
+        if notice.failures == 1:
+            failed = f"The feed of {blog} ({feed}) could not be read at the last fetch."
+        else:
+            failed = f"The feed of {blog} ({feed}) has failed {times} in a row" + (f", since {since}" if since else "") + "."
+        text = (f"{failed}\nLast error: {notice.error}\n\n"
                 f"New posts reach {site_name} again when it answers. This message comes once; "
                 "another follows when the feed answers again.")  # fmt: skip
     else:
