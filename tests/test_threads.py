@@ -325,7 +325,7 @@ def marker_chain(length: int) -> list[StoredComment]:
     return chain
 
 
-@pytest.mark.parametrize("naming, shown", [("initials", "P. 9."), ("hidden", None)])
+@pytest.mark.parametrize("naming, shown", [("initials", "P. 9"), ("hidden", None)])
 def test_in_reply_to_paragraph_names_the_parent_as_the_site_names_commenters(naming: str, shown: str | None):
     # Beyond the depth cap, and where the parent is not stored (the oldest reply's, on top here).
     chain = marker_chain(MAX_DEPTH + 2)[2:] + [stored(20, "g20", None, f"{PERMALINK}#comment-9",
@@ -334,9 +334,17 @@ def test_in_reply_to_paragraph_names_the_parent_as_the_site_names_commenters(nam
     assert not any("Person" in node["body"] for node in nodes)
     top = nodes[-1]["body"]
     if shown:
-        assert f'<a href="{PERMALINK}#comment-9">{shown}</a>' in top and "Neu" in top
+        # "P. 9." and the sentence's stop: one stop ("Als Antwort auf C.." read as a typo).
+        assert f'<a href="{PERMALINK}#comment-9">{shown}</a>.</p>' in top and "Neu" in top
     else:
         assert "In reply to" not in "".join(node["body"] for node in nodes) and "Neu" in top
+
+
+def test_a_name_ending_in_a_stop_ends_the_in_reply_to_sentence_once():
+    chain = marker_chain(MAX_DEPTH + 2)[2:] + [stored(20, "g20", None, f"{PERMALINK}#comment-9",
+        f'<p>In reply to <a href="{PERMALINK}#comment-9">Dieter K.</a>.</p><p>Neu</p>')]  # fmt: skip
+    top = list(_walk(comment_tree(chain, comment_node, post(), naming="full")))[-1]["body"]  # type: ignore[arg-type]
+    assert f'<a href="{PERMALINK}#comment-9">Dieter K</a>.</p>' in top
 
 
 def test_in_reply_to_paragraph_naming_a_comment_taken_down_goes_whatever_the_naming():

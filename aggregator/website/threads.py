@@ -211,4 +211,7 @@ def _reply_marker_resolved(body: str, lookup: Lookup, parent: str | None, shown_
         return without_naming(body, marker)
     # A comment we do not have (not stored, or too old to keep): the original's link is the only one.
     href = marker.href if named is None else f"#comment-{named}"
-    return relinked(body, marker, href, marker.name if shown == name else html.escape(shown))
+    written = marker.name if shown == name else html.escape(shown)
+    if written.endswith(".") and body.startswith(".", marker.link_end):
+        written = written[:-1]  # "In reply to C.." (initials, "Dieter K."): the sentence's stop ends it
+    return relinked(body, marker, href, written)
