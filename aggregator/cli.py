@@ -787,7 +787,11 @@ def _count(number: int, noun: str) -> str:
 
 def format_parade_status(report) -> str:  # noqa: ANN001  a parades.report.ParadeStatus
     parade = report.parade
-    lines = [f"{parade.title} ({parade.slug}): {report.state}, {parade.start} to {parade.end}",
+    late = ""
+    if parade.late and report.state != "upcoming":  # Late: yes
+        late = (f"; late contributions until its roundup of {parade.roundup_date}" if parade.roundup_date
+                else "; late contributions until its roundup is published")  # fmt: skip
+    lines = [f"{parade.title} ({parade.slug}): {report.state}, {parade.start} to {parade.end}{late}",
              f"Call: {parade.call_url}"]  # fmt: skip
     for channel in report.channels:
         lines.append(f"{channel.name}: {channel.url}: {channel.health}")

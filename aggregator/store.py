@@ -431,7 +431,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 20: the date a post was first stored with, where its feed re-dated it since: the site's
     # feeds name its entry by it (an Atom id must never change; Pelican's tag: URIs hold a date).
     """
-    CREATE TABLE post_first_dates (
+    CREATE TABLE IF NOT EXISTS post_first_dates (
         post_id TEXT PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
         published TEXT NOT NULL
     ) WITHOUT ROWID;

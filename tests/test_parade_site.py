@@ -433,6 +433,16 @@ def english_contribution(site: Site) -> Site:
     return site
 
 
+def test_late_contributions_are_welcome_until_the_roundup_is_published(tmp_path):
+    # Late contributions end on the roundup's day: its page still said "welcome" after it.
+    late = {"herbst": AUTUMN.replace("End: 2026-10-15\n", "End: 2026-10-15\nLate: yes\n"),
+            "remote": REMOTE.replace("End: 2026-11-30\n", "End: 2026-11-30\nLate: yes\n")}  # fmt: skip
+    site = build(parade_site(tmp_path, parades=late))
+    facts = {slug: text(page(site, f"parades/{slug}").find("dl", class_="parade-facts")) for slug in late}
+    assert "(verspätete Beiträge willkommen)" in facts["remote"]  # its roundup a draft yet
+    assert "willkommen" not in facts["herbst"]  # its roundup published
+
+
 def test_the_parade_feed_gives_an_excerpt_as_the_text_it_is(tmp_path):
     # An excerpt is plain text; the feed's summary is HTML: a post that wrote about "<div>" or
     # showed '<img src=…>' as text had it read as markup by the host's feed reader (an image

@@ -221,6 +221,11 @@ def test_late_contributions_end_when_the_html_roundup_was_written(tmp_path):
     os.utime(html, (written.timestamp(), written.timestamp()))
     [parade] = load_parades(Site.load(site))
     assert parade.roundup_date == date(2026, 11, 10)
+    # `parade status` says so (it said "closed" alone, of a parade still taking contributions).
+    assert "2026-10-01 to 2026-10-31; late contributions until its roundup of 2026-11-10" in \
+        ok(invoke(site, "parade", "status", "doku")).output
+    html.unlink()
+    assert "late contributions until its roundup is published" in ok(invoke(site, "parade", "status", "doku")).output
 
 
 def test_check_warns_of_a_roundup_dated_in_another_way_than_yyyy_mm_dd(tmp_path):
