@@ -112,6 +112,23 @@ def test_blog_pages_list_their_posts_and_link_home(site):
     assert not (site.output / "blogs" / "dora").exists()  # no posts, no page
 
 
+def test_a_site_of_one_kind_of_blog_names_no_kind(tmp_path):
+    # A parade's site of strangers' blogs (every file `join` writes says "employee"): its blogs
+    # page was headed "Blogs von Mitarbeitenden", and each blog's page called it "Persönliches
+    # Blog" of a company there is none of.
+    site = make_site(tmp_path)
+    (site.participants_dir / "acme.toml").unlink()  # the one company blog
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store)
+    blogs = page(site, "blogs")
+    assert blogs.select("section.blog-group h2") == []
+    assert [h3.get_text(strip=True) for h3 in blogs.select("section.blog-group h3")] == \
+        ["Annas Blög", "Bernds Notizen", "Dora denkt"]
+    assert page(site, "blogs/anna").select(".badge") == []
+    assert "Mitarbeitende" not in blogs.get_text() and "Persönliches" not in page(site, "blogs/anna").get_text()
+
+
 def test_the_blogs_page_lists_every_participant_by_kind(site):
     blogs = page(site, "blogs")
     groups = {s.h2.get_text(): [h3.get_text(strip=True) for h3 in s.select("h3")]

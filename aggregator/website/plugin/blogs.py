@@ -153,15 +153,24 @@ def add_blogs(generator: Any) -> None:
                                    settings)  # fmt: skip
     generator.context["departments"] = departments
     generator.context["blog_groups"] = blog_groups(entries, departments, label)
+    # A blog's kind is said where the site has blogs of both: a parade's site of strangers'
+    # blogs is no company's, whose "Employee blog" it would call each.
+    generator.context["kinds_told"] = kinds_told(participants)
+
+
+def kinds_told(participants: list[Any]) -> bool:
+    return len({participant.kind for participant in participants}) > 1
 
 
 def blog_groups(entries: list[BlogEntry], departments: list[DepartmentView], label: Any) -> list[BlogGroup]:
     """By department where the participant files name any (the blogs without one last), else
-    by kind."""
+    by kind where there are blogs of both (else one group without a heading)."""
     if departments:
         groups = [BlogGroup(view.name, view.entries, view) for view in departments]
         rest = [entry for entry in entries if not entry.blog.department]
         return groups + ([BlogGroup(label(NO_DEPARTMENT), rest)] if rest else [])
+    if len({entry.blog.kind for entry in entries}) < 2:
+        return [BlogGroup("", entries)] if entries else []
     return [
         BlogGroup(label(title), [entry for entry in entries if entry.blog.kind == kind])
         for kind, title in KINDS.items()
