@@ -269,12 +269,22 @@ def test_a_published_sitemap_lists_this_sites_own_pages_by_absolute_address(publ
     locations = [url.findtext(f"{SITEMAP_NS}loc") for url in root.iter(f"{SITEMAP_NS}url")]
     base = "https://blogparade.example/"
     assert {base, base + "blogs/", base + "archives/", base + "mitmachen/", base + "blogs/anna/",
-            base + "tag/remote/", base + "2026/willkommen-zur-blogparade/"} <= set(locations)  # fmt: skip
+            base + "tag/remote/", base + "2026/willkommen-zur-blogparade/", base + "datenschutz/"} <= set(locations)  # fmt: skip
     assert not any(ANNA.id in location or ACME.id in location for location in locations)  # canonical elsewhere
     assert not any(location.endswith(("search/", "404.html")) for location in locations)
     assert len(locations) == len(set(locations))
     robots = (published.output / "robots.txt").read_text()
     assert "Sitemap: https://blogparade.example/sitemap.xml" in robots.splitlines()
+
+
+def test_the_privacy_notice_names_itself_to_search_engines_not_the_home_page(published):
+    # Its canonical address, og:url, og:title and description were the home page's: a duplicate
+    # of the home page to a search engine.
+    notice = soup(published, "datenschutz")
+    assert notice.find("link", rel="canonical")["href"] == "https://blogparade.example/datenschutz/"
+    assert notice.find("meta", property="og:url")["content"] == "https://blogparade.example/datenschutz/"
+    assert notice.find("meta", property="og:title")["content"] == "Datenschutzhinweise"
+    assert notice.find("meta", attrs={"name": "description"})["content"].startswith("Was Blogparade Süd von den")
 
 
 def test_the_sites_own_robots_txt_wins(tmp_path):

@@ -64,6 +64,8 @@ def sitemap_entries(generators: list[Any]) -> list[tuple[str, datetime | None]]:
     articles = list(articles_gen.articles) if articles_gen else []
     latest = newest(a.date for a in articles)
     entries: list[tuple[str, datetime | None]] = [(path, latest) for path in listing_paths(settings)]
+    if privacy := setting(settings, "BLOGPARADE_PRIVACY_PAGE"):  # the privacy notice (editorial.py)
+        entries.append((privacy.removesuffix("index.html"), latest))
     # The editors' own pages and articles, and their translations (Pelican lists those apart).
     pages = [*pages_gen.pages, *pages_gen.translations] if pages_gen else []
     for page in pages:
