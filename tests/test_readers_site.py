@@ -287,6 +287,12 @@ def test_the_privacy_notice_names_itself_to_search_engines_not_the_home_page(pub
     assert notice.find("meta", attrs={"name": "description"})["content"].startswith("Was Blogparade Süd von den")
 
 
+def test_a_site_on_github_pages_keeps_its_images(site):
+    # GitHub Pages runs Jekyll over a site without .nojekyll, which leaves out every folder
+    # starting with "_": every post's image (aggregated/_media/) was missing there.
+    assert (site.output / ".nojekyll").is_file()
+
+
 def test_the_sites_own_robots_txt_wins(tmp_path):
     site = make_site(tmp_path)
     (site.content / "extra").mkdir()

@@ -1,4 +1,5 @@
-"""The files crawlers and browsers ask every site for: sitemap.xml, robots.txt, favicon.ico.
+"""The files crawlers and browsers ask every site for: sitemap.xml, robots.txt, favicon.ico;
+and .nojekyll, which GitHub Pages asks for.
 
 Written after everything is read, straight into the output.  The sitemap lists the pages whose
 home is this site (listings, blogs, departments, topics, parades, pages, the editors' own
@@ -22,6 +23,7 @@ from .settings import listing_url, setting
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 FAVICON = "favicon.ico"
+NO_JEKYLL = ".nojekyll"
 # Direct templates that are no destination of their own: the search page (its results are
 # the other pages) and the error page.
 UNLISTED_TEMPLATES = ("search", "404")
@@ -131,3 +133,7 @@ def write_site_files(generators: list[Any]) -> None:
     icon = Path(str(settings.get("THEME", ""))) / "static" / FAVICON
     if FAVICON not in own and icon.is_file():
         shutil.copyfile(icon, output / FAVICON)
+    # GitHub Pages runs Jekyll over a site unless it holds this file, and Jekyll leaves out every
+    # folder starting with "_": the posts' images (aggregated/_media/) were missing there.
+    if not (output / NO_JEKYLL).exists():
+        (output / NO_JEKYLL).touch()
