@@ -1614,7 +1614,7 @@ class Store:
             "(SELECT group_concat(call || coalesce(shortlink, '')) FROM call_shortlinks), "
             "(SELECT group_concat(link || target) FROM link_targets WHERE target IS NOT NULL), "
             "(SELECT count(*) FROM tombstones), (SELECT count(*) FROM media), "
-            "(SELECT max(fetched_at) FROM media), "
+            "(SELECT max(fetched_at) FROM media), (SELECT count(file) FROM media), "
             "(SELECT group_concat(participant || notified) FROM alerts)"
         ).fetchone()
         return "|".join(str(value) for value in row)

@@ -130,6 +130,28 @@ def test_images_are_downloaded_once_and_published_from_the_site(image_site):
     assert server.hits("/bilder/foto-gross.png") == 0  # srcset alternatives are not fetched
 
 
+def test_an_image_its_server_did_not_give_is_asked_again_the_next_day(image_site):
+    # One 404 (the image uploaded after the post), one night's timeout or 500: the image was
+    # remembered as failed and never asked again; the post kept an empty figure for good.
+    import sqlite3
+
+    from aggregator.site import Site
+
+    site, server = image_site
+    server.route("/bilder/fehlt.png", respond(png(3, 3), content_type="image/png"))
+    ok(invoke(site, "run"))
+    assert server.hits("/bilder/fehlt.png") == 1  # not again the same day
+    with sqlite3.connect(Site.load(site).store_path) as db:  # a day later
+        db.execute("UPDATE media SET fetched_at = '2000-01-01T00:00:00+00:00'")
+    result = ok(invoke(site, "run"))
+    assert "Images: 1 downloaded, 0 dropped" in result.output, result.output
+    assert server.hits("/bilder/fehlt.png") == 2
+    # What came and was refused would come the same: not asked again.
+    assert server.hits("/bilder/zeichnung.svg") == server.hits("/bilder/getarnt.png") == 1
+    [exported] = (site / "content" / "aggregated" / "bilder").glob("*.json")
+    assert json.loads(exported.read_text(encoding="utf-8"))["body"].count("{static}/aggregated/_media/") == 3, result.output
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass

@@ -8,8 +8,10 @@ image, `BLOGPARADE_MEDIA_PER_POST` per post and `BLOGPARADE_MEDIA_PER_RUN` per r
 with the next runs).  Only PNG, JPEG, GIF, WebP and AVIF are kept, recognised by their first
 bytes, whatever the Content-Type says.  SVG is refused, not sanitised: it is a document that
 can carry scripts, styles and references to other hosts, and a sanitiser for it would be a
-second HTML cleaner to keep safe.  A failed image is remembered and not asked again; the
-export drops it from the post (website/media.py).
+second HTML cleaner to keep safe.  A failed image is remembered, and the export drops it from
+the post (website/media.py); one its server did not give (an error, a timeout, a 404 before it
+was uploaded) is asked again once a day while its post is under RETRY_DAYS old or changed since,
+one that came and was refused (not an image, SVG, too many pixels) never again.
 
 Files are named by their content's SHA-256, in the media folder beside the store
 (`BLOGPARADE_MEDIA`, ignored by git); the export copies the ones published into the site.
@@ -21,7 +23,7 @@ import asyncio
 import hashlib
 import io
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -72,15 +74,17 @@ async def download_images(
     started = now or utcnow()
     full = sorted(p.slug for p in participants if p.display == "full")
     scanned = store.get_meta(SCANNED)
-    # A blog newly shown in full: its older posts' images are wanted now too.
-    since = datetime.fromisoformat(scanned) if scanned and store.get_meta(SCANNED_BLOGS) == ",".join(full) else None
+    # A blog newly shown in full: its older posts' images are wanted now too.  The last days'
+    # posts are looked at again for the images that failed (worth_asking).
+    since = (min(datetime.fromisoformat(scanned), started - RETRY_DAYS)
+             if scanned and store.get_meta(SCANNED_BLOGS) == ",".join(full) else None)  # fmt: skip
     known = store.media()
     per_post, per_run = int(site["BLOGPARADE_MEDIA_PER_POST"]), int(site["BLOGPARADE_MEDIA_PER_RUN"])
     wanted: list[str] = []
     # Only the full blogs' posts are read: on a site of excerpts, none (a first run of 1,000
     # blogs stores 110 MB of posts, and reading them back cost 0.2 s).
     for post in store.posts_changed_since(since, participants=full) if full else ():
-        wanted += [url for url in image_urls(post.content_html)[:per_post] if url not in known]
+        wanted += [url for url in image_urls(post.content_html)[:per_post] if worth_asking(known.get(url), started)]
     wanted = list(dict.fromkeys(wanted))
     report = ImageReport(left=max(len(wanted) - per_run, 0))
     folder = media_folder(site)
@@ -102,6 +106,22 @@ async def download_images(
         store.set_meta(SCANNED, started.isoformat())
         store.set_meta(SCANNED_BLOGS, ",".join(full))
     return report
+
+
+# A failed image is asked again a day later, while its post is this young (or changed since).
+RETRY_AFTER = timedelta(hours=20)  # a nightly job's next night, whatever minutes it ran late
+RETRY_DAYS = timedelta(days=7)
+
+
+def worth_asking(record: MediaRecord | None, now: datetime) -> bool:
+    """Whether an image is asked for: never before, or its server did not give it a while ago
+    (a blog's image uploaded after the post, a night its server was down).  One that came and
+    was refused (`size`: its bytes were read) would come the same."""
+    if record is None:
+        return True
+    if record.file or record.size is not None:
+        return False
+    return now - record.fetched_at >= RETRY_AFTER
 
 
 async def download(fetcher: Fetcher, url: str, folder: Path) -> MediaRecord:
