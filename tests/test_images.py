@@ -57,13 +57,16 @@ def test_only_copies_made_here_stay_in_a_body():
     record = MediaRecord("https://blog.example/a.png", "abc.png", "image/png", 10, utcnow())
     failed = MediaRecord("https://blog.example/b.png", None, None, None, utcnow(), "404")
     body = ('<p><img src="https://blog.example/a.png" srcset="https://blog.example/a2.png 2x" alt="A">'
-            '<img src="https://blog.example/b.png"><img src="https://tracker.example/pixel.gif">'
+            '<img src="https://blog.example/b.png" alt="Foto 21 &amp; &lt;mehr&gt;"><img src="https://tracker.example/pixel.gif">'
             '<picture><source srcset="https://blog.example/a.webp"><img src="https://blog.example/a.png"></picture></p>')
     used: set[str] = set()
     local = local_images(body, {record.url: record, failed.url: failed}, "{static}/aggregated/_media/", used)
     assert used == {"abc.png"}
     assert "blog.example" not in local and "tracker" not in local and "srcset" not in local
     assert local.count('<img src="{static}/aggregated/_media/abc.png"') == 2 and 'alt="A"' in local
+    # What a failed image showed stays said (as a browser says a broken image's alt text); the
+    # pixel, with no alt, leaves nothing.
+    assert '<span class="image-alt">Foto 21 &amp; &lt;mehr&gt;</span><picture>' in local
     assert image_urls(body) == ["https://blog.example/a.png", "https://blog.example/b.png",
                                 "https://tracker.example/pixel.gif"]
 

@@ -3,7 +3,8 @@
 Every `<img>` of a body is pointed at its downloaded copy (feeds/images.py) in the export's media
 folder, which Pelican copies into the site (a `{static}` link); an image that was not
 downloaded (failed, refused, over a cap, or not tried yet) is dropped, with its `srcset` and
-`<source>` alternatives, so a reader's browser asks no other host.  An image its blog gave no
+`<source>` alternatives, so a reader's browser asks no other host; its alt text stays in its
+place (`.image-alt`), as a browser shows a broken image's.  An image its blog gave no
 `alt` gets an empty one: its copy's name is a digest, which a screen reader would read out.
 
 So that a page does not jump while it loads, an image its blog gave neither `width` nor `height`
@@ -38,6 +39,7 @@ _SOURCE = re.compile(r"<source\b[^<>]*>", re.I)
 _SRC = re.compile(r"\ssrc=\"([^\"]*)\"", re.I)
 _ALTERNATIVES = re.compile(r"\s(?:srcset|sizes)=\"[^\"]*\"", re.I)
 _QUOTED = re.compile(r"\"[^\"]*\"")
+_ALT = re.compile(r"\salt=\"([^\"]*)\"", re.I)  # escaped as an attribute: as good as text
 _TAG_END = re.compile(r"\s*/?>$")
 
 
@@ -59,7 +61,10 @@ def local_images(
         src = _SRC.search(tag)
         record = media.get(html.unescape(src.group(1)).strip()) if src else None
         if record is None or not record.file:
-            return ""
+            # Not copied here (failed, refused, beyond the caps, not yet): what it showed stays
+            # said, as a browser says a broken image's alt text; a decorative one leaves nothing.
+            alt = _ALT.search(tag)
+            return f'<span class="image-alt">{alt.group(1)}</span>' if alt and alt.group(1).strip() else ""
         used.add(record.file)
         local = tag[: src.start(1)] + html.escape(link_prefix + record.file) + tag[src.end(1):]  # type: ignore[union-attr]
         written = _QUOTED.sub('""', tag)  # attribute names only: values may say anything
