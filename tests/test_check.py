@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.editors.participants import load_participants
 from aggregator.website.export import FORMAT
 from tests.acceptance_helpers import (
     explain,
@@ -202,6 +203,32 @@ def test_a_participant_file_that_is_not_read_is_named(site, name: str):
     assert output.startswith("FAILED"), output
     assert f"{name}: participant files are TOML and end in .toml; this one is ignored" in output
     assert "JSON file outside" not in output  # one sentence for one file
+
+
+@pytest.mark.parametrize("language, said", [
+    ("English", "'language' must be a language tag: \"en\", not 'English'"),
+    ("Deutsch", "'language' must be a language tag: \"de\", not 'Deutsch'"),
+    ("EN/DE", "'language' must be a language tag like \"en\" or \"de-AT\", not 'EN/DE'"),
+])  # fmt: skip
+def test_a_language_named_not_tagged_fails_check_and_is_read_without_it(site, language, said):
+    # "English" passed check and was dropped without a word: the blog's English posts marked as
+    # the site's German, and the OPML published language="English".
+    write_participant(site, "lena", "Lena", "http://127.0.0.1:8080/lena/feed/", "http://127.0.0.1:8080/lena/",
+                      language=language)  # fmt: skip
+    output = check(site)
+    assert output.startswith("FAILED") and f"lena.toml: {said}" in output, output
+    participants, problems = load_participants(site / "content" / "participants")  # the night's read
+    assert problems == [] and {p.slug: p.language for p in participants}["lena"] == language
+
+
+def test_a_misspelt_key_is_named_with_the_key_it_may_be(site):
+    (site / "content" / "participants" / "lena.toml").write_text(
+        'name = "Lena"\nfeeed = "http://127.0.0.1:8080/lena/feed/"\nhome = "http://127.0.0.1:8080/lena/"\n'
+        'lang = "en"\nKind = "corporate"\n', encoding="utf-8")  # fmt: skip
+    output = check(site)
+    for said in ("unknown key 'feeed' (did you mean 'feed'?)", "unknown key 'lang' (did you mean 'language'?)",
+                 "unknown key 'Kind' (did you mean 'kind'?)", "missing key 'feed'"):
+        assert said in output, output
 
 
 def test_other_files_beside_the_participants_are_no_problem(site):

@@ -7,6 +7,7 @@ list them all at once.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import time
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 import tomli_w
 
 from ..feeds.logins import parse_spec, shown, spec_problems, spec_table
-from ..languages import umlauts_spelled_out
+from ..languages import language_tag, umlauts_spelled_out
 from ..models import Participant
 from ..urls import feed_identity, is_fetchable_url, is_http_url, page_key
 
@@ -171,8 +172,38 @@ def has_login(url: str) -> bool:
     return urlsplit(url).username is not None
 
 
+def _unknown_key(key: str) -> str:
+    """"unknown key 'feeed'", with the key it may have meant to be."""
+    guess = difflib.get_close_matches(key.lower(), sorted(_KEYS), n=1, cutoff=0.6)
+    return f"unknown key {shown(key)}" + (f" (did you mean {guess[0]!r}?)" if guess else "")
+
+
+def language_problem(value: str | None) -> str | None:
+    """Why a participant's `language` is no language tag ("English" is a name: its posts were
+    marked with no language, and the OPML published it).  `check` says so; the other commands
+    read such a file as before, without its language."""
+    if not value or language_tag(value) is not None:
+        return None
+    meant = _tag_named(value)
+    if meant:
+        return f"'language' must be a language tag: \"{meant}\", not {shown(value)}"
+    return f"'language' must be a language tag like \"en\" or \"de-AT\", not {shown(value)}"
+
+
+def _tag_named(name: str) -> str | None:
+    """The tag of a language named in English, in German or in its own words ("Deutsch")."""
+    from babel import Locale  # only for a file that names a language by its name
+
+    wanted = name.strip().casefold()
+    for locale in ("en", "de"):
+        for tag, spelt in Locale(locale).languages.items():
+            if spelt.casefold() == wanted and "_" not in tag:
+                return tag
+    return None
+
+
 def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
-    problems = [Problem(path, f"unknown key {shown(key)}") for key in data if key not in _KEYS]
+    problems = [Problem(path, _unknown_key(key)) for key in data if key not in _KEYS]
     problems += [Problem(path, f"missing key {key!r}") for key in _REQUIRED if key not in data]
     if "contact" in data and not is_mailto(data["contact"]):
         problems.append(Problem(path, "'contact' must be one address like \"mailto:anna@example.org\""))
