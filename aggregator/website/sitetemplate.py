@@ -55,7 +55,8 @@ und `--kind` bestimmt ihr, wie es hier heißt, wer schreibt und ob es ein persö
 - `display`: `"excerpt"` zeigt hier nur einen Auszug, `"full"` den ganzen Beitrag.
 
 Nur `name`, `feed` und `home` müssen sein. Wer mag, setzt noch `language = "en"` (die Sprache
-eurer Beiträge), `categories = ["Blogparade"]` (nur Beiträge dieser Kategorien erscheinen hier)
+eurer Beiträge, wo euer Feed keine nennt; nennt er eine falsche, stellt sie in eurem Blog um:
+bei WordPress unter Einstellungen › Allgemein › Sprache der Website), `categories = ["Blogparade"]` (nur Beiträge dieser Kategorien erscheinen hier)
 oder `active = false` (pausiert). Der Dateiname ist die Adresse eures Blogs auf dieser Seite:
 Kleinbuchstaben, Ziffern und Bindestriche. `blogparade check` prüft die Datei, bevor ihr sie
 einreicht. Nach dem nächsten nächtlichen Lauf stehen eure Beiträge hier.
@@ -123,7 +124,8 @@ All your blog needs is a feed (RSS or Atom); almost every blog has one.
 - `display`: `"excerpt"` shows only an excerpt here, `"full"` the whole post.
 
 Only `name`, `feed` and `home` are required. You may add `language = "de"` (the language of your
-posts), `categories = ["blog parade"]` (only posts in these categories appear here) or
+posts, where your feed names none; where it names a wrong one, change it on your blog: in
+WordPress under Settings › General › Site Language), `categories = ["blog parade"]` (only posts in these categories appear here) or
 `active = false` (paused). The file's name is your blog's address on this site: lower-case
 letters, digits and dashes. `blogparade check` checks the file before you send it. After the next
 nightly run your posts appear here.
