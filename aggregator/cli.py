@@ -251,7 +251,7 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
     site = load_site(ctx)
     try:
         with working_on(ctx, site):
-            participant, path = asyncio.run(
+            participant, path, others = asyncio.run(
                 join_blog(site, url, name=name, author=author, kind=kind,  # type: ignore[arg-type]
                           department=department)  # fmt: skip
             )
@@ -271,6 +271,9 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
     ):
         click.echo(f"  {label + ':':<12}{value}")  # "department:" is the longest label
     click.echo(f"Wrote {path}")
+    if others:  # a podcast's feed named first, the posts' second: the first was taken
+        click.echo(f"The page names {_count(len(others), 'other feed')} too: {_listed(others)}. To take "
+                   f"one of those instead, delete {path} and join it by its address.")  # fmt: skip
     click.echo("Not right? Edit that file, or delete it and join again with --name, --author, --kind "
                "or --department.")
 

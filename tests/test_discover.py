@@ -137,7 +137,8 @@ def test_a_feeds_address_that_is_no_feed_is_not_guessed_from(feed_server, broken
         find(feed_server.url("/anna/feed.xml"))
     said = str(error.value)
     if broken is None:  # gone: no guess either
-        assert said == f"cannot fetch {feed_server.url('/anna/feed.xml')}: http: 404 Not Found"
+        assert said == (f"cannot fetch {feed_server.url('/anna/feed.xml')}: http: 404 Not Found: check the "
+                        "address, or give the blog's home page to have its feed found")
     else:
         assert f"{feed_server.url('/anna/feed.xml')} has a feed's address, but it is no feed" in said
         assert said.endswith("give the blog's home page to have its feed found")

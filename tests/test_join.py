@@ -414,6 +414,40 @@ def test_a_home_page_announcing_only_a_comment_feed_it_does_not_name_so_fails_cl
     refused(site, home, f"no usable feed found at {home}", f"{url} is a comment feed, not a feed of posts")
 
 
+def test_a_site_whose_root_answers_404_joins_by_its_feed_at_a_usual_path(site, feed_server):
+    # A static site without an index page (its posts under /posts/): join gave up on the 404.
+    feed_server.routes.clear()
+    home = feed_server.url("/")
+    feed_server.route("/feed.xml", respond(rss([Item("p1", "Erster", home + "posts/erster/")], "Otto in Ottensen",
+                                                home).encode(), content_type=RSS_TYPE))  # fmt: skip
+    assert joined(site, home)["feed"] == feed_server.url("/feed.xml")
+
+
+def test_a_missing_page_that_is_no_sites_root_is_refused_with_a_hint(site, feed_server):
+    feed_server.routes.clear()
+    feed_server.route("/feed.xml", respond(rss([Item("p1", "Erster", feed_server.url("/p1"))], "Otto").encode(),
+                                           content_type=RSS_TYPE))  # fmt: skip
+    typo = feed_server.url("/blgo/")  # its root's feed may be another blog's: not guessed
+    refused(site, typo, f"cannot fetch {typo}: http: 404 Not Found: check the address, or give the feed's own")
+    assert feed_server.hits("/feed.xml") == 0
+
+
+def test_join_names_the_other_feeds_a_page_names(site, feed_server):
+    # A home page naming its podcast's feed first and its posts' second: the podcast was joined,
+    # and the other never mentioned.
+    feed_server.routes.clear()
+    home = feed_server.url("/ina/")
+    for path, title in (("/ina/podcast.xml", "Ina liest – Der Podcast"), ("/ina/feed/", "Ina liest")):
+        feed_server.route(path, respond(rss([Item(path, "Folge 1", home + "folge-1/")], title, home).encode(),
+                                        content_type=RSS_TYPE))  # fmt: skip
+    page = ('<html><head><link rel="alternate" type="application/rss+xml" href="podcast.xml">'
+            '<link rel="alternate" type="application/rss+xml" href="feed/"></head></html>')
+    feed_server.route("/ina/", respond(page.encode(), content_type=HTML_TYPE))
+    result = ok(invoke(site, "join", home))
+    assert f"The page names 1 other feed too: {feed_server.url('/ina/feed/')}. To take one of those instead, " \
+           "delete " in result.output, result.output
+
+
 def test_from_a_posts_page_the_blogs_post_feed_is_joined_not_the_posts_comments(site, feed_server):
     blog = wordpress_blog(feed_server)
     written = joined(site, blog.post)

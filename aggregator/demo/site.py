@@ -63,7 +63,7 @@ def prepare(directory: Path) -> None:
 async def join_all(site: Site, server: DemoServer, echo: Callable[[str], None]) -> None:
     async with Fetcher(FetchSettings.from_site(site)) as fetcher:
         for blog in server.blogs:
-            participant, _ = await join(site, blog.home_url, kind=blog.kind, fetcher=fetcher)
+            participant, *_ = await join(site, blog.home_url, kind=blog.kind, fetcher=fetcher)
             echo(f"  joined {participant.name} <{participant.feed}>")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from ..feeds.discover import CommentFeedError, Discovered, DiscoveryError, discover
@@ -149,6 +150,12 @@ def existing_participants(site: Site) -> list[Participant]:
     ]
 
 
+class Joined(NamedTuple):
+    participant: Participant
+    path: Path  # its participant file
+    others: tuple[str, ...] = ()  # the other feeds of posts the page named (discover.Discovered)
+
+
 async def join(
     site: Site,
     url: str,
@@ -158,7 +165,7 @@ async def join(
     kind: Kind = "employee",
     fetcher: Fetcher | None = None,
     department: str = "",
-) -> tuple[Participant, Path]:
+) -> Joined:
     """Discover the feed behind `url`, validate it and write the participant file.
 
     Refused (JoinError, nothing written): a URL that is not http(s), a feed or blog already on the
@@ -189,7 +196,7 @@ async def join(
     refuse_removed(site, found.feed_url)
     participant = new_participant(found, existing, name=name, author=author, kind=kind,
                                   department=department)  # fmt: skip
-    return participant, write_participant(site.participants_dir, participant)
+    return Joined(participant, write_participant(site.participants_dir, participant), found.others)
 
 
 def address_meant(text: str) -> str:

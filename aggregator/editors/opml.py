@@ -237,7 +237,7 @@ async def _join_one(site: Site, feed: OpmlFeed, fetcher: Fetcher) -> Participant
     # (all posts instead of one category), which is not what the file asked for.  Only an
     # outline without a feed is joined by its home page.
     try:
-        participant, _ = await join(
+        participant, *_ = await join(
             site, feed.address, name=feed.title or None, kind=feed.kind or "employee",
             fetcher=fetcher,
         )  # fmt: skip

@@ -79,6 +79,7 @@ class Discovered:
     home_url: str
     feed: ParsedFeed
     page_language: str | None = None  # the page that named the feed: its <html lang>, primary tag
+    others: tuple[str, ...] = ()  # the other feeds of posts the page names (a podcast's, a category's)
 
 
 def page_language(body: bytes) -> str | None:
@@ -316,8 +317,15 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
     if not is_http_url(url):
         raise DiscoveryError(f"not an http(s) URL: {url!r}")
     page = await fetcher.fetch(url, accept=HTML_ACCEPT)
-    if page.error and page.status != PAGE_REFUSED:
-        raise DiscoveryError(f"cannot fetch {url}: {page.error}")
+    # A site's root that answers 404 (a blog whose home page is elsewhere, a bare static site) may
+    # have its feed at a usual path; any other page that is missing may be a typo.
+    missing_root = page.status == 404 and urlsplit(page.final_url).path in ("", "/")
+    if page.error and page.status != PAGE_REFUSED and not missing_root:
+        hint = ""
+        if page.status in (404, 410):
+            hint = (": check the address, or give the blog's home page to have its feed found"
+                    if looks_like_feed_address(url) else ": check the address, or give the feed's own")  # fmt: skip
+        raise DiscoveryError(f"cannot fetch {url}: {page.error}{hint}")
     feed, unreadable = _feed_or_why(page)
     if feed is not None:
         reason = comment_feed_reason(page.final_url, feed)
@@ -364,7 +372,8 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
             if comment_feed_reason(found, feed) is not None:
                 skipped.append(found)
                 continue
-            return Discovered(found, _blog_home(feed, home_page), feed, page_language(page.body or b""))
+            others = tuple(other for other in announced if other not in (candidate, found))
+            return Discovered(found, _blog_home(feed, home_page), feed, page_language(page.body or b""), others)
     links = "its <link rel=alternate> feeds"
     if len(announced) > ANNOUNCED_TRIED:
         links = f"the first {ANNOUNCED_TRIED} of its {len(announced)} <link rel=alternate> feeds"
