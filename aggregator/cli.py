@@ -662,9 +662,11 @@ def check(ctx: click.Context, base: str | None) -> None:
                  "of it was read here", EXIT_CONFIG)  # fmt: skip
         running = review.outside_content(changed)
         if running:
+            moved = ("; a participant file goes in content/participants/"
+                     if any(path.lower().endswith(".toml") for path in running) else "")  # fmt: skip
             fail(f"this pull request changes {_listed(running)}, outside content/: settings, code, "
                  "the theme or CI, which commands and the build run; an editor reviews it, and "
-                 "nothing of it was run here", EXIT_CONFIG)  # fmt: skip
+                 f"nothing of it was run here{moved}", EXIT_CONFIG)  # fmt: skip
     site = load_site(ctx)
     result = check_site(site)
     problems, warnings = result.problems, result.warnings

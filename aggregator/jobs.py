@@ -452,14 +452,18 @@ def address_problems(site: Site, participants: list[Participant]) -> list[Proble
     problems = []
     hosts: dict[str, str | None] = {}
     for participant in participants:
+        refused: dict[str, list[str]] = {}  # why, and the keys whose address it is
         for key in ("feed", "home"):
-            url = getattr(participant, key)
-            host = _host(url)
+            host = _host(getattr(participant, key))
             if host not in hosts:
                 hosts[host] = _refusal(host, policy)
-            if hosts[host]:
-                path = site.participants_dir / f"{participant.slug}.toml"
-                problems.append(Problem(path, f"{key!r} {url}: {hosts[host]}"))
+            if why := hosts[host]:
+                refused.setdefault(why, []).append(key)
+        for why, keys in refused.items():  # a feed and home on one host: said once
+            named = " and ".join(f"{key!r} {getattr(participant, key)}" for key in keys)
+            problems.append(Problem(site.participants_dir / f"{participant.slug}.toml",
+                                    f"{named}: {why}; a pull request cannot change that: the editors decide "
+                                    "which networks the site reads"))  # fmt: skip
     return problems
 
 

@@ -55,7 +55,15 @@ def test_a_participant_naming_a_refused_address_fails(site, feed: str, address: 
     output = check(site)
     assert output.startswith("FAILED"), output
     assert f"inside.toml: 'feed' {feed}: address not allowed: {address}" in output
-    assert "set BLOGPARADE_ALLOWED_NETWORKS in pelicanconf.py to allow it" in output
+    assert "set BLOGPARADE_ALLOWED_NETWORKS in pelicanconf.py to allow it); a pull request cannot change " \
+           "that: the editors decide which networks the site reads" in output
+
+
+def test_a_feed_and_home_on_one_refused_host_are_one_problem(site):
+    write_participant(site, "fritz", "Fritz", "http://10.0.0.5/feed/", "http://10.0.0.5/")
+    output = check(site)
+    assert output.count("fritz.toml") == 1 and "'feed' http://10.0.0.5/feed/ and 'home' http://10.0.0.5/: " \
+        "address not allowed: 10.0.0.5" in output, output
 
 
 def test_localhost_is_refused_by_default(tmp_path):
@@ -377,6 +385,27 @@ def test_a_pull_request_changing_pages_needs_an_editor(site):
            "reviews this pull request" in output
     assert "content/participants/README.md: not a participant file" in output
     assert invoke(site, "check").exit_code == 0  # without --base: the files as such are fine
+
+
+def test_a_participant_file_in_the_wrong_folder_is_told_where_it_goes(site):
+    # "not a participant file: published as written" told a contributor nothing of what to mend.
+    repository(site)
+    (site / "content" / "participant").mkdir()
+    write_participant(site, "neu", "Neu", "http://127.0.0.1:8080/neu/feed/").rename(
+        site / "content" / "participant" / "neu.toml")
+    (site / "content" / "participants" / "anna.yaml").write_text("name: Anna\n", encoding="utf-8")
+    commit(site)
+    output = refused(site)
+    assert "content/participant/neu.toml: a participant file is read only in content/participants/: move " \
+           "it there (content/participants/neu.toml)" in output, output
+    # A lookalike in the right folder is named once, as ignored, not as a page published as written.
+    assert "anna.yaml: participant files are TOML and end in .toml; this one is ignored" in output
+    assert "anna.yaml: not a participant file" not in output
+    (site / "content" / "participant" / "neu.toml").rename(site / "neu.toml")
+    (site / "content" / "participants" / "anna.yaml").unlink()
+    commit(site)
+    assert "outside content/: settings, code, the theme or CI, which commands and the build run; an editor " \
+           "reviews it, and nothing of it was run here; a participant file goes in content/participants/" in refused(site)
 
 
 def test_a_participant_file_that_is_a_link_is_refused(site, tmp_path):

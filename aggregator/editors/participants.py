@@ -308,7 +308,7 @@ def _read_participant(path: Path) -> Participant:
 
 # Formats a contributor may try instead of TOML (or ".toml" in capitals): such a file is not read,
 # and a pull request adding it would add a blog that never appears, unless its file is named.
-_LOOKALIKES = frozenset({".toml", ".tml", ".yaml", ".yml", ".json"})
+LOOKALIKES = frozenset({".toml", ".tml", ".yaml", ".yml", ".json"})
 
 
 def ignored_files(folder: Path) -> list[Problem]:
@@ -316,7 +316,7 @@ def ignored_files(folder: Path) -> list[Problem]:
     return [
         Problem(path, "participant files are TOML and end in .toml; this one is ignored")
         for path in sorted(folder.iterdir())
-        if path.suffix.lower() in _LOOKALIKES and path.suffix != ".toml"
+        if path.suffix.lower() in LOOKALIKES and path.suffix != ".toml"
     ]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from ..models import Participant
-from .participants import Problem, same_blog
+from .participants import LOOKALIKES, Problem, same_blog
 
 CONTENT = "content"
 
@@ -113,7 +113,13 @@ def for_an_editor(found: list[Change], participants: Path, root: Path,
     reviewed = []
     for change in found:
         path = PurePosixPath(change.path)
-        if path.parent != folder or path.suffix != ".toml":
+        if path.suffix.lower() == ".toml" and path.parent != folder and change.status != "D":
+            where = f"{folder}/" if folder is not None else "the participants folder"
+            reviewed.append((change.path, f"a participant file is read only in {where}: move it there "
+                                          f"({where}{path.stem.lower()}.toml)"))  # fmt: skip
+        elif path.parent == folder and path.suffix != ".toml" and path.suffix.lower() in LOOKALIKES:
+            continue  # a participant file misnamed (anna.yaml, anna.TOML): check names it, ignored
+        elif path.parent != folder or path.suffix != ".toml":
             reviewed.append((change.path, "not a participant file: published as written, so an editor "
                                           "reviews this pull request"))  # fmt: skip
         elif change.status != "A":
