@@ -362,6 +362,18 @@ def test_code_blocks_can_be_reached_by_keyboard(site):
     assert all((pre["role"], pre["aria-label"]) == ("region", "Codeblock") for pre in code)
 
 
+def test_several_scroll_boxes_on_a_page_are_named_apart():
+    # Two regions named "Codeblock" on one page: a screen reader's list of landmarks could not
+    # tell them apart (axe's landmark-unique).
+    from aggregator.website.plugin.content import focusable_code, scrollable_tables
+
+    code = BeautifulSoup(focusable_code("<pre>a</pre><p>x</p><pre>b</pre>", "Codeblock"), "html.parser")
+    assert [pre["aria-label"] for pre in code.find_all("pre")] == ["Codeblock 1", "Codeblock 2"]
+    tables = BeautifulSoup(scrollable_tables(f"<table></table>{WIDE_TABLE}", "Tabelle"), "html.parser")
+    assert [box["aria-label"] for box in tables.select("div.table-scroll")] == ["Tabelle 1", "Tabelle 2"]
+    assert BeautifulSoup(focusable_code("<pre>a</pre>", "Codeblock"), "html.parser").pre["aria-label"] == "Codeblock"
+
+
 WIDE_TABLE = ("<table><thead><tr><th>Monat</th><th>Stunden im Stehen</th><th>Stunden im Sitzen</th>"
               "<th>Bemerkungen zum Monat</th></tr></thead><tbody><tr><td>September</td><td>12</td>"
               "<td>140</td><td><table><tr><td>innen</td></tr></table></td></tr></tbody></table>")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from markupsafe import escape
 
@@ -41,7 +41,14 @@ PLACEHOLDERS = {
 
 
 def focusable_code(html: str, label: str = CODE_LABEL) -> str:
-    return _PRE.sub(f'<pre tabindex="0" role="region" aria-label="{escape(label)}"', html)
+    names = _names(label, len(_PRE.findall(html)))
+    return _PRE.sub(lambda _: f'<pre tabindex="0" role="region" aria-label="{escape(next(names))}"', html)
+
+
+def _names(label: str, count: int) -> Iterator[str]:
+    """A region's name, numbered where a page has several: landmarks of one name cannot be told
+    apart (axe's landmark-unique)."""
+    return iter([label] if count == 1 else [f"{label} {number}" for number in range(1, count + 1)])
 
 
 def scroll_box(label: str) -> str:
@@ -55,10 +62,15 @@ def scrollable_tables(html: str, label: str = TABLE_LABEL) -> str:
     if "<table" not in html:
         return html
     parts, depth, start = [], 0, 0
+    outer, level = 0, 0  # the tables not inside another: each a box, named apart
+    for match in _TABLE_TAG.finditer(html):
+        outer += not match[1] and level == 0
+        level = max(level + (-1 if match[1] else 1), 0)
+    names = _names(label, outer)
     for match in _TABLE_TAG.finditer(html):
         if not match[1]:
             if depth == 0:
-                parts += [html[start:match.start()], scroll_box(label)]
+                parts += [html[start:match.start()], scroll_box(next(names, label))]
                 start = match.start()
             depth += 1
         elif depth:
