@@ -348,7 +348,10 @@ def test_the_join_page_explains_joining_and_lists_the_parades_to_write_for(site)
         assert field in body, field
     assert "Die Regeln einer Blogparade" in body and "Kommentiert wird bei euch" in body
     listed = soup.find("section", class_="join-parades")
-    assert [text(h) for h in listed.find_all("h3")] == ["Winterprojekte", "Wie arbeiten wir remote?"]
+    # What a post written today counts for, first; then what is announced (a post written for
+    # it today would be refused), apart.
+    assert [text(h) for h in listed.find_all("h3")] == ["Wie arbeiten wir remote?", "Angekündigt"]
+    assert [text(h) for h in listed.find_all("h4")] == ["Winterprojekte"]
     assert listed.find("a", href="https://dora.example/aufruf-winter/")
     assert listed.find("a", href="../parades/").get_text() == "Alle Blogparaden"
     assert listed.find("a", href="../blogroll.opml")
@@ -431,6 +434,19 @@ def english_contribution(site: Site) -> Site:
         store.record_success("acme", "https://acme.example/feed/", etag=None, last_modified=None,
                              body_hash="acme-en", posts=[replace(ACME, language="en")], now=T)  # fmt: skip
     return site
+
+
+def test_the_join_page_lists_a_closed_parade_still_taking_late_contributions(tmp_path):
+    late = {"herbst": AUTUMN.replace("End: 2026-10-15\n", "End: 2026-10-15\nLate: yes\n"),
+            "remote": REMOTE, "later": WINTER.replace("Title: Winterprojekte", "Title: Später").replace(
+                "2026-12-01", "2026-12-20").replace("aufruf-winter", "aufruf-spaeter"), "winter": WINTER}  # fmt: skip
+    site = build(parade_site(tmp_path, parades=late))
+    (site.content / "articles" / "herbst-rueckschau.md").unlink()  # its roundup not written yet
+    build(site)
+    listed = page(site, "mitmachen").find("section", class_="join-parades")
+    assert [text(h) for h in listed.find_all("h3")] == ["Wie arbeiten wir remote?", "Herbst & Zukunft", "Angekündigt"]
+    assert "(verspätete Beiträge willkommen)" in text(listed.find("h3", string="Herbst & Zukunft").find_next("p"))
+    assert [text(h) for h in listed.find_all("h4")] == ["Winterprojekte", "Später"]  # the nearest start first
 
 
 def test_late_contributions_are_welcome_until_the_roundup_is_published(tmp_path):
