@@ -982,16 +982,20 @@ def opml_import(ctx: click.Context, source: Path) -> None:
         fail(f"{name}: {error}", EXIT_CONFIG)
     except SettingError as error:
         fail(str(error), EXIT_CONFIG)
-    failed = 0
+    failed = present = 0
     for feed, outcome in results:
-        if isinstance(outcome, JoinError):
+        if isinstance(outcome, JoinError) and outcome.present:  # the file imported again: not a failure
+            present += 1
+            click.echo(f"  already here: {outcome}")
+        elif isinstance(outcome, JoinError):
             failed += 1
             click.secho(f"  not joined: {feed.address}: {outcome}", fg="red", err=True)
         else:
             click.echo(f"  joined {outcome.name} <{outcome.feed}>")
         for repeat in feed.repeats:
             click.echo(f"  listed again: {repeat}: the same blog as {feed.address}, taken once")
-    click.echo(f"{len(results) - failed} of {len(results)} blogs joined.")
+    there = f", {present} already on the site" if present else ""
+    click.echo(f"{len(results) - failed - present} of {len(results)} blogs joined{there}.")
     if failed:
         sys.exit(EXIT_FAILED)
 

@@ -384,6 +384,25 @@ def test_opml_import_joins_a_wordpress_link_roll_by_home_pages_and_names_repeats
     assert feed_server.hits("/other.opml") == 0  # another file's list is not a blog
 
 
+def test_an_exported_roll_imported_elsewhere_keeps_departments_and_display_and_again_is_no_failure(
+    site, feed_server, tmp_path
+):
+    blog = wordpress_blog(feed_server)
+    ok(invoke(site, "join", blog.home, "--department", "Werkstatt"))
+    [path] = participants_dir(site).glob("*.toml")
+    path.write_text(path.read_text(encoding="utf-8") + 'display = "full"\n', encoding="utf-8")
+    roll = tmp_path / "roll.opml"
+    ok(invoke(site, "opml", "export", str(roll)))
+    other = new_site(tmp_path / "other")
+    ok(invoke(other, "opml", "import", str(roll)))
+    [moved] = participants_dir(other).glob("*.toml")
+    written = tomllib.loads(moved.read_text(encoding="utf-8"))
+    assert (written["department"], written["display"]) == ("Werkstatt", "full")
+    again = invoke(other, "opml", "import", str(roll))  # run twice: nothing failed
+    assert again.exit_code == 0, explain(again)
+    assert "0 of 1 blogs joined, 1 already on the site." in again.output
+
+
 # ----------------------------------------------------------- pages that announce comment feeds
 
 

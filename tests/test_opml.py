@@ -69,8 +69,23 @@ def test_round_trip_keeps_urls_names_and_kinds():
     assert feeds == [
         OpmlFeed("https://hafenkante.example/feed/", "https://hafenkante.example/",
                  'Hafenkante <Digital> & "Söhne"', "corporate"),
-        OpmlFeed("https://lena.example/atom.xml?a=1&b=2", "https://lena.example/", "Lenas Notizen", "employee"),
+        OpmlFeed("https://lena.example/atom.xml?a=1&b=2", "https://lena.example/", "Lenas Notizen", "employee",
+                 language="en"),
     ]
+
+
+def test_round_trip_keeps_departments_and_how_a_blog_is_shown():
+    # An intranet roll moved by OPML lost its departments (a feed reader's folders), and which
+    # blogs it showed in full.
+    sales = Participant("vera", "Vera verkauft", "https://vera.example/feed/", "https://vera.example/",
+                        department="Vertrieb", display="full")  # fmt: skip
+    text = export_opml([sales], title="x")
+    assert ET.fromstring(text).find("body/outline").get("category") == "employee,/Vertrieb"
+    [feed] = read_opml(text.encode("utf-8"))
+    assert (feed.kind, feed.department, feed.display) == ("employee", "Vertrieb", "full")
+    # Another reader's folders ("/Technik/Blogs") are no department; a kind's path is none either.
+    [other] = read_opml(opml('<outline xmlUrl="https://x.example/feed/" category="/Technik/Blogs,/corporate"/>'))
+    assert (other.kind, other.department) == ("corporate", "")
 
 
 # --- reading what others wrote ------------------------------------------------------------------
@@ -188,6 +203,7 @@ def test_import_joins_the_good_feeds_and_reports_the_bad(tmp_path, feed_server):
     again = import_into(site, data)
     assert all(isinstance(outcome, JoinError) for _, outcome in again)
     assert "already on the site" in str(again[0][1]) and "already on the site" in str(again[1][1])
+    assert again[0][1].present and not again[2][1].present  # not failures: the file imported again
     assert len(load_participants(site.participants_dir)[0]) == 2
     assert [r.path for r in feed_server.requests[before:]] == ["/404"]
 

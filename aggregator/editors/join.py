@@ -31,9 +31,10 @@ class JoinError(Exception):
     """The blog cannot join; the message says why, for a person.  `usage`: the command line named
     no blog that could ever join (not an http(s) address, a login in it), not a blog that cannot."""
 
-    def __init__(self, message: str, *, usage: bool = False):
+    def __init__(self, message: str, *, usage: bool = False, present: bool = False):
         super().__init__(message)
         self.usage = usage
+        self.present = present  # the blog is on the site already (an OPML file imported again)
 
 
 def first_author(found: Discovered) -> str:
@@ -56,7 +57,7 @@ def already_there(url: str, existing: list[Participant]) -> None:
     key = feed_identity(url)
     for other in existing:
         if key in (feed_identity(other.feed), feed_identity(other.home or "-")):
-            raise JoinError(f"{url} is already on the site as {other.slug!r} ({other.name})")
+            raise JoinError(f"{url} is already on the site as {other.slug!r} ({other.name})", present=True)
 
 
 def blog_already_there(url: str, home: str, existing: list[Participant]) -> None:
@@ -66,7 +67,7 @@ def blog_already_there(url: str, home: str, existing: list[Participant]) -> None
     if other is not None:
         raise JoinError(
             f"{url} is a feed of {home}, which is already on the site as {other.slug!r} "
-            f"({other.name}, {other.feed})"
+            f"({other.name}, {other.feed})", present=True,
         )
 
 

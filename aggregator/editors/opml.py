@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit, urlunsplit
 from xml.parsers import expat
 
+from ..languages import language_tag
 from ..models import Kind, Participant
 from ..urls import feed_key
 from ..xmltext import xml_text
-from .participants import KINDS, LIMITS, clean_text, has_login
+from .participants import DISPLAYS, KINDS, LIMITS, clean_text, has_login, write_participant
 
 if TYPE_CHECKING:
     from ..feeds.fetch import Fetcher
@@ -45,6 +46,9 @@ class OpmlFeed:
     html_url: str | None = None
     title: str = ""
     kind: Kind | None = None  # from the outline's category, as export writes it
+    department: str = ""  # a category path ("/Vertrieb"), as export writes it
+    display: str = ""  # "full" or "excerpt", where the outline says (export's own attribute)
+    language: str = ""  # the outline's, for a feed that names none
     # The same feed (or home page) listed again further down, as written there: joined once.
     repeats: tuple[str, ...] = ()
 
@@ -84,7 +88,10 @@ def _outline(participant: Participant) -> dict[str, str]:
         "xmlUrl": participant.feed,
         "htmlUrl": participant.home,
         "language": participant.language,
-        "category": participant.kind,  # no slash: a tag, in OPML 2.0's words
+        # No slash: a tag, in OPML 2.0's words; a department is a path, as feed readers file feeds.
+        "category": ",".join([participant.kind] + ([f"/{participant.department}"] if participant.department else [])),
+        # Not OPML's (2.0 lets an outline carry attributes of its own): for a site that imports it.
+        "display": participant.display if participant.display != "excerpt" else None,
     }
     return {key: xml_text(value) for key, value in attributes.items() if value}
 
@@ -176,12 +183,18 @@ def _feed(outline: dict[str, str]) -> OpmlFeed | None:
     if not xml_url and not html_url:
         return None  # a folder, or a link to another OPML file (type="include")
     # OPML 2.0: comma-separated, slash-delimited paths ("/Firmen/corporate"); any step may name it.
-    steps = {step.strip().lower() for part in outline.get("category", "").split(",")
-             for step in part.split("/")}
+    categories = [part.strip() for part in outline.get("category", "").split(",")]
+    steps = {step.strip().lower() for part in categories for step in part.split("/")}
     kind = next((k for k in KINDS if k in steps), None)
+    # A path of one step that names no kind: the department export writes ("/Vertrieb").
+    paths = [part[1:] for part in categories if part.startswith("/") and part.count("/") == 1]
+    department = next((clean_text(path, LIMITS["department"]) for path in paths if path.lower() not in KINDS), "")
     # Another program's export, not what the person typed: cleaned and cut to fit, as a feed's title is.
     title = clean_text(outline.get("title") or outline.get("text") or "", LIMITS["name"])
-    return OpmlFeed(xml_url, html_url, title, kind)  # type: ignore[arg-type]
+    display = outline.get("display", "").strip().lower()
+    language = outline.get("language", "").strip()
+    return OpmlFeed(xml_url, html_url, title, kind, department,  # type: ignore[arg-type]
+                    display if display in DISPLAYS else "", language if language_tag(language) else "")
 
 
 def _http(url: str) -> str:
@@ -237,10 +250,16 @@ async def _join_one(site: Site, feed: OpmlFeed, fetcher: Fetcher) -> Participant
     # (all posts instead of one category), which is not what the file asked for.  Only an
     # outline without a feed is joined by its home page.
     try:
-        participant, *_ = await join(
+        participant, path, _ = await join(
             site, feed.address, name=feed.title or None, kind=feed.kind or "employee",
-            fetcher=fetcher,
+            fetcher=fetcher, department=feed.department,
         )  # fmt: skip
     except JoinError as error:
         return error
-    return participant
+    # What the file says that the feed cannot: how the site shows the blog; its language where
+    # the feed names none.
+    kept = replace(participant, display=feed.display or participant.display,
+                   language=participant.language or feed.language)  # fmt: skip
+    if kept != participant:
+        write_participant(path.parent, kept)
+    return kept
