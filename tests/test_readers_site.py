@@ -293,6 +293,23 @@ def test_a_site_on_github_pages_keeps_its_images(site):
     assert (site.output / ".nojekyll").is_file()
 
 
+def test_a_feeds_title_keeps_what_looks_like_a_tag(tmp_path):
+    # "Tom & Jerry's <Team> Blog" had "<Team>" eaten from its feed's title (Pelican strips tags).
+    site = make_site(tmp_path)
+    anna = site.participants_dir / "anna.toml"
+    anna.write_text(anna.read_text(encoding="utf-8").replace('name = "Annas Blög"', 'name = "Annas <Team> & Blög"'),
+                    encoding="utf-8")  # fmt: skip
+    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write('\nSITENAME = "Unsere <Blogs> & Freunde"\n')
+    with Store(site.store_path) as store:
+        fill_store(store)
+        build_site(site, store)
+    assert ET.parse(site.output / "feeds" / "all.atom.xml").getroot().findtext(f"{ATOM}title") == \
+        "Unsere <Blogs> & Freunde"
+    assert ET.parse(site.output / "feeds" / "blogs" / "anna.atom.xml").getroot().findtext(f"{ATOM}title") == \
+        "Unsere <Blogs> & Freunde - Annas <Team> & Blög"
+
+
 def test_the_sites_own_robots_txt_wins(tmp_path):
     site = make_site(tmp_path)
     (site.content / "extra").mkdir()

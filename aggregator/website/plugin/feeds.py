@@ -107,6 +107,10 @@ class PlainTitleWriter(Writer):
 
     def _create_new_feed(self, feed_type: str, feed_title: str, context: dict[str, Any]) -> Any:
         feed = super()._create_new_feed(feed_type, feed_title, context)
+        # Pelican strips tags from the title, which ate "<Team>" from a blog named "Tom & Jerry's
+        # <Team> Blog" (and from a site's name): both are plain text here, and the feed escapes them.
+        name = str(context.get("SITENAME") or "")
+        feed.feed["title"] = f"{name} - {feed_title}" if feed_title else name
         if type(feed) is Atom1Feed:
             feed.__class__ = SourcedAtomFeed  # the same feed, writing one element more per entry
         # Pelican names every feed by the site's address: the site's feed and each blog's had one
