@@ -410,6 +410,9 @@ def format_summary(summary: UpdateSummary, zone: tzinfo | None = None) -> str:
     for report in _by_blog(summary.retired):
         lines.append(f"  {_feed_name(report)} ({report.url}): retired, it answered 410 Gone; not asked "
                      "any more (--all asks it whether it came back)")
+    for report in _by_blog([report for report in posts if report.left_out]):
+        lines.append(f"  {_feed_name(report)} ({report.url}): took its newest entries, {report.left_out} "
+                     "older ones left out (BLOGPARADE_MAX_ITEMS_PER_FEED)")
     deferred = Counter(report.participant.name for report in summary.deferred)
     for name, feeds in sorted(deferred.items(), key=lambda item: name_order(item[0])):
         lines.append(f"  {name} comments: {feeds} comment feed{'s' * (feeds != 1)} left for the next run: "

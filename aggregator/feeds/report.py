@@ -39,6 +39,7 @@ class FeedReport:
     kind: FeedKind = "posts"
     next_try: datetime | None = None  # when a failed or waiting feed is asked again
     held: int = 0  # the records a changed feed's body gave (new, changed or as stored)
+    left_out: int = 0  # a post feed's entries beyond BLOGPARADE_MAX_ITEMS_PER_FEED, the oldest
     pages: int | None = None  # of a list answered page by page, as it says (None: it does not)
     # A comment feed's: the guids of the comments its body gave, by post id (comments.whole_threads).
     comment_guids: Mapping[str, frozenset[str]] = field(default_factory=dict)

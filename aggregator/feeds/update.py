@@ -110,6 +110,7 @@ class Answer:
     digest: str | None = None  # body_hash of the body parsed
     description: str | None = None  # a changed post feed's own description (None: keep stored)
     entries: tuple[str, ...] | None = None  # a changed post feed's entries' digests (Parsed)
+    left_out: int = 0  # its entries beyond the limit (Parsed)
 
 
 class Updater:
@@ -202,7 +203,7 @@ class Updater:
             return Answer(result, unchanged=True)
         parsed = await self._parse(parse, result)
         return Answer(result, parsed.records, parsed.error, digest=digest, description=parsed.description,
-                      entries=parsed.entries)  # fmt: skip
+                      entries=parsed.entries, left_out=parsed.left_out)  # fmt: skip
 
     def _store(
         self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
@@ -230,6 +231,7 @@ class Updater:
             description=answer.description, entries=answer.entries,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed, counts.moved, held=len(answer.records),
+                      left_out=answer.left_out,
                       pages=wpapi.total_pages(result.headers), comment_guids=_guids_by_post(comments, counts.renamed))  # fmt: skip
 
     def _note_api(self, participant: Participant, result: FetchResult) -> None:

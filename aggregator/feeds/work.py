@@ -36,6 +36,7 @@ class Parsed(NamedTuple):
     # A post feed's entries, each as its digest (clean.source_digests): those it took, cleaned
     # now or unchanged since the last parse; None for comment feeds.
     entries: tuple[str, ...] | None = None
+    left_out: int = 0  # a post feed's entries beyond the run's limit (the oldest): not taken
 
 
 class PostRef(NamedTuple):
@@ -83,7 +84,7 @@ def parse_posts(
         if participant.takes(post.categories):
             posts.append(post)
             taken.append(entry_digest)
-    return Parsed(posts, None, feed.subtitle, tuple(taken))
+    return Parsed(posts, None, feed.subtitle, tuple(taken), max(len(feed.entries) - limit, 0))
 
 
 def parse_comments(
