@@ -451,6 +451,15 @@ def test_a_missing_page_that_is_no_sites_root_is_refused_with_a_hint(site, feed_
     assert feed_server.hits("/feed.xml") == 0
 
 
+def test_a_blog_named_in_another_script_or_in_emoji_is_filed_by_its_host():
+    from aggregator.editors.join import blog_slug
+
+    assert blog_slug("Лена пишет", "https://lena-pishet.example/") == "lena-pishet-example"
+    assert blog_slug("☕🚲", "https://www.max-radelt.example/blog/") == "max-radelt-example"
+    assert blog_slug("Blog", "https://joomla.example/") == "blog"  # a blog named so is "blog"
+    assert blog_slug("Jörgs Werkstatt", "https://j.example/") == "joergs-werkstatt"
+
+
 def test_join_names_the_other_feeds_a_page_names(site, feed_server):
     # A home page naming its podcast's feed first and its posts' second: the podcast was joined,
     # and the other never mentioned.

@@ -105,7 +105,7 @@ def new_participant(
     # The feed's word, else its blog's page's (Blogger's feeds name none; its pages do).
     language = clean_text((found.feed.language or found.page_language or "").split("-")[0].lower(), LIMITS["language"])
     participant = Participant(
-        slug=unique_slug(slugify(name), {p.slug for p in existing}),
+        slug=unique_slug(blog_slug(name, found.home_url), {p.slug for p in existing}),
         name=name,
         feed=found.feed_url,
         home=found.home_url,
@@ -118,6 +118,16 @@ def new_participant(
     if problems:
         raise JoinError(f"{found.feed_url} cannot join: " + "; ".join(p.message for p in problems))
     return participant
+
+
+def blog_slug(name: str, home: str) -> str:
+    """The file name for a blog: its name's slug, or its host's where its name has no letter a
+    slug keeps ("☕🚲", "Лена пишет": both were "blog", then "blog-2")."""
+    slug = slugify(name)
+    if slug == "blog" and "blog" not in name.casefold():
+        host = urlsplit(home).hostname or ""
+        slug = slugify(host.removeprefix("www."))
+    return slug
 
 
 def _platform_free(title: str) -> str:
