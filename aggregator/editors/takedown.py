@@ -10,6 +10,7 @@ editors can answer a request: when, what, which, and why where `--reason` said.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -95,6 +96,8 @@ def hide(site: Site, store: Store, target: str, *, reason: str = "", shown: bool
 
     TakedownError when it names nothing stored."""
     items = find(store, target)
+    if not items and not shown and (published := published_only(site, target)):
+        return _hide_published_only(site, store, published, reason)
     if not items:
         raise TakedownError(f"no stored post or comment at {target} (give its original link, or "
                             "its page here; a comment's page link ends in #comment-…)")
@@ -107,6 +110,43 @@ def hide(site: Site, store: Store, target: str, *, reason: str = "", shown: bool
         log(site, "unhide" if shown else "hide", item.kind, item.url or item.id, reason,
             done="shown again" if shown else "hidden")  # fmt: skip
     return items
+
+
+def published_only(site: Site, target: str) -> list[tuple[Path, TakenItem]]:
+    """The posts `target` names that the site publishes from their export files while the store
+    does not know them (a store restored from an older backup keeps what it forgot published:
+    export.py), each with its file."""
+    ours = _our_page(target)
+    if ours is not None and ours[0] and not urlsplit(target).fragment:
+        files = list(site.export_dir.glob(f"*/{ours[0]}.json"))
+    elif is_http_url(target):
+        key, files = thread_key(target), []
+        for path in site.export_dir.glob("*/*.json"):
+            with suppress(OSError, ValueError):
+                if thread_key(str(json.loads(path.read_bytes()).get("url") or "")) == key:
+                    files.append(path)
+    else:
+        return []
+    found = []
+    for path in files:
+        with suppress(OSError, ValueError):
+            data = json.loads(path.read_bytes())
+            found.append((path, TakenItem("post", str(data["id"]), str(data.get("url") or ""),
+                                          str(data.get("title") or ""), path.parent.name)))  # fmt: skip
+    return found
+
+
+def _hide_published_only(site: Site, store: Store, published: list[tuple[Path, TakenItem]],
+                         reason: str) -> list[TakenItem]:  # fmt: skip
+    """Take such posts off the site (their files go), and hide them when a feed brings them."""
+    ready_log(site)
+    for path, item in published:
+        store.hide_on_arrival(item.id)
+        if item.url:
+            store.hide_on_arrival(thread_key(item.url))
+        path.unlink(missing_ok=True)
+        log(site, "hide", item.kind, item.url or item.id, reason, done="hidden")
+    return [item for _, item in published]
 
 
 # -- remove a blog ------------------------------------------------------------------------------
