@@ -358,6 +358,21 @@ def test_in_reply_to_paragraph_naming_a_comment_taken_down_goes_whatever_the_nam
     assert f'href="#comment-c{beyond}">Person {beyond}</a>' in nodes[f"c{beyond + 1}"]
 
 
+def test_replies_below_the_depth_cap_keep_each_conversation_together():
+    # Two conversations below the deepest level shown: listed by date alone, a reply at depth 9
+    # was followed by one to a comment at depth 7, each conversation cut into the other's.
+    chain = [stored(n, f"g{n}", None, f"g{n - 1}" if n else None) for n in range(MAX_DEPTH)]  # 0…5
+    a1 = stored(10, "a1", None, f"g{MAX_DEPTH - 1}")  # depth 6, hung at the cap: conversation a
+    b1 = stored(11, "b1", None, f"g{MAX_DEPTH - 1}")  # conversation b starts
+    a2 = stored(12, "a2", None, "a1")
+    b2 = stored(13, "b2", None, "b1")
+    a3 = stored(14, "a3", None, "a2")
+    tree = comment_tree([*chain, a1, b1, a2, b2, a3], lambda c: {"id": c.id, "author": c.author,
+                                                               "body": c.content_html, "replies": []}, post())
+    # The deepest level shown, under c4: c5, then a1 a2 a3, then b1 b2 (replies beside their parent).
+    assert shape(tree)[f"c{MAX_DEPTH - 2}"] == [f"c{MAX_DEPTH - 1}", "c10", "c12", "c14", "c11", "c13"]
+
+
 def _walk(nodes: list[dict]):
     for node in nodes:
         yield node

@@ -21,7 +21,8 @@ Which comment a reply answers is decided here, once per build, from the referenc
 A reference that names no stored comment (the post itself, or a parent not stored yet) leaves the
 reply on top; when its parent arrives, the next build nests it.  Cycles (hostile or broken feeds)
 are cut at their oldest comment.  Replies deeper than `MAX_DEPTH` hang under their ancestor at
-that depth, so neither the page nor Jinja's and json's recursion have to follow a runaway thread.
+that depth, in the thread's order (`thread_order`), so neither the page nor Jinja's and json's
+recursion have to follow a runaway thread.
 
 A reply's own "In reply to …" paragraph (replies.py) is dropped where the reply sits under
 that parent, and otherwise pointed at the parent on this page.  It names the parent as the site
@@ -155,6 +156,23 @@ def depths(parent: dict[str, str | None]) -> dict[str, int]:
     return depth
 
 
+def thread_order(comments: Sequence[StoredComment], parent: dict[str, str | None]) -> list[StoredComment]:
+    """The comments as a thread reads, depth first (each followed by its replies), siblings
+    oldest first: the order the replies hung beside their parent at the depth cap are listed
+    in, so that each conversation below it stays together, as WordPress lists them there (by
+    date alone, a reply at depth 15 was followed by one to a comment at depth 8)."""
+    children: dict[str | None, list[StoredComment]] = {}
+    for comment in comments:  # oldest first
+        children.setdefault(parent[comment.id], []).append(comment)
+    ordered: list[StoredComment] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        comment = stack.pop()
+        ordered.append(comment)
+        stack.extend(reversed(children.get(comment.id, [])))
+    return ordered
+
+
 def comment_tree(
     comments: Sequence[StoredComment],
     node: Callable[[StoredComment], dict[str, Any]],
@@ -177,7 +195,7 @@ def comment_tree(
         if above is not None and depth[above] >= MAX_DEPTH - 1:  # depth 0: a top-level comment
             above = shown_under[above]  # hang it beside its parent, at the deepest level shown
         shown_under[comment.id] = above
-    for comment in comments:  # oldest first, in every list
+    for comment in thread_order(comments, parent):  # oldest first among siblings, in every list
         above = shown_under[comment.id]
         (roots if above is None else nodes[above]["replies"]).append(nodes[comment.id])
         body = nodes[comment.id]["body"]
