@@ -459,6 +459,18 @@ def test_late_contributions_are_welcome_until_the_roundup_is_published(tmp_path)
     assert "willkommen" not in facts["herbst"]  # its roundup published
 
 
+def test_a_roundups_category_and_topic_of_one_name_are_one_in_the_feeds(tmp_path):
+    # A roundup draft's Category "Blog parade" and Tags "blog parade": a feed reader showed both.
+    site = parade_site(tmp_path)
+    roundup = site.content / "articles" / "herbst-rueckschau.md"
+    roundup.write_text(ROUNDUP.replace("Parade: herbst\n", "Parade: herbst\nCategory: Blogparade\n"
+                                       "Tags: Herbst, blogparade\n"), encoding="utf-8")  # fmt: skip
+    build(site)
+    feed = ET.parse(site.output / "feeds" / "all.atom.xml").getroot()
+    [entry] = [e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "Rückschau: Herbst & Zukunft"]
+    assert [c.get("term") for c in entry.iter(f"{ATOM}category")] == ["Blogparade", "Herbst"]
+
+
 def test_the_parade_feed_gives_an_excerpt_as_the_text_it_is(tmp_path):
     # An excerpt is plain text; the feed's summary is HTML: a post that wrote about "<div>" or
     # showed '<img src=…>' as text had it read as markup by the host's feed reader (an image

@@ -122,6 +122,13 @@ class PlainTitleWriter(Writer):
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
         super()._add_item_to_the_feed(feed, item)
         entry = feed.items[-1]
+        # A category and a tag of one name, as a feed reader sees them: once ("Blog parade", the
+        # roundups' category, and "blog parade", their topic, were two).
+        if entry.get("categories"):
+            first: dict[str, Any] = {}
+            for name in entry["categories"]:
+                first.setdefault(str(name).casefold(), name)
+            entry["categories"] = list(first.values())
         # A post a moved blog brought again keeps the id its first copy's address gave it (the
         # link as Pelican makes it, of that address), and one its blog re-dated the id its first
         # date gave it: an entry's id never changes (RFC 4287), or readers show the post again.
