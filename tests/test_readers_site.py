@@ -134,6 +134,19 @@ def test_a_moved_feeds_description_arrives_with_the_nightly_run(feed_server, tmp
     assert page.select_one(".blog-description").get_text() == "Gedanken aus dem Homeoffice, seit 2023."
 
 
+@pytest.mark.parametrize("tagline", ["Just another WordPress site", "Eine weitere WordPress-Website",
+                                     "Thoughts, stories and ideas.", "Stories by Hans Meier on Medium"])
+def test_a_platforms_default_tagline_is_no_blogs_description(feed_server, tmp_path, tagline):
+    # WordPress's, Ghost's, Medium's words for every blog nobody described stood under the
+    # blog's name on the blogs page and its own page, as if the blog had said them.
+    site = new_site(tmp_path / "site")
+    feed = ATOM_WITH_SUBTITLE.replace(b"Gedanken aus dem &lt;em&gt;Homeoffice&lt;/em&gt;, seit 2023.", tagline.encode())
+    write_participant(site, "anna", "Annas Blog", feed_server.route("/feed/", respond(feed, content_type=ATOM_TYPE)))
+    ok(invoke(site, "run"))
+    page = BeautifulSoup((site / "output" / "blogs" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.select_one(".blog-description") is None and tagline not in page.get_text()
+
+
 def test_the_export_writes_what_the_feeds_said_of_themselves(site):
     facts = FeedFacts.read(site.export_dir)
     assert facts.descriptions == {"anna": ANNAS_WORDS}

@@ -133,7 +133,8 @@ class FeedFacts:
     @classmethod
     def of(cls, store: Store, participants: Iterable[Participant]) -> FeedFacts:
         by_url = store.feed_descriptions()
-        descriptions = {p.slug: by_url[p.feed] for p in participants if by_url.get(p.feed)}
+        descriptions = {p.slug: by_url[p.feed] for p in participants
+                        if by_url.get(p.feed) and not is_boilerplate(by_url[p.feed])}  # fmt: skip
         return cls(store.last_read(), descriptions)
 
     @classmethod
@@ -159,6 +160,22 @@ class FeedFacts:
         document["blogs"] = {slug: {"description": xml_safe(text)}
                              for slug, text in sorted(self.descriptions.items())}  # fmt: skip
         return tomli_w.dumps(document).encode("utf-8")
+
+
+# What a blogging platform says of every blog nobody described: not the blog's words.
+_BOILERPLATE = re.compile(
+    r"just another wordpress (?:site|weblog|blog)|(?:eine weitere|noch eine) wordpress-website|"
+    r"ein weiterer wordpress-blog|un autre site utilisant wordpress|otro sitio más de wordpress|"
+    r"thoughts, stories and ideas\.?|stories by .{1,120} on medium|"
+    r"write an awesome description for your new site here\..*",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def is_boilerplate(description: str) -> bool:
+    """A platform's default tagline (WordPress's, Ghost's, Jekyll's theme's) or Medium's "Stories
+    by … on Medium": shown under a blog's name, it said nothing of the blog."""
+    return _BOILERPLATE.fullmatch(description.strip()) is not None
 
 
 def export(
