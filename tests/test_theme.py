@@ -250,6 +250,10 @@ def test_the_editors_article_is_marked_as_their_own(site):
     assert not own.select_one("#comments")
     home_entry = page(site, "index.html").find("a", string="Willkommen zur Blogparade").find_parent("article")
     assert home_entry.select_one(".badge").get_text() == "Beitrag der Redaktion"
+    # Their page describes them as the authors they are, not as "the blog Redaktion".
+    for folder in site.output.joinpath("blogs").iterdir():
+        described = page(site, f"blogs/{folder.name}").find("meta", attrs={"name": "description"})["content"]
+        assert ("des Blogs" in described) == (folder.name in ("anna", "acme", "bernd")), (folder.name, described)
 
 
 # -- feeds -----------------------------------------------------------------------------------------
