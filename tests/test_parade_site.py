@@ -11,7 +11,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -469,6 +469,29 @@ def test_a_roundups_category_and_topic_of_one_name_are_one_in_the_feeds(tmp_path
     feed = ET.parse(site.output / "feeds" / "all.atom.xml").getroot()
     [entry] = [e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "Rückschau: Herbst & Zukunft"]
     assert [c.get("term") for c in entry.iter(f"{ATOM}category")] == ["Blogparade", "Herbst"]
+
+
+def test_a_parade_feeds_entry_is_named_by_its_day_in_utc_as_before():
+    # 0261681 named entries by their first date in the site's zone: a contribution published at
+    # 23:30 UTC (00:30 in Berlin) got a new id, and the host's feed reader showed it again.
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from aggregator.website.plugin.parade_files import contribution, parade_feed
+    from aggregator.website.plugin.parade_pages import ParadeView
+
+    published = datetime(2026, 11, 10, 23, 30, tzinfo=UTC).astimezone(ZoneInfo("Europe/Berlin"))
+    article = SimpleNamespace(title="Spät", original_url="https://anna.example/spaet/", url="blogs/anna/x/",
+                              author=SimpleNamespace(name="Anna"), blog=SimpleNamespace(home="https://anna.example/"),
+                              writer="", date=published, late_to=(), external=False, excerpt="", language=None)  # fmt: skip
+    view = ParadeView("remote", "Remote", "https://host.example/aufruf/", date(2026, 11, 1), date(2026, 11, 30), None,
+                      "open", 3, 0, "parades/remote/", (article,), (), None, feed_url="parades/remote/feed.atom.xml")  # fmt: skip
+    items = [contribution(article, view, "https://blogs.example")]
+    from aggregator.website.sitetemplate import theme_path
+
+    settings = {"SITENAME": "Blogs", "DEFAULT_LANG": "de", "THEME": str(theme_path())}
+    feed = ET.fromstring(parade_feed(view, items, settings, "https://blogs.example"))
+    assert feed.find(f"{ATOM}entry").findtext(f"{ATOM}id") == "tag:blogs.example,2026-11-10:/blogs/anna/x/"
 
 
 def test_the_parade_feed_gives_an_excerpt_as_the_text_it_is(tmp_path):

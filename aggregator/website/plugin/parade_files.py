@@ -78,8 +78,9 @@ def parade_feed(
 ) -> bytes:
     _ = gettext(settings)
     site_name = settings.get("SITENAME", "")
-    # Each entry named as the site's feeds name it: by its first page and date (feeds.py).
-    ids = [atom_id(absolute(site_url, first_page(article)), site_name, id_date(article))
+    # Each entry named by its first page and date (feeds.py), the date's day in UTC, as this feed
+    # named its entries before (the site's feeds name them by the site's day).
+    ids = [atom_id(absolute(site_url, first_page(article)), site_name, id_date(article).astimezone(UTC))
            for article in view.contributions]  # fmt: skip
     page = absolute(site_url, view.url)
     feed = SourcedAtomFeed(
