@@ -447,6 +447,22 @@ def test_the_join_page_lists_a_closed_parade_still_taking_late_contributions(tmp
     assert [text(h) for h in listed.find_all("h3")] == ["Wie arbeiten wir remote?", "Herbst & Zukunft", "Angekündigt"]
     assert "(verspätete Beiträge willkommen)" in text(listed.find("h3", string="Herbst & Zukunft").find_next("p"))
     assert [text(h) for h in listed.find_all("h4")] == ["Winterprojekte", "Später"]  # the nearest start first
+    # An HTML roundup for the host's blog, written today, ends them with today: still welcome
+    # today; written a day before, not any more (select.py reads its day alike).
+    import os
+
+    html = site.root / "roundups" / "herbst-rueckschau.html"
+    html.parent.mkdir()
+    html.write_text("<p>Rückschau</p>", encoding="utf-8")
+    yesterday = datetime(2026, 11, 13, 12, 0, tzinfo=UTC).timestamp()
+    for written, welcome in ((None, True), (yesterday, False)):
+        if written:
+            os.utime(html, (written, written))
+        build(site)
+        facts = text(page(site, "parades/herbst").find("dl", class_="parade-facts"))
+        assert ("willkommen" in facts) == welcome, (written, facts)
+        listed = page(site, "mitmachen").find("section", class_="join-parades")
+        assert ("Herbst & Zukunft" in [text(h) for h in listed.find_all("h3")]) == welcome
 
 
 def test_late_contributions_are_welcome_until_the_roundup_is_published(tmp_path):

@@ -22,7 +22,7 @@ from ..site import Site, pinned_day
 from ..store import Store
 from ..urls import page_key
 from .external import joined_blog, participants_of
-from .files import Parade, load_site_parades, local_today, read_file_metadata, site_timezone, state
+from .files import Parade, load_site_parades, local_today, read_file_metadata, site_timezone, state, takes_contributions
 from .pages import remembered_page_links
 from .redirects import with_link_targets
 from .roundup import existing_roundup
@@ -319,6 +319,7 @@ def followed(site: Site, selection: Selection) -> frozenset[str]:
 
 
 def calendar_matters(site: Site) -> bool:
-    """Whether the site's pages change with the date alone (a parade's days left, its state)."""
-    parades, _ = load_site_parades(site)
-    return any(state(parade, today(site)) != "closed" for parade in parades)
+    """Whether the site's pages change with the date alone (a parade's days left, its state,
+    late contributions it takes until its roundup's day)."""
+    day = today(site)
+    return any(state(parade, day) != "closed" or takes_contributions(parade, day) for parade in load_parades(site))

@@ -36,6 +36,7 @@ from ..editors.participants import kept_blogs, load_participants
 from ..heap import fewer_collections
 from ..models import Participant
 from ..parades.membership import calendar_matters, select, today
+from ..parades.roundup_html import FOLDER as ROUNDUPS_FOLDER
 from ..site import DEFAULTS, PUBLISH_SETTINGS_FILE, SETTINGS_FILE, Site, with_language_tag
 from ..backups import site_store
 from ..i18n import without_words_for
@@ -529,6 +530,8 @@ def build_fingerprint(site: Site, store: Store, settings_file: str | Path | None
     parts = {
         "store": store.fingerprint(),
         "content": tree_stamp(site.content, exclude=site.export_dir),
+        # An HTML roundup written for the host's blog ends a parade's late contributions.
+        "roundups": tree_stamp(site.root / ROUNDUPS_FOLDER),
         "theme": theme_stamp(site),
         "settings": [file_stamp(site.root / name) for name in (SETTINGS_FILE, PUBLISH_SETTINGS_FILE)],
         "built with": Path(settings_file or SETTINGS_FILE).name,

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from ...parades.files import Parade, ParadeError, days_left, load_parades, local_today, read_parade, state
+from ...parades.files import (
+    Parade, ParadeError, days_left, load_parades, local_today, read_parade, state, takes_contributions,
+)
+from ...parades.roundup_html import roundup_html_path
 from ...site import pinned_day, timezone_name
 from ...urls import host_key
 from .blogs import BlogEntry
@@ -61,6 +64,7 @@ class ParadeView:
     page: Any = None
     host: Host | None = None
     late: bool = False  # takes contributions after End, marked late
+    late_welcome: bool = False  # takes late ones: after End, or still today (until its roundup's day)
     webmentions: bool = False  # a Mentions feed tells of posts linking the call (besides its pingbacks)
     feed_url: str | None = None  # its contributions as Atom, as JSON, as an HTML snippet
     json_url: str | None = None
@@ -148,7 +152,10 @@ def parade_view(
     page: Any,
     call: Any | None = None,
     files: dict[str, str | None] | None = None,
+    roundup_day: date | None = None,
 ) -> ParadeView:
+    """`roundup_day`: the day late contributions end (membership.with_roundup_dates: the published
+    roundup's Date, else the day its HTML roundup was written)."""
     where = state(parade, today)
     contributed = {article.blog.slug for article in contributions}
     waiting = (
@@ -173,9 +180,23 @@ def parade_view(
         page=page,
         host=host_of(parade, call),
         late=parade.late,
+        late_welcome=parade.late and (where != "closed" or takes_contributions(replace(parade, roundup_date=roundup_day), today)),
         webmentions=bool(parade.mentions),
         **(files or {}),
     )
+
+
+def roundup_day(parade: Parade, roundup: Any | None, settings: dict[str, Any]) -> date | None:
+    """The day a parade taking late contributions stops: its roundup's here, else the day its
+    HTML roundup for the host's blog was written (roundup --format html), as select.py reads it."""
+    if not parade.late:
+        return None
+    if roundup is not None:
+        return parade.local_date(roundup.date)
+    html = roundup_html_path(Path(settings["PATH"]).parent, parade, str(settings.get("DEFAULT_LANG", "de")))
+    if html.is_file():
+        return parade.local_date(datetime.fromtimestamp(html.stat().st_mtime, UTC))
+    return None
 
 
 def current_parades(views: list[ParadeView]) -> list[ParadeView]:
@@ -232,9 +253,11 @@ def attach_parades(generators: list[Any]) -> None:
             page.override_url = setting(settings, "BLOGPARADE_PARADE_URL").format(**names)
             page.override_save_as = setting(settings, "BLOGPARADE_PARADE_SAVE_AS").format(**names)
         posts = sorted(contributions.get(parade.slug, ()), key=lambda a: (a.date, a.post_id))
+        roundup = roundups.get(parade.slug)
         view = parade_view(parade, today, page.url, posts, context.get("blogs", []),
-                           roundups.get(parade.slug), page, calls.get(parade.slug),
-                           parade_files(parade, settings) if not draft else None)  # fmt: skip
+                           roundup, page, calls.get(parade.slug),
+                           parade_files(parade, settings) if not draft else None,
+                           roundup_day(parade, roundup, settings))  # fmt: skip
         page.parade = view
         if not draft:
             listed.append(view)
