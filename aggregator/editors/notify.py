@@ -17,10 +17,12 @@ retried the next night (that would repeat the notice to everyone it did reach).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
 from typing import Any, Literal, Sequence
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..feeds.fetch import FetchSettings
@@ -145,7 +147,10 @@ def notify_site(site: Site, store: Store, participants: Sequence[Participant],
 
 
 def notify_targets(site: Site) -> list[str]:
-    value = site.settings.get("BLOGPARADE_NOTIFY") or []
+    """BLOGPARADE_NOTIFY: the job's environment's (targets separated by spaces) first, as for the
+    machine's other secrets (a webhook's address is its password; pelicanconf.py is in git), else
+    pelicanconf.py's."""
+    value = os.environ.get("BLOGPARADE_NOTIFY", "").split() or site.settings.get("BLOGPARADE_NOTIFY") or []
     return [value] if isinstance(value, str) else [str(target) for target in value]
 
 
@@ -160,8 +165,9 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
     label = f"{notice.event}: {notice.participant.name}"
     for target in targets:
         server = "smtp" if target.startswith("mailto:") else target
+        shown = shown_target(target)
         if server in report.unreachable:
-            report.failed.append(f"{label} -> {target}: {report.unreachable[server]} (not tried again)")
+            report.failed.append(f"{label} -> {shown}: {report.unreachable[server]} (not tried again)")
             continue
         try:
             if target.startswith("mailto:"):
@@ -171,13 +177,24 @@ def deliver(site: Site, notice: Notice, targets: Sequence[str], report: NotifyRe
                 body = notice.payload(str(site.settings.get("SITENAME") or ""), url, text)
                 send_json(target, body, settings=FetchSettings.from_site(site))
         except (MailError, WebhookError) as error:
-            report.failed.append(f"{label} -> {target}: {error}")
+            said = str(error).replace(target, shown)
+            report.failed.append(f"{label} -> {shown}: {said}")
             if error.unreachable:
-                report.unreachable[server] = str(error)
+                report.unreachable[server] = said
         except Exception as error:  # noqa: BLE001  e.g. a header email refuses, a URL's bad port
-            report.failed.append(f"{label} -> {target}: {type(error).__name__}: {error}")
+            report.failed.append(f"{label} -> {shown}: {type(error).__name__}: {str(error).replace(target, shown)}")
         else:
-            report.delivered.append(f"{label} -> {target}")
+            report.delivered.append(f"{label} -> {shown}")
+
+
+def shown_target(target: str) -> str:
+    """A notice's target as the run's summary names it: a webhook by its host alone.  Its path
+    is a secret (Slack's, Teams' and Mattermost's hooks are their own password), and the summary
+    goes to the nightly log and cron's mail."""
+    if target.startswith("mailto:"):
+        return target
+    parts = urlsplit(target)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/…" if parts.scheme and parts.netloc else "(a webhook)"
 
 
 def target_problems(site: Site) -> list[str]:
