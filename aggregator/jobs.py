@@ -48,7 +48,7 @@ from .parades.roundup import existing_roundup, roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
 from .lock import LOCK_FILE
 from .site import DEFAULTS as SITE_DEFAULTS
-from .site import SETTINGS_FILE, Site
+from .site import SETTINGS_FILE, Site, checked_settings
 from .store import Store
 from .urls import feed_key, page_key
 from .website.output import spare_tree
@@ -303,6 +303,7 @@ def check_site(site: Site) -> CheckResult:
     problems += [Problem(participant_path(site, p), why) for p in participants if (why := language_problem(p.language))]
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in target_problems(site)]
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in proxy_problems(site)]
+    problems += [Problem(site.root / SETTINGS_FILE, message) for message in secrets_in_settings(site)]
     logins = frozenset(p.slug for p in participants if p.login is not None)
     warnings = missing_secrets(site, participants) + unignored_files(site) + roundup_date_problems(site, parades)
     warnings += [Problem(site.root / SETTINGS_FILE, message) for message in unknown_settings(site)]
@@ -334,6 +335,15 @@ def unknown_settings(site: Site) -> list[str]:
             hint = f" (did you mean {close[0]}?)" if close else ""
             found.append(f"{name} is no setting blogparade reads{hint}: it is ignored")
     return found
+
+
+def secrets_in_settings(site: Site) -> list[str]:
+    """Secrets written into pelicanconf.py, which is in git (and which blogparade never reads
+    them from: each is ignored there, and the job fails without it)."""
+    read = checked_settings(site.root / SETTINGS_FILE) if (site.root / SETTINGS_FILE).is_file() else {}
+    return [f"{name} is a secret, and pelicanconf.py is in git: it is not read from there; set it in the "
+            "job's environment (or a file in BLOGPARADE_SECRETS_DIR), and take it out of the file"
+            for name in sorted(read) if name == "BLOGPARADE_SMTP_PASSWORD" or name.startswith(SETTING_FAMILIES)]
 
 
 def roundup_date_problems(site: Site, parades: list[Parade]) -> list[Problem]:

@@ -499,10 +499,20 @@ def test_a_gitignore_from_before_the_files_blogparade_writes_is_named(tmp_path):
 
 def test_check_warns_of_a_setting_no_part_of_blogparade_reads(tmp_path):
     # "BLOGPARADE_TIMOUT = 5": check said OK, and every fetch waited the default time.
-    site = new_site(tmp_path / "site", "BLOGPARADE_TIMOUT = 5\nBLOGPARADE_LOGIN_WIKI = 'x'\n")
+    site = new_site(tmp_path / "site", "BLOGPARADE_TIMOUT = 5\n")
     checked = ok(invoke(site, "check"))
     assert "BLOGPARADE_TIMOUT is no setting blogparade reads (did you mean BLOGPARADE_TIMEOUT?): it is ignored" in checked.output
-    assert "BLOGPARADE_LOGIN_WIKI" not in checked.output  # a login's secret: one name each
+
+
+def test_a_secret_written_into_pelicanconf_fails_check(tmp_path):
+    # It is ignored there (secrets come from the environment), and pelicanconf.py is in git:
+    # check said OK of a mail password and a wiki's login in it.
+    site = new_site(tmp_path / "site", 'BLOGPARADE_SMTP_PASSWORD = "geheim"\nBLOGPARADE_LOGIN_WIKI = "svc:pw"')
+    output = check(site)
+    assert output.startswith("FAILED"), output
+    for name in ("BLOGPARADE_SMTP_PASSWORD", "BLOGPARADE_LOGIN_WIKI"):
+        assert f"{name} is a secret, and pelicanconf.py is in git: it is not read from there" in output
+    assert "geheim" not in output and "svc:pw" not in output
 
 
 def test_every_setting_blogparade_reads_is_known_to_check():
