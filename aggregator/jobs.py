@@ -19,7 +19,7 @@ import yarl
 
 from .backups import folder as backups_folder
 from .backups import open_store
-from .editors.participants import Problem, language_problem, load_participants
+from .editors.participants import Problem, language_problem, load_participants, secret_problems
 from .editors.privacy import apply_retention, retention_cutoff
 from .editors.takedown import digest_log_addresses, log_path
 from .feeds.decide import unreachable
@@ -301,6 +301,7 @@ def check_site(site: Site) -> CheckResult:
     problems += [Problem(participant_path(site, p), message)
                  for p, message in shared_secret_problems(participants)]  # fmt: skip
     problems += [Problem(participant_path(site, p), why) for p in participants if (why := language_problem(p.language))]
+    problems += [Problem(participant_path(site, p), why) for p in participants for why in secret_problems(p)]
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in target_problems(site)]
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in proxy_problems(site)]
     problems += [Problem(site.root / SETTINGS_FILE, message) for message in secrets_in_settings(site)]

@@ -504,6 +504,19 @@ def test_check_warns_of_a_setting_no_part_of_blogparade_reads(tmp_path):
     assert "BLOGPARADE_TIMOUT is no setting blogparade reads (did you mean BLOGPARADE_TIMEOUT?): it is ignored" in checked.output
 
 
+def test_an_address_with_a_password_in_its_query_fails_check_and_join(site):
+    # Confluence's own URL login passed check: the password would be on the site, in the OPML.
+    feed = "http://127.0.0.1:8080/wiki/feed?os_username=svc&os_password=W1ki-G3heim!"
+    write_participant(site, "wiki", "Wiki", feed, "http://127.0.0.1:8080/wiki/")
+    output = check(site)
+    assert output.startswith("FAILED") and "wiki.toml: 'feed' carries a secret in its query (os_password=…)" in output
+    assert "W1ki-G3heim" not in output
+    (site / "content" / "participants" / "wiki.toml").unlink()
+    joined = invoke(site, "join", feed)
+    assert joined.exit_code == 2 and "the URL carries a secret in its query (os_password=…)" in joined.output
+    assert "W1ki-G3heim" not in joined.output
+
+
 def test_a_secret_written_into_pelicanconf_fails_check(tmp_path):
     # It is ignored there (secrets come from the environment), and pelicanconf.py is in git:
     # check said OK of a mail password and a wiki's login in it.

@@ -22,6 +22,7 @@ from .participants import (
     load_participants,
     participant_problems,
     same_blog,
+    secret_in_query,
     slugify,
     write_participant,
 )
@@ -189,6 +190,9 @@ async def join(
     url = url.strip()
     if not is_http_url(url):
         raise JoinError(f"not an http(s) URL: {url!r}{address_meant(url)}", usage=True)
+    if parameter := secret_in_query(url):  # before any request: it would be written and published
+        raise JoinError(f"the URL carries a secret in its query ({parameter}=…), and join does not log in: write "
+                        f"the participant file by hand; {LOGIN_INSTEAD}", usage=True)
     if has_login(url):  # before any request: aiohttp would send it along
         raise JoinError(f"the URL {LOGIN_IN_URL}, and join does not log in: write the participant "
                         f"file by hand; {LOGIN_INSTEAD}", usage=True)

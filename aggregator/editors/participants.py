@@ -20,7 +20,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import tomli_w
 
@@ -170,6 +170,28 @@ LOGIN_INSTEAD = ("a login goes in a 'login' table that names where its secret is
 def has_login(url: str) -> bool:
     """`url`, an http(s) URL, names a user (and maybe a password) before its host."""
     return urlsplit(url).username is not None
+
+
+def secret_in_query(url: str) -> str | None:
+    """The name of a query parameter of `url` that carries a password or token (Confluence's
+    `?os_username=…&os_password=…`, an `access_token`), else None: published on the site and in
+    the OPML, and printed by `status`, as the address is."""
+    for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if _SECRET_PARAMETER.search(name):
+            return name
+    return None
+
+
+_SECRET_PARAMETER = re.compile(r"(?:^|[_-])(?:password|passwd|passwort|pwd|pass|secret|token|apikey|api[_-]key|"
+                               r"access[_-]key|auth)$", re.I)
+
+
+def secret_problems(participant: Participant) -> list[str]:
+    """`check`'s words for a participant's address carrying a secret in its query (the other
+    commands read the file as before: a night must not lose the blog)."""
+    return [f"{key!r} carries a secret in its query ({name}=…): it would be published with the address; "
+            f"{LOGIN_INSTEAD}"
+            for key in ("feed", "home") if (name := secret_in_query(getattr(participant, key)))]
 
 
 def _unknown_key(key: str) -> str:
