@@ -341,6 +341,20 @@ def test_a_problem_the_base_has_already_is_not_the_pull_requests(site):
     assert "same feed as aaa.toml" in refused(site)
 
 
+def test_a_problem_a_pull_request_brings_is_its_own_whichever_file_is_named(site):
+    # A request adding a parade with an existing one's call: the problem is named on the
+    # existing file (it sorts second), and was called "so on main already".
+    parades = site / "content" / "parades"
+    parades.mkdir(exist_ok=True)
+    parade = "Title: {}\nCall: https://host.example/aufruf/\nStart: 2026-11-01\nEnd: 2026-11-30\n\nText\n"
+    (parades / "remote.md").write_text(parade.format("Remote"), encoding="utf-8")
+    repository(site)
+    (parades / "anders.md").write_text(parade.format("Anders"), encoding="utf-8")
+    commit(site)
+    output = refused(site)
+    assert "remote.md: same call as anders.md" in output and "so on main already" not in output, output
+
+
 def test_a_pull_request_changing_or_removing_a_blogs_file_needs_an_editor(site):
     # A stranger may add a blog; taking another off, or sending its posts elsewhere, is for the
     # blog's owner, whom an editor knows.

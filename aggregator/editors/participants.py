@@ -41,7 +41,7 @@ class Problem:
     path: Path
     message: str
     line: int | None = None
-    other: Path | None = None  # the file the problem is with (two files for one feed): its too
+    others: tuple[Path, ...] = ()  # the files the problem is with (two files for one feed): theirs too
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
@@ -370,7 +370,7 @@ def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
             continue
         key = feed_identity(participant.feed)
         if key in feeds:
-            problems.append(Problem(path, f"same feed as {feeds[key].name}: {participant.feed}", other=feeds[key]))
+            problems.append(Problem(path, f"same feed as {feeds[key].name}: {participant.feed}", others=(feeds[key],)))
             continue
         feeds[key] = path
         participants.append(participant)

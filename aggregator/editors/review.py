@@ -159,6 +159,6 @@ def split_problems(problems: list[Problem], found: list[Change], root: Path) -> 
     touched = {(root / change.path).resolve() for change in found}
 
     def brought(problem: Problem) -> bool:
-        return problem.path.resolve() in touched or (problem.other is not None and problem.other.resolve() in touched)
+        return any(path.resolve() in touched for path in (problem.path, *problem.others))
 
     return [p for p in problems if brought(p)], [p for p in problems if not brought(p)]

@@ -295,10 +295,11 @@ def _place(spec: LoginSpec) -> tuple[str, str]:
     return ("env", spec.secret_env) if spec.secret_env else ("file", os.path.realpath(spec.secret_file))
 
 
-def shared_secret_problems(participants: list[Participant]) -> list[tuple[Participant, str]]:
-    """Every file naming a secret that another names for a feed of another origin."""
+def shared_secret_problems(participants: list[Participant]) -> list[tuple[Participant, str, list[str]]]:
+    """Every file naming a secret that another names for a feed of another origin, with the
+    slugs of those others."""
     shared = shared_secrets(participants)
-    return [(p, f"'login' names {p.login.secret_source}, and {_sent_to_none(shared[p.slug])}")
+    return [(p, f"'login' names {p.login.secret_source}, and {_sent_to_none(shared[p.slug])}", shared[p.slug])
             for p in participants if p.slug in shared and p.login is not None]  # fmt: skip
 
 

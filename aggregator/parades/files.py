@@ -427,13 +427,14 @@ def _parade_files(folder: Path) -> list[Path]:
 
 
 def _duplicate(parade: Parade, slugs: dict[str, Path], calls: dict[str, Path]) -> Problem | None:
-
+    """A second parade of one slug or call: a problem of both files (`others`: check --base holds
+    it against a request that adds either)."""
     assert parade.path is not None
     call = page_key(parade.call_url)
     if parade.slug in slugs:
-        return Problem(parade.path, f"same slug {parade.slug!r} as {slugs[parade.slug].name}")
+        return Problem(parade.path, f"same slug {parade.slug!r} as {slugs[parade.slug].name}", others=(slugs[parade.slug],))
     if call in calls:
-        return Problem(parade.path, f"same call as {calls[call].name}: {parade.call_url}")
+        return Problem(parade.path, f"same call as {calls[call].name}: {parade.call_url}", others=(calls[call],))
     slugs[parade.slug], calls[call] = parade.path, parade.path
     return None
 
