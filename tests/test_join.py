@@ -476,6 +476,18 @@ def test_join_names_the_other_feeds_a_page_names(site, feed_server):
            "delete " in result.output, result.output
 
 
+def test_join_names_no_other_feed_for_the_same_feed_in_another_format(site, feed_server):
+    # Blogger's pages name its Atom feed and the same as RSS (?alt=rss): not another feed.
+    feed_server.routes.clear()
+    home = feed_server.url("/blogger/")
+    feed_server.route("/blogger/feeds/posts/default", respond(rss([Item("p", "Eins", home + "eins.html")], "B", home).encode(),
+                                                              content_type=RSS_TYPE))  # fmt: skip
+    page = ('<html><head><link rel="alternate" type="application/atom+xml" href="feeds/posts/default">'
+            '<link rel="alternate" type="application/rss+xml" href="feeds/posts/default?alt=rss"></head></html>')
+    feed_server.route("/blogger/", respond(page.encode(), content_type=HTML_TYPE))
+    assert "other feed" not in ok(invoke(site, "join", home)).output
+
+
 def test_from_a_posts_page_the_blogs_post_feed_is_joined_not_the_posts_comments(site, feed_server):
     blog = wordpress_blog(feed_server)
     written = joined(site, blog.post)

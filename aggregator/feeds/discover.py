@@ -372,7 +372,7 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
             if comment_feed_reason(found, feed) is not None:
                 skipped.append(found)
                 continue
-            others = tuple(other for other in announced if other not in (candidate, found))
+            others = tuple(other for other in announced if _another_feed(other, found, skipped, failed))
             return Discovered(found, _blog_home(feed, home_page), feed, page_language(page.body or b""), others)
     links = "its <link rel=alternate> feeds"
     if len(announced) > ANNOUNCED_TRIED:
@@ -398,6 +398,15 @@ async def _discover(url: str, fetcher: Fetcher, *, follow_comment_feed: bool) ->
         raise DiscoveryError(f"cannot fetch {url}: {page.error}, and no usable feed is at the usual "
                              f"feed paths{also}")
     raise DiscoveryError(f"no usable feed found at {url} (tried the page itself, {tried}){also}")
+
+
+def _another_feed(url: str, taken: str, skipped: list[str], failed: list[str]) -> bool:
+    """Whether a feed the page names is another than the one `taken`: not it in another format
+    at the same path (Blogger's ?alt=rss beside its Atom), and not one that failed or turned
+    out to be a comment feed."""
+    if urlsplit(url)._replace(query="", fragment="") == urlsplit(taken)._replace(query="", fragment=""):
+        return False
+    return url not in skipped and not any(line.startswith(f"{url}: ") for line in failed)
 
 
 def _batches(places: list[tuple[list[str], str]]) -> Iterator[tuple[list[str], str]]:
