@@ -77,15 +77,16 @@ def test_round_trip_keeps_urls_names_and_kinds():
 def test_round_trip_keeps_departments_and_how_a_blog_is_shown():
     # An intranet roll moved by OPML lost its departments (a feed reader's folders), and which
     # blogs it showed in full.
-    sales = Participant("vera", "Vera verkauft", "https://vera.example/feed/", "https://vera.example/",
-                        department="Vertrieb", display="full")  # fmt: skip
-    text = export_opml([sales], title="x")
-    assert ET.fromstring(text).find("body/outline").get("category") == "employee,/Vertrieb"
-    [feed] = read_opml(text.encode("utf-8"))
-    assert (feed.kind, feed.department, feed.display) == ("employee", "Vertrieb", "full")
-    # Another reader's folders ("/Technik/Blogs") are no department; a kind's path is none either.
-    [other] = read_opml(opml('<outline xmlUrl="https://x.example/feed/" category="/Technik/Blogs,/corporate"/>'))
-    assert (other.kind, other.department) == ("corporate", "")
+    blogs = [Participant(slug, slug.title(), f"https://{slug}.example/feed/", f"https://{slug}.example/",
+                         department=department, display="full")
+             for slug, department in (("vera", "Vertrieb"), ("fe", "Forschung, Entwicklung"),
+                                      ("sm", "Sales/Marketing"), ("co", "Corporate"))]  # fmt: skip
+    text = export_opml(blogs, title="x")
+    assert ET.fromstring(text).find("body/outline").get("department") == "Vertrieb"
+    feeds = read_opml(text.encode("utf-8"))
+    assert [(feed.kind, feed.department, feed.display) for feed in feeds] == [
+        ("employee", "Vertrieb", "full"), ("employee", "Forschung, Entwicklung", "full"),
+        ("employee", "Sales/Marketing", "full"), ("employee", "Corporate", "full")]
 
 
 # --- reading what others wrote ------------------------------------------------------------------

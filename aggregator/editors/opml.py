@@ -46,7 +46,7 @@ class OpmlFeed:
     html_url: str | None = None
     title: str = ""
     kind: Kind | None = None  # from the outline's category, as export writes it
-    department: str = ""  # a category path ("/Vertrieb"), as export writes it
+    department: str = ""  # as export writes it (an attribute of its own)
     display: str = ""  # "full" or "excerpt", where the outline says (export's own attribute)
     language: str = ""  # the outline's, for a feed that names none
     # The same feed (or home page) listed again further down, as written there: joined once.
@@ -88,9 +88,10 @@ def _outline(participant: Participant) -> dict[str, str]:
         "xmlUrl": participant.feed,
         "htmlUrl": participant.home,
         "language": participant.language,
-        # No slash: a tag, in OPML 2.0's words; a department is a path, as feed readers file feeds.
-        "category": ",".join([participant.kind] + ([f"/{participant.department}"] if participant.department else [])),
-        # Not OPML's (2.0 lets an outline carry attributes of its own): for a site that imports it.
+        "category": participant.kind,  # no slash: a tag, in OPML 2.0's words
+        # Not OPML's (2.0 lets an outline carry attributes of its own), for a site that imports
+        # it: a department as written (a category path would split "Forschung, Entwicklung").
+        "department": participant.department,
         "display": participant.display if participant.display != "excerpt" else None,
     }
     return {key: xml_text(value) for key, value in attributes.items() if value}
@@ -183,12 +184,10 @@ def _feed(outline: dict[str, str]) -> OpmlFeed | None:
     if not xml_url and not html_url:
         return None  # a folder, or a link to another OPML file (type="include")
     # OPML 2.0: comma-separated, slash-delimited paths ("/Firmen/corporate"); any step may name it.
-    categories = [part.strip() for part in outline.get("category", "").split(",")]
-    steps = {step.strip().lower() for part in categories for step in part.split("/")}
+    steps = {step.strip().lower() for part in outline.get("category", "").split(",")
+             for step in part.split("/")}
     kind = next((k for k in KINDS if k in steps), None)
-    # A path of one step that names no kind: the department export writes ("/Vertrieb").
-    paths = [part[1:] for part in categories if part.startswith("/") and part.count("/") == 1]
-    department = next((clean_text(path, LIMITS["department"]) for path in paths if path.lower() not in KINDS), "")
+    department = clean_text(outline.get("department", ""), LIMITS["department"])
     # Another program's export, not what the person typed: cleaned and cut to fit, as a feed's title is.
     title = clean_text(outline.get("title") or outline.get("text") or "", LIMITS["name"])
     display = outline.get("display", "").strip().lower()
