@@ -1308,6 +1308,11 @@ class Store:
             if hidden:
                 self._bury(db, [("hidden", key)], now or utcnow())
 
+    def hides_on_arrival(self, key: str) -> bool:
+        """Whether the post or comment whose id or link (thread_key) is `key` is hidden as it
+        arrives (hide_on_arrival)."""
+        return self._db.execute("SELECT 1 FROM tombstones WHERE kind = 'hidden' AND key = ?", (key,)).fetchone() is not None
+
     def bury(self, tombstones: Iterable[tuple[TombstoneKind, str]], now: datetime | None = None) -> None:
         with self.transaction() as db:
             self._bury(db, tombstones, now or utcnow())

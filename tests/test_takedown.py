@@ -331,6 +331,21 @@ def test_a_post_a_restored_store_forgot_can_be_hidden(tmp_path, feed_server):
     assert "Müll" not in all_output_text(site)
 
 
+def test_a_post_hidden_while_its_store_forgot_it_can_be_shown_again(tmp_path, feed_server):
+    homes = serve_blogs(feed_server)
+    site = new_site(tmp_path / "site")
+    ok(invoke(site, "join", feed_server.url("/tom/feed/")))
+    ok(invoke(site, "run"))
+    ok(invoke(site, "restore", "--empty"))
+    ok(invoke(site, "hide", homes["tom"] + "werkstatt/"))  # only its exported file knew it
+    ok(invoke(site, "build"))
+    assert "Toms Werkstattbericht" not in all_output_text(site)
+    shown = ok(invoke(site, "unhide", homes["tom"] + "werkstatt/"))
+    assert "not stored: shown when its feed brings it again" in shown.output
+    ok(invoke(site, "run", "--all"))
+    assert "Toms Werkstattbericht" in all_output_text(site)
+
+
 @pytest.mark.slow
 def test_purging_a_blog_keeps_the_image_file_another_blog_shows(tmp_path, feed_server):
     # Both blogs show the parade's logo, each its own copy: one file here, named by its content.

@@ -98,6 +98,12 @@ def hide(site: Site, store: Store, target: str, *, reason: str = "", shown: bool
     items = find(store, target)
     if not items and not shown and (published := published_only(site, target)):
         return _hide_published_only(site, store, published, reason)
+    if not items and shown and (waiting := _hidden_on_arrival(store, target)):
+        ready_log(site)
+        for key in waiting:
+            store.hide_on_arrival(key, hidden=False)
+        log(site, "unhide", "post", target, reason, done="shown when its feed brings it again")
+        return [TakenItem("post", waiting[0], target, "not stored: shown when its feed brings it again", "")]
     if not items:
         raise TakedownError(f"no stored post or comment at {target} (give its original link, or "
                             "its page here; a comment's page link ends in #comment-…)")
@@ -136,14 +142,22 @@ def published_only(site: Site, target: str) -> list[tuple[Path, TakenItem]]:
     return found
 
 
+def _hidden_on_arrival(store: Store, target: str) -> list[str]:
+    """The keys (its page's post id, its link) under which `target` is hidden as it arrives: a
+    post hidden while the store did not know it (published_only)."""
+    ours = _our_page(target)
+    keys = [ours[0]] if ours is not None and ours[0] else []
+    keys += [thread_key(target)] if is_http_url(target) else []
+    return [key for key in keys if store.hides_on_arrival(key)]
+
+
 def _hide_published_only(site: Site, store: Store, published: list[tuple[Path, TakenItem]],
                          reason: str) -> list[TakenItem]:  # fmt: skip
     """Take such posts off the site (their files go), and hide them when a feed brings them."""
     ready_log(site)
     for path, item in published:
-        store.hide_on_arrival(item.id)
-        if item.url:
-            store.hide_on_arrival(thread_key(item.url))
+        # By its link (as `unhide` is given it), else its id: one key, which `unhide` forgets.
+        store.hide_on_arrival(thread_key(item.url) if item.url else item.id)
         path.unlink(missing_ok=True)
         log(site, "hide", item.kind, item.url or item.id, reason, done="hidden")
     return [item for _, item in published]
