@@ -10,6 +10,7 @@ import json
 import struct
 import threading
 import zlib
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -151,6 +152,11 @@ def test_an_image_its_server_did_not_give_is_asked_again_the_next_day(image_site
     assert server.hits("/bilder/fehlt.png") == 2
     # What came and was refused would come the same: not asked again.
     assert server.hits("/bilder/zeichnung.svg") == server.hits("/bilder/getarnt.png") == 1
+    from aggregator.feeds.images import worth_asking
+    from aggregator.models import ErrorKind
+
+    too_big = MediaRecord("u", None, None, 0, datetime(2000, 1, 1, tzinfo=UTC), str(ErrorKind.TOO_LARGE))
+    assert not worth_asking(too_big, utcnow())  # refused by this site's own cap: never again
     [exported] = (site / "content" / "aggregated" / "bilder").glob("*.json")
     assert json.loads(exported.read_text(encoding="utf-8"))["body"].count("{static}/aggregated/_media/") == 3, result.output
 

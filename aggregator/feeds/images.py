@@ -11,7 +11,8 @@ can carry scripts, styles and references to other hosts, and a sanitiser for it 
 second HTML cleaner to keep safe.  A failed image is remembered, and the export drops it from
 the post (website/media.py); one its server did not give (an error, a timeout, a 404 before it
 was uploaded) is asked again once a day while its post is under RETRY_DAYS old or changed since,
-one that came and was refused (not an image, SVG, too many pixels) never again.
+one that came and was refused (not an image, SVG, too many pixels), or that this site's limits
+refuse (its size, its address: REFUSED_HERE), never again.
 
 Files are named by their content's SHA-256, in the media folder beside the store
 (`BLOGPARADE_MEDIA`, ignored by git); the export copies the ones published into the site.
@@ -27,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from ..models import Participant
+from ..models import ErrorKind, Participant
 from ..store import MediaRecord, Store, utcnow
 from .clean import image_urls
 
@@ -74,11 +75,13 @@ async def download_images(
     started = now or utcnow()
     full = sorted(p.slug for p in participants if p.display == "full")
     scanned = store.get_meta(SCANNED)
-    # A blog newly shown in full: its older posts' images are wanted now too.  The last days'
-    # posts are looked at again for the images that failed (worth_asking).
-    since = (min(datetime.fromisoformat(scanned), started - RETRY_DAYS)
-             if scanned and store.get_meta(SCANNED_BLOGS) == ",".join(full) else None)  # fmt: skip
     known = store.media()
+    # A blog newly shown in full: its older posts' images are wanted now too.  Where an image
+    # failed that is worth asking again, the last days' posts are looked at again for it.
+    retrying = any(not record.file and worth_asking(record, started) for record in known.values())
+    since = datetime.fromisoformat(scanned) if scanned and store.get_meta(SCANNED_BLOGS) == ",".join(full) else None
+    if since is not None and retrying:
+        since = min(since, started - RETRY_DAYS)
     per_post, per_run = int(site["BLOGPARADE_MEDIA_PER_POST"]), int(site["BLOGPARADE_MEDIA_PER_RUN"])
     wanted: list[str] = []
     # Only the full blogs' posts are read: on a site of excerpts, none (a first run of 1,000
@@ -108,6 +111,8 @@ async def download_images(
     return report
 
 
+# Failures of this site's own making: asked again, the image would be refused again.
+REFUSED_HERE = frozenset({ErrorKind.TOO_LARGE, ErrorKind.NOT_ALLOWED, ErrorKind.INVALID_URL})
 # A failed image is asked again a day later, while its post is this young (or changed since).
 RETRY_AFTER = timedelta(hours=20)  # a nightly job's next night, whatever minutes it ran late
 RETRY_DAYS = timedelta(days=7)
@@ -128,6 +133,10 @@ async def download(fetcher: Fetcher, url: str, folder: Path) -> MediaRecord:
     """One image, fetched, recognised and written; a record of the file or of why not."""
     result = await fetcher.fetch(url, accept=IMAGE_ACCEPT)
     now = utcnow()
+    if result.error and result.error.kind in REFUSED_HERE:
+        # Refused by this site's own limits (its size, its address): the same tomorrow. A size
+        # of 0 says it is not asked again (worth_asking).
+        return MediaRecord(url, None, None, 0, now, str(result.error))
     if result.error or not result.body:
         why = str(result.error) if result.error else "no body"
         return MediaRecord(url, None, None, None, now, why)
