@@ -127,6 +127,8 @@ def test_a_site_of_one_kind_of_blog_names_no_kind(tmp_path):
         ["Annas Blög", "Bernds Notizen", "Dora denkt"]
     assert page(site, "blogs/anna").select(".badge") == []
     assert "Mitarbeitende" not in blogs.get_text() and "Persönliches" not in page(site, "blogs/anna").get_text()
+    for feed in ("feeds/all.atom.xml", "feeds/blogs/anna.atom.xml"):  # nor in its feeds
+        assert "Mitarbeitenden" not in (site.output / feed).read_text(encoding="utf-8"), feed
 
 
 def test_the_blogs_page_lists_every_participant_by_kind(site):

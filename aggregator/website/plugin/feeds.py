@@ -117,6 +117,7 @@ class PlainTitleWriter(Writer):
         # id, which RFC 4287 wants unique to each.  Its own address is; xml:lang says its words'.
         feed.feed["id"] = atom_id(self.feed_url, context.get("SITENAME", ""))
         feed.feed["language"] = context.get("DEFAULT_LANG")
+        self._kinds_told = context.get("kinds_told", True)  # blogs.py: a site of one kind names none
         return feed
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
@@ -129,6 +130,9 @@ class PlainTitleWriter(Writer):
             for name in entry["categories"]:
                 first.setdefault(str(name).casefold(), name)
             entry["categories"] = list(first.values())
+            if getattr(item, "aggregated", False) and not getattr(self, "_kinds_told", True):
+                # Its blog's kind is its category: on a site of one kind, as its pages, no word of it.
+                entry["categories"] = [name for name in entry["categories"] if str(name) != str(getattr(item, "category", ""))] or None
         # A post a moved blog brought again keeps the id its first copy's address gave it (the
         # link as Pelican makes it, of that address), and one its blog re-dated the id its first
         # date gave it: an entry's id never changes (RFC 4287), or readers show the post again.
