@@ -132,7 +132,7 @@ class PlainTitleWriter(Writer):
             entry["categories"] = list(first.values())
             if getattr(item, "aggregated", False) and not getattr(self, "_kinds_told", True):
                 # Its blog's kind is its category: on a site of one kind, as its pages, no word of it.
-                entry["categories"] = [name for name in entry["categories"] if str(name) != str(getattr(item, "category", ""))] or None
+                entry["categories"] = [name for name in entry["categories"] if str(name) != str(getattr(item, "category", ""))]
         # A post a moved blog brought again keeps the id its first copy's address gave it (the
         # link as Pelican makes it, of that address), and one its blog re-dated the id its first
         # date gave it: an entry's id never changes (RFC 4287), or readers show the post again.
