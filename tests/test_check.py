@@ -316,6 +316,16 @@ def test_a_pull_request_adding_a_blog_the_site_has_under_another_feed_is_refused
            "http://127.0.0.1:8080/feed/): a second file would show its posts twice" in output, output
 
 
+def test_a_pull_request_may_add_a_blogs_own_feed_beside_an_authors_feed_it_has(site):
+    write_participant(site, "anna", "Anna bei Ein Blog", "http://127.0.0.1:8080/author/anna/feed/", "http://127.0.0.1:8080/")
+    (site / "content" / "participants" / "fine.toml").unlink()  # the blog's own feed, not on the site yet
+    repository(site)
+    write_participant(site, "firma", "Ein Blog", "http://127.0.0.1:8080/feed/", "http://127.0.0.1:8080/")
+    commit(site)
+    result = invoke(site, "check", "--base", "main")
+    assert result.exit_code == 0, explain(result)
+
+
 def test_a_pull_request_may_add_an_authors_feed_of_a_blog_the_site_has(site):
     repository(site)
     write_participant(site, "anna", "Anna bei Ein Blog", "http://127.0.0.1:8080/author/anna/feed/", "http://127.0.0.1:8080/")

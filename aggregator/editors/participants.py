@@ -379,9 +379,10 @@ def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
 
 def same_blog(feed: str, home: str, existing: Iterable[Participant]) -> Participant | None:
     """The participant whose home page is `home`, the home of a blog whose feed is `feed`: one
-    blog joined twice would show its posts twice.  None where `feed` is a section of that blog
-    (an author's or a category's feed: a company's blog roll takes each employee's author feed
-    beside the company's; select counts a post reached through both once).
+    blog joined twice would show its posts twice.  None where `feed`, or the participant's, is a
+    section of that blog (an author's or a category's feed: a company's blog roll takes each
+    employee's author feed beside the company's, in either order; select counts a post reached
+    through both once).
 
     page_key, not feed_key: a home page is a page, and two spellings of it are one blog whatever
     http/https, "www.", a trailing slash, index.html, a tracking query or the path's letter case
@@ -390,7 +391,9 @@ def same_blog(feed: str, home: str, existing: Iterable[Participant]) -> Particip
     if is_section_feed(feed) or not is_http_url(home):
         return None
     key = page_key(home)
-    return next((other for other in existing if is_http_url(other.home) and page_key(other.home) == key), None)
+    # A section's feed there (an employee's author feed) leaves the blog's own feed free to join.
+    return next((other for other in existing if is_http_url(other.home) and page_key(other.home) == key
+                 and not is_section_feed(other.feed)), None)  # fmt: skip
 
 
 # WordPress's author, category and tag archives (/author/anna/feed/, ?author=3&feed=rss2),
