@@ -1200,6 +1200,14 @@ class Store:
         site publishes the copy seen last, at the blog's address of today."""
         return set(self.moved_posts())
 
+    def published_dates(self, ids: Sequence[str]) -> dict[str, datetime]:
+        """The stored date of each of the posts `ids` (their rows' date alone, not their text)."""
+        found: dict[str, datetime] = {}
+        for chunk, marks in _in_chunks(list(dict.fromkeys(ids))):
+            found.update((post_id, datetime.fromisoformat(published)) for post_id, published in
+                         self._db.execute(f"SELECT id, published FROM posts WHERE id IN ({marks})", chunk))  # fmt: skip
+        return found
+
     def first_dates(self) -> dict[str, datetime]:
         """The date each post its feed re-dated was first stored with, by post id (migration 20)."""
         return {post_id: datetime.fromisoformat(published)

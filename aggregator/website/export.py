@@ -232,9 +232,8 @@ def export(
     # ... and by the date it was first stored with, where its feed re-dated it (a copy: its first's).
     first_dates = store.first_dates()
     if firsts:
-        old_copies = store.posts_by_id(list(firsts.values()))
-        first_dates |= {new: first_dates.get(old) or old_copies[old].published
-                        for new, old in firsts.items() if old in old_copies}  # fmt: skip
+        dated = store.published_dates(list(firsts.values()))
+        first_dates |= {new: first_dates.get(old) or dated[old] for new, old in firsts.items() if old in dated}
     for post_id, first_date in first_dates.items():
         extra[post_id] = {**extra.get(post_id, {}), "id_date": iso(first_date)}
     for post_id, slug, categories, version, comment_count in store.post_index():  # newest first
