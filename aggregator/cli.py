@@ -666,7 +666,8 @@ def check(ctx: click.Context, base: str | None) -> None:
         running = review.outside_content(changed)
         if running:
             moved = ("; a participant file goes in content/participants/"
-                     if any(path.lower().endswith(".toml") for path in running) else "")  # fmt: skip
+                     if any(path.lower().endswith(".toml") and Path(path).name.lower() != "pyproject.toml"
+                            for path in running) else "")  # fmt: skip
             fail(f"this pull request changes {_listed(running)}, outside content/: settings, code, "
                  "the theme or CI, which commands and the build run; an editor reviews it, and "
                  f"nothing of it was run here{moved}", EXIT_CONFIG)  # fmt: skip

@@ -451,11 +451,12 @@ def test_a_missing_page_that_is_no_sites_root_is_refused_with_a_hint(site, feed_
     assert feed_server.hits("/feed.xml") == 0
 
 
-def test_a_blog_named_in_another_script_or_in_emoji_is_filed_by_its_host():
+def test_a_blog_named_in_another_script_or_in_emoji_gets_a_file_name_of_its_own():
     from aggregator.editors.join import blog_slug
 
-    assert blog_slug("Лена пишет", "https://lena-pishet.example/") == "lena-pishet-example"
-    assert blog_slug("☕🚲", "https://www.max-radelt.example/blog/") == "max-radelt-example"
+    assert blog_slug("Лена пишет", "https://blogs.intern/lena/") == "lena-pishet"  # its name, in Latin letters
+    assert blog_slug("☕🚲", "https://www.max-radelt.example/blog/") == "max-radelt-example-blog"
+    assert blog_slug("☕", "https://medium.com/@max") == "medium-com-max"  # a shared host: its path too
     assert blog_slug("Blog", "https://joomla.example/") == "blog"  # a blog named so is "blog"
     assert blog_slug("Jörgs Werkstatt", "https://j.example/") == "joergs-werkstatt"
 

@@ -122,12 +122,17 @@ def new_participant(
 
 
 def blog_slug(name: str, home: str) -> str:
-    """The file name for a blog: its name's slug, or its host's where its name has no letter a
-    slug keeps ("☕🚲", "Лена пишет": both were "blog", then "blog-2")."""
+    """The file name for a blog: its name's slug; a name in another script spelled in Latin
+    letters ("Лена пишет": "lena-pishet"); one of no letters ("☕🚲") its home's address, host
+    and path.  Both were "blog", then "blog-2", by the order they joined."""
     slug = slugify(name)
     if slug == "blog" and "blog" not in name.casefold():
-        host = urlsplit(home).hostname or ""
-        slug = slugify(host.removeprefix("www."))
+        from unidecode import unidecode  # Pelican's own transliteration, for its slugs
+
+        slug = slugify(unidecode(name))
+    if slug == "blog" and "blog" not in name.casefold():
+        parts = urlsplit(home)
+        slug = slugify(f"{(parts.hostname or '').removeprefix('www.')} {parts.path}")
     return slug
 
 
