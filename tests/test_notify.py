@@ -269,6 +269,17 @@ BLOGPARADE_NOTIFY = ["https://chat.example.org:99999/hook", "{feed_server.url('/
     assert len(posts_to_hook(feed_server)) == 1 and "Built" in result.output
 
 
+def test_a_feed_failing_at_this_machines_proxy_is_no_blogs_notice():
+    # A weekend's proxy outage: every blog behind it was told its feed failed, its owner too.
+    from aggregator.editors.notify import failing
+    from aggregator.models import ErrorKind, FeedState, FetchError
+
+    state = FeedState("https://blog.example/feed/", "b", consecutive_errors=5,
+                      last_error=FetchError(ErrorKind.PROXY, "proxy: 407 Proxy Authentication Required"))  # fmt: skip
+    assert not failing(state, 3)
+    assert failing(dataclasses.replace(state, last_error=FetchError(ErrorKind.HTTP, "http: 500")), 3)
+
+
 def test_the_notice_targets_may_come_from_the_environment(tmp_path, monkeypatch):
     from aggregator.editors.notify import notify_targets
     from aggregator.site import Site

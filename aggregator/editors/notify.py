@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..feeds.fetch import FetchSettings
-from ..models import FeedState, Participant
+from ..models import ErrorKind, FeedState, Participant
 from ..site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from ..store import Alert, Store, utcnow
 from ..urls import is_http_url
@@ -108,8 +108,12 @@ def due_notices(
 
 def failing(state: FeedState | None, after: int) -> bool:
     """Failed `after` runs in a row; or answered 410 Gone, after which it is never asked again
-    (so its streak would never grow to `after`)."""
+    (so its streak would never grow to `after`).  Not where it failed last at this machine's
+    proxy: that is the machine's trouble, not the blog's (a weekend's proxy outage told every
+    blog behind it, its owner too), and each run's summary names it."""
     if state is None or state.consecutive_errors == 0:
+        return False
+    if state.last_error is not None and state.last_error.kind is ErrorKind.PROXY:
         return False
     return state.gone or state.consecutive_errors >= max(after, 1)
 
