@@ -92,6 +92,16 @@ def test_a_post_whose_feed_says_nothing_of_comments_is_not_said_to_have_none(sit
     assert "bei Werkstatt, von Jörg, " in text and " · noch keine Kommentare\n" in text  # its feed says 0
 
 
+def test_one_reader_is_one_whatever_name_their_address_is_given():
+    # "Alle <alle@firma.intern>" in the settings, then --to alle@firma.intern: the same week went
+    # out twice.
+    from aggregator.editors.digest import sent_key
+
+    assert sent_key(None, ["Alle <alle@firma.intern>"]) == sent_key(None, ["ALLE@firma.intern"])
+    assert sent_key("Vertrieb", ["a@x.example", "b@x.example"]) == sent_key("vertrieb", ["B <b@x.example>", "a@x.example"])
+    assert sent_key(None, ["a@x.example"]) != sent_key(None, ["b@x.example"])
+
+
 def test_a_recipient_that_is_not_one_address_is_refused_before_any_mail(site: Path, smtp) -> None:  # noqa: F811
     # "not an address" went to the mail server as the local mailbox "not", "root(x@…" as "root".
     controller, inbox = smtp

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses
+from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
@@ -208,8 +208,14 @@ SENT = "digest-sent:"  # meta: when the last digest to some readers went out (se
 
 def sent_key(department: str | None, recipients: Sequence[str]) -> str:
     """The store's key of when a digest of `department` last went to `recipients`."""
-    readers = ",".join(sorted(address.casefold() for address in recipients))
+    readers = ",".join(sorted({_mailbox(address) for address in recipients}))
     return f"{SENT}{(department or '').casefold()}|{readers}"
+
+
+def _mailbox(address: str) -> str:
+    """An address as a reader is one: "Alle <alle@firma.intern>" is alle@firma.intern, whatever
+    the name shown (a digest sent to each spelling went out twice)."""
+    return parseaddr(address)[1].casefold() or address.casefold()
 
 
 def period_start(now: datetime, since: timedelta, zone: str) -> datetime:
