@@ -398,6 +398,17 @@ def test_the_error_page_finds_its_style_and_links_from_any_depth(site, missing):
         assert (found / "index.html" if target.endswith("/") or not target else found).is_file(), (url, target)
 
 
+def test_on_paper_wide_tables_and_code_wrap_and_the_original_is_named(site):
+    # Printed, a 14-column table kept its first four columns and code was cut at the margin
+    # (the scroll boxes scrolled on paper); "Zum Originalbeitrag" printed light grey, its
+    # address nowhere.
+    style = (site.output / "theme" / "css" / "style.css").read_text(encoding="utf-8")
+    printed = style.split("@media print {", 1)[1].split("\n}", 1)[0]
+    assert ".table-scroll, pre { overflow: visible; }" in printed and "white-space: pre-wrap" in printed
+    assert '.original a.button[href]::after { content: " (" attr(href) ")"' in printed
+    assert "a, .button { color: inherit; }" in printed
+
+
 def test_the_current_page_is_marked_in_the_navigation(site):
     assert page(site, "blogs").select_one('nav a[aria-current="page"]').get_text() == "Blogs"
 
