@@ -91,7 +91,8 @@ def test_home_entries_link_here_and_to_the_original(site):
     assert entry.time.get_text() == "2. November 2026"
     assert "Warum ich gern zu Hause arbeite." in entry.get_text()
     assert entry.find("a", href=f"./{post_path(ANNA)}/#comments").get_text(strip=True) == "4 Kommentare, 2 Erwähnungen"
-    assert entry.find("a", href=ANNA.url).get_text(strip=True) == "Original bei Annas Blög"
+    assert " ".join(entry.find("a", href=ANNA.url).get_text().split()) == "Original bei Annas Blög"
+    assert entry.find("a", href=ANNA.url).bdi.get_text() == "Annas Blög"  # isolated: a name in Arabic keeps its place
 
 
 def test_titles_are_text_never_markup(site):
@@ -396,6 +397,15 @@ def test_the_error_page_finds_its_style_and_links_from_any_depth(site, missing):
         target = urlsplit(urljoin(f"http://localhost:8000{missing}", url)).path.lstrip("/")
         found = site.output / target
         assert (found / "index.html" if target.endswith("/") or not target else found).is_file(), (url, target)
+
+
+def test_names_in_running_text_are_isolated_and_comments_take_their_own_direction(site):
+    # "von ليلى حداد · 3 Beiträge" showed as "von 3 · ليلى حداد Beiträge"; an Arabic comment on a
+    # German post was laid out left to right.
+    blogs = page(site, "blogs")
+    assert [bdi.get_text() for bdi in blogs.select(".writer bdi")] == ["Anna Ärger", "Bernd", "Dora"]
+    post = page(site, post_path(ANNA))
+    assert all(body.get("dir") == "auto" for body in post.select(".comment-body")) and post.select(".comment-body")
 
 
 def test_on_paper_wide_tables_and_code_wrap_and_the_original_is_named(site):
