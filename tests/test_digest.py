@@ -92,6 +92,18 @@ def test_a_post_whose_feed_says_nothing_of_comments_is_not_said_to_have_none(sit
     assert "bei Werkstatt, von Jörg, " in text and " · noch keine Kommentare\n" in text  # its feed says 0
 
 
+def test_a_post_by_its_blog_is_not_said_to_be_by_its_blog_again(tmp_path: Path, feed_server: FeedServer) -> None:
+    # A feed naming the blog as the author: "bei Kantine, von Kantine".
+    feed_server.route("/kantine/feed/", respond(rss([Item("k1", "Mittagstisch", feed_server.url("/k1"),
+                                                           NOW - timedelta(hours=3), author="Kantine")],
+                                                         "Kantine").encode()))  # fmt: skip
+    root = new_site(tmp_path / "site")
+    write_participant(root, "kantine", "Kantine", feed_server.url("/kantine/feed/"))
+    ok(invoke(root, "fetch"))
+    text = ok(invoke(root, "digest", "--since", "1d", "--dry-run")).output
+    assert "bei Kantine, " in text and "von Kantine" not in text, text
+
+
 def test_one_reader_is_one_whatever_name_their_address_is_given():
     # "Alle <alle@firma.intern>" in the settings, then --to alle@firma.intern: the same week went
     # out twice.

@@ -135,7 +135,8 @@ def test_a_moved_feeds_description_arrives_with_the_nightly_run(feed_server, tmp
 
 
 @pytest.mark.parametrize("tagline", ["Just another WordPress site", "Eine weitere WordPress-Website",
-                                     "Thoughts, stories and ideas.", "Stories by Hans Meier on Medium"])
+                                     "Thoughts, stories and ideas.", "Stories by Hans Meier on Medium",
+                                     "Recent content on Annas Blog", "Confluence Syndication Feed"])
 def test_a_platforms_default_tagline_is_no_blogs_description(feed_server, tmp_path, tagline):
     # WordPress's, Ghost's, Medium's words for every blog nobody described stood under the
     # blog's name on the blogs page and its own page, as if the blog had said them.

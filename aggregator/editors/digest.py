@@ -187,7 +187,8 @@ def collect(
             posts.append(DigestPost(
                 title=post.title or _words(post.excerpt, 8) or post.url,
                 blog=participant.name,
-                author=post.author or participant.author,
+                # Not the blog's name again ("bei Kantine, von Kantine": a feed that names none).
+                author=author if (author := post.author or participant.author).strip() != participant.name.strip() else "",
                 excerpt=_words(post.excerpt, 60, limit=EXCERPT),
                 comments=tallies.get(post.id, CommentTally()).counted(post),
                 published=post.published,

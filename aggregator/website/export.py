@@ -166,15 +166,17 @@ class FeedFacts:
 _BOILERPLATE = re.compile(
     r"just another wordpress (?:site|weblog|blog)|(?:eine weitere|noch eine) wordpress-website|"
     r"ein weiterer wordpress-blog|un autre site utilisant wordpress|otro sitio más de wordpress|"
-    r"thoughts, stories and ideas\.?|stories by .{1,120} on medium|"
+    r"thoughts, stories and ideas\.?|stories by .{1,120} on medium|recent content on .{1,200}|"
+    r"confluence syndication feed|"
     r"write an awesome description for your new site here\..*",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 def is_boilerplate(description: str) -> bool:
-    """A platform's default tagline (WordPress's, Ghost's, Jekyll's theme's) or Medium's "Stories
-    by … on Medium": shown under a blog's name, it said nothing of the blog."""
+    """A platform's default tagline (WordPress's, Ghost's, Jekyll's theme's, Hugo's "Recent
+    content on …", Confluence's) or Medium's "Stories by … on Medium": shown under a blog's
+    name, it said nothing of the blog."""
     return _BOILERPLATE.fullmatch(description.strip()) is not None
 
 
