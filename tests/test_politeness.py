@@ -237,3 +237,15 @@ def test_a_retired_feed_that_comes_back_unchanged_is_read_again(feed_server, sit
     assert (blog["health"], blog["gone"]) == ("ok", False), blog
     asked = feed_server.hits("/weg/feed/")
     assert "retired" not in ok(invoke(site, "fetch")).output and feed_server.hits("/weg/feed/") == asked + 1
+
+
+def test_a_feed_sent_on_to_a_login_page_says_where(feed_server: FeedServer, tmp_path: Path) -> None:
+    # An intranet's single sign-on answers an expired service login with its login page:
+    # "not-a-feed: an HTML page, not a feed" said nothing of where the feed had been sent.
+    login = feed_server.route("/sso/login", respond(b"<!doctype html><html><body><form>Anmelden</form></body></html>",
+                                                    content_type="text/html"))  # fmt: skip
+    feed_server.route("/wiki/feed", redirect(login))
+    site = new_site(tmp_path / "site")
+    write_participant(site, "wiki", "Wiki", feed_server.url("/wiki/feed"))
+    result = invoke(site, "run")
+    assert f"an HTML page, not a feed, where it was sent on to {login} (a login page?)" in result.output, result.output

@@ -202,7 +202,12 @@ class Updater:
         if result.body and state is not None and digest == state.body_hash:
             return Answer(result, unchanged=True)
         parsed = await self._parse(parse, result)
-        return Answer(result, parsed.records, parsed.error, digest=digest, description=parsed.description,
+        error = parsed.error
+        if error is not None and error.kind is ErrorKind.NOT_A_FEED and result.final_url != url:
+            # An intranet's single sign-on answers an expired login with its login page.
+            error = FetchError(error.kind, f"{error.message}, where it was sent on to {result.final_url} "
+                                           "(a login page?)")  # fmt: skip
+        return Answer(result, parsed.records, error, digest=digest, description=parsed.description,
                       entries=parsed.entries, left_out=parsed.left_out)  # fmt: skip
 
     def _store(
