@@ -179,3 +179,21 @@ def test_a_refused_recipient_says_what_the_server_said():
         controller.stop()
     assert str(refused.value) == ("the mail server refused the recipients "
                                   "(redaktion@example.org: 550 5.7.1 relaying denied)")
+
+
+def test_a_server_wanting_a_login_the_job_has_no_password_for_says_so(monkeypatch):
+    # A cron line carries no environment: the login was skipped without a word, and the server's
+    # "530 Authentication required" said nothing of the variable that was not set.
+    monkeypatch.delenv("BLOGPARADE_SMTP_PASSWORD", raising=False)
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port(), auth_required=True,
+                            auth_require_tls=False, authenticator=lambda *args: None)  # fmt: skip
+    controller.start()
+    try:
+        settings = SmtpSettings.from_settings({"BLOGPARADE_SMTP": f"smtp://redaktion@127.0.0.1:{controller.port}"})
+        with pytest.raises(MailError) as error:
+            send(settings, message())
+    finally:
+        controller.stop()
+    assert "answered 530" in str(error.value)
+    assert "names the user 'redaktion', but its password is not in this job's environment (BLOGPARADE_SMTP_PASSWORD" \
+        in str(error.value)

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 import idna
 
-from ..feeds.trust import CA_BUNDLE, setting_or_env
+from ..feeds.trust import CA_BUNDLE, setting_or_env, tls_problem
 from ..urls import literal_address
 
 DEFAULT_PASSWORD_ENV = "BLOGPARADE_SMTP_PASSWORD"
@@ -154,11 +154,17 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
         raise MailError(f"the mail server refused the recipients ({said})") from None
     except smtplib.SMTPResponseException as error:  # its str() is a tuple: (554, b'5.7.1 …')
         said = _text(error.smtp_error)
+        # A server that wants a login, where the password was not in this job's environment
+        # (a cron line carries none): the login was not even tried.
+        unset = (f"; BLOGPARADE_SMTP names the user {settings.user!r}, but its password is not in this "
+                 f"job's environment ({DEFAULT_PASSWORD_ENV}, or the variable BLOGPARADE_SMTP_PASSWORD_ENV names)"
+                 if error.smtp_code == 530 and settings.user and settings.password is None else "")  # fmt: skip
         raise MailError(f"cannot send mail through {settings.host}:{settings.port}: the server "
-                        f"answered {error.smtp_code} {said}",
+                        f"answered {error.smtp_code} {said}{unset}",
                         unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
-        raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {error}",
+        said = tls_problem(error, settings.host) or str(error)  # the feeds' words for TLS trouble
+        raise MailError(f"cannot send mail through {settings.host}:{settings.port}: {said}",
                         unreachable=isinstance(error, _NO_ANSWER)) from None  # fmt: skip
 
 
