@@ -437,6 +437,8 @@ def test_a_wide_table_scrolls_in_a_box_of_its_own_reached_by_keyboard(tmp_path):
     assert [child.name for child in body.find_all(recursive=False)] == ["p", "div", "p"]
     style = (site.output / "theme" / "css" / "style.css").read_text(encoding="utf-8")
     assert ".table-scroll { overflow-x: auto;" in style
+    # The status table's eight columns get the page's width, not a column of text's.
+    assert soup(site, "status").find("main")["class"] == ["wrap", "wide"] and ".wrap.wide { max-width: 90rem; }" in style
 
 
 # -- Mitmachen ----------------------------------------------------------------------------------------
