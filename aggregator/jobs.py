@@ -298,7 +298,8 @@ def check_site(site: Site) -> CheckResult:
     problems += parade_problems + stray_exports(site)
     problems += address_problems(site, participants)
     problems += removed_problems(site, participants)
-    problems += [Problem(participant_path(site, p), message, others=tuple(site.participants_dir / f"{slug}.toml" for slug in others))
+    problems += [Problem(participant_path(site, p), message,
+                         others=tuple(site.participants_dir / f"{slug}.toml" for slug in others))
                  for p, message, others in shared_secret_problems(participants)]  # fmt: skip
     problems += [Problem(participant_path(site, p), why) for p in participants if (why := language_problem(p.language))]
     problems += [Problem(participant_path(site, p), why) for p in participants for why in secret_problems(p)]

@@ -180,7 +180,9 @@ def parade_view(
         page=page,
         host=host_of(parade, call),
         late=parade.late,
-        late_welcome=parade.late and (where != "closed" or takes_contributions(replace(parade, roundup_date=roundup_day), today)),
+        late_welcome=parade.late and (
+            where != "closed" or takes_contributions(replace(parade, roundup_date=roundup_day), today)
+        ),
         webmentions=bool(parade.mentions),
         **(files or {}),
     )
