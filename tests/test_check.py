@@ -316,19 +316,17 @@ def test_a_pull_request_adding_a_blog_the_site_has_under_another_feed_is_refused
            "http://127.0.0.1:8080/feed/): a second file would show its posts twice" in output, output
 
 
-def test_a_pull_request_may_add_a_blogs_own_feed_beside_an_authors_feed_it_has(site):
-    write_participant(site, "anna", "Anna bei Ein Blog", "http://127.0.0.1:8080/author/anna/feed/", "http://127.0.0.1:8080/")
-    (site / "content" / "participants" / "fine.toml").unlink()  # the blog's own feed, not on the site yet
-    repository(site)
-    write_participant(site, "firma", "Ein Blog", "http://127.0.0.1:8080/feed/", "http://127.0.0.1:8080/")
-    commit(site)
-    result = invoke(site, "check", "--base", "main")
-    assert result.exit_code == 0, explain(result)
+AUTHORS_FEED = ("anna", "Anna bei Ein Blog", "http://127.0.0.1:8080/author/anna/feed/", "http://127.0.0.1:8080/")
+BLOGS_OWN_FEED = ("fine", "Ein Blog", "http://127.0.0.1:8080/feed/", "http://127.0.0.1:8080/")
 
 
-def test_a_pull_request_may_add_an_authors_feed_of_a_blog_the_site_has(site):
+@pytest.mark.parametrize(("there", "added"), [(BLOGS_OWN_FEED, AUTHORS_FEED), (AUTHORS_FEED, BLOGS_OWN_FEED)])
+def test_a_blogs_own_feed_and_an_authors_feed_of_it_may_join_in_either_order(site, there, added):
+    # A company's roll takes each employee's author feed beside the company blog's own.
+    (site / "content" / "participants" / "fine.toml").unlink()
+    write_participant(site, *there)
     repository(site)
-    write_participant(site, "anna", "Anna bei Ein Blog", "http://127.0.0.1:8080/author/anna/feed/", "http://127.0.0.1:8080/")
+    write_participant(site, *added)
     commit(site)
     result = invoke(site, "check", "--base", "main")
     assert result.exit_code == 0, explain(result)
