@@ -309,6 +309,7 @@ def check_site(site: Site) -> CheckResult:
     logins = frozenset(p.slug for p in participants if p.login is not None)
     warnings = missing_secrets(site, participants) + unignored_files(site) + roundup_date_problems(site, parades)
     warnings += [Problem(site.root / SETTINGS_FILE, message) for message in unknown_settings(site)]
+    warnings += [Problem(site.root / SETTINGS_FILE, message) for message in trust_file_warnings(site)]
     return CheckResult(len(participants), len(parades), problems, warnings, logins, tuple(participants))
 
 
@@ -373,6 +374,20 @@ def proxy_problems(site: Site) -> list[str]:
     except ProxyError as error:
         return [str(error)]
     return []
+
+
+def trust_file_warnings(site: Site) -> list[str]:
+    """The TLS files the settings name that are missing here: every fetch here would refuse to
+    run.  A warning, not a problem: CI may check a site on another machine than its nightly
+    job's, which has them."""
+    from .feeds.trust import CA_BUNDLE, CLIENT_CERT, CLIENT_KEY, setting_or_env
+
+    found = []
+    for name in (CA_BUNDLE, CLIENT_CERT, CLIENT_KEY):
+        path = setting_or_env(site.settings, name)
+        if path and not Path(path).is_file():
+            found.append(f"{name}: {path} is not a file here; a fetch on this machine would refuse to run")
+    return found
 
 
 def unignored_files(site: Site) -> list[Problem]:

@@ -539,6 +539,14 @@ def test_an_address_with_a_password_in_its_query_fails_check_and_join(site):
     assert "W1ki-G3heim" not in joined.output
 
 
+def test_check_warns_of_a_ca_bundle_that_is_not_here(tmp_path):
+    # check said OK, and every fetch on that machine refused to run ("is not a file").
+    site = new_site(tmp_path / "site", 'BLOGPARADE_CA_BUNDLE = "/etc/ssl/firma-ca.pem"')
+    checked = ok(invoke(site, "check"))  # a warning: CI may run on another machine
+    assert "BLOGPARADE_CA_BUNDLE: /etc/ssl/firma-ca.pem is not a file here; a fetch on this machine " \
+           "would refuse to run" in checked.output
+
+
 def test_a_secret_written_into_pelicanconf_fails_check(tmp_path):
     # It is ignored there (secrets come from the environment), and pelicanconf.py is in git:
     # check said OK of a mail password and a wiki's login in it.
