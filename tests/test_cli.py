@@ -464,3 +464,16 @@ def test_a_number_setting_written_as_a_string_still_works(site):
     with open(site / "pelicanconf.py", "a") as settings:
         settings.write('\nBLOGPARADE_TIMEOUT = "30"\nBLOGPARADE_BACKUPS = "3"\n')
     assert invoke(site, "fetch").exit_code == 0
+
+
+def test_status_json_names_each_blogs_department(site):
+    # An intranet's scripts group the blogs by department, which status --json did not name.
+    folder = site / "content" / "participants"
+    (folder / "vera.toml").write_text('name = "Vera"\nfeed = "https://vera.example/feed/"\n'
+                                      'home = "https://vera.example/"\ndepartment = "Vertrieb"\n', encoding="utf-8")
+    (folder / "ole.toml").write_text('name = "Ole"\nfeed = "https://ole.example/feed/"\nhome = "https://ole.example/"\n',
+                                     encoding="utf-8")  # fmt: skip
+    result = invoke(site, "status", "--json")
+    assert result.exit_code == 0, result.output
+    blogs = {blog["slug"]: blog["department"] for blog in json.loads(result.stdout)["blogs"]}
+    assert blogs == {"vera": "Vertrieb", "ole": None}

@@ -114,6 +114,7 @@ def status_document(
                 "moved_to": row.state.moved_to if row.state else None,
                 "active": row.participant.active,
                 "kind": row.participant.kind,
+                "department": row.participant.department or None,
                 "gone": bool(row.state and row.state.gone),
                 "health": row.health,
                 "ok": row.health == "ok",
