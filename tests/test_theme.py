@@ -399,6 +399,20 @@ def test_the_error_page_finds_its_style_and_links_from_any_depth(site, missing):
         assert (found / "index.html" if target.endswith("/") or not target else found).is_file(), (url, target)
 
 
+def test_a_blog_in_a_right_to_left_language_has_its_name_shown_so_on_its_page(tmp_path):
+    site = make_site(tmp_path)
+    dora = site.participants_dir / "dora.toml"
+    dora.write_text(dora.read_text(encoding="utf-8").replace('name = "Dora denkt"', 'name = "مدونة دورا"')
+                    + 'language = "ar"\n', encoding="utf-8")  # fmt: skip
+    with Store(site.store_path) as store:
+        fill_store(store)
+        store.record_success("dora", "https://dora.example/feed/", etag=None, last_modified=None, body_hash="d",
+                             posts=[post("dora", "eins", "مرحبا", T)], now=T)  # fmt: skip
+        build_site(site, store)
+    heading = page(site, "blogs/dora").h1
+    assert (heading.get("lang"), heading.get("dir")) == ("ar", "rtl")
+
+
 def test_names_in_running_text_are_isolated_and_comments_take_their_own_direction(site):
     # "von ليلى حداد · 3 Beiträge" showed as "von 3 · ليلى حداد Beiträge"; an Arabic comment on a
     # German post was laid out left to right.
