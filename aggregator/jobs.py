@@ -48,7 +48,7 @@ from .parades.roundup import existing_roundup, roundup_text, write_roundup
 from .parades.roundup_html import roundup_html, write_roundup_html
 from .lock import LOCK_FILE
 from .site import DEFAULTS as SITE_DEFAULTS
-from .site import SETTINGS_FILE, Site, checked_settings
+from .site import SETTINGS_FILE, Site
 from .store import Store
 from .urls import feed_key, page_key
 from .website.output import spare_tree
@@ -342,11 +342,12 @@ def unknown_settings(site: Site) -> list[str]:
 
 def secrets_in_settings(site: Site) -> list[str]:
     """Secrets written into pelicanconf.py, which is in git (and which blogparade never reads
-    them from: each is ignored there, and the job fails without it)."""
-    read = checked_settings(site.root / SETTINGS_FILE) if (site.root / SETTINGS_FILE).is_file() else {}
+    them from: each is ignored there, and the job fails without it).  No default names one: the
+    site's settings hold them only where the file does."""
     return [f"{name} is a secret, and pelicanconf.py is in git: it is not read from there; set it in the "
             "job's environment (or a file in BLOGPARADE_SECRETS_DIR), and take it out of the file"
-            for name in sorted(read) if name == "BLOGPARADE_SMTP_PASSWORD" or name.startswith(SETTING_FAMILIES)]
+            for name in sorted(site.settings)
+            if name == "BLOGPARADE_SMTP_PASSWORD" or name.startswith(SETTING_FAMILIES)]  # fmt: skip
 
 
 def roundup_date_problems(site: Site, parades: list[Parade]) -> list[Problem]:
