@@ -123,22 +123,21 @@ def published_only(site: Site, target: str) -> list[tuple[Path, TakenItem]]:
     does not know them (a store restored from an older backup keeps what it forgot published:
     export.py), each with its file."""
     ours = _our_page(target)
+    key = None  # by its page here: the file its id names; by its link: every file, read for it
     if ours is not None and ours[0] and not urlsplit(target).fragment:
-        files = list(site.export_dir.glob(f"*/{ours[0]}.json"))
+        files = site.export_dir.glob(f"*/{ours[0]}.json")
     elif is_http_url(target):
-        key, files = thread_key(target), []
-        for path in site.export_dir.glob("*/*.json"):
-            with suppress(OSError, ValueError):
-                if thread_key(str(json.loads(path.read_bytes()).get("url") or "")) == key:
-                    files.append(path)
+        key, files = thread_key(target), site.export_dir.glob("*/*.json")
     else:
         return []
     found = []
     for path in files:
         with suppress(OSError, ValueError):
             data = json.loads(path.read_bytes())
-            found.append((path, TakenItem("post", str(data["id"]), str(data.get("url") or ""),
-                                          str(data.get("title") or ""), path.parent.name)))  # fmt: skip
+            url = str(data.get("url") or "")
+            if key is None or thread_key(url) == key:
+                found.append((path, TakenItem("post", str(data["id"]), url, str(data.get("title") or ""),
+                                              path.parent.name)))  # fmt: skip
     return found
 
 
