@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cached_property
 from typing import Sequence
 
@@ -26,7 +26,7 @@ from .files import Parade, load_site_parades, local_today, read_file_metadata, s
 from .pages import remembered_page_links
 from .redirects import with_link_targets
 from .roundup import existing_roundup
-from .roundup_html import roundup_html_path
+from .roundup_html import html_roundup_day
 from .select import contributions, followed_parades, followed_posts
 from .shortlinks import on_call_site, stored_shortlinks
 from .verify import Verdict, judge_post, verify
@@ -235,9 +235,8 @@ def with_roundup_dates(parades: list[Parade], site: Site) -> list[Parade]:
     for parade in parades:
         path = existing_roundup(site.content, parade, lang) if parade.late else None
         day = roundup_date(path) if path else None
-        html = roundup_html_path(site.root, parade, lang) if parade.late and day is None else None
-        if html is not None and html.is_file():
-            day = parade.local_date(datetime.fromtimestamp(html.stat().st_mtime, UTC))
+        if parade.late and day is None:
+            day = html_roundup_day(site.root, parade, lang)
         dated.append(replace(parade, roundup_date=day) if day else parade)
     return dated
 

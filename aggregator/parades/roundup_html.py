@@ -12,6 +12,7 @@ another language than the roundup's is marked with its own (`lang`), as in the M
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from functools import partial
 from html import escape as escape_html
 from pathlib import Path
@@ -139,6 +140,16 @@ def roundup_html(
 def roundup_html_path(root: Path, parade: Parade, lang: str = "de") -> Path:
     short = language(lang)
     return root / FOLDER / (str(TEXTS[short]["slug"]).format(slug=parade.slug) + ".html")
+
+
+def html_roundup_day(root: Path, parade: Parade, lang: str = "de") -> date | None:
+    """The day the parade's HTML roundup (for the host's own blog) was written, in the site's
+    time zone, where it is there: late contributions end on it (this site never learns when the
+    host publishes it)."""
+    path = roundup_html_path(root, parade, lang)
+    if not path.is_file():
+        return None
+    return parade.local_date(datetime.fromtimestamp(path.stat().st_mtime, UTC))
 
 
 def write_roundup_html(root: Path, parade: Parade, text: str, *, force: bool = False,

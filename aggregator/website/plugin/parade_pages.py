@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from ...parades.files import (
     Parade, ParadeError, days_left, load_parades, local_today, read_parade, state, takes_contributions,
 )
-from ...parades.roundup_html import roundup_html_path
+from ...parades.roundup_html import html_roundup_day
 from ...site import pinned_day, timezone_name
 from ...urls import host_key
 from .blogs import BlogEntry
@@ -195,10 +195,7 @@ def roundup_day(parade: Parade, roundup: Any | None, settings: dict[str, Any]) -
         return None
     if roundup is not None:
         return parade.local_date(roundup.date)
-    html = roundup_html_path(Path(settings["PATH"]).parent, parade, str(settings.get("DEFAULT_LANG", "de")))
-    if html.is_file():
-        return parade.local_date(datetime.fromtimestamp(html.stat().st_mtime, UTC))
-    return None
+    return html_roundup_day(Path(settings["PATH"]).parent, parade, str(settings.get("DEFAULT_LANG", "de")))
 
 
 def current_parades(views: list[ParadeView]) -> list[ParadeView]:
