@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from pelican.contents import Author, Category
 
@@ -155,11 +155,12 @@ def add_blogs(generator: Any) -> None:
     generator.context["blog_groups"] = blog_groups(entries, departments, label)
     # A blog's kind is said where the site has blogs of both: a parade's site of strangers'
     # blogs is no company's, whose "Employee blog" it would call each.
-    generator.context["kinds_told"] = kinds_told(participants)
+    generator.context["kinds_told"] = kinds_told(participant.kind for participant in participants)
 
 
-def kinds_told(participants: list[Any]) -> bool:
-    return len({participant.kind for participant in participants}) > 1
+def kinds_told(kinds: Iterable[str]) -> bool:
+    """Whether blogs are named by their kind: where the site has blogs of both."""
+    return len(set(kinds)) > 1
 
 
 def blog_groups(entries: list[BlogEntry], departments: list[DepartmentView], label: Any) -> list[BlogGroup]:
@@ -169,7 +170,7 @@ def blog_groups(entries: list[BlogEntry], departments: list[DepartmentView], lab
         groups = [BlogGroup(view.name, view.entries, view) for view in departments]
         rest = [entry for entry in entries if not entry.blog.department]
         return groups + ([BlogGroup(label(NO_DEPARTMENT), rest)] if rest else [])
-    if len({entry.blog.kind for entry in entries}) < 2:
+    if not kinds_told(entry.blog.kind for entry in entries):
         return [BlogGroup("", entries)] if entries else []
     return [
         BlogGroup(label(title), [entry for entry in entries if entry.blog.kind == kind])
