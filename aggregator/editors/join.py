@@ -126,14 +126,15 @@ def blog_slug(name: str, home: str) -> str:
     letters ("Лена пишет": "lena-pishet"); one of no letters ("☕🚲") its home's address, host
     and path.  Both were "blog", then "blog-2", by the order they joined."""
     slug = slugify(name)
-    if slug == "blog" and "blog" not in name.casefold():
-        from unidecode import unidecode  # Pelican's own transliteration, for its slugs
+    if slug != "blog" or "blog" in name.casefold():  # "blog": slugify's word for no letters it keeps
+        return slug
+    from unidecode import unidecode  # Pelican's own transliteration, for its slugs
 
-        slug = slugify(unidecode(name))
-    if slug == "blog" and "blog" not in name.casefold():
-        parts = urlsplit(home)
-        slug = slugify(f"{(parts.hostname or '').removeprefix('www.')} {parts.path}")
-    return slug
+    slug = slugify(unidecode(name))
+    if slug != "blog":
+        return slug
+    parts = urlsplit(home)
+    return slugify(f"{(parts.hostname or '').removeprefix('www.')} {parts.path}")
 
 
 def _platform_free(title: str) -> str:
