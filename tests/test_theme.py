@@ -477,3 +477,30 @@ def test_the_theme_is_small_and_uses_no_webfonts():
               for p in (theme_path() / "static").rglob("*") if p.is_file()}  # fmt: skip
     assert set(static) == {"css/style.css", "js/search.js", "favicon.ico", "images/card.png"}
     assert static["js/search.js"] < 8_000 and static["images/card.png"] < 60_000
+
+
+def test_a_message_without_variables_is_looked_up_once_per_escaping():
+    """numbers_in_words keeps a message's text once looked up: marked safe where the template
+    autoescapes, plain text where it does not (`|e` escapes that one)."""
+    from jinja2 import Environment
+
+    from aggregator.website.plugin.environment import numbers_in_words
+
+    asked: list[str] = []
+
+    def gettext(message: str) -> str:
+        asked.append(message)
+        return {"Tom & Jerry": "Tom & Jerry (übersetzt)"}.get(message, message)
+
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    env.install_gettext_callables(gettext, lambda one, many, n: one if n == 1 else many, newstyle=True)
+    env.globals["gettext"] = numbers_in_words(env.globals["gettext"], lambda n: f"{n:,}".replace(",", "."))
+    template = env.from_string(
+        '{{ _("Tom & Jerry")|e }}|{% autoescape false %}{{ _("Tom & Jerry")|e }}{% endautoescape %}'
+        '|{{ _("%(count)s posts", count=12345) }}'
+    )
+    expected = "Tom & Jerry (übersetzt)|Tom &amp; Jerry (übersetzt)|12.345 posts"
+    assert template.render() == expected
+    assert template.render() == expected
+    # Once for each escaping; the message with a variable each time.
+    assert asked == ["Tom & Jerry", "Tom & Jerry", "%(count)s posts", "%(count)s posts"]
