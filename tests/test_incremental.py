@@ -622,3 +622,34 @@ def test_no_compiled_templates_without_a_stamp_or_in_a_cache_folder_the_editors_
     assert template_cache({**ours, STAMP_SETTING: ""}) is None  # Pelican on its own
     assert template_cache({**ours, "CACHE_CONTENT": False}) is None
     assert template_cache({**ours, "CACHE_PATH": str(tmp_path / "cache")}) is None
+
+
+def test_what_the_templates_read_is_kept_per_stamp_and_a_damaged_record_is_read_again(tmp_path, monkeypatch):
+    from aggregator.website.plugin import incremental
+
+    site = parade_site(tmp_path / "site", extra=PAGINATION)
+    with Store(site.store_path) as store:
+        more_posts(store)
+        build_site(site, store)
+        [kept] = (site.root / CACHE_FOLDER).glob(f"*/{incremental.ReadsKept.FILE}")
+        reads = json.loads(kept.read_text(encoding="utf-8"))
+        names, attrs, references, searchable = reads["article.html"]
+        assert "article" in names and "base.html" in references and searchable
+        # The next build of the same stamp parses no template: it takes what is kept.
+        with monkeypatch.context() as patch:
+            def parse_again(self, name):
+                raise AssertionError(f"{name} parsed again")
+
+            patch.setattr(incremental.TemplateReads, "_read_one", parse_again)
+            store_posts(store, "anna", [post("anna", "neu", "Ganz neu", T + timedelta(days=5))])
+            second = build_site(site, store)
+        assert 0 < second.rendered < second.reused, second
+        # A damaged record is read again, and written whole.
+        kept.write_text('{"article.html": [1, 2', encoding="utf-8")
+        store_posts(store, "anna", [post("anna", "neuer", "Noch neuer", T + timedelta(days=6))])
+        third = build_site(site, store)
+        assert 0 < third.rendered < third.reused, third
+        assert json.loads(kept.read_text(encoding="utf-8"))["article.html"] == [names, attrs, references, searchable]
+        incremental_tree = tmp_path / "incremental"
+        full_build(site, store, incremental_tree)
+    assert differing(incremental_tree, site.output) == []

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from ...i18n import babel_locale, date_filters, translations
 from ...site import timezone_name
 from .content import headings_as_paragraphs
-from .incremental import STAMP_SETTING
+from .incremental import stamp_folder
 
 TEMPLATE_CACHE = "templates"  # in the reader cache's folder (website/build.py: reader_cache)
 
@@ -161,10 +161,10 @@ def template_cache(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
     Every generator's environment is made the same way here, so they share it; Jinja checks each
     template's source and its own version before using what it finds.  Compiling the theme took
     0.1 s of every build, a fortieth of one after a new post."""
-    folder, stamp = str(settings.get("CACHE_PATH") or ""), str(settings.get(STAMP_SETTING) or "")
-    if not stamp or not settings.get("CACHE_CONTENT") or os.path.basename(folder) != stamp[:16]:
+    folder = stamp_folder(settings)
+    if folder is None:
         return None  # no stamp, or a cache folder the editors chose, which no stamp names
-    path = os.path.join(str(folder), TEMPLATE_CACHE)
+    path = os.path.join(folder, TEMPLATE_CACHE)
     try:
         os.makedirs(path, exist_ok=True)
     except OSError:
