@@ -342,12 +342,19 @@ def moved_copies(posts: Iterable[Seen]) -> dict[str, str]:
     groups: dict[tuple[str, datetime, str], list[Seen]] = {}
     versions: dict[tuple[str, str], list[Seen]] = {}
     retitled: dict[tuple[str, datetime, str], list[Seen]] = {}
+    posts = list(posts)
+    # Copies by title or by slug share their blog and their date: a post alone on its blog's
+    # date (most are) is no such copy, and its title and address are not read (an address is
+    # parsed: most of the time of a pass over 20,000 posts, in every build).
+    dated = Counter((post.participant, post.published) for post in posts)
     for post in posts:
+        if (base := version_base(post.guid)) is not None:
+            versions.setdefault((post.participant, base), []).append(post)
+        if dated[(post.participant, post.published)] < 2:
+            continue
         title = title_key(post.title)
         if post.published != post.first_seen and title:
             groups.setdefault((post.participant, post.published, title), []).append(post)
-        if (base := version_base(post.guid)) is not None:
-            versions.setdefault((post.participant, base), []).append(post)
         if post.published != post.first_seen and (address := _address(post.url)) is not None and address[1] != "?":
             retitled.setdefault((post.participant, post.published, address[1]), []).append(post)
     standing_for: dict[str, str] = {}
