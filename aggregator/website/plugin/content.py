@@ -173,8 +173,9 @@ def prepare_content(content: Any) -> None:
     html = getattr(content, "_content", None)
     if not html:
         return
-    translate = gettext(content.settings)
-    html = scrollable_tables(focusable_code(html, translate(CODE_LABEL)), translate(TABLE_LABEL))
+    if "<pre" in html or "<table" in html:  # most bodies have neither: no catalog asked (it checks its file)
+        translate = gettext(content.settings)
+        html = scrollable_tables(focusable_code(html, translate(CODE_LABEL)), translate(TABLE_LABEL))
     if "{repository}" in html or "{contact}" in html:
         html = fill_placeholders(html, content.settings, str(getattr(content, "source_path", "")))
     content._content = html
