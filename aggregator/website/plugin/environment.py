@@ -47,6 +47,8 @@ def prepare_environment(generator: Any) -> None:
     env.globals["lang_attr"] = post_language_attributes
     for name in ("gettext", "ngettext"):
         env.globals[name] = numbers_in_words(env.globals[name], number)
+    # `_` straight to it: the extension's `_` looks `gettext` up in the context on every call.
+    env.globals["_"] = env.globals["gettext"]
     env.filters.update(date_filters(lang, timezone_name(settings)))
     env.filters["months"] = months
     env.filters["headings_as_paragraphs"] = headings_as_paragraphs
