@@ -300,3 +300,25 @@ def test_a_posts_comments_are_counted_as_its_page_counts_them(tmp_path: Path, fe
     [page] = (root / "output" / "blogs" / "viel").glob("*/index.html")
     assert "7 Kommentare" in page.read_text(encoding="utf-8")
     assert "7 Kommentare" in ok(invoke(root, "digest", "--dry-run")).output
+
+
+def test_a_subject_in_two_scripts_arrives_with_every_space(tmp_path: Path, feed_server: FeedServer, smtp) -> None:  # noqa: F811
+    # Python's folding of the header moved a space into the fold between two encoded words,
+    # where readers drop it: "… 2026 –Отделпродаж".
+    controller, inbox = smtp
+    root = new_site(tmp_path / "site")
+    post = Item("p1", "Neu im Vertrieb", feed_server.url("/p/1"), NOW - timedelta(hours=3))
+    feed = feed_server.route("/feed/", respond(rss([post], "Vertrieb").encode()))
+    write_participant(root, "vertrieb", "Vertrieb", feed, department="Отдел продаж")
+    with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write('\nSITENAME = "Mitarbeiterblogs"\n'
+                   f'BLOGPARADE_SMTP = "smtp://{controller.hostname}:{controller.port}"\n'
+                   'BLOGPARADE_MAIL_FROM = "blogs@beispiel.example"\n')
+    ok(invoke(root, "fetch"))
+    printed = ok(invoke(root, "digest", "--dry-run", "--department", "Отдел продаж")).output
+    [subject] = [line.removeprefix("Subject: ") for line in printed.splitlines() if line.startswith("Subject: ")]
+    assert subject.startswith("Mitarbeiterblogs: ein neuer Beitrag seit") and subject.endswith(" – Отдел продаж")
+    ok(invoke(root, "digest", "--department", "Отдел продаж", "--to", "vertrieb@beispiel.example"))
+    mail = email.message_from_bytes(inbox.messages[-1][2], policy=email.policy.default)
+    assert mail["Subject"] == subject
+    assert all(len(line) <= 78 for line in inbox.messages[-1][2].split(b"\r\n\r\n")[0].split(b"\r\n"))

@@ -31,6 +31,7 @@ from ..languages import language_tag, other_language
 from ..models import CommentTally, Participant
 from ..site import PUBLISH_SETTINGS_FILE, Site, timezone_name
 from ..store import Store, utcnow
+from .mail import set_subject
 from .participants import department_names, department_slug, is_mailto, load_participants
 
 POST_URL = "blogs/{participant}/{id}/"  # the plugin's default, where publishconf.py names none
@@ -361,7 +362,7 @@ def render_html(digest: Digest) -> str:
 def digest_message(digest: Digest, *, sender: str, recipients: list[str]) -> EmailMessage:
     """The e-mail: a plain-text part and its HTML alternative."""
     message = EmailMessage()
-    message["Subject"] = subject(digest)
+    set_subject(message, subject(digest))
     message["From"] = sender
     if recipients:
         message["To"] = ", ".join(recipients)

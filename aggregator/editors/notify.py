@@ -30,7 +30,7 @@ from ..models import ErrorKind, FeedState, Participant
 from ..site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from ..store import Alert, Store, utcnow
 from ..urls import is_http_url
-from .mail import MailError, SmtpSettings, send
+from .mail import MailError, SmtpSettings, send, set_subject
 from .participants import is_mailto
 from .webhook import WebhookError, send_json
 
@@ -239,7 +239,8 @@ def published_url(site: Site) -> str:
 def send_mail(site: Site, address: str, subject: str, text: str) -> None:
     settings = SmtpSettings.from_settings(site.settings)
     message = EmailMessage()
-    message["To"], message["Subject"] = address, subject
+    message["To"] = address
+    set_subject(message, subject)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
     message.set_content(text)
     send(settings, message)
