@@ -752,3 +752,21 @@ def test_two_blogs_posts_at_another_sites_address_are_two_posts_and_spellings_of
                                  body_hash=blog, posts=posts, now=NOW - timedelta(days=days))
         assert store.duplicate_post_ids(homes) == {again.id}
 
+
+
+def test_moved_copies_are_read_again_once_this_or_another_connection_changed_the_store(store):
+    # A Hugo blog that moved to https brings its post again under a new guid, a night later.
+    store.record_success("anna", "http://anna.example/index.xml", etag=None, last_modified=None,
+                         body_hash="a", posts=[post("http://anna.example/p/", url="http://anna.example/p/")],
+                         now=datetime(2026, 11, 3, tzinfo=UTC))  # fmt: skip
+    assert store.moved_posts() == {}
+    assert store.moved_posts() == {}  # asked again, unchanged: the same answer
+    moved = post("https://anna.example/p/", url="https://anna.example/p/")
+    store.record_success("anna", "https://anna.example/index.xml", etag=None, last_modified=None,
+                         body_hash="b", posts=[moved], now=datetime(2026, 11, 4, tzinfo=UTC))  # fmt: skip
+    [old] = store.moved_posts()
+    assert store.moved_posts() == {old: ("anna", moved.id)}
+    # Another process's change (a take-down from the command line while a build runs).
+    with Store(store.path) as other:
+        other._db.execute("DELETE FROM posts WHERE id = ?", (moved.id,))
+    assert store.moved_posts() == {}
