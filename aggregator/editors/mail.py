@@ -124,8 +124,8 @@ def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
 def set_subject(message: EmailMessage, text: str) -> None:
     """The message's Subject.  Where it is not ASCII, encoded here (RFC 2047, UTF-8) in lines the
     sending keeps as they are: Python 3.11's own folding of such a header moved the space
-    between two words into the fold between two encoded words, where mail readers drop it
-    ("seit dem" came as "seitdem" in a digest with a Cyrillic blog's name)."""
+    between two words into the fold between two encoded words, where mail readers drop it (a
+    digest for the department "Отдел продаж" came as "… 2026 –Отделпродаж")."""
     if text.isascii():
         message["Subject"] = text
         return

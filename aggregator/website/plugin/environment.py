@@ -2,7 +2,8 @@
 for DEFAULT_LANG (its sentences write their numbers as that language does, as the `number` filter
 does, and `file_size` the sizes of posts' files), date filters in that language and TIMEZONE,
 the `months` filter (the archive's grouping), `headings_as_paragraphs` (excerpts in lists,
-content.py), `language_name` and `right_to_left` (texts in other languages), and autoescaping (the theme relies on it: titles and names are plain text; only
+content.py), `language_name` and `right_to_left` (texts in other languages) and the globals
+`lang_dir(tag)` and `lang_attr(post)` (their `lang` and `dir` attributes), and autoescaping (the theme relies on it: titles and names are plain text; only
 sanitised HTML bodies are marked safe).  The templates are compiled once per build stamp and kept (`template_cache`)."""
 
 from __future__ import annotations
