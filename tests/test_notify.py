@@ -178,7 +178,11 @@ def test_the_status_page_speaks_the_sites_language_and_lists_joined_blogs_only(t
     rows = parse_html(site / "output" / "status" / "index.html").xpath("//table[@class='feed-status']/tbody/tr")
     states = {row[0].text_content().strip(): " ".join(row[2].text_content().split()) for row in rows}
     assert states["Pause"] == "pausiert, wird nicht abgerufen"
-    assert states["Kaputt"].startswith("Fehler: http: 500"), states
+    # What failed in the site's language; what the server said as the command line says it,
+    # marked English ("http: 500 Internal Server Error" was all of it).
+    assert states["Kaputt"].startswith("Fehler: der Server hat mit einem Fehler geantwortet (500 "), states
+    [detail] = rows[[row[0].text_content().strip() for row in rows].index("Kaputt")][2].xpath(".//span[@lang='en']")
+    assert detail.text_content().startswith("500 ")
 
 
 def test_the_status_page_shows_what_status_shows(tmp_path, feed_server):
