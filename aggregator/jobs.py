@@ -19,7 +19,7 @@ import yarl
 
 from .backups import folder as backups_folder
 from .backups import open_store
-from .editors.participants import Problem, language_problem, load_participants, secret_problems
+from .editors.participants import Problem, department_typos, language_problem, load_participants, secret_problems
 from .editors.privacy import apply_retention, retention_cutoff
 from .editors.takedown import digest_log_addresses, log_path
 from .feeds.decide import unreachable
@@ -310,6 +310,10 @@ def check_site(site: Site) -> CheckResult:
     warnings = missing_secrets(site, participants) + unignored_files(site) + roundup_date_problems(site, parades)
     warnings += [Problem(site.root / SETTINGS_FILE, message) for message in unknown_settings(site)]
     warnings += [Problem(site.root / SETTINGS_FILE, message) for message in trust_file_warnings(site)]
+    warnings += [Problem(participant_path(site, p), f"department {spelled!r}: the site has {looks_like!r} "
+                                                    f"({count} blogs), and shows {spelled!r} as another department; "
+                                                    "a typo?")
+                 for p, spelled, looks_like, count in department_typos(participants)]  # fmt: skip
     return CheckResult(len(participants), len(parades), problems, warnings, logins, tuple(participants))
 
 

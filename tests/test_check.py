@@ -572,3 +572,17 @@ def test_every_setting_blogparade_reads_is_known_to_check():
     named = {name for path in package.rglob("*.py")
              for name in re.findall(r'"(BLOGPARADE_[A-Z_]*[A-Z])"', path.read_text(encoding="utf-8"))}  # fmt: skip
     assert {name for name in named if not name.startswith(SETTING_FAMILIES)} - known == set()
+
+
+def test_a_department_one_letter_off_its_colleagues_is_named(tmp_path):
+    # "Vetrieb" beside "Vertrieb" made a department page and feed of its own, silently.
+    site = new_site(tmp_path / "site", ONLY_ONE_LOOPBACK)
+    for slug, department in (("anna", "Vertrieb"), ("bernd", "vertrieb"), ("carla", "Vetrieb"),
+                             ("dora", "Werk 1"), ("emil", "Werk 2"), ("fritz", "Werk 2")):
+        write_participant(site, slug, slug.title(), f"http://127.0.0.1:8080/{slug}/feed/",
+                          f"http://127.0.0.1:8080/{slug}/", department=department)
+    result = invoke(site, "check")
+    assert result.exit_code == 0, explain(result)
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: {site / 'content' / 'participants' / 'carla.toml'}: department 'Vetrieb': "
+                        "the site has 'Vertrieb' (2 blogs), and shows 'Vetrieb' as another department; a typo?"]

@@ -85,6 +85,42 @@ def department_names(names: Iterable[str]) -> dict[str, str]:
     return {slug: spellings[0] for slug, spellings in by_slug.items()}
 
 
+def department_typos(participants: Iterable[Participant]) -> list[tuple[Participant, str, str, int]]:
+    """Departments that are two on the site but look like one mistyped ("Vetrieb" beside
+    "Vertrieb"): per blog of the rarer spelling, its department, the one it looks like, and how
+    many blogs have that.  Spellings that differ only in case, umlauts or punctuation are one
+    department already (department_slug); this is for what the slug cannot tell."""
+    shown = department_names(p.department for p in participants)
+    blogs = Counter(department_slug(p.department) for p in participants if p.department)
+    found = []
+    for participant in participants:
+        slug = department_slug(participant.department) if participant.department else ""
+        if not slug:
+            continue
+        for other, count in blogs.items():
+            if other != slug and count > blogs[slug] and _one_typo(slug, other):
+                found.append((participant, shown[slug], shown[other], count))
+                break
+    return found
+
+
+def _one_typo(first: str, second: str) -> bool:
+    """Slugs of five letters or more, one edit apart (a letter missing, extra, wrong or two
+    swapped): a typo, not another word ("Recht" and "Rechnung" are not), nor another number
+    ("Werk 1" and "Werk 2", "Team" and "Team 2")."""
+    if min(len(first), len(second)) < 5 or abs(len(first) - len(second)) > 1:
+        return False
+    if any(char.isdigit() for char in set(first) ^ set(second)) or first.rstrip("-0123456789") != first \
+            or second.rstrip("-0123456789") != second:
+        return False
+    if len(first) == len(second):
+        differ = [i for i, (a, b) in enumerate(zip(first, second)) if a != b]
+        return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
+                                    and first[differ[0]] == second[differ[1]] and first[differ[1]] == second[differ[0]])  # fmt: skip
+    short, long = sorted((first, second), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 def _germanised(text: str) -> str:
     """`text` in lower case, without apostrophes, its umlauts written the German way ("ae")."""
     return umlauts_spelled_out(re.sub(r"['’`´]", "", text.lower()))
