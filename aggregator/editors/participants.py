@@ -90,18 +90,15 @@ def department_typos(participants: Iterable[Participant]) -> list[tuple[Particip
     "Vertrieb"): per blog of the rarer spelling, its department, the one it looks like, and how
     many blogs have that.  Spellings that differ only in case, umlauts or punctuation are one
     department already (department_slug); this is for what the slug cannot tell."""
+    participants = list(participants)
     shown = department_names(p.department for p in participants)
     blogs = Counter(department_slug(p.department) for p in participants if p.department)
-    found = []
-    for participant in participants:
-        slug = department_slug(participant.department) if participant.department else ""
-        if not slug:
-            continue
-        for other, count in blogs.items():
-            if other != slug and count > blogs[slug] and _one_typo(slug, other):
-                found.append((participant, shown[slug], shown[other], count))
-                break
-    return found
+    looks_like = {}  # per department (its slug), the more common one it looks mistyped from
+    for slug in blogs:
+        looks_like[slug] = next((other for other, count in blogs.items()
+                                 if count > blogs[slug] and _one_typo(slug, other)), None)  # fmt: skip
+    return [(p, shown[slug], shown[other], blogs[other]) for p in participants
+            if p.department and (other := looks_like[slug := department_slug(p.department)])]  # fmt: skip
 
 
 def _one_typo(first: str, second: str) -> bool:
@@ -110,8 +107,7 @@ def _one_typo(first: str, second: str) -> bool:
     ("Werk 1" and "Werk 2", "Team" and "Team 2")."""
     if min(len(first), len(second)) < 5 or abs(len(first) - len(second)) > 1:
         return False
-    if any(char.isdigit() for char in set(first) ^ set(second)) or first.rstrip("-0123456789") != first \
-            or second.rstrip("-0123456789") != second:
+    if first[-1].isdigit() or second[-1].isdigit() or any(char.isdigit() for char in set(first) ^ set(second)):
         return False
     if len(first) == len(second):
         differ = [i for i, (a, b) in enumerate(zip(first, second)) if a != b]
