@@ -52,6 +52,7 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
 from ...hashing import digest as _hash
+from ..export import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -307,13 +308,10 @@ class ReadsKept:
             return
         document = {name: [sorted(names), sorted(attrs), references, marked]
                     for name, (names, attrs, references, marked) in sorted(self.files.items())}  # fmt: skip
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
         try:
-            temporary.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_if_changed(self.path, json.dumps(document, separators=(",", ":")).encode())
         except OSError as error:
             logger.debug("template reads not kept: %s", error)
-            temporary.unlink(missing_ok=True)
 
 
 def stamp_folder(settings: dict[str, Any]) -> str | None:
