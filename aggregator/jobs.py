@@ -181,15 +181,27 @@ def new_contributions(store: Store, selection: Selection) -> dict[str, ParadeNew
     for parade in selection.parades:
         posts = selection.contributions(parade)
         now = sorted(post.id for post in posts)
-        key = f"{SEEN_CONTRIBUTIONS}{parade.slug}"
-        seen = set(json.loads(store.get_meta(key) or "[]"))
+        seen = _seen_contributions(store, parade.slug)
         new = [(post.title, names.get(post.participant, post.participant), post.url)
                for post in posts if post.id not in seen and not earlier.get(post.id, set()) & seen]  # fmt: skip
         if new:
             grown[parade.slug] = ParadeNews(new, len(now))
         if sorted(seen) != now:
-            store.set_meta(key, json.dumps(now))
+            store.set_meta(f"{SEEN_CONTRIBUTIONS}{parade.slug}", json.dumps(now))
     return grown
+
+
+def _seen_contributions(store: Store, parade: str) -> set[str]:
+    return set(json.loads(store.get_meta(f"{SEEN_CONTRIBUTIONS}{parade}") or "[]"))
+
+
+def told_already(store: Store, selection: Selection, parade: Parade, key: str) -> None:
+    """The contribution at `key` (its page_key) counted as seen by the fetches: the host who
+    handed it in was told it is accepted, and the next night's log does not name it as new."""
+    seen = _seen_contributions(store, parade.slug)
+    ids = {post.id for post in selection.contributions(parade) if post.url and page_key(post.url) == key}
+    if ids - seen:
+        store.set_meta(f"{SEEN_CONTRIBUTIONS}{parade.slug}", json.dumps(sorted(seen | ids)))
 
 
 
@@ -225,7 +237,13 @@ def submit_url(site: Site, store: Store, url: str, slug: str | None = None) -> S
     context = parade_context(site, participants)
     if slug is not None and find_parade(list(context.parades), slug) is None:
         raise SubmitRefused(no_parade(site, slug, context.parades), usage=True)
-    return asyncio.run(submit(store, settings, context, url, slug))
+    done = asyncio.run(submit(store, settings, context, url, slug))
+    if done.verdict.accepted:
+        selection = select(site, store, participants)
+        parade = find_parade(selection.parades, done.parade.slug)
+        if parade is not None:
+            told_already(store, selection, parade, done.candidate.key)
+    return done
 
 
 def find_site_parade(site: Site, parades: list[Parade], slug: str) -> Parade:

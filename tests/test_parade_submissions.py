@@ -161,6 +161,24 @@ def test_the_fetch_counts_the_new_contributions_whatever_made_them(tmp_path, fee
     assert len(contributions(site)) == 2
 
 
+def test_a_contribution_handed_in_is_not_named_again_by_the_next_fetch(tmp_path, feed_server):
+    # The host handed Anna's post in, was told "Accepted", and the next night's log named it
+    # as a new contribution all the same; one that came in another way meanwhile still is.
+    site, call = parade_site(tmp_path, feed_server)
+    ok(invoke(site, "fetch"))  # the parade's first night: nothing yet
+    for path, title in (("/anna/beitrag/", "Annas Doku"), ("/anna/nachtrag/", "Annas Nachtrag")):
+        feed_server.route(path, respond(page(title, call, site_name="Annas Blog"), content_type=HTML_TYPE))
+    handed_in = ok(invoke(site, "submit", feed_server.url("/anna/beitrag/") + "?utm_source=mastodon")).output
+    assert handed_in.startswith("Accepted for parade doku: “Annas Doku” (Annas Blog);"), handed_in
+    parade = site / "content" / "parades" / "doku.md"
+    included = feed_server.url("/anna/nachtrag/")
+    parade.write_text(parade.read_text(encoding="utf-8").replace("End:", f"Include: {included}\nEnd:"),
+                      encoding="utf-8")  # fmt: skip
+    night = ok(invoke(site, "fetch")).output
+    assert f"Parade doku: 1 new contribution (2 in all).\n  Annas Nachtrag – Annas Blog: {included}\n" in night, night
+    assert "Annas Doku" not in night
+    assert "Parade doku:" not in ok(invoke(site, "fetch")).output
+
 
 @pytest.mark.parametrize("character", ["\x01", "\ufffe"], ids=["control", "non-character"])
 def test_a_contributions_title_with_a_character_xml_cannot_carry_breaks_no_published_roundup(
