@@ -98,6 +98,9 @@ def test_a_blog_failing_three_nights_is_told_once_and_once_when_it_recovers(fail
     document = json.loads(ok(invoke(site, "status", "--json")).output)
     [anna] = document["blogs"]
     assert anna["streak"] == 4 and anna["ok"] is False and anna["notified"]
+    # The failure's kind apart, for a monitoring script: it need not take "http: 500 …" apart.
+    assert anna["error"] == f"{anna['error_kind']}: {anna['error_message']}"
+    assert anna["error_kind"] == "http" and anna["error_message"].startswith("500 ")
     assert anna["failing_since"] and document["timezone"] == "Europe/Berlin"
     plain = ok(invoke(site, "status")).output
     assert plain.startswith("# ") and "(Europe/Berlin; all times in this zone)" in plain
@@ -206,8 +209,13 @@ def test_the_status_page_shows_what_status_shows(tmp_path, feed_server):
     assert cells[1] == f"{feed_server.url('/anna/feed/')} (umgezogen nach {feed_server.url('/anna/neu/feed/')})"
     assert cells[2] == "in Ordnung" and cells[6] == "2"
     assert cells[7].startswith("1 (aus 2 Kommentar-Feeds, 1 davon gestört: "
-                               f"{feed_server.url('/anna/2/feed/')}: "), cells[7]
-    assert "500" in cells[7]
+                               f"{feed_server.url('/anna/2/feed/')}: der Server hat mit einem Fehler "
+                               "geantwortet (500 "), cells[7]
+    [anna] = json.loads(ok(invoke(site, "status", "--json")).output)["blogs"]
+    assert anna["error"] is anna["error_kind"] is anna["error_message"] is None
+    failing = anna["comment_feed_error"]
+    assert failing["url"] == feed_server.url("/anna/2/feed/") and failing["error_kind"] == "http"
+    assert failing["error"] == f"http: {failing['error_message']}"
 
 
 @pytest.mark.slow

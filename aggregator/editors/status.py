@@ -106,38 +106,46 @@ def status_document(
         "site": site_name,
         "timezone": timezone,
         "generated": _iso(now),
-        "blogs": [
-            {
-                "slug": row.participant.slug,
-                "name": row.participant.name,
-                "feed": row.participant.feed,
-                "moved_to": row.state.moved_to if row.state else None,
-                "active": row.participant.active,
-                "kind": row.participant.kind,
-                "department": row.participant.department or None,
-                "gone": bool(row.state and row.state.gone),
-                "health": row.health,
-                "ok": row.health == "ok",
-                "error": str(row.state.last_error) if row.state and row.state.last_error else None,
-                "streak": row.streak,
-                "failing_since": _iso(row.failing_since),
-                "notified": _iso(row.notified),
-                "next_try": _iso(row.next_try),
-                "last_success": _iso(row.last_success),
-                "last_new_post": _iso(row.last_new_post),
-                "posts": row.posts,
-                "comments": row.comments,
-                "comment_feeds": row.comment_feeds,
-                "comment_feed_errors": row.comment_feed_errors,
-                # The latest failing comment feed, and why: as `status` names it.
-                "comment_feed_error": (
-                    {"url": row.comment_feed_error[0], "error": str(row.comment_feed_error[1])}
-                    if row.comment_feed_errors and row.comment_feed_error else None
-                ),
-            }
-            for row in rows
-        ],
+        "blogs": [_blog_document(row) for row in rows],
     }
+
+
+def _blog_document(row: ParticipantStatus) -> dict[str, Any]:
+    failing = row.comment_feed_error if row.comment_feed_errors else None
+    return {
+        "slug": row.participant.slug,
+        "name": row.participant.name,
+        "feed": row.participant.feed,
+        "moved_to": row.state.moved_to if row.state else None,
+        "active": row.participant.active,
+        "kind": row.participant.kind,
+        "department": row.participant.department or None,
+        "gone": bool(row.state and row.state.gone),
+        "health": row.health,
+        "ok": row.health == "ok",
+        **_error_fields(row.state.last_error if row.state else None),
+        "streak": row.streak,
+        "failing_since": _iso(row.failing_since),
+        "notified": _iso(row.notified),
+        "next_try": _iso(row.next_try),
+        "last_success": _iso(row.last_success),
+        "last_new_post": _iso(row.last_new_post),
+        "posts": row.posts,
+        "comments": row.comments,
+        "comment_feeds": row.comment_feeds,
+        "comment_feed_errors": row.comment_feed_errors,
+        # The latest failing comment feed, and why: as `status` names it.
+        "comment_feed_error": {"url": failing[0], **_error_fields(failing[1])} if failing else None,
+    }
+
+
+def _error_fields(error: FetchError | None) -> dict[str, str | None]:
+    """`error` as `status` says it ("http: 500 Internal Server Error"), and its two parts apart:
+    the kind of failure (ErrorKind's words: "http") and what was seen ("500 Internal Server
+    Error"), so that a script or the status page need not take the sentence apart."""
+    if error is None:
+        return {"error": None, "error_kind": None, "error_message": None}
+    return {"error": str(error), "error_kind": str(error.kind), "error_message": error.message}
 
 
 def _iso(value: datetime | None) -> str | None:

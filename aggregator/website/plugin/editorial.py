@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...site import comment_naming
 from ..export import STATUS_FILE
@@ -25,6 +25,20 @@ logger = logging.getLogger(__name__)
 
 STATUS_TEMPLATE = "status"
 PRIVACY_TEMPLATE = "privacy"
+
+
+class Failure(NamedTuple):
+    """Why a feed failed, as the status file says it: the sentence, and its two parts."""
+
+    text: str  # as `status` says it: "http: 500 Internal Server Error"
+    kind: str | None  # ErrorKind's words ("http"); None in a status file written without them
+    message: str  # what was seen: "500 Internal Server Error"
+
+
+def _failure(document: dict[str, Any] | None) -> Failure | None:
+    if not document or not document.get("error"):
+        return None
+    return Failure(str(document["error"]), document.get("error_kind"), str(document.get("error_message") or ""))
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,7 @@ class BlogHealth:
     active: bool
     external: bool  # a blog that never joined, named for a parade's contribution: no feed read
     gone: bool  # answered 410 Gone: not read any more
-    error: str | None
+    error: Failure | None
     streak: int
     failing_since: datetime | None
     notified: datetime | None
@@ -51,7 +65,7 @@ class BlogHealth:
     comments: int
     comment_feeds: int
     comment_feed_errors: int
-    comment_feed_error: tuple[str, str] | None  # the latest failing one, and why
+    comment_feed_error: tuple[str, Failure] | None  # the latest failing one, and why
     comment_feed_urls: tuple[str, ...]
 
 
@@ -78,13 +92,13 @@ def _health(blog: dict[str, Any]) -> BlogHealth:
         slug=blog["slug"], name=blog["name"], feed=blog["feed"],
         moved_to=moved if moved and moved != blog["feed"] else None, ok=bool(blog["ok"]),
         health=blog["health"], active=bool(blog.get("active", True)), external=blog.get("kind") == "external",
-        gone=bool(blog.get("gone")), error=blog.get("error"), streak=int(blog["streak"]),
+        gone=bool(blog.get("gone")), error=_failure(blog), streak=int(blog["streak"]),
         failing_since=_time(blog.get("failing_since")), notified=_time(blog.get("notified")),
         next_try=_time(blog.get("next_try")), last_success=_time(blog.get("last_success")),
         last_new_post=_time(blog.get("last_new_post")), posts=int(blog.get("posts") or 0),
         comments=int(blog.get("comments") or 0), comment_feeds=int(blog.get("comment_feeds") or 0),
         comment_feed_errors=int(blog.get("comment_feed_errors") or 0),
-        comment_feed_error=(str(failing["url"]), str(failing["error"])) if failing else None,
+        comment_feed_error=(str(failing["url"]), failure) if failing and (failure := _failure(failing)) else None,
         comment_feed_urls=tuple(blog.get("comment_feed_urls") or ()),
     )  # fmt: skip
 
