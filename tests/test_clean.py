@@ -441,6 +441,53 @@ def test_a_password_protected_post_is_its_notice_without_comments():
     assert behind_password(protected) and not behind_password(about)
 
 
+# SharePoint's list feed (listfeed.aspx) as an on-premises SharePoint writes its blog's Posts
+# list: each item's fields as "<div><b>Label:</b> value</div>", in the site's language, the
+# rich-text one wrapped in <div class="ExternalClass…">.
+SHAREPOINT = """<?xml version="1.0" encoding="UTF-8"?>
+<?xml-stylesheet type="text/xsl" href="/_layouts/15/RssXslt.aspx?List=8f2c" version="1.0"?>
+<rss version="2.0"><channel>
+<title>Vertriebsblog: Beiträge</title><link>https://intranet.example/sites/vertrieb/Lists/Posts/AllPosts.aspx</link>
+<description>RSS-Feed für die Liste "Beiträge".</description>
+<generator>Microsoft SharePoint Foundation RSS Generator</generator><language>de-DE</language>
+<item><title>Messe in Hannover</title>
+<link>https://intranet.example/sites/vertrieb/Lists/Posts/ViewPost.aspx?ID=7</link>
+<description><![CDATA[<div><b>Text:</b> <div class="ExternalClass3B7C9E0D1F2A4B5C6D7E8F9012345678"><p>Wir waren auf der <strong>Messe</strong> und haben <a href="/sites/vertrieb/Lists/Photos/Forms/AllItems.aspx">Fotos</a> mitgebracht.</p><div>Zweiter Absatz.</div></div></div>
+<div><b>Kategorie:</b> Veranstaltungen</div>
+<div><b>Veröffentlicht:</b> 12.11.2026 09:00</div>
+]]></description>
+<author>Meier, Jana</author><category>Veranstaltungen</category>
+<pubDate>Thu, 12 Nov 2026 08:00:00 GMT</pubDate>
+<guid isPermaLink="true">https://intranet.example/sites/vertrieb/Lists/Posts/ViewPost.aspx?ID=7</guid>
+</item></channel></rss>"""
+
+
+@pytest.mark.parametrize("engine", ["lxml", "feedparser"])
+def test_a_sharepoint_list_item_is_its_text_without_field_labels(engine):
+    """The post was "Text: Wir waren auf der Messe … Kategorie: Veranstaltungen Veröffentlicht:
+    12.11.2026 09:00", its excerpt too: the fields' labels, and fields the feed gives apart."""
+    feed = parse_feed(SHAREPOINT.encode(), {}, "https://intranet.example/sites/vertrieb/_layouts/15/listfeed.aspx",
+                      now=NOW, engine=engine)  # fmt: skip
+    participant = Participant("vertrieb", "Vertriebsblog", "https://intranet.example/sites/vertrieb/_layouts/15/listfeed.aspx",
+                              "https://intranet.example/sites/vertrieb/")  # fmt: skip
+    post = clean_post(feed.entries[0], participant)
+    assert post.excerpt == "Wir waren auf der Messe und haben Fotos mitgebracht. Zweiter Absatz."
+    assert post.content_html.startswith("<p>Wir waren auf der <strong>Messe</strong> und haben <a href=")
+    assert "Kategorie" not in post.content_html and "Text:" not in post.content_html
+    assert 'href="https://intranet.example/sites/vertrieb/Lists/Photos/Forms/AllItems.aspx"' in post.content_html
+    assert post.categories == ("Veranstaltungen",)
+
+
+def test_a_post_of_bold_labels_in_divs_is_not_taken_for_sharepoints_fields():
+    # An interview written as "<div><b>Frage:</b> …</div>" is a post like any other; so is one
+    # whose fields name no rich text, which could be anything's.
+    interview = ("<div><b>Frage:</b> Wie dokumentiert ihr?</div>\n<div><b>Antwort:</b> <div>Im Wiki, "
+                 "<em>immer</em>.</div></div>")
+    assert "Frage:" in clean_post(entry(content_html=interview), PARTICIPANT).content_html
+    rich_elsewhere = '<p>Vorweg.</p><div><b>Text:</b> <div class="ExternalClass3B7C9E0D1F2A4B5C6D7E8F9012345678">Mitte</div></div>'
+    assert "Vorweg" in clean_post(entry(content_html=rich_elsewhere), PARTICIPANT).content_html
+
+
 def test_a_post_without_a_title_gets_the_start_of_its_text():
     text = "Heute im Garten: " + "sehr viel Unkraut " * 20
     post = clean_post(entry(content_html=f"<p>{text}</p>"), PARTICIPANT)

@@ -174,7 +174,7 @@ def clean_post(entry: ParsedEntry, participant: Participant) -> Post:
     without its comment feed: its comments are behind the password too."""
     base = _base(entry.base_url, participant.home)
     protected = behind_password(entry)
-    html = entry.content_html or entry.summary_html
+    html = sharepoint_text(entry.content_html or entry.summary_html)
     if protected:
         html = "" if _is_password_form(entry.summary_html) else entry.summary_html
     content, links = _sanitized(html, base, False)
@@ -339,6 +339,49 @@ def behind_password(entry: ParsedEntry) -> bool:
 
 def _is_password_form(html: str) -> bool:
     return "postpass" in html and _PASSWORD_FORM.search(html) is not None
+
+
+# SharePoint's list feeds (listfeed.aspx: an on-premises SharePoint's blogs and announcements)
+# write an item as its list's fields, each "<div><b>Label:</b> value</div>" in the site's
+# language ("Body:"/"Text:", "Category:"/"Kategorie:", "Published:"), a rich-text field's value
+# wrapped in <div class="ExternalClass…"> (SharePoint's own marker, a GUID's 32 hex digits).
+_SHAREPOINT_FIELD = re.compile(r"\s*(<div>)<b>[^<>]{1,80}:</b>\s*")
+_SHAREPOINT_RICH = re.compile(r"""<div class=["']?ExternalClass[0-9A-Fa-f]{32}["']?>""")
+_DIV_TAG = re.compile(r"<(/?)div\b[^>]*>", re.I)
+
+
+def sharepoint_text(html: str) -> str:
+    """A SharePoint list item's post: its (longest) rich-text field, without the fields'
+    labels nor the other fields (a category, dates, an author: the feed gives them apart); any
+    other body as it is.  Only a body that is all fields, one of them rich text, is SharePoint's:
+    an interview written as "<div><b>Frage:</b> …</div>" is a post like any other."""
+    if "ExternalClass" not in html or not html.lstrip().startswith("<div><b>"):
+        return html
+    texts: list[str] = []
+    at = 0
+    while (field := _SHAREPOINT_FIELD.match(html, at)) is not None:
+        end = _div_end(html, field.start(1))
+        if end is None:
+            return html
+        if (rich := _SHAREPOINT_RICH.match(html, field.end())) is not None:
+            inner = _div_end(html, rich.start())
+            if inner is None or html[inner:end - len("</div>")].strip():
+                return html
+            texts.append(html[rich.end() : inner - len("</div>")])
+        at = end
+    if not texts or html[at:].strip():
+        return html
+    return max(texts, key=len)
+
+
+def _div_end(html: str, start: int) -> int | None:
+    """Where the <div> that starts at `start` ends (after its </div>), None if it never does."""
+    depth = 0
+    for tag in _DIV_TAG.finditer(html, start):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return tag.end()
+    return None
 
 
 def clean_comment(entry: ParsedEntry, post_id: str) -> Comment:
