@@ -360,27 +360,27 @@ def sharepoint_text(html: str) -> str:
     texts: list[str] = []
     at = 0
     while (field := _SHAREPOINT_FIELD.match(html, at)) is not None:
-        end = _div_end(html, field.start(1))
-        if end is None:
+        closing = _closing_div(html, field.start(1))
+        if closing is None:
             return html
         if (rich := _SHAREPOINT_RICH.match(html, field.end())) is not None:
-            inner = _div_end(html, rich.start())
-            if inner is None or html[inner:end - len("</div>")].strip():
-                return html
-            texts.append(html[rich.end() : inner - len("</div>")])
-        at = end
+            inner = _closing_div(html, rich.start())
+            if inner is None or html[inner.end() : closing.start()].strip():
+                return html  # more than the rich text in the field
+            texts.append(html[rich.end() : inner.start()])
+        at = closing.end()
     if not texts or html[at:].strip():
         return html
     return max(texts, key=len)
 
 
-def _div_end(html: str, start: int) -> int | None:
-    """Where the <div> that starts at `start` ends (after its </div>), None if it never does."""
+def _closing_div(html: str, start: int) -> re.Match[str] | None:
+    """The end tag of the <div> that starts at `start`, None if it never ends."""
     depth = 0
     for tag in _DIV_TAG.finditer(html, start):
         depth += -1 if tag[1] else 1
         if depth == 0:
-            return tag.end()
+            return tag
     return None
 
 
