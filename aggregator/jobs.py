@@ -204,7 +204,6 @@ def told_already(store: Store, selection: Selection, parade: Parade, key: str) -
         store.set_meta(f"{SEEN_CONTRIBUTIONS}{parade.slug}", json.dumps(sorted(seen | ids)))
 
 
-
 def after_fetch(
     site: Site, store: Store, participants: list[Participant], settings: FetchSettings,
     *, notify: bool = True,

@@ -19,7 +19,7 @@ from aggregator.editors.notify import Notice, NotifyReport, deliver, message_tex
 from aggregator.editors.participants import read_participant
 from aggregator.editors.webhook import WebhookError, check_url
 from aggregator.feeds.policy import NetworkPolicy
-from aggregator.models import Participant
+from aggregator.models import ErrorKind, FetchError, Participant
 from aggregator.site import Site
 from tests.acceptance_helpers import invoke, new_site, ok, parse_html, write_participant
 from tests.feedmaker import Item, Reply, rss, wordpress_comments_rss
@@ -86,6 +86,8 @@ def test_a_blog_failing_three_nights_is_told_once_and_once_when_it_recovers(fail
     assert body["event"] == "failing" and body["failures"] == 3
     assert body["blog"]["slug"] == "anna" and body["blog"]["name"] == "Annas Blog"
     assert body["failing_since"] and "500" in body["error"] and body["text"]
+    # The failure's kind apart, as in `status --json`.
+    assert body["error_kind"] == "http" and body["error"] == f"http: {body['error_message']}"
     assert body["site_url"] == "https://blogparade.example"  # publishconf.py's: the published site
     assert "Notice: Annas Blog failing (3 failed runs in a row)" in third
     [hook] = [seen for seen in server.requests if seen.path == "/hook"]
@@ -320,7 +322,7 @@ def test_a_setting_that_breaks_during_the_run_is_a_failed_line_naming_it(tmp_pat
     root = new_site(tmp_path / "site", f'BLOGPARADE_CA_BUNDLE = "{tmp_path / "gone.pem"}"')
     anna = read_participant(write_participant(root, "anna", "Annas Blog", "https://anna.example/feed/"))
     report = NotifyReport()
-    deliver(Site.load(root), Notice("failing", anna, anna.feed, 3, None, "http: 500"),
+    deliver(Site.load(root), Notice("failing", anna, anna.feed, 3, None, FetchError(ErrorKind.HTTP, "500")),
             ["https://chat.example.org/hook", "https://chat.example.org/other"], report)
     assert len(report.failed) == 2 and report.delivered == []
     assert f"BLOGPARADE_CA_BUNDLE: {tmp_path / 'gone.pem'} is not a file" in report.failed[0]
@@ -423,7 +425,7 @@ def test_a_notice_dates_the_failure_by_the_sites_day(lang, since):
     # 23:30 UTC on November 30th is half past midnight on December 1st in Berlin.
     anna = Participant("anna", "Annas Blog", "https://anna.example/feed/", "https://anna.example/")
     notice = Notice("failing", anna, "https://anna.example/feed/", 3,
-                    datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "http: 500")  # fmt: skip
+                    datetime(2026, 11, 30, 23, 30, tzinfo=UTC), FetchError(ErrorKind.HTTP, "500"))  # fmt: skip
     _, text = message_text(notice, "Blogs", lang, ZoneInfo("Europe/Berlin"))
     assert since in text
     # "3-mal", and "1 times" in English: a count a person would write.

@@ -26,12 +26,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..feeds.fetch import FetchSettings
-from ..models import ErrorKind, FeedState, Participant
+from ..models import ErrorKind, FeedState, FetchError, Participant
 from ..site import PUBLISH_SETTINGS_FILE, Site, SiteError, checked_settings, timezone_name
 from ..store import Alert, Store, utcnow
 from ..urls import is_http_url
 from .mail import MailError, SmtpSettings, send, set_subject
 from .participants import is_mailto
+from .status import error_fields
 from .webhook import WebhookError, send_json
 
 Event = Literal["failing", "recovered"]
@@ -45,7 +46,7 @@ class Notice:
     feed: str
     failures: int  # runs in a row that failed (0 for "recovered")
     failing_since: datetime | None
-    error: str = ""  # the last error, for "failing"
+    error: FetchError | None = None  # the last error, for "failing"
     gone: bool = False  # answered 410 Gone: not asked again until the editors act
 
     def payload(self, site_name: str, site_url: str, text: str) -> dict[str, Any]:
@@ -59,7 +60,7 @@ class Notice:
                      "home": self.participant.home, "feed": self.feed},
             "failures": self.failures,
             "failing_since": _iso(self.failing_since),
-            "error": self.error or None,
+            **error_fields(self.error),  # "error", and its "error_kind" and "error_message"
             "text": text,  # what chat webhooks (Slack, Mattermost, Rocket.Chat) show
         }  # fmt: skip
 
@@ -98,7 +99,7 @@ def due_notices(
             assert state is not None
             notices.append(Notice("failing", participant, participant.feed,
                                   state.consecutive_errors, since.get(participant.feed),
-                                  str(state.last_error or ""), state.gone))  # fmt: skip
+                                  state.last_error, state.gone))  # fmt: skip
         elif alert is not None and state is not None and state.consecutive_errors == 0 \
                 and state.last_success is not None:
             notices.append(Notice("recovered", participant, participant.feed, 0,
@@ -278,7 +279,7 @@ def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo 
                 failed = f"Der Feed von {blog} ({feed}) ist seit dem {since} nicht erreichbar ({times} in Folge)."
             else:
                 failed = f"Der Feed von {blog} ({feed}) war {times} in Folge nicht erreichbar."
-            text = (f"{failed}\nZuletzt: {notice.error}\n\n"
+            text = (f"{failed}\nZuletzt: {notice.error or ''}\n\n"
                     f"Neue Beiträge erscheinen auf {site_name} erst wieder, wenn er antwortet. "
                     "Diese Nachricht kommt nur einmal; wenn der Feed wieder antwortet, folgt "
                     "eine Nachricht.")  # fmt: skip
@@ -293,7 +294,7 @@ def message_text(notice: Notice, site_name: str, lang: str = "de", zone: tzinfo 
             failed = f"The feed of {blog} ({feed}) could not be read at the last fetch."
         else:
             failed = f"The feed of {blog} ({feed}) has failed {times} in a row" + (f", since {since}" if since else "") + "."
-        text = (f"{failed}\nLast error: {notice.error}\n\n"
+        text = (f"{failed}\nLast error: {notice.error or ''}\n\n"
                 f"New posts reach {site_name} again when it answers. This message comes once; "
                 "another follows when the feed answers again.")  # fmt: skip
     else:

@@ -123,7 +123,7 @@ def _blog_document(row: ParticipantStatus) -> dict[str, Any]:
         "gone": bool(row.state and row.state.gone),
         "health": row.health,
         "ok": row.health == "ok",
-        **_error_fields(row.state.last_error if row.state else None),
+        **error_fields(row.state.last_error if row.state else None),
         "streak": row.streak,
         "failing_since": _iso(row.failing_since),
         "notified": _iso(row.notified),
@@ -135,14 +135,15 @@ def _blog_document(row: ParticipantStatus) -> dict[str, Any]:
         "comment_feeds": row.comment_feeds,
         "comment_feed_errors": row.comment_feed_errors,
         # The latest failing comment feed, and why: as `status` names it.
-        "comment_feed_error": {"url": failing[0], **_error_fields(failing[1])} if failing else None,
+        "comment_feed_error": {"url": failing[0], **error_fields(failing[1])} if failing else None,
     }
 
 
-def _error_fields(error: FetchError | None) -> dict[str, str | None]:
+def error_fields(error: FetchError | None) -> dict[str, str | None]:
     """`error` as `status` says it ("http: 500 Internal Server Error"), and its two parts apart:
     the kind of failure (ErrorKind's words: "http") and what was seen ("500 Internal Server
-    Error"), so that a script or the status page need not take the sentence apart."""
+    Error"), so that a script or the status page need not take the sentence apart (the status
+    document's keys and a notice's, notify.py)."""
     if error is None:
         return {"error": None, "error_kind": None, "error_message": None}
     return {"error": str(error), "error_kind": str(error.kind), "error_message": error.message}
