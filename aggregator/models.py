@@ -306,6 +306,9 @@ class StoredPost:
     comment_feed: str | None
     comment_count: int | None
     attachments: tuple[Attachment, ...] = ()  # Post.attachments
+    # Its place among its blog's posts of the same date, as its feed listed them (0: first, and
+    # for a post no other shares its date with): the site's tie-break (store.MIGRATIONS, 21).
+    feed_rank: int = 0
 
 
 class Seen(NamedTuple):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Mapping, NoReturn, Sequence
 
 from .hashing import address_digest, address_digests, commenter_digest
+from .models import post_id as post_id_of  # (many a loop here names a row's post_id)
 from .models import (
     FUTURE_TOLERANCE,
     Attachment,
@@ -436,7 +437,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         published TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 21: a post's place among its blog's posts of the same date, as its feed last listed them,
+    # where it is not the first (most posts share their date with none): the site orders those
+    # as the feed did (StoredPost.feed_rank).  A table of its own: the posts' columns after
+    # their text would be read through it (see _posts_text_last).
+    """
+    CREATE TABLE IF NOT EXISTS post_ranks (
+        post_id TEXT PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
+
+# Stored posts, each with its feed_rank (0 where post_ranks has none).
+_SELECT_POSTS = ("SELECT posts.*, coalesce(post_ranks.rank, 0) AS feed_rank FROM posts "
+                 "LEFT JOIN post_ranks ON post_ranks.post_id = posts.id")  # fmt: skip
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
 # "shown": a comment (id) the editors showed again after its blog deleted it: not hidden again.
@@ -860,13 +875,16 @@ class Store:
         now: datetime | None = None,
         description: str | None = None,
         entries: Sequence[str] | None = None,
+        ranks: Sequence[tuple[str, int]] = (),
     ) -> SaveCounts:
         """One feed fetched and parsed: its state and everything it carried, in one transaction.
 
         `moved_to` is where the feed answered when not at `url` (a permanent redirect's target);
         None: it answered at `url` itself.  `description` is the feed's own ("" when it has none);
         None leaves the stored one.  `entries`: a post feed's entries' digests (work.Parsed), for
-        its next parse; `posts` are those of them new or changed since its last.
+        its next parse; `posts` are those of them new or changed since its last.  `ranks`: its
+        entries that share a date, by guid, with their places among them (work.Parsed), those
+        unchanged included: a post whose place changed has changed.
         """
         now = now or utcnow()
         with self.transaction() as db:
@@ -879,6 +897,10 @@ class Store:
             first = _under_first_guids(db, participant, posts) if posts and self._has_posts(participant) else posts
             saved = [post for post in first if not buried.post(post)]  # taken down for good: never again
             _upsert_posts(db, saved, stamp, counts)
+            if ranks:
+                renamed = {post.guid: kept.guid for post, kept in zip(posts, first) if post.guid != kept.guid}
+                _rank_posts(db, {post_id_of(participant, renamed.get(guid, guid)): rank for guid, rank in ranks},
+                            stamp)  # fmt: skip
             if saved and self._with_posts is not None:
                 self._with_posts.add(participant)
             if counts.new:
@@ -969,7 +991,7 @@ class Store:
         hidden: bool = True,
     ) -> Iterator[StoredPost]:  # fmt: skip
         """Posts, newest first; `hidden=False` leaves out those taken down with `hide`."""
-        query, args = "SELECT * FROM posts WHERE 1", []
+        query, args = f"{_SELECT_POSTS} WHERE 1", []
         if not hidden:
             query += " AND hidden IS NULL"
         if participant is not None:
@@ -1014,7 +1036,7 @@ class Store:
         found: dict[str, StoredPost] = {}
         ids = list(dict.fromkeys(ids))
         for chunk, marks in _in_chunks(ids):
-            query = f"SELECT * FROM posts WHERE id IN ({marks})"
+            query = f"{_SELECT_POSTS} WHERE id IN ({marks})"
             found.update((row["id"], _stored_post(row)) for row in self._db.execute(query, chunk))
         return found
 
@@ -1523,7 +1545,7 @@ class Store:
     ) -> Iterator[StoredPost]:
         """Posts stored or changed after `since` (all when None), visible ones only; of
         `participants` only, where given."""
-        query, args = "SELECT * FROM posts WHERE hidden IS NULL", []
+        query, args = f"{_SELECT_POSTS} WHERE hidden IS NULL", []
         if since is not None:
             query, args = query + " AND changed > ?", [_iso(since)]
         if participants is not None:
@@ -1978,6 +2000,21 @@ def _upsert_posts(db: sqlite3.Connection, posts: Sequence[Post], now: str, count
         db.executemany("INSERT OR IGNORE INTO post_first_dates (post_id, published) VALUES (?, ?)", redated)
 
 
+def _rank_posts(db: sqlite3.Connection, ranks: Mapping[str, int], stamp: str) -> None:
+    """Posts' places among those of their date (work.places_among_equals), by post id: a post
+    whose place changed has changed (the export writes it again); ids of posts not stored (left
+    out by their blog's categories) are passed over."""
+    stored: dict[str, int] = {}
+    for chunk, marks in _in_chunks(list(ranks)):
+        stored.update(db.execute(f"SELECT posts.id, coalesce(post_ranks.rank, 0) FROM posts LEFT JOIN post_ranks "
+                                 f"ON post_ranks.post_id = posts.id WHERE posts.id IN ({marks})", chunk))  # fmt: skip
+    moved = [(post, rank) for post, rank in ranks.items() if post in stored and stored[post] != rank]
+    db.executemany("INSERT INTO post_ranks (post_id, rank) VALUES (?, ?) ON CONFLICT (post_id) DO UPDATE "
+                   "SET rank = excluded.rank", [(post, rank) for post, rank in moved if rank])  # fmt: skip
+    db.executemany("DELETE FROM post_ranks WHERE post_id = ?", [(post,) for post, rank in moved if not rank])
+    db.executemany("UPDATE posts SET changed = ? WHERE id = ?", [(stamp, post) for post, _ in moved])
+
+
 def _not_after_first_sight(values: dict[str, object], stored: sqlite3.Row) -> None:
     """A post is not published after it was first seen here: a date later than that (beyond
     FUTURE_TOLERANCE, as parse's for a feed's dates) leaves the stored one.  A post a feed dated a
@@ -2236,6 +2273,7 @@ def _stored_post(row: sqlite3.Row) -> StoredPost:
         comment_feed=row["comment_feed"],
         comment_count=row["comment_count"],
         attachments=_attachments(json.loads(row["attachments"])),
+        feed_rank=row["feed_rank"],
     )
 
 

@@ -204,4 +204,4 @@ def test_parse_posts_returns_the_digests_of_the_entries_it_took():
     again = parse_posts(body, {}, ANNA.feed, ANNA, seen=" ".join(first.entries))
     assert again.records == [] and again.entries == first.entries
     filtered = dataclasses.replace(ANNA, categories=("nichts davon",))
-    assert parse_posts(body, {}, ANNA.feed, filtered) == ([], None, "", (), 0)
+    assert parse_posts(body, {}, ANNA.feed, filtered) == ([], None, "", (), 0, ())

@@ -111,6 +111,7 @@ class Answer:
     description: str | None = None  # a changed post feed's own description (None: keep stored)
     entries: tuple[str, ...] | None = None  # a changed post feed's entries' digests (Parsed)
     left_out: int = 0  # its entries beyond the limit (Parsed)
+    ranks: tuple[tuple[str, int], ...] = ()  # its entries' places among those of their date (Parsed)
 
 
 class Updater:
@@ -208,7 +209,7 @@ class Updater:
             error = FetchError(error.kind, f"{error.message}, where it was sent on to {result.final_url} "
                                            "(a login page?)")  # fmt: skip
         return Answer(result, parsed.records, error, digest=digest, description=parsed.description,
-                      entries=parsed.entries, left_out=parsed.left_out)  # fmt: skip
+                      entries=parsed.entries, left_out=parsed.left_out, ranks=parsed.ranks)  # fmt: skip
 
     def _store(
         self, participant: Participant, key: str, answer: Answer, kind: FeedKind,
@@ -233,7 +234,7 @@ class Updater:
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
             body_hash=answer.digest or body_hash(result.body or b""), moved_to=answer.moved_to,
             posts=posts, comments=comments, kind=kind,  # type: ignore[arg-type]
-            description=answer.description, entries=answer.entries,
+            description=answer.description, entries=answer.entries, ranks=answer.ranks,
         )  # fmt: skip
         return report(Outcome.UPDATED, counts.new, counts.changed, counts.moved, held=len(answer.records),
                       left_out=answer.left_out,

@@ -37,6 +37,9 @@ class Parsed(NamedTuple):
     # now or unchanged since the last parse; None for comment feeds.
     entries: tuple[str, ...] | None = None
     left_out: int = 0  # a post feed's entries beyond the run's limit (the oldest): not taken
+    # A post feed's entries that share their date with another (or, undated, with the other
+    # undated ones), by guid: each one's place among them in the feed (0: listed first).
+    ranks: tuple[tuple[str, int], ...] = ()
 
 
 class PostRef(NamedTuple):
@@ -75,7 +78,8 @@ def parse_posts(
     known = frozenset(seen.split())
     posts: list[Post] = []
     taken: list[str] = []
-    for entry in newest(feed.entries, limit):
+    entries = newest(feed.entries, limit)
+    for entry in entries:
         entry_digest = digest(entry)
         if entry_digest in known:
             taken.append(entry_digest)
@@ -84,7 +88,26 @@ def parse_posts(
         if participant.takes(post.categories):
             posts.append(post)
             taken.append(entry_digest)
-    return Parsed(posts, None, feed.subtitle, tuple(taken), max(len(feed.entries) - limit, 0))
+    return Parsed(posts, None, feed.subtitle, tuple(taken), max(len(feed.entries) - limit, 0),
+                  places_among_equals(entries))
+
+
+def places_among_equals(entries: Sequence[ParsedEntry]) -> tuple[tuple[str, int], ...]:
+    """Each entry that shares its date with another (undated ones share theirs), by guid, with
+    its place among them in the feed: posts of one date (a blog whose feed gives days, not
+    times) keep their feed's order on the site, which their dates cannot tell."""
+    seen: dict[object, int] = {}
+    for entry in entries:
+        seen[entry.published] = seen.get(entry.published, 0) + 1
+    if len(seen) == len(entries):  # most feeds: no two alike
+        return ()
+    places: dict[object, int] = {}
+    found = []
+    for entry in entries:
+        if seen[entry.published] > 1:
+            place = places[entry.published] = places.get(entry.published, -1) + 1
+            found.append((entry.guid, place))
+    return tuple(found)
 
 
 def parse_comments(

@@ -551,6 +551,8 @@ def post_document(
         "comments": comment_tree(comments, partial(comment_node, name_limit=limits.name, naming=naming),
                                  post, naming=naming, gone=gone),
         "parades": sorted(parades),
+        # Its place among its blog's posts of its date (StoredPost.feed_rank); most have none.
+        **({"feed_rank": post.feed_rank} if post.feed_rank else {}),
         # Its images are in its body; its other files are links (`attachment_link`).
         "attachments": [attachment_link(a) for a in post.attachments
                         if a.kind != "image" and is_http_url(a.url)],  # fmt: skip

@@ -21,6 +21,7 @@ This module only connects Pelican's signals; each job has its module:
 - departments.py: a page and an Atom feed per department of an internal blog roll.
 - renamed.py: a topic's former address, where it changed, sends readers to its page of today.
 - lists.py: Pelican's quadratic list filters (tags, authors, categories, translations), linear.
+- ordering.py: newest first, and posts of one date in the order their feed gave them.
 - sourcepaths.py: Pelican's relative source paths without os.path.relpath.
 - settings.py: the plugin's settings and their defaults.
 
@@ -43,6 +44,7 @@ from .environment import prepare_environment
 from .feeds import PlainTitleWriter, writer
 from .lists import install as install_linear_lists
 from .lists import taxonomy_pages
+from .ordering import order_articles
 from .parade_files import write_parade_files
 from .parade_pages import ParadeView, attach_parades
 from .renamed import write_renamed_tags
@@ -80,6 +82,7 @@ def register() -> None:
     install_linear_lists()
     install_source_paths()
     signals.article_generator_init.connect(taxonomy_pages)
+    signals.article_generator_init.connect(order_articles)
     signals.article_generator_init.connect(index_with_articles)
     signals.get_writer.connect(writer)
     signals.readers_init.connect(add_reader)

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from ...editors.participants import department_names, department_slug
 from ...languages import name_order
+from .ordering import by_date
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def department_views(
         view.entries.append(entry)
         view.articles.extend(articles_by_blog.get(entry.blog.slug, ()))
     for view in views.values():
-        view.articles.sort(key=lambda article: (article.date, article.post_id), reverse=True)
+        view.articles.sort(key=lambda article: (*by_date(article), article.post_id), reverse=True)
     return sorted(views.values(), key=lambda view: name_order(view.name))
 
 

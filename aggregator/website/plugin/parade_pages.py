@@ -27,6 +27,7 @@ from ...parades.roundup_html import html_roundup_day
 from ...site import pinned_day, timezone_name
 from ...urls import host_key
 from .blogs import BlogEntry
+from .ordering import by_date
 from .settings import listing_url, setting
 
 logger = logging.getLogger(__name__)
@@ -251,7 +252,7 @@ def attach_parades(generators: list[Any]) -> None:
         if not draft:
             page.override_url = setting(settings, "BLOGPARADE_PARADE_URL").format(**names)
             page.override_save_as = setting(settings, "BLOGPARADE_PARADE_SAVE_AS").format(**names)
-        posts = sorted(contributions.get(parade.slug, ()), key=lambda a: (a.date, a.post_id))
+        posts = sorted(contributions.get(parade.slug, ()), key=lambda a: (*by_date(a), a.post_id))
         roundup = roundups.get(parade.slug)
         view = parade_view(parade, today, page.url, posts, context.get("blogs", []),
                            roundup, page, calls.get(parade.slug),

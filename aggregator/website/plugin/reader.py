@@ -200,6 +200,7 @@ class ExportReader(BaseReader):
             "comments_read": not data.get("comments_unread"),
             "aggregated": True,
             "post_id": data["id"],
+            "feed_rank": int(data.get("feed_rank") or 0),  # see ordering.py
             # Where its blog moved: the address of its first copy, which names it in feeds.
             "first_url": setting(settings, "BLOGPARADE_POST_URL").format(
                 participant=data["participant"], id=data["first_id"]) if data.get("first_id") else None,
