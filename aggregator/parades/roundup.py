@@ -343,7 +343,7 @@ def roundup_text(
     lang = written_locale(lang)
     texts = TEXTS[language(lang)]
     people = participants if isinstance(participants, Mapping) else {p.slug: p for p in participants}
-    posts = sorted(contributions, key=lambda post: (post.published, post.id))
+    posts = sorted(contributions, key=lambda post: (post.published, -post.feed_rank, post.id))  # of one date, as its feed
     day = partial(long_date, lang=lang)
     window = str(texts["window"]).format(
         start=day(parade.start), end=day(parade.end), title=escape_markdown(parade.title),

@@ -90,7 +90,7 @@ def roundup_html(
     author, date, comment count and opening sentences, and the parade in figures."""
     short = written_locale(lang)
     texts, own = TEXTS[language(short)], HTML_TEXTS[language(short)]
-    posts = sorted(contributions, key=lambda post: (post.published, post.id))
+    posts = sorted(contributions, key=lambda post: (post.published, -post.feed_rank, post.id))  # of one date, as its feed
     day = partial(long_date, lang=short)
     link = _link(str(own["quoted"]).format(title=parade.title), parade.call_url)
     window = str(own["window"]).format(start=day(parade.start), end=day(parade.end), link=link)
