@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
@@ -82,8 +82,21 @@ def babel_locale(lang: str) -> Locale:
 def date_filters(lang: str, timezone: str) -> dict[str, Callable[[datetime | date], str]]:
     """Jinja filters that show dates in the site's language and time zone."""
     locale, zone = babel_locale(lang), ZoneInfo(timezone)
-    # Cached: every post's date is shown on several listing pages, and babel is not fast.
-    cache = functools.lru_cache(maxsize=65536)
+
+    def cache(function: Callable[..., str]) -> Callable[..., str]:
+        """Every post's date is shown on several listing pages, and babel is not fast: kept, by
+        the instant (UTC).  Two datetimes of one zone in the hour the clocks go back (02:30 in
+        summer time, then in winter time) are equal and hash alike in Python, their fold left
+        out: by themselves as the key, both were shown with the offset of the one shown first."""
+        kept = functools.lru_cache(maxsize=65536)(function)
+
+        @functools.wraps(function)
+        def by_instant(value: datetime | date, *args: str) -> str:
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.astimezone(UTC)
+            return kept(value, *args)
+
+        return by_instant
 
     def local(value: datetime) -> datetime:
         return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)

@@ -504,3 +504,25 @@ def test_a_message_without_variables_is_looked_up_once_per_escaping():
     assert template.render() == expected
     # Once for each escaping; the message with a variable each time.
     assert asked == ["Tom & Jerry", "Tom & Jerry", "%(count)s posts", "%(count)s posts"]
+
+
+@pytest.mark.parametrize("first", ["summer", "winter"])
+def test_two_posts_in_the_hour_the_clocks_go_back_keep_their_own_offsets(first):
+    # 02:30 in Berlin on 25 October 2026 happens twice, in summer time (+02:00) and then in
+    # winter time (+01:00); Python's datetimes of one zone compare and hash alike whichever
+    # they are (fold is left out), and the filters' cache gave both posts the offset of the
+    # one shown first: a page carried over from another build showed the other.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from aggregator.i18n import date_filters
+
+    berlin = ZoneInfo("Europe/Berlin")
+    summer = datetime(2026, 10, 25, 0, 30, tzinfo=ZoneInfo("UTC")).astimezone(berlin)
+    winter = datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC")).astimezone(berlin)
+    assert summer == winter and summer.utcoffset() != winter.utcoffset()  # the trap
+    filters = date_filters("de", "Europe/Berlin")
+    shown = {name: filters["isodate"](value) for name, value in
+             sorted({"summer": summer, "winter": winter}.items(), key=lambda item: item[0] != first)}  # fmt: skip
+    assert shown == {"summer": "2026-10-25T02:30+02:00", "winter": "2026-10-25T02:30+01:00"}
+    assert filters["localdatetime"](summer) == filters["localdatetime"](winter) == "25. Oktober 2026, 02:30"
