@@ -14,13 +14,14 @@ from pelican.generators import ArticlesGenerator
 
 
 def newest_first(article: Any) -> tuple[float, int]:
-    """ARTICLE_ORDER_BY's key: the newest first; of one date, the one its feed listed first."""
+    """ARTICLE_ORDER_BY's key: the newest first; of one date, the one its feed listed first.
+    By the instant: two datetimes of one zone in the hour the clocks go back compare equal."""
     return (-article.date.timestamp(), getattr(article, "feed_rank", 0))
 
 
-def by_date(article: Any) -> tuple[Any, int]:
+def by_date(article: Any) -> tuple[float, int]:
     """For sorting by date, oldest first (`reverse=True`: newest first), as `newest_first` does."""
-    return (article.date, -getattr(article, "feed_rank", 0))
+    return (article.date.timestamp(), -getattr(article, "feed_rank", 0))
 
 
 def order_articles(generator: Any) -> None:
