@@ -104,6 +104,20 @@ def test_a_post_by_its_blog_is_not_said_to_be_by_its_blog_again(tmp_path: Path, 
     assert "bei Kantine, " in text and "von Kantine" not in text, text
 
 
+def test_posts_of_one_date_are_in_the_order_their_feed_gives(tmp_path: Path, feed_server: FeedServer) -> None:
+    # A feed of days, not times (Jekyll's date-only posts): the site lists them as the feed
+    # does, and the digest did by their ids.
+    day = (NOW - timedelta(hours=5)).replace(minute=0, second=0, microsecond=0)
+    names = ["Drittens", "Zweitens", "Erstens"]  # newest first, as feeds list them
+    feed_server.route("/tage/feed/", respond(rss([Item(f"t{n}", name, feed_server.url(f"/t{n}"), day)
+                                                  for n, name in enumerate(names)], "Tage").encode()))  # fmt: skip
+    root = new_site(tmp_path / "site")
+    write_participant(root, "tage", "Tage", feed_server.url("/tage/feed/"))
+    ok(invoke(root, "fetch"))
+    text = ok(invoke(root, "digest", "--since", "1d", "--dry-run")).output
+    assert [text.index(f"\n{name}\n") for name in names] == sorted(text.index(f"\n{name}\n") for name in names), text
+
+
 def test_one_reader_is_one_whatever_name_their_address_is_given():
     # "Alle <alle@firma.intern>" in the settings, then --to alle@firma.intern: the same week went
     # out twice.

@@ -97,6 +97,7 @@ class DigestPost:
     url: str  # the post's page on the site
     blog_url: str  # the blog's page on the site
     language: str | None = None  # its language tag, where another than the site's
+    rank: int = 0  # its place among its blog's posts of its date (StoredPost.feed_rank)
 
 
 @dataclass(frozen=True)
@@ -196,8 +197,9 @@ def collect(
                 url=_join(site_url, post_url.format(participant=participant.slug, id=post.id)),
                 blog_url=_join(site_url, blog_url.format(slug=participant.slug)),
                 language=other_language(language_tag(post.language or participant.language), lang),
+                rank=post.feed_rank,
             ))  # fmt: skip
-    posts.sort(key=lambda p: p.published, reverse=True)
+    posts.sort(key=lambda p: (p.published.timestamp(), -p.rank), reverse=True)  # as the site lists them
     return Digest(
         site_name=str(settings.get("SITENAME") or "blogparade"), site_url=site_url,
         since=start, until=now, department=chosen[0].department if department and chosen else None,
