@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from . import __version__, interruption
-from .backups import open_store, published_posts
+from .backups import open_store as open_checked_store
+from .backups import published_posts
 from .editors.participants import Problem, load_participants
 from .feeds.report import FeedReport, Outcome, UpdateSummary
 from .languages import name_order
@@ -93,6 +94,19 @@ def refuse_emptied_participants(site: Site) -> None:
              f"posts of {_count(len(left), 'blog')} ({_listed(left, 3)}): a run would "
              "unpublish them, so nothing was done; restore their files, or take a blog off with "
              "`blogparade remove SLUG`", EXIT_CONFIG)  # fmt: skip
+
+
+@contextmanager
+def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Iterator[Store]:
+    """The site's store (backups.open_store), saying on stderr where this command upgraded it:
+    the editors learn that an older blogparade cannot open it any more, and where the way back
+    is kept."""
+    with open_checked_store(site, writes=writes, backup=backup) as store:
+        if store.upgraded_from is not None:
+            kept = f"; the store as it was is kept in {store.kept_before_upgrade}" if store.kept_before_upgrade else ""
+            click.echo(f"Store {store.path} upgraded from schema {store.upgraded_from} to {store.version}: older "
+                       f"blogparade versions cannot open it any more{kept}.", err=True)  # fmt: skip
+        yield store
 
 
 @contextmanager

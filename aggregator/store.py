@@ -520,6 +520,10 @@ class Store:
         self._with_posts: set[str] | None = None  # the blogs that have posts stored (_has_posts)
         # moved_posts' answer, with the store's version it was read at (_version).
         self._moved: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = None
+        # Where this opening upgraded a store an older blogparade wrote: its schema before, and
+        # the copy of it kept (_copy_before_migrating), for the command to say so.
+        self.upgraded_from: int | None = None
+        self.kept_before_upgrade: Path | None = None
         try:
             self._db.row_factory = sqlite3.Row
             self._use_wal()
@@ -562,6 +566,9 @@ class Store:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
+        before = self._check_version()
+        if 0 < before < len(MIGRATIONS):
+            self.upgraded_from = before
         while self._check_version() < len(MIGRATIONS):
             with self.transaction():
                 # Read again under the write lock: another process opening the same new store
@@ -588,6 +595,7 @@ class Store:
             return
         target = folder / f"{self.path.stem}-schema-{version}.sqlite"
         if target.exists():
+            self.kept_before_upgrade = target
             return
         try:
             folder.mkdir(exist_ok=True)
@@ -599,6 +607,8 @@ class Store:
             copied = copy.execute("PRAGMA user_version").fetchone()[0]
         if copied != version:
             target.unlink(missing_ok=True)
+        else:
+            self.kept_before_upgrade = target
 
     def _check_version(self) -> int:
         current = self.version

@@ -1,5 +1,6 @@
 """The store keeps everything it was given: upserts, first-seen dates, errors, migrations."""
 
+import json
 import os
 import random
 import re
@@ -222,8 +223,14 @@ def test_a_store_an_older_blogparade_wrote_is_kept_as_it_was_before_it_is_migrat
     write_participant(site, "anna", "Anna", "http://127.0.0.1:9/feed/")  # nothing listens there
     store_of_version(site / "blogparade.sqlite", 14, (
         "INSERT INTO feeds (url, participant, consecutive_errors) VALUES ('f', 'anna', 2)", ()))
-    ok(invoke(site, "status"))
+    said = ok(invoke(site, "status", "--json"))
     copy = site / "backups" / "blogparade-schema-14.sqlite"
+    # Said, on stderr (the JSON stays whole): it went unnoticed that an older blogparade can no
+    # longer open the store, and where the way back is.
+    assert f"upgraded from schema 14 to {len(MIGRATIONS)}: older blogparade versions cannot open it any more; " \
+           f"the store as it was is kept in {copy}." in said.stderr  # fmt: skip
+    assert json.loads(said.stdout)["blogs"][0]["slug"] == "anna"
+    assert "upgraded" not in ok(invoke(site, "status")).stderr  # once
     with sqlite3.connect(copy) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (14,)
         assert db.execute("SELECT participant, consecutive_errors FROM feeds").fetchall() == [("anna", 2)]
