@@ -9,6 +9,7 @@ A job returns its error instead of raising, so that a worker never has to pickle
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
@@ -96,17 +97,15 @@ def places_among_equals(entries: Sequence[ParsedEntry]) -> tuple[tuple[str, int]
     """Each entry that shares its date with another (undated ones share theirs), by guid, with
     its place among them in the feed: posts of one date (a blog whose feed gives days, not
     times) keep their feed's order on the site, which their dates cannot tell."""
-    seen: dict[object, int] = {}
-    for entry in entries:
-        seen[entry.published] = seen.get(entry.published, 0) + 1
-    if len(seen) == len(entries):  # most feeds: no two alike
+    sharing = Counter(entry.published for entry in entries)
+    if len(sharing) == len(entries):  # most feeds: no two alike
         return ()
-    places: dict[object, int] = {}
+    places: Counter[datetime | None] = Counter()
     found = []
     for entry in entries:
-        if seen[entry.published] > 1:
-            place = places[entry.published] = places.get(entry.published, -1) + 1
-            found.append((entry.guid, place))
+        if sharing[entry.published] > 1:
+            found.append((entry.guid, places[entry.published]))
+            places[entry.published] += 1
     return tuple(found)
 
 
