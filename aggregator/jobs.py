@@ -187,12 +187,16 @@ def new_contributions(store: Store, selection: Selection) -> dict[str, ParadeNew
         if new:
             grown[parade.slug] = ParadeNews(new, len(now))
         if sorted(seen) != now:
-            store.set_meta(f"{SEEN_CONTRIBUTIONS}{parade.slug}", json.dumps(now))
+            _keep_seen_contributions(store, parade.slug, now)
     return grown
 
 
 def _seen_contributions(store: Store, parade: str) -> set[str]:
     return set(json.loads(store.get_meta(f"{SEEN_CONTRIBUTIONS}{parade}") or "[]"))
+
+
+def _keep_seen_contributions(store: Store, parade: str, ids: list[str]) -> None:
+    store.set_meta(f"{SEEN_CONTRIBUTIONS}{parade}", json.dumps(ids))
 
 
 def told_already(store: Store, selection: Selection, parade: Parade, key: str) -> None:
@@ -201,7 +205,7 @@ def told_already(store: Store, selection: Selection, parade: Parade, key: str) -
     seen = _seen_contributions(store, parade.slug)
     ids = {post.id for post in selection.contributions(parade) if post.url and page_key(post.url) == key}
     if ids - seen:
-        store.set_meta(f"{SEEN_CONTRIBUTIONS}{parade.slug}", json.dumps(sorted(seen | ids)))
+        _keep_seen_contributions(store, parade.slug, sorted(seen | ids))
 
 
 def after_fetch(

@@ -449,9 +449,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
 )
 
-# Stored posts, each with its feed_rank (0 where post_ranks has none).
-_SELECT_POSTS = ("SELECT posts.*, coalesce(post_ranks.rank, 0) AS feed_rank FROM posts "
-                 "LEFT JOIN post_ranks ON post_ranks.post_id = posts.id")  # fmt: skip
+# Posts with their places (post_ranks; 0 where it has none), and stored posts read so.
+_POSTS_RANKED = "posts LEFT JOIN post_ranks ON post_ranks.post_id = posts.id"
+_FEED_RANK = "coalesce(post_ranks.rank, 0)"
+_SELECT_POSTS = f"SELECT posts.*, {_FEED_RANK} AS feed_rank FROM {_POSTS_RANKED}"
 
 # "hidden": a post or comment (id, or thread_key of its link) to hide as it arrives (hide_on_arrival).
 # "shown": a comment (id) the editors showed again after its blog deleted it: not hidden again.
@@ -2016,8 +2017,8 @@ def _rank_posts(db: sqlite3.Connection, ranks: Mapping[str, int], stamp: str) ->
     out by their blog's categories) are passed over."""
     stored: dict[str, int] = {}
     for chunk, marks in _in_chunks(list(ranks)):
-        stored.update(db.execute(f"SELECT posts.id, coalesce(post_ranks.rank, 0) FROM posts LEFT JOIN post_ranks "
-                                 f"ON post_ranks.post_id = posts.id WHERE posts.id IN ({marks})", chunk))  # fmt: skip
+        stored.update(db.execute(f"SELECT posts.id, {_FEED_RANK} FROM {_POSTS_RANKED} WHERE posts.id IN ({marks})",
+                                 chunk))  # fmt: skip
     moved = [(post, rank) for post, rank in ranks.items() if post in stored and stored[post] != rank]
     db.executemany("INSERT INTO post_ranks (post_id, rank) VALUES (?, ?) ON CONFLICT (post_id) DO UPDATE "
                    "SET rank = excluded.rank", [(post, rank) for post, rank in moved if rank])  # fmt: skip
