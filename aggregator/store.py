@@ -447,6 +447,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         rank INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 22: indexes for what every build asks of all posts and comments, so that it need not read
+    # every row (each post's with its text): the hidden ones (few: indexes of those alone), and
+    # the newest change (Store.fingerprint, also asked after every fetch).
+    """
+    CREATE INDEX IF NOT EXISTS posts_hidden ON posts (hidden) WHERE hidden IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS comments_hidden ON comments (hidden) WHERE hidden IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS posts_changed ON posts (changed);
+    CREATE INDEX IF NOT EXISTS comments_changed ON comments (changed);
+    """,
 )
 
 # Posts with their places (post_ranks; 0 where it has none), and stored posts read so.
