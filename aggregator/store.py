@@ -448,9 +448,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     ) WITHOUT ROWID;
     """,
     # 22: indexes for what every build asks of all posts and comments, so that it need not read
-    # every row (each post's with its text): the hidden ones (few: indexes of those alone), and
-    # the newest change (Store.fingerprint, also asked after every fetch).
+    # every row (each post's with its text): the hidden ones (few: indexes of those alone), the
+    # newest change (Store.fingerprint, also asked after every fetch), and every post's index
+    # entry, newest first (post_index: the posts' index by date holds what it reads).
     """
+    DROP INDEX IF EXISTS posts_published;
+    CREATE INDEX IF NOT EXISTS posts_published ON posts (published, id, participant, categories, changed);
     CREATE INDEX IF NOT EXISTS posts_hidden ON posts (hidden) WHERE hidden IS NOT NULL;
     CREATE INDEX IF NOT EXISTS comments_hidden ON comments (hidden) WHERE hidden IS NOT NULL;
     CREATE INDEX IF NOT EXISTS posts_changed ON posts (changed);

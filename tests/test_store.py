@@ -483,7 +483,7 @@ def filled_store(path, posts: int = 300) -> None:
 
 def test_what_every_build_asks_of_all_posts_and_comments_reads_indexes_not_their_rows(store):
     """A build asks these of every post and comment: read through the posts' rows, each with its
-    text, they were a third of the store's time in a build after one new post at 20,000 posts."""
+    text, they took 0.13 s of a build after one new post at 20,000 posts (5 s)."""
     store.record_success("anna", "f", etag=None, last_modified=None, body_hash="a",
                          posts=[post(f"g{n}") for n in range(30)])  # fmt: skip
     asked: list[str] = []
@@ -493,12 +493,15 @@ def test_what_every_build_asks_of_all_posts_and_comments_reads_indexes_not_their
         store.hidden_post_ids()
         store.hidden_comments()
         store.comment_feed_urls()
-        store.duplicate_post_ids({"anna": "https://anna.example/"})
+        list(store.post_index())
     finally:
         store._db.set_trace_callback(None)
     steps = {step for sql in asked if sql.lstrip().startswith("SELECT")
              for *_, step in store._db.execute("EXPLAIN QUERY PLAN " + sql)}  # fmt: skip
-    assert any("posts_hidden" in step for step in steps) and any("comments_changed" in step for step in steps)
+    plan = "\n".join(sorted(steps))
+    for index in ("posts_hidden", "comments_hidden", "posts_changed", "comments_changed",
+                  "COVERING INDEX posts_published"):  # fmt: skip
+        assert index in plan, plan
     assert not steps & {"SCAN posts", "SCAN comments", "SCAN posts AS p", "SCAN comments AS c"}, sorted(steps)
 
 
