@@ -62,6 +62,8 @@ EMPTIED_AT = "emptied_at"  # meta: the editors erased the last posts (`remove --
 # Meta: comment retention erased comments that no build has published since; that build saves
 # Pelican's reader cache again, which still holds them (website/build.py).
 COMMENTS_ERASED = "comments_erased"
+# Set where the site may have published topics at the addresses they had before 2026-12 (23).
+FORMER_TAG_ADDRESSES = "former_tag_addresses"
 # A comment's `hidden` where its blog no longer has it (mark_gone_at_source), followed by when;
 # the editors' take-downs write the time alone.
 GONE_AT_SOURCE = "gone at source "
@@ -459,6 +461,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX IF NOT EXISTS posts_changed ON posts (changed);
     CREATE INDEX IF NOT EXISTS comments_changed ON comments (changed);
     """,
+    # 23: whether the site may have published its topics at their former addresses (before
+    # 2026-12, website/plugin/renamed.py): a store that holds posts as it comes here did; a new
+    # store never did, and its site has no pages leading from former addresses.
+    f"INSERT OR IGNORE INTO meta (key, value) SELECT '{FORMER_TAG_ADDRESSES}', '1' WHERE EXISTS (SELECT 1 FROM posts);",
 )
 
 # Posts with their places (post_ranks; 0 where it has none), and stored posts read so.

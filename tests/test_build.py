@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import shutil
+import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from aggregator.editors.participants import load_participants, write_participant
 from aggregator.models import Comment, Participant, Post
 from aggregator.parades.membership import on_the_roll
 from aggregator.site import Site
-from aggregator.store import Store
+from aggregator.store import FORMER_TAG_ADDRESSES, Store
 from aggregator.website.build import (
     BuildError,
     BuildRefused,
@@ -416,6 +417,16 @@ def test_hostile_text_and_links_stay_harmless(tmp_path):
     assert "&lt;b&gt;fett&lt;/b&gt; &amp; Co" in page
 
 
+def from_before_new_tag_addresses(path) -> None:
+    """The store as an earlier version left it (schema 22): the next Store upgrades it, noting
+    that its site may have published topics at their former addresses (migration 23)."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("DELETE FROM meta WHERE key = ?", (FORMER_TAG_ADDRESSES,))
+        db.execute("PRAGMA user_version = 22")
+    db.close()
+
+
 def test_topics_with_umlauts_have_addresses_of_their_own_and_their_former_ones_lead_there(tmp_path):
     """Pelican writes an umlaut as its plain letter: "Bär" and "Bar" were one topic (tag/bar/,
     headed "Bar", listing both), "Äpfel" was tag/apfel/.  Spelled out as the blogs' and
@@ -427,6 +438,8 @@ def test_topics_with_umlauts_have_addresses_of_their_own_and_their_former_ones_l
     with Store(site.store_path) as store:
         store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
                              body_hash="h", posts=posts)  # fmt: skip
+    from_before_new_tag_addresses(site.store_path)
+    with Store(site.store_path) as store:
         build_site(site, store)
     baer = (site.output / "tag" / "baer" / "index.html").read_text(encoding="utf-8")
     bar = (site.output / "tag" / "bar" / "index.html").read_text(encoding="utf-8")
@@ -438,6 +451,19 @@ def test_topics_with_umlauts_have_addresses_of_their_own_and_their_former_ones_l
     assert 'name="robots" content="noindex"' in former and "Dieses Thema hat eine neue Adresse:" in former
     tags = (site.output / "tags" / "index.html").read_text(encoding="utf-8")
     assert "tag/apfel/" not in tags  # listed nowhere
+
+
+def test_a_site_begun_after_topics_moved_has_no_pages_at_their_former_addresses(tmp_path):
+    """Its store was new then: no "Äpfel" was ever published at tag/apfel/, and a page there
+    leading to tag/aepfel/ was one more file for every such topic, for nothing.  A site whose
+    store held posts before keeps them (the test above)."""
+    site = make_site(tmp_path)
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None, body_hash="h",
+                             posts=[post("anna", "baer", "Über Bären", T, categories=("Bär", "Äpfel", "C++"))])  # fmt: skip
+        build_site(site, store)
+        build_site(site, store)  # and none later either
+    assert sorted(path.name for path in (site.output / "tag").iterdir()) == ["aepfel", "baer", "c-plus-plus"]
 
 
 def test_topics_told_apart_by_a_sign_have_addresses_of_their_own_and_a_post_lists_each_once(tmp_path):

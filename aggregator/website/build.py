@@ -40,7 +40,7 @@ from ..parades.roundup_html import FOLDER as ROUNDUPS_FOLDER
 from ..site import DEFAULTS, PUBLISH_SETTINGS_FILE, SETTINGS_FILE, Site, with_language_tag
 from ..backups import site_store
 from ..i18n import without_words_for
-from ..store import COMMENTS_ERASED, Store
+from ..store import COMMENTS_ERASED, FORMER_TAG_ADDRESSES, Store
 from . import output as tree
 from . import search
 from .export import ExportRefused, ExportResult, export, read_on, site_status
@@ -130,6 +130,7 @@ def build_site(
     participants, problems = load_participants(site.participants_dir)
     keep = kept_blogs(site.participants_dir, participants)
     settings = pelican_settings(site, path)
+    settings["BLOGPARADE_FORMER_TAG_ADDRESSES"] = bool(store.get_meta(FORMER_TAG_ADDRESSES))
     refuse_mounted_output(Path(settings["OUTPUT_PATH"]))
     taken_down = bool(store.get_meta(TAKEN_DOWN))  # then the spare tree is removed, not used
     comments_erased = bool(store.get_meta(COMMENTS_ERASED))  # by retention: the reader cache has them

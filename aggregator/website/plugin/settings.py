@@ -37,6 +37,9 @@ DEFAULTS = {
     "BLOGPARADE_DEPARTMENT_URL": "departments/{slug}/",
     "BLOGPARADE_DEPARTMENT_SAVE_AS": "departments/{slug}/index.html",
     "BLOGPARADE_DEPARTMENT_FEED_ATOM": "feeds/departments/{slug}.atom.xml",
+    # Pages at topics' addresses before 2026-12, leading to today's (renamed.py).  build_site
+    # sets it from the store: a site first built since has no such addresses to keep.
+    "BLOGPARADE_FORMER_TAG_ADDRESSES": True,
 }
 
 
