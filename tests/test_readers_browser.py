@@ -577,6 +577,34 @@ def test_long_words_and_addresses_keep_every_page_within_a_phones_width(browser,
         tab.close()
 
 
+def test_a_title_of_hundreds_of_words_shows_four_lines_in_lists_and_whole_on_its_page(browser, tmp_path):
+    # A feed may give a title of 1,000 characters (clean.py keeps that many): in the home page's
+    # list it filled a phone's screen and more.
+    from aggregator.store import Store
+    from aggregator.website.build import build_site
+    from tests.test_build import T, make_site, post
+
+    site = make_site(tmp_path / "site")
+    title = " ".join(["Ein sehr langer Titel über das Homeoffice"] * 24)[:1000]
+    with Store(site.store_path) as store:
+        store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                             body_hash="anna", posts=[post("anna", "lang", title, T)], now=T)  # fmt: skip
+        build_site(site, store)
+    tab = Reader(browser, 360)
+    try:
+        tab.open((site.output / "index.html").as_uri())
+        link = tab.page.locator(".post-summary .post-title a", has_text="Ein sehr langer Titel")
+        line = float(link.evaluate("a => getComputedStyle(a).lineHeight").removesuffix("px"))
+        assert link.bounding_box()["height"] <= 4 * line + 1
+        assert link.text_content() == title  # clamped for the eye only
+        page = next(site.output.glob("blogs/anna/*/index.html"))
+        tab.open(page.as_uri())
+        assert tab.page.locator("h1").bounding_box()["height"] > 12 * line
+        assert tab.errors == []
+    finally:
+        tab.close()
+
+
 def test_a_post_in_another_language_is_found_marked_with_it(browser, tmp_path):
     # Found searching a German site for an English post: its result's title and excerpt were
     # read out in German, where the post lists mark them lang="en".
