@@ -471,8 +471,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX IF NOT EXISTS comments_changed ON comments (changed);
     """,
     # 23: whether the site may have published its topics at their former addresses (before
-    # 2026-12, website/plugin/renamed.py): a store that holds posts as it comes here did; a new
-    # store never did, and its site has no pages leading from former addresses.
+    # 2026-12, website/plugin/renamed.py): a store holding posts as it comes here may have; a
+    # new store never did, and its site has no pages leading from former addresses.
     f"INSERT OR IGNORE INTO meta (key, value) SELECT '{FORMER_TAG_ADDRESSES}', '1' WHERE EXISTS (SELECT 1 FROM posts);",
 )
 
