@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -328,6 +328,12 @@ def _figures(
 # --- the article --------------------------------------------------------------------------------
 
 
+def in_order(post: StoredPost) -> tuple[datetime, int, str]:
+    """A roundup's order of contributions (its Markdown's and its HTML's): the oldest first;
+    of one date, as their blog's feed listed them."""
+    return (post.published, -post.feed_rank, post.id)
+
+
 def roundup_text(
     parade: Parade,
     contributions: Iterable[StoredPost],
@@ -343,7 +349,7 @@ def roundup_text(
     lang = written_locale(lang)
     texts = TEXTS[language(lang)]
     people = participants if isinstance(participants, Mapping) else {p.slug: p for p in participants}
-    posts = sorted(contributions, key=lambda post: (post.published, -post.feed_rank, post.id))  # of one date, as its feed
+    posts = sorted(contributions, key=in_order)
     day = partial(long_date, lang=lang)
     window = str(texts["window"]).format(
         start=day(parade.start), end=day(parade.end), title=escape_markdown(parade.title),

@@ -29,6 +29,7 @@ from .roundup import (
     _plural,
     _replace,
     comments_in_all,
+    in_order,
     language,
     long_date,
     written_locale,
@@ -90,7 +91,7 @@ def roundup_html(
     author, date, comment count and opening sentences, and the parade in figures."""
     short = written_locale(lang)
     texts, own = TEXTS[language(short)], HTML_TEXTS[language(short)]
-    posts = sorted(contributions, key=lambda post: (post.published, -post.feed_rank, post.id))  # of one date, as its feed
+    posts = sorted(contributions, key=in_order)
     day = partial(long_date, lang=short)
     link = _link(str(own["quoted"]).format(title=parade.title), parade.call_url)
     window = str(own["window"]).format(start=day(parade.start), end=day(parade.end), link=link)
