@@ -42,10 +42,18 @@ class Finished:
     stderr: str
 
 
+# A test run started in the background by a shell without job control (`… &`, as a CI runner
+# may start it) has SIGINT ignored, as has every process it starts, and Python keeps it so: each
+# run the Ctrl-C tests interrupted ran to its end and exited 0.  Jobs start as from a terminal:
+# SIGINT at its default, and then the command itself (the same process: exec).
+FROM_A_TERMINAL = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                   "os.execv(sys.argv[1], sys.argv[1:])")  # fmt: skip
+
+
 def start(site: Path, *args: str) -> subprocess.Popen:
-    """`blogparade --site SITE ARGS` as its own process, not waited for."""
-    return subprocess.Popen(blogparade_command() + ["--site", str(site), *args], cwd=site,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    """`blogparade --site SITE ARGS` as its own process, as from a terminal, not waited for."""
+    return subprocess.Popen([sys.executable, "-c", FROM_A_TERMINAL, *blogparade_command(), "--site", str(site),
+                             *args], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
 def finish(process: subprocess.Popen, timeout: float = 120) -> Finished:
@@ -164,22 +172,9 @@ def test_a_killed_run_blocks_nobody_and_is_not_named_later(feed_server, tmp_path
     assert "Nacht 1: Neuigkeiten" in post_pages(site / "output")
 
 
-# A test run started in the background by a shell without job control (`… &`, as a CI runner
-# may start it) has SIGINT ignored, as has every process it starts, and Python keeps it so: each
-# run interrupted below ran to its end and exited 0.  They start as from a terminal: SIGINT at its
-# default, and then the command itself (the same process: exec).
-FROM_A_TERMINAL = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                   "os.execv(sys.argv[1], sys.argv[1:])")  # fmt: skip
-
-
-def start_from_a_terminal(site: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", FROM_A_TERMINAL, *blogparade_command(), "--site", str(site),
-                             *args], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-
-
 def interrupt_a_run(site: Path, after: float = 0) -> Finished:
     """Ctrl-C `after` seconds after a run took the site, while its feed takes 3 s to answer."""
-    interrupted = start_from_a_terminal(site, "run")
+    interrupted = start(site, "run")
     wait_for_lock(site, interrupted.pid)
     time.sleep(after)
     os.kill(interrupted.pid, signal.SIGINT)
