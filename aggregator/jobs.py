@@ -230,7 +230,7 @@ def parade_context(
     the site's day, and how politely its own feeds are asked (`feeds`: as every feed this run)."""
     feeds = feeds or FeedOptions.from_site(site)
     return Context(load_parades(site), participants, today(site),
-                   int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), feeds.politeness)  # fmt: skip
+                   int(site["BLOGPARADE_PARADE_GRACE_DAYS"]), feeds.politeness, feeds.zone)  # fmt: skip
 
 
 def submit_url(site: Site, store: Store, url: str, slug: str | None = None) -> Submitted:

@@ -7,12 +7,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from aggregator.feeds import comments as plan
 from aggregator.feeds.fetch import FetchSettings
-from aggregator.feeds.update import update
+from aggregator.feeds.update import FeedOptions, update
 from aggregator.models import Participant, PostHead
 from aggregator.store import Store
 from tests import wordpress
@@ -617,3 +618,19 @@ def test_comment_days_of_0_follow_no_post_by_its_age():
     assert plan.followed(ahead, NOW, 60, frozenset())
     assert not plan.followed(ahead, NOW, 0, frozenset())
     assert plan.followed(ahead, NOW, 0, frozenset({ahead.id}))  # a parade's contribution: always
+
+
+def test_a_comment_dated_without_a_zone_is_a_time_in_the_sites_zone(tmp_path, feed_server):
+    # As a post's date (test_engines): the time on the blog's clock, in the site's zone.
+    written = (NOW - timedelta(days=2)).replace(tzinfo=None, hour=23, minute=30, second=0)
+    post_url = feed_server.url("/z/1/")
+    thread = threaded_comments_atom("z-1", post_url, [Reply(1, "Anna", "Spät am Abend", published=written)])
+    comments = feed_server.route("/z/1/comments.xml", respond(thread.encode(), content_type=ATOM_TYPE))
+    post = Item("z-1", "Ein Beitrag", post_url, NOW - timedelta(days=3), comments_feed=comments, comment_count=1)
+    feed = feed_server.route("/z/feed.xml", respond(atom([post]).encode(), content_type=ATOM_TYPE))
+    berlin = ZoneInfo("Europe/Berlin")
+    with Store(tmp_path / "store.sqlite") as store:
+        asyncio.run(update(store, [Participant(slug="z", name="Z", feed=feed, home=feed_server.url("/z/"))],
+                           QUICK, feeds=FeedOptions(zone=berlin)))  # fmt: skip
+        [comment] = store.comments()
+    assert comment.published == written.replace(tzinfo=berlin).astimezone(UTC)

@@ -7,8 +7,10 @@ parse.py's readers read a feed, their records must be the same (`both_paths`).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -144,6 +146,85 @@ GERMAN_DATES = {  # as written -> the moment in UTC
 def test_dates_as_german_servers_write_them_are_read_on_both_paths():
     feed = both_paths(typo3_news(list(GERMAN_DATES)), "https://www.stadtbibliothek-neustadt.de/aktuelles/rss.xml")
     assert [e.published for e in feed.entries] == list(GERMAN_DATES.values())
+
+
+# Dates written without a zone, as templates and hand-made feeds write them (RSS and Atom ask for
+# one): the time on the writer's clock, a moment wherever the site is.  -> (Y, M, D, h, m)
+ZONELESS_DATES = {
+    "Fr, 20 Nov 2026 23:30:00": (2026, 11, 20, 23, 30),  # a German locale's strftime, no %z
+    "Fri, 20 Nov 2026 23:30:00": (2026, 11, 20, 23, 30),
+    "20 Nov 2026 23:30": (2026, 11, 20, 23, 30),
+    "2026-11-20T23:30:00": (2026, 11, 20, 23, 30),
+    "2026-11-20T23:30:00.250": (2026, 11, 20, 23, 30),
+    "2026-11-20 23:30:00": (2026, 11, 20, 23, 30),
+    "2026-11-20T23:30": (2026, 11, 20, 23, 30),
+    "2026/11/20 23:30:00": (2026, 11, 20, 23, 30),  # feedparser alone: December 1st, midnight
+    "2026-11-20": (2026, 11, 20, 0, 0),  # a day alone: its start
+    "Mi, 29 Jul 2026 23:30:00": (2026, 7, 29, 23, 30),  # summer time in Berlin
+}
+BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+
+
+def rss_and_atom(dates: list[str]) -> tuple[bytes, bytes]:
+    """The dates as an RSS feed's pubDate and an Atom feed's published, one entry each."""
+    rss = typo3_news(dates)
+    entries = "".join(f"<entry><id>urn:entry:{n}</id><title>Eintrag {n}</title><published>{date}</published>"
+                      f"<updated>{date}</updated><content>Text</content></entry>" for n, date in enumerate(dates))
+    atom = f'''<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Ein Blog</title>
+<id>urn:feed</id><updated>2026-11-21T00:00:00Z</updated>{entries}</feed>'''.encode()
+    return rss, atom
+
+
+@pytest.mark.parametrize("zone", [BERLIN, NEW_YORK], ids=["Berlin", "New York"])
+def test_a_date_without_a_zone_is_a_time_in_the_sites_zone_on_both_paths(zone):
+    expected = [datetime(*fields, tzinfo=zone).astimezone(UTC) for fields in ZONELESS_DATES.values()]
+
+    def read(body: bytes, engine: str = "auto"):
+        return parse_feed(body, {}, "https://blog.example/feed/", now=NOW, zone=zone, engine=engine)
+
+    rss, atom = rss_and_atom(list(ZONELESS_DATES))
+    for body in (rss, atom):
+        assert read(body, "feedparser") == read(body) == read(body, "lxml")
+    assert [e.published for e in read(rss).entries] == [e.published for e in read(atom).entries] == expected
+    assert [e.updated for e in read(atom).entries] == expected
+
+
+def test_a_json_feeds_date_without_a_zone_is_a_time_in_the_sites_zone():
+    items = [{"id": str(n), "content_text": "Text", "date_published": date, "date_modified": date}
+             for n, date in enumerate(ZONELESS_DATES)]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Ein Blog", "items": items}).encode()
+    feed = parse_feed(body, {}, "https://blog.example/feed.json", now=NOW, zone=BERLIN)
+    assert [e.published for e in feed.entries] == [
+        datetime(*fields, tzinfo=BERLIN).astimezone(UTC) for fields in ZONELESS_DATES.values()]
+
+
+def test_a_date_naming_its_zone_is_that_moment_wherever_the_site_is():
+    zoned = {date: moment for date, moment in GERMAN_DATES.items() if date[-1].isalpha() or date[-5] in "+-"}
+    assert len(zoned) == len(GERMAN_DATES) - 1
+    for zone in (BERLIN, NEW_YORK):
+        feed = parse_feed(typo3_news(list(zoned)), {}, "https://blog.example/feed/", now=NOW, zone=zone)
+        assert [e.published for e in feed.entries] == list(zoned.values())
+
+
+def test_an_entry_known_by_its_date_keeps_its_guid_whatever_the_sites_zone():
+    # No id, no link: its guid is made of its title and date, as they were read before dates
+    # without a zone were the site's time; the post must stay the one stored then.
+    body = b'''<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://blog.example/</link>
+<item><title>Ohne Adresse</title><description>Text</description><pubDate>Fr, 20 Nov 2026 23:30:00</pubDate></item>
+</channel></rss>'''
+    in_utc, in_berlin = (parse_feed(body, {}, "https://blog.example/feed/", now=NOW, zone=zone).entries[0]
+                         for zone in (UTC, BERLIN))
+    assert in_utc.guid == in_berlin.guid and in_utc.guid.startswith("sha1:")
+    assert in_berlin.published == datetime(2026, 11, 20, 22, 30, tzinfo=UTC) != in_utc.published
+
+
+@pytest.mark.slow
+def test_a_post_written_late_without_a_zone_keeps_its_day_on_the_site(tmp_path, feed_server):
+    # The site's zone is init's, Europe/Berlin: 23:30 there, not 00:30 the next day.
+    output = built_site(tmp_path, feed_server, "/aktuelles/rss.xml", typo3_news(["Fr, 20 Nov 2026 23:30:00"]),
+                        RSS_TYPE)  # fmt: skip
+    (page,) = post_pages(output).values()
+    assert 'datetime="2026-11-20T23:30+01:00"' in page.path.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

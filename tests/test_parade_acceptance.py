@@ -245,3 +245,27 @@ def test_every_spelling_of_the_calls_address_is_a_link_to_it_and_no_other_page_o
         "//section[@id='contributions']")
     listed = {" ".join(h.text_content().split()) for h in section.xpath(".//h3")}
     assert listed == {f"Beitrag {title}" for title in spellings}
+
+
+def test_a_contribution_whose_feed_names_no_zone_is_judged_by_the_sites_clock(tmp_path, feed_server):
+    # Atom dates without a zone (Atom asks for one; hand-made feeds write none): the time on the
+    # blog's clock, read in the site's zone (init's, Europe/Berlin).  Taken for UTC, the post of
+    # the window's last evening fell after it, and one of the evening before it into it.
+    base = feed_server.base_url
+    call = f"{base}/host/aufruf/"
+    items = [
+        Item("spaet", "Am letzten Abend", f"{base}/blog/spaet/", datetime(2026, 10, 31, 23, 30), body(call)),
+        Item("frueh", "Am Abend davor", f"{base}/blog/frueh/", datetime(2026, 9, 30, 23, 30), body(call)),
+    ]
+    site = new_site(tmp_path / "site", "BLOGPARADE_TODAY = '2026-11-05'\n")
+    write_participant(site, "blog", "Ein Blog", serve(feed_server, "blog", items, atom_feed=True), f"{base}/blog/")
+    (site / "content" / "parades").mkdir(exist_ok=True)
+    (site / "content" / "parades" / "doku.md").write_text(PARADE.format(call=call), encoding="utf-8")
+    feed_server.route("/host/aufruf/", respond(b"<html><body>Aufruf</body></html>", content_type=HTML_TYPE))
+    ok(invoke(site, "fetch"))
+    ok(invoke(site, "build"))
+    page = parse_html(site / "output" / "parades" / "doku" / "index.html")
+    [section] = page.xpath("//section[@id='contributions']")
+    assert {" ".join(h.text_content().split()) for h in section.xpath(".//h3")} == {"Am letzten Abend"}
+    [late] = section.xpath(".//time/@datetime")
+    assert late.startswith("2026-10-31T23:30")

@@ -39,7 +39,9 @@ Field rules (the contract with clean):
 - ``guid``: the entry's id/guid, else its link, else ``sha1:`` of title + date (+ summary when
   there is no date), whitespace stripped, so the same entry gets the same guid on every run.  A guid
   listed twice in one feed yields one entry: the first (feeds list newest first).
-- Dates are timezone-aware UTC; missing or unparseable -> None (the store uses first-seen).
+- Dates are timezone-aware UTC; missing or unparseable -> None (the store uses first-seen).  A
+  time written without its zone ("2026-11-29T23:30:00", "So, 29 Nov 2026 23:30:00") is one on
+  its writer's clock, read in `zone`, the site's TIMEZONE (`_entry_date`).
   Without a published date, the updated date is the published date (Atom requires only
   <updated>; RSS 1.0 has only dc:date): closer to the truth than the first-seen time.  A date
   more than `FUTURE_TOLERANCE` after `now`, or before 1971 (epoch-zero artefacts), is also None: a
@@ -47,7 +49,7 @@ Field rules (the contract with clean):
   and the stored date stable (the first-seen time) instead of clamping to a moving "now".  Such a
   published date gives way to a plausible updated date, as a missing one does.  Beyond what
   feedparser reads: RFC 822 dates with German names of days and months, as German servers'
-  strftime writes them, with CET/CEST, and without a zone (UTC) (`xmlreader._local_rfc822`).
+  strftime writes them, with CET/CEST, and without a zone (`xmlreader._local_rfc822`).
 - ``author`` and ``categories`` are plain text (entities decoded: WordPress escapes them even in
   CDATA); ``author`` is a name, never an e-mail address ("a@b.de (Name)" -> "Name", a bare
   address -> "").  ``author_url`` is Atom's ``<author><uri>``; a Dotclear ping ("[ping] …" title)
@@ -78,7 +80,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
@@ -194,9 +196,10 @@ class ParseError(Exception):
 
 def parse_feed(
     body: bytes, headers: Mapping[str, str], url: str, *, now: datetime | None = None,
-    engine: Engine = "auto",
+    engine: Engine = "auto", zone: tzinfo = timezone.utc,
 ) -> ParsedFeed:
-    """The feed in `body` (fetched from `url` with response `headers`) as records."""
+    """The feed in `body` (fetched from `url` with response `headers`) as records; a date that
+    names no zone is a time in `zone` (the site's)."""
     if not body or not body.strip():
         raise ParseError(ErrorKind.EMPTY, "the response body is empty")
     lower = {k.lower(): v for k, v in headers.items()}
@@ -214,11 +217,11 @@ def parse_feed(
     now = now or datetime.now(timezone.utc)
     now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     if text[0] in "{[":
-        return _parse_json_feed(text, base, now)
+        return _parse_json_feed(text, base, now, zone)
     root = _root_element(text)
     if root is not None and root.split(":")[-1].lower() == "html":
         raise ParseError(ErrorKind.NOT_A_FEED, "an HTML page, not a feed")
-    return _parse_xml(text, base, lower.get("content-language"), now, root, engine, data)
+    return _parse_xml(text, base, lower.get("content-language"), now, root, engine, data, zone)
 
 
 # --- refusing what is not a feed -------------------------------------------------------------------
@@ -326,7 +329,7 @@ def _join(base: str, url: str) -> str | None:
 
 def _parse_xml(
     text: str, base: str, language: str | None, now: datetime, root: str | None,
-    engine: Engine = "auto", data: bytes | None = None,
+    engine: Engine = "auto", data: bytes | None = None, zone: tzinfo = timezone.utc,
 ) -> ParsedFeed:  # fmt: skip
     data = data if data is not None else text.encode("utf-8", "replace")
     parsed: Any = None
@@ -345,7 +348,7 @@ def _parse_xml(
     # Atom (RFC 4287 4.2.1): an entry without an author has the feed's.  RSS's channel-level
     # managingEditor is an editor, not the writer of every post.
     inherited = feed_author if str(parsed.get("version", "")).startswith("atom") else ""
-    entries = _unique(_entry(e, base, feed_language, now, inherited) for e in parsed["entries"])
+    entries = _unique(_entry(e, base, feed_language, now, zone, inherited) for e in parsed["entries"])
     return ParsedFeed(
         title=plain_text(_html_of(feed.get("title_detail"), feed.get("title", ""))),
         home_url=absolute_http_url(feed.get("link")),
@@ -539,7 +542,7 @@ def _unique(entries: Any) -> tuple[ParsedEntry, ...]:
 
 
 def _entry(
-    e: Any, base: str, feed_language: str | None, now: datetime, feed_author: str = ""
+    e: Any, base: str, feed_language: str | None, now: datetime, zone: tzinfo, feed_author: str = ""
 ) -> ParsedEntry | None:
     title = _html_of(e.get("title_detail"), e.get("title", ""))
     content = _content(e)
@@ -549,8 +552,9 @@ def _entry(
     if not (title.strip() or content.strip() or summary.strip() or link):
         return None  # nothing to show and nothing to identify it by
     # dict.get: FeedParserDict answers "updated" with "published" (and a DeprecationWarning)
-    published_raw = _date(dict.get(e, "published_parsed"))
+    published_raw = _date(dict.get(e, "published_parsed"))  # as UTC: what a guid made of it holds
     updated_raw = _date(dict.get(e, "updated_parsed"))
+    published, updated = _entry_date(e, "published", zone), _entry_date(e, "updated", zone)
     in_reply_to, in_reply_to_url = _in_reply_to(e, content or summary, link)
     author = _mapping(e.get("author_detail"))
     comment_count = _comment_count(e)
@@ -559,8 +563,8 @@ def _entry(
         url=link,
         title=title,
         author=_author(e) or feed_author,
-        published=_plausible(published_raw, now) or _plausible(updated_raw, now),
-        updated=_plausible(updated_raw, now),
+        published=_plausible(published, now) or _plausible(updated, now),
+        updated=_plausible(updated, now),
         summary_html=summary,
         content_html=content or summary,
         categories=_categories(e.get("tags") or ()),
@@ -684,6 +688,25 @@ def _date(value: Any) -> datetime | None:
         year, month, day, hour, minute, second = (int(v) for v in tuple(value)[:6])
         return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone.utc)
     except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _entry_date(e: Any, key: str, zone: tzinfo) -> datetime | None:
+    """An entry's date (`key`: "published", "updated").  A time written without its zone is one
+    on the writer's clock, read in `zone`, the site's (where a Blogparade's or a company's blogs
+    are), as the site reads a page's date or a webmention's: feedparser takes it for UTC, and a
+    German post written at 23:30 showed the next day, and could fall out of a parade's window."""
+    return _written_date(dict.get(e, key), zone) or _date(dict.get(e, key + "_parsed"))
+
+
+def _written_date(written: Any, zone: tzinfo) -> datetime | None:
+    """A date as written, where it names no zone (xmlreader.wall_clock), in `zone`; else None."""
+    wall = xmlreader.wall_clock(written) if isinstance(written, str) else None
+    if wall is None:
+        return None
+    try:
+        return wall.replace(tzinfo=zone).astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # the year 9999 east of here, the year 1 west
         return None
 
 
@@ -847,7 +870,7 @@ def _blogger_parent(e: Any) -> str | None:
 # --- JSON Feed -------------------------------------------------------------------------------------
 
 
-def _parse_json_feed(text: str, base: str, now: datetime) -> ParsedFeed:
+def _parse_json_feed(text: str, base: str, now: datetime, zone: tzinfo) -> ParsedFeed:
     try:
         data = json.loads(text, object_pairs_hook=_without_lone_surrogates)
     except (ValueError, RecursionError) as error:
@@ -859,7 +882,7 @@ def _parse_json_feed(text: str, base: str, now: datetime) -> ParsedFeed:
     home = absolute_http_url(data.get("home_page_url"))
     authors = _json_authors(data)
     items = data.get("items") if isinstance(data.get("items"), list) else []
-    entries = _unique(_json_entry(i, home or base, authors, language, now) for i in items
+    entries = _unique(_json_entry(i, home or base, authors, language, now, zone) for i in items
                       if isinstance(i, dict))
     title = data.get("title") if isinstance(data.get("title"), str) else ""
     description = data.get("description") if isinstance(data.get("description"), str) else ""
@@ -882,13 +905,24 @@ def _whole(value: Any) -> Any:
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+def _json_date(written: str, zone: tzinfo) -> datetime | None:
+    """An item's date: RFC 3339 as JSON Feed asks, or what a feed's date may be (_entry_date)."""
+    if not written:
+        return None
+    return _written_date(written, zone) or _date(_parse_date(written))
+
+
+def _as_utc(written: str) -> datetime | None:
+    return _date(_parse_date(written)) if written else None
+
+
 def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
     authors = obj.get("authors") if isinstance(obj.get("authors"), list) else [obj.get("author")]
     return [a for a in authors if isinstance(a, dict)]
 
 
 def _json_entry(item: dict[str, Any], base: str, feed_authors: list[dict[str, Any]],
-                feed_language: str | None, now: datetime) -> ParsedEntry | None:
+                feed_language: str | None, now: datetime, zone: tzinfo) -> ParsedEntry | None:
     def text(key: str) -> str:
         return item[key] if isinstance(item.get(key), str) else ""
 
@@ -899,15 +933,17 @@ def _json_entry(item: dict[str, Any], base: str, feed_authors: list[dict[str, An
     link = link or absolute_http_url(text("external_url")) or ""
     if not (title or content or summary or link):
         return None
-    published = _date(_parse_date(text("date_published"))) if text("date_published") else None
-    updated = _date(_parse_date(text("date_modified"))) if text("date_modified") else None
+    published = _json_date(text("date_published"), zone)
+    updated = _json_date(text("date_modified"), zone)
     authors = _json_authors(item) or feed_authors
     author = next((_name(a["name"]) for a in authors if isinstance(a.get("name"), str)), "")
     item_id = item.get("id")
     e = {"id": str(item_id) if isinstance(item_id, (str, int)) and item_id != "" else ""}
     tags = [{"term": t} for t in item.get("tags") or () if isinstance(t, str)]
+    # A guid made of the date (no id, no link) stays the one first made: of the time read as UTC.
+    dated = None if e["id"] or link else _as_utc(text("date_published")) or _as_utc(text("date_modified"))
     return ParsedEntry(
-        guid=_guid(e, link, title, published or updated, summary or content),
+        guid=_guid(e, link, title, dated, summary or content),
         url=link,
         title=title,
         author=author,

@@ -26,8 +26,9 @@ import os
 from concurrent.futures import Executor
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import partial
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, AbstractSet, Any, AsyncIterator, Callable, Mapping, Sequence
 
 from ..heap import fewer_collections
@@ -42,6 +43,7 @@ from ..models import (
     Post,
     PostHead,
 )
+from ..site import timezone_name
 from ..store import API_ROOT, NO_ATOM_TWINS, FeedKind, Store, StoreError, utcnow
 from ..urls import server_key
 from . import comments as plan
@@ -90,11 +92,12 @@ class FeedOptions:
 
     politeness: Politeness = Politeness()  # who waits, and `--all`
     max_items: int = MAX_ITEMS  # entries taken per feed and run, newest first
+    zone: tzinfo = UTC  # the site's TIMEZONE: a feed's date written without a zone is in it
 
     @classmethod
     def from_site(cls, site: Site, *, ask_all: bool = False) -> FeedOptions:
         return cls(Politeness.of_site(site, ask_all=ask_all),
-                   int(site["BLOGPARADE_MAX_ITEMS_PER_FEED"]))  # fmt: skip
+                   int(site["BLOGPARADE_MAX_ITEMS_PER_FEED"]), ZoneInfo(timezone_name(site.settings)))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -275,7 +278,7 @@ class Updater:
     async def update_posts(self, participant: Participant) -> FeedReport:
         state = self.store.feed_state(participant.feed)
         parse = partial(parse_posts, participant=participant, limit=self.options.max_items,
-                        seen=state.entry_digests if state else "")  # fmt: skip
+                        seen=state.entry_digests if state else "", zone=self.options.zone)  # fmt: skip
         return await self.read(participant, participant.feed, state, parse)
 
     # -- comments ---------------------------------------------------------------------------------
@@ -299,7 +302,7 @@ class Updater:
         # a worker with every job.
         posts = tuple(PostRef(post.id, post.guid, post.url) for post in feed.posts)
         parse = partial(parse_comments, feed=replace(feed, posts=posts), limit=self.options.max_items,
-                        known=known)  # fmt: skip
+                        known=known, zone=self.options.zone)  # fmt: skip
         report = None
         for url in feed.urls:
             kind: FeedKind = "probe" if feed.is_probe(url) else "comments"

@@ -10,7 +10,7 @@ A job returns its error instead of raising, so that a worker never has to pickle
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
@@ -63,16 +63,16 @@ def newest(entries: Sequence[ParsedEntry], limit: int) -> Sequence[ParsedEntry]:
 
 def parse_posts(
     body: bytes, headers: dict[str, str], url: str, participant: Participant, limit: int = MAX_ITEMS,
-    seen: str = "",
+    seen: str = "", zone: tzinfo = UTC,
 ) -> Parsed:  # fmt: skip
     """Bytes to clean posts: those of entries new or changed since the feed's last parse
     (`seen`: its entries' digests then, space-separated: FeedState.entry_digests); the others
-    are stored already."""
+    are stored already.  `zone`: the site's, of a date written without one (parse.py)."""
     from .clean import clean_post, source_digests
     from .parse import ParseError, parse_feed
 
     try:
-        feed = parse_feed(body, headers, url)
+        feed = parse_feed(body, headers, url, zone=zone)
     except ParseError as error:
         return Parsed([], FetchError(error.kind, error.message))
     digest = source_digests(participant)
@@ -111,18 +111,18 @@ def places_among_equals(entries: Sequence[ParsedEntry]) -> tuple[tuple[str, int]
 
 def parse_comments(
     body: bytes, headers: dict[str, str], url: str, feed: plan.CommentFeed, limit: int = MAX_ITEMS,
-    known: frozenset[str] = frozenset(),
+    known: frozenset[str] = frozenset(), zone: tzinfo = UTC,
 ) -> Parsed:  # fmt: skip
     """Bytes to clean comments, each attached to its post (`feed.posts` may be PostRefs).
     `known`: the ids of comments just read from elsewhere; a body holding only those is not
-    parsed (plan.known_only)."""
+    parsed (plan.known_only).  `zone`: as parse_posts'."""
     if (answer := answered_at_a_glance(body, known)) is not None:
         return answer
     from .clean import behind_password, clean_comment
     from .parse import ParseError, parse_feed
 
     try:
-        parsed = parse_feed(body, headers, url)
+        parsed = parse_feed(body, headers, url, zone=zone)
     except ParseError as error:
         return Parsed([], FetchError(error.kind, error.message))
     # A protected post's comments are listed with its password form for their text: not ours.

@@ -395,6 +395,35 @@ def _local_rfc822(value: str) -> Any:
                 -offset if sign == "-" else offset)  # fmt: skip
 
 
+# A date and time written without a zone: W3C's forms ("2026-11-29T20:00:00", "2026-11-29 20:00",
+# a day alone; with slashes too, "2026/11/29 20:00:00", which feedparser reads as December 1st)
+# and RFC 822's, in English or German ("So, 29 Nov 2026 20:00:00", `_LOCAL_RFC822`).
+_W3C_ZONELESS = re.compile(r"\s*(\d{4})([-/])(\d{2})\2(\d{2})(?:[t ]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*")
+
+
+@lru_cache(maxsize=1024)
+def wall_clock(value: str) -> datetime | None:
+    """The date and time `value` writes, naive, where it is a common form that names no zone;
+    None for any other (one naming its zone, a form not known here, a day that is none).
+    feedparser reads such a time as UTC; it is the time on the writer's clock (parse.py)."""
+    lower = value.lower()
+    if match := _W3C_ZONELESS.fullmatch(lower):
+        year, _, month, day, hour, minute, second = match.groups()
+        fields = (int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    elif (match := _LOCAL_RFC822.fullmatch(lower)) and not match.group(7) and not match.group(10):
+        month = _LOCAL_MONTHS.get(match.group(2)[:3])
+        if month is None:
+            return None
+        day, _, year, hour, minute, second = match.groups()[:6]
+        fields = (int(year), month, int(day), int(hour), int(minute), int(second or 0))
+    else:
+        return None
+    try:
+        return datetime(*fields[:5], min(fields[5], 59))
+    except ValueError:
+        return None
+
+
 def _utc(year: int, month: int, day: int, hour: int, minute: int, second: int, offset: int) -> Any:
     try:
         stamp = datetime(year, month, day, hour, minute, second)
@@ -661,10 +690,12 @@ class _Document:
                 self.guid(child, e, attrs)
             elif name in _PUBLISHED:
                 self.once(seen, "published")
-                e["published_parsed"] = parse_date(_repaired(self.text(child).strip()))
+                e["published"] = _repaired(self.text(child).strip())  # as written, as feedparser keeps it
+                e["published_parsed"] = parse_date(e["published"])
             elif name in _UPDATED:
                 self.once(seen, "updated")
-                e["updated_parsed"] = parse_date(_repaired(self.text(child).strip()))
+                e["updated"] = _repaired(self.text(child).strip())
+                e["updated_parsed"] = parse_date(e["updated"])
             elif name in _AUTHORS:
                 self.author(child, e, child_base)
             elif name in _CATEGORIES:

@@ -33,7 +33,8 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
@@ -117,6 +118,7 @@ class Context:
     today: date
     grace_days: int
     politeness: decide.Politeness = decide.Politeness()  # for the parades' own feeds (`--all`)
+    zone: tzinfo = UTC  # the site's: of a date a feed writes without one
 
 
 # --- which pages need a look ----------------------------------------------------------------------
@@ -141,8 +143,9 @@ def due(
 class FeedCache:
     """A blog's feed, fetched and parsed once per run however many of its pages are looked at."""
 
-    def __init__(self, fetcher: Fetcher):
+    def __init__(self, fetcher: Fetcher, zone: tzinfo = UTC):
         self.fetcher = fetcher
+        self.zone = zone  # the site's: of a date written without one
         self._feeds: dict[str, asyncio.Task[ParsedFeed | None]] = {}
 
     def get(self, url: str) -> asyncio.Task[ParsedFeed | None]:
@@ -158,7 +161,7 @@ class FeedCache:
             return None
         try:
             body, headers = result.body or b"", dict(result.headers)
-            return await asyncio.to_thread(parse_feed, body, headers, result.final_url)
+            return await asyncio.to_thread(partial(parse_feed, zone=self.zone), body, headers, result.final_url)
         except ParseError:
             return None
 
@@ -384,7 +387,7 @@ def _named(
         found = read_call_comments(result.body or b"", result.final_url, content_type)
         found = replace(found, shortlink=named_shortlink(result, found.shortlink, parade.call_url))
         return channels.from_call_page(found, parade.call_url), found
-    feed = parse_feed(result.body or b"", dict(result.headers), result.final_url)
+    feed = parse_feed(result.body or b"", dict(result.headers), result.final_url, zone=parade.zone)
     return channels.from_comment_feed(feed.entries, parade.call_url), None
 
 
@@ -433,7 +436,7 @@ async def verify_candidates(
     by_host: dict[str, list[str]] = defaultdict(list)
     for key, judged in looks.items():
         by_host[(urlsplit(judged[0][0].url).hostname or "").lower()].append(key)
-    feeds = FeedCache(fetcher)
+    feeds = FeedCache(fetcher, context.zone)
 
     async def host(keys: list[str]) -> None:
         for key in keys:  # one after another: politeness towards one blog's server
@@ -572,7 +575,7 @@ async def submit(
     async with Fetcher(settings) as fetcher:
         await learn_shortlinks(fetcher, store, unstored_calls([parade], joined.values()), now)
         [parade] = with_call_aliases([parade], list(joined.values()), stored_shortlinks(store))
-        page = None if key in joined else await look(url, fetcher, FeedCache(fetcher), now, [parade])
+        page = None if key in joined else await look(url, fetcher, FeedCache(fetcher, context.zone), now, [parade])
     if page is not None and page.problem is not None:
         what = "is not a web page" if page.problem == "not-html" else "cannot be fetched"
         raise SubmitRefused(f"{url} {what}: {page.error}")
