@@ -368,8 +368,9 @@ def feedparser_dates() -> Any:
 
 
 # RFC 822 as a German locale's strftime writes it ("Di, 13 Okt 2026 08:00:00 +0200": Smarty's
-# and TYPO3 Fluid's "%a, %d %b %Y %H:%M:%S %z"), with a European zone's name, or with none (UTC,
-# as feedparser reads such a date without its day name).  feedparser reads none of these, and
+# and TYPO3 Fluid's "%a, %d %b %Y %H:%M:%S %z"), with a European zone's name, or with none (as
+# UTC here, as feedparser reads such a date without its day name; parse.py then reads it in the
+# site's zone: `wall_clock`).  feedparser reads none of these, and
 # every post of such a feed had the time it was first seen, the old ones as new as the newest.
 _LOCAL_RFC822 = re.compile(
     r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.?\s+([a-zä]{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})"
