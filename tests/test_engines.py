@@ -160,6 +160,9 @@ ZONELESS_DATES = {
     "2026-11-20T23:30": (2026, 11, 20, 23, 30),
     "2026/11/20 23:30:00": (2026, 11, 20, 23, 30),  # feedparser alone: December 1st, midnight
     "2026-11-20": (2026, 11, 20, 0, 0),  # a day alone: its start
+    "20.11.2026 23:30": (2026, 11, 20, 23, 30),  # the German way, which feedparser does not read
+    "Fr., 20.11.2026, 23:30 Uhr": (2026, 11, 20, 23, 30),
+    "20.11.2026": (2026, 11, 20, 0, 0),
     "Mi, 29 Jul 2026 23:30:00": (2026, 7, 29, 23, 30),  # summer time in Berlin
 }
 BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
@@ -225,6 +228,17 @@ def test_a_post_written_late_without_a_zone_keeps_its_day_on_the_site(tmp_path, 
                         RSS_TYPE)  # fmt: skip
     (page,) = post_pages(output).values()
     assert 'datetime="2026-11-20T23:30+01:00"' in page.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_posts_a_cms_dated_the_german_way_keep_their_days(tmp_path, feed_server):
+    # "d.m.Y H:i" in a template: unread, every post had the time it was first seen, the whole
+    # feed the newest posts of the day the blog joined.
+    output = built_site(tmp_path, feed_server, "/aktuelles/rss.xml",
+                        typo3_news(["20.11.2026 10:15", "13.10.2026, 08:00 Uhr"]), RSS_TYPE)  # fmt: skip
+    days = {page.title: page.path.read_text(encoding="utf-8") for page in post_pages(output).values()}
+    assert 'datetime="2026-11-20T10:15+01:00"' in days["Meldung 0"]
+    assert 'datetime="2026-10-13T08:00+02:00"' in days["Meldung 1"]
 
 
 @pytest.mark.slow

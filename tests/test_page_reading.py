@@ -237,6 +237,9 @@ PAGE_DATES = {  # article:published_time as written -> the date read (naive: the
     "Mon, 30 Nov 2026 23:30:00": datetime(2026, 11, 30, 23, 30),  # no zone: the site's time
     "Mo, 30 Nov 2026 23:30": datetime(2026, 11, 30, 23, 30),
     "2026-11-30T23:30:00": datetime(2026, 11, 30, 23, 30),
+    "30.11.2026, 23:30 Uhr": datetime(2026, 11, 30, 23, 30),  # the German way: a name at its end, no zone
+    "Mo., 30.11.2026 23:30": datetime(2026, 11, 30, 23, 30),
+    "2026/11/30 23:30:00": datetime(2026, 11, 30, 23, 30),  # feedparser alone: December 1st
 }
 
 

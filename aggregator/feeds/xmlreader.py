@@ -397,9 +397,16 @@ def _local_rfc822(value: str) -> Any:
 
 
 # A date and time written without a zone: W3C's forms ("2026-11-29T20:00:00", "2026-11-29 20:00",
-# a day alone; with slashes too, "2026/11/29 20:00:00", which feedparser reads as December 1st)
-# and RFC 822's, in English or German ("So, 29 Nov 2026 20:00:00", `_LOCAL_RFC822`).
+# a day alone; with slashes too, "2026/11/29 20:00:00", which feedparser reads as December 1st),
+# RFC 822's, in English or German ("So, 29 Nov 2026 20:00:00", `_LOCAL_RFC822`), and the German
+# way, day first ("29.11.2026 20:00", "So., 29.11.2026, 20:00 Uhr", "29.11.2026": a CMS's
+# "d.m.Y H:i"), which feedparser does not read at all: every post of such a feed had the time
+# it was first seen, a blog's whole feed the newest posts on the day it joined.
 _W3C_ZONELESS = re.compile(r"\s*(\d{4})([-/])(\d{2})\2(\d{2})(?:[t ]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*")
+_GERMAN_NUMERIC = re.compile(
+    r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})"
+    r"(?:,?\s+(?:um\s+)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*uhr)?)?\s*"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -410,6 +417,9 @@ def wall_clock(value: str) -> datetime | None:
     lower = value.lower()
     if match := _W3C_ZONELESS.fullmatch(lower):
         year, _, month, day, hour, minute, second = match.groups()
+        fields = (int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    elif match := _GERMAN_NUMERIC.fullmatch(lower):
+        day, month, year, hour, minute, second = match.groups()
         fields = (int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     elif (match := _LOCAL_RFC822.fullmatch(lower)) and not match.group(7) and not match.group(10):
         month = _LOCAL_MONTHS.get(match.group(2)[:3])

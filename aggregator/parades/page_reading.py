@@ -46,7 +46,7 @@ from ..feeds.clean import excerpt as text_excerpt
 from ..feeds.clean import safe_url
 from ..feeds.discover import FEED_TYPES, is_comment_feed_link
 from ..feeds.encoding import decode
-from ..feeds.xmlreader import parse_date  # feedparser's many forms and the local ones, as feeds'
+from ..feeds.xmlreader import parse_date, wall_clock  # feedparser's many forms and the local ones, as feeds'
 from ..models import PageReading
 from ..urls import is_comment_page, same_host, without_fragment
 from ..xmltext import xml_text
@@ -570,7 +570,7 @@ def _microformat_value(element: Any) -> str | None:
 
 def _date(value: str | None) -> datetime | None:
     """ISO 8601 (a day alone too: naive), else what a feed's date is read as (RFC 822 and
-    friends, German ones too: xmlreader.parse_date), naive where it names no zone (the site's
+    friends, German ones too: xmlreader.wall_clock, parse_date), naive where it names no zone (the site's
     local time, as the README says); a date in no plausible year (0001-01-01) is none."""
     if not value or not value.strip():
         return None
@@ -580,6 +580,8 @@ def _date(value: str | None) -> datetime | None:
     except ValueError:
         if _impossible(value):
             return None  # feedparser would roll "2026-11-31" over into December 1st
+    if (written := wall_clock(value)) is not None:  # "29.11.2026, 20:00 Uhr", as a feed's
+        return plausible(written)
     try:
         parsed = parse_date(value)
         moment = datetime(*parsed[:6]) if parsed else None
