@@ -448,6 +448,21 @@ def test_wordpress_feed_urls():
     ):  # fmt: skip
         archive = Participant(slug="b", name="B", feed=feed, home="https://b.example/")
         assert plan.sitewide_feeds(archive)[0] == root + "comments/feed/atom/", feed
+    # Plain permalinks: the same feeds by their queries.
+    assert plan.atom_twin("https://b.example/?feed=rss2&p=12") == "https://b.example/?feed=atom&p=12"
+    assert plan.atom_twin("https://b.example/blog/?p=12&feed=rss2") == "https://b.example/blog/?p=12&feed=atom"
+    assert plan.atom_twin("https://b.example/?feed=comments-rss2") == "https://b.example/?feed=comments-atom"
+    for other in ("https://b.example/?feed=rss2x&p=12", "https://b.example/?feed=atom&p=12",
+                  "https://b.example/?feed=rss2&feed=rss2", "https://b.example/?xfeed=rss2"):  # fmt: skip
+        assert plan.atom_twin(other) is None, other
+    for feed in ("https://b.example/blog/?feed=rss2", "https://b.example/blog/?cat=3&feed=rss2",
+                 "https://b.example/blog/?feed=atom"):  # fmt: skip
+        plain = Participant(slug="b", name="B", feed=feed, home="https://b.example/blog/")
+        assert plan.sitewide_feeds(plain) == (
+            "https://b.example/blog/?feed=comments-atom", "https://b.example/blog/?feed=comments-rss2"), feed
+    assert plan.sitewide_feeds(Participant(slug="b", name="B", feed="https://b.example/?page=feed",
+                                           home="https://b.example/")) == ()  # fmt: skip
+    assert plan.is_wordpress_comment_feed(post("https://b.example/?p=12", "https://b.example/?feed=rss2&p=12"))
     assert plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/p/feed/"))
     assert not plan.is_wordpress_comment_feed(post("https://b.example/p/", "https://b.example/c.atom"))
 
@@ -634,3 +649,33 @@ def test_a_comment_dated_without_a_zone_is_a_time_in_the_sites_zone(tmp_path, fe
                            QUICK, feeds=FeedOptions(zone=berlin)))  # fmt: skip
         [comment] = store.comments()
     assert comment.published == written.replace(tzinfo=berlin).astimezone(UTC)
+
+
+@pytest.mark.parametrize(("count", "twins"), [(3, set()), (5, {"?feed=atom&p=3"})],
+                         ids=["all in the site-wide feed", "some missing there"])
+def test_a_blog_with_plain_permalinks_is_read_as_a_pretty_one(tmp_path, feed_server, count, twins):
+    # WordPress without pretty permalinks names every feed by a query: a post's comments
+    # `?feed=rss2&p=12` (their Atom twin `?feed=atom&p=12`, threaded), the blog's latest
+    # `?feed=comments-atom`.  Read as its pretty twin would be: the site-wide feed first (one
+    # request for most nights), the posts' Atom twins for what it missed; no API here.
+    posts = [wordpress.Post(n, f"beitrag-{n}", f"Beitrag {n}", NOW - timedelta(days=n)) for n in range(1, 4)]
+    for post in posts:
+        for n in range(1, count + 1):  # the site-wide feed shows the newest 10: post 3's last
+            post.comments.append(wordpress.Comment(10 * post.id + n, f"Leser {n}", f"Kommentar {n}.",
+                                                   post.published + timedelta(minutes=n),
+                                                   parent=10 * post.id + n - 1 if n == 3 else 0))  # fmt: skip
+    blog = wordpress.Blog(feed_server.url("/wp"), "Gartenblog", posts, permalinks="plain")
+    route_documents(feed_server, blog.documents())
+    participant = Participant("wp", "Gartenblog", blog.posts_rss_url(), blog.home + "/")
+    with Store(tmp_path / "store.sqlite") as store:
+        summary = asyncio.run(update(store, [participant], QUICK, now=NOW))
+        assert summary.errors == []
+        stored = {comment.guid: comment for comment in store.comments()}
+    assert len(stored) == sum(len(post.comments) for post in posts)
+    for post in posts:
+        reply = blog.comment(10 * post.id + 3)
+        assert stored[blog.comment_guid(reply)].parent_ref == blog.comment_guid(blog.parent_of(reply))
+    asked = [seen.target.removeprefix("/wp/") for seen in feed_server.requests]
+    assert asked[:2] == ["?feed=rss2", "?feed=comments-atom"]
+    assert not [target for target in asked if target.startswith("?feed=rss2&p=")], asked
+    assert {target for target in asked if target.startswith("?feed=atom&p=")} == twins

@@ -37,8 +37,8 @@ What the tests rely on, as WordPress does it:
 - A pingback is a comment of type "pingback" whose author is the linking post's title, whose URL
   is the linking post and whose text is "[&#8230;] excerpt [&#8230;]" (wp_xmlrpc_server).
 
-Only what these tests need is modelled: pretty permalinks (/%year%/%monthnum%/%postname%/),
-open comments, no password-protected posts.
+Only what these tests need is modelled: pretty permalinks (/%year%/%monthnum%/%postname%/) or
+plain ones (`?p=ID`), open comments, no password-protected posts.
 """
 
 from __future__ import annotations
@@ -146,6 +146,10 @@ class Blog:
     guid: str = "p"  # "p": guids are <home>/?p=ID; "permalink": guids are the permalinks
     description: str = "Ein Blog über Gärten und Werkzeug"
     built: datetime | None = None  # the feeds' build date; default: the newest post or comment
+    # "pretty" (/%year%/%monthnum%/%postname%/) or "plain" (Settings > Permalinks > Plain): every
+    # address a query on the home, `?p=ID`, `?feed=rss2&p=ID` (get_post_comments_feed_link),
+    # `?feed=comments-atom` (get_feed_link), a comment `?p=ID#comment-N`
+    permalinks: str = "pretty"
 
     # -- addresses ------------------------------------------------------------------------------
 
@@ -153,7 +157,13 @@ class Blog:
     def locale(self) -> Locale:
         return LOCALES[self.language]
 
+    @property
+    def plain(self) -> bool:
+        return self.permalinks == "plain"
+
     def permalink(self, post: Post) -> str:
+        if self.plain:
+            return f"{self.home}/?p={post.id}"
         return f"{self.home}/{post.published:%Y/%m}/{post.slug}/"
 
     def post_guid(self, post: Post) -> str:
@@ -165,26 +175,34 @@ class Blog:
         return f"{self.post_guid(self.post_of(comment))}#comment-{comment.id}"
 
     def comment_link(self, comment: Comment) -> str:
+        if self.plain:
+            page = f"&cpage={comment.page}" if comment.page else ""
+            return f"{self.permalink(self.post_of(comment))}{page}#comment-{comment.id}"
         page = f"comment-page-{comment.page}/" if comment.page else ""
         return f"{self.permalink(self.post_of(comment))}{page}#comment-{comment.id}"
 
+    def _feed(self, feed: str, post: Post | None = None, pretty: str = "") -> str:
+        if self.plain:
+            return f"{self.home}/?feed={feed}" + (f"&p={post.id}" if post else "")
+        return (self.permalink(post) if post else f"{self.home}/") + pretty
+
     def posts_rss_url(self) -> str:
-        return f"{self.home}/feed/"
+        return self._feed("rss2", pretty="feed/")
 
     def posts_atom_url(self) -> str:
-        return f"{self.home}/feed/atom/"
+        return self._feed("atom", pretty="feed/atom/")
 
     def comments_rss_url(self) -> str:
-        return f"{self.home}/comments/feed/"
+        return self._feed("comments-rss2", pretty="comments/feed/")
 
     def comments_atom_url(self) -> str:
-        return f"{self.home}/comments/feed/atom/"
+        return self._feed("comments-atom", pretty="comments/feed/atom/")
 
     def post_comments_rss_url(self, post: Post) -> str:
-        return f"{self.permalink(post)}feed/"
+        return self._feed("rss2", post, "feed/")
 
     def post_comments_atom_url(self, post: Post) -> str:
-        return f"{self.permalink(post)}feed/atom/"
+        return self._feed("atom", post, "feed/atom/")
 
     # -- the records ----------------------------------------------------------------------------
 
@@ -269,7 +287,7 @@ class Blog:
             f"\t\t\t\t\t<description><![CDATA[{self.excerpt_rss(post)}]]></description>\n"
             f"\t\t\t\t\t\t\t\t\t\t<content:encoded><![CDATA[{self.content_feed(post)}]]></content:encoded>\n"
             "\t\t\t\t\t\n"
-            f"\t\t\t\t\t<wfw:commentRss>{self.post_comments_rss_url(post)}</wfw:commentRss>\n"
+            f"\t\t\t\t\t<wfw:commentRss>{_esc_url(self.post_comments_rss_url(post))}</wfw:commentRss>\n"
             f"\t\t\t<slash:comments>{post.comment_count}</slash:comments>\n"
             "\t\t\n\t\t\n\t\t\t</item>\n"
         )
@@ -314,7 +332,7 @@ class Blog:
             f'\t\t\t\t\t<content type="html" xml:base="{link}"><![CDATA[{self.content_feed(post)}]]></content>\n'
             "\t\t\n"
             f'\t\t<link rel="replies" type="text/html" href="{link}#comments" thr:count="{count}" />\n'
-            f'\t\t<link rel="replies" type="application/atom+xml" href="{self.post_comments_atom_url(post)}"'
+            f'\t\t<link rel="replies" type="application/atom+xml" href="{_esc_url(self.post_comments_atom_url(post))}"'
             f' thr:count="{count}" />\n'
             f"\t\t<thr:total>{count}</thr:total>\n"
             "\t\t\t</entry>\n"
@@ -350,7 +368,7 @@ class Blog:
             '\txmlns:sy="http://purl.org/rss/1.0/modules/syndication/"\n'
             "\t\n\t>\n<channel>\n"
             f"\t<title>\n\t{title}\t</title>\n"
-            f'\t<atom:link href="{url}" rel="self" type="application/rss+xml" />\n'
+            f'\t<atom:link href="{_esc_url(url)}" rel="self" type="application/rss+xml" />\n'
             f"\t<link>{link}</link>\n"
             f"\t<description>{_esc_html(self.description)}</description>\n"
             f"\t<lastBuildDate>{_rfc822(self._newest())}</lastBuildDate>\n"
@@ -398,8 +416,8 @@ class Blog:
         link = self.permalink(post)
         head = (
             f'\t<link rel="alternate" type="text/html" href="{link}#comments" />\n'
-            f'\t<link rel="self" type="application/atom+xml" href="{self.post_comments_atom_url(post)}" />\n'
-            f"\t<id>{self.post_comments_atom_url(post)}</id>\n"
+            f'\t<link rel="self" type="application/atom+xml" href="{_esc_url(self.post_comments_atom_url(post))}" />\n'
+            f"\t<id>{_esc_url(self.post_comments_atom_url(post))}</id>\n"
         )
         title = self.locale.comments_on_atom.replace("%s", _title_rss(post.title))
         return self._comments_atom(title, head, post.approved, per_page, singular=True)
@@ -546,6 +564,8 @@ class Blog:
     def post_page_url(self, post: Post, page: int = 0) -> str:
         """get_comments_pagenum_link(): the permalink shows the newest page ("default_comments_page"
         newest); page N is `<permalink>comment-page-N/`."""
+        if page and self.plain:
+            return f"{self.permalink(post)}&cpage={page}"
         return f"{self.permalink(post)}comment-page-{page}/" if page else self.permalink(post)
 
     def post_page(self, post: Post, *, theme: str = "classic", per_page: int = 0, page: int = 0) -> bytes:
@@ -640,8 +660,9 @@ class Blog:
         "posts.rss", "posts.atom", "comments.rss", "comments.atom" (site-wide),
         "post-comments.rss", "post-comments.atom" (one per post)."""
 
-        def path(url: str) -> str:
-            return urlsplit(url).path
+        def path(url: str) -> str:  # and the query, where it names the document
+            parts = urlsplit(url)
+            return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
         return {
             "posts.rss": {path(self.posts_rss_url()): (self.posts_rss(), RSS_TYPE)},

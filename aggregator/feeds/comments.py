@@ -1,7 +1,7 @@
 """Which comment feeds to read, and which post each comment belongs to: pure logic, no I/O.
 
 The common WordPress case costs about one request per blog per run: its site-wide Atom comment feed
-(``/comments/feed/atom/``) carries the latest comments of every post, threaded.  Per-post feeds are
+(``/comments/feed/atom/``, ``?feed=comments-atom`` without pretty permalinks) carries the latest comments of every post, threaded.  Per-post feeds are
 read only for posts whose known comment count says that feed missed some, or whose count nobody
 tells us; never for posts whose count is known and unchanged since their comments were last read,
 and only while a post is young enough to be followed (or belongs to an open parade).  Where the
@@ -58,11 +58,21 @@ def _with_path(url: str, path: str) -> str:
 
 
 def atom_twin(url: str) -> str | None:
-    """WordPress's Atom comment feed beside its RSS one: `…/feed/` -> `…/feed/atom/`."""
-    path = urlsplit(url).path
-    if path.endswith("/feed/") or path.endswith("/feed"):
-        return _with_path(url, path.rstrip("/") + "/atom/")
+    """WordPress's Atom comment feed beside its RSS one: `…/feed/` -> `…/feed/atom/`, and
+    without pretty permalinks `?feed=rss2&p=12` -> `?feed=atom&p=12` (a post's comments in
+    either: WordPress's feed of a single post is its comment feed), `?feed=comments-rss2` ->
+    `?feed=comments-atom`."""
+    parts = urlsplit(url)
+    if parts.path.endswith("/feed/") or parts.path.endswith("/feed"):
+        return _with_path(url, parts.path.rstrip("/") + "/atom/")
+    query, found = _RSS2_QUERY.subn(r"\1feed=\2atom", parts.query)
+    if found == 1:
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
     return None
+
+
+# The `feed` parameter of WordPress's RSS 2.0 comment feeds without pretty permalinks.
+_RSS2_QUERY = re.compile(r"(^|&)feed=(comments-)?rss2(?=&|$)")
 
 
 # Blogger's comment feeds: a post's, `/feeds/<post>/comments/default` at its blog or
@@ -99,6 +109,9 @@ def is_wordpress_comment_feed(post: PostHead) -> bool:
     return bool(feed) and (feed.rstrip("/") == post.url.rstrip("/") + "/feed" or "feed=rss2" in feed)
 
 
+# A WordPress post feed's `feed` parameter without pretty permalinks (`?feed=rss2`, `?feed=atom`).
+_FEED_QUERY = re.compile(r"(?:^|&)feed=(?:rss2|atom|rss|rdf)?(?=&|$)")
+
 # A WordPress archive's feed (`…/category/garten/feed/`, its tags' and authors' likewise): the blog
 # is what comes before the archive.  (`…/category/garten/comments/feed/` would ask for the
 # category "garten/comments": a 404.)
@@ -107,8 +120,14 @@ _ARCHIVE = re.compile(r"(.*)/(?:category|tag|author)/[^/]+(?:/[^/]+)*")
 
 def sitewide_feeds(participant: Participant) -> tuple[str, ...]:
     """A WordPress blog's site-wide comment feeds, from its post feed's URL: the Atom one first
-    (threaded), the RSS one where Atom feeds are switched off."""
-    path = urlsplit(participant.feed).path
+    (threaded), the RSS one where Atom feeds are switched off.  Without pretty permalinks (its
+    feed `?feed=rss2`, an archive's `?cat=3&feed=rss2`): `?feed=comments-atom` and
+    `?feed=comments-rss2` on the blog's home."""
+    parts = urlsplit(participant.feed)
+    path = parts.path
+    if _FEED_QUERY.search(parts.query):
+        return tuple(urlunsplit((parts.scheme, parts.netloc, path, f"feed={kind}", ""))
+                     for kind in ("comments-atom", "comments-rss2"))  # fmt: skip
     for suffix in ("/feed/atom/", "/feed/atom", "/feed/", "/feed"):
         if path.endswith(suffix):
             base = path[: -len(suffix)]
