@@ -1,9 +1,9 @@
 """Which comment feeds to read, and which post each comment belongs to: pure logic, no I/O.
 
 The common WordPress case costs about one request per blog per run: its site-wide Atom comment feed
-(``/comments/feed/atom/``, ``?feed=comments-atom`` without pretty permalinks) carries the latest comments of every post, threaded.  Per-post feeds are
-read only for posts whose known comment count says that feed missed some, or whose count nobody
-tells us; never for posts whose count is known and unchanged since their comments were last read,
+(``/comments/feed/atom/``, ``?feed=comments-atom`` without pretty permalinks) carries the latest
+comments of every post, threaded.  Per-post feeds are read only for posts whose known comment
+count says that feed missed some, or whose count nobody tells us; never for posts whose count is known and unchanged since their comments were last read,
 and only while a post is young enough to be followed (or belongs to an open parade).  Where the
 blog names its REST API, the posts the site-wide feed missed are asked there first, all in one
 request (update.py, wpapi.py), and only those still missing some have their own feed read; where

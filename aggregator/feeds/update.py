@@ -28,8 +28,8 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from functools import partial
-from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, AbstractSet, Any, AsyncIterator, Callable, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from ..heap import fewer_collections
 from ..models import (
@@ -96,8 +96,8 @@ class FeedOptions:
 
     @classmethod
     def from_site(cls, site: Site, *, ask_all: bool = False) -> FeedOptions:
-        return cls(Politeness.of_site(site, ask_all=ask_all),
-                   int(site["BLOGPARADE_MAX_ITEMS_PER_FEED"]), ZoneInfo(timezone_name(site.settings)))  # fmt: skip
+        return cls(Politeness.of_site(site, ask_all=ask_all), int(site["BLOGPARADE_MAX_ITEMS_PER_FEED"]),
+                   ZoneInfo(timezone_name(site.settings)))  # fmt: skip
 
 
 @dataclass(frozen=True)

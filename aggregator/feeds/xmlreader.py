@@ -370,8 +370,8 @@ def feedparser_dates() -> Any:
 # RFC 822 as a German locale's strftime writes it ("Di, 13 Okt 2026 08:00:00 +0200": Smarty's
 # and TYPO3 Fluid's "%a, %d %b %Y %H:%M:%S %z"), with a European zone's name, or with none (as
 # UTC here, as feedparser reads such a date without its day name; parse.py then reads it in the
-# site's zone: `wall_clock`).  feedparser reads none of these, and
-# every post of such a feed had the time it was first seen, the old ones as new as the newest.
+# site's zone: `wall_clock`).  feedparser reads none of these, and every post of such a feed had
+# the time it was first seen, the old ones as new as the newest.
 _LOCAL_RFC822 = re.compile(
     r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.?\s+([a-zä]{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})"
     r"(?::(\d{2}))?(?:\s+(?:([+-])(\d{2}):?(\d{2})|(gmt|ut|utc|z|[a-z]{3,5})))?\s*"
@@ -402,7 +402,9 @@ def _local_rfc822(value: str) -> Any:
 # way, day first ("29.11.2026 20:00", "So., 29.11.2026, 20:00 Uhr", "29.11.2026": a CMS's
 # "d.m.Y H:i"), which feedparser does not read at all: every post of such a feed had the time
 # it was first seen, a blog's whole feed the newest posts on the day it joined.
-_W3C_ZONELESS = re.compile(r"\s*(\d{4})([-/])(\d{2})\2(\d{2})(?:[t ]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*")
+_W3C_ZONELESS = re.compile(
+    r"\s*(\d{4})([-/])(\d{2})\2(\d{2})(?:[t ]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*"
+)
 _GERMAN_NUMERIC = re.compile(
     r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})"
     r"(?:,?\s+(?:um\s+)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*uhr)?)?\s*"

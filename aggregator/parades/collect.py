@@ -161,7 +161,8 @@ class FeedCache:
             return None
         try:
             body, headers = result.body or b"", dict(result.headers)
-            return await asyncio.to_thread(partial(parse_feed, zone=self.zone), body, headers, result.final_url)
+            read = partial(parse_feed, zone=self.zone)
+            return await asyncio.to_thread(read, body, headers, result.final_url)
         except ParseError:
             return None
 
@@ -575,7 +576,8 @@ async def submit(
     async with Fetcher(settings) as fetcher:
         await learn_shortlinks(fetcher, store, unstored_calls([parade], joined.values()), now)
         [parade] = with_call_aliases([parade], list(joined.values()), stored_shortlinks(store))
-        page = None if key in joined else await look(url, fetcher, FeedCache(fetcher, context.zone), now, [parade])
+        feeds = FeedCache(fetcher, context.zone)
+        page = None if key in joined else await look(url, fetcher, feeds, now, [parade])
     if page is not None and page.problem is not None:
         what = "is not a web page" if page.problem == "not-html" else "cannot be fetched"
         raise SubmitRefused(f"{url} {what}: {page.error}")

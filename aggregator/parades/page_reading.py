@@ -46,7 +46,8 @@ from ..feeds.clean import excerpt as text_excerpt
 from ..feeds.clean import safe_url
 from ..feeds.discover import FEED_TYPES, is_comment_feed_link
 from ..feeds.encoding import decode
-from ..feeds.xmlreader import parse_date, wall_clock  # feedparser's many forms and the local ones, as feeds'
+# Dates in feedparser's many forms and the local ones, read as a feed's are
+from ..feeds.xmlreader import parse_date, wall_clock
 from ..models import PageReading
 from ..urls import is_comment_page, same_host, without_fragment
 from ..xmltext import xml_text
