@@ -21,7 +21,7 @@ import feedparser
 import pytest
 from feedparser.datetimes import _parse_date
 
-from aggregator.feeds import xmlreader
+from aggregator.feeds import dates, xmlreader
 from aggregator.feeds.parse import ParseError, parse_feed
 from tests import wordpress
 
@@ -126,7 +126,7 @@ def date_strings(rng: random.Random, n: int) -> list[str]:
 def test_dates_are_read_as_feedparser_reads_them():
     rng = random.Random(14)
     for value in date_strings(rng, 2500):
-        assert xmlreader.parse_date(value) == _parse_date(value), value
+        assert dates.parse_date(value) == _parse_date(value), value
 
 
 # --- feeds ------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ Field rules (the contract with clean):
   and the stored date stable (the first-seen time) instead of clamping to a moving "now".  Such a
   published date gives way to a plausible updated date, as a missing one does.  Beyond what
   feedparser reads: RFC 822 dates with German names of days and months, as German servers'
-  strftime writes them, with CET/CEST, and without a zone (`xmlreader._local_rfc822`).
+  strftime writes them, with CET/CEST, and without a zone (`dates._local_rfc822`).
 - ``author`` and ``categories`` are plain text (entities decoded: WordPress escapes them even in
   CDATA); ``author`` is a name, never an e-mail address ("a@b.de (Name)" -> "Name", a bare
   address -> "").  ``author_url`` is Atom's ``<author><uri>``; a Dotclear ping ("[ping] …" title)
@@ -88,10 +88,10 @@ from xml.parsers import expat
 from ..models import FUTURE_TOLERANCE, ErrorKind, ParsedAttachment, ParsedEntry, ParsedFeed
 from ..replies import reply_marker
 from ..urls import absolute_http_url, host_key
-from . import xmlreader
+from . import dates, xmlreader
 from .clean import plain_text, strip_email
+from .dates import parse_date as _parse_date
 from .encoding import decode_checked
-from .xmlreader import parse_date as _parse_date
 
 Engine = Literal["auto", "lxml", "feedparser"]
 
@@ -130,7 +130,7 @@ def _feedparser() -> Any:
     for name in ("media_content", "media_group"):
         setattr(mixin, f"_start_{name}", globals()[f"_start_{name}"])
         setattr(mixin, f"_end_{name}", globals()[f"_end_{name}"])
-    xmlreader.feedparser_dates()  # the dates feedparser does not read, read alike on both paths
+    dates.feedparser_dates()  # the dates feedparser does not read, read alike on both paths
     return feedparser
 
 
@@ -700,8 +700,8 @@ def _entry_date(e: Any, key: str, zone: tzinfo) -> datetime | None:
 
 
 def _written_date(written: Any, zone: tzinfo) -> datetime | None:
-    """A date as written, where it names no zone (xmlreader.wall_clock), in `zone`; else None."""
-    wall = xmlreader.wall_clock(written) if isinstance(written, str) else None
+    """A date as written, where it names no zone (dates.wall_clock), in `zone`; else None."""
+    wall = dates.wall_clock(written) if isinstance(written, str) else None
     if wall is None:
         return None
     try:

@@ -47,7 +47,7 @@ from ..feeds.clean import safe_url
 from ..feeds.discover import FEED_TYPES, is_comment_feed_link
 from ..feeds.encoding import decode
 # Dates in feedparser's many forms and the local ones, read as a feed's are
-from ..feeds.xmlreader import parse_date, wall_clock
+from ..feeds.dates import parse_date, wall_clock
 from ..models import PageReading
 from ..urls import is_comment_page, same_host, without_fragment
 from ..xmltext import xml_text
@@ -571,7 +571,7 @@ def _microformat_value(element: Any) -> str | None:
 
 def _date(value: str | None) -> datetime | None:
     """ISO 8601 (a day alone too: naive), else what a feed's date is read as (RFC 822 and
-    friends, German ones too: xmlreader.wall_clock, parse_date), naive where it names no zone (the site's
+    friends, German ones too: dates.wall_clock, parse_date), naive where it names no zone (the site's
     local time, as the README says); a date in no plausible year (0001-01-01) is none."""
     if not value or not value.strip():
         return None
