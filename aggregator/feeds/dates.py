@@ -1,17 +1,29 @@
 """dates: what a date written in a feed (or on a page) says.  Pure: no I/O, no clock.
 
-`parse_date` is feedparser's `_parse_date` (a UTC time tuple, or None), quick for the common
-forms; `wall_clock` reads the common forms that name no zone, whose time is on the writer's clock
-(parse.py and page_reading.py put it in the site's zone).  Both readers of parse.py read dates
-here, so a feed's dates are the same whichever reads it.
+`read_date` is the rule for a feed's date, in this order:
+
+1. `wall_clock`: the common forms that name no zone (W3C's, RFC 822's in English or German, the
+   German "29.11.2026, 20:00 Uhr"): a time on the writer's clock, read in the site's zone;
+2. a Unix time ("1520932969"), which feedparser reads as a day in 2015;
+3. `parse_date`, feedparser's `_parse_date` (quick for the common forms), except where it is
+   known to be wrong: a time with "PM" (feedparser drops it: 19:02 became 07:02) or a zone named
+   as the tz database names it ("Europe/Brussels", taken for UTC);
+4. `loose_date`, dateutil's parser, for those and for the forms feedparser reads not at all,
+   as engines and templates write them (Drupal's "Friday, December 22, 2017 - 3:09pm", Django's
+   "Nov. 16, 2020, 10:57 a.m.", "Thu, June 22, 2023 at 01:11 PM EDT", "Fri, 23rd Jun 2023"):
+   a date without a year is none, one without a zone the site's time.
+
+Both readers of parse.py read dates here, so a feed's dates are the same whichever reads it.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+import warnings
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 _RFC822 = re.compile(
     r"(?:(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(\d{1,2})\s+"
@@ -98,23 +110,33 @@ _W3C_ZONELESS = re.compile(
     r"\s*(\d{4})([-/])(\d{2})\2(\d{2})(?:[t ]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*"
 )
 _GERMAN_NUMERIC = re.compile(
-    r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})"
+    r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})"
     r"(?:,?\s+(?:um\s+)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*uhr)?)?\s*"
 )
 
 
-@lru_cache(maxsize=1024)
 def wall_clock(value: str) -> datetime | None:
     """The date and time `value` writes, naive, where it is a common form that names no zone;
     None for any other (one naming its zone, a form not known here, a day that is none).
     feedparser reads such a time as UTC; it is the time on the writer's clock (parse.py)."""
+    written = _written_wall_clock(value)
+    return written if isinstance(written, datetime) else None
+
+
+_NO_SUCH_DAY = "no such day"  # a known form naming a day there is not ("2026-11-31")
+
+
+@lru_cache(maxsize=1024)
+def _written_wall_clock(value: str) -> datetime | str | None:
+    """wall_clock's answer, or _NO_SUCH_DAY (feedparser would roll November 31st into December)."""
     lower = value.lower()
     if match := _W3C_ZONELESS.fullmatch(lower):
         year, _, month, day, hour, minute, second = match.groups()
         fields = (int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     elif match := _GERMAN_NUMERIC.fullmatch(lower):
         day, month, year, hour, minute, second = match.groups()
-        fields = (int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+        century = 2000 if len(year) == 2 else 0  # "30.10.23": this century's
+        fields = (century + int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     elif (match := _LOCAL_RFC822.fullmatch(lower)) and not match.group(7) and not match.group(10):
         month = _LOCAL_MONTHS.get(match.group(2)[:3])
         if month is None:
@@ -126,7 +148,7 @@ def wall_clock(value: str) -> datetime | None:
     try:
         return datetime(*fields[:5], min(fields[5], 59))
     except ValueError:
-        return None
+        return _NO_SUCH_DAY
 
 
 def _utc(year: int, month: int, day: int, hour: int, minute: int, second: int, offset: int) -> Any:
@@ -134,4 +156,122 @@ def _utc(year: int, month: int, day: int, hour: int, minute: int, second: int, o
         stamp = datetime(year, month, day, hour, minute, second)
         return (stamp - timedelta(minutes=offset)).utctimetuple()
     except (ValueError, OverflowError):
+        return None
+
+
+# --- a feed's date: the rule ------------------------------------------------------------------------
+
+
+def read_date(written: str, zone: tzinfo | None) -> datetime | None:
+    """The moment a feed's date `written` names, aware in UTC; None where it names none.  A time
+    that names no zone is read in `zone` (the site's); with `zone` None it stays naive."""
+    text = written.strip()
+    if len(text) > MAX_DATE_LENGTH or not _YEAR.search(text):
+        return None  # feedparser would read "16:04" as today, dateutil "12 Monday" as 2012
+    if (wall := _written_wall_clock(text)) is not None:
+        return _in(wall, zone) if isinstance(wall, datetime) else None
+    if _UNIX_TIME.fullmatch(text):
+        return datetime.fromtimestamp(int(text), UTC)
+    if not _FEEDPARSER_WRONG.search(text) and (parsed := parse_date(text)) is not None:
+        moment = _utc_datetime(parsed)
+        if moment is not None and names_no_zone(text):  # feedparser's UTC: the time as written
+            return _in(moment.replace(tzinfo=None), zone)
+        return moment
+    return _in(loose, zone) if (loose := loose_date(text)) is not None else None
+
+
+def names_no_zone(text: str) -> bool:
+    """Whether a date feedparser reads names no zone: no offset ("+0100", "+01:00") or zone's
+    name ("CET", "MESZ", "GMT", "Z") at its end, no "GMT"/"UTC" within ("GMT+0000 (Coordinated
+    Universal Time)"); "Sun Nov 29 20:00:00 2026" and "29 Nov 2026" name none.  Only ASCII: a
+    Korean date names none and feedparser reads it in Korea's zone."""
+    return text.isascii() and not _ZONE_AT_END.search(text) and not _UTC_WITHIN.search(text)
+
+
+_ZONE_AT_END = re.compile(r"(?:[+-]\d\d:?\d\d|\b[a-z]{1,5})\s*$", re.I)
+_UTC_WITHIN = re.compile(r"\b(?:gmt|utc|ut)\b", re.I)
+
+
+# No date anyone writes is longer (the longest above is 63 characters); a longer one is junk,
+# which dateutil would take its time over.
+MAX_DATE_LENGTH = 100
+# A year, as dates write it: four digits ("2026", a Unix time too), or two after a day and a month
+# ("29.11.26", "11/29/26", "Sun, 29 Nov 26 20:00 GMT": RFC 822 allowed them).
+_YEAR = re.compile(r"\d{4}|\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2}\b|\d{1,2}\.?\s+[a-zä]{3,9}\.?,?\s+\d{2}\b", re.I)
+# 2001-09-09 to 2286: ten digits, the seconds since 1970.
+_UNIX_TIME = re.compile(r"[1-9]\d{9}")
+# A time with "AM"/"PM" ("7:02 PM", "10:57 a.m."), or a zone as the tz database names it, at the end.
+_FEEDPARSER_WRONG = re.compile(
+    r"\d\s*[ap]\.?\s?m\.?(?![a-z])|\s[a-z]+(?:/[a-z0-9_+-]+)+\s*$", re.I
+)
+_TZ_NAME = re.compile(r"\s+([a-z]+(?:/[a-z0-9_+-]+)+)\s*$", re.I)
+
+
+def _in(moment: datetime, zone: tzinfo | None) -> datetime | None:
+    """`moment` in UTC, a naive one read in `zone` (naive still without one); None where the
+    year 1 or 9999 leaves the calendar on the way."""
+    try:
+        if moment.tzinfo is None:
+            return moment if zone is None else moment.replace(tzinfo=zone).astimezone(UTC)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _utc_datetime(parsed: Any) -> datetime | None:
+    try:
+        year, month, day, hour, minute, second = (int(v) for v in tuple(parsed)[:6])
+        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+# The zones a date may name, for dateutil (which knows only UTC's names): feedparser's, North
+# America's, and those feedparser does not know (_LOCAL_ZONES), in seconds east of UTC.
+_ZONE_OFFSETS = {
+    **{name.upper(): minutes * 60 for name, minutes in _LOCAL_ZONES.items()},
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "AST": -4 * 3600, "ADT": -3 * 3600, "EST": -5 * 3600,
+    "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
+    "PST": -8 * 3600, "PDT": -7 * 3600,
+}  # fmt: skip
+_NO_YEAR = datetime(1, 1, 1)  # what dateutil fills in where a date leaves something out
+
+
+@lru_cache(maxsize=256)
+def loose_date(text: str) -> datetime | None:
+    """`text` as dateutil reads it (not fuzzily: every word must be part of the date): aware
+    where it names a zone dateutil or `_ZONE_OFFSETS` knows, or one of the tz database at its
+    end; naive otherwise.  None where it reads no date, or one without a year."""
+    zone: tzinfo | None = None
+    if named := _TZ_NAME.search(text):
+        try:
+            zone = ZoneInfo(named.group(1))
+        except (ValueError, KeyError, OSError):  # zoneinfo's ZoneInfoNotFoundError is a KeyError
+            return None
+        text = text[: named.start()]
+    moment = _dateutil(text, dayfirst=False)
+    if moment is None or moment.year == 1:
+        return None
+    # "Sat, 11 04 2020": a day's name says which number is the day (April 11th was a Saturday).
+    day = _WEEKDAY.match(text)
+    weekday = _WEEKDAYS.index(day.group(1).lower()) if day else moment.weekday()
+    if moment.weekday() != weekday and (other := _dateutil(text, dayfirst=True)) and other.weekday() == weekday:
+        moment = other
+    if moment.tzinfo is not None and moment.utcoffset() is None:  # a name dateutil has no offset for
+        moment = moment.replace(tzinfo=None)
+    return moment.replace(tzinfo=zone) if zone is not None and moment.tzinfo is None else moment
+
+
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WEEKDAY = re.compile(r"\s*(mon|tue|wed|thu|fri|sat|sun)", re.I)
+
+
+def _dateutil(text: str, *, dayfirst: bool) -> datetime | None:
+    from dateutil import parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # UnknownTimezoneWarning: a zone no table names
+            return parser.parse(text, default=_NO_YEAR, tzinfos=_ZONE_OFFSETS, dayfirst=dayfirst)
+    except (ValueError, OverflowError, TypeError):  # dateutil's ParserError is a ValueError
         return None

@@ -692,22 +692,15 @@ def _date(value: Any) -> datetime | None:
 
 
 def _entry_date(e: Any, key: str, zone: tzinfo) -> datetime | None:
-    """An entry's date (`key`: "published", "updated").  A time written without its zone is one
-    on the writer's clock, read in `zone`, the site's (where a Blogparade's or a company's blogs
-    are), as the site reads a page's date or a webmention's: feedparser takes it for UTC, and a
-    German post written at 23:30 showed the next day, and could fall out of a parade's window."""
-    return _written_date(dict.get(e, key), zone) or _date(dict.get(e, key + "_parsed"))
-
-
-def _written_date(written: Any, zone: tzinfo) -> datetime | None:
-    """A date as written, where it names no zone (dates.wall_clock), in `zone`; else None."""
-    wall = dates.wall_clock(written) if isinstance(written, str) else None
-    if wall is None:
-        return None
-    try:
-        return wall.replace(tzinfo=zone).astimezone(timezone.utc)
-    except (OverflowError, ValueError):  # the year 9999 east of here, the year 1 west
-        return None
+    """An entry's date (`key`: "published", "updated") as written, by dates.read_date.  A time
+    written without its zone is one on the writer's clock, read in `zone`, the site's (where a
+    Blogparade's or a company's blogs are), as the site reads a page's date or a webmention's:
+    feedparser takes it for UTC, and a German post written at 23:30 showed the next day, and
+    could fall out of a parade's window."""
+    written = dict.get(e, key)
+    if isinstance(written, str):
+        return dates.read_date(written, zone)
+    return _date(dict.get(e, key + "_parsed"))
 
 
 def _plausible(date: datetime | None, now: datetime) -> datetime | None:
@@ -907,9 +900,7 @@ def _whole(value: Any) -> Any:
 
 def _json_date(written: str, zone: tzinfo) -> datetime | None:
     """An item's date: RFC 3339 as JSON Feed asks, or what a feed's date may be (_entry_date)."""
-    if not written:
-        return None
-    return _written_date(written, zone) or _date(_parse_date(written))
+    return dates.read_date(written, zone) if written else None
 
 
 def _as_utc(written: str) -> datetime | None:

@@ -36,7 +36,7 @@ import html as html_lib
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs
 
@@ -44,10 +44,9 @@ import lxml.etree
 
 from ..feeds.clean import excerpt as text_excerpt
 from ..feeds.clean import safe_url
+from ..feeds.dates import read_date  # a page's date is read as a feed's
 from ..feeds.discover import FEED_TYPES, is_comment_feed_link
 from ..feeds.encoding import decode
-# Dates in feedparser's many forms and the local ones, read as a feed's are
-from ..feeds.dates import parse_date, wall_clock
 from ..models import PageReading
 from ..urls import is_comment_page, same_host, without_fragment
 from ..xmltext import xml_text
@@ -570,9 +569,9 @@ def _microformat_value(element: Any) -> str | None:
 
 
 def _date(value: str | None) -> datetime | None:
-    """ISO 8601 (a day alone too: naive), else what a feed's date is read as (RFC 822 and
-    friends, German ones too: dates.wall_clock, parse_date), naive where it names no zone (the site's
-    local time, as the README says); a date in no plausible year (0001-01-01) is none."""
+    """ISO 8601 (a day alone too: naive), else what a feed's date is read as (dates.read_date:
+    RFC 822 and friends, German ones too), naive where it names no zone (the site's local time,
+    as the README says); a date in no plausible year (0001-01-01) is none."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -581,21 +580,7 @@ def _date(value: str | None) -> datetime | None:
     except ValueError:
         if _impossible(value):
             return None  # feedparser would roll "2026-11-31" over into December 1st
-    if (written := wall_clock(value)) is not None:  # "29.11.2026, 20:00 Uhr", as a feed's
-        return plausible(written)
-    try:
-        parsed = parse_date(value)
-        moment = datetime(*parsed[:6]) if parsed else None
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if moment is None or _ZONE_AT_END.search(value) is None:
-        return plausible(moment)  # no zone named: the site's local time, as an ISO date without one
-    return plausible(moment.replace(tzinfo=UTC))
-
-
-# What names a date's zone at its end: an offset ("+0100", "+01:00") or a zone's name ("CET",
-# "MESZ", "GMT", "Z"); "Mon, 30 Nov 2026 23:30:00" and "30 Nov 2026" name none.
-_ZONE_AT_END = re.compile(r"(?:[+-]\d\d:?\d\d|\b[a-z]{1,5})\s*$", re.I)
+    return plausible(read_date(value, None))
 
 
 # A W3C date and time as written by hand: its fields, for checking their ranges.
