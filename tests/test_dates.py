@@ -4,7 +4,7 @@ hand-made feeds write, each read as the moment it names, on both of parse.py's r
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,12 +16,17 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
+# A moment given in UTC's own terms (a date naming its zone) and one on a clock in Berlin (a date
+# naming none) compare equal; their tzinfo tells which a test expects.
+UTC_NAMED = timezone(timedelta(0), "named")
+
+
 def berlin(*fields: int) -> datetime:
     return datetime(*fields, tzinfo=BERLIN).astimezone(UTC)
 
 
 def utc(*fields: int) -> datetime:
-    return datetime(*fields, tzinfo=UTC)
+    return datetime(*fields, tzinfo=UTC_NAMED)
 
 
 WRITTEN = {  # as written -> the moment, on a site in Berlin
@@ -54,6 +59,15 @@ WRITTEN = {  # as written -> the moment, on a site in Berlin
     "Thu Nov 12 2020 17:00:00 GMT+0000 (Coordinated Universal Time)": utc(2020, 11, 12, 17, 0),
     "Tue, 16 Feb 2016 23:16:00 EDT": utc(2016, 2, 17, 3, 16),
     "Di, 23 Jan 2018 00:00:00 +0100": utc(2018, 1, 22, 23, 0),
+    # W3C's (Atom's) with their zones: as written, wherever the site is
+    "2026-11-29T20:00:00Z": utc(2026, 11, 29, 20, 0),
+    "2026-11-29T20:00:00.000Z": utc(2026, 11, 29, 20, 0),
+    "2026-11-29t20:00:00z": utc(2026, 11, 29, 20, 0),
+    "2026-11-29T20:00:00+01:00": utc(2026, 11, 29, 19, 0),
+    "2026-11-29T20:00:00.123-05:00": utc(2026, 11, 30, 1, 0),
+    "2026-11-29T20:00:00+0100": utc(2026, 11, 29, 19, 0),
+    "Sun, 29 Nov 2026 20:00:00Z": utc(2026, 11, 29, 20, 0),
+    "Sun, 29 Nov 2026 20:00:00 -0000": utc(2026, 11, 29, 20, 0),
 }
 NONE = ["", "   ", "invalid", "Friday", "Nov 16", "16:04", "x" * 200, "2026-11-31", "31.11.2026 10:00",
         "Mon, 16 Nov 2020 13:16:28 Mars/Olympus_Mons"]  # fmt: skip
@@ -67,6 +81,17 @@ def test_a_written_date_is_the_moment_it_names(written):
 @pytest.mark.parametrize("written", NONE)
 def test_what_names_no_date_is_none(written):
     assert dates.read_date(written, BERLIN) is None
+
+
+# Those of WRITTEN that name their zone (or are a Unix time): the same moment on every site.
+ZONED = [written for written, moment in WRITTEN.items() if moment.tzinfo is UTC_NAMED]
+
+
+@pytest.mark.parametrize("zone", [UTC, BERLIN, ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo")])
+def test_a_date_naming_its_zone_is_the_same_moment_on_every_site(zone):
+    assert len(ZONED) == 21
+    for written in ZONED:
+        assert dates.read_date(written, zone) == WRITTEN[written], written
 
 
 def test_without_a_zone_for_it_a_date_that_names_none_stays_naive():

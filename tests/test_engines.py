@@ -231,6 +231,15 @@ def test_a_post_written_late_without_a_zone_keeps_its_day_on_the_site(tmp_path, 
 
 
 @pytest.mark.slow
+def test_an_atom_post_dated_in_utc_shows_its_time_in_the_sites_zone(tmp_path, feed_server):
+    # "Z" names UTC: 22:30 there is 23:30 in Berlin, not 22:30 Berlin time.
+    _, body = rss_and_atom(["2026-11-20T22:30:00Z"])
+    output = built_site(tmp_path, feed_server, "/feed.atom", body, "application/atom+xml")
+    (page,) = post_pages(output).values()
+    assert 'datetime="2026-11-20T23:30+01:00"' in page.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_posts_a_cms_dated_the_german_way_keep_their_days(tmp_path, feed_server):
     # "d.m.Y H:i" in a template: unread, every post had the time it was first seen, the whole
     # feed the newest posts of the day the blog joined.

@@ -188,7 +188,8 @@ def names_no_zone(text: str) -> bool:
     return text.isascii() and not _ZONE_AT_END.search(text) and not _UTC_WITHIN.search(text)
 
 
-_ZONE_AT_END = re.compile(r"(?:[+-]\d\d:?\d\d|\b[a-z]{1,5})\s*$", re.I)
+# A zone's name is letters after a digit too: "20:00:00Z".
+_ZONE_AT_END = re.compile(r"(?:[+-]\d\d:?\d\d|(?<![a-z])[a-z]{1,5})\s*$", re.I)
 _UTC_WITHIN = re.compile(r"\b(?:gmt|utc|ut)\b", re.I)
 
 
