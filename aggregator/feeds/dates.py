@@ -115,20 +115,15 @@ _GERMAN_NUMERIC = re.compile(
 )
 
 
-def wall_clock(value: str) -> datetime | None:
-    """The date and time `value` writes, naive, where it is a common form that names no zone;
-    None for any other (one naming its zone, a form not known here, a day that is none).
-    feedparser reads such a time as UTC; it is the time on the writer's clock (parse.py)."""
-    written = _written_wall_clock(value)
-    return written if isinstance(written, datetime) else None
-
-
 _NO_SUCH_DAY = "no such day"  # a known form naming a day there is not ("2026-11-31")
 
 
 @lru_cache(maxsize=1024)
-def _written_wall_clock(value: str) -> datetime | str | None:
-    """wall_clock's answer, or _NO_SUCH_DAY (feedparser would roll November 31st into December)."""
+def wall_clock(value: str) -> datetime | str | None:
+    """The date and time `value` writes, naive, where it is a common form that names no zone;
+    _NO_SUCH_DAY where such a form names a day there is not (feedparser would roll November 31st
+    into December); None for any other (one naming its zone, a form not known here).  feedparser
+    reads such a time as UTC; it is the time on the writer's clock (read_date)."""
     lower = value.lower()
     if match := _W3C_ZONELESS.fullmatch(lower):
         year, _, month, day, hour, minute, second = match.groups()
@@ -168,12 +163,13 @@ def read_date(written: str, zone: tzinfo | None) -> datetime | None:
     text = written.strip()
     if len(text) > MAX_DATE_LENGTH or not _YEAR.search(text):
         return None  # feedparser would read "16:04" as today, dateutil "12 Monday" as 2012
-    if (wall := _written_wall_clock(text)) is not None:
+    if (wall := wall_clock(text)) is not None:
         return _in(wall, zone) if isinstance(wall, datetime) else None
     if _UNIX_TIME.fullmatch(text):
         return datetime.fromtimestamp(int(text), UTC)
-    if not _FEEDPARSER_WRONG.search(text) and (parsed := parse_date(text)) is not None:
-        moment = _utc_datetime(parsed)
+    feedparser_wrong = _AM_PM.search(text) or _TZ_NAME.search(text)
+    if not feedparser_wrong and (parsed := parse_date(text)) is not None:
+        moment = utc_datetime(parsed)
         if moment is not None and names_no_zone(text):  # feedparser's UTC: the time as written
             return _in(moment.replace(tzinfo=None), zone)
         return moment
@@ -201,10 +197,9 @@ MAX_DATE_LENGTH = 100
 _YEAR = re.compile(r"\d{4}|\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2}\b|\d{1,2}\.?\s+[a-zä]{3,9}\.?,?\s+\d{2}\b", re.I)
 # 2001-09-09 to 2286: ten digits, the seconds since 1970.
 _UNIX_TIME = re.compile(r"[1-9]\d{9}")
-# A time with "AM"/"PM" ("7:02 PM", "10:57 a.m."), or a zone as the tz database names it, at the end.
-_FEEDPARSER_WRONG = re.compile(
-    r"\d\s*[ap]\.?\s?m\.?(?![a-z])|\s[a-z]+(?:/[a-z0-9_+-]+)+\s*$", re.I
-)
+# What feedparser reads wrong: a time with "AM"/"PM" ("7:02 PM", "10:57 a.m."), and a zone as the
+# tz database names it, at the end ("Europe/Brussels").
+_AM_PM = re.compile(r"\d\s*[ap]\.?\s?m\.?(?![a-z])", re.I)
 _TZ_NAME = re.compile(r"\s+([a-z]+(?:/[a-z0-9_+-]+)+)\s*$", re.I)
 
 
@@ -219,7 +214,8 @@ def _in(moment: datetime, zone: tzinfo | None) -> datetime | None:
         return None
 
 
-def _utc_datetime(parsed: Any) -> datetime | None:
+def utc_datetime(parsed: Any) -> datetime | None:
+    """feedparser's *_parsed time tuple (UTC) as an aware datetime; None where it makes none."""
     try:
         year, month, day, hour, minute, second = (int(v) for v in tuple(parsed)[:6])
         return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)

@@ -552,8 +552,8 @@ def _entry(
     if not (title.strip() or content.strip() or summary.strip() or link):
         return None  # nothing to show and nothing to identify it by
     # dict.get: FeedParserDict answers "updated" with "published" (and a DeprecationWarning)
-    published_raw = _date(dict.get(e, "published_parsed"))  # as UTC: what a guid made of it holds
-    updated_raw = _date(dict.get(e, "updated_parsed"))
+    published_raw = dates.utc_datetime(dict.get(e, "published_parsed"))  # as UTC: what a guid made of it holds
+    updated_raw = dates.utc_datetime(dict.get(e, "updated_parsed"))
     published, updated = _entry_date(e, "published", zone), _entry_date(e, "updated", zone)
     in_reply_to, in_reply_to_url = _in_reply_to(e, content or summary, link)
     author = _mapping(e.get("author_detail"))
@@ -680,17 +680,6 @@ def _guid(e: Any, link: str, title: str, date: datetime | None, summary: str) ->
     return guid
 
 
-def _date(value: Any) -> datetime | None:
-    """feedparser's *_parsed struct_time (UTC) -> aware datetime, None where it makes no date."""
-    if value is None:
-        return None
-    try:
-        year, month, day, hour, minute, second = (int(v) for v in tuple(value)[:6])
-        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone.utc)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def _entry_date(e: Any, key: str, zone: tzinfo) -> datetime | None:
     """An entry's date (`key`: "published", "updated") as written, by dates.read_date.  A time
     written without its zone is one on the writer's clock, read in `zone`, the site's (where a
@@ -700,7 +689,7 @@ def _entry_date(e: Any, key: str, zone: tzinfo) -> datetime | None:
     written = dict.get(e, key)
     if isinstance(written, str):
         return dates.read_date(written, zone)
-    return _date(dict.get(e, key + "_parsed"))
+    return dates.utc_datetime(dict.get(e, key + "_parsed"))
 
 
 def _plausible(date: datetime | None, now: datetime) -> datetime | None:
@@ -904,7 +893,7 @@ def _json_date(written: str, zone: tzinfo) -> datetime | None:
 
 
 def _as_utc(written: str) -> datetime | None:
-    return _date(_parse_date(written)) if written else None
+    return dates.utc_datetime(_parse_date(written)) if written else None
 
 
 def _json_authors(obj: dict[str, Any]) -> list[dict[str, Any]]:
