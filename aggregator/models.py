@@ -492,8 +492,15 @@ def first_comment_guids(
     number or id (urls.comment_key: unique among one post's comments), and this read does not
     bring that comment under its own guid too.  A number two comments of the read, or two
     stored ones, share is no one's."""
-    read = {(comment.post_id, comment.guid) for comment in comments}
     stored_guids = set(stored)
+    # Only the posts with a comment new to them: most reads bring none (a comment feed read
+    # again holds the comments stored from it), and the numbers are not worth reading then.
+    posts = {comment.post_id for comment in comments if (comment.post_id, comment.guid) not in stored_guids}
+    if not posts:
+        return {}
+    comments = [comment for comment in comments if comment.post_id in posts]
+    stored_guids = {row for row in stored_guids if row[0] in posts}
+    read = {(comment.post_id, comment.guid) for comment in comments}
     known: dict[tuple[str, str], list[str]] = {}
     for post, guid in stored_guids:
         key = comment_key(guid)

@@ -609,6 +609,13 @@ def test_a_comment_brought_under_a_new_guid_with_its_number_keeps_its_first():
                                [("p", old.format(1))]) == {}
     assert first_comment_guids([comment("p", new.format(1), 1)],
                                [("p", old.format(1)), ("p", "http://elsewhere.example/#comment-1")]) == {}
+    # A read that brings another post's comments as stored beside it (a site-wide feed): only the
+    # post with a new guid is looked at, and found; a read of only stored guids finds none.
+    elsewhere = "http://hugo.example/anderswo/#comment-{}"
+    both = stored + [("q", elsewhere.format(1)), ("q", elsewhere.format(7))]
+    assert first_comment_guids([comment("q", elsewhere.format(7), 1), comment("p", new.format(2), 2)], both) == {
+        ("p", new.format(2)): old.format(2)}
+    assert first_comment_guids([comment("q", elsewhere.format(7), 1), comment("p", old.format(2), 2)], both) == {}
 
 
 def test_a_blog_that_never_joined_is_named_only_while_a_post_of_it_is_shown(site, store):
