@@ -69,27 +69,37 @@ def test_a_worker_that_dies_fails_its_job_alone_and_the_others_go_on():
 
 
 def test_a_busy_worker_has_its_next_job_waiting_in_its_pipe_unless_that_job_is_too_big():
+    from aggregator.feeds.pool import SMALL_JOB
+
     async def main() -> tuple:
         pool = await started(1)
         try:
             worker = pool.workers[0]
             big = b"x" * (worker.room + 1)  # would block this process until the worker read it
+            medium = b"x" * (SMALL_JOB + 1)  # a post feed: in line behind the big one
+            answered: list[int] = []
             jobs = [asyncio.ensure_future(pool.run(time.sleep, 0.3)),
-                    asyncio.ensure_future(pool.run(len, b"x" * 1000)),
+                    asyncio.ensure_future(pool.run(len, b"x" * (SMALL_JOB + 2))),
                     asyncio.ensure_future(pool.run(len, big)),
+                    asyncio.ensure_future(pool.run(len, medium)),
                     asyncio.ensure_future(pool.run(operator.neg, 7))]  # fmt: skip
+            for number, job in enumerate(jobs):
+                job.add_done_callback(lambda _, number=number: answered.append(number))
             await asyncio.sleep(0.1)
-            queued = (len(worker.jobs), len(pool.waiting))
-            return queued, await asyncio.gather(*jobs), len(big)
+            queued = (len(worker.jobs), len(pool.waiting), len(pool.waiting_small))
+            return queued, await asyncio.gather(*jobs), len(big), answered
         finally:
             pool.close()
 
-    queued, answers, size = asyncio.run(main())
-    assert queued == (2, 2)  # the sleep and the next; the big one and the one behind it wait
-    assert answers == [(True, None), (True, 1000), (True, size), (True, -7)]
+    queued, answers, size, answered = asyncio.run(main())
+    # The sleep and the next in the worker's pipe; the big one and the medium one behind it wait
+    # in their line; the small job (a blog's comments) does not wait behind them.
+    assert queued == (3, 2, 0)
+    assert answers == [(True, None), (True, SMALL_JOB + 2), (True, size), (True, SMALL_JOB + 1), (True, -7)]
+    assert answered == [0, 1, 4, 2, 3]
 
 
-def test_small_jobs_wait_in_a_busy_workers_pipe_up_to_a_budget_and_in_their_order():
+def test_small_jobs_wait_in_a_busy_workers_pipe_up_to_a_budget_ahead_of_big_ones():
     # Comment feeds of 0.3 ms each: with one job waiting, the worker went idle after each until
     # the busy update sent the next (pool.SMALL_QUEUE).
     from aggregator.feeds.pool import MAX_QUEUED, SMALL_QUEUE
@@ -102,11 +112,12 @@ def test_small_jobs_wait_in_a_busy_workers_pipe_up_to_a_budget_and_in_their_orde
             first = [asyncio.ensure_future(pool.run(time.sleep, 0.3))]
             first += [asyncio.ensure_future(pool.run(len, b"x" * 10)) for _ in range(MAX_QUEUED + 5)]
             await asyncio.sleep(0.1)
-            by_number = (len(worker.jobs), len(pool.waiting))
+            by_number = (len(worker.jobs), len(pool.waiting_small))
             await asyncio.gather(*first)
             jobs = [asyncio.ensure_future(pool.run(time.sleep, 0.3))]
             jobs += [asyncio.ensure_future(pool.run(len, half)) for _ in range(3)]
-            jobs.append(asyncio.ensure_future(pool.run(operator.neg, 7)))  # small, but behind
+            jobs.append(asyncio.ensure_future(pool.run(len, b"x" * 10)))  # small: not behind the third
+            jobs.append(asyncio.ensure_future(pool.run(len, half)))  # behind the third half
             await asyncio.sleep(0.1)
             by_bytes = (len(worker.jobs), len(pool.waiting))
             return by_number, by_bytes, await asyncio.gather(*jobs)
@@ -115,8 +126,10 @@ def test_small_jobs_wait_in_a_busy_workers_pipe_up_to_a_budget_and_in_their_orde
 
     by_number, by_bytes, answers = asyncio.run(main())
     assert by_number == (MAX_QUEUED, 6)
-    assert by_bytes == (3, 2)  # the sleep and two halves; the third half and the job behind it wait
-    assert answers[1:] == [(True, SMALL_QUEUE // 2 - 100)] * 3 + [(True, -7)]
+    # The sleep, two halves and the small job after the third half (which, too big for the
+    # pipe's budget, waits with the half behind it).
+    assert by_bytes == (4, 2)
+    assert answers[1:] == [(True, SMALL_QUEUE // 2 - 100)] * 3 + [(True, 10), (True, SMALL_QUEUE // 2 - 100)]
 
 
 def test_a_job_waiting_behind_a_worker_that_dies_is_parsed_by_another():
