@@ -68,9 +68,27 @@ WRITTEN = {  # as written -> the moment, on a site in Berlin
     "2026-11-29T20:00:00+0100": utc(2026, 11, 29, 19, 0),
     "Sun, 29 Nov 2026 20:00:00Z": utc(2026, 11, 29, 20, 0),
     "Sun, 29 Nov 2026 20:00:00 -0000": utc(2026, 11, 29, 20, 0),
+    # European locales' months and days, as their strftime or a template writes them: French,
+    # Dutch, Spanish, Italian, German written out
+    "mar. 13 oct. 2026 08:00:00 +0200": utc(2026, 10, 13, 6, 0),
+    "mié, 28 ene 2026 10:00:00 +0100": utc(2026, 1, 28, 9, 0),
+    "13 juillet 2026 20:00:00 CEST": utc(2026, 7, 13, 18, 0),
+    "dim. 29 nov. 2026 20:00": berlin(2026, 11, 29, 20, 0),
+    "13 octobre 2026 à 08h00": berlin(2026, 10, 13, 8, 0),
+    "1er août 2026 à 10:30": berlin(2026, 8, 1, 10, 30),
+    "29 novembre 2026": berlin(2026, 11, 29),
+    "jeu. 12 févr. 2026 09:15": berlin(2026, 2, 12, 9, 15),
+    "zo 29 mrt. 2026 10:00": berlin(2026, 3, 29, 10, 0),
+    "29 mei 2026 10:00": berlin(2026, 5, 29, 10, 0),
+    "lun 13 luglio 2026 08:00": berlin(2026, 7, 13, 8, 0),
+    "29 dic 2025 10:00": berlin(2025, 12, 29, 10, 0),
+    "13. Oktober 2026, 08:00 Uhr": berlin(2026, 10, 13, 8, 0),
+    "29 Jänner 2026 10:00": berlin(2026, 1, 29, 10, 0),
+    "Lundi, 16. Novembre 2020 - 15:54": berlin(2020, 11, 16, 15, 54),
+    "26 Sep 2022 GMT": utc(2022, 9, 26),
 }
 NONE = ["", "   ", "invalid", "Friday", "Nov 16", "16:04", "x" * 200, "2026-11-31", "31.11.2026 10:00",
-        "Mon, 16 Nov 2020 13:16:28 Mars/Olympus_Mons"]  # fmt: skip
+        "Mon, 16 Nov 2020 13:16:28 Mars/Olympus_Mons", "29 foo 2026 10:00", "31 juin 2026"]  # fmt: skip
 
 
 @pytest.mark.parametrize("written", list(WRITTEN))
@@ -89,7 +107,7 @@ ZONED = [written for written, moment in WRITTEN.items() if moment.tzinfo is UTC_
 
 @pytest.mark.parametrize("zone", [UTC, BERLIN, ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo")])
 def test_a_date_naming_its_zone_is_the_same_moment_on_every_site(zone):
-    assert len(ZONED) == 21
+    assert len(ZONED) == 25
     for written in ZONED:
         assert dates.read_date(written, zone) == WRITTEN[written], written
 

@@ -2,8 +2,9 @@
 
 `read_date` is the rule for a feed's date, in this order:
 
-1. `wall_clock`: the common forms that name no zone (W3C's, RFC 822's in English or German, the
-   German "29.11.2026, 20:00 Uhr"): a time on the writer's clock, read in the site's zone;
+1. `wall_clock`: the common forms that name no zone (W3C's, RFC 822's in English or a European
+   locale's, the German "29.11.2026, 20:00 Uhr"): a time on the writer's clock, read in the
+   site's zone;
 2. a Unix time ("1520932969"), which feedparser reads as a day in 2015;
 3. `parse_date`, feedparser's `_parse_date` (quick for the common forms), except where it is
    known to be wrong: a time with "PM" (feedparser drops it: 19:02 became 07:02) or a zone named
@@ -71,16 +72,38 @@ def feedparser_dates() -> Any:
     return datetimes._parse_date
 
 
-# RFC 822 as a German locale's strftime writes it ("Di, 13 Okt 2026 08:00:00 +0200": Smarty's
-# and TYPO3 Fluid's "%a, %d %b %Y %H:%M:%S %z"), with a European zone's name, or with none (as
-# UTC here, as feedparser reads such a date without its day name; parse.py then reads it in the
-# site's zone: `wall_clock`).  feedparser reads none of these, and every post of such a feed had
-# the time it was first seen, the old ones as new as the newest.
+# RFC 822 as a European locale's strftime writes it ("Di, 13 Okt 2026 08:00:00 +0200": Smarty's
+# and TYPO3 Fluid's "%a, %d %b %Y %H:%M:%S %z"; French "mar. 13 oct. 2026 08:00", Dutch, Spanish,
+# Italian), the month written out too ("13 octobre 2026 à 08h00", "Lundi, 16. Novembre 2020 -
+# 15:54", "13. Oktober 2026, 08:00"), the time left out too ("26 Sep 2022 GMT"),
+# with a European zone's name, or with none (as UTC here, as feedparser reads such a date without
+# its day name; parse.py then reads it in the site's zone: `wall_clock`).  feedparser reads none
+# of these, and every post of such a feed had the time it was first seen, the old ones as new as
+# the newest.
 _LOCAL_RFC822 = re.compile(
-    r"\s*(?:[a-zäö]{2,10}\.?,?\s+)?(\d{1,2})\.?\s+([a-zä]{3,9})\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})"
-    r"(?::(\d{2}))?(?:\s+(?:([+-])(\d{2}):?(\d{2})|(gmt|ut|utc|z|[a-z]{3,5})))?\s*"
+    r"\s*(?:[^\W\d_]{2,10}\.?,?\s+)?(\d{1,2})(?:\.|er)?\s+([^\W\d_]{3,10})\.?,?\s+(\d{4})"
+    r"(?:(?:,|\s+-)?\s+(?:(?:à|a|um|at|om|alle|kl\.)\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:\s*uhr)?)?"
+    r"(?:\s+(?:([+-])(\d{2}):?(\d{2})|(gmt|ut|utc|z|[a-z]{3,5})))?\s*"
 )
-_LOCAL_MONTHS = {**_MONTHS, "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12}
+# Months as those locales name them, in full or cut short (`_month`): what the English ones'
+# first three letters do not tell.
+_LOCAL_MONTHS = {
+    **_MONTHS,
+    "jän": 1, "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12,  # German (Austria's "Jänner")
+    "janv": 1, "fév": 2, "fev": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "aoû": 8, "aou": 8,
+    "déc": 12,  # French ("mai", "sept", "oct", "nov" as above)
+    "maa": 3, "mrt": 3, "mei": 5,  # Dutch ("okt" as German)
+    "ene": 1, "abr": 4, "ago": 8, "dic": 12,  # Spanish
+    "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10,  # Italian ("ago", "dic" as Spanish)
+}  # fmt: skip
+
+
+def _month(name: str) -> int | None:
+    """The month a locale's name for it names ("oct", "octobre", "juil.", "Jänner"), lower case."""
+    name = name.rstrip(".")
+    return _LOCAL_MONTHS.get(name[:4]) or _LOCAL_MONTHS.get(name[:3])
+
+
 # The zones feedparser does not know by name (it knows North America's), which it reads as UTC.
 _LOCAL_ZONES = {"cet": 60, "mez": 60, "cest": 120, "mesz": 120, "wet": 0, "west": 60, "bst": 60,
                 "eet": 120, "eest": 180, "msk": 180, "jst": 540, "kst": 540, "aest": 600,
@@ -89,23 +112,23 @@ _LOCAL_ZONES = {"cet": 60, "mez": 60, "cest": 120, "mesz": 120, "wet": 0, "west"
 
 def _local_rfc822(value: str) -> Any:
     match = _LOCAL_RFC822.fullmatch(value.lower())
-    month = _LOCAL_MONTHS.get(match.group(2)[:3]) if match else None
+    month = _month(match.group(2)) if match else None
     if match is None or month is None:
         return None
     day, _, year, hour, minute, second, sign, tzh, tzm, named = match.groups()
     if named and named not in _LOCAL_ZONES and named not in ("gmt", "ut", "utc", "z"):
         return None  # another zone's name ("EST"): feedparser's handlers know it
     offset = int(tzh) * 60 + int(tzm) if sign else _LOCAL_ZONES.get(named or "", 0)
-    return _utc(int(year), month, int(day), int(hour), int(minute), int(second or 0),
+    return _utc(int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0),
                 -offset if sign == "-" else offset)  # fmt: skip
 
 
 # A date and time written without a zone: W3C's forms ("2026-11-29T20:00:00", "2026-11-29 20:00",
 # a day alone; with slashes too, "2026/11/29 20:00:00", which feedparser reads as December 1st),
-# RFC 822's, in English or German ("So, 29 Nov 2026 20:00:00", `_LOCAL_RFC822`), and the German
-# way, day first ("29.11.2026 20:00", "So., 29.11.2026, 20:00 Uhr", "29.11.2026": a CMS's
-# "d.m.Y H:i"), which feedparser does not read at all: every post of such a feed had the time
-# it was first seen, a blog's whole feed the newest posts on the day it joined.
+# RFC 822's, in English or a European locale's ("So, 29 Nov 2026 20:00:00", `_LOCAL_RFC822`),
+# and the German way, day first ("29.11.2026 20:00", "So., 29.11.2026, 20:00 Uhr",
+# "29.11.2026": a CMS's "d.m.Y H:i"), which feedparser does not read at all: every post of such a
+# feed had the time it was first seen, a blog's whole feed the newest posts on the day it joined.
 _W3C_ZONELESS = re.compile(
     r"\s*(\d{4})([-/])(\d{2})\2(\d{2})(?:[t ]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*"
 )
@@ -133,11 +156,11 @@ def wall_clock(value: str) -> datetime | str | None:
         century = 2000 if len(year) == 2 else 0  # "30.10.23": this century's
         fields = (century + int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     elif (match := _LOCAL_RFC822.fullmatch(lower)) and not match.group(7) and not match.group(10):
-        month = _LOCAL_MONTHS.get(match.group(2)[:3])
+        month = _month(match.group(2))
         if month is None:
             return None
         day, _, year, hour, minute, second = match.groups()[:6]
-        fields = (int(year), month, int(day), int(hour), int(minute), int(second or 0))
+        fields = (int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0))
     else:
         return None
     try:
@@ -194,7 +217,7 @@ _UTC_WITHIN = re.compile(r"\b(?:gmt|utc|ut)\b", re.I)
 MAX_DATE_LENGTH = 100
 # A year, as dates write it: four digits ("2026", a Unix time too), or two after a day and a month
 # ("29.11.26", "11/29/26", "Sun, 29 Nov 26 20:00 GMT": RFC 822 allowed them).
-_YEAR = re.compile(r"\d{4}|\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2}\b|\d{1,2}\.?\s+[a-zä]{3,9}\.?,?\s+\d{2}\b", re.I)
+_YEAR = re.compile(r"\d{4}|\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2}\b|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?,?\s+\d{2}\b", re.I)
 # 2001-09-09 to 2286: ten digits, the seconds since 1970.
 _UNIX_TIME = re.compile(r"[1-9]\d{9}")
 # What feedparser reads wrong: a time with "AM"/"PM" ("7:02 PM", "10:57 a.m."), and a zone as the
