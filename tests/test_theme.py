@@ -229,7 +229,18 @@ def test_comment_author_links_are_nofollow_ugc(site):
 
 def test_a_reply_link_leads_to_the_original_blog(site):
     reply = page(site, post_path(ANNA)).select_one("#comments .reply a")
-    assert (reply["href"], reply.get_text()) == (ANNA.url + "#respond", "Auf dem Originalblog antworten")
+    # Not a WordPress guid: the original's comments, not WordPress's form anchor.
+    assert (reply["href"], reply.get_text()) == (ANNA.url + "#comments", "Auf dem Originalblog antworten")
+
+
+def test_a_reply_link_leads_to_wordpress_s_comment_form_on_a_wordpress_post():
+    from aggregator.website.plugin.reader import reply_url
+
+    url = "https://blog.example/2026/11/beitrag/"
+    assert reply_url(url, "https://blog.example/?p=42") == url + "#respond"
+    assert reply_url(url + "#more-42", "http://blog.example/wp/?p=42") == url + "#respond"
+    for guid in ("", "tag:blogger.com,1999:blog-1.post-2", url, "https://blog.example/?page_id=2"):
+        assert reply_url(url, guid) == url + "#comments", guid
 
 
 def test_a_post_without_stored_comments_says_how_many_the_original_has(site):

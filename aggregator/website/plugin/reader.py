@@ -190,7 +190,7 @@ class ExportReader(BaseReader):
             "blog": blog,
             # Links leave the site only to the web: clean.py promises it, the page checks it.
             "original_url": data["url"] if is_http_url(data["url"]) else None,
-            "reply_url": reply_url(data["url"]) if is_http_url(data["url"]) else None,
+            "reply_url": reply_url(data["url"], data.get("guid", "")) if is_http_url(data["url"]) else None,
             "excerpt": data["excerpt"],
             "display": data["display"],
             "language": data.get("language"),
@@ -246,9 +246,16 @@ def paragraph(text: str) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>" if text.strip() else ""
 
 
-def reply_url(url: str) -> str:
-    """Where to answer: the original's comment form (WordPress's anchor; elsewhere the page)."""
-    return url.split("#", 1)[0] + "#respond"
+def reply_url(url: str, guid: str = "") -> str:
+    """Where to answer: the original's comment form, `#respond` on WordPress (its guid says it);
+    elsewhere its comments, which hold the form or lead to it (`#comments`: Blogger's section of
+    them, and most themes'); a page without either opens at its top, as without an anchor."""
+    anchor = "#respond" if _WORDPRESS_GUID.fullmatch(guid) else "#comments"
+    return url.split("#", 1)[0] + anchor
+
+
+# The guid WordPress gives every post when it is published: its home and "?p=<ID>".
+_WORDPRESS_GUID = re.compile(r"https?://[^?#\s]*\?p=\d+")
 
 
 def fallback_title(data: dict[str, Any]) -> str:
