@@ -76,6 +76,12 @@ def post_number(guid: str, comment_feed: str | None, root: str) -> int | None:
 _PLAIN_GUID = re.compile(r"https?://([A-Za-z0-9.-]+)(?::[0-9]{1,5})?/[^?#]*\?p=([0-9]{1,18})")
 
 
+def is_wordpress_guid(guid: str) -> bool:
+    """Whether `guid` is as WordPress writes every post's when it publishes it: its home and
+    "?p=<ID>"."""
+    return _PLAIN_GUID.fullmatch(guid) is not None
+
+
 def comments_url(root: str, posts: Sequence[int] = (), page: int = 1) -> str:
     """The API's list of the comments of `posts` (their WordPress IDs), newest first,
     `PER_PAGE` a page: at the root's path, or (a blog without pretty permalinks names

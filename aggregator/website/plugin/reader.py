@@ -28,6 +28,7 @@ from pelican.readers import BaseReader
 from pelican.utils import slugify
 
 from ...languages import umlauts_spelled_out
+from ...feeds.wpapi import is_wordpress_guid
 from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import FORMAT
@@ -250,12 +251,8 @@ def reply_url(url: str, guid: str = "") -> str:
     """Where to answer: the original's comment form, `#respond` on WordPress (its guid says it);
     elsewhere its comments, which hold the form or lead to it (`#comments`: Blogger's section of
     them, and most themes'); a page without either opens at its top, as without an anchor."""
-    anchor = "#respond" if _WORDPRESS_GUID.fullmatch(guid) else "#comments"
+    anchor = "#respond" if is_wordpress_guid(guid) else "#comments"
     return url.split("#", 1)[0] + anchor
-
-
-# The guid WordPress gives every post when it is published: its home and "?p=<ID>".
-_WORDPRESS_GUID = re.compile(r"https?://[^?#\s]*\?p=\d+")
 
 
 def fallback_title(data: dict[str, Any]) -> str:
