@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +25,7 @@ from aggregator.feeds.policy import NetworkPolicy
 from aggregator.feeds.proxies import Proxies, ProxyError
 from aggregator.feeds.trust import Trust, TrustError
 from aggregator.models import ErrorKind, FetchResult, LoginSpec, Participant
-from tests.acceptance_helpers import invoke, new_site
+from tests.acceptance_helpers import blogparade_command, invoke, new_site, write_participant
 from tests.intranet_servers import CompanyCA, ForwardProxy, TLSFeedServer
 from tests.servers import LOOPBACK_POLICY, RSS, FeedServer, Request, redirect, respond
 
@@ -392,6 +395,34 @@ def test_a_company_ca_is_trusted_only_when_given(tmp_path: Path) -> None:
         assert str(untrusted.error).startswith("tls: certificate not trusted: ")
         assert "BLOGPARADE_CA_BUNDLE" in untrusted.error.message
         assert fetch(tls.url("/feed.xml"), tls=Trust(ca_bundle=str(ca.bundle)).context()).ok
+
+
+def test_without_trust_settings_https_is_checked_against_the_systems_cas(tmp_path: Path) -> None:
+    """The system's CAs (OpenSSL's default paths: SSL_CERT_FILE here) verify an https feed in a
+    run without trust settings; aiohttp's own defaults, which hold no CA (feeds/client.py), are
+    never what a request goes out with.  A process of its own: aiohttp imported as a run does."""
+    ca = CompanyCA(tmp_path)
+    (tmp_path / "other").mkdir()
+    other = CompanyCA(tmp_path / "other")
+    site = new_site(tmp_path / "site")
+    with TLSFeedServer(ca.server_context()) as tls:
+        write_participant(site, "wiki", "Wiki", tls.url("/feed.xml"))
+        for bundle, fetched in ((ca.bundle, True), (other.bundle, False)):
+            environ = {**os.environ, "SSL_CERT_FILE": str(bundle)}
+            environ.pop("BLOGPARADE_CA_BUNDLE", None)
+            done = subprocess.run([*blogparade_command(), "--site", str(site), "fetch"], env=environ,
+                                  capture_output=True, text=True, timeout=60)  # fmt: skip
+            said = done.stdout + done.stderr
+            if fetched:
+                assert done.returncode == 0 and "1 fetched, 0 unchanged, 0 errors; 2 new posts" in said, said
+            else:
+                assert "1 error;" in said and "tls: certificate not trusted" in said, said
+    defaults = subprocess.run(
+        [sys.executable, "-c", "import aggregator.feeds.fetch, aiohttp.connector as c; "
+         "print(c._SSL_CONTEXT_VERIFIED.cert_store_stats()['x509_ca'])"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "SSL_CERT_FILE": str(ca.bundle)},
+    )  # fmt: skip
+    assert defaults.stdout.strip() == "0", defaults.stdout + defaults.stderr
 
 
 def test_a_self_signed_certificate_is_named(tmp_path: Path) -> None:

@@ -18,9 +18,9 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiohttp
 import yarl
 
+from ..feeds.client import aiohttp, tls_for
 from ..feeds.fetch import FetchSettings
 from ..feeds.policy import SETTING as POLICY_SETTING
 from ..feeds.policy import AddressNotAllowed, NetworkPolicy, PolicyResolver, literal_address
@@ -82,7 +82,7 @@ async def post_json(url: str, body: dict[str, Any], *, settings: FetchSettings,
         raise WebhookError(f"address not allowed: {AddressNotAllowed(str(literal)).detail}")
     resolver = PolicyResolver(policy, trusted=settings.proxies.endpoints)
     proxy = settings.proxies.for_url(target)
-    via: dict[str, Any] = {}
+    via: dict[str, Any] = tls_for(target.scheme, settings.tls)
     headers = {"Content-Type": "application/json; charset=utf-8"}
     if proxy is not None:
         via["proxy"] = proxy.url
@@ -91,8 +91,7 @@ async def post_json(url: str, body: dict[str, Any], *, settings: FetchSettings,
         elif proxy.authorization:
             headers["Proxy-Authorization"] = proxy.authorization
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    connector = aiohttp.TCPConnector(resolver=resolver,
-                                     ssl=settings.tls if settings.tls is not None else True)
+    connector = aiohttp.TCPConnector(resolver=resolver)
     try:
         async with asyncio.timeout(timeout):  # the target's lookup through a proxy included
             if proxy is not None and literal is None:

@@ -40,11 +40,11 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import yarl
 
 from ..models import Conditional, ErrorKind, FetchError, FetchResult
 from ..urls import is_valid_host
+from .client import aiohttp, tls_for
 from .logins import Login
 from .policy import SETTING as POLICY_SETTING
 from .policy import (
@@ -308,7 +308,6 @@ class Fetcher:
             limit=s.max_connections, limit_per_host=s.per_host,
             # Every address a host resolves to is checked, and connected to as checked.
             resolver=resolver,
-            ssl=s.tls if s.tls is not None else True,
         )  # fmt: skip
         return aiohttp.ClientSession(
             connector=connector,
@@ -455,7 +454,7 @@ class Fetcher:
     ) -> _Hop:
         session = self._session if proxy is None else self._proxied
         assert session is not None
-        via: dict[str, Any] = {}
+        via: dict[str, Any] = tls_for(url.scheme, self.settings.tls)
         if proxy is not None:
             via["proxy"] = proxy.url
             if proxy.authorization and url.scheme == "https":

@@ -29,10 +29,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Union
 
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
-
 from ..urls import literal_address
+from .client import aiohttp
+
+AbstractResolver = aiohttp.abc.AbstractResolver
+ResolveResult = aiohttp.abc.ResolveResult
+DefaultResolver = aiohttp.resolver.DefaultResolver
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
