@@ -79,7 +79,7 @@ class Trust:
 
     @property
     def default(self) -> bool:
-        """Nothing beyond the system's CAs: the HTTP client's own default will do."""
+        """Nothing beyond the system's CAs: the context every run shares will do (client.system_tls)."""
         return not (self.ca_bundle or self.client_cert)
 
 
