@@ -8,6 +8,7 @@ import pytest
 from aggregator.editors.participants import (
     ParticipantError,
     department_slug,
+    kept_blogs,
     load_participants,
     read_participant,
     slugify,
@@ -103,6 +104,20 @@ def test_load_names_a_file_that_looks_meant_as_a_participant_but_is_not_read(tmp
 
 def test_missing_folder_means_no_participants(tmp_path):
     assert load_participants(tmp_path / "absent") == ([], [])
+
+
+def test_files_are_read_in_the_order_of_their_names_and_the_unread_ones_kept(tmp_path):
+    # One listing of the folder serves the files read, the lookalikes said, and kept_blogs.
+    write(tmp_path, "zora.toml", GOOD.replace("joerg", "zora"))
+    write(tmp_path, "anna.toml", GOOD.replace("joerg", "anna"))
+    write(tmp_path, "bea.toml", "not toml at all = = =")
+    write(tmp_path, "carl.YML", "name: Carl\n")
+    (tmp_path / "dora.toml").mkdir()  # matched as a file would be, and said unreadable
+    participants, problems = load_participants(tmp_path)
+    assert [p.slug for p in participants] == ["anna", "zora"]
+    assert [p.path.name for p in problems] == ["carl.YML", "bea.toml", "dora.toml"]
+    assert kept_blogs(tmp_path, participants) == {"bea", "carl", "dora"}
+    assert kept_blogs(tmp_path / "absent", participants) == set()
 
 
 def test_written_file_reads_back_equal(tmp_path):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
+from stat import S_ISLNK
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -270,12 +271,15 @@ def _validate(path: Path, data: dict[str, Any]) -> list[Problem]:
     if isinstance(data.get("name"), str) and not data["name"].strip():
         problems.append(Problem(path, "'name' must not be empty"))
     for key in ("feed", "home"):
-        if key in data and not is_http_url(data[key]):
+        if key not in data:
+            continue
+        if is_fetchable_url(data[key]):  # the usual case first: it holds is_http_url
+            if has_login(data[key]):
+                problems.append(Problem(path, f"{key!r} {LOGIN_IN_URL}; {LOGIN_INSTEAD}"))
+        elif not is_http_url(data[key]):
             problems.append(Problem(path, f"{key!r} must be an http(s) URL, not {shown(data[key])}"))
-        elif key in data and not is_fetchable_url(data[key]):
+        else:
             problems.append(Problem(path, f"{key!r} has no valid host name: {shown(data[key])}"))
-        elif key in data and has_login(data[key]):
-            problems.append(Problem(path, f"{key!r} {LOGIN_IN_URL}; {LOGIN_INSTEAD}"))
     if "kind" in data and data["kind"] not in KINDS:
         problems.append(Problem(path, f"'kind' must be one of {', '.join(KINDS)}"))
     if "display" in data and data["display"] not in DISPLAYS:
@@ -310,15 +314,15 @@ RACY_NS = 2_000_000_000
 
 def read_participant(path: Path) -> Participant:
     """One participant file, validated; ParticipantError lists everything wrong with it."""
-    if path.is_symlink():
+    try:
+        stat = os.lstat(path)  # the link itself: one look at the file for both questions
+    except OSError:
+        return _read_participant(path)  # says why it cannot be read
+    if S_ISLNK(stat.st_mode):
         # git keeps links: a pull request's link could have any command read a file of the
         # machine's (the nightly job's settings, a key) as a blog's.
         raise ParticipantError([Problem(path, "is a symbolic link, not a file of its own: "
                                               "participant files are not followed elsewhere")])  # fmt: skip
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return _read_participant(path)  # says why it cannot be read
     identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     known = _READ.get(path)
     if known is not None and known[0] == identity:
@@ -365,23 +369,38 @@ def _read_participant(path: Path) -> Participant:
 LOOKALIKES = frozenset({".toml", ".tml", ".yaml", ".yml", ".json"})
 
 
-def ignored_files(folder: Path) -> list[Problem]:
-    """Files in `folder` that look meant as participant files but do not end in ".toml"."""
+def ignored_files(folder: Path, names: list[str]) -> list[Problem]:
+    """Of the `names` in `folder` (_names_in), the files that look meant as participant files
+    but do not end in ".toml"."""
     return [
-        Problem(path, "participant files are TOML and end in .toml; this one is ignored")
-        for path in sorted(folder.iterdir())
-        if path.suffix.lower() in LOOKALIKES and path.suffix != ".toml"
+        Problem(folder / name, "participant files are TOML and end in .toml; this one is ignored")
+        for name in names
+        if (suffix := os.path.splitext(name)[1]).lower() in LOOKALIKES and suffix != ".toml"
     ]
+
+
+def _names_in(folder: Path) -> list[str] | None:
+    """The names in `folder`, sorted (the order files are read in, and problems said); None where
+    it is no folder.  One listing serves both the files read and those ignored: a blog roll
+    of 1,000 files was listed twice, through pathlib, 11 ms of a 130 ms read."""
+    if not folder.is_dir():
+        return None
+    return sorted(os.listdir(folder))
+
+
+def _is_toml(name: str) -> bool:
+    return name.endswith(".toml")  # as glob("*.toml") matches: ".toml" itself too (not a slug: said)
 
 
 def kept_blogs(folder: Path, participants: Iterable[Participant]) -> set[str]:
     """The blogs whose files are there but not read today (broken, a second file for a feed, a
     lookalike such as anna.yaml): their posts stay published as they were, and count for
     parades as before.  A typo in a pull request must not unpublish a blog."""
-    if not folder.is_dir():
+    names = _names_in(folder)
+    if names is None:
         return set()
-    files = {path.stem for path in folder.glob("*.toml")}
-    files |= {problem.path.stem for problem in ignored_files(folder)}
+    files = {os.path.splitext(name)[0] for name in names if _is_toml(name)}
+    files |= {problem.path.stem for problem in ignored_files(folder, names)}
     return files - {participant.slug for participant in participants}
 
 
@@ -392,9 +411,10 @@ def load_participants(folder: Path) -> tuple[list[Participant], list[Problem]]:
     is a file that looks meant as a participant's but is not read (see `ignored_files`).
     """
     participants: list[Participant] = []
-    problems: list[Problem] = ignored_files(folder) if folder.is_dir() else []
+    names = _names_in(folder) or []
+    problems: list[Problem] = ignored_files(folder, names)
     feeds: dict[str, Path] = {}
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+    for path in [folder / name for name in names if _is_toml(name)]:
         try:
             participant = read_participant(path)
         except ParticipantError as error:
