@@ -45,6 +45,7 @@ WORDS = ("Blog Parade Kommentar Größe Übersicht Straße Arbeit Remote Team Wi
          "Qualität Daten Schnittstelle Zukunft Lösung Projekt Erfahrung Frage").split()  # fmt: skip
 TAGS = [f"Thema {i}" for i in range(200)]
 START = datetime(2024, 1, 1, tzinfo=UTC)
+PARAGRAPHS = [6]  # per post, of about 500 bytes each (`--paragraphs`)
 
 
 def text(rng: random.Random, words: int) -> str:
@@ -55,7 +56,7 @@ def synthetic(posts: int, seed: int = 1, first: int = 0):  # noqa: ANN201  yield
     rng = random.Random(seed)
     participants = max(1, posts // 20)
     for i in range(first, first + posts):
-        body = "".join(f"<p>{text(rng, 70)}</p>" for _ in range(6))  # about 3 KB
+        body = "".join(f"<p>{text(rng, 70)}</p>" for _ in range(PARAGRAPHS[0]))  # 6: about 3 KB
         yield {
             "participant": f"blog-{i % participants}",
             "guid": f"post-{i}",
@@ -252,7 +253,7 @@ def compare(first: Path, second: Path) -> list[str]:
 def worker(kind: str, folder: Path, posts: int, *extra: str) -> dict:
     """Run one worker process; its result, with its wall time and peak memory (MB)."""
     command = [sys.executable, __file__, "--worker", kind, "--posts", str(posts), "--dir", str(folder),
-               *extra]  # fmt: skip
+               "--paragraphs", str(PARAGRAPHS[0]), *extra]  # fmt: skip
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, text=True)
         _, status, usage = os.wait4(process.pid, 0)
@@ -292,11 +293,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--paragraphs", type=int, default=6,
+                        help="paragraphs of ~500 bytes per post (default 6, ~3 KB; 22: ~11 KB, the "
+                             "update farm's posts)")
     parser.add_argument("--keep", action="store_true", help="keep the built sites")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--number", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    PARAGRAPHS[0] = args.paragraphs
     if args.worker:
         time_search_index()
         if args.worker == "one-new":
@@ -317,7 +322,8 @@ def main() -> None:
     compileall.compile_dir(Path(aggregator.__file__).parent, quiet=1)
     ours_dir = Path(tempfile.mkdtemp(prefix="bench-blogparade-"))
     base_dir = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
-    print(f"{n} posts, {max(1, n // 20)} blogs, 3 of 200 topics per post, comments on every 5th post;"
+    print(f"{n} posts of {args.paragraphs} paragraphs (~{args.paragraphs / 2:g} KB), {max(1, n // 20)} blogs, "
+          "3 of 200 topics per post, comments on every 5th post;"
           f" {args.rounds} rounds, alternating")  # fmt: skip
     print(f"before: {load()}")
     worker("setup_blogparade", ours_dir, n)
