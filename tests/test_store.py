@@ -8,7 +8,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -556,6 +558,34 @@ def test_a_backup_is_one_whole_file_with_everything(tmp_path):
     assert check_copy(target) == 20
     assert sqlite3.connect(target).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert check_copy(target) == 20  # looking changed nothing
+
+
+@pytest.mark.parametrize("log_held_back", [False, True])
+def test_a_backup_is_the_store_when_it_was_asked_for_whichever_way_it_is_copied(tmp_path, log_held_back):
+    """The database file copied as a file (its log all copied into it, the usual case) or, where
+    a reader holds part of the log back from the file, SQLite's backup: either way the posts
+    written after the snapshot, and checkpointed meanwhile, are not in it."""
+    path = tmp_path / "store.sqlite"
+    filled_store(path, posts=20)
+    target = tmp_path / "copy.sqlite"
+    add = partial(post, content_html="<p>Text</p>" * 50)
+    with Store(path) as store, closing(sqlite3.connect(path, isolation_level=None)) as reader:
+        if log_held_back:  # an older snapshot: the log written after it stays out of the file
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM posts").fetchone()
+            store.record_success("anna", "f", etag=None, last_modified=None, body_hash="b",
+                                 posts=[add(f"h{n}") for n in range(5)])  # fmt: skip
+        assert store._all_in_file() is not log_held_back
+        write = store.backup_of_now(target)
+        store.record_success("anna", "f", etag=None, last_modified=None, body_hash="c",
+                             posts=[add(f"k{n}") for n in range(30)])  # fmt: skip
+        store._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        write()
+        written = 25 if log_held_back else 20
+        assert check_copy(target) == written
+        assert store._db.execute("SELECT count(*) FROM posts").fetchone()[0] == written + 30
+    assert sorted(p.name for p in tmp_path.iterdir() if "copy" in p.name) == ["copy.sqlite"]
+    assert sqlite3.connect(target).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
 def test_a_damaged_copy_is_told_apart(tmp_path):
