@@ -834,7 +834,8 @@ class Store:
         kernel (copy_file_range): SQLite copies nothing of the log past a reader's snapshot into
         the file while the reader lasts, so the file is this snapshot until `write` ends.  That
         costs a quarter of SQLite's page-by-page backup's CPU (0.15 against 0.54 s for a store of
-        275 MB), a tenth of a no-change run's of 1,000 blogs.  Otherwise, SQLite's backup.
+        275 MB); that backup was a tenth of the CPU of a no-change run of 1,000 blogs.
+        Otherwise, SQLite's backup.
         """
         try:
             source = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

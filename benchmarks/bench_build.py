@@ -2,9 +2,10 @@
 
     python benchmarks/bench_build.py                          # 2,000 posts, 3 rounds
     python benchmarks/bench_build.py --posts 20000 --rounds 3
+    python benchmarks/bench_build.py --posts 20000 --rounds 1 --paragraphs 22   # posts of ~11 KB
 
 blogparade's modules are compiled to bytecode first, as pip compiles an installed package.
-One synthetic site (N posts of ~3 KB over N/20 blogs, 3 of 200 topics each, comments on every
+One synthetic site (N posts of ~3 KB, `--paragraphs` sets it, over N/20 blogs, 3 of 200 topics each, comments on every
 5th post) is stored once; then each round runs, alternating, each in its own process (so that
 none warms another's caches and blogparade's plugin stays out of the baseline):
 
