@@ -5,9 +5,10 @@
     python benchmarks/bench_build.py --posts 20000 --rounds 1 --paragraphs 22   # posts of ~11 KB
 
 blogparade's modules are compiled to bytecode first, as pip compiles an installed package.
-One synthetic site (N posts of ~3 KB, `--paragraphs` sets it, over N/20 blogs, 3 of 200 topics each, comments on every
-5th post) is stored once; then each round runs, alternating, each in its own process (so that
-none warms another's caches and blogparade's plugin stays out of the baseline):
+One synthetic site (N posts of ~3 KB, or as long as `--paragraphs` says, over N/20 blogs, 3 of
+200 topics each, comments on every 5th post) is stored once; then each round runs, alternating,
+each in its own process (so that none warms another's caches and blogparade's plugin stays out
+of the baseline):
 
 1. *one new post*: one post more in the store, then `build_site` over the previous output/
    (export what moved, build what changed, over the spare tree the build before left);
