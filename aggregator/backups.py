@@ -29,6 +29,7 @@ from .store import (
     StoreDamaged,
     StoreError,
     check_copy,
+    journal_files,
 )
 
 FOLDER = "backups"  # in the site folder
@@ -229,14 +230,13 @@ def _put_aside(store: Path) -> Path | None:
     stamp = datetime.now(UTC).strftime(STAMP)
     aside = store.with_name(f"{store.stem}-before-restore-{stamp}{store.suffix}")
     number = 1
-    while any(aside.with_name(aside.name + suffix).exists() for suffix in ("-wal", "-shm", "")):
+    while any(path.exists() for path in (*journal_files(aside), aside)):
         number += 1  # two restores in one second: the first one's store is kept too
         aside = store.with_name(f"{store.stem}-before-restore-{stamp}-{number}{store.suffix}")
     moved = None
-    for suffix in ("-wal", "-shm", ""):
-        current = store.with_name(store.name + suffix)
+    for current, there in zip((*journal_files(store), store), (*journal_files(aside), aside)):
         if current.exists() or current.is_symlink():
-            moved = aside.with_name(aside.name + suffix)
+            moved = there
             os.replace(current, moved)
     return aside if moved is not None else None
 
@@ -273,7 +273,7 @@ def refuse_unreadable_in_place(store: Path) -> None:
     -wal and -shm files, which SQLite makes beside it when they are not there, so a job that
     only reads (status) cannot open it in a folder it may not write to."""
     folder = store.parent
-    journal = [store.with_name(store.name + suffix) for suffix in ("-wal", "-shm")]
+    journal = journal_files(store)
     if all(path.exists() for path in journal) or os.access(folder, os.W_OK):
         return
     raise StoreError(f"cannot read store {store}: its folder {folder} is read-only, and SQLite makes "

@@ -848,7 +848,7 @@ class Store:
         def write() -> None:
             temporary = target.with_name(f".{target.name}.tmp")
             try:
-                for leftover in (temporary, *_journals(temporary)):
+                for leftover in (temporary, *journal_files(temporary)):
                     leftover.unlink(missing_ok=True)
                 if whole_file:
                     shutil.copyfile(self.path, temporary)
@@ -2044,8 +2044,8 @@ def _attachments_json(attachments: Iterable[Attachment]) -> str:
     return _json_list([asdict(attachment) for attachment in attachments])
 
 
-def _journals(path: Path) -> tuple[Path, ...]:
-    """The log and index files SQLite keeps beside a database in WAL mode."""
+def journal_files(path: Path) -> tuple[Path, ...]:
+    """The log and index files SQLite keeps beside a database in WAL mode (-wal, -shm)."""
     return tuple(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
 
 

@@ -2,9 +2,10 @@
 
 aiohttp makes two default contexts (verified and not) as it is imported, each loading the
 system's CA certificates: 40-100 ms of CPU at the start of every run (a run of 300 blogs in
-which every feed answers 304 took 6 % less CPU without them).  blogparade never uses them: each https request carries the run's own
-context (`tls_for`): the site's trust settings, or the system's CAs, loaded at the first https
-request of the process (an intranet of plain-http blogs never loads them).
+which every feed answers 304 took 6 % less CPU without them).  blogparade never uses them: each
+https request carries the run's own context (`tls_for`): the site's trust settings, or the
+system's CAs, loaded at the first https request of the process (an intranet of plain-http blogs
+never loads them).
 
 So aiohttp is imported here, first, with loading the system's CAs a no-op while it is: its
 defaults trust no CA at all.  A request that went out without our context would fail its
