@@ -1075,6 +1075,18 @@ class Store:
         ).fetchall()  # fmt: skip  (one call, not a Python __next__ per row: every run, every blog)
         return [PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]) for row in rows]  # type: ignore[arg-type]
 
+    def all_post_heads(self) -> dict[str, list[PostHead]]:
+        """post_heads of every participant, by slug, in one query."""
+        rows = self._db.execute(
+            "SELECT p.id, p.participant, p.guid, p.url, p.published, p.comment_feed, "
+            "p.comment_count, c.count, c.stored FROM posts p LEFT JOIN comment_checks c "
+            "ON c.post_id = p.id ORDER BY p.participant, p.published DESC, p.id"
+        ).fetchall()  # fmt: skip
+        heads: dict[str, list[PostHead]] = {}
+        for row in rows:
+            heads.setdefault(row[1], []).append(PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]))  # type: ignore[arg-type]
+        return heads
+
     def post_index(self) -> Iterator[tuple[str, str, tuple[str, ...], str, int]]:
         """Every post, newest first (as `posts`), without its text: id, participant, categories,
         its version (changes whenever the post or any of its comments is stored changed) and

@@ -53,6 +53,7 @@ from .fetch import Fetcher, FetchSettings
 from .logins import Login
 from .pool import WorkerPool, start_fork_server
 from .report import FeedReport, Outcome, Progress, SourceChange, UpdateSummary
+from .run_start import RunStart
 from .work import (
     MAX_ITEMS,
     Parsed,
@@ -121,15 +122,17 @@ class Updater:
     """Updates many participants with one fetcher, one store and one parser pool.
 
     `now` is the run's time: decisions about waiting feeds are made against it (tests pass
-    another day); the store records the real times.
+    another day); the store records the real times.  `start`: the store as the run found it
+    (run_start.py); without it, everything is read from the store when it is needed.
     """
 
     def __init__(
         self, store: Store, fetcher: Fetcher, parser: Parsers | Executor | None,
         options: FeedOptions = FeedOptions(), now: datetime | None = None,
-        logins: Mapping[str, Login] | None = None,
+        logins: Mapping[str, Login] | None = None, start: RunStart | None = None,
     ):  # fmt: skip
         self.store = store
+        self.start = start or RunStart(store, preload=False)
         self.fetcher = fetcher
         self.parser = parser
         self.options = options
@@ -224,6 +227,7 @@ class Updater:
                                 state)  # fmt: skip
         report = partial(FeedReport, participant, result.url, kind=kind)
         cache = result.conditional
+        self.start.wrote_feed(key)
         if kind == "posts" and result.status == 200:
             self._note_api(participant, result)
         if answer.unchanged:
@@ -233,6 +237,8 @@ class Updater:
             )  # fmt: skip
             return report(Outcome.UNCHANGED)
         posts, comments = (answer.records, []) if kind == "posts" else ([], answer.records)
+        if posts:
+            self.start.wrote_posts(participant.slug)
         counts = self.store.record_success(
             participant.slug, key, etag=cache.etag, last_modified=cache.last_modified,
             body_hash=answer.digest or body_hash(result.body or b""), moved_to=answer.moved_to,
@@ -260,6 +266,7 @@ class Updater:
         when = decide.next_try(failures, answers, self.now, self.options.politeness)
         if decide.asks_for_patience(answers):
             self.slowed_down.update(server_key(answer.final_url) for answer in answers)
+        self.start.wrote_feed(key)
         self.store.record_error(participant.slug, key, error, kind=kind, next_try=when)
         return FeedReport(participant, url, Outcome.ERROR, error=error, kind=kind, next_try=when)
 
@@ -276,7 +283,7 @@ class Updater:
     # -- posts ------------------------------------------------------------------------------------
 
     async def update_posts(self, participant: Participant) -> FeedReport:
-        state = self.store.feed_state(participant.feed)
+        state = self.start.feed_state(participant.feed)
         parse = partial(parse_posts, participant=participant, limit=self.options.max_items,
                         seen=state.entry_digests if state else "", zone=self.options.zone)  # fmt: skip
         return await self.read(participant, participant.feed, state, parse)
@@ -332,7 +339,7 @@ class Updater:
         `read`: its state is `url`'s."""
         if not self._asks(ask or url, unreachable):
             return None  # asked next run
-        state = self.store.feed_state(url)
+        state = self.start.feed_state(url)
         if kind == "probe" and state and not plan.worth_probing(
             state.last_error is not None, state.last_attempt, now
         ):
@@ -365,7 +372,7 @@ class Updater:
         """Read the blog's comment feeds, one after another.  `posts_read`: this run's report of
         its post feed, where it was read just before (a server it could not reach is not asked
         for comments)."""
-        heads = self.store.post_heads(participant.slug)
+        heads = self.start.post_heads(participant.slug)
         posts = [
             post for post in heads
             if plan.followed(post, now, options.days, options.always)
@@ -375,7 +382,7 @@ class Updater:
             unreachable.add(server_key(posts_read.url))
         wanting = [post for post in posts if plan.may_want_comments(post)]
         counted = wanting or any(plan.unchecked(post) for post in posts)
-        stored = self.store.comment_counts(participant.slug) if counted else {}
+        stored = self.start.comment_counts(participant.slug, heads) if counted else {}
         asking = plan.plan_per_post(wanting, stored)
         sitewide = plan.plan_sitewide(participant, posts, asking)
         root = self.store.get_meta(API_ROOT + participant.slug) if asking else None
@@ -743,8 +750,9 @@ async def update(
     participants' by slug.
     """
     active = [p for p in participants if p.active]
+    start = RunStart(store)
     # Feeds never fetched will all be parsed: a first run starts the pool at once.
-    never = sum(1 for p in active if store.feed_state(p.feed) is None)
+    never = sum(1 for p in active if not start.has_state(p.feed))
     with store.many_transactions(), fewer_collections():
         async with parsers(never) as pool:
             if never > INLINE:
@@ -753,5 +761,5 @@ async def update(
                 # body of a first run came 0.1 s sooner), and bodies that come first wait for it.
                 pool.start()
             async with Fetcher(settings) as fetcher:
-                updater = Updater(store, fetcher, pool, feeds, now, logins)
+                updater = Updater(store, fetcher, pool, feeds, now, logins, start)
                 return await updater.update_all(active, comments, progress)
