@@ -1121,6 +1121,11 @@ class Store:
         rows = self._db.execute("SELECT participant, min(first_seen) FROM posts GROUP BY participant")
         return {participant: _dt(first) for participant, first in rows}  # type: ignore[misc]
 
+    def holds_more_posts_than(self, limit: int) -> bool:
+        """Whether more than `limit` posts are stored (counting no further)."""
+        query = "SELECT count(*) FROM (SELECT 1 FROM posts LIMIT ?)"
+        return self._db.execute(query, (limit + 1,)).fetchone()[0] > limit
+
     def post_counts(self) -> dict[str, int]:
         """Posts stored per blog (a moved blog's old copies too: see moved_posts)."""
         rows = self._db.execute("SELECT participant, count(*) FROM posts GROUP BY participant")

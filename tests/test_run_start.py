@@ -84,3 +84,17 @@ def test_without_preloading_everything_is_the_stores(store):
     heads = start.post_heads("anna")
     assert heads == store.post_heads("anna")
     assert start.comment_counts("anna", heads) == store.comment_counts("anna")
+
+
+def test_a_big_store_has_its_heads_and_counts_read_a_blog_at_a_time(store, monkeypatch):
+    """Half a million posts' heads would be 200 MB at once: beyond PRELOAD_POSTS, as before."""
+    monkeypatch.setattr("aggregator.feeds.run_start.PRELOAD_POSTS", 5)  # the store holds 6
+    reads: list[str] = []
+    heads_of = store.post_heads
+    monkeypatch.setattr(store, "post_heads", lambda participant: reads.append(participant) or heads_of(participant))
+    start = RunStart(store)
+    assert store.holds_more_posts_than(5) and not store.holds_more_posts_than(6)
+    heads = start.post_heads("anna")
+    assert reads == ["anna"] and heads == heads_of("anna")
+    assert start.comment_counts("anna", heads) == store.comment_counts("anna")
+    assert start.feed_state("https://anna.example/feed/").etag == '"anna-1"'
