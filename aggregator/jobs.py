@@ -132,7 +132,8 @@ def fetch_site(
     participants, problems = loaded or load_participants(site.participants_dir)
     digest_log_addresses(site)
     # A blog removed with --purge whose file came back (say, in a pull request) is not read.
-    removed = [p for p in participants if store.is_buried("feed", feed_key(p.feed))]
+    buried = store.buried("feed")
+    removed = [p for p in participants if buried and feed_key(p.feed) in buried]
     participants = [p for p in participants if p not in removed]
     selection = select(site, store, participants)
     comments = CommentOptions(days=int(site["BLOGPARADE_COMMENT_DAYS"]), always=followed(site, selection))
@@ -473,11 +474,12 @@ def removed_problems(site: Site, participants: list[Participant]) -> list[Proble
     if not site.store_path.is_file():
         return []
     with open_store(site) as store:  # checked as every command that reads it checks it
-        return [
-            Problem(site.participants_dir / f"{p.slug}.toml",
-                    f"{p.feed} was removed from this site for good (see takedowns.log)")
-            for p in participants if store.is_buried("feed", feed_key(p.feed))
-        ]  # fmt: skip
+        buried = store.buried("feed")
+    return [
+        Problem(site.participants_dir / f"{p.slug}.toml",
+                f"{p.feed} was removed from this site for good (see takedowns.log)")
+        for p in participants if buried and feed_key(p.feed) in buried
+    ]  # fmt: skip
 
 
 def stray_exports(site: Site) -> list[Problem]:

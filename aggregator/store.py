@@ -1449,11 +1449,9 @@ class Store:
             [(kind, key, _iso(now)) for kind, key in tombstones if key],
         )
 
-    def is_buried(self, kind: TombstoneKind, key: str) -> bool:
-        row = self._db.execute(
-            "SELECT 1 FROM tombstones WHERE kind = ? AND key = ?", (kind, key)
-        ).fetchone()
-        return row is not None
+    def buried(self, kind: TombstoneKind) -> frozenset[str]:
+        """The keys of the tombstones of one kind (a blog's feed removed for good: its feed_key)."""
+        return frozenset(key for (key,) in self._db.execute("SELECT key FROM tombstones WHERE kind = ?", (kind,)))
 
     def tombstones(self) -> list[tuple[str, str, datetime]]:
         rows = self._db.execute("SELECT kind, key, created FROM tombstones ORDER BY created, kind, key")
