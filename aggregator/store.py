@@ -1067,24 +1067,16 @@ class Store:
 
     def post_heads(self, participant: str) -> list[PostHead]:
         """A participant's posts without their text (to plan comment feeds), newest first."""
-        rows = self._db.execute(
-            "SELECT p.id, p.participant, p.guid, p.url, p.published, p.comment_feed, "
-            "p.comment_count, c.count, c.stored FROM posts p LEFT JOIN comment_checks c "
-            "ON c.post_id = p.id WHERE p.participant = ? ORDER BY p.published DESC, p.id",
-            (participant,),
-        ).fetchall()  # fmt: skip  (one call, not a Python __next__ per row: every run, every blog)
-        return [PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]) for row in rows]  # type: ignore[arg-type]
+        query = f"{_POST_HEADS} WHERE p.participant = ? ORDER BY p.published DESC, p.id"
+        # fetchall: one call, not a Python __next__ per row (every run, every blog)
+        return [_post_head(row) for row in self._db.execute(query, (participant,)).fetchall()]
 
     def all_post_heads(self) -> dict[str, list[PostHead]]:
         """post_heads of every participant, by slug, in one query."""
-        rows = self._db.execute(
-            "SELECT p.id, p.participant, p.guid, p.url, p.published, p.comment_feed, "
-            "p.comment_count, c.count, c.stored FROM posts p LEFT JOIN comment_checks c "
-            "ON c.post_id = p.id ORDER BY p.participant, p.published DESC, p.id"
-        ).fetchall()  # fmt: skip
         heads: dict[str, list[PostHead]] = {}
-        for row in rows:
-            heads.setdefault(row[1], []).append(PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:]))  # type: ignore[arg-type]
+        query = f"{_POST_HEADS} ORDER BY p.participant, p.published DESC, p.id"
+        for row in self._db.execute(query).fetchall():
+            heads.setdefault(row[1], []).append(_post_head(row))
         return heads
 
     def post_index(self) -> Iterator[tuple[str, str, tuple[str, ...], str, int]]:
@@ -2030,6 +2022,16 @@ _UNCHANGED = _answered(
     "last_modified = coalesce(excluded.last_modified, last_modified), "
     "gone = 0",  # a feed retired by 410 that answers again (304, the same body) is read again
 )
+
+
+_POST_HEADS = (
+    "SELECT p.id, p.participant, p.guid, p.url, p.published, p.comment_feed, p.comment_count, "
+    "c.count, c.stored FROM posts p LEFT JOIN comment_checks c ON c.post_id = p.id"
+)
+
+
+def _post_head(row: tuple[Any, ...]) -> PostHead:
+    return PostHead(row[0], row[1], row[2], row[3], _dt(row[4]), *row[5:])  # type: ignore[arg-type]
 
 
 def _post_row(post: Post, now: str) -> dict[str, object]:
