@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from . import __version__, interruption
+from .backups import check_begun
 from .backups import open_store as open_checked_store
 from .backups import published_posts
 from .editors.participants import Problem, load_participants
@@ -97,11 +98,14 @@ def refuse_emptied_participants(site: Site) -> None:
 
 
 @contextmanager
-def open_store(site: Site, *, writes: bool = False, backup: bool = False) -> Iterator[Store]:
+def open_store(
+    site: Site, *, writes: bool = False, backup: bool = False,
+    checked: Callable[[], list[str] | None] | None = None,
+) -> Iterator[Store]:  # fmt: skip
     """The site's store (backups.open_store), saying on stderr where this command upgraded it:
     the editors learn that an older blogparade cannot open it any more, and where the way back
     is kept."""
-    with open_checked_store(site, writes=writes, backup=backup) as store:
+    with open_checked_store(site, writes=writes, backup=backup, checked=checked) as store:
         if store.upgraded_from is not None:
             kept = f"; the store as it was is kept in {store.kept_before_upgrade}" if store.kept_before_upgrade else ""
             click.echo(f"Store {store.path} upgraded from schema {store.upgraded_from} to {store.version}: older "
@@ -294,12 +298,17 @@ def join(ctx: click.Context, url: str, name: str | None, author: str | None, kin
 
 def run_fetch(site: Site, ask_all: bool = False):  # noqa: ANN201  a jobs.FetchRun, imported late
     """Fetch every active participant, and say what came of it."""
-    with open_store(site, backup=True) as store:
+    # The store's check reads all of it: begun first, it runs while the participant files are
+    # read and the fetch's modules imported (at 1,000 blogs, 0.1 s of the 0.6 s before the first
+    # request).
+    checked = check_begun(site)
+    loaded = load_participants(site.participants_dir)
+    from .feeds.fetch import SettingError
+    from .jobs import fetch_site
+
+    with open_store(site, backup=True, checked=checked) as store:
         # Dated: the nightly log (the README's cron line appends to it) says which night is which.
         click.echo(f"Fetch started {_when(datetime.now(UTC), site_zone(site))} ({_zone_name(site)}).")
-        loaded = load_participants(site.participants_dir)
-        from .feeds.fetch import SettingError
-        from .jobs import fetch_site
 
         active = sum(1 for participant in loaded[0] if participant.active)
         with progress_bar(active, "Fetching") as advance:

@@ -22,7 +22,7 @@ from aggregator.models import (
     FetchError,
     Post,
 )
-from aggregator.store import MIGRATIONS, Store, StoreDamaged, StoreError, check_copy
+from aggregator.store import MIGRATIONS, Store, StoreDamaged, StoreError, check_copy, quick_check, raise_if_damaged
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -526,6 +526,23 @@ def test_a_damaged_page_fails_the_check_and_any_query_that_meets_it_in_one_line(
     assert "\n" not in str(damaged.value)
     with Store(path) as store, pytest.raises(StoreDamaged, match="it is damaged"):
         list(store.posts())  # the page is met mid-iteration: a StoreError, not sqlite3's
+
+
+def test_the_check_of_a_connection_of_its_own_finds_what_the_stores_finds(tmp_path):
+    """quick_check: what a fetch's check begun in a thread (backups.check_begun) reads, before
+    the store is opened; None where it cannot read the file, which the store's own check says."""
+    path = tmp_path / "store.sqlite"
+    filled_store(path)
+    assert quick_check(path) == ["ok"]
+    with pytest.raises(StoreDamaged, match=r"it is damaged \(SQLite's check: a finding\)$"):
+        raise_if_damaged(path, ["*** in database main ***", "a finding"])
+    damage_a_page(path)
+    assert quick_check(path) is None  # SQLite's error, not a finding: the store's check words it
+    with Store(path) as store, pytest.raises(StoreDamaged, match="it is damaged"):
+        store.check()
+    assert quick_check(tmp_path / "nothing.sqlite") is None
+    (tmp_path / "text.sqlite").write_text("no database")
+    assert quick_check(tmp_path / "text.sqlite") is None
 
 
 @pytest.mark.parametrize("damage", ["random bytes", "truncated"])
