@@ -132,8 +132,7 @@ def fetch_site(
     participants, problems = loaded or load_participants(site.participants_dir)
     digest_log_addresses(site)
     # A blog removed with --purge whose file came back (say, in a pull request) is not read.
-    buried = store.buried("feed")
-    removed = [p for p in participants if buried and feed_key(p.feed) in buried]
+    removed = removed_for_good(participants, store.buried("feed"))
     participants = [p for p in participants if p not in removed]
     selection = select(site, store, participants)
     comments = CommentOptions(days=int(site["BLOGPARADE_COMMENT_DAYS"]), always=followed(site, selection))
@@ -478,8 +477,14 @@ def removed_problems(site: Site, participants: list[Participant]) -> list[Proble
     return [
         Problem(site.participants_dir / f"{p.slug}.toml",
                 f"{p.feed} was removed from this site for good (see takedowns.log)")
-        for p in participants if buried and feed_key(p.feed) in buried
+        for p in removed_for_good(participants, buried)
     ]  # fmt: skip
+
+
+def removed_for_good(participants: list[Participant], buried: frozenset[str]) -> list[Participant]:
+    """The participants whose feed was removed with `remove --purge` (`buried`: the feed_keys
+    the store keeps of those feeds)."""
+    return [p for p in participants if buried and feed_key(p.feed) in buried]
 
 
 def stray_exports(site: Site) -> list[Problem]:
