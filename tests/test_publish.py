@@ -245,6 +245,19 @@ def test_files_are_rewritten_only_when_their_post_changed(site, store):
     assert read(site, two)["title"] == "Zwei, geändert"
 
 
+
+def test_posts_are_read_a_batch_at_a_time_and_each_file_holds_its_own(site, store, monkeypatch):
+    posts = [post(guid=f"g{n}", title=f"Titel {n}", published=T + timedelta(hours=n)) for n in range(5)]
+    save(store, posts, comments=[comment(posts[3].id, "c1", 5)])
+    monkeypatch.setattr(export_module, "EXPORT_BATCH", 2)
+    asked: list[int] = []
+    posts_by_id = store.posts_by_id
+    monkeypatch.setattr(store, "posts_by_id", lambda ids: asked.append(len(ids)) or posts_by_id(ids))
+    assert export(store, site, [ANNA]).written == 5
+    assert [n for n in asked if n] == [2, 2, 1]  # (and none for moved blogs: there are none)
+    assert [read(site, p)["title"] for p in posts] == [f"Titel {n}" for n in range(5)]
+    assert [c["author"] for c in read(site, posts[3])["comments"]] == ["P c1"]
+
 def test_a_new_comment_rewrites_its_post(site, store):
     p = post()
     save(store, [p])

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -269,9 +269,7 @@ def export(
     if lost:  # before anything is written or removed
         raise ExportRefused(lost)
     written = 0
-    posts = store.posts_by_id([post_id for post_id, _, _, _ in todo])
-    for post_id, path, key, has_comments in todo:
-        post = posts[post_id]
+    for post_id, path, key, has_comments, post in _with_posts(store, todo):
         participant = by_slug[post.participant]
         comments = list(store.comments(post_id, hidden=False)) if has_comments else []
         hidden = hidden_comments.get(post_id, [])
@@ -303,6 +301,22 @@ def export(
     state.keep(expected)
     state.save()
     return ExportResult(written, unchanged, removed, state.times)
+
+
+# Posts read from the store at a time: a first export of 20,000 posts of ~11 KB held them all
+# at once (about 300 MB), and the build that follows found the process that much bigger.
+EXPORT_BATCH = 500
+
+
+def _with_posts(
+    store: Store, todo: list[tuple[str, Path, str, bool]]
+) -> Iterator[tuple[str, Path, str, bool, StoredPost]]:
+    """Each of `todo` with its post, read from the store `EXPORT_BATCH` at a time."""
+    for start in range(0, len(todo), EXPORT_BATCH):
+        batch = todo[start:start + EXPORT_BATCH]
+        posts = store.posts_by_id([post_id for post_id, _, _, _ in batch])
+        for post_id, path, key, has_comments in batch:
+            yield post_id, path, key, has_comments, posts[post_id]
 
 
 def _write_moves(store: Store, folder: Path, moves: Mapping[str, tuple[str, str]],
