@@ -685,7 +685,9 @@ def test_the_log_starts_over_while_a_run_writes_feed_after_feed(store, monkeypat
     written, largest, deadline = 0, 0, time.monotonic() + 1.0
     with store.many_transactions():
         feed = 0
-        while time.monotonic() < deadline:  # 20 copies, each with feeds written meanwhile
+        # 20 copies, each with feeds written meanwhile; on a busy machine (the suite runs in
+        # parallel) as many feeds as an idle one writes in that time, however long they take.
+        while time.monotonic() < deadline or feed < 60:
             feed += 1
             time.sleep(0.001)  # the run fetches and parses between two feeds
             posts = [post(f"f{feed}-{n}", content_html="<p>" + "Beet " * 2000 + "</p>")
@@ -694,8 +696,7 @@ def test_the_log_starts_over_while_a_run_writes_feed_after_feed(store, monkeypat
                                  last_modified=None, body_hash="h", posts=posts)  # fmt: skip
             written += 5 * 10_000
             largest = max(largest, log.stat().st_size)
-    assert feed > 50
-    assert largest < written / 3, (largest, written)
+    assert largest < written / 3, (largest, written, feed)
     assert len(list(store.posts())) == 5 * feed
 
 
