@@ -833,3 +833,52 @@ def test_a_reply_hung_beside_its_parent_names_it_on_the_page(tmp_path):
     [link] = answers.xpath(".//a/@href")
     assert page.xpath(f"//article[@id='{link[1:]}']//h3[contains(., 'Person 5')]")  # leads to the parent
     assert len(page.xpath("//p[@class='comment-answers']")) == 2  # the two beyond the sixth level
+
+
+def test_a_long_body_is_kept_packed_through_the_build_and_shown_as_written(tmp_path, monkeypatch):
+    """A post's body longer than PACK_ABOVE stays compressed from its reading (Pelican and its
+    reader cache hold 220 MB of bodies for 20,000 posts of ~11 KB otherwise); its page and the
+    feeds show it as an unpacked body would be shown, byte for byte."""
+    from pelican import signals
+
+    from aggregator.website.plugin import content as content_module
+
+    paragraphs = "".join(f"<p>Absatz {n}: Größe, Übersicht und Straße im Büro.</p>" for n in range(60))
+    body = (f"<h1>Zwischentitel</h1>{paragraphs}<pre>print('breit')</pre>"
+            "<table><tr><td>eins</td><td>zwei</td></tr></table>")  # fmt: skip
+    assert len(body) > content_module.PACK_ABOVE
+    long_post = post("anna", "lang", "Ein langer Beitrag", T + timedelta(days=2), content_html=body)
+    held: dict[str, tuple[str, bool]] = {}
+
+    def note(generator) -> None:  # noqa: ANN001
+        for article in generator.articles:
+            held[article.title] = (article._content, hasattr(article, content_module.PACKED))
+
+    signals.article_generator_finalized.connect(note)
+    try:
+        outputs = {}
+        for name, limit in (("unpacked", 10**9), ("packed", content_module.PACK_ABOVE)):
+            monkeypatch.setattr(content_module, "PACK_ABOVE", limit)
+            site = make_site(tmp_path / name)
+            with Store(site.store_path) as store:
+                fill_store(store)
+                store.record_success("anna", "https://anna.example/feed/", etag=None, last_modified=None,
+                                     body_hash="lang", posts=[ANNA, long_post], now=T)  # fmt: skip
+                build_site(site, store)
+            outputs[name] = site.output
+            if name == "packed":
+                assert held["Ein langer Beitrag"] == ("", True)  # no body held, a packed one instead
+                assert held[ANNA.title] == (f"<p>{ANNA.content_html[3:-4]}</p>", False)  # short: as it is
+    finally:
+        signals.article_generator_finalized.disconnect(note)
+    names = {tree: sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
+             for tree in outputs.values()}  # fmt: skip
+    assert names[outputs["packed"]] == names[outputs["unpacked"]]
+    differing = [name for name in names[outputs["packed"]]
+                 if (outputs["packed"] / name).read_bytes() != (outputs["unpacked"] / name).read_bytes()]  # fmt: skip
+    assert differing == [".blogparade-manifest.json"]  # its build's stamp: each site's own folder
+    pages = [p for p in outputs["packed"].rglob("*.html") if "Absatz 59" in p.read_text(encoding="utf-8")]
+    assert len(pages) == 1  # the post's own page; the lists show its excerpt
+    html = pages[0].read_text(encoding="utf-8")
+    assert 'class="table-scroll"' in html and "<h2>Zwischentitel</h2>" in html and 'tabindex="0"' in html
+    assert "Absatz 59" in (outputs["packed"] / "feeds" / "all.atom.xml").read_text(encoding="utf-8")

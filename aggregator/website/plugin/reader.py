@@ -33,7 +33,7 @@ from ...site import timezone_name
 from ...urls import is_http_url
 from ..export import FORMAT
 from .blogs import KIND, KINDS, Blog, blog_author, kind_category
-from .content import headings_under_title, lists_repaired, nameless_links_unwrapped
+from .content import PACKED, headings_under_title, lists_repaired, nameless_links_unwrapped, packed
 from .settings import gettext, setting
 
 logger = logging.getLogger(__name__)
@@ -91,9 +91,15 @@ class ExportReader(BaseReader):
         try:
             if "moved_to" in data:
                 return "", self.moved_metadata(data)
-            return content_html(data), self.post_metadata(data)
+            html, metadata = content_html(data), self.post_metadata(data)
         except (KeyError, TypeError, ValueError) as error:
             raise self._error(source_path, f"unusable value: {error!r}") from error
+        body = packed(html)
+        if body is None:
+            return html, metadata
+        # Pelican keeps what a reader gives for the whole build, and its cache keeps it too:
+        # a long body is kept compressed, and unpacked for its page (content.prepare_content).
+        return "", {**metadata, PACKED: body}
 
     def _load(self, source_path: str) -> dict[str, Any]:
         if not self._exported(source_path):
