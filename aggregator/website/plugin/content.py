@@ -12,6 +12,9 @@
 - A page's links to `{repository}` and `{contact}` lead to BLOGPARADE_REPOSITORY and
   BLOGPARADE_CONTACT, so "Mitmachen" names where to send a pull request and whom to ask; where
   one is unset, its link becomes its text and a plain note saying so (and the build warns).
+
+A post's long body comes from the reader compressed (`packed`), and these changes are made each
+time it is unpacked for its page or a feed (`prepare_content`): the build holds no body whole.
 """
 
 from __future__ import annotations
