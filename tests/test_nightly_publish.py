@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import resource
 import shutil
@@ -297,8 +298,13 @@ def test_builds_killed_at_random_moments_leave_one_whole_build_served(feed_serve
     ok(invoke(site, "fetch"))  # news in the store: the builds below make a different site
 
     command = blogparade_command() + ["--site", str(site), "build", "--publish"]
+    # Nothing a killed build made may outlive it where no later build looks: the system's
+    # temporary folder (Pagefind's working folders were left there).
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary)}
     started = time.monotonic()
-    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    subprocess.run(command, check=True, capture_output=True, timeout=120, env=env)
     duration = time.monotonic() - started  # Python's start included
     new = snapshot(output)
     assert new != old
@@ -316,7 +322,7 @@ def test_builds_killed_at_random_moments_leave_one_whole_build_served(feed_serve
     for fraction in (0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, "in", "in"):
         shutil.rmtree(output)
         shutil.copytree(tmp_path / "old-output", output, symlinks=True)  # the old site again
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         if fraction == "in":
             in_the_build(process)
             time.sleep(duration * rng.uniform(0, 0.1))
@@ -333,6 +339,7 @@ def test_builds_killed_at_random_moments_leave_one_whole_build_served(feed_serve
     ok(invoke(site, "build", "--publish"))
     assert snapshot(output) == new
     assert leftovers(site) == []
+    assert sorted(path.name for path in temporary.iterdir()) == []
 
 
 # ------------------------------------------------------------------------- a blog that moves

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,3 +52,33 @@ def test_buckets_change_only_when_the_site_doubles():
     names = [f"blogs/b{n}/{n}/index.html" for n in range(2000)]
     assert {bucket(name, 16) for name in names} == set(range(16))
     assert [bucket(name, 16) for name in names] == [bucket(name, 16) for name in names]
+
+
+def test_an_index_killed_while_pagefind_works_leaves_nothing_outside_its_tree(tmp_path):
+    """SIGKILL allows no clean-up: Pagefind's working folder (its configuration file) is made in
+    the tree being built, which the next build removes with it (website/output.py), not in the
+    system's temporary folder, where every killed build left one for good."""
+    started = tmp_path / "started"
+    fake = tmp_path / "pagefind"  # says where it works, then works for a minute
+    fake.write_text(f'#!/bin/sh\npwd > "{started}.part" && mv "{started}.part" "{started}"\nexec sleep 60\n')
+    fake.chmod(0o755)
+    tree = tmp_path / "tree"
+    page(tree, "plain/index.html", "Seite")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    script = ("import sys; from pathlib import Path; from aggregator.website.search import Indexing; "
+              "indexing = Indexing(Path(sys.argv[1])); indexing.add('posts', {'plain/index.html': 'k'}); "
+              "indexing.finish()")  # fmt: skip
+    env = {**os.environ, "TMPDIR": str(temporary), "PAGEFIND_BINARY_PATH": str(fake)}
+    process = subprocess.Popen([sys.executable, "-c", script, str(tree)], env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert started.exists(), "the index never started Pagefind"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)
+    working = Path(started.read_text(encoding="utf-8").strip()).resolve()
+    assert tree.resolve() in working.parents
+    assert sorted(path.name for path in temporary.iterdir()) == []

@@ -215,11 +215,12 @@ def run_pagefind(binary: Path, tree: Path, bundle: Bundle) -> str | None:
     # The command line, not the package's service API: that one polls, and hangs for good
     # when the binary dies; this one has an exit code and a time limit.  The pages are named
     # in a configuration file (pagefind.json in its working folder): a command line would be
-    # too long for them.
+    # too long for them.  Its folder is in the tree, not in the system's temporary folder: a
+    # build killed meanwhile left one there each time, while the next build removes its tree.
     config: dict[str, Any] = {"site": str(tree), "output_path": str(output), "quiet": True}
     if bundle.pages is not None:
         config["glob"] = "{" + ",".join(glob_of(name) for name in bundle.pages) + "}"
-    with tempfile.TemporaryDirectory(prefix="blogparade-pagefind-") as work:
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=tree) as work:
         Path(work, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         try:
             done = subprocess.run([str(binary)], cwd=work, capture_output=True, text=True,
