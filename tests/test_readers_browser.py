@@ -269,6 +269,23 @@ def test_an_excerpt_is_the_posts_words_not_its_byline_again(site, reader):
     assert "Mitternacht" in excerpt and "Lenas Notizen" not in excerpt and byline[1] not in excerpt, excerpt
 
 
+def test_a_word_of_the_title_alone_finds_the_post_whose_excerpt_does_not_repeat_its_title(site, reader):
+    # The title was text of the page's index too: every excerpt began with it, beside the
+    # result's own title.  Now it is the result's title only (its data-pagefind-meta on an h1
+    # the index otherwise ignores), and still searched.
+    needs_search()
+    folder, siteurl = site
+    title, word = "Herbstspaziergang an der Elbe", "Herbstspaziergang"  # Lena's; no body says it
+    pages = indexed_pages(folder)
+    assert not any(word in page["content"] for page in pages)
+    assert [page["meta"]["title"] for page in pages if word in page["meta"].get("title", "")] == [title]
+    assert not any(page["content"].startswith(page["meta"].get("title", "")) for page in pages)
+    reader.open(f"{siteurl}/search/?q={word}")
+    assert search_results(reader, word)[0] == title
+    excerpt = reader.page.locator("#search-results article", has_text=title).locator(".excerpt").inner_text()
+    assert excerpt and title not in excerpt, excerpt
+
+
 def test_the_search_page_searches_every_bundle_of_the_index(site, reader):
     """The index is in several bundles (the fixture asks for small ones): a page of each is found."""
     needs_search()

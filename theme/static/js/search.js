@@ -123,11 +123,12 @@ function item(result) {
   const excerpt = article.appendChild(element("p", "excerpt"));
   excerpt.append(...marked(result.excerpt));
   // A post in another language than the page's is read out in its own, as in the post lists,
-  // and one written from right to left (Arabic, Hebrew) is shown so: its text says which.
+  // and one written from right to left (Arabic, Hebrew) is shown so: as its page says (its
+  // excerpt may begin with its writer's name in the site's language), else as its text does.
   const language = result.meta.language;
   if (language && language !== document.documentElement.lang) {
     heading.lang = excerpt.lang = language;
-    heading.dir = excerpt.dir = "auto";
+    heading.dir = excerpt.dir = result.meta.direction === "rtl" ? "rtl" : "auto";
   }
   return entry;
 }
