@@ -245,7 +245,6 @@ def test_files_are_rewritten_only_when_their_post_changed(site, store):
     assert read(site, two)["title"] == "Zwei, geändert"
 
 
-
 def test_posts_are_read_a_batch_at_a_time_and_each_file_holds_its_own(site, store, monkeypatch):
     posts = [post(guid=f"g{n}", title=f"Titel {n}", published=T + timedelta(hours=n)) for n in range(5)]
     save(store, posts, comments=[comment(posts[3].id, "c1", 5)])
@@ -257,6 +256,7 @@ def test_posts_are_read_a_batch_at_a_time_and_each_file_holds_its_own(site, stor
     assert [n for n in asked if n] == [2, 2, 1]  # (and none for moved blogs: there are none)
     assert [read(site, p)["title"] for p in posts] == [f"Titel {n}" for n in range(5)]
     assert [c["author"] for c in read(site, posts[3])["comments"]] == ["P c1"]
+
 
 def test_a_new_comment_rewrites_its_post(site, store):
     p = post()
