@@ -159,14 +159,15 @@ def test_the_posts_the_sitewide_feed_missed_come_from_one_api_request(tmp_path, 
     site = site_of(tmp_path, "wp", blog)
     fetched = ok(invoke(site, "fetch"))
     # 42 comments missing, more than the site-wide feed's 10: the API lists all three posts'
-    # comments in one request (post 1's 25, post 2's 3, post 3's 12), and the site-wide feed,
-    # never read, is left to the next night.  Post 3 counts 14 (its 2 pingbacks, which the API
-    # does not list): its own feed is read too; the others' are not.
+    # comments in one request first (post 1's 25, post 2's 3, post 3's 12), then the site-wide
+    # feed is read.  Post 3 counts 14 (its 2 pingbacks, which the API does not list): its own
+    # feed is read too; the others' are not.
     [asked] = api_requests(feed_server)
     assert parse_qs(urlsplit(asked).query)["post"] == ["1,2,3"], asked
     assert parse_qs(urlsplit(asked).query)["per_page"] == ["100"]
     assert sorted(feed_requests(feed_server)) == sorted([
-        urlsplit(blog.posts_rss_url()).path, urlsplit(blog.post_comments_atom_url(blog.posts[2])).path,
+        urlsplit(blog.posts_rss_url()).path, urlsplit(blog.comments_atom_url()).path,
+        urlsplit(blog.post_comments_atom_url(blog.posts[2])).path,
     ])  # fmt: skip
     assert fetched.output.count(" 0 errors") == 2, fetched.output
     ok(invoke(site, "build"))
@@ -176,7 +177,8 @@ def test_the_posts_the_sitewide_feed_missed_come_from_one_api_request(tmp_path, 
     bodies = comment_bodies(page)
     assert len(bodies) == 25 and len(set(bodies)) == 25, bodies
     assert not page.xpath("//p[@class='more-comments']")
-    # Threads hold: an old reply under its old parent, and the newest comments once each.
+    # Threads hold across the two sources: an old reply (API only) under its old parent, and
+    # the newest comments (feed and API) once each.
     reply = article_of(page, "Kommentar 1-3 zum Faden.")
     assert parent_article(reply) is article_of(page, "Kommentar 1-2 zum Faden.")
     newest = article_of(page, "Kommentar 1-24 zum Faden.")
@@ -278,11 +280,12 @@ def test_the_list_of_several_posts_comments_comes_page_by_page(tmp_path, feed_se
     site = site_of(tmp_path, "wp", blog)
     ok(invoke(site, "fetch"))
     # The list asks for posts 1 and 2 (post 3 says it has none) and gets the 210 comments on
-    # three pages, newest first across both posts; the site-wide feed would hold none it did
-    # not bring, and is not asked.
+    # three pages, newest first across both posts; then the site-wide feed, which holds none
+    # it did not bring.
     asked = [parse_qs(urlsplit(a).query) for a in api_requests(feed_server)]
     assert [(q["post"], q.get("page", ["1"])) for q in asked] == [(["1,2"], [p]) for p in "123"]
-    assert feed_requests(feed_server) == [urlsplit(blog.posts_rss_url()).path]
+    assert feed_requests(feed_server) == [urlsplit(blog.posts_rss_url()).path,
+                                          urlsplit(blog.comments_atom_url()).path]  # fmt: skip
     ok(invoke(site, "build"))
     pages = post_pages(site / "output")
     for title, count in (("Faden 1", 120), ("Faden 2", 90)):
@@ -320,37 +323,27 @@ def test_a_full_last_page_ends_the_list_as_the_api_says(tmp_path, feed_server):
     assert len(comment_bodies(page)) == 112
 
 
-def test_a_first_read_lists_the_missing_comments_and_leaves_the_sitewide_feed_to_the_next_night(
-    tmp_path, feed_server
-):
-    """42 comments missing, the site-wide feed shows 10: the API lists them all, and the feed,
-    never read, is not asked: it would hold none the list did not bring.  The next night asks
-    it without validators; it holds only stored comments, and is not parsed.  The night after,
-    it answers 304."""
+def test_a_first_read_lists_the_missing_comments_before_the_sitewide_feed(tmp_path, feed_server):
+    """42 comments missing, the site-wide feed shows 10: the API lists them all first, and the
+    feed, read after it for its validators, holds none the list did not bring: not parsed.
+    The next night it answers 304."""
     blog = serve(feed_server, "wp")
-    sitewide_path = urlsplit(blog.comments_atom_url()).path
     with Store(tmp_path / "store.sqlite") as store:
         summary = read(store, blog)
-        assert sitewide_path not in feed_requests(feed_server)
-        assert not [r for r in summary.reports if r.url == blog.comments_atom_url()]
+        paths = [seen.path for seen in feed_server.requests]
+        assert paths.index(api_path(blog)) < paths.index(urlsplit(blog.comments_atom_url()).path)
+        [sitewide] = [r for r in summary.reports if r.url == blog.comments_atom_url()]
+        assert sitewide.outcome is Outcome.UPDATED and sitewide.held == 0 and sitewide.new == 0
         [listed] = [r for r in summary.reports if urlsplit(r.url).path == api_path(blog)]
         assert listed.held == listed.new == 25 + 3 + 12
+        assert store.feed_state(blog.comments_atom_url()).conditional.etag
         # Post 3 still counts its 2 pingbacks: its own feed is read (their oldest are in none).
         assert summary.new("comments") == 40
-        assert urlsplit(blog.post_comments_atom_url(blog.posts[2])).path in feed_requests(feed_server)
+        assert urlsplit(blog.post_comments_atom_url(blog.posts[2])).path in paths
         assert len({c.guid for c in store.comments()}) == 40
 
         again = read(store, blog)
-        [asked] = [seen for seen in feed_server.requests if seen.path == sitewide_path]
-        assert "if-none-match" not in asked.headers and "if-modified-since" not in asked.headers
         [sitewide] = [r for r in again.reports if r.url == blog.comments_atom_url()]
-        assert sitewide.outcome is Outcome.UPDATED and sitewide.held == 0 and sitewide.new == 0
-        assert again.new("comments") == 0 and len(list(store.comments())) == 40
-        assert store.feed_state(blog.comments_atom_url()).conditional.etag
-        assert len(api_requests(feed_server)) == 1
-
-        third = read(store, blog)
-        [sitewide] = [r for r in third.reports if r.url == blog.comments_atom_url()]
         assert sitewide.outcome is Outcome.UNCHANGED
         assert len(api_requests(feed_server)) == 1
 
@@ -367,44 +360,42 @@ class CountingExecutor(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_a_sitewide_feed_holding_only_stored_comments_never_goes_to_the_parsers(tmp_path, feed_server):
-    """Decided here, at a glance, before the body's trip to a worker: the night after a blog's
-    first read, its site-wide feed, asked for the first time, holds only what the API listed.
-    A feed with a comment not stored still goes, and is parsed there."""
+def test_a_sitewide_feed_holding_only_listed_comments_never_goes_to_the_parsers(tmp_path, feed_server):
+    """Decided here, at a glance, before the body's trip to a worker; a feed with a comment
+    the list did not bring still goes, and is parsed there."""
     blog = serve(feed_server, "wp")
     participant = participant_of(blog)
 
-    async def night(store: Store, parsers: CountingExecutor) -> None:
+    async def first_read(store: Store, parsers: CountingExecutor) -> None:
         async with Fetcher(QUICK) as fetcher:
             await Updater(store, fetcher, parsers).update_all([participant], CommentOptions())
 
-    def sitewide_asked() -> int:
-        return feed_requests(feed_server).count(urlsplit(blog.comments_atom_url()).path)
+    with Store(tmp_path / "store.sqlite") as store, CountingExecutor() as parsers:
+        asyncio.run(first_read(store, parsers))
+        assert blog.posts_rss_url() in parsers.parsed
+        assert any(urlsplit(url).path == api_path(blog) for url in parsers.parsed)
+        assert blog.comments_atom_url() not in parsers.parsed
+        assert len(list(store.comments())) == 40
+    add_comments(feed_server, blog, range(100, 101))  # not in the API's list the next time
+    answer = feed_server.routes[api_path(blog)]
 
-    with Store(tmp_path / "store.sqlite") as store:
-        with CountingExecutor() as parsers:
-            asyncio.run(night(store, parsers))
-            assert blog.posts_rss_url() in parsers.parsed
-            assert any(urlsplit(url).path == api_path(blog) for url in parsers.parsed)
-            assert sitewide_asked() == 0 and len(list(store.comments())) == 40
-        with CountingExecutor() as parsers:
-            asyncio.run(night(store, parsers))
-            assert sitewide_asked() == 1 and parsers.parsed == []
-            assert len(list(store.comments())) == 40
-    with Store(tmp_path / "other.sqlite") as store:
-        with CountingExecutor() as parsers:
-            asyncio.run(night(store, parsers))
-        add_comments(feed_server, blog, range(100, 101))
-        with CountingExecutor() as parsers:
-            asyncio.run(night(store, parsers))
-            assert blog.comments_atom_url() in parsers.parsed
-            assert "Kommentar 1-100 zum Faden." in " ".join(c.content_html for c in store.comments())
+    async def listed_before_the_comment(request) -> None:
+        if "5100" in blog.comments_atom().decode():  # the new one's ID: hide it from the list
+            blog.posts[0].comments[-1].approved = False
+            await answer(request)
+            blog.posts[0].comments[-1].approved = True
+        else:
+            await answer(request)
+
+    feed_server.route(api_path(blog), listed_before_the_comment)
+    with Store(tmp_path / "other.sqlite") as store, CountingExecutor() as parsers:
+        asyncio.run(first_read(store, parsers))
+        assert blog.comments_atom_url() in parsers.parsed
+        assert "Kommentar 1-100 zum Faden." in " ".join(c.content_html for c in store.comments())
 
 
-def test_a_comment_written_after_the_list_comes_the_next_night_from_the_sitewide_feed(tmp_path, feed_server):
-    """A comment written just after the list answered, on a blog's first read: its post's count
-    was read before it, so nothing is missing that night.  The next night the site-wide feed,
-    asked for the first time, holds it beside comments stored already, and is parsed."""
+def test_a_comment_written_after_the_list_comes_from_the_sitewide_feed(tmp_path, feed_server):
+    """The site-wide feed is parsed where it holds a comment the list did not bring."""
     blog = serve(feed_server, "wp")
     answer = feed_server.routes[api_path(blog)]
 
@@ -417,34 +408,25 @@ def test_a_comment_written_after_the_list_comes_the_next_night_from_the_sitewide
     ok(invoke(site, "fetch"))
     ok(invoke(site, "build"))
     page = parse_html(post_pages(site / "output")["Faden 1"].path)
-    assert len(comment_bodies(page)) == 25
-    feed_server.route(api_path(blog), answer)
-    assert "1 new comment" in ok(invoke(site, "fetch")).output
-    assert len(api_requests(feed_server)) == 1
-    ok(invoke(site, "build"))
-    page = parse_html(post_pages(site / "output")["Faden 1"].path)
     bodies = comment_bodies(page)
     assert len(bodies) == len(set(bodies)) == 26 and "Kommentar 1-100 zum Faden." in bodies
 
 
 def test_a_pingback_the_list_cannot_bring_comes_from_the_sitewide_feed(tmp_path, feed_server):
-    """The API lists no pingbacks: a new one, among the site-wide feed's 10, is read there, and
-    neither the API nor the post's own feed is asked for it.  (On a blog's first read a missing
-    one is found by its post's count, and its own feed read: the test above, post 3.)"""
+    """The API lists no pingbacks: a new one among the site-wide feed's 10 is read there, and
+    the post's own feed is not needed."""
     blog = serve(feed_server, "wp", shapes=((1, 12, 0),))
-    own_feed = urlsplit(blog.post_comments_atom_url(blog.posts[0])).path
+    blog.posts[0].comments.append(wordpress.pingback(
+        4000, "Ein Blog", "https://ping.example/x/", "wie hier steht", NOW + timedelta(hours=1)))  # fmt: skip
+    route_feeds(feed_server, blog, blog.api_link())
     with Store(tmp_path / "store.sqlite") as store:
-        assert read(store, blog).new("comments") == 12 and len(api_requests(feed_server)) == 1
-        blog.posts[0].comments.append(wordpress.pingback(
-            4000, "Ein Blog", "https://ping.example/x/", "wie hier steht", NOW + timedelta(hours=1)))  # fmt: skip
-        route_feeds(feed_server, blog, blog.api_link())
         summary = read(store, blog)
         assert len(api_requests(feed_server)) == 1
         [sitewide] = [r for r in summary.reports if r.url == blog.comments_atom_url()]
         assert sitewide.held == 10 and sitewide.new == 1
         assert [c.kind for c in store.comments()].count("pingback") == 1
         assert len(list(store.comments())) == 13
-    assert own_feed not in feed_requests(feed_server)
+    assert urlsplit(blog.post_comments_atom_url(blog.posts[0])).path not in feed_requests(feed_server)
 
 
 @pytest.mark.parametrize("atom", [True, False])

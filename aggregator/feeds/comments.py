@@ -340,10 +340,9 @@ def api_first(asking: Sequence[PostHead], stored: dict[str, int]) -> bool:
     """Whether a blog's API (wpapi.py) is asked before its site-wide comment feed: where the
     counts of the posts `asking` for comments say more are missing than that feed shows (a
     blog's first read, a busy night), the feed cannot bring them and the API must list them
-    anyway.  Asked first, it lists them all, and the feed, read after it, is parsed only where
-    it holds a comment the list did not bring (`known_only`): a pingback, which the API does not
-    list, or one written meanwhile.  A feed never read is not asked after a list that answered
-    (update.py): the next night asks it without validators, knowing what the list brought."""
+    anyway.  Asked first, it lists them all, and the feed, read after it for its validators, is
+    parsed only where it holds a comment the list did not bring (`known_only`): a pingback,
+    which the API does not list, or one written meanwhile."""
     return sum(missing(post, stored.get(post.id, 0)) for post in asking) > FEED_SHOWS
 
 

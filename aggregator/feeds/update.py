@@ -13,7 +13,7 @@ a WordPress blog's site-wide comment feed, then, where the blog names its API (w
 comments of the posts that feed did not cover from the API in one request, and the posts' own
 feeds for what is still missing.  Where more are missing than the site-wide feed shows (a
 blog's first read), the API comes first, and that feed is parsed only if it holds a comment the
-API did not bring; never read before, it is left to the next night.
+API did not bring.
 Which feeds a run asks, and where, decide.py decides: a feed waits after its server's Retry-After
 or while it keeps failing, and a moved feed whose new address fails is asked where it was.
 """
@@ -387,24 +387,16 @@ class Updater:
         sitewide = plan.plan_sitewide(participant, posts, asking)
         root = self.store.get_meta(API_ROOT + participant.slug) if asking else None
         # More missing than the site-wide feed shows: the API lists them first, and the feed is
-        # asked after it (below).  Otherwise the feed comes first, and the API lists what it
-        # missed.
+        # parsed only for what the list did not bring.  Otherwise the feed comes first, and the
+        # API lists what it missed.
         api_first = bool(root and sitewide) and plan.api_first(asking, stored)
         listed: list[FeedReport] = []
+        known: frozenset[str] = frozenset()
         if root and api_first:
             listed, stored = await self.read_api(participant, asking, root, now, unreachable, stored)
-        listed_now = any(report.answered for report in listed)
-        never_read = sitewide is not None and not any(map(self.start.has_state, sitewide.urls))
-        first = None
-        # A site-wide feed never read is not asked after a list that answered (a blog's first
-        # read): it would hold what the list brought, and its validators would only make the
-        # next night's answer a 304.  That night asks it without them, and a body holding only
-        # comments stored already is not parsed (`known`).
-        if sitewide and not (never_read and listed_now):
-            known: frozenset[str] = frozenset()
-            if listed_now or (never_read and any(stored.get(post.id) for post in sitewide.posts)):
-                known = self.store.comment_guids([post.id for post in sitewide.posts])
-            first = await self.read_comments(sitewide, now, unreachable, known)
+            if any(report.answered for report in listed):
+                known = self.store.comment_guids([post.id for post in asking])
+        first = await self.read_comments(sitewide, now, unreachable, known) if sitewide else None
         if first is not None and first.new:
             stored = self.store.comment_counts(participant.slug)  # fresh: what it brought
         # A post whose whole thread a read held wants no other (a count that fell, read whole).
